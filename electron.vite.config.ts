@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+// One build for every shell: out/main (Electron entry + browser-mode host), out/preload (one
+// CommonJS file, as a sandboxed preload requires), out/renderer (the UI both shells serve).
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'main/electron/main.ts'),
+          host: resolve(__dirname, 'main/cli/host.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // Bundle everything (zod included): a sandboxed preload can require nothing but 'electron'.
+      externalizeDeps: { exclude: ['zod'] },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'main/electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    plugins: [react()],
+    build: {
+      minify: true,
+      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+    },
+    worker: { format: 'es' },
+  },
+});

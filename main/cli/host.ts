@@ -1,0 +1,74 @@
+/**
+ * Browser-mode entry: `node out/main/host.js [--port N] [--no-open]`.
+ * Serves the workbench on 127.0.0.1 and prints one line with the URL (token included).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { version } from '../../package.json';
+import { createWorkbenchCore } from '../core/create-core';
+import { startHost } from '../host/host-server';
+
+/** The port a user gets unless they ask for another; a free one is used when it is taken. */
+const DEFAULT_PORT = 18830;
+
+function parsePort(args: string[]): { port: number; explicit: boolean } {
+  const index = args.indexOf('--port');
+  const raw = index >= 0 ? args[index + 1] : process.env.WORKBENCH_PORT;
+  if (raw === undefined || raw === '') return { port: DEFAULT_PORT, explicit: false };
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Invalid port: ${raw} (expected 0-65535)`);
+    process.exit(2);
+  }
+  return { port, explicit: true };
+}
+
+function openBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => {}); // no default browser: the printed URL is enough
+    child.unref();
+  } catch {
+    // Opening a browser is a convenience; the URL is printed either way.
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const { port, explicit } = parsePort(args);
+  const core = createWorkbenchCore({
+    version,
+    shell: 'browser',
+    secretsProtection: 'Browser mode: secrets are kept only in this process memory, not OS-encrypted',
+  });
+  const host = await startHost({
+    core,
+    rendererDir: join(__dirname, '../renderer'),
+    port,
+    fallbackToFreePort: !explicit,
+  });
+  console.log(`Workbench ready: ${host.url}`);
+  if (!args.includes('--no-open') && !process.env.CI) openBrowser(host.url);
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await Promise.race([Promise.all([core.close(), host.close()]), new Promise((r) => setTimeout(r, 3000))]);
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+// A bug in one request must not take the workbench down with every open connection.
+process.on('uncaughtException', (error) => console.error('Uncaught exception (host keeps running):', error));
+process.on('unhandledRejection', (error) => console.error('Unhandled rejection (host keeps running):', error));
+
+main().catch((error) => {
+  console.error(`Workbench failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

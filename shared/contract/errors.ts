@@ -1,0 +1,50 @@
+/**
+ * Stable error codes. Every failure that crosses the contract carries one of these, so the UI
+ * and tests can branch on a code instead of parsing a message. Never renumber or rename.
+ */
+export const ERROR_CODES = [
+  'INVALID_REQUEST', // the input failed its schema
+  'UNKNOWN_CHANNEL', // no such request channel
+  'BAD_FRAME', // a transport frame that is not JSON or not shaped as a frame
+  'FRAME_TOO_LARGE', // a transport frame over the size cap
+  'CONNECTION_NOT_FOUND', // no connection with that id
+  'NOT_CONNECTED', // the connection exists but is not connected
+  'CONNECT_TIMEOUT', // no CONNACK within the connect timeout
+  'HOST_UNREACHABLE', // DNS failure, refused or unreachable address
+  'CONNECTION_REFUSED', // the broker answered CONNACK with a failure reason code
+  'CONNECTION_CLOSED', // the connection closed while a request was in flight
+  'SUBSCRIBE_FAILED', // SUBACK carried a failure reason code
+  'UNSUBSCRIBE_FAILED',
+  'PUBLISH_FAILED',
+  'INTERNAL', // a bug: reported, never thrown across the contract
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface WorkbenchError {
+  code: ErrorCode;
+  message: string;
+  /** Field-level details, e.g. which input path failed validation. */
+  details?: { path: string; message: string }[];
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: WorkbenchError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ErrorCode, message: string, details?: WorkbenchError['details']): Result<never> {
+  return details ? { ok: false, error: { code, message, details } } : { ok: false, error: { code, message } };
+}
+
+/** An error a core service throws on purpose; the dispatcher turns it into a failed Result. */
+export class WorkbenchFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkbenchFailure';
+  }
+}

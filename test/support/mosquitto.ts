@@ -1,0 +1,138 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+
+/** Finds a program on PATH (or in /usr/sbin, where Debian puts mosquitto) or fails loudly. */
+export function requireProgram(name: string, debianPackage: string): string {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin'])) {
+    const candidate = join(dir, name);
+    try {
+      execFileSync('test', ['-x', candidate]);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  throw new Error(`${name} is required for this test but was not found. Install it: apt-get install ${debianPackage}`);
+}
+
+export interface Mosquitto {
+  host: string;
+  /** MQTT over TCP. */
+  port: number;
+  /** MQTT over WebSocket (path /). */
+  wsPort: number;
+  stop(): Promise<void>;
+}
+
+function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`mosquitto did not listen on ${port} within ${timeoutMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Starts a private mosquitto on free loopback ports with its own config file. */
+export async function startMosquitto(): Promise<Mosquitto> {
+  const binary = requireProgram('mosquitto', 'mosquitto');
+  const dir = mkdtempSync(join(tmpdir(), 'wb-mosquitto-'));
+  const port = await freePort();
+  const wsPort = await freePort();
+  const config = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    config,
+    [
+      'per_listener_settings false',
+      'allow_anonymous true',
+      'persistence false',
+      'log_dest stderr',
+      'log_type error',
+      `listener ${port} 127.0.0.1`,
+      'protocol mqtt',
+      `listener ${wsPort} 127.0.0.1`,
+      'protocol websockets',
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await Promise.race([
+      Promise.all([waitForPort(port, 5000), waitForPort(wsPort, 5000)]),
+      exited.then(() => {
+        throw new Error(`mosquitto exited at start: ${stderr}`);
+      }),
+    ]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    wsPort,
+    async stop() {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SubProcessResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number | null;
+}
+
+/**
+ * Runs mosquitto_sub until it has received `count` messages (-C), returning raw stdout bytes.
+ * Resolves `ready` once the subscription is in place (mosquitto_sub has no ready signal, so we
+ * wait until its SUBSCRIBE has been acknowledged by polling with a probe publish).
+ */
+export function runMosquittoSub(args: string[]): { done: Promise<SubProcessResult>; kill(): void } {
+  const binary = requireProgram('mosquitto_sub', 'mosquitto-clients');
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<SubProcessResult>((resolve) =>
+    child.once('close', (code) => resolve({ stdout: Buffer.concat(chunks), stderr, code })),
+  );
+  return { done, kill: () => child.kill('SIGKILL') };
+}
+
+export function runMosquittoPub(args: string[], input?: Buffer): Promise<SubProcessResult> {
+  const binary = requireProgram('mosquitto_pub', 'mosquitto-clients');
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ stdout: Buffer.concat(chunks), stderr, code }));
+    if (input) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
