@@ -1,0 +1,2 @@
+// Placeholder: the preload is being written (see issue 3).
+export {};
