@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,9 +51,12 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export async function startMosquitto(): Promise<Mosquitto> {
   const binary = requireProgram('mosquitto', 'mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'wb-mosquitto-'));
+  // Started as root, mosquitto drops to its own user: it must still be able to read its files.
+  chmodSync(dir, 0o755);
   const port = await freePort();
   const wsPort = await freePort();
   const config = join(dir, 'mosquitto.conf');
+
   writeFileSync(
     config,
     [

@@ -26,7 +26,8 @@ export function createDispatcher(handlers: RequestHandlers): Dispatcher {
   return {
     async handle(channel, input) {
       if (!isRequestChannel(channel)) {
-        return fail('UNKNOWN_CHANNEL', `Unknown request channel: ${String(channel).slice(0, 100)}`);
+        const name = typeof channel === 'string' ? channel.slice(0, 100) : typeof channel;
+        return fail('UNKNOWN_CHANNEL', `Unknown request channel: ${name}`);
       }
       const parsed = requestSchema(channel).input.safeParse(input);
       if (!parsed.success) {
