@@ -1,0 +1,367 @@
+import type Database from 'better-sqlite3';
+import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
+import { topicFilterProblem } from '../../../shared/mqtt/topic';
+import { HistoryError } from './errors';
+import { TopicIndex } from './topic-index';
+import type {
+  HistoryCursor,
+  HistoryGap,
+  HistoryMessageInput,
+  HistoryPage,
+  HistoryQuery,
+  PageRequest,
+  RetentionLimits,
+  StoredMessage,
+} from './types';
+
+export const DEFAULT_PAGE_SIZE = 200;
+export const MAX_PAGE_SIZE = 5000;
+/**
+ * Text payloads up to this size are full-text indexed; larger ones are stored whole but not
+ * indexed (a trigram index of a multi-megabyte payload costs more than it is worth to search).
+ */
+export const DEFAULT_FULL_TEXT_MAX_BYTES = 256 * 1024;
+/** Up to this many matching topics, a page is merged from one index range per topic. */
+const UNION_TOPIC_LIMIT = 64;
+
+interface MessageRow {
+  id: number;
+  topic_id: number;
+  direction: number;
+  ts: number;
+  qos: number;
+  retain: number;
+  dup: number;
+  packet_id: number | null;
+  payload_size: number;
+  properties: string | null;
+  payload: Buffer;
+}
+
+const COLUMNS = 'm.id, m.topic_id, m.direction, m.ts, m.qos, m.retain, m.dup, m.packet_id, m.payload_size, m.properties, m.payload';
+
+/** JSON-safe copy of MQTT 5 properties: bytes become `{ "$base64": ... }`. */
+function toJsonSafe(value: unknown): unknown {
+  if (value instanceof Uint8Array) return { $base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (Array.isArray(value)) return value.map(toJsonSafe);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) if (inner !== undefined) out[key] = toJsonSafe(inner);
+    return out;
+  }
+  return value;
+}
+
+export function encodeProperties(properties: Record<string, unknown> | null | undefined): string | null {
+  if (!properties || Object.keys(properties).length === 0) return null;
+  return JSON.stringify(toJsonSafe(properties));
+}
+
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+interface Compiled {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The SQLite side of history: inserts, queries, retention. Synchronous (better-sqlite3) and free of
+ * any threading, so it is tested directly; history-worker.ts runs it off the main thread.
+ */
+export class HistoryStore {
+  readonly topics: TopicIndex;
+  private readonly fullTextMaxBytes: number;
+  private readonly statements = new Map<string, Database.Statement>();
+  private totalsCache: { messages: number; bytes: number } | null = null;
+  private readonly insertMessage: Database.Statement | null = null;
+  private readonly insertFts: Database.Statement | null = null;
+  private readonly insertGap: Database.Statement | null = null;
+  private readonly insertBatch: ((messages: readonly HistoryMessageInput[]) => number) | null = null;
+
+  constructor(
+    readonly db: Database.Database,
+    options: { writable: boolean; fullTextMaxBytes?: number },
+  ) {
+    this.fullTextMaxBytes = options.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES;
+    this.topics = new TopicIndex(db, options.writable);
+    if (!options.writable) return;
+    this.insertMessage = db.prepare(
+      `INSERT INTO messages (topic_id, direction, ts, qos, retain, dup, packet_id, payload_size, properties, payload)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertFts = db.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)');
+    this.insertGap = db.prepare('INSERT INTO history_gaps (connection_id, from_ts, to_ts, dropped, reason) VALUES (?, ?, ?, ?, ?)');
+    this.insertBatch = db.transaction((messages: readonly HistoryMessageInput[]) => {
+      let bytes = 0;
+      for (const message of messages) {
+        const topicId = this.topics.ensure(message.connectionId, message.topic);
+        const size = message.payload.byteLength;
+        const { lastInsertRowid } = this.insertMessage!.run(
+          topicId,
+          message.direction === 'out' ? 1 : 0,
+          Math.trunc(message.timestamp),
+          message.qos,
+          message.retain ? 1 : 0,
+          message.dup ? 1 : 0,
+          message.packetId ?? null,
+          size,
+          encodeProperties(message.properties),
+          message.payload,
+        );
+        if (size > 0 && size <= this.fullTextMaxBytes) {
+          const text = decodeUtf8Strict(message.payload);
+          if (text !== null) this.insertFts!.run(lastInsertRowid, text);
+        }
+        bytes += size;
+      }
+      if (this.totalsCache) {
+        this.totalsCache.messages += messages.length;
+        this.totalsCache.bytes += bytes;
+      }
+      return messages.length;
+    });
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= 200) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private writable<T>(value: T | null): T {
+    if (value === null) throw new Error('This history store is read-only');
+    return value;
+  }
+
+  /** Inserts the batch in one transaction. */
+  insert(messages: readonly HistoryMessageInput[]): number {
+    if (messages.length === 0) return 0;
+    return this.writable(this.insertBatch)(messages);
+  }
+
+  recordGaps(gaps: readonly HistoryGap[]): void {
+    const insert = this.writable(this.insertGap);
+    this.db.transaction(() => {
+      for (const gap of gaps) insert.run(gap.connectionId, gap.fromTs, gap.toTs, gap.dropped, gap.reason);
+    })();
+  }
+
+  gaps(connectionId?: string): HistoryGap[] {
+    const rows = (
+      connectionId === undefined
+        ? this.statement('SELECT * FROM history_gaps ORDER BY from_ts, id').all()
+        : this.statement('SELECT * FROM history_gaps WHERE connection_id = ? ORDER BY from_ts, id').all(connectionId)
+    ) as { connection_id: string; from_ts: number; to_ts: number; dropped: number; reason: string }[];
+    return rows.map((r) => ({ connectionId: r.connection_id, fromTs: r.from_ts, toTs: r.to_ts, dropped: r.dropped, reason: r.reason }));
+  }
+
+  totals(): { messages: number; bytes: number } {
+    if (!this.totalsCache) {
+      const row = this.statement('SELECT count(*) AS messages, coalesce(sum(payload_size), 0) AS bytes FROM messages').get() as {
+        messages: number;
+        bytes: number;
+      };
+      this.totalsCache = { messages: row.messages, bytes: row.bytes };
+    }
+    return { ...this.totalsCache };
+  }
+
+  private toMessage(row: MessageRow): StoredMessage {
+    const topic = this.topics.get(row.topic_id);
+    return {
+      id: row.id,
+      connectionId: topic.connectionId,
+      direction: row.direction === 1 ? 'out' : 'in',
+      topic: topic.name,
+      payload: new Uint8Array(row.payload.buffer, row.payload.byteOffset, row.payload.byteLength),
+      payloadSize: row.payload_size,
+      qos: row.qos as 0 | 1 | 2,
+      retain: row.retain === 1,
+      dup: row.dup === 1,
+      timestamp: row.ts,
+      packetId: row.packet_id,
+      properties: row.properties === null ? null : (JSON.parse(row.properties) as Record<string, unknown>),
+    };
+  }
+
+  /** WHERE terms for everything but the topic set; null when the query can match nothing. */
+  private conditions(query: HistoryQuery): { terms: string[]; params: Record<string, unknown> } {
+    const terms: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.direction !== undefined) {
+      terms.push('m.direction = @direction');
+      params.direction = query.direction === 'out' ? 1 : 0;
+    }
+    if (query.since !== undefined) {
+      terms.push('m.ts >= @since');
+      params.since = Math.trunc(query.since);
+    }
+    if (query.until !== undefined) {
+      terms.push('m.ts <= @until');
+      params.until = Math.trunc(query.until);
+    }
+    if (query.qos !== undefined) {
+      const levels = [...new Set(query.qos)].filter((q) => q === 0 || q === 1 || q === 2);
+      terms.push(levels.length ? `m.qos IN (${levels.join(', ')})` : '0');
+    }
+    if (query.retain !== undefined) {
+      terms.push('m.retain = @retain');
+      params.retain = query.retain ? 1 : 0;
+    }
+    if (query.minPayloadSize !== undefined) {
+      terms.push('m.payload_size >= @minSize');
+      params.minSize = query.minPayloadSize;
+    }
+    if (query.maxPayloadSize !== undefined) {
+      terms.push('m.payload_size <= @maxSize');
+      params.maxSize = query.maxPayloadSize;
+    }
+    if (query.text !== undefined && query.text.length > 0) {
+      if ([...query.text].length >= 3) {
+        terms.push('m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @fts)');
+        params.fts = ftsPhrase(query.text);
+      } else {
+        // The trigram index needs 3 characters; shorter needles fall back to a scan.
+        terms.push('instr(lower(CAST(m.payload AS TEXT)), @needle) > 0');
+        params.needle = query.text.toLowerCase();
+      }
+    }
+    return { terms, params };
+  }
+
+  private topicIds(query: HistoryQuery): number[] | null {
+    if (query.topicFilter !== undefined) {
+      const problem = topicFilterProblem(query.topicFilter);
+      if (problem) throw new HistoryError('HISTORY_INVALID_QUERY', `Invalid topic filter "${query.topicFilter}": ${problem}`);
+    }
+    return this.topics.match(query.connectionIds, query.topicFilter);
+  }
+
+  private compilePage(request: PageRequest, topicIds: number[] | null): Compiled {
+    const query = request.query ?? {};
+    const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+    const desc = (request.order ?? 'desc') === 'desc';
+    const { terms, params } = this.conditions(query);
+    params.limit = limit;
+    if (request.cursor) {
+      const cursor: HistoryCursor = request.cursor;
+      if (!Number.isFinite(cursor.timestamp) || !Number.isInteger(cursor.id)) {
+        throw new HistoryError('HISTORY_INVALID_QUERY', 'Invalid history cursor');
+      }
+      // The first term bounds the index range; the second breaks ties on equal timestamps.
+      terms.push(desc ? 'm.ts <= @cts AND (m.ts < @cts OR m.id < @cid)' : 'm.ts >= @cts AND (m.ts > @cts OR m.id > @cid)');
+      params.cts = cursor.timestamp;
+      params.cid = cursor.id;
+    }
+    const dir = desc ? 'DESC' : 'ASC';
+    const order = `ORDER BY m.ts ${dir}, m.id ${dir}`;
+    const where = (extra: string[]): string => {
+      const all = [...extra, ...terms];
+      return all.length ? `WHERE ${all.join(' AND ')}` : '';
+    };
+    if (topicIds !== null && topicIds.length <= UNION_TOPIC_LIMIT) {
+      // One index range (topic_id, ts) per topic, each already in order and limited, then merged:
+      // a rare topic costs no more than a frequent one, and no full scan is needed.
+      const arms = topicIds.map(
+        (id) => `SELECT * FROM (SELECT ${COLUMNS} FROM messages m ${where([`m.topic_id = ${id}`])} ${order} LIMIT @limit)`,
+      );
+      return { sql: `${arms.join(' UNION ALL ')} ORDER BY ts ${dir}, id ${dir} LIMIT @limit`, params };
+    }
+    if (topicIds !== null) params.topicIds = JSON.stringify(topicIds);
+    const topicTerm = topicIds !== null ? ['m.topic_id IN (SELECT value FROM json_each(@topicIds))'] : [];
+    return { sql: `SELECT ${COLUMNS} FROM messages m ${where(topicTerm)} ${order} LIMIT @limit`, params };
+  }
+
+  /** One page of a query, newest first unless asked otherwise; keyset paging, never OFFSET. */
+  page(request: PageRequest = {}): HistoryPage {
+    const topicIds = this.topicIds(request.query ?? {});
+    if (topicIds !== null && topicIds.length === 0) return { messages: [], nextCursor: null };
+    const { sql, params } = this.compilePage(request, topicIds);
+    const rows = this.statement(sql).all(params) as MessageRow[];
+    const messages = rows.map((row) => this.toMessage(row));
+    const last = messages[messages.length - 1];
+    const limit = params.limit as number;
+    return { messages, nextCursor: last && messages.length === limit ? { timestamp: last.timestamp, id: last.id } : null };
+  }
+
+  /** Exact number of messages matching the query. */
+  count(query: HistoryQuery = {}): number {
+    const topicIds = this.topicIds(query);
+    if (topicIds !== null && topicIds.length === 0) return 0;
+    const { terms, params } = this.conditions(query);
+    if (topicIds !== null) {
+      terms.unshift('m.topic_id IN (SELECT value FROM json_each(@topicIds))');
+      params.topicIds = JSON.stringify(topicIds);
+    }
+    const sql = `SELECT count(*) AS n FROM messages m ${terms.length ? `WHERE ${terms.join(' AND ')}` : ''}`;
+    return (this.statement(sql).get(params) as { n: number }).n;
+  }
+
+  /** The last `count` messages of one topic on one connection, newest first (for diffs and plots). */
+  lastValues(connectionId: string, topic: string, count: number): StoredMessage[] {
+    const id = this.topics.idOf(connectionId, topic);
+    if (id === undefined) return [];
+    const rows = this.statement(`SELECT ${COLUMNS} FROM messages m WHERE m.topic_id = ? ORDER BY m.ts DESC, m.id DESC LIMIT ?`).all(
+      id,
+      Math.min(Math.max(Math.trunc(count), 1), MAX_PAGE_SIZE),
+    ) as MessageRow[];
+    return rows.map((row) => this.toMessage(row));
+  }
+
+  /** Deletes a connection's history, or only the topics matching `topicFilter` on it. */
+  clear(connectionId: string, topicFilter?: string): number {
+    const ids = this.topicIds({ connectionIds: [connectionId], ...(topicFilter !== undefined ? { topicFilter } : {}) }) ?? [];
+    if (ids.length === 0) return 0;
+    const deleted = this.db.transaction(() => {
+      const { changes } = this.statement('DELETE FROM messages WHERE topic_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+      if (topicFilter === undefined) this.statement('DELETE FROM history_gaps WHERE connection_id = ?').run(connectionId);
+      return changes;
+    })();
+    this.totalsCache = null;
+    return deleted;
+  }
+
+  private deleteOldest(limit: number, cutoff: number | null): { count: number; bytes: number } {
+    if (limit <= 0) return { count: 0, bytes: 0 };
+    const sql =
+      cutoff === null
+        ? 'DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY ts, id LIMIT ?) RETURNING payload_size'
+        : 'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < ? ORDER BY ts, id LIMIT ?) RETURNING payload_size';
+    const rows = (cutoff === null ? this.statement(sql).all(limit) : this.statement(sql).all(cutoff, limit)) as { payload_size: number }[];
+    let bytes = 0;
+    for (const row of rows) bytes += row.payload_size;
+    const totals = this.totals();
+    this.totalsCache = { messages: totals.messages - rows.length, bytes: totals.bytes - bytes };
+    return { count: rows.length, bytes };
+  }
+
+  /**
+   * Deletes the oldest messages beyond the limits, at most `budget` rows per call, so retention runs
+   * in small steps between write batches instead of one long transaction that would stall ingest.
+   * Returns how many rows it deleted (call again while it returns `budget`).
+   */
+  enforceRetention(limits: RetentionLimits, budget = 5000, now = Date.now()): number {
+    return this.db.transaction(() => {
+      let deleted = 0;
+      if (limits.maxAgeMs !== undefined) deleted += this.deleteOldest(budget - deleted, now - limits.maxAgeMs).count;
+      if (limits.maxMessages !== undefined) {
+        const excess = this.totals().messages - limits.maxMessages;
+        if (excess > 0) deleted += this.deleteOldest(Math.min(excess, budget - deleted), null).count;
+      }
+      if (limits.maxBytes !== undefined) {
+        while (this.totals().bytes > limits.maxBytes && deleted < budget) {
+          const step = this.deleteOldest(Math.min(500, budget - deleted), null);
+          if (step.count === 0) break;
+          deleted += step.count;
+        }
+      }
+      return deleted;
+    })();
+  }
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { HistoryError } from './errors';
+
+/**
+ * Numbered schema migrations. A released migration is never edited: its checksum is stored when it
+ * is applied and checked on every open, so an edit is caught instead of silently diverging schemas.
+ * Add a new numbered entry instead.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'messages, topics, full text, gaps',
+    sql: `
+      -- One row per (connection, topic): topic filters and connection filters resolve to a set of
+      -- topic ids in memory, so messages need no connection index and no repeated topic strings.
+      CREATE TABLE topics (
+        id INTEGER PRIMARY KEY,
+        connection_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        UNIQUE (connection_id, name)
+      );
+
+      -- payload is the last column: SQLite reads a row's columns in order, so queries that only
+      -- need the small columns never touch a large payload's overflow pages.
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        topic_id INTEGER NOT NULL REFERENCES topics(id),
+        direction INTEGER NOT NULL CHECK (direction IN (0, 1)), -- 0 = in, 1 = out
+        ts INTEGER NOT NULL, -- milliseconds since the epoch, taken at arrival
+        qos INTEGER NOT NULL CHECK (qos IN (0, 1, 2)),
+        retain INTEGER NOT NULL CHECK (retain IN (0, 1)),
+        dup INTEGER NOT NULL CHECK (dup IN (0, 1)),
+        packet_id INTEGER,
+        payload_size INTEGER NOT NULL,
+        properties TEXT, -- MQTT 5 properties as JSON, NULL when none
+        payload BLOB NOT NULL -- the raw bytes, never a decoded string
+      );
+      -- Paging order is (ts, id); an index on ts carries the rowid, so it serves both.
+      CREATE INDEX messages_ts ON messages (ts);
+      CREATE INDEX messages_topic_ts ON messages (topic_id, ts);
+
+      -- Full text over payloads that decode as UTF-8. Contentless (the text is not stored twice);
+      -- trigram so a search finds substrings ("temp" finds "temperature"), as users expect.
+      CREATE VIRTUAL TABLE messages_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'trigram');
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM messages_fts WHERE rowid = old.id;
+      END;
+
+      -- Messages that backpressure dropped: a visible gap in history, never a silent one.
+      CREATE TABLE history_gaps (
+        id INTEGER PRIMARY KEY,
+        connection_id TEXT NOT NULL,
+        from_ts INTEGER NOT NULL,
+        to_ts INTEGER NOT NULL,
+        dropped INTEGER NOT NULL,
+        reason TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export function migrationChecksum(migration: Migration): string {
+  return createHash('sha256').update(`${migration.version}\n${migration.name}\n${migration.sql}`).digest('hex');
+}
+
+export interface MigrationPlan {
+  current: number;
+  pending: Migration[];
+}
+
+/** Checks what is applied against what ships; throws on an edited or unknown migration. */
+export function planMigrations(db: Database.Database, migrations: readonly Migration[]): MigrationPlan {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const applied = db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+    checksum: string;
+  }[];
+  const known = new Map(migrations.map((m) => [m.version, m]));
+  let current = 0;
+  for (const row of applied) {
+    const shipped = known.get(row.version);
+    if (!shipped) {
+      throw new HistoryError(
+        'HISTORY_SCHEMA_TOO_NEW',
+        `History database has schema migration ${row.version} ("${row.name}"), which this version of the app does not know. It was written by a newer version; it is left untouched.`,
+        { version: row.version },
+      );
+    }
+    if (migrationChecksum(shipped) !== row.checksum) {
+      throw new HistoryError(
+        'HISTORY_MIGRATION_EDITED',
+        `Schema migration ${row.version} ("${row.name}") differs from the one applied to this database (checksum mismatch). Released migrations must never be edited.`,
+        { version: row.version },
+      );
+    }
+    current = Math.max(current, row.version);
+  }
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  return { current, pending };
+}
+
+/** Applies every pending migration in one transaction: all of them, or none. */
+export function applyMigrations(db: Database.Database, pending: readonly Migration[]): void {
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const migration of pending) {
+      try {
+        db.exec(migration.sql);
+      } catch (error) {
+        throw new HistoryError(
+          'HISTORY_MIGRATION_FAILED',
+          `Schema migration ${migration.version} ("${migration.name}") failed: ${(error as Error).message}`,
+          { version: migration.version },
+        );
+      }
+      record.run(migration.version, migration.name, migrationChecksum(migration), Date.now());
+    }
+    const last = pending[pending.length - 1];
+    if (last) db.pragma(`user_version = ${last.version}`);
+  })();
+}

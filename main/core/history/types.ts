@@ -1,0 +1,81 @@
+/** What the history stores per message: the engine's MqttMessage plus the MQTT 5 extras. */
+export interface HistoryMessageInput {
+  connectionId: string;
+  direction: 'in' | 'out';
+  topic: string;
+  payload: Uint8Array;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  dup: boolean;
+  /** Milliseconds since the epoch, taken at arrival. */
+  timestamp: number;
+  packetId?: number | null;
+  /** MQTT 5 properties; byte values (correlation data) are kept as `{ "$base64": "..." }`. */
+  properties?: Record<string, unknown> | null;
+}
+
+export interface StoredMessage {
+  id: number;
+  connectionId: string;
+  direction: 'in' | 'out';
+  topic: string;
+  payload: Uint8Array;
+  payloadSize: number;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  dup: boolean;
+  timestamp: number;
+  packetId: number | null;
+  properties: Record<string, unknown> | null;
+}
+
+/** Every field is optional; the ones given are combined with AND. */
+export interface HistoryQuery {
+  connectionIds?: string[];
+  direction?: 'in' | 'out';
+  /** An MQTT topic filter; `+` and `#` are wildcards, as in a subscription. */
+  topicFilter?: string;
+  /** Inclusive bounds, milliseconds since the epoch. */
+  since?: number;
+  until?: number;
+  qos?: (0 | 1 | 2)[];
+  retain?: boolean;
+  minPayloadSize?: number;
+  maxPayloadSize?: number;
+  /** Case-insensitive substring over payloads that decode as UTF-8. */
+  text?: string;
+}
+
+/** Keyset cursor: the (timestamp, id) of the last row of the previous page. */
+export interface HistoryCursor {
+  timestamp: number;
+  id: number;
+}
+
+export interface PageRequest {
+  query?: HistoryQuery;
+  limit?: number;
+  cursor?: HistoryCursor | null;
+  /** 'desc' (newest first, the default) or 'asc'. */
+  order?: 'asc' | 'desc';
+}
+
+export interface HistoryPage {
+  messages: StoredMessage[];
+  /** Pass back to get the next page; null when this page is the last. */
+  nextCursor: HistoryCursor | null;
+}
+
+export interface RetentionLimits {
+  maxMessages?: number;
+  maxBytes?: number;
+  maxAgeMs?: number;
+}
+
+export interface HistoryGap {
+  connectionId: string;
+  fromTs: number;
+  toTs: number;
+  dropped: number;
+  reason: string;
+}

@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HistoryError } from '../../main/core/history/errors';
+import { HistoryStore } from '../../main/core/history/history-store';
+import { openHistoryDatabase, openHistoryReader } from '../../main/core/history/open-database';
+import type { HistoryQuery, StoredMessage } from '../../main/core/history/types';
+import { historyTempDir, message } from '../support/history-fixtures';
+
+let temp: ReturnType<typeof historyTempDir>;
+let store: HistoryStore;
+
+beforeEach(() => {
+  temp = historyTempDir();
+  store = new HistoryStore(openHistoryDatabase(temp.file('history.db')).db, { writable: true });
+});
+afterEach(() => {
+  store.db.close();
+  temp.cleanup();
+});
+
+const enc = (text: string) => new TextEncoder().encode(text);
+const topicsOf = (messages: StoredMessage[]) => messages.map((m) => m.topic);
+
+describe('history store: what is kept', () => {
+  it('keeps every field of a message, the raw payload bytes and MQTT 5 properties', () => {
+    const binary = Uint8Array.from([0, 255, 0xc3, 0x28, 10, 0]); // not UTF-8
+    store.insert([
+      message({
+        connectionId: 'broker-a',
+        direction: 'out',
+        topic: 'a/b',
+        payload: binary,
+        qos: 2,
+        retain: true,
+        dup: true,
+        timestamp: 1_700_000_000_123,
+        packetId: 42,
+        properties: { contentType: 'application/octet-stream', correlationData: Uint8Array.from([1, 2, 3]), userProperties: { k: 'v' } },
+      }),
+    ]);
+    const [stored] = store.page().messages;
+    expect(stored).toEqual({
+      id: 1,
+      connectionId: 'broker-a',
+      direction: 'out',
+      topic: 'a/b',
+      payload: binary,
+      payloadSize: 6,
+      qos: 2,
+      retain: true,
+      dup: true,
+      timestamp: 1_700_000_000_123,
+      packetId: 42,
+      properties: { contentType: 'application/octet-stream', correlationData: { $base64: 'AQID' }, userProperties: { k: 'v' } },
+    });
+    const raw = store.db.prepare('SELECT typeof(payload) AS t FROM messages').get() as { t: string };
+    expect(raw.t).toBe('blob');
+  });
+
+  it('keeps a 5 MB payload whole, byte for byte', () => {
+    const big = new Uint8Array(5 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+    store.insert([message({ payload: big })]);
+    const [stored] = store.page().messages;
+    expect(stored!.payloadSize).toBe(big.length);
+    expect(Buffer.compare(Buffer.from(stored!.payload), Buffer.from(big))).toBe(0);
+  });
+
+  it('keeps an empty payload (a retained-message delete) as zero bytes', () => {
+    store.insert([message({ payload: new Uint8Array(0), retain: true })]);
+    expect(store.page().messages[0]!.payload).toEqual(new Uint8Array(0));
+  });
+
+  it('counts messages and bytes as rows are inserted', () => {
+    store.insert([message({ text: 'abc' }), message({ text: 'hello' })]);
+    expect(store.totals()).toEqual({ messages: 2, bytes: 8 });
+  });
+});
+
+describe('history store: queries', () => {
+  beforeEach(() => {
+    const t0 = 1_700_000_000_000;
+    store.insert([
+      message({ connectionId: 'c1', topic: 'home/kitchen/temp', text: '{"temperature": 21.5}', timestamp: t0 + 1, qos: 0 }),
+      message({ connectionId: 'c1', topic: 'home/kitchen/humidity', text: '{"humidity": 40}', timestamp: t0 + 2, qos: 1 }),
+      message({ connectionId: 'c1', topic: 'home/garage/temp', text: '{"temperature": 12}', timestamp: t0 + 3, retain: true }),
+      message({ connectionId: 'c2', topic: 'home/kitchen/temp', text: 'Temperature ALERT', timestamp: t0 + 4, direction: 'out', qos: 2 }),
+      message({ connectionId: 'c2', topic: '$SYS/broker/uptime', text: '12345 seconds', timestamp: t0 + 5 }),
+      message({ connectionId: 'c1', topic: 'home', payload: Uint8Array.from([0xff, 0xfe, 0x74, 0x65, 0x6d, 0x70]), timestamp: t0 + 6 }),
+    ]);
+  });
+
+  const run = (query: HistoryQuery) => topicsOf(store.page({ query, order: 'asc' }).messages);
+
+  it('filters by topic with + and # wildcards, as MQTT subscriptions do', () => {
+    expect(run({ topicFilter: 'home/+/temp' })).toEqual(['home/kitchen/temp', 'home/garage/temp', 'home/kitchen/temp']);
+    expect(run({ topicFilter: 'home/#' })).toEqual([
+      'home/kitchen/temp',
+      'home/kitchen/humidity',
+      'home/garage/temp',
+      'home/kitchen/temp',
+      'home',
+    ]);
+    expect(run({ topicFilter: 'home/kitchen/temp' })).toEqual(['home/kitchen/temp', 'home/kitchen/temp']);
+    expect(run({ topicFilter: 'nothing/+' })).toEqual([]);
+  });
+
+  it('does not match $SYS topics with a leading wildcard [MQTT-4.7.2-1]', () => {
+    expect(run({ topicFilter: '#' })).not.toContain('$SYS/broker/uptime');
+    expect(run({ topicFilter: '$SYS/#' })).toEqual(['$SYS/broker/uptime']);
+  });
+
+  it('rejects an invalid topic filter with HISTORY_INVALID_QUERY', () => {
+    expect(() => store.page({ query: { topicFilter: 'home/#/x' } })).toThrowError(
+      expect.objectContaining({ code: 'HISTORY_INVALID_QUERY' }) as HistoryError,
+    );
+  });
+
+  it('filters by connection, direction, time range, QoS, retained and payload size', () => {
+    expect(run({ connectionIds: ['c2'] })).toEqual(['home/kitchen/temp', '$SYS/broker/uptime']);
+    expect(run({ direction: 'out' })).toEqual(['home/kitchen/temp']);
+    expect(run({ since: 1_700_000_000_002, until: 1_700_000_000_003 })).toEqual(['home/kitchen/humidity', 'home/garage/temp']);
+    expect(run({ qos: [1, 2] })).toEqual(['home/kitchen/humidity', 'home/kitchen/temp']);
+    expect(run({ retain: true })).toEqual(['home/garage/temp']);
+    expect(run({ minPayloadSize: 17, maxPayloadSize: 19 })).toEqual(['home/garage/temp', 'home/kitchen/temp']);
+  });
+
+  it('finds payload text case-insensitively, as a substring, only in payloads that are UTF-8', () => {
+    expect(run({ text: 'temperature' })).toEqual(['home/kitchen/temp', 'home/garage/temp', 'home/kitchen/temp']);
+    expect(run({ text: 'PERAT' })).toEqual(['home/kitchen/temp', 'home/garage/temp', 'home/kitchen/temp']);
+    expect(run({ text: '"humidity"' })).toEqual(['home/kitchen/humidity']);
+    expect(run({ text: 'temp' })).not.toContain('home'); // the binary payload contains the bytes "temp"
+    expect(run({ text: '40' })).toEqual(['home/kitchen/humidity']); // shorter than a trigram: scanned
+  });
+
+  it('combines filters with AND', () => {
+    expect(run({ topicFilter: 'home/+/temp', connectionIds: ['c1'], text: 'temperature', since: 1_700_000_000_002 })).toEqual([
+      'home/garage/temp',
+    ]);
+    expect(store.count({ topicFilter: 'home/#', qos: [0] })).toBe(3);
+    expect(store.count({})).toBe(6);
+  });
+
+  it('returns the last N values of one topic, newest first', () => {
+    for (let i = 0; i < 10; i++) store.insert([message({ connectionId: 'c3', topic: 'plot/me', text: String(i), timestamp: 1_800_000_000_000 + i })]);
+    const last = store.lastValues('c3', 'plot/me', 3);
+    expect(last.map((m) => new TextDecoder().decode(m.payload))).toEqual(['9', '8', '7']);
+    expect(store.lastValues('c3', 'no/such/topic', 3)).toEqual([]);
+  });
+});
+
+describe('history store: keyset paging', () => {
+  it('walks every row exactly once, in order, across equal timestamps, many topics or few', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) =>
+      message({ topic: `t/${i % 100}`, text: `m${i}`, timestamp: 1_700_000_000_000 + Math.floor(i / 7) }),
+    );
+    store.insert(rows);
+    for (const topicFilter of [undefined, 't/+', 't/1', 't/#']) {
+      const seen: number[] = [];
+      let cursor = null;
+      for (;;) {
+        const page = store.page({ query: topicFilter === undefined ? {} : { topicFilter }, limit: 37, cursor });
+        seen.push(...page.messages.map((m) => m.id));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      const expected = rows
+        .map((row, i) => ({ id: i + 1, ts: row.timestamp, topic: row.topic }))
+        .filter((r) => topicFilter === undefined || topicFilter !== 't/1' || r.topic === 't/1')
+        .sort((a, b) => b.ts - a.ts || b.id - a.id)
+        .map((r) => r.id);
+      expect(seen).toEqual(expected);
+    }
+  });
+
+  it('never uses OFFSET', () => {
+    const source = store.page.toString() + (store as unknown as { compilePage: () => void }).compilePage.toString();
+    expect(source).not.toMatch(/OFFSET/i);
+  });
+});
+
+describe('history store: a reader connection sees the writer’s commits (WAL)', () => {
+  it('reads while the writer holds the database open', () => {
+    store.insert([message({ text: 'one' })]);
+    const reader = new HistoryStore(openHistoryReader(temp.file('history.db')), { writable: false });
+    expect(reader.count()).toBe(1);
+    store.insert([message({ topic: 'new/topic', text: 'two' })]);
+    expect(topicsOf(reader.page().messages)).toEqual(['new/topic', 'sensors/kitchen/temp']);
+    expect(() => reader.insert([message()])).toThrow(/read-only/);
+    reader.db.close();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+});
+
+describe('history store: retention and clearing', () => {
+  it('keeps at most maxMessages, deleting the oldest first, in bounded steps', () => {
+    store.insert(Array.from({ length: 120 }, (_, i) => message({ text: `m${i}`, timestamp: 1_700_000_000_000 + i })));
+    expect(store.enforceRetention({ maxMessages: 50 }, 30)).toBe(30);
+    expect(store.enforceRetention({ maxMessages: 50 }, 30)).toBe(30);
+    expect(store.enforceRetention({ maxMessages: 50 }, 30)).toBe(10);
+    expect(store.enforceRetention({ maxMessages: 50 }, 30)).toBe(0);
+    expect(store.count()).toBe(50);
+    expect(new TextDecoder().decode(store.page({ order: 'asc', limit: 1 }).messages[0]!.payload)).toBe('m70');
+  });
+
+  it('drops messages older than maxAgeMs and keeps total bytes under maxBytes', () => {
+    const now = 1_700_000_100_000;
+    store.insert(Array.from({ length: 100 }, (_, i) => message({ payload: new Uint8Array(100), timestamp: now - 100_000 + i * 1000 })));
+    store.enforceRetention({ maxAgeMs: 50_000 }, 1000, now);
+    expect(store.count()).toBe(50);
+    store.enforceRetention({ maxBytes: 2000 }, 1000, now);
+    expect(store.totals().bytes).toBeLessThanOrEqual(2000);
+    expect(store.page({ order: 'asc' }).messages.every((m) => m.timestamp >= now - 50_000)).toBe(true);
+  });
+
+  it('removes deleted messages from the full-text index too', () => {
+    store.insert([message({ text: 'findme please', timestamp: 1 }), message({ text: 'findme again', timestamp: 2 })]);
+    store.enforceRetention({ maxMessages: 1 });
+    expect(store.count({ text: 'findme' })).toBe(1);
+    const fts = store.db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH '\"findme\"'").get() as { n: number };
+    expect(fts.n).toBe(1);
+  });
+
+  it('clears one connection’s history, or one topic filter within it', () => {
+    store.insert([
+      message({ connectionId: 'c1', topic: 'a/1' }),
+      message({ connectionId: 'c1', topic: 'b/1' }),
+      message({ connectionId: 'c2', topic: 'a/1' }),
+    ]);
+    expect(store.clear('c1', 'a/#')).toBe(1);
+    expect(store.count({ connectionIds: ['c1'] })).toBe(1);
+    expect(store.clear('c1')).toBe(1);
+    expect(store.count()).toBe(1);
+    expect(store.totals().messages).toBe(1);
+  });
+});
