@@ -1,3 +1,18 @@
+import './app/zod-jitless';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app/app';
+import './app/app.css';
+import { createBridge } from './bridge';
+import { setApi } from './stores/api';
+import { startEventFeed } from './stores/event-feed';
 
-createRoot(document.getElementById('root')!).render(<p>MQTT Workbench</p>);
+const bridge = createBridge();
+setApi(bridge.api);
+startEventFeed(bridge);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,88 @@
+import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
+
+export interface VirtualListProps {
+  count: number;
+  /** Every row has this height in pixels; that is what makes the windowing exact and cheap. */
+  rowHeight: number;
+  /**
+   * The absolute position of row 0 (e.g. how many rows dropped off the top of a ring). When it
+   * grows while the user reads older rows, the view shifts so the same rows stay under their eyes.
+   */
+  offset: number;
+  renderRow(index: number): ReactNode;
+  /** Rendered above the rows, sticky (column headers). Must be `rowHeight` tall. */
+  header?: ReactNode;
+  overscan?: number;
+  testId?: string;
+}
+
+/**
+ * A fixed-row-height virtual list: only the rows in view (plus a few) are in the DOM, so 20,000
+ * rows cost the same as 30. It follows the newest row until the user scrolls up, and offers a
+ * button to jump back.
+ */
+export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId }: VirtualListProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(0);
+  const [follow, setFollow] = useState(true);
+  const lastOffset = useRef(offset);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setViewport(element.clientHeight));
+    observer.observe(element);
+    setViewport(element.clientHeight);
+    return () => observer.disconnect();
+  }, []);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    const shifted = offset - lastOffset.current;
+    lastOffset.current = offset;
+    if (!element) return;
+    if (follow) element.scrollTop = element.scrollHeight;
+    else if (shifted > 0) element.scrollTop = Math.max(0, element.scrollTop - shifted * rowHeight);
+    setScrollTop(element.scrollTop);
+  }, [count, offset, follow, rowHeight, viewport]);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    setScrollTop(element.scrollTop);
+    // Within half a row of the bottom counts as "at the bottom": follow new rows again.
+    setFollow(element.scrollTop + element.clientHeight >= element.scrollHeight - rowHeight / 2);
+  };
+
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  const rows: ReactNode[] = [];
+  for (let index = first; index < last; index++) {
+    rows.push(
+      <div key={offset + index} className="virtual-row" style={{ top: index * rowHeight, height: rowHeight }}>
+        {renderRow(index)}
+      </div>,
+    );
+  }
+
+  return (
+    <div className="virtual-list">
+      <div className="virtual-scroller" ref={scroller} onScroll={onScroll} data-testid={testId}>
+        {header && (
+          <div className="virtual-header" style={{ height: rowHeight }}>
+            {header}
+          </div>
+        )}
+        <div className="virtual-body" style={{ height: count * rowHeight }}>
+          {rows}
+        </div>
+      </div>
+      {!follow && count > 0 && (
+        <button type="button" className="jump-newest" data-testid="messages-jump-newest" onClick={() => setFollow(true)}>
+          ↓ Newest
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { type KeyboardEvent, Suspense, lazy, useCallback, useRef, useState } from 'react';
+import { jsonProblem } from '../../../shared/codecs/json';
+import { encodeUtf8 } from '../../../shared/codecs/utf8';
+import { topicNameProblem } from '../../../shared/mqtt/topic';
+import { getApi } from '../../stores/api';
+import { useActiveConnection } from '../../stores/connections-store';
+import { QOS_LEVELS, type Qos } from '../../stores/qos';
+import { useDarkMode } from './use-dark-mode';
+
+const PayloadEditor = lazy(() => import('./payload-editor'));
+
+type Mode = 'text' | 'json';
+type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
+
+export function PublishPanel() {
+  const [topic, setTopic] = useState('');
+  const [qos, setQos] = useState<Qos>(0);
+  const [retain, setRetain] = useState(false);
+  const [mode, setMode] = useState<Mode>('text');
+  const [payload, setPayload] = useState('');
+  const [sending, setSending] = useState(false);
+  // State updates land after the render; the ref stops a double Ctrl+Enter sending twice.
+  const inFlight = useRef(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const dark = useDarkMode();
+  const active = useActiveConnection();
+  const isConnected = active?.status === 'connected';
+  const topicProblem = topic === '' ? null : topicNameProblem(topic);
+
+  const publish = useCallback(async () => {
+    if (!active || !isConnected || inFlight.current) return;
+    const problem = topicNameProblem(topic);
+    if (problem) return setOutcome({ kind: 'error', message: `Topic: ${problem}` });
+    if (mode === 'json') {
+      const json = jsonProblem(payload);
+      if (json) return setOutcome({ kind: 'error', message: `Invalid JSON at line ${json.line}, column ${json.column}: ${json.message}` });
+    }
+    const bytes = encodeUtf8(payload);
+    inFlight.current = true;
+    setSending(true);
+    const result = await getApi().messages.publish({ connectionId: active.connectionId, topic, payload: bytes, qos, retain });
+    inFlight.current = false;
+    setSending(false);
+    setOutcome(
+      result.ok
+        ? { kind: 'sent', message: `Published ${bytes.byteLength} B to ${topic}` }
+        : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
+    );
+  }, [active, isConnected, topic, mode, payload, qos, retain]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    // Monaco handles its own Ctrl/Cmd+Enter (and marks the event handled); this covers the inputs.
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.defaultPrevented) {
+      event.preventDefault();
+      void publish();
+    }
+  };
+
+  return (
+    <div className="publish" onKeyDown={onKeyDown}>
+      <div className="publish-bar">
+        <input
+          className="publish-topic"
+          data-testid="publish-topic"
+          value={topic}
+          placeholder="topic/name"
+          spellCheck={false}
+          aria-invalid={topicProblem !== null}
+          onChange={(e) => setTopic(e.target.value)}
+        />
+        <select data-testid="publish-qos" value={qos} title="QoS" onChange={(e) => setQos(Number(e.target.value) as Qos)}>
+          {QOS_LEVELS.map((level) => (
+            <option key={level} value={level}>
+              QoS {level}
+            </option>
+          ))}
+        </select>
+        <label className="checkbox">
+          <input data-testid="publish-retain" type="checkbox" checked={retain} onChange={(e) => setRetain(e.target.checked)} />
+          Retain
+        </label>
+        <div className="segmented" role="group" aria-label="Payload mode">
+          <button type="button" data-testid="publish-mode-text" aria-pressed={mode === 'text'} onClick={() => setMode('text')}>
+            Text
+          </button>
+          <button type="button" data-testid="publish-mode-json" aria-pressed={mode === 'json'} onClick={() => setMode('json')}>
+            JSON
+          </button>
+        </div>
+        <button
+          type="button"
+          className="primary"
+          data-testid="publish-button"
+          title="Publish (Ctrl/Cmd+Enter)"
+          disabled={!isConnected || sending || topic === '' || topicProblem !== null}
+          onClick={() => void publish()}
+        >
+          Publish
+        </button>
+      </div>
+      {topicProblem && (
+        <p className="field-problem" data-testid="publish-topic-error">
+          {topicProblem}
+        </p>
+      )}
+      <Suspense fallback={<div className="payload-editor loading">Loading editor…</div>}>
+        <PayloadEditor value={payload} language={mode === 'json' ? 'json' : 'plaintext'} dark={dark} onChange={setPayload} onSubmit={() => void publish()} />
+      </Suspense>
+      <div className="publish-status">
+        {outcome?.kind === 'error' && (
+          <p className="error-box" role="alert" data-testid="publish-error">
+            {outcome.message}
+          </p>
+        )}
+        {outcome?.kind === 'sent' && (
+          <p className="muted" data-testid="publish-result">
+            {outcome.message}
+          </p>
+        )}
+        {!isConnected && <p className="hint">Connect to a broker to publish. Ctrl/Cmd+Enter publishes.</p>}
+      </div>
+    </div>
+  );
+}
