@@ -1,0 +1,207 @@
+/**
+ * The real UI, end to end: the built host, the built renderer in Chromium, a real mosquitto.
+ * Every test fails on a console error, an uncaught page error or a CSP violation.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { freePort } from '../support/free-port';
+import { type HostProcess, startHostProcess } from '../support/host-process';
+import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const UI_TIMEOUT = 10_000;
+
+interface Workbench {
+  page: Page;
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems: string[];
+}
+
+let mosquitto: Mosquitto;
+let host: HostProcess;
+let browser: Browser;
+const opened: Workbench[] = [];
+
+async function openWorkbench(): Promise<Workbench> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // Violations are reported to the page, not to the console of every Chromium: log them loudly.
+  // (A string, not a function: this file compiles without DOM types.)
+  await page.addInitScript(`
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || '(inline)') +
+        ' at ' + event.sourceFile + ':' + event.lineNumber);
+    });
+  `);
+  await page.goto(host.url);
+  const workbench = { page, problems };
+  opened.push(workbench);
+  return workbench;
+}
+
+async function connect(
+  page: Page,
+  options: { protocol?: 'mqtt' | 'ws'; port: number; path?: string; version?: '4' | '5' },
+): Promise<void> {
+  await page.getByTestId('connect-protocol').selectOption(options.protocol ?? 'mqtt');
+  await page.getByTestId('connect-host').fill('127.0.0.1');
+  await page.getByTestId('connect-port').fill(String(options.port));
+  if (options.path !== undefined) await page.getByTestId('connect-path').fill(options.path);
+  await page.getByTestId('connect-version').selectOption(options.version ?? '5');
+  await page.getByTestId('connect-button').click();
+}
+
+async function statusIs(page: Page, status: string): Promise<void> {
+  await page.locator(`[data-testid="connection-status"][data-status="${status}"]`).waitFor({ timeout: UI_TIMEOUT });
+}
+
+async function subscribe(page: Page, filter: string): Promise<void> {
+  await page.getByTestId('subscribe-filter').fill(filter);
+  await page.getByTestId('subscribe-button').click();
+  await page
+    .locator(`[data-testid="subscription-row"][data-filter="${filter}"][data-state="active"]`)
+    .waitFor({ timeout: UI_TIMEOUT });
+}
+
+function messageRow(page: Page, topic: string, direction: 'in' | 'out' = 'in'): Locator {
+  return page
+    .locator(`[data-testid="message-row"][data-direction="${direction}"]`)
+    .filter({ has: page.getByTestId('message-topic').getByText(topic, { exact: true }) });
+}
+
+/** Replaces the editor's text through Monaco itself (insertText skips its bracket auto-closing). */
+async function setPayload(page: Page, text: string): Promise<void> {
+  const editor = page.getByTestId('publish-editor').locator('.monaco-editor');
+  await editor.waitFor({ timeout: UI_TIMEOUT });
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+  host = await startHostProcess();
+  browser = await launchChromium();
+});
+
+afterEach(() => {
+  // Taken out as they are checked, so one test's problem does not fail every later test.
+  const found = opened.flatMap(({ problems }) => problems.splice(0));
+  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await mosquitto?.stop();
+});
+
+describe('MQTT Workbench in Chromium (browser mode, TCP broker)', () => {
+  let page: Page;
+
+  it('connects over MQTT 5 and shows a message published by mosquitto_pub', async () => {
+    ({ page } = await openWorkbench());
+    await connect(page, { port: mosquitto.port, version: '5' });
+    await statusIs(page, 'connected');
+    await subscribe(page, '#');
+
+    const pub = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', 'sensors/temp', '-m', '21.5', '-V', '5']);
+    expect(pub.code, pub.stderr).toBe(0);
+
+    const row = messageRow(page, 'sensors/temp');
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    expect(await row.getByTestId('message-payload').textContent()).toBe('21.5');
+  });
+
+  it('publishes JSON typed into Monaco, byte for byte', async () => {
+    const topic = 'workbench/e2e/json';
+    const json = '{"temp": 21.5, "unit": "°C", "tags": ["a", "b"], "nested": {"ok": true}}';
+    const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', topic, '-C', '1', '-N', '-V', '5']);
+    try {
+      await page.getByTestId('publish-topic').fill(topic);
+      await page.getByTestId('publish-mode-json').click();
+      // Retained, so mosquitto_sub gets it whether or not its SUBSCRIBE landed first.
+      await page.getByTestId('publish-retain').check();
+      await setPayload(page, json);
+      await page.getByTestId('publish-button').click();
+
+      const received = await sub.done;
+      expect(received.code, received.stderr).toBe(0);
+      expect(received.stdout.equals(Buffer.from(json, 'utf8'))).toBe(true);
+      await messageRow(page, topic, 'out').waitFor({ timeout: UI_TIMEOUT });
+      await page.getByTestId('publish-result').waitFor({ timeout: UI_TIMEOUT });
+    } finally {
+      sub.kill();
+      await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', topic, '-r', '-n']);
+    }
+  });
+
+  it('shows the JSON error and sends nothing when the payload is invalid', async () => {
+    const topic = 'workbench/e2e/invalid';
+    await page.getByTestId('publish-topic').fill(topic);
+    await page.getByTestId('publish-retain').uncheck();
+    await setPayload(page, '{"temp": 21.5,');
+    await page.getByTestId('publish-button').click();
+
+    const error = page.getByTestId('publish-error');
+    await error.waitFor({ timeout: UI_TIMEOUT });
+    expect(await error.textContent()).toMatch(/Invalid JSON at line 1/);
+    // Give a wrongly sent message time to come back through the host before checking.
+    await page.waitForTimeout(300);
+    expect(await messageRow(page, topic, 'out').count()).toBe(0);
+
+    // Ctrl/Cmd+Enter publishes from the editor once the JSON is fixed.
+    await setPayload(page, '{"temp": 21.5}');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await messageRow(page, topic, 'out').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('publish-error').count()).toBe(0);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await messageRow(page, 'sensors/temp').click();
+    await page.getByTestId('message-detail').waitFor({ timeout: UI_TIMEOUT });
+    await page.screenshot({ path: `${ARTIFACTS}workbench.png` });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${ARTIFACTS}workbench-dark.png` });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('disconnects on request', async () => {
+    await page.getByTestId('connect-button').click();
+    await statusIs(page, 'disconnected');
+    expect(await page.getByTestId('connect-button').textContent()).toBe('Connect');
+  });
+
+  it('says clearly when the broker cannot be reached', async () => {
+    const { page: fresh } = await openWorkbench();
+    const closedPort = await freePort();
+    await connect(fresh, { port: closedPort });
+    const error = fresh.getByTestId('connection-error');
+    await error.waitFor({ timeout: UI_TIMEOUT });
+    expect(await error.textContent()).toContain('HOST_UNREACHABLE');
+    expect(await error.textContent()).toContain(`127.0.0.1:${closedPort}`);
+    await statusIs(fresh, 'disconnected');
+  });
+});
+
+describe('MQTT Workbench in Chromium (browser mode, WebSocket broker)', () => {
+  it('connects over ws:// and shows a message', async () => {
+    const { page } = await openWorkbench();
+    await connect(page, { protocol: 'ws', port: mosquitto.wsPort, path: '/', version: '4' });
+    await statusIs(page, 'connected');
+    await subscribe(page, 'ws/#');
+
+    const pub = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', 'ws/hello', '-m', 'over websockets']);
+    expect(pub.code, pub.stderr).toBe(0);
+    const row = messageRow(page, 'ws/hello');
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    expect(await row.getByTestId('message-payload').textContent()).toBe('over websockets');
+  });
+});
