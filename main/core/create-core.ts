@@ -1,5 +1,7 @@
+import { type InspectedPacket, type MqttMessage, WorkbenchFailure } from '../../shared/contract';
+import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
-import { createMessageBatcher } from './engine/message-batcher';
+import { inspectPacket } from './engine/packet-inspector';
 import { type Dispatcher, createDispatcher } from './rpc/dispatcher';
 import { type EventHub, createEventHub } from './rpc/event-hub';
 
@@ -18,14 +20,24 @@ export interface WorkbenchCore {
 
 export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const events = createEventHub();
-  const batcher = createMessageBatcher((messages) => events.emit('messages.batch', { messages }));
+  const messages = createBatcher<MqttMessage>((batch) => events.emit('messages.batch', { messages: batch }));
+  const packets = createBatcher<InspectedPacket>((batch) => events.emit('inspector.packets', { packets: batch }));
+  /** Connections whose packets are being inspected, with their protocol version. */
+  const inspected = new Map<string, number>();
+
   const connections = createConnectionManager({
     onStatus: (summary) => {
       // Deliver buffered messages before a status change, so a UI never sees them after "disconnected".
-      batcher.flush();
+      messages.flush();
+      packets.flush();
+      if (summary.status === 'disconnected' && !connections.has(summary.connectionId)) inspected.delete(summary.connectionId);
       events.emit('connections.status', summary);
     },
-    onMessage: (message) => batcher.push(message),
+    onMessage: (message) => messages.push(message),
+    onPacket: (connectionId, direction, packet) => {
+      const protocolVersion = inspected.get(connectionId);
+      if (protocolVersion !== undefined) packets.push(inspectPacket(connectionId, direction, packet, protocolVersion));
+    },
   });
 
   const dispatcher = createDispatcher({
@@ -36,13 +48,21 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       return {};
     },
     'connections.list': () => connections.list(),
-    'messages.subscribe': ({ connectionId, filter, qos }) => connections.subscribe(connectionId, filter, qos),
+    'messages.subscribe': (input) => connections.subscribe(input),
     'messages.unsubscribe': async ({ connectionId, filter }) => {
       await connections.unsubscribe(connectionId, filter);
       return {};
     },
-    'messages.publish': async ({ connectionId, topic, payload, qos, retain }) => {
-      await connections.publish(connectionId, topic, payload, qos, retain);
+    'messages.publish': async (input) => {
+      await connections.publish(input);
+      return {};
+    },
+    'messages.request': (input) => connections.request(input),
+    'inspector.setEnabled': ({ connectionId, enabled }) => {
+      const summary = connections.list().find((c) => c.connectionId === connectionId);
+      if (!summary) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
+      if (enabled) inspected.set(connectionId, summary.protocolVersion);
+      else inspected.delete(connectionId);
       return {};
     },
   });
@@ -52,8 +72,10 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     events,
     async close() {
       await connections.closeAll();
-      batcher.flush();
-      batcher.dispose();
+      messages.flush();
+      packets.flush();
+      messages.dispose();
+      packets.dispose();
     },
   };
 }

@@ -1,27 +1,65 @@
 import { z } from 'zod';
-import { connectionId, empty, errorShape } from './common';
+import { bytes, connectionId, empty, errorShape } from './common';
+import { connectProperties, willMessage } from './mqtt5';
+
+/** TLS material travels as bytes (PEM or DER), so the same request works from a file picker or a paste. */
+export const tlsOptions = z
+  .object({
+    /** Trusted CA certificates; the system store is used when empty. */
+    ca: z.array(bytes).max(20).optional(),
+    cert: bytes.optional(),
+    key: bytes.optional(),
+    /** Passphrase of the key, or of the PKCS#12 bundle. */
+    passphrase: z.string().max(1024).optional(),
+    /** PKCS#12 (.p12/.pfx) bundle holding certificate and key. */
+    pfx: bytes.optional(),
+    /** Verify the broker's certificate chain and host name. Off only for testing. */
+    rejectUnauthorized: z.boolean().default(true),
+    alpnProtocols: z.array(z.string().min(1).max(255)).max(10).optional(),
+    /** SNI server name; defaults to the host when it is a name. */
+    servername: z.string().max(253).optional(),
+  })
+  .strict();
+
+export const reconnectOptions = z
+  .object({
+    enabled: z.boolean().default(true),
+    initialDelayMs: z.number().int().min(100).max(600_000).default(1000),
+    maxDelayMs: z.number().int().min(100).max(3_600_000).default(30_000),
+    /** 0 = keep trying until the user disconnects. */
+    maxAttempts: z.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
 
 export const connectionOptions = z
   .object({
     /** A user-facing name; defaults to host:port in the UI. */
     name: z.string().max(200).optional(),
-    protocol: z.enum(['mqtt', 'ws']),
+    protocol: z.enum(['mqtt', 'mqtts', 'ws', 'wss']),
     host: z
       .string()
       .min(1, 'Host is required')
       .max(253)
       .regex(/^[^\s/?#]+$/, 'Host must be a host name or address, without scheme or path'),
     port: z.number().int().min(1, 'Port must be 1-65535').max(65535, 'Port must be 1-65535'),
-    /** WebSocket path, e.g. /mqtt. Ignored for plain TCP. */
+    /** WebSocket path, e.g. /mqtt. Ignored for TCP. */
     path: z.string().max(1024).regex(/^\//, 'Path must start with /').default('/mqtt'),
+    /** Extra HTTP headers for the WebSocket upgrade. */
+    wsHeaders: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Not a valid header name'), z.string().max(8192)).optional(),
     clientId: z.string().max(65535).default(''),
     username: z.string().max(65535).optional(),
     password: z.string().max(65535).optional(),
-    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+    /** 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
+    protocolVersion: z.union([z.literal(3), z.literal(4), z.literal(5)]).default(5),
     /** Clean Start (MQTT 5) / Clean Session (3.1.1). */
     clean: z.boolean().default(true),
     keepaliveSeconds: z.number().int().min(0).max(65535).default(60),
     connectTimeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+    reconnect: reconnectOptions.default({ enabled: true, initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 0 }),
+    /** MQTT 5 CONNECT properties; ignored for 3.1/3.1.1. */
+    properties: connectProperties.optional(),
+    will: willMessage.optional(),
+    tls: tlsOptions.optional(),
   })
   .strict();
 
@@ -31,14 +69,28 @@ export type ConnectionOptionsInput = z.input<typeof connectionOptions>;
 export const connectionStatus = z.enum(['connecting', 'connected', 'reconnecting', 'disconnected']);
 export type ConnectionStatus = z.infer<typeof connectionStatus>;
 
+/** What the broker answered in CONNACK, so a user sees exactly what was granted. */
+export const connackInfo = z.object({
+  sessionPresent: z.boolean(),
+  reasonCode: z.number(),
+  /** MQTT 5 CONNACK properties as received (assigned client id, server keep alive, limits...). */
+  properties: z.record(z.string(), z.unknown()).optional(),
+});
+export type ConnackInfo = z.infer<typeof connackInfo>;
+
 export const connectionSummary = z.object({
   connectionId,
   name: z.string(),
   status: connectionStatus,
   /** Address shown to the user, e.g. mqtt://127.0.0.1:1883. Never contains secrets. */
   url: z.string(),
-  protocolVersion: z.union([z.literal(4), z.literal(5)]),
+  protocolVersion: z.union([z.literal(3), z.literal(4), z.literal(5)]),
   clientId: z.string(),
+  /** Reconnect attempts since the connection was last up. */
+  reconnectAttempts: z.number().int().min(0),
+  /** When the next reconnect attempt is due (ms since epoch), while reconnecting. */
+  nextReconnectAt: z.number().optional(),
+  connack: connackInfo.optional(),
   lastError: errorShape.optional(),
 });
 export type ConnectionSummary = z.infer<typeof connectionSummary>;
@@ -48,7 +100,7 @@ export const connectionsContract = {
     /** Opens a connection and resolves once the broker accepted it (CONNACK success). */
     connect: {
       input: connectionOptions,
-      output: z.object({ connectionId, clientId: z.string(), sessionPresent: z.boolean() }),
+      output: z.object({ connectionId, clientId: z.string(), sessionPresent: z.boolean(), connack: connackInfo }),
     },
     /** Closes the connection and forgets it. */
     disconnect: { input: z.object({ connectionId }).strict(), output: empty },

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { connectionsContract } from './connections';
 import type { Result } from './errors';
+import { inspectorContract } from './inspector';
 import { messagesContract } from './messages';
 
 /**
@@ -13,6 +14,7 @@ export const contract = {
   app: appContract,
   connections: connectionsContract,
   messages: messagesContract,
+  inspector: inspectorContract,
 } as const;
 
 type Contract = typeof contract;
@@ -120,3 +122,5 @@ export * from './errors';
 export * from './common';
 export * from './connections';
 export * from './messages';
+export * from './mqtt5';
+export * from './inspector';

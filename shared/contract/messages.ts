@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_MQTT_PAYLOAD_BYTES, bytes, connectionId, empty, qos, topicFilter, topicName } from './common';
+import { publishProperties, receivedProperties, userProperties } from './mqtt5';
 
 export const mqttMessage = z.object({
   connectionId,
@@ -11,6 +12,8 @@ export const mqttMessage = z.object({
   dup: z.boolean(),
   /** Milliseconds since the epoch, taken when the message arrived at (or left) the engine. */
   timestamp: z.number(),
+  /** MQTT 5 properties, when the message carried any. */
+  properties: receivedProperties.optional(),
 });
 export type MqttMessage = z.infer<typeof mqttMessage>;
 
@@ -18,25 +21,66 @@ export type MqttMessage = z.infer<typeof mqttMessage>;
 export const MESSAGE_BATCH_MAX_COUNT = 2000;
 export const MESSAGE_BATCH_MAX_DELAY_MS = 50;
 
+const payload = bytes.refine((p) => p.byteLength <= MAX_MQTT_PAYLOAD_BYTES, 'Payload is larger than MQTT allows');
+
+/** Subscription options (MQTT 5, 3.8.3.1); ignored by 3.1.1 brokers. */
+export const subscribeInput = z
+  .object({
+    connectionId,
+    filter: topicFilter,
+    qos: qos.default(0),
+    noLocal: z.boolean().default(false),
+    retainAsPublished: z.boolean().default(false),
+    /** 0 send retained on subscribe, 1 only for a new subscription, 2 never. */
+    retainHandling: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+    /** 1..268,435,455 [MQTT-3.8.2-? subscription identifier range]. */
+    subscriptionIdentifier: z.number().int().min(1).max(268_435_455).optional(),
+    userProperties: userProperties.optional(),
+  })
+  .strict();
+
+export const publishInput = z
+  .object({
+    connectionId,
+    topic: topicName,
+    payload,
+    qos: qos.default(0),
+    retain: z.boolean().default(false),
+    properties: publishProperties.optional(),
+  })
+  .strict();
+
 export const messagesContract = {
   requests: {
     subscribe: {
-      input: z.object({ connectionId, filter: topicFilter, qos: qos.default(0) }).strict(),
-      /** The QoS the broker granted (SUBACK). */
-      output: z.object({ filter: z.string(), grantedQos: qos }),
+      input: subscribeInput,
+      /** The broker's SUBACK for this filter: granted QoS, or a failure reason code (>= 0x80). */
+      output: z.object({ filter: z.string(), grantedQos: qos, reasonCode: z.number() }),
     },
     unsubscribe: { input: z.object({ connectionId, filter: topicFilter }).strict(), output: empty },
-    publish: {
+    publish: { input: publishInput, output: empty },
+    /**
+     * Request/response (MQTT 5, 4.10): publishes with a Response Topic and Correlation Data,
+     * subscribes to the response topic, and waits for the matching response.
+     */
+    request: {
       input: z
         .object({
           connectionId,
           topic: topicName,
-          payload: bytes.refine((p) => p.byteLength <= MAX_MQTT_PAYLOAD_BYTES, 'Payload is larger than MQTT allows'),
+          payload,
           qos: qos.default(0),
-          retain: z.boolean().default(false),
+          responseTopic: topicName,
+          /** Generated when absent. */
+          correlationData: bytes.optional(),
+          timeoutMs: z.number().int().min(1).max(600_000).default(5000),
+          properties: publishProperties.omit({ responseTopic: true, correlationData: true }).optional(),
         })
         .strict(),
-      output: empty,
+      output: z.union([
+        z.object({ status: z.literal('response'), latencyMs: z.number(), response: z.lazy(() => mqttMessage) }),
+        z.object({ status: z.literal('timeout'), latencyMs: z.number() }),
+      ]),
     },
   },
   events: {

@@ -1,46 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
-import type { ConnectionSummary, MqttMessage, RequestChannel, Result } from '../../shared/contract';
+import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
 import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
 
 let broker: Mosquitto;
-let core: WorkbenchCore;
-const batches: MqttMessage[][] = [];
-const statuses: ConnectionSummary[] = [];
+let harness: CoreHarness;
 
 beforeAll(async () => {
   broker = await startMosquitto();
-  core = createWorkbenchCore({ version: 'test', shell: 'browser', secretsProtection: 'test' });
-  core.events.subscribe((channel, payload) => {
-    if (channel === 'messages.batch') batches.push((payload as { messages: MqttMessage[] }).messages);
-    if (channel === 'connections.status') statuses.push(payload as ConnectionSummary);
-  });
+  harness = createCoreHarness();
 });
 
 afterAll(async () => {
-  await core?.close();
+  await harness?.close();
   await broker?.stop();
 });
 
-async function call<T>(channel: RequestChannel, input: unknown): Promise<T> {
-  const result = (await core.dispatcher.handle(channel, input)) as Result<T>;
-  if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
-
-function received(): MqttMessage[] {
-  return batches.flat().filter((m) => m.direction === 'in');
-}
-
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const received = () => harness.received();
 
 /** Starts mosquitto_sub and waits until its subscription is live (a probe message gets through). */
 async function subscribedMosquittoSub(topic: string, count: number, version: string) {
@@ -62,7 +37,7 @@ describe.each(transports)('engine against mosquitto over $name', ({ name, protoc
   let connectionId: string;
 
   it('connects with MQTT 5 and reports the connected status', async () => {
-    const result = await call<{ connectionId: string; clientId: string }>('connections.connect', {
+    const result = await harness.call('connections.connect', {
       protocol,
       host: '127.0.0.1',
       port: port(),
@@ -72,14 +47,14 @@ describe.each(transports)('engine against mosquitto over $name', ({ name, protoc
     });
     connectionId = result.connectionId;
     expect(result.clientId).toBe(`wb-test-${name}`);
-    const list = await call<ConnectionSummary[]>('connections.list', {});
+    const list = await harness.call('connections.list', {});
     expect(list.find((c) => c.connectionId === connectionId)?.status).toBe('connected');
-    expect(statuses.some((s) => s.connectionId === connectionId && s.status === 'connected')).toBe(true);
+    expect(harness.statuses.some((s) => s.connectionId === connectionId && s.status === 'connected')).toBe(true);
   });
 
   it('receives a message published by mosquitto_pub', async () => {
     const topic = `wb/${name}/in`;
-    expect(await call('messages.subscribe', { connectionId, filter: `wb/${name}/#`, qos: 1 })).toEqual({ filter: `wb/${name}/#`, grantedQos: 1 });
+    expect(await harness.call('messages.subscribe', { connectionId, filter: `wb/${name}/#`, qos: 1 })).toEqual({ filter: `wb/${name}/#`, grantedQos: 1, reasonCode: 1 });
     const pub = await runMosquittoPub(['-h', broker.host, '-p', String(broker.port), '-V', '5', '-q', '1', '-t', topic, '-m', 'hello 21.5']);
     expect(pub.code, pub.stderr).toBe(0);
     const message = await waitFor(() => received().find((m) => m.topic === topic), `a message on ${topic}`);
@@ -92,49 +67,49 @@ describe.each(transports)('engine against mosquitto over $name', ({ name, protoc
     const topic = `wb/${name}/out`;
     const payload = Uint8Array.from([0x00, 0xff, 0x10, 0x80, 0xc3, 0x28, 0x0a, 0x0d, 0x7f]);
     const sub = await subscribedMosquittoSub(topic, 1, '5');
-    await call('messages.publish', { connectionId, topic, payload, qos: 1 });
+    await harness.call('messages.publish', { connectionId, topic, payload, qos: 1 });
     const result = await sub.done;
     // -N prints payloads without a newline: the probe is empty, so stdout is exactly our bytes.
     expect([...result.stdout]).toEqual([...payload]);
-    const sent = await waitFor(() => batches.flat().find((m) => m.direction === 'out' && m.topic === topic), 'the sent message in a batch');
+    const sent = await waitFor(() => harness.batches.flat().find((m) => m.direction === 'out' && m.topic === topic), 'the sent message in a batch');
     expect([...sent.payload]).toEqual([...payload]);
   });
 
   it('disconnects and reports the disconnected status', async () => {
-    await call('connections.disconnect', { connectionId });
-    expect(statuses.at(-1)).toMatchObject({ connectionId, status: 'disconnected' });
-    const publish = await core.dispatcher.handle('messages.publish', { connectionId, topic: 'x', payload: new Uint8Array() });
+    await harness.call('connections.disconnect', { connectionId });
+    expect(harness.statuses.at(-1)).toMatchObject({ connectionId, status: 'disconnected' });
+    const publish = await harness.attempt('messages.publish', { connectionId, topic: 'x', payload: new Uint8Array() });
     expect(publish).toMatchObject({ ok: false, error: { code: 'CONNECTION_NOT_FOUND' } });
   });
 });
 
 describe('engine batching and errors', () => {
   it('delivers a burst of messages in bounded batches, not one event per message', async () => {
-    const { connectionId } = await call<{ connectionId: string }>('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port, protocolVersion: 4 });
-    await call('messages.subscribe', { connectionId, filter: 'burst/#', qos: 0 });
-    const before = batches.length;
+    const { connectionId } = await harness.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port, protocolVersion: 4 });
+    await harness.call('messages.subscribe', { connectionId, filter: 'burst/#', qos: 0 });
+    const before = harness.batches.length;
     const count = 3000;
     const lines = Buffer.from(Array.from({ length: count }, (_, i) => `m${i}`).join('\n') + '\n');
     const pub = await runMosquittoPub(['-h', broker.host, '-p', String(broker.port), '-t', 'burst/x', '-l'], lines);
     expect(pub.code, pub.stderr).toBe(0);
     await waitFor(() => (received().filter((m) => m.topic === 'burst/x').length >= count ? true : undefined), `${count} burst messages`, 10_000);
-    const burstBatches = batches.slice(before).filter((b) => b.some((m) => m.topic === 'burst/x'));
+    const burstBatches = harness.batches.slice(before).filter((b) => b.some((m) => m.topic === 'burst/x'));
     expect(burstBatches.length).toBeLessThan(count / 10);
     for (const batch of burstBatches) expect(batch.length).toBeLessThanOrEqual(2000);
     // Order is kept within the connection.
     const payloads = received().filter((m) => m.topic === 'burst/x').map((m) => Buffer.from(m.payload).toString());
     expect(payloads.slice(0, 3)).toEqual(['m0', 'm1', 'm2']);
     expect(payloads.at(-1)).toBe(`m${count - 1}`);
-    await call('connections.disconnect', { connectionId });
+    await harness.call('connections.disconnect', { connectionId });
   });
 
   it('fails clearly and fast when nothing listens at the address (HOST_UNREACHABLE)', async () => {
     const started = Date.now();
-    const result = await core.dispatcher.handle('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: 1, connectTimeoutMs: 3000 });
+    const result = await harness.attempt('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: 1, connectTimeoutMs: 3000 });
     expect(result).toMatchObject({ ok: false, error: { code: 'HOST_UNREACHABLE' } });
     if (!result.ok) expect(result.error.message).toContain('127.0.0.1:1');
     expect(Date.now() - started).toBeLessThan(3000);
-    expect((await call<ConnectionSummary[]>('connections.list', {})).length).toBe(0);
+    expect((await harness.call('connections.list', {})).length).toBe(0);
   });
 
   it('fails with CONNECT_TIMEOUT within the connect timeout when the peer never answers', async () => {
@@ -143,7 +118,7 @@ describe('engine batching and errors', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const silentPort = (silent.address() as { port: number }).port;
     const started = Date.now();
-    const result = await core.dispatcher.handle('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: silentPort, connectTimeoutMs: 500 });
+    const result = await harness.attempt('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: silentPort, connectTimeoutMs: 500 });
     expect(result).toMatchObject({ ok: false, error: { code: 'CONNECT_TIMEOUT' } });
     expect(Date.now() - started).toBeLessThan(2000);
     silent.close();

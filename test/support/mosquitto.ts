@@ -25,7 +25,18 @@ export interface Mosquitto {
   port: number;
   /** MQTT over WebSocket (path /). */
   wsPort: number;
+  /** With `tls`: MQTT over TLS, any client. */
+  tlsPort?: number;
+  /** With `tls`: MQTT over TLS, a client certificate signed by the CA is required. */
+  mtlsPort?: number;
+  /** With `tls`: MQTT over secure WebSocket. */
+  wssPort?: number;
   stop(): Promise<void>;
+}
+
+export interface MosquittoOptions {
+  /** Adds TLS listeners using these PEM files. */
+  tls?: { caPath: string; certPath: string; keyPath: string };
 }
 
 function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -48,7 +59,7 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 /** Starts a private mosquitto on free loopback ports with its own config file. */
-export async function startMosquitto(): Promise<Mosquitto> {
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const binary = requireProgram('mosquitto', 'mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'wb-mosquitto-'));
   // Started as root, mosquitto drops to its own user: it must still be able to read its files.
@@ -56,6 +67,23 @@ export async function startMosquitto(): Promise<Mosquitto> {
   const port = await freePort();
   const wsPort = await freePort();
   const config = join(dir, 'mosquitto.conf');
+  const tls = options.tls;
+  const tlsPorts = tls ? { tlsPort: await freePort(), mtlsPort: await freePort(), wssPort: await freePort() } : undefined;
+  const tlsFiles = tls ? [`cafile ${tls.caPath}`, `certfile ${tls.certPath}`, `keyfile ${tls.keyPath}`] : [];
+  const tlsListeners = tlsPorts
+    ? [
+        `listener ${tlsPorts.tlsPort} 127.0.0.1`,
+        'protocol mqtt',
+        ...tlsFiles,
+        `listener ${tlsPorts.mtlsPort} 127.0.0.1`,
+        'protocol mqtt',
+        ...tlsFiles,
+        'require_certificate true',
+        `listener ${tlsPorts.wssPort} 127.0.0.1`,
+        'protocol websockets',
+        ...tlsFiles,
+      ]
+    : [];
 
   writeFileSync(
     config,
@@ -69,6 +97,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
       'protocol mqtt',
       `listener ${wsPort} 127.0.0.1`,
       'protocol websockets',
+      ...tlsListeners,
       '',
     ].join('\n'),
   );
@@ -78,7 +107,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await Promise.race([
-      Promise.all([waitForPort(port, 5000), waitForPort(wsPort, 5000)]),
+      Promise.all([port, wsPort, ...Object.values(tlsPorts ?? {})].map((p) => waitForPort(p, 5000))),
       exited.then(() => {
         throw new Error(`mosquitto exited at start: ${stderr}`);
       }),
@@ -92,6 +121,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
     host: '127.0.0.1',
     port,
     wsPort,
+    ...tlsPorts,
     async stop() {
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);

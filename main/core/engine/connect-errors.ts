@@ -45,6 +45,16 @@ export function connackReasonText(code: number): string {
   return CONNACK_REASONS[code] ?? `reason code 0x${code.toString(16)}`;
 }
 
+/** Certificate verification and TLS handshake failures, as Node's tls module reports them. */
+function isTlsError(err: { code?: unknown; message?: string; library?: unknown } | undefined): boolean {
+  const code = typeof err?.code === 'string' ? err.code : '';
+  return (
+    /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL|ERR_TLS|ERR_OSSL/.test(code) ||
+    err?.library !== undefined ||
+    /certificate|bad decrypt|ssl|tls/i.test(err?.message ?? '')
+  );
+}
+
 /** Maps an mqtt.js or socket error to a stable code and a sentence a user can act on. */
 export function describeConnectError(error: unknown, url: string): { code: ErrorCode; message: string } {
   const err = error as { code?: unknown; message?: string } | undefined;
@@ -54,6 +64,9 @@ export function describeConnectError(error: unknown, url: string): { code: Error
       code: 'CONNECTION_REFUSED',
       message: `The broker at ${url} refused the connection: ${connackReasonText(err.code)} (code ${err.code})`,
     };
+  }
+  if (isTlsError(err)) {
+    return { code: 'TLS_ERROR', message: `TLS with ${url} failed: ${message}${err?.code ? ` (${String(err.code)})` : ''}` };
   }
   if (typeof err?.code === 'string' && UNREACHABLE_CODES.has(err.code)) {
     return { code: 'HOST_UNREACHABLE', message: `Cannot reach ${url}: ${err.code} (${message})` };

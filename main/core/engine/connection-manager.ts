@@ -1,20 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientPublishOptions, type IClientSubscribeOptions, type MqttClient, type Packet } from 'mqtt';
 import {
+  type ConnackInfo,
   type ConnectionOptions,
   type ConnectionStatus,
   type ConnectionSummary,
+  type ErrorCode,
   type MqttMessage,
+  type RequestOutput,
+  type RequestParsed,
   WorkbenchFailure,
 } from '../../../shared/contract';
+import { brokerUrl, toMqttJsOptions } from './client-options';
 import { describeConnectError } from './connect-errors';
-
-/** Delay between reconnect attempts after an established connection drops. */
-const RECONNECT_PERIOD_MS = 1000;
+import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
+import { reconnectDelayMs } from './reconnect-policy';
+import { type RequestTracker, createRequestTracker } from './request-tracker';
 
 export interface ConnectionManagerEvents {
   onStatus(summary: ConnectionSummary): void;
   onMessage(message: MqttMessage): void;
+  /** Every packet in and out, for the packet inspector (see packet-inspector.ts). */
+  onPacket?(connectionId: string, direction: 'in' | 'out', packet: Packet): void;
 }
 
 interface Connection {
@@ -24,16 +31,29 @@ interface Connection {
   url: string;
   clientId: string;
   status: ConnectionStatus;
+  reconnectAttempts: number;
+  reconnectTimer?: ReturnType<typeof setTimeout>;
+  nextReconnectAt?: number;
+  /** Set once the user asked to disconnect: no reconnect after that. */
+  closing: boolean;
+  connack?: ConnackInfo;
   lastError?: { code: string; message: string };
+  requests: RequestTracker;
 }
 
+type SubscribeInput = RequestParsed<'messages.subscribe'>;
+type PublishInput = RequestParsed<'messages.publish'>;
+type RequestInput = RequestParsed<'messages.request'>;
+
 export interface ConnectionManager {
-  connect(options: ConnectionOptions): Promise<{ connectionId: string; clientId: string; sessionPresent: boolean }>;
+  connect(options: ConnectionOptions): Promise<RequestOutput<'connections.connect'>>;
   disconnect(connectionId: string): Promise<void>;
-  subscribe(connectionId: string, filter: string, qos: 0 | 1 | 2): Promise<{ filter: string; grantedQos: 0 | 1 | 2 }>;
+  subscribe(input: SubscribeInput): Promise<RequestOutput<'messages.subscribe'>>;
   unsubscribe(connectionId: string, filter: string): Promise<void>;
-  publish(connectionId: string, topic: string, payload: Uint8Array, qos: 0 | 1 | 2, retain: boolean): Promise<void>;
+  publish(input: PublishInput): Promise<void>;
+  request(input: RequestInput): Promise<RequestOutput<'messages.request'>>;
   list(): ConnectionSummary[];
+  has(connectionId: string): boolean;
   /** Closes every connection (app shutdown). */
   closeAll(): Promise<void>;
 }
@@ -42,15 +62,27 @@ export function generateClientId(): string {
   return `mqtt-workbench-${randomBytes(4).toString('hex')}`;
 }
 
-function brokerUrl(options: ConnectionOptions): string {
-  const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
-  const path = options.protocol === 'ws' ? options.path : '';
-  return `${options.protocol}://${host}:${options.port}${path}`;
+function connackInfo(packet: { sessionPresent?: boolean; reasonCode?: number; returnCode?: number; properties?: object }): ConnackInfo {
+  const info: ConnackInfo = { sessionPresent: Boolean(packet.sessionPresent), reasonCode: packet.reasonCode ?? packet.returnCode ?? 0 };
+  if (packet.properties && Object.keys(packet.properties).length > 0) {
+    info.properties = displayable(packet.properties) as Record<string, unknown>;
+  }
+  return info;
 }
 
-/** A Uint8Array view of a Buffer, so payloads leave the engine as plain bytes. */
-function asBytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+function toPublishOptions(qos: 0 | 1 | 2, retain: boolean, properties: PublishInput['properties'], isV5: boolean): IClientPublishOptions {
+  const options: IClientPublishOptions = { qos, retain };
+  if (isV5 && properties) {
+    const { userProperties, correlationData, ...rest } = properties;
+    options.properties = Object.fromEntries(
+      Object.entries({
+        ...rest,
+        correlationData: correlationData ? asBuffer(correlationData) : undefined,
+        userProperties: toMqttJsUserProperties(userProperties),
+      }).filter(([, v]) => v !== undefined),
+    );
+  }
+  return options;
 }
 
 export function createConnectionManager(events: ConnectionManagerEvents): ConnectionManager {
@@ -58,15 +90,19 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
   let nextId = 1;
 
   function summarize(connection: Connection): ConnectionSummary {
-    return {
+    const summary: ConnectionSummary = {
       connectionId: connection.id,
       name: connection.options.name || `${connection.options.host}:${connection.options.port}`,
       status: connection.status,
       url: connection.url,
       protocolVersion: connection.options.protocolVersion,
       clientId: connection.clientId,
-      ...(connection.lastError ? { lastError: connection.lastError } : {}),
+      reconnectAttempts: connection.reconnectAttempts,
     };
+    if (connection.nextReconnectAt !== undefined) summary.nextReconnectAt = connection.nextReconnectAt;
+    if (connection.connack) summary.connack = connection.connack;
+    if (connection.lastError) summary.lastError = connection.lastError;
+    return summary;
   }
 
   function setStatus(connection: Connection, status: ConnectionStatus, error?: { code: string; message: string }): void {
@@ -77,18 +113,44 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     events.onStatus(summarize(connection));
   }
 
-  function require(connectionId: string): Connection {
+  function find(connectionId: string): Connection {
     const connection = connections.get(connectionId);
     if (!connection) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
     return connection;
   }
 
-  function requireConnected(connectionId: string): Connection {
-    const connection = require(connectionId);
+  function findConnected(connectionId: string): Connection {
+    const connection = find(connectionId);
     if (!connection.client.connected) {
       throw new WorkbenchFailure('NOT_CONNECTED', `Connection ${summarize(connection).name} is ${connection.status}`);
     }
     return connection;
+  }
+
+  /** After an established connection drops: retry with backoff until the cap, visibly. */
+  function scheduleReconnect(connection: Connection): void {
+    const policy = connection.options.reconnect;
+    if (connection.closing || connection.reconnectTimer) return;
+    if (!policy.enabled || (policy.maxAttempts > 0 && connection.reconnectAttempts >= policy.maxAttempts)) {
+      const gaveUp = policy.enabled
+        ? { code: 'HOST_UNREACHABLE', message: `Gave up after ${connection.reconnectAttempts} reconnect attempts` }
+        : undefined;
+      delete connection.nextReconnectAt;
+      setStatus(connection, 'disconnected', gaveUp);
+      return;
+    }
+    connection.reconnectAttempts++;
+    const delay = reconnectDelayMs(connection.reconnectAttempts, policy.initialDelayMs, policy.maxDelayMs);
+    connection.nextReconnectAt = Date.now() + delay;
+    connection.status = 'reconnecting';
+    events.onStatus(summarize(connection));
+    connection.reconnectTimer = setTimeout(() => {
+      delete connection.reconnectTimer;
+      if (connection.closing) return;
+      // Keep the in-flight QoS 1/2 stores so nothing queued is lost across the reconnect.
+      const client = connection.client as MqttClient & { incomingStore: never; outgoingStore: never };
+      client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
+    }, delay);
   }
 
   return {
@@ -96,25 +158,30 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       const id = `c${nextId++}`;
       const clientId = options.clientId || generateClientId();
       const url = brokerUrl(options);
-      const clientOptions: IClientOptions = {
+      let client: MqttClient;
+      try {
+        client = mqtt.connect(url, toMqttJsOptions(options, clientId));
+      } catch (error) {
+        // mqtt.js builds the TLS context synchronously: a wrong passphrase or a broken key throws here.
+        const described = describeConnectError(error, url);
+        return Promise.reject(new WorkbenchFailure(described.code, described.message));
+      }
+      const connection: Connection = {
+        id,
+        options,
+        client,
+        url,
         clientId,
-        protocolVersion: options.protocolVersion,
-        clean: options.clean,
-        keepalive: options.keepaliveSeconds,
-        connectTimeout: options.connectTimeoutMs,
-        // No retry until the first CONNACK: a wrong address must fail fast and clearly.
-        reconnectPeriod: 0,
-        resubscribe: true,
-        ...(options.username !== undefined ? { username: options.username } : {}),
-        ...(options.password !== undefined ? { password: options.password } : {}),
+        status: 'connecting',
+        reconnectAttempts: 0,
+        closing: false,
+        requests: createRequestTracker(),
       };
-      const client = mqtt.connect(url, clientOptions);
-      const connection: Connection = { id, options, client, url, clientId, status: 'connecting' };
       connections.set(id, connection);
       events.onStatus(summarize(connection));
 
       client.on('message', (topic, payload, packet) => {
-        events.onMessage({
+        const message: MqttMessage = {
           connectionId: id,
           direction: 'in',
           topic,
@@ -123,75 +190,124 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           retain: packet.retain,
           dup: packet.dup,
           timestamp: Date.now(),
-        });
+        };
+        const properties = receivedPublishProperties(packet.properties);
+        if (properties) message.properties = properties;
+        connection.requests.offer(message);
+        events.onMessage(message);
       });
+      if (events.onPacket) {
+        const onPacket = events.onPacket;
+        client.on('packetsend', (packet) => onPacket(id, 'out', packet));
+        client.on('packetreceive', (packet) => onPacket(id, 'in', packet));
+      }
 
       return new Promise((resolve, reject) => {
-        let settled = false;
+        let established = false;
         const timeout = setTimeout(() => {
           failConnect({ code: 'CONNECT_TIMEOUT', message: `No answer from ${url} within ${options.connectTimeoutMs} ms` });
         }, options.connectTimeoutMs);
 
-        function failConnect(error: { code: ReturnType<typeof describeConnectError>['code']; message: string }): void {
-          if (settled) return;
-          settled = true;
+        function failConnect(error: { code: ErrorCode; message: string }): void {
+          if (established) return;
+          established = true; // settled
           clearTimeout(timeout);
+          connection.closing = true;
           client.end(true);
           setStatus(connection, 'disconnected', error);
           connections.delete(id);
           reject(new WorkbenchFailure(error.code, error.message));
         }
 
-        client.once('connect', (connack) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timeout);
-          // From here on, a dropped connection is retried until the user disconnects.
-          client.options.reconnectPeriod = RECONNECT_PERIOD_MS;
+        client.on('connect', (connack) => {
+          connection.connack = connackInfo(connack);
+          connection.reconnectAttempts = 0;
+          delete connection.nextReconnectAt;
           setStatus(connection, 'connected');
-          resolve({ connectionId: id, clientId, sessionPresent: connack.sessionPresent });
+          if (established) return;
+          established = true;
+          clearTimeout(timeout);
+          resolve({ connectionId: id, clientId, sessionPresent: connection.connack.sessionPresent, connack: connection.connack });
         });
-        client.on('connect', () => setStatus(connection, 'connected'));
-        client.on('reconnect', () => setStatus(connection, 'reconnecting'));
-        client.on('offline', () => {
-          if (settled && connections.has(id)) setStatus(connection, 'reconnecting');
+        client.on('close', () => {
+          if (!established) {
+            failConnect({ code: 'HOST_UNREACHABLE', message: `Connection to ${url} closed before the broker answered` });
+            return;
+          }
+          if (connection.closing) return;
+          connection.requests.failAll('CONNECTION_CLOSED');
+          scheduleReconnect(connection);
         });
         client.on('error', (error) => {
           const described = describeConnectError(error, url);
-          if (!settled) failConnect(described);
+          if (!established) failConnect(described);
           else setStatus(connection, connection.status, described);
         });
-        client.on('close', () => {
-          if (!settled) failConnect({ code: 'HOST_UNREACHABLE', message: `Connection to ${url} closed before the broker answered` });
+        client.on('disconnect', (packet) => {
+          // The broker sent DISCONNECT (MQTT 5): keep its reason visible.
+          const code = packet.reasonCode ?? 0;
+          const reason = packet.properties?.reasonString ? `: ${packet.properties.reasonString}` : '';
+          connection.lastError = { code: 'CONNECTION_CLOSED', message: `The broker disconnected (reason 0x${code.toString(16)})${reason}` };
         });
       });
     },
 
     async disconnect(connectionId) {
-      const connection = require(connectionId);
+      const connection = find(connectionId);
+      connection.closing = true;
+      if (connection.reconnectTimer) clearTimeout(connection.reconnectTimer);
+      delete connection.nextReconnectAt;
       connections.delete(connectionId);
-      await new Promise<void>((resolve) => connection.client.end(false, {}, () => resolve()));
+      connection.requests.failAll('CONNECTION_CLOSED');
+      // A connected client says DISCONNECT; one that is reconnecting is just torn down.
+      const force = !connection.client.connected;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          connection.client.end(true);
+          resolve();
+        }, 2000);
+        connection.client.end(force, {}, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
       setStatus(connection, 'disconnected');
     },
 
-    subscribe(connectionId, filter, qos) {
-      const connection = requireConnected(connectionId);
+    subscribe(input) {
+      const connection = findConnected(input.connectionId);
+      const isV5 = connection.options.protocolVersion === 5;
+      const options: IClientSubscribeOptions = { qos: input.qos };
+      if (isV5) {
+        options.nl = input.noLocal;
+        options.rap = input.retainAsPublished;
+        options.rh = input.retainHandling;
+        const properties: IClientSubscribeOptions['properties'] = {};
+        if (input.subscriptionIdentifier !== undefined) properties.subscriptionIdentifier = input.subscriptionIdentifier;
+        const userProperties = toMqttJsUserProperties(input.userProperties);
+        if (userProperties) properties.userProperties = userProperties;
+        if (Object.keys(properties).length > 0) options.properties = properties;
+      }
+      const { filter } = input;
       return new Promise((resolve, reject) => {
-        connection.client.subscribe(filter, { qos }, (error, granted) => {
-          if (error) return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `Subscribe to ${filter} failed: ${error.message}`));
+        connection.client.subscribe(filter, options, (error, granted) => {
           const grant = granted?.[0];
           // SUBACK codes >= 0x80 are failures in both 3.1.1 and 5.0 [MQTT-3.9.3-1].
-          if (!grant || grant.qos >= 0x80) {
-            const code = grant ? `0x${grant.qos.toString(16)}` : 'none';
-            return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `The broker rejected the subscription to ${filter} (SUBACK ${code})`));
+          if (grant && grant.qos >= 0x80) {
+            return reject(
+              new WorkbenchFailure('SUBSCRIBE_FAILED', `The broker rejected the subscription to ${filter} (SUBACK 0x${grant.qos.toString(16)})`),
+            );
           }
-          resolve({ filter, grantedQos: grant.qos as 0 | 1 | 2 });
+          if (error || !grant) {
+            return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `Subscribe to ${filter} failed: ${error?.message ?? 'no SUBACK'}`));
+          }
+          resolve({ filter, grantedQos: grant.qos as 0 | 1 | 2, reasonCode: grant.qos });
         });
       });
     },
 
     unsubscribe(connectionId, filter) {
-      const connection = requireConnected(connectionId);
+      const connection = findConnected(connectionId);
       return new Promise((resolve, reject) => {
         connection.client.unsubscribe(filter, (error) => {
           if (error) reject(new WorkbenchFailure('UNSUBSCRIBE_FAILED', `Unsubscribe from ${filter} failed: ${error.message}`));
@@ -200,29 +316,59 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       });
     },
 
-    publish(connectionId, topic, payload, qos, retain) {
-      const connection = requireConnected(connectionId);
-      const buffer = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    publish({ connectionId, topic, payload, qos, retain, properties }) {
+      const connection = findConnected(connectionId);
+      const isV5 = connection.options.protocolVersion === 5;
       return new Promise((resolve, reject) => {
-        connection.client.publish(topic, buffer, { qos, retain }, (error) => {
+        connection.client.publish(topic, asBuffer(payload), toPublishOptions(qos, retain, properties, isV5), (error) => {
           if (error) return reject(new WorkbenchFailure('PUBLISH_FAILED', `Publish to ${topic} failed: ${error.message}`));
-          events.onMessage({
-            connectionId,
-            direction: 'out',
-            topic,
-            payload,
-            qos,
-            retain,
-            dup: false,
-            timestamp: Date.now(),
-          });
+          const message: MqttMessage = { connectionId, direction: 'out', topic, payload, qos, retain, dup: false, timestamp: Date.now() };
+          if (isV5 && properties) {
+            const { topicAlias: _alias, ...shown } = properties;
+            if (Object.keys(shown).length > 0) message.properties = shown;
+          }
+          events.onMessage(message);
           resolve();
         });
       });
     },
 
+    async request(input) {
+      const connection = findConnected(input.connectionId);
+      if (connection.options.protocolVersion !== 5) {
+        throw new WorkbenchFailure('PUBLISH_FAILED', 'Request/response needs MQTT 5 (Response Topic and Correlation Data)');
+      }
+      const correlationData = input.correlationData ?? new Uint8Array(randomBytes(16));
+      const unsubscribeNeeded = await connection.requests.ensureSubscribed(input.responseTopic, (filter) =>
+        this.subscribe({ connectionId: input.connectionId, filter, qos: 1, noLocal: false, retainAsPublished: false, retainHandling: 2 }).then(() => {}),
+      );
+      try {
+        const waiting = connection.requests.waitFor(input.responseTopic, correlationData, input.timeoutMs);
+        const started = performance.now();
+        await this.publish({
+          connectionId: input.connectionId,
+          topic: input.topic,
+          payload: input.payload,
+          qos: input.qos,
+          retain: false,
+          properties: { ...(input.properties ?? {}), responseTopic: input.responseTopic, correlationData },
+        });
+        const response = await waiting;
+        const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+        return response ? { status: 'response' as const, latencyMs, response } : { status: 'timeout' as const, latencyMs };
+      } finally {
+        if (connection.requests.release(input.responseTopic) && unsubscribeNeeded && connection.client.connected) {
+          await this.unsubscribe(input.connectionId, input.responseTopic).catch(() => {});
+        }
+      }
+    },
+
     list() {
       return [...connections.values()].map(summarize);
+    },
+
+    has(connectionId) {
+      return connections.has(connectionId);
     },
 
     async closeAll() {

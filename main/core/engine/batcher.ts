@@ -1,21 +1,21 @@
-import { MESSAGE_BATCH_MAX_COUNT, MESSAGE_BATCH_MAX_DELAY_MS, type MqttMessage } from '../../../shared/contract';
+import { MESSAGE_BATCH_MAX_COUNT, MESSAGE_BATCH_MAX_DELAY_MS } from '../../../shared/contract';
 
-export interface MessageBatcher {
-  push(message: MqttMessage): void;
+export interface Batcher<T> {
+  push(item: T): void;
   /** Emits what is buffered now (e.g. before a disconnect is reported). */
   flush(): void;
   dispose(): void;
 }
 
 /**
- * Collects messages and hands them on in batches bounded by time and count, so a firehose of
+ * Collects items and hands them on in batches bounded by time and count, so a firehose of
  * 100k msg/s becomes ~20 events/s instead of 100k IPC or WebSocket frames.
  */
-export function createMessageBatcher(
-  onBatch: (messages: MqttMessage[]) => void,
+export function createBatcher<T>(
+  onBatch: (items: T[]) => void,
   { maxCount = MESSAGE_BATCH_MAX_COUNT, maxDelayMs = MESSAGE_BATCH_MAX_DELAY_MS } = {},
-): MessageBatcher {
-  let buffer: MqttMessage[] = [];
+): Batcher<T> {
+  let buffer: T[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   function flush(): void {
@@ -30,8 +30,8 @@ export function createMessageBatcher(
   }
 
   return {
-    push(message) {
-      buffer.push(message);
+    push(item) {
+      buffer.push(item);
       if (buffer.length >= maxCount) flush();
       else if (!timer) timer = setTimeout(flush, maxDelayMs);
     },

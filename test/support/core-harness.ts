@@ -1,0 +1,53 @@
+import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
+import type { ConnectionSummary, InspectedPacket, MqttMessage, RequestChannel, RequestOutput, Result } from '../../shared/contract';
+
+/** A real workbench core plus a record of every event it emitted, for integration tests. */
+export interface CoreHarness {
+  core: WorkbenchCore;
+  batches: MqttMessage[][];
+  statuses: ConnectionSummary[];
+  packets: InspectedPacket[];
+  /** Calls a channel through the dispatcher (validation included); throws on a failed Result. */
+  call<C extends RequestChannel>(channel: C, input: unknown): Promise<RequestOutput<C>>;
+  /** Calls a channel and returns the Result as is. */
+  attempt(channel: RequestChannel, input: unknown): Promise<Result<unknown>>;
+  received(): MqttMessage[];
+  close(): Promise<void>;
+}
+
+export function createCoreHarness(): CoreHarness {
+  const core = createWorkbenchCore({ version: 'test', shell: 'browser', secretsProtection: 'test' });
+  const batches: MqttMessage[][] = [];
+  const statuses: ConnectionSummary[] = [];
+  const packets: InspectedPacket[] = [];
+  core.events.subscribe((channel, payload) => {
+    if (channel === 'messages.batch') batches.push((payload as { messages: MqttMessage[] }).messages);
+    if (channel === 'connections.status') statuses.push(payload as ConnectionSummary);
+    if (channel === 'inspector.packets') packets.push(...(payload as { packets: InspectedPacket[] }).packets);
+  });
+  return {
+    core,
+    batches,
+    statuses,
+    packets,
+    async call(channel, input) {
+      const result = await core.dispatcher.handle(channel, input);
+      if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
+      return result.value as never;
+    },
+    attempt: (channel, input) => core.dispatcher.handle(channel, input),
+    received: () => batches.flat().filter((m) => m.direction === 'in'),
+    close: () => core.close(),
+  };
+}
+
+/** Polls until `probe` returns a value, or fails naming what it waited for. */
+export async function waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
