@@ -152,6 +152,18 @@ export class HistoryStore {
     })();
   }
 
+  /** One flush of the writer: messages and the gaps recorded since the last one, in one transaction. */
+  write(messages: readonly HistoryMessageInput[], gaps: readonly HistoryGap[]): void {
+    if (gaps.length === 0) {
+      this.insert(messages);
+      return;
+    }
+    this.db.transaction(() => {
+      this.insert(messages);
+      this.recordGaps(gaps);
+    })();
+  }
+
   gaps(connectionId?: string): HistoryGap[] {
     const rows = (
       connectionId === undefined

@@ -1,0 +1,425 @@
+import { Worker } from 'node:worker_threads';
+import { HistoryError, deserializeError } from './errors';
+import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
+import type { HistoryGap, HistoryMessageInput, HistoryPage, HistoryQuery, PageRequest, RetentionLimits, StoredMessage } from './types';
+import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
+import type { FromWorker, HistoryWorkerData, OpenReport, ToWorker } from './worker-protocol';
+
+export interface HistoryOptions {
+  /** The database file, e.g. `<userData>/history.db`. */
+  path: string;
+  /**
+   * Backpressure bound: messages accepted but not yet committed (queued here + in the writer).
+   * Beyond it new messages are dropped, counted per connection, reported as an event and recorded
+   * in the database as a gap. 200k messages is ~2 s of a 100k msg/s firehose.
+   */
+  maxPendingMessages?: number;
+  /** The same bound in payload bytes (a single message larger than this is still taken when nothing is pending). */
+  maxPendingBytes?: number;
+  /** Pending messages are handed to the writer at least this often (the issue asks for <= 100 ms). */
+  flushIntervalMs?: number;
+  /** ...or as soon as this many are pending. */
+  maxBatchMessages?: number;
+  retention?: RetentionLimits;
+  fullTextMaxBytes?: number;
+  /** Where the worker code is; found automatically (see worker-entry.ts). */
+  workerEntry?: WorkerEntry;
+}
+
+export interface HistoryStats {
+  /** Messages taken into the queue. */
+  accepted: number;
+  /** Messages committed to the database. */
+  written: number;
+  /** Accepted but not yet committed. */
+  pending: number;
+  pendingBytes: number;
+  /** Refused because the queue was full (backpressure), in total and per connection. */
+  dropped: number;
+  droppedByConnection: Record<string, number>;
+  /** Messages lost because their transaction failed (disk full, I/O error); see the 'error' event. */
+  failed: number;
+  /** True while messages are being dropped. */
+  isDropping: boolean;
+  lastFlush: { count: number; ms: number } | null;
+}
+
+export type HistoryEvent =
+  | { type: 'flushed'; written: number; count: number; ms: number }
+  | { type: 'backpressure'; dropping: true; connectionId: string }
+  | { type: 'backpressure'; dropping: false; dropped: number; gaps: HistoryGap[] }
+  | { type: 'error'; error: Error };
+
+export interface ExportHandle {
+  done: Promise<ExportResult>;
+  cancel(): void;
+}
+
+export interface HistoryService {
+  readonly report: OpenReport;
+  /** Takes a message for storage; false when backpressure dropped it (it is counted and reported). */
+  append(message: HistoryMessageInput): boolean;
+  /** Resolves once every message appended so far is committed (or reported failed). */
+  flush(): Promise<void>;
+  page(request?: PageRequest): Promise<HistoryPage>;
+  count(query?: HistoryQuery): Promise<number>;
+  lastValues(connectionId: string, topic: string, count: number): Promise<StoredMessage[]>;
+  gaps(connectionId?: string): Promise<HistoryGap[]>;
+  clear(connectionId: string, topicFilter?: string): Promise<number>;
+  setRetention(limits: RetentionLimits | null): Promise<void>;
+  totals(): Promise<{ messages: number; bytes: number }>;
+  exportTo(options: ExportOptions, onProgress?: (progress: ExportProgress) => void): ExportHandle;
+  importFrom(options: ImportOptions, onProgress?: (progress: { imported: number; total: number }) => void): Promise<ImportResult>;
+  stats(): HistoryStats;
+  onEvent(listener: (event: HistoryEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  maxPendingMessages: 200_000,
+  maxPendingBytes: 128 * 1024 * 1024,
+  flushIntervalMs: 50,
+  maxBatchMessages: 10_000,
+};
+/** Per-message bookkeeping counted against maxPendingBytes besides the payload. */
+const MESSAGE_OVERHEAD_BYTES = 100;
+
+interface Call {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onProgress?: (progress: never) => void;
+}
+
+/** One worker thread speaking the protocol of worker-protocol.ts. */
+class WorkerChannel {
+  private nextId = 1;
+  private readonly calls = new Map<number, Call>();
+  private failure: Error | null = null;
+  private closing = false;
+  private closed = false;
+  readonly exited: Promise<void>;
+
+  constructor(
+    readonly worker: Worker,
+    private readonly onMessage: (message: FromWorker) => void,
+    private readonly onFailure: (error: Error) => void,
+  ) {
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'result') {
+        const call = this.calls.get(message.id);
+        this.calls.delete(message.id);
+        if (message.ok) call?.resolve(message.value);
+        else call?.reject(deserializeError(message.error));
+      } else if (message.type === 'progress') {
+        this.calls.get(message.id)?.onProgress?.(message.progress as never);
+      } else this.onMessage(message);
+    });
+    worker.on('error', (error) => this.fail(new HistoryError('HISTORY_WORKER_FAILED', `History worker failed: ${error.message}`)));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        if (!this.closing) this.fail(new HistoryError('HISTORY_WORKER_FAILED', `History worker exited unexpectedly (code ${code})`));
+        resolve();
+      }),
+    );
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const call of this.calls.values()) call.reject(error);
+    this.calls.clear();
+    this.onFailure(error);
+  }
+
+  private unusable(): Error | null {
+    return this.failure ?? (this.closing ? new HistoryError('HISTORY_CLOSED', 'History is closed') : null);
+  }
+
+  post(message: ToWorker): void {
+    const error = this.unusable();
+    if (error) throw error;
+    this.worker.postMessage(message);
+  }
+
+  call<T>(method: string, args: unknown[], onProgress?: (progress: never) => void): { id: number; promise: Promise<T> } {
+    const id = this.nextId++;
+    const promise = new Promise<T>((resolve, reject) => {
+      const error = this.unusable();
+      if (error) return reject(error);
+      this.calls.set(id, { resolve: resolve as (value: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
+      this.worker.postMessage({ type: 'call', id, method, args } satisfies ToWorker);
+    });
+    return { id, promise };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.failure) this.worker.postMessage({ type: 'close' } satisfies ToWorker);
+    this.closing = true;
+    const timeout = setTimeout(() => void this.worker.terminate(), 10_000);
+    await this.exited;
+    clearTimeout(timeout);
+    const error = new HistoryError('HISTORY_CLOSED', 'History is closed');
+    for (const call of this.calls.values()) call.reject(error);
+    this.calls.clear();
+  }
+}
+
+function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<{ worker: Worker; report: OpenReport; early: FromWorker[] }> {
+  const worker = new Worker(entry.file, { workerData: entry.tsEntry ? { ...data, tsEntry: entry.tsEntry } : data });
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromWorker): void => {
+      if (message.type === 'ready') {
+        cleanup();
+        resolve({ worker, report: message.report, early: [] });
+      } else if (message.type === 'fatal') {
+        cleanup();
+        void worker.terminate();
+        reject(deserializeError(message.error));
+      }
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(new HistoryError('HISTORY_WORKER_FAILED', `History worker failed to start: ${error.message}`));
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      reject(new HistoryError('HISTORY_WORKER_FAILED', `History worker exited during start (code ${code})`));
+    };
+    function cleanup(): void {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    }
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
+/**
+ * Message history on a SQLite file, run by two worker threads (a writer and a reader). This side,
+ * on the thread that serves MQTT and the UI, does O(1) work per message: it queues, and hands the
+ * queue to the writer every `flushIntervalMs`. Opening (migrations, corrupt-file recovery) happens
+ * before the promise resolves; `report` says what it did.
+ */
+export async function createHistory(options: HistoryOptions): Promise<HistoryService> {
+  const settings = { ...DEFAULTS, ...options };
+  const entry = options.workerEntry ?? resolveWorkerEntry();
+  const common = {
+    path: options.path,
+    ...(options.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: options.fullTextMaxBytes } : {}),
+  };
+  const writerStart = await spawn(entry, { role: 'writer', ...common, ...(options.retention ? { retention: options.retention } : {}) });
+  let readerStart: Awaited<ReturnType<typeof spawn>>;
+  try {
+    readerStart = await spawn(entry, { role: 'reader', ...common });
+  } catch (error) {
+    await writerStart.worker.terminate();
+    throw error;
+  }
+
+  const listeners = new Set<(event: HistoryEvent) => void>();
+  const emit = (event: HistoryEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+
+  let queue: HistoryMessageInput[] = [];
+  let queueGaps: HistoryGap[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let seq = 0;
+  let ackedSeq = 0;
+  /** Sent batches not yet acknowledged: seq -> count and bytes, released on the ack. */
+  const inFlight = new Map<number, { count: number; bytes: number }>();
+  let queuedBytes = 0;
+  let pending = 0;
+  let pendingBytes = 0;
+  const stats = { accepted: 0, written: 0, dropped: 0, failed: 0, droppedByConnection: {} as Record<string, number> };
+  let lastFlush: HistoryStats['lastFlush'] = null;
+  const openGaps = new Map<string, HistoryGap>();
+  let droppedThisEpisode = 0;
+  const flushWaiters: { seq: number; resolve: () => void }[] = [];
+  let closed = false;
+  let failure: Error | null = null;
+
+  function settleWaiters(): void {
+    for (let i = flushWaiters.length - 1; i >= 0; i--) {
+      if (flushWaiters[i]!.seq <= ackedSeq || failure) {
+        flushWaiters[i]!.resolve();
+        flushWaiters.splice(i, 1);
+      }
+    }
+  }
+
+  function acknowledge(ackSeq: number): { count: number; bytes: number } {
+    let count = 0;
+    let bytes = 0;
+    for (const [batchSeq, batch] of inFlight) {
+      if (batchSeq > ackSeq) break;
+      count += batch.count;
+      bytes += batch.bytes;
+      inFlight.delete(batchSeq);
+    }
+    pending -= count;
+    pendingBytes -= bytes;
+    ackedSeq = Math.max(ackedSeq, ackSeq);
+    return { count, bytes };
+  }
+
+  const writer = new WorkerChannel(
+    writerStart.worker,
+    (message) => {
+      if (message.type === 'flushed') {
+        const { count } = acknowledge(message.seq);
+        stats.written += count;
+        lastFlush = { count, ms: message.ms };
+        emit({ type: 'flushed', written: stats.written, count, ms: message.ms });
+        settleWaiters();
+      } else if (message.type === 'write-failed') {
+        const { count } = acknowledge(message.seq);
+        stats.failed += count;
+        emit({ type: 'error', error: deserializeError(message.error) });
+        settleWaiters();
+      }
+    },
+    (error) => {
+      failure = error;
+      emit({ type: 'error', error });
+      settleWaiters();
+    },
+  );
+  const reader = new WorkerChannel(readerStart.worker, () => undefined, (error) => emit({ type: 'error', error }));
+
+  function send(): void {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if ((queue.length === 0 && queueGaps.length === 0) || failure) return;
+    seq++;
+    inFlight.set(seq, { count: queue.length, bytes: queuedBytes });
+    const message: ToWorker = { type: 'write', seq, messages: queue, gaps: queueGaps };
+    queue = [];
+    queueGaps = [];
+    queuedBytes = 0;
+    try {
+      writer.post(message);
+    } catch {
+      // The writer is gone; the failure was already reported and counted below.
+    }
+  }
+
+  function drop(message: HistoryMessageInput, reason: string): void {
+    stats.dropped++;
+    stats.droppedByConnection[message.connectionId] = (stats.droppedByConnection[message.connectionId] ?? 0) + 1;
+    droppedThisEpisode++;
+    const gap = openGaps.get(message.connectionId);
+    if (gap) {
+      gap.dropped++;
+      gap.fromTs = Math.min(gap.fromTs, message.timestamp);
+      gap.toTs = Math.max(gap.toTs, message.timestamp);
+    } else {
+      openGaps.set(message.connectionId, { connectionId: message.connectionId, fromTs: message.timestamp, toTs: message.timestamp, dropped: 1, reason });
+      emit({ type: 'backpressure', dropping: true, connectionId: message.connectionId });
+    }
+  }
+
+  function closeGaps(): void {
+    const gaps = [...openGaps.values()];
+    openGaps.clear();
+    queueGaps.push(...gaps);
+    emit({ type: 'backpressure', dropping: false, dropped: droppedThisEpisode, gaps });
+    droppedThisEpisode = 0;
+  }
+
+  const service: HistoryService = {
+    report: writerStart.report,
+
+    append(message) {
+      if (closed || failure) {
+        drop(message, closed ? 'history closed' : 'history writer failed');
+        return false;
+      }
+      const bytes = message.payload.byteLength + message.topic.length + MESSAGE_OVERHEAD_BYTES;
+      // Drop the newest: what is stored stays a contiguous run, with one recorded gap per episode.
+      if (pending >= settings.maxPendingMessages || (pending > 0 && pendingBytes + bytes > settings.maxPendingBytes)) {
+        drop(message, 'backpressure: the history writer could not keep up');
+        return false;
+      }
+      if (openGaps.size > 0) closeGaps();
+      queue.push(message);
+      queuedBytes += bytes;
+      pending++;
+      pendingBytes += bytes;
+      stats.accepted++;
+      if (queue.length >= settings.maxBatchMessages) send();
+      else if (!timer) timer = setTimeout(send, settings.flushIntervalMs);
+      return true;
+    },
+
+    flush() {
+      send();
+      if (ackedSeq >= seq || failure) return Promise.resolve();
+      return new Promise((resolve) => flushWaiters.push({ seq, resolve }));
+    },
+
+    page: (request = {}) => reader.call<HistoryPage>('page', [request]).promise,
+    count: (query = {}) => reader.call<number>('count', [query]).promise,
+    lastValues: (connectionId, topic, count) => reader.call<StoredMessage[]>('lastValues', [connectionId, topic, count]).promise,
+    gaps: (connectionId) => reader.call<HistoryGap[]>('gaps', [connectionId]).promise,
+    async clear(connectionId, topicFilter) {
+      send();
+      return writer.call<number>('clear', [connectionId, topicFilter]).promise;
+    },
+    async setRetention(limits) {
+      await writer.call('setRetention', [limits]).promise;
+    },
+    totals: () => writer.call<{ messages: number; bytes: number }>('totals', []).promise,
+
+    exportTo(exportOptions, onProgress) {
+      const { id, promise } = reader.call<ExportResult>('export', [exportOptions], onProgress as ((progress: never) => void) | undefined);
+      return {
+        done: promise,
+        cancel: () => {
+          try {
+            reader.post({ type: 'cancel', id });
+          } catch {
+            // Already failed or closed: nothing left to cancel.
+          }
+        },
+      };
+    },
+    async importFrom(importOptions, onProgress) {
+      send();
+      return writer.call<ImportResult>('import', [importOptions], onProgress as ((progress: never) => void) | undefined).promise;
+    },
+
+    stats() {
+      return {
+        ...stats,
+        droppedByConnection: { ...stats.droppedByConnection },
+        pending,
+        pendingBytes,
+        isDropping: openGaps.size > 0,
+        lastFlush,
+      };
+    },
+
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async close() {
+      if (closed) return;
+      // A gap still open at close is recorded too: nothing is dropped silently.
+      if (openGaps.size > 0) closeGaps();
+      send();
+      closed = true;
+      await Promise.all([writer.close(), reader.close()]);
+      settleWaiters();
+    },
+  };
+  return service;
+}

@@ -1,0 +1,146 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { HistoryError, serializeError } from './errors';
+import { exportMessages, importMessages } from './export';
+import { HistoryStore } from './history-store';
+import { openHistoryDatabase, openHistoryReader } from './open-database';
+import type { FromWorker, HistoryWorkerData, ToWorker } from './worker-protocol';
+import type { HistoryGap, HistoryMessageInput } from './types';
+
+/**
+ * The history worker thread: one runs as the only writer (batched inserts, retention, import), one
+ * as a reader (queries, exports) on its own read-only connection; WAL lets both work at once, so
+ * neither a long export nor a slow query ever holds up ingest, and none of it runs on the thread
+ * that serves MQTT and the UI.
+ */
+
+const port = parentPort!;
+const data = workerData as HistoryWorkerData;
+
+function post(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+type Handler = (args: unknown[], context: { signal: AbortSignal; progress: (value: unknown) => void }) => unknown;
+
+function start(): void {
+  let store: HistoryStore;
+  try {
+    if (data.role === 'writer') {
+      const opened = openHistoryDatabase(data.path);
+      store = new HistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+      post({ type: 'ready', report: { schemaVersion: opened.schemaVersion, recovered: opened.recovered, backupPath: opened.backupPath } });
+    } else {
+      store = new HistoryStore(openHistoryReader(data.path), { writable: false });
+      post({ type: 'ready', report: { schemaVersion: 0, recovered: null, backupPath: null } });
+    }
+  } catch (error) {
+    post({ type: 'fatal', error: serializeError(error) });
+    port.close();
+    return;
+  }
+
+  let pending: { seq: number; messages: HistoryMessageInput[]; gaps: HistoryGap[] }[] = [];
+  let flushScheduled = false;
+  let retention = data.retention;
+  let retentionScheduled = false;
+  const retentionBudget = data.retentionBudget ?? 5000;
+
+  function retentionStep(): void {
+    retentionScheduled = false;
+    if (!retention || !store.db.open) return;
+    // Bounded steps, each its own short transaction; the next write batch can run in between.
+    if (store.enforceRetention(retention, retentionBudget) >= retentionBudget) scheduleRetention();
+  }
+  function scheduleRetention(): void {
+    if (retention && !retentionScheduled) {
+      retentionScheduled = true;
+      setImmediate(retentionStep);
+    }
+  }
+  const ageTimer = setInterval(scheduleRetention, 60_000);
+
+  /** Everything that arrived since the last flush goes into one transaction. */
+  function flush(): void {
+    flushScheduled = false;
+    if (pending.length === 0) return;
+    const batches = pending;
+    pending = [];
+    const messages = batches.length === 1 ? batches[0]!.messages : batches.flatMap((b) => b.messages);
+    const gaps = batches.flatMap((b) => b.gaps);
+    const seq = batches[batches.length - 1]!.seq;
+    const started = performance.now();
+    try {
+      store.write(messages, gaps);
+      post({ type: 'flushed', seq, count: messages.length, ms: performance.now() - started });
+    } catch (error) {
+      post({ type: 'write-failed', seq, count: messages.length, error: serializeError(error) });
+    }
+    scheduleRetention();
+  }
+
+  const handlers: Record<string, Handler> =
+    data.role === 'writer'
+      ? {
+          totals: () => store.totals(),
+          clear: ([connectionId, topicFilter]) => store.clear(connectionId as string, topicFilter as string | undefined),
+          setRetention: ([limits]) => {
+            retention = (limits as typeof retention) ?? undefined;
+            scheduleRetention();
+            return null;
+          },
+          enforceRetention: ([limits, budget]) => store.enforceRetention(limits as NonNullable<typeof retention>, budget as number | undefined),
+          import: ([options], { signal, progress }) => importMessages(store, options as Parameters<typeof importMessages>[1], { signal, onProgress: progress }),
+        }
+      : {
+          page: ([request]) => store.page(request as Parameters<HistoryStore['page']>[0]),
+          count: ([query]) => store.count(query as Parameters<HistoryStore['count']>[0]),
+          lastValues: ([connectionId, topic, count]) => store.lastValues(connectionId as string, topic as string, count as number),
+          gaps: ([connectionId]) => store.gaps(connectionId as string | undefined),
+          export: ([options], { signal, progress }) => exportMessages(store, options as Parameters<typeof exportMessages>[1], { signal, onProgress: progress }),
+        };
+  const running = new Map<number, AbortController>();
+
+  async function call(id: number, method: string, args: unknown[]): Promise<void> {
+    const handler = handlers[method];
+    const controller = new AbortController();
+    running.set(id, controller);
+    try {
+      if (!handler) throw new HistoryError('HISTORY_INVALID_QUERY', `Unknown history method ${method}`);
+      flush(); // calls see (and clear/import order after) every write sent before them
+      const value = await handler(args, { signal: controller.signal, progress: (progress) => post({ type: 'progress', id, progress }) });
+      post({ type: 'result', id, ok: true, value });
+    } catch (error) {
+      post({ type: 'result', id, ok: false, error: serializeError(error) });
+    } finally {
+      running.delete(id);
+    }
+  }
+
+  port.on('message', (message: ToWorker) => {
+    switch (message.type) {
+      case 'write':
+        pending.push(message);
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
+        break;
+      case 'call':
+        void call(message.id, message.method, message.args);
+        break;
+      case 'cancel':
+        running.get(message.id)?.abort();
+        break;
+      case 'close':
+        flush();
+        clearInterval(ageTimer);
+        for (const controller of running.values()) controller.abort();
+        store.db.close();
+        post({ type: 'closed' });
+        port.close();
+        break;
+    }
+  });
+}
+
+start();

@@ -1,0 +1,37 @@
+import type { SerializedHistoryError } from './errors';
+import type { RecoveryReport } from './open-database';
+import type { HistoryGap, HistoryMessageInput, RetentionLimits } from './types';
+
+/** What the main thread hands each history worker at start. */
+export interface HistoryWorkerData {
+  role: 'writer' | 'reader';
+  path: string;
+  fullTextMaxBytes?: number;
+  retention?: RetentionLimits;
+  /** Rows deleted per retention step between write batches. */
+  retentionBudget?: number;
+  /** Set by ts-worker-bootstrap.cjs users: the TypeScript entry to load (dev and tests only). */
+  tsEntry?: string;
+}
+
+export interface OpenReport {
+  schemaVersion: number;
+  recovered: RecoveryReport | null;
+  backupPath: string | null;
+}
+
+export type ToWorker =
+  | { type: 'write'; seq: number; messages: HistoryMessageInput[]; gaps: HistoryGap[] }
+  | { type: 'call'; id: number; method: string; args: unknown[] }
+  | { type: 'cancel'; id: number }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready'; report: OpenReport }
+  | { type: 'fatal'; error: SerializedHistoryError }
+  | { type: 'flushed'; seq: number; count: number; ms: number }
+  | { type: 'write-failed'; seq: number; count: number; error: SerializedHistoryError }
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: SerializedHistoryError }
+  | { type: 'progress'; id: number; progress: unknown }
+  | { type: 'closed' };

@@ -1,0 +1,121 @@
+import { writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type HistoryEvent, type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { historyTempDir, message } from '../support/history-fixtures';
+
+let temp: ReturnType<typeof historyTempDir>;
+let history: HistoryService | null = null;
+beforeEach(() => {
+  temp = historyTempDir();
+});
+afterEach(async () => {
+  await history?.close();
+  history = null;
+  temp.cleanup();
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return Date.now() - started;
+}
+
+describe('history service (worker threads)', () => {
+  it('stores appended messages without an explicit flush, within the flush interval', async () => {
+    history = await createHistory({ path: temp.file('history.db') });
+    expect(history.report.schemaVersion).toBe(1);
+    for (let i = 0; i < 10; i++) expect(history.append(message({ text: `m${i}`, timestamp: 1000 + i }))).toBe(true);
+    // 50 ms flush interval; the bound is generous for a loaded 2-core machine.
+    await until(async () => (await history!.count()) === 10, 2000);
+    expect(history.stats()).toMatchObject({ accepted: 10, written: 10, pending: 0, dropped: 0 });
+    const page = await history.page({ limit: 3 });
+    expect(page.messages.map((m) => new TextDecoder().decode(m.payload))).toEqual(['m9', 'm8', 'm7']);
+    expect(page.nextCursor).toEqual({ timestamp: 1007, id: 8 });
+  });
+
+  it('flush() resolves once everything appended so far is committed', async () => {
+    history = await createHistory({ path: temp.file('history.db'), flushIntervalMs: 10_000 });
+    const flushed: HistoryEvent[] = [];
+    history.onEvent((event) => flushed.push(event));
+    for (let i = 0; i < 5000; i++) history.append(message({ text: `m${i}` }));
+    await history.flush();
+    expect(await history.count()).toBe(5000);
+    expect(flushed.filter((e) => e.type === 'flushed').reduce((n, e) => n + (e.type === 'flushed' ? e.count : 0), 0)).toBe(5000);
+  });
+
+  it('under backpressure drops the newest messages, counts them per connection, reports and records the gap', async () => {
+    history = await createHistory({ path: temp.file('history.db'), maxPendingMessages: 100 });
+    const events: HistoryEvent[] = [];
+    history.onEvent((event) => events.push(event));
+    // Appended in one synchronous burst: the writer cannot acknowledge anything in between.
+    const results = Array.from({ length: 1000 }, (_, i) =>
+      history!.append(message({ connectionId: i % 2 ? 'odd' : 'even', text: `m${i}`, timestamp: 10_000 + i })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(100);
+    expect(results.slice(0, 100).every(Boolean)).toBe(true);
+    expect(history.stats()).toMatchObject({ accepted: 100, dropped: 900, droppedByConnection: { even: 450, odd: 450 }, isDropping: true });
+    expect(events.filter((e) => e.type === 'backpressure')).toEqual([
+      { type: 'backpressure', dropping: true, connectionId: 'even' },
+      { type: 'backpressure', dropping: true, connectionId: 'odd' },
+    ]);
+    await history.flush();
+    // Room again: the next message is taken and the episode's gaps go to the database with it.
+    expect(history.append(message({ connectionId: 'even', text: 'after', timestamp: 20_000 }))).toBe(true);
+    await history.flush();
+    expect(history.stats().isDropping).toBe(false);
+    expect(events.at(-2)).toMatchObject({ type: 'backpressure', dropping: false, dropped: 900 });
+    expect(await history.count()).toBe(101);
+    expect(await history.gaps('even')).toEqual([
+      { connectionId: 'even', fromTs: 10_100, toTs: 10_998, dropped: 450, reason: 'backpressure: the history writer could not keep up' },
+    ]);
+  });
+
+  it('bounds the queue by bytes too, yet always takes a single large message when nothing is pending', async () => {
+    history = await createHistory({ path: temp.file('history.db'), maxPendingBytes: 1024 * 1024 });
+    expect(history.append(message({ payload: new Uint8Array(3 * 1024 * 1024) }))).toBe(true);
+    expect(history.append(message({ payload: new Uint8Array(10) }))).toBe(false);
+    await history.flush();
+    expect(history.append(message({ payload: new Uint8Array(10) }))).toBe(true);
+    await history.flush();
+    expect((await history.page()).messages.map((m) => m.payloadSize)).toEqual([10, 3 * 1024 * 1024]);
+  });
+
+  it('answers queries from the reader while the writer is busy', async () => {
+    history = await createHistory({ path: temp.file('history.db') });
+    for (let i = 0; i < 20_000; i++) history.append(message({ topic: `t/${i % 50}`, text: `value ${i}`, timestamp: i }));
+    const [page] = await Promise.all([history.page({ query: { topicFilter: 't/+' }, limit: 10 }), history.flush()]);
+    expect(page.messages.length).toBeLessThanOrEqual(10);
+    expect(await history.lastValues('c1', 't/7', 2)).toHaveLength(2);
+  });
+
+  it('reports where a corrupt database was moved, and starts with a fresh one', async () => {
+    writeFileSync(temp.file('history.db'), 'definitely not sqlite'.repeat(100));
+    history = await createHistory({ path: temp.file('history.db') });
+    expect(history.report.recovered).toMatchObject({ movedTo: expect.stringContaining('history.db.corrupt-') as string });
+    expect(await history.count()).toBe(0);
+  });
+
+  it('rejects with HISTORY_OPEN_FAILED when the database cannot be created', async () => {
+    await expect(createHistory({ path: temp.file('no/such/dir/history.db') })).rejects.toMatchObject({ code: 'HISTORY_OPEN_FAILED' });
+  });
+
+  it('clears a connection’s history through the writer, after the writes sent before it', async () => {
+    history = await createHistory({ path: temp.file('history.db') });
+    history.append(message({ connectionId: 'a' }));
+    history.append(message({ connectionId: 'b' }));
+    expect(await history.clear('a')).toBe(1);
+    expect(await history.count()).toBe(1);
+    expect(await history.totals()).toEqual({ messages: 1, bytes: 4 });
+  });
+
+  it('refuses requests after close and counts appends as dropped', async () => {
+    history = await createHistory({ path: temp.file('history.db') });
+    await history.close();
+    expect(history.append(message())).toBe(false);
+    expect(history.stats().dropped).toBe(1);
+    await expect(history.count()).rejects.toThrow();
+  });
+});
