@@ -1,0 +1,36 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { ProtocolVersion } from './codec/packets';
+
+export interface ConnectCredentials {
+  clientId: string;
+  username: string | undefined;
+  password: Buffer | undefined;
+  version: ProtocolVersion;
+}
+
+/** Outcome of an authentication hook: accept, or refuse with a reason mapped to each version's code. */
+export type AuthResult = { ok: true } | { ok: false; reason: 'bad-credentials' | 'not-authorized' | 'unavailable' };
+
+/** Hooks the embedding app supplies; each may answer synchronously or with a promise. */
+export interface AuthHooks {
+  /** Called for every CONNECT (after its validation). Absent = everyone may connect. */
+  authenticate?(credentials: ConnectCredentials): AuthResult | Promise<AuthResult>;
+  /** Absent = every publication is allowed. Refusal: v5 PUBACK/PUBREC 0x87, 3.1.1 ack and drop. */
+  authorizePublish?(clientId: string, topic: string): boolean;
+  /** Absent = every subscription is allowed. Refusal: SUBACK 0x87 (3.1.1: 0x80). */
+  authorizeSubscribe?(clientId: string, filter: string): boolean;
+}
+
+/** Plain user name / password authentication over a fixed table, compared in constant time. */
+export function usernamePasswordAuth(users: Record<string, string>, allowAnonymous = false): AuthHooks {
+  return {
+    authenticate({ username, password }) {
+      if (username === undefined) return allowAnonymous && password === undefined ? { ok: true } : { ok: false, reason: 'bad-credentials' };
+      const expected = Object.hasOwn(users, username) ? Buffer.from(users[username]!, 'utf8') : undefined;
+      if (!expected || !password || expected.length !== password.length || !timingSafeEqual(expected, password)) {
+        return { ok: false, reason: 'bad-credentials' };
+      }
+      return { ok: true };
+    },
+  };
+}

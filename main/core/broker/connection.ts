@@ -1,0 +1,289 @@
+import type { Duplex } from 'node:stream';
+import { decodePacket, SilentClose, UnsupportedProtocolVersion } from './codec/decode';
+import { encodeConnack, encodeDisconnect } from './codec/encode';
+import { PacketType, type ProtocolVersion } from './codec/packets';
+import { MqttViolation, protocolError, RC } from './codec/reason-codes';
+import type { BrokerContext } from './context';
+import { dispatch } from './dispatcher';
+import type { Session } from './session';
+import { connectionLost } from './session-store';
+
+export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
+
+/** No limit from the client: the largest packet MQTT can express. */
+const UNLIMITED_PACKET_SIZE = 268_435_455 + 5;
+
+let nextConnectionId = 1;
+
+/**
+ * One network connection: frames bytes into packets, enforces connection state and keep alive, and
+ * writes with cork/uncork so everything sent in one tick leaves in one syscall. The session it
+ * carries lives in the session store and may outlive it.
+ */
+export class Connection {
+  readonly id = nextConnectionId++;
+  state: ConnectionState = 'awaiting-connect';
+  /** Protocol version from CONNECT; 0 until a CONNECT has been read that far. */
+  version: ProtocolVersion = 4;
+  versionKnown = false;
+  clientId = '';
+  session: Session | null = null;
+  readonly connectedAt: number;
+  username: string | undefined;
+
+  // Limits the client announced in CONNECT (v5), with their defaults.
+  receiveMaximum = 65535;
+  /** Outgoing QoS>0 window: min(client Receive Maximum, broker maxInflight) ([MQTT-4.9.0-1]). */
+  sendLimit = 65535;
+  /** Outgoing QoS>0 PUBLISH sent on this connection and not yet acknowledged. */
+  unacked = 0;
+  maxPacketSizeOut = UNLIMITED_PACKET_SIZE;
+  topicAliasMaximumOut = 0;
+  requestProblemInformation = true;
+  /** Topic aliases set by the client ([MQTT-3.3.2-7] per connection). */
+  readonly inboundAliases = new Map<number, string>();
+  /** Set by DISCONNECT 0x00: the Will is dropped ([MQTT-3.14.4-3]). */
+  discardWill = false;
+  /** Enhanced authentication in progress or completed (method name). */
+  authMethod: string | undefined;
+  authState: unknown;
+
+  private keepAliveMs = 0;
+  private lastActivity = Date.now();
+  private keepAliveTimer: NodeJS.Timeout | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private needed = 0;
+  private paused = false;
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.stream.uncork();
+  };
+
+  constructor(
+    readonly ctx: BrokerContext,
+    readonly stream: Duplex,
+    readonly remoteAddress: string,
+  ) {
+    this.connectedAt = Date.now();
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('error', () => this.close());
+    stream.on('end', () => this.close());
+    stream.on('close', () => this.close());
+    stream.on('drain', () => this.onDrain?.());
+    // [SHOULD, no ID] close a connection that never sends CONNECT
+    this.connectTimer = setTimeout(() => {
+      if (this.state === 'awaiting-connect' || this.state === 'authenticating') this.close();
+    }, ctx.options.connectTimeoutMs);
+    this.connectTimer.unref?.();
+  }
+
+  /** Called when the socket can take more after being congested (set by delivery). */
+  onDrain: (() => void) | undefined;
+
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  /** The client stopped reading: its socket buffer is over the limit. */
+  get congested(): boolean {
+    return this.stream.writableLength > this.ctx.options.maxOutgoingBufferBytes;
+  }
+
+  write(data: Buffer): void {
+    if (this.state === 'closed') return; // [MQTT-3.14.4-1] nothing after DISCONNECT
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(this.uncork);
+    }
+    this.ctx.counters.bytesOut += data.length;
+    this.stream.write(data);
+  }
+
+  writeAll(chunks: Buffer[]): void {
+    for (const chunk of chunks) this.write(chunk);
+  }
+
+  connected(keepAliveSeconds: number): void {
+    this.state = 'connected';
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    if (keepAliveSeconds > 0) {
+      // [MQTT-3.1.2-22] [3.1.1 MQTT-3.1.2-24] one and a half times the keep alive
+      this.keepAliveMs = keepAliveSeconds * 1500;
+      this.armKeepAlive(this.keepAliveMs);
+    }
+  }
+
+  private armKeepAlive(delay: number): void {
+    this.keepAliveTimer = setTimeout(() => {
+      const idle = Date.now() - this.lastActivity;
+      if (idle >= this.keepAliveMs) this.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout');
+      else this.armKeepAlive(this.keepAliveMs - idle);
+    }, delay);
+    this.keepAliveTimer.unref?.();
+  }
+
+  /** Pauses reading until `work` settles (asynchronous authentication). */
+  suspendUntil(work: Promise<void>): void {
+    this.paused = true;
+    this.stream.pause();
+    work.then(
+      () => {
+        this.paused = false;
+        if (this.state === 'closed') return;
+        this.stream.resume();
+        if (this.chunks.length > 0) {
+          const data = Buffer.concat(this.chunks);
+          this.chunks = [];
+          this.buffered = 0;
+          this.parse(data);
+        }
+      },
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    this.ctx.counters.bytesIn += chunk.length;
+    this.lastActivity = Date.now();
+    if (this.chunks.length === 0 && !this.paused) {
+      this.parse(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.paused || this.buffered < this.needed) return;
+    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [];
+    this.buffered = 0;
+    this.parse(data);
+  }
+
+  private parse(data: Buffer): void {
+    let offset = 0;
+    const length = data.length;
+    while (offset < length && this.state !== 'closed' && !this.paused) {
+      // Remaining Length: at most 4 bytes [MQTT-1.5.5-1]
+      let remaining = 0;
+      let multiplier = 1;
+      let lengthBytes = 0;
+      let complete = false;
+      for (let i = 1; i <= 4; i++) {
+        if (offset + i >= length) break;
+        const byte = data[offset + i]!;
+        remaining += (byte & 0x7f) * multiplier;
+        multiplier *= 128;
+        lengthBytes = i;
+        if ((byte & 0x80) === 0) {
+          if (i > 1 && byte === 0) return this.fail(new MqttViolation(RC.MALFORMED_PACKET, 'Remaining Length not in its shortest form'));
+          complete = true;
+          break;
+        }
+        if (i === 4) return this.fail(new MqttViolation(RC.MALFORMED_PACKET, 'Remaining Length longer than 4 bytes'));
+      }
+      if (!complete) {
+        this.needed = 0;
+        break;
+      }
+      const total = 1 + lengthBytes + remaining;
+      // Checked before buffering, so an oversized packet never occupies memory (issue: bounded memory)
+      if (total > this.ctx.options.maxPacketSize) {
+        return this.fail(new MqttViolation(RC.PACKET_TOO_LARGE, `packet of ${total} bytes is over the maximum packet size`));
+      }
+      if (length - offset < total) {
+        this.needed = total;
+        break;
+      }
+      this.handleFrame(data[offset]!, data, offset + 1 + lengthBytes, offset + total);
+      offset += total;
+    }
+    if (offset < length && this.state !== 'closed') {
+      const rest = data.subarray(offset);
+      this.chunks.push(rest);
+      this.buffered += rest.length;
+    }
+  }
+
+  private handleFrame(header: number, buf: Buffer, start: number, end: number): void {
+    const type = header >> 4;
+    try {
+      let packet;
+      if (this.state === 'awaiting-connect') {
+        // [MQTT-3.1.0-1] the first packet must be CONNECT; otherwise close without CONNACK/DISCONNECT
+        if (type !== PacketType.CONNECT) return this.close();
+        const seen = { version: 0 as ProtocolVersion | 0 };
+        try {
+          packet = decodePacket(header, buf, start, end, 0, seen);
+        } finally {
+          if (seen.version !== 0) {
+            this.version = seen.version;
+            this.versionKnown = true;
+          }
+        }
+      } else {
+        if (type === PacketType.CONNECT) throw protocolError('second CONNECT on one connection'); // [MQTT-3.1.0-2]
+        packet = decodePacket(header, buf, start, end, this.version);
+      }
+      const result = dispatch(this, packet);
+      if (result) this.suspendUntil(result);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Ends the connection for a violation, with the packet each version and state calls for. */
+  fail(error: unknown): void {
+    if (this.state === 'closed') return;
+    if (!(error instanceof MqttViolation)) {
+      // A bug of ours must not take the broker down: this connection ends, others carry on.
+      return this.disconnect(RC.IMPLEMENTATION_SPECIFIC_ERROR, 'internal error');
+    }
+    if (error instanceof SilentClose) return this.close();
+    if (error instanceof UnsupportedProtocolVersion) {
+      // [3.1.1 MQTT-3.1.2-2] CONNACK 0x01 then close; [MQTT-3.1.2-2] allows the same for v5
+      return this.close(error.answerable ? Buffer.from([0x20, 0x02, 0x00, 0x01]) : undefined);
+    }
+    this.disconnect(error.reasonCode, error.message);
+  }
+
+  /**
+   * Closes with a reason: before CONNACK a v5 client gets CONNACK with the code ([MQTT-3.2.2-6]
+   * Session Present 0), after it a DISCONNECT ([MQTT-3.14.0-1]); 3.1.1/3.1 clients just see the
+   * close ([3.1.1 MQTT-4.8.0-1]).
+   */
+  disconnect(reasonCode: number, reasonString?: string): void {
+    if (this.state === 'closed') return;
+    if (this.version !== 5 || !this.versionKnown) return this.close();
+    if (this.state === 'connected') {
+      let packet = encodeDisconnect(reasonCode, reasonString ? { reasonString } : undefined);
+      // [MQTT-3.14.2-3] the Reason String goes rather than exceed the client's maximum
+      if (packet.length > this.maxPacketSizeOut) packet = encodeDisconnect(reasonCode);
+      return this.close(packet);
+    }
+    let packet = encodeConnack(5, false, reasonCode, reasonString ? { reasonString } : undefined);
+    if (packet.length > this.maxPacketSizeOut) packet = encodeConnack(5, false, reasonCode); // [MQTT-3.2.2-19]
+    this.close(packet);
+  }
+
+  /** Closes the connection, optionally writing one last packet ([MQTT-4.13.2-1] [MQTT-3.14.4-2]). */
+  close(lastPacket?: Buffer): void {
+    if (this.state === 'closed') return;
+    if (lastPacket) this.write(lastPacket);
+    this.state = 'closed';
+    if (this.keepAliveTimer) clearTimeout(this.keepAliveTimer);
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.chunks = [];
+    this.ctx.connections.delete(this);
+    this.stream.end();
+    // A peer that never reads must not hold the socket open forever.
+    const destroyTimer = setTimeout(() => this.stream.destroy(), 2000);
+    destroyTimer.unref?.();
+    this.stream.once('close', () => clearTimeout(destroyTimer));
+    connectionLost(this.ctx, this);
+  }
+}

@@ -1,0 +1,155 @@
+import type { Duplex } from 'node:stream';
+import { Connection } from './connection';
+import { type BrokerContext, type BrokerCounters, newCounters } from './context';
+import { RC } from './codec/reason-codes';
+import { type BrokerOptions, resolveOptions } from './options';
+import { RetainedStore } from './retained-store';
+import { SubscriptionTrie } from './subscription-trie';
+import { cancelWillTimer } from './wills';
+
+export interface BrokerStats extends BrokerCounters {
+  connections: number;
+  sessions: number;
+  subscriptions: number;
+  retained: number;
+  inflight: number;
+  queued: number;
+}
+
+export interface ClientInfo {
+  clientId: string;
+  remoteAddress: string;
+  protocolVersion: 3 | 4 | 5;
+  connectedAt: number;
+  username: string | undefined;
+}
+
+export interface SessionInfo {
+  clientId: string;
+  connected: boolean;
+  expiryInterval: number;
+  subscriptions: Array<{ filter: string; qos: number; subscriptionId?: number }>;
+  inflight: number;
+  queued: number;
+  dropped: number;
+}
+
+export interface Broker {
+  /** Serves one client over any duplex byte stream (TCP socket, TLS socket, WebSocket stream). */
+  handle(stream: Duplex, remoteAddress?: string): void;
+  /** Stops: v5 clients get DISCONNECT 0x8B, others a close; sessions and retained messages are dropped. */
+  close(): Promise<void>;
+  stats(): BrokerStats;
+  clients(): ClientInfo[];
+  sessions(): SessionInfo[];
+  retained(): Array<{ topic: string; qos: number; payloadBytes: number }>;
+}
+
+export function createBroker(options: BrokerOptions = {}): Broker {
+  const ctx: BrokerContext = {
+    options: resolveOptions(options),
+    sessions: new Map(),
+    connections: new Set(),
+    trie: new SubscriptionTrie(),
+    retained: new RetainedStore(),
+    counters: newCounters(),
+    closing: false,
+  };
+
+  return {
+    handle(stream, remoteAddress = 'unknown') {
+      if (ctx.closing) {
+        stream.destroy();
+        return;
+      }
+      ctx.counters.connectionsAccepted++;
+      ctx.connections.add(new Connection(ctx, stream, remoteAddress));
+    },
+
+    async close() {
+      ctx.closing = true;
+      const open = [...ctx.connections];
+      for (const connection of open) {
+        // (MAY) v5 clients learn why; 3.1.1/3.1 have no server DISCONNECT
+        connection.discardWill = true;
+        connection.disconnect(RC.SERVER_SHUTTING_DOWN, 'server shutting down');
+      }
+      for (const session of ctx.sessions.values()) {
+        if (session.expiryTimer) clearTimeout(session.expiryTimer);
+        cancelWillTimer(session);
+        session.ended = true;
+      }
+      ctx.sessions.clear();
+      ctx.retained.clear();
+      await Promise.all(
+        open.map(
+          (connection) =>
+            new Promise<void>((resolve) => {
+              if (connection.stream.destroyed) return resolve();
+              const timer = setTimeout(() => {
+                connection.stream.destroy();
+                resolve();
+              }, 1000);
+              connection.stream.once('close', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+            }),
+        ),
+      );
+    },
+
+    stats() {
+      let inflight = 0;
+      let queued = 0;
+      for (const session of ctx.sessions.values()) {
+        inflight += session.inflight.size;
+        queued += session.queue.length;
+      }
+      return {
+        ...ctx.counters,
+        connections: ctx.connections.size,
+        sessions: ctx.sessions.size,
+        subscriptions: ctx.trie.size,
+        retained: ctx.retained.size,
+        inflight,
+        queued,
+      };
+    },
+
+    clients() {
+      const out: ClientInfo[] = [];
+      for (const connection of ctx.connections) {
+        if (connection.state !== 'connected') continue;
+        out.push({
+          clientId: connection.clientId,
+          remoteAddress: connection.remoteAddress,
+          protocolVersion: connection.version,
+          connectedAt: connection.connectedAt,
+          username: connection.username,
+        });
+      }
+      return out;
+    },
+
+    sessions() {
+      return [...ctx.sessions.values()].map((session) => ({
+        clientId: session.clientId,
+        connected: session.connection !== null,
+        expiryInterval: session.expiryInterval,
+        subscriptions: [...session.subscriptions.values()].map((s) => ({
+          filter: s.filter,
+          qos: s.qos,
+          ...(s.subscriptionId !== undefined ? { subscriptionId: s.subscriptionId } : {}),
+        })),
+        inflight: session.inflight.size,
+        queued: session.queue.length,
+        dropped: session.dropped,
+      }));
+    },
+
+    retained() {
+      return [...ctx.retained.values()].map((m) => ({ topic: m.topic, qos: m.qos, payloadBytes: m.payload.length }));
+    },
+  };
+}

@@ -1,0 +1,227 @@
+import { encodeAck } from './codec/encode';
+import type { QoS } from './codec/packets';
+import type { Connection } from './connection';
+import type { BrokerContext } from './context';
+import type { Message } from './message';
+import type { Pending, Session, Subscription } from './session';
+import type { SharedGroup } from './subscription-trie';
+
+/**
+ * Routing and delivery: one incoming message → matching sessions → the wire, or their queues.
+ * Flow control ([MQTT-4.9.0-1]), Maximum Packet Size ([MQTT-3.1.2-25]), expiry ([MQTT-3.3.2-5]),
+ * queue limits and slow consumers are all decided here.
+ */
+
+// Per-publish aggregation without allocation: a session matched twice gets one copy at the
+// highest granted QoS carrying every Subscription Identifier ([MQTT-3.3.4-2] [MQTT-3.3.4-3]).
+let epoch = 0;
+interface MatchState {
+  epoch: number;
+  qos: QoS;
+  retainAsPublished: boolean;
+  ids: number[] | undefined;
+}
+const matchStates = new WeakMap<Session, MatchState>();
+const matched: Session[] = [];
+const groups: SharedGroup[] = [];
+
+function stateOf(session: Session): MatchState {
+  let state = matchStates.get(session);
+  if (!state) {
+    state = { epoch: 0, qos: 0, retainAsPublished: false, ids: undefined };
+    matchStates.set(session, state);
+  }
+  return state;
+}
+
+/** Routes a message to every matching subscription. Returns how many sessions it was given to. */
+export function publishMessage(ctx: BrokerContext, msg: Message): number {
+  const current = ++epoch;
+  matched.length = 0;
+  groups.length = 0;
+  ctx.trie.match(
+    msg.topic,
+    (sub: Subscription) => {
+      if (sub.noLocal && sub.session.clientId === msg.origin) return; // [MQTT-3.8.3-3]
+      const state = stateOf(sub.session);
+      if (state.epoch !== current) {
+        state.epoch = current;
+        state.qos = sub.qos;
+        state.retainAsPublished = sub.retainAsPublished;
+        state.ids = sub.subscriptionId !== undefined ? [sub.subscriptionId] : undefined;
+        matched.push(sub.session);
+        return;
+      }
+      if (sub.qos > state.qos) state.qos = sub.qos;
+      if (sub.retainAsPublished) state.retainAsPublished = true;
+      if (sub.subscriptionId !== undefined) (state.ids ??= []).push(sub.subscriptionId);
+    },
+    (group) => groups.push(group),
+  );
+  const sessions = matched.slice();
+  const shared = groups.slice();
+  const now = ctx.options.now();
+  for (const session of sessions) {
+    const state = matchStates.get(session)!;
+    const qos = (msg.qos < state.qos ? msg.qos : state.qos) as QoS; // [MQTT-3.8.4-8]
+    // [MQTT-3.3.1-12] [MQTT-3.3.1-13] live forwarding keeps RETAIN only with Retain As Published
+    deliver(ctx, session, msg, qos, state.retainAsPublished && msg.retain, state.ids, now);
+  }
+  for (const group of shared) {
+    // each message to one member of each group, at that member's own QoS and identifier [MQTT-4.8.2-3]
+    const member = group.pick();
+    if (!member) continue;
+    const qos = (msg.qos < member.qos ? msg.qos : member.qos) as QoS;
+    const ids = member.subscriptionId !== undefined ? [member.subscriptionId] : undefined;
+    deliver(ctx, member.session, msg, qos, member.retainAsPublished && msg.retain, ids, now);
+  }
+  return sessions.length + shared.length;
+}
+
+function drop(ctx: BrokerContext, session: Session, kind: 'droppedQueueFull' | 'droppedSlowConsumer' | 'droppedTooLarge' | 'droppedExpired'): void {
+  session.dropped++;
+  ctx.counters.dropped++;
+  ctx.counters[kind]++;
+}
+
+function liveConnection(session: Session): Connection | null {
+  const connection = session.connection as Connection | null;
+  return connection && connection.state === 'connected' ? connection : null;
+}
+
+/** Hands one message to one session: sent now if the window allows, else queued (bounded). */
+export function deliver(
+  ctx: BrokerContext,
+  session: Session,
+  msg: Message,
+  qos: QoS,
+  retain: boolean,
+  subscriptionIds: number[] | undefined,
+  now: number,
+): void {
+  if (msg.isExpired(now)) return drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5]
+  const connection = liveConnection(session);
+  if (qos === 0) {
+    if (connection) {
+      // a subscriber that stops reading loses QoS 0 rather than growing our memory
+      if (connection.congested) return drop(ctx, session, 'droppedSlowConsumer');
+      sendQos0(ctx, connection, session, msg, retain, subscriptionIds, now);
+    } else if (ctx.options.queueQos0Offline) enqueue(ctx, session, { msg, qos, retain, subscriptionIds });
+    return;
+  }
+  if (
+    connection &&
+    session.queue.length === 0 &&
+    session.unsentInflight === 0 &&
+    connection.unacked < connection.sendLimit &&
+    !connection.congested
+  ) {
+    sendNew(ctx, connection, session, { msg, qos, retain, subscriptionIds }, now);
+    return;
+  }
+  enqueue(ctx, session, { msg, qos, retain, subscriptionIds });
+}
+
+function enqueue(ctx: BrokerContext, session: Session, pending: Pending): void {
+  if (session.queue.length >= ctx.options.maxQueuedMessages) return drop(ctx, session, 'droppedQueueFull');
+  session.queue.push(pending);
+}
+
+function frameSize(frames: Buffer[]): number {
+  let size = 0;
+  for (const frame of frames) size += frame.length;
+  return size;
+}
+
+function sendQos0(
+  ctx: BrokerContext,
+  connection: Connection,
+  session: Session,
+  msg: Message,
+  retain: boolean,
+  subscriptionIds: number[] | undefined,
+  now: number,
+): void {
+  const v5 = connection.version === 5;
+  // [MQTT-2.2.1-2] [MQTT-4.3.1-1] no packet id, DUP 0
+  const frames = v5 && subscriptionIds ? msg.encode(true, 0, 0, false, retain, subscriptionIds, now) : msg.qos0Frame(v5, retain, now);
+  if (frameSize(frames) > connection.maxPacketSizeOut) return drop(ctx, session, 'droppedTooLarge'); // [MQTT-3.1.2-25]
+  connection.writeAll(frames);
+  ctx.counters.messagesOut++;
+}
+
+function sendNew(ctx: BrokerContext, connection: Connection, session: Session, pending: Pending, now: number): void {
+  const packetId = session.allocatePacketId(); // [MQTT-2.2.1-4] [MQTT-4.3.2-1] [MQTT-4.3.3-1]
+  if (packetId === 0) return enqueue(ctx, session, pending);
+  const frames = pending.msg.encode(connection.version === 5, pending.qos, packetId, false, pending.retain, pending.subscriptionIds, now);
+  // [MQTT-3.1.2-25] too large: dropped as if delivered, no id kept, no quota used
+  if (frameSize(frames) > connection.maxPacketSizeOut) return drop(ctx, session, 'droppedTooLarge');
+  // [MQTT-4.3.2-2] [MQTT-4.3.3-2] kept until acknowledged
+  session.inflight.set(packetId, { ...pending, packetId, stage: 1, sent: true });
+  connection.unacked++;
+  connection.writeAll(frames);
+  ctx.counters.messagesOut++;
+}
+
+/**
+ * After CONNACK on a resumed session: resend unacknowledged PUBLISH with DUP 1 and the same ids, and
+ * PUBREL awaiting PUBCOMP, in their original order ([MQTT-4.4.0-1]); then drain the queue.
+ */
+export function resumeDelivery(ctx: BrokerContext, session: Session): void {
+  const connection = liveConnection(session);
+  if (!connection) return;
+  const now = ctx.options.now();
+  for (const entry of session.inflight.values()) {
+    if (entry.stage === 2) {
+      connection.write(encodeAck(6, connection.version, entry.packetId));
+    } else if (!entry.sent && connection.unacked < connection.sendLimit) {
+      resend(ctx, connection, session, entry, now);
+    }
+  }
+  pump(ctx, session);
+}
+
+function resend(ctx: BrokerContext, connection: Connection, session: Session, entry: Pending & { packetId: number; sent: boolean }, now: number): void {
+  // [MQTT-3.3.1-1] DUP 1 on a retransmission; [MQTT-4.3.3-7] a QoS 2 PUBLISH already sent is not expired
+  const frames = entry.msg.encode(connection.version === 5, entry.qos, entry.packetId, true, entry.retain, entry.subscriptionIds, now);
+  entry.sent = true;
+  session.unsentInflight--;
+  if (frameSize(frames) > connection.maxPacketSizeOut) {
+    session.inflight.delete(entry.packetId);
+    return drop(ctx, session, 'droppedTooLarge');
+  }
+  connection.unacked++;
+  connection.writeAll(frames);
+  ctx.counters.messagesOut++;
+}
+
+/** Sends what the window allows: unsent in-flight entries first (they keep order), then the queue. */
+export function pump(ctx: BrokerContext, session: Session): void {
+  const connection = liveConnection(session);
+  if (!connection) return;
+  const now = ctx.options.now();
+  if (session.unsentInflight > 0) {
+    for (const entry of session.inflight.values()) {
+      if (entry.stage !== 1 || entry.sent) continue;
+      if (connection.unacked >= connection.sendLimit || connection.congested) return;
+      resend(ctx, connection, session, entry, now);
+    }
+  }
+  while (session.queue.length > 0) {
+    if (connection.congested) return;
+    const next = session.queue.peek()!;
+    if (next.qos > 0 && connection.unacked >= connection.sendLimit) return;
+    session.queue.shift();
+    if (next.msg.isExpired(now)) {
+      drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5] [MQTT-4.5.0-1] never delivered once expired
+      continue;
+    }
+    if (next.qos === 0) sendQos0(ctx, connection, session, next.msg, next.retain, next.subscriptionIds, now);
+    else sendNew(ctx, connection, session, next, now);
+  }
+}
+
+/** An outgoing QoS>0 message was acknowledged (or refused): free its window slot ([MQTT-4.9.0-2]). */
+export function releaseSlot(connection: Connection): void {
+  if (connection.unacked > 0) connection.unacked--;
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { topicNameProblem } from '../../../../shared/mqtt/topic';
+import type { AuthResult } from '../auth';
+import { encodeConnack } from '../codec/encode';
+import type { ConnectPacket } from '../codec/packets';
+import type { Properties } from '../codec/properties';
+import { MqttViolation, RC, RC311 } from '../codec/reason-codes';
+import type { Connection } from '../connection';
+import { pump, resumeDelivery } from '../delivery';
+import { NEVER_EXPIRES } from '../options';
+import { Session } from '../session';
+import { endSession, resumeSession } from '../session-store';
+
+/** A refusal before CONNACK: v5 gets CONNACK with `code`, 3.1.1/3.1 with `legacyCode` (or a bare close when null). */
+class ConnectRefused extends MqttViolation {
+  constructor(
+    code: number,
+    readonly legacyCode: number | null,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+function refuse(connection: Connection, error: ConnectRefused): void {
+  if (connection.version === 5) return connection.disconnect(error.reasonCode, error.message);
+  // [3.1.1 MQTT-3.2.2-4] [3.1.1 MQTT-3.2.2-5] a non-zero return code, Session Present 0, then close
+  if (error.legacyCode === null) return connection.close();
+  connection.close(encodeConnack(connection.version, false, error.legacyCode));
+}
+
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Assigned ClientIDs never match a held session ([MQTT-3.1.3-7]). */
+function assignClientId(sessions: Map<string, Session>): string {
+  for (;;) {
+    const id = `wb-${randomBytes(9).toString('base64url')}`;
+    if (!sessions.has(id)) return id;
+  }
+}
+
+export function handleConnect(connection: Connection, packet: ConnectPacket): void | Promise<void> {
+  const { ctx } = connection;
+  const options = ctx.options;
+  const props = packet.props;
+  try {
+    if (ctx.closing) throw new ConnectRefused(RC.SERVER_UNAVAILABLE, RC311.SERVER_UNAVAILABLE, 'broker is shutting down');
+    if (ctx.connections.size > options.maxConnections) {
+      throw new ConnectRefused(RC.QUOTA_EXCEEDED, RC311.SERVER_UNAVAILABLE, 'too many connections');
+    }
+    // Client identifier [MQTT-3.1.3-5] .. [MQTT-3.1.3-8]
+    let clientId = packet.clientId;
+    let assigned = false;
+    if (clientId === '') {
+      if (packet.version === 3) throw new ConnectRefused(RC.CLIENT_IDENTIFIER_NOT_VALID, RC311.IDENTIFIER_REJECTED, 'MQIsdp needs a ClientID');
+      // [3.1.1 MQTT-3.1.3-8] empty with CleanSession 0 → 0x02
+      if (packet.version === 4 && !packet.cleanStart) {
+        throw new ConnectRefused(RC.CLIENT_IDENTIFIER_NOT_VALID, RC311.IDENTIFIER_REJECTED, 'empty ClientID needs CleanSession 1');
+      }
+      if (!options.allowEmptyClientId) throw new ConnectRefused(RC.CLIENT_IDENTIFIER_NOT_VALID, RC311.IDENTIFIER_REJECTED, 'empty ClientID');
+      clientId = assignClientId(ctx.sessions); // [MQTT-3.1.3-6]
+      assigned = true;
+    } else if ((packet.version === 3 && clientId.length > 23) || utf8Bytes(clientId) > options.maxClientIdLength) {
+      throw new ConnectRefused(RC.CLIENT_IDENTIFIER_NOT_VALID, RC311.IDENTIFIER_REJECTED, 'ClientID too long'); // [MQTT-3.1.3-8]
+    }
+    const will = packet.will;
+    if (will) {
+      // [MQTT-3.1.3-11] a Will Topic is a topic name: no wildcards
+      if (topicNameProblem(will.topic)) throw new ConnectRefused(RC.TOPIC_NAME_INVALID, null, 'Will Topic is not a valid topic name');
+      if (will.qos > options.maximumQoS) throw new ConnectRefused(RC.QOS_NOT_SUPPORTED, null, 'Will QoS not supported'); // [MQTT-3.2.2-12]
+      if (will.retain && !options.retainAvailable) throw new ConnectRefused(RC.RETAIN_NOT_SUPPORTED, null, 'retain not supported'); // [MQTT-3.2.2-13]
+      if (will.props.payloadFormatIndicator === 1 && !isUtf8(will.payload)) {
+        throw new ConnectRefused(RC.PAYLOAD_FORMAT_INVALID, null, 'Will payload is not UTF-8'); // (MAY)
+      }
+      if (will.props.responseTopic !== undefined && topicNameProblem(will.props.responseTopic)) {
+        throw new ConnectRefused(RC.PROTOCOL_ERROR, null, 'Will Response Topic is not a valid topic name');
+      }
+    }
+    if (props.authenticationMethod !== undefined) {
+      // [MQTT-4.12.0-1] no enhanced authentication method is configured
+      throw new ConnectRefused(RC.BAD_AUTHENTICATION_METHOD, null, `authentication method ${props.authenticationMethod} is not supported`);
+    }
+    // The client's limits for what we send it (v5; defaults otherwise)
+    connection.receiveMaximum = props.receiveMaximum ?? 65535;
+    connection.sendLimit = Math.min(connection.receiveMaximum, options.maxInflight);
+    if (props.maximumPacketSize !== undefined) connection.maxPacketSizeOut = props.maximumPacketSize;
+    connection.topicAliasMaximumOut = props.topicAliasMaximum ?? 0;
+    connection.requestProblemInformation = props.requestProblemInformation !== 0;
+    connection.username = packet.username;
+
+    const authenticate = options.auth.authenticate;
+    if (!authenticate) return accept(connection, packet, clientId, assigned);
+    const result = authenticate({ clientId, username: packet.username, password: packet.password, version: packet.version });
+    if (result instanceof Promise) return result.then((r) => afterAuthentication(connection, packet, clientId, assigned, r));
+    afterAuthentication(connection, packet, clientId, assigned, result);
+  } catch (error) {
+    if (error instanceof ConnectRefused) return refuse(connection, error);
+    throw error;
+  }
+}
+
+function afterAuthentication(connection: Connection, packet: ConnectPacket, clientId: string, assigned: boolean, result: AuthResult): void {
+  if (connection.state === 'closed') return;
+  if (!result.ok) {
+    // [MQTT-3.1.4-2] 0x86 / 0x87 (3.1.1: 0x04 / 0x05)
+    const refusal =
+      result.reason === 'bad-credentials'
+        ? new ConnectRefused(RC.BAD_USER_NAME_OR_PASSWORD, RC311.BAD_USER_NAME_OR_PASSWORD, 'bad user name or password')
+        : result.reason === 'not-authorized'
+          ? new ConnectRefused(RC.NOT_AUTHORIZED, RC311.NOT_AUTHORIZED, 'not authorized')
+          : new ConnectRefused(RC.SERVER_UNAVAILABLE, RC311.SERVER_UNAVAILABLE, 'server unavailable');
+    return refuse(connection, refusal);
+  }
+  accept(connection, packet, clientId, assigned);
+}
+
+function accept(connection: Connection, packet: ConnectPacket, clientId: string, assigned: boolean): void {
+  const { ctx } = connection;
+  const options = ctx.options;
+  const v5 = packet.version === 5;
+  const props = packet.props;
+
+  // Takeover [MQTT-3.1.4-3]: v5 gets DISCONNECT 0x8E, 3.1.1/3.1 a bare close ([3.1.1 MQTT-3.1.4-2]).
+  // Closing runs the old connection's Will and expiry logic before this session decision.
+  const held = ctx.sessions.get(clientId);
+  const previous = held?.connection as Connection | null | undefined;
+  if (previous) previous.disconnect(RC.SESSION_TAKEN_OVER, 'session taken over');
+
+  // Session Expiry Interval: v5 asks (absent = 0); 3.1.1 CleanSession 0 = never expires (capped)
+  const requested = v5 ? (props.sessionExpiryInterval ?? 0) : packet.cleanStart ? 0 : NEVER_EXPIRES;
+  const granted = Math.min(requested, options.maxSessionExpiryInterval);
+
+  let session = ctx.sessions.get(clientId);
+  if (session && packet.cleanStart) {
+    endSession(ctx, session); // [MQTT-3.1.2-4] [MQTT-3.1.4-4] [3.1.1 MQTT-3.1.2-6]
+    session = undefined;
+  }
+  let sessionPresent = false;
+  if (session) {
+    resumeSession(session); // [MQTT-3.1.2-5] [3.1.1 MQTT-3.1.2-4]
+    session.version = packet.version;
+    sessionPresent = true; // [MQTT-3.2.2-3]
+  } else {
+    session = new Session(clientId, packet.version); // [MQTT-3.1.2-6]
+    ctx.sessions.set(clientId, session);
+  }
+  session.expiryInterval = granted;
+  session.will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
+  session.connection = connection;
+  connection.session = session;
+  connection.clientId = clientId;
+
+  const serverKeepAlive = v5 ? options.serverKeepAlive : undefined;
+  const keepAlive = serverKeepAlive ?? packet.keepAlive; // [MQTT-3.2.2-22]
+
+  let connackProps: Properties | undefined;
+  if (v5) {
+    connackProps = {};
+    if (assigned) connackProps.assignedClientIdentifier = clientId; // [MQTT-3.2.2-16]
+    if (granted !== requested) connackProps.sessionExpiryInterval = granted;
+    if (serverKeepAlive !== undefined) connackProps.serverKeepAlive = serverKeepAlive;
+    if (options.receiveMaximum < 65535) connackProps.receiveMaximum = options.receiveMaximum;
+    if (options.maximumQoS < 2) connackProps.maximumQoS = options.maximumQoS; // [MQTT-3.2.2-9]
+    if (!options.retainAvailable) connackProps.retainAvailable = 0;
+    connackProps.maximumPacketSize = options.maxPacketSize;
+    if (options.topicAliasMaximum > 0) connackProps.topicAliasMaximum = options.topicAliasMaximum;
+    if (!options.wildcardSubscriptionAvailable) connackProps.wildcardSubscriptionAvailable = 0;
+    if (!options.subscriptionIdentifierAvailable) connackProps.subscriptionIdentifierAvailable = 0;
+    if (!options.sharedSubscriptionAvailable) connackProps.sharedSubscriptionAvailable = 0;
+  }
+  // [MQTT-3.2.0-1] CONNACK is the first packet; [3.1.1 MQTT-3.2.2-1] Session Present 0 with CleanSession 1
+  connection.write(encodeConnack(packet.version, sessionPresent, RC.SUCCESS, connackProps));
+  connection.connected(keepAlive);
+  connection.onDrain = () => pump(ctx, session);
+  // [MQTT-4.4.0-1] resend in-flight, then the queue of the resumed session
+  if (sessionPresent) resumeDelivery(ctx, session);
+}

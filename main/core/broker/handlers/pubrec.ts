@@ -1,0 +1,30 @@
+import { encodeAck } from '../codec/encode';
+import { type AckPacket, PacketType } from '../codec/packets';
+import { RC } from '../codec/reason-codes';
+import type { Connection } from '../connection';
+import { pump, releaseSlot } from '../delivery';
+
+/** PUBREC for an outgoing QoS 2 message: answer PUBREL ([MQTT-4.3.3-4]), or end it on a failure code. */
+export function handlePubrec(connection: Connection, packet: AckPacket): void {
+  const session = connection.session!;
+  const entry = session.inflight.get(packet.packetId);
+  if (!entry || entry.qos !== 2) {
+    // v5: the id is unknown to us; tell the client so it can drop its state
+    connection.write(encodeAck(PacketType.PUBREL, connection.version, packet.packetId, connection.version === 5 ? RC.PACKET_IDENTIFIER_NOT_FOUND : 0));
+    return;
+  }
+  if (packet.reasonCode >= 0x80) {
+    // [MQTT-4.4.0-2] a refusal ends the message; it is never resent, and the quota comes back
+    session.inflight.delete(packet.packetId);
+    if (entry.sent) releaseSlot(connection);
+    else if (entry.stage === 1) session.unsentInflight--;
+    pump(connection.ctx, session);
+    return;
+  }
+  if (entry.stage === 1) {
+    if (!entry.sent) session.unsentInflight--;
+    entry.stage = 2; // [MQTT-4.3.3-5] [MQTT-4.3.3-6] from now on only PUBREL, never the PUBLISH again
+    entry.sent = true;
+  }
+  connection.write(encodeAck(PacketType.PUBREL, connection.version, packet.packetId));
+}

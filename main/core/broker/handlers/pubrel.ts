@@ -1,0 +1,14 @@
+import { encodeAck } from '../codec/encode';
+import { type AckPacket, PacketType } from '../codec/packets';
+import { RC } from '../codec/reason-codes';
+import type { Connection } from '../connection';
+
+/**
+ * PUBREL for an incoming QoS 2 message: PUBCOMP with the same id ([MQTT-4.3.3-11]); after it the id
+ * is free for a new message ([MQTT-4.3.3-12]). An unknown id gets PUBCOMP 0x92.
+ */
+export function handlePubrel(connection: Connection, packet: AckPacket): void {
+  const known = connection.session!.incomingQos2.delete(packet.packetId);
+  const code = known || connection.version !== 5 ? RC.SUCCESS : RC.PACKET_IDENTIFIER_NOT_FOUND;
+  connection.write(encodeAck(PacketType.PUBCOMP, connection.version, packet.packetId, code));
+}

@@ -1,0 +1,84 @@
+import { encodeSuback } from '../codec/encode';
+import type { QoS, SubscribePacket } from '../codec/packets';
+import { MqttViolation, protocolError, RC } from '../codec/reason-codes';
+import type { Connection } from '../connection';
+import { deliver } from '../delivery';
+import type { Message } from '../message';
+import type { Subscription } from '../session';
+import { hasWildcard, parseFilter } from '../topic-rules';
+
+/**
+ * SUBSCRIBE: each filter is handled as its own subscription and answered in one SUBACK with one code
+ * per filter, in order ([MQTT-3.8.4-5] [MQTT-3.8.4-6]); retained messages follow the SUBACK.
+ */
+export function handleSubscribe(connection: Connection, packet: SubscribePacket): void {
+  const { ctx } = connection;
+  const options = ctx.options;
+  const session = connection.session!;
+  const v5 = connection.version === 5;
+  const subscriptionId = packet.props.subscriptionIdentifier;
+  if (subscriptionId !== undefined && !options.subscriptionIdentifierAvailable) {
+    throw new MqttViolation(RC.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, 'Subscription Identifiers are not supported');
+  }
+  const codes: number[] = [];
+  const retainedToSend: Array<{ messages: Message[]; subscription: Subscription }> = [];
+  const now = options.now();
+  for (const request of packet.subscriptions) {
+    const parsed = parseFilter(request.filter, options.maxTopicLevels);
+    if (parsed.group !== null) {
+      if (!options.sharedSubscriptionAvailable) {
+        throw new MqttViolation(RC.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED, 'shared subscriptions are not supported');
+      }
+      if (request.noLocal) throw protocolError('No Local on a shared subscription'); // [MQTT-3.8.3-4]
+    }
+    if (parsed.problem) {
+      // v5 0x8F for this entry while the others still apply; 3.1.1 0x80; 3.1 has no failure code
+      if (connection.version === 3) throw protocolError(parsed.problem);
+      codes.push(v5 ? RC.TOPIC_FILTER_INVALID : 0x80);
+      continue;
+    }
+    if (!options.wildcardSubscriptionAvailable && hasWildcard(parsed.topicFilter)) {
+      throw new MqttViolation(RC.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, 'wildcard subscriptions are not supported');
+    }
+    const authorize = options.auth.authorizeSubscribe;
+    if (authorize && !authorize(connection.clientId, request.filter)) {
+      codes.push(v5 ? RC.NOT_AUTHORIZED : 0x80);
+      continue;
+    }
+    // [MQTT-3.2.2-10] grant at most our maximum QoS
+    const granted = (request.qos < options.maximumQoS ? request.qos : options.maximumQoS) as QoS;
+    const existing = session.subscriptions.get(request.filter);
+    // [MQTT-3.8.4-3] an identical filter replaces the subscription; its options and id are the new ones
+    const subscription: Subscription = {
+      session,
+      filter: request.filter,
+      topicFilter: parsed.topicFilter,
+      group: parsed.group,
+      qos: granted,
+      noLocal: request.noLocal,
+      retainAsPublished: request.retainAsPublished,
+      retainHandling: request.retainHandling,
+      subscriptionId,
+    };
+    if (existing) ctx.trie.remove(existing);
+    session.subscriptions.set(request.filter, subscription);
+    ctx.trie.add(subscription);
+    codes.push(granted);
+    // [MQTT-3.3.1-9] RH 0: always; [MQTT-3.3.1-10] RH 1: only when new; [MQTT-3.3.1-11] RH 2: never.
+    // No retained messages for shared subscriptions.
+    const sendRetained = parsed.group === null && (request.retainHandling === 0 || (request.retainHandling === 1 && !existing));
+    if (sendRetained && ctx.retained.size > 0) {
+      retainedToSend.push({ messages: ctx.retained.match(parsed.topicFilter, now), subscription });
+    }
+  }
+  // [MQTT-3.8.4-1] [MQTT-3.8.4-2] same Packet Identifier
+  connection.write(encodeSuback(connection.version, packet.packetId, codes));
+  for (const { messages, subscription } of retainedToSend) {
+    const ids = subscription.subscriptionId !== undefined ? [subscription.subscriptionId] : undefined;
+    for (const message of messages) {
+      const qos = (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS;
+      // retained messages sent because of a subscription have RETAIN 1 ([3.1.1 MQTT-3.3.1-8])
+      deliver(ctx, session, message, qos, true, ids, now);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { EMPTY } from './codec/properties';
+import type { QoS } from './codec/packets';
+import { encodePublish } from './codec/encode';
+
+/**
+ * One application message as the broker holds it: routed to every subscriber, stored as retained,
+ * queued for offline sessions. Immutable once created; what varies per delivery (QoS, packet id,
+ * DUP, RETAIN, Subscription Identifiers, remaining expiry) is passed when it is encoded.
+ */
+export class Message {
+  readonly topic: string;
+  readonly topicBytes: Buffer;
+  readonly payload: Buffer;
+  readonly qos: QoS;
+  readonly retain: boolean;
+  readonly forward: Buffer;
+  /** Epoch ms after which the message is expired; 0 = never ([MQTT-3.3.2-5]). */
+  readonly expiresAt: number;
+  /** ClientID of the publisher (for No Local, [MQTT-3.8.3-3]); null for broker-made messages. */
+  readonly origin: string | null;
+  /** Cached QoS 0 encodings without per-delivery properties: [legacy retain0, legacy retain1, v5 r0, v5 r1]. */
+  private readonly qos0Cache: Array<Buffer[] | undefined> = [undefined, undefined, undefined, undefined];
+
+  constructor(init: {
+    topic: string;
+    payload: Buffer;
+    qos: QoS;
+    retain: boolean;
+    forward?: Buffer;
+    expiryInterval?: number;
+    origin: string | null;
+    now: number;
+  }) {
+    this.topic = init.topic;
+    this.topicBytes = Buffer.from(init.topic, 'utf8');
+    // An owned copy: frames are slices of socket chunks, which must not be pinned by queued messages.
+    this.payload = init.payload.length === 0 ? EMPTY : Buffer.from(init.payload);
+    this.qos = init.qos;
+    this.retain = init.retain;
+    this.forward = init.forward && init.forward.length > 0 ? init.forward : EMPTY;
+    this.expiresAt = init.expiryInterval !== undefined ? init.now + init.expiryInterval * 1000 : 0;
+    this.origin = init.origin;
+  }
+
+
+  isExpired(now: number): boolean {
+    return this.expiresAt !== 0 && now >= this.expiresAt;
+  }
+
+  /** Remaining expiry in whole seconds, rounded up ([MQTT-3.3.2-6]); undefined when it has none. */
+  remainingExpiry(now: number): number | undefined {
+    if (this.expiresAt === 0) return undefined;
+    return Math.max(1, Math.ceil((this.expiresAt - now) / 1000));
+  }
+
+  /** QoS 0 frames are the same for every subscriber of one protocol family: serialize once. */
+  qos0Frame(v5: boolean, retain: boolean, now: number): Buffer[] {
+    if (this.expiresAt !== 0) return this.encode(v5, 0, 0, false, retain, undefined, now);
+    const index = (v5 ? 2 : 0) + (retain ? 1 : 0);
+    let cached = this.qos0Cache[index];
+    if (!cached) {
+      cached = this.encode(v5, 0, 0, false, retain, undefined, now);
+      this.qos0Cache[index] = cached;
+    }
+    return cached;
+  }
+
+  encode(
+    v5: boolean,
+    qos: QoS,
+    packetId: number,
+    dup: boolean,
+    retain: boolean,
+    subscriptionIds: readonly number[] | undefined,
+    now: number,
+  ): Buffer[] {
+    return encodePublish(
+      v5 ? 5 : 4,
+      { topic: this.topicBytes, payload: this.payload, forward: this.forward },
+      {
+        qos,
+        packetId,
+        dup,
+        retain,
+        expiry: this.remainingExpiry(now),
+        subscriptionIds: subscriptionIds ?? null,
+        topicAlias: 0,
+        omitTopic: false,
+      },
+    );
+  }
+}

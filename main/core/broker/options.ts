@@ -1,0 +1,80 @@
+import type { QoS } from './codec/packets';
+import type { AuthHooks } from './auth';
+
+/** Settings of one broker; every limit has a default so `createBroker()` works as is. */
+export interface BrokerOptions {
+  /** Largest packet accepted from a client, fixed header included; advertised in CONNACK. Default 1 MiB. */
+  maxPacketSize?: number;
+  /** Unacknowledged incoming QoS 2 per connection (our Receive Maximum). Default 65535 (not advertised). */
+  receiveMaximum?: number;
+  /** Cap on unacknowledged outgoing QoS 1/2 per connection, below the client's Receive Maximum. Default 1000. */
+  maxInflight?: number;
+  /** Messages queued per session (offline, or beyond the in-flight window). Default 1000; excess is dropped and counted. */
+  maxQueuedMessages?: number;
+  /** Also queue QoS 0 messages for offline sessions (spec: MAY). Default false. */
+  queueQos0Offline?: boolean;
+  /** Topic aliases a client may use towards the broker. Default 10; 0 disables. */
+  topicAliasMaximum?: number;
+  /** Highest QoS supported. Default 2. */
+  maximumQoS?: QoS;
+  retainAvailable?: boolean;
+  wildcardSubscriptionAvailable?: boolean;
+  subscriptionIdentifierAvailable?: boolean;
+  sharedSubscriptionAvailable?: boolean;
+  /** When set, v5 clients are told this keep alive in CONNACK and it is enforced instead of theirs. */
+  serverKeepAlive?: number;
+  /** Cap on Session Expiry Interval (seconds); 3.1.1 CleanSession 0 sessions get this. Default never expires. */
+  maxSessionExpiryInterval?: number;
+  /** Close a connection that has not sent CONNECT within this time. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Refuse connections beyond this count (CONNACK 0x97 / 3.1.1 0x03). Default 10,000. */
+  maxConnections?: number;
+  /** Accept an empty ClientID (v5 and 3.1.1 with CleanSession 1) and assign one. Default true. */
+  allowEmptyClientId?: boolean;
+  /** Longest ClientID accepted, in bytes. Default 65535 (3.1 MQIsdp clients are held to 23). */
+  maxClientIdLength?: number;
+  /** Topic names and filters with more levels are refused. Default 128. */
+  maxTopicLevels?: number;
+  /** Bytes buffered towards one client before it counts as slow: QoS 0 is then dropped, QoS 1/2 queued. Default 1 MiB. */
+  maxOutgoingBufferBytes?: number;
+  /** Answer QoS 1/2 publications nobody subscribed to with reason 0x10 (v5). Default true. */
+  reportNoMatchingSubscribers?: boolean;
+  /** Authentication and authorization hooks. Default: everyone may connect, publish and subscribe. */
+  auth?: AuthHooks;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export type ResolvedOptions = Required<Omit<BrokerOptions, 'serverKeepAlive' | 'auth'>> & {
+  serverKeepAlive: number | undefined;
+  auth: AuthHooks;
+};
+
+export const NEVER_EXPIRES = 0xffffffff;
+
+export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
+  return {
+    maxPacketSize: options.maxPacketSize ?? 1024 * 1024,
+    receiveMaximum: options.receiveMaximum ?? 65535,
+    maxInflight: options.maxInflight ?? 1000,
+    maxQueuedMessages: options.maxQueuedMessages ?? 1000,
+    queueQos0Offline: options.queueQos0Offline ?? false,
+    topicAliasMaximum: options.topicAliasMaximum ?? 10,
+    maximumQoS: options.maximumQoS ?? 2,
+    retainAvailable: options.retainAvailable ?? true,
+    wildcardSubscriptionAvailable: options.wildcardSubscriptionAvailable ?? true,
+    subscriptionIdentifierAvailable: options.subscriptionIdentifierAvailable ?? true,
+    sharedSubscriptionAvailable: options.sharedSubscriptionAvailable ?? true,
+    serverKeepAlive: options.serverKeepAlive,
+    maxSessionExpiryInterval: options.maxSessionExpiryInterval ?? NEVER_EXPIRES,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    maxConnections: options.maxConnections ?? 10_000,
+    allowEmptyClientId: options.allowEmptyClientId ?? true,
+    maxClientIdLength: options.maxClientIdLength ?? 65535,
+    maxTopicLevels: options.maxTopicLevels ?? 128,
+    maxOutgoingBufferBytes: options.maxOutgoingBufferBytes ?? 1024 * 1024,
+    reportNoMatchingSubscribers: options.reportNoMatchingSubscribers ?? true,
+    auth: options.auth ?? {},
+    now: options.now ?? Date.now,
+  };
+}

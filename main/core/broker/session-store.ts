@@ -1,0 +1,65 @@
+import type { Connection } from './connection';
+import type { BrokerContext } from './context';
+import { NEVER_EXPIRES } from './options';
+import type { Session } from './session';
+import { cancelWillTimer, publishWill, scheduleWill } from './wills';
+
+/**
+ * Session lifecycle: a session outlives its connection by its Session Expiry Interval
+ * ([MQTT-3.1.2-23]) and is then discarded with everything it holds ([MQTT-4.1.0-2]).
+ */
+
+/** Called once when a connection closes, for whatever reason. */
+export function connectionLost(ctx: BrokerContext, connection: Connection): void {
+  const session = connection.session;
+  if (!session || session.connection !== connection) return;
+  session.connection = null;
+  session.disconnectedAt = Date.now();
+  connection.session = null;
+  // In-flight messages are resent with DUP 1 on resume ([MQTT-4.4.0-1]); PUBREL needs no flag.
+  for (const entry of session.inflight.values()) {
+    if (entry.stage === 1 && entry.sent) {
+      entry.sent = false;
+      session.unsentInflight++;
+    }
+  }
+  if (connection.discardWill) {
+    session.will = null; // [MQTT-3.14.4-3] normal disconnect: the Will is deleted
+  } else if (session.will) {
+    // v5: with its delay; 3.1.1/3.1: at once ([3.1.1 MQTT-3.1.2-8])
+    scheduleWill(ctx, session);
+  }
+  if (session.expiryInterval === 0) {
+    endSession(ctx, session);
+    return;
+  }
+  if (session.expiryInterval !== NEVER_EXPIRES) {
+    session.expiryTimer = setTimeout(() => endSession(ctx, session), session.expiryInterval * 1000);
+    session.expiryTimer.unref?.();
+  }
+}
+
+/** Discards a session: subscriptions, queues, in-flight state. A pending Will goes out now. */
+export function endSession(ctx: BrokerContext, session: Session): void {
+  if (session.ended) return;
+  session.ended = true;
+  if (session.expiryTimer) clearTimeout(session.expiryTimer);
+  session.expiryTimer = null;
+  if (ctx.sessions.get(session.clientId) === session) ctx.sessions.delete(session.clientId);
+  for (const subscription of session.subscriptions.values()) ctx.trie.remove(subscription);
+  session.subscriptions.clear();
+  session.queue.clear();
+  session.inflight.clear();
+  session.incomingQos2.clear();
+  // "When a session ends, its Will is published if it has not been already"
+  if (session.will) publishWill(ctx, session);
+  cancelWillTimer(session);
+}
+
+/** A connection resumes an offline session: stop the expiry clock and any Will waiting for its delay. */
+export function resumeSession(session: Session): void {
+  if (session.expiryTimer) clearTimeout(session.expiryTimer);
+  session.expiryTimer = null;
+  cancelWillTimer(session); // [MQTT-3.1.3-9]
+  session.will = null;
+}

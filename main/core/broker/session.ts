@@ -1,0 +1,85 @@
+import type { ProtocolVersion, QoS, WillMessage } from './codec/packets';
+import { Deque } from './deque';
+import type { Message } from './message';
+
+/** How one subscription of a session was made (spec 3.8.3.1). */
+export interface Subscription {
+  session: Session;
+  /** The filter exactly as subscribed, "$share/group/..." included: the key for replace/unsubscribe. */
+  filter: string;
+  /** The filter used for matching ("$share/g/" stripped). */
+  topicFilter: string;
+  /** Shared subscription group name, or null. */
+  group: string | null;
+  qos: QoS;
+  noLocal: boolean;
+  retainAsPublished: boolean;
+  retainHandling: 0 | 1 | 2;
+  subscriptionId: number | undefined;
+}
+
+/** A message waiting to be sent to a session. */
+export interface Pending {
+  msg: Message;
+  qos: QoS;
+  retain: boolean;
+  subscriptionIds: number[] | undefined;
+}
+
+/** An outgoing QoS 1/2 message not yet fully acknowledged. */
+export interface Inflight extends Pending {
+  packetId: number;
+  /** 1 = PUBLISH sent or to resend, awaiting PUBACK/PUBREC; 2 = PUBREL sent, awaiting PUBCOMP. */
+  stage: 1 | 2;
+  /** Whether the PUBLISH went out on the current connection (false after a reconnect until resent). */
+  sent: boolean;
+}
+
+export interface StoredWill extends WillMessage {
+  delayInterval: number;
+}
+
+/** Anything the session needs from the connection it is attached to. */
+export interface SessionConnection {
+  readonly version: ProtocolVersion;
+}
+
+/** Session state (spec 4.1): it lives in the broker, possibly longer than any connection. */
+export class Session {
+  readonly subscriptions = new Map<string, Subscription>();
+  /** Outgoing QoS 1/2 by packet id, in the order they were first sent ([MQTT-4.4.0-1]). */
+  readonly inflight = new Map<number, Inflight>();
+  readonly queue = new Deque<Pending>();
+  /** Incoming QoS 2 packet ids that got PUBREC and await PUBREL ([MQTT-4.3.3-10]). */
+  readonly incomingQos2 = new Set<number>();
+  /** The connection currently attached, or null while offline. */
+  connection: SessionConnection | null = null;
+  /** Seconds the session outlives its connection; 0xFFFFFFFF = never expires. */
+  expiryInterval = 0;
+  expiryTimer: NodeJS.Timeout | null = null;
+  /** When the session went offline (epoch ms), for the inspector. */
+  disconnectedAt = 0;
+  will: StoredWill | null = null;
+  willTimer: NodeJS.Timeout | null = null;
+  /** Messages dropped for this session: queue full, expired, too large, slow consumer. */
+  dropped = 0;
+  /** Inflight entries with sent === false, so new messages never overtake them. */
+  unsentInflight = 0;
+  ended = false;
+  private nextPacketId = 1;
+
+  constructor(
+    readonly clientId: string,
+    public version: ProtocolVersion,
+  ) {}
+
+  /** A non-zero packet id not in use by this session's outgoing flows ([MQTT-2.2.1-4]), or 0 if none. */
+  allocatePacketId(): number {
+    if (this.inflight.size >= 65535) return 0;
+    for (;;) {
+      const id = this.nextPacketId;
+      this.nextPacketId = id === 65535 ? 1 : id + 1;
+      if (!this.inflight.has(id)) return id;
+    }
+  }
+}
