@@ -2,6 +2,7 @@ import { type InspectedPacket, type MqttMessage, WorkbenchFailure } from '../../
 import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
 import { inspectPacket } from './engine/packet-inspector';
+import { createPacketLog } from './engine/packet-log';
 import { type Dispatcher, createDispatcher } from './rpc/dispatcher';
 import { type EventHub, createEventHub } from './rpc/event-hub';
 
@@ -22,7 +23,9 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const events = createEventHub();
   const messages = createBatcher<MqttMessage>((batch) => events.emit('messages.batch', { messages: batch }));
   const packets = createBatcher<InspectedPacket>((batch) => events.emit('inspector.packets', { packets: batch }));
-  /** Connections whose packets are being inspected, with their protocol version. */
+  /** The latest packets of every connection, kept cheaply so the inspector can show CONNECT/CONNACK. */
+  const packetLogs = new Map<string, ReturnType<typeof createPacketLog>>();
+  /** Connections whose packets are being streamed to the inspector, with their protocol version. */
   const inspected = new Map<string, number>();
 
   const connections = createConnectionManager({
@@ -30,13 +33,19 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       // Deliver buffered messages before a status change, so a UI never sees them after "disconnected".
       messages.flush();
       packets.flush();
-      if (summary.status === 'disconnected' && !connections.has(summary.connectionId)) inspected.delete(summary.connectionId);
+      if (summary.status === 'disconnected' && !connections.has(summary.connectionId)) {
+        inspected.delete(summary.connectionId);
+        packetLogs.delete(summary.connectionId);
+      }
       events.emit('connections.status', summary);
     },
     onMessage: (message) => messages.push(message),
     onPacket: (connectionId, direction, packet) => {
+      let log = packetLogs.get(connectionId);
+      if (!log) packetLogs.set(connectionId, (log = createPacketLog()));
+      const entry = log.add(direction, packet);
       const protocolVersion = inspected.get(connectionId);
-      if (protocolVersion !== undefined) packets.push(inspectPacket(connectionId, direction, packet, protocolVersion));
+      if (protocolVersion !== undefined) packets.push(inspectPacket(connectionId, entry, protocolVersion));
     },
   });
 
@@ -61,8 +70,13 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     'inspector.setEnabled': ({ connectionId, enabled }) => {
       const summary = connections.list().find((c) => c.connectionId === connectionId);
       if (!summary) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
-      if (enabled) inspected.set(connectionId, summary.protocolVersion);
-      else inspected.delete(connectionId);
+      if (enabled && !inspected.has(connectionId)) {
+        inspected.set(connectionId, summary.protocolVersion);
+        // Replay what was logged before the inspector opened (CONNECT, CONNACK, SUBSCRIBE...).
+        for (const entry of packetLogs.get(connectionId)?.entries() ?? []) {
+          packets.push(inspectPacket(connectionId, entry, summary.protocolVersion));
+        }
+      } else if (!enabled) inspected.delete(connectionId);
       return {};
     },
   });

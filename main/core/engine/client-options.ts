@@ -24,9 +24,11 @@ export function toMqttJsOptions(options: ConnectionOptions, clientId: string): I
     clean: options.clean,
     keepalive: options.keepaliveSeconds,
     connectTimeout: options.connectTimeoutMs,
-    // Reconnects are ours (backoff, cap, visible attempts): see connection-manager.ts.
+    // Reconnects and resubscribes are ours (backoff, cap, visible attempts): see connection-manager.ts.
     reconnectPeriod: 0,
-    resubscribe: true,
+    resubscribe: false,
+    // Listeners go on before CONNECT is written, so the inspector sees it.
+    manualConnect: true,
   };
   if (options.username !== undefined) result.username = options.username;
   if (options.password !== undefined) result.password = options.password;

@@ -39,6 +39,8 @@ interface Connection {
   connack?: ConnackInfo;
   lastError?: { code: string; message: string };
   requests: RequestTracker;
+  /** Active subscriptions, replayed after a reconnect whose session the broker did not keep. */
+  subscriptions: Map<string, IClientSubscribeOptions>;
 }
 
 type SubscribeInput = RequestParsed<'messages.subscribe'>;
@@ -127,6 +129,21 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     return connection;
   }
 
+  /** The broker forgot the session (clean start or expired): subscribe again to what the user had. */
+  function resubscribe(connection: Connection): void {
+    for (const [filter, options] of connection.subscriptions) {
+      connection.client.subscribe(filter, options, (error, granted) => {
+        const code = granted?.[0]?.qos ?? 0;
+        if (error || code >= 0x80) {
+          setStatus(connection, connection.status, {
+            code: 'SUBSCRIBE_FAILED',
+            message: `Resubscribing to ${filter} after reconnect failed: ${error?.message ?? `SUBACK 0x${code.toString(16)}`}`,
+          });
+        }
+      });
+    }
+  }
+
   /** After an established connection drops: retry with backoff until the cap, visibly. */
   function scheduleReconnect(connection: Connection): void {
     const policy = connection.options.reconnect;
@@ -176,6 +193,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         reconnectAttempts: 0,
         closing: false,
         requests: createRequestTracker(),
+        subscriptions: new Map(),
       };
       connections.set(id, connection);
       events.onStatus(summarize(connection));
@@ -221,6 +239,8 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
 
         client.on('connect', (connack) => {
           connection.connack = connackInfo(connack);
+          const isReconnect = established;
+          if (isReconnect && !connection.connack.sessionPresent) resubscribe(connection);
           connection.reconnectAttempts = 0;
           delete connection.nextReconnectAt;
           setStatus(connection, 'connected');
@@ -249,6 +269,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           const reason = packet.properties?.reasonString ? `: ${packet.properties.reasonString}` : '';
           connection.lastError = { code: 'CONNECTION_CLOSED', message: `The broker disconnected (reason 0x${code.toString(16)})${reason}` };
         });
+        client.connect();
       });
     },
 
@@ -301,6 +322,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           if (error || !grant) {
             return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `Subscribe to ${filter} failed: ${error?.message ?? 'no SUBACK'}`));
           }
+          connection.subscriptions.set(filter, options);
           resolve({ filter, grantedQos: grant.qos as 0 | 1 | 2, reasonCode: grant.qos });
         });
       });
@@ -310,8 +332,9 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       const connection = findConnected(connectionId);
       return new Promise((resolve, reject) => {
         connection.client.unsubscribe(filter, (error) => {
-          if (error) reject(new WorkbenchFailure('UNSUBSCRIBE_FAILED', `Unsubscribe from ${filter} failed: ${error.message}`));
-          else resolve();
+          if (error) return reject(new WorkbenchFailure('UNSUBSCRIBE_FAILED', `Unsubscribe from ${filter} failed: ${error.message}`));
+          connection.subscriptions.delete(filter);
+          resolve();
         });
       });
     },

@@ -1,7 +1,7 @@
-import type { Packet } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import type { InspectedPacket } from '../../../shared/contract';
 import { displayable } from './mqtt-properties';
+import type { LoggedPacket } from './packet-log';
 
 /** Fields shown elsewhere in InspectedPacket, or never shown (the payload is in the message list). */
 const OMITTED_FIELDS = new Set(['cmd', 'length', 'messageId', 'qos', 'retain', 'dup', 'topic', 'payload', 'reasonCode', 'returnCode', 'granted', 'sessionPresent']);
@@ -16,25 +16,30 @@ function redact(fields: Record<string, unknown>): void {
   if (properties && typeof properties === 'object') redact(properties);
 }
 
-/** Turns an mqtt.js packet into what the inspector shows; sizes of sent packets are computed. */
-export function inspectPacket(connectionId: string, direction: 'in' | 'out', packet: Packet, protocolVersion: number): InspectedPacket {
-  const raw = packet as unknown as Record<string, unknown>;
-  const inspected: InspectedPacket = { connectionId, direction, type: packet.cmd, timestamp: Date.now() };
-  if (typeof raw.length === 'number') inspected.size = raw.length;
-  else {
-    try {
-      inspected.size = mqttPacket.generate(packet as mqttPacket.Packet, { protocolVersion }).length;
-    } catch {
-      // a packet mqtt-packet cannot re-encode: size stays unknown
-    }
+/** Size of a packet we sent: re-encoded, with a stand-in payload of the logged size. */
+function encodedSize(entry: LoggedPacket, protocolVersion: number): number | undefined {
+  try {
+    const packet = entry.payloadSize !== undefined ? { ...entry.packet, payload: Buffer.alloc(entry.payloadSize) } : entry.packet;
+    return mqttPacket.generate(packet as mqttPacket.Packet, { protocolVersion }).length;
+  } catch {
+    return undefined; // a packet mqtt-packet cannot re-encode: size stays unknown
   }
+}
+
+/** Turns a logged packet into what the inspector shows. Runs only while someone inspects. */
+export function inspectPacket(connectionId: string, entry: LoggedPacket, protocolVersion: number): InspectedPacket {
+  const raw = entry.packet as unknown as Record<string, unknown>;
+  const inspected: InspectedPacket = { connectionId, direction: entry.direction, type: String(raw.cmd), timestamp: entry.timestamp };
+  // Received packets carry their remaining length; add the fixed header to report bytes on the wire.
+  const size = entry.direction === 'in' && typeof raw.length === 'number' ? undefined : encodedSize(entry, protocolVersion);
+  if (size !== undefined) inspected.size = size;
+  else if (typeof raw.length === 'number') inspected.size = raw.length + 1 + (raw.length < 128 ? 1 : raw.length < 16384 ? 2 : raw.length < 2097152 ? 3 : 4);
   if (typeof raw.messageId === 'number') inspected.packetId = raw.messageId;
   if (typeof raw.qos === 'number') inspected.qos = raw.qos;
   if (typeof raw.retain === 'boolean') inspected.retain = raw.retain;
   if (typeof raw.dup === 'boolean') inspected.dup = raw.dup;
   if (typeof raw.topic === 'string') inspected.topic = raw.topic;
-  if (raw.payload instanceof Uint8Array) inspected.payloadSize = raw.payload.byteLength;
-  else if (typeof raw.payload === 'string') inspected.payloadSize = Buffer.byteLength(raw.payload);
+  if (entry.payloadSize !== undefined) inspected.payloadSize = entry.payloadSize;
   const reasonCode = raw.reasonCode ?? raw.returnCode;
   if (typeof reasonCode === 'number') inspected.reasonCode = reasonCode;
   if (Array.isArray(raw.granted)) inspected.reasonCodes = raw.granted.map((g) => (typeof g === 'number' ? g : Number((g as { qos?: number }).qos)));
