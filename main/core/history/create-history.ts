@@ -11,7 +11,8 @@ export interface HistoryOptions {
   /**
    * Backpressure bound: messages accepted but not yet committed (queued here + in the writer).
    * Beyond it new messages are dropped, counted per connection, reported as an event and recorded
-   * in the database as a gap. 200k messages is ~2 s of a 100k msg/s firehose.
+   * in the database as a gap. 100k messages is ~1 s of a 100k msg/s firehose, and bounds what a
+   * crash can lose when the writer has fallen behind.
    */
   maxPendingMessages?: number;
   /** The same bound in payload bytes (a single message larger than this is still taken when nothing is pending). */
@@ -76,10 +77,10 @@ export interface HistoryService {
 }
 
 const DEFAULTS = {
-  maxPendingMessages: 200_000,
+  maxPendingMessages: 100_000,
   maxPendingBytes: 128 * 1024 * 1024,
   flushIntervalMs: 50,
-  maxBatchMessages: 10_000,
+  maxBatchMessages: 5_000,
 };
 /** Per-message bookkeeping counted against maxPendingBytes besides the payload. */
 const MESSAGE_OVERHEAD_BYTES = 100;
