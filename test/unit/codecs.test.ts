@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Base64Error, decodeBase64, encodeBase64 } from '../../shared/codecs/base64';
+import { HexError, decodeHex, encodeHex } from '../../shared/codecs/hex';
 import { jsonProblem } from '../../shared/codecs/json';
+import { decodePayload, encodePayload } from '../../shared/codecs/payload-format';
 import { decodeUtf8Strict, encodeUtf8 } from '../../shared/codecs/utf8';
 import { decodeFrame, encodeFrame } from '../../shared/wire';
 
@@ -58,5 +60,52 @@ describe('utf8 and json helpers', () => {
     const problem = jsonProblem('{\n  "a": 1,\n  "b": }');
     expect(problem).not.toBeNull();
     expect(problem!.line).toBe(3);
+  });
+});
+
+describe('hex codec', () => {
+  it('round-trips bytes and accepts dump-style separators and a 0x prefix', () => {
+    const bytes = Uint8Array.from([0, 1, 0xab, 0xff]);
+    expect(encodeHex(bytes)).toBe('0001abff');
+    expect([...decodeHex('0001abff')]).toEqual([...bytes]);
+    expect([...decodeHex('00 01 AB ff')]).toEqual([...bytes]);
+    expect([...decodeHex('00:01:ab:ff')]).toEqual([...bytes]);
+    expect([...decodeHex('0x0001abff')]).toEqual([...bytes]);
+  });
+
+  it.each([
+    ['a non-hex character', '00 0g', 4],
+    ['an odd digit count', 'abc', 2],
+    ['a split byte', 'a bc', 0],
+  ])('rejects %s with its position', (_name, text, position) => {
+    expect(() => decodeHex(text)).toThrow(HexError);
+    try {
+      decodeHex(text);
+    } catch (error) {
+      expect((error as HexError).position).toBe(position);
+    }
+  });
+});
+
+describe('payload formats: the text a user typed becomes bytes, or a problem with a position', () => {
+  it('encodes each format to the intended bytes', () => {
+    expect(encodePayload('héllo', 'text')).toEqual({ ok: true, bytes: new TextEncoder().encode('héllo') });
+    expect(encodePayload('{"a":1}', 'json')).toMatchObject({ ok: true });
+    expect(encodePayload('de ad', 'hex')).toEqual({ ok: true, bytes: Uint8Array.from([0xde, 0xad]) });
+    expect(encodePayload('3q0=', 'base64')).toEqual({ ok: true, bytes: Uint8Array.from([0xde, 0xad]) });
+  });
+
+  it('reports broken JSON, hex and Base64 with line and column', () => {
+    expect(encodePayload('{"a":}', 'json')).toMatchObject({ ok: false, problem: { format: 'json', line: 1 } });
+    expect(encodePayload('00\n0z', 'hex')).toMatchObject({ ok: false, problem: { position: 4, line: 2, column: 2 } });
+    expect(encodePayload('QU*D', 'base64')).toMatchObject({ ok: false, problem: { position: 2, line: 1, column: 3 } });
+  });
+
+  it('views bytes as hex and Base64 always, and as text only when they are UTF-8', () => {
+    const binary = Uint8Array.from([0xc3, 0x28]);
+    expect(decodePayload(binary, 'hex')).toEqual({ ok: true, text: 'c3 28' });
+    expect(decodePayload(binary, 'base64')).toEqual({ ok: true, text: 'wyg=' });
+    expect(decodePayload(binary, 'text')).toMatchObject({ ok: false });
+    expect(decodePayload(new TextEncoder().encode('{"a":1}'), 'json')).toEqual({ ok: true, text: '{\n  "a": 1\n}' });
   });
 });
