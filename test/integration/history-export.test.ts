@@ -1,0 +1,239 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { type ExportProgress, exportMessages, importMessages } from '../../main/core/history/export';
+import { HistoryStore } from '../../main/core/history/history-store';
+import { openHistoryDatabase } from '../../main/core/history/open-database';
+import type { StoredMessage } from '../../main/core/history/types';
+import { historyTempDir, message } from '../support/history-fixtures';
+
+let temp: ReturnType<typeof historyTempDir>;
+let store: HistoryStore;
+const stores: HistoryStore[] = [];
+
+function openStore(name: string): HistoryStore {
+  const opened = new HistoryStore(openHistoryDatabase(temp.file(name)).db, { writable: true });
+  stores.push(opened);
+  return opened;
+}
+
+const BINARY = Uint8Array.from([0x00, 0xff, 0xfe, 0x80, 0x0a, 0x22]);
+
+beforeEach(() => {
+  temp = historyTempDir();
+  store = openStore('history.db');
+  store.insert([
+    message({ topic: 'plain/text', text: 'hello world', timestamp: 1_700_000_000_001 }),
+    message({ topic: 'csv,needs "quoting"', text: 'line one\r\nline "two", with comma', timestamp: 1_700_000_000_002, qos: 1, packetId: 7 }),
+    message({ topic: 'binary', payload: BINARY, timestamp: 1_700_000_000_003, retain: true, direction: 'out' }),
+    message({ topic: 'props', text: '{"a":1}', timestamp: 1_700_000_000_004, qos: 2, dup: true, properties: { contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }] } }),
+    message({ topic: 'empty', payload: new Uint8Array(0), timestamp: 1_700_000_000_005, connectionId: 'c2' }),
+    message({ topic: 'unicode/ü', text: 'température 🌡', timestamp: 1_700_000_000_006 }),
+  ]);
+});
+afterEach(() => {
+  for (const s of stores.splice(0)) s.db.close();
+  temp.cleanup();
+});
+
+function all(s: HistoryStore): StoredMessage[] {
+  return s.page({ order: 'asc', limit: 5000 }).messages;
+}
+
+const withoutId = (messages: StoredMessage[]) => messages.map(({ id: _id, ...rest }) => rest);
+
+/** Minimal RFC 4180 reader for checking our CSV (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    } else field += c;
+  }
+  expect(field).toBe('');
+  return rows;
+}
+
+describe('history export', () => {
+  it('writes NDJSON, one record per line, with the payload encoding in every record', async () => {
+    const path = temp.file('out.ndjson');
+    const result = await exportMessages(store, { path, format: 'ndjson', payloadEncoding: 'utf8' });
+    expect(result).toMatchObject({ path, format: 'ndjson', payloadEncoding: 'utf8', count: 6 });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(6);
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records[0]).toMatchObject({ topic: 'plain/text', payloadEncoding: 'utf8', payload: 'hello world', time: '2023-11-14T22:13:20.001Z' });
+    // Not UTF-8: written as base64 even though utf8 was asked for, and the record says so.
+    expect(records[2]).toMatchObject({ topic: 'binary', payloadEncoding: 'base64', payload: Buffer.from(BINARY).toString('base64'), retain: true });
+    expect(records[3]).toMatchObject({ properties: { contentType: 'application/json' }, dup: true, qos: 2 });
+    expect(result.bytes).toBe(readFileSync(path).byteLength);
+  });
+
+  it('writes a JSON array that parses, with hex payloads when asked', async () => {
+    const path = temp.file('out.json');
+    await exportMessages(store, { path, format: 'json', payloadEncoding: 'hex' });
+    const records = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[];
+    expect(records).toHaveLength(6);
+    expect(records.every((r) => r.payloadEncoding === 'hex')).toBe(true);
+    expect(records[0]!.payload).toBe(Buffer.from('hello world').toString('hex'));
+  });
+
+  it('writes an empty JSON array for an empty result', async () => {
+    const path = temp.file('empty.json');
+    expect((await exportMessages(store, { path, format: 'json', query: { topicFilter: 'none/#' } })).count).toBe(0);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual([]);
+  });
+
+  it('writes RFC 4180 CSV: header, CRLF rows, quoted fields, the payload encoding in its own column', async () => {
+    const path = temp.file('out.csv');
+    await exportMessages(store, { path, format: 'csv', payloadEncoding: 'utf8' });
+    const text = readFileSync(path, 'utf8');
+    const rows = parseCsv(text);
+    expect(rows[0]).toEqual([
+      'id', 'timestamp', 'time', 'connection_id', 'direction', 'topic', 'qos', 'retain', 'dup',
+      'packet_id', 'payload_size', 'payload_encoding', 'payload', 'properties',
+    ]);
+    expect(rows).toHaveLength(7);
+    expect(rows.every((row) => row.length === 14)).toBe(true);
+    expect(rows[2]).toEqual([
+      '2', '1700000000002', '2023-11-14T22:13:20.002Z', 'c1', 'in', 'csv,needs "quoting"', '1', 'false', 'false',
+      '7', '32', 'utf8', 'line one\r\nline "two", with comma', '',
+    ]);
+    expect(rows[3]!.slice(11, 13)).toEqual(['base64', Buffer.from(BINARY).toString('base64')]);
+    expect(JSON.parse(rows[4]![13]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }] });
+    expect(text).toContain('"csv,needs ""quoting"""');
+  });
+
+  it('writes CSV payloads as base64 or hex when chosen, and says so in every row', async () => {
+    for (const encoding of ['base64', 'hex'] as const) {
+      const path = temp.file(`out-${encoding}.csv`);
+      await exportMessages(store, { path, format: 'csv', payloadEncoding: encoding });
+      const rows = parseCsv(readFileSync(path, 'utf8')).slice(1);
+      expect(rows.every((row) => row[11] === encoding)).toBe(true);
+      expect(Buffer.from(rows[0]![12]!, encoding).toString()).toBe('hello world');
+    }
+  });
+
+  it('exports only the current query’s result', async () => {
+    const path = temp.file('query.ndjson');
+    const result = await exportMessages(store, { path, format: 'ndjson', query: { connectionIds: ['c2'] } });
+    expect(result.count).toBe(1);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ topic: 'empty', payload: '', payloadSize: 0 });
+  });
+
+  it('reports progress up to the total, page by page', async () => {
+    store.insert(Array.from({ length: 1200 }, (_, i) => message({ text: `bulk ${i}`, timestamp: 1_800_000_000_000 + i })));
+    const progress: ExportProgress[] = [];
+    await exportMessages(store, { path: temp.file('p.ndjson'), format: 'ndjson' }, { onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThanOrEqual(3);
+    expect(progress.at(-1)).toMatchObject({ written: 1206, total: 1206 });
+    expect(progress.every((p, i) => i === 0 || p.written >= progress[i - 1]!.written)).toBe(true);
+  });
+
+  it('stops on cancel, rejects with HISTORY_EXPORT_CANCELLED and leaves no file behind', async () => {
+    store.insert(Array.from({ length: 2000 }, (_, i) => message({ text: `bulk ${i}` })));
+    const controller = new AbortController();
+    const path = temp.file('cancelled.csv');
+    const done = exportMessages(store, { path, format: 'csv' }, { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(done).rejects.toMatchObject({ code: 'HISTORY_EXPORT_CANCELLED' });
+    expect(readdirSync(temp.dir).filter((f) => f.startsWith('cancelled'))).toEqual([]);
+  });
+
+  it('fails clearly on an unwritable path, leaving no partial file', async () => {
+    await expect(exportMessages(store, { path: temp.file('no/such/dir/out.csv'), format: 'csv' })).rejects.toMatchObject({
+      code: 'HISTORY_EXPORT_UNWRITABLE',
+      message: expect.stringContaining('no/such/dir/out.csv') as string,
+    });
+    mkdirSync(temp.file('a-directory.partial'));
+    await expect(exportMessages(store, { path: temp.file('a-directory'), format: 'json' })).rejects.toMatchObject({
+      code: 'HISTORY_EXPORT_UNWRITABLE',
+    });
+    expect(existsSync(temp.file('a-directory'))).toBe(false);
+  });
+});
+
+describe('history import', () => {
+  it.each([
+    ['ndjson', 'utf8'],
+    ['ndjson', 'base64'],
+    ['json', 'hex'],
+    ['json', 'utf8'],
+  ] as const)('round-trips a %s export with %s payloads into identical rows', async (format, payloadEncoding) => {
+    const path = temp.file(`rt.${format}`);
+    await exportMessages(store, { path, format, payloadEncoding });
+    const target = openStore(`target-${format}-${payloadEncoding}.db`);
+    expect(await importMessages(target, { path })).toEqual({ imported: 6 });
+    expect(withoutId(all(target))).toEqual(withoutId(all(store)));
+    expect(target.count({ text: 'température' })).toBe(1);
+  });
+
+  it('imports a JSON array that is not laid out one record per line', async () => {
+    const path = temp.file('compact.json');
+    await exportMessages(store, { path: temp.file('pretty.json'), format: 'json' });
+    writeFileSync(path, JSON.stringify(JSON.parse(readFileSync(temp.file('pretty.json'), 'utf8'))));
+    const target = openStore('compact.db');
+    expect(await importMessages(target, { path })).toEqual({ imported: 6 });
+    expect(withoutId(all(target))).toEqual(withoutId(all(store)));
+  });
+
+  it('rejects a file with a bad record, naming the line, and imports nothing from it', async () => {
+    const path = temp.file('bad.ndjson');
+    await exportMessages(store, { path, format: 'ndjson' });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    lines[3] = lines[3]!.replace('"qos":2', '"qos":3');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const target = openStore('bad.db');
+    await expect(importMessages(target, { path })).rejects.toMatchObject({
+      code: 'HISTORY_IMPORT_INVALID',
+      message: expect.stringContaining('line 4: qos must be 0, 1 or 2') as string,
+    });
+    expect(target.count()).toBe(0);
+    writeFileSync(path, 'id,topic\r\n1,a\r\n');
+    await expect(importMessages(target, { path })).rejects.toMatchObject({ code: 'HISTORY_IMPORT_INVALID' });
+  });
+
+  it('rejects a payload that does not match its payloadSize', async () => {
+    const path = temp.file('size.ndjson');
+    await exportMessages(store, { path, format: 'ndjson', query: { topicFilter: 'plain/text' } });
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"payloadSize":11', '"payloadSize":12'));
+    await expect(importMessages(openStore('size.db'), { path })).rejects.toMatchObject({ code: 'HISTORY_IMPORT_INVALID' });
+  });
+});
+
+describe('history export and import through the service (worker threads)', () => {
+  let history: HistoryService | null = null;
+  afterEach(async () => {
+    await history?.close();
+    history = null;
+  });
+
+  it('exports with progress, cancels, and imports back', async () => {
+    history = await createHistory({ path: temp.file('service.db') });
+    for (let i = 0; i < 3000; i++) history.append(message({ topic: `s/${i % 3}`, text: `v${i}`, timestamp: 1000 + i }));
+    await history.flush();
+    const progress: ExportProgress[] = [];
+    const result = await history.exportTo({ path: temp.file('s.ndjson'), format: 'ndjson', query: { topicFilter: 's/1' } }, (p) => progress.push(p))
+      .done;
+    expect(result.count).toBe(1000);
+    expect(progress.at(-1)).toMatchObject({ written: 1000, total: 1000 });
+
+    const handle = history.exportTo({ path: temp.file('cancel.csv'), format: 'csv' }, () => handle.cancel());
+    await expect(handle.done).rejects.toMatchObject({ code: 'HISTORY_EXPORT_CANCELLED' });
+    expect(existsSync(temp.file('cancel.csv'))).toBe(false);
+
+    const imported: number[] = [];
+    expect(await history.importFrom({ path: temp.file('s.ndjson') }, (p) => imported.push(p.imported))).toEqual({ imported: 1000 });
+    expect(imported.at(-1)).toBe(1000);
+    expect(await history.count({ topicFilter: 's/1' })).toBe(2000);
+  });
+});
