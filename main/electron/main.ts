@@ -1,2 +1,116 @@
-// Placeholder: the Electron shell is being written (see issue 3).
-export {};
+/**
+ * The Electron entry (out/main/index.js): one instance, one window, the core behind IPC.
+ * Everything security-relevant lives in the modules it wires together; this file only orders
+ * them (some calls must happen before `ready`, some after).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BrowserWindow, app, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { version } from '../../package.json';
+import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
+import { attachIpcTransport } from './ipc-transport';
+import { registerAppScheme, serveAppProtocol } from './protocol';
+import { describeSecretsProtection } from './security';
+import { createMainWindow, hardenSession, hardenWebContents } from './window';
+
+/** Upper bound on a graceful shutdown: closing every broker connection must not hang the quit. */
+const CLOSE_TIMEOUT_MS = 3000;
+
+const RENDERER_DIR = join(__dirname, '../renderer');
+const PRELOAD_PATH = join(__dirname, '../preload/index.js');
+
+// Tests (and users who want a separate profile) give each instance its own data folder; the
+// single-instance lock is per folder. It must exist before the lock is requested.
+const userDataDir = process.env.WORKBENCH_USER_DATA_DIR;
+if (userDataDir) {
+  mkdirSync(userDataDir, { recursive: true });
+  app.setPath('userData', userDataDir);
+}
+
+// Both must happen before `ready`.
+registerAppScheme(protocol);
+app.enableSandbox();
+
+// A bug in one request must not take the workbench down with every open connection.
+process.on('uncaughtException', (error) => console.error('Uncaught exception (app keeps running):', error));
+process.on('unhandledRejection', (error) => console.error('Unhandled rejection (app keeps running):', error));
+
+function secretsProtection(): string {
+  let linuxBackend: string | undefined;
+  if (process.platform === 'linux') {
+    try {
+      linuxBackend = safeStorage.getSelectedStorageBackend();
+    } catch {
+      linuxBackend = 'unknown';
+    }
+  }
+  return describeSecretsProtection({
+    encryptionAvailable: safeStorage.isEncryptionAvailable(),
+    platform: process.platform,
+    linuxBackend,
+  });
+}
+
+function start(): void {
+  let core: WorkbenchCore | undefined;
+  let mainWindow: BrowserWindow | null = null;
+  let closed = false;
+
+  const openWindow = (workbench: WorkbenchCore): void => {
+    const window = createMainWindow({ preload: PRELOAD_PATH, devTools: !app.isPackaged });
+    const transport = attachIpcTransport({ ipcMain, webContents: window.webContents, core: workbench });
+    mainWindow = window;
+    window.on('closed', () => {
+      transport.dispose();
+      if (mainWindow === window) mainWindow = null;
+    });
+  };
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  // Every webContents, whoever creates it, gets the navigation, window-open and webview guards.
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, { openExternal: (url) => shell.openExternal(url) });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('will-quit', (event) => {
+    if (closed || !core) return;
+    event.preventDefault();
+    const closing = core.close().catch((error: unknown) => console.error('Closing the core failed:', error));
+    void Promise.race([closing, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]).then(() => {
+      closed = true;
+      app.quit();
+    });
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  app
+    .whenReady()
+    .then(() => {
+      hardenSession(session.defaultSession);
+      serveAppProtocol(protocol, RENDERER_DIR);
+      const workbench = createWorkbenchCore({ version, shell: 'electron', secretsProtection: secretsProtection() });
+      core = workbench;
+      openWindow(workbench);
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) openWindow(workbench);
+      });
+    })
+    .catch((error: unknown) => {
+      console.error('MQTT Workbench failed to start:', error);
+      app.exit(1);
+    });
+}
+
+// A second launch hands over to the running instance (it focuses its window) and exits.
+if (app.requestSingleInstanceLock()) start();
+else app.quit();

@@ -1,2 +1,41 @@
-// Placeholder: the preload is being written (see issue 3).
-export {};
+/**
+ * The preload: hands the page one `window.workbench` object generated from the contract, and
+ * nothing else. Runs sandboxed, so it is bundled to one CommonJS file that requires only
+ * 'electron' (check out/preload/index.js); it must import nothing that needs Node.
+ */
+import { type IpcRendererEvent, contextBridge, ipcRenderer } from 'electron';
+import {
+  type EventChannel,
+  type RequestChannel,
+  type Result,
+  createWorkbenchApi,
+  fail,
+  isEventChannel,
+  isRequestChannel,
+} from '../../shared/contract';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './ipc-channels';
+
+async function invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
+  if (!isRequestChannel(channel)) return fail('UNKNOWN_CHANNEL', `Unknown request channel: ${String(channel).slice(0, 100)}`);
+  try {
+    return (await ipcRenderer.invoke(IPC_INVOKE_CHANNEL, channel, input)) as Result<unknown>;
+  } catch (error) {
+    // The API answers with a Result and never rejects, whichever transport is underneath.
+    return fail('INTERNAL', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function on(channel: EventChannel, listener: (payload: unknown) => void): () => void {
+  if (!isEventChannel(channel)) throw new TypeError(`Unknown event channel: ${String(channel).slice(0, 100)}`);
+  if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+  // The page gets the payload only, never the IpcRendererEvent (it would expose ipcRenderer).
+  const handler = (_event: IpcRendererEvent, eventChannel: unknown, payload: unknown) => {
+    if (eventChannel === channel) listener(payload);
+  };
+  ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
+  return () => {
+    ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
+  };
+}
+
+contextBridge.exposeInMainWorld('workbench', createWorkbenchApi({ invoke, on }));

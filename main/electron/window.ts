@@ -1,0 +1,82 @@
+/**
+ * The workbench window, and the guards every webContents and the session get: no navigation,
+ * no new windows, no webviews, no permissions, no remote requests.
+ */
+import { BrowserWindow, type Session, type WebContents } from 'electron';
+import { APP_ENTRY_URL, createWebPreferences, isAppUrl, safeExternalUrl } from './security';
+
+export interface WindowOptions {
+  /** Absolute path of the built preload (out/preload/index.js). */
+  preload: string;
+  /** Off in packaged builds. */
+  devTools: boolean;
+}
+
+export function createMainWindow(options: WindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 800,
+    minHeight: 500,
+    title: 'MQTT Workbench',
+    backgroundColor: '#1e1e1e',
+    show: false,
+    webPreferences: createWebPreferences(options),
+  });
+  window.once('ready-to-show', () => window.show());
+  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
+    console.error(`Failed to load ${APP_ENTRY_URL}:`, error);
+  });
+  return window;
+}
+
+export interface GuardOptions {
+  /** Opens a vetted http(s) URL in the user's browser (shell.openExternal). */
+  openExternal: (url: string) => Promise<void>;
+}
+
+function openOutside(url: string, options: GuardOptions): void {
+  const safe = safeExternalUrl(url);
+  if (safe === null) return;
+  options.openExternal(safe).catch((error: unknown) => console.warn(`Could not open ${safe}:`, error));
+}
+
+/**
+ * Applied to every webContents the app creates (app 'web-contents-created'), the main window's
+ * included. The workbench is a single page: it never navigates, so every navigation is blocked;
+ * a link to http(s) opens in the user's browser instead.
+ */
+export function hardenWebContents(contents: WebContents, options: GuardOptions): void {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('will-navigate', (event) => {
+    event.preventDefault();
+    openOutside(event.url, options);
+  });
+  contents.on('will-frame-navigate', (event) => {
+    // The main frame is handled by will-navigate above; this catches subframes.
+    if (!event.isMainFrame) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    openOutside(url, options);
+    return { action: 'deny' };
+  });
+}
+
+/** URL patterns of everything remote; the renderer loads only from app://. */
+const REMOTE_URL_PATTERNS = ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file:///*'];
+
+/**
+ * The session denies every permission (camera, notifications, clipboard read, ...) and every
+ * request to a remote or file URL. MQTT connections are made by the main process with Node
+ * sockets, not through the session, so they are unaffected; anything later that uses Electron's
+ * `net` on this session (an updater, say) would have to be let through here on purpose.
+ */
+export function hardenSession(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+  session.webRequest.onBeforeRequest({ urls: REMOTE_URL_PATTERNS }, (_details, callback) => callback({ cancel: true }));
+}
