@@ -9,7 +9,9 @@ export function publishWill(ctx: BrokerContext, session: Session): void {
   cancelWillTimer(session);
   if (!will) return;
   session.will = null;
-  publishMessage(ctx, willMessage(ctx, session.clientId, will));
+  const message = willMessage(ctx, session.clientId, will);
+  if (message.retain) ctx.retained.set(message); // [MQTT-3.1.2-15]
+  publishMessage(ctx, message);
 }
 
 /**

@@ -46,6 +46,13 @@ export function handleConnect(connection: Connection, packet: ConnectPacket): vo
   const { ctx } = connection;
   const options = ctx.options;
   const props = packet.props;
+  // The client's limits for what we send it (v5; defaults otherwise), first: refusals obey them too
+  connection.receiveMaximum = props.receiveMaximum ?? 65535;
+  connection.sendLimit = Math.min(connection.receiveMaximum, options.maxInflight);
+  if (props.maximumPacketSize !== undefined) connection.maxPacketSizeOut = props.maximumPacketSize;
+  connection.topicAliasMaximumOut = props.topicAliasMaximum ?? 0;
+  connection.requestProblemInformation = props.requestProblemInformation !== 0;
+  connection.username = packet.username;
   try {
     if (ctx.closing) throw new ConnectRefused(RC.SERVER_UNAVAILABLE, RC311.SERVER_UNAVAILABLE, 'broker is shutting down');
     if (ctx.connections.size > options.maxConnections) {
@@ -83,13 +90,6 @@ export function handleConnect(connection: Connection, packet: ConnectPacket): vo
       // [MQTT-4.12.0-1] no enhanced authentication method is configured
       throw new ConnectRefused(RC.BAD_AUTHENTICATION_METHOD, null, `authentication method ${props.authenticationMethod} is not supported`);
     }
-    // The client's limits for what we send it (v5; defaults otherwise)
-    connection.receiveMaximum = props.receiveMaximum ?? 65535;
-    connection.sendLimit = Math.min(connection.receiveMaximum, options.maxInflight);
-    if (props.maximumPacketSize !== undefined) connection.maxPacketSizeOut = props.maximumPacketSize;
-    connection.topicAliasMaximumOut = props.topicAliasMaximum ?? 0;
-    connection.requestProblemInformation = props.requestProblemInformation !== 0;
-    connection.username = packet.username;
 
     const authenticate = options.auth.authenticate;
     if (!authenticate) return accept(connection, packet, clientId, assigned);
