@@ -9,7 +9,7 @@ export function HostBanner() {
       ? 'Connecting to the workbench host…'
       : link.state === 'no-token'
         ? link.reason
-        : `Disconnected from host: ${link.reason}. Retrying in ${Math.ceil(link.retryInMs / 100) / 10} s…`;
+        : `Disconnected from host: ${link.reason}. Reconnecting (attempt ${link.attempt})… Is the workbench host still running?`;
   return (
     <div className={`host-banner host-${link.state}`} role="status" data-testid="host-banner" data-state={link.state}>
       {text}

@@ -5,7 +5,8 @@
 export type HostLink =
   | { state: 'connecting' }
   | { state: 'open' }
-  | { state: 'closed'; reason: string; retryInMs: number }
+  /** Lost (or never reached); `attempt` counts the reconnects tried so far. */
+  | { state: 'closed'; reason: string; attempt: number }
   | { state: 'no-token'; reason: string };
 
 export type HostLinkListener = (link: HostLink) => void;

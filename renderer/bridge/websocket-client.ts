@@ -39,6 +39,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   let socket: WebSocket | null = null;
   let nextId = 1;
   let delay = minDelay;
+  let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
@@ -66,11 +67,13 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   }
 
   function open(): void {
-    options.onLink({ state: 'connecting' });
+    // While retrying, the link stays 'closed' (with its reason) instead of flickering.
+    if (attempt === 0) options.onLink({ state: 'connecting' });
     const ws = new WebSocket(options.url);
     socket = ws;
     ws.onopen = () => {
       delay = minDelay;
+      attempt = 0;
       options.onLink({ state: 'open' });
     };
     ws.onmessage = (event) => {
@@ -83,9 +86,9 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       const reason = event.reason || (event.code === 1006 ? 'the host is not reachable' : `closed (code ${event.code})`);
       failPending(reason);
       if (closed) return;
-      const retryInMs = delay;
-      options.onLink({ state: 'closed', reason, retryInMs });
-      retryTimer = setTimeout(open, retryInMs);
+      attempt++;
+      options.onLink({ state: 'closed', reason, attempt });
+      retryTimer = setTimeout(open, delay);
       delay = Math.min(maxDelay, delay * 2);
     };
   }

@@ -12,7 +12,9 @@ import { type HostProcess, startHostProcess } from '../support/host-process';
 import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const UI_TIMEOUT = 10_000;
+// Generous: these machines are shared, and a loaded one takes seconds to parse Monaco.
+const UI_TIMEOUT = 20_000;
+const TEST_TIMEOUT = 90_000;
 
 interface Workbench {
   page: Page;
@@ -25,7 +27,7 @@ let host: HostProcess;
 let browser: Browser;
 const opened: Workbench[] = [];
 
-async function openWorkbench(): Promise<Workbench> {
+async function openWorkbench(url = host.url): Promise<Workbench> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -40,7 +42,7 @@ async function openWorkbench(): Promise<Workbench> {
         ' at ' + event.sourceFile + ':' + event.lineNumber);
     });
   `);
-  await page.goto(host.url);
+  await page.goto(url);
   const workbench = { page, problems };
   opened.push(workbench);
   return workbench;
@@ -76,6 +78,15 @@ function messageRow(page: Page, topic: string, direction: 'in' | 'out' = 'in'): 
     .filter({ has: page.getByTestId('message-topic').getByText(topic, { exact: true }) });
 }
 
+/** Polls a condition the page exposes only as text (playwright-core has no auto-retrying expect). */
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = UI_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Replaces the editor's text through Monaco itself (insertText skips its bracket auto-closing). */
 async function setPayload(page: Page, text: string): Promise<void> {
   const editor = page.getByTestId('publish-editor').locator('.monaco-editor');
@@ -104,7 +115,7 @@ afterAll(async () => {
   await mosquitto?.stop();
 });
 
-describe('MQTT Workbench in Chromium (browser mode, TCP broker)', () => {
+describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TEST_TIMEOUT }, () => {
   let page: Page;
 
   it('connects over MQTT 5 and shows a message published by mosquitto_pub', async () => {
@@ -173,6 +184,46 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('unsubscribes', async () => {
+    await page.locator('[data-testid="subscription-row"][data-filter="#"]').getByTestId('unsubscribe-button').click();
+    await page.locator('[data-testid="subscription-row"][data-filter="#"]').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  });
+
+  it('keeps a firehose bounded: the last 20,000 messages, only visible rows in the DOM', async () => {
+    await page.getByTestId('messages-clear').click();
+    await subscribe(page, 'flood/#');
+    const floodArgs = ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', 'flood/a', '-l'];
+    const flood = (lines: string[]) => runMosquittoPub(floodArgs, Buffer.from(lines.join('\n') + '\n'));
+    const count = page.getByTestId('messages-count');
+    // The broker drops what a subscriber cannot take at once (max_queued_messages), so send
+    // chunks until more than the UI keeps has arrived, rather than counting on exact totals.
+    for (let chunk = 0; chunk < 20 && !(await count.textContent())?.startsWith('last 20,000 of'); chunk++) {
+      await flood(Array.from({ length: 5000 }, (_, i) => `msg ${chunk}-${i}`));
+      await page.waitForTimeout(200);
+    }
+    expect(await count.textContent()).toMatch(/^last 20,000 of \d{2},\d{3}$/);
+    expect(await page.getByTestId('message-row').count()).toBeLessThan(100);
+
+    // Following the newest row: a message sent last is on screen.
+    await flood(['the end']);
+    await page.getByTestId('message-payload').getByText('the end', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+
+    // Scrolled up, the view stays put while messages arrive, and offers a way back.
+    await page.getByTestId('message-list').hover();
+    await page.mouse.wheel(0, -5000);
+    await page.getByTestId('messages-jump-newest').waitFor({ timeout: UI_TIMEOUT });
+    const before = await count.textContent();
+    await flood(['late']);
+    await waitUntil(async () => (await count.textContent()) !== before);
+    expect(await page.getByTestId('message-payload').getByText('late', { exact: true }).count()).toBe(0);
+    await page.getByTestId('messages-jump-newest').click();
+    await page.getByTestId('message-payload').getByText('late', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+
+    await page.getByTestId('messages-clear').click();
+    expect(await count.textContent()).toBe('0 messages');
+    expect(await page.getByTestId('message-row').count()).toBe(0);
+  });
+
   it('disconnects on request', async () => {
     await page.getByTestId('connect-button').click();
     await statusIs(page, 'disconnected');
@@ -191,7 +242,40 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', () => {
   });
 });
 
-describe('MQTT Workbench in Chromium (browser mode, WebSocket broker)', () => {
+describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
+  it('says so when the URL has no token', async () => {
+    const { page } = await openWorkbench(host.url.replace(/#.*$/, ''));
+    const banner = page.locator('[data-testid="host-banner"][data-state="no-token"]');
+    await banner.waitFor({ timeout: UI_TIMEOUT });
+    expect(await banner.textContent()).toContain('#token=');
+  });
+
+  it('says so when the host goes away, and fails requests instead of hanging', async () => {
+    const second = await startHostProcess();
+    const workbench = await openWorkbench(second.url);
+    const { page } = workbench;
+    try {
+      await page.getByTestId('host-banner').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+      await second.stop();
+      const banner = page.locator('[data-testid="host-banner"][data-state="closed"]');
+      await banner.waitFor({ timeout: UI_TIMEOUT });
+      expect(await banner.textContent()).toContain('Disconnected from host');
+
+      await connect(page, { port: mosquitto.port });
+      const error = page.getByTestId('connection-error');
+      await error.waitFor({ timeout: UI_TIMEOUT });
+      expect(await error.textContent()).toContain('CONNECTION_CLOSED');
+    } finally {
+      await page.close();
+      await second.stop();
+      // Chromium itself logs each refused reconnect (and any late favicon fetch); expected here.
+      const expected = /WebSocket connection to .* failed|Failed to load resource: net::/;
+      workbench.problems.splice(0, Infinity, ...workbench.problems.filter((problem) => !expected.test(problem)));
+    }
+  });
+});
+
+describe('MQTT Workbench in Chromium (browser mode, WebSocket broker)', { timeout: TEST_TIMEOUT }, () => {
   it('connects over ws:// and shows a message', async () => {
     const { page } = await openWorkbench();
     await connect(page, { protocol: 'ws', port: mosquitto.wsPort, path: '/', version: '4' });

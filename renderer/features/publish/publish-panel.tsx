@@ -18,6 +18,12 @@ export function PublishPanel() {
   const [retain, setRetain] = useState(false);
   const [mode, setMode] = useState<Mode>('text');
   const [payload, setPayload] = useState('');
+  // Ctrl/Cmd+Enter can follow an edit before React re-renders: publish what the editor holds now.
+  const latestPayload = useRef('');
+  const onPayloadChange = useCallback((text: string) => {
+    latestPayload.current = text;
+    setPayload(text);
+  }, []);
   const [sending, setSending] = useState(false);
   // State updates land after the render; the ref stops a double Ctrl+Enter sending twice.
   const inFlight = useRef(false);
@@ -29,6 +35,7 @@ export function PublishPanel() {
 
   const publish = useCallback(async () => {
     if (!active || !isConnected || inFlight.current) return;
+    const payload = latestPayload.current;
     const problem = topicNameProblem(topic);
     if (problem) return setOutcome({ kind: 'error', message: `Topic: ${problem}` });
     if (mode === 'json') {
@@ -46,7 +53,7 @@ export function PublishPanel() {
         ? { kind: 'sent', message: `Published ${bytes.byteLength} B to ${topic}` }
         : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
     );
-  }, [active, isConnected, topic, mode, payload, qos, retain]);
+  }, [active, isConnected, topic, mode, qos, retain]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     // Monaco handles its own Ctrl/Cmd+Enter (and marks the event handled); this covers the inputs.
@@ -104,7 +111,7 @@ export function PublishPanel() {
         </p>
       )}
       <Suspense fallback={<div className="payload-editor loading">Loading editor…</div>}>
-        <PayloadEditor value={payload} language={mode === 'json' ? 'json' : 'plaintext'} dark={dark} onChange={setPayload} onSubmit={() => void publish()} />
+        <PayloadEditor value={payload} language={mode === 'json' ? 'json' : 'plaintext'} dark={dark} onChange={onPayloadChange} onSubmit={() => void publish()} />
       </Suspense>
       <div className="publish-status">
         {outcome?.kind === 'error' && (
