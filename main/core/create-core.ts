@@ -3,6 +3,7 @@ import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
 import { inspectPacket } from './engine/packet-inspector';
 import { createPacketLog } from './engine/packet-log';
+import { createRepeatPublisher } from './engine/repeat-publisher';
 import { type Dispatcher, createDispatcher } from './rpc/dispatcher';
 import { type EventHub, createEventHub } from './rpc/event-hub';
 
@@ -34,6 +35,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       messages.flush();
       packets.flush();
       if (summary.status === 'disconnected' && !connections.has(summary.connectionId)) {
+        repeats.stopForConnection(summary.connectionId, 'The connection was closed');
         inspected.delete(summary.connectionId);
         packetLogs.delete(summary.connectionId);
       }
@@ -48,6 +50,11 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       if (protocolVersion !== undefined) packets.push(inspectPacket(connectionId, entry, protocolVersion));
     },
   });
+
+  const repeats = createRepeatPublisher(
+    (input) => connections.publish(input),
+    (status) => events.emit('messages.repeatStatus', status),
+  );
 
   const dispatcher = createDispatcher({
     'app.info': () => ({ version: options.version, shell: options.shell, secretsProtection: options.secretsProtection }),
@@ -67,6 +74,13 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       return {};
     },
     'messages.request': (input) => connections.request(input),
+    'messages.startRepeat': (input) => {
+      if (!connections.has(input.message.connectionId)) {
+        throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${input.message.connectionId}`);
+      }
+      return repeats.start(input);
+    },
+    'messages.stopRepeat': ({ repeatId }) => repeats.stop(repeatId),
     'inspector.setEnabled': ({ connectionId, enabled }) => {
       const summary = connections.list().find((c) => c.connectionId === connectionId);
       if (!summary) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
@@ -85,6 +99,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     dispatcher,
     events,
     async close() {
+      repeats.stopAll();
       await connections.closeAll();
       messages.flush();
       packets.flush();

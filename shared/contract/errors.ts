@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'BAD_FRAME', // a transport frame that is not JSON or not shaped as a frame
   'FRAME_TOO_LARGE', // a transport frame over the size cap
   'CONNECTION_NOT_FOUND', // no connection with that id
+  'NOT_FOUND', // no such item (repeat, profile...)
   'NOT_CONNECTED', // the connection exists but is not connected
   'CONNECT_TIMEOUT', // no CONNACK within the connect timeout
   'HOST_UNREACHABLE', // DNS failure, refused or unreachable address

@@ -50,6 +50,18 @@ export const publishInput = z
   })
   .strict();
 
+export const repeatStatus = z.object({
+  repeatId: z.string(),
+  connectionId,
+  topic: z.string(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  /** True once the count was reached, the user stopped it, or the connection went away. */
+  done: z.boolean(),
+  lastError: z.string().optional(),
+});
+export type RepeatStatus = z.infer<typeof repeatStatus>;
+
 export const messagesContract = {
   requests: {
     subscribe: {
@@ -82,8 +94,23 @@ export const messagesContract = {
         z.object({ status: z.literal('timeout'), latencyMs: z.number() }),
       ]),
     },
+    /** Publishes the same message every `intervalMs` (>= 1 ms), `count` times or until stopped. */
+    startRepeat: {
+      input: z
+        .object({
+          message: publishInput,
+          intervalMs: z.number().int().min(1, 'Interval must be at least 1 ms').max(86_400_000),
+          /** 0 = until stopped. */
+          count: z.number().int().min(0).max(100_000_000).default(0),
+        })
+        .strict(),
+      output: z.object({ repeatId: z.string() }),
+    },
+    stopRepeat: { input: z.object({ repeatId: z.string().min(1).max(64) }).strict(), output: repeatStatus },
   },
   events: {
+    /** Progress of repeated publishing, at most a few times a second per repeat. */
+    repeatStatus: { payload: repeatStatus },
     /** Messages in both directions, batched by time and count; never one event per message. */
     batch: { payload: z.object({ messages: z.array(mqttMessage).max(MESSAGE_BATCH_MAX_COUNT) }) },
   },
