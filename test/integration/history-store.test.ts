@@ -233,3 +233,36 @@ describe('history store: retention and clearing', () => {
     expect(store.totals().messages).toBe(1);
   });
 });
+
+describe('history store: packed batches from the writer queue', () => {
+  it('stores a packed batch exactly like the messages it was built from', async () => {
+    const { BatchBuilder } = await import('../../main/core/history/packed-batch');
+    const builder = new BatchBuilder(2);
+    const inputs = [
+      message({ topic: 'p/1', text: 'first', packetId: 9, qos: 1 }),
+      message({ topic: 'p/2', payload: Uint8Array.from([0, 1, 2]), direction: 'out', retain: true, dup: true, qos: 2 }),
+      message({ topic: 'p/1', text: 'third', properties: { contentType: 'text/plain' }, timestamp: 1_700_000_000_999 }),
+    ];
+    for (const input of inputs) builder.add(input);
+    expect(store.writePacked([builder.take().batch], [])).toBe(3);
+    const stored = store.page({ order: 'asc' }).messages;
+    expect(stored.map(({ id: _id, payloadSize: _size, ...rest }) => rest)).toEqual(
+      inputs.map((input) => ({ ...input, packetId: input.packetId ?? null, properties: input.properties ?? null })),
+    );
+    expect(store.count({ text: 'third' })).toBe(1);
+  });
+
+  it('after a failed transaction, forgets the topics it created and keeps writing correctly', async () => {
+    const { BatchBuilder } = await import('../../main/core/history/packed-batch');
+    const builder = new BatchBuilder();
+    builder.add(message({ topic: 'will/roll/back' }));
+    const { batch } = builder.take();
+    const broken = { ...batch, count: 2, keys: Uint32Array.from([1, 99]), payloadEnds: Float64Array.from([4, 4]), flags: new Uint8Array(2), packetIds: Int32Array.from([-1, -1]), timestamps: Float64Array.from([1, 1]) };
+    expect(() => store.writePacked([broken], [])).toThrow(/unknown topic key 99/);
+    expect(store.count()).toBe(0);
+    builder.add(message({ topic: 'will/roll/back', text: 'again' }));
+    store.writePacked([builder.take().batch], []);
+    expect(store.page().messages.map((m) => m.topic)).toEqual(['will/roll/back']);
+    expect(store.totals()).toEqual({ messages: 1, bytes: 5 });
+  });
+});

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { HistoryError, deserializeError } from './errors';
+import { BatchBuilder } from './packed-batch';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
 import type { HistoryGap, HistoryMessageInput, HistoryPage, HistoryQuery, PageRequest, RetentionLimits, StoredMessage } from './types';
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
@@ -136,10 +137,10 @@ class WorkerChannel {
     return this.failure ?? (this.closing ? new HistoryError('HISTORY_CLOSED', 'History is closed') : null);
   }
 
-  post(message: ToWorker): void {
+  post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
     const error = this.unusable();
     if (error) throw error;
-    this.worker.postMessage(message);
+    this.worker.postMessage(message, transfer);
   }
 
   call<T>(method: string, args: unknown[], onProgress?: (progress: never) => void): { id: number; promise: Promise<T> } {
@@ -226,7 +227,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     for (const listener of listeners) listener(event);
   };
 
-  let queue: HistoryMessageInput[] = [];
+  const queue = new BatchBuilder();
   let queueGaps: HistoryGap[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let seq = 0;
@@ -297,15 +298,15 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       clearTimeout(timer);
       timer = null;
     }
-    if ((queue.length === 0 && queueGaps.length === 0) || failure) return;
+    if ((queue.size === 0 && queueGaps.length === 0) || failure) return;
     seq++;
-    inFlight.set(seq, { count: queue.length, bytes: queuedBytes });
-    const message: ToWorker = { type: 'write', seq, messages: queue, gaps: queueGaps };
-    queue = [];
+    inFlight.set(seq, { count: queue.size, bytes: queuedBytes });
+    const { batch, transfer } = queue.take();
+    const message: ToWorker = { type: 'write', seq, batch, gaps: queueGaps };
     queueGaps = [];
     queuedBytes = 0;
     try {
-      writer.post(message);
+      writer.post(message, transfer);
     } catch {
       // The writer is gone; the failure was already reported and counted below.
     }
@@ -349,12 +350,12 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
         return false;
       }
       if (openGaps.size > 0) closeGaps();
-      queue.push(message);
+      queue.add(message);
       queuedBytes += bytes;
       pending++;
       pendingBytes += bytes;
       stats.accepted++;
-      if (queue.length >= settings.maxBatchMessages) send();
+      if (queue.size >= settings.maxBatchMessages) send();
       else if (!timer) timer = setTimeout(send, settings.flushIntervalMs);
       return true;
     },

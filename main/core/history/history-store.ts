@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import { HistoryError } from './errors';
+import { FLAG_DUP, FLAG_OUT, FLAG_RETAIN, type PackedBatch } from './packed-batch';
+import { encodeProperties } from './properties';
 import { TopicIndex } from './topic-index';
 import type {
   HistoryCursor,
@@ -40,23 +42,6 @@ interface MessageRow {
 
 const COLUMNS = 'm.id, m.topic_id, m.direction, m.ts, m.qos, m.retain, m.dup, m.packet_id, m.payload_size, m.properties, m.payload';
 
-/** JSON-safe copy of MQTT 5 properties: bytes become `{ "$base64": ... }`. */
-function toJsonSafe(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { $base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
-  if (Array.isArray(value)) return value.map(toJsonSafe);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) if (inner !== undefined) out[key] = toJsonSafe(inner);
-    return out;
-  }
-  return value;
-}
-
-export function encodeProperties(properties: Record<string, unknown> | null | undefined): string | null {
-  if (!properties || Object.keys(properties).length === 0) return null;
-  return JSON.stringify(toJsonSafe(properties));
-}
-
 function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
@@ -79,6 +64,9 @@ export class HistoryStore {
   private readonly insertFts: Database.Statement | null = null;
   private readonly insertGap: Database.Statement | null = null;
   private readonly insertBatch: ((messages: readonly HistoryMessageInput[]) => number) | null = null;
+  /** Packed-batch topic keys (numbered by the sending BatchBuilder) -> (connection, topic), and a cache of their ids. */
+  private readonly packedKeyNames = new Map<number, [string, string]>();
+  private readonly packedKeyIds = new Map<number, number>();
 
   constructor(
     readonly db: Database.Database,
@@ -94,34 +82,83 @@ export class HistoryStore {
     this.insertFts = db.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)');
     this.insertGap = db.prepare('INSERT INTO history_gaps (connection_id, from_ts, to_ts, dropped, reason) VALUES (?, ?, ?, ?, ?)');
     this.insertBatch = db.transaction((messages: readonly HistoryMessageInput[]) => {
-      let bytes = 0;
       for (const message of messages) {
-        const topicId = this.topics.ensure(message.connectionId, message.topic);
-        const size = message.payload.byteLength;
-        const { lastInsertRowid } = this.insertMessage!.run(
-          topicId,
+        this.insertRow(
+          this.topics.ensure(message.connectionId, message.topic),
           message.direction === 'out' ? 1 : 0,
           Math.trunc(message.timestamp),
           message.qos,
           message.retain ? 1 : 0,
           message.dup ? 1 : 0,
           message.packetId ?? null,
-          size,
           encodeProperties(message.properties),
           message.payload,
         );
-        if (size > 0 && size <= this.fullTextMaxBytes) {
-          const text = decodeUtf8Strict(message.payload);
-          if (text !== null) this.insertFts!.run(lastInsertRowid, text);
-        }
-        bytes += size;
-      }
-      if (this.totalsCache) {
-        this.totalsCache.messages += messages.length;
-        this.totalsCache.bytes += bytes;
       }
       return messages.length;
     });
+  }
+
+  private insertRow(
+    topicId: number,
+    direction: number,
+    ts: number,
+    qos: number,
+    retain: number,
+    dup: number,
+    packetId: number | null,
+    properties: string | null,
+    payload: Uint8Array,
+  ): void {
+    const size = payload.byteLength;
+    const { lastInsertRowid } = this.insertMessage!.run(topicId, direction, ts, qos, retain, dup, packetId, size, properties, payload);
+    if (size > 0 && size <= this.fullTextMaxBytes) {
+      const text = decodeUtf8Strict(payload);
+      if (text !== null) this.insertFts!.run(lastInsertRowid, text);
+    }
+    if (this.totalsCache) {
+      this.totalsCache.messages++;
+      this.totalsCache.bytes += size;
+    }
+  }
+
+  /** After a failed transaction: forget what it created (topics, cached counts). */
+  private rolledBack(highestTopic: number): void {
+    this.topics.rollbackTo(highestTopic);
+    this.packedKeyIds.clear();
+    this.totalsCache = null;
+  }
+
+  /** Inserts packed batches (see packed-batch.ts); call inside a transaction. */
+  private insertPacked(batch: PackedBatch): void {
+    for (const [key, connectionId, topic] of batch.newKeys) this.packedKeyNames.set(key, [connectionId, topic]);
+    const properties = new Map(batch.properties);
+    let start = 0;
+    for (let i = 0; i < batch.count; i++) {
+      const end = batch.payloadEnds[i]!;
+      const flags = batch.flags[i]!;
+      const packetId = batch.packetIds[i]!;
+      const key = batch.keys[i]!;
+      let topicId = this.packedKeyIds.get(key);
+      if (topicId === undefined) {
+        const names = this.packedKeyNames.get(key);
+        if (!names) throw new Error(`Packed batch refers to unknown topic key ${key}`);
+        topicId = this.topics.ensure(names[0], names[1]);
+        this.packedKeyIds.set(key, topicId);
+      }
+      this.insertRow(
+        topicId,
+        flags & FLAG_OUT ? 1 : 0,
+        Math.trunc(batch.timestamps[i]!),
+        flags & 3,
+        flags & FLAG_RETAIN ? 1 : 0,
+        flags & FLAG_DUP ? 1 : 0,
+        packetId < 0 ? null : packetId,
+        properties.get(i) ?? null,
+        batch.payloads.subarray(start, end),
+      );
+      start = end;
+    }
   }
 
   private statement(sql: string): Database.Statement {
@@ -142,7 +179,13 @@ export class HistoryStore {
   /** Inserts the batch in one transaction. */
   insert(messages: readonly HistoryMessageInput[]): number {
     if (messages.length === 0) return 0;
-    return this.writable(this.insertBatch)(messages);
+    const highestTopic = this.topics.highestId;
+    try {
+      return this.writable(this.insertBatch)(messages);
+    } catch (error) {
+      this.rolledBack(highestTopic);
+      throw error;
+    }
   }
 
   recordGaps(gaps: readonly HistoryGap[]): void {
@@ -152,16 +195,24 @@ export class HistoryStore {
     })();
   }
 
-  /** One flush of the writer: messages and the gaps recorded since the last one, in one transaction. */
-  write(messages: readonly HistoryMessageInput[], gaps: readonly HistoryGap[]): void {
-    if (gaps.length === 0) {
-      this.insert(messages);
-      return;
+  /** One flush of the writer: packed batches and the gaps recorded with them, in one transaction. */
+  writePacked(batches: readonly PackedBatch[], gaps: readonly HistoryGap[]): number {
+    this.writable(this.insertMessage);
+    const highestTopic = this.topics.highestId;
+    try {
+      return this.db.transaction(() => {
+        let count = 0;
+        for (const batch of batches) {
+          this.insertPacked(batch);
+          count += batch.count;
+        }
+        if (gaps.length > 0) this.recordGaps(gaps);
+        return count;
+      })();
+    } catch (error) {
+      this.rolledBack(highestTopic);
+      throw error;
     }
-    this.db.transaction(() => {
-      this.insert(messages);
-      this.recordGaps(gaps);
-    })();
   }
 
   gaps(connectionId?: string): HistoryGap[] {

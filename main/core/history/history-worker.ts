@@ -4,7 +4,8 @@ import { exportMessages, importMessages } from './export';
 import { HistoryStore } from './history-store';
 import { openHistoryDatabase, openHistoryReader } from './open-database';
 import type { FromWorker, HistoryWorkerData, ToWorker } from './worker-protocol';
-import type { HistoryGap, HistoryMessageInput } from './types';
+import type { PackedBatch } from './packed-batch';
+import type { HistoryGap } from './types';
 
 /**
  * The history worker thread: one runs as the only writer (batched inserts, retention, import), one
@@ -41,7 +42,7 @@ function start(): void {
     return;
   }
 
-  let pending: { seq: number; messages: HistoryMessageInput[]; gaps: HistoryGap[] }[] = [];
+  let pending: { seq: number; batch: PackedBatch; gaps: HistoryGap[] }[] = [];
   let flushScheduled = false;
   let retention = data.retention;
   let retentionScheduled = false;
@@ -78,22 +79,24 @@ function start(): void {
     if (pending.length === 0) return;
     let take = 0;
     let rows = 0;
-    while (take < pending.length && (take === 0 || rows + pending[take]!.messages.length <= MAX_TRANSACTION_MESSAGES)) {
-      rows += pending[take]!.messages.length;
+    while (take < pending.length && (take === 0 || rows + pending[take]!.batch.count <= MAX_TRANSACTION_MESSAGES)) {
+      rows += pending[take]!.batch.count;
       take++;
     }
     const batches = pending.slice(0, take);
     pending = pending.slice(take);
     if (pending.length > 0) scheduleFlush();
-    const messages = batches.length === 1 ? batches[0]!.messages : batches.flatMap((b) => b.messages);
     const gaps = batches.flatMap((b) => b.gaps);
     const seq = batches[batches.length - 1]!.seq;
     const started = performance.now();
     try {
-      store.write(messages, gaps);
-      post({ type: 'flushed', seq, count: messages.length, ms: performance.now() - started });
+      store.writePacked(
+        batches.map((b) => b.batch),
+        gaps,
+      );
+      post({ type: 'flushed', seq, count: rows, ms: performance.now() - started });
     } catch (error) {
-      post({ type: 'write-failed', seq, count: messages.length, error: serializeError(error) });
+      post({ type: 'write-failed', seq, count: rows, error: serializeError(error) });
     }
     scheduleRetention();
   }

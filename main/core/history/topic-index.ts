@@ -37,6 +37,21 @@ export class TopicIndex {
     if (id > this.maxId) this.maxId = id;
   }
 
+  /** The highest topic id known; pass it to rollbackTo() if the transaction that follows fails. */
+  get highestId(): number {
+    return this.maxId;
+  }
+
+  /** Forgets topics created by a transaction that rolled back. */
+  rollbackTo(maxId: number): void {
+    for (const [id, entry] of this.byId) {
+      if (id <= maxId) continue;
+      this.byId.delete(id);
+      this.byKey.delete(TopicIndex.key(entry.connectionId, entry.name));
+    }
+    this.maxId = maxId;
+  }
+
   /** Picks up topics another connection (the writer) added since the last call. */
   refresh(): void {
     for (const row of this.selectNew.all(this.maxId)) this.add(row.id, row.connection_id, row.name);

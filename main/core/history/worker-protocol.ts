@@ -1,6 +1,7 @@
 import type { SerializedHistoryError } from './errors';
 import type { RecoveryReport } from './open-database';
-import type { HistoryGap, HistoryMessageInput, RetentionLimits } from './types';
+import type { PackedBatch } from './packed-batch';
+import type { HistoryGap, RetentionLimits } from './types';
 
 /** What the main thread hands each history worker at start. */
 export interface HistoryWorkerData {
@@ -21,7 +22,7 @@ export interface OpenReport {
 }
 
 export type ToWorker =
-  | { type: 'write'; seq: number; messages: HistoryMessageInput[]; gaps: HistoryGap[] }
+  | { type: 'write'; seq: number; batch: PackedBatch; gaps: HistoryGap[] }
   | { type: 'call'; id: number; method: string; args: unknown[] }
   | { type: 'cancel'; id: number }
   | { type: 'close' };
