@@ -2,6 +2,7 @@ import { ConnectionPanel } from '../features/connection/connection-panel';
 import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
 import { PublishPanel } from '../features/publish/publish-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
+import { AppInfo } from './app-info';
 import { HostBanner } from './host-banner';
 import { Panel } from './panel';
 
@@ -10,6 +11,7 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <h1>MQTT Workbench</h1>
+        <AppInfo />
       </header>
       <HostBanner />
       <div className="workspace">

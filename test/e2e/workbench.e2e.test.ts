@@ -132,33 +132,45 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
     expect(await row.getByTestId('message-payload').textContent()).toBe('21.5');
   });
 
-  it('publishes JSON typed into Monaco, byte for byte', async () => {
-    const topic = 'workbench/e2e/json';
-    const json = '{"temp": 21.5, "unit": "°C", "tags": ["a", "b"], "nested": {"ok": true}}';
+  /** Publishes from the UI (retained, so mosquitto_sub gets it however late it subscribed) and returns what it received. */
+  async function publishAndReceive(topic: string, mode: 'text' | 'json' | 'hex' | 'base64', text: string): Promise<Buffer> {
     const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', topic, '-C', '1', '-N', '-V', '5']);
     try {
       await page.getByTestId('publish-topic').fill(topic);
-      await page.getByTestId('publish-mode-json').click();
-      // Retained, so mosquitto_sub gets it whether or not its SUBSCRIBE landed first.
+      await page.getByTestId(`publish-mode-${mode}`).click();
       await page.getByTestId('publish-retain').check();
-      await setPayload(page, json);
+      await setPayload(page, text);
       await page.getByTestId('publish-button').click();
-
       const received = await sub.done;
       expect(received.code, received.stderr).toBe(0);
-      expect(received.stdout.equals(Buffer.from(json, 'utf8'))).toBe(true);
       await messageRow(page, topic, 'out').waitFor({ timeout: UI_TIMEOUT });
       await page.getByTestId('publish-result').waitFor({ timeout: UI_TIMEOUT });
+      return received.stdout;
     } finally {
       sub.kill();
       await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', topic, '-r', '-n']);
     }
+  }
+
+  it('publishes JSON typed into Monaco, byte for byte', async () => {
+    const json = '{"temp": 21.5, "unit": "°C", "tags": ["a", "b"], "nested": {"ok": true}}';
+    const received = await publishAndReceive('workbench/e2e/json', 'json', json);
+    expect(received.equals(Buffer.from(json, 'utf8'))).toBe(true);
+  });
+
+  it('publishes hex as raw bytes', async () => {
+    const received = await publishAndReceive('workbench/e2e/hex', 'hex', 'de ad be ef 00 ff');
+    expect(received.equals(Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff]))).toBe(true);
+    const row = messageRow(page, 'workbench/e2e/hex', 'in');
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    expect(await row.getByTestId('message-payload').textContent()).toBe('de ad be ef 00 ff');
   });
 
   it('shows the JSON error and sends nothing when the payload is invalid', async () => {
     const topic = 'workbench/e2e/invalid';
     await page.getByTestId('publish-topic').fill(topic);
     await page.getByTestId('publish-retain').uncheck();
+    await page.getByTestId('publish-mode-json').click();
     await setPayload(page, '{"temp": 21.5,');
     await page.getByTestId('publish-button').click();
 
@@ -175,9 +187,16 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
     await messageRow(page, topic, 'out').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('publish-error').count()).toBe(0);
 
+    // MQTT 5 properties show in the detail pane.
+    const withProperties = ['-t', 'sensors/humidity', '-m', '{"rh": 40}', '-D', 'publish', 'user-property', 'unit', 'percent'];
+    await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', ...withProperties]);
+    await messageRow(page, 'sensors/humidity').click();
+    const detail = page.getByTestId('message-detail');
+    await detail.waitFor({ timeout: UI_TIMEOUT });
+    expect(await detail.getByTestId('message-detail-properties').textContent()).toContain('unitpercent');
+    expect(await detail.getByTestId('message-detail-payload').textContent()).toBe('{\n  "rh": 40\n}');
+
     mkdirSync(ARTIFACTS, { recursive: true });
-    await messageRow(page, 'sensors/temp').click();
-    await page.getByTestId('message-detail').waitFor({ timeout: UI_TIMEOUT });
     await page.screenshot({ path: `${ARTIFACTS}workbench.png` });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: `${ARTIFACTS}workbench-dark.png` });

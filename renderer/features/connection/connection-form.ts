@@ -1,20 +1,30 @@
 import { type ConnectionOptionsInput, connectionOptions } from '../../../shared/contract';
 
 /** What the form edits: strings where the user types, so half-typed numbers are not lost. */
+export type Protocol = 'mqtt' | 'mqtts' | 'ws' | 'wss';
+
 export interface ConnectionForm {
-  protocol: 'mqtt' | 'ws';
+  protocol: Protocol;
   host: string;
   port: string;
   path: string;
   clientId: string;
   username: string;
   password: string;
-  protocolVersion: 4 | 5;
+  protocolVersion: 3 | 4 | 5;
   clean: boolean;
   keepalive: string;
+  /** TLS only: check the broker's certificate chain and host name. */
+  verifyCertificate: boolean;
+  /** TLS only: a CA certificate file (PEM or DER) to trust, as read from disk. */
+  ca: { name: string; bytes: Uint8Array } | null;
 }
 
-export const DEFAULT_PORTS: Record<ConnectionForm['protocol'], string> = { mqtt: '1883', ws: '8083' };
+/** Ports brokers conventionally use (IANA for 1883/8883; 8083/8084 are common WebSocket choices). */
+export const DEFAULT_PORTS: Record<Protocol, string> = { mqtt: '1883', mqtts: '8883', ws: '8083', wss: '8084' };
+
+export const isTls = (protocol: Protocol) => protocol === 'mqtts' || protocol === 'wss';
+export const isWebSocket = (protocol: Protocol) => protocol === 'ws' || protocol === 'wss';
 
 export const INITIAL_FORM: ConnectionForm = {
   protocol: 'mqtt',
@@ -27,6 +37,8 @@ export const INITIAL_FORM: ConnectionForm = {
   protocolVersion: 5,
   clean: true,
   keepalive: '60',
+  verifyCertificate: true,
+  ca: null,
 };
 
 export function generateClientId(): string {
@@ -35,7 +47,7 @@ export function generateClientId(): string {
 }
 
 /** Switching protocol moves the port to the new default unless the user typed their own. */
-export function withProtocol(form: ConnectionForm, protocol: ConnectionForm['protocol']): ConnectionForm {
+export function withProtocol(form: ConnectionForm, protocol: Protocol): ConnectionForm {
   const port = form.port === DEFAULT_PORTS[form.protocol] ? DEFAULT_PORTS[protocol] : form.port;
   return { ...form, protocol, port };
 }
@@ -56,6 +68,9 @@ export function checkForm(form: ConnectionForm): FormCheck {
     keepaliveSeconds: toNumber(form.keepalive),
     ...(form.username ? { username: form.username } : {}),
     ...(form.password ? { password: form.password } : {}),
+    ...(isTls(form.protocol)
+      ? { tls: { rejectUnauthorized: form.verifyCertificate, ...(form.ca ? { ca: [form.ca.bytes] } : {}) } }
+      : {}),
   };
   const parsed = connectionOptions.safeParse(options);
   if (parsed.success) return { ok: true, options };

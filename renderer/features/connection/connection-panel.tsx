@@ -1,7 +1,16 @@
 import { type FormEvent, useState } from 'react';
 import type { ConnectionStatus } from '../../../shared/contract';
 import { useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
-import { type ConnectionForm, INITIAL_FORM, checkForm, generateClientId, withProtocol } from './connection-form';
+import {
+  type ConnectionForm,
+  INITIAL_FORM,
+  type Protocol,
+  checkForm,
+  generateClientId,
+  isTls,
+  isWebSocket,
+  withProtocol,
+} from './connection-form';
 import { StatusBadge } from './status-badge';
 
 function useStatus(): ConnectionStatus {
@@ -9,6 +18,32 @@ function useStatus(): ConnectionStatus {
   const active = useActiveConnection();
   if (connecting) return 'connecting';
   return active?.status ?? 'disconnected';
+}
+
+type Update = <K extends keyof ConnectionForm>(key: K, value: ConnectionForm[K]) => void;
+
+function TlsFields({ form, update }: { form: ConnectionForm; update: Update }) {
+  // The file's bytes go to the host as they are (PEM or DER); nothing is parsed here.
+  const onFile = async (file: File | undefined) => update('ca', file ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : null);
+  return (
+    <>
+      <label className="span-4">
+        CA certificate (PEM or DER; the system store is used when empty)
+        <span className="input-with-button">
+          <input key={form.ca?.name ?? 'none'} data-testid="connect-ca-file" type="file" accept=".pem,.crt,.cer,.der" onChange={(e) => void onFile(e.target.files?.[0])} />
+          {form.ca && (
+            <button type="button" data-testid="connect-ca-clear" title={`Forget ${form.ca.name}`} onClick={() => update('ca', null)}>
+              ×
+            </button>
+          )}
+        </span>
+      </label>
+      <label className="span-4 checkbox">
+        <input data-testid="connect-verify-certificate" type="checkbox" checked={form.verifyCertificate} onChange={(e) => update('verifyCertificate', e.target.checked)} />
+        Verify the broker&apos;s certificate (turn off only for testing)
+      </label>
+    </>
+  );
 }
 
 export function ConnectionPanel() {
@@ -23,7 +58,7 @@ export function ConnectionPanel() {
   const check = checkForm(form);
   const problems = showProblems && !check.ok ? check.problems : {};
 
-  const update = <K extends keyof ConnectionForm>(key: K, value: ConnectionForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const update: Update = (key, value) => setForm((f) => ({ ...f, [key]: value }));
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -37,6 +72,7 @@ export function ConnectionPanel() {
 
   // The last error: a failed request, or what broke an established connection (while reconnecting).
   const shownError = error ?? (active && active.status !== 'connected' ? active.lastError : undefined);
+  const attempts = active?.status === 'reconnecting' && active.reconnectAttempts > 0 ? ` · attempt ${active.reconnectAttempts}` : '';
   const field = (name: string) => (problems[name] ? <span className="field-problem">{problems[name]}</span> : null);
 
   return (
@@ -44,9 +80,11 @@ export function ConnectionPanel() {
       <fieldset disabled={!isIdle} className="form-grid">
         <label className="span-1">
           Protocol
-          <select data-testid="connect-protocol" value={form.protocol} onChange={(e) => setForm(withProtocol(form, e.target.value as ConnectionForm['protocol']))}>
+          <select data-testid="connect-protocol" value={form.protocol} onChange={(e) => setForm(withProtocol(form, e.target.value as Protocol))}>
             <option value="mqtt">mqtt://</option>
+            <option value="mqtts">mqtts://</option>
             <option value="ws">ws://</option>
+            <option value="wss">wss://</option>
           </select>
         </label>
         <label className="span-2">
@@ -59,7 +97,7 @@ export function ConnectionPanel() {
           <input data-testid="connect-port" value={form.port} inputMode="numeric" onChange={(e) => update('port', e.target.value)} />
           {field('port')}
         </label>
-        {form.protocol === 'ws' && (
+        {isWebSocket(form.protocol) && (
           <label className="span-2">
             Path
             <input data-testid="connect-path" value={form.path} onChange={(e) => update('path', e.target.value)} spellCheck={false} />
@@ -90,18 +128,23 @@ export function ConnectionPanel() {
         </label>
         <label className="span-2">
           MQTT version
-          <select data-testid="connect-version" value={form.protocolVersion} onChange={(e) => update('protocolVersion', Number(e.target.value) as 4 | 5)}>
+          <select data-testid="connect-version" value={form.protocolVersion} onChange={(e) => update('protocolVersion', Number(e.target.value) as 3 | 4 | 5)}>
             <option value={5}>5.0</option>
             <option value={4}>3.1.1</option>
+            <option value={3}>3.1</option>
           </select>
         </label>
         <label className="span-2 checkbox">
           <input data-testid="connect-clean" type="checkbox" checked={form.clean} onChange={(e) => update('clean', e.target.checked)} />
           Clean start
         </label>
+        {isTls(form.protocol) && <TlsFields form={form} update={update} />}
       </fieldset>
       <div className="form-actions">
-        <StatusBadge status={status} />
+        <span>
+          <StatusBadge status={status} />
+          <span className="muted">{attempts}</span>
+        </span>
         <button type="submit" data-testid="connect-button" className={isIdle ? 'primary' : 'danger'} disabled={status === 'connecting'}>
           {isIdle ? 'Connect' : 'Disconnect'}
         </button>

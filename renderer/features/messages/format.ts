@@ -1,3 +1,5 @@
+import { encodeHex } from '../../../shared/codecs/hex';
+import { type PayloadFormat, decodePayload } from '../../../shared/codecs/payload-format';
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../../shared/codecs/utf8';
 
 /** Characters shown in a row's preview; the detail pane shows more. */
@@ -21,10 +23,8 @@ export function formatBytes(size: number): string {
   return `${size.toLocaleString('en-US')} B`;
 }
 
-export function toHex(bytes: Uint8Array, max = bytes.length): string {
-  const parts: string[] = [];
-  for (let i = 0; i < Math.min(max, bytes.length); i++) parts.push(bytes[i]!.toString(16).padStart(2, '0'));
-  return parts.join(' ') + (bytes.length > max ? ' …' : '');
+function hexPreview(bytes: Uint8Array, max: number): string {
+  return encodeHex(bytes.subarray(0, max), ' ') + (bytes.length > max ? ' …' : '');
 }
 
 /** Decodes a prefix of the payload as UTF-8, or returns null when it looks binary. */
@@ -59,34 +59,28 @@ export function payloadPreview(bytes: Uint8Array): PayloadPreview {
     const text = decodeText(bytes, PREVIEW_BYTES);
     preview =
       text === null
-        ? { text: toHex(bytes, 64), isBinary: true }
+        ? { text: hexPreview(bytes, 64), isBinary: true }
         : { text: text.slice(0, PREVIEW_CHARS).replace(/[\r\n\t]+/g, ' '), isBinary: false };
     previews.set(bytes, preview);
   }
   return preview;
 }
 
-/** The payload as the detail pane shows it: pretty JSON, text, or a hex dump; bounded in size. */
-export function payloadDetail(bytes: Uint8Array, maxBytes = 256 * 1024): { text: string; kind: 'json' | 'text' | 'hex' } {
-  const text = decodeText(bytes, maxBytes);
-  if (text === null) return { text: hexDump(bytes.subarray(0, Math.min(bytes.length, 16 * 1024))), kind: 'hex' };
-  if (bytes.length <= maxBytes) {
-    try {
-      const value: unknown = JSON.parse(text);
-      if (typeof value === 'object' && value !== null) return { text: JSON.stringify(value, null, 2), kind: 'json' };
-    } catch {
-      // Not JSON: shown as text.
-    }
-  }
-  return { text: bytes.length > maxBytes ? `${text}\n… (${formatBytes(bytes.length)} in total)` : text, kind: 'text' };
-}
+/** The detail pane decodes at most this much: enough to read, bounded for huge payloads. */
+const DETAIL_MAX_BYTES = 1024 * 1024;
 
-function hexDump(bytes: Uint8Array): string {
-  const lines: string[] = [];
-  for (let offset = 0; offset < bytes.length; offset += 16) {
-    const row = bytes.subarray(offset, offset + 16);
-    const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-    lines.push(`${offset.toString(16).padStart(8, '0')}  ${toHex(row).padEnd(47)}  ${ascii}`);
+export type DetailFormat = 'auto' | PayloadFormat;
+
+/** The payload as the detail pane shows it, in the chosen format; `auto` picks JSON, text or hex. */
+export function payloadDetail(bytes: Uint8Array, format: DetailFormat): { text: string; format: PayloadFormat; problem?: string } {
+  const head = bytes.subarray(0, DETAIL_MAX_BYTES);
+  const truncated = bytes.length > head.length ? `\n… (first ${formatBytes(head.length)} of ${formatBytes(bytes.length)})` : '';
+  const candidates: PayloadFormat[] = format === 'auto' ? ['json', 'text', 'hex'] : [format];
+  let problem: string | undefined;
+  for (const candidate of candidates) {
+    const decoded = decodePayload(head, candidate);
+    if (decoded.ok) return { text: decoded.text + truncated, format: candidate };
+    problem ??= decoded.problem.message;
   }
-  return lines.join('\n');
+  return { text: '', format: candidates[0]!, ...(problem ? { problem } : {}) };
 }

@@ -1,6 +1,5 @@
 import { type KeyboardEvent, Suspense, lazy, useCallback, useRef, useState } from 'react';
-import { jsonProblem } from '../../../shared/codecs/json';
-import { encodeUtf8 } from '../../../shared/codecs/utf8';
+import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload } from '../../../shared/codecs/payload-format';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { getApi } from '../../stores/api';
 import { useActiveConnection } from '../../stores/connections-store';
@@ -9,14 +8,15 @@ import { useDarkMode } from './use-dark-mode';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));
 
-type Mode = 'text' | 'json';
+const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64' };
 type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
 
 export function PublishPanel() {
   const [topic, setTopic] = useState('');
   const [qos, setQos] = useState<Qos>(0);
   const [retain, setRetain] = useState(false);
-  const [mode, setMode] = useState<Mode>('text');
+  // The mode says how to read the editor's text; switching keeps the text as typed.
+  const [mode, setMode] = useState<PayloadFormat>('text');
   const [payload, setPayload] = useState('');
   // Ctrl/Cmd+Enter can follow an edit before React re-renders: publish what the editor holds now.
   const latestPayload = useRef('');
@@ -38,11 +38,13 @@ export function PublishPanel() {
     const payload = latestPayload.current;
     const problem = topicNameProblem(topic);
     if (problem) return setOutcome({ kind: 'error', message: `Topic: ${problem}` });
-    if (mode === 'json') {
-      const json = jsonProblem(payload);
-      if (json) return setOutcome({ kind: 'error', message: `Invalid JSON at line ${json.line}, column ${json.column}: ${json.message}` });
+    const encoded = encodePayload(payload, mode);
+    if (!encoded.ok) {
+      const { line, column, message } = encoded.problem;
+      const where = line !== undefined ? ` at line ${line}, column ${column}` : '';
+      return setOutcome({ kind: 'error', message: `Invalid ${MODE_LABELS[mode]}${where}: ${message}` });
     }
-    const bytes = encodeUtf8(payload);
+    const bytes = encoded.bytes;
     inFlight.current = true;
     setSending(true);
     const result = await getApi().messages.publish({ connectionId: active.connectionId, topic, payload: bytes, qos, retain });
@@ -87,12 +89,11 @@ export function PublishPanel() {
           Retain
         </label>
         <div className="segmented" role="group" aria-label="Payload mode">
-          <button type="button" data-testid="publish-mode-text" aria-pressed={mode === 'text'} onClick={() => setMode('text')}>
-            Text
-          </button>
-          <button type="button" data-testid="publish-mode-json" aria-pressed={mode === 'json'} onClick={() => setMode('json')}>
-            JSON
-          </button>
+          {PAYLOAD_FORMATS.map((format) => (
+            <button key={format} type="button" data-testid={`publish-mode-${format}`} aria-pressed={mode === format} onClick={() => setMode(format)}>
+              {MODE_LABELS[format]}
+            </button>
+          ))}
         </div>
         <button
           type="button"

@@ -1,0 +1,32 @@
+import { useEffect, useState } from 'react';
+import type { RequestOutput } from '../../shared/contract';
+import { getApi } from '../stores/api';
+import { useUiStore } from '../stores/ui-store';
+
+type Info = RequestOutput<'app.info'>;
+
+/** Version and shell, and how secrets are kept, said plainly (browser mode does not encrypt them). */
+export function AppInfo() {
+  const linkOpen = useUiStore((s) => s.hostLink.state === 'open');
+  const [info, setInfo] = useState<Info | null>(null);
+
+  useEffect(() => {
+    if (!linkOpen || info) return;
+    let cancelled = false;
+    void getApi()
+      .app.info({})
+      .then((result) => {
+        if (!cancelled && result.ok) setInfo(result.value);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [linkOpen, info]);
+
+  if (!info) return null;
+  return (
+    <span className="app-info muted" data-testid="app-info">
+      {info.secretsProtection} · v{info.version} · {info.shell === 'browser' ? 'browser mode' : 'desktop'}
+    </span>
+  );
+}
