@@ -523,7 +523,7 @@ describe('3. Retained messages', () => {
     const live = await subscriber('ret/del', 0);
     await live.expect('publish');
     c.publish('ret/del', '', 0, { retain: true });
-    expect((await live.expect('publish')).payload.length).toBe(0);
+    expect(((await live.expect('publish')).payload as Buffer).length).toBe(0);
     const late = await subscriber('ret/del', 0);
     await late.expectNothing(200);
   });
@@ -747,7 +747,7 @@ describe('3. Maximum Packet Size, server to client', () => {
     c.publish('mpd/a', 'small', 1, { messageId: 2 });
     // the dropped one used no quota: with Receive Maximum 1 the next one still arrives
     expect(String((await small.expect('publish')).payload)).toBe('small');
-    expect((await large.publishes(2)).map((p) => p.payload.length)).toEqual([100, 5]);
+    expect((await large.publishes(2)).map((p) => (p.payload as Buffer).length)).toEqual([100, 5]);
   });
 
   it('[MQTT-3.4.2-2] .. [MQTT-3.15.2-3] acknowledgements never exceed the client limit (Reason String/User Properties dropped first)', async () => {

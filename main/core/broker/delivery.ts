@@ -73,7 +73,7 @@ export function publishMessage(ctx: BrokerContext, msg: Message): number {
     if (!member) continue;
     const qos = (msg.qos < member.qos ? msg.qos : member.qos) as QoS;
     const ids = member.subscriptionId !== undefined ? [member.subscriptionId] : undefined;
-    deliver(ctx, member.session, msg, qos, member.retainAsPublished && msg.retain, ids, now);
+    deliver(ctx, member.session, msg, qos, member.retainAsPublished && msg.retain, ids, now, group);
   }
   return sessions.length + shared.length;
 }
@@ -98,6 +98,7 @@ export function deliver(
   retain: boolean,
   subscriptionIds: number[] | undefined,
   now: number,
+  group?: SharedGroup,
 ): void {
   if (msg.isExpired(now)) return drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5]
   const connection = liveConnection(session);
@@ -106,7 +107,7 @@ export function deliver(
       // a subscriber that stops reading loses QoS 0 rather than growing our memory
       if (connection.congested) return drop(ctx, session, 'droppedSlowConsumer');
       sendQos0(ctx, connection, session, msg, retain, subscriptionIds, now);
-    } else if (ctx.options.queueQos0Offline) enqueue(ctx, session, { msg, qos, retain, subscriptionIds });
+    } else if (ctx.options.queueQos0Offline) enqueue(ctx, session, { msg, qos, retain, subscriptionIds, group });
     return;
   }
   if (
@@ -116,10 +117,10 @@ export function deliver(
     connection.unacked < connection.sendLimit &&
     !connection.congested
   ) {
-    sendNew(ctx, connection, session, { msg, qos, retain, subscriptionIds }, now);
+    sendNew(ctx, connection, session, { msg, qos, retain, subscriptionIds, group }, now);
     return;
   }
-  enqueue(ctx, session, { msg, qos, retain, subscriptionIds });
+  enqueue(ctx, session, { msg, qos, retain, subscriptionIds, group });
 }
 
 function enqueue(ctx: BrokerContext, session: Session, pending: Pending): void {
@@ -224,4 +225,21 @@ export function pump(ctx: BrokerContext, session: Session): void {
 /** An outgoing QoS>0 message was acknowledged (or refused): free its window slot ([MQTT-4.9.0-2]). */
 export function releaseSlot(connection: Connection): void {
   if (connection.unacked > 0) connection.unacked--;
+}
+
+/**
+ * A session that ends with QoS 1 messages from shared subscriptions still unacknowledged or queued:
+ * they go to another member of the group (SHOULD). QoS 2 goes to no other member ([MQTT-4.8.2-5]).
+ * Called after the session's subscriptions left the trie.
+ */
+export function redistributeShared(ctx: BrokerContext, pending: Pending[]): void {
+  const now = ctx.options.now();
+  for (const entry of pending) {
+    if (!entry.group || entry.qos !== 1) continue;
+    const member = entry.group.pick();
+    if (!member) continue;
+    const qos = (entry.msg.qos < member.qos ? entry.msg.qos : member.qos) as QoS;
+    const ids = member.subscriptionId !== undefined ? [member.subscriptionId] : undefined;
+    deliver(ctx, member.session, entry.msg, qos, member.retainAsPublished && entry.msg.retain, ids, now, entry.group as SharedGroup);
+  }
 }

@@ -1,7 +1,8 @@
 import type { Connection } from './connection';
 import type { BrokerContext } from './context';
 import { NEVER_EXPIRES } from './options';
-import type { Session } from './session';
+import { redistributeShared } from './delivery';
+import type { Pending, Session } from './session';
 import { cancelWillTimer, publishWill, scheduleWill } from './wills';
 
 /**
@@ -23,7 +24,7 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
       session.unsentInflight++;
     }
   }
-  if (connection.discardWill) {
+  if (connection.discardWill || ctx.closing) {
     session.will = null; // [MQTT-3.14.4-3] normal disconnect: the Will is deleted
   } else if (session.will) {
     // v5: with its delay; 3.1.1/3.1: at once ([3.1.1 MQTT-3.1.2-8])
@@ -48,9 +49,13 @@ export function endSession(ctx: BrokerContext, session: Session): void {
   if (ctx.sessions.get(session.clientId) === session) ctx.sessions.delete(session.clientId);
   for (const subscription of session.subscriptions.values()) ctx.trie.remove(subscription);
   session.subscriptions.clear();
+  const shared: Pending[] = [];
+  for (const entry of session.inflight.values()) if (entry.group && entry.stage === 1) shared.push(entry);
+  for (const entry of session.queue) if (entry.group) shared.push(entry);
   session.queue.clear();
   session.inflight.clear();
   session.incomingQos2.clear();
+  if (shared.length > 0 && !ctx.closing) redistributeShared(ctx, shared);
   // "When a session ends, its Will is published if it has not been already"
   if (session.will) publishWill(ctx, session);
   cancelWillTimer(session);

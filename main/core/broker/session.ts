@@ -24,6 +24,13 @@ export interface Pending {
   qos: QoS;
   retain: boolean;
   subscriptionIds: number[] | undefined;
+  /** Set when the message came through a shared subscription (for redistribution). */
+  group?: SharedGroupRef | undefined;
+}
+
+/** The part of a shared group that redistribution needs. */
+export interface SharedGroupRef {
+  pick(): Subscription | undefined;
 }
 
 /** An outgoing QoS 1/2 message not yet fully acknowledged. */
