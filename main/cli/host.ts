@@ -1,5 +1,5 @@
 /**
- * Browser-mode entry: `node out/main/host.js [--port N] [--no-open]`.
+ * Browser-mode entry: `node out/main/host.js [--port N] [--data-dir PATH] [--no-open]`.
  * Serves the workbench on 127.0.0.1 and prints one line with the URL (token included).
  */
 import { spawn } from 'node:child_process';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { version } from '../../package.json';
 import { createWorkbenchCore } from '../core/create-core';
 import { startHost } from '../host/host-server';
+import { defaultDataDir } from './data-dir';
 
 /** The port a user gets unless they ask for another; a free one is used when it is taken. */
 const DEFAULT_PORT = 18830;
@@ -21,6 +22,11 @@ function parsePort(args: string[]): { port: number; explicit: boolean } {
     process.exit(2);
   }
   return { port, explicit: true };
+}
+
+function argument(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
 }
 
 function openBrowser(url: string): void {
@@ -39,11 +45,8 @@ function openBrowser(url: string): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const { port, explicit } = parsePort(args);
-  const core = createWorkbenchCore({
-    version,
-    shell: 'browser',
-    secretsProtection: 'Browser mode: secrets are kept only in this process memory, not OS-encrypted',
-  });
+  const dataDir = argument(args, '--data-dir') ?? process.env.WORKBENCH_DATA_DIR ?? defaultDataDir();
+  const core = createWorkbenchCore({ version, shell: 'browser', dataDir });
   const host = await startHost({
     core,
     rendererDir: join(__dirname, '../renderer'),

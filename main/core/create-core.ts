@@ -1,16 +1,27 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type InspectedPacket, type MqttMessage, WorkbenchFailure } from '../../shared/contract';
 import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
 import { inspectPacket } from './engine/packet-inspector';
 import { createPacketLog } from './engine/packet-log';
 import { createRepeatPublisher } from './engine/repeat-publisher';
+import { importProfiles } from './profiles/import-profiles';
+import { createProfileStore } from './profiles/profile-store';
 import { type Dispatcher, createDispatcher } from './rpc/dispatcher';
 import { type EventHub, createEventHub } from './rpc/event-hub';
+import { createEphemeralCipher, createKeyFileCipher } from './secrets/key-file-cipher';
+import type { SecretCipher } from './secrets/secret-cipher';
 
 export interface CoreOptions {
   version: string;
   shell: 'electron' | 'browser';
-  secretsProtection: string;
+  /** Where profiles (and later history) live; without it everything is kept in memory. */
+  dataDir?: string;
+  /** How secrets are encrypted: safeStorage in the desktop app; a key file in browser mode by default. */
+  secretCipher?: SecretCipher;
+  /** Overrides the cipher's own description of the protection in force. */
+  secretsProtection?: string;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -22,6 +33,14 @@ export interface WorkbenchCore {
 
 export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const events = createEventHub();
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const cipher =
+    options.secretCipher ?? (options.dataDir ? createKeyFileCipher(join(options.dataDir, 'secrets.key')) : createEphemeralCipher());
+  const secretsProtection = options.secretsProtection ?? cipher.description;
+  const profiles = createProfileStore(options.dataDir ? join(options.dataDir, 'profiles.db') : ':memory:', cipher);
+  if (profiles.recovered) {
+    console.warn(`The profiles database was damaged (${profiles.recovered.reason}); it was moved to ${profiles.recovered.movedTo}`);
+  }
   const messages = createBatcher<MqttMessage>((batch) => events.emit('messages.batch', { messages: batch }));
   const packets = createBatcher<InspectedPacket>((batch) => events.emit('inspector.packets', { packets: batch }));
   /** The latest packets of every connection, kept cheaply so the inspector can show CONNECT/CONNACK. */
@@ -57,7 +76,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   );
 
   const dispatcher = createDispatcher({
-    'app.info': () => ({ version: options.version, shell: options.shell, secretsProtection: options.secretsProtection }),
+    'app.info': () => ({ version: options.version, shell: options.shell, secretsProtection }),
     'connections.connect': (input) => connections.connect(input),
     'connections.disconnect': async ({ connectionId }) => {
       await connections.disconnect(connectionId);
@@ -93,6 +112,16 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       } else if (!enabled) inspected.delete(connectionId);
       return {};
     },
+    'profiles.list': () => ({ profiles: profiles.list(), secretsProtection, osProtected: cipher.osProtected }),
+    'profiles.save': (input) => profiles.save(input),
+    'profiles.duplicate': ({ id }) => profiles.duplicate(id),
+    'profiles.delete': ({ id }) => {
+      profiles.delete(id);
+      return {};
+    },
+    'profiles.connect': ({ id }) => connections.connect(profiles.optionsForConnect(id)),
+    'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
+    'profiles.import': ({ format, content }) => importProfiles(profiles, format, content),
   });
 
   return {
@@ -105,6 +134,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       packets.flush();
       messages.dispose();
       packets.dispose();
+      profiles.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { connectionsContract } from './connections';
 import type { Result } from './errors';
 import { inspectorContract } from './inspector';
 import { messagesContract } from './messages';
+import { profilesContract } from './profiles';
 
 /**
  * The one contract both transports serve (Electron IPC and the browser-mode WebSocket).
@@ -15,6 +16,7 @@ export const contract = {
   connections: connectionsContract,
   messages: messagesContract,
   inspector: inspectorContract,
+  profiles: profilesContract,
 } as const;
 
 type Contract = typeof contract;
@@ -124,3 +126,4 @@ export * from './connections';
 export * from './messages';
 export * from './mqtt5';
 export * from './inspector';
+export * from './profiles';

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface HostProcess {
@@ -20,7 +22,9 @@ export async function startHostProcess({ timeoutMs = 15_000 } = {}): Promise<Hos
   if (!existsSync(HOST_ENTRY)) {
     throw new Error(`${HOST_ENTRY} is missing: run npm run build (npx electron-vite build) before the e2e tests`);
   }
-  const child: ChildProcess = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--no-open'], {
+  // Each host gets its own data folder: profiles and secrets never leak between tests or into ~.
+  const dataDir = mkdtempSync(join(tmpdir(), 'wb-host-data-'));
+  const child: ChildProcess = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--no-open', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CI: '1' },
   });
@@ -50,6 +54,7 @@ export async function startHostProcess({ timeoutMs = 15_000 } = {}): Promise<Hos
     match = await ready;
   } catch (error) {
     child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -58,12 +63,14 @@ export async function startHostProcess({ timeoutMs = 15_000 } = {}): Promise<Hos
     token: match[3]!,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      // The host closes its connections on SIGTERM within 3 s; don't wait longer than that.
-      const timer = setTimeout(() => child.kill('SIGKILL'), 4000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        // The host closes its connections on SIGTERM within 3 s; don't wait longer than that.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 4000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

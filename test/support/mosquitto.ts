@@ -37,6 +37,8 @@ export interface Mosquitto {
 export interface MosquittoOptions {
   /** Adds TLS listeners using these PEM files. */
   tls?: { caPath: string; certPath: string; keyPath: string };
+  /** Requires this user name and password on every listener. */
+  auth?: { username: string; password: string };
 }
 
 function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -67,6 +69,13 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const port = await freePort();
   const wsPort = await freePort();
   const config = join(dir, 'mosquitto.conf');
+  const authLines: string[] = [];
+  if (options.auth) {
+    const passwordFile = join(dir, 'passwords');
+    execFileSync(requireProgram('mosquitto_passwd', 'mosquitto'), ['-c', '-b', passwordFile, options.auth.username, options.auth.password]);
+    chmodSync(passwordFile, 0o644);
+    authLines.push(`password_file ${passwordFile}`);
+  }
   const tls = options.tls;
   const tlsPorts = tls ? { tlsPort: await freePort(), mtlsPort: await freePort(), wssPort: await freePort() } : undefined;
   const tlsFiles = tls ? [`cafile ${tls.caPath}`, `certfile ${tls.certPath}`, `keyfile ${tls.keyPath}`] : [];
@@ -89,7 +98,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     config,
     [
       'per_listener_settings false',
-      'allow_anonymous true',
+      `allow_anonymous ${options.auth ? 'false' : 'true'}`,
+      ...authLines,
       'persistence false',
       'log_dest stderr',
       'log_type error',

@@ -1,0 +1,222 @@
+import { type ConnectionOptionsInput, type ImportFormat, PROFILE_EXPORT_FORMAT, type UserProperties } from '../../../shared/contract';
+import { decodeBase64 } from '../../../shared/codecs/base64';
+import { encodeUtf8 } from '../../../shared/codecs/utf8';
+import { decodeFrame } from '../../../shared/wire';
+
+/** One profile read from a file, not yet validated. */
+export interface ImportCandidate {
+  name: string;
+  folder?: string;
+  color?: string;
+  options: ConnectionOptionsInput;
+  notes: string[];
+}
+
+export interface ParsedImport {
+  candidates: ImportCandidate[];
+  skipped: { name: string; reason: string }[];
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+
+function userPropertyList(value: unknown): UserProperties | undefined {
+  if (!isObject(value)) return undefined;
+  const list: UserProperties = [];
+  for (const [key, v] of Object.entries(value)) for (const item of Array.isArray(v) ? v : [v]) list.push({ key, value: String(item) });
+  return list.length > 0 ? list : undefined;
+}
+
+function parseJson(content: string): unknown {
+  try {
+    return JSON.parse(content);
+  } catch (error) {
+    throw new Error(`The file is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Our own export (see profile-store exportJson). */
+function fromWorkbench(content: string): ParsedImport {
+  const file = decodeFrame(content) as Json;
+  if (!isObject(file) || file.format !== PROFILE_EXPORT_FORMAT || !Array.isArray(file.profiles)) {
+    throw new Error(`Not an MQTT Workbench profiles file (expected "format": "${PROFILE_EXPORT_FORMAT}")`);
+  }
+  if (typeof file.version !== 'number' || file.version > 1) throw new Error(`Profiles file version ${String(file.version)} is newer than this app understands`);
+  const candidates: ImportCandidate[] = [];
+  const skipped: ParsedImport['skipped'] = [];
+  for (const entry of file.profiles) {
+    if (!isObject(entry) || !isObject(entry.options)) {
+      skipped.push({ name: String((entry as Json)?.name ?? '?'), reason: 'Entry has no options' });
+      continue;
+    }
+    candidates.push({
+      name: str(entry.name) ?? 'Imported',
+      folder: str(entry.folder),
+      color: str(entry.color),
+      options: entry.options as ConnectionOptionsInput,
+      notes: [],
+    });
+  }
+  return { candidates, skipped };
+}
+
+/** MQTTX "export data" JSON: an array of connections (older and newer field layouts). */
+function fromMqttx(content: string): ParsedImport {
+  const data = parseJson(content);
+  const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.connections) ? data.connections : null;
+  if (!list) throw new Error('Not an MQTTX export: expected an array of connections');
+  const candidates: ImportCandidate[] = [];
+  const skipped: ParsedImport['skipped'] = [];
+  for (const entry of list) {
+    if (!isObject(entry)) continue;
+    const name = str(entry.name) ?? str(entry.host) ?? 'MQTTX connection';
+    const host = str(entry.host);
+    if (!host) {
+      skipped.push({ name, reason: 'No host' });
+      continue;
+    }
+    const notes: string[] = [];
+    const ssl = bool(entry.ssl) ?? false;
+    let protocol = str(entry.protocol) ?? 'mqtt';
+    if (ssl && protocol === 'mqtt') protocol = 'mqtts';
+    if (ssl && protocol === 'ws') protocol = 'wss';
+    const version = str(entry.mqttVersion) ?? '5.0';
+    const props = isObject(entry.properties) ? entry.properties : entry;
+    const options: ConnectionOptionsInput = {
+      protocol: protocol as ConnectionOptionsInput['protocol'],
+      host: host.replace(/^[a-z]+:\/\//i, ''),
+      port: num(entry.port) ?? 1883,
+      clientId: str(entry.clientId) ?? '',
+      clean: bool(entry.clean) ?? true,
+      keepaliveSeconds: num(entry.keepalive) ?? 60,
+      // MQTTX stores the connect timeout in seconds.
+      connectTimeoutMs: Math.round((num(entry.connectTimeout) ?? 10) * 1000),
+      protocolVersion: version === '3.1' ? 3 : version === '3.1.1' ? 4 : 5,
+      reconnect: { enabled: bool(entry.reconnect) ?? true },
+    };
+    if (str(entry.path)) options.path = str(entry.path)!.startsWith('/') ? str(entry.path) : `/${str(entry.path)}`;
+    if (str(entry.username)) options.username = str(entry.username);
+    if (str(entry.password)) options.password = str(entry.password);
+    const properties: NonNullable<ConnectionOptionsInput['properties']> = {};
+    for (const key of ['sessionExpiryInterval', 'receiveMaximum', 'maximumPacketSize', 'topicAliasMaximum'] as const) {
+      const value = num(props[key]);
+      if (value !== undefined) properties[key] = value;
+    }
+    for (const key of ['requestResponseInformation', 'requestProblemInformation'] as const) {
+      const value = bool(props[key]);
+      if (value !== undefined) properties[key] = value;
+    }
+    const userProperties = userPropertyList(props.userProperties);
+    if (userProperties) properties.userProperties = userProperties;
+    if (Object.keys(properties).length > 0 && options.protocolVersion === 5) options.properties = properties;
+    if (str(props.authenticationMethod)) notes.push('Enhanced authentication settings were not imported');
+
+    const will = isObject(entry.will) ? entry.will : undefined;
+    if (will && str(will.lastWillTopic)) {
+      const willProps = isObject(will.properties) ? will.properties : {};
+      options.will = {
+        topic: str(will.lastWillTopic)!,
+        payload: encodeUtf8(typeof will.lastWillPayload === 'string' ? will.lastWillPayload : ''),
+        qos: (num(will.lastWillQos) ?? 0) as 0 | 1 | 2,
+        retain: bool(will.lastWillRetain) ?? false,
+      };
+      const p: NonNullable<NonNullable<ConnectionOptionsInput['will']>['properties']> = {};
+      if (num(willProps.willDelayInterval) !== undefined) p.willDelayInterval = num(willProps.willDelayInterval);
+      if (num(willProps.messageExpiryInterval) !== undefined) p.messageExpiryInterval = num(willProps.messageExpiryInterval);
+      if (bool(willProps.payloadFormatIndicator) !== undefined) p.payloadFormatIndicator = bool(willProps.payloadFormatIndicator);
+      if (str(willProps.contentType)) p.contentType = str(willProps.contentType);
+      if (str(willProps.responseTopic)) p.responseTopic = str(willProps.responseTopic);
+      const willUser = userPropertyList(willProps.userProperties);
+      if (willUser) p.userProperties = willUser;
+      if (Object.keys(p).length > 0 && options.protocolVersion === 5) options.will.properties = p;
+    }
+    if (ssl || protocol === 'mqtts' || protocol === 'wss') {
+      options.tls = { rejectUnauthorized: bool(entry.rejectUnauthorized) ?? true };
+      const files = ['ca', 'cert', 'key'].filter((k) => str(entry[k]));
+      if (files.length > 0) {
+        notes.push(`Certificate files (${files.join(', ')}) are referenced by path in MQTTX and were not imported: add them in the TLS settings`);
+      }
+      if (entry.certType === 'self' && files.length === 0) notes.push('Self-signed certificate mode without files: add the CA in the TLS settings');
+    }
+    if (Array.isArray(entry.subscriptions) && entry.subscriptions.length > 0) {
+      notes.push(`${entry.subscriptions.length} saved subscription(s) were not imported`);
+    }
+    candidates.push({ name, options, notes });
+  }
+  return { candidates, skipped };
+}
+
+/** MQTT Explorer's settings file: connections under "ConnectionManager_connections", keyed by id. */
+function fromMqttExplorer(content: string): ParsedImport {
+  const data = parseJson(content);
+  const source = isObject(data) && isObject(data.ConnectionManager_connections) ? data.ConnectionManager_connections : data;
+  const list = Array.isArray(source) ? source : isObject(source) ? Object.values(source) : null;
+  if (!list) throw new Error('Not an MQTT Explorer settings file: no ConnectionManager_connections');
+  const candidates: ImportCandidate[] = [];
+  const skipped: ParsedImport['skipped'] = [];
+  for (const entry of list) {
+    if (!isObject(entry)) continue;
+    const name = str(entry.name) ?? str(entry.host) ?? 'MQTT Explorer connection';
+    const host = str(entry.host);
+    if (!host) {
+      skipped.push({ name, reason: 'No host' });
+      continue;
+    }
+    const notes: string[] = [];
+    const encrypted = bool(entry.encryption) ?? false;
+    const webSocket = entry.protocol === 'ws';
+    const options: ConnectionOptionsInput = {
+      protocol: webSocket ? (encrypted ? 'wss' : 'ws') : encrypted ? 'mqtts' : 'mqtt',
+      host,
+      port: num(entry.port) ?? (encrypted ? 8883 : 1883),
+      clientId: str(entry.clientId) ?? '',
+      // MQTT Explorer speaks 3.1.1 only.
+      protocolVersion: 4,
+    };
+    if (webSocket) {
+      const base = str(entry.basePath) ?? 'mqtt';
+      options.path = base.startsWith('/') ? base : `/${base}`;
+    }
+    if (str(entry.username)) options.username = str(entry.username);
+    if (str(entry.password)) options.password = str(entry.password);
+    if (encrypted) {
+      options.tls = { rejectUnauthorized: bool(entry.certValidation) ?? true };
+      const certificate = (key: string): Uint8Array | undefined => {
+        const value = entry[key];
+        if (!isObject(value) || !str(value.data)) return undefined;
+        try {
+          return decodeBase64(str(value.data)!);
+        } catch {
+          notes.push(`${key} could not be decoded and was not imported`);
+          return undefined;
+        }
+      };
+      const ca = certificate('selfSignedCertificate');
+      const cert = certificate('clientCertificate');
+      const key = certificate('clientKey');
+      if (ca) options.tls.ca = [ca];
+      if (cert) options.tls.cert = cert;
+      if (key) options.tls.key = key;
+    }
+    if (Array.isArray(entry.subscriptions) && entry.subscriptions.length > 0) {
+      notes.push(`${entry.subscriptions.length} saved subscription(s) were not imported`);
+    }
+    candidates.push({ name, options, notes });
+  }
+  return { candidates, skipped };
+}
+
+export function parseProfileImport(format: ImportFormat, content: string): ParsedImport {
+  switch (format) {
+    case 'workbench':
+      return fromWorkbench(content);
+    case 'mqttx':
+      return fromMqttx(content);
+    case 'mqtt-explorer':
+      return fromMqttExplorer(content);
+  }
+}

@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import {
+  type ConnectionOptions,
+  PROFILE_EXPORT_FORMAT,
+  PROFILE_EXPORT_VERSION,
+  type Profile,
+  type PublicConnectionOptions,
+  SECRET_FIELDS,
+  type SecretField,
+  WorkbenchFailure,
+} from '../../../shared/contract';
+import { decodeFrame, encodeFrame } from '../../../shared/wire';
+import { openHistoryDatabase } from '../history/open-database';
+import type { SecretCipher } from '../secrets/secret-cipher';
+import { PROFILE_MIGRATIONS } from './migrations';
+import { type SecretValues, mergeSecrets, splitSecrets } from './secret-fields';
+
+export interface SaveProfileInput {
+  id?: string;
+  name: string;
+  folder: string;
+  color?: string;
+  options: ConnectionOptions;
+  clearSecrets?: SecretField[];
+}
+
+interface ProfileRow {
+  id: string;
+  name: string;
+  folder: string;
+  color: string | null;
+  options: string;
+  created_at: number;
+  updated_at: number;
+}
+
+// Options JSON reuses the wire envelope for bytes (e.g. a CA certificate) so nothing is lossy.
+const toJson = (options: PublicConnectionOptions) => encodeFrame(options as never);
+const fromJson = (json: string) => decodeFrame(json) as PublicConnectionOptions;
+
+export interface ProfileStore {
+  list(): Profile[];
+  get(id: string): Profile;
+  save(input: SaveProfileInput): Profile;
+  duplicate(id: string): Profile;
+  delete(id: string): void;
+  /** Options with secrets decrypted, for the engine only. */
+  optionsForConnect(id: string): ConnectionOptions;
+  exportJson(ids?: string[]): string;
+  /** Set when a damaged database was moved aside at open. */
+  recovered: { reason: string; movedTo: string } | null;
+  close(): void;
+}
+
+/** Saved connection profiles in SQLite (`:memory:` when there is no data folder). */
+export function createProfileStore(path: string, cipher: SecretCipher): ProfileStore {
+  const opened = openHistoryDatabase(path, { migrations: PROFILE_MIGRATIONS });
+  const db: Database.Database = opened.db;
+  db.pragma('foreign_keys = ON');
+
+  const statements = {
+    all: db.prepare('SELECT * FROM profiles ORDER BY folder, name COLLATE NOCASE, id'),
+    one: db.prepare('SELECT * FROM profiles WHERE id = ?'),
+    insert: db.prepare(
+      'INSERT INTO profiles (id, name, folder, color, options, created_at, updated_at) VALUES (@id, @name, @folder, @color, @options, @created_at, @updated_at)',
+    ),
+    update: db.prepare('UPDATE profiles SET name = @name, folder = @folder, color = @color, options = @options, updated_at = @updated_at WHERE id = @id'),
+    remove: db.prepare('DELETE FROM profiles WHERE id = ?'),
+    secretsOf: db.prepare('SELECT field, ciphertext FROM profile_secrets WHERE profile_id = ?'),
+    secretFieldsOf: db.prepare('SELECT field FROM profile_secrets WHERE profile_id = ?'),
+    putSecret: db.prepare('INSERT OR REPLACE INTO profile_secrets (profile_id, field, ciphertext) VALUES (?, ?, ?)'),
+    clearSecret: db.prepare('DELETE FROM profile_secrets WHERE profile_id = ? AND field = ?'),
+  };
+
+  function toProfile(row: ProfileRow): Profile {
+    const stored = new Set((statements.secretFieldsOf.all(row.id) as { field: string }[]).map((r) => r.field));
+    const secrets = Object.fromEntries(SECRET_FIELDS.map((f) => [f, stored.has(f)])) as Profile['secrets'];
+    const profile: Profile = {
+      id: row.id,
+      name: row.name,
+      folder: row.folder,
+      options: fromJson(row.options),
+      secrets,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    if (row.color) profile.color = row.color;
+    return profile;
+  }
+
+  function row(id: string): ProfileRow {
+    const found = statements.one.get(id) as ProfileRow | undefined;
+    if (!found) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${id}`);
+    return found;
+  }
+
+  function storeSecrets(id: string, secrets: SecretValues): void {
+    for (const [field, value] of Object.entries(secrets)) {
+      if (value) statements.putSecret.run(id, field, Buffer.from(cipher.encrypt(value)));
+    }
+  }
+
+  function readSecrets(id: string): SecretValues {
+    const secrets: SecretValues = {};
+    for (const { field, ciphertext } of statements.secretsOf.all(id) as { field: SecretField; ciphertext: Buffer }[]) {
+      try {
+        secrets[field] = cipher.decrypt(ciphertext);
+      } catch {
+        throw new WorkbenchFailure(
+          'SECRET_UNREADABLE',
+          `The stored ${field} of this profile cannot be decrypted (the secrets key changed?). Enter it again and save.`,
+        );
+      }
+    }
+    return secrets;
+  }
+
+  const store: ProfileStore = {
+    recovered: opened.recovered,
+    list: () => (statements.all.all() as ProfileRow[]).map(toProfile),
+    get: (id) => toProfile(row(id)),
+
+    save(input) {
+      const { publicOptions, secrets } = splitSecrets({ ...input.options, name: input.name });
+      const now = Date.now();
+      const id = input.id ?? randomBytes(8).toString('hex');
+      const values = { id, name: input.name, folder: input.folder, color: input.color ?? null, options: toJson(publicOptions), updated_at: now };
+      db.transaction(() => {
+        if (input.id) {
+          row(input.id); // NOT_FOUND for an unknown id
+          statements.update.run(values);
+        } else {
+          statements.insert.run({ ...values, created_at: now });
+        }
+        for (const field of input.clearSecrets ?? []) statements.clearSecret.run(id, field);
+        storeSecrets(id, secrets);
+      })();
+      return store.get(id);
+    },
+
+    duplicate(id) {
+      const source = row(id);
+      const copyId = randomBytes(8).toString('hex');
+      const now = Date.now();
+      db.transaction(() => {
+        statements.insert.run({ ...source, id: copyId, name: `${source.name} (copy)`, created_at: now, updated_at: now });
+        db.prepare('INSERT INTO profile_secrets (profile_id, field, ciphertext) SELECT ?, field, ciphertext FROM profile_secrets WHERE profile_id = ?').run(copyId, id);
+      })();
+      return store.get(copyId);
+    },
+
+    delete(id) {
+      if (statements.remove.run(id).changes === 0) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${id}`);
+    },
+
+    optionsForConnect(id) {
+      const profile = store.get(id);
+      return mergeSecrets({ ...profile.options, name: profile.name }, readSecrets(id));
+    },
+
+    exportJson(ids) {
+      const profiles = ids ? ids.map((id) => store.get(id)) : store.list();
+      const file = {
+        format: PROFILE_EXPORT_FORMAT,
+        version: PROFILE_EXPORT_VERSION,
+        exportedAt: new Date().toISOString(),
+        note: 'Secrets (passwords, private keys, passphrases) are never exported.',
+        profiles: profiles.map(({ name, folder, color, options }) => ({ name, folder, color, options })),
+      };
+      return JSON.stringify(JSON.parse(toJson(file as never)), null, 2);
+    },
+
+    close: () => db.close(),
+  };
+  return store;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { empty } from './common';
+import { connectionOptions, tlsOptions } from './connections';
+
+/** Option fields that are secrets: encrypted at rest, never sent back to the renderer. */
+export const SECRET_FIELDS = ['password', 'tlsKey', 'tlsPassphrase', 'tlsPfx'] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+
+const profileId = z.string().min(1).max(64);
+const folder = z
+  .string()
+  .max(500)
+  .regex(/^[^/](?:.*[^/])?$|^$/, 'Folder is a path like "Plant A/Line 2", without leading or trailing /')
+  .default('');
+const color = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'Colour must be #rrggbb')
+  .optional();
+
+/** Connection options as stored and shown: everything but the secrets. */
+export const publicConnectionOptions = connectionOptions.omit({ password: true }).extend({
+  tls: tlsOptions.omit({ key: true, passphrase: true, pfx: true }).optional(),
+});
+export type PublicConnectionOptions = z.output<typeof publicConnectionOptions>;
+
+export const profile = z.object({
+  id: profileId,
+  name: z.string(),
+  folder: z.string(),
+  color: z.string().optional(),
+  options: publicConnectionOptions,
+  /** Which secrets are stored: the values themselves never leave the main process. */
+  secrets: z.record(z.enum(SECRET_FIELDS), z.boolean()),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Profile = z.infer<typeof profile>;
+
+export const importFormat = z.enum(['workbench', 'mqttx', 'mqtt-explorer']);
+export type ImportFormat = z.infer<typeof importFormat>;
+
+export const importReport = z.object({
+  imported: z.array(profile),
+  /** Entries that could not be taken, with the reason. */
+  skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+  /** Settings that were dropped or changed, per profile, so nothing is lost silently. */
+  notes: z.array(z.object({ name: z.string(), note: z.string() })),
+});
+export type ImportReport = z.infer<typeof importReport>;
+
+/** Our export file format; `version` lets a later release read older files. */
+export const PROFILE_EXPORT_FORMAT = 'mqtt-workbench-profiles';
+export const PROFILE_EXPORT_VERSION = 1;
+
+export const profilesContract = {
+  requests: {
+    list: {
+      input: empty,
+      output: z.object({
+        profiles: z.array(profile),
+        /** Said plainly in the UI: which protection secrets get. */
+        secretsProtection: z.string(),
+        osProtected: z.boolean(),
+      }),
+    },
+    /** Creates (no id) or updates a profile. Secrets given are stored encrypted; omitted ones are kept. */
+    save: {
+      input: z
+        .object({
+          id: profileId.optional(),
+          name: z.string().min(1, 'Name is required').max(200),
+          folder,
+          color,
+          options: connectionOptions,
+          clearSecrets: z.array(z.enum(SECRET_FIELDS)).optional(),
+        })
+        .strict(),
+      output: profile,
+    },
+    duplicate: { input: z.object({ id: profileId }).strict(), output: profile },
+    delete: { input: z.object({ id: profileId }).strict(), output: empty },
+    /** Connects with the stored options and secrets, so the renderer never holds them. */
+    connect: {
+      input: z.object({ id: profileId }).strict(),
+      output: z.object({ connectionId: z.string(), clientId: z.string(), sessionPresent: z.boolean() }),
+    },
+    /** Our JSON format. Secrets are never exported. */
+    export: { input: z.object({ ids: z.array(profileId).optional() }).strict(), output: z.object({ json: z.string() }) },
+    import: {
+      input: z.object({ format: importFormat, content: z.string().max(20 * 1024 * 1024, 'File is larger than 20 MB') }).strict(),
+      output: importReport,
+    },
+  },
+  events: {},
+} as const;
