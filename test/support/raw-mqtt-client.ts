@@ -165,11 +165,17 @@ export class RawClient {
     if (this.packets.length > 0) throw new Error(`expected nothing, got ${JSON.stringify(this.packets.map(summarize))}`);
   }
 
-  /** Collects `count` PUBLISH packets, acknowledging QoS 1/2 unless told not to. */
+  /** Collects `count` PUBLISH packets, acknowledging QoS 1/2 (and answering PUBREL) unless told not to. */
   async publishes(count: number, options: { ack?: boolean; timeoutMs?: number } = {}): Promise<ReceivedPacket[]> {
     const out: ReceivedPacket[] = [];
     while (out.length < count) {
-      const packet = await this.expect('publish', options.timeoutMs ?? 3000);
+      const packet = await this.next(options.timeoutMs ?? 3000);
+      if (packet.cmd === 'pubrel' && options.ack !== false) {
+        // completes a QoS 2 flow started by ack() below
+        this.sendPacket({ cmd: 'pubcomp', messageId: packet.messageId });
+        continue;
+      }
+      if (packet.cmd !== 'publish') throw new Error(`expected publish, got ${packet.cmd} ${JSON.stringify(summarize(packet))}`);
       out.push(packet);
       if (options.ack !== false) this.ack(packet);
     }

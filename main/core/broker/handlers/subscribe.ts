@@ -27,6 +27,11 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     const parsed = parseFilter(request.filter, options.maxTopicLevels);
     if (parsed.group !== null) {
       if (!options.sharedSubscriptionAvailable) {
+        // v5 was told in CONNACK; 3.1.1 gets its failure code ([3.1.1 MQTT-3.9.3-2]); 3.1 has none
+        if (connection.version === 4) {
+          codes.push(0x80);
+          continue;
+        }
         throw new MqttViolation(RC.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED, 'shared subscriptions are not supported');
       }
       if (request.noLocal) throw protocolError('No Local on a shared subscription'); // [MQTT-3.8.3-4]
@@ -38,6 +43,10 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       continue;
     }
     if (!options.wildcardSubscriptionAvailable && hasWildcard(parsed.topicFilter)) {
+      if (connection.version === 4) {
+        codes.push(0x80); // [3.1.1 MQTT-3.9.3-2]
+        continue;
+      }
       throw new MqttViolation(RC.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, 'wildcard subscriptions are not supported');
     }
     const authorize = options.auth.authorizeSubscribe;

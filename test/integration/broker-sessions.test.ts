@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrokerOptions } from '../../main/core/broker/options';
+import { RawClient, type ReceivedPacket, sleep, startTestBroker, str, frame, varint, type TestBroker } from '../support/raw-mqtt-client';
+
+// Section 6 of the conformance checklist: session state, expiry, takeover, offline queues, resume.
+
+let tb: TestBroker;
+let n = 0;
+const id = (prefix = 'ss') => `${prefix}${++n}`;
+const extra: TestBroker[] = [];
+
+beforeAll(async () => {
+  tb = await startTestBroker();
+});
+afterAll(async () => {
+  await tb.stop();
+  for (const b of extra) await b.stop();
+});
+
+async function brokerWith(options: BrokerOptions): Promise<TestBroker> {
+  const b = await startTestBroker(options);
+  extra.push(b);
+  return b;
+}
+
+const client = (packet: Record<string, unknown> = {}, version: 3 | 4 | 5 = 5, port = tb.port) =>
+  RawClient.connected(port, { clientId: id(), ...packet }, version);
+
+async function reconnect(clientId: string, packet: Record<string, unknown> = {}, port = tb.port, version: 3 | 4 | 5 = 5): Promise<{ c: RawClient; connack: ReceivedPacket }> {
+  const c = await RawClient.open(port, version);
+  c.sendPacket({ cmd: 'connect', clientId, clean: false, ...(version === 5 ? { properties: { sessionExpiryInterval: 60 } } : {}), ...packet });
+  const connack = await c.expect('connack');
+  return { c, connack };
+}
+
+function props(p: ReceivedPacket): Record<string, unknown> {
+  return (p.properties ?? {}) as Record<string, unknown>;
+}
+
+const keep = { properties: { sessionExpiryInterval: 60 } };
+
+describe('6. Sessions', () => {
+  it('(no ID) the session holds: existence, subscriptions with options and ids, unacked and queued QoS 1/2, incoming QoS 2, the Will, the expiry', async () => {
+    const sid = id('state');
+    const c = await client({ clientId: sid, ...keep, will: { topic: 'st/will', payload: 'w', properties: { willDelayInterval: 30 } } });
+    c.sendPacket({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'st/a', qos: 2, nl: true, rap: true, rh: 1 }], properties: { subscriptionIdentifier: 9 } });
+    await c.expect('suback');
+    c.publish('st/in', 'x', 2, { messageId: 50 });
+    await c.expect('pubrec');
+    const p = await client();
+    p.publish('st/a', 'unacked', 1, { messageId: 1 });
+    await c.expect('publish');
+    c.end();
+    await sleep(50);
+    p.publish('st/a', 'queued', 2, { messageId: 2 });
+    await sleep(50);
+    const info = tb.broker.sessions().find((s) => s.clientId === sid)!;
+    expect(info.connected).toBe(false);
+    expect(info.expiryInterval).toBe(60);
+    expect(info.subscriptions).toEqual([{ filter: 'st/a', qos: 2, subscriptionId: 9 }]);
+    expect([info.inflight, info.queued]).toEqual([1, 1]);
+    const { c: back, connack } = await reconnect(sid);
+    expect(connack.sessionPresent).toBe(true);
+    const resent = await back.expect('publish');
+    expect([String(resent.payload), resent.dup, props(resent).subscriptionIdentifier]).toEqual(['unacked', true, 9]);
+    back.ack(resent);
+    const queued = await back.expect('publish');
+    expect([String(queued.payload), queued.qos]).toEqual(['queued', 2]);
+    back.publish('st/in', 'x', 2, { messageId: 50, dup: true });
+    expect((await back.expect('pubrec')).messageId).toBe(50);
+  });
+
+  it('[MQTT-3.1.2-23] [MQTT-4.1.0-2] a disconnected session lives exactly its Session Expiry Interval, counted from the close', async () => {
+    const sid = id('life');
+    const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 1 } });
+    await a.disconnect();
+    await sleep(600);
+    const { c: b, connack } = await reconnect(sid, { properties: { sessionExpiryInterval: 1 } });
+    expect(connack.sessionPresent).toBe(true);
+    await b.disconnect();
+    await sleep(1300);
+    const { connack: gone } = await reconnect(sid, { properties: { sessionExpiryInterval: 1 } });
+    expect(gone.sessionPresent).toBe(false);
+  });
+
+  it('[MQTT-3.1.4-3] takeover: the old v5 connection gets DISC 0x8E; Clean Start 0 continues (Session Present 1), Clean Start 1 discards', async () => {
+    const sid = id('tk');
+    const a = await client({ clientId: sid, ...keep });
+    await a.subscribe('tk/a', 1);
+    const { c: b, connack } = await reconnect(sid);
+    expect(connack.sessionPresent).toBe(true);
+    await a.expectDisconnect(0x8e);
+    const p = await client();
+    p.publish('tk/a', 'x', 1);
+    await b.publishes(1);
+    const c = await RawClient.connected(tb.port, { clientId: sid, clean: true, ...keep });
+    await b.expectDisconnect(0x8e);
+    p.publish('tk/a', 'y', 1, { messageId: 2 });
+    await c.expectNothing(150);
+  });
+
+  it('[MQTT-4.5.0-1] [MQTT-3.3.2-5] offline QoS 1/2 messages are queued and delivered in order after CONNACK; expired ones never', async () => {
+    const sid = id('q');
+    const a = await client({ clientId: sid, ...keep });
+    await a.subscribe('oq/#', 2);
+    await a.disconnect();
+    const p = await client();
+    p.publish('oq/a', '1', 1, { messageId: 1 });
+    p.send(frame(0x32, [...str('oq/a'), 0x00, 0x02, ...varint(5), 0x02, 0, 0, 0, 1, ...Buffer.from('exp')]));
+    p.publish('oq/b', '2', 2, { messageId: 3 });
+    p.publish('oq/a', '3', 1, { messageId: 4 });
+    p.publish('oq/a', 'zero', 0);
+    await sleep(1200);
+    const { c } = await reconnect(sid);
+    const got = await c.publishes(3);
+    expect(got.map((x) => String(x.payload))).toEqual(['1', '2', '3']);
+    if (c.packets.length === 0) await c.expect('pubrel').then((rel) => c.packets.unshift(rel));
+    expect(c.packets.splice(0).map((x) => x.cmd)).toEqual(['pubrel']);
+    await c.expectNothing(150);
+  });
+
+  it('(MAY, no ID) QoS 0 for offline sessions: not queued by default; queued when configured, with the queue limit counted', async () => {
+    const b = await brokerWith({ queueQos0Offline: true, maxQueuedMessages: 3 });
+    const sid = id('q0');
+    const a = await client({ clientId: sid, ...keep }, 5, b.port);
+    await a.subscribe('q0/a', 0);
+    await a.disconnect();
+    const p = await client({}, 5, b.port);
+    for (let i = 1; i <= 5; i++) p.publish('q0/a', `${i}`);
+    await sleep(100);
+    expect(b.broker.stats().droppedQueueFull).toBe(2);
+    expect(b.broker.sessions().find((s) => s.clientId === sid)!.dropped).toBe(2);
+    const { c } = await reconnect(sid, {}, b.port);
+    expect((await c.publishes(3)).map((x) => String(x.payload))).toEqual(['1', '2', '3']);
+    // default broker: not queued
+    const sid2 = id('q0d');
+    const d = await client({ clientId: sid2, ...keep });
+    await d.subscribe('q0d/a', 0);
+    await d.disconnect();
+    const p2 = await client();
+    p2.publish('q0d/a', 'lost');
+    await sleep(50);
+    const { c: back } = await reconnect(sid2);
+    await back.expectNothing(150);
+  });
+
+  it('[MQTT-4.4.0-1] on resume we first resend unacked PUBLISH (DUP 1, same ids) and PUBREL, in original order', async () => {
+    const sid = id('rs');
+    const a = await client({ clientId: sid, ...keep });
+    await a.subscribe('rs/a', 2);
+    const p = await client();
+    p.publish('rs/a', 'one', 2, { messageId: 1 });
+    p.publish('rs/a', 'two', 1, { messageId: 2 });
+    p.publish('rs/a', 'three', 2, { messageId: 3 });
+    const [m1, m2, m3] = await a.publishes(3, { ack: false });
+    a.sendPacket({ cmd: 'pubrec', messageId: m1!.messageId });
+    await a.expect('pubrel');
+    a.end();
+    const { c } = await reconnect(sid);
+    const first = await c.expect('pubrel');
+    expect(first.messageId).toBe(m1!.messageId);
+    const second = await c.expect('publish');
+    const third = await c.expect('publish');
+    expect([second.messageId, second.dup, third.messageId, third.dup]).toEqual([m2!.messageId, true, m3!.messageId, true]);
+  });
+
+  it('(no ID; [MQTT-4.3.3-10]) on resume incoming QoS 2 state is kept: a resent PUBLISH gets PUBREC without a second delivery, a resent PUBREL gets PUBCOMP', async () => {
+    const w = await client();
+    await w.subscribe('iq/a', 0);
+    const sid = id('iq');
+    const a = await client({ clientId: sid, ...keep });
+    a.publish('iq/a', 'once', 2, { messageId: 7 });
+    await a.expect('pubrec');
+    a.end();
+    await w.expect('publish');
+    const { c } = await reconnect(sid);
+    c.publish('iq/a', 'once', 2, { messageId: 7, dup: true });
+    expect((await c.expect('pubrec')).messageId).toBe(7);
+    c.sendPacket({ cmd: 'pubrel', messageId: 7 });
+    expect((await c.expect('pubcomp')).reasonCode ?? 0).toBe(0);
+    await w.expectNothing(150);
+  });
+
+  it('(no ID) resent and queued messages respect the new Receive Maximum and Maximum Packet Size', async () => {
+    const sid = id('rl');
+    const a = await client({ clientId: sid, ...keep });
+    await a.subscribe('rl/a', 1);
+    await a.disconnect();
+    const p = await client();
+    p.publish('rl/a', Buffer.alloc(200, 0x61), 1, { messageId: 1 });
+    for (let i = 2; i <= 5; i++) p.publish('rl/a', `${i}`, 1, { messageId: i });
+    await sleep(50);
+    const { c } = await reconnect(sid, { properties: { sessionExpiryInterval: 60, receiveMaximum: 2, maximumPacketSize: 100 } });
+    const got = await c.publishes(2, { ack: false });
+    expect(got.map((x) => String(x.payload))).toEqual(['2', '3']);
+    await c.expectNothing(150);
+    c.ack(got[0]!);
+    expect(String((await c.expect('publish')).payload)).toBe('4');
+  });
+
+  it('(no ID) when a session ends (expiry or Clean Start 1 on takeover) its Will is published if not already', async () => {
+    const w = await client();
+    await w.subscribe('se/+', 0);
+    const a = await client({ properties: { sessionExpiryInterval: 1 }, will: { topic: 'se/exp', payload: 'e', properties: { willDelayInterval: 100 } } });
+    a.end();
+    expect((await w.expect('publish', 2500)).topic).toBe('se/exp');
+    const sid = id('se');
+    const b = await client({ clientId: sid, ...keep, will: { topic: 'se/clean', payload: 'c', properties: { willDelayInterval: 100 } } });
+    b.end();
+    await sleep(50);
+    await RawClient.connected(tb.port, { clientId: sid, clean: true });
+    expect((await w.expect('publish')).topic).toBe('se/clean');
+  });
+
+  it('(no ID) Subscription Identifiers disappear with the session; retained messages stay', async () => {
+    const sid = id('sd');
+    const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 1 } });
+    a.sendPacket({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'sd/a', qos: 0 }], properties: { subscriptionIdentifier: 4 } });
+    await a.expect('suback');
+    a.publish('sd/a', 'r', 0, { retain: true });
+    await a.expect('publish');
+    await a.disconnect();
+    await sleep(1200);
+    expect(tb.broker.sessions().some((s) => s.clientId === sid)).toBe(false);
+    const b = await client({ clientId: sid });
+    await b.subscribe('sd/a', 0);
+    const got = await b.expect('publish');
+    expect([String(got.payload), props(got).subscriptionIdentifier]).toEqual(['r', undefined]);
+  });
+
+  it('(no ID) 3.1.1 mapping: CleanSession 0 = a session that never expires (cap allowed); CleanSession 1 = expiry 0', async () => {
+    const sid = id('m4');
+    const a = await client({ clientId: sid, clean: false }, 4);
+    await a.subscribe('m4/a', 1);
+    await a.disconnect();
+    expect(tb.broker.sessions().find((s) => s.clientId === sid)!.expiryInterval).toBe(0xffffffff);
+    const { connack } = await reconnect(sid, { clean: false }, tb.port, 4);
+    expect(connack.sessionPresent).toBe(true);
+    const capped = await brokerWith({ maxSessionExpiryInterval: 1 });
+    const c = await client({ clientId: sid, clean: false }, 4, capped.port);
+    await c.disconnect();
+    expect(capped.broker.sessions().find((s) => s.clientId === sid)!.expiryInterval).toBe(1);
+    const sid2 = id('m4c');
+    const d = await client({ clientId: sid2, clean: true }, 4);
+    await d.disconnect();
+    expect(tb.broker.sessions().some((s) => s.clientId === sid2)).toBe(false);
+  });
+});
