@@ -1,0 +1,300 @@
+// The Electron entry's wiring, without Electron: out/main/index.js is built in memory with the
+// project's electron-vite config and run against a fake 'electron' module that records what the
+// app asks of it. Proves the order (privileges and sandbox before ready), the guards on every
+// webContents, the session policy, the protocol, IPC with the sender check, and the graceful quit.
+import { EventEmitter } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveConfig } from 'electron-vite';
+import { type Rolldown, build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { APP_SCHEME_REGISTRATION, CONTENT_SECURITY_POLICY, createWebPreferences } from '../../main/electron/security';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+type Listener = (...args: unknown[]) => unknown;
+
+class FakeWebContents extends EventEmitter {
+  openHandler: ((details: { url: string }) => { action: string }) | undefined;
+  sent: unknown[][] = [];
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.openHandler = handler;
+  }
+  send(...args: unknown[]) {
+    this.sent.push(args);
+  }
+  isDestroyed() {
+    return false;
+  }
+}
+
+function createFakeElectron() {
+  const calls: string[] = [];
+  const windows: FakeWindow[] = [];
+  const ipcHandlers = new Map<string, Listener>();
+  const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
+  const session = {
+    permissionRequest: undefined as Listener | undefined,
+    permissionCheck: undefined as Listener | undefined,
+    devicePermission: undefined as Listener | undefined,
+    beforeRequest: undefined as { filter: { urls: string[] }; listener: Listener } | undefined,
+    setPermissionRequestHandler: (handler: Listener) => (session.permissionRequest = handler),
+    setPermissionCheckHandler: (handler: Listener) => (session.permissionCheck = handler),
+    setDevicePermissionHandler: (handler: Listener) => (session.devicePermission = handler),
+    webRequest: {
+      onBeforeRequest: (filter: { urls: string[] }, listener: Listener) => (session.beforeRequest = { filter, listener }),
+    },
+  };
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  const appEvents = new EventEmitter();
+  const app = Object.assign(appEvents, {
+    isPackaged: false,
+    setPath: (name: string, path: string) => calls.push(`app.setPath ${name} ${path}`),
+    enableSandbox: () => calls.push('app.enableSandbox'),
+    requestSingleInstanceLock: () => (calls.push('app.requestSingleInstanceLock'), true),
+    whenReady: () => ready,
+    quit: vi.fn(() => calls.push('app.quit')),
+    exit: vi.fn((code: number) => calls.push(`app.exit ${code}`)),
+  });
+
+  class FakeWindow extends EventEmitter {
+    static getAllWindows = () => windows;
+    webContents = new FakeWebContents();
+    loadedUrl: string | undefined;
+    focused = false;
+    constructor(readonly options: { webPreferences: Record<string, unknown> } & Record<string, unknown>) {
+      super();
+      windows.push(this);
+      calls.push('new BrowserWindow');
+    }
+    loadURL(url: string) {
+      this.loadedUrl = url;
+      return Promise.resolve();
+    }
+    show() {}
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    focus() {
+      this.focused = true;
+    }
+  }
+
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    ipcMain: {
+      handle: (channel: string, listener: Listener) => {
+        if (ipcHandlers.has(channel)) throw new Error(`second handler for ${channel}`);
+        ipcHandlers.set(channel, listener);
+      },
+      removeHandler: (channel: string) => ipcHandlers.delete(channel),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown) => calls.push(`protocol.registerSchemesAsPrivileged ${JSON.stringify(schemes)}`),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => protocolHandlers.set(scheme, handler),
+    },
+    safeStorage: { isEncryptionAvailable: () => true, getSelectedStorageBackend: () => 'basic_text' },
+    session: { defaultSession: session },
+    shell: { openExternal: vi.fn(async (_url: string) => {}) },
+  };
+  return { electron, calls, windows, ipcHandlers, protocolHandlers, session, app, ready: resolveReady };
+}
+
+let fake: ReturnType<typeof createFakeElectron>;
+let processListeners: Map<string, Listener[]>;
+let base: string;
+
+/** Runs the in-memory CommonJS outputs with a `require` that hands out the fake electron. */
+function runMain(files: Map<string, string>, outDir: string): void {
+  const fromRoot = createRequire(join(ROOT, 'package.json'));
+  const cache = new Map<string, { exports: unknown }>();
+  // The app registers process handlers; record them instead of touching the test runner's process.
+  const fakeProcess = Object.create(process, {
+    on: {
+      value: (event: string, listener: Listener) => {
+        processListeners.set(event, [...(processListeners.get(event) ?? []), listener]);
+        return fakeProcess;
+      },
+    },
+  }) as NodeJS.Process;
+  const load = (fileName: string): unknown => {
+    const cached = cache.get(fileName);
+    if (cached) return cached.exports;
+    const code = files.get(fileName);
+    if (code === undefined) throw new Error(`no built file ${fileName}`);
+    const module = { exports: {} };
+    cache.set(fileName, module);
+    const requireFn = (name: string) => {
+      if (name === 'electron') return fake.electron;
+      if (name.startsWith('.')) return load(posix.normalize(posix.join(posix.dirname(fileName), name)));
+      return fromRoot(name);
+    };
+    const filename = join(outDir, fileName);
+    new Function('require', 'module', 'exports', '__dirname', '__filename', 'process', code)(
+      requireFn,
+      module,
+      module.exports,
+      dirname(filename),
+      filename,
+      fakeProcess,
+    );
+    return module.exports;
+  };
+  load('index.js');
+}
+
+beforeAll(async () => {
+  const { config } = await resolveConfig({ root: ROOT, logLevel: 'silent' }, 'build', 'production');
+  if (!config?.main) throw new Error('electron.vite.config.ts has no main build');
+  const result = await build({ ...config.main, configFile: false, logLevel: 'silent', build: { ...config.main.build, write: false } });
+  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
+  const files = new Map<string, string>();
+  for (const file of outputs.flatMap((output) => output.output)) {
+    if (file.type === 'chunk') files.set(file.fileName, file.code);
+  }
+  // A stand-in for out/: main/ (where the code thinks it lives) beside renderer/ and preload/.
+  base = mkdtempSync(join(tmpdir(), 'wb-electron-main-'));
+  mkdirSync(join(base, 'renderer'), { recursive: true });
+  writeFileSync(join(base, 'renderer', 'index.html'), '<!doctype html><title>workbench</title>');
+  fake = createFakeElectron();
+  processListeners = new Map();
+  runMain(files, join(base, 'main'));
+}, 60_000);
+
+afterAll(() => {
+  if (base) rmSync(base, { recursive: true, force: true });
+});
+
+describe('before ready', () => {
+  it('grants app:// its privileges, enables the sandbox and takes the single-instance lock', () => {
+    expect(fake.calls).toEqual([
+      `protocol.registerSchemesAsPrivileged ${JSON.stringify([APP_SCHEME_REGISTRATION])}`,
+      'app.enableSandbox',
+      'app.requestSingleInstanceLock',
+    ]);
+    expect(fake.windows).toHaveLength(0);
+  });
+
+  it('guards every webContents the app creates', () => {
+    const contents = new FakeWebContents();
+    fake.app.emit('web-contents-created', {}, contents);
+    expect(contents.listenerCount('will-attach-webview')).toBe(1);
+    expect(contents.listenerCount('will-navigate')).toBe(1);
+    expect(contents.listenerCount('will-frame-navigate')).toBe(1);
+    expect(contents.listenerCount('will-redirect')).toBe(1);
+
+    const attach = { preventDefault: vi.fn() };
+    contents.emit('will-attach-webview', attach);
+    expect(attach.preventDefault).toHaveBeenCalled();
+
+    for (const url of ['app://workbench/other.html', 'file:///etc/passwd', 'https://mqtt.org/docs']) {
+      const navigation = { url, isMainFrame: true, preventDefault: vi.fn() };
+      contents.emit('will-navigate', navigation);
+      expect(navigation.preventDefault, url).toHaveBeenCalled();
+    }
+    const subframe = { url: 'app://workbench/index.html', isMainFrame: false, preventDefault: vi.fn() };
+    contents.emit('will-frame-navigate', subframe);
+    expect(subframe.preventDefault).toHaveBeenCalled();
+    const redirect = { url: 'https://evil.example/', preventDefault: vi.fn() };
+    contents.emit('will-redirect', redirect);
+    expect(redirect.preventDefault).toHaveBeenCalled();
+
+    expect(contents.openHandler?.({ url: 'https://mqtt.org/spec' })).toEqual({ action: 'deny' });
+    expect(contents.openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.openHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    // Only the http(s) ones reached the OS, normalized.
+    expect(fake.electron.shell.openExternal.mock.calls.map(([url]) => url)).toEqual([
+      'https://mqtt.org/docs',
+      'https://mqtt.org/spec',
+    ]);
+  });
+});
+
+describe('after ready', () => {
+  beforeAll(async () => {
+    fake.ready();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+
+  it('denies every permission and cancels remote and file requests', () => {
+    const callback = vi.fn();
+    fake.session.permissionRequest?.({}, 'media', callback, {});
+    expect(callback).toHaveBeenCalledWith(false);
+    expect(fake.session.permissionCheck?.({}, 'clipboard-read', 'app://workbench', {})).toBe(false);
+    expect(fake.session.devicePermission?.({})).toBe(false);
+    expect(fake.session.beforeRequest?.filter.urls).toEqual(
+      expect.arrayContaining(['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file:///*']),
+    );
+    const cancel = vi.fn();
+    fake.session.beforeRequest?.listener({ url: 'https://example.com/' }, cancel);
+    expect(cancel).toHaveBeenCalledWith({ cancel: true });
+  });
+
+  it('serves app:// from the renderer folder beside main/, with the CSP', async () => {
+    const handler = fake.protocolHandlers.get('app');
+    expect(handler).toBeDefined();
+    const response = await handler!(new Request('app://workbench/index.html'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(await response.text()).toContain('<title>workbench</title>');
+  });
+
+  it('opens one window with the hardened preferences and the preload beside main/, on app://', () => {
+    expect(fake.windows).toHaveLength(1);
+    const window = fake.windows[0]!;
+    expect(window.options.webPreferences).toEqual(
+      createWebPreferences({ preload: join(base, 'preload', 'index.js'), devTools: true }),
+    );
+    expect(window.loadedUrl).toBe('app://workbench/index.html');
+  });
+
+  it('answers the contract over IPC for the window, and refuses other senders', async () => {
+    const handler = fake.ipcHandlers.get('workbench:invoke')!;
+    const window = fake.windows[0]!;
+    const frame = { url: 'app://workbench/index.html', parent: null };
+    const info = await handler({ sender: window.webContents, senderFrame: frame }, 'app.info', {});
+    expect(info).toMatchObject({ ok: true, value: { shell: 'electron' } });
+    // Linux with the basic_text backend is not called encryption; elsewhere the OS store is named.
+    const expected = process.platform === 'linux' ? /cannot be OS-encrypted/ : /encrypted with/;
+    expect((info as { value: { secretsProtection: string } }).value.secretsProtection).toMatch(expected);
+
+    await expect(
+      handler({ sender: window.webContents, senderFrame: { url: 'https://evil.example/', parent: null } }, 'app.info', {}),
+    ).rejects.toThrow(/Refused/);
+    await expect(handler({ sender: new FakeWebContents(), senderFrame: frame }, 'app.info', {})).rejects.toThrow(/Refused/);
+  });
+
+  it('focuses the window when a second instance starts', () => {
+    fake.app.emit('second-instance');
+    expect(fake.windows[0]!.focused).toBe(true);
+  });
+
+  it('drops the IPC handler when the window closes', () => {
+    fake.windows[0]!.emit('closed');
+    expect(fake.ipcHandlers.has('workbench:invoke')).toBe(false);
+  });
+
+  it('closes the core before quitting, once', async () => {
+    const first = { preventDefault: vi.fn() };
+    fake.app.emit('will-quit', first);
+    expect(first.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled());
+    // The second will-quit (from that app.quit) goes through.
+    const second = { preventDefault: vi.fn() };
+    fake.app.emit('will-quit', second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('quits on SIGTERM and SIGINT, and logs (not crashes on) uncaught errors', () => {
+    expect(processListeners.get('SIGTERM')).toHaveLength(1);
+    expect(processListeners.get('SIGINT')).toHaveLength(1);
+    expect(processListeners.get('uncaughtException')).toHaveLength(1);
+    expect(processListeners.get('unhandledRejection')).toHaveLength(1);
+  });
+});
