@@ -1,0 +1,198 @@
+/**
+ * The built desktop app (out/main/index.js via package.json "main") in a real Electron, driven
+ * by Playwright: the hardened window, the app:// origin and its CSP, the preload's API, and a full
+ * MQTT round trip through the UI against a private mosquitto. Run with `npm run test:electron`.
+ * Without an Electron binary it FAILS with instructions; it never skips.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ElectronApplication, type Page, _electron } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
+import { type Display, ensureDisplay } from './display';
+import { findElectronBinary } from './electron-binary';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const UI_TIMEOUT = 15_000;
+
+let app: ElectronApplication | undefined;
+let page: Page;
+let broker: Mosquitto | undefined;
+let display: Display | undefined;
+let userData: string | undefined;
+let output = '';
+/** Console errors, uncaught page errors and CSP violations. */
+const problems: string[] = [];
+
+/**
+ * Playwright's Electron loader. It adds it itself only when it locates Electron by
+ * `require('electron')`, which this test must not do (without a binary that starts a download).
+ */
+function playwrightElectronLoader(): string {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('playwright-core/package.json'));
+  const loader = join(packageDir, 'lib/server/electron/loader.js');
+  if (!existsSync(loader)) throw new Error(`Playwright's Electron loader moved (looked for ${loader}); update this test.`);
+  return loader;
+}
+
+/** Everything the app printed, for a failure message that explains itself. */
+function withOutput(message: string): string {
+  return `${message}\n--- Electron output ---\n${output.slice(-4000)}`;
+}
+
+beforeAll(async () => {
+  // First, so a missing binary fails at once with its instructions.
+  const executablePath = findElectronBinary(ROOT);
+  if (!existsSync(join(ROOT, 'out/main/index.js')) || !existsSync(join(ROOT, 'out/preload/index.js'))) {
+    throw new Error('The app is not built: run `npm run build` (npm run test:electron does it for you).');
+  }
+  display = await ensureDisplay();
+  broker = await startMosquitto();
+  userData = mkdtempSync(join(tmpdir(), 'wb-electron-'));
+
+  app = await _electron.launch({
+    executablePath,
+    // `-r loader`: what Playwright itself adds when it finds Electron on its own (it holds back
+    // `ready` until it is attached). Then the project folder: Electron reads package.json, whose
+    // "main" is out/main/index.js.
+    args: ['-r', playwrightElectronLoader(), '--disable-gpu', ROOT],
+    // Playwright's default on Linux is --no-sandbox: Chromium's OS sandbox needs root-owned
+    // chrome-sandbox or user namespaces, which containers and some CIs lack. The renderer is still
+    // Electron-sandboxed (sandbox: true, no Node). WORKBENCH_ELECTRON_SANDBOX=1 turns the OS layer on.
+    chromiumSandbox: process.env.WORKBENCH_ELECTRON_SANDBOX === '1',
+    env: {
+      ...(process.env as Record<string, string>),
+      ...display.env,
+      WORKBENCH_USER_DATA_DIR: userData,
+      ELECTRON_ENABLE_LOGGING: '1',
+    },
+    timeout: 45_000,
+  });
+  app.process().stdout?.on('data', (chunk) => (output += chunk));
+  app.process().stderr?.on('data', (chunk) => (output += chunk));
+
+  page = await app.firstWindow({ timeout: 30_000 });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // CDP-injected, so our own CSP does not block it.
+  await page.addInitScript(`
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || '(inline)'));
+    });
+  `);
+  // Reload under observation, so nothing the first load logged goes unseen.
+  await page.reload();
+  await page.getByTestId('connect-button').waitFor({ timeout: UI_TIMEOUT });
+});
+
+afterAll(async () => {
+  await app?.close().catch(() => {});
+  await broker?.stop();
+  await display?.stop();
+  if (userData) rmSync(userData, { recursive: true, force: true });
+});
+
+describe('MQTT Workbench desktop app', () => {
+  it('serves the UI from app://workbench with the CSP header, never file://', async () => {
+    expect(page.url()).toBe('app://workbench/index.html');
+    const csp = await page.evaluate(async () => (await fetch('/index.html')).headers.get('content-security-policy'));
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('ws:');
+  });
+
+  // Electron exposes no getter for a window's webPreferences; their effect is what is checked here
+  // (the values themselves are unit-tested in test/unit/electron-security.test.ts).
+  it('gives the page no Node, no ipcRenderer, and one API object generated from the contract', async () => {
+    const seen = await page.evaluate(async () => {
+      const scope = globalThis as unknown as Record<string, unknown>;
+      const api = scope.workbench as { app: { info(input: object): Promise<unknown> } } & Record<string, unknown>;
+      return {
+        require: typeof scope.require,
+        process: typeof scope.process,
+        module: typeof scope.module,
+        Buffer: typeof scope.Buffer,
+        ipcRenderer: typeof scope.ipcRenderer,
+        electron: typeof scope.electron,
+        keys: Object.keys(api).sort(),
+        info: await api.app.info({}),
+      };
+    });
+    expect(seen).toMatchObject({
+      require: 'undefined',
+      process: 'undefined',
+      module: 'undefined',
+      Buffer: 'undefined',
+      ipcRenderer: 'undefined',
+      electron: 'undefined',
+    });
+    expect(seen.keys).toEqual(expect.arrayContaining(['app', 'connections', 'messages', 'on']));
+    expect(seen.info).toMatchObject({ ok: true, value: { shell: 'electron' } });
+  });
+
+  it('connects through the UI, subscribes, and shows messages published by mosquitto_pub', async () => {
+    const base = `wb/electron/${process.pid}`;
+    await page.getByTestId('connect-host').fill(broker!.host);
+    await page.getByTestId('connect-port').fill(String(broker!.port));
+    await page.getByTestId('connect-button').click();
+    await page
+      .locator('[data-testid="connection-status"][data-status="connected"]')
+      .waitFor({ timeout: UI_TIMEOUT })
+      .catch(async (error: unknown) => {
+        const status = await page.getByTestId('connection-status').textContent().catch(() => '?');
+        throw new Error(withOutput(`Never connected (status: ${status}): ${String(error)}`));
+      });
+
+    // Retained first: it arrives on SUBACK whatever the timing, so it proves the subscription.
+    const retained = await runMosquittoPub(['-h', broker!.host, '-p', String(broker!.port), '-t', `${base}/retained`, '-m', 'kept', '-r']);
+    expect(retained.code, retained.stderr).toBe(0);
+    await page.getByTestId('subscribe-filter').fill(`${base}/#`);
+    await page.getByTestId('subscribe-button').click();
+    const row = (topic: string) =>
+      page.getByTestId('message-row').filter({ has: page.getByTestId('message-topic').getByText(topic, { exact: true }) });
+    await row(`${base}/retained`).first().waitFor({ timeout: UI_TIMEOUT });
+
+    const live = await runMosquittoPub(['-h', broker!.host, '-p', String(broker!.port), '-t', `${base}/live`, '-m', 'hello from mosquitto_pub', '-V', '5']);
+    expect(live.code, live.stderr).toBe(0);
+    const liveRow = row(`${base}/live`).first();
+    await liveRow.waitFor({ timeout: UI_TIMEOUT });
+    expect(await liveRow.textContent()).toContain('hello from mosquitto_pub');
+
+    // Clean up the retained message so a rerun against the same broker starts empty.
+    await runMosquittoPub(['-h', broker!.host, '-p', String(broker!.port), '-t', `${base}/retained`, '-r', '-n']);
+  });
+
+  it('logged no console error, page error or CSP violation', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it('blocks navigation and new windows; only http(s) goes to the OS browser', async () => {
+    // Record what would be handed to the OS instead of opening a browser on the test machine.
+    const stubbed = await app!.evaluate(({ shell }) => {
+      const opened: string[] = [];
+      (globalThis as unknown as { openedExternally: string[] }).openedExternally = opened;
+      const stub = async (url: string) => {
+        opened.push(url);
+      };
+      shell.openExternal = stub;
+      return shell.openExternal === stub;
+    });
+    expect(stubbed, 'could not stub shell.openExternal; refusing to open a real browser').toBe(true);
+
+    // Strings, not functions: this file compiles without DOM types.
+    await page.evaluate(`window.open('https://example.com/from-window-open'); window.open('file:///etc/passwd');`);
+    await page.evaluate(`location.href = 'https://example.com/from-navigation'`);
+    await page.evaluate(`location.href = 'file:///etc/hosts'`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect(page.url()).toBe('app://workbench/index.html');
+    expect(app!.windows()).toHaveLength(1);
+    const opened = await app!.evaluate(() => (globalThis as unknown as { openedExternally: string[] }).openedExternally);
+    expect(opened.sort()).toEqual(['https://example.com/from-navigation', 'https://example.com/from-window-open']);
+  });
+});
