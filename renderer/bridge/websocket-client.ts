@@ -40,6 +40,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   let nextId = 1;
   let delay = minDelay;
   let attempt = 0;
+  let everOpened = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
@@ -74,6 +75,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     ws.onopen = () => {
       delay = minDelay;
       attempt = 0;
+      everOpened = true;
       options.onLink({ state: 'open' });
     };
     ws.onmessage = (event) => {
@@ -82,8 +84,12 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
-      // A refused upgrade (bad token, foreign origin, host gone) surfaces as 1006 with no reason.
-      const reason = event.reason || (event.code === 1006 ? 'the host is not reachable' : `closed (code ${event.code})`);
+      // A refused upgrade (bad token, foreign origin, host gone) surfaces as 1006 with no reason;
+      // before the first success, a stale token (from an earlier launch) is as likely as a dead host.
+      const unreachable = everOpened
+        ? 'the host stopped or is not reachable'
+        : 'the host is not running, or this URL is from an earlier launch (each launch prints a new token)';
+      const reason = event.reason || (event.code === 1006 ? unreachable : `closed (code ${event.code})`);
       failPending(reason);
       if (closed) return;
       attempt++;

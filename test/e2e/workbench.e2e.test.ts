@@ -261,12 +261,30 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
   });
 });
 
+/** Chromium itself logs each refused WebSocket (and any late favicon fetch): expected when the link is cut. */
+function forgetLinkErrors(workbench: Workbench): void {
+  const expected = /WebSocket connection to .* failed|Failed to load resource: net::/;
+  workbench.problems.splice(0, Infinity, ...workbench.problems.filter((problem) => !expected.test(problem)));
+}
+
 describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
   it('says so when the URL has no token', async () => {
     const { page } = await openWorkbench(host.url.replace(/#.*$/, ''));
     const banner = page.locator('[data-testid="host-banner"][data-state="no-token"]');
     await banner.waitFor({ timeout: UI_TIMEOUT });
     expect(await banner.textContent()).toContain('#token=');
+  });
+
+  it('says so when the token is wrong (e.g. from an earlier launch)', async () => {
+    const workbench = await openWorkbench(host.url.replace(/#token=.*$/, '#token=stale'));
+    try {
+      const banner = workbench.page.locator('[data-testid="host-banner"][data-state="closed"]');
+      await banner.waitFor({ timeout: UI_TIMEOUT });
+      expect(await banner.textContent()).toContain('earlier launch');
+    } finally {
+      await workbench.page.close();
+      forgetLinkErrors(workbench);
+    }
   });
 
   it('says so when the host goes away, and fails requests instead of hanging', async () => {
@@ -287,9 +305,7 @@ describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
     } finally {
       await page.close();
       await second.stop();
-      // Chromium itself logs each refused reconnect (and any late favicon fetch); expected here.
-      const expected = /WebSocket connection to .* failed|Failed to load resource: net::/;
-      workbench.problems.splice(0, Infinity, ...workbench.problems.filter((problem) => !expected.test(problem)));
+      forgetLinkErrors(workbench);
     }
   });
 });
