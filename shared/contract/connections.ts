@@ -31,7 +31,8 @@ export const reconnectOptions = z
   })
   .strict();
 
-export const connectionOptions = z
+/** The options' shape; `connectionOptions` adds the cross-field rules. */
+export const connectionOptionsObject = z
   .object({
     /** A user-facing name; defaults to host:port in the UI. */
     name: z.string().max(200).optional(),
@@ -60,8 +61,19 @@ export const connectionOptions = z
     properties: connectProperties.optional(),
     will: willMessage.optional(),
     tls: tlsOptions.optional(),
+    /** MQTT 5 enhanced authentication (4.12) with the user name and password; they are then not sent in CONNECT. */
+    enhancedAuth: z.object({ method: z.enum(['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-512']) }).strict().optional(),
   })
   .strict();
+
+export const connectionOptions = connectionOptionsObject.superRefine((options, ctx) => {
+  if (options.enhancedAuth && options.protocolVersion !== 5) {
+    ctx.addIssue({ code: 'custom', path: ['enhancedAuth'], message: 'Enhanced authentication needs MQTT 5' });
+  }
+  if (options.enhancedAuth && (options.username === undefined || options.password === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['enhancedAuth'], message: 'SCRAM needs a user name and a password' });
+  }
+});
 
 export type ConnectionOptions = z.output<typeof connectionOptions>;
 export type ConnectionOptionsInput = z.input<typeof connectionOptions>;

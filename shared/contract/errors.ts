@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'CONNECT_TIMEOUT', // no CONNACK within the connect timeout
   'HOST_UNREACHABLE', // DNS failure, refused or unreachable address
   'CONNECTION_REFUSED', // the broker answered CONNACK with a failure reason code
+  'AUTH_FAILED', // enhanced authentication failed or the server could not prove itself
   'TLS_ERROR', // certificate not trusted, host name mismatch, unusable key or wrong passphrase
   'CONNECTION_CLOSED', // the connection closed while a request was in flight
   'SUBSCRIBE_FAILED', // SUBACK carried a failure reason code

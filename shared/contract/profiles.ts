@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { empty } from './common';
-import { connectionOptions, tlsOptions } from './connections';
+import { connectionOptions, connectionOptionsObject, tlsOptions } from './connections';
 
 /** Option fields that are secrets: encrypted at rest, never sent back to the renderer. */
 export const SECRET_FIELDS = ['password', 'tlsKey', 'tlsPassphrase', 'tlsPfx'] as const;
@@ -18,7 +18,7 @@ const color = z
   .optional();
 
 /** Connection options as stored and shown: everything but the secrets. */
-export const publicConnectionOptions = connectionOptions.omit({ password: true }).extend({
+export const publicConnectionOptions = connectionOptionsObject.omit({ password: true }).extend({
   tls: tlsOptions.omit({ key: true, passphrase: true, pfx: true }).optional(),
 });
 export type PublicConnectionOptions = z.output<typeof publicConnectionOptions>;

@@ -30,12 +30,19 @@ export function toMqttJsOptions(options: ConnectionOptions, clientId: string): I
     // Listeners go on before CONNECT is written, so the inspector sees it.
     manualConnect: true,
   };
-  if (options.username !== undefined) result.username = options.username;
-  if (options.password !== undefined) result.password = options.password;
+  // With SCRAM the credentials travel only inside the AUTH exchange, never in CONNECT.
+  if (!options.enhancedAuth) {
+    if (options.username !== undefined) result.username = options.username;
+    if (options.password !== undefined) result.password = options.password;
+  }
 
   if (isV5 && options.properties) {
     const { userProperties, ...rest } = options.properties;
     result.properties = definedOnly({ ...rest, userProperties: toMqttJsUserProperties(userProperties) });
+  }
+  if (isV5 && options.enhancedAuth) {
+    // Authentication Data (the client-first message) is filled per attempt by the connection manager.
+    result.properties = { ...(result.properties ?? {}), authenticationMethod: options.enhancedAuth.method };
   }
 
   if (options.will) {

@@ -65,6 +65,7 @@ export function describeConnectError(error: unknown, url: string): { code: Error
       message: `The broker at ${url} refused the connection: ${connackReasonText(err.code)} (code ${err.code})`,
     };
   }
+  if (err?.code === 'SCRAM') return { code: 'AUTH_FAILED', message: `SCRAM authentication with ${url} failed: ${message}` };
   if (isTlsError(err)) {
     return { code: 'TLS_ERROR', message: `TLS with ${url} failed: ${message}${err?.code ? ` (${String(err.code)})` : ''}` };
   }

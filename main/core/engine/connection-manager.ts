@@ -15,6 +15,7 @@ import { brokerUrl, toMqttJsOptions } from './client-options';
 import { describeConnectError } from './connect-errors';
 import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';
+import { type ScramClient, createScramClient } from './scram';
 import { type RequestTracker, createRequestTracker } from './request-tracker';
 
 export interface ConnectionManagerEvents {
@@ -41,6 +42,8 @@ interface Connection {
   requests: RequestTracker;
   /** Active subscriptions, replayed after a reconnect whose session the broker did not keep. */
   subscriptions: Map<string, IClientSubscribeOptions>;
+  /** The SCRAM exchange of the current attempt, when enhanced authentication is on. */
+  scram?: ScramClient;
 }
 
 type SubscribeInput = RequestParsed<'messages.subscribe'>;
@@ -129,6 +132,37 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     return connection;
   }
 
+  /** Starts a fresh SCRAM exchange (new nonce) for the next CONNECT, and answers the broker's AUTH. */
+  function prepareEnhancedAuth(connection: Connection): void {
+    const auth = connection.options.enhancedAuth;
+    if (!auth) return;
+    const scram = createScramClient(auth.method, connection.options.username ?? '', connection.options.password ?? '');
+    connection.scram = scram;
+    const properties = (connection.client.options.properties ??= {});
+    properties.authenticationMethod = auth.method;
+    properties.authenticationData = scram.clientFirst();
+    connection.client.handleAuth = (packet, callback) => {
+      try {
+        const serverFirst = packet.properties?.authenticationData ?? Buffer.alloc(0);
+        const clientFinal = connection.scram!.clientFinal(serverFirst);
+        callback(undefined, { cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: auth.method, authenticationData: clientFinal } });
+      } catch (error) {
+        callback(Object.assign(new Error((error as Error).message), { code: 'SCRAM' }));
+      }
+    };
+  }
+
+  /** The server's final SCRAM message proves it knew the password; without it we do not trust it. */
+  function verifyEnhancedAuth(connection: Connection, connack: { properties?: { authenticationData?: Buffer } }): string | null {
+    if (!connection.scram) return null;
+    try {
+      connection.scram.verifyServerFinal(connack.properties?.authenticationData ?? Buffer.alloc(0));
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
   /** The broker forgot the session (clean start or expired): subscribe again to what the user had. */
   function resubscribe(connection: Connection): void {
     for (const [filter, options] of connection.subscriptions) {
@@ -166,6 +200,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       if (connection.closing) return;
       // Keep the in-flight QoS 1/2 stores so nothing queued is lost across the reconnect.
       const client = connection.client as MqttClient & { incomingStore: never; outgoingStore: never };
+      prepareEnhancedAuth(connection);
       client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
     }, delay);
   }
@@ -238,6 +273,16 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         }
 
         client.on('connect', (connack) => {
+          const scramProblem = verifyEnhancedAuth(connection, connack);
+          if (scramProblem) {
+            if (!established) failConnect({ code: 'AUTH_FAILED', message: scramProblem });
+            else {
+              connection.closing = true;
+              client.end(true);
+              setStatus(connection, 'disconnected', { code: 'AUTH_FAILED', message: scramProblem });
+            }
+            return;
+          }
           connection.connack = connackInfo(connack);
           const isReconnect = established;
           if (isReconnect && !connection.connack.sessionPresent) resubscribe(connection);
@@ -269,6 +314,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           const reason = packet.properties?.reasonString ? `: ${packet.properties.reasonString}` : '';
           connection.lastError = { code: 'CONNECTION_CLOSED', message: `The broker disconnected (reason 0x${code.toString(16)})${reason}` };
         });
+        prepareEnhancedAuth(connection);
         client.connect();
       });
     },
