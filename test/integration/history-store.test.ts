@@ -266,3 +266,49 @@ describe('history store: packed batches from the writer queue', () => {
     expect(store.totals()).toEqual({ messages: 1, bytes: 5 });
   });
 });
+
+describe('history store: text search plans agree', () => {
+  it('gives the same pages whether the index, a scan, or a scan that falls back to the index finds them', () => {
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      message({
+        topic: i % 40 === 0 ? 'rare/topic' : `busy/${i % 7}`,
+        text: i % 3 === 0 ? `Common word ${i}` : i % 50 === 0 ? `rare needle ${i}` : `other ${i}`,
+        timestamp: 1_700_000_000_000 + i,
+      }),
+    );
+    rows.push(message({ topic: 'busy/1', payload: Uint8Array.from([0xff, ...new TextEncoder().encode('common')]) })); // not UTF-8
+    rows.push(message({ topic: 'busy/1', text: 'COMMON but too big '.repeat(10) })); // over fullTextMaxBytes below
+    const path = temp.file('plans.db');
+    const writer = new HistoryStore(openHistoryDatabase(path).db, { writable: true, fullTextMaxBytes: 100 });
+    writer.insert(rows);
+    const plain = new HistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100 });
+    const probing = new HistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100, ftsProbeLimit: 10, scanBudgetRows: 1_000_000 });
+    const fallingBack = new HistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100, ftsProbeLimit: 10, scanBudgetRows: 5 });
+    const queries: HistoryQuery[] = [
+      { text: 'common' },
+      { text: 'COMMON', topicFilter: 'rare/topic' },
+      { text: 'mon wo', topicFilter: 'busy/+', since: 1_700_000_000_100 },
+      { text: 'needle' },
+      { text: 'co' },
+    ];
+    for (const query of queries) {
+      const walk = (s: HistoryStore) => {
+        const ids: number[] = [];
+        let cursor = null;
+        do {
+          const page: ReturnType<HistoryStore['page']> = s.page({ query, limit: 9, cursor });
+          ids.push(...page.messages.map((m) => m.id));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return ids;
+      };
+      const expected = walk(plain);
+      expect(expected.length, JSON.stringify(query)).toBeGreaterThan(0);
+      expect(walk(probing), JSON.stringify(query)).toEqual(expected);
+      expect(walk(fallingBack), JSON.stringify(query)).toEqual(expected);
+      expect(plain.count(query)).toBe(expected.length);
+    }
+    expect(plain.count({ text: 'common' })).toBe(134); // neither the non-UTF-8 nor the oversized payload
+    for (const s of [plain, probing, fallingBack, writer]) s.db.close();
+  });
+});

@@ -102,16 +102,19 @@ async function ingest(): Promise<void> {
 }
 
 async function queries(): Promise<Database.Database> {
-  const path = join(dir, 'big.db');
+  // --keep FILE reuses (or leaves behind) the built database, to rerun queries without rebuilding.
+  const keepIndex = process.argv.indexOf('--keep');
+  const path = keepIndex >= 0 ? process.argv[keepIndex + 1]! : join(dir, 'big.db');
   const opened = openHistoryDatabase(path);
   const store = new HistoryStore(opened.db, { writable: true });
   const started = performance.now();
-  for (let i = 0; i < ROWS; i += 20_000) {
+  for (let i = store.count(); i < ROWS; i += 20_000) {
     const batch: HistoryMessageInput[] = [];
     for (let j = i; j < Math.min(i + 20_000, ROWS); j++) batch.push(makeMessage(j));
     store.insert(batch);
   }
-  console.log(`\nbuilt ${ROWS.toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s (${rate(ROWS, performance.now() - started)}), file ${(statSync(path).size / 1e6).toFixed(0)} MB`);
+  const builtMs = performance.now() - started;
+  console.log(`\n${ROWS.toLocaleString('en-US')} rows (built in ${(builtMs / 1000).toFixed(1)} s), file ${(statSync(path).size / 1e6).toFixed(0)} MB`);
   opened.db.pragma('wal_checkpoint(TRUNCATE)');
 
   const span = Math.floor(ROWS / 10);
@@ -180,7 +183,11 @@ async function exports(readerDb: Database.Database): Promise<void> {
 async function main(): Promise<void> {
   try {
     if (INGEST > 0) await ingest();
-    if (ROWS > 0) await exports(await queries());
+    if (ROWS > 0) {
+      const reader = await queries();
+      if (process.argv.includes('--skip-export')) reader.close();
+      else await exports(reader);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
