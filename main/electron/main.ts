@@ -10,7 +10,7 @@ import { version } from '../../package.json';
 import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
 import { attachIpcTransport } from './ipc-transport';
 import { registerAppScheme, serveAppProtocol } from './protocol';
-import { describeSecretsProtection } from './security';
+import { createSafeStorageCipher } from './safe-storage-cipher';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 
 /** Upper bound on a graceful shutdown: closing every broker connection must not hang the quit. */
@@ -35,20 +35,20 @@ app.enableSandbox();
 process.on('uncaughtException', (error) => console.error('Uncaught exception (app keeps running):', error));
 process.on('unhandledRejection', (error) => console.error('Unhandled rejection (app keeps running):', error));
 
-function secretsProtection(): string {
-  let linuxBackend: string | undefined;
-  if (process.platform === 'linux') {
-    try {
-      linuxBackend = safeStorage.getSelectedStorageBackend();
-    } catch {
-      linuxBackend = 'unknown';
-    }
-  }
-  return describeSecretsProtection({
-    encryptionAvailable: safeStorage.isEncryptionAvailable(),
-    platform: process.platform,
-    linuxBackend,
+/**
+ * The core, with its data in the app's data folder and secrets under a key that safeStorage
+ * wraps. Where the OS offers no real encryption (Linux without a keyring), the core's own key
+ * file cipher is used, and app.info says so.
+ */
+function createCore(): WorkbenchCore {
+  const dataDir = join(app.getPath('userData'), 'data');
+  const secretCipher = createSafeStorageCipher({
+    safeStorage,
+    keyPath: join(dataDir, 'secrets.safestorage.key'),
+    onKeyReplaced: (movedTo, error) =>
+      console.warn(`The OS could not unwrap the secrets key (moved to ${movedTo}); saved secrets must be entered again:`, error),
   });
+  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher: secretCipher ?? undefined });
 }
 
 function start(): void {
@@ -98,7 +98,7 @@ function start(): void {
     .then(() => {
       hardenSession(session.defaultSession);
       serveAppProtocol(protocol, RENDERER_DIR);
-      const workbench = createWorkbenchCore({ version, shell: 'electron', secretsProtection: secretsProtection() });
+      const workbench = createCore();
       core = workbench;
       openWindow(workbench);
       app.on('activate', () => {

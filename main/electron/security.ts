@@ -188,25 +188,16 @@ export function contentTypeFor(filePath: string): string {
 }
 
 /**
- * How secrets are protected at rest, said plainly (the app.info contract field). On Linux without
- * a keyring, safeStorage "works" with a hard-coded key ('basic_text'): that is not protection.
+ * What app.info says when safeStorage really protects the secrets key. (Linux's 'basic_text'
+ * backend is a fixed key, not protection: createSafeStorageCipher refuses it and the core's key
+ * file cipher, which says so plainly, is used instead.)
  */
-export function describeSecretsProtection(options: {
-  encryptionAvailable: boolean;
-  platform: string;
-  linuxBackend?: string;
-}): string {
-  if (!options.encryptionAvailable) {
-    return 'OS encryption is unavailable on this machine: secrets cannot be OS-encrypted';
-  }
-  if (options.platform === 'linux' && (options.linuxBackend === 'basic_text' || options.linuxBackend === 'unknown')) {
-    return 'No OS keyring found: secrets cannot be OS-encrypted (Electron would fall back to a fixed key)';
-  }
+export function describeOsProtection(options: { platform: string; linuxBackend?: string }): string {
   const store =
     options.platform === 'darwin'
       ? 'the macOS Keychain'
       : options.platform === 'win32'
         ? 'Windows DPAPI'
         : `the OS keyring (${options.linuxBackend ?? 'secret service'})`;
-  return `Secrets are encrypted with ${store} (Electron safeStorage)`;
+  return `Secrets are encrypted with a key protected by ${store} (Electron safeStorage)`;
 }

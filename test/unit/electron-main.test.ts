@@ -3,7 +3,7 @@
 // app asks of it. Proves the order (privileges and sandbox before ready), the guards on every
 // webContents, the session policy, the protocol, IPC with the sender check, and the graceful quit.
 import { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
@@ -31,7 +31,7 @@ class FakeWebContents extends EventEmitter {
   }
 }
 
-function createFakeElectron() {
+function createFakeElectron(userDataParent: string) {
   const calls: string[] = [];
   const windows: FakeWindow[] = [];
   const ipcHandlers = new Map<string, Listener>();
@@ -54,6 +54,7 @@ function createFakeElectron() {
   const app = Object.assign(appEvents, {
     isPackaged: false,
     setPath: (name: string, path: string) => calls.push(`app.setPath ${name} ${path}`),
+    getPath: (name: string) => join(userDataParent, name),
     enableSandbox: () => calls.push('app.enableSandbox'),
     requestSingleInstanceLock: () => (calls.push('app.requestSingleInstanceLock'), true),
     whenReady: () => ready,
@@ -99,7 +100,13 @@ function createFakeElectron() {
       registerSchemesAsPrivileged: (schemes: unknown) => calls.push(`protocol.registerSchemesAsPrivileged ${JSON.stringify(schemes)}`),
       handle: (scheme: string, handler: (request: Request) => Promise<Response>) => protocolHandlers.set(scheme, handler),
     },
-    safeStorage: { isEncryptionAvailable: () => true, getSelectedStorageBackend: () => 'basic_text' },
+    // A reversible stand-in; the real cipher logic is tested in electron-safe-storage-cipher.test.ts.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (text: string) => Buffer.from(`wrapped:${text}`),
+      decryptString: (data: Buffer) => data.toString().slice('wrapped:'.length),
+    },
     session: { defaultSession: session },
     shell: { openExternal: vi.fn(async (_url: string) => {}) },
   };
@@ -162,7 +169,7 @@ beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'wb-electron-main-'));
   mkdirSync(join(base, 'renderer'), { recursive: true });
   writeFileSync(join(base, 'renderer', 'index.html'), '<!doctype html><title>workbench</title>');
-  fake = createFakeElectron();
+  fake = createFakeElectron(base);
   processListeners = new Map();
   runMain(files, join(base, 'main'));
 }, 60_000);
@@ -260,9 +267,10 @@ describe('after ready', () => {
     const frame = { url: 'app://workbench/index.html', parent: null };
     const info = await handler({ sender: window.webContents, senderFrame: frame }, 'app.info', {});
     expect(info).toMatchObject({ ok: true, value: { shell: 'electron' } });
-    // Linux with the basic_text backend is not called encryption; elsewhere the OS store is named.
-    const expected = process.platform === 'linux' ? /cannot be OS-encrypted/ : /encrypted with/;
-    expect((info as { value: { secretsProtection: string } }).value.secretsProtection).toMatch(expected);
+    // The secrets key is wrapped by safeStorage, in the app's data folder.
+    expect((info as { value: { secretsProtection: string } }).value.secretsProtection).toMatch(/protected by .*safeStorage/);
+    expect(readFileSync(join(base, 'userData', 'data', 'secrets.safestorage.key')).toString()).toMatch(/^wrapped:/);
+    expect(existsSync(join(base, 'userData', 'data', 'profiles.db'))).toBe(true);
 
     await expect(
       handler({ sender: window.webContents, senderFrame: { url: 'https://evil.example/', parent: null } }, 'app.info', {}),

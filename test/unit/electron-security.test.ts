@@ -12,7 +12,7 @@ import {
   SECURITY_HEADERS,
   contentTypeFor,
   createWebPreferences,
-  describeSecretsProtection,
+  describeOsProtection,
   isAllowedSender,
   isAppUrl,
   isSafeExternalUrl,
@@ -284,17 +284,9 @@ describe('external links', () => {
 });
 
 describe('secrets protection, said plainly', () => {
-  it('names the OS store when encryption is real', () => {
-    expect(describeSecretsProtection({ encryptionAvailable: true, platform: 'darwin' })).toMatch(/Keychain/);
-    expect(describeSecretsProtection({ encryptionAvailable: true, platform: 'win32' })).toMatch(/DPAPI/);
-    expect(
-      describeSecretsProtection({ encryptionAvailable: true, platform: 'linux', linuxBackend: 'gnome_libsecret' }),
-    ).toMatch(/keyring \(gnome_libsecret\)/);
-  });
-
-  it('does not call a fixed-key fallback encryption', () => {
-    const text = describeSecretsProtection({ encryptionAvailable: true, platform: 'linux', linuxBackend: 'basic_text' });
-    expect(text).toMatch(/cannot be OS-encrypted/);
-    expect(describeSecretsProtection({ encryptionAvailable: false, platform: 'linux' })).toMatch(/cannot be OS-encrypted/);
+  it('names the OS store that protects the key', () => {
+    expect(describeOsProtection({ platform: 'darwin' })).toMatch(/macOS Keychain/);
+    expect(describeOsProtection({ platform: 'win32' })).toMatch(/DPAPI/);
+    expect(describeOsProtection({ platform: 'linux', linuxBackend: 'gnome_libsecret' })).toMatch(/keyring \(gnome_libsecret\)/);
   });
 });

@@ -1,0 +1,103 @@
+// The desktop secret cipher with a stand-in for safeStorage (a reversible wrap that records calls).
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type SafeStorageLike, createSafeStorageCipher, hasOsEncryption } from '../../main/electron/safe-storage-cipher';
+
+function fakeSafeStorage(options: { available?: boolean; backend?: string; brokenDecrypt?: boolean } = {}) {
+  const calls = { encrypt: 0, decrypt: 0 };
+  const safeStorage: SafeStorageLike = {
+    isEncryptionAvailable: () => options.available ?? true,
+    getSelectedStorageBackend: () => (options.backend ?? 'gnome_libsecret') as ReturnType<NonNullable<SafeStorageLike['getSelectedStorageBackend']>>,
+    encryptString: (text: string) => {
+      calls.encrypt++;
+      return Buffer.from(`wrapped:${[...text].reverse().join('')}`);
+    },
+    decryptString: (data: Buffer) => {
+      calls.decrypt++;
+      const text = data.toString();
+      if (options.brokenDecrypt || !text.startsWith('wrapped:')) throw new Error('Error while decrypting the ciphertext');
+      return [...text.slice('wrapped:'.length)].reverse().join('');
+    },
+  };
+  return { safeStorage, calls };
+}
+
+const secret = new TextEncoder().encode('broker password');
+
+describe('safeStorage secret cipher', () => {
+  let dir: string;
+  let keyPath: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wb-safe-storage-'));
+    keyPath = join(dir, 'data', 'secrets.safestorage.key');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is not used without real OS encryption (Linux basic_text is a fixed key)', () => {
+    expect(createSafeStorageCipher({ safeStorage: fakeSafeStorage({ available: false }).safeStorage, keyPath })).toBeNull();
+    for (const backend of ['basic_text', 'unknown']) {
+      const { safeStorage } = fakeSafeStorage({ backend });
+      expect(hasOsEncryption(safeStorage, 'linux'), backend).toBe(false);
+      expect(createSafeStorageCipher({ safeStorage, keyPath, platform: 'linux' }), backend).toBeNull();
+    }
+    expect(existsSync(keyPath)).toBe(false);
+    // basic_text is a Linux notion: elsewhere availability is the answer.
+    expect(hasOsEncryption(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, 'darwin')).toBe(true);
+  });
+
+  it('wraps a new random key with safeStorage, stores it private, and round-trips secrets', () => {
+    const { safeStorage, calls } = fakeSafeStorage();
+    const cipher = createSafeStorageCipher({ safeStorage, keyPath, platform: 'linux' })!;
+    expect(cipher.osProtected).toBe(true);
+    expect(cipher.description).toMatch(/protected by the OS keyring \(gnome_libsecret\)/);
+    expect(calls.encrypt).toBe(1);
+    expect(readFileSync(keyPath).toString()).toMatch(/^wrapped:/);
+    if (process.platform !== 'win32') expect(statSync(keyPath).mode & 0o077).toBe(0);
+
+    const sealed = cipher.encrypt(secret);
+    expect(Buffer.from(sealed).includes(Buffer.from('broker password'))).toBe(false);
+    expect(new TextDecoder().decode(cipher.decrypt(sealed))).toBe('broker password');
+  });
+
+  it('unwraps the same key on the next launch (one OS call, no new key)', () => {
+    const first = createSafeStorageCipher({ safeStorage: fakeSafeStorage().safeStorage, keyPath, platform: 'darwin' })!;
+    const sealed = first.encrypt(secret);
+    const { safeStorage, calls } = fakeSafeStorage();
+    const second = createSafeStorageCipher({ safeStorage, keyPath, platform: 'darwin' })!;
+    expect(calls).toEqual({ encrypt: 0, decrypt: 1 });
+    expect(second.description).toMatch(/macOS Keychain/);
+    expect(new TextDecoder().decode(second.decrypt(sealed))).toBe('broker password');
+  });
+
+  it('moves an unreadable key aside and starts a new one, saying so', () => {
+    const first = createSafeStorageCipher({ safeStorage: fakeSafeStorage().safeStorage, keyPath, platform: 'win32' })!;
+    const sealed = first.encrypt(secret);
+    const replaced: string[] = [];
+    const second = createSafeStorageCipher({
+      safeStorage: fakeSafeStorage({ brokenDecrypt: true }).safeStorage,
+      keyPath,
+      platform: 'win32',
+      onKeyReplaced: (movedTo) => replaced.push(movedTo),
+    })!;
+    expect(replaced).toHaveLength(1);
+    expect(existsSync(replaced[0]!)).toBe(true);
+    expect(readdirSync(join(dir, 'data')).sort()).toHaveLength(2);
+    expect(() => second.decrypt(sealed)).toThrow();
+    expect(new TextDecoder().decode(second.decrypt(second.encrypt(secret)))).toBe('broker password');
+  });
+
+  it('refuses a key file that unwraps to the wrong size', () => {
+    createSafeStorageCipher({ safeStorage: fakeSafeStorage().safeStorage, keyPath, platform: 'darwin' });
+    writeFileSync(keyPath, `wrapped:${[...Buffer.alloc(8).toString('base64')].reverse().join('')}`);
+    const replaced: string[] = [];
+    createSafeStorageCipher({
+      safeStorage: fakeSafeStorage().safeStorage,
+      keyPath,
+      platform: 'darwin',
+      onKeyReplaced: (movedTo) => replaced.push(movedTo),
+    });
+    expect(replaced).toHaveLength(1);
+  });
+});
