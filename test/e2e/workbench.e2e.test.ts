@@ -268,6 +268,22 @@ function forgetLinkErrors(workbench: Workbench): void {
 }
 
 describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
+  it('shows reconnecting, with the cause, when the broker goes away', async () => {
+    const doomed = await startMosquitto();
+    try {
+      const { page } = await openWorkbench();
+      await connect(page, { port: doomed.port });
+      await statusIs(page, 'connected');
+      await doomed.stop();
+      await statusIs(page, 'reconnecting');
+      await page.getByTestId('connection-error').waitFor({ timeout: UI_TIMEOUT });
+      await page.getByTestId('connect-button').click();
+      await statusIs(page, 'disconnected');
+    } finally {
+      await doomed.stop();
+    }
+  });
+
   it('says so when the URL has no token', async () => {
     const { page } = await openWorkbench(host.url.replace(/#.*$/, ''));
     const banner = page.locator('[data-testid="host-banner"][data-state="no-token"]');
