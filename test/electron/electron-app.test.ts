@@ -38,6 +38,20 @@ function playwrightElectronLoader(): string {
   return loader;
 }
 
+/** Adds the fix for the one launch failure to expect on a fresh machine. */
+function explainLaunchFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/NODE_MODULE_VERSION|better_sqlite3\.node/.test(`${message}\n${output}`)) {
+    return [
+      'better-sqlite3 is compiled for Node, not for Electron. Rebuild it for Electron first:',
+      '  npx electron-rebuild -f -w better-sqlite3',
+      'and back for Node before the other suites: npm rebuild better-sqlite3',
+      message,
+    ].join('\n');
+  }
+  return `The app did not start or open its window: ${message}`;
+}
+
 /** Everything the app printed, for a failure message that explains itself. */
 function withOutput(message: string): string {
   return `${message}\n--- Electron output ---\n${output.slice(-4000)}`;
@@ -53,28 +67,32 @@ beforeAll(async () => {
   broker = await startMosquitto();
   userData = mkdtempSync(join(tmpdir(), 'wb-electron-'));
 
-  app = await _electron.launch({
-    executablePath,
-    // `-r loader`: what Playwright itself adds when it finds Electron on its own (it holds back
-    // `ready` until it is attached). Then the project folder: Electron reads package.json, whose
-    // "main" is out/main/index.js.
-    args: ['-r', playwrightElectronLoader(), '--disable-gpu', ROOT],
-    // Playwright's default on Linux is --no-sandbox: Chromium's OS sandbox needs root-owned
-    // chrome-sandbox or user namespaces, which containers and some CIs lack. The renderer is still
-    // Electron-sandboxed (sandbox: true, no Node). WORKBENCH_ELECTRON_SANDBOX=1 turns the OS layer on.
-    chromiumSandbox: process.env.WORKBENCH_ELECTRON_SANDBOX === '1',
-    env: {
-      ...(process.env as Record<string, string>),
-      ...display.env,
-      WORKBENCH_USER_DATA_DIR: userData,
-      ELECTRON_ENABLE_LOGGING: '1',
-    },
-    timeout: 45_000,
-  });
-  app.process().stdout?.on('data', (chunk) => (output += chunk));
-  app.process().stderr?.on('data', (chunk) => (output += chunk));
+  try {
+    app = await _electron.launch({
+      executablePath,
+      // `-r loader`: what Playwright itself adds when it finds Electron on its own (it holds back
+      // `ready` until it is attached). Then the project folder: Electron reads package.json, whose
+      // "main" is out/main/index.js.
+      args: ['-r', playwrightElectronLoader(), '--disable-gpu', ROOT],
+      // Playwright's default on Linux is --no-sandbox: Chromium's OS sandbox needs root-owned
+      // chrome-sandbox or user namespaces, which containers and some CIs lack. The renderer is still
+      // Electron-sandboxed (sandbox: true, no Node). WORKBENCH_ELECTRON_SANDBOX=1 turns the OS layer on.
+      chromiumSandbox: process.env.WORKBENCH_ELECTRON_SANDBOX === '1',
+      env: {
+        ...(process.env as Record<string, string>),
+        ...display.env,
+        WORKBENCH_USER_DATA_DIR: userData,
+        ELECTRON_ENABLE_LOGGING: '1',
+      },
+      timeout: 45_000,
+    });
+    app.process().stdout?.on('data', (chunk) => (output += chunk));
+    app.process().stderr?.on('data', (chunk) => (output += chunk));
 
-  page = await app.firstWindow({ timeout: 30_000 });
+    page = await app.firstWindow({ timeout: 30_000 });
+  } catch (error) {
+    throw new Error(withOutput(explainLaunchFailure(error)));
+  }
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
