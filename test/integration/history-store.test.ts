@@ -140,6 +140,14 @@ describe('history store: queries', () => {
     expect(store.count({})).toBe(6);
   });
 
+  it('counts up to a cap and says when there are more', () => {
+    expect(store.countUpTo({ topicFilter: 'home/#' }, 3)).toEqual({ count: 3, capped: true });
+    expect(store.countUpTo({ topicFilter: 'home/#' }, 5)).toEqual({ count: 5, capped: false });
+    expect(store.countUpTo({}, 2)).toEqual({ count: 2, capped: true });
+    expect(store.countUpTo({ text: 'temperature' }, 10)).toEqual({ count: 3, capped: false });
+    expect(store.countUpTo({ qos: [2] })).toEqual({ count: 1, capped: false });
+  });
+
   it('returns the last N values of one topic, newest first', () => {
     for (let i = 0; i < 10; i++) store.insert([message({ connectionId: 'c3', topic: 'plot/me', text: String(i), timestamp: 1_800_000_000_000 + i })]);
     const last = store.lastValues('c3', 'plot/me', 3);
@@ -184,6 +192,8 @@ describe('history store: a reader connection sees the writer’s commits (WAL)',
     const reader = new HistoryStore(openHistoryReader(temp.file('history.db')), { writable: false });
     expect(reader.count()).toBe(1);
     store.insert([message({ topic: 'new/topic', text: 'two' })]);
+    expect(reader.count()).toBe(2);
+    expect(reader.totals()).toEqual({ messages: 2, bytes: 6 });
     expect(topicsOf(reader.page().messages)).toEqual(['new/topic', 'sensors/kitchen/temp']);
     expect(() => reader.insert([message()])).toThrow(/read-only/);
     reader.db.close();
@@ -210,6 +220,34 @@ describe('history store: retention and clearing', () => {
     store.enforceRetention({ maxBytes: 2000 }, 1000, now);
     expect(store.totals().bytes).toBeLessThanOrEqual(2000);
     expect(store.page({ order: 'asc' }).messages.every((m) => m.timestamp >= now - 50_000)).toBe(true);
+  });
+
+  it('applies limits per connection, with overrides by connection id, leaving other connections alone', () => {
+    const rows = [];
+    for (let i = 0; i < 60; i++) {
+      rows.push(message({ connectionId: 'chatty', text: `c${i}`, timestamp: 1000 + i }));
+      if (i < 20) rows.push(message({ connectionId: 'quiet', text: `q${i}`, timestamp: 1000 + i }));
+      if (i < 30) rows.push(message({ connectionId: 'special', payload: new Uint8Array(100), timestamp: 1000 + i }));
+    }
+    store.insert(rows);
+    store.enforceRetention({ perConnection: { maxMessages: 25 }, connections: { special: { maxBytes: 1000 } } }, 10_000);
+    expect(store.count({ connectionIds: ['chatty'] })).toBe(25);
+    expect(store.count({ connectionIds: ['quiet'] })).toBe(20);
+    expect(store.count({ connectionIds: ['special'] })).toBe(10);
+    // The oldest went first.
+    expect(new TextDecoder().decode(store.page({ query: { connectionIds: ['chatty'] }, order: 'asc', limit: 1 }).messages[0]!.payload)).toBe('c35');
+    expect(store.connectionTotals().get('special')).toEqual({ messages: 10, bytes: 1000 });
+    expect(store.totals()).toEqual({ messages: 55, bytes: 1000 + 25 * 3 + 10 * 2 + 10 * 3 });
+  });
+
+  it('deletes no more than needed for a byte limit, even with mixed message sizes', () => {
+    store.insert([
+      ...Array.from({ length: 10 }, (_, i) => message({ payload: new Uint8Array(1000), timestamp: i })),
+      ...Array.from({ length: 100 }, (_, i) => message({ payload: new Uint8Array(10), timestamp: 100 + i })),
+    ]);
+    store.enforceRetention({ maxBytes: 2500 });
+    // 10 x 1000 + 100 x 10 = 11,000 bytes: the nine oldest (large) ones must go, and no more.
+    expect(store.totals()).toEqual({ messages: 101, bytes: 1000 + 1000 });
   });
 
   it('removes deleted messages from the full-text index too', () => {

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { HistoryError, deserializeError } from './errors';
 import { BatchBuilder } from './packed-batch';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
-import type { HistoryGap, HistoryMessageInput, HistoryPage, HistoryQuery, PageRequest, RetentionLimits, StoredMessage } from './types';
+import type { HistoryGap, HistoryMessageInput, HistoryPage, HistoryQuery, PageRequest, RetentionPolicy, StoredMessage } from './types';
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
 import type { FromWorker, HistoryWorkerData, OpenReport, ToWorker } from './worker-protocol';
 
@@ -22,7 +22,7 @@ export interface HistoryOptions {
   flushIntervalMs?: number;
   /** ...or as soon as this many are pending. */
   maxBatchMessages?: number;
-  retention?: RetentionLimits;
+  retention?: RetentionPolicy;
   fullTextMaxBytes?: number;
   /** Where the worker code is; found automatically (see worker-entry.ts). */
   workerEntry?: WorkerEntry;
@@ -65,10 +65,12 @@ export interface HistoryService {
   flush(): Promise<void>;
   page(request?: PageRequest): Promise<HistoryPage>;
   count(query?: HistoryQuery): Promise<number>;
+  /** Counts up to `upTo` and says whether there are more (fast "100,000+" for a UI). */
+  countUpTo(query: HistoryQuery, upTo: number): Promise<{ count: number; capped: boolean }>;
   lastValues(connectionId: string, topic: string, count: number): Promise<StoredMessage[]>;
   gaps(connectionId?: string): Promise<HistoryGap[]>;
   clear(connectionId: string, topicFilter?: string): Promise<number>;
-  setRetention(limits: RetentionLimits | null): Promise<void>;
+  setRetention(policy: RetentionPolicy | null): Promise<void>;
   totals(): Promise<{ messages: number; bytes: number }>;
   exportTo(options: ExportOptions, onProgress?: (progress: ExportProgress) => void): ExportHandle;
   importFrom(options: ImportOptions, onProgress?: (progress: { imported: number; total: number }) => void): Promise<ImportResult>;
@@ -368,6 +370,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
 
     page: (request = {}) => reader.call<HistoryPage>('page', [request]).promise,
     count: (query = {}) => reader.call<number>('count', [query]).promise,
+    countUpTo: (query, upTo) => reader.call<{ count: number; capped: boolean }>('countUpTo', [query, upTo]).promise,
     lastValues: (connectionId, topic, count) => reader.call<StoredMessage[]>('lastValues', [connectionId, topic, count]).promise,
     gaps: (connectionId) => reader.call<HistoryGap[]>('gaps', [connectionId]).promise,
     async clear(connectionId, topicFilter) {

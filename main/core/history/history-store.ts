@@ -13,6 +13,7 @@ import type {
   HistoryQuery,
   PageRequest,
   RetentionLimits,
+  RetentionPolicy,
   StoredMessage,
 } from './types';
 
@@ -67,8 +68,10 @@ export class HistoryStore {
   private readonly fullTextMaxBytes: number;
   private readonly statements = new Map<string, Database.Statement>();
   private totalsCache: { messages: number; bytes: number } | null = null;
+  private connectionTotalsCache: Map<string, { messages: number; bytes: number }> | null = null;
   private scanBudget = Infinity;
   private readonly ftsProbeLimit: number;
+  private readonly isWritable: boolean;
   private readonly scanBudgetRows: number;
   private readonly insertMessage: Database.Statement | null = null;
   private readonly insertFts: Database.Statement | null = null;
@@ -83,6 +86,7 @@ export class HistoryStore {
     options: { writable: boolean; fullTextMaxBytes?: number; ftsProbeLimit?: number; scanBudgetRows?: number },
   ) {
     this.fullTextMaxBytes = options.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES;
+    this.isWritable = options.writable;
     this.ftsProbeLimit = options.ftsProbeLimit ?? FTS_PROBE_LIMIT;
     this.scanBudgetRows = options.scanBudgetRows ?? SCAN_BUDGET_ROWS;
     this.topics = new TopicIndex(db, options.writable);
@@ -137,6 +141,14 @@ export class HistoryStore {
       this.totalsCache.messages++;
       this.totalsCache.bytes += size;
     }
+    if (this.connectionTotalsCache) {
+      const connectionId = this.topics.get(topicId).connectionId;
+      const totals = this.connectionTotalsCache.get(connectionId);
+      if (totals) {
+        totals.messages++;
+        totals.bytes += size;
+      } else this.connectionTotalsCache.set(connectionId, { messages: 1, bytes: size });
+    }
   }
 
   /** After a failed transaction: forget what it created (topics, cached counts). */
@@ -144,6 +156,7 @@ export class HistoryStore {
     this.topics.rollbackTo(highestTopic);
     this.packedKeyIds.clear();
     this.totalsCache = null;
+    this.connectionTotalsCache = null;
   }
 
   /** Inserts packed batches (see packed-batch.ts); call inside a transaction. */
@@ -241,8 +254,9 @@ export class HistoryStore {
     return rows.map((r) => ({ connectionId: r.connection_id, fromTs: r.from_ts, toTs: r.to_ts, dropped: r.dropped, reason: r.reason }));
   }
 
+  /** Messages and payload bytes in all; cached and kept in step by the writer, always fresh on a reader. */
   totals(): { messages: number; bytes: number } {
-    if (!this.totalsCache) {
+    if (!this.totalsCache || !this.isWritable) {
       const row = this.statement('SELECT count(*) AS messages, coalesce(sum(payload_size), 0) AS bytes FROM messages').get() as {
         messages: number;
         bytes: number;
@@ -406,17 +420,48 @@ export class HistoryStore {
     return this.runPage(request, topicIds, 'fts');
   }
 
-  /** Exact number of messages matching the query. */
-  count(query: HistoryQuery = {}): number {
+  /**
+   * Number of messages matching the query. With `upTo`, counting stops there and `capped` says the
+   * real number is larger: a UI shows "100,000+" at once instead of waiting for an exact count of
+   * millions of rows.
+   */
+  countUpTo(query: HistoryQuery = {}, upTo?: number): { count: number; capped: boolean } {
+    const isEverything = query.text === undefined && query.topicFilter === undefined && query.connectionIds === undefined && this.hasNoRowFilter(query);
+    if (isEverything && this.isWritable) {
+      const total = this.totals().messages; // cached: no scan for "how many in all"
+      return upTo !== undefined && total > upTo ? { count: upTo, capped: true } : { count: total, capped: false };
+    }
     const topicIds = this.topicIds(query);
-    if (topicIds !== null && topicIds.length === 0) return 0;
+    if (topicIds !== null && topicIds.length === 0) return { count: 0, capped: false };
     const { terms, params } = this.conditions(query, query.text && [...query.text].length < 3 ? 'scan' : 'fts');
     if (topicIds !== null) {
       terms.unshift('m.topic_id IN (SELECT value FROM json_each(@topicIds))');
       params.topicIds = JSON.stringify(topicIds);
     }
-    const sql = `SELECT count(*) AS n FROM messages m ${terms.length ? `WHERE ${terms.join(' AND ')}` : ''}`;
-    return (this.statement(sql).get(params) as { n: number }).n;
+    const where = terms.length ? `WHERE ${terms.join(' AND ')}` : '';
+    if (upTo === undefined) {
+      return { count: (this.statement(`SELECT count(*) AS n FROM messages m ${where}`).get(params) as { n: number }).n, capped: false };
+    }
+    params.upTo = Math.max(0, Math.trunc(upTo)) + 1;
+    const n = (this.statement(`SELECT count(*) AS n FROM (SELECT 1 FROM messages m ${where} LIMIT @upTo)`).get(params) as { n: number }).n;
+    return n > upTo ? { count: upTo, capped: true } : { count: n, capped: false };
+  }
+
+  private hasNoRowFilter(query: HistoryQuery): boolean {
+    return (
+      query.direction === undefined &&
+      query.since === undefined &&
+      query.until === undefined &&
+      query.qos === undefined &&
+      query.retain === undefined &&
+      query.minPayloadSize === undefined &&
+      query.maxPayloadSize === undefined
+    );
+  }
+
+  /** Exact number of messages matching the query. */
+  count(query: HistoryQuery = {}): number {
+    return this.countUpTo(query).count;
   }
 
   /** The last `count` messages of one topic on one connection, newest first (for diffs and plots). */
@@ -440,42 +485,127 @@ export class HistoryStore {
       return changes;
     })();
     this.totalsCache = null;
+    this.connectionTotalsCache = null;
     return deleted;
   }
 
-  private deleteOldest(limit: number, cutoff: number | null): { count: number; bytes: number } {
-    if (limit <= 0) return { count: 0, bytes: 0 };
-    const sql =
-      cutoff === null
-        ? 'DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY ts, id LIMIT ?) RETURNING payload_size'
-        : 'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < ? ORDER BY ts, id LIMIT ?) RETURNING payload_size';
-    const rows = (cutoff === null ? this.statement(sql).all(limit) : this.statement(sql).all(cutoff, limit)) as { payload_size: number }[];
-    let bytes = 0;
-    for (const row of rows) bytes += row.payload_size;
-    const totals = this.totals();
-    this.totalsCache = { messages: totals.messages - rows.length, bytes: totals.bytes - bytes };
-    return { count: rows.length, bytes };
+  /** Per-connection message and byte counts, computed once (one grouped scan) when first needed. */
+  connectionTotals(): Map<string, { messages: number; bytes: number }> {
+    if (!this.connectionTotalsCache) {
+      const rows = this.statement(
+        `SELECT t.connection_id AS connectionId, count(*) AS messages, coalesce(sum(m.payload_size), 0) AS bytes
+         FROM messages m JOIN topics t ON t.id = m.topic_id GROUP BY t.connection_id`,
+      ).all() as { connectionId: string; messages: number; bytes: number }[];
+      this.connectionTotalsCache = new Map(rows.map((r) => [r.connectionId, { messages: r.messages, bytes: r.bytes }]));
+    }
+    return this.connectionTotalsCache;
+  }
+
+  private oldestWhere(cutoff: number | null, topicIds: number[] | null, params: Record<string, unknown>): string {
+    const terms: string[] = [];
+    if (cutoff !== null) {
+      terms.push('ts < @cutoff');
+      params.cutoff = cutoff;
+    }
+    if (topicIds !== null) {
+      terms.push('+topic_id IN (SELECT value FROM json_each(@topics))');
+      params.topics = JSON.stringify(topicIds);
+    }
+    return terms.length ? `WHERE ${terms.join(' AND ')}` : '';
+  }
+
+  /** Deletes the selected rows and keeps the cached totals in step. */
+  private deleteWhere(sql: string, params: Record<string, unknown>): number {
+    const totals = this.totals(); // before deleting: a first computation must not see the deletion
+    const rows = this.statement(sql).all(params) as { topic_id: number; payload_size: number }[];
+    for (const row of rows) {
+      totals.messages--;
+      totals.bytes -= row.payload_size;
+      const connection = this.connectionTotalsCache?.get(this.topics.get(row.topic_id).connectionId);
+      if (connection) {
+        connection.messages--;
+        connection.bytes -= row.payload_size;
+      }
+    }
+    this.totalsCache = totals;
+    return rows.length;
+  }
+
+  private deleteOldest(limit: number, cutoff: number | null, topicIds: number[] | null): number {
+    if (limit <= 0) return 0;
+    const params: Record<string, unknown> = { limit };
+    const where = this.oldestWhere(cutoff, topicIds, params);
+    return this.deleteWhere(
+      `DELETE FROM messages WHERE id IN (SELECT id FROM messages ${where} ORDER BY ts, id LIMIT @limit) RETURNING topic_id, payload_size`,
+      params,
+    );
+  }
+
+  /** Deletes the fewest oldest rows whose payloads add up to `bytes` (at most `limit` rows). */
+  private deleteOldestBytes(bytes: number, limit: number, topicIds: number[] | null): number {
+    if (limit <= 0) return 0;
+    const params: Record<string, unknown> = { limit };
+    const where = this.oldestWhere(null, topicIds, params);
+    const oldest = this.statement(`SELECT id, payload_size FROM messages ${where} ORDER BY ts, id LIMIT @limit`).all(params) as {
+      id: number;
+      payload_size: number;
+    }[];
+    const ids: number[] = [];
+    let sum = 0;
+    for (const row of oldest) {
+      if (sum >= bytes) break;
+      ids.push(row.id);
+      sum += row.payload_size;
+    }
+    if (ids.length === 0) return 0;
+    return this.deleteWhere('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING topic_id, payload_size', {
+      ids: JSON.stringify(ids),
+    });
+  }
+
+  /** Deletes by one set of limits, within `budget` rows; `scope` is null (everything) or a connection. */
+  private enforceLimits(
+    limits: RetentionLimits,
+    budget: number,
+    now: number,
+    scope: { topicIds: number[]; totals: () => { messages: number; bytes: number } } | null,
+  ): number {
+    const topicIds = scope ? scope.topicIds : null;
+    const totals = scope ? scope.totals : () => this.totals();
+    let deleted = 0;
+    if (limits.maxAgeMs !== undefined) deleted += this.deleteOldest(budget - deleted, now - limits.maxAgeMs, topicIds);
+    if (limits.maxMessages !== undefined) {
+      const excess = totals().messages - limits.maxMessages;
+      if (excess > 0) deleted += this.deleteOldest(Math.min(excess, budget - deleted), null, topicIds);
+    }
+    if (limits.maxBytes !== undefined) {
+      for (let current = totals(); current.bytes > limits.maxBytes && deleted < budget; current = totals()) {
+        const removed = this.deleteOldestBytes(current.bytes - limits.maxBytes, Math.min(1000, budget - deleted), topicIds);
+        if (removed === 0) break;
+        deleted += removed;
+      }
+    }
+    return deleted;
   }
 
   /**
-   * Deletes the oldest messages beyond the limits, at most `budget` rows per call, so retention runs
-   * in small steps between write batches instead of one long transaction that would stall ingest.
-   * Returns how many rows it deleted (call again while it returns `budget`).
+   * Deletes the oldest messages beyond the limits (global, then per connection), at most `budget`
+   * rows per call, so retention runs in small steps between write batches instead of one long
+   * transaction that would stall ingest. Returns how many rows it deleted (call again while it
+   * returns `budget`).
    */
-  enforceRetention(limits: RetentionLimits, budget = 5000, now = Date.now()): number {
+  enforceRetention(policy: RetentionPolicy, budget = 5000, now = Date.now()): number {
+    const perConnection = policy.perConnection !== undefined || policy.connections !== undefined;
     return this.db.transaction(() => {
-      let deleted = 0;
-      if (limits.maxAgeMs !== undefined) deleted += this.deleteOldest(budget - deleted, now - limits.maxAgeMs).count;
-      if (limits.maxMessages !== undefined) {
-        const excess = this.totals().messages - limits.maxMessages;
-        if (excess > 0) deleted += this.deleteOldest(Math.min(excess, budget - deleted), null).count;
-      }
-      if (limits.maxBytes !== undefined) {
-        while (this.totals().bytes > limits.maxBytes && deleted < budget) {
-          const step = this.deleteOldest(Math.min(500, budget - deleted), null);
-          if (step.count === 0) break;
-          deleted += step.count;
-        }
+      let deleted = this.enforceLimits(policy, budget, now, null);
+      if (!perConnection) return deleted;
+      for (const connectionId of [...this.connectionTotals().keys()]) {
+        if (deleted >= budget) break;
+        const limits = policy.connections?.[connectionId] ?? policy.perConnection;
+        if (!limits) continue;
+        const topicIds = this.topics.match([connectionId], undefined) ?? [];
+        const totals = () => this.connectionTotals().get(connectionId) ?? { messages: 0, bytes: 0 };
+        deleted += this.enforceLimits(limits, budget - deleted, now, { topicIds, totals });
       }
       return deleted;
     })();

@@ -72,6 +72,12 @@ export interface RetentionLimits {
   maxAgeMs?: number;
 }
 
+/** Retention: the global limits, plus limits for each connection (and overrides by connection id). */
+export interface RetentionPolicy extends RetentionLimits {
+  perConnection?: RetentionLimits;
+  connections?: Record<string, RetentionLimits>;
+}
+
 export interface HistoryGap {
   connectionId: string;
   fromTs: number;

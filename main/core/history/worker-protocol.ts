@@ -1,14 +1,14 @@
 import type { SerializedHistoryError } from './errors';
 import type { RecoveryReport } from './open-database';
 import type { PackedBatch } from './packed-batch';
-import type { HistoryGap, RetentionLimits } from './types';
+import type { HistoryGap, RetentionPolicy } from './types';
 
 /** What the main thread hands each history worker at start. */
 export interface HistoryWorkerData {
   role: 'writer' | 'reader';
   path: string;
   fullTextMaxBytes?: number;
-  retention?: RetentionLimits;
+  retention?: RetentionPolicy;
   /** Rows deleted per retention step between write batches. */
   retentionBudget?: number;
   /** Set by ts-worker-bootstrap.cjs users: the TypeScript entry to load (dev and tests only). */
