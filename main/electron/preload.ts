@@ -3,6 +3,7 @@
  * nothing else. Runs sandboxed, so it is bundled to one CommonJS file that requires only
  * 'electron' (check out/preload/index.js); it must import nothing that needs Node.
  */
+import '../../shared/zod-jitless';
 import { type IpcRendererEvent, contextBridge, ipcRenderer } from 'electron';
 import {
   type EventChannel,
