@@ -11,6 +11,7 @@ import { pump, resumeDelivery } from '../delivery';
 import { NEVER_EXPIRES } from '../options';
 import { Session } from '../session';
 import { endSession, resumeSession } from '../session-store';
+import { continueExchange } from './auth';
 
 /** A refusal before CONNACK: v5 gets CONNACK with `code`, 3.1.1/3.1 with `legacyCode` (or a bare close when null). */
 class ConnectRefused extends MqttViolation {
@@ -87,8 +88,26 @@ export function handleConnect(connection: Connection, packet: ConnectPacket): vo
       }
     }
     if (props.authenticationMethod !== undefined) {
-      // [MQTT-4.12.0-1] no enhanced authentication method is configured
-      throw new ConnectRefused(RC.BAD_AUTHENTICATION_METHOD, null, `authentication method ${props.authenticationMethod} is not supported`);
+      const method = options.auth.methods?.[props.authenticationMethod];
+      // [MQTT-4.12.0-1] a method we do not offer
+      if (!method) throw new ConnectRefused(RC.BAD_AUTHENTICATION_METHOD, null, `authentication method ${props.authenticationMethod} is not supported`);
+      const name = props.authenticationMethod;
+      connection.authMethod = name;
+      connection.state = 'authenticating';
+      return continueExchange(
+        connection,
+        {
+          authenticator: method.create(),
+          onSuccess: (step) => {
+            connection.username = step.username ?? connection.username;
+            // [MQTT-4.12.0-5] the successful CONNACK carries the method
+            accept(connection, packet, clientId, assigned, { authenticationMethod: name, ...(step.data ? { authenticationData: step.data } : {}) });
+          },
+          // [MQTT-4.12.0-4] refused at any step: CONNACK >= 0x80, close
+          onFailure: (code) => refuse(connection, new ConnectRefused(code, null, 'authentication failed')),
+        },
+        props.authenticationData,
+      );
     }
 
     const authenticate = options.auth.authenticate;
@@ -117,7 +136,7 @@ function afterAuthentication(connection: Connection, packet: ConnectPacket, clie
   accept(connection, packet, clientId, assigned);
 }
 
-function accept(connection: Connection, packet: ConnectPacket, clientId: string, assigned: boolean): void {
+function accept(connection: Connection, packet: ConnectPacket, clientId: string, assigned: boolean, authProps?: Properties): void {
   const { ctx } = connection;
   const options = ctx.options;
   const v5 = packet.version === 5;
@@ -158,7 +177,7 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
 
   let connackProps: Properties | undefined;
   if (v5) {
-    connackProps = {};
+    connackProps = { ...authProps };
     if (assigned) connackProps.assignedClientIdentifier = clientId; // [MQTT-3.2.2-16]
     if (granted !== requested) connackProps.sessionExpiryInterval = granted;
     if (serverKeepAlive !== undefined) connackProps.serverKeepAlive = serverKeepAlive;
