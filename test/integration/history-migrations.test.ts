@@ -37,6 +37,7 @@ describe('history schema migrations', () => {
     expect(opened.schemaVersion).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
     expect(opened.backupPath).toBeNull();
     expect(opened.recovered).toBeNull();
+    expect(opened.integrityChecked).toBe(false); // no crash, no full check
     expect(opened.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(opened.db.pragma('user_version', { simple: true })).toBe(1);
     opened.db.close();

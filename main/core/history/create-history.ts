@@ -24,6 +24,8 @@ export interface HistoryOptions {
   maxBatchMessages?: number;
   retention?: RetentionPolicy;
   fullTextMaxBytes?: number;
+  /** See OpenHistoryDatabaseOptions.quickCheck; 'after-crash' by default. */
+  quickCheck?: boolean | 'after-crash';
   /** Where the worker code is; found automatically (see worker-entry.ts). */
   workerEntry?: WorkerEntry;
 }
@@ -215,7 +217,12 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     path: options.path,
     ...(options.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: options.fullTextMaxBytes } : {}),
   };
-  const writerStart = await spawn(entry, { role: 'writer', ...common, ...(options.retention ? { retention: options.retention } : {}) });
+  const writerStart = await spawn(entry, {
+    role: 'writer',
+    ...common,
+    ...(options.retention ? { retention: options.retention } : {}),
+    ...(options.quickCheck !== undefined ? { quickCheck: options.quickCheck } : {}),
+  });
   let readerStart: Awaited<ReturnType<typeof spawn>>;
   try {
     readerStart = await spawn(entry, { role: 'reader', ...common });

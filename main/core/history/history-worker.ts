@@ -29,12 +29,15 @@ function start(): void {
   let store: HistoryStore;
   try {
     if (data.role === 'writer') {
-      const opened = openHistoryDatabase(data.path);
+      const opened = openHistoryDatabase(data.path, data.quickCheck !== undefined ? { quickCheck: data.quickCheck } : {});
       store = new HistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
-      post({ type: 'ready', report: { schemaVersion: opened.schemaVersion, recovered: opened.recovered, backupPath: opened.backupPath } });
+      post({
+        type: 'ready',
+        report: { schemaVersion: opened.schemaVersion, recovered: opened.recovered, backupPath: opened.backupPath, integrityChecked: opened.integrityChecked },
+      });
     } else {
       store = new HistoryStore(openHistoryReader(data.path), { writable: false });
-      post({ type: 'ready', report: { schemaVersion: 0, recovered: null, backupPath: null } });
+      post({ type: 'ready', report: { schemaVersion: 0, recovered: null, backupPath: null, integrityChecked: false } });
     }
   } catch (error) {
     post({ type: 'fatal', error: serializeError(error) });

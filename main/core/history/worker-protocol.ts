@@ -8,6 +8,7 @@ export interface HistoryWorkerData {
   role: 'writer' | 'reader';
   path: string;
   fullTextMaxBytes?: number;
+  quickCheck?: boolean | 'after-crash';
   retention?: RetentionPolicy;
   /** Rows deleted per retention step between write batches. */
   retentionBudget?: number;
@@ -17,6 +18,7 @@ export interface HistoryWorkerData {
 
 export interface OpenReport {
   schemaVersion: number;
+  integrityChecked: boolean;
   recovered: RecoveryReport | null;
   backupPath: string | null;
 }
