@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type HistoryEvent, type HistoryService, createHistory } from '../../main/core/history/create-history';
 import { historyTempDir, message } from '../support/history-fixtures';
@@ -147,7 +147,13 @@ describe('history service (worker threads)', () => {
 
   it('refuses requests after close and counts appends as dropped', async () => {
     history = await createHistory({ path: temp.file('history.db') });
+    history.append(message());
     await history.close();
+    expect(existsSync(temp.file('history.db-wal'))).toBe(false); // a clean close leaves no WAL
+    const reopened = await createHistory({ path: temp.file('history.db') });
+    expect(reopened.report.integrityChecked).toBe(false);
+    expect(await reopened.count()).toBe(1);
+    await reopened.close();
     expect(history.append(message())).toBe(false);
     expect(history.stats().dropped).toBe(1);
     await expect(history.count()).rejects.toThrow();

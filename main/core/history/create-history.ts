@@ -429,7 +429,10 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       if (openGaps.size > 0) closeGaps();
       send();
       closed = true;
-      await Promise.all([writer.close(), reader.close()]);
+      // Reader first: the last connection to close checkpoints and removes the WAL, and only the
+      // writer can; a WAL left behind would make the next open think the app had crashed.
+      await reader.close();
+      await writer.close();
       settleWaiters();
     },
   };
