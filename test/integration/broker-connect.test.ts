@@ -441,9 +441,13 @@ describe('2. CONNECT / CONNACK: other CONNECT properties', () => {
     for (const p of got) expect((p.properties as Record<string, unknown> | undefined)?.topicAlias).toBeUndefined();
   });
 
-  it('[MQTT-3.1.2-28] Response Information is never sent unless asked for (we do not send it)', async () => {
+  it('[MQTT-3.1.2-28] Response Information is sent only when asked for with Request Response Information 1', async () => {
     const a = await connectWith({ properties: { requestResponseInformation: false } });
     expect((a.connack.properties as Record<string, unknown>).responseInformation).toBeUndefined();
+    const b = await connectWith({});
+    expect((b.connack.properties as Record<string, unknown>).responseInformation).toBeUndefined();
+    const c = await connectWith({ clientId: 'asker', properties: { requestResponseInformation: true } });
+    expect((c.connack.properties as Record<string, unknown>).responseInformation).toBe('response/asker/');
   });
 
   it('[MQTT-3.1.2-29] with Request Problem Information 0 no Reason String/User Property appears outside PUBLISH/CONNACK/DISCONNECT', async () => {

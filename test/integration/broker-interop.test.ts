@@ -179,3 +179,31 @@ describe('1. WebSocket ([MQTT-6.0.0-*])', () => {
     socket.close();
   });
 });
+
+describe('TLS listener', () => {
+  it('mqtt.js over mqtts:// with a generated certificate connects, subscribes and receives', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { listenTls } = await import('../../main/core/broker/listeners/tls');
+    const dir = mkdtempSync(join(tmpdir(), 'wb-broker-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      const cert = readFileSync(join(dir, 'cert.pem'));
+      const tls = await listenTls(broker, { key: readFileSync(join(dir, 'key.pem')), cert, port: 0 });
+      try {
+        const client = await connect(`mqtts://127.0.0.1:${tls.port}`, { protocolVersion: 5, clientId: id('tls'), ca: cert });
+        await client.subscribeAsync('tls/a', { qos: 1 });
+        const got = new Promise<string>((resolve) => client.once('message', (_t, payload) => resolve(payload.toString())));
+        await client.publishAsync('tls/a', 'secure', { qos: 1 });
+        expect(await got).toBe('secure');
+        await client.endAsync();
+      } finally {
+        await tls.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

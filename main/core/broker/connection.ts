@@ -6,6 +6,7 @@ import { MqttViolation, protocolError, RC } from './codec/reason-codes';
 import type { BrokerContext } from './context';
 import { dispatch } from './dispatcher';
 import type { Session } from './session';
+import { safely } from './safely';
 import { connectionLost } from './session-store';
 
 export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
@@ -68,11 +69,17 @@ export class Connection {
     readonly remoteAddress: string,
   ) {
     this.connectedAt = Date.now();
-    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('data', (chunk: Buffer) => {
+      try {
+        this.onData(chunk);
+      } catch (error) {
+        this.fail(error);
+      }
+    });
     stream.on('error', () => this.close());
     stream.on('end', () => this.close());
     stream.on('close', () => this.close());
-    stream.on('drain', () => this.onDrain?.());
+    stream.on('drain', () => safely('drain', () => this.onDrain?.()));
     // [SHOULD, no ID] close a connection that never sends CONNECT
     this.connectTimer = setTimeout(() => {
       if (this.state === 'awaiting-connect' || this.state === 'authenticating') this.close();
@@ -121,7 +128,8 @@ export class Connection {
   private armKeepAlive(delay: number): void {
     this.keepAliveTimer = setTimeout(() => {
       const idle = Date.now() - this.lastActivity;
-      if (idle >= this.keepAliveMs) this.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout');
+      // [MQTT-3.1.2-22] closed as on a network failure (the Will goes out), DISCONNECT 0x8D first
+      if (idle >= this.keepAliveMs) safely('keep alive', () => this.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout'));
       else this.armKeepAlive(this.keepAliveMs - idle);
     }, delay);
     this.keepAliveTimer.unref?.();

@@ -39,14 +39,20 @@ export interface BrokerOptions {
   maxOutgoingBufferBytes?: number;
   /** Answer QoS 1/2 publications nobody subscribed to with reason 0x10 (v5). Default true. */
   reportNoMatchingSubscribers?: boolean;
+  /**
+   * Response Information sent in CONNACK to a v5 client that asks with Request Response Information 1
+   * ([MQTT-3.1.2-28]): the basis of its response topics. Default: "response/{ClientID}/". null = never.
+   */
+  responseInformation?: ((clientId: string) => string) | null;
   /** Authentication and authorization hooks. Default: everyone may connect, publish and subscribe. */
   auth?: AuthHooks;
   /** Clock, for tests. */
   now?: () => number;
 }
 
-export type ResolvedOptions = Required<Omit<BrokerOptions, 'serverKeepAlive' | 'auth'>> & {
+export type ResolvedOptions = Required<Omit<BrokerOptions, 'serverKeepAlive' | 'auth' | 'responseInformation'>> & {
   serverKeepAlive: number | undefined;
+  responseInformation: ((clientId: string) => string) | null;
   auth: AuthHooks;
 };
 
@@ -74,6 +80,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     maxTopicLevels: options.maxTopicLevels ?? 128,
     maxOutgoingBufferBytes: options.maxOutgoingBufferBytes ?? 1024 * 1024,
     reportNoMatchingSubscribers: options.reportNoMatchingSubscribers ?? true,
+    responseInformation: options.responseInformation === undefined ? (clientId) => `response/${clientId}/` : options.responseInformation,
     auth: options.auth ?? {},
     now: options.now ?? Date.now,
   };

@@ -1,6 +1,7 @@
 import type { Connection } from './connection';
 import type { BrokerContext } from './context';
 import { NEVER_EXPIRES } from './options';
+import { safely } from './safely';
 import { redistributeShared } from './delivery';
 import type { Pending, Session } from './session';
 import { cancelWillTimer, publishWill, scheduleWill } from './wills';
@@ -35,7 +36,7 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
     return;
   }
   if (session.expiryInterval !== NEVER_EXPIRES) {
-    session.expiryTimer = setTimeout(() => endSession(ctx, session), session.expiryInterval * 1000);
+    session.expiryTimer = setTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000);
     session.expiryTimer.unref?.();
   }
 }

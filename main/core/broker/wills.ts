@@ -1,6 +1,7 @@
 import type { BrokerContext } from './context';
 import { publishMessage } from './delivery';
 import { Message } from './message';
+import { safely } from './safely';
 import type { Session, StoredWill } from './session';
 
 /** Publishes the session's Will now, once, and forgets it ([MQTT-3.1.2-8] [MQTT-3.1.2-10]). */
@@ -23,7 +24,7 @@ export function scheduleWill(ctx: BrokerContext, session: Session): void {
   if (!will) return;
   if (will.delayInterval === 0) return publishWill(ctx, session);
   cancelWillTimer(session);
-  session.willTimer = setTimeout(() => publishWill(ctx, session), will.delayInterval * 1000);
+  session.willTimer = setTimeout(() => safely('Will', () => publishWill(ctx, session)), will.delayInterval * 1000);
   session.willTimer.unref?.();
 }
 

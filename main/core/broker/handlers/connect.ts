@@ -189,6 +189,8 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
     if (!options.wildcardSubscriptionAvailable) connackProps.wildcardSubscriptionAvailable = 0;
     if (!options.subscriptionIdentifierAvailable) connackProps.subscriptionIdentifierAvailable = 0;
     if (!options.sharedSubscriptionAvailable) connackProps.sharedSubscriptionAvailable = 0;
+    // [MQTT-3.1.2-28] only when asked for
+    if (props.requestResponseInformation === 1 && options.responseInformation) connackProps.responseInformation = options.responseInformation(clientId);
   }
   // [MQTT-3.2.0-1] CONNACK is the first packet; [3.1.1 MQTT-3.2.2-1] Session Present 0 with CleanSession 1
   connection.write(encodeConnack(packet.version, sessionPresent, RC.SUCCESS, connackProps));

@@ -1,0 +1,45 @@
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { Broker } from '../create-broker';
+
+export interface TlsListener {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** MQTT over TLS (mqtts://) with a PEM key and certificate (generated or chosen by the user). */
+export function listenTls(
+  broker: Broker,
+  options: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requestCert?: boolean; port?: number; host?: string },
+): Promise<TlsListener> {
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<TLSSocket>();
+  const server: Server = createServer(
+    { key: options.key, cert: options.cert, ...(options.ca ? { ca: options.ca } : {}), requestCert: options.requestCert ?? false, rejectUnauthorized: options.requestCert ?? false, ALPNProtocols: ['mqtt'] },
+    (socket) => {
+      sockets.add(socket);
+      socket.setNoDelay(true);
+      socket.once('close', () => sockets.delete(socket));
+      broker.handle(socket, `${socket.remoteAddress}:${socket.remotePort}`);
+    },
+  );
+  // a failed handshake is the client's problem, not the broker's
+  server.on('tlsClientError', () => undefined);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8883, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({
+        host,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const socket of sockets) socket.destroy();
+          }),
+      });
+    });
+  });
+}
