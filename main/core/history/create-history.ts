@@ -60,7 +60,7 @@ export interface ExportHandle {
 }
 
 export interface HistoryService {
-  readonly report: OpenReport;
+  readonly report: OpenReport & { fullText: OpenReport };
   /** Takes a message for storage; false when backpressure dropped it (it is counted and reported). */
   append(message: HistoryMessageInput): boolean;
   /** Resolves once every message appended so far is committed (or reported failed). */
@@ -223,11 +223,19 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     ...(options.retention ? { retention: options.retention } : {}),
     ...(options.quickCheck !== undefined ? { quickCheck: options.quickCheck } : {}),
   });
+  let indexerStart: Awaited<ReturnType<typeof spawn>>;
   let readerStart: Awaited<ReturnType<typeof spawn>>;
+  try {
+    // The indexer creates the full-text file the reader attaches, so it starts first.
+    indexerStart = await spawn(entry, { role: 'indexer', ...common });
+  } catch (error) {
+    await writerStart.worker.terminate();
+    throw error;
+  }
   try {
     readerStart = await spawn(entry, { role: 'reader', ...common });
   } catch (error) {
-    await writerStart.worker.terminate();
+    await Promise.all([writerStart.worker.terminate(), indexerStart.worker.terminate()]);
     throw error;
   }
 
@@ -301,6 +309,8 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     },
   );
   const reader = new WorkerChannel(readerStart.worker, () => undefined, (error) => emit({ type: 'error', error }));
+  // Its failure only slows text search down (unindexed messages are tested directly): reported, not fatal.
+  const indexer = new WorkerChannel(indexerStart.worker, () => undefined, (error) => emit({ type: 'error', error }));
 
   function send(): void {
     if (timer) {
@@ -345,7 +355,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   }
 
   const service: HistoryService = {
-    report: writerStart.report,
+    report: { ...writerStart.report, fullText: indexerStart.report },
 
     append(message) {
       if (closed || failure) {
@@ -432,6 +442,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       // Reader first: the last connection to close checkpoints and removes the WAL, and only the
       // writer can; a WAL left behind would make the next open think the app had crashed.
       await reader.close();
+      await indexer.close();
       await writer.close();
       settleWaiters();
     },

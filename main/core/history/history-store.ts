@@ -32,7 +32,9 @@ const FTS_PROBE_LIMIT = 10_000;
 const SCAN_BUDGET_ROWS = 50_000;
 const BUDGET_EXCEEDED = Symbol('scan budget exceeded');
 
-type TextPlan = 'fts' | 'scan';
+/** How a text condition is evaluated: by the predicate alone, or narrowed by the index (plus the not-yet-indexed tail). */
+type TextPlan = { kind: 'scan' } | { kind: 'index'; tailIds: number[] };
+const SCAN: TextPlan = { kind: 'scan' };
 
 interface MessageRow {
   id: number;
@@ -72,9 +74,9 @@ export class HistoryStore {
   private scanBudget = Infinity;
   private readonly ftsProbeLimit: number;
   private readonly isWritable: boolean;
+  private readonly hasFts: boolean = false;
   private readonly scanBudgetRows: number;
   private readonly insertMessage: Database.Statement | null = null;
-  private readonly insertFts: Database.Statement | null = null;
   private readonly insertGap: Database.Statement | null = null;
   private readonly insertBatch: ((messages: readonly HistoryMessageInput[]) => number) | null = null;
   /** Packed-batch topic keys (numbered by the sending BatchBuilder) -> (connection, topic), and a cache of their ids. */
@@ -83,8 +85,19 @@ export class HistoryStore {
 
   constructor(
     readonly db: Database.Database,
-    options: { writable: boolean; fullTextMaxBytes?: number; ftsProbeLimit?: number; scanBudgetRows?: number },
+    options: {
+      writable: boolean;
+      fullTextMaxBytes?: number;
+      /** The full-text index database (fts-indexer.ts) to attach; without it, text search scans. */
+      ftsPath?: string;
+      ftsProbeLimit?: number;
+      scanBudgetRows?: number;
+    },
   ) {
+    if (options.ftsPath !== undefined) {
+      db.prepare('ATTACH DATABASE ? AS fts').run(options.ftsPath);
+      this.hasFts = true;
+    }
     this.fullTextMaxBytes = options.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES;
     this.isWritable = options.writable;
     this.ftsProbeLimit = options.ftsProbeLimit ?? FTS_PROBE_LIMIT;
@@ -100,7 +113,6 @@ export class HistoryStore {
       `INSERT INTO messages (topic_id, direction, ts, qos, retain, dup, packet_id, payload_size, properties, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertFts = db.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)');
     this.insertGap = db.prepare('INSERT INTO history_gaps (connection_id, from_ts, to_ts, dropped, reason) VALUES (?, ?, ?, ?, ?)');
     this.insertBatch = db.transaction((messages: readonly HistoryMessageInput[]) => {
       for (const message of messages) {
@@ -132,11 +144,7 @@ export class HistoryStore {
     payload: Uint8Array,
   ): void {
     const size = payload.byteLength;
-    const { lastInsertRowid } = this.insertMessage!.run(topicId, direction, ts, qos, retain, dup, packetId, size, properties, payload);
-    if (size > 0 && size <= this.fullTextMaxBytes) {
-      const text = decodeUtf8Strict(payload);
-      if (text !== null) this.insertFts!.run(lastInsertRowid, text);
-    }
+    this.insertMessage!.run(topicId, direction, ts, qos, retain, dup, packetId, size, properties, payload);
     if (this.totalsCache) {
       this.totalsCache.messages++;
       this.totalsCache.bytes += size;
@@ -285,7 +293,7 @@ export class HistoryStore {
   }
 
   /** WHERE terms for everything but the topic set; null when the query can match nothing. */
-  private conditions(query: HistoryQuery, textPlan: TextPlan = 'fts'): { terms: string[]; params: Record<string, unknown> } {
+  private conditions(query: HistoryQuery, textPlan: TextPlan = SCAN): { terms: string[]; params: Record<string, unknown> } {
     const terms: string[] = [];
     const params: Record<string, unknown> = {};
     if (query.direction !== undefined) {
@@ -319,9 +327,10 @@ export class HistoryStore {
     if (query.text !== undefined && query.text.length > 0) {
       // The predicate defines the match (case-insensitive substring of a payload that is UTF-8 and
       // within the full-text size limit); the index, when used, only narrows the rows it runs on.
-      if (textPlan === 'fts') {
-        terms.push('m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @fts)');
+      if (textPlan.kind === 'index') {
+        terms.push('m.id IN (SELECT rowid FROM fts.messages_fts WHERE messages_fts MATCH @fts UNION ALL SELECT value FROM json_each(@tailIds))');
         params.fts = ftsPhrase(query.text);
+        params.tailIds = JSON.stringify(textPlan.tailIds);
       }
       terms.push('(m.payload_size BETWEEN 1 AND @textMax AND history_text_match(m.payload, @needle))');
       params.textMax = this.fullTextMaxBytes;
@@ -383,13 +392,28 @@ export class HistoryStore {
    * FTS_PROBE_LIMIT matches; fewer means rare (use it); more means common (scan, with a budget,
    * falling back to the index if the other filters make matches sparse after all).
    */
-  private textPlan(text: string): TextPlan | 'probe-scan' {
-    if ([...text].length < 3) return 'scan'; // the trigram index needs 3 characters
-    const probe = this.statement('SELECT count(*) AS n FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)').get(
+  private textPlan(text: string): { plan: TextPlan; isCommon: boolean } {
+    const plan = this.indexPlan(text);
+    if (plan.kind === 'scan') return { plan, isCommon: false };
+    const probe = this.statement('SELECT count(*) AS n FROM (SELECT rowid FROM fts.messages_fts WHERE messages_fts MATCH ? LIMIT ?)').get(
       ftsPhrase(text),
       this.ftsProbeLimit,
     ) as { n: number };
-    return probe.n < this.ftsProbeLimit ? 'fts' : 'probe-scan';
+    return { plan, isCommon: probe.n + plan.tailIds.length >= this.ftsProbeLimit };
+  }
+
+  /**
+   * The index plan, when there is an index and the text is long enough for trigrams. Messages the
+   * indexer has not reached yet (normally the last flush or two) are found by testing them directly,
+   * so a search never misses what was just written.
+   */
+  private indexPlan(text: string): TextPlan {
+    if (!this.hasFts || [...text].length < 3) return SCAN; // the trigram index needs 3 characters
+    const { upto } = this.statement('SELECT indexed_upto AS upto FROM fts.fts_state').get() as { upto: number };
+    const tail = this.statement(
+      'SELECT id FROM messages WHERE id > ? AND payload_size BETWEEN 1 AND ? AND history_text_match(payload, ?) ORDER BY id',
+    ).all(upto, this.fullTextMaxBytes, text.toLowerCase()) as { id: number }[];
+    return { kind: 'index', tailIds: tail.map((row) => row.id) };
   }
 
   private runPage(request: PageRequest, topicIds: number[] | null, textPlan: TextPlan): HistoryPage {
@@ -406,18 +430,18 @@ export class HistoryStore {
     const query = request.query ?? {};
     const topicIds = this.topicIds(query);
     if (topicIds !== null && topicIds.length === 0) return { messages: [], nextCursor: null };
-    if (!query.text) return this.runPage(request, topicIds, 'fts');
-    const plan = this.textPlan(query.text);
-    if (plan !== 'probe-scan') return this.runPage(request, topicIds, plan);
+    if (!query.text) return this.runPage(request, topicIds, SCAN);
+    const { plan, isCommon } = this.textPlan(query.text);
+    if (!isCommon) return this.runPage(request, topicIds, plan);
     this.scanBudget = this.scanBudgetRows;
     try {
-      return this.runPage(request, topicIds, 'scan');
+      return this.runPage(request, topicIds, SCAN);
     } catch (error) {
       if (error !== BUDGET_EXCEEDED) throw error;
     } finally {
       this.scanBudget = Infinity;
     }
-    return this.runPage(request, topicIds, 'fts');
+    return this.runPage(request, topicIds, plan);
   }
 
   /**
@@ -433,7 +457,7 @@ export class HistoryStore {
     }
     const topicIds = this.topicIds(query);
     if (topicIds !== null && topicIds.length === 0) return { count: 0, capped: false };
-    const { terms, params } = this.conditions(query, query.text && [...query.text].length < 3 ? 'scan' : 'fts');
+    const { terms, params } = this.conditions(query, query.text ? this.indexPlan(query.text) : SCAN);
     if (topicIds !== null) {
       terms.unshift('m.topic_id IN (SELECT value FROM json_each(@topicIds))');
       params.topicIds = JSON.stringify(topicIds);

@@ -1,22 +1,29 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 import { HistoryError, serializeError } from './errors';
 import { exportMessages, importMessages } from './export';
-import { HistoryStore } from './history-store';
+import { FtsIndexer, ftsPathFor, openFtsDatabase } from './fts-indexer';
+import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from './history-store';
 import { openHistoryDatabase, openHistoryReader } from './open-database';
 import type { FromWorker, HistoryWorkerData, ToWorker } from './worker-protocol';
 import type { PackedBatch } from './packed-batch';
 import type { HistoryGap } from './types';
 
 /**
- * The history worker thread: one runs as the only writer (batched inserts, retention, import), one
- * as a reader (queries, exports) on its own read-only connection; WAL lets both work at once, so
- * neither a long export nor a slow query ever holds up ingest, and none of it runs on the thread
- * that serves MQTT and the UI.
+ * The history worker threads: one runs as the only writer (batched inserts, retention, import), one
+ * as a reader (queries, exports) on its own read-only connection, one as the full-text indexer
+ * (its own database file, see FTS_MIGRATIONS). WAL lets them work at once, so neither a long export
+ * nor a slow query nor indexing ever holds up ingest, and none of it runs on the thread that serves
+ * MQTT and the UI.
  */
 
 const port = parentPort!;
 /** ~0.2-0.7 s of inserts on this project's 2-core machines (FTS included). */
 const MAX_TRANSACTION_MESSAGES = 20_000;
+/** Indexer: rows per transaction, idle poll (searches cover the unindexed tail meanwhile), prune period. */
+const INDEX_STEP_ROWS = 5000;
+const INDEX_POLL_MS = 50;
+const PRUNE_INTERVAL_MS = 30_000;
 const data = workerData as HistoryWorkerData;
 
 function post(message: FromWorker): void {
@@ -25,7 +32,59 @@ function post(message: FromWorker): void {
 
 type Handler = (args: unknown[], context: { signal: AbortSignal; progress: (value: unknown) => void }) => unknown;
 
+/** Indexes new messages as they are committed: right away while behind, polling when caught up. */
+function startIndexer(): void {
+  let indexer: FtsIndexer;
+  let source: Database.Database;
+  try {
+    const opened = openFtsDatabase(data.path);
+    source = openHistoryReader(data.path);
+    indexer = new FtsIndexer(source, opened.db, data.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES);
+    post({
+      type: 'ready',
+      report: { schemaVersion: opened.schemaVersion, recovered: opened.recovered, backupPath: opened.backupPath, integrityChecked: opened.integrityChecked },
+    });
+  } catch (error) {
+    post({ type: 'fatal', error: serializeError(error) });
+    port.close();
+    return;
+  }
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+  let lastPrune = 0;
+  const loop = (): void => {
+    timer = null;
+    if (closed) return;
+    let advanced = 0;
+    try {
+      advanced = indexer.step(INDEX_STEP_ROWS);
+      if (advanced === 0 && Date.now() - lastPrune > PRUNE_INTERVAL_MS) {
+        lastPrune = Date.now();
+        advanced = indexer.prune(INDEX_STEP_ROWS);
+      }
+    } catch {
+      // Indexing is best effort: searches test unindexed messages directly. Retry later.
+    }
+    if (advanced >= INDEX_STEP_ROWS) setImmediate(loop);
+    else timer = setTimeout(loop, INDEX_POLL_MS);
+  };
+  loop();
+  port.on('message', (message: ToWorker) => {
+    if (message.type !== 'close') return;
+    closed = true;
+    if (timer) clearTimeout(timer);
+    source.close();
+    indexer.fts.close();
+    post({ type: 'closed' });
+    port.close();
+  });
+}
+
 function start(): void {
+  if (data.role === 'indexer') {
+    startIndexer();
+    return;
+  }
   let store: HistoryStore;
   try {
     if (data.role === 'writer') {
@@ -36,7 +95,11 @@ function start(): void {
         report: { schemaVersion: opened.schemaVersion, recovered: opened.recovered, backupPath: opened.backupPath, integrityChecked: opened.integrityChecked },
       });
     } else {
-      store = new HistoryStore(openHistoryReader(data.path), { writable: false });
+      store = new HistoryStore(openHistoryReader(data.path), {
+        writable: false,
+        ftsPath: ftsPathFor(data.path),
+        ...(data.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: data.fullTextMaxBytes } : {}),
+      });
       post({ type: 'ready', report: { schemaVersion: 0, recovered: null, backupPath: null, integrityChecked: false } });
     }
   } catch (error) {

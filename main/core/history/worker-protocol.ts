@@ -5,7 +5,7 @@ import type { HistoryGap, RetentionPolicy } from './types';
 
 /** What the main thread hands each history worker at start. */
 export interface HistoryWorkerData {
-  role: 'writer' | 'reader';
+  role: 'writer' | 'reader' | 'indexer';
   path: string;
   fullTextMaxBytes?: number;
   quickCheck?: boolean | 'after-crash';
