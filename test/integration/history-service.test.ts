@@ -159,3 +159,27 @@ describe('history service (worker threads)', () => {
     await expect(history.count()).rejects.toThrow();
   });
 });
+
+describe('history service: failed writes are counted and reported, never silent', () => {
+  it('counts the messages of a transaction SQLite refused, reports the error, and goes on writing', async () => {
+    const path = temp.file('history.db');
+    history = await createHistory({ path });
+    // A real SQLite failure inside the writer's transaction (as a full disk would be), made with a trigger.
+    const { default: Database } = await import('better-sqlite3');
+    const saboteur = new Database(path);
+    saboteur.exec("CREATE TRIGGER refuse BEFORE INSERT ON messages WHEN NEW.payload_size = 13 BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+    const events: HistoryEvent[] = [];
+    history.onEvent((event) => events.push(event));
+    history.append(message({ text: 'fine' }));
+    history.append(message({ text: '13 bytes long' }));
+    await history.flush();
+    expect(history.stats()).toMatchObject({ accepted: 2, written: 0, failed: 2, pending: 0 });
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ error: { message: expect.stringContaining('refused by test') as string } });
+    saboteur.exec('DROP TRIGGER refuse');
+    saboteur.close();
+    history.append(message({ text: 'after' }));
+    await history.flush();
+    expect(history.stats()).toMatchObject({ written: 1, failed: 2 });
+    expect(await history.count()).toBe(1);
+  });
+});
