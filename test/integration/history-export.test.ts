@@ -26,7 +26,7 @@ beforeEach(() => {
     message({ topic: 'plain/text', text: 'hello world', timestamp: 1_700_000_000_001 }),
     message({ topic: 'csv,needs "quoting"', text: 'line one\r\nline "two", with comma', timestamp: 1_700_000_000_002, qos: 1, packetId: 7 }),
     message({ topic: 'binary', payload: BINARY, timestamp: 1_700_000_000_003, retain: true, direction: 'out' }),
-    message({ topic: 'props', text: '{"a":1}', timestamp: 1_700_000_000_004, qos: 2, dup: true, properties: { contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }] } }),
+    message({ topic: 'props', text: '{"a":1}', timestamp: 1_700_000_000_004, qos: 2, dup: true, properties: { contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: Uint8Array.from([9, 8]) } }),
     message({ topic: 'empty', payload: new Uint8Array(0), timestamp: 1_700_000_000_005, connectionId: 'c2' }),
     message({ topic: 'unicode/ü', text: 'température 🌡', timestamp: 1_700_000_000_006 }),
   ]);
@@ -75,7 +75,7 @@ describe('history export', () => {
     expect(records[0]).toMatchObject({ topic: 'plain/text', payloadEncoding: 'utf8', payload: 'hello world', time: '2023-11-14T22:13:20.001Z' });
     // Not UTF-8: written as base64 even though utf8 was asked for, and the record says so.
     expect(records[2]).toMatchObject({ topic: 'binary', payloadEncoding: 'base64', payload: Buffer.from(BINARY).toString('base64'), retain: true });
-    expect(records[3]).toMatchObject({ properties: { contentType: 'application/json' }, dup: true, qos: 2 });
+    expect(records[3]).toMatchObject({ properties: { contentType: 'application/json', correlationData: { $base64: 'CQg=' } }, dup: true, qos: 2 });
     expect(result.bytes).toBe(readFileSync(path).byteLength);
   });
 
@@ -110,7 +110,7 @@ describe('history export', () => {
       '7', '32', 'utf8', 'line one\r\nline "two", with comma', '',
     ]);
     expect(rows[3]!.slice(11, 13)).toEqual(['base64', Buffer.from(BINARY).toString('base64')]);
-    expect(JSON.parse(rows[4]![13]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }] });
+    expect(JSON.parse(rows[4]![13]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: { $base64: 'CQg=' } });
     expect(text).toContain('"csv,needs ""quoting"""');
   });
 

@@ -51,7 +51,7 @@ describe('history store: what is kept', () => {
       dup: true,
       timestamp: 1_700_000_000_123,
       packetId: 42,
-      properties: { contentType: 'application/octet-stream', correlationData: { $base64: 'AQID' }, userProperties: { k: 'v' } },
+      properties: { contentType: 'application/octet-stream', correlationData: Uint8Array.from([1, 2, 3]), userProperties: { k: 'v' } },
     });
     const raw = store.db.prepare('SELECT typeof(payload) AS t FROM messages').get() as { t: string };
     expect(raw.t).toBe('blob');

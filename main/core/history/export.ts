@@ -3,6 +3,7 @@ import { type FileHandle, open, rename, stat, unlink, readFile } from 'node:fs/p
 import { createInterface } from 'node:readline';
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import { HistoryError } from './errors';
+import { toJsonSafe } from './properties';
 import type { HistoryStore } from './history-store';
 import type { HistoryCursor, HistoryMessageInput, HistoryQuery, StoredMessage } from './types';
 
@@ -105,7 +106,7 @@ function toRecord(message: StoredMessage, encoding: PayloadEncoding): Record<str
     payloadSize: message.payloadSize,
     payloadEncoding: payload.encoding,
     payload: payload.text,
-    properties: message.properties,
+    properties: message.properties === null ? null : toJsonSafe(message.properties),
   };
 }
 
@@ -130,7 +131,7 @@ function csvRow(message: StoredMessage, encoding: PayloadEncoding): string {
     String(message.payloadSize),
     payload.encoding,
     payload.text,
-    message.properties === null ? '' : JSON.stringify(message.properties),
+    message.properties === null ? '' : JSON.stringify(toJsonSafe(message.properties)),
   ];
   return `${fields.map(csvField).join(',')}\r\n`;
 }

@@ -3,7 +3,7 @@ import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import { HistoryError } from './errors';
 import { FLAG_DUP, FLAG_OUT, FLAG_RETAIN, type PackedBatch } from './packed-batch';
-import { encodeProperties } from './properties';
+import { decodeProperties, encodeProperties } from './properties';
 import { TopicIndex } from './topic-index';
 import type {
   HistoryCursor,
@@ -288,7 +288,7 @@ export class HistoryStore {
       dup: row.dup === 1,
       timestamp: row.ts,
       packetId: row.packet_id,
-      properties: row.properties === null ? null : (JSON.parse(row.properties) as Record<string, unknown>),
+      properties: row.properties === null ? null : decodeProperties(row.properties),
     };
   }
 

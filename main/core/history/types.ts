@@ -10,7 +10,7 @@ export interface HistoryMessageInput {
   /** Milliseconds since the epoch, taken at arrival. */
   timestamp: number;
   packetId?: number | null;
-  /** MQTT 5 properties; byte values (correlation data) are kept as `{ "$base64": "..." }`. */
+  /** MQTT 5 properties (byte values such as correlation data as Uint8Array). */
   properties?: Record<string, unknown> | null;
 }
 
