@@ -145,6 +145,21 @@ describe('history service (worker threads)', () => {
     expect((await exported).count).toBeGreaterThanOrEqual(40_000);
   });
 
+  it('closing during an export stops it and leaves no partial file', async () => {
+    history = await createHistory({ path: temp.file('history.db') });
+    for (let i = 0; i < 20_000; i++) history.append(message({ text: `row ${i}` }));
+    await history.flush();
+    const exporting = history.exportTo({ path: temp.file('quit.ndjson'), format: 'ndjson' });
+    const outcome = exporting.done.then(
+      () => 'finished',
+      (error: { code?: string }) => error.code,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await history.close();
+    expect(['finished', 'HISTORY_CLOSED', 'HISTORY_EXPORT_CANCELLED']).toContain(await outcome);
+    expect(existsSync(temp.file('quit.ndjson.partial'))).toBe(false);
+  });
+
   it('refuses requests after close and counts appends as dropped', async () => {
     history = await createHistory({ path: temp.file('history.db') });
     history.append(message());

@@ -23,6 +23,7 @@ const MAX_TRANSACTION_MESSAGES = 20_000;
 /** Indexer: rows per transaction, idle poll (searches cover the unindexed tail meanwhile), prune period. */
 const INDEX_STEP_ROWS = 5000;
 const INDEX_POLL_MS = 50;
+const INDEX_IDLE_POLL_MS = 500;
 const PRUNE_INTERVAL_MS = 30_000;
 const data = workerData as HistoryWorkerData;
 
@@ -52,6 +53,7 @@ function startIndexer(): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
   let lastPrune = 0;
+  let idle = 0;
   const loop = (): void => {
     timer = null;
     if (closed) return;
@@ -65,8 +67,10 @@ function startIndexer(): void {
     } catch {
       // Indexing is best effort: searches test unindexed messages directly. Retry later.
     }
+    // Behind: go on at once. Idle: poll, slowing down to INDEX_IDLE_POLL_MS while nothing arrives.
+    idle = advanced > 0 ? 0 : idle + 1;
     if (advanced >= INDEX_STEP_ROWS) setImmediate(loop);
-    else timer = setTimeout(loop, INDEX_POLL_MS);
+    else timer = setTimeout(loop, Math.min(INDEX_POLL_MS * 2 ** Math.min(idle, 4), INDEX_IDLE_POLL_MS));
   };
   loop();
   port.on('message', (message: ToWorker) => {
