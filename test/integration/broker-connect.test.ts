@@ -157,7 +157,7 @@ describe('2. CONNECT / CONNACK: Clean Start and Session Present', () => {
   });
 });
 
-describe('2. CONNECT / CONNACK: Session Expiry Interval', () => {
+describe.concurrent('2. CONNECT / CONNACK: Session Expiry Interval', () => {
   it('(no ID) absent means 0: the session ends with the connection', async () => {
     const clientId = id('e');
     const a = await connectWith({ clientId });
@@ -207,7 +207,7 @@ describe('2. CONNECT / CONNACK: Session Expiry Interval', () => {
   });
 });
 
-describe('2. CONNECT / CONNACK: keep alive', () => {
+describe.concurrent('2. CONNECT / CONNACK: keep alive', () => {
   it('[MQTT-3.1.2-22] nothing for 1.5 x keep alive → DISC 0x8D and close, Will sent; any packet resets the timer', async () => {
     const w = await watcher('ka/will');
     const { client } = await connectWith({ keepalive: 1, will: { topic: 'ka/will', payload: 'gone', qos: 0 } });
@@ -240,7 +240,7 @@ describe('2. CONNECT / CONNACK: keep alive', () => {
   });
 });
 
-describe('2. CONNECT / CONNACK: Will', () => {
+describe.concurrent('2. CONNECT / CONNACK: Will', () => {
   it('[MQTT-3.1.2-7] [MQTT-3.1.2-8] [MQTT-3.1.2-10] the Will is published once after the delay, then removed', async () => {
     const w = await watcher('wd/a');
     const clientId = id('wd');

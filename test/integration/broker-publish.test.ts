@@ -116,7 +116,7 @@ describe('3. Incoming PUBLISH validation', () => {
   });
 });
 
-describe('3. Incoming QoS 1 and QoS 2', () => {
+describe.concurrent('3. Incoming QoS 1 and QoS 2', () => {
   it('[MQTT-3.3.4-1] QoS 0 gets nothing, QoS 1 PUBACK, QoS 2 PUBREC', async () => {
     await subscriber('q/a', 2);
     const c = await client();
@@ -238,7 +238,7 @@ describe('3. Incoming QoS 1 and QoS 2', () => {
   });
 });
 
-describe('3. Outgoing delivery', () => {
+describe.concurrent('3. Outgoing delivery', () => {
   it('[MQTT-3.3.2-3] the topic a subscriber receives matches its filter', async () => {
     const w = await subscriber('od/+/x', 0);
     const c = await client();
@@ -505,7 +505,7 @@ describe('3. Message ordering', () => {
   });
 });
 
-describe('3. Retained messages', () => {
+describe.concurrent('3. Retained messages', () => {
   it('[MQTT-3.3.1-5] RETAIN 1 replaces the retained message (payload, QoS, properties)', async () => {
     const c = await client();
     c.publish('ret/rep', 'old', 0, { retain: true });
@@ -583,7 +583,7 @@ describe('3. Retained messages', () => {
   });
 });
 
-describe('3. Properties forwarded to subscribers', () => {
+describe.concurrent('3. Properties forwarded to subscribers', () => {
   it('[MQTT-3.3.2-4] [MQTT-3.3.2-19] [MQTT-3.3.2-20] Payload Format Indicator and Content Type are forwarded unchanged', async () => {
     const w = await subscriber('fwd/pfi', 0);
     const c = await client();

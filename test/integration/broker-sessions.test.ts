@@ -39,7 +39,7 @@ function props(p: ReceivedPacket): Record<string, unknown> {
 
 const keep = { properties: { sessionExpiryInterval: 60 } };
 
-describe('6. Sessions', () => {
+describe.concurrent('6. Sessions', () => {
   it('(no ID) the session holds: existence, subscriptions with options and ids, unacked and queued QoS 1/2, incoming QoS 2, the Will, the expiry', async () => {
     const sid = id('state');
     const c = await client({ clientId: sid, ...keep, will: { topic: 'st/will', payload: 'w', properties: { willDelayInterval: 30 } } });

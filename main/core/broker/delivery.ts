@@ -158,7 +158,17 @@ function sendNew(ctx: BrokerContext, connection: Connection, session: Session, p
   // [MQTT-3.1.2-25] too large: dropped as if delivered, no id kept, no quota used
   if (frameSize(frames) > connection.maxPacketSizeOut) return drop(ctx, session, 'droppedTooLarge');
   // [MQTT-4.3.2-2] [MQTT-4.3.3-2] kept until acknowledged
-  session.inflight.set(packetId, { ...pending, packetId, stage: 1, sent: true });
+  // one object shape for every in-flight entry (a spread here was the hottest line in profiles)
+  session.inflight.set(packetId, {
+    msg: pending.msg,
+    qos: pending.qos,
+    retain: pending.retain,
+    subscriptionIds: pending.subscriptionIds,
+    group: pending.group,
+    packetId,
+    stage: 1,
+    sent: true,
+  });
   connection.unacked++;
   connection.writeAll(frames);
   ctx.counters.messagesOut++;

@@ -32,9 +32,14 @@ export class Message {
     now: number;
   }) {
     this.topic = init.topic;
-    this.topicBytes = Buffer.from(init.topic, 'utf8');
-    // An owned copy: frames are slices of socket chunks, which must not be pinned by queued messages.
-    this.payload = init.payload.length === 0 ? EMPTY : Buffer.from(init.payload);
+    // Topic bytes and an owned copy of the payload in one allocation: frames are slices of socket
+    // chunks, which queued or retained messages must not pin.
+    const topicLength = Buffer.byteLength(init.topic, 'utf8');
+    const store = Buffer.allocUnsafe(topicLength + init.payload.length);
+    store.write(init.topic, 0, 'utf8');
+    init.payload.copy(store, topicLength);
+    this.topicBytes = store.subarray(0, topicLength);
+    this.payload = init.payload.length === 0 ? EMPTY : store.subarray(topicLength);
     this.qos = init.qos;
     this.retain = init.retain;
     this.forward = init.forward && init.forward.length > 0 ? init.forward : EMPTY;

@@ -90,7 +90,13 @@ export function encodeAck(
 ): Buffer {
   const first = (type << 4) | (type === 6 ? 0x02 : 0);
   if (version !== 5 || (code === 0 && reasonString === undefined)) {
-    return Buffer.from([first, 0x02, packetId >> 8, packetId & 0xff]);
+    // hot path (one per QoS>0 message): no array literal, no pool lookup beyond allocUnsafe
+    const out = Buffer.allocUnsafe(4);
+    out[0] = first;
+    out[1] = 0x02;
+    out[2] = packetId >> 8;
+    out[3] = packetId & 0xff;
+    return out;
   }
   if (reasonString === undefined) return Buffer.from([first, 0x04, packetId >> 8, packetId & 0xff, code, 0x00]);
   const text = Buffer.from(reasonString, 'utf8');
