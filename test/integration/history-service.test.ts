@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type HistoryEvent, type HistoryService, createHistory } from '../../main/core/history/create-history';
 import { historyTempDir, message } from '../support/history-fixtures';
@@ -96,6 +96,15 @@ describe('history service (worker threads)', () => {
     history = await createHistory({ path: temp.file('history.db') });
     expect(history.report.recovered).toMatchObject({ movedTo: expect.stringContaining('history.db.corrupt-') as string });
     expect(await history.count()).toBe(0);
+  });
+
+  it('still works, searching text without the index, when the full-text index cannot be opened', async () => {
+    mkdirSync(temp.file('history.db-fts')); // a folder where the index file should be
+    history = await createHistory({ path: temp.file('history.db') });
+    expect(history.report.fullText).toMatchObject({ error: { code: 'HISTORY_OPEN_FAILED' } });
+    history.append(message({ text: 'searchable anyway' }));
+    await history.flush();
+    expect((await history.page({ query: { text: 'anyway' } })).messages).toHaveLength(1);
   });
 
   it('rejects with HISTORY_OPEN_FAILED when the database cannot be created', async () => {

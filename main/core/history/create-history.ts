@@ -60,7 +60,8 @@ export interface ExportHandle {
 }
 
 export interface HistoryService {
-  readonly report: OpenReport & { fullText: OpenReport };
+  /** What opening did; `fullText` reports the text index (an error there only means slower text search). */
+  readonly report: OpenReport & { fullText: OpenReport | { error: { code: string; message: string } } };
   /** Takes a message for storage; false when backpressure dropped it (it is counted and reported). */
   append(message: HistoryMessageInput): boolean;
   /** Resolves once every message appended so far is committed (or reported failed). */
@@ -223,19 +224,20 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     ...(options.retention ? { retention: options.retention } : {}),
     ...(options.quickCheck !== undefined ? { quickCheck: options.quickCheck } : {}),
   });
-  let indexerStart: Awaited<ReturnType<typeof spawn>>;
-  let readerStart: Awaited<ReturnType<typeof spawn>>;
+  // The indexer creates the full-text file the reader attaches, so it starts first. The index is
+  // derived data: if it cannot start, history still works and text search scans instead.
+  let indexerStart: Awaited<ReturnType<typeof spawn>> | null = null;
+  let indexerError: Error | null = null;
   try {
-    // The indexer creates the full-text file the reader attaches, so it starts first.
     indexerStart = await spawn(entry, { role: 'indexer', ...common });
   } catch (error) {
-    await writerStart.worker.terminate();
-    throw error;
+    indexerError = error as Error;
   }
+  let readerStart: Awaited<ReturnType<typeof spawn>>;
   try {
-    readerStart = await spawn(entry, { role: 'reader', ...common });
+    readerStart = await spawn(entry, { role: 'reader', ...common, useFullTextIndex: indexerStart !== null });
   } catch (error) {
-    await Promise.all([writerStart.worker.terminate(), indexerStart.worker.terminate()]);
+    await Promise.all([writerStart.worker.terminate(), indexerStart?.worker.terminate()]);
     throw error;
   }
 
@@ -304,13 +306,20 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     },
     (error) => {
       failure = error;
+      // Whatever was waiting for the writer is lost with it: counted, never silently.
+      stats.failed += pending;
+      pending = 0;
+      pendingBytes = 0;
+      queuedBytes = 0;
+      inFlight.clear();
+      queue.take();
       emit({ type: 'error', error });
       settleWaiters();
     },
   );
   const reader = new WorkerChannel(readerStart.worker, () => undefined, (error) => emit({ type: 'error', error }));
   // Its failure only slows text search down (unindexed messages are tested directly): reported, not fatal.
-  const indexer = new WorkerChannel(indexerStart.worker, () => undefined, (error) => emit({ type: 'error', error }));
+  const indexer = indexerStart ? new WorkerChannel(indexerStart.worker, () => undefined, (error) => emit({ type: 'error', error })) : null;
 
   function send(): void {
     if (timer) {
@@ -355,7 +364,10 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   }
 
   const service: HistoryService = {
-    report: { ...writerStart.report, fullText: indexerStart.report },
+    report: {
+      ...writerStart.report,
+      fullText: indexerStart ? indexerStart.report : { error: { code: (indexerError as { code?: string }).code ?? 'INTERNAL', message: indexerError!.message } },
+    },
 
     append(message) {
       if (closed || failure) {
@@ -442,7 +454,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       // Reader first: the last connection to close checkpoints and removes the WAL, and only the
       // writer can; a WAL left behind would make the next open think the app had crashed.
       await reader.close();
-      await indexer.close();
+      await indexer?.close();
       await writer.close();
       settleWaiters();
     },

@@ -101,7 +101,7 @@ function start(): void {
     } else {
       store = new HistoryStore(openHistoryReader(data.path), {
         writable: false,
-        ftsPath: ftsPathFor(data.path),
+        ...(data.useFullTextIndex ? { ftsPath: ftsPathFor(data.path) } : {}),
         ...(data.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: data.fullTextMaxBytes } : {}),
       });
       post({ type: 'ready', report: { schemaVersion: 0, recovered: null, backupPath: null, integrityChecked: false } });

@@ -8,6 +8,8 @@ export interface HistoryWorkerData {
   role: 'writer' | 'reader' | 'indexer';
   path: string;
   fullTextMaxBytes?: number;
+  /** Reader: attach the full-text index file (false when the indexer could not start). */
+  useFullTextIndex?: boolean;
   quickCheck?: boolean | 'after-crash';
   retention?: RetentionPolicy;
   /** Rows deleted per retention step between write batches. */
