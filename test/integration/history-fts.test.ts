@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FtsIndexer, ftsPathFor, openFtsDatabase } from '../../main/core/history/fts-indexer';
@@ -103,5 +103,25 @@ describe('history full-text index (its own file, its own writer)', () => {
     fts.step();
     expect(reader().page({ query: { text: 'rebuild' } }).messages).toHaveLength(1);
     expect(existsSync(ftsPathFor(path))).toBe(true);
+  });
+});
+
+describe('history full-text index: belongs to one database', () => {
+  it('starts over when the history database was replaced, so new messages are not skipped', () => {
+    writer.insert(Array.from({ length: 5 }, (_, i) => message({ text: `old message ${i}` })));
+    const first = indexer();
+    first.step();
+    expect(first.state().indexedUpto).toBe(5);
+    // The history file is replaced (e.g. set aside as corrupt): a fresh one restarts ids at 1.
+    for (const db of open.splice(0).reverse()) db.close();
+    rmSync(path);
+    writer = new HistoryStore(openHistoryDatabase(path).db, { writable: true });
+    open.push(writer.db);
+    writer.insert([message({ text: 'new message' })]);
+    const second = indexer();
+    expect(second.state().indexedUpto).toBe(0);
+    second.step();
+    expect(indexed(second.fts, 'message')).toBe(1);
+    expect(reader().page({ query: { text: 'new message' } }).messages).toHaveLength(1);
   });
 });

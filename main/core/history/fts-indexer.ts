@@ -41,6 +41,21 @@ export class FtsIndexer {
     this.remove = fts.prepare('DELETE FROM messages_fts WHERE rowid = ?');
     this.setUpto = fts.prepare('UPDATE fts_state SET indexed_upto = ?');
     this.setPruned = fts.prepare('UPDATE fts_state SET pruned_below = ?');
+    this.adopt();
+  }
+
+  /**
+   * An index built for another database (the history file was set aside as corrupt, or replaced)
+   * would point at the wrong ids and skip new ones: start it over for this one.
+   */
+  private adopt(): void {
+    const { value: historyId } = this.source.prepare("SELECT value FROM history_meta WHERE key = 'id'").get() as { value: string };
+    const { history_id: indexedId } = this.fts.prepare('SELECT history_id FROM fts_state').get() as { history_id: string };
+    if (indexedId === historyId) return;
+    this.fts.transaction(() => {
+      this.fts.exec("INSERT INTO messages_fts (messages_fts) VALUES ('delete-all')");
+      this.fts.prepare('UPDATE fts_state SET history_id = ?, indexed_upto = 0, pruned_below = 1').run(historyId);
+    })();
   }
 
   state(): { indexedUpto: number; prunedBelow: number } {

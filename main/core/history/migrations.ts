@@ -48,6 +48,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_ts ON messages (ts);
       CREATE INDEX messages_topic_ts ON messages (topic_id, ts);
 
+      -- A random identity, so derived files (the full-text index) can tell they belong to this
+      -- database and not to one that was set aside or replaced.
+      CREATE TABLE history_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO history_meta VALUES ('id', lower(hex(randomblob(16))));
+
       -- Messages that backpressure dropped: a visible gap in history, never a silent one.
       CREATE TABLE history_gaps (
         id INTEGER PRIMARY KEY,
@@ -77,13 +82,15 @@ export const FTS_MIGRATIONS: readonly Migration[] = [
       -- finds "temperature"), as users expect.
       CREATE VIRTUAL TABLE messages_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'trigram');
       -- indexed_upto: every message id up to it is indexed (ids only grow); pruned_below: index
-      -- entries below it whose messages were deleted have been removed.
+      -- entries below it whose messages were deleted have been removed;
+      -- history_id: history_meta 'id' of the database this index belongs to.
       CREATE TABLE fts_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
+        history_id TEXT NOT NULL,
         indexed_upto INTEGER NOT NULL,
         pruned_below INTEGER NOT NULL
       );
-      INSERT INTO fts_state VALUES (1, 0, 1); -- message ids start at 1
+      INSERT INTO fts_state VALUES (1, '', 0, 1); -- message ids start at 1
     `,
   },
 ];
