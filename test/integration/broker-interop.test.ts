@@ -79,6 +79,20 @@ describe('interop: mqtt.js against our broker and mosquitto', () => {
     });
   }
 
+  it('mqtt.js MQTT 5.0 with topic aliases both ways (client maps and resolves them)', async () => {
+    const url = `mqtt://127.0.0.1:${tcp.port}`;
+    const sub = await connect(url, { protocolVersion: 5, clientId: id('tas'), properties: { topicAliasMaximum: 3 } });
+    const pub = await connect(url, { protocolVersion: 5, clientId: id('tap'), autoUseTopicAlias: true });
+    const got: string[] = [];
+    sub.on('message', (topic, payload) => got.push(`${topic}=${payload}`));
+    await sub.subscribeAsync('alias/#', { qos: 1 });
+    for (let i = 0; i < 3; i++) for (const t of ['alias/a', 'alias/b']) await pub.publishAsync(t, `${i}`, { qos: 1 });
+    const deadline = Date.now() + 3000;
+    while (got.length < 6 && Date.now() < deadline) await sleep(20);
+    expect(got).toEqual(['alias/a=0', 'alias/b=0', 'alias/a=1', 'alias/b=1', 'alias/a=2', 'alias/b=2']);
+    await Promise.all([sub.endAsync(), pub.endAsync()]);
+  });
+
   it('mqtt.js MQTT 5.0 over WebSocket: same observations as mosquitto', async () => {
     const ours = await mqttJsScenario(`ws://127.0.0.1:${ws.port}`, 5, 'jsws');
     const theirs = await mqttJsScenario(`ws://127.0.0.1:${mosquitto.wsPort}`, 5, 'jsws');

@@ -645,10 +645,14 @@ describe.concurrent('3. Properties forwarded to subscribers', () => {
   });
 
   it("(no ID) the publisher's Topic Alias is never forwarded", async () => {
+    const plain = await subscriber('alias/fwd', 0);
     const w = await subscriber('alias/fwd', 0, { properties: { topicAliasMaximum: 10 } });
     const c = await client();
-    c.send(rawPublish('alias/fwd', [0x23, 0x00, 0x01], 'x'));
-    expect(props(await w.expect('publish')).topicAlias).toBeUndefined();
+    c.send(rawPublish('alias/fwd', [0x23, 0x00, 0x05], 'x'));
+    expect(props(await plain.expect('publish')).topicAlias).toBeUndefined();
+    // the subscriber that allows aliases gets one of ours (1), not the publisher's (5)
+    const got = await w.expect('publish');
+    expect([got.topic, props(got).topicAlias]).toEqual(['alias/fwd', 1]);
   });
 });
 
@@ -702,17 +706,24 @@ describe('3. Topic Alias, client to server', () => {
 });
 
 describe('3. Topic Alias, server to client', () => {
-  it('[MQTT-3.1.2-26] [MQTT-3.1.2-27] [MQTT-3.3.2-11] [MQTT-3.3.2-8] no aliases without a client Topic Alias Maximum; never 0 or above it (we send none)', async () => {
-    const without = await subscriber('tsa/a', 0);
-    const withMax = await subscriber('tsa/a', 0, { properties: { topicAliasMaximum: 2 } });
+  it('[MQTT-3.1.2-26] [MQTT-3.1.2-27] [MQTT-3.3.2-11] [MQTT-3.3.2-8] no aliases without a client Topic Alias Maximum; otherwise never 0 or above it', async () => {
+    const without = await subscriber('tsa/+', 0);
+    const withMax = await subscriber('tsa/+', 0, { properties: { topicAliasMaximum: 2 } });
     const c = await client();
-    for (let i = 0; i < 3; i++) c.publish('tsa/a', `${i}`);
-    for (const p of await without.publishes(3)) expect(props(p).topicAlias).toBeUndefined();
-    for (const p of await withMax.publishes(3)) {
-      const alias = props(p).topicAlias as number | undefined;
-      if (alias !== undefined) expect(alias >= 1 && alias <= 2).toBe(true);
-      expect(p.topic).toBe('tsa/a');
-    }
+    const topics = ['tsa/a', 'tsa/b', 'tsa/c', 'tsa/a', 'tsa/b', 'tsa/c'];
+    for (const t of topics) c.publish(t, t);
+    for (const p of await without.publishes(6)) expect(props(p).topicAlias).toBeUndefined();
+    const got = await withMax.publishes(6);
+    // first use: topic + new alias; later: alias with an empty topic; no alias left for the third topic
+    expect(got.map((p) => [p.topic, props(p).topicAlias])).toEqual([
+      ['tsa/a', 1],
+      ['tsa/b', 2],
+      ['tsa/c', undefined],
+      ['', 1],
+      ['', 2],
+      ['tsa/c', undefined],
+    ]);
+    expect(got.map((p) => String(p.payload))).toEqual(topics);
   });
 
   it('(no ID) server aliases start fresh on each connection: resends carry the full topic', async () => {
@@ -726,7 +737,8 @@ describe('3. Topic Alias, server to client', () => {
     const back = await RawClient.open(tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30, topicAliasMaximum: 5 } });
     await back.expect('connack');
-    expect((await back.expect('publish')).topic).toBe('tf/a');
+    const resent = await back.expect('publish');
+    expect([resent.topic, resent.dup, props(resent).topicAlias]).toEqual(['tf/a', true, 1]);
   });
 });
 

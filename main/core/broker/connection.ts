@@ -43,6 +43,8 @@ export class Connection {
   requestProblemInformation = true;
   /** Topic aliases set by the client ([MQTT-3.3.2-7] per connection). */
   readonly inboundAliases = new Map<number, string>();
+  /** Topic aliases we set towards the client, topic → alias; fresh on each connection. */
+  readonly outboundAliases = new Map<string, number>();
   /** Set by DISCONNECT 0x00: the Will is dropped ([MQTT-3.14.4-3]). */
   discardWill = false;
   /** Enhanced authentication in progress or completed (method name). */

@@ -128,6 +128,45 @@ function enqueue(ctx: BrokerContext, session: Session, pending: Pending): void {
   session.queue.push(pending);
 }
 
+/**
+ * Frames one PUBLISH for one connection. Towards a v5 client that allows topic aliases, a topic gets
+ * an alias the first time it is sent (while aliases remain, 1..its maximum: [MQTT-3.3.2-11]
+ * [MQTT-3.1.2-26]) and later copies carry the alias and an empty topic. The mapping is committed
+ * only if the frame fits the client's Maximum Packet Size, so the client always learned it.
+ */
+function framesFor(
+  connection: Connection,
+  msg: Message,
+  qos: QoS,
+  packetId: number,
+  dup: boolean,
+  retain: boolean,
+  subscriptionIds: number[] | undefined,
+  now: number,
+): Buffer[] | null {
+  const v5 = connection.version === 5;
+  const aliases = connection.outboundAliases;
+  if (!v5 || connection.topicAliasMaximumOut === 0) {
+    const frames = qos === 0 && !subscriptionIds ? msg.qos0Frame(v5, retain, now) : msg.encode(v5, qos, packetId, dup, retain, subscriptionIds, now);
+    return frameSize(frames) > connection.maxPacketSizeOut ? null : frames;
+  }
+  const known = aliases.get(msg.topic);
+  if (known !== undefined) {
+    const frames = msg.encode(true, qos, packetId, dup, retain, subscriptionIds, now, known, true);
+    return frameSize(frames) > connection.maxPacketSizeOut ? null : frames;
+  }
+  if (aliases.size < connection.topicAliasMaximumOut) {
+    const alias = aliases.size + 1;
+    const frames = msg.encode(true, qos, packetId, dup, retain, subscriptionIds, now, alias, false);
+    if (frameSize(frames) <= connection.maxPacketSizeOut) {
+      aliases.set(msg.topic, alias);
+      return frames;
+    }
+  }
+  const frames = msg.encode(true, qos, packetId, dup, retain, subscriptionIds, now);
+  return frameSize(frames) > connection.maxPacketSizeOut ? null : frames;
+}
+
 function frameSize(frames: Buffer[]): number {
   let size = 0;
   for (const frame of frames) size += frame.length;
@@ -143,10 +182,9 @@ function sendQos0(
   subscriptionIds: number[] | undefined,
   now: number,
 ): void {
-  const v5 = connection.version === 5;
   // [MQTT-2.2.1-2] [MQTT-4.3.1-1] no packet id, DUP 0
-  const frames = v5 && subscriptionIds ? msg.encode(true, 0, 0, false, retain, subscriptionIds, now) : msg.qos0Frame(v5, retain, now);
-  if (frameSize(frames) > connection.maxPacketSizeOut) return drop(ctx, session, 'droppedTooLarge'); // [MQTT-3.1.2-25]
+  const frames = framesFor(connection, msg, 0, 0, false, retain, subscriptionIds, now);
+  if (!frames) return drop(ctx, session, 'droppedTooLarge'); // [MQTT-3.1.2-25]
   connection.writeAll(frames);
   ctx.counters.messagesOut++;
 }
@@ -154,9 +192,9 @@ function sendQos0(
 function sendNew(ctx: BrokerContext, connection: Connection, session: Session, pending: Pending, now: number): void {
   const packetId = session.allocatePacketId(); // [MQTT-2.2.1-4] [MQTT-4.3.2-1] [MQTT-4.3.3-1]
   if (packetId === 0) return enqueue(ctx, session, pending);
-  const frames = pending.msg.encode(connection.version === 5, pending.qos, packetId, false, pending.retain, pending.subscriptionIds, now);
+  const frames = framesFor(connection, pending.msg, pending.qos, packetId, false, pending.retain, pending.subscriptionIds, now);
   // [MQTT-3.1.2-25] too large: dropped as if delivered, no id kept, no quota used
-  if (frameSize(frames) > connection.maxPacketSizeOut) return drop(ctx, session, 'droppedTooLarge');
+  if (!frames) return drop(ctx, session, 'droppedTooLarge');
   // [MQTT-4.3.2-2] [MQTT-4.3.3-2] kept until acknowledged
   // one object shape for every in-flight entry (a spread here was the hottest line in profiles)
   session.inflight.set(packetId, {
@@ -194,10 +232,10 @@ export function resumeDelivery(ctx: BrokerContext, session: Session): void {
 
 function resend(ctx: BrokerContext, connection: Connection, session: Session, entry: Pending & { packetId: number; sent: boolean }, now: number): void {
   // [MQTT-3.3.1-1] DUP 1 on a retransmission; [MQTT-4.3.3-7] a QoS 2 PUBLISH already sent is not expired
-  const frames = entry.msg.encode(connection.version === 5, entry.qos, entry.packetId, true, entry.retain, entry.subscriptionIds, now);
+  const frames = framesFor(connection, entry.msg, entry.qos, entry.packetId, true, entry.retain, entry.subscriptionIds, now);
   entry.sent = true;
   session.unsentInflight--;
-  if (frameSize(frames) > connection.maxPacketSizeOut) {
+  if (!frames) {
     session.inflight.delete(entry.packetId);
     return drop(ctx, session, 'droppedTooLarge');
   }

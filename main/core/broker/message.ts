@@ -78,6 +78,8 @@ export class Message {
     retain: boolean,
     subscriptionIds: readonly number[] | undefined,
     now: number,
+    topicAlias = 0,
+    omitTopic = false,
   ): Buffer[] {
     return encodePublish(
       v5 ? 5 : 4,
@@ -89,8 +91,8 @@ export class Message {
         retain,
         expiry: this.remainingExpiry(now),
         subscriptionIds: subscriptionIds ?? null,
-        topicAlias: 0,
-        omitTopic: false,
+        topicAlias,
+        omitTopic,
       },
     );
   }
