@@ -18,14 +18,16 @@ import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from '../history-store';
 import { openHistoryDatabase } from '../open-database';
 import type { HistoryMessageInput, PageRequest } from '../types';
 
+let argv: string[] = [];
+
 function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(argv[index + 1]) : fallback;
 }
 
-const ROWS = arg('rows', 1_000_000);
-const INGEST = arg('ingest', 300_000);
-const dir = mkdtempSync(join(tmpdir(), 'history-bench-'));
+let ROWS = 1_000_000;
+let INGEST = 300_000;
+let dir = '';
 const T0 = 1_700_000_000_000;
 const WORDS = ['ok', 'idle', 'running', 'warning', 'online', 'standby'];
 
@@ -120,8 +122,8 @@ function indexAll(path: string): number {
 
 async function queries(): Promise<Database.Database> {
   // --keep FILE reuses (or leaves behind) the built database, to rerun queries without rebuilding.
-  const keepIndex = process.argv.indexOf('--keep');
-  const path = keepIndex >= 0 ? process.argv[keepIndex + 1]! : join(dir, 'big.db');
+  const keepIndex = argv.indexOf('--keep');
+  const path = keepIndex >= 0 ? argv[keepIndex + 1]! : join(dir, 'big.db');
   const opened = openHistoryDatabase(path);
   const store = new HistoryStore(opened.db, { writable: true });
   const started = performance.now();
@@ -131,6 +133,7 @@ async function queries(): Promise<Database.Database> {
     store.insert(batch);
   }
   const builtMs = performance.now() - started;
+  opened.db.pragma('wal_checkpoint(TRUNCATE)');
   indexAll(path);
   console.log(`\n${ROWS.toLocaleString('en-US')} rows (built in ${(builtMs / 1000).toFixed(1)} s), file ${(statSync(path).size / 1e6).toFixed(0)} MB`);
   opened.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -198,12 +201,17 @@ async function exports(readerDb: Database.Database): Promise<void> {
   readerDb.close();
 }
 
-async function main(): Promise<void> {
+/** Entry for a `bench` command line (`npm run bench -- history [--rows N] [--ingest N] ...`). */
+export async function runHistoryBench(args: string[]): Promise<void> {
+  argv = args;
+  ROWS = arg('rows', 1_000_000);
+  INGEST = arg('ingest', 300_000);
+  dir = mkdtempSync(join(tmpdir(), 'history-bench-'));
   try {
     if (INGEST > 0) await ingest();
     if (ROWS > 0) {
       const reader = await queries();
-      if (process.argv.includes('--skip-export')) reader.close();
+      if (argv.includes('--skip-export')) reader.close();
       else await exports(reader);
     }
   } finally {
@@ -211,4 +219,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (require.main === module) void runHistoryBench(process.argv.slice(2));

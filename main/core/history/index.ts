@@ -1,0 +1,19 @@
+/** The history's public surface for the core wiring (create-core.ts) and the contract handlers. */
+export { createHistory } from './create-history';
+export type { ExportHandle, HistoryEvent, HistoryOptions, HistoryService, HistoryStats } from './create-history';
+export { HistoryError } from './errors';
+export type { HistoryErrorCode } from './errors';
+export type { ExportFormat, ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult, PayloadEncoding } from './export';
+export type { RecoveryReport } from './open-database';
+export type {
+  HistoryCursor,
+  HistoryGap,
+  HistoryMessageInput,
+  HistoryPage,
+  HistoryQuery,
+  PageRequest,
+  RetentionLimits,
+  RetentionPolicy,
+  StoredMessage,
+} from './types';
+export type { OpenReport } from './worker-protocol';
