@@ -25,3 +25,34 @@ describe('broker smoke', () => {
     await pub.disconnect();
   });
 });
+
+describe('broker inspection for the workbench', () => {
+  it('emits lifecycle events and lists clients, sessions, retained messages and counters', async () => {
+    const events: Array<Record<string, unknown>> = [];
+    const dispose = tb.broker.onEvent((e) => events.push(e as unknown as Record<string, unknown>));
+    const c = await RawClient.connected(tb.port, { clientId: 'inspect', properties: { sessionExpiryInterval: 10 } });
+    await c.subscribe('insp/#', 1);
+    c.publish('insp/r', 'kept', 0, { retain: true });
+    await c.expect('publish');
+    expect(tb.broker.clients().map((x) => [x.clientId, x.protocolVersion])).toContainEqual(['inspect', 5]);
+    expect(tb.broker.sessions().find((s) => s.clientId === 'inspect')).toMatchObject({ connected: true, subscriptions: [{ filter: 'insp/#', qos: 1 }] });
+    expect(tb.broker.retained()).toContainEqual({ topic: 'insp/r', qos: 0, payloadBytes: 4 });
+    c.sendPacket({ cmd: 'unsubscribe', messageId: 2, unsubscriptions: ['insp/#'] });
+    await c.expect('unsuback');
+    c.publish('insp/r', '', 0, { retain: true });
+    await c.disconnect();
+    const stats = tb.broker.stats();
+    expect(stats.messagesIn).toBeGreaterThanOrEqual(2);
+    expect(stats.bytesIn).toBeGreaterThan(0);
+    dispose();
+    expect(events.map((e) => e.type)).toEqual([
+      'client.connected',
+      'subscription.added',
+      'retained.changed',
+      'subscription.removed',
+      'retained.changed',
+      'client.disconnected',
+    ]);
+    expect(events.at(-1)).toMatchObject({ clientId: 'inspect', by: 'client', reasonCode: 0 });
+  });
+});

@@ -45,6 +45,9 @@ export class Connection {
   readonly inboundAliases = new Map<number, string>();
   /** Topic aliases we set towards the client, topic → alias; fresh on each connection. */
   readonly outboundAliases = new Map<string, number>();
+  /** Who ended the connection, and the reason code sent or received (for the live view). */
+  closedBy: 'client' | 'broker' | 'network' = 'network';
+  closeReasonCode: number | undefined;
   /** Set by DISCONNECT 0x00: the Will is dropped ([MQTT-3.14.4-3]). */
   discardWill = false;
   /** Enhanced authentication in progress or completed (method name). */
@@ -268,6 +271,8 @@ export class Connection {
    */
   disconnect(reasonCode: number, reasonString?: string): void {
     if (this.state === 'closed') return;
+    this.closedBy = 'broker';
+    this.closeReasonCode = reasonCode;
     if (this.version !== 5 || !this.versionKnown) return this.close();
     if (this.state === 'connected') {
       let packet = encodeDisconnect(reasonCode, reasonString ? { reasonString } : undefined);

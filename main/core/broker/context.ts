@@ -1,4 +1,5 @@
 import type { Connection } from './connection';
+import type { BrokerEventListener } from './events';
 import type { ResolvedOptions } from './options';
 import type { RetainedStore } from './retained-store';
 import type { Session } from './session';
@@ -26,6 +27,7 @@ export interface BrokerContext {
   readonly trie: SubscriptionTrie;
   readonly retained: RetainedStore;
   readonly counters: BrokerCounters;
+  readonly listeners: Set<BrokerEventListener>;
   closing: boolean;
 }
 

@@ -6,6 +6,8 @@ import { type BrokerOptions, resolveOptions } from './options';
 import { RetainedStore } from './retained-store';
 import { SubscriptionTrie } from './subscription-trie';
 import { cancelWillTimer } from './wills';
+import type { BrokerEventListener } from './events';
+export type { BrokerEvent, BrokerEventListener } from './events';
 
 export interface BrokerStats extends BrokerCounters {
   connections: number;
@@ -43,6 +45,8 @@ export interface Broker {
   clients(): ClientInfo[];
   sessions(): SessionInfo[];
   retained(): Array<{ topic: string; qos: number; payloadBytes: number }>;
+  /** Lifecycle events for a live view; returns the disposer. */
+  onEvent(listener: BrokerEventListener): () => void;
 }
 
 export function createBroker(options: BrokerOptions = {}): Broker {
@@ -53,6 +57,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     trie: new SubscriptionTrie(),
     retained: new RetainedStore(),
     counters: newCounters(),
+    listeners: new Set(),
     closing: false,
   };
 
@@ -146,6 +151,11 @@ export function createBroker(options: BrokerOptions = {}): Broker {
         queued: session.queue.length,
         dropped: session.dropped,
       }));
+    },
+
+    onEvent(listener) {
+      ctx.listeners.add(listener);
+      return () => ctx.listeners.delete(listener);
     },
 
     retained() {

@@ -10,9 +10,11 @@ export class RetainedStore {
   }
 
   /** [MQTT-3.3.1-5] replaces; [MQTT-3.3.1-6] [MQTT-3.3.1-7] an empty payload deletes and is never stored. */
-  set(message: Message): void {
-    if (message.payload.length === 0) this.messages.delete(message.topic);
-    else this.messages.set(message.topic, message);
+  /** Returns true when the store changed (an empty payload deleting nothing changes nothing). */
+  set(message: Message): boolean {
+    if (message.payload.length === 0) return this.messages.delete(message.topic);
+    this.messages.set(message.topic, message);
+    return true;
   }
 
   /** Retained messages matching a filter, dropping those whose Message Expiry has passed. */

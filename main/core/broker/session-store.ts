@@ -1,5 +1,6 @@
 import type { Connection } from './connection';
 import type { BrokerContext } from './context';
+import { emit } from './events';
 import { NEVER_EXPIRES } from './options';
 import { safely } from './safely';
 import { redistributeShared } from './delivery';
@@ -15,6 +16,7 @@ import { cancelWillTimer, publishWill, scheduleWill } from './wills';
 export function connectionLost(ctx: BrokerContext, connection: Connection): void {
   const session = connection.session;
   if (!session || session.connection !== connection) return;
+  emit(ctx, { type: 'client.disconnected', clientId: session.clientId, by: connection.closedBy, reasonCode: connection.closeReasonCode });
   session.connection = null;
   session.disconnectedAt = Date.now();
   connection.session = null;
@@ -45,6 +47,7 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
 export function endSession(ctx: BrokerContext, session: Session): void {
   if (session.ended) return;
   session.ended = true;
+  emit(ctx, { type: 'session.ended', clientId: session.clientId });
   if (session.expiryTimer) clearTimeout(session.expiryTimer);
   session.expiryTimer = null;
   if (ctx.sessions.get(session.clientId) === session) ctx.sessions.delete(session.clientId);

@@ -1,5 +1,6 @@
 import type { BrokerContext } from './context';
 import { publishMessage } from './delivery';
+import { emit } from './events';
 import { Message } from './message';
 import { safely } from './safely';
 import type { Session, StoredWill } from './session';
@@ -11,7 +12,8 @@ export function publishWill(ctx: BrokerContext, session: Session): void {
   if (!will) return;
   session.will = null;
   const message = willMessage(ctx, session.clientId, will);
-  if (message.retain) ctx.retained.set(message); // [MQTT-3.1.2-15]
+  // [MQTT-3.1.2-15]
+  if (message.retain && ctx.retained.set(message)) emit(ctx, { type: 'retained.changed', topic: message.topic, deleted: message.payload.length === 0 });
   publishMessage(ctx, message);
 }
 

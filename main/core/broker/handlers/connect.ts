@@ -8,6 +8,7 @@ import type { Properties } from '../codec/properties';
 import { MqttViolation, RC, RC311 } from '../codec/reason-codes';
 import type { Connection } from '../connection';
 import { pump, resumeDelivery } from '../delivery';
+import { emit } from '../events';
 import { NEVER_EXPIRES } from '../options';
 import { Session } from '../session';
 import { endSession, resumeSession } from '../session-store';
@@ -195,6 +196,7 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
   // [MQTT-3.2.0-1] CONNACK is the first packet; [3.1.1 MQTT-3.2.2-1] Session Present 0 with CleanSession 1
   connection.write(encodeConnack(packet.version, sessionPresent, RC.SUCCESS, connackProps));
   connection.connected(keepAlive);
+  emit(ctx, { type: 'client.connected', clientId, protocolVersion: packet.version, remoteAddress: connection.remoteAddress, sessionPresent });
   connection.onDrain = () => pump(ctx, session);
   // [MQTT-4.4.0-1] resend in-flight, then the queue of the resumed session
   if (sessionPresent) resumeDelivery(ctx, session);

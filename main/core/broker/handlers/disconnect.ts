@@ -16,5 +16,7 @@ export function handleDisconnect(connection: Connection, packet: DisconnectPacke
     session.expiryInterval = Math.min(expiry, connection.ctx.options.maxSessionExpiryInterval);
   }
   connection.discardWill = connection.version !== 5 || packet.reasonCode === RC.SUCCESS;
+  connection.closedBy = 'client';
+  connection.closeReasonCode = packet.reasonCode;
   connection.close();
 }

@@ -3,6 +3,7 @@ import type { QoS, SubscribePacket } from '../codec/packets';
 import { MqttViolation, protocolError, RC } from '../codec/reason-codes';
 import type { Connection } from '../connection';
 import { deliver } from '../delivery';
+import { emit } from '../events';
 import type { Message } from '../message';
 import type { Subscription } from '../session';
 import { hasWildcard, parseFilter } from '../topic-rules';
@@ -73,6 +74,7 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     session.subscriptions.set(request.filter, subscription);
     ctx.trie.add(subscription);
     codes.push(granted);
+    emit(ctx, { type: 'subscription.added', clientId: connection.clientId, filter: request.filter, qos: granted });
     // [MQTT-3.3.1-9] RH 0: always; [MQTT-3.3.1-10] RH 1: only when new; [MQTT-3.3.1-11] RH 2: never.
     // No retained messages for shared subscriptions.
     const sendRetained = parsed.group === null && (request.retainHandling === 0 || (request.retainHandling === 1 && !existing));

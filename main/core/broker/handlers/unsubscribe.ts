@@ -2,6 +2,7 @@ import { encodeUnsuback } from '../codec/encode';
 import type { UnsubscribePacket } from '../codec/packets';
 import { RC } from '../codec/reason-codes';
 import type { Connection } from '../connection';
+import { emit } from '../events';
 import { parseFilter } from '../topic-rules';
 
 /**
@@ -19,6 +20,7 @@ export function handleUnsubscribe(connection: Connection, packet: UnsubscribePac
       session.subscriptions.delete(filter);
       ctx.trie.remove(subscription);
       codes.push(RC.SUCCESS);
+      emit(ctx, { type: 'subscription.removed', clientId: connection.clientId, filter });
     } else if (parseFilter(filter, ctx.options.maxTopicLevels).problem) {
       codes.push(RC.TOPIC_FILTER_INVALID);
     } else {
