@@ -173,13 +173,13 @@ class WorkerChannel {
   }
 }
 
-function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<{ worker: Worker; report: OpenReport; early: FromWorker[] }> {
+function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<{ worker: Worker; report: OpenReport }> {
   const worker = new Worker(entry.file, { workerData: entry.tsEntry ? { ...data, tsEntry: entry.tsEntry } : data });
   return new Promise((resolve, reject) => {
     const onMessage = (message: FromWorker): void => {
       if (message.type === 'ready') {
         cleanup();
-        resolve({ worker, report: message.report, early: [] });
+        resolve({ worker, report: message.report });
       } else if (message.type === 'fatal') {
         cleanup();
         void worker.terminate();
@@ -206,10 +206,11 @@ function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<{ worker: W
 }
 
 /**
- * Message history on a SQLite file, run by two worker threads (a writer and a reader). This side,
- * on the thread that serves MQTT and the UI, does O(1) work per message: it queues, and hands the
- * queue to the writer every `flushIntervalMs`. Opening (migrations, corrupt-file recovery) happens
- * before the promise resolves; `report` says what it did.
+ * Message history on a SQLite file, run by three worker threads (writer, full-text indexer,
+ * reader; see README.md). This side, on the thread that serves MQTT and the UI, does O(1) work per
+ * message: it packs it into the next batch and hands the batch to the writer every
+ * `flushIntervalMs`. Opening (migrations, corrupt-file recovery) happens before the promise
+ * resolves; `report` says what it did.
  */
 export async function createHistory(options: HistoryOptions): Promise<HistoryService> {
   const settings = { ...DEFAULTS, ...options };
