@@ -63,3 +63,24 @@ describe('broker subscription trie', () => {
     expect(groups).toBe(0);
   });
 });
+
+describe('broker retained store', () => {
+  it('matches like topicMatches, deletes on empty payload and prunes', async () => {
+    const { RetainedStore } = await import('../../main/core/broker/retained-store');
+    const { Message } = await import('../../main/core/broker/message');
+    const store = new RetainedStore();
+    const topics = ['a', 'a/b', 'a/b/c', '/a', 'a/', '$SYS/x', '$SYS', 'b/$x', 'sport', 'sport/tennis'];
+    const msg = (topic: string, payload = 'x') => new Message({ topic, payload: Buffer.from(payload), qos: 0, retain: true, origin: null, now: 0 });
+    for (const t of topics) store.set(msg(t));
+    const filters = ['#', '+', '+/+', 'a/#', 'a/+', '/+', '+/b/#', '$SYS/#', '$SYS', 'sport/#', 'sport/+', '+/$x', 'none/#'];
+    for (const f of filters) {
+      expect(store.match(f, 0).map((m) => m.topic).sort(), f).toEqual(topics.filter((t) => topicMatches(f, t)).sort());
+    }
+    expect(store.set(msg('a/b', ''))).toBe(true);
+    expect(store.set(msg('zz', ''))).toBe(false);
+    expect(store.match('a/#', 0).map((m) => m.topic).sort()).toEqual(['a', 'a/', 'a/b/c']);
+    for (const t of topics) store.set(msg(t, ''));
+    expect(store.size).toBe(0);
+    expect(store.match('#', 0)).toEqual([]);
+  });
+});
