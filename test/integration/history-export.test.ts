@@ -172,7 +172,7 @@ describe('history import', () => {
     const path = temp.file(`rt.${format}`);
     await exportMessages(store, { path, format, payloadEncoding });
     const target = openStore(`target-${format}-${payloadEncoding}.db`);
-    expect(await importMessages(target, { path })).toEqual({ imported: 6 });
+    expect(await importMessages(target, { path })).toEqual({ imported: 6, cancelled: false });
     expect(withoutId(all(target))).toEqual(withoutId(all(store)));
     expect(target.count({ text: 'température' })).toBe(1);
   });
@@ -182,7 +182,7 @@ describe('history import', () => {
     await exportMessages(store, { path: temp.file('pretty.json'), format: 'json' });
     writeFileSync(path, JSON.stringify(JSON.parse(readFileSync(temp.file('pretty.json'), 'utf8'))));
     const target = openStore('compact.db');
-    expect(await importMessages(target, { path })).toEqual({ imported: 6 });
+    expect(await importMessages(target, { path })).toEqual({ imported: 6, cancelled: false });
     expect(withoutId(all(target))).toEqual(withoutId(all(store)));
   });
 
@@ -232,8 +232,17 @@ describe('history export and import through the service (worker threads)', () =>
     expect(existsSync(temp.file('cancel.csv'))).toBe(false);
 
     const imported: number[] = [];
-    expect(await history.importFrom({ path: temp.file('s.ndjson') }, (p) => imported.push(p.imported))).toEqual({ imported: 1000 });
+    expect(await history.importFrom({ path: temp.file('s.ndjson') }, (p) => imported.push(p.imported)).done).toEqual({ imported: 1000, cancelled: false });
     expect(imported.at(-1)).toBe(1000);
     expect(await history.count({ topicFilter: 's/1' })).toBe(2000);
+
+    // Cancelled after its first batch: what was committed stays, and the result says it stopped.
+    await history.exportTo({ path: temp.file('all.ndjson'), format: 'ndjson' }).done;
+    const importing = history.importFrom({ path: temp.file('all.ndjson') }, () => importing.cancel());
+    const partial = await importing.done;
+    expect(partial.cancelled).toBe(true);
+    expect(partial.imported % 1000).toBe(0); // whole batches only
+    expect(partial.imported).toBeLessThan(4000);
+    expect(await history.count()).toBe(4000 + partial.imported);
   });
 });

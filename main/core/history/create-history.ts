@@ -59,6 +59,11 @@ export interface ExportHandle {
   cancel(): void;
 }
 
+export interface ImportHandle {
+  done: Promise<ImportResult>;
+  cancel(): void;
+}
+
 export interface HistoryService {
   /** What opening did; `fullText` reports the text index (an error there only means slower text search). */
   readonly report: OpenReport & { fullText: OpenReport | { error: { code: string; message: string } } };
@@ -76,7 +81,7 @@ export interface HistoryService {
   setRetention(policy: RetentionPolicy | null): Promise<void>;
   totals(): Promise<{ messages: number; bytes: number }>;
   exportTo(options: ExportOptions, onProgress?: (progress: ExportProgress) => void): ExportHandle;
-  importFrom(options: ImportOptions, onProgress?: (progress: { imported: number; total: number }) => void): Promise<ImportResult>;
+  importFrom(options: ImportOptions, onProgress?: (progress: { imported: number; total: number }) => void): ImportHandle;
   stats(): HistoryStats;
   onEvent(listener: (event: HistoryEvent) => void): () => void;
   close(): Promise<void>;
@@ -95,6 +100,14 @@ interface Call {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   onProgress?: (progress: never) => void;
+}
+
+function cancelCall(channel: WorkerChannel, id: number): void {
+  try {
+    channel.post({ type: 'cancel', id });
+  } catch {
+    // Already failed or closed: nothing left to cancel.
+  }
 }
 
 /** One worker thread speaking the protocol of worker-protocol.ts. */
@@ -414,20 +427,12 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
 
     exportTo(exportOptions, onProgress) {
       const { id, promise } = reader.call<ExportResult>('export', [exportOptions], onProgress as ((progress: never) => void) | undefined);
-      return {
-        done: promise,
-        cancel: () => {
-          try {
-            reader.post({ type: 'cancel', id });
-          } catch {
-            // Already failed or closed: nothing left to cancel.
-          }
-        },
-      };
+      return { done: promise, cancel: () => cancelCall(reader, id) };
     },
-    async importFrom(importOptions, onProgress) {
+    importFrom(importOptions, onProgress) {
       send();
-      return writer.call<ImportResult>('import', [importOptions], onProgress as ((progress: never) => void) | undefined).promise;
+      const { id, promise } = writer.call<ImportResult>('import', [importOptions], onProgress as ((progress: never) => void) | undefined);
+      return { done: promise, cancel: () => cancelCall(writer, id) };
     },
 
     stats() {

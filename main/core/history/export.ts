@@ -45,6 +45,8 @@ export interface ImportOptions {
 
 export interface ImportResult {
   imported: number;
+  /** True when a cancel stopped it: the rows imported until then stay (each batch is committed). */
+  cancelled: boolean;
 }
 
 interface Control {
@@ -362,11 +364,15 @@ export async function importMessages(
     control.onProgress?.({ imported, total });
     await new Promise((resolve) => setImmediate(resolve));
   };
+  let cancelled = false;
   for await (const { record } of source()) {
-    if (control.signal?.aborted) break;
+    if (control.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
     batch.push(fromRecord(record) as HistoryMessageInput);
     if (batch.length >= IMPORT_BATCH_ROWS) await commit();
   }
-  if (batch.length > 0) await commit();
-  return { imported };
+  if (batch.length > 0 && !cancelled) await commit();
+  return { imported, cancelled };
 }
