@@ -1,12 +1,30 @@
-import { ConnectionPanel } from '../features/connection/connection-panel';
+import { ConnectionDialog } from '../features/connection/connection-dialog';
+import { ConnectionInfo } from '../features/connections/connection-info';
+import { ConnectionTabs } from '../features/connections/connection-tabs';
+import { InspectorPanel, InspectorToolbar } from '../features/inspector/inspector-panel';
 import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
+import { ProfilesPanel } from '../features/profiles/profiles-panel';
 import { PublishPanel } from '../features/publish/publish-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
+import { useUiStore } from '../stores/ui-store';
 import { AppInfo } from './app-info';
 import { HostBanner } from './host-banner';
 import { Panel } from './panel';
+import { useGlobalShortcuts } from './shortcuts';
+
+function InspectorToggle() {
+  const open = useUiStore((s) => s.inspectorOpen);
+  const setOpen = useUiStore((s) => s.setInspectorOpen);
+  return (
+    <button type="button" className="small" data-testid="inspector-toggle" aria-pressed={open} title="Packet inspector (Alt+P)" onClick={() => setOpen(!open)}>
+      {open ? 'Hide packets' : 'Packets'}
+    </button>
+  );
+}
 
 export function App() {
+  useGlobalShortcuts();
+  const inspectorOpen = useUiStore((s) => s.inspectorOpen);
   return (
     <div className="app">
       <header className="topbar">
@@ -14,16 +32,21 @@ export function App() {
         <AppInfo />
       </header>
       <HostBanner />
-      <div className="workspace">
+      <div className={`workspace${inspectorOpen ? ' with-inspector' : ''}`}>
         <aside className="sidebar">
-          <Panel name="connection" title="Connection">
-            <ConnectionPanel />
+          <Panel name="profiles" title="Profiles" className="grow">
+            <ProfilesPanel />
           </Panel>
           <Panel name="subscriptions" title="Subscriptions" className="grow">
             <SubscriptionsPanel />
           </Panel>
         </aside>
         <main className="center">
+          <div className="connection-bar">
+            <ConnectionTabs />
+            <InspectorToggle />
+          </div>
+          <ConnectionInfo />
           <Panel name="messages" title="Messages" className="grow" actions={<MessagesToolbar />}>
             <MessagesPanel />
           </Panel>
@@ -31,7 +54,15 @@ export function App() {
             <PublishPanel />
           </Panel>
         </main>
+        {inspectorOpen && (
+          <aside className="inspector-column">
+            <Panel name="inspector" title="Packet inspector" className="grow" actions={<InspectorToolbar />}>
+              <InspectorPanel />
+            </Panel>
+          </aside>
+        )}
       </div>
+      <ConnectionDialog />
     </div>
   );
 }

@@ -1,24 +1,38 @@
 import { create } from 'zustand';
-import type { ConnectionOptionsInput, ConnectionSummary, WorkbenchError } from '../../shared/contract';
-import type { Qos } from './qos';
+import type { ConnectionOptionsInput, ConnectionSummary, RequestInput, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
+import { useInspectorStore } from './inspector-store';
+import { useMessagesStore } from './messages-store';
+import type { Qos } from './qos';
+import { useUiStore } from './ui-store';
+
+export type SubscribeOptions = Omit<RequestInput<'messages.subscribe'>, 'connectionId'>;
 
 export interface Subscription {
   filter: string;
-  requestedQos: Qos;
+  options: SubscribeOptions;
   state: 'pending' | 'active' | 'failed';
   grantedQos?: Qos;
+  /** The SUBACK reason code for this filter (0-2 = granted QoS, >= 0x80 = failure). */
+  reasonCode?: number;
   error?: WorkbenchError;
+}
+
+/** Where a connection came from, for its tab (a profile's colour and name). */
+export interface ConnectionOrigin {
+  profileId?: string;
+  color?: string;
 }
 
 interface ConnectionsState {
   /** Every connection the host reported, by id (status events and list()). */
   summaries: Record<string, ConnectionSummary>;
+  /** Open connections in tab order. */
+  order: string[];
+  origins: Record<string, ConnectionOrigin>;
   /** The connection the panels act on. */
   activeId: string | null;
-  /** True while a connect request is in flight. */
-  connecting: boolean;
-  /** The failure of the last connect or disconnect request, shown until the next attempt. */
+  /** The failure of the last disconnect request, shown until the next one. */
   error: WorkbenchError | null;
   /** Subscriptions per connection id, in the order they were made. */
   subscriptions: Record<string, Subscription[]>;
@@ -26,28 +40,49 @@ interface ConnectionsState {
   applyStatus(summary: ConnectionSummary): void;
   /** Replaces the known connections with the host's list (after the host link comes back). */
   resync(list: ConnectionSummary[]): void;
-  connect(options: ConnectionOptionsInput): Promise<void>;
-  disconnect(): Promise<void>;
-  subscribe(filter: string, qos: Qos): Promise<void>;
+  select(id: string): void;
+  /** Connects with options typed in; resolves with the failure, if any. */
+  connect(options: ConnectionOptionsInput): Promise<WorkbenchError | null>;
+  /** Connects with a saved profile; its secrets stay in the host. */
+  connectProfile(profileId: string, color?: string): Promise<WorkbenchError | null>;
+  disconnect(id?: string): Promise<void>;
+  /** Disconnects (if still open) and closes the tab, forgetting its messages. */
+  close(id: string): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<void>;
   unsubscribe(filter: string): Promise<void>;
 }
 
 function withSubscription(list: Subscription[] = [], next: Subscription): Subscription[] {
-  return [...list.filter((s) => s.filter !== next.filter), next];
+  const index = list.findIndex((s) => s.filter === next.filter);
+  if (index < 0) return [...list, next];
+  return list.map((s, i) => (i === index ? next : s));
 }
 
 export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
   const updateSubscriptions = (id: string, change: (list: Subscription[]) => Subscription[]) =>
     set((state) => ({ subscriptions: { ...state.subscriptions, [id]: change(state.subscriptions[id] ?? []) } }));
 
+  const opened = (id: string, origin: ConnectionOrigin) => {
+    set((state) => ({
+      activeId: id,
+      order: state.order.includes(id) ? state.order : [...state.order, id],
+      origins: { ...state.origins, [id]: origin },
+      subscriptions: { ...state.subscriptions, [id]: [] },
+    }));
+    useUiStore.getState().selectMessage(null);
+  };
+
   return {
     summaries: {},
+    order: [],
+    origins: {},
     activeId: null,
-    connecting: false,
     error: null,
     subscriptions: {},
 
     applyStatus(summary) {
+      // Kept for every id: a connect's first status events arrive before its response names the id.
+      // Tabs come only from this window's connects and the host's list (resync).
       set((state) => ({ summaries: { ...state.summaries, [summary.connectionId]: summary } }));
     },
 
@@ -59,23 +94,33 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
         for (const [id, old] of Object.entries(state.summaries)) {
           summaries[id] ??= { ...old, status: 'disconnected' };
         }
-        return { summaries };
+        const order = [...state.order, ...list.map((s) => s.connectionId).filter((id) => !state.order.includes(id))];
+        return { summaries, order, activeId: state.activeId ?? order[0] ?? null };
       });
     },
 
-    async connect(options) {
-      set({ connecting: true, error: null });
-      const result = await getApi().connections.connect(options);
-      if (result.ok) {
-        const id = result.value.connectionId;
-        set((state) => ({ connecting: false, activeId: id, subscriptions: { ...state.subscriptions, [id]: [] } }));
-      } else {
-        set({ connecting: false, error: result.error });
-      }
+    select(id) {
+      if (get().activeId === id) return;
+      set({ activeId: id });
+      useUiStore.getState().selectMessage(null);
+      useInspectorStore.getState().select(null);
     },
 
-    async disconnect() {
-      const id = get().activeId;
+    async connect(options) {
+      const result = await getApi().connections.connect(options);
+      if (!result.ok) return result.error;
+      opened(result.value.connectionId, {});
+      return null;
+    },
+
+    async connectProfile(profileId, color) {
+      const result = await getApi().profiles.connect({ id: profileId });
+      if (!result.ok) return result.error;
+      opened(result.value.connectionId, { profileId, ...(color ? { color } : {}) });
+      return null;
+    },
+
+    async disconnect(id = get().activeId ?? undefined) {
       if (!id) return;
       set({ error: null });
       const result = await getApi().connections.disconnect({ connectionId: id });
@@ -87,17 +132,34 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
       });
     },
 
-    async subscribe(filter, qos) {
+    async close(id) {
+      if (get().summaries[id]?.status !== 'disconnected') await get().disconnect(id);
+      set((state) => {
+        const order = state.order.filter((other) => other !== id);
+        const summaries = { ...state.summaries };
+        const subscriptions = { ...state.subscriptions };
+        delete summaries[id];
+        delete subscriptions[id];
+        const index = state.order.indexOf(id);
+        const activeId = state.activeId === id ? (order[Math.min(index, order.length - 1)] ?? null) : state.activeId;
+        return { order, summaries, subscriptions, activeId };
+      });
+      useMessagesStore.getState().forget(id);
+      useInspectorStore.getState().forget(id);
+    },
+
+    async subscribe(options) {
       const id = get().activeId;
       if (!id) return;
-      updateSubscriptions(id, (list) => withSubscription(list, { filter, requestedQos: qos, state: 'pending' }));
-      const result = await getApi().messages.subscribe({ connectionId: id, filter, qos });
+      const { filter } = options;
+      updateSubscriptions(id, (list) => withSubscription(list, { filter, options, state: 'pending' }));
+      const result = await getApi().messages.subscribe({ ...options, connectionId: id });
       updateSubscriptions(id, (list) =>
         withSubscription(
           list,
           result.ok
-            ? { filter, requestedQos: qos, state: 'active', grantedQos: result.value.grantedQos }
-            : { filter, requestedQos: qos, state: 'failed', error: result.error },
+            ? { filter, options, state: 'active', grantedQos: result.value.grantedQos, reasonCode: result.value.reasonCode }
+            : { filter, options, state: 'failed', error: result.error, ...reasonFromError(result.error) },
         ),
       );
     },
@@ -110,9 +172,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
       if (subscription?.state !== 'failed') {
         const result = await getApi().messages.unsubscribe({ connectionId: id, filter });
         if (!result.ok) {
-          updateSubscriptions(id, (list) =>
-            list.map((s) => (s.filter === filter ? { ...s, error: result.error } : s)),
-          );
+          updateSubscriptions(id, (list) => list.map((s) => (s.filter === filter ? { ...s, error: result.error } : s)));
           return;
         }
       }
@@ -120,6 +180,12 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
     },
   };
 });
+
+/** SUBSCRIBE_FAILED messages name the reason code as 0xNN; keep it for the row's badge. */
+function reasonFromError(error: WorkbenchError): { reasonCode?: number } {
+  const match = /0x([0-9a-f]{2})/i.exec(error.message);
+  return match ? { reasonCode: parseInt(match[1]!, 16) } : {};
+}
 
 /** The active connection's summary, or null before the first connect. */
 export function useActiveConnection(): ConnectionSummary | null {

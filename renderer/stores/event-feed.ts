@@ -1,11 +1,16 @@
-import type { MqttMessage } from '../../shared/contract';
+import type { InspectedPacket, MqttMessage } from '../../shared/contract';
 import type { Bridge } from '../bridge';
 import { useConnectionsStore } from './connections-store';
+import { useInspectorStore } from './inspector-store';
 import { MESSAGE_CAPACITY, useMessagesStore } from './messages-store';
+import { useProfilesStore } from './profiles-store';
+import { useRepeatStore } from './repeat-store';
 import { useUiStore } from './ui-store';
 
 /** Flush at least this often even when no animation frame comes (hidden tabs pause rAF). */
 const MAX_FLUSH_DELAY_MS = 250;
+/** Packets queued between frames beyond this are dropped oldest first (the inspector ring is smaller). */
+const PACKET_QUEUE_LIMIT = 5000;
 
 /**
  * The one place host events enter the stores, outside React. Message batches are coalesced per
@@ -14,7 +19,8 @@ const MAX_FLUSH_DELAY_MS = 250;
  */
 export function startEventFeed(bridge: Bridge): () => void {
   let pending: MqttMessage[] = [];
-  let skipped = 0;
+  let packets: InspectedPacket[] = [];
+  let skipped: Record<string, number> = {};
   let frame: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -22,22 +28,38 @@ export function startEventFeed(bridge: Bridge): () => void {
     if (frame !== undefined) cancelAnimationFrame(frame);
     clearTimeout(timer);
     frame = timer = undefined;
-    if (pending.length === 0 && skipped === 0) return;
+    if (packets.length > 0) {
+      const batch = packets;
+      packets = [];
+      useInspectorStore.getState().append(batch);
+    }
+    if (pending.length === 0 && Object.keys(skipped).length === 0) return;
     const messages = pending;
     const dropped = skipped;
     pending = [];
-    skipped = 0;
+    skipped = {};
     useMessagesStore.getState().append(messages, dropped);
   }
 
   function enqueue(messages: readonly MqttMessage[]): void {
     for (const message of messages) pending.push(message);
-    // More than the ring holds would be evicted at once anyway: count them, don't keep them.
+    // More than a ring holds would be evicted at once anyway: count them, don't keep them.
     if (pending.length > MESSAGE_CAPACITY) {
       const excess = pending.length - MESSAGE_CAPACITY;
+      for (const message of pending.slice(0, excess)) skipped[message.connectionId] = (skipped[message.connectionId] ?? 0) + 1;
       pending = pending.slice(excess);
-      skipped += excess;
     }
+    schedule();
+  }
+
+  function enqueuePackets(batch: readonly InspectedPacket[]): void {
+    for (const packet of batch) packets.push(packet);
+    // The inspector keeps a bounded ring per connection; never queue more than a few rings' worth.
+    if (packets.length > 4 * PACKET_QUEUE_LIMIT) packets = packets.slice(packets.length - PACKET_QUEUE_LIMIT);
+    schedule();
+  }
+
+  function schedule(): void {
     if (frame === undefined) {
       frame = requestAnimationFrame(flush);
       timer = setTimeout(flush, MAX_FLUSH_DELAY_MS);
@@ -51,6 +73,8 @@ export function startEventFeed(bridge: Bridge): () => void {
 
   const disposers = [
     bridge.api.on('messages.batch', ({ messages }) => enqueue(messages)),
+    bridge.api.on('inspector.packets', ({ packets: batch }) => enqueuePackets(batch)),
+    bridge.api.on('messages.repeatStatus', (status) => useRepeatStore.getState().apply(status)),
     bridge.api.on('connections.status', (summary) => {
       // The host sends messages before a status change; keep that order in the UI.
       flush();
@@ -59,7 +83,10 @@ export function startEventFeed(bridge: Bridge): () => void {
     bridge.onLink((link) => {
       useUiStore.getState().setHostLink(link);
       // Status events may have been missed while the link was down.
-      if (link.state === 'open') void resync();
+      if (link.state === 'open') {
+        void resync();
+        void useProfilesStore.getState().load();
+      }
     }),
   ];
   useUiStore.getState().setHostLink(bridge.link());

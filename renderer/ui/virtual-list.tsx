@@ -14,6 +14,8 @@ export interface VirtualListProps {
   header?: ReactNode;
   overscan?: number;
   testId?: string;
+  /** Test id of the "jump to newest" button. */
+  jumpTestId?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface VirtualListProps {
  * rows cost the same as 30. It follows the newest row until the user scrolls up, and offers a
  * button to jump back.
  */
-export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId, jumpTestId = 'messages-jump-newest' }: VirtualListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
@@ -79,7 +81,7 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
         </div>
       </div>
       {!follow && count > 0 && (
-        <button type="button" className="jump-newest" data-testid="messages-jump-newest" onClick={() => setFollow(true)}>
+        <button type="button" className="jump-newest" data-testid={jumpTestId} onClick={() => setFollow(true)}>
           ↓ Newest
         </button>
       )}

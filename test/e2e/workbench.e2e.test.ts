@@ -2,100 +2,32 @@
  * The real UI, end to end: the built host, the built renderer in Chromium, a real mosquitto.
  * Every test fails on a console error, an uncaught page error or a CSP violation.
  */
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { freePort } from '../support/free-port';
 import { type HostProcess, startHostProcess } from '../support/host-process';
 import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+import {
+  UI_TIMEOUT,
+  type Workbench,
+  connect,
+  messageRow,
+  openWorkbench as openWorkbenchWith,
+  screenshots,
+  setPayload,
+  statusIs,
+  subscribe,
+  waitUntil,
+} from './e2e-helpers';
 
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-// Generous: these machines are shared, and a loaded one takes seconds to parse Monaco.
-const UI_TIMEOUT = 20_000;
 const TEST_TIMEOUT = 90_000;
-
-interface Workbench {
-  page: Page;
-  /** Console errors, page errors and CSP violations seen so far. */
-  problems: string[];
-}
 
 let mosquitto: Mosquitto;
 let host: HostProcess;
 let browser: Browser;
 const opened: Workbench[] = [];
-
-async function openWorkbench(url = host.url): Promise<Workbench> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  // Violations are reported to the page, not to the console of every Chromium: log them loudly.
-  // (A string, not a function: this file compiles without DOM types.)
-  await page.addInitScript(`
-    document.addEventListener('securitypolicyviolation', (event) => {
-      console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || '(inline)') +
-        ' at ' + event.sourceFile + ':' + event.lineNumber);
-    });
-  `);
-  await page.goto(url);
-  const workbench = { page, problems };
-  opened.push(workbench);
-  return workbench;
-}
-
-async function connect(
-  page: Page,
-  options: { protocol?: 'mqtt' | 'ws'; port: number; path?: string; version?: '4' | '5' },
-): Promise<void> {
-  await page.getByTestId('connect-protocol').selectOption(options.protocol ?? 'mqtt');
-  await page.getByTestId('connect-host').fill('127.0.0.1');
-  await page.getByTestId('connect-port').fill(String(options.port));
-  if (options.path !== undefined) await page.getByTestId('connect-path').fill(options.path);
-  await page.getByTestId('connect-version').selectOption(options.version ?? '5');
-  await page.getByTestId('connect-button').click();
-}
-
-async function statusIs(page: Page, status: string): Promise<void> {
-  await page.locator(`[data-testid="connection-status"][data-status="${status}"]`).waitFor({ timeout: UI_TIMEOUT });
-}
-
-async function subscribe(page: Page, filter: string): Promise<void> {
-  await page.getByTestId('subscribe-filter').fill(filter);
-  await page.getByTestId('subscribe-button').click();
-  await page
-    .locator(`[data-testid="subscription-row"][data-filter="${filter}"][data-state="active"]`)
-    .waitFor({ timeout: UI_TIMEOUT });
-}
-
-function messageRow(page: Page, topic: string, direction: 'in' | 'out' = 'in'): Locator {
-  return page
-    .locator(`[data-testid="message-row"][data-direction="${direction}"]`)
-    .filter({ has: page.getByTestId('message-topic').getByText(topic, { exact: true }) });
-}
-
-/** Polls a condition the page exposes only as text (playwright-core has no auto-retrying expect). */
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = UI_TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Replaces the editor's text through Monaco itself (insertText skips its bracket auto-closing). */
-async function setPayload(page: Page, text: string): Promise<void> {
-  const editor = page.getByTestId('publish-editor').locator('.monaco-editor');
-  await editor.waitFor({ timeout: UI_TIMEOUT });
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
+const openWorkbench = (url = host.url) => openWorkbenchWith(browser, url, opened);
 
 beforeAll(async () => {
   mosquitto = await startMosquitto();
@@ -196,11 +128,7 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
     expect(await detail.getByTestId('message-detail-properties').textContent()).toContain('unitpercent');
     expect(await detail.getByTestId('message-detail-payload').textContent()).toBe('{\n  "rh": 40\n}');
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: `${ARTIFACTS}workbench.png` });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: `${ARTIFACTS}workbench-dark.png` });
-    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshots(page, 'workbench');
   });
 
   it('unsubscribes', async () => {
@@ -244,9 +172,10 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
   });
 
   it('disconnects on request', async () => {
-    await page.getByTestId('connect-button').click();
+    await page.getByTestId('disconnect-button').click();
     await statusIs(page, 'disconnected');
-    expect(await page.getByTestId('connect-button').textContent()).toBe('Connect');
+    expect(await page.getByTestId('disconnect-button').count()).toBe(0);
+    expect(await page.locator('[data-testid="connection-tab"][data-status="disconnected"]').count()).toBe(1);
   });
 
   it('says clearly when the broker cannot be reached', async () => {
@@ -257,7 +186,9 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
     await error.waitFor({ timeout: UI_TIMEOUT });
     expect(await error.textContent()).toContain('HOST_UNREACHABLE');
     expect(await error.textContent()).toContain(`127.0.0.1:${closedPort}`);
-    await statusIs(fresh, 'disconnected');
+    // The dialog stays open with what was typed, and no connection tab was opened.
+    expect(await fresh.getByTestId('connect-port').inputValue()).toBe(String(closedPort));
+    expect(await fresh.locator(`[data-testid="connection-tab"][data-name$=":${closedPort}"]`).count()).toBe(0);
   });
 });
 
@@ -277,7 +208,8 @@ describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
       await doomed.stop();
       await statusIs(page, 'reconnecting');
       await page.getByTestId('connection-error').waitFor({ timeout: UI_TIMEOUT });
-      await page.getByTestId('connect-button').click();
+      expect(await page.getByTestId('reconnect-state').textContent()).toMatch(/attempt \d+/);
+      await page.getByTestId('disconnect-button').click();
       await statusIs(page, 'disconnected');
     } finally {
       await doomed.stop();

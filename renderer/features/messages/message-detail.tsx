@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { PAYLOAD_FORMATS } from '../../../shared/codecs/payload-format';
 import { encodeHex } from '../../../shared/codecs/hex';
 import type { StoredMessage } from '../../stores/message-ring';
+import { useConnectionsStore } from '../../stores/connections-store';
 import { messageBySeq, useMessagesStore } from '../../stores/messages-store';
 import { useUiStore } from '../../stores/ui-store';
 import { type DetailFormat, formatBytes, formatTime, payloadDetail } from './format';
@@ -19,6 +20,7 @@ function propertyLines(message: StoredMessage): [string, string][] {
   if (p.responseTopic !== undefined) lines.push(['Response topic', p.responseTopic]);
   if (p.correlationData !== undefined) lines.push(['Correlation data', encodeHex(p.correlationData, ' ')]);
   if (p.subscriptionIdentifiers?.length) lines.push(['Subscription ids', p.subscriptionIdentifiers.join(', ')]);
+  if (p.topicAlias !== undefined) lines.push(['Topic alias', String(p.topicAlias)]);
   for (const { key, value } of p.userProperties ?? []) lines.push([key, value]);
   return lines;
 }
@@ -28,7 +30,8 @@ export function MessageDetail() {
   const select = useUiStore((s) => s.selectMessage);
   const [format, setFormat] = useState<DetailFormat>('auto');
   useMessagesStore((s) => s.version); // re-check when the ring changes: the message may have dropped off
-  const message = seq === null ? undefined : messageBySeq(seq);
+  const activeId = useConnectionsStore((s) => s.activeId);
+  const message = seq === null || !activeId ? undefined : messageBySeq(activeId, seq);
   if (!message) return null;
   const detail = payloadDetail(message.payload, format);
   const properties = propertyLines(message);
@@ -55,7 +58,7 @@ export function MessageDetail() {
       {properties.length > 0 && (
         <dl className="message-properties" data-testid="message-detail-properties">
           {properties.map(([name, value], i) => (
-            <div key={i}>
+            <div key={i} data-testid="message-detail-property">
               <dt>{name}</dt>
               <dd>{value}</dd>
             </div>

@@ -1,23 +1,24 @@
 import { useCallback } from 'react';
-import { messageAt, useMessagesStore } from '../../stores/messages-store';
+import { useConnectionsStore } from '../../stores/connections-store';
+import { messageAt, useMessageCounts, useMessagesStore } from '../../stores/messages-store';
 import { useUiStore } from '../../stores/ui-store';
 import { MessageDetail } from './message-detail';
 import { MessageHeader, MessageRow } from './message-row';
-import { VirtualList } from './virtual-list';
+import { VirtualList } from '../../ui/virtual-list';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;
 
 export function MessagesToolbar() {
-  const size = useMessagesStore((s) => s.size);
-  const total = useMessagesStore((s) => s.total);
+  const activeId = useConnectionsStore((s) => s.activeId);
+  const { size, total } = useMessageCounts(activeId);
   const clear = useMessagesStore((s) => s.clear);
   return (
     <div className="toolbar">
       <span className="muted" data-testid="messages-count">
         {size === total ? `${total.toLocaleString('en-US')} messages` : `last ${size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`}
       </span>
-      <button type="button" data-testid="messages-clear" onClick={clear} disabled={total === 0}>
+      <button type="button" data-testid="messages-clear" onClick={() => activeId && clear(activeId)} disabled={total === 0}>
         Clear
       </button>
     </div>
@@ -27,17 +28,17 @@ export function MessagesToolbar() {
 export function MessagesPanel() {
   // `version` changes whenever the ring does; the rows are read from it during render.
   useMessagesStore((s) => s.version);
-  const size = useMessagesStore((s) => s.size);
-  const total = useMessagesStore((s) => s.total);
+  const activeId = useConnectionsStore((s) => s.activeId);
+  const { size, total } = useMessageCounts(activeId);
   const selectedSeq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
 
   const renderRow = useCallback(
     (index: number) => {
-      const message = messageAt(index);
+      const message = activeId ? messageAt(activeId, index) : undefined;
       return message ? <MessageRow message={message} selected={message.seq === selectedSeq} onSelect={select} /> : null;
     },
-    [selectedSeq, select],
+    [selectedSeq, select, activeId],
   );
 
   return (
@@ -47,7 +48,7 @@ export function MessagesPanel() {
           No messages yet. Subscribe to a topic filter (e.g. <code>#</code>) to see traffic here.
         </p>
       ) : (
-        <VirtualList count={size} offset={total - size} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<MessageHeader />} testId="message-list" />
+        <VirtualList key={activeId} count={size} offset={total - size} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<MessageHeader />} testId="message-list" />
       )}
       <MessageDetail />
     </div>

@@ -4,12 +4,19 @@ import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { getApi } from '../../stores/api';
 import { useActiveConnection } from '../../stores/connections-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
+import { Tabs } from '../../ui/tabs';
+import type { PreparedMessage } from './prepared-message';
+import { PropertiesFields } from './properties-fields';
+import { INITIAL_PROPERTIES, type PublishPropertiesForm, checkProperties } from './publish-properties';
+import { RepeatControls } from './repeat-controls';
+import { RequestControls } from './request-controls';
 import { useDarkMode } from './use-dark-mode';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));
 
 const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64' };
 type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
+type Side = 'properties' | 'repeat' | 'request';
 
 export function PublishPanel() {
   const [topic, setTopic] = useState('');
@@ -28,34 +35,49 @@ export function PublishPanel() {
   // State updates land after the render; the ref stops a double Ctrl+Enter sending twice.
   const inFlight = useRef(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
+  const [side, setSide] = useState<Side>('properties');
+  const [propertiesForm, setPropertiesForm] = useState<PublishPropertiesForm>(INITIAL_PROPERTIES);
   const dark = useDarkMode();
   const active = useActiveConnection();
   const isConnected = active?.status === 'connected';
+  const v5 = active?.protocolVersion === 5;
   const topicProblem = topic === '' ? null : topicNameProblem(topic);
+  const propertiesCheck = checkProperties(propertiesForm);
 
-  const publish = useCallback(async () => {
-    if (!active || !isConnected || inFlight.current) return;
-    const payload = latestPayload.current;
-    const problem = topicNameProblem(topic);
-    if (problem) return setOutcome({ kind: 'error', message: `Topic: ${problem}` });
-    const encoded = encodePayload(payload, mode);
+  /** The message as it would be sent now (topic, payload bytes, QoS, retain, MQTT 5 properties). */
+  const prepare = useCallback((): PreparedMessage => {
+    if (!active) return { ok: false, error: 'No connection selected' };
+    const alias = v5 && propertiesCheck.ok && propertiesCheck.properties?.topicAlias !== undefined;
+    // With a topic alias already set up, the topic may be empty [MQTT-3.3.2-?]; otherwise it is required.
+    const problem = alias && topic === '' ? null : topicNameProblem(topic);
+    if (problem) return { ok: false, error: `Topic: ${problem}` };
+    const encoded = encodePayload(latestPayload.current, mode);
     if (!encoded.ok) {
       const { line, column, message } = encoded.problem;
       const where = line !== undefined ? ` at line ${line}, column ${column}` : '';
-      return setOutcome({ kind: 'error', message: `Invalid ${MODE_LABELS[mode]}${where}: ${message}` });
+      return { ok: false, error: `Invalid ${MODE_LABELS[mode]}${where}: ${message}` };
     }
-    const bytes = encoded.bytes;
+    if (v5 && !propertiesCheck.ok) return { ok: false, error: `Properties: ${Object.values(propertiesCheck.problems).join('; ')}` };
+    const properties = v5 && propertiesCheck.ok ? propertiesCheck.properties : undefined;
+    return { ok: true, message: { connectionId: active.connectionId, topic, payload: encoded.bytes, qos, retain, ...(properties ? { properties } : {}) } };
+  }, [active, v5, propertiesCheck, topic, mode, qos, retain]);
+
+  const publish = useCallback(async () => {
+    if (!isConnected || inFlight.current) return;
+    const prepared = prepare();
+    if (!prepared.ok) return setOutcome({ kind: 'error', message: prepared.error });
+    const { message } = prepared;
     inFlight.current = true;
     setSending(true);
-    const result = await getApi().messages.publish({ connectionId: active.connectionId, topic, payload: bytes, qos, retain });
+    const result = await getApi().messages.publish(message);
     inFlight.current = false;
     setSending(false);
     setOutcome(
       result.ok
-        ? { kind: 'sent', message: `Published ${bytes.byteLength} B to ${topic}` }
+        ? { kind: 'sent', message: `Published ${message.payload.byteLength} B to ${message.topic}` }
         : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
     );
-  }, [active, isConnected, topic, mode, qos, retain]);
+  }, [isConnected, prepare]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     // Monaco handles its own Ctrl/Cmd+Enter (and marks the event handled); this covers the inputs.
@@ -100,7 +122,7 @@ export function PublishPanel() {
           className="primary"
           data-testid="publish-button"
           title="Publish (Ctrl/Cmd+Enter)"
-          disabled={!isConnected || sending || topic === '' || topicProblem !== null}
+          disabled={!isConnected || sending || (topic === '' && propertiesForm.topicAlias === '') || topicProblem !== null}
           onClick={() => void publish()}
         >
           Publish
@@ -111,9 +133,34 @@ export function PublishPanel() {
           {topicProblem}
         </p>
       )}
-      <Suspense fallback={<div className="payload-editor loading">Loading editor…</div>}>
-        <PayloadEditor value={payload} language={mode === 'json' ? 'json' : 'plaintext'} dark={dark} onChange={onPayloadChange} onSubmit={() => void publish()} />
-      </Suspense>
+      <div className="publish-main">
+        <Suspense fallback={<div className="payload-editor loading">Loading editor…</div>}>
+          <PayloadEditor value={payload} language={mode === 'json' ? 'json' : 'plaintext'} dark={dark} onChange={onPayloadChange} onSubmit={() => void publish()} />
+        </Suspense>
+        <div className="publish-side">
+          <Tabs<Side>
+            testId="publish-tab"
+            active={side}
+            onSelect={setSide}
+            tabs={[
+              { key: 'properties', label: 'MQTT 5 properties', flagged: !propertiesCheck.ok },
+              { key: 'repeat', label: 'Repeat' },
+              { key: 'request', label: 'Request/response' },
+            ]}
+          />
+          <div className="publish-side-body">
+            {side === 'properties' &&
+              (v5 || !active ? (
+                <PropertiesFields value={propertiesForm} onChange={setPropertiesForm} problems={propertiesCheck.ok ? {} : propertiesCheck.problems} />
+              ) : (
+                <p className="hint">PUBLISH properties need an MQTT 5 connection.</p>
+              ))}
+            {side === 'repeat' && <RepeatControls prepare={prepare} connected={isConnected} />}
+            {side === 'request' &&
+              (v5 ? <RequestControls prepare={prepare} connected={isConnected} /> : <p className="hint">Request/response needs an MQTT 5 connection.</p>)}
+          </div>
+        </div>
+      </div>
       <div className="publish-status">
         {outcome?.kind === 'error' && (
           <p className="error-box" role="alert" data-testid="publish-error">

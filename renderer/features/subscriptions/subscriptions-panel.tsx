@@ -2,58 +2,54 @@ import { type FormEvent, useState } from 'react';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import { type Subscription, useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
+import { INITIAL_SUBSCRIBE_OPTIONS, SubscribeOptionsFields, type SubscribeOptionsForm } from './subscribe-options';
+import { SubscriptionRow } from './subscription-row';
 
 const NO_SUBSCRIPTIONS: Subscription[] = [];
 
-function SubscriptionRow({ subscription, onRemove }: { subscription: Subscription; onRemove(): void }) {
-  const { filter, state, grantedQos, requestedQos, error } = subscription;
-  return (
-    <li className={`subscription subscription-${state}`} data-testid="subscription-row" data-filter={filter} data-state={state}>
-      <span className="subscription-filter" title={filter}>
-        {filter}
-      </span>
-      <span className="subscription-qos" data-testid="subscription-qos" title={`Requested QoS ${requestedQos}`}>
-        {state === 'pending' ? '…' : state === 'active' ? `QoS ${grantedQos}` : 'failed'}
-      </span>
-      <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
-        ×
-      </button>
-      {error && (
-        <span className="subscription-error" data-testid="subscription-error">
-          {error.message}
-        </span>
-      )}
-    </li>
-  );
+function identifierProblem(text: string): string | undefined {
+  if (text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 && n <= 268_435_455 ? undefined : 'A whole number from 1 to 268,435,455';
 }
 
 export function SubscriptionsPanel() {
   const [filter, setFilter] = useState('');
   const [qos, setQos] = useState<Qos>(0);
+  const [showOptions, setShowOptions] = useState(false);
+  const [options, setOptions] = useState<SubscribeOptionsForm>(INITIAL_SUBSCRIBE_OPTIONS);
   const active = useActiveConnection();
   const subscriptions = useConnectionsStore((s) => (s.activeId ? s.subscriptions[s.activeId] : undefined)) ?? NO_SUBSCRIPTIONS;
   const subscribe = useConnectionsStore((s) => s.subscribe);
   const unsubscribe = useConnectionsStore((s) => s.unsubscribe);
   const isConnected = active?.status === 'connected';
   const problem = filter === '' ? null : topicFilterProblem(filter);
+  const idProblem = identifierProblem(options.subscriptionIdentifier);
+  const v5 = active?.protocolVersion === 5;
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (!isConnected || filter === '' || problem) return;
-    void subscribe(filter, qos);
+    if (!isConnected || filter === '' || problem || idProblem) return;
+    const userProperties = options.userProperties.filter((p) => p.key !== '' || p.value !== '');
+    void subscribe({
+      filter,
+      qos,
+      ...(v5
+        ? {
+            noLocal: options.noLocal,
+            retainAsPublished: options.retainAsPublished,
+            retainHandling: options.retainHandling,
+            ...(options.subscriptionIdentifier.trim() ? { subscriptionIdentifier: Number(options.subscriptionIdentifier) } : {}),
+            ...(userProperties.length ? { userProperties } : {}),
+          }
+        : {}),
+    });
   };
 
   return (
     <div className="subscriptions">
       <form className="subscribe-form" onSubmit={onSubmit}>
-        <input
-          data-testid="subscribe-filter"
-          value={filter}
-          placeholder="topic/filter/#"
-          spellCheck={false}
-          aria-invalid={problem !== null}
-          onChange={(e) => setFilter(e.target.value)}
-        />
+        <input data-testid="subscribe-filter" value={filter} placeholder="topic/filter/#" spellCheck={false} aria-invalid={problem !== null} onChange={(e) => setFilter(e.target.value)} />
         <select data-testid="subscribe-qos" value={qos} title="Requested QoS" onChange={(e) => setQos(Number(e.target.value) as Qos)}>
           {QOS_LEVELS.map((level) => (
             <option key={level} value={level}>
@@ -61,7 +57,10 @@ export function SubscriptionsPanel() {
             </option>
           ))}
         </select>
-        <button type="submit" data-testid="subscribe-button" className="primary" disabled={!isConnected || filter === '' || problem !== null}>
+        <button type="button" className="icon-button options-toggle" data-testid="subscribe-options-toggle" aria-expanded={showOptions} title="MQTT 5 subscription options" onClick={() => setShowOptions(!showOptions)}>
+          ⚙
+        </button>
+        <button type="submit" data-testid="subscribe-button" className="primary" disabled={!isConnected || filter === '' || problem !== null || idProblem !== undefined}>
           Subscribe
         </button>
       </form>
@@ -70,6 +69,7 @@ export function SubscriptionsPanel() {
           {problem}
         </p>
       )}
+      {showOptions && (v5 || !active ? <SubscribeOptionsFields value={options} onChange={setOptions} problem={idProblem} /> : <p className="hint">Subscription options need MQTT 5.</p>)}
       {!isConnected && <p className="hint">Connect to a broker to subscribe.</p>}
       <ul className="subscription-list" data-testid="subscription-list">
         {subscriptions.map((subscription) => (

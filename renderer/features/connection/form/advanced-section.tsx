@@ -1,0 +1,28 @@
+import { Check, Field } from '../../../ui/field';
+import { KeyValueEditor } from '../../../ui/key-value-editor';
+import { isWebSocket } from './form-model';
+import type { SectionProps } from './section-props';
+
+export function AdvancedSection({ form, update, problems }: SectionProps) {
+  return (
+    <div className="form-grid">
+      <Check className="span-4" label="Reconnect automatically, with backoff" testId="connect-reconnect-enabled" checked={form.reconnectEnabled} onChange={(v) => update('reconnectEnabled', v)} />
+      <Field label="First delay (ms)" className="span-1" problem={problems['reconnect.initialDelayMs']} testId="connect-reconnect-initial">
+        <input data-testid="connect-reconnect-initial" value={form.reconnectInitial} inputMode="numeric" disabled={!form.reconnectEnabled} onChange={(e) => update('reconnectInitial', e.target.value)} />
+      </Field>
+      <Field label="Longest delay (ms)" className="span-1" problem={problems['reconnect.maxDelayMs']} testId="connect-reconnect-max">
+        <input data-testid="connect-reconnect-max" value={form.reconnectMax} inputMode="numeric" disabled={!form.reconnectEnabled} onChange={(e) => update('reconnectMax', e.target.value)} />
+      </Field>
+      <Field label="Attempts (0 = until stopped)" className="span-2" problem={problems['reconnect.maxAttempts']} testId="connect-reconnect-attempts">
+        <input data-testid="connect-reconnect-attempts" value={form.reconnectMaxAttempts} inputMode="numeric" disabled={!form.reconnectEnabled} onChange={(e) => update('reconnectMaxAttempts', e.target.value)} />
+      </Field>
+      {isWebSocket(form.protocol) ? (
+        <Field label="WebSocket headers (sent with the upgrade request)" className="span-4" problem={problems.wsHeaders}>
+          <KeyValueEditor testId="connect-ws-headers" keyLabel="header" pairs={form.wsHeaders} onChange={(pairs) => update('wsHeaders', pairs)} />
+        </Field>
+      ) : (
+        <p className="span-4 hint">WebSocket headers apply to ws:// and wss://.</p>
+      )}
+    </div>
+  );
+}

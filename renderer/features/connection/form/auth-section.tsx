@@ -1,0 +1,62 @@
+import type { SecretField } from '../../../../shared/contract';
+import { Field } from '../../../ui/field';
+import type { ScramMethod } from './form-model';
+import type { SectionProps } from './section-props';
+
+/**
+ * "set / not set" for a secret the host holds; the value itself never reaches the page. Typing a new
+ * value replaces it on save; "clear" removes it.
+ */
+export function SecretState({ field, form, update, testId }: Pick<SectionProps, 'form' | 'update'> & { field: SecretField; testId: string }) {
+  const stored = form.storedSecrets[field] === true;
+  const clearing = form.clearSecrets.includes(field);
+  const state = stored && !clearing ? 'set' : 'not set';
+  return (
+    <span className="secret-state" data-testid={testId} data-state={state}>
+      {stored ? (clearing ? 'stored: will be cleared on save' : 'stored: set') : 'stored: not set'}
+      {stored && !clearing && (
+        <button type="button" className="link-button" data-testid={`${testId}-clear`} onClick={() => update('clearSecrets', [...form.clearSecrets, field])}>
+          clear
+        </button>
+      )}
+      {clearing && (
+        <button type="button" className="link-button" onClick={() => update('clearSecrets', form.clearSecrets.filter((f) => f !== field))}>
+          keep
+        </button>
+      )}
+    </span>
+  );
+}
+
+export function AuthSection({ form, update, problems, editing, protection }: SectionProps & { editing: boolean; protection: string }) {
+  const stored = form.storedSecrets.password === true && !form.clearSecrets.includes('password');
+  return (
+    <div className="form-grid">
+      <Field label="Username" className="span-2" problem={problems.username}>
+        <input data-testid="connect-username" value={form.username} autoComplete="off" spellCheck={false} onChange={(e) => update('username', e.target.value)} />
+      </Field>
+      <Field label="Password" className="span-2" problem={problems.password}>
+        <input
+          data-testid="connect-password"
+          type="password"
+          value={form.password}
+          autoComplete="new-password"
+          placeholder={stored ? 'unchanged (stored)' : ''}
+          onChange={(e) => update('password', e.target.value)}
+        />
+      </Field>
+      <p className="span-4 secret-note" data-testid="secrets-protection">
+        {editing && <SecretState field="password" form={form} update={update} testId="password-state" />}
+        <span className="muted">Saved secrets: {protection || 'unknown protection'}. They are never sent back to this window.</span>
+      </p>
+      <Field label="Enhanced authentication (MQTT 5)" className="span-4" problem={problems.enhancedAuth} testId="connect-enhanced-auth">
+        <select data-testid="connect-enhanced-auth" value={form.enhancedAuth} disabled={form.protocolVersion !== 5} onChange={(e) => update('enhancedAuth', e.target.value as ScramMethod)}>
+          <option value="">none (user name and password in CONNECT)</option>
+          <option value="SCRAM-SHA-1">SCRAM-SHA-1</option>
+          <option value="SCRAM-SHA-256">SCRAM-SHA-256</option>
+          <option value="SCRAM-SHA-512">SCRAM-SHA-512</option>
+        </select>
+      </Field>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { Check, Field } from '../../../ui/field';
+import { type Protocol, type Version, generateClientId, isWebSocket, withProtocol } from './form-model';
+import type { SectionProps } from './section-props';
+
+export function GeneralSection({ form, update, problems, setForm }: SectionProps & { setForm(change: (form: SectionProps['form']) => SectionProps['form']): void }) {
+  return (
+    <div className="form-grid">
+      <Field label="Protocol" className="span-1">
+        <select data-testid="connect-protocol" value={form.protocol} onChange={(e) => setForm((f) => withProtocol(f, e.target.value as Protocol))}>
+          <option value="mqtt">mqtt://</option>
+          <option value="mqtts">mqtts://</option>
+          <option value="ws">ws://</option>
+          <option value="wss">wss://</option>
+        </select>
+      </Field>
+      <Field label="Host" className="span-2" problem={problems.host} testId="connect-host">
+        <input data-testid="connect-host" value={form.host} onChange={(e) => update('host', e.target.value)} spellCheck={false} aria-invalid={!!problems.host} />
+      </Field>
+      <Field label="Port" className="span-1" problem={problems.port} testId="connect-port">
+        <input data-testid="connect-port" value={form.port} inputMode="numeric" onChange={(e) => update('port', e.target.value)} aria-invalid={!!problems.port} />
+      </Field>
+      {isWebSocket(form.protocol) && (
+        <Field label="WebSocket path" className="span-4" problem={problems.path} testId="connect-path">
+          <input data-testid="connect-path" value={form.path} onChange={(e) => update('path', e.target.value)} spellCheck={false} />
+        </Field>
+      )}
+      <Field label="Client ID" className="span-3" problem={problems.clientId}>
+        <span className="input-with-button">
+          <input data-testid="connect-client-id" value={form.clientId} placeholder="assigned by the broker if empty" onChange={(e) => update('clientId', e.target.value)} spellCheck={false} />
+          <button type="button" data-testid="connect-generate-client-id" title="Generate a client id" onClick={() => update('clientId', generateClientId())}>
+            ⟳
+          </button>
+        </span>
+      </Field>
+      <Field label="MQTT version" className="span-1">
+        <select data-testid="connect-version" value={form.protocolVersion} onChange={(e) => update('protocolVersion', Number(e.target.value) as Version)}>
+          <option value={5}>5.0</option>
+          <option value={4}>3.1.1</option>
+          <option value={3}>3.1</option>
+        </select>
+      </Field>
+      <Field label="Keep alive (s)" className="span-1" problem={problems.keepaliveSeconds} testId="connect-keepalive">
+        <input data-testid="connect-keepalive" value={form.keepalive} inputMode="numeric" onChange={(e) => update('keepalive', e.target.value)} />
+      </Field>
+      <Field label="Connect timeout (ms)" className="span-1" problem={problems.connectTimeoutMs} testId="connect-timeout">
+        <input data-testid="connect-timeout" value={form.connectTimeout} inputMode="numeric" onChange={(e) => update('connectTimeout', e.target.value)} />
+      </Field>
+      <Check className="span-2" label={form.protocolVersion === 5 ? 'Clean start' : 'Clean session'} testId="connect-clean" checked={form.clean} onChange={(v) => update('clean', v)} />
+    </div>
+  );
+}

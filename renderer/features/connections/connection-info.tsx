@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
+import { StatusBadge } from '../connection/status-badge';
+import { ConnackDetails } from './connack-info';
+
+/** Seconds until the next reconnect attempt, ticking while one is due. */
+function useCountdown(at: number | undefined): number | null {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (at === undefined) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [at]);
+  return at === undefined ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** The selected connection: status, reconnect state, last error, what the broker granted. */
+export function ConnectionInfo() {
+  const active = useActiveConnection();
+  const storeError = useConnectionsStore((s) => s.error);
+  const disconnect = useConnectionsStore((s) => s.disconnect);
+  const [showConnack, setShowConnack] = useState(false);
+  const countdown = useCountdown(active?.status === 'reconnecting' ? active.nextReconnectAt : undefined);
+  if (!active) {
+    return (
+      <div className="connection-info empty-info" data-testid="connection-info">
+        <span className="muted">No connection open. Pick a profile on the left or start a new connection.</span>
+      </div>
+    );
+  }
+  const error = storeError ?? (active.status !== 'connected' ? active.lastError : undefined);
+  const open = active.status !== 'disconnected';
+  return (
+    <div className="connection-info" data-testid="connection-info">
+      <div className="connection-info-line">
+        <StatusBadge status={active.status} />
+        {active.status === 'reconnecting' && (
+          <span className="muted" data-testid="reconnect-state">
+            attempt {active.reconnectAttempts}
+            {countdown !== null ? ` · next in ${countdown} s` : ''}
+          </span>
+        )}
+        <span className="connection-detail" data-testid="connection-detail">
+          {active.url} · {active.clientId || '(no client id yet)'} · MQTT {active.protocolVersion === 5 ? '5.0' : active.protocolVersion === 4 ? '3.1.1' : '3.1'}
+        </span>
+        {active.connack && (
+          <button type="button" className="link-button" data-testid="connack-toggle" aria-expanded={showConnack} onClick={() => setShowConnack(!showConnack)}>
+            CONNACK {showConnack ? '▴' : '▾'}
+          </button>
+        )}
+        {open && (
+          <button type="button" className="danger small" data-testid="disconnect-button" onClick={() => void disconnect(active.connectionId)}>
+            Disconnect
+          </button>
+        )}
+      </div>
+      {showConnack && active.connack && <ConnackDetails connack={active.connack} />}
+      {error && (
+        <p className="error-box" role="alert" data-testid="connection-error">
+          <strong>{error.code}</strong> {error.message}
+        </p>
+      )}
+    </div>
+  );
+}

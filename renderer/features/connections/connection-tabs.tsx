@@ -1,0 +1,60 @@
+import { useConnectionsStore } from '../../stores/connections-store';
+import { useUiStore } from '../../stores/ui-store';
+
+/** One tab per open connection, with its status; the selected one is what every panel acts on. */
+export function ConnectionTabs() {
+  const order = useConnectionsStore((s) => s.order);
+  const summaries = useConnectionsStore((s) => s.summaries);
+  const origins = useConnectionsStore((s) => s.origins);
+  const activeId = useConnectionsStore((s) => s.activeId);
+  const select = useConnectionsStore((s) => s.select);
+  const close = useConnectionsStore((s) => s.close);
+  const openEditor = useUiStore((s) => s.openEditor);
+  return (
+    <nav className="connection-tabs" role="tablist" aria-label="Open connections" data-testid="connection-tabs">
+      {order.map((id) => {
+        const summary = summaries[id];
+        if (!summary) return null;
+        const color = origins[id]?.color;
+        return (
+          <div
+            key={id}
+            role="tab"
+            tabIndex={0}
+            aria-selected={id === activeId}
+            className={`connection-tab${id === activeId ? ' active' : ''}`}
+            data-testid="connection-tab"
+            data-connection-id={id}
+            data-name={summary.name}
+            data-client-id={summary.clientId}
+            data-status={summary.status}
+            style={color ? { borderTopColor: color } : undefined}
+            onClick={() => select(id)}
+            onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && select(id)}
+            title={`${summary.url} · ${summary.clientId}`}
+          >
+            <span className={`status-dot status-${summary.status}`} aria-label={summary.status} />
+            <span className="connection-tab-name">{summary.name}</span>
+            {summary.clientId && <span className="connection-tab-client muted">{summary.clientId}</span>}
+            {summary.status === 'reconnecting' && <span className="muted">#{summary.reconnectAttempts}</span>}
+            <button
+              type="button"
+              className="icon-button"
+              title="Disconnect and close"
+              data-testid="connection-tab-close"
+              onClick={(e) => {
+                e.stopPropagation();
+                void close(id);
+              }}
+            >
+              ×
+            </button>
+          </div>
+        );
+      })}
+      <button type="button" className="new-connection" data-testid="new-connection" title="New connection (Ctrl/Cmd+K)" onClick={() => openEditor({ mode: 'new' })}>
+        + New connection
+      </button>
+    </nav>
+  );
+}

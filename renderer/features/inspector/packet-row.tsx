@@ -1,0 +1,50 @@
+import { hexCode } from '../../mqtt/reason-codes';
+import type { StoredPacket } from '../../stores/inspector-store';
+import { formatTime } from '../messages/format';
+
+export function reasonText(packet: StoredPacket): string {
+  if (packet.reasonCodes?.length) return packet.reasonCodes.map(hexCode).join(' ');
+  return packet.reasonCode !== undefined ? hexCode(packet.reasonCode) : '';
+}
+
+export function PacketRow({ packet, selected, onSelect }: { packet: StoredPacket; selected: boolean; onSelect(seq: number): void }) {
+  return (
+    <div
+      className={`packet-row packet-grid dir-${packet.direction}${selected ? ' selected' : ''}`}
+      data-testid="packet-row"
+      data-type={packet.type}
+      data-direction={packet.direction}
+      onClick={() => onSelect(packet.seq)}
+    >
+      <span className="message-time">{formatTime(packet.timestamp)}</span>
+      <span className="message-dir" title={packet.direction === 'in' ? 'From the broker' : 'To the broker'}>
+        {packet.direction}
+      </span>
+      <span className="packet-type" data-testid="packet-type">
+        {packet.type.toUpperCase()}
+      </span>
+      <span className="muted">{packet.packetId ?? ''}</span>
+      <span className="muted">{packet.qos ?? ''}</span>
+      <span className="muted message-size">{packet.size ?? ''}</span>
+      <span className="packet-reason" data-testid="packet-reason">
+        {reasonText(packet)}
+      </span>
+      <span className="message-topic">{packet.topic ?? ''}</span>
+    </div>
+  );
+}
+
+export function PacketHeader() {
+  return (
+    <div className="packet-grid message-header" role="row">
+      <span>Time</span>
+      <span />
+      <span>Type</span>
+      <span title="Packet identifier">Id</span>
+      <span title="QoS">Q</span>
+      <span className="message-size" title="Bytes on the wire">Size</span>
+      <span>Reason</span>
+      <span>Topic</span>
+    </div>
+  );
+}

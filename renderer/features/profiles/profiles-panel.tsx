@@ -1,0 +1,21 @@
+import { useProfilesStore } from '../../stores/profiles-store';
+import { ImportReportView } from './import-report';
+import { ProfileList } from './profile-list';
+
+import { ProfilesToolbar } from './profiles-toolbar';
+
+export function ProfilesPanel() {
+  const error = useProfilesStore((s) => s.error);
+  return (
+    <div className="profiles">
+      <ProfilesToolbar />
+      <ProfileList />
+      <ImportReportView />
+      {error && (
+        <p className="error-box" role="alert" data-testid="profiles-error">
+          <strong>{error.code}</strong> {error.message}
+        </p>
+      )}
+    </div>
+  );
+}

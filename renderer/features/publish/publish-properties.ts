@@ -1,0 +1,61 @@
+import { type ReceivedProperties, publishProperties } from '../../../shared/contract';
+import { decodeHex } from '../../../shared/codecs/hex';
+import type { KeyValue } from '../../ui/key-value-editor';
+
+export interface PublishPropertiesForm {
+  payloadFormatIndicator: '' | 'on' | 'off';
+  messageExpiry: string;
+  contentType: string;
+  responseTopic: string;
+  correlationHex: string;
+  userProperties: KeyValue[];
+  topicAlias: string;
+}
+
+export const INITIAL_PROPERTIES: PublishPropertiesForm = {
+  payloadFormatIndicator: '',
+  messageExpiry: '',
+  contentType: '',
+  responseTopic: '',
+  correlationHex: '',
+  userProperties: [],
+  topicAlias: '',
+};
+
+export type PublishProperties = Omit<ReceivedProperties, 'subscriptionIdentifiers'>;
+export type PropertiesCheck = { ok: true; properties: PublishProperties | undefined } | { ok: false; problems: Record<string, string> };
+
+const optionalNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
+
+/** The form as MQTT 5 PUBLISH properties, checked by the contract's schema (undefined when none set). */
+export function checkProperties(form: PublishPropertiesForm): PropertiesCheck {
+  const problems: Record<string, string> = {};
+  let correlationData: Uint8Array | undefined;
+  if (form.correlationHex.trim()) {
+    try {
+      correlationData = decodeHex(form.correlationHex);
+    } catch (error) {
+      problems.correlationData = (error as Error).message;
+    }
+  }
+  const userProperties = form.userProperties.filter((p) => p.key !== '' || p.value !== '');
+  const candidate: Record<string, unknown> = {
+    payloadFormatIndicator: form.payloadFormatIndicator === '' ? undefined : form.payloadFormatIndicator === 'on',
+    messageExpiryInterval: optionalNumber(form.messageExpiry),
+    contentType: form.contentType || undefined,
+    responseTopic: form.responseTopic || undefined,
+    correlationData,
+    userProperties: userProperties.length ? userProperties : undefined,
+    topicAlias: optionalNumber(form.topicAlias),
+  };
+  for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
+  const parsed = publishProperties.safeParse(candidate);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? 'properties');
+      problems[key] ??= issue.message.startsWith('Invalid input: expected number') ? 'Enter a number' : issue.message;
+    }
+  }
+  if (Object.keys(problems).length) return { ok: false, problems };
+  return { ok: true, properties: Object.keys(candidate).length ? (candidate as PublishProperties) : undefined };
+}

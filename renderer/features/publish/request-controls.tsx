@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import type { RequestOutput } from '../../../shared/contract';
+import { decodeHex } from '../../../shared/codecs/hex';
+import { topicNameProblem } from '../../../shared/mqtt/topic';
+import { getApi } from '../../stores/api';
+import { Field } from '../../ui/field';
+import { payloadPreview } from '../messages/format';
+import type { PreparedMessage } from './prepared-message';
+
+type Outcome = RequestOutput<'messages.request'>;
+
+/** Request/response (MQTT 5, 4.10): publish with a response topic and correlation data, wait for the answer. */
+export function RequestControls({ prepare, connected }: { prepare(): PreparedMessage; connected: boolean }) {
+  const [responseTopic, setResponseTopic] = useState('');
+  const [correlation, setCorrelation] = useState('');
+  const [timeout, setTimeoutText] = useState('5000');
+  const [waiting, setWaiting] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const send = async () => {
+    setError(null);
+    setOutcome(null);
+    const prepared = prepare();
+    if (!prepared.ok) return setError(prepared.error);
+    const topicProblem = topicNameProblem(responseTopic);
+    if (topicProblem) return setError(`Response topic: ${topicProblem}`);
+    let correlationData: Uint8Array | undefined;
+    try {
+      correlationData = correlation.trim() ? decodeHex(correlation) : undefined;
+    } catch (e) {
+      return setError(`Correlation data: ${(e as Error).message}`);
+    }
+    const timeoutMs = Number(timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) return setError('Timeout: a whole number of milliseconds');
+    const { connectionId, topic, payload, qos, properties } = prepared.message;
+    const rest = { ...properties };
+    delete rest.responseTopic;
+    delete rest.correlationData;
+    setWaiting(true);
+    const result = await getApi().messages.request({
+      connectionId,
+      topic,
+      payload,
+      ...(qos !== undefined ? { qos } : {}),
+      responseTopic,
+      ...(correlationData ? { correlationData } : {}),
+      timeoutMs,
+      ...(Object.keys(rest).length ? { properties: rest } : {}),
+    });
+    setWaiting(false);
+    if (result.ok) setOutcome(result.value);
+    else setError(`${result.error.code}: ${result.error.message}`);
+  };
+
+  return (
+    <div className="request-controls form-grid">
+      <Field label="Response topic" className="span-4">
+        <input data-testid="request-response-topic" value={responseTopic} placeholder="replies/my-client" spellCheck={false} onChange={(e) => setResponseTopic(e.target.value)} />
+      </Field>
+      <Field label="Correlation data (hex, generated if empty)" className="span-3">
+        <input data-testid="request-correlation" value={correlation} spellCheck={false} onChange={(e) => setCorrelation(e.target.value)} />
+      </Field>
+      <Field label="Timeout (ms)" className="span-1">
+        <input data-testid="request-timeout" value={timeout} inputMode="numeric" onChange={(e) => setTimeoutText(e.target.value)} />
+      </Field>
+      <div className="span-4 row-actions">
+        <button type="button" className="primary" data-testid="request-send" disabled={!connected || waiting || responseTopic === ''} onClick={() => void send()}>
+          {waiting ? 'Waiting…' : 'Send request'}
+        </button>
+        {outcome?.status === 'response' && (
+          <span className="request-result ok" data-testid="request-result" data-status="response">
+            response in {Math.round(outcome.latencyMs)} ms: <code>{payloadPreview(outcome.response.payload).text}</code>
+          </span>
+        )}
+        {outcome?.status === 'timeout' && (
+          <span className="request-result timeout" data-testid="request-result" data-status="timeout">
+            timed out after {Math.round(outcome.latencyMs)} ms, no response
+          </span>
+        )}
+      </div>
+      {error && (
+        <p className="span-4 field-problem" data-testid="request-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * Shared pieces of the Chromium end-to-end tests: opening the built workbench while recording every
+ * console error, page error and CSP violation, and the steps a user takes in it.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+
+export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+// Generous: these machines are shared, and a loaded one takes seconds to parse Monaco.
+export const UI_TIMEOUT = 20_000;
+
+export interface Workbench {
+  page: Page;
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems: string[];
+}
+
+export async function openWorkbench(browser: Browser, url: string, opened: Workbench[], options: { acceptDownloads?: boolean } = {}): Promise<Workbench> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, ...options });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // Violations are reported to the page, not to the console of every Chromium: log them loudly.
+  // (A string, not a function: this file compiles without DOM types.)
+  await page.addInitScript(`
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || '(inline)') +
+        ' at ' + event.sourceFile + ':' + event.lineNumber);
+    });
+  `);
+  await page.goto(url);
+  const workbench = { page, problems };
+  opened.push(workbench);
+  return workbench;
+}
+
+export interface ConnectOptions {
+  protocol?: 'mqtt' | 'mqtts' | 'ws' | 'wss';
+  port: number;
+  path?: string;
+  version?: '3' | '4' | '5';
+  clientId?: string;
+  username?: string;
+  password?: string;
+}
+
+/** Opens the connection dialog and fills the General (and Authentication) tab. */
+export async function fillConnection(page: Page, options: ConnectOptions): Promise<void> {
+  await page.getByTestId('new-connection').click();
+  await page.getByTestId('connection-dialog').waitFor({ timeout: UI_TIMEOUT });
+  await page.getByTestId('connect-protocol').selectOption(options.protocol ?? 'mqtt');
+  await page.getByTestId('connect-host').fill('127.0.0.1');
+  await page.getByTestId('connect-port').fill(String(options.port));
+  if (options.path !== undefined) await page.getByTestId('connect-path').fill(options.path);
+  await page.getByTestId('connect-version').selectOption(options.version ?? '5');
+  if (options.clientId !== undefined) await page.getByTestId('connect-client-id').fill(options.clientId);
+  if (options.username !== undefined || options.password !== undefined) {
+    await page.getByTestId('connection-tab-auth').click();
+    if (options.username !== undefined) await page.getByTestId('connect-username').fill(options.username);
+    if (options.password !== undefined) await page.getByTestId('connect-password').fill(options.password);
+    await page.getByTestId('connection-tab-general').click();
+  }
+}
+
+/** A quick connection (not saved as a profile), as the "+ New connection" dialog makes it. */
+export async function connect(page: Page, options: ConnectOptions): Promise<void> {
+  await fillConnection(page, options);
+  await page.getByTestId('connect-button').click();
+}
+
+/** The selected connection's status, in the strip above the messages. */
+export async function statusIs(page: Page, status: string): Promise<void> {
+  await page.locator(`[data-testid="connection-info"] [data-testid="connection-status"][data-status="${status}"]`).waitFor({ timeout: UI_TIMEOUT });
+}
+
+export async function connected(page: Page, options: ConnectOptions): Promise<void> {
+  await connect(page, options);
+  await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  await statusIs(page, 'connected');
+}
+
+export async function subscribe(page: Page, filter: string, qos = 0): Promise<void> {
+  await page.getByTestId('subscribe-filter').fill(filter);
+  await page.getByTestId('subscribe-qos').selectOption(String(qos));
+  await page.getByTestId('subscribe-button').click();
+  await page.locator(`[data-testid="subscription-row"][data-filter="${filter}"][data-state="active"]`).waitFor({ timeout: UI_TIMEOUT });
+}
+
+export function messageRow(page: Page, topic: string, direction: 'in' | 'out' = 'in'): Locator {
+  return page
+    .locator(`[data-testid="message-row"][data-direction="${direction}"]`)
+    .filter({ has: page.getByTestId('message-topic').getByText(topic, { exact: true }) });
+}
+
+/** Polls a condition the page exposes only as text (playwright-core has no auto-retrying expect). */
+export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = UI_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Replaces the editor's text through Monaco itself (insertText skips its bracket auto-closing). */
+export async function setPayload(page: Page, text: string): Promise<void> {
+  const editor = page.getByTestId('publish-editor').locator('.monaco-editor');
+  await editor.waitFor({ timeout: UI_TIMEOUT });
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Light and dark screenshots of the page as it is now. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: `${ARTIFACTS}${name}-dark.png` });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
