@@ -1,0 +1,176 @@
+/**
+ * Saved profiles in the real UI: a password that never comes back to the page, import with a
+ * report, export as a download, and a TLS connection with a CA file picked in the browser.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type TestPki, createTestPki } from '../support/certificates';
+import { launchChromium } from '../support/chromium';
+import { type HostProcess, startHostProcess } from '../support/host-process';
+import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { UI_TIMEOUT, type Workbench, fillConnection, openWorkbench, screenshots, statusIs, waitUntil } from './e2e-helpers';
+
+const TEST_TIMEOUT = 60_000;
+const USER = 'alice';
+const PASSWORD = 'pw-Zq8#never-in-the-page';
+
+let auth: Mosquitto;
+let tls: Mosquitto;
+let pki: TestPki;
+let host: HostProcess;
+let browser: Browser;
+let files: string;
+const opened: Workbench[] = [];
+
+beforeAll(async () => {
+  pki = createTestPki();
+  files = mkdtempSync(join(tmpdir(), 'wb-e2e-files-'));
+  [auth, tls, host, browser] = await Promise.all([
+    startMosquitto({ auth: { username: USER, password: PASSWORD } }),
+    startMosquitto({ tls: { caPath: pki.caPath, certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } }),
+    startHostProcess(),
+    launchChromium(),
+  ]);
+});
+
+afterEach(() => {
+  const found = opened.flatMap(({ problems }) => problems.splice(0));
+  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await auth?.stop();
+  await tls?.stop();
+  pki?.remove();
+  if (files) rmSync(files, { recursive: true, force: true });
+});
+
+/** Every input's value and the page's whole text and markup: where a leaked secret would show. */
+async function pageText(page: Page): Promise<string> {
+  const values = (await page.evaluate(`[...document.querySelectorAll('input, textarea, select')].map((e) => e.value).join('\\n')`)) as string;
+  return `${await page.content()}\n${values}`;
+}
+
+function profileRow(page: Page, name: string) {
+  return page.locator(`[data-testid="profile-row"][data-name="${name}"]`);
+}
+
+describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
+  let page: Page;
+
+  it('saves a profile with a password, connects from it, and never shows the password again', async () => {
+    ({ page } = await openWorkbench(browser, host.url, opened, { acceptDownloads: true }));
+    await fillConnection(page, { port: auth.port, username: USER, password: PASSWORD });
+    await page.getByTestId('profile-name').fill('Line broker');
+    await page.getByTestId('profile-folder').fill('Plant A/Line 2');
+    await page.getByTestId('profile-color-1a7f37').click();
+    await page.getByTestId('profile-save-connect').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await statusIs(page, 'connected');
+    await profileRow(page, 'Line broker').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator('[data-testid="profile-folder"][data-path="Plant A/Line 2"]').count()).toBe(1);
+    expect(await pageText(page)).not.toContain(PASSWORD);
+
+    await page.reload();
+    await profileRow(page, 'Line broker').waitFor({ timeout: UI_TIMEOUT });
+    await profileRow(page, 'Line broker').getByTestId('profile-edit').click();
+    await page.getByTestId('connection-tab-auth').click();
+    expect(await page.getByTestId('password-state').getAttribute('data-state')).toBe('set');
+    expect(await page.getByTestId('connect-password').inputValue()).toBe('');
+    expect(await page.getByTestId('connect-username').inputValue()).toBe(USER);
+    expect(await page.getByTestId('secrets-protection').textContent()).toMatch(/Saved secrets: \S+/);
+    expect(await pageText(page)).not.toContain(PASSWORD);
+    await screenshots(page, 'profile-dialog');
+
+    // Edit something else without re-entering the password, then connect: the stored one is used.
+    await page.getByTestId('connection-tab-general').click();
+    await page.getByTestId('connect-client-id').fill('edited-profile-client');
+    await page.getByTestId('connect-button').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await statusIs(page, 'connected');
+    expect(await page.getByTestId('connection-detail').textContent()).toContain('edited-profile-client');
+    expect(await pageText(page)).not.toContain(PASSWORD);
+  });
+
+  it('clears a stored password, and the broker then refuses the profile', async () => {
+    await profileRow(page, 'Line broker').getByTestId('profile-edit').click();
+    await page.getByTestId('connection-tab-auth').click();
+    await page.getByTestId('password-state-clear').click();
+    expect(await page.getByTestId('password-state').getAttribute('data-state')).toBe('not set');
+    await page.getByTestId('profile-save').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await profileRow(page, 'Line broker').getByTestId('profile-connect').click();
+    const error = profileRow(page, 'Line broker').getByTestId('profile-error');
+    await error.waitFor({ timeout: UI_TIMEOUT });
+    expect(await error.textContent()).toMatch(/CONNECTION_REFUSED|AUTH/);
+  });
+
+  it('duplicates and deletes a profile, deletion after a confirmation', async () => {
+    await profileRow(page, 'Line broker').getByTestId('profile-duplicate').click();
+    await waitUntil(async () => (await page.getByTestId('profile-row').count()) === 2);
+    const copy = page.locator('[data-testid="profile-row"]:not([data-name="Line broker"])');
+    expect(await copy.getAttribute('data-name')).toContain('Line broker');
+    await copy.getByTestId('profile-delete').click();
+    await copy.getByTestId('profile-delete-yes').click();
+    await waitUntil(async () => (await page.getByTestId('profile-row').count()) === 1);
+  });
+
+  it('imports an MQTTX export and shows what was taken and what was not', async () => {
+    const file = join(files, 'mqttx-export.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { id: 'x1', name: 'EMQX cloud', clientId: 'mqttx_1', host: 'broker.example.com', port: 8883, protocol: 'mqtts', ssl: true, certType: 'self', ca: '/home/me/ca.pem', mqttVersion: '5.0', subscriptions: [{ topic: 'a/#', qos: 0 }] },
+        { id: 'x2', name: 'Old', host: 'legacy.local', port: 1883, mqttVersion: '3.1.1', protocol: 'mqtt' },
+        { id: 'x3', name: 'Broken', port: 1 },
+      ]),
+    );
+    await page.getByTestId('profiles-import-format').selectOption('mqttx');
+    await page.getByTestId('profiles-import-file').setInputFiles(file);
+    const report = page.getByTestId('import-report');
+    await report.waitFor({ timeout: UI_TIMEOUT });
+    expect(await report.getByTestId('import-report-summary').textContent()).toBe('Imported 2 profiles, skipped 1');
+    expect(await report.getByTestId('import-report-skipped').textContent()).toContain('Broken: No host');
+    expect(await report.getByTestId('import-report-notes').textContent()).toContain('EMQX cloud');
+    await profileRow(page, 'EMQX cloud').waitFor({ timeout: UI_TIMEOUT });
+    await profileRow(page, 'Old').waitFor({ timeout: UI_TIMEOUT });
+    await screenshots(page, 'profiles-import');
+  });
+
+  it('exports the profiles as a JSON download, without secrets', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('profiles-export').click()]);
+    expect(download.suggestedFilename()).toBe('mqtt-workbench-profiles.json');
+    const text = readFileSync((await download.path())!, 'utf8');
+    const parsed = JSON.parse(text) as { format: string; profiles: { name: string }[] };
+    expect(parsed.format).toBe('mqtt-workbench-profiles');
+    expect(parsed.profiles.map((p) => p.name).sort()).toEqual(['EMQX cloud', 'Line broker', 'Old']);
+    expect(text).not.toContain(PASSWORD);
+  });
+
+  it('connects over mqtts with a CA file picked in the browser', async () => {
+    await fillConnection(page, { protocol: 'mqtts', port: tls.tlsPort! });
+    await page.getByTestId('connection-tab-tls').click();
+    await page.getByTestId('connect-ca-file').setInputFiles(pki.caPath);
+    await page.getByTestId('connect-ca-file-chosen').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('connect-button').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await statusIs(page, 'connected');
+    expect(await page.getByTestId('connection-detail').textContent()).toContain(`mqtts://127.0.0.1:${tls.tlsPort}`);
+  });
+
+  it('shows the schema problem next to the field', async () => {
+    await fillConnection(page, { port: 70000 });
+    await page.getByTestId('connect-button').click();
+    const problem = page.getByTestId('connect-port-problem');
+    await problem.waitFor({ timeout: UI_TIMEOUT });
+    expect(await problem.textContent()).toBe('Port must be 1-65535');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  });
+});
+
