@@ -763,6 +763,12 @@ describe('3. Maximum Packet Size, server to client', () => {
   });
 
   it('[MQTT-3.4.2-2] .. [MQTT-3.15.2-3] acknowledgements never exceed the client limit (Reason String/User Properties dropped first)', async () => {
+    const roomy = await client();
+    roomy.publish('deny/a', 'x', 1, { messageId: 1 });
+    expect(props(await roomy.expect('puback')).reasonString).toBeTruthy();
+    const quiet = await client({ properties: { requestProblemInformation: false } });
+    quiet.publish('deny/a', 'x', 2, { messageId: 1 });
+    expect(props(await quiet.expect('pubrec')).reasonString).toBeUndefined();
     const c = await client({ properties: { maximumPacketSize: 6 } });
     c.publish('deny/a', 'x', 1, { messageId: 1 });
     const ack = await c.expect('puback');

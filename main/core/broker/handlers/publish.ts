@@ -83,13 +83,21 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
   acknowledge(connection, qos, packetId, code);
 }
 
+const REASON_STRINGS: Record<number, string> = {
+  [RC.NOT_AUTHORIZED]: 'not authorized to publish to this topic',
+  [RC.PAYLOAD_FORMAT_INVALID]: 'payload is not valid UTF-8 (Payload Format Indicator 1)',
+};
+
 /** [MQTT-3.3.4-1] nothing for QoS 0, PUBACK for QoS 1, PUBREC for QoS 2, with the PUBLISH's id. */
 function acknowledge(connection: Connection, qos: number, packetId: number, code: number): void {
-  if (qos === 1) {
-    connection.write(encodeAck(PacketType.PUBACK, connection.version, packetId, code)); // [MQTT-4.3.2-4]
-  } else if (qos === 2) {
-    // [MQTT-4.3.3-8]; after a PUBREC >= 0x80 the id is free again ([MQTT-4.3.3-9])
-    if (code < 0x80 || connection.version !== 5) connection.session!.incomingQos2.add(packetId);
-    connection.write(encodeAck(PacketType.PUBREC, connection.version, packetId, code));
-  }
+  if (qos === 0) return;
+  const type = qos === 1 ? PacketType.PUBACK : PacketType.PUBREC;
+  // [MQTT-4.3.3-8]; after a PUBREC >= 0x80 the id is free again ([MQTT-4.3.3-9])
+  if (qos === 2 && (code < 0x80 || connection.version !== 5)) connection.session!.incomingQos2.add(packetId);
+  // A failure says why, unless the client asked for no problem information ([MQTT-3.1.2-29]) or the
+  // Reason String would exceed its Maximum Packet Size ([MQTT-3.4.2-2] [MQTT-3.5.2-2]): then it goes.
+  const reason = connection.version === 5 && connection.requestProblemInformation ? REASON_STRINGS[code] : undefined;
+  let packet = encodeAck(type, connection.version, packetId, code, reason); // [MQTT-4.3.2-4]
+  if (packet.length > connection.maxPacketSizeOut) packet = encodeAck(type, connection.version, packetId, code);
+  connection.write(packet);
 }
