@@ -90,3 +90,37 @@ describe('robustness: backlog and limits', () => {
     await waitFor(() => tb.broker.stats().connections === 0, 'connections to close');
   });
 });
+
+describe('robustness: what one client can make the broker hold is bounded', () => {
+  it('subscriptions per session (SUBACK 0x97 / 0x80), retained topics (not stored, counted), sessions (CONNACK 0x97 / 0x03)', async () => {
+    const b = await startTestBroker({ maxSubscriptionsPerSession: 3, maxRetainedMessages: 2, maxSessions: 3 });
+    try {
+      const c = await RawClient.connected(b.port, { clientId: 'many' });
+      c.sendPacket({ cmd: 'subscribe', messageId: 1, subscriptions: ['a', 'b', 'c', 'd'].map((topic) => ({ topic, qos: 0 })) });
+      expect((await c.expect('suback')).granted).toEqual([0, 0, 0, 0x97]);
+      c.sendPacket({ cmd: 'subscribe', messageId: 2, subscriptions: [{ topic: 'a', qos: 1 }] });
+      expect((await c.expect('suback')).granted).toEqual([1]); // replacing is always possible
+      const c4 = await RawClient.connected(b.port, { clientId: 'many4' }, 4);
+      c4.sendPacket({ cmd: 'subscribe', messageId: 1, subscriptions: ['a', 'b', 'c', 'd'].map((topic) => ({ topic, qos: 0 })) });
+      expect((await c4.expect('suback')).granted).toEqual([0, 0, 0, 0x80]);
+      for (const t of ['r/1', 'r/2', 'r/3']) c.publish(t, 'x', 0, { retain: true });
+      c.publish('r/1', 'replaced', 0, { retain: true });
+      await sleep(100);
+      expect(b.broker.retained().map((r) => r.topic).sort()).toEqual(['r/1', 'r/2']);
+      expect(b.broker.stats().retainedRejected).toBe(1);
+      await RawClient.connected(b.port, { clientId: 'third' });
+      const over = await RawClient.open(b.port, 5);
+      over.sendPacket({ cmd: 'connect', clientId: 'fourth' });
+      expect((await over.expect('connack')).reasonCode).toBe(0x97);
+      const over4 = await RawClient.open(b.port, 4);
+      over4.sendPacket({ cmd: 'connect', clientId: 'fifth', protocolVersion: 4 });
+      expect((await over4.expect('connack')).returnCode).toBe(3);
+      // an existing session is still resumable
+      const again = await RawClient.open(b.port, 5);
+      again.sendPacket({ cmd: 'connect', clientId: 'many', clean: false });
+      expect((await again.expect('connack')).reasonCode).toBe(0);
+    } finally {
+      await b.stop();
+    }
+  });
+});

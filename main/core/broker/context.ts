@@ -17,6 +17,8 @@ export interface BrokerCounters {
   droppedSlowConsumer: number;
   droppedTooLarge: number;
   droppedExpired: number;
+  /** Retained messages not stored because the store was full (the message itself was delivered). */
+  retainedRejected: number;
 }
 
 /** The broker's shared state, handed to every handler. */
@@ -43,5 +45,6 @@ export function newCounters(): BrokerCounters {
     droppedSlowConsumer: 0,
     droppedTooLarge: 0,
     droppedExpired: 0,
+    retainedRejected: 0,
   };
 }

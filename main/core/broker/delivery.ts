@@ -2,6 +2,7 @@ import { encodeAck } from './codec/encode';
 import type { QoS } from './codec/packets';
 import type { Connection } from './connection';
 import type { BrokerContext } from './context';
+import { emit } from './events';
 import type { Message } from './message';
 import type { Pending, Session, Subscription } from './session';
 import type { SharedGroup } from './subscription-trie';
@@ -290,4 +291,11 @@ export function redistributeShared(ctx: BrokerContext, pending: Pending[]): void
     const ids = member.subscriptionId !== undefined ? [member.subscriptionId] : undefined;
     deliver(ctx, member.session, entry.msg, qos, member.retainAsPublished && entry.msg.retain, ids, now, entry.group as SharedGroup);
   }
+}
+
+/** Stores (or, empty, deletes) a retained message within the store limit; refusals are counted. */
+export function storeRetained(ctx: BrokerContext, msg: Message): void {
+  const deleted = msg.payload.length === 0;
+  if (ctx.retained.set(msg, ctx.options.maxRetainedMessages)) emit(ctx, { type: 'retained.changed', topic: msg.topic, deleted });
+  else if (!deleted) ctx.counters.retainedRejected++;
 }

@@ -25,6 +25,12 @@ export interface BrokerOptions {
   serverKeepAlive?: number;
   /** Cap on Session Expiry Interval (seconds); 3.1.1 CleanSession 0 sessions get this. Default never expires. */
   maxSessionExpiryInterval?: number;
+  /** Subscriptions one session may hold; beyond it SUBACK 0x97 (3.1.1: 0x80). Default 10,000. */
+  maxSubscriptionsPerSession?: number;
+  /** Retained topics kept; a new topic beyond it is delivered but not stored (counted). Default 100,000. */
+  maxRetainedMessages?: number;
+  /** Sessions held, connected or not; a CONNECT needing a new one beyond it gets 0x97 (3.1.1: 0x03). Default 100,000. */
+  maxSessions?: number;
   /** Close a connection that has not sent CONNECT within this time. Default 10 s. */
   connectTimeoutMs?: number;
   /** Refuse connections beyond this count (CONNACK 0x97 / 3.1.1 0x03). Default 10,000. */
@@ -73,6 +79,9 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     sharedSubscriptionAvailable: options.sharedSubscriptionAvailable ?? true,
     serverKeepAlive: options.serverKeepAlive,
     maxSessionExpiryInterval: options.maxSessionExpiryInterval ?? NEVER_EXPIRES,
+    maxSubscriptionsPerSession: options.maxSubscriptionsPerSession ?? 10_000,
+    maxRetainedMessages: options.maxRetainedMessages ?? 100_000,
+    maxSessions: options.maxSessions ?? 100_000,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     maxConnections: options.maxConnections ?? 10_000,
     allowEmptyClientId: options.allowEmptyClientId ?? true,

@@ -22,8 +22,9 @@ export class RetainedStore {
    * [MQTT-3.3.1-5] replaces; [MQTT-3.3.1-6] [MQTT-3.3.1-7] an empty payload deletes and is never
    * stored. Returns true when the store changed.
    */
-  set(message: Message): boolean {
+  set(message: Message, limit = Infinity): boolean {
     if (message.payload.length === 0) return this.delete(message.topic);
+    if (this.byTopic.size >= limit && !this.byTopic.has(message.topic)) return false;
     let node = this.root;
     for (const level of message.topic.split('/')) {
       let child = node.children.get(level);

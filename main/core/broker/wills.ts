@@ -1,6 +1,5 @@
 import type { BrokerContext } from './context';
-import { publishMessage } from './delivery';
-import { emit } from './events';
+import { publishMessage, storeRetained } from './delivery';
 import { Message } from './message';
 import { safely } from './safely';
 import type { Session, StoredWill } from './session';
@@ -13,7 +12,7 @@ export function publishWill(ctx: BrokerContext, session: Session): void {
   session.will = null;
   const message = willMessage(ctx, session.clientId, will);
   // [MQTT-3.1.2-15]
-  if (message.retain && ctx.retained.set(message)) emit(ctx, { type: 'retained.changed', topic: message.topic, deleted: message.payload.length === 0 });
+  if (message.retain) storeRetained(ctx, message);
   publishMessage(ctx, message);
 }
 

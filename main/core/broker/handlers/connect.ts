@@ -164,6 +164,9 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
     session.version = packet.version;
     sessionPresent = true; // [MQTT-3.2.2-3]
   } else {
+    if (ctx.sessions.size >= options.maxSessions) {
+      return refuse(connection, new ConnectRefused(RC.QUOTA_EXCEEDED, RC311.SERVER_UNAVAILABLE, 'too many sessions'));
+    }
     session = new Session(clientId, packet.version); // [MQTT-3.1.2-6]
     ctx.sessions.set(clientId, session);
   }

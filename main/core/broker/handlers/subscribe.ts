@@ -55,6 +55,10 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       codes.push(v5 ? RC.NOT_AUTHORIZED : 0x80);
       continue;
     }
+    if (!session.subscriptions.has(request.filter) && session.subscriptions.size >= options.maxSubscriptionsPerSession) {
+      codes.push(v5 ? RC.QUOTA_EXCEEDED : 0x80); // a bound on what one session may make us hold
+      continue;
+    }
     // [MQTT-3.2.2-10] grant at most our maximum QoS
     const granted = (request.qos < options.maximumQoS ? request.qos : options.maximumQoS) as QoS;
     const existing = session.subscriptions.get(request.filter);
