@@ -221,6 +221,17 @@ describe.concurrent('3. Incoming QoS 1 and QoS 2', () => {
     await w.expectNothing(200);
   });
 
+  it('(no ID) a Will the client may not publish (authorization, $SYS) is not published', async () => {
+    const w = await subscriber('deny/#', 0);
+    const sys = await subscriber('$SYS/#', 0);
+    const a = await client({ will: { topic: 'deny/will', payload: 'no' } });
+    const b = await client({ will: { topic: '$SYS/will', payload: 'no' } });
+    a.end();
+    b.end();
+    await w.expectNothing(200);
+    await sys.expectNothing(50);
+  });
+
   it('[MQTT-4.5.0-1] once owned, a message is queued for every matching session, including disconnected ones', async () => {
     const offlineId = id('off');
     const off = await client({ clientId: offlineId, properties: { sessionExpiryInterval: 30 } });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { topicNameProblem } from '../../../../shared/mqtt/topic';
 import type { AuthResult } from '../auth';
 import { encodeConnack } from '../codec/encode';
 import type { ConnectPacket } from '../codec/packets';
@@ -12,6 +11,7 @@ import { emit } from '../events';
 import { NEVER_EXPIRES } from '../options';
 import { Session } from '../session';
 import { endSession, resumeSession } from '../session-store';
+import { topicProblem } from '../topic-rules';
 import { continueExchange } from './auth';
 
 /** A refusal before CONNACK: v5 gets CONNACK with `code`, 3.1.1/3.1 with `legacyCode` (or a bare close when null). */
@@ -78,13 +78,13 @@ export function handleConnect(connection: Connection, packet: ConnectPacket): vo
     const will = packet.will;
     if (will) {
       // [MQTT-3.1.3-11] a Will Topic is a topic name: no wildcards
-      if (topicNameProblem(will.topic)) throw new ConnectRefused(RC.TOPIC_NAME_INVALID, null, 'Will Topic is not a valid topic name');
+      if (topicProblem(will.topic, options.maxTopicLevels)) throw new ConnectRefused(RC.TOPIC_NAME_INVALID, null, 'Will Topic is not a valid topic name');
       if (will.qos > options.maximumQoS) throw new ConnectRefused(RC.QOS_NOT_SUPPORTED, null, 'Will QoS not supported'); // [MQTT-3.2.2-12]
       if (will.retain && !options.retainAvailable) throw new ConnectRefused(RC.RETAIN_NOT_SUPPORTED, null, 'retain not supported'); // [MQTT-3.2.2-13]
       if (will.props.payloadFormatIndicator === 1 && !isUtf8(will.payload)) {
         throw new ConnectRefused(RC.PAYLOAD_FORMAT_INVALID, null, 'Will payload is not UTF-8'); // (MAY)
       }
-      if (will.props.responseTopic !== undefined && topicNameProblem(will.props.responseTopic)) {
+      if (will.props.responseTopic !== undefined && topicProblem(will.props.responseTopic, options.maxTopicLevels)) {
         throw new ConnectRefused(RC.PROTOCOL_ERROR, null, 'Will Response Topic is not a valid topic name');
       }
     }

@@ -22,7 +22,11 @@ export function handlePubrec(connection: Connection, packet: AckPacket): void {
     return;
   }
   if (entry.stage === 1) {
-    if (!entry.sent) session.unsentInflight--;
+    if (!entry.sent) {
+      // acknowledged from an earlier connection before we resent it: it now holds a slot until PUBCOMP
+      session.unsentInflight--;
+      connection.unacked++;
+    }
     entry.stage = 2; // [MQTT-4.3.3-5] [MQTT-4.3.3-6] from now on only PUBREL, never the PUBLISH again
     entry.sent = true;
   }
