@@ -12,6 +12,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'main/electron/main.ts'),
           host: resolve(__dirname, 'main/cli/host.ts'),
+          // Found at runtime next to the entry (main/core/history/worker-entry.ts).
+          'history-worker': resolve(__dirname, 'main/core/history/history-worker.ts'),
         },
       },
     },

@@ -4,6 +4,7 @@ import { type InspectedPacket, type MqttMessage, WorkbenchFailure } from '../../
 import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
 import { inspectPacket } from './engine/packet-inspector';
+import { createHistoryFeature } from './history/history-feature';
 import { createPacketLog } from './engine/packet-log';
 import { createRepeatPublisher } from './engine/repeat-publisher';
 import { importProfiles } from './profiles/import-profiles';
@@ -41,6 +42,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   if (profiles.recovered) {
     console.warn(`The profiles database was damaged (${profiles.recovered.reason}); it was moved to ${profiles.recovered.movedTo}`);
   }
+  const history = createHistoryFeature(options.dataDir, events);
   const messages = createBatcher<MqttMessage>((batch) => events.emit('messages.batch', { messages: batch }));
   const packets = createBatcher<InspectedPacket>((batch) => events.emit('inspector.packets', { packets: batch }));
   /** The latest packets of every connection, kept cheaply so the inspector can show CONNECT/CONNACK. */
@@ -60,7 +62,10 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       }
       events.emit('connections.status', summary);
     },
-    onMessage: (message) => messages.push(message),
+    onMessage: (message) => {
+      history.append(message);
+      messages.push(message);
+    },
     onPacket: (connectionId, direction, packet) => {
       let log = packetLogs.get(connectionId);
       if (!log) packetLogs.set(connectionId, (log = createPacketLog()));
@@ -122,6 +127,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     'profiles.connect': ({ id }) => connections.connect(profiles.optionsForConnect(id)),
     'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
     'profiles.import': ({ format, content }) => importProfiles(profiles, format, content),
+    ...history.handlers,
   });
 
   return {
@@ -130,6 +136,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     async close() {
       repeats.stopAll();
       await connections.closeAll();
+      await history.close();
       messages.flush();
       packets.flush();
       messages.dispose();

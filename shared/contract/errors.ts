@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'SUBSCRIBE_FAILED', // SUBACK carried a failure reason code
   'UNSUBSCRIBE_FAILED',
   'PUBLISH_FAILED',
+  'HISTORY_UNAVAILABLE', // no data folder, or the history database could not be opened
+  'HISTORY_FAILED', // a history query, export or import failed (the message says why)
   'INTERNAL', // a bug: reported, never thrown across the contract
 ] as const;
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appContract } from './app';
 import { connectionsContract } from './connections';
 import type { Result } from './errors';
+import { historyContract } from './history';
 import { inspectorContract } from './inspector';
 import { messagesContract } from './messages';
 import { profilesContract } from './profiles';
@@ -17,6 +18,7 @@ export const contract = {
   messages: messagesContract,
   inspector: inspectorContract,
   profiles: profilesContract,
+  history: historyContract,
 } as const;
 
 type Contract = typeof contract;
@@ -127,3 +129,4 @@ export * from './messages';
 export * from './mqtt5';
 export * from './inspector';
 export * from './profiles';
+export * from './history';

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { bytes, connectionId, empty, qos, topicFilter } from './common';
+
+export const historyQuery = z
+  .object({
+    connectionIds: z.array(connectionId).max(100).optional(),
+    direction: z.enum(['in', 'out']).optional(),
+    /** An MQTT topic filter: `+` and `#` as in a subscription. */
+    topicFilter: topicFilter.optional(),
+    /** Inclusive, milliseconds since the epoch. */
+    since: z.number().optional(),
+    until: z.number().optional(),
+    qos: z.array(qos).max(3).optional(),
+    retain: z.boolean().optional(),
+    minPayloadSize: z.number().int().min(0).optional(),
+    maxPayloadSize: z.number().int().min(0).optional(),
+    /** Case-insensitive substring over payloads that are UTF-8 text. */
+    text: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+export type HistoryQueryInput = z.input<typeof historyQuery>;
+
+export const historyCursor = z.object({ timestamp: z.number(), id: z.number().int() }).strict();
+
+export const storedMessage = z.object({
+  id: z.number(),
+  connectionId: z.string(),
+  direction: z.enum(['in', 'out']),
+  topic: z.string(),
+  payload: bytes,
+  payloadSize: z.number(),
+  qos,
+  retain: z.boolean(),
+  dup: z.boolean(),
+  timestamp: z.number(),
+  packetId: z.number().nullable(),
+  properties: z.record(z.string(), z.unknown()).nullable(),
+});
+export type StoredMessage = z.infer<typeof storedMessage>;
+
+export const historyGap = z.object({ connectionId: z.string(), fromTs: z.number(), toTs: z.number(), dropped: z.number(), reason: z.string() });
+
+const retentionLimits = z
+  .object({
+    maxMessages: z.number().int().min(1).optional(),
+    maxBytes: z.number().int().min(1).optional(),
+    maxAgeMs: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export const exportFormat = z.enum(['ndjson', 'json', 'csv']);
+export const payloadEncoding = z.enum(['utf8', 'base64', 'hex']);
+
+export const historyStatus = z.object({
+  /** False when the workbench runs without a data folder, or the database could not be opened. */
+  enabled: z.boolean(),
+  path: z.string().optional(),
+  /** Where a damaged database was moved, so the user can find it. */
+  recoveredTo: z.string().optional(),
+  error: z.string().optional(),
+  accepted: z.number(),
+  written: z.number(),
+  pending: z.number(),
+  /** Dropped under backpressure (also recorded in the database as gaps). */
+  dropped: z.number(),
+  failed: z.number(),
+  isDropping: z.boolean(),
+  totalMessages: z.number(),
+  totalBytes: z.number(),
+});
+export type HistoryStatus = z.infer<typeof historyStatus>;
+
+export const exportProgress = z.object({
+  exportId: z.string(),
+  written: z.number(),
+  total: z.number(),
+  bytes: z.number(),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  path: z.string(),
+  error: z.string().optional(),
+});
+export type ExportProgressEvent = z.infer<typeof exportProgress>;
+
+export const historyContract = {
+  requests: {
+    status: { input: empty, output: historyStatus },
+    /** One page, newest first by default; pass `nextCursor` back for the next (keyset paging). */
+    query: {
+      input: z
+        .object({
+          query: historyQuery.default({}),
+          limit: z.number().int().min(1).max(5000).default(200),
+          cursor: historyCursor.nullable().optional(),
+          order: z.enum(['asc', 'desc']).default('desc'),
+        })
+        .strict(),
+      output: z.object({ messages: z.array(storedMessage), nextCursor: historyCursor.nullable() }),
+    },
+    /** Counts up to `upTo` ("100,000+" without counting millions). */
+    count: {
+      input: z.object({ query: historyQuery.default({}), upTo: z.number().int().min(1).max(10_000_000).default(100_000) }).strict(),
+      output: z.object({ count: z.number(), capped: z.boolean() }),
+    },
+    /** The latest values of one topic, for diffs and plots. */
+    lastValues: {
+      input: z.object({ connectionId, topic: z.string().min(1), count: z.number().int().min(1).max(10_000).default(100) }).strict(),
+      output: z.array(storedMessage),
+    },
+    gaps: { input: z.object({ connectionId: connectionId.optional() }).strict(), output: z.array(historyGap) },
+    clear: { input: z.object({ connectionId, topicFilter: topicFilter.optional() }).strict(), output: z.object({ deleted: z.number() }) },
+    setRetention: {
+      input: z
+        .object({
+          policy: retentionLimits
+            .extend({ perConnection: retentionLimits.optional(), connections: z.record(z.string(), retentionLimits).optional() })
+            .nullable(),
+        })
+        .strict(),
+      output: empty,
+    },
+    /**
+     * Streams the query's result to a file in the workbench's exports folder (a name, never a
+     * path: the renderer cannot pick where main writes). Progress arrives as events.
+     */
+    export: {
+      input: z
+        .object({
+          format: exportFormat,
+          payloadEncoding: payloadEncoding.default('utf8'),
+          query: historyQuery.optional(),
+          fileName: z
+            .string()
+            .max(200)
+            .regex(/^[\w.() -]+$/, 'File name may use letters, digits, spaces, . _ - ( ) only')
+            .optional(),
+        })
+        .strict(),
+      output: z.object({ exportId: z.string(), path: z.string() }),
+    },
+    cancelExport: { input: z.object({ exportId: z.string().min(1).max(64) }).strict(), output: empty },
+  },
+  events: {
+    exportProgress: { payload: exportProgress },
+    /** Backpressure episodes: dropping starts (per connection) and ends (with the gaps recorded). */
+    backpressure: {
+      payload: z.object({ dropping: z.boolean(), connectionId: z.string().optional(), dropped: z.number().optional() }),
+    },
+  },
+} as const;
