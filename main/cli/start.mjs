@@ -5,41 +5,12 @@
  * Flags: --browser (force browser mode), --port N (browser mode), --no-open.
  * Plain JavaScript on purpose: it runs before anything is built.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildIfNeeded, root } from './build-if-needed.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
-const stampFile = join(root, 'out', '.build-stamp');
-const SOURCE_DIRS = ['main', 'renderer', 'shared'];
-const SOURCE_FILES = ['package.json', 'electron.vite.config.ts'];
-
-function newestSourceTime() {
-  let newest = 0;
-  const visit = (path) => {
-    const info = statSync(path);
-    if (info.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
-    else newest = Math.max(newest, info.mtimeMs);
-  };
-  for (const dir of SOURCE_DIRS) if (existsSync(join(root, dir))) visit(join(root, dir));
-  for (const file of SOURCE_FILES) if (existsSync(join(root, file))) visit(join(root, file));
-  return newest;
-}
-
-function buildIfNeeded() {
-  const built = existsSync(stampFile) && existsSync(join(root, 'out/main/host.js')) && existsSync(join(root, 'out/renderer/index.html'));
-  if (built && statSync(stampFile).mtimeMs >= newestSourceTime()) return;
-  console.log('Building the workbench...');
-  const bin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
-  const result = spawnSync(bin, ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
-  if (result.status !== 0) {
-    console.error('Build failed: run `npx electron-vite build` to see why.');
-    process.exit(result.status ?? 1);
-  }
-  writeFileSync(stampFile, new Date().toISOString());
-}
 
 /** The Electron binary's path, or null where it was never downloaded (as on our CI machines). */
 function electronBinary() {
