@@ -179,7 +179,7 @@ async function queries(): Promise<Database.Database> {
   return reader.db;
 }
 
-async function exports(readerDb: Database.Database): Promise<void> {
+async function benchExports(readerDb: Database.Database): Promise<void> {
   const reader = new HistoryStore(readerDb, { writable: false }); // exports need no text index
   console.log(`export of ${ROWS.toLocaleString('en-US')} rows`);
   for (const format of ['ndjson', 'csv'] as const) {
@@ -212,7 +212,7 @@ export async function runHistoryBench(args: string[]): Promise<void> {
     if (ROWS > 0) {
       const reader = await queries();
       if (argv.includes('--skip-export')) reader.close();
-      else await exports(reader);
+      else await benchExports(reader);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

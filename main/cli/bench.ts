@@ -1,0 +1,29 @@
+/**
+ * `npm run bench -- <suite> [options]`: prints figures side by side with a peer measured in the
+ * same run, as ratios. Runs from the TypeScript sources (see main/core/history/ts-worker-bootstrap.cjs).
+ * Suites: history (the batched SQLite writer vs a bare better-sqlite3 loop; queries at 1M rows; export).
+ */
+import { runHistoryBench } from '../core/history/bench/history-bench';
+
+const SUITES: Record<string, (args: string[]) => Promise<void>> = {
+  history: runHistoryBench,
+};
+
+async function main(): Promise<void> {
+  const [suite, ...args] = process.argv.slice(2);
+  const names = suite ? [suite] : Object.keys(SUITES);
+  for (const name of names) {
+    const run = SUITES[name];
+    if (!run) {
+      console.error(`Unknown bench suite "${name}". Suites: ${Object.keys(SUITES).join(', ')}`);
+      process.exit(2);
+    }
+    console.log(`\n== bench: ${name} ==`);
+    await run(args);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
