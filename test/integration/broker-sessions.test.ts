@@ -83,6 +83,18 @@ describe.concurrent('6. Sessions', () => {
     expect(gone.sessionPresent).toBe(false);
   });
 
+  it('(no ID) a very long Session Expiry Interval (beyond timer limits) keeps the session', async () => {
+    const sid = id('long');
+    const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 0xfffffffe }, will: { topic: 'long/will', payload: 'w', properties: { willDelayInterval: 0xfffffff0 } } });
+    const w = await client();
+    await w.subscribe('long/will', 0);
+    a.end();
+    await sleep(300);
+    const { connack } = await reconnect(sid, { properties: { sessionExpiryInterval: 0xfffffffe } });
+    expect(connack.sessionPresent).toBe(true);
+    await w.expectNothing(50);
+  });
+
   it('[MQTT-3.1.4-3] takeover: the old v5 connection gets DISC 0x8E; Clean Start 0 continues (Session Present 1), Clean Start 1 discards', async () => {
     const sid = id('tk');
     const a = await client({ clientId: sid, ...keep });

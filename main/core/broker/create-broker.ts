@@ -80,7 +80,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
         connection.disconnect(RC.SERVER_SHUTTING_DOWN, 'server shutting down');
       }
       for (const session of ctx.sessions.values()) {
-        if (session.expiryTimer) clearTimeout(session.expiryTimer);
+        session.expiryTimer?.cancel();
         cancelWillTimer(session);
         session.ended = true;
       }

@@ -1,6 +1,7 @@
 import type { Connection } from './connection';
 import type { BrokerContext } from './context';
 import { emit } from './events';
+import { longTimeout } from './long-timer';
 import { NEVER_EXPIRES } from './options';
 import { safely } from './safely';
 import { redistributeShared } from './delivery';
@@ -38,8 +39,7 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
     return;
   }
   if (session.expiryInterval !== NEVER_EXPIRES) {
-    session.expiryTimer = setTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000);
-    session.expiryTimer.unref?.();
+    session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000);
   }
 }
 
@@ -48,7 +48,7 @@ export function endSession(ctx: BrokerContext, session: Session): void {
   if (session.ended) return;
   session.ended = true;
   emit(ctx, { type: 'session.ended', clientId: session.clientId });
-  if (session.expiryTimer) clearTimeout(session.expiryTimer);
+  session.expiryTimer?.cancel();
   session.expiryTimer = null;
   if (ctx.sessions.get(session.clientId) === session) ctx.sessions.delete(session.clientId);
   for (const subscription of session.subscriptions.values()) ctx.trie.remove(subscription);
@@ -67,7 +67,7 @@ export function endSession(ctx: BrokerContext, session: Session): void {
 
 /** A connection resumes an offline session: stop the expiry clock and any Will waiting for its delay. */
 export function resumeSession(session: Session): void {
-  if (session.expiryTimer) clearTimeout(session.expiryTimer);
+  session.expiryTimer?.cancel();
   session.expiryTimer = null;
   cancelWillTimer(session); // [MQTT-3.1.3-9]
   session.will = null;

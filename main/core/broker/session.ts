@@ -1,5 +1,6 @@
 import type { ProtocolVersion, QoS, WillMessage } from './codec/packets';
 import { Deque } from './deque';
+import type { LongTimer } from './long-timer';
 import type { Message } from './message';
 
 /** How one subscription of a session was made (spec 3.8.3.1). */
@@ -63,11 +64,11 @@ export class Session {
   connection: SessionConnection | null = null;
   /** Seconds the session outlives its connection; 0xFFFFFFFF = never expires. */
   expiryInterval = 0;
-  expiryTimer: NodeJS.Timeout | null = null;
+  expiryTimer: LongTimer | null = null;
   /** When the session went offline (epoch ms), for the inspector. */
   disconnectedAt = 0;
   will: StoredWill | null = null;
-  willTimer: NodeJS.Timeout | null = null;
+  willTimer: LongTimer | null = null;
   /** Messages dropped for this session: queue full, expired, too large, slow consumer. */
   dropped = 0;
   /** Inflight entries with sent === false, so new messages never overtake them. */

@@ -1,5 +1,6 @@
 import type { BrokerContext } from './context';
 import { publishMessage, storeRetained } from './delivery';
+import { longTimeout } from './long-timer';
 import { Message } from './message';
 import { safely } from './safely';
 import type { Session, StoredWill } from './session';
@@ -28,12 +29,11 @@ export function scheduleWill(ctx: BrokerContext, session: Session): void {
   if (!will) return;
   if (will.delayInterval === 0) return publishWill(ctx, session);
   cancelWillTimer(session);
-  session.willTimer = setTimeout(() => safely('Will', () => publishWill(ctx, session)), will.delayInterval * 1000);
-  session.willTimer.unref?.();
+  session.willTimer = longTimeout(() => safely('Will', () => publishWill(ctx, session)), will.delayInterval * 1000);
 }
 
 export function cancelWillTimer(session: Session): void {
-  if (session.willTimer) clearTimeout(session.willTimer);
+  session.willTimer?.cancel();
   session.willTimer = null;
 }
 
