@@ -56,3 +56,25 @@ describe('broker inspection for the workbench', () => {
     expect(events.at(-1)).toMatchObject({ clientId: 'inspect', by: 'client', reasonCode: 0 });
   });
 });
+
+describe('broker in-flight inspection', () => {
+  it('lists unacknowledged outgoing messages with their stage', async () => {
+    const sub = await RawClient.connected(tb.port, { clientId: 'inflight-sub', properties: { sessionExpiryInterval: 30 } });
+    await sub.subscribe('infl/#', 2);
+    const pub = await RawClient.connected(tb.port, { clientId: 'inflight-pub' });
+    pub.publish('infl/a', 'one', 1, { messageId: 1 });
+    pub.publish('infl/b', 'two', 2, { messageId: 2 });
+    const [, second] = await sub.publishes(2, { ack: false });
+    sub.sendPacket({ cmd: 'pubrec', messageId: second!.messageId });
+    await sub.expect('pubrel');
+    expect(tb.broker.inflight('inflight-sub').map((e) => [e.topic, e.qos, e.stage])).toEqual([
+      ['infl/a', 1, 'awaiting-ack'],
+      ['infl/b', 2, 'awaiting-pubcomp'],
+    ]);
+    sub.end();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(tb.broker.inflight('inflight-sub').map((e) => e.stage)).toEqual(['to-resend', 'awaiting-pubcomp']);
+    expect(tb.broker.inflight('nobody')).toEqual([]);
+    pub.end();
+  });
+});

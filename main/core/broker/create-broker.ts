@@ -36,6 +36,15 @@ export interface SessionInfo {
   dropped: number;
 }
 
+export interface InflightInfo {
+  packetId: number;
+  topic: string;
+  qos: number;
+  /** 'awaiting-ack' (PUBACK/PUBREC), 'awaiting-pubcomp' (PUBREL sent), 'to-resend' (after a reconnect). */
+  stage: 'awaiting-ack' | 'awaiting-pubcomp' | 'to-resend';
+  payloadBytes: number;
+}
+
 export interface Broker {
   /** Serves one client over any duplex byte stream (TCP socket, TLS socket, WebSocket stream). */
   handle(stream: Duplex, remoteAddress?: string): void;
@@ -45,6 +54,8 @@ export interface Broker {
   clients(): ClientInfo[];
   sessions(): SessionInfo[];
   retained(): Array<{ topic: string; qos: number; payloadBytes: number }>;
+  /** Outgoing QoS 1/2 messages of one session not yet acknowledged, in send order. */
+  inflight(clientId: string): InflightInfo[];
   /** Lifecycle events for a live view; returns the disposer. */
   onEvent(listener: BrokerEventListener): () => void;
 }
@@ -156,6 +167,18 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     onEvent(listener) {
       ctx.listeners.add(listener);
       return () => ctx.listeners.delete(listener);
+    },
+
+    inflight(clientId) {
+      const session = ctx.sessions.get(clientId);
+      if (!session) return [];
+      return [...session.inflight.values()].map((entry) => ({
+        packetId: entry.packetId,
+        topic: entry.msg.topic,
+        qos: entry.qos,
+        stage: entry.stage === 2 ? 'awaiting-pubcomp' : entry.sent ? 'awaiting-ack' : 'to-resend',
+        payloadBytes: entry.msg.payload.length,
+      }));
     },
 
     retained() {
