@@ -5,6 +5,7 @@ import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
 import { inspectPacket } from './engine/packet-inspector';
 import { createHistoryFeature } from './history/history-feature';
+import { createBrokerService } from './services/broker-service';
 import { createPacketLog } from './engine/packet-log';
 import { createRepeatPublisher } from './engine/repeat-publisher';
 import { importProfiles } from './profiles/import-profiles';
@@ -43,6 +44,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     console.warn(`The profiles database was damaged (${profiles.recovered.reason}); it was moved to ${profiles.recovered.movedTo}`);
   }
   const history = createHistoryFeature(options.dataDir, events);
+  const embeddedBroker = createBrokerService(events);
   const messages = createBatcher<MqttMessage>((batch) => events.emit('messages.batch', { messages: batch }));
   const packets = createBatcher<InspectedPacket>((batch) => events.emit('inspector.packets', { packets: batch }));
   /** The latest packets of every connection, kept cheaply so the inspector can show CONNECT/CONNACK. */
@@ -128,6 +130,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
     'profiles.import': ({ format, content }) => importProfiles(profiles, format, content),
     ...history.handlers,
+    ...embeddedBroker.handlers,
   });
 
   return {
@@ -136,7 +139,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     async close() {
       repeats.stopAll();
       await connections.closeAll();
-      await history.close();
+      await Promise.all([history.close(), embeddedBroker.close()]);
       messages.flush();
       packets.flush();
       messages.dispose();

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'SUBSCRIBE_FAILED', // SUBACK carried a failure reason code
   'UNSUBSCRIBE_FAILED',
   'PUBLISH_FAILED',
+  'BROKER_START_FAILED', // the embedded broker could not listen (port in use, bad host)
   'HISTORY_UNAVAILABLE', // no data folder, or the history database could not be opened
   'HISTORY_FAILED', // a history query, export or import failed (the message says why)
   'INTERNAL', // a bug: reported, never thrown across the contract

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appContract } from './app';
+import { brokerContract } from './broker';
 import { connectionsContract } from './connections';
 import type { Result } from './errors';
 import { historyContract } from './history';
@@ -19,6 +20,7 @@ export const contract = {
   inspector: inspectorContract,
   profiles: profilesContract,
   history: historyContract,
+  broker: brokerContract,
 } as const;
 
 type Contract = typeof contract;
@@ -130,3 +132,4 @@ export * from './mqtt5';
 export * from './inspector';
 export * from './profiles';
 export * from './history';
+export * from './broker';

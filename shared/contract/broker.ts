@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { empty } from './common';
+
+const port = z.number().int().min(0, 'Port must be 0-65535 (0 = any free port)').max(65535, 'Port must be 0-65535');
+
+export const brokerStats = z.object({
+  connections: z.number(),
+  sessions: z.number(),
+  subscriptions: z.number(),
+  retained: z.number(),
+  inflight: z.number(),
+  queued: z.number(),
+  messagesIn: z.number(),
+  messagesOut: z.number(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  /** Messages a client did not get because of a limit (queue full, slow consumer, too large, expired). */
+  dropped: z.number(),
+  /** Per second, over the last stats period. */
+  messagesInPerSecond: z.number(),
+  messagesOutPerSecond: z.number(),
+});
+export type BrokerStatsView = z.infer<typeof brokerStats>;
+
+export const brokerStatus = z.object({
+  running: z.boolean(),
+  host: z.string().optional(),
+  tcpPort: z.number().optional(),
+  wsPort: z.number().optional(),
+  startedAt: z.number().optional(),
+  /** Whether clients need a user name and password. */
+  authRequired: z.boolean().optional(),
+  stats: brokerStats.optional(),
+});
+export type BrokerStatusView = z.infer<typeof brokerStatus>;
+
+export const brokerClient = z.object({
+  clientId: z.string(),
+  remoteAddress: z.string(),
+  protocolVersion: z.union([z.literal(3), z.literal(4), z.literal(5)]),
+  connectedAt: z.number(),
+  username: z.string().optional(),
+});
+export const brokerSession = z.object({
+  clientId: z.string(),
+  connected: z.boolean(),
+  expiryInterval: z.number(),
+  subscriptions: z.array(z.object({ filter: z.string(), qos: z.number(), subscriptionId: z.number().optional() })),
+  inflight: z.number(),
+  queued: z.number(),
+  dropped: z.number(),
+});
+export const retainedEntry = z.object({ topic: z.string(), qos: z.number(), payloadBytes: z.number() });
+
+/** Lists in the live view are capped: the UI never receives unbounded arrays. */
+export const BROKER_LIST_LIMIT = 5000;
+
+export const brokerContract = {
+  requests: {
+    /** Starts the embedded broker, bound to 127.0.0.1 unless `host` says otherwise. */
+    start: {
+      input: z
+        .object({
+          host: z.string().min(1).max(253).default('127.0.0.1'),
+          port: port.default(1883),
+          /** WebSocket listener port; absent = no WebSocket listener. */
+          wsPort: port.optional(),
+          /** When given, clients must log in with one of these users. */
+          users: z.array(z.object({ username: z.string().min(1).max(256), password: z.string().max(1024) })).max(100).optional(),
+        })
+        .strict(),
+      output: brokerStatus,
+    },
+    stop: { input: empty, output: empty },
+    status: { input: empty, output: brokerStatus },
+    /** The broker's inside, for the live view (each list capped at BROKER_LIST_LIMIT). */
+    inspect: {
+      input: empty,
+      output: z.object({
+        clients: z.array(brokerClient),
+        sessions: z.array(brokerSession),
+        retained: z.array(retainedEntry),
+        truncated: z.boolean(),
+      }),
+    },
+  },
+  events: {
+    /** Once a second while running: counters and rates. */
+    stats: { payload: brokerStatus },
+    /** Something changed inside (client, session, subscription, retained); refresh the lists. */
+    changed: { payload: z.object({ kind: z.enum(['client', 'session', 'subscription', 'retained']) }) },
+  },
+} as const;
