@@ -4,7 +4,7 @@ import { type InspectedPacket, type MqttMessage, WorkbenchFailure } from '../../
 import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
 import { inspectPacket } from './engine/packet-inspector';
-import { createHistoryFeature } from './history/history-feature';
+import { createHistoryFeature } from './services/history-service';
 import { createBrokerService } from './services/broker-service';
 import { createPacketLog } from './engine/packet-log';
 import { createRepeatPublisher } from './engine/repeat-publisher';

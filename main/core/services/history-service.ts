@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
-import { type ExportHandle, HistoryError, type HistoryService, createHistory } from './index';
+import { type ExportHandle, HistoryError, type HistoryService, createHistory } from '../history/index';
 
 type HistoryHandlers = Pick<RequestHandlers, Extract<keyof RequestHandlers, `history.${string}`>>;
 
