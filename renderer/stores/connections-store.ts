@@ -46,6 +46,8 @@ interface ConnectionsState {
   /** Connects with a saved profile; its secrets stay in the host. */
   connectProfile(profileId: string, color?: string): Promise<WorkbenchError | null>;
   disconnect(id?: string): Promise<void>;
+  /** Opens a closed profile connection again, in the same tab position. */
+  reconnect(id: string): Promise<WorkbenchError | null>;
   /** Disconnects (if still open) and closes the tab, forgetting its messages. */
   close(id: string): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<void>;
@@ -130,6 +132,23 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
         const summary = state.summaries[id];
         return summary ? { summaries: { ...state.summaries, [id]: { ...summary, status: 'disconnected' } } } : {};
       });
+    },
+
+    async reconnect(id) {
+      const origin = get().origins[id];
+      if (!origin?.profileId) return { code: 'NOT_FOUND', message: 'Only a connection opened from a saved profile can be reopened' };
+      const result = await getApi().profiles.connect({ id: origin.profileId });
+      if (!result.ok) return result.error;
+      const next = result.value.connectionId;
+      set((state) => ({
+        order: state.order.map((other) => (other === id ? next : other)),
+        origins: { ...state.origins, [next]: origin },
+        subscriptions: { ...state.subscriptions, [next]: [] },
+        activeId: state.activeId === id ? next : state.activeId,
+      }));
+      useMessagesStore.getState().forget(id);
+      useInspectorStore.getState().forget(id);
+      return null;
     },
 
     async close(id) {

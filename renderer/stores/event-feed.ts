@@ -90,6 +90,11 @@ export function startEventFeed(bridge: Bridge): () => void {
     }),
   ];
   useUiStore.getState().setHostLink(bridge.link());
+  // In Electron the link is open from the start and never changes: load what the link event would.
+  if (bridge.link().state === 'open') {
+    void resync();
+    void useProfilesStore.getState().load();
+  }
 
   return () => {
     flush();

@@ -95,6 +95,12 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
     await statusIs(page, 'connected');
     expect(await page.getByTestId('connection-detail').textContent()).toContain('edited-profile-client');
     expect(await pageText(page)).not.toContain(PASSWORD);
+
+    // A closed profile connection opens again from its tab.
+    await page.getByTestId('disconnect-button').click();
+    await statusIs(page, 'disconnected');
+    await page.getByTestId('reconnect-button').click();
+    await statusIs(page, 'connected');
   });
 
   it('clears a stored password, and the broker then refuses the profile', async () => {
@@ -157,6 +163,8 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
     await page.getByTestId('connection-tab-tls').click();
     await page.getByTestId('connect-ca-file').setInputFiles(pki.caPath);
     await page.getByTestId('connect-ca-file-chosen').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('connect-alpn').fill('mqtt');
+    await screenshots(page, 'connection-tls');
     await page.getByTestId('connect-button').click();
     await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await statusIs(page, 'connected');
@@ -169,6 +177,18 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
     const problem = page.getByTestId('connect-port-problem');
     await problem.waitFor({ timeout: UI_TIMEOUT });
     expect(await problem.textContent()).toBe('Port must be 1-65535');
+    await page.getByTestId('connect-port').fill(String(auth.port));
+    await page.getByTestId('connection-tab-mqtt5').click();
+    await page.getByTestId('connect-receiveMaximum').fill('0');
+    await page.getByTestId('connect-user-properties-add').click();
+    await page.getByTestId('connect-user-properties-key').fill('site');
+    await page.getByTestId('connect-user-properties-value').fill('north');
+    await page.getByTestId('connect-button').click();
+    const receiveMaximum = page.getByTestId('connect-receiveMaximum-problem');
+    await receiveMaximum.waitFor({ timeout: UI_TIMEOUT });
+    expect(await receiveMaximum.textContent()).toBe('Receive Maximum must be at least 1');
+    expect(await page.getByTestId('connection-tab-mqtt5').getAttribute('class')).toContain('flagged');
+    await screenshots(page, 'connection-mqtt5');
     await page.keyboard.press('Escape');
     await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });

@@ -16,6 +16,7 @@ import { TlsSection } from './form/tls-section';
 import { WillSection } from './form/will-section';
 
 type Section = 'general' | 'auth' | 'tls' | 'mqtt5' | 'will' | 'advanced';
+const SECTION_LABELS: Record<Section, string> = { general: 'General', auth: 'Authentication', tls: 'TLS', mqtt5: 'MQTT 5', will: 'Will', advanced: 'Advanced' };
 
 /** Which tab a problem key belongs to, so a tab can show that something inside needs attention. */
 function sectionOf(key: string): Section {
@@ -146,12 +147,12 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
           active={section}
           onSelect={setSection}
           tabs={[
-            { key: 'general', label: 'General', flagged: flagged.has('general') },
-            { key: 'auth', label: 'Authentication', flagged: flagged.has('auth') },
-            { key: 'tls', label: 'TLS', flagged: flagged.has('tls') },
-            { key: 'mqtt5', label: 'MQTT 5', flagged: flagged.has('mqtt5') },
-            { key: 'will', label: 'Will', flagged: flagged.has('will') },
-            { key: 'advanced', label: 'Advanced', flagged: flagged.has('advanced') },
+            { key: 'general', label: SECTION_LABELS.general, flagged: flagged.has('general') },
+            { key: 'auth', label: SECTION_LABELS.auth, flagged: flagged.has('auth') },
+            { key: 'tls', label: SECTION_LABELS.tls, flagged: flagged.has('tls') },
+            { key: 'mqtt5', label: SECTION_LABELS.mqtt5, flagged: flagged.has('mqtt5') },
+            { key: 'will', label: SECTION_LABELS.will, flagged: flagged.has('will') },
+            { key: 'advanced', label: SECTION_LABELS.advanced, flagged: flagged.has('advanced') },
           ]}
         />
         <fieldset className="dialog-body" disabled={busy !== null}>
@@ -164,7 +165,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
         </fieldset>
         {showProblems && Object.keys(problems).length > 0 && !error && (
           <p className="field-problem dialog-problems" data-testid="connection-problems">
-            Fix {Object.keys(problems).length === 1 ? 'the marked field' : `the ${Object.keys(problems).length} marked fields`} ({[...flagged].join(', ')}).
+            Fix {Object.keys(problems).length === 1 ? 'the marked field' : `the ${Object.keys(problems).length} marked fields`} (in {[...flagged].map((key) => SECTION_LABELS[key]).join(', ')}).
           </p>
         )}
         {error && (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { WorkbenchError } from '../../../shared/contract';
 import { useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
 import { StatusBadge } from '../connection/status-badge';
 import { ConnackDetails } from './connack-info';
@@ -19,6 +20,9 @@ export function ConnectionInfo() {
   const active = useActiveConnection();
   const storeError = useConnectionsStore((s) => s.error);
   const disconnect = useConnectionsStore((s) => s.disconnect);
+  const reconnect = useConnectionsStore((s) => s.reconnect);
+  const fromProfile = useConnectionsStore((s) => (active ? s.origins[active.connectionId]?.profileId !== undefined : false));
+  const [reopenError, setReopenError] = useState<WorkbenchError | null>(null);
   const [showConnack, setShowConnack] = useState(false);
   const countdown = useCountdown(active?.status === 'reconnecting' ? active.nextReconnectAt : undefined);
   if (!active) {
@@ -28,7 +32,7 @@ export function ConnectionInfo() {
       </div>
     );
   }
-  const error = storeError ?? (active.status !== 'connected' ? active.lastError : undefined);
+  const error = reopenError ?? storeError ?? (active.status !== 'connected' ? active.lastError : undefined);
   const open = active.status !== 'disconnected';
   return (
     <div className="connection-info" data-testid="connection-info">
@@ -51,6 +55,19 @@ export function ConnectionInfo() {
         {open && (
           <button type="button" className="danger small" data-testid="disconnect-button" onClick={() => void disconnect(active.connectionId)}>
             Disconnect
+          </button>
+        )}
+        {!open && fromProfile && (
+          <button
+            type="button"
+            className="primary small"
+            data-testid="reconnect-button"
+            onClick={() => {
+              setReopenError(null);
+              void reconnect(active.connectionId).then(setReopenError);
+            }}
+          >
+            Connect again
           </button>
         )}
       </div>

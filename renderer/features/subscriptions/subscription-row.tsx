@@ -2,7 +2,7 @@ import { describeReason, hexCode } from '../../mqtt/reason-codes';
 import type { Subscription } from '../../stores/connections-store';
 
 function optionsSummary({ options }: Subscription): string {
-  const parts = [`QoS ${options.qos ?? 0}`];
+  const parts: string[] = [];
   if (options.noLocal) parts.push('no local');
   if (options.retainAsPublished) parts.push('RAP');
   if (options.retainHandling) parts.push(`RH ${options.retainHandling}`);
@@ -13,9 +13,10 @@ function optionsSummary({ options }: Subscription): string {
 
 export function SubscriptionRow({ subscription, onRemove }: { subscription: Subscription; onRemove(): void }) {
   const { filter, state, reasonCode, error } = subscription;
+  const summary = optionsSummary(subscription);
   return (
     <li className={`subscription subscription-${state}`} data-testid="subscription-row" data-filter={filter} data-state={state}>
-      <span className="subscription-filter" title={`${filter} — requested ${optionsSummary(subscription)}`}>
+      <span className="subscription-filter" title={`${filter} — requested QoS ${subscription.options.qos ?? 0}`}>
         {filter}
       </span>
       <span
@@ -30,7 +31,7 @@ export function SubscriptionRow({ subscription, onRemove }: { subscription: Subs
       <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
         ×
       </button>
-      <span className="subscription-options muted">{optionsSummary(subscription)}</span>
+      {summary && <span className="subscription-options muted">{summary}</span>}
       {error && (
         <span className="subscription-error" data-testid="subscription-error">
           {error.message}

@@ -6,6 +6,8 @@ import { INITIAL_SUBSCRIBE_OPTIONS, SubscribeOptionsFields, type SubscribeOption
 import { SubscriptionRow } from './subscription-row';
 
 const NO_SUBSCRIPTIONS: Subscription[] = [];
+/** Rows rendered at most; a connection with more says how many are hidden. */
+const MAX_ROWS = 500;
 
 function identifierProblem(text: string): string | undefined {
   if (text.trim() === '') return undefined;
@@ -72,10 +74,11 @@ export function SubscriptionsPanel() {
       {showOptions && (v5 || !active ? <SubscribeOptionsFields value={options} onChange={setOptions} problem={idProblem} /> : <p className="hint">Subscription options need MQTT 5.</p>)}
       {!isConnected && <p className="hint">Connect to a broker to subscribe.</p>}
       <ul className="subscription-list" data-testid="subscription-list">
-        {subscriptions.map((subscription) => (
+        {subscriptions.slice(0, MAX_ROWS).map((subscription) => (
           <SubscriptionRow key={subscription.filter} subscription={subscription} onRemove={() => void unsubscribe(subscription.filter)} />
         ))}
       </ul>
+      {subscriptions.length > MAX_ROWS && <p className="hint">…and {subscriptions.length - MAX_ROWS} more subscriptions</p>}
     </div>
   );
 }

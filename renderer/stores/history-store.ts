@@ -1,0 +1,233 @@
+import { create } from 'zustand';
+import type { z } from 'zod';
+import {
+  type ExportProgressEvent,
+  type HistoryQueryInput,
+  type HistoryStatus,
+  type StoredMessage,
+  type WorkbenchError,
+  type exportFormat,
+  historyCursor,
+  type payloadEncoding,
+} from '../../shared/contract';
+import { topicFilterProblem } from '../../shared/mqtt/topic';
+import { getApi } from './api';
+
+export type ExportFormat = z.infer<typeof exportFormat>;
+export type PayloadEncoding = z.infer<typeof payloadEncoding>;
+type Cursor = z.infer<typeof historyCursor>;
+
+/** Rows per `history.query` page. */
+export const HISTORY_PAGE_SIZE = 200;
+/** `history.count` stops here and says "100,000+". */
+export const HISTORY_COUNT_CAP = 100_000;
+
+/** The query form as the user types it; `toHistoryQuery` turns it into the contract's query. */
+export interface HistoryForm {
+  /** '' = every connection. */
+  connectionId: string;
+  direction: '' | 'in' | 'out';
+  topicFilter: string;
+  /** `datetime-local` values (local time), '' = open. */
+  since: string;
+  until: string;
+  /** Which QoS levels to include; all false = any. */
+  qos: [boolean, boolean, boolean];
+  retain: '' | 'yes' | 'no';
+  text: string;
+}
+
+export const EMPTY_FORM: HistoryForm = { connectionId: '', direction: '', topicFilter: '', since: '', until: '', qos: [false, false, false], retain: '', text: '' };
+
+/** The form as a `historyQuery`, or the first problem found in it. */
+export function toHistoryQuery(form: HistoryForm): { query: HistoryQueryInput } | { problem: string; field: keyof HistoryForm } {
+  const query: HistoryQueryInput = {};
+  if (form.connectionId) query.connectionIds = [form.connectionId];
+  if (form.direction) query.direction = form.direction;
+  const filter = form.topicFilter.trim();
+  if (filter) {
+    const problem = topicFilterProblem(filter);
+    if (problem) return { problem, field: 'topicFilter' };
+    query.topicFilter = filter;
+  }
+  for (const field of ['since', 'until'] as const) {
+    if (!form[field]) continue;
+    const time = new Date(form[field]).getTime();
+    if (Number.isNaN(time)) return { problem: 'Not a valid date and time', field };
+    query[field] = time;
+  }
+  if (query.since !== undefined && query.until !== undefined && query.since > query.until) return { problem: '"From" is after "to"', field: 'until' };
+  const qos = ([0, 1, 2] as const).filter((level) => form.qos[level]);
+  if (qos.length > 0 && qos.length < 3) query.qos = qos;
+  if (form.retain) query.retain = form.retain === 'yes';
+  if (form.text) query.text = form.text.slice(0, 1000);
+  return { query };
+}
+
+export interface ExportState extends Omit<ExportProgressEvent, 'exportId'> {
+  exportId: string;
+  format: ExportFormat;
+}
+
+interface HistoryState {
+  form: HistoryForm;
+  formProblem: { field: keyof HistoryForm; message: string } | null;
+  /** The query the shown rows (and exports) are for; null before the first search. */
+  applied: HistoryQueryInput | null;
+  rows: StoredMessage[];
+  nextCursor: Cursor | null;
+  loading: boolean;
+  error: WorkbenchError | null;
+  count: { count: number; capped: boolean } | null;
+  selectedId: number | null;
+  status: HistoryStatus | null;
+  statusError: WorkbenchError | null;
+  exportFormat: ExportFormat;
+  exportEncoding: PayloadEncoding;
+  exporting: ExportState | null;
+  exportError: WorkbenchError | null;
+
+  setForm(change: Partial<HistoryForm>): void;
+  resetForm(): void;
+  /** Runs the form's query from the newest row: first page and count. */
+  search(): Promise<void>;
+  /** Appends the next page (keyset cursor), if there is one and none is loading. */
+  loadMore(): Promise<void>;
+  select(id: number | null): void;
+  loadStatus(): Promise<void>;
+  setExportOptions(options: { format?: ExportFormat; encoding?: PayloadEncoding }): void;
+  startExport(): Promise<void>;
+  cancelExport(): Promise<void>;
+  /** From `history.exportProgress`. */
+  applyExportProgress(progress: ExportProgressEvent): void;
+}
+
+/** Bumped per search, so a late page of an older search never lands in the new one. */
+let generation = 0;
+
+export const useHistoryStore = create<HistoryState>()((set, get) => ({
+  form: EMPTY_FORM,
+  formProblem: null,
+  applied: null,
+  rows: [],
+  nextCursor: null,
+  loading: false,
+  error: null,
+  count: null,
+  selectedId: null,
+  status: null,
+  statusError: null,
+  exportFormat: 'csv',
+  exportEncoding: 'utf8',
+  exporting: null,
+  exportError: null,
+
+  setForm(change) {
+    set((state) => ({ form: { ...state.form, ...change }, formProblem: null }));
+  },
+
+  resetForm() {
+    set({ form: EMPTY_FORM, formProblem: null });
+  },
+
+  async search() {
+    const built = toHistoryQuery(get().form);
+    if ('problem' in built) {
+      set({ formProblem: { field: built.field, message: built.problem } });
+      return;
+    }
+    const { query } = built;
+    const mine = ++generation;
+    set({ applied: query, rows: [], nextCursor: null, loading: true, error: null, count: null, selectedId: null, formProblem: null });
+    const api = getApi();
+    const [page, count] = await Promise.all([
+      api.history.query({ query, limit: HISTORY_PAGE_SIZE, order: 'desc' }),
+      api.history.count({ query, upTo: HISTORY_COUNT_CAP }),
+    ]);
+    if (mine !== generation) return;
+    if (!page.ok) {
+      set({ loading: false, error: page.error });
+      return;
+    }
+    set({
+      loading: false,
+      rows: page.value.messages,
+      nextCursor: page.value.nextCursor,
+      count: count.ok ? count.value : null,
+      ...(count.ok ? {} : { error: count.error }),
+    });
+    void get().loadStatus();
+  },
+
+  async loadMore() {
+    const { applied, nextCursor, loading } = get();
+    if (!applied || !nextCursor || loading) return;
+    const mine = generation;
+    set({ loading: true });
+    const page = await getApi().history.query({ query: applied, limit: HISTORY_PAGE_SIZE, cursor: nextCursor, order: 'desc' });
+    if (mine !== generation) return;
+    if (!page.ok) {
+      set({ loading: false, error: page.error });
+      return;
+    }
+    set((state) => ({ loading: false, rows: state.rows.concat(page.value.messages), nextCursor: page.value.nextCursor }));
+  },
+
+  select(selectedId) {
+    set({ selectedId });
+  },
+
+  async loadStatus() {
+    const result = await getApi().history.status({});
+    if (result.ok) set({ status: result.value, statusError: null });
+    else set({ statusError: result.error });
+  },
+
+  setExportOptions({ format, encoding }) {
+    set((state) => ({ exportFormat: format ?? state.exportFormat, exportEncoding: encoding ?? state.exportEncoding }));
+  },
+
+  async startExport() {
+    const { applied, exportFormat: format, exportEncoding, exporting } = get();
+    if (exporting?.state === 'running') return;
+    set({ exportError: null });
+    // Exports what the list shows; before any search, the form as it stands.
+    let query = applied;
+    if (!query) {
+      const built = toHistoryQuery(get().form);
+      if ('problem' in built) {
+        set({ formProblem: { field: built.field, message: built.problem } });
+        return;
+      }
+      query = built.query;
+    }
+    const result = await getApi().history.export({ format, payloadEncoding: exportEncoding, query });
+    if (!result.ok) {
+      set({ exportError: result.error });
+      return;
+    }
+    const { exportId, path } = result.value;
+    set((state) =>
+      // A fast export may already have reported "done" before this response arrived.
+      state.exporting?.exportId === exportId ? {} : { exporting: { exportId, path, format, state: 'running', written: 0, total: 0, bytes: 0 } },
+    );
+  },
+
+  async cancelExport() {
+    const exporting = get().exporting;
+    if (!exporting || exporting.state !== 'running') return;
+    const result = await getApi().history.cancelExport({ exportId: exporting.exportId });
+    // NOT_FOUND: it finished meanwhile; its final progress event says how.
+    if (!result.ok && result.error.code !== 'NOT_FOUND') set({ exportError: result.error });
+  },
+
+  applyExportProgress(progress) {
+    set((state) => {
+      const current = state.exporting;
+      // Only the export this window started (or one whose id the response has not named yet).
+      if (current && current.exportId !== progress.exportId && current.state === 'running') return {};
+      if (current?.exportId === progress.exportId && current.state !== 'running') return {};
+      return { exporting: { ...progress, format: current?.format ?? state.exportFormat } };
+    });
+  },
+}));
