@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scramSha256 } from '../../main/core/broker/auth-scram';
+import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
+import { type TestBroker, startTestBroker } from '../support/raw-mqtt-client';
+
+let broker: TestBroker;
+let harness: CoreHarness;
+
+beforeAll(async () => {
+  // Our broker with SCRAM-SHA-256 as its only way in (mosquitto has no SCRAM).
+  broker = await startTestBroker({ auth: { methods: { 'SCRAM-SHA-256': scramSha256({ alice: 'wonderland' }, 4096) } } });
+  harness = createCoreHarness();
+});
+afterAll(async () => {
+  await harness?.close();
+  await broker?.stop();
+});
+
+const options = (password: string) => ({
+  protocol: 'mqtt',
+  host: '127.0.0.1',
+  port: broker.port,
+  protocolVersion: 5,
+  username: 'alice',
+  password,
+  enhancedAuth: { method: 'SCRAM-SHA-256' },
+});
+
+describe('enhanced authentication: SCRAM-SHA-256 through the AUTH exchange (MQTT 5 4.12)', () => {
+  it('logs in, never sends the password in CONNECT, and works as any connection', async () => {
+    const { connectionId } = await harness.call('connections.connect', options('wonderland'));
+    await harness.call('inspector.setEnabled', { connectionId, enabled: true });
+    const types = await waitFor(() => {
+      const seen = harness.packets.filter((p) => p.connectionId === connectionId).map((p) => `${p.direction}:${p.type}`);
+      return seen.includes('in:connack') ? seen : undefined;
+    }, 'the replayed handshake');
+    expect(types.slice(0, 4)).toEqual(['out:connect', 'in:auth', 'out:auth', 'in:connack']);
+    const connect = harness.packets.find((p) => p.connectionId === connectionId && p.type === 'connect')!;
+    expect(connect.fields?.password).toBeUndefined();
+    expect(JSON.stringify(connect)).not.toContain('wonderland');
+    await harness.call('messages.subscribe', { connectionId, filter: 'scram/#', qos: 1 });
+    await harness.call('messages.publish', { connectionId, topic: 'scram/ok', payload: Uint8Array.from([1]), qos: 1 });
+    await waitFor(() => harness.received().find((m) => m.topic === 'scram/ok'), 'own message back');
+    await harness.call('connections.disconnect', { connectionId });
+  });
+
+  it('is refused with a wrong password, as a clear error', async () => {
+    const result = await harness.attempt('connections.connect', options('not the password'));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(['CONNECTION_REFUSED', 'AUTH_FAILED']).toContain(result.error.code);
+  });
+
+  it('refuses SCRAM on MQTT 3.1.1 before connecting', async () => {
+    const result = await harness.attempt('connections.connect', { ...options('wonderland'), protocolVersion: 4 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  });
+});
