@@ -1,38 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { usernamePasswordAuth } from '../../main/core/broker/auth';
-import type { BrokerOptions } from '../../main/core/broker/options';
-import { connect311, connectV5, frame, RawClient, type ReceivedPacket, sleep, startTestBroker, str, type TestBroker } from '../support/raw-mqtt-client';
+import { connect311, connectV5, frame, RawClient, type ReceivedPacket, sleep, str } from '../support/raw-mqtt-client';
+import { useBrokerFixture } from '../support/broker-fixture';
 
 // Section 2 of the conformance checklist: CONNECT / CONNACK, sessions at connect time, keep alive, Will.
 
-let tb: TestBroker;
-let n = 0;
-const id = (prefix = 'c') => `${prefix}${++n}`;
-const extra: TestBroker[] = [];
-
-beforeAll(async () => {
-  tb = await startTestBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-  for (const b of extra) await b.stop();
-});
-
-async function brokerWith(options: BrokerOptions): Promise<TestBroker> {
-  const b = await startTestBroker(options);
-  extra.push(b);
-  return b;
-}
+const fx = useBrokerFixture({}, { idPrefix: 'c' });
+const { id, brokerWith } = fx;
 
 /** Sends a CONNECT (mqtt-packet fields) and returns the client and its CONNACK. */
-async function connectWith(packet: Record<string, unknown>, version: 3 | 4 | 5 = 5, port = tb.port): Promise<{ client: RawClient; connack: ReceivedPacket }> {
+async function connectWith(packet: Record<string, unknown>, version: 3 | 4 | 5 = 5, port = fx.tb.port): Promise<{ client: RawClient; connack: ReceivedPacket }> {
   const client = await RawClient.open(port, version);
   client.sendPacket({ cmd: 'connect', clientId: id(), ...packet });
   const connack = await client.expect('connack');
   return { client, connack };
 }
 
-async function refused(packet: Record<string, unknown>, code: number, version: 3 | 4 | 5 = 5, port = tb.port): Promise<ReceivedPacket> {
+async function refused(packet: Record<string, unknown>, code: number, version: 3 | 4 | 5 = 5, port = fx.tb.port): Promise<ReceivedPacket> {
   const { client, connack } = await connectWith(packet, version, port);
   expect(version === 5 ? connack.reasonCode : connack.returnCode).toBe(code);
   expect(connack.sessionPresent).toBe(false);
@@ -40,7 +24,7 @@ async function refused(packet: Record<string, unknown>, code: number, version: 3
   return connack;
 }
 
-async function watcher(filter: string, port = tb.port): Promise<RawClient> {
+async function watcher(filter: string, port = fx.tb.port): Promise<RawClient> {
   const w = await RawClient.connected(port, { clientId: id('w') });
   await w.subscribe(filter, 2);
   return w;
@@ -48,10 +32,10 @@ async function watcher(filter: string, port = tb.port): Promise<RawClient> {
 
 describe('2. CONNECT / CONNACK: client identifier', () => {
   it('[MQTT-3.1.3-3] [MQTT-3.1.3-4] the ClientID field must be present and valid UTF-8 → otherwise malformed, close', async () => {
-    const missing = await RawClient.open(tb.port, 5);
+    const missing = await RawClient.open(fx.tb.port, 5);
     missing.send(frame(0x10, [...str('MQTT'), 5, 0x02, 0, 0, 0]));
     expect((await missing.expectClose()).map((p) => p.reasonCode)).toEqual([0x81]);
-    const bad = await RawClient.open(tb.port, 5);
+    const bad = await RawClient.open(fx.tb.port, 5);
     bad.send(frame(0x10, [...str('MQTT'), 5, 0x02, 0, 0, 0, ...str([0xff])]));
     expect((await bad.expectClose()).map((p) => p.reasonCode)).toEqual([0x81]);
   });
@@ -79,7 +63,7 @@ describe('2. CONNECT / CONNACK: client identifier', () => {
   });
 
   it('(no ID) v5: an empty ClientID with Clean Start 0 is accepted with a new session, Session Present 0', async () => {
-    const client = await RawClient.open(tb.port, 5);
+    const client = await RawClient.open(fx.tb.port, 5);
     client.send(connectV5('', { flags: 0x00, props: [0x11, 0, 0, 0, 10] }));
     const connack = await client.expect('connack');
     expect(connack.reasonCode).toBe(0);
@@ -99,7 +83,7 @@ describe('2. CONNECT / CONNACK: client identifier', () => {
     await first.client.disconnect();
     const again = await connectWith({ clientId, clean: false, properties: { sessionExpiryInterval: 30 } });
     expect(again.connack.sessionPresent).toBe(true);
-    const pub = await RawClient.connected(tb.port, { clientId: id() });
+    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
     pub.publish('found/x', 'hi', 1);
     expect((await again.client.publishes(1))[0]!.topic).toBe('found/x');
   });
@@ -111,7 +95,7 @@ describe('2. CONNECT / CONNACK: Clean Start and Session Present', () => {
     const first = await connectWith({ clientId, properties: { sessionExpiryInterval: 30 } });
     await first.client.subscribe('cs/a', 1);
     await first.client.disconnect();
-    const pub = await RawClient.connected(tb.port, { clientId: id() });
+    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
     pub.publish('cs/a', 'queued', 1);
     await pub.expect('puback');
     const again = await connectWith({ clientId, clean: true, properties: { sessionExpiryInterval: 30 } });
@@ -128,7 +112,7 @@ describe('2. CONNECT / CONNACK: Clean Start and Session Present', () => {
     await created.client.disconnect();
     const resumed = await connectWith({ clientId, clean: false, properties: { sessionExpiryInterval: 30 } });
     expect(resumed.connack.sessionPresent).toBe(true);
-    const pub = await RawClient.connected(tb.port, { clientId: id() });
+    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
     pub.publish('resume/a', 'x', 1);
     await resumed.client.publishes(1);
   });
@@ -192,7 +176,7 @@ describe.concurrent('2. CONNECT / CONNACK: Session Expiry Interval', () => {
     await sleep(1400);
     const b = await connectWith({ clientId, clean: false, properties: { sessionExpiryInterval: 1 } });
     expect(b.connack.sessionPresent).toBe(false);
-    const pub = await RawClient.connected(tb.port, { clientId: id() });
+    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
     pub.publish('gone/a', 'x', 1);
     await b.client.expectNothing(300);
   });
@@ -201,7 +185,7 @@ describe.concurrent('2. CONNECT / CONNACK: Session Expiry Interval', () => {
     const a = await connectWith({ properties: { sessionExpiryInterval: 1 } });
     await a.client.subscribe('open/a', 1);
     await sleep(1300);
-    const pub = await RawClient.connected(tb.port, { clientId: id() });
+    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
     pub.publish('open/a', 'still', 1);
     expect(String((await a.client.publishes(1))[0]!.payload)).toBe('still');
   });
@@ -305,7 +289,7 @@ describe.concurrent('2. CONNECT / CONNACK: Will', () => {
     const b = await connectWith({ will: { topic: 'wret/1', payload: 'kept', retain: true } });
     b.client.end();
     await sleep(200);
-    const late = await RawClient.connected(tb.port, { clientId: id() });
+    const late = await RawClient.connected(fx.tb.port, { clientId: id() });
     await late.subscribe('wret/+', 0);
     const got = await late.expect('publish');
     expect([got.topic, got.retain]).toEqual(['wret/1', true]);
@@ -325,7 +309,7 @@ describe.concurrent('2. CONNECT / CONNACK: Will', () => {
       0x26, ...str('b'), ...str('2'),
       0x26, ...str('a'), ...str('3'),
     ];
-    const client = await RawClient.open(tb.port, 5);
+    const client = await RawClient.open(fx.tb.port, 5);
     client.send(connectV5(id(), { flags: 0x02 | 0x04 | 0x08, payload: [willProps.length, ...willProps, ...str('wp/a'), ...str('bye')] }));
     expect((await client.expect('connack')).reasonCode).toBe(0);
     client.end();
@@ -345,7 +329,7 @@ describe.concurrent('2. CONNECT / CONNACK: Will', () => {
   it('[MQTT-3.1.3-11] a Will Topic with + or # (or bad UTF-8) is refused: CONNACK 0x90 (or 0x81), close', async () => {
     await refused({ will: { topic: 'a/+', payload: 'x' } }, 0x90);
     await refused({ will: { topic: '#', payload: 'x' } }, 0x90);
-    const bad = await RawClient.open(tb.port, 5);
+    const bad = await RawClient.open(fx.tb.port, 5);
     bad.send(connectV5(id(), { flags: 0x06, payload: [0x00, ...str([0xc0, 0xaf]), ...str('x')] }));
     expect((await bad.expectClose()).map((p) => p.reasonCode)).toEqual([0x81]);
   });
@@ -363,19 +347,19 @@ describe.concurrent('2. CONNECT / CONNACK: Will', () => {
 
 describe('2. CONNECT / CONNACK: user name and password', () => {
   it('[MQTT-3.1.3-12] the User Name must be UTF-8; the Password is binary', async () => {
-    const bad = await RawClient.open(tb.port, 5);
+    const bad = await RawClient.open(fx.tb.port, 5);
     bad.send(connectV5(id(), { flags: 0x82, payload: str([0xc0, 0xaf]) }));
     expect((await bad.expectClose()).map((p) => p.reasonCode)).toEqual([0x81]);
-    const binary = await RawClient.open(tb.port, 5);
+    const binary = await RawClient.open(fx.tb.port, 5);
     binary.send(connectV5(id(), { flags: 0xc2, payload: [...str('u'), ...str([0xff, 0x00, 0xc0])] }));
     expect((await binary.expect('connack')).reasonCode).toBe(0);
   });
 
   it('(no ID) v5 accepts a Password without a User Name; 3.1.1 closes', async () => {
-    const v5 = await RawClient.open(tb.port, 5);
+    const v5 = await RawClient.open(fx.tb.port, 5);
     v5.send(connectV5(id(), { flags: 0x42, payload: str('pw') }));
     expect((await v5.expect('connack')).reasonCode).toBe(0);
-    const v4 = await RawClient.open(tb.port, 4);
+    const v4 = await RawClient.open(fx.tb.port, 4);
     v4.send(connect311(id(), { flags: 0x42, payload: str('pw') }));
     expect(await v4.expectClose()).toEqual([]);
   });
@@ -408,7 +392,7 @@ describe('2. CONNECT / CONNACK: enhanced authentication', () => {
   });
 
   it('(no ID) Authentication Data without a method, or an AUTH when no method was used → 0x82', async () => {
-    const a = await RawClient.open(tb.port, 5);
+    const a = await RawClient.open(fx.tb.port, 5);
     a.send(connectV5(id(), { props: [0x16, ...str('data')] }));
     expect((await a.expectClose()).map((p) => p.reasonCode)).toEqual([0x82]);
     const { client } = await connectWith({});
@@ -425,16 +409,16 @@ describe('2. CONNECT / CONNACK: other CONNECT properties', () => {
       [0x19, 0x02],
       [0x17, 0x02],
     ]) {
-      const client = await RawClient.open(tb.port, 5);
+      const client = await RawClient.open(fx.tb.port, 5);
       client.send(connectV5(id(), { props }));
       expect((await client.expectClose()).map((p) => p.reasonCode)).toEqual([0x82]);
     }
   });
 
   it('(no ID) defaults when absent: Receive Maximum 65535, no size limit, Topic Alias Maximum 0', async () => {
-    const sub = await RawClient.connected(tb.port, { clientId: id() });
+    const sub = await RawClient.connected(fx.tb.port, { clientId: id() });
     await sub.subscribe('def/a', 1);
-    const pub = await RawClient.connected(tb.port, { clientId: id() });
+    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
     for (let i = 1; i <= 30; i++) pub.publish('def/a', Buffer.alloc(70_000, 0x61), 1, { messageId: i });
     const got = await sub.publishes(30, { ack: false, timeoutMs: 5000 });
     expect(got).toHaveLength(30);
@@ -490,7 +474,7 @@ describe('2. CONNECT / CONNACK: CONNACK', () => {
     const a = await connectWith({ clientId, properties: { sessionExpiryInterval: 30 } });
     await a.client.subscribe('first/a', 1);
     await a.client.disconnect();
-    const pub = await RawClient.connected(tb.port, { clientId: id() });
+    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
     pub.publish('first/a', 'queued', 1);
     await pub.expect('puback');
     const b = await connectWith({ clientId, clean: false, properties: { sessionExpiryInterval: 30 } });
@@ -506,7 +490,7 @@ describe('2. CONNECT / CONNACK: CONNACK', () => {
   });
 
   it('[MQTT-3.14.0-1] no DISCONNECT before a successful CONNACK: connect-time errors use CONNACK', async () => {
-    const client = await RawClient.open(tb.port, 5);
+    const client = await RawClient.open(fx.tb.port, 5);
     client.send(connectV5(id(), { props: [0x24, 0x01] }));
     expect((await client.expectClose()).map((p) => p.cmd)).toEqual(['connack']);
   });

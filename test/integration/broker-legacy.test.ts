@@ -1,33 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { usernamePasswordAuth } from '../../main/core/broker/auth';
-import type { BrokerOptions } from '../../main/core/broker/options';
-import { connect311, frame, RawClient, type ReceivedPacket, sleep, startTestBroker, str, type TestBroker } from '../support/raw-mqtt-client';
+import { connect311, frame, RawClient, type ReceivedPacket, sleep, str } from '../support/raw-mqtt-client';
+import { useBrokerFixture } from '../support/broker-fixture';
 
 // Section 7 of the conformance checklist: what MQTT 3.1.1 and 3.1 clients get on the same port.
 
-let tb: TestBroker;
-let n = 0;
-const id = (prefix = 'l') => `${prefix}${++n}`;
-const extra: TestBroker[] = [];
+const fx = useBrokerFixture({ auth: { authorizePublish: (_c, t) => !t.startsWith('deny/') } }, { idPrefix: 'l', version: 4 });
+const { id, brokerWith, client } = fx;
 
-beforeAll(async () => {
-  tb = await startTestBroker({ auth: { authorizePublish: (_c, t) => !t.startsWith('deny/') } });
-});
-afterAll(async () => {
-  await tb.stop();
-  for (const b of extra) await b.stop();
-});
-
-async function brokerWith(options: BrokerOptions): Promise<TestBroker> {
-  const b = await startTestBroker(options);
-  extra.push(b);
-  return b;
-}
-
-const client = (packet: Record<string, unknown> = {}, version: 3 | 4 | 5 = 4, port = tb.port) =>
-  RawClient.connected(port, { clientId: id(), ...packet }, version);
-
-async function connack(packet: Record<string, unknown>, version: 3 | 4 = 4, port = tb.port): Promise<{ c: RawClient; ack: ReceivedPacket }> {
+async function connack(packet: Record<string, unknown>, version: 3 | 4 = 4, port = fx.tb.port): Promise<{ c: RawClient; ack: ReceivedPacket }> {
   const c = await RawClient.open(port, version);
   c.sendPacket({ cmd: 'connect', clientId: id(), ...packet });
   return { c, ack: await c.expect('connack') };
@@ -53,16 +34,16 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
   });
 
   it('[3.1.1 MQTT-3.1.2-1] [3.1.1 MQTT-3.1.2-2] a wrong protocol name closes; an unsupported level → CONNACK 0x01, then close', async () => {
-    const a = await RawClient.open(tb.port, 4);
+    const a = await RawClient.open(fx.tb.port, 4);
     a.send(connect311(id(), { name: 'MQTS' }));
     await closedSilently(a);
-    const b = await RawClient.open(tb.port, 4);
+    const b = await RawClient.open(fx.tb.port, 4);
     b.send(connect311(id(), { level: 7 }));
     expect((await b.expectClose()).map((p) => [...p.raw])).toEqual([[0x20, 0x02, 0x00, 0x01]]);
   });
 
   it('[3.1.1 MQTT-3.1.4-1] [3.1.1 MQTT-3.2.0-1] a malformed CONNECT closes with no CONNACK; otherwise CONNACK is the first packet', async () => {
-    const a = await RawClient.open(tb.port, 4);
+    const a = await RawClient.open(fx.tb.port, 4);
     a.send(connect311(id(), { flags: 0x01 }));
     await closedSilently(a);
     const { ack } = await connack({});
@@ -95,7 +76,7 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
   });
 
   it('[3.1.1 MQTT-3.1.3-8] [3.1.1 MQTT-3.1.3-9] an empty ClientID with CleanSession 0, or a refused ClientID → CONNACK 0x02', async () => {
-    const a = await RawClient.open(tb.port, 4);
+    const a = await RawClient.open(fx.tb.port, 4);
     a.send(connect311('', { flags: 0x00 }));
     expect((await a.expectClose()).map((p) => p.returnCode)).toEqual([2]);
     const b = await brokerWith({ maxClientIdLength: 5 });
@@ -110,7 +91,7 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
   });
 
   it('[3.1.1 MQTT-3.1.2-22] Password without User Name → close; bad credentials 0x04, not authorized 0x05, unavailable 0x03', async () => {
-    const a = await RawClient.open(tb.port, 4);
+    const a = await RawClient.open(fx.tb.port, 4);
     a.send(connect311(id(), { flags: 0x42, payload: str('pw') }));
     await closedSilently(a);
     const b = await brokerWith({
@@ -312,11 +293,11 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
 
   it('(no ID, 3.1) MQIsdp ClientIDs must be 1-23 characters: empty or longer → CONNACK 0x02', async () => {
     for (const clientId of ['', 'a'.repeat(24)]) {
-      const c = await RawClient.open(tb.port, 3);
+      const c = await RawClient.open(fx.tb.port, 3);
       c.send(connect311(clientId, { name: 'MQIsdp', level: 3 }));
       expect((await c.expectClose()).map((p) => [...p.raw])).toEqual([[0x20, 0x02, 0x00, 0x02]]);
     }
-    const ok = await RawClient.open(tb.port, 3);
+    const ok = await RawClient.open(fx.tb.port, 3);
     ok.send(connect311('a'.repeat(23), { name: 'MQIsdp', level: 3 }));
     expect([...(await ok.expect('connack')).raw]).toEqual([0x20, 0x02, 0x00, 0x00]);
   });
@@ -325,7 +306,7 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
     const sid = id('v3');
     const a = await client({ clientId: sid, clean: false }, 3);
     await a.disconnect();
-    const c = await RawClient.open(tb.port, 3);
+    const c = await RawClient.open(fx.tb.port, 3);
     c.sendPacket({ cmd: 'connect', clientId: sid, clean: false });
     expect([...(await c.expect('connack')).raw]).toEqual([0x20, 0x02, 0x00, 0x00]);
     c.sendPacket({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a/#/b', qos: 0 }] });

@@ -1,31 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrokerOptions } from '../../main/core/broker/options';
-import { frame, RawClient, type ReceivedPacket, sleep, startTestBroker, str, type TestBroker, varint } from '../support/raw-mqtt-client';
+import { describe, expect, it } from 'vitest';
+import { frame, RawClient, type ReceivedPacket, sleep, str, varint } from '../support/raw-mqtt-client';
+import { useBrokerFixture } from '../support/broker-fixture';
 
 // Section 3 of the conformance checklist: PUBLISH and QoS flows, retained messages, forwarded
 // properties, topic aliases, flow control and Maximum Packet Size.
 
-let tb: TestBroker;
-let n = 0;
-const id = (prefix = 'p') => `${prefix}${++n}`;
-const extra: TestBroker[] = [];
-
-beforeAll(async () => {
-  tb = await startTestBroker({ auth: { authorizePublish: (_c, topic) => !topic.startsWith('deny/') } });
-});
-afterAll(async () => {
-  await tb.stop();
-  for (const b of extra) await b.stop();
-});
-
-async function brokerWith(options: BrokerOptions): Promise<TestBroker> {
-  const b = await startTestBroker(options);
-  extra.push(b);
-  return b;
-}
-
-const client = (packet: Record<string, unknown> = {}, version: 3 | 4 | 5 = 5, port = tb.port) =>
-  RawClient.connected(port, { clientId: id(), ...packet }, version);
+const fx = useBrokerFixture({ auth: { authorizePublish: (_c, topic) => !topic.startsWith('deny/') } }, { idPrefix: 'p' });
+const { id, brokerWith, client } = fx;
 
 async function subscriber(filter: string, qos: 0 | 1 | 2 = 2, packet: Record<string, unknown> = {}, options: Record<string, unknown> = {}): Promise<RawClient> {
   const c = await client(packet);
@@ -242,7 +223,7 @@ describe.concurrent('3. Incoming QoS 1 and QoS 2', () => {
     c.publish('own/a', 'both', 1);
     await c.expect('puback');
     await online.publishes(1);
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: offlineId, clean: false, properties: { sessionExpiryInterval: 30 } });
     expect((await back.expect('connack')).sessionPresent).toBe(true);
     expect(String((await back.publishes(1))[0]!.payload)).toBe('both');
@@ -324,14 +305,14 @@ describe.concurrent('3. Outgoing delivery', () => {
     const got = await w.expect('publish');
     expect([got.dup, got.qos]).toEqual([false, 1]);
     w.end(); // no PUBACK: it is kept and resent on resume
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await back.expect('connack');
     const again = await back.expect('publish');
     expect([again.dup, again.messageId, String(again.payload)]).toEqual([true, got.messageId, 'keep']);
     back.ack(again);
     await back.disconnect();
-    const third = await RawClient.open(tb.port, 5);
+    const third = await RawClient.open(fx.tb.port, 5);
     third.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await third.expect('connack');
     await third.expectNothing(200);
@@ -346,7 +327,7 @@ describe.concurrent('3. Outgoing delivery', () => {
     const got = await w.expect('publish');
     expect([got.dup, got.qos]).toEqual([false, 2]);
     w.end();
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await back.expect('connack');
     const again = await back.expect('publish');
@@ -373,7 +354,7 @@ describe.concurrent('3. Outgoing delivery', () => {
     await w.expect('pubrel');
     w.end();
     await sleep(1100); // the message has expired: the PUBREL still goes
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await back.expect('connack');
     expect((await back.expect('pubrel')).messageId).toBe(got.messageId);
@@ -393,7 +374,7 @@ describe.concurrent('3. Outgoing delivery', () => {
     w.sendPacket({ cmd: 'pubrec', messageId: m2!.messageId, reasonCode: 0x80 });
     await w.expectNothing(200);
     w.end();
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await back.expect('connack');
     await back.expectNothing(200);
@@ -489,7 +470,7 @@ describe('3. Flow control', () => {
     for (let i = 1; i <= 4; i++) c.publish('rq/a', `${i}`, 1, { messageId: i });
     await a.expect('publish');
     a.end();
-    const b = await RawClient.open(tb.port, 5);
+    const b = await RawClient.open(fx.tb.port, 5);
     b.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { receiveMaximum: 3, sessionExpiryInterval: 30 } });
     await b.expect('connack');
     const got = await b.publishes(3, { ack: false });
@@ -509,7 +490,7 @@ describe('3. Message ordering', () => {
     await w.disconnect();
     for (let i = 1; i <= 100; i++) c.publish('ord/a', `${i}`, 1, { messageId: i });
     for (let i = 0; i < 100; i++) await c.expect('puback');
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await back.expect('connack');
     expect((await back.publishes(100)).map((p) => Number(p.payload))).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -563,7 +544,7 @@ describe.concurrent('3. Retained messages', () => {
   it('[MQTT-3.3.1-12] [MQTT-3.3.1-13] live forwarding: Retain As Published 0 → RETAIN 0; 1 → the publisher flag', async () => {
     const rap0 = await subscriber('rap/a', 0, {}, { rap: false });
     const rap1 = await subscriber('rap/a', 0, {}, { rap: true });
-    const v4 = await RawClient.connected(tb.port, { clientId: id() }, 4);
+    const v4 = await RawClient.connected(fx.tb.port, { clientId: id() }, 4);
     await v4.subscribe('rap/a', 0);
     const c = await client();
     c.publish('rap/a', 'x', 0, { retain: true });
@@ -612,7 +593,7 @@ describe.concurrent('3. Properties forwarded to subscribers', () => {
     c.send(rawPublish('exp/a', [0x02, 0, 0, 0, 1], 'gone', 1, 1));
     c.send(rawPublish('exp/a', [], 'stays', 1, 2));
     await sleep(1300);
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await back.expect('connack');
     expect((await back.publishes(1)).map((p) => String(p.payload))).toEqual(['stays']);
@@ -628,7 +609,7 @@ describe.concurrent('3. Properties forwarded to subscribers', () => {
     c.send(rawPublish('exp/b', [0x02, 0, 0, 0, 10], 'ten', 1, 1));
     c.send(rawPublish('exp/b', [], 'none', 1, 2));
     await sleep(1100);
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await back.expect('connack');
     const [ten, none] = await back.publishes(2);
@@ -670,7 +651,7 @@ describe.concurrent('3. Properties forwarded to subscribers', () => {
 describe('3. Topic Alias, client to server', () => {
   it('[MQTT-3.3.2-12] every alias from 1 to our Topic Alias Maximum is accepted', async () => {
     const w = await subscriber('ta/#', 0);
-    const c = await RawClient.open(tb.port, 5);
+    const c = await RawClient.open(fx.tb.port, 5);
     c.sendPacket({ cmd: 'connect', clientId: id() });
     const max = props(await c.expect('connack')).topicAliasMaximum as number;
     expect(max).toBeGreaterThan(0);
@@ -745,7 +726,7 @@ describe('3. Topic Alias, server to client', () => {
     c.publish('tf/a', 'x', 1);
     await w.expect('publish');
     w.end();
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30, topicAliasMaximum: 5 } });
     await back.expect('connack');
     const resent = await back.expect('publish');

@@ -1,32 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrokerOptions } from '../../main/core/broker/options';
-import { RawClient, type ReceivedPacket, sleep, startTestBroker, str, frame, varint, type TestBroker } from '../support/raw-mqtt-client';
+import { describe, expect, it } from 'vitest';
+import { RawClient, type ReceivedPacket, sleep, str, frame, varint } from '../support/raw-mqtt-client';
+import { useBrokerFixture } from '../support/broker-fixture';
 
 // Section 6 of the conformance checklist: session state, expiry, takeover, offline queues, resume.
 
-let tb: TestBroker;
-let n = 0;
-const id = (prefix = 'ss') => `${prefix}${++n}`;
-const extra: TestBroker[] = [];
+const fx = useBrokerFixture({}, { idPrefix: 'ss' });
+const { id, brokerWith, client } = fx;
 
-beforeAll(async () => {
-  tb = await startTestBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-  for (const b of extra) await b.stop();
-});
-
-async function brokerWith(options: BrokerOptions): Promise<TestBroker> {
-  const b = await startTestBroker(options);
-  extra.push(b);
-  return b;
-}
-
-const client = (packet: Record<string, unknown> = {}, version: 3 | 4 | 5 = 5, port = tb.port) =>
-  RawClient.connected(port, { clientId: id(), ...packet }, version);
-
-async function reconnect(clientId: string, packet: Record<string, unknown> = {}, port = tb.port, version: 3 | 4 | 5 = 5): Promise<{ c: RawClient; connack: ReceivedPacket }> {
+async function reconnect(clientId: string, packet: Record<string, unknown> = {}, port = fx.tb.port, version: 3 | 4 | 5 = 5): Promise<{ c: RawClient; connack: ReceivedPacket }> {
   const c = await RawClient.open(port, version);
   c.sendPacket({ cmd: 'connect', clientId, clean: false, ...(version === 5 ? { properties: { sessionExpiryInterval: 60 } } : {}), ...packet });
   const connack = await c.expect('connack');
@@ -54,7 +35,7 @@ describe.concurrent('6. Sessions', () => {
     await sleep(50);
     p.publish('st/a', 'queued', 2, { messageId: 2 });
     await sleep(50);
-    const info = tb.broker.sessions().find((s) => s.clientId === sid)!;
+    const info = fx.tb.broker.sessions().find((s) => s.clientId === sid)!;
     expect(info.connected).toBe(false);
     expect(info.expiryInterval).toBe(60);
     expect(info.subscriptions).toEqual([{ filter: 'st/a', qos: 2, subscriptionId: 9 }]);
@@ -105,7 +86,7 @@ describe.concurrent('6. Sessions', () => {
     const p = await client();
     p.publish('tk/a', 'x', 1);
     await b.publishes(1);
-    const c = await RawClient.connected(tb.port, { clientId: sid, clean: true, ...keep });
+    const c = await RawClient.connected(fx.tb.port, { clientId: sid, clean: true, ...keep });
     await b.expectDisconnect(0x8e);
     p.publish('tk/a', 'y', 1, { messageId: 2 });
     await c.expectNothing(150);
@@ -220,7 +201,7 @@ describe.concurrent('6. Sessions', () => {
     const b = await client({ clientId: sid, ...keep, will: { topic: 'se/clean', payload: 'c', properties: { willDelayInterval: 100 } } });
     b.end();
     await sleep(50);
-    await RawClient.connected(tb.port, { clientId: sid, clean: true });
+    await RawClient.connected(fx.tb.port, { clientId: sid, clean: true });
     expect((await w.expect('publish')).topic).toBe('se/clean');
   });
 
@@ -233,7 +214,7 @@ describe.concurrent('6. Sessions', () => {
     await a.expect('publish');
     await a.disconnect();
     await sleep(1200);
-    expect(tb.broker.sessions().some((s) => s.clientId === sid)).toBe(false);
+    expect(fx.tb.broker.sessions().some((s) => s.clientId === sid)).toBe(false);
     const b = await client({ clientId: sid });
     await b.subscribe('sd/a', 0);
     const got = await b.expect('publish');
@@ -245,8 +226,8 @@ describe.concurrent('6. Sessions', () => {
     const a = await client({ clientId: sid, clean: false }, 4);
     await a.subscribe('m4/a', 1);
     await a.disconnect();
-    expect(tb.broker.sessions().find((s) => s.clientId === sid)!.expiryInterval).toBe(0xffffffff);
-    const { connack } = await reconnect(sid, { clean: false }, tb.port, 4);
+    expect(fx.tb.broker.sessions().find((s) => s.clientId === sid)!.expiryInterval).toBe(0xffffffff);
+    const { connack } = await reconnect(sid, { clean: false }, fx.tb.port, 4);
     expect(connack.sessionPresent).toBe(true);
     const capped = await brokerWith({ maxSessionExpiryInterval: 1 });
     const c = await client({ clientId: sid, clean: false }, 4, capped.port);
@@ -255,6 +236,6 @@ describe.concurrent('6. Sessions', () => {
     const sid2 = id('m4c');
     const d = await client({ clientId: sid2, clean: true }, 4);
     await d.disconnect();
-    expect(tb.broker.sessions().some((s) => s.clientId === sid2)).toBe(false);
+    expect(fx.tb.broker.sessions().some((s) => s.clientId === sid2)).toBe(false);
   });
 });

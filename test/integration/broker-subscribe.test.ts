@@ -1,38 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrokerOptions } from '../../main/core/broker/options';
-import { frame, RawClient, type ReceivedPacket, sleep, startTestBroker, str, type TestBroker } from '../support/raw-mqtt-client';
+import { describe, expect, it } from 'vitest';
+import { frame, RawClient, type ReceivedPacket, sleep, startTestBroker, str } from '../support/raw-mqtt-client';
+import { useBrokerFixture } from '../support/broker-fixture';
 
 // Sections 4 and 5 of the conformance checklist: SUBSCRIBE/SUBACK/UNSUBSCRIBE/UNSUBACK, subscription
 // options and identifiers, shared subscriptions; PINGREQ, DISCONNECT both ways, AUTH.
 
-let tb: TestBroker;
-let n = 0;
-const id = (prefix = 's') => `${prefix}${++n}`;
-const extra: TestBroker[] = [];
+const fx = useBrokerFixture({}, { idPrefix: 's' });
+const { id, brokerWith, client } = fx;
 
-beforeAll(async () => {
-  tb = await startTestBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-  for (const b of extra) await b.stop();
-});
-
-async function brokerWith(options: BrokerOptions): Promise<TestBroker> {
-  const b = await startTestBroker(options);
-  extra.push(b);
-  return b;
-}
-
-const client = (packet: Record<string, unknown> = {}, version: 3 | 4 | 5 = 5, port = tb.port) =>
-  RawClient.connected(port, { clientId: id(), ...packet }, version);
+let subscribeCount = 0;
 
 function props(p: ReceivedPacket): Record<string, unknown> {
   return (p.properties ?? {}) as Record<string, unknown>;
 }
 
 async function subackFor(c: RawClient, subscriptions: Array<Record<string, unknown>>, properties?: Record<string, unknown>): Promise<number[]> {
-  const messageId = 100 + (++n % 1000);
+  const messageId = 100 + (++subscribeCount % 1000);
   c.sendPacket({ cmd: 'subscribe', messageId, subscriptions, ...(properties ? { properties } : {}) });
   const suback = await c.expect('suback');
   expect(suback.messageId).toBe(messageId);
@@ -192,7 +175,7 @@ describe('4. SUBACK', () => {
     const got = await c.publishes(1);
     expect(got[0]!.qos).toBe(1);
     await c.expectNothing(150);
-    expect(tb.broker.sessions().find((s) => s.subscriptions.some((x) => x.filter === 'rep/a'))!.subscriptions).toHaveLength(1);
+    expect(fx.tb.broker.sessions().find((s) => s.subscriptions.some((x) => x.filter === 'rep/a'))!.subscriptions).toHaveLength(1);
   });
 });
 
@@ -323,14 +306,14 @@ describe('4. Shared subscriptions', () => {
     const other = await client();
     await other.subscribe('$share/q2/s2/a', 2);
     await other.expectNothing(150);
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(fx.tb.port, 5);
     back.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     await back.expect('connack');
     const again = await back.expect('publish');
     expect([again.messageId, again.dup]).toEqual([got.messageId, true]);
     // the session ends with the message unacknowledged: not redistributed
     back.end();
-    const ender = await RawClient.connected(tb.port, { clientId: sid, clean: true });
+    const ender = await RawClient.connected(fx.tb.port, { clientId: sid, clean: true });
     await ender.disconnect();
     await other.expectNothing(200);
   });
@@ -387,10 +370,10 @@ describe('4. Shared subscriptions', () => {
     for (let i = 0; i < 3; i++) p.publish('sl/a', `${i}`);
     expect((await b.publishes(3)).length).toBe(3);
     await a.expectNothing(100);
-    const before = tb.broker.stats().subscriptions;
+    const before = fx.tb.broker.stats().subscriptions;
     b.end();
     await sleep(100);
-    expect(tb.broker.stats().subscriptions).toBe(before - 1);
+    expect(fx.tb.broker.stats().subscriptions).toBe(before - 1);
   });
 
   it('(no ID) shared subscriptions disabled (advertised 0) → DISC 0x9E', async () => {
@@ -490,7 +473,7 @@ describe('5. PINGREQ, DISCONNECT, AUTH', () => {
     const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 30 } });
     a.sendPacket({ cmd: 'disconnect', reasonCode: 0, properties: { sessionExpiryInterval: 0 } });
     await a.expectClose();
-    const b = await RawClient.open(tb.port, 5);
+    const b = await RawClient.open(fx.tb.port, 5);
     b.sendPacket({ cmd: 'connect', clientId: sid, clean: false, properties: { sessionExpiryInterval: 30 } });
     expect((await b.expect('connack')).sessionPresent).toBe(false);
   });
