@@ -1,11 +1,8 @@
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { Broker } from '../create-broker';
+import { type Listener, listen } from './listen';
 
-export interface TlsListener {
-  readonly host: string;
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type TlsListener = Listener;
 
 /** MQTT over TLS (mqtts://) with a PEM key and certificate (generated or chosen by the user). */
 export function listenTls(
@@ -25,21 +22,7 @@ export function listenTls(
   );
   // a failed handshake is the client's problem, not the broker's
   server.on('tlsClientError', () => undefined);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8883, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({
-        host,
-        port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            for (const socket of sockets) socket.destroy();
-          }),
-      });
-    });
+  return listen(server, host, options.port ?? 8883, () => {
+    for (const socket of sockets) socket.destroy();
   });
 }

@@ -1,12 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
 import type { Broker } from '../create-broker';
+import { type Listener, listen } from './listen';
 
-export interface WsListener {
-  readonly host: string;
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type WsListener = Listener;
 
 /**
  * MQTT over WebSocket (ws://). Spec section 6: binary frames only ([MQTT-6.0.0-1]), packets may span
@@ -37,22 +34,9 @@ export function listenWs(broker: Broker, options: { port?: number; host?: string
     stream.on('error', () => undefined);
     broker.handle(stream, `${request.socket.remoteAddress}:${request.socket.remotePort}`);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8083, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({
-        host,
-        port,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const client of wss.clients) client.terminate();
-            wss.close(() => server.close(() => done()));
-            server.closeAllConnections?.();
-          }),
-      });
-    });
+  return listen(server, host, options.port ?? 8083, () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+    server.closeAllConnections?.();
   });
 }
