@@ -20,7 +20,16 @@ export const INSPECT_DEBOUNCE_MS = 300;
 
 const EMPTY_INSPECTION: BrokerInspection = { clients: [], sessions: [], retained: [], truncated: false };
 
+/** The start form as typed (strings, so a half-typed port is kept); survives switching views. */
+export interface BrokerForm {
+  port: string;
+  wsPort: string;
+  users: BrokerUser[];
+}
+
 interface BrokerState {
+  form: BrokerForm;
+  setForm(change: Partial<BrokerForm>): void;
   status: BrokerStatusView;
   /** Set while a start or stop request is in flight. */
   busy: 'starting' | 'stopping' | null;
@@ -42,6 +51,10 @@ interface BrokerState {
 let inspectTimer: ReturnType<typeof setTimeout> | undefined;
 
 export const useBrokerStore = create<BrokerState>()((set, get) => ({
+  form: { port: '1883', wsPort: '', users: [] },
+  setForm(change) {
+    set((state) => ({ form: { ...state.form, ...change } }));
+  },
   status: { running: false },
   busy: null,
   error: null,

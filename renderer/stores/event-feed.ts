@@ -1,6 +1,8 @@
 import type { InspectedPacket, MqttMessage } from '../../shared/contract';
 import type { Bridge } from '../bridge';
+import { useBrokerStore } from './broker-store';
 import { useConnectionsStore } from './connections-store';
+import { useHistoryStore } from './history-store';
 import { useInspectorStore } from './inspector-store';
 import { MESSAGE_CAPACITY, useMessagesStore } from './messages-store';
 import { useProfilesStore } from './profiles-store';
@@ -75,6 +77,9 @@ export function startEventFeed(bridge: Bridge): () => void {
     bridge.api.on('messages.batch', ({ messages }) => enqueue(messages)),
     bridge.api.on('inspector.packets', ({ packets: batch }) => enqueuePackets(batch)),
     bridge.api.on('messages.repeatStatus', (status) => useRepeatStore.getState().apply(status)),
+    bridge.api.on('broker.stats', (status) => useBrokerStore.getState().applyStats(status)),
+    bridge.api.on('broker.changed', () => useBrokerStore.getState().changed()),
+    bridge.api.on('history.exportProgress', (progress) => useHistoryStore.getState().applyExportProgress(progress)),
     bridge.api.on('connections.status', (summary) => {
       // The host sends messages before a status change; keep that order in the UI.
       flush();

@@ -102,6 +102,9 @@ interface HistoryState {
   applyExportProgress(progress: ExportProgressEvent): void;
 }
 
+/** Progress of exports whose `history.export` response has not arrived yet, by id. */
+const earlyProgress = new Map<string, ExportProgressEvent>();
+
 /** Bumped per search, so a late page of an older search never lands in the new one. */
 let generation = 0;
 
@@ -207,10 +210,10 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
       return;
     }
     const { exportId, path } = result.value;
-    set((state) =>
-      // A fast export may already have reported "done" before this response arrived.
-      state.exporting?.exportId === exportId ? {} : { exporting: { exportId, path, format, state: 'running', written: 0, total: 0, bytes: 0 } },
-    );
+    // A fast export may have reported progress (even "done") before this response named its id.
+    const early = earlyProgress.get(exportId);
+    earlyProgress.clear();
+    set({ exporting: early ? { ...early, format } : { exportId, path, format, state: 'running', written: 0, total: 0, bytes: 0 } });
   },
 
   async cancelExport() {
@@ -222,12 +225,14 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   },
 
   applyExportProgress(progress) {
-    set((state) => {
-      const current = state.exporting;
-      // Only the export this window started (or one whose id the response has not named yet).
-      if (current && current.exportId !== progress.exportId && current.state === 'running') return {};
-      if (current?.exportId === progress.exportId && current.state !== 'running') return {};
-      return { exporting: { ...progress, format: current?.format ?? state.exportFormat } };
-    });
+    const current = get().exporting;
+    if (current?.exportId !== progress.exportId) {
+      // Not (yet) known as ours: keep the latest few, for the response that may name it.
+      earlyProgress.set(progress.exportId, progress);
+      if (earlyProgress.size > 20) earlyProgress.delete(earlyProgress.keys().next().value!);
+      return;
+    }
+    if (current.state !== 'running') return;
+    set({ exporting: { ...progress, format: current.format } });
   },
 }));

@@ -4,16 +4,21 @@ import type { HostLink } from '../bridge/host-link';
 /** What the connection dialog edits: a new connection, or a saved profile. */
 export type EditorTarget = { mode: 'new' } | { mode: 'edit'; profileId: string };
 
+/** The top-level views: the live workbench, the stored message history, the embedded broker. */
+export type WorkbenchView = 'workbench' | 'history' | 'broker';
+
 interface UiState {
   hostLink: HostLink;
   /** The seq of the message shown in the detail pane, if any (within the active connection). */
   selectedSeq: number | null;
   editor: EditorTarget | null;
   inspectorOpen: boolean;
+  view: WorkbenchView;
   setHostLink(link: HostLink): void;
   selectMessage(seq: number | null): void;
   openEditor(target: EditorTarget | null): void;
   setInspectorOpen(open: boolean): void;
+  setView(view: WorkbenchView): void;
 }
 
 export const useUiStore = create<UiState>()((set) => ({
@@ -21,8 +26,10 @@ export const useUiStore = create<UiState>()((set) => ({
   selectedSeq: null,
   editor: null,
   inspectorOpen: false,
+  view: 'workbench',
   setHostLink: (hostLink) => set({ hostLink }),
   selectMessage: (selectedSeq) => set({ selectedSeq }),
   openEditor: (editor) => set({ editor }),
   setInspectorOpen: (inspectorOpen) => set({ inspectorOpen }),
+  setView: (view) => set({ view }),
 }));
