@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,17 +14,57 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-const HOST_ENTRY = fileURLToPath(new URL('../../out/main/host.js', import.meta.url));
+const OUT_DIR = fileURLToPath(new URL('../../out/', import.meta.url));
+const HOST_ENTRY = join(OUT_DIR, 'main', 'host.js');
+/** Inside node_modules, so the copied host still resolves its packages (better-sqlite3, ws) from the project. */
+const SNAPSHOTS = fileURLToPath(new URL('../../node_modules/.cache/wb-e2e-host/', import.meta.url));
+
+/** True when the copy is a whole build: the host entry, and every asset the page names. */
+function isComplete(dir: string): boolean {
+  const index = join(dir, 'renderer', 'index.html');
+  if (!existsSync(join(dir, 'main', 'host.js')) || !existsSync(index)) return false;
+  const assets = readFileSync(index, 'utf8').match(/assets\/[^"']+/g) ?? [];
+  return assets.every((asset) => existsSync(join(dir, 'renderer', asset)));
+}
+
+/**
+ * A private copy of the built host and renderer: a build started meanwhile (another shell, an
+ * editor's watcher) empties out/ and renames every chunk, which a running test must not see.
+ * A copy caught mid-build is taken again, for up to `waitMs`.
+ */
+async function snapshotBuild(waitMs = 30_000): Promise<string> {
+  mkdirSync(SNAPSHOTS, { recursive: true });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const dir = mkdtempSync(join(SNAPSHOTS, 'out-'));
+    try {
+      for (const part of ['main', 'renderer']) cpSync(join(OUT_DIR, part), join(dir, part), { recursive: true });
+      if (isComplete(dir)) return dir;
+    } catch {
+      // a file vanished under the copy: a build is running
+    }
+    rmSync(dir, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new Error(`${OUT_DIR} stayed incomplete for ${waitMs} ms: run npm run build`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 const READY_LINE = /Workbench ready: (http:\/\/127\.0\.0\.1:(\d+)\/#token=(\S+))/;
 
 /** Starts the built browser-mode host on a free port, as a user would, and waits for its URL. */
 export async function startHostProcess({ timeoutMs = 15_000 } = {}): Promise<HostProcess> {
-  if (!existsSync(HOST_ENTRY)) {
+  // No out/ at all: never built. An incomplete one is a build in progress: snapshotBuild waits for it.
+  if (!existsSync(OUT_DIR)) {
     throw new Error(`${HOST_ENTRY} is missing: run npm run build (npx electron-vite build) before the e2e tests`);
   }
+  const build = await snapshotBuild();
   // Each host gets its own data folder: profiles and secrets never leak between tests or into ~.
   const dataDir = mkdtempSync(join(tmpdir(), 'wb-host-data-'));
-  const child: ChildProcess = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--no-open', '--data-dir', dataDir], {
+  const cleanUp = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(build, { recursive: true, force: true });
+  };
+  const child: ChildProcess = spawn(process.execPath, [join(build, 'main', 'host.js'), '--port', '0', '--no-open', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CI: '1' },
   });
@@ -54,7 +94,7 @@ export async function startHostProcess({ timeoutMs = 15_000 } = {}): Promise<Hos
     match = await ready;
   } catch (error) {
     child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    cleanUp();
     throw error;
   }
   return {
@@ -70,7 +110,7 @@ export async function startHostProcess({ timeoutMs = 15_000 } = {}): Promise<Hos
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      cleanUp();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { ConnackInfo } from '../../../shared/contract';
+import { describeReason } from '../../mqtt/reason-codes';
 
 /** Readable CONNACK property values: booleans and numbers as the broker sent them, objects as JSON. */
 function show(value: unknown): string {
@@ -17,7 +18,7 @@ export function ConnackDetails({ connack }: { connack: ConnackInfo }) {
       </div>
       <div>
         <dt>reason</dt>
-        <dd>0x{connack.reasonCode.toString(16).padStart(2, '0')}</dd>
+        <dd>{describeReason(connack.reasonCode, 'connack')}</dd>
       </div>
       {properties.map(([name, value]) => (
         <div key={name}>

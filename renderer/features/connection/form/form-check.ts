@@ -24,6 +24,12 @@ function problemKey(path: readonly PropertyKey[]): string {
   return (until < 0 ? path : path.slice(0, until)).map(String).join('.') || 'form';
 }
 
+/** A bad record key (a WebSocket header name) reports its own problem one level down; name the key. */
+function innerMessage(issue: { message: string; path: readonly PropertyKey[]; issues?: readonly { message: string }[] }): string {
+  const inner = issue.issues?.[0]?.message;
+  return inner ? `"${String(issue.path[issue.path.length - 1])}": ${inner}` : issue.message;
+}
+
 function readable(message: string): string {
   return message.startsWith('Invalid input: expected number') ? 'Enter a number' : message;
 }
@@ -124,7 +130,7 @@ export function checkForm(form: ConnectionForm, { forProfile = false } = {}): Fo
       const key = problemKey(issue.path);
       // A password the host holds for this profile satisfies SCRAM, though the renderer never sees it.
       if (forProfile && key === 'enhancedAuth' && issue.message.startsWith('SCRAM needs') && form.username && hasSecret(form, 'password')) continue;
-      problems[key] ??= readable(issue.message);
+      problems[key] ??= readable(innerMessage(issue));
     }
   }
   if (form.reconnectEnabled && number(form.reconnectMax) < number(form.reconnectInitial)) {
