@@ -17,6 +17,12 @@ function useCountdown(at: number | undefined): number | null {
 
 /** The selected connection: status, reconnect state, last error, what the broker granted. */
 export function ConnectionInfo() {
+  // Keyed by connection: another tab starts fresh, so a failed reopen is never shown on the wrong one.
+  const activeId = useConnectionsStore((s) => s.activeId);
+  return <ConnectionInfoBody key={activeId ?? 'none'} />;
+}
+
+function ConnectionInfoBody() {
   const active = useActiveConnection();
   const storeError = useConnectionsStore((s) => s.error);
   const disconnect = useConnectionsStore((s) => s.disconnect);

@@ -7,13 +7,15 @@ import type { SectionProps } from './section-props';
  * "set / not set" for a secret the host holds; the value itself never reaches the page. Typing a new
  * value replaces it on save; "clear" removes it.
  */
+const SECRET_LABELS: Record<SecretField, string> = { password: 'password', tlsKey: 'client key', tlsPassphrase: 'passphrase', tlsPfx: 'PKCS#12 bundle' };
+
 export function SecretState({ field, form, update, testId }: Pick<SectionProps, 'form' | 'update'> & { field: SecretField; testId: string }) {
   const stored = form.storedSecrets[field] === true;
   const clearing = form.clearSecrets.includes(field);
   const state = stored && !clearing ? 'set' : 'not set';
   return (
     <span className="secret-state" data-testid={testId} data-state={state}>
-      {stored ? (clearing ? 'stored: will be cleared on save' : 'stored: set') : 'stored: not set'}
+      {SECRET_LABELS[field]}: {stored ? (clearing ? 'set, cleared on save' : 'set') : 'not set'}
       {stored && !clearing && (
         <button type="button" className="link-button" data-testid={`${testId}-clear`} onClick={() => update('clearSecrets', [...form.clearSecrets, field])}>
           clear
