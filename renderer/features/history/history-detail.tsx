@@ -1,0 +1,60 @@
+import { useState } from 'react';
+import { PAYLOAD_FORMATS } from '../../../shared/codecs/payload-format';
+import { useHistoryStore } from '../../stores/history-store';
+import { type DetailFormat, formatBytes, payloadDetail } from '../messages/format';
+import { formatDateTime, useConnectionName } from './history-list';
+
+const FORMATS: readonly DetailFormat[] = ['auto', ...PAYLOAD_FORMATS];
+
+/** The selected stored message: the payload as JSON, text, hex or base64, and its properties. */
+export function HistoryDetail() {
+  const selectedId = useHistoryStore((s) => s.selectedId);
+  const rows = useHistoryStore((s) => s.rows);
+  const select = useHistoryStore((s) => s.select);
+  const nameOf = useConnectionName();
+  const [format, setFormat] = useState<DetailFormat>('auto');
+  const message = selectedId === null ? undefined : rows.find((row) => row.id === selectedId);
+  if (!message) return null;
+  const detail = payloadDetail(message.payload, format);
+  const properties = Object.entries(message.properties ?? {});
+  return (
+    <section className="message-detail history-detail" data-testid="history-detail" data-id={message.id}>
+      <header>
+        <span className="message-detail-topic" data-testid="history-detail-topic">
+          {message.topic}
+        </span>
+        <span className="muted">
+          {message.direction === 'in' ? 'received' : 'published'} {formatDateTime(message.timestamp)} · {nameOf(message.connectionId)} · QoS {message.qos}
+          {message.retain ? ' · retained' : ''}
+          {message.dup ? ' · dup' : ''}
+          {message.packetId !== null ? ` · packet ${message.packetId}` : ''} · {formatBytes(message.payloadSize)}
+        </span>
+        <select data-testid="history-detail-format" value={format} title="Show the payload as" onChange={(e) => setFormat(e.target.value as DetailFormat)}>
+          {FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {f === 'auto' ? `auto (${detail.format})` : f}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="icon-button" data-testid="history-detail-close" title="Close" onClick={() => select(null)}>
+          ×
+        </button>
+      </header>
+      {properties.length > 0 && (
+        <dl className="message-properties" data-testid="history-detail-properties">
+          {properties.map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {detail.problem ? (
+        <p className="field-problem message-detail-problem">{detail.problem}</p>
+      ) : (
+        <pre data-testid="history-detail-payload">{detail.text}</pre>
+      )}
+    </section>
+  );
+}

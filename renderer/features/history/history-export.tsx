@@ -1,0 +1,77 @@
+import { type ExportFormat, type PayloadEncoding, useHistoryStore } from '../../stores/history-store';
+import { formatSize } from './history-status';
+
+const FORMATS: { key: ExportFormat; label: string }[] = [
+  { key: 'ndjson', label: 'NDJSON' },
+  { key: 'json', label: 'JSON' },
+  { key: 'csv', label: 'CSV' },
+];
+const ENCODINGS: PayloadEncoding[] = ['utf8', 'base64', 'hex'];
+
+/** Streams the searched messages to a file in the exports folder, with progress and cancel. */
+export function HistoryExport() {
+  const format = useHistoryStore((s) => s.exportFormat);
+  const encoding = useHistoryStore((s) => s.exportEncoding);
+  const setOptions = useHistoryStore((s) => s.setExportOptions);
+  const exporting = useHistoryStore((s) => s.exporting);
+  const exportError = useHistoryStore((s) => s.exportError);
+  const startExport = useHistoryStore((s) => s.startExport);
+  const cancelExport = useHistoryStore((s) => s.cancelExport);
+  const enabled = useHistoryStore((s) => s.status?.enabled ?? true);
+  const running = exporting?.state === 'running';
+  const percent = exporting && exporting.total > 0 ? Math.min(100, Math.round((exporting.written / exporting.total) * 100)) : 0;
+
+  return (
+    <section className="history-export" data-testid="history-export">
+      <h3>Export the search</h3>
+      <div className="segmented" role="group" aria-label="Format">
+        {FORMATS.map((f) => (
+          <button key={f.key} type="button" data-testid={`history-export-format-${f.key}`} aria-pressed={format === f.key} disabled={running} onClick={() => setOptions({ format: f.key })}>
+            {f.label}
+          </button>
+        ))}
+      </div>
+      <label className="history-export-encoding">
+        Payload as
+        <select data-testid="history-export-encoding" value={encoding} disabled={running} onChange={(e) => setOptions({ encoding: e.target.value as PayloadEncoding })}>
+          {ENCODINGS.map((e) => (
+            <option key={e} value={e}>
+              {e === 'utf8' ? 'UTF-8 text' : e}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="history-export-actions">
+        <button type="button" className="primary" data-testid="history-export-start" disabled={running || !enabled} onClick={() => void startExport()}>
+          Export {FORMATS.find((f) => f.key === format)?.label}
+        </button>
+        {running && (
+          <button type="button" className="danger" data-testid="history-export-cancel" onClick={() => void cancelExport()}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {exporting && (
+        <div className="history-export-progress" data-testid="history-export-progress" data-state={exporting.state}>
+          {running && <progress max={100} value={percent} data-testid="history-export-bar" />}
+          <span data-testid="history-export-state">
+            {exporting.state === 'running' && `Exporting… ${exporting.written.toLocaleString('en-US')} of ${exporting.total.toLocaleString('en-US')}`}
+            {exporting.state === 'done' && `Done: ${exporting.written.toLocaleString('en-US')} messages, ${formatSize(exporting.bytes)}`}
+            {exporting.state === 'cancelled' && 'Cancelled.'}
+            {exporting.state === 'failed' && `Failed: ${exporting.error ?? 'unknown error'}`}
+          </span>
+          {exporting.state === 'done' && (
+            <code className="history-export-path" data-testid="history-export-path" title="Written by the workbench host">
+              {exporting.path}
+            </code>
+          )}
+        </div>
+      )}
+      {exportError && (
+        <p className="field-problem" data-testid="history-export-error">
+          {exportError.message}
+        </p>
+      )}
+    </section>
+  );
+}

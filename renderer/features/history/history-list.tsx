@@ -1,0 +1,141 @@
+import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { StoredMessage } from '../../../shared/contract';
+import { useConnectionsStore } from '../../stores/connections-store';
+import { useHistoryStore } from '../../stores/history-store';
+import { formatBytes, formatTime, payloadPreview } from '../messages/format';
+
+/** Matches --row-height in app.css. */
+const ROW_HEIGHT = 22;
+const OVERSCAN = 10;
+/** Ask for the next page when the view comes within this many rows of the last loaded one. */
+const PREFETCH_ROWS = 100;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Stored messages span days: the date, then the time to the millisecond. */
+export function formatDateTime(timestamp: number): string {
+  const d = new Date(timestamp);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(timestamp)}`;
+}
+
+/** A connection's name when this window still knows it, else its id. */
+export function useConnectionName(): (id: string) => string {
+  const summaries = useConnectionsStore((s) => s.summaries);
+  return useCallback((id: string) => summaries[id]?.name ?? id, [summaries]);
+}
+
+function HistoryRow({ message, selected, connectionName, onSelect }: { message: StoredMessage; selected: boolean; connectionName: string; onSelect(id: number): void }) {
+  const preview = payloadPreview(message.payload);
+  return (
+    <div
+      className={`message-row history-grid dir-${message.direction}${selected ? ' selected' : ''}`}
+      data-testid="history-row"
+      data-id={message.id}
+      data-direction={message.direction}
+      data-topic={message.topic}
+      aria-selected={selected}
+      onClick={() => onSelect(message.id)}
+    >
+      <span className="message-dir" title={message.direction === 'in' ? 'Received' : 'Published'}>
+        {message.direction}
+      </span>
+      <span className="message-time">{formatDateTime(message.timestamp)}</span>
+      <span className="history-connection" title={message.connectionId}>
+        {connectionName}
+      </span>
+      <span className="message-topic" data-testid="history-row-topic" title={message.topic}>
+        {message.topic}
+      </span>
+      <span className="message-qos">{message.qos}</span>
+      <span className="message-retain" title={message.retain ? 'Retained' : undefined}>
+        {message.retain ? 'R' : ''}
+      </span>
+      <span className="message-size">{formatBytes(message.payloadSize)}</span>
+      <span className={`message-payload${preview.isBinary ? ' binary' : ''}`} data-testid="history-row-payload">
+        {preview.text}
+      </span>
+    </div>
+  );
+}
+
+function HistoryHeader() {
+  return (
+    <div className="history-grid message-header" role="row">
+      <span />
+      <span>Time</span>
+      <span>Connection</span>
+      <span>Topic</span>
+      <span title="QoS">Q</span>
+      <span title="Retained">R</span>
+      <span className="message-size">Size</span>
+      <span>Payload</span>
+    </div>
+  );
+}
+
+/**
+ * The results, newest first, windowed: only the rows in view are in the DOM. Scrolling near the
+ * end of what is loaded asks for the next keyset page, so a million stored rows scroll like a page.
+ */
+export function HistoryList() {
+  const rows = useHistoryStore((s) => s.rows);
+  const nextCursor = useHistoryStore((s) => s.nextCursor);
+  const loading = useHistoryStore((s) => s.loading);
+  const selectedId = useHistoryStore((s) => s.selectedId);
+  const select = useHistoryStore((s) => s.select);
+  const loadMore = useHistoryStore((s) => s.loadMore);
+  const applied = useHistoryStore((s) => s.applied);
+  const nameOf = useConnectionName();
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(0);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setViewport(element.clientHeight));
+    observer.observe(element);
+    setViewport(element.clientHeight);
+    return () => observer.disconnect();
+  }, []);
+
+  // A new search starts at the top.
+  useLayoutEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setScrollTop(0);
+  }, [applied]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+
+  useEffect(() => {
+    if (nextCursor && !loading && last >= rows.length - PREFETCH_ROWS) void loadMore();
+  }, [last, rows.length, nextCursor, loading, loadMore]);
+
+  const rendered: ReactNode[] = [];
+  for (let index = first; index < last; index++) {
+    const message = rows[index]!;
+    rendered.push(
+      <div key={message.id} className="virtual-row" style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}>
+        <HistoryRow message={message} selected={message.id === selectedId} connectionName={nameOf(message.connectionId)} onSelect={select} />
+      </div>,
+    );
+  }
+
+  return (
+    <div className="virtual-list history-list">
+      <div className="virtual-scroller" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="history-list" data-rows={rows.length}>
+        <div className="virtual-header" style={{ height: ROW_HEIGHT }}>
+          <HistoryHeader />
+        </div>
+        <div className="virtual-body" style={{ height: rows.length * ROW_HEIGHT }}>
+          {rendered}
+        </div>
+        {(loading || nextCursor) && rows.length > 0 && (
+          <p className="muted history-more" data-testid="history-loading-more">
+            {loading ? 'Loading more…' : 'Scroll for more'}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { useEffect } from 'react';
+import { useHistoryStore } from '../../stores/history-store';
+import { HistoryDetail } from './history-detail';
+import { HistoryExport } from './history-export';
+import { HistoryQueryForm } from './history-form';
+import { HistoryList } from './history-list';
+import { HistoryStatusLine } from './history-status';
+import './history.css';
+
+function HistoryCount() {
+  const count = useHistoryStore((s) => s.count);
+  const rows = useHistoryStore((s) => s.rows.length);
+  const applied = useHistoryStore((s) => s.applied);
+  const loading = useHistoryStore((s) => s.loading);
+  if (!applied) return <span className="muted">Search to see stored messages.</span>;
+  if (!count) return <span className="muted">{loading ? 'Searching…' : ''}</span>;
+  return (
+    <span data-testid="history-count" data-count={count.count} data-capped={count.capped}>
+      <strong>{count.capped ? `${count.count.toLocaleString('en-US')}+` : count.count.toLocaleString('en-US')}</strong> matching
+      {count.count !== 1 || count.capped ? ' messages' : ' message'}
+      <span className="muted"> · {rows.toLocaleString('en-US')} loaded</span>
+    </span>
+  );
+}
+
+/** Stored messages: search, page through, read one, export. */
+export function HistoryView() {
+  const loadStatus = useHistoryStore((s) => s.loadStatus);
+  const search = useHistoryStore((s) => s.search);
+  const applied = useHistoryStore((s) => s.applied);
+  const rows = useHistoryStore((s) => s.rows.length);
+  const loading = useHistoryStore((s) => s.loading);
+  const error = useHistoryStore((s) => s.error);
+  const enabled = useHistoryStore((s) => s.status?.enabled);
+
+  useEffect(() => {
+    void loadStatus();
+  }, [loadStatus]);
+  // First visit: show the newest messages without asking.
+  useEffect(() => {
+    if (enabled && useHistoryStore.getState().applied === null) void search();
+  }, [enabled, search]);
+
+  return (
+    <div className="history-view" data-testid="history-view">
+      <aside className="history-side">
+        <HistoryQueryForm />
+        <HistoryExport />
+      </aside>
+      <section className="history-results">
+        <div className="history-bar">
+          <HistoryCount />
+          <HistoryStatusLine />
+        </div>
+        {error && (
+          <p className="error-box" role="alert" data-testid="history-error">
+            <strong>{error.code}</strong>
+            {error.message}
+          </p>
+        )}
+        {applied && rows === 0 && !loading && !error ? (
+          <p className="empty" data-testid="history-empty">
+            No stored message matches.
+          </p>
+        ) : (
+          <HistoryList />
+        )}
+        <HistoryDetail />
+      </section>
+    </div>
+  );
+}
