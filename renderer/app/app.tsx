@@ -11,6 +11,7 @@ import { AppInfo } from './app-info';
 import { HostBanner } from './host-banner';
 import { Panel } from './panel';
 import { useGlobalShortcuts } from './shortcuts';
+import { SecondaryViews, ViewSwitcher } from './views';
 
 function InspectorToggle() {
   const open = useUiStore((s) => s.inspectorOpen);
@@ -25,14 +26,16 @@ function InspectorToggle() {
 export function App() {
   useGlobalShortcuts();
   const inspectorOpen = useUiStore((s) => s.inspectorOpen);
+  const view = useUiStore((s) => s.view);
   return (
     <div className="app">
       <header className="topbar">
         <h1>MQTT Workbench</h1>
+        <ViewSwitcher />
         <AppInfo />
       </header>
       <HostBanner />
-      <div className={`workspace${inspectorOpen ? ' with-inspector' : ''}`}>
+      <div className={`workspace${inspectorOpen ? ' with-inspector' : ''}`} hidden={view !== 'workbench'}>
         <aside className="sidebar">
           <Panel name="profiles" title="Profiles" className="grow">
             <ProfilesPanel />
@@ -62,6 +65,7 @@ export function App() {
           </aside>
         )}
       </div>
+      <SecondaryViews />
       <ConnectionDialog />
     </div>
   );

@@ -1,0 +1,45 @@
+import { BrokerPanel } from '../features/broker/broker-panel';
+import { HistoryView } from '../features/history/history-view';
+import { type WorkbenchView, useUiStore } from '../stores/ui-store';
+import { Panel } from './panel';
+import './views.css';
+
+const VIEWS: { key: WorkbenchView; label: string; title: string }[] = [
+  { key: 'workbench', label: 'Workbench', title: 'Connections, live messages and publishing' },
+  { key: 'history', label: 'History', title: 'Search and export stored messages' },
+  { key: 'broker', label: 'Broker', title: 'The embedded MQTT broker' },
+];
+
+/** The top-level views, as tabs in the top bar. */
+export function ViewSwitcher() {
+  const view = useUiStore((s) => s.view);
+  const setView = useUiStore((s) => s.setView);
+  return (
+    <nav className="view-switcher" role="tablist" aria-label="Views" data-testid="view-switcher">
+      {VIEWS.map((v) => (
+        <button key={v.key} type="button" role="tab" aria-selected={view === v.key} title={v.title} data-testid={`view-${v.key}`} onClick={() => setView(v.key)}>
+          {v.label}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+/** History and Broker fill the space of the workbench (which stays mounted, hidden, underneath). */
+export function SecondaryViews() {
+  const view = useUiStore((s) => s.view);
+  if (view === 'workbench') return null;
+  return (
+    <div className="view-page">
+      {view === 'history' ? (
+        <Panel name="history" title="History" className="grow">
+          <HistoryView />
+        </Panel>
+      ) : (
+        <Panel name="broker" title="Embedded broker" className="grow">
+          <BrokerPanel />
+        </Panel>
+      )}
+    </div>
+  );
+}
