@@ -13,10 +13,16 @@ export const ERROR_CODES = [
   'SECRET_UNREADABLE', // a stored secret cannot be decrypted (the key changed)
   'NOT_CONNECTED', // the connection exists but is not connected
   'CONNECT_TIMEOUT', // no CONNACK within the connect timeout
-  'HOST_UNREACHABLE', // DNS failure, refused or unreachable address
+  'HOST_UNREACHABLE', // nothing listens there, or the address cannot be reached
+  'DNS_FAILURE', // the host name does not resolve
   'CONNECTION_REFUSED', // the broker answered CONNACK with a failure reason code
   'AUTH_FAILED', // enhanced authentication failed or the server could not prove itself
-  'TLS_ERROR', // certificate not trusted, host name mismatch, unusable key or wrong passphrase
+  'TLS_UNTRUSTED_CERTIFICATE', // the broker's certificate does not chain to a trusted CA
+  'TLS_HOSTNAME_MISMATCH', // the certificate is not for this host name (or SNI name)
+  'TLS_CERTIFICATE_EXPIRED', // the broker's certificate is expired or not yet valid
+  'TLS_BAD_PASSPHRASE', // the key or PKCS#12 passphrase is wrong
+  'TLS_ERROR', // any other TLS failure: unusable key or certificate, handshake refused
+  'PAYLOAD_TOO_LARGE', // the packet exceeds the broker's Maximum Packet Size (CONNACK)
   'CONNECTION_CLOSED', // the connection closed while a request was in flight
   'SUBSCRIBE_FAILED', // SUBACK carried a failure reason code
   'UNSUBSCRIBE_FAILED',

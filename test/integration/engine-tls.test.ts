@@ -40,11 +40,31 @@ describe('engine over TLS against mosquitto', () => {
     await connectAndReceive({ protocol: 'wss', port: broker.wssPort, path: '/', tls: { ca: [pki.ca] } }, 'tls/b');
   });
 
-  it('refuses a broker certificate from an untrusted CA with a clear error', async () => {
+  it('refuses a broker certificate from an untrusted CA: TLS_UNTRUSTED_CERTIFICATE', async () => {
     const result = await harness.attempt('connections.connect', { ...base(), protocol: 'mqtts', port: broker.tlsPort, tls: { ca: [pki.otherCa] } });
-    expect(result).toMatchObject({ ok: false, error: { code: 'TLS_ERROR' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'TLS_UNTRUSTED_CERTIFICATE' } });
     if (!result.ok) expect(result.error.message).toMatch(/certificate/i);
     expect(await harness.call('connections.list', {})).toEqual([]);
+  });
+
+  it('refuses a certificate made for another host name: TLS_HOSTNAME_MISMATCH', async () => {
+    const result = await harness.attempt('connections.connect', {
+      ...base(),
+      protocol: 'mqtts',
+      port: broker.tlsPort,
+      tls: { ca: [pki.ca], servername: 'broker.other.example' },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'TLS_HOSTNAME_MISMATCH' } });
+  });
+
+  it('refuses an expired broker certificate: TLS_CERTIFICATE_EXPIRED', async () => {
+    const expired = await startMosquitto({ tls: { caPath: pki.caPath, certPath: pki.expiredServerCertPath, keyPath: pki.serverKeyPath } });
+    try {
+      const result = await harness.attempt('connections.connect', { ...base(), protocol: 'mqtts', port: expired.tlsPort, tls: { ca: [pki.ca] } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'TLS_CERTIFICATE_EXPIRED' } });
+    } finally {
+      await expired.stop();
+    }
   });
 
   it('connects to the same broker with verification off (a user choice for test brokers)', async () => {
@@ -66,14 +86,24 @@ describe('engine over TLS against mosquitto', () => {
     await connectAndReceive({ protocol: 'mqtts', port: broker.mtlsPort, tls: { ca: [pki.ca], pfx: pki.clientP12, passphrase: pki.passphrase } }, 'tls/f');
   });
 
-  it('reports a wrong key passphrase clearly instead of crashing', async () => {
+  it('reports a wrong PKCS#12 passphrase as TLS_BAD_PASSPHRASE', async () => {
+    const result = await harness.attempt('connections.connect', {
+      ...base(),
+      protocol: 'mqtts',
+      port: broker.mtlsPort,
+      tls: { ca: [pki.ca], pfx: pki.clientP12, passphrase: 'wrong' },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'TLS_BAD_PASSPHRASE' } });
+  });
+
+  it('reports a wrong key passphrase as TLS_BAD_PASSPHRASE instead of crashing', async () => {
     const result = await harness.attempt('connections.connect', {
       ...base(),
       protocol: 'mqtts',
       port: broker.mtlsPort,
       tls: { ca: [pki.ca], cert: pki.clientCert, key: pki.clientKeyEncrypted, passphrase: 'wrong' },
     });
-    expect(result).toMatchObject({ ok: false, error: { code: 'TLS_ERROR' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'TLS_BAD_PASSPHRASE' } });
     if (!result.ok) expect(result.error.message).toMatch(/decrypt/i);
   });
 

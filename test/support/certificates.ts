@@ -9,6 +9,8 @@ export interface TestPki {
   caPath: string;
   serverCertPath: string;
   serverKeyPath: string;
+  /** A server certificate for 127.0.0.1 whose validity ended the second it began. */
+  expiredServerCertPath: string;
   ca: Buffer;
   /** A CA that signed nothing we use: trusting it must fail verification. */
   otherCa: Buffer;
@@ -35,12 +37,14 @@ export function createTestPki(): TestPki {
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
   run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.crt');
+  // -days 0: notAfter equals notBefore, so the certificate is expired by the time anyone connects.
+  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '0', '-extfile', 'server.ext', '-out', 'expired.crt');
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
   run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=workbench-client', '-keyout', 'client.key', '-out', 'client.csr');
   run('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'client.ext', '-out', 'client.crt');
   run('pkey', '-in', 'client.key', '-aes256', '-passout', `pass:${passphrase}`, '-out', 'client-encrypted.key');
   run('pkcs12', '-export', '-in', 'client.crt', '-inkey', 'client.key', '-passout', `pass:${passphrase}`, '-out', 'client.p12');
-  for (const file of ['server.key', 'server.crt', 'ca.crt']) chmodSync(join(dir, file), 0o644);
+  for (const file of ['server.key', 'server.crt', 'expired.crt', 'ca.crt']) chmodSync(join(dir, file), 0o644);
 
   const read = (file: string) => readFileSync(join(dir, file));
   return {
@@ -48,6 +52,7 @@ export function createTestPki(): TestPki {
     caPath: join(dir, 'ca.crt'),
     serverCertPath: join(dir, 'server.crt'),
     serverKeyPath: join(dir, 'server.key'),
+    expiredServerCertPath: join(dir, 'expired.crt'),
     ca: read('ca.crt'),
     otherCa: read('other.crt'),
     clientCert: read('client.crt'),

@@ -1,15 +1,20 @@
 import type { ErrorCode } from '../../../shared/contract';
 
 /** Socket error codes that mean "nothing answered at that address". */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNRESET',
-  'EADDRNOTAVAIL',
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+
+/** Node's certificate verification codes, by what the user has to fix. */
+const UNTRUSTED_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
 ]);
+const EXPIRED_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
 /** MQTT 5 CONNACK reason codes (3.2.2.2) and MQTT 3.1.1 return codes (3.2.2.3), for messages. */
 const CONNACK_REASONS: Record<number, string> = {
@@ -46,13 +51,16 @@ export function connackReasonText(code: number): string {
 }
 
 /** Certificate verification and TLS handshake failures, as Node's tls module reports them. */
-function isTlsError(err: { code?: unknown; message?: string; library?: unknown } | undefined): boolean {
+function tlsErrorCode(err: { code?: unknown; message?: string; library?: unknown } | undefined): ErrorCode | null {
   const code = typeof err?.code === 'string' ? err.code : '';
-  return (
-    /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL|ERR_TLS|ERR_OSSL/.test(code) ||
-    err?.library !== undefined ||
-    /certificate|bad decrypt|ssl|tls/i.test(err?.message ?? '')
-  );
+  const message = err?.message ?? '';
+  if (UNTRUSTED_CODES.has(code)) return 'TLS_UNTRUSTED_CERTIFICATE';
+  if (EXPIRED_CODES.has(code)) return 'TLS_CERTIFICATE_EXPIRED';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'TLS_HOSTNAME_MISMATCH';
+  // A wrong passphrase: "bad decrypt" for a PEM key, "mac verify failure" for PKCS#12.
+  if (/bad decrypt|mac verify failure|bad password/i.test(message)) return 'TLS_BAD_PASSPHRASE';
+  if (/CERT|ERR_SSL|ERR_TLS|ERR_OSSL/.test(code) || err?.library !== undefined || /certificate|ssl|tls/i.test(message)) return 'TLS_ERROR';
+  return null;
 }
 
 /** Maps an mqtt.js or socket error to a stable code and a sentence a user can act on. */
@@ -66,8 +74,13 @@ export function describeConnectError(error: unknown, url: string): { code: Error
     };
   }
   if (err?.code === 'SCRAM') return { code: 'AUTH_FAILED', message: `SCRAM authentication with ${url} failed: ${message}` };
-  if (isTlsError(err)) {
-    return { code: 'TLS_ERROR', message: `TLS with ${url} failed: ${message}${err?.code ? ` (${String(err.code)})` : ''}` };
+  const tls = tlsErrorCode(err);
+  if (tls) return { code: tls, message: `TLS with ${url} failed: ${message}${err?.code ? ` (${String(err.code)})` : ''}` };
+  if (typeof err?.code === 'string' && DNS_CODES.has(err.code)) {
+    return { code: 'DNS_FAILURE', message: `The host name of ${url} does not resolve: ${err.code}` };
+  }
+  if (err?.code === 'ECONNREFUSED') {
+    return { code: 'HOST_UNREACHABLE', message: `Nothing listens at ${url}: the connection was refused (ECONNREFUSED)` };
   }
   if (typeof err?.code === 'string' && UNREACHABLE_CODES.has(err.code)) {
     return { code: 'HOST_UNREACHABLE', message: `Cannot reach ${url}: ${err.code} (${message})` };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import mqttPacket from 'mqtt-packet';
 import mqtt, { type IClientPublishOptions, type IClientSubscribeOptions, type MqttClient, type Packet } from 'mqtt';
 import {
   type ConnackInfo,
@@ -61,6 +62,19 @@ export interface ConnectionManager {
   has(connectionId: string): boolean;
   /** Closes every connection (app shutdown). */
   closeAll(): Promise<void>;
+}
+
+/** Bytes on the wire of a PUBLISH: encoded once without its payload, then the payload's length added. */
+function publishPacketSize(topic: string, payloadBytes: number, qos: 0 | 1 | 2, properties: object | undefined): number {
+  const empty = mqttPacket.generate(
+    { cmd: 'publish', topic, payload: Buffer.alloc(0), qos, messageId: qos > 0 ? 1 : undefined, retain: false, dup: false, properties } as mqttPacket.IPublishPacket,
+    { protocolVersion: 5 },
+  );
+  const varintBytes = (n: number) => (n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4);
+  let headerless = 0;
+  for (let v = 1; v <= 4; v++) if (varintBytes(empty.length - 1 - v) === v) headerless = empty.length - 1 - v;
+  const remaining = headerless + payloadBytes;
+  return 1 + varintBytes(remaining) + remaining;
 }
 
 export function generateClientId(): string {
@@ -266,7 +280,11 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           established = true; // settled
           clearTimeout(timeout);
           connection.closing = true;
-          client.end(true);
+          try {
+            client.end(true);
+          } catch {
+            // No stream was ever made (the TLS context failed): nothing to close.
+          }
           setStatus(connection, 'disconnected', error);
           connections.delete(id);
           reject(new WorkbenchFailure(error.code, error.message));
@@ -315,7 +333,12 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           connection.lastError = { code: 'CONNECTION_CLOSED', message: `The broker disconnected (reason 0x${code.toString(16)})${reason}` };
         });
         prepareEnhancedAuth(connection);
-        client.connect();
+        try {
+          client.connect();
+        } catch (error) {
+          // mqtt.js builds the TLS context here, synchronously: a wrong passphrase or a broken key throws.
+          failConnect(describeConnectError(error, url));
+        }
       });
     },
 
@@ -388,6 +411,16 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     publish({ connectionId, topic, payload, qos, retain, properties }) {
       const connection = findConnected(connectionId);
       const isV5 = connection.options.protocolVersion === 5;
+      const limit = connection.connack?.properties?.maximumPacketSize;
+      if (isV5 && typeof limit === 'number') {
+        // The broker would drop the connection for this [MQTT-3.1.2-24]: refuse it here, clearly.
+        const size = publishPacketSize(topic, payload.byteLength, qos, toPublishOptions(qos, retain, properties, true).properties);
+        if (size > limit) {
+          return Promise.reject(
+            new WorkbenchFailure('PAYLOAD_TOO_LARGE', `This PUBLISH is ${size} bytes; the broker accepts at most ${limit} (Maximum Packet Size in its CONNACK)`),
+          );
+        }
+      }
       return new Promise((resolve, reject) => {
         connection.client.publish(topic, asBuffer(payload), toPublishOptions(qos, retain, properties, isV5), (error) => {
           if (error) return reject(new WorkbenchFailure('PUBLISH_FAILED', `Publish to ${topic} failed: ${error.message}`));

@@ -1,3 +1,4 @@
+// Engine features that need our own broker as the peer (mosquitto lacks SCRAM and a small Maximum Packet Size setting).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scramSha256 } from '../../main/core/broker/auth-scram';
 import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
@@ -53,5 +54,25 @@ describe('enhanced authentication: SCRAM-SHA-256 through the AUTH exchange (MQTT
   it('refuses SCRAM on MQTT 3.1.1 before connecting', async () => {
     const result = await harness.attempt('connections.connect', { ...options('wonderland'), protocolVersion: 4 });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  });
+});
+
+describe("the broker's Maximum Packet Size (CONNACK) is respected before sending", () => {
+  it('refuses a PUBLISH over the limit with PAYLOAD_TOO_LARGE and keeps the connection', async () => {
+    const small = await startTestBroker({ maxPacketSize: 1024 });
+    try {
+      const { connectionId, connack } = await harness.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: small.port, protocolVersion: 5 });
+      expect(connack.properties?.maximumPacketSize).toBe(1024);
+      const topic = 'size/check';
+      // 1024 bytes on the wire = 1 + 2 (remaining length) + 2 + 10 (topic) + 1 (no properties) + 1008 payload.
+      await harness.call('messages.publish', { connectionId, topic, payload: new Uint8Array(1008) });
+      const tooBig = await harness.attempt('messages.publish', { connectionId, topic, payload: new Uint8Array(1009) });
+      expect(tooBig).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+      if (!tooBig.ok) expect(tooBig.error.message).toContain('1025 bytes');
+      expect((await harness.call('connections.list', {})).find((c) => c.connectionId === connectionId)?.status).toBe('connected');
+      await harness.call('connections.disconnect', { connectionId });
+    } finally {
+      await small.stop();
+    }
   });
 });
