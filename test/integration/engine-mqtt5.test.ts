@@ -208,6 +208,28 @@ describe('connection life: will, reconnect, inspector', () => {
     await harness.call('connections.disconnect', { connectionId: id });
   });
 
+  it('comes back after the broker is killed and restarted, and subscribes again', async () => {
+    const own = await startMosquitto();
+    const port = own.port;
+    const id = await open({ reconnect: { initialDelayMs: 200, maxDelayMs: 500 } }, port);
+    await harness.call('messages.subscribe', { connectionId: id, filter: 'restart/#', qos: 1 });
+    const before = harness.statuses.length;
+    await own.stop();
+    await waitFor(() => harness.statuses.slice(before).find((s) => s.connectionId === id && s.status === 'reconnecting'), 'reconnecting');
+    const again = await startMosquitto({ port });
+    try {
+      await waitFor(() => harness.statuses.slice(before).find((s) => s.connectionId === id && s.status === 'connected'), 'connected again', 10_000);
+      // A fresh mosquitto has no session: the engine must have subscribed again.
+      await waitFor(async () => {
+        await runMosquittoPub(['-h', '127.0.0.1', '-p', String(port), '-t', 'restart/x', '-m', 'alive']);
+        return harness.received().find((m) => m.topic === 'restart/x' && m.connectionId === id);
+      }, 'a message after the restart');
+      await harness.call('connections.disconnect', { connectionId: id });
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('gives up after the configured number of attempts and says so', async () => {
     const lonely = await startTcpProxy(broker.port);
     const id = await open({ reconnect: { initialDelayMs: 100, maxDelayMs: 100, maxAttempts: 2 } }, lonely.port);

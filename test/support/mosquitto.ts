@@ -39,6 +39,8 @@ export interface MosquittoOptions {
   tls?: { caPath: string; certPath: string; keyPath: string };
   /** Requires this user name and password on every listener. */
   auth?: { username: string; password: string };
+  /** A fixed TCP port (e.g. to restart a broker where its clients expect it); a free one otherwise. */
+  port?: number;
 }
 
 function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -66,7 +68,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const dir = mkdtempSync(join(tmpdir(), 'wb-mosquitto-'));
   // Started as root, mosquitto drops to its own user: it must still be able to read its files.
   chmodSync(dir, 0o755);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const wsPort = await freePort();
   const config = join(dir, 'mosquitto.conf');
   const authLines: string[] = [];
