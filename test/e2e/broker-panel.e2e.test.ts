@@ -1,0 +1,134 @@
+/**
+ * The Broker panel, end to end: the built host, the built renderer in Chromium, mosquitto_pub as
+ * an outside client. Starts the embedded broker from the UI, connects the workbench to it, sees
+ * traffic, clients, sessions and retained topics in the live view, and stops it.
+ * Fails on any console error, page error or CSP violation.
+ */
+import { type Server, createServer } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { freePort } from '../support/free-port';
+import { type HostProcess, startHostProcess } from '../support/host-process';
+import { runMosquittoPub } from '../support/mosquitto';
+import { UI_TIMEOUT, type Workbench, messageRow, openWorkbench, screenshots, statusIs, subscribe, waitUntil } from './e2e-helpers';
+
+const TEST_TIMEOUT = 90_000;
+
+let host: HostProcess;
+let browser: Browser;
+let blocker: Server | undefined;
+const opened: Workbench[] = [];
+
+beforeAll(async () => {
+  host = await startHostProcess();
+  browser = await launchChromium();
+});
+
+afterEach(() => {
+  const found = opened.flatMap(({ problems }) => problems.splice(0));
+  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await new Promise<void>((done) => (blocker ? blocker.close(() => done()) : done()));
+});
+
+/** Something else listening on a port, as when a system mosquitto already has 1883. */
+async function occupiedPort(): Promise<number> {
+  const port = await freePort();
+  blocker = createServer();
+  await new Promise<void>((done, fail) => {
+    blocker!.once('error', fail);
+    blocker!.listen(port, '127.0.0.1', done);
+  });
+  return port;
+}
+
+const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).textContent()) ?? '').trim();
+
+describe('Broker panel in Chromium', { timeout: TEST_TIMEOUT }, () => {
+  let page: Page;
+  let port: number;
+
+  it('says why the broker cannot start on a taken port, then starts on a free one', async () => {
+    ({ page } = await openWorkbench(browser, host.url, opened));
+    await page.getByTestId('view-broker').click();
+    await page.getByTestId('broker-panel').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('broker-port').inputValue()).toBe('1883');
+    expect(await page.getByTestId('broker-status').getAttribute('data-running')).toBe('false');
+
+    const taken = await occupiedPort();
+    await page.getByTestId('broker-port').fill(String(taken));
+    await page.getByTestId('broker-toggle').click();
+    const error = page.getByTestId('broker-error');
+    await error.waitFor({ timeout: UI_TIMEOUT });
+    expect(await error.getAttribute('data-code')).toBe('BROKER_START_FAILED');
+    expect(await text(page, 'broker-error-message')).toContain(String(taken));
+    expect(await page.getByTestId('broker-status').getAttribute('data-running')).toBe('false');
+
+    port = await freePort();
+    await page.getByTestId('broker-port').fill(String(port));
+    await page.getByTestId('broker-toggle').click();
+    await page.locator('[data-testid="broker-status"][data-running="true"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await text(page, 'broker-address-tcp')).toBe(`mqtt://127.0.0.1:${port}`);
+    expect(await page.getByTestId('broker-error').count()).toBe(0);
+    expect(await page.getByTestId('broker-toggle').textContent()).toBe('Stop broker');
+    // Counters arrive once a second.
+    await waitUntil(async () => (await text(page, 'broker-stat-connections')) === '0');
+  });
+
+  it('connects the workbench to it with one click and shows a message published by mosquitto_pub', async () => {
+    await page.getByTestId('broker-connect').click();
+    // The workbench view comes back with the new connection selected.
+    await page.getByTestId('panel-messages').waitFor({ timeout: UI_TIMEOUT });
+    await statusIs(page, 'connected');
+    const tab = page.locator('[data-testid="connection-tab"][data-status="connected"]');
+    expect(await tab.getAttribute('data-name')).toBe(`Embedded broker :${port}`);
+    await subscribe(page, 'e2e/#', 1);
+
+    const pub = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(port), '-t', 'e2e/broker/retained', '-m', 'kept by the broker', '-r', '-q', '1', '-V', '5']);
+    expect(pub.code, pub.stderr).toBe(0);
+    const row = messageRow(page, 'e2e/broker/retained');
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    expect(await row.getByTestId('message-payload').textContent()).toBe('kept by the broker');
+  });
+
+  it('lists the client, its session and subscription, and the retained topic live', async () => {
+    const clientId = await page.locator('[data-testid="connection-tab"][data-status="connected"]').getAttribute('data-client-id');
+    expect(clientId).toBeTruthy();
+    await page.getByTestId('view-broker').click();
+    await page.locator(`[data-testid="broker-client"][data-client-id="${clientId}"]`).waitFor({ timeout: UI_TIMEOUT });
+    const session = page.locator(`[data-testid="broker-session"][data-client-id="${clientId}"]`);
+    await session.waitFor({ timeout: UI_TIMEOUT });
+    expect(await session.getByTestId('broker-session-subscription').first().textContent()).toContain('e2e/#');
+    await page.locator('[data-testid="broker-retained-topic"][data-topic="e2e/broker/retained"]').waitFor({ timeout: UI_TIMEOUT });
+
+    await waitUntil(async () => (await text(page, 'broker-stat-connections')) === '1' && (await text(page, 'broker-stat-retained')) === '1');
+    expect(Number((await text(page, 'broker-stat-messages-in')).replace(/,/g, ''))).toBeGreaterThanOrEqual(1);
+    expect(Number((await text(page, 'broker-stat-messages-out')).replace(/,/g, ''))).toBeGreaterThanOrEqual(1);
+
+    // A second outside client shows up as it connects (broker.changed -> inspect).
+    const retainedTopic = 'e2e/broker/second';
+    const pub = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(port), '-t', retainedTopic, '-m', '2', '-r', '-V', '5']);
+    expect(pub.code, pub.stderr).toBe(0);
+    await page.locator(`[data-testid="broker-retained-topic"][data-topic="${retainedTopic}"]`).waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('broker-retained-filter').fill('second');
+    await waitUntil(async () => (await page.getByTestId('broker-retained-topic').count()) === 1);
+    await page.getByTestId('broker-retained-filter').fill('');
+    await screenshots(page, 'broker-panel');
+  });
+
+  it('stops the broker with one click', async () => {
+    await page.getByTestId('broker-toggle').click();
+    await page.locator('[data-testid="broker-status"][data-running="false"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('broker-stats').count()).toBe(0);
+    expect(await page.getByTestId('broker-clients').count()).toBe(0);
+    expect(await page.getByTestId('broker-toggle').textContent()).toBe('Start broker');
+    // The workbench's own connection notices its broker went away.
+    await page.getByTestId('view-workbench').click();
+    await page.locator('[data-testid="connection-tab"][data-status="connected"]').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The History view, end to end: the built host (with a data folder, so history is on), the built
+ * renderer in Chromium, a real mosquitto. Messages received are stored; the view finds them by a
+ * wildcard topic filter and by payload text, shows the count and a payload, and exports CSV and
+ * NDJSON files whose content is checked. Fails on any console error, page error or CSP violation.
+ */
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { type HostProcess, startHostProcess } from '../support/host-process';
+import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
+import { UI_TIMEOUT, type Workbench, connected, messageRow, openWorkbench, screenshots, subscribe, waitUntil } from './e2e-helpers';
+
+const TEST_TIMEOUT = 90_000;
+
+let mosquitto: Mosquitto;
+let host: HostProcess;
+let browser: Browser;
+const opened: Workbench[] = [];
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+  host = await startHostProcess();
+  browser = await launchChromium();
+});
+
+afterEach(() => {
+  const found = opened.flatMap(({ problems }) => problems.splice(0));
+  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await mosquitto?.stop();
+});
+
+const MESSAGES: [topic: string, payload: string][] = [
+  ['e2e/sensors/kitchen/temp', 'alpha 21.5'],
+  ['e2e/sensors/garage/temp', 'beta 12.0'],
+  ['e2e/sensors/kitchen/humidity', 'ALPHA 40%'],
+  ['e2e/sensors/cellar/temp', 'gamma 9.5'],
+  ['e2e/other/alpha', 'alpha elsewhere'],
+];
+
+/** The rows the list shows now, as their topics. */
+async function rowTopics(page: Page): Promise<string[]> {
+  return page.getByTestId('history-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-topic') ?? ''));
+}
+
+/**
+ * Searches until the count says `expected`: the host stores messages in batches, so the newest
+ * may land a moment after they were shown live.
+ */
+async function searchUntil(page: Page, expected: number): Promise<void> {
+  await waitUntil(async () => {
+    await page.getByTestId('history-search').click();
+    await page.getByTestId('history-count').waitFor({ timeout: UI_TIMEOUT });
+    return (await page.getByTestId('history-count').getAttribute('data-count')) === String(expected);
+  });
+}
+
+async function exportAs(page: Page, format: 'csv' | 'ndjson'): Promise<string> {
+  await page.getByTestId(`history-export-format-${format}`).click();
+  await page.getByTestId('history-export-start').click();
+  await page.locator('[data-testid="history-export-progress"][data-state="done"]').waitFor({ timeout: UI_TIMEOUT });
+  const path = ((await page.getByTestId('history-export-path').textContent()) ?? '').trim();
+  expect(path).toMatch(new RegExp(`\\.${format}$`));
+  expect(await page.getByTestId('history-export-state').textContent()).toMatch(/^Done: 2 messages/);
+  return path;
+}
+
+describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
+  let page: Page;
+
+  it('stores what a connection receives and shows it in the History view', async () => {
+    ({ page } = await openWorkbench(browser, host.url, opened));
+    await connected(page, { port: mosquitto.port, version: '5' });
+    await subscribe(page, 'e2e/#', 1);
+    for (const [topic, payload] of MESSAGES) {
+      const pub = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', topic, '-m', payload, '-q', '1', '-V', '5']);
+      expect(pub.code, pub.stderr).toBe(0);
+    }
+    for (const [topic] of MESSAGES) await messageRow(page, topic).waitFor({ timeout: UI_TIMEOUT });
+
+    await page.getByTestId('view-history').click();
+    await page.getByTestId('history-view').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('[data-testid="history-status"][data-enabled="true"]').waitFor({ timeout: UI_TIMEOUT });
+    await searchUntil(page, MESSAGES.length);
+    expect((await rowTopics(page)).sort()).toEqual(MESSAGES.map(([topic]) => topic).sort());
+    expect(await page.getByTestId('history-status-stored').textContent()).toMatch(/^5 messages stored/);
+  });
+
+  it('filters by a wildcard topic filter and by payload text, with the count', async () => {
+    await page.getByTestId('history-topic').fill('e2e/sensors/+/temp');
+    await searchUntil(page, 3);
+    expect((await rowTopics(page)).sort()).toEqual(['e2e/sensors/cellar/temp', 'e2e/sensors/garage/temp', 'e2e/sensors/kitchen/temp']);
+    expect(await page.getByTestId('history-count').textContent()).toMatch(/^3 matching messages/);
+
+    // Text search is case-insensitive: "alpha" finds "ALPHA 40%" too.
+    await page.getByTestId('history-topic').fill('e2e/sensors/#');
+    await page.getByTestId('history-text').fill('alpha');
+    await searchUntil(page, 2);
+    // Newest first.
+    expect(await rowTopics(page)).toEqual(['e2e/sensors/kitchen/humidity', 'e2e/sensors/kitchen/temp']);
+
+    // A filter that is not one says why and asks nothing.
+    await page.getByTestId('history-topic').fill('e2e/#/temp');
+    await page.getByTestId('history-search').click();
+    await page.getByTestId('history-topic-problem').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('history-topic').fill('e2e/sensors/#');
+  });
+
+  it('shows a stored payload when a row is clicked', async () => {
+    await searchUntil(page, 2);
+    await page.locator('[data-testid="history-row"][data-topic="e2e/sensors/kitchen/temp"]').click();
+    const detail = page.getByTestId('history-detail');
+    await detail.waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('history-detail-topic').textContent()).toBe('e2e/sensors/kitchen/temp');
+    expect(await page.getByTestId('history-detail-payload').textContent()).toBe('alpha 21.5');
+    await screenshots(page, 'history-view');
+  });
+
+  it('exports the search to CSV and NDJSON and shows where the files are', async () => {
+    const csvPath = await exportAs(page, 'csv');
+    const csv = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
+    expect(csv).toHaveLength(3);
+    expect(csv[0]).toMatch(/^id,timestamp,time,connection_id,direction,topic,/);
+    expect(csv.slice(1).some((line) => line.includes('e2e/sensors/kitchen/temp') && line.includes('alpha 21.5'))).toBe(true);
+    expect(csv.slice(1).some((line) => line.includes('e2e/sensors/kitchen/humidity') && line.includes('ALPHA 40%'))).toBe(true);
+
+    await page.getByTestId('history-export-encoding').selectOption('base64');
+    const ndjsonPath = await exportAs(page, 'ndjson');
+    expect(ndjsonPath).not.toBe(csvPath);
+    const records = readFileSync(ndjsonPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { topic: string; payload: string });
+    expect(records.map((r) => r.topic).sort()).toEqual(['e2e/sensors/kitchen/humidity', 'e2e/sensors/kitchen/temp']);
+    const kitchen = records.find((r) => r.topic === 'e2e/sensors/kitchen/temp')!;
+    expect(Buffer.from(kitchen.payload, 'base64').toString('utf8')).toBe('alpha 21.5');
+    await screenshots(page, 'history-export');
+  });
+});
