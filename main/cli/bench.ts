@@ -2,14 +2,17 @@
  * `npm run bench -- <suite> [options]`: prints figures side by side with a peer measured in the
  * same run, as ratios. Runs from the TypeScript sources (see main/core/history/ts-worker-bootstrap.cjs).
  * Suites: history (the batched SQLite writer vs a bare better-sqlite3 loop; queries at 1M rows; export);
- * broker (our broker vs mosquitto and aedes: fan-in, fan-out, connect rate, memory, latency).
+ * broker (our broker vs mosquitto and aedes: fan-in, fan-out, connect rate, memory, latency);
+ * engine (client ingest vs mosquitto_sub, and memory over a sustained run).
  */
 import { runBrokerBench } from '../core/broker/bench/broker-bench';
+import { runEngineBench } from '../core/engine/bench/engine-bench';
 import { runHistoryBench } from '../core/history/bench/history-bench';
 
 const SUITES: Record<string, (args: string[]) => Promise<void>> = {
   history: runHistoryBench,
   broker: runBrokerBench,
+  engine: runEngineBench,
 };
 
 async function main(): Promise<void> {
