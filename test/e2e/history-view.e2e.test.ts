@@ -46,7 +46,7 @@ const MESSAGES: [topic: string, payload: string][] = [
 
 /** The rows the list shows now, as their topics. */
 async function rowTopics(page: Page): Promise<string[]> {
-  return page.getByTestId('history-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-topic') ?? ''));
+  return page.getByTestId('history-row-topic').allTextContents();
 }
 
 /**
@@ -141,5 +141,31 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
     const kitchen = records.find((r) => r.topic === 'e2e/sensors/kitchen/temp')!;
     expect(Buffer.from(kitchen.payload, 'base64').toString('utf8')).toBe('alpha 21.5');
     await screenshots(page, 'history-export');
+  });
+
+  it('pages through many rows as the list scrolls, with only the visible rows in the DOM', async () => {
+    const lines = Array.from({ length: 450 }, (_, i) => `bulk ${i}`).join('\n') + '\n';
+    const pub = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', 'e2e/bulk', '-l', '-q', '1', '-V', '5'], Buffer.from(lines));
+    expect(pub.code, pub.stderr).toBe(0);
+    await page.getByTestId('history-text').fill('');
+    await page.getByTestId('history-topic').fill('e2e/bulk');
+    await searchUntil(page, 450);
+    const list = page.getByTestId('history-list');
+    // One page of 200 (keyset paging), of which only the rows in view are in the DOM.
+    expect(await list.getAttribute('data-rows')).toBe('200');
+    expect(await page.getByTestId('history-row').count()).toBeLessThan(80);
+    await list.hover();
+    await waitUntil(async () => {
+      await page.mouse.wheel(0, 20_000);
+      return (await list.getAttribute('data-rows')) === '450';
+    });
+    // Newest first: the oldest message ends the list.
+    const oldest = page.getByTestId('history-row-payload').getByText('bulk 0', { exact: true });
+    await waitUntil(async () => {
+      await page.mouse.wheel(0, 20_000);
+      return (await oldest.count()) === 1;
+    });
+    expect(await page.getByTestId('history-row').count()).toBeLessThan(80);
+    expect(await page.getByTestId('history-loading-more').count()).toBe(0);
   });
 });
