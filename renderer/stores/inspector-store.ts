@@ -11,6 +11,8 @@ export interface StoredPacket extends InspectedPacket {
 }
 
 const rings = new Map<string, Ring<StoredPacket>>();
+/** Closed tabs: packets still in flight for one are dropped. */
+const forgotten = new Set<string>();
 
 interface InspectorState {
   version: number;
@@ -41,6 +43,7 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
     if (packets.length === 0) return;
     const totals = { ...get().totals };
     for (const packet of packets) {
+      if (forgotten.has(packet.connectionId)) continue;
       let ring = rings.get(packet.connectionId);
       if (!ring) rings.set(packet.connectionId, (ring = new Ring(PACKET_CAPACITY)));
       const seq = totals[packet.connectionId] ?? 0;
@@ -64,6 +67,7 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
   },
   forget(connectionId) {
     rings.delete(connectionId);
+    forgotten.add(connectionId);
     set((state) => {
       const enabled = { ...state.enabled };
       delete enabled[connectionId];

@@ -7,6 +7,8 @@ export const MESSAGE_CAPACITY = 20_000;
 
 /** One ring per open connection: the list filters by connection in O(1), and each is bounded. */
 const rings = new Map<string, MessageRing>();
+/** Closed tabs: a batch still in flight for one must not bring its ring back. Ids are never reused. */
+const forgotten = new Set<string>();
 
 export interface MessageCounts {
   /** Messages held now (at most MESSAGE_CAPACITY). */
@@ -39,6 +41,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
       counts[id] = { size: c.size, total: c.total + count };
     }
     for (const message of messages) {
+      if (forgotten.has(message.connectionId)) continue;
       let ring = rings.get(message.connectionId);
       if (!ring) rings.set(message.connectionId, (ring = new MessageRing(MESSAGE_CAPACITY)));
       const c = counts[message.connectionId] ?? NO_COUNTS;
@@ -53,6 +56,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
   },
   forget(connectionId) {
     rings.delete(connectionId);
+    forgotten.add(connectionId);
     set((state) => {
       const counts = { ...state.counts };
       delete counts[connectionId];
