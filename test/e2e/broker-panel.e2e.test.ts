@@ -131,4 +131,33 @@ describe('Broker panel in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await page.getByTestId('view-workbench').click();
     await page.locator('[data-testid="connection-tab"][data-status="connected"]').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });
+
+  it('starts on any free port with a WebSocket listener and a user, and Connect to it logs in', async () => {
+    const wsPort = await freePort();
+    await page.getByTestId('view-broker').click();
+    await page.getByTestId('broker-port').fill('0');
+    await page.getByTestId('broker-ws-port').fill(String(wsPort));
+    await page.getByTestId('broker-user-add').click();
+    await page.getByTestId('broker-user-name').fill('alice');
+    await page.getByTestId('broker-user-password').fill('s3cret');
+    await page.getByTestId('broker-toggle').click();
+    const status = page.locator('[data-testid="broker-status"][data-running="true"]');
+    await status.waitFor({ timeout: UI_TIMEOUT });
+    const anyPort = Number(await status.getAttribute('data-port'));
+    expect(anyPort).toBeGreaterThan(0);
+    expect(await text(page, 'broker-address-tcp')).toBe(`mqtt://127.0.0.1:${anyPort}`);
+    expect(await text(page, 'broker-address-ws')).toBe(`ws://127.0.0.1:${wsPort}`);
+
+    // Without the user, the broker refuses; the panel's button logs in with the user it was given.
+    const refused = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(anyPort), '-t', 'e2e/x', '-m', 'x', '-V', '5']);
+    expect(refused.code).not.toBe(0);
+    await page.getByTestId('broker-connect').click();
+    await page.locator(`[data-testid="connection-tab"][data-name="Embedded broker :${anyPort}"][data-status="connected"]`).waitFor({ timeout: UI_TIMEOUT });
+
+    await page.getByTestId('view-broker').click();
+    await page.getByTestId('broker-client').first().waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('broker-client').first().textContent()).toContain('alice');
+    await page.getByTestId('broker-toggle').click();
+    await page.locator('[data-testid="broker-status"][data-running="false"]').waitFor({ timeout: UI_TIMEOUT });
+  });
 });
