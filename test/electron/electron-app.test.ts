@@ -105,7 +105,7 @@ beforeAll(async () => {
   `);
   // Reload under observation, so nothing the first load logged goes unseen.
   await page.reload();
-  await page.getByTestId('connect-button').waitFor({ timeout: UI_TIMEOUT });
+  await page.getByTestId('new-connection').waitFor({ timeout: UI_TIMEOUT });
 });
 
 afterAll(async () => {
@@ -155,6 +155,7 @@ describe('MQTT Workbench desktop app', () => {
 
   it('connects through the UI, subscribes, and shows messages published by mosquitto_pub', async () => {
     const base = `wb/electron/${process.pid}`;
+    await page.getByTestId('new-connection').click();
     await page.getByTestId('connect-host').fill(broker!.host);
     await page.getByTestId('connect-port').fill(String(broker!.port));
     await page.getByTestId('connect-button').click();
