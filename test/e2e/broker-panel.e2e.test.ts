@@ -68,6 +68,16 @@ describe('Broker panel in Chromium', { timeout: TEST_TIMEOUT }, () => {
     expect(await error.getAttribute('data-code')).toBe('BROKER_START_FAILED');
     expect(await text(page, 'broker-error-message')).toContain(String(taken));
     expect(await page.getByTestId('broker-status').getAttribute('data-running')).toBe('false');
+    await screenshots(page, 'broker-start-failed');
+
+    // One click from the error: any free port.
+    await page.getByTestId('broker-use-any-port').click();
+    const running = page.locator('[data-testid="broker-status"][data-running="true"]');
+    await running.waitFor({ timeout: UI_TIMEOUT });
+    expect(Number(await running.getAttribute('data-port'))).toBeGreaterThan(0);
+    expect(await page.getByTestId('broker-error').count()).toBe(0);
+    await page.getByTestId('broker-toggle').click();
+    await page.locator('[data-testid="broker-status"][data-running="false"]').waitFor({ timeout: UI_TIMEOUT });
 
     port = await freePort();
     await page.getByTestId('broker-port').fill(String(port));

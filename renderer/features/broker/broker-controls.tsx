@@ -50,13 +50,8 @@ export function BrokerControls() {
   const stop = useBrokerStore((s) => s.stop);
   const [problems, setProblems] = useState<{ port?: string; wsPort?: string; users?: string }>({});
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (status.running) {
-      void stop();
-      return;
-    }
-    const port = parsePort(form.port, false);
+  const startWith = (portText: string) => {
+    const port = parsePort(portText, false);
     const wsPort = parsePort(form.wsPort, true);
     const users = form.users.filter((u) => u.username !== '' || u.password !== '');
     const usersProblem = users.some((u) => u.username === '') ? 'Every user needs a name' : undefined;
@@ -64,6 +59,15 @@ export function BrokerControls() {
     setProblems(next);
     if (Object.keys(next).length > 0 || port.port === undefined) return;
     void start({ port: port.port, ...(wsPort.port !== undefined ? { wsPort: wsPort.port } : {}), users });
+  };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (status.running) void stop();
+    else startWith(form.port);
+  };
+  const startOnAnyPort = () => {
+    setForm({ port: '0' });
+    startWith('0');
   };
 
   return (
@@ -85,7 +89,7 @@ export function BrokerControls() {
           {problems.users}
         </p>
       )}
-      {error && <BrokerError error={error} onPickAny={() => setForm({ port: '0' })} />}
+      {error && <BrokerError error={error} onPickAny={startOnAnyPort} />}
     </form>
   );
 }
@@ -99,7 +103,7 @@ function BrokerError({ error, onPickAny }: { error: WorkbenchError; onPickAny():
         <span>
           Pick another port above, or{' '}
           <button type="button" className="link-button" data-testid="broker-use-any-port" onClick={onPickAny}>
-            use any free port (0)
+            start on any free port (0)
           </button>
           .
         </span>
