@@ -168,4 +168,30 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
     expect(await page.getByTestId('history-row').count()).toBeLessThan(80);
     expect(await page.getByTestId('history-loading-more').count()).toBe(0);
   });
+
+  it('filters by time range, QoS and direction', async () => {
+    await page.getByTestId('history-topic').fill('e2e/sensors/#');
+    await page.getByTestId('history-since').fill('2000-01-01T00:00:00');
+    await searchUntil(page, 4);
+    await page.getByTestId('history-since').fill('2099-01-01T00:00:00');
+    await searchUntil(page, 0);
+    await page.getByTestId('history-empty').waitFor({ timeout: UI_TIMEOUT });
+    // "From" after "to" is caught before asking.
+    await page.getByTestId('history-until').fill('2098-01-01T00:00:00');
+    await page.getByTestId('history-search').click();
+    await page.getByTestId('history-until-problem').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('history-since').fill('');
+    await page.getByTestId('history-until').fill('');
+
+    // Everything was received at QoS 1.
+    await page.getByTestId('history-qos-0').check();
+    await searchUntil(page, 0);
+    await page.getByTestId('history-qos-1').check();
+    await searchUntil(page, 4);
+    await page.getByTestId('history-direction').selectOption('out');
+    await searchUntil(page, 0);
+    await page.getByTestId('history-reset').click();
+    expect(await page.getByTestId('history-topic').inputValue()).toBe('');
+    expect(await page.getByTestId('history-qos-0').isChecked()).toBe(false);
+  });
 });
