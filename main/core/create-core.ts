@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type InspectedPacket, type MqttMessage, WorkbenchFailure } from '../../shared/contract';
+import { type InspectedPacket, type MqttMessage, WorkbenchFailure, connectionOptionsProblems } from '../../shared/contract';
 import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
 import { inspectPacket } from './engine/packet-inspector';
@@ -120,7 +120,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       return {};
     },
     'profiles.list': () => ({ profiles: profiles.list(), secretsProtection, osProtected: cipher.osProtected }),
-    'profiles.save': (input) => profiles.save(input),
+    'profiles.save': (input) => {
+      const passwordStored = Boolean(input.id && profiles.get(input.id).secrets.password && !input.clearSecrets?.includes('password'));
+      const problems = connectionOptionsProblems(input.options, { passwordStored });
+      if (problems.length > 0) {
+        throw new WorkbenchFailure('INVALID_REQUEST', `Invalid profiles.save request: ${problems.map((p) => `options.${p.path}: ${p.message}`).join('; ')}`);
+      }
+      return profiles.save(input);
+    },
     'profiles.duplicate': ({ id }) => profiles.duplicate(id),
     'profiles.delete': ({ id }) => {
       profiles.delete(id);

@@ -66,13 +66,23 @@ export const connectionOptionsObject = z
   })
   .strict();
 
-export const connectionOptions = connectionOptionsObject.superRefine((options, ctx) => {
+/** Rules across fields. `passwordStored`: a saved profile already holds the password. */
+export function connectionOptionsProblems(
+  options: z.output<typeof connectionOptionsObject>,
+  { passwordStored = false } = {},
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
   if (options.enhancedAuth && options.protocolVersion !== 5) {
-    ctx.addIssue({ code: 'custom', path: ['enhancedAuth'], message: 'Enhanced authentication needs MQTT 5' });
+    problems.push({ path: 'enhancedAuth', message: 'Enhanced authentication needs MQTT 5' });
   }
-  if (options.enhancedAuth && (options.username === undefined || options.password === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['enhancedAuth'], message: 'SCRAM needs a user name and a password' });
+  if (options.enhancedAuth && (options.username === undefined || (options.password === undefined && !passwordStored))) {
+    problems.push({ path: 'enhancedAuth', message: 'SCRAM needs a user name and a password' });
   }
+  return problems;
+}
+
+export const connectionOptions = connectionOptionsObject.superRefine((options, ctx) => {
+  for (const problem of connectionOptionsProblems(options)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
 });
 
 export type ConnectionOptions = z.output<typeof connectionOptions>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { empty } from './common';
-import { connectionOptions, connectionOptionsObject, tlsOptions } from './connections';
+import { connectionOptionsObject, tlsOptions } from './connections';
 
 /** Option fields that are secrets: encrypted at rest, never sent back to the renderer. */
 export const SECRET_FIELDS = ['password', 'tlsKey', 'tlsPassphrase', 'tlsPfx'] as const;
@@ -71,7 +71,8 @@ export const profilesContract = {
           name: z.string().min(1, 'Name is required').max(200),
           folder,
           color,
-          options: connectionOptions,
+          /** Cross-field rules are checked after stored secrets are taken into account (see create-core). */
+          options: connectionOptionsObject,
           clearSecrets: z.array(z.enum(SECRET_FIELDS)).optional(),
         })
         .strict(),

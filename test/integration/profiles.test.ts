@@ -89,6 +89,19 @@ describe('connection profiles with secrets kept safe', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'CONNECTION_REFUSED' } });
   });
 
+  it('keeps a SCRAM profile editable without retyping the stored password, and refuses one that has none', async () => {
+    const wb = openCore(newDataDir());
+    const scram = { ...brokerOptions(), enhancedAuth: { method: 'SCRAM-SHA-256' } };
+    const saved = await wb.call('profiles.save', { name: 'scram', options: scram });
+    const { password: _p, ...withoutPassword } = scram;
+    const edited = await wb.call('profiles.save', { id: saved.id, name: 'scram 2', options: withoutPassword });
+    expect(edited.secrets.password).toBe(true);
+    expect(await wb.attempt('profiles.save', { name: 'new scram', options: withoutPassword })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
+  });
+
   it('says clearly when a stored secret cannot be decrypted any more (key file replaced)', async () => {
     const dataDir = newDataDir();
     let wb = openCore(dataDir);
