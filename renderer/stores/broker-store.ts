@@ -46,9 +46,13 @@ interface BrokerState {
   /** From `broker.changed`: refreshes the live lists, debounced. */
   changed(): void;
   inspect(): Promise<void>;
+  /** The live lists are fetched only while a Broker panel is open to show them. */
+  setWatching(watching: boolean): void;
 }
 
 let inspectTimer: ReturnType<typeof setTimeout> | undefined;
+/** Open Broker panels (0 = nobody looks: changes are not inspected). */
+let watchers = 0;
 
 export const useBrokerStore = create<BrokerState>()((set, get) => ({
   form: { port: '1883', wsPort: '', users: [] },
@@ -106,7 +110,7 @@ export const useBrokerStore = create<BrokerState>()((set, get) => ({
   },
 
   changed() {
-    if (inspectTimer !== undefined) return;
+    if (inspectTimer !== undefined || watchers === 0) return;
     inspectTimer = setTimeout(() => {
       inspectTimer = undefined;
       void get().inspect();
@@ -120,5 +124,9 @@ export const useBrokerStore = create<BrokerState>()((set, get) => ({
     if (!get().status.running) return;
     if (result.ok) set({ inspection: result.value, inspectError: null });
     else set({ inspectError: result.error });
+  },
+
+  setWatching(watching) {
+    watchers = Math.max(0, watchers + (watching ? 1 : -1));
   },
 }));

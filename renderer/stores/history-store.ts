@@ -105,6 +105,9 @@ interface HistoryState {
 /** Progress of exports whose `history.export` response has not arrived yet, by id. */
 const earlyProgress = new Map<string, ExportProgressEvent>();
 
+/** True while a `history.export` request is out (a double click starts one export). */
+let exportRequested = false;
+
 /** Bumped per search, so a late page of an older search never lands in the new one. */
 let generation = 0;
 
@@ -192,7 +195,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
 
   async startExport() {
     const { applied, exportFormat: format, exportEncoding, exporting } = get();
-    if (exporting?.state === 'running') return;
+    if (exporting?.state === 'running' || exportRequested) return;
     set({ exportError: null });
     // Exports what the list shows; before any search, the form as it stands.
     let query = applied;
@@ -204,7 +207,10 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
       }
       query = built.query;
     }
-    const result = await getApi().history.export({ format, payloadEncoding: exportEncoding, query });
+    exportRequested = true;
+    const result = await getApi()
+      .history.export({ format, payloadEncoding: exportEncoding, query })
+      .finally(() => (exportRequested = false));
     if (!result.ok) {
       set({ exportError: result.error });
       return;

@@ -8,10 +8,14 @@ import './broker.css';
 /** The embedded broker: start/stop, where it listens, live counters and what is inside. */
 export function BrokerPanel() {
   const refresh = useBrokerStore((s) => s.refresh);
-  // The broker may have been started before this window opened (or by another one).
+  const setWatching = useBrokerStore((s) => s.setWatching);
+  // The broker may have been started before this window opened (or by another one), and the
+  // lists may be stale: nothing is inspected while no panel shows them.
   useEffect(() => {
+    setWatching(true);
     void refresh();
-  }, [refresh]);
+    return () => setWatching(false);
+  }, [refresh, setWatching]);
   return (
     <div className="broker-panel" data-testid="broker-panel">
       <BrokerControls />

@@ -84,6 +84,8 @@ export function HistoryList() {
   const select = useHistoryStore((s) => s.select);
   const loadMore = useHistoryStore((s) => s.loadMore);
   const applied = useHistoryStore((s) => s.applied);
+  // After a failed page, wait for the user (a new search) instead of retrying in a loop.
+  const failed = useHistoryStore((s) => s.error !== null);
   const nameOf = useConnectionName();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -108,8 +110,8 @@ export function HistoryList() {
   const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
 
   useEffect(() => {
-    if (nextCursor && !loading && last >= rows.length - PREFETCH_ROWS) void loadMore();
-  }, [last, rows.length, nextCursor, loading, loadMore]);
+    if (nextCursor && !loading && !failed && last >= rows.length - PREFETCH_ROWS) void loadMore();
+  }, [last, rows.length, nextCursor, loading, failed, loadMore]);
 
   const rendered: ReactNode[] = [];
   for (let index = first; index < last; index++) {
