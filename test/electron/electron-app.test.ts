@@ -73,7 +73,8 @@ beforeAll(async () => {
       // `-r loader`: what Playwright itself adds when it finds Electron on its own (it holds back
       // `ready` until it is attached). Then the project folder: Electron reads package.json, whose
       // "main" is out/main/index.js.
-      args: ['-r', playwrightElectronLoader(), '--disable-gpu', ROOT],
+      // A packaged app (ELECTRON_PACKAGED=1, from the release workflow) loads its own app.asar.
+      args: ['-r', playwrightElectronLoader(), '--disable-gpu', ...(process.env.ELECTRON_PACKAGED === '1' ? [] : [ROOT])],
       // Playwright's default on Linux is --no-sandbox: Chromium's OS sandbox needs root-owned
       // chrome-sandbox or user namespaces, which containers and some CIs lack. The renderer is still
       // Electron-sandboxed (sandbox: true, no Node). WORKBENCH_ELECTRON_SANDBOX=1 turns the OS layer on.

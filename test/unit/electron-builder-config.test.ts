@@ -37,6 +37,15 @@ describe('electron-builder.yml', () => {
       win: { target: ['nsis'] },
     });
     expect(JSON.stringify(config.files)).toContain('out/**');
+    // Electron's fuses (issue 8): no Node mode, no NODE_OPTIONS or inspector, asar integrity, asar only.
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    expect(config.mac).toMatchObject({ hardenedRuntime: true, entitlements: 'build/entitlements.mac.plist' });
     expect(JSON.stringify(config.asarUnpack)).toMatch(/better-sqlite3.*\.node/);
   });
 });
