@@ -5,34 +5,19 @@
  * Fails on any console error, page error or CSP violation.
  */
 import { type Server, createServer } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
-import { type HostProcess, startHostProcess } from '../support/host-process';
 import { runMosquittoPub } from '../support/mosquitto';
-import { UI_TIMEOUT, type Workbench, messageRow, openWorkbench, screenshots, statusIs, subscribe, waitUntil } from './e2e-helpers';
+import { messageRow, screenshots, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+const session = useWorkbenchSession();
 
 const TEST_TIMEOUT = 90_000;
 
-let host: HostProcess;
-let browser: Browser;
 let blocker: Server | undefined;
-const opened: Workbench[] = [];
-
-beforeAll(async () => {
-  host = await startHostProcess();
-  browser = await launchChromium();
-});
-
-afterEach(() => {
-  const found = opened.flatMap(({ problems }) => problems.splice(0));
-  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
-});
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
   await new Promise<void>((done) => (blocker ? blocker.close(() => done()) : done()));
 });
 
@@ -54,7 +39,7 @@ describe('Broker panel in Chromium', { timeout: TEST_TIMEOUT }, () => {
   let port: number;
 
   it('says why the broker cannot start on a taken port, then starts on a free one', async () => {
-    ({ page } = await openWorkbench(browser, host.url, opened));
+    ({ page } = await session.open());
     await page.getByTestId('view-broker').click();
     await page.getByTestId('broker-panel').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('broker-port').inputValue()).toBe('1883');

@@ -5,6 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { type HostProcess, startHostProcess } from '../support/host-process';
 
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 // Generous: these machines are shared, and a loaded one takes seconds to parse Monaco.
@@ -14,6 +17,34 @@ export interface Workbench {
   page: Page;
   /** Console errors, page errors and CSP violations seen so far. */
   problems: string[];
+}
+
+/**
+ * What every e2e file needs: the built host and Chromium for the file, and after each test the
+ * check that no opened page logged a console error, a page error or a CSP violation.
+ */
+export function useWorkbenchSession() {
+  const opened: Workbench[] = [];
+  const session = {
+    host: undefined as unknown as HostProcess,
+    browser: undefined as unknown as Browser,
+    opened,
+    /** Opens the workbench (the host's URL unless another is given), recording its problems. */
+    open: (url?: string, options: { acceptDownloads?: boolean } = {}) => openWorkbench(session.browser, url ?? session.host.url, opened, options),
+  };
+  beforeAll(async () => {
+    [session.host, session.browser] = await Promise.all([startHostProcess(), launchChromium()]);
+  });
+  afterEach(() => {
+    // Taken out as they are checked, so one test's problem does not fail every later test.
+    const found = opened.flatMap(({ problems }) => problems.splice(0));
+    expect(found, 'console errors, page errors or CSP violations').toEqual([]);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.host?.stop();
+  });
+  return session;
 }
 
 export async function openWorkbench(browser: Browser, url: string, opened: Workbench[], options: { acceptDownloads?: boolean } = {}): Promise<Workbench> {

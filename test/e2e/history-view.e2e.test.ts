@@ -5,34 +5,22 @@
  * NDJSON files whose content is checked. Fails on any console error, page error or CSP violation.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium';
-import { type HostProcess, startHostProcess } from '../support/host-process';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
-import { UI_TIMEOUT, type Workbench, connected, messageRow, openWorkbench, screenshots, subscribe, waitUntil } from './e2e-helpers';
+import { connected, messageRow, screenshots, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+const session = useWorkbenchSession();
 
 const TEST_TIMEOUT = 90_000;
 
 let mosquitto: Mosquitto;
-let host: HostProcess;
-let browser: Browser;
-const opened: Workbench[] = [];
 
 beforeAll(async () => {
   mosquitto = await startMosquitto();
-  host = await startHostProcess();
-  browser = await launchChromium();
-});
-
-afterEach(() => {
-  const found = opened.flatMap(({ problems }) => problems.splice(0));
-  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
   await mosquitto?.stop();
 });
 
@@ -75,7 +63,7 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
   let page: Page;
 
   it('stores what a connection receives and shows it in the History view', async () => {
-    ({ page } = await openWorkbench(browser, host.url, opened));
+    ({ page } = await session.open());
     await connected(page, { port: mosquitto.port, version: '5' });
     await subscribe(page, 'e2e/#', 1);
     for (const [topic, payload] of MESSAGES) {

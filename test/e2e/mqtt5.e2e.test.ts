@@ -2,32 +2,22 @@
  * Several connections at once and the MQTT 5 tools in the real UI: subscription options, publish
  * properties, repeat publishing, request/response and the packet inspector.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium';
-import { type HostProcess, startHostProcess } from '../support/host-process';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
-import { UI_TIMEOUT, type Workbench, connected, messageRow, openWorkbench, screenshots, setPayload, subscribe, waitUntil } from './e2e-helpers';
+import { connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+const session = useWorkbenchSession();
 
 const TEST_TIMEOUT = 60_000;
 
 let mosquitto: Mosquitto;
-let host: HostProcess;
-let browser: Browser;
-const opened: Workbench[] = [];
 
 beforeAll(async () => {
-  [mosquitto, host, browser] = await Promise.all([startMosquitto(), startHostProcess(), launchChromium()]);
-});
-
-afterEach(() => {
-  const found = opened.flatMap(({ problems }) => problems.splice(0));
-  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
+  mosquitto = await startMosquitto();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
   await mosquitto?.stop();
 });
 
@@ -48,7 +38,7 @@ describe('Several connections and MQTT 5 tools', { timeout: TEST_TIMEOUT }, () =
   let page: Page;
 
   it('keeps two connections open at once, each with its own messages', async () => {
-    ({ page } = await openWorkbench(browser, host.url, opened));
+    ({ page } = await session.open());
     await connected(page, { port: mosquitto.port, clientId: 'wb-one' });
     await subscribe(page, 'two/one');
     await connected(page, { port: mosquitto.port, clientId: 'wb-two' });

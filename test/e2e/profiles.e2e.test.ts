@@ -5,13 +5,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestPki, createTestPki } from '../support/certificates';
-import { launchChromium } from '../support/chromium';
-import { type HostProcess, startHostProcess } from '../support/host-process';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto';
-import { UI_TIMEOUT, type Workbench, fillConnection, openWorkbench, screenshots, statusIs, waitUntil } from './e2e-helpers';
+import { fillConnection, screenshots, statusIs, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+const session = useWorkbenchSession();
 
 const TEST_TIMEOUT = 60_000;
 const USER = 'alice';
@@ -20,30 +20,18 @@ const PASSWORD = 'pw-Zq8#never-in-the-page';
 let auth: Mosquitto;
 let tls: Mosquitto;
 let pki: TestPki;
-let host: HostProcess;
-let browser: Browser;
 let files: string;
-const opened: Workbench[] = [];
 
 beforeAll(async () => {
   pki = createTestPki();
   files = mkdtempSync(join(tmpdir(), 'wb-e2e-files-'));
-  [auth, tls, host, browser] = await Promise.all([
+  [auth, tls] = await Promise.all([
     startMosquitto({ auth: { username: USER, password: PASSWORD } }),
     startMosquitto({ tls: { caPath: pki.caPath, certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } }),
-    startHostProcess(),
-    launchChromium(),
   ]);
 });
 
-afterEach(() => {
-  const found = opened.flatMap(({ problems }) => problems.splice(0));
-  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
-});
-
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
   await auth?.stop();
   await tls?.stop();
   pki?.remove();
@@ -64,7 +52,7 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
   let page: Page;
 
   it('saves a profile with a password, connects from it, and never shows the password again', async () => {
-    ({ page } = await openWorkbench(browser, host.url, opened, { acceptDownloads: true }));
+    ({ page } = await session.open(undefined, { acceptDownloads: true }));
     await fillConnection(page, { port: auth.port, username: USER, password: PASSWORD });
     await page.getByTestId('profile-name').fill('Line broker');
     await page.getByTestId('profile-folder').fill('Plant A/Line 2');

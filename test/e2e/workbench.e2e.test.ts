@@ -2,48 +2,25 @@
  * The real UI, end to end: the built host, the built renderer in Chromium, a real mosquitto.
  * Every test fails on a console error, an uncaught page error or a CSP violation.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
-import { type HostProcess, startHostProcess } from '../support/host-process';
+import { startHostProcess } from '../support/host-process';
 import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
-import {
-  UI_TIMEOUT,
-  type Workbench,
-  connect,
-  messageRow,
-  openWorkbench as openWorkbenchWith,
-  screenshots,
-  setPayload,
-  statusIs,
-  subscribe,
-  waitUntil,
-} from './e2e-helpers';
+import { connect, messageRow, screenshots, setPayload, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, type Workbench } from './e2e-helpers';
+
+const session = useWorkbenchSession();
 
 const TEST_TIMEOUT = 90_000;
 
 let mosquitto: Mosquitto;
-let host: HostProcess;
-let browser: Browser;
-const opened: Workbench[] = [];
-const openWorkbench = (url = host.url) => openWorkbenchWith(browser, url, opened);
+const openWorkbench = (url?: string) => session.open(url);
 
 beforeAll(async () => {
   mosquitto = await startMosquitto();
-  host = await startHostProcess();
-  browser = await launchChromium();
-});
-
-afterEach(() => {
-  // Taken out as they are checked, so one test's problem does not fail every later test.
-  const found = opened.flatMap(({ problems }) => problems.splice(0));
-  expect(found, 'console errors, page errors or CSP violations').toEqual([]);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
   await mosquitto?.stop();
 });
 
@@ -218,14 +195,14 @@ describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
   });
 
   it('says so when the URL has no token', async () => {
-    const { page } = await openWorkbench(host.url.replace(/#.*$/, ''));
+    const { page } = await openWorkbench(session.host.url.replace(/#.*$/, ''));
     const banner = page.locator('[data-testid="host-banner"][data-state="no-token"]');
     await banner.waitFor({ timeout: UI_TIMEOUT });
     expect(await banner.textContent()).toContain('#token=');
   });
 
   it('says so when the token is wrong (e.g. from an earlier launch)', async () => {
-    const workbench = await openWorkbench(host.url.replace(/#token=.*$/, '#token=stale'));
+    const workbench = await openWorkbench(session.host.url.replace(/#token=.*$/, '#token=stale'));
     try {
       const banner = workbench.page.locator('[data-testid="host-banner"][data-state="closed"]');
       await banner.waitFor({ timeout: UI_TIMEOUT });
