@@ -1,4 +1,5 @@
 import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
+import { useScrollWindow } from './use-scroll-window';
 
 export interface VirtualListProps {
   count: number;
@@ -24,20 +25,9 @@ export interface VirtualListProps {
  * button to jump back.
  */
 export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId, jumpTestId = 'messages-jump-newest' }: VirtualListProps) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(0);
+  const { scroller, setScrollTop, viewport, first, last } = useScrollWindow(count, rowHeight, overscan);
   const [follow, setFollow] = useState(true);
   const lastOffset = useRef(offset);
-
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    const observer = new ResizeObserver(() => setViewport(element.clientHeight));
-    observer.observe(element);
-    setViewport(element.clientHeight);
-    return () => observer.disconnect();
-  }, []);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -47,7 +37,7 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
     if (follow) element.scrollTop = element.scrollHeight;
     else if (shifted > 0) element.scrollTop = Math.max(0, element.scrollTop - shifted * rowHeight);
     setScrollTop(element.scrollTop);
-  }, [count, offset, follow, rowHeight, viewport]);
+  }, [count, offset, follow, rowHeight, viewport, scroller, setScrollTop]);
 
   const onScroll = () => {
     const element = scroller.current;
@@ -57,8 +47,6 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
     setFollow(element.scrollTop + element.clientHeight >= element.scrollHeight - rowHeight / 2);
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   const rows: ReactNode[] = [];
   for (let index = first; index < last; index++) {
     rows.push(

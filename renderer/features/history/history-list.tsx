@@ -1,7 +1,8 @@
-import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useLayoutEffect } from 'react';
 import type { StoredMessage } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useHistoryStore } from '../../stores/history-store';
+import { useScrollWindow } from '../../ui/use-scroll-window';
 import { formatBytes, formatTime, payloadPreview } from '../messages/format';
 
 /** Matches --row-height in app.css. */
@@ -87,27 +88,14 @@ export function HistoryList() {
   // After a failed page, wait for the user (a new search) instead of retrying in a loop.
   const failed = useHistoryStore((s) => s.error !== null);
   const nameOf = useConnectionName();
-  const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(0);
-
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    const observer = new ResizeObserver(() => setViewport(element.clientHeight));
-    observer.observe(element);
-    setViewport(element.clientHeight);
-    return () => observer.disconnect();
-  }, []);
+  const { scroller, setScrollTop, first, last } = useScrollWindow(rows.length, ROW_HEIGHT, OVERSCAN);
 
   // A new search starts at the top.
   useLayoutEffect(() => {
     if (scroller.current) scroller.current.scrollTop = 0;
     setScrollTop(0);
-  }, [applied]);
+  }, [applied, scroller, setScrollTop]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
 
   useEffect(() => {
     if (nextCursor && !loading && !failed && last >= rows.length - PREFETCH_ROWS) void loadMore();
