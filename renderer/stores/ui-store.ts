@@ -14,11 +14,14 @@ interface UiState {
   editor: EditorTarget | null;
   inspectorOpen: boolean;
   view: WorkbenchView;
+  /** The keyboard shortcuts overlay. */
+  helpOpen: boolean;
   setHostLink(link: HostLink): void;
   selectMessage(seq: number | null): void;
   openEditor(target: EditorTarget | null): void;
   setInspectorOpen(open: boolean): void;
   setView(view: WorkbenchView): void;
+  setHelpOpen(open: boolean): void;
 }
 
 export const useUiStore = create<UiState>()((set) => ({
@@ -27,9 +30,11 @@ export const useUiStore = create<UiState>()((set) => ({
   editor: null,
   inspectorOpen: false,
   view: 'workbench',
+  helpOpen: false,
   setHostLink: (hostLink) => set({ hostLink }),
   selectMessage: (selectedSeq) => set({ selectedSeq }),
   openEditor: (editor) => set({ editor }),
   setInspectorOpen: (inspectorOpen) => set({ inspectorOpen }),
   setView: (view) => set({ view }),
+  setHelpOpen: (helpOpen) => set({ helpOpen }),
 }));
