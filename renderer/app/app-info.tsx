@@ -25,8 +25,8 @@ export function AppInfo() {
 
   if (!info) return null;
   return (
-    <span className="app-info muted" data-testid="app-info">
-      {info.secretsProtection} · v{info.version} · {info.shell === 'browser' ? 'browser mode' : 'desktop'}
+    <span className="app-info muted" data-testid="app-info" title={info.secretsProtection}>
+      v{info.version} · {info.shell === 'browser' ? 'browser mode' : 'desktop'} · {info.secretsProtection}
     </span>
   );
 }

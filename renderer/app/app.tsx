@@ -8,9 +8,11 @@ import { PublishPanel } from '../features/publish/publish-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
 import { useUiStore } from '../stores/ui-store';
 import { AppInfo } from './app-info';
+import { HelpOverlay } from './help-overlay';
 import { HostBanner } from './host-banner';
 import { Panel } from './panel';
 import { useGlobalShortcuts } from './shortcuts';
+import { TopBarControls } from './top-bar-controls';
 import { SecondaryViews, ViewSwitcher } from './views';
 
 function InspectorToggle() {
@@ -33,6 +35,7 @@ export function App() {
         <h1>MQTT Workbench</h1>
         <ViewSwitcher />
         <AppInfo />
+        <TopBarControls />
       </header>
       <HostBanner />
       <div className={`workspace${inspectorOpen ? ' with-inspector' : ''}`} hidden={view !== 'workbench'}>
@@ -67,6 +70,7 @@ export function App() {
       </div>
       <SecondaryViews />
       <ConnectionDialog />
+      <HelpOverlay />
     </div>
   );
 }

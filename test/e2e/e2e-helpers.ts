@@ -148,9 +148,16 @@ export async function setPayload(page: Page, text: string): Promise<void> {
 /** Light and dark screenshots of the page as it is now. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.emulateMedia({ colorScheme: 'light' });
+  await colorScheme(page, 'light');
   await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
-  await page.emulateMedia({ colorScheme: 'dark' });
+  await colorScheme(page, 'dark');
   await page.screenshot({ path: `${ARTIFACTS}${name}-dark.png` });
-  await page.emulateMedia({ colorScheme: 'light' });
+  await colorScheme(page, 'light');
+}
+
+/** Switches the OS colour scheme and waits until the workbench (theme: system) has followed it. */
+export async function colorScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  // Polled with evaluate: waitForFunction compiles its string in the page, which the CSP forbids.
+  await waitUntil(async () => (await page.evaluate('document.documentElement.dataset.theme')) === scheme);
 }
