@@ -6,6 +6,8 @@ import { useActiveConnection } from '../../stores/connections-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
 import { Tabs } from '../../ui/tabs';
 import type { PreparedMessage } from './prepared-message';
+import { type PublishedEntry, usePublishHistory } from './publish-history';
+import { PublishHistoryList } from './publish-history-list';
 import { PropertiesFields } from './properties-fields';
 import { INITIAL_PROPERTIES, type PublishPropertiesForm, checkProperties } from './publish-properties';
 import { RepeatControls } from './repeat-controls';
@@ -16,7 +18,7 @@ const PayloadEditor = lazy(() => import('./payload-editor'));
 
 const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64' };
 type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
-type Side = 'properties' | 'repeat' | 'request';
+type Side = 'properties' | 'repeat' | 'request' | 'history';
 
 export function PublishPanel() {
   const [topic, setTopic] = useState('');
@@ -72,12 +74,25 @@ export function PublishPanel() {
     const result = await getApi().messages.publish(message);
     inFlight.current = false;
     setSending(false);
+    if (result.ok) usePublishHistory.getState().record({ topic: message.topic, qos, retain, mode, payload: latestPayload.current, properties: propertiesForm });
     setOutcome(
       result.ok
         ? { kind: 'sent', message: `Published ${message.payload.byteLength} B to ${message.topic}` }
         : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
     );
-  }, [isConnected, prepare]);
+  }, [isConnected, prepare, qos, retain, mode, propertiesForm]);
+
+  /** Puts a remembered message back in the panel, exactly as it was written. */
+  const restoreEntry = useCallback((entry: PublishedEntry) => {
+    setTopic(entry.topic);
+    setQos(entry.qos);
+    setRetain(entry.retain);
+    setMode(entry.mode);
+    latestPayload.current = entry.payload;
+    setPayload(entry.payload);
+    setPropertiesForm(entry.properties);
+    setOutcome(null);
+  }, []);
 
   const onKeyDown = (event: KeyboardEvent) => {
     // Monaco handles its own Ctrl/Cmd+Enter (and marks the event handled); this covers the inputs.
@@ -146,6 +161,7 @@ export function PublishPanel() {
               { key: 'properties', label: 'MQTT 5 properties', flagged: !propertiesCheck.ok },
               { key: 'repeat', label: 'Repeat' },
               { key: 'request', label: 'Request/response' },
+              { key: 'history', label: 'History' },
             ]}
           />
           <div className="publish-side-body">
@@ -158,6 +174,7 @@ export function PublishPanel() {
             {side === 'repeat' && <RepeatControls prepare={prepare} connected={isConnected} />}
             {side === 'request' &&
               (v5 ? <RequestControls prepare={prepare} connected={isConnected} /> : <p className="hint">Request/response needs an MQTT 5 connection.</p>)}
+            {side === 'history' && <PublishHistoryList onUse={restoreEntry} />}
           </div>
         </div>
       </div>

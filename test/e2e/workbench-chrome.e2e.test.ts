@@ -1,0 +1,129 @@
+/**
+ * The workbench's own chrome, end to end in Chromium: light and dark themes (following the OS or
+ * picked), the keyboard shortcuts overlay, and the searchable history of published messages.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { ARTIFACTS, colorScheme, connected, setPayload, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+const session = useWorkbenchSession();
+const TEST_TIMEOUT = 90_000;
+
+let mosquitto: Mosquitto;
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+});
+
+afterAll(async () => {
+  await mosquitto?.stop();
+});
+
+// Strings, not functions: the tests compile without DOM types.
+const theme = (page: Page) => page.evaluate<string>('document.documentElement.dataset.theme');
+const background = (page: Page) => page.evaluate<string>("getComputedStyle(document.querySelector('.topbar')).backgroundColor");
+
+describe('Workbench chrome in Chromium', { timeout: TEST_TIMEOUT }, () => {
+  it('follows the OS colour scheme, and keeps a picked theme across a reload', async () => {
+    const { page } = await session.open();
+    await page.getByTestId('theme-select').waitFor({ timeout: UI_TIMEOUT });
+    await colorScheme(page, 'dark');
+    const darkBackground = await background(page);
+    await colorScheme(page, 'light');
+    expect(await background(page)).not.toBe(darkBackground);
+
+    // Picked light wins over a dark OS, and survives a reload.
+    await page.getByTestId('theme-select').selectOption('light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(100);
+    expect(await theme(page)).toBe('light');
+    await page.reload();
+    await page.getByTestId('theme-select').waitFor({ timeout: UI_TIMEOUT });
+    expect(await theme(page)).toBe('light');
+    expect(await page.getByTestId('theme-select').inputValue()).toBe('light');
+
+    await page.getByTestId('theme-select').selectOption('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForTimeout(100);
+    expect(await theme(page)).toBe('dark');
+    expect(await background(page)).toBe(darkBackground);
+
+    // Back to following the OS.
+    await page.getByTestId('theme-select').selectOption('system');
+    await colorScheme(page, 'light');
+    await page.close();
+  });
+
+  it('lists the keyboard shortcuts on ? or F1, but not while typing, and closes on Escape', async () => {
+    const { page } = await session.open();
+    await page.getByTestId('publish-topic').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('body').press('?');
+    const overlay = page.getByTestId('help-overlay');
+    await overlay.waitFor({ timeout: UI_TIMEOUT });
+    const shortcuts = await page.getByTestId('help-shortcut').allTextContents();
+    expect(shortcuts.some((text) => text.includes('K') && text.includes('New connection'))).toBe(true);
+    expect(shortcuts.some((text) => text.includes('Enter') && text.includes('Publish'))).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}help-overlay.png` });
+    await page.keyboard.press('Escape');
+    await overlay.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+    // A ? typed into a field is text, not a shortcut.
+    await page.getByTestId('publish-topic').fill('');
+    await page.getByTestId('publish-topic').press('?');
+    expect(await page.getByTestId('publish-topic').inputValue()).toBe('?');
+    expect(await overlay.count()).toBe(0);
+
+    await page.keyboard.press('F1');
+    await overlay.waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('help-close').click();
+    await overlay.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await page.getByTestId('help-button').click();
+    await overlay.waitFor({ timeout: UI_TIMEOUT });
+    await page.close();
+  });
+
+  it('remembers published messages: search them, put one back in the editor, publish it again', async () => {
+    const { page } = await session.open();
+    await connected(page, { port: mosquitto.port, version: '5' });
+
+    async function publish(topic: string, mode: 'json' | 'hex', payload: string) {
+      await page.getByTestId('publish-topic').fill(topic);
+      await page.getByTestId(`publish-mode-${mode}`).click();
+      await setPayload(page, payload);
+      await page.getByTestId('publish-button').click();
+      await page.getByTestId('publish-result').getByText(`to ${topic}`).waitFor({ timeout: UI_TIMEOUT });
+    }
+    await publish('history/e2e/json', 'json', '{"temp": 21.5}');
+    await publish('history/e2e/hex', 'hex', 'de ad be ef');
+
+    await page.getByTestId('publish-tab-history').click();
+    const entries = page.getByTestId('publish-history-entry');
+    await waitUntil(async () => (await entries.count()) === 2);
+    expect(await entries.first().textContent()).toContain('history/e2e/hex');
+
+    await page.getByTestId('publish-history-search').fill('TEMP');
+    await waitUntil(async () => (await entries.count()) === 1);
+    await page.screenshot({ path: `${ARTIFACTS}publish-history.png` });
+
+    // Using it restores the topic, the mode and the exact text.
+    await entries.first().getByRole('button', { name: /history\/e2e\/json/ }).click();
+    expect(await page.getByTestId('publish-topic').inputValue()).toBe('history/e2e/json');
+    expect(await page.getByTestId('publish-mode-json').getAttribute('aria-pressed')).toBe('true');
+    // Monaco renders spaces as no-break spaces.
+    const editorText = async () => ((await page.getByTestId('publish-editor').locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
+    await waitUntil(async () => (await editorText()).includes('"temp": 21.5'));
+
+    // Publishing the same message again counts it instead of listing it twice.
+    await page.getByTestId('publish-button').click();
+    await page.getByTestId('publish-history-search').fill('');
+    await waitUntil(async () => ((await entries.first().textContent()) ?? '').includes('×2'));
+    expect(await entries.count()).toBe(2);
+
+    // Kept across a reload.
+    await page.reload();
+    await page.getByTestId('publish-tab-history').click();
+    await waitUntil(async () => (await entries.count()) === 2);
+    await page.close();
+  });
+});
