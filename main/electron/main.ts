@@ -5,10 +5,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserWindow, app, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { version } from '../../package.json';
+import type { MenuCommand } from '../../shared/contract/app';
 import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
 import { attachIpcTransport } from './ipc-transport';
+import { createMenuTemplate } from './menu';
 import { registerAppScheme, serveAppProtocol } from './protocol';
 import { createSafeStorageCipher } from './safe-storage-cipher';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
@@ -56,7 +58,7 @@ function start(): void {
   let mainWindow: BrowserWindow | null = null;
   let closed = false;
 
-  const openWindow = (workbench: WorkbenchCore): void => {
+  const openWindow = (workbench: WorkbenchCore): BrowserWindow => {
     const window = createMainWindow({ preload: PRELOAD_PATH, devTools: !app.isPackaged });
     const transport = attachIpcTransport({ ipcMain, webContents: window.webContents, core: workbench });
     mainWindow = window;
@@ -64,6 +66,15 @@ function start(): void {
       transport.dispose();
       if (mainWindow === window) mainWindow = null;
     });
+    return window;
+  };
+
+  /** A menu command goes to the page; on macOS, with every window closed, a new window gets it once loaded. */
+  const sendMenuCommand = (command: MenuCommand): void => {
+    if (!core) return;
+    const workbench = core;
+    if (mainWindow) return workbench.events.emit('app.menuCommand', { command });
+    openWindow(workbench).webContents.once('did-finish-load', () => workbench.events.emit('app.menuCommand', { command }));
   };
 
   app.on('second-instance', () => {
@@ -97,6 +108,11 @@ function start(): void {
     .whenReady()
     .then(() => {
       hardenSession(session.defaultSession);
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          createMenuTemplate({ platform: process.platform, appName: app.name, devTools: !app.isPackaged, onCommand: sendMenuCommand }),
+        ),
+      );
       serveAppProtocol(protocol, RENDERER_DIR);
       const workbench = createCore();
       core = workbench;

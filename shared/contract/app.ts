@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { empty } from './common';
 
+/**
+ * What the desktop app's native menu asks of the page. Only the desktop shell emits these;
+ * browser mode has no native menu (the same actions are on screen and on the keyboard).
+ */
+export const MENU_COMMANDS = ['newConnection', 'showWorkbench', 'showHistory', 'showBroker', 'toggleInspector', 'showShortcuts'] as const;
+export const menuCommandSchema = z.enum(MENU_COMMANDS);
+export type MenuCommand = z.infer<typeof menuCommandSchema>;
+
 export const appContract = {
   requests: {
     info: {
@@ -14,5 +22,8 @@ export const appContract = {
       }),
     },
   },
-  events: {},
+  events: {
+    /** A native menu item was chosen (desktop app only). */
+    menuCommand: { payload: z.object({ command: menuCommandSchema }) },
+  },
 } as const;

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveConfig } from 'electron-vite';
 import { type Rolldown, build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { MenuItem as MenuItemConstructorOptions } from '../../main/electron/menu';
 import { APP_SCHEME_REGISTRATION, CONTENT_SECURITY_POLICY, createWebPreferences } from '../../main/electron/security';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -52,6 +53,7 @@ function createFakeElectron(userDataParent: string) {
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const appEvents = new EventEmitter();
   const app = Object.assign(appEvents, {
+    name: 'MQTT Workbench',
     isPackaged: false,
     setPath: (name: string, path: string) => calls.push(`app.setPath ${name} ${path}`),
     getPath: (name: string) => join(userDataParent, name),
@@ -86,9 +88,14 @@ function createFakeElectron(userDataParent: string) {
     }
   }
 
+  const menu = { template: undefined as MenuItemConstructorOptions[] | undefined };
   const electron = {
     app,
     BrowserWindow: FakeWindow,
+    Menu: {
+      buildFromTemplate: (template: MenuItemConstructorOptions[]) => ({ template }),
+      setApplicationMenu: (built: { template: MenuItemConstructorOptions[] }) => (menu.template = built.template),
+    },
     ipcMain: {
       handle: (channel: string, listener: Listener) => {
         if (ipcHandlers.has(channel)) throw new Error(`second handler for ${channel}`);
@@ -110,10 +117,18 @@ function createFakeElectron(userDataParent: string) {
     session: { defaultSession: session },
     shell: { openExternal: vi.fn(async (_url: string) => {}) },
   };
-  return { electron, calls, windows, ipcHandlers, protocolHandlers, session, app, ready: resolveReady };
+  return { electron, calls, windows, ipcHandlers, protocolHandlers, session, app, menu, ready: resolveReady };
 }
 
 let fake: ReturnType<typeof createFakeElectron>;
+
+function menuItem(id: string): { click: () => void } {
+  const items = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
+    list.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? items(item.submenu) : [])]);
+  const item = items(fake.menu.template ?? []).find((candidate) => candidate.id === id);
+  if (!item) throw new Error(`no menu item ${id}`);
+  return item as { click: () => void };
+}
 let processListeners: Map<string, Listener[]>;
 let base: string;
 
@@ -283,9 +298,25 @@ describe('after ready', () => {
     expect(fake.windows[0]!.focused).toBe(true);
   });
 
+  it('sets the native menu, whose commands reach the page as app.menuCommand events', () => {
+    const window = fake.windows[0]!;
+    menuItem('showHistory').click();
+    expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showHistory' }]);
+  });
+
   it('drops the IPC handler when the window closes', () => {
     fake.windows[0]!.emit('closed');
     expect(fake.ipcHandlers.has('workbench:invoke')).toBe(false);
+  });
+
+  it('opens a window for a menu command chosen with no window open (macOS), and delivers it once loaded', () => {
+    menuItem('newConnection').click();
+    expect(fake.windows).toHaveLength(2);
+    const window = fake.windows[1]!;
+    expect(window.webContents.sent).toEqual([]);
+    window.webContents.emit('did-finish-load');
+    expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'newConnection' }]);
+    window.emit('closed');
   });
 
   it('closes the core before quitting, once', async () => {
