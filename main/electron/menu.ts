@@ -20,7 +20,7 @@ export interface MenuOptions {
  * The menu shows them but does not register them with the OS on Windows and Linux, so one key
  * press can never run the command twice (on macOS a key the page handled never reaches the menu).
  */
-const PAGE_HANDLED_KEYS = new Set(['CmdOrCtrl+K', 'Alt+P']);
+const PAGE_HANDLED_KEYS = new Set(['CmdOrCtrl+K', 'Alt+P', 'F1']);
 
 /** The template's item type, for code that may not import 'electron' (tests). */
 export type MenuItem = MenuItemConstructorOptions;
@@ -84,7 +84,7 @@ export function createMenuTemplate(options: MenuOptions): MenuItemConstructorOpt
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [command('Keyboard Shortcuts', 'showShortcuts', 'CmdOrCtrl+/'), ...about],
+      submenu: [command('Keyboard Shortcuts', 'showShortcuts', 'F1'), ...about],
     },
   ];
 }

@@ -52,7 +52,7 @@ describe('the native menu', () => {
       showHistory: 'CmdOrCtrl+2',
       showBroker: 'CmdOrCtrl+3',
       toggleInspector: 'Alt+P',
-      showShortcuts: 'CmdOrCtrl+/',
+      showShortcuts: 'F1',
     });
     for (const item of commands) click(item);
     expect(sent).toEqual(commands.map((item) => item.id));
@@ -63,6 +63,7 @@ describe('the native menu', () => {
     const byId = (id: string) => items.find((item) => item.id === id)!;
     expect(byId('newConnection').registerAccelerator).toBe(false);
     expect(byId('toggleInspector').registerAccelerator).toBe(false);
+    expect(byId('showShortcuts').registerAccelerator).toBe(false);
     expect(byId('showHistory').registerAccelerator).toBe(true);
   });
 
