@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type InspectedPacket, type MqttMessage, WorkbenchFailure, connectionOptionsProblems } from '../../shared/contract';
+import { type InspectedPacket, type LiveMessage, WorkbenchFailure, connectionOptionsProblems } from '../../shared/contract';
 import { createBatcher } from './engine/batcher';
 import { createConnectionManager } from './engine/connection-manager';
+import { createLivePayloads } from './engine/live-payloads';
 import { inspectPacket } from './engine/packet-inspector';
 import { createHistoryFeature } from './services/history-service';
 import { createBrokerService } from './services/broker-service';
@@ -45,7 +46,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   }
   const history = createHistoryFeature(options.dataDir, events);
   const embeddedBroker = createBrokerService(events);
-  const messages = createBatcher<MqttMessage>((batch) => events.emit('messages.batch', { messages: batch }));
+  const livePayloads = createLivePayloads();
+  const messages = createBatcher<LiveMessage>((batch) => events.emit('messages.batch', { messages: batch }));
   const packets = createBatcher<InspectedPacket>((batch) => events.emit('inspector.packets', { packets: batch }));
   /** The latest packets of every connection, kept cheaply so the inspector can show CONNECT/CONNACK. */
   const packetLogs = new Map<string, ReturnType<typeof createPacketLog>>();
@@ -61,12 +63,13 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
         repeats.stopForConnection(summary.connectionId, 'The connection was closed');
         inspected.delete(summary.connectionId);
         packetLogs.delete(summary.connectionId);
+        livePayloads.forget(summary.connectionId);
       }
       events.emit('connections.status', summary);
     },
     onMessage: (message) => {
       history.append(message);
-      messages.push(message);
+      messages.push(livePayloads.toLive(message));
     },
     onPacket: (connectionId, direction, packet) => {
       let log = packetLogs.get(connectionId);
@@ -107,6 +110,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       return repeats.start(input);
     },
     'messages.stopRepeat': ({ repeatId }) => repeats.stop(repeatId),
+    'messages.payload': ({ connectionId, id }) => ({ payload: livePayloads.fullPayload(connectionId, id) }),
     'inspector.setEnabled': ({ connectionId, enabled }) => {
       const summary = connections.list().find((c) => c.connectionId === connectionId);
       if (!summary) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);

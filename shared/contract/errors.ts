@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'FRAME_TOO_LARGE', // a transport frame over the size cap
   'CONNECTION_NOT_FOUND', // no connection with that id
   'NOT_FOUND', // no such item (repeat, profile...)
+  'PAYLOAD_EVICTED', // a live message's full payload is no longer held in memory (History has it)
   'IMPORT_INVALID', // an import file that cannot be read in the chosen format
   'SECRET_UNREADABLE', // a stored secret cannot be decrypted (the key changed)
   'NOT_CONNECTED', // the connection exists but is not connected

@@ -17,7 +17,23 @@ export const mqttMessage = z.object({
 });
 export type MqttMessage = z.infer<typeof mqttMessage>;
 
-/** Upper bounds of one message batch: see main/core/engine/message-batcher.ts. */
+/**
+ * A message as the live views get it (messages.batch): numbered, and with at most
+ * LIVE_PAYLOAD_PREVIEW_BYTES of its payload. A bigger payload arrives as its first bytes with
+ * `payloadSize` set to the full size; messages.payload fetches the whole of it. History keeps every
+ * byte regardless: this bound is only what crosses to the UI live, so a firehose of 500 KB payloads
+ * cannot flood the renderer.
+ */
+export const LIVE_PAYLOAD_PREVIEW_BYTES = 4096;
+export const liveMessage = mqttMessage.extend({
+  /** Unique within one run of the app, increasing in arrival order. */
+  id: z.number().int().nonnegative(),
+  /** Set only when `payload` is a preview: the size of the whole payload in bytes. */
+  payloadSize: z.number().int().nonnegative().optional(),
+});
+export type LiveMessage = z.infer<typeof liveMessage>;
+
+/** Upper bounds of one message batch: see main/core/engine/batcher.ts. */
 export const MESSAGE_BATCH_MAX_COUNT = 2000;
 export const MESSAGE_BATCH_MAX_DELAY_MS = 50;
 
@@ -107,11 +123,20 @@ export const messagesContract = {
       output: z.object({ repeatId: z.string() }),
     },
     stopRepeat: { input: z.object({ repeatId: z.string().min(1).max(64) }).strict(), output: repeatStatus },
+    /**
+     * The whole payload of a live message that arrived as a preview (see liveMessage). Recent big
+     * payloads are held in memory within a byte budget; an older one fails with PAYLOAD_EVICTED
+     * (History still has it).
+     */
+    payload: {
+      input: z.object({ connectionId, id: z.number().int().nonnegative() }).strict(),
+      output: z.object({ payload: bytes }),
+    },
   },
   events: {
     /** Progress of repeated publishing, at most a few times a second per repeat. */
     repeatStatus: { payload: repeatStatus },
     /** Messages in both directions, batched by time and count; never one event per message. */
-    batch: { payload: z.object({ messages: z.array(mqttMessage).max(MESSAGE_BATCH_MAX_COUNT) }) },
+    batch: { payload: z.object({ messages: z.array(liveMessage).max(MESSAGE_BATCH_MAX_COUNT) }) },
   },
 } as const;

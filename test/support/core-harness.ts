@@ -1,27 +1,27 @@
 import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
-import type { ConnectionSummary, InspectedPacket, MqttMessage, RequestChannel, RequestOutput, Result } from '../../shared/contract';
+import type { ConnectionSummary, InspectedPacket, LiveMessage, RequestChannel, RequestOutput, Result } from '../../shared/contract';
 
 /** A real workbench core plus a record of every event it emitted, for integration tests. */
 export interface CoreHarness {
   core: WorkbenchCore;
-  batches: MqttMessage[][];
+  batches: LiveMessage[][];
   statuses: ConnectionSummary[];
   packets: InspectedPacket[];
   /** Calls a channel through the dispatcher (validation included); throws on a failed Result. */
   call<C extends RequestChannel>(channel: C, input: unknown): Promise<RequestOutput<C>>;
   /** Calls a channel and returns the Result as is. */
   attempt(channel: RequestChannel, input: unknown): Promise<Result<unknown>>;
-  received(): MqttMessage[];
+  received(): LiveMessage[];
   close(): Promise<void>;
 }
 
 export function createCoreHarness(): CoreHarness {
   const core = createWorkbenchCore({ version: 'test', shell: 'browser', secretsProtection: 'test' });
-  const batches: MqttMessage[][] = [];
+  const batches: LiveMessage[][] = [];
   const statuses: ConnectionSummary[] = [];
   const packets: InspectedPacket[] = [];
   core.events.subscribe((channel, payload) => {
-    if (channel === 'messages.batch') batches.push((payload as { messages: MqttMessage[] }).messages);
+    if (channel === 'messages.batch') batches.push((payload as { messages: LiveMessage[] }).messages);
     if (channel === 'connections.status') statuses.push(payload as ConnectionSummary);
     if (channel === 'inspector.packets') packets.push(...(payload as { packets: InspectedPacket[] }).packets);
   });

@@ -107,7 +107,7 @@ describe('Electron IPC transport', () => {
     const payload = new Uint8Array([0, 1, 2, 255]);
     core.events.emit('messages.batch', {
       messages: [
-        { connectionId: 'c1', direction: 'in', topic: 't', payload, qos: 0, retain: false, dup: false, timestamp: 1 },
+        { connectionId: 'c1', direction: 'in', topic: 't', payload, qos: 0, retain: false, dup: false, timestamp: 1, id: 0 },
       ],
     });
     expect(contents.sent).toHaveLength(1);

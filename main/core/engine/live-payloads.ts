@@ -1,0 +1,63 @@
+import { LIVE_PAYLOAD_PREVIEW_BYTES, type LiveMessage, type MqttMessage, WorkbenchFailure } from '../../../shared/contract';
+
+/** Whole payloads of recent previewed messages are kept up to this many bytes, newest first. */
+export const LIVE_PAYLOAD_BUDGET_BYTES = 64 * 1024 * 1024;
+
+export interface LivePayloads {
+  /** Numbers the message and cuts its payload to a preview when it is big (keeping the whole). */
+  toLive(message: MqttMessage): LiveMessage;
+  /** The whole payload of a previewed message, or PAYLOAD_EVICTED once it left the budget. */
+  fullPayload(connectionId: string, id: number): Uint8Array;
+  /** Drops what a closed connection held. */
+  forget(connectionId: string): void;
+}
+
+/**
+ * What the live views get of each message: a number, and the payload cut to a preview when it is
+ * large. A firehose of 500 KB payloads is then ~4 KB per message toward the UI instead of 500 KB,
+ * while History stores every byte and the recent whole payloads stay one request away.
+ */
+export function createLivePayloads({ previewBytes = LIVE_PAYLOAD_PREVIEW_BYTES, budgetBytes = LIVE_PAYLOAD_BUDGET_BYTES } = {}): LivePayloads {
+  let nextId = 0;
+  /** Insertion order is age order: eviction takes from the front. Keyed by message id. */
+  const kept = new Map<number, { connectionId: string; payload: Uint8Array }>();
+  let keptBytes = 0;
+
+  function evictTo(limit: number): void {
+    for (const [id, entry] of kept) {
+      if (keptBytes <= limit) return;
+      kept.delete(id);
+      keptBytes -= entry.payload.byteLength;
+    }
+  }
+
+  return {
+    toLive(message) {
+      const id = nextId++;
+      const size = message.payload.byteLength;
+      if (size <= previewBytes) return { ...message, id };
+      // A payload over the whole budget is not kept at all (History has it).
+      if (size <= budgetBytes) {
+        evictTo(budgetBytes - size);
+        kept.set(id, { connectionId: message.connectionId, payload: message.payload });
+        keptBytes += size;
+      }
+      return { ...message, id, payload: message.payload.subarray(0, previewBytes), payloadSize: size };
+    },
+    fullPayload(connectionId, id) {
+      const entry = kept.get(id);
+      if (!entry || entry.connectionId !== connectionId) {
+        if (id >= nextId) throw new WorkbenchFailure('NOT_FOUND', `No live message ${id}`);
+        throw new WorkbenchFailure('PAYLOAD_EVICTED', 'This payload is no longer held in memory (newer large messages replaced it); open it from History');
+      }
+      return entry.payload;
+    },
+    forget(connectionId) {
+      for (const [id, entry] of kept) {
+        if (entry.connectionId !== connectionId) continue;
+        kept.delete(id);
+        keptBytes -= entry.payload.byteLength;
+      }
+    },
+  };
+}
