@@ -16,6 +16,10 @@ export const brokerStats = z.object({
   bytesOut: z.number(),
   /** Messages a client did not get because of a limit (queue full, slow consumer, too large, expired). */
   dropped: z.number(),
+  /** Subscribers declared slow consumers since the start (they kept publishers paused too long). */
+  slowConsumers: z.number(),
+  /** Publishers not being read right now because a subscriber's queue is full (flow control). */
+  pausedPublishers: z.number(),
   /** Per second, over the last stats period. */
   messagesInPerSecond: z.number(),
   messagesOutPerSecond: z.number(),
@@ -49,6 +53,8 @@ export const brokerSession = z.object({
   inflight: z.number(),
   queued: z.number(),
   dropped: z.number(),
+  /** Declared a slow consumer: what does not fit its queue is dropped for it. */
+  slowConsumer: z.boolean(),
 });
 export const retainedEntry = z.object({ topic: z.string(), qos: z.number(), payloadBytes: z.number() });
 

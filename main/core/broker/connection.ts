@@ -8,6 +8,7 @@ import { dispatch } from './dispatcher';
 import type { Session } from './session';
 import { safely } from './safely';
 import { connectionLost } from './session-store';
+import { releasePublisher } from './delivery';
 
 export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
 
@@ -50,6 +51,8 @@ export class Connection {
   closeReasonCode: number | undefined;
   /** Set by DISCONNECT 0x00: the Will is dropped ([MQTT-3.14.4-3]). */
   discardWill = false;
+  /** Sessions whose full queues keep this publisher paused (flow control; null when none). */
+  blockedBy: Set<Session> | null = null;
   /** Enhanced authentication in progress or completed (method name). */
   authMethod: string | undefined;
   authState: unknown;
@@ -62,6 +65,9 @@ export class Connection {
   private buffered = 0;
   private needed = 0;
   private paused = false;
+  /** Paused by flow control (see delivery.ts), independently of `paused` (authentication). */
+  private flowPaused = false;
+  private resumeScheduled = false;
   private corked = false;
   private readonly uncork = () => {
     this.corked = false;
@@ -147,30 +153,58 @@ export class Connection {
     work.then(
       () => {
         this.paused = false;
-        if (this.state === 'closed') return;
-        this.stream.resume();
-        if (this.chunks.length > 0) {
-          const data = Buffer.concat(this.chunks);
-          this.chunks = [];
-          this.buffered = 0;
-          this.parse(data);
-        }
+        this.resumeInput();
       },
       (error: unknown) => this.fail(error),
     );
+  }
+
+  /**
+   * Flow control: a subscriber this connection publishes to has too much queued, so its packets
+   * stay unread (the parser stops after the current packet, the socket stops, TCP pushes back).
+   */
+  pauseReading(): void {
+    this.flowPaused = true;
+    this.stream.pause();
+  }
+
+  /** Reading goes on, on a later turn of the event loop (never inside another client's handler). */
+  resumeReading(): void {
+    this.flowPaused = false;
+    if (this.resumeScheduled || this.state === 'closed') return;
+    this.resumeScheduled = true;
+    setImmediate(() => {
+      this.resumeScheduled = false;
+      try {
+        this.resumeInput();
+      } catch (error) {
+        this.fail(error);
+      }
+    });
+  }
+
+  private resumeInput(): void {
+    if (this.paused || this.flowPaused || this.state === 'closed') return;
+    this.stream.resume();
+    if (this.chunks.length > 0) {
+      const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+      this.chunks = [];
+      this.buffered = 0;
+      this.parse(data);
+    }
   }
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.ctx.counters.bytesIn += chunk.length;
     this.lastActivity = Date.now();
-    if (this.chunks.length === 0 && !this.paused) {
+    if (this.chunks.length === 0 && !this.paused && !this.flowPaused) {
       this.parse(chunk);
       return;
     }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    if (this.paused || this.buffered < this.needed) return;
+    if (this.paused || this.flowPaused || this.buffered < this.needed) return;
     const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
     this.chunks = [];
     this.buffered = 0;
@@ -180,7 +214,7 @@ export class Connection {
   private parse(data: Buffer): void {
     let offset = 0;
     const length = data.length;
-    while (offset < length && this.state !== 'closed' && !this.paused) {
+    while (offset < length && this.state !== 'closed' && !this.paused && !this.flowPaused) {
       // Remaining Length: at most 4 bytes [MQTT-1.5.5-1]
       let remaining = 0;
       let multiplier = 1;
@@ -294,6 +328,7 @@ export class Connection {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.chunks = [];
     this.ctx.connections.delete(this);
+    if (this.blockedBy) releasePublisher(this);
     this.stream.end();
     // A peer that never reads must not hold the socket open forever.
     const destroyTimer = setTimeout(() => this.stream.destroy(), 2000);

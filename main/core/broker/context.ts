@@ -19,6 +19,16 @@ export interface BrokerCounters {
   droppedExpired: number;
   /** Retained messages not stored because the store was full (the message itself was delivered). */
   retainedRejected: number;
+  /** Times an online subscriber kept publishers paused beyond `slowConsumerTimeoutMs` and was declared slow. */
+  slowConsumers: number;
+  /** Times a publisher's input was paused because a subscriber's queue reached its high-water mark. */
+  flowPauses: number;
+}
+
+/** Flow control towards publishers (delivery.ts): the sessions currently holding publishers paused. */
+export interface FlowState {
+  readonly blocking: Set<Session>;
+  timer: NodeJS.Timeout | null;
 }
 
 /** The broker's shared state, handed to every handler. */
@@ -30,6 +40,7 @@ export interface BrokerContext {
   readonly retained: RetainedStore;
   readonly counters: BrokerCounters;
   readonly listeners: Set<BrokerEventListener>;
+  readonly flow: FlowState;
   closing: boolean;
 }
 
@@ -46,5 +57,7 @@ export function newCounters(): BrokerCounters {
     droppedTooLarge: 0,
     droppedExpired: 0,
     retainedRejected: 0,
+    slowConsumers: 0,
+    flowPauses: 0,
   };
 }

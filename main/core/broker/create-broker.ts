@@ -16,6 +16,8 @@ export interface BrokerStats extends BrokerCounters {
   retained: number;
   inflight: number;
   queued: number;
+  /** Publishers whose input is paused right now because a subscriber's queue is full (flow control). */
+  pausedPublishers: number;
 }
 
 export interface ClientInfo {
@@ -34,6 +36,8 @@ export interface SessionInfo {
   inflight: number;
   queued: number;
   dropped: number;
+  /** Declared a slow consumer (kept publishers paused too long): its overflow is being dropped. */
+  slowConsumer: boolean;
 }
 
 export interface InflightInfo {
@@ -69,6 +73,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     retained: new RetainedStore(),
     counters: newCounters(),
     listeners: new Set(),
+    flow: { blocking: new Set(), timer: null },
     closing: false,
   };
 
@@ -84,6 +89,8 @@ export function createBroker(options: BrokerOptions = {}): Broker {
 
     async close() {
       ctx.closing = true;
+      if (ctx.flow.timer) clearInterval(ctx.flow.timer);
+      ctx.flow.timer = null;
       const open = [...ctx.connections];
       for (const connection of open) {
         // (MAY) v5 clients learn why; 3.1.1/3.1 have no server DISCONNECT
@@ -122,6 +129,8 @@ export function createBroker(options: BrokerOptions = {}): Broker {
         inflight += session.inflight.size;
         queued += session.queue.length;
       }
+      let pausedPublishers = 0;
+      for (const connection of ctx.connections) if (connection.blockedBy) pausedPublishers++;
       return {
         ...ctx.counters,
         connections: ctx.connections.size,
@@ -130,6 +139,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
         retained: ctx.retained.size,
         inflight,
         queued,
+        pausedPublishers,
       };
     },
 
@@ -161,6 +171,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
         inflight: session.inflight.size,
         queued: session.queue.length,
         dropped: session.dropped,
+        slowConsumer: session.slow,
       }));
     },
 

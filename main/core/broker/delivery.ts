@@ -6,6 +6,7 @@ import { emit } from './events';
 import type { Message } from './message';
 import type { Pending, Session, Subscription } from './session';
 import type { SharedGroup } from './subscription-trie';
+import { safely } from './safely';
 
 /**
  * Routing and delivery: one incoming message → matching sessions → the wire, or their queues.
@@ -35,8 +36,11 @@ function stateOf(session: Session): MatchState {
   return state;
 }
 
-/** Routes a message to every matching subscription. Returns how many sessions it was given to. */
-export function publishMessage(ctx: BrokerContext, msg: Message): number {
+/**
+ * Routes a message to every matching subscription. Returns how many sessions it was given to.
+ * `publisher` (the connection it came from, if any) is paused when a subscriber's queue fills.
+ */
+export function publishMessage(ctx: BrokerContext, msg: Message, publisher?: Connection): number {
   const current = ++epoch;
   matched.length = 0;
   groups.length = 0;
@@ -66,7 +70,7 @@ export function publishMessage(ctx: BrokerContext, msg: Message): number {
     const state = matchStates.get(session)!;
     const qos = (msg.qos < state.qos ? msg.qos : state.qos) as QoS; // [MQTT-3.8.4-8]
     // [MQTT-3.3.1-12] [MQTT-3.3.1-13] live forwarding keeps RETAIN only with Retain As Published
-    deliver(ctx, session, msg, qos, state.retainAsPublished && msg.retain, state.ids, now);
+    deliver(ctx, session, msg, qos, state.retainAsPublished && msg.retain, state.ids, now, undefined, publisher);
   }
   for (const group of shared) {
     // each message to one member of each group, at that member's own QoS and identifier [MQTT-4.8.2-3]
@@ -74,7 +78,7 @@ export function publishMessage(ctx: BrokerContext, msg: Message): number {
     if (!member) continue;
     const qos = (msg.qos < member.qos ? msg.qos : member.qos) as QoS;
     const ids = member.subscriptionId !== undefined ? [member.subscriptionId] : undefined;
-    deliver(ctx, member.session, msg, qos, member.retainAsPublished && msg.retain, ids, now, group);
+    deliver(ctx, member.session, msg, qos, member.retainAsPublished && msg.retain, ids, now, group, publisher);
   }
   return sessions.length + shared.length;
 }
@@ -100,6 +104,7 @@ export function deliver(
   subscriptionIds: number[] | undefined,
   now: number,
   group?: SharedGroup,
+  publisher?: Connection,
 ): void {
   if (msg.isExpired(now)) return drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5]
   const connection = liveConnection(session);
@@ -111,22 +116,121 @@ export function deliver(
     } else if (ctx.options.queueQos0Offline) enqueue(ctx, session, { msg, qos, retain, subscriptionIds, group });
     return;
   }
-  if (
-    connection &&
-    session.queue.length === 0 &&
-    session.unsentInflight === 0 &&
-    connection.unacked < connection.sendLimit &&
-    !connection.congested
-  ) {
-    sendNew(ctx, connection, session, { msg, qos, retain, subscriptionIds, group }, now);
-    return;
+  if (connection) {
+    // it has to read its PUBACK/PUBREC/PUBCOMP for this message: never leave it paused
+    if (connection.blockedBy) releasePublisher(connection);
+    if (session.queue.length === 0 && session.unsentInflight === 0 && connection.unacked < connection.sendLimit && !connection.congested) {
+      sendNew(ctx, connection, session, { msg, qos, retain, subscriptionIds, group }, now);
+      return;
+    }
   }
   enqueue(ctx, session, { msg, qos, retain, subscriptionIds, group });
+  if (connection && publisher && !session.slow && session.queue.length >= highWater(ctx)) block(ctx, session, publisher);
 }
 
+/**
+ * Bounded queue: beyond maxQueuedMessages a message is dropped and counted. Online subscribers
+ * rarely get there: flow control pauses their publishers at the high-water mark, so a full queue
+ * means offline, declared slow, or more publishers at once than the room above the mark.
+ */
 function enqueue(ctx: BrokerContext, session: Session, pending: Pending): void {
-  if (session.queue.length >= ctx.options.maxQueuedMessages) return drop(ctx, session, 'droppedQueueFull');
+  if (session.queue.length >= ctx.options.maxQueuedMessages) return drop(ctx, session, session.slow ? 'droppedSlowConsumer' : 'droppedQueueFull');
   session.queue.push(pending);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flow control towards publishers (issue #5: QoS 1/2 fan-in without loss). When an online
+// subscriber's queue reaches the high-water mark, the publishers feeding it stop being read; they
+// are read again when it drains to the low-water mark. A subscriber that keeps them paused longer
+// than slowConsumerTimeoutMs is declared slow: they are released and its overflow is dropped.
+
+/** Half the queue: the other half absorbs what publishers already sent when the mark is passed. */
+function highWater(ctx: BrokerContext): number {
+  return Math.max(1, ctx.options.maxQueuedMessages >> 1);
+}
+
+function lowWater(ctx: BrokerContext): number {
+  return ctx.options.maxQueuedMessages >> 2;
+}
+
+function block(ctx: BrokerContext, session: Session, publisher: Connection): void {
+  // A client that waits for its own acknowledgements to be read (it has messages in flight to it,
+  // or it is the subscriber) is never paused: that could only deadlock.
+  const own = publisher.session;
+  if (publisher === session.connection || !own || own.inflight.size > 0 || publisher.state !== 'connected') return;
+  let blocking = session.blocking;
+  if (!blocking) {
+    blocking = session.blocking = new Set();
+    session.blockedSince = Date.now();
+    ctx.flow.blocking.add(session);
+    if (!ctx.flow.timer) {
+      const period = Math.max(10, ctx.options.slowConsumerTimeoutMs >> 2);
+      ctx.flow.timer = setInterval(() => safely('slow consumers', () => checkSlowConsumers(ctx)), period);
+      ctx.flow.timer.unref?.();
+    }
+  }
+  if (blocking.has(publisher)) return;
+  blocking.add(publisher);
+  (publisher.blockedBy ??= new Set()).add(session);
+  if (publisher.blockedBy.size === 1) {
+    ctx.counters.flowPauses++;
+    publisher.pauseReading();
+  }
+}
+
+/** The session no longer holds its publishers: each resumes once no other session holds it. */
+export function releaseSession(ctx: BrokerContext, session: Session): void {
+  const blocking = session.blocking;
+  if (!blocking) return;
+  session.blocking = null;
+  ctx.flow.blocking.delete(session);
+  for (const publisher of blocking) {
+    const by = publisher.blockedBy;
+    if (!by) continue;
+    by.delete(session);
+    if (by.size === 0) {
+      publisher.blockedBy = null;
+      publisher.resumeReading();
+    }
+  }
+}
+
+/** A paused publisher is let go by every session holding it (it closed, or it must read acks). */
+export function releasePublisher(publisher: Connection): void {
+  const by = publisher.blockedBy;
+  if (!by) return;
+  publisher.blockedBy = null;
+  for (const session of by) {
+    const blocking = session.blocking;
+    if (!blocking) continue;
+    blocking.delete(publisher);
+    if (blocking.size === 0) {
+      session.blocking = null;
+      publisher.ctx.flow.blocking.delete(session);
+    }
+  }
+  if (publisher.state !== 'closed') publisher.resumeReading();
+}
+
+function checkSlowConsumers(ctx: BrokerContext): void {
+  const now = Date.now();
+  for (const session of ctx.flow.blocking) {
+    if (now - session.blockedSince < ctx.options.slowConsumerTimeoutMs) continue;
+    session.slow = true;
+    ctx.counters.slowConsumers++;
+    releaseSession(ctx, session);
+  }
+  if (ctx.flow.blocking.size === 0 && ctx.flow.timer) {
+    clearInterval(ctx.flow.timer);
+    ctx.flow.timer = null;
+  }
+}
+
+/** Called whenever a session's queue shrank or went away: release at the low-water mark. */
+function drained(ctx: BrokerContext, session: Session): void {
+  if (session.queue.length > lowWater(ctx)) return;
+  session.slow = false;
+  releaseSession(ctx, session);
 }
 
 /**
@@ -258,9 +362,9 @@ export function pump(ctx: BrokerContext, session: Session): void {
     }
   }
   while (session.queue.length > 0) {
-    if (connection.congested) return;
+    if (connection.congested) break;
     const next = session.queue.peek()!;
-    if (next.qos > 0 && connection.unacked >= connection.sendLimit) return;
+    if (next.qos > 0 && connection.unacked >= connection.sendLimit) break;
     session.queue.shift();
     if (next.msg.isExpired(now)) {
       drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5] [MQTT-4.5.0-1] never delivered once expired
@@ -269,6 +373,7 @@ export function pump(ctx: BrokerContext, session: Session): void {
     if (next.qos === 0) sendQos0(ctx, connection, session, next.msg, next.retain, next.subscriptionIds, now);
     else sendNew(ctx, connection, session, next, now);
   }
+  if (session.blocking || session.slow) drained(ctx, session);
 }
 
 /** An outgoing QoS>0 message was acknowledged (or refused): free its window slot ([MQTT-4.9.0-2]). */

@@ -11,6 +11,12 @@ export interface BrokerOptions {
   maxInflight?: number;
   /** Messages queued per session (offline, or beyond the in-flight window). Default 1000; excess is dropped and counted. */
   maxQueuedMessages?: number;
+  /**
+   * How long an online subscriber may keep publishers paused (its queue above the high-water mark,
+   * never drained to the low-water mark) before it counts as a slow consumer: the publishers are
+   * released and what does not fit its queue is dropped for it (counted). Default 2000 ms.
+   */
+  slowConsumerTimeoutMs?: number;
   /** Also queue QoS 0 messages for offline sessions (spec: MAY). Default false. */
   queueQos0Offline?: boolean;
   /** Topic aliases a client may use towards the broker. Default 10; 0 disables. */
@@ -70,6 +76,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     receiveMaximum: options.receiveMaximum ?? 65535,
     maxInflight: options.maxInflight ?? 1000,
     maxQueuedMessages: options.maxQueuedMessages ?? 1000,
+    slowConsumerTimeoutMs: options.slowConsumerTimeoutMs ?? 2000,
     queueQos0Offline: options.queueQos0Offline ?? false,
     topicAliasMaximum: options.topicAliasMaximum ?? 10,
     maximumQoS: options.maximumQoS ?? 2,

@@ -4,7 +4,7 @@ import { emit } from './events';
 import { longTimeout } from './long-timer';
 import { NEVER_EXPIRES } from './options';
 import { safely } from './safely';
-import { redistributeShared } from './delivery';
+import { redistributeShared, releaseSession } from './delivery';
 import type { Pending, Session } from './session';
 import { cancelWillTimer, publishWill, scheduleWill } from './wills';
 
@@ -20,6 +20,9 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
   emit(ctx, { type: 'client.disconnected', clientId: session.clientId, by: connection.closedBy, reasonCode: connection.closeReasonCode });
   session.connection = null;
   session.disconnectedAt = Date.now();
+  // offline it holds nobody: its queue limit applies, drops counted as queue full
+  releaseSession(ctx, session);
+  session.slow = false;
   connection.session = null;
   // In-flight messages are resent with DUP 1 on resume ([MQTT-4.4.0-1]); PUBREL needs no flag.
   for (const entry of session.inflight.values()) {
@@ -57,6 +60,7 @@ export function endSession(ctx: BrokerContext, session: Session): void {
   for (const entry of session.inflight.values()) if (entry.group && entry.stage === 1) shared.push(entry);
   for (const entry of session.queue) if (entry.group) shared.push(entry);
   session.queue.clear();
+  releaseSession(ctx, session);
   session.inflight.clear();
   session.incomingQos2.clear();
   if (shared.length > 0 && !ctx.closing) redistributeShared(ctx, shared);

@@ -1,4 +1,5 @@
 import type { ProtocolVersion, QoS, WillMessage } from './codec/packets';
+import type { Connection } from './connection';
 import { Deque } from './deque';
 import type { LongTimer } from './long-timer';
 import type { Message } from './message';
@@ -74,6 +75,12 @@ export class Session {
   /** Inflight entries with sent === false, so new messages never overtake them. */
   unsentInflight = 0;
   ended = false;
+  /** Publishers paused because this session's queue passed the high-water mark (null when none). */
+  blocking: Set<Connection> | null = null;
+  /** When this session began holding publishers paused (Date.now()). */
+  blockedSince = 0;
+  /** Declared a slow consumer: it no longer pauses publishers, and overflow is dropped for it. */
+  slow = false;
   private nextPacketId = 1;
 
   constructor(

@@ -52,6 +52,8 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
         bytesIn: s.bytesIn,
         bytesOut: s.bytesOut,
         dropped: s.dropped,
+        slowConsumers: s.slowConsumers,
+        pausedPublishers: s.pausedPublishers,
         ...running.rates,
       },
     };

@@ -102,6 +102,7 @@ export function BrokerLists() {
               <span className="muted">
                 expiry {s.expiryInterval === 0xffffffff ? 'never' : `${s.expiryInterval} s`} · in flight {s.inflight} · queued {s.queued}
                 {s.dropped > 0 ? ` · dropped ${s.dropped}` : ''}
+                {s.slowConsumer ? ' · slow consumer' : ''}
               </span>
               {s.subscriptions.length > 0 && (
                 <span className="broker-subscriptions">

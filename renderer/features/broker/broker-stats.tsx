@@ -36,6 +36,19 @@ const COUNTERS: { key: string; label: string; title?: string; value(s: BrokerSta
     value: (s) => number(s.dropped),
     warn: (s) => s.dropped > 0,
   },
+  {
+    key: 'paused-publishers',
+    label: 'Paused publishers',
+    title: 'Publishers not read right now because a subscriber has a full queue (flow control instead of dropping QoS 1/2)',
+    value: (s) => number(s.pausedPublishers),
+  },
+  {
+    key: 'slow-consumers',
+    label: 'Slow consumers',
+    title: 'Subscribers that kept publishers paused too long: what does not fit their queue is dropped for them',
+    value: (s) => number(s.slowConsumers),
+    warn: (s) => s.slowConsumers > 0,
+  },
 ];
 
 /** Live counters from `broker.stats` (once a second while the broker runs). */

@@ -77,7 +77,7 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
   // [MQTT-3.3.1-5] [MQTT-3.3.1-6] [MQTT-3.3.1-7] RETAIN 1 stores or (empty payload) deletes;
   // [MQTT-3.3.1-8] RETAIN 0 leaves the store alone
   if (packet.retain) storeRetained(ctx, message);
-  const receivers = publishMessage(ctx, message); // [MQTT-4.5.0-1]
+  const receivers = publishMessage(ctx, message, connection); // [MQTT-4.5.0-1]
   const code = receivers === 0 && v5 && options.reportNoMatchingSubscribers ? RC.NO_MATCHING_SUBSCRIBERS : RC.SUCCESS;
   acknowledge(connection, qos, packetId, code);
 }
