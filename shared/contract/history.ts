@@ -38,6 +38,19 @@ export const storedMessage = z.object({
 });
 export type StoredMessage = z.infer<typeof storedMessage>;
 
+export const topicSummary = z.object({
+  topic: z.string(),
+  messages: z.number(),
+  lastTimestamp: z.number(),
+  /** The newest message that set or deleted a retained value set one. */
+  retained: z.boolean(),
+  qos,
+  payloadSize: z.number(),
+  /** The first bytes of the last payload. */
+  preview: bytes,
+});
+export type TopicSummary = z.infer<typeof topicSummary>;
+
 export const historyGap = z.object({ connectionId: z.string(), fromTs: z.number(), toTs: z.number(), dropped: z.number(), reason: z.string() });
 
 const retentionLimits = z
@@ -105,6 +118,20 @@ export const historyContract = {
     lastValues: {
       input: z.object({ connectionId, topic: z.string().min(1), count: z.number().int().min(1).max(10_000).default(100) }).strict(),
       output: z.array(storedMessage),
+    },
+    /**
+     * Every topic received on a connection with its message count and the head of its last payload
+     * (never whole payloads): how the topic tree shows what a connection already stored.
+     */
+    topics: {
+      input: z
+        .object({
+          connectionId,
+          limit: z.number().int().min(1).max(200_000).default(100_000),
+          previewBytes: z.number().int().min(0).max(4096).default(800),
+        })
+        .strict(),
+      output: z.object({ topics: z.array(topicSummary), truncated: z.boolean() }),
     },
     gaps: { input: z.object({ connectionId: connectionId.optional() }).strict(), output: z.array(historyGap) },
     clear: { input: z.object({ connectionId, topicFilter: topicFilter.optional() }).strict(), output: z.object({ deleted: z.number() }) },

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { HistoryError, deserializeError } from './errors';
 import { BatchBuilder } from './packed-batch';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
-import type { HistoryGap, HistoryMessageInput, HistoryPage, HistoryQuery, PageRequest, RetentionPolicy, StoredMessage } from './types';
+import type { HistoryGap, HistoryMessageInput, HistoryPage, HistoryQuery, PageRequest, RetentionPolicy, StoredMessage, TopicSummary } from './types';
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
 import type { FromWorker, HistoryWorkerData, OpenReport, ToWorker } from './worker-protocol';
 
@@ -76,6 +76,8 @@ export interface HistoryService {
   /** Counts up to `upTo` and says whether there are more (fast "100,000+" for a UI). */
   countUpTo(query: HistoryQuery, upTo: number): Promise<{ count: number; capped: boolean }>;
   lastValues(connectionId: string, topic: string, count: number): Promise<StoredMessage[]>;
+  /** Every topic received on a connection with its count and the head of its last payload (see HistoryStore.topicSummaries). */
+  topicSummaries(connectionId: string, limit: number, previewBytes: number): Promise<{ topics: TopicSummary[]; truncated: boolean }>;
   gaps(connectionId?: string): Promise<HistoryGap[]>;
   clear(connectionId: string, topicFilter?: string): Promise<number>;
   setRetention(policy: RetentionPolicy | null): Promise<void>;
@@ -415,6 +417,8 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     count: (query = {}) => reader.call<number>('count', [query]).promise,
     countUpTo: (query, upTo) => reader.call<{ count: number; capped: boolean }>('countUpTo', [query, upTo]).promise,
     lastValues: (connectionId, topic, count) => reader.call<StoredMessage[]>('lastValues', [connectionId, topic, count]).promise,
+    topicSummaries: (connectionId, limit, previewBytes) =>
+      reader.call<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionId, limit, previewBytes]).promise,
     gaps: (connectionId) => reader.call<HistoryGap[]>('gaps', [connectionId]).promise,
     async clear(connectionId, topicFilter) {
       send();

@@ -15,6 +15,7 @@ import type {
   RetentionLimits,
   RetentionPolicy,
   StoredMessage,
+  TopicSummary,
 } from './types';
 
 export const DEFAULT_PAGE_SIZE = 200;
@@ -497,6 +498,43 @@ export class HistoryStore {
       Math.min(Math.max(Math.trunc(count), 1), MAX_PAGE_SIZE),
     ) as MessageRow[];
     return rows.map((row) => this.toMessage(row));
+  }
+
+  /**
+   * Every topic received on a connection, with its message count and the head of its last payload
+   * (at most `previewBytes`): what the topic tree needs to show a connection's stored topics, never
+   * whole payloads. Received messages only (the tree shows what the broker sent).
+   */
+  topicSummaries(connectionId: string, limit: number, previewBytes: number): { topics: TopicSummary[]; truncated: boolean } {
+    const ids = this.topics.match([connectionId], undefined) ?? [];
+    const counts = this.statement(
+      'SELECT topic_id AS id, count(*) AS n FROM messages WHERE topic_id IN (SELECT value FROM json_each(?)) AND direction = 0 GROUP BY topic_id',
+    ).all(JSON.stringify(ids)) as { id: number; n: number }[];
+    const last = this.statement(
+      'SELECT ts, qos, retain, payload_size, substr(payload, 1, ?) AS head FROM messages WHERE topic_id = ? AND direction = 0 ORDER BY ts DESC, id DESC LIMIT 1',
+    );
+    // The newest message that set or deleted a retained value (a live update without the flag does neither).
+    const retainedState = this.statement(
+      'SELECT payload_size FROM messages WHERE topic_id = ? AND direction = 0 AND (retain = 1 OR payload_size = 0) ORDER BY ts DESC, id DESC LIMIT 1',
+    );
+    const topics: TopicSummary[] = [];
+    for (const { id, n } of counts) {
+      if (topics.length >= limit) return { topics, truncated: true };
+      const row = last.get(previewBytes, id) as { ts: number; qos: number; retain: number; payload_size: number; head: Buffer | string | null } | undefined;
+      if (!row) continue;
+      const state = retainedState.get(id) as { payload_size: number } | undefined;
+      const head = row.head === null ? new Uint8Array(0) : typeof row.head === 'string' ? new TextEncoder().encode(row.head) : new Uint8Array(row.head);
+      topics.push({
+        topic: this.topics.get(id).name,
+        messages: n,
+        lastTimestamp: row.ts,
+        retained: state !== undefined && state.payload_size > 0,
+        qos: row.qos as 0 | 1 | 2,
+        payloadSize: row.payload_size,
+        preview: head,
+      });
+    }
+    return { topics, truncated: false };
   }
 
   /** Deletes a connection's history, or only the topics matching `topicFilter` on it. */

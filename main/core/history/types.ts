@@ -85,3 +85,15 @@ export interface HistoryGap {
   dropped: number;
   reason: string;
 }
+
+/** A topic of a connection as the topic tree loads it: counts and the head of its last payload. */
+export interface TopicSummary {
+  topic: string;
+  messages: number;
+  lastTimestamp: number;
+  /** The newest message that set or deleted a retained value set one. */
+  retained: boolean;
+  qos: 0 | 1 | 2;
+  payloadSize: number;
+  preview: Uint8Array;
+}

@@ -116,6 +116,7 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
     'history.count': async ({ query, upTo }) => (await require()).countUpTo(query, upTo).catch(toFailure),
     'history.lastValues': async ({ connectionId, topic, count }) =>
       ((await require()).lastValues(connectionId, topic, count).catch(toFailure)) as Promise<StoredMessage[]>,
+    'history.topics': async ({ connectionId, limit, previewBytes }) => (await require()).topicSummaries(connectionId, limit, previewBytes).catch(toFailure),
     'history.gaps': async ({ connectionId }) => (await require()).gaps(connectionId).catch(toFailure),
     'history.clear': async ({ connectionId, topicFilter }) => ({ deleted: await (await require()).clear(connectionId, topicFilter).catch(toFailure) }),
     'history.setRetention': async ({ policy }) => {
