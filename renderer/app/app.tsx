@@ -6,6 +6,7 @@ import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-pa
 import { ProfilesPanel } from '../features/profiles/profiles-panel';
 import { PublishPanel } from '../features/publish/publish-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
+import { TopicsColumn, TopicsToggle } from '../features/topic-tree/topics-column';
 import { useUiStore } from '../stores/ui-store';
 import { AppInfo } from './app-info';
 import { HelpOverlay } from './help-overlay';
@@ -50,12 +51,16 @@ export function App() {
         <main className="center">
           <div className="connection-bar">
             <ConnectionTabs />
+            <TopicsToggle />
             <InspectorToggle />
           </div>
           <ConnectionInfo />
-          <Panel name="messages" title="Messages" className="grow" actions={<MessagesToolbar />}>
-            <MessagesPanel />
-          </Panel>
+          <div className="center-split">
+            <TopicsColumn />
+            <Panel name="messages" title="Messages" className="grow" actions={<MessagesToolbar />}>
+              <MessagesPanel />
+            </Panel>
+          </div>
           <Panel name="publish" title="Publish" className="publish-panel">
             <PublishPanel />
           </Panel>

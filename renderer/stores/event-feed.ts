@@ -8,6 +8,7 @@ import { useInspectorStore } from './inspector-store';
 import { MESSAGE_CAPACITY, useMessagesStore } from './messages-store';
 import { useProfilesStore } from './profiles-store';
 import { useRepeatStore } from './repeat-store';
+import { useTopicTreeStore, watchTopicTrees } from './topic-tree-store';
 import { useUiStore } from './ui-store';
 
 /** Flush at least this often even when no animation frame comes (hidden tabs pause rAF). */
@@ -42,6 +43,8 @@ export function startEventFeed(bridge: Bridge): () => void {
     pending = [];
     skipped = {};
     useMessagesStore.getState().append(messages, dropped);
+    // After the append: the tree links each node to its last message's seq in the ring.
+    useTopicTreeStore.getState().applyBatch(messages);
   }
 
   function enqueue(messages: readonly MqttMessage[]): void {
@@ -49,7 +52,9 @@ export function startEventFeed(bridge: Bridge): () => void {
     // More than a ring holds would be evicted at once anyway: count them, don't keep them.
     if (pending.length > MESSAGE_CAPACITY) {
       const excess = pending.length - MESSAGE_CAPACITY;
-      for (const message of pending.slice(0, excess)) skipped[message.connectionId] = (skipped[message.connectionId] ?? 0) + 1;
+      const excessMessages = pending.slice(0, excess);
+      for (const message of excessMessages) skipped[message.connectionId] = (skipped[message.connectionId] ?? 0) + 1;
+      useTopicTreeStore.getState().absorbSkipped(excessMessages);
       pending = pending.slice(excess);
     }
     schedule();
@@ -75,6 +80,7 @@ export function startEventFeed(bridge: Bridge): () => void {
   }
 
   const disposers = [
+    watchTopicTrees(),
     bridge.api.on('messages.batch', ({ messages }) => enqueue(messages)),
     bridge.api.on('inspector.packets', ({ packets: batch }) => enqueuePackets(batch)),
     bridge.api.on('messages.repeatStatus', (status) => useRepeatStore.getState().apply(status)),

@@ -1,0 +1,134 @@
+import { useEffect, useState } from 'react';
+import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
+import { getApi } from '../../stores/api';
+import { type DeleteRetainedResult, peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
+import { messageBySeq, useMessagesStore } from '../../stores/messages-store';
+
+/** What the detail decodes of a payload fetched from history: enough to read, bounded. */
+const HISTORY_TEXT_BYTES = 64 * 1024;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** Whether the node's last message is still in the live list (and so in the message detail). */
+function useTopicMessageShown(connectionId: string, seq: number | null, topic: string): boolean {
+  useMessagesStore((s) => s.version);
+  if (seq === null) return false;
+  return messageBySeq(connectionId, seq)?.topic === topic;
+}
+
+/** The last message of a node whose message left the live list: fetched from history. */
+function StoredValue({ connectionId, topic, preview }: { connectionId: string; topic: string; preview: string }) {
+  const [stored, setStored] = useState<{ text: string; cut: boolean } | 'none' | null>(null);
+  useEffect(() => {
+    let isCurrent = true;
+    void getApi()
+      .history.lastValues({ connectionId, topic, count: 1 })
+      .then((result) => {
+        if (!isCurrent) return;
+        const message = result.ok ? result.value.find((m) => m.direction === 'in') ?? result.value[0] : undefined;
+        setStored(message ? { text: decodeUtf8Lenient(message.payload.subarray(0, HISTORY_TEXT_BYTES)), cut: message.payload.byteLength > HISTORY_TEXT_BYTES } : 'none');
+      });
+    return () => {
+      isCurrent = false;
+    };
+  }, [connectionId, topic]);
+  return (
+    <div className="topic-detail-value" data-testid="topic-detail-value">
+      <p className="muted topic-detail-note" data-testid="topic-detail-note">
+        {stored === null
+          ? 'Its last message has left the live list; loading it from history…'
+          : stored === 'none'
+            ? 'Its last message has left the live list and history does not hold it: the preview below is what is known.'
+            : `Its last message has left the live list: shown from history${stored.cut ? ' (first 64 KB)' : ''}.`}
+      </p>
+      <pre>{stored && stored !== 'none' ? stored.text : preview}</pre>
+    </div>
+  );
+}
+
+export interface TopicDetailProps {
+  connectionId: string;
+  topic: string;
+  deleting: boolean;
+  onDeleteRequest(topic: string): void;
+  onDeleteDone(): void;
+}
+
+/**
+ * The selected node under the tree: its counts, where its last message shows, and deleting the
+ * retained messages at and below it (after a confirmation that names how many).
+ */
+export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, onDeleteDone }: TopicDetailProps) {
+  useTopicTreeStore((s) => s.version);
+  const deleteRetained = useTopicTreeStore((s) => s.deleteRetained);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<DeleteRetainedResult | null>(null);
+  const tree = peekTree(connectionId);
+  const node = tree?.find(topic);
+  const isShown = useTopicMessageShown(connectionId, node?.lastSeq ?? null, topic);
+  if (!tree || !node) return null;
+  const retained = node.retainedTopics;
+
+  const confirm = async () => {
+    setBusy(true);
+    const outcome = await deleteRetained(connectionId, tree.retainedUnder(node));
+    setBusy(false);
+    setResult(outcome);
+    onDeleteDone();
+  };
+
+  return (
+    <section className="topic-detail" data-testid="topic-detail" data-topic={topic}>
+      <header>
+        <span className="topic-detail-topic" title={topic}>
+          {topic === '' ? '(empty)' : topic}
+        </span>
+        <button
+          type="button"
+          className="small"
+          data-testid="topic-delete-retained"
+          disabled={retained === 0 || busy}
+          title={retained === 0 ? 'No retained message known here' : 'Publish an empty retained message to each of them (Delete)'}
+          onClick={() => onDeleteRequest(topic)}
+        >
+          Delete retained{retained > 0 ? ` (${retained.toLocaleString('en-US')})` : ''}
+        </button>
+      </header>
+      <p className="muted topic-detail-stats" data-testid="topic-detail-stats">
+        {plural(node.totalMessages, 'message')}
+        {node.children ? ` · ${plural(node.subTopics, 'topic')} below` : ''}
+        {node.hasValue ? ` · last ${node.payloadSize.toLocaleString('en-US')} B, QoS ${node.qos}` : ''}
+        {node.retained ? ' · retained' : ''}
+      </p>
+      {deleting && retained > 0 && (
+        <div className="topic-confirm" role="alertdialog" aria-label="Delete retained messages" data-testid="topic-delete-confirm">
+          <p>
+            Delete {plural(retained, 'retained message')} {node.children ? 'at and below' : 'of'} <code>{topic}</code>? An empty retained message is
+            published to {retained === 1 ? 'it' : 'each topic'}; the broker then forgets {retained === 1 ? 'it' : 'them'}.
+          </p>
+          <div className="row-actions">
+            <button type="button" className="danger" data-testid="topic-delete-confirm-button" disabled={busy} onClick={() => void confirm()}>
+              {busy ? 'Deleting…' : `Delete ${plural(retained, 'message')}`}
+            </button>
+            <button type="button" data-testid="topic-delete-cancel" disabled={busy} onClick={onDeleteDone}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {result && (
+        <p className={result.failed ? 'field-problem' : 'muted'} data-testid="topic-delete-result">
+          {result.failed ? `Deleted ${result.deleted}, ${result.failed} failed: ${result.error ?? 'unknown error'}` : `Deleted ${plural(result.deleted, 'retained message')}.`}
+        </p>
+      )}
+      {node.hasValue &&
+        (isShown ? (
+          <p className="muted topic-detail-note" data-testid="topic-detail-note">
+            Its last message is open in the message detail.
+          </p>
+        ) : (
+          <StoredValue connectionId={connectionId} topic={topic} preview={node.preview} />
+        ))}
+    </section>
+  );
+}

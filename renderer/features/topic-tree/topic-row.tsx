@@ -1,0 +1,84 @@
+import { memo } from 'react';
+import type { TopicNode } from '../../stores/topic-tree';
+
+/** How long a changed row glows (matches the animation in topic-tree.css). */
+const FLASH_MS = 1000;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** HH:MM:SS local time of the last message; the full date is in the title. */
+function shortTime(timestamp: number): string {
+  const d = new Date(timestamp);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export interface TopicRowProps {
+  node: TopicNode;
+  /** Expanded, by the user or for the filter. */
+  open: boolean;
+  selected: boolean;
+  /** Changes whenever the tree's values do, so a memoized row re-renders with them. */
+  version: number;
+  onSelect(topic: string): void;
+  onToggle(topic: string): void;
+}
+
+/**
+ * One node: level name, last value, counts, retained mark, time. The node is mutable and read
+ * here; only the rows in view render, once per frame at most. A recent change adds an element
+ * whose CSS animation is the flash: no timer per node, and its key restarts it on each change.
+ */
+export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect, onToggle }: TopicRowProps) {
+  const hasChildren = node.children !== null;
+  const isFlashing = Date.now() - node.changedAt < FLASH_MS;
+  const time = node.hasValue ? node.valueTimestamp : node.lastTimestamp;
+  return (
+    <div
+      role="treeitem"
+      aria-level={node.depth + 1}
+      aria-expanded={hasChildren ? open : undefined}
+      aria-selected={selected}
+      className={`topic-row${selected ? ' selected' : ''}`}
+      data-testid="topic-node"
+      data-topic={node.topic}
+      style={{ paddingLeft: 4 + node.depth * 14 }}
+      onClick={() => onSelect(node.topic)}
+      onDoubleClick={() => hasChildren && onToggle(node.topic)}
+    >
+      {isFlashing && <span className="topic-flash" key={node.changedAt} aria-hidden="true" />}
+      <span
+        className="topic-caret"
+        data-testid={hasChildren ? 'topic-toggle' : undefined}
+        onClick={(event) => {
+          if (!hasChildren) return;
+          event.stopPropagation();
+          onToggle(node.topic);
+        }}
+      >
+        {hasChildren ? (open ? '▾' : '▸') : ''}
+      </span>
+      <span className={`topic-name${node.name === '' ? ' empty-level' : ''}`} title={node.topic}>
+        {node.name === '' ? '(empty)' : node.name}
+      </span>
+      <span className={`topic-value${node.isBinary ? ' binary' : ''}`} data-testid="topic-value" title={node.hasValue ? node.preview : undefined}>
+        {node.hasValue ? (node.payloadSize === 0 ? '(empty)' : node.preview) : ''}
+      </span>
+      <span className="topic-counts" title={`${node.totalMessages.toLocaleString('en-US')} messages${hasChildren ? `, ${node.subTopics.toLocaleString('en-US')} topics below` : ''}`}>
+        {hasChildren && (
+          <span className="topic-subtopics" data-testid="topic-subtopics">
+            {node.subTopics.toLocaleString('en-US')} {node.subTopics === 1 ? 'topic' : 'topics'}
+          </span>
+        )}
+        <span className="topic-messages" data-testid="topic-messages">
+          {node.totalMessages.toLocaleString('en-US')}
+        </span>
+      </span>
+      <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={node.retained ? 'Retained message held by the broker' : node.retainedTopics > 0 ? `${node.retainedTopics} retained below` : undefined}>
+        {node.retained ? 'R' : node.retainedTopics > 0 ? 'r' : ''}
+      </span>
+      <span className="topic-time" title={time ? new Date(time).toLocaleString() : undefined}>
+        {time ? shortTime(time) : ''}
+      </span>
+    </div>
+  );
+});

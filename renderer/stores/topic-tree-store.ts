@@ -1,0 +1,236 @@
+import { create } from 'zustand';
+import type { MqttMessage } from '../../shared/contract';
+import { getApi } from './api';
+import { useConnectionsStore } from './connections-store';
+import { useMessagesStore } from './messages-store';
+import { TopicTree, type TopicSort } from './topic-tree';
+
+/** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
+const STRUCTURE_PERIOD_MS = 250;
+/** Empty retained publishes in flight at once when deleting a subtree. */
+const DELETE_CONCURRENCY = 50;
+/** History topics asked for when a connection's tree is first shown. */
+const HISTORY_TOPIC_LIMIT = 100_000;
+
+/** One tree per open connection; mutable, so components select `version`/`structure` to re-render. */
+const trees = new Map<string, TopicTree>();
+/** Connections whose stored topics were asked for already. */
+const historyLoaded = new Set<string>();
+/** Closed tabs: a batch still in flight for one must not bring its tree back. Ids are never reused. */
+const forgotten = new Set<string>();
+
+export function treeOf(connectionId: string): TopicTree {
+  let tree = trees.get(connectionId);
+  if (!tree) trees.set(connectionId, (tree = new TopicTree()));
+  return tree;
+}
+
+export function peekTree(connectionId: string | null): TopicTree | undefined {
+  return connectionId ? trees.get(connectionId) : undefined;
+}
+
+/**
+ * Known topics of a connection starting with `prefix` (for publish-topic autocomplete), in name
+ * order, at most `limit`. Stable export: other features rely on it.
+ */
+export function topicSuggestions(connectionId: string, prefix: string, limit: number): string[] {
+  return trees.get(connectionId)?.suggestions(prefix, limit) ?? [];
+}
+
+export interface DeleteRetainedResult {
+  deleted: number;
+  failed: number;
+  error?: string;
+}
+
+interface TopicTreeState {
+  /** Bumped whenever any value changed (once per feed flush at most). */
+  version: number;
+  /** Bumped when the rows may have changed: new nodes, expand/collapse, filter, sort. */
+  structure: number;
+  topicFilter: string;
+  payloadFilter: string;
+  sort: TopicSort;
+  /** The selected node's topic, per connection. */
+  selected: Record<string, string>;
+  /** Whether the Topics panel shows, and its width in pixels. */
+  panelOpen: boolean;
+  panelWidth: number;
+  /** Called by the event feed once per frame with the messages the message store just took. */
+  applyBatch(messages: readonly MqttMessage[]): void;
+  /** Messages the feed could not keep for the list (beyond a ring's size): counted in the tree all the same. */
+  absorbSkipped(messages: readonly MqttMessage[]): void;
+  setTopicFilter(filter: string): void;
+  setPayloadFilter(filter: string): void;
+  setSort(sort: TopicSort): void;
+  select(connectionId: string, topic: string | null): void;
+  toggle(connectionId: string, topic: string, expanded?: boolean): void;
+  setAllExpanded(connectionId: string, expanded: boolean): void;
+  setPanelOpen(open: boolean): void;
+  setPanelWidth(width: number): void;
+  /** Publishes an empty retained message to each topic (batched), and clears their marks. */
+  deleteRetained(connectionId: string, topics: readonly string[]): Promise<DeleteRetainedResult>;
+  /** Adds the topics history holds for a connection (once per connection). */
+  loadFromHistory(connectionId: string): Promise<void>;
+  forget(connectionId: string): void;
+}
+
+let structureTimer: ReturnType<typeof setTimeout> | undefined;
+let lastStructureAt = 0;
+
+export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
+  /** Republishes the structure now, or once the period has passed (one timer for all trees). */
+  function structureChanged(): void {
+    const now = Date.now();
+    if (now - lastStructureAt >= STRUCTURE_PERIOD_MS) {
+      lastStructureAt = now;
+      clearTimeout(structureTimer);
+      structureTimer = undefined;
+      set((s) => ({ structure: s.structure + 1 }));
+    } else if (structureTimer === undefined) {
+      structureTimer = setTimeout(() => {
+        structureTimer = undefined;
+        lastStructureAt = Date.now();
+        set((s) => ({ structure: s.structure + 1 }));
+      }, STRUCTURE_PERIOD_MS - (now - lastStructureAt));
+    }
+  }
+
+  function ingest(messages: readonly MqttMessage[], withSeq: boolean): boolean {
+    const now = Date.now();
+    // The message store numbers each connection's messages consecutively; the batch's last one is total - 1.
+    const next: Record<string, number> = {};
+    if (withSeq) {
+      const counts = useMessagesStore.getState().counts;
+      const inBatch: Record<string, number> = {};
+      for (const m of messages) inBatch[m.connectionId] = (inBatch[m.connectionId] ?? 0) + 1;
+      for (const [id, n] of Object.entries(inBatch)) {
+        const total = counts[id]?.total;
+        if (total !== undefined) next[id] = total - n;
+      }
+    }
+    let created = false;
+    for (const message of messages) {
+      const seqBase = next[message.connectionId];
+      const seq = seqBase === undefined ? null : seqBase;
+      if (seqBase !== undefined) next[message.connectionId] = seqBase + 1;
+      // The tree is what the broker has: messages this client published are not part of it.
+      if (message.direction !== 'in' || forgotten.has(message.connectionId)) continue;
+      if (treeOf(message.connectionId).ingest(message, seq, now)) created = true;
+    }
+    return created;
+  }
+
+  return {
+    version: 0,
+    structure: 0,
+    topicFilter: '',
+    payloadFilter: '',
+    sort: 'name',
+    selected: {},
+    panelOpen: true,
+    panelWidth: 360,
+
+    applyBatch(messages) {
+      if (messages.length === 0) return;
+      const created = ingest(messages, true);
+      set((s) => ({ version: s.version + 1 }));
+      if (created) structureChanged();
+    },
+
+    absorbSkipped(messages) {
+      if (ingest(messages, false)) structureChanged();
+    },
+
+    setTopicFilter: (topicFilter) => set((s) => ({ topicFilter, structure: s.structure + 1 })),
+    setPayloadFilter: (payloadFilter) => set((s) => ({ payloadFilter, structure: s.structure + 1 })),
+    setSort: (sort) => set((s) => ({ sort, structure: s.structure + 1 })),
+
+    select(connectionId, topic) {
+      set((s) => {
+        const selected = { ...s.selected };
+        if (topic === null) delete selected[connectionId];
+        else selected[connectionId] = topic;
+        return { selected };
+      });
+    },
+
+    toggle(connectionId, topic, expanded) {
+      const tree = trees.get(connectionId);
+      const node = tree?.find(topic);
+      if (!tree || !node?.children) return;
+      tree.setExpanded(node, expanded ?? !node.expanded);
+      set((s) => ({ structure: s.structure + 1 }));
+    },
+
+    setAllExpanded(connectionId, expanded) {
+      trees.get(connectionId)?.setAllExpanded(expanded);
+      set((s) => ({ structure: s.structure + 1 }));
+    },
+
+    setPanelOpen: (panelOpen) => set({ panelOpen }),
+    setPanelWidth: (width) => set({ panelWidth: Math.round(Math.min(Math.max(width, 220), 900)) }),
+
+    async deleteRetained(connectionId, topics) {
+      const api = getApi();
+      const done: string[] = [];
+      let failed = 0;
+      let error: string | undefined;
+      for (let i = 0; i < topics.length; i += DELETE_CONCURRENCY) {
+        const chunk = topics.slice(i, i + DELETE_CONCURRENCY);
+        const results = await Promise.all(chunk.map((topic) => api.messages.publish({ connectionId, topic, payload: new Uint8Array(0), qos: 1, retain: true })));
+        results.forEach((result, j) => {
+          if (result.ok) done.push(chunk[j]!);
+          else {
+            failed++;
+            error ??= result.error.message;
+          }
+        });
+      }
+      trees.get(connectionId)?.clearRetained(done);
+      set((s) => ({ version: s.version + 1 }));
+      return { deleted: done.length, failed, ...(error ? { error } : {}) };
+    },
+
+    async loadFromHistory(connectionId) {
+      if (historyLoaded.has(connectionId)) return;
+      historyLoaded.add(connectionId);
+      const result = await getApi().history.topics({ connectionId, limit: HISTORY_TOPIC_LIMIT });
+      // History may be off (no data folder): the tree then starts from live traffic alone.
+      if (!result.ok || forgotten.has(connectionId)) return;
+      const tree = treeOf(connectionId);
+      const now = Date.now();
+      for (const summary of result.value.topics) tree.absorb(summary, now);
+      set((s) => ({ version: s.version + 1 }));
+      structureChanged();
+    },
+
+    forget(connectionId) {
+      trees.delete(connectionId);
+      forgotten.add(connectionId);
+      set((s) => {
+        const selected = { ...s.selected };
+        delete selected[connectionId];
+        return { selected, structure: s.structure + 1 };
+      });
+    },
+  };
+});
+
+/**
+ * Follows the open connections: a new one gets its stored topics from history, a closed one's
+ * tree is dropped. Returns a disposer.
+ */
+export function watchTopicTrees(): () => void {
+  let known = new Set<string>();
+  const update = (order: readonly string[]) => {
+    const now = new Set(order);
+    for (const id of now) if (!known.has(id)) void useTopicTreeStore.getState().loadFromHistory(id);
+    for (const id of known) if (!now.has(id)) useTopicTreeStore.getState().forget(id);
+    known = now;
+  };
+  update(useConnectionsStore.getState().order);
+  return useConnectionsStore.subscribe((state, previous) => {
+    if (state.order !== previous.order) update(state.order);
+  });
+}

@@ -1,0 +1,389 @@
+import { encodeHex } from '../../shared/codecs/hex';
+import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
+import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
+
+/**
+ * The topic tree of one connection, as a plain mutable model (no React, no DOM): the store feeds it
+ * whole batches and bumps a version, and only the rows in view read it. Work per message is O(topic
+ * depth); nothing is rebuilt per message. A node never keeps a payload: only a short decoded preview,
+ * so 2,000 topics of 500 KB payloads cost kilobytes here, not a gigabyte.
+ */
+
+/** Characters of the last value kept per node, for the row and for the payload filter. */
+export const PREVIEW_CHARS = 200;
+/** Bytes decoded for that preview: enough for PREVIEW_CHARS of any script, bounded for huge payloads. */
+const PREVIEW_BYTES = PREVIEW_CHARS * 4;
+const BINARY_PREVIEW_BYTES = 24;
+/** Above this many siblings, names sort by code unit instead of the (natural, slower) collator. */
+const COLLATOR_LIMIT = 5000;
+
+// C0 controls other than tab, LF and CR, and DEL: text payloads rarely contain them, binary ones do.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+export type TopicSort = 'name' | 'messages' | 'recent';
+
+/** What the tree needs of a message (a live MqttMessage or a history summary fit). */
+export interface TreeMessage {
+  topic: string;
+  payload: Uint8Array;
+  retain: boolean;
+  qos: 0 | 1 | 2;
+  timestamp: number;
+}
+
+/** A topic already stored in history: counted and previewed, without a live message behind it. */
+export interface TreeTopicSummary {
+  topic: string;
+  messages: number;
+  lastTimestamp: number;
+  retained: boolean;
+  qos: 0 | 1 | 2;
+  payloadSize: number;
+  /** The first bytes of the last payload (the store never asks for more). */
+  preview: Uint8Array;
+}
+
+export interface TopicNode {
+  /** This level's name (may be empty: `a//b` has an empty middle level). */
+  readonly name: string;
+  /** The full topic. */
+  readonly topic: string;
+  readonly depth: number;
+  readonly parent: TopicNode | null;
+  children: Map<string, TopicNode> | null;
+  /** Children sorted by name, cached until a child is added. */
+  sortedChildren: TopicNode[] | null;
+  /** A message was seen on exactly this topic. */
+  hasValue: boolean;
+  /** Messages on exactly this topic. */
+  messages: number;
+  /** Messages on this topic and every topic below it. */
+  totalMessages: number;
+  /** Topics with a value below this one (not counting itself). */
+  subTopics: number;
+  /** Topics whose retained message is known to be held by the broker, here and below. */
+  retainedTopics: number;
+  /** The broker holds a retained message for this topic, as far as this client saw. */
+  retained: boolean;
+  /** `seq` of the last message in the connection's message ring, or null (history, or skipped). */
+  lastSeq: number | null;
+  /** Arrival time of the newest message here and below (recency sort), 0 for none. */
+  lastTimestamp: number;
+  /** Arrival time of the last message on exactly this topic. */
+  valueTimestamp: number;
+  preview: string;
+  isBinary: boolean;
+  payloadSize: number;
+  qos: 0 | 1 | 2;
+  /** Local clock time of the last change here or below: rows flash when it is recent. */
+  changedAt: number;
+  expanded: boolean;
+}
+
+export interface TreeView {
+  /** Case-insensitive substring of the topic, or an MQTT filter when it has + or #. */
+  topicFilter: string;
+  /** Case-insensitive substring of the last value's preview. */
+  payloadFilter: string;
+  sort: TopicSort;
+}
+
+export interface TreeRow {
+  node: TopicNode;
+  /** Expanded for the filter's sake (a match is below), whatever the node's own state. */
+  forcedOpen: boolean;
+}
+
+function createNode(name: string, topic: string, parent: TopicNode | null): TopicNode {
+  return {
+    name,
+    topic,
+    depth: parent ? parent.depth + 1 : -1,
+    parent,
+    children: null,
+    sortedChildren: null,
+    hasValue: false,
+    messages: 0,
+    totalMessages: 0,
+    subTopics: 0,
+    retainedTopics: 0,
+    retained: false,
+    lastSeq: null,
+    lastTimestamp: 0,
+    valueTimestamp: 0,
+    preview: '',
+    isBinary: false,
+    payloadSize: 0,
+    qos: 0,
+    changedAt: 0,
+    expanded: false,
+  };
+}
+
+/** One line of the payload's start: text if it decodes as such, else hex. Never decodes more than PREVIEW_BYTES. */
+export function previewOf(payload: Uint8Array, size = payload.byteLength): { text: string; isBinary: boolean } {
+  if (size === 0) return { text: '', isBinary: false };
+  const head = payload.subarray(0, PREVIEW_BYTES);
+  let text = decodeUtf8Strict(head);
+  // A prefix may cut a multi-byte character in two: drop up to 3 trailing bytes and retry.
+  for (let cut = 1; text === null && head.length < size && cut <= 3; cut++) text = decodeUtf8Strict(head.subarray(0, head.length - cut));
+  if (text === null) {
+    const lenient = decodeUtf8Lenient(head);
+    if (lenient.split('\uFFFD').length - 1 <= lenient.length / 20) text = lenient;
+  }
+  if (text === null || CONTROL_CHARS.test(text)) {
+    const hex = encodeHex(payload.subarray(0, BINARY_PREVIEW_BYTES), ' ');
+    return { text: size > BINARY_PREVIEW_BYTES ? `${hex} …` : hex, isBinary: true };
+  }
+  const line = text.replace(/[\r\n\t]+/g, ' ');
+  return { text: line.length > PREVIEW_CHARS ? `${line.slice(0, PREVIEW_CHARS)}…` : line, isBinary: false };
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+const byName = (a: TopicNode, b: TopicNode): number => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byCodeUnit = (a: TopicNode, b: TopicNode): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byMessages = (a: TopicNode, b: TopicNode): number => b.totalMessages - a.totalMessages || byCodeUnit(a, b);
+const byRecent = (a: TopicNode, b: TopicNode): number => b.lastTimestamp - a.lastTimestamp || byCodeUnit(a, b);
+
+export class TopicTree {
+  readonly root: TopicNode = createNode('', '', null);
+
+  constructor() {
+    this.root.expanded = true;
+  }
+
+  /** Topics with a value. */
+  get topicCount(): number {
+    return this.root.subTopics;
+  }
+
+  get messageCount(): number {
+    return this.root.totalMessages;
+  }
+
+  /** The node of a topic, creating it and its parents; `created` says whether any node is new. */
+  private ensure(topic: string): { node: TopicNode; created: boolean } {
+    let node = this.root;
+    let created = false;
+    let start = 0;
+    for (;;) {
+      const slash = topic.indexOf('/', start);
+      const name = slash < 0 ? topic.slice(start) : topic.slice(start, slash);
+      let child = node.children?.get(name);
+      if (!child) {
+        child = createNode(name, slash < 0 ? topic : topic.slice(0, slash), node);
+        (node.children ??= new Map()).set(name, child);
+        node.sortedChildren = null;
+        created = true;
+      }
+      node = child;
+      if (slash < 0) return { node, created };
+      start = slash + 1;
+    }
+  }
+
+  find(topic: string): TopicNode | undefined {
+    let node: TopicNode | undefined = this.root;
+    for (const name of topic.split('/')) {
+      node = node.children?.get(name);
+      if (!node) return undefined;
+    }
+    return node;
+  }
+
+  private setRetained(node: TopicNode, retained: boolean): void {
+    if (node.retained === retained) return;
+    node.retained = retained;
+    const delta = retained ? 1 : -1;
+    for (let n: TopicNode | null = node; n; n = n.parent) n.retainedTopics += delta;
+  }
+
+  private setValue(node: TopicNode, count: number, timestamp: number, now: number): void {
+    if (!node.hasValue) {
+      node.hasValue = true;
+      for (let n = node.parent; n; n = n.parent) n.subTopics++;
+    }
+    node.messages += count;
+    node.valueTimestamp = timestamp;
+    for (let n: TopicNode | null = node; n; n = n.parent) {
+      n.totalMessages += count;
+      if (timestamp > n.lastTimestamp) n.lastTimestamp = timestamp;
+      n.changedAt = now;
+    }
+  }
+
+  /**
+   * Takes one received message. `seq` is its place in the connection's message ring (null when it
+   * is not kept there). Returns true when a node was created (the rows may change, not just values).
+   * A retained flag with a payload marks the topic retained; an empty payload (how a retained
+   * message is deleted) clears the mark; a live message without the flag leaves it as it was, since
+   * brokers clear the flag on messages that are not sent because of a subscription.
+   */
+  ingest(message: TreeMessage, seq: number | null, now: number): boolean {
+    const { node, created } = this.ensure(message.topic);
+    const size = message.payload.byteLength;
+    const preview = previewOf(message.payload);
+    node.preview = preview.text;
+    node.isBinary = preview.isBinary;
+    node.payloadSize = size;
+    node.qos = message.qos;
+    node.lastSeq = seq;
+    this.setValue(node, 1, message.timestamp, now);
+    if (size === 0) this.setRetained(node, false);
+    else if (message.retain) this.setRetained(node, true);
+    return created;
+  }
+
+  /**
+   * Takes what history holds for a topic. History also stores the live messages seen so far, so
+   * the count is the larger of the two, and a live value newer than the stored one stays.
+   */
+  absorb(summary: TreeTopicSummary, now: number): boolean {
+    const { node, created } = this.ensure(summary.topic);
+    const extra = Math.max(0, summary.messages - node.messages);
+    if (node.hasValue && node.valueTimestamp >= summary.lastTimestamp) {
+      if (extra > 0) this.setValue(node, extra, node.valueTimestamp, now);
+      return created;
+    }
+    const preview = previewOf(summary.preview, summary.payloadSize);
+    node.preview = preview.text;
+    node.isBinary = preview.isBinary;
+    node.payloadSize = summary.payloadSize;
+    node.qos = summary.qos;
+    node.lastSeq = null;
+    this.setValue(node, extra, summary.lastTimestamp, now);
+    this.setRetained(node, summary.retained && summary.payloadSize > 0);
+    return created;
+  }
+
+  /** After the user deleted them: the broker no longer holds these topics' retained messages. */
+  clearRetained(topics: readonly string[]): void {
+    for (const topic of topics) {
+      const node = this.find(topic);
+      if (node) this.setRetained(node, false);
+    }
+  }
+
+  /** Topics at or under `node` whose retained message the broker holds (the delete list). */
+  retainedUnder(node: TopicNode): string[] {
+    const topics: string[] = [];
+    const stack = [node];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.retainedTopics === 0) continue;
+      if (n.retained) topics.push(n.topic);
+      if (n.children) for (const child of n.children.values()) stack.push(child);
+    }
+    return topics;
+  }
+
+  /** Children in the given order; the name order is cached per node until a child is added. */
+  ordered(node: TopicNode, sort: TopicSort): TopicNode[] {
+    if (!node.children) return [];
+    if (sort === 'name') {
+      if (!node.sortedChildren) {
+        const list = [...node.children.values()];
+        node.sortedChildren = list.sort(list.length > COLLATOR_LIMIT ? byCodeUnit : byName);
+      }
+      return node.sortedChildren;
+    }
+    return [...node.children.values()].sort(sort === 'messages' ? byMessages : byRecent);
+  }
+
+  setExpanded(node: TopicNode, expanded: boolean): void {
+    if (node.children) node.expanded = expanded;
+  }
+
+  /** Expands or collapses every node (or every node below `from`). */
+  setAllExpanded(expanded: boolean, from: TopicNode = this.root): void {
+    const stack = [from];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (!node.children) continue;
+      if (node !== this.root) node.expanded = expanded;
+      for (const child of node.children.values()) if (child.children) stack.push(child);
+    }
+  }
+
+  /**
+   * The rows to show, in order: every child of an expanded node. With a filter, a node shows when
+   * it matches or something below it does; the nodes on the way to a match open by themselves, and
+   * a match shows its own subtree as the user left it.
+   */
+  rows(view: TreeView): TreeRow[] {
+    const rows: TreeRow[] = [];
+    const topicQuery = view.topicFilter.trim();
+    const payloadQuery = view.payloadFilter.trim().toLowerCase();
+    if (!topicQuery && !payloadQuery) {
+      const visit = (node: TopicNode): void => {
+        for (const child of this.ordered(node, view.sort)) {
+          rows.push({ node: child, forcedOpen: false });
+          if (child.expanded && child.children) visit(child);
+        }
+      };
+      visit(this.root);
+      return rows;
+    }
+    const isMqttFilter = (topicQuery.includes('+') || topicQuery.includes('#')) && topicFilterProblem(topicQuery) === null;
+    const topicNeedle = topicQuery.toLowerCase();
+    const matchesSelf = (node: TopicNode): boolean => {
+      if (topicQuery) {
+        const ok = isMqttFilter ? topicMatches(topicQuery, node.topic) : node.topic.toLowerCase().includes(topicNeedle);
+        if (!ok) return false;
+      }
+      return !payloadQuery || (node.hasValue && node.preview.toLowerCase().includes(payloadQuery));
+    };
+    // Post-order: does each subtree hold a match? Kept only for the nodes that do.
+    const hasMatch = new Map<TopicNode, boolean>();
+    const mark = (node: TopicNode): boolean => {
+      let below = false;
+      if (node.children) for (const child of node.children.values()) if (mark(child)) below = true;
+      const self = node !== this.root && matchesSelf(node);
+      if (self || below) hasMatch.set(node, self);
+      return self || below;
+    };
+    mark(this.root);
+    const visit = (node: TopicNode, insideMatch: boolean): void => {
+      for (const child of this.ordered(node, view.sort)) {
+        const self = hasMatch.get(child);
+        if (self === undefined && !insideMatch) continue;
+        const inside = insideMatch || self === true;
+        // A node on the way to a match opens; inside a match the user's own state rules.
+        const forcedOpen = !inside && child.children !== null;
+        rows.push({ node: child, forcedOpen });
+        if (child.children && (forcedOpen || child.expanded)) visit(child, inside);
+      }
+    };
+    visit(this.root, false);
+    return rows;
+  }
+
+  /**
+   * Known topics starting with `prefix`, for topic autocomplete: the levels before the last `/`
+   * must match exactly, the last one by its start. Nodes are visited in name order, shallow first
+   * within each branch, and only topics that carried a message are returned.
+   */
+  suggestions(prefix: string, limit: number): string[] {
+    if (limit <= 0) return [];
+    const slash = prefix.lastIndexOf('/');
+    let parent: TopicNode | undefined = this.root;
+    if (slash >= 0) parent = this.find(prefix.slice(0, slash));
+    if (!parent?.children) return [];
+    const partial = prefix.slice(slash + 1);
+    const found: string[] = [];
+    const walk = (node: TopicNode): void => {
+      if (found.length >= limit) return;
+      if (node.hasValue) found.push(node.topic);
+      for (const child of this.ordered(node, 'name')) {
+        if (found.length >= limit) return;
+        walk(child);
+      }
+    };
+    for (const child of this.ordered(parent, 'name')) {
+      if (found.length >= limit) break;
+      if (child.name.startsWith(partial)) walk(child);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * The topic tree in Chromium against the built host and a real mosquitto: it fills from retained and
+ * live traffic with counts, filters, moves by keyboard, opens a node's last message, deletes a
+ * retained subtree (checked with a fresh mosquitto_sub), and windows 100,000 topics.
+ */
+import mqtt from 'mqtt';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+import { connected, screenshots, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+const session = useWorkbenchSession();
+let mosquitto: Mosquitto;
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+});
+
+afterAll(async () => {
+  await mosquitto?.stop();
+});
+
+async function pub(topic: string, message: string, retain = false): Promise<void> {
+  const args = ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', topic, '-m', message];
+  const result = await runMosquittoPub(retain ? [...args, '-r'] : args);
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** What a fresh subscriber gets as retained messages under `filter` (topic and payload per line). */
+async function retainedAt(filter: string): Promise<string[]> {
+  const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', filter, '-v', '--retained-only', '-W', '2']);
+  const result = await sub.done;
+  return result.stdout.toString('utf8').split('\n').filter(Boolean).sort();
+}
+
+const node = (page: Page, topic: string) => page.locator(`[data-testid="topic-node"][data-topic="${topic}"]`);
+const visibleTopics = (page: Page) => page.locator('[data-testid="topic-node"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-topic')));
+const textOf = async (page: Page, topic: string, part: string) => (await node(page, topic).getByTestId(part).textContent())?.trim();
+
+describe('topic tree', { timeout: 120_000 }, () => {
+  let page: Page;
+
+  it('fills from retained and live messages, with message and sub-topic counts', async () => {
+    await pub('plant/line1/temp', '21.5', true);
+    await pub('plant/line1/pressure', '1.2', true);
+    await pub('plant/line2/temp', '{"celsius": 19}', true);
+    await pub('office/light', 'on'); // not retained: gone before we subscribe
+
+    ({ page } = await session.open());
+    await page.getByTestId('topic-tree-empty').waitFor({ timeout: UI_TIMEOUT });
+    await screenshots(page, 'topic-tree-empty');
+
+    await connected(page, { port: mosquitto.port });
+    await subscribe(page, '#');
+    await node(page, 'plant').waitFor({ timeout: UI_TIMEOUT });
+    await pub('plant/line1/temp', '22.0');
+    await pub('plant/line1/temp', '22.5');
+    await pub('office/light', 'off');
+    await waitUntil(async () => (await page.getByTestId('topic-tree-count').textContent()) === '4 topics');
+
+    // Collapsed at first: the top levels only.
+    expect(await visibleTopics(page)).toEqual(['office', 'plant']);
+    await page.getByTestId('topic-tree-expand-all').click();
+    await node(page, 'plant/line1/temp').waitFor({ timeout: UI_TIMEOUT });
+    expect(await visibleTopics(page)).toEqual(['office', 'office/light', 'plant', 'plant/line1', 'plant/line1/pressure', 'plant/line1/temp', 'plant/line2', 'plant/line2/temp']);
+    await waitUntil(async () => (await textOf(page, 'plant', 'topic-messages')) === '5');
+    expect(await textOf(page, 'plant', 'topic-subtopics')).toBe('3 topics');
+    expect(await textOf(page, 'plant/line1', 'topic-subtopics')).toBe('2 topics');
+    expect(await textOf(page, 'plant/line1/temp', 'topic-messages')).toBe('3');
+    expect(await textOf(page, 'plant/line1/temp', 'topic-value')).toBe('22.5');
+    expect(await textOf(page, 'plant/line2/temp', 'topic-value')).toBe('{"celsius": 19}');
+    // Retained: marked on the topics the broker holds, and counted on their parents.
+    expect(await node(page, 'plant/line1/pressure').locator('.topic-retained').textContent()).toBe('R');
+    expect(await node(page, 'plant').locator('.topic-retained').textContent()).toBe('r');
+    expect(await node(page, 'office/light').locator('.topic-retained').textContent()).toBe('');
+    await screenshots(page, 'topic-tree');
+  });
+
+  it('filters by topic and by value, case-insensitively', async () => {
+    await page.getByTestId('topic-tree-collapse-all').click();
+    await page.getByTestId('topic-tree-filter').fill('LINE2');
+    // The way to a match opens by itself, even though everything is collapsed.
+    await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['plant', 'plant/line2']));
+    await page.getByTestId('topic-tree-filter').fill('+/+/temp');
+    await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['plant', 'plant/line1', 'plant/line1/temp', 'plant/line2', 'plant/line2/temp']));
+    await page.getByTestId('topic-tree-filter').fill('');
+    await page.getByTestId('topic-tree-payload-filter').fill('CELSIUS');
+    await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['plant', 'plant/line2', 'plant/line2/temp']));
+    await screenshots(page, 'topic-tree-filtered');
+    await page.getByTestId('topic-tree-payload-filter').fill('');
+    await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['office', 'plant']));
+  });
+
+  it('sorts by messages', async () => {
+    await page.getByTestId('topic-tree-sort').selectOption('messages');
+    await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['plant', 'office']));
+    await page.getByTestId('topic-tree-sort').selectOption('name');
+    await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['office', 'plant']));
+  });
+
+  it('moves, opens and closes with the keyboard, and shows the last message of a node', async () => {
+    const tree = page.getByTestId('topic-tree');
+    await tree.focus();
+    const selected = async () => page.locator('[data-testid="topic-node"][aria-selected="true"]').getAttribute('data-topic');
+    await page.keyboard.press('Home');
+    expect(await selected()).toBe('office');
+    await page.keyboard.press('ArrowDown');
+    expect(await selected()).toBe('plant');
+    await page.keyboard.press('ArrowRight'); // opens plant
+    await node(page, 'plant/line1').waitFor({ timeout: UI_TIMEOUT });
+    await page.keyboard.press('ArrowRight'); // to its first child
+    expect(await selected()).toBe('plant/line1');
+    await page.keyboard.press('Enter'); // opens line1
+    await node(page, 'plant/line1/temp').waitFor({ timeout: UI_TIMEOUT });
+    await page.keyboard.press('End');
+    expect(await selected()).toBe('plant/line2');
+    await page.keyboard.press('ArrowUp');
+    expect(await selected()).toBe('plant/line1/temp');
+    await page.keyboard.press('Enter');
+    const detail = page.getByTestId('message-detail');
+    await detail.waitFor({ timeout: UI_TIMEOUT });
+    expect(await detail.locator('.message-detail-topic').textContent()).toBe('plant/line1/temp');
+    expect(await detail.getByTestId('message-detail-payload').textContent()).toBe('22.5');
+    expect(await page.getByTestId('topic-detail-note').textContent()).toContain('open in the message detail');
+    await page.keyboard.press('ArrowLeft'); // to the parent
+    expect(await selected()).toBe('plant/line1');
+    await page.keyboard.press('ArrowLeft'); // closes it
+    await node(page, 'plant/line1/temp').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    // A mouse click selects too, and the caret opens and closes.
+    await node(page, 'plant/line1').getByTestId('topic-toggle').click();
+    await node(page, 'plant/line1/pressure').click();
+    expect(await detail.getByTestId('message-detail-payload').textContent()).toBe('1.2');
+    await screenshots(page, 'topic-tree-selected');
+  });
+
+  it('deletes the retained messages of a subtree after a confirmation naming the count', async () => {
+    expect(await retainedAt('plant/#')).toEqual(['plant/line1/pressure 1.2', 'plant/line1/temp 21.5', 'plant/line2/temp {"celsius": 19}']);
+    await node(page, 'plant').click();
+    const button = page.getByTestId('topic-delete-retained');
+    expect(await button.textContent()).toBe('Delete retained (3)');
+    await button.click();
+    const confirm = page.getByTestId('topic-delete-confirm');
+    await confirm.waitFor({ timeout: UI_TIMEOUT });
+    expect(await confirm.textContent()).toContain('Delete 3 retained messages at and below plant?');
+    await screenshots(page, 'topic-tree-delete-confirm');
+    await page.getByTestId('topic-delete-confirm-button').click();
+    await waitUntil(async () => (await page.getByTestId('topic-delete-result').count()) === 1);
+    expect(await page.getByTestId('topic-delete-result').textContent()).toBe('Deleted 3 retained messages.');
+    expect(await page.getByTestId('topic-delete-retained').textContent()).toBe('Delete retained');
+    expect(await retainedAt('plant/#')).toEqual([]);
+    // Nothing else was touched: office/light was never retained, and a retained sibling outside stays.
+    await pub('keep/me', 'still here', true);
+    expect(await retainedAt('#')).toEqual(['keep/me still here']);
+    await pub('keep/me', '', true);
+  });
+
+  it('windows 100,000 topics: only a bounded number of rows in the DOM while scrolling', async () => {
+    const client = mqtt.connect(`mqtt://127.0.0.1:${mosquitto.port}`, { protocolVersion: 5 });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    const TOTAL = 100_000;
+    const CHUNK = 5000;
+    const before = 5; // office/light, plant/..., keep/me
+    const topicCount = async () => Number((await page.getByTestId('topic-tree-count').textContent())?.replace(/\D/g, ''));
+    // mosquitto drops what a subscriber cannot take at once (max_queued_messages): send in chunks,
+    // each until the tree has all of its topics (publishing a topic again only adds a message).
+    for (let start = 0; start < TOTAL; start += CHUNK) {
+      for (let attempt = 0; (await topicCount()) < before + start + CHUNK; attempt++) {
+        expect(attempt, `chunk at ${start} never arrived whole`).toBeLessThan(10);
+        for (let i = start; i < start + CHUNK; i++) client.publish(`bulk/${i % 100}/${i}`, String(i), { qos: 0 });
+        await waitUntil(async () => (await topicCount()) >= before + start + CHUNK, 3000).catch(() => undefined);
+      }
+    }
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    expect(await topicCount()).toBe(TOTAL + before);
+
+    await page.getByTestId('topic-tree-expand-all').click();
+    const tree = page.getByTestId('topic-tree');
+    await waitUntil(async () => Number(await tree.getAttribute('data-rows')) > TOTAL);
+    const rowsInDom = () => page.locator('[data-testid="topic-node"]').count();
+    expect(await rowsInDom()).toBeLessThan(120);
+    for (const fraction of [0.25, 0.5, 0.999]) {
+      await tree.evaluate((element, f) => {
+        element.scrollTop = f * element.scrollHeight;
+      }, fraction);
+      await page.waitForTimeout(100);
+      expect(await rowsInDom()).toBeLessThan(120);
+    }
+    // Midway, the rows drawn are the ones that belong there.
+    await tree.evaluate((element) => {
+      element.scrollTop = element.scrollHeight / 2;
+    });
+    await waitUntil(async () => (await visibleTopics(page)).some((topic) => /^bulk\/(49|50)\/\d+$/.test(topic ?? '')));
+    await screenshots(page, 'topic-tree-100k');
+  });
+});
