@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { MqttMessage } from '../../shared/contract';
+import type { LiveMessage, MqttMessage } from '../../shared/contract';
 import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
 import { useMessagesStore } from './messages-store';
@@ -11,6 +11,9 @@ const STRUCTURE_PERIOD_MS = 250;
 const DELETE_CONCURRENCY = 50;
 /** History topics asked for when a connection's tree is first shown. */
 const HISTORY_TOPIC_LIMIT = 100_000;
+
+/** What the feed hands over: live messages (a big payload arrives as its head plus its size). */
+type FeedMessage = MqttMessage & Partial<Pick<LiveMessage, 'payloadSize'>>;
 
 /** One tree per open connection; mutable, so components select `version`/`structure` to re-render. */
 const trees = new Map<string, TopicTree>();
@@ -57,9 +60,9 @@ interface TopicTreeState {
   panelOpen: boolean;
   panelWidth: number;
   /** Called by the event feed once per frame with the messages the message store just took. */
-  applyBatch(messages: readonly MqttMessage[]): void;
+  applyBatch(messages: readonly FeedMessage[]): void;
   /** Messages the feed could not keep for the list (beyond a ring's size): counted in the tree all the same. */
-  absorbSkipped(messages: readonly MqttMessage[]): void;
+  absorbSkipped(messages: readonly FeedMessage[]): void;
   setTopicFilter(filter: string): void;
   setPayloadFilter(filter: string): void;
   setSort(sort: TopicSort): void;
@@ -96,7 +99,7 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     }
   }
 
-  function ingest(messages: readonly MqttMessage[], withSeq: boolean): boolean {
+  function ingest(messages: readonly FeedMessage[], withSeq: boolean): boolean {
     const now = Date.now();
     // The message store numbers each connection's messages consecutively; the batch's last one is total - 1.
     const next: Record<string, number> = {};

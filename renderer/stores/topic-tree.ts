@@ -30,6 +30,8 @@ export interface TreeMessage {
   retain: boolean;
   qos: 0 | 1 | 2;
   timestamp: number;
+  /** The whole payload's size when `payload` is only its first bytes (live messages of big payloads). */
+  payloadSize?: number;
 }
 
 /** A topic already stored in history: counted and previewed, without a live message behind it. */
@@ -222,8 +224,8 @@ export class TopicTree {
    */
   ingest(message: TreeMessage, seq: number | null, now: number): boolean {
     const { node, created } = this.ensure(message.topic);
-    const size = message.payload.byteLength;
-    const preview = previewOf(message.payload);
+    const size = message.payloadSize ?? message.payload.byteLength;
+    const preview = previewOf(message.payload, size);
     node.preview = preview.text;
     node.isBinary = preview.isBinary;
     node.payloadSize = size;

@@ -174,3 +174,13 @@ describe('topic tree model', () => {
     ]);
   });
 });
+
+describe('topic tree and live payload previews', () => {
+  it('takes the whole size from a live message that carries only the head of a big payload', () => {
+    const tree = new TopicTree();
+    tree.ingest({ ...msg('cam/frame', new Uint8Array(4096).fill(0x41)), payloadSize: 500_000 }, 0, 0);
+    const node = tree.find('cam/frame')!;
+    expect(node.payloadSize).toBe(500_000);
+    expect(node.preview.endsWith('…')).toBe(true);
+  });
+});
