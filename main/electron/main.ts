@@ -5,15 +5,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
 import { version } from '../../package.json';
 import type { MenuCommand } from '../../shared/contract/app';
 import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
 import { attachIpcTransport } from './ipc-transport';
 import { createMenuTemplate } from './menu';
 import { registerAppScheme, serveAppProtocol } from './protocol';
+import { recoverFromCrashes } from './crash-recovery';
 import { createSafeStorageCipher } from './safe-storage-cipher';
-import { createMainWindow, hardenSession, hardenWebContents } from './window';
+import { WINDOW_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
+import { placeWindow, readWindowState, trackWindowState } from './window-state';
 
 /** Upper bound on a graceful shutdown: closing every broker connection must not hang the quit. */
 const CLOSE_TIMEOUT_MS = 3000;
@@ -21,13 +23,15 @@ const CLOSE_TIMEOUT_MS = 3000;
 const RENDERER_DIR = join(__dirname, '../renderer');
 const PRELOAD_PATH = join(__dirname, '../preload/index.js');
 
-// Tests (and users who want a separate profile) give each instance its own data folder; the
-// single-instance lock is per folder. It must exist before the lock is requested.
-const userDataDir = process.env.WORKBENCH_USER_DATA_DIR;
-if (userDataDir) {
-  mkdirSync(userDataDir, { recursive: true });
-  app.setPath('userData', userDataDir);
-}
+// The data folder is the OS's usual place for the app's data, under the product name whether
+// packaged or not (%APPDATA%, ~/Library/Application Support, ~/.config). Tests (and users who want
+// a separate profile) give each instance its own folder; the single-instance lock is per folder.
+// It must exist before the lock is requested.
+const PRODUCT_NAME = 'MQTT Workbench';
+app.setName(PRODUCT_NAME);
+const userDataDir = process.env.WORKBENCH_USER_DATA_DIR || join(app.getPath('appData'), PRODUCT_NAME);
+mkdirSync(userDataDir, { recursive: true });
+app.setPath('userData', userDataDir);
 
 // Both must happen before `ready`.
 registerAppScheme(protocol);
@@ -59,8 +63,24 @@ function start(): void {
   let closed = false;
 
   const openWindow = (workbench: WorkbenchCore): BrowserWindow => {
-    const window = createMainWindow({ preload: PRELOAD_PATH, devTools: !app.isPackaged });
+    const statePath = join(app.getPath('userData'), 'window-state.json');
+    const placement = placeWindow(
+      readWindowState(statePath),
+      { workAreas: screen.getAllDisplays().map((display) => display.workArea), primaryWorkArea: screen.getPrimaryDisplay().workArea },
+      WINDOW_DEFAULTS,
+    );
+    const window = createMainWindow({ preload: PRELOAD_PATH, devTools: !app.isPackaged, placement });
+    trackWindowState(window, statePath);
     const transport = attachIpcTransport({ ipcMain, webContents: window.webContents, core: workbench });
+    recoverFromCrashes(window.webContents, {
+      onRecovered: (details) => workbench.events.emit('app.recovered', details),
+      onGiveUp: (details) => {
+        dialog.showErrorBox(
+          PRODUCT_NAME,
+          `The workbench window keeps crashing (${details.reason}), so it was not reloaded again. Your message history is kept: restart ${PRODUCT_NAME} to go on.`,
+        );
+      },
+    });
     mainWindow = window;
     window.on('closed', () => {
       transport.dispose();

@@ -4,26 +4,38 @@
  */
 import { BrowserWindow, type Session, type WebContents } from 'electron';
 import { APP_ENTRY_URL, createWebPreferences, isAppUrl, safeExternalUrl } from './security';
+import type { PlacementDefaults, WindowPlacement } from './window-state';
+
+/** The first launch's size, and the smallest the layout still works at. */
+export const WINDOW_DEFAULTS: PlacementDefaults = { width: 1280, height: 800, minWidth: 800, minHeight: 500 };
 
 export interface WindowOptions {
   /** Absolute path of the built preload (out/preload/index.js). */
   preload: string;
   /** Off in packaged builds. */
   devTools: boolean;
+  /** Remembered size and position (window-state.ts); no x/y opens it centred. */
+  placement?: WindowPlacement;
 }
 
 export function createMainWindow(options: WindowOptions): BrowserWindow {
+  const placement = options.placement ?? { width: WINDOW_DEFAULTS.width, height: WINDOW_DEFAULTS.height, maximized: false };
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 800,
-    minHeight: 500,
+    ...(placement.x !== undefined && placement.y !== undefined ? { x: placement.x, y: placement.y } : { center: true }),
+    width: placement.width,
+    height: placement.height,
+    minWidth: WINDOW_DEFAULTS.minWidth,
+    minHeight: WINDOW_DEFAULTS.minHeight,
     title: 'MQTT Workbench',
     backgroundColor: '#1e1e1e',
     show: false,
     webPreferences: createWebPreferences(options),
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    // maximize() also shows the window, so it waits for the first paint like show() does.
+    if (placement.maximized) window.maximize();
+    window.show();
+  });
   window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
     console.error(`Failed to load ${APP_ENTRY_URL}:`, error);
   });

@@ -11,6 +11,7 @@ import { useUiStore } from '../stores/ui-store';
 import { AppInfo } from './app-info';
 import { HelpOverlay } from './help-overlay';
 import { HostBanner } from './host-banner';
+import { RecoveredNotice } from './recovered-notice';
 import { Panel } from './panel';
 import { useGlobalShortcuts } from './shortcuts';
 import { TopBarControls } from './top-bar-controls';
@@ -39,6 +40,7 @@ export function App() {
         <TopBarControls />
       </header>
       <HostBanner />
+      <RecoveredNotice />
       <div className={`workspace${inspectorOpen ? ' with-inspector' : ''}`} hidden={view !== 'workbench'}>
         <aside className="sidebar">
           <Panel name="profiles" title="Profiles" className="grow">

@@ -1,5 +1,6 @@
 import type { InspectedPacket, MqttMessage } from '../../shared/contract';
 import { runMenuCommand } from '../app/menu-commands';
+import { useRecoveryStore } from '../app/recovery';
 import type { Bridge } from '../bridge';
 import { useBrokerStore } from './broker-store';
 import { useConnectionsStore } from './connections-store';
@@ -87,6 +88,7 @@ export function startEventFeed(bridge: Bridge): () => void {
     bridge.api.on('broker.stats', (status) => useBrokerStore.getState().applyStats(status)),
     bridge.api.on('broker.changed', () => useBrokerStore.getState().changed()),
     bridge.api.on('app.menuCommand', ({ command }) => runMenuCommand(command)),
+    bridge.api.on('app.recovered', (details) => useRecoveryStore.getState().setRecovered(details)),
     bridge.api.on('history.exportProgress', (progress) => useHistoryStore.getState().applyExportProgress(progress)),
     bridge.api.on('connections.status', (summary) => {
       // The host sends messages before a status change; keep that order in the UI.

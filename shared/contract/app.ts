@@ -25,5 +25,10 @@ export const appContract = {
   events: {
     /** A native menu item was chosen (desktop app only). */
     menuCommand: { payload: z.object({ command: menuCommandSchema }) },
+    /**
+     * The page crashed or was killed and the desktop app reloaded it. Connections, profiles and
+     * history live in the main process, so nothing was lost; the page says so once.
+     */
+    recovered: { payload: z.object({ reason: z.string(), exitCode: z.number() }) },
   },
 } as const;

@@ -21,6 +21,10 @@ type Listener = (...args: unknown[]) => unknown;
 class FakeWebContents extends EventEmitter {
   openHandler: ((details: { url: string }) => { action: string }) | undefined;
   sent: unknown[][] = [];
+  reloads = 0;
+  reload() {
+    this.reloads += 1;
+  }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.openHandler = handler;
   }
@@ -34,7 +38,9 @@ class FakeWebContents extends EventEmitter {
 
 function createFakeElectron(userDataParent: string) {
   const calls: string[] = [];
+  const paths = new Map<string, string>();
   const windows: FakeWindow[] = [];
+  const errorBoxes: string[] = [];
   const ipcHandlers = new Map<string, Listener>();
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
   const session = {
@@ -55,8 +61,12 @@ function createFakeElectron(userDataParent: string) {
   const app = Object.assign(appEvents, {
     name: 'MQTT Workbench',
     isPackaged: false,
-    setPath: (name: string, path: string) => calls.push(`app.setPath ${name} ${path}`),
-    getPath: (name: string) => join(userDataParent, name),
+    setName: (name: string) => calls.push(`app.setName ${name}`),
+    setPath: (name: string, path: string) => {
+      paths.set(name, path);
+      calls.push(`app.setPath ${name} ${path}`);
+    },
+    getPath: (name: string) => paths.get(name) ?? join(userDataParent, name),
     enableSandbox: () => calls.push('app.enableSandbox'),
     requestSingleInstanceLock: () => (calls.push('app.requestSingleInstanceLock'), true),
     whenReady: () => ready,
@@ -69,6 +79,8 @@ function createFakeElectron(userDataParent: string) {
     webContents = new FakeWebContents();
     loadedUrl: string | undefined;
     focused = false;
+    shown = false;
+    maximized = false;
     constructor(readonly options: { webPreferences: Record<string, unknown> } & Record<string, unknown>) {
       super();
       windows.push(this);
@@ -78,7 +90,21 @@ function createFakeElectron(userDataParent: string) {
       this.loadedUrl = url;
       return Promise.resolve();
     }
-    show() {}
+    show() {
+      this.shown = true;
+    }
+    maximize() {
+      this.maximized = true;
+    }
+    isMaximized() {
+      return this.maximized;
+    }
+    isFullScreen() {
+      return false;
+    }
+    getNormalBounds() {
+      return { x: 40, y: 30, width: 900, height: 600 };
+    }
     isMinimized() {
       return false;
     }
@@ -115,12 +141,20 @@ function createFakeElectron(userDataParent: string) {
       decryptString: (data: Buffer) => data.toString().slice('wrapped:'.length),
     },
     session: { defaultSession: session },
+    // One 1920x1080 display; a window saved on a second monitor that is gone must come back to it.
+    screen: {
+      getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
+      getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
+    },
+    dialog: { showErrorBox: (title: string, content: string) => errorBoxes.push(`${title}: ${content}`) },
     shell: { openExternal: vi.fn(async (_url: string) => {}) },
   };
-  return { electron, calls, windows, ipcHandlers, protocolHandlers, session, app, menu, ready: resolveReady };
+  return { electron, calls, windows, ipcHandlers, protocolHandlers, session, app, menu, errorBoxes, ready: resolveReady };
 }
 
 let fake: ReturnType<typeof createFakeElectron>;
+/** Where the app keeps its data: the fake's appData folder, under the product name. */
+const userData = () => join(base, 'appData', 'MQTT Workbench');
 
 function menuItem(id: string): { click: () => void } {
   const items = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
@@ -194,8 +228,10 @@ afterAll(() => {
 });
 
 describe('before ready', () => {
-  it('grants app:// its privileges, enables the sandbox and takes the single-instance lock', () => {
+  it('keeps its data in the OS data folder under the product name, then grants app:// its privileges, enables the sandbox and takes the single-instance lock', () => {
     expect(fake.calls).toEqual([
+      'app.setName MQTT Workbench',
+      `app.setPath userData ${userData()}`,
       `protocol.registerSchemesAsPrivileged ${JSON.stringify([APP_SCHEME_REGISTRATION])}`,
       'app.enableSandbox',
       'app.requestSingleInstanceLock',
@@ -240,6 +276,8 @@ describe('before ready', () => {
 
 describe('after ready', () => {
   beforeAll(async () => {
+    // The last session's window, maximised, on the one display there is.
+    writeFileSync(join(userData(), 'window-state.json'), JSON.stringify({ bounds: { x: 100, y: 50, width: 1000, height: 700 }, maximized: true }));
     fake.ready();
     await new Promise((resolve) => setTimeout(resolve, 0));
   });
@@ -284,8 +322,8 @@ describe('after ready', () => {
     expect(info).toMatchObject({ ok: true, value: { shell: 'electron' } });
     // The secrets key is wrapped by safeStorage, in the app's data folder.
     expect((info as { value: { secretsProtection: string } }).value.secretsProtection).toMatch(/protected by .*safeStorage/);
-    expect(readFileSync(join(base, 'userData', 'data', 'secrets.safestorage.key')).toString()).toMatch(/^wrapped:/);
-    expect(existsSync(join(base, 'userData', 'data', 'profiles.db'))).toBe(true);
+    expect(readFileSync(join(userData(), 'data', 'secrets.safestorage.key')).toString()).toMatch(/^wrapped:/);
+    expect(existsSync(join(userData(), 'data', 'profiles.db'))).toBe(true);
 
     await expect(
       handler({ sender: window.webContents, senderFrame: { url: 'https://evil.example/', parent: null } }, 'app.info', {}),
@@ -296,6 +334,34 @@ describe('after ready', () => {
   it('focuses the window when a second instance starts', () => {
     fake.app.emit('second-instance');
     expect(fake.windows[0]!.focused).toBe(true);
+  });
+
+  it('opens the window where it was last time, maximised once it has painted', () => {
+    const window = fake.windows[0]!;
+    expect(window.options).toMatchObject({ x: 100, y: 50, width: 1000, height: 700, show: false });
+    expect(window.maximized).toBe(false);
+    window.emit('ready-to-show');
+    expect(window).toMatchObject({ maximized: true, shown: true });
+  });
+
+  it('reloads a crashed page, which is then told it recovered (history lives in main)', () => {
+    const window = fake.windows[0]!;
+    window.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(window.webContents.reloads).toBe(1);
+    window.webContents.emit('did-finish-load');
+    expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.recovered', { reason: 'crashed', exitCode: 139 }]);
+    // Closing the window ends its renderer cleanly: that is not a crash.
+    window.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(window.webContents.reloads).toBe(1);
+    expect(fake.errorBoxes).toEqual([]);
+  });
+
+  it('saves the window state when the window closes', () => {
+    fake.windows[0]!.emit('close');
+    expect(JSON.parse(readFileSync(join(userData(), 'window-state.json'), 'utf8'))).toEqual({
+      bounds: { x: 40, y: 30, width: 900, height: 600 },
+      maximized: true,
+    });
   });
 
   it('sets the native menu, whose commands reach the page as app.menuCommand events', () => {

@@ -1,0 +1,25 @@
+/**
+ * The desktop app reloaded this page after its renderer process died (`app.recovered`). The
+ * notice says so once: connections, profiles and history live in the main process, so nothing
+ * the user had is lost, only what was on screen (open dialogs, unsent editor text).
+ */
+import { create } from 'zustand';
+
+interface RecoveryState {
+  /** Why the previous page went away, while the notice is shown. */
+  recovered: { reason: string; exitCode: number } | null;
+  setRecovered(details: { reason: string; exitCode: number }): void;
+  dismiss(): void;
+}
+
+export const useRecoveryStore = create<RecoveryState>()((set) => ({
+  recovered: null,
+  setRecovered: (recovered) => set({ recovered }),
+  dismiss: () => set({ recovered: null }),
+}));
+
+/** What the notice says, in words a user can act on. */
+export function recoveryMessage(details: { reason: string; exitCode: number }): string {
+  const cause = details.reason === 'oom' ? 'ran out of memory' : details.reason === 'killed' ? 'was killed' : `stopped (${details.reason})`;
+  return `The window ${cause} and was reloaded. Your connections, profiles and message history are intact; anything not yet saved on screen (an open dialog, an unsent payload) has to be entered again.`;
+}
