@@ -7,6 +7,8 @@ import { TopicTree, type TopicSort } from './topic-tree';
 
 /** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
 const STRUCTURE_PERIOD_MS = 250;
+/** Orders by messages or recency follow the values this often (rows jumping every frame are unreadable). */
+const RESORT_PERIOD_MS = 1000;
 /** Empty retained publishes in flight at once when deleting a subtree. */
 const DELETE_CONCURRENCY = 50;
 /** History topics asked for when a connection's tree is first shown. */
@@ -79,6 +81,7 @@ interface TopicTreeState {
 }
 
 let structureTimer: ReturnType<typeof setTimeout> | undefined;
+let resortTimer: ReturnType<typeof setTimeout> | undefined;
 let lastStructureAt = 0;
 
 export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
@@ -97,6 +100,15 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
         set((s) => ({ structure: s.structure + 1 }));
       }, STRUCTURE_PERIOD_MS - (now - lastStructureAt));
     }
+  }
+
+  /** Value-based orders re-sort now and then while values change; the name order never needs to. */
+  function valuesChanged(): void {
+    if (get().sort === 'name' || resortTimer !== undefined) return;
+    resortTimer = setTimeout(() => {
+      resortTimer = undefined;
+      set((s) => ({ structure: s.structure + 1 }));
+    }, RESORT_PERIOD_MS);
   }
 
   function ingest(messages: readonly FeedMessage[], withSeq: boolean): boolean {
@@ -139,6 +151,7 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
       const created = ingest(messages, true);
       set((s) => ({ version: s.version + 1 }));
       if (created) structureChanged();
+      else valuesChanged();
     },
 
     absorbSkipped(messages) {

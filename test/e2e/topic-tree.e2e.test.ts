@@ -76,6 +76,27 @@ describe('topic tree', { timeout: 120_000 }, () => {
     await screenshots(page, 'topic-tree');
   });
 
+  it('shows the topics history holds when the workbench opens on a connection already running', async () => {
+    // A second window on the same host: its message list starts empty, its tree comes from history.
+    const { page: other } = await session.open();
+    await node(other, 'plant').waitFor({ timeout: UI_TIMEOUT });
+    expect(await visibleTopics(other)).toEqual(['office', 'plant']);
+    expect(await textOf(other, 'plant', 'topic-messages')).toBe('5');
+    expect(await textOf(other, 'plant', 'topic-subtopics')).toBe('3 topics');
+    expect(await node(other, 'plant').locator('.topic-retained').textContent()).toBe('r');
+    await other.getByTestId('topic-tree-expand-all').click();
+    await node(other, 'plant/line1/temp').click();
+    // Not in this window's live list: the last message is read from history, and the note says so.
+    await waitUntil(async () => ((await other.getByTestId('topic-detail-note').textContent()) ?? '').includes('shown from history'));
+    expect(await other.getByTestId('topic-detail-value').locator('pre').textContent()).toBe('22.5');
+    expect(await other.getByTestId('message-detail').count()).toBe(0);
+    await screenshots(other, 'topic-tree-from-history');
+    // Smaller windows keep the tree readable beside the messages.
+    await other.setViewportSize({ width: 1024, height: 640 });
+    await screenshots(other, 'topic-tree-1024');
+    await other.close();
+  });
+
   it('filters by topic and by value, case-insensitively', async () => {
     await page.getByTestId('topic-tree-collapse-all').click();
     await page.getByTestId('topic-tree-filter').fill('LINE2');

@@ -34,7 +34,7 @@ export function TopicTreeList({ connectionId, tree, selectedTopic, onSelect, onA
   const setAllExpanded = useTopicTreeStore((s) => s.setAllExpanded);
 
   // Recency and message-count orders change with values, but rows jumping under the cursor on every
-  // frame is unreadable: they re-sort with the structure (a few times a second at most).
+  // frame is unreadable: they re-sort when the store bumps the structure (about once a second).
   const rows: TreeRow[] = useMemo(
     () => tree.rows({ topicFilter, payloadFilter, sort }),
     [tree, structure, topicFilter, payloadFilter, sort],
