@@ -3,8 +3,12 @@
  * same run, as ratios. Runs from the TypeScript sources (see main/core/history/ts-worker-bootstrap.cjs).
  * Suites: history (the batched SQLite writer vs a bare better-sqlite3 loop; queries at 1M rows; export);
  * broker (our broker vs mosquitto and aedes: fan-in, fan-out, connect rate, memory, latency);
- * engine (client ingest vs mosquitto_sub, and memory over a sustained run).
+ * engine (client ingest vs mosquitto_sub, and memory over a sustained run);
+ * ui (the built workbench in Chromium under a firehose: test/bench/ui-bench.ts, run by Vitest for
+ * its TypeScript and ESM; UI_BENCH_SCALE=0.5 halves the rates).
  */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { runBrokerBench } from '../core/broker/bench/broker-bench';
 import { runEngineBench } from '../core/engine/bench/engine-bench';
 import { runHistoryBench } from '../core/history/bench/history-bench';
@@ -13,7 +17,14 @@ const SUITES: Record<string, (args: string[]) => Promise<void>> = {
   history: runHistoryBench,
   broker: runBrokerBench,
   engine: runEngineBench,
+  ui: runUiBench,
 };
+
+async function runUiBench(): Promise<void> {
+  const vitest = resolve(__dirname, '../../node_modules/vitest/vitest.mjs');
+  const result = spawnSync(process.execPath, [vitest, 'run', '--config', 'test/bench/vitest.config.ts'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`the UI bench failed (exit ${result.status})`);
+}
 
 async function main(): Promise<void> {
   const [suite, ...args] = process.argv.slice(2);

@@ -9,6 +9,8 @@ export interface HostProcess {
   url: string;
   port: number;
   token: string;
+  /** The host's data folder (profiles, history.db, the secrets key); removed on stop. */
+  dataDir: string;
   /** Everything the host printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -101,6 +103,7 @@ export async function startHostProcess({ timeoutMs = 15_000 } = {}): Promise<Hos
     url: match[1]!,
     port: Number(match[2]),
     token: match[3]!,
+    dataDir,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {

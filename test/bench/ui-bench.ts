@@ -1,0 +1,193 @@
+/**
+ * `npm run bench -- ui`: the workbench UI under a firehose, measured in Chromium.
+ * The built host (history on) connected to our broker; the page on the live messages with the
+ * topic tree visible; a publisher sends 20,000 msg/s over 2,000 topics for 20 s, then 1,000 msg/s
+ * of 500 KB payloads for 10 s (QoS 1, so nothing may be lost). Printed: received vs published,
+ * every message in history, the longest main-thread task and the p95 frame time in the page, the
+ * click-to-detail time during the firehose, and the page's JS heap before and after.
+ * Options (after `--`): --scale F multiplies rates (e.g. 0.25 on a loaded machine).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, it } from 'vitest';
+import { buildIfNeeded } from '../../main/cli/build-if-needed.mjs';
+import { launchChromium } from '../support/chromium';
+import { type HostProcess, startHostProcess } from '../support/host-process';
+import { type TestBroker, startTestBroker } from '../support/raw-mqtt-client';
+
+const PUBLISHER = fileURLToPath(new URL('./rate-publisher.cjs', import.meta.url));
+const scale = Number(process.env.UI_BENCH_SCALE ?? '1');
+const PHASES = [
+  { name: 'small', topics: 2000, rate: 20_000 * scale, seconds: 20, size: 64 },
+  { name: '500 KB', topics: 2000, rate: 1_000 * scale, seconds: 10, size: 500_000 },
+];
+
+/** Runs in the page before its scripts: long tasks and frame-to-frame times, collected while `running`. */
+const INSTRUMENT = `
+  window.__wbPerf = { running: false, longTasks: [], frames: [] };
+  new PerformanceObserver((list) => {
+    if (!window.__wbPerf.running) return;
+    for (const entry of list.getEntries()) window.__wbPerf.longTasks.push(entry.duration);
+  }).observe({ type: 'longtask' });
+  let last = 0;
+  const frame = (now) => {
+    if (window.__wbPerf.running && last) window.__wbPerf.frames.push(now - last);
+    last = now;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  // Clicks a topic (a tree node when the tree shows, else a message row) and resolves with the
+  // time until the detail shows that topic, painted (the next animation frame after it appears).
+  window.__wbClick = () => new Promise((resolve) => {
+    const tree = [...document.querySelectorAll('[data-testid="topic-node"]')].filter((n) => /device-/.test(n.dataset.topic || ''));
+    const rows = tree.length ? tree : [...document.querySelectorAll('[data-testid="message-row"]')];
+    if (!rows.length) return resolve({ ms: -1, via: 'nothing to click' });
+    const node = rows[Math.floor(Math.random() * rows.length)];
+    const topic = node.dataset.topic || node.querySelector('[data-testid="message-topic"]')?.textContent || '';
+    const via = tree.length ? 'tree node' : 'message row';
+    const start = performance.now();
+    const shown = () => {
+      const detail = document.querySelector('[data-testid="message-detail"]');
+      return detail && detail.textContent.includes(topic);
+    };
+    const done = () => requestAnimationFrame(() => resolve({ ms: performance.now() - start, via }));
+    const observer = new MutationObserver(() => {
+      if (shown()) { observer.disconnect(); done(); }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    setTimeout(() => { observer.disconnect(); resolve({ ms: -1, via }); }, 5000);
+    node.click();
+  });
+`;
+
+let broker: TestBroker;
+let host: HostProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  buildIfNeeded();
+  broker = await startTestBroker();
+  [host, browser] = await Promise.all([startHostProcess(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await broker?.stop();
+});
+
+function publish(phase: (typeof PHASES)[number]): Promise<{ sent: number; acked: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PUBLISHER, JSON.stringify({ port: broker.port, ...phase })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`publisher exited with ${code}`))));
+  });
+}
+
+async function heapMb(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize / 1024 / 1024;
+}
+
+/** The total the messages toolbar shows ("N messages" or "last N of TOTAL"). */
+async function uiTotal(page: Page): Promise<number> {
+  const text = (await page.getByTestId('messages-count').textContent()) ?? '';
+  const numbers = [...text.replaceAll(',', '').matchAll(/\d+/g)].map((m) => Number(m[0]));
+  return numbers.length ? Math.max(...numbers) : 0;
+}
+
+/** Received messages stored, and those history recorded as dropped (a gap is never silent). */
+function historyCounts(): { stored: number; gaps: number } {
+  const db = new Database(join(host.dataDir, 'history.db'), { readonly: true, fileMustExist: true });
+  try {
+    const stored = (db.prepare('SELECT count(*) AS n FROM messages WHERE direction = 0').get() as { n: number }).n;
+    const gaps = (db.prepare('SELECT coalesce(sum(dropped), 0) AS n FROM history_gaps').get() as { n: number }).n;
+    return { stored, gaps };
+  } finally {
+    db.close();
+  }
+}
+
+const percentile = (values: number[], p: number) => {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const f = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+it('the workbench UI under a firehose', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.addInitScript(INSTRUMENT);
+  await page.goto(host.url);
+  const cdp = await page.context().newCDPSession(page);
+
+  // Connect and subscribe as a user does.
+  await page.getByTestId('new-connection').click();
+  await page.getByTestId('connect-host').fill('127.0.0.1');
+  await page.getByTestId('connect-port').fill(String(broker.port));
+  await page.getByTestId('connect-version').selectOption('5');
+  await page.getByTestId('connect-button').click();
+  await page.locator('[data-testid="connection-info"] [data-testid="connection-status"][data-status="connected"]').waitFor({ timeout: 20_000 });
+  await page.getByTestId('subscribe-filter').fill('bench/#');
+  await page.getByTestId('subscribe-qos').selectOption('1');
+  await page.getByTestId('subscribe-button').click();
+  await page.locator('[data-testid="subscription-row"][data-filter="bench/#"][data-state="active"]').waitFor({ timeout: 20_000 });
+  const treeShown = (await page.getByTestId('topic-tree').count()) > 0;
+
+  const heapBefore = await heapMb(cdp);
+  console.log(`\nUI bench: host + our broker + Chromium ${treeShown ? '(topic tree visible)' : '(no topic tree in this build)'}; scale ${scale}`);
+  let published = 0;
+  for (const phase of PHASES) {
+    await page.evaluate('window.__wbPerf.running = true; window.__wbPerf.longTasks = []; window.__wbPerf.frames = [];');
+    const publishing = publish(phase);
+    const clicks: number[] = [];
+    let via = '';
+    // Click topics while the firehose runs, one every 1.5 s after the first second.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const clicking = (async () => {
+      for (let i = 0; i < Math.floor(phase.seconds / 1.5); i++) {
+        const click = await page.evaluate<{ ms: number; via: string }>('window.__wbClick()');
+        via = click.via;
+        if (click.ms >= 0) clicks.push(click.ms);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      }
+    })();
+    const result = await publishing;
+    await clicking;
+    published += result.acked;
+    // Let the UI catch up (bounded wait), then stop measuring.
+    const deadline = Date.now() + 30_000;
+    while ((await uiTotal(page)) < published && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    const perf = await page.evaluate<{ longTasks: number[]; frames: number[] }>('window.__wbPerf.running = false; ({ longTasks: window.__wbPerf.longTasks, frames: window.__wbPerf.frames })');
+    const received = await uiTotal(page);
+    console.log(
+      `${phase.name.padEnd(7)} ${f(phase.rate)} msg/s target x ${phase.seconds} s over ${phase.topics} topics: published ${f(result.acked)} in ${f(result.seconds, 1)} s (${f(result.acked / result.seconds)} msg/s)` +
+        ` | UI received ${f(received)} of ${f(published)} so far (ratio ${f(received / published, 3)}, target 1.000)`,
+    );
+    console.log(
+      `        longest task ${f(Math.max(0, ...perf.longTasks))} ms (${perf.longTasks.length} tasks over 50 ms; target none over 100 ms)` +
+        ` | frame p50 ${f(percentile(perf.frames, 50), 1)} ms, p95 ${f(percentile(perf.frames, 95), 1)} ms (target p95 < 33 ms)` +
+        ` | click-to-detail (${via}) median ${f(percentile(clicks, 50))} ms, max ${f(Math.max(0, ...clicks))} ms over ${clicks.length} clicks (target < 100 ms)`,
+    );
+  }
+  // History is written in batches: give it a moment to land everything.
+  const deadline = Date.now() + 30_000;
+  let { stored, gaps } = historyCounts();
+  while (stored < published && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    ({ stored, gaps } = historyCounts());
+  }
+  const heapAfter = await heapMb(cdp);
+  const brokerDropped = broker.broker.sessions().reduce((sum, session) => sum + session.dropped, 0);
+  console.log(
+    `history: ${f(stored)} of ${f(published)} published messages stored (ratio ${f(stored / published, 3)}, target 1.000)` +
+      ` | dropped and counted: ${f(gaps)} by history, ${f(brokerDropped)} by the broker`,
+  );
+  console.log(`page JS heap: ${f(heapBefore, 1)} MB before, ${f(heapAfter, 1)} MB after (target bounded, under 300 MB)`);
+  await page.close();
+});
