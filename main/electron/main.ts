@@ -13,7 +13,7 @@ import { attachIpcTransport } from './ipc-transport';
 import { createMenuTemplate } from './menu';
 import { registerAppScheme, serveAppProtocol } from './protocol';
 import { recoverFromCrashes } from './crash-recovery';
-import { createSafeStorageCipher } from './safe-storage-cipher';
+import { createSafeStorageCipher, describeKeyFileFallback } from './safe-storage-cipher';
 import { WINDOW_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
 import { placeWindow, readWindowState, trackWindowState } from './window-state';
 
@@ -54,7 +54,10 @@ function createCore(): WorkbenchCore {
     onKeyReplaced: (movedTo, error) =>
       console.warn(`The OS could not unwrap the secrets key (moved to ${movedTo}); saved secrets must be entered again:`, error),
   });
-  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher: secretCipher ?? undefined });
+  if (secretCipher) return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher });
+  // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
+  const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;
+  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretsProtection });
 }
 
 function start(): void {

@@ -91,3 +91,18 @@ export function createSafeStorageCipher(options: SafeStorageCipherOptions): Secr
   const description = describeOsProtection({ platform, linuxBackend: linuxBackend(safeStorage, platform) });
   return { ...createAesGcmCipher(key, description), osProtected: true };
 }
+
+/**
+ * What the user is told when safeStorage offers no real encryption and the core's key-file cipher
+ * (at `keyFilePath`) protects secrets instead; null when safeStorage does. The connection dialog
+ * shows it as a warning beside the secret fields, before anything is saved.
+ */
+export function describeKeyFileFallback(safeStorage: SafeStorageLike, keyFilePath: string, platform: string = process.platform): string | null {
+  if (hasOsEncryption(safeStorage, platform)) return null;
+  const backend = linuxBackend(safeStorage, platform);
+  const why =
+    platform === 'linux'
+      ? `Electron safeStorage found no OS keyring (backend: ${safeStorage.isEncryptionAvailable() ? backend : 'none'}); start a Secret Service keyring such as GNOME Keyring or KWallet and restart to use it`
+      : 'Electron safeStorage reports that OS encryption is unavailable';
+  return `Secrets are encrypted with a local key file readable only by your user (${keyFilePath}), not by the OS keyring: ${why}`;
+}

@@ -2,8 +2,12 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SafeStorageLike, createSafeStorageCipher, hasOsEncryption } from '../../main/electron/safe-storage-cipher';
+import { type SafeStorageLike, createSafeStorageCipher, describeKeyFileFallback, hasOsEncryption } from '../../main/electron/safe-storage-cipher';
+import { createWorkbenchCore } from '../../main/core/create-core';
+import { SecretsNoteText } from '../../renderer/features/connection/form/secrets-note';
 
 function fakeSafeStorage(options: { available?: boolean; backend?: string; brokenDecrypt?: boolean } = {}) {
   const calls = { encrypt: 0, decrypt: 0 };
@@ -99,5 +103,60 @@ describe('safeStorage secret cipher', () => {
       onKeyReplaced: (movedTo) => replaced.push(movedTo),
     });
     expect(replaced).toHaveLength(1);
+  });
+});
+
+describe('when the OS has no keyring (Linux basic_text), the user is told before saving a secret', () => {
+  it('says nothing extra when safeStorage is real OS encryption', () => {
+    expect(describeKeyFileFallback(fakeSafeStorage().safeStorage, '/data/secrets.key', 'linux')).toBeNull();
+    expect(describeKeyFileFallback(fakeSafeStorage().safeStorage, '/data/secrets.key', 'darwin')).toBeNull();
+  });
+
+  it('names the basic_text backend, the key file used instead, and how to get a keyring', () => {
+    const text = describeKeyFileFallback(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, '/data/secrets.key', 'linux');
+    expect(text).toMatch(/key file readable only by your user \(\/data\/secrets\.key\), not by the OS keyring/);
+    expect(text).toMatch(/backend: basic_text/);
+    expect(text).toMatch(/GNOME Keyring or KWallet/);
+    expect(describeKeyFileFallback(fakeSafeStorage({ available: false }).safeStorage, '/data/secrets.key', 'linux')).toMatch(/backend: none/);
+    expect(describeKeyFileFallback(fakeSafeStorage({ available: false }).safeStorage, 'C:\\data\\secrets.key', 'win32')).toMatch(
+      /not by the OS keyring: Electron safeStorage reports that OS encryption is unavailable/,
+    );
+  });
+
+  it('reaches the page as what profiles.list reports: not OS-protected, with that text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wb-basic-text-'));
+    const dataDir = join(dir, 'data');
+    const secretsProtection = describeKeyFileFallback(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, join(dataDir, 'secrets.key'), 'linux')!;
+    const core = createWorkbenchCore({ version: 'test', shell: 'electron', dataDir, secretsProtection });
+    try {
+      const listed = await core.dispatcher.handle('profiles.list', {});
+      expect(listed).toMatchObject({ ok: true, value: { osProtected: false, secretsProtection } });
+      // The key file the text names is the one the core really uses.
+      expect(existsSync(join(dataDir, 'secrets.key'))).toBe(true);
+    } finally {
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the connection dialog beside the secret fields', () => {
+  const render = (props: Parameters<typeof SecretsNoteText>[0]) => renderToStaticMarkup(createElement(SecretsNoteText, props));
+  const basicText = describeKeyFileFallback(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, '/home/u/.config/MQTT Workbench/data/secrets.key', 'linux')!;
+
+  it('warns, with the reason and the key file, when the OS does not protect saved secrets', () => {
+    const html = render({ protection: basicText, osProtected: false });
+    expect(html).toContain('data-testid="secrets-warning"');
+    expect(html).toMatch(/Saved secrets are not protected by the operating system\..*Saved secrets: Secrets are encrypted with a local key file/);
+    expect(html).toContain('backend: basic_text');
+    // The TLS tab shows the same warning on a line of its own.
+    expect(render({ protection: basicText, osProtected: false, warningOnly: true })).toMatch(/^<p class="span-4 secret-note">.*secrets-warning/);
+  });
+
+  it('only states the protection when the OS keychain protects them', () => {
+    const html = render({ protection: 'Secrets are encrypted with a key protected by the macOS Keychain (Electron safeStorage)', osProtected: true });
+    expect(html).not.toContain('secrets-warning');
+    expect(html).toContain('Saved secrets: Secrets are encrypted with a key protected by the macOS Keychain');
+    expect(render({ protection: 'x', osProtected: true, warningOnly: true })).toBe('');
   });
 });

@@ -40,7 +40,6 @@ function problemsFromError(error: WorkbenchError): Problems {
 
 function ConnectionDialogBody({ target }: { target: EditorTarget }) {
   const profile = useProfilesStore((s) => (target.mode === 'edit' ? s.profiles.find((p) => p.id === target.profileId) : undefined));
-  const protection = useProfilesStore((s) => s.secretsProtection);
   const saveProfile = useProfilesStore((s) => s.save);
   const connect = useConnectionsStore((s) => s.connect);
   const connectProfile = useConnectionsStore((s) => s.connectProfile);
@@ -157,7 +156,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
         />
         <fieldset className="dialog-body" disabled={busy !== null}>
           {section === 'general' && <GeneralSection {...props} setForm={setForm} />}
-          {section === 'auth' && <AuthSection {...props} editing={editing} protection={protection} />}
+          {section === 'auth' && <AuthSection {...props} editing={editing} />}
           {section === 'tls' && <TlsSection {...props} editing={editing} />}
           {section === 'mqtt5' && <Mqtt5Section {...props} />}
           {section === 'will' && <WillSection {...props} />}

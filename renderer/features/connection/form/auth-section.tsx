@@ -1,6 +1,7 @@
 import type { SecretField } from '../../../../shared/contract';
 import { Field } from '../../../ui/field';
 import type { ScramMethod } from './form-model';
+import { SecretsNote } from './secrets-note';
 import type { SectionProps } from './section-props';
 
 /**
@@ -30,7 +31,7 @@ export function SecretState({ field, form, update, testId }: Pick<SectionProps, 
   );
 }
 
-export function AuthSection({ form, update, problems, editing, protection }: SectionProps & { editing: boolean; protection: string }) {
+export function AuthSection({ form, update, problems, editing }: SectionProps & { editing: boolean }) {
   const stored = form.storedSecrets.password === true && !form.clearSecrets.includes('password');
   return (
     <div className="form-grid">
@@ -49,7 +50,7 @@ export function AuthSection({ form, update, problems, editing, protection }: Sec
       </Field>
       <p className="span-4 secret-note" data-testid="secrets-protection">
         {editing && <SecretState field="password" form={form} update={update} testId="password-state" />}
-        <span className="muted">Saved secrets: {protection || 'unknown protection'}. They are never sent back to this window.</span>
+        <SecretsNote />
       </p>
       <Field label="Enhanced authentication (MQTT 5)" className="span-4" problem={problems.enhancedAuth} testId="connect-enhanced-auth">
         <select data-testid="connect-enhanced-auth" value={form.enhancedAuth} disabled={form.protocolVersion !== 5} onChange={(e) => update('enhancedAuth', e.target.value as ScramMethod)}>

@@ -2,6 +2,7 @@ import { Check, Field } from '../../../ui/field';
 import { FileInput } from '../../../ui/file-input';
 import { SecretState } from './auth-section';
 import { isTls } from './form-model';
+import { SecretsNote } from './secrets-note';
 import type { SectionProps } from './section-props';
 
 const PEM = '.pem,.crt,.cer,.der,.key';
@@ -31,6 +32,7 @@ export function TlsSection({ form, update, problems, editing }: SectionProps & {
       <Field label="SNI server name" className="span-2" problem={problems['tls.servername']}>
         <input data-testid="connect-servername" value={form.servername} placeholder="the host, when it is a name" spellCheck={false} onChange={(e) => update('servername', e.target.value)} />
       </Field>
+      <SecretsNote warningOnly />
       <Check className="span-4" label="Verify the broker's certificate and host name (turn off only for testing)" testId="connect-verify-certificate" checked={form.verifyCertificate} onChange={(v) => update('verifyCertificate', v)} />
     </div>
   );
