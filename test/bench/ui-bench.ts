@@ -5,9 +5,12 @@
  * of 500 KB payloads for 10 s (QoS 1, so nothing may be lost). Printed: received vs published,
  * every message in history, the longest main-thread task and the p95 frame time in the page, the
  * click-to-detail time during the firehose, and the page's JS heap before and after.
- * Options (after `--`): --scale F multiplies rates (e.g. 0.25 on a loaded machine).
+ * Environment: UI_BENCH_SCALE=F multiplies the rates (e.g. 0.25 on a loaded machine);
+ * UI_BENCH_PROFILE=DIR writes a CPU profile of the page per phase (open it in Chrome DevTools) and
+ * prints the functions with the most self time.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -20,6 +23,29 @@ import { type TestBroker, startTestBroker } from '../support/raw-mqtt-client';
 
 const PUBLISHER = fileURLToPath(new URL('./rate-publisher.cjs', import.meta.url));
 const scale = Number(process.env.UI_BENCH_SCALE ?? '1');
+const profileDir = process.env.UI_BENCH_PROFILE;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The functions with the most self time in a CPU profile, as "ms name (file:line)". */
+function topSelfTime(profile: CpuProfile, count = 12): string[] {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfMs = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byNode.get(id)!.callFrame;
+    const key = `${frame.functionName || '(anonymous)'} (${frame.url.split('/').pop()}:${frame.lineNumber + 1})`;
+    selfMs.set(key, (selfMs.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, ms]) => `${ms.toFixed(0).padStart(7)} ms  ${key}`);
+}
 const PHASES = [
   { name: 'small', topics: 2000, rate: 20_000 * scale, seconds: 20, size: 64 },
   { name: '500 KB', topics: 2000, rate: 1_000 * scale, seconds: 10, size: 500_000 },
@@ -146,6 +172,10 @@ it('the workbench UI under a firehose', async () => {
   let published = 0;
   for (const phase of PHASES) {
     await page.evaluate('window.__wbPerf.running = true; window.__wbPerf.longTasks = []; window.__wbPerf.frames = [];');
+    if (profileDir) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const publishing = publish(phase);
     const clicks: number[] = [];
     let via = '';
@@ -170,6 +200,12 @@ it('the workbench UI under a firehose', async () => {
     while ((await uiTotal(page)) < published && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
     const perf = await page.evaluate<{ longTasks: number[]; frames: number[] }>('window.__wbPerf.running = false; ({ longTasks: window.__wbPerf.longTasks, frames: window.__wbPerf.frames })');
     const received = await uiTotal(page);
+    if (profileDir) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      const file = join(profileDir, `ui-bench-${phase.name.replace(/\W+/g, '')}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`CPU profile of the page: ${file}; most self time:\n${topSelfTime(profile).join('\n')}`);
+    }
     console.log(
       `${phase.name.padEnd(7)} ${f(phase.rate)} msg/s target x ${phase.seconds} s over ${phase.topics} topics: published ${f(result.acked)} in ${f(result.seconds, 1)} s (${f(result.acked / result.seconds)} msg/s)` +
         ` | UI received ${f(received)} of ${f(published)} so far (ratio ${f(received / published, 3)}, target 1.000)`,
