@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BrokerStatusView, RequestOutput, WorkbenchError } from '../../shared/contract';
+import type { BrokerStatusView, BrokerTlsInput, RequestOutput, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
 
 export type BrokerInspection = RequestOutput<'broker.inspect'>;
@@ -13,6 +13,7 @@ export interface BrokerStartOptions {
   port: number;
   wsPort?: number;
   users?: BrokerUser[];
+  tls?: BrokerTlsInput;
 }
 
 /** `broker.changed` events are coalesced: at most one inspect per this period. */
@@ -25,6 +26,12 @@ export interface BrokerForm {
   port: string;
   wsPort: string;
   users: BrokerUser[];
+  tlsEnabled: boolean;
+  tlsPort: string;
+  /** A certificate generated for localhost/127.0.0.1, or the user's own PEM certificate and key. */
+  tlsMode: 'generated' | 'pem';
+  tlsCert: string;
+  tlsKey: string;
 }
 
 interface BrokerState {
@@ -55,7 +62,7 @@ let inspectTimer: ReturnType<typeof setTimeout> | undefined;
 let watchers = 0;
 
 export const useBrokerStore = create<BrokerState>()((set, get) => ({
-  form: { port: '1883', wsPort: '', users: [] },
+  form: { port: '1883', wsPort: '', users: [], tlsEnabled: false, tlsPort: '8883', tlsMode: 'generated', tlsCert: '', tlsKey: '' },
   setForm(change) {
     set((state) => ({ form: { ...state.form, ...change } }));
   },
@@ -74,12 +81,13 @@ export const useBrokerStore = create<BrokerState>()((set, get) => ({
     else if (wasRunning) set({ inspection: EMPTY_INSPECTION });
   },
 
-  async start({ port, wsPort, users }) {
+  async start({ port, wsPort, users, tls }) {
     set({ busy: 'starting', error: null });
     const result = await getApi().broker.start({
       port,
       ...(wsPort !== undefined ? { wsPort } : {}),
       ...(users && users.length > 0 ? { users } : {}),
+      ...(tls ? { tls } : {}),
     });
     if (!result.ok) {
       set({ busy: null, error: result.error });

@@ -26,11 +26,41 @@ export const brokerStats = z.object({
 });
 export type BrokerStatsView = z.infer<typeof brokerStats>;
 
+const pem = z.string().min(1, 'Paste or load a PEM file').max(64 * 1024, 'PEM text is limited to 64 KB');
+
+/** The TLS listener's certificate: generated for localhost/127.0.0.1/::1, or chosen by the user (PEM). */
+export const brokerTlsInput = z
+  .object({
+    port: port.default(8883),
+    certificate: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('generated') }).strict(),
+      z.object({ kind: z.literal('pem'), cert: pem, key: pem }).strict(),
+    ]),
+  })
+  .strict();
+export type BrokerTlsInput = z.input<typeof brokerTlsInput>;
+
+export const brokerTlsStatus = z.object({
+  port: z.number(),
+  generated: z.boolean(),
+  /** What clients should trust: the generated local CA, or the chosen certificate (chain). PEM. */
+  caPem: z.string(),
+  /** SHA-256 fingerprint of the server certificate (AA:BB:...). */
+  fingerprint: z.string(),
+  subject: z.string(),
+  validTo: z.string(),
+  /** Names and addresses the server certificate is valid for. */
+  hosts: z.array(z.string()),
+});
+export type BrokerTlsStatus = z.infer<typeof brokerTlsStatus>;
+
 export const brokerStatus = z.object({
   running: z.boolean(),
   host: z.string().optional(),
   tcpPort: z.number().optional(),
   wsPort: z.number().optional(),
+  /** Present when a TLS (mqtts://) listener runs. */
+  tls: brokerTlsStatus.optional(),
   startedAt: z.number().optional(),
   /** Whether clients need a user name and password. */
   authRequired: z.boolean().optional(),
@@ -71,6 +101,8 @@ export const brokerContract = {
           port: port.default(1883),
           /** WebSocket listener port; absent = no WebSocket listener. */
           wsPort: port.optional(),
+          /** TLS (mqtts://) listener; absent = none. A bad or mismatched key fails with TLS_ERROR. */
+          tls: brokerTlsInput.optional(),
           /** When given, clients must log in with one of these users. */
           users: z.array(z.object({ username: z.string().min(1).max(256), password: z.string().max(1024) })).max(100).optional(),
         })

@@ -4,9 +4,11 @@
  * traffic, clients, sessions and retained topics in the live view, and stops it.
  * Fails on any console error, page error or CSP violation.
  */
+import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateCertificate } from '../../main/core/broker/tls-certificate';
 import { freePort } from '../support/free-port';
 import { runMosquittoPub } from '../support/mosquitto';
 import { messageRow, screenshots, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
@@ -152,6 +154,55 @@ describe('Broker panel in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await page.getByTestId('view-broker').click();
     await page.getByTestId('broker-client').first().waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('broker-client').first().textContent()).toContain('alice');
+    await page.getByTestId('broker-toggle').click();
+    await page.locator('[data-testid="broker-status"][data-running="false"]').waitFor({ timeout: UI_TIMEOUT });
+  });
+
+  it('a chosen certificate with a key that does not match: TLS_ERROR says so and nothing starts', async () => {
+    const a = generateCertificate();
+    const b = generateCertificate();
+    await page.getByTestId('view-broker').click();
+    await page.getByTestId('broker-ws-port').fill('');
+    await page.getByTestId('broker-user-remove').click();
+    await page.getByTestId('broker-tls-enabled').check();
+    await page.getByTestId('broker-tls-port').fill('0');
+    await page.getByTestId('broker-tls-own').check();
+    await page.getByTestId('broker-tls-cert').fill(a.certPem);
+    await page.getByTestId('broker-tls-key').fill(b.keyPem);
+    await page.getByTestId('broker-toggle').click();
+    const error = page.getByTestId('broker-error');
+    await error.waitFor({ timeout: UI_TIMEOUT });
+    expect(await error.getAttribute('data-code')).toBe('TLS_ERROR');
+    expect(await text(page, 'broker-error-message')).toContain('does not match the certificate');
+    expect(await page.getByTestId('broker-status').getAttribute('data-running')).toBe('false');
+  });
+
+  it('TLS with a generated certificate: the panel gives its CA to download or copy, and Connect over TLS trusts it', async () => {
+    await page.getByTestId('broker-tls-generated').check();
+    await page.getByTestId('broker-toggle').click();
+    const status = page.locator('[data-testid="broker-status"][data-running="true"]');
+    await status.waitFor({ timeout: UI_TIMEOUT });
+    const address = await text(page, 'broker-address-tls');
+    expect(address).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
+    const tlsPort = Number(address.split(':').at(-1));
+    expect(await page.getByTestId('broker-tls-certificate').getAttribute('data-generated')).toBe('true');
+    expect(await text(page, 'broker-tls-fingerprint')).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    const pem = (await page.getByTestId('broker-tls-ca').textContent()) ?? '';
+    expect(pem).toContain('-----BEGIN CERTIFICATE-----');
+    expect(pem).not.toContain('PRIVATE KEY');
+
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: UI_TIMEOUT }), page.getByTestId('broker-tls-download').click()]);
+    expect(download.suggestedFilename()).toBe('mqtt-workbench-ca.pem');
+    expect(readFileSync(await download.path(), 'utf8')).toBe(pem);
+    await page.getByTestId('broker-tls-copy').click();
+    await page.getByTestId('broker-tls-copied').waitFor({ timeout: UI_TIMEOUT });
+    await screenshots(page, 'broker-tls');
+
+    await page.getByTestId('broker-connect-tls').click();
+    await page.getByTestId('panel-messages').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator(`[data-testid="connection-tab"][data-name="Embedded broker :${tlsPort} (TLS)"][data-status="connected"]`).waitFor({ timeout: UI_TIMEOUT });
+
+    await page.getByTestId('view-broker').click();
     await page.getByTestId('broker-toggle').click();
     await page.locator('[data-testid="broker-status"][data-running="false"]').waitFor({ timeout: UI_TIMEOUT });
   });

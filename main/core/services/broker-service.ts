@@ -1,8 +1,11 @@
-import { BROKER_LIST_LIMIT, type BrokerStatusView, WorkbenchFailure } from '../../../shared/contract';
+import { X509Certificate } from 'node:crypto';
+import { BROKER_LIST_LIMIT, type BrokerStatusView, type BrokerTlsInput, type BrokerTlsStatus, WorkbenchFailure } from '../../../shared/contract';
 import { usernamePasswordAuth } from '../broker/auth';
 import { type Broker, createBroker } from '../broker/create-broker';
 import { type TcpListener, listenTcp } from '../broker/listeners/tcp';
+import { type TlsListener, listenTls } from '../broker/listeners/tls';
 import { type WsListener, listenWs } from '../broker/listeners/ws';
+import { type GeneratedCertificate, generateCertificate, tlsPairProblem } from '../broker/tls-certificate';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
 
@@ -16,6 +19,7 @@ interface Running {
   broker: Broker;
   tcp: TcpListener;
   ws?: WsListener;
+  tls?: { listener: TlsListener; status: BrokerTlsStatus };
   host: string;
   startedAt: number;
   authRequired: boolean;
@@ -25,9 +29,41 @@ interface Running {
   stopEvents: () => void;
 }
 
+/** The certificates in a PEM text (never its keys), for clients to trust. */
+function certificatesOnly(pem: string): string {
+  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).join('\n') + '\n';
+}
+
+/** Key and certificate for the TLS listener, checked before anything listens. */
+function tlsMaterial(input: NonNullable<BrokerTlsInput>, cached: () => GeneratedCertificate): { key: string; cert: string; status: Omit<BrokerTlsStatus, 'port'> } {
+  if (input.certificate.kind === 'generated') {
+    const generated = cached();
+    return {
+      key: generated.keyPem,
+      cert: generated.certPem,
+      status: { generated: true, caPem: generated.caPem, fingerprint: generated.fingerprint, subject: 'CN=localhost', validTo: generated.validTo, hosts: generated.hosts },
+    };
+  }
+  const { cert, key } = input.certificate;
+  const problem = tlsPairProblem(cert, key);
+  if (problem) throw new WorkbenchFailure('TLS_ERROR', problem);
+  const parsed = new X509Certificate(cert);
+  const hosts = (parsed.subjectAltName ?? '')
+    .split(', ')
+    .map((entry) => entry.replace(/^(DNS|IP Address):/, ''))
+    .filter(Boolean);
+  return {
+    key,
+    cert,
+    status: { generated: false, caPem: certificatesOnly(cert), fingerprint: parsed.fingerprint256, subject: parsed.subject.replace(/\n/g, ', '), validTo: parsed.validTo, hosts },
+  };
+}
+
 /** The one-click embedded broker behind the broker.* channels. */
 export function createBrokerService(events: EventHub): { handlers: BrokerHandlers; close(): Promise<void> } {
   let running: Running | null = null;
+  /** One generated CA per host and app run, so a restarted broker keeps the certificate users trust. */
+  const generated = new Map<string, GeneratedCertificate>();
   const pendingChanges = new Map<string, ReturnType<typeof setTimeout>>();
 
   function status(): BrokerStatusView {
@@ -38,6 +74,7 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
       host: running.host,
       tcpPort: running.tcp.port,
       ...(running.ws ? { wsPort: running.ws.port } : {}),
+      ...(running.tls ? { tls: running.tls.status } : {}),
       startedAt: running.startedAt,
       authRequired: running.authRequired,
       stats: {
@@ -77,13 +114,24 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
     clearInterval(current.statsTimer);
     current.stopEvents();
     await current.broker.close();
-    await Promise.all([current.tcp.close(), current.ws?.close()]);
+    await Promise.all([current.tcp.close(), current.ws?.close(), current.tls?.listener.close()]);
     events.emit('broker.stats', { running: false });
   }
 
   const handlers: BrokerHandlers = {
-    'broker.start': async ({ host, port, wsPort, users }) => {
+    'broker.start': async ({ host, port, wsPort, users, tls: tlsInput }) => {
       if (running) return status();
+      // a bad certificate or key is refused before anything listens
+      const material = tlsInput
+        ? tlsMaterial(tlsInput, () => {
+            let entry = generated.get(host);
+            if (!entry || Date.parse(entry.validTo) - Date.now() < 86400_000) {
+              entry = generateCertificate({ hosts: [host] });
+              generated.set(host, entry);
+            }
+            return entry;
+          })
+        : undefined;
       const auth = users && users.length > 0 ? usernamePasswordAuth(Object.fromEntries(users.map((u) => [u.username, u.password]))) : undefined;
       const broker = createBroker(auth ? { auth } : {});
       let tcp: TcpListener;
@@ -101,6 +149,20 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
         await broker.close();
         throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for WebSocket on ${host}:${wsPort}: ${(error as Error).message}`);
       }
+      let tls: Running['tls'];
+      if (tlsInput && material) {
+        try {
+          const listener = await listenTls(broker, { host, port: tlsInput.port, key: material.key, cert: material.cert });
+          tls = { listener, status: { port: listener.port, ...material.status } };
+        } catch (error) {
+          await Promise.all([tcp.close(), ws?.close()]);
+          await broker.close();
+          const code = (error as NodeJS.ErrnoException).code;
+          // listen errors carry an errno code; anything else is the TLS context refusing the pair
+          if (code && /^E[A-Z]+$/.test(code)) throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for TLS on ${host}:${tlsInput.port}: ${(error as Error).message}`);
+          throw new WorkbenchFailure('TLS_ERROR', `The certificate and key cannot serve TLS: ${(error as Error).message}`);
+        }
+      }
       const stopEvents = broker.onEvent((event) => {
         if (event.type.startsWith('client.')) changed('client');
         else if (event.type.startsWith('session.')) changed('session');
@@ -112,6 +174,7 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
         broker,
         tcp,
         ...(ws ? { ws } : {}),
+        ...(tls ? { tls } : {}),
         host,
         startedAt: now,
         authRequired: Boolean(auth),

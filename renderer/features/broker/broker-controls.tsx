@@ -1,9 +1,9 @@
-import { type FormEvent, useState } from 'react';
-import type { WorkbenchError } from '../../../shared/contract';
-import { useBrokerStore } from '../../stores/broker-store';
+import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
+import type { BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
+import { type BrokerForm, useBrokerStore } from '../../stores/broker-store';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
-import { Field } from '../../ui/field';
+import { Check, Field } from '../../ui/field';
 
 /** A port typed into the form: '' is "none" when optional; otherwise 0-65535 (0 = any free port). */
 function parsePort(text: string, optional: boolean): { port?: number; problem?: string } {
@@ -40,6 +40,74 @@ function UsersEditor() {
   );
 }
 
+/** Reads a chosen PEM file into the form (it never leaves the page except in broker.start). */
+function loadPem(event: ChangeEvent<HTMLInputElement>, apply: (text: string) => void): void {
+  const file = event.target.files?.[0];
+  event.target.value = '';
+  if (file) void file.text().then(apply);
+}
+
+function TlsEditor({ problems }: { problems: { tlsPort?: string | undefined; tls?: string | undefined } }) {
+  const form = useBrokerStore((s) => s.form);
+  const setForm = useBrokerStore((s) => s.setForm);
+  const running = useBrokerStore((s) => s.status.running);
+  return (
+    <fieldset className="broker-tls" disabled={running} data-testid="broker-tls">
+      <legend>
+        <Check label="TLS listener (mqtts://)" checked={form.tlsEnabled} onChange={(tlsEnabled) => setForm({ tlsEnabled })} testId="broker-tls-enabled" />
+      </legend>
+      {form.tlsEnabled && (
+        <>
+          <Field label="TLS port" problem={problems.tlsPort} testId="broker-tls-port" hint="0 = any free port">
+            <input data-testid="broker-tls-port" inputMode="numeric" value={form.tlsPort} aria-invalid={Boolean(problems.tlsPort)} onChange={(e) => setForm({ tlsPort: e.target.value })} />
+          </Field>
+          <div className="broker-tls-mode" role="radiogroup" aria-label="Certificate">
+            <label className="checkbox">
+              <input type="radio" name="broker-tls-mode" data-testid="broker-tls-generated" checked={form.tlsMode === 'generated'} onChange={() => setForm({ tlsMode: 'generated' })} />
+              Generate a certificate for localhost, 127.0.0.1 and ::1
+            </label>
+            <label className="checkbox">
+              <input type="radio" name="broker-tls-mode" data-testid="broker-tls-own" checked={form.tlsMode === 'pem'} onChange={() => setForm({ tlsMode: 'pem' })} />
+              Use my certificate and key (PEM)
+            </label>
+          </div>
+          {form.tlsMode === 'pem' && (
+            <div className="broker-tls-pem">
+              <PemInput label="Certificate (PEM, chain allowed)" testId="broker-tls-cert" value={form.tlsCert} placeholder="-----BEGIN CERTIFICATE-----" onChange={(tlsCert) => setForm({ tlsCert })} />
+              <PemInput label="Private key (PEM, unencrypted)" testId="broker-tls-key" value={form.tlsKey} placeholder="-----BEGIN PRIVATE KEY-----" onChange={(tlsKey) => setForm({ tlsKey })} />
+            </div>
+          )}
+          {problems.tls && (
+            <p className="field-problem" data-testid="broker-tls-problem">
+              {problems.tls}
+            </p>
+          )}
+        </>
+      )}
+    </fieldset>
+  );
+}
+
+function PemInput({ label, testId, value, placeholder, onChange }: { label: string; testId: string; value: string; placeholder: string; onChange(text: string): void }) {
+  return (
+    <label>
+      {label}
+      <textarea data-testid={testId} rows={3} spellCheck={false} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />
+      <input type="file" data-testid={`${testId}-file`} accept=".pem,.crt,.cer,.key,text/plain" aria-label={`Load ${label} from a file`} onChange={(e) => loadPem(e, onChange)} />
+    </label>
+  );
+}
+
+/** The TLS part of broker.start from the form, or the problem that stops it. */
+function tlsFromForm(form: BrokerForm): { tls?: BrokerTlsInput; problems: { tlsPort?: string; tls?: string } } {
+  if (!form.tlsEnabled) return { problems: {} };
+  const port = parsePort(form.tlsPort, false);
+  if (port.problem || port.port === undefined) return { problems: { tlsPort: port.problem ?? 'Port is required' } };
+  if (form.tlsMode === 'generated') return { tls: { port: port.port, certificate: { kind: 'generated' } }, problems: {} };
+  if (form.tlsCert.trim() === '' || form.tlsKey.trim() === '') return { problems: { tls: 'Give both the certificate and its private key (paste them or load the files)' } };
+  return { tls: { port: port.port, certificate: { kind: 'pem', cert: form.tlsCert, key: form.tlsKey } }, problems: {} };
+}
+
 export function BrokerControls() {
   const form = useBrokerStore((s) => s.form);
   const setForm = useBrokerStore((s) => s.setForm);
@@ -48,17 +116,23 @@ export function BrokerControls() {
   const error = useBrokerStore((s) => s.error);
   const start = useBrokerStore((s) => s.start);
   const stop = useBrokerStore((s) => s.stop);
-  const [problems, setProblems] = useState<{ port?: string; wsPort?: string; users?: string }>({});
+  const [problems, setProblems] = useState<{ port?: string; wsPort?: string; users?: string; tlsPort?: string; tls?: string }>({});
 
-  const startWith = (portText: string) => {
+  const startWith = (portText: string, tlsPortText = form.tlsPort) => {
     const port = parsePort(portText, false);
     const wsPort = parsePort(form.wsPort, true);
     const users = form.users.filter((u) => u.username !== '' || u.password !== '');
     const usersProblem = users.some((u) => u.username === '') ? 'Every user needs a name' : undefined;
-    const next = { ...(port.problem ? { port: port.problem } : {}), ...(wsPort.problem ? { wsPort: wsPort.problem } : {}), ...(usersProblem ? { users: usersProblem } : {}) };
+    const tls = tlsFromForm({ ...form, tlsPort: tlsPortText });
+    const next = {
+      ...(port.problem ? { port: port.problem } : {}),
+      ...(wsPort.problem ? { wsPort: wsPort.problem } : {}),
+      ...(usersProblem ? { users: usersProblem } : {}),
+      ...tls.problems,
+    };
     setProblems(next);
     if (Object.keys(next).length > 0 || port.port === undefined) return;
-    void start({ port: port.port, ...(wsPort.port !== undefined ? { wsPort: wsPort.port } : {}), users });
+    void start({ port: port.port, ...(wsPort.port !== undefined ? { wsPort: wsPort.port } : {}), users, ...(tls.tls ? { tls: tls.tls } : {}) });
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -66,8 +140,8 @@ export function BrokerControls() {
     else startWith(form.port);
   };
   const startOnAnyPort = () => {
-    setForm({ port: '0' });
-    startWith('0');
+    setForm({ port: '0', ...(form.tlsEnabled ? { tlsPort: '0' } : {}) });
+    startWith('0', form.tlsEnabled ? '0' : form.tlsPort);
   };
 
   return (
@@ -84,6 +158,7 @@ export function BrokerControls() {
         </button>
       </div>
       <UsersEditor />
+      <TlsEditor problems={problems} />
       {problems.users && (
         <p className="field-problem" data-testid="broker-users-problem">
           {problems.users}
@@ -97,7 +172,9 @@ export function BrokerControls() {
 function BrokerError({ error, onPickAny }: { error: WorkbenchError; onPickAny(): void }) {
   return (
     <div className="error-box" role="alert" data-testid="broker-error" data-code={error.code}>
-      <strong>{error.code === 'BROKER_START_FAILED' ? 'The broker could not start' : 'Broker request failed'}</strong>
+      <strong>
+        {error.code === 'BROKER_START_FAILED' ? 'The broker could not start' : error.code === 'TLS_ERROR' ? 'The TLS certificate or key cannot be used' : 'Broker request failed'}
+      </strong>
       <span data-testid="broker-error-message">{error.message}</span>
       {error.code === 'BROKER_START_FAILED' && (
         <span>
@@ -130,15 +207,22 @@ export function BrokerStatusLine() {
   }
   const host = status.host ?? '127.0.0.1';
   const tcpPort = status.tcpPort;
-  const onConnect = async () => {
+  const tls = status.tls;
+  const onConnect = async (overTls: boolean) => {
     setConnecting(true);
     setConnectError(null);
     const user = status.authRequired ? users.find((u) => u.username) : undefined;
     const error = await connect({
-      name: `Embedded broker :${tcpPort}`,
-      protocol: 'mqtt',
+      ...(overTls && tls
+        ? {
+            name: `Embedded broker :${tls.port} (TLS)`,
+            protocol: 'mqtts' as const,
+            port: tls.port,
+            // trusts exactly the certificate the broker showed, with full verification
+            tls: { ca: [new TextEncoder().encode(tls.caPem)], rejectUnauthorized: true },
+          }
+        : { name: `Embedded broker :${tcpPort}`, protocol: 'mqtt' as const, port: tcpPort }),
       host: '127.0.0.1',
-      port: tcpPort,
       protocolVersion: 5,
       ...(user ? { username: user.username, password: user.password } : {}),
     });
@@ -158,16 +242,86 @@ export function BrokerStatusLine() {
           ws://{host}:{status.wsPort}
         </code>
       )}
+      {tls && (
+        <code data-testid="broker-address-tls">
+          mqtts://{host}:{tls.port}
+        </code>
+      )}
       {status.authRequired && <span className="muted">· login required</span>}
       {status.startedAt !== undefined && <span className="muted">· since {new Date(status.startedAt).toLocaleTimeString()}</span>}
-      <button type="button" className="primary small" data-testid="broker-connect" disabled={connecting} onClick={() => void onConnect()}>
+      <button type="button" className="primary small" data-testid="broker-connect" disabled={connecting} onClick={() => void onConnect(false)}>
         {connecting ? 'Connecting…' : 'Connect to it'}
       </button>
+      {tls && (
+        <button type="button" className="small" data-testid="broker-connect-tls" disabled={connecting} onClick={() => void onConnect(true)}>
+          Connect over TLS
+        </button>
+      )}
       {connectError && (
         <span className="field-problem" data-testid="broker-connect-error">
           {connectError.message}
         </span>
       )}
+      {tls && <TlsCertificate tls={tls} />}
+    </div>
+  );
+}
+
+function copyBySelection(text: string): boolean {
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    area.remove();
+  }
+}
+
+/** What clients must trust to reach the TLS listener: copy it, download it, or read it. */
+function TlsCertificate({ tls }: { tls: BrokerTlsStatus }) {
+  const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
+  const url = useMemo(() => URL.createObjectURL(new Blob([tls.caPem], { type: 'application/x-pem-file' })), [tls.caPem]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  const copy = () => {
+    // The desktop shell denies permission requests (clipboard included): fall back to a selection copy.
+    const fallback = () => setCopied(copyBySelection(tls.caPem) ? 'copied' : 'failed');
+    if (!navigator.clipboard) return fallback();
+    navigator.clipboard.writeText(tls.caPem).then(() => setCopied('copied'), fallback);
+  };
+  const what = tls.generated ? 'CA certificate' : 'Certificate';
+  return (
+    <div className="broker-tls-certificate" data-testid="broker-tls-certificate" data-generated={tls.generated}>
+      <span>
+        {tls.generated ? 'Clients trust this generated local CA' : 'Clients trust your certificate'} (server certificate for {tls.hosts.join(', ') || tls.subject}, valid until{' '}
+        {tls.validTo}):
+      </span>
+      <code className="broker-tls-fingerprint" data-testid="broker-tls-fingerprint" title="SHA-256 fingerprint of the server certificate">
+        {tls.fingerprint}
+      </code>
+      <span className="broker-tls-actions">
+        <button type="button" className="small" data-testid="broker-tls-copy" onClick={copy}>
+          Copy {what}
+        </button>
+        <a className="link-button" data-testid="broker-tls-download" href={url} download={tls.generated ? 'mqtt-workbench-ca.pem' : 'broker-certificate.pem'}>
+          Download {what}
+        </a>
+        {copied && (
+          <span className="muted" data-testid="broker-tls-copied">
+            {copied === 'copied' ? 'Copied' : 'Copying was refused: select the text below'}
+          </span>
+        )}
+      </span>
+      <details>
+        <summary>Show the PEM</summary>
+        <pre data-testid="broker-tls-ca">{tls.caPem}</pre>
+      </details>
     </div>
   );
 }
