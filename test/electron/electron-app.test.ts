@@ -4,7 +4,7 @@
  * MQTT round trip through the UI against a private mosquitto. Run with `npm run test:electron`.
  * Without an Electron binary it FAILS with instructions; it never skips.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -214,5 +214,60 @@ describe('MQTT Workbench desktop app', () => {
     expect(app!.windows()).toHaveLength(1);
     const opened = await app!.evaluate(() => (globalThis as unknown as { openedExternally: string[] }).openedExternally);
     expect(opened.sort()).toEqual(['https://example.com/from-navigation', 'https://example.com/from-window-open']);
+  });
+  it('has the native menu, whose commands reach the page', async () => {
+    const clickMenu = (id: string) =>
+      app!.evaluate(({ Menu }, itemId) => {
+        const item = Menu.getApplicationMenu()?.getMenuItemById(itemId);
+        if (!item) return false;
+        item.click();
+        return true;
+      }, id);
+    expect(await clickMenu('showHistory')).toBe(true);
+    await page.locator('[data-testid="view-history"][aria-selected="true"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await clickMenu('showWorkbench')).toBe(true);
+    await page.locator('[data-testid="view-workbench"][aria-selected="true"]').waitFor({ timeout: UI_TIMEOUT });
+  });
+
+  it('remembers the window size in the data folder', async () => {
+    await app!.evaluate(({ BrowserWindow }) => {
+      const window = BrowserWindow.getAllWindows()[0]!;
+      window.unmaximize();
+      window.setBounds({ x: 60, y: 60, width: 1000, height: 700 });
+    });
+    const statePath = join(userData!, 'window-state.json');
+    const deadline = Date.now() + UI_TIMEOUT;
+    let saved: { bounds?: { width: number; height: number }; maximized?: boolean } = {};
+    while (Date.now() < deadline) {
+      if (existsSync(statePath)) saved = JSON.parse(readFileSync(statePath, 'utf8')) as typeof saved;
+      if (saved.bounds?.width === 1000 && saved.bounds.height === 700) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(saved).toMatchObject({ bounds: { width: 1000, height: 700 }, maximized: false });
+  });
+
+  // Last: the page is replaced. Read through the main process, which outlives the renderer.
+  it('reloads a crashed page, which says it recovered, with the connection still up', async () => {
+    await app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.forcefullyCrashRenderer());
+    const probe = `JSON.stringify({
+      notice: document.querySelector('[data-testid="recovered-notice"]')?.textContent ?? null,
+      connected: document.querySelector('[data-testid="connection-status"][data-status="connected"]') !== null,
+    })`;
+    const deadline = Date.now() + 30_000;
+    let seen = { notice: null as string | null, connected: false };
+    while (Date.now() < deadline) {
+      try {
+        seen = JSON.parse(
+          await app!.evaluate(({ BrowserWindow }, code) => BrowserWindow.getAllWindows()[0]!.webContents.executeJavaScript(code) as Promise<string>, probe),
+        ) as typeof seen;
+      } catch {
+        // The renderer is still gone or loading.
+      }
+      if (seen.notice && seen.connected) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(seen.notice, withOutput('no recovered notice after the crash')).toMatch(/was reloaded/);
+    expect(seen.connected, 'the connection made before the crash').toBe(true);
+    expect(output).toMatch(/renderer is gone \(/);
   });
 });
