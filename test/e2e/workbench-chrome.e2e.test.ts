@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto';
-import { ARTIFACTS, colorScheme, connected, setPayload, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { ARTIFACTS, colorScheme, connected, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 const TEST_TIMEOUT = 90_000;
@@ -119,6 +119,14 @@ describe('Workbench chrome in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await page.getByTestId('publish-history-search').fill('');
     await waitUntil(async () => ((await entries.first().textContent()) ?? '').includes('×2'));
     expect(await entries.count()).toBe(2);
+
+    // The topic field suggests the topics seen on the connection (from the topic tree).
+    await subscribe(page, 'history/#');
+    await page.getByTestId('publish-button').click();
+    await page.getByTestId('publish-topic').fill('history/e2e/');
+    const suggestions = page.getByTestId('publish-topic-suggestions').locator('option');
+    await waitUntil(async () => (await suggestions.count()) > 0);
+    expect(await suggestions.evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value))).toContain('history/e2e/json');
 
     // Kept across a reload.
     await page.reload();

@@ -3,6 +3,7 @@ import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload } from '../../../sha
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { getApi } from '../../stores/api';
 import { useActiveConnection } from '../../stores/connections-store';
+import { topicSuggestions } from '../../stores/topic-tree-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
 import { Tabs } from '../../ui/tabs';
 import type { PreparedMessage } from './prepared-message';
@@ -15,6 +16,9 @@ import { RequestControls } from './request-controls';
 import { useDarkMode } from './use-dark-mode';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));
+
+/** How many seen topics the topic field suggests. */
+const TOPIC_SUGGESTIONS = 20;
 
 const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64' };
 type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
@@ -44,6 +48,8 @@ export function PublishPanel() {
   const isConnected = active?.status === 'connected';
   const v5 = active?.protocolVersion === 5;
   const topicProblem = topic === '' ? null : topicNameProblem(topic);
+  // Topics seen on this connection (the topic tree), narrowed by what is typed.
+  const suggestions = active ? topicSuggestions(active.connectionId, topic, TOPIC_SUGGESTIONS) : [];
   const propertiesCheck = checkProperties(propertiesForm);
 
   /** The message as it would be sent now (topic, payload bytes, QoS, retain, MQTT 5 properties). */
@@ -112,8 +118,15 @@ export function PublishPanel() {
           placeholder="topic/name"
           spellCheck={false}
           aria-invalid={topicProblem !== null}
+          list="publish-topic-suggestions"
+          autoComplete="off"
           onChange={(e) => setTopic(e.target.value)}
         />
+        <datalist id="publish-topic-suggestions" data-testid="publish-topic-suggestions">
+          {suggestions.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
         <select data-testid="publish-qos" value={qos} title="QoS" onChange={(e) => setQos(Number(e.target.value) as Qos)}>
           {QOS_LEVELS.map((level) => (
             <option key={level} value={level}>
