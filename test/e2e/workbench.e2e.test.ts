@@ -76,6 +76,33 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
     expect(await row.getByTestId('message-payload').textContent()).toBe('de ad be ef 00 ff');
   });
 
+  it('publishes Base64 as the bytes it encodes', async () => {
+    const bytes = Buffer.from([0x00, 0x01, 0xfe, 0xff, 0x7b, 0x22]);
+    const received = await publishAndReceive('workbench/e2e/base64', 'base64', bytes.toString('base64'));
+    expect(received.equals(bytes)).toBe(true);
+  });
+
+  it('rejects bad hex and bad Base64 with the position of the first bad character, sending nothing', async () => {
+    const topic = 'workbench/e2e/bad-encoding';
+    await page.getByTestId('publish-topic').fill(topic);
+    await page.getByTestId('publish-retain').uncheck();
+    await page.getByTestId('publish-mode-hex').click();
+    await setPayload(page, 'de ad zz ef');
+    await page.getByTestId('publish-button').click();
+    const error = page.getByTestId('publish-error');
+    await error.waitFor({ timeout: UI_TIMEOUT });
+    expect(await error.textContent()).toMatch(/^Invalid Hex at line 1, column 7: /);
+
+    await page.getByTestId('publish-mode-base64').click();
+    await setPayload(page, 'AAEC*w==');
+    await page.getByTestId('publish-button').click();
+    await waitUntil(async () => /^Invalid Base64 at line 1, column 5: /.test((await error.textContent()) ?? ''));
+    // The text typed is still there after the error and a mode switch.
+    expect(((await page.getByTestId('publish-editor').locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ')).toContain('AAEC*w==');
+    await page.waitForTimeout(300);
+    expect(await messageRow(page, topic, 'out').count()).toBe(0);
+  });
+
   it('shows the JSON error and sends nothing when the payload is invalid', async () => {
     const topic = 'workbench/e2e/invalid';
     await page.getByTestId('publish-topic').fill(topic);
