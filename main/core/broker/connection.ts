@@ -283,6 +283,23 @@ export class Connection {
     }
   }
 
+  /**
+   * Whether a Reason String may go on an acknowledgement: v5 only, and not after Request Problem
+   * Information 0 ([MQTT-3.1.2-29]: then only on PUBLISH, CONNACK and DISCONNECT).
+   */
+  get explainsFailures(): boolean {
+    return this.version === 5 && this.requestProblemInformation;
+  }
+
+  /**
+   * Writes `withReason` unless it exceeds the client's Maximum Packet Size; then `bare`, the same
+   * packet without its Reason String ([MQTT-3.4.2-2] [MQTT-3.5.2-2] [MQTT-3.6.2-2] [MQTT-3.7.2-2]
+   * [MQTT-3.9.2-1] [MQTT-3.11.2-1]).
+   */
+  writeWithReason(withReason: Buffer, bare: () => Buffer): void {
+    this.write(withReason.length > this.maxPacketSizeOut ? bare() : withReason);
+  }
+
   /** Ends the connection for a violation, with the packet each version and state calls for. */
   fail(error: unknown): void {
     if (this.state === 'closed') return;

@@ -9,8 +9,12 @@ export function handlePubrec(connection: Connection, packet: AckPacket): void {
   const session = connection.session!;
   const entry = session.inflight.get(packet.packetId);
   if (!entry || entry.qos !== 2) {
-    // v5: the id is unknown to us; tell the client so it can drop its state
-    connection.write(encodeAck(PacketType.PUBREL, connection.version, packet.packetId, connection.version === 5 ? RC.PACKET_IDENTIFIER_NOT_FOUND : 0));
+    // v5: the id is unknown to us; tell the client (and why) so it can drop its state
+    if (connection.version !== 5) return connection.write(encodeAck(PacketType.PUBREL, connection.version, packet.packetId));
+    const bare = () => encodeAck(PacketType.PUBREL, 5, packet.packetId, RC.PACKET_IDENTIFIER_NOT_FOUND);
+    if (!connection.explainsFailures) return connection.write(bare());
+    const why = `packet identifier ${packet.packetId} is not an outgoing QoS 2 message awaiting PUBREC`;
+    connection.writeWithReason(encodeAck(PacketType.PUBREL, 5, packet.packetId, RC.PACKET_IDENTIFIER_NOT_FOUND, why), bare);
     return;
   }
   if (packet.reasonCode >= 0x80) {

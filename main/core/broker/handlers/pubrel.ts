@@ -9,6 +9,9 @@ import type { Connection } from '../connection';
  */
 export function handlePubrel(connection: Connection, packet: AckPacket): void {
   const known = connection.session!.incomingQos2.delete(packet.packetId);
-  const code = known || connection.version !== 5 ? RC.SUCCESS : RC.PACKET_IDENTIFIER_NOT_FOUND;
-  connection.write(encodeAck(PacketType.PUBCOMP, connection.version, packet.packetId, code));
+  if (known || connection.version !== 5) return connection.write(encodeAck(PacketType.PUBCOMP, connection.version, packet.packetId));
+  const bare = () => encodeAck(PacketType.PUBCOMP, 5, packet.packetId, RC.PACKET_IDENTIFIER_NOT_FOUND);
+  if (!connection.explainsFailures) return connection.write(bare());
+  const why = `packet identifier ${packet.packetId} is not an incoming QoS 2 message awaiting PUBREL`;
+  connection.writeWithReason(encodeAck(PacketType.PUBCOMP, 5, packet.packetId, RC.PACKET_IDENTIFIER_NOT_FOUND, why), bare);
 }

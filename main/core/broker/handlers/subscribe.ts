@@ -22,6 +22,8 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     throw new MqttViolation(RC.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, 'Subscription Identifiers are not supported');
   }
   const codes: number[] = [];
+  /** Why each refused filter was refused, for the SUBACK's Reason String (v5). */
+  const refusals: string[] = [];
   const retainedToSend: Array<{ messages: Message[]; subscription: Subscription }> = [];
   const now = options.now();
   for (const request of packet.subscriptions) {
@@ -41,6 +43,7 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       // v5 0x8F for this entry while the others still apply; 3.1.1 0x80; 3.1 has no failure code
       if (connection.version === 3) throw protocolError(parsed.problem);
       codes.push(v5 ? RC.TOPIC_FILTER_INVALID : 0x80);
+      refusals.push(`"${request.filter}": ${parsed.problem}`);
       continue;
     }
     if (!options.wildcardSubscriptionAvailable && hasWildcard(parsed.topicFilter)) {
@@ -53,10 +56,12 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     const authorize = options.auth.authorizeSubscribe;
     if (authorize && !authorize(connection.clientId, request.filter)) {
       codes.push(v5 ? RC.NOT_AUTHORIZED : 0x80);
+      refusals.push(`"${request.filter}": not authorized to subscribe`);
       continue;
     }
     if (!session.subscriptions.has(request.filter) && session.subscriptions.size >= options.maxSubscriptionsPerSession) {
       codes.push(v5 ? RC.QUOTA_EXCEEDED : 0x80); // a bound on what one session may make us hold
+      refusals.push(`"${request.filter}": the session already holds ${options.maxSubscriptionsPerSession} subscriptions (the limit)`);
       continue;
     }
     // [MQTT-3.2.2-10] grant at most our maximum QoS
@@ -86,8 +91,13 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       retainedToSend.push({ messages: ctx.retained.match(parsed.topicFilter, now), subscription });
     }
   }
-  // [MQTT-3.8.4-1] [MQTT-3.8.4-2] same Packet Identifier
-  connection.write(encodeSuback(connection.version, packet.packetId, codes));
+  // [MQTT-3.8.4-1] [MQTT-3.8.4-2] same Packet Identifier; failures say why (one Reason String for all)
+  if (refusals.length > 0 && connection.explainsFailures) {
+    const reasonString = truncate(`refused ${refusals.join('; ')}`);
+    connection.writeWithReason(encodeSuback(5, packet.packetId, codes, { reasonString }), () => encodeSuback(5, packet.packetId, codes));
+  } else {
+    connection.write(encodeSuback(connection.version, packet.packetId, codes));
+  }
   for (const { messages, subscription } of retainedToSend) {
     const ids = subscription.subscriptionId !== undefined ? [subscription.subscriptionId] : undefined;
     for (const message of messages) {
@@ -96,4 +106,9 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       deliver(ctx, session, message, qos, true, ids, now);
     }
   }
+}
+
+/** Reason Strings are for people: a SUBSCRIBE with thousands of bad filters gets a readable start. */
+export function truncate(text: string, max = 1024): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

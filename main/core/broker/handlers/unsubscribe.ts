@@ -4,6 +4,7 @@ import { RC } from '../codec/reason-codes';
 import type { Connection } from '../connection';
 import { emit } from '../events';
 import { parseFilter } from '../topic-rules';
+import { truncate } from './subscribe';
 
 /**
  * UNSUBSCRIBE: filters compared character for character ([MQTT-3.10.4-1]); one UNSUBACK with the
@@ -14,6 +15,7 @@ export function handleUnsubscribe(connection: Connection, packet: UnsubscribePac
   const { ctx } = connection;
   const session = connection.session!;
   const codes: number[] = [];
+  const refusals: string[] = [];
   for (const filter of packet.filters) {
     const subscription = session.subscriptions.get(filter);
     if (subscription) {
@@ -21,11 +23,20 @@ export function handleUnsubscribe(connection: Connection, packet: UnsubscribePac
       ctx.trie.remove(subscription);
       codes.push(RC.SUCCESS);
       emit(ctx, { type: 'subscription.removed', clientId: connection.clientId, filter });
-    } else if (parseFilter(filter, ctx.options.maxTopicLevels).problem) {
-      codes.push(RC.TOPIC_FILTER_INVALID);
     } else {
-      codes.push(RC.NO_SUBSCRIPTION_EXISTED); // [MQTT-3.11.3-1]
+      const problem = parseFilter(filter, ctx.options.maxTopicLevels).problem;
+      if (!problem) {
+        codes.push(RC.NO_SUBSCRIPTION_EXISTED); // [MQTT-3.11.3-1]
+        continue;
+      }
+      codes.push(RC.TOPIC_FILTER_INVALID);
+      refusals.push(`"${filter}": ${problem}`);
     }
+  }
+  if (refusals.length > 0 && connection.explainsFailures) {
+    const reasonString = truncate(`refused ${refusals.join('; ')}`);
+    connection.writeWithReason(encodeUnsuback(5, packet.packetId, codes, { reasonString }), () => encodeUnsuback(5, packet.packetId, codes));
+    return;
   }
   connection.write(encodeUnsuback(connection.version, packet.packetId, codes));
 }
