@@ -3,8 +3,10 @@ import { useLayoutEffect, useRef, useState } from 'react';
 /**
  * The windowing shared by every virtual list: tracks the scroller's height and scroll position and
  * says which fixed-height rows are in view (plus `overscan` either side), so only those render.
+ * `pin`, when given, says from the viewport height where the list is about to be scrolled (a list
+ * following its newest row knows it without asking the DOM), so the window is right in the same render.
  */
-export function useScrollWindow(count: number, rowHeight: number, overscan: number) {
+export function useScrollWindow(count: number, rowHeight: number, overscan: number, pin?: (viewport: number) => number) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
@@ -18,7 +20,8 @@ export function useScrollWindow(count: number, rowHeight: number, overscan: numb
     return () => observer.disconnect();
   }, []);
 
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
-  return { scroller, setScrollTop, viewport, first, last };
+  const top = pin ? pin(viewport) : scrollTop;
+  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  const last = Math.min(count, Math.ceil((top + viewport) / rowHeight) + overscan);
+  return { scroller, setScrollTop, viewport, top, first, last };
 }

@@ -25,8 +25,12 @@ export interface VirtualListProps {
  * button to jump back.
  */
 export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId, jumpTestId = 'messages-jump-newest' }: VirtualListProps) {
-  const { scroller, setScrollTop, viewport, first, last } = useScrollWindow(count, rowHeight, overscan);
   const [follow, setFollow] = useState(true);
+  // The scrolled content: the rows, plus the sticky header's row.
+  const contentHeight = count * rowHeight + (header ? rowHeight : 0);
+  // Following the newest row, the position is known by arithmetic: no layout is read for it.
+  const pinToBottom = (viewport: number) => Math.max(0, contentHeight - viewport);
+  const { scroller, setScrollTop, viewport, top: followTop, first, last } = useScrollWindow(count, rowHeight, overscan, follow ? pinToBottom : undefined);
   const lastOffset = useRef(offset);
 
   useLayoutEffect(() => {
@@ -34,17 +38,23 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
     const shifted = offset - lastOffset.current;
     lastOffset.current = offset;
     if (!element) return;
-    if (follow) element.scrollTop = element.scrollHeight;
-    else if (shifted > 0) element.scrollTop = Math.max(0, element.scrollTop - shifted * rowHeight);
-    setScrollTop(element.scrollTop);
-  }, [count, offset, follow, rowHeight, viewport, scroller, setScrollTop]);
+    // Writes only when following (one layout, the one the frame needs anyway, and no second render).
+    if (follow) element.scrollTop = followTop;
+    else if (shifted > 0) {
+      element.scrollTop = Math.max(0, element.scrollTop - shifted * rowHeight);
+      setScrollTop(element.scrollTop);
+    }
+  }, [count, offset, follow, followTop, rowHeight, scroller, setScrollTop]);
 
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
-    setScrollTop(element.scrollTop);
+    const top = element.scrollTop;
+    // The scroll this list made itself while following: nothing changed for the user.
+    if (follow && Math.abs(top - followTop) < 1) return;
+    setScrollTop(top);
     // Within half a row of the bottom counts as "at the bottom": follow new rows again.
-    setFollow(element.scrollTop + element.clientHeight >= element.scrollHeight - rowHeight / 2);
+    setFollow(top + viewport >= contentHeight - rowHeight / 2);
   };
 
   const rows: ReactNode[] = [];
