@@ -121,7 +121,8 @@ export const historyContract = {
     },
     /**
      * Every topic received on a connection with its message count and the head of its last payload
-     * (never whole payloads): how the topic tree shows what a connection already stored.
+     * (never whole payloads): how the topic tree shows what a connection already stored. Messages
+     * of this run of the app only: connection ids are reused across runs.
      */
     topics: {
       input: z

@@ -41,5 +41,11 @@ describe('history: the topics of a connection, for the topic tree', () => {
     expect(limited.topics).toHaveLength(2);
     expect(limited.truncated).toBe(true);
     expect((await history.topicSummaries('nobody', 10, 16)).topics).toEqual([]);
+    // Only messages from `since` on: an id of an earlier run of the app was another connection.
+    const recent = await history.topicSummaries('c1', 100, 16, 3);
+    expect(recent.topics.map((t) => [t.topic, t.messages]).sort()).toEqual([
+      ['a/big', 1],
+      ['a/gone', 2],
+    ]);
   });
 });

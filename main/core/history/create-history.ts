@@ -77,7 +77,7 @@ export interface HistoryService {
   countUpTo(query: HistoryQuery, upTo: number): Promise<{ count: number; capped: boolean }>;
   lastValues(connectionId: string, topic: string, count: number): Promise<StoredMessage[]>;
   /** Every topic received on a connection with its count and the head of its last payload (see HistoryStore.topicSummaries). */
-  topicSummaries(connectionId: string, limit: number, previewBytes: number): Promise<{ topics: TopicSummary[]; truncated: boolean }>;
+  topicSummaries(connectionId: string, limit: number, previewBytes: number, since?: number): Promise<{ topics: TopicSummary[]; truncated: boolean }>;
   gaps(connectionId?: string): Promise<HistoryGap[]>;
   clear(connectionId: string, topicFilter?: string): Promise<number>;
   setRetention(policy: RetentionPolicy | null): Promise<void>;
@@ -417,8 +417,8 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     count: (query = {}) => reader.call<number>('count', [query]).promise,
     countUpTo: (query, upTo) => reader.call<{ count: number; capped: boolean }>('countUpTo', [query, upTo]).promise,
     lastValues: (connectionId, topic, count) => reader.call<StoredMessage[]>('lastValues', [connectionId, topic, count]).promise,
-    topicSummaries: (connectionId, limit, previewBytes) =>
-      reader.call<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionId, limit, previewBytes]).promise,
+    topicSummaries: (connectionId, limit, previewBytes, since) =>
+      reader.call<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionId, limit, previewBytes, since]).promise,
     gaps: (connectionId) => reader.call<HistoryGap[]>('gaps', [connectionId]).promise,
     async clear(connectionId, topicFilter) {
       send();

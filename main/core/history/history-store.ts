@@ -503,26 +503,26 @@ export class HistoryStore {
   /**
    * Every topic received on a connection, with its message count and the head of its last payload
    * (at most `previewBytes`): what the topic tree needs to show a connection's stored topics, never
-   * whole payloads. Received messages only (the tree shows what the broker sent).
+   * whole payloads. Received messages only (the tree shows what the broker sent), from `since` on.
    */
-  topicSummaries(connectionId: string, limit: number, previewBytes: number): { topics: TopicSummary[]; truncated: boolean } {
+  topicSummaries(connectionId: string, limit: number, previewBytes: number, since = 0): { topics: TopicSummary[]; truncated: boolean } {
     const ids = this.topics.match([connectionId], undefined) ?? [];
     const counts = this.statement(
-      'SELECT topic_id AS id, count(*) AS n FROM messages WHERE topic_id IN (SELECT value FROM json_each(?)) AND direction = 0 GROUP BY topic_id',
-    ).all(JSON.stringify(ids)) as { id: number; n: number }[];
+      'SELECT topic_id AS id, count(*) AS n FROM messages WHERE topic_id IN (SELECT value FROM json_each(?)) AND direction = 0 AND ts >= ? GROUP BY topic_id',
+    ).all(JSON.stringify(ids), since) as { id: number; n: number }[];
     const last = this.statement(
-      'SELECT ts, qos, retain, payload_size, substr(payload, 1, ?) AS head FROM messages WHERE topic_id = ? AND direction = 0 ORDER BY ts DESC, id DESC LIMIT 1',
+      'SELECT ts, qos, retain, payload_size, substr(payload, 1, ?) AS head FROM messages WHERE topic_id = ? AND direction = 0 AND ts >= ? ORDER BY ts DESC, id DESC LIMIT 1',
     );
     // The newest message that set or deleted a retained value (a live update without the flag does neither).
     const retainedState = this.statement(
-      'SELECT payload_size FROM messages WHERE topic_id = ? AND direction = 0 AND (retain = 1 OR payload_size = 0) ORDER BY ts DESC, id DESC LIMIT 1',
+      'SELECT payload_size FROM messages WHERE topic_id = ? AND direction = 0 AND ts >= ? AND (retain = 1 OR payload_size = 0) ORDER BY ts DESC, id DESC LIMIT 1',
     );
     const topics: TopicSummary[] = [];
     for (const { id, n } of counts) {
       if (topics.length >= limit) return { topics, truncated: true };
-      const row = last.get(previewBytes, id) as { ts: number; qos: number; retain: number; payload_size: number; head: Buffer | string | null } | undefined;
+      const row = last.get(previewBytes, id, since) as { ts: number; qos: number; retain: number; payload_size: number; head: Buffer | string | null } | undefined;
       if (!row) continue;
-      const state = retainedState.get(id) as { payload_size: number } | undefined;
+      const state = retainedState.get(id, since) as { payload_size: number } | undefined;
       const head = row.head === null ? new Uint8Array(0) : typeof row.head === 'string' ? new TextEncoder().encode(row.head) : new Uint8Array(row.head);
       topics.push({
         topic: this.topics.get(id).name,

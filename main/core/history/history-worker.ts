@@ -189,7 +189,8 @@ function start(): void {
           count: ([query]) => store.count(query as Parameters<HistoryStore['count']>[0]),
           countUpTo: ([query, upTo]) => store.countUpTo(query as Parameters<HistoryStore['count']>[0], upTo as number),
           lastValues: ([connectionId, topic, count]) => store.lastValues(connectionId as string, topic as string, count as number),
-          topicSummaries: ([connectionId, limit, previewBytes]) => store.topicSummaries(connectionId as string, limit as number, previewBytes as number),
+          topicSummaries: ([connectionId, limit, previewBytes, since]) =>
+            store.topicSummaries(connectionId as string, limit as number, previewBytes as number, since as number | undefined),
           gaps: ([connectionId]) => store.gaps(connectionId as string | undefined),
           export: ([options], { signal, progress }) => exportMessages(store, options as Parameters<typeof exportMessages>[1], { signal, onProgress: progress }),
         };

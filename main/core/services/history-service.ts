@@ -39,6 +39,8 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
   let preOpen: MqttMessage[] = [];
   let preOpenDropped = 0;
   const exports = new Map<string, ExportHandle>();
+  /** Before any connection of this run existed (see history.topics). */
+  const runStartedAt = Date.now();
   let nextExportId = 1;
 
   const ready: Promise<HistoryService | null> = path
@@ -116,7 +118,10 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
     'history.count': async ({ query, upTo }) => (await require()).countUpTo(query, upTo).catch(toFailure),
     'history.lastValues': async ({ connectionId, topic, count }) =>
       ((await require()).lastValues(connectionId, topic, count).catch(toFailure)) as Promise<StoredMessage[]>,
-    'history.topics': async ({ connectionId, limit, previewBytes }) => (await require()).topicSummaries(connectionId, limit, previewBytes).catch(toFailure),
+    // Connection ids are unique within one run of the app only (c1, c2, ...): a c1 of an earlier
+    // run was another connection, perhaps to another broker, so only this run's messages count.
+    'history.topics': async ({ connectionId, limit, previewBytes }) =>
+      (await require()).topicSummaries(connectionId, limit, previewBytes, runStartedAt).catch(toFailure),
     'history.gaps': async ({ connectionId }) => (await require()).gaps(connectionId).catch(toFailure),
     'history.clear': async ({ connectionId, topicFilter }) => ({ deleted: await (await require()).clear(connectionId, topicFilter).catch(toFailure) }),
     'history.setRetention': async ({ policy }) => {
