@@ -2,8 +2,9 @@ import { create } from 'zustand';
 import type { LiveMessage, MqttMessage } from '../../shared/contract';
 import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
-import { useMessagesStore } from './messages-store';
-import { TopicTree, type TopicSort } from './topic-tree';
+import type { StoredMessage } from './message-ring';
+import { messageBySeq, useMessagesStore } from './messages-store';
+import { type TopicNode, TopicTree, type TopicSort } from './topic-tree';
 
 /** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
 const STRUCTURE_PERIOD_MS = 250;
@@ -32,6 +33,16 @@ export function treeOf(connectionId: string): TopicTree {
 
 export function peekTree(connectionId: string | null): TopicTree | undefined {
   return connectionId ? trees.get(connectionId) : undefined;
+}
+
+/**
+ * The node's last message if the connection's live list still holds it. Seqs restart when the list
+ * is cleared, so the topic and time must match too.
+ */
+export function lastMessageOf(connectionId: string, node: TopicNode): StoredMessage | undefined {
+  if (node.lastSeq === null) return undefined;
+  const message = messageBySeq(connectionId, node.lastSeq);
+  return message && message.topic === node.topic && message.timestamp === node.valueTimestamp ? message : undefined;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
 import { getApi } from '../../stores/api';
-import { type DeleteRetainedResult, peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
-import { messageBySeq, useMessagesStore } from '../../stores/messages-store';
+import { type DeleteRetainedResult, lastMessageOf, peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
+import { useMessagesStore } from '../../stores/messages-store';
+import type { TopicNode } from '../../stores/topic-tree';
 
 /** What the detail decodes of a payload fetched from history: enough to read, bounded. */
 const HISTORY_TEXT_BYTES = 64 * 1024;
@@ -10,10 +11,9 @@ const HISTORY_TEXT_BYTES = 64 * 1024;
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** Whether the node's last message is still in the live list (and so in the message detail). */
-function useTopicMessageShown(connectionId: string, seq: number | null, topic: string): boolean {
+function useTopicMessageShown(connectionId: string, node: TopicNode | undefined): boolean {
   useMessagesStore((s) => s.version);
-  if (seq === null) return false;
-  return messageBySeq(connectionId, seq)?.topic === topic;
+  return node !== undefined && lastMessageOf(connectionId, node) !== undefined;
 }
 
 /** The last message of a node whose message left the live list: fetched from history. */
@@ -65,7 +65,7 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
   const [result, setResult] = useState<DeleteRetainedResult | null>(null);
   const tree = peekTree(connectionId);
   const node = tree?.find(topic);
-  const isShown = useTopicMessageShown(connectionId, node?.lastSeq ?? null, topic);
+  const isShown = useTopicMessageShown(connectionId, node);
   if (!tree || !node) return null;
   const retained = node.retainedTopics;
 

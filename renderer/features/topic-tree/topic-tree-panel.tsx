@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
-import { messageBySeq } from '../../stores/messages-store';
 import type { TopicSort } from '../../stores/topic-tree';
-import { peekTree, treeOf, useTopicTreeStore } from '../../stores/topic-tree-store';
+import { lastMessageOf, peekTree, treeOf, useTopicTreeStore } from '../../stores/topic-tree-store';
 import { useUiStore } from '../../stores/ui-store';
 import { TopicDetail } from './topic-detail';
 import { TopicTreeList } from './topic-tree-list';
@@ -90,9 +89,7 @@ export function TopicTreePanel() {
       if (!activeId) return;
       selectTopic(activeId, topic);
       const node = peekTree(activeId)?.find(topic);
-      const seq = node?.lastSeq ?? null;
-      const message = seq === null ? undefined : messageBySeq(activeId, seq);
-      selectMessage(message && message.topic === topic ? seq : null);
+      selectMessage((node && lastMessageOf(activeId, node)?.seq) ?? null);
     },
     [activeId, selectTopic, selectMessage],
   );
