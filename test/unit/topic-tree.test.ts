@@ -115,6 +115,8 @@ describe('topic tree model', () => {
 
   it('keeps a short preview, never the payload: text, hex for binary, cut for big ones', () => {
     expect(previewOf(text('line 1\nline 2'))).toEqual({ text: 'line 1 line 2', isBinary: false });
+    expect(previewOf(text('a\r\n\tb ü'))).toEqual({ text: 'a b ü', isBinary: false });
+    expect(previewOf(text('a\r\n\tb'))).toEqual({ text: 'a b', isBinary: false });
     expect(previewOf(new Uint8Array([0xde, 0xad, 0x00, 0x01]))).toEqual({ text: 'de ad 00 01', isBinary: true });
     const big = new Uint8Array(500_000).fill(0x61);
     const preview = previewOf(big);

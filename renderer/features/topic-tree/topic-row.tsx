@@ -26,7 +26,7 @@ export interface TopicRowProps {
 /**
  * One node: level name, last value, counts, retained mark, time. The node is mutable and read
  * here; only the rows in view render, once per frame at most. A recent change adds an element
- * whose CSS animation is the flash: no timer per node, and its key restarts it on each change.
+ * whose CSS animation is the flash: no timer per node, and its key restarts it on a new change.
  */
 export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect, onToggle }: TopicRowProps) {
   const hasChildren = node.children !== null;
@@ -45,7 +45,8 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
       onClick={() => onSelect(node.topic)}
       onDoubleClick={() => hasChildren && onToggle(node.topic)}
     >
-      {isFlashing && <span className="topic-flash" key={node.changedAt} aria-hidden="true" />}
+      {/* Keyed by the second of the change: a topic that changes all the time pulses once a second instead of restarting every frame. */}
+      {isFlashing && <span className="topic-flash" key={Math.floor(node.changedAt / FLASH_MS)} aria-hidden="true" />}
       <span
         className="topic-caret"
         data-testid={hasChildren ? 'topic-toggle' : undefined}
