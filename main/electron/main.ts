@@ -9,10 +9,10 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, scree
 import { version } from '../../package.json';
 import type { MenuCommand } from '../../shared/contract/app';
 import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
+import { recoverFromCrashes } from './crash-recovery';
 import { attachIpcTransport } from './ipc-transport';
 import { createMenuTemplate } from './menu';
 import { registerAppScheme, serveAppProtocol } from './protocol';
-import { recoverFromCrashes } from './crash-recovery';
 import { createSafeStorageCipher, describeKeyFileFallback } from './safe-storage-cipher';
 import { WINDOW_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
 import { placeWindow, readWindowState, trackWindowState } from './window-state';
@@ -100,8 +100,12 @@ function start(): void {
     openWindow(workbench).webContents.once('did-finish-load', () => workbench.events.emit('app.menuCommand', { command }));
   };
 
+  // A second launch shows this instance's window, opening one if all were closed (macOS).
   app.on('second-instance', () => {
-    if (!mainWindow) return;
+    if (!mainWindow) {
+      if (core) openWindow(core);
+      return;
+    }
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });

@@ -385,6 +385,14 @@ describe('after ready', () => {
     window.emit('closed');
   });
 
+  it('opens a window when a second instance starts while every window is closed (macOS)', () => {
+    expect(fake.windows).toHaveLength(2);
+    fake.app.emit('second-instance');
+    expect(fake.windows).toHaveLength(3);
+    expect(fake.windows[2]!.loadedUrl).toBe('app://workbench/index.html');
+    fake.windows[2]!.emit('closed');
+  });
+
   it('closes the core before quitting, once', async () => {
     const first = { preventDefault: vi.fn() };
     fake.app.emit('will-quit', first);
