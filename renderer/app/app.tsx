@@ -3,6 +3,7 @@ import { ConnectionInfo } from '../features/connections/connection-info';
 import { ConnectionTabs } from '../features/connections/connection-tabs';
 import { InspectorPanel, InspectorToolbar } from '../features/inspector/inspector-panel';
 import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
+import { PlotsDock } from '../features/plots/plots-panel';
 import { ProfilesPanel } from '../features/profiles/profiles-panel';
 import { PublishPanel } from '../features/publish/publish-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
@@ -63,6 +64,7 @@ export function App() {
               <MessagesPanel />
             </Panel>
           </div>
+          <PlotsDock />
           <Panel name="publish" title="Publish" className="publish-panel">
             <PublishPanel />
           </Panel>

@@ -7,6 +7,7 @@ import { useConnectionsStore } from './connections-store';
 import { useHistoryStore } from './history-store';
 import { useInspectorStore } from './inspector-store';
 import { MESSAGE_CAPACITY, useMessagesStore } from './messages-store';
+import { usePlotsStore } from './plots-store';
 import { useProfilesStore } from './profiles-store';
 import { useRepeatStore } from './repeat-store';
 import { useTopicTreeStore, watchTopicTrees } from './topic-tree-store';
@@ -46,6 +47,7 @@ export function startEventFeed(bridge: Bridge): () => void {
     useMessagesStore.getState().append(messages, dropped);
     // After the append: the tree links each node to its last message's seq in the ring.
     useTopicTreeStore.getState().applyBatch(messages);
+    usePlotsStore.getState().ingest(messages);
   }
 
   function enqueue(messages: readonly MqttMessage[]): void {

@@ -9,6 +9,8 @@ export const MESSAGE_CAPACITY = 20_000;
 const rings = new Map<string, MessageRing>();
 /** Closed tabs: a batch still in flight for one must not bring its ring back. Ids are never reused. */
 const forgotten = new Set<string>();
+/** Bumped per connection on clear: seqs restart at 0, so views built on the old ones must rebuild. */
+const epochs = new Map<string, number>();
 
 export interface MessageCounts {
   /** Messages held now (at most MESSAGE_CAPACITY). */
@@ -23,6 +25,12 @@ interface MessagesState {
   /** Bumped on every change: the rings are mutable, so components select this to re-render. */
   version: number;
   counts: Record<string, MessageCounts>;
+  /**
+   * Paused connections and the total they paused at: the list shows only messages before it, while
+   * later ones keep arriving in the ring (counted as "N new", nothing dropped but by the ring's bound).
+   */
+  paused: Record<string, number>;
+  setPaused(connectionId: string, paused: boolean): void;
   /** Appends messages of any connections; `skipped` counts per connection those never kept. */
   append(messages: readonly MqttMessage[], skipped?: Record<string, number>): void;
   clear(connectionId: string): void;
@@ -33,6 +41,15 @@ interface MessagesState {
 export const useMessagesStore = create<MessagesState>()((set, get) => ({
   version: 0,
   counts: {},
+  paused: {},
+  setPaused(connectionId, paused) {
+    set((state) => {
+      const next = { ...state.paused };
+      if (paused) next[connectionId] = state.counts[connectionId]?.total ?? 0;
+      else delete next[connectionId];
+      return { paused: next };
+    });
+  },
   append(messages, skipped = {}) {
     if (messages.length === 0 && Object.keys(skipped).length === 0) return;
     const counts = { ...get().counts };
@@ -52,7 +69,13 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
   },
   clear(connectionId) {
     rings.get(connectionId)?.clear();
-    set((state) => ({ version: state.version + 1, counts: { ...state.counts, [connectionId]: NO_COUNTS } }));
+    epochs.set(connectionId, (epochs.get(connectionId) ?? 0) + 1);
+    set((state) => {
+      const paused = { ...state.paused };
+      // Seqs restart at 0: a pause point from before the clear would hide new messages.
+      if (paused[connectionId] !== undefined) paused[connectionId] = 0;
+      return { version: state.version + 1, counts: { ...state.counts, [connectionId]: NO_COUNTS }, paused };
+    });
   },
   forget(connectionId) {
     rings.delete(connectionId);
@@ -60,7 +83,9 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
     set((state) => {
       const counts = { ...state.counts };
       delete counts[connectionId];
-      return { version: state.version + 1, counts };
+      const paused = { ...state.paused };
+      delete paused[connectionId];
+      return { version: state.version + 1, counts, paused };
     });
   },
 }));
@@ -81,4 +106,26 @@ export function messageBySeq(connectionId: string, seq: number): StoredMessage |
   if (!ring || !oldest) return undefined;
   const message = ring.at(seq - oldest.seq);
   return message?.seq === seq ? message : undefined;
+}
+
+/** A connection's ring for views that index it, and its epoch (changes when it is cleared). */
+export function ringOf(connectionId: string): { ring: MessageRing; epoch: number } | undefined {
+  const ring = rings.get(connectionId);
+  return ring ? { ring, epoch: epochs.get(connectionId) ?? 0 } : undefined;
+}
+
+/**
+ * The kept messages of `topic` before `seq`, newest first, at most `limit` (for diffs). Walks back
+ * from `seq`'s position only, so it costs what it finds, up to the ring's size.
+ */
+export function earlierOnTopic(connectionId: string, seq: number, topic: string, limit: number): StoredMessage[] {
+  const ring = rings.get(connectionId);
+  const oldest = ring?.at(0);
+  if (!ring || !oldest) return [];
+  const found: StoredMessage[] = [];
+  for (let index = Math.min(seq - oldest.seq, ring.size) - 1; index >= 0 && found.length < limit; index--) {
+    const message = ring.at(index);
+    if (message?.topic === topic) found.push(message);
+  }
+  return found;
 }

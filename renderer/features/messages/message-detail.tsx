@@ -1,15 +1,27 @@
-import { useState } from 'react';
-import { PAYLOAD_FORMATS } from '../../../shared/codecs/payload-format';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { encodeHex } from '../../../shared/codecs/hex';
-import type { StoredMessage } from '../../stores/message-ring';
 import { useConnectionsStore } from '../../stores/connections-store';
-import { messageBySeq, useMessagesStore } from '../../stores/messages-store';
+import type { StoredMessage } from '../../stores/message-ring';
+import { useMessageViewStore } from '../../stores/message-view-store';
+import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/messages-store';
+import { usePlotsStore } from '../../stores/plots-store';
 import { useUiStore } from '../../stores/ui-store';
-import { type DetailFormat, formatBytes, formatTime, payloadDetail } from './format';
+import { useDarkMode } from '../publish/use-dark-mode';
+import { numericLeaves, formatPath } from './json-paths';
+import { parsePayload } from '../plots/numeric-value';
+import { formatBytes, formatTime } from './format';
+import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload } from './payload-view';
+import { copyText, saveBytes } from './clipboard';
 
-const FORMATS: readonly DetailFormat[] = ['auto', ...PAYLOAD_FORMATS];
+const PayloadMonaco = lazy(() => import('./payload-monaco'));
+const PayloadDiff = lazy(() => import('./payload-diff'));
 
-/** MQTT 5 properties worth reading, one line each. */
+/** Earlier messages offered for a diff, newest first. */
+const DIFF_CANDIDATES = 100;
+/** Numeric fields listed for plotting. */
+const NUMERIC_FIELDS = 200;
+
+/** Every MQTT 5 property the message carried, one line each (user properties in their order). */
 function propertyLines(message: StoredMessage): [string, string][] {
   const p = message.properties;
   if (!p) return [];
@@ -25,33 +37,162 @@ function propertyLines(message: StoredMessage): [string, string][] {
   return lines;
 }
 
+function EditorLoading() {
+  return <div className="detail-monaco loading">Loading viewer…</div>;
+}
+
+function modeLabel(mode: ViewMode, resolved: string): string {
+  if (mode === 'auto') return `auto (${resolved})`;
+  return mode === 'json' ? 'JSON' : mode === 'base64' ? 'Base64' : mode;
+}
+
+/** Numbers in a JSON (or numeric) payload, each with a button that plots it over time. */
+function NumericFields({ message }: { message: StoredMessage }) {
+  const addSeries = usePlotsStore((s) => s.addSeries);
+  const leaves = useMemo(() => {
+    const parsed = parsePayload(message.payload);
+    return parsed === undefined ? [] : numericLeaves(parsed, NUMERIC_FIELDS);
+  }, [message.payload]);
+  if (leaves.length === 0) return null;
+  return (
+    <aside className="detail-fields" data-testid="message-numeric-fields">
+      <h3>Numbers</h3>
+      <ul>
+        {leaves.map((leaf) => {
+          const path = formatPath(leaf.path);
+          return (
+            <li key={path} data-testid="numeric-field" data-path={path}>
+              <span className="detail-field-path" title={path}>
+                {path}
+              </span>
+              <span className="detail-field-value">{leaf.value}</span>
+              <button type="button" className="small" data-testid="plot-field" title={`Plot ${path} of ${message.topic} over time`} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
+                Plot
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </aside>
+  );
+}
+
+function DiffPane({ message, format, dark }: { message: StoredMessage; format: RenderedPayload; dark: boolean }) {
+  const candidates = useMemo(() => earlierOnTopic(message.connectionId, message.seq, message.topic, DIFF_CANDIDATES), [message]);
+  const [againstSeq, setAgainstSeq] = useState<number | null>(null);
+  const against = candidates.find((c) => c.seq === againstSeq) ?? candidates[0];
+  if (!against) {
+    return (
+      <p className="detail-notice" data-testid="message-diff-none">
+        No earlier message on this topic is kept, so there is nothing to compare with.
+      </p>
+    );
+  }
+  const left = renderPayload(against.payload, format.format);
+  return (
+    <div className="detail-diff">
+      <div className="detail-diff-bar">
+        <label>
+          Compare with{' '}
+          <select data-testid="message-diff-against" value={against.seq} onChange={(e) => setAgainstSeq(Number(e.target.value))}>
+            {candidates.map((c, i) => (
+              <option key={c.seq} value={c.seq}>
+                {i === 0 ? 'previous' : `${i + 1} back`} · {formatTime(c.timestamp)} · {formatBytes(c.payload.byteLength)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted">left: earlier · right: this message</span>
+      </div>
+      <Suspense fallback={<EditorLoading />}>
+        <PayloadDiff original={left.text} modified={format.text} language={left.language === format.language ? format.language : 'plaintext'} dark={dark} />
+      </Suspense>
+    </div>
+  );
+}
+
 export function MessageDetail() {
   const seq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
-  const [format, setFormat] = useState<DetailFormat>('auto');
   useMessagesStore((s) => s.version); // re-check when the ring changes: the message may have dropped off
   const activeId = useConnectionsStore((s) => s.activeId);
   const message = seq === null || !activeId ? undefined : messageBySeq(activeId, seq);
   if (!message) return null;
-  const detail = payloadDetail(message.payload, format);
+  return <MessageDetailView key={`${message.connectionId}:${message.seq}`} message={message} onClose={() => select(null)} />;
+}
+
+function MessageDetailView({ message, onClose }: { message: StoredMessage; onClose(): void }) {
+  const dark = useDarkMode();
+  const key = `${message.connectionId}:${message.seq}`;
+  const messageMode = useMessageViewStore((s) => s.messageModes[key]);
+  const topicMode = useMessageViewStore((s) => s.topicModes[message.topic]);
+  const setMessageMode = useMessageViewStore((s) => s.setMessageMode);
+  const setTopicMode = useMessageViewStore((s) => s.setTopicMode);
+  const [showAll, setShowAll] = useState(false);
+  const [diff, setDiff] = useState(false);
+  const [status, setStatus] = useState<{ text: string; problem?: boolean } | null>(null);
+  const mode: ViewMode = messageMode ?? topicMode ?? 'auto';
+  const rendered = useMemo(() => renderPayload(message.payload, mode, showAll), [message.payload, mode, showAll]);
   const properties = propertyLines(message);
+
+  useEffect(() => {
+    if (!status) return;
+    const timer = setTimeout(() => setStatus(null), 2500);
+    return () => clearTimeout(timer);
+  }, [status]);
+
+  const onMode = (next: ViewMode) => {
+    setMessageMode(key, next);
+    if (topicMode !== undefined) setTopicMode(message.topic, next);
+  };
+
+  const onCopy = async () => {
+    const ok = await copyText(fullText(message.payload, rendered.format));
+    setStatus(ok ? { text: 'Copied' } : { text: 'Copy failed: the clipboard is not available here', problem: true });
+  };
+
+  const onSave = () => {
+    saveBytes(message.topic, message.payload, rendered.format);
+    setStatus({ text: 'Saved' });
+  };
+
   return (
-    <section className="message-detail" data-testid="message-detail">
+    <section className="message-detail live-detail" data-testid="message-detail" data-format={rendered.format}>
       <header>
-        <span className="message-detail-topic">{message.topic}</span>
+        <span className="message-detail-topic" title={message.topic}>
+          {message.topic}
+        </span>
         <span className="muted">
           {message.direction === 'in' ? 'received' : 'published'} {formatTime(message.timestamp)} · QoS {message.qos}
           {message.retain ? ' · retained' : ''}
           {message.dup ? ' · dup' : ''} · {formatBytes(message.payload.byteLength)}
         </span>
-        <select data-testid="message-detail-format" value={format} title="Show the payload as" onChange={(e) => setFormat(e.target.value as DetailFormat)}>
-          {FORMATS.map((f) => (
-            <option key={f} value={f}>
-              {f === 'auto' ? `auto (${detail.format})` : f}
+        {status && (
+          <span className={status.problem ? 'field-problem' : 'detail-status'} data-testid="message-detail-status" role="status">
+            {status.text}
+          </span>
+        )}
+        <select data-testid="message-detail-format" value={mode} title="Show the payload as" onChange={(e) => onMode(e.target.value as ViewMode)}>
+          {VIEW_MODES.map((m) => (
+            <option key={m} value={m}>
+              {modeLabel(m, rendered.format)}
             </option>
           ))}
         </select>
-        <button type="button" className="icon-button" data-testid="message-detail-close" title="Close" onClick={() => select(null)}>
+        <label className="detail-remember" title="Show every message of this topic this way">
+          <input type="checkbox" data-testid="message-detail-remember" checked={topicMode !== undefined} onChange={(e) => setTopicMode(message.topic, e.target.checked ? mode : null)} />
+          for topic
+        </label>
+        <button type="button" className="small" data-testid="message-detail-diff" aria-pressed={diff} title="Compare with an earlier message of this topic" onClick={() => setDiff(!diff)}>
+          Diff
+        </button>
+        <button type="button" className="small" data-testid="message-detail-copy" title="Copy the whole payload as shown (hex as spaced bytes)" onClick={() => void onCopy()}>
+          Copy
+        </button>
+        <button type="button" className="small" data-testid="message-detail-save" title="Save the payload's bytes to a file" onClick={onSave}>
+          Save
+        </button>
+        <button type="button" className="icon-button" data-testid="message-detail-close" title="Close" onClick={onClose}>
           ×
         </button>
       </header>
@@ -65,11 +206,40 @@ export function MessageDetail() {
           ))}
         </dl>
       )}
-      {detail.problem ? (
-        <p className="field-problem message-detail-problem">{detail.problem}</p>
-      ) : (
-        <pre data-testid="message-detail-payload">{detail.text}</pre>
+      {rendered.problem && (
+        <p className="detail-notice problem" data-testid="message-detail-problem" role="alert">
+          {rendered.problem}
+        </p>
       )}
+      {message.payload.byteLength === 0 && (
+        <p className="detail-notice" data-testid="message-detail-empty">
+          The payload is empty (0 bytes).
+        </p>
+      )}
+      {rendered.cut && (
+        <p className="detail-notice" data-testid="message-detail-cut">
+          {rendered.cut}.{' '}
+          {rendered.canShowAll ? (
+            <button type="button" className="link-button" data-testid="message-detail-show-all" onClick={() => setShowAll(true)}>
+              Show all
+            </button>
+          ) : (
+            'Save it to see all.'
+          )}
+        </p>
+      )}
+      <div className="detail-body">
+        <div className="detail-editor">
+          {diff ? (
+            <DiffPane message={message} format={rendered} dark={dark} />
+          ) : (
+            <Suspense fallback={<EditorLoading />}>
+              <PayloadMonaco text={rendered.text} language={rendered.language} dark={dark} wrap={rendered.format !== 'hex'} />
+            </Suspense>
+          )}
+        </div>
+        <NumericFields message={message} />
+      </div>
     </section>
   );
 }

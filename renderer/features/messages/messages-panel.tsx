@@ -1,23 +1,53 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
-import { messageAt, useMessageCounts, useMessagesStore } from '../../stores/messages-store';
+import { useMessageViewStore } from '../../stores/message-view-store';
+import { messageAt, messageBySeq, ringOf, useMessageCounts, useMessagesStore } from '../../stores/messages-store';
 import { useUiStore } from '../../stores/ui-store';
-import { MessageDetail } from './message-detail';
-import { MessageHeader, MessageRow } from './message-row';
 import { VirtualList } from '../../ui/virtual-list';
+import { MessageDetail } from './message-detail';
+import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from './message-filter';
+import { MessageHeader, MessageRow } from './message-row';
+import './messages.css';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;
+/** The text filter waits this long after the last keystroke: a rescan per key would stutter. */
+const TEXT_DEBOUNCE_MS = 200;
+const DIRECTIONS: { key: DirectionView; label: string }[] = [
+  { key: 'all', label: 'All' },
+  { key: 'in', label: 'Received' },
+  { key: 'out', label: 'Sent' },
+];
+const n = (count: number) => count.toLocaleString('en-US');
 
 export function MessagesToolbar() {
   const activeId = useConnectionsStore((s) => s.activeId);
   const { size, total } = useMessageCounts(activeId);
   const clear = useMessagesStore((s) => s.clear);
+  const pausedAt = useMessagesStore((s) => (activeId ? s.paused[activeId] : undefined));
+  const setPaused = useMessagesStore((s) => s.setPaused);
+  const waiting = pausedAt === undefined ? 0 : Math.max(0, total - pausedAt);
   return (
     <div className="toolbar">
       <span className="muted" data-testid="messages-count">
-        {size === total ? `${total.toLocaleString('en-US')} messages` : `last ${size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`}
+        {size === total ? `${n(total)} messages` : `last ${n(size)} of ${n(total)}`}
       </span>
+      <button
+        type="button"
+        data-testid="messages-pause"
+        className={pausedAt === undefined ? '' : 'paused'}
+        aria-pressed={pausedAt !== undefined}
+        disabled={!activeId}
+        title={pausedAt === undefined ? 'Freeze the list; messages keep arriving and are kept' : 'Show the messages that arrived while paused'}
+        onClick={() => activeId && setPaused(activeId, pausedAt === undefined)}
+      >
+        {pausedAt === undefined ? 'Pause' : 'Resume'}
+      </button>
+      {pausedAt !== undefined && (
+        <span className="messages-waiting" data-testid="messages-new" data-count={waiting}>
+          {n(waiting)} new
+        </span>
+      )}
       <button type="button" data-testid="messages-clear" onClick={() => activeId && clear(activeId)} disabled={total === 0}>
         Clear
       </button>
@@ -25,31 +55,138 @@ export function MessagesToolbar() {
   );
 }
 
-export function MessagesPanel() {
-  // `version` changes whenever the ring does; the rows are read from it during render.
-  useMessagesStore((s) => s.version);
+/** Direction, subscription, topic filter and text: what narrows the list. */
+function MessagesFilterBar({ matched }: { matched: number | null }) {
+  const filter = useMessageViewStore((s) => s.filter);
+  const setFilter = useMessageViewStore((s) => s.setFilter);
   const activeId = useConnectionsStore((s) => s.activeId);
-  const { size, total } = useMessageCounts(activeId);
+  const subscriptions = useConnectionsStore((s) => (activeId ? s.subscriptions[activeId] : undefined));
+  const [topic, setTopic] = useState(filter.topic);
+  const [text, setText] = useState(filter.text);
+  const topicProblem = topicFilterInputProblem(topic);
+
+  useEffect(() => {
+    if (text === filter.text) return;
+    const timer = setTimeout(() => setFilter({ text }), TEXT_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text, filter.text, setFilter]);
+
+  const onTopic = (value: string) => {
+    setTopic(value);
+    // An invalid filter keeps the last valid one in force; the notice says why.
+    if (topicFilterInputProblem(value) === null) setFilter({ topic: value });
+  };
+
+  const filters = subscriptions?.map((s) => s.filter) ?? [];
+  if (filter.subscription !== '' && !filters.includes(filter.subscription)) filters.push(filter.subscription);
+
+  return (
+    <div className="messages-filters" data-testid="messages-filters">
+      <div className="segmented" role="group" aria-label="Direction">
+        {DIRECTIONS.map((d) => (
+          <button key={d.key} type="button" aria-pressed={filter.direction === d.key} data-testid={`messages-view-${d.key}`} onClick={() => setFilter({ direction: d.key })}>
+            {d.label}
+          </button>
+        ))}
+      </div>
+      <select data-testid="messages-subscription" value={filter.subscription} title="Only messages received through this subscription" onChange={(e) => setFilter({ subscription: e.target.value })}>
+        <option value="">Any subscription</option>
+        {filters.map((f) => (
+          <option key={f} value={f}>
+            {f}
+          </option>
+        ))}
+      </select>
+      <input
+        data-testid="messages-topic-filter"
+        className={`messages-topic-filter${topicProblem ? ' invalid' : ''}`}
+        placeholder="Topic filter, e.g. sensors/+/temp"
+        value={topic}
+        spellCheck={false}
+        aria-invalid={topicProblem !== null}
+        title={topicProblem ?? 'MQTT topic filter: + matches one level, # the rest'}
+        onChange={(e) => onTopic(e.target.value)}
+      />
+      <input data-testid="messages-text-filter" className="messages-text-filter" placeholder="Search text" type="search" value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} />
+      {matched !== null && (
+        <span className="muted messages-matched" data-testid="messages-matched">
+          {n(matched)} shown
+        </span>
+      )}
+      {topicProblem && (
+        <span className="field-problem messages-filter-problem" data-testid="messages-topic-filter-problem" role="alert">
+          {topicProblem}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The rows the list shows: positions in the ring when nothing filters it, or an index of matching
+ * seqs kept up to date incrementally. A paused connection stops at the total it paused at.
+ */
+function useVisibleRows(activeId: string | null) {
+  useMessagesStore((s) => s.version);
+  const pausedAt = useMessagesStore((s) => (activeId ? s.paused[activeId] : undefined));
+  const filter = useMessageViewStore((s) => s.filter);
+  const matcher = useMemo(() => createMatcher(filter), [filter]);
+  const indexRef = useRef<{ key: unknown; connection: string | null; index: FilteredIndex } | null>(null);
+  const until = pausedAt ?? Number.POSITIVE_INFINITY;
+  const found = activeId ? ringOf(activeId) : undefined;
+
+  if (!activeId || !found) return { count: 0, offset: 0, seqAt: () => undefined, matched: matcher ? 0 : null };
+  if (!matcher) {
+    const oldest = found.ring.at(0)?.seq ?? 0;
+    const count = Math.max(0, Math.min(found.ring.size, until - oldest));
+    return { count, offset: oldest, seqAt: (i: number) => messageAt(activeId, i)?.seq, matched: null };
+  }
+  if (indexRef.current?.key !== matcher || indexRef.current.connection !== activeId) {
+    indexRef.current = { key: matcher, connection: activeId, index: new FilteredIndex(matcher) };
+  }
+  const { index } = indexRef.current;
+  index.sync(found.ring, found.epoch, until);
+  return { count: index.length, offset: index.dropped, seqAt: (i: number) => index.seqAt(i), matched: index.length };
+}
+
+export function MessagesPanel() {
+  const activeId = useConnectionsStore((s) => s.activeId);
+  const { total } = useMessageCounts(activeId);
   const selectedSeq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
+  const filter = useMessageViewStore((s) => s.filter);
+  const { count, offset, seqAt, matched } = useVisibleRows(activeId);
 
   const renderRow = useCallback(
     (index: number) => {
-      const message = activeId ? messageAt(activeId, index) : undefined;
+      const seq = seqAt(index);
+      const message = activeId && seq !== undefined ? messageBySeq(activeId, seq) : undefined;
       return message ? <MessageRow message={message} selected={message.seq === selectedSeq} onSelect={select} /> : null;
     },
-    [selectedSeq, select, activeId],
+    [seqAt, selectedSeq, select, activeId],
   );
+
+  let body;
+  if (total === 0) {
+    body = (
+      <p className="empty" data-testid="messages-empty">
+        No messages yet. Subscribe to a topic filter (e.g. <code>#</code>) to see traffic here.
+      </p>
+    );
+  } else if (count === 0 && isFilterActive(filter)) {
+    body = (
+      <p className="empty" data-testid="messages-none-match">
+        No message matches the filter.
+      </p>
+    );
+  } else {
+    body = <VirtualList key={`${activeId}:${JSON.stringify(filter)}`} count={count} offset={offset} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<MessageHeader />} testId="message-list" />;
+  }
 
   return (
     <div className="messages">
-      {total === 0 ? (
-        <p className="empty" data-testid="messages-empty">
-          No messages yet. Subscribe to a topic filter (e.g. <code>#</code>) to see traffic here.
-        </p>
-      ) : (
-        <VirtualList key={activeId} count={size} offset={total - size} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<MessageHeader />} testId="message-list" />
-      )}
+      <MessagesFilterBar matched={matched} />
+      {body}
       <MessageDetail />
     </div>
   );

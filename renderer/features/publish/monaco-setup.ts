@@ -13,6 +13,10 @@ import 'monaco-editor/features/find/register';
 import 'monaco-editor/features/folding/register';
 import 'monaco-editor/features/format/register';
 import 'monaco-editor/features/hover/register';
+// The JSON language's lazily loaded mode imports every editor contribution (monaco-editor's
+// internal/common/workers). Loaded after the first editor has created Monaco's services, they fail
+// ("depends on UNKNOWN service ICodeLensCache"), so load them with the editor, before any is made.
+import 'monaco-editor/internal/common/workers';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
 

@@ -1,0 +1,60 @@
+import { useEffect, useRef } from 'react';
+import { monaco } from '../publish/monaco-setup';
+
+const VIEW_OPTIONS = {
+  readOnly: true,
+  domReadOnly: true,
+  minimap: { enabled: false },
+  scrollBeyondLastLine: false,
+  automaticLayout: true,
+  fontSize: 12,
+  lineNumbersMinChars: 4,
+  renderLineHighlight: 'none',
+  folding: true,
+  fixedOverflowWidgets: true,
+  // The view is for reading: no squiggles, hovers or suggestions over a message.
+  renderValidationDecorations: 'off',
+  hover: { enabled: 'off' },
+  quickSuggestions: false,
+  contextmenu: true,
+} satisfies monaco.editor.IEditorOptions;
+
+export interface PayloadMonacoProps {
+  text: string;
+  language: 'json' | 'plaintext';
+  dark: boolean;
+  /** Hex dumps stay in columns; text and JSON wrap. */
+  wrap: boolean;
+}
+
+/**
+ * The payload in a read-only Monaco editor. Made with Monaco's own API (not the React wrapper) so
+ * its model is created and disposed exactly once, whatever React does with the component.
+ */
+export default function PayloadMonaco({ text, language, dark, wrap }: PayloadMonacoProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+
+  useEffect(() => {
+    const model = monaco.editor.createModel('', 'plaintext');
+    const created = monaco.editor.create(host.current!, { ...VIEW_OPTIONS, model });
+    editor.current = created;
+    return () => {
+      editor.current = null;
+      created.dispose();
+      model.dispose();
+    };
+  }, []);
+
+  useEffect(() => {
+    const model = editor.current?.getModel();
+    if (!model) return;
+    monaco.editor.setModelLanguage(model, language);
+    if (model.getValue() !== text) model.setValue(text);
+  }, [text, language]);
+
+  useEffect(() => editor.current?.updateOptions({ wordWrap: wrap ? 'on' : 'off' }), [wrap]);
+  useEffect(() => monaco.editor.setTheme(dark ? 'vs-dark' : 'vs'), [dark]);
+
+  return <div className="detail-monaco" ref={host} data-testid="message-detail-payload" data-language={language} />;
+}

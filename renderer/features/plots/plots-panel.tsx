@@ -1,0 +1,166 @@
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { Panel } from '../../app/panel';
+import { formatPath } from '../messages/json-paths';
+import { PLOT_WINDOWS, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
+import { useDarkMode } from '../publish/use-dark-mode';
+import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
+import './plots.css';
+
+const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
+const EMPTY = new SeriesBuffer(1);
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/** The chart's data for the window, and how many points it draws per series. */
+function chartData(series: readonly PlotSeries[], window: PlotWindow): { data: AlignedData; counts: number[] } {
+  const from = window === 'all' ? Number.NEGATIVE_INFINITY : Date.now() / 1000 - PLOT_WINDOWS[window];
+  const data = alignSeries(
+    series.map((s) => seriesBuffer(s.id) ?? EMPTY),
+    from,
+  );
+  const counts = data.slice(1).map((ys) => (ys as (number | null)[]).reduce<number>((n, y) => (y === null ? n : n + 1), 0));
+  return { data, counts };
+}
+
+function PlotsToolbar() {
+  const window = usePlotsStore((s) => s.window);
+  const setWindow = usePlotsStore((s) => s.setWindow);
+  const clear = usePlotsStore((s) => s.clear);
+  return (
+    <div className="toolbar">
+      <div className="segmented" role="group" aria-label="Time window">
+        {(Object.keys(WINDOW_LABELS) as PlotWindow[]).map((w) => (
+          <button key={w} type="button" aria-pressed={window === w} data-testid={`plot-window-${w}`} onClick={() => setWindow(w)}>
+            {WINDOW_LABELS[w]}
+          </button>
+        ))}
+      </div>
+      <button type="button" data-testid="plots-clear" onClick={clear}>
+        Clear
+      </button>
+    </div>
+  );
+}
+
+/**
+ * uPlot on a canvas: created once per set of series (and theme), then fed with setData as the store
+ * changes, which the event feed does at most once per frame. Each series keeps at most
+ * MAX_POINTS_PER_SERIES points, so a redraw is bounded whatever the message rate.
+ */
+function PlotChart() {
+  const series = usePlotsStore((s) => s.series);
+  const version = usePlotsStore((s) => s.version);
+  const window = usePlotsStore((s) => s.window);
+  const removeSeries = usePlotsStore((s) => s.removeSeries);
+  const dark = useDarkMode();
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const [counts, setCounts] = useState<number[]>([]);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    const element = host.current!;
+    const text = cssVar('--muted');
+    const grid = cssVar('--border');
+    const axis: uPlot.Axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const options: uPlot.Options = {
+      width: Math.max(element.clientWidth, 100),
+      height: Math.max(element.clientHeight, 80),
+      scales: { x: { time: true } },
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false } },
+      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { size: 4 } }))],
+      axes: [axis, { ...axis, size: 56 }],
+    };
+    const created = new uPlot(options, [[], ...series.map(() => [])] as AlignedData, element);
+    plot.current = created;
+    const observer = new ResizeObserver(() => {
+      if (element.clientWidth > 0 && element.clientHeight > 0) created.setSize({ width: element.clientWidth, height: element.clientHeight });
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      created.destroy();
+      plot.current = null;
+    };
+  }, [series, dark]);
+
+  useEffect(() => {
+    const created = plot.current;
+    if (!created) return;
+    const next = chartData(series, window);
+    if (window === 'all') {
+      created.setData(next.data);
+    } else {
+      created.setData(next.data, false);
+      const now = Date.now() / 1000;
+      created.setScale('x', { min: now - PLOT_WINDOWS[window], max: now });
+    }
+    setCounts(next.counts);
+  }, [series, version, window, dark, tick]);
+
+  // A time window slides even when no message comes.
+  useEffect(() => {
+    if (window === 'all') return;
+    const timer = setInterval(() => setTick((t) => t + 1), 1000);
+    return () => clearInterval(timer);
+  }, [window]);
+
+  const total = counts.reduce((a, b) => a + b, 0);
+  return (
+    <div className="plots">
+      <ul className="plot-legend" data-testid="plot-legend">
+        {series.map((s, i) => {
+          const buffer = seriesBuffer(s.id);
+          const last = buffer && buffer.size > 0 ? buffer.y(buffer.size - 1) : undefined;
+          return (
+            <li key={s.id} data-testid="plot-series" data-label={s.label} data-points={counts[i] ?? 0}>
+              <span className="plot-swatch" style={{ background: s.color }} />
+              <span className="plot-label" title={s.label}>
+                {s.path.length === 0 ? 'value' : formatPath(s.path)}
+              </span>
+              <span className="plot-last" title="Latest value">
+                {last === undefined ? '–' : last}
+              </span>
+              <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
+                ×
+              </button>
+              <span className="plot-topic" title={s.topic}>
+                {s.topic}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="plot-area">
+        <div className="plot-chart" ref={host} data-testid="plot-chart" data-points={total} />
+        {total === 0 && (
+          <p className="plot-empty" data-testid="plot-empty">
+            {window === 'all' ? 'No numeric values yet: new messages on these topics will draw here.' : `No values in the last ${WINDOW_LABELS[window]}.`}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The Plots panel, shown once a series is plotted (from the message detail's "Plot" buttons). */
+export function PlotsDock() {
+  const count = usePlotsStore((s) => s.series.length);
+  const notice = usePlotsStore((s) => s.notice);
+  if (count === 0) return null;
+  return (
+    <Panel name="plots" title="Plots" className="plots-panel" actions={<PlotsToolbar />}>
+      {notice && (
+        <p className="field-problem plot-notice" data-testid="plot-notice" role="status">
+          {notice}
+        </p>
+      )}
+      <PlotChart />
+    </Panel>
+  );
+}

@@ -1,0 +1,132 @@
+import { create } from 'zustand';
+import type { MqttMessage } from '../../shared/contract';
+import { type JsonPath, formatPath } from '../features/messages/json-paths';
+import { numberAt, parsePayload } from '../features/plots/numeric-value';
+import { SeriesBuffer } from '../features/plots/series-buffer';
+import { ringOf } from './messages-store';
+
+/** Series on the chart at once: more lines than this are unreadable anyway. */
+export const MAX_SERIES = 8;
+const PALETTE = ['#2f81f7', '#e5534b', '#3fb950', '#d29922', '#a371f7', '#db61a2', '#39c5cf', '#8d96a0'];
+
+export const PLOT_WINDOWS = { '1m': 60, '5m': 300, '15m': 900, all: Number.POSITIVE_INFINITY } as const;
+export type PlotWindow = keyof typeof PLOT_WINDOWS;
+
+export interface PlotSeries {
+  id: string;
+  connectionId: string;
+  topic: string;
+  /** Where the number is in the JSON payload; [] for a payload that is a number. */
+  path: JsonPath;
+  label: string;
+  color: string;
+}
+
+/** The points of each series, by id: mutable rings outside React; `version` says when they changed. */
+const buffers = new Map<string, SeriesBuffer>();
+/** Series by `connectionId NUL topic`, so each message costs one map lookup. */
+let byTopic = new Map<string, PlotSeries[]>();
+
+const topicKey = (connectionId: string, topic: string) => `${connectionId}\u0000${topic}`;
+
+function indexSeries(series: readonly PlotSeries[]): void {
+  byTopic = new Map();
+  for (const s of series) {
+    const key = topicKey(s.connectionId, s.topic);
+    byTopic.set(key, [...(byTopic.get(key) ?? []), s]);
+  }
+}
+
+/** Pushes the values of `messages` into the buffers of matching series; true when any point was added. */
+function feed(messages: Iterable<MqttMessage>, only?: PlotSeries): boolean {
+  let added = false;
+  for (const message of messages) {
+    const series = only ? (only.connectionId === message.connectionId && only.topic === message.topic ? [only] : undefined) : byTopic.get(topicKey(message.connectionId, message.topic));
+    if (!series) continue;
+    const parsed = parsePayload(message.payload);
+    if (parsed === undefined) continue;
+    for (const s of series) {
+      const value = numberAt(parsed, s.path);
+      if (value === undefined) continue;
+      buffers.get(s.id)?.push(message.timestamp / 1000, value);
+      added = true;
+    }
+  }
+  return added;
+}
+
+function* ringMessages(connectionId: string): Generator<MqttMessage> {
+  const found = ringOf(connectionId);
+  if (!found) return;
+  for (let i = 0; i < found.ring.size; i++) {
+    const message = found.ring.at(i);
+    if (message) yield message;
+  }
+}
+
+interface PlotsState {
+  series: PlotSeries[];
+  /** Bumped when points are added (at most once per event-feed flush, i.e. per frame). */
+  version: number;
+  window: PlotWindow;
+  /** Why the last add did not happen, shown above the chart. */
+  notice: string | null;
+  /** Adds a series (filled from the messages already kept) unless it is already plotted. */
+  addSeries(connectionId: string, topic: string, path: JsonPath): void;
+  removeSeries(id: string): void;
+  clear(): void;
+  setWindow(window: PlotWindow): void;
+  /** Called by the event feed with each batch of live messages. */
+  ingest(messages: readonly MqttMessage[]): void;
+}
+
+let nextId = 1;
+
+export const usePlotsStore = create<PlotsState>()((set, get) => ({
+  series: [],
+  version: 0,
+  window: '5m',
+  notice: null,
+  addSeries(connectionId, topic, path) {
+    const { series } = get();
+    const label = path.length === 0 ? topic : `${topic} › ${formatPath(path)}`;
+    if (series.some((s) => s.connectionId === connectionId && s.label === label)) {
+      set({ notice: `${label} is already plotted` });
+      return;
+    }
+    if (series.length >= MAX_SERIES) {
+      set({ notice: `A chart holds at most ${MAX_SERIES} series: remove one first` });
+      return;
+    }
+    const used = new Set(series.map((s) => s.color));
+    const color = PALETTE.find((c) => !used.has(c)) ?? PALETTE[series.length % PALETTE.length]!;
+    const added: PlotSeries = { id: `s${nextId++}`, connectionId, topic, path: [...path], label, color };
+    buffers.set(added.id, new SeriesBuffer());
+    // Backfill from the ring: the chart starts with the history the user has already seen.
+    feed(ringMessages(connectionId), added);
+    const next = [...series, added];
+    indexSeries(next);
+    set((state) => ({ series: next, version: state.version + 1, notice: null }));
+  },
+  removeSeries(id) {
+    buffers.delete(id);
+    const next = get().series.filter((s) => s.id !== id);
+    indexSeries(next);
+    set((state) => ({ series: next, version: state.version + 1, notice: null }));
+  },
+  clear() {
+    buffers.clear();
+    indexSeries([]);
+    set((state) => ({ series: [], version: state.version + 1, notice: null }));
+  },
+  setWindow: (window) => set({ window }),
+  ingest(messages) {
+    if (byTopic.size === 0) return;
+    if (feed(messages)) set((state) => ({ version: state.version + 1 }));
+  },
+}));
+
+/** A series' points; read during render after selecting `version`. */
+export function seriesBuffer(id: string): SeriesBuffer | undefined {
+  return buffers.get(id);
+}

@@ -1,0 +1,300 @@
+/**
+ * The live message list, the message detail and plots, end to end: the built UI in Chromium, the
+ * host, and a real mosquitto fed by mosquitto_pub. Every test fails on a console error, a page
+ * error or a CSP violation (Monaco and uPlot included).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
+import { connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+const session = useWorkbenchSession();
+let mosquitto: Mosquitto;
+let page: Page;
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+});
+
+afterAll(async () => {
+  await mosquitto?.stop();
+});
+
+/** Publishes each line as one message on `topic` (one mosquitto_pub process for all of them). */
+async function pub(topic: string, ...lines: string[]): Promise<void> {
+  const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', topic, '-l'], Buffer.from(lines.join('\n') + '\n'));
+  expect(result.code, result.stderr).toBe(0);
+}
+
+async function pubFile(topic: string, bytes: Buffer): Promise<void> {
+  const file = join(tmpdir(), `wb-payload-${process.pid}-${Date.now()}`);
+  writeFileSync(file, bytes);
+  const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', topic, '-f', file]);
+  expect(result.code, result.stderr).toBe(0);
+}
+
+const attributes = async (locator: Locator, name: string) => Promise.all((await locator.all()).map((item) => item.getAttribute(name)));
+const rows = () => page.getByTestId('message-row');
+const text = async (locator: Locator) => (await locator.textContent()) ?? '';
+
+/** The text Monaco shows (its rendered lines; spaces come back as no-break spaces). */
+async function monacoText(locator: Locator): Promise<string> {
+  const lines = locator.locator('.view-lines');
+  await lines.first().waitFor({ timeout: UI_TIMEOUT });
+  return (await lines.first().innerText()).replace(/\u00a0/g, ' ');
+}
+
+async function detailShows(expected: (shown: string) => boolean): Promise<string> {
+  let shown = '';
+  await waitUntil(async () => expected((shown = await monacoText(page.getByTestId('message-detail-payload')))));
+  return shown;
+}
+
+/** Opens the newest row of `topic` (the one with `payload`, when given: it may still be on its way). */
+async function openNewest(topic: string, payload?: string): Promise<void> {
+  const row = messageRow(page, topic);
+  await (payload === undefined ? row : row.filter({ has: page.getByTestId('message-payload').getByText(payload, { exact: true }) })).last().click();
+  await page.getByTestId('message-detail').waitFor({ timeout: UI_TIMEOUT });
+}
+
+describe('Messages, message detail and plots in Chromium', { timeout: 120_000 }, () => {
+  it('filters the list by direction, topic filter (with wildcards), subscription and text', async () => {
+    ({ page } = await session.open(undefined, { acceptDownloads: true }));
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(session.host.url).origin });
+    await connected(page, { port: mosquitto.port, version: '5' });
+    await subscribe(page, 'sensors/#');
+    await subscribe(page, 'lights/#');
+    // For the detail and plot tests below (nothing is published there yet).
+    await subscribe(page, 'devices/#');
+    await subscribe(page, 'plant/#');
+    await pub('sensors/kitchen/temp', '21.5');
+    await pub('sensors/garage/temp', '12.0');
+    await pub('sensors/garage/humidity', '40');
+    await pub('lights/kitchen', 'ON');
+    await waitUntil(async () => (await rows().count()) === 4);
+
+    // A message sent from the UI, for the Sent view.
+    await page.getByTestId('publish-topic').fill('commands/heater');
+    await setPayload(page, 'heat to 22');
+    await page.getByTestId('publish-button').click();
+    await messageRow(page, 'commands/heater', 'out').waitFor({ timeout: UI_TIMEOUT });
+
+    await page.getByTestId('messages-view-out').click();
+    await waitUntil(async () => (await rows().count()) === 1);
+    expect(await rows().first().getAttribute('data-direction')).toBe('out');
+    await page.getByTestId('messages-view-in').click();
+    await waitUntil(async () => (await rows().count()) === 4);
+    await page.getByTestId('messages-view-all').click();
+    await waitUntil(async () => (await rows().count()) === 5);
+
+    await page.getByTestId('messages-topic-filter').fill('sensors/+/temp');
+    await waitUntil(async () => (await rows().count()) === 2);
+    expect(await page.getByTestId('message-topic').allTextContents()).toEqual(['sensors/kitchen/temp', 'sensors/garage/temp']);
+    expect(await text(page.getByTestId('messages-matched'))).toBe('2 shown');
+
+    // An invalid filter says why and leaves the last valid one in force.
+    await page.getByTestId('messages-topic-filter').fill('sensors/#/temp');
+    expect(await text(page.getByTestId('messages-topic-filter-problem'))).toMatch(/'#' must be a whole level and the last one/);
+    expect(await rows().count()).toBe(2);
+    await page.getByTestId('messages-topic-filter').fill('');
+    await waitUntil(async () => (await rows().count()) === 5);
+
+    await page.getByTestId('messages-subscription').selectOption('lights/#');
+    await waitUntil(async () => (await rows().count()) === 1);
+    expect(await text(rows().first().getByTestId('message-topic'))).toBe('lights/kitchen');
+    await page.getByTestId('messages-subscription').selectOption('');
+
+    // Case-insensitive, in topics and payloads, applied once typing pauses.
+    await page.getByTestId('messages-text-filter').fill('KITCHEN');
+    await waitUntil(async () => (await rows().count()) === 2);
+    await page.getByTestId('messages-text-filter').fill('heat TO');
+    await waitUntil(async () => (await rows().count()) === 1);
+    await page.getByTestId('messages-text-filter').fill('no such text');
+    await page.getByTestId('messages-none-match').waitFor({ timeout: UI_TIMEOUT });
+    await screenshots(page, 'messages-filter-empty');
+    await page.getByTestId('messages-text-filter').fill('');
+    await waitUntil(async () => (await rows().count()) === 5);
+  });
+
+  it('pauses the list while messages keep arriving, counts them, and shows them all on resume', async () => {
+    await page.getByTestId('messages-topic-filter').fill('sensors/#');
+    await waitUntil(async () => (await rows().count()) === 3);
+    await page.getByTestId('messages-pause').click();
+    await pub('sensors/burst', ...Array.from({ length: 30 }, (_, i) => `burst ${i}`));
+    await pub('lights/hall', 'OFF');
+    const waiting = page.getByTestId('messages-new');
+    await waitUntil(async () => (await waiting.getAttribute('data-count')) === '31');
+    expect(await text(waiting)).toBe('31 new');
+    expect(await rows().count()).toBe(3);
+    expect(await text(page.getByTestId('messages-count'))).toBe('36 messages');
+    await screenshots(page, 'messages-paused');
+
+    await page.getByTestId('messages-pause').click();
+    expect(await waiting.count()).toBe(0);
+    // Nothing lost: all 30 matching messages are in the list, in order.
+    await waitUntil(async () => (await text(page.getByTestId('messages-matched'))) === '33 shown');
+    await page.getByTestId('messages-topic-filter').fill('sensors/burst');
+    await waitUntil(async () => (await text(page.getByTestId('messages-matched'))) === '30 shown');
+    const payloads = await page.getByTestId('message-payload').allTextContents();
+    expect(payloads.at(-1)).toBe('burst 29');
+    await page.getByTestId('messages-topic-filter').fill('');
+  });
+
+  it('shows a payload in Monaco as JSON, text, hex and Base64, and remembers the mode per topic', async () => {
+    await pub('devices/env', '{"temp":21.5,"hum":40,"name":"env-1","readings":[1,2]}');
+    await openNewest('devices/env');
+    const detail = page.getByTestId('message-detail');
+    await waitUntil(async () => (await detail.getAttribute('data-format')) === 'json');
+    const json = await detailShows((s) => s.includes('"temp": 21.5'));
+    expect(json.split('\n').slice(0, 3)).toEqual(['{', '  "temp": 21.5,', '  "hum": 40,']);
+
+    await page.getByTestId('message-detail-format').selectOption('hex');
+    const hex = await detailShows((s) => s.startsWith('00000000'));
+    expect(hex.split('\n')[0]).toBe('00000000  7b 22 74 65 6d 70 22 3a  32 31 2e 35 2c 22 68 75  |{"temp":21.5,"hu|');
+    await screenshots(page, 'message-detail-hex');
+
+    await page.getByTestId('message-detail-format').selectOption('base64');
+    await detailShows((s) => s.startsWith('eyJ0ZW1wIjoyMS41'));
+    await page.getByTestId('message-detail-format').selectOption('text');
+    await detailShows((s) => s === '{"temp":21.5,"hum":40,"name":"env-1","readings":[1,2]}');
+
+    // Remembered for the topic: the next message of it opens as text too.
+    await page.getByTestId('message-detail-remember').check();
+    await pub('devices/env', '{"temp":22}');
+    await openNewest('devices/env', '{"temp":22}');
+    await waitUntil(async () => (await detail.getAttribute('data-format')) === 'text');
+    await detailShows((s) => s === '{"temp":22}');
+    await page.getByTestId('message-detail-remember').uncheck();
+    await page.getByTestId('message-detail-format').selectOption('auto');
+    await waitUntil(async () => (await detail.getAttribute('data-format')) === 'json');
+  });
+
+  it('says clearly when a payload is not JSON, and still shows its raw bytes', async () => {
+    await pub('devices/broken', '{"temp": 21.5,');
+    await openNewest('devices/broken');
+    await page.getByTestId('message-detail-format').selectOption('json');
+    const problem = page.getByTestId('message-detail-problem');
+    await problem.waitFor({ timeout: UI_TIMEOUT });
+    expect(await text(problem)).toMatch(/^Not JSON: .*raw bytes/);
+    const raw = await detailShows((s) => s.startsWith('00000000'));
+    expect(raw).toContain('7b 22 74 65 6d 70 22 3a  20 32 31 2e 35 2c');
+    expect(raw).toContain('|{"temp": 21.5,|');
+    await screenshots(page, 'message-detail-bad-json');
+  });
+
+  it('diffs a message with the previous value of its topic, or any earlier one', async () => {
+    await pub('devices/config', '{"mode":"eco","target":20,"fan":1}');
+    await pub('devices/config', '{"mode":"eco","target":21,"fan":1}');
+    await pub('devices/config', '{"mode":"boost","target":21,"fan":3}');
+    await waitUntil(async () => (await messageRow(page, 'devices/config').count()) === 3);
+    await openNewest('devices/config');
+    await page.getByTestId('message-detail-diff').click();
+    const diff = page.getByTestId('message-diff');
+    // Against the previous value: "mode" and "fan" changed (two separate lines of the pretty JSON).
+    await waitUntil(async () => (await diff.getAttribute('data-changes')) === '2');
+    expect(await monacoText(diff.locator('.editor.original'))).toContain('"mode": "eco"');
+    expect(await monacoText(diff.locator('.editor.modified'))).toContain('"mode": "boost"');
+    await screenshots(page, 'message-diff');
+
+    // Against the oldest: the target changed too, on a line between the other two: three hunks.
+    const against = page.getByTestId('message-diff-against');
+    expect(await against.locator('option').count()).toBe(2);
+    await against.selectOption({ index: 1 });
+    await waitUntil(async () => (await diff.getAttribute('data-changes')) === '1' || (await diff.getAttribute('data-changes')) === '3');
+    expect(await monacoText(diff.locator('.editor.original'))).toContain('"target": 20');
+    await page.getByTestId('message-detail-diff').click();
+
+    // The first message of a topic has nothing to compare with, and says so.
+    await pub('devices/lonely', 'only one');
+    await openNewest('devices/lonely');
+    await page.getByTestId('message-detail-diff').click();
+    await page.getByTestId('message-diff-none').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('message-detail-diff').click();
+  });
+
+  it('copies the payload and saves its exact bytes to a file', async () => {
+    await pub('devices/env', '{"temp":23.5}');
+    await openNewest('devices/env', '{"temp":23.5}');
+    await page.getByTestId('message-detail-copy').click();
+    await waitUntil(async () => (await text(page.getByTestId('message-detail-status'))) === 'Copied');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe('{\n  "temp": 23.5\n}');
+
+    const binary = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x41]);
+    await pubFile('devices/blob', binary);
+    await openNewest('devices/blob');
+    await waitUntil(async () => (await page.getByTestId('message-detail').getAttribute('data-format')) === 'hex');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('message-detail-save').click()]);
+    expect(download.suggestedFilename()).toBe('devices_blob.bin');
+    expect(readFileSync(await download.path()).equals(binary)).toBe(true);
+    await page.getByTestId('message-detail-copy').click();
+    await waitUntil(async () => (await page.evaluate('navigator.clipboard.readText()')) === '00 ff 10 80 41');
+  });
+
+  it('opens a 3 MB payload without freezing: shows the start, then all of it on request', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024, 'a');
+    big.write('START', 0);
+    await pubFile('devices/big', big);
+    await openNewest('devices/big');
+    const cut = page.getByTestId('message-detail-cut');
+    await cut.waitFor({ timeout: UI_TIMEOUT });
+    expect(await text(cut)).toMatch(/Showing the first 262,144 B of 3,145,728 B/);
+    await detailShows((s) => s.startsWith('START'));
+    // The page still answers promptly while the big payload is open.
+    const started = Date.now();
+    await page.evaluate('1 + 1');
+    expect(Date.now() - started).toBeLessThan(1000);
+    await page.getByTestId('message-detail-show-all').click();
+    await cut.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await detailShows((s) => s.startsWith('START'));
+    await screenshots(page, 'message-detail-large');
+  });
+
+  it('plots a JSON field picked in the detail from several messages, live, in a time window', async () => {
+    await pub('plant/boiler', ...[60, 62.5, 61, 64, 66].map((t, i) => JSON.stringify({ sensor: { temp: t, pressure: 1 + i / 10 }, id: 'b1' })));
+    await waitUntil(async () => (await messageRow(page, 'plant/boiler').count()) === 5);
+    await openNewest('plant/boiler');
+    const fields = page.getByTestId('numeric-field');
+    await waitUntil(async () => (await fields.count()) === 2);
+    expect(await attributes(fields, 'data-path')).toEqual(['sensor.temp', 'sensor.pressure']);
+    await page.locator('[data-testid="numeric-field"][data-path="sensor.temp"]').getByTestId('plot-field').click();
+
+    // Backfilled from the five kept messages and drawn on the canvas.
+    const chart = page.getByTestId('plot-chart');
+    await waitUntil(async () => (await chart.getAttribute('data-points')) === '5');
+    expect(await chart.locator('canvas').count()).toBe(1);
+
+    // A second series on the same chart, then live messages extend both.
+    await page.locator('[data-testid="numeric-field"][data-path="sensor.pressure"]').getByTestId('plot-field').click();
+    await waitUntil(async () => (await chart.getAttribute('data-points')) === '10');
+    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 70, pressure: 2 } }), JSON.stringify({ sensor: { temp: 71 } }));
+    const series = page.getByTestId('plot-series');
+    await waitUntil(async () => (await chart.getAttribute('data-points')) === '13');
+    expect(await attributes(series, 'data-label')).toEqual(['plant/boiler › sensor.temp', 'plant/boiler › sensor.pressure']);
+    expect(await attributes(series, 'data-points')).toEqual(['7', '6']);
+    // The canvas has pixels drawn in the first series' colour (not a blank chart).
+    const drawn = await chart.locator('canvas').evaluate((canvas) => {
+      const c = canvas as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let blue = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 200 && data[i]! < 90 && data[i + 3]! > 0) blue++;
+      return blue;
+    });
+    expect(drawn).toBeGreaterThan(20);
+
+    // Plotting the same field twice says so instead of adding a copy.
+    await page.locator('[data-testid="numeric-field"][data-path="sensor.temp"]').getByTestId('plot-field').click();
+    expect(await text(page.getByTestId('plot-notice'))).toMatch(/already plotted/);
+
+    await page.getByTestId('plot-window-1m').click();
+    await waitUntil(async () => (await chart.getAttribute('data-points')) === '13');
+    await screenshots(page, 'plots');
+
+    await page.getByTestId('plot-series-remove').first().click();
+    await waitUntil(async () => (await series.count()) === 1);
+    await page.getByTestId('plots-clear').click();
+    await page.getByTestId('panel-plots').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  });
+});
