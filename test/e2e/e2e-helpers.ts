@@ -161,3 +161,13 @@ export async function colorScheme(page: Page, scheme: 'light' | 'dark'): Promise
   // Polled with evaluate: waitForFunction compiles its string in the page, which the CSP forbids.
   await waitUntil(async () => (await page.evaluate('document.documentElement.dataset.theme')) === scheme);
 }
+
+/**
+ * The payload the message detail shows: the lines its read-only Monaco view renders (spaces come
+ * back as no-break spaces), or '' while the viewer is still loading.
+ */
+export async function detailPayloadText(page: Page): Promise<string> {
+  const lines = page.getByTestId('message-detail').getByTestId('message-detail-payload').locator('.view-lines');
+  if ((await lines.count()) === 0) return '';
+  return (await lines.first().innerText()).replace(/\u00a0/g, ' ');
+}

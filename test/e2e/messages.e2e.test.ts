@@ -57,7 +57,7 @@ async function detailShows(expected: (shown: string) => boolean): Promise<string
 async function openNewest(topic: string, payload?: string): Promise<void> {
   const row = messageRow(page, topic);
   await (payload === undefined ? row : row.filter({ has: page.getByTestId('message-payload').getByText(payload, { exact: true }) })).last().click();
-  await page.getByTestId('message-detail').waitFor({ timeout: UI_TIMEOUT });
+  await page.getByTestId('message-detail').locator('.message-detail-topic').getByText(topic, { exact: true }).waitFor({ timeout: UI_TIMEOUT });
 }
 
 describe('Messages, message detail and plots in Chromium', { timeout: 120_000 }, () => {
@@ -239,7 +239,9 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await pubFile('devices/big', big);
     await openNewest('devices/big');
     const cut = page.getByTestId('message-detail-cut');
+    // The live list holds a 4 KB preview; the detail fetches the whole payload from the host.
     await cut.waitFor({ timeout: UI_TIMEOUT });
+    expect(await text(page.getByTestId('message-detail').locator('header'))).toContain('3,145,728 B');
     expect(await text(cut)).toMatch(/Showing the first 262,144 B of 3,145,728 B/);
     await detailShows((s) => s.startsWith('START'));
     // The page still answers promptly while the big payload is open.

@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
-import { connected, screenshots, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { connected, detailPayloadText, screenshots, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 let mosquitto: Mosquitto;
@@ -141,7 +141,7 @@ describe('topic tree', { timeout: 120_000 }, () => {
     const detail = page.getByTestId('message-detail');
     await detail.waitFor({ timeout: UI_TIMEOUT });
     expect(await detail.locator('.message-detail-topic').textContent()).toBe('plant/line1/temp');
-    expect(await detail.getByTestId('message-detail-payload').textContent()).toBe('22.5');
+    await waitUntil(async () => (await detailPayloadText(page)) === '22.5');
     expect(await page.getByTestId('topic-detail-note').textContent()).toContain('open in the message detail');
     await page.keyboard.press('ArrowLeft'); // to the parent
     expect(await selected()).toBe('plant/line1');
@@ -150,7 +150,7 @@ describe('topic tree', { timeout: 120_000 }, () => {
     // A mouse click selects too, and the caret opens and closes.
     await node(page, 'plant/line1').getByTestId('topic-toggle').click();
     await node(page, 'plant/line1/pressure').click();
-    expect(await detail.getByTestId('message-detail-payload').textContent()).toBe('1.2');
+    await waitUntil(async () => (await detailPayloadText(page)) === '1.2');
     await screenshots(page, 'topic-tree-selected');
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
 import { startHostProcess } from '../support/host-process';
 import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
-import { connect, messageRow, screenshots, setPayload, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, type Workbench } from './e2e-helpers';
+import { connect, detailPayloadText, messageRow, screenshots, setPayload, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, type Workbench } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 
@@ -131,9 +131,7 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
     const detail = page.getByTestId('message-detail');
     await detail.waitFor({ timeout: UI_TIMEOUT });
     expect(await detail.getByTestId('message-detail-properties').textContent()).toContain('unitpercent');
-    // Monaco renders the lines (spaces as no-break spaces) once its chunk has loaded.
-    const shown = async () => (await detail.getByTestId('message-detail-payload').locator('.view-lines').innerText().catch(() => '')).replace(/\u00a0/g, ' ');
-    await waitUntil(async () => (await shown()) === '{\n  "rh": 40\n}');
+    await waitUntil(async () => (await detailPayloadText(page)) === '{\n  "rh": 40\n}');
 
     await screenshots(page, 'workbench');
   });

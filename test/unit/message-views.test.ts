@@ -8,7 +8,7 @@ import type { MqttMessage } from '../../shared/contract';
 import { FilteredIndex, type MessageFilter, NO_FILTER, createMatcher, subscriptionTopicFilter, topicFilterInputProblem } from '../../renderer/features/messages/message-filter';
 import { hexDump } from '../../renderer/features/messages/hex-dump';
 import { formatPath, numericLeaves, valueAt } from '../../renderer/features/messages/json-paths';
-import { SHOWN_LIMITS, autoFormat, fullText, renderPayload } from '../../renderer/features/messages/payload-view';
+import { SHOWN_LIMITS, autoFormat, fullText, renderPayload, shouldWrap } from '../../renderer/features/messages/payload-view';
 import { numberAt, parsePayload } from '../../renderer/features/plots/numeric-value';
 import { SeriesBuffer, alignSeries } from '../../renderer/features/plots/series-buffer';
 import { MessageRing } from '../../renderer/stores/message-ring';
@@ -196,6 +196,13 @@ describe('payload modes', () => {
     expect(all.cut).toBeUndefined();
     const hex = renderPayload(big, 'hex');
     expect(hex.text.split('\n')).toHaveLength(SHOWN_LIMITS.hexBytes / 16);
+  });
+
+  it('wraps text and JSON, but not hex dumps or lines too long to wrap cheaply', () => {
+    expect(shouldWrap(renderPayload(bytes('{"a": "some text"}'), 'json'))).toBe(true);
+    expect(shouldWrap(renderPayload(bytes('abc'), 'hex'))).toBe(false);
+    expect(shouldWrap(renderPayload(bytes('x'.repeat(20_000)), 'text'))).toBe(false);
+    expect(shouldWrap(renderPayload(bytes('short\n'.repeat(5000)), 'text'))).toBe(true);
   });
 
   it('does not cut a multi-byte character in two at the limit', () => {

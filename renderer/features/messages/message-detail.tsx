@@ -10,8 +10,9 @@ import { useDarkMode } from '../publish/use-dark-mode';
 import { numericLeaves, formatPath } from './json-paths';
 import { parsePayload } from '../plots/numeric-value';
 import { formatBytes, formatTime } from './format';
-import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload } from './payload-view';
+import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from './payload-view';
 import { copyText, saveBytes } from './clipboard';
+import { useFullPayload } from './full-payload';
 
 const PayloadMonaco = lazy(() => import('./payload-monaco'));
 const PayloadDiff = lazy(() => import('./payload-diff'));
@@ -47,12 +48,12 @@ function modeLabel(mode: ViewMode, resolved: string): string {
 }
 
 /** Numbers in a JSON (or numeric) payload, each with a button that plots it over time. */
-function NumericFields({ message }: { message: StoredMessage }) {
+function NumericFields({ message, payload }: { message: StoredMessage; payload: Uint8Array }) {
   const addSeries = usePlotsStore((s) => s.addSeries);
   const leaves = useMemo(() => {
-    const parsed = parsePayload(message.payload);
+    const parsed = parsePayload(payload);
     return parsed === undefined ? [] : numericLeaves(parsed, NUMERIC_FIELDS);
-  }, [message.payload]);
+  }, [payload]);
   if (leaves.length === 0) return null;
   return (
     <aside className="detail-fields" data-testid="message-numeric-fields">
@@ -81,14 +82,15 @@ function DiffPane({ message, format, dark }: { message: StoredMessage; format: R
   const candidates = useMemo(() => earlierOnTopic(message.connectionId, message.seq, message.topic, DIFF_CANDIDATES), [message]);
   const [againstSeq, setAgainstSeq] = useState<number | null>(null);
   const against = candidates.find((c) => c.seq === againstSeq) ?? candidates[0];
-  if (!against) {
+  const againstPayload = useFullPayload(against);
+  if (!against || !againstPayload) {
     return (
       <p className="detail-notice" data-testid="message-diff-none">
         No earlier message on this topic is kept, so there is nothing to compare with.
       </p>
     );
   }
-  const left = renderPayload(against.payload, format.format);
+  const left = renderPayload(againstPayload.payload, format.format);
   return (
     <div className="detail-diff">
       <div className="detail-diff-bar">
@@ -97,7 +99,7 @@ function DiffPane({ message, format, dark }: { message: StoredMessage; format: R
           <select data-testid="message-diff-against" value={against.seq} onChange={(e) => setAgainstSeq(Number(e.target.value))}>
             {candidates.map((c, i) => (
               <option key={c.seq} value={c.seq}>
-                {i === 0 ? 'previous' : `${i + 1} back`} · {formatTime(c.timestamp)} · {formatBytes(c.payload.byteLength)}
+                {i === 0 ? 'previous' : `${i + 1} back`} · {formatTime(c.timestamp)} · {formatBytes(c.payloadSize ?? c.payload.byteLength)}
               </option>
             ))}
           </select>
@@ -132,7 +134,11 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   const [diff, setDiff] = useState(false);
   const [status, setStatus] = useState<{ text: string; problem?: boolean } | null>(null);
   const mode: ViewMode = messageMode ?? topicMode ?? 'auto';
-  const rendered = useMemo(() => renderPayload(message.payload, mode, showAll), [message.payload, mode, showAll]);
+  const full = useFullPayload(message)!;
+  const payload = full.payload;
+  const size = message.payloadSize ?? payload.byteLength;
+  const rendered = useMemo(() => renderPayload(payload, mode, showAll), [payload, mode, showAll]);
+  const wrap = useMemo(() => shouldWrap(rendered), [rendered]);
   const properties = propertyLines(message);
 
   useEffect(() => {
@@ -147,12 +153,12 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   };
 
   const onCopy = async () => {
-    const ok = await copyText(fullText(message.payload, rendered.format));
+    const ok = await copyText(fullText(payload, rendered.format));
     setStatus(ok ? { text: 'Copied' } : { text: 'Copy failed: the clipboard is not available here', problem: true });
   };
 
   const onSave = () => {
-    saveBytes(message.topic, message.payload, rendered.format);
+    saveBytes(message.topic, payload, rendered.format);
     setStatus({ text: 'Saved' });
   };
 
@@ -165,7 +171,7 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
         <span className="muted">
           {message.direction === 'in' ? 'received' : 'published'} {formatTime(message.timestamp)} · QoS {message.qos}
           {message.retain ? ' · retained' : ''}
-          {message.dup ? ' · dup' : ''} · {formatBytes(message.payload.byteLength)}
+          {message.dup ? ' · dup' : ''} · {formatBytes(size)}
         </span>
         {status && (
           <span className={status.problem ? 'field-problem' : 'detail-status'} data-testid="message-detail-status" role="status">
@@ -186,10 +192,10 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
         <button type="button" className="small" data-testid="message-detail-diff" aria-pressed={diff} title="Compare with an earlier message of this topic" onClick={() => setDiff(!diff)}>
           Diff
         </button>
-        <button type="button" className="small" data-testid="message-detail-copy" title="Copy the whole payload as shown (hex as spaced bytes)" onClick={() => void onCopy()}>
+        <button type="button" className="small" data-testid="message-detail-copy" disabled={full.state !== 'full'} title="Copy the whole payload as shown (hex as spaced bytes)" onClick={() => void onCopy()}>
           Copy
         </button>
-        <button type="button" className="small" data-testid="message-detail-save" title="Save the payload's bytes to a file" onClick={onSave}>
+        <button type="button" className="small" data-testid="message-detail-save" disabled={full.state !== 'full'} title="Save the payload's bytes to a file" onClick={onSave}>
           Save
         </button>
         <button type="button" className="icon-button" data-testid="message-detail-close" title="Close" onClick={onClose}>
@@ -206,12 +212,22 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
           ))}
         </dl>
       )}
-      {rendered.problem && (
+      {rendered.problem && full.state !== 'loading' && (
         <p className="detail-notice problem" data-testid="message-detail-problem" role="alert">
           {rendered.problem}
         </p>
       )}
-      {message.payload.byteLength === 0 && (
+      {full.state === 'loading' && (
+        <p className="detail-notice" data-testid="message-detail-loading">
+          Loading the whole payload ({formatBytes(size)}); its first {formatBytes(payload.byteLength)} meanwhile.
+        </p>
+      )}
+      {full.state === 'unavailable' && (
+        <p className="detail-notice problem" data-testid="message-detail-unavailable" role="alert">
+          Only the first {formatBytes(payload.byteLength)} of {formatBytes(size)} are shown: {full.reason}
+        </p>
+      )}
+      {size === 0 && (
         <p className="detail-notice" data-testid="message-detail-empty">
           The payload is empty (0 bytes).
         </p>
@@ -234,11 +250,11 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
             <DiffPane message={message} format={rendered} dark={dark} />
           ) : (
             <Suspense fallback={<EditorLoading />}>
-              <PayloadMonaco text={rendered.text} language={rendered.language} dark={dark} wrap={rendered.format !== 'hex'} />
+              <PayloadMonaco text={rendered.text} language={rendered.language} dark={dark} wrap={wrap} />
             </Suspense>
           )}
         </div>
-        <NumericFields message={message} />
+        {full.state === 'full' && <NumericFields message={message} payload={payload} />}
       </div>
     </section>
   );

@@ -21,7 +21,7 @@ export function MessageRow({ message, selected, onSelect }: { message: StoredMes
       <span className="message-retain" title={message.retain ? 'Retained' : undefined}>
         {message.retain ? 'R' : ''}
       </span>
-      <span className="message-size">{formatBytes(message.payload.byteLength)}</span>
+      <span className="message-size">{formatBytes(message.payloadSize ?? message.payload.byteLength)}</span>
       <span className={`message-payload${preview.isBinary ? ' binary' : ''}`} data-testid="message-payload">
         {preview.text}
       </span>

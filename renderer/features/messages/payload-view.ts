@@ -148,6 +148,22 @@ export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false
   }
 }
 
+/** Lines longer than this are not wrapped: wrapping one multi-MB line costs Monaco seconds. */
+const WRAP_LINE_LIMIT = 10_000;
+
+/** True when the text reads best wrapped: prose and JSON, unless a line is too long to wrap cheaply. */
+export function shouldWrap(rendered: RenderedPayload): boolean {
+  if (rendered.format === 'hex') return false;
+  const { text } = rendered;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const lineEnd = end < 0 ? text.length : end;
+    if (lineEnd - start > WRAP_LINE_LIMIT) return false;
+    start = lineEnd + 1;
+  }
+  return true;
+}
+
 /** The whole payload in a format, for copying: text, JSON (pretty), spaced hex (pastes into Publish) or Base64. */
 export function fullText(bytes: Uint8Array, format: PayloadFormat): string {
   switch (format) {
