@@ -104,6 +104,8 @@ describe('topic tree', { timeout: 120_000 }, () => {
     await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['plant', 'plant/line2']));
     await page.getByTestId('topic-tree-filter').fill('+/+/temp');
     await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['plant', 'plant/line1', 'plant/line1/temp', 'plant/line2', 'plant/line2/temp']));
+    await page.getByTestId('topic-tree-filter').fill('no/such/topic');
+    await page.getByTestId('topic-tree-no-match').waitFor({ timeout: UI_TIMEOUT });
     await page.getByTestId('topic-tree-filter').fill('');
     await page.getByTestId('topic-tree-payload-filter').fill('CELSIUS');
     await waitUntil(async () => JSON.stringify(await visibleTopics(page)) === JSON.stringify(['plant', 'plant/line2', 'plant/line2/temp']));

@@ -147,9 +147,15 @@ export function TopicTreeList({ connectionId, tree, selectedTopic, onSelect, onA
       onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
       onKeyDown={onKeyDown}
     >
-      <div className="virtual-body" style={{ height: rows.length * ROW_HEIGHT }}>
-        {items}
-      </div>
+      {rows.length === 0 && (topicFilter.trim() || payloadFilter.trim()) ? (
+        <p className="empty" data-testid="topic-tree-no-match">
+          No topic matches the filter.
+        </p>
+      ) : (
+        <div className="virtual-body" style={{ height: rows.length * ROW_HEIGHT }}>
+          {items}
+        </div>
+      )}
     </div>
   );
 }
