@@ -196,7 +196,8 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   async startExport() {
     const { applied, exportFormat: format, exportEncoding, exporting } = get();
     if (exporting?.state === 'running' || exportRequested) return;
-    set({ exportError: null });
+    // The previous export's outcome goes now: a "Done" left on screen would read as this one's.
+    set({ exportError: null, exporting: null });
     // Exports what the list shows; before any search, the form as it stands.
     let query = applied;
     if (!query) {
