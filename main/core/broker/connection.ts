@@ -17,6 +17,73 @@ const UNLIMITED_PACKET_SIZE = 268_435_455 + 5;
 
 let nextConnectionId = 1;
 
+// Per-connection memory (issue #5: 6.7 KiB per idle connection): the stream's listeners are shared
+// functions that find their connection through one symbol-keyed property, not five closures each.
+const kConnection = Symbol('connection');
+type Carrier = Duplex & { [kConnection]?: Connection };
+
+function onStreamData(this: Carrier, chunk: Buffer): void {
+  const connection = this[kConnection]!;
+  try {
+    connection.receive(chunk);
+  } catch (error) {
+    connection.fail(error);
+  }
+}
+
+function onStreamGone(this: Carrier): void {
+  this[kConnection]!.close();
+}
+
+function onStreamDrain(this: Carrier): void {
+  const connection = this[kConnection]!;
+  safely('drain', () => connection.onDrain?.());
+}
+
+// Every connection written to in one tick is uncorked by one nextTick callback (not one each).
+let corkedConnections: Connection[] = [];
+
+function uncorkAll(): void {
+  const list = corkedConnections;
+  corkedConnections = [];
+  for (const connection of list) {
+    connection.corked = false;
+    connection.stream.uncork();
+  }
+}
+
+/**
+ * One shared clock per broker instead of a timer per connection: connections waiting for CONNECT
+ * and connections with a keep alive are checked a few times a second.
+ */
+function watch(connection: Connection): void {
+  const clock = connection.ctx.clock;
+  clock.watched.add(connection);
+  if (clock.timer) return;
+  const period = Math.min(250, Math.max(10, connection.ctx.options.connectTimeoutMs >> 2));
+  clock.timer = setInterval(() => tick(clock.watched, clock), period);
+  clock.timer.unref?.();
+}
+
+function tick(watched: Set<Connection>, clock: { timer: NodeJS.Timeout | null }): void {
+  const now = Date.now();
+  for (const connection of watched) {
+    if (connection.state === 'connected') {
+      // [MQTT-3.1.2-22] closed as on a network failure (the Will goes out), DISCONNECT 0x8D first
+      if (now - connection.lastActivity >= connection.keepAliveMs) safely('keep alive', () => connection.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout'));
+    } else if (connection.state === 'closed') {
+      watched.delete(connection);
+    } else if (now - connection.connectedAt >= connection.ctx.options.connectTimeoutMs) {
+      // [SHOULD, no ID] close a connection that never sends CONNECT
+      safely('connect timeout', () => connection.close());
+    }
+  }
+  if (watched.size === 0 && clock.timer) {
+    clearInterval(clock.timer);
+    clock.timer = null;
+  }
+}
+
 /**
  * One network connection: frames bytes into packets, enforces connection state and keep alive, and
  * writes with cork/uncork so everything sent in one tick leaves in one syscall. The session it
@@ -42,10 +109,10 @@ export class Connection {
   maxPacketSizeOut = UNLIMITED_PACKET_SIZE;
   topicAliasMaximumOut = 0;
   requestProblemInformation = true;
-  /** Topic aliases set by the client ([MQTT-3.3.2-7] per connection). */
-  readonly inboundAliases = new Map<number, string>();
-  /** Topic aliases we set towards the client, topic → alias; fresh on each connection. */
-  readonly outboundAliases = new Map<string, number>();
+  /** Topic aliases set by the client ([MQTT-3.3.2-7] per connection); made on first use. */
+  inboundAliases: Map<number, string> | null = null;
+  /** Topic aliases we set towards the client, topic → alias; fresh on each connection, made on first use. */
+  outboundAliases: Map<string, number> | null = null;
   /** Who ended the connection, and the reason code sent or received (for the live view). */
   closedBy: 'client' | 'broker' | 'network' = 'network';
   closeReasonCode: number | undefined;
@@ -57,10 +124,12 @@ export class Connection {
   authMethod: string | undefined;
   authState: unknown;
 
-  private keepAliveMs = 0;
-  private lastActivity = Date.now();
-  private keepAliveTimer: NodeJS.Timeout | null = null;
-  private connectTimer: NodeJS.Timeout | null = null;
+  /** 1.5 x the keep alive in ms; 0 = none. Checked by the broker's shared clock. */
+  keepAliveMs = 0;
+  lastActivity: number;
+  /** Written to in this tick, uncorked at its end (see uncorkAll). */
+  corked = false;
+  private address: string | undefined;
   private chunks: Buffer[] = [];
   private buffered = 0;
   private needed = 0;
@@ -68,34 +137,30 @@ export class Connection {
   /** Paused by flow control (see delivery.ts), independently of `paused` (authentication). */
   private flowPaused = false;
   private resumeScheduled = false;
-  private corked = false;
-  private readonly uncork = () => {
-    this.corked = false;
-    this.stream.uncork();
-  };
 
   constructor(
     readonly ctx: BrokerContext,
     readonly stream: Duplex,
-    readonly remoteAddress: string,
+    remoteAddress?: string,
   ) {
-    this.connectedAt = Date.now();
-    stream.on('data', (chunk: Buffer) => {
-      try {
-        this.onData(chunk);
-      } catch (error) {
-        this.fail(error);
-      }
-    });
-    stream.on('error', () => this.close());
-    stream.on('end', () => this.close());
-    stream.on('close', () => this.close());
-    stream.on('drain', () => safely('drain', () => this.onDrain?.()));
-    // [SHOULD, no ID] close a connection that never sends CONNECT
-    this.connectTimer = setTimeout(() => {
-      if (this.state === 'awaiting-connect' || this.state === 'authenticating') this.close();
-    }, ctx.options.connectTimeoutMs);
-    this.connectTimer.unref?.();
+    this.address = remoteAddress;
+    this.connectedAt = this.lastActivity = Date.now();
+    (stream as Carrier)[kConnection] = this;
+    stream.on('data', onStreamData);
+    stream.on('error', onStreamGone);
+    stream.on('end', onStreamGone);
+    stream.on('close', onStreamGone);
+    stream.on('drain', onStreamDrain);
+    watch(this);
+  }
+
+  /** "address:port" of the peer, asked of the socket only when someone wants it. */
+  get remoteAddress(): string {
+    if (this.address === undefined) {
+      const socket = this.stream as Duplex & { remoteAddress?: string; remotePort?: number };
+      this.address = socket.remoteAddress !== undefined ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown';
+    }
+    return this.address;
   }
 
   /** Called when the socket can take more after being congested (set by delivery). */
@@ -115,7 +180,7 @@ export class Connection {
     if (!this.corked) {
       this.corked = true;
       this.stream.cork();
-      process.nextTick(this.uncork);
+      if (corkedConnections.push(this) === 1) process.nextTick(uncorkAll);
     }
     this.ctx.counters.bytesOut += data.length;
     this.stream.write(data);
@@ -127,23 +192,12 @@ export class Connection {
 
   connected(keepAliveSeconds: number): void {
     this.state = 'connected';
-    if (this.connectTimer) clearTimeout(this.connectTimer);
-    this.connectTimer = null;
     if (keepAliveSeconds > 0) {
       // [MQTT-3.1.2-22] [3.1.1 MQTT-3.1.2-24] one and a half times the keep alive
       this.keepAliveMs = keepAliveSeconds * 1500;
-      this.armKeepAlive(this.keepAliveMs);
+    } else {
+      this.ctx.clock.watched.delete(this); // nothing left to time
     }
-  }
-
-  private armKeepAlive(delay: number): void {
-    this.keepAliveTimer = setTimeout(() => {
-      const idle = Date.now() - this.lastActivity;
-      // [MQTT-3.1.2-22] closed as on a network failure (the Will goes out), DISCONNECT 0x8D first
-      if (idle >= this.keepAliveMs) safely('keep alive', () => this.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout'));
-      else this.armKeepAlive(this.keepAliveMs - idle);
-    }, delay);
-    this.keepAliveTimer.unref?.();
   }
 
   /** Pauses reading until `work` settles (asynchronous authentication). */
@@ -194,7 +248,8 @@ export class Connection {
     }
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes from the stream (its 'data' listener). */
+  receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.ctx.counters.bytesIn += chunk.length;
     this.lastActivity = Date.now();
@@ -341,16 +396,18 @@ export class Connection {
     if (this.state === 'closed') return;
     if (lastPacket) this.write(lastPacket);
     this.state = 'closed';
-    if (this.keepAliveTimer) clearTimeout(this.keepAliveTimer);
-    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.ctx.clock.watched.delete(this);
     this.chunks = [];
     this.ctx.connections.delete(this);
     if (this.blockedBy) releasePublisher(this);
-    this.stream.end();
-    // A peer that never reads must not hold the socket open forever.
-    const destroyTimer = setTimeout(() => this.stream.destroy(), 2000);
-    destroyTimer.unref?.();
-    this.stream.once('close', () => clearTimeout(destroyTimer));
+    const stream = this.stream;
+    if (!stream.destroyed) {
+      stream.end();
+      // A peer that never reads must not hold the socket open forever.
+      const destroyTimer = setTimeout(() => stream.destroy(), 2000);
+      destroyTimer.unref?.();
+      stream.once('close', () => clearTimeout(destroyTimer));
+    }
     connectionLost(this.ctx, this);
   }
 }

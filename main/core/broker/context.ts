@@ -41,6 +41,8 @@ export interface BrokerContext {
   readonly counters: BrokerCounters;
   readonly listeners: Set<BrokerEventListener>;
   readonly flow: FlowState;
+  /** The one timer behind connect timeouts and keep alive (connection.ts). */
+  readonly clock: { readonly watched: Set<Connection>; timer: NodeJS.Timeout | null };
   closing: boolean;
 }
 

@@ -74,11 +74,12 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     counters: newCounters(),
     listeners: new Set(),
     flow: { blocking: new Set(), timer: null },
+    clock: { watched: new Set(), timer: null },
     closing: false,
   };
 
   return {
-    handle(stream, remoteAddress = 'unknown') {
+    handle(stream, remoteAddress) {
       if (ctx.closing) {
         stream.destroy();
         return;
@@ -91,6 +92,8 @@ export function createBroker(options: BrokerOptions = {}): Broker {
       ctx.closing = true;
       if (ctx.flow.timer) clearInterval(ctx.flow.timer);
       ctx.flow.timer = null;
+      if (ctx.clock.timer) clearInterval(ctx.clock.timer);
+      ctx.clock.timer = null;
       const open = [...ctx.connections];
       for (const connection of open) {
         // (MAY) v5 clients learn why; 3.1.1/3.1 have no server DISCONNECT

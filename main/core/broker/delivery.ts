@@ -250,11 +250,11 @@ function framesFor(
   now: number,
 ): Buffer[] | null {
   const v5 = connection.version === 5;
-  const aliases = connection.outboundAliases;
   if (!v5 || connection.topicAliasMaximumOut === 0) {
     const frames = qos === 0 && !subscriptionIds ? msg.qos0Frame(v5, retain, now) : msg.encode(v5, qos, packetId, dup, retain, subscriptionIds, now);
     return frameSize(frames) > connection.maxPacketSizeOut ? null : frames;
   }
+  const aliases = (connection.outboundAliases ??= new Map());
   const known = aliases.get(msg.topic);
   if (known !== undefined) {
     const frames = msg.encode(true, qos, packetId, dup, retain, subscriptionIds, now, known, true);
@@ -302,7 +302,7 @@ function sendNew(ctx: BrokerContext, connection: Connection, session: Session, p
   if (!frames) return drop(ctx, session, 'droppedTooLarge');
   // [MQTT-4.3.2-2] [MQTT-4.3.3-2] kept until acknowledged
   // one object shape for every in-flight entry (a spread here was the hottest line in profiles)
-  session.inflight.set(packetId, {
+  session.ownInflight().set(packetId, {
     msg: pending.msg,
     qos: pending.qos,
     retain: pending.retain,

@@ -53,14 +53,34 @@ export interface SessionConnection {
   readonly version: ProtocolVersion;
 }
 
+/**
+ * Shared empty collections for sessions that never used one (most idle sessions: issue #5, memory
+ * per connection). Reads, delete and clear work as on any empty collection; a write means a write
+ * site forgot its `own*()` call, and fails loudly instead of leaking into every session.
+ */
+class EmptyMap<K, V> extends Map<K, V> {
+  override set(): this {
+    throw new Error('internal: write to a shared empty map (use the session own*() accessor)');
+  }
+}
+class EmptySet<T> extends Set<T> {
+  override add(): this {
+    throw new Error('internal: write to a shared empty set (use the session own*() accessor)');
+  }
+}
+const NO_SUBSCRIPTIONS: Map<string, Subscription> = new EmptyMap();
+const NO_INFLIGHT: Map<number, Inflight> = new EmptyMap();
+const NO_IDS: Set<number> = new EmptySet();
+
 /** Session state (spec 4.1): it lives in the broker, possibly longer than any connection. */
 export class Session {
-  readonly subscriptions = new Map<string, Subscription>();
-  /** Outgoing QoS 1/2 by packet id, in the order they were first sent ([MQTT-4.4.0-1]). */
-  readonly inflight = new Map<number, Inflight>();
+  /** Read freely; write through ownSubscriptions(). */
+  subscriptions = NO_SUBSCRIPTIONS;
+  /** Outgoing QoS 1/2 by packet id, in the order they were first sent ([MQTT-4.4.0-1]); write through ownInflight(). */
+  inflight = NO_INFLIGHT;
   readonly queue = new Deque<Pending>();
-  /** Incoming QoS 2 packet ids that got PUBREC and await PUBREL ([MQTT-4.3.3-10]). */
-  readonly incomingQos2 = new Set<number>();
+  /** Incoming QoS 2 packet ids that got PUBREC and await PUBREL ([MQTT-4.3.3-10]); write through ownIncomingQos2(). */
+  incomingQos2 = NO_IDS;
   /** The connection currently attached, or null while offline. */
   connection: SessionConnection | null = null;
   /** Seconds the session outlives its connection; 0xFFFFFFFF = never expires. */
@@ -87,6 +107,18 @@ export class Session {
     readonly clientId: string,
     public version: ProtocolVersion,
   ) {}
+
+  ownSubscriptions(): Map<string, Subscription> {
+    return this.subscriptions === NO_SUBSCRIPTIONS ? (this.subscriptions = new Map()) : this.subscriptions;
+  }
+
+  ownInflight(): Map<number, Inflight> {
+    return this.inflight === NO_INFLIGHT ? (this.inflight = new Map()) : this.inflight;
+  }
+
+  ownIncomingQos2(): Set<number> {
+    return this.incomingQos2 === NO_IDS ? (this.incomingQos2 = new Set()) : this.incomingQos2;
+  }
 
   /** A non-zero packet id not in use by this session's outgoing flows ([MQTT-2.2.1-4]), or 0 if none. */
   allocatePacketId(): number {

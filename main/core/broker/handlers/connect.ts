@@ -199,7 +199,8 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
   // [MQTT-3.2.0-1] CONNACK is the first packet; [3.1.1 MQTT-3.2.2-1] Session Present 0 with CleanSession 1
   connection.write(encodeConnack(packet.version, sessionPresent, RC.SUCCESS, connackProps));
   connection.connected(keepAlive);
-  emit(ctx, { type: 'client.connected', clientId, protocolVersion: packet.version, remoteAddress: connection.remoteAddress, sessionPresent });
+  // no listener, no event object (and no peer address lookup) on the connect path
+  if (ctx.listeners.size > 0) emit(ctx, { type: 'client.connected', clientId, protocolVersion: packet.version, remoteAddress: connection.remoteAddress, sessionPresent });
   connection.onDrain = () => pump(ctx, session);
   // [MQTT-4.4.0-1] resend in-flight, then the queue of the resumed session
   if (sessionPresent) resumeDelivery(ctx, session);

@@ -21,7 +21,7 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
     // [MQTT-3.3.2-8] [MQTT-3.3.2-9] 0 or above our Topic Alias Maximum → 0x94 ([MQTT-3.3.2-12] 1..max accepted)
     if (alias === 0 || alias > options.topicAliasMaximum) throw new MqttViolation(RC.TOPIC_ALIAS_INVALID, `topic alias ${alias} is out of range`);
     if (topic === '') {
-      const mapped = connection.inboundAliases.get(alias);
+      const mapped = connection.inboundAliases?.get(alias);
       if (mapped === undefined) throw protocolError(`topic alias ${alias} has no mapping on this connection`); // [MQTT-3.3.2-7]
       topic = mapped;
     }
@@ -30,7 +30,7 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
   }
   const problem = topicProblem(topic, options.maxTopicLevels);
   if (problem) throw new MqttViolation(RC.TOPIC_NAME_INVALID, problem); // [MQTT-3.3.2-2] [MQTT-4.7.0-1]
-  if (alias !== undefined && packet.topic !== '') connection.inboundAliases.set(alias, topic);
+  if (alias !== undefined && packet.topic !== '') (connection.inboundAliases ??= new Map()).set(alias, topic);
 
   // [MQTT-3.2.2-11] [MQTT-3.2.2-14] what we said in CONNACK we do not support
   if (packet.qos > options.maximumQoS) throw new MqttViolation(RC.QOS_NOT_SUPPORTED, `QoS ${packet.qos} is not supported`);
@@ -92,7 +92,7 @@ function acknowledge(connection: Connection, qos: number, packetId: number, code
   if (qos === 0) return;
   const type = qos === 1 ? PacketType.PUBACK : PacketType.PUBREC;
   // [MQTT-4.3.3-8]; after a PUBREC >= 0x80 the id is free again ([MQTT-4.3.3-9])
-  if (qos === 2 && (code < 0x80 || connection.version !== 5)) connection.session!.incomingQos2.add(packetId);
+  if (qos === 2 && (code < 0x80 || connection.version !== 5)) connection.session!.ownIncomingQos2().add(packetId);
   // A failure says why, unless the client asked for no problem information ([MQTT-3.1.2-29]) or the
   // Reason String would exceed its Maximum Packet Size ([MQTT-3.4.2-2] [MQTT-3.5.2-2]): then it goes.
   const reason = connection.version === 5 && connection.requestProblemInformation ? REASON_STRINGS[code] : undefined;

@@ -80,7 +80,7 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       subscriptionId,
     };
     if (existing) ctx.trie.remove(existing);
-    session.subscriptions.set(request.filter, subscription);
+    session.ownSubscriptions().set(request.filter, subscription);
     ctx.trie.add(subscription);
     codes.push(granted);
     emit(ctx, { type: 'subscription.added', clientId: connection.clientId, filter: request.filter, qos: granted });

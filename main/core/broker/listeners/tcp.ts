@@ -8,10 +8,14 @@ export type TcpListener = Listener;
 export function listenTcp(broker: Broker, options: { port?: number; host?: string } = {}): Promise<TcpListener> {
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
+  // one function for every socket of this listener (a closure per connection costs memory)
+  function forget(this: Socket): void {
+    sockets.delete(this);
+  }
   const server: Server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    broker.handle(socket, `${socket.remoteAddress}:${socket.remotePort}`);
+    socket.on('close', forget);
+    broker.handle(socket); // the address is asked of the socket only when shown
   });
   return listen(server, host, options.port ?? 1883, () => {
     for (const socket of sockets) socket.destroy();

@@ -11,13 +11,16 @@ export function listenTls(
 ): Promise<TlsListener> {
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<TLSSocket>();
+  function forget(this: TLSSocket): void {
+    sockets.delete(this);
+  }
   const server: Server = createServer(
     { key: options.key, cert: options.cert, ...(options.ca ? { ca: options.ca } : {}), requestCert: options.requestCert ?? false, rejectUnauthorized: options.requestCert ?? false, ALPNProtocols: ['mqtt'] },
     (socket) => {
       sockets.add(socket);
       socket.setNoDelay(true);
-      socket.once('close', () => sockets.delete(socket));
-      broker.handle(socket, `${socket.remoteAddress}:${socket.remotePort}`);
+      socket.on('close', forget);
+      broker.handle(socket); // the address is asked of the socket only when shown
     },
   );
   // a failed handshake is the client's problem, not the broker's
