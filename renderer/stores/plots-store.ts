@@ -76,6 +76,7 @@ interface PlotsState {
   removeSeries(id: string): void;
   clear(): void;
   setWindow(window: PlotWindow): void;
+  dismissNotice(): void;
   /** Called by the event feed with each batch of live messages. */
   ingest(messages: readonly MqttMessage[]): void;
 }
@@ -120,6 +121,7 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
     set((state) => ({ series: [], version: state.version + 1, notice: null }));
   },
   setWindow: (window) => set({ window }),
+  dismissNotice: () => set({ notice: null }),
   ingest(messages) {
     if (byTopic.size === 0) return;
     if (feed(messages)) set((state) => ({ version: state.version + 1 }));

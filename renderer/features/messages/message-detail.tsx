@@ -250,11 +250,12 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
             <DiffPane message={message} format={rendered} dark={dark} />
           ) : (
             <Suspense fallback={<EditorLoading />}>
-              <PayloadMonaco text={rendered.text} language={rendered.language} dark={dark} wrap={wrap} />
+              <PayloadMonaco text={rendered.text} language={rendered.language} dark={dark} wrap={wrap} lineNumbers={rendered.format !== 'hex'} />
             </Suspense>
           )}
         </div>
-        {full.state === 'full' && <NumericFields message={message} payload={payload} />}
+        {/* Numbers belong beside text and JSON; a hex dump or Base64 needs the width. */}
+        {full.state === 'full' && (rendered.format === 'json' || rendered.format === 'text') && <NumericFields message={message} payload={payload} />}
       </div>
     </section>
   );

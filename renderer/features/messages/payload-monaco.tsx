@@ -25,13 +25,15 @@ export interface PayloadMonacoProps {
   dark: boolean;
   /** Hex dumps stay in columns; text and JSON wrap. */
   wrap: boolean;
+  /** Off for hex dumps: their offset column already says where a line is, and width is scarce. */
+  lineNumbers: boolean;
 }
 
 /**
  * The payload in a read-only Monaco editor. Made with Monaco's own API (not the React wrapper) so
  * its model is created and disposed exactly once, whatever React does with the component.
  */
-export default function PayloadMonaco({ text, language, dark, wrap }: PayloadMonacoProps) {
+export default function PayloadMonaco({ text, language, dark, wrap, lineNumbers }: PayloadMonacoProps) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
 
@@ -53,7 +55,7 @@ export default function PayloadMonaco({ text, language, dark, wrap }: PayloadMon
     if (model.getValue() !== text) model.setValue(text);
   }, [text, language]);
 
-  useEffect(() => editor.current?.updateOptions({ wordWrap: wrap ? 'on' : 'off' }), [wrap]);
+  useEffect(() => editor.current?.updateOptions({ wordWrap: wrap ? 'on' : 'off', lineNumbers: lineNumbers ? 'on' : 'off' }), [wrap, lineNumbers]);
   useEffect(() => monaco.editor.setTheme(dark ? 'vs-dark' : 'vs'), [dark]);
 
   return <div className="detail-monaco" ref={host} data-testid="message-detail-payload" data-language={language} />;

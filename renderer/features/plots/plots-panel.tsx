@@ -11,6 +11,16 @@ import './plots.css';
 const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
 const EMPTY = new SeriesBuffer(1);
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Clock times on the x axis: one short line (uPlot's default adds a date line the short chart cannot fit). */
+function clockLabels(_plot: uPlot, splits: number[]): string[] {
+  return splits.map((seconds) => {
+    const d = new Date(seconds * 1000);
+    return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  });
+}
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
@@ -74,7 +84,7 @@ function PlotChart() {
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { size: 4 } }))],
-      axes: [axis, { ...axis, size: 56 }],
+      axes: [{ ...axis, values: clockLabels, space: 70, size: 30 }, { ...axis, size: 56 }],
     };
     const created = new uPlot(options, [[], ...series.map(() => [])] as AlignedData, element);
     plot.current = created;
@@ -152,6 +162,12 @@ function PlotChart() {
 export function PlotsDock() {
   const count = usePlotsStore((s) => s.series.length);
   const notice = usePlotsStore((s) => s.notice);
+  const dismissNotice = usePlotsStore((s) => s.dismissNotice);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(dismissNotice, 5000);
+    return () => clearTimeout(timer);
+  }, [notice, dismissNotice]);
   if (count === 0) return null;
   return (
     <Panel name="plots" title="Plots" className="plots-panel" actions={<PlotsToolbar />}>
