@@ -53,6 +53,15 @@ export function topicSuggestions(connectionId: string, prefix: string, limit: nu
   return trees.get(connectionId)?.suggestions(prefix, limit) ?? [];
 }
 
+/**
+ * topicSuggestions() for a component: it re-renders when new topics arrive (a few times a second at
+ * most), so a topic that shows up after the user typed the prefix is still offered.
+ */
+export function useTopicSuggestions(connectionId: string | null, prefix: string, limit: number): string[] {
+  useTopicTreeStore((s) => s.structure);
+  return connectionId ? topicSuggestions(connectionId, prefix, limit) : [];
+}
+
 export interface DeleteRetainedResult {
   deleted: number;
   failed: number;
