@@ -177,4 +177,21 @@ describe('flow control: a subscriber that stops reading', () => {
     expect(b.broker.stats().droppedQueueFull).toBe(900);
     expect(b.broker.stats().flowPauses).toBe(0);
   });
+
+  it('[MQTT-3.1.2-22] a publisher paused by flow control is not timed out by its keep alive (its PINGREQs are what we do not read); it resumes when the subscriber goes', async () => {
+    const b = await broker({ maxQueuedMessages: 20, maxInflight: 5, slowConsumerTimeoutMs: 60_000 });
+    const stalled = await RawClient.connected(b.port, { clientId: 'ka-stalled' });
+    await stalled.subscribe('ka/#', 1);
+    stalled.socket.pause();
+    const pub = await RawClient.connected(b.port, { clientId: 'ka-pub', keepalive: 1 });
+    closers.push(() => pub.end());
+    for (let i = 1; i <= 200; i++) pub.publish('ka/x', String(i), 1, { messageId: i });
+    await waitFor(() => b.broker.stats().pausedPublishers === 1, 'the publisher to be paused', 5000);
+    await sleep(2500); // well past 1.5 x its keep alive of 1 s
+    expect(pub.isClosed).toBe(false);
+    stalled.end(); // the subscriber goes: nothing holds the publisher any more
+    await waitFor(() => pub.packets.filter((p) => p.cmd === 'puback').length === 200, 'all 200 PUBACKs', 5000);
+    expect(b.broker.stats().pausedPublishers).toBe(0);
+    expect(b.broker.stats().slowConsumers).toBe(0);
+  }, 20_000);
 });

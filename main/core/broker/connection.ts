@@ -8,7 +8,7 @@ import { dispatch } from './dispatcher';
 import type { Session } from './session';
 import { safely } from './safely';
 import { connectionLost } from './session-store';
-import { releasePublisher } from './delivery';
+import { pump, releasePublisher } from './delivery';
 
 export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
 
@@ -35,9 +35,11 @@ function onStreamGone(this: Carrier): void {
   this[kConnection]!.close();
 }
 
+/** The socket takes more after being congested: what waited for it goes out. */
 function onStreamDrain(this: Carrier): void {
   const connection = this[kConnection]!;
-  safely('drain', () => connection.onDrain?.());
+  const session = connection.session;
+  if (session && connection.state === 'connected') safely('drain', () => pump(connection.ctx, session));
 }
 
 // Every connection written to in one tick is uncorked by one nextTick callback (not one each).
@@ -69,8 +71,9 @@ function tick(watched: Set<Connection>, clock: { timer: NodeJS.Timeout | null })
   const now = Date.now();
   for (const connection of watched) {
     if (connection.state === 'connected') {
-      // [MQTT-3.1.2-22] closed as on a network failure (the Will goes out), DISCONNECT 0x8D first
-      if (now - connection.lastActivity >= connection.keepAliveMs) safely('keep alive', () => connection.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout'));
+      // [MQTT-3.1.2-22] closed as on a network failure (the Will goes out), DISCONNECT 0x8D first;
+      // not while flow control leaves its packets unread (its PINGREQs are in there)
+      if (connection.blockedBy === null && now - connection.lastActivity >= connection.keepAliveMs) safely('keep alive', () => connection.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout'));
     } else if (connection.state === 'closed') {
       watched.delete(connection);
     } else if (now - connection.connectedAt >= connection.ctx.options.connectTimeoutMs) {
@@ -163,9 +166,6 @@ export class Connection {
     return this.address;
   }
 
-  /** Called when the socket can take more after being congested (set by delivery). */
-  onDrain: (() => void) | undefined;
-
   get isOpen(): boolean {
     return this.state !== 'closed';
   }
@@ -225,6 +225,7 @@ export class Connection {
   /** Reading goes on, on a later turn of the event loop (never inside another client's handler). */
   resumeReading(): void {
     this.flowPaused = false;
+    this.lastActivity = Date.now(); // the time it was not read does not count against its keep alive
     if (this.resumeScheduled || this.state === 'closed') return;
     this.resumeScheduled = true;
     setImmediate(() => {

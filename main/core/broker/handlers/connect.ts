@@ -6,7 +6,7 @@ import type { ConnectPacket } from '../codec/packets';
 import type { Properties } from '../codec/properties';
 import { MqttViolation, RC, RC311 } from '../codec/reason-codes';
 import type { Connection } from '../connection';
-import { pump, resumeDelivery } from '../delivery';
+import { resumeDelivery } from '../delivery';
 import { emit } from '../events';
 import { NEVER_EXPIRES } from '../options';
 import { Session } from '../session';
@@ -30,6 +30,16 @@ function refuse(connection: Connection, error: ConnectRefused): void {
   // [3.1.1 MQTT-3.2.2-4] [3.1.1 MQTT-3.2.2-5] a non-zero return code, Session Present 0, then close
   if (error.legacyCode === null) return connection.close();
   connection.close(encodeConnack(connection.version, false, error.legacyCode));
+}
+
+/** v5 CONNACK 0x00 that carries only option-derived properties, by Session Present, per broker. */
+const plainConnacks = new WeakMap<object, Array<Buffer | undefined>>();
+
+function plainConnack(options: object, sessionPresent: boolean, props: Properties): Buffer {
+  let cached = plainConnacks.get(options);
+  if (!cached) plainConnacks.set(options, (cached = [undefined, undefined]));
+  const index = sessionPresent ? 1 : 0;
+  return (cached[index] ??= encodeConnack(5, sessionPresent, RC.SUCCESS, props));
 }
 
 function utf8Bytes(text: string): number {
@@ -180,6 +190,9 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
   const keepAlive = serverKeepAlive ?? packet.keepAlive; // [MQTT-3.2.2-22]
 
   let connackProps: Properties | undefined;
+  // Nothing specific to this client: the CONNACK only says what the options say, encoded once
+  const plain =
+    v5 && !authProps && !assigned && granted === requested && serverKeepAlive === undefined && !(props.requestResponseInformation === 1 && options.responseInformation);
   if (v5) {
     connackProps = { ...authProps };
     if (assigned) connackProps.assignedClientIdentifier = clientId; // [MQTT-3.2.2-16]
@@ -197,11 +210,10 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
     if (props.requestResponseInformation === 1 && options.responseInformation) connackProps.responseInformation = options.responseInformation(clientId);
   }
   // [MQTT-3.2.0-1] CONNACK is the first packet; [3.1.1 MQTT-3.2.2-1] Session Present 0 with CleanSession 1
-  connection.write(encodeConnack(packet.version, sessionPresent, RC.SUCCESS, connackProps));
+  connection.write(plain ? plainConnack(ctx.options, sessionPresent, connackProps!) : encodeConnack(packet.version, sessionPresent, RC.SUCCESS, connackProps));
   connection.connected(keepAlive);
   // no listener, no event object (and no peer address lookup) on the connect path
   if (ctx.listeners.size > 0) emit(ctx, { type: 'client.connected', clientId, protocolVersion: packet.version, remoteAddress: connection.remoteAddress, sessionPresent });
-  connection.onDrain = () => pump(ctx, session);
   // [MQTT-4.4.0-1] resend in-flight, then the queue of the resumed session
   if (sessionPresent) resumeDelivery(ctx, session);
 }
