@@ -3,7 +3,7 @@ import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload } from '../../../sha
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { getApi } from '../../stores/api';
 import { useActiveConnection } from '../../stores/connections-store';
-import { topicSuggestions } from '../../stores/topic-tree-store';
+import { useTopicSuggestions } from '../../stores/topic-tree-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
 import { Tabs } from '../../ui/tabs';
 import type { PreparedMessage } from './prepared-message';
@@ -23,6 +23,18 @@ const TOPIC_SUGGESTIONS = 20;
 const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64' };
 type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
 type Side = 'properties' | 'repeat' | 'request' | 'history';
+
+/** Topics seen on the connection (the topic tree) that continue what is typed; live while the field has focus. */
+function TopicSuggestions({ connectionId, prefix }: { connectionId: string; prefix: string }) {
+  const suggestions = useTopicSuggestions(connectionId, prefix, TOPIC_SUGGESTIONS);
+  return (
+    <datalist id="publish-topic-suggestions" data-testid="publish-topic-suggestions">
+      {suggestions.map((name) => (
+        <option key={name} value={name} />
+      ))}
+    </datalist>
+  );
+}
 
 export function PublishPanel() {
   const [topic, setTopic] = useState('');
@@ -48,8 +60,7 @@ export function PublishPanel() {
   const isConnected = active?.status === 'connected';
   const v5 = active?.protocolVersion === 5;
   const topicProblem = topic === '' ? null : topicNameProblem(topic);
-  // Topics seen on this connection (the topic tree), narrowed by what is typed.
-  const suggestions = active ? topicSuggestions(active.connectionId, topic, TOPIC_SUGGESTIONS) : [];
+  const [topicFocused, setTopicFocused] = useState(false);
   const propertiesCheck = checkProperties(propertiesForm);
 
   /** The message as it would be sent now (topic, payload bytes, QoS, retain, MQTT 5 properties). */
@@ -121,12 +132,10 @@ export function PublishPanel() {
           list="publish-topic-suggestions"
           autoComplete="off"
           onChange={(e) => setTopic(e.target.value)}
+          onFocus={() => setTopicFocused(true)}
+          onBlur={() => setTopicFocused(false)}
         />
-        <datalist id="publish-topic-suggestions" data-testid="publish-topic-suggestions">
-          {suggestions.map((name) => (
-            <option key={name} value={name} />
-          ))}
-        </datalist>
+        {topicFocused && active && <TopicSuggestions connectionId={active.connectionId} prefix={topic} />}
         <select data-testid="publish-qos" value={qos} title="QoS" onChange={(e) => setQos(Number(e.target.value) as Qos)}>
           {QOS_LEVELS.map((level) => (
             <option key={level} value={level}>
