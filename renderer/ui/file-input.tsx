@@ -1,3 +1,4 @@
+import { formatCount } from './numbers';
 export interface PickedFile {
   name: string;
   bytes: Uint8Array;
@@ -22,7 +23,7 @@ export function FileInput({ files, onChange, accept, multiple = false, testId }:
       />
       {files.map((file, index) => (
         <span key={index} className="file-chip" data-testid={`${testId}-chosen`}>
-          {file.name} <span className="muted">({file.bytes.byteLength.toLocaleString('en-US')} B)</span>
+          {file.name} <span className="muted">({formatCount(file.bytes.byteLength)} B)</span>
           <button type="button" className="icon-button" title={`Forget ${file.name}`} onClick={() => onChange(files.filter((_, i) => i !== index))}>
             ×
           </button>

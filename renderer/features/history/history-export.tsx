@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { type ExportFormat, type PayloadEncoding, useHistoryStore } from '../../stores/history-store';
 import { formatSize } from './history-status';
 
@@ -55,8 +56,8 @@ export function HistoryExport() {
         <div className="history-export-progress" data-testid="history-export-progress" data-state={exporting.state}>
           {running && <progress max={100} value={percent} data-testid="history-export-bar" />}
           <span data-testid="history-export-state">
-            {exporting.state === 'running' && `Exporting… ${exporting.written.toLocaleString('en-US')} of ${exporting.total.toLocaleString('en-US')}`}
-            {exporting.state === 'done' && `Done: ${exporting.written.toLocaleString('en-US')} messages, ${formatSize(exporting.bytes)}`}
+            {exporting.state === 'running' && `Exporting… ${formatCount(exporting.written)} of ${formatCount(exporting.total)}`}
+            {exporting.state === 'done' && `Done: ${formatCount(exporting.written)} messages, ${formatSize(exporting.bytes)}`}
             {exporting.state === 'cancelled' && 'Cancelled.'}
             {exporting.state === 'failed' && `Failed: ${exporting.error ?? 'unknown error'}`}
           </span>

@@ -1,6 +1,7 @@
+import { formatCount } from '../../ui/numbers';
 import { useHistoryStore } from '../../stores/history-store';
 
-const number = (n: number) => n.toLocaleString('en-US');
+const number = formatCount;
 
 /** 655 B, 12.3 KB, 4.5 MB, 1.2 GB. */
 export function formatSize(n: number): string {

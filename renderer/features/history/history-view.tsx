@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { useEffect } from 'react';
 import { useHistoryStore } from '../../stores/history-store';
 import { HistoryDetail } from './history-detail';
@@ -16,9 +17,9 @@ function HistoryCount() {
   if (!count) return <span className="muted">{loading ? 'Searching…' : ''}</span>;
   return (
     <span data-testid="history-count" data-count={count.count} data-capped={count.capped}>
-      <strong>{count.capped ? `${count.count.toLocaleString('en-US')}+` : count.count.toLocaleString('en-US')}</strong> matching
+      <strong>{count.capped ? `${formatCount(count.count)}+` : formatCount(count.count)}</strong> matching
       {count.count !== 1 || count.capped ? ' messages' : ' message'}
-      <span className="muted"> · {rows.toLocaleString('en-US')} loaded</span>
+      <span className="muted"> · {formatCount(rows)} loaded</span>
     </span>
   );
 }

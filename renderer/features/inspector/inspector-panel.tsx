@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { useCallback, useMemo } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { PACKET_CAPACITY, type StoredPacket, packetRing, useInspectorStore } from '../../stores/inspector-store';
@@ -85,7 +86,7 @@ export function InspectorPanel() {
       ) : (
         <>
           <div className="inspector-count muted" data-testid="inspector-count">
-            {count.toLocaleString('en-US')} shown{total > size ? ` · last ${size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} kept (ring of ${PACKET_CAPACITY})` : ''}
+            {formatCount(count)} shown{total > size ? ` · last ${formatCount(size)} of ${formatCount(total)} kept (ring of ${PACKET_CAPACITY})` : ''}
           </div>
           <VirtualList key={`${activeId}:${typeFilter}`} count={count} offset={matching ? 0 : total - size} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<PacketHeader />} testId="packet-list" jumpTestId="packets-jump-newest" />
           {selected && <PacketDetail packet={selected} />}

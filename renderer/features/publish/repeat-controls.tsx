@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { useState } from 'react';
 import { getApi } from '../../stores/api';
 import { useRepeatStore } from '../../stores/repeat-store';
@@ -53,8 +54,8 @@ export function RepeatControls({ prepare, connected }: { prepare(): PreparedMess
         )}
         {status && (
           <span className="muted" data-testid="repeat-status" data-sent={status.sent} data-done={status.done}>
-            {status.done ? 'done' : 'running'}: {status.sent.toLocaleString('en-US')} sent
-            {status.failed ? `, ${status.failed.toLocaleString('en-US')} failed` : ''}
+            {status.done ? 'done' : 'running'}: {formatCount(status.sent)} sent
+            {status.failed ? `, ${formatCount(status.failed)} failed` : ''}
             {status.lastError ? ` (${status.lastError})` : ''}
           </span>
         )}

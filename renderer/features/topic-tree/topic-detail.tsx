@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { useEffect, useState } from 'react';
 import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
 import { getApi } from '../../stores/api';
@@ -8,7 +9,7 @@ import type { TopicNode } from '../../stores/topic-tree';
 /** What the detail decodes of a payload fetched from history: enough to read, bounded. */
 const HISTORY_TEXT_BYTES = 64 * 1024;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** Whether the node's last message is still in the live list (and so in the message detail). */
 function useTopicMessageShown(connectionId: string, node: TopicNode | undefined): boolean {
@@ -91,13 +92,13 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
           title={retained === 0 ? 'No retained message known here' : 'Publish an empty retained message to each of them (Delete)'}
           onClick={() => onDeleteRequest(topic)}
         >
-          Delete retained{retained > 0 ? ` (${retained.toLocaleString('en-US')})` : ''}
+          Delete retained{retained > 0 ? ` (${formatCount(retained)})` : ''}
         </button>
       </header>
       <p className="muted topic-detail-stats" data-testid="topic-detail-stats">
         {plural(node.totalMessages, 'message')}
         {node.children ? ` · ${plural(node.subTopics, 'topic')} below` : ''}
-        {node.hasValue ? ` · last ${node.payloadSize.toLocaleString('en-US')} B, QoS ${node.qos}` : ''}
+        {node.hasValue ? ` · last ${formatCount(node.payloadSize)} B, QoS ${node.qos}` : ''}
         {node.retained ? ' · retained' : ''}
       </p>
       {deleting && retained > 0 && (

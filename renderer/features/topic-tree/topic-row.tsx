@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { memo } from 'react';
 import type { TopicNode } from '../../stores/topic-tree';
 
@@ -64,14 +65,14 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
       <span className={`topic-value${node.isBinary ? ' binary' : ''}`} data-testid="topic-value" title={node.hasValue ? node.preview : undefined}>
         {node.hasValue ? (node.payloadSize === 0 ? '(empty)' : node.preview) : ''}
       </span>
-      <span className="topic-counts" title={`${node.totalMessages.toLocaleString('en-US')} messages${hasChildren ? `, ${node.subTopics.toLocaleString('en-US')} topics below` : ''}`}>
+      <span className="topic-counts" title={`${formatCount(node.totalMessages)} messages${hasChildren ? `, ${formatCount(node.subTopics)} topics below` : ''}`}>
         {hasChildren && (
           <span className="topic-subtopics" data-testid="topic-subtopics">
-            {node.subTopics.toLocaleString('en-US')} {node.subTopics === 1 ? 'topic' : 'topics'}
+            {formatCount(node.subTopics)} {node.subTopics === 1 ? 'topic' : 'topics'}
           </span>
         )}
         <span className="topic-messages" data-testid="topic-messages">
-          {node.totalMessages.toLocaleString('en-US')}
+          {formatCount(node.totalMessages)}
         </span>
       </span>
       <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={node.retained ? 'Retained message held by the broker' : node.retainedTopics > 0 ? `${node.retainedTopics} retained below` : undefined}>

@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { useCallback, useEffect, useState } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import type { TopicSort } from '../../stores/topic-tree';
@@ -27,7 +28,7 @@ export function TopicTreeToolbar() {
   return (
     <div className="toolbar topic-tree-toolbar">
       <span className="muted" data-testid="topic-tree-count">
-        {(tree?.topicCount ?? 0).toLocaleString('en-US')} topics
+        {formatCount(tree?.topicCount ?? 0)} topics
       </span>
       <select data-testid="topic-tree-sort" value={sort} title="Sort by" onChange={(e) => setSort(e.target.value as TopicSort)}>
         {SORTS.map((s) => (
