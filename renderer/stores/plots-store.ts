@@ -37,25 +37,34 @@ function indexSeries(series: readonly PlotSeries[]): void {
   }
 }
 
-/** Pushes the values of `messages` into the buffers of matching series; true when any point was added. */
-function feed(messages: Iterable<MqttMessage>, only?: PlotSeries): boolean {
-  let added = false;
+/** A live message whose payload is only a preview (the host sends the first 4 KB of bigger ones). */
+type FedMessage = MqttMessage & { payloadSize?: number };
+
+/** Pushes the values of `messages` into the buffers of matching series; counts points and previews skipped. */
+function feed(messages: Iterable<FedMessage>, only?: PlotSeries): { added: number; previews: number } {
+  let added = 0;
+  let previews = 0;
   for (const message of messages) {
     const series = only ? (only.connectionId === message.connectionId && only.topic === message.topic ? [only] : undefined) : byTopic.get(topicKey(message.connectionId, message.topic));
     if (!series) continue;
+    // A cut payload is not the value: a preview never yields a point.
+    if (message.payloadSize !== undefined) {
+      previews++;
+      continue;
+    }
     const parsed = parsePayload(message.payload);
     if (parsed === undefined) continue;
     for (const s of series) {
       const value = numberAt(parsed, s.path);
       if (value === undefined) continue;
       buffers.get(s.id)?.push(message.timestamp / 1000, value);
-      added = true;
+      added++;
     }
   }
-  return added;
+  return { added, previews };
 }
 
-function* ringMessages(connectionId: string): Generator<MqttMessage> {
+function* ringMessages(connectionId: string): Generator<FedMessage> {
   const found = ringOf(connectionId);
   if (!found) return;
   for (let i = 0; i < found.ring.size; i++) {
@@ -104,10 +113,14 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
     const added: PlotSeries = { id: `s${nextId++}`, connectionId, topic, path: [...path], label, color };
     buffers.set(added.id, new SeriesBuffer());
     // Backfill from the ring: the chart starts with the history the user has already seen.
-    feed(ringMessages(connectionId), added);
+    const backfill = feed(ringMessages(connectionId), added);
     const next = [...series, added];
     indexSeries(next);
-    set((state) => ({ series: next, version: state.version + 1, notice: null }));
+    const notice =
+      backfill.added === 0 && backfill.previews > 0
+        ? `${topic}: payloads over 4 KB reach the live view as previews and cannot be plotted; smaller ones will draw`
+        : null;
+    set((state) => ({ series: next, version: state.version + 1, notice }));
   },
   removeSeries(id) {
     buffers.delete(id);
@@ -124,7 +137,7 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
   dismissNotice: () => set({ notice: null }),
   ingest(messages) {
     if (byTopic.size === 0) return;
-    if (feed(messages)) set((state) => ({ version: state.version + 1 }));
+    if (feed(messages).added > 0) set((state) => ({ version: state.version + 1 }));
   },
 }));
 

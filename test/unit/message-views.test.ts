@@ -316,4 +316,16 @@ describe('stores: diff candidates and plot series fed from messages', () => {
     usePlotsStore.getState().removeSeries(series!.id);
     expect(usePlotsStore.getState().series).toEqual([]);
   });
+
+  it('never plots a cut payload (a live preview of a big one), and says why when that is all there is', () => {
+    const preview = { ...message('big', '{"v": 1, "pad": "', 'in', 'plot', 5000), payloadSize: 9000 };
+    useMessagesStore.getState().append([preview]);
+    usePlotsStore.getState().addSeries('plot', 'big', ['v']);
+    const series = usePlotsStore.getState().series.find((s) => s.topic === 'big')!;
+    expect(seriesBuffer(series.id)?.size).toBe(0);
+    expect(usePlotsStore.getState().notice).toMatch(/over 4 KB .* cannot be plotted/);
+    usePlotsStore.getState().ingest([{ ...message('big', '{"v": 2}', 'in', 'plot', 6000), payloadSize: 9000 } as MqttMessage, message('big', '{"v": 3}', 'in', 'plot', 7000)]);
+    expect(seriesBuffer(series.id)?.size).toBe(1);
+    usePlotsStore.getState().clear();
+  });
 });
