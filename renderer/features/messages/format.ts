@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { encodeHex } from '../../../shared/codecs/hex';
 import { type PayloadFormat, decodePayload } from '../../../shared/codecs/payload-format';
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../../shared/codecs/utf8';
@@ -20,7 +21,7 @@ export function formatTime(timestamp: number): string {
 }
 
 export function formatBytes(size: number): string {
-  return `${size.toLocaleString('en-US')} B`;
+  return `${formatCount(size)} B`;
 }
 
 function hexPreview(bytes: Uint8Array, max: number): string {

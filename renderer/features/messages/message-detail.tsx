@@ -6,7 +6,7 @@ import { useMessageViewStore } from '../../stores/message-view-store';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/messages-store';
 import { usePlotsStore } from '../../stores/plots-store';
 import { useUiStore } from '../../stores/ui-store';
-import { useDarkMode } from '../publish/use-dark-mode';
+import { useDarkMode } from '../../app/theme';
 import { numericLeaves, formatPath } from './json-paths';
 import { parsePayload } from '../plots/numeric-value';
 import { formatBytes, formatTime } from './format';

@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useMessageViewStore } from '../../stores/message-view-store';
@@ -18,7 +19,7 @@ const DIRECTIONS: { key: DirectionView; label: string }[] = [
   { key: 'in', label: 'Received' },
   { key: 'out', label: 'Sent' },
 ];
-const n = (count: number) => count.toLocaleString('en-US');
+const n = formatCount;
 
 export function MessagesToolbar() {
   const activeId = useConnectionsStore((s) => s.activeId);

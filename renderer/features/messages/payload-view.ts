@@ -1,3 +1,4 @@
+import { formatCount } from '../../ui/numbers';
 import { encodeBase64 } from '../../../shared/codecs/base64';
 import { encodeHex } from '../../../shared/codecs/hex';
 import type { PayloadFormat } from '../../../shared/codecs/payload-format';
@@ -79,7 +80,7 @@ export function autoFormat(bytes: Uint8Array): PayloadFormat {
 
 function cutText(text: string, limit: number, unit: string): { text: string; cut?: string } {
   if (text.length <= limit) return { text };
-  return { text: text.slice(0, limit), cut: `Showing the first ${limit.toLocaleString('en-US')} of ${text.length.toLocaleString('en-US')} ${unit}` };
+  return { text: text.slice(0, limit), cut: `Showing the first ${formatCount(limit)} of ${formatCount(text.length)} ${unit}` };
 }
 
 function hexView(bytes: Uint8Array, limits: typeof SHOWN_LIMITS, problem?: string): RenderedPayload {

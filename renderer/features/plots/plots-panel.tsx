@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { Panel } from '../../app/panel';
 import { formatPath } from '../messages/json-paths';
 import { PLOT_WINDOWS, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
-import { useDarkMode } from '../publish/use-dark-mode';
+import { useDarkMode } from '../../app/theme';
 import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
 import './plots.css';
 
