@@ -2,8 +2,15 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { fail } from '../../shared/contract';
-import { type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
+import { decodeBase64 } from '../../shared/codecs/base64';
+import { type Base64Codec, type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 import type { WorkbenchCore } from '../core/create-core';
+
+/** Node's native Base64 for what the host sends (message batches); what it receives is decoded strictly. */
+const HOST_BASE64: Base64Codec = {
+  encode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+  decode: decodeBase64,
+};
 
 /** Frames above this are refused (close 1009); a payload of this size would freeze the UI anyway. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -50,7 +57,7 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
 
   wss.on('connection', (ws: WebSocket) => {
     const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(frame));
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(frame, HOST_BASE64));
     };
     const unsubscribe = core.events.subscribe((channel, payload) => {
       // A stalled page must not grow the host's memory without bound: past the cap the socket

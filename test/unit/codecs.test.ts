@@ -44,6 +44,19 @@ describe('wire frames keep bytes exact', () => {
     expect([...decoded.payload.b]).toEqual([9, 8]);
   });
 
+  it('revives only exact envelopes, and a "__proto__" key stays a plain property', () => {
+    const decoded = decodeFrame('{"a":{"$bytes":"AQI=","extra":1},"__proto__":{"$bytes":"AQI="},"list":[{"$bytes":""}]}') as Record<string, unknown>;
+    expect(decoded.a).toEqual({ $bytes: 'AQI=', extra: 1 });
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect([...(Object.getOwnPropertyDescriptor(decoded, '__proto__')!.value as Uint8Array)]).toEqual([1, 2]);
+    expect((decoded.list as Uint8Array[])[0]).toBeInstanceOf(Uint8Array);
+  });
+
+  it('leaves out undefined fields and keeps dates as JSON does', () => {
+    const frame = encodeFrame({ type: 'event', channel: 'x', payload: { gone: undefined, when: new Date(0), n: 1 } });
+    expect(JSON.parse(frame)).toEqual({ type: 'event', channel: 'x', payload: { when: '1970-01-01T00:00:00.000Z', n: 1 } });
+  });
+
   it('throws on invalid JSON so the host can answer BAD_FRAME', () => {
     expect(() => decodeFrame('{not json')).toThrow();
   });
