@@ -7,7 +7,8 @@
  * click-to-detail time during the firehose, and the page's JS heap before and after.
  * Environment: UI_BENCH_SCALE=F multiplies the rates (e.g. 0.25 on a loaded machine);
  * UI_BENCH_PROFILE=DIR writes a CPU profile of the page per phase (open it in Chrome DevTools) and
- * prints the functions with the most self time.
+ * prints the functions with the most self time; UI_BENCH_TRACE=FILE records a Chromium trace of
+ * 5 s of the first phase and prints where the page's main thread spent it (layout, paint, script...).
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -24,6 +25,28 @@ import { type TestBroker, startTestBroker } from '../support/raw-mqtt-client';
 const PUBLISHER = fileURLToPath(new URL('./rate-publisher.cjs', import.meta.url));
 const scale = Number(process.env.UI_BENCH_SCALE ?? '1');
 const profileDir = process.env.UI_BENCH_PROFILE;
+const traceFile = process.env.UI_BENCH_TRACE;
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/** Top-level durations on the page's main thread (CrRendererMain) by event name, in ms. */
+function mainThreadSummary(events: TraceEvent[], count = 12): string[] {
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return ['no renderer main thread in the trace'];
+  const totals = new Map<string, number>();
+  for (const e of events) {
+    if (e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || !e.dur) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, ms]) => `${ms.toFixed(0).padStart(7)} ms  ${name}`);
+}
 
 interface ProfileNode {
   id: number;
@@ -184,6 +207,13 @@ it('the workbench UI under a firehose', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const expandAll = page.getByTestId('topic-tree-expand-all');
     if ((await expandAll.count()) > 0 && (await expandAll.isEnabled())) await expandAll.click();
+    if (traceFile && phase === PHASES[0]) {
+      await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      const buffer = await browser.stopTracing();
+      const { traceEvents } = JSON.parse(buffer.toString()) as { traceEvents: TraceEvent[] };
+      console.log(`Trace of 5 s: ${traceFile}; the page's main thread (nested events overlap):\n${mainThreadSummary(traceEvents).join('\n')}`);
+    }
     const clicking = (async () => {
       for (let i = 0; i < Math.floor(phase.seconds / 1.5); i++) {
         const click = await page.evaluate<{ ms: number; via: string }>('window.__wbClick()');
