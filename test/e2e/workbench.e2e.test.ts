@@ -248,6 +248,8 @@ describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
       await page.getByTestId('host-banner').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
       // The lazily loaded editor must be in before the host goes, or its chunk fails to load (a page error).
       await page.getByTestId('publish-editor').locator('.monaco-editor').waitFor({ timeout: UI_TIMEOUT });
+      // So must Monaco's editor worker, which it starts just after the editor appears.
+      await waitUntil(async () => (await page.evaluate<boolean>("performance.getEntriesByType('resource').some((e) => e.name.includes('editor.worker'))")) === true);
       await second.stop();
       const banner = page.locator('[data-testid="host-banner"][data-state="closed"]');
       await banner.waitFor({ timeout: UI_TIMEOUT });
