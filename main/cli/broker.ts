@@ -1,6 +1,7 @@
 /**
- * Headless broker: `npm run broker -- [--port 1883] [--ws-port 8083] [--host 127.0.0.1]`.
- * Prints one line, `Broker listening: mqtt://HOST:PORT [ws://HOST:WSPORT]`, and stops cleanly on
+ * Headless broker: `npm run broker -- [--port 1883] [--ws-port 8083] [--tls-port 8883 [--tls-cert FILE
+ * --tls-key FILE | --tls-ca-out FILE]] [--host 127.0.0.1]`. Prints one line,
+ * `Broker listening: mqtt://HOST:PORT [ws://HOST:WSPORT] [mqtts://HOST:TLSPORT (CA: FILE)]`, and stops cleanly on
  * SIGINT/SIGTERM. Port 0 picks a free port (the line shows it).
  */
 import { startBrokerFromArgs } from '../core/broker/cli';

@@ -1,12 +1,20 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { describe, expect, it } from 'vitest';
+import { generateCertificate } from '../../main/core/broker/tls-certificate';
 import WebSocket from 'ws';
 import { parseBrokerArgs, startBrokerFromArgs } from '../../main/core/broker/cli';
 
 describe('broker headless entry', () => {
   it('parses --port, --ws-port, --host and refuses anything else', () => {
-    expect(parseBrokerArgs([])).toEqual({ host: '127.0.0.1', port: 1883, wsPort: undefined });
-    expect(parseBrokerArgs(['--port', '0', '--ws-port=0', '--host', '::1'])).toEqual({ host: '::1', port: 0, wsPort: 0 });
+    expect(parseBrokerArgs([])).toMatchObject({ host: '127.0.0.1', port: 1883, wsPort: undefined, tlsPort: undefined });
+    expect(parseBrokerArgs(['--port', '0', '--ws-port=0', '--host', '::1'])).toMatchObject({ host: '::1', port: 0, wsPort: 0 });
+    expect(parseBrokerArgs(['--tls-port', '0', '--tls-ca-out', 'ca.pem'])).toMatchObject({ tlsPort: 0, tlsCaOut: 'ca.pem' });
+    expect(() => parseBrokerArgs(['--tls-port', '0', '--tls-cert', 'c.pem'])).toThrow(/go together/);
+    expect(() => parseBrokerArgs(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'])).toThrow(/need --tls-port/);
     expect(() => parseBrokerArgs(['--port', 'x'])).toThrow(/port number/);
     expect(() => parseBrokerArgs(['--nope'])).toThrow(/unknown option/);
   });
@@ -24,5 +32,34 @@ describe('broker headless entry', () => {
     });
     await running.stop();
     await expect(new Promise((resolve, reject) => connect(tcpPort, '127.0.0.1').once('connect', resolve).once('error', reject))).rejects.toThrow();
+  });
+
+  it('--tls-port serves mqtts:// with a generated certificate whose CA it writes out for clients to trust', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-cli-tls-'));
+    const caFile = join(dir, 'ca.pem');
+    const running = await startBrokerFromArgs(['--port', '0', '--tls-port', '0', '--tls-ca-out', caFile]);
+    try {
+      const match = / mqtts:\/\/127\.0\.0\.1:(\d+) \(CA: (.+)\)$/.exec(running.line);
+      expect(match, running.line).not.toBeNull();
+      expect(match![2]).toBe(caFile);
+      const authorized = await new Promise<boolean>((resolve, reject) => {
+        const socket = connectTls({ host: '127.0.0.1', port: Number(match![1]), ca: readFileSync(caFile) }, () => {
+          resolve(socket.authorized);
+          socket.destroy();
+        });
+        socket.once('error', reject);
+      });
+      expect(authorized).toBe(true);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('refuses a chosen certificate whose key does not match, before listening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-cli-tls-'));
+    const [one, two] = [generateCertificate(), generateCertificate()];
+    writeFileSync(join(dir, 'cert.pem'), one.certPem);
+    writeFileSync(join(dir, 'key.pem'), two.keyPem);
+    await expect(startBrokerFromArgs(['--port', '0', '--tls-port', '0', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')])).rejects.toThrow(/TLS certificate and key/);
   });
 });
