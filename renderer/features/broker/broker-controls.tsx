@@ -1,3 +1,4 @@
+import { copyText } from '../../ui/clipboard';
 import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
 import type { BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
 import { type BrokerForm, useBrokerStore } from '../../stores/broker-store';
@@ -267,33 +268,13 @@ export function BrokerStatusLine() {
   );
 }
 
-function copyBySelection(text: string): boolean {
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  try {
-    return document.execCommand('copy');
-  } catch {
-    return false;
-  } finally {
-    area.remove();
-  }
-}
-
 /** What clients must trust to reach the TLS listener: copy it, download it, or read it. */
 function TlsCertificate({ tls }: { tls: BrokerTlsStatus }) {
   const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
   const url = useMemo(() => URL.createObjectURL(new Blob([tls.caPem], { type: 'application/x-pem-file' })), [tls.caPem]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
   const copy = () => {
-    // The desktop shell denies permission requests (clipboard included): fall back to a selection copy.
-    const fallback = () => setCopied(copyBySelection(tls.caPem) ? 'copied' : 'failed');
-    if (!navigator.clipboard) return fallback();
-    navigator.clipboard.writeText(tls.caPem).then(() => setCopied('copied'), fallback);
+    void copyText(tls.caPem).then((ok) => setCopied(ok ? 'copied' : 'failed'));
   };
   const what = tls.generated ? 'CA certificate' : 'Certificate';
   return (

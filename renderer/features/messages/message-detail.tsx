@@ -11,7 +11,8 @@ import { numericLeaves, formatPath } from './json-paths';
 import { parsePayload } from '../plots/numeric-value';
 import { formatBytes, formatTime } from './format';
 import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from './payload-view';
-import { copyText, saveBytes } from './clipboard';
+import { copyText } from '../../ui/clipboard';
+import { saveBytes } from './save-payload';
 import { useFullPayload } from './full-payload';
 
 const PayloadMonaco = lazy(() => import('./payload-monaco'));
