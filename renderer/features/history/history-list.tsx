@@ -28,7 +28,7 @@ function HistoryRow({ message, selected, connectionName, onSelect }: { message: 
   const preview = payloadPreview(message.payload);
   return (
     <div
-      className={`message-row history-grid dir-${message.direction}${selected ? ' selected' : ''}`}
+      className={`data-row data-grid history-grid dir-${message.direction}${selected ? ' selected' : ''}`}
       data-testid="history-row"
       data-id={message.id}
       data-direction={message.direction}
@@ -60,7 +60,7 @@ function HistoryRow({ message, selected, connectionName, onSelect }: { message: 
 
 function HistoryHeader() {
   return (
-    <div className="history-grid message-header" role="row">
+    <div className="data-grid history-grid message-header" role="row">
       <span />
       <span>Time</span>
       <span>Connection</span>

@@ -10,7 +10,7 @@ export function reasonText(packet: StoredPacket): string {
 export function PacketRow({ packet, selected, onSelect }: { packet: StoredPacket; selected: boolean; onSelect(seq: number): void }) {
   return (
     <div
-      className={`packet-row packet-grid dir-${packet.direction}${selected ? ' selected' : ''}`}
+      className={`data-row data-grid packet-grid dir-${packet.direction}${selected ? ' selected' : ''}`}
       data-testid="packet-row"
       data-type={packet.type}
       data-direction={packet.direction}
@@ -36,7 +36,7 @@ export function PacketRow({ packet, selected, onSelect }: { packet: StoredPacket
 
 export function PacketHeader() {
   return (
-    <div className="packet-grid message-header" role="row">
+    <div className="data-grid packet-grid message-header" role="row">
       <span>Time</span>
       <span />
       <span>Type</span>

@@ -5,7 +5,7 @@ export function MessageRow({ message, selected, onSelect }: { message: StoredMes
   const preview = payloadPreview(message.payload);
   return (
     <div
-      className={`message-row message-grid dir-${message.direction}${selected ? ' selected' : ''}`}
+      className={`data-row data-grid message-grid dir-${message.direction}${selected ? ' selected' : ''}`}
       data-testid="message-row"
       data-direction={message.direction}
       onClick={() => onSelect(message.seq)}
@@ -31,7 +31,7 @@ export function MessageRow({ message, selected, onSelect }: { message: StoredMes
 
 export function MessageHeader() {
   return (
-    <div className="message-grid message-header" role="row">
+    <div className="data-grid message-grid message-header" role="row">
       <span />
       <span>Time</span>
       <span>Topic</span>
