@@ -33,7 +33,9 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
     build: {
-      minify: true,
+      // WORKBENCH_DEBUG_BUILD=1 keeps names and adds source maps, for reading CPU profiles.
+      minify: !process.env.WORKBENCH_DEBUG_BUILD,
+      sourcemap: Boolean(process.env.WORKBENCH_DEBUG_BUILD),
       // Monaco is one large lazily loaded chunk by nature (~3 MB); the app's own chunk stays small.
       chunkSizeWarningLimit: 4000,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },

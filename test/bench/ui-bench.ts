@@ -7,7 +7,7 @@
  * click-to-detail time during the firehose, and the page's JS heap before and after.
  * Environment: UI_BENCH_SCALE=F multiplies the rates (e.g. 0.25 on a loaded machine);
  * UI_BENCH_PROFILE=DIR writes a CPU profile of the page per phase (open it in Chrome DevTools) and
- * prints the functions with the most self time; UI_BENCH_TRACE=FILE records a Chromium trace of
+ * prints the functions with the most self time; UI_BENCH_PHASES=small runs only that phase; UI_BENCH_TRACE=FILE records a Chromium trace of
  * 5 s of the first phase and prints where the page's main thread spent it (layout, paint, script...).
  */
 import { spawn } from 'node:child_process';
@@ -69,10 +69,13 @@ function topSelfTime(profile: CpuProfile, count = 12): string[] {
   });
   return [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, ms]) => `${ms.toFixed(0).padStart(7)} ms  ${key}`);
 }
-const PHASES = [
+const ALL_PHASES = [
   { name: 'small', topics: 2000, rate: 20_000 * scale, seconds: 20, size: 64 },
   { name: '500 KB', topics: 2000, rate: 1_000 * scale, seconds: 10, size: 500_000 },
 ];
+// UI_BENCH_PHASES=small runs only the named phases (comma-separated), for quicker profiling runs.
+const only = process.env.UI_BENCH_PHASES?.split(',').map((name) => name.trim());
+const PHASES = only ? ALL_PHASES.filter((phase) => only.includes(phase.name)) : ALL_PHASES;
 
 /** Runs in the page before its scripts: long tasks and frame-to-frame times, collected while `running`. */
 const INSTRUMENT = `
