@@ -1,6 +1,7 @@
 /**
  * The browser-mode WebSocket wire format. JSON text frames; bytes travel as `{ "$bytes": base64 }`
- * so a payload is never turned into a lossy string.
+ * so a payload is never turned into a lossy string. One exception, for speed: the host sends
+ * `messages.batch` events as binary frames (shared/message-batch-frame.ts).
  */
 import { decodeBase64, encodeBase64 } from './codecs/base64';
 import type { Result } from './contract/errors';
@@ -32,7 +33,7 @@ export const defaultBase64: Base64Codec = {
 };
 
 /** A copy of `value` with every Uint8Array (Node Buffers included) as a `{ $bytes }` envelope. */
-function toWire(value: unknown, codec: Base64Codec): unknown {
+export function toWire(value: unknown, codec: Base64Codec): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Uint8Array) return { [BYTES_KEY]: codec.encode(value) };
   if (Array.isArray(value)) return value.map((item) => toWire(item, codec));
@@ -60,18 +61,18 @@ function isEnvelope(record: Record<string, unknown>): boolean {
   return true;
 }
 
-/** Replaces byte envelopes in a freshly parsed JSON value, in place. */
-function revive(value: unknown, codec: Base64Codec): unknown {
+/** Replaces byte envelopes in a freshly parsed JSON value, in place (the inverse of toWire). */
+export function fromWire(value: unknown, codec: Base64Codec): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = revive(value[i], codec);
+    for (let i = 0; i < value.length; i++) value[i] = fromWire(value[i], codec);
     return value;
   }
   const record = value as Record<string, unknown>;
   if (isEnvelope(record)) return codec.decode(record[BYTES_KEY] as string);
   for (const key of Object.keys(record)) {
     const item = record[key];
-    const revived = revive(item, codec);
+    const revived = fromWire(item, codec);
     // defineProperty, not assignment: a "__proto__" key from JSON must stay a plain property.
     if (revived !== item) Object.defineProperty(record, key, { value: revived, enumerable: true, writable: true, configurable: true });
   }
@@ -83,5 +84,5 @@ function revive(value: unknown, codec: Base64Codec): unknown {
  * and then a walk: a JSON.parse reviver costs a call per value, several times slower on batches.
  */
 export function decodeFrame(text: string, codec: Base64Codec = defaultBase64): unknown {
-  return revive(JSON.parse(text), codec);
+  return fromWire(JSON.parse(text), codec);
 }

@@ -1,4 +1,5 @@
 import type { EventChannel, RequestChannel, Result, TransportClient } from '../../shared/contract';
+import { decodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type ClientFrame, type ServerFrame, decodeFrame, encodeFrame } from '../../shared/wire';
 import type { HostLink, HostLinkListener } from './host-link';
 
@@ -67,11 +68,23 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     for (const listener of listeners.get(frame.channel) ?? []) listener(frame.payload);
   }
 
+  /** The host's one binary frame: a messages.batch event (shared/message-batch-frame.ts). */
+  function onBinaryFrame(data: ArrayBuffer): void {
+    let payload: unknown;
+    try {
+      payload = decodeMessageBatchFrame(new Uint8Array(data));
+    } catch {
+      return; // As for text frames: the host only sends frames it encoded.
+    }
+    for (const listener of listeners.get('messages.batch') ?? []) listener(payload);
+  }
+
   function open(): void {
     // While retrying, the link stays 'closed' (with its reason) instead of flickering.
     if (attempt === 0) options.onLink({ state: 'connecting' });
     const ws = new WebSocket(options.url);
     socket = ws;
+    ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       delay = minDelay;
       attempt = 0;
@@ -80,6 +93,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     };
     ws.onmessage = (event) => {
       if (typeof event.data === 'string') onFrame(event.data);
+      else if (event.data instanceof ArrayBuffer) onBinaryFrame(event.data);
     };
     ws.onclose = (event) => {
       if (socket !== ws) return;

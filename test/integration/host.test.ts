@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createWorkbenchCore } from '../../main/core/create-core';
 import { type RunningHost, startHost } from '../../main/host/host-server';
+import { decodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type ServerFrame, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 
 const MAX_FRAME = 64 * 1024;
@@ -42,7 +43,8 @@ function openSocket(token: string | null, headers: Record<string, string> = { Or
 
 function nextResponse(ws: WebSocket): Promise<Extract<ServerFrame, { type: 'response' }>> {
   return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
+    const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
+      if (isBinary) return; // message batches (shared/message-batch-frame.ts)
       const frame = decodeFrame(data.toString()) as ServerFrame;
       if (frame.type === 'response') {
         ws.off('message', onMessage);
@@ -105,6 +107,25 @@ describe('browser-mode host', () => {
     ws.send(encodeFrame({ type: 'request', id: 1, channel: 'app.info', input: {} }));
     const response = await nextResponse(ws);
     expect(response).toEqual({ type: 'response', id: 1, result: { ok: true, value: { version: 'test', shell: 'browser', secretsProtection: 'test' } } });
+    ws.close();
+  });
+
+  it('sends message batches as binary frames that decode to the same messages, other events as JSON text', async () => {
+    const ws = await openSocket(host.token);
+    const frames: { data: Buffer; isBinary: boolean }[] = [];
+    ws.on('message', (data: Buffer, isBinary: boolean) => frames.push({ data, isBinary }));
+    const batch = [
+      { connectionId: 'c9', direction: 'in' as const, topic: 'a/b', payload: Buffer.from([0, 255, 7]), qos: 1 as const, retain: true, dup: false, timestamp: 1_700_000_000_000, id: 3 },
+      { connectionId: 'c9', direction: 'out' as const, topic: 'big', payload: Buffer.alloc(4096, 0x61), qos: 0 as const, retain: false, dup: false, timestamp: 1_700_000_000_001, id: 4, payloadSize: 500_000 },
+    ];
+    core.events.emit('messages.batch', { messages: batch });
+    core.events.emit('broker.changed', { kind: 'client' });
+    await vi.waitFor(() => expect(frames).toHaveLength(2));
+    expect(frames[0]!.isBinary).toBe(true);
+    const { messages } = decodeMessageBatchFrame(new Uint8Array(frames[0]!.data));
+    expect(messages.map((m) => ({ ...m, payload: Buffer.from(m.payload) }))).toEqual(batch);
+    expect(frames[1]!.isBinary).toBe(false);
+    expect(decodeFrame(frames[1]!.data.toString())).toEqual({ type: 'event', channel: 'broker.changed', payload: { kind: 'client' } });
     ws.close();
   });
 

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { LiveMessage } from '../../shared/contract';
+import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame } from '../../shared/message-batch-frame';
+
+function message(overrides: Partial<LiveMessage> = {}): LiveMessage {
+  return {
+    connectionId: 'c1',
+    direction: 'in',
+    topic: 'plant/line-1/temp',
+    payload: Uint8Array.from([0x7b, 0x7d]),
+    qos: 0,
+    retain: false,
+    dup: false,
+    timestamp: 1_764_000_000_123.5,
+    id: 7,
+    ...overrides,
+  };
+}
+
+const BATCH: LiveMessage[] = [
+  message(),
+  message({ connectionId: 'c2', direction: 'out', qos: 2, retain: true, dup: true, id: 2 ** 40, topic: 'grüße/🌡/"quoted"/\\' }),
+  message({ payload: new Uint8Array(0), topic: '', qos: 1 }),
+  // Every byte value, and a big payload's preview carrying the whole size.
+  message({ payload: Uint8Array.from({ length: 256 }, (_, i) => i), payloadSize: 3_145_728 }),
+  message({
+    properties: {
+      contentType: 'application/json',
+      correlationData: Uint8Array.from([0, 255, 1]),
+      userProperties: [{ key: 'k', value: 'v' }, { key: 'k', value: 'w' }],
+      subscriptionIdentifiers: [1, 268_435_455],
+      payloadFormatIndicator: true,
+      messageExpiryInterval: 60,
+      responseTopic: 'reply/here',
+    },
+  }),
+];
+
+describe('message batch frames (the binary form of messages.batch in browser mode)', () => {
+  it('round-trips every field, byte-exact payloads and MQTT 5 properties included', () => {
+    const frame = encodeMessageBatchFrame(BATCH);
+    expect(isMessageBatchFrame(frame)).toBe(true);
+    const { messages } = decodeMessageBatchFrame(frame);
+    expect(messages).toEqual(BATCH);
+    for (const decoded of messages) expect(decoded.payload).toBeInstanceOf(Uint8Array);
+    // Absent optional fields stay absent (not undefined keys), as with JSON.
+    expect(Object.keys(messages[0]!)).not.toContain('payloadSize');
+    expect(Object.keys(messages[0]!)).not.toContain('properties');
+  });
+
+  it('gives each message its own copy of its payload, so a kept message never pins the frame', () => {
+    const frame = encodeMessageBatchFrame(BATCH);
+    const { messages } = decodeMessageBatchFrame(frame);
+    expect(messages[3]!.payload.buffer).not.toBe(frame.buffer);
+    expect(messages[3]!.payload.buffer.byteLength).toBe(256);
+  });
+
+  it('encodes Node Buffers (as the engine hands them) like any Uint8Array', () => {
+    const { messages } = decodeMessageBatchFrame(encodeMessageBatchFrame([message({ payload: Buffer.from('hello') })]));
+    expect(new TextDecoder().decode(messages[0]!.payload)).toBe('hello');
+  });
+
+  it('round-trips an empty batch', () => {
+    expect(decodeMessageBatchFrame(encodeMessageBatchFrame([])).messages).toEqual([]);
+  });
+
+  it.each([
+    ['no magic', () => Uint8Array.from([1, 2, 3, 4, 0, 0, 0, 0]), /no magic/],
+    ['another version', () => withByte(encodeMessageBatchFrame(BATCH), 3, 9), /version 9/],
+    ['a header past the end', () => encodeMessageBatchFrame(BATCH).subarray(0, 20), /header past the end/],
+    ['records past the end', () => cutAfterHeader(encodeMessageBatchFrame(BATCH)), /records past the end/],
+    ['a payload past the end', () => { const f = encodeMessageBatchFrame(BATCH); return f.subarray(0, f.byteLength - 1); }, /payload 4 past the end/],
+    ['QoS 3', () => { const f = encodeMessageBatchFrame([message()]); return withByte(f, recordAt(f) + 28, 3 << 1); }, /QoS 3/],
+    ['an unknown connection index', () => { const f = encodeMessageBatchFrame([message()]); return withByte(f, recordAt(f) + 24, 5); }, /names no connection/],
+  ])('rejects a frame with %s', (_name, make, error) => {
+    expect(() => decodeMessageBatchFrame(make())).toThrow(error);
+  });
+});
+
+function withByte(frame: Uint8Array, at: number, value: number): Uint8Array {
+  const copy = frame.slice();
+  copy[at] = value;
+  return copy;
+}
+
+function recordAt(frame: Uint8Array): number {
+  const headerLength = new DataView(frame.buffer, frame.byteOffset).getUint32(4, true);
+  return 8 + ((headerLength + 7) & ~7);
+}
+
+function cutAfterHeader(frame: Uint8Array): Uint8Array {
+  return frame.subarray(0, recordAt(frame) + 10);
+}
