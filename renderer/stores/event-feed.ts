@@ -38,6 +38,7 @@ export function startEventFeed(bridge: Bridge): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastFlushAt = 0;
   let lastFlushSize = 0;
+  let treeFrame: number | undefined;
 
   function flush(): void {
     if (frame !== undefined) cancelAnimationFrame(frame);
@@ -57,8 +58,16 @@ export function startEventFeed(bridge: Bridge): () => void {
     lastFlushSize = messages.length;
     useMessagesStore.getState().append(messages, dropped);
     // After the append: the tree links each node to its last message's seq in the ring.
-    useTopicTreeStore.getState().applyBatch(messages);
+    useTopicTreeStore.getState().ingestBatch(messages);
     usePlotsStore.getState().ingest(messages);
+    // The tree renders in the next frame, in a task of its own: one render of the list and the
+    // tree together was the longest task of a busy frame.
+    treeFrame ??= requestAnimationFrame(publishTree);
+  }
+
+  function publishTree(): void {
+    treeFrame = undefined;
+    useTopicTreeStore.getState().publishValues();
   }
 
   function enqueue(messages: readonly MqttMessage[]): void {
@@ -134,6 +143,8 @@ export function startEventFeed(bridge: Bridge): () => void {
 
   return () => {
     flush();
+    if (treeFrame !== undefined) cancelAnimationFrame(treeFrame);
+    publishTree();
     for (const dispose of disposers) dispose();
   };
 }

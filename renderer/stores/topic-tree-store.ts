@@ -81,7 +81,15 @@ interface TopicTreeState {
   /** Whether the Topics panel shows, and its width in pixels. */
   panelOpen: boolean;
   panelWidth: number;
-  /** Called by the event feed once per frame with the messages the message store just took. */
+  /**
+   * Takes the messages the message store just took into the trees, without re-rendering anything
+   * yet: publishValues() shows them. The event feed calls the two in consecutive frames, so the
+   * message list and the tree render in separate tasks under a firehose.
+   */
+  ingestBatch(messages: readonly FeedMessage[]): void;
+  /** Re-renders the tree if a batch came in since the last call. */
+  publishValues(): void;
+  /** ingestBatch and publishValues at once. */
   applyBatch(messages: readonly FeedMessage[]): void;
   /** Messages the feed could not keep for the list (beyond a ring's size): counted in the tree all the same. */
   absorbSkipped(messages: readonly FeedMessage[]): void;
@@ -103,6 +111,8 @@ interface TopicTreeState {
 let structureTimer: ReturnType<typeof setTimeout> | undefined;
 let resortTimer: ReturnType<typeof setTimeout> | undefined;
 let lastStructureAt = 0;
+/** What ingestBatch took that publishValues has not shown yet. */
+let unpublished: { created: boolean } | null = null;
 
 export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
   /** Republishes the structure now, or once the period has passed (one timer for all trees). */
@@ -166,12 +176,24 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     panelOpen: true,
     panelWidth: 360,
 
-    applyBatch(messages) {
+    ingestBatch(messages) {
       if (messages.length === 0) return;
       const created = ingest(messages, true);
+      unpublished = { created: created || (unpublished?.created ?? false) };
+    },
+
+    publishValues() {
+      if (!unpublished) return;
+      const { created } = unpublished;
+      unpublished = null;
       set((s) => ({ version: s.version + 1 }));
       if (created) structureChanged();
       else valuesChanged();
+    },
+
+    applyBatch(messages) {
+      get().ingestBatch(messages);
+      get().publishValues();
     },
 
     absorbSkipped(messages) {

@@ -19,10 +19,18 @@ export interface VirtualListProps {
   jumpTestId?: string;
 }
 
+/** Rows kept above the viewport while following the newest row (nothing is below it to overscan). */
+const FOLLOW_OVERSCAN = 2;
+
 /**
  * A fixed-row-height virtual list: only the rows in view (plus a few) are in the DOM, so 20,000
  * rows cost the same as 30. It follows the newest row until the user scrolls up, and offers a
  * button to jump back.
+ *
+ * Under a firehose every row in view changes on each update, so row elements are reused by their
+ * position in the window (key = index - first) inside one wrapper moved by a transform: an update
+ * changes text in place instead of removing and creating every row (style and layout of new
+ * elements was most of a busy frame), and the DOM keeps the rows in visual order.
  */
 export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId, jumpTestId = 'messages-jump-newest' }: VirtualListProps) {
   const [follow, setFollow] = useState(true);
@@ -30,17 +38,24 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
   const contentHeight = count * rowHeight + (header ? rowHeight : 0);
   // Following the newest row, the position is known by arithmetic: no layout is read for it.
   const pinToBottom = (viewport: number) => Math.max(0, contentHeight - viewport);
-  const { scroller, setScrollTop, viewport, top: followTop, first, last } = useScrollWindow(count, rowHeight, overscan, follow ? pinToBottom : undefined);
+  const { scroller, setScrollTop, viewport, top: followTop, first, last } = useScrollWindow(count, rowHeight, follow ? Math.min(FOLLOW_OVERSCAN, overscan) : overscan, follow ? pinToBottom : undefined);
   const lastOffset = useRef(offset);
+  // What this list last wrote while following: once a full ring stops growing, the bottom stays
+  // put and writing it again would only force a synchronous layout in the middle of the commit.
+  const written = useRef<number | null>(null);
 
   useLayoutEffect(() => {
     const element = scroller.current;
     const shifted = offset - lastOffset.current;
     lastOffset.current = offset;
     if (!element) return;
-    // Writes only when following (one layout, the one the frame needs anyway, and no second render).
-    if (follow) element.scrollTop = followTop;
-    else if (shifted > 0) {
+    if (follow) {
+      if (written.current !== followTop) element.scrollTop = followTop;
+      written.current = followTop;
+      return;
+    }
+    written.current = null;
+    if (shifted > 0) {
       element.scrollTop = Math.max(0, element.scrollTop - shifted * rowHeight);
       setScrollTop(element.scrollTop);
     }
@@ -60,7 +75,7 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
   const rows: ReactNode[] = [];
   for (let index = first; index < last; index++) {
     rows.push(
-      <div key={offset + index} className="virtual-row" style={{ top: index * rowHeight, height: rowHeight }}>
+      <div key={index - first} className={index % 2 ? 'virtual-row odd' : 'virtual-row'} style={{ height: rowHeight }}>
         {renderRow(index)}
       </div>,
     );
@@ -75,7 +90,9 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
           </div>
         )}
         <div className="virtual-body" style={{ height: count * rowHeight }}>
-          {rows}
+          <div className="virtual-window" style={{ transform: `translateY(${first * rowHeight}px)` }}>
+            {rows}
+          </div>
         </div>
       </div>
       {!follow && count > 0 && (

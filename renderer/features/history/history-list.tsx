@@ -105,7 +105,7 @@ export function HistoryList() {
   for (let index = first; index < last; index++) {
     const message = rows[index]!;
     rendered.push(
-      <div key={message.id} className="virtual-row" style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}>
+      <div key={message.id} className={index % 2 ? 'virtual-row odd' : 'virtual-row'} style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}>
         <HistoryRow message={message} selected={message.id === selectedId} connectionName={nameOf(message.connectionId)} onSelect={select} />
       </div>,
     );

@@ -6,7 +6,7 @@ import { TopicRow } from './topic-row';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;
-const OVERSCAN = 10;
+const OVERSCAN = 6;
 
 export interface TopicTreeListProps {
   connectionId: string;
