@@ -6,7 +6,7 @@ import { useBrokerStore } from './broker-store';
 import { useConnectionsStore } from './connections-store';
 import { useHistoryStore } from './history-store';
 import { useInspectorStore } from './inspector-store';
-import { MESSAGE_CAPACITY, useMessagesStore } from './messages-store';
+import { useMessagesStore } from './messages-store';
 import { usePlotsStore } from './plots-store';
 import { useProfilesStore } from './profiles-store';
 import { useRepeatStore } from './repeat-store';
@@ -18,7 +18,7 @@ const MAX_FLUSH_DELAY_MS = 250;
 /** Packets queued between frames beyond this are dropped oldest first (the inspector ring is smaller). */
 const PACKET_QUEUE_LIMIT = 5000;
 /**
- * Under a firehose (the last flush carried more than BUSY_BATCH messages) the stores update at
+ * Under a firehose (more than BUSY_BATCH messages since the last flush) the stores re-render at
  * most every BUSY_INTERVAL_MS instead of every frame: ten renders a second of 1,200 messages each
  * cost far less than sixty of 200, and frames in between stay free for scrolling and clicks.
  */
@@ -26,19 +26,20 @@ const BUSY_BATCH = 100;
 const BUSY_INTERVAL_MS = 100;
 
 /**
- * The one place host events enter the stores, outside React. Message batches are coalesced per
- * animation frame, so a firehose costs one store update (one render) per frame, not per message.
- * Returns a disposer.
+ * The one place host events enter the stores, outside React. A message batch is taken into the
+ * stores' data as it arrives (the list's rings, the topic trees, plot buffers: cheap, and spread
+ * over the socket's own tasks), while re-rendering is coalesced: the list at most once per
+ * animation frame, the topic tree in the frame after it, so a firehose costs a few short renders a
+ * second, never one per message or one long task for everything. Returns a disposer.
  */
 export function startEventFeed(bridge: Bridge): () => void {
-  let pending: MqttMessage[] = [];
   let packets: InspectedPacket[] = [];
-  let skipped: Record<string, number> = {};
+  let unpublished = 0;
   let frame: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let treeFrame: number | undefined;
   let lastFlushAt = 0;
   let lastFlushSize = 0;
-  let treeFrame: number | undefined;
 
   function flush(): void {
     if (frame !== undefined) cancelAnimationFrame(frame);
@@ -49,17 +50,12 @@ export function startEventFeed(bridge: Bridge): () => void {
       packets = [];
       useInspectorStore.getState().append(batch);
     }
-    if (pending.length === 0 && Object.keys(skipped).length === 0) return;
-    const messages = pending;
-    const dropped = skipped;
-    pending = [];
-    skipped = {};
+    if (unpublished === 0) return;
     lastFlushAt = performance.now();
-    lastFlushSize = messages.length;
-    useMessagesStore.getState().append(messages, dropped);
-    // After the append: the tree links each node to its last message's seq in the ring.
-    useTopicTreeStore.getState().ingestBatch(messages);
-    usePlotsStore.getState().ingest(messages);
+    lastFlushSize = unpublished;
+    unpublished = 0;
+    useMessagesStore.getState().publish();
+    usePlotsStore.getState().publish();
     // The tree renders in the next frame, in a task of its own: one render of the list and the
     // tree together was the longest task of a busy frame.
     treeFrame ??= requestAnimationFrame(publishTree);
@@ -70,16 +66,13 @@ export function startEventFeed(bridge: Bridge): () => void {
     useTopicTreeStore.getState().publishValues();
   }
 
-  function enqueue(messages: readonly MqttMessage[]): void {
-    for (const message of messages) pending.push(message);
-    // More than a ring holds would be evicted at once anyway: count them, don't keep them.
-    if (pending.length > MESSAGE_CAPACITY) {
-      const excess = pending.length - MESSAGE_CAPACITY;
-      const excessMessages = pending.slice(0, excess);
-      for (const message of excessMessages) skipped[message.connectionId] = (skipped[message.connectionId] ?? 0) + 1;
-      useTopicTreeStore.getState().absorbSkipped(excessMessages);
-      pending = pending.slice(excess);
-    }
+  function take(messages: readonly MqttMessage[]): void {
+    if (messages.length === 0) return;
+    useMessagesStore.getState().ingest(messages);
+    // After the list: the tree links each node to its last message's seq in the ring.
+    useTopicTreeStore.getState().ingestBatch(messages);
+    usePlotsStore.getState().ingest(messages);
+    unpublished += messages.length;
     schedule();
   }
 
@@ -112,7 +105,7 @@ export function startEventFeed(bridge: Bridge): () => void {
 
   const disposers = [
     watchTopicTrees(),
-    bridge.api.on('messages.batch', ({ messages }) => enqueue(messages)),
+    bridge.api.on('messages.batch', ({ messages }) => take(messages)),
     bridge.api.on('inspector.packets', ({ packets: batch }) => enqueuePackets(batch)),
     bridge.api.on('messages.repeatStatus', (status) => useRepeatStore.getState().apply(status)),
     bridge.api.on('broker.stats', (status) => useBrokerStore.getState().applyStats(status)),

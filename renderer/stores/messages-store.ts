@@ -21,6 +21,9 @@ export interface MessageCounts {
 
 const NO_COUNTS: MessageCounts = { size: 0, total: 0 };
 
+/** The counts as ingested, ahead of the store's until the next publish (null when nothing is pending). */
+let pendingCounts: Record<string, MessageCounts> | null = null;
+
 interface MessagesState {
   /** Bumped on every change: the rings are mutable, so components select this to re-render. */
   version: number;
@@ -31,7 +34,15 @@ interface MessagesState {
    */
   paused: Record<string, number>;
   setPaused(connectionId: string, paused: boolean): void;
-  /** Appends messages of any connections; `skipped` counts per connection those never kept. */
+  /**
+   * Takes messages of any connections into the rings as they arrive, numbering each (`seq`, set on
+   * the message itself: the feed hands over objects it owns), without re-rendering: publish() does,
+   * once per frame at most. `skipped` counts per connection messages never kept.
+   */
+  ingest(messages: readonly MqttMessage[], skipped?: Record<string, number>): void;
+  /** Shows what ingest took since the last publish (one store update, so one render). */
+  publish(): void;
+  /** ingest and publish at once. */
   append(messages: readonly MqttMessage[], skipped?: Record<string, number>): void;
   clear(connectionId: string): void;
   /** Drops a closed connection's messages. */
@@ -50,25 +61,47 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
       return { paused: next };
     });
   },
-  append(messages, skipped = {}) {
+  ingest(messages, skipped = {}) {
     if (messages.length === 0 && Object.keys(skipped).length === 0) return;
-    const counts = { ...get().counts };
+    const counts = (pendingCounts ??= { ...get().counts });
     for (const [id, count] of Object.entries(skipped)) {
       const c = counts[id] ?? NO_COUNTS;
       counts[id] = { size: c.size, total: c.total + count };
     }
+    // Batches come mostly from one connection: its ring and total are looked up once per run of it.
+    let current = null as { id: string; ring: MessageRing; total: number } | null;
+    const settle = () => {
+      if (current) counts[current.id] = { size: current.ring.size, total: current.total };
+    };
     for (const message of messages) {
-      if (forgotten.has(message.connectionId)) continue;
-      let ring = rings.get(message.connectionId);
-      if (!ring) rings.set(message.connectionId, (ring = new MessageRing(MESSAGE_CAPACITY)));
-      const c = counts[message.connectionId] ?? NO_COUNTS;
-      ring.push({ ...message, seq: c.total });
-      counts[message.connectionId] = { size: ring.size, total: c.total + 1 };
+      if (current?.id !== message.connectionId) {
+        settle();
+        current = null;
+        if (forgotten.has(message.connectionId)) continue;
+        let ring = rings.get(message.connectionId);
+        if (!ring) rings.set(message.connectionId, (ring = new MessageRing(MESSAGE_CAPACITY)));
+        current = { id: message.connectionId, ring, total: counts[message.connectionId]?.total ?? 0 };
+      }
+      // Numbered in place, not copied: a copy per message was a large share of a firehose's garbage.
+      const stored = message as StoredMessage;
+      stored.seq = current.total++;
+      current.ring.push(stored);
     }
+    settle();
+  },
+  publish() {
+    if (!pendingCounts) return;
+    const counts = pendingCounts;
+    pendingCounts = null;
     set((state) => ({ version: state.version + 1, counts }));
+  },
+  append(messages, skipped) {
+    get().ingest(messages, skipped);
+    get().publish();
   },
   clear(connectionId) {
     rings.get(connectionId)?.clear();
+    if (pendingCounts) pendingCounts[connectionId] = NO_COUNTS;
     epochs.set(connectionId, (epochs.get(connectionId) ?? 0) + 1);
     set((state) => {
       const paused = { ...state.paused };
@@ -79,6 +112,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
   },
   forget(connectionId) {
     rings.delete(connectionId);
+    if (pendingCounts) delete pendingCounts[connectionId];
     forgotten.add(connectionId);
     set((state) => {
       const counts = { ...state.counts };

@@ -86,9 +86,14 @@ interface PlotsState {
   clear(): void;
   setWindow(window: PlotWindow): void;
   dismissNotice(): void;
-  /** Called by the event feed with each batch of live messages. */
+  /** Called by the event feed with each batch of live messages as it arrives; publish() shows them. */
   ingest(messages: readonly MqttMessage[]): void;
+  /** Re-renders the chart if points were added since the last call (once per frame at most). */
+  publish(): void;
 }
+
+/** Points were added since the last publish. */
+let unpublished = false;
 
 let nextId = 1;
 
@@ -137,7 +142,12 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
   dismissNotice: () => set({ notice: null }),
   ingest(messages) {
     if (byTopic.size === 0) return;
-    if (feed(messages).added > 0) set((state) => ({ version: state.version + 1 }));
+    if (feed(messages).added > 0) unpublished = true;
+  },
+  publish() {
+    if (!unpublished) return;
+    unpublished = false;
+    set((state) => ({ version: state.version + 1 }));
   },
 }));
 

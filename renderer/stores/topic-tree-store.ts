@@ -91,8 +91,6 @@ interface TopicTreeState {
   publishValues(): void;
   /** ingestBatch and publishValues at once. */
   applyBatch(messages: readonly FeedMessage[]): void;
-  /** Messages the feed could not keep for the list (beyond a ring's size): counted in the tree all the same. */
-  absorbSkipped(messages: readonly FeedMessage[]): void;
   setTopicFilter(filter: string): void;
   setPayloadFilter(filter: string): void;
   setSort(sort: TopicSort): void;
@@ -141,26 +139,14 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     }, RESORT_PERIOD_MS);
   }
 
-  function ingest(messages: readonly FeedMessage[], withSeq: boolean): boolean {
+  function ingest(messages: readonly FeedMessage[]): boolean {
     const now = Date.now();
-    // The message store numbers each connection's messages consecutively; the batch's last one is total - 1.
-    const next: Record<string, number> = {};
-    if (withSeq) {
-      const counts = useMessagesStore.getState().counts;
-      const inBatch: Record<string, number> = {};
-      for (const m of messages) inBatch[m.connectionId] = (inBatch[m.connectionId] ?? 0) + 1;
-      for (const [id, n] of Object.entries(inBatch)) {
-        const total = counts[id]?.total;
-        if (total !== undefined) next[id] = total - n;
-      }
-    }
     let created = false;
     for (const message of messages) {
-      const seqBase = next[message.connectionId];
-      const seq = seqBase === undefined ? null : seqBase;
-      if (seqBase !== undefined) next[message.connectionId] = seqBase + 1;
       // The tree is what the broker has: messages this client published are not part of it.
       if (message.direction !== 'in' || forgotten.has(message.connectionId)) continue;
+      // The message store numbered the message when it took it into the list (after which it is its seq).
+      const seq = (message as Partial<StoredMessage>).seq ?? null;
       if (treeOf(message.connectionId).ingest(message, seq, now)) created = true;
     }
     return created;
@@ -178,7 +164,7 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
 
     ingestBatch(messages) {
       if (messages.length === 0) return;
-      const created = ingest(messages, true);
+      const created = ingest(messages);
       unpublished = { created: created || (unpublished?.created ?? false) };
     },
 
@@ -194,10 +180,6 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     applyBatch(messages) {
       get().ingestBatch(messages);
       get().publishValues();
-    },
-
-    absorbSkipped(messages) {
-      if (ingest(messages, false)) structureChanged();
     },
 
     setTopicFilter: (topicFilter) => set((s) => ({ topicFilter, structure: s.structure + 1 })),

@@ -5,8 +5,10 @@ import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
 /**
  * The topic tree of one connection, as a plain mutable model (no React, no DOM): the store feeds it
  * whole batches and bumps a version, and only the rows in view read it. Work per message is O(topic
- * depth); nothing is rebuilt per message. A node never keeps a payload: only a short decoded preview,
- * so 2,000 topics of 500 KB payloads cost kilobytes here, not a gigabyte.
+ * depth); nothing is rebuilt per message. A node never keeps a payload: only its first
+ * PREVIEW_BYTES until a row or a filter reads the preview (most values are overwritten before any
+ * row shows them: decoding each one was the tree's largest cost under a firehose), then the short
+ * text alone. So 2,000 topics of 500 KB payloads cost kilobytes here, not a gigabyte.
  */
 
 /** Characters of the last value kept per node, for the row and for the payload filter. */
@@ -74,13 +76,16 @@ export interface TopicNode {
   lastTimestamp: number;
   /** Arrival time of the last message on exactly this topic. */
   valueTimestamp: number;
-  preview: string;
-  isBinary: boolean;
+  /** One line of the last value (decoded on first read). */
+  readonly preview: string;
+  readonly isBinary: boolean;
   payloadSize: number;
   qos: 0 | 1 | 2;
   /** Local clock time of the last change here or below: rows flash when it is recent. */
   changedAt: number;
   expanded: boolean;
+  /** The last value: its first bytes (or all of them) and the whole payload's size. */
+  setPayload(payload: Uint8Array, size: number): void;
 }
 
 export interface TreeView {
@@ -97,30 +102,65 @@ export interface TreeRow {
   forcedOpen: boolean;
 }
 
+class TreeNode implements TopicNode {
+  readonly depth: number;
+  children: Map<string, TopicNode> | null = null;
+  sortedChildren: TopicNode[] | null = null;
+  hasValue = false;
+  messages = 0;
+  totalMessages = 0;
+  subTopics = 0;
+  retainedTopics = 0;
+  retained = false;
+  lastSeq: number | null = null;
+  lastTimestamp = 0;
+  valueTimestamp = 0;
+  payloadSize = 0;
+  qos: 0 | 1 | 2 = 0;
+  changedAt = 0;
+  expanded = false;
+  /** The last payload's head, not decoded yet (null once it is). */
+  private pending: Uint8Array | null = null;
+  private pendingSize = 0;
+  private previewText = '';
+  private previewIsBinary = false;
+
+  constructor(
+    readonly name: string,
+    readonly topic: string,
+    readonly parent: TopicNode | null,
+  ) {
+    this.depth = parent ? parent.depth + 1 : -1;
+  }
+
+  get preview(): string {
+    this.decodePending();
+    return this.previewText;
+  }
+
+  get isBinary(): boolean {
+    this.decodePending();
+    return this.previewIsBinary;
+  }
+
+  setPayload(payload: Uint8Array, size: number): void {
+    // Kept as is when it owns a small buffer (live messages do); else only its head is copied, so a
+    // node never pins a big buffer.
+    this.pending = payload.buffer.byteLength <= PREVIEW_BYTES ? payload : payload.slice(0, PREVIEW_BYTES);
+    this.pendingSize = size;
+  }
+
+  private decodePending(): void {
+    if (!this.pending) return;
+    const { text, isBinary } = previewOf(this.pending, this.pendingSize);
+    this.pending = null;
+    this.previewText = text;
+    this.previewIsBinary = isBinary;
+  }
+}
+
 function createNode(name: string, topic: string, parent: TopicNode | null): TopicNode {
-  return {
-    name,
-    topic,
-    depth: parent ? parent.depth + 1 : -1,
-    parent,
-    children: null,
-    sortedChildren: null,
-    hasValue: false,
-    messages: 0,
-    totalMessages: 0,
-    subTopics: 0,
-    retainedTopics: 0,
-    retained: false,
-    lastSeq: null,
-    lastTimestamp: 0,
-    valueTimestamp: 0,
-    preview: '',
-    isBinary: false,
-    payloadSize: 0,
-    qos: 0,
-    changedAt: 0,
-    expanded: false,
-  };
+  return new TreeNode(name, topic, parent);
 }
 
 /** One line of the payload's start: text if it decodes as such, else hex. Never decodes more than PREVIEW_BYTES. */
@@ -174,6 +214,10 @@ const byRecent = (a: TopicNode, b: TopicNode): number => b.lastTimestamp - a.las
 
 export class TopicTree {
   readonly root: TopicNode = createNode('', '', null);
+  /** Every node by its full topic: a known topic (nearly every message) costs one lookup, no split. */
+  private readonly byTopic = new Map<string, TopicNode>();
+  /** Nodes created so far: ingest compares it to tell a new row from a new value. */
+  private created = 0;
 
   constructor() {
     this.root.expanded = true;
@@ -188,10 +232,11 @@ export class TopicTree {
     return this.root.totalMessages;
   }
 
-  /** The node of a topic, creating it and its parents; `created` says whether any node is new. */
-  private ensure(topic: string): { node: TopicNode; created: boolean } {
+  /** The node of a topic, creating it and its parents (counted in `created`). */
+  private ensure(topic: string): TopicNode {
+    const known = this.byTopic.get(topic);
+    if (known) return known;
     let node = this.root;
-    let created = false;
     let start = 0;
     for (;;) {
       const slash = topic.indexOf('/', start);
@@ -200,22 +245,18 @@ export class TopicTree {
       if (!child) {
         child = createNode(name, slash < 0 ? topic : topic.slice(0, slash), node);
         (node.children ??= new Map()).set(name, child);
+        this.byTopic.set(child.topic, child);
         node.sortedChildren = null;
-        created = true;
+        this.created++;
       }
       node = child;
-      if (slash < 0) return { node, created };
+      if (slash < 0) return node;
       start = slash + 1;
     }
   }
 
   find(topic: string): TopicNode | undefined {
-    let node: TopicNode | undefined = this.root;
-    for (const name of topic.split('/')) {
-      node = node.children?.get(name);
-      if (!node) return undefined;
-    }
-    return node;
+    return this.byTopic.get(topic);
   }
 
   private setRetained(node: TopicNode, retained: boolean): void {
@@ -247,18 +288,17 @@ export class TopicTree {
    * brokers clear the flag on messages that are not sent because of a subscription.
    */
   ingest(message: TreeMessage, seq: number | null, now: number): boolean {
-    const { node, created } = this.ensure(message.topic);
+    const before = this.created;
+    const node = this.ensure(message.topic);
     const size = message.payloadSize ?? message.payload.byteLength;
-    const preview = previewOf(message.payload, size);
-    node.preview = preview.text;
-    node.isBinary = preview.isBinary;
+    node.setPayload(message.payload, size);
     node.payloadSize = size;
     node.qos = message.qos;
     node.lastSeq = seq;
     this.setValue(node, 1, message.timestamp, now);
     if (size === 0) this.setRetained(node, false);
     else if (message.retain) this.setRetained(node, true);
-    return created;
+    return this.created !== before;
   }
 
   /**
@@ -266,15 +306,15 @@ export class TopicTree {
    * the count is the larger of the two, and a live value newer than the stored one stays.
    */
   absorb(summary: TreeTopicSummary, now: number): boolean {
-    const { node, created } = this.ensure(summary.topic);
+    const before = this.created;
+    const node = this.ensure(summary.topic);
+    const created = this.created !== before;
     const extra = Math.max(0, summary.messages - node.messages);
     if (node.hasValue && node.valueTimestamp >= summary.lastTimestamp) {
       if (extra > 0) this.setValue(node, extra, node.valueTimestamp, now);
       return created;
     }
-    const preview = previewOf(summary.preview, summary.payloadSize);
-    node.preview = preview.text;
-    node.isBinary = preview.isBinary;
+    node.setPayload(summary.preview, summary.payloadSize);
     node.payloadSize = summary.payloadSize;
     node.qos = summary.qos;
     node.lastSeq = null;

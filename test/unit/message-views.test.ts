@@ -298,7 +298,7 @@ describe('stores: diff candidates and plot series fed from messages', () => {
     expect(messageBySeq('diff', 3)?.topic).toBe('t');
   });
 
-  it('backfills a series from the kept messages and adds live ones, one store update per batch', () => {
+  it('backfills a series from the kept messages and adds live ones, one store update per publish', () => {
     const store = usePlotsStore.getState();
     useMessagesStore.getState().append([message('p', '{"v": 1}', 'in', 'plot', 1000), message('p', '{"v": "x"}', 'in', 'plot', 2000), message('q', '{"v": 9}', 'in', 'plot', 2500)]);
     store.addSeries('plot', 'p', ['v']);
@@ -306,7 +306,11 @@ describe('stores: diff candidates and plot series fed from messages', () => {
     expect(series?.label).toBe('p › v');
     expect(seriesBuffer(series!.id)?.size).toBe(1);
     const version = usePlotsStore.getState().version;
-    usePlotsStore.getState().ingest([message('p', '{"v": 2}', 'in', 'plot', 3000), message('p', '{"v": 3}', 'in', 'plot', 4000), message('p', '{"v": 4}', 'in', 'other', 4000)]);
+    usePlotsStore.getState().ingest([message('p', '{"v": 2}', 'in', 'plot', 3000), message('p', '{"v": 3}', 'in', 'plot', 4000)]);
+    usePlotsStore.getState().ingest([message('p', '{"v": 4}', 'in', 'other', 4000)]);
+    expect(usePlotsStore.getState().version).toBe(version);
+    usePlotsStore.getState().publish();
+    usePlotsStore.getState().publish();
     expect(usePlotsStore.getState().version).toBe(version + 1);
     const buffer = seriesBuffer(series!.id)!;
     expect(buffer.size).toBe(3);

@@ -113,7 +113,7 @@ describe('topic tree model', () => {
     expect(tree.retainedUnder(tree.root)).toEqual([]);
   });
 
-  it('keeps a short preview, never the payload: text, hex for binary, cut for big ones', () => {
+  it('keeps a short preview, never the payload: text, hex for binary, cut for big ones, decoded when first read', () => {
     expect(previewOf(text('line 1\nline 2'))).toEqual({ text: 'line 1 line 2', isBinary: false });
     expect(previewOf(text('a\r\n\tb ü'))).toEqual({ text: 'a b ü', isBinary: false });
     expect(previewOf(text('a\r\n\tb'))).toEqual({ text: 'a b', isBinary: false });
@@ -128,7 +128,15 @@ describe('topic tree model', () => {
     tree.ingest(msg('big', big), null, 0);
     const node = tree.find('big')!;
     expect(node.payloadSize).toBe(500_000);
+    // Until a row reads it, the node holds a copy of the payload's head, never the 500 KB buffer...
+    const held = Object.values(node).filter((v): v is Uint8Array => v instanceof Uint8Array);
+    expect(held.every((bytes) => bytes.buffer !== big.buffer && bytes.buffer.byteLength <= PREVIEW_CHARS * 4)).toBe(true);
+    // ...and once read, only the text.
+    expect(node.preview).toBe(preview.text);
     expect(Object.values(node).some((v) => v instanceof Uint8Array)).toBe(false);
+    // A later value replaces the preview.
+    tree.ingest(msg('big', text('{"v": 2}')), null, 1);
+    expect(node.preview).toBe('{"v": 2}');
   });
 
   it('sets the flash time on the node and every parent', () => {

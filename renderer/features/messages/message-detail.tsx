@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
 import { encodeHex } from '../../../shared/codecs/hex';
 import { useConnectionsStore } from '../../stores/connections-store';
 import type { StoredMessage } from '../../stores/message-ring';
@@ -117,9 +117,13 @@ function DiffPane({ message, format, dark }: { message: StoredMessage; format: R
 export function MessageDetail() {
   const seq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
-  useMessagesStore((s) => s.version); // re-check when the ring changes: the message may have dropped off
   const activeId = useConnectionsStore((s) => s.activeId);
-  const message = seq === null || !activeId ? undefined : messageBySeq(activeId, seq);
+  // The opened message stays open after it drops off the live list (under a firehose that takes a
+  // second or two), so this does not re-render with every batch.
+  const held = useRef<StoredMessage | undefined>(undefined);
+  const found = seq === null || !activeId ? undefined : messageBySeq(activeId, seq);
+  if (found || seq === null || held.current?.seq !== seq || held.current.connectionId !== activeId) held.current = found;
+  const message = held.current;
   if (!message) return null;
   // Not keyed by message: opening another one keeps the Monaco editor (creating and disposing one
   // per click cost ~60 ms of a click-to-detail under a firehose in the UI bench profile).

@@ -25,6 +25,7 @@ export function MessagesToolbar() {
   const activeId = useConnectionsStore((s) => s.activeId);
   const { size, total } = useMessageCounts(activeId);
   const clear = useMessagesStore((s) => s.clear);
+  const selectMessage = useUiStore((s) => s.selectMessage);
   const pausedAt = useMessagesStore((s) => (activeId ? s.paused[activeId] : undefined));
   const setPaused = useMessagesStore((s) => s.setPaused);
   const waiting = pausedAt === undefined ? 0 : Math.max(0, total - pausedAt);
@@ -49,7 +50,17 @@ export function MessagesToolbar() {
           {n(waiting)} new
         </span>
       )}
-      <button type="button" data-testid="messages-clear" onClick={() => activeId && clear(activeId)} disabled={total === 0}>
+      <button
+        type="button"
+        data-testid="messages-clear"
+        onClick={() => {
+          if (!activeId) return;
+          clear(activeId);
+          // Seqs restart at 0: the open message must not turn into a new one with its old number.
+          selectMessage(null);
+        }}
+        disabled={total === 0}
+      >
         Clear
       </button>
     </div>
