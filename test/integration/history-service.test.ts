@@ -28,8 +28,9 @@ describe('history service (worker threads)', () => {
     history = await createHistory({ path: temp.file('history.db') });
     expect(history.report.schemaVersion).toBe(1);
     for (let i = 0; i < 10; i++) expect(history.append(message({ text: `m${i}`, timestamp: 1000 + i }))).toBe(true);
-    // 50 ms flush interval; the bound is generous for a loaded 2-core machine.
-    await until(async () => (await history!.count()) === 10, 2000);
+    // 50 ms flush interval; the bound is generous for a loaded 2-core machine. The reader may see
+    // the commit before the writer's acknowledgement reaches this thread, so wait for both.
+    await until(async () => (await history!.count()) === 10 && history!.stats().written === 10, 2000);
     expect(history.stats()).toMatchObject({ accepted: 10, written: 10, pending: 0, dropped: 0 });
     const page = await history.page({ limit: 3 });
     expect(page.messages.map((m) => new TextDecoder().decode(m.payload))).toEqual(['m9', 'm8', 'm7']);
