@@ -4,6 +4,7 @@ import { type ConnectionOptions, type InspectedPacket, type LiveMessage, Workben
 import { createBatcher } from './engine/batcher';
 import { type ConnectionIdentity, endpointIdentity, profileIdentity } from './engine/connection-identity';
 import { createConnectionManager } from './engine/connection-manager';
+import { createLivePayloadSearch } from './engine/live-payload-search';
 import { createLivePayloads } from './engine/live-payloads';
 import { inspectPacket } from './engine/packet-inspector';
 import { createHistoryFeature } from './services/history-service';
@@ -48,6 +49,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const history = createHistoryFeature(options.dataDir, events);
   const embeddedBroker = createBrokerService(events);
   const livePayloads = createLivePayloads();
+  const livePayloadSearch = createLivePayloadSearch(livePayloads);
   const messages = createBatcher<LiveMessage>((batch) => events.emit('messages.batch', { messages: batch }));
   const packets = createBatcher<InspectedPacket>((batch) => events.emit('inspector.packets', { packets: batch }));
   /** The latest packets of every connection, kept cheaply so the inspector can show CONNECT/CONNACK. */
@@ -120,6 +122,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     },
     'messages.stopRepeat': ({ repeatId }) => repeats.stop(repeatId),
     'messages.payload': ({ connectionId, id }) => ({ payload: livePayloads.fullPayload(connectionId, id) }),
+    'messages.searchPayloads': (input) => livePayloadSearch.search(input),
     'inspector.setEnabled': ({ connectionId, enabled }) => {
       const summary = connections.list().find((c) => c.connectionId === connectionId);
       if (!summary) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);

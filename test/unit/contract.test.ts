@@ -40,6 +40,13 @@ const malformed: { name: string; channel: string; input: unknown; path: string }
   { name: 'history count by a connection key that is not a string', channel: 'history.count', input: { query: { connectionKeys: [1] } }, path: 'query.connectionKeys.0' },
   { name: 'history clear without a connection key', channel: 'history.clear', input: {}, path: 'connectionKey' },
   { name: 'history connections with extra fields', channel: 'history.connections', input: { all: true }, path: '' },
+  { name: 'payload search without ids', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [], text: 'x' }, path: 'ids' },
+  { name: 'payload search for 5001 ids', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: Array.from({ length: 5001 }, (_, i) => i), text: 'x' }, path: 'ids' },
+  { name: 'payload search with a negative id', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [-1], text: 'x' }, path: 'ids.0' },
+  { name: 'payload search with a fractional id', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [1.5], text: 'x' }, path: 'ids.0' },
+  { name: 'payload search for empty text', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [1], text: '' }, path: 'text' },
+  { name: 'payload search for text over 1000 characters', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [1], text: 'x'.repeat(1001) }, path: 'text' },
+  { name: 'payload search without a connection', channel: 'messages.searchPayloads', input: { ids: [1], text: 'x' }, path: 'connectionId' },
 ];
 
 describe('contract: every request schema rejects malformed input with INVALID_REQUEST', () => {
