@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type InspectedPacket, type LiveMessage, WorkbenchFailure, connectionOptionsProblems } from '../../shared/contract';
+import { type ConnectionOptions, type InspectedPacket, type LiveMessage, WorkbenchFailure, connectionOptionsProblems } from '../../shared/contract';
 import { createBatcher } from './engine/batcher';
+import { type ConnectionIdentity, endpointIdentity, profileIdentity } from './engine/connection-identity';
 import { createConnectionManager } from './engine/connection-manager';
+import { createLivePayloadSearch } from './engine/live-payload-search';
 import { createLivePayloads } from './engine/live-payloads';
 import { inspectPacket } from './engine/packet-inspector';
 import { createHistoryFeature } from './services/history-service';
@@ -47,6 +49,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const history = createHistoryFeature(options.dataDir, events);
   const embeddedBroker = createBrokerService(events);
   const livePayloads = createLivePayloads();
+  const livePayloadSearch = createLivePayloadSearch(livePayloads);
   const messages = createBatcher<LiveMessage>((batch) => events.emit('messages.batch', { messages: batch }));
   const packets = createBatcher<InspectedPacket>((batch) => events.emit('inspector.packets', { packets: batch }));
   /** The latest packets of every connection, kept cheaply so the inspector can show CONNECT/CONNACK. */
@@ -67,8 +70,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       }
       events.emit('connections.status', summary);
     },
-    onMessage: (message) => {
-      history.append(message);
+    onMessage: (message, identity) => {
+      history.append(message, identity);
       messages.push(livePayloads.toLive(message));
     },
     onPacket: (connectionId, direction, packet) => {
@@ -80,6 +83,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     },
   });
 
+  /** Every connect goes through here: history learns which connection (across runs) the new id is. */
+  async function openConnection(options: ConnectionOptions, identity: ConnectionIdentity) {
+    history.describe(identity);
+    const opened = await connections.connect(options, identity);
+    history.bind(opened.connectionId, identity);
+    return opened;
+  }
+
   const repeats = createRepeatPublisher(
     (input) => connections.publish(input),
     (status) => events.emit('messages.repeatStatus', status),
@@ -87,7 +98,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
 
   const dispatcher = createDispatcher({
     'app.info': () => ({ version: options.version, shell: options.shell, secretsProtection }),
-    'connections.connect': (input) => connections.connect(input),
+    'connections.connect': (input) => openConnection(input, endpointIdentity(input)),
     'connections.disconnect': async ({ connectionId }) => {
       await connections.disconnect(connectionId);
       return {};
@@ -111,6 +122,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     },
     'messages.stopRepeat': ({ repeatId }) => repeats.stop(repeatId),
     'messages.payload': ({ connectionId, id }) => ({ payload: livePayloads.fullPayload(connectionId, id) }),
+    'messages.searchPayloads': (input) => livePayloadSearch.search(input),
     'inspector.setEnabled': ({ connectionId, enabled }) => {
       const summary = connections.list().find((c) => c.connectionId === connectionId);
       if (!summary) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
@@ -137,7 +149,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       profiles.delete(id);
       return {};
     },
-    'profiles.connect': ({ id }) => connections.connect(profiles.optionsForConnect(id)),
+    'profiles.connect': ({ id }) => openConnection(profiles.optionsForConnect(id), profileIdentity(id, profiles.get(id).name)),
     'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
     'profiles.import': ({ format, content }) => importProfiles(profiles, format, content),
     ...history.handlers,

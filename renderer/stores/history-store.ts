@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { z } from 'zod';
 import {
   type ExportProgressEvent,
+  type HistoryConnection,
   type HistoryQueryInput,
   type HistoryStatus,
   type StoredMessage,
@@ -24,8 +25,8 @@ export const HISTORY_COUNT_CAP = 100_000;
 
 /** The query form as the user types it; `toHistoryQuery` turns it into the contract's query. */
 export interface HistoryForm {
-  /** '' = every connection. */
-  connectionId: string;
+  /** A connection's label, over every run and key that had it; '' = every connection. */
+  connectionLabel: string;
   direction: '' | 'in' | 'out';
   topicFilter: string;
   /** `datetime-local` values (local time), '' = open. */
@@ -37,12 +38,12 @@ export interface HistoryForm {
   text: string;
 }
 
-export const EMPTY_FORM: HistoryForm = { connectionId: '', direction: '', topicFilter: '', since: '', until: '', qos: [false, false, false], retain: '', text: '' };
+export const EMPTY_FORM: HistoryForm = { connectionLabel: '', direction: '', topicFilter: '', since: '', until: '', qos: [false, false, false], retain: '', text: '' };
 
 /** The form as a `historyQuery`, or the first problem found in it. */
 export function toHistoryQuery(form: HistoryForm): { query: HistoryQueryInput } | { problem: string; field: keyof HistoryForm } {
   const query: HistoryQueryInput = {};
-  if (form.connectionId) query.connectionIds = [form.connectionId];
+  if (form.connectionLabel) query.connectionLabels = [form.connectionLabel];
   if (form.direction) query.direction = form.direction;
   const filter = form.topicFilter.trim();
   if (filter) {
@@ -82,6 +83,8 @@ interface HistoryState {
   selectedId: number | null;
   status: HistoryStatus | null;
   statusError: WorkbenchError | null;
+  /** The connections history holds messages of, for the connection filter. */
+  connections: HistoryConnection[];
   exportFormat: ExportFormat;
   exportEncoding: PayloadEncoding;
   exporting: ExportState | null;
@@ -95,6 +98,7 @@ interface HistoryState {
   loadMore(): Promise<void>;
   select(id: number | null): void;
   loadStatus(): Promise<void>;
+  loadConnections(): Promise<void>;
   setExportOptions(options: { format?: ExportFormat; encoding?: PayloadEncoding }): void;
   startExport(): Promise<void>;
   cancelExport(): Promise<void>;
@@ -123,6 +127,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   selectedId: null,
   status: null,
   statusError: null,
+  connections: [],
   exportFormat: 'csv',
   exportEncoding: 'utf8',
   exporting: null,
@@ -163,6 +168,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
       ...(count.ok ? {} : { error: count.error }),
     });
     void get().loadStatus();
+    void get().loadConnections();
   },
 
   async loadMore() {
@@ -187,6 +193,12 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     const result = await getApi().history.status({});
     if (result.ok) set({ status: result.value, statusError: null });
     else set({ statusError: result.error });
+  },
+
+  async loadConnections() {
+    const result = await getApi().history.connections({});
+    // Without them the filter offers "All connections" only; the status line says why history is off.
+    if (result.ok) set({ connections: result.value.connections });
   },
 
   setExportOptions({ format, encoding }) {

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'BROKER_START_FAILED', // the embedded broker could not listen (port in use, bad host)
   'HISTORY_UNAVAILABLE', // no data folder, or the history database could not be opened
   'HISTORY_FAILED', // a history query, export or import failed (the message says why)
+  'SEARCH_SUPERSEDED', // a newer text search of the same connection's live payloads replaced this one
   'INTERNAL', // a bug: reported, never thrown across the contract
 ] as const;
 

@@ -1,9 +1,22 @@
 import { z } from 'zod';
 import { bytes, connectionId, empty, qos, topicFilter } from './common';
+import { CONNECTION_NAME_MAX } from './limits';
+
+
+/**
+ * A connection's stable key in history: `profile:<id>` for a saved profile, `endpoint:<hash>` for
+ * one typed in; rows stored before keys existed keep their run id (c1, c2...) as key. The engine's
+ * connection ids restart with every run, so history never keys by them.
+ */
+export const connectionKey = z.string().min(1, 'Connection key is required').max(CONNECTION_NAME_MAX);
+/** What a user calls a connection: a profile's name, or host:port. */
+export const connectionLabel = z.string().min(1, 'Connection label is required').max(CONNECTION_NAME_MAX);
 
 export const historyQuery = z
   .object({
-    connectionIds: z.array(connectionId).max(100).optional(),
+    connectionKeys: z.array(connectionKey).max(100).optional(),
+    /** Every connection whose label is one of these, across runs (a label may cover several keys). */
+    connectionLabels: z.array(connectionLabel).max(100).optional(),
     direction: z.enum(['in', 'out']).optional(),
     /** An MQTT topic filter: `+` and `#` as in a subscription. */
     topicFilter: topicFilter.optional(),
@@ -24,7 +37,9 @@ export const historyCursor = z.object({ timestamp: z.number(), id: z.number().in
 
 export const storedMessage = z.object({
   id: z.number(),
-  connectionId: z.string(),
+  connectionKey: z.string(),
+  /** The label the connection was last described with (a renamed profile relabels its history). */
+  connectionLabel: z.string(),
   direction: z.enum(['in', 'out']),
   topic: z.string(),
   payload: bytes,
@@ -51,7 +66,10 @@ export const topicSummary = z.object({
 });
 export type TopicSummary = z.infer<typeof topicSummary>;
 
-export const historyGap = z.object({ connectionId: z.string(), fromTs: z.number(), toTs: z.number(), dropped: z.number(), reason: z.string() });
+export const historyConnection = z.object({ key: z.string(), label: z.string() });
+export type HistoryConnection = z.infer<typeof historyConnection>;
+
+export const historyGap = z.object({ connectionKey: z.string(), fromTs: z.number(), toTs: z.number(), dropped: z.number(), reason: z.string() });
 
 const retentionLimits = z
   .object({
@@ -114,15 +132,17 @@ export const historyContract = {
       input: z.object({ query: historyQuery.default({}), upTo: z.number().int().min(1).max(10_000_000).default(100_000) }).strict(),
       output: z.object({ count: z.number(), capped: z.boolean() }),
     },
-    /** The latest values of one topic, for diffs and plots. */
+    /** Every connection with stored messages, with its label: what History can be filtered by. */
+    connections: { input: empty, output: z.object({ connections: z.array(historyConnection) }) },
+    /** The latest values of one topic of an open connection (any run of it), for diffs and plots. */
     lastValues: {
       input: z.object({ connectionId, topic: z.string().min(1), count: z.number().int().min(1).max(10_000).default(100) }).strict(),
       output: z.array(storedMessage),
     },
     /**
-     * Every topic received on a connection with its message count and the head of its last payload
-     * (never whole payloads): how the topic tree shows what a connection already stored. Messages
-     * of this run of the app only: connection ids are reused across runs.
+     * Every topic received on an open connection with its message count and the head of its last
+     * payload (never whole payloads): how the topic tree shows what a connection already stored.
+     * Of every run of that connection (its profile, or its endpoint), never of another broker.
      */
     topics: {
       input: z
@@ -134,13 +154,13 @@ export const historyContract = {
         .strict(),
       output: z.object({ topics: z.array(topicSummary), truncated: z.boolean() }),
     },
-    gaps: { input: z.object({ connectionId: connectionId.optional() }).strict(), output: z.array(historyGap) },
-    clear: { input: z.object({ connectionId, topicFilter: topicFilter.optional() }).strict(), output: z.object({ deleted: z.number() }) },
+    gaps: { input: z.object({ connectionKey: connectionKey.optional() }).strict(), output: z.array(historyGap) },
+    clear: { input: z.object({ connectionKey, topicFilter: topicFilter.optional() }).strict(), output: z.object({ deleted: z.number() }) },
     setRetention: {
       input: z
         .object({
           policy: retentionLimits
-            .extend({ perConnection: retentionLimits.optional(), connections: z.record(z.string(), retentionLimits).optional() })
+            .extend({ perConnection: retentionLimits.optional(), connections: z.record(connectionKey, retentionLimits).optional() })
             .nullable(),
         })
         .strict(),
@@ -169,9 +189,9 @@ export const historyContract = {
   },
   events: {
     exportProgress: { payload: exportProgress },
-    /** Backpressure episodes: dropping starts (per connection) and ends (with the gaps recorded). */
+    /** Backpressure episodes: dropping starts (per connection key) and ends (with the gaps recorded). */
     backpressure: {
-      payload: z.object({ dropping: z.boolean(), connectionId: z.string().optional(), dropped: z.number().optional() }),
+      payload: z.object({ dropping: z.boolean(), connectionKey: z.string().optional(), dropped: z.number().optional() }),
     },
   },
 } as const;

@@ -132,4 +132,5 @@ export * from './mqtt5';
 export * from './inspector';
 export * from './profiles';
 export * from './history';
+export * from './limits';
 export * from './broker';

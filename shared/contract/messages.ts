@@ -33,6 +33,14 @@ export const liveMessage = mqttMessage.extend({
 });
 export type LiveMessage = z.infer<typeof liveMessage>;
 
+/**
+ * Ids one messages.searchPayloads request may name. The 64 MB budget holds at most 16,384 payloads
+ * over the preview size, so a few requests cover every preview a list of 20,000 can show.
+ */
+export const PAYLOAD_SEARCH_MAX_IDS = 5000;
+/** Longest text the live list searches for (as History's text search). */
+export const PAYLOAD_SEARCH_MAX_TEXT = 1000;
+
 /** Upper bounds of one message batch: see main/core/engine/batcher.ts. */
 export const MESSAGE_BATCH_MAX_COUNT = 2000;
 export const MESSAGE_BATCH_MAX_DELAY_MS = 50;
@@ -131,6 +139,22 @@ export const messagesContract = {
     payload: {
       input: z.object({ connectionId, id: z.number().int().nonnegative() }).strict(),
       output: z.object({ payload: bytes }),
+    },
+    /**
+     * Which of these previewed live messages contain `text` in their whole payload (case-insensitive,
+     * as the list's text filter): the list holds 4 KiB previews, so a match further in is found
+     * here. A payload no longer held in memory is reported as unknown (History still has it). A
+     * newer search of the same connection for another text ends this one with SEARCH_SUPERSEDED.
+     */
+    searchPayloads: {
+      input: z
+        .object({
+          connectionId,
+          ids: z.array(z.number().int().nonnegative()).min(1).max(PAYLOAD_SEARCH_MAX_IDS),
+          text: z.string().min(1).max(PAYLOAD_SEARCH_MAX_TEXT),
+        })
+        .strict(),
+      output: z.object({ matched: z.array(z.number().int()), unknown: z.array(z.number().int()) }),
     },
   },
   events: {

@@ -2,13 +2,17 @@
  * The History view, end to end: the built host (with a data folder, so history is on), the built
  * renderer in Chromium, a real mosquitto. Messages received are stored; the view finds them by a
  * wildcard topic filter and by payload text, shows the count and a payload, and exports CSV and
- * NDJSON files whose content is checked. Fails on any console error, page error or CSP violation.
+ * NDJSON files whose content is checked; across a restart of the host, it finds a profile's
+ * messages of both runs by the profile's name. Fails on any console error, page error or CSP violation.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
-import { connected, messageRow, screenshots, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { type HostProcess, startHostProcess } from '../support/host-process';
+import { connected, fillConnection, messageRow, openWorkbench, screenshots, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 
@@ -59,6 +63,12 @@ async function exportAs(page: Page, format: 'csv' | 'ndjson'): Promise<string> {
   return path;
 }
 
+/** Publishes one message to the test's mosquitto, as another client would. */
+async function publish(topic: string, payload: string): Promise<void> {
+  const pub = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', topic, '-m', payload, '-q', '1', '-V', '5']);
+  expect(pub.code, pub.stderr).toBe(0);
+}
+
 describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
   let page: Page;
 
@@ -77,6 +87,8 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await page.locator('[data-testid="history-status"][data-enabled="true"]').waitFor({ timeout: UI_TIMEOUT });
     await searchUntil(page, MESSAGES.length);
     expect((await rowTopics(page)).sort()).toEqual(MESSAGES.map(([topic]) => topic).sort());
+    // Each row names its connection as its tab does: host:port for one typed in.
+    expect(new Set(await page.getByTestId('history-row-connection').allTextContents())).toEqual(new Set([`127.0.0.1:${mosquitto.port}`]));
     expect(await page.getByTestId('history-status-stored').textContent()).toMatch(/^5 messages stored/);
   });
 
@@ -114,7 +126,7 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
     const csvPath = await exportAs(page, 'csv');
     const csv = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
     expect(csv).toHaveLength(3);
-    expect(csv[0]).toMatch(/^id,timestamp,time,connection_id,direction,topic,/);
+    expect(csv[0]).toMatch(/^id,timestamp,time,connection_key,connection_label,direction,topic,/);
     expect(csv.slice(1).some((line) => line.includes('e2e/sensors/kitchen/temp') && line.includes('alpha 21.5'))).toBe(true);
     expect(csv.slice(1).some((line) => line.includes('e2e/sensors/kitchen/humidity') && line.includes('ALPHA 40%'))).toBe(true);
 
@@ -181,5 +193,71 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await page.getByTestId('history-reset').click();
     expect(await page.getByTestId('history-topic').inputValue()).toBe('');
     expect(await page.getByTestId('history-qos-0').isChecked()).toBe(false);
+  });
+
+  it('finds a profile’s messages of two runs of the app by its name, apart from another connection to the same broker', async () => {
+    // Its own host, launched twice on one data folder: "yesterday" and "today".
+    const dataDir = mkdtempSync(join(tmpdir(), 'wb-e2e-history-runs-'));
+    const plantRow = '[data-testid="profile-row"][data-name="E2E Plant"]';
+    let host: HostProcess | undefined;
+    try {
+      host = await startHostProcess({ dataDir });
+      let { page: run } = await openWorkbench(session.browser, host.url, session.opened);
+      await fillConnection(run, { port: mosquitto.port });
+      await run.getByTestId('profile-name').fill('E2E Plant');
+      await run.getByTestId('profile-save-connect').click();
+      await run.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+      await statusIs(run, 'connected');
+      await subscribe(run, 'e2e/plant/#', 1);
+      await publish('e2e/plant/pressure', 'yesterday 1.2 bar');
+      await messageRow(run, 'e2e/plant/pressure').waitFor({ timeout: UI_TIMEOUT });
+      await run.close();
+      await host.stop();
+
+      host = await startHostProcess({ dataDir });
+      ({ page: run } = await openWorkbench(session.browser, host.url, session.opened));
+      await run.locator(plantRow).getByTestId('profile-connect').click();
+      await statusIs(run, 'connected');
+      // Before anything arrives today, the tree shows what this profile received yesterday.
+      await run.locator('[data-testid="topic-node"][data-topic="e2e"]').waitFor({ timeout: UI_TIMEOUT });
+      await subscribe(run, 'e2e/plant/#', 1);
+      // The same broker typed in: another connection, with a name of its own (host:port).
+      await connected(run, { port: mosquitto.port });
+      await subscribe(run, 'e2e/plant/#', 1);
+      await publish('e2e/plant/pressure', 'today 1.3 bar');
+      await messageRow(run, 'e2e/plant/pressure').waitFor({ timeout: UI_TIMEOUT });
+
+      await run.getByTestId('view-history').click();
+      await run.locator('[data-testid="history-status"][data-enabled="true"]').waitFor({ timeout: UI_TIMEOUT });
+      await run.getByTestId('history-topic').fill('e2e/plant/#');
+      await searchUntil(run, 3);
+      const typedIn = `127.0.0.1:${mosquitto.port}`;
+      expect(await run.getByTestId('history-connection').locator('option').allTextContents()).toEqual(['All connections', typedIn, 'E2E Plant']);
+
+      await run.getByTestId('history-connection').selectOption('E2E Plant');
+      await searchUntil(run, 2);
+      expect(await run.getByTestId('history-row-connection').allTextContents()).toEqual(['E2E Plant', 'E2E Plant']);
+      expect(await run.getByTestId('history-row-payload').allTextContents()).toEqual(['today 1.3 bar', 'yesterday 1.2 bar']);
+      await run.locator('[data-testid="history-row"]').last().click();
+      expect(await run.getByTestId('history-detail-connection').textContent()).toBe('E2E Plant');
+      expect(await run.getByTestId('history-detail-payload').textContent()).toBe('yesterday 1.2 bar');
+      await screenshots(run, 'history-connection-filter');
+
+      // The export carries the connection's key and name in every row.
+      const csv = readFileSync(await exportAs(run, 'csv'), 'utf8').trim().split(/\r?\n/);
+      expect(csv[0]).toMatch(/^id,timestamp,time,connection_key,connection_label,direction,topic,/);
+      expect(csv.slice(1).map((line) => line.split(',').slice(3, 5))).toEqual([
+        [expect.stringMatching(/^profile:[0-9a-f]+$/) as string, 'E2E Plant'],
+        [expect.stringMatching(/^profile:[0-9a-f]+$/) as string, 'E2E Plant'],
+      ]);
+
+      await run.getByTestId('history-connection').selectOption(typedIn);
+      await searchUntil(run, 1);
+      expect(await run.getByTestId('history-row-connection').allTextContents()).toEqual([typedIn]);
+      await run.close();
+    } finally {
+      await host?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,11 +3,12 @@
  * host, and a real mosquitto fed by mosquitto_pub. Every test fails on a console error, a page
  * error or a CSP violation (Monaco and uPlot included).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_PAYLOAD_BUDGET_BYTES } from '../../main/core/engine/live-payloads';
 import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
 import { connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
@@ -33,6 +34,7 @@ async function pubFile(topic: string, bytes: Buffer): Promise<void> {
   const file = join(tmpdir(), `wb-payload-${process.pid}-${Date.now()}`);
   writeFileSync(file, bytes);
   const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', topic, '-f', file]);
+  rmSync(file, { force: true });
   expect(result.code, result.stderr).toBe(0);
 }
 
@@ -252,6 +254,39 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await cut.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await detailShows((s) => s.startsWith('START'));
     await screenshots(page, 'message-detail-large');
+  });
+
+  it('finds text past the first 4 KB of big payloads, and says when one too big to keep could not be searched', async () => {
+    /** `size` bytes of dots with `text` at `at`. */
+    const dots = (size: number, text = '', at = 0) => {
+      const bytes = Buffer.alloc(size, '.');
+      bytes.write(text, at);
+      return bytes;
+    };
+    await pubFile('devices/report', dots(20_000, 'Overheat in zone 7', 12_000));
+    await pubFile('devices/report', dots(20_000));
+    await waitUntil(async () => (await messageRow(page, 'devices/report').count()) === 2);
+    // The list holds 4 KB of each: the host searches the rest.
+    await page.getByTestId('messages-text-filter').fill('OVERHEAT in zone');
+    await waitUntil(async () => (await rows().count()) === 1);
+    expect(await text(rows().first().getByTestId('message-topic'))).toBe('devices/report');
+    expect(await text(page.getByTestId('messages-matched'))).toBe('1 shown');
+    // One arriving while the filter is on is searched too, and joins the list.
+    await pubFile('devices/later', dots(30_000, 'overheat IN ZONE 9', 25_000));
+    await waitUntil(async () => (await rows().count()) === 2);
+    expect(await page.getByTestId('message-topic').allTextContents()).toEqual(['devices/report', 'devices/later']);
+    expect(await page.getByTestId('messages-search-status').count()).toBe(0);
+
+    // Bigger than the host's whole-payload budget: never kept whole, so not searched past its
+    // preview; the list says so instead of passing it off as no match.
+    await pubFile('devices/huge', dots(LIVE_PAYLOAD_BUDGET_BYTES + 1024 * 1024, 'overheat in zone 11', 10_000));
+    const status = page.locator('[data-testid="messages-search-status"][data-state="incomplete"]');
+    await status.waitFor({ timeout: UI_TIMEOUT });
+    expect(await text(status)).toBe('1 big payload could not be searched whole');
+    expect(await rows().count()).toBe(2);
+    await screenshots(page, 'messages-search-whole-payloads');
+    await page.getByTestId('messages-text-filter').fill('');
+    await status.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });
 
   it('plots a JSON field picked in the detail from several messages, live, in a time window', async () => {

@@ -52,7 +52,7 @@ it('says which build entry is missing when there is neither a bundle nor the sou
 it('stores and queries through the bundled CommonJS worker', async () => {
   const history = await createHistory({ path: temp.file('bundled.db'), workerEntry: resolveWorkerEntry(outDir) });
   try {
-    history.append(message({ topic: 'bundle/works', text: 'from the built worker' }));
+    history.append('c1', message({ topic: 'bundle/works', text: 'from the built worker' }));
     await history.flush();
     const page = await history.page({ query: { topicFilter: 'bundle/#', text: 'built' } });
     expect(page.messages.map((m) => m.topic)).toEqual(['bundle/works']);

@@ -64,7 +64,7 @@ it('survives kill -9 at full write rate: the database opens, passes integrity_ch
   expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)).toBe(true);
   // And the reopened database takes new writes.
   store.insert([
-    { connectionId: 'after', direction: 'in', topic: 'a', payload: new Uint8Array([1]), qos: 0, retain: false, dup: false, timestamp: 1 },
+    { connectionKey: 'after', direction: 'in', topic: 'a', payload: new Uint8Array([1]), qos: 0, retain: false, dup: false, timestamp: 1 },
   ]);
   expect(store.count()).toBe(stored + 1);
   reopened.db.close();

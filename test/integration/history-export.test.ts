@@ -27,9 +27,10 @@ beforeEach(() => {
     message({ topic: 'csv,needs "quoting"', text: 'line one\r\nline "two", with comma', timestamp: 1_700_000_000_002, qos: 1, packetId: 7 }),
     message({ topic: 'binary', payload: BINARY, timestamp: 1_700_000_000_003, retain: true, direction: 'out' }),
     message({ topic: 'props', text: '{"a":1}', timestamp: 1_700_000_000_004, qos: 2, dup: true, properties: { contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: Uint8Array.from([9, 8]) } }),
-    message({ topic: 'empty', payload: new Uint8Array(0), timestamp: 1_700_000_000_005, connectionId: 'c2' }),
+    message({ topic: 'empty', payload: new Uint8Array(0), timestamp: 1_700_000_000_005, connectionKey: 'c2' }),
     message({ topic: 'unicode/ü', text: 'température 🌡', timestamp: 1_700_000_000_006 }),
   ]);
+  store.setConnectionLabel('c1', 'Kitchen, "main" broker'); // c2 is not described: its key stands in
 });
 afterEach(() => {
   for (const s of stores.splice(0)) s.db.close();
@@ -72,7 +73,15 @@ describe('history export', () => {
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(6);
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records[0]).toMatchObject({ topic: 'plain/text', payloadEncoding: 'utf8', payload: 'hello world', time: '2023-11-14T22:13:20.001Z' });
+    expect(records[0]).toMatchObject({
+      topic: 'plain/text',
+      connectionKey: 'c1',
+      connectionLabel: 'Kitchen, "main" broker',
+      payloadEncoding: 'utf8',
+      payload: 'hello world',
+      time: '2023-11-14T22:13:20.001Z',
+    });
+    expect(records[4]).toMatchObject({ topic: 'empty', connectionKey: 'c2', connectionLabel: 'c2' });
     // Not UTF-8: written as base64 even though utf8 was asked for, and the record says so.
     expect(records[2]).toMatchObject({ topic: 'binary', payloadEncoding: 'base64', payload: Buffer.from(BINARY).toString('base64'), retain: true });
     expect(records[3]).toMatchObject({ properties: { contentType: 'application/json', correlationData: { $base64: 'CQg=' } }, dup: true, qos: 2 });
@@ -100,17 +109,18 @@ describe('history export', () => {
     const text = readFileSync(path, 'utf8');
     const rows = parseCsv(text);
     expect(rows[0]).toEqual([
-      'id', 'timestamp', 'time', 'connection_id', 'direction', 'topic', 'qos', 'retain', 'dup',
+      'id', 'timestamp', 'time', 'connection_key', 'connection_label', 'direction', 'topic', 'qos', 'retain', 'dup',
       'packet_id', 'payload_size', 'payload_encoding', 'payload', 'properties',
     ]);
     expect(rows).toHaveLength(7);
-    expect(rows.every((row) => row.length === 14)).toBe(true);
+    expect(rows.every((row) => row.length === 15)).toBe(true);
     expect(rows[2]).toEqual([
-      '2', '1700000000002', '2023-11-14T22:13:20.002Z', 'c1', 'in', 'csv,needs "quoting"', '1', 'false', 'false',
+      '2', '1700000000002', '2023-11-14T22:13:20.002Z', 'c1', 'Kitchen, "main" broker', 'in', 'csv,needs "quoting"', '1', 'false', 'false',
       '7', '32', 'utf8', 'line one\r\nline "two", with comma', '',
     ]);
-    expect(rows[3]!.slice(11, 13)).toEqual(['base64', Buffer.from(BINARY).toString('base64')]);
-    expect(JSON.parse(rows[4]![13]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: { $base64: 'CQg=' } });
+    expect(rows[3]!.slice(12, 14)).toEqual(['base64', Buffer.from(BINARY).toString('base64')]);
+    expect(rows[5]!.slice(3, 5)).toEqual(['c2', 'c2']);
+    expect(JSON.parse(rows[4]![14]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: { $base64: 'CQg=' } });
     expect(text).toContain('"csv,needs ""quoting"""');
   });
 
@@ -119,14 +129,14 @@ describe('history export', () => {
       const path = temp.file(`out-${encoding}.csv`);
       await exportMessages(store, { path, format: 'csv', payloadEncoding: encoding });
       const rows = parseCsv(readFileSync(path, 'utf8')).slice(1);
-      expect(rows.every((row) => row[11] === encoding)).toBe(true);
-      expect(Buffer.from(rows[0]![12]!, encoding).toString()).toBe('hello world');
+      expect(rows.every((row) => row[12] === encoding)).toBe(true);
+      expect(Buffer.from(rows[0]![13]!, encoding).toString()).toBe('hello world');
     }
   });
 
   it('exports only the current query’s result', async () => {
     const path = temp.file('query.ndjson');
-    const result = await exportMessages(store, { path, format: 'ndjson', query: { connectionIds: ['c2'] } });
+    const result = await exportMessages(store, { path, format: 'ndjson', query: { connectionKeys: ['c2'] } });
     expect(result.count).toBe(1);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ topic: 'empty', payload: '', payloadSize: 0 });
   });
@@ -175,6 +185,28 @@ describe('history import', () => {
     expect(await importMessages(target, { path })).toEqual({ imported: 6, cancelled: false });
     expect(withoutId(all(target))).toEqual(withoutId(all(store)));
     expect(target.count({ text: 'température' })).toBe(1);
+    expect(target.count({ connectionLabels: ['Kitchen, "main" broker'] })).toBe(5);
+  });
+
+  it('keeps the name a connection already has here: the file’s label may be older', async () => {
+    const path = temp.file('labels.ndjson');
+    await exportMessages(store, { path, format: 'ndjson' });
+    const target = openStore('named.db');
+    target.setConnectionLabel('c1', 'Kitchen (renamed)');
+    await importMessages(target, { path });
+    expect(target.connections()).toEqual([
+      { key: 'c2', label: 'c2' },
+      { key: 'c1', label: 'Kitchen (renamed)' },
+    ]);
+  });
+
+  it('imports an export from before connection keys: its connectionId becomes the key', async () => {
+    const path = temp.file('old.ndjson');
+    const old = { id: 1, timestamp: 1, time: '1970-01-01T00:00:00.001Z', connectionId: 'c1', direction: 'in', topic: 'old/t', qos: 0, retain: false, dup: false, packetId: null, payloadSize: 2, payloadEncoding: 'utf8', payload: 'hi', properties: null };
+    writeFileSync(path, `${JSON.stringify(old)}\n`);
+    const target = openStore('old.db');
+    expect(await importMessages(target, { path })).toEqual({ imported: 1, cancelled: false });
+    expect(all(target)).toMatchObject([{ connectionKey: 'c1', connectionLabel: 'c1', topic: 'old/t' }]);
   });
 
   it('imports a JSON array that is not laid out one record per line', async () => {
@@ -219,7 +251,7 @@ describe('history export and import through the service (worker threads)', () =>
 
   it('exports with progress, cancels, and imports back', async () => {
     history = await createHistory({ path: temp.file('service.db') });
-    for (let i = 0; i < 3000; i++) history.append(message({ topic: `s/${i % 3}`, text: `v${i}`, timestamp: 1000 + i }));
+    for (let i = 0; i < 3000; i++) history.append('c1', message({ topic: `s/${i % 3}`, text: `v${i}`, timestamp: 1000 + i }));
     await history.flush();
     const progress: ExportProgress[] = [];
     const result = await history.exportTo({ path: temp.file('s.ndjson'), format: 'ndjson', query: { topicFilter: 's/1' } }, (p) => progress.push(p))

@@ -68,11 +68,11 @@ describe('history full-text index (its own file, its own writer)', () => {
   });
 
   it('never reuses a message id, so the indexer cannot skip a message written after a delete', () => {
-    writer.insert([message({ connectionId: 'a', text: 'first' }), message({ connectionId: 'a', text: 'second' })]);
+    writer.insert([message({ connectionKey: 'a', text: 'first' }), message({ connectionKey: 'a', text: 'second' })]);
     const fts = indexer();
     fts.step();
     writer.clear('a');
-    writer.insert([message({ connectionId: 'b', text: 'third one' })]);
+    writer.insert([message({ connectionKey: 'b', text: 'third one' })]);
     expect(writer.page().messages[0]!.id).toBe(3);
     fts.step();
     expect(reader().page({ query: { text: 'third' } }).messages).toHaveLength(1);

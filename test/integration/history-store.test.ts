@@ -26,7 +26,7 @@ describe('history store: what is kept', () => {
     const binary = Uint8Array.from([0, 255, 0xc3, 0x28, 10, 0]); // not UTF-8
     store.insert([
       message({
-        connectionId: 'broker-a',
+        connectionKey: 'broker-a',
         direction: 'out',
         topic: 'a/b',
         payload: binary,
@@ -41,7 +41,8 @@ describe('history store: what is kept', () => {
     const [stored] = store.page().messages;
     expect(stored).toEqual({
       id: 1,
-      connectionId: 'broker-a',
+      connectionKey: 'broker-a',
+      connectionLabel: 'broker-a', // not described: the key stands in
       direction: 'out',
       topic: 'a/b',
       payload: binary,
@@ -81,12 +82,12 @@ describe('history store: queries', () => {
   beforeEach(() => {
     const t0 = 1_700_000_000_000;
     store.insert([
-      message({ connectionId: 'c1', topic: 'home/kitchen/temp', text: '{"temperature": 21.5}', timestamp: t0 + 1, qos: 0 }),
-      message({ connectionId: 'c1', topic: 'home/kitchen/humidity', text: '{"humidity": 40}', timestamp: t0 + 2, qos: 1 }),
-      message({ connectionId: 'c1', topic: 'home/garage/temp', text: '{"temperature": 12}', timestamp: t0 + 3, retain: true }),
-      message({ connectionId: 'c2', topic: 'home/kitchen/temp', text: 'Temperature ALERT', timestamp: t0 + 4, direction: 'out', qos: 2 }),
-      message({ connectionId: 'c2', topic: '$SYS/broker/uptime', text: '12345 seconds', timestamp: t0 + 5 }),
-      message({ connectionId: 'c1', topic: 'home', payload: Uint8Array.from([0xff, 0xfe, 0x74, 0x65, 0x6d, 0x70]), timestamp: t0 + 6 }),
+      message({ connectionKey: 'c1', topic: 'home/kitchen/temp', text: '{"temperature": 21.5}', timestamp: t0 + 1, qos: 0 }),
+      message({ connectionKey: 'c1', topic: 'home/kitchen/humidity', text: '{"humidity": 40}', timestamp: t0 + 2, qos: 1 }),
+      message({ connectionKey: 'c1', topic: 'home/garage/temp', text: '{"temperature": 12}', timestamp: t0 + 3, retain: true }),
+      message({ connectionKey: 'c2', topic: 'home/kitchen/temp', text: 'Temperature ALERT', timestamp: t0 + 4, direction: 'out', qos: 2 }),
+      message({ connectionKey: 'c2', topic: '$SYS/broker/uptime', text: '12345 seconds', timestamp: t0 + 5 }),
+      message({ connectionKey: 'c1', topic: 'home', payload: Uint8Array.from([0xff, 0xfe, 0x74, 0x65, 0x6d, 0x70]), timestamp: t0 + 6 }),
     ]);
   });
 
@@ -117,7 +118,7 @@ describe('history store: queries', () => {
   });
 
   it('filters by connection, direction, time range, QoS, retained and payload size', () => {
-    expect(run({ connectionIds: ['c2'] })).toEqual(['home/kitchen/temp', '$SYS/broker/uptime']);
+    expect(run({ connectionKeys: ['c2'] })).toEqual(['home/kitchen/temp', '$SYS/broker/uptime']);
     expect(run({ direction: 'out' })).toEqual(['home/kitchen/temp']);
     expect(run({ since: 1_700_000_000_002, until: 1_700_000_000_003 })).toEqual(['home/kitchen/humidity', 'home/garage/temp']);
     expect(run({ qos: [1, 2] })).toEqual(['home/kitchen/humidity', 'home/kitchen/temp']);
@@ -134,7 +135,7 @@ describe('history store: queries', () => {
   });
 
   it('combines filters with AND', () => {
-    expect(run({ topicFilter: 'home/+/temp', connectionIds: ['c1'], text: 'temperature', since: 1_700_000_000_002 })).toEqual([
+    expect(run({ topicFilter: 'home/+/temp', connectionKeys: ['c1'], text: 'temperature', since: 1_700_000_000_002 })).toEqual([
       'home/garage/temp',
     ]);
     expect(store.count({ topicFilter: 'home/#', qos: [0] })).toBe(3);
@@ -150,7 +151,7 @@ describe('history store: queries', () => {
   });
 
   it('returns the last N values of one topic, newest first', () => {
-    for (let i = 0; i < 10; i++) store.insert([message({ connectionId: 'c3', topic: 'plot/me', text: String(i), timestamp: 1_800_000_000_000 + i })]);
+    for (let i = 0; i < 10; i++) store.insert([message({ connectionKey: 'c3', topic: 'plot/me', text: String(i), timestamp: 1_800_000_000_000 + i })]);
     const last = store.lastValues('c3', 'plot/me', 3);
     expect(last.map((m) => new TextDecoder().decode(m.payload))).toEqual(['9', '8', '7']);
     expect(store.lastValues('c3', 'no/such/topic', 3)).toEqual([]);
@@ -226,17 +227,17 @@ describe('history store: retention and clearing', () => {
   it('applies limits per connection, with overrides by connection id, leaving other connections alone', () => {
     const rows = [];
     for (let i = 0; i < 60; i++) {
-      rows.push(message({ connectionId: 'chatty', text: `c${i}`, timestamp: 1000 + i }));
-      if (i < 20) rows.push(message({ connectionId: 'quiet', text: `q${i}`, timestamp: 1000 + i }));
-      if (i < 30) rows.push(message({ connectionId: 'special', payload: new Uint8Array(100), timestamp: 1000 + i }));
+      rows.push(message({ connectionKey: 'chatty', text: `c${i}`, timestamp: 1000 + i }));
+      if (i < 20) rows.push(message({ connectionKey: 'quiet', text: `q${i}`, timestamp: 1000 + i }));
+      if (i < 30) rows.push(message({ connectionKey: 'special', payload: new Uint8Array(100), timestamp: 1000 + i }));
     }
     store.insert(rows);
     store.enforceRetention({ perConnection: { maxMessages: 25 }, connections: { special: { maxBytes: 1000 } } }, 10_000);
-    expect(store.count({ connectionIds: ['chatty'] })).toBe(25);
-    expect(store.count({ connectionIds: ['quiet'] })).toBe(20);
-    expect(store.count({ connectionIds: ['special'] })).toBe(10);
+    expect(store.count({ connectionKeys: ['chatty'] })).toBe(25);
+    expect(store.count({ connectionKeys: ['quiet'] })).toBe(20);
+    expect(store.count({ connectionKeys: ['special'] })).toBe(10);
     // The oldest went first.
-    expect(new TextDecoder().decode(store.page({ query: { connectionIds: ['chatty'] }, order: 'asc', limit: 1 }).messages[0]!.payload)).toBe('c35');
+    expect(new TextDecoder().decode(store.page({ query: { connectionKeys: ['chatty'] }, order: 'asc', limit: 1 }).messages[0]!.payload)).toBe('c35');
     expect(store.connectionTotals().get('special')).toEqual({ messages: 10, bytes: 1000 });
     expect(store.totals()).toEqual({ messages: 55, bytes: 1000 + 25 * 3 + 10 * 2 + 10 * 3 });
   });
@@ -253,12 +254,12 @@ describe('history store: retention and clearing', () => {
 
   it('clears one connection’s history, or one topic filter within it', () => {
     store.insert([
-      message({ connectionId: 'c1', topic: 'a/1' }),
-      message({ connectionId: 'c1', topic: 'b/1' }),
-      message({ connectionId: 'c2', topic: 'a/1' }),
+      message({ connectionKey: 'c1', topic: 'a/1' }),
+      message({ connectionKey: 'c1', topic: 'b/1' }),
+      message({ connectionKey: 'c2', topic: 'a/1' }),
     ]);
     expect(store.clear('c1', 'a/#')).toBe(1);
-    expect(store.count({ connectionIds: ['c1'] })).toBe(1);
+    expect(store.count({ connectionKeys: ['c1'] })).toBe(1);
     expect(store.clear('c1')).toBe(1);
     expect(store.count()).toBe(1);
     expect(store.totals().messages).toBe(1);
@@ -274,10 +275,10 @@ describe('history store: packed batches from the writer queue', () => {
       message({ topic: 'p/2', payload: Uint8Array.from([0, 1, 2]), direction: 'out', retain: true, dup: true, qos: 2 }),
       message({ topic: 'p/1', text: 'third', properties: { contentType: 'text/plain' }, timestamp: 1_700_000_000_999 }),
     ];
-    for (const input of inputs) builder.add(input);
+    for (const input of inputs) builder.add(input.connectionKey, input);
     expect(store.writePacked([builder.take().batch], [])).toBe(3);
     const stored = store.page({ order: 'asc' }).messages;
-    expect(stored.map(({ id: _id, payloadSize: _size, ...rest }) => rest)).toEqual(
+    expect(stored.map(({ id: _id, payloadSize: _size, connectionLabel: _label, ...rest }) => rest)).toEqual(
       inputs.map((input) => ({ ...input, packetId: input.packetId ?? null, properties: input.properties ?? null })),
     );
     expect(store.count({ text: 'third' })).toBe(1);
@@ -286,12 +287,12 @@ describe('history store: packed batches from the writer queue', () => {
   it('after a failed transaction, forgets the topics it created and keeps writing correctly', async () => {
     const { BatchBuilder } = await import('../../main/core/history/packed-batch');
     const builder = new BatchBuilder();
-    builder.add(message({ topic: 'will/roll/back' }));
+    builder.add('c1', message({ topic: 'will/roll/back' }));
     const { batch } = builder.take();
     const broken = { ...batch, count: 2, keys: Uint32Array.from([1, 99]), payloadEnds: Float64Array.from([4, 4]), flags: new Uint8Array(2), packetIds: Int32Array.from([-1, -1]), timestamps: Float64Array.from([1, 1]) };
     expect(() => store.writePacked([broken], [])).toThrow(/unknown topic key 99/);
     expect(store.count()).toBe(0);
-    builder.add(message({ topic: 'will/roll/back', text: 'again' }));
+    builder.add('c1', message({ topic: 'will/roll/back', text: 'again' }));
     store.writePacked([builder.take().batch], []);
     expect(store.page().messages.map((m) => m.topic)).toEqual(['will/roll/back']);
     expect(store.totals()).toEqual({ messages: 1, bytes: 5 });

@@ -16,8 +16,7 @@ async function main(): Promise<void> {
   const filler = 'x'.repeat(40);
   const burst = (): void => {
     for (let i = 0; i < 2000; i++, seq++) {
-      history.append({
-        connectionId: 'crash',
+      history.append('crash', {
         direction: 'in',
         topic: `load/${seq % 100}`,
         payload: Buffer.from(`${seq} ${filler}`),

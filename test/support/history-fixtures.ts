@@ -14,7 +14,7 @@ const encoder = new TextEncoder();
 export function message(overrides: Partial<HistoryMessageInput> & { text?: string } = {}): HistoryMessageInput {
   const { text, ...rest } = overrides;
   return {
-    connectionId: 'c1',
+    connectionKey: 'c1',
     direction: 'in',
     topic: 'sensors/kitchen/temp',
     payload: encoder.encode(text ?? '21.5'),

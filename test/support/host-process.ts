@@ -9,7 +9,7 @@ export interface HostProcess {
   url: string;
   port: number;
   token: string;
-  /** The host's data folder (profiles, history.db, the secrets key); removed on stop. */
+  /** The host's data folder (profiles, history.db, the secrets key); removed on stop unless it was given. */
   dataDir: string;
   /** Everything the host printed, for failure messages. */
   output(): string;
@@ -53,17 +53,20 @@ async function snapshotBuild(waitMs = 30_000): Promise<string> {
 
 const READY_LINE = /Workbench ready: (http:\/\/127\.0\.0\.1:(\d+)\/#token=(\S+))/;
 
-/** Starts the built browser-mode host on a free port, as a user would, and waits for its URL. */
-export async function startHostProcess({ timeoutMs = 15_000 } = {}): Promise<HostProcess> {
+/**
+ * Starts the built browser-mode host on a free port, as a user would, and waits for its URL.
+ * `dataDir`: a folder an earlier host used, to launch the app again on its data (the caller removes it).
+ */
+export async function startHostProcess({ timeoutMs = 15_000, dataDir: given }: { timeoutMs?: number; dataDir?: string } = {}): Promise<HostProcess> {
   // No out/ at all: never built. An incomplete one is a build in progress: snapshotBuild waits for it.
   if (!existsSync(OUT_DIR)) {
     throw new Error(`${HOST_ENTRY} is missing: run npm run build (npx electron-vite build) before the e2e tests`);
   }
   const build = await snapshotBuild();
   // Each host gets its own data folder: profiles and secrets never leak between tests or into ~.
-  const dataDir = mkdtempSync(join(tmpdir(), 'wb-host-data-'));
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), 'wb-host-data-'));
   const cleanUp = () => {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!given) rmSync(dataDir, { recursive: true, force: true });
     rmSync(build, { recursive: true, force: true });
   };
   const child: ChildProcess = spawn(process.execPath, [join(build, 'main', 'host.js'), '--port', '0', '--no-open', '--data-dir', dataDir], {

@@ -33,6 +33,20 @@ const malformed: { name: string; channel: string; input: unknown; path: string }
   { name: 'publish with a string payload (bytes only)', channel: 'messages.publish', input: { connectionId: 'c1', topic: 'a', payload: 'text' }, path: 'payload' },
   { name: 'publish with an array payload', channel: 'messages.publish', input: { connectionId: 'c1', topic: 'a', payload: [1, 2] }, path: 'payload' },
   { name: 'publish with retain as a string', channel: 'messages.publish', input: { connectionId: 'c1', topic: 'a', payload: new Uint8Array(), retain: 'yes' }, path: 'retain' },
+  { name: 'history query by an empty connection label', channel: 'history.query', input: { query: { connectionLabels: [''] } }, path: 'query.connectionLabels.0' },
+  { name: 'history query by a label over 512 characters', channel: 'history.query', input: { query: { connectionLabels: ['x'.repeat(513)] } }, path: 'query.connectionLabels.0' },
+  { name: 'history query by 101 labels', channel: 'history.query', input: { query: { connectionLabels: Array.from({ length: 101 }, (_, i) => `l${i}`) } }, path: 'query.connectionLabels' },
+  { name: 'history query by the old connectionIds field', channel: 'history.query', input: { query: { connectionIds: ['c1'] } }, path: 'query' },
+  { name: 'history count by a connection key that is not a string', channel: 'history.count', input: { query: { connectionKeys: [1] } }, path: 'query.connectionKeys.0' },
+  { name: 'history clear without a connection key', channel: 'history.clear', input: {}, path: 'connectionKey' },
+  { name: 'history connections with extra fields', channel: 'history.connections', input: { all: true }, path: '' },
+  { name: 'payload search without ids', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [], text: 'x' }, path: 'ids' },
+  { name: 'payload search for 5001 ids', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: Array.from({ length: 5001 }, (_, i) => i), text: 'x' }, path: 'ids' },
+  { name: 'payload search with a negative id', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [-1], text: 'x' }, path: 'ids.0' },
+  { name: 'payload search with a fractional id', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [1.5], text: 'x' }, path: 'ids.0' },
+  { name: 'payload search for empty text', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [1], text: '' }, path: 'text' },
+  { name: 'payload search for text over 1000 characters', channel: 'messages.searchPayloads', input: { connectionId: 'c1', ids: [1], text: 'x'.repeat(1001) }, path: 'text' },
+  { name: 'payload search without a connection', channel: 'messages.searchPayloads', input: { ids: [1], text: 'x' }, path: 'connectionId' },
 ];
 
 describe('contract: every request schema rejects malformed input with INVALID_REQUEST', () => {

@@ -8,7 +8,7 @@ describe('history packed batches', () => {
     const inputs = Array.from({ length: 10 }, (_, i) =>
       message({ topic: `t/${i % 3}`, payload: new Uint8Array(i * 30).fill(i), qos: (i % 3) as 0 | 1 | 2, retain: i === 2, dup: i === 3, direction: i === 4 ? 'out' : 'in', packetId: i === 5 ? 65535 : null, timestamp: 1_700_000_000_000.9 + i }),
     );
-    for (const input of inputs) builder.add(input);
+    for (const input of inputs) builder.add('c1', input);
     expect(builder.size).toBe(10);
     const { batch, transfer } = builder.take();
     expect(batch.count).toBe(10);
@@ -31,10 +31,10 @@ describe('history packed batches', () => {
 
   it('sends each topic once, then only its number, across batches', () => {
     const builder = new BatchBuilder();
-    builder.add(message({ topic: 'a' }));
+    builder.add('c1', message({ topic: 'a' }));
     expect(builder.take().batch.newKeys).toEqual([[1, 'c1', 'a']]);
-    builder.add(message({ topic: 'a' }));
-    builder.add(message({ topic: 'a', connectionId: 'c2' }));
+    builder.add('c1', message({ topic: 'a' }));
+    builder.add('c2', message({ topic: 'a' }));
     const { batch } = builder.take();
     expect(batch.newKeys).toEqual([[2, 'c2', 'a']]);
     expect([...batch.keys]).toEqual([1, 2]);
@@ -42,15 +42,15 @@ describe('history packed batches', () => {
 
   it('carries MQTT 5 properties only for the messages that have them, bytes as base64', () => {
     const builder = new BatchBuilder();
-    builder.add(message());
-    builder.add(message({ properties: { correlationData: Uint8Array.from([1, 2]), messageExpiryInterval: 60 } }));
-    builder.add(message({ properties: {} }));
+    builder.add('c1', message());
+    builder.add('c1', message({ properties: { correlationData: Uint8Array.from([1, 2]), messageExpiryInterval: 60 } }));
+    builder.add('c1', message({ properties: {} }));
     expect(builder.take().batch.properties).toEqual([[1, '{"correlationData":{"$base64":"AQI="},"messageExpiryInterval":60}']]);
   });
 
   it('starts empty after take, and an empty take is a valid empty batch', () => {
     const builder = new BatchBuilder();
-    builder.add(message());
+    builder.add('c1', message());
     builder.take();
     expect(builder.size).toBe(0);
     const { batch } = builder.take();

@@ -11,7 +11,7 @@ import { formatPath, numericLeaves, valueAt } from '../../renderer/features/mess
 import { SHOWN_LIMITS, autoFormat, fullText, renderPayload, shouldWrap } from '../../renderer/features/messages/payload-view';
 import { numberAt, parsePayload } from '../../renderer/features/plots/numeric-value';
 import { SeriesBuffer, alignSeries } from '../../renderer/features/plots/series-buffer';
-import { MessageRing } from '../../renderer/stores/message-ring';
+import { MessageRing, type StoredMessage } from '../../renderer/stores/message-ring';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../renderer/stores/messages-store';
 import { usePlotsStore, seriesBuffer } from '../../renderer/stores/plots-store';
 
@@ -69,6 +69,19 @@ describe('message list filters', () => {
     expect(match(message('a', new Uint8Array([0xff, 0x68, 0x65, 0x6c, 0x6c, 0x6f])))).toBe(true);
   });
 
+  it('asks the whole-payload search only about previews whose preview lacks the text and that pass every other test', () => {
+    const consulted: string[] = [];
+    const whole = { consult: (m: StoredMessage) => (consulted.push(m.topic), m.topic === 'a/far') };
+    const match = createMatcher(filter({ direction: 'in', text: 'needle' }), whole)!;
+    const preview = (topic: string, text: string, direction: 'in' | 'out' = 'in'): StoredMessage => ({ ...message(topic, text, direction), seq: 0, id: 1, payloadSize: 50_000 });
+    expect(match(preview('a/far', 'no match in the first 4 KB'))).toBe(true);
+    expect(match(preview('a/none', 'nothing'))).toBe(false);
+    expect(match(preview('a/near', 'the needle is in the preview'))).toBe(true);
+    expect(match(preview('a/sent', 'nothing', 'out'))).toBe(false);
+    expect(match(message('a/whole', 'a whole small payload without it'))).toBe(false);
+    expect(consulted).toEqual(['a/far', 'a/none']);
+  });
+
   it('combines every part of the filter', () => {
     const match = createMatcher(filter({ direction: 'in', topic: 'a/#', text: 'x' }))!;
     expect(match(message('a/b', 'x'))).toBe(true);
@@ -121,6 +134,19 @@ describe('FilteredIndex', () => {
     expect(index.length).toBe(5);
     index.sync(r, 0);
     expect(index.length).toBe(9);
+  });
+
+  it('adds matches found later in order, once each, leaving untested seqs to the matcher', () => {
+    const r = ring(100, 10, (seq) => (seq === 2 || seq === 8 ? 'hit' : 'miss'));
+    const index = new FilteredIndex((m) => m.topic === 'hit');
+    index.sync(r, 0, 7);
+    expect([index.seqAt(0), index.length]).toEqual([2, 1]);
+    // The host found matches in seqs 5 and 0 (and 2 again); 9 is past the pause point, not tested yet.
+    index.include([0, 2, 5, 9]);
+    expect([0, 1, 2].map((i) => index.seqAt(i))).toEqual([0, 2, 5]);
+    expect(index.length).toBe(3);
+    index.sync(r, 0);
+    expect([0, 1, 2, 3].map((i) => index.seqAt(i))).toEqual([0, 2, 5, 8]);
   });
 
   it('rebuilds after the ring is cleared (a new epoch, seqs start again at 0)', () => {

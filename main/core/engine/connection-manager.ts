@@ -14,6 +14,7 @@ import {
 } from '../../../shared/contract';
 import { brokerUrl, toMqttJsOptions } from './client-options';
 import { describeConnectError } from './connect-errors';
+import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
 import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';
 import { type ScramClient, createScramClient } from './scram';
@@ -21,13 +22,15 @@ import { type RequestTracker, createRequestTracker } from './request-tracker';
 
 export interface ConnectionManagerEvents {
   onStatus(summary: ConnectionSummary): void;
-  onMessage(message: MqttMessage): void;
+  /** `identity`: the connection's stable identity, for history (the id restarts at c1 each run). */
+  onMessage(message: MqttMessage, identity: ConnectionIdentity): void;
   /** Every packet in and out, for the packet inspector (see packet-inspector.ts). */
   onPacket?(connectionId: string, direction: 'in' | 'out', packet: Packet): void;
 }
 
 interface Connection {
   id: string;
+  identity: ConnectionIdentity;
   options: ConnectionOptions;
   client: MqttClient;
   url: string;
@@ -52,7 +55,8 @@ type PublishInput = RequestParsed<'messages.publish'>;
 type RequestInput = RequestParsed<'messages.request'>;
 
 export interface ConnectionManager {
-  connect(options: ConnectionOptions): Promise<RequestOutput<'connections.connect'>>;
+  /** `identity` defaults to the endpoint's (see connection-identity.ts); a saved profile passes its own. */
+  connect(options: ConnectionOptions, identity?: ConnectionIdentity): Promise<RequestOutput<'connections.connect'>>;
   disconnect(connectionId: string): Promise<void>;
   subscribe(input: SubscribeInput): Promise<RequestOutput<'messages.subscribe'>>;
   unsubscribe(connectionId: string, filter: string): Promise<void>;
@@ -220,7 +224,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
   }
 
   return {
-    connect(options) {
+    connect(options, identity = endpointIdentity(options)) {
       const id = `c${nextId++}`;
       const clientId = options.clientId || generateClientId();
       const url = brokerUrl(options);
@@ -234,6 +238,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       }
       const connection: Connection = {
         id,
+        identity,
         options,
         client,
         url,
@@ -261,7 +266,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         const properties = receivedPublishProperties(packet.properties);
         if (properties) message.properties = properties;
         connection.requests.offer(message);
-        events.onMessage(message);
+        events.onMessage(message, identity);
       });
       if (events.onPacket) {
         const onPacket = events.onPacket;
@@ -429,7 +434,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
             const { topicAlias: _alias, ...shown } = properties;
             if (Object.keys(shown).length > 0) message.properties = shown;
           }
-          events.onMessage(message);
+          events.onMessage(message, connection.identity);
           resolve();
         });
       });

@@ -8,6 +8,8 @@ export interface LivePayloads {
   toLive(message: MqttMessage): LiveMessage;
   /** The whole payload of a previewed message, or PAYLOAD_EVICTED once it left the budget. */
   fullPayload(connectionId: string, id: number): Uint8Array;
+  /** The whole payload while it is held, else undefined (evicted, never a preview, another connection's). */
+  held(connectionId: string, id: number): Uint8Array | undefined;
   /** Drops what a closed connection held. */
   forget(connectionId: string): void;
 }
@@ -31,6 +33,11 @@ export function createLivePayloads({ previewBytes = LIVE_PAYLOAD_PREVIEW_BYTES, 
     }
   }
 
+  function held(connectionId: string, id: number): Uint8Array | undefined {
+    const entry = kept.get(id);
+    return entry && entry.connectionId === connectionId ? entry.payload : undefined;
+  }
+
   return {
     toLive(message) {
       const id = nextId++;
@@ -45,13 +52,14 @@ export function createLivePayloads({ previewBytes = LIVE_PAYLOAD_PREVIEW_BYTES, 
       return { ...message, id, payload: message.payload.subarray(0, previewBytes), payloadSize: size };
     },
     fullPayload(connectionId, id) {
-      const entry = kept.get(id);
-      if (!entry || entry.connectionId !== connectionId) {
+      const payload = held(connectionId, id);
+      if (!payload) {
         if (id >= nextId) throw new WorkbenchFailure('NOT_FOUND', `No live message ${id}`);
         throw new WorkbenchFailure('PAYLOAD_EVICTED', 'This payload is no longer held in memory (newer large messages replaced it); open it from History');
       }
-      return entry.payload;
+      return payload;
     },
+    held,
     forget(connectionId) {
       for (const [id, entry] of kept) {
         if (entry.connectionId !== connectionId) continue;

@@ -2,7 +2,17 @@ import { Worker } from 'node:worker_threads';
 import { HistoryError, deserializeError } from './errors';
 import { BatchBuilder } from './packed-batch';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
-import type { HistoryGap, HistoryMessageInput, HistoryPage, HistoryQuery, PageRequest, RetentionPolicy, StoredMessage, TopicSummary } from './types';
+import type {
+  HistoryConnection,
+  HistoryGap,
+  HistoryMessage,
+  HistoryPage,
+  HistoryQuery,
+  PageRequest,
+  RetentionPolicy,
+  StoredMessage,
+  TopicSummary,
+} from './types';
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
 import type { FromWorker, HistoryWorkerData, OpenReport, ToWorker } from './worker-protocol';
 
@@ -38,7 +48,7 @@ export interface HistoryStats {
   /** Accepted but not yet committed. */
   pending: number;
   pendingBytes: number;
-  /** Refused because the queue was full (backpressure), in total and per connection. */
+  /** Refused because the queue was full (backpressure), in total and per connection key. */
   dropped: number;
   droppedByConnection: Record<string, number>;
   /** Messages lost because their transaction failed (disk full, I/O error); see the 'error' event. */
@@ -50,7 +60,7 @@ export interface HistoryStats {
 
 export type HistoryEvent =
   | { type: 'flushed'; written: number; count: number; ms: number }
-  | { type: 'backpressure'; dropping: true; connectionId: string }
+  | { type: 'backpressure'; dropping: true; connectionKey: string }
   | { type: 'backpressure'; dropping: false; dropped: number; gaps: HistoryGap[] }
   | { type: 'error'; error: Error };
 
@@ -67,19 +77,26 @@ export interface ImportHandle {
 export interface HistoryService {
   /** What opening did; `fullText` reports the text index (an error there only means slower text search). */
   readonly report: OpenReport & { fullText: OpenReport | { error: { code: string; message: string } } };
-  /** Takes a message for storage; false when backpressure dropped it (it is counted and reported). */
-  append(message: HistoryMessageInput): boolean;
+  /**
+   * Takes a message of the connection `connectionKey` (its stable key, see types.ts) for storage;
+   * false when backpressure dropped it (it is counted and reported).
+   */
+  append(connectionKey: string, message: HistoryMessage): boolean;
+  /** Names a connection key (once per connect); the latest label wins. Ordered after the messages appended before it. */
+  describeConnection(connectionKey: string, label: string): Promise<void>;
+  /** Every connection with stored messages, with its label. */
+  connections(): Promise<HistoryConnection[]>;
   /** Resolves once every message appended so far is committed (or reported failed). */
   flush(): Promise<void>;
   page(request?: PageRequest): Promise<HistoryPage>;
   count(query?: HistoryQuery): Promise<number>;
   /** Counts up to `upTo` and says whether there are more (fast "100,000+" for a UI). */
   countUpTo(query: HistoryQuery, upTo: number): Promise<{ count: number; capped: boolean }>;
-  lastValues(connectionId: string, topic: string, count: number): Promise<StoredMessage[]>;
+  lastValues(connectionKey: string, topic: string, count: number): Promise<StoredMessage[]>;
   /** Every topic received on a connection with its count and the head of its last payload (see HistoryStore.topicSummaries). */
-  topicSummaries(connectionId: string, limit: number, previewBytes: number, since?: number): Promise<{ topics: TopicSummary[]; truncated: boolean }>;
-  gaps(connectionId?: string): Promise<HistoryGap[]>;
-  clear(connectionId: string, topicFilter?: string): Promise<number>;
+  topicSummaries(connectionKey: string, limit: number, previewBytes: number): Promise<{ topics: TopicSummary[]; truncated: boolean }>;
+  gaps(connectionKey?: string): Promise<HistoryGap[]>;
+  clear(connectionKey: string, topicFilter?: string): Promise<number>;
   setRetention(policy: RetentionPolicy | null): Promise<void>;
   totals(): Promise<{ messages: number; bytes: number }>;
   exportTo(options: ExportOptions, onProgress?: (progress: ExportProgress) => void): ExportHandle;
@@ -356,18 +373,18 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     }
   }
 
-  function drop(message: HistoryMessageInput, reason: string): void {
+  function drop(connectionKey: string, message: HistoryMessage, reason: string): void {
     stats.dropped++;
-    stats.droppedByConnection[message.connectionId] = (stats.droppedByConnection[message.connectionId] ?? 0) + 1;
+    stats.droppedByConnection[connectionKey] = (stats.droppedByConnection[connectionKey] ?? 0) + 1;
     droppedThisEpisode++;
-    const gap = openGaps.get(message.connectionId);
+    const gap = openGaps.get(connectionKey);
     if (gap) {
       gap.dropped++;
       gap.fromTs = Math.min(gap.fromTs, message.timestamp);
       gap.toTs = Math.max(gap.toTs, message.timestamp);
     } else {
-      openGaps.set(message.connectionId, { connectionId: message.connectionId, fromTs: message.timestamp, toTs: message.timestamp, dropped: 1, reason });
-      emit({ type: 'backpressure', dropping: true, connectionId: message.connectionId });
+      openGaps.set(connectionKey, { connectionKey, fromTs: message.timestamp, toTs: message.timestamp, dropped: 1, reason });
+      emit({ type: 'backpressure', dropping: true, connectionKey });
     }
   }
 
@@ -385,19 +402,19 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       fullText: indexerStart ? indexerStart.report : { error: { code: (indexerError as { code?: string }).code ?? 'INTERNAL', message: indexerError!.message } },
     },
 
-    append(message) {
+    append(connectionKey, message) {
       if (closed || failure) {
-        drop(message, closed ? 'history closed' : 'history writer failed');
+        drop(connectionKey, message, closed ? 'history closed' : 'history writer failed');
         return false;
       }
       const bytes = message.payload.byteLength + message.topic.length + MESSAGE_OVERHEAD_BYTES;
       // Drop the newest: what is stored stays a contiguous run, with one recorded gap per episode.
       if (pending >= settings.maxPendingMessages || (pending > 0 && pendingBytes + bytes > settings.maxPendingBytes)) {
-        drop(message, 'backpressure: the history writer could not keep up');
+        drop(connectionKey, message, 'backpressure: the history writer could not keep up');
         return false;
       }
       if (openGaps.size > 0) closeGaps();
-      queue.add(message);
+      queue.add(connectionKey, message);
       queuedBytes += bytes;
       pending++;
       pendingBytes += bytes;
@@ -416,13 +433,18 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     page: (request = {}) => reader.call<HistoryPage>('page', [request]).promise,
     count: (query = {}) => reader.call<number>('count', [query]).promise,
     countUpTo: (query, upTo) => reader.call<{ count: number; capped: boolean }>('countUpTo', [query, upTo]).promise,
-    lastValues: (connectionId, topic, count) => reader.call<StoredMessage[]>('lastValues', [connectionId, topic, count]).promise,
-    topicSummaries: (connectionId, limit, previewBytes, since) =>
-      reader.call<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionId, limit, previewBytes, since]).promise,
-    gaps: (connectionId) => reader.call<HistoryGap[]>('gaps', [connectionId]).promise,
-    async clear(connectionId, topicFilter) {
+    lastValues: (connectionKey, topic, count) => reader.call<StoredMessage[]>('lastValues', [connectionKey, topic, count]).promise,
+    topicSummaries: (connectionKey, limit, previewBytes) =>
+      reader.call<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionKey, limit, previewBytes]).promise,
+    gaps: (connectionKey) => reader.call<HistoryGap[]>('gaps', [connectionKey]).promise,
+    connections: () => reader.call<HistoryConnection[]>('connections', []).promise,
+    async describeConnection(connectionKey, label) {
       send();
-      return writer.call<number>('clear', [connectionId, topicFilter]).promise;
+      await writer.call('describeConnection', [connectionKey, label]).promise;
+    },
+    async clear(connectionKey, topicFilter) {
+      send();
+      return writer.call<number>('clear', [connectionKey, topicFilter]).promise;
     },
     async setRetention(limits) {
       await writer.call('setRetention', [limits]).promise;

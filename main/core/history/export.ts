@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rename, stat, unlink, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
+import { CONNECTION_NAME_MAX } from '../../../shared/contract/limits';
 import { HistoryError } from './errors';
 import { toJsonSafe } from './properties';
 import type { HistoryStore } from './history-store';
@@ -66,7 +67,8 @@ const CSV_COLUMNS = [
   'id',
   'timestamp',
   'time',
-  'connection_id',
+  'connection_key',
+  'connection_label',
   'direction',
   'topic',
   'qos',
@@ -98,7 +100,8 @@ function toRecord(message: StoredMessage, encoding: PayloadEncoding): Record<str
     id: message.id,
     timestamp: message.timestamp,
     time: new Date(message.timestamp).toISOString(),
-    connectionId: message.connectionId,
+    connectionKey: message.connectionKey,
+    connectionLabel: message.connectionLabel,
     direction: message.direction,
     topic: message.topic,
     qos: message.qos,
@@ -123,7 +126,8 @@ function csvRow(message: StoredMessage, encoding: PayloadEncoding): string {
     String(message.id),
     String(message.timestamp),
     new Date(message.timestamp).toISOString(),
-    message.connectionId,
+    message.connectionKey,
+    message.connectionLabel,
     message.direction,
     message.topic,
     String(message.qos),
@@ -234,11 +238,25 @@ function decodePayload(text: string, encoding: unknown): Uint8Array | null {
   return null;
 }
 
-/** Checks one exported record and turns it back into a message; a string says what is wrong. */
-export function fromRecord(record: unknown): HistoryMessageInput | string {
+/** An imported message and the label its record gave its connection, if any. */
+export type ImportedMessage = HistoryMessageInput & { connectionLabel?: string };
+
+/**
+ * Checks one exported record and turns it back into a message; a string says what is wrong.
+ * Exports from before connection keys name the connection by `connectionId` (a run id such as c1):
+ * it becomes the key, as the schema migration did with stored rows.
+ */
+export function fromRecord(record: unknown): ImportedMessage | string {
   if (!record || typeof record !== 'object' || Array.isArray(record)) return 'not an object';
   const r = record as Record<string, unknown>;
-  if (typeof r.connectionId !== 'string' || r.connectionId.length === 0) return 'connectionId must be a non-empty string';
+  const connectionKey = r.connectionKey ?? r.connectionId;
+  // Bounded as the contract bounds them, so every imported connection can be searched for.
+  if (typeof connectionKey !== 'string' || connectionKey.length === 0 || connectionKey.length > CONNECTION_NAME_MAX) {
+    return `connectionKey must be a string of 1 to ${CONNECTION_NAME_MAX} characters`;
+  }
+  if (r.connectionLabel !== undefined && (typeof r.connectionLabel !== 'string' || r.connectionLabel.length > CONNECTION_NAME_MAX)) {
+    return `connectionLabel must be a string of at most ${CONNECTION_NAME_MAX} characters`;
+  }
   if (r.direction !== 'in' && r.direction !== 'out') return 'direction must be "in" or "out"';
   if (typeof r.topic !== 'string') return 'topic must be a string';
   if (r.qos !== 0 && r.qos !== 1 && r.qos !== 2) return 'qos must be 0, 1 or 2';
@@ -255,7 +273,8 @@ export function fromRecord(record: unknown): HistoryMessageInput | string {
     return `payload decodes to ${payload.byteLength} bytes but payloadSize says ${String(r.payloadSize)}`;
   }
   return {
-    connectionId: r.connectionId,
+    connectionKey,
+    ...(typeof r.connectionLabel === 'string' && r.connectionLabel.length > 0 ? { connectionLabel: r.connectionLabel } : {}),
     direction: r.direction,
     topic: r.topic,
     payload,
@@ -356,9 +375,12 @@ export async function importMessages(
   }
 
   let imported = 0;
-  let batch: HistoryMessageInput[] = [];
+  let batch: ImportedMessage[] = [];
   const commit = async (): Promise<void> => {
     store.insert(batch);
+    // A connection this history already names keeps its name: the file's label may be older.
+    const labels = new Map(batch.flatMap((m) => (m.connectionLabel === undefined ? [] : [[m.connectionKey, m.connectionLabel] as const])));
+    for (const [key, label] of labels) store.setConnectionLabel(key, label, { ifUnnamed: true });
     imported += batch.length;
     batch = [];
     control.onProgress?.({ imported, total });
@@ -370,7 +392,7 @@ export async function importMessages(
       cancelled = true;
       break;
     }
-    batch.push(fromRecord(record) as HistoryMessageInput);
+    batch.push(fromRecord(record) as ImportedMessage);
     if (batch.length >= IMPORT_BATCH_ROWS) await commit();
   }
   if (batch.length > 0 && !cancelled) await commit();

@@ -6,6 +6,7 @@ import { FLAG_DUP, FLAG_OUT, FLAG_RETAIN, type PackedBatch } from './packed-batc
 import { decodeProperties, encodeProperties } from './properties';
 import { TopicIndex } from './topic-index';
 import type {
+  HistoryConnection,
   HistoryCursor,
   HistoryGap,
   HistoryMessageInput,
@@ -79,8 +80,10 @@ export class HistoryStore {
   private readonly scanBudgetRows: number;
   private readonly insertMessage: Database.Statement | null = null;
   private readonly insertGap: Database.Statement | null = null;
+  private readonly upsertLabel: Database.Statement | null = null;
+  private readonly nameLabel: Database.Statement | null = null;
   private readonly insertBatch: ((messages: readonly HistoryMessageInput[]) => number) | null = null;
-  /** Packed-batch topic keys (numbered by the sending BatchBuilder) -> (connection, topic), and a cache of their ids. */
+  /** Packed-batch topic keys (numbered by the sending BatchBuilder) -> (connection key, topic), and a cache of their ids. */
   private readonly packedKeyNames = new Map<number, [string, string]>();
   private readonly packedKeyIds = new Map<number, number>();
 
@@ -114,11 +117,15 @@ export class HistoryStore {
       `INSERT INTO messages (topic_id, direction, ts, qos, retain, dup, packet_id, payload_size, properties, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertGap = db.prepare('INSERT INTO history_gaps (connection_id, from_ts, to_ts, dropped, reason) VALUES (?, ?, ?, ?, ?)');
+    this.insertGap = db.prepare('INSERT INTO history_gaps (connection_key, from_ts, to_ts, dropped, reason) VALUES (?, ?, ?, ?, ?)');
+    this.upsertLabel = db.prepare('INSERT INTO connections (key, label) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET label = excluded.label');
+    this.nameLabel = db.prepare(
+      'INSERT INTO connections (key, label) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET label = excluded.label WHERE connections.label = connections.key',
+    );
     this.insertBatch = db.transaction((messages: readonly HistoryMessageInput[]) => {
       for (const message of messages) {
         this.insertRow(
-          this.topics.ensure(message.connectionId, message.topic),
+          this.topics.ensure(message.connectionKey, message.topic),
           message.direction === 'out' ? 1 : 0,
           Math.trunc(message.timestamp),
           message.qos,
@@ -151,12 +158,12 @@ export class HistoryStore {
       this.totalsCache.bytes += size;
     }
     if (this.connectionTotalsCache) {
-      const connectionId = this.topics.get(topicId).connectionId;
-      const totals = this.connectionTotalsCache.get(connectionId);
+      const connectionKey = this.topics.get(topicId).connectionKey;
+      const totals = this.connectionTotalsCache.get(connectionKey);
       if (totals) {
         totals.messages++;
         totals.bytes += size;
-      } else this.connectionTotalsCache.set(connectionId, { messages: 1, bytes: size });
+      } else this.connectionTotalsCache.set(connectionKey, { messages: 1, bytes: size });
     }
   }
 
@@ -170,7 +177,7 @@ export class HistoryStore {
 
   /** Inserts packed batches (see packed-batch.ts); call inside a transaction. */
   private insertPacked(batch: PackedBatch): void {
-    for (const [key, connectionId, topic] of batch.newKeys) this.packedKeyNames.set(key, [connectionId, topic]);
+    for (const [key, connectionKey, topic] of batch.newKeys) this.packedKeyNames.set(key, [connectionKey, topic]);
     const properties = new Map(batch.properties);
     let start = 0;
     for (let i = 0; i < batch.count; i++) {
@@ -230,7 +237,7 @@ export class HistoryStore {
   recordGaps(gaps: readonly HistoryGap[]): void {
     const insert = this.writable(this.insertGap);
     this.db.transaction(() => {
-      for (const gap of gaps) insert.run(gap.connectionId, gap.fromTs, gap.toTs, gap.dropped, gap.reason);
+      for (const gap of gaps) insert.run(gap.connectionKey, gap.fromTs, gap.toTs, gap.dropped, gap.reason);
     })();
   }
 
@@ -254,13 +261,50 @@ export class HistoryStore {
     }
   }
 
-  gaps(connectionId?: string): HistoryGap[] {
+  gaps(connectionKey?: string): HistoryGap[] {
     const rows = (
-      connectionId === undefined
+      connectionKey === undefined
         ? this.statement('SELECT * FROM history_gaps ORDER BY from_ts, id').all()
-        : this.statement('SELECT * FROM history_gaps WHERE connection_id = ? ORDER BY from_ts, id').all(connectionId)
-    ) as { connection_id: string; from_ts: number; to_ts: number; dropped: number; reason: string }[];
-    return rows.map((r) => ({ connectionId: r.connection_id, fromTs: r.from_ts, toTs: r.to_ts, dropped: r.dropped, reason: r.reason }));
+        : this.statement('SELECT * FROM history_gaps WHERE connection_key = ? ORDER BY from_ts, id').all(connectionKey)
+    ) as { connection_key: string; from_ts: number; to_ts: number; dropped: number; reason: string }[];
+    return rows.map((r) => ({ connectionKey: r.connection_key, fromTs: r.from_ts, toTs: r.to_ts, dropped: r.dropped, reason: r.reason }));
+  }
+
+  /**
+   * Names the connection a key stands for (a profile's name, host:port). Called once per connect,
+   * not per message; the latest label wins, so a renamed profile relabels its whole history.
+   * `ifUnnamed` (import): only a connection still labelled by its bare key takes the label.
+   */
+  setConnectionLabel(connectionKey: string, label: string, { ifUnnamed = false } = {}): void {
+    this.writable(ifUnnamed ? this.nameLabel : this.upsertLabel).run(connectionKey, label);
+  }
+
+  /** Every connection that has messages stored, with its label, by label. */
+  connections(): HistoryConnection[] {
+    return this.statement(
+      `SELECT c.key, c.label FROM connections c
+       WHERE EXISTS (SELECT 1 FROM topics t JOIN messages m ON m.topic_id = t.id WHERE t.connection_key = c.key)
+       ORDER BY c.label COLLATE NOCASE, c.key`,
+    ).all() as HistoryConnection[];
+  }
+
+  /** Labels of the keys in a page: read fresh per page (a few keys), so a relabel shows at once. */
+  private labelsOf(keys: Iterable<string>): Map<string, string> {
+    const select = this.statement('SELECT label FROM connections WHERE key = ?');
+    const labels = new Map<string, string>();
+    for (const key of keys) {
+      if (labels.has(key)) continue;
+      const row = select.get(key) as { label: string } | undefined;
+      labels.set(key, row?.label ?? key);
+    }
+    return labels;
+  }
+
+  private toMessages(rows: MessageRow[]): StoredMessage[] {
+    if (rows.length === 0) return [];
+    const entries = rows.map((row) => this.topics.get(row.topic_id));
+    const labels = this.labelsOf(entries.map((entry) => entry.connectionKey));
+    return rows.map((row, i) => this.toMessage(row, entries[i]!.connectionKey, entries[i]!.name, labels.get(entries[i]!.connectionKey)!));
   }
 
   /** Messages and payload bytes in all; cached and kept in step by the writer, always fresh on a reader. */
@@ -275,13 +319,13 @@ export class HistoryStore {
     return { ...this.totalsCache };
   }
 
-  private toMessage(row: MessageRow): StoredMessage {
-    const topic = this.topics.get(row.topic_id);
+  private toMessage(row: MessageRow, connectionKey: string, topic: string, connectionLabel: string): StoredMessage {
     return {
       id: row.id,
-      connectionId: topic.connectionId,
+      connectionKey,
+      connectionLabel,
       direction: row.direction === 1 ? 'out' : 'in',
-      topic: topic.name,
+      topic,
       payload: new Uint8Array(row.payload.buffer, row.payload.byteOffset, row.payload.byteLength),
       payloadSize: row.payload_size,
       qos: row.qos as 0 | 1 | 2,
@@ -345,7 +389,17 @@ export class HistoryStore {
       const problem = topicFilterProblem(query.topicFilter);
       if (problem) throw new HistoryError('HISTORY_INVALID_QUERY', `Invalid topic filter "${query.topicFilter}": ${problem}`);
     }
-    return this.topics.match(query.connectionIds, query.topicFilter);
+    return this.topics.match(this.connectionKeysOf(query), query.topicFilter);
+  }
+
+  /** The keys the query's connection conditions allow (keys and labels, both when both are given). */
+  private connectionKeysOf(query: HistoryQuery): string[] | undefined {
+    const { connectionKeys, connectionLabels } = query;
+    if (connectionLabels === undefined) return connectionKeys;
+    const labelled = (
+      this.statement('SELECT key FROM connections WHERE label IN (SELECT value FROM json_each(?))').all(JSON.stringify(connectionLabels)) as { key: string }[]
+    ).map((row) => row.key);
+    return connectionKeys === undefined ? labelled : labelled.filter((key) => connectionKeys.includes(key));
   }
 
   private compilePage(request: PageRequest, topicIds: number[] | null, textPlan: TextPlan): Compiled {
@@ -419,8 +473,7 @@ export class HistoryStore {
 
   private runPage(request: PageRequest, topicIds: number[] | null, textPlan: TextPlan): HistoryPage {
     const { sql, params } = this.compilePage(request, topicIds, textPlan);
-    const rows = this.statement(sql).all(params) as MessageRow[];
-    const messages = rows.map((row) => this.toMessage(row));
+    const messages = this.toMessages(this.statement(sql).all(params) as MessageRow[]);
     const last = messages[messages.length - 1];
     const limit = params.limit as number;
     return { messages, nextCursor: last && messages.length === limit ? { timestamp: last.timestamp, id: last.id } : null };
@@ -451,7 +504,12 @@ export class HistoryStore {
    * millions of rows.
    */
   countUpTo(query: HistoryQuery = {}, upTo?: number): { count: number; capped: boolean } {
-    const isEverything = query.text === undefined && query.topicFilter === undefined && query.connectionIds === undefined && this.hasNoRowFilter(query);
+    const isEverything =
+      query.text === undefined &&
+      query.topicFilter === undefined &&
+      query.connectionKeys === undefined &&
+      query.connectionLabels === undefined &&
+      this.hasNoRowFilter(query);
     if (isEverything && this.isWritable) {
       const total = this.totals().messages; // cached: no scan for "how many in all"
       return upTo !== undefined && total > upTo ? { count: upTo, capped: true } : { count: total, capped: false };
@@ -490,39 +548,40 @@ export class HistoryStore {
   }
 
   /** The last `count` messages of one topic on one connection, newest first (for diffs and plots). */
-  lastValues(connectionId: string, topic: string, count: number): StoredMessage[] {
-    const id = this.topics.idOf(connectionId, topic);
+  lastValues(connectionKey: string, topic: string, count: number): StoredMessage[] {
+    const id = this.topics.idOf(connectionKey, topic);
     if (id === undefined) return [];
     const rows = this.statement(`SELECT ${COLUMNS} FROM messages m WHERE m.topic_id = ? ORDER BY m.ts DESC, m.id DESC LIMIT ?`).all(
       id,
       Math.min(Math.max(Math.trunc(count), 1), MAX_PAGE_SIZE),
     ) as MessageRow[];
-    return rows.map((row) => this.toMessage(row));
+    return this.toMessages(rows);
   }
 
   /**
    * Every topic received on a connection, with its message count and the head of its last payload
    * (at most `previewBytes`): what the topic tree needs to show a connection's stored topics, never
-   * whole payloads. Received messages only (the tree shows what the broker sent), from `since` on.
+   * whole payloads. Received messages only (the tree shows what the broker sent), of every run of
+   * the app: the key names the same connection across runs.
    */
-  topicSummaries(connectionId: string, limit: number, previewBytes: number, since = 0): { topics: TopicSummary[]; truncated: boolean } {
-    const ids = this.topics.match([connectionId], undefined) ?? [];
+  topicSummaries(connectionKey: string, limit: number, previewBytes: number): { topics: TopicSummary[]; truncated: boolean } {
+    const ids = this.topics.match([connectionKey], undefined) ?? [];
     const counts = this.statement(
-      'SELECT topic_id AS id, count(*) AS n FROM messages WHERE topic_id IN (SELECT value FROM json_each(?)) AND direction = 0 AND ts >= ? GROUP BY topic_id',
-    ).all(JSON.stringify(ids), since) as { id: number; n: number }[];
+      'SELECT topic_id AS id, count(*) AS n FROM messages WHERE topic_id IN (SELECT value FROM json_each(?)) AND direction = 0 GROUP BY topic_id',
+    ).all(JSON.stringify(ids)) as { id: number; n: number }[];
     const last = this.statement(
-      'SELECT ts, qos, retain, payload_size, substr(payload, 1, ?) AS head FROM messages WHERE topic_id = ? AND direction = 0 AND ts >= ? ORDER BY ts DESC, id DESC LIMIT 1',
+      'SELECT ts, qos, retain, payload_size, substr(payload, 1, ?) AS head FROM messages WHERE topic_id = ? AND direction = 0 ORDER BY ts DESC, id DESC LIMIT 1',
     );
     // The newest message that set or deleted a retained value (a live update without the flag does neither).
     const retainedState = this.statement(
-      'SELECT payload_size FROM messages WHERE topic_id = ? AND direction = 0 AND ts >= ? AND (retain = 1 OR payload_size = 0) ORDER BY ts DESC, id DESC LIMIT 1',
+      'SELECT payload_size FROM messages WHERE topic_id = ? AND direction = 0 AND (retain = 1 OR payload_size = 0) ORDER BY ts DESC, id DESC LIMIT 1',
     );
     const topics: TopicSummary[] = [];
     for (const { id, n } of counts) {
       if (topics.length >= limit) return { topics, truncated: true };
-      const row = last.get(previewBytes, id, since) as { ts: number; qos: number; retain: number; payload_size: number; head: Buffer | string | null } | undefined;
+      const row = last.get(previewBytes, id) as { ts: number; qos: number; retain: number; payload_size: number; head: Buffer | string | null } | undefined;
       if (!row) continue;
-      const state = retainedState.get(id, since) as { payload_size: number } | undefined;
+      const state = retainedState.get(id) as { payload_size: number } | undefined;
       const head = row.head === null ? new Uint8Array(0) : typeof row.head === 'string' ? new TextEncoder().encode(row.head) : new Uint8Array(row.head);
       topics.push({
         topic: this.topics.get(id).name,
@@ -538,12 +597,12 @@ export class HistoryStore {
   }
 
   /** Deletes a connection's history, or only the topics matching `topicFilter` on it. */
-  clear(connectionId: string, topicFilter?: string): number {
-    const ids = this.topicIds({ connectionIds: [connectionId], ...(topicFilter !== undefined ? { topicFilter } : {}) }) ?? [];
+  clear(connectionKey: string, topicFilter?: string): number {
+    const ids = this.topicIds({ connectionKeys: [connectionKey], ...(topicFilter !== undefined ? { topicFilter } : {}) }) ?? [];
     if (ids.length === 0) return 0;
     const deleted = this.db.transaction(() => {
       const { changes } = this.statement('DELETE FROM messages WHERE topic_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
-      if (topicFilter === undefined) this.statement('DELETE FROM history_gaps WHERE connection_id = ?').run(connectionId);
+      if (topicFilter === undefined) this.statement('DELETE FROM history_gaps WHERE connection_key = ?').run(connectionKey);
       return changes;
     })();
     this.totalsCache = null;
@@ -555,10 +614,10 @@ export class HistoryStore {
   connectionTotals(): Map<string, { messages: number; bytes: number }> {
     if (!this.connectionTotalsCache) {
       const rows = this.statement(
-        `SELECT t.connection_id AS connectionId, count(*) AS messages, coalesce(sum(m.payload_size), 0) AS bytes
-         FROM messages m JOIN topics t ON t.id = m.topic_id GROUP BY t.connection_id`,
-      ).all() as { connectionId: string; messages: number; bytes: number }[];
-      this.connectionTotalsCache = new Map(rows.map((r) => [r.connectionId, { messages: r.messages, bytes: r.bytes }]));
+        `SELECT t.connection_key AS connectionKey, count(*) AS messages, coalesce(sum(m.payload_size), 0) AS bytes
+         FROM messages m JOIN topics t ON t.id = m.topic_id GROUP BY t.connection_key`,
+      ).all() as { connectionKey: string; messages: number; bytes: number }[];
+      this.connectionTotalsCache = new Map(rows.map((r) => [r.connectionKey, { messages: r.messages, bytes: r.bytes }]));
     }
     return this.connectionTotalsCache;
   }
@@ -583,7 +642,7 @@ export class HistoryStore {
     for (const row of rows) {
       totals.messages--;
       totals.bytes -= row.payload_size;
-      const connection = this.connectionTotalsCache?.get(this.topics.get(row.topic_id).connectionId);
+      const connection = this.connectionTotalsCache?.get(this.topics.get(row.topic_id).connectionKey);
       if (connection) {
         connection.messages--;
         connection.bytes -= row.payload_size;
@@ -661,12 +720,12 @@ export class HistoryStore {
     return this.db.transaction(() => {
       let deleted = this.enforceLimits(policy, budget, now, null);
       if (!perConnection) return deleted;
-      for (const connectionId of [...this.connectionTotals().keys()]) {
+      for (const connectionKey of [...this.connectionTotals().keys()]) {
         if (deleted >= budget) break;
-        const limits = policy.connections?.[connectionId] ?? policy.perConnection;
+        const limits = policy.connections?.[connectionKey] ?? policy.perConnection;
         if (!limits) continue;
-        const topicIds = this.topics.match([connectionId], undefined) ?? [];
-        const totals = () => this.connectionTotals().get(connectionId) ?? { messages: 0, bytes: 0 };
+        const topicIds = this.topics.match([connectionKey], undefined) ?? [];
+        const totals = () => this.connectionTotals().get(connectionKey) ?? { messages: 0, bytes: 0 };
         deleted += this.enforceLimits(limits, budget - deleted, now, { topicIds, totals });
       }
       return deleted;

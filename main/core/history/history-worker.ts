@@ -175,7 +175,11 @@ function start(): void {
     data.role === 'writer'
       ? {
           totals: () => store.totals(),
-          clear: ([connectionId, topicFilter]) => store.clear(connectionId as string, topicFilter as string | undefined),
+          clear: ([connectionKey, topicFilter]) => store.clear(connectionKey as string, topicFilter as string | undefined),
+          describeConnection: ([connectionKey, label]) => {
+            store.setConnectionLabel(connectionKey as string, label as string);
+            return null;
+          },
           setRetention: ([limits]) => {
             retention = (limits as typeof retention) ?? undefined;
             scheduleRetention();
@@ -188,10 +192,10 @@ function start(): void {
           page: ([request]) => store.page(request as Parameters<HistoryStore['page']>[0]),
           count: ([query]) => store.count(query as Parameters<HistoryStore['count']>[0]),
           countUpTo: ([query, upTo]) => store.countUpTo(query as Parameters<HistoryStore['count']>[0], upTo as number),
-          lastValues: ([connectionId, topic, count]) => store.lastValues(connectionId as string, topic as string, count as number),
-          topicSummaries: ([connectionId, limit, previewBytes, since]) =>
-            store.topicSummaries(connectionId as string, limit as number, previewBytes as number, since as number | undefined),
-          gaps: ([connectionId]) => store.gaps(connectionId as string | undefined),
+          lastValues: ([connectionKey, topic, count]) => store.lastValues(connectionKey as string, topic as string, count as number),
+          topicSummaries: ([connectionKey, limit, previewBytes]) => store.topicSummaries(connectionKey as string, limit as number, previewBytes as number),
+          gaps: ([connectionKey]) => store.gaps(connectionKey as string | undefined),
+          connections: () => store.connections(),
           export: ([options], { signal, progress }) => exportMessages(store, options as Parameters<typeof exportMessages>[1], { signal, onProgress: progress }),
         };
   const running = new Map<number, AbortController>();

@@ -6,8 +6,10 @@ export type { HistoryErrorCode } from './errors';
 export type { ExportFormat, ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult, PayloadEncoding } from './export';
 export type { RecoveryReport } from './open-database';
 export type {
+  HistoryConnection,
   HistoryCursor,
   HistoryGap,
+  HistoryMessage,
   HistoryMessageInput,
   HistoryPage,
   HistoryQuery,

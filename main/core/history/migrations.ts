@@ -64,6 +64,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'connections by stable key, with labels',
+    sql: `
+      -- History remembers which connection a message belongs to across runs: topics and gaps are
+      -- keyed by the connection's stable key (profile:<id> or endpoint:<hash>), no longer by the
+      -- engine's id, which restarts at c1 with every run. Still one key per topic row, not per
+      -- message: the write path is unchanged.
+      ALTER TABLE topics RENAME COLUMN connection_id TO connection_key;
+      ALTER TABLE history_gaps RENAME COLUMN connection_id TO connection_key;
+
+      -- One row per connection key: the label it was last described with (a profile's name,
+      -- host:port), so a renamed profile relabels its history and the UI can filter by label.
+      CREATE TABLE connections (
+        key TEXT PRIMARY KEY,
+        label TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX connections_label ON connections (label);
+
+      -- Rows from before keys keep their run id as key: which broker a c1 was is not known, and
+      -- the new keys have a prefix, so these never mix with a new connection's history.
+      INSERT INTO connections (key, label)
+        SELECT connection_key, connection_key || ' (older history)' FROM topics
+        UNION SELECT connection_key, connection_key || ' (older history)' FROM history_gaps;
+    `,
+  },
 ];
 
 /**

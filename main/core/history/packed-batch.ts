@@ -1,16 +1,16 @@
 import { encodeProperties } from './properties';
-import type { HistoryMessageInput } from './types';
+import type { HistoryMessage } from './types';
 
 /**
  * A batch of messages laid out as columns in typed arrays, handed to the writer worker as
  * transferables. Measured on this project's machine: posting 100k message objects costs the
  * sending thread ~8 µs per message (structured clone of each object and Buffer); packing into
  * columns as messages arrive and transferring the arrays costs a fraction of that. Topics are
- * interned: each (connection, topic) pair crosses once, then only its number does.
+ * interned: each (connection key, topic) pair crosses once, then only its number does.
  */
 export interface PackedBatch {
   count: number;
-  /** (key, connectionId, topic) pairs first used in this batch. */
+  /** (key, connection key, topic) triples first used in this batch. */
   newKeys: [number, string, string][];
   keys: Uint32Array;
   timestamps: Float64Array;
@@ -73,17 +73,17 @@ export class BatchBuilder {
     Object.assign(this, { keys, timestamps, flags, packetIds, payloadEnds, capacity });
   }
 
-  private keyOf(connectionId: string, topic: string): number {
-    let topics = this.keyIds.get(connectionId);
+  private keyOf(connectionKey: string, topic: string): number {
+    let topics = this.keyIds.get(connectionKey);
     if (!topics) {
       topics = new Map();
-      this.keyIds.set(connectionId, topics);
+      this.keyIds.set(connectionKey, topics);
     }
     let key = topics.get(topic);
     if (key === undefined) {
       key = this.nextKey++;
       topics.set(topic, key);
-      this.newKeys.push([key, connectionId, topic]);
+      this.newKeys.push([key, connectionKey, topic]);
     }
     return key;
   }
@@ -92,10 +92,11 @@ export class BatchBuilder {
     return this.count;
   }
 
-  add(message: HistoryMessageInput): void {
+  /** `connectionKey` apart from the message: the engine's message is taken as it is, nothing copied. */
+  add(connectionKey: string, message: HistoryMessage): void {
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
-    this.keys[i] = this.keyOf(message.connectionId, message.topic);
+    this.keys[i] = this.keyOf(connectionKey, message.topic);
     this.timestamps[i] = message.timestamp;
     this.flags[i] = message.qos | (message.retain ? FLAG_RETAIN : 0) | (message.dup ? FLAG_DUP : 0) | (message.direction === 'out' ? FLAG_OUT : 0);
     this.packetIds[i] = message.packetId ?? -1;

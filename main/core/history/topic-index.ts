@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { topicMatches } from '../../../shared/mqtt/topic';
 
 interface TopicEntry {
-  connectionId: string;
+  connectionKey: string;
   name: string;
 }
 
@@ -16,24 +16,27 @@ export class TopicIndex {
   private readonly byId = new Map<number, TopicEntry>();
   private readonly byKey = new Map<string, number>();
   private maxId = 0;
-  private readonly selectNew: Database.Statement<[number], { id: number; connection_id: string; name: string }>;
+  private readonly selectNew: Database.Statement<[number], { id: number; connection_key: string; name: string }>;
   private readonly insert: Database.Statement<[string, string]> | null;
+  private readonly insertConnection: Database.Statement<[string, string]> | null;
   private readonly selectOne: Database.Statement<[string, string], { id: number }>;
 
   constructor(db: Database.Database, writable: boolean) {
-    this.selectNew = db.prepare('SELECT id, connection_id, name FROM topics WHERE id > ? ORDER BY id');
-    this.insert = writable ? db.prepare('INSERT OR IGNORE INTO topics (connection_id, name) VALUES (?, ?)') : null;
-    this.selectOne = db.prepare('SELECT id FROM topics WHERE connection_id = ? AND name = ?');
+    this.selectNew = db.prepare('SELECT id, connection_key, name FROM topics WHERE id > ? ORDER BY id');
+    this.insert = writable ? db.prepare('INSERT OR IGNORE INTO topics (connection_key, name) VALUES (?, ?)') : null;
+    // Every key in topics has a connections row (its label); until described, the key is its label.
+    this.insertConnection = writable ? db.prepare('INSERT OR IGNORE INTO connections (key, label) VALUES (?, ?)') : null;
+    this.selectOne = db.prepare('SELECT id FROM topics WHERE connection_key = ? AND name = ?');
     this.refresh();
   }
 
-  private static key(connectionId: string, name: string): string {
-    return `${connectionId}\u0000${name}`;
+  private static key(connectionKey: string, name: string): string {
+    return `${connectionKey}\u0000${name}`;
   }
 
-  private add(id: number, connectionId: string, name: string): void {
-    this.byId.set(id, { connectionId, name });
-    this.byKey.set(TopicIndex.key(connectionId, name), id);
+  private add(id: number, connectionKey: string, name: string): void {
+    this.byId.set(id, { connectionKey, name });
+    this.byKey.set(TopicIndex.key(connectionKey, name), id);
     if (id > this.maxId) this.maxId = id;
   }
 
@@ -47,24 +50,25 @@ export class TopicIndex {
     for (const [id, entry] of this.byId) {
       if (id <= maxId) continue;
       this.byId.delete(id);
-      this.byKey.delete(TopicIndex.key(entry.connectionId, entry.name));
+      this.byKey.delete(TopicIndex.key(entry.connectionKey, entry.name));
     }
     this.maxId = maxId;
   }
 
   /** Picks up topics another connection (the writer) added since the last call. */
   refresh(): void {
-    for (const row of this.selectNew.all(this.maxId)) this.add(row.id, row.connection_id, row.name);
+    for (const row of this.selectNew.all(this.maxId)) this.add(row.id, row.connection_key, row.name);
   }
 
   /** The id of a topic, creating it (writer only; call inside the write transaction). */
-  ensure(connectionId: string, name: string): number {
-    const known = this.byKey.get(TopicIndex.key(connectionId, name));
+  ensure(connectionKey: string, name: string): number {
+    const known = this.byKey.get(TopicIndex.key(connectionKey, name));
     if (known !== undefined) return known;
-    if (!this.insert) throw new Error('TopicIndex is read-only');
-    this.insert.run(connectionId, name);
-    const id = this.selectOne.get(connectionId, name)!.id;
-    this.add(id, connectionId, name);
+    if (!this.insert || !this.insertConnection) throw new Error('TopicIndex is read-only');
+    this.insertConnection.run(connectionKey, connectionKey);
+    this.insert.run(connectionKey, name);
+    const id = this.selectOne.get(connectionKey, name)!.id;
+    this.add(id, connectionKey, name);
     return id;
   }
 
@@ -78,29 +82,29 @@ export class TopicIndex {
     return entry;
   }
 
-  idOf(connectionId: string, name: string): number | undefined {
-    const key = TopicIndex.key(connectionId, name);
+  idOf(connectionKey: string, name: string): number | undefined {
+    const key = TopicIndex.key(connectionKey, name);
     if (!this.byKey.has(key)) this.refresh();
     return this.byKey.get(key);
   }
 
   /** Topic ids matching both filters, or null when neither restricts anything. */
-  match(connectionIds: readonly string[] | undefined, filter: string | undefined): number[] | null {
-    if (!connectionIds && filter === undefined) return null;
+  match(connectionKeys: readonly string[] | undefined, filter: string | undefined): number[] | null {
+    if (!connectionKeys && filter === undefined) return null;
     this.refresh();
-    const connections = connectionIds ? new Set(connectionIds) : null;
+    const connections = connectionKeys ? new Set(connectionKeys) : null;
     const isExact = filter !== undefined && !filter.includes('+') && !filter.includes('#');
     if (isExact && connections) {
       const ids: number[] = [];
-      for (const connectionId of connections) {
-        const id = this.byKey.get(TopicIndex.key(connectionId, filter));
+      for (const connectionKey of connections) {
+        const id = this.byKey.get(TopicIndex.key(connectionKey, filter));
         if (id !== undefined) ids.push(id);
       }
       return ids;
     }
     const ids: number[] = [];
     for (const [id, entry] of this.byId) {
-      if (connections && !connections.has(entry.connectionId)) continue;
+      if (connections && !connections.has(entry.connectionKey)) continue;
       if (filter !== undefined && !(isExact ? entry.name === filter : topicMatches(filter, entry.name))) continue;
       ids.push(id);
     }

@@ -1,6 +1,5 @@
 /** What the history stores per message: the engine's MqttMessage plus the MQTT 5 extras. */
-export interface HistoryMessageInput {
-  connectionId: string;
+export interface HistoryMessage {
   direction: 'in' | 'out';
   topic: string;
   payload: Uint8Array;
@@ -14,9 +13,26 @@ export interface HistoryMessageInput {
   properties?: Record<string, unknown> | null;
 }
 
+/**
+ * A message with the connection it belongs to: the connection's stable key (a saved profile or the
+ * endpoint, see engine/connection-identity.ts), never the engine's per-run id. Rows written before
+ * keys existed keep that run id (c1, c2...) as their key.
+ */
+export interface HistoryMessageInput extends HistoryMessage {
+  connectionKey: string;
+}
+
+/** A connection history holds messages of: its key and the label it was last described with. */
+export interface HistoryConnection {
+  key: string;
+  label: string;
+}
+
 export interface StoredMessage {
   id: number;
-  connectionId: string;
+  connectionKey: string;
+  /** The connection's label as last described (a renamed profile relabels its history). */
+  connectionLabel: string;
   direction: 'in' | 'out';
   topic: string;
   payload: Uint8Array;
@@ -31,7 +47,9 @@ export interface StoredMessage {
 
 /** Every field is optional; the ones given are combined with AND. */
 export interface HistoryQuery {
-  connectionIds?: string[];
+  connectionKeys?: string[];
+  /** Every connection last described with one of these labels (across runs and keys). */
+  connectionLabels?: string[];
   direction?: 'in' | 'out';
   /** An MQTT topic filter; `+` and `#` are wildcards, as in a subscription. */
   topicFilter?: string;
@@ -72,14 +90,14 @@ export interface RetentionLimits {
   maxAgeMs?: number;
 }
 
-/** Retention: the global limits, plus limits for each connection (and overrides by connection id). */
+/** Retention: the global limits, plus limits for each connection (and overrides by connection key). */
 export interface RetentionPolicy extends RetentionLimits {
   perConnection?: RetentionLimits;
   connections?: Record<string, RetentionLimits>;
 }
 
 export interface HistoryGap {
-  connectionId: string;
+  connectionKey: string;
   fromTs: number;
   toTs: number;
   dropped: number;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
+import type { ConnectionIdentity } from '../engine/connection-identity';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
 import { type ExportHandle, HistoryError, type HistoryService, createHistory } from '../history/index';
@@ -13,8 +14,15 @@ const MAX_PRE_OPEN_MESSAGES = 100_000;
 const PROGRESS_PERIOD_MS = 250;
 
 export interface HistoryFeature {
-  /** Called for every message in and out: O(1), never blocks (see createHistory). */
-  append(message: MqttMessage): void;
+  /** Called for every message in and out, with its connection's identity: O(1), never blocks (see createHistory). */
+  append(message: MqttMessage, identity: ConnectionIdentity): void;
+  /**
+   * Before a connection opens: stores its label, so its messages are named even if the app dies
+   * before the connect completes (a connection that never stores anything is not listed).
+   */
+  describe(identity: ConnectionIdentity): void;
+  /** Once the engine named the connection: what history.topics and history.lastValues look it up by. */
+  bind(connectionId: string, identity: ConnectionIdentity): void;
   handlers: HistoryHandlers;
   close(): Promise<void>;
 }
@@ -36,11 +44,15 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
   const path = dataDir ? join(dataDir, 'history.db') : undefined;
   let service: HistoryService | null = null;
   let openError: string | undefined;
-  let preOpen: MqttMessage[] = [];
+  let preOpen: [connectionKey: string, message: MqttMessage][] = [];
+  let preOpenLabels = new Map<string, string>();
   let preOpenDropped = 0;
   const exports = new Map<string, ExportHandle>();
-  /** Before any connection of this run existed (see history.topics). */
-  const runStartedAt = Date.now();
+  /**
+   * The engine's ids of this run -> their connections' keys. Kept after a disconnect (a closed tab
+   * still shows its tree); ids are never reused within a run, and there is one per connect.
+   */
+  const keysById = new Map<string, string>();
   let nextExportId = 1;
 
   const ready: Promise<HistoryService | null> = path
@@ -52,23 +64,30 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
           }
           opened.onEvent((event) => {
             if (event.type === 'backpressure') {
-              events.emit('history.backpressure', event.dropping ? { dropping: true, connectionId: event.connectionId } : { dropping: false, dropped: event.dropped });
+              events.emit('history.backpressure', event.dropping ? { dropping: true, connectionKey: event.connectionKey } : { dropping: false, dropped: event.dropped });
             } else if (event.type === 'error') {
               console.error('History write failed:', event.error.message);
             }
           });
-          for (const message of preOpen) opened.append(message);
+          for (const [key, label] of preOpenLabels) void opened.describeConnection(key, label).catch(logLabelFailure);
+          for (const [key, message] of preOpen) opened.append(key, message);
           preOpen = [];
+          preOpenLabels = new Map();
           return opened;
         },
         (error: unknown) => {
           openError = (error as Error).message;
           console.error(`History is unavailable: ${openError}`);
           preOpen = [];
+          preOpenLabels = new Map();
           return null;
         },
       )
     : Promise.resolve(null);
+
+  function logLabelFailure(error: unknown): void {
+    console.error('History could not store a connection label:', (error as Error).message);
+  }
 
   async function require(): Promise<HistoryService> {
     const opened = await ready;
@@ -116,14 +135,21 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
       return { messages: page.messages as StoredMessage[], nextCursor: page.nextCursor };
     },
     'history.count': async ({ query, upTo }) => (await require()).countUpTo(query, upTo).catch(toFailure),
-    'history.lastValues': async ({ connectionId, topic, count }) =>
-      ((await require()).lastValues(connectionId, topic, count).catch(toFailure)) as Promise<StoredMessage[]>,
-    // Connection ids are unique within one run of the app only (c1, c2, ...): a c1 of an earlier
-    // run was another connection, perhaps to another broker, so only this run's messages count.
-    'history.topics': async ({ connectionId, limit, previewBytes }) =>
-      (await require()).topicSummaries(connectionId, limit, previewBytes, runStartedAt).catch(toFailure),
-    'history.gaps': async ({ connectionId }) => (await require()).gaps(connectionId).catch(toFailure),
-    'history.clear': async ({ connectionId, topicFilter }) => ({ deleted: await (await require()).clear(connectionId, topicFilter).catch(toFailure) }),
+    'history.connections': async () => ({ connections: await (await require()).connections().catch(toFailure) }),
+    // An engine id (c1...) stands for its connection's key. One this run never opened has no
+    // history: never look it up as a key, since rows from before keys use run ids as their keys.
+    'history.lastValues': async ({ connectionId, topic, count }) => {
+      const opened = await require();
+      const key = keysById.get(connectionId);
+      return key === undefined ? [] : ((await opened.lastValues(key, topic, count).catch(toFailure)) as StoredMessage[]);
+    },
+    'history.topics': async ({ connectionId, limit, previewBytes }) => {
+      const opened = await require();
+      const key = keysById.get(connectionId);
+      return key === undefined ? { topics: [], truncated: false } : opened.topicSummaries(key, limit, previewBytes).catch(toFailure);
+    },
+    'history.gaps': async ({ connectionKey }) => (await require()).gaps(connectionKey).catch(toFailure),
+    'history.clear': async ({ connectionKey, topicFilter }) => ({ deleted: await (await require()).clear(connectionKey, topicFilter).catch(toFailure) }),
     'history.setRetention': async ({ policy }) => {
       await (await require()).setRetention(policy).catch(toFailure);
       return {};
@@ -171,12 +197,19 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
   };
 
   return {
-    append(message) {
-      if (service) service.append(message);
+    append(message, identity) {
+      if (service) service.append(identity.key, message);
       else if (path && !openError) {
-        if (preOpen.length < MAX_PRE_OPEN_MESSAGES) preOpen.push(message);
+        if (preOpen.length < MAX_PRE_OPEN_MESSAGES) preOpen.push([identity.key, message]);
         else preOpenDropped++;
       }
+    },
+    describe({ key, label }) {
+      if (service) void service.describeConnection(key, label).catch(logLabelFailure);
+      else if (path && !openError) preOpenLabels.set(key, label);
+    },
+    bind(connectionId, identity) {
+      keysById.set(connectionId, identity.key);
     },
     handlers,
     async close() {

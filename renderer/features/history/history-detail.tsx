@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { PAYLOAD_FORMATS } from '../../../shared/codecs/payload-format';
 import { useHistoryStore } from '../../stores/history-store';
 import { type DetailFormat, formatBytes, payloadDetail } from '../messages/format';
-import { formatDateTime, useConnectionName } from './history-list';
+import { formatDateTime } from './history-list';
 
 const FORMATS: readonly DetailFormat[] = ['auto', ...PAYLOAD_FORMATS];
 
@@ -11,7 +11,6 @@ export function HistoryDetail() {
   const selectedId = useHistoryStore((s) => s.selectedId);
   const rows = useHistoryStore((s) => s.rows);
   const select = useHistoryStore((s) => s.select);
-  const nameOf = useConnectionName();
   const [format, setFormat] = useState<DetailFormat>('auto');
   const message = selectedId === null ? undefined : rows.find((row) => row.id === selectedId);
   if (!message) return null;
@@ -24,7 +23,7 @@ export function HistoryDetail() {
           {message.topic}
         </span>
         <span className="muted">
-          {message.direction === 'in' ? 'received' : 'published'} {formatDateTime(message.timestamp)} · {nameOf(message.connectionId)} · QoS {message.qos}
+          {message.direction === 'in' ? 'received' : 'published'} {formatDateTime(message.timestamp)} · <span data-testid="history-detail-connection">{message.connectionLabel}</span> · QoS {message.qos}
           {message.retain ? ' · retained' : ''}
           {message.dup ? ' · dup' : ''}
           {message.packetId !== null ? ` · packet ${message.packetId}` : ''} · {formatBytes(message.payloadSize)}

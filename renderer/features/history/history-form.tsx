@@ -1,5 +1,4 @@
-import type { FormEvent } from 'react';
-import { useConnectionsStore } from '../../stores/connections-store';
+import { type FormEvent, useMemo } from 'react';
 import { type HistoryForm, useHistoryStore } from '../../stores/history-store';
 import { Check, Field } from '../../ui/field';
 
@@ -11,7 +10,10 @@ export function HistoryQueryForm() {
   const resetForm = useHistoryStore((s) => s.resetForm);
   const search = useHistoryStore((s) => s.search);
   const loading = useHistoryStore((s) => s.loading);
-  const summaries = useConnectionsStore((s) => s.summaries);
+  const connections = useHistoryStore((s) => s.connections);
+  // By label, the name the user sees: a profile keeps one key across runs, but keys may share a
+  // label (the same host:port typed in with another client id or user name).
+  const labels = useMemo(() => [...new Set(connections.map((c) => c.label))], [connections]);
   const problemOf = (field: keyof HistoryForm) => (problem?.field === field ? problem.message : undefined);
 
   const onSubmit = (event: FormEvent) => {
@@ -33,14 +35,14 @@ export function HistoryQueryForm() {
         <input data-testid="history-text" type="search" maxLength={1000} value={form.text} onChange={(e) => setForm({ text: e.target.value })} />
       </Field>
       <Field label="Connection">
-        <select data-testid="history-connection" value={form.connectionId} onChange={(e) => setForm({ connectionId: e.target.value })}>
+        <select data-testid="history-connection" value={form.connectionLabel} onChange={(e) => setForm({ connectionLabel: e.target.value })}>
           <option value="">All connections</option>
-          {Object.values(summaries).map((summary) => (
-            <option key={summary.connectionId} value={summary.connectionId}>
-              {summary.name} ({summary.clientId || summary.connectionId})
+          {labels.map((label) => (
+            <option key={label} value={label}>
+              {label}
             </option>
           ))}
-          {form.connectionId && !summaries[form.connectionId] && <option value={form.connectionId}>{form.connectionId}</option>}
+          {form.connectionLabel && !labels.includes(form.connectionLabel) && <option value={form.connectionLabel}>{form.connectionLabel}</option>}
         </select>
       </Field>
       <div className="history-form-row">

@@ -1,6 +1,5 @@
-import { type ReactNode, useCallback, useEffect, useLayoutEffect } from 'react';
+import { type ReactNode, useEffect, useLayoutEffect } from 'react';
 import type { StoredMessage } from '../../../shared/contract';
-import { useConnectionsStore } from '../../stores/connections-store';
 import { useHistoryStore } from '../../stores/history-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
 import { formatBytes, formatTime, payloadPreview } from '../messages/format';
@@ -18,13 +17,7 @@ export function formatDateTime(timestamp: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(timestamp)}`;
 }
 
-/** A connection's name when this window still knows it, else its id. */
-export function useConnectionName(): (id: string) => string {
-  const summaries = useConnectionsStore((s) => s.summaries);
-  return useCallback((id: string) => summaries[id]?.name ?? id, [summaries]);
-}
-
-function HistoryRow({ message, selected, connectionName, onSelect }: { message: StoredMessage; selected: boolean; connectionName: string; onSelect(id: number): void }) {
+function HistoryRow({ message, selected, onSelect }: { message: StoredMessage; selected: boolean; onSelect(id: number): void }) {
   const preview = payloadPreview(message.payload);
   return (
     <div
@@ -40,8 +33,8 @@ function HistoryRow({ message, selected, connectionName, onSelect }: { message: 
         {message.direction}
       </span>
       <span className="message-time">{formatDateTime(message.timestamp)}</span>
-      <span className="history-connection" title={message.connectionId}>
-        {connectionName}
+      <span className="history-connection" data-testid="history-row-connection" title={message.connectionLabel}>
+        {message.connectionLabel}
       </span>
       <span className="message-topic" data-testid="history-row-topic" title={message.topic}>
         {message.topic}
@@ -87,7 +80,6 @@ export function HistoryList() {
   const applied = useHistoryStore((s) => s.applied);
   // After a failed page, wait for the user (a new search) instead of retrying in a loop.
   const failed = useHistoryStore((s) => s.error !== null);
-  const nameOf = useConnectionName();
   const { scroller, setScrollTop, first, last } = useScrollWindow(rows.length, ROW_HEIGHT, OVERSCAN);
 
   // A new search starts at the top.
@@ -106,7 +98,7 @@ export function HistoryList() {
     const message = rows[index]!;
     rendered.push(
       <div key={message.id} className={index % 2 ? 'virtual-row odd' : 'virtual-row'} style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}>
-        <HistoryRow message={message} selected={message.id === selectedId} connectionName={nameOf(message.connectionId)} onSelect={select} />
+        <HistoryRow message={message} selected={message.id === selectedId} onSelect={select} />
       </div>,
     );
   }

@@ -27,6 +27,7 @@ function HistoryCount() {
 /** Stored messages: search, page through, read one, export. */
 export function HistoryView() {
   const loadStatus = useHistoryStore((s) => s.loadStatus);
+  const loadConnections = useHistoryStore((s) => s.loadConnections);
   const search = useHistoryStore((s) => s.search);
   const applied = useHistoryStore((s) => s.applied);
   const rows = useHistoryStore((s) => s.rows.length);
@@ -36,7 +37,8 @@ export function HistoryView() {
 
   useEffect(() => {
     void loadStatus();
-  }, [loadStatus]);
+    void loadConnections();
+  }, [loadStatus, loadConnections]);
   // First visit: show the newest messages without asking.
   useEffect(() => {
     if (enabled && useHistoryStore.getState().applied === null) void search();

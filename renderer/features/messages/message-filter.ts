@@ -1,4 +1,5 @@
 import type { MqttMessage } from '../../../shared/contract';
+import type { StoredMessage } from '../../stores/message-ring';
 import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
 import { topicFilterProblem, topicMatches } from '../../../shared/mqtt/topic';
 
@@ -40,10 +41,22 @@ export function isFilterActive(filter: MessageFilter): boolean {
 }
 
 /**
- * A predicate for the filter, or null when it lets everything through (the list then skips the
- * index). An invalid topic filter is ignored here; the UI shows why beside the input.
+ * What the text test asks about a message that holds only a preview of its payload and whose
+ * preview lacks the text: whether its whole payload has it (see stores/payload-search-store.ts).
+ * False until the host has answered; the list adds a later match with FilteredIndex.include.
  */
-export function createMatcher(filter: MessageFilter): ((message: MqttMessage) => boolean) | null {
+export interface WholePayloadSearch {
+  consult(message: StoredMessage): boolean;
+}
+
+const isPreview = (message: MqttMessage): message is StoredMessage => (message as StoredMessage).payloadSize !== undefined;
+
+/**
+ * A predicate for the filter, or null when it lets everything through (the list then skips the
+ * index). An invalid topic filter is ignored here; the UI shows why beside the input. The text test
+ * comes last, so `whole` is asked only about messages every other test let through.
+ */
+export function createMatcher(filter: MessageFilter, whole: WholePayloadSearch | null = null): ((message: MqttMessage) => boolean) | null {
   const tests: ((message: MqttMessage) => boolean)[] = [];
   if (filter.direction !== 'all') tests.push((m) => m.direction === filter.direction);
   if (filter.subscription !== '') {
@@ -54,7 +67,12 @@ export function createMatcher(filter: MessageFilter): ((message: MqttMessage) =>
   if (filter.topic !== '' && topicFilterProblem(filter.topic) === null) tests.push((m) => topicMatches(filter.topic, m.topic));
   const needle = filter.text.toLowerCase();
   if (needle !== '') {
-    tests.push((m) => m.topic.toLowerCase().includes(needle) || decodeUtf8Lenient(m.payload.subarray(0, TEXT_SEARCH_BYTES)).toLowerCase().includes(needle));
+    tests.push(
+      (m) =>
+        m.topic.toLowerCase().includes(needle) ||
+        decodeUtf8Lenient(m.payload.subarray(0, TEXT_SEARCH_BYTES)).toLowerCase().includes(needle) ||
+        (whole !== null && isPreview(m) && whole.consult(m)),
+    );
   }
   if (tests.length === 0) return null;
   return (m) => tests.every((test) => test(m));
@@ -91,6 +109,26 @@ export class FilteredIndex {
 
   seqAt(index: number): number | undefined {
     return index < 0 ? undefined : this.seqs[this.head + index];
+  }
+
+  /**
+   * Adds matches found after their messages were tested (a whole payload searched by the host).
+   * Seqs not tested yet are left to the matcher; ones already in the index are skipped. The caller
+   * passes only seqs still in the ring.
+   */
+  include(seqs: readonly number[]): void {
+    for (const seq of seqs) {
+      if (seq > this.scanned) continue;
+      // Binary search for the first kept seq >= this one.
+      let low = this.head;
+      let high = this.seqs.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (this.seqs[middle]! < seq) low = middle + 1;
+        else high = middle;
+      }
+      if (this.seqs[low] !== seq) this.seqs.splice(low, 0, seq);
+    }
   }
 
   /**

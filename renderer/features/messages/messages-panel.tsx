@@ -1,8 +1,10 @@
 import { formatCount } from '../../ui/numbers';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { PAYLOAD_SEARCH_MAX_TEXT } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useMessageViewStore } from '../../stores/message-view-store';
 import { messageAt, messageBySeq, ringOf, useMessageCounts, useMessagesStore } from '../../stores/messages-store';
+import { type PayloadSearch, payloadSearchFor, usePayloadSearchStore } from '../../stores/payload-search-store';
 import { useUiStore } from '../../stores/ui-store';
 import { VirtualList } from '../../ui/virtual-list';
 import { MessageDetail } from './message-detail';
@@ -67,8 +69,31 @@ export function MessagesToolbar() {
   );
 }
 
+/** How far the text filter reached into big payloads: still asking the host, or some it no longer holds. */
+function WholePayloadSearchStatus({ search }: { search: PayloadSearch }) {
+  usePayloadSearchStore((s) => s.version);
+  if (search.asking > 0) {
+    return (
+      <span className="muted messages-search-status" data-testid="messages-search-status" data-state="searching">
+        searching {n(search.asking)} big {search.asking === 1 ? 'payload' : 'payloads'} whole…
+      </span>
+    );
+  }
+  if (search.unsearched === 0) return null;
+  return (
+    <span
+      className="messages-search-status"
+      data-testid="messages-search-status"
+      data-state="incomplete"
+      title="Only their first 4 KB was searched: the host keeps the newest big payloads whole up to 64 MB, and these are no longer among them. History keeps every byte."
+    >
+      {n(search.unsearched)} big {search.unsearched === 1 ? 'payload' : 'payloads'} could not be searched whole
+    </span>
+  );
+}
+
 /** Direction, subscription, topic filter and text: what narrows the list. */
-function MessagesFilterBar({ matched }: { matched: number | null }) {
+function MessagesFilterBar({ matched, search }: { matched: number | null; search: PayloadSearch | null }) {
   const filter = useMessageViewStore((s) => s.filter);
   const setFilter = useMessageViewStore((s) => s.setFilter);
   const activeId = useConnectionsStore((s) => s.activeId);
@@ -119,12 +144,22 @@ function MessagesFilterBar({ matched }: { matched: number | null }) {
         title={topicProblem ?? 'MQTT topic filter: + matches one level, # the rest'}
         onChange={(e) => onTopic(e.target.value)}
       />
-      <input data-testid="messages-text-filter" className="messages-text-filter" placeholder="Search text" type="search" value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} />
+      <input
+        data-testid="messages-text-filter"
+        className="messages-text-filter"
+        placeholder="Search text"
+        type="search"
+        maxLength={PAYLOAD_SEARCH_MAX_TEXT}
+        value={text}
+        spellCheck={false}
+        onChange={(e) => setText(e.target.value)}
+      />
       {matched !== null && (
         <span className="muted messages-matched" data-testid="messages-matched">
           {n(matched)} shown
         </span>
       )}
+      {search && <WholePayloadSearchStatus search={search} />}
       {topicProblem && (
         <span className="field-problem messages-filter-problem" data-testid="messages-topic-filter-problem" role="alert">
           {topicProblem}
@@ -136,14 +171,16 @@ function MessagesFilterBar({ matched }: { matched: number | null }) {
 
 /**
  * The rows the list shows: positions in the ring when nothing filters it, or an index of matching
- * seqs kept up to date incrementally. A paused connection stops at the total it paused at.
+ * seqs kept up to date incrementally. A paused connection stops at the total it paused at. Matches
+ * the host finds later in whole payloads (`search`) are added as they come.
  */
-function useVisibleRows(activeId: string | null) {
+function useVisibleRows(activeId: string | null, search: PayloadSearch | null) {
   useMessagesStore((s) => s.version);
+  usePayloadSearchStore((s) => s.version);
   const pausedAt = useMessagesStore((s) => (activeId ? s.paused[activeId] : undefined));
   const filter = useMessageViewStore((s) => s.filter);
-  const matcher = useMemo(() => createMatcher(filter), [filter]);
-  const indexRef = useRef<{ key: unknown; connection: string | null; index: FilteredIndex } | null>(null);
+  const matcher = useMemo(() => createMatcher(filter, search), [filter, search]);
+  const indexRef = useRef<{ key: unknown; connection: string | null; index: FilteredIndex; foundFrom: number } | null>(null);
   const until = pausedAt ?? Number.POSITIVE_INFINITY;
   const found = activeId ? ringOf(activeId) : undefined;
 
@@ -154,10 +191,16 @@ function useVisibleRows(activeId: string | null) {
     return { count, offset: oldest, seqAt: (i: number) => messageAt(activeId, i)?.seq, matched: null };
   }
   if (indexRef.current?.key !== matcher || indexRef.current.connection !== activeId) {
-    indexRef.current = { key: matcher, connection: activeId, index: new FilteredIndex(matcher) };
+    indexRef.current = { key: matcher, connection: activeId, index: new FilteredIndex(matcher), foundFrom: 0 };
   }
   const { index } = indexRef.current;
   index.sync(found.ring, found.epoch, until);
+  if (search) {
+    const late = search.foundSince(indexRef.current.foundFrom);
+    indexRef.current.foundFrom = late.next;
+    // Only messages still in the ring as they were (a clear restarts seqs; ids are never reused).
+    index.include(late.found.filter(({ id, seq }) => messageBySeq(activeId, seq)?.id === id).map(({ seq }) => seq));
+  }
   return { count: index.length, offset: index.dropped, seqAt: (i: number) => index.seqAt(i), matched: index.length };
 }
 
@@ -167,7 +210,9 @@ export function MessagesPanel() {
   const selectedSeq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
   const filter = useMessageViewStore((s) => s.filter);
-  const { count, offset, seqAt, matched } = useVisibleRows(activeId);
+  // Changes no store, so it may run during render; the same search while connection and text stay.
+  const search = payloadSearchFor(activeId, filter.text);
+  const { count, offset, seqAt, matched } = useVisibleRows(activeId, search);
 
   const renderRow = useCallback(
     (index: number) => {
@@ -197,7 +242,7 @@ export function MessagesPanel() {
 
   return (
     <div className="messages">
-      <MessagesFilterBar matched={matched} />
+      <MessagesFilterBar matched={matched} search={search} />
       {body}
       <MessageDetail />
     </div>

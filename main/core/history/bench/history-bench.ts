@@ -31,12 +31,15 @@ let dir = '';
 const T0 = 1_700_000_000_000;
 const WORDS = ['ok', 'idle', 'running', 'warning', 'online', 'standby'];
 
+/** Two connections, keyed as the app keys them (a saved profile, an endpoint typed in). */
+const CONNECTION_KEYS = ['profile:9f2c4e1a7b3d5e60', 'endpoint:4be1c0d29a7f3e85b6d2a1c0'] as const;
+
 /** 64-byte JSON payloads on 1000 topics; 1 in 1000 says "alarm", 1 in 100k says "meltdown". */
 function makeMessage(i: number): HistoryMessageInput {
   const word = i % 100_000 === 7 ? 'meltdown' : i % 1000 === 3 ? 'alarm' : WORDS[i % WORDS.length]!;
   const text = `{"v":${(i % 977) / 10},"s":"${word}","n":${i}}`;
   return {
-    connectionId: i % 10 === 0 ? 'c2' : 'c1',
+    connectionKey: CONNECTION_KEYS[i % 10 === 0 ? 1 : 0],
     direction: 'in',
     topic: `site/${i % 10}/dev/${Math.floor(i / 10) % 100}/temp`,
     payload: Buffer.from(text.padEnd(64, ' ')),
@@ -66,7 +69,7 @@ async function ingest(): Promise<void> {
   bare.exec('CREATE TABLE m (id INTEGER PRIMARY KEY, connection_id TEXT, topic TEXT, direction INTEGER, ts INTEGER, qos INTEGER, retain INTEGER, dup INTEGER, payload BLOB)');
   const insert = bare.prepare('INSERT INTO m (connection_id, topic, direction, ts, qos, retain, dup, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const insertMany = bare.transaction((batch: HistoryMessageInput[]) => {
-    for (const m of batch) insert.run(m.connectionId, m.topic, 0, m.timestamp, m.qos, 0, 0, m.payload);
+    for (const m of batch) insert.run(m.connectionKey, m.topic, 0, m.timestamp, m.qos, 0, 0, m.payload);
   });
   let started = performance.now();
   for (let i = 0; i < messages.length; i += 10_000) insertMany(messages.slice(i, i + 10_000));
@@ -90,7 +93,7 @@ async function ingest(): Promise<void> {
   started = performance.now();
   for (let i = 0; i < messages.length; i += 1000) {
     const sliceStart = performance.now();
-    for (let j = i; j < Math.min(i + 1000, messages.length); j++) history.append(messages[j]!);
+    for (let j = i; j < Math.min(i + 1000, messages.length); j++) history.append(messages[j]!.connectionKey, messages[j]!);
     appendMs += performance.now() - sliceStart;
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -164,7 +167,7 @@ async function queries(): Promise<Database.Database> {
   const lastTimes: number[] = [];
   for (let i = 0; i < 60; i++) {
     const t = performance.now();
-    reader.lastValues(i % 10 === 0 ? 'c2' : 'c1', `site/${i % 10}/dev/${i % 100}/temp`, 100);
+    reader.lastValues(CONNECTION_KEYS[i % 10 === 0 ? 1 : 0], `site/${i % 10}/dev/${i % 100}/temp`, 100);
     lastTimes.push(performance.now() - t);
   }
   lastTimes.sort((a, b) => a - b);
