@@ -74,6 +74,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       history.append(message, identity);
       messages.push(livePayloads.toLive(message));
     },
+    // While history's queue is crowded, connections stop reading rather than have it drop messages.
+    whenRoom: () => history.whenRoom(),
     onPacket: (connectionId, direction, packet) => {
       let log = packetLogs.get(connectionId);
       if (!log) packetLogs.set(connectionId, (log = createPacketLog()));

@@ -38,6 +38,25 @@ describe('history service (worker threads)', () => {
     expect(page.nextCursor).toEqual({ timestamp: 1007, id: 8 });
   });
 
+  it('says when its queue is crowded (half full) and when it has room again (down to a quarter), so readers can push back', async () => {
+    history = await createHistory({ path: temp.file('history.db'), maxPendingMessages: 1000, flushIntervalMs: 10_000, maxBatchMessages: 100_000 });
+    for (let i = 0; i < 499; i++) history.append('c1', message({ text: `m${i}` }));
+    expect(history.whenRoom()).toBeNull();
+    history.append('c1', message({ text: 'the 500th' }));
+    const room = history.whenRoom();
+    expect(room).toBeInstanceOf(Promise);
+    let resolved = false;
+    void room!.then(() => (resolved = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(resolved).toBe(false);
+    // Still crowded until the writer has taken the queue down to a quarter.
+    expect(history.whenRoom()).toBeInstanceOf(Promise);
+    await history.flush();
+    await room;
+    expect(history.whenRoom()).toBeNull();
+    expect(history.stats()).toMatchObject({ written: 500, dropped: 0 });
+  });
+
   it('flush() resolves once everything appended so far is committed', async () => {
     history = await createHistory({ path: temp.file('history.db'), flushIntervalMs: 10_000 });
     const flushed: HistoryEvent[] = [];

@@ -13,6 +13,7 @@ import {
   WorkbenchFailure,
 } from '../../../shared/contract';
 import { brokerUrl, toMqttJsOptions } from './client-options';
+import { holdWhileCrowded } from './ingest-backpressure';
 import { describeConnectError } from './connect-errors';
 import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
 import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
@@ -26,6 +27,8 @@ export interface ConnectionManagerEvents {
   onMessage(message: MqttMessage, identity: ConnectionIdentity): void;
   /** Every packet in and out, for the packet inspector (see packet-inspector.ts). */
   onPacket?(connectionId: string, direction: 'in' | 'out', packet: Packet): void;
+  /** Null while received messages can be taken; else resolves when they can (history's backpressure, see ingest-backpressure.ts). */
+  whenRoom?(): Promise<void> | null;
 }
 
 interface Connection {
@@ -268,6 +271,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         connection.requests.offer(message);
         events.onMessage(message, identity);
       });
+      if (events.whenRoom) holdWhileCrowded(client, events.whenRoom, options.keepaliveSeconds);
       if (events.onPacket) {
         const onPacket = events.onPacket;
         client.on('packetsend', (packet) => onPacket(id, 'out', packet));

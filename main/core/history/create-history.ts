@@ -88,6 +88,12 @@ export interface HistoryService {
   connections(): Promise<HistoryConnection[]>;
   /** Resolves once every message appended so far is committed (or reported failed). */
   flush(): Promise<void>;
+  /**
+   * Null while the queue has room; once it is half full, a promise that resolves when it is down
+   * to a quarter (or history closed or failed). A reader that can push back (an MQTT connection:
+   * TCP and the broker's flow control) waits on it instead of having its messages dropped.
+   */
+  whenRoom(): Promise<void> | null;
   page(request?: PageRequest): Promise<HistoryPage>;
   count(query?: HistoryQuery): Promise<number>;
   /** Counts up to `upTo` and says whether there are more (fast "100,000+" for a UI). */
@@ -294,10 +300,19 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   const openGaps = new Map<string, HistoryGap>();
   let droppedThisEpisode = 0;
   const flushWaiters: { seq: number; resolve: () => void }[] = [];
+  /** Waiting for the queue to drain (whenRoom), and whether it is crowded (between the two marks). */
+  let roomWaiters: (() => void)[] = [];
+  let crowded = false;
   let closed = false;
   let failure: Error | null = null;
 
   function settleWaiters(): void {
+    if (crowded && (failure || closed || (pending <= settings.maxPendingMessages / 4 && pendingBytes <= settings.maxPendingBytes / 4))) {
+      crowded = false;
+      const waiting = roomWaiters;
+      roomWaiters = [];
+      for (const resolve of waiting) resolve();
+    }
     for (let i = flushWaiters.length - 1; i >= 0; i--) {
       if (flushWaiters[i]!.seq <= ackedSeq || failure) {
         flushWaiters[i]!.resolve();
@@ -400,6 +415,14 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     report: {
       ...writerStart.report,
       fullText: indexerStart ? indexerStart.report : { error: { code: (indexerError as { code?: string }).code ?? 'INTERNAL', message: indexerError!.message } },
+    },
+
+    whenRoom() {
+      if (!crowded) {
+        if (closed || failure || (pending < settings.maxPendingMessages / 2 && pendingBytes < settings.maxPendingBytes / 2)) return null;
+        crowded = true;
+      }
+      return new Promise((resolve) => roomWaiters.push(resolve));
     },
 
     append(connectionKey, message) {

@@ -16,6 +16,8 @@ const PROGRESS_PERIOD_MS = 250;
 export interface HistoryFeature {
   /** Called for every message in and out, with its connection's identity: O(1), never blocks (see createHistory). */
   append(message: MqttMessage, identity: ConnectionIdentity): void;
+  /** Null while history has room for more; else resolves when it has (see HistoryService.whenRoom). */
+  whenRoom(): Promise<void> | null;
   /**
    * Before a connection opens: stores its label, so its messages are named even if the app dies
    * before the connect completes (a connection that never stores anything is not listed).
@@ -197,6 +199,10 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
   };
 
   return {
+    whenRoom() {
+      return service ? service.whenRoom() : null;
+    },
+
     append(message, identity) {
       if (service) service.append(identity.key, message);
       else if (path && !openError) {

@@ -7,6 +7,20 @@ const FLASH_MS = 1000;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** The full local date and time, for a row's title: one formatter, and one string per second seen. */
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+const dateTimes = new Map<number, string>();
+function fullTime(timestamp: number): string {
+  const second = Math.floor(timestamp / 1000);
+  let text = dateTimes.get(second);
+  if (text === undefined) {
+    // Rows show recent times: a few hundred seconds cover them, so the cache stays small.
+    if (dateTimes.size >= 512) dateTimes.clear();
+    dateTimes.set(second, (text = dateTime.format(timestamp)));
+  }
+  return text;
+}
+
 /** HH:MM:SS local time of the last message; the full date is in the title. */
 function shortTime(timestamp: number): string {
   const d = new Date(timestamp);
@@ -78,7 +92,7 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
       <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={node.retained ? 'Retained message held by the broker' : node.retainedTopics > 0 ? `${node.retainedTopics} retained below` : undefined}>
         {node.retained ? 'R' : node.retainedTopics > 0 ? 'r' : ''}
       </span>
-      <span className="topic-time" title={time ? new Date(time).toLocaleString() : undefined}>
+      <span className="topic-time" title={time ? fullTime(time) : undefined}>
         {time ? shortTime(time) : ''}
       </span>
     </div>
