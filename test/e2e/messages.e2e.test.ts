@@ -254,22 +254,42 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await screenshots(page, 'message-detail-large');
   });
 
-  it('plots a JSON field picked in the detail from several messages, live, in a time window', async () => {
+  it('plots numbers clicked in the JSON view (or picked from its list) from several messages, live, in a time window', async () => {
     await pub('plant/boiler', ...[60, 62.5, 61, 64, 66].map((t, i) => JSON.stringify({ sensor: { temp: t, pressure: 1 + i / 10 }, id: 'b1' })));
     await waitUntil(async () => (await messageRow(page, 'plant/boiler').count()) === 5);
     await openNewest('plant/boiler');
+    await detailShows((s) => s.includes('"temp": 66'));
     const fields = page.getByTestId('numeric-field');
     await waitUntil(async () => (await fields.count()) === 2);
     expect(await attributes(fields, 'data-path')).toEqual(['sensor.temp', 'sensor.pressure']);
-    await page.locator('[data-testid="numeric-field"][data-path="sensor.temp"]').getByTestId('plot-field').click();
+
+    // In the JSON view a number under the pointer shows it can be clicked; a key cannot.
+    const view = page.getByTestId('message-detail-payload');
+    const token = (shown: string) => view.locator('.view-line span span').getByText(shown, { exact: true });
+    // Forced: Monaco's caret, left on a token by an earlier click, covers it; Monaco hit-tests clicks itself.
+    const clickToken = (shown: string, modifiers: 'ControlOrMeta'[] = []) => token(shown).click({ force: true, modifiers });
+    const offer = page.getByTestId('payload-plot-number');
+    await clickToken('"temp"');
+    expect(await offer.count()).toBe(0);
+    await token('66').hover();
+    await view.locator('.payload-number-pickable').getByText('66', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    // A click offers to plot that field of that topic; Escape takes the offer back.
+    await clickToken('66');
+    expect(await text(offer)).toBe('Plot sensor.temp');
+    await page.keyboard.press('Escape');
+    await offer.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await clickToken('66');
+    await screenshots(page, 'plots-offer');
+    await offer.click();
+    await offer.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 
     // Backfilled from the five kept messages and drawn on the canvas.
     const chart = page.getByTestId('plot-chart');
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '5');
     expect(await chart.locator('canvas').count()).toBe(1);
 
-    // A second series on the same chart, then live messages extend both.
-    await page.locator('[data-testid="numeric-field"][data-path="sensor.pressure"]').getByTestId('plot-field').click();
+    // Ctrl/Cmd+click plots at once: a second series on the same chart, then live messages extend both.
+    await clickToken('1.4', ['ControlOrMeta']);
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '10');
     await pub('plant/boiler', JSON.stringify({ sensor: { temp: 70, pressure: 2 } }), JSON.stringify({ sensor: { temp: 71 } }));
     const series = page.getByTestId('plot-series');
@@ -286,7 +306,7 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     });
     expect(drawn).toBeGreaterThan(20);
 
-    // Plotting the same field twice says so instead of adding a copy.
+    // Plotting the same field twice (here from the list of numbers) says so instead of adding a copy.
     await page.locator('[data-testid="numeric-field"][data-path="sensor.temp"]').getByTestId('plot-field').click();
     expect(await text(page.getByTestId('plot-notice'))).toMatch(/already plotted/);
 
