@@ -40,6 +40,53 @@ const attributes = async (locator: Locator, name: string) => Promise.all((await 
 const rows = () => page.getByTestId('message-row');
 const text = async (locator: Locator) => (await locator.textContent()) ?? '';
 
+/**
+ * For each colour, the share of the chart's plotting area (uPlot's .u-over) that its pixels span
+ * from top to bottom: how readable a line is. Axis labels, drawn in the series' colours too, lie
+ * outside that area.
+ */
+async function verticalSpans(chart: Locator, colours: [number, number, number][]): Promise<number[]> {
+  return chart.evaluate((element, wanted) => {
+    type Box = { offsetLeft: number; offsetTop: number; clientWidth: number; clientHeight: number };
+    type Canvas = Box & { width: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const root = element as unknown as { querySelector(selector: string): unknown };
+    const canvas = root.querySelector('canvas') as Canvas;
+    const over = root.querySelector('.u-over') as Box;
+    const scale = canvas.width / canvas.clientWidth;
+    const width = Math.round(over.clientWidth * scale);
+    const height = Math.round(over.clientHeight * scale);
+    const data = canvas.getContext('2d').getImageData(Math.round(over.offsetLeft * scale), Math.round(over.offsetTop * scale), width, height).data;
+    return wanted.map(([r, g, b]) => {
+      let top = height;
+      let bottom = -1;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3]! > 128 && Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b) < 60) {
+          const y = Math.floor(i / 4 / width);
+          top = Math.min(top, y);
+          bottom = Math.max(bottom, y);
+        }
+      }
+      return bottom < 0 ? 0 : (bottom - top + 1) / height;
+    });
+  }, colours);
+}
+
+/** Waits until the first two series' lines (blue and red in the palette) span what `ok` wants. */
+async function linesSpan(chart: Locator, ok: (first: number, second: number) => boolean, what: string): Promise<void> {
+  let spans: number[] = [];
+  try {
+    await waitUntil(async () => {
+      spans = await verticalSpans(chart, [
+        [0x2f, 0x81, 0xf7],
+        [0xe5, 0x53, 0x4b],
+      ]);
+      return ok(spans[0]!, spans[1]!);
+    });
+  } catch {
+    throw new Error(`with ${what} the lines span ${spans.map((span) => span.toFixed(2)).join(' and ')} of the chart's height`);
+  }
+}
+
 /** The text Monaco shows (its rendered lines; spaces come back as no-break spaces). */
 async function monacoText(locator: Locator): Promise<string> {
   const lines = locator.locator('.view-lines');
@@ -254,8 +301,9 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await screenshots(page, 'message-detail-large');
   });
 
-  it('plots numbers clicked in the JSON view (or picked from its list) from several messages, live, in a time window', async () => {
-    await pub('plant/boiler', ...[60, 62.5, 61, 64, 66].map((t, i) => JSON.stringify({ sensor: { temp: t, pressure: 1 + i / 10 }, id: 'b1' })));
+  it('plots numbers clicked in the JSON view (or picked from its list), each readable on its own y axis, live, in a time window', async () => {
+    // Temperatures in °C and pressures in pascals: a thousand times apart.
+    await pub('plant/boiler', ...[60, 62.5, 61, 64, 66].map((t, i) => JSON.stringify({ sensor: { temp: t, pressure: 101_300 + i * 40 }, id: 'b1' })));
     await waitUntil(async () => (await messageRow(page, 'plant/boiler').count()) === 5);
     await openNewest('plant/boiler');
     await detailShows((s) => s.includes('"temp": 66'));
@@ -288,23 +336,29 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '5');
     expect(await chart.locator('canvas').count()).toBe(1);
 
-    // Ctrl/Cmd+click plots at once: a second series on the same chart, then live messages extend both.
-    await clickToken('1.4', ['ControlOrMeta']);
+    // Ctrl/Cmd+click plots at once: a second series on the same chart.
+    await clickToken('101460', ['ControlOrMeta']);
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '10');
-    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 70, pressure: 2 } }), JSON.stringify({ sensor: { temp: 71 } }));
+
+    // Each series has its own y axis (uPlot's .u-axis: the time axis and two), so both lines use
+    // the chart's height; on one shared axis from 0 to 101,460 both are flat lines.
+    await page.getByTestId('plot-window-all').click();
+    expect(await page.getByTestId('plot-axes-per-series').getAttribute('aria-pressed')).toBe('true');
+    expect(await chart.getAttribute('data-y-axes')).toBe('2');
+    expect(await chart.locator('.u-axis').count()).toBe(3);
+    await linesSpan(chart, (temp, pressure) => temp > 0.5 && pressure > 0.5, 'an axis per series');
+    await page.getByTestId('plot-axes-shared').click();
+    await waitUntil(async () => (await chart.locator('.u-axis').count()) === 2);
+    await linesSpan(chart, (temp, pressure) => temp < 0.1 && pressure < 0.1, 'one shared axis');
+    await page.getByTestId('plot-axes-per-series').click();
+    await waitUntil(async () => (await chart.locator('.u-axis').count()) === 3);
+
+    // Live messages extend both series.
+    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 70, pressure: 101_500 } }), JSON.stringify({ sensor: { temp: 71 } }));
     const series = page.getByTestId('plot-series');
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '13');
     expect(await attributes(series, 'data-label')).toEqual(['plant/boiler › sensor.temp', 'plant/boiler › sensor.pressure']);
     expect(await attributes(series, 'data-points')).toEqual(['7', '6']);
-    // The canvas has pixels drawn in the first series' colour (not a blank chart).
-    const drawn = await chart.locator('canvas').evaluate((canvas) => {
-      const c = canvas as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let blue = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 200 && data[i]! < 90 && data[i + 3]! > 0) blue++;
-      return blue;
-    });
-    expect(drawn).toBeGreaterThan(20);
 
     // Plotting the same field twice (here from the list of numbers) says so instead of adding a copy.
     await page.locator('[data-testid="numeric-field"][data-path="sensor.temp"]').getByTestId('plot-field').click();
