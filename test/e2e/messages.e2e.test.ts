@@ -302,8 +302,9 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
   });
 
   it('plots numbers clicked in the JSON view (or picked from its list), each readable on its own y axis, live, in a time window', async () => {
-    // Temperatures in °C and pressures in pascals: a thousand times apart.
-    await pub('plant/boiler', ...[60, 62.5, 61, 64, 66].map((t, i) => JSON.stringify({ sensor: { temp: t, pressure: 101_300 + i * 40 }, id: 'b1' })));
+    // Temperatures in °C rising while pressures in pascals, a thousand times larger, fall. One
+    // mosquitto_pub each, so no two share a millisecond: the lines do not stack on one instant.
+    for (const [i, temp] of [60, 62.5, 61, 64, 66].entries()) await pub('plant/boiler', JSON.stringify({ sensor: { temp, pressure: 101_460 - i * 40 }, id: 'b1' }));
     await waitUntil(async () => (await messageRow(page, 'plant/boiler').count()) === 5);
     await openNewest('plant/boiler');
     await detailShows((s) => s.includes('"temp": 66'));
@@ -337,11 +338,11 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     expect(await chart.locator('canvas').count()).toBe(1);
 
     // Ctrl/Cmd+click plots at once: a second series on the same chart.
-    await clickToken('101460', ['ControlOrMeta']);
+    await clickToken('101300', ['ControlOrMeta']);
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '10');
 
     // Each series has its own y axis (uPlot's .u-axis: the time axis and two), so both lines use
-    // the chart's height; on one shared axis from 0 to 101,460 both are flat lines.
+    // the chart's height; on one shared axis, from 0 past 101,460, both are flat lines.
     await page.getByTestId('plot-window-all').click();
     expect(await page.getByTestId('plot-axes-per-series').getAttribute('aria-pressed')).toBe('true');
     expect(await chart.getAttribute('data-y-axes')).toBe('2');
@@ -353,12 +354,33 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await page.getByTestId('plot-axes-per-series').click();
     await waitUntil(async () => (await chart.locator('.u-axis').count()) === 3);
 
-    // Live messages extend both series.
-    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 70, pressure: 101_500 } }), JSON.stringify({ sensor: { temp: 71 } }));
+    // Live messages extend both series (published apart, so they are not in the same millisecond).
+    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 70, pressure: 101_500 } }));
+    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 71 } }));
     const series = page.getByTestId('plot-series');
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '13');
     expect(await attributes(series, 'data-label')).toEqual(['plant/boiler › sensor.temp', 'plant/boiler › sensor.pressure']);
     expect(await attributes(series, 'data-points')).toEqual(['7', '6']);
+
+    // The pointer over the chart reads out the time and each series' value there. At the newest
+    // message: the temperature it carried, and the pressure held from the message before it.
+    const readout = page.getByTestId('plot-hover');
+    const area = (await chart.locator('.u-over').boundingBox())!;
+    const pointAtNewest = async () => {
+      await page.mouse.move(area.x + area.width - 2, area.y + area.height / 2);
+      await page.mouse.move(area.x + area.width - 1, area.y + area.height / 2);
+      await readout.waitFor({ timeout: UI_TIMEOUT });
+    };
+    await pointAtNewest();
+    expect(await text(page.getByTestId('plot-hover-time'))).toBe(await text(messageRow(page, 'plant/boiler').last().getByTestId('message-time')));
+    expect(await attributes(page.getByTestId('plot-hover-row'), 'data-label')).toEqual(['plant/boiler › sensor.temp', 'plant/boiler › sensor.pressure']);
+    expect(await page.getByTestId('plot-hover-value').allTextContents()).toEqual(['71', '101500']);
+    await screenshots(page, 'plots-hover', pointAtNewest);
+    // At the oldest, the first message's values.
+    await page.mouse.move(area.x + 1, area.y + area.height / 2);
+    await waitUntil(async () => (await page.getByTestId('plot-hover-value').allTextContents()).join() === '60,101460');
+    await page.mouse.move(area.x + area.width / 2, area.y - 40);
+    await readout.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
 
     // Plotting the same field twice (here from the list of numbers) says so instead of adding a copy.
     await page.locator('[data-testid="numeric-field"][data-path="sensor.temp"]').getByTestId('plot-field').click();

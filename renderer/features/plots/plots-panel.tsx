@@ -7,6 +7,7 @@ import { PLOT_WINDOWS, type PlotAxes, type PlotSeries, type PlotWindow, seriesBu
 import { useDarkMode } from '../../app/theme';
 import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
 import { xAxis, yAxes } from './chart-axes';
+import { hoverReadout } from './hover-readout';
 import './plots.css';
 
 const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
@@ -86,9 +87,11 @@ function PlotChart() {
       height: Math.max(element.clientHeight, 80),
       scales: { x: { time: true }, ...y.scales },
       legend: { show: false },
-      cursor: { drag: { x: true, y: false } },
+      // No horizontal crosshair: with a scale per series its height reads as no one value.
+      cursor: { drag: { x: true, y: false }, y: false },
       series: [{}, ...series.map((s, i) => ({ label: s.label, scale: y.scaleOf[i]!, stroke: s.color, width: 1.5, spanGaps: true, points: { size: 4 } }))],
       axes: [xAxis(colours), ...y.axes],
+      plugins: [hoverReadout(series)],
     };
     const created = new uPlot(options, [[], ...series.map(() => [])] as AlignedData, element);
     plot.current = created;
