@@ -94,6 +94,11 @@ async function monacoText(locator: Locator): Promise<string> {
   return (await lines.first().innerText()).replace(/\u00a0/g, ' ');
 }
 
+/** A token of the detail's payload view (JSON is tokenised; plain text is one token a line). */
+const token = (shown: string) => page.getByTestId('message-detail-payload').locator('.view-line span span').getByText(shown, { exact: true });
+// Forced: Monaco's caret, left on a token by an earlier click, covers it; Monaco hit-tests clicks itself.
+const clickToken = (shown: string, modifiers: 'ControlOrMeta'[] = []) => token(shown).click({ force: true, modifiers });
+
 async function detailShows(expected: (shown: string) => boolean): Promise<string> {
   let shown = '';
   await waitUntil(async () => expected((shown = await monacoText(page.getByTestId('message-detail-payload')))));
@@ -314,9 +319,6 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
 
     // In the JSON view a number under the pointer shows it can be clicked; a key cannot.
     const view = page.getByTestId('message-detail-payload');
-    const token = (shown: string) => view.locator('.view-line span span').getByText(shown, { exact: true });
-    // Forced: Monaco's caret, left on a token by an earlier click, covers it; Monaco hit-tests clicks itself.
-    const clickToken = (shown: string, modifiers: 'ControlOrMeta'[] = []) => token(shown).click({ force: true, modifiers });
     const offer = page.getByTestId('payload-plot-number');
     await clickToken('"temp"');
     expect(await offer.count()).toBe(0);
@@ -392,6 +394,63 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
 
     await page.getByTestId('plot-series-remove').first().click();
     await waitUntil(async () => (await series.count()) === 1);
+    await page.getByTestId('plots-clear').click();
+    await page.getByTestId('panel-plots').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  });
+
+  it('keeps eight series of very different magnitudes readable, each on its own y axis, and refuses a ninth', async () => {
+    // A numeric payload is shown as text, and its number is the value itself.
+    await pub('sensors/kitchen/temp', '22', '22.5');
+    await openNewest('sensors/kitchen/temp', '22.5');
+    await detailShows((s) => s.trim() === '22.5');
+    await clickToken('22.5');
+    expect(await text(page.getByTestId('payload-plot-number'))).toBe('Plot the value');
+    await page.getByTestId('payload-plot-number').click();
+
+    const readings: Record<string, number[]> = {
+      rpm: [1500, 1530, 1490],
+      pressure_pa: [101_300, 101_250, 101_320],
+      flow: [0.5, 0.7, 0.6],
+      current_a: [12, 12.5, 11.8],
+      vibration_g: [0.002, 0.006, 0.004],
+      count: [1_000_000, 1_002_000, 1_004_000],
+      voltage: [230, 228, 231],
+      phase: [-1, 1, 0],
+    };
+    for (let i = 0; i < 3; i++) await pub('plant/line', JSON.stringify(Object.fromEntries(Object.entries(readings).map(([key, values]) => [key, values[i]]))));
+    await waitUntil(async () => (await messageRow(page, 'plant/line').count()) === 3);
+    await openNewest('plant/line');
+    await detailShows((s) => s.includes('"rpm": 1490'));
+    for (const key of Object.keys(readings)) await page.locator(`[data-testid="numeric-field"][data-path="${key}"]`).getByTestId('plot-field').click();
+    expect(await text(page.getByTestId('plot-notice'))).toMatch(/at most 8 series/);
+
+    const chart = page.getByTestId('plot-chart');
+    await page.getByTestId('plot-window-all').click();
+    await waitUntil(async () => (await page.getByTestId('plot-series').count()) === 8);
+    expect(await chart.getAttribute('data-y-axes')).toBe('8');
+    // Eight y axes as wide as their labels, half each side, still leave most of the width to the lines.
+    const axes = await Promise.all((await chart.locator('.u-axis').all()).map(async (axis) => (await axis.boundingBox())!));
+    expect(axes).toHaveLength(9);
+    const chartBox = (await chart.boundingBox())!;
+    const area = (await chart.locator('.u-over').boundingBox())!;
+    for (const axis of axes.slice(1)) expect(axis.width).toBeLessThan(80);
+    expect(axes.slice(1).filter((axis) => axis.x < area.x)).toHaveLength(4);
+    expect(area.width / chartBox.width).toBeGreaterThan(0.5);
+
+    // The readout lists all eight, and stays inside the window at the chart's right edge.
+    const pointAtNewest = async () => {
+      await page.mouse.move(area.x + area.width - 2, area.y + area.height / 2);
+      await page.mouse.move(area.x + area.width - 1, area.y + area.height / 2);
+      await page.getByTestId('plot-hover').waitFor({ timeout: UI_TIMEOUT });
+    };
+    await pointAtNewest();
+    expect(await page.getByTestId('plot-hover-value').allTextContents()).toEqual(['22.5', '1490', '101320', '0.6', '11.8', '0.004', '1004000', '231']);
+    const readout = (await page.getByTestId('plot-hover').boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(readout.x >= 0 && readout.y >= 0 && readout.x + readout.width <= viewport.width && readout.y + readout.height <= viewport.height).toBe(true);
+    await screenshots(page, 'plots-eight', pointAtNewest);
+
+    await page.mouse.move(0, 0);
     await page.getByTestId('plots-clear').click();
     await page.getByTestId('panel-plots').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });

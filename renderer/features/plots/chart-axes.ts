@@ -17,6 +17,8 @@ export interface YAxes {
 
 const TICK = 4;
 const GAP = 3;
+/** Room beyond an axis' labels, so the next axis out does not read as part of its numbers. */
+const SEPARATION = 10;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -51,7 +53,7 @@ function fitWidth(font: string): uPlot.Axis.Size {
     if (cycleNum > 1 && axis._size !== undefined) return axis._size;
     const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
     self.ctx.font = font;
-    return Math.ceil(TICK + GAP + (longest === '' ? 0 : self.ctx.measureText(longest).width) + 2);
+    return Math.ceil(TICK + GAP + (longest === '' ? 0 : self.ctx.measureText(longest).width) + SEPARATION);
   };
 }
 
