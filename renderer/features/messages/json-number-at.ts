@@ -10,11 +10,11 @@ export interface JsonNumberAt {
 // RFC 8259 §6. Sticky: each matches only where the scan stands.
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const LITERAL = /true|false|null/y;
-const WHITESPACE = /[ \t\n\r]*/y;
 /** A character that may not follow a number or literal: `01`, `1.2.3`, `12abc` and `nullx` are not JSON. */
 const RUN_ON = /[\w.+-]/;
 
-type Frame = { kind: 'object'; key: string } | { kind: 'array'; index: number };
+/** An object's current key is kept as where it is in the text, [keyStart, keyEnd): only the path's keys are ever decoded. */
+type Frame = { kind: 'object'; keyStart: number; keyEnd: number } | { kind: 'array'; index: number };
 /** What may come next: the grammar, just enough to know that each key and index is real. */
 type Expect = 'value' | 'value-or-close' | 'key' | 'key-or-close' | 'colon' | 'after';
 
@@ -29,6 +29,31 @@ function stringEnd(text: string, start: number): number {
   return -1;
 }
 
+/** The path the stack stands for, its keys decoded as JSON.parse would; undefined for a key with a bad escape. */
+function pathOf(text: string, stack: readonly Frame[]): JsonPath | undefined {
+  const path: (string | number)[] = [];
+  for (const frame of stack) {
+    if (frame.kind === 'array') {
+      path.push(frame.index);
+      continue;
+    }
+    try {
+      path.push(JSON.parse(text.slice(frame.keyStart, frame.keyEnd)) as string);
+    } catch {
+      return undefined;
+    }
+  }
+  return path;
+}
+
+function skipWhitespace(text: string, pos: number): number {
+  for (;;) {
+    const code = text.charCodeAt(pos);
+    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return pos;
+    pos++;
+  }
+}
+
 function matchAt(pattern: RegExp, text: string, pos: number): number {
   pattern.lastIndex = pos;
   return pattern.test(text) ? pattern.lastIndex : -1;
@@ -37,7 +62,8 @@ function matchAt(pattern: RegExp, text: string, pos: number): number {
 /**
  * The number a caret at `offset` touches in JSON `text` (from just before its first character to
  * just after its last), with its path; undefined when the caret is on anything else or the JSON
- * before it is not valid. Only the text up to the number is read, so a view cut short still works.
+ * before it is not valid (its structure; escapes are checked in the path's keys only). Only the
+ * text up to the number is read, so a view cut short still works.
  */
 export function jsonNumberAt(text: string, offset: number): JsonNumberAt | undefined {
   if (offset < 0 || offset > text.length) return undefined;
@@ -46,7 +72,7 @@ export function jsonNumberAt(text: string, offset: number): JsonNumberAt | undef
   let pos = 0;
   const isValueExpected = () => expect === 'value' || expect === 'value-or-close';
   for (;;) {
-    pos = matchAt(WHITESPACE, text, pos);
+    pos = skipWhitespace(text, pos);
     // Past the caret without meeting a number under it.
     if (pos > offset || pos >= text.length) return undefined;
     const top = stack[stack.length - 1];
@@ -55,11 +81,8 @@ export function jsonNumberAt(text: string, offset: number): JsonNumberAt | undef
       const end = stringEnd(text, pos);
       if (end < 0) return undefined;
       if (top?.kind === 'object' && (expect === 'key' || expect === 'key-or-close')) {
-        try {
-          top.key = JSON.parse(text.slice(pos, end)) as string;
-        } catch {
-          return undefined; // a bad escape
-        }
+        top.keyStart = pos;
+        top.keyEnd = end;
         expect = 'colon';
       } else if (isValueExpected()) {
         expect = 'after';
@@ -70,12 +93,15 @@ export function jsonNumberAt(text: string, offset: number): JsonNumberAt | undef
     } else if (ch === '-' || (ch >= '0' && ch <= '9')) {
       const end = matchAt(NUMBER, text, pos);
       if (end < 0 || !isValueExpected() || RUN_ON.test(text[end] ?? '')) return undefined;
-      if (offset <= end) return { path: stack.map((f) => (f.kind === 'object' ? f.key : f.index)), start: pos, end };
+      if (offset <= end) {
+        const path = pathOf(text, stack);
+        return path && { path, start: pos, end };
+      }
       expect = 'after';
       pos = end;
     } else if (ch === '{' || ch === '[') {
       if (!isValueExpected()) return undefined;
-      stack.push(ch === '{' ? { kind: 'object', key: '' } : { kind: 'array', index: 0 });
+      stack.push(ch === '{' ? { kind: 'object', keyStart: 0, keyEnd: 0 } : { kind: 'array', index: 0 });
       expect = ch === '{' ? 'key-or-close' : 'value-or-close';
       pos++;
     } else if (ch === '}' || ch === ']') {

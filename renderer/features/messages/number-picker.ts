@@ -10,6 +10,7 @@ export interface NumberPicker {
 }
 
 const WIDGET_ID = 'workbench.plotNumber';
+const NUMBER_CHAR = /[\d.eE+-]/;
 
 function pickLabel(path: JsonPath): string {
   return path.length === 0 ? 'Plot the value' : `Plot ${formatPath(path)}`;
@@ -27,14 +28,25 @@ export function attachNumberPicker(editor: monaco.editor.IStandaloneCodeEditor, 
   // The model's text, read again only when it changes (a mouse move must not copy 256 KB).
   let text = { version: -1, value: '' };
 
+  // The last number found: moving across its digits needs no new scan.
+  let last: JsonNumberAt | undefined;
+
   const numberAt = (position: monaco.Position): JsonNumberAt | undefined => {
     const model = editor.getModel();
     const current = picker();
     if (!model || !current) return undefined;
     const version = model.getAlternativeVersionId();
-    if (text.version !== version) text = { version, value: model.getValue() };
-    const found = jsonNumberAt(text.value, model.getOffsetAt(position));
-    return found && current.canPick(found.path) ? found : undefined;
+    if (text.version !== version) {
+      text = { version, value: model.getValue() };
+      last = undefined;
+    }
+    const offset = model.getOffsetAt(position);
+    // The scan reads the text up to the caret (~10 ms at 2.5 MB): only for a caret touching a number's characters.
+    if (!last || offset < last.start || offset > last.end) {
+      if (!NUMBER_CHAR.test(text.value[offset - 1] ?? '') && !NUMBER_CHAR.test(text.value[offset] ?? '')) return undefined;
+      last = jsonNumberAt(text.value, offset);
+    }
+    return last && current.canPick(last.path) ? last : undefined;
   };
 
   const rangeOf = (found: JsonNumberAt) => {
