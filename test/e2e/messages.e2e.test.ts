@@ -421,6 +421,18 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await waitUntil(async () => (await messageRow(page, 'plant/line').count()) === 3);
     await openNewest('plant/line');
     await detailShows((s) => s.includes('"rpm": 1490'));
+    // The same JSON shown as text, on one wrapped line: a number in the middle is offered under it.
+    await page.getByTestId('message-detail-format').selectOption('text');
+    const firstLine = page.getByTestId('message-detail-payload').locator('.view-line span span').first();
+    const lineText = await text(firstLine);
+    const line = (await firstLine.boundingBox())!;
+    const charWidth = line.width / lineText.length; // monospace
+    await page.mouse.click(line.x + (lineText.indexOf('101320') + 2.5) * charWidth, line.y + line.height / 2);
+    const offer = page.getByTestId('payload-plot-number');
+    expect(await text(offer)).toBe('Plot pressure_pa');
+    expect((await offer.boundingBox())!.y).toBeGreaterThanOrEqual(line.y + line.height - 1);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('message-detail-format').selectOption('auto');
     for (const key of Object.keys(readings)) await page.locator(`[data-testid="numeric-field"][data-path="${key}"]`).getByTestId('plot-field').click();
     expect(await text(page.getByTestId('plot-notice'))).toMatch(/at most 8 series/);
 
