@@ -30,6 +30,13 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
     shortcuts: [{ keys: [[MOD, 'Enter']], action: 'Publish the message (in the topic field or the payload editor)' }],
   },
   {
+    title: 'Message detail',
+    shortcuts: [
+      { keys: [[MOD, 'Click']], action: 'Plot the number clicked in the payload (a plain click offers to)' },
+      { keys: [['Esc']], action: 'Take back the offer to plot a number' },
+    ],
+  },
+  {
     title: 'Topic tree',
     shortcuts: [
       { keys: [['↑'], ['↓']], action: 'Previous or next topic' },

@@ -11,6 +11,8 @@ const PALETTE = ['#2f81f7', '#e5534b', '#3fb950', '#d29922', '#a371f7', '#db61a2
 
 export const PLOT_WINDOWS = { '1m': 60, '5m': 300, '15m': 900, all: Number.POSITIVE_INFINITY } as const;
 export type PlotWindow = keyof typeof PLOT_WINDOWS;
+/** A y axis for each series (each readable whatever its magnitude), or one for all (to compare like with like). */
+export type PlotAxes = 'per-series' | 'shared';
 
 export interface PlotSeries {
   id: string;
@@ -78,6 +80,7 @@ interface PlotsState {
   /** Bumped when points are added (at most once per event-feed flush, i.e. per frame). */
   version: number;
   window: PlotWindow;
+  axes: PlotAxes;
   /** Why the last add did not happen, shown above the chart. */
   notice: string | null;
   /** Adds a series (filled from the messages already kept) unless it is already plotted. */
@@ -85,6 +88,7 @@ interface PlotsState {
   removeSeries(id: string): void;
   clear(): void;
   setWindow(window: PlotWindow): void;
+  setAxes(axes: PlotAxes): void;
   dismissNotice(): void;
   /** Called by the event feed with each batch of live messages as it arrives; publish() shows them. */
   ingest(messages: readonly MqttMessage[]): void;
@@ -101,6 +105,7 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
   series: [],
   version: 0,
   window: '5m',
+  axes: 'per-series',
   notice: null,
   addSeries(connectionId, topic, path) {
     const { series } = get();
@@ -139,6 +144,7 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
     set((state) => ({ series: [], version: state.version + 1, notice: null }));
   },
   setWindow: (window) => set({ window }),
+  setAxes: (axes) => set({ axes }),
   dismissNotice: () => set({ notice: null }),
   ingest(messages) {
     if (byTopic.size === 0) return;

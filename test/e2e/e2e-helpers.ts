@@ -145,12 +145,17 @@ export async function setPayload(page: Page, text: string): Promise<void> {
   await page.keyboard.insertText(text);
 }
 
-/** Light and dark screenshots of the page as it is now. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/**
+ * Light and dark screenshots of the page as it is now. `restore` runs after each switch of colour
+ * scheme, for state a switch resets (a chart redrawn for the theme forgets the pointer over it).
+ */
+export async function screenshots(page: Page, name: string, restore?: () => Promise<void>): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await colorScheme(page, 'light');
+  await restore?.();
   await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
   await colorScheme(page, 'dark');
+  await restore?.();
   await page.screenshot({ path: `${ARTIFACTS}${name}-dark.png` });
   await colorScheme(page, 'light');
 }

@@ -42,12 +42,64 @@ const attributes = async (locator: Locator, name: string) => Promise.all((await 
 const rows = () => page.getByTestId('message-row');
 const text = async (locator: Locator) => (await locator.textContent()) ?? '';
 
+/**
+ * For each colour, the share of the chart's plotting area (uPlot's .u-over) that its pixels span
+ * from top to bottom: how readable a line is. Axis labels, drawn in the series' colours too, lie
+ * outside that area.
+ */
+async function verticalSpans(chart: Locator, colours: [number, number, number][]): Promise<number[]> {
+  return chart.evaluate((element, wanted) => {
+    type Box = { offsetLeft: number; offsetTop: number; clientWidth: number; clientHeight: number };
+    type Canvas = Box & { width: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const root = element as unknown as { querySelector(selector: string): unknown };
+    const canvas = root.querySelector('canvas') as Canvas;
+    const over = root.querySelector('.u-over') as Box;
+    const scale = canvas.width / canvas.clientWidth;
+    const width = Math.round(over.clientWidth * scale);
+    const height = Math.round(over.clientHeight * scale);
+    const data = canvas.getContext('2d').getImageData(Math.round(over.offsetLeft * scale), Math.round(over.offsetTop * scale), width, height).data;
+    return wanted.map(([r, g, b]) => {
+      let top = height;
+      let bottom = -1;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3]! > 128 && Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b) < 60) {
+          const y = Math.floor(i / 4 / width);
+          top = Math.min(top, y);
+          bottom = Math.max(bottom, y);
+        }
+      }
+      return bottom < 0 ? 0 : (bottom - top + 1) / height;
+    });
+  }, colours);
+}
+
+/** Waits until the first two series' lines (blue and red in the palette) span what `ok` wants. */
+async function linesSpan(chart: Locator, ok: (first: number, second: number) => boolean, what: string): Promise<void> {
+  let spans: number[] = [];
+  try {
+    await waitUntil(async () => {
+      spans = await verticalSpans(chart, [
+        [0x2f, 0x81, 0xf7],
+        [0xe5, 0x53, 0x4b],
+      ]);
+      return ok(spans[0]!, spans[1]!);
+    });
+  } catch {
+    throw new Error(`with ${what} the lines span ${spans.map((span) => span.toFixed(2)).join(' and ')} of the chart's height`);
+  }
+}
+
 /** The text Monaco shows (its rendered lines; spaces come back as no-break spaces). */
 async function monacoText(locator: Locator): Promise<string> {
   const lines = locator.locator('.view-lines');
   await lines.first().waitFor({ timeout: UI_TIMEOUT });
   return (await lines.first().innerText()).replace(/\u00a0/g, ' ');
 }
+
+/** A token of the detail's payload view (JSON is tokenised; plain text is one token a line). */
+const token = (shown: string) => page.getByTestId('message-detail-payload').locator('.view-line span span').getByText(shown, { exact: true });
+// Forced: Monaco's caret, left on a token by an earlier click, covers it; Monaco hit-tests clicks itself.
+const clickToken = (shown: string, modifiers: 'ControlOrMeta'[] = []) => token(shown).click({ force: true, modifiers });
 
 async function detailShows(expected: (shown: string) => boolean): Promise<string> {
   let shown = '';
@@ -289,39 +341,85 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await status.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });
 
-  it('plots a JSON field picked in the detail from several messages, live, in a time window', async () => {
-    await pub('plant/boiler', ...[60, 62.5, 61, 64, 66].map((t, i) => JSON.stringify({ sensor: { temp: t, pressure: 1 + i / 10 }, id: 'b1' })));
+  it('plots numbers clicked in the JSON view (or picked from its list), each readable on its own y axis, live, in a time window', async () => {
+    // Temperatures in °C rising while pressures in pascals, a thousand times larger, fall. One
+    // mosquitto_pub each, so no two share a millisecond: the lines do not stack on one instant.
+    for (const [i, temp] of [60, 62.5, 61, 64, 66].entries()) await pub('plant/boiler', JSON.stringify({ sensor: { temp, pressure: 101_460 - i * 40 }, id: 'b1' }));
     await waitUntil(async () => (await messageRow(page, 'plant/boiler').count()) === 5);
     await openNewest('plant/boiler');
+    await detailShows((s) => s.includes('"temp": 66'));
     const fields = page.getByTestId('numeric-field');
     await waitUntil(async () => (await fields.count()) === 2);
     expect(await attributes(fields, 'data-path')).toEqual(['sensor.temp', 'sensor.pressure']);
-    await page.locator('[data-testid="numeric-field"][data-path="sensor.temp"]').getByTestId('plot-field').click();
+
+    // In the JSON view a number under the pointer shows it can be clicked; a key cannot.
+    const view = page.getByTestId('message-detail-payload');
+    const offer = page.getByTestId('payload-plot-number');
+    await clickToken('"temp"');
+    expect(await offer.count()).toBe(0);
+    await token('66').hover();
+    await view.locator('.payload-number-pickable').getByText('66', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    // A click offers to plot that field of that topic; Escape takes the offer back.
+    await clickToken('66');
+    expect(await text(offer)).toBe('Plot sensor.temp');
+    await page.keyboard.press('Escape');
+    await offer.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await clickToken('66');
+    await screenshots(page, 'plots-offer');
+    await offer.click();
+    await offer.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 
     // Backfilled from the five kept messages and drawn on the canvas.
     const chart = page.getByTestId('plot-chart');
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '5');
     expect(await chart.locator('canvas').count()).toBe(1);
 
-    // A second series on the same chart, then live messages extend both.
-    await page.locator('[data-testid="numeric-field"][data-path="sensor.pressure"]').getByTestId('plot-field').click();
+    // Ctrl/Cmd+click plots at once: a second series on the same chart.
+    await clickToken('101300', ['ControlOrMeta']);
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '10');
-    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 70, pressure: 2 } }), JSON.stringify({ sensor: { temp: 71 } }));
+
+    // Each series has its own y axis (uPlot's .u-axis: the time axis and two), so both lines use
+    // the chart's height; on one shared axis, from 0 past 101,460, both are flat lines.
+    await page.getByTestId('plot-window-all').click();
+    expect(await page.getByTestId('plot-axes-per-series').getAttribute('aria-pressed')).toBe('true');
+    expect(await chart.getAttribute('data-y-axes')).toBe('2');
+    expect(await chart.locator('.u-axis').count()).toBe(3);
+    await linesSpan(chart, (temp, pressure) => temp > 0.5 && pressure > 0.5, 'an axis per series');
+    await page.getByTestId('plot-axes-shared').click();
+    await waitUntil(async () => (await chart.locator('.u-axis').count()) === 2);
+    await linesSpan(chart, (temp, pressure) => temp < 0.1 && pressure < 0.1, 'one shared axis');
+    await page.getByTestId('plot-axes-per-series').click();
+    await waitUntil(async () => (await chart.locator('.u-axis').count()) === 3);
+
+    // Live messages extend both series (published apart, so they are not in the same millisecond).
+    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 70, pressure: 101_500 } }));
+    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 71 } }));
     const series = page.getByTestId('plot-series');
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '13');
     expect(await attributes(series, 'data-label')).toEqual(['plant/boiler › sensor.temp', 'plant/boiler › sensor.pressure']);
     expect(await attributes(series, 'data-points')).toEqual(['7', '6']);
-    // The canvas has pixels drawn in the first series' colour (not a blank chart).
-    const drawn = await chart.locator('canvas').evaluate((canvas) => {
-      const c = canvas as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let blue = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 200 && data[i]! < 90 && data[i + 3]! > 0) blue++;
-      return blue;
-    });
-    expect(drawn).toBeGreaterThan(20);
 
-    // Plotting the same field twice says so instead of adding a copy.
+    // The pointer over the chart reads out the time and each series' value there. At the newest
+    // message: the temperature it carried, and the pressure held from the message before it.
+    const readout = page.getByTestId('plot-hover');
+    const area = (await chart.locator('.u-over').boundingBox())!;
+    const pointAtNewest = async () => {
+      await page.mouse.move(area.x + area.width - 2, area.y + area.height / 2);
+      await page.mouse.move(area.x + area.width - 1, area.y + area.height / 2);
+      await readout.waitFor({ timeout: UI_TIMEOUT });
+    };
+    await pointAtNewest();
+    expect(await text(page.getByTestId('plot-hover-time'))).toBe(await text(messageRow(page, 'plant/boiler').last().getByTestId('message-time')));
+    expect(await attributes(page.getByTestId('plot-hover-row'), 'data-label')).toEqual(['plant/boiler › sensor.temp', 'plant/boiler › sensor.pressure']);
+    expect(await page.getByTestId('plot-hover-value').allTextContents()).toEqual(['71', '101500']);
+    await screenshots(page, 'plots-hover', pointAtNewest);
+    // At the oldest, the first message's values.
+    await page.mouse.move(area.x + 1, area.y + area.height / 2);
+    await waitUntil(async () => (await page.getByTestId('plot-hover-value').allTextContents()).join() === '60,101460');
+    await page.mouse.move(area.x + area.width / 2, area.y - 40);
+    await readout.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+
+    // Plotting the same field twice (here from the list of numbers) says so instead of adding a copy.
     await page.locator('[data-testid="numeric-field"][data-path="sensor.temp"]').getByTestId('plot-field').click();
     expect(await text(page.getByTestId('plot-notice'))).toMatch(/already plotted/);
 
@@ -331,6 +429,75 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
 
     await page.getByTestId('plot-series-remove').first().click();
     await waitUntil(async () => (await series.count()) === 1);
+    await page.getByTestId('plots-clear').click();
+    await page.getByTestId('panel-plots').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  });
+
+  it('keeps eight series of very different magnitudes readable, each on its own y axis, and refuses a ninth', async () => {
+    // A numeric payload is shown as text, and its number is the value itself.
+    await pub('sensors/kitchen/temp', '22', '22.5');
+    await openNewest('sensors/kitchen/temp', '22.5');
+    await detailShows((s) => s.trim() === '22.5');
+    await clickToken('22.5');
+    expect(await text(page.getByTestId('payload-plot-number'))).toBe('Plot the value');
+    await page.getByTestId('payload-plot-number').click();
+
+    const readings: Record<string, number[]> = {
+      rpm: [1500, 1530, 1490],
+      pressure_pa: [101_300, 101_250, 101_320],
+      flow: [0.5, 0.7, 0.6],
+      current_a: [12, 12.5, 11.8],
+      vibration_g: [0.002, 0.006, 0.004],
+      count: [1_000_000, 1_002_000, 1_004_000],
+      voltage: [230, 228, 231],
+      phase: [-1, 1, 0],
+    };
+    for (let i = 0; i < 3; i++) await pub('plant/line', JSON.stringify(Object.fromEntries(Object.entries(readings).map(([key, values]) => [key, values[i]]))));
+    await waitUntil(async () => (await messageRow(page, 'plant/line').count()) === 3);
+    await openNewest('plant/line');
+    await detailShows((s) => s.includes('"rpm": 1490'));
+    // The same JSON shown as text, on one wrapped line: a number in the middle is offered under it.
+    await page.getByTestId('message-detail-format').selectOption('text');
+    const firstLine = page.getByTestId('message-detail-payload').locator('.view-line span span').first();
+    const lineText = await text(firstLine);
+    const line = (await firstLine.boundingBox())!;
+    const charWidth = line.width / lineText.length; // monospace
+    await page.mouse.click(line.x + (lineText.indexOf('101320') + 2.5) * charWidth, line.y + line.height / 2);
+    const offer = page.getByTestId('payload-plot-number');
+    expect(await text(offer)).toBe('Plot pressure_pa');
+    expect((await offer.boundingBox())!.y).toBeGreaterThanOrEqual(line.y + line.height - 1);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('message-detail-format').selectOption('auto');
+    for (const key of Object.keys(readings)) await page.locator(`[data-testid="numeric-field"][data-path="${key}"]`).getByTestId('plot-field').click();
+    expect(await text(page.getByTestId('plot-notice'))).toMatch(/at most 8 series/);
+
+    const chart = page.getByTestId('plot-chart');
+    await page.getByTestId('plot-window-all').click();
+    await waitUntil(async () => (await page.getByTestId('plot-series').count()) === 8);
+    expect(await chart.getAttribute('data-y-axes')).toBe('8');
+    // Eight y axes as wide as their labels, half each side, still leave most of the width to the lines.
+    const axes = await Promise.all((await chart.locator('.u-axis').all()).map(async (axis) => (await axis.boundingBox())!));
+    expect(axes).toHaveLength(9);
+    const chartBox = (await chart.boundingBox())!;
+    const area = (await chart.locator('.u-over').boundingBox())!;
+    for (const axis of axes.slice(1)) expect(axis.width).toBeLessThan(80);
+    expect(axes.slice(1).filter((axis) => axis.x < area.x)).toHaveLength(4);
+    expect(area.width / chartBox.width).toBeGreaterThan(0.5);
+
+    // The readout lists all eight, and stays inside the window at the chart's right edge.
+    const pointAtNewest = async () => {
+      await page.mouse.move(area.x + area.width - 2, area.y + area.height / 2);
+      await page.mouse.move(area.x + area.width - 1, area.y + area.height / 2);
+      await page.getByTestId('plot-hover').waitFor({ timeout: UI_TIMEOUT });
+    };
+    await pointAtNewest();
+    expect(await page.getByTestId('plot-hover-value').allTextContents()).toEqual(['22.5', '1490', '101320', '0.6', '11.8', '0.004', '1004000', '231']);
+    const readout = (await page.getByTestId('plot-hover').boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(readout.x >= 0 && readout.y >= 0 && readout.x + readout.width <= viewport.width && readout.y + readout.height <= viewport.height).toBe(true);
+    await screenshots(page, 'plots-eight', pointAtNewest);
+
+    await page.mouse.move(0, 0);
     await page.getByTestId('plots-clear').click();
     await page.getByTestId('panel-plots').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });

@@ -11,6 +11,7 @@ import { formatPath, numericLeaves, valueAt } from '../../renderer/features/mess
 import { SHOWN_LIMITS, autoFormat, fullText, renderPayload, shouldWrap } from '../../renderer/features/messages/payload-view';
 import { numberAt, parsePayload } from '../../renderer/features/plots/numeric-value';
 import { SeriesBuffer, alignSeries } from '../../renderer/features/plots/series-buffer';
+import { yAxes } from '../../renderer/features/plots/chart-axes';
 import { MessageRing, type StoredMessage } from '../../renderer/stores/message-ring';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../renderer/stores/messages-store';
 import { usePlotsStore, seriesBuffer } from '../../renderer/stores/plots-store';
@@ -313,6 +314,29 @@ describe('series buffers', () => {
       [300, 400],
     ]);
     expect(alignSeries([])).toEqual([[]]);
+  });
+});
+
+describe('chart y axes', () => {
+  const colours = { text: '#666', grid: '#ddd', font: '11px sans-serif' };
+  const series = ['#2f81f7', '#e5534b', '#3fb950'].map((color, i) => ({ id: `s${i}`, connectionId: 'c', topic: 't', path: [`f${i}`], label: `t › f${i}`, color }));
+
+  it('gives each series its own scale and axis, left and right in turn, coloured like its line, with one grid', () => {
+    const y = yAxes(series, 'per-series', colours);
+    expect(y.scaleOf).toEqual(['s0', 's1', 's2']);
+    expect(Object.keys(y.scales)).toEqual(['s0', 's1', 's2']);
+    expect(y.axes.map((a) => [a.scale, a.side, a.stroke, a.grid?.show])).toEqual([
+      ['s0', 3, '#2f81f7', true],
+      ['s1', 1, '#e5534b', false],
+      ['s2', 3, '#3fb950', false],
+    ]);
+  });
+
+  it('puts every series on one scale and one axis when shared', () => {
+    const y = yAxes(series, 'shared', colours);
+    expect(y.scaleOf).toEqual(['y', 'y', 'y']);
+    expect(y.axes).toHaveLength(1);
+    expect(y.axes[0]?.stroke).toBe('#666');
   });
 });
 

@@ -8,7 +8,8 @@ import { usePlotsStore } from '../../stores/plots-store';
 import { useUiStore } from '../../stores/ui-store';
 import { useDarkMode } from '../../app/theme';
 import { numericLeaves, formatPath } from './json-paths';
-import { parsePayload } from '../plots/numeric-value';
+import { numberAt, parsePayload } from '../plots/numeric-value';
+import type { NumberPicker } from './number-picker';
 import { formatBytes, formatTime } from './format';
 import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from './payload-view';
 import { copyText } from '../../ui/clipboard';
@@ -49,12 +50,9 @@ function modeLabel(mode: ViewMode, resolved: string): string {
 }
 
 /** Numbers in a JSON (or numeric) payload, each with a button that plots it over time. */
-function NumericFields({ message, payload }: { message: StoredMessage; payload: Uint8Array }) {
+function NumericFields({ message, parsed }: { message: StoredMessage; parsed: unknown }) {
   const addSeries = usePlotsStore((s) => s.addSeries);
-  const leaves = useMemo(() => {
-    const parsed = parsePayload(payload);
-    return parsed === undefined ? [] : numericLeaves(parsed, NUMERIC_FIELDS);
-  }, [payload]);
+  const leaves = useMemo(() => (parsed === undefined ? [] : numericLeaves(parsed, NUMERIC_FIELDS)), [parsed]);
   if (leaves.length === 0) return null;
   return (
     <aside className="detail-fields" data-testid="message-numeric-fields">
@@ -155,6 +153,17 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   const rendered = useMemo(() => renderPayload(payload, mode, showAll), [payload, mode, showAll]);
   const wrap = useMemo(() => shouldWrap(rendered), [rendered]);
   const properties = propertyLines(message);
+  // Numbers belong to text and JSON; in a hex dump or Base64 digits are not values.
+  const plottable = full.state === 'full' && (rendered.format === 'json' || rendered.format === 'text');
+  const parsed = useMemo(() => (plottable ? parsePayload(payload) : undefined), [plottable, payload]);
+  const addSeries = usePlotsStore((s) => s.addSeries);
+  const numberPicker = useMemo<NumberPicker | undefined>(
+    () =>
+      parsed === undefined
+        ? undefined
+        : { canPick: (path) => numberAt(parsed, path) !== undefined, pick: (path) => addSeries(message.connectionId, message.topic, path) },
+    [parsed, addSeries, message],
+  );
 
   useEffect(() => {
     if (!status) return;
@@ -265,12 +274,11 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
             <DiffPane message={message} format={rendered} dark={dark} />
           ) : (
             <Suspense fallback={<EditorLoading />}>
-              <PayloadMonaco text={rendered.text} language={rendered.language} dark={dark} wrap={wrap} lineNumbers={rendered.format !== 'hex'} />
+              <PayloadMonaco text={rendered.text} language={rendered.language} dark={dark} wrap={wrap} lineNumbers={rendered.format !== 'hex'} numberPicker={numberPicker} />
             </Suspense>
           )}
         </div>
-        {/* Numbers belong beside text and JSON; a hex dump or Base64 needs the width. */}
-        {full.state === 'full' && (rendered.format === 'json' || rendered.format === 'text') && <NumericFields message={message} payload={payload} />}
+        {parsed !== undefined && <NumericFields message={message} parsed={parsed} />}
       </div>
     </section>
   );

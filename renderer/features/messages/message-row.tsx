@@ -13,7 +13,7 @@ export function MessageRow({ message, selected, onSelect }: { message: StoredMes
       <span className="message-dir" title={message.direction === 'in' ? 'Received' : 'Published'}>
         {message.direction}
       </span>
-      <span className="message-time">{formatTime(message.timestamp)}</span>
+      <span className="message-time" data-testid="message-time">{formatTime(message.timestamp)}</span>
       <span className="message-topic" data-testid="message-topic" title={message.topic}>
         {message.topic}
       </span>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { monaco } from '../publish/monaco-setup';
+import { type NumberPicker, attachNumberPicker } from './number-picker';
 
 const VIEW_OPTIONS = {
   readOnly: true,
@@ -27,22 +28,31 @@ export interface PayloadMonacoProps {
   wrap: boolean;
   /** Off for hex dumps: their offset column already says where a line is, and width is scarce. */
   lineNumbers: boolean;
+  /** Makes the numbers in the text pickable (to plot them); absent for views where digits are not values (hex). */
+  numberPicker?: NumberPicker | undefined;
 }
 
 /**
  * The payload in a read-only Monaco editor. Made with Monaco's own API (not the React wrapper) so
  * its model is created and disposed exactly once, whatever React does with the component.
  */
-export default function PayloadMonaco({ text, language, dark, wrap, lineNumbers }: PayloadMonacoProps) {
+export default function PayloadMonaco({ text, language, dark, wrap, lineNumbers, numberPicker }: PayloadMonacoProps) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  // Read by the picker at each event, so a new picker (another payload) needs no re-attaching.
+  const picker = useRef(numberPicker);
+  useEffect(() => {
+    picker.current = numberPicker;
+  }, [numberPicker]);
 
   useEffect(() => {
     const model = monaco.editor.createModel('', 'plaintext');
     const created = monaco.editor.create(host.current!, { ...VIEW_OPTIONS, model });
     editor.current = created;
+    const picking = attachNumberPicker(created, () => picker.current);
     return () => {
       editor.current = null;
+      picking.dispose();
       created.dispose();
       model.dispose();
     };

@@ -3,23 +3,19 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { Panel } from '../../app/panel';
 import { formatPath } from '../messages/json-paths';
-import { PLOT_WINDOWS, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
+import { PLOT_WINDOWS, type PlotAxes, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
 import { useDarkMode } from '../../app/theme';
 import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
+import { xAxis, yAxes } from './chart-axes';
+import { hoverReadout } from './hover-readout';
 import './plots.css';
 
 const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
+const AXES_LABELS: Record<PlotAxes, { label: string; title: string }> = {
+  'per-series': { label: 'Axis per series', title: 'A y axis for each series, coloured like it: each readable whatever its magnitude' },
+  shared: { label: 'Shared axis', title: 'One y axis for every series: compare values of the same unit' },
+};
 const EMPTY = new SeriesBuffer(1);
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Clock times on the x axis: one short line (uPlot's default adds a date line the short chart cannot fit). */
-function clockLabels(_plot: uPlot, splits: number[]): string[] {
-  return splits.map((seconds) => {
-    const d = new Date(seconds * 1000);
-    return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  });
-}
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -39,9 +35,18 @@ function chartData(series: readonly PlotSeries[], window: PlotWindow): { data: A
 function PlotsToolbar() {
   const window = usePlotsStore((s) => s.window);
   const setWindow = usePlotsStore((s) => s.setWindow);
+  const axes = usePlotsStore((s) => s.axes);
+  const setAxes = usePlotsStore((s) => s.setAxes);
   const clear = usePlotsStore((s) => s.clear);
   return (
     <div className="toolbar">
+      <div className="segmented" role="group" aria-label="Y axes">
+        {(Object.keys(AXES_LABELS) as PlotAxes[]).map((a) => (
+          <button key={a} type="button" aria-pressed={axes === a} data-testid={`plot-axes-${a}`} title={AXES_LABELS[a].title} onClick={() => setAxes(a)}>
+            {AXES_LABELS[a].label}
+          </button>
+        ))}
+      </div>
       <div className="segmented" role="group" aria-label="Time window">
         {(Object.keys(WINDOW_LABELS) as PlotWindow[]).map((w) => (
           <button key={w} type="button" aria-pressed={window === w} data-testid={`plot-window-${w}`} onClick={() => setWindow(w)}>
@@ -57,7 +62,7 @@ function PlotsToolbar() {
 }
 
 /**
- * uPlot on a canvas: created once per set of series (and theme), then fed with setData as the store
+ * uPlot on a canvas: created once per set of series (theme and y axes), then fed with setData as the store
  * changes, which the event feed does at most once per frame. Each series keeps at most
  * MAX_POINTS_PER_SERIES points, so a redraw is bounded whatever the message rate.
  */
@@ -65,6 +70,7 @@ function PlotChart() {
   const series = usePlotsStore((s) => s.series);
   const version = usePlotsStore((s) => s.version);
   const window = usePlotsStore((s) => s.window);
+  const axes = usePlotsStore((s) => s.axes);
   const removeSeries = usePlotsStore((s) => s.removeSeries);
   const dark = useDarkMode();
   const host = useRef<HTMLDivElement>(null);
@@ -74,17 +80,18 @@ function PlotChart() {
 
   useEffect(() => {
     const element = host.current!;
-    const text = cssVar('--muted');
-    const grid = cssVar('--border');
-    const axis: uPlot.Axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const colours = { text: cssVar('--muted'), grid: cssVar('--border'), font: `11px ${cssVar('--sans')}` };
+    const y = yAxes(series, axes, colours);
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 100),
       height: Math.max(element.clientHeight, 80),
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, ...y.scales },
       legend: { show: false },
-      cursor: { drag: { x: true, y: false } },
-      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { size: 4 } }))],
-      axes: [{ ...axis, values: clockLabels, space: 70, size: 30 }, { ...axis, size: 56 }],
+      // No horizontal crosshair: with a scale per series its height reads as no one value.
+      cursor: { drag: { x: true, y: false }, y: false },
+      series: [{}, ...series.map((s, i) => ({ label: s.label, scale: y.scaleOf[i]!, stroke: s.color, width: 1.5, spanGaps: true, points: { size: 4 } }))],
+      axes: [xAxis(colours), ...y.axes],
+      plugins: [hoverReadout(series)],
     };
     const created = new uPlot(options, [[], ...series.map(() => [])] as AlignedData, element);
     plot.current = created;
@@ -97,7 +104,7 @@ function PlotChart() {
       created.destroy();
       plot.current = null;
     };
-  }, [series, dark]);
+  }, [series, dark, axes]);
 
   useEffect(() => {
     const created = plot.current;
@@ -111,7 +118,7 @@ function PlotChart() {
       created.setScale('x', { min: now - PLOT_WINDOWS[window], max: now });
     }
     setCounts(next.counts);
-  }, [series, version, window, dark, tick]);
+  }, [series, version, window, dark, axes, tick]);
 
   // A time window slides even when no message comes.
   useEffect(() => {
@@ -147,7 +154,7 @@ function PlotChart() {
         })}
       </ul>
       <div className="plot-area">
-        <div className="plot-chart" ref={host} data-testid="plot-chart" data-points={total} />
+        <div className="plot-chart" ref={host} data-testid="plot-chart" data-points={total} data-y-axes={axes === 'shared' ? 1 : series.length} />
         {total === 0 && (
           <p className="plot-empty" data-testid="plot-empty">
             {window === 'all' ? 'No numeric values yet: new messages on these topics will draw here.' : `No values in the last ${WINDOW_LABELS[window]}.`}
