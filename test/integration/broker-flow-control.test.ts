@@ -6,7 +6,8 @@ import { RawClient, sleep, startTestBroker, type TestBroker } from '../support/r
 
 // Flow control towards publishers (issue #5): QoS 1/2 fan-in loses nothing because the broker stops
 // reading publishers while a subscriber's queue is above its high-water mark; a subscriber that
-// stops reading is declared a slow consumer after a bounded time, so it cannot stall the others.
+// stops reading is declared a slow consumer after a bounded time, so it cannot stall the others;
+// one that reads slowly paces the publishers instead.
 
 const brokers: TestBroker[] = [];
 const closers: Array<() => void> = [];
@@ -128,6 +129,32 @@ describe('flow control: QoS 1/2 fan-in without loss', () => {
     expect(b.broker.stats().dropped).toBe(0);
     expect(b.broker.stats().flowPauses).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('flow control: a subscriber that reads slowly', () => {
+  it('paces the publisher instead of being declared slow while it keeps taking messages: nothing dropped, in order', async () => {
+    const b = await broker({ maxQueuedMessages: 100, maxInflight: 10, slowConsumerTimeoutMs: 300 });
+    // Takes one message every 20 ms (as the workbench does while its history catches up): draining
+    // from the high-water mark to the low one takes ~500 ms, longer than the timeout.
+    const received: number[] = [];
+    const slow = await mqtt.connectAsync(`mqtt://127.0.0.1:${b.port}`, { clientId: 'slow-reader', protocolVersion: 4 });
+    closers.push(() => slow.end(true));
+    slow.handleMessage = (packet, callback) => {
+      received.push((packet.payload as Buffer).readUInt32BE(4));
+      setTimeout(callback, 20);
+    };
+    await slow.subscribeAsync('slow/#', { qos: 1 });
+    const total = 200;
+    const pub = await floodPublisher(b.port, 'slow-pub', 'slow/a', 0, total);
+    await waitFor(() => received.length >= total, `every message at the slow reader (got ${received.length})`, 20_000);
+    await waitFor(() => pub.acked() === total, 'every PUBACK', 5000);
+    expect(received).toEqual(Array.from({ length: total }, (_, i) => i));
+    const session = b.broker.sessions().find((s) => s.clientId === 'slow-reader')!;
+    expect(session.slowConsumer).toBe(false);
+    expect(session.dropped).toBe(0);
+    expect(b.broker.stats().slowConsumers).toBe(0);
+    expect(b.broker.stats().flowPauses).toBeGreaterThan(0);
+  }, 30_000);
 });
 
 describe('flow control: a subscriber that stops reading', () => {

@@ -141,8 +141,9 @@ function enqueue(ctx: BrokerContext, session: Session, pending: Pending): void {
 // ---------------------------------------------------------------------------------------------
 // Flow control towards publishers (issue #5: QoS 1/2 fan-in without loss). When an online
 // subscriber's queue reaches the high-water mark, the publishers feeding it stop being read; they
-// are read again when it drains to the low-water mark. A subscriber that keeps them paused longer
-// than slowConsumerTimeoutMs is declared slow: they are released and its overflow is dropped.
+// are read again when it drains to the low-water mark. A subscriber that keeps them paused without
+// taking a message for slowConsumerTimeoutMs is declared slow: they are released and its overflow
+// is dropped.
 
 /** Half the queue: the other half absorbs what publishers already sent when the mark is passed. */
 function highWater(ctx: BrokerContext): number {
@@ -361,6 +362,7 @@ export function pump(ctx: BrokerContext, session: Session): void {
       resend(ctx, connection, session, entry, now);
     }
   }
+  const queued = session.queue.length;
   while (session.queue.length > 0) {
     if (connection.congested) break;
     const next = session.queue.peek()!;
@@ -373,6 +375,9 @@ export function pump(ctx: BrokerContext, session: Session): void {
     if (next.qos === 0) sendQos0(ctx, connection, session, next.msg, next.retain, next.subscriptionIds, now);
     else sendNew(ctx, connection, session, next, now);
   }
+  // A subscriber that reads, however slowly (the workbench writing 500 KB payloads to disk), is
+  // not stuck: its clock restarts. Only one that stops reading is declared slow.
+  if (session.blocking && session.queue.length < queued) session.blockedSince = Date.now();
   if (session.blocking || session.slow) drained(ctx, session);
 }
 
