@@ -24,6 +24,13 @@ const PACKET_QUEUE_LIMIT = 5000;
  */
 const BUSY_BATCH = 100;
 const BUSY_INTERVAL_MS = 100;
+/**
+ * ...and on a machine where those renders are slow, further apart: the interval stays at least
+ * RENDER_SHARE times what the last list and tree renders took, so rendering keeps to a bounded
+ * share of the main thread (up to MAX_BUSY_INTERVAL_MS, a list that still moves several times a second).
+ */
+const RENDER_SHARE = 8;
+const MAX_BUSY_INTERVAL_MS = 300;
 
 /**
  * The one place host events enter the stores, outside React. A message batch is taken into the
@@ -32,6 +39,9 @@ const BUSY_INTERVAL_MS = 100;
  * animation frame, the topic tree in the frame after it, so a firehose costs a few short renders a
  * second, never one per message or one long task for everything. Returns a disposer.
  */
+/** An average that follows the last few renders (one slow one, such as a GC, moves it a quarter). */
+const smooth = (average: number, sample: number) => average + (sample - average) / 4;
+
 export function startEventFeed(bridge: Bridge): () => void {
   let packets: InspectedPacket[] = [];
   let unpublished = 0;
@@ -40,6 +50,9 @@ export function startEventFeed(bridge: Bridge): () => void {
   let treeFrame: number | undefined;
   let lastFlushAt = 0;
   let lastFlushSize = 0;
+  /** Smoothed milliseconds of the last list and tree renders. */
+  let listRenderMs = 0;
+  let treeRenderMs = 0;
 
   function flush(): void {
     if (frame !== undefined) cancelAnimationFrame(frame);
@@ -54,8 +67,11 @@ export function startEventFeed(bridge: Bridge): () => void {
     lastFlushAt = performance.now();
     lastFlushSize = unpublished;
     unpublished = 0;
+    const started = performance.now();
     useMessagesStore.getState().publish();
     usePlotsStore.getState().publish();
+    // React renders a store update in a microtask queued by the set: this one runs after it.
+    queueMicrotask(() => (listRenderMs = smooth(listRenderMs, performance.now() - started)));
     // The tree renders in the next frame, in a task of its own: one render of the list and the
     // tree together was the longest task of a busy frame.
     treeFrame ??= requestAnimationFrame(publishTree);
@@ -63,7 +79,9 @@ export function startEventFeed(bridge: Bridge): () => void {
 
   function publishTree(): void {
     treeFrame = undefined;
+    const started = performance.now();
     useTopicTreeStore.getState().publishValues();
+    queueMicrotask(() => (treeRenderMs = smooth(treeRenderMs, performance.now() - started)));
   }
 
   function take(messages: readonly MqttMessage[]): void {
@@ -90,7 +108,8 @@ export function startEventFeed(bridge: Bridge): () => void {
 
   function schedule(): void {
     if (frame !== undefined || timer !== undefined) return;
-    const wait = lastFlushSize > BUSY_BATCH ? lastFlushAt + BUSY_INTERVAL_MS - performance.now() : 0;
+    const interval = Math.min(MAX_BUSY_INTERVAL_MS, Math.max(BUSY_INTERVAL_MS, RENDER_SHARE * (listRenderMs + treeRenderMs)));
+    const wait = lastFlushSize > BUSY_BATCH ? lastFlushAt + interval - performance.now() : 0;
     if (wait <= 0) return requestFlush();
     timer = setTimeout(() => {
       timer = undefined;

@@ -4,7 +4,7 @@ import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
 import type { StoredMessage } from './message-ring';
 import { messageBySeq, useMessagesStore } from './messages-store';
-import { type TopicNode, TopicTree, type TopicSort } from './topic-tree';
+import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort } from './topic-tree';
 
 /** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
 const STRUCTURE_PERIOD_MS = 250;
@@ -109,6 +109,8 @@ interface TopicTreeState {
 let structureTimer: ReturnType<typeof setTimeout> | undefined;
 let resortTimer: ReturnType<typeof setTimeout> | undefined;
 let lastStructureAt = 0;
+/** Re-renders once traffic stops, so rows tinted as changing (RECENT_CHANGE_MS) clear. */
+let quietTimer: ReturnType<typeof setTimeout> | undefined;
 /** What ingestBatch took that publishValues has not shown yet. */
 let unpublished: { created: boolean } | null = null;
 
@@ -173,6 +175,8 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
       const { created } = unpublished;
       unpublished = null;
       set((s) => ({ version: s.version + 1 }));
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(() => set((s) => ({ version: s.version + 1 })), RECENT_CHANGE_MS + 50);
       if (created) structureChanged();
       else valuesChanged();
     },

@@ -11,6 +11,13 @@ import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
  * text alone. So 2,000 topics of 500 KB payloads cost kilobytes here, not a gigabyte.
  */
 
+/**
+ * How long a change counts as recent. A row flashes once at the start of a run of changes (changes
+ * less than this apart) and stays tinted while they go on: a flash per row every second under a
+ * firehose was a third of the page's work (animation, layers, paint every frame).
+ */
+export const RECENT_CHANGE_MS = 1000;
+
 /** Characters of the last value kept per node, for the row and for the payload filter. */
 export const PREVIEW_CHARS = 200;
 /** Bytes decoded for that preview: enough for PREVIEW_CHARS of any script, bounded for huge payloads. */
@@ -83,6 +90,8 @@ export interface TopicNode {
   qos: 0 | 1 | 2;
   /** Local clock time of the last change here or below: rows flash when it is recent. */
   changedAt: number;
+  /** When the current run of changes here or below began (see RECENT_CHANGE_MS). */
+  burstStartedAt: number;
   expanded: boolean;
   /** The last value: its first bytes (or all of them) and the whole payload's size. */
   setPayload(payload: Uint8Array, size: number): void;
@@ -118,6 +127,7 @@ class TreeNode implements TopicNode {
   payloadSize = 0;
   qos: 0 | 1 | 2 = 0;
   changedAt = 0;
+  burstStartedAt = 0;
   expanded = false;
   /** The last payload's head, not decoded yet (null once it is). */
   private pending: Uint8Array | null = null;
@@ -144,9 +154,9 @@ class TreeNode implements TopicNode {
   }
 
   setPayload(payload: Uint8Array, size: number): void {
-    // Kept as is when it owns a small buffer (live messages do); else only its head is copied, so a
-    // node never pins a big buffer.
-    this.pending = payload.buffer.byteLength <= PREVIEW_BYTES ? payload : payload.slice(0, PREVIEW_BYTES);
+    // A small payload is kept as is (reading `.buffer` to check its size would move an on-heap
+    // typed array off the heap, a cost per message); a big one only by a copy of its head.
+    this.pending = payload.byteLength <= PREVIEW_BYTES ? payload : payload.slice(0, PREVIEW_BYTES);
     this.pendingSize = size;
   }
 
@@ -276,6 +286,7 @@ export class TopicTree {
     for (let n: TopicNode | null = node; n; n = n.parent) {
       n.totalMessages += count;
       if (timestamp > n.lastTimestamp) n.lastTimestamp = timestamp;
+      if (now - n.changedAt >= RECENT_CHANGE_MS) n.burstStartedAt = now;
       n.changedAt = now;
     }
   }

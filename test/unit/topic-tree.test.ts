@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PREVIEW_CHARS, TopicTree, type TreeMessage, type TreeView, previewOf } from '../../renderer/stores/topic-tree';
+import { PREVIEW_CHARS, RECENT_CHANGE_MS, TopicTree, type TreeMessage, type TreeView, previewOf } from '../../renderer/stores/topic-tree';
 
 const text = (s: string) => new TextEncoder().encode(s);
 let clock = 1_000;
@@ -145,6 +145,18 @@ describe('topic tree model', () => {
     tree.ingest(msg('a/c', '1'), null, 9);
     expect(tree.find('a')!.changedAt).toBe(9);
     expect(tree.find('a/b')!.changedAt).toBe(5);
+  });
+
+  it('marks where a run of changes began: one flash per run, then a steady tint while it goes on', () => {
+    const tree = new TopicTree();
+    tree.ingest(msg('a/b', '1'), null, 5000);
+    tree.ingest(msg('a/b', '2'), null, 5600);
+    tree.ingest(msg('a/b', '3'), null, 6400);
+    expect(tree.find('a/b')).toMatchObject({ burstStartedAt: 5000, changedAt: 6400 });
+    // Quiet for RECENT_CHANGE_MS: the next change starts a new run (and a new flash).
+    tree.ingest(msg('a/b', '4'), null, 6400 + RECENT_CHANGE_MS);
+    expect(tree.find('a/b')).toMatchObject({ burstStartedAt: 6400 + RECENT_CHANGE_MS });
+    expect(tree.find('a')!.burstStartedAt).toBe(6400 + RECENT_CHANGE_MS);
   });
 
   it('merges topics stored in history with live ones: the larger count, the newer value', () => {

@@ -1,9 +1,7 @@
 import { formatCount } from '../../ui/numbers';
 import { memo } from 'react';
-import type { TopicNode } from '../../stores/topic-tree';
+import { RECENT_CHANGE_MS, type TopicNode } from '../../stores/topic-tree';
 
-/** How long a changed row glows (matches the animation in topic-tree.css). */
-const FLASH_MS = 1000;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -45,7 +43,10 @@ export interface TopicRowProps {
  */
 export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect, onToggle }: TopicRowProps) {
   const hasChildren = node.children !== null;
-  const isFlashing = Date.now() - node.changedAt < FLASH_MS;
+  const now = Date.now();
+  const isRecent = now - node.changedAt < RECENT_CHANGE_MS;
+  // Flash at the start of a run of changes, then a steady tint while they go on (see RECENT_CHANGE_MS).
+  const isFlashing = isRecent && now - node.burstStartedAt < RECENT_CHANGE_MS;
   const time = node.hasValue ? node.valueTimestamp : node.lastTimestamp;
   return (
     <div
@@ -53,15 +54,15 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
       aria-level={node.depth + 1}
       aria-expanded={hasChildren ? open : undefined}
       aria-selected={selected}
-      className={`topic-row${selected ? ' selected' : ''}`}
+      className={`topic-row${selected ? ' selected' : ''}${isRecent && !isFlashing ? ' changing' : ''}`}
       data-testid="topic-node"
       data-topic={node.topic}
       style={{ paddingLeft: 4 + node.depth * 14 }}
       onClick={() => onSelect(node.topic)}
       onDoubleClick={() => hasChildren && onToggle(node.topic)}
     >
-      {/* Keyed by the second of the change: a topic that changes all the time pulses once a second instead of restarting every frame. */}
-      {isFlashing && <span className="topic-flash" key={Math.floor(node.changedAt / FLASH_MS)} aria-hidden="true" />}
+      {/* Keyed by the run's start: one flash per run of changes, never restarted by the next one. */}
+      {isFlashing && <span className="topic-flash" key={node.burstStartedAt} aria-hidden="true" />}
       <span
         className="topic-caret"
         data-testid={hasChildren ? 'topic-toggle' : undefined}
