@@ -20,7 +20,7 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: [['Alt', '1…9']], action: 'Switch to the 1st…9th open connection' },
       { keys: [['Alt', 'P']], action: 'Show or hide the packet inspector' },
       { keys: [['Alt', 'T']], action: 'Show or hide the Topics panel' },
-      { keys: [[MOD, '1'], [MOD, '2'], [MOD, '3']], action: 'Workbench, History or Broker view (desktop app menu)' },
+      { keys: [[MOD, '1…3']], action: 'Workbench, History or Broker view (desktop app menu)' },
       { keys: [['?'], ['F1']], action: 'Show this list of shortcuts' },
       { keys: [['Esc']], action: 'Close a dialog or this list' },
     ],

@@ -64,6 +64,11 @@ describe('Workbench chrome in Chromium', { timeout: TEST_TIMEOUT }, () => {
     const shortcuts = await page.getByTestId('help-shortcut').allTextContents();
     expect(shortcuts.some((text) => text.includes('K') && text.includes('New connection'))).toBe(true);
     expect(shortcuts.some((text) => text.includes('Enter') && text.includes('Publish'))).toBe(true);
+    // Every row's keys fit their column: none runs into its description.
+    const overflowing = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('[data-testid="help-shortcut"] dt')].filter((keys) => keys.scrollWidth > keys.clientWidth + 1).map((keys) => keys.textContent)`,
+    );
+    expect(overflowing).toEqual([]);
     await page.screenshot({ path: `${ARTIFACTS}help-overlay.png` });
     await page.keyboard.press('Escape');
     await overlay.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
