@@ -4,6 +4,8 @@
  * and the bounded series buffers the chart draws from.
  */
 import { describe, expect, it } from 'vitest';
+import { formatClock } from '../../renderer/ui/clock';
+import { formatTime } from '../../renderer/features/messages/format';
 import type { MqttMessage } from '../../shared/contract';
 import { FilteredIndex, type MessageFilter, NO_FILTER, createMatcher, subscriptionTopicFilter, topicFilterInputProblem } from '../../renderer/features/messages/message-filter';
 import { hexDump } from '../../renderer/features/messages/hex-dump';
@@ -314,6 +316,16 @@ describe('series buffers', () => {
       [300, 400],
     ]);
     expect(alignSeries([])).toEqual([[]]);
+  });
+});
+
+describe('clock times', () => {
+  it('reads HH:MM:SS in local time, with as many digits of the second as asked (the message list shows three, chart ticks what their spacing needs)', () => {
+    const at = new Date(2026, 11, 5, 8, 4, 9, 37).getTime();
+    expect(formatClock(at)).toBe('08:04:09');
+    expect(formatClock(at, 1)).toBe('08:04:09.0');
+    expect(formatClock(at, 2)).toBe('08:04:09.03');
+    expect(formatTime(at)).toBe('08:04:09.037');
   });
 });
 

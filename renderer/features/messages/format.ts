@@ -1,3 +1,4 @@
+import { formatClock } from '../../ui/clock';
 import { formatCount } from '../../ui/numbers';
 import { encodeHex } from '../../../shared/codecs/hex';
 import { type PayloadFormat, decodePayload } from '../../../shared/codecs/payload-format';
@@ -12,12 +13,9 @@ const PREVIEW_BYTES = PREVIEW_CHARS * 4;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
 /** HH:MM:SS.mmm in local time. */
 export function formatTime(timestamp: number): string {
-  const d = new Date(timestamp);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  return formatClock(timestamp, 3);
 }
 
 export function formatBytes(size: number): string {

@@ -1,4 +1,5 @@
 import type uPlot from 'uplot';
+import { formatClock } from '../../ui/clock';
 import type { PlotAxes, PlotSeries } from '../../stores/plots-store';
 
 export interface AxisColours {
@@ -20,8 +21,6 @@ const GAP = 3;
 /** Room beyond an axis' labels, so the next axis out does not read as part of its numbers. */
 const SEPARATION = 10;
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
 /**
  * Clock times on one line (uPlot's default adds a date line the short chart cannot fit), with the
  * fraction of a second the ticks need when they are closer than a second: messages published in
@@ -29,11 +28,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
  */
 function clockLabels(_plot: uPlot, splits: number[], _axisIdx: number, _space: number, increment: number): string[] {
   const digits = increment >= 1 ? 0 : increment >= 0.1 ? 1 : increment >= 0.01 ? 2 : 3;
-  return splits.map((seconds) => {
-    const d = new Date(Math.round(seconds * 1000));
-    const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-    return digits === 0 ? clock : `${clock}.${pad(d.getMilliseconds(), 3).slice(0, digits)}`;
-  });
+  return splits.map((seconds) => formatClock(Math.round(seconds * 1000), digits));
 }
 
 /** The time axis: muted labels and the grid's vertical lines. */

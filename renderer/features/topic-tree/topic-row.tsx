@@ -1,9 +1,7 @@
 import { formatCount } from '../../ui/numbers';
 import { memo } from 'react';
 import { RECENT_CHANGE_MS, type TopicNode } from '../../stores/topic-tree';
-
-
-const pad = (n: number) => String(n).padStart(2, '0');
+import { formatClock } from '../../ui/clock';
 
 /** The full local date and time, for a row's title: one formatter, and one string per second seen. */
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
@@ -17,12 +15,6 @@ function fullTime(timestamp: number): string {
     dateTimes.set(second, (text = dateTime.format(timestamp)));
   }
   return text;
-}
-
-/** HH:MM:SS local time of the last message; the full date is in the title. */
-function shortTime(timestamp: number): string {
-  const d = new Date(timestamp);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 export interface TopicRowProps {
@@ -94,7 +86,7 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
         {node.retained ? 'R' : node.retainedTopics > 0 ? 'r' : ''}
       </span>
       <span className="topic-time" title={time ? fullTime(time) : undefined}>
-        {time ? shortTime(time) : ''}
+        {time ? formatClock(time) : ''}
       </span>
     </div>
   );
