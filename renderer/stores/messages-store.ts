@@ -37,13 +37,11 @@ interface MessagesState {
   /**
    * Takes messages of any connections into the rings as they arrive, numbering each (`seq`, set on
    * the message itself: the feed hands over objects it owns), without re-rendering: publish() does,
-   * once per frame at most. `skipped` counts per connection messages never kept.
+   * once per frame at most.
    */
-  ingest(messages: readonly MqttMessage[], skipped?: Record<string, number>): void;
+  ingest(messages: readonly MqttMessage[]): void;
   /** Shows what ingest took since the last publish (one store update, so one render). */
   publish(): void;
-  /** ingest and publish at once. */
-  append(messages: readonly MqttMessage[], skipped?: Record<string, number>): void;
   clear(connectionId: string): void;
   /** Drops a closed connection's messages. */
   forget(connectionId: string): void;
@@ -61,13 +59,9 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
       return { paused: next };
     });
   },
-  ingest(messages, skipped = {}) {
-    if (messages.length === 0 && Object.keys(skipped).length === 0) return;
+  ingest(messages) {
+    if (messages.length === 0) return;
     const counts = (pendingCounts ??= { ...get().counts });
-    for (const [id, count] of Object.entries(skipped)) {
-      const c = counts[id] ?? NO_COUNTS;
-      counts[id] = { size: c.size, total: c.total + count };
-    }
     // Batches come mostly from one connection: its ring and total are looked up once per run of it.
     let current = null as { id: string; ring: MessageRing; total: number } | null;
     const settle = () => {
@@ -94,10 +88,6 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
     const counts = pendingCounts;
     pendingCounts = null;
     set((state) => ({ version: state.version + 1, counts }));
-  },
-  append(messages, skipped) {
-    get().ingest(messages, skipped);
-    get().publish();
   },
   clear(connectionId) {
     rings.get(connectionId)?.clear();

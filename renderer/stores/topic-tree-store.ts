@@ -89,8 +89,6 @@ interface TopicTreeState {
   ingestBatch(messages: readonly FeedMessage[]): void;
   /** Re-renders the tree if a batch came in since the last call. */
   publishValues(): void;
-  /** ingestBatch and publishValues at once. */
-  applyBatch(messages: readonly FeedMessage[]): void;
   setTopicFilter(filter: string): void;
   setPayloadFilter(filter: string): void;
   setSort(sort: TopicSort): void;
@@ -179,11 +177,6 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
       quietTimer = setTimeout(() => set((s) => ({ version: s.version + 1 })), RECENT_CHANGE_MS + 50);
       if (created) structureChanged();
       else valuesChanged();
-    },
-
-    applyBatch(messages) {
-      get().ingestBatch(messages);
-      get().publishValues();
     },
 
     setTopicFilter: (topicFilter) => set((s) => ({ topicFilter, structure: s.structure + 1 })),

@@ -53,7 +53,8 @@ describe('text search over whole live payloads', () => {
 
     // As the list does it: the index tests the previews, the search asks the host about the two
     // that lack the text, and the late match joins the list in arrival order.
-    useMessagesStore.getState().append(live);
+    useMessagesStore.getState().ingest(live);
+    useMessagesStore.getState().publish();
     const filter = { ...NO_FILTER, text: 'overheat in zone' };
     const search = payloadSearchFor(connectionId, filter.text)!;
     expect(payloadSearchFor(connectionId, filter.text)).toBe(search);
@@ -84,7 +85,8 @@ describe('text search over whole live payloads', () => {
     await harness.call('connections.disconnect', { connectionId });
     expect(await harness.call('messages.searchPayloads', { connectionId, ids: [message!.id], text: 'needle' })).toEqual({ matched: [], unknown: [message!.id] });
 
-    useMessagesStore.getState().append([message!]);
+    useMessagesStore.getState().ingest([message!]);
+    useMessagesStore.getState().publish();
     const search = payloadSearchFor(connectionId, 'needle')!;
     const index = new FilteredIndex(createMatcher({ ...NO_FILTER, text: 'needle' }, search)!);
     const { ring, epoch } = ringOf(connectionId)!;

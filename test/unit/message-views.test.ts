@@ -354,7 +354,8 @@ describe('chart y axes', () => {
 
 describe('stores: diff candidates and plot series fed from messages', () => {
   it('finds the earlier messages of a topic, newest first', () => {
-    useMessagesStore.getState().append([message('t', '1'), message('u', 'x'), message('t', '2'), message('t', '3')].map((m) => ({ ...m, connectionId: 'diff' })));
+    useMessagesStore.getState().ingest([message('t', '1'), message('u', 'x'), message('t', '2'), message('t', '3')].map((m) => ({ ...m, connectionId: 'diff' })));
+    useMessagesStore.getState().publish();
     const earlier = earlierOnTopic('diff', 3, 't', 10);
     expect(earlier.map((m) => m.seq)).toEqual([2, 0]);
     expect(messageBySeq('diff', 3)?.topic).toBe('t');
@@ -362,7 +363,8 @@ describe('stores: diff candidates and plot series fed from messages', () => {
 
   it('backfills a series from the kept messages and adds live ones, one store update per publish', () => {
     const store = usePlotsStore.getState();
-    useMessagesStore.getState().append([message('p', '{"v": 1}', 'in', 'plot', 1000), message('p', '{"v": "x"}', 'in', 'plot', 2000), message('q', '{"v": 9}', 'in', 'plot', 2500)]);
+    useMessagesStore.getState().ingest([message('p', '{"v": 1}', 'in', 'plot', 1000), message('p', '{"v": "x"}', 'in', 'plot', 2000), message('q', '{"v": 9}', 'in', 'plot', 2500)]);
+    useMessagesStore.getState().publish();
     store.addSeries('plot', 'p', ['v']);
     const [series] = usePlotsStore.getState().series;
     expect(series?.label).toBe('p › v');
@@ -385,7 +387,8 @@ describe('stores: diff candidates and plot series fed from messages', () => {
 
   it('never plots a cut payload (a live preview of a big one), and says why when that is all there is', () => {
     const preview = { ...message('big', '{"v": 1, "pad": "', 'in', 'plot', 5000), payloadSize: 9000 };
-    useMessagesStore.getState().append([preview]);
+    useMessagesStore.getState().ingest([preview]);
+    useMessagesStore.getState().publish();
     usePlotsStore.getState().addSeries('plot', 'big', ['v']);
     const series = usePlotsStore.getState().series.find((s) => s.topic === 'big')!;
     expect(seriesBuffer(series.id)?.size).toBe(0);

@@ -14,10 +14,12 @@ function message(topic: string, text: string, extra: Partial<MqttMessage> = {}):
   return { connectionId: id, direction: 'in', topic, payload: new TextEncoder().encode(text), qos: 0, retain: false, dup: false, timestamp: Date.now(), ...extra };
 }
 
-/** What the event feed does once per frame: the message store first, then the tree. */
+/** What the event feed does: each batch into the list, then the tree; each shown on its frame. */
 function feed(messages: MqttMessage[]): void {
-  useMessagesStore.getState().append(messages);
-  useTopicTreeStore.getState().applyBatch(messages);
+  useMessagesStore.getState().ingest(messages);
+  useTopicTreeStore.getState().ingestBatch(messages);
+  useMessagesStore.getState().publish();
+  useTopicTreeStore.getState().publishValues();
 }
 
 describe('topic tree store', () => {
