@@ -19,6 +19,8 @@ export class TopicIndex {
   private readonly selectNew: Database.Statement<[number], { id: number; connection_key: string; name: string }>;
   private readonly insert: Database.Statement<[string, string]> | null;
   private readonly insertConnection: Database.Statement<[string, string]> | null;
+  /** Keys this writer made sure have a connections row (rows are never deleted). */
+  private readonly knownConnections = new Set<string>();
   private readonly selectOne: Database.Statement<[string, string], { id: number }>;
 
   constructor(db: Database.Database, writable: boolean) {
@@ -53,6 +55,8 @@ export class TopicIndex {
       this.byKey.delete(TopicIndex.key(entry.connectionKey, entry.name));
     }
     this.maxId = maxId;
+    // Its connections rows may have rolled back too: check each key again next time.
+    this.knownConnections.clear();
   }
 
   /** Picks up topics another connection (the writer) added since the last call. */
@@ -65,7 +69,10 @@ export class TopicIndex {
     const known = this.byKey.get(TopicIndex.key(connectionKey, name));
     if (known !== undefined) return known;
     if (!this.insert || !this.insertConnection) throw new Error('TopicIndex is read-only');
-    this.insertConnection.run(connectionKey, connectionKey);
+    if (!this.knownConnections.has(connectionKey)) {
+      this.insertConnection.run(connectionKey, connectionKey);
+      this.knownConnections.add(connectionKey);
+    }
     this.insert.run(connectionKey, name);
     const id = this.selectOne.get(connectionKey, name)!.id;
     this.add(id, connectionKey, name);
