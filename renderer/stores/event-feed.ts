@@ -32,6 +32,9 @@ const BUSY_INTERVAL_MS = 100;
 const RENDER_SHARE = 8;
 const MAX_BUSY_INTERVAL_MS = 300;
 
+/** An average that follows the last few renders (one slow one, such as a GC, moves it a quarter). */
+const smooth = (average: number, sample: number) => average + (sample - average) / 4;
+
 /**
  * The one place host events enter the stores, outside React. A message batch is taken into the
  * stores' data as it arrives (the list's rings, the topic trees, plot buffers: cheap, and spread
@@ -39,9 +42,6 @@ const MAX_BUSY_INTERVAL_MS = 300;
  * animation frame, the topic tree in the frame after it, so a firehose costs a few short renders a
  * second, never one per message or one long task for everything. Returns a disposer.
  */
-/** An average that follows the last few renders (one slow one, such as a GC, moves it a quarter). */
-const smooth = (average: number, sample: number) => average + (sample - average) / 4;
-
 export function startEventFeed(bridge: Bridge): () => void {
   let packets: InspectedPacket[] = [];
   let unpublished = 0;
@@ -64,10 +64,9 @@ export function startEventFeed(bridge: Bridge): () => void {
       useInspectorStore.getState().append(batch);
     }
     if (unpublished === 0) return;
-    lastFlushAt = performance.now();
+    const started = (lastFlushAt = performance.now());
     lastFlushSize = unpublished;
     unpublished = 0;
-    const started = performance.now();
     useMessagesStore.getState().publish();
     usePlotsStore.getState().publish();
     // React renders a store update in a microtask queued by the set: this one runs after it.
