@@ -459,6 +459,8 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     // The same JSON shown as text, on one wrapped line: a number in the middle is offered under it.
     await page.getByTestId('message-detail-format').selectOption('text');
     const firstLine = page.getByTestId('message-detail-payload').locator('.view-line span span').first();
+    // Monaco draws the new text on its next frame: measure the line once it shows the number.
+    await waitUntil(async () => (await text(firstLine)).includes('101320'));
     const lineText = await text(firstLine);
     const line = (await firstLine.boundingBox())!;
     const charWidth = line.width / lineText.length; // monospace
