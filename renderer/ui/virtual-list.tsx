@@ -30,7 +30,9 @@ const FOLLOW_OVERSCAN = 2;
  * Under a firehose every row in view changes on each update, so row elements are reused by their
  * position in the window (key = index - first) inside one wrapper moved by a transform: an update
  * changes text in place instead of removing and creating every row (style and layout of new
- * elements was most of a busy frame), and the DOM keeps the rows in visual order.
+ * elements was most of a busy frame), and the DOM keeps the rows in visual order. A user reading
+ * older rows sees the same rows stay put, so there each element keeps its row (key = absolute
+ * position): an element found and then scrolled to still shows the row it was found for.
  */
 export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId, jumpTestId = 'messages-jump-newest' }: VirtualListProps) {
   const [follow, setFollow] = useState(true);
@@ -38,7 +40,7 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
   const contentHeight = count * rowHeight + (header ? rowHeight : 0);
   // Following the newest row, the position is known by arithmetic: no layout is read for it.
   const pinToBottom = (viewport: number) => Math.max(0, contentHeight - viewport);
-  const { scroller, setScrollTop, viewport, top: followTop, first, last } = useScrollWindow(count, rowHeight, follow ? Math.min(FOLLOW_OVERSCAN, overscan) : overscan, follow ? pinToBottom : undefined);
+  const { scroller, setScrollTop, top: followTop, first, last } = useScrollWindow(count, rowHeight, follow ? Math.min(FOLLOW_OVERSCAN, overscan) : overscan, follow ? pinToBottom : undefined);
   const lastOffset = useRef(offset);
   // What this list last wrote while following: once a full ring stops growing, the bottom stays
   // put and writing it again would only force a synchronous layout in the middle of the commit.
@@ -68,14 +70,17 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
     // The scroll this list made itself while following: nothing changed for the user.
     if (follow && Math.abs(top - followTop) < 1) return;
     setScrollTop(top);
-    // Within half a row of the bottom counts as "at the bottom": follow new rows again.
-    setFollow(top + viewport >= contentHeight - rowHeight / 2);
+    // Within half a row of the bottom counts as "at the bottom": follow new rows again. The height
+    // is read from the element, not from `viewport`: when the list grows (a panel beside it closes)
+    // the browser clamps scrollTop and fires this before the ResizeObserver reports the new height,
+    // and the old height would read "scrolled up" and stop following at the very bottom.
+    setFollow(top + element.clientHeight >= contentHeight - rowHeight / 2);
   };
 
   const rows: ReactNode[] = [];
   for (let index = first; index < last; index++) {
     rows.push(
-      <div key={index - first} className={index % 2 ? 'virtual-row odd' : 'virtual-row'} style={{ height: rowHeight }}>
+      <div key={follow ? index - first : offset + index} className={index % 2 ? 'virtual-row odd' : 'virtual-row'} style={{ height: rowHeight }}>
         {renderRow(index)}
       </div>,
     );

@@ -431,6 +431,17 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await waitUntil(async () => (await series.count()) === 1);
     await page.getByTestId('plots-clear').click();
     await page.getByTestId('panel-plots').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    // The list got the panel's height back and still follows its newest row: a new message shows
+    // at the bottom, and no "Newest" button is offered. (The browser clamps the list's scroll
+    // before it reports the new height; the list once read that as "scrolled up".)
+    await pub('plant/boiler', JSON.stringify({ sensor: { temp: 73 } }));
+    const newest = messageRow(page, 'plant/boiler').filter({ has: page.getByTestId('message-payload').getByText('{"sensor":{"temp":73}}', { exact: true }) });
+    await newest.waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => {
+      const [list, row] = await Promise.all([page.getByTestId('message-list').boundingBox(), newest.boundingBox()]);
+      return !!list && !!row && row.y >= list.y && row.y + row.height <= list.y + list.height + 1;
+    });
+    expect(await page.getByTestId('messages-jump-newest').count()).toBe(0);
   });
 
   it('keeps eight series of very different magnitudes readable, each on its own y axis, and refuses a ninth', async () => {
