@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { readChoice, writeChoice } from '../ui/stored-choice';
 
 /** What the user picked: follow the OS, or force one. */
 export type ThemePreference = 'system' | 'light' | 'dark';
@@ -10,12 +11,8 @@ const STORAGE_KEY = 'workbench.theme';
 const osDark = window.matchMedia('(prefers-color-scheme: dark)');
 
 function readPreference(): ThemePreference {
-  try {
-    const stored = window.localStorage.getItem(STORAGE_KEY);
-    return stored === 'light' || stored === 'dark' ? stored : 'system';
-  } catch {
-    return 'system'; // storage can be disabled; the OS scheme is a fine default
-  }
+  // Storage can be disabled; the OS scheme is a fine default.
+  return readChoice(STORAGE_KEY, THEME_PREFERENCES, 'system');
 }
 
 function resolve(preference: ThemePreference): Theme {
@@ -39,11 +36,7 @@ export const useThemeStore = create<ThemeState>()((set) => ({
   preference: readPreference(),
   theme: resolve(readPreference()),
   setPreference(preference) {
-    try {
-      window.localStorage.setItem(STORAGE_KEY, preference);
-    } catch {
-      // Not remembered across launches, still applied now.
-    }
+    writeChoice(STORAGE_KEY, preference);
     set({ preference, theme: resolve(preference) });
   },
 }));

@@ -4,6 +4,7 @@ import { type JsonPath, formatPath } from '../features/messages/json-paths';
 import { numberAt, parsePayload } from '../features/plots/numeric-value';
 import { SeriesBuffer } from '../features/plots/series-buffer';
 import { ringOf } from './messages-store';
+import { readChoice, writeChoice } from '../ui/stored-choice';
 
 /** Series on the chart at once: more lines than this are unreadable anyway. */
 export const MAX_SERIES = 8;
@@ -12,7 +13,11 @@ const PALETTE = ['#2f81f7', '#e5534b', '#3fb950', '#d29922', '#a371f7', '#db61a2
 export const PLOT_WINDOWS = { '1m': 60, '5m': 300, '15m': 900, all: Number.POSITIVE_INFINITY } as const;
 export type PlotWindow = keyof typeof PLOT_WINDOWS;
 /** A y axis for each series (each readable whatever its magnitude), or one for all (to compare like with like). */
-export type PlotAxes = 'per-series' | 'shared';
+export const PLOT_AXES = ['per-series', 'shared'] as const;
+export type PlotAxes = (typeof PLOT_AXES)[number];
+/** The chart's window and axes are remembered across launches. */
+const WINDOW_KEY = 'workbench.plots.window';
+const AXES_KEY = 'workbench.plots.axes';
 
 export interface PlotSeries {
   id: string;
@@ -104,8 +109,8 @@ let nextId = 1;
 export const usePlotsStore = create<PlotsState>()((set, get) => ({
   series: [],
   version: 0,
-  window: '5m',
-  axes: 'per-series',
+  window: readChoice(WINDOW_KEY, Object.keys(PLOT_WINDOWS) as PlotWindow[], '5m'),
+  axes: readChoice(AXES_KEY, PLOT_AXES, 'per-series'),
   notice: null,
   addSeries(connectionId, topic, path) {
     const { series } = get();
@@ -143,8 +148,14 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
     indexSeries([]);
     set((state) => ({ series: [], version: state.version + 1, notice: null }));
   },
-  setWindow: (window) => set({ window }),
-  setAxes: (axes) => set({ axes }),
+  setWindow(window) {
+    writeChoice(WINDOW_KEY, window);
+    set({ window });
+  },
+  setAxes(axes) {
+    writeChoice(AXES_KEY, axes);
+    set({ axes });
+  },
   dismissNotice: () => set({ notice: null }),
   ingest(messages) {
     if (byTopic.size === 0) return;

@@ -351,6 +351,12 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     const fields = page.getByTestId('numeric-field');
     await waitUntil(async () => (await fields.count()) === 2);
     expect(await attributes(fields, 'data-path')).toEqual(['sensor.temp', 'sensor.pressure']);
+    // Each path is shown whole (a long one wraps), not cut to "sensor.pres…".
+    const clipped = await page.locator('.detail-field-path').evaluateAll((elements) => {
+      const paths = elements as unknown as { scrollWidth: number; clientWidth: number; textContent: string | null }[];
+      return paths.filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => p.textContent);
+    });
+    expect(clipped).toEqual([]);
 
     // In the JSON view a number under the pointer shows it can be clicked; a key cannot.
     const view = page.getByTestId('message-detail-payload');
@@ -508,6 +514,10 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     const readout = (await page.getByTestId('plot-hover').boundingBox())!;
     const viewport = page.viewportSize()!;
     expect(readout.x >= 0 && readout.y >= 0 && readout.x + readout.width <= viewport.width && readout.y + readout.height <= viewport.height).toBe(true);
+    // With Plots and Publish open, the messages panel still fits its toolbar, list and detail:
+    // nothing in it is scrolled out of sight.
+    const messagesPanel = await page.getByTestId('panel-messages').locator('.panel-body').evaluate((e) => [e.scrollTop, e.scrollHeight - e.clientHeight]);
+    expect(messagesPanel).toEqual([0, 0]);
     await screenshots(page, 'plots-eight', pointAtNewest);
 
     await page.mouse.move(0, 0);

@@ -20,6 +20,15 @@ describe('connection identity: what history keys a connection by across runs', (
     expect(keyOf({ name: 'Bench rig' })).toBe(keyOf());
   });
 
+  it('labels an unnamed connection by what tells it apart: scheme, user, WebSocket path and chosen client id', () => {
+    const labelOf = (input: Partial<ConnectionOptionsInput>) => endpointIdentity(options(input)).label;
+    expect(labelOf({ username: 'operator' })).toBe('operator@broker.local:1883');
+    expect(labelOf({ username: 'viewer' })).toBe('viewer@broker.local:1883');
+    expect(labelOf({ protocol: 'mqtts', port: 8883 })).toBe('mqtts://broker.local:8883');
+    expect(labelOf({ protocol: 'ws', port: 8083, path: '/mqtt' })).toBe('ws://broker.local:8083/mqtt');
+    expect(labelOf({ clientId: 'line-7-monitor' })).toBe('broker.local:1883 · line-7-monitor');
+  });
+
   it('tells endpoints apart by protocol, host, port, user name and a chosen client id', () => {
     const keys = [
       keyOf(),

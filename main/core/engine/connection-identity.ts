@@ -44,5 +44,19 @@ export function endpointIdentity(options: ConnectionOptions): ConnectionIdentity
   ];
   // JSON keeps the parts apart whatever characters they hold.
   const hash = createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 24);
-  return { key: `endpoint:${hash}`, label: options.name || `${options.host}:${options.port}` };
+  return { key: `endpoint:${hash}`, label: options.name || endpointLabel(options, isWebSocket) };
+}
+
+/**
+ * An unnamed connection's label names what its key is made of, so two typed-in connections to the
+ * same broker (another user, another client id) read differently in History's filter: plain
+ * `host:port` for the common case, with the scheme, `user@`, the WebSocket path and ` · client id`
+ * added only when they are there.
+ */
+function endpointLabel(options: ConnectionOptions, isWebSocket: boolean): string {
+  const scheme = options.protocol === 'mqtt' ? '' : `${options.protocol}://`;
+  const user = options.username ? `${options.username}@` : '';
+  const path = isWebSocket ? options.path : '';
+  const clientId = options.clientId ? ` · ${options.clientId}` : '';
+  return `${scheme}${user}${options.host}:${options.port}${path}${clientId}`;
 }

@@ -1,0 +1,30 @@
+/**
+ * A small choice the user made (theme, chart axes, time window) remembered across launches in
+ * localStorage. Storage can be disabled or full: then the choice still holds for this session.
+ */
+
+interface ChoiceStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** The page's localStorage; absent outside a page (unit tests under Node). */
+const storage = () => (globalThis as { localStorage?: ChoiceStorage }).localStorage;
+
+/** The stored value of `key` when it is one of `allowed`, else `fallback` (a stale or edited entry). */
+export function readChoice<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+  try {
+    const stored = storage()?.getItem(key);
+    return allowed.find((choice) => choice === stored) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export function writeChoice(key: string, value: string): void {
+  try {
+    storage()?.setItem(key, value);
+  } catch {
+    // Not remembered across launches, still applied now.
+  }
+}
