@@ -5,7 +5,7 @@ import { InspectorPanel, InspectorToolbar } from '../features/inspector/inspecto
 import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
 import { PlotsDock } from '../features/plots/plots-panel';
 import { ProfilesPanel } from '../features/profiles/profiles-panel';
-import { PublishPanel } from '../features/publish/publish-panel';
+import { PublishPanel, PublishToggle } from '../features/publish/publish-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
 import { TopicsColumn, TopicsToggle } from '../features/topic-tree/topics-column';
 import { useUiStore } from '../stores/ui-store';
@@ -31,6 +31,7 @@ function InspectorToggle() {
 export function App() {
   useGlobalShortcuts();
   const inspectorOpen = useUiStore((s) => s.inspectorOpen);
+  const publishOpen = useUiStore((s) => s.publishOpen);
   const view = useUiStore((s) => s.view);
   return (
     <div className="app">
@@ -65,7 +66,7 @@ export function App() {
             </Panel>
           </div>
           <PlotsDock />
-          <Panel name="publish" title="Publish" className="publish-panel">
+          <Panel name="publish" title="Publish" className="publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
             <PublishPanel />
           </Panel>
         </main>

@@ -31,9 +31,13 @@ class PanelErrorBoundary extends Component<{ name: string; children: ReactNode }
   }
 }
 
-export function Panel({ name, title, actions, className, children }: { name: string; title: string; actions?: ReactNode; className?: string; children: ReactNode }) {
+/**
+ * A titled panel with an error boundary. `collapsed` shows only its header: the body stays mounted
+ * (hidden by CSS), so what the user typed in it is kept.
+ */
+export function Panel({ name, title, actions, className, collapsed = false, children }: { name: string; title: string; actions?: ReactNode; className?: string; collapsed?: boolean; children: ReactNode }) {
   return (
-    <section className={`panel ${className ?? ''}`} data-testid={`panel-${name}`}>
+    <section className={`panel ${className ?? ''}${collapsed ? ' collapsed' : ''}`} data-testid={`panel-${name}`}>
       <header className="panel-header">
         <h2>{title}</h2>
         {actions}

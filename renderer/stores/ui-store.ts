@@ -1,5 +1,9 @@
 import { create } from 'zustand';
 import type { HostLink } from '../bridge/host-link';
+import { readChoice, writeChoice } from '../ui/stored-choice';
+
+/** Whether the Publish panel is open is remembered across launches. */
+const PUBLISH_OPEN_KEY = 'workbench.publishPanel';
 
 /** What the connection dialog edits: a new connection, or a saved profile. */
 export type EditorTarget = { mode: 'new' } | { mode: 'edit'; profileId: string };
@@ -13,6 +17,8 @@ interface UiState {
   selectedSeq: number | null;
   editor: EditorTarget | null;
   inspectorOpen: boolean;
+  /** The Publish panel shows its form; closed, only its header (the draft is kept). */
+  publishOpen: boolean;
   view: WorkbenchView;
   /** The keyboard shortcuts overlay. */
   helpOpen: boolean;
@@ -20,6 +26,7 @@ interface UiState {
   selectMessage(seq: number | null): void;
   openEditor(target: EditorTarget | null): void;
   setInspectorOpen(open: boolean): void;
+  setPublishOpen(open: boolean): void;
   setView(view: WorkbenchView): void;
   setHelpOpen(open: boolean): void;
 }
@@ -29,12 +36,17 @@ export const useUiStore = create<UiState>()((set) => ({
   selectedSeq: null,
   editor: null,
   inspectorOpen: false,
+  publishOpen: readChoice(PUBLISH_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
   view: 'workbench',
   helpOpen: false,
   setHostLink: (hostLink) => set({ hostLink }),
   selectMessage: (selectedSeq) => set({ selectedSeq }),
   openEditor: (editor) => set({ editor }),
   setInspectorOpen: (inspectorOpen) => set({ inspectorOpen }),
+  setPublishOpen(publishOpen) {
+    writeChoice(PUBLISH_OPEN_KEY, publishOpen ? 'open' : 'closed');
+    set({ publishOpen });
+  },
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),
 }));

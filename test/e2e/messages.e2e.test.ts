@@ -516,7 +516,10 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     expect(readout.x >= 0 && readout.y >= 0 && readout.x + readout.width <= viewport.width && readout.y + readout.height <= viewport.height).toBe(true);
     // With Plots and Publish open, the messages panel still fits its toolbar, list and detail:
     // nothing in it is scrolled out of sight.
-    const messagesPanel = await page.getByTestId('panel-messages').locator('.panel-body').evaluate((e) => [e.scrollTop, e.scrollHeight - e.clientHeight]);
+    const messagesPanel = await page.getByTestId('panel-messages').locator('.panel-body').evaluate((element) => {
+      const body = element as unknown as { scrollTop: number; scrollHeight: number; clientHeight: number };
+      return [body.scrollTop, body.scrollHeight - body.clientHeight];
+    });
     expect(messagesPanel).toEqual([0, 0]);
     await screenshots(page, 'plots-eight', pointAtNewest);
 

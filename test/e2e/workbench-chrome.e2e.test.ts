@@ -1,6 +1,7 @@
 /**
  * The workbench's own chrome, end to end in Chromium: light and dark themes (following the OS or
- * picked), the keyboard shortcuts overlay, and the searchable history of published messages.
+ * picked), the keyboard shortcuts overlay, the Publish panel hidden and shown, and the searchable
+ * history of published messages.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,42 @@ describe('Workbench chrome in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await overlay.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await page.getByTestId('help-button').click();
     await overlay.waitFor({ timeout: UI_TIMEOUT });
+    await page.close();
+  });
+
+  it('hides the publish form to give the messages its height, keeps the draft, and remembers the choice across a reload', async () => {
+    const { page } = await session.open();
+    await page.getByTestId('publish-topic').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('publish-topic').fill('draft/kept');
+    await page.getByTestId('publish-mode-json').click();
+    await setPayload(page, '{"draft": true}');
+    const messagesHeight = async () => (await page.getByTestId('panel-messages').boundingBox())!.height;
+    const before = await messagesHeight();
+
+    await page.getByTestId('publish-toggle').click();
+    await page.getByTestId('publish-topic').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('publish-toggle').getAttribute('aria-expanded')).toBe('false');
+    // The panel is down to its header, and the messages panel has the height it gave up.
+    expect((await page.getByTestId('panel-publish').boundingBox())!.height).toBeLessThan(40);
+    expect(await messagesHeight()).toBeGreaterThan(before + 200);
+    await page.screenshot({ path: `${ARTIFACTS}publish-hidden.png` });
+
+    // Shown again: the topic, the mode and the text as they were.
+    await page.getByTestId('publish-toggle').click();
+    await page.getByTestId('publish-topic').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('publish-topic').inputValue()).toBe('draft/kept');
+    expect(await page.getByTestId('publish-mode-json').getAttribute('aria-pressed')).toBe('true');
+    const editorText = async () => ((await page.getByTestId('publish-editor').locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
+    await waitUntil(async () => (await editorText()).includes('{"draft": true}'));
+
+    // Hidden stays hidden after a reload, until shown again.
+    await page.getByTestId('publish-toggle').click();
+    await page.reload();
+    await page.getByTestId('publish-toggle').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('publish-toggle').getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByTestId('publish-topic').isVisible()).toBe(false);
+    await page.getByTestId('publish-toggle').click();
+    await page.getByTestId('publish-topic').waitFor({ timeout: UI_TIMEOUT });
     await page.close();
   });
 

@@ -14,6 +14,7 @@ import { INITIAL_PROPERTIES, type PublishPropertiesForm, checkProperties } from 
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
 import { useDarkMode } from '../../app/theme';
+import { useUiStore } from '../../stores/ui-store';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));
 
@@ -33,6 +34,17 @@ function TopicSuggestions({ connectionId, prefix }: { connectionId: string; pref
         <option key={name} value={name} />
       ))}
     </datalist>
+  );
+}
+
+/** Hides the publish form to give the messages and plots its height; the draft is kept. */
+export function PublishToggle() {
+  const open = useUiStore((s) => s.publishOpen);
+  const setOpen = useUiStore((s) => s.setPublishOpen);
+  return (
+    <button type="button" className="small" data-testid="publish-toggle" aria-expanded={open} title={open ? 'Hide the publish form (what is typed is kept)' : 'Show the publish form'} onClick={() => setOpen(!open)}>
+      {open ? 'Hide' : 'Show'}
+    </button>
   );
 }
 
