@@ -2,7 +2,8 @@ import { type ReactNode, useEffect, useLayoutEffect } from 'react';
 import type { StoredMessage } from '../../../shared/contract';
 import { useHistoryStore } from '../../stores/history-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
-import { formatBytes, formatTime, payloadPreview } from '../messages/format';
+import { formatTime } from '../messages/format';
+import { MessageCells } from '../messages/message-cells';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;
@@ -17,8 +18,9 @@ export function formatDateTime(timestamp: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(timestamp)}`;
 }
 
+const HISTORY_TEST_IDS = { topic: 'history-row-topic', payload: 'history-row-payload' };
+
 function HistoryRow({ message, selected, onSelect }: { message: StoredMessage; selected: boolean; onSelect(id: number): void }) {
-  const preview = payloadPreview(message.payload);
   return (
     <div
       className={`data-row data-grid history-grid dir-${message.direction}${selected ? ' selected' : ''}`}
@@ -29,24 +31,21 @@ function HistoryRow({ message, selected, onSelect }: { message: StoredMessage; s
       aria-selected={selected}
       onClick={() => onSelect(message.id)}
     >
-      <span className="message-dir" title={message.direction === 'in' ? 'Received' : 'Published'}>
-        {message.direction}
-      </span>
-      <span className="message-time">{formatDateTime(message.timestamp)}</span>
-      <span className="history-connection" data-testid="history-row-connection" title={message.connectionLabel}>
-        {message.connectionLabel}
-      </span>
-      <span className="message-topic" data-testid="history-row-topic" title={message.topic}>
-        {message.topic}
-      </span>
-      <span className="message-qos">{message.qos}</span>
-      <span className="message-retain" title={message.retain ? 'Retained' : undefined}>
-        {message.retain ? 'R' : ''}
-      </span>
-      <span className="message-size">{formatBytes(message.payloadSize)}</span>
-      <span className={`message-payload${preview.isBinary ? ' binary' : ''}`} data-testid="history-row-payload">
-        {preview.text}
-      </span>
+      <MessageCells
+        direction={message.direction}
+        time={formatDateTime(message.timestamp)}
+        topic={message.topic}
+        qos={message.qos}
+        retain={message.retain}
+        size={message.payloadSize}
+        payload={message.payload}
+        testIds={HISTORY_TEST_IDS}
+        afterTime={
+          <span className="history-connection" data-testid="history-row-connection" title={message.connectionLabel}>
+            {message.connectionLabel}
+          </span>
+        }
+      />
     </div>
   );
 }

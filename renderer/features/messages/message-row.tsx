@@ -1,8 +1,10 @@
 import type { StoredMessage } from '../../stores/message-ring';
-import { formatBytes, formatTime, payloadPreview } from './format';
+import { formatTime } from './format';
+import { MessageCells } from './message-cells';
+
+const LIVE_TEST_IDS = { time: 'message-time', topic: 'message-topic', payload: 'message-payload' };
 
 export function MessageRow({ message, selected, onSelect }: { message: StoredMessage; selected: boolean; onSelect(seq: number): void }) {
-  const preview = payloadPreview(message.payload);
   return (
     <div
       className={`data-row data-grid message-grid dir-${message.direction}${selected ? ' selected' : ''}`}
@@ -10,21 +12,16 @@ export function MessageRow({ message, selected, onSelect }: { message: StoredMes
       data-direction={message.direction}
       onClick={() => onSelect(message.seq)}
     >
-      <span className="message-dir" title={message.direction === 'in' ? 'Received' : 'Published'}>
-        {message.direction}
-      </span>
-      <span className="message-time" data-testid="message-time">{formatTime(message.timestamp)}</span>
-      <span className="message-topic" data-testid="message-topic" title={message.topic}>
-        {message.topic}
-      </span>
-      <span className="message-qos">{message.qos}</span>
-      <span className="message-retain" title={message.retain ? 'Retained' : undefined}>
-        {message.retain ? 'R' : ''}
-      </span>
-      <span className="message-size">{formatBytes(message.payloadSize ?? message.payload.byteLength)}</span>
-      <span className={`message-payload${preview.isBinary ? ' binary' : ''}`} data-testid="message-payload">
-        {preview.text}
-      </span>
+      <MessageCells
+        direction={message.direction}
+        time={formatTime(message.timestamp)}
+        topic={message.topic}
+        qos={message.qos}
+        retain={message.retain}
+        size={message.payloadSize ?? message.payload.byteLength}
+        payload={message.payload}
+        testIds={LIVE_TEST_IDS}
+      />
     </div>
   );
 }
