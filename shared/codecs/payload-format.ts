@@ -1,14 +1,50 @@
 import { Base64Error, decodeBase64, encodeBase64 } from './base64';
+import { decodeCbor, encodeCbor } from './cbor';
+import { prettyDisplayJson } from './display-json';
 import { HexError, decodeHex, encodeHex } from './hex';
 import { jsonProblem } from './json';
+import { decodeMsgpack, encodeMsgpack } from './msgpack';
+import { decodeSparkplugB } from './sparkplug-b';
 import { decodeUtf8Strict, encodeUtf8 } from './utf8';
 
-/** How a user writes or reads a payload. The bytes are always the truth; these are views. */
-export const PAYLOAD_FORMATS = ['text', 'json', 'hex', 'base64'] as const;
+/**
+ * How a user writes or reads a payload. The bytes are always the truth; these are views. CBOR and
+ * MessagePack are written as JSON in the editor and shown as JSON.
+ */
+export const PAYLOAD_FORMATS = ['text', 'json', 'hex', 'base64', 'cbor', 'msgpack'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
+/** What a payload can be shown as: every format it can be written in, and Sparkplug B (read only). */
+export const VIEW_FORMATS = [...PAYLOAD_FORMATS, 'sparkplug'] as const;
+export type ViewFormat = (typeof VIEW_FORMATS)[number];
+
+/** Formats whose text in the editor is JSON (validated and highlighted as JSON). */
+export function isJsonEdited(format: ViewFormat): boolean {
+  return format === 'json' || format === 'cbor' || format === 'msgpack' || format === 'sparkplug';
+}
+
+/** Formats decoded from binary into a structure shown as JSON. */
+export function isStructuredBinary(format: ViewFormat): format is 'cbor' | 'msgpack' | 'sparkplug' {
+  return format === 'cbor' || format === 'msgpack' || format === 'sparkplug';
+}
+
+const STRUCTURED_NAMES = { cbor: 'CBOR', msgpack: 'MessagePack', sparkplug: 'Sparkplug B' } as const;
+
+/**
+ * Decodes CBOR, MessagePack or Sparkplug B bytes and spells the result as pretty JSON (64-bit
+ * integers with every digit, byte strings as hex). Throws an Error naming the format.
+ */
+export function decodeStructured(bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug'): string {
+  try {
+    const value = format === 'cbor' ? decodeCbor(bytes) : format === 'msgpack' ? decodeMsgpack(bytes) : decodeSparkplugB(bytes);
+    return prettyDisplayJson(value);
+  } catch (error) {
+    throw new Error(`Not ${STRUCTURED_NAMES[format]}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export interface PayloadProblem {
-  format: PayloadFormat;
+  format: ViewFormat;
   message: string;
   /** Zero-based character offset of the first problem, when known. */
   position?: number;
@@ -29,10 +65,15 @@ export function encodePayload(text: string, format: PayloadFormat): EncodeResult
     switch (format) {
       case 'text':
         return { ok: true, bytes: encodeUtf8(text) };
-      case 'json': {
+      case 'json':
+      case 'cbor':
+      case 'msgpack': {
         const problem = jsonProblem(text);
         if (problem) return { ok: false, problem: { format, message: problem.message, line: problem.line, column: problem.column } };
-        return { ok: true, bytes: encodeUtf8(text) };
+        if (format === 'json') return { ok: true, bytes: encodeUtf8(text) };
+        // Numbers beyond 2^53 lose digits in JSON.parse, as they would in any JSON tool.
+        const value: unknown = JSON.parse(text);
+        return { ok: true, bytes: format === 'cbor' ? encodeCbor(value) : encodeMsgpack(value) };
       }
       case 'hex':
         return { ok: true, bytes: decodeHex(text) };
@@ -49,9 +90,17 @@ export function encodePayload(text: string, format: PayloadFormat): EncodeResult
 
 export type DecodeResult = { ok: true; text: string } | { ok: false; problem: PayloadProblem };
 
-/** Shows bytes in a format; text and JSON fail clearly on bytes that are not valid UTF-8 / JSON. */
-export function decodePayload(bytes: Uint8Array, format: PayloadFormat): DecodeResult {
+/** Shows bytes in a format; each fails clearly on bytes that are not valid in it (UTF-8, JSON, CBOR...). */
+export function decodePayload(bytes: Uint8Array, format: ViewFormat): DecodeResult {
   switch (format) {
+    case 'cbor':
+    case 'msgpack':
+    case 'sparkplug':
+      try {
+        return { ok: true, text: decodeStructured(bytes, format) };
+      } catch (error) {
+        return { ok: false, problem: { format, message: (error as Error).message } };
+      }
     case 'hex':
       return { ok: true, text: encodeHex(bytes, ' ') };
     case 'base64':

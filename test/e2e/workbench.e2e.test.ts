@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
 import { startHostProcess } from '../support/host-process';
 import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+import { encodeCbor } from '../../shared/codecs/cbor';
+import { encodeMsgpack } from '../../shared/codecs/msgpack';
+import { encodeSparkplug } from '../support/sparkplug';
 import { connect, detailPayloadText, messageRow, screenshots, setPayload, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, type Workbench } from './e2e-helpers';
 
 const session = useWorkbenchSession();
@@ -42,7 +45,7 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
   });
 
   /** Publishes from the UI (retained, so mosquitto_sub gets it however late it subscribed) and returns what it received. */
-  async function publishAndReceive(topic: string, mode: 'text' | 'json' | 'hex' | 'base64', text: string): Promise<Buffer> {
+  async function publishAndReceive(topic: string, mode: 'text' | 'json' | 'hex' | 'base64' | 'cbor' | 'msgpack', text: string): Promise<Buffer> {
     const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', topic, '-C', '1', '-N', '-V', '5']);
     try {
       await page.getByTestId('publish-topic').fill(topic);
@@ -80,6 +83,67 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
     const bytes = Buffer.from([0x00, 0x01, 0xfe, 0xff, 0x7b, 0x22]);
     const received = await publishAndReceive('workbench/e2e/base64', 'base64', bytes.toString('base64'));
     expect(received.equals(bytes)).toBe(true);
+  });
+
+  /** Opens the first received row of `topic` and returns the detail's text in `format` (or auto). */
+  async function detailAs(topic: string, format?: string): Promise<string> {
+    await messageRow(page, topic, 'in').first().click();
+    await page.getByTestId('message-detail').locator('.message-detail-topic').getByText(topic, { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    if (format) await page.getByTestId('message-detail-format').selectOption(format);
+    let text = '';
+    await waitUntil(async () => (text = await detailPayloadText(page)).trim().startsWith('{'));
+    return text;
+  }
+
+  it('publishes JSON as CBOR and as MessagePack, byte for byte, and shows each decoded back as JSON', async () => {
+    const json = '{"temp": 21.5, "count": 300, "ok": true, "tags": ["a"]}';
+    const value = JSON.parse(json) as unknown;
+    const cbor = await publishAndReceive('workbench/e2e/cbor', 'cbor', json);
+    expect(cbor.equals(Buffer.from(encodeCbor(value)))).toBe(true);
+    const msgpack = await publishAndReceive('workbench/e2e/msgpack', 'msgpack', json);
+    expect(msgpack.equals(Buffer.from(encodeMsgpack(value)))).toBe(true);
+
+    // Received, they are binary; the detail reads them in the format chosen.
+    expect(await detailAs('workbench/e2e/cbor', 'cbor')).toContain('"temp": 21.5');
+    expect(await detailAs('workbench/e2e/msgpack', 'msgpack')).toContain('"count": 300');
+    // Bytes that are not MessagePack: a clear notice, and the raw bytes still shown.
+    await messageRow(page, 'workbench/e2e/cbor', 'in').first().click();
+    await page.getByTestId('message-detail-format').selectOption('msgpack');
+    await waitUntil(async () => /^Not MessagePack: /.test((await page.getByTestId('message-detail-problem').textContent().catch(() => '')) ?? ''));
+    await page.getByTestId('message-detail-format').selectOption('auto');
+  });
+
+  it('shows a Sparkplug B message decoded, by itself, with every metric', async () => {
+    const topic = 'spBv1.0/Plant1/DDATA/Line1/Robot1';
+    const payload = encodeSparkplug({
+      timestamp: 1_733_400_000_123,
+      seq: 4,
+      metrics: [
+        { name: 'Axis/Temperature', datatype: 9, float_value: 41.5 },
+        { name: 'Axis/Offset', datatype: 2, int_value: 0xffff_fff6 }, // Int16 -10
+        { name: 'State', datatype: 12, string_value: 'RUNNING' },
+      ],
+    });
+    const pub = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', topic, '-s'], Buffer.from(payload));
+    expect(pub.code, pub.stderr).toBe(0);
+    await messageRow(page, topic, 'in').waitFor({ timeout: UI_TIMEOUT });
+    expect(await detailAs(topic)).toContain('"timestamp": 1733400000123');
+    expect(await page.getByTestId('message-detail-format').locator('option:checked').textContent()).toBe('auto (Sparkplug B)');
+    // Copy gives the whole decoded payload (the view shows only the lines that fit).
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(session.host.url).origin });
+    await page.getByTestId('message-detail-copy').click();
+    let copied = '';
+    await waitUntil(async () => (copied = await page.evaluate<string>('navigator.clipboard.readText()')).includes('RUNNING'));
+    expect(JSON.parse(copied)).toEqual({
+      timestamp: 1_733_400_000_123,
+      seq: 4,
+      metrics: [
+        { name: 'Axis/Temperature', datatype: 'Float', value: 41.5 },
+        { name: 'Axis/Offset', datatype: 'Int16', value: -10 },
+        { name: 'State', datatype: 'String', value: 'RUNNING' },
+      ],
+    });
+    await screenshots(page, 'message-detail-sparkplug');
   });
 
   it('rejects bad hex and bad Base64 with the position of the first bad character, sending nothing', async () => {

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { PAYLOAD_FORMATS } from '../../../shared/codecs/payload-format';
+import { VIEW_FORMATS } from '../../../shared/codecs/payload-format';
 import { useHistoryStore } from '../../stores/history-store';
 import { type DetailFormat, formatBytes, payloadDetail } from '../messages/format';
 import { formatDateTime } from './history-list';
 
-const FORMATS: readonly DetailFormat[] = ['auto', ...PAYLOAD_FORMATS];
+const FORMATS: readonly DetailFormat[] = ['auto', ...VIEW_FORMATS];
 
-/** The selected stored message: the payload as JSON, text, hex or base64, and its properties. */
+/** The selected stored message: the payload as JSON, text, hex, Base64, CBOR, MessagePack or Sparkplug B, and its properties. */
 export function HistoryDetail() {
   const selectedId = useHistoryStore((s) => s.selectedId);
   const rows = useHistoryStore((s) => s.rows);
@@ -14,7 +14,7 @@ export function HistoryDetail() {
   const [format, setFormat] = useState<DetailFormat>('auto');
   const message = selectedId === null ? undefined : rows.find((row) => row.id === selectedId);
   if (!message) return null;
-  const detail = payloadDetail(message.payload, format);
+  const detail = payloadDetail(message.payload, format, message.topic);
   const properties = Object.entries(message.properties ?? {});
   return (
     <section className="message-detail history-detail" data-testid="history-detail" data-id={message.id}>

@@ -1,7 +1,8 @@
 import { formatClock } from '../../ui/clock';
 import { formatCount } from '../../ui/numbers';
 import { encodeHex } from '../../../shared/codecs/hex';
-import { type PayloadFormat, decodePayload } from '../../../shared/codecs/payload-format';
+import { type ViewFormat, decodePayload, isStructuredBinary } from '../../../shared/codecs/payload-format';
+import { isSparkplugTopic } from '../../../shared/codecs/sparkplug-b';
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../../shared/codecs/utf8';
 
 /** Characters shown in a row's preview; the detail pane shows more. */
@@ -68,15 +69,23 @@ export function payloadPreview(bytes: Uint8Array): PayloadPreview {
 /** The detail pane decodes at most this much: enough to read, bounded for huge payloads. */
 const DETAIL_MAX_BYTES = 1024 * 1024;
 
-export type DetailFormat = 'auto' | PayloadFormat;
+export type DetailFormat = 'auto' | ViewFormat;
 
-/** The payload as the detail pane shows it, in the chosen format; `auto` picks JSON, text or hex. */
-export function payloadDetail(bytes: Uint8Array, format: DetailFormat): { text: string; format: PayloadFormat; problem?: string } {
+/**
+ * The payload as the detail pane shows it, in the chosen format; `auto` picks Sparkplug B on a
+ * Sparkplug topic, else JSON, text or hex. A binary format decodes only a whole payload.
+ */
+export function payloadDetail(bytes: Uint8Array, format: DetailFormat, topic = ''): { text: string; format: ViewFormat; problem?: string } {
   const head = bytes.subarray(0, DETAIL_MAX_BYTES);
   const truncated = bytes.length > head.length ? `\n… (first ${formatBytes(head.length)} of ${formatBytes(bytes.length)})` : '';
-  const candidates: PayloadFormat[] = format === 'auto' ? ['json', 'text', 'hex'] : [format];
+  const textual: ViewFormat[] = ['json', 'text', 'hex'];
+  const candidates: ViewFormat[] = format !== 'auto' ? [format] : isSparkplugTopic(topic) ? ['sparkplug', ...textual] : textual;
   let problem: string | undefined;
   for (const candidate of candidates) {
+    if (isStructuredBinary(candidate) && truncated) {
+      problem ??= `Too large to decode as ${candidate} here (${formatBytes(bytes.length)}); export it or view it as hex`;
+      continue;
+    }
     const decoded = decodePayload(head, candidate);
     if (decoded.ok) return { text: decoded.text + truncated, format: candidate };
     problem ??= decoded.problem.message;

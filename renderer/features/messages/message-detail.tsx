@@ -44,9 +44,11 @@ function EditorLoading() {
   return <div className="detail-monaco loading">Loading viewer…</div>;
 }
 
-function modeLabel(mode: ViewMode, resolved: string): string {
-  if (mode === 'auto') return `auto (${resolved})`;
-  return mode === 'json' ? 'JSON' : mode === 'base64' ? 'Base64' : mode;
+const MODE_NAMES: Partial<Record<ViewMode, string>> = { json: 'JSON', base64: 'Base64', cbor: 'CBOR', msgpack: 'MessagePack', sparkplug: 'Sparkplug B' };
+
+function modeLabel(mode: ViewMode, resolved: ViewMode): string {
+  if (mode === 'auto') return `auto (${MODE_NAMES[resolved] ?? resolved})`;
+  return MODE_NAMES[mode] ?? mode;
 }
 
 /** Numbers in a JSON (or numeric) payload, each with a button that plots it over time. */
@@ -150,7 +152,7 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   const full = useFullPayload(message)!;
   const payload = full.payload;
   const size = message.payloadSize ?? payload.byteLength;
-  const rendered = useMemo(() => renderPayload(payload, mode, showAll), [payload, mode, showAll]);
+  const rendered = useMemo(() => renderPayload(payload, mode, showAll, message.topic), [payload, mode, showAll, message.topic]);
   const wrap = useMemo(() => shouldWrap(rendered), [rendered]);
   const properties = propertyLines(message);
   // Numbers belong to text and JSON; in a hex dump or Base64 digits are not values.

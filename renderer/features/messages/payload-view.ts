@@ -1,14 +1,18 @@
 import { formatCount } from '../../ui/numbers';
 import { encodeBase64 } from '../../../shared/codecs/base64';
 import { encodeHex } from '../../../shared/codecs/hex';
-import type { PayloadFormat } from '../../../shared/codecs/payload-format';
+import { VIEW_FORMATS, type ViewFormat, decodeStructured, isStructuredBinary } from '../../../shared/codecs/payload-format';
+import { decodeSparkplugB, isSparkplugTopic } from '../../../shared/codecs/sparkplug-b';
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import { formatBytes } from './format';
 import { hexDump } from './hex-dump';
 
-/** How the detail shows a payload: a format, or `auto` (JSON, text or hex, whichever fits). */
-export type ViewMode = 'auto' | PayloadFormat;
-export const VIEW_MODES: readonly ViewMode[] = ['auto', 'text', 'json', 'hex', 'base64'];
+/**
+ * How the detail shows a payload: a format, or `auto` (Sparkplug B under `spBv1.0/`, else JSON,
+ * text or hex, whichever fits).
+ */
+export type ViewMode = 'auto' | ViewFormat;
+export const VIEW_MODES: readonly ViewMode[] = ['auto', ...VIEW_FORMATS];
 
 export function isViewMode(value: unknown): value is ViewMode {
   return typeof value === 'string' && (VIEW_MODES as readonly string[]).includes(value);
@@ -30,7 +34,7 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export interface RenderedPayload {
   /** The format actually shown (what `auto` resolved to). */
-  format: PayloadFormat;
+  format: ViewFormat;
   /** The editor's text, within the limits. When `problem` is set, the hex dump of the raw bytes. */
   text: string;
   language: 'json' | 'plaintext';
@@ -60,9 +64,25 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** The format `auto` shows: JSON for objects and arrays that parse, text when it reads as text, hex otherwise. */
-export function autoFormat(bytes: Uint8Array): PayloadFormat {
+/** Sparkplug B data on a Sparkplug topic, when it decodes; `auto` shows any other payload as usual. */
+function isSparkplugPayload(bytes: Uint8Array, topic: string): boolean {
+  if (!isSparkplugTopic(topic) || bytes.length > JSON_FORMAT_LIMIT) return false;
+  try {
+    decodeSparkplugB(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The format `auto` shows: Sparkplug B for Sparkplug topics, JSON for objects and arrays that
+ * parse, text when it reads as text, hex otherwise. CBOR and MessagePack are chosen, not guessed:
+ * almost any bytes are a valid start of either.
+ */
+export function autoFormat(bytes: Uint8Array, topic = ''): ViewFormat {
   if (bytes.length === 0) return 'text';
+  if (isSparkplugPayload(bytes, topic)) return 'sparkplug';
   if (looksLikeJson(bytes) && bytes.length <= JSON_FORMAT_LIMIT) {
     const text = decodeUtf8Strict(bytes);
     if (text !== null) {
@@ -99,11 +119,24 @@ function hexView(bytes: Uint8Array, limits: typeof SHOWN_LIMITS, problem?: strin
  * The payload as the detail shows it. Never throws and never hides the bytes: a payload that is not
  * valid in the chosen format comes back with `problem` and its hex dump.
  */
-export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false): RenderedPayload {
+export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false, topic = ''): RenderedPayload {
   const limits = showAll ? ALL_LIMITS : SHOWN_LIMITS;
-  const format = mode === 'auto' ? autoFormat(bytes) : mode;
+  const format = mode === 'auto' ? autoFormat(bytes, topic) : mode;
   const more = (shown: boolean) => shown && limits.chars < ALL_LIMITS.chars;
   switch (format) {
+    case 'cbor':
+    case 'msgpack':
+    case 'sparkplug': {
+      if (bytes.length > JSON_FORMAT_LIMIT) return hexView(bytes, limits, `Too large to decode (${formatBytes(bytes.length)}). Its raw bytes:`);
+      let decoded: string;
+      try {
+        decoded = decodeStructured(bytes, format);
+      } catch (error) {
+        return hexView(bytes, limits, `${(error as Error).message}. Its raw bytes:`);
+      }
+      const shown = cutText(decoded, limits.chars, 'characters');
+      return { format, text: shown.text, language: 'json', ...(shown.cut ? { cut: shown.cut } : {}), canShowAll: more(shown.cut !== undefined) };
+    }
     case 'hex':
       return hexView(bytes, limits);
     case 'base64': {
@@ -165,8 +198,18 @@ export function shouldWrap(rendered: RenderedPayload): boolean {
   return true;
 }
 
-/** The whole payload in a format, for copying: text, JSON (pretty), spaced hex (pastes into Publish) or Base64. */
-export function fullText(bytes: Uint8Array, format: PayloadFormat): string {
+/**
+ * The whole payload in a format, for copying: text, JSON (pretty), spaced hex (pastes into
+ * Publish), Base64, or a binary format decoded to JSON (its hex when it does not decode).
+ */
+export function fullText(bytes: Uint8Array, format: ViewFormat): string {
+  if (isStructuredBinary(format)) {
+    try {
+      return decodeStructured(bytes, format);
+    } catch {
+      return encodeHex(bytes, ' ');
+    }
+  }
   switch (format) {
     case 'hex':
       return encodeHex(bytes, ' ');

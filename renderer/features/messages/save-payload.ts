@@ -1,15 +1,15 @@
-import type { PayloadFormat } from '../../../shared/codecs/payload-format';
+import type { ViewFormat } from '../../../shared/codecs/payload-format';
 
-const EXTENSIONS: Record<PayloadFormat, string> = { json: 'json', text: 'txt', hex: 'bin', base64: 'bin' };
+const EXTENSIONS: Record<ViewFormat, string> = { json: 'json', text: 'txt', hex: 'bin', base64: 'bin', cbor: 'cbor', msgpack: 'msgpack', sparkplug: 'bin' };
 
 /** A file name from the topic: `sensors/temp` -> `sensors_temp.json`. */
-export function payloadFileName(topic: string, format: PayloadFormat): string {
+export function payloadFileName(topic: string, format: ViewFormat): string {
   const base = topic.replace(/[^\w.-]+/g, '_').replace(/^[_.]+|_+$/g, '').slice(0, 100) || 'payload';
   return `${base}.${EXTENSIONS[format]}`;
 }
 
 /** Saves the payload's exact bytes through a Blob link (the browser and Electron alike). */
-export function saveBytes(topic: string, payload: Uint8Array, format: PayloadFormat): void {
+export function saveBytes(topic: string, payload: Uint8Array, format: ViewFormat): void {
   const url = URL.createObjectURL(new Blob([payload as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
   const link = document.createElement('a');
   link.href = url;

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, Suspense, lazy, useCallback, useRef, useState } from 'react';
-import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload } from '../../../shared/codecs/payload-format';
+import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload, isJsonEdited } from '../../../shared/codecs/payload-format';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { getApi } from '../../stores/api';
 import { useActiveConnection } from '../../stores/connections-store';
@@ -21,7 +21,7 @@ const PayloadEditor = lazy(() => import('./payload-editor'));
 /** How many seen topics the topic field suggests. */
 const TOPIC_SUGGESTIONS = 20;
 
-const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64' };
+const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64', cbor: 'CBOR', msgpack: 'MsgPack' };
 type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
 type Side = 'properties' | 'repeat' | 'request' | 'history';
 
@@ -184,7 +184,7 @@ export function PublishPanel() {
       )}
       <div className="publish-main">
         <Suspense fallback={<div className="payload-editor loading">Loading editor…</div>}>
-          <PayloadEditor value={payload} language={mode === 'json' ? 'json' : 'plaintext'} dark={dark} onChange={onPayloadChange} onSubmit={() => void publish()} />
+          <PayloadEditor value={payload} language={isJsonEdited(mode) ? 'json' : 'plaintext'} dark={dark} onChange={onPayloadChange} onSubmit={() => void publish()} />
         </Suspense>
         <div className="publish-side">
           <Tabs<Side>

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { decodePayload, encodePayload } from '../../shared/codecs/payload-format';
+import { autoFormat, renderPayload } from '../../renderer/features/messages/payload-view';
+import { encodeSparkplug } from '../support/sparkplug';
+
+const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+const shown = (bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug') => {
+  const decoded = decodePayload(bytes, format);
+  if (!decoded.ok) throw new Error(decoded.problem.message);
+  return JSON.parse(decoded.text) as unknown;
+};
+const problem = (bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug') => {
+  const decoded = decodePayload(bytes, format);
+  return decoded.ok ? null : decoded.problem.message;
+};
+
+describe('CBOR payloads (RFC 8949): written as JSON, shown as JSON', () => {
+  it('publishes JSON typed in the editor as CBOR, byte for byte (RFC 8949 Appendix A example)', () => {
+    const encoded = encodePayload('{"a": 1, "b": [2, 3]}', 'cbor');
+    expect(encoded.ok && Buffer.from(encoded.bytes).toString('hex')).toBe('a2616101616282' + '0203');
+  });
+
+  it('refuses bad JSON with its line and column, and publishes nothing', () => {
+    const encoded = encodePayload('{"a": 1,\n "b": }', 'cbor');
+    expect(encoded.ok).toBe(false);
+    if (!encoded.ok) expect(encoded.problem).toMatchObject({ format: 'cbor', line: 2 });
+  });
+
+  it('shows maps, arrays, byte strings, undefined, big integers and unknown tags, losing nothing', () => {
+    expect(shown(hex('a2 61 61 01 61 62 82 02 03'), 'cbor')).toEqual({ a: 1, b: [2, 3] });
+    expect(shown(hex('44 01 02 03 04'), 'cbor')).toEqual({ $bytes: '01020304' });
+    expect(shown(hex('82 f7 f6'), 'cbor')).toEqual([null, null]);
+    // Tag 2 bignum 2^64, and a uint64 beyond 2^53: every digit kept.
+    expect(shown(hex('c2 49 01 00 00 00 00 00 00 00 00'), 'cbor')).toBe('18446744073709551616');
+    expect(shown(hex('1b ff ff ff ff ff ff ff ff'), 'cbor')).toBe('18446744073709551615');
+    // Tag 1 (epoch time) is shown with its number rather than refused.
+    expect(shown(hex('c1 1a 51 4b 67 b0'), 'cbor')).toEqual({ $tag: 1, value: 1363896240 });
+    // A map with a non-string key.
+    expect(shown(hex('a1 01 61 78'), 'cbor')).toEqual({ '1': 'x' });
+  });
+
+  it('says clearly when the bytes are not CBOR, and the detail still shows them as hex', () => {
+    expect(problem(hex('a2 61 61'), 'cbor')).toMatch(/^Not CBOR: /);
+    expect(problem(hex('01 02'), 'cbor')).toMatch(/^Not CBOR: /); // trailing bytes after one item
+    const rendered = renderPayload(hex('a2 61 61'), 'cbor');
+    expect(rendered.format).toBe('hex');
+    expect(rendered.problem).toMatch(/^Not CBOR: .*Its raw bytes:$/);
+    expect(rendered.text).toContain('a2 61 61');
+  });
+});
+
+describe('MessagePack payloads: written as JSON, shown as JSON', () => {
+  it('publishes JSON as MessagePack, byte for byte', () => {
+    const encoded = encodePayload('{"a": 1, "b": [2, 3]}', 'msgpack');
+    expect(encoded.ok && Buffer.from(encoded.bytes).toString('hex')).toBe('82a16101a162920203');
+  });
+
+  it('shows what it decodes, 64-bit integers with every digit', () => {
+    expect(shown(hex('82 a1 61 01 a1 62 92 02 03'), 'msgpack')).toEqual({ a: 1, b: [2, 3] });
+    expect(shown(hex('cf ff ff ff ff ff ff ff ff'), 'msgpack')).toBe('18446744073709551615');
+    expect(shown(hex('c4 02 ca fe'), 'msgpack')).toEqual({ $bytes: 'cafe' });
+  });
+
+  it('says clearly when the bytes are not MessagePack', () => {
+    expect(problem(hex('82 a1 61'), 'msgpack')).toMatch(/^Not MessagePack: /);
+    expect(problem(hex('c1'), 'msgpack')).toMatch(/^Not MessagePack: /); // 0xc1 is never used
+  });
+});
+
+const int32Array = Buffer.alloc(8);
+int32Array.writeInt32LE(-7, 0);
+int32Array.writeInt32LE(40_000, 4);
+
+const DDATA = encodeSparkplug({
+  timestamp: 1_733_400_000_123,
+  seq: 7,
+  uuid: 'session-1',
+  metrics: [
+    { name: 'Temperature', alias: 1, timestamp: 1_733_400_000_100, datatype: 9, float_value: 21.5, properties: { keys: ['engUnit'], values: [{ type: 12, string_value: '°C' }] } },
+    { name: 'Offset', datatype: 1, int_value: 0xffff_fffb }, // Int8 -5, as Sparkplug carries it
+    { name: 'Delta', datatype: 4, long_value: '18446744073709551614' }, // Int64 -2
+    { name: 'Counter', datatype: 8, long_value: '18446744073709551615' }, // UInt64 max
+    { name: 'Running', datatype: 11, boolean_value: true },
+    { name: 'Mode', datatype: 12, string_value: 'auto' },
+    { name: 'Since', datatype: 13, long_value: 1_733_000_000_000 },
+    { name: 'Gains', datatype: 24, bytes_value: int32Array },
+    { name: 'Missing', datatype: 10, is_null: true },
+    {
+      name: 'Table',
+      datatype: 16,
+      dataset_value: { num_of_columns: 2, columns: ['id', 'level'], types: [3, 10], rows: [{ elements: [{ int_value: 0xffff_ffff }, { double_value: 0.25 }] }] },
+    },
+  ],
+});
+
+describe('Sparkplug B payloads: decoded for viewing, as MQTT Explorer does', () => {
+  it('shows the payload and every metric with its datatype and value, signed integers signed again', () => {
+    expect(shown(DDATA, 'sparkplug')).toEqual({
+      timestamp: 1_733_400_000_123,
+      seq: 7,
+      uuid: 'session-1',
+      metrics: [
+        { name: 'Temperature', alias: 1, timestamp: 1_733_400_000_100, datatype: 'Float', properties: { engUnit: { type: 'String', value: '°C' } }, value: 21.5 },
+        { name: 'Offset', datatype: 'Int8', value: -5 },
+        { name: 'Delta', datatype: 'Int64', value: -2 },
+        { name: 'Counter', datatype: 'UInt64', value: '18446744073709551615' },
+        { name: 'Running', datatype: 'Boolean', value: true },
+        { name: 'Mode', datatype: 'String', value: 'auto' },
+        { name: 'Since', datatype: 'DateTime', value: 1_733_000_000_000 },
+        { name: 'Gains', datatype: 'Int32Array', value: [-7, 40_000] },
+        { name: 'Missing', datatype: 'Double', isNull: true },
+        { name: 'Table', datatype: 'DataSet', value: { numOfColumns: 2, columns: ['id', 'level'], types: ['Int32', 'Double'], rows: [[-1, 0.25]] } },
+      ],
+    });
+  });
+
+  it('is what `auto` shows on a Sparkplug topic, but not on STATE (JSON) or for bytes that do not decode', () => {
+    expect(autoFormat(DDATA, 'spBv1.0/Plant1/DDATA/Line1/Robot1')).toBe('sparkplug');
+    expect(renderPayload(DDATA, 'auto', false, 'spBv1.0/Plant1/DDATA/Line1/Robot1').language).toBe('json');
+    expect(autoFormat(DDATA, 'plant/robot')).toBe('hex');
+    expect(autoFormat(new TextEncoder().encode('{"online": true}'), 'spBv1.0/STATE/host-1')).toBe('json');
+    expect(autoFormat(hex('0a ff'), 'spBv1.0/Plant1/DDATA/Line1/Robot1')).toBe('hex');
+  });
+
+  it('says where a truncated or corrupt payload breaks, and still shows its bytes', () => {
+    expect(problem(DDATA.subarray(0, DDATA.length - 3), 'sparkplug')).toMatch(/^Not Sparkplug B: .*\(at byte \d+\)$/);
+    expect(problem(hex('0f'), 'sparkplug')).toMatch(/^Not Sparkplug B: Unsupported wire type 7/);
+    const rendered = renderPayload(hex('12 05 0a'), 'sparkplug');
+    expect(rendered.format).toBe('hex');
+    expect(rendered.problem).toMatch(/^Not Sparkplug B: /);
+  });
+});
