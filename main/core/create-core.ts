@@ -9,6 +9,7 @@ import { createLivePayloads } from './engine/live-payloads';
 import { inspectPacket } from './engine/packet-inspector';
 import { createHistoryFeature } from './services/history-service';
 import { createBrokerService } from './services/broker-service';
+import { createReplayService } from './services/replay-service';
 import { createPacketLog } from './engine/packet-log';
 import { createRepeatPublisher } from './engine/repeat-publisher';
 import { importProfiles } from './profiles/import-profiles';
@@ -64,6 +65,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       packets.flush();
       if (summary.status === 'disconnected' && !connections.has(summary.connectionId)) {
         repeats.stopForConnection(summary.connectionId, 'The connection was closed');
+        replays.stopForConnection(summary.connectionId, 'The connection was closed');
         inspected.delete(summary.connectionId);
         packetLogs.delete(summary.connectionId);
         livePayloads.forget(summary.connectionId);
@@ -97,6 +99,15 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     (input) => connections.publish(input),
     (status) => events.emit('messages.repeatStatus', status),
   );
+
+  // Replays read History through its own handlers, as any other caller of the contract would.
+  const replays = createReplayService({
+    readPage: async (query, cursor, limit) => history.handlers['history.query']({ query, cursor, limit, order: 'asc' }),
+    count: async (query) => (await history.handlers['history.count']({ query, upTo: 10_000_000 })).count,
+    publish: (input) => connections.publish(input),
+    isOpen: (connectionId) => connections.has(connectionId),
+    onProgress: (progress) => events.emit('history.replayProgress', progress),
+  });
 
   const dispatcher = createDispatcher({
     'app.info': () => ({ version: options.version, shell: options.shell, secretsProtection }),
@@ -155,6 +166,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
     'profiles.import': ({ format, content }) => importProfiles(profiles, format, content),
     ...history.handlers,
+    'history.replay': (input) => replays.start(input),
+    'history.stopReplay': ({ replayId }) => replays.stop(replayId),
     ...embeddedBroker.handlers,
   });
 
@@ -163,6 +176,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     events,
     async close() {
       repeats.stopAll();
+      replays.stopAll();
       await connections.closeAll();
       await Promise.all([history.close(), embeddedBroker.close()]);
       messages.flush();

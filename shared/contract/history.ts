@@ -112,6 +112,20 @@ export const exportProgress = z.object({
 });
 export type ExportProgressEvent = z.infer<typeof exportProgress>;
 
+/** Progress of a replay of stored messages to a connection (history.replay). */
+export const replayProgress = z.object({
+  replayId: z.string(),
+  connectionId: z.string(),
+  sent: z.number(),
+  total: z.number(),
+  state: z.enum(['running', 'done', 'stopped', 'failed']),
+  error: z.string().optional(),
+});
+export type ReplayProgressEvent = z.infer<typeof replayProgress>;
+
+/** The fastest a replay may be scaled: beyond this, `asFastAsPossible` says it better. */
+export const REPLAY_MAX_SPEED = 1000;
+
 export const historyContract = {
   requests: {
     status: { input: empty, output: historyStatus },
@@ -186,9 +200,37 @@ export const historyContract = {
       output: z.object({ exportId: z.string(), path: z.string() }),
     },
     cancelExport: { input: z.object({ exportId: z.string().min(1).max(64) }).strict(), output: empty },
+    /**
+     * Publishes the query's stored messages, oldest first, on an open connection: at their
+     * original pace scaled by `speed` (2 = twice as fast), or as fast as the broker takes them.
+     * `maxGapMs` shortens long idle stretches; `topicPrefix` replays under another branch (e.g.
+     * `replay/`) so live devices are not confused; retained flags are dropped unless `keepRetain`.
+     * Progress arrives as `history.replayProgress` events.
+     */
+    replay: {
+      input: z
+        .object({
+          connectionId,
+          query: historyQuery.default({}),
+          speed: z.number().positive().max(REPLAY_MAX_SPEED).default(1),
+          asFastAsPossible: z.boolean().default(false),
+          maxGapMs: z.number().int().min(0).max(86_400_000).nullable().default(null),
+          topicPrefix: z
+            .string()
+            .max(1000)
+            .regex(/^[^#+\u0000]*$/, 'A topic prefix cannot hold wildcards (+, #) or U+0000')
+            .default(''),
+          keepRetain: z.boolean().default(false),
+        })
+        .strict(),
+      output: z.object({ replayId: z.string(), total: z.number() }),
+    },
+    stopReplay: { input: z.object({ replayId: z.string().min(1).max(64) }).strict(), output: replayProgress },
   },
   events: {
     exportProgress: { payload: exportProgress },
+    /** At most a few per second per replay, and always its last state. */
+    replayProgress: { payload: replayProgress },
     /** Backpressure episodes: dropping starts (per connection key) and ends (with the gaps recorded). */
     backpressure: {
       payload: z.object({ dropping: z.boolean(), connectionKey: z.string().optional(), dropped: z.number().optional() }),

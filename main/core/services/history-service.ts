@@ -6,7 +6,8 @@ import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
 import { type ExportHandle, HistoryError, type HistoryService, createHistory } from '../history/index';
 
-type HistoryHandlers = Pick<RequestHandlers, Extract<keyof RequestHandlers, `history.${string}`>>;
+/** History's channels, but replays: those publish on connections, so the replay service serves them. */
+type HistoryHandlers = Omit<Pick<RequestHandlers, Extract<keyof RequestHandlers, `history.${string}`>>, 'history.replay' | 'history.stopReplay'>;
 
 /** Messages that arrive while the database opens are held here, bounded like the writer's queue. */
 const MAX_PRE_OPEN_MESSAGES = 100_000;
