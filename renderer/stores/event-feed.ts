@@ -5,6 +5,7 @@ import type { Bridge } from '../bridge';
 import { useBrokerStore } from './broker-store';
 import { useConnectionsStore } from './connections-store';
 import { useHistoryStore } from './history-store';
+import { useReplayStore } from './replay-store';
 import { useInspectorStore } from './inspector-store';
 import { useMessagesStore } from './messages-store';
 import { usePlotsStore } from './plots-store';
@@ -131,6 +132,7 @@ export function startEventFeed(bridge: Bridge): () => void {
     bridge.api.on('app.menuCommand', ({ command }) => runMenuCommand(command)),
     bridge.api.on('app.recovered', (details) => useRecoveryStore.getState().setRecovered(details)),
     bridge.api.on('history.exportProgress', (progress) => useHistoryStore.getState().applyExportProgress(progress)),
+    bridge.api.on('history.replayProgress', (progress) => useReplayStore.getState().apply(progress)),
     bridge.api.on('connections.status', (summary) => {
       // The host sends messages before a status change; keep that order in the UI.
       flush();

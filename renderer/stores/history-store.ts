@@ -100,6 +100,11 @@ interface HistoryState {
   loadStatus(): Promise<void>;
   loadConnections(): Promise<void>;
   setExportOptions(options: { format?: ExportFormat; encoding?: PayloadEncoding }): void;
+  /**
+   * The query an action (export, replay) works on: what the list shows, or before any search the
+   * form as it stands; null (and the form's problem shown) when the form is invalid.
+   */
+  actionQuery(): HistoryQueryInput | null;
   startExport(): Promise<void>;
   cancelExport(): Promise<void>;
   /** From `history.exportProgress`. */
@@ -205,21 +210,24 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     set((state) => ({ exportFormat: format ?? state.exportFormat, exportEncoding: encoding ?? state.exportEncoding }));
   },
 
+  actionQuery() {
+    const { applied } = get();
+    if (applied) return applied;
+    const built = toHistoryQuery(get().form);
+    if ('problem' in built) {
+      set({ formProblem: { field: built.field, message: built.problem } });
+      return null;
+    }
+    return built.query;
+  },
+
   async startExport() {
     const { applied, exportFormat: format, exportEncoding, exporting } = get();
     if (exporting?.state === 'running' || exportRequested) return;
     // The previous export's outcome goes now: a "Done" left on screen would read as this one's.
     set({ exportError: null, exporting: null });
-    // Exports what the list shows; before any search, the form as it stands.
-    let query = applied;
-    if (!query) {
-      const built = toHistoryQuery(get().form);
-      if ('problem' in built) {
-        set({ formProblem: { field: built.field, message: built.problem } });
-        return;
-      }
-      query = built.query;
-    }
+    const query = get().actionQuery();
+    if (!query) return;
     exportRequested = true;
     const result = await getApi()
       .history.export({ format, payloadEncoding: exportEncoding, query })

@@ -2,7 +2,7 @@
  * The History view, end to end: the built host (with a data folder, so history is on), the built
  * renderer in Chromium, a real mosquitto. Messages received are stored; the view finds them by a
  * wildcard topic filter and by payload text, shows the count and a payload, and exports CSV and
- * NDJSON files whose content is checked; across a restart of the host, it finds a profile's
+ * NDJSON files whose content is checked, replays the search to the broker; across a restart of the host, it finds a profile's
  * messages of both runs by the profile's name. Fails on any console error, page error or CSP violation.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
+import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
 import { type HostProcess, startHostProcess } from '../support/host-process';
 import { connected, fillConnection, messageRow, openWorkbench, screenshots, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
@@ -141,6 +141,28 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
     const kitchen = records.find((r) => r.topic === 'e2e/sensors/kitchen/temp')!;
     expect(Buffer.from(kitchen.payload, 'base64').toString('utf8')).toBe('alpha 21.5');
     await screenshots(page, 'history-export');
+  });
+
+  it('replays the search to the broker, oldest first, under a topic prefix', async () => {
+    // mosquitto_sub is the independent receiver: each replayed message as "topic payload".
+    const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', 'replayed/#', '-C', '2', '-F', '%t %p']);
+    try {
+      await page.waitForTimeout(300); // subscribed before the replay starts
+      const replay = page.getByTestId('history-replay');
+      expect(await replay.getByTestId('history-replay-connection').locator('option').allTextContents()).toEqual([`127.0.0.1:${mosquitto.port}`]);
+      await replay.getByTestId('history-replay-speed-max').click();
+      await replay.getByTestId('history-replay-prefix').fill('replayed/');
+      await replay.getByTestId('history-replay-start').click();
+      await page.locator('[data-testid="history-replay-progress"][data-state="done"]').waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.getByTestId('history-replay-state').textContent()).toBe('Done: 2 messages replayed');
+      const received = await sub.done;
+      expect(received.code, received.stderr).toBe(0);
+      // The search's two messages, in the order they were stored.
+      expect(received.stdout.toString().trim().split('\n')).toEqual(['replayed/e2e/sensors/kitchen/temp alpha 21.5', 'replayed/e2e/sensors/kitchen/humidity ALPHA 40%']);
+      await screenshots(page, 'history-replay');
+    } finally {
+      sub.kill();
+    }
   });
 
   it('pages through many rows as the list scrolls, with only the visible rows in the DOM', async () => {

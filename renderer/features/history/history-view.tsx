@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useHistoryStore } from '../../stores/history-store';
 import { HistoryDetail } from './history-detail';
 import { HistoryExport } from './history-export';
+import { HistoryReplay } from './history-replay';
 import { HistoryQueryForm } from './history-form';
 import { HistoryList } from './history-list';
 import { HistoryStatusLine } from './history-status';
@@ -24,7 +25,7 @@ function HistoryCount() {
   );
 }
 
-/** Stored messages: search, page through, read one, export. */
+/** Stored messages: search, page through, read one, export, replay to a broker. */
 export function HistoryView() {
   const loadStatus = useHistoryStore((s) => s.loadStatus);
   const loadConnections = useHistoryStore((s) => s.loadConnections);
@@ -49,6 +50,7 @@ export function HistoryView() {
       <aside className="history-side">
         <HistoryQueryForm />
         <HistoryExport />
+        <HistoryReplay />
       </aside>
       <section className="history-results">
         <div className="history-bar">
