@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { MqttMessage } from '../../shared/contract';
-import { type JsonPath, formatPath } from '../features/messages/json-paths';
+import { type JsonPath, displayPath } from '../features/messages/json-paths';
 import { numberAt, parsePayload } from '../features/plots/numeric-value';
 import { SeriesBuffer } from '../features/plots/series-buffer';
 import { ringOf } from './messages-store';
@@ -59,7 +59,7 @@ function feed(messages: Iterable<FedMessage>, only?: PlotSeries): { added: numbe
       previews++;
       continue;
     }
-    const parsed = parsePayload(message.payload);
+    const parsed = parsePayload(message.payload, message.topic);
     if (parsed === undefined) continue;
     for (const s of series) {
       const value = numberAt(parsed, s.path);
@@ -114,8 +114,8 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
   notice: null,
   addSeries(connectionId, topic, path) {
     const { series } = get();
-    const label = path.length === 0 ? topic : `${topic} › ${formatPath(path)}`;
-    if (series.some((s) => s.connectionId === connectionId && s.label === label)) {
+    const label = path.length === 0 ? topic : `${topic} › ${displayPath(path)}`;
+    if (series.some((s) => s.connectionId === connectionId && s.topic === topic && JSON.stringify(s.path) === JSON.stringify(path))) {
       set({ notice: `${label} is already plotted` });
       return;
     }

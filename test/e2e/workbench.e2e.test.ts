@@ -144,6 +144,18 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
       ],
     });
     await screenshots(page, 'message-detail-sparkplug');
+
+    // Its numeric metrics are listed by name and plot by name: the next DDATA adds a point.
+    await page.locator('[data-testid="numeric-field"]').filter({ hasText: 'Axis/Temperature' }).getByTestId('plot-field').click();
+    const chart = page.getByTestId('plot-chart');
+    await waitUntil(async () => (await chart.getAttribute('data-points')) === '1');
+    expect(await page.getByTestId('plot-series').getAttribute('data-label')).toBe(`${topic} › Axis/Temperature`);
+    const next = encodeSparkplug({ timestamp: 1_733_400_001_123, seq: 5, metrics: [{ name: 'State', datatype: 12, string_value: 'RUNNING' }, { name: 'Axis/Temperature', datatype: 9, float_value: 42.5 }] });
+    const again = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', topic, '-s'], Buffer.from(next));
+    expect(again.code, again.stderr).toBe(0);
+    await waitUntil(async () => (await chart.getAttribute('data-points')) === '2');
+    await page.getByTestId('plots-clear').click();
+    await page.getByTestId('panel-plots').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });
 
   it('rejects bad hex and bad Base64 with the position of the first bad character, sending nothing', async () => {

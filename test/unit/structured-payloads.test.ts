@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodePayload, encodePayload } from '../../shared/codecs/payload-format';
 import { autoFormat, renderPayload } from '../../renderer/features/messages/payload-view';
 import { encodeSparkplug } from '../support/sparkplug';
+import { numberAt, parsePayload } from '../../renderer/features/plots/numeric-value';
+import { seriesBuffer, usePlotsStore } from '../../renderer/stores/plots-store';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 const shown = (bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug') => {
@@ -120,6 +122,26 @@ describe('Sparkplug B payloads: decoded for viewing, as MQTT Explorer does', () 
     expect(autoFormat(DDATA, 'plant/robot')).toBe('hex');
     expect(autoFormat(new TextEncoder().encode('{"online": true}'), 'spBv1.0/STATE/host-1')).toBe('json');
     expect(autoFormat(hex('0a ff'), 'spBv1.0/Plant1/DDATA/Line1/Robot1')).toBe('hex');
+  });
+
+  it('plots a metric by its name: numbers, booleans as 0/1, 64-bit integers as numbers; null and text metrics are not values', () => {
+    const topic = 'spBv1.0/Plant1/DDATA/Line1/Robot1';
+    const parsed = parsePayload(DDATA, topic);
+    expect(parsed).toEqual({ Temperature: 21.5, Offset: -5, Delta: -2, Counter: 18446744073709551615, Running: 1, Since: 1_733_000_000_000 });
+    expect(numberAt(parsed, ['Offset'])).toBe(-5);
+    // Off a Sparkplug topic the same bytes are not a value; JSON stays JSON on any topic.
+    expect(parsePayload(DDATA, 'plant/robot')).toBeUndefined();
+    expect(parsePayload(new TextEncoder().encode('{"v": 2}'), 'spBv1.0/STATE/host')).toEqual({ v: 2 });
+
+    // A series on a metric gets a point from each message that carries it (here by alias only, as
+    // DDATA may send it after a BIRTH): the chart follows the metric wherever it sits.
+    usePlotsStore.getState().addSeries('spb', topic, ['alias 7']);
+    const [series] = usePlotsStore.getState().series.filter((s) => s.connectionId === 'spb');
+    const ddata = (value: number) => encodeSparkplug({ timestamp: 1, metrics: [{ name: 'Other', datatype: 3, int_value: 1 }, { alias: 7, datatype: 10, double_value: value }] });
+    usePlotsStore.getState().ingest([1000, 2000].map((timestamp, i) => ({ connectionId: 'spb', direction: 'in', topic, payload: ddata(i + 0.5), qos: 0, retain: false, dup: false, timestamp })));
+    const buffer = seriesBuffer(series!.id)!;
+    expect([buffer.size, buffer.y(0), buffer.y(1)]).toEqual([2, 0.5, 1.5]);
+    usePlotsStore.getState().clear();
   });
 
   it('says where a truncated or corrupt payload breaks, and still shows its bytes', () => {

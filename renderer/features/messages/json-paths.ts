@@ -15,6 +15,14 @@ export function formatPath(path: JsonPath): string {
   return out;
 }
 
+/**
+ * A path as a user reads it: like formatPath, but a lone key is shown as it is (a Sparkplug
+ * metric "Axis/Temperature", not ["Axis/Temperature"]). For labels; formatPath stays the exact form.
+ */
+export function displayPath(path: JsonPath): string {
+  return path.length === 1 && typeof path[0] === 'string' ? path[0] : formatPath(path);
+}
+
 export interface NumericLeaf {
   path: JsonPath;
   value: number;

@@ -7,7 +7,7 @@ import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/mes
 import { usePlotsStore } from '../../stores/plots-store';
 import { useUiStore } from '../../stores/ui-store';
 import { useDarkMode } from '../../app/theme';
-import { numericLeaves, formatPath } from './json-paths';
+import { displayPath, formatPath, numericLeaves } from './json-paths';
 import { numberAt, parsePayload } from '../plots/numeric-value';
 import type { NumberPicker } from './number-picker';
 import { formatBytes, formatTime } from './format';
@@ -62,13 +62,14 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
       <ul>
         {leaves.map((leaf) => {
           const path = formatPath(leaf.path);
+          const shown = displayPath(leaf.path);
           return (
             <li key={path} data-testid="numeric-field" data-path={path}>
               <span className="detail-field-path" title={path}>
-                {path}
+                {shown}
               </span>
               <span className="detail-field-value">{leaf.value}</span>
-              <button type="button" className="small" data-testid="plot-field" title={`Plot ${path} of ${message.topic} over time`} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
+              <button type="button" className="small" data-testid="plot-field" title={`Plot ${shown} of ${message.topic} over time`} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
                 Plot
               </button>
             </li>
@@ -156,8 +157,9 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   const wrap = useMemo(() => shouldWrap(rendered), [rendered]);
   const properties = propertyLines(message);
   // Numbers belong to text and JSON; in a hex dump or Base64 digits are not values.
-  const plottable = full.state === 'full' && (rendered.format === 'json' || rendered.format === 'text');
-  const parsed = useMemo(() => (plottable ? parsePayload(payload) : undefined), [plottable, payload]);
+  // Sparkplug B metrics are plotted by name (see parsePayload).
+  const plottable = full.state === 'full' && (rendered.format === 'json' || rendered.format === 'text' || rendered.format === 'sparkplug');
+  const parsed = useMemo(() => (plottable ? parsePayload(payload, message.topic) : undefined), [plottable, payload, message.topic]);
   const addSeries = usePlotsStore((s) => s.addSeries);
   const numberPicker = useMemo<NumberPicker | undefined>(
     () =>

@@ -1,7 +1,7 @@
 import type uPlot from 'uplot';
 import type { PlotSeries } from '../../stores/plots-store';
 import { formatTime } from '../messages/format';
-import { formatPath } from '../messages/json-paths';
+import { displayPath } from '../messages/json-paths';
 
 /** Distance from the pointer to the readout, in CSS pixels. */
 const OFFSET = 14;
@@ -32,7 +32,7 @@ export function hoverReadout(series: readonly PlotSeries[]): uPlot.Plugin {
     const swatch = element('span', 'plot-swatch');
     swatch.style.background = s.color;
     const label = element('span', 'plot-hover-label');
-    label.textContent = s.path.length === 0 ? s.topic : formatPath(s.path);
+    label.textContent = s.path.length === 0 ? s.topic : displayPath(s.path);
     label.title = s.label;
     const value = element('span', 'plot-hover-value', 'plot-hover-value');
     row.append(swatch, label, value);

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { Panel } from '../../app/panel';
-import { formatPath } from '../messages/json-paths';
+import { displayPath } from '../messages/json-paths';
 import { PLOT_WINDOWS, type PlotAxes, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
 import { useDarkMode } from '../../app/theme';
 import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
@@ -138,7 +138,7 @@ function PlotChart() {
             <li key={s.id} data-testid="plot-series" data-label={s.label} data-points={counts[i] ?? 0}>
               <span className="plot-swatch" style={{ background: s.color }} />
               <span className="plot-label" title={s.label}>
-                {s.path.length === 0 ? 'value' : formatPath(s.path)}
+                {s.path.length === 0 ? 'value' : displayPath(s.path)}
               </span>
               <span className="plot-last" title="Latest value">
                 {last === undefined ? '–' : last}
