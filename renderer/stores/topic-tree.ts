@@ -1,4 +1,5 @@
 import { encodeHex } from '../../shared/codecs/hex';
+import { decodeSparkplugB, isSparkplugTopic } from '../../shared/codecs/sparkplug-b';
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
 import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
 
@@ -23,6 +24,8 @@ export const PREVIEW_CHARS = 200;
 /** Bytes decoded for that preview: enough for PREVIEW_CHARS of any script, bounded for huge payloads. */
 const PREVIEW_BYTES = PREVIEW_CHARS * 4;
 const BINARY_PREVIEW_BYTES = 24;
+/** Sparkplug B payloads up to this size are previewed decoded (metric by metric). */
+const SPARKPLUG_PREVIEW_BYTES = 64 * 1024;
 /** Above this many siblings, names sort by code unit instead of the (natural, slower) collator. */
 const COLLATOR_LIMIT = 5000;
 
@@ -156,13 +159,15 @@ class TreeNode implements TopicNode {
   setPayload(payload: Uint8Array, size: number): void {
     // A small payload is kept as is (reading `.buffer` to check its size would move an on-heap
     // typed array off the heap, a cost per message); a big one only by a copy of its head.
-    this.pending = payload.byteLength <= PREVIEW_BYTES ? payload : payload.slice(0, PREVIEW_BYTES);
+    // A Sparkplug B payload is previewed decoded, which needs all of it (live ones are at most 4 KiB).
+    const keep = isSparkplugTopic(this.topic) ? SPARKPLUG_PREVIEW_BYTES : PREVIEW_BYTES;
+    this.pending = payload.byteLength <= keep ? payload : payload.slice(0, keep);
     this.pendingSize = size;
   }
 
   private decodePending(): void {
     if (!this.pending) return;
-    const { text, isBinary } = previewOf(this.pending, this.pendingSize);
+    const { text, isBinary } = (isSparkplugTopic(this.topic) && sparkplugPreview(this.pending, this.pendingSize)) || previewOf(this.pending, this.pendingSize);
     this.pending = null;
     this.previewText = text;
     this.previewIsBinary = isBinary;
@@ -171,6 +176,28 @@ class TreeNode implements TopicNode {
 
 function createNode(name: string, topic: string, parent: TopicNode | null): TopicNode {
   return new TreeNode(name, topic, parent);
+}
+
+/**
+ * A Sparkplug B payload's metrics in one line, as MQTT Explorer shows them: `name=value · ...`
+ * (alias N for a metric sent by alias). Null when the payload is cut or does not decode.
+ */
+export function sparkplugPreview(payload: Uint8Array, size = payload.byteLength): { text: string; isBinary: boolean } | null {
+  if (size !== payload.byteLength) return null;
+  let metrics: Record<string, unknown>[];
+  try {
+    metrics = decodeSparkplugB(payload).metrics as Record<string, unknown>[];
+  } catch {
+    return null;
+  }
+  const parts: string[] = [];
+  for (const metric of metrics) {
+    const name = typeof metric.name === 'string' ? metric.name : `alias ${String(metric.alias)}`;
+    const value = metric.isNull === true ? 'null' : typeof metric.value === 'object' ? '…' : String(metric.value);
+    parts.push(`${name}=${value}`);
+  }
+  const line = parts.length > 0 ? parts.join(' · ') : '(no metrics)';
+  return { text: line.length > PREVIEW_CHARS ? `${line.slice(0, PREVIEW_CHARS)}…` : line, isBinary: false };
 }
 
 /** One line of the payload's start: text if it decodes as such, else hex. Never decodes more than PREVIEW_BYTES. */

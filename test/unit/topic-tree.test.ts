@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeSparkplug } from '../support/sparkplug';
 import { PREVIEW_CHARS, RECENT_CHANGE_MS, TopicTree, type TreeMessage, type TreeView, previewOf } from '../../renderer/stores/topic-tree';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -111,6 +112,18 @@ describe('topic tree model', () => {
     tree.clearRetained(['r/a']);
     expect(tree.find('r')!.retainedTopics).toBe(0);
     expect(tree.retainedUnder(tree.root)).toEqual([]);
+  });
+
+  it('previews a Sparkplug B payload decoded, metric by metric, as MQTT Explorer does', () => {
+    const tree = new TopicTree();
+    const ddata = encodeSparkplug({ timestamp: 1, metrics: [{ name: 'Axis/Temperature', datatype: 9, float_value: 41.5 }, { alias: 3, datatype: 11, boolean_value: true }, { name: 'Off', datatype: 10, is_null: true }] });
+    tree.ingest(msg('spBv1.0/Plant1/DDATA/Line1/Robot1', ddata), null, 0);
+    expect(tree.find('spBv1.0/Plant1/DDATA/Line1/Robot1')!.preview).toBe('Axis/Temperature=41.5 · alias 3=true · Off=null');
+    // The same bytes elsewhere are binary as usual, and a cut Sparkplug payload cannot be decoded.
+    tree.ingest(msg('plain/bytes', ddata), null, 0);
+    expect(tree.find('plain/bytes')!.isBinary).toBe(true);
+    tree.ingest(msg('spBv1.0/Plant1/DDATA/Line1/Robot2', ddata, { payloadSize: ddata.length + 5000 }), null, 0);
+    expect(tree.find('spBv1.0/Plant1/DDATA/Line1/Robot2')!.isBinary).toBe(true);
   });
 
   it('keeps a short preview, never the payload: text, hex for binary, cut for big ones, decoded when first read', () => {
