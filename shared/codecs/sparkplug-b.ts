@@ -68,6 +68,23 @@ function int64ByType(value: bigint, type: number): bigint | number {
   return value;
 }
 
+/**
+ * Sparkplug's value oneofs list the same six scalars in the same order (int, long, float, double,
+ * boolean, string) from a first field number: 3 in PropertyValue and Template.Parameter, 10 in
+ * Metric, 1 in DataSet.DataSetValue. The value of `field` if it is one of them, else undefined.
+ */
+function scalarValue(field: Field, first: number, type: number): unknown {
+  switch (field.number - first) {
+    case 0: return int32ByType(read.uint32(field), type);
+    case 1: return int64ByType(read.uint64(field), type);
+    case 2: return read.float(field);
+    case 3: return read.double(field);
+    case 4: return read.bool(field);
+    case 5: return read.string(field);
+    default: return undefined;
+  }
+}
+
 const ARRAY_ELEMENTS: Partial<Record<string, { size: number; get(view: DataView, at: number): number | bigint }>> = {
   Int8Array: { size: 1, get: (v, at) => v.getInt8(at) },
   Int16Array: { size: 2, get: (v, at) => v.getInt16(at, true) },
@@ -122,12 +139,7 @@ function decodePropertyValue(bytes: Uint8Array): Decoded {
     switch (field.number) {
       case 1: type = read.uint32(field); out.type = typeName(type); break;
       case 2: out.isNull = read.bool(field); break;
-      case 3: out.value = int32ByType(read.uint32(field), type); break;
-      case 4: out.value = int64ByType(read.uint64(field), type); break;
-      case 5: out.value = read.float(field); break;
-      case 6: out.value = read.double(field); break;
-      case 7: out.value = read.bool(field); break;
-      case 8: out.value = read.string(field); break;
+      case 3: case 4: case 5: case 6: case 7: case 8: out.value = scalarValue(field, 3, type); break;
       case 9: out.value = decodePropertySet(read.bytes(field)); break;
       case 10: out.value = [...fields(read.bytes(field))].filter((f) => f.number === 1).map((f) => decodePropertySet(read.bytes(f))); break;
     }
@@ -165,14 +177,7 @@ function decodeDataSet(bytes: Uint8Array): Decoded {
           if (element.number !== 1) continue;
           const column = row.length;
           let value: unknown = null;
-          for (const v of fields(read.bytes(element))) {
-            if (v.number === 1) value = int32ByType(read.uint32(v), types[column] ?? 0);
-            else if (v.number === 2) value = int64ByType(read.uint64(v), types[column] ?? 0);
-            else if (v.number === 3) value = read.float(v);
-            else if (v.number === 4) value = read.double(v);
-            else if (v.number === 5) value = read.bool(v);
-            else if (v.number === 6) value = read.string(v);
-          }
+          for (const v of fields(read.bytes(element))) value = scalarValue(v, 1, types[column] ?? 0) ?? value;
           row.push(value);
         }
         rows.push(row);
@@ -208,12 +213,7 @@ function decodeParameter(bytes: Uint8Array): Decoded {
     switch (field.number) {
       case 1: out.name = read.string(field); break;
       case 2: type = read.uint32(field); out.type = typeName(type); break;
-      case 3: out.value = int32ByType(read.uint32(field), type); break;
-      case 4: out.value = int64ByType(read.uint64(field), type); break;
-      case 5: out.value = read.float(field); break;
-      case 6: out.value = read.double(field); break;
-      case 7: out.value = read.bool(field); break;
-      case 8: out.value = read.string(field); break;
+      case 3: case 4: case 5: case 6: case 7: case 8: out.value = scalarValue(field, 3, type); break;
     }
   }
   return out;
@@ -246,12 +246,7 @@ function decodeMetric(bytes: Uint8Array): Decoded {
 
 function metricValue(field: Field, type: number): unknown {
   switch (field.number) {
-    case 10: return int32ByType(read.uint32(field), type);
-    case 11: return int64ByType(read.uint64(field), type);
-    case 12: return read.float(field);
-    case 13: return read.double(field);
-    case 14: return read.bool(field);
-    case 15: return read.string(field);
+    case 10: case 11: case 12: case 13: case 14: case 15: return scalarValue(field, 10, type);
     case 16: return bytesByType(read.bytes(field), type);
     case 17: return decodeDataSet(read.bytes(field));
     case 18: return decodeTemplate(read.bytes(field));
