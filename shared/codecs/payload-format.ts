@@ -4,6 +4,7 @@ import { prettyDisplayJson } from './display-json';
 import { HexError, decodeHex, encodeHex } from './hex';
 import { jsonProblem } from './json';
 import { decodeMsgpack, encodeMsgpack } from './msgpack';
+import { decodeProtobufRaw } from './protobuf-raw';
 import { decodeSparkplugB } from './sparkplug-b';
 import { decodeUtf8Strict, encodeUtf8 } from './utf8';
 
@@ -14,30 +15,39 @@ import { decodeUtf8Strict, encodeUtf8 } from './utf8';
 export const PAYLOAD_FORMATS = ['text', 'json', 'hex', 'base64', 'cbor', 'msgpack'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
-/** What a payload can be shown as: every format it can be written in, and Sparkplug B (read only). */
-export const VIEW_FORMATS = [...PAYLOAD_FORMATS, 'sparkplug'] as const;
+/**
+ * What a payload can be shown as: every format it can be written in, Sparkplug B, and any
+ * protobuf message read without its schema (both read only).
+ */
+export const VIEW_FORMATS = [...PAYLOAD_FORMATS, 'sparkplug', 'protobuf'] as const;
 export type ViewFormat = (typeof VIEW_FORMATS)[number];
 
 /** Formats whose text in the editor is JSON (validated and highlighted as JSON). */
 export function isJsonEdited(format: ViewFormat): boolean {
-  return format === 'json' || format === 'cbor' || format === 'msgpack' || format === 'sparkplug';
+  return format === 'json' || isStructuredBinary(format);
 }
 
 /** Formats decoded from binary into a structure shown as JSON. */
-export function isStructuredBinary(format: ViewFormat): format is 'cbor' | 'msgpack' | 'sparkplug' {
-  return format === 'cbor' || format === 'msgpack' || format === 'sparkplug';
+export function isStructuredBinary(format: ViewFormat): format is StructuredFormat {
+  return format === 'cbor' || format === 'msgpack' || format === 'sparkplug' || format === 'protobuf';
 }
 
-const STRUCTURED_NAMES = { cbor: 'CBOR', msgpack: 'MessagePack', sparkplug: 'Sparkplug B' } as const;
+type StructuredFormat = 'cbor' | 'msgpack' | 'sparkplug' | 'protobuf';
+const STRUCTURED_NAMES: Record<StructuredFormat, string> = { cbor: 'CBOR', msgpack: 'MessagePack', sparkplug: 'Sparkplug B', protobuf: 'Protobuf' };
+const STRUCTURED_DECODERS: Record<StructuredFormat, (bytes: Uint8Array) => unknown> = {
+  cbor: decodeCbor,
+  msgpack: decodeMsgpack,
+  sparkplug: decodeSparkplugB,
+  protobuf: decodeProtobufRaw,
+};
 
 /**
- * Decodes CBOR, MessagePack or Sparkplug B bytes and spells the result as pretty JSON (64-bit
+ * Decodes CBOR, MessagePack, Sparkplug B or raw protobuf bytes and spells the result as pretty JSON (64-bit
  * integers with every digit, byte strings as hex). Throws an Error naming the format.
  */
-export function decodeStructured(bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug'): string {
+export function decodeStructured(bytes: Uint8Array, format: StructuredFormat): string {
   try {
-    const value = format === 'cbor' ? decodeCbor(bytes) : format === 'msgpack' ? decodeMsgpack(bytes) : decodeSparkplugB(bytes);
-    return prettyDisplayJson(value);
+    return prettyDisplayJson(STRUCTURED_DECODERS[format](bytes));
   } catch (error) {
     throw new Error(`Not ${STRUCTURED_NAMES[format]}: ${(error as Error).message}`, { cause: error });
   }
@@ -96,6 +106,7 @@ export function decodePayload(bytes: Uint8Array, format: ViewFormat): DecodeResu
     case 'cbor':
     case 'msgpack':
     case 'sparkplug':
+    case 'protobuf':
       try {
         return { ok: true, text: decodeStructured(bytes, format) };
       } catch (error) {

@@ -156,6 +156,13 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
     await waitUntil(async () => (await chart.getAttribute('data-points')) === '2');
     await page.getByTestId('plots-clear').click();
     await page.getByTestId('panel-plots').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+    // Any protobuf payload can be read without its schema: field numbers and values.
+    await page.getByTestId('message-detail-format').selectOption('protobuf');
+    await waitUntil(async () => (await detailPayloadText(page)).includes('"1": 1733400000123'));
+    // The metrics: a repeated field of nested messages, each metric's name as its field 1.
+    expect(await detailPayloadText(page)).toContain('"1": "Axis/Temperature"');
+    await page.getByTestId('message-detail-format').selectOption('auto');
   });
 
   it('rejects bad hex and bad Base64 with the position of the first bad character, sending nothing', async () => {

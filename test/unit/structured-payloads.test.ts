@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { decodePayload, encodePayload } from '../../shared/codecs/payload-format';
 import { autoFormat, renderPayload } from '../../renderer/features/messages/payload-view';
+import protobuf from 'protobufjs';
 import { encodeSparkplug } from '../support/sparkplug';
 import { numberAt, parsePayload } from '../../renderer/features/plots/numeric-value';
 import { seriesBuffer, usePlotsStore } from '../../renderer/stores/plots-store';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-const shown = (bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug') => {
+const shown = (bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug' | 'protobuf') => {
   const decoded = decodePayload(bytes, format);
   if (!decoded.ok) throw new Error(decoded.problem.message);
   return JSON.parse(decoded.text) as unknown;
 };
-const problem = (bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug') => {
+const problem = (bytes: Uint8Array, format: 'cbor' | 'msgpack' | 'sparkplug' | 'protobuf') => {
   const decoded = decodePayload(bytes, format);
   return decoded.ok ? null : decoded.problem.message;
 };
@@ -150,5 +151,38 @@ describe('Sparkplug B payloads: decoded for viewing, as MQTT Explorer does', () 
     const rendered = renderPayload(hex('12 05 0a'), 'sparkplug');
     expect(rendered.format).toBe('hex');
     expect(rendered.problem).toMatch(/^Not Sparkplug B: /);
+  });
+});
+
+describe('any protobuf message without its schema (as protoc --decode_raw)', () => {
+  it('shows field numbers with their values: varints, text, nested messages, repeated fields, fixed-width and bytes', () => {
+    // Encoded by protobufjs from a schema the decoder never sees.
+    const Reading = protobuf.parse(`
+      syntax = "proto3";
+      message Reading { uint64 id = 1; string unit = 2; Point at = 3; repeated uint32 codes = 4; fixed32 flags = 5; sfixed64 big = 6; bytes raw = 7; repeated string tags = 8; }
+      message Point { int32 x = 1; int32 y = 2; }`).root.lookupType('Reading');
+    const bytes = Reading.encode(
+      Reading.fromObject({ id: '18446744073709551615', unit: 'kPa', at: { x: 3, y: 150 }, codes: [1, 2, 300], flags: 7, big: 2, raw: Uint8Array.from([0, 255, 1]), tags: ['a', 'b'] }),
+    ).finish();
+    expect(shown(bytes, 'protobuf')).toEqual({
+      '1': '18446744073709551615',
+      '2': 'kPa',
+      '3': { '1': 3, '2': 150 },
+      '4': [1, 2, 300],
+      '5': 7,
+      '6': 2,
+      '7': { $bytes: '00ff01' },
+      '8': ['a', 'b'],
+    });
+  });
+
+  it('shows packed repeated numbers as the bytes they are (the schema would say how to read them)', () => {
+    // Field 4, length-delimited, packed varints 1, 2, 300.
+    expect(shown(hex('22 04 01 02 ac 02'), 'protobuf')).toEqual({ '4': { $bytes: '0102ac02' } });
+  });
+
+  it('says where bytes that are not a protobuf message break', () => {
+    expect(problem(hex('0a 05 61 62'), 'protobuf')).toMatch(/^Not Protobuf: .*\(at byte 0\)$/);
+    expect(problem(hex('08'), 'protobuf')).toMatch(/^Not Protobuf: Truncated varint/);
   });
 });

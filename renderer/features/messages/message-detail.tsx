@@ -44,7 +44,7 @@ function EditorLoading() {
   return <div className="detail-monaco loading">Loading viewer…</div>;
 }
 
-const MODE_NAMES: Partial<Record<ViewMode, string>> = { json: 'JSON', base64: 'Base64', cbor: 'CBOR', msgpack: 'MessagePack', sparkplug: 'Sparkplug B' };
+const MODE_NAMES: Partial<Record<ViewMode, string>> = { json: 'JSON', base64: 'Base64', cbor: 'CBOR', msgpack: 'MessagePack', sparkplug: 'Sparkplug B', protobuf: 'Protobuf (raw)' };
 
 function modeLabel(mode: ViewMode, resolved: ViewMode): string {
   if (mode === 'auto') return `auto (${MODE_NAMES[resolved] ?? resolved})`;

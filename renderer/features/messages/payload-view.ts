@@ -126,7 +126,8 @@ export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false
   switch (format) {
     case 'cbor':
     case 'msgpack':
-    case 'sparkplug': {
+    case 'sparkplug':
+    case 'protobuf': {
       if (bytes.length > JSON_FORMAT_LIMIT) return hexView(bytes, limits, `Too large to decode (${formatBytes(bytes.length)}). Its raw bytes:`);
       let decoded: string;
       try {

@@ -1,6 +1,6 @@
 import type { ViewFormat } from '../../../shared/codecs/payload-format';
 
-const EXTENSIONS: Record<ViewFormat, string> = { json: 'json', text: 'txt', hex: 'bin', base64: 'bin', cbor: 'cbor', msgpack: 'msgpack', sparkplug: 'bin' };
+const EXTENSIONS: Record<ViewFormat, string> = { json: 'json', text: 'txt', hex: 'bin', base64: 'bin', cbor: 'cbor', msgpack: 'msgpack', sparkplug: 'bin', protobuf: 'bin' };
 
 /** A file name from the topic: `sensors/temp` -> `sensors_temp.json`. */
 export function payloadFileName(topic: string, format: ViewFormat): string {
