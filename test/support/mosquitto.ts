@@ -62,8 +62,25 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Starts a private mosquitto on free loopback ports with its own config file. */
+/** mosquitto could not bind a port it was given: another process took it after freePort() saw it free. */
+class PortTakenError extends Error {}
+
+/**
+ * Starts a private mosquitto on free loopback ports with its own config file. A port found free
+ * can be taken before mosquitto binds it (by a parallel test's server, or as the ephemeral port of
+ * any outgoing connection); mosquitto then exits at once, so it is started again on new ports.
+ */
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMosquittoOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto> {
   const binary = requireProgram('mosquitto', 'mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'wb-mosquitto-'));
   // Started as root, mosquitto drops to its own user: it must still be able to read its files.
@@ -117,13 +134,18 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exitedAtStart = () => (/address already in use/i.test(stderr) ? new PortTakenError(`mosquitto could not bind a port: ${stderr}`) : new Error(`mosquitto exited at start: ${stderr}`));
   try {
     await Promise.race([
       Promise.all([port, wsPort, ...Object.values(tlsPorts ?? {})].map((p) => waitForPort(p, 5000))),
       exited.then(() => {
-        throw new Error(`mosquitto exited at start: ${stderr}`);
+        throw exitedAtStart();
       }),
     ]);
+    // A port answering may be another process's that took it: mosquitto, failing to bind it,
+    // exits within moments. Still running a little later means it holds every port.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (child.exitCode !== null || child.signalCode !== null) throw exitedAtStart();
   } catch (error) {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
