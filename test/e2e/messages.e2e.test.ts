@@ -478,13 +478,23 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     const firstLine = page.getByTestId('message-detail-payload').locator('.view-line span span').first();
     // Monaco draws the new text on its next frame: measure the line once it shows the number.
     await waitUntil(async () => (await text(firstLine)).includes('101320'));
+    // ...and once it stays put: the editor may still settle its scroll from the JSON view for a
+    // frame or two (a click measured before would land a row off).
+    let line = (await firstLine.boundingBox())!;
+    await waitUntil(async () => {
+      await page.waitForTimeout(50);
+      const again = (await firstLine.boundingBox())!;
+      const settled = again.x === line.x && again.y === line.y && again.width === line.width;
+      line = again;
+      return settled;
+    });
     const lineText = await text(firstLine);
-    const line = (await firstLine.boundingBox())!;
     const charWidth = line.width / lineText.length; // monospace
     await page.mouse.click(line.x + (lineText.indexOf('101320') + 2.5) * charWidth, line.y + line.height / 2);
     const offer = page.getByTestId('payload-plot-number');
     expect(await text(offer)).toBe('Plot pressure_pa');
-    expect((await offer.boundingBox())!.y).toBeGreaterThanOrEqual(line.y + line.height - 1);
+    const lineNow = (await firstLine.boundingBox())!;
+    expect((await offer.boundingBox())!.y).toBeGreaterThanOrEqual(lineNow.y + lineNow.height - 1);
     await page.keyboard.press('Escape');
     await page.getByTestId('message-detail-format').selectOption('auto');
     for (const key of Object.keys(readings)) await page.locator(`[data-testid="numeric-field"][data-path="${key}"]`).getByTestId('plot-field').click();
