@@ -137,12 +137,15 @@ class TreeNode implements TopicNode {
   private pendingSize = 0;
   private previewText = '';
   private previewIsBinary = false;
+  /** A Sparkplug B topic previews its value decoded: known once per node, not per message. */
+  private readonly sparkplug: boolean;
 
   constructor(
     readonly name: string,
     readonly topic: string,
     readonly parent: TopicNode | null,
   ) {
+    this.sparkplug = isSparkplugTopic(topic);
     this.depth = parent ? parent.depth + 1 : -1;
   }
 
@@ -160,14 +163,14 @@ class TreeNode implements TopicNode {
     // A small payload is kept as is (reading `.buffer` to check its size would move an on-heap
     // typed array off the heap, a cost per message); a big one only by a copy of its head.
     // A Sparkplug B payload is previewed decoded, which needs all of it (live ones are at most 4 KiB).
-    const keep = isSparkplugTopic(this.topic) ? SPARKPLUG_PREVIEW_BYTES : PREVIEW_BYTES;
+    const keep = this.sparkplug ? SPARKPLUG_PREVIEW_BYTES : PREVIEW_BYTES;
     this.pending = payload.byteLength <= keep ? payload : payload.slice(0, keep);
     this.pendingSize = size;
   }
 
   private decodePending(): void {
     if (!this.pending) return;
-    const { text, isBinary } = (isSparkplugTopic(this.topic) && sparkplugPreview(this.pending, this.pendingSize)) || previewOf(this.pending, this.pendingSize);
+    const { text, isBinary } = (this.sparkplug && sparkplugPreview(this.pending, this.pendingSize)) || previewOf(this.pending, this.pendingSize);
     this.pending = null;
     this.previewText = text;
     this.previewIsBinary = isBinary;

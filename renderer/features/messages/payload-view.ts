@@ -121,22 +121,32 @@ function hexView(bytes: Uint8Array, limits: typeof SHOWN_LIMITS, problem?: strin
  */
 export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false, topic = ''): RenderedPayload {
   const limits = showAll ? ALL_LIMITS : SHOWN_LIMITS;
-  const format = mode === 'auto' ? autoFormat(bytes, topic) : mode;
   const more = (shown: boolean) => shown && limits.chars < ALL_LIMITS.chars;
+  const structured = (format: 'cbor' | 'msgpack' | 'sparkplug' | 'protobuf'): RenderedPayload | Error => {
+    if (bytes.length > JSON_FORMAT_LIMIT) return new Error(`Too large to decode (${formatBytes(bytes.length)})`);
+    let decoded: string;
+    try {
+      decoded = decodeStructured(bytes, format);
+    } catch (error) {
+      return error as Error;
+    }
+    const shown = cutText(decoded, limits.chars, 'characters');
+    return { format, text: shown.text, language: 'json', ...(shown.cut ? { cut: shown.cut } : {}), canShowAll: more(shown.cut !== undefined) };
+  };
+  // `auto` on a Sparkplug topic decodes once: the view itself, or, when the bytes are not
+  // Sparkplug B, the usual guess (autoFormat would decode them a first time only to choose).
+  if (mode === 'auto' && isSparkplugTopic(topic)) {
+    const view = structured('sparkplug');
+    if (!(view instanceof Error)) return view;
+  }
+  const format = mode === 'auto' ? autoFormat(bytes) : mode;
   switch (format) {
     case 'cbor':
     case 'msgpack':
     case 'sparkplug':
     case 'protobuf': {
-      if (bytes.length > JSON_FORMAT_LIMIT) return hexView(bytes, limits, `Too large to decode (${formatBytes(bytes.length)}). Its raw bytes:`);
-      let decoded: string;
-      try {
-        decoded = decodeStructured(bytes, format);
-      } catch (error) {
-        return hexView(bytes, limits, `${(error as Error).message}. Its raw bytes:`);
-      }
-      const shown = cutText(decoded, limits.chars, 'characters');
-      return { format, text: shown.text, language: 'json', ...(shown.cut ? { cut: shown.cut } : {}), canShowAll: more(shown.cut !== undefined) };
+      const view = structured(format);
+      return view instanceof Error ? hexView(bytes, limits, `${view.message}. Its raw bytes:`) : view;
     }
     case 'hex':
       return hexView(bytes, limits);
