@@ -13,6 +13,7 @@ import {
 } from '../../shared/contract';
 import { topicFilterProblem } from '../../shared/mqtt/topic';
 import { getApi } from './api';
+import { createEarlyProgress } from './early-progress';
 
 export type ExportFormat = z.infer<typeof exportFormat>;
 export type PayloadEncoding = z.infer<typeof payloadEncoding>;
@@ -111,8 +112,8 @@ interface HistoryState {
   applyExportProgress(progress: ExportProgressEvent): void;
 }
 
-/** Progress of exports whose `history.export` response has not arrived yet, by id. */
-const earlyProgress = new Map<string, ExportProgressEvent>();
+/** Progress of exports whose `history.export` response has not arrived yet. */
+const earlyProgress = createEarlyProgress<ExportProgressEvent>();
 
 /** True while a `history.export` request is out (a double click starts one export). */
 let exportRequested = false;
@@ -238,8 +239,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     }
     const { exportId, path } = result.value;
     // A fast export may have reported progress (even "done") before this response named its id.
-    const early = earlyProgress.get(exportId);
-    earlyProgress.clear();
+    const early = earlyProgress.take(exportId);
     set({ exporting: early ? { ...early, format } : { exportId, path, format, state: 'running', written: 0, total: 0, bytes: 0 } });
   },
 
@@ -254,9 +254,8 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   applyExportProgress(progress) {
     const current = get().exporting;
     if (current?.exportId !== progress.exportId) {
-      // Not (yet) known as ours: keep the latest few, for the response that may name it.
-      earlyProgress.set(progress.exportId, progress);
-      if (earlyProgress.size > 20) earlyProgress.delete(earlyProgress.keys().next().value!);
+      // Not (yet) known as ours: kept for the response that may name it.
+      earlyProgress.keep(progress.exportId, progress);
       return;
     }
     if (current.state !== 'running') return;

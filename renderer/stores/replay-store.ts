@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ReplayProgressEvent, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
+import { createEarlyProgress } from './early-progress';
 import { useHistoryStore } from './history-store';
 
 /** How fast a replay goes: a multiple of the original pace, or as fast as the broker takes it. */
@@ -30,8 +31,8 @@ interface ReplayState {
   apply(progress: ReplayProgressEvent): void;
 }
 
-/** Progress that arrived before the `history.replay` response named its id (a short replay ends first). */
-const early = new Map<string, ReplayProgressEvent>();
+/** Progress that arrived before the `history.replay` response named its id. */
+const early = createEarlyProgress<ReplayProgressEvent>();
 
 export const useReplayStore = create<ReplayState>()((set, get) => ({
   options: { connectionId: null, speed: '1', topicPrefix: '', skipPauses: false, keepRetain: false },
@@ -59,8 +60,7 @@ export const useReplayStore = create<ReplayState>()((set, get) => ({
       return;
     }
     const { replayId, total } = result.value;
-    const known = early.get(replayId);
-    early.clear();
+    const known = early.take(replayId);
     set({ replay: known ?? { replayId, connectionId: options.connectionId, sent: 0, total, state: 'running' } });
   },
 
@@ -76,8 +76,7 @@ export const useReplayStore = create<ReplayState>()((set, get) => ({
   apply(progress) {
     const current = get().replay;
     if (current?.replayId !== progress.replayId) {
-      early.set(progress.replayId, progress);
-      if (early.size > 20) early.delete(early.keys().next().value!);
+      early.keep(progress.replayId, progress);
       return;
     }
     if (current.state !== 'running') return;
