@@ -492,9 +492,15 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     const charWidth = line.width / lineText.length; // monospace
     await page.mouse.click(line.x + (lineText.indexOf('101320') + 2.5) * charWidth, line.y + line.height / 2);
     const offer = page.getByTestId('payload-plot-number');
-    expect(await text(offer)).toBe('Plot pressure_pa');
-    const lineNow = (await firstLine.boundingBox())!;
-    expect((await offer.boundingBox())!.y).toBeGreaterThanOrEqual(lineNow.y + lineNow.height - 1);
+    await offer.waitFor({ timeout: UI_TIMEOUT });
+    // The offer's text and where it sits against the line, read in one go (one frame).
+    const placed = await page.evaluate(`(() => {
+      const offer = document.querySelector('[data-testid="payload-plot-number"]');
+      const line = document.querySelector('[data-testid="message-detail-payload"] .view-line span span');
+      return { text: offer.textContent, top: offer.getBoundingClientRect().top, lineBottom: line.getBoundingClientRect().bottom };
+    })()`) as { text: string; top: number; lineBottom: number };
+    expect(placed.text).toBe('Plot pressure_pa');
+    expect(placed.top).toBeGreaterThanOrEqual(placed.lineBottom - 1);
     await page.keyboard.press('Escape');
     await page.getByTestId('message-detail-format').selectOption('auto');
     for (const key of Object.keys(readings)) await page.locator(`[data-testid="numeric-field"][data-path="${key}"]`).getByTestId('plot-field').click();
