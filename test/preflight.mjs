@@ -13,6 +13,8 @@ const REQUIREMENTS = [
   { program: 'mosquitto_sub', aptPackage: 'mosquitto-clients', brew: 'mosquitto' },
   { program: 'openssl', aptPackage: 'openssl', brew: 'openssl' },
   { program: 'chromium', aptPackage: 'chromium', brew: 'chromium (or set CHROMIUM_PATH)', env: 'CHROMIUM_PATH' },
+  { program: 'nats-server', aptPackage: 'nats-server', brew: 'nats-server' },
+  { program: 'rabbitmq-server', aptPackage: 'rabbitmq-server', brew: 'rabbitmq' },
 ];
 
 function find(requirement) {
@@ -30,7 +32,7 @@ function find(requirement) {
 
 const missing = REQUIREMENTS.filter((r) => !find(r));
 if (missing.length === 0) {
-  console.log('preflight: mosquitto, mosquitto-clients, openssl and chromium found');
+  console.log('preflight: mosquitto, mosquitto-clients, openssl, chromium, nats-server and rabbitmq-server found');
   process.exit(0);
 }
 

@@ -78,10 +78,10 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     },
     // While history's queue is crowded, connections stop reading rather than have it drop messages.
     whenRoom: () => history.whenRoom(),
-    onPacket: (connectionId, direction, packet) => {
+    onPacket: (connectionId, direction, packet, problem) => {
       let log = packetLogs.get(connectionId);
       if (!log) packetLogs.set(connectionId, (log = createPacketLog()));
-      const entry = log.add(direction, packet);
+      const entry = log.add(direction, packet, problem);
       const protocolVersion = inspected.get(connectionId);
       if (protocolVersion !== undefined) packets.push(inspectPacket(connectionId, entry, protocolVersion));
     },

@@ -31,6 +31,13 @@ export const reconnectOptions = z
   })
   .strict();
 
+/** The three MQTT versions on the wire. */
+export const mqttVersion = z.union([z.literal(3), z.literal(4), z.literal(5)]);
+export type MqttVersion = z.infer<typeof mqttVersion>;
+/** What the user asks for: one version, or 'auto' (5, then 3.1.1, then 3.1). */
+export const protocolVersionChoice = z.union([mqttVersion, z.literal('auto')]);
+export type ProtocolVersionChoice = z.infer<typeof protocolVersionChoice>;
+
 /** The options' shape; `connectionOptions` adds the cross-field rules. */
 export const connectionOptionsObject = z
   .object({
@@ -50,8 +57,11 @@ export const connectionOptionsObject = z
     clientId: z.string().max(65535).default(''),
     username: z.string().max(65535).optional(),
     password: z.string().max(65535).optional(),
-    /** 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
-    protocolVersion: z.union([z.literal(3), z.literal(4), z.literal(5)]).default(5),
+    /**
+     * 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5.0; 'auto' tries 5 and falls back to 3.1.1, then 3.1,
+     * when the broker refuses the version or closes before CONNACK (see engine/version-fallback.ts).
+     */
+    protocolVersion: protocolVersionChoice.default('auto'),
     /** Clean Start (MQTT 5) / Clean Session (3.1.1). */
     clean: z.boolean().default(true),
     keepaliveSeconds: z.number().int().min(0).max(65535).default(60),
@@ -63,6 +73,12 @@ export const connectionOptionsObject = z
     tls: tlsOptions.optional(),
     /** MQTT 5 enhanced authentication (4.12) with the user name and password; they are then not sent in CONNECT. */
     enhancedAuth: z.object({ method: z.enum(['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-512']) }).strict().optional(),
+    /**
+     * Topics beginning with `$` delivered for a filter that starts with a wildcard (`#`, `+/...`) are
+     * hidden, as [MQTT-4.7.2-1] says they must not match; some brokers (NATS) send them anyway. True
+     * keeps them.
+     */
+    keepDollarTopicsOnWildcards: z.boolean().default(false),
   })
   .strict();
 
@@ -72,7 +88,7 @@ export function connectionOptionsProblems(
   { passwordStored = false } = {},
 ): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
-  if (options.enhancedAuth && options.protocolVersion !== 5) {
+  if (options.enhancedAuth && (options.protocolVersion === 3 || options.protocolVersion === 4)) {
     problems.push({ path: 'enhancedAuth', message: 'Enhanced authentication needs MQTT 5' });
   }
   if (options.enhancedAuth && (options.username === undefined || (options.password === undefined && !passwordStored))) {
@@ -100,20 +116,46 @@ export const connackInfo = z.object({
 });
 export type ConnackInfo = z.infer<typeof connackInfo>;
 
+/** Something the broker did that the user should know about, kept per connection (newest last). */
+export const connectionProblem = z.object({
+  /** PROTOCOL_VIOLATION, MESSAGE_REFUSED, ... (see errors.ts). */
+  code: z.string(),
+  message: z.string(),
+  timestamp: z.number(),
+});
+export type ConnectionProblem = z.infer<typeof connectionProblem>;
+/** Problems kept per connection; older ones are dropped (the count says how many there were). */
+export const MAX_CONNECTION_PROBLEMS = 20;
+
 export const connectionSummary = z.object({
   connectionId,
   name: z.string(),
   status: connectionStatus,
   /** Address shown to the user, e.g. mqtt://127.0.0.1:1883. Never contains secrets. */
   url: z.string(),
-  protocolVersion: z.union([z.literal(3), z.literal(4), z.literal(5)]),
+  /** The version in use (or being tried, while connecting). */
+  protocolVersion: mqttVersion,
+  /** What the user asked for; differs from protocolVersion after an 'auto' fallback. */
+  requestedVersion: protocolVersionChoice,
+  /** Set when 'auto' fell back: why the newer version was not used, in words. */
+  versionNote: z.string().optional(),
   clientId: z.string(),
   /** Reconnect attempts since the connection was last up. */
   reconnectAttempts: z.number().int().min(0),
   /** When the next reconnect attempt is due (ms since epoch), while reconnecting. */
   nextReconnectAt: z.number().optional(),
   connack: connackInfo.optional(),
+  /**
+   * The last error, kept while connected too (an error of the established connection, a refused
+   * message) and cleared by the next successful connect.
+   */
   lastError: errorShape.optional(),
+  /** What went wrong on this connection that did not stop it: protocol violations, refused messages. */
+  problems: z.array(connectionProblem).max(MAX_CONNECTION_PROBLEMS),
+  /** All problems ever recorded on this connection (problems keeps only the newest). */
+  problemCount: z.number().int().min(0),
+  /** Messages on `$` topics hidden because only a leading-wildcard filter matched them [MQTT-4.7.2-1]. */
+  hiddenDollarMessages: z.number().int().min(0),
 });
 export type ConnectionSummary = z.infer<typeof connectionSummary>;
 
@@ -122,7 +164,14 @@ export const connectionsContract = {
     /** Opens a connection and resolves once the broker accepted it (CONNACK success). */
     connect: {
       input: connectionOptions,
-      output: z.object({ connectionId, clientId: z.string(), sessionPresent: z.boolean(), connack: connackInfo }),
+      output: z.object({
+        connectionId,
+        clientId: z.string(),
+        sessionPresent: z.boolean(),
+        connack: connackInfo,
+        /** The version the broker accepted (with 'auto', the first that worked). */
+        protocolVersion: mqttVersion,
+      }),
     },
     /** Closes the connection and forgets it. */
     disconnect: { input: z.object({ connectionId }).strict(), output: empty },

@@ -32,6 +32,16 @@ export const ERROR_CODES = [
   'HISTORY_UNAVAILABLE', // no data folder, or the history database could not be opened
   'HISTORY_FAILED', // a history query, export or import failed (the message says why)
   'SEARCH_SUPERSEDED', // a newer text search of the same connection's live payloads replaced this one
+  'CLOSED_BEFORE_CONNACK', // TCP (and TLS/WebSocket) connected, but the broker closed before answering CONNECT
+  'UNSUPPORTED_PROTOCOL_VERSION', // the broker refused the MQTT version (CONNACK 1 or 0x84)
+  'CONNECTION_LOST', // an established connection closed or failed at the socket
+  'KEEPALIVE_TIMEOUT', // an established connection: no PINGRESP within 1.5 x keep alive
+  'PROTOCOL_ERROR', // an established connection: the broker sent a malformed or unexpected packet; closed
+  'BROKER_DISCONNECTED', // an established connection: the broker sent DISCONNECT (MQTT 5)
+  'MESSAGE_REFUSED', // the broker closed the connection right after a PUBLISH or SUBSCRIBE: taken as refused
+  'RECONNECT_STOPPED', // reconnecting stopped: the broker kept closing new connections at once
+  'PROTOCOL_VIOLATION', // the broker broke the protocol without closing (PUBACK to QoS 2, unknown packet id)
+  'SHARED_SUBSCRIPTION_UNSUPPORTED', // $share/... on MQTT 3.1/3.1.1, where many brokers take it literally
   'INTERNAL', // a bug: reported, never thrown across the contract
 ] as const;
 

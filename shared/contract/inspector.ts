@@ -20,6 +20,8 @@ export const inspectedPacket = z.object({
   /** Per-filter SUBACK/UNSUBACK codes. */
   reasonCodes: z.array(z.number()).optional(),
   sessionPresent: z.boolean().optional(),
+  /** What is wrong with this packet, when the broker broke the protocol with it (see engine/outgoing-tracker.ts). */
+  problem: z.string().optional(),
   /** Other fields (subscriptions, keep alive, client id...) and MQTT 5 properties, JSON-safe. */
   fields: z.record(z.string(), z.unknown()).optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topicNameProblem } from '../mqtt/topic';
 import { MAX_MQTT_PAYLOAD_BYTES, bytes, connectionId, empty, qos, topicFilter, topicName } from './common';
 import { publishProperties, receivedProperties, userProperties } from './mqtt5';
 
@@ -60,19 +61,33 @@ export const subscribeInput = z
     /** 1..268,435,455 [MQTT-3.8.2-? subscription identifier range]. */
     subscriptionIdentifier: z.number().int().min(1).max(268_435_455).optional(),
     userProperties: userProperties.optional(),
+    /**
+     * `$share/group/filter` on MQTT 3.1/3.1.1: many brokers (NATS, RabbitMQ) take it as a literal
+     * topic filter that nothing matches. Refused with SHARED_SUBSCRIPTION_UNSUPPORTED unless true.
+     */
+    literalSharedSubscription: z.boolean().optional(),
   })
   .strict();
 
+/**
+ * An empty topic publishes by Topic Alias alone (MQTT 5, 3.3.2.3.4): the alias must have been set
+ * on this connection by an earlier PUBLISH with the topic and the alias.
+ */
 export const publishInput = z
   .object({
     connectionId,
-    topic: topicName,
+    topic: z.string(),
     payload,
     qos: qos.default(0),
     retain: z.boolean().default(false),
     properties: publishProperties.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((input, ctx) => {
+    if (input.topic === '' && input.properties?.topicAlias !== undefined) return;
+    const problem = topicNameProblem(input.topic);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['topic'], message: input.topic === '' ? `${problem} (or give a Topic Alias set earlier)` : problem });
+  });
 
 export const repeatStatus = z.object({
   repeatId: z.string(),
@@ -90,8 +105,8 @@ export const messagesContract = {
   requests: {
     subscribe: {
       input: subscribeInput,
-      /** The broker's SUBACK for this filter: granted QoS, or a failure reason code (>= 0x80). */
-      output: z.object({ filter: z.string(), grantedQos: qos, reasonCode: z.number() }),
+      /** The broker's SUBACK for this filter: granted QoS (may be below the requested one), or a failure. */
+      output: z.object({ filter: z.string(), grantedQos: qos, requestedQos: qos, reasonCode: z.number() }),
     },
     unsubscribe: { input: z.object({ connectionId, filter: topicFilter }).strict(), output: empty },
     publish: { input: publishInput, output: empty },

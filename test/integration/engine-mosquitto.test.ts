@@ -54,7 +54,7 @@ describe.each(transports)('engine against mosquitto over $name', ({ name, protoc
 
   it('receives a message published by mosquitto_pub', async () => {
     const topic = `wb/${name}/in`;
-    expect(await harness.call('messages.subscribe', { connectionId, filter: `wb/${name}/#`, qos: 1 })).toEqual({ filter: `wb/${name}/#`, grantedQos: 1, reasonCode: 1 });
+    expect(await harness.call('messages.subscribe', { connectionId, filter: `wb/${name}/#`, qos: 1 })).toEqual({ filter: `wb/${name}/#`, grantedQos: 1, requestedQos: 1, reasonCode: 1 });
     const pub = await runMosquittoPub(['-h', broker.host, '-p', String(broker.port), '-V', '5', '-q', '1', '-t', topic, '-m', 'hello 21.5']);
     expect(pub.code, pub.stderr).toBe(0);
     const message = await waitFor(() => received().find((m) => m.topic === topic), `a message on ${topic}`);

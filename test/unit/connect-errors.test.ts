@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeConnectError } from '../../main/core/engine/connect-errors';
+import { closedBeforeConnack, describeConnectError, describeEstablishedError } from '../../main/core/engine/connect-errors';
 
 const url = 'mqtts://broker.example:8883';
 const error = (code: unknown, message = 'x') => Object.assign(new Error(message), { code });
@@ -25,8 +25,48 @@ describe('every connect failure gets its own stable code and a sentence naming t
     expect(described.message).toContain(url);
   });
 
-  it('names the CONNACK reason in words', () => {
-    expect(describeConnectError(error(0x86), url).message).toContain('bad user name or password');
-    expect(describeConnectError(error(0x8a), url).message).toContain('banned');
+  it('names the CONNACK reason in words, with its hex code', () => {
+    expect(describeConnectError(error(0x86), url).message).toContain('0x86 Bad User Name or Password');
+    expect(describeConnectError(error(0x8a), url).message).toContain('0x8a Banned');
+    expect(describeConnectError(error(5), url).message).toContain('0x05 Not authorized');
+  });
+
+  it('a refused MQTT version (3.1.1 return code 1, MQTT 5 0x84) is its own code, with what to change', () => {
+    for (const code of [1, 0x84]) {
+      const described = describeConnectError(error(code), url, 5);
+      expect(described.code).toBe('UNSUPPORTED_PROTOCOL_VERSION');
+      expect(described.message).toMatch(/choose MQTT 3\.1\.1 or Auto/);
+    }
+  });
+
+  it('a close after TCP connected, before CONNACK, is never "host unreachable"', () => {
+    const described = closedBeforeConnack(url, 5);
+    expect(described.code).toBe('CLOSED_BEFORE_CONNACK');
+    expect(described.message).toContain('accepted the network connection');
+    expect(described.message).toMatch(/3\.1\.1 or Auto/);
+  });
+
+  it('a CONNACK that cannot be parsed is a protocol error, not an unreachable host', () => {
+    expect(describeConnectError(new Error('Invalid connack flags, bits 7-1 must be set to 0'), url).code).toBe('PROTOCOL_ERROR');
+  });
+});
+
+describe('errors of an established connection have their own codes and words', () => {
+  it('a keep-alive timeout names the interval', () => {
+    const described = describeEstablishedError(new Error('Keepalive timeout'), url, 60);
+    expect(described.code).toBe('KEEPALIVE_TIMEOUT');
+    expect(described.message).toContain('keep alive of 60 s (90 s)');
+  });
+
+  it('a malformed packet from the broker is a protocol error [MQTT-4.13.1-1]', () => {
+    const described = describeEstablishedError(new Error('Invalid header flag bits, must be 0x0 for puback packet'), url, 60);
+    expect(described.code).toBe('PROTOCOL_ERROR');
+    expect(described.message).toContain('cannot be read');
+  });
+
+  it('a reset socket is a lost connection, not a connect failure', () => {
+    const described = describeEstablishedError(error('ECONNRESET', 'read ECONNRESET'), url, 60);
+    expect(described.code).toBe('CONNECTION_LOST');
+    expect(described.message).not.toContain('Cannot connect');
   });
 });

@@ -1,5 +1,5 @@
 import type { IClientOptions } from 'mqtt';
-import type { ConnectionOptions } from '../../../shared/contract';
+import type { ConnectionOptions, MqttVersion } from '../../../shared/contract';
 import { asBuffer, toMqttJsUserProperties } from './mqtt-properties';
 
 /** The broker URL shown to users and given to mqtt.js. Never contains credentials. */
@@ -13,14 +13,17 @@ function definedOnly<T extends object>(object: T): T {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Translates our validated options into mqtt.js's, option by option. */
-export function toMqttJsOptions(options: ConnectionOptions, clientId: string): IClientOptions {
-  const isV5 = options.protocolVersion === 5;
+/**
+ * Translates our validated options into mqtt.js's, option by option, for one CONNECT in `version`
+ * (with 'auto' the connection manager tries several; MQTT 5 properties go only into a 5.0 CONNECT).
+ */
+export function toMqttJsOptions(options: ConnectionOptions, clientId: string, version: MqttVersion): IClientOptions {
+  const isV5 = version === 5;
   const result: IClientOptions = {
     clientId,
-    protocolVersion: options.protocolVersion,
+    protocolVersion: version,
     // MQTT 3.1 uses the protocol name MQIsdp (3.1 spec, 3.1 CONNECT variable header).
-    protocolId: options.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    protocolId: version === 3 ? 'MQIsdp' : 'MQTT',
     clean: options.clean,
     keepalive: options.keepaliveSeconds,
     connectTimeout: options.connectTimeoutMs,

@@ -1,4 +1,6 @@
-import type { ErrorCode } from '../../../shared/contract';
+import type { ErrorCode, MqttVersion } from '../../../shared/contract';
+import { describeConnackCode } from '../../../shared/mqtt/reason-codes';
+import { explicitVersionHint } from './version-fallback';
 
 /** Socket error codes that mean "nothing answered at that address". */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
@@ -16,38 +18,9 @@ const UNTRUSTED_CODES = new Set([
 ]);
 const EXPIRED_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
-/** MQTT 5 CONNACK reason codes (3.2.2.2) and MQTT 3.1.1 return codes (3.2.2.3), for messages. */
-const CONNACK_REASONS: Record<number, string> = {
-  1: 'unacceptable protocol version',
-  2: 'identifier rejected',
-  3: 'server unavailable',
-  4: 'bad user name or password',
-  5: 'not authorized',
-  0x80: 'unspecified error',
-  0x81: 'malformed packet',
-  0x82: 'protocol error',
-  0x83: 'implementation specific error',
-  0x84: 'unsupported protocol version',
-  0x85: 'client identifier not valid',
-  0x86: 'bad user name or password',
-  0x87: 'not authorized',
-  0x88: 'server unavailable',
-  0x89: 'server busy',
-  0x8a: 'banned',
-  0x8c: 'bad authentication method',
-  0x90: 'topic name invalid',
-  0x95: 'packet too large',
-  0x97: 'quota exceeded',
-  0x99: 'payload format invalid',
-  0x9a: 'retain not supported',
-  0x9b: 'QoS not supported',
-  0x9c: 'use another server',
-  0x9d: 'server moved',
-  0x9f: 'connection rate exceeded',
-};
-
+/** A CONNACK code in words: MQTT 3.1.1 return codes below 0x80, MQTT 5 reason codes from 0x80. */
 export function connackReasonText(code: number): string {
-  return CONNACK_REASONS[code] ?? `reason code 0x${code.toString(16)}`;
+  return describeConnackCode(code);
 }
 
 /** Certificate verification and TLS handshake failures, as Node's tls module reports them. */
@@ -63,15 +36,40 @@ function tlsErrorCode(err: { code?: unknown; message?: string; library?: unknown
   return null;
 }
 
-/** Maps an mqtt.js or socket error to a stable code and a sentence a user can act on. */
-export function describeConnectError(error: unknown, url: string): { code: ErrorCode; message: string } {
+export interface DescribedError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** CONNACK 1 (3.1.1) and 0x84 (MQTT 5): the broker does not speak the version of our CONNECT. */
+export function isVersionRefusalCode(code: number): boolean {
+  return code === 1 || code === 0x84;
+}
+
+/** mqtt-packet's parse errors carry no code; their words are all it tells (parser.js). */
+const PARSE_ERROR = /^(Cannot parse|Invalid|Malformed|Not supported|Packet (too short|must not)|Unknown property|Will |Connect flag)/;
+
+/**
+ * Maps an mqtt.js or socket error of the connect phase (before CONNACK) to a stable code and a
+ * sentence a user can act on. `version`: the MQTT version the CONNECT was sent in.
+ */
+export function describeConnectError(error: unknown, url: string, version?: MqttVersion): DescribedError {
   const err = error as { code?: unknown; message?: string } | undefined;
   const message = err?.message ?? String(error);
   if (typeof err?.code === 'number') {
+    if (isVersionRefusalCode(err.code)) {
+      return {
+        code: 'UNSUPPORTED_PROTOCOL_VERSION',
+        message: `The broker at ${url} refused the connection: ${connackReasonText(err.code)}.${version ? explicitVersionHint(version) : ''}`,
+      };
+    }
     return {
       code: 'CONNECTION_REFUSED',
-      message: `The broker at ${url} refused the connection: ${connackReasonText(err.code)} (code ${err.code})`,
+      message: `The broker at ${url} refused the connection: ${connackReasonText(err.code)}`,
     };
+  }
+  if (typeof err?.code !== 'string' && PARSE_ERROR.test(message)) {
+    return { code: 'PROTOCOL_ERROR', message: `The broker at ${url} answered CONNECT with a packet that cannot be read: ${message}` };
   }
   if (err?.code === 'SCRAM') return { code: 'AUTH_FAILED', message: `SCRAM authentication with ${url} failed: ${message}` };
   const tls = tlsErrorCode(err);
@@ -89,4 +87,44 @@ export function describeConnectError(error: unknown, url: string): { code: Error
     return { code: 'CONNECT_TIMEOUT', message: `No answer from ${url} within the connect timeout` };
   }
   return { code: 'HOST_UNREACHABLE', message: `Cannot connect to ${url}: ${message}` };
+}
+
+/**
+ * TCP (and TLS or the WebSocket upgrade) succeeded, then the broker closed without a CONNACK: not
+ * "host unreachable". Most often it does not speak the CONNECT's MQTT version.
+ */
+export function closedBeforeConnack(url: string, version: MqttVersion): DescribedError {
+  return {
+    code: 'CLOSED_BEFORE_CONNACK',
+    message: `${url} accepted the network connection, then closed it without answering CONNECT.${explicitVersionHint(version)} A broker may also close silently on a client id or credentials it refuses: its log says which.`,
+  };
+}
+
+/**
+ * Errors of an established connection (after CONNACK): the socket failed, the broker went silent,
+ * or it sent something that cannot be read. Words differ from connect errors: the broker was
+ * reachable and had accepted us.
+ */
+export function describeEstablishedError(error: unknown, url: string, keepaliveSeconds: number): DescribedError {
+  const err = error as { code?: unknown; message?: string } | undefined;
+  const message = err?.message ?? String(error);
+  if (message === 'Keepalive timeout') {
+    const limit = Math.ceil(keepaliveSeconds * 1.5);
+    return {
+      code: 'KEEPALIVE_TIMEOUT',
+      message: `No answer from ${url} within 1.5 x the keep alive of ${keepaliveSeconds} s (${limit} s): the connection was taken as lost`,
+    };
+  }
+  if (typeof err?.code === 'string') {
+    const tls = tlsErrorCode(err);
+    if (tls) return { code: tls, message: `TLS with ${url} failed on the open connection: ${message}` };
+    return { code: 'CONNECTION_LOST', message: `The connection to ${url} was lost: ${err.code} (${message})` };
+  }
+  if (typeof err?.code === 'number') {
+    return { code: 'PROTOCOL_ERROR', message: `The broker at ${url} broke the protocol: ${message} (${connackReasonText(err.code)})` };
+  }
+  return {
+    code: 'PROTOCOL_ERROR',
+    message: `The broker at ${url} sent a packet that cannot be read (${message}); the connection was closed, as a client must on a malformed packet [MQTT-4.13.1-1]`,
+  };
 }

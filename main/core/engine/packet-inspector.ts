@@ -44,6 +44,7 @@ export function inspectPacket(connectionId: string, entry: LoggedPacket, protoco
   if (typeof reasonCode === 'number') inspected.reasonCode = reasonCode;
   if (Array.isArray(raw.granted)) inspected.reasonCodes = raw.granted.map((g) => (typeof g === 'number' ? g : Number((g as { qos?: number }).qos)));
   if (typeof raw.sessionPresent === 'boolean') inspected.sessionPresent = raw.sessionPresent;
+  if (entry.problem) inspected.problem = entry.problem;
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!OMITTED_FIELDS.has(key) && value !== undefined) fields[key] = displayable(value);

@@ -6,6 +6,8 @@ export interface LoggedPacket {
   timestamp: number;
   packet: Packet;
   payloadSize?: number;
+  /** A protocol violation this packet was found to be. */
+  problem?: string;
 }
 
 /** Packets kept per connection, so turning the inspector on still shows CONNECT/CONNACK. */
@@ -17,7 +19,7 @@ export function createPacketLog(capacity = PACKET_LOG_CAPACITY) {
   let next = 0;
   let size = 0;
   return {
-    add(direction: 'in' | 'out', packet: Packet): LoggedPacket {
+    add(direction: 'in' | 'out', packet: Packet, problem?: string): LoggedPacket {
       const raw = packet as { payload?: unknown };
       let entry: LoggedPacket;
       if (raw.payload instanceof Uint8Array || typeof raw.payload === 'string') {
@@ -26,6 +28,7 @@ export function createPacketLog(capacity = PACKET_LOG_CAPACITY) {
       } else {
         entry = { direction, timestamp: Date.now(), packet };
       }
+      if (problem) entry.problem = problem;
       ring[next] = entry;
       next = (next + 1) % capacity;
       size = Math.min(size + 1, capacity);

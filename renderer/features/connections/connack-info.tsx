@@ -1,5 +1,5 @@
 import type { ConnackInfo } from '../../../shared/contract';
-import { describeReason } from '../../mqtt/reason-codes';
+import { describeReason } from '../../../shared/mqtt/reason-codes';
 
 /** Readable CONNACK property values: booleans and numbers as the broker sent them, objects as JSON. */
 function show(value: unknown): string {

@@ -1,4 +1,4 @@
-import { describeReason } from '../../mqtt/reason-codes';
+import { describeReason } from '../../../shared/mqtt/reason-codes';
 import { type StoredPacket, useInspectorStore } from '../../stores/inspector-store';
 import { formatTime } from '../messages/format';
 

@@ -1,4 +1,4 @@
-import { hexCode } from '../../mqtt/reason-codes';
+import { hexCode } from '../../../shared/mqtt/reason-codes';
 import type { StoredPacket } from '../../stores/inspector-store';
 import { formatTime } from '../messages/format';
 

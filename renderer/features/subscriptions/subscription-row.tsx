@@ -1,4 +1,4 @@
-import { describeReason, hexCode } from '../../mqtt/reason-codes';
+import { describeReason, hexCode } from '../../../shared/mqtt/reason-codes';
 import type { Subscription } from '../../stores/connections-store';
 
 function optionsSummary({ options }: Subscription): string {

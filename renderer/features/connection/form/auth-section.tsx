@@ -1,6 +1,6 @@
 import type { SecretField } from '../../../../shared/contract';
 import { Field } from '../../../ui/field';
-import type { ScramMethod } from './form-model';
+import { type ScramMethod, mayUseV5 } from './form-model';
 import { SecretsNote } from './secrets-note';
 import type { SectionProps } from './section-props';
 
@@ -53,7 +53,7 @@ export function AuthSection({ form, update, problems, editing }: SectionProps & 
         <SecretsNote />
       </p>
       <Field label="Enhanced authentication (MQTT 5)" className="span-4" problem={problems.enhancedAuth} testId="connect-enhanced-auth">
-        <select data-testid="connect-enhanced-auth" value={form.enhancedAuth} disabled={form.protocolVersion !== 5} onChange={(e) => update('enhancedAuth', e.target.value as ScramMethod)}>
+        <select data-testid="connect-enhanced-auth" value={form.enhancedAuth} disabled={!mayUseV5(form.protocolVersion)} onChange={(e) => update('enhancedAuth', e.target.value as ScramMethod)}>
           <option value="">none (user name and password in CONNECT)</option>
           <option value="SCRAM-SHA-1">SCRAM-SHA-1</option>
           <option value="SCRAM-SHA-256">SCRAM-SHA-256</option>

@@ -1,7 +1,7 @@
 import { type ConnectionOptionsInput, connectionOptions } from '../../../../shared/contract';
 import { decodeHex } from '../../../../shared/codecs/hex';
 import { encodePayload } from '../../../../shared/codecs/payload-format';
-import { type ConnectionForm, type KeyValue, type TriState, hasSecret, isTls, isWebSocket } from './form-model';
+import { type ConnectionForm, type KeyValue, type TriState, hasSecret, isTls, isWebSocket, mayUseV5 } from './form-model';
 
 export type FormCheck = { ok: true; options: ConnectionOptionsInput; problems: Problems } | { ok: false; problems: Problems };
 /** Problems by field key: the contract's issue path up to the first index, e.g. `properties.receiveMaximum`. */
@@ -41,7 +41,7 @@ function readable(message: string): string {
  */
 export function checkForm(form: ConnectionForm, { forProfile = false } = {}): FormCheck {
   const problems: Problems = {};
-  const v5 = form.protocolVersion === 5;
+  const v5 = mayUseV5(form.protocolVersion);
 
   let willPayload: Uint8Array = new Uint8Array();
   let willCorrelation: Uint8Array | undefined;

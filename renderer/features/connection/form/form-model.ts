@@ -1,9 +1,15 @@
-import type { Profile, SecretField } from '../../../../shared/contract';
+import type { Profile, ProtocolVersionChoice, SecretField } from '../../../../shared/contract';
 import { type PayloadFormat, decodePayload } from '../../../../shared/codecs/payload-format';
 
 /** What the form edits: strings where the user types, so half-typed numbers are not lost. */
 export type Protocol = 'mqtt' | 'mqtts' | 'ws' | 'wss';
-export type Version = 3 | 4 | 5;
+export type Version = ProtocolVersionChoice;
+
+/** MQTT 5 options apply: 5.0, or Auto (which tries 5.0 first and sends them then). */
+export function mayUseV5(version: Version): boolean {
+  return version === 5 || version === 'auto';
+}
+
 export type TriState = '' | 'on' | 'off';
 export type ScramMethod = '' | 'SCRAM-SHA-1' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
@@ -96,7 +102,7 @@ export const INITIAL_FORM: ConnectionForm = {
   port: DEFAULT_PORTS.mqtt,
   path: '/mqtt',
   clientId: '',
-  protocolVersion: 5,
+  protocolVersion: 'auto',
   clean: true,
   keepalive: '60',
   connectTimeout: '10000',

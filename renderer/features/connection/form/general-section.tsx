@@ -1,5 +1,5 @@
 import { Check, Field } from '../../../ui/field';
-import { type Protocol, type Version, generateClientId, isWebSocket, withProtocol } from './form-model';
+import { type Protocol, type Version, generateClientId, isWebSocket, mayUseV5, withProtocol } from './form-model';
 import type { SectionProps } from './section-props';
 
 export function GeneralSection({ form, update, problems, setForm }: SectionProps & { setForm(change: (form: SectionProps['form']) => SectionProps['form']): void }) {
@@ -33,7 +33,13 @@ export function GeneralSection({ form, update, problems, setForm }: SectionProps
         </span>
       </Field>
       <Field label="MQTT version" className="span-1">
-        <select data-testid="connect-version" value={form.protocolVersion} onChange={(e) => update('protocolVersion', Number(e.target.value) as Version)}>
+        <select
+          data-testid="connect-version"
+          value={form.protocolVersion}
+          title="Auto tries MQTT 5.0, then 3.1.1, then 3.1, and says which one the broker speaks"
+          onChange={(e) => update('protocolVersion', e.target.value === 'auto' ? 'auto' : (Number(e.target.value) as Version))}
+        >
+          <option value="auto">Auto (5.0, then 3.1.1)</option>
           <option value={5}>5.0</option>
           <option value={4}>3.1.1</option>
           <option value={3}>3.1</option>
@@ -46,6 +52,13 @@ export function GeneralSection({ form, update, problems, setForm }: SectionProps
         <input data-testid="connect-timeout" value={form.connectTimeout} inputMode="numeric" onChange={(e) => update('connectTimeout', e.target.value)} />
       </Field>
       <Check className="span-2" label={form.protocolVersion === 5 ? 'Clean start' : 'Clean session'} testId="connect-clean" checked={form.clean} onChange={(v) => update('clean', v)} />
+      {!form.clean && mayUseV5(form.protocolVersion) && !(Number(form.sessionExpiry) > 0) && (
+        <p className="hint span-2" data-testid="session-expiry-hint">
+          With MQTT 5 the broker keeps a session only for its Session Expiry Interval, which is 0 here: the session and its queued
+          messages end when the connection closes. Set it on the MQTT 5 tab (e.g. 3600 s) to receive what was published while you
+          were away.
+        </p>
+      )}
     </div>
   );
 }

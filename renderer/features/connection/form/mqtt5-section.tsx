@@ -1,10 +1,11 @@
 import { Field } from '../../../ui/field';
 import { KeyValueEditor } from '../../../ui/key-value-editor';
+import { mayUseV5 } from './form-model';
 import type { SectionProps } from './section-props';
 import { TriSelect } from './tri-select';
 
 export function Mqtt5Section({ form, update, problems }: SectionProps) {
-  if (form.protocolVersion !== 5) return <p className="hint">CONNECT properties exist in MQTT 5.0 only (General → MQTT version).</p>;
+  if (!mayUseV5(form.protocolVersion)) return <p className="hint">CONNECT properties exist in MQTT 5.0 only (General → MQTT version).</p>;
   const num = (key: 'sessionExpiry' | 'receiveMaximum' | 'maximumPacketSize' | 'topicAliasMaximum', label: string, problemKey: string, placeholder: string) => (
     <Field label={label} className="span-2" problem={problems[problemKey]} testId={`connect-${key}`}>
       <input data-testid={`connect-${key}`} value={form[key]} inputMode="numeric" placeholder={placeholder} onChange={(e) => update(key, e.target.value)} />

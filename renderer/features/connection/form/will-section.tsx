@@ -1,11 +1,12 @@
 import { PAYLOAD_FORMATS, type PayloadFormat } from '../../../../shared/codecs/payload-format';
 import { Check, Field } from '../../../ui/field';
 import { KeyValueEditor } from '../../../ui/key-value-editor';
+import { mayUseV5 } from './form-model';
 import type { SectionProps } from './section-props';
 import { TriSelect } from './tri-select';
 
 export function WillSection({ form, update, problems }: SectionProps) {
-  const v5 = form.protocolVersion === 5;
+  const v5 = mayUseV5(form.protocolVersion);
   return (
     <div className="form-grid">
       <Check className="span-4" label="Send a will message when this connection ends unexpectedly" testId="connect-will-enabled" checked={form.willEnabled} onChange={(v) => update('willEnabled', v)} />

@@ -1,4 +1,4 @@
-/** MQTT 5 reason code names (2.4), for showing what a broker answered. */
+/** MQTT 5 reason code names (2.4), for showing what a broker answered: one table for the UI and the engine's messages. */
 const NAMES: Record<number, string> = {
   0x00: 'Success',
   0x01: 'Granted QoS 1',
@@ -57,4 +57,18 @@ export function reasonName(code: number, packetType?: string): string {
 
 export function describeReason(code: number, packetType?: string): string {
   return `${hexCode(code)} ${reasonName(code, packetType)}`;
+}
+
+/** MQTT 3.1/3.1.1 CONNACK return codes (3.1.1: 3.2.2.3), which differ from MQTT 5's. */
+const CONNACK_V3_NAMES: Record<number, string> = {
+  1: 'Unacceptable protocol version',
+  2: 'Identifier rejected',
+  3: 'Server unavailable',
+  4: 'Bad user name or password',
+  5: 'Not authorized',
+};
+
+/** A CONNACK code in words: 3.1.1 return codes below 0x80, MQTT 5 reason codes from 0x80. */
+export function describeConnackCode(code: number): string {
+  return `${hexCode(code)} ${CONNACK_V3_NAMES[code] ?? reasonName(code)}`;
 }
