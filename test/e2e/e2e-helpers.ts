@@ -72,7 +72,7 @@ export interface ConnectOptions {
   protocol?: 'mqtt' | 'mqtts' | 'ws' | 'wss';
   port: number;
   path?: string;
-  version?: '3' | '4' | '5';
+  version?: '3' | '4' | '5' | 'auto';
   clientId?: string;
   username?: string;
   password?: string;

@@ -3,6 +3,7 @@ import type { WorkbenchError } from '../../../shared/contract';
 import { useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
 import { StatusBadge } from '../connection/status-badge';
 import { ConnackDetails } from './connack-info';
+import { ConnectionProblems, VersionNote } from './connection-notes';
 
 /** Seconds until the next reconnect attempt, ticking while one is due. */
 function useCountdown(at: number | undefined): number | null {
@@ -38,7 +39,8 @@ function ConnectionInfoBody() {
       </div>
     );
   }
-  const error = reopenError ?? storeError ?? (active.status !== 'connected' ? active.lastError : undefined);
+  // The last error stays while connected (an error of the open connection, a refused message) until the next successful connect.
+  const error = reopenError ?? storeError ?? active.lastError;
   const open = active.status !== 'disconnected';
   return (
     <div className="connection-info" data-testid="connection-info">
@@ -52,6 +54,7 @@ function ConnectionInfoBody() {
         )}
         <span className="connection-detail" data-testid="connection-detail">
           {active.url} · {active.clientId || '(no client id yet)'} · MQTT {active.protocolVersion === 5 ? '5.0' : active.protocolVersion === 4 ? '3.1.1' : '3.1'}
+          {active.requestedVersion === 'auto' ? ' (auto)' : ''}
         </span>
         {active.connack && (
           <button type="button" className="link-button" data-testid="connack-toggle" aria-expanded={showConnack} onClick={() => setShowConnack(!showConnack)}>
@@ -78,6 +81,8 @@ function ConnectionInfoBody() {
         )}
       </div>
       {showConnack && active.connack && <ConnackDetails connack={active.connack} />}
+      <VersionNote connection={active} />
+      <ConnectionProblems connection={active} />
       {error && (
         <p className="error-box" role="alert" data-testid="connection-error">
           <strong>{error.code}</strong> {error.message}

@@ -1,4 +1,4 @@
-import { describeReason, hexCode } from '../../../shared/mqtt/reason-codes';
+import { describeReason } from '../../../shared/mqtt/reason-codes';
 import type { Subscription } from '../../stores/connections-store';
 
 function optionsSummary({ options }: Subscription): string {
@@ -11,22 +11,43 @@ function optionsSummary({ options }: Subscription): string {
   return parts.join(' · ');
 }
 
-export function SubscriptionRow({ subscription, onRemove }: { subscription: Subscription; onRemove(): void }) {
+/** "QoS 1", or "QoS 1 (asked 2)" when the broker granted less than requested; a failure by name and code. */
+function grantLabel({ state, grantedQos, options, reasonCode }: Subscription): string {
+  if (state === 'pending') return '…';
+  if (state === 'failed') return reasonCode === undefined ? 'failed' : `failed · ${describeReason(reasonCode, 'suback')}`;
+  const requested = options.qos ?? 0;
+  return grantedQos !== undefined && grantedQos < requested ? `QoS ${grantedQos} (asked ${requested})` : `QoS ${grantedQos}`;
+}
+
+export function SubscriptionRow({
+  subscription,
+  onRemove,
+  onSubscribeLiterally,
+}: {
+  subscription: Subscription;
+  onRemove(): void;
+  /** Offered when a shared subscription was refused on MQTT 3.1.1 (see SHARED_SUBSCRIPTION_UNSUPPORTED). */
+  onSubscribeLiterally(): void;
+}) {
   const { filter, state, reasonCode, error } = subscription;
   const summary = optionsSummary(subscription);
+  const downgraded = state === 'active' && subscription.grantedQos !== undefined && subscription.grantedQos < (subscription.options.qos ?? 0);
   return (
     <li className={`subscription subscription-${state}`} data-testid="subscription-row" data-filter={filter} data-state={state}>
       <span className="subscription-filter" title={`${filter} — requested QoS ${subscription.options.qos ?? 0}`}>
         {filter}
       </span>
       <span
-        className="subscription-qos"
+        className={`subscription-qos${downgraded ? ' warning-text' : ''}`}
         data-testid="subscription-qos"
         data-reason-code={reasonCode}
-        title={reasonCode === undefined ? 'Waiting for SUBACK' : `SUBACK ${describeReason(reasonCode, 'suback')}`}
+        title={
+          reasonCode === undefined
+            ? 'Waiting for SUBACK'
+            : `SUBACK ${describeReason(reasonCode, 'suback')}${downgraded ? ': the broker granted less than the QoS asked for, and delivers at most that' : ''}`
+        }
       >
-        {state === 'pending' ? '…' : state === 'active' ? `QoS ${subscription.grantedQos}` : 'failed'}
-        {reasonCode !== undefined && <span className="reason-code"> {hexCode(reasonCode)}</span>}
+        {grantLabel(subscription)}
       </span>
       <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
         ×
@@ -35,6 +56,11 @@ export function SubscriptionRow({ subscription, onRemove }: { subscription: Subs
       {error && (
         <span className="subscription-error" data-testid="subscription-error">
           {error.message}
+          {error.code === 'SHARED_SUBSCRIPTION_UNSUPPORTED' && (
+            <button type="button" className="link-button" data-testid="subscribe-literally" onClick={onSubscribeLiterally}>
+              Subscribe anyway, as a literal filter
+            </button>
+          )}
         </span>
       )}
     </li>

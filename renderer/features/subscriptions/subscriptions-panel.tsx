@@ -71,11 +71,21 @@ export function SubscriptionsPanel() {
           {problem}
         </p>
       )}
+      {!problem && active && !v5 && filter.startsWith('$share/') && (
+        <p className="hint warning-text" data-testid="shared-subscription-warning">
+          Shared subscriptions are MQTT 5: on MQTT 3.1.1 many brokers (NATS, RabbitMQ) take “{filter}” as a literal filter that nothing matches.
+        </p>
+      )}
       {showOptions && (v5 || !active ? <SubscribeOptionsFields value={options} onChange={setOptions} problem={idProblem} /> : <p className="hint">Subscription options need MQTT 5.</p>)}
       {!isConnected && <p className="hint">Connect to a broker to subscribe.</p>}
       <ul className="subscription-list" data-testid="subscription-list">
         {subscriptions.slice(0, MAX_ROWS).map((subscription) => (
-          <SubscriptionRow key={subscription.filter} subscription={subscription} onRemove={() => void unsubscribe(subscription.filter)} />
+          <SubscriptionRow
+            key={subscription.filter}
+            subscription={subscription}
+            onRemove={() => void unsubscribe(subscription.filter)}
+            onSubscribeLiterally={() => void subscribe({ ...subscription.options, filter: subscription.filter, literalSharedSubscription: true })}
+          />
         ))}
       </ul>
       {subscriptions.length > MAX_ROWS && <p className="hint">…and {subscriptions.length - MAX_ROWS} more subscriptions</p>}

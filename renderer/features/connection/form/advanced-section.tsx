@@ -16,6 +16,13 @@ export function AdvancedSection({ form, update, problems }: SectionProps) {
       <Field label="Attempts (0 = until stopped)" className="span-2" problem={problems['reconnect.maxAttempts']} testId="connect-reconnect-attempts">
         <input data-testid="connect-reconnect-attempts" value={form.reconnectMaxAttempts} inputMode="numeric" disabled={!form.reconnectEnabled} onChange={(e) => update('reconnectMaxAttempts', e.target.value)} />
       </Field>
+      <Check
+        className="span-4"
+        label="Keep $ topics for wildcard filters (some brokers deliver $SYS/… or $JS/… for #, which MQTT says must not match them)"
+        testId="connect-keep-dollar-topics"
+        checked={form.keepDollarTopics}
+        onChange={(v) => update('keepDollarTopics', v)}
+      />
       {isWebSocket(form.protocol) ? (
         <Field label="WebSocket headers (sent with the upgrade request)" className="span-4" problem={problems.wsHeaders}>
           <KeyValueEditor testId="connect-ws-headers" keyLabel="header" pairs={form.wsHeaders} onChange={(pairs) => update('wsHeaders', pairs)} />

@@ -113,6 +113,7 @@ export function checkForm(form: ConnectionForm, { forProfile = false } = {}): Fo
       maxDelayMs: number(form.reconnectMax),
       maxAttempts: number(form.reconnectMaxAttempts),
     },
+    keepDollarTopicsOnWildcards: form.keepDollarTopics,
     ...(form.username ? { username: form.username } : {}),
     ...(form.password ? { password: form.password } : {}),
     ...(v5 && form.enhancedAuth ? { enhancedAuth: { method: form.enhancedAuth } } : {}),

@@ -79,6 +79,7 @@ export interface ConnectionForm {
   reconnectInitial: string;
   reconnectMax: string;
   reconnectMaxAttempts: string;
+  keepDollarTopics: boolean;
   wsHeaders: KeyValue[];
   // secrets held by the host for the profile being edited (never their values)
   storedSecrets: Partial<Record<SecretField, boolean>>;
@@ -141,6 +142,7 @@ export const INITIAL_FORM: ConnectionForm = {
   reconnectInitial: '1000',
   reconnectMax: '30000',
   reconnectMaxAttempts: '0',
+  keepDollarTopics: false,
   wsHeaders: [],
   storedSecrets: {},
   clearSecrets: [],
@@ -223,6 +225,7 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     reconnectInitial: String(o.reconnect.initialDelayMs),
     reconnectMax: String(o.reconnect.maxDelayMs),
     reconnectMaxAttempts: String(o.reconnect.maxAttempts),
+    keepDollarTopics: o.keepDollarTopicsOnWildcards ?? false,
     wsHeaders: Object.entries(o.wsHeaders ?? {}).map(([key, value]) => ({ key, value })),
     storedSecrets: profile.secrets,
     clearSecrets: [],
