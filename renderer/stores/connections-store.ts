@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ConnectionOptionsInput, ConnectionSummary, RequestInput, WorkbenchError } from '../../shared/contract';
+import type { ActiveSubscription, ConnectionOptionsInput, ConnectionSummary, RequestInput, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
 import { useInspectorStore } from './inspector-store';
 import { useMessagesStore } from './messages-store';
@@ -54,6 +54,25 @@ interface ConnectionsState {
   unsubscribe(filter: string): Promise<void>;
 }
 
+function fromHost(active: ActiveSubscription): Subscription {
+  const { filter, grantedQos, qos, ...rest } = active;
+  return { filter, options: { filter, qos, ...rest }, state: 'active', grantedQos, reasonCode: grantedQos };
+}
+
+/**
+ * The host holds the truth about what is subscribed (a reload, another window, a profile's saved
+ * subscriptions): its active list, in its order, plus what only this window knows (a SUBSCRIBE still
+ * waiting for its SUBACK, a failure to show).
+ */
+export function mergeSubscriptions(local: Subscription[] = [], host: ActiveSubscription[]): Subscription[] {
+  const merged = host.map(fromHost);
+  const known = new Set(host.map((s) => s.filter));
+  for (const subscription of local) {
+    if (!known.has(subscription.filter) && subscription.state !== 'active') merged.push(subscription);
+  }
+  return merged;
+}
+
 function withSubscription(list: Subscription[] = [], next: Subscription): Subscription[] {
   const index = list.findIndex((s) => s.filter === next.filter);
   if (index < 0) return [...list, next];
@@ -69,7 +88,8 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
       activeId: id,
       order: state.order.includes(id) ? state.order : [...state.order, id],
       origins: { ...state.origins, [id]: origin },
-      subscriptions: { ...state.subscriptions, [id]: [] },
+      // Status events may have brought the host's list first (a profile's saved subscriptions).
+      subscriptions: { ...state.subscriptions, [id]: state.subscriptions[id] ?? [] },
     }));
     useUiStore.getState().selectMessage(null);
   };
@@ -85,7 +105,14 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
     applyStatus(summary) {
       // Kept for every id: a connect's first status events arrive before its response names the id.
       // Tabs come only from this window's connects and the host's list (resync).
-      set((state) => ({ summaries: { ...state.summaries, [summary.connectionId]: summary } }));
+      set((state) => ({
+        summaries: { ...state.summaries, [summary.connectionId]: summary },
+        // A closed connection keeps its last list on screen; an open one follows the host.
+        subscriptions:
+          summary.status === 'disconnected'
+            ? state.subscriptions
+            : { ...state.subscriptions, [summary.connectionId]: mergeSubscriptions(state.subscriptions[summary.connectionId], summary.subscriptions) },
+      }));
     },
 
     resync(list) {
@@ -97,7 +124,9 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
           summaries[id] ??= { ...old, status: 'disconnected' };
         }
         const order = [...state.order, ...list.map((s) => s.connectionId).filter((id) => !state.order.includes(id))];
-        return { summaries, order, activeId: state.activeId ?? order[0] ?? null };
+        const subscriptions = { ...state.subscriptions };
+        for (const summary of list) subscriptions[summary.connectionId] = mergeSubscriptions(state.subscriptions[summary.connectionId], summary.subscriptions);
+        return { summaries, order, subscriptions, activeId: state.activeId ?? order[0] ?? null };
       });
     },
 

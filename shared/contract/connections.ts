@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bytes, connectionId, empty, errorShape } from './common';
-import { connectProperties, willMessage } from './mqtt5';
+import { connectProperties, userProperties, willMessage } from './mqtt5';
 
 /** TLS material travels as bytes (PEM or DER), so the same request works from a file picker or a paste. */
 export const tlsOptions = z
@@ -127,6 +127,22 @@ export type ConnectionProblem = z.infer<typeof connectionProblem>;
 /** Problems kept per connection; older ones are dropped (the count says how many there were). */
 export const MAX_CONNECTION_PROBLEMS = 20;
 
+/** A subscription the broker granted on this connection, as the engine holds it (the UI's list after a reload). */
+export const activeSubscription = z.object({
+  filter: z.string(),
+  /** Requested QoS. */
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  grantedQos: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  noLocal: z.boolean(),
+  retainAsPublished: z.boolean(),
+  retainHandling: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  subscriptionIdentifier: z.number().int().optional(),
+  userProperties: userProperties.optional(),
+});
+export type ActiveSubscription = z.infer<typeof activeSubscription>;
+/** Subscriptions a status event lists at most (a connection may hold more; the rest are still active). */
+export const MAX_LISTED_SUBSCRIPTIONS = 1000;
+
 export const connectionSummary = z.object({
   connectionId,
   name: z.string(),
@@ -156,6 +172,8 @@ export const connectionSummary = z.object({
   problemCount: z.number().int().min(0),
   /** Messages on `$` topics hidden because only a leading-wildcard filter matched them [MQTT-4.7.2-1]. */
   hiddenDollarMessages: z.number().int().min(0),
+  /** What the broker granted, in the order subscribed: the truth a reloaded UI rebuilds its list from. */
+  subscriptions: z.array(activeSubscription).max(MAX_LISTED_SUBSCRIPTIONS),
 });
 export type ConnectionSummary = z.infer<typeof connectionSummary>;
 

@@ -6,9 +6,11 @@ import {
   type ConnectionOptions,
   type ConnectionProblem,
   type ConnectionStatus,
+  type ActiveSubscription,
   type ConnectionSummary,
   type ErrorCode,
   MAX_CONNECTION_PROBLEMS,
+  MAX_LISTED_SUBSCRIPTIONS,
   type MqttMessage,
   type MqttVersion,
   type RequestOutput,
@@ -90,8 +92,11 @@ interface Connection {
   handledAsQos1: Set<number>;
   /** Topic Aliases this network connection has set (MQTT 5, 3.3.2.3.4): alias → topic. */
   aliases: Map<number, string>;
-  /** Active subscriptions, replayed after a reconnect whose session the broker did not keep. */
-  subscriptions: Map<string, IClientSubscribeOptions>;
+  /**
+   * Subscriptions by filter, replayed after a reconnect whose session the broker did not keep.
+   * Entered when the SUBSCRIBE is sent (a broker may deliver before its SUBACK); `granted` once it came.
+   */
+  subscriptions: Map<string, { granted?: ActiveSubscription; mqtt: IClientSubscribeOptions }>;
   /** The SCRAM exchange of the current attempt, when enhanced authentication is on. */
   scram?: ScramClient;
 }
@@ -182,12 +187,22 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       problems: connection.problems.slice(),
       problemCount: connection.problemCount,
       hiddenDollarMessages: connection.hiddenDollarMessages,
+      subscriptions: grantedSubscriptions(connection),
     };
     if (connection.versionNote) summary.versionNote = connection.versionNote;
     if (connection.nextReconnectAt !== undefined) summary.nextReconnectAt = connection.nextReconnectAt;
     if (connection.connack) summary.connack = connection.connack;
     if (connection.lastError) summary.lastError = connection.lastError;
     return summary;
+  }
+
+  function grantedSubscriptions(connection: Connection): ActiveSubscription[] {
+    const list: ActiveSubscription[] = [];
+    for (const { granted } of connection.subscriptions.values()) {
+      if (granted) list.push(granted);
+      if (list.length === MAX_LISTED_SUBSCRIPTIONS) break;
+    }
+    return list;
   }
 
   function emitStatus(connection: Connection): void {
@@ -269,7 +284,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
 
   /** The broker forgot the session (clean start or expired): subscribe again to what the user had. */
   function resubscribe(connection: Connection): void {
-    for (const [filter, options] of connection.subscriptions) {
+    for (const [filter, { mqtt: options }] of connection.subscriptions) {
       connection.client.subscribe(filter, options, (error, granted) => {
         const code = granted?.[0]?.qos ?? 0;
         if (error || code >= 0x80) {
@@ -638,7 +653,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       setStatus(connection, 'disconnected');
     },
 
-    subscribe(input) {
+    async subscribe(input) {
       const connection = findConnected(input.connectionId);
       const isV5 = connection.version === 5;
       const { filter } = input;
@@ -663,7 +678,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       }
       // Known before the SUBACK: a broker may deliver (retained, `$` topics) before it answers.
       const earlier = connection.subscriptions.get(filter);
-      connection.subscriptions.set(filter, options);
+      connection.subscriptions.set(filter, { mqtt: options, granted: earlier?.granted });
       const forget = () => {
         if (earlier) connection.subscriptions.set(filter, earlier);
         else connection.subscriptions.delete(filter);
@@ -687,23 +702,37 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           if (error || !grant) {
             return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `Subscribe to ${filter} failed: ${error?.message ?? 'no SUBACK'}`));
           }
-          resolve({ filter, grantedQos: grant.qos as 0 | 1 | 2, requestedQos: input.qos, reasonCode: grant.qos });
+          const grantedQos = grant.qos as 0 | 1 | 2;
+          const active: ActiveSubscription = {
+            filter,
+            qos: input.qos,
+            grantedQos,
+            noLocal: input.noLocal,
+            retainAsPublished: input.retainAsPublished,
+            retainHandling: input.retainHandling,
+          };
+          if (input.subscriptionIdentifier !== undefined) active.subscriptionIdentifier = input.subscriptionIdentifier;
+          if (input.userProperties?.length) active.userProperties = input.userProperties;
+          connection.subscriptions.set(filter, { mqtt: options, granted: active });
+          emitStatus(connection);
+          resolve({ filter, grantedQos, requestedQos: input.qos, reasonCode: grant.qos });
         });
       });
     },
 
-    unsubscribe(connectionId, filter) {
+    async unsubscribe(connectionId, filter) {
       const connection = findConnected(connectionId);
       return new Promise((resolve, reject) => {
         connection.client.unsubscribe(filter, (error) => {
           if (error) return reject(new WorkbenchFailure('UNSUBSCRIBE_FAILED', `Unsubscribe from ${filter} failed: ${error.message}`));
           connection.subscriptions.delete(filter);
+          emitStatus(connection);
           resolve();
         });
       });
     },
 
-    publish({ connectionId, topic, payload, qos, retain, properties }) {
+    async publish({ connectionId, topic, payload, qos, retain, properties }) {
       const connection = findConnected(connectionId);
       const isV5 = connection.version === 5;
       const alias = isV5 ? properties?.topicAlias : undefined;

@@ -1,4 +1,4 @@
-import { describeReason } from '../../../shared/mqtt/reason-codes';
+import { describeReason, hexCode, reasonName } from '../../../shared/mqtt/reason-codes';
 import type { Subscription } from '../../stores/connections-store';
 
 function optionsSummary({ options }: Subscription): string {
@@ -11,10 +11,10 @@ function optionsSummary({ options }: Subscription): string {
   return parts.join(' · ');
 }
 
-/** "QoS 1", or "QoS 1 (asked 2)" when the broker granted less than requested; a failure by name and code. */
+/** "QoS 1", or "QoS 1 (asked 2)" when the broker granted less than requested; a failure with the code's name. */
 function grantLabel({ state, grantedQos, options, reasonCode }: Subscription): string {
   if (state === 'pending') return '…';
-  if (state === 'failed') return reasonCode === undefined ? 'failed' : `failed · ${describeReason(reasonCode, 'suback')}`;
+  if (state === 'failed') return reasonCode === undefined ? 'failed' : `failed: ${reasonName(reasonCode, 'suback')}`;
   const requested = options.qos ?? 0;
   return grantedQos !== undefined && grantedQos < requested ? `QoS ${grantedQos} (asked ${requested})` : `QoS ${grantedQos}`;
 }
@@ -48,6 +48,7 @@ export function SubscriptionRow({
         }
       >
         {grantLabel(subscription)}
+        {reasonCode !== undefined && <span className="reason-code"> {hexCode(reasonCode)}</span>}
       </span>
       <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
         ×

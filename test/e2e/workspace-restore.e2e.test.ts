@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { UI_TIMEOUT, connected, statusIs, subscribe, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+/**
+ * The host is the truth about open connections: a reloaded page rebuilds its subscription list
+ * from what the engine holds, so an active `#` can still be seen and unsubscribed.
+ */
+const session = useWorkbenchSession();
+let mosquitto: Mosquitto;
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+});
+afterAll(async () => {
+  await mosquitto?.stop();
+});
+
+const rows = '[data-testid="subscription-row"][data-state="active"]';
+
+describe('after a page reload', () => {
+  it('the subscription list matches the core, with granted QoS and options, and can be unsubscribed', async () => {
+    const { page } = await session.open();
+    await connected(page, { port: mosquitto.port });
+    await subscribe(page, 'restore/#', 1);
+    await subscribe(page, '$SYS/broker/uptime', 0);
+    const before = await page.locator(rows).evaluateAll((elements) => elements.map((e) => `${e.getAttribute('data-filter')} ${e.textContent}`));
+
+    await page.reload();
+    await statusIs(page, 'connected');
+    await page.locator(rows).nth(1).waitFor({ timeout: UI_TIMEOUT });
+    const after = await page.locator(rows).evaluateAll((elements) => elements.map((e) => `${e.getAttribute('data-filter')} ${e.textContent}`));
+    expect(after).toEqual(before);
+
+    // Still the real subscription: unsubscribing it after the reload reaches the broker.
+    await page.locator(`${rows}[data-filter="restore/#"]`).getByTestId('unsubscribe-button').click();
+    await waitUntil(async () => (await page.locator(`[data-testid="subscription-row"][data-filter="restore/#"]`).count()) === 0);
+    await page.reload();
+    await statusIs(page, 'connected');
+    await page.locator(rows).first().waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator(rows).evaluateAll((elements) => elements.map((e) => e.getAttribute('data-filter')))).toEqual(['$SYS/broker/uptime']);
+  });
+});
