@@ -73,9 +73,11 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       events.emit('connections.status', summary);
     },
     onMessage: (message, identity) => {
-      history.append(message, identity);
+      const stored = history.append(message, identity);
       messages.push(livePayloads.toLive(message));
+      return stored;
     },
+    committed: () => history.committed(),
     // While history's queue is crowded, connections stop reading rather than have it drop messages.
     whenRoom: () => history.whenRoom(),
     onPacket: (connectionId, direction, packet, problem) => {

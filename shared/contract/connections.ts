@@ -79,6 +79,11 @@ export const connectionOptionsObject = z
      * keeps them.
      */
     keepDollarTopicsOnWildcards: z.boolean().default(false),
+    /**
+     * Durable capture: QoS 1/2 messages are acknowledged to the broker only once History committed
+     * them. With a persistent session (clean off, Session Expiry set) nothing acknowledged is lost.
+     */
+    durableCapture: z.boolean().default(false),
   })
   .strict();
 

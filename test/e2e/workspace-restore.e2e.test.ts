@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto';
 import { UI_TIMEOUT, connected, statusIs, subscribe, useWorkbenchSession, waitUntil } from './e2e-helpers';
@@ -18,18 +19,29 @@ afterAll(async () => {
 
 const rows = '[data-testid="subscription-row"][data-state="active"]';
 
+/** Each active row as "filter text" (this file compiles without DOM types: no evaluateAll). */
+async function listed(page: Page, withText = true): Promise<string[]> {
+  const out: string[] = [];
+  const locator = page.locator(rows);
+  for (let i = 0; i < (await locator.count()); i++) {
+    const row = locator.nth(i);
+    out.push(withText ? `${await row.getAttribute('data-filter')} ${await row.textContent()}` : ((await row.getAttribute('data-filter')) ?? ''));
+  }
+  return out;
+}
+
 describe('after a page reload', () => {
   it('the subscription list matches the core, with granted QoS and options, and can be unsubscribed', async () => {
     const { page } = await session.open();
     await connected(page, { port: mosquitto.port });
     await subscribe(page, 'restore/#', 1);
     await subscribe(page, '$SYS/broker/uptime', 0);
-    const before = await page.locator(rows).evaluateAll((elements) => elements.map((e) => `${e.getAttribute('data-filter')} ${e.textContent}`));
+    const before = await listed(page);
 
     await page.reload();
     await statusIs(page, 'connected');
     await page.locator(rows).nth(1).waitFor({ timeout: UI_TIMEOUT });
-    const after = await page.locator(rows).evaluateAll((elements) => elements.map((e) => `${e.getAttribute('data-filter')} ${e.textContent}`));
+    const after = await listed(page);
     expect(after).toEqual(before);
 
     // Still the real subscription: unsubscribing it after the reload reaches the broker.
@@ -38,6 +50,6 @@ describe('after a page reload', () => {
     await page.reload();
     await statusIs(page, 'connected');
     await page.locator(rows).first().waitFor({ timeout: UI_TIMEOUT });
-    expect(await page.locator(rows).evaluateAll((elements) => elements.map((e) => e.getAttribute('data-filter')))).toEqual(['$SYS/broker/uptime']);
+    expect(await listed(page, false)).toEqual(['$SYS/broker/uptime']);
   });
 });

@@ -47,7 +47,7 @@ describe('history backpressure on received messages', () => {
   it('stops taking messages while history is crowded and takes every one once it has room: nothing lost, in order', async () => {
     const gate = createGate();
     const received: MqttMessage[] = [];
-    const engine = createConnectionManager({ onStatus: () => undefined, onMessage: (message) => received.push(message), whenRoom: gate.whenRoom });
+    const engine = createConnectionManager({ onStatus: () => undefined, onMessage: (message) => void received.push(message), whenRoom: gate.whenRoom });
     const { connectionId } = await engine.connect(connectionOptions.parse({ protocol: 'mqtt', host: '127.0.0.1', port: broker.port, protocolVersion: 5, clientId: 'bp-sub' }));
     await engine.subscribe({ connectionId, filter: 'bp/held', qos: 1, noLocal: false, retainAsPublished: false, retainHandling: 0 });
 
@@ -73,7 +73,7 @@ describe('history backpressure on received messages', () => {
     const gate = createGate();
     const received: MqttMessage[] = [];
     const statuses: string[] = [];
-    const engine = createConnectionManager({ onStatus: (s) => statuses.push(s.status), onMessage: (message) => received.push(message), whenRoom: gate.whenRoom });
+    const engine = createConnectionManager({ onStatus: (s) => statuses.push(s.status), onMessage: (message) => void received.push(message), whenRoom: gate.whenRoom });
     const { connectionId } = await engine.connect(connectionOptions.parse({ protocol: 'mqtt', host: '127.0.0.1', port: broker.port, protocolVersion: 5, clientId: 'bp-stuck', keepaliveSeconds: 3 }));
     await engine.subscribe({ connectionId, filter: 'bp/stuck', qos: 1, noLocal: false, retainAsPublished: false, retainHandling: 0 });
 

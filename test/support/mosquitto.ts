@@ -41,6 +41,8 @@ export interface MosquittoOptions {
   auth?: { username: string; password: string };
   /** A fixed TCP port (e.g. to restart a broker where its clients expect it); a free one otherwise. */
   port?: number;
+  /** More mosquitto.conf lines (global options such as max_queued_messages). */
+  extraConfig?: string[];
 }
 
 export function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -122,6 +124,7 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
       'persistence false',
       'log_dest stderr',
       'log_type error',
+      ...(options.extraConfig ?? []),
       `listener ${port} 127.0.0.1`,
       'protocol mqtt',
       `listener ${wsPort} 127.0.0.1`,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mqttPacket from 'mqtt-packet';
-import mqtt, { type IClientPublishOptions, type IClientSubscribeOptions, type MqttClient, type Packet } from 'mqtt';
+import mqtt, { type IClientPublishOptions, type IClientSubscribeOptions, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
 import {
   type ConnackInfo,
   type ConnectionOptions,
@@ -22,6 +22,7 @@ import { brokerUrl, toMqttJsOptions } from './client-options';
 import { holdWhileCrowded } from './ingest-backpressure';
 import { type DescribedError, closedBeforeConnack, describeConnectError, describeEstablishedError } from './connect-errors';
 import { deliveredAgainstDollarRule } from './dollar-topics';
+import { type DurableAcks, holdAcksUntilCommitted } from './durable-acks';
 import { type OutgoingTracker, type SentPacket, createOutgoingTracker } from './outgoing-tracker';
 import { fallbackNote, isVersionRefusal, versionLabel, versionsToTry } from './version-fallback';
 import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
@@ -33,7 +34,10 @@ import { type RequestTracker, createRequestTracker } from './request-tracker';
 export interface ConnectionManagerEvents {
   onStatus(summary: ConnectionSummary): void;
   /** `identity`: the connection's stable identity, for history (the id restarts at c1 each run). */
-  onMessage(message: MqttMessage, identity: ConnectionIdentity): void;
+  /** Returns false when History refused the message (durable capture then does not acknowledge it). */
+  onMessage(message: MqttMessage, identity: ConnectionIdentity): boolean | void;
+  /** Resolves once History committed every message given to onMessage so far (false: it could not). */
+  committed?(): Promise<boolean>;
   /** Every packet in and out, for the packet inspector (see packet-inspector.ts). */
   onPacket?(connectionId: string, direction: 'in' | 'out', packet: Packet, problem?: string): void;
   /** Null while received messages can be taken; else resolves when they can (history's backpressure, see ingest-backpressure.ts). */
@@ -99,6 +103,8 @@ interface Connection {
   subscriptions: Map<string, { granted?: ActiveSubscription; mqtt: IClientSubscribeOptions }>;
   /** The SCRAM exchange of the current attempt, when enhanced authentication is on. */
   scram?: ScramClient;
+  /** Durable capture's held acknowledgements, when it is on. */
+  durable?: DurableAcks;
 }
 
 type SubscribeInput = RequestParsed<'messages.subscribe'>;
@@ -334,6 +340,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     delete connection.disconnectReason;
     connection.aliases.clear();
     connection.tracker.newNetworkConnection();
+    connection.durable?.reset();
   }
 
   /**
@@ -432,7 +439,9 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     connection.version = version;
     startNetworkConnection(connection);
 
-    client.on('message', (topic, payload, packet) => {
+    /** QoS 2 messages durable capture delivered at their PUBLISH (see below), not again at PUBREL. */
+    const deliveredEarly = new WeakSet<object>();
+    const deliver = (topic: string, payload: Buffer, packet: IPublishPacket) => {
       if (!options.keepDollarTopicsOnWildcards && deliveredAgainstDollarRule(topic, connection.subscriptions.keys())) {
         connection.hiddenDollarMessages++;
         emitStatusSoon(connection);
@@ -451,9 +460,30 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       const properties = receivedPublishProperties(packet.properties);
       if (properties) message.properties = properties;
       connection.requests.offer(message);
-      events.onMessage(message, connection.identity);
+      const stored = events.onMessage(message, connection.identity);
+      if (stored === false && connection.durable) {
+        // Never acknowledge what History did not take: close, and the broker delivers it again.
+        recordProblem(connection, 'HISTORY_FAILED', `History did not take a QoS ${message.qos} message on '${topic}': durable capture closed the connection unacknowledged, so the broker delivers it again.`);
+        client.stream?.destroy();
+      }
+    };
+    client.on('message', (topic, payload, packet) => {
+      if (!deliveredEarly.has(packet)) deliver(topic, payload, packet);
     });
     if (events.whenRoom) holdWhileCrowded(client, events.whenRoom, options.keepaliveSeconds);
+    if (options.durableCapture && events.committed) {
+      // A QoS 2 message reaches 'message' only at PUBREL, after the PUBREC: deliver it at its PUBLISH instead.
+      client.options.customHandleAcks = (topic, payload, packet, done) => {
+        if (packet.qos === 2) {
+          deliveredEarly.add(packet);
+          deliver(topic, payload as Buffer, packet);
+        }
+        done(0);
+      };
+      connection.durable = holdAcksUntilCommitted(client, events.committed, (messageId) => {
+        recordProblem(connection, 'HISTORY_FAILED', `History could not commit message ${messageId ?? ''}: it was not acknowledged, so the broker keeps it (durable capture).`);
+      });
+    } else delete connection.durable;
     client.on('packetsend', (packet) => {
       connection.tracker.sent(packet);
       events.onPacket?.(connection.id, 'out', packet);

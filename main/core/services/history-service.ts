@@ -15,8 +15,17 @@ const MAX_PRE_OPEN_MESSAGES = 100_000;
 const PROGRESS_PERIOD_MS = 250;
 
 export interface HistoryFeature {
-  /** Called for every message in and out, with its connection's identity: O(1), never blocks (see createHistory). */
-  append(message: MqttMessage, identity: ConnectionIdentity): void;
+  /**
+   * Called for every message in and out, with its connection's identity: O(1), never blocks (see
+   * createHistory). False when History refused it (failed, closed, or dropped under backpressure).
+   */
+  append(message: MqttMessage, identity: ConnectionIdentity): boolean;
+  /**
+   * Resolves once every message appended so far is committed to the database, sending what is queued
+   * now: true, or false when History cannot hold them (no data folder, not open, failed). Durable
+   * capture acknowledges QoS 1/2 messages to the broker only then (see engine/durable-acks.ts).
+   */
+  committed(): Promise<boolean>;
   /** Null while history has room for more; else resolves when it has (see HistoryService.whenRoom). */
   whenRoom(): Promise<void> | null;
   /**
@@ -205,11 +214,23 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
     },
 
     append(message, identity) {
-      if (service) service.append(identity.key, message);
-      else if (path && !openError) {
-        if (preOpen.length < MAX_PRE_OPEN_MESSAGES) preOpen.push([identity.key, message]);
-        else preOpenDropped++;
+      if (service) return service.append(identity.key, message);
+      if (path && !openError) {
+        if (preOpen.length < MAX_PRE_OPEN_MESSAGES) {
+          preOpen.push([identity.key, message]);
+          return true;
+        }
+        preOpenDropped++;
       }
+      return false;
+    },
+    async committed() {
+      const opened = await ready;
+      if (!opened) return false;
+      // A batch SQLite refused while we waited may hold these messages: then they are not stored.
+      const failedBefore = opened.stats().failed;
+      await opened.flush();
+      return opened.stats().failed === failedBefore;
     },
     describe({ key, label }) {
       if (service) void service.describeConnection(key, label).catch(logLabelFailure);

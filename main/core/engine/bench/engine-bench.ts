@@ -5,114 +5,15 @@
  * same topics in the same run. Printed: messages/s each took in and the ratio (target >= 0.8x), then
  * the engine's memory over a sustained run (target: flat).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import type { MqttMessage } from '../../../../shared/contract';
 import { createWorkbenchCore } from '../../create-core';
-
-const PUBLISHERS = 10;
+import { PUBLISHERS, fmt, newCounter, publish, rate, startMosquitto, startMosquittoSub, tick } from './bench-peers';
 
 function arg(args: string[], name: string, fallback: number): number {
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? Number(args[index + 1]) : fallback;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function which(name: string): string {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin'])) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  throw new Error(`${name} is needed for this bench: apt-get install mosquitto mosquitto-clients`);
-}
-
-async function startMosquitto(children: ChildProcess[]): Promise<{ port: number; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  // Queues large enough that neither subscriber is cut off by mosquitto's per-client limits.
-  writeFileSync(
-    join(dir, 'mosquitto.conf'),
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 1000000', 'max_inflight_messages 1000', 'log_dest none', ''].join('\n'),
-  );
-  const child = spawn(which('mosquitto'), ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
-  children.push(child);
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return { port, dir };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('mosquitto did not start');
-}
-
-interface Counter {
-  count: number;
-  first: number;
-  last: number;
-}
-const newCounter = (): Counter => ({ count: 0, first: 0, last: 0 });
-function tick(counter: Counter, n: number): void {
-  const now = performance.now();
-  if (counter.count === 0) counter.first = now;
-  counter.count += n;
-  counter.last = now;
-}
-const rate = (c: Counter) => (c.count > 1 ? Math.round(c.count / ((c.last - c.first) / 1000 || 1)) : 0);
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-/** mosquitto_sub in its own process, counting messages by the newlines it prints. */
-function startMosquittoSub(port: number, qos: number, children: ChildProcess[]): Counter {
-  const counter = newCounter();
-  const child = spawn(which('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(port), '-t', 'bench/#', '-q', String(qos), '-V', '5'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  children.push(child);
-  child.stdout!.on('data', (chunk: Buffer) => {
-    let lines = 0;
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-    if (lines > 0) tick(counter, lines);
-  });
-  return counter;
-}
-
-const RAW_PUBLISHER = join(__dirname, 'raw-publisher.cjs');
-
-/** PUBLISHERS processes, each writing `perPublisher` pre-encoded PUBLISH packets at full speed. */
-function publish(port: number, qos: number, perPublisher: number, payloadBytes: number, children: ChildProcess[]): Promise<void> {
-  return Promise.all(
-    Array.from({ length: PUBLISHERS }, (_, i) => {
-      const child = spawn(process.execPath, [RAW_PUBLISHER, String(port), `bench/${i}`, String(qos), String(perPublisher), String(payloadBytes)], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      children.push(child);
-      return new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    }),
-  ).then(() => undefined);
 }
 
 async function scenario(port: number, qos: 0 | 1, payloadBytes: number, total: number, children: ChildProcess[]): Promise<void> {
@@ -180,7 +81,8 @@ export async function runEngineBench(args: string[]): Promise<void> {
     stopAll();
     process.exit(130);
   });
-  const { port, dir } = await startMosquitto(children);
+  // Queues large enough that neither subscriber is cut off by mosquitto's per-client limits.
+  const { port, dir } = await startMosquitto(children, ['max_queued_messages 1000000', 'max_inflight_messages 1000']);
   try {
     console.log(`ingest: ${PUBLISHERS} publisher processes at full rate -> mosquitto 2 -> the engine and mosquitto_sub, same run`);
     const scale = quick ? 0.25 : 1;

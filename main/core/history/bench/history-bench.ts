@@ -5,8 +5,10 @@
  *    insert loop of the same rows, and the store alone, 64-byte payloads;
  * 2. queries at --rows stored messages: p50/p99 of a 200-row page for a wildcard topic filter,
  *    a time range and full text, plus last-N values of a topic;
- * 3. export of all rows to NDJSON and CSV: MB/s and peak resident memory growth.
+ * 3. export of all rows to NDJSON and CSV: MB/s and peak resident memory growth;
+ * 4. durable capture's cost, off and on, beside mosquitto_sub (durable-capture-bench.ts; --skip-durable).
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import { FtsIndexer, ftsPathFor, openFtsDatabase } from '../fts-indexer';
 import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from '../history-store';
 import { openHistoryDatabase } from '../open-database';
 import type { HistoryMessageInput, PageRequest } from '../types';
+import { runDurableCaptureBench } from './durable-capture-bench';
 
 let argv: string[] = [];
 
@@ -216,6 +219,14 @@ export async function runHistoryBench(args: string[]): Promise<void> {
       const reader = await queries();
       if (argv.includes('--skip-export')) reader.close();
       else await benchExports(reader);
+    }
+    if (!argv.includes('--skip-durable')) {
+      const children: ChildProcess[] = [];
+      try {
+        await runDurableCaptureBench(children, arg('durable', 40_000));
+      } finally {
+        for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { Check, Field } from '../../../ui/field';
 import { KeyValueEditor } from '../../../ui/key-value-editor';
-import { isWebSocket } from './form-model';
+import { isWebSocket, mayUseV5 } from './form-model';
 import type { SectionProps } from './section-props';
 
 export function AdvancedSection({ form, update, problems }: SectionProps) {
@@ -23,6 +23,20 @@ export function AdvancedSection({ form, update, problems }: SectionProps) {
         checked={form.keepDollarTopics}
         onChange={(v) => update('keepDollarTopics', v)}
       />
+      <Check
+        className="span-4"
+        label="Durable capture: acknowledge QoS 1/2 messages only once History has stored them"
+        testId="connect-durable-capture"
+        checked={form.durableCapture}
+        onChange={(v) => update('durableCapture', v)}
+      />
+      {form.durableCapture && (
+        <p className="span-4 hint" data-testid="durable-capture-hint">
+          With a persistent session (clean {form.protocolVersion === 5 ? 'start' : 'session'} off
+          {mayUseV5(form.protocolVersion) ? ' and a Session Expiry Interval' : ''}) a crash loses nothing the broker delivered: what was not
+          stored was not acknowledged, and the broker sends it again. It slows a firehose to what the broker lets be in flight at once.
+        </p>
+      )}
       {isWebSocket(form.protocol) ? (
         <Field label="WebSocket headers (sent with the upgrade request)" className="span-4" problem={problems.wsHeaders}>
           <KeyValueEditor testId="connect-ws-headers" keyLabel="header" pairs={form.wsHeaders} onChange={(pairs) => update('wsHeaders', pairs)} />

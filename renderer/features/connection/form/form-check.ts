@@ -114,6 +114,7 @@ export function checkForm(form: ConnectionForm, { forProfile = false } = {}): Fo
       maxAttempts: number(form.reconnectMaxAttempts),
     },
     keepDollarTopicsOnWildcards: form.keepDollarTopics,
+    durableCapture: form.durableCapture,
     ...(form.username ? { username: form.username } : {}),
     ...(form.password ? { password: form.password } : {}),
     ...(v5 && form.enhancedAuth ? { enhancedAuth: { method: form.enhancedAuth } } : {}),

@@ -80,6 +80,7 @@ export interface ConnectionForm {
   reconnectMax: string;
   reconnectMaxAttempts: string;
   keepDollarTopics: boolean;
+  durableCapture: boolean;
   wsHeaders: KeyValue[];
   // secrets held by the host for the profile being edited (never their values)
   storedSecrets: Partial<Record<SecretField, boolean>>;
@@ -143,6 +144,7 @@ export const INITIAL_FORM: ConnectionForm = {
   reconnectMax: '30000',
   reconnectMaxAttempts: '0',
   keepDollarTopics: false,
+  durableCapture: false,
   wsHeaders: [],
   storedSecrets: {},
   clearSecrets: [],
@@ -226,6 +228,7 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     reconnectMax: String(o.reconnect.maxDelayMs),
     reconnectMaxAttempts: String(o.reconnect.maxAttempts),
     keepDollarTopics: o.keepDollarTopicsOnWildcards ?? false,
+    durableCapture: o.durableCapture ?? false,
     wsHeaders: Object.entries(o.wsHeaders ?? {}).map(([key, value]) => ({ key, value })),
     storedSecrets: profile.secrets,
     clearSecrets: [],
