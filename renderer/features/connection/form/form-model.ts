@@ -74,9 +74,14 @@ export interface ConnectionForm {
   reconnectMax: string;
   reconnectMaxAttempts: string;
   wsHeaders: KeyValue[];
+  /** Header names (comma separated) to keep secret besides the credential ones. */
+  secretHeaderNames: string;
   // secrets held by the host for the profile being edited (never their values)
   storedSecrets: Partial<Record<SecretField, boolean>>;
   clearSecrets: SecretField[];
+  /** WebSocket headers whose values the host holds for this profile, and the ones to clear on save. */
+  storedHeaders: string[];
+  clearHeaders: string[];
 }
 
 /** Ports brokers conventionally use (IANA for 1883/8883; 8083/8084 are common WebSocket choices). */
@@ -136,8 +141,11 @@ export const INITIAL_FORM: ConnectionForm = {
   reconnectMax: '30000',
   reconnectMaxAttempts: '0',
   wsHeaders: [],
+  secretHeaderNames: '',
   storedSecrets: {},
   clearSecrets: [],
+  storedHeaders: [],
+  clearHeaders: [],
 };
 
 export function generateClientId(): string {
@@ -220,5 +228,7 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     wsHeaders: Object.entries(o.wsHeaders ?? {}).map(([key, value]) => ({ key, value })),
     storedSecrets: profile.secrets,
     clearSecrets: [],
+    storedHeaders: profile.storedHeaders,
+    clearHeaders: [],
   };
 }
