@@ -3,6 +3,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WIRE_PATH } from '../../shared/wire';
 import type { WorkbenchCore } from '../core/create-core';
+import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits';
 import { createStaticFileHandler } from './static-files';
 import { attachWebSocketTransport } from './websocket-transport';
 
@@ -19,6 +20,8 @@ export interface HostOptions {
   maxFrameBytes?: number;
   /** Fixed token for tests; a random one per launch otherwise. */
   token?: string;
+  /** Memory and connection limits (host-limits.ts); tests shorten the timeouts. */
+  limits?: Partial<HostLimits>;
 }
 
 export interface RunningHost {
@@ -45,6 +48,7 @@ function listen(server: Server, port: number, hostname: string): Promise<number>
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = options.hostname ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const limits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
   const serveStatic = createStaticFileHandler(options.rendererDir);
   const server = createServer((request, response) => {
     serveStatic(request, response).catch(() => response.destroy());
@@ -56,6 +60,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     token,
     allowedOrigins: () => [`http://${hostname}:${port}`],
     maxFrameBytes: options.maxFrameBytes,
+    limits,
   });
   try {
     port = await listen(server, options.port, hostname);

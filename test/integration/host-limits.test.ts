@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import mqtt from 'mqtt';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { decodeMessageBatchFrame } from '../../shared/message-batch-frame';
+import { type ServerFrame, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
+import { type HostProcess, startHostProcess } from '../support/host-process';
+import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A page's socket as the UI opens it (token and Origin), counting what it is sent. */
+async function openUiSocket(port: number, token: string) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${WIRE_PATH}?token=${encodeURIComponent(token)}`, { headers: { Origin: `http://127.0.0.1:${port}` } });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const state = { received: 0, dropped: 0, droppedEvents: 0, sawEnd: false };
+  const waiting = new Map<number, (frame: Extract<ServerFrame, { type: 'response' }>) => void>();
+  const watchers = new Set<() => void>();
+  ws.on('message', (data: Buffer, isBinary) => {
+    if (isBinary) {
+      for (const message of decodeMessageBatchFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).messages) {
+        if (!message.topic.startsWith('fire/')) continue;
+        state.received++;
+        if (message.topic === 'fire/end') state.sawEnd = true;
+      }
+    } else {
+      const frame = decodeFrame(data.toString()) as ServerFrame;
+      if (frame.type === 'response') waiting.get(frame.id)?.(frame);
+      else if (frame.channel === 'messages.dropped') {
+        state.dropped += (frame.payload as { count: number }).count;
+        state.droppedEvents++;
+      }
+    }
+    for (const watcher of watchers) watcher();
+  });
+  let nextId = 1;
+  cleanups.push(() => ws.terminate());
+  return {
+    ws,
+    state,
+    /** Resolves once `condition` holds, checked after every frame this socket gets. */
+    until(condition: () => boolean): Promise<void> {
+      if (condition()) return Promise.resolve();
+      return new Promise((resolve) => {
+        const watcher = () => {
+          if (!condition()) return;
+          watchers.delete(watcher);
+          resolve();
+        };
+        watchers.add(watcher);
+      });
+    },
+    async call(channel: string, input: unknown): Promise<unknown> {
+      const id = nextId++;
+      const response = new Promise<Extract<ServerFrame, { type: 'response' }>>((resolve) => waiting.set(id, resolve));
+      ws.send(encodeFrame({ type: 'request', id, channel, input } as never));
+      const { result } = await response;
+      if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+      return result.value;
+    },
+  };
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+const PAUSED_SOCKETS = 3;
+/** 1 KiB messages: ~100 MB through each socket, 3 paused sockets would hold ~300 MB without the bound. */
+const MESSAGES = 100_000;
+/**
+ * Published but not yet seen by the reading page: the firehose runs as fast as a reading page takes
+ * it, and never faster, so mosquitto's queue for the host (1000 by default) never overflows and
+ * every message published reaches the host.
+ */
+const WINDOW = 800;
+
+describe('host limits: pages that stop reading', () => {
+  it('keeps the host under a memory bound while UI sockets stop reading during a firehose, tells each how many it missed, and a reading socket loses nothing', async () => {
+    const broker: Mosquitto = await startMosquitto();
+    cleanups.push(() => broker.stop());
+    const host: HostProcess = await startHostProcess();
+    cleanups.push(() => host.stop());
+
+    const reader = await openUiSocket(host.port, host.token);
+    const paused = await Promise.all(Array.from({ length: PAUSED_SOCKETS }, () => openUiSocket(host.port, host.token)));
+    const { connectionId } = (await reader.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port, protocolVersion: 5 })) as {
+      connectionId: string;
+    };
+    await reader.call('messages.subscribe', { connectionId, filter: 'fire/#', qos: 1 });
+    for (const socket of paused) socket.ws.pause();
+
+    const before = rssMb(host.pid);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(host.pid))), 100);
+    cleanups.push(() => clearInterval(sampler));
+
+    const publisher = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { protocolVersion: 5 });
+    cleanups.push(() => publisher.endAsync(true));
+    const payload = Buffer.alloc(1024, 0x78);
+    let sent = 0;
+    let atHalf = 0;
+    const started = performance.now();
+    while (sent < MESSAGES) {
+      await reader.until(() => sent - reader.state.received <= WINDOW / 2);
+      if (!atHalf && sent >= MESSAGES / 2) atHalf = rssMb(host.pid);
+      for (const end = Math.min(MESSAGES, sent + WINDOW / 2); sent < end; sent++) publisher.publish('fire/load', payload, { qos: 1 });
+    }
+    // A last message on its own topic: once the reader has it, the firehose is over for the host.
+    publisher.publish('fire/end', 'end', { qos: 1 });
+    await reader.until(() => reader.state.sawEnd);
+    const seconds = (performance.now() - started) / 1000;
+    peak = Math.max(peak, rssMb(host.pid));
+    const atEnd = rssMb(host.pid);
+    const figures = `${MESSAGES} messages of 1 KiB in ${seconds.toFixed(1)} s; host RSS: ${before.toFixed(0)} MB before, ${atHalf.toFixed(0)} MB halfway, ${atEnd.toFixed(0)} MB at the end, peak ${peak.toFixed(0)} MB`;
+    console.info(figures);
+
+    // Control frames still reach a paused socket once it reads again: ask for something first.
+    const answers = paused.map((socket) => socket.call('connections.list', {}));
+    for (const socket of paused) socket.ws.resume();
+    await Promise.all(answers);
+    await Promise.all(paused.map((socket) => socket.until(() => socket.state.received + socket.state.dropped >= reader.state.received)));
+    clearInterval(sampler);
+    const drained = rssMb(host.pid);
+
+    console.info(
+      `${figures}; ${drained.toFixed(0)} MB once the paused sockets read again; ` +
+        `reader got ${reader.state.received}; paused sockets got ${paused.map((s) => `${s.state.received} + ${s.state.dropped} dropped`).join(', ')}`,
+    );
+    // Every message the host got reached the reading socket, in full.
+    expect(reader.state.received).toBe(MESSAGES + 1);
+    expect(reader.state.droppedEvents).toBe(0);
+    for (const socket of paused) {
+      expect(socket.state.dropped).toBeGreaterThan(0);
+      expect(socket.state.received + socket.state.dropped).toBe(reader.state.received);
+    }
+    // What paused pages cost does not grow with the firehose: the second half of it (50 MB through
+    // every socket) adds less than the 64 MB all sockets may hold together. Unbounded, each paused
+    // page's queue would grow by those 50 MB.
+    expect(peak - atHalf, figures).toBeLessThan(64);
+    // And in all: the 64 MB, plus what any firehose costs the host (history, its heap, SQLite's cache).
+    expect(peak - before, figures).toBeLessThan(300);
+  }, 180_000);
+});
