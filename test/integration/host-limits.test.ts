@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { type Socket, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createWorkbenchCore } from '../../main/core/create-core';
+import { startHost } from '../../main/host/host-server';
 import { decodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type ServerFrame, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 import { type HostProcess, startHostProcess } from '../support/host-process';
@@ -153,4 +159,93 @@ describe('host limits: pages that stop reading', () => {
     // And in all: the 64 MB, plus what any firehose costs the host (history, its heap, SQLite's cache).
     expect(peak - before, figures).toBeLessThan(300);
   }, 180_000);
+});
+
+describe('host limits: connections without a token', () => {
+  function startInProcessHost(idleTimeoutMs: number) {
+    const rendererDir = mkdtempSync(join(tmpdir(), 'wb-renderer-'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>wb</title>');
+    const core = createWorkbenchCore({ version: 'test', shell: 'browser', secretsProtection: 'test' });
+    cleanups.push(async () => {
+      await core.close();
+      rmSync(rendererDir, { recursive: true, force: true });
+    });
+    return startHost({ core, rendererDir, port: 0, limits: { maxUnauthenticatedConnections: 64, idleTimeoutMs } }).then((host) => {
+      cleanups.push(() => host.close());
+      return host;
+    });
+  }
+
+  it('keeps at most 64 idle connections without a token, lets the real UI in past 500 of them, and closes idle ones after the timeout', async () => {
+    const IDLE_MS = 3000;
+    const host = await startInProcessHost(IDLE_MS);
+    const idle: { socket: Socket; openedAt: number; closedAt?: number }[] = [];
+    let closed = 0;
+    const closeWatchers = new Set<() => void>();
+    const untilClosed = (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (closed < count) return;
+          closeWatchers.delete(check);
+          resolve();
+        };
+        closeWatchers.add(check);
+        check();
+      });
+    await Promise.all(
+      Array.from(
+        { length: 500 },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const entry: (typeof idle)[number] = { socket: tcpConnect(host.port, '127.0.0.1'), openedAt: 0 };
+            idle.push(entry);
+            entry.socket.once('connect', () => {
+              entry.openedAt = performance.now();
+              resolve();
+            });
+            entry.socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+            entry.socket.once('close', () => {
+              entry.closedAt = performance.now();
+              closed++;
+              for (const watcher of closeWatchers) watcher();
+            });
+          }),
+      ),
+    );
+    cleanups.push(() => idle.forEach((entry) => entry.socket.destroy()));
+    // The host let go of all but 64 at once (the ones idle longest went first).
+    await untilClosed(500 - 64);
+    const stillOpen = idle.filter((entry) => entry.closedAt === undefined);
+    expect(stillOpen).toHaveLength(64);
+
+    // The real UI still gets in, and is answered.
+    const ui = await openUiSocket(host.port, host.token);
+    expect(await ui.call('app.info', {})).toMatchObject({ version: 'test', shell: 'browser' });
+    // So does the page itself (a plain HTTP request, also without a token).
+    const status = await new Promise<number>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port: host.port, path: '/', method: 'GET' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(200);
+
+    // A slow sender that never finishes its headers is idle too.
+    const slow = tcpConnect(host.port, '127.0.0.1');
+    slow.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const slowClosed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
+    slow.on('error', () => {});
+
+    // The rest are closed once idle for the timeout, not before.
+    await untilClosed(500);
+    await slowClosed;
+    // (The UI's socket, the page request and the slow sender each took the place of one of them.)
+    const timedOut = stillOpen.filter((entry) => entry.closedAt! - entry.openedAt >= IDLE_MS - 50);
+    expect(timedOut.length).toBeGreaterThanOrEqual(64 - 3);
+    // The authenticated socket is not subject to it.
+    expect(ui.ws.readyState).toBe(WebSocket.OPEN);
+    expect(await ui.call('connections.list', {})).toEqual([]);
+  }, 60_000);
 });
