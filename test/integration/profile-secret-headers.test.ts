@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer, createWebSocketStream } from 'ws';
 import { createWorkbenchCore } from '../../main/core/create-core';
 import { type RunningHost, startHost } from '../../main/host/host-server';
-import type { Profile, RequestChannel, RequestOutput } from '../../shared/contract';
+import { type Profile, type RequestChannel, type RequestOutput, isCredentialHeader } from '../../shared/contract';
 import { type ServerFrame, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto';
 
@@ -179,6 +179,20 @@ describe('WebSocket header values that carry credentials are secrets', () => {
     expect(upgrades[0]).toMatchObject({ authorization: 'Bearer replaced-value', 'x-tenant': TENANT });
     expect(upgrades[0]!.cookie).toBeUndefined();
 
+    // A header marked secret once stays secret when its value is typed again without the mark...
+    const retyped = await wb.call('profiles.save', { id: saved.id, name: 'gateway 2', options: bridgeOptions({ 'X-Tenant': `${TENANT}-2`, 'X-Visible': VISIBLE }) });
+    expect(retyped.storedHeaders).toEqual(['X-Tenant', 'authorization']);
+    expect(retyped.options.wsHeaders).toEqual({ 'X-Visible': VISIBLE });
+    // ...until the user clears it and types it as an ordinary header.
+    const unmarked = await wb.call('profiles.save', {
+      id: saved.id,
+      name: 'gateway 2',
+      options: bridgeOptions({ 'X-Tenant': 'public-tenant', 'X-Visible': VISIBLE }),
+      clearHeaders: ['X-Tenant'],
+    });
+    expect(unmarked.storedHeaders).toEqual(['authorization']);
+    expect(unmarked.options.wsHeaders).toEqual({ 'X-Tenant': 'public-tenant', 'X-Visible': VISIBLE });
+
     expectAbsent('a frame sent to the UI', Buffer.concat(wb.frames));
     expect(Buffer.concat(wb.frames).includes(Buffer.from(VISIBLE))).toBe(true);
     await wb.close();
@@ -231,4 +245,14 @@ describe('WebSocket header values that carry credentials are secrets', () => {
     expectAbsent('a frame sent to the UI', Buffer.concat(wb.frames), [BEARER]);
     expectAbsent('the export', (await wb.call('profiles.export', {})).json, [BEARER]);
   });
+});
+
+describe('which headers are credentials', () => {
+  it.each(['Authorization', 'proxy-authorization', 'Cookie', 'X-Api-Key', 'X-Auth-Token', 'X-Amz-Security-Token', 'Client-Secret', 'X-Session-Id', 'X-Password'])(
+    '%s is a secret',
+    (name) => expect(isCredentialHeader(name)).toBe(true),
+  );
+  it.each(['X-Tenant', 'User-Agent', 'Accept-Language', 'X-Request-Id', 'Sec-WebSocket-Protocol'])('%s is not, unless marked', (name) =>
+    expect(isCredentialHeader(name)).toBe(false),
+  );
 });

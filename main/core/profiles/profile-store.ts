@@ -167,7 +167,10 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
     get: (id) => toProfile(row(id)),
 
     save(input) {
-      const { publicOptions, secrets, headers } = splitSecrets({ ...input.options, name: input.name }, input.secretHeaders);
+      // A header once kept secret stays so when typed again, unless the user cleared it.
+      const cleared = new Set((input.clearHeaders ?? []).map((name) => name.toLowerCase()));
+      const stillSecret = input.id ? store.get(input.id).storedHeaders.filter((name) => !cleared.has(name.toLowerCase())) : [];
+      const { publicOptions, secrets, headers } = splitSecrets({ ...input.options, name: input.name }, [...(input.secretHeaders ?? []), ...stillSecret]);
       const now = Date.now();
       const id = input.id ?? randomBytes(8).toString('hex');
       const values = { id, name: input.name, folder: input.folder, color: input.color ?? null, options: toJson(publicOptions), updated_at: now };
