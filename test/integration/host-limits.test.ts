@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createWorkbenchCore } from '../../main/core/create-core';
+import type { HostLimits } from '../../main/host/host-limits';
 import { startHost } from '../../main/host/host-server';
 import { decodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type ServerFrame, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
@@ -28,7 +29,7 @@ async function openUiSocket(port: number, token: string) {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  const state = { received: 0, dropped: 0, droppedEvents: 0, sawEnd: false };
+  const state = { received: 0, dropped: 0, droppedEvents: 0, sawEnd: false, statuses: [] as string[] };
   const waiting = new Map<number, (frame: Extract<ServerFrame, { type: 'response' }>) => void>();
   const watchers = new Set<() => void>();
   ws.on('message', (data: Buffer, isBinary) => {
@@ -44,7 +45,7 @@ async function openUiSocket(port: number, token: string) {
       else if (frame.channel === 'messages.dropped') {
         state.dropped += (frame.payload as { count: number }).count;
         state.droppedEvents++;
-      }
+      } else if (frame.channel === 'connections.status') state.statuses.push((frame.payload as { status: string }).status);
     }
     for (const watcher of watchers) watcher();
   });
@@ -133,10 +134,13 @@ describe('host limits: pages that stop reading', () => {
     const figures = `${MESSAGES} messages of 1 KiB in ${seconds.toFixed(1)} s; host RSS: ${before.toFixed(0)} MB before, ${atHalf.toFixed(0)} MB halfway, ${atEnd.toFixed(0)} MB at the end, peak ${peak.toFixed(0)} MB`;
     console.info(figures);
 
-    // Control frames still reach a paused socket once it reads again: ask for something first.
+    // Control frames are never dropped: a status event and a response sent while the sockets are
+    // still paused reach them once they read again.
+    await reader.call('connections.disconnect', { connectionId });
     const answers = paused.map((socket) => socket.call('connections.list', {}));
     for (const socket of paused) socket.ws.resume();
-    await Promise.all(answers);
+    expect(await Promise.all(answers)).toEqual(paused.map(() => []));
+    await Promise.all(paused.map((socket) => socket.until(() => socket.state.statuses.includes('disconnected'))));
     await Promise.all(paused.map((socket) => socket.until(() => socket.state.received + socket.state.dropped >= reader.state.received)));
     clearInterval(sampler);
     const drained = rssMb(host.pid);
@@ -161,24 +165,48 @@ describe('host limits: pages that stop reading', () => {
   }, 180_000);
 });
 
+function startInProcessHost(limits: Partial<HostLimits>) {
+  const rendererDir = mkdtempSync(join(tmpdir(), 'wb-renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>wb</title>');
+  const core = createWorkbenchCore({ version: 'test', shell: 'browser', secretsProtection: 'test' });
+  cleanups.push(async () => {
+    await core.close();
+    rmSync(rendererDir, { recursive: true, force: true });
+  });
+  return startHost({ core, rendererDir, port: 0, limits }).then((host) => {
+    cleanups.push(() => host.close());
+    return { host, core };
+  });
+}
+
+describe('host limits: responses and events', () => {
+  it('never drops them: a page holding too many unsent is closed (it reconnects and resyncs), a reading page gets every one', async () => {
+    const { host, core } = await startInProcessHost({ maxSocketControlBytes: 1024 * 1024 });
+    const reader = await openUiSocket(host.port, host.token);
+    const stalled = await openUiSocket(host.port, host.token);
+    stalled.ws.pause();
+    const closed = new Promise<number>((resolve) => stalled.ws.once('close', (code) => resolve(code)));
+    const summary = { connectionId: 'c1', name: 'x'.repeat(100_000), status: 'connected', url: 'mqtt://127.0.0.1:1', protocolVersion: 5, clientId: 'c', reconnectAttempts: 0 } as const;
+    const EVENTS = 1000; // 100 MB: more than the kernel's socket buffers take (tcp_rmem may allow 32 MB)
+    // One at a time, as the reading page takes them (this process is also the pages: a burst in one
+    // tick would leave the reader no turn to read).
+    for (let i = 1; i <= EVENTS; i++) {
+      core.events.emit('connections.status', summary);
+      await reader.until(() => reader.state.statuses.length === i);
+    }
+    stalled.ws.resume();
+    // Terminated, not closed politely: a close frame would have queued behind the rest.
+    expect(await closed).toBe(1006);
+    expect(stalled.state.statuses.length).toBeLessThan(EVENTS);
+  });
+});
+
 describe('host limits: connections without a token', () => {
-  function startInProcessHost(idleTimeoutMs: number) {
-    const rendererDir = mkdtempSync(join(tmpdir(), 'wb-renderer-'));
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>wb</title>');
-    const core = createWorkbenchCore({ version: 'test', shell: 'browser', secretsProtection: 'test' });
-    cleanups.push(async () => {
-      await core.close();
-      rmSync(rendererDir, { recursive: true, force: true });
-    });
-    return startHost({ core, rendererDir, port: 0, limits: { maxUnauthenticatedConnections: 64, idleTimeoutMs } }).then((host) => {
-      cleanups.push(() => host.close());
-      return host;
-    });
-  }
+  const startGuardedHost = (idleTimeoutMs: number) => startInProcessHost({ maxUnauthenticatedConnections: 64, idleTimeoutMs }).then(({ host }) => host);
 
   it('keeps at most 64 idle connections without a token, lets the real UI in past 500 of them, and closes idle ones after the timeout', async () => {
     const IDLE_MS = 3000;
-    const host = await startInProcessHost(IDLE_MS);
+    const host = await startGuardedHost(IDLE_MS);
     const idle: { socket: Socket; openedAt: number; closedAt?: number }[] = [];
     let closed = 0;
     const closeWatchers = new Set<() => void>();
