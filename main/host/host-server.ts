@@ -55,7 +55,8 @@ interface Unauthenticated {
  * them without the token, so they are bounded: at most `maxUnauthenticatedConnections` at once
  * (a new one evicts the one idle the longest, so a flood cannot keep the real page from getting in:
  * its upgrade request follows its connect at once), and each is closed after `idleTimeoutMs`
- * without a request in progress. An authenticated socket leaves the count for good.
+ * without a request in progress. An authenticated socket leaves the count for good. (Node's own
+ * `server.maxConnections` would refuse the real page along with the flood.)
  */
 function createConnectionGuard(limits: HostLimits) {
   /** In arrival order, which is the order they became idle at the latest. */
@@ -79,16 +80,14 @@ function createConnectionGuard(limits: HostLimits) {
   return {
     accept(socket: Socket) {
       if (pending.size >= limits.maxUnauthenticatedConnections) {
-        let evict: Socket | undefined;
+        // The one idle longest; when all are busy (responses a client never reads), the one busy
+        // longest: never the newcomer, which may be the real page.
+        let evict = pending.keys().next().value as Socket;
         for (const [candidate, entry] of pending) {
           if (entry.requests === 0) {
             evict = candidate;
             break;
           }
-        }
-        if (!evict) {
-          socket.destroy();
-          return;
         }
         forget(evict);
         evict.destroy();
