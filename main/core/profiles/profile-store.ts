@@ -159,7 +159,12 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
       db.pragma('wal_checkpoint(TRUNCATE)');
     }
   }
-  moveLegacyHeaderSecrets();
+  try {
+    moveLegacyHeaderSecrets();
+  } catch (error) {
+    // Never a reason not to start: the headers stay where they were and are moved at the next start.
+    console.error('Could not move credential headers of older profiles into the encrypted secrets:', error);
+  }
 
   const store: ProfileStore = {
     recovered: opened.recovered,
