@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WIRE_PATH } from '../../shared/wire';
 import type { WorkbenchCore } from '../core/create-core';
+import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits';
 import { createStaticFileHandler } from './static-files';
 import { attachWebSocketTransport } from './websocket-transport';
 
@@ -19,6 +20,8 @@ export interface HostOptions {
   maxFrameBytes?: number;
   /** Fixed token for tests; a random one per launch otherwise. */
   token?: string;
+  /** Memory and connection limits (host-limits.ts); tests shorten the timeouts. */
+  limits?: Partial<HostLimits>;
 }
 
 export interface RunningHost {
@@ -41,14 +44,108 @@ function listen(server: Server, port: number, hostname: string): Promise<number>
   });
 }
 
+interface Unauthenticated {
+  /** Requests being served on it (HTTP keep-alive serves them one after another). */
+  requests: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Accounts for TCP connections that are not an authenticated UI socket. Any local process can open
+ * them without the token, so they are bounded: at most `maxUnauthenticatedConnections` at once
+ * (a new one evicts the one idle the longest, so a flood cannot keep the real page from getting in:
+ * its upgrade request follows its connect at once), and each is closed after `idleTimeoutMs`
+ * without a request in progress. An authenticated socket leaves the count for good. (Node's own
+ * `server.maxConnections` would refuse the real page along with the flood.)
+ */
+function createConnectionGuard(limits: HostLimits) {
+  /** In arrival order, which is the order they became idle at the latest. */
+  const pending = new Map<Socket, Unauthenticated>();
+
+  const forget = (socket: Socket) => {
+    const entry = pending.get(socket);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    pending.delete(socket);
+  };
+
+  const armIdle = (socket: Socket, entry: Unauthenticated) => {
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      if (pending.get(socket) === entry && entry.requests === 0) socket.destroy();
+    }, limits.idleTimeoutMs);
+    entry.timer.unref();
+  };
+
+  return {
+    accept(socket: Socket) {
+      if (pending.size >= limits.maxUnauthenticatedConnections) {
+        // The one idle longest; when all are busy (responses a client never reads), the one busy
+        // longest: never the newcomer, which may be the real page.
+        let evict = pending.keys().next().value as Socket;
+        for (const [candidate, entry] of pending) {
+          if (entry.requests === 0) {
+            evict = candidate;
+            break;
+          }
+        }
+        forget(evict);
+        evict.destroy();
+      }
+      const entry: Unauthenticated = { requests: 0, timer: undefined };
+      pending.set(socket, entry);
+      armIdle(socket, entry);
+      socket.once('close', () => forget(socket));
+    },
+    requestStarted(socket: Socket) {
+      const entry = pending.get(socket);
+      if (!entry) return;
+      entry.requests++;
+      clearTimeout(entry.timer);
+      // Busy now: it moves behind the idle ones in eviction order.
+      pending.delete(socket);
+      pending.set(socket, entry);
+    },
+    requestEnded(socket: Socket) {
+      const entry = pending.get(socket);
+      if (!entry) return;
+      entry.requests = Math.max(0, entry.requests - 1);
+      if (entry.requests === 0) {
+        pending.delete(socket);
+        pending.set(socket, entry);
+        armIdle(socket, entry);
+      }
+    },
+    authenticated: forget,
+    close() {
+      for (const entry of pending.values()) clearTimeout(entry.timer);
+      pending.clear();
+    },
+  };
+}
+
 /** Starts the browser-mode host: the built UI plus the contract WebSocket, on 127.0.0.1. */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = options.hostname ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const limits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
   const serveStatic = createStaticFileHandler(options.rendererDir);
-  const server = createServer((request, response) => {
-    serveStatic(request, response).catch(() => response.destroy());
-  });
+  const guard = createConnectionGuard(limits);
+  const server = createServer(
+    {
+      // Slow requests (slowloris) are Node's to end, checked often enough for a short timeout.
+      headersTimeout: limits.idleTimeoutMs,
+      requestTimeout: Math.max(limits.idleTimeoutMs, 30_000),
+      keepAliveTimeout: limits.idleTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.idleTimeoutMs),
+    },
+    (request, response) => {
+      guard.requestStarted(request.socket);
+      response.once('close', () => guard.requestEnded(request.socket));
+      serveStatic(request, response).catch(() => response.destroy());
+    },
+  );
+  server.on('connection', (socket: Socket) => guard.accept(socket));
   let port = 0;
   const transport = attachWebSocketTransport({
     server,
@@ -56,6 +153,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     token,
     allowedOrigins: () => [`http://${hostname}:${port}`],
     maxFrameBytes: options.maxFrameBytes,
+    limits,
+    onAuthenticated: (request) => guard.authenticated(request.socket),
   });
   try {
     port = await listen(server, options.port, hostname);
@@ -69,6 +168,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     url: `http://${hostname}:${port}/#token=${token}`,
     server,
     async close() {
+      guard.close();
       await transport.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,6 +7,7 @@ import type { LiveMessage } from '../../shared/contract';
 import { encodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type Base64Codec, type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 import type { WorkbenchCore } from '../core/create-core';
+import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits';
 
 /** Node's native Base64 for what the host sends (message batches); what it receives is decoded strictly. */
 const HOST_BASE64: Base64Codec = {
@@ -16,8 +17,6 @@ const HOST_BASE64: Base64Codec = {
 
 /** Frames above this are refused (close 1009); a payload of this size would freeze the UI anyway. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
-/** Event frames stop being queued to a socket whose unsent data exceeds this: see sendEvent. */
-const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 
 export interface WebSocketTransportOptions {
   server: Server;
@@ -26,6 +25,15 @@ export interface WebSocketTransportOptions {
   /** Origins allowed to open the socket, e.g. http://127.0.0.1:18830. */
   allowedOrigins: () => string[];
   maxFrameBytes?: number;
+  limits?: Partial<HostLimits>;
+  /** Told when an upgrade was authenticated: that socket no longer counts as unauthenticated. */
+  onAuthenticated?: (request: IncomingMessage) => void;
+}
+
+/** One page's socket, and the live messages it was not sent since it last heard of it. */
+interface Client {
+  ws: WebSocket;
+  dropped: number;
 }
 
 function tokensEqual(given: string | null, expected: string): boolean {
@@ -42,6 +50,8 @@ function tokensEqual(given: string | null, expected: string): boolean {
  */
 export function attachWebSocketTransport(options: WebSocketTransportOptions): { close(): Promise<void> } {
   const { server, core, token } = options;
+  const limits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
+  const clients = new Set<Client>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
 
   server.on('upgrade', (request: IncomingMessage, socket, head) => {
@@ -54,28 +64,71 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
     // A page on another origin must never drive the workbench, even if it guessed the port.
     const origin = request.headers.origin;
     if (!origin || !options.allowedOrigins().includes(origin)) return reject(403, 'Forbidden');
+    options.onAuthenticated?.(request);
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
 
+  /**
+   * Once what was queued before a drop has gone out, the page hears how many live messages it
+   * missed (they are in History). Every frame is sent with this as its callback, so a socket that
+   * is dropping always has a write still to complete that brings it here.
+   */
+  const afterWrite = (client: Client) => () => {
+    if (client.dropped === 0 || client.ws.readyState !== client.ws.OPEN || client.ws.bufferedAmount > limits.behindBytes) return;
+    const count = client.dropped;
+    client.dropped = 0;
+    client.ws.send(encodeFrame({ type: 'event', channel: 'messages.dropped', payload: { count } }, HOST_BASE64), afterWrite(client));
+  };
+
+  /** Responses and events other than message batches are never dropped; a socket that holds too much of them is closed. */
+  const sendControl = (client: Client, text: string) => {
+    const { ws } = client;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > limits.maxSocketControlBytes) {
+      // A page this far behind is not reading: a close frame would only queue behind the rest.
+      ws.terminate();
+      return;
+    }
+    ws.send(text, afterWrite(client));
+  };
+
+  /**
+   * The firehose: each batch is encoded once and the same bytes are queued to every page (ws sends
+   * unmasked frames without copying them). A page that fell behind (its own queue over the
+   * per-socket cap, or over `behindBytes` while all queues together are over the total) gets no
+   * batches until it catches up, and is then told how many messages it missed.
+   */
+  const sendBatch = (messages: LiveMessage[]) => {
+    let frame: Uint8Array | undefined;
+    let total = 0;
+    for (const client of clients) total += client.ws.bufferedAmount;
+    for (const client of clients) {
+      const { ws } = client;
+      if (ws.readyState !== ws.OPEN) continue;
+      const queued = ws.bufferedAmount;
+      if (queued > limits.maxSocketQueuedBytes || (total > limits.maxQueuedBytes && queued > limits.behindBytes)) {
+        client.dropped += messages.length;
+        continue;
+      }
+      frame ??= encodeMessageBatchFrame(messages, HOST_BASE64);
+      ws.send(frame, { binary: true }, afterWrite(client));
+      total += frame.byteLength;
+    }
+  };
+
+  const unsubscribe = core.events.subscribe((channel, payload) => {
+    if (clients.size === 0) return;
+    // Message batches go as binary frames: far cheaper for the page to decode.
+    if (channel === 'messages.batch') return sendBatch((payload as { messages: LiveMessage[] }).messages);
+    const text = encodeFrame({ type: 'event', channel, payload } as ServerFrame, HOST_BASE64);
+    for (const client of clients) sendControl(client, text);
+  });
+
   wss.on('connection', (ws: WebSocket) => {
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(frame, HOST_BASE64));
-    };
-    const unsubscribe = core.events.subscribe((channel, payload) => {
-      // A stalled page must not grow the host's memory without bound: past the cap the socket
-      // is closed (the page reconnects and resyncs) rather than silently losing events.
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        ws.close(1013, 'Client too slow');
-        return;
-      }
-      // Message batches, the firehose, go as binary frames: far cheaper for the page to decode.
-      if (channel === 'messages.batch') {
-        if (ws.readyState === ws.OPEN) ws.send(encodeMessageBatchFrame((payload as { messages: LiveMessage[] }).messages, HOST_BASE64));
-        return;
-      }
-      send({ type: 'event', channel, payload });
-    });
-    ws.on('close', unsubscribe);
+    const client: Client = { ws, dropped: 0 };
+    clients.add(client);
+    const send = (frame: ServerFrame) => sendControl(client, encodeFrame(frame, HOST_BASE64));
+    ws.on('close', () => clients.delete(client));
     ws.on('error', () => ws.terminate());
 
     ws.on('message', async (data, isBinary) => {
@@ -103,6 +156,7 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
   return {
     close: () =>
       new Promise((resolve) => {
+        unsubscribe();
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());
       }),

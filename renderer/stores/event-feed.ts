@@ -126,6 +126,7 @@ export function startEventFeed(bridge: Bridge): () => void {
     watchTopicTrees(),
     bridge.api.on('messages.batch', ({ messages }) => take(messages)),
     bridge.api.on('inspector.packets', ({ packets: batch }) => enqueuePackets(batch)),
+    bridge.api.on('messages.dropped', ({ count }) => useMessagesStore.getState().noteDropped(count)),
     bridge.api.on('messages.repeatStatus', (status) => useRepeatStore.getState().apply(status)),
     bridge.api.on('broker.stats', (status) => useBrokerStore.getState().applyStats(status)),
     bridge.api.on('broker.changed', () => useBrokerStore.getState().changed()),

@@ -34,6 +34,10 @@ interface MessagesState {
    */
   paused: Record<string, number>;
   setPaused(connectionId: string, paused: boolean): void;
+  /** Live messages the host did not send this page while it lagged behind (browser mode); they are in History. */
+  droppedByHost: number;
+  noteDropped(count: number): void;
+  dismissDropped(): void;
   /**
    * Takes messages of any connections into the rings as they arrive, numbering each (`seq`, set on
    * the message itself: the feed hands over objects it owns), without re-rendering: publish() does,
@@ -51,6 +55,13 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
   version: 0,
   counts: {},
   paused: {},
+  droppedByHost: 0,
+  noteDropped(count) {
+    set((state) => ({ droppedByHost: state.droppedByHost + count }));
+  },
+  dismissDropped() {
+    set({ droppedByHost: 0 });
+  },
   setPaused(connectionId, paused) {
     set((state) => {
       const next = { ...state.paused };

@@ -177,5 +177,10 @@ export const messagesContract = {
     repeatStatus: { payload: repeatStatus },
     /** Messages in both directions, batched by time and count; never one event per message. */
     batch: { payload: z.object({ messages: z.array(liveMessage).max(MESSAGE_BATCH_MAX_COUNT) }) },
+    /**
+     * Browser mode: this page fell behind (stopped reading) and the host dropped `count` live
+     * messages for it instead of queueing them without bound. They are in History.
+     */
+    dropped: { payload: z.object({ count: z.number().int().min(1) }) },
   },
 } as const;

@@ -6,6 +6,17 @@ import { connectionOptionsObject, tlsOptions } from './connections';
 export const SECRET_FIELDS = ['password', 'tlsKey', 'tlsPassphrase', 'tlsPfx'] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
 
+/**
+ * WebSocket upgrade headers that carry credentials: their values are secrets like the password
+ * (encrypted at rest, never sent back to the renderer, never exported). Any other header is one
+ * when the user marks it (`profiles.save`'s `secretHeaders`).
+ */
+export function isCredentialHeader(name: string): boolean {
+  return /^(?:authorization|proxy-authorization|cookie)$/i.test(name) || /token|secret|key|auth|passw|session|cookie/i.test(name);
+}
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Not a valid header name').max(256);
+
 const profileId = z.string().min(1).max(64);
 const folder = z
   .string()
@@ -31,6 +42,8 @@ export const profile = z.object({
   options: publicConnectionOptions,
   /** Which secrets are stored: the values themselves never leave the main process. */
   secrets: z.record(z.enum(SECRET_FIELDS), z.boolean()),
+  /** WebSocket headers whose values the host holds as secrets (names only; sent on connect). */
+  storedHeaders: z.array(z.string()),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
@@ -74,6 +87,10 @@ export const profilesContract = {
           /** Cross-field rules are checked after stored secrets are taken into account (see create-core). */
           options: connectionOptionsObject,
           clearSecrets: z.array(z.enum(SECRET_FIELDS)).optional(),
+          /** Headers in `options.wsHeaders` to keep as secrets besides the credential ones (isCredentialHeader). */
+          secretHeaders: z.array(headerName).max(100).optional(),
+          /** Stored secret headers to remove; stored ones not named here and not typed again are kept. */
+          clearHeaders: z.array(headerName).max(100).optional(),
         })
         .strict(),
       output: profile,
@@ -85,7 +102,7 @@ export const profilesContract = {
       input: z.object({ id: profileId }).strict(),
       output: z.object({ connectionId: z.string(), clientId: z.string(), sessionPresent: z.boolean() }),
     },
-    /** Our JSON format. Secrets are never exported. */
+    /** Our JSON format. Secrets (secret header values included) are never exported. */
     export: { input: z.object({ ids: z.array(profileId).optional() }).strict(), output: z.object({ json: z.string() }) },
     import: {
       input: z.object({ format: importFormat, content: z.string().max(20 * 1024 * 1024, 'File is larger than 20 MB') }).strict(),

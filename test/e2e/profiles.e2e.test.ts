@@ -180,5 +180,38 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });
-});
 
+  it('keeps an Authorization header as a stored secret: saved, marked "stored" in the dialog, never shown, kept on a save without retyping', async () => {
+    const BEARER = 'Bearer e2e-header-secret-9127';
+    ({ page } = await session.open());
+    await fillConnection(page, { protocol: 'ws', port: tls.wsPort, path: '/' });
+    await page.getByTestId('profile-name').fill('Header broker');
+    await page.getByTestId('connection-tab-advanced').click();
+    await page.getByTestId('connect-ws-headers-add').click();
+    await page.getByTestId('connect-ws-headers-key').fill('Authorization');
+    await page.getByTestId('connect-ws-headers-value').fill(BEARER);
+    await page.getByTestId('profile-save-connect').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await statusIs(page, 'connected');
+
+    await page.reload();
+    await profileRow(page, 'Header broker').waitFor({ timeout: UI_TIMEOUT });
+    await profileRow(page, 'Header broker').getByTestId('profile-edit').click();
+    await page.getByTestId('connection-tab-advanced').click();
+    const stored = page.locator('[data-testid="stored-header"][data-name="Authorization"]');
+    await stored.waitFor({ timeout: UI_TIMEOUT });
+    expect(await stored.getAttribute('data-state')).toBe('stored');
+    expect(await page.getByTestId('connect-ws-headers-row').count()).toBe(0);
+    expect(await pageText(page)).not.toContain(BEARER);
+    await screenshots(page, 'connection-stored-header');
+
+    // Saved again without the value the page never had: the host keeps it.
+    await page.getByTestId('profile-save').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await profileRow(page, 'Header broker').getByTestId('profile-edit').click();
+    await page.getByTestId('connection-tab-advanced').click();
+    expect(await page.locator('[data-testid="stored-header"][data-name="Authorization"]').getAttribute('data-state')).toBe('stored');
+    expect(await pageText(page)).not.toContain(BEARER);
+    await page.keyboard.press('Escape');
+  });
+});

@@ -9,6 +9,8 @@ export interface HostProcess {
   url: string;
   port: number;
   token: string;
+  /** The host's process id (to read its memory from /proc). */
+  pid: number;
   /** The host's data folder (profiles, history.db, the secrets key); removed on stop unless it was given. */
   dataDir: string;
   /** Everything the host printed, for failure messages. */
@@ -106,6 +108,7 @@ export async function startHostProcess({ timeoutMs = 15_000, dataDir: given }: {
     url: match[1]!,
     port: Number(match[2]),
     token: match[3]!,
+    pid: child.pid!,
     dataDir,
     output: () => output,
     async stop() {

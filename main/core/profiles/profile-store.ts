@@ -14,7 +14,7 @@ import { decodeFrame, encodeFrame } from '../../../shared/wire';
 import { openHistoryDatabase } from '../history/open-database';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { PROFILE_MIGRATIONS } from './migrations';
-import { type SecretValues, mergeSecrets, splitSecrets } from './secret-fields';
+import { HEADER_FIELD_PREFIX, type SecretHeaders, type SecretValues, mergeSecrets, splitSecrets } from './secret-fields';
 
 export interface SaveProfileInput {
   id?: string;
@@ -23,6 +23,10 @@ export interface SaveProfileInput {
   color?: string;
   options: ConnectionOptions;
   clearSecrets?: SecretField[];
+  /** Header names in options.wsHeaders kept as secrets besides the credential ones. */
+  secretHeaders?: string[];
+  /** Stored secret headers to remove. */
+  clearHeaders?: string[];
 }
 
 interface ProfileRow {
@@ -58,6 +62,8 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
   const opened = openHistoryDatabase(path, { migrations: PROFILE_MIGRATIONS });
   const db: Database.Database = opened.db;
   db.pragma('foreign_keys = ON');
+  // A replaced or cleared secret (and a header moved out of the options JSON) leaves no bytes behind.
+  db.pragma('secure_delete = ON');
 
   const statements = {
     all: db.prepare('SELECT * FROM profiles ORDER BY folder, name COLLATE NOCASE, id'),
@@ -71,17 +77,21 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
     secretFieldsOf: db.prepare('SELECT field FROM profile_secrets WHERE profile_id = ?'),
     putSecret: db.prepare('INSERT OR REPLACE INTO profile_secrets (profile_id, field, ciphertext) VALUES (?, ?, ?)'),
     clearSecret: db.prepare('DELETE FROM profile_secrets WHERE profile_id = ? AND field = ?'),
+    // Header names are case-insensitive (and ASCII, so SQLite's lower() is exact).
+    clearHeader: db.prepare(`DELETE FROM profile_secrets WHERE profile_id = ? AND field LIKE '${HEADER_FIELD_PREFIX}%' AND lower(field) = lower(?)`),
   };
 
   function toProfile(row: ProfileRow): Profile {
     const stored = new Set((statements.secretFieldsOf.all(row.id) as { field: string }[]).map((r) => r.field));
     const secrets = Object.fromEntries(SECRET_FIELDS.map((f) => [f, stored.has(f)])) as Profile['secrets'];
+    const storedHeaders = [...stored].filter((f) => f.startsWith(HEADER_FIELD_PREFIX)).map((f) => f.slice(HEADER_FIELD_PREFIX.length));
     const profile: Profile = {
       id: row.id,
       name: row.name,
       folder: row.folder,
       options: fromJson(row.options),
       secrets,
+      storedHeaders: storedHeaders.sort(),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -95,25 +105,65 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
     return found;
   }
 
-  function storeSecrets(id: string, secrets: SecretValues): void {
+  function storeSecrets(id: string, secrets: SecretValues, headers: SecretHeaders): void {
     for (const [field, value] of Object.entries(secrets)) {
       if (value) statements.putSecret.run(id, field, Buffer.from(cipher.encrypt(value)));
     }
+    for (const [name, value] of Object.entries(headers)) {
+      statements.clearHeader.run(id, HEADER_FIELD_PREFIX + name);
+      statements.putSecret.run(id, HEADER_FIELD_PREFIX + name, Buffer.from(cipher.encrypt(value)));
+    }
   }
 
-  function readSecrets(id: string): SecretValues {
+  function readSecrets(id: string): { secrets: SecretValues; headers: SecretHeaders } {
     const secrets: SecretValues = {};
-    for (const { field, ciphertext } of statements.secretsOf.all(id) as { field: SecretField; ciphertext: Buffer }[]) {
+    const headers: SecretHeaders = {};
+    for (const { field, ciphertext } of statements.secretsOf.all(id) as { field: string; ciphertext: Buffer }[]) {
+      let value: Uint8Array;
       try {
-        secrets[field] = cipher.decrypt(ciphertext);
+        value = cipher.decrypt(ciphertext);
       } catch {
+        const what = field.startsWith(HEADER_FIELD_PREFIX) ? `${field.slice(HEADER_FIELD_PREFIX.length)} header` : field;
         throw new WorkbenchFailure(
           'SECRET_UNREADABLE',
-          `The stored ${field} of this profile cannot be decrypted (the secrets key changed?). Enter it again and save.`,
+          `The stored ${what} of this profile cannot be decrypted (the secrets key changed?). Enter it again and save.`,
         );
       }
+      if (field.startsWith(HEADER_FIELD_PREFIX)) headers[field.slice(HEADER_FIELD_PREFIX.length)] = value;
+      else secrets[field as SecretField] = value;
     }
-    return secrets;
+    return { secrets, headers };
+  }
+
+  /**
+   * Profiles saved before header values were secrets hold credential headers in their options JSON
+   * in plain text: move them into the encrypted secrets once, and rewrite the file so the plain
+   * text is gone from its pages too.
+   */
+  function moveLegacyHeaderSecrets(): void {
+    let moved = 0;
+    db.transaction(() => {
+      for (const legacy of statements.all.all() as ProfileRow[]) {
+        const options = fromJson(legacy.options);
+        if (!options.wsHeaders) continue;
+        const { publicOptions, headers } = splitSecrets(options as ConnectionOptions);
+        if (Object.keys(headers).length === 0) continue;
+        const { id, name, folder, color, updated_at } = legacy;
+        statements.update.run({ id, name, folder, color, updated_at, options: toJson(publicOptions) });
+        storeSecrets(legacy.id, {}, headers);
+        moved++;
+      }
+    })();
+    if (moved > 0) {
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+  }
+  try {
+    moveLegacyHeaderSecrets();
+  } catch (error) {
+    // Never a reason not to start: the headers stay where they were and are moved at the next start.
+    console.error('Could not move credential headers of older profiles into the encrypted secrets:', error);
   }
 
   const store: ProfileStore = {
@@ -122,7 +172,10 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
     get: (id) => toProfile(row(id)),
 
     save(input) {
-      const { publicOptions, secrets } = splitSecrets({ ...input.options, name: input.name });
+      // A header once kept secret stays so when typed again, unless the user cleared it.
+      const cleared = new Set((input.clearHeaders ?? []).map((name) => name.toLowerCase()));
+      const stillSecret = input.id ? store.get(input.id).storedHeaders.filter((name) => !cleared.has(name.toLowerCase())) : [];
+      const { publicOptions, secrets, headers } = splitSecrets({ ...input.options, name: input.name }, [...(input.secretHeaders ?? []), ...stillSecret]);
       const now = Date.now();
       const id = input.id ?? randomBytes(8).toString('hex');
       const values = { id, name: input.name, folder: input.folder, color: input.color ?? null, options: toJson(publicOptions), updated_at: now };
@@ -134,7 +187,11 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
           statements.insert.run({ ...values, created_at: now });
         }
         for (const field of input.clearSecrets ?? []) statements.clearSecret.run(id, field);
-        storeSecrets(id, secrets);
+        // A header typed again (secret or not) replaces the stored one; one not typed is kept.
+        for (const name of [...(input.clearHeaders ?? []), ...Object.keys(input.options.wsHeaders ?? {})]) {
+          statements.clearHeader.run(id, HEADER_FIELD_PREFIX + name);
+        }
+        storeSecrets(id, secrets, headers);
       })();
       return store.get(id);
     },
@@ -156,7 +213,8 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
 
     optionsForConnect(id) {
       const profile = store.get(id);
-      return mergeSecrets({ ...profile.options, name: profile.name }, readSecrets(id));
+      const { secrets, headers } = readSecrets(id);
+      return mergeSecrets({ ...profile.options, name: profile.name }, secrets, headers);
     },
 
     exportJson(ids) {
@@ -165,7 +223,7 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
         format: PROFILE_EXPORT_FORMAT,
         version: PROFILE_EXPORT_VERSION,
         exportedAt: new Date().toISOString(),
-        note: 'Secrets (passwords, private keys, passphrases) are never exported.',
+        note: 'Secrets (passwords, private keys, passphrases, credential header values) are never exported.',
         profiles: profiles.map(({ name, folder, color, options }) => ({ name, folder, color, options })),
       };
       return JSON.stringify(JSON.parse(toJson(file as never)), null, 2);

@@ -1,11 +1,22 @@
-import type { ConnectionOptions, PublicConnectionOptions, SecretField } from '../../../shared/contract';
+import { type ConnectionOptions, type PublicConnectionOptions, type SecretField, isCredentialHeader } from '../../../shared/contract';
 import { decodeUtf8Strict, encodeUtf8 } from '../../../shared/codecs/utf8';
 
 export type SecretValues = Partial<Record<SecretField, Uint8Array>>;
+/** Secret WebSocket header values by header name, as the user spelled it. */
+export type SecretHeaders = Record<string, Uint8Array>;
 
-/** Splits validated options into what may be stored and shown, and the secrets (as bytes). */
-export function splitSecrets(options: ConnectionOptions): { publicOptions: PublicConnectionOptions; secrets: SecretValues } {
-  const { password, tls, ...rest } = options;
+/** How a secret header is keyed in profile_secrets, beside the fixed fields (password, tlsKey...). */
+export const HEADER_FIELD_PREFIX = 'header:';
+
+/**
+ * Splits validated options into what may be stored and shown, and the secrets (as bytes).
+ * `markedSecret`: header names the user marked secret, besides the credential ones.
+ */
+export function splitSecrets(
+  options: ConnectionOptions,
+  markedSecret: readonly string[] = [],
+): { publicOptions: PublicConnectionOptions; secrets: SecretValues; headers: SecretHeaders } {
+  const { password, tls, wsHeaders, ...rest } = options;
   const secrets: SecretValues = {};
   if (password !== undefined) secrets.password = encodeUtf8(password);
   let publicTls: PublicConnectionOptions['tls'];
@@ -16,11 +27,21 @@ export function splitSecrets(options: ConnectionOptions): { publicOptions: Publi
     if (pfx) secrets.tlsPfx = pfx;
     publicTls = tlsRest;
   }
-  return { publicOptions: publicTls ? { ...rest, tls: publicTls } : rest, secrets };
+  const marked = new Set(markedSecret.map((name) => name.toLowerCase()));
+  const headers: SecretHeaders = {};
+  let publicHeaders: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(wsHeaders ?? {})) {
+    if (isCredentialHeader(name) || marked.has(name.toLowerCase())) headers[name] = encodeUtf8(value);
+    else (publicHeaders ??= {})[name] = value;
+  }
+  const publicOptions: PublicConnectionOptions = { ...rest };
+  if (publicTls) publicOptions.tls = publicTls;
+  if (publicHeaders) publicOptions.wsHeaders = publicHeaders;
+  return { publicOptions, secrets, headers };
 }
 
 /** Puts stored secrets back into options, just before connecting, inside the main process. */
-export function mergeSecrets(publicOptions: PublicConnectionOptions, secrets: SecretValues): ConnectionOptions {
+export function mergeSecrets(publicOptions: PublicConnectionOptions, secrets: SecretValues, headers: SecretHeaders = {}): ConnectionOptions {
   const options: ConnectionOptions = { ...publicOptions, tls: publicOptions.tls ? { ...publicOptions.tls } : undefined };
   if (!options.tls) delete options.tls;
   if (secrets.password) options.password = decodeUtf8Strict(secrets.password) ?? '';
@@ -29,6 +50,11 @@ export function mergeSecrets(publicOptions: PublicConnectionOptions, secrets: Se
     if (secrets.tlsKey) options.tls.key = secrets.tlsKey;
     if (secrets.tlsPassphrase) options.tls.passphrase = decodeUtf8Strict(secrets.tlsPassphrase) ?? '';
     if (secrets.tlsPfx) options.tls.pfx = secrets.tlsPfx;
+  }
+  if (Object.keys(headers).length > 0) {
+    const merged: Record<string, string> = { ...options.wsHeaders };
+    for (const [name, value] of Object.entries(headers)) merged[name] = decodeUtf8Strict(value) ?? '';
+    options.wsHeaders = merged;
   }
   return options;
 }

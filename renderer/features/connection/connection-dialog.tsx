@@ -79,6 +79,10 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
       return null;
     }
     setBusy('save');
+    const secretHeaders = form.secretHeaderNames
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
     const result = await saveProfile({
       ...(editing ? { id: target.profileId } : {}),
       name: form.name.trim(),
@@ -86,6 +90,8 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
       ...(form.color ? { color: form.color } : {}),
       options: check.options,
       ...(form.clearSecrets.length ? { clearSecrets: form.clearSecrets } : {}),
+      ...(secretHeaders.length ? { secretHeaders } : {}),
+      ...(form.clearHeaders.length ? { clearHeaders: form.clearHeaders } : {}),
     });
     if (!result.ok) {
       fail(result.error);

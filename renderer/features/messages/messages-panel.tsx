@@ -31,6 +31,8 @@ export function MessagesToolbar() {
   const pausedAt = useMessagesStore((s) => (activeId ? s.paused[activeId] : undefined));
   const setPaused = useMessagesStore((s) => s.setPaused);
   const waiting = pausedAt === undefined ? 0 : Math.max(0, total - pausedAt);
+  const dropped = useMessagesStore((s) => s.droppedByHost);
+  const dismissDropped = useMessagesStore((s) => s.dismissDropped);
   return (
     <div className="toolbar">
       <span className="muted" data-testid="messages-count">
@@ -50,6 +52,14 @@ export function MessagesToolbar() {
       {pausedAt !== undefined && (
         <span className="messages-waiting" data-testid="messages-new" data-count={waiting}>
           {n(waiting)} new
+        </span>
+      )}
+      {dropped > 0 && (
+        <span className="messages-waiting" data-testid="messages-dropped" data-count={dropped} role="status">
+          {n(dropped)} messages were not shown; they are in History
+          <button type="button" className="icon-button" title="Dismiss" data-testid="messages-dropped-dismiss" onClick={dismissDropped}>
+            ×
+          </button>
         </span>
       )}
       <button

@@ -3,6 +3,31 @@ import { KeyValueEditor } from '../../../ui/key-value-editor';
 import { isWebSocket, mayUseV5 } from './form-model';
 import type { SectionProps } from './section-props';
 
+/** Secret headers the host holds for this profile: their names only, like the password's "set". */
+function StoredHeaders({ form, update }: Pick<SectionProps, 'form' | 'update'>) {
+  if (form.storedHeaders.length === 0) return null;
+  return (
+    <ul className="span-4 secret-note stored-headers" data-testid="stored-headers">
+      {form.storedHeaders.map((name) => {
+        const clearing = form.clearHeaders.includes(name);
+        return (
+          <li key={name} className="secret-state" data-testid="stored-header" data-name={name} data-state={clearing ? 'cleared' : 'stored'}>
+            {name}: {clearing ? 'stored, cleared on save' : 'stored (sent on connect; type it again to replace)'}{' '}
+            <button
+              type="button"
+              className="link-button"
+              data-testid="stored-header-toggle"
+              onClick={() => update('clearHeaders', clearing ? form.clearHeaders.filter((h) => h !== name) : [...form.clearHeaders, name])}
+            >
+              {clearing ? 'keep' : 'clear'}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 export function AdvancedSection({ form, update, problems }: SectionProps) {
   return (
     <div className="form-grid">
@@ -38,9 +63,20 @@ export function AdvancedSection({ form, update, problems }: SectionProps) {
         </p>
       )}
       {isWebSocket(form.protocol) ? (
-        <Field label="WebSocket headers (sent with the upgrade request)" className="span-4" problem={problems.wsHeaders}>
-          <KeyValueEditor testId="connect-ws-headers" keyLabel="header" pairs={form.wsHeaders} onChange={(pairs) => update('wsHeaders', pairs)} />
-        </Field>
+        <>
+          <Field label="WebSocket headers (sent with the upgrade request)" className="span-4" problem={problems.wsHeaders}>
+            <KeyValueEditor testId="connect-ws-headers" keyLabel="header" pairs={form.wsHeaders} onChange={(pairs) => update('wsHeaders', pairs)} />
+          </Field>
+          <StoredHeaders form={form} update={update} />
+          <Field
+            label="Also keep secret (header names, comma separated)"
+            className="span-4"
+            testId="connect-secret-headers"
+            hint="Authorization, Proxy-Authorization, Cookie and names with token, key, secret or auth always are: stored encrypted, never shown or exported."
+          >
+            <input data-testid="connect-secret-headers" value={form.secretHeaderNames} spellCheck={false} onChange={(e) => update('secretHeaderNames', e.target.value)} />
+          </Field>
+        </>
       ) : (
         <p className="span-4 hint">WebSocket headers apply to ws:// and wss://.</p>
       )}

@@ -82,9 +82,14 @@ export interface ConnectionForm {
   keepDollarTopics: boolean;
   durableCapture: boolean;
   wsHeaders: KeyValue[];
+  /** Header names (comma separated) to keep secret besides the credential ones. */
+  secretHeaderNames: string;
   // secrets held by the host for the profile being edited (never their values)
   storedSecrets: Partial<Record<SecretField, boolean>>;
   clearSecrets: SecretField[];
+  /** WebSocket headers whose values the host holds for this profile, and the ones to clear on save. */
+  storedHeaders: string[];
+  clearHeaders: string[];
 }
 
 /** Ports brokers conventionally use (IANA for 1883/8883; 8083/8084 are common WebSocket choices). */
@@ -146,8 +151,11 @@ export const INITIAL_FORM: ConnectionForm = {
   keepDollarTopics: false,
   durableCapture: false,
   wsHeaders: [],
+  secretHeaderNames: '',
   storedSecrets: {},
   clearSecrets: [],
+  storedHeaders: [],
+  clearHeaders: [],
 };
 
 export function generateClientId(): string {
@@ -232,5 +240,7 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     wsHeaders: Object.entries(o.wsHeaders ?? {}).map(([key, value]) => ({ key, value })),
     storedSecrets: profile.secrets,
     clearSecrets: [],
+    storedHeaders: profile.storedHeaders,
+    clearHeaders: [],
   };
 }
