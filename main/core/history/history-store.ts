@@ -207,6 +207,15 @@ export class HistoryStore {
     }
   }
 
+  /** The packed-batch topic keys learnt so far: a store on a fresh file (after a repair or restore) takes them over. */
+  packedKeys(): [number, string, string][] {
+    return [...this.packedKeyNames].map(([key, [connectionKey, topic]]) => [key, connectionKey, topic]);
+  }
+
+  adoptPackedKeys(keys: readonly [number, string, string][]): void {
+    for (const [key, connectionKey, topic] of keys) this.packedKeyNames.set(key, [connectionKey, topic]);
+  }
+
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
