@@ -386,7 +386,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       ? { ...writerStart.report.recovered, foundBy: 'open', foundAt: Date.now(), state: 'recovering', recovered: null }
       : null;
   /** Set while the readers are down for a swap of the file (repair or restore); queries wait on it. */
-  let swapping: Promise<unknown> | null = null;
+  let swapping: Promise<void> | null = null;
   let repairs = 0;
   let checker: Worker | null = null;
 
@@ -489,7 +489,12 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
         takeReaders(await spawnReaders());
       }
     })();
-    const tracked = run.finally(() => {
+    // What waits on `swapping` only waits; the caller of swapFile gets the outcome.
+    const tracked = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    void tracked.then(() => {
       if (swapping === tracked) swapping = null;
     });
     swapping = tracked;
@@ -523,7 +528,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   /** A reader call that waits out a swap, and on damage repairs and asks the new reader once more. */
   async function query<T>(method: string, args: unknown[]): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      if (swapping) await swapping.catch(() => undefined);
+      if (swapping) await swapping;
       const channel = reader;
       try {
         return await channel.call<T>(method, args).promise;
@@ -664,7 +669,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       let started: { channel: WorkerChannel; id: number } | null = null;
       let cancelled = false;
       const done = (async () => {
-        if (swapping) await swapping.catch(() => undefined);
+        if (swapping) await swapping;
         if (cancelled) throw new HistoryError('HISTORY_EXPORT_CANCELLED', 'The export was cancelled');
         const call = reader.call<ExportResult>('export', [exportOptions], onProgress as ((progress: never) => void) | undefined);
         started = { channel: reader, id: call.id };
@@ -713,7 +718,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       if (openGaps.size > 0) closeGaps();
       closed = true;
       await checker?.terminate();
-      while (swapping) await swapping.catch(() => undefined);
+      while (swapping) await swapping;
       send();
       // Reader first: the last connection to close checkpoints and removes the WAL, and only the
       // writer can; a WAL left behind would make the next open think the app had crashed.
