@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { AcceptedLedger, ledgerPathFor } from './crash-ledger';
 import { HistoryError, deserializeError } from './errors';
 import { BatchBuilder } from './packed-batch';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
@@ -319,9 +321,11 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     path: options.path,
     ...(options.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: options.fullTextMaxBytes } : {}),
   };
+  const runId = randomBytes(8).toString('hex');
   const writerStart = await spawn(entry, {
     role: 'writer',
     ...common,
+    runId,
     ...(options.retention ? { retention: options.retention } : {}),
     ...(options.quickCheck !== undefined ? { quickCheck: options.quickCheck } : {}),
   });
@@ -362,6 +366,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   };
 
   const queue = new BatchBuilder();
+  const ledger = new AcceptedLedger(ledgerPathFor(options.path), runId);
   let queueGaps: HistoryGap[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let seq = 0;
@@ -573,6 +578,8 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     const message: ToWorker = { type: 'write', seq, batch, gaps: queueGaps };
     queueGaps = [];
     queuedBytes = 0;
+    // Before the writer can commit any of it: a kill from now on finds these counted (crash-ledger.ts).
+    ledger.persist();
     try {
       writer.post(message, transfer);
     } catch {
@@ -630,6 +637,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       }
       if (openGaps.size > 0) closeGaps();
       queue.add(connectionKey, message);
+      ledger.note(connectionKey, message.timestamp);
       queuedBytes += bytes;
       pending++;
       pendingBytes += bytes;
@@ -725,6 +733,8 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       await reader.close();
       await indexer?.close();
       await writer.close();
+      // Everything accepted is committed (or counted failed and reported): no loss to report next time.
+      if (!failure) ledger.remove();
       settleWaiters();
     },
   };

@@ -8,6 +8,7 @@ import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from './history-store';
 import { moveAside, openHistoryDatabase, openHistoryReader } from './open-database';
 import { HistorySalvage, isDamageError } from './salvage';
 import { backupTo, validateHistoryFile } from './backup';
+import { lostInCrash, removeLedger } from './crash-ledger';
 import type { FromWorker, HistoryWorkerData, SwapRequest, ToWorker } from './worker-protocol';
 import type { PackedBatch } from './packed-batch';
 import type { HistoryGap } from './types';
@@ -129,6 +130,12 @@ function start(): void {
     if (data.role === 'writer') {
       const opened = openHistoryDatabase(data.path, data.quickCheck !== undefined ? { quickCheck: data.quickCheck } : {});
       store = new HistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+      // What the last run accepted but never committed (it was killed): a gap, before anything new.
+      // (A file set aside as damaged cannot say what it committed: nothing is claimed then.)
+      const lost = opened.recovered ? [] : lostInCrash(opened.db, data.path);
+      if (lost.length > 0) store.recordGaps(lost);
+      removeLedger(data.path);
+      if (data.runId) store.trackRun({ runId: data.runId, connections: {} });
       // Damaged at open (not a database, a damaged schema): what can still be read comes back.
       if (opened.recovered) salvage = startSalvage(opened.recovered.movedTo);
       post({
@@ -139,6 +146,7 @@ function start(): void {
           backupPath: opened.backupPath,
           integrityChecked: opened.integrityChecked,
           salvaging: salvage !== null,
+          lostInCrash: lost.reduce((sum, gap) => sum + gap.dropped, 0),
         },
       });
     } else {
@@ -206,6 +214,7 @@ function start(): void {
         salvage = null;
       }
       const keys = store.packedKeys();
+      const runCounts = store.runCounts;
       if (request.kind === 'restore') validateHistoryFile(request.from);
       store.db.close();
       const movedTo = moveAside(data.path, new Date(), request.kind === 'repair' ? 'corrupt' : 'before-restore');
@@ -213,6 +222,7 @@ function start(): void {
       const opened = openHistoryDatabase(data.path);
       store = new HistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
       store.adoptPackedKeys(keys);
+      if (runCounts) store.trackRun(runCounts);
       if (request.kind === 'repair') salvage = startSalvage(movedTo);
       return { movedTo };
     } finally {

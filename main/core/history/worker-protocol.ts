@@ -13,6 +13,8 @@ export interface HistoryWorkerData {
   /** Reader: attach the full-text index file (false when the indexer could not start). */
   useFullTextIndex?: boolean;
   quickCheck?: boolean | 'after-crash';
+  /** Writer: this run's id, for the committed counts (crash-ledger.ts). */
+  runId?: string;
   retention?: RetentionPolicy;
   /** Rows deleted per retention step between write batches. */
   retentionBudget?: number;
@@ -27,6 +29,8 @@ export interface OpenReport {
   backupPath: string | null;
   /** Writer: the file was damaged at open and what can be read from `recovered.movedTo` is being copied back. */
   salvaging?: boolean;
+  /** Writer: messages the previous run accepted but had not committed when it was killed (recorded as gaps). */
+  lostInCrash?: number;
 }
 
 /** The writer swaps its file: after damage (set aside, then salvaged) or to restore a backup. */
