@@ -111,6 +111,7 @@ const backupFileName = z
   .regex(/^[\w.() -]+\.db$/, 'A backup file name may use letters, digits, spaces, . _ - ( ) only, and ends in .db');
 
 export const historyBackup = z.object({ fileName: z.string(), path: z.string(), bytes: z.number(), modifiedAt: z.number() });
+export type HistoryBackup = z.infer<typeof historyBackup>;
 
 export const exportFormat = z.enum(['ndjson', 'json', 'csv']);
 export const payloadEncoding = z.enum(['utf8', 'base64', 'hex']);
