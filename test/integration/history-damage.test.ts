@@ -1,8 +1,7 @@
-import { closeSync, existsSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DamageReport, type HistoryEvent, type HistoryService, createHistory } from '../../main/core/history/create-history';
-import { HistoryStore } from '../../main/core/history/history-store';
-import { openHistoryDatabase } from '../../main/core/history/open-database';
+import { damageMiddle, writeHistoryFile as writeRows } from '../support/damaged-files';
 import { historyTempDir } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
@@ -16,35 +15,9 @@ afterEach(async () => {
 });
 
 const ROWS = 4000;
-const PAGE = 4096;
 
-/** A cleanly closed history file of ROWS messages with 1 KiB payloads (~1,400 pages). */
 function writeHistoryFile(path: string): void {
-  const { db } = openHistoryDatabase(path);
-  const store = new HistoryStore(db, { writable: true });
-  const payload = Buffer.alloc(1024, 0x61);
-  for (let start = 0; start < ROWS; start += 1000) {
-    const batch = [];
-    for (let i = start; i < start + 1000; i++) {
-      batch.push({ connectionKey: 'old', direction: 'in' as const, topic: `site/${i % 40}`, payload, qos: 1 as const, retain: false, dup: false, timestamp: 1_700_000_000_000 + i });
-    }
-    store.insert(batch);
-  }
-  store.setConnectionLabel('old', 'Old broker');
-  db.close();
-}
-
-/** 64 KiB of (seeded, so every run damages the same way) garbage over the middle of the file. */
-function damageMiddle(path: string): void {
-  const garbage = Buffer.alloc(64 * 1024);
-  let seed = 7;
-  for (let i = 0; i < garbage.length; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    garbage[i] = seed >> 16;
-  }
-  const fd = openSync(path, 'r+');
-  writeSync(fd, garbage, 0, garbage.length, Math.floor(statSync(path).size / 2 / PAGE) * PAGE);
-  closeSync(fd);
+  writeRows(path, ROWS);
 }
 
 function live(i: number) {
