@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { HistoryError, serializeError } from './errors';
@@ -216,13 +216,29 @@ function start(): void {
       const keys = store.packedKeys();
       const runCounts = store.runCounts;
       if (request.kind === 'restore') validateHistoryFile(request.from);
+      const reopen = (): void => {
+        store = new HistoryStore(openHistoryDatabase(data.path).db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+        store.adoptPackedKeys(keys);
+        if (runCounts) store.trackRun(runCounts);
+      };
       store.db.close();
-      const movedTo = moveAside(data.path, new Date(), request.kind === 'repair' ? 'corrupt' : 'before-restore');
-      if (request.kind === 'restore') copyFileSync(request.from, data.path);
-      const opened = openHistoryDatabase(data.path);
-      store = new HistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
-      store.adoptPackedKeys(keys);
-      if (runCounts) store.trackRun(runCounts);
+      let movedTo: string;
+      try {
+        movedTo = moveAside(data.path, new Date(), request.kind === 'repair' ? 'corrupt' : 'before-restore');
+      } catch (error) {
+        reopen(); // nothing moved: go on with the file as it was
+        throw error;
+      }
+      try {
+        if (request.kind === 'restore') copyFileSync(request.from, data.path);
+        reopen();
+      } catch (error) {
+        // Put the previous file back rather than leave an empty history in its place.
+        for (const suffix of ['-wal', '-shm', '']) rmSync(data.path + suffix, { force: true });
+        for (const suffix of ['', '-wal', '-shm']) if (existsSync(movedTo + suffix)) renameSync(movedTo + suffix, data.path + suffix);
+        reopen();
+        throw error;
+      }
       if (request.kind === 'repair') salvage = startSalvage(movedTo);
       return { movedTo };
     } finally {
