@@ -124,6 +124,8 @@ export const historyStatus = z.object({
   recoveredTo: z.string().optional(),
   /** The damaged file found this run and what was recovered from it. */
   damage: historyDamage.optional(),
+  /** Messages the last run accepted but had not written when it was killed (recorded as gaps). */
+  lostInCrash: z.number().optional(),
   error: z.string().optional(),
   accepted: z.number(),
   written: z.number(),

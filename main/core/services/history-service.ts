@@ -141,6 +141,7 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
         path: path!,
         ...(opened.report.recovered ? { recoveredTo: opened.report.recovered.movedTo } : {}),
         ...(opened.damage() ? { recoveredTo: opened.damage()!.movedTo, damage: opened.damage()! } : {}),
+        ...(opened.report.lostInCrash ? { lostInCrash: opened.report.lostInCrash } : {}),
         accepted: stats.accepted,
         written: stats.written,
         pending: stats.pending,

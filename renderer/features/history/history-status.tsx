@@ -46,6 +46,11 @@ export function HistoryStatusLine() {
         </span>
       )}
       {status.failed > 0 && <span className="history-warn">· {number(status.failed)} failed to write</span>}
+      {status.lostInCrash !== undefined && status.lostInCrash > 0 && (
+        <span className="history-warn" data-testid="history-status-lost-in-crash" title="Accepted but not yet written when the app was killed; recorded as gaps">
+          · {number(status.lostInCrash)} lost when the app was last killed
+        </span>
+      )}
       {status.isDropping && <span className="history-warn">· dropping now (too fast to store)</span>}
       {status.damage ? (
         <span className="history-warn" data-testid="history-status-recovered" data-state={status.damage.state} data-recovered={status.damage.recovered?.messages}>
