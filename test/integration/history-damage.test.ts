@@ -1,7 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DamageReport, type HistoryEvent, type HistoryService, createHistory } from '../../main/core/history/create-history';
-import { damageMiddle, writeHistoryFile as writeRows } from '../support/damaged-files';
+import { damageMiddle, damageRange, writeHistoryFile as writeRows } from '../support/damaged-files';
 import { historyTempDir } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
@@ -109,5 +109,26 @@ describe('a history file damaged in the middle', () => {
     // The live messages of the damaged file came back with the others: all 101 are there.
     expect(await history.count({ connectionKeys: ['live'] })).toBe(101);
     expect(await history.count({})).toBe(done.recovered!.messages + 1);
+  }, 60_000);
+});
+
+describe('a write that meets a damaged page', () => {
+  it('holds its batch, repairs, and commits it into the fresh file: no message lost', async () => {
+    const path = temp.file('history.db');
+    writeHistoryFile(path);
+    // The end of the file: the pages the next inserts go to (the newest rows and index entries).
+    const size = statSync(path).size;
+    damageRange(path, size - 16 * 4096, 16 * 4096);
+    const history = await open(path, { backgroundCheck: false });
+    const found = nextDamage(history, 'recovering');
+    const done = nextDamage(history, 'done');
+    for (let i = 0; i < 500; i++) history.append('live', live(i));
+    expect(await found).toMatchObject({ foundBy: 'write' });
+    await history.flush();
+    const report = await done;
+    expect(await history.count({ connectionKeys: ['live'] })).toBe(500);
+    expect(history.stats()).toMatchObject({ failed: 0, dropped: 0, written: 500 });
+    expect(report.recovered!.messages).toBeGreaterThan(ROWS * 0.9);
+    expect(await history.count({})).toBe(report.recovered!.messages + 500);
   }, 60_000);
 });

@@ -20,10 +20,8 @@ export function writeHistoryFile(path: string, rows: number): void {
   db.close();
 }
 
-/** Up to 64 KiB of (seeded, so every run damages the same way) garbage over the middle of a file, page-aligned, past page 1. */
-export function damageMiddle(path: string, bytes = 64 * 1024): void {
-  const size = statSync(path).size;
-  const length = Math.min(bytes, size - PAGE);
+/** Seeded garbage (every run damages the same way) over `length` bytes from `offset`. */
+export function damageRange(path: string, offset: number, length: number): void {
   const garbage = Buffer.alloc(length);
   let seed = 7;
   for (let i = 0; i < garbage.length; i++) {
@@ -31,6 +29,12 @@ export function damageMiddle(path: string, bytes = 64 * 1024): void {
     garbage[i] = seed >> 16;
   }
   const fd = openSync(path, 'r+');
-  writeSync(fd, garbage, 0, garbage.length, Math.max(PAGE, Math.floor(size / 2 / PAGE) * PAGE));
+  writeSync(fd, garbage, 0, garbage.length, offset);
   closeSync(fd);
+}
+
+/** Up to 64 KiB of garbage over the middle of a file, page-aligned, past page 1. */
+export function damageMiddle(path: string, bytes = 64 * 1024): void {
+  const size = statSync(path).size;
+  damageRange(path, Math.max(PAGE, Math.floor(size / 2 / PAGE) * PAGE), Math.min(bytes, size - PAGE));
 }
