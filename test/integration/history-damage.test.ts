@@ -132,3 +132,19 @@ describe('a write that meets a damaged page', () => {
     expect(await history.count({})).toBe(report.recovered!.messages + 500);
   }, 60_000);
 });
+
+describe('a history file whose header is destroyed', () => {
+  it('is set aside at open and reported as found at open, with the salvage outcome, while recording goes on', async () => {
+    const path = temp.file('history.db');
+    writeHistoryFile(path);
+    damageRange(path, 0, 100); // SQLite's header: not a database any more
+    const history = await open(path);
+    const report = history.damage()?.state === 'recovering' ? await nextDamage(history, 'any') : history.damage()!;
+    // Nothing can be read without the header (no page size, no schema): said, not hidden.
+    expect(report).toMatchObject({ foundBy: 'open', state: 'failed', error: expect.stringMatching(/not a database/) as string });
+    expect(existsSync(report.movedTo)).toBe(true);
+    history.append('live', live(1));
+    await history.flush();
+    expect(await history.count({})).toBe(1);
+  }, 60_000);
+});

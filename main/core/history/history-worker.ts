@@ -145,7 +145,7 @@ function start(): void {
           recovered: opened.recovered,
           backupPath: opened.backupPath,
           integrityChecked: opened.integrityChecked,
-          salvaging: salvage !== null,
+          salvaging: opened.recovered !== null,
           lostInCrash: lost.reduce((sum, gap) => sum + gap.dropped, 0),
         },
       });

@@ -27,7 +27,7 @@ export interface OpenReport {
   integrityChecked: boolean;
   recovered: RecoveryReport | null;
   backupPath: string | null;
-  /** Writer: the file was damaged at open and what can be read from `recovered.movedTo` is being copied back. */
+  /** Writer: the file was damaged at open; a salvage of `recovered.movedTo` started (its end or failure comes as 'salvaged'). */
   salvaging?: boolean;
   /** Writer: messages the previous run accepted but had not committed when it was killed (recorded as gaps). */
   lostInCrash?: number;
