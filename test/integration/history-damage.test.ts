@@ -134,15 +134,28 @@ describe('a write that meets a damaged page', () => {
 });
 
 describe('a history file whose header is destroyed', () => {
-  it('is set aside at open and reported as found at open, with the salvage outcome, while recording goes on', async () => {
+  it('is set aside at open and read back with a rebuilt header, while recording goes on', async () => {
     const path = temp.file('history.db');
     writeHistoryFile(path);
-    damageRange(path, 0, 100); // SQLite's header: not a database any more
+    damageRange(path, 0, 100); // SQLite's header: "not a database" any more, every page intact
+    const history = await open(path);
+    const report = history.damage()?.state === 'recovering' ? await nextDamage(history, 'done') : history.damage()!;
+    expect(report).toMatchObject({ foundBy: 'open', state: 'done', reason: expect.stringMatching(/NOTADB|not a database/) as string });
+    expect(report.recovered!.messages).toBe(ROWS);
+    expect(existsSync(report.movedTo)).toBe(true);
+    expect(readdirSync(temp.dir).filter((name) => name.endsWith('.salvage'))).toEqual([]);
+    history.append('live', live(1));
+    await history.flush();
+    expect(await history.count({})).toBe(ROWS + 1);
+  }, 60_000);
+
+  it('says the salvage failed when nothing is readable at all', async () => {
+    const path = temp.file('history.db');
+    writeHistoryFile(path);
+    damageRange(path, 0, 8192); // the header and the schema page
     const history = await open(path);
     const report = history.damage()?.state === 'recovering' ? await nextDamage(history, 'any') : history.damage()!;
-    // Nothing can be read without the header (no page size, no schema): said, not hidden.
     expect(report).toMatchObject({ foundBy: 'open', state: 'failed', error: expect.stringMatching(/not a database/) as string });
-    expect(existsSync(report.movedTo)).toBe(true);
     history.append('live', live(1));
     await history.flush();
     expect(await history.count({})).toBe(1);

@@ -1,3 +1,4 @@
+import { closeSync, copyFileSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { HistoryStore } from './history-store';
 import { decodeProperties } from './properties';
@@ -114,6 +115,55 @@ export class RowSalvager<Row> {
   }
 }
 
+/** Opens a damaged file for reading; false when not even its schema can be read. */
+function openForReading(path: string): Database.Database | null {
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    // query_only keeps the damaged copy as it was found. Not a read-only open: that would leave
+    // -wal/-shm files beside the copy (a read-only connection cannot remove them on close).
+    db.pragma('query_only = ON');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (error) {
+    db.close();
+    if (isDamageError(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * A file whose first 100 bytes (SQLite's header: page size, page count...) are destroyed can still
+ * have every page intact. A copy with a header rebuilt for it (from a fresh database of the same
+ * page size, trying the usual sizes) is read instead; null when no page size makes the schema
+ * readable. The caller removes the copy.
+ */
+function withRebuiltHeader(path: string): { db: Database.Database; copy: string } | null {
+  const copy = `${path}.salvage`;
+  copyFileSync(path, copy);
+  const size = statSync(copy).size;
+  for (const pageSize of [4096, 1024, 2048, 8192, 16384, 32768, 65536]) {
+    if (size % pageSize !== 0) continue;
+    const model = new Database(':memory:');
+    model.pragma(`page_size = ${pageSize}`);
+    model.exec('CREATE TABLE t (x)');
+    const header = Buffer.from(model.serialize().subarray(0, 100));
+    model.close();
+    header[18] = 1; // rollback journal: no -wal to look for
+    header[19] = 1;
+    header.writeUInt32BE(size / pageSize, 28); // pages in the file
+    header.writeUInt32BE(0, 32); // the freelist is lost: nothing needs it to read
+    header.writeUInt32BE(0, 36);
+    header.writeUInt32BE(header.readUInt32BE(24), 92); // the page count above is valid
+    const fd = openSync(copy, 'r+');
+    writeSync(fd, header, 0, 100, 0);
+    closeSync(fd);
+    const db = openForReading(copy);
+    if (db) return { db, copy };
+  }
+  rmSync(copy, { force: true });
+  return null;
+}
+
 interface TopicRow {
   salvage_rowid: number;
   connection_key?: unknown;
@@ -167,6 +217,8 @@ function toMessage(row: MessageRow, topics: Map<number, [string, string]>): Hist
  */
 export class HistorySalvage {
   private readonly source: Database.Database;
+  /** A copy with a rebuilt header, read instead of the damaged file (removed on close). */
+  private readonly copy: string | null = null;
   private readonly topics = new Map<number, [string, string]>();
   private readonly messages: RowSalvager<MessageRow>;
   private readonly topicScan: RowSalvager<TopicRow>;
@@ -180,10 +232,14 @@ export class HistorySalvage {
     damagedPath: string,
     private readonly store: HistoryStore,
   ) {
-    // query_only keeps the damaged copy as it was found. Not a read-only open: that would leave
-    // -wal/-shm files beside the copy (a read-only connection cannot remove them on close).
-    this.source = new Database(damagedPath, { fileMustExist: true });
-    this.source.pragma('query_only = ON');
+    const opened = openForReading(damagedPath);
+    if (opened) this.source = opened;
+    else {
+      const rebuilt = withRebuiltHeader(damagedPath);
+      if (!rebuilt) throw new Error('file is not a database, and no page size makes its schema readable');
+      this.source = rebuilt.db;
+      this.copy = rebuilt.copy;
+    }
     this.messages = new RowSalvager<MessageRow>(this.source, 'messages');
     this.topicScan = new RowSalvager<TopicRow>(this.source, 'topics');
     this.gapScan = new RowSalvager<Record<string, unknown>>(this.source, 'history_gaps');
@@ -242,5 +298,6 @@ export class HistorySalvage {
 
   close(): void {
     this.source.close();
+    if (this.copy) rmSync(this.copy, { force: true });
   }
 }
