@@ -136,11 +136,12 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
       }
       const stats = opened.stats();
       const totals = await opened.totals().catch(toFailure);
+      const damage = opened.damage();
       return {
         enabled: true,
         path: path!,
         ...(opened.report.recovered ? { recoveredTo: opened.report.recovered.movedTo } : {}),
-        ...(opened.damage() ? { recoveredTo: opened.damage()!.movedTo, damage: opened.damage()! } : {}),
+        ...(damage ? { recoveredTo: damage.movedTo, damage } : {}),
         ...(opened.report.lostInCrash ? { lostInCrash: opened.report.lostInCrash } : {}),
         accepted: stats.accepted,
         written: stats.written,
