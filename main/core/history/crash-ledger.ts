@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { HistoryGap } from './types';
 
@@ -26,6 +26,9 @@ export const CRASH_GAP_REASON = 'lost when the app was killed: accepted but not 
 /** The main thread's side: counts what it accepted and writes it before each batch goes to the writer. */
 export class AcceptedLedger {
   private readonly counts: RunCounts;
+  private fd: number | null = null;
+  /** The longest text written so far: shorter texts are padded to it (see persist). */
+  private written = 0;
 
   constructor(
     private readonly path: string,
@@ -43,17 +46,31 @@ export class AcceptedLedger {
     } else this.counts.connections[connectionKey] = { n: 1, firstTs: timestamp, lastTs: timestamp };
   }
 
-  /** Before a batch is posted: whatever the writer may commit from now on is covered by the file. */
+  /**
+   * Before a batch is posted: whatever the writer may commit from now on is covered by the file.
+   * One write in place, padded with spaces to the longest text so far (JSON ignores them), never
+   * truncate-then-write: a kill between the two would leave an empty ledger.
+   */
   persist(): void {
     try {
-      writeFileSync(this.path, JSON.stringify(this.counts), { mode: 0o600 });
+      this.fd ??= openSync(this.path, 'w', 0o600);
+      const text = Buffer.from(JSON.stringify(this.counts).padEnd(this.written));
+      writeSync(this.fd, text, 0, text.length, 0);
+      this.written = text.length;
     } catch {
       // Best effort: without the file a crash is not reported, but nothing else changes.
     }
   }
 
+  /** Keeps the file (what it says is still owed) and lets go of it. */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
   /** After a clean close (everything committed): nothing to report next time. */
   remove(): void {
+    this.close();
     rmSync(this.path, { force: true });
   }
 }

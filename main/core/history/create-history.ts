@@ -735,6 +735,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       await writer.close();
       // Everything accepted is committed (or counted failed and reported): no loss to report next time.
       if (!failure) ledger.remove();
+      else ledger.close();
       settleWaiters();
     },
   };
