@@ -28,6 +28,8 @@ export interface CoreOptions {
   secretCipher?: SecretCipher;
   /** Overrides the cipher's own description of the protection in force. */
   secretsProtection?: string;
+  /** Rolling backups of profiles.db (tests shorten the delay). */
+  profileBackups?: { delayMs?: number; keep?: number };
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -43,9 +45,20 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const cipher =
     options.secretCipher ?? (options.dataDir ? createKeyFileCipher(join(options.dataDir, 'secrets.key')) : createEphemeralCipher());
   const secretsProtection = options.secretsProtection ?? cipher.description;
-  const profiles = createProfileStore(options.dataDir ? join(options.dataDir, 'profiles.db') : ':memory:', cipher);
+  const profiles = createProfileStore(
+    options.dataDir ? join(options.dataDir, 'profiles.db') : ':memory:',
+    cipher,
+    options.dataDir
+      ? {
+          backupsFolder: join(options.dataDir, 'backups'),
+          ...(options.profileBackups?.delayMs !== undefined ? { backupDelayMs: options.profileBackups.delayMs } : {}),
+          ...(options.profileBackups?.keep !== undefined ? { keepBackups: options.profileBackups.keep } : {}),
+        }
+      : {},
+  );
   if (profiles.recovered) {
-    console.warn(`The profiles database was damaged (${profiles.recovered.reason}); it was moved to ${profiles.recovered.movedTo}`);
+    const { reason, movedTo, restoredFrom } = profiles.recovered;
+    console.warn(`The profiles database was damaged (${reason}); it was moved to ${movedTo}${restoredFrom ? ` and ${restoredFrom} restored` : ' (no backup to restore)'}`);
   }
   const history = createHistoryFeature(options.dataDir, events);
   const embeddedBroker = createBrokerService(events);
@@ -167,6 +180,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     'profiles.connect': ({ id }) => openConnection(profiles.optionsForConnect(id), profileIdentity(id, profiles.get(id).name)),
     'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
     'profiles.import': ({ format, content }) => importProfiles(profiles, format, content),
+    'profiles.recovery': () => ({ report: profiles.recovered }),
     ...history.handlers,
     'history.replay': (input) => replays.start(input),
     'history.stopReplay': ({ replayId }) => replays.stop(replayId),
@@ -185,6 +199,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       packets.flush();
       messages.dispose();
       packets.dispose();
+      await profiles.flushBackups();
       profiles.close();
     },
   };

@@ -13,6 +13,7 @@ import { AppInfo } from './app-info';
 import { HelpOverlay } from './help-overlay';
 import { HostBanner } from './host-banner';
 import { RecoveredNotice } from './recovered-notice';
+import { DataSafetyNotice } from './data-safety-notice';
 import { Panel } from './panel';
 import { useGlobalShortcuts } from './shortcuts';
 import { TopBarControls } from './top-bar-controls';
@@ -43,6 +44,7 @@ export function App() {
       </header>
       <HostBanner />
       <RecoveredNotice />
+      <DataSafetyNotice />
       <div className={`workspace${inspectorOpen ? ' with-inspector' : ''}`} hidden={view !== 'workbench'}>
         <aside className="sidebar">
           <Panel name="profiles" title="Profiles" className="grow">

@@ -1,5 +1,6 @@
 import type { InspectedPacket, MqttMessage } from '../../shared/contract';
 import { runMenuCommand } from '../app/menu-commands';
+import { useDataSafetyStore } from '../app/data-safety';
 import { useRecoveryStore } from '../app/recovery';
 import type { Bridge } from '../bridge';
 import { useBrokerStore } from './broker-store';
@@ -132,6 +133,10 @@ export function startEventFeed(bridge: Bridge): () => void {
     bridge.api.on('broker.changed', () => useBrokerStore.getState().changed()),
     bridge.api.on('app.menuCommand', ({ command }) => runMenuCommand(command)),
     bridge.api.on('app.recovered', (details) => useRecoveryStore.getState().setRecovered(details)),
+    bridge.api.on('history.damage', (damage) => {
+      useDataSafetyStore.getState().setHistoryDamage(damage);
+      void useHistoryStore.getState().loadStatus();
+    }),
     bridge.api.on('history.exportProgress', (progress) => useHistoryStore.getState().applyExportProgress(progress)),
     bridge.api.on('history.replayProgress', (progress) => useReplayStore.getState().apply(progress)),
     bridge.api.on('connections.status', (summary) => {
@@ -145,6 +150,7 @@ export function startEventFeed(bridge: Bridge): () => void {
       if (link.state === 'open') {
         void resync();
         void useProfilesStore.getState().load();
+        void useDataSafetyStore.getState().load();
       }
     }),
   ];
@@ -153,6 +159,7 @@ export function startEventFeed(bridge: Bridge): () => void {
   if (bridge.link().state === 'open') {
     void resync();
     void useProfilesStore.getState().load();
+    void useDataSafetyStore.getState().load();
   }
 
   return () => {

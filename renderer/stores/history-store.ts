@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { z } from 'zod';
 import {
   type ExportProgressEvent,
+  type HistoryBackup,
   type HistoryConnection,
   type HistoryQueryInput,
   type HistoryStatus,
@@ -90,6 +91,10 @@ interface HistoryState {
   exportEncoding: PayloadEncoding;
   exporting: ExportState | null;
   exportError: WorkbenchError | null;
+  /** Backups in the data folder's backups/, newest first, and what the last backup or restore did. */
+  backups: HistoryBackup[];
+  backupBusy: boolean;
+  backupNote: { ok: boolean; text: string } | null;
 
   setForm(change: Partial<HistoryForm>): void;
   resetForm(): void;
@@ -110,6 +115,10 @@ interface HistoryState {
   cancelExport(): Promise<void>;
   /** From `history.exportProgress`. */
   applyExportProgress(progress: ExportProgressEvent): void;
+  loadBackups(): Promise<void>;
+  makeBackup(): Promise<void>;
+  /** Replaces the history with a backup (the current file is kept aside), then searches again. */
+  restoreBackup(fileName: string): Promise<void>;
 }
 
 /** Progress of exports whose `history.export` response has not arrived yet. */
@@ -133,6 +142,9 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   selectedId: null,
   status: null,
   statusError: null,
+  backups: [],
+  backupBusy: false,
+  backupNote: null,
   connections: [],
   exportFormat: 'csv',
   exportEncoding: 'utf8',
@@ -193,6 +205,34 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
 
   select(selectedId) {
     set({ selectedId });
+  },
+
+  async loadBackups() {
+    const result = await getApi().history.backups({});
+    if (result.ok) set({ backups: result.value.backups });
+  },
+
+  async makeBackup() {
+    if (get().backupBusy) return;
+    set({ backupBusy: true, backupNote: null });
+    const result = await getApi().history.backup({});
+    set({ backupBusy: false, backupNote: result.ok ? { ok: true, text: `Backed up to ${result.value.path}` } : { ok: false, text: result.error.message } });
+    await get().loadBackups();
+  },
+
+  async restoreBackup(fileName) {
+    if (get().backupBusy) return;
+    set({ backupBusy: true, backupNote: null });
+    const result = await getApi().history.restore({ fileName });
+    set({
+      backupBusy: false,
+      backupNote: result.ok ? { ok: true, text: `Restored ${fileName}; the replaced file is kept at ${result.value.movedTo}` } : { ok: false, text: result.error.message },
+    });
+    if (result.ok) {
+      void get().loadStatus();
+      void get().loadConnections();
+      void get().search();
+    }
   },
 
   async loadStatus() {

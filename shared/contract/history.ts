@@ -79,6 +79,40 @@ const retentionLimits = z
   })
   .strict();
 
+/**
+ * A damaged history file found this run: where the damaged copy is, and what was read back from
+ * it into the fresh file (which records all along).
+ */
+export const historyDamage = z.object({
+  reason: z.string(),
+  movedTo: z.string(),
+  foundBy: z.enum(['open', 'check', 'query', 'write']),
+  foundAt: z.number(),
+  state: z.enum(['recovering', 'done', 'failed']),
+  recovered: z
+    .object({
+      messages: z.number(),
+      topics: z.number(),
+      gaps: z.number(),
+      unreadableRanges: z.number(),
+      /** An upper bound: the ids inside the unreadable runs (ids may have holes). */
+      lostAtMost: z.number(),
+    })
+    .nullable(),
+  ms: z.number().optional(),
+  error: z.string().optional(),
+});
+export type HistoryDamage = z.infer<typeof historyDamage>;
+
+/** A name in the workbench's backups folder (never a path: the renderer cannot pick where main reads or writes). */
+const backupFileName = z
+  .string()
+  .max(200)
+  .regex(/^[\w.() -]+\.db$/, 'A backup file name may use letters, digits, spaces, . _ - ( ) only, and ends in .db');
+
+export const historyBackup = z.object({ fileName: z.string(), path: z.string(), bytes: z.number(), modifiedAt: z.number() });
+export type HistoryBackup = z.infer<typeof historyBackup>;
+
 export const exportFormat = z.enum(['ndjson', 'json', 'csv']);
 export const payloadEncoding = z.enum(['utf8', 'base64', 'hex']);
 
@@ -88,6 +122,10 @@ export const historyStatus = z.object({
   path: z.string().optional(),
   /** Where a damaged database was moved, so the user can find it. */
   recoveredTo: z.string().optional(),
+  /** The damaged file found this run and what was recovered from it. */
+  damage: historyDamage.optional(),
+  /** Messages the last run accepted but had not written when it was killed (recorded as gaps). */
+  lostInCrash: z.number().optional(),
   error: z.string().optional(),
   accepted: z.number(),
   written: z.number(),
@@ -226,9 +264,20 @@ export const historyContract = {
       output: z.object({ replayId: z.string(), total: z.number() }),
     },
     stopReplay: { input: z.object({ replayId: z.string().min(1).max(64) }).strict(), output: replayProgress },
+    /** A consistent copy of the history database (SQLite's online backup) in the backups folder, while recording goes on. */
+    backup: { input: z.object({ fileName: backupFileName.optional() }).strict(), output: historyBackup },
+    /** The history backups in the backups folder, newest first. */
+    backups: { input: empty, output: z.object({ backups: z.array(historyBackup) }) },
+    /**
+     * Replaces the history database with a backup from the backups folder, after checking it is
+     * a readable, undamaged history database; the current file is kept aside (`movedTo`).
+     */
+    restore: { input: z.object({ fileName: backupFileName }).strict(), output: z.object({ restoredFrom: z.string(), movedTo: z.string() }) },
   },
   events: {
     exportProgress: { payload: exportProgress },
+    /** A damaged history file was found (state recovering) and its recovery ended (done or failed). */
+    damage: { payload: historyDamage },
     /** At most a few per second per replay, and always its last state. */
     replayProgress: { payload: replayProgress },
     /** Backpressure episodes: dropping starts (per connection key) and ends (with the gaps recorded). */

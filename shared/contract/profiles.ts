@@ -108,6 +108,24 @@ export const profilesContract = {
       input: z.object({ format: importFormat, content: z.string().max(20 * 1024 * 1024, 'File is larger than 20 MB') }).strict(),
       output: importReport,
     },
+    /**
+     * Set when profiles.db was found damaged at start: where it was moved, and the backup restored
+     * in its place (null: there was none, the list starts empty). The UI says so once.
+     */
+    recovery: {
+      input: empty,
+      output: z.object({
+        report: z
+          .object({
+            reason: z.string(),
+            movedTo: z.string(),
+            restoredFrom: z.string().nullable(),
+            backupTakenAt: z.number().nullable(),
+            profiles: z.number(),
+          })
+          .nullable(),
+      }),
+    },
   },
   events: {},
 } as const;

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createHistory } from '../../main/core/history/create-history';
+import { CRASH_GAP_REASON, type RunCounts, ledgerPathFor } from '../../main/core/history/crash-ledger';
 import { HistoryStore } from '../../main/core/history/history-store';
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 import { historyTempDir } from '../support/history-fixtures';
@@ -12,8 +15,8 @@ beforeEach(() => {
 });
 afterEach(() => temp.cleanup());
 
-it('survives kill -9 at full write rate: the database opens, passes integrity_check and holds every committed message', async () => {
-  const path = temp.file('history.db');
+/** Runs the crash writer at full rate and kills it (SIGKILL) after several commits; returns the last reported count. */
+async function writeAndKill(path: string): Promise<number> {
   const child = spawn(
     process.execPath,
     ['-r', join(root, 'main/core/history/ts-worker-bootstrap.cjs'), join(root, 'test/support/history-crash-writer.ts'), path],
@@ -46,6 +49,12 @@ it('survives kill -9 at full write rate: the database opens, passes integrity_ch
     void exited.then(() => reject(new Error(`writer exited before the kill: ${stderr}`)));
   });
   expect(await exited).toBe('SIGKILL');
+  return lastWritten;
+}
+
+it('survives kill -9 at full write rate: the database opens, passes integrity_check and holds every committed message', async () => {
+  const path = temp.file('history.db');
+  const lastWritten = await writeAndKill(path);
 
   // Restart: the WAL left by the kill makes the open run quick_check; then the full integrity_check.
   const reopened = openHistoryDatabase(path);
@@ -68,4 +77,34 @@ it('survives kill -9 at full write rate: the database opens, passes integrity_ch
   ]);
   expect(store.count()).toBe(stored + 1);
   reopened.db.close();
+}, 60_000);
+
+it('records what a kill -9 lost (accepted, not yet committed) as a gap at the next start, and nothing after a clean close', async () => {
+  const path = temp.file('history.db');
+  await writeAndKill(path);
+  // The killed run's ledger: how many it had handed to its writer.
+  const accepted = (JSON.parse(readFileSync(ledgerPathFor(path), 'utf8')) as RunCounts).connections.crash!.n;
+
+  const history = await createHistory({ path, backgroundCheck: false });
+  const stored = await history.count({ connectionKeys: ['crash'] });
+  const gaps = await history.gaps('crash');
+  expect(gaps).toHaveLength(1);
+  const [gap] = gaps;
+  expect(gap).toMatchObject({ connectionKey: 'crash', reason: CRASH_GAP_REASON });
+  // Exactly the difference: every message the writer was handed is either stored or counted lost.
+  expect(gap!.dropped).toBe(accepted - stored);
+  expect(gap!.dropped).toBeGreaterThan(0);
+  expect(history.report.lostInCrash).toBe(gap!.dropped);
+  expect(gap!.fromTs).toBeLessThanOrEqual(gap!.toTs);
+  expect(existsSync(ledgerPathFor(path))).toBe(false);
+  console.log(`[figures] kill -9 at full rate: ${stored} committed, ${gap!.dropped} accepted but lost, recorded as a gap`);
+
+  // A clean run and close: no new gap.
+  history.append('crash', { direction: 'in', topic: 'after', payload: Buffer.from('x'), qos: 0, retain: false, dup: false, timestamp: Date.now() });
+  await history.close();
+  expect(existsSync(ledgerPathFor(path))).toBe(false);
+  const again = await createHistory({ path, backgroundCheck: false });
+  expect(await again.gaps('crash')).toHaveLength(1);
+  expect(again.report.lostInCrash).toBe(0);
+  await again.close();
 }, 60_000);

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { AcceptedLedger, ledgerPathFor } from './crash-ledger';
 import { HistoryError, deserializeError } from './errors';
 import { BatchBuilder } from './packed-batch';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
@@ -14,7 +16,8 @@ import type {
   TopicSummary,
 } from './types';
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
-import type { FromWorker, HistoryWorkerData, OpenReport, ToWorker } from './worker-protocol';
+import type { SalvageCounts } from './salvage';
+import type { FromWorker, HistoryWorkerData, OpenReport, SalvageOutcome, SwapRequest, ToWorker } from './worker-protocol';
 
 export interface HistoryOptions {
   /** The database file, e.g. `<userData>/history.db`. */
@@ -38,6 +41,32 @@ export interface HistoryOptions {
   quickCheck?: boolean | 'after-crash';
   /** Where the worker code is; found automatically (see worker-entry.ts). */
   workerEntry?: WorkerEntry;
+  /**
+   * `PRAGMA quick_check` of the whole file after every start, on a thread of its own while
+   * history already records and answers (true by default). Damage it finds is repaired like
+   * damage a query or a write runs into.
+   */
+  backgroundCheck?: boolean;
+}
+
+/**
+ * A damaged history file found (at open, by the background check, or by a query or write that
+ * read a damaged page) and what was done: the file set aside, a fresh one recording, and what
+ * SQLite could still read copied into it.
+ */
+export interface DamageReport {
+  /** What SQLite said. */
+  reason: string;
+  /** Where the damaged file (and its -wal/-shm, same name + suffix) now is. */
+  movedTo: string;
+  foundBy: 'open' | 'check' | 'query' | 'write';
+  foundAt: number;
+  /** recovering: the fresh file records already and recovered rows are still being copied in. */
+  state: 'recovering' | 'done' | 'failed';
+  /** Set once recovery ended. */
+  recovered: SalvageCounts | null;
+  ms?: number;
+  error?: string;
 }
 
 export interface HistoryStats {
@@ -62,7 +91,11 @@ export type HistoryEvent =
   | { type: 'flushed'; written: number; count: number; ms: number }
   | { type: 'backpressure'; dropping: true; connectionKey: string }
   | { type: 'backpressure'; dropping: false; dropped: number; gaps: HistoryGap[] }
-  | { type: 'error'; error: Error };
+  | { type: 'error'; error: Error }
+  /** The background integrity check finished (ok false: the damage is being repaired, see 'damage'). */
+  | { type: 'checked'; ok: boolean; detail: string; ms: number }
+  /** A damaged file was found (state recovering) and when its recovery ended (done or failed). */
+  | { type: 'damage'; report: DamageReport };
 
 export interface ExportHandle {
   done: Promise<ExportResult>;
@@ -108,6 +141,15 @@ export interface HistoryService {
   exportTo(options: ExportOptions, onProgress?: (progress: ExportProgress) => void): ExportHandle;
   importFrom(options: ImportOptions, onProgress?: (progress: { imported: number; total: number }) => void): ImportHandle;
   stats(): HistoryStats;
+  /** The last damaged file found this run and what was recovered from it, or null. */
+  damage(): DamageReport | null;
+  /** A consistent copy of the database (SQLite's online backup) written to `target`, mode 0600. */
+  backup(target: string): Promise<{ path: string; bytes: number }>;
+  /**
+   * Replaces the database with a copy of `from` (checked first: a readable, undamaged history
+   * database); the current file is renamed aside (`.before-restore-<time>`) and returned.
+   */
+  restore(from: string): Promise<{ movedTo: string }>;
   onEvent(listener: (event: HistoryEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -142,14 +184,16 @@ class WorkerChannel {
   private failure: Error | null = null;
   private closing = false;
   private closed = false;
+  readonly worker: Worker;
   readonly exited: Promise<void>;
 
   constructor(
-    readonly worker: Worker,
+    started: Started,
     private readonly onMessage: (message: FromWorker) => void,
     private readonly onFailure: (error: Error) => void,
   ) {
-    worker.on('message', (message: FromWorker) => {
+    const worker = (this.worker = started.worker);
+    const handle = (message: FromWorker): void => {
       if (message.type === 'result') {
         const call = this.calls.get(message.id);
         this.calls.delete(message.id);
@@ -158,7 +202,10 @@ class WorkerChannel {
       } else if (message.type === 'progress') {
         this.calls.get(message.id)?.onProgress?.(message.progress as never);
       } else this.onMessage(message);
-    });
+    };
+    worker.on('message', handle);
+    // What the worker posted between 'ready' and now (the salvage may have finished already).
+    for (const message of started.takeEarly()) handle(message);
     worker.on('error', (error) => this.fail(new HistoryError('HISTORY_WORKER_FAILED', `History worker failed: ${error.message}`)));
     this.exited = new Promise((resolve) =>
       worker.once('exit', (code) => {
@@ -211,13 +258,30 @@ class WorkerChannel {
   }
 }
 
-function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<{ worker: Worker; report: OpenReport }> {
+interface Started {
+  worker: Worker;
+  report: OpenReport;
+  /** Messages posted after 'ready' and before a WorkerChannel listened (then stops buffering). */
+  takeEarly(): FromWorker[];
+}
+
+function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<Started> {
   const worker = new Worker(entry.file, { workerData: entry.tsEntry ? { ...data, tsEntry: entry.tsEntry } : data });
   return new Promise((resolve, reject) => {
     const onMessage = (message: FromWorker): void => {
       if (message.type === 'ready') {
         cleanup();
-        resolve({ worker, report: message.report });
+        const early: FromWorker[] = [];
+        const buffer = (later: FromWorker): number => early.push(later);
+        worker.on('message', buffer);
+        resolve({
+          worker,
+          report: message.report,
+          takeEarly: () => {
+            worker.off('message', buffer);
+            return early.splice(0);
+          },
+        });
       } else if (message.type === 'fatal') {
         cleanup();
         void worker.terminate();
@@ -257,28 +321,44 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     path: options.path,
     ...(options.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: options.fullTextMaxBytes } : {}),
   };
+  const runId = randomBytes(8).toString('hex');
   const writerStart = await spawn(entry, {
     role: 'writer',
     ...common,
+    runId,
     ...(options.retention ? { retention: options.retention } : {}),
     ...(options.quickCheck !== undefined ? { quickCheck: options.quickCheck } : {}),
   });
-  // The indexer creates the full-text file the reader attaches, so it starts first. The index is
-  // derived data: if it cannot start, history still works and text search scans instead.
-  let indexerStart: Awaited<ReturnType<typeof spawn>> | null = null;
-  let indexerError: Error | null = null;
-  try {
-    indexerStart = await spawn(entry, { role: 'indexer', ...common });
-  } catch (error) {
-    indexerError = error as Error;
+  /**
+   * The indexer creates the full-text file the reader attaches, so it starts first. The index is
+   * derived data: if it cannot start, history still works and text search scans instead. Both
+   * start again on the new file after a repair or a restore.
+   */
+  async function spawnReaders(): Promise<{ indexer: Started | null; indexerError: Error | null; reader: Started }> {
+    let indexerStarted: Started | null = null;
+    let indexerFailure: Error | null = null;
+    try {
+      indexerStarted = await spawn(entry, { role: 'indexer', ...common });
+    } catch (error) {
+      indexerFailure = error as Error;
+    }
+    try {
+      const readerStarted = await spawn(entry, { role: 'reader', ...common, useFullTextIndex: indexerStarted !== null });
+      return { indexer: indexerStarted, indexerError: indexerFailure, reader: readerStarted };
+    } catch (error) {
+      await indexerStarted?.worker.terminate();
+      throw error;
+    }
   }
-  let readerStart: Awaited<ReturnType<typeof spawn>>;
+  let firstReaders: Awaited<ReturnType<typeof spawnReaders>>;
   try {
-    readerStart = await spawn(entry, { role: 'reader', ...common, useFullTextIndex: indexerStart !== null });
+    firstReaders = await spawnReaders();
   } catch (error) {
-    await Promise.all([writerStart.worker.terminate(), indexerStart?.worker.terminate()]);
+    await writerStart.worker.terminate();
     throw error;
   }
+  const indexerStart = firstReaders.indexer;
+  const indexerError = firstReaders.indexerError;
 
   const listeners = new Set<(event: HistoryEvent) => void>();
   const emit = (event: HistoryEvent): void => {
@@ -286,6 +366,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   };
 
   const queue = new BatchBuilder();
+  const ledger = new AcceptedLedger(ledgerPathFor(options.path), runId);
   let queueGaps: HistoryGap[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let seq = 0;
@@ -305,6 +386,20 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   let crowded = false;
   let closed = false;
   let failure: Error | null = null;
+  let damage: DamageReport | null =
+    writerStart.report.recovered && writerStart.report.salvaging
+      ? { ...writerStart.report.recovered, foundBy: 'open', foundAt: Date.now(), state: 'recovering', recovered: null }
+      : null;
+  /** Set while the readers are down for a swap of the file (repair or restore); queries wait on it. */
+  let swapping: Promise<void> | null = null;
+  let repairs = 0;
+  let checker: Worker | null = null;
+
+  function salvaged(outcome: SalvageOutcome): void {
+    if (!damage || damage.movedTo !== outcome.movedTo) return;
+    damage = { ...damage, state: outcome.error ? 'failed' : 'done', recovered: outcome.counts, ms: outcome.ms, ...(outcome.error ? { error: outcome.error } : {}) };
+    emit({ type: 'damage', report: { ...damage } });
+  }
 
   function settleWaiters(): void {
     if (crowded && (failure || closed || (pending <= settings.maxPendingMessages / 4 && pendingBytes <= settings.maxPendingBytes / 4))) {
@@ -337,7 +432,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   }
 
   const writer = new WorkerChannel(
-    writerStart.worker,
+    writerStart,
     (message) => {
       if (message.type === 'flushed') {
         const { count } = acknowledge(message.seq);
@@ -350,6 +445,10 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
         stats.failed += count;
         emit({ type: 'error', error: deserializeError(message.error) });
         settleWaiters();
+      } else if (message.type === 'damaged') {
+        void repair(message.reason, 'write');
+      } else if (message.type === 'salvaged') {
+        salvaged(message.outcome);
       }
     },
     (error) => {
@@ -365,9 +464,107 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       settleWaiters();
     },
   );
-  const reader = new WorkerChannel(readerStart.worker, () => undefined, (error) => emit({ type: 'error', error }));
-  // Its failure only slows text search down (unindexed messages are tested directly): reported, not fatal.
-  const indexer = indexerStart ? new WorkerChannel(indexerStart.worker, () => undefined, (error) => emit({ type: 'error', error })) : null;
+  let reader!: WorkerChannel;
+  let indexer: WorkerChannel | null = null;
+  function takeReaders(started: Awaited<ReturnType<typeof spawnReaders>>): void {
+    reader = new WorkerChannel(started.reader, () => undefined, (error) => emit({ type: 'error', error }));
+    // Its failure only slows text search down (unindexed messages are tested directly): reported, not fatal.
+    indexer = started.indexer ? new WorkerChannel(started.indexer, () => undefined, (error) => emit({ type: 'error', error })) : null;
+  }
+  takeReaders(firstReaders);
+
+  /**
+   * Puts another file in place (the writer does it, holding the batches that arrive meanwhile):
+   * the reader and the indexer close first, since they hold the old file open, and start again on
+   * the new one. Queries wait for them.
+   */
+  function swapFile<T>(request: SwapRequest, onSwapped: (result: T) => void = () => undefined): Promise<T> {
+    const previous = swapping;
+    const run = (async () => {
+      await previous;
+      send();
+      await reader.close();
+      await indexer?.close();
+      try {
+        const result = await writer.call<T>('swap', [request]).promise;
+        // Before the readers restart: the salvage may report its end meanwhile.
+        onSwapped(result);
+        return result;
+      } finally {
+        takeReaders(await spawnReaders());
+      }
+    })();
+    // What waits on `swapping` only waits; the caller of swapFile gets the outcome.
+    const tracked = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    void tracked.then(() => {
+      if (swapping === tracked) swapping = null;
+    });
+    swapping = tracked;
+    return run;
+  }
+
+  /** Damage found: set the file aside, record into a fresh one, and salvage the old one into it. */
+  async function repair(reason: string, foundBy: DamageReport['foundBy']): Promise<void> {
+    if (closed || failure) return;
+    if (damage?.foundAt && swapping) return; // a repair is under way
+    // A disk that damages every fresh file too: stop after a few rounds instead of looping.
+    if (++repairs > 3) {
+      emit({ type: 'error', error: new HistoryError('HISTORY_DAMAGED', `The history database keeps getting damaged: ${reason}`) });
+      return;
+    }
+    const foundAt = Date.now();
+    damage = { reason, movedTo: '', foundBy, foundAt, state: 'recovering', recovered: null };
+    try {
+      await swapFile<{ movedTo: string }>({ kind: 'repair', reason }, ({ movedTo }) => {
+        damage = { ...damage!, movedTo };
+        emit({ type: 'damage', report: { ...damage } });
+      });
+    } catch (error) {
+      damage = { ...damage, state: 'failed', error: (error as Error).message };
+      emit({ type: 'damage', report: { ...damage } });
+    }
+  }
+
+  const isDamaged = (error: unknown): boolean => error instanceof HistoryError && error.code === 'HISTORY_DAMAGED';
+
+  /** A reader call that waits out a swap, and on damage repairs and asks the new reader once more. */
+  async function query<T>(method: string, args: unknown[]): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (swapping) await swapping;
+      const channel = reader;
+      try {
+        return await channel.call<T>(method, args).promise;
+      } catch (error) {
+        if (attempt >= 1) throw error;
+        if (isDamaged(error)) await repair((error as Error).message, 'query');
+        else if (!(channel !== reader || swapping)) throw error; // not closed for a swap: a real failure
+      }
+    }
+  }
+
+  /** A writer call; damage it runs into is repaired (the call is not repeated: it may have done part). */
+  async function command<T>(method: string, args: unknown[]): Promise<T> {
+    try {
+      return await writer.call<T>(method, args).promise;
+    } catch (error) {
+      if (isDamaged(error)) void repair((error as Error).message, 'query');
+      throw error;
+    }
+  }
+
+  if (options.backgroundCheck !== false && !writerStart.report.integrityChecked && !writerStart.report.recovered) {
+    checker = new Worker(entry.file, { workerData: { role: 'checker', ...common, ...(entry.tsEntry ? { tsEntry: entry.tsEntry } : {}) } satisfies HistoryWorkerData });
+    checker.on('message', (message: FromWorker) => {
+      if (message.type !== 'checked') return;
+      emit({ type: 'checked', ok: message.ok, detail: message.detail, ms: message.ms });
+      if (!message.ok) void repair(`quick_check: ${message.detail}`, 'check');
+    });
+    checker.on('error', (error) => emit({ type: 'error', error }));
+    checker.once('exit', () => (checker = null));
+  }
 
   function send(): void {
     if (timer) {
@@ -381,6 +578,8 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     const message: ToWorker = { type: 'write', seq, batch, gaps: queueGaps };
     queueGaps = [];
     queuedBytes = 0;
+    // Before the writer can commit any of it: a kill from now on finds these counted (crash-ledger.ts).
+    ledger.persist();
     try {
       writer.post(message, transfer);
     } catch {
@@ -438,6 +637,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       }
       if (openGaps.size > 0) closeGaps();
       queue.add(connectionKey, message);
+      ledger.note(connectionKey, message.timestamp);
       queuedBytes += bytes;
       pending++;
       pendingBytes += bytes;
@@ -453,36 +653,56 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       return new Promise((resolve) => flushWaiters.push({ seq, resolve }));
     },
 
-    page: (request = {}) => reader.call<HistoryPage>('page', [request]).promise,
-    count: (query = {}) => reader.call<number>('count', [query]).promise,
-    countUpTo: (query, upTo) => reader.call<{ count: number; capped: boolean }>('countUpTo', [query, upTo]).promise,
-    lastValues: (connectionKey, topic, count) => reader.call<StoredMessage[]>('lastValues', [connectionKey, topic, count]).promise,
-    topicSummaries: (connectionKey, limit, previewBytes) =>
-      reader.call<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionKey, limit, previewBytes]).promise,
-    gaps: (connectionKey) => reader.call<HistoryGap[]>('gaps', [connectionKey]).promise,
-    connections: () => reader.call<HistoryConnection[]>('connections', []).promise,
+    page: (request = {}) => query<HistoryPage>('page', [request]),
+    count: (filter = {}) => query<number>('count', [filter]),
+    countUpTo: (filter, upTo) => query<{ count: number; capped: boolean }>('countUpTo', [filter, upTo]),
+    lastValues: (connectionKey, topic, count) => query<StoredMessage[]>('lastValues', [connectionKey, topic, count]),
+    topicSummaries: (connectionKey, limit, previewBytes) => query<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionKey, limit, previewBytes]),
+    gaps: (connectionKey) => query<HistoryGap[]>('gaps', [connectionKey]),
+    connections: () => query<HistoryConnection[]>('connections', []),
     async describeConnection(connectionKey, label) {
       send();
-      await writer.call('describeConnection', [connectionKey, label]).promise;
+      await command('describeConnection', [connectionKey, label]);
     },
     async clear(connectionKey, topicFilter) {
       send();
-      return writer.call<number>('clear', [connectionKey, topicFilter]).promise;
+      return command<number>('clear', [connectionKey, topicFilter]);
     },
     async setRetention(limits) {
-      await writer.call('setRetention', [limits]).promise;
+      await command('setRetention', [limits]);
     },
-    totals: () => writer.call<{ messages: number; bytes: number }>('totals', []).promise,
+    totals: () => command<{ messages: number; bytes: number }>('totals', []),
 
     exportTo(exportOptions, onProgress) {
-      const { id, promise } = reader.call<ExportResult>('export', [exportOptions], onProgress as ((progress: never) => void) | undefined);
-      return { done: promise, cancel: () => cancelCall(reader, id) };
+      let started: { channel: WorkerChannel; id: number } | null = null;
+      let cancelled = false;
+      const done = (async () => {
+        if (swapping) await swapping;
+        if (cancelled) throw new HistoryError('HISTORY_EXPORT_CANCELLED', 'The export was cancelled');
+        const call = reader.call<ExportResult>('export', [exportOptions], onProgress as ((progress: never) => void) | undefined);
+        started = { channel: reader, id: call.id };
+        return call.promise;
+      })();
+      return {
+        done,
+        cancel: () => {
+          cancelled = true;
+          if (started) cancelCall(started.channel, started.id);
+        },
+      };
     },
     importFrom(importOptions, onProgress) {
       send();
       const { id, promise } = writer.call<ImportResult>('import', [importOptions], onProgress as ((progress: never) => void) | undefined);
       return { done: promise, cancel: () => cancelCall(writer, id) };
     },
+
+    damage: () => (damage && damage.movedTo ? { ...damage } : null),
+    async backup(target) {
+      send();
+      return command<{ path: string; bytes: number }>('backup', [target]);
+    },
+    restore: (from) => swapFile<{ movedTo: string }>({ kind: 'restore', from }),
 
     stats() {
       return {
@@ -504,13 +724,18 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       if (closed) return;
       // A gap still open at close is recorded too: nothing is dropped silently.
       if (openGaps.size > 0) closeGaps();
-      send();
       closed = true;
+      await checker?.terminate();
+      while (swapping) await swapping;
+      send();
       // Reader first: the last connection to close checkpoints and removes the WAL, and only the
       // writer can; a WAL left behind would make the next open think the app had crashed.
       await reader.close();
       await indexer?.close();
       await writer.close();
+      // Everything accepted is committed (or counted failed and reported): no loss to report next time.
+      if (!failure) ledger.remove();
+      else ledger.close();
       settleWaiters();
     },
   };

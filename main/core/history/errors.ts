@@ -13,7 +13,10 @@ export type HistoryErrorCode =
   | 'HISTORY_EXPORT_UNWRITABLE' // the export path cannot be created or written
   | 'HISTORY_EXPORT_DISK_FULL' // ENOSPC / EDQUOT while exporting
   | 'HISTORY_EXPORT_CANCELLED' // the user cancelled an export
-  | 'HISTORY_IMPORT_INVALID'; // an import file that is not one of our export formats
+  | 'HISTORY_IMPORT_INVALID' // an import file that is not one of our export formats
+  | 'HISTORY_DAMAGED' // SQLite found a damaged page: the file is set aside and what can be read is recovered
+  | 'HISTORY_BACKUP_FAILED' // a backup copy could not be written
+  | 'HISTORY_RESTORE_INVALID'; // a file offered for restore is not a readable history database
 
 export class HistoryError extends Error {
   override readonly name = 'HistoryError';

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
+import { CommittedLedger, type RunCounts } from './crash-ledger';
 import { HistoryError } from './errors';
 import { FLAG_DUP, FLAG_OUT, FLAG_RETAIN, type PackedBatch } from './packed-batch';
 import { decodeProperties, encodeProperties } from './properties';
@@ -86,6 +87,8 @@ export class HistoryStore {
   /** Packed-batch topic keys (numbered by the sending BatchBuilder) -> (connection key, topic), and a cache of their ids. */
   private readonly packedKeyNames = new Map<number, [string, string]>();
   private readonly packedKeyIds = new Map<number, number>();
+  /** Committed messages of this run per connection, saved with them (crash-ledger.ts). */
+  private committed: CommittedLedger | null = null;
 
   constructor(
     readonly db: Database.Database,
@@ -207,6 +210,50 @@ export class HistoryStore {
     }
   }
 
+  /** Writer: from now on each writePacked also saves this run's committed counts (crash-ledger.ts). */
+  trackRun(counts: RunCounts): void {
+    this.committed = new CommittedLedger(this.db, counts);
+  }
+
+  get runCounts(): RunCounts | null {
+    return this.committed?.counts ?? null;
+  }
+
+  /** Per connection key: messages in these batches and the newest timestamp. */
+  private countByConnection(batches: readonly PackedBatch[]): Map<string, { n: number; lastTs: number }> {
+    const byKey = new Map<number, { n: number; lastTs: number }>();
+    for (const batch of batches) {
+      for (const [key, connectionKey, topic] of batch.newKeys) this.packedKeyNames.set(key, [connectionKey, topic]);
+      for (let i = 0; i < batch.count; i++) {
+        const key = batch.keys[i]!;
+        const entry = byKey.get(key);
+        if (entry) {
+          entry.n++;
+          entry.lastTs = Math.max(entry.lastTs, batch.timestamps[i]!);
+        } else byKey.set(key, { n: 1, lastTs: batch.timestamps[i]! });
+      }
+    }
+    const byConnection = new Map<string, { n: number; lastTs: number }>();
+    for (const [key, { n, lastTs }] of byKey) {
+      const connectionKey = this.packedKeyNames.get(key)?.[0] ?? '';
+      const entry = byConnection.get(connectionKey);
+      if (entry) {
+        entry.n += n;
+        entry.lastTs = Math.max(entry.lastTs, lastTs);
+      } else byConnection.set(connectionKey, { n, lastTs });
+    }
+    return byConnection;
+  }
+
+  /** The packed-batch topic keys learnt so far: a store on a fresh file (after a repair or restore) takes them over. */
+  packedKeys(): [number, string, string][] {
+    return [...this.packedKeyNames].map(([key, [connectionKey, topic]]) => [key, connectionKey, topic]);
+  }
+
+  adoptPackedKeys(keys: readonly [number, string, string][]): void {
+    for (const [key, connectionKey, topic] of keys) this.packedKeyNames.set(key, [connectionKey, topic]);
+  }
+
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
@@ -245,6 +292,8 @@ export class HistoryStore {
   writePacked(batches: readonly PackedBatch[], gaps: readonly HistoryGap[]): number {
     this.writable(this.insertMessage);
     const highestTopic = this.topics.highestId;
+    const committed = this.committed;
+    const countsBefore = committed ? JSON.stringify(committed.counts.connections) : '';
     try {
       return this.db.transaction(() => {
         let count = 0;
@@ -253,10 +302,16 @@ export class HistoryStore {
           count += batch.count;
         }
         if (gaps.length > 0) this.recordGaps(gaps);
+        if (committed) {
+          for (const [connectionKey, { n, lastTs }] of this.countByConnection(batches)) committed.add(connectionKey, n, lastTs);
+          committed.persist();
+        }
         return count;
       })();
     } catch (error) {
       this.rolledBack(highestTopic);
+      // The counts must say what is in the file: none of this transaction is.
+      if (committed) committed.counts.connections = JSON.parse(countsBefore) as typeof committed.counts.connections;
       throw error;
     }
   }

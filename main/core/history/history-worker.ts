@@ -1,11 +1,15 @@
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { HistoryError, serializeError } from './errors';
 import { exportMessages, importMessages } from './export';
 import { FtsIndexer, ftsPathFor, openFtsDatabase } from './fts-indexer';
 import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from './history-store';
-import { openHistoryDatabase, openHistoryReader } from './open-database';
-import type { FromWorker, HistoryWorkerData, ToWorker } from './worker-protocol';
+import { moveAside, openHistoryDatabase, openHistoryReader } from './open-database';
+import { HistorySalvage, isDamageError } from './salvage';
+import { backupTo, validateHistoryFile } from './backup';
+import { lostInCrash, removeLedger } from './crash-ledger';
+import type { FromWorker, HistoryWorkerData, SwapRequest, ToWorker } from './worker-protocol';
 import type { PackedBatch } from './packed-batch';
 import type { HistoryGap } from './types';
 
@@ -24,11 +28,38 @@ const MAX_TRANSACTION_MESSAGES = 20_000;
 const INDEX_STEP_ROWS = 5000;
 const INDEX_POLL_MS = 50;
 const INDEX_IDLE_POLL_MS = 500;
+/** Salvaged rows per transaction: ~50 ms, so live batches commit in between. */
+const SALVAGE_STEP_ROWS = 2000;
 const PRUNE_INTERVAL_MS = 30_000;
 const data = workerData as HistoryWorkerData;
 
 function post(message: FromWorker): void {
   port.postMessage(message);
+}
+
+/** A damaged page found by any query becomes HISTORY_DAMAGED, which the main thread acts on. */
+function asHistoryError(error: unknown): unknown {
+  if (error instanceof HistoryError || !isDamageError(error)) return error;
+  return new HistoryError('HISTORY_DAMAGED', `The history database is damaged: ${(error as Error).message}`);
+}
+
+/** Checks the whole file on its own read-only connection, off the writer and the reader, then exits. */
+function runChecker(): void {
+  const started = performance.now();
+  try {
+    const db = openHistoryReader(data.path);
+    try {
+      // quick_check: the b-tree structure, page by page (not index contents): ~2.5 s per 1M messages.
+      const rows = db.pragma('quick_check(10)') as { quick_check: string }[];
+      const detail = rows.map((row) => row.quick_check).join('; ');
+      post({ type: 'checked', ok: detail === 'ok', detail, ms: performance.now() - started });
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    post({ type: 'checked', ok: !isDamageError(error), detail: (error as Error).message, ms: performance.now() - started });
+  }
+  port.close();
 }
 
 type Handler = (args: unknown[], context: { signal: AbortSignal; progress: (value: unknown) => void }) => unknown;
@@ -89,14 +120,34 @@ function start(): void {
     startIndexer();
     return;
   }
+  if (data.role === 'checker') {
+    runChecker();
+    return;
+  }
   let store: HistoryStore;
+  let salvage: { job: HistorySalvage; movedTo: string; started: number } | null = null;
   try {
     if (data.role === 'writer') {
       const opened = openHistoryDatabase(data.path, data.quickCheck !== undefined ? { quickCheck: data.quickCheck } : {});
       store = new HistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+      // What the last run accepted but never committed (it was killed): a gap, before anything new.
+      // (A file set aside as damaged cannot say what it committed: nothing is claimed then.)
+      const lost = opened.recovered ? [] : lostInCrash(opened.db, data.path);
+      if (lost.length > 0) store.recordGaps(lost);
+      removeLedger(data.path);
+      if (data.runId) store.trackRun({ runId: data.runId, connections: {} });
+      // Damaged at open (not a database, a damaged schema): what can still be read comes back.
+      if (opened.recovered) salvage = startSalvage(opened.recovered.movedTo);
       post({
         type: 'ready',
-        report: { schemaVersion: opened.schemaVersion, recovered: opened.recovered, backupPath: opened.backupPath, integrityChecked: opened.integrityChecked },
+        report: {
+          schemaVersion: opened.schemaVersion,
+          recovered: opened.recovered,
+          backupPath: opened.backupPath,
+          integrityChecked: opened.integrityChecked,
+          salvaging: opened.recovered !== null,
+          lostInCrash: lost.reduce((sum, gap) => sum + gap.dropped, 0),
+        },
       });
     } else {
       store = new HistoryStore(openHistoryReader(data.path), {
@@ -114,6 +165,87 @@ function start(): void {
 
   let pending: { seq: number; batch: PackedBatch; gaps: HistoryGap[] }[] = [];
   let flushScheduled = false;
+  /** While true (a write hit a damaged page, or the file is being swapped) batches are held, not written. */
+  let holding = false;
+
+  /** Opens the set-aside damaged file for salvage, or reports at once when not even that works. */
+  function startSalvage(movedTo: string): { job: HistorySalvage; movedTo: string; started: number } | null {
+    const started = performance.now();
+    try {
+      const job = new HistorySalvage(movedTo, store);
+      setImmediate(salvageStep);
+      return { job, movedTo, started };
+    } catch (error) {
+      const outcome = { movedTo, counts: { messages: 0, topics: 0, gaps: 0, unreadableRanges: 0, lostAtMost: 0 }, ms: 0, error: (error as Error).message };
+      setImmediate(() => post({ type: 'salvaged', outcome }));
+      return null;
+    }
+  }
+
+  /** One salvage transaction, then back to the event loop so live batches commit in between. */
+  function salvageStep(): void {
+    const current = salvage;
+    if (!current || !store.db.open) return;
+    let error: string | undefined;
+    try {
+      current.job.step(SALVAGE_STEP_ROWS);
+    } catch (failure) {
+      error = (failure as Error).message;
+    }
+    if (!current.job.done && error === undefined) {
+      setImmediate(salvageStep);
+      return;
+    }
+    current.job.close();
+    salvage = null;
+    const outcome = { movedTo: current.movedTo, counts: { ...current.job.counts }, ms: performance.now() - current.started, ...(error ? { error } : {}) };
+    post({ type: 'salvaged', outcome });
+  }
+
+  /**
+   * Puts a new file in place of the current one: the current file (and -wal/-shm) is renamed aside,
+   * never deleted; batches that arrive meanwhile wait in `pending` and go into the new file.
+   */
+  function swap(request: SwapRequest): { movedTo: string } {
+    holding = true;
+    try {
+      if (salvage) {
+        salvage.job.close();
+        salvage = null;
+      }
+      const keys = store.packedKeys();
+      const runCounts = store.runCounts;
+      if (request.kind === 'restore') validateHistoryFile(request.from);
+      const reopen = (): void => {
+        store = new HistoryStore(openHistoryDatabase(data.path).db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+        store.adoptPackedKeys(keys);
+        if (runCounts) store.trackRun(runCounts);
+      };
+      store.db.close();
+      let movedTo: string;
+      try {
+        movedTo = moveAside(data.path, new Date(), request.kind === 'repair' ? 'corrupt' : 'before-restore');
+      } catch (error) {
+        reopen(); // nothing moved: go on with the file as it was
+        throw error;
+      }
+      try {
+        if (request.kind === 'restore') copyFileSync(request.from, data.path);
+        reopen();
+      } catch (error) {
+        // Put the previous file back rather than leave an empty history in its place.
+        for (const suffix of ['-wal', '-shm', '']) rmSync(data.path + suffix, { force: true });
+        for (const suffix of ['', '-wal', '-shm']) if (existsSync(movedTo + suffix)) renameSync(movedTo + suffix, data.path + suffix);
+        reopen();
+        throw error;
+      }
+      if (request.kind === 'repair') salvage = startSalvage(movedTo);
+      return { movedTo };
+    } finally {
+      holding = false;
+      scheduleFlush();
+    }
+  }
   let retention = data.retention;
   let retentionScheduled = false;
   const retentionBudget = data.retentionBudget ?? 5000;
@@ -146,7 +278,7 @@ function start(): void {
    */
   function flush(): void {
     flushScheduled = false;
-    if (pending.length === 0) return;
+    if (pending.length === 0 || holding) return;
     let take = 0;
     let rows = 0;
     while (take < pending.length && (take === 0 || rows + pending[take]!.batch.count <= MAX_TRANSACTION_MESSAGES)) {
@@ -166,6 +298,13 @@ function start(): void {
       );
       post({ type: 'flushed', seq, count: rows, ms: performance.now() - started });
     } catch (error) {
+      if (isDamageError(error)) {
+        // Keep the batches: they go into the fresh file once the main thread has it swapped in.
+        pending = [...batches, ...pending];
+        holding = true;
+        post({ type: 'damaged', reason: (error as Error).message });
+        return;
+      }
       post({ type: 'write-failed', seq, count: rows, error: serializeError(error) });
     }
     scheduleRetention();
@@ -187,6 +326,8 @@ function start(): void {
           },
           enforceRetention: ([limits, budget]) => store.enforceRetention(limits as NonNullable<typeof retention>, budget as number | undefined),
           import: ([options], { signal, progress }) => importMessages(store, options as Parameters<typeof importMessages>[1], { signal, onProgress: progress }),
+          swap: ([request]) => swap(request as SwapRequest),
+          backup: ([target]) => backupTo(store.db, target as string),
         }
       : {
           page: ([request]) => store.page(request as Parameters<HistoryStore['page']>[0]),
@@ -210,7 +351,7 @@ function start(): void {
       const value = await handler(args, { signal: controller.signal, progress: (progress) => post({ type: 'progress', id, progress }) });
       post({ type: 'result', id, ok: true, value });
     } catch (error) {
-      post({ type: 'result', id, ok: false, error: serializeError(error) });
+      post({ type: 'result', id, ok: false, error: serializeError(asHistoryError(error)) });
     } finally {
       running.delete(id);
     }
@@ -231,6 +372,8 @@ function start(): void {
       case 'close':
         flush();
         clearInterval(ageTimer);
+        salvage?.job.close();
+        salvage = null;
         for (const controller of running.values()) controller.abort();
         store.db.close();
         post({ type: 'closed' });

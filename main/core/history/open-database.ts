@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { createPrivateFile, restrictToOwner } from '../files/private-files';
 import { HistoryError } from './errors';
 import { MIGRATIONS, type Migration, applyMigrations, planMigrations } from './migrations';
 
@@ -32,7 +33,7 @@ export interface OpenHistoryDatabaseOptions {
   now?: () => Date;
 }
 
-function stamp(date: Date): string {
+export function stamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, '-');
 }
 
@@ -46,12 +47,13 @@ function companions(path: string): string[] {
 }
 
 /**
- * Renames the database and its companions to `<path>.corrupt-<time>`: never deleted, the user may
- * want it. (Closing the failed connection already let SQLite fold any valid WAL frames into the main
- * file and drop an empty or invalid WAL, so in practice the main file carries everything.)
+ * Renames the database and its companions to `<path>.<label>-<time>` (`corrupt` by default): never
+ * deleted, the user may want it. (Closing the failed connection already let SQLite fold any valid
+ * WAL frames into the main file and drop an empty or invalid WAL, so in practice the main file
+ * carries everything.)
  */
-function moveAside(path: string, now: Date): string {
-  const movedTo = `${path}.corrupt-${stamp(now)}`;
+export function moveAside(path: string, now: Date, label = 'corrupt'): string {
+  const movedTo = `${path}.${label}-${stamp(now)}`;
   renameSync(path, movedTo);
   for (const file of companions(path)) {
     if (existsSync(file)) renameSync(file, movedTo + file.slice(path.length));
@@ -71,9 +73,12 @@ function configure(db: Database.Database): void {
 function openAndMigrate(path: string, migrations: readonly Migration[], options: OpenHistoryDatabaseOptions): Omit<OpenedHistoryDatabase, 'recovered'> {
   const crashed = existsSync(`${path}-wal`) && statSync(`${path}-wal`).size > 0;
   const check = options.quickCheck === true || ((options.quickCheck ?? 'after-crash') === 'after-crash' && crashed);
+  createPrivateFile(path);
   const db = new Database(path);
   try {
     configure(db);
+    // WAL mode made the -wal/-shm files; a file from an older version may still be 0644.
+    restrictToOwner(path, `${path}-wal`, `${path}-shm`);
     if (check) {
       const result = db.pragma('quick_check(1)', { simple: true });
       if (result !== 'ok') throw Object.assign(new Error(`quick_check: ${String(result)}`), { code: 'SQLITE_CORRUPT' });
@@ -85,6 +90,7 @@ function openAndMigrate(path: string, migrations: readonly Migration[], options:
         backupPath = `${path}.backup-v${plan.current}-${stamp((options.now ?? (() => new Date()))())}`;
         // A consistent, compacted copy (committed WAL content included) taken through SQLite itself.
         db.prepare('VACUUM INTO ?').run(backupPath);
+        restrictToOwner(backupPath);
       }
       try {
         applyMigrations(db, plan.pending);

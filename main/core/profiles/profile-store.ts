@@ -14,6 +14,7 @@ import { decodeFrame, encodeFrame } from '../../../shared/wire';
 import { openHistoryDatabase } from '../history/open-database';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { PROFILE_MIGRATIONS } from './migrations';
+import { type ProfileBackups, createProfileBackups, restoreNewestProfileBackup } from './profile-backups';
 import { HEADER_FIELD_PREFIX, type SecretHeaders, type SecretValues, mergeSecrets, splitSecrets } from './secret-fields';
 
 export interface SaveProfileInput {
@@ -52,18 +53,67 @@ export interface ProfileStore {
   /** Options with secrets decrypted, for the engine only. */
   optionsForConnect(id: string): ConnectionOptions;
   exportJson(ids?: string[]): string;
-  /** Set when a damaged database was moved aside at open. */
-  recovered: { reason: string; movedTo: string } | null;
+  /** Set when a damaged database was moved aside at open, with the backup restored in its place (if any). */
+  recovered: ProfilesRecovery | null;
+  /** Takes the backup a recent change is waiting for; before close. */
+  flushBackups(): Promise<void>;
   close(): void;
 }
 
+export interface ProfilesRecovery {
+  reason: string;
+  /** Where the damaged file now is. */
+  movedTo: string;
+  /** The backup put in its place, and when it was taken; null when there was no good backup. */
+  restoredFrom: string | null;
+  backupTakenAt: number | null;
+  /** Profiles in the restored file. */
+  profiles: number;
+}
+
+export interface ProfileStoreOptions {
+  /** Where rolling backups go (profile-backups.ts); none without it. */
+  backupsFolder?: string;
+  backupDelayMs?: number;
+  keepBackups?: number;
+}
+
+/**
+ * Opens profiles.db, checking every page (it is small: quick_check takes milliseconds). A damaged
+ * file is moved aside (openHistoryDatabase) and the newest good backup takes its place, instead of
+ * an empty profile list that only stderr explains.
+ */
+function openProfiles(path: string, backupsFolder: string | undefined): { db: Database.Database; recovered: ProfilesRecovery | null } {
+  const onDisk = path !== ':memory:';
+  const opened = openHistoryDatabase(path, { migrations: PROFILE_MIGRATIONS, quickCheck: onDisk });
+  if (!opened.recovered) return { db: opened.db, recovered: null };
+  let db = opened.db;
+  let restored = null;
+  if (backupsFolder) {
+    db.close();
+    restored = restoreNewestProfileBackup(path, backupsFolder);
+    db = openHistoryDatabase(path, { migrations: PROFILE_MIGRATIONS }).db;
+  }
+  const { n } = db.prepare('SELECT count(*) AS n FROM profiles').get() as { n: number };
+  return {
+    db,
+    recovered: { ...opened.recovered, restoredFrom: restored?.path ?? null, backupTakenAt: restored?.takenAt ?? null, profiles: n },
+  };
+}
+
 /** Saved connection profiles in SQLite (`:memory:` when there is no data folder). */
-export function createProfileStore(path: string, cipher: SecretCipher): ProfileStore {
-  const opened = openHistoryDatabase(path, { migrations: PROFILE_MIGRATIONS });
+export function createProfileStore(path: string, cipher: SecretCipher, options: ProfileStoreOptions = {}): ProfileStore {
+  const opened = openProfiles(path, options.backupsFolder);
   const db: Database.Database = opened.db;
   db.pragma('foreign_keys = ON');
   // A replaced or cleared secret (and a header moved out of the options JSON) leaves no bytes behind.
   db.pragma('secure_delete = ON');
+  const backups: ProfileBackups | null = options.backupsFolder
+    ? createProfileBackups(db, options.backupsFolder, {
+        ...(options.keepBackups !== undefined ? { keep: options.keepBackups } : {}),
+        ...(options.backupDelayMs !== undefined ? { delayMs: options.backupDelayMs } : {}),
+      })
+    : null;
 
   const statements = {
     all: db.prepare('SELECT * FROM profiles ORDER BY folder, name COLLATE NOCASE, id'),
@@ -193,6 +243,7 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
         }
         storeSecrets(id, secrets, headers);
       })();
+      backups?.changed();
       return store.get(id);
     },
 
@@ -204,11 +255,13 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
         statements.insert.run({ ...source, id: copyId, name: `${source.name} (copy)`, created_at: now, updated_at: now });
         db.prepare('INSERT INTO profile_secrets (profile_id, field, ciphertext) SELECT ?, field, ciphertext FROM profile_secrets WHERE profile_id = ?').run(copyId, id);
       })();
+      backups?.changed();
       return store.get(copyId);
     },
 
     delete(id) {
       if (statements.remove.run(id).changes === 0) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${id}`);
+      backups?.changed();
     },
 
     optionsForConnect(id) {
@@ -229,6 +282,7 @@ export function createProfileStore(path: string, cipher: SecretCipher): ProfileS
       return JSON.stringify(JSON.parse(toJson(file as never)), null, 2);
     },
 
+    flushBackups: () => backups?.flush() ?? Promise.resolve(),
     close: () => db.close(),
   };
   return store;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
 import type { ConnectionIdentity } from '../engine/connection-identity';
@@ -74,8 +74,18 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
           if (opened.report.recovered) {
             console.warn(`The history database was damaged (${opened.report.recovered.reason}); it was moved to ${opened.report.recovered.movedTo}`);
           }
+          const startDamage = opened.damage();
+          if (startDamage) events.emit('history.damage', startDamage);
           opened.onEvent((event) => {
-            if (event.type === 'backpressure') {
+            if (event.type === 'damage') {
+              const { report } = event;
+              console.warn(
+                report.state === 'recovering'
+                  ? `The history database is damaged (${report.reason}); it was moved to ${report.movedTo} and recording goes on in a fresh file`
+                  : `History recovery ${report.state}: ${report.recovered?.messages ?? 0} messages recovered from ${report.movedTo}${report.error ? ` (${report.error})` : ''}`,
+              );
+              events.emit('history.damage', report);
+            } else if (event.type === 'backpressure') {
               events.emit('history.backpressure', event.dropping ? { dropping: true, connectionKey: event.connectionKey } : { dropping: false, dropped: event.dropped });
             } else if (event.type === 'error') {
               console.error('History write failed:', event.error.message);
@@ -96,6 +106,13 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
         },
       )
     : Promise.resolve(null);
+
+  /** Backups (history and profiles) live in one folder of the data folder. */
+  function backupsFolder(): string {
+    const folder = join(dataDir!, 'backups');
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    return folder;
+  }
 
   function logLabelFailure(error: unknown): void {
     console.error('History could not store a connection label:', (error as Error).message);
@@ -128,10 +145,13 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
       }
       const stats = opened.stats();
       const totals = await opened.totals().catch(toFailure);
+      const damage = opened.damage();
       return {
         enabled: true,
         path: path!,
         ...(opened.report.recovered ? { recoveredTo: opened.report.recovered.movedTo } : {}),
+        ...(damage ? { recoveredTo: damage.movedTo, damage } : {}),
+        ...(opened.report.lostInCrash ? { lostInCrash: opened.report.lostInCrash } : {}),
         accepted: stats.accepted,
         written: stats.written,
         pending: stats.pending,
@@ -199,6 +219,37 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
         },
       ).finally(() => exports.delete(exportId));
       return { exportId, path: target };
+    },
+    'history.backup': async ({ fileName }) => {
+      const opened = await require();
+      const folder = backupsFolder();
+      const target = join(folder, fileName ?? `history-${timestampForFile(new Date())}.db`);
+      if (existsSync(target)) throw new WorkbenchFailure('INVALID_REQUEST', `A backup named ${fileName} exists already`);
+      const { path: written, bytes } = await opened.backup(target).catch(toFailure);
+      return { fileName: target.slice(folder.length + 1), path: written, bytes, modifiedAt: statSync(written).mtimeMs };
+    },
+    'history.backups': async () => {
+      await require();
+      const folder = backupsFolder();
+      const backups = readdirSync(folder)
+        .filter((name) => name.startsWith('history-') && name.endsWith('.db'))
+        .map((name) => {
+          const stats = statSync(join(folder, name));
+          return { fileName: name, path: join(folder, name), bytes: stats.size, modifiedAt: stats.mtimeMs };
+        });
+      return { backups: backups.sort((a, b) => b.modifiedAt - a.modifiedAt) };
+    },
+    'history.restore': async ({ fileName }) => {
+      const opened = await require();
+      const from = join(backupsFolder(), fileName);
+      if (!existsSync(from)) throw new WorkbenchFailure('NOT_FOUND', `No backup named ${fileName} in ${backupsFolder()}`);
+      try {
+        const { movedTo } = await opened.restore(from);
+        return { restoredFrom: from, movedTo };
+      } catch (error) {
+        if (error instanceof HistoryError && error.code === 'HISTORY_RESTORE_INVALID') throw new WorkbenchFailure('INVALID_REQUEST', error.message);
+        return toFailure(error);
+      }
     },
     'history.cancelExport': ({ exportId }) => {
       const handle = exports.get(exportId);

@@ -46,11 +46,25 @@ export function HistoryStatusLine() {
         </span>
       )}
       {status.failed > 0 && <span className="history-warn">· {number(status.failed)} failed to write</span>}
-      {status.isDropping && <span className="history-warn">· dropping now (too fast to store)</span>}
-      {status.recoveredTo && (
-        <span className="history-warn" data-testid="history-status-recovered">
-          · a damaged database was moved to <code>{status.recoveredTo}</code>
+      {status.lostInCrash !== undefined && status.lostInCrash > 0 && (
+        <span className="history-warn" data-testid="history-status-lost-in-crash" title="Accepted but not yet written when the app was killed; recorded as gaps">
+          · {number(status.lostInCrash)} lost when the app was last killed
         </span>
+      )}
+      {status.isDropping && <span className="history-warn">· dropping now (too fast to store)</span>}
+      {status.damage ? (
+        <span className="history-warn" data-testid="history-status-recovered" data-state={status.damage.state} data-recovered={status.damage.recovered?.messages}>
+          · a damaged database was moved to <code>{status.damage.movedTo}</code>
+          {status.damage.state === 'recovering' && ', recovering its messages…'}
+          {status.damage.recovered && `, ${number(status.damage.recovered.messages)} messages recovered`}
+          {status.damage.state === 'failed' && `, recovery failed: ${status.damage.error ?? ''}`}
+        </span>
+      ) : (
+        status.recoveredTo && (
+          <span className="history-warn" data-testid="history-status-recovered">
+            · a damaged database was moved to <code>{status.recoveredTo}</code>
+          </span>
+        )
       )}
       {status.error && <span className="field-problem">{status.error}</span>}
       <button type="button" className="link-button" data-testid="history-status-refresh" title="Refresh" onClick={() => void loadStatus()}>

@@ -1,6 +1,7 @@
 import { formatCount } from '../../ui/numbers';
 import { useEffect } from 'react';
 import { useHistoryStore } from '../../stores/history-store';
+import { HistoryBackupPanel } from './history-backup';
 import { HistoryDetail } from './history-detail';
 import { HistoryExport } from './history-export';
 import { HistoryReplay } from './history-replay';
@@ -51,6 +52,7 @@ export function HistoryView() {
         <HistoryQueryForm />
         <HistoryExport />
         <HistoryReplay />
+        <HistoryBackupPanel />
       </aside>
       <section className="history-results">
         <div className="history-bar">

@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+import { useHistoryStore } from '../../stores/history-store';
+import { formatSize } from './history-status';
+
+/** A consistent copy of the history now, and a restore from one (the replaced file is kept aside). */
+export function HistoryBackupPanel() {
+  const backups = useHistoryStore((s) => s.backups);
+  const busy = useHistoryStore((s) => s.backupBusy);
+  const note = useHistoryStore((s) => s.backupNote);
+  const enabled = useHistoryStore((s) => s.status?.enabled ?? false);
+  const loadBackups = useHistoryStore((s) => s.loadBackups);
+  const makeBackup = useHistoryStore((s) => s.makeBackup);
+  const restoreBackup = useHistoryStore((s) => s.restoreBackup);
+  const [chosen, setChosen] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => {
+    if (enabled) void loadBackups();
+  }, [enabled, loadBackups]);
+  const selected = chosen || backups[0]?.fileName || '';
+
+  return (
+    <section className="history-export" data-testid="history-backup">
+      <h3>Backup</h3>
+      <button type="button" data-testid="history-backup-now" disabled={!enabled || busy} onClick={() => void makeBackup()}>
+        Back up history now
+      </button>
+      {backups.length > 0 && (
+        <>
+          <select data-testid="history-backup-choice" value={selected} disabled={busy} onChange={(e) => setChosen(e.target.value)}>
+            {backups.map((b) => (
+              <option key={b.fileName} value={b.fileName}>
+                {new Date(b.modifiedAt).toLocaleString()} · {formatSize(b.bytes)}
+              </option>
+            ))}
+          </select>
+          {confirming ? (
+            <p className="history-warn" data-testid="history-backup-confirm">
+              Replace the history with this backup? The current file is kept aside, not deleted.{' '}
+              <button
+                type="button"
+                className="danger"
+                data-testid="history-backup-confirm-button"
+                disabled={busy}
+                onClick={() => {
+                  setConfirming(false);
+                  void restoreBackup(selected);
+                }}
+              >
+                Restore
+              </button>{' '}
+              <button type="button" className="link-button" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </p>
+          ) : (
+            <button type="button" data-testid="history-backup-restore" disabled={busy || !selected} onClick={() => setConfirming(true)}>
+              Restore this backup…
+            </button>
+          )}
+        </>
+      )}
+      {note && (
+        <p className={note.ok ? 'muted' : 'field-problem'} data-testid="history-backup-note">
+          {note.text}
+        </p>
+      )}
+    </section>
+  );
+}
