@@ -9,6 +9,9 @@ export function handlePubrec(connection: Connection, packet: AckPacket): void {
   const session = connection.session!;
   const entry = session.inflight.get(packet.packetId);
   if (!entry || entry.qos !== 2) {
+    // A PUBREC >= 0x80 ends the client's side of the flow: answering it (a PUBREL, let alone 0x92
+    // for an id we freed) would restart what the client has closed ([MQTT-4.3.3-4] [MQTT-4.4.0-2])
+    if (packet.reasonCode >= 0x80) return;
     // v5: the id is unknown to us; tell the client (and why) so it can drop its state
     if (connection.version !== 5) return connection.write(encodeAck(PacketType.PUBREL, connection.version, packet.packetId));
     const bare = () => encodeAck(PacketType.PUBREL, 5, packet.packetId, RC.PACKET_IDENTIFIER_NOT_FOUND);
