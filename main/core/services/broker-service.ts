@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { BROKER_LIST_LIMIT, type BrokerStatusView, type BrokerTlsInput, type BrokerTlsStatus, WorkbenchFailure } from '../../../shared/contract';
-import { usernamePasswordAuth } from '../broker/auth';
+import { userTableAuth } from '../broker/auth-scram';
 import { type Broker, createBroker } from '../broker/create-broker';
 import { type TcpListener, listenTcp } from '../broker/listeners/tcp';
 import { type TlsListener, listenTls } from '../broker/listeners/tls';
@@ -132,7 +132,8 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
             return entry;
           })
         : undefined;
-      const auth = users && users.length > 0 ? usernamePasswordAuth(Object.fromEntries(users.map((u) => [u.username, u.password]))) : undefined;
+      // user name/password in CONNECT, or SCRAM-SHA-1/-256/-512 (every method our engine offers) through AUTH
+      const auth = users && users.length > 0 ? userTableAuth(Object.fromEntries(users.map((u) => [u.username, u.password]))) : undefined;
       const broker = createBroker(auth ? { auth } : {});
       let tcp: TcpListener;
       let ws: WsListener | undefined;
