@@ -41,6 +41,12 @@ export interface MosquittoOptions {
   auth?: { username: string; password: string };
   /** A fixed TCP port (e.g. to restart a broker where its clients expect it); a free one otherwise. */
   port?: number;
+  /**
+   * The whole configuration file instead of the generated one, for the TCP port given (e.g. the same
+   * file our broker reads, for a differential test). Only that port is waited for; files it names
+   * must be readable by the mosquitto user.
+   */
+  config?: (port: number) => string;
 }
 
 function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -115,7 +121,7 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
 
   writeFileSync(
     config,
-    [
+    options.config ? options.config(port) : [
       'per_listener_settings false',
       `allow_anonymous ${options.auth ? 'false' : 'true'}`,
       ...authLines,
@@ -137,7 +143,7 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
   const exitedAtStart = () => (/address already in use/i.test(stderr) ? new PortTakenError(`mosquitto could not bind a port: ${stderr}`) : new Error(`mosquitto exited at start: ${stderr}`));
   try {
     await Promise.race([
-      Promise.all([port, wsPort, ...Object.values(tlsPorts ?? {})].map((p) => waitForPort(p, 5000))),
+      Promise.all((options.config ? [port] : [port, wsPort, ...Object.values(tlsPorts ?? {})]).map((p) => waitForPort(p, 5000))),
       exited.then(() => {
         throw exitedAtStart();
       }),

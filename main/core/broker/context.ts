@@ -23,6 +23,14 @@ export interface BrokerCounters {
   slowConsumers: number;
   /** Times a publisher's input was paused because a subscriber's queue reached its high-water mark. */
   flowPauses: number;
+  /** PUBLISH refused by authorization (ACL): v5 0x87, 3.1.1 acknowledged and dropped. */
+  deniedPublish: number;
+  /** SUBSCRIBE filters refused by authorization (ACL): SUBACK 0x87 / 0x80. */
+  deniedSubscribe: number;
+  /** Messages a subscriber matched but may not read (ACL read access), so not given to it. */
+  deniedDelivery: number;
+  /** PUBLISH whose payload is over `maxPayloadSize` (mosquitto's message_size_limit): refused. */
+  payloadTooLarge: number;
 }
 
 /** Flow control towards publishers (delivery.ts): the sessions currently holding publishers paused. */
@@ -61,5 +69,9 @@ export function newCounters(): BrokerCounters {
     retainedRejected: 0,
     slowConsumers: 0,
     flowPauses: 0,
+    deniedPublish: 0,
+    deniedSubscribe: 0,
+    deniedDelivery: 0,
+    payloadTooLarge: 0,
   };
 }

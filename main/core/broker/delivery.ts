@@ -107,6 +107,12 @@ export function deliver(
   publisher?: Connection,
 ): void {
   if (msg.isExpired(now)) return drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5]
+  // read access (ACL): one undefined check when no such hook is configured
+  const authorizeRead = ctx.options.auth.authorizeRead;
+  if (authorizeRead !== undefined && !authorizeRead(session.clientId, msg.topic, session.username)) {
+    ctx.counters.deniedDelivery++;
+    return;
+  }
   const connection = liveConnection(session);
   if (qos === 0) {
     if (connection) {

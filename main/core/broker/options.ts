@@ -29,6 +29,13 @@ export interface BrokerOptions {
   sharedSubscriptionAvailable?: boolean;
   /** When set, v5 clients are told this keep alive in CONNACK and it is enforced instead of theirs. */
   serverKeepAlive?: number;
+  /**
+   * mosquitto's max_keepalive: a v5 client asking for more (or for 0, no keep alive) is told this value
+   * as Server Keep Alive and held to it; 3.1.1/3.1 clients keep theirs (they cannot be told). 0 = off.
+   */
+  maxKeepAlive?: number;
+  /** Largest PUBLISH payload accepted (mosquitto's message_size_limit); larger ones are refused, counted. 0 = no limit. */
+  maxPayloadSize?: number;
   /** Cap on Session Expiry Interval (seconds); 3.1.1 CleanSession 0 sessions get this. Default never expires. */
   maxSessionExpiryInterval?: number;
   /** Subscriptions one session may hold; beyond it SUBACK 0x97 (3.1.1: 0x80). Default 10,000. */
@@ -85,6 +92,8 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     subscriptionIdentifierAvailable: options.subscriptionIdentifierAvailable ?? true,
     sharedSubscriptionAvailable: options.sharedSubscriptionAvailable ?? true,
     serverKeepAlive: options.serverKeepAlive,
+    maxKeepAlive: options.maxKeepAlive ?? 0,
+    maxPayloadSize: options.maxPayloadSize ?? 0,
     maxSessionExpiryInterval: options.maxSessionExpiryInterval ?? NEVER_EXPIRES,
     maxSubscriptionsPerSession: options.maxSubscriptionsPerSession ?? 10_000,
     maxRetainedMessages: options.maxRetainedMessages ?? 100_000,

@@ -103,6 +103,9 @@ export class Session {
   slow = false;
   private nextPacketId = 1;
 
+  /** The user name of the connection that last attached it (authorization of its Will and deliveries). */
+  username: string | undefined = undefined;
+
   constructor(
     readonly clientId: string,
     public version: ProtocolVersion,

@@ -166,7 +166,10 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
   // Session Expiry Interval: v5 asks (absent = 0); 3.1.1 CleanSession 0 = never expires (capped)
   const requested = v5 ? (props.sessionExpiryInterval ?? 0) : packet.cleanStart ? 0 : NEVER_EXPIRES;
   const granted = Math.min(requested, options.maxSessionExpiryInterval);
-  const serverKeepAlive = v5 ? options.serverKeepAlive : undefined;
+  const maxKeepAlive = options.maxKeepAlive;
+  const serverKeepAlive = !v5
+    ? undefined
+    : (options.serverKeepAlive ?? (maxKeepAlive > 0 && (packet.keepAlive === 0 || packet.keepAlive > maxKeepAlive) ? maxKeepAlive : undefined));
   const keepAlive = serverKeepAlive ?? packet.keepAlive; // [MQTT-3.2.2-22]
 
   // The CONNACK depends on the options and this client, not on the session (Session Present is one
@@ -235,6 +238,7 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
   session.expiryInterval = granted;
   session.will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
   session.connection = connection;
+  session.username = connection.username;
   connection.session = session;
   connection.clientId = clientId;
 

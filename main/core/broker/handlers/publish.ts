@@ -54,14 +54,21 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
 
   // (SHOULD) clients do not publish into the server's $SYS tree; authorization hook
   const authorize = options.auth.authorizePublish;
-  const allowed = !topic.startsWith('$SYS') && (!authorize || authorize(connection.clientId, topic));
+  const reserved = topic.startsWith('$SYS');
+  const allowed = !reserved && (!authorize || authorize(connection.clientId, topic, connection.username));
   if (!allowed) {
+    if (!reserved) ctx.counters.deniedPublish++;
     // v5: PUBACK/PUBREC 0x87; 3.1.1 has no negative ack: acknowledge and drop ([3.1.1 MQTT-3.3.5-2])
     return acknowledge(connection, qos, packetId, v5 ? RC.NOT_AUTHORIZED : RC.SUCCESS);
   }
   if (v5 && packet.props.payloadFormatIndicator === 1 && !isUtf8(packet.payload)) {
     // (MAY) Payload Format Indicator 1 with a payload that is not UTF-8
     return acknowledge(connection, qos, packetId, RC.PAYLOAD_FORMAT_INVALID);
+  }
+  if (options.maxPayloadSize > 0 && packet.payload.length > options.maxPayloadSize) {
+    // mosquitto's message_size_limit: refused, not routed; v5 0x97 (0x95 is not a PUBACK code), 3.1.1 ack and drop
+    ctx.counters.payloadTooLarge++;
+    return acknowledge(connection, qos, packetId, v5 ? RC.QUOTA_EXCEEDED : RC.SUCCESS);
   }
 
   const message = new Message({
@@ -85,6 +92,7 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
 const REASON_STRINGS: Record<number, string> = {
   [RC.NOT_AUTHORIZED]: 'not authorized to publish to this topic',
   [RC.PAYLOAD_FORMAT_INVALID]: 'payload is not valid UTF-8 (Payload Format Indicator 1)',
+  [RC.QUOTA_EXCEEDED]: 'payload is over the message size limit of this broker',
 };
 
 /** [MQTT-3.3.4-1] nothing for QoS 0, PUBACK for QoS 1, PUBREC for QoS 2, with the PUBLISH's id. */

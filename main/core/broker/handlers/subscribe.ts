@@ -66,7 +66,8 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       throw new MqttViolation(RC.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, 'wildcard subscriptions are not supported');
     }
     const authorize = options.auth.authorizeSubscribe;
-    if (authorize && !authorize(connection.clientId, request.filter)) {
+    if (authorize && !authorize(connection.clientId, request.filter, connection.username)) {
+      ctx.counters.deniedSubscribe++;
       codes.push(v5 ? RC.NOT_AUTHORIZED : 0x80);
       refusals.push(`"${request.filter}": not authorized to subscribe`);
       continue;
