@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BrokerStatusView, BrokerTlsInput, RequestOutput, WorkbenchError } from '../../shared/contract';
+import type { BrokerLimits, BrokerStatusView, BrokerTlsInput, RequestOutput, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
 
 export type BrokerInspection = RequestOutput<'broker.inspect'>;
@@ -14,7 +14,18 @@ export interface BrokerStartOptions {
   wsPort?: number;
   users?: BrokerUser[];
   tls?: BrokerTlsInput;
+  limits?: BrokerLimits;
 }
+
+/** The numeric mosquitto.conf limits of the form, by their mosquitto names. */
+export const LIMIT_FIELDS = [
+  { key: 'maxKeepalive', name: 'max_keepalive', hint: 'Server Keep Alive for v5 clients asking for more' },
+  { key: 'maxInflightMessages', name: 'max_inflight_messages', hint: 'Receive Maximum; 0 = 65535' },
+  { key: 'maxQueuedMessages', name: 'max_queued_messages', hint: 'per session' },
+  { key: 'maxPacketSize', name: 'max_packet_size', hint: 'bytes; 0 = MQTT maximum' },
+  { key: 'messageSizeLimit', name: 'message_size_limit', hint: 'payload bytes; 0 = no limit' },
+] as const;
+export type LimitKey = (typeof LIMIT_FIELDS)[number]['key'];
 
 /** `broker.changed` events are coalesced: at most one inspect per this period. */
 export const INSPECT_DEBOUNCE_MS = 300;
@@ -32,6 +43,9 @@ export interface BrokerForm {
   tlsMode: 'generated' | 'pem';
   tlsCert: string;
   tlsKey: string;
+  /** mosquitto.conf limits as typed; '' = the broker's default. */
+  limits: Record<LimitKey, string>;
+  retainAvailable: boolean;
 }
 
 interface BrokerState {
@@ -62,7 +76,18 @@ let inspectTimer: ReturnType<typeof setTimeout> | undefined;
 let watchers = 0;
 
 export const useBrokerStore = create<BrokerState>()((set, get) => ({
-  form: { port: '1883', wsPort: '', users: [], tlsEnabled: false, tlsPort: '8883', tlsMode: 'generated', tlsCert: '', tlsKey: '' },
+  form: {
+    port: '1883',
+    wsPort: '',
+    users: [],
+    tlsEnabled: false,
+    tlsPort: '8883',
+    tlsMode: 'generated',
+    tlsCert: '',
+    tlsKey: '',
+    limits: { maxKeepalive: '', maxInflightMessages: '', maxQueuedMessages: '', maxPacketSize: '', messageSizeLimit: '' },
+    retainAvailable: true,
+  },
   setForm(change) {
     set((state) => ({ form: { ...state.form, ...change } }));
   },
@@ -81,13 +106,14 @@ export const useBrokerStore = create<BrokerState>()((set, get) => ({
     else if (wasRunning) set({ inspection: EMPTY_INSPECTION });
   },
 
-  async start({ port, wsPort, users, tls }) {
+  async start({ port, wsPort, users, tls, limits }) {
     set({ busy: 'starting', error: null });
     const result = await getApi().broker.start({
       port,
       ...(wsPort !== undefined ? { wsPort } : {}),
       ...(users && users.length > 0 ? { users } : {}),
       ...(tls ? { tls } : {}),
+      ...(limits && Object.keys(limits).length > 0 ? { limits } : {}),
     });
     if (!result.ok) {
       set({ busy: null, error: result.error });

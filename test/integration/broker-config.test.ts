@@ -6,6 +6,8 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBrokerFromArgs } from '../../main/core/broker/cli';
 import { parsePasswordFile, passwordMatches } from '../../main/core/broker/config/password-file';
+import { limitsFromForm } from '../../renderer/features/broker/broker-controls';
+import { createCoreHarness } from '../support/core-harness';
 import { type Mosquitto, requireProgram, startMosquitto } from '../support/mosquitto';
 import { RawClient } from '../support/raw-mqtt-client';
 
@@ -254,6 +256,34 @@ describe('configuration keys on the wire, from the file and as flags', () => {
     const our = await ours(['--port', '0', ...flags]);
     await checkLimits(our.port);
     await expect(startBrokerFromArgs(['--port', '0', '--max-keepalive', 'soon'])).rejects.toThrow(/^--max-keepalive: "soon" is not a whole number/);
+  });
+});
+
+describe('the same limits in the Broker view (broker.start)', () => {
+  it('the form gives mosquitto-named limits to broker.start, and the broker announces them in CONNACK', async () => {
+    const form = {
+      limits: { maxKeepalive: '30', maxInflightMessages: '5', maxQueuedMessages: '7', maxPacketSize: '2048', messageSizeLimit: '' },
+      retainAvailable: false,
+    };
+    const { limits, problem } = limitsFromForm(form);
+    expect(problem).toBeUndefined();
+    expect(limits).toEqual({ maxKeepalive: 30, maxInflightMessages: 5, maxQueuedMessages: 7, maxPacketSize: 2048, retainAvailable: false });
+    expect(limitsFromForm({ ...form, limits: { ...form.limits, maxPacketSize: '10' } }).problem).toMatch(/max_packet_size/);
+    expect(limitsFromForm({ ...form, limits: { ...form.limits, maxKeepalive: '1.5' } }).problem).toMatch(/max_keepalive must be a whole number/);
+
+    const harness = createCoreHarness();
+    try {
+      const refused = await harness.attempt('broker.start', { host: '127.0.0.1', port: 0, limits: { maxPacketSize: 10 } });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+      const started = await harness.call('broker.start', { host: '127.0.0.1', port: 0, limits });
+      const c = await RawClient.open(started.running ? started.tcpPort : 0, 5);
+      c.sendPacket({ cmd: 'connect', clientId: 'view', keepalive: 0 });
+      expect((await c.expect('connack')).properties).toMatchObject({ serverKeepAlive: 30, receiveMaximum: 5, maximumPacketSize: 2048, retainAvailable: false });
+      c.end();
+    } finally {
+      await harness.call('broker.stop', {}).catch(() => undefined);
+      await harness.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { copyText } from '../../ui/clipboard';
 import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
-import type { BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
-import { type BrokerForm, useBrokerStore } from '../../stores/broker-store';
+import type { BrokerLimits, BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
+import { type BrokerForm, LIMIT_FIELDS, useBrokerStore } from '../../stores/broker-store';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
 import { Check, Field } from '../../ui/field';
@@ -14,6 +14,51 @@ function parsePort(text: string, optional: boolean): { port?: number; problem?: 
   const port = Number(trimmed);
   if (port > 65535) return { problem: 'Port must be 0-65535' };
   return { port };
+}
+
+/** The limits part of broker.start from the form ('' = default), or the problem that stops it. */
+export function limitsFromForm(form: Pick<BrokerForm, 'limits' | 'retainAvailable'>): { limits: BrokerLimits; problem?: string } {
+  const limits: BrokerLimits = {};
+  for (const { key, name } of LIMIT_FIELDS) {
+    const text = form.limits[key].trim();
+    if (text === '') continue;
+    if (!/^\d+$/.test(text)) return { limits, problem: `${name} must be a whole number` };
+    limits[key] = Number(text);
+  }
+  if (limits.maxQueuedMessages === 0) return { limits, problem: 'max_queued_messages must be at least 1' };
+  if (limits.maxPacketSize !== undefined && limits.maxPacketSize > 0 && limits.maxPacketSize < 20) return { limits, problem: 'max_packet_size is 0 (the MQTT maximum) or at least 20' };
+  if (!form.retainAvailable) limits.retainAvailable = false;
+  return { limits };
+}
+
+function LimitsEditor({ problem }: { problem: string | undefined }) {
+  const form = useBrokerStore((s) => s.form);
+  const setForm = useBrokerStore((s) => s.setForm);
+  const running = useBrokerStore((s) => s.status.running);
+  return (
+    <fieldset className="broker-limits" disabled={running} data-testid="broker-limits">
+      <legend>
+        Limits <span className="muted">(mosquitto.conf names; empty = default)</span>
+      </legend>
+      {LIMIT_FIELDS.map(({ key, name, hint }) => (
+        <Field key={key} label={name} testId={`broker-limit-${name}`} hint={hint}>
+          <input
+            data-testid={`broker-limit-${name}`}
+            inputMode="numeric"
+            placeholder="default"
+            value={form.limits[key]}
+            onChange={(e) => setForm({ limits: { ...form.limits, [key]: e.target.value } })}
+          />
+        </Field>
+      ))}
+      <Check label="retain_available" checked={form.retainAvailable} onChange={(retainAvailable) => setForm({ retainAvailable })} testId="broker-limit-retain_available" />
+      {problem && (
+        <p className="field-problem" data-testid="broker-limits-problem">
+          {problem}
+        </p>
+      )}
+    </fieldset>
+  );
 }
 
 function UsersEditor() {
@@ -117,7 +162,7 @@ export function BrokerControls() {
   const error = useBrokerStore((s) => s.error);
   const start = useBrokerStore((s) => s.start);
   const stop = useBrokerStore((s) => s.stop);
-  const [problems, setProblems] = useState<{ port?: string; wsPort?: string; users?: string; tlsPort?: string; tls?: string }>({});
+  const [problems, setProblems] = useState<{ port?: string; wsPort?: string; users?: string; tlsPort?: string; tls?: string; limits?: string }>({});
 
   const startWith = (portText: string, tlsPortText = form.tlsPort) => {
     const port = parsePort(portText, false);
@@ -125,7 +170,9 @@ export function BrokerControls() {
     const users = form.users.filter((u) => u.username !== '' || u.password !== '');
     const usersProblem = users.some((u) => u.username === '') ? 'Every user needs a name' : undefined;
     const tls = tlsFromForm({ ...form, tlsPort: tlsPortText });
+    const limits = limitsFromForm(form);
     const next = {
+      ...(limits.problem ? { limits: limits.problem } : {}),
       ...(port.problem ? { port: port.problem } : {}),
       ...(wsPort.problem ? { wsPort: wsPort.problem } : {}),
       ...(usersProblem ? { users: usersProblem } : {}),
@@ -133,7 +180,7 @@ export function BrokerControls() {
     };
     setProblems(next);
     if (Object.keys(next).length > 0 || port.port === undefined) return;
-    void start({ port: port.port, ...(wsPort.port !== undefined ? { wsPort: wsPort.port } : {}), users, ...(tls.tls ? { tls: tls.tls } : {}) });
+    void start({ port: port.port, ...(wsPort.port !== undefined ? { wsPort: wsPort.port } : {}), users, ...(tls.tls ? { tls: tls.tls } : {}), limits: limits.limits });
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -160,6 +207,7 @@ export function BrokerControls() {
       </div>
       <UsersEditor />
       <TlsEditor problems={problems} />
+      <LimitsEditor problem={problems.limits} />
       {problems.users && (
         <p className="field-problem" data-testid="broker-users-problem">
           {problems.users}
