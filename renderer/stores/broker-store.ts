@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { BrokerLimits, BrokerStatusView, BrokerTlsInput, RequestOutput, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
+import type { LimitKey } from '../features/broker/broker-limits';
 
 export type BrokerInspection = RequestOutput<'broker.inspect'>;
 
@@ -17,15 +18,7 @@ export interface BrokerStartOptions {
   limits?: BrokerLimits;
 }
 
-/** The numeric mosquitto.conf limits of the form, by their mosquitto names. */
-export const LIMIT_FIELDS = [
-  { key: 'maxKeepalive', name: 'max_keepalive', hint: 'Server Keep Alive for v5 clients asking for more' },
-  { key: 'maxInflightMessages', name: 'max_inflight_messages', hint: 'Receive Maximum; 0 = 65535' },
-  { key: 'maxQueuedMessages', name: 'max_queued_messages', hint: 'per session' },
-  { key: 'maxPacketSize', name: 'max_packet_size', hint: 'bytes; 0 = MQTT maximum' },
-  { key: 'messageSizeLimit', name: 'message_size_limit', hint: 'payload bytes; 0 = no limit' },
-] as const;
-export type LimitKey = (typeof LIMIT_FIELDS)[number]['key'];
+
 
 /** `broker.changed` events are coalesced: at most one inspect per this period. */
 export const INSPECT_DEBOUNCE_MS = 300;

@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBrokerFromArgs } from '../../main/core/broker/cli';
 import { parsePasswordFile, passwordMatches } from '../../main/core/broker/config/password-file';
-import { limitsFromForm } from '../../renderer/features/broker/broker-controls';
+import { limitsFromForm } from '../../renderer/features/broker/broker-limits';
 import { createCoreHarness } from '../support/core-harness';
 import { type Mosquitto, requireProgram, startMosquitto } from '../support/mosquitto';
 import { RawClient } from '../support/raw-mqtt-client';
@@ -276,7 +276,7 @@ describe('the same limits in the Broker view (broker.start)', () => {
       const refused = await harness.attempt('broker.start', { host: '127.0.0.1', port: 0, limits: { maxPacketSize: 10 } });
       expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
       const started = await harness.call('broker.start', { host: '127.0.0.1', port: 0, limits });
-      const c = await RawClient.open(started.running ? started.tcpPort : 0, 5);
+      const c = await RawClient.open((started.running ? started.tcpPort : undefined) ?? 0, 5);
       c.sendPacket({ cmd: 'connect', clientId: 'view', keepalive: 0 });
       expect((await c.expect('connack')).properties).toMatchObject({ serverKeepAlive: 30, receiveMaximum: 5, maximumPacketSize: 2048, retainAvailable: false });
       c.end();

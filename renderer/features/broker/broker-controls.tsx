@@ -1,7 +1,8 @@
 import { copyText } from '../../ui/clipboard';
 import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
-import type { BrokerLimits, BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
-import { type BrokerForm, LIMIT_FIELDS, useBrokerStore } from '../../stores/broker-store';
+import type { BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
+import { type BrokerForm, useBrokerStore } from '../../stores/broker-store';
+import { LIMIT_FIELDS, limitsFromForm } from './broker-limits';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
 import { Check, Field } from '../../ui/field';
@@ -14,21 +15,6 @@ function parsePort(text: string, optional: boolean): { port?: number; problem?: 
   const port = Number(trimmed);
   if (port > 65535) return { problem: 'Port must be 0-65535' };
   return { port };
-}
-
-/** The limits part of broker.start from the form ('' = default), or the problem that stops it. */
-export function limitsFromForm(form: Pick<BrokerForm, 'limits' | 'retainAvailable'>): { limits: BrokerLimits; problem?: string } {
-  const limits: BrokerLimits = {};
-  for (const { key, name } of LIMIT_FIELDS) {
-    const text = form.limits[key].trim();
-    if (text === '') continue;
-    if (!/^\d+$/.test(text)) return { limits, problem: `${name} must be a whole number` };
-    limits[key] = Number(text);
-  }
-  if (limits.maxQueuedMessages === 0) return { limits, problem: 'max_queued_messages must be at least 1' };
-  if (limits.maxPacketSize !== undefined && limits.maxPacketSize > 0 && limits.maxPacketSize < 20) return { limits, problem: 'max_packet_size is 0 (the MQTT maximum) or at least 20' };
-  if (!form.retainAvailable) limits.retainAvailable = false;
-  return { limits };
 }
 
 function LimitsEditor({ problem }: { problem: string | undefined }) {
