@@ -244,8 +244,9 @@ describe('configuration keys on the wire, from the file and as flags', () => {
     } finally {
       ws.end(true);
     }
-    const persistent = await ours(['--config', configFile('persist.conf', ['allow_anonymous true', 'listener 0 127.0.0.1', 'persistence true'])]);
-    expect(persistent.running.warnings.join('\n')).toMatch(/persistence true: accepted/);
+    const persistent = await ours(['--config', configFile('persist.conf', ['allow_anonymous true', 'listener 0 127.0.0.1', 'persistence true', `persistence_location ${location}`])]);
+    expect(persistent.running.warnings).toEqual([]);
+    await expect(startBrokerFromArgs(['--config', configFile('nowhere.conf', ['persistence true', `persistence_location ${join(dir, 'no-such-folder')}`])])).rejects.toThrow(/no-such-folder: persistence_location: does not exist/);
   });
 
   it('the same settings as flags', async () => {

@@ -1,4 +1,5 @@
 import type { Connection } from './connection';
+import type { Journal } from './persistence';
 import type { BrokerEventListener } from './events';
 import type { ResolvedOptions } from './options';
 import type { RetainedStore } from './retained-store';
@@ -52,6 +53,8 @@ export interface BrokerContext {
   /** The one timer behind connect timeouts and keep alive (connection.ts). */
   readonly clock: { readonly watched: Set<Connection>; timer: NodeJS.Timeout | null };
   closing: boolean;
+  /** Opt-in persistence (options.persistenceDir); null = everything in memory. */
+  journal: Journal | null;
 }
 
 export function newCounters(): BrokerCounters {

@@ -63,13 +63,20 @@ export interface BrokerOptions {
    * ([MQTT-3.1.2-28]): the basis of its response topics. Default: "response/{ClientID}/". null = never.
    */
   responseInformation?: ((clientId: string) => string) | null;
+  /**
+   * Keep retained messages and sessions that outlive their connection (with their subscriptions and
+   * queued/unacknowledged QoS 1/2 messages) in a journal in this folder, restored at start (persistence.ts).
+   * Default: in memory only.
+   */
+  persistenceDir?: string;
   /** Authentication and authorization hooks. Default: everyone may connect, publish and subscribe. */
   auth?: AuthHooks;
   /** Clock, for tests. */
   now?: () => number;
 }
 
-export type ResolvedOptions = Required<Omit<BrokerOptions, 'serverKeepAlive' | 'auth' | 'responseInformation'>> & {
+export type ResolvedOptions = Required<Omit<BrokerOptions, 'serverKeepAlive' | 'auth' | 'responseInformation' | 'persistenceDir'>> & {
+  persistenceDir: string | undefined;
   serverKeepAlive: number | undefined;
   responseInformation: ((clientId: string) => string) | null;
   auth: AuthHooks;
@@ -92,6 +99,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     subscriptionIdentifierAvailable: options.subscriptionIdentifierAvailable ?? true,
     sharedSubscriptionAvailable: options.sharedSubscriptionAvailable ?? true,
     serverKeepAlive: options.serverKeepAlive,
+    persistenceDir: options.persistenceDir,
     maxKeepAlive: options.maxKeepAlive ?? 0,
     maxPayloadSize: options.maxPayloadSize ?? 0,
     maxSessionExpiryInterval: options.maxSessionExpiryInterval ?? NEVER_EXPIRES,

@@ -175,9 +175,8 @@ export function brokerOptionsFrom(settings: BrokerSettings): ResolvedSettings {
     }
     if (!isDirectory) throw new ConfigError(settings.persistenceLocation, undefined, 'persistence_location', 'is not a folder');
   }
-  if (settings.persistence) {
-    warnings.push('persistence true: accepted, but this broker keeps retained messages and sessions in memory only (lost on restart)');
-  }
+  // as mosquitto: persistence_location defaults to the working folder
+  if (settings.persistence) options.persistenceDir = settings.persistenceLocation ?? process.cwd();
 
   const allowAnonymous = settings.allowAnonymous ?? !(settings.listeners.length > 0 || settings.passwordFile !== undefined);
   const checkPassword = settings.passwordFile !== undefined ? passwordChecker(parsePasswordFile(readSideFile(settings.passwordFile, 'password_file'), settings.passwordFile)) : undefined;

@@ -239,6 +239,7 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
   session.will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
   session.connection = connection;
   session.username = connection.username;
+  ctx.journal?.session(session);
   connection.session = session;
   connection.clientId = clientId;
 

@@ -23,6 +23,7 @@ export function handlePubrec(connection: Connection, packet: AckPacket): void {
   if (packet.reasonCode >= 0x80) {
     // [MQTT-4.4.0-2] a refusal ends the message; it is never resent, and the quota comes back
     session.inflight.delete(packet.packetId);
+    if (entry.seq !== undefined) connection.ctx.journal?.done(session, entry.seq);
     if (entry.sent) releaseSlot(connection);
     else if (entry.stage === 1) session.unsentInflight--;
     pump(connection.ctx, session);
@@ -36,6 +37,7 @@ export function handlePubrec(connection: Connection, packet: AckPacket): void {
     }
     entry.stage = 2; // [MQTT-4.3.3-5] [MQTT-4.3.3-6] from now on only PUBREL, never the PUBLISH again
     entry.sent = true;
+    if (entry.seq !== undefined) connection.ctx.journal?.released(session, entry.seq, entry.packetId);
   }
   connection.write(encodeAck(PacketType.PUBREL, connection.version, packet.packetId));
 }

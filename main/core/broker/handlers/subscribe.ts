@@ -95,6 +95,7 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     if (existing) ctx.trie.remove(existing);
     session.ownSubscriptions().set(request.filter, subscription);
     ctx.trie.add(subscription);
+    if (session.persisted) ctx.journal!.subscribed(session, subscription);
     codes.push(granted);
     emit(ctx, { type: 'subscription.added', clientId: connection.clientId, filter: request.filter, qos: granted });
     // [MQTT-3.3.1-9] RH 0: always; [MQTT-3.3.1-10] RH 1: only when new; [MQTT-3.3.1-11] RH 2: never.

@@ -28,6 +28,7 @@ export function handleUnsubscribe(connection: Connection, packet: UnsubscribePac
     if (subscription) {
       session.subscriptions.delete(filter);
       ctx.trie.remove(subscription);
+      if (session.persisted) ctx.journal!.unsubscribed(session, filter);
       codes.push(RC.SUCCESS);
       emit(ctx, { type: 'subscription.removed', clientId: connection.clientId, filter });
     } else {
