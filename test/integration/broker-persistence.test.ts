@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,5 +154,18 @@ describe('persistence: retained messages and persistent sessions survive kill -9
     } finally {
       await third.stop();
     }
+  });
+
+  it('(no ID) a journal line cut by the kill at its end is dropped; damage in the middle is a clear error at start', async () => {
+    const store = mkdtempSync(join(dir, 'damaged-'));
+    const journal = join(store, 'workbench-broker.journal');
+    const retained = (topic: string) => JSON.stringify({ t: 'ret', topic, p: Buffer.from('v').toString('base64'), q: 0, r: true });
+    writeFileSync(journal, `${retained('j/a')}\n${retained('j/b').slice(0, 20)}`);
+    const b = await startTestBroker({ persistenceDir: store });
+    expect(b.broker.retained().map((r) => r.topic)).toEqual(['j/a']);
+    await b.stop();
+    expect(readFileSync(journal, 'utf8')).toBe(`${retained('j/a')}\n`); // compacted at start
+    writeFileSync(journal, `${retained('j/a')}\n{garbage\n${retained('j/c')}\n`);
+    await expect(startTestBroker({ persistenceDir: store })).rejects.toThrow(`${journal}:2: damaged persistence journal line`);
   });
 });
