@@ -53,6 +53,8 @@ export interface BrokerContext {
   /** The one timer behind connect timeouts and keep alive (connection.ts). */
   readonly clock: { readonly watched: Set<Connection>; timer: NodeJS.Timeout | null };
   closing: boolean;
+  /** options.auth.authorizeRead, read once: the routing path tests only this field (undefined = no ACL). */
+  readonly authorizeRead: ((clientId: string, topic: string, username?: string) => boolean) | undefined;
   /** Opt-in persistence (options.persistenceDir); null = everything in memory. */
   journal: Journal | null;
 }

@@ -66,8 +66,10 @@ export interface Broker {
 }
 
 export function createBroker(options: BrokerOptions = {}): Broker {
+  const resolved = resolveOptions(options);
   const ctx: BrokerContext = {
-    options: resolveOptions(options),
+    options: resolved,
+    authorizeRead: resolved.auth.authorizeRead,
     sessions: new Map(),
     connections: new Set(),
     trie: new SubscriptionTrie(),

@@ -108,7 +108,7 @@ export function deliver(
 ): void {
   if (msg.isExpired(now)) return drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5]
   // read access (ACL): one undefined check when no such hook is configured
-  const authorizeRead = ctx.options.auth.authorizeRead;
+  const authorizeRead = ctx.authorizeRead;
   if (authorizeRead !== undefined && !authorizeRead(session.clientId, msg.topic, session.username)) {
     ctx.counters.deniedDelivery++;
     return;
