@@ -125,13 +125,17 @@ describe('persistence: retained messages and persistent sessions survive kill -9
     });
     p.publish('q/a', 'queued', 1, { messageId: 2 });
     await p.expect('puback');
+    // an incoming QoS 2 awaiting PUBREL from a persistent publisher session
+    const p3 = await RawClient.connected(first.port, { clientId: 'pub3', properties: { sessionExpiryInterval: 600 } });
+    p3.publish('q/a', 'qos2 once', 2, { messageId: 9 });
+    await p3.expect('pubrec');
     await first.stop();
 
     const second = await startTestBroker({ persistenceDir: store });
     try {
       const sessions = second.broker.sessions();
-      expect(sessions.map((x) => x.clientId)).toEqual(['p2']);
-      expect(sessions[0]!.subscriptions).toEqual([{ filter: 'q/a', qos: 2, subscriptionId: 7 }]);
+      expect(sessions.map((x) => x.clientId).sort()).toEqual(['p2', 'pub3']);
+      expect(sessions.find((x) => x.clientId === 'p2')!.subscriptions).toEqual([{ filter: 'q/a', qos: 2, subscriptionId: 7 }]);
       const back = await RawClient.open(second.port, 5);
       back.sendPacket({ cmd: 'connect', clientId: 'p2', clean: false, properties: { sessionExpiryInterval: 600 } });
       expect((await back.expect('connack')).sessionPresent).toBe(true);
@@ -140,6 +144,21 @@ describe('persistence: retained messages and persistent sessions survive kill -9
       expect([String(queued.payload), queued.qos, (queued.properties as { subscriptionIdentifier?: number }).subscriptionIdentifier]).toEqual(['queued', 1, 7]);
       back.sendPacket({ cmd: 'pubcomp', messageId: got.messageId });
       back.sendPacket({ cmd: 'puback', messageId: queued.messageId });
+      const once = await back.expect('publish');
+      expect(String(once.payload)).toBe('qos2 once');
+      back.sendPacket({ cmd: 'pubrec', messageId: once.messageId });
+      await back.expect('pubrel');
+      back.sendPacket({ cmd: 'pubcomp', messageId: once.messageId });
+      // [MQTT-4.3.3-10] the publisher's repeat after the restart is acknowledged, not routed again
+      const p3again = await RawClient.open(second.port, 5);
+      p3again.sendPacket({ cmd: 'connect', clientId: 'pub3', clean: false, properties: { sessionExpiryInterval: 600 } });
+      expect((await p3again.expect('connack')).sessionPresent).toBe(true);
+      p3again.publish('q/a', 'qos2 once', 2, { messageId: 9, dup: true });
+      expect((await p3again.expect('pubrec')).messageId).toBe(9);
+      p3again.sendPacket({ cmd: 'pubrel', messageId: 9 });
+      expect((await p3again.expect('pubcomp')).reasonCode ?? 0).toBe(0);
+      await back.expectNothing(200);
+      await p3again.disconnect();
       await back.disconnect();
     } finally {
       await second.stop();

@@ -32,7 +32,8 @@ type Rec =
   | { t: 'unsub'; id: string; f: string }
   | { t: 'msg'; id: string; n: number; m: Stored; dq: QoS; dr: boolean; ids?: number[] }
   | { t: 'rel'; id: string; n: number; pid: number }
-  | { t: 'done'; id: string; n: number };
+  | { t: 'done'; id: string; n: number }
+  | { t: 'in2'; id: string; pid: number; on: boolean };
 
 function stored(msg: Message): Stored {
   return {
@@ -66,6 +67,8 @@ interface SessionState {
   u: string | undefined;
   subs: Map<string, Extract<Rec, { t: 'sub' }>>;
   msgs: Map<number, { rec: Extract<Rec, { t: 'msg' }>; pid?: number }>;
+  /** Incoming QoS 2 ids that got PUBREC and await PUBREL. */
+  in2: Set<number>;
 }
 
 export class Journal {
@@ -151,6 +154,10 @@ export class Journal {
         }
         if (msg) session.queue.push({ msg, qos: rec.dq, retain: rec.dr, subscriptionIds: rec.ids, seq });
       }
+      for (const pid of state.in2) {
+        session.ownIncomingQos2().add(pid);
+        journal.write({ t: 'in2', id: clientId, pid, on: true });
+      }
       // offline since the restart: its expiry counts from now
       session.disconnectedAt = Date.now();
       if (state.e !== NEVER_EXPIRES) session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), state.e * 1000);
@@ -202,6 +209,11 @@ export class Journal {
     this.write({ t: 'done', id: session.clientId, n: seq });
   }
 
+  /** An incoming QoS 2 id now awaiting PUBREL (true), or released by it (false). */
+  incoming(session: Session, packetId: number, awaiting: boolean): void {
+    this.write({ t: 'in2', id: session.clientId, pid: packetId, on: awaiting });
+  }
+
   close(): void {
     if (this.fd < 0) return;
     closeSync(this.fd);
@@ -225,7 +237,7 @@ function apply(rec: Rec, retained: Map<string, Stored>, sessions: Map<string, Se
         state.e = rec.e;
         state.v = rec.v;
         state.u = rec.u;
-      } else sessions.set(rec.id, { e: rec.e, v: rec.v, u: rec.u, subs: new Map(), msgs: new Map() });
+      } else sessions.set(rec.id, { e: rec.e, v: rec.v, u: rec.u, subs: new Map(), msgs: new Map(), in2: new Set() });
       return;
     }
     case 'end':
@@ -248,5 +260,11 @@ function apply(rec: Rec, retained: Map<string, Stored>, sessions: Map<string, Se
     case 'done':
       sessions.get(rec.id)?.msgs.delete(rec.n);
       return;
+    case 'in2': {
+      const ids = sessions.get(rec.id)?.in2;
+      if (rec.on) ids?.add(rec.pid);
+      else ids?.delete(rec.pid);
+      return;
+    }
   }
 }

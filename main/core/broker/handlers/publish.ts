@@ -100,7 +100,12 @@ function acknowledge(connection: Connection, qos: number, packetId: number, code
   if (qos === 0) return;
   const type = qos === 1 ? PacketType.PUBACK : PacketType.PUBREC;
   // [MQTT-4.3.3-8]; after a PUBREC >= 0x80 the id is free again ([MQTT-4.3.3-9])
-  if (qos === 2 && (code < 0x80 || connection.version !== 5)) connection.session!.ownIncomingQos2().add(packetId);
+  if (qos === 2 && (code < 0x80 || connection.version !== 5)) {
+    const session = connection.session!;
+    session.ownIncomingQos2().add(packetId);
+    // persisted before the PUBREC: a repeat after a restart is answered, not routed again
+    if (session.persisted) connection.ctx.journal!.incoming(session, packetId, true);
+  }
   // A failure says why, unless the client asked for no problem information ([MQTT-3.1.2-29]) or the
   // Reason String would exceed its Maximum Packet Size ([MQTT-3.4.2-2] [MQTT-3.5.2-2]): then it goes.
   const reason = connection.version === 5 && connection.requestProblemInformation ? REASON_STRINGS[code] : undefined;
