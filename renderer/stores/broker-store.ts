@@ -1,6 +1,7 @@
 import { create } from 'zustand';
-import type { BrokerStatusView, BrokerTlsInput, RequestOutput, WorkbenchError } from '../../shared/contract';
+import type { BrokerLimits, BrokerStatusView, BrokerTlsInput, RequestOutput, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
+import type { LimitKey } from '../features/broker/broker-limits';
 
 export type BrokerInspection = RequestOutput<'broker.inspect'>;
 
@@ -14,7 +15,10 @@ export interface BrokerStartOptions {
   wsPort?: number;
   users?: BrokerUser[];
   tls?: BrokerTlsInput;
+  limits?: BrokerLimits;
 }
+
+
 
 /** `broker.changed` events are coalesced: at most one inspect per this period. */
 export const INSPECT_DEBOUNCE_MS = 300;
@@ -32,6 +36,9 @@ export interface BrokerForm {
   tlsMode: 'generated' | 'pem';
   tlsCert: string;
   tlsKey: string;
+  /** mosquitto.conf limits as typed; '' = the broker's default. */
+  limits: Record<LimitKey, string>;
+  retainAvailable: boolean;
 }
 
 interface BrokerState {
@@ -62,7 +69,18 @@ let inspectTimer: ReturnType<typeof setTimeout> | undefined;
 let watchers = 0;
 
 export const useBrokerStore = create<BrokerState>()((set, get) => ({
-  form: { port: '1883', wsPort: '', users: [], tlsEnabled: false, tlsPort: '8883', tlsMode: 'generated', tlsCert: '', tlsKey: '' },
+  form: {
+    port: '1883',
+    wsPort: '',
+    users: [],
+    tlsEnabled: false,
+    tlsPort: '8883',
+    tlsMode: 'generated',
+    tlsCert: '',
+    tlsKey: '',
+    limits: { maxKeepalive: '', maxInflightMessages: '', maxQueuedMessages: '', maxPacketSize: '', messageSizeLimit: '' },
+    retainAvailable: true,
+  },
   setForm(change) {
     set((state) => ({ form: { ...state.form, ...change } }));
   },
@@ -81,13 +99,14 @@ export const useBrokerStore = create<BrokerState>()((set, get) => ({
     else if (wasRunning) set({ inspection: EMPTY_INSPECTION });
   },
 
-  async start({ port, wsPort, users, tls }) {
+  async start({ port, wsPort, users, tls, limits }) {
     set({ busy: 'starting', error: null });
     const result = await getApi().broker.start({
       port,
       ...(wsPort !== undefined ? { wsPort } : {}),
       ...(users && users.length > 0 ? { users } : {}),
       ...(tls ? { tls } : {}),
+      ...(limits && Object.keys(limits).length > 0 ? { limits } : {}),
     });
     if (!result.ok) {
       set({ busy: null, error: result.error });

@@ -88,6 +88,30 @@ export const brokerSession = z.object({
 });
 export const retainedEntry = z.object({ topic: z.string(), qos: z.number(), payloadBytes: z.number() });
 
+/** The mosquitto.conf limits the Broker view offers, with mosquitto's names and ranges. */
+export const brokerLimits = z
+  .object({
+    /** max_keepalive: Server Keep Alive for v5 clients asking for more (or 0). */
+    maxKeepalive: z.number().int().min(0).max(65535).optional(),
+    /** max_inflight_messages: our Receive Maximum and outgoing window; 0 = 65535. */
+    maxInflightMessages: z.number().int().min(0).max(65535).optional(),
+    /** max_queued_messages: per session. */
+    maxQueuedMessages: z.number().int().min(1).max(10_000_000).optional(),
+    /** max_packet_size: 0 = the MQTT maximum, else at least 20 bytes. */
+    maxPacketSize: z
+      .number()
+      .int()
+      .min(0)
+      .max(268_435_460)
+      .refine((n) => n === 0 || n >= 20, 'max_packet_size is 0 (the MQTT maximum) or at least 20')
+      .optional(),
+    /** message_size_limit: largest PUBLISH payload; 0 = no limit. */
+    messageSizeLimit: z.number().int().min(0).max(268_435_455).optional(),
+    retainAvailable: z.boolean().optional(),
+  })
+  .strict();
+export type BrokerLimits = z.infer<typeof brokerLimits>;
+
 /** Lists in the live view are capped: the UI never receives unbounded arrays. */
 export const BROKER_LIST_LIMIT = 5000;
 
@@ -105,6 +129,8 @@ export const brokerContract = {
           tls: brokerTlsInput.optional(),
           /** When given, clients must log in with one of these users. */
           users: z.array(z.object({ username: z.string().min(1).max(256), password: z.string().max(1024) })).max(100).optional(),
+          /** mosquitto.conf settings of the same names (core/broker/config/mosquitto-config.ts); absent = our defaults. */
+          limits: brokerLimits.optional(),
         })
         .strict(),
       output: brokerStatus,

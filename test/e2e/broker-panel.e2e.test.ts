@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateCertificate } from '../../main/core/broker/tls-certificate';
 import { freePort } from '../support/free-port';
 import { runMosquittoPub } from '../support/mosquitto';
+import { RawClient } from '../support/raw-mqtt-client';
 import { messageRow, screenshots, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
@@ -127,6 +128,30 @@ describe('Broker panel in Chromium', { timeout: TEST_TIMEOUT }, () => {
     // The workbench's own connection notices its broker went away.
     await page.getByTestId('view-workbench').click();
     await page.locator('[data-testid="connection-tab"][data-status="connected"]').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  });
+
+  it('starts with mosquitto-named limits from the form (max_keepalive, max_inflight_messages, retain_available): the broker announces them', async () => {
+    await page.getByTestId('view-broker').click();
+    await page.getByTestId('broker-port').fill('0');
+    await page.getByTestId('broker-limit-max_keepalive').fill('x');
+    await page.getByTestId('broker-toggle').click();
+    expect(await text(page, 'broker-limits-problem')).toBe('max_keepalive must be a whole number');
+    await page.getByTestId('broker-limit-max_keepalive').fill('30');
+    await page.getByTestId('broker-limit-max_inflight_messages').fill('5');
+    await page.getByTestId('broker-limit-retain_available').uncheck();
+    await page.getByTestId('broker-toggle').click();
+    const status = page.locator('[data-testid="broker-status"][data-running="true"]');
+    await status.waitFor({ timeout: UI_TIMEOUT });
+    const client = await RawClient.open(Number(await status.getAttribute('data-port')), 5);
+    client.sendPacket({ cmd: 'connect', clientId: 'e2e-limits', keepalive: 0 });
+    expect((await client.expect('connack')).properties).toMatchObject({ serverKeepAlive: 30, receiveMaximum: 5, retainAvailable: false });
+    client.end();
+    await page.getByTestId('broker-toggle').click();
+    await page.locator('[data-testid="broker-status"][data-running="false"]').waitFor({ timeout: UI_TIMEOUT });
+    // back to the defaults for the tests after this one
+    await page.getByTestId('broker-limit-max_keepalive').fill('');
+    await page.getByTestId('broker-limit-max_inflight_messages').fill('');
+    await page.getByTestId('broker-limit-retain_available').check();
   });
 
   it('starts on any free port with a WebSocket listener and a user, and Connect to it logs in', async () => {

@@ -7,7 +7,7 @@ import type { ReceivedPacket } from '../support/raw-mqtt-client';
 // unless the client asked for no problem information ([MQTT-3.1.2-29]) or the string would push the
 // packet past the client's Maximum Packet Size (then the packet goes without it).
 
-const fx = useBrokerFixture({ maxSubscriptionsPerSession: 2 }, { idPrefix: 'rs' });
+const fx = useBrokerFixture({ maxSubscriptionsPerSession: 2, maxTopicLevels: 4 }, { idPrefix: 'rs' });
 const { client } = fx;
 
 function reasonString(p: ReceivedPacket): string | undefined {
@@ -15,14 +15,13 @@ function reasonString(p: ReceivedPacket): string | undefined {
 }
 
 describe('SUBACK failures say why', () => {
-  it('[MQTT-3.9.2-1] [MQTT-3.9.3-1] an invalid filter (0x8F) and the subscription quota (0x97): one Reason String naming each refused filter; granted entries unaffected', async () => {
+  it('[MQTT-3.9.2-1] [MQTT-3.9.3-1] a filter we do not accept (0x8F, over maxTopicLevels) and the subscription quota (0x97): one Reason String naming each refused filter; granted entries unaffected', async () => {
     const c = await client();
-    c.sendPacket({ cmd: 'subscribe', messageId: 7, subscriptions: [{ topic: 'ok/1', qos: 1 }, { topic: 'bad/#/x', qos: 0 }, { topic: 'ok/2', qos: 0 }, { topic: 'over/3', qos: 0 }] });
+    c.sendPacket({ cmd: 'subscribe', messageId: 7, subscriptions: [{ topic: 'ok/1', qos: 1 }, { topic: 'deep/1/2/3/4', qos: 0 }, { topic: 'ok/2', qos: 0 }, { topic: 'over/3', qos: 0 }] });
     const suback = await c.expect('suback');
     expect(suback.granted).toEqual([1, 0x8f, 0, 0x97]);
     const why = reasonString(suback)!;
-    expect(why).toContain('"bad/#/x"');
-    expect(why).toMatch(/"bad\/#\/x": [^;]*#/); // the filter problem mentions the misplaced #
+    expect(why).toContain('"deep/1/2/3/4": more than 4 topic levels');
     expect(why).toContain('"over/3": the session already holds 2 subscriptions');
     expect(why).not.toContain('ok/');
   });
@@ -46,7 +45,7 @@ describe('SUBACK failures say why', () => {
 
   it('[MQTT-3.1.2-29] Request Problem Information 0: the failure codes without a Reason String', async () => {
     const c = await client({ properties: { requestProblemInformation: false } });
-    c.sendPacket({ cmd: 'subscribe', messageId: 10, subscriptions: [{ topic: 'bad/#/x', qos: 0 }] });
+    c.sendPacket({ cmd: 'subscribe', messageId: 10, subscriptions: [{ topic: 'deep/1/2/3/4', qos: 0 }] });
     const suback = await c.expect('suback');
     expect(suback.granted).toEqual([0x8f]);
     expect(reasonString(suback)).toBeUndefined();
@@ -54,7 +53,7 @@ describe('SUBACK failures say why', () => {
 
   it('[MQTT-3.9.2-1] a Reason String that would exceed the client\'s Maximum Packet Size is left out', async () => {
     const c = await client({ properties: { maximumPacketSize: 40 } });
-    c.sendPacket({ cmd: 'subscribe', messageId: 11, subscriptions: [{ topic: 'a-long-bad-filter/#/x', qos: 0 }] });
+    c.sendPacket({ cmd: 'subscribe', messageId: 11, subscriptions: [{ topic: 'a-long-deep-filter/1/2/3/4', qos: 0 }] });
     const suback = await c.expect('suback');
     expect(suback.granted).toEqual([0x8f]);
     expect(reasonString(suback)).toBeUndefined();
@@ -63,7 +62,7 @@ describe('SUBACK failures say why', () => {
 
   it('3.1.1: the failure code 0x80 alone (it has no properties)', async () => {
     const c = await client({}, 4);
-    c.sendPacket({ cmd: 'subscribe', messageId: 12, subscriptions: [{ topic: 'bad/#/x', qos: 0 }] });
+    c.sendPacket({ cmd: 'subscribe', messageId: 12, subscriptions: [{ topic: 'deep/1/2/3/4', qos: 0 }] });
     const suback = await c.expect('suback');
     expect(suback.granted).toEqual([0x80]);
     expect(suback.raw.toString('hex')).toBe('9003000c80');
@@ -71,26 +70,26 @@ describe('SUBACK failures say why', () => {
 });
 
 describe('UNSUBACK failures say why', () => {
-  it('[MQTT-3.11.2-1] [MQTT-3.11.3-1] an invalid filter (0x8F) gets a Reason String; 0x00 and 0x11 entries are not mentioned', async () => {
+  it('[MQTT-3.11.2-1] [MQTT-3.11.3-1] a filter we do not accept (0x8F) gets a Reason String; 0x00 and 0x11 entries are not mentioned', async () => {
     const c = await client();
     c.sendPacket({ cmd: 'subscribe', messageId: 13, subscriptions: [{ topic: 'u/1', qos: 0 }] });
     await c.expect('suback');
-    c.sendPacket({ cmd: 'unsubscribe', messageId: 14, unsubscriptions: ['u/1', 'u/#/x', 'never'] });
+    c.sendPacket({ cmd: 'unsubscribe', messageId: 14, unsubscriptions: ['u/1', 'u/1/2/3/4', 'never'] });
     const unsuback = await c.expect('unsuback');
     expect(unsuback.granted).toEqual([0x00, 0x8f, 0x11]);
     const why = reasonString(unsuback)!;
-    expect(why).toMatch(/^refused "u\/#\/x": /);
+    expect(why).toMatch(/^refused "u\/1\/2\/3\/4": /);
     expect(why).not.toContain('never');
   });
 
   it('[MQTT-3.11.2-1] left out when it would exceed the Maximum Packet Size; [MQTT-3.1.2-29] and when problem information is off', async () => {
-    const small = await client({ properties: { maximumPacketSize: 12 } });
-    small.sendPacket({ cmd: 'unsubscribe', messageId: 15, unsubscriptions: ['bad/#/x'] });
+    const small = await client({ properties: { maximumPacketSize: 13 } }); // our CONNACK is 13 bytes
+    small.sendPacket({ cmd: 'unsubscribe', messageId: 15, unsubscriptions: ['deep/1/2/3/4'] });
     const tight = await small.expect('unsuback');
     expect(tight.granted).toEqual([0x8f]);
     expect(reasonString(tight)).toBeUndefined();
     const quiet = await client({ properties: { requestProblemInformation: false } });
-    quiet.sendPacket({ cmd: 'unsubscribe', messageId: 16, unsubscriptions: ['bad/#/x'] });
+    quiet.sendPacket({ cmd: 'unsubscribe', messageId: 16, unsubscriptions: ['deep/1/2/3/4'] });
     const bare = await quiet.expect('unsuback');
     expect(bare.granted).toEqual([0x8f]);
     expect(reasonString(bare)).toBeUndefined();

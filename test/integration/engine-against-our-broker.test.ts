@@ -57,6 +57,35 @@ describe('enhanced authentication: SCRAM-SHA-256 through the AUTH exchange (MQTT
   });
 });
 
+describe('SCRAM: every mechanism the engine offers against our broker started with a users list (issue 13)', () => {
+  // The reported failure: a SCRAM-SHA-256 profile against the Broker view's broker with users got 0x8C.
+  // The user name needs escaping (',' and '=') and the password is not ASCII (already NFKC, see the README).
+  const user = { username: 'al=i,ce', password: 'wönderland' };
+
+  for (const method of ['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const) {
+    it(`${method}: the engine logs in to our broker (broker.start with users); a wrong password is refused`, async () => {
+      const started = await harness.call('broker.start', { host: '127.0.0.1', port: 0, users: [user] });
+      try {
+        const profile = { protocol: 'mqtt', host: '127.0.0.1', port: started.running ? started.tcpPort : 0, protocolVersion: 5, username: user.username, enhancedAuth: { method } };
+        const { connectionId, connack } = await harness.call('connections.connect', { ...profile, password: user.password });
+        expect(connack.reasonCode ?? 0).toBe(0);
+        await harness.call('messages.subscribe', { connectionId, filter: `scram/${method}`, qos: 1 });
+        await harness.call('messages.publish', { connectionId, topic: `scram/${method}`, payload: Uint8Array.from([1]), qos: 1 });
+        await waitFor(() => harness.received().find((m) => m.topic === `scram/${method}`), 'own message back');
+        await harness.call('connections.disconnect', { connectionId });
+        const wrong = await harness.attempt('connections.connect', { ...profile, password: 'not the password' });
+        expect(wrong.ok).toBe(false);
+        if (!wrong.ok) expect(['CONNECTION_REFUSED', 'AUTH_FAILED']).toContain(wrong.error.code);
+        // plain user name and password in CONNECT still work beside SCRAM
+        const plain = await harness.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: profile.port, protocolVersion: 5, username: user.username, password: user.password });
+        await harness.call('connections.disconnect', { connectionId: plain.connectionId });
+      } finally {
+        await harness.call('broker.stop', {});
+      }
+    });
+  }
+});
+
 describe("the broker's Maximum Packet Size (CONNACK) is respected before sending", () => {
   it('refuses a PUBLISH over the limit with PAYLOAD_TOO_LARGE and keeps the connection', async () => {
     const small = await startTestBroker({ maxPacketSize: 1024 });

@@ -43,6 +43,12 @@ export interface MosquittoOptions {
   port?: number;
   /** More mosquitto.conf lines (global options such as max_queued_messages). */
   extraConfig?: string[];
+  /**
+   * The whole configuration file instead of the generated one, for the TCP port given (e.g. the same
+   * file our broker reads, for a differential test). Only that port is waited for; files it names
+   * must be readable by the mosquitto user.
+   */
+  config?: (port: number) => string;
 }
 
 export function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -117,7 +123,7 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
 
   writeFileSync(
     config,
-    [
+    options.config ? options.config(port) : [
       'per_listener_settings false',
       `allow_anonymous ${options.auth ? 'false' : 'true'}`,
       ...authLines,
@@ -140,7 +146,7 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
   const exitedAtStart = () => (/address already in use/i.test(stderr) ? new PortTakenError(`mosquitto could not bind a port: ${stderr}`) : new Error(`mosquitto exited at start: ${stderr}`));
   try {
     await Promise.race([
-      Promise.all([port, wsPort, ...Object.values(tlsPorts ?? {})].map((p) => waitForPort(p, 5000))),
+      Promise.all((options.config ? [port] : [port, wsPort, ...Object.values(tlsPorts ?? {})]).map((p) => waitForPort(p, 5000))),
       exited.then(() => {
         throw exitedAtStart();
       }),

@@ -1,13 +1,24 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { EnhancedAuthenticator, EnhancedAuthMethod, EnhancedAuthStep } from './auth';
+import { type AuthHooks, type EnhancedAuthenticator, type EnhancedAuthMethod, type EnhancedAuthStep, usernamePasswordAuth } from './auth';
 import { RC } from './codec/reason-codes';
 
 /**
- * SCRAM-SHA-256 (RFC 5802, RFC 7677) as an MQTT 5 enhanced authentication method. Credentials are
- * kept only as salted keys; unknown users run the same exchange with a fake salt and fail at the
- * end, so the exchange does not reveal which user names exist. No channel binding ("n" or "y").
+ * SCRAM-SHA-1, SCRAM-SHA-256 and SCRAM-SHA-512 (RFC 5802, RFC 7677) as MQTT 5 enhanced authentication
+ * methods: every mechanism our engine offers (main/core/engine/scram.ts), so the two always agree.
+ * Exchanges use only salted keys; unknown users run the same exchange with a fake salt and
+ * fail at the end, so the exchange does not reveal which user names exist. No channel binding ("n" or "y").
  */
+export const SCRAM_SHA_1 = 'SCRAM-SHA-1';
 export const SCRAM_SHA_256 = 'SCRAM-SHA-256';
+export const SCRAM_SHA_512 = 'SCRAM-SHA-512';
+export type ScramMechanism = typeof SCRAM_SHA_1 | typeof SCRAM_SHA_256 | typeof SCRAM_SHA_512;
+export const SCRAM_MECHANISMS: readonly ScramMechanism[] = [SCRAM_SHA_1, SCRAM_SHA_256, SCRAM_SHA_512];
+
+const HASHES: Record<ScramMechanism, { name: string; bytes: number }> = {
+  [SCRAM_SHA_1]: { name: 'sha1', bytes: 20 },
+  [SCRAM_SHA_256]: { name: 'sha256', bytes: 32 },
+  [SCRAM_SHA_512]: { name: 'sha512', bytes: 64 },
+};
 
 interface Credentials {
   salt: Buffer;
@@ -16,12 +27,24 @@ interface Credentials {
   serverKey: Buffer;
 }
 
-const hmac = (key: Buffer, text: string | Buffer) => createHmac('sha256', key).update(text).digest();
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
+interface Hash {
+  hmac(key: Buffer, text: string | Buffer): Buffer;
+  digest(data: Buffer): Buffer;
+  derive(password: string, salt: Buffer, iterations: number): Credentials;
+}
 
-function derive(password: string, salt: Buffer, iterations: number): Credentials {
-  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256');
-  return { salt, iterations, storedKey: sha256(hmac(salted, 'Client Key')), serverKey: hmac(salted, 'Server Key') };
+function hashOf(mechanism: ScramMechanism): Hash {
+  const { name, bytes } = HASHES[mechanism];
+  const hmac = (key: Buffer, text: string | Buffer) => createHmac(name, key).update(text).digest();
+  const digest = (data: Buffer) => createHash(name).update(data).digest();
+  return {
+    hmac,
+    digest,
+    derive(password, salt, iterations) {
+      const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, bytes, name);
+      return { salt, iterations, storedKey: digest(hmac(salted, 'Client Key')), serverKey: hmac(salted, 'Server Key') };
+    },
+  };
 }
 
 function attributes(message: string): Map<string, string> {
@@ -35,15 +58,37 @@ function attributes(message: string): Map<string, string> {
 
 const failed = (reasonCode: number = RC.BAD_USER_NAME_OR_PASSWORD): EnhancedAuthStep => ({ status: 'failed', reasonCode });
 
-/** Builds the method from a user table (passwords are salted and hashed once, here). */
+/** SCRAM-SHA-256 from a user table (kept for existing callers; see scramMethod). */
 export function scramSha256(users: Record<string, string>, iterations = 4096): EnhancedAuthMethod {
-  const table = new Map<string, Credentials>();
-  for (const [name, password] of Object.entries(users)) table.set(name, derive(password, randomBytes(16), iterations));
-  const decoy = derive(randomBytes(12).toString('hex'), randomBytes(16), iterations);
+  return scramMethod(SCRAM_SHA_256, users, iterations);
+}
+
+/** Every SCRAM mechanism the engine offers, by name, from one user table (for `AuthHooks.methods`). */
+export function scramMethods(users: Record<string, string>, iterations = 4096): Record<ScramMechanism, EnhancedAuthMethod> {
+  return {
+    [SCRAM_SHA_1]: scramMethod(SCRAM_SHA_1, users, iterations),
+    [SCRAM_SHA_256]: scramMethod(SCRAM_SHA_256, users, iterations),
+    [SCRAM_SHA_512]: scramMethod(SCRAM_SHA_512, users, iterations),
+  };
+}
+
+/** Builds one mechanism from a user table (passwords are salted and hashed once, at its first exchange). */
+export function scramMethod(mechanism: ScramMechanism, users: Record<string, string>, iterations = 4096): EnhancedAuthMethod {
+  const { hmac, digest, derive } = hashOf(mechanism);
+  // Salted once, on the first exchange of this mechanism: a broker whose clients never use it pays nothing
+  let table: Map<string, Credentials> | null = null;
+  let decoy: Credentials;
+  const snapshot = Object.entries(users);
 
   return {
-    name: SCRAM_SHA_256,
+    name: mechanism,
     create(): EnhancedAuthenticator {
+      if (!table) {
+        table = new Map();
+        for (const [name, password] of snapshot) table.set(name, derive(password, randomBytes(16), iterations));
+        decoy = derive(randomBytes(12).toString('hex'), randomBytes(16), iterations);
+      }
+      const byName = table;
       let stage: 'first' | 'final' | 'done' = 'first';
       let credentials: Credentials = decoy;
       let known = false;
@@ -67,7 +112,7 @@ export function scramSha256(users: Record<string, string>, iterations = 4096): E
             const clientNonce = attrs.get('r');
             if (name === undefined || !clientNonce) return failed(RC.BAD_AUTHENTICATION_METHOD);
             username = name.replace(/=2C/g, ',').replace(/=3D/g, '=');
-            const found = table.get(username);
+            const found = byName.get(username);
             known = found !== undefined;
             credentials = found ?? decoy;
             nonce = clientNonce + randomBytes(18).toString('base64');
@@ -88,7 +133,7 @@ export function scramSha256(users: Record<string, string>, iterations = 4096): E
             if (proof.length !== clientSignature.length) return failed();
             const clientKey = Buffer.alloc(proof.length);
             for (let i = 0; i < proof.length; i++) clientKey[i] = proof[i]! ^ clientSignature[i]!;
-            if (!timingSafeEqual(sha256(clientKey), credentials.storedKey) || !known) return failed();
+            if (!timingSafeEqual(digest(clientKey), credentials.storedKey) || !known) return failed();
             const serverSignature = hmac(credentials.serverKey, authMessage);
             return { status: 'success', data: Buffer.from(`v=${serverSignature.toString('base64')}`), username };
           }
@@ -97,4 +142,12 @@ export function scramSha256(users: Record<string, string>, iterations = 4096): E
       };
     },
   };
+}
+
+/**
+ * A user table as the broker's way in: user name and password in CONNECT, or any SCRAM mechanism the
+ * engine offers through the AUTH exchange (a SCRAM profile was refused with 0x8C without this).
+ */
+export function userTableAuth(users: Record<string, string>, allowAnonymous = false): AuthHooks {
+  return { ...usernamePasswordAuth(users, allowAnonymous), methods: scramMethods(users) };
 }

@@ -34,10 +34,15 @@ export interface AuthHooks {
   methods?: Record<string, EnhancedAuthMethod>;
   /** Called for every CONNECT (after its validation). Absent = everyone may connect. */
   authenticate?(credentials: ConnectCredentials): AuthResult | Promise<AuthResult>;
-  /** Absent = every publication is allowed. Refusal: v5 PUBACK/PUBREC 0x87, 3.1.1 ack and drop. */
-  authorizePublish?(clientId: string, topic: string): boolean;
-  /** Absent = every subscription is allowed. Refusal: SUBACK 0x87 (3.1.1: 0x80). */
-  authorizeSubscribe?(clientId: string, filter: string): boolean;
+  /** Absent = every publication is allowed. Refusal: v5 PUBACK/PUBREC 0x87, 3.1.1 ack and drop (counted). */
+  authorizePublish?(clientId: string, topic: string, username?: string): boolean;
+  /** Absent = every subscription is allowed. Refusal: SUBACK 0x87 (3.1.1: 0x80), counted. */
+  authorizeSubscribe?(clientId: string, filter: string, username?: string): boolean;
+  /**
+   * Absent = every subscriber gets every message its subscriptions match (nothing is checked on the
+   * routing path). Refusal: that subscriber does not get that message (counted).
+   */
+  authorizeRead?(clientId: string, topic: string, username?: string): boolean;
 }
 
 /** Plain user name / password authentication over a fixed table, compared in constant time. */

@@ -1,8 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { ConfigError } from './config/config-error';
+import { applySetting, type BrokerSettings, brokerOptionsFrom, emptySettings, type ListenerSetting, readMosquittoConfig } from './config/mosquitto-config';
 import { createBroker, type Broker } from './create-broker';
-import { listenTcp, type TcpListener } from './listeners/tcp';
+import { listenTcp } from './listeners/tcp';
 import { listenTls, type TlsListener } from './listeners/tls';
-import { listenWs, type WsListener } from './listeners/ws';
+import { listenWs } from './listeners/ws';
 import { generateCertificate, tlsPairProblem } from './tls-certificate';
 
 export interface BrokerCliOptions {
@@ -15,13 +17,48 @@ export interface BrokerCliOptions {
   tlsKey: string | undefined;
   /** Where a generated certificate's CA is written, for clients to trust (--cafile). */
   tlsCaOut: string | undefined;
+  /** A mosquitto-style configuration file (config/mosquitto-config.ts). */
+  config: string | undefined;
+  /** mosquitto settings given as flags (`--max-keepalive 60` = `max_keepalive 60`), applied over the file's. */
+  settings: Array<{ flag: string; key: string; value: string }>;
+  /** --port, --ws-port or --host was given (not allowed beside listeners from the file). */
+  listenerFlags: boolean;
 }
 
-const USAGE = 'Usage: broker [--port 1883] [--ws-port 8083] [--tls-port 8883 [--tls-cert FILE --tls-key FILE | --tls-ca-out FILE]] [--host 127.0.0.1]';
+/** mosquitto options that are also flags: `--max-keepalive` for `max_keepalive`, and so on. */
+const SETTING_FLAGS = [
+  'allow_anonymous',
+  'password_file',
+  'acl_file',
+  'max_keepalive',
+  'max_inflight_messages',
+  'max_queued_messages',
+  'max_packet_size',
+  'message_size_limit',
+  'retain_available',
+  'persistence',
+  'persistence_location',
+];
+const FLAG_TO_KEY = new Map(SETTING_FLAGS.map((key) => [`--${key.replace(/_/g, '-')}`, key]));
+
+const USAGE =
+  'Usage: broker [--config mosquitto.conf] [--port 1883] [--ws-port 8083] [--tls-port 8883 [--tls-cert FILE --tls-key FILE | --tls-ca-out FILE]] [--host 127.0.0.1] ' +
+  `[${[...FLAG_TO_KEY.keys()].map((flag) => `${flag} VALUE`).join('] [')}]`;
 
 /** Parses the headless broker's options (port 0 = a free port). Throws with a usage message. */
 export function parseBrokerArgs(argv: string[]): BrokerCliOptions {
-  const options: BrokerCliOptions = { host: '127.0.0.1', port: 1883, wsPort: undefined, tlsPort: undefined, tlsCert: undefined, tlsKey: undefined, tlsCaOut: undefined };
+  const options: BrokerCliOptions = {
+    host: '127.0.0.1',
+    port: 1883,
+    wsPort: undefined,
+    tlsPort: undefined,
+    tlsCert: undefined,
+    tlsKey: undefined,
+    tlsCaOut: undefined,
+    config: undefined,
+    settings: [],
+    listenerFlags: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -35,7 +72,10 @@ export function parseBrokerArgs(argv: string[]): BrokerCliOptions {
       if (!Number.isInteger(v) || v < 0 || v > 65535) throw new Error(`${flag} must be a port number (0-65535)`);
       return v;
     };
-    if (flag === '--port') options.port = port();
+    const key = FLAG_TO_KEY.get(flag);
+    if (key !== undefined) options.settings.push({ flag, key, value: value() });
+    else if (flag === '--config') options.config = value();
+    else if (flag === '--port') options.port = port();
     else if (flag === '--ws-port') options.wsPort = port();
     else if (flag === '--tls-port') options.tlsPort = port();
     else if (flag === '--tls-cert') options.tlsCert = value();
@@ -43,6 +83,7 @@ export function parseBrokerArgs(argv: string[]): BrokerCliOptions {
     else if (flag === '--tls-ca-out') options.tlsCaOut = value();
     else if (flag === '--host') options.host = value();
     else throw new Error(`unknown option ${arg}. ${USAGE}`);
+    if (flag === '--port' || flag === '--ws-port' || flag === '--host') options.listenerFlags = true;
   }
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw new Error(`--tls-cert and --tls-key go together. ${USAGE}`);
   if ((options.tlsCert !== undefined || options.tlsCaOut !== undefined) && options.tlsPort === undefined) throw new Error(`TLS files need --tls-port. ${USAGE}`);
@@ -67,34 +108,69 @@ function tlsPair(options: BrokerCliOptions): { cert: string; key: string; note: 
 export interface RunningBroker {
   broker: Broker;
   line: string;
+  /** Things to tell the user at start (e.g. a setting accepted but not implemented), for stderr. */
+  warnings: string[];
   stop(): Promise<void>;
+}
+
+/** The configuration file's settings with the flags' over them; errors name the file line or the flag. */
+function settingsFrom(options: BrokerCliOptions): BrokerSettings {
+  const settings = options.config !== undefined ? readMosquittoConfig(options.config) : emptySettings();
+  for (const { flag, key, value } of options.settings) {
+    try {
+      applySetting(settings, key, value, { file: 'command line', line: undefined, baseDir: process.cwd() });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new Error(`${flag}: ${error.problem}`);
+      throw error;
+    }
+  }
+  if (settings.listeners.length > 0 && options.listenerFlags) {
+    throw new Error(`${options.config}: the file has listener lines, so --port, --ws-port and --host cannot be used with it`);
+  }
+  return settings;
 }
 
 /** Starts the broker and its listeners; `line` is what the headless command prints. */
 export async function startBrokerFromArgs(argv: string[]): Promise<RunningBroker> {
   const options = parseBrokerArgs(argv);
-  // Files are read and checked before anything listens: a bad key must not leave ports open.
+  // Files are read and checked before anything listens: a bad key or setting must not leave ports open.
+  const settings = settingsFrom(options);
+  const { options: brokerOptions, warnings } = brokerOptionsFrom(settings);
   const tls = options.tlsPort !== undefined ? tlsPair(options) : undefined;
-  const broker = createBroker();
-  const tcp: TcpListener = await listenTcp(broker, { host: options.host, port: options.port });
-  let ws: WsListener | undefined;
-  let secure: TlsListener | undefined;
+  const wanted: ListenerSetting[] =
+    settings.listeners.length > 0
+      ? settings.listeners
+      : [
+          { port: options.port, host: options.host, protocol: 'mqtt' },
+          ...(options.wsPort !== undefined ? [{ port: options.wsPort, host: options.host, protocol: 'websockets' as const }] : []),
+        ];
+  const broker = createBroker(brokerOptions);
+  const open: Array<{ url: string; close(): Promise<void> }> = [];
   try {
-    if (options.wsPort !== undefined) ws = await listenWs(broker, { host: options.host, port: options.wsPort });
-    if (tls) secure = await listenTls(broker, { host: options.host, port: options.tlsPort, cert: tls.cert, key: tls.key });
+    for (const listener of wanted) {
+      // a listener without an address binds every IPv4 interface, as mosquitto's does
+      const host = listener.host ?? '0.0.0.0';
+      const scheme = listener.protocol === 'websockets' ? 'ws' : 'mqtt';
+      const started = listener.protocol === 'websockets' ? await listenWs(broker, { host, port: listener.port }) : await listenTcp(broker, { host, port: listener.port });
+      open.push({ url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${started.port}`, close: () => started.close() });
+    }
+    if (tls && options.tlsPort !== undefined) {
+      const secure: TlsListener = await listenTls(broker, { host: options.host, port: options.tlsPort, cert: tls.cert, key: tls.key });
+      const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
+      open.push({ url: `mqtts://${shown}:${secure.port}${tls.note}`, close: () => secure.close() });
+    }
   } catch (error) {
-    await Promise.all([tcp.close(), ws?.close()]);
+    await Promise.all(open.map((listener) => listener.close()));
+    await broker.close();
     throw error;
   }
-  const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const line =
-    `Broker listening: mqtt://${shown}:${tcp.port}${ws ? ` ws://${shown}:${ws.port}` : ''}` + (secure && tls ? ` mqtts://${shown}:${secure.port}${tls.note}` : '');
   return {
     broker,
-    line,
+    line: `Broker listening: ${open.map((listener) => listener.url).join(' ')}`,
+    warnings,
     async stop() {
       await broker.close();
-      await Promise.all([tcp.close(), ws?.close(), secure?.close()]);
+      await Promise.all(open.map((listener) => listener.close()));
     },
   };
 }
@@ -109,6 +185,7 @@ export async function runBrokerCli(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  for (const warning of running.warnings) process.stderr.write(`Warning: ${warning}\n`);
   process.stdout.write(`${running.line}\n`);
   let stopping = false;
   const stop = () => {

@@ -1,4 +1,5 @@
 import type { Connection } from './connection';
+import type { Journal } from './persistence';
 import type { BrokerEventListener } from './events';
 import type { ResolvedOptions } from './options';
 import type { RetainedStore } from './retained-store';
@@ -23,6 +24,14 @@ export interface BrokerCounters {
   slowConsumers: number;
   /** Times a publisher's input was paused because a subscriber's queue reached its high-water mark. */
   flowPauses: number;
+  /** PUBLISH refused by authorization (ACL): v5 0x87, 3.1.1 acknowledged and dropped. */
+  deniedPublish: number;
+  /** SUBSCRIBE filters refused by authorization (ACL): SUBACK 0x87 / 0x80. */
+  deniedSubscribe: number;
+  /** Messages a subscriber matched but may not read (ACL read access), so not given to it. */
+  deniedDelivery: number;
+  /** PUBLISH whose payload is over `maxPayloadSize` (mosquitto's message_size_limit): refused. */
+  payloadTooLarge: number;
 }
 
 /** Flow control towards publishers (delivery.ts): the sessions currently holding publishers paused. */
@@ -44,6 +53,10 @@ export interface BrokerContext {
   /** The one timer behind connect timeouts and keep alive (connection.ts). */
   readonly clock: { readonly watched: Set<Connection>; timer: NodeJS.Timeout | null };
   closing: boolean;
+  /** options.auth.authorizeRead, read once: the routing path tests only this field (undefined = no ACL). */
+  readonly authorizeRead: ((clientId: string, topic: string, username?: string) => boolean) | undefined;
+  /** Opt-in persistence (options.persistenceDir); null = everything in memory. */
+  journal: Journal | null;
 }
 
 export function newCounters(): BrokerCounters {
@@ -61,5 +74,9 @@ export function newCounters(): BrokerCounters {
     retainedRejected: 0,
     slowConsumers: 0,
     flowPauses: 0,
+    deniedPublish: 0,
+    deniedSubscribe: 0,
+    deniedDelivery: 0,
+    payloadTooLarge: 0,
   };
 }

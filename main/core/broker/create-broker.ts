@@ -3,6 +3,7 @@ import { Connection } from './connection';
 import { type BrokerContext, type BrokerCounters, newCounters } from './context';
 import { RC } from './codec/reason-codes';
 import { type BrokerOptions, resolveOptions } from './options';
+import { Journal } from './persistence';
 import { RetainedStore } from './retained-store';
 import { SubscriptionTrie } from './subscription-trie';
 import { cancelWillTimer } from './wills';
@@ -65,8 +66,10 @@ export interface Broker {
 }
 
 export function createBroker(options: BrokerOptions = {}): Broker {
+  const resolved = resolveOptions(options);
   const ctx: BrokerContext = {
-    options: resolveOptions(options),
+    options: resolved,
+    authorizeRead: resolved.auth.authorizeRead,
     sessions: new Map(),
     connections: new Set(),
     trie: new SubscriptionTrie(),
@@ -76,7 +79,10 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     flow: { blocking: new Set(), timer: null },
     clock: { watched: new Set(), timer: null },
     closing: false,
+    journal: null,
   };
+  // restored before any client: sessions, subscriptions, queues and retained messages of the last run
+  if (ctx.options.persistenceDir !== undefined) ctx.journal = Journal.open(ctx.options.persistenceDir, ctx);
 
   return {
     handle(stream, remoteAddress) {
@@ -107,6 +113,9 @@ export function createBroker(options: BrokerOptions = {}): Broker {
       }
       ctx.sessions.clear();
       ctx.retained.clear();
+      // persisted state stays in the journal for the next start (nothing above wrote an end to it)
+      ctx.journal?.close();
+      ctx.journal = null;
       await Promise.all(
         open.map(
           (connection) =>

@@ -107,6 +107,12 @@ export function deliver(
   publisher?: Connection,
 ): void {
   if (msg.isExpired(now)) return drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5]
+  // read access (ACL): one undefined check when no such hook is configured
+  const authorizeRead = ctx.authorizeRead;
+  if (authorizeRead !== undefined && !authorizeRead(session.clientId, msg.topic, session.username)) {
+    ctx.counters.deniedDelivery++;
+    return;
+  }
   const connection = liveConnection(session);
   if (qos === 0) {
     if (connection) {
@@ -136,6 +142,7 @@ export function deliver(
 function enqueue(ctx: BrokerContext, session: Session, pending: Pending): void {
   if (session.queue.length >= ctx.options.maxQueuedMessages) return drop(ctx, session, session.slow ? 'droppedSlowConsumer' : 'droppedQueueFull');
   session.queue.push(pending);
+  if (session.persisted && pending.qos > 0) ctx.journal!.holds(session, pending);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -300,7 +307,11 @@ function sendNew(ctx: BrokerContext, connection: Connection, session: Session, p
   if (packetId === 0) return enqueue(ctx, session, pending);
   const frames = framesFor(connection, pending.msg, pending.qos, packetId, false, pending.retain, pending.subscriptionIds, now);
   // [MQTT-3.1.2-25] too large: dropped as if delivered, no id kept, no quota used
-  if (!frames) return drop(ctx, session, 'droppedTooLarge');
+  if (!frames) {
+    if (pending.seq !== undefined) ctx.journal?.done(session, pending.seq);
+    return drop(ctx, session, 'droppedTooLarge');
+  }
+  if (session.persisted) ctx.journal!.holds(session, pending); // written before anything acknowledges it
   // [MQTT-4.3.2-2] [MQTT-4.3.3-2] kept until acknowledged
   // one object shape for every in-flight entry (a spread here was the hottest line in profiles)
   session.ownInflight().set(packetId, {
@@ -312,6 +323,7 @@ function sendNew(ctx: BrokerContext, connection: Connection, session: Session, p
     packetId,
     stage: 1,
     sent: true,
+    seq: pending.seq,
   });
   connection.unacked++;
   connection.writeAll(frames);
@@ -343,6 +355,7 @@ function resend(ctx: BrokerContext, connection: Connection, session: Session, en
   session.unsentInflight--;
   if (!frames) {
     session.inflight.delete(entry.packetId);
+    if (entry.seq !== undefined) ctx.journal?.done(session, entry.seq);
     return drop(ctx, session, 'droppedTooLarge');
   }
   connection.unacked++;
@@ -369,6 +382,7 @@ export function pump(ctx: BrokerContext, session: Session): void {
     if (next.qos > 0 && connection.unacked >= connection.sendLimit) break;
     session.queue.shift();
     if (next.msg.isExpired(now)) {
+      if (next.seq !== undefined) ctx.journal?.done(session, next.seq);
       drop(ctx, session, 'droppedExpired'); // [MQTT-3.3.2-5] [MQTT-4.5.0-1] never delivered once expired
       continue;
     }
@@ -406,6 +420,9 @@ export function redistributeShared(ctx: BrokerContext, pending: Pending[]): void
 /** Stores (or, empty, deletes) a retained message within the store limit; refusals are counted. */
 export function storeRetained(ctx: BrokerContext, msg: Message): void {
   const deleted = msg.payload.length === 0;
-  if (ctx.retained.set(msg, ctx.options.maxRetainedMessages)) emit(ctx, { type: 'retained.changed', topic: msg.topic, deleted });
+  if (ctx.retained.set(msg, ctx.options.maxRetainedMessages)) {
+    ctx.journal?.retained(msg);
+    emit(ctx, { type: 'retained.changed', topic: msg.topic, deleted });
+  }
   else if (!deleted) ctx.counters.retainedRejected++;
 }

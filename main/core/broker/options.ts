@@ -29,6 +29,13 @@ export interface BrokerOptions {
   sharedSubscriptionAvailable?: boolean;
   /** When set, v5 clients are told this keep alive in CONNACK and it is enforced instead of theirs. */
   serverKeepAlive?: number;
+  /**
+   * mosquitto's max_keepalive: a v5 client asking for more (or for 0, no keep alive) is told this value
+   * as Server Keep Alive and held to it; 3.1.1/3.1 clients keep theirs (they cannot be told). 0 = off.
+   */
+  maxKeepAlive?: number;
+  /** Largest PUBLISH payload accepted (mosquitto's message_size_limit); larger ones are refused, counted. 0 = no limit. */
+  maxPayloadSize?: number;
   /** Cap on Session Expiry Interval (seconds); 3.1.1 CleanSession 0 sessions get this. Default never expires. */
   maxSessionExpiryInterval?: number;
   /** Subscriptions one session may hold; beyond it SUBACK 0x97 (3.1.1: 0x80). Default 10,000. */
@@ -56,13 +63,20 @@ export interface BrokerOptions {
    * ([MQTT-3.1.2-28]): the basis of its response topics. Default: "response/{ClientID}/". null = never.
    */
   responseInformation?: ((clientId: string) => string) | null;
+  /**
+   * Keep retained messages and sessions that outlive their connection (with their subscriptions and
+   * queued/unacknowledged QoS 1/2 messages) in a journal in this folder, restored at start (persistence.ts).
+   * Default: in memory only.
+   */
+  persistenceDir?: string;
   /** Authentication and authorization hooks. Default: everyone may connect, publish and subscribe. */
   auth?: AuthHooks;
   /** Clock, for tests. */
   now?: () => number;
 }
 
-export type ResolvedOptions = Required<Omit<BrokerOptions, 'serverKeepAlive' | 'auth' | 'responseInformation'>> & {
+export type ResolvedOptions = Required<Omit<BrokerOptions, 'serverKeepAlive' | 'auth' | 'responseInformation' | 'persistenceDir'>> & {
+  persistenceDir: string | undefined;
   serverKeepAlive: number | undefined;
   responseInformation: ((clientId: string) => string) | null;
   auth: AuthHooks;
@@ -85,6 +99,9 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     subscriptionIdentifierAvailable: options.subscriptionIdentifierAvailable ?? true,
     sharedSubscriptionAvailable: options.sharedSubscriptionAvailable ?? true,
     serverKeepAlive: options.serverKeepAlive,
+    persistenceDir: options.persistenceDir,
+    maxKeepAlive: options.maxKeepAlive ?? 0,
+    maxPayloadSize: options.maxPayloadSize ?? 0,
     maxSessionExpiryInterval: options.maxSessionExpiryInterval ?? NEVER_EXPIRES,
     maxSubscriptionsPerSession: options.maxSubscriptionsPerSession ?? 10_000,
     maxRetainedMessages: options.maxRetainedMessages ?? 100_000,

@@ -50,6 +50,7 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
 export function endSession(ctx: BrokerContext, session: Session): void {
   if (session.ended) return;
   session.ended = true;
+  if (session.persisted) ctx.journal?.ended(session);
   emit(ctx, { type: 'session.ended', clientId: session.clientId });
   session.expiryTimer?.cancel();
   session.expiryTimer = null;

@@ -28,6 +28,8 @@ export interface Pending {
   subscriptionIds: number[] | undefined;
   /** Set when the message came through a shared subscription (for redistribution). */
   group?: SharedGroupRef | undefined;
+  /** Its record in the persistence journal, when the session is persisted (persistence.ts). */
+  seq?: number | undefined;
 }
 
 /** The part of a shared group that redistribution needs. */
@@ -102,6 +104,11 @@ export class Session {
   /** Declared a slow consumer: it no longer pauses publishers, and overflow is dropped for it. */
   slow = false;
   private nextPacketId = 1;
+
+  /** The user name of the connection that last attached it (authorization of its Will and deliveries). */
+  username: string | undefined = undefined;
+  /** Recorded in the persistence journal (it outlives its connection and persistence is on). */
+  persisted = false;
 
   constructor(
     readonly clientId: string,

@@ -5,6 +5,12 @@ export interface ParsedFilter {
   group: string | null;
   topicFilter: string;
   problem: string | null;
+  /**
+   * The problem breaks a MUST of the topic rules ([MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.7.3-1]
+   * [MQTT-4.8.2-1] [MQTT-4.8.2-2]): the packet is malformed. False for a well-formed filter we do not
+   * accept (more levels than `maxTopicLevels`), which gets its failure code in SUBACK/UNSUBACK.
+   */
+  malformed: boolean;
 }
 
 export function parseFilter(filter: string, maxLevels: number): ParsedFilter {
@@ -13,13 +19,14 @@ export function parseFilter(filter: string, maxLevels: number): ParsedFilter {
   if (filter.startsWith('$share/')) {
     const rest = filter.slice(7);
     const slash = rest.indexOf('/');
-    if (slash <= 0) return { group: null, topicFilter: filter, problem: 'a shared subscription needs $share/{ShareName}/{filter}' };
+    if (slash <= 0) return { group: null, topicFilter: filter, problem: 'a shared subscription needs $share/{ShareName}/{filter}', malformed: true };
     group = rest.slice(0, slash);
-    if (group.includes('+') || group.includes('#')) return { group, topicFilter, problem: 'ShareName must not contain + or #' };
+    if (group.includes('+') || group.includes('#')) return { group, topicFilter, problem: 'ShareName must not contain + or #', malformed: true };
     topicFilter = rest.slice(slash + 1);
   }
-  const problem = topicFilterProblem(topicFilter) ?? levelProblem(topicFilter, maxLevels);
-  return { group, topicFilter, problem };
+  const syntax = topicFilterProblem(topicFilter);
+  if (syntax) return { group, topicFilter, problem: group === null ? syntax : `${syntax} (after $share/${group}/)`, malformed: true };
+  return { group, topicFilter, problem: levelProblem(topicFilter, maxLevels), malformed: false };
 }
 
 export function topicProblem(topic: string, maxLevels: number): string | null {

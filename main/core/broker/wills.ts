@@ -13,7 +13,10 @@ export function publishWill(ctx: BrokerContext, session: Session): void {
   session.will = null;
   // the Will is a publication by that client: the same rules apply ($SYS, authorization)
   const authorize = ctx.options.auth.authorizePublish;
-  if (will.topic.startsWith('$SYS') || (authorize && !authorize(session.clientId, will.topic))) return;
+  if (will.topic.startsWith('$SYS') || (authorize && !authorize(session.clientId, will.topic, session.username))) {
+    ctx.counters.deniedPublish++;
+    return;
+  }
   const message = willMessage(ctx, session.clientId, will);
   // [MQTT-3.1.2-15]
   if (message.retain) storeRetained(ctx, message);

@@ -60,7 +60,8 @@ export function createScramClient(mechanism: ScramMechanism, username: string, p
         throw new ScramError('The server SCRAM nonce does not extend ours');
       }
       if (iterations > 10_000_000) throw new ScramError(`The server asks for ${iterations} SCRAM iterations: refused`);
-      const saltedPassword = pbkdf2Sync(password, Buffer.from(salt, 'base64'), iterations, hash.bytes, hash.name);
+      // NFKC: the normalisation part of SASLprep (RFC 4013), as our broker and others apply it.
+      const saltedPassword = pbkdf2Sync(password.normalize('NFKC'), Buffer.from(salt, 'base64'), iterations, hash.bytes, hash.name);
       const clientKey = hmac(saltedPassword, 'Client Key');
       const storedKey = createHash(hash.name).update(clientKey).digest();
       const clientFinalWithoutProof = `c=biws,r=${combinedNonce}`;

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { BROKER_LIST_LIMIT, type BrokerStatusView, type BrokerTlsInput, type BrokerTlsStatus, WorkbenchFailure } from '../../../shared/contract';
-import { usernamePasswordAuth } from '../broker/auth';
+import { userTableAuth } from '../broker/auth-scram';
+import { brokerOptionsFrom } from '../broker/config/mosquitto-config';
 import { type Broker, createBroker } from '../broker/create-broker';
 import { type TcpListener, listenTcp } from '../broker/listeners/tcp';
 import { type TlsListener, listenTls } from '../broker/listeners/tls';
@@ -119,7 +120,7 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
   }
 
   const handlers: BrokerHandlers = {
-    'broker.start': async ({ host, port, wsPort, users, tls: tlsInput }) => {
+    'broker.start': async ({ host, port, wsPort, users, tls: tlsInput, limits }) => {
       if (running) return status();
       // a bad certificate or key is refused before anything listens
       const material = tlsInput
@@ -132,8 +133,11 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
             return entry;
           })
         : undefined;
-      const auth = users && users.length > 0 ? usernamePasswordAuth(Object.fromEntries(users.map((u) => [u.username, u.password]))) : undefined;
-      const broker = createBroker(auth ? { auth } : {});
+      // user name/password in CONNECT, or SCRAM-SHA-1/-256/-512 (every method our engine offers) through AUTH
+      const auth = users && users.length > 0 ? userTableAuth(Object.fromEntries(users.map((u) => [u.username, u.password]))) : undefined;
+      // the same mapping as `--config` / the headless flags (no listeners or files here: limits only)
+      const limitOptions = limits ? brokerOptionsFrom({ listeners: [], ...limits }).options : {};
+      const broker = createBroker({ ...limitOptions, ...(auth ? { auth } : {}) });
       let tcp: TcpListener;
       let ws: WsListener | undefined;
       try {

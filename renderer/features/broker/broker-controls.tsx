@@ -2,6 +2,7 @@ import { copyText } from '../../ui/clipboard';
 import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
 import type { BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
 import { type BrokerForm, useBrokerStore } from '../../stores/broker-store';
+import { LIMIT_FIELDS, limitsFromForm } from './broker-limits';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
 import { Check, Field } from '../../ui/field';
@@ -14,6 +15,36 @@ function parsePort(text: string, optional: boolean): { port?: number; problem?: 
   const port = Number(trimmed);
   if (port > 65535) return { problem: 'Port must be 0-65535' };
   return { port };
+}
+
+function LimitsEditor({ problem }: { problem: string | undefined }) {
+  const form = useBrokerStore((s) => s.form);
+  const setForm = useBrokerStore((s) => s.setForm);
+  const running = useBrokerStore((s) => s.status.running);
+  return (
+    <fieldset className="broker-limits" disabled={running} data-testid="broker-limits">
+      <legend>
+        Limits <span className="muted">(mosquitto.conf names; empty = default)</span>
+      </legend>
+      {LIMIT_FIELDS.map(({ key, name, hint }) => (
+        <Field key={key} label={name} testId={`broker-limit-${name}`} hint={hint}>
+          <input
+            data-testid={`broker-limit-${name}`}
+            inputMode="numeric"
+            placeholder="default"
+            value={form.limits[key]}
+            onChange={(e) => setForm({ limits: { ...form.limits, [key]: e.target.value } })}
+          />
+        </Field>
+      ))}
+      <Check label="retain_available" checked={form.retainAvailable} onChange={(retainAvailable) => setForm({ retainAvailable })} testId="broker-limit-retain_available" />
+      {problem && (
+        <p className="field-problem" data-testid="broker-limits-problem">
+          {problem}
+        </p>
+      )}
+    </fieldset>
+  );
 }
 
 function UsersEditor() {
@@ -117,7 +148,7 @@ export function BrokerControls() {
   const error = useBrokerStore((s) => s.error);
   const start = useBrokerStore((s) => s.start);
   const stop = useBrokerStore((s) => s.stop);
-  const [problems, setProblems] = useState<{ port?: string; wsPort?: string; users?: string; tlsPort?: string; tls?: string }>({});
+  const [problems, setProblems] = useState<{ port?: string; wsPort?: string; users?: string; tlsPort?: string; tls?: string; limits?: string }>({});
 
   const startWith = (portText: string, tlsPortText = form.tlsPort) => {
     const port = parsePort(portText, false);
@@ -125,7 +156,9 @@ export function BrokerControls() {
     const users = form.users.filter((u) => u.username !== '' || u.password !== '');
     const usersProblem = users.some((u) => u.username === '') ? 'Every user needs a name' : undefined;
     const tls = tlsFromForm({ ...form, tlsPort: tlsPortText });
+    const limits = limitsFromForm(form);
     const next = {
+      ...(limits.problem ? { limits: limits.problem } : {}),
       ...(port.problem ? { port: port.problem } : {}),
       ...(wsPort.problem ? { wsPort: wsPort.problem } : {}),
       ...(usersProblem ? { users: usersProblem } : {}),
@@ -133,7 +166,7 @@ export function BrokerControls() {
     };
     setProblems(next);
     if (Object.keys(next).length > 0 || port.port === undefined) return;
-    void start({ port: port.port, ...(wsPort.port !== undefined ? { wsPort: wsPort.port } : {}), users, ...(tls.tls ? { tls: tls.tls } : {}) });
+    void start({ port: port.port, ...(wsPort.port !== undefined ? { wsPort: wsPort.port } : {}), users, ...(tls.tls ? { tls: tls.tls } : {}), limits: limits.limits });
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -160,6 +193,7 @@ export function BrokerControls() {
       </div>
       <UsersEditor />
       <TlsEditor problems={problems} />
+      <LimitsEditor problem={problems.limits} />
       {problems.users && (
         <p className="field-problem" data-testid="broker-users-problem">
           {problems.users}

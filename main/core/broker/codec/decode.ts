@@ -75,14 +75,14 @@ export function decodePacket(
     case PacketType.PUBCOMP: {
       // [MQTT-3.6.1-1] PUBREL flags are 0010; the others 0000 [MQTT-2.1.3-1]
       const required = type === PacketType.PUBREL ? 0x02 : 0x00;
-      if (flags !== required) throw malformed(`reserved flag bits of packet type ${type} are wrong`);
+      if (flags !== required && !(type === PacketType.PUBREL && redeliveredIn31(flags, version))) throw malformed(`reserved flag bits of packet type ${type} are wrong`);
       return decodeAck(type, buf, start, end, v5);
     }
     case PacketType.SUBSCRIBE:
-      if (flags !== 0x02) throw malformed('SUBSCRIBE flags must be 0010'); // [MQTT-3.8.1-1]
+      if (flags !== 0x02 && !redeliveredIn31(flags, version)) throw malformed('SUBSCRIBE flags must be 0010'); // [MQTT-3.8.1-1]
       return decodeSubscribe(buf, start, end, v5);
     case PacketType.UNSUBSCRIBE:
-      if (flags !== 0x02) throw malformed('UNSUBSCRIBE flags must be 0010'); // [MQTT-3.10.1-1]
+      if (flags !== 0x02 && !redeliveredIn31(flags, version)) throw malformed('UNSUBSCRIBE flags must be 0010'); // [MQTT-3.10.1-1]
       return decodeUnsubscribe(buf, start, end, v5);
     case PacketType.PINGREQ:
       if (flags !== 0) throw malformed('PINGREQ flags must be 0'); // [MQTT-2.1.3-1]
@@ -106,6 +106,15 @@ export function decodePacket(
     default:
       throw new SilentClose('reserved packet type 0');
   }
+}
+
+/**
+ * MQTT 3.1 (MQIsdp): PUBREL, SUBSCRIBE and UNSUBSCRIBE are QoS 1 packets whose fixed header carries
+ * DUP 1 when they are redelivered (3.1 sections 3.7, 3.8, 3.10); 3.1.1 fixed those bits to 0010
+ * ([3.1.1 MQTT-3.6.1-1] [3.1.1 MQTT-3.8.1-1] [3.1.1 MQTT-3.10.1-1]), so 1010 is accepted in 3.1 only.
+ */
+function redeliveredIn31(flags: number, version: ProtocolVersion | 0): boolean {
+  return version === 3 && flags === 0x0a;
 }
 
 function decodePublish(flags: number, buf: Buffer, start: number, end: number, v5: boolean): PublishPacket {
@@ -246,7 +255,9 @@ function decodeConnect(buf: Buffer, start: number, end: number, ctx: { version: 
   }
   ctx.version = version;
   const flags = reader.u8('connect flags');
-  if (flags & 0x01) throw malformed('CONNECT reserved flag is set'); // [MQTT-3.1.2-3]
+  // [MQTT-3.1.2-3] [3.1.1 MQTT-3.1.2-3] the reserved flag must be 0; 3.1 only says "not used", so an
+  // MQIsdp CONNECT with it set is accepted and the bit ignored (as mosquitto does)
+  if (flags & 0x01 && version !== 3) throw malformed('CONNECT reserved flag is set');
   const willFlag = (flags & 0x04) !== 0;
   const willQos = (flags >> 3) & 0x03;
   const willRetain = (flags & 0x20) !== 0;

@@ -12,6 +12,7 @@ import { NEVER_EXPIRES } from '../options';
 import { Session } from '../session';
 import { endSession, resumeSession } from '../session-store';
 import { topicProblem } from '../topic-rules';
+import { cancelWillTimer } from '../wills';
 import { continueExchange } from './auth';
 
 /** A refusal before CONNACK: v5 gets CONNACK with `code`, 3.1.1/3.1 with `legacyCode` (or a bare close when null). */
@@ -147,21 +148,75 @@ function afterAuthentication(connection: Connection, packet: ConnectPacket, clie
   accept(connection, packet, clientId, assigned);
 }
 
+/** The CONNACK with Session Present set: the flags byte follows the fixed header (sizes are equal). */
+function withSessionPresent(connack: Buffer): Buffer {
+  const copy = Buffer.from(connack);
+  let at = 1;
+  while (copy[at]! & 0x80) at++;
+  copy[at + 1] = 1;
+  return copy;
+}
+
 function accept(connection: Connection, packet: ConnectPacket, clientId: string, assigned: boolean, authProps?: Properties): void {
   const { ctx } = connection;
   const options = ctx.options;
   const v5 = packet.version === 5;
   const props = packet.props;
 
-  // Takeover [MQTT-3.1.4-3]: v5 gets DISCONNECT 0x8E, 3.1.1/3.1 a bare close ([3.1.1 MQTT-3.1.4-2]).
-  // Closing runs the old connection's Will and expiry logic before this session decision.
-  const held = ctx.sessions.get(clientId);
-  const previous = held?.connection as Connection | null | undefined;
-  if (previous) previous.disconnect(RC.SESSION_TAKEN_OVER, 'session taken over');
-
   // Session Expiry Interval: v5 asks (absent = 0); 3.1.1 CleanSession 0 = never expires (capped)
   const requested = v5 ? (props.sessionExpiryInterval ?? 0) : packet.cleanStart ? 0 : NEVER_EXPIRES;
   const granted = Math.min(requested, options.maxSessionExpiryInterval);
+  const maxKeepAlive = options.maxKeepAlive;
+  const serverKeepAlive = !v5
+    ? undefined
+    : (options.serverKeepAlive ?? (maxKeepAlive > 0 && (packet.keepAlive === 0 || packet.keepAlive > maxKeepAlive) ? maxKeepAlive : undefined));
+  const keepAlive = serverKeepAlive ?? packet.keepAlive; // [MQTT-3.2.2-22]
+
+  // The CONNACK depends on the options and this client, not on the session (Session Present is one
+  // bit of the same size): built first, so one the client could not take changes nothing.
+  let connack: Buffer;
+  let connackProps: Properties = {};
+  // Nothing specific to this client: the CONNACK only says what the options say, encoded once
+  const plain =
+    v5 && !authProps && !assigned && granted === requested && serverKeepAlive === undefined && !(props.requestResponseInformation === 1 && options.responseInformation);
+  if (v5) {
+    connackProps = { ...authProps };
+    if (assigned) connackProps.assignedClientIdentifier = clientId; // [MQTT-3.2.2-16]
+    if (granted !== requested) connackProps.sessionExpiryInterval = granted;
+    if (serverKeepAlive !== undefined) connackProps.serverKeepAlive = serverKeepAlive;
+    if (options.receiveMaximum < 65535) connackProps.receiveMaximum = options.receiveMaximum;
+    if (options.maximumQoS < 2) connackProps.maximumQoS = options.maximumQoS; // [MQTT-3.2.2-9]
+    if (!options.retainAvailable) connackProps.retainAvailable = 0;
+    connackProps.maximumPacketSize = options.maxPacketSize;
+    if (options.topicAliasMaximum > 0) connackProps.topicAliasMaximum = options.topicAliasMaximum;
+    if (!options.wildcardSubscriptionAvailable) connackProps.wildcardSubscriptionAvailable = 0;
+    if (!options.subscriptionIdentifierAvailable) connackProps.subscriptionIdentifierAvailable = 0;
+    if (!options.sharedSubscriptionAvailable) connackProps.sharedSubscriptionAvailable = 0;
+    // [MQTT-3.1.2-28] only when asked for
+    if (props.requestResponseInformation === 1 && options.responseInformation) connackProps.responseInformation = options.responseInformation(clientId);
+    connack = plain ? plainConnack(options, false, connackProps) : encodeConnack(5, false, RC.SUCCESS, connackProps);
+    // [MQTT-3.1.2-24] never a packet over the client's Maximum Packet Size: a CONNACK that cannot be
+    // sent whole ends the connection before any session state changes (no Will: none was accepted)
+    if (connack.length > connection.maxPacketSizeOut) {
+      connection.closedBy = 'broker';
+      connection.closeReasonCode = RC.PACKET_TOO_LARGE;
+      return connection.close();
+    }
+  } else {
+    connack = encodeConnack(packet.version, false, RC.SUCCESS);
+  }
+
+  const held = ctx.sessions.get(clientId);
+  // [MQTT-3.1.2-8] [MQTT-3.1.3-9] a new network connection for this ClientID before the Will Delay
+  // elapsed: the offline session's pending Will is not sent, whatever Clean Start says
+  if (held && !held.connection && held.will) {
+    cancelWillTimer(held);
+    held.will = null;
+  }
+  // Takeover [MQTT-3.1.4-3]: v5 gets DISCONNECT 0x8E, 3.1.1/3.1 a bare close ([3.1.1 MQTT-3.1.4-2]).
+  // Closing runs the old connection's Will and expiry logic before this session decision.
+  const previous = held?.connection as Connection | null | undefined;
+  if (previous) previous.disconnect(RC.SESSION_TAKEN_OVER, 'session taken over');
 
   let session = ctx.sessions.get(clientId);
   if (session && packet.cleanStart) {
@@ -183,34 +238,18 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
   session.expiryInterval = granted;
   session.will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
   session.connection = connection;
+  session.username = connection.username;
+  ctx.journal?.session(session);
   connection.session = session;
   connection.clientId = clientId;
 
-  const serverKeepAlive = v5 ? options.serverKeepAlive : undefined;
-  const keepAlive = serverKeepAlive ?? packet.keepAlive; // [MQTT-3.2.2-22]
-
-  let connackProps: Properties | undefined;
-  // Nothing specific to this client: the CONNACK only says what the options say, encoded once
-  const plain =
-    v5 && !authProps && !assigned && granted === requested && serverKeepAlive === undefined && !(props.requestResponseInformation === 1 && options.responseInformation);
-  if (v5) {
-    connackProps = { ...authProps };
-    if (assigned) connackProps.assignedClientIdentifier = clientId; // [MQTT-3.2.2-16]
-    if (granted !== requested) connackProps.sessionExpiryInterval = granted;
-    if (serverKeepAlive !== undefined) connackProps.serverKeepAlive = serverKeepAlive;
-    if (options.receiveMaximum < 65535) connackProps.receiveMaximum = options.receiveMaximum;
-    if (options.maximumQoS < 2) connackProps.maximumQoS = options.maximumQoS; // [MQTT-3.2.2-9]
-    if (!options.retainAvailable) connackProps.retainAvailable = 0;
-    connackProps.maximumPacketSize = options.maxPacketSize;
-    if (options.topicAliasMaximum > 0) connackProps.topicAliasMaximum = options.topicAliasMaximum;
-    if (!options.wildcardSubscriptionAvailable) connackProps.wildcardSubscriptionAvailable = 0;
-    if (!options.subscriptionIdentifierAvailable) connackProps.subscriptionIdentifierAvailable = 0;
-    if (!options.sharedSubscriptionAvailable) connackProps.sharedSubscriptionAvailable = 0;
-    // [MQTT-3.1.2-28] only when asked for
-    if (props.requestResponseInformation === 1 && options.responseInformation) connackProps.responseInformation = options.responseInformation(clientId);
+  if (sessionPresent) {
+    // [3.1.1 MQTT-3.2.2-1] 3.1 has no Session Present (byte 1 reserved)
+    if (plain) connack = plainConnack(options, true, connackProps);
+    else if (packet.version !== 3) connack = withSessionPresent(connack);
   }
-  // [MQTT-3.2.0-1] CONNACK is the first packet; [3.1.1 MQTT-3.2.2-1] Session Present 0 with CleanSession 1
-  connection.write(plain ? plainConnack(ctx.options, sessionPresent, connackProps!) : encodeConnack(packet.version, sessionPresent, RC.SUCCESS, connackProps));
+  // [MQTT-3.2.0-1] CONNACK is the first packet
+  connection.write(connack);
   connection.connected(keepAlive);
   // no listener, no event object (and no peer address lookup) on the connect path
   if (ctx.listeners.size > 0) emit(ctx, { type: 'client.connected', clientId, protocolVersion: packet.version, remoteAddress: connection.remoteAddress, sessionPresent });

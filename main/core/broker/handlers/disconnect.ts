@@ -14,6 +14,7 @@ export function handleDisconnect(connection: Connection, packet: DisconnectPacke
     // which is not a normal disconnect, so the Will is published
     if (session.expiryInterval === 0 && expiry !== 0) throw protocolError('Session Expiry Interval set in DISCONNECT after 0 in CONNECT');
     session.expiryInterval = Math.min(expiry, connection.ctx.options.maxSessionExpiryInterval);
+    connection.ctx.journal?.session(session);
   }
   connection.discardWill = connection.version !== 5 || packet.reasonCode === RC.SUCCESS;
   connection.closedBy = 'client';

@@ -11,6 +11,7 @@ export function handlePuback(connection: Connection, packet: AckPacket): void {
   const entry = session.inflight.get(packet.packetId);
   if (!entry || entry.qos !== 1 || entry.stage !== 1) return;
   session.inflight.delete(packet.packetId);
+  if (entry.seq !== undefined) connection.ctx.journal?.done(session, entry.seq);
   if (entry.sent) releaseSlot(connection);
   else session.unsentInflight--;
   pump(connection.ctx, session);

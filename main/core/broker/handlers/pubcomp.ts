@@ -8,6 +8,7 @@ export function handlePubcomp(connection: Connection, packet: AckPacket): void {
   const entry = session.inflight.get(packet.packetId);
   if (!entry || entry.stage !== 2) return;
   session.inflight.delete(packet.packetId);
+  if (entry.seq !== undefined) connection.ctx.journal?.done(session, entry.seq);
   releaseSlot(connection);
   pump(connection.ctx, session);
 }

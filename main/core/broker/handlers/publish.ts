@@ -54,14 +54,21 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
 
   // (SHOULD) clients do not publish into the server's $SYS tree; authorization hook
   const authorize = options.auth.authorizePublish;
-  const allowed = !topic.startsWith('$SYS') && (!authorize || authorize(connection.clientId, topic));
+  const reserved = topic.startsWith('$SYS');
+  const allowed = !reserved && (!authorize || authorize(connection.clientId, topic, connection.username));
   if (!allowed) {
+    if (!reserved) ctx.counters.deniedPublish++;
     // v5: PUBACK/PUBREC 0x87; 3.1.1 has no negative ack: acknowledge and drop ([3.1.1 MQTT-3.3.5-2])
     return acknowledge(connection, qos, packetId, v5 ? RC.NOT_AUTHORIZED : RC.SUCCESS);
   }
   if (v5 && packet.props.payloadFormatIndicator === 1 && !isUtf8(packet.payload)) {
     // (MAY) Payload Format Indicator 1 with a payload that is not UTF-8
     return acknowledge(connection, qos, packetId, RC.PAYLOAD_FORMAT_INVALID);
+  }
+  if (options.maxPayloadSize > 0 && packet.payload.length > options.maxPayloadSize) {
+    // mosquitto's message_size_limit: refused, not routed; v5 0x97 (0x95 is not a PUBACK code), 3.1.1 ack and drop
+    ctx.counters.payloadTooLarge++;
+    return acknowledge(connection, qos, packetId, v5 ? RC.QUOTA_EXCEEDED : RC.SUCCESS);
   }
 
   const message = new Message({
@@ -85,6 +92,7 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
 const REASON_STRINGS: Record<number, string> = {
   [RC.NOT_AUTHORIZED]: 'not authorized to publish to this topic',
   [RC.PAYLOAD_FORMAT_INVALID]: 'payload is not valid UTF-8 (Payload Format Indicator 1)',
+  [RC.QUOTA_EXCEEDED]: 'payload is over the message size limit of this broker',
 };
 
 /** [MQTT-3.3.4-1] nothing for QoS 0, PUBACK for QoS 1, PUBREC for QoS 2, with the PUBLISH's id. */
@@ -92,7 +100,12 @@ function acknowledge(connection: Connection, qos: number, packetId: number, code
   if (qos === 0) return;
   const type = qos === 1 ? PacketType.PUBACK : PacketType.PUBREC;
   // [MQTT-4.3.3-8]; after a PUBREC >= 0x80 the id is free again ([MQTT-4.3.3-9])
-  if (qos === 2 && (code < 0x80 || connection.version !== 5)) connection.session!.ownIncomingQos2().add(packetId);
+  if (qos === 2 && (code < 0x80 || connection.version !== 5)) {
+    const session = connection.session!;
+    session.ownIncomingQos2().add(packetId);
+    // persisted before the PUBREC: a repeat after a restart is answered, not routed again
+    if (session.persisted) connection.ctx.journal!.incoming(session, packetId, true);
+  }
   // A failure says why, unless the client asked for no problem information ([MQTT-3.1.2-29]) or the
   // Reason String would exceed its Maximum Packet Size ([MQTT-3.4.2-2] [MQTT-3.5.2-2]): then it goes.
   const reason = connection.version === 5 && connection.requestProblemInformation ? REASON_STRINGS[code] : undefined;

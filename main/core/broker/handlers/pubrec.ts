@@ -9,6 +9,9 @@ export function handlePubrec(connection: Connection, packet: AckPacket): void {
   const session = connection.session!;
   const entry = session.inflight.get(packet.packetId);
   if (!entry || entry.qos !== 2) {
+    // A PUBREC >= 0x80 ends the client's side of the flow: answering it (a PUBREL, let alone 0x92
+    // for an id we freed) would restart what the client has closed ([MQTT-4.3.3-4] [MQTT-4.4.0-2])
+    if (packet.reasonCode >= 0x80) return;
     // v5: the id is unknown to us; tell the client (and why) so it can drop its state
     if (connection.version !== 5) return connection.write(encodeAck(PacketType.PUBREL, connection.version, packet.packetId));
     const bare = () => encodeAck(PacketType.PUBREL, 5, packet.packetId, RC.PACKET_IDENTIFIER_NOT_FOUND);
@@ -20,6 +23,7 @@ export function handlePubrec(connection: Connection, packet: AckPacket): void {
   if (packet.reasonCode >= 0x80) {
     // [MQTT-4.4.0-2] a refusal ends the message; it is never resent, and the quota comes back
     session.inflight.delete(packet.packetId);
+    if (entry.seq !== undefined) connection.ctx.journal?.done(session, entry.seq);
     if (entry.sent) releaseSlot(connection);
     else if (entry.stage === 1) session.unsentInflight--;
     pump(connection.ctx, session);
@@ -33,6 +37,7 @@ export function handlePubrec(connection: Connection, packet: AckPacket): void {
     }
     entry.stage = 2; // [MQTT-4.3.3-5] [MQTT-4.3.3-6] from now on only PUBREL, never the PUBLISH again
     entry.sent = true;
+    if (entry.seq !== undefined) connection.ctx.journal?.released(session, entry.seq, entry.packetId);
   }
   connection.write(encodeAck(PacketType.PUBREL, connection.version, packet.packetId));
 }

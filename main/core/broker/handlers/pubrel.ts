@@ -8,7 +8,9 @@ import type { Connection } from '../connection';
  * is free for a new message ([MQTT-4.3.3-12]). An unknown id gets PUBCOMP 0x92.
  */
 export function handlePubrel(connection: Connection, packet: AckPacket): void {
-  const known = connection.session!.incomingQos2.delete(packet.packetId);
+  const session = connection.session!;
+  const known = session.incomingQos2.delete(packet.packetId);
+  if (known && session.persisted) connection.ctx.journal!.incoming(session, packet.packetId, false);
   if (known || connection.version !== 5) return connection.write(encodeAck(PacketType.PUBCOMP, connection.version, packet.packetId));
   const bare = () => encodeAck(PacketType.PUBCOMP, 5, packet.packetId, RC.PACKET_IDENTIFIER_NOT_FOUND);
   if (!connection.explainsFailures) return connection.write(bare());

@@ -1,12 +1,12 @@
 import { encodeSuback } from '../codec/encode';
 import type { QoS, SubscribePacket } from '../codec/packets';
-import { MqttViolation, protocolError, RC } from '../codec/reason-codes';
+import { malformed, MqttViolation, protocolError, RC } from '../codec/reason-codes';
 import type { Connection } from '../connection';
 import { deliver } from '../delivery';
 import { emit } from '../events';
 import type { Message } from '../message';
 import type { Subscription } from '../session';
-import { hasWildcard, parseFilter } from '../topic-rules';
+import { hasWildcard, type ParsedFilter, parseFilter } from '../topic-rules';
 
 /**
  * SUBSCRIBE: each filter is handled as its own subscription and answered in one SUBACK with one code
@@ -26,8 +26,19 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
   const refusals: string[] = [];
   const retainedToSend: Array<{ messages: Message[]; subscription: Subscription }> = [];
   const now = options.now();
-  for (const request of packet.subscriptions) {
+  const requests = packet.subscriptions;
+  const parsedFilters: ParsedFilter[] = [];
+  for (const request of requests) {
     const parsed = parseFilter(request.filter, options.maxTopicLevels);
+    // [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.7.3-1] [MQTT-4.8.2-1] [MQTT-4.8.2-2] an empty filter, a
+    // misplaced wildcard or a $share/ without ShareName or filter breaks a MUST: the whole packet is
+    // malformed (v5 DISCONNECT 0x81, 3.1.1/3.1 close) and none of its filters applies
+    if (parsed.malformed) throw malformed(`topic filter "${truncate(request.filter, 200)}": ${parsed.problem}`);
+    parsedFilters.push(parsed);
+  }
+  for (let i = 0; i < requests.length; i++) {
+    const request = requests[i]!;
+    const parsed = parsedFilters[i]!;
     if (parsed.group !== null) {
       if (!options.sharedSubscriptionAvailable) {
         // v5 was told in CONNACK; 3.1.1 gets its failure code ([3.1.1 MQTT-3.9.3-2]); 3.1 has none
@@ -40,7 +51,8 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       if (request.noLocal) throw protocolError('No Local on a shared subscription'); // [MQTT-3.8.3-4]
     }
     if (parsed.problem) {
-      // v5 0x8F for this entry while the others still apply; 3.1.1 0x80; 3.1 has no failure code
+      // a well-formed filter we do not accept (too many levels): v5 0x8F for this entry while the
+      // others still apply; 3.1.1 0x80; 3.1 has no failure code
       if (connection.version === 3) throw protocolError(parsed.problem);
       codes.push(v5 ? RC.TOPIC_FILTER_INVALID : 0x80);
       refusals.push(`"${request.filter}": ${parsed.problem}`);
@@ -54,7 +66,8 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
       throw new MqttViolation(RC.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, 'wildcard subscriptions are not supported');
     }
     const authorize = options.auth.authorizeSubscribe;
-    if (authorize && !authorize(connection.clientId, request.filter)) {
+    if (authorize && !authorize(connection.clientId, request.filter, connection.username)) {
+      ctx.counters.deniedSubscribe++;
       codes.push(v5 ? RC.NOT_AUTHORIZED : 0x80);
       refusals.push(`"${request.filter}": not authorized to subscribe`);
       continue;
@@ -82,6 +95,7 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     if (existing) ctx.trie.remove(existing);
     session.ownSubscriptions().set(request.filter, subscription);
     ctx.trie.add(subscription);
+    if (session.persisted) ctx.journal!.subscribed(session, subscription);
     codes.push(granted);
     emit(ctx, { type: 'subscription.added', clientId: connection.clientId, filter: request.filter, qos: granted });
     // [MQTT-3.3.1-9] RH 0: always; [MQTT-3.3.1-10] RH 1: only when new; [MQTT-3.3.1-11] RH 2: never.

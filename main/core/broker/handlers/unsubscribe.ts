@@ -1,6 +1,6 @@
 import { encodeUnsuback } from '../codec/encode';
 import type { UnsubscribePacket } from '../codec/packets';
-import { RC } from '../codec/reason-codes';
+import { malformed, RC } from '../codec/reason-codes';
 import type { Connection } from '../connection';
 import { emit } from '../events';
 import { parseFilter } from '../topic-rules';
@@ -16,15 +16,23 @@ export function handleUnsubscribe(connection: Connection, packet: UnsubscribePac
   const session = connection.session!;
   const codes: number[] = [];
   const refusals: string[] = [];
+  const maxLevels = ctx.options.maxTopicLevels;
+  for (const filter of packet.filters) {
+    // [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.7.3-1] [MQTT-4.8.2-1] a filter breaking a MUST makes the
+    // packet malformed (v5 DISCONNECT 0x81, 3.1.1/3.1 close); nothing is unsubscribed
+    const parsed = parseFilter(filter, maxLevels);
+    if (parsed.malformed) throw malformed(`topic filter "${truncate(filter, 200)}": ${parsed.problem}`);
+  }
   for (const filter of packet.filters) {
     const subscription = session.subscriptions.get(filter);
     if (subscription) {
       session.subscriptions.delete(filter);
       ctx.trie.remove(subscription);
+      if (session.persisted) ctx.journal!.unsubscribed(session, filter);
       codes.push(RC.SUCCESS);
       emit(ctx, { type: 'subscription.removed', clientId: connection.clientId, filter });
     } else {
-      const problem = parseFilter(filter, ctx.options.maxTopicLevels).problem;
+      const problem = parseFilter(filter, maxLevels).problem;
       if (!problem) {
         codes.push(RC.NO_SUBSCRIPTION_EXISTED); // [MQTT-3.11.3-1]
         continue;
