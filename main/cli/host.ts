@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const { port, explicit } = parsePort(args);
   const dataDir = argument(args, '--data-dir') ?? process.env.WORKBENCH_DATA_DIR ?? defaultDataDir();
-  const core = createWorkbenchCore({ version, shell: 'browser', dataDir });
+  const core = createWorkbenchCore({ version, shell: 'browser', dataDir, connectOnLaunch: true });
   const host = await startHost({
     core,
     rendererDir: join(__dirname, '../renderer'),

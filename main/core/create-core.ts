@@ -30,6 +30,8 @@ export interface CoreOptions {
   secretsProtection?: string;
   /** Rolling backups of profiles.db (tests shorten the delay). */
   profileBackups?: { delayMs?: number; keep?: number };
+  /** Connects the profiles marked "connect on launch" (the apps do; tests choose). */
+  connectOnLaunch?: boolean;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -124,6 +126,33 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     onProgress: (progress) => events.emit('history.replayProgress', progress),
   });
 
+  /**
+   * A saved profile connects with its stored secrets, then subscribes to its saved subscriptions
+   * (those switched on), as MQTTX does: nobody types `#` again at every start. What the broker
+   * granted reaches the UI in the connection's status; what failed is returned.
+   */
+  async function connectProfile(id: string) {
+    const profile = profiles.get(id);
+    const opened = await openConnection(profiles.optionsForConnect(id), profileIdentity(id, profile.name));
+    const subscribeFailures: { filter: string; error: { code: string; message: string } }[] = [];
+    for (const { enabled, ...subscription } of profile.subscriptions) {
+      if (!enabled) continue;
+      try {
+        await connections.subscribe({ connectionId: opened.connectionId, ...subscription });
+      } catch (error) {
+        const failure = error instanceof WorkbenchFailure ? error : new WorkbenchFailure('SUBSCRIBE_FAILED', String(error));
+        subscribeFailures.push({ filter: subscription.filter, error: { code: failure.code, message: failure.message } });
+      }
+    }
+    return { connectionId: opened.connectionId, clientId: opened.clientId, sessionPresent: opened.sessionPresent, subscribeFailures };
+  }
+
+  if (options.connectOnLaunch) {
+    for (const profile of profiles.list().filter((p) => p.connectOnLaunch)) {
+      connectProfile(profile.id).catch((error: unknown) => console.warn(`Connect on launch of "${profile.name}" failed: ${(error as Error).message}`));
+    }
+  }
+
   const dispatcher = createDispatcher({
     'app.info': () => ({ version: options.version, shell: options.shell, secretsProtection }),
     'connections.connect': (input) => openConnection(input, endpointIdentity(input)),
@@ -177,7 +206,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       profiles.delete(id);
       return {};
     },
-    'profiles.connect': ({ id }) => openConnection(profiles.optionsForConnect(id), profileIdentity(id, profiles.get(id).name)),
+    'profiles.connect': ({ id }) => connectProfile(id),
     'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
     'profiles.import': ({ format, content }) => importProfiles(profiles, format, content),
     'profiles.recovery': () => ({ report: profiles.recovered }),

@@ -54,10 +54,10 @@ function createCore(): WorkbenchCore {
     onKeyReplaced: (movedTo, error) =>
       console.warn(`The OS could not unwrap the secrets key (moved to ${movedTo}); saved secrets must be entered again:`, error),
   });
-  if (secretCipher) return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher });
+  if (secretCipher) return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher, connectOnLaunch: true });
   // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
   const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;
-  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretsProtection });
+  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretsProtection, connectOnLaunch: true });
 }
 
 function start(): void {

@@ -83,6 +83,16 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
   const updateSubscriptions = (id: string, change: (list: Subscription[]) => Subscription[]) =>
     set((state) => ({ subscriptions: { ...state.subscriptions, [id]: change(state.subscriptions[id] ?? []) } }));
 
+  /** Saved subscriptions the broker refused stay visible as failed rows (the granted ones come with the status). */
+  const showSubscribeFailures = (id: string, failures: { filter: string; error: { code: string; message: string } }[]) => {
+    for (const { filter, error: failure } of failures) {
+      const error = failure as WorkbenchError; // a code from the host's ERROR_CODES
+      updateSubscriptions(id, (list) =>
+        withSubscription(list, { filter, options: { filter, qos: 0, noLocal: false, retainAsPublished: false, retainHandling: 0 }, state: 'failed', error, ...reasonFromError(error) }),
+      );
+    }
+  };
+
   const opened = (id: string, origin: ConnectionOrigin) => {
     set((state) => ({
       activeId: id,
@@ -147,7 +157,9 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
     async connectProfile(profileId, color) {
       const result = await getApi().profiles.connect({ id: profileId });
       if (!result.ok) return result.error;
-      opened(result.value.connectionId, { profileId, ...(color ? { color } : {}) });
+      const { connectionId, subscribeFailures } = result.value;
+      opened(connectionId, { profileId, ...(color ? { color } : {}) });
+      showSubscribeFailures(connectionId, subscribeFailures);
       return null;
     },
 
@@ -172,9 +184,11 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
       set((state) => ({
         order: state.order.map((other) => (other === id ? next : other)),
         origins: { ...state.origins, [next]: origin },
-        subscriptions: { ...state.subscriptions, [next]: [] },
+        // The saved subscriptions it was given may have arrived with its status already.
+        subscriptions: { ...state.subscriptions, [next]: state.subscriptions[next] ?? [] },
         activeId: state.activeId === id ? next : state.activeId,
       }));
+      showSubscribeFailures(next, result.value.subscribeFailures);
       useMessagesStore.getState().forget(id);
       useInspectorStore.getState().forget(id);
       return null;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { empty } from './common';
+import { empty, errorShape, qos, topicFilter } from './common';
+import { userProperties } from './mqtt5';
 import { connectionOptionsObject, tlsOptions } from './connections';
 
 /** Option fields that are secrets: encrypted at rest, never sent back to the renderer. */
@@ -34,6 +35,28 @@ export const publicConnectionOptions = connectionOptionsObject.omit({ password: 
 });
 export type PublicConnectionOptions = z.output<typeof publicConnectionOptions>;
 
+/**
+ * A subscription kept with its profile (as MQTTX keeps them per connection): every MQTT 5 option,
+ * subscribed when the profile connects unless switched off.
+ */
+export const savedSubscription = z
+  .object({
+    filter: topicFilter,
+    qos: qos.default(0),
+    noLocal: z.boolean().default(false),
+    retainAsPublished: z.boolean().default(false),
+    retainHandling: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+    subscriptionIdentifier: z.number().int().min(1).max(268_435_455).optional(),
+    userProperties: userProperties.optional(),
+    /** Subscribed on connect; off keeps it in the profile for later. */
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type SavedSubscription = z.output<typeof savedSubscription>;
+/** Saved subscriptions per profile, at most. */
+export const MAX_SAVED_SUBSCRIPTIONS = 500;
+const savedSubscriptions = z.array(savedSubscription).max(MAX_SAVED_SUBSCRIPTIONS, `At most ${MAX_SAVED_SUBSCRIPTIONS} saved subscriptions`);
+
 export const profile = z.object({
   id: profileId,
   name: z.string(),
@@ -44,6 +67,10 @@ export const profile = z.object({
   secrets: z.record(z.enum(SECRET_FIELDS), z.boolean()),
   /** WebSocket headers whose values the host holds as secrets (names only; sent on connect). */
   storedHeaders: z.array(z.string()),
+  /** Subscribed when the profile connects (those enabled), in this order. */
+  subscriptions: z.array(savedSubscription),
+  /** Connected when the workbench starts. */
+  connectOnLaunch: z.boolean(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
@@ -91,6 +118,10 @@ export const profilesContract = {
           secretHeaders: z.array(headerName).max(100).optional(),
           /** Stored secret headers to remove; stored ones not named here and not typed again are kept. */
           clearHeaders: z.array(headerName).max(100).optional(),
+          /** Replaces the saved subscriptions; omitted keeps them. */
+          subscriptions: savedSubscriptions.optional(),
+          /** Omitted keeps the stored choice (off for a new profile). */
+          connectOnLaunch: z.boolean().optional(),
         })
         .strict(),
       output: profile,
@@ -100,7 +131,13 @@ export const profilesContract = {
     /** Connects with the stored options and secrets, so the renderer never holds them. */
     connect: {
       input: z.object({ id: profileId }).strict(),
-      output: z.object({ connectionId: z.string(), clientId: z.string(), sessionPresent: z.boolean() }),
+      output: z.object({
+        connectionId: z.string(),
+        clientId: z.string(),
+        sessionPresent: z.boolean(),
+        /** The saved subscriptions that could not be made (the others are in the connection's status). */
+        subscribeFailures: z.array(z.object({ filter: z.string(), error: errorShape })),
+      }),
     },
     /** Our JSON format. Secrets (secret header values included) are never exported. */
     export: { input: z.object({ ids: z.array(profileId).optional() }).strict(), output: z.object({ json: z.string() }) },

@@ -168,7 +168,11 @@ describe('connection profiles with secrets kept safe', () => {
         mqttVersion: '5.0',
         properties: { sessionExpiryInterval: 300, receiveMaximum: 10, userProperties: { site: 'a' } },
         will: { lastWillTopic: 'dev/offline', lastWillPayload: 'bye', lastWillQos: 1, lastWillRetain: true, properties: { willDelayInterval: 5 } },
-        subscriptions: [{ topic: 'a/#', qos: 0 }],
+        subscriptions: [
+          { topic: 'a/#', qos: 0 },
+          { topic: 'b/+/c', qos: 2, disabled: true, nl: true, rap: true, rh: 1, subscriptionIdentifier: 7 },
+          { topic: 'bad/#/x', qos: 1 },
+        ],
       },
       { id: 'x2', name: 'Old', host: 'legacy.local', port: 1883, mqttVersion: '3.1.1', path: 'mqtt', protocol: 'ws' },
       { id: 'x3', name: 'Broken', port: 1 },
@@ -192,7 +196,12 @@ describe('connection profiles with secrets kept safe', () => {
     expect(cloud.secrets.password).toBe(true);
     const notes = report.notes.filter((n) => n.name === 'EMQX cloud').map((n) => n.note);
     expect(notes.some((n) => n.includes('Certificate files'))).toBe(true);
-    expect(notes.some((n) => n.includes('subscription'))).toBe(true);
+    // MQTTX keeps subscriptions per connection: they come along, options and on/off included.
+    expect(cloud.subscriptions).toEqual([
+      { filter: 'a/#', qos: 0, noLocal: false, retainAsPublished: false, retainHandling: 0, enabled: true },
+      { filter: 'b/+/c', qos: 2, noLocal: true, retainAsPublished: true, retainHandling: 1, subscriptionIdentifier: 7, enabled: false },
+    ]);
+    expect(notes.some((n) => n.startsWith('Subscription "bad/#/x" was not imported'))).toBe(true);
     expect(report.imported[1]!.options).toMatchObject({ protocol: 'ws', path: '/mqtt', protocolVersion: 4 });
   });
 
@@ -222,6 +231,7 @@ describe('connection profiles with secrets kept safe', () => {
     expect(report.imported[0]!.options).toMatchObject({ protocol: 'wss', host: 'nas.local', port: 8884, path: '/ws', protocolVersion: 4 });
     expect(Buffer.from(report.imported[0]!.options.tls!.ca![0]!).toString()).toBe('CA-PEM');
     expect(report.imported[0]!.secrets.password).toBe(true);
+    expect(report.imported[0]!.subscriptions.map((s) => [s.filter, s.qos, s.enabled])).toEqual([['#', 0, true]]);
   });
 
   it('answers a file that is not the chosen format with IMPORT_INVALID', async () => {

@@ -1,4 +1,12 @@
-import { type ImportFormat, type ImportReport, WorkbenchFailure, connectionOptions } from '../../../shared/contract';
+import {
+  type ImportFormat,
+  type ImportReport,
+  MAX_SAVED_SUBSCRIPTIONS,
+  type SavedSubscription,
+  WorkbenchFailure,
+  connectionOptions,
+  savedSubscription,
+} from '../../../shared/contract';
 import { parseProfileImport } from './importers';
 import type { ProfileStore } from './profile-store';
 
@@ -20,7 +28,21 @@ export function importProfiles(store: ProfileStore, format: ImportFormat, conten
     }
     const folder = candidate.folder && /^[^/](?:.*[^/])?$/.test(candidate.folder) ? candidate.folder : '';
     const color = candidate.color && /^#[0-9a-fA-F]{6}$/.test(candidate.color) ? candidate.color : undefined;
-    report.imported.push(store.save({ name: candidate.name.slice(0, 200), folder, color, options: options.data }));
+    const subscriptions: SavedSubscription[] = [];
+    for (const raw of (candidate.subscriptions ?? []).slice(0, MAX_SAVED_SUBSCRIPTIONS)) {
+      const parsed = savedSubscription.safeParse(raw);
+      if (parsed.success) subscriptions.push(parsed.data);
+      else {
+        const filter = typeof (raw as { filter?: unknown })?.filter === 'string' ? (raw as { filter: string }).filter : '?';
+        candidate.notes.push(`Subscription "${filter}" was not imported: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      }
+    }
+    if ((candidate.subscriptions?.length ?? 0) > MAX_SAVED_SUBSCRIPTIONS) {
+      candidate.notes.push(`Only the first ${MAX_SAVED_SUBSCRIPTIONS} of ${candidate.subscriptions!.length} subscriptions were imported`);
+    }
+    report.imported.push(
+      store.save({ name: candidate.name.slice(0, 200), folder, color, options: options.data, subscriptions, connectOnLaunch: candidate.connectOnLaunch ?? false }),
+    );
     for (const note of candidate.notes) report.notes.push({ name: candidate.name, note });
   }
   return report;

@@ -9,6 +9,9 @@ export interface ImportCandidate {
   folder?: string;
   color?: string;
   options: ConnectionOptionsInput;
+  /** Saved subscriptions as the file has them, mapped to ours; validated on import. */
+  subscriptions?: unknown[];
+  connectOnLaunch?: boolean;
   notes: string[];
 }
 
@@ -58,6 +61,8 @@ function fromWorkbench(content: string): ParsedImport {
       folder: str(entry.folder),
       color: str(entry.color),
       options: entry.options as ConnectionOptionsInput,
+      subscriptions: Array.isArray(entry.subscriptions) ? entry.subscriptions : [],
+      connectOnLaunch: bool(entry.connectOnLaunch) ?? false,
       notes: [],
     });
   }
@@ -142,12 +147,28 @@ function fromMqttx(content: string): ParsedImport {
       }
       if (entry.certType === 'self' && files.length === 0) notes.push('Self-signed certificate mode without files: add the CA in the TLS settings');
     }
-    if (Array.isArray(entry.subscriptions) && entry.subscriptions.length > 0) {
-      notes.push(`${entry.subscriptions.length} saved subscription(s) were not imported`);
-    }
-    candidates.push({ name, options, notes });
+    candidates.push({ name, options, subscriptions: mqttxSubscriptions(entry.subscriptions), notes });
   }
   return { candidates, skipped };
+}
+
+/** MQTTX keeps {topic, qos, disabled, nl, rap, rh, subscriptionIdentifier} per connection. */
+function mqttxSubscriptions(value: unknown): unknown[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject).map((s) => {
+    const mapped: Json = { filter: str(s.topic) ?? '', qos: num(s.qos) ?? 0, enabled: !(bool(s.disabled) ?? false) };
+    if (bool(s.nl) !== undefined) mapped.noLocal = bool(s.nl);
+    if (bool(s.rap) !== undefined) mapped.retainAsPublished = bool(s.rap);
+    if (num(s.rh) !== undefined) mapped.retainHandling = num(s.rh);
+    if (num(s.subscriptionIdentifier) !== undefined) mapped.subscriptionIdentifier = num(s.subscriptionIdentifier);
+    return mapped;
+  });
+}
+
+/** MQTT Explorer keeps subscriptions as {topic, qos} (older files: plain topic strings). */
+function mqttExplorerSubscriptions(value: unknown): unknown[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((s) => (typeof s === 'string' ? { filter: s, qos: 0 } : isObject(s) ? { filter: str(s.topic) ?? '', qos: num(s.qos) ?? 0 } : { filter: '' }));
 }
 
 /** MQTT Explorer's settings file: connections under "ConnectionManager_connections", keyed by id. */
@@ -202,10 +223,7 @@ function fromMqttExplorer(content: string): ParsedImport {
       if (cert) options.tls.cert = cert;
       if (key) options.tls.key = key;
     }
-    if (Array.isArray(entry.subscriptions) && entry.subscriptions.length > 0) {
-      notes.push(`${entry.subscriptions.length} saved subscription(s) were not imported`);
-    }
-    candidates.push({ name, options, notes });
+    candidates.push({ name, options, subscriptions: mqttExplorerSubscriptions(entry.subscriptions), notes });
   }
   return { candidates, skipped };
 }

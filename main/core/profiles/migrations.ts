@@ -24,4 +24,12 @@ export const PROFILE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'saved subscriptions and connect on launch',
+    sql: `
+      ALTER TABLE profiles ADD COLUMN subscriptions TEXT NOT NULL DEFAULT '[]'; -- JSON array of SavedSubscription
+      ALTER TABLE profiles ADD COLUMN connect_on_launch INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

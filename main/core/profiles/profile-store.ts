@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import {
   type ConnectionOptions,
   PROFILE_EXPORT_FORMAT,
@@ -7,8 +8,10 @@ import {
   type Profile,
   type PublicConnectionOptions,
   SECRET_FIELDS,
+  type SavedSubscription,
   type SecretField,
   WorkbenchFailure,
+  savedSubscription,
 } from '../../../shared/contract';
 import { decodeFrame, encodeFrame } from '../../../shared/wire';
 import { openHistoryDatabase } from '../history/open-database';
@@ -28,6 +31,9 @@ export interface SaveProfileInput {
   secretHeaders?: string[];
   /** Stored secret headers to remove. */
   clearHeaders?: string[];
+  /** Replaces the saved subscriptions; omitted keeps them. */
+  subscriptions?: SavedSubscription[];
+  connectOnLaunch?: boolean;
 }
 
 interface ProfileRow {
@@ -36,8 +42,21 @@ interface ProfileRow {
   folder: string;
   color: string | null;
   options: string;
+  /** JSON array of SavedSubscription. */
+  subscriptions: string;
+  connect_on_launch: number;
   created_at: number;
   updated_at: number;
+}
+
+/** Saved subscriptions as stored; a row that does not parse (hand-edited) reads as none rather than failing the list. */
+function parseSubscriptions(json: string): SavedSubscription[] {
+  try {
+    const parsed = z.array(savedSubscription).safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 // Options JSON reuses the wire envelope for bytes (e.g. a CA certificate) so nothing is lossy.
@@ -119,8 +138,10 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
     all: db.prepare('SELECT * FROM profiles ORDER BY folder, name COLLATE NOCASE, id'),
     one: db.prepare('SELECT * FROM profiles WHERE id = ?'),
     insert: db.prepare(
-      'INSERT INTO profiles (id, name, folder, color, options, created_at, updated_at) VALUES (@id, @name, @folder, @color, @options, @created_at, @updated_at)',
+      'INSERT INTO profiles (id, name, folder, color, options, subscriptions, connect_on_launch, created_at, updated_at) VALUES (@id, @name, @folder, @color, @options, @subscriptions, @connect_on_launch, @created_at, @updated_at)',
     ),
+    setSubscriptions: db.prepare('UPDATE profiles SET subscriptions = ? WHERE id = ?'),
+    setConnectOnLaunch: db.prepare('UPDATE profiles SET connect_on_launch = ? WHERE id = ?'),
     update: db.prepare('UPDATE profiles SET name = @name, folder = @folder, color = @color, options = @options, updated_at = @updated_at WHERE id = @id'),
     remove: db.prepare('DELETE FROM profiles WHERE id = ?'),
     secretsOf: db.prepare('SELECT field, ciphertext FROM profile_secrets WHERE profile_id = ?'),
@@ -142,6 +163,8 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
       options: fromJson(row.options),
       secrets,
       storedHeaders: storedHeaders.sort(),
+      subscriptions: parseSubscriptions(row.subscriptions),
+      connectOnLaunch: row.connect_on_launch === 1,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -233,8 +256,15 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
         if (input.id) {
           row(input.id); // NOT_FOUND for an unknown id
           statements.update.run(values);
+          if (input.subscriptions) statements.setSubscriptions.run(JSON.stringify(input.subscriptions), id);
+          if (input.connectOnLaunch !== undefined) statements.setConnectOnLaunch.run(input.connectOnLaunch ? 1 : 0, id);
         } else {
-          statements.insert.run({ ...values, created_at: now });
+          statements.insert.run({
+            ...values,
+            subscriptions: JSON.stringify(input.subscriptions ?? []),
+            connect_on_launch: input.connectOnLaunch ? 1 : 0,
+            created_at: now,
+          });
         }
         for (const field of input.clearSecrets ?? []) statements.clearSecret.run(id, field);
         // A header typed again (secret or not) replaces the stored one; one not typed is kept.
@@ -277,7 +307,7 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
         version: PROFILE_EXPORT_VERSION,
         exportedAt: new Date().toISOString(),
         note: 'Secrets (passwords, private keys, passphrases, credential header values) are never exported.',
-        profiles: profiles.map(({ name, folder, color, options }) => ({ name, folder, color, options })),
+        profiles: profiles.map(({ name, folder, color, options, subscriptions, connectOnLaunch }) => ({ name, folder, color, options, subscriptions, connectOnLaunch })),
       };
       return JSON.stringify(JSON.parse(toJson(file as never)), null, 2);
     },

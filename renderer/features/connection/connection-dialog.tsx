@@ -11,18 +11,28 @@ import { type ConnectionForm, INITIAL_FORM, formFromProfile } from './form/form-
 import { GeneralSection } from './form/general-section';
 import { Mqtt5Section } from './form/mqtt5-section';
 import { ProfileFields } from './form/profile-fields';
+import { SubscriptionsSection } from './form/subscriptions-section';
 import type { Update } from './form/section-props';
 import { TlsSection } from './form/tls-section';
 import { WillSection } from './form/will-section';
 
-type Section = 'general' | 'auth' | 'tls' | 'mqtt5' | 'will' | 'advanced';
-const SECTION_LABELS: Record<Section, string> = { general: 'General', auth: 'Authentication', tls: 'TLS', mqtt5: 'MQTT 5', will: 'Will', advanced: 'Advanced' };
+type Section = 'general' | 'auth' | 'tls' | 'mqtt5' | 'will' | 'subscriptions' | 'advanced';
+const SECTION_LABELS: Record<Section, string> = {
+  general: 'General',
+  auth: 'Authentication',
+  tls: 'TLS',
+  mqtt5: 'MQTT 5',
+  will: 'Will',
+  subscriptions: 'Subscriptions',
+  advanced: 'Advanced',
+};
 
 /** Which tab a problem key belongs to, so a tab can show that something inside needs attention. */
 function sectionOf(key: string): Section {
   if (key.startsWith('tls')) return 'tls';
   if (key.startsWith('properties')) return 'mqtt5';
   if (key.startsWith('will')) return 'will';
+  if (key.startsWith('subscriptions')) return 'subscriptions';
   if (key.startsWith('reconnect') || key === 'wsHeaders') return 'advanced';
   if (key === 'username' || key === 'password' || key === 'enhancedAuth') return 'auth';
   return 'general';
@@ -43,6 +53,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
   const saveProfile = useProfilesStore((s) => s.save);
   const connect = useConnectionsStore((s) => s.connect);
   const connectProfile = useConnectionsStore((s) => s.connectProfile);
+  const subscribe = useConnectionsStore((s) => s.subscribe);
   const close = () => useUiStore.getState().openEditor(null);
   const [form, setForm] = useState<ConnectionForm>(() => (profile ? formFromProfile(profile) : INITIAL_FORM));
   const [section, setSection] = useState<Section>('general');
@@ -92,6 +103,8 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
       ...(form.clearSecrets.length ? { clearSecrets: form.clearSecrets } : {}),
       ...(secretHeaders.length ? { secretHeaders } : {}),
       ...(form.clearHeaders.length ? { clearHeaders: form.clearHeaders } : {}),
+      subscriptions: form.subscriptions,
+      connectOnLaunch: form.connectOnLaunch,
     });
     if (!result.ok) {
       fail(result.error);
@@ -123,8 +136,10 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
     setBusy('connect');
     setError(null);
     const failure = await connect(check.options);
-    if (failure) fail(failure);
-    else close();
+    if (failure) return fail(failure);
+    // A quick connection subscribes to what the form lists, as a profile does on connect.
+    for (const { enabled, ...subscription } of form.subscriptions) if (enabled) void subscribe(subscription);
+    close();
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -157,6 +172,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
             { key: 'tls', label: SECTION_LABELS.tls, flagged: flagged.has('tls') },
             { key: 'mqtt5', label: SECTION_LABELS.mqtt5, flagged: flagged.has('mqtt5') },
             { key: 'will', label: SECTION_LABELS.will, flagged: flagged.has('will') },
+            { key: 'subscriptions', label: `${SECTION_LABELS.subscriptions}${form.subscriptions.length ? ` (${form.subscriptions.length})` : ''}`, flagged: flagged.has('subscriptions') },
             { key: 'advanced', label: SECTION_LABELS.advanced, flagged: flagged.has('advanced') },
           ]}
         />
@@ -166,6 +182,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
           {section === 'tls' && <TlsSection {...props} editing={editing} />}
           {section === 'mqtt5' && <Mqtt5Section {...props} />}
           {section === 'will' && <WillSection {...props} />}
+          {section === 'subscriptions' && <SubscriptionsSection {...props} />}
           {section === 'advanced' && <AdvancedSection {...props} />}
         </fieldset>
         {showProblems && Object.keys(problems).length > 0 && !error && (

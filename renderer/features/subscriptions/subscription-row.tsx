@@ -23,11 +23,16 @@ export function SubscriptionRow({
   subscription,
   onRemove,
   onSubscribeLiterally,
+  saved,
+  onToggleSaved,
 }: {
   subscription: Subscription;
   onRemove(): void;
   /** Offered when a shared subscription was refused on MQTT 3.1.1 (see SHARED_SUBSCRIPTION_UNSUPPORTED). */
   onSubscribeLiterally(): void;
+  /** Whether it is saved with the connection's profile; null for a connection without a profile. */
+  saved: boolean | null;
+  onToggleSaved(): void;
 }) {
   const { filter, state, reasonCode, error } = subscription;
   const summary = optionsSummary(subscription);
@@ -50,6 +55,19 @@ export function SubscriptionRow({
         {grantLabel(subscription)}
         {reasonCode !== undefined && <span className="reason-code"> {hexCode(reasonCode)}</span>}
       </span>
+      {saved !== null && (
+        <button
+          type="button"
+          className={`icon-button save-subscription${saved ? ' saved' : ''}`}
+          data-testid="save-subscription"
+          aria-pressed={saved}
+          aria-label={saved ? `Remove ${filter} from the profile` : `Save ${filter} with the profile`}
+          title={saved ? 'Saved with the profile: subscribed on every connect (click to remove it from the profile)' : 'Save with the profile: subscribe on every connect'}
+          onClick={onToggleSaved}
+        >
+          {saved ? '★' : '☆'}
+        </button>
+      )}
       <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
         ×
       </button>

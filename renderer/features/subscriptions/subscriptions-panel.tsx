@@ -1,6 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
+import type { SavedSubscription } from '../../../shared/contract';
 import { type Subscription, useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
+import { useProfilesStore } from '../../stores/profiles-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
 import { INITIAL_SUBSCRIBE_OPTIONS, SubscribeOptionsFields, type SubscribeOptionsForm } from './subscribe-options';
 import { SubscriptionRow } from './subscription-row';
@@ -28,6 +30,28 @@ export function SubscriptionsPanel() {
   const problem = filter === '' ? null : topicFilterProblem(filter);
   const idProblem = identifierProblem(options.subscriptionIdentifier);
   const v5 = active?.protocolVersion === 5;
+  const profileId = useConnectionsStore((s) => (s.activeId ? s.origins[s.activeId]?.profileId : undefined));
+  const profile = useProfilesStore((s) => (profileId ? s.profiles.find((p) => p.id === profileId) : undefined));
+  const saveProfile = useProfilesStore((s) => s.save);
+
+  /** ☆: a subscription saved with the profile is subscribed on every connect, with all its options. */
+  const toggleSaved = (subscription: Subscription) => {
+    if (!profile) return;
+    const { filter, options: o } = subscription;
+    const exists = profile.subscriptions.some((s) => s.filter === filter);
+    const saved: SavedSubscription = {
+      filter,
+      qos: o.qos ?? 0,
+      noLocal: o.noLocal ?? false,
+      retainAsPublished: o.retainAsPublished ?? false,
+      retainHandling: o.retainHandling ?? 0,
+      enabled: true,
+      ...(o.subscriptionIdentifier !== undefined ? { subscriptionIdentifier: o.subscriptionIdentifier } : {}),
+      ...(o.userProperties?.length ? { userProperties: o.userProperties } : {}),
+    };
+    const subscriptions = exists ? profile.subscriptions.filter((s) => s.filter !== filter) : [...profile.subscriptions, saved];
+    void saveProfile({ id: profile.id, name: profile.name, folder: profile.folder, ...(profile.color ? { color: profile.color } : {}), options: profile.options, subscriptions });
+  };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -85,6 +109,8 @@ export function SubscriptionsPanel() {
             subscription={subscription}
             onRemove={() => void unsubscribe(subscription.filter)}
             onSubscribeLiterally={() => void subscribe({ ...subscription.options, filter: subscription.filter, literalSharedSubscription: true })}
+            saved={profile && subscription.state === 'active' ? profile.subscriptions.some((s) => s.filter === subscription.filter) : null}
+            onToggleSaved={() => toggleSaved(subscription)}
           />
         ))}
       </ul>

@@ -1,4 +1,4 @@
-import type { Profile, ProtocolVersionChoice, SecretField } from '../../../../shared/contract';
+import type { Profile, ProtocolVersionChoice, SavedSubscription, SecretField } from '../../../../shared/contract';
 import { type PayloadFormat, decodePayload } from '../../../../shared/codecs/payload-format';
 
 /** What the form edits: strings where the user types, so half-typed numbers are not lost. */
@@ -90,6 +90,10 @@ export interface ConnectionForm {
   /** WebSocket headers whose values the host holds for this profile, and the ones to clear on save. */
   storedHeaders: string[];
   clearHeaders: string[];
+  /** Subscribed when the profile connects (or after a quick connect), as saved with the profile. */
+  subscriptions: SavedSubscription[];
+  /** The profile connects when the workbench starts. */
+  connectOnLaunch: boolean;
 }
 
 /** Ports brokers conventionally use (IANA for 1883/8883; 8083/8084 are common WebSocket choices). */
@@ -156,6 +160,8 @@ export const INITIAL_FORM: ConnectionForm = {
   clearSecrets: [],
   storedHeaders: [],
   clearHeaders: [],
+  subscriptions: [],
+  connectOnLaunch: false,
 };
 
 export function generateClientId(): string {
@@ -242,5 +248,7 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     clearSecrets: [],
     storedHeaders: profile.storedHeaders,
     clearHeaders: [],
+    subscriptions: profile.subscriptions,
+    connectOnLaunch: profile.connectOnLaunch,
   };
 }
