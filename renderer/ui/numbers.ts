@@ -7,3 +7,8 @@ const counts = new Intl.NumberFormat('en-US');
 export function formatCount(n: number): string {
   return counts.format(n);
 }
+
+/** "1 message", "2 messages", "1,024 topics": a count with its noun, singular for one. */
+export function formatCountOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

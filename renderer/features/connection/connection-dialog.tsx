@@ -136,7 +136,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
       <form ref={dialog} className="dialog connection-dialog" role="dialog" aria-modal="true" aria-label="Connection" data-testid="connection-dialog" onSubmit={(e) => void onConnect(e)} onKeyDown={onKeyDown} noValidate>
         <header className="dialog-header">
           <h2>{editing ? `Edit ${profile?.name ?? 'profile'}` : 'New connection'}</h2>
-          <button type="button" className="icon-button" title="Close (Esc)" data-testid="connection-dialog-close" onClick={close}>
+          <button type="button" className="icon-button" title="Close (Esc)" aria-label="Close" data-testid="connection-dialog-close" onClick={close}>
             ×
           </button>
         </header>

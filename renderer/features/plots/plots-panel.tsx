@@ -143,7 +143,7 @@ function PlotChart() {
               <span className="plot-last" title="Latest value">
                 {last === undefined ? '–' : last}
               </span>
-              <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
+              <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} aria-label={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
                 ×
               </button>
               <span className="plot-topic" title={s.topic}>

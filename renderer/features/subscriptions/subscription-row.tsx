@@ -28,7 +28,7 @@ export function SubscriptionRow({ subscription, onRemove }: { subscription: Subs
         {state === 'pending' ? '…' : state === 'active' ? `QoS ${subscription.grantedQos}` : 'failed'}
         {reasonCode !== undefined && <span className="reason-code"> {hexCode(reasonCode)}</span>}
       </span>
-      <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
+      <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} aria-label={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
         ×
       </button>
       {summary && <span className="subscription-options muted">{summary}</span>}

@@ -1,4 +1,4 @@
-import { formatCount } from '../../ui/numbers';
+import { formatCount, formatCountOf } from '../../ui/numbers';
 import { useEffect, useState } from 'react';
 import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
 import { getApi } from '../../stores/api';
@@ -9,7 +9,7 @@ import type { TopicNode } from '../../stores/topic-tree';
 /** What the detail decodes of a payload fetched from history: enough to read, bounded. */
 const HISTORY_TEXT_BYTES = 64 * 1024;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+const plural = formatCountOf;
 
 /** Whether the node's last message is still in the live list (and so in the message detail). */
 function useTopicMessageShown(connectionId: string, node: TopicNode | undefined): boolean {
