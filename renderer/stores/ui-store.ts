@@ -4,6 +4,11 @@ import { readChoice, writeChoice } from '../ui/stored-choice';
 
 /** Whether the Publish panel is open is remembered across launches. */
 const PUBLISH_OPEN_KEY = 'workbench.publishPanel';
+/** Where the message detail sits, remembered too. */
+const DETAIL_PLACEMENT_KEY = 'workbench.detailPlacement';
+
+/** The message detail beside the list (the default: the list keeps its height) or below it. */
+export type DetailPlacement = 'beside' | 'below';
 
 /** What the connection dialog edits: a new connection, or a saved profile. */
 export type EditorTarget = { mode: 'new' } | { mode: 'edit'; profileId: string };
@@ -19,6 +24,7 @@ interface UiState {
   inspectorOpen: boolean;
   /** The Publish panel shows its form; closed, only its header (the draft is kept). */
   publishOpen: boolean;
+  detailPlacement: DetailPlacement;
   view: WorkbenchView;
   /** The keyboard shortcuts overlay. */
   helpOpen: boolean;
@@ -27,6 +33,7 @@ interface UiState {
   openEditor(target: EditorTarget | null): void;
   setInspectorOpen(open: boolean): void;
   setPublishOpen(open: boolean): void;
+  setDetailPlacement(placement: DetailPlacement): void;
   setView(view: WorkbenchView): void;
   setHelpOpen(open: boolean): void;
 }
@@ -37,6 +44,7 @@ export const useUiStore = create<UiState>()((set) => ({
   editor: null,
   inspectorOpen: false,
   publishOpen: readChoice(PUBLISH_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
+  detailPlacement: readChoice<DetailPlacement>(DETAIL_PLACEMENT_KEY, ['beside', 'below'], 'beside'),
   view: 'workbench',
   helpOpen: false,
   setHostLink: (hostLink) => set({ hostLink }),
@@ -46,6 +54,10 @@ export const useUiStore = create<UiState>()((set) => ({
   setPublishOpen(publishOpen) {
     writeChoice(PUBLISH_OPEN_KEY, publishOpen ? 'open' : 'closed');
     set({ publishOpen });
+  },
+  setDetailPlacement(detailPlacement) {
+    writeChoice(DETAIL_PLACEMENT_KEY, detailPlacement);
+    set({ detailPlacement });
   },
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),

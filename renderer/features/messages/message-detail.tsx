@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, memo, useEffect, useMemo, useRef, useState } from 'react';
 import { encodeHex } from '../../../shared/codecs/hex';
 import { useConnectionsStore } from '../../stores/connections-store';
 import type { StoredMessage } from '../../stores/message-ring';
@@ -13,6 +13,7 @@ import type { NumberPicker } from './number-picker';
 import { formatBytes, formatTime } from './format';
 import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from './payload-view';
 import { copyText } from '../../ui/clipboard';
+import { MiddleCut } from '../../ui/middle-cut';
 import { saveBytes } from './save-payload';
 import { useFullPayload } from './full-payload';
 
@@ -115,7 +116,8 @@ function DiffPane({ message, format, dark }: { message: StoredMessage; format: R
   );
 }
 
-export function MessageDetail() {
+/** The opened message's detail; its own store subscriptions, so a batch for the list does not re-render it. */
+export const MessageDetail = memo(function MessageDetail() {
   const seq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
   const activeId = useConnectionsStore((s) => s.activeId);
@@ -125,10 +127,28 @@ export function MessageDetail() {
   const found = seq === null || !activeId ? undefined : messageBySeq(activeId, seq);
   if (found || seq === null || held.current?.seq !== seq || held.current.connectionId !== activeId) held.current = found;
   const message = held.current;
-  if (!message) return null;
+  if (!message) {
+    return (
+      <p className="empty" data-testid="message-detail-gone">
+        This message is no longer kept in the live list; History has it.
+      </p>
+    );
+  }
   // Not keyed by message: opening another one keeps the Monaco editor (creating and disposing one
   // per click cost ~60 ms of a click-to-detail under a firehose in the UI bench profile).
   return <MessageDetailView message={message} onClose={() => select(null)} />;
+});
+
+/** Moves the detail beside the list or below it (remembered). */
+function PlacementToggle() {
+  const placement = useUiStore((s) => s.detailPlacement);
+  const setPlacement = useUiStore((s) => s.setDetailPlacement);
+  const label = placement === 'beside' ? 'Show the detail below the list' : 'Show the detail beside the list';
+  return (
+    <button type="button" className="icon-button" data-testid="message-detail-placement" data-placement={placement} aria-label={label} title={label} onClick={() => setPlacement(placement === 'beside' ? 'below' : 'beside')}>
+      {placement === 'beside' ? '⬓' : '◨'}
+    </button>
+  );
 }
 
 function MessageDetailView({ message, onClose }: { message: StoredMessage; onClose(): void }) {
@@ -193,9 +213,7 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   return (
     <section className="message-detail live-detail" data-testid="message-detail" data-format={rendered.format}>
       <header>
-        <span className="message-detail-topic" title={message.topic}>
-          {message.topic}
-        </span>
+        <MiddleCut className="message-detail-topic" text={message.topic} />
         <span className="muted">
           {message.direction === 'in' ? 'received' : 'published'} {formatTime(message.timestamp)} · QoS {message.qos}
           {message.retain ? ' · retained' : ''}
@@ -226,7 +244,8 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
         <button type="button" className="small" data-testid="message-detail-save" disabled={full.state !== 'full'} title="Save the payload's bytes to a file" onClick={onSave}>
           Save
         </button>
-        <button type="button" className="icon-button" data-testid="message-detail-close" title="Close" onClick={onClose}>
+        <PlacementToggle />
+        <button type="button" className="icon-button" data-testid="message-detail-close" aria-label="Close the message detail" title="Close the message detail" onClick={onClose}>
           ×
         </button>
       </header>

@@ -32,7 +32,7 @@ export function MessageHeader() {
       <span />
       <span>Time</span>
       <span>Topic</span>
-      <span title="QoS">Q</span>
+      <span className="message-qos" title="QoS">Q</span>
       <span title="Retained">R</span>
       <span className="message-size">Size</span>
       <span>Payload</span>
