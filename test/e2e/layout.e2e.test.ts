@@ -33,6 +33,12 @@ async function pub(topic: string, ...lines: string[]): Promise<void> {
   expect(result.code, result.stderr).toBe(0);
 }
 
+/** The channels of a computed colour (rgb(...) or rgba(...)). */
+function rgb(colour: string): { r: number; g: number; b: number } {
+  const [r = 0, g = 0, b = 0] = (colour.match(/[\d.]+/g) ?? []).map(Number);
+  return { r, g, b };
+}
+
 /** Message rows wholly inside the list's viewport, below its sticky header. */
 async function visibleRows(page: Page): Promise<number> {
   return page.evaluate<number>(`(() => {
@@ -181,8 +187,10 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
       for (let i = 0; i < 20; i++) publisher.publish('layout/flood/a', `flood ${sent++}`, { qos: 0 });
     }, 10);
     const moved: string[] = [];
+    let changing: string | null = null;
     try {
       while (Date.now() - started < 2500) {
+        changing ??= await page.evaluate<string | null>(`(() => { const row = document.querySelector('.topic-row.changing'); return row && getComputedStyle(row).backgroundColor; })()`);
         const now = await selected.boundingBox();
         if (!now || Math.abs(now.y - box.y) > 0.5) moved.push(`${Date.now() - started} ms: ${now ? now.y : 'gone'} (was ${box.y})`);
         await page.waitForTimeout(50);
@@ -193,6 +201,12 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     }
     expect(sent).toBeGreaterThan(3000);
     expect(moved).toEqual([]);
+    // The topic tree's tint for a topic that keeps changing is not the selection's blue.
+    expect(changing, 'a changing topic in the tree').not.toBeNull();
+    const selectedColour = rgb(await page.evaluate<string>(`getComputedStyle(document.querySelector('[data-testid="message-row"].selected')).backgroundColor`));
+    const changingColour = rgb(changing!);
+    expect(selectedColour.b).toBeGreaterThan(selectedColour.g);
+    expect(changingColour.g).toBeGreaterThan(changingColour.b);
     expect(await selected.textContent()).toContain('"seq":70');
 
     // The button counts what arrived below, and takes the list back to following.
@@ -255,6 +269,76 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('broker-since').textContent()).toMatch(/^· since \d{2}:\d{2}:\d{2}$/);
     await page.getByTestId('broker-toggle').click();
     await page.locator('[data-testid="broker-status"][data-running="false"]').waitFor({ timeout: UI_TIMEOUT });
+    await page.close();
+  });
+
+  it('closes the connection dialog on Esc after a failed connect', async () => {
+    const { page } = await session.open();
+    await page.getByTestId('new-connection').click();
+    await page.getByTestId('connect-host').fill('127.0.0.1');
+    await page.getByTestId('connect-port').fill(String(await freePort()));
+    await page.getByTestId('connect-button').click();
+    await page.getByTestId('connection-error').waitFor({ timeout: UI_TIMEOUT });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await page.close();
+  });
+
+  it('offers "Send request" only for a valid topic and response topic', async () => {
+    const page = await withTraffic({ width: 1440, height: 900 });
+    await page.getByTestId('publish-tab-request').click();
+    const send = page.getByTestId('request-send');
+    await page.getByTestId('request-response-topic').fill('layout/replies');
+    await page.getByTestId('publish-topic').fill('layout/+/bad');
+    await waitUntil(async () => await send.isDisabled());
+    await page.getByTestId('publish-topic').fill('layout/requests');
+    await waitUntil(async () => await send.isEnabled());
+    await page.getByTestId('request-response-topic').fill('layout/#');
+    await waitUntil(async () => await send.isDisabled());
+    await page.close();
+  });
+
+  it('plots readable values: significant digits, whole names, and a window that starts at the data', async () => {
+    const page = await withTraffic({ width: 1440, height: 900 });
+    for (const value of [1457.7963686566266, 1460.0412, 1455.5]) await pub('layout/motor', JSON.stringify({ Motor_temperature_left_bearing: value }));
+    await waitUntil(async () => (await messageRow(page, 'layout/motor').count()) === 3);
+    await messageRow(page, 'layout/motor').last().click();
+    const field = page.locator('[data-testid="numeric-field"][data-path="Motor_temperature_left_bearing"]');
+    await field.waitFor({ timeout: UI_TIMEOUT });
+    expect(await field.locator('.detail-field-value').textContent()).toBe('1455.5');
+    await field.getByTestId('plot-field').click();
+    const chart = page.getByTestId('plot-chart');
+    await waitUntil(async () => (await chart.getAttribute('data-points')) === '3');
+    await page.getByTestId('plot-window-5m').click();
+    expect(await page.getByTestId('plot-last').textContent()).toBe('1455.5');
+    // The name is shown whole (wrapped if need be), not cut.
+    const label = await page.locator('.plot-label').evaluate((e) => {
+      const element = e as unknown as { scrollWidth: number; clientWidth: number; textContent: string };
+      return { text: element.textContent, cut: element.scrollWidth > element.clientWidth + 1 };
+    });
+    expect(label).toEqual({ text: 'Motor_temperature_left_bearing', cut: false });
+    // Three values published within a second, in a 5-minute window: the line starts in the left
+    // part of the chart, not squeezed against its right edge.
+    const start = await chart.evaluate((element) => {
+      type Box = { offsetLeft: number; offsetTop: number; clientWidth: number; clientHeight: number };
+      type Canvas = Box & { width: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const root = element as unknown as { querySelector(selector: string): unknown };
+      const canvas = root.querySelector('canvas') as Canvas;
+      const over = root.querySelector('.u-over') as Box;
+      const scale = canvas.width / canvas.clientWidth;
+      const width = Math.round(over.clientWidth * scale);
+      const height = Math.round(over.clientHeight * scale);
+      const data = canvas.getContext('2d').getImageData(Math.round(over.offsetLeft * scale), Math.round(over.offsetTop * scale), width, height).data;
+      let left = width;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3]! > 128 && Math.abs(data[i]! - 0x2f) + Math.abs(data[i + 1]! - 0x81) + Math.abs(data[i + 2]! - 0xf7) < 60) left = Math.min(left, (i / 4) % width);
+      }
+      return left / width;
+    });
+    expect(start).toBeLessThan(0.3);
+    await page.mouse.move(0, 0);
+    await screenshots(page, 'layout-plots');
+    await page.getByTestId('plots-clear').click();
     await page.close();
   });
 });

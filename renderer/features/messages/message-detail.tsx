@@ -14,6 +14,7 @@ import { formatBytes, formatTime } from './format';
 import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from './payload-view';
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
+import { formatReading } from '../../ui/numbers';
 import { saveBytes } from './save-payload';
 import { useFullPayload } from './full-payload';
 
@@ -69,7 +70,9 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
               <span className="detail-field-path" title={path}>
                 {shown}
               </span>
-              <span className="detail-field-value">{leaf.value}</span>
+              <span className="detail-field-value" title={String(leaf.value)}>
+                {formatReading(leaf.value)}
+              </span>
               <button type="button" className="small" data-testid="plot-field" title={`Plot ${shown} of ${message.topic} over time`} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
                 Plot
               </button>

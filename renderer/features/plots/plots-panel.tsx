@@ -8,6 +8,7 @@ import { useDarkMode } from '../../app/theme';
 import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
 import { xAxis, yAxes } from './chart-axes';
 import { hoverReadout } from './hover-readout';
+import { formatReading } from '../../ui/numbers';
 import './plots.css';
 
 const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
@@ -115,7 +116,12 @@ function PlotChart() {
     } else {
       created.setData(next.data, false);
       const now = Date.now() / 1000;
-      created.setScale('x', { min: now - PLOT_WINDOWS[window], max: now });
+      // The window starts at the data (with a little room before it): series plotted a moment
+      // ago fill the chart instead of its right fifth, and slide left as the window fills.
+      const first = (next.data[0] as readonly number[])[0];
+      const windowStart = now - PLOT_WINDOWS[window];
+      const min = first === undefined ? windowStart : Math.max(windowStart, first - Math.max(0.2, (now - first) * 0.05));
+      created.setScale('x', { min, max: now });
     }
     setCounts(next.counts);
   }, [series, version, window, dark, axes, tick]);
@@ -140,8 +146,8 @@ function PlotChart() {
               <span className="plot-label" title={s.label}>
                 {s.path.length === 0 ? 'value' : displayPath(s.path)}
               </span>
-              <span className="plot-last" title="Latest value">
-                {last === undefined ? '–' : last}
+              <span className="plot-last" data-testid="plot-last" title={last === undefined ? 'No value yet' : `Latest value: ${last}`}>
+                {last === undefined ? '–' : formatReading(last)}
               </span>
               <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} aria-label={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
                 ×
