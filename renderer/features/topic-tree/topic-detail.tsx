@@ -102,7 +102,7 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
         {node.retained ? ' · retained' : ''}
       </p>
       {deleting && retained > 0 && (
-        <div className="topic-confirm" role="alertdialog" aria-label="Delete retained messages" data-testid="topic-delete-confirm">
+        <div className="topic-confirm" role="alertdialog" aria-label="Delete retained messages" data-testid="topic-delete-confirm" ref={(element) => element?.scrollIntoView({ block: 'nearest' })}>
           <p>
             Delete {plural(retained, 'retained message')} {node.children ? 'at and below' : 'of'} <code>{topic}</code>? An empty retained message is
             published to {retained === 1 ? 'it' : 'each topic'}; the broker then forgets {retained === 1 ? 'it' : 'them'}.
