@@ -1,11 +1,18 @@
 import { create } from 'zustand';
 import type { HostLink } from '../bridge/host-link';
-import { readChoice, writeChoice } from '../ui/stored-choice';
+import { choiceStorage, readChoice, writeChoice } from '../ui/stored-choice';
 
 /** Whether the Publish panel is open is remembered across launches. */
 const PUBLISH_OPEN_KEY = 'workbench.publishPanel';
 /** Where the message detail sits, remembered too. */
 const DETAIL_PLACEMENT_KEY = 'workbench.detailPlacement';
+
+/** The live list's topic column width in pixels, when the user has set one (null: the default share). */
+const TOPIC_COLUMN_KEY = 'workbench.topicColumn';
+const readTopicColumn = (): number | null => {
+  const stored = Number(choiceStorage.getItem(TOPIC_COLUMN_KEY) ?? '');
+  return Number.isInteger(stored) && stored > 0 ? stored : null;
+};
 
 /** The message detail beside the list (the default: the list keeps its height) or below it. */
 export type DetailPlacement = 'beside' | 'below';
@@ -25,6 +32,7 @@ interface UiState {
   /** The Publish panel shows its form; closed, only its header (the draft is kept). */
   publishOpen: boolean;
   detailPlacement: DetailPlacement;
+  topicColumn: number | null;
   view: WorkbenchView;
   /** The keyboard shortcuts overlay. */
   helpOpen: boolean;
@@ -34,6 +42,7 @@ interface UiState {
   setInspectorOpen(open: boolean): void;
   setPublishOpen(open: boolean): void;
   setDetailPlacement(placement: DetailPlacement): void;
+  setTopicColumn(width: number | null): void;
   setView(view: WorkbenchView): void;
   setHelpOpen(open: boolean): void;
 }
@@ -45,6 +54,7 @@ export const useUiStore = create<UiState>()((set) => ({
   inspectorOpen: false,
   publishOpen: readChoice(PUBLISH_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
   detailPlacement: readChoice<DetailPlacement>(DETAIL_PLACEMENT_KEY, ['beside', 'below'], 'beside'),
+  topicColumn: readTopicColumn(),
   view: 'workbench',
   helpOpen: false,
   setHostLink: (hostLink) => set({ hostLink }),
@@ -58,6 +68,11 @@ export const useUiStore = create<UiState>()((set) => ({
   setDetailPlacement(detailPlacement) {
     writeChoice(DETAIL_PLACEMENT_KEY, detailPlacement);
     set({ detailPlacement });
+  },
+  setTopicColumn(width) {
+    const topicColumn = width === null ? null : Math.round(Math.min(Math.max(width, 80), 2000));
+    writeChoice(TOPIC_COLUMN_KEY, topicColumn === null ? '' : String(topicColumn));
+    set({ topicColumn });
   },
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),

@@ -121,6 +121,17 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     }
     await drag('topics', 120, 0);
     await drag('publish', 0, -80);
+
+    // The list's topic column, by the handle on its header's edge.
+    const topicCell = () => page.getByTestId('message-topic').first().evaluate((e) => (e as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width);
+    const columnBefore = await topicCell();
+    const resizer = (await page.getByTestId('message-topic-resize').boundingBox())!;
+    await page.mouse.move(resizer.x + resizer.width / 2, resizer.y + resizer.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(resizer.x + resizer.width / 2 + 40, resizer.y + resizer.height / 2);
+    await page.mouse.move(resizer.x + resizer.width / 2 + 80, resizer.y + resizer.height / 2);
+    await page.mouse.up();
+    await waitUntil(async () => Math.abs((await topicCell()) - (columnBefore + 80)) < 3);
     const after = { topics: (await topics.boundingBox())!.width, publish: (await publish.boundingBox())!.height };
     expect(after.topics).toBeGreaterThan(before.topics + 100);
     expect(after.publish).toBeGreaterThan(before.publish + 60);
@@ -130,6 +141,10 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     const reloaded = { topics: (await topics.boundingBox())!.width, publish: (await publish.boundingBox())!.height };
     expect(Math.abs(reloaded.topics - after.topics)).toBeLessThan(3);
     expect(Math.abs(reloaded.publish - after.publish)).toBeLessThan(3);
+    // The live list starts empty after a reload: one more message gives it a row to measure.
+    await pub('layout/sensors/env', '{"after":"reload"}');
+    await page.getByTestId('message-topic').first().waitFor({ timeout: UI_TIMEOUT });
+    expect(Math.abs((await topicCell()) - (columnBefore + 80))).toBeLessThan(3);
 
     // Publish collapses to its header by its button (and by dragging its handle down to it).
     await page.getByTestId('publish-toggle').click();

@@ -1,5 +1,5 @@
 import { formatCount, formatCountOf } from '../../ui/numbers';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { PAYLOAD_SEARCH_MAX_TEXT } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useMessageViewStore } from '../../stores/message-view-store';
@@ -211,6 +211,7 @@ export function MessagesPanel() {
   const selectedSeq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
   const placement = useUiStore((s) => s.detailPlacement);
+  const topicColumn = useUiStore((s) => s.topicColumn);
   const filter = useMessageViewStore((s) => s.filter);
   // Changes no store, so it may run during render; the same search while connection and text stay.
   const search = payloadSearchFor(activeId, filter.text);
@@ -256,7 +257,7 @@ export function MessagesPanel() {
 
   const detailShown = selectedSeq !== null;
   return (
-    <div className="messages">
+    <div className="messages" style={topicColumn === null ? undefined : ({ '--topic-column': `${topicColumn}px` } as CSSProperties)}>
       <MessagesFilterBar matched={matched} search={search} />
       <SplitGroup
         key={placement}
