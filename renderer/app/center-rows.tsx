@@ -9,8 +9,32 @@ import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize, useSplitPaneRef } from '../ui/split';
 import { Panel } from './panel';
 
-/** A collapsed Publish pane is its header's height: the form stays mounted, hidden, with its draft. */
-const PUBLISH_COLLAPSED = '32px';
+/** A collapsed pane is its panel header's height: the body stays mounted, hidden (the draft is kept). */
+const COLLAPSED = '32px';
+
+/**
+ * Keeps a collapsible pane and its Show/Hide button in step: the button collapses or expands the
+ * pane, and a pane dragged shut (or open) by its handle sets the button. Before the first sync, a
+ * resize the library reports while mounting must not overwrite the remembered choice.
+ */
+function useCollapsible(open: boolean, setOpen: (open: boolean) => void) {
+  const pane = useSplitPaneRef();
+  const synced = useRef(false);
+  useEffect(() => {
+    const current = pane.current;
+    if (!current) return;
+    if (open && current.isCollapsed()) current.expand();
+    else if (!open && !current.isCollapsed()) current.collapse();
+    synced.current = true;
+  }, [open, pane]);
+  const onResize = () => {
+    const current = pane.current;
+    if (!current || !synced.current) return;
+    const isOpen = !current.isCollapsed();
+    if (isOpen !== open) setOpen(isOpen);
+  };
+  return { pane, onResize };
+}
 
 /**
  * The workbench's centre below the connection tabs: the traffic (topic tree beside the messages)
@@ -22,26 +46,9 @@ export function CenterRows() {
   const topicsOpen = useTopicTreeStore((s) => s.panelOpen);
   const plotsShown = usePlotsStore((s) => s.series.length > 0);
   const publishOpen = useUiStore((s) => s.publishOpen);
-  const publishPane = useSplitPaneRef();
-  // The pane's collapsed state follows the Show/Hide button; before the first sync, a resize the
-  // library reports while mounting must not overwrite the remembered choice.
-  const synced = useRef(false);
-
-  useEffect(() => {
-    const pane = publishPane.current;
-    if (!pane) return;
-    if (publishOpen && pane.isCollapsed()) pane.expand();
-    else if (!publishOpen && !pane.isCollapsed()) pane.collapse();
-    synced.current = true;
-  }, [publishOpen, publishPane]);
-
-  // Dragged shut (or open) by its handle: the Show/Hide button says so.
-  const onPublishResize = () => {
-    const pane = publishPane.current;
-    if (!pane || !synced.current) return;
-    const open = !pane.isCollapsed();
-    if (open !== useUiStore.getState().publishOpen) useUiStore.getState().setPublishOpen(open);
-  };
+  const plotsOpen = useUiStore((s) => s.plotsOpen);
+  const publish = useCollapsible(publishOpen, useUiStore.getState().setPublishOpen);
+  const plots = useCollapsible(plotsOpen, useUiStore.getState().setPlotsOpen);
 
   return (
     <SplitGroup id="rows" orientation="vertical" panes={plotsShown ? ['traffic', 'plots', 'publish'] : ['traffic', 'publish']} remember={['plots', 'publish']} className="center-rows">
@@ -64,7 +71,17 @@ export function CenterRows() {
       </SplitPane>
       {plotsShown && <SplitHandle id="plots" label="Resize the Plots panel" />}
       {plotsShown && (
-        <SplitPane id="plots" className="split-pane" defaultSize={rememberedSize('plots', '220px')} minSize="120px" groupResizeBehavior="preserve-pixel-size">
+        <SplitPane
+          id="plots"
+          className="split-pane"
+          panelRef={plots.pane}
+          defaultSize={rememberedSize('plots', '220px')}
+          minSize="120px"
+          collapsible
+          collapsedSize={COLLAPSED}
+          groupResizeBehavior="preserve-pixel-size"
+          onResize={plots.onResize}
+        >
           <PlotsDock />
         </SplitPane>
       )}
@@ -72,13 +89,13 @@ export function CenterRows() {
       <SplitPane
         id="publish"
         className="split-pane"
-        panelRef={publishPane}
+        panelRef={publish.pane}
         defaultSize={rememberedSize('publish', '250px')}
         minSize="170px"
         collapsible
-        collapsedSize={PUBLISH_COLLAPSED}
+        collapsedSize={COLLAPSED}
         groupResizeBehavior="preserve-pixel-size"
-        onResize={onPublishResize}
+        onResize={publish.onResize}
       >
         <Panel name="publish" title="Publish" className="grow publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
           <PublishPanel />

@@ -4,6 +4,8 @@ import { choiceStorage, readChoice, writeChoice } from '../ui/stored-choice';
 
 /** Whether the Publish panel is open is remembered across launches. */
 const PUBLISH_OPEN_KEY = 'workbench.publishPanel';
+/** Whether the Plots panel shows its chart (while anything is plotted), remembered too. */
+const PLOTS_OPEN_KEY = 'workbench.plotsPanel';
 /** Where the message detail sits, remembered too. */
 const DETAIL_PLACEMENT_KEY = 'workbench.detailPlacement';
 
@@ -31,6 +33,8 @@ interface UiState {
   inspectorOpen: boolean;
   /** The Publish panel shows its form; closed, only its header (the draft is kept). */
   publishOpen: boolean;
+  /** The Plots panel shows its chart; closed, only its header (the series keep being fed). */
+  plotsOpen: boolean;
   detailPlacement: DetailPlacement;
   topicColumn: number | null;
   view: WorkbenchView;
@@ -41,6 +45,7 @@ interface UiState {
   openEditor(target: EditorTarget | null): void;
   setInspectorOpen(open: boolean): void;
   setPublishOpen(open: boolean): void;
+  setPlotsOpen(open: boolean): void;
   setDetailPlacement(placement: DetailPlacement): void;
   setTopicColumn(width: number | null): void;
   setView(view: WorkbenchView): void;
@@ -53,6 +58,7 @@ export const useUiStore = create<UiState>()((set) => ({
   editor: null,
   inspectorOpen: false,
   publishOpen: readChoice(PUBLISH_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
+  plotsOpen: readChoice(PLOTS_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
   detailPlacement: readChoice<DetailPlacement>(DETAIL_PLACEMENT_KEY, ['beside', 'below'], 'beside'),
   topicColumn: readTopicColumn(),
   view: 'workbench',
@@ -64,6 +70,10 @@ export const useUiStore = create<UiState>()((set) => ({
   setPublishOpen(publishOpen) {
     writeChoice(PUBLISH_OPEN_KEY, publishOpen ? 'open' : 'closed');
     set({ publishOpen });
+  },
+  setPlotsOpen(plotsOpen) {
+    writeChoice(PLOTS_OPEN_KEY, plotsOpen ? 'open' : 'closed');
+    set({ plotsOpen });
   },
   setDetailPlacement(detailPlacement) {
     writeChoice(DETAIL_PLACEMENT_KEY, detailPlacement);

@@ -274,6 +274,7 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('publish-result').waitFor({ timeout: UI_TIMEOUT });
     await page.getByTestId('publish-tab-history').click();
     expect(await page.getByTestId('publish-history-time').first().textContent()).toMatch(HH_MM_SS);
+    await screenshots(page, 'layout-publish-history');
 
     await page.getByTestId('view-broker').click();
     await page.getByTestId('broker-panel').waitFor({ timeout: UI_TIMEOUT });
@@ -282,6 +283,7 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('broker-toggle').click();
     await page.locator('[data-testid="broker-status"][data-running="true"]').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('broker-since').textContent()).toMatch(/^· since \d{2}:\d{2}:\d{2}$/);
+    await screenshots(page, 'layout-broker-times');
     await page.getByTestId('broker-toggle').click();
     await page.locator('[data-testid="broker-status"][data-running="false"]').waitFor({ timeout: UI_TIMEOUT });
     await page.close();
@@ -353,6 +355,13 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     expect(start).toBeLessThan(0.3);
     await page.mouse.move(0, 0);
     await screenshots(page, 'layout-plots');
+    // Folded to its header and back, like Publish.
+    const pane = page.getByTestId('pane-plots');
+    await page.getByTestId('plots-toggle').click();
+    await waitUntil(async () => (await pane.boundingBox())!.height < 40);
+    expect(await page.getByTestId('plots-toggle').getAttribute('aria-expanded')).toBe('false');
+    await page.getByTestId('plots-toggle').click();
+    await waitUntil(async () => (await pane.boundingBox())!.height > 100);
     await page.getByTestId('plots-clear').click();
     await page.close();
   });

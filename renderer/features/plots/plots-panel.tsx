@@ -5,6 +5,7 @@ import { Panel } from '../../app/panel';
 import { displayPath } from '../messages/json-paths';
 import { PLOT_WINDOWS, type PlotAxes, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
 import { useDarkMode } from '../../app/theme';
+import { useUiStore } from '../../stores/ui-store';
 import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
 import { xAxis, yAxes } from './chart-axes';
 import { hoverReadout } from './hover-readout';
@@ -58,7 +59,19 @@ function PlotsToolbar() {
       <button type="button" data-testid="plots-clear" onClick={clear}>
         Clear
       </button>
+      <PlotsToggle />
     </div>
+  );
+}
+
+/** Folds the Plots panel to its header (the series keep being fed) or shows the chart again. */
+function PlotsToggle() {
+  const open = useUiStore((s) => s.plotsOpen);
+  const setOpen = useUiStore((s) => s.setPlotsOpen);
+  return (
+    <button type="button" className="small" data-testid="plots-toggle" aria-expanded={open} title={open ? 'Fold the Plots panel to its header' : 'Show the chart'} onClick={() => setOpen(!open)}>
+      {open ? 'Hide' : 'Show'}
+    </button>
   );
 }
 
@@ -176,6 +189,7 @@ export function PlotsDock() {
   const count = usePlotsStore((s) => s.series.length);
   const notice = usePlotsStore((s) => s.notice);
   const dismissNotice = usePlotsStore((s) => s.dismissNotice);
+  const plotsOpen = useUiStore((s) => s.plotsOpen);
   useEffect(() => {
     if (!notice) return;
     const timer = setTimeout(dismissNotice, 5000);
@@ -183,7 +197,7 @@ export function PlotsDock() {
   }, [notice, dismissNotice]);
   if (count === 0) return null;
   return (
-    <Panel name="plots" title="Plots" className="plots-panel" actions={<PlotsToolbar />}>
+    <Panel name="plots" title="Plots" className="plots-panel" collapsed={!plotsOpen} actions={<PlotsToolbar />}>
       {notice && (
         <p className="field-problem plot-notice" data-testid="plot-notice" role="status">
           {notice}
