@@ -90,7 +90,7 @@ export function CenterRows() {
         id="publish"
         className="split-pane"
         panelRef={publish.pane}
-        defaultSize={rememberedSize('publish', '250px')}
+        defaultSize={rememberedSize('publish', '230px')}
         minSize="170px"
         collapsible
         collapsedSize={COLLAPSED}

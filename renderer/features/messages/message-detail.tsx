@@ -234,9 +234,9 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
             </option>
           ))}
         </select>
-        <label className="detail-remember" title="Show every message of this topic this way">
+        <label className="detail-remember" title="Show every message of this topic in this format">
           <input type="checkbox" data-testid="message-detail-remember" checked={topicMode !== undefined} onChange={(e) => setTopicMode(message.topic, e.target.checked ? mode : null)} />
-          for topic
+          all of this topic
         </label>
         <button type="button" className="small" data-testid="message-detail-diff" aria-pressed={diff} title="Compare with an earlier message of this topic" onClick={() => setDiff(!diff)}>
           Diff
