@@ -63,7 +63,7 @@ export function App() {
           </SplitPane>
           {inspectorOpen && <SplitHandle id="inspector" label="Resize the packet inspector" />}
           {inspectorOpen && (
-            <SplitPane id="inspector" className="split-pane inspector-column" defaultSize={rememberedSize('inspector', '420px')} minSize="300px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
+            <SplitPane id="inspector" className="split-pane inspector-column" defaultSize={rememberedSize('inspector', '28%')} minSize="300px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
               <Panel name="inspector" title="Packet inspector" className="grow" actions={<InspectorToolbar />}>
                 <InspectorPanel />
               </Panel>

@@ -39,6 +39,17 @@ function rgb(colour: string): { r: number; g: number; b: number } {
   return { r, g, b };
 }
 
+/** Buttons, selects and checkboxes of panel headers that stick out of their header (cut off). */
+function clippedHeaderControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('.panel-header')].flatMap((header) => {
+    const box = header.getBoundingClientRect();
+    return [...header.querySelectorAll('button, select, input, label')].filter((b) => {
+      const r = b.getBoundingClientRect();
+      return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+    }).map((b) => b.dataset.testid || b.textContent);
+  })`);
+}
+
 /** Message rows wholly inside the list's viewport, below its sticky header. */
 async function visibleRows(page: Page): Promise<number> {
   return page.evaluate<number>(`(() => {
@@ -85,11 +96,7 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
         expect(box.x >= detail.x - 1 && box.x + box.width <= detail.x + detail.width + 1, `${id} inside the detail`).toBe(true);
       }
       // Every button of the panel headers is in view, however narrow the panel.
-      const clipped = await page.evaluate<string[]>(`[...document.querySelectorAll('.panel-header')].flatMap((header) => {
-        const box = header.getBoundingClientRect();
-        return [...header.querySelectorAll('button, select')].filter((b) => { const r = b.getBoundingClientRect(); return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1); }).map((b) => b.dataset.testid || b.textContent);
-      })`);
-      expect(clipped).toEqual([]);
+      expect(await clippedHeaderControls(page)).toEqual([]);
       // The topic tree's message count is read whole in its narrow default width.
       await pub('layout/sensors/env', ...Array.from({ length: 1_500 }, () => '{}'));
       await waitUntil(async () => (await page.locator('.topic-row .topic-messages').first().textContent())?.includes(',') === true);
@@ -388,6 +395,25 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     expect(await fields.nth(1).locator('.detail-field-value').textContent()).toBe('35.7143');
     expect(await page.getByTestId('numeric-fields-more').count()).toBe(0);
     await screenshots(page, 'layout-numbers-search');
+    await page.close();
+  });
+
+  it('keeps the publish topic usable with the packet inspector open at 1280x720', async () => {
+    const page = await withTraffic({ width: 1280, height: 720 });
+    await page.getByTestId('inspector-toggle').click();
+    await page.getByTestId('pane-inspector').waitFor({ timeout: UI_TIMEOUT });
+    const topic = (await page.getByTestId('publish-topic').boundingBox())!;
+    expect(topic.width).toBeGreaterThanOrEqual(200);
+    // Nothing of the publish form is pushed out of its panel: its controls wrap instead.
+    const panel = (await page.getByTestId('panel-publish').boundingBox())!;
+    for (const id of ['publish-qos', 'publish-retain', 'publish-mode-msgpack', 'publish-button']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.x + box.width <= panel.x + panel.width + 1, `${id} inside the Publish panel`).toBe(true);
+    }
+    await page.getByTestId('inspector-enable').click();
+    await page.getByTestId('inspector-count').waitFor({ timeout: UI_TIMEOUT });
+    expect(await clippedHeaderControls(page)).toEqual([]);
+    await screenshots(page, 'layout-inspector-1280');
     await page.close();
   });
 });
