@@ -2,14 +2,13 @@ import { ConnectionDialog } from '../features/connection/connection-dialog';
 import { ConnectionInfo } from '../features/connections/connection-info';
 import { ConnectionTabs } from '../features/connections/connection-tabs';
 import { InspectorPanel, InspectorToolbar } from '../features/inspector/inspector-panel';
-import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
-import { PlotsDock } from '../features/plots/plots-panel';
 import { ProfilesPanel } from '../features/profiles/profiles-panel';
-import { PublishPanel, PublishToggle } from '../features/publish/publish-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
-import { TopicsColumn, TopicsToggle } from '../features/topic-tree/topics-column';
+import { TopicsToggle } from '../features/topic-tree/topics-column';
 import { useUiStore } from '../stores/ui-store';
+import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { AppInfo } from './app-info';
+import { CenterRows } from './center-rows';
 import { HelpOverlay } from './help-overlay';
 import { HostBanner } from './host-banner';
 import { RecoveredNotice } from './recovered-notice';
@@ -32,7 +31,6 @@ function InspectorToggle() {
 export function App() {
   useGlobalShortcuts();
   const inspectorOpen = useUiStore((s) => s.inspectorOpen);
-  const publishOpen = useUiStore((s) => s.publishOpen);
   const view = useUiStore((s) => s.view);
   return (
     <div className="app">
@@ -45,40 +43,35 @@ export function App() {
       <HostBanner />
       <RecoveredNotice />
       <DataSafetyNotice />
-      <div className={`workspace${inspectorOpen ? ' with-inspector' : ''}`} hidden={view !== 'workbench'}>
-        <aside className="sidebar">
-          <Panel name="profiles" title="Profiles" className="grow">
-            <ProfilesPanel />
-          </Panel>
-          <Panel name="subscriptions" title="Subscriptions" className="grow">
-            <SubscriptionsPanel />
-          </Panel>
-        </aside>
-        <main className="center">
-          <div className="connection-bar">
-            <ConnectionTabs />
-            <TopicsToggle />
-            <InspectorToggle />
-          </div>
-          <ConnectionInfo />
-          <div className="center-split">
-            <TopicsColumn />
-            <Panel name="messages" title="Messages" className="grow" actions={<MessagesToolbar />}>
-              <MessagesPanel />
+      <div className="workspace" hidden={view !== 'workbench'}>
+        <SplitGroup id="columns" orientation="horizontal" panes={inspectorOpen ? ['sidebar', 'center', 'inspector'] : ['sidebar', 'center']} remember={['sidebar', 'inspector']}>
+          <SplitPane id="sidebar" className="split-pane sidebar" defaultSize={rememberedSize('sidebar', '20%')} minSize="200px" maxSize="45%" groupResizeBehavior="preserve-pixel-size">
+            <Panel name="profiles" title="Profiles" className="grow">
+              <ProfilesPanel />
             </Panel>
-          </div>
-          <PlotsDock />
-          <Panel name="publish" title="Publish" className="publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
-            <PublishPanel />
-          </Panel>
-        </main>
-        {inspectorOpen && (
-          <aside className="inspector-column">
-            <Panel name="inspector" title="Packet inspector" className="grow" actions={<InspectorToolbar />}>
-              <InspectorPanel />
+            <Panel name="subscriptions" title="Subscriptions" className="grow">
+              <SubscriptionsPanel />
             </Panel>
-          </aside>
-        )}
+          </SplitPane>
+          <SplitHandle id="sidebar" label="Resize the sidebar" />
+          <SplitPane id="center" className="split-pane center" minSize="420px">
+            <div className="connection-bar">
+              <ConnectionTabs />
+              <TopicsToggle />
+              <InspectorToggle />
+            </div>
+            <ConnectionInfo />
+            <CenterRows />
+          </SplitPane>
+          {inspectorOpen && <SplitHandle id="inspector" label="Resize the packet inspector" />}
+          {inspectorOpen && (
+            <SplitPane id="inspector" className="split-pane inspector-column" defaultSize={rememberedSize('inspector', '28%')} minSize="300px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
+              <Panel name="inspector" title="Packet inspector" className="grow" actions={<InspectorToolbar />}>
+                <InspectorPanel />
+              </Panel>
+            </SplitPane>
+          )}
+        </SplitGroup>
       </div>
       <SecondaryViews />
       <ConnectionDialog />

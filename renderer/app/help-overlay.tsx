@@ -22,7 +22,7 @@ export function HelpOverlay() {
       <section className="dialog help-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help-overlay">
         <header className="dialog-header">
           <h2>Keyboard shortcuts</h2>
-          <button ref={closeButton} type="button" className="icon-button" title="Close (Esc)" data-testid="help-close" onClick={() => setOpen(false)}>
+          <button ref={closeButton} type="button" className="icon-button" title="Close (Esc)" aria-label="Close" data-testid="help-close" onClick={() => setOpen(false)}>
             ×
           </button>
         </header>

@@ -78,9 +78,8 @@ interface TopicTreeState {
   sort: TopicSort;
   /** The selected node's topic, per connection. */
   selected: Record<string, string>;
-  /** Whether the Topics panel shows, and its width in pixels. */
+  /** Whether the Topics panel shows (its width is the layout's, see app/center-rows.tsx). */
   panelOpen: boolean;
-  panelWidth: number;
   /**
    * Takes the messages the message store just took into the trees, without re-rendering anything
    * yet: publishValues() shows them. The event feed calls the two in consecutive frames, so the
@@ -96,7 +95,6 @@ interface TopicTreeState {
   toggle(connectionId: string, topic: string, expanded?: boolean): void;
   setAllExpanded(connectionId: string, expanded: boolean): void;
   setPanelOpen(open: boolean): void;
-  setPanelWidth(width: number): void;
   /** Publishes an empty retained message to each topic (batched), and clears their marks. */
   deleteRetained(connectionId: string, topics: readonly string[]): Promise<DeleteRetainedResult>;
   /** Adds the topics history holds for a connection (once per connection). */
@@ -160,7 +158,6 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     sort: 'name',
     selected: {},
     panelOpen: true,
-    panelWidth: 360,
 
     ingestBatch(messages) {
       if (messages.length === 0) return;
@@ -206,7 +203,6 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     },
 
     setPanelOpen: (panelOpen) => set({ panelOpen }),
-    setPanelWidth: (width) => set({ panelWidth: Math.round(Math.min(Math.max(width, 220), 900)) }),
 
     async deleteRetained(connectionId, topics) {
       const api = getApi();

@@ -1,9 +1,23 @@
 import { create } from 'zustand';
 import type { HostLink } from '../bridge/host-link';
-import { readChoice, writeChoice } from '../ui/stored-choice';
+import { choiceStorage, readChoice, writeChoice } from '../ui/stored-choice';
 
 /** Whether the Publish panel is open is remembered across launches. */
 const PUBLISH_OPEN_KEY = 'workbench.publishPanel';
+/** Whether the Plots panel shows its chart (while anything is plotted), remembered too. */
+const PLOTS_OPEN_KEY = 'workbench.plotsPanel';
+/** Where the message detail sits, remembered too. */
+const DETAIL_PLACEMENT_KEY = 'workbench.detailPlacement';
+
+/** The live list's topic column width in pixels, when the user has set one (null: the default share). */
+const TOPIC_COLUMN_KEY = 'workbench.topicColumn';
+const readTopicColumn = (): number | null => {
+  const stored = Number(choiceStorage.getItem(TOPIC_COLUMN_KEY) ?? '');
+  return Number.isInteger(stored) && stored > 0 ? stored : null;
+};
+
+/** The message detail beside the list (the default: the list keeps its height) or below it. */
+export type DetailPlacement = 'beside' | 'below';
 
 /** What the connection dialog edits: a new connection, or a saved profile. */
 export type EditorTarget = { mode: 'new' } | { mode: 'edit'; profileId: string };
@@ -19,6 +33,10 @@ interface UiState {
   inspectorOpen: boolean;
   /** The Publish panel shows its form; closed, only its header (the draft is kept). */
   publishOpen: boolean;
+  /** The Plots panel shows its chart; closed, only its header (the series keep being fed). */
+  plotsOpen: boolean;
+  detailPlacement: DetailPlacement;
+  topicColumn: number | null;
   view: WorkbenchView;
   /** The keyboard shortcuts overlay. */
   helpOpen: boolean;
@@ -27,6 +45,9 @@ interface UiState {
   openEditor(target: EditorTarget | null): void;
   setInspectorOpen(open: boolean): void;
   setPublishOpen(open: boolean): void;
+  setPlotsOpen(open: boolean): void;
+  setDetailPlacement(placement: DetailPlacement): void;
+  setTopicColumn(width: number | null): void;
   setView(view: WorkbenchView): void;
   setHelpOpen(open: boolean): void;
 }
@@ -37,6 +58,9 @@ export const useUiStore = create<UiState>()((set) => ({
   editor: null,
   inspectorOpen: false,
   publishOpen: readChoice(PUBLISH_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
+  plotsOpen: readChoice(PLOTS_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
+  detailPlacement: readChoice<DetailPlacement>(DETAIL_PLACEMENT_KEY, ['beside', 'below'], 'beside'),
+  topicColumn: readTopicColumn(),
   view: 'workbench',
   helpOpen: false,
   setHostLink: (hostLink) => set({ hostLink }),
@@ -46,6 +70,19 @@ export const useUiStore = create<UiState>()((set) => ({
   setPublishOpen(publishOpen) {
     writeChoice(PUBLISH_OPEN_KEY, publishOpen ? 'open' : 'closed');
     set({ publishOpen });
+  },
+  setPlotsOpen(plotsOpen) {
+    writeChoice(PLOTS_OPEN_KEY, plotsOpen ? 'open' : 'closed');
+    set({ plotsOpen });
+  },
+  setDetailPlacement(detailPlacement) {
+    writeChoice(DETAIL_PLACEMENT_KEY, detailPlacement);
+    set({ detailPlacement });
+  },
+  setTopicColumn(width) {
+    const topicColumn = width === null ? null : Math.round(Math.min(Math.max(width, 80), 2000));
+    writeChoice(TOPIC_COLUMN_KEY, topicColumn === null ? '' : String(topicColumn));
+    set({ topicColumn });
   },
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),

@@ -24,7 +24,7 @@ export function FileInput({ files, onChange, accept, multiple = false, testId }:
       {files.map((file, index) => (
         <span key={index} className="file-chip" data-testid={`${testId}-chosen`}>
           {file.name} <span className="muted">({formatCount(file.bytes.byteLength)} B)</span>
-          <button type="button" className="icon-button" title={`Forget ${file.name}`} onClick={() => onChange(files.filter((_, i) => i !== index))}>
+          <button type="button" className="icon-button" title={`Forget ${file.name}`} aria-label={`Forget ${file.name}`} onClick={() => onChange(files.filter((_, i) => i !== index))}>
             ×
           </button>
         </span>

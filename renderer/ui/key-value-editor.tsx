@@ -25,10 +25,10 @@ export function KeyValueEditor({ pairs, onChange, testId, keyLabel = 'key', valu
         <div className="kv-row" key={index} data-testid={`${testId}-row`}>
           <input data-testid={`${testId}-key`} value={pair.key} placeholder={keyLabel} spellCheck={false} aria-label={`${keyLabel} ${index + 1}`} onChange={(e) => set(index, { key: e.target.value })} />
           <input data-testid={`${testId}-value`} value={pair.value} placeholder={valueLabel} spellCheck={false} aria-label={`${valueLabel} ${index + 1}`} onChange={(e) => set(index, { value: e.target.value })} />
-          <button type="button" className="icon-button" title="Move up" disabled={index === 0} onClick={() => moveUp(index)}>
+          <button type="button" className="icon-button" title="Move up" aria-label="Move up" disabled={index === 0} onClick={() => moveUp(index)}>
             ↑
           </button>
-          <button type="button" className="icon-button" data-testid={`${testId}-remove`} title="Remove" onClick={() => remove(index)}>
+          <button type="button" className="icon-button" data-testid={`${testId}-remove`} title="Remove" aria-label="Remove" onClick={() => remove(index)}>
             ×
           </button>
         </div>

@@ -28,3 +28,20 @@ export function writeChoice(key: string, value: string): void {
     // Not remembered across launches, still applied now.
   }
 }
+
+/**
+ * The same storage as a `getItem`/`setItem` pair for code that keeps its own format (the pane
+ * layouts): failures read as nothing stored and writes that fail are dropped, as above.
+ */
+export const choiceStorage: ChoiceStorage = {
+  getItem(key) {
+    try {
+      return storage()?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  },
+  setItem(key, value) {
+    writeChoice(key, value);
+  },
+};

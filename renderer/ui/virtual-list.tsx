@@ -1,4 +1,5 @@
 import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
+import { formatCount } from './numbers';
 import { useScrollWindow } from './use-scroll-window';
 
 export interface VirtualListProps {
@@ -17,6 +18,11 @@ export interface VirtualListProps {
   testId?: string;
   /** Test id of the "jump to newest" button. */
   jumpTestId?: string;
+  /**
+   * When this changes to a value other than null (a row was selected), the list stops following
+   * the newest row: the selected row stays where it is while more arrive, until "jump to newest".
+   */
+  holdOn?: unknown;
 }
 
 /** Rows kept above the viewport while following the newest row (nothing is below it to overscan). */
@@ -34,14 +40,27 @@ const FOLLOW_OVERSCAN = 2;
  * older rows sees the same rows stay put, so there each element keeps its row (key = absolute
  * position): an element found and then scrolled to still shows the row it was found for.
  */
-export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId, jumpTestId = 'messages-jump-newest' }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId, jumpTestId = 'messages-jump-newest', holdOn = null }: VirtualListProps) {
   const [follow, setFollow] = useState(true);
+  // Where the newest row was (absolute position) when following stopped: what arrived since is "new".
+  const [heldAt, setHeldAt] = useState(offset + count);
+  const [lastHold, setLastHold] = useState(holdOn);
   // The scrolled content: the rows, plus the sticky header's row.
   const contentHeight = count * rowHeight + (header ? rowHeight : 0);
   // Following the newest row, the position is known by arithmetic: no layout is read for it.
   const pinToBottom = (viewport: number) => Math.max(0, contentHeight - viewport);
   const { scroller, setScrollTop, top: followTop, first, last } = useScrollWindow(count, rowHeight, follow ? Math.min(FOLLOW_OVERSCAN, overscan) : overscan, follow ? pinToBottom : undefined);
   const lastOffset = useRef(offset);
+  if (holdOn !== lastHold) {
+    // Adjusted during render (React's pattern for state derived from a prop change): stopping here,
+    // with the position the list was pinned to, keeps the rows exactly where they are drawn.
+    setLastHold(holdOn);
+    if (holdOn !== null && follow) {
+      setScrollTop(followTop);
+      setFollow(false);
+      setHeldAt(offset + count);
+    }
+  }
   // What this list last wrote while following: once a full ring stops growing, the bottom stays
   // put and writing it again would only force a synchronous layout in the middle of the commit.
   const written = useRef<number | null>(null);
@@ -70,6 +89,7 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
     // The scroll this list made itself while following: nothing changed for the user.
     if (follow && Math.abs(top - followTop) < 1) return;
     setScrollTop(top);
+    if (follow) setHeldAt(offset + count);
     // Within half a row of the bottom counts as "at the bottom": follow new rows again. The height
     // is read from the element, not from `viewport`: when the list grows (a panel beside it closes)
     // the browser clamps scrollTop and fires this before the ResizeObserver reports the new height,
@@ -77,6 +97,7 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
     setFollow(top + element.clientHeight >= contentHeight - rowHeight / 2);
   };
 
+  const fresh = Math.max(0, offset + count - heldAt);
   const rows: ReactNode[] = [];
   for (let index = first; index < last; index++) {
     rows.push(
@@ -101,8 +122,8 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
         </div>
       </div>
       {!follow && count > 0 && (
-        <button type="button" className="jump-newest" data-testid={jumpTestId} onClick={() => setFollow(true)}>
-          ↓ Newest
+        <button type="button" className="jump-newest" data-testid={jumpTestId} data-new={fresh} title="Follow the newest rows again" onClick={() => setFollow(true)}>
+          {fresh > 0 ? `↓ ${formatCount(fresh)} new, jump to newest` : '↓ Newest'}
         </button>
       )}
     </div>

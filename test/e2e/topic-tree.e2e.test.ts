@@ -165,6 +165,19 @@ describe('topic tree', { timeout: 120_000 }, () => {
     const confirm = page.getByTestId('topic-delete-confirm');
     await confirm.waitFor({ timeout: UI_TIMEOUT });
     expect(await confirm.textContent()).toContain('Delete 3 retained messages at and below plant?');
+    // Shown whole, buttons included: nothing of it is scrolled or cut out of its panel.
+    const panel = (await page.getByTestId('panel-topics').boundingBox())!;
+    for (const part of [confirm, page.getByTestId('topic-delete-confirm-button'), page.getByTestId('topic-delete-cancel')]) {
+      const box = (await part.boundingBox())!;
+      expect(box.y >= panel.y && box.y + box.height <= panel.y + panel.height && box.x >= panel.x && box.x + box.width <= panel.x + panel.width).toBe(true);
+    }
+    const detail = await page.getByTestId('topic-delete-confirm').evaluate((e) => {
+      const section = (e as unknown as { closest(s: string): { scrollHeight: number; clientHeight: number; scrollTop: number } }).closest('.topic-detail');
+      const confirmBox = (e as unknown as { getBoundingClientRect(): { top: number; bottom: number } }).getBoundingClientRect();
+      const box = (section as unknown as { getBoundingClientRect(): { top: number; bottom: number } }).getBoundingClientRect();
+      return confirmBox.top >= box.top - 1 && confirmBox.bottom <= box.bottom + 1;
+    });
+    expect(detail).toBe(true);
     await screenshots(page, 'topic-tree-delete-confirm');
     await page.getByTestId('topic-delete-confirm-button').click();
     await waitUntil(async () => (await page.getByTestId('topic-delete-result').count()) === 1);

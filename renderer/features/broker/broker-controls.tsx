@@ -1,4 +1,5 @@
 import { copyText } from '../../ui/clipboard';
+import { formatMoment } from '../../ui/clock';
 import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
 import type { BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
 import { type BrokerForm, useBrokerStore } from '../../stores/broker-store';
@@ -60,7 +61,7 @@ function UsersEditor() {
         <div className="broker-user" key={index} data-testid="broker-user">
           <input data-testid="broker-user-name" placeholder="user name" aria-label="User name" value={user.username} onChange={(e) => change(index, 'username', e.target.value)} />
           <input data-testid="broker-user-password" type="password" placeholder="password" aria-label="Password" value={user.password} onChange={(e) => change(index, 'password', e.target.value)} />
-          <button type="button" className="icon-button" data-testid="broker-user-remove" title="Remove this user" onClick={() => setForm({ users: users.filter((_, i) => i !== index) })}>
+          <button type="button" className="icon-button" data-testid="broker-user-remove" title="Remove this user" aria-label="Remove this user" onClick={() => setForm({ users: users.filter((_, i) => i !== index) })}>
             ×
           </button>
         </div>
@@ -283,7 +284,7 @@ export function BrokerStatusLine() {
         </code>
       )}
       {status.authRequired && <span className="muted">· login required</span>}
-      {status.startedAt !== undefined && <span className="muted">· since {new Date(status.startedAt).toLocaleTimeString()}</span>}
+      {status.startedAt !== undefined && <span className="muted" data-testid="broker-since">· since {formatMoment(status.startedAt)}</span>}
       <button type="button" className="primary small" data-testid="broker-connect" disabled={connecting} onClick={() => void onConnect(false)}>
         {connecting ? 'Connecting…' : 'Connect to it'}
       </button>

@@ -1,12 +1,13 @@
 import { type ReactNode, useState } from 'react';
 import { useBrokerStore } from '../../stores/broker-store';
+import { formatMoment } from '../../ui/clock';
 
 /** Rows each list puts in the DOM; the rest are counted and reachable through the filter. */
 export const BROKER_DOM_ROWS = 200;
 /** Subscriptions shown per session row. */
 const SUBSCRIPTIONS_SHOWN = 12;
 
-const time = (at: number) => new Date(at).toLocaleTimeString();
+const time = (at: number) => formatMoment(at);
 
 /** A titled, filterable list that renders at most BROKER_DOM_ROWS rows. */
 function CappedList<T>({

@@ -70,6 +70,16 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
     dialog.current?.querySelector<HTMLElement>('input, select')?.focus();
   }, []);
 
+  // Esc closes wherever the focus is: a connect attempt disables the form's fields, and the field
+  // that had the focus loses it to the page, where the form's own key handler never hears Esc.
+  useEffect(() => {
+    const onEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) close();
+    };
+    window.addEventListener('keydown', onEscape);
+    return () => window.removeEventListener('keydown', onEscape);
+  }, []);
+
   const update: Update = (key, value) => {
     setForm((f) => ({ ...f, [key]: value }));
     setHostProblems({});
@@ -79,6 +89,8 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
     setBusy(null);
     setError(failure);
     setHostProblems(problemsFromError(failure));
+    // Back into the dialog (its fields were disabled while connecting), so Ctrl/Cmd+Enter works too.
+    dialog.current?.focus();
   };
 
   /** Saves the profile; resolves with its id, or null (problems shown). */
@@ -143,7 +155,6 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') close();
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       void onConnect();
@@ -154,10 +165,10 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
   const props = { form, update, problems };
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <form ref={dialog} className="dialog connection-dialog" role="dialog" aria-modal="true" aria-label="Connection" data-testid="connection-dialog" onSubmit={(e) => void onConnect(e)} onKeyDown={onKeyDown} noValidate>
+      <form ref={dialog} className="dialog connection-dialog" role="dialog" aria-modal="true" aria-label="Connection" data-testid="connection-dialog" tabIndex={-1} onSubmit={(e) => void onConnect(e)} onKeyDown={onKeyDown} noValidate>
         <header className="dialog-header">
           <h2>{editing ? `Edit ${profile?.name ?? 'profile'}` : 'New connection'}</h2>
-          <button type="button" className="icon-button" title="Close (Esc)" data-testid="connection-dialog-close" onClick={close}>
+          <button type="button" className="icon-button" title="Close (Esc)" aria-label="Close" data-testid="connection-dialog-close" onClick={close}>
             ×
           </button>
         </header>

@@ -1,7 +1,11 @@
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
 
-/** One tab per open connection, with its status; the selected one is what every panel acts on. */
+/**
+ * One tab per open connection, with its status; the selected one is what every panel acts on. The
+ * tabs scroll when they overflow; "+ New connection" sits after them, outside the scroller, so it
+ * is always in view.
+ */
 export function ConnectionTabs() {
   const order = useConnectionsStore((s) => s.order);
   const summaries = useConnectionsStore((s) => s.summaries);
@@ -11,6 +15,7 @@ export function ConnectionTabs() {
   const close = useConnectionsStore((s) => s.close);
   const openEditor = useUiStore((s) => s.openEditor);
   return (
+    <>
     <nav className="connection-tabs" role="tablist" aria-label="Open connections" data-testid="connection-tabs">
       {order.map((id) => {
         const summary = summaries[id];
@@ -41,6 +46,7 @@ export function ConnectionTabs() {
               type="button"
               className="icon-button"
               title="Disconnect and close"
+              aria-label={`Disconnect and close ${summary.name}`}
               data-testid="connection-tab-close"
               onClick={(e) => {
                 e.stopPropagation();
@@ -52,9 +58,10 @@ export function ConnectionTabs() {
           </div>
         );
       })}
-      <button type="button" className="new-connection" data-testid="new-connection" title="New connection (Ctrl/Cmd+K)" onClick={() => openEditor({ mode: 'new' })}>
-        + New connection
-      </button>
     </nav>
+    <button type="button" className="new-connection" data-testid="new-connection" title="New connection (Ctrl/Cmd+K)" onClick={() => openEditor({ mode: 'new' })}>
+      + New connection
+    </button>
+    </>
   );
 }

@@ -35,7 +35,7 @@ export function HistoryDetail() {
             </option>
           ))}
         </select>
-        <button type="button" className="icon-button" data-testid="history-detail-close" title="Close" onClick={() => select(null)}>
+        <button type="button" className="icon-button" data-testid="history-detail-close" title="Close" aria-label="Close" onClick={() => select(null)}>
           ×
         </button>
       </header>

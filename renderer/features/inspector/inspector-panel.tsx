@@ -88,7 +88,7 @@ export function InspectorPanel() {
           <div className="inspector-count muted" data-testid="inspector-count">
             {formatCount(count)} shown{total > size ? ` · last ${formatCount(size)} of ${formatCount(total)} kept (ring of ${PACKET_CAPACITY})` : ''}
           </div>
-          <VirtualList key={`${activeId}:${typeFilter}`} count={count} offset={matching ? 0 : total - size} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<PacketHeader />} testId="packet-list" jumpTestId="packets-jump-newest" />
+          <VirtualList key={`${activeId}:${typeFilter}`} count={count} offset={matching ? 0 : total - size} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<PacketHeader />} holdOn={selectedSeq} testId="packet-list" jumpTestId="packets-jump-newest" />
           {selected && <PacketDetail packet={selected} />}
         </>
       )}

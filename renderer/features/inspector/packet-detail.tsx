@@ -30,7 +30,7 @@ export function PacketDetail({ packet }: { packet: StoredPacket }) {
     <section className="packet-detail" data-testid="packet-detail">
       <header>
         <strong>{packet.type.toUpperCase()}</strong>
-        <button type="button" className="icon-button" title="Close" onClick={() => select(null)}>
+        <button type="button" className="icon-button" title="Close" aria-label="Close" onClick={() => select(null)}>
           ×
         </button>
       </header>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { MqttMessage } from '../../../shared/contract';
+import { MiddleCut } from '../../ui/middle-cut';
 import { formatBytes, payloadPreview } from './format';
 
 export interface MessageCellsProps {
@@ -32,9 +33,7 @@ export function MessageCells({ direction, time, topic, qos, retain, size, payloa
         {time}
       </span>
       {afterTime}
-      <span className="message-topic" data-testid={testIds.topic} title={topic}>
-        {topic}
-      </span>
+      <MiddleCut className="message-topic" testId={testIds.topic} text={topic} />
       <span className="message-qos">{qos}</span>
       <span className="message-retain" title={retain ? 'Retained' : undefined}>
         {retain ? 'R' : ''}

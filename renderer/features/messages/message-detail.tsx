@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, memo, useEffect, useMemo, useState } from 'react';
 import { encodeHex } from '../../../shared/codecs/hex';
 import { useConnectionsStore } from '../../stores/connections-store';
 import type { StoredMessage } from '../../stores/message-ring';
@@ -13,6 +13,8 @@ import type { NumberPicker } from './number-picker';
 import { formatBytes, formatTime } from './format';
 import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from './payload-view';
 import { copyText } from '../../ui/clipboard';
+import { MiddleCut } from '../../ui/middle-cut';
+import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
 import { saveBytes } from './save-payload';
 import { useFullPayload } from './full-payload';
 
@@ -21,8 +23,11 @@ const PayloadDiff = lazy(() => import('./payload-diff'));
 
 /** Earlier messages offered for a diff, newest first. */
 const DIFF_CANDIDATES = 100;
-/** Numeric fields listed for plotting. */
-const NUMERIC_FIELDS = 200;
+/** Numbers a payload is searched for (a bound for huge payloads), and how many are listed at once. */
+const NUMERIC_FIELDS = 5000;
+const NUMERIC_ROWS = 40;
+/** From this many numbers on, the list has a search field. */
+const NUMERIC_SEARCH_FROM = 12;
 
 /** Every MQTT 5 property the message carried, one line each (user properties in their order). */
 function propertyLines(message: StoredMessage): [string, string][] {
@@ -54,13 +59,32 @@ function modeLabel(mode: ViewMode, resolved: ViewMode): string {
 /** Numbers in a JSON (or numeric) payload, each with a button that plots it over time. */
 function NumericFields({ message, parsed }: { message: StoredMessage; parsed: unknown }) {
   const addSeries = usePlotsStore((s) => s.addSeries);
+  const [search, setSearch] = useState('');
   const leaves = useMemo(() => (parsed === undefined ? [] : numericLeaves(parsed, NUMERIC_FIELDS)), [parsed]);
+  const needle = search.trim().toLowerCase();
+  const matching = useMemo(() => (needle ? leaves.filter((leaf) => formatPath(leaf.path).toLowerCase().includes(needle)) : leaves), [leaves, needle]);
   if (leaves.length === 0) return null;
+  const shown = matching.slice(0, NUMERIC_ROWS);
+  const more = matching.length - shown.length;
   return (
     <aside className="detail-fields" data-testid="message-numeric-fields">
-      <h3>Numbers</h3>
+      <h3>
+        Numbers <span className="muted">{leaves.length >= NUMERIC_FIELDS ? `first ${formatCount(NUMERIC_FIELDS)}` : formatCount(leaves.length)}</span>
+      </h3>
+      {leaves.length >= NUMERIC_SEARCH_FROM && (
+        <input
+          type="search"
+          className="detail-fields-search"
+          data-testid="numeric-fields-search"
+          placeholder="Find a field, e.g. temp"
+          aria-label="Find a numeric field by its path"
+          value={search}
+          spellCheck={false}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      )}
       <ul>
-        {leaves.map((leaf) => {
+        {shown.map((leaf) => {
           const path = formatPath(leaf.path);
           const shown = displayPath(leaf.path);
           return (
@@ -68,7 +92,9 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
               <span className="detail-field-path" title={path}>
                 {shown}
               </span>
-              <span className="detail-field-value">{leaf.value}</span>
+              <span className="detail-field-value" title={String(leaf.value)}>
+                {formatReading(leaf.value)}
+              </span>
               <button type="button" className="small" data-testid="plot-field" title={`Plot ${shown} of ${message.topic} over time`} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
                 Plot
               </button>
@@ -76,6 +102,12 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
           );
         })}
       </ul>
+      {more > 0 && (
+        <p className="muted detail-fields-more" data-testid="numeric-fields-more">
+          {formatCountOf(more, 'more number')}: search to find {more === 1 ? 'it' : 'them'}.
+        </p>
+      )}
+      {matching.length === 0 && <p className="muted detail-fields-more">No number's path contains that.</p>}
     </aside>
   );
 }
@@ -115,20 +147,43 @@ function DiffPane({ message, format, dark }: { message: StoredMessage; format: R
   );
 }
 
-export function MessageDetail() {
+/** The message the detail shows, held while it may already have left the live list. */
+const heldMessage: { current: StoredMessage | undefined } = { current: undefined };
+
+/** The opened message's detail; its own store subscriptions, so a batch for the list does not re-render it. */
+export const MessageDetail = memo(function MessageDetail() {
   const seq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
   const activeId = useConnectionsStore((s) => s.activeId);
   // The opened message stays open after it drops off the live list (under a firehose that takes a
-  // second or two), so this does not re-render with every batch.
-  const held = useRef<StoredMessage | undefined>(undefined);
+  // second or two), so this does not re-render with every batch. Kept outside the component: the
+  // detail is mounted again when it moves below the list or beside it.
+  const held = heldMessage;
   const found = seq === null || !activeId ? undefined : messageBySeq(activeId, seq);
   if (found || seq === null || held.current?.seq !== seq || held.current.connectionId !== activeId) held.current = found;
   const message = held.current;
-  if (!message) return null;
+  if (!message) {
+    return (
+      <p className="empty" data-testid="message-detail-gone">
+        This message is no longer kept in the live list; History has it.
+      </p>
+    );
+  }
   // Not keyed by message: opening another one keeps the Monaco editor (creating and disposing one
   // per click cost ~60 ms of a click-to-detail under a firehose in the UI bench profile).
   return <MessageDetailView message={message} onClose={() => select(null)} />;
+});
+
+/** Moves the detail beside the list or below it (remembered). */
+function PlacementToggle() {
+  const placement = useUiStore((s) => s.detailPlacement);
+  const setPlacement = useUiStore((s) => s.setDetailPlacement);
+  const label = placement === 'beside' ? 'Show the detail below the list' : 'Show the detail beside the list';
+  return (
+    <button type="button" className="icon-button" data-testid="message-detail-placement" data-placement={placement} aria-label={label} title={label} onClick={() => setPlacement(placement === 'beside' ? 'below' : 'beside')}>
+      {placement === 'beside' ? '⬓' : '◨'}
+    </button>
+  );
 }
 
 function MessageDetailView({ message, onClose }: { message: StoredMessage; onClose(): void }) {
@@ -193,9 +248,7 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   return (
     <section className="message-detail live-detail" data-testid="message-detail" data-format={rendered.format}>
       <header>
-        <span className="message-detail-topic" title={message.topic}>
-          {message.topic}
-        </span>
+        <MiddleCut className="message-detail-topic" text={message.topic} />
         <span className="muted">
           {message.direction === 'in' ? 'received' : 'published'} {formatTime(message.timestamp)} · QoS {message.qos}
           {message.retain ? ' · retained' : ''}
@@ -213,9 +266,9 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
             </option>
           ))}
         </select>
-        <label className="detail-remember" title="Show every message of this topic this way">
+        <label className="detail-remember" title="Show every message of this topic in this format">
           <input type="checkbox" data-testid="message-detail-remember" checked={topicMode !== undefined} onChange={(e) => setTopicMode(message.topic, e.target.checked ? mode : null)} />
-          for topic
+          all of this topic
         </label>
         <button type="button" className="small" data-testid="message-detail-diff" aria-pressed={diff} title="Compare with an earlier message of this topic" onClick={() => setDiff(!diff)}>
           Diff
@@ -226,7 +279,8 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
         <button type="button" className="small" data-testid="message-detail-save" disabled={full.state !== 'full'} title="Save the payload's bytes to a file" onClick={onSave}>
           Save
         </button>
-        <button type="button" className="icon-button" data-testid="message-detail-close" title="Close" onClick={onClose}>
+        <PlacementToggle />
+        <button type="button" className="icon-button" data-testid="message-detail-close" aria-label="Close the message detail" title="Close the message detail" onClick={onClose}>
           ×
         </button>
       </header>

@@ -1,4 +1,6 @@
 import type { StoredMessage } from '../../stores/message-ring';
+import { useUiStore } from '../../stores/ui-store';
+import { ColumnResizer } from '../../ui/column-resizer';
 import { formatTime } from './format';
 import { MessageCells } from './message-cells';
 
@@ -27,12 +29,16 @@ export function MessageRow({ message, selected, onSelect }: { message: StoredMes
 }
 
 export function MessageHeader() {
+  const setTopicColumn = useUiStore((s) => s.setTopicColumn);
   return (
     <div className="data-grid message-grid message-header" role="row">
       <span />
       <span>Time</span>
-      <span>Topic</span>
-      <span title="QoS">Q</span>
+      <span className="message-topic-header">
+        Topic
+        <ColumnResizer label="Resize the topic column" testId="message-topic-resize" onResize={setTopicColumn} />
+      </span>
+      <span className="message-qos" title="QoS">Q</span>
       <span title="Retained">R</span>
       <span className="message-size">Size</span>
       <span>Payload</span>

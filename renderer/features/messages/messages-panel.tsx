@@ -1,11 +1,12 @@
-import { formatCount } from '../../ui/numbers';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { formatCount, formatCountOf } from '../../ui/numbers';
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { PAYLOAD_SEARCH_MAX_TEXT } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useMessageViewStore } from '../../stores/message-view-store';
 import { messageAt, messageBySeq, ringOf, useMessageCounts, useMessagesStore } from '../../stores/messages-store';
 import { type PayloadSearch, payloadSearchFor, usePayloadSearchStore } from '../../stores/payload-search-store';
 import { useUiStore } from '../../stores/ui-store';
+import { SplitGroup, SplitHandle, SplitPane } from '../../ui/split';
 import { VirtualList } from '../../ui/virtual-list';
 import { MessageDetail } from './message-detail';
 import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from './message-filter';
@@ -36,7 +37,7 @@ export function MessagesToolbar() {
   return (
     <div className="toolbar">
       <span className="muted" data-testid="messages-count">
-        {size === total ? `${n(total)} messages` : `last ${n(size)} of ${n(total)}`}
+        {size === total ? formatCountOf(total, 'message') : `last ${n(size)} of ${n(total)}`}
       </span>
       <button
         type="button"
@@ -219,6 +220,8 @@ export function MessagesPanel() {
   const { total } = useMessageCounts(activeId);
   const selectedSeq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
+  const placement = useUiStore((s) => s.detailPlacement);
+  const topicColumn = useUiStore((s) => s.topicColumn);
   const filter = useMessageViewStore((s) => s.filter);
   // Changes no store, so it may run during render; the same search while connection and text stay.
   const search = payloadSearchFor(activeId, filter.text);
@@ -247,14 +250,42 @@ export function MessagesPanel() {
       </p>
     );
   } else {
-    body = <VirtualList key={`${activeId}:${JSON.stringify(filter)}`} count={count} offset={offset} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<MessageHeader />} testId="message-list" />;
+    // Opening a message stops following the newest row, so the row opened stays where it is.
+    body = (
+      <VirtualList
+        key={`${activeId}:${JSON.stringify(filter)}`}
+        count={count}
+        offset={offset}
+        rowHeight={ROW_HEIGHT}
+        renderRow={renderRow}
+        header={<MessageHeader />}
+        holdOn={selectedSeq}
+        testId="message-list"
+      />
+    );
   }
 
+  const detailShown = selectedSeq !== null;
   return (
-    <div className="messages">
+    <div className="messages" style={topicColumn === null ? undefined : ({ '--topic-column': `${topicColumn}px` } as CSSProperties)}>
       <MessagesFilterBar matched={matched} search={search} />
-      {body}
-      <MessageDetail />
+      <SplitGroup
+        key={placement}
+        id={`messages-${placement}`}
+        orientation={placement === 'below' ? 'vertical' : 'horizontal'}
+        panes={detailShown ? ['list', 'detail'] : ['list']}
+        className={`messages-split detail-${placement}`}
+      >
+        <SplitPane id="list" className="split-pane" minSize="120px">
+          {body}
+        </SplitPane>
+        {detailShown && <SplitHandle id="detail" label="Resize the message detail" />}
+        {detailShown && (
+          <SplitPane id="detail" className="split-pane" defaultSize="42%" minSize="180px">
+            <MessageDetail />
+          </SplitPane>
+        )}
+      </SplitGroup>
     </div>
   );
 }

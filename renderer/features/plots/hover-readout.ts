@@ -2,6 +2,7 @@ import type uPlot from 'uplot';
 import type { PlotSeries } from '../../stores/plots-store';
 import { formatTime } from '../messages/format';
 import { displayPath } from '../messages/json-paths';
+import { formatReading } from '../../ui/numbers';
 
 /** Distance from the pointer to the readout, in CSS pixels. */
 const OFFSET = 14;
@@ -61,7 +62,7 @@ export function hoverReadout(series: readonly PlotSeries[]): uPlot.Plugin {
     values.forEach((value, i) => {
       const at = idxs?.[i + 1];
       const y = at == null ? null : u.data[i + 1]![at];
-      value.textContent = y == null ? '–' : String(y);
+      value.textContent = y == null ? '–' : formatReading(y);
     });
     box.hidden = false;
     place(u, left, top);

@@ -5,9 +5,11 @@ import { Panel } from '../../app/panel';
 import { displayPath } from '../messages/json-paths';
 import { PLOT_WINDOWS, type PlotAxes, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
 import { useDarkMode } from '../../app/theme';
+import { useUiStore } from '../../stores/ui-store';
 import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
 import { xAxis, yAxes } from './chart-axes';
 import { hoverReadout } from './hover-readout';
+import { formatReading } from '../../ui/numbers';
 import './plots.css';
 
 const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
@@ -57,7 +59,19 @@ function PlotsToolbar() {
       <button type="button" data-testid="plots-clear" onClick={clear}>
         Clear
       </button>
+      <PlotsToggle />
     </div>
+  );
+}
+
+/** Folds the Plots panel to its header (the series keep being fed) or shows the chart again. */
+function PlotsToggle() {
+  const open = useUiStore((s) => s.plotsOpen);
+  const setOpen = useUiStore((s) => s.setPlotsOpen);
+  return (
+    <button type="button" className="small" data-testid="plots-toggle" aria-expanded={open} title={open ? 'Fold the Plots panel to its header' : 'Show the chart'} onClick={() => setOpen(!open)}>
+      {open ? 'Hide' : 'Show'}
+    </button>
   );
 }
 
@@ -115,7 +129,12 @@ function PlotChart() {
     } else {
       created.setData(next.data, false);
       const now = Date.now() / 1000;
-      created.setScale('x', { min: now - PLOT_WINDOWS[window], max: now });
+      // The window starts at the data (with a little room before it): series plotted a moment
+      // ago fill the chart instead of its right fifth, and slide left as the window fills.
+      const first = (next.data[0] as readonly number[])[0];
+      const windowStart = now - PLOT_WINDOWS[window];
+      const min = first === undefined ? windowStart : Math.max(windowStart, first - Math.max(0.2, (now - first) * 0.05));
+      created.setScale('x', { min, max: now });
     }
     setCounts(next.counts);
   }, [series, version, window, dark, axes, tick]);
@@ -140,10 +159,10 @@ function PlotChart() {
               <span className="plot-label" title={s.label}>
                 {s.path.length === 0 ? 'value' : displayPath(s.path)}
               </span>
-              <span className="plot-last" title="Latest value">
-                {last === undefined ? '–' : last}
+              <span className="plot-last" data-testid="plot-last" title={last === undefined ? 'No value yet' : `Latest value: ${last}`}>
+                {last === undefined ? '–' : formatReading(last)}
               </span>
-              <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
+              <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} aria-label={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
                 ×
               </button>
               <span className="plot-topic" title={s.topic}>
@@ -170,6 +189,7 @@ export function PlotsDock() {
   const count = usePlotsStore((s) => s.series.length);
   const notice = usePlotsStore((s) => s.notice);
   const dismissNotice = usePlotsStore((s) => s.dismissNotice);
+  const plotsOpen = useUiStore((s) => s.plotsOpen);
   useEffect(() => {
     if (!notice) return;
     const timer = setTimeout(dismissNotice, 5000);
@@ -177,7 +197,7 @@ export function PlotsDock() {
   }, [notice, dismissNotice]);
   if (count === 0) return null;
   return (
-    <Panel name="plots" title="Plots" className="plots-panel" actions={<PlotsToolbar />}>
+    <Panel name="plots" title="Plots" className="plots-panel" collapsed={!plotsOpen} actions={<PlotsToolbar />}>
       {notice && (
         <p className="field-problem plot-notice" data-testid="plot-notice" role="status">
           {notice}

@@ -28,7 +28,7 @@ export function ImportReportView() {
           Imported {report.imported.length} profile{report.imported.length === 1 ? '' : 's'}
           {report.skipped.length ? `, skipped ${report.skipped.length}` : ''}
         </strong>
-        <button type="button" className="icon-button" title="Dismiss" data-testid="import-report-close" onClick={dismiss}>
+        <button type="button" className="icon-button" title="Dismiss" aria-label="Dismiss" data-testid="import-report-close" onClick={dismiss}>
           ×
         </button>
       </header>

@@ -54,16 +54,16 @@ export function ProfileRow({ profile, depth }: { profile: Profile; depth: number
         </span>
       ) : (
         <span className="profile-actions">
-          <button type="button" className="icon-button" data-testid="profile-connect" title="Connect" disabled={busy} onClick={() => void connect()}>
+          <button type="button" className="icon-button" data-testid="profile-connect" title="Connect" aria-label="Connect" disabled={busy} onClick={() => void connect()}>
             <PlayIcon />
           </button>
-          <button type="button" className="icon-button" data-testid="profile-edit" title="Edit (F2)" onClick={() => openEditor({ mode: 'edit', profileId: profile.id })}>
+          <button type="button" className="icon-button" data-testid="profile-edit" title="Edit (F2)" aria-label="Edit" onClick={() => openEditor({ mode: 'edit', profileId: profile.id })}>
             <EditIcon />
           </button>
-          <button type="button" className="icon-button" data-testid="profile-duplicate" title="Duplicate" onClick={() => void duplicate(profile.id)}>
+          <button type="button" className="icon-button" data-testid="profile-duplicate" title="Duplicate" aria-label="Duplicate" onClick={() => void duplicate(profile.id)}>
             <CopyIcon />
           </button>
-          <button type="button" className="icon-button" data-testid="profile-delete" title="Delete (Del)" onClick={() => setConfirming(true)}>
+          <button type="button" className="icon-button" data-testid="profile-delete" title="Delete (Del)" aria-label="Delete" onClick={() => setConfirming(true)}>
             <TrashIcon />
           </button>
         </span>

@@ -1,4 +1,5 @@
 import { useDeferredValue, useState } from 'react';
+import { formatMoment } from '../../ui/clock';
 import { type PublishedEntry, searchPublished, usePublishHistory } from './publish-history';
 
 /** Payload previews stay one short line; the full text comes back when the entry is used. */
@@ -31,7 +32,7 @@ export function PublishHistoryList({ onUse }: { onUse(entry: PublishedEntry): vo
                 <span className="muted">
                   {entry.mode} · QoS {entry.qos}
                   {entry.retain ? ' · retained' : ''}
-                  {entry.count > 1 ? ` · ×${entry.count}` : ''} · {new Date(entry.at).toLocaleString()}
+                  {entry.count > 1 ? ` · ×${entry.count}` : ''} · <span data-testid="publish-history-time">{formatMoment(entry.at)}</span>
                 </span>
                 <code className="publish-history-payload">{entry.payload.length > PREVIEW_CHARS ? `${entry.payload.slice(0, PREVIEW_CHARS)}…` : entry.payload || '(empty)'}</code>
               </button>

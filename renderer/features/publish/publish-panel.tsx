@@ -207,7 +207,7 @@ export function PublishPanel() {
               ))}
             {side === 'repeat' && <RepeatControls prepare={prepare} connected={isConnected} />}
             {side === 'request' &&
-              (v5 ? <RequestControls prepare={prepare} connected={isConnected} /> : <p className="hint">Request/response needs an MQTT 5 connection.</p>)}
+              (v5 ? <RequestControls prepare={prepare} connected={isConnected} topicReady={topic !== '' && topicProblem === null} /> : <p className="hint">Request/response needs an MQTT 5 connection.</p>)}
             {side === 'history' && <PublishHistoryList onUse={restoreEntry} />}
           </div>
         </div>

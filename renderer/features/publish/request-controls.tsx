@@ -10,13 +10,14 @@ import type { PreparedMessage } from './prepared-message';
 type Outcome = RequestOutput<'messages.request'>;
 
 /** Request/response (MQTT 5, 4.10): publish with a response topic and correlation data, wait for the answer. */
-export function RequestControls({ prepare, connected }: { prepare(): PreparedMessage; connected: boolean }) {
+export function RequestControls({ prepare, connected, topicReady }: { prepare(): PreparedMessage; connected: boolean; topicReady: boolean }) {
   const [responseTopic, setResponseTopic] = useState('');
   const [correlation, setCorrelation] = useState('');
   const [timeout, setTimeoutText] = useState('5000');
   const [waiting, setWaiting] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const responseProblem = responseTopic === '' ? null : topicNameProblem(responseTopic);
 
   const send = async () => {
     setError(null);
@@ -56,7 +57,7 @@ export function RequestControls({ prepare, connected }: { prepare(): PreparedMes
   return (
     <div className="request-controls form-grid">
       <Field label="Response topic" className="span-4">
-        <input data-testid="request-response-topic" value={responseTopic} placeholder="replies/my-client" spellCheck={false} onChange={(e) => setResponseTopic(e.target.value)} />
+        <input data-testid="request-response-topic" value={responseTopic} placeholder="replies/my-client" spellCheck={false} aria-invalid={responseProblem !== null} onChange={(e) => setResponseTopic(e.target.value)} />
       </Field>
       <Field label="Correlation data (hex, generated if empty)" className="span-3">
         <input data-testid="request-correlation" value={correlation} spellCheck={false} onChange={(e) => setCorrelation(e.target.value)} />
@@ -65,7 +66,14 @@ export function RequestControls({ prepare, connected }: { prepare(): PreparedMes
         <input data-testid="request-timeout" value={timeout} inputMode="numeric" onChange={(e) => setTimeoutText(e.target.value)} />
       </Field>
       <div className="span-4 row-actions">
-        <button type="button" className="primary" data-testid="request-send" disabled={!connected || waiting || responseTopic === ''} onClick={() => void send()}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="request-send"
+          disabled={!connected || waiting || !topicReady || responseTopic === '' || responseProblem !== null}
+          title={!topicReady ? 'Give the message a valid topic first' : responseProblem ? `Response topic: ${responseProblem}` : 'Publish with this response topic and wait for the answer'}
+          onClick={() => void send()}
+        >
           {waiting ? 'Waiting…' : 'Send request'}
         </button>
         {outcome?.status === 'response' && (

@@ -68,7 +68,7 @@ export function SubscriptionRow({
           {saved ? '★' : '☆'}
         </button>
       )}
-      <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
+      <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} aria-label={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
         ×
       </button>
       {summary && <span className="subscription-options muted">{summary}</span>}

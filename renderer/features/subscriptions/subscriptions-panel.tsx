@@ -83,7 +83,7 @@ export function SubscriptionsPanel() {
             </option>
           ))}
         </select>
-        <button type="button" className="icon-button options-toggle" data-testid="subscribe-options-toggle" aria-expanded={showOptions} title="MQTT 5 subscription options" onClick={() => setShowOptions(!showOptions)}>
+        <button type="button" className="icon-button options-toggle" data-testid="subscribe-options-toggle" aria-expanded={showOptions} title="MQTT 5 subscription options" aria-label="MQTT 5 subscription options" onClick={() => setShowOptions(!showOptions)}>
           ⚙
         </button>
         <button type="submit" data-testid="subscribe-button" className="primary" disabled={!isConnected || filter === '' || problem !== null || idProblem !== undefined}>

@@ -1,4 +1,4 @@
-import { formatCount } from '../../ui/numbers';
+import { formatCount, formatCountOf } from '../../ui/numbers';
 import { useEffect, useState } from 'react';
 import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
 import { getApi } from '../../stores/api';
@@ -9,7 +9,7 @@ import type { TopicNode } from '../../stores/topic-tree';
 /** What the detail decodes of a payload fetched from history: enough to read, bounded. */
 const HISTORY_TEXT_BYTES = 64 * 1024;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+const plural = formatCountOf;
 
 /** Whether the node's last message is still in the live list (and so in the message detail). */
 function useTopicMessageShown(connectionId: string, node: TopicNode | undefined): boolean {
@@ -102,7 +102,7 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
         {node.retained ? ' · retained' : ''}
       </p>
       {deleting && retained > 0 && (
-        <div className="topic-confirm" role="alertdialog" aria-label="Delete retained messages" data-testid="topic-delete-confirm">
+        <div className="topic-confirm" role="alertdialog" aria-label="Delete retained messages" data-testid="topic-delete-confirm" ref={(element) => element?.scrollIntoView({ block: 'nearest' })}>
           <p>
             Delete {plural(retained, 'retained message')} {node.children ? 'at and below' : 'of'} <code>{topic}</code>? An empty retained message is
             published to {retained === 1 ? 'it' : 'each topic'}; the broker then forgets {retained === 1 ? 'it' : 'them'}.

@@ -1,4 +1,4 @@
-import { formatCount } from '../../ui/numbers';
+import { formatCount, formatCountOf } from '../../ui/numbers';
 import { memo } from 'react';
 import { RECENT_CHANGE_MS, type TopicNode } from '../../stores/topic-tree';
 import { formatClock } from '../../ui/clock';
@@ -72,7 +72,7 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
       <span className={`topic-value${node.isBinary ? ' binary' : ''}`} data-testid="topic-value" title={node.hasValue ? node.preview : undefined}>
         {node.hasValue ? (node.payloadSize === 0 ? '(empty)' : node.preview) : ''}
       </span>
-      <span className="topic-counts" title={`${formatCount(node.totalMessages)} messages${hasChildren ? `, ${formatCount(node.subTopics)} topics below` : ''}`}>
+      <span className="topic-counts" title={`${formatCountOf(node.totalMessages, 'message')}${hasChildren ? `, ${formatCountOf(node.subTopics, 'topic')} below` : ''}`}>
         {hasChildren && (
           <span className="topic-subtopics" data-testid="topic-subtopics">
             {formatCount(node.subTopics)} {node.subTopics === 1 ? 'topic' : 'topics'}
@@ -82,7 +82,7 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
           {formatCount(node.totalMessages)}
         </span>
       </span>
-      <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={node.retained ? 'Retained message held by the broker' : node.retainedTopics > 0 ? `${node.retainedTopics} retained below` : undefined}>
+      <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={node.retained ? 'Retained message held by the broker' : node.retainedTopics > 0 ? `${formatCountOf(node.retainedTopics, 'retained topic')} below` : undefined}>
         {node.retained ? 'R' : node.retainedTopics > 0 ? 'r' : ''}
       </span>
       <span className="topic-time" title={time ? fullTime(time) : undefined}>

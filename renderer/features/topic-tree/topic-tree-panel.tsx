@@ -1,4 +1,4 @@
-import { formatCount } from '../../ui/numbers';
+import { formatCount, formatCountOf } from '../../ui/numbers';
 import { useCallback, useEffect, useState } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import type { TopicSort } from '../../stores/topic-tree';
@@ -28,7 +28,7 @@ export function TopicTreeToolbar() {
   return (
     <div className="toolbar topic-tree-toolbar">
       <span className="muted" data-testid="topic-tree-count">
-        {formatCount(tree?.topicCount ?? 0)} topics
+        {formatCountOf(tree?.topicCount ?? 0, 'topic')}
       </span>
       <select data-testid="topic-tree-sort" value={sort} title="Sort by" onChange={(e) => setSort(e.target.value as TopicSort)}>
         {SORTS.map((s) => (
@@ -37,10 +37,10 @@ export function TopicTreeToolbar() {
           </option>
         ))}
       </select>
-      <button type="button" className="icon-button" data-testid="topic-tree-expand-all" title="Expand all (*)" disabled={!tree} onClick={() => activeId && setAllExpanded(activeId, true)}>
+      <button type="button" className="icon-button" data-testid="topic-tree-expand-all" title="Expand all (*)" aria-label="Expand all" disabled={!tree} onClick={() => activeId && setAllExpanded(activeId, true)}>
         ⊞
       </button>
-      <button type="button" className="icon-button" data-testid="topic-tree-collapse-all" title="Collapse all" disabled={!tree} onClick={() => activeId && setAllExpanded(activeId, false)}>
+      <button type="button" className="icon-button" data-testid="topic-tree-collapse-all" title="Collapse all" aria-label="Collapse all" disabled={!tree} onClick={() => activeId && setAllExpanded(activeId, false)}>
         ⊟
       </button>
     </div>

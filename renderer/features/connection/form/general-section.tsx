@@ -27,7 +27,7 @@ export function GeneralSection({ form, update, problems, setForm }: SectionProps
       <Field label="Client ID" className="span-3" problem={problems.clientId}>
         <span className="input-with-button">
           <input data-testid="connect-client-id" value={form.clientId} placeholder="assigned by the broker if empty" onChange={(e) => update('clientId', e.target.value)} spellCheck={false} />
-          <button type="button" data-testid="connect-generate-client-id" title="Generate a client id" onClick={() => update('clientId', generateClientId())}>
+          <button type="button" data-testid="connect-generate-client-id" title="Generate a client id" aria-label="Generate a client id" onClick={() => update('clientId', generateClientId())}>
             ⟳
           </button>
         </span>

@@ -1,0 +1,106 @@
+import { useEffect, useRef } from 'react';
+import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
+import { PlotsDock } from '../features/plots/plots-panel';
+import { PublishPanel, PublishToggle } from '../features/publish/publish-panel';
+import { TopicTreePanel, TopicTreeToolbar } from '../features/topic-tree/topic-tree-panel';
+import { usePlotsStore } from '../stores/plots-store';
+import { useTopicTreeStore } from '../stores/topic-tree-store';
+import { useUiStore } from '../stores/ui-store';
+import { SplitGroup, SplitHandle, SplitPane, rememberedSize, useSplitPaneRef } from '../ui/split';
+import { Panel } from './panel';
+
+/** A collapsed pane is its panel header's height: the body stays mounted, hidden (the draft is kept). */
+const COLLAPSED = '32px';
+
+/**
+ * Keeps a collapsible pane and its Show/Hide button in step: the button collapses or expands the
+ * pane, and a pane dragged shut (or open) by its handle sets the button. Before the first sync, a
+ * resize the library reports while mounting must not overwrite the remembered choice.
+ */
+function useCollapsible(open: boolean, setOpen: (open: boolean) => void) {
+  const pane = useSplitPaneRef();
+  const synced = useRef(false);
+  useEffect(() => {
+    const current = pane.current;
+    if (!current) return;
+    if (open && current.isCollapsed()) current.expand();
+    else if (!open && !current.isCollapsed()) current.collapse();
+    synced.current = true;
+  }, [open, pane]);
+  const onResize = () => {
+    const current = pane.current;
+    if (!current || !synced.current) return;
+    const isOpen = !current.isCollapsed();
+    if (isOpen !== open) setOpen(isOpen);
+  };
+  return { pane, onResize };
+}
+
+/**
+ * The workbench's centre below the connection tabs: the traffic (topic tree beside the messages)
+ * on top, then Plots while anything is plotted, then Publish, each pane resizable and remembered.
+ * The defaults give the traffic most of the height (issue 14: at 1440x900 with a message open, 15
+ * rows or more are in view; at 1280x720, 10 or more).
+ */
+export function CenterRows() {
+  const topicsOpen = useTopicTreeStore((s) => s.panelOpen);
+  const plotsShown = usePlotsStore((s) => s.series.length > 0);
+  const publishOpen = useUiStore((s) => s.publishOpen);
+  const plotsOpen = useUiStore((s) => s.plotsOpen);
+  const publish = useCollapsible(publishOpen, useUiStore.getState().setPublishOpen);
+  const plots = useCollapsible(plotsOpen, useUiStore.getState().setPlotsOpen);
+
+  return (
+    <SplitGroup id="rows" orientation="vertical" panes={plotsShown ? ['traffic', 'plots', 'publish'] : ['traffic', 'publish']} remember={['plots', 'publish']} className="center-rows">
+      <SplitPane id="traffic" className="split-pane" minSize="140px">
+        <SplitGroup id="traffic" orientation="horizontal" panes={topicsOpen ? ['topics', 'messages'] : ['messages']} remember={['topics']}>
+          {topicsOpen && (
+            <SplitPane id="topics" className="split-pane topics-column" defaultSize={rememberedSize('topics', '250px')} minSize="180px" maxSize="70%" groupResizeBehavior="preserve-pixel-size">
+              <Panel name="topics" title="Topics" className="grow" actions={<TopicTreeToolbar />}>
+                <TopicTreePanel />
+              </Panel>
+            </SplitPane>
+          )}
+          {topicsOpen && <SplitHandle id="topics" label="Resize the Topics panel" />}
+          <SplitPane id="messages" className="split-pane" minSize="320px">
+            <Panel name="messages" title="Messages" className="grow" actions={<MessagesToolbar />}>
+              <MessagesPanel />
+            </Panel>
+          </SplitPane>
+        </SplitGroup>
+      </SplitPane>
+      {plotsShown && <SplitHandle id="plots" label="Resize the Plots panel" />}
+      {plotsShown && (
+        <SplitPane
+          id="plots"
+          className="split-pane"
+          panelRef={plots.pane}
+          defaultSize={rememberedSize('plots', '220px')}
+          minSize="120px"
+          collapsible
+          collapsedSize={COLLAPSED}
+          groupResizeBehavior="preserve-pixel-size"
+          onResize={plots.onResize}
+        >
+          <PlotsDock />
+        </SplitPane>
+      )}
+      <SplitHandle id="publish" label="Resize the Publish panel" />
+      <SplitPane
+        id="publish"
+        className="split-pane"
+        panelRef={publish.pane}
+        defaultSize={rememberedSize('publish', '230px')}
+        minSize="170px"
+        collapsible
+        collapsedSize={COLLAPSED}
+        groupResizeBehavior="preserve-pixel-size"
+        onResize={publish.onResize}
+      >
+        <Panel name="publish" title="Publish" className="grow publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
+          <PublishPanel />
+        </Panel>
+      </SplitPane>
+    </SplitGroup>
+  );
+}
