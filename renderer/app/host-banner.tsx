@@ -25,6 +25,15 @@ function describe(link: Exclude<HostLink, { state: 'open' }>): ReactNode {
         </>
       );
     case 'closed':
+      if (link.refused) {
+        return (
+          <>
+            The workbench host refused this page because of its address. Open the address exactly as the workbench printed it (
+            <PrintedLine />
+            ), with 127.0.0.1.
+          </>
+        );
+      }
       return link.wasOpen
         ? `Disconnected from host: ${link.reason}. This page reconnects by itself when the workbench is running again (attempt ${link.attempt}).`
         : `Cannot reach the workbench host: ${link.reason}. Start it (npm start), and this page connects by itself (attempt ${link.attempt}).`;

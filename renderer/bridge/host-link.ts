@@ -9,8 +9,9 @@ export type HostLink =
   /**
    * The host is not reachable at this address (stopped, restarting, never started); the page keeps
    * trying. `wasOpen`: it was reached before, since the page loaded or its token last changed.
+   * `refused`: the host took the token but refused the socket (this page's origin is not its own).
    */
-  | { state: 'closed'; reason: string; attempt: number; wasOpen: boolean }
+  | { state: 'closed'; reason: string; attempt: number; wasOpen: boolean; refused?: boolean }
   /** A host answers at this address, but this page's token is not its token (an address from another launch). */
   | { state: 'wrong-token'; attempt: number }
   /** The address has no #token=… at all. */

@@ -120,15 +120,17 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       retryLater();
       return;
     }
-    openSocket(token, current);
+    openSocket(token, current, verdict);
   }
 
-  function openSocket(withToken: string, current: number): void {
+  function openSocket(withToken: string, current: number, verdict: TokenVerdict): void {
     const ws = new WebSocket(options.socketUrl(withToken));
     socket = ws;
+    let opened = false;
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       if (socket !== ws) return;
+      opened = true;
       delay = minDelay;
       attempt = 0;
       wasOpen = true;
@@ -142,12 +144,20 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       if (socket !== ws) return;
       socket = null;
       // A refused upgrade and a host gone both surface as 1006 with no reason; the next attempt's
-      // token check tells them apart.
-      const reason = event.reason || (event.code === 1006 ? unreachable() : `closed (code ${event.code})`);
+      // token check tells them apart. Refused although the host took the token: the page's origin
+      // is not the one the host serves (localhost instead of 127.0.0.1, another port).
+      const refused = !opened && verdict === 'valid';
+      const reason =
+        event.reason ||
+        (refused
+          ? 'the host refused this page: open the address exactly as the workbench printed it, with 127.0.0.1'
+          : event.code === 1006
+            ? unreachable()
+            : `closed (code ${event.code})`);
       failPending(reason);
       if (closed || current !== generation) return;
       attempt++;
-      options.onLink({ state: 'closed', reason, attempt, wasOpen });
+      options.onLink({ state: 'closed', reason, attempt, wasOpen, refused });
       retryLater();
     };
   }

@@ -113,6 +113,15 @@ describe('an open tab and its host restarting', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('says the address itself is wrong when the host takes the token but not the page (localhost instead of 127.0.0.1)', async () => {
+    const { page } = await openWorkbench(browser!, host!.url.replace('127.0.0.1', 'localhost'), opened);
+    const refused = banner(page, 'closed');
+    await refused.waitFor({ timeout: UI_TIMEOUT });
+    expect(await refused.textContent()).toContain('refused this page because of its address');
+    expect(await refused.textContent()).toContain(`Workbench ready: http://127.0.0.1:${host!.port}/#token=`);
+    await page.close();
+  });
+
   it('after --new-token, an open tab says its address is old, and reconnects once the new one is pasted', async () => {
     const { page } = await openWorkbench(browser!, host!.url, opened);
     await fullyLoaded(page);
