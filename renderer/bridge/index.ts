@@ -68,5 +68,10 @@ export function createBridge(): Bridge {
   });
   // Pasting the address the workbench printed into this tab changes only the fragment: no reload.
   window.addEventListener('hashchange', () => client.setToken(tokenFromHash(location.hash)));
+  // A user coming back to the tab after restarting the workbench should not wait out a backoff.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') client.retryNow();
+  });
+  window.addEventListener('online', () => client.retryNow());
   return bridge(createWorkbenchApi(client));
 }

@@ -22,6 +22,8 @@ export interface WebSocketClient extends TransportClient {
    * page does not reload): use this token from now on, and try at once.
    */
   setToken(token: string | null): void;
+  /** Tries now instead of at the next retry (the tab is shown again, the network is back); nothing while a socket is open or opening. */
+  retryNow(): void;
   close(): void;
 }
 
@@ -198,6 +200,12 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
         old.close();
         failPending('the page switched to another address');
       }
+      void attemptOpen();
+    },
+    retryNow() {
+      if (closed || socket !== null) return;
+      clearTimeout(retryTimer);
+      delay = minDelay;
       void attemptOpen();
     },
     close() {

@@ -105,7 +105,7 @@ describe('the page link to its host', { timeout: 30_000 }, () => {
     }
   });
 
-  it('says wrong-token (not closed) for a token of another launch, and takes the right one at once', async () => {
+  it('says wrong-token (not closed) for a token of another launch, takes the right one at once, and retries at once when asked', async () => {
     const recorder = linkRecorder();
     const client = createWebSocketClient({
       token: 'b'.repeat(32),
@@ -121,6 +121,14 @@ describe('the page link to its host', { timeout: 30_000 }, () => {
       client.setToken('a'.repeat(32));
       await vi.waitFor(() => expect(recorder.last()).toEqual({ state: 'open' }), { timeout: 3000 });
       expect((await client.invoke('connections.list', {})).ok).toBe(true);
+
+      // Away again, with a minute to the next retry: retryNow (the tab shown again) does not wait for it.
+      await host!.close();
+      await vi.waitFor(() => expect(recorder.last()).toMatchObject({ state: 'closed', wasOpen: true }));
+      host = await startHost({ core, rendererDir, port, token: 'a'.repeat(32) });
+      client.retryNow();
+      await vi.waitFor(() => expect(recorder.last()).toEqual({ state: 'open' }), { timeout: 3000 });
+
       client.setToken(null);
       await vi.waitFor(() => expect(recorder.last()).toEqual({ state: 'no-token' }));
       expect((await client.invoke('connections.list', {})).ok).toBe(false);
