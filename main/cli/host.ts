@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const { port, explicit } = parsePort(args);
   const dataDir = argument(args, '--data-dir') ?? process.env.WORKBENCH_DATA_DIR ?? defaultDataDir();
-  const token = loadHostToken(dataDir, { rotate: args.includes('--new-token') });
+  const rotate = args.includes('--new-token');
+  const token = loadHostToken(dataDir, { rotate });
   const core = createWorkbenchCore({ version, shell: 'browser', dataDir });
   const host = await startHost({
     core,
@@ -59,6 +60,11 @@ async function main(): Promise<void> {
     fallbackToFreePort: !explicit,
   });
   console.log(`Workbench ready: ${host.url}`);
+  console.log(
+    rotate
+      ? 'A new token was made: addresses from earlier launches no longer work.'
+      : `The same address works after a restart with this data folder (${dataDir}); --new-token replaces it.`,
+  );
   if (!args.includes('--no-open') && !process.env.CI) openBrowser(host.url);
 
   let closing = false;

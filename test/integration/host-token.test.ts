@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createWorkbenchCore } from '../../main/core/create-core';
 import { startHost } from '../../main/host/host-server';
@@ -136,6 +136,8 @@ describe('a real host restarted on the same data folder', { timeout: TIMEOUT }, 
       expect(answer.body).not.toContain(token);
     }
 
+    // The line after the ready line may come in a later chunk.
+    await vi.waitFor(() => expect(host!.output()).toContain('The same address works after a restart with this data folder'));
     host = await host.restart();
     expect(host.url).toBe(url);
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -145,6 +147,7 @@ describe('a real host restarted on the same data folder', { timeout: TIMEOUT }, 
     host = await host.restart({ args: ['--new-token'] });
     expect(host.port).toBe(port);
     expect(host.token).not.toBe(token);
+    await vi.waitFor(() => expect(host!.output()).toContain('addresses from earlier launches no longer work'));
     expect(readFileSync(path, 'utf8').trim()).toBe(host.token);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     await expect(roundTrip(port, token)).rejects.toThrow('HTTP 401');
