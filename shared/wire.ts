@@ -11,10 +11,14 @@ export type ServerFrame =
   | { type: 'response'; id: number; result: Result<unknown> }
   | { type: 'event'; channel: string; payload: unknown };
 
-/** Query parameter carrying the per-launch token on the WebSocket URL. */
+/** Query parameter carrying the host's token (one per data folder) on the WebSocket URL. */
 export const TOKEN_PARAM = 'token';
 /** Path of the contract WebSocket on the host. */
 export const WIRE_PATH = '/contract';
+/** Where a page asks the host whether its token is right: 200 or 401 (main/host/token-check.ts). */
+export const TOKEN_CHECK_PATH = '/api/token-check';
+/** Header carrying the token to TOKEN_CHECK_PATH: kept out of URLs, and cross-origin it needs a preflight the host never grants. */
+export const TOKEN_HEADER = 'X-Workbench-Token';
 
 const BYTES_KEY = '$bytes';
 

@@ -1,12 +1,15 @@
 /**
- * Browser-mode entry: `node out/main/host.js [--port N] [--data-dir PATH] [--no-open]`.
- * Serves the workbench on 127.0.0.1 and prints one line with the URL (token included).
+ * Browser-mode entry: `node out/main/host.js [--port N] [--data-dir PATH] [--new-token] [--no-open]`.
+ * Serves the workbench on 127.0.0.1 and prints one line with the URL (token included). The token
+ * is the data folder's (`<dataDir>/host-token`), so the same URL works after a restart;
+ * `--new-token` replaces it, and every earlier URL stops working.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { version } from '../../package.json';
 import { createWorkbenchCore } from '../core/create-core';
 import { startHost } from '../host/host-server';
+import { loadHostToken } from '../host/host-token';
 import { defaultDataDir } from './data-dir';
 
 /** The port a user gets unless they ask for another; a free one is used when it is taken. */
@@ -46,14 +49,22 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const { port, explicit } = parsePort(args);
   const dataDir = argument(args, '--data-dir') ?? process.env.WORKBENCH_DATA_DIR ?? defaultDataDir();
+  const rotate = args.includes('--new-token');
+  const token = loadHostToken(dataDir, { rotate });
   const core = createWorkbenchCore({ version, shell: 'browser', dataDir, connectOnLaunch: true });
   const host = await startHost({
     core,
+    token,
     rendererDir: join(__dirname, '../renderer'),
     port,
     fallbackToFreePort: !explicit,
   });
   console.log(`Workbench ready: ${host.url}`);
+  console.log(
+    rotate
+      ? 'A new token was made: addresses from earlier launches no longer work.'
+      : `The same address works after a restart with this data folder (${dataDir}); --new-token replaces it.`,
+  );
   if (!args.includes('--no-open') && !process.env.CI) openBrowser(host.url);
 
   let closing = false;

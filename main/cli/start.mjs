@@ -2,7 +2,7 @@
 /**
  * `npm start`: builds if the sources changed, then opens the desktop app where an Electron
  * binary exists, or serves the same workbench on 127.0.0.1 where it does not.
- * Flags: --browser (force browser mode), --port N (browser mode), --no-open.
+ * Flags: --browser (force browser mode), --port N, --data-dir PATH and --new-token (browser mode), --no-open.
  * Plain JavaScript on purpose: it runs before anything is built.
  */
 import { spawn } from 'node:child_process';

@@ -19,6 +19,10 @@ export interface HostLimits {
   maxUnauthenticatedConnections: number;
   /** An unauthenticated connection with no request in progress for this long is closed. */
   idleTimeoutMs: number;
+  /** GET /api/token-check answers at most this many requests in a burst (all callers together)... */
+  tokenCheckBurst: number;
+  /** ...refilled at this rate; past it the answer is 429 and the page tries its socket directly. */
+  tokenChecksPerSecond: number;
 }
 
 const MB = 1024 * 1024;
@@ -30,4 +34,7 @@ export const DEFAULT_HOST_LIMITS: HostLimits = {
   maxSocketControlBytes: 160 * MB,
   maxUnauthenticatedConnections: 64,
   idleTimeoutMs: 5000,
+  // A page checks at most once a second while its host is away; a few tabs fit many times over.
+  tokenCheckBurst: 20,
+  tokenChecksPerSecond: 5,
 };

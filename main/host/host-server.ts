@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WIRE_PATH } from '../../shared/wire';
+import { TOKEN_CHECK_PATH, WIRE_PATH } from '../../shared/wire';
 import type { WorkbenchCore } from '../core/create-core';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits';
 import { createStaticFileHandler } from './static-files';
+import { newHostToken } from './host-token';
+import { createTokenCheck } from './token-check';
 import { attachWebSocketTransport } from './websocket-transport';
 
 export interface HostOptions {
@@ -18,7 +19,7 @@ export interface HostOptions {
   /** Loopback only, unless a user explicitly asks otherwise. */
   hostname?: string;
   maxFrameBytes?: number;
-  /** Fixed token for tests; a random one per launch otherwise. */
+  /** The token pages must present: the data folder's (host-token.ts); a random one per launch when not given. */
   token?: string;
   /** Memory and connection limits (host-limits.ts); tests shorten the timeouts. */
   limits?: Partial<HostLimits>;
@@ -127,10 +128,13 @@ function createConnectionGuard(limits: HostLimits) {
 /** Starts the browser-mode host: the built UI plus the contract WebSocket, on 127.0.0.1. */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = options.hostname ?? '127.0.0.1';
-  const token = options.token ?? randomBytes(24).toString('base64url');
+  const token = options.token ?? newHostToken();
   const limits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
   const serveStatic = createStaticFileHandler(options.rendererDir);
   const guard = createConnectionGuard(limits);
+  const checkToken = createTokenCheck(token, limits);
+  let port = 0;
+  const ownOrigin = () => `http://${hostname}:${port}`;
   const server = createServer(
     {
       // Slow requests (slowloris) are Node's to end, checked often enough for a short timeout.
@@ -142,16 +146,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     (request, response) => {
       guard.requestStarted(request.socket);
       response.once('close', () => guard.requestEnded(request.socket));
+      if ((request.url ?? '').split('?')[0] === TOKEN_CHECK_PATH) return checkToken(request, response, ownOrigin());
       serveStatic(request, response).catch(() => response.destroy());
     },
   );
   server.on('connection', (socket: Socket) => guard.accept(socket));
-  let port = 0;
   const transport = attachWebSocketTransport({
     server,
     core: options.core,
     token,
-    allowedOrigins: () => [`http://${hostname}:${port}`],
+    allowedOrigins: () => [ownOrigin()],
     maxFrameBytes: options.maxFrameBytes,
     limits,
     onAuthenticated: (request) => guard.authenticated(request.socket),

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { fail } from '../../shared/contract';
@@ -8,6 +7,7 @@ import { encodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type Base64Codec, type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 import type { WorkbenchCore } from '../core/create-core';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits';
+import { tokensEqual } from './token-check';
 
 /** Node's native Base64 for what the host sends (message batches); what it receives is decoded strictly. */
 const HOST_BASE64: Base64Codec = {
@@ -36,16 +36,9 @@ interface Client {
   dropped: number;
 }
 
-function tokensEqual(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * Serves the contract over a WebSocket: the browser-mode twin of the Electron IPC transport.
- * Upgrades are refused without the per-launch token or from a foreign Origin; every frame is
+ * Upgrades are refused (HTTP 401) without the host's token or from a foreign Origin; every frame is
  * parsed defensively and every request validated by the dispatcher.
  */
 export function attachWebSocketTransport(options: WebSocketTransportOptions): { close(): Promise<void> } {

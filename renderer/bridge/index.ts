@@ -1,6 +1,6 @@
 import { type WorkbenchApi, createWorkbenchApi } from '../../shared/contract';
-import { TOKEN_PARAM, WIRE_PATH } from '../../shared/wire';
-import type { HostLink, HostLinkListener } from './host-link';
+import { TOKEN_CHECK_PATH, TOKEN_HEADER, TOKEN_PARAM, WIRE_PATH } from '../../shared/wire';
+import type { HostLink, HostLinkListener, TokenVerdict } from './host-link';
 import { createWebSocketClient } from './websocket-client';
 
 export type { HostLink } from './host-link';
@@ -12,17 +12,28 @@ export interface Bridge {
   onLink(listener: HostLinkListener): () => void;
 }
 
-/** Reads the per-launch token the host put in the URL fragment (never sent over HTTP). */
+/** A token check that gets no answer within this is taken as "host not reachable". */
+const TOKEN_CHECK_TIMEOUT_MS = 5000;
+
+/** Reads the host's token from the URL fragment (never sent over HTTP). */
 function tokenFromHash(hash: string): string | null {
-  return new URLSearchParams(hash.replace(/^#/, '')).get(TOKEN_PARAM);
+  return new URLSearchParams(hash.replace(/^#/, '')).get(TOKEN_PARAM) || null;
 }
 
-/** A WorkbenchApi whose every request fails with the given reason (no host to talk to). */
-function unavailableApi(reason: string): WorkbenchApi {
-  return createWorkbenchApi({
-    invoke: async () => ({ ok: false, error: { code: 'CONNECTION_CLOSED', message: reason } }),
-    on: () => () => {},
-  });
+/** GET /api/token-check (main/host/token-check.ts): 200 right, 401 wrong, no answer: no host here. */
+async function checkToken(token: string): Promise<TokenVerdict> {
+  try {
+    const response = await fetch(TOKEN_CHECK_PATH, {
+      headers: { [TOKEN_HEADER]: token },
+      cache: 'no-store',
+      signal: AbortSignal.timeout(TOKEN_CHECK_TIMEOUT_MS),
+    });
+    if (response.status === 200) return 'valid';
+    if (response.status === 401) return 'wrong';
+    return 'unknown';
+  } catch {
+    return 'unreachable';
+  }
 }
 
 /**
@@ -49,12 +60,18 @@ export function createBridge(): Bridge {
     current = { state: 'open' };
     return bridge(window.workbench);
   }
-  const token = tokenFromHash(location.hash);
-  if (!token) {
-    const reason = 'No host token in the address. Open the exact URL the workbench host printed (it ends in #token=…).';
-    current = { state: 'no-token', reason };
-    return bridge(unavailableApi(reason));
-  }
-  const url = `ws://${location.host}${WIRE_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
-  return bridge(createWorkbenchApi(createWebSocketClient({ url, onLink: setLink })));
+  const client = createWebSocketClient({
+    token: tokenFromHash(location.hash),
+    socketUrl: (token) => `ws://${location.host}${WIRE_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
+    checkToken,
+    onLink: setLink,
+  });
+  // Pasting the address the workbench printed into this tab changes only the fragment: no reload.
+  window.addEventListener('hashchange', () => client.setToken(tokenFromHash(location.hash)));
+  // A user coming back to the tab after restarting the workbench should not wait out a backoff.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') client.retryNow();
+  });
+  window.addEventListener('online', () => client.retryNow());
+  return bridge(createWorkbenchApi(client));
 }

@@ -1,17 +1,29 @@
 import type { EventChannel, RequestChannel, Result, TransportClient } from '../../shared/contract';
 import { decodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type ClientFrame, type ServerFrame, decodeFrame, encodeFrame } from '../../shared/wire';
-import type { HostLink, HostLinkListener } from './host-link';
+import type { HostLinkListener, TokenVerdict } from './host-link';
 
 export interface WebSocketClientOptions {
-  url: string;
+  /** The token from the page's address; null when it has none. */
+  token: string | null;
+  /** The contract socket's URL for a token. */
+  socketUrl(token: string): string;
+  /** Asks the host about a token before each attempt (GET /api/token-check). */
+  checkToken(token: string): Promise<TokenVerdict>;
   onLink: HostLinkListener;
-  /** Backoff bounds for reconnecting after the socket drops. */
+  /** Backoff bounds for reconnecting: the page tries again every 1 s at first, then every 5 s at most. */
   minDelayMs?: number;
   maxDelayMs?: number;
 }
 
 export interface WebSocketClient extends TransportClient {
+  /**
+   * The page's address changed (a new URL pasted into the same tab changes only the fragment, so the
+   * page does not reload): use this token from now on, and try at once.
+   */
+  setToken(token: string | null): void;
+  /** Tries now instead of at the next retry (the tab is shown again, the network is back); nothing while a socket is open or opening. */
+  retryNow(): void;
   close(): void;
 }
 
@@ -30,18 +42,24 @@ function isServerFrame(value: unknown): value is ServerFrame {
 /**
  * The browser-mode transport: the contract over one WebSocket to the host. Requests carry ids and
  * resolve from a pending map; when the socket drops, pending requests fail (never hang) and the
- * socket is reopened with exponential backoff. Requests made while it is down fail at once.
+ * page keeps trying with bounded backoff until its host is back (same port, same token: the token
+ * is kept per data folder), so an open tab survives a restart. Each attempt first asks the host
+ * about the token, because a refused upgrade is opaque to a page: that is how "wrong token" and
+ * "host not running" are told apart. Requests made while it is down fail at once.
  */
 export function createWebSocketClient(options: WebSocketClientOptions): WebSocketClient {
-  const minDelay = options.minDelayMs ?? 250;
+  const minDelay = options.minDelayMs ?? 1000;
   const maxDelay = options.maxDelayMs ?? 5000;
   const pending = new Map<number, Pending>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let token = options.token;
   let socket: WebSocket | null = null;
   let nextId = 1;
   let delay = minDelay;
   let attempt = 0;
-  let everOpened = false;
+  let wasOpen = false;
+  /** Bumped whenever a new token or a close makes what is in progress moot. */
+  let generation = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
@@ -79,16 +97,45 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     for (const listener of listeners.get('messages.batch') ?? []) listener(payload);
   }
 
-  function open(): void {
-    // While retrying, the link stays 'closed' (with its reason) instead of flickering.
+  const unreachable = () => (wasOpen ? 'the host stopped or is not reachable' : 'the host is not running, or not at this address');
+
+  function retryLater(): void {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void attemptOpen(), delay);
+    delay = Math.min(maxDelay, delay * 2);
+  }
+
+  async function attemptOpen(): Promise<void> {
+    if (closed) return;
+    if (token === null) {
+      options.onLink({ state: 'no-token' });
+      return;
+    }
+    const current = ++generation;
+    // While retrying, the link keeps its last state (with its reason) instead of flickering.
     if (attempt === 0) options.onLink({ state: 'connecting' });
-    const ws = new WebSocket(options.url);
+    const verdict = await options.checkToken(token);
+    if (current !== generation || closed) return;
+    if (verdict === 'wrong' || verdict === 'unreachable') {
+      attempt++;
+      options.onLink(verdict === 'wrong' ? { state: 'wrong-token', attempt } : { state: 'closed', reason: unreachable(), attempt, wasOpen });
+      retryLater();
+      return;
+    }
+    openSocket(token, current, verdict);
+  }
+
+  function openSocket(withToken: string, current: number, verdict: TokenVerdict): void {
+    const ws = new WebSocket(options.socketUrl(withToken));
     socket = ws;
+    let opened = false;
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
+      if (socket !== ws) return;
+      opened = true;
       delay = minDelay;
       attempt = 0;
-      everOpened = true;
+      wasOpen = true;
       options.onLink({ state: 'open' });
     };
     ws.onmessage = (event) => {
@@ -98,22 +145,26 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
-      // A refused upgrade (bad token, foreign origin, host gone) surfaces as 1006 with no reason;
-      // before the first success, a stale token (from an earlier launch) is as likely as a dead host.
-      const unreachable = everOpened
-        ? 'the host stopped or is not reachable'
-        : 'the host is not running, or this URL is from an earlier launch (each launch prints a new token)';
-      const reason = event.reason || (event.code === 1006 ? unreachable : `closed (code ${event.code})`);
+      // A refused upgrade and a host gone both surface as 1006 with no reason; the next attempt's
+      // token check tells them apart. Refused although the host took the token: the page's origin
+      // is not the one the host serves (localhost instead of 127.0.0.1, another port).
+      const refused = !opened && verdict === 'valid';
+      const reason =
+        event.reason ||
+        (refused
+          ? 'the host refused this page: open the address exactly as the workbench printed it, with 127.0.0.1'
+          : event.code === 1006
+            ? unreachable()
+            : `closed (code ${event.code})`);
       failPending(reason);
-      if (closed) return;
+      if (closed || current !== generation) return;
       attempt++;
-      options.onLink({ state: 'closed', reason, attempt });
-      retryTimer = setTimeout(open, delay);
-      delay = Math.min(maxDelay, delay * 2);
+      options.onLink({ state: 'closed', reason, attempt, wasOpen, refused });
+      retryLater();
     };
   }
 
-  open();
+  void attemptOpen();
 
   return {
     invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
@@ -132,10 +183,37 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       set.add(listener);
       return () => set.delete(listener);
     },
+    setToken(next) {
+      if (closed) return;
+      const open = socket !== null && socket.readyState === WebSocket.OPEN;
+      if (next === token && (open || socket?.readyState === WebSocket.CONNECTING)) return;
+      const changed = next !== token;
+      token = next;
+      generation++;
+      clearTimeout(retryTimer);
+      delay = minDelay;
+      attempt = 0;
+      if (changed) wasOpen = false;
+      const old = socket;
+      socket = null;
+      if (old) {
+        old.close();
+        failPending('the page switched to another address');
+      }
+      void attemptOpen();
+    },
+    retryNow() {
+      if (closed || socket !== null) return;
+      clearTimeout(retryTimer);
+      delay = minDelay;
+      void attemptOpen();
+    },
     close() {
       closed = true;
+      generation++;
       clearTimeout(retryTimer);
       socket?.close();
+      socket = null;
       failPending('closed by the page');
     },
   };

@@ -118,9 +118,20 @@ export function startEventFeed(bridge: Bridge): () => void {
     }, wait);
   }
 
+  /**
+   * Reads what the host holds after the link opens (page load, or the host back after a restart):
+   * status events may have been missed while it was down. The connection header shows the
+   * connections' state as unknown until their list is in (ui-store hostSynced).
+   */
   async function resync(): Promise<void> {
+    void useProfilesStore.getState().load();
+    void useDataSafetyStore.getState().load();
+    void useBrokerStore.getState().refresh();
     const result = await bridge.api.connections.list({});
-    if (result.ok) useConnectionsStore.getState().resync(result.value);
+    // The link may have dropped again meanwhile: then this list is not the truth either.
+    if (!result.ok || useUiStore.getState().hostLink.state !== 'open') return;
+    useConnectionsStore.getState().resync(result.value);
+    useUiStore.getState().setHostSynced(true);
   }
 
   const disposers = [
@@ -146,21 +157,12 @@ export function startEventFeed(bridge: Bridge): () => void {
     }),
     bridge.onLink((link) => {
       useUiStore.getState().setHostLink(link);
-      // Status events may have been missed while the link was down.
-      if (link.state === 'open') {
-        void resync();
-        void useProfilesStore.getState().load();
-        void useDataSafetyStore.getState().load();
-      }
+      if (link.state === 'open') void resync();
     }),
   ];
   useUiStore.getState().setHostLink(bridge.link());
   // In Electron the link is open from the start and never changes: load what the link event would.
-  if (bridge.link().state === 'open') {
-    void resync();
-    void useProfilesStore.getState().load();
-    void useDataSafetyStore.getState().load();
-  }
+  if (bridge.link().state === 'open') void resync();
 
   return () => {
     flush();

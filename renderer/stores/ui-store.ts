@@ -27,6 +27,11 @@ export type WorkbenchView = 'workbench' | 'history' | 'broker';
 
 interface UiState {
   hostLink: HostLink;
+  /**
+   * The connections shown are the host's current ones: false from the moment the link drops until
+   * it is open again and connections.list has been read, so the header never shows a stale "connected".
+   */
+  hostSynced: boolean;
   /** The seq of the message shown in the detail pane, if any (within the active connection). */
   selectedSeq: number | null;
   editor: EditorTarget | null;
@@ -41,6 +46,7 @@ interface UiState {
   /** The keyboard shortcuts overlay. */
   helpOpen: boolean;
   setHostLink(link: HostLink): void;
+  setHostSynced(synced: boolean): void;
   selectMessage(seq: number | null): void;
   openEditor(target: EditorTarget | null): void;
   setInspectorOpen(open: boolean): void;
@@ -54,6 +60,7 @@ interface UiState {
 
 export const useUiStore = create<UiState>()((set) => ({
   hostLink: { state: 'connecting' },
+  hostSynced: false,
   selectedSeq: null,
   editor: null,
   inspectorOpen: false,
@@ -63,7 +70,8 @@ export const useUiStore = create<UiState>()((set) => ({
   topicColumn: readTopicColumn(),
   view: 'workbench',
   helpOpen: false,
-  setHostLink: (hostLink) => set({ hostLink }),
+  setHostLink: (hostLink) => set((state) => ({ hostLink, hostSynced: hostLink.state === 'open' ? state.hostSynced : false })),
+  setHostSynced: (hostSynced) => set({ hostSynced }),
   selectMessage: (selectedSeq) => set({ selectedSeq }),
   openEditor: (editor) => set({ editor }),
   setInspectorOpen: (inspectorOpen) => set({ inspectorOpen }),

@@ -68,6 +68,15 @@ export async function openWorkbench(browser: Browser, url: string, opened: Workb
   return workbench;
 }
 
+/**
+ * Chromium itself logs each refused WebSocket, each token check the host answers 401 or not at all
+ * (and any late favicon fetch): expected while a page's link to its host is cut or its token wrong.
+ */
+export function forgetLinkErrors(workbench: Workbench): void {
+  const expected = /WebSocket connection to .* failed|Failed to load resource: (net::|the server responded with a status of 401)/;
+  workbench.problems.splice(0, Infinity, ...workbench.problems.filter((problem) => !expected.test(problem)));
+}
+
 export interface ConnectOptions {
   protocol?: 'mqtt' | 'mqtts' | 'ws' | 'wss';
   port: number;

@@ -10,7 +10,7 @@ import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from
 import { encodeCbor } from '../../shared/codecs/cbor';
 import { encodeMsgpack } from '../../shared/codecs/msgpack';
 import { encodeSparkplug } from '../support/sparkplug';
-import { connect, detailPayloadText, messageRow, screenshots, setPayload, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, type Workbench } from './e2e-helpers';
+import { connect, detailPayloadText, forgetLinkErrors, messageRow, screenshots, setPayload, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 
@@ -280,12 +280,6 @@ describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TES
   });
 });
 
-/** Chromium itself logs each refused WebSocket (and any late favicon fetch): expected when the link is cut. */
-function forgetLinkErrors(workbench: Workbench): void {
-  const expected = /WebSocket connection to .* failed|Failed to load resource: net::/;
-  workbench.problems.splice(0, Infinity, ...workbench.problems.filter((problem) => !expected.test(problem)));
-}
-
 describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
   it('shows reconnecting, with the cause, when the broker goes away', async () => {
     const doomed = await startMosquitto();
@@ -314,9 +308,9 @@ describe('The link to the host', { timeout: TEST_TIMEOUT }, () => {
   it('says so when the token is wrong (e.g. from an earlier launch)', async () => {
     const workbench = await openWorkbench(session.host.url.replace(/#token=.*$/, '#token=stale'));
     try {
-      const banner = workbench.page.locator('[data-testid="host-banner"][data-state="closed"]');
+      const banner = workbench.page.locator('[data-testid="host-banner"][data-state="wrong-token"]');
       await banner.waitFor({ timeout: UI_TIMEOUT });
-      expect(await banner.textContent()).toContain('earlier launch');
+      expect(await banner.textContent()).toContain('from another launch of the workbench');
     } finally {
       await workbench.page.close();
       forgetLinkErrors(workbench);

@@ -5,7 +5,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Flags for a quiet, offline headless Chromium: no sandbox (containers), no GPU, and none of
- * Chromium's own background lookups (the resolver rule sends every name but 127.0.0.1 nowhere).
+ * Chromium's own background lookups (the resolver rule sends every name but 127.0.0.1 nowhere;
+ * localhost is 127.0.0.1, as on a user's machine, for the page opened at the wrong address).
  */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -15,7 +16,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-quic',
   '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+  '--host-resolver-rules=MAP localhost 127.0.0.1 , MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
   '--disable-features=AutofillServerCommunication',
 ];
 

@@ -15,7 +15,15 @@ export interface HostProcess {
   dataDir: string;
   /** Everything the host printed, for failure messages. */
   output(): string;
+  /** Stops the host and removes what it owns (its data folder unless one was given). */
   stop(): Promise<void>;
+  /** Stops the host as a user would (SIGTERM) and keeps its data folder, for a restart. */
+  halt(): Promise<void>;
+  /**
+   * Starts the host again on the same port and data folder (halting it first if it runs), as a
+   * user restarting the workbench would; the new process owns the folder as this one did.
+   */
+  restart(options?: { args?: string[] }): Promise<HostProcess>;
 }
 
 const OUT_DIR = fileURLToPath(new URL('../../out/', import.meta.url));
@@ -58,8 +66,25 @@ const READY_LINE = /Workbench ready: (http:\/\/127\.0\.0\.1:(\d+)\/#token=(\S+))
 /**
  * Starts the built browser-mode host on a free port, as a user would, and waits for its URL.
  * `dataDir`: a folder an earlier host used, to launch the app again on its data (the caller removes it).
+ * `port`: a fixed port (no fallback to a free one); `args`: more flags, such as `--new-token`.
  */
-export async function startHostProcess({ timeoutMs = 15_000, dataDir: given }: { timeoutMs?: number; dataDir?: string } = {}): Promise<HostProcess> {
+export async function startHostProcess(options: { timeoutMs?: number; dataDir?: string; port?: number; args?: string[] } = {}): Promise<HostProcess> {
+  return launch({ ...options, ownsDataDir: options.dataDir === undefined });
+}
+
+async function launch({
+  timeoutMs = 15_000,
+  dataDir: given,
+  port = 0,
+  args = [],
+  ownsDataDir,
+}: {
+  timeoutMs?: number;
+  dataDir?: string;
+  port?: number;
+  args?: string[];
+  ownsDataDir: boolean;
+}): Promise<HostProcess> {
   // No out/ at all: never built. An incomplete one is a build in progress: snapshotBuild waits for it.
   if (!existsSync(OUT_DIR)) {
     throw new Error(`${HOST_ENTRY} is missing: run npm run build (npx electron-vite build) before the e2e tests`);
@@ -67,11 +92,12 @@ export async function startHostProcess({ timeoutMs = 15_000, dataDir: given }: {
   const build = await snapshotBuild();
   // Each host gets its own data folder: profiles and secrets never leak between tests or into ~.
   const dataDir = given ?? mkdtempSync(join(tmpdir(), 'wb-host-data-'));
+  const removeBuild = () => rmSync(build, { recursive: true, force: true });
   const cleanUp = () => {
-    if (!given) rmSync(dataDir, { recursive: true, force: true });
-    rmSync(build, { recursive: true, force: true });
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    removeBuild();
   };
-  const child: ChildProcess = spawn(process.execPath, [join(build, 'main', 'host.js'), '--port', '0', '--no-open', '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, [join(build, 'main', 'host.js'), '--port', String(port), '--no-open', '--data-dir', dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CI: '1' },
   });
@@ -104,7 +130,15 @@ export async function startHostProcess({ timeoutMs = 15_000, dataDir: given }: {
     cleanUp();
     throw error;
   }
-  return {
+  const terminate = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    // The host closes its connections on SIGTERM within 3 s; don't wait longer than that.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 4000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const host: HostProcess = {
     url: match[1]!,
     port: Number(match[2]),
     token: match[3]!,
@@ -112,14 +146,17 @@ export async function startHostProcess({ timeoutMs = 15_000, dataDir: given }: {
     dataDir,
     output: () => output,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        // The host closes its connections on SIGTERM within 3 s; don't wait longer than that.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 4000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await terminate();
       cleanUp();
     },
+    async halt() {
+      await terminate();
+      removeBuild();
+    },
+    async restart(more = {}) {
+      await host.halt();
+      return launch({ timeoutMs, dataDir, port: host.port, args: more.args ?? [], ownsDataDir });
+    },
   };
+  return host;
 }

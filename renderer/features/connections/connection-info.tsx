@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { WorkbenchError } from '../../../shared/contract';
 import { useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
+import { useUiStore } from '../../stores/ui-store';
 import { StatusBadge } from '../connection/status-badge';
 import { ConnackDetails } from './connack-info';
 import { ConnectionProblems, VersionNote } from './connection-notes';
@@ -31,7 +32,9 @@ function ConnectionInfoBody() {
   const fromProfile = useConnectionsStore((s) => (active ? s.origins[active.connectionId]?.profileId !== undefined : false));
   const [reopenError, setReopenError] = useState<WorkbenchError | null>(null);
   const [showConnack, setShowConnack] = useState(false);
-  const countdown = useCountdown(active?.status === 'reconnecting' ? active.nextReconnectAt : undefined);
+  // Without the host, the connections' state is not known: what was heard last may be long gone.
+  const unknown = useUiStore((s) => (s.hostSynced ? undefined : s.hostLink.state === 'open' ? 'checking' : 'unreachable'));
+  const countdown = useCountdown(active?.status === 'reconnecting' && !unknown ? active.nextReconnectAt : undefined);
   if (!active) {
     return (
       <div className="connection-info empty-info" data-testid="connection-info">
@@ -45,8 +48,8 @@ function ConnectionInfoBody() {
   return (
     <div className="connection-info" data-testid="connection-info">
       <div className="connection-info-line">
-        <StatusBadge status={active.status} />
-        {active.status === 'reconnecting' && (
+        <StatusBadge status={active.status} unknown={unknown} />
+        {active.status === 'reconnecting' && !unknown && (
           <span className="muted" data-testid="reconnect-state">
             attempt {active.reconnectAttempts}
             {countdown !== null ? ` · next in ${countdown} s` : ''}
@@ -61,12 +64,12 @@ function ConnectionInfoBody() {
             CONNACK {showConnack ? '▴' : '▾'}
           </button>
         )}
-        {open && (
+        {open && !unknown && (
           <button type="button" className="danger small" data-testid="disconnect-button" onClick={() => void disconnect(active.connectionId)}>
             Disconnect
           </button>
         )}
-        {!open && fromProfile && (
+        {!open && fromProfile && !unknown && (
           <button
             type="button"
             className="primary small"

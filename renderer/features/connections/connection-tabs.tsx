@@ -14,6 +14,8 @@ export function ConnectionTabs() {
   const select = useConnectionsStore((s) => s.select);
   const close = useConnectionsStore((s) => s.close);
   const openEditor = useUiStore((s) => s.openEditor);
+  // Without the host (or before its list is read again), a tab's last status may be stale.
+  const known = useUiStore((s) => s.hostSynced);
   return (
     <>
     <nav className="connection-tabs" role="tablist" aria-label="Open connections" data-testid="connection-tabs">
@@ -21,6 +23,7 @@ export function ConnectionTabs() {
         const summary = summaries[id];
         if (!summary) return null;
         const color = origins[id]?.color;
+        const status = known ? summary.status : 'unknown';
         return (
           <div
             key={id}
@@ -32,16 +35,16 @@ export function ConnectionTabs() {
             data-connection-id={id}
             data-name={summary.name}
             data-client-id={summary.clientId}
-            data-status={summary.status}
+            data-status={status}
             style={color ? { borderTopColor: color } : undefined}
             onClick={() => select(id)}
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && select(id)}
             title={`${summary.url} · ${summary.clientId}`}
           >
-            <span className={`status-dot status-${summary.status}`} aria-label={summary.status} />
+            <span className={`status-dot status-${status}`} aria-label={known ? status : `unknown (host unreachable; last known ${summary.status})`} />
             <span className="connection-tab-name">{summary.name}</span>
             {summary.clientId && <span className="connection-tab-client muted">{summary.clientId}</span>}
-            {summary.status === 'reconnecting' && <span className="muted">#{summary.reconnectAttempts}</span>}
+            {known && summary.status === 'reconnecting' && <span className="muted">#{summary.reconnectAttempts}</span>}
             <button
               type="button"
               className="icon-button"
