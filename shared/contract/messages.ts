@@ -48,19 +48,26 @@ export const MESSAGE_BATCH_MAX_DELAY_MS = 50;
 
 const payload = bytes.refine((p) => p.byteLength <= MAX_MQTT_PAYLOAD_BYTES, 'Payload is larger than MQTT allows');
 
-/** Subscription options (MQTT 5, 3.8.3.1); ignored by 3.1.1 brokers. */
+/**
+ * A filter and its subscription options (MQTT 5, 3.8.3.1; ignored by 3.1.1 brokers): what a
+ * SUBSCRIBE carries, and what a profile saves (profiles.ts savedSubscription).
+ */
+export const subscriptionFields = {
+  filter: topicFilter,
+  qos: qos.default(0),
+  noLocal: z.boolean().default(false),
+  retainAsPublished: z.boolean().default(false),
+  /** 0 send retained on subscribe, 1 only for a new subscription, 2 never. */
+  retainHandling: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+  /** 1..268,435,455 (3.8.2.1.2). */
+  subscriptionIdentifier: z.number().int().min(1).max(268_435_455).optional(),
+  userProperties: userProperties.optional(),
+};
+
 export const subscribeInput = z
   .object({
     connectionId,
-    filter: topicFilter,
-    qos: qos.default(0),
-    noLocal: z.boolean().default(false),
-    retainAsPublished: z.boolean().default(false),
-    /** 0 send retained on subscribe, 1 only for a new subscription, 2 never. */
-    retainHandling: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
-    /** 1..268,435,455 [MQTT-3.8.2-? subscription identifier range]. */
-    subscriptionIdentifier: z.number().int().min(1).max(268_435_455).optional(),
-    userProperties: userProperties.optional(),
+    ...subscriptionFields,
     /**
      * `$share/group/filter` on MQTT 3.1/3.1.1: many brokers (NATS, RabbitMQ) take it as a literal
      * topic filter that nothing matches. Refused with SHARED_SUBSCRIPTION_UNSUPPORTED unless true.

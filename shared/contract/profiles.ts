@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { empty, errorShape, qos, topicFilter } from './common';
-import { userProperties } from './mqtt5';
+import { empty, errorShape } from './common';
+import { subscriptionFields } from './messages';
 import { connectionOptionsObject, tlsOptions } from './connections';
 
 /** Option fields that are secrets: encrypted at rest, never sent back to the renderer. */
@@ -41,13 +41,7 @@ export type PublicConnectionOptions = z.output<typeof publicConnectionOptions>;
  */
 export const savedSubscription = z
   .object({
-    filter: topicFilter,
-    qos: qos.default(0),
-    noLocal: z.boolean().default(false),
-    retainAsPublished: z.boolean().default(false),
-    retainHandling: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
-    subscriptionIdentifier: z.number().int().min(1).max(268_435_455).optional(),
-    userProperties: userProperties.optional(),
+    ...subscriptionFields,
     /** Subscribed on connect; off keeps it in the profile for later. */
     enabled: z.boolean().default(true),
   })

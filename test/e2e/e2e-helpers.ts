@@ -8,6 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { type HostProcess, startHostProcess } from '../support/host-process';
+import { type Mosquitto, type MosquittoOptions, startMosquitto } from '../support/mosquitto';
 
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 // Generous: these machines are shared, and a loaded one takes seconds to parse Monaco.
@@ -45,6 +46,18 @@ export function useWorkbenchSession() {
     await session.host?.stop();
   });
   return session;
+}
+
+/** A private mosquitto for the file: started before its tests, stopped after them. */
+export function useMosquitto(options: MosquittoOptions = {}): { readonly broker: Mosquitto } {
+  const holder = { broker: undefined as unknown as Mosquitto };
+  beforeAll(async () => {
+    holder.broker = await startMosquitto(options);
+  });
+  afterAll(async () => {
+    await holder.broker?.stop();
+  });
+  return holder;
 }
 
 export async function openWorkbench(browser: Browser, url: string, opened: Workbench[], options: { acceptDownloads?: boolean } = {}): Promise<Workbench> {

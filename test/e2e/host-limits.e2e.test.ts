@@ -4,19 +4,11 @@
  * them without bound, and the page says how many it missed once it runs again.
  */
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
-import { UI_TIMEOUT, connected, screenshots, subscribe, useWorkbenchSession } from './e2e-helpers';
+import { describe, expect, it } from 'vitest';
+import { UI_TIMEOUT, connected, screenshots, subscribe, useWorkbenchSession, useMosquitto } from './e2e-helpers';
 
 const session = useWorkbenchSession();
-let mosquitto: Mosquitto;
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-afterAll(async () => {
-  await mosquitto?.stop();
-});
+const mosquittoFixture = useMosquitto();
 
 /** 4 KiB (all of it shown live) x 30,000: 120 MB, more than the host queues for a page plus what the kernel buffers. */
 const PAYLOAD_BYTES = 4000;
@@ -26,7 +18,7 @@ const CHUNK = 500;
 describe('a page that stops reading', { timeout: 120_000 }, () => {
   it('is told how many live messages it was not sent, and that they are in History', async () => {
     const { page } = await session.open();
-    await connected(page, { port: mosquitto.port });
+    await connected(page, { port: mosquittoFixture.broker.port });
     await subscribe(page, 'fire/#', 1);
 
     const cdp = await page.context().newCDPSession(page);
@@ -34,7 +26,7 @@ describe('a page that stops reading', { timeout: 120_000 }, () => {
     // Stops at the next script that runs: the socket's first message handler.
     await cdp.send('Debugger.pause');
 
-    const publisher = await mqtt.connectAsync(`mqtt://127.0.0.1:${mosquitto.port}`, { protocolVersion: 5 });
+    const publisher = await mqtt.connectAsync(`mqtt://127.0.0.1:${mosquittoFixture.broker.port}`, { protocolVersion: 5 });
     const payload = Buffer.alloc(PAYLOAD_BYTES, 0x61);
     for (let sent = 0; sent < MESSAGES; sent += CHUNK) {
       await Promise.all(Array.from({ length: CHUNK }, () => publisher.publishAsync('fire/load', payload, { qos: 1 })));

@@ -7,21 +7,13 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
-import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
-import { connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { runMosquittoPub } from '../support/mosquitto';
+import { connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
 
 const session = useWorkbenchSession();
-let mosquitto: Mosquitto;
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-
-afterAll(async () => {
-  await mosquitto?.stop();
-});
+const mosquittoFixture = useMosquitto();
 
 const LONG_TOPIC = 'layout/site-berlin/building-7/floor-3/shellies/shelly-plug-s-a1b2c3d4e5f6/relay/0/power';
 const LONG_TOPIC_2 = 'layout/site-berlin/building-7/floor-3/shellies/shelly-plug-s-a1b2c3d4e5f6/relay/0/temperature';
@@ -29,7 +21,7 @@ const HH_MM_SS = /^\d{2}:\d{2}:\d{2}$/;
 
 /** Publishes each line as one message on `topic` (one mosquitto_pub for all of them). */
 async function pub(topic: string, ...lines: string[]): Promise<void> {
-  const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', topic, '-l'], Buffer.from(lines.join('\n') + '\n'));
+  const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquittoFixture.broker.port), '-V', '5', '-t', topic, '-l'], Buffer.from(lines.join('\n') + '\n'));
   expect(result.code, result.stderr).toBe(0);
 }
 
@@ -69,7 +61,7 @@ async function visibleRows(page: Page): Promise<number> {
 async function withTraffic(size: { width: number; height: number }): Promise<Page> {
   const { page } = await session.open();
   await page.setViewportSize(size);
-  await connected(page, { port: mosquitto.port, version: '5' });
+  await connected(page, { port: mosquittoFixture.broker.port, version: '5' });
   await subscribe(page, 'layout/#');
   await pub('layout/sensors/env', ...Array.from({ length: 80 }, (_, i) => JSON.stringify({ temp: 20 + (i % 7) / 2, hum: 40 + (i % 5), seq: i })));
   await waitUntil(async () => (await page.getByTestId('messages-count').textContent()) === '80 messages');
@@ -206,7 +198,7 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     await selected.waitFor({ timeout: UI_TIMEOUT });
     const box = (await selected.boundingBox())!;
 
-    const publisher: MqttClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${mosquitto.port}`, { protocolVersion: 5, reconnectPeriod: 0 });
+    const publisher: MqttClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${mosquittoFixture.broker.port}`, { protocolVersion: 5, reconnectPeriod: 0 });
     let sent = 0;
     const started = Date.now();
     // 2,000 a second for 2.5 seconds: every 10 ms, as many as the time since the start calls for
@@ -260,7 +252,7 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
   it('keeps "+ New connection" in view with three tabs at 1280x720', async () => {
     const { page } = await session.open();
     await page.setViewportSize({ width: 1280, height: 720 });
-    for (let i = 0; i < 3; i++) await connected(page, { port: mosquitto.port, version: '5', clientId: `layout-tab-with-a-long-client-id-${i}` });
+    for (let i = 0; i < 3; i++) await connected(page, { port: mosquittoFixture.broker.port, version: '5', clientId: `layout-tab-with-a-long-client-id-${i}` });
     // The host's other connections (from the tests before) have tabs too: more than three.
     await waitUntil(async () => (await page.getByTestId('connection-tab').count()) >= 3);
     const button = (await page.getByTestId('new-connection').boundingBox())!;

@@ -1,29 +1,21 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
-import { UI_TIMEOUT, fillConnection, screenshots, statusIs, subscribe, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { describe, expect, it } from 'vitest';
+import { UI_TIMEOUT, fillConnection, screenshots, statusIs, subscribe, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 /**
  * Nobody types `#` again at every start: subscriptions saved with a profile (in its dialog, or with
  * the ☆ of a live subscription) are subscribed each time it connects, and survive a reload.
  */
 const session = useWorkbenchSession();
-let mosquitto: Mosquitto;
+const mosquittoFixture = useMosquitto();
 let page: Page;
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-afterAll(async () => {
-  await mosquitto?.stop();
-});
 
 const activeRow = (filter: string) => page.locator(`[data-testid="subscription-row"][data-filter="${filter}"][data-state="active"]`);
 
 describe('subscriptions saved with a profile', () => {
   it('are subscribed when the profile connects, and the ☆ of a live one saves it with its options', async () => {
     ({ page } = await session.open());
-    await fillConnection(page, { port: mosquitto.port, version: '5' });
+    await fillConnection(page, { port: mosquittoFixture.broker.port, version: '5' });
     await page.getByTestId('profile-name').fill('Plant');
     await page.getByTestId('connection-tab-subscriptions').click();
     await page.getByTestId('saved-subscription-filter').fill('plant/#');

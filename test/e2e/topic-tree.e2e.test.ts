@@ -5,30 +5,22 @@
  */
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
-import { connected, detailPayloadText, screenshots, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { describe, expect, it } from 'vitest';
+import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
+import { connected, detailPayloadText, screenshots, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
 
 const session = useWorkbenchSession();
-let mosquitto: Mosquitto;
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-
-afterAll(async () => {
-  await mosquitto?.stop();
-});
+const mosquittoFixture = useMosquitto();
 
 async function pub(topic: string, message: string, retain = false): Promise<void> {
-  const args = ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', topic, '-m', message];
+  const args = ['-h', '127.0.0.1', '-p', String(mosquittoFixture.broker.port), '-V', '5', '-t', topic, '-m', message];
   const result = await runMosquittoPub(retain ? [...args, '-r'] : args);
   expect(result.code, result.stderr).toBe(0);
 }
 
 /** What a fresh subscriber gets as retained messages under `filter` (topic and payload per line). */
 async function retainedAt(filter: string): Promise<string[]> {
-  const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', filter, '-v', '--retained-only', '-W', '2']);
+  const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquittoFixture.broker.port), '-t', filter, '-v', '--retained-only', '-W', '2']);
   const result = await sub.done;
   return result.stdout.toString('utf8').split('\n').filter(Boolean).sort();
 }
@@ -50,7 +42,7 @@ describe('topic tree', { timeout: 120_000 }, () => {
     await page.getByTestId('topic-tree-empty').waitFor({ timeout: UI_TIMEOUT });
     await screenshots(page, 'topic-tree-empty');
 
-    await connected(page, { port: mosquitto.port });
+    await connected(page, { port: mosquittoFixture.broker.port });
     await subscribe(page, '#');
     await node(page, 'plant').waitFor({ timeout: UI_TIMEOUT });
     await pub('plant/line1/temp', '22.0');
@@ -192,7 +184,7 @@ describe('topic tree', { timeout: 120_000 }, () => {
 
   // Long on a loaded 2-core machine: 100,000 messages through mosquitto, the host, history and the page.
   it('windows 100,000 topics: only a bounded number of rows in the DOM while scrolling', { timeout: 300_000 }, async () => {
-    const client = mqtt.connect(`mqtt://127.0.0.1:${mosquitto.port}`, { protocolVersion: 5 });
+    const client = mqtt.connect(`mqtt://127.0.0.1:${mosquittoFixture.broker.port}`, { protocolVersion: 5 });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('error', reject);

@@ -1,21 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
-import { UI_TIMEOUT, connected, statusIs, subscribe, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { describe, expect, it } from 'vitest';
+import { UI_TIMEOUT, connected, statusIs, subscribe, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
 
 /**
  * The host is the truth about open connections: a reloaded page rebuilds its subscription list
  * from what the engine holds, so an active `#` can still be seen and unsubscribed.
  */
 const session = useWorkbenchSession();
-let mosquitto: Mosquitto;
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-afterAll(async () => {
-  await mosquitto?.stop();
-});
+const mosquittoFixture = useMosquitto();
 
 const rows = '[data-testid="subscription-row"][data-state="active"]';
 
@@ -33,7 +25,7 @@ async function listed(page: Page, withText = true): Promise<string[]> {
 describe('after a page reload', () => {
   it('the subscription list matches the core, with granted QoS and options, and can be unsubscribed', async () => {
     const { page } = await session.open();
-    await connected(page, { port: mosquitto.port });
+    await connected(page, { port: mosquittoFixture.broker.port });
     await subscribe(page, 'restore/#', 1);
     await subscribe(page, '$SYS/broker/uptime', 0);
     const before = await listed(page);
