@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExternalBroker, startNats } from '../support/other-brokers';
 import { startScriptedBroker } from '../support/scripted-broker';
-import { UI_TIMEOUT, connected, screenshots, setPayload, statusIs, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { UI_TIMEOUT, connected, fillConnection, screenshots, setPayload, statusIs, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 /**
  * What a user of NATS (MQTT 3.1.1 only) sees in the workbench: the default connection works and
@@ -54,6 +54,27 @@ describe('a broker that speaks only MQTT 3.1.1 (NATS)', () => {
     await problems.waitFor({ timeout: UI_TIMEOUT });
     expect(await problems.textContent()).toMatch(/MESSAGE_REFUSED.*QoS 2 PUBLISH to 'interop\/e2e\/qos2'/);
     await screenshots(page, 'interop-nats-problems');
+  });
+});
+
+describe('a saved profile with Auto', () => {
+  it('saves the version the broker speaks in one click, and the form explains what clean session off needs in MQTT 5', async () => {
+    const fresh = (await session.open()).page;
+    await fillConnection(fresh, { port: nats.port, version: 'auto' });
+    await fresh.getByTestId('profile-name').fill('NATS');
+    // Clean session off with Auto: the form says the MQTT 5 session ends at once without a Session Expiry.
+    await fresh.getByTestId('connect-clean').uncheck();
+    expect(await fresh.getByTestId('session-expiry-hint').textContent()).toMatch(/Session Expiry Interval, which is 0 here/);
+    await fresh.getByTestId('connect-clean').check();
+    await fresh.getByTestId('profile-save-connect').click();
+    await fresh.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await statusIs(fresh, 'connected');
+    await fresh.getByTestId('save-version').click();
+    await waitUntil(async () => /Saved MQTT 3\.1\.1 in “NATS”/.test((await fresh.getByTestId('version-note').textContent()) ?? ''));
+    await fresh.locator('[data-testid="profile-row"][data-name="NATS"]').getByTestId('profile-edit').click();
+    expect(await fresh.getByTestId('connect-version').inputValue()).toBe('4');
+    await fresh.getByTestId('connection-dialog-close').click();
+    await fresh.close();
   });
 });
 
