@@ -1,20 +1,22 @@
 import '../shared/zod-jitless';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/app';
-import { startTheme } from './app/theme';
 import './app/app.css';
+import { startUiStateSync } from './app/ui-state-sync';
 import { createBridge } from './bridge';
 import { setApi } from './stores/api';
-import { startEventFeed } from './stores/event-feed';
 
-startTheme();
 const bridge = createBridge();
 setApi(bridge.api);
-startEventFeed(bridge);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// The stores read the remembered choices when they are created: bring the data folder's first.
+void startUiStateSync(bridge).then(async () => {
+  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }] = await Promise.all([
+    import('react'),
+    import('react-dom/client'),
+    import('./app/app'),
+    import('./app/theme'),
+    import('./stores/event-feed'),
+  ]);
+  startTheme();
+  startEventFeed(bridge);
+  createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App)));
+});

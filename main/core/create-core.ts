@@ -10,6 +10,7 @@ import { inspectPacket } from './engine/packet-inspector';
 import { createHistoryFeature } from './services/history-service';
 import { createBrokerService } from './services/broker-service';
 import { createReplayService } from './services/replay-service';
+import { createUiStateService } from './services/ui-state-service';
 import { createPacketLog } from './engine/packet-log';
 import { createRepeatPublisher } from './engine/repeat-publisher';
 import { importProfiles } from './profiles/import-profiles';
@@ -153,8 +154,11 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     }
   }
 
+  const uiState = createUiStateService(options.dataDir);
+
   const dispatcher = createDispatcher({
     'app.info': () => ({ version: options.version, shell: options.shell, secretsProtection }),
+    ...uiState.handlers,
     'connections.connect': (input) => openConnection(input, endpointIdentity(input)),
     'connections.disconnect': async ({ connectionId }) => {
       await connections.disconnect(connectionId);

@@ -1,6 +1,8 @@
 /**
- * A small choice the user made (theme, chart axes, time window) remembered across launches in
- * localStorage. Storage can be disabled or full: then the choice still holds for this session.
+ * A small choice the user made (theme, chart axes, time window, pane sizes) remembered across
+ * launches: read from localStorage, which app/ui-state-sync.ts fills from the UI state kept in the
+ * data folder before anything reads it, and written to both. Storage can be disabled or full: then
+ * the choice still holds for this session.
  */
 
 interface ChoiceStorage {
@@ -21,12 +23,20 @@ export function readChoice<T extends string>(key: string, allowed: readonly T[],
   }
 }
 
+let written: ((key: string, value: string) => void) | null = null;
+
+/** Every choice written from now on is also told here (app/ui-state-sync.ts keeps them in the data folder). */
+export function onChoiceWritten(listener: (key: string, value: string) => void): void {
+  written = listener;
+}
+
 export function writeChoice(key: string, value: string): void {
   try {
     storage()?.setItem(key, value);
   } catch {
-    // Not remembered across launches, still applied now.
+    // Not remembered in this browser, still applied now.
   }
+  written?.(key, value);
 }
 
 /**

@@ -9,6 +9,10 @@ export const MENU_COMMANDS = ['newConnection', 'showWorkbench', 'showHistory', '
 export const menuCommandSchema = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof menuCommandSchema>;
 
+/** Bounds of the UI state kept in the data folder (small choices: theme, pane sizes, time windows). */
+export const UI_STATE_LIMITS = { keys: 200, keyLength: 100, valueBytes: 64 * 1024, totalBytes: 1024 * 1024 } as const;
+const uiStateKey = z.string().min(1).max(UI_STATE_LIMITS.keyLength);
+
 export const appContract = {
   requests: {
     info: {
@@ -20,6 +24,19 @@ export const appContract = {
         /** How secrets are protected at rest, said plainly to the user. */
         secretsProtection: z.string(),
       }),
+    },
+    /**
+     * The UI's small remembered choices, kept in the data folder (not per browser origin), so a new
+     * port, another browser or the desktop app find the same layout and settings.
+     */
+    uiState: { input: empty, output: z.object({ entries: z.record(z.string(), z.string()) }) },
+    /** Sets (a string) or removes (null) entries; the whole state stays within UI_STATE_LIMITS. */
+    setUiState: {
+      input: z
+        .object({ entries: z.record(uiStateKey, z.string().max(UI_STATE_LIMITS.valueBytes).nullable()) })
+        .strict()
+        .refine((input) => Object.keys(input.entries).length <= UI_STATE_LIMITS.keys, `At most ${UI_STATE_LIMITS.keys} entries at once`),
+      output: empty,
     },
   },
   events: {

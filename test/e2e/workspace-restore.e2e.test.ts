@@ -1,5 +1,8 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { startHostProcess } from '../support/host-process';
 import { UI_TIMEOUT, connected, statusIs, subscribe, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
 
 /**
@@ -43,5 +46,34 @@ describe('after a page reload', () => {
     await statusIs(page, 'connected');
     await page.locator(rows).first().waitFor({ timeout: UI_TIMEOUT });
     expect(await listed(page, false)).toEqual(['$SYS/broker/uptime']);
+  });
+});
+
+describe('the UI state lives in the data folder, not in one browser origin', () => {
+  it('a host on another port (a new origin, nothing in its localStorage) shows the theme and panels chosen before', async () => {
+    const first = await startHostProcess();
+    try {
+      const { page } = await session.open(first.url);
+      await page.getByTestId('theme-select').selectOption('dark');
+      await page.getByTestId('publish-toggle').click();
+      const stateFile = join(first.dataDir, 'ui-state.json');
+      await waitUntil(async () => existsSync(stateFile) && /"workbench\.theme":"dark"/.test(readFileSync(stateFile, 'utf8')) && /workbench\.publishPanel/.test(readFileSync(stateFile, 'utf8')));
+      await page.close();
+      await first.halt();
+
+      const second = await startHostProcess({ dataDir: first.dataDir });
+      try {
+        expect(second.port).not.toBe(first.port);
+        const { page: fresh } = await session.open(second.url);
+        await waitUntil(async () => (await fresh.getByTestId('theme-select').inputValue()) === 'dark');
+        expect(await fresh.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+        expect(await fresh.getByTestId('publish-toggle').getAttribute('aria-expanded')).toBe('false');
+        await fresh.close();
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(first.dataDir, { recursive: true, force: true });
+    }
   });
 });

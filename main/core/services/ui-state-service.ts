@@ -1,0 +1,64 @@
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UI_STATE_LIMITS, WorkbenchFailure } from '../../../shared/contract';
+import type { RequestHandlers } from '../rpc/dispatcher';
+
+type UiStateHandlers = Pick<RequestHandlers, 'app.uiState' | 'app.setUiState'>;
+
+/**
+ * The UI's remembered choices in `<dataDir>/ui-state.json` (0600): one JSON object of strings,
+ * replaced whole through a temporary file so a crash never leaves half of it. A file that does not
+ * parse is set aside as `ui-state.json.damaged` and the UI starts from its defaults. Without a data
+ * folder the state lives in memory for this run.
+ */
+export function createUiStateService(dataDir: string | undefined): { handlers: UiStateHandlers } {
+  const path = dataDir ? join(dataDir, 'ui-state.json') : undefined;
+  let entries: Record<string, string> = {};
+  if (path) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string') entries[key] = value;
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        console.warn(`The UI state in ${path} could not be read (${(error as Error).message}); it was set aside and the defaults apply`);
+        try {
+          renameSync(path, `${path}.damaged`);
+        } catch {
+          // Nothing more to save.
+        }
+        entries = {};
+      }
+    }
+  }
+
+  function save(): void {
+    if (!path) return;
+    const temporary = `${path}.tmp`;
+    writeFileSync(temporary, JSON.stringify(entries), { mode: 0o600 });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, path);
+  }
+
+  return {
+    handlers: {
+      'app.uiState': () => ({ entries: { ...entries } }),
+      'app.setUiState': ({ entries: changes }) => {
+        const next = { ...entries };
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === null) delete next[key];
+          else next[key] = value;
+        }
+        const keys = Object.keys(next).length;
+        const bytes = Buffer.byteLength(JSON.stringify(next));
+        if (keys > UI_STATE_LIMITS.keys || bytes > UI_STATE_LIMITS.totalBytes) {
+          throw new WorkbenchFailure('INVALID_REQUEST', `The UI state would hold ${keys} entries in ${bytes} bytes: at most ${UI_STATE_LIMITS.keys} entries and ${UI_STATE_LIMITS.totalBytes} bytes`);
+        }
+        entries = next;
+        save();
+        return {};
+      },
+    },
+  };
+}
