@@ -28,8 +28,8 @@ function CandidateRow({ candidate, action }: { candidate: ImportCandidate; actio
             value={action ?? 'keep'}
             onChange={(e) => decide(candidate.index, e.target.value as 'update' | 'keep')}
           >
-            <option value="keep">Keep the existing one</option>
-            <option value="update">Update it from the file</option>
+            <option value="keep">Keep existing</option>
+            <option value="update">Update</option>
           </select>
         ) : (
           <span className="muted">New</span>

@@ -4,7 +4,7 @@ import { useProfilesStore } from '../../stores/profiles-store';
 import { downloadText } from './download';
 
 const FORMATS: { value: ImportFormatChoice; label: string }[] = [
-  { value: 'auto', label: 'Auto-detect format' },
+  { value: 'auto', label: 'Auto-detect' },
   { value: 'workbench', label: IMPORT_FORMAT_NAMES.workbench },
   { value: 'mqttx', label: IMPORT_FORMAT_NAMES.mqttx },
   { value: 'mqtt-explorer', label: IMPORT_FORMAT_NAMES['mqtt-explorer'] },
