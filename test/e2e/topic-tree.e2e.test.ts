@@ -201,6 +201,19 @@ describe('topic tree', { timeout: 120_000 }, () => {
     await confirm.waitFor({ timeout: UI_TIMEOUT });
     expect(await confirm.textContent()).toContain('Clear 1 retained message of fresh/lamp?');
     await screenshots(page, 'topic-tree-clear-published');
+    // At 1280x720 too, the confirmation and both its buttons are whole inside the Topics panel.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await waitUntil(async () => {
+      const panel = await page.getByTestId('panel-topics').boundingBox();
+      if (!panel) return false;
+      for (const part of [confirm, page.getByTestId('topic-delete-confirm-button'), page.getByTestId('topic-delete-cancel')]) {
+        const box = await part.boundingBox();
+        if (!box || box.y < panel.y || box.y + box.height > panel.y + panel.height || box.x < panel.x || box.x + box.width > panel.x + panel.width) return false;
+      }
+      return true;
+    });
+    await screenshots(page, 'topic-tree-clear-published-1280');
+    await page.setViewportSize({ width: 1400, height: 860 });
     await page.getByTestId('topic-delete-confirm-button').click();
     await waitUntil(async () => (await page.getByTestId('topic-delete-result').textContent()) === 'Cleared 1 retained message.');
     // A fresh subscriber gets no retained message there any more.
