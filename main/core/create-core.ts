@@ -13,7 +13,7 @@ import { createReplayService } from './services/replay-service';
 import { createUiStateService } from './services/ui-state-service';
 import { createPacketLog } from './engine/packet-log';
 import { createRepeatPublisher } from './engine/repeat-publisher';
-import { importProfiles } from './profiles/import-profiles';
+import { importProfiles, previewImport } from './profiles/import-profiles';
 import { createProfileStore } from './profiles/profile-store';
 import { type Dispatcher, createDispatcher } from './rpc/dispatcher';
 import { type EventHub, createEventHub } from './rpc/event-hub';
@@ -212,7 +212,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     },
     'profiles.connect': ({ id }) => connectProfile(id),
     'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
-    'profiles.import': ({ format, content }) => importProfiles(profiles, format, content),
+    'profiles.previewImport': ({ format, content }) => previewImport(profiles, format, content),
+    'profiles.import': ({ format, content, onSameName, choices }) => importProfiles(profiles, format, content, { onSameName, choices }),
     'profiles.recovery': () => ({ report: profiles.recovered }),
     ...history.handlers,
     'history.replay': (input) => replays.start(input),

@@ -45,7 +45,7 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: [['PgUp'], ['PgDn']], action: 'A page up or down' },
       { keys: [['Enter']], action: "Show the topic's last message" },
       { keys: [['*']], action: 'Expand every topic' },
-      { keys: [['Delete']], action: 'Delete the retained messages at and below the topic (asks first)' },
+      { keys: [['Delete']], action: 'Clear the retained messages at and below the topic (asks first)' },
     ],
   },
 ];

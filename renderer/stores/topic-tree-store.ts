@@ -141,8 +141,12 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     const now = Date.now();
     let created = false;
     for (const message of messages) {
-      // The tree is what the broker has: messages this client published are not part of it.
-      if (message.direction !== 'in' || forgotten.has(message.connectionId)) continue;
+      if (forgotten.has(message.connectionId)) continue;
+      // The tree is what the broker has: a message this client published counts only for its retain flag.
+      if (message.direction !== 'in') {
+        if (message.retain && treeOf(message.connectionId).published(message)) created = true;
+        continue;
+      }
       // The message store numbered the message when it took it into the list (after which it is its seq).
       const seq = (message as Partial<StoredMessage>).seq ?? null;
       if (treeOf(message.connectionId).ingest(message, seq, now)) created = true;

@@ -343,6 +343,26 @@ export class TopicTree {
   }
 
   /**
+   * Takes a message this client published. With the retain flag the broker now holds it (an empty
+   * one: it forgot it), whether or not a subscription brings it back: the echo of a subscription
+   * carries no retain flag [MQTT-3.3.1-9], so without this a retained message just published could
+   * not be cleared from the tree. It is not counted as a message: the tree counts what it received.
+   * Returns true when a node was created.
+   */
+  published(message: Pick<TreeMessage, 'topic' | 'payload' | 'retain' | 'payloadSize'>): boolean {
+    if (!message.retain) return false;
+    const size = message.payloadSize ?? message.payload.byteLength;
+    if (size === 0) {
+      const node = this.find(message.topic);
+      if (node) this.setRetained(node, false);
+      return false;
+    }
+    const before = this.created;
+    this.setRetained(this.ensure(message.topic), true);
+    return this.created !== before;
+  }
+
+  /**
    * Takes what history holds for a topic. History also stores the live messages seen so far, so
    * the count is the larger of the two, and a live value newer than the stored one stays.
    */

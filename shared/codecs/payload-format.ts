@@ -69,8 +69,18 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
   return { line: before.split('\n').length, column: position - before.lastIndexOf('\n') };
 }
 
+/**
+ * Whether the editor holds nothing to encode: in every format but text (where spaces are a payload),
+ * an empty or blank editor means an empty payload, the one that clears a retained message.
+ */
+export function isEmptyPayloadText(text: string, format: PayloadFormat): boolean {
+  return format === 'text' ? text === '' : text.trim() === '';
+}
+
 /** Turns what the user typed into bytes, or says exactly where it is wrong. Never throws. */
 export function encodePayload(text: string, format: PayloadFormat): EncodeResult {
+  // Not JSON's "unexpected end": an empty payload is a real MQTT message in any format.
+  if (isEmptyPayloadText(text, format)) return { ok: true, bytes: new Uint8Array(0) };
   try {
     switch (format) {
       case 'text':

@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'PROTOCOL_VIOLATION', // the broker broke the protocol without closing (PUBACK to QoS 2, unknown packet id)
   'SHARED_SUBSCRIPTION_UNSUPPORTED', // $share/... on MQTT 3.1/3.1.1, where many brokers take it literally
   'INTERNAL', // a bug: reported, never thrown across the contract
+  'IMPORT_WRONG_FORMAT', // an import file whose content is another known format than the one chosen (the message names it)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { empty, errorShape } from './common';
 import { subscriptionFields } from './messages';
-import { connectionOptionsObject, tlsOptions } from './connections';
+import { connectionOptionsObject, protocolVersionChoice, tlsOptions } from './connections';
 
 /** Option fields that are secrets: encrypted at rest, never sent back to the renderer. */
 export const SECRET_FIELDS = ['password', 'tlsKey', 'tlsPassphrase', 'tlsPfx'] as const;
@@ -72,9 +72,58 @@ export type Profile = z.infer<typeof profile>;
 
 export const importFormat = z.enum(['workbench', 'mqttx', 'mqtt-explorer']);
 export type ImportFormat = z.infer<typeof importFormat>;
+/** What the user picks: a format, or 'auto' (detected from the file's content). */
+export const importFormatChoice = z.enum(['auto', ...importFormat.options]);
+export type ImportFormatChoice = z.infer<typeof importFormatChoice>;
+/** How each format is named to the user, by the core's messages and the UI alike. */
+export const IMPORT_FORMAT_NAMES: Record<ImportFormat, string> = {
+  workbench: 'MQTT Workbench export',
+  mqttx: 'MQTTX export',
+  'mqtt-explorer': 'MQTT Explorer settings file',
+};
+
+/** A profile whose name is already taken: its profile is updated from the file, or kept as it is. */
+export const sameNameAction = z.enum(['update', 'keep']);
+export type SameNameAction = z.infer<typeof sameNameAction>;
+
+/** One profile of a file, as the preview shows it before anything is written. */
+export const importCandidate = z.object({
+  /** Its place among the file's candidates: what `profiles.import`'s choices refer to. */
+  index: z.number().int(),
+  name: z.string(),
+  folder: z.string(),
+  /** protocol://host:port/path */
+  endpoint: z.string(),
+  protocolVersion: protocolVersionChoice,
+  subscriptions: z.number().int(),
+  /** The existing profile of the same name, which the import updates or keeps; null: a new profile. */
+  existing: z.object({ id: z.string(), endpoint: z.string() }).nullable(),
+  /** Settings that will be dropped or changed. */
+  notes: z.array(z.string()),
+});
+export type ImportCandidate = z.infer<typeof importCandidate>;
+
+const importSource = {
+  format: importFormatChoice,
+  content: z.string().max(20 * 1024 * 1024, 'File is larger than 20 MB'),
+};
+
+export const importPreview = z.object({
+  /** The file's format, as detected from its content. */
+  format: importFormat,
+  candidates: z.array(importCandidate),
+  skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+});
+export type ImportPreview = z.infer<typeof importPreview>;
 
 export const importReport = z.object({
+  format: importFormat,
+  /** New profiles. */
   imported: z.array(profile),
+  /** Existing profiles of the same name, updated from the file (their stored secrets kept unless the file has them). */
+  updated: z.array(profile),
+  /** Entries of the file not taken because a profile of that name is kept as it is. */
+  kept: z.array(z.object({ name: z.string() })),
   /** Entries that could not be taken, with the reason. */
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
   /** Settings that were dropped or changed, per profile, so nothing is lost silently. */
@@ -135,8 +184,26 @@ export const profilesContract = {
     },
     /** Our JSON format. Secrets (secret header values included) are never exported. */
     export: { input: z.object({ ids: z.array(profileId).optional() }).strict(), output: z.object({ json: z.string() }) },
+    /**
+     * Reads a file and says what `profiles.import` would do with it, writing nothing. A file that is
+     * not in the chosen format is refused (IMPORT_WRONG_FORMAT, naming its format); 'auto' detects it.
+     */
+    previewImport: { input: z.object(importSource).strict(), output: importPreview },
+    /**
+     * Imports a file (checked as previewImport does). A profile whose name is taken is updated or
+     * kept, never duplicated: `onSameName` for all, `choices` per candidate (its preview index).
+     */
     import: {
-      input: z.object({ format: importFormat, content: z.string().max(20 * 1024 * 1024, 'File is larger than 20 MB') }).strict(),
+      input: z
+        .object({
+          ...importSource,
+          onSameName: sameNameAction.default('keep'),
+          choices: z
+            .array(z.object({ index: z.number().int().min(0), action: sameNameAction }).strict())
+            .max(10_000)
+            .optional(),
+        })
+        .strict(),
       output: importReport,
     },
     /**

@@ -114,7 +114,7 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
     await waitUntil(async () => (await page.getByTestId('profile-row').count()) === 1);
   });
 
-  it('imports an MQTTX export and shows what was taken and what was not', async () => {
+  it('refuses an MQTTX file imported as MQTT Explorer settings, naming the right format, and writes nothing', async () => {
     const file = join(files, 'mqttx-export.json');
     writeFileSync(
       file,
@@ -124,8 +124,42 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
         { id: 'x3', name: 'Broken', port: 1 },
       ]),
     );
-    await page.getByTestId('profiles-import-format').selectOption('mqttx');
+    const rowsBefore = await page.getByTestId('profile-row').count();
+    // Auto-detect is the default choice.
+    expect(await page.getByTestId('profiles-import-format').inputValue()).toBe('auto');
+    await page.getByTestId('profiles-import-format').selectOption('mqtt-explorer');
     await page.getByTestId('profiles-import-file').setInputFiles(file);
+    const error = page.getByTestId('profiles-error');
+    await error.waitFor({ timeout: UI_TIMEOUT });
+    expect(await error.textContent()).toContain('IMPORT_WRONG_FORMAT');
+    expect(await error.textContent()).toContain('This file is an MQTTX export, not an MQTT Explorer settings file: choose "MQTTX export"');
+    expect(await page.getByTestId('import-preview').count()).toBe(0);
+    expect(await page.getByTestId('profile-row').count()).toBe(rowsBefore);
+    await screenshots(page, 'profiles-import-wrong-format');
+  });
+
+  it('shows what an MQTTX export holds before importing it, then what was taken and what was not', async () => {
+    const file = join(files, 'mqttx-export.json');
+    const rowsBefore = await page.getByTestId('profile-row').count();
+    await page.getByTestId('profiles-import-format').selectOption('auto');
+    await page.getByTestId('profiles-import-file').setInputFiles(file);
+    const preview = page.getByTestId('import-preview');
+    await preview.waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('profiles-error').count()).toBe(0);
+    expect(await preview.getByTestId('import-preview-format').textContent()).toBe('MQTTX export');
+    const rows = preview.getByTestId('import-preview-row');
+    expect(await rows.evaluateAll((list) => list.map((row) => (row as unknown as { getAttribute(n: string): string | null }).getAttribute('data-name')))).toEqual(['EMQX cloud', 'Old']);
+    const cloud = preview.locator('[data-testid="import-preview-row"][data-name="EMQX cloud"]');
+    expect(await cloud.getByTestId('import-preview-endpoint').textContent()).toBe('mqtts://broker.example.com:8883');
+    expect(await cloud.getByTestId('import-preview-version').textContent()).toBe('MQTT 5.0');
+    expect(await cloud.getByTestId('import-preview-subscriptions').textContent()).toBe('1 subscription');
+    const old = preview.locator('[data-testid="import-preview-row"][data-name="Old"]');
+    expect(await old.getByTestId('import-preview-version').textContent()).toBe('MQTT 3.1.1');
+    expect(await preview.getByTestId('import-preview-skipped').textContent()).toContain('Broken: No host');
+    // Nothing is written while the preview shows.
+    expect(await page.getByTestId('profile-row').count()).toBe(rowsBefore);
+    await screenshots(page, 'profiles-import-preview');
+    await preview.getByTestId('import-preview-confirm').click();
     const report = page.getByTestId('import-report');
     await report.waitFor({ timeout: UI_TIMEOUT });
     expect(await report.getByTestId('import-report-summary').textContent()).toBe('Imported 2 profiles, skipped 1');
@@ -134,6 +168,32 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
     await profileRow(page, 'EMQX cloud').waitFor({ timeout: UI_TIMEOUT });
     await profileRow(page, 'Old').waitFor({ timeout: UI_TIMEOUT });
     await screenshots(page, 'profiles-import');
+  });
+
+  it('imports the same file again: a profile of the same name is updated or kept, as chosen, never duplicated', async () => {
+    const rowsBefore = await page.getByTestId('profile-row').count();
+    await page.getByTestId('profiles-import-file').setInputFiles(join(files, 'mqttx-export.json'));
+    const preview = page.getByTestId('import-preview');
+    await preview.waitFor({ timeout: UI_TIMEOUT });
+    expect(await preview.locator('[data-testid="import-preview-row"][data-existing="yes"]').count()).toBe(2);
+    expect(await preview.getByTestId('import-preview-confirm').textContent()).toBe('Nothing to import');
+    await preview.getByTestId('import-preview-update-all').click();
+    expect(await preview.getByTestId('import-preview-confirm').textContent()).toBe('Import 2 profiles');
+    await preview.locator('[data-testid="import-preview-row"][data-name="Old"]').getByTestId('import-preview-action').selectOption('keep');
+    expect(await preview.getByTestId('import-preview-confirm').textContent()).toBe('Import 1 profile');
+    await screenshots(page, 'profiles-import-same-name');
+    await preview.getByTestId('import-preview-confirm').click();
+    const report = page.getByTestId('import-report');
+    await waitUntil(async () => (await report.getByTestId('import-report-summary').textContent()) === 'Imported 0 profiles, updated 1, kept 1, skipped 1');
+    expect(await report.getByTestId('import-report-updated').textContent()).toContain('EMQX cloud');
+    expect(await report.getByTestId('import-report-kept').textContent()).toContain('Old');
+    expect(await page.getByTestId('profile-row').count()).toBe(rowsBefore);
+    // Esc on a preview writes nothing.
+    await page.getByTestId('profiles-import-file').setInputFiles(join(files, 'mqttx-export.json'));
+    await preview.waitFor({ timeout: UI_TIMEOUT });
+    await page.keyboard.press('Escape');
+    await preview.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('profile-row').count()).toBe(rowsBefore);
   });
 
   it('exports the profiles as a JSON download, without secrets', async () => {

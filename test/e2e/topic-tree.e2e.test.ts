@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
-import { connected, detailPayloadText, screenshots, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
+import { connected, detailPayloadText, screenshots, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 const mosquittoFixture = useMosquitto();
@@ -148,15 +148,15 @@ describe('topic tree', { timeout: 120_000 }, () => {
     await screenshots(page, 'topic-tree-selected');
   });
 
-  it('deletes the retained messages of a subtree after a confirmation naming the count', async () => {
+  it('clears the retained messages of a subtree after a fully visible confirmation naming the count', async () => {
     expect(await retainedAt('plant/#')).toEqual(['plant/line1/pressure 1.2', 'plant/line1/temp 21.5', 'plant/line2/temp {"celsius": 19}']);
     await node(page, 'plant').click();
     const button = page.getByTestId('topic-delete-retained');
-    expect(await button.textContent()).toBe('Delete retained (3)');
+    expect(await button.textContent()).toBe('Clear retained (3)');
     await button.click();
     const confirm = page.getByTestId('topic-delete-confirm');
     await confirm.waitFor({ timeout: UI_TIMEOUT });
-    expect(await confirm.textContent()).toContain('Delete 3 retained messages at and below plant?');
+    expect(await confirm.textContent()).toContain('Clear 3 retained messages at and below plant?');
     // Shown whole, buttons included: nothing of it is scrolled or cut out of its panel.
     const panel = (await page.getByTestId('panel-topics').boundingBox())!;
     for (const part of [confirm, page.getByTestId('topic-delete-confirm-button'), page.getByTestId('topic-delete-cancel')]) {
@@ -173,13 +173,68 @@ describe('topic tree', { timeout: 120_000 }, () => {
     await screenshots(page, 'topic-tree-delete-confirm');
     await page.getByTestId('topic-delete-confirm-button').click();
     await waitUntil(async () => (await page.getByTestId('topic-delete-result').count()) === 1);
-    expect(await page.getByTestId('topic-delete-result').textContent()).toBe('Deleted 3 retained messages.');
-    expect(await page.getByTestId('topic-delete-retained').textContent()).toBe('Delete retained');
+    expect(await page.getByTestId('topic-delete-result').textContent()).toBe('Cleared 3 retained messages.');
+    expect(await page.getByTestId('topic-delete-retained').textContent()).toBe('Clear retained');
     expect(await retainedAt('plant/#')).toEqual([]);
     // Nothing else was touched: office/light was never retained, and a retained sibling outside stays.
     await pub('keep/me', 'still here', true);
     expect(await retainedAt('#')).toEqual(['keep/me still here']);
     await pub('keep/me', '', true);
+  });
+
+  it('clears a retained message this page just published (its echo carries no retain flag), and publishes an empty JSON payload', async () => {
+    await page.getByTestId('publish-topic').fill('fresh/lamp');
+    await page.getByTestId('publish-retain').check();
+    await setPayload(page, 'on');
+    await page.getByTestId('publish-button').click();
+    await waitUntil(async () => (await page.getByTestId('publish-result').textContent()) === 'Published 2 B to fresh/lamp');
+    expect(await retainedAt('fresh/#')).toEqual(['fresh/lamp on']);
+    await page.getByTestId('topic-tree-expand-all').click();
+    // Marked from what was sent: the copy '#' brings back is not flagged retained [MQTT-3.3.1-9].
+    await waitUntil(async () => (await node(page, 'fresh/lamp').count()) === 1 && (await node(page, 'fresh/lamp').locator('.topic-retained').textContent()) === 'R');
+    await node(page, 'fresh/lamp').click();
+    const button = page.getByTestId('topic-delete-retained');
+    expect(await button.isEnabled()).toBe(true);
+    expect(await button.textContent()).toBe('Clear retained (1)');
+    await button.click();
+    const confirm = page.getByTestId('topic-delete-confirm');
+    await confirm.waitFor({ timeout: UI_TIMEOUT });
+    expect(await confirm.textContent()).toContain('Clear 1 retained message of fresh/lamp?');
+    await screenshots(page, 'topic-tree-clear-published');
+    // At 1280x720 too, the confirmation and both its buttons are whole inside the Topics panel.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await waitUntil(async () => {
+      const panel = await page.getByTestId('panel-topics').boundingBox();
+      if (!panel) return false;
+      for (const part of [confirm, page.getByTestId('topic-delete-confirm-button'), page.getByTestId('topic-delete-cancel')]) {
+        const box = await part.boundingBox();
+        if (!box || box.y < panel.y || box.y + box.height > panel.y + panel.height || box.x < panel.x || box.x + box.width > panel.x + panel.width) return false;
+      }
+      return true;
+    });
+    await screenshots(page, 'topic-tree-clear-published-1280');
+    await page.setViewportSize({ width: 1400, height: 860 });
+    await page.getByTestId('topic-delete-confirm-button').click();
+    await waitUntil(async () => (await page.getByTestId('topic-delete-result').textContent()) === 'Cleared 1 retained message.');
+    // A fresh subscriber gets no retained message there any more.
+    expect(await retainedAt('fresh/#')).toEqual([]);
+    expect(await node(page, 'fresh/lamp').locator('.topic-retained').textContent()).toBe('');
+
+    // JSON mode: an empty editor is an empty payload (a hint says so), so it clears a retained message too.
+    await pub('fresh/json', '{"on": true}', true);
+    expect(await retainedAt('fresh/#')).toEqual(['fresh/json {"on": true}']);
+    await page.getByTestId('publish-topic').fill('fresh/json');
+    await page.getByTestId('publish-mode-json').click();
+    await setPayload(page, '');
+    const hint = page.getByTestId('publish-empty-hint');
+    await hint.waitFor({ timeout: UI_TIMEOUT });
+    expect(await hint.textContent()).toContain('in JSON mode that means an empty payload (0 bytes), not an error');
+    expect(await hint.textContent()).toContain('With Retain, it clears the retained message of the topic.');
+    await screenshots(page, 'publish-empty-json');
+    await page.getByTestId('publish-button').click();
+    await waitUntil(async () => (await page.getByTestId('publish-result').textContent()) === 'Published 0 B to fresh/json');
+    expect(await page.getByTestId('publish-error').count()).toBe(0);
+    expect(await retainedAt('fresh/#')).toEqual([]);
   });
 
   // Long on a loaded 2-core machine: 100,000 messages through mosquitto, the host, history and the page.
@@ -191,7 +246,7 @@ describe('topic tree', { timeout: 120_000 }, () => {
     });
     const TOTAL = 100_000;
     const CHUNK = 5000;
-    const before = 5; // office/light, plant/..., keep/me
+    const before = 7; // office/light, plant/..., keep/me, fresh/lamp, fresh/json
     const topicCount = async () => Number((await page.getByTestId('topic-tree-count').textContent())?.replace(/\D/g, ''));
     // mosquitto drops what a subscriber cannot take at once (max_queued_messages): send in chunks,
     // and send a chunk again only when the tree stopped growing short of it (publishing a topic

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Base64Error, decodeBase64, encodeBase64 } from '../../shared/codecs/base64';
 import { HexError, decodeHex, encodeHex } from '../../shared/codecs/hex';
 import { jsonProblem } from '../../shared/codecs/json';
-import { decodePayload, encodePayload } from '../../shared/codecs/payload-format';
+import { PAYLOAD_FORMATS, decodePayload, encodePayload } from '../../shared/codecs/payload-format';
 import { decodeUtf8Strict, encodeUtf8 } from '../../shared/codecs/utf8';
 import { decodeFrame, encodeFrame } from '../../shared/wire';
 
@@ -106,6 +106,15 @@ describe('payload formats: the text a user typed becomes bytes, or a problem wit
     expect(encodePayload('{"a":1}', 'json')).toMatchObject({ ok: true });
     expect(encodePayload('de ad', 'hex')).toEqual({ ok: true, bytes: Uint8Array.from([0xde, 0xad]) });
     expect(encodePayload('3q0=', 'base64')).toEqual({ ok: true, bytes: Uint8Array.from([0xde, 0xad]) });
+  });
+
+  it('encodes an empty (or, but for text, blank) editor as an empty payload in every format', () => {
+    for (const format of PAYLOAD_FORMATS) {
+      expect(encodePayload('', format), format).toEqual({ ok: true, bytes: new Uint8Array(0) });
+      if (format !== 'text') expect(encodePayload(' \n\t', format), format).toEqual({ ok: true, bytes: new Uint8Array(0) });
+    }
+    // In text mode spaces are what the user means to send.
+    expect(encodePayload(' ', 'text')).toEqual({ ok: true, bytes: Uint8Array.from([0x20]) });
   });
 
   it('reports broken JSON, hex and Base64 with line and column', () => {

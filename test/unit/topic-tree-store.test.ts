@@ -41,6 +41,22 @@ describe('topic tree store', () => {
     expect(topicSuggestions('no-such-connection', '', 10)).toEqual([]);
   });
 
+  it('marks a topic retained when this client publishes it with retain, though the echo carries no flag [MQTT-3.3.1-9]', () => {
+    feed([message('mine/state', 'on', { direction: 'out', retain: true }), message('mine/plain', 'x', { direction: 'out' })]);
+    const tree = peekTree(id)!;
+    expect(tree.find('mine/state')?.retained).toBe(true);
+    expect(tree.find('mine/plain')).toBeUndefined();
+    // Not a received message: not counted, and no value of its own until one arrives.
+    expect(tree.messageCount).toBe(0);
+    feed([message('mine/state', 'on')]);
+    expect(tree.find('mine/state')).toMatchObject({ retained: true, messages: 1 });
+    expect(tree.retainedUnder(tree.root)).toEqual(['mine/state']);
+    // An empty retained publish of our own: the broker forgot it.
+    feed([message('mine/state', '', { direction: 'out', retain: true })]);
+    expect(tree.find('mine/state')?.retained).toBe(false);
+    expect(tree.root.retainedTopics).toBe(0);
+  });
+
   it('deletes retained messages with empty retained publishes, a bounded number in flight', async () => {
     const topics = Array.from({ length: 120 }, (_, i) => `r/${i}`);
     feed(topics.map((t) => message(t, 'v', { retain: true })));

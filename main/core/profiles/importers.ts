@@ -1,10 +1,10 @@
-import { type ConnectionOptionsInput, type ImportFormat, PROFILE_EXPORT_FORMAT, type UserProperties } from '../../../shared/contract';
+import { type ConnectionOptionsInput, IMPORT_FORMAT_NAMES, type ImportFormat, type ImportFormatChoice, PROFILE_EXPORT_FORMAT, type UserProperties, WorkbenchFailure } from '../../../shared/contract';
 import { decodeBase64 } from '../../../shared/codecs/base64';
 import { encodeUtf8 } from '../../../shared/codecs/utf8';
 import { decodeFrame } from '../../../shared/wire';
 
 /** One profile read from a file, not yet validated. */
-export interface ImportCandidate {
+export interface ParsedCandidate {
   name: string;
   folder?: string;
   color?: string;
@@ -16,7 +16,7 @@ export interface ImportCandidate {
 }
 
 export interface ParsedImport {
-  candidates: ImportCandidate[];
+  candidates: ParsedCandidate[];
   skipped: { name: string; reason: string }[];
 }
 
@@ -49,7 +49,7 @@ function fromWorkbench(content: string): ParsedImport {
     throw new Error(`Not an MQTT Workbench profiles file (expected "format": "${PROFILE_EXPORT_FORMAT}")`);
   }
   if (typeof file.version !== 'number' || file.version > 1) throw new Error(`Profiles file version ${String(file.version)} is newer than this app understands`);
-  const candidates: ImportCandidate[] = [];
+  const candidates: ParsedCandidate[] = [];
   const skipped: ParsedImport['skipped'] = [];
   for (const entry of file.profiles) {
     if (!isObject(entry) || !isObject(entry.options)) {
@@ -74,7 +74,7 @@ function fromMqttx(content: string): ParsedImport {
   const data = parseJson(content);
   const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.connections) ? data.connections : null;
   if (!list) throw new Error('Not an MQTTX export: expected an array of connections');
-  const candidates: ImportCandidate[] = [];
+  const candidates: ParsedCandidate[] = [];
   const skipped: ParsedImport['skipped'] = [];
   for (const entry of list) {
     if (!isObject(entry)) continue;
@@ -177,7 +177,7 @@ function fromMqttExplorer(content: string): ParsedImport {
   const source = isObject(data) && isObject(data.ConnectionManager_connections) ? data.ConnectionManager_connections : data;
   const list = Array.isArray(source) ? source : isObject(source) ? Object.values(source) : null;
   if (!list) throw new Error('Not an MQTT Explorer settings file: no ConnectionManager_connections');
-  const candidates: ImportCandidate[] = [];
+  const candidates: ParsedCandidate[] = [];
   const skipped: ParsedImport['skipped'] = [];
   for (const entry of list) {
     if (!isObject(entry)) continue;
@@ -226,6 +226,72 @@ function fromMqttExplorer(content: string): ParsedImport {
     candidates.push({ name, options, subscriptions: mqttExplorerSubscriptions(entry.subscriptions), notes });
   }
   return { candidates, skipped };
+}
+
+/** Keys only MQTTX writes on a connection (MQTT Explorer's have none of them). */
+const MQTTX_KEYS = ['mqttVersion', 'ssl', 'certType', 'clean', 'keepalive', 'connectTimeout', 'reconnectPeriod', 'rejectUnauthorized'];
+/** Keys only MQTT Explorer writes on a connection. */
+const EXPLORER_KEYS = ['encryption', 'basePath', 'certValidation', 'selfSignedCertificate', 'clientCertificate', 'clientKey'];
+/** Keys any connection list has: enough to take an array of them for MQTTX's. */
+const CONNECTION_KEYS = ['host', 'clientId', 'port'];
+
+const hasAnyKey = (entries: Json[], keys: string[]) => entries.some((entry) => keys.some((key) => key in entry));
+
+/**
+ * The format of a profiles file, told by its content alone (never by the name the user picked):
+ * ours says `"format": "mqtt-workbench-profiles"`; MQTT Explorer keeps its connections under
+ * `ConnectionManager_connections`; MQTTX exports an array (or `{connections: [...]}`) of connections
+ * with mqttVersion, clientId, host... Null when it is none of them. Throws on a file that is not JSON.
+ */
+export function detectImportFormat(content: string): ImportFormat | null {
+  const data = parseJson(content);
+  if (isObject(data) && data.format === PROFILE_EXPORT_FORMAT) return 'workbench';
+  if (isObject(data) && 'ConnectionManager_connections' in data) return 'mqtt-explorer';
+  const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.connections) ? data.connections : null;
+  if (list) {
+    const entries = list.filter(isObject);
+    if (hasAnyKey(entries, MQTTX_KEYS)) return 'mqttx';
+    if (hasAnyKey(entries, EXPLORER_KEYS)) return 'mqtt-explorer';
+    if (hasAnyKey(entries, CONNECTION_KEYS)) return 'mqttx';
+    return null;
+  }
+  // MQTT Explorer's connections object on its own (keyed by id), as older tools copied it out.
+  if (isObject(data)) {
+    const entries = Object.values(data).filter(isObject);
+    if (entries.length > 0 && hasAnyKey(entries, EXPLORER_KEYS)) return 'mqtt-explorer';
+  }
+  return null;
+}
+
+/**
+ * Reads a file as the chosen format, after checking that its content is that format: an MQTTX file
+ * read as MQTT Explorer's would silently come out wrong (wss as mqtt, 5.0 as 3.1.1).
+ */
+export function readProfileImport(choice: ImportFormatChoice, content: string): { format: ImportFormat; parsed: ParsedImport } {
+  let detected: ImportFormat | null;
+  try {
+    detected = detectImportFormat(content);
+  } catch (error) {
+    throw new WorkbenchFailure('IMPORT_INVALID', (error as Error).message);
+  }
+  if (choice !== 'auto' && detected !== null && detected !== choice) {
+    throw new WorkbenchFailure(
+      'IMPORT_WRONG_FORMAT',
+      `This file is an ${IMPORT_FORMAT_NAMES[detected]}, not an ${IMPORT_FORMAT_NAMES[choice]}: choose "${IMPORT_FORMAT_NAMES[detected]}" (or Auto-detect) and import it again.`,
+    );
+  }
+  const format = choice === 'auto' ? detected : choice;
+  if (format === null) {
+    throw new WorkbenchFailure(
+      'IMPORT_INVALID',
+      `Not a profiles file this app knows: expected an ${IMPORT_FORMAT_NAMES.workbench} ("format": "${PROFILE_EXPORT_FORMAT}"), an ${IMPORT_FORMAT_NAMES.mqttx} (a list of connections) or an ${IMPORT_FORMAT_NAMES['mqtt-explorer']} (ConnectionManager_connections)`,
+    );
+  }
+  try {
+    return { format, parsed: parseProfileImport(format, content) };
+  } catch (error) {
+    throw new WorkbenchFailure('IMPORT_INVALID', (error as Error).message);
+  }
 }
 
 export function parseProfileImport(format: ImportFormat, content: string): ParsedImport {

@@ -26,6 +26,8 @@ export function ImportReportView() {
       <header>
         <strong data-testid="import-report-summary">
           Imported {report.imported.length} profile{report.imported.length === 1 ? '' : 's'}
+          {report.updated.length ? `, updated ${report.updated.length}` : ''}
+          {report.kept.length ? `, kept ${report.kept.length}` : ''}
           {report.skipped.length ? `, skipped ${report.skipped.length}` : ''}
         </strong>
         <button type="button" className="icon-button" title="Dismiss" aria-label="Dismiss" data-testid="import-report-close" onClick={dismiss}>
@@ -33,6 +35,18 @@ export function ImportReportView() {
         </button>
       </header>
       {report.imported.length > 0 && <Lines testId="import-report-imported" items={report.imported.map((p) => ({ name: p.name, text: `${p.options.protocol}://${p.options.host}:${p.options.port}` }))} />}
+      {report.updated.length > 0 && (
+        <>
+          <h3>Updated</h3>
+          <Lines testId="import-report-updated" items={report.updated.map((p) => ({ name: p.name, text: `${p.options.protocol}://${p.options.host}:${p.options.port}` }))} />
+        </>
+      )}
+      {report.kept.length > 0 && (
+        <>
+          <h3>Kept as they were</h3>
+          <Lines testId="import-report-kept" items={report.kept.map((k) => ({ name: k.name, text: 'a profile of this name exists and was kept' }))} />
+        </>
+      )}
       {report.skipped.length > 0 && (
         <>
           <h3>Skipped</h3>

@@ -1,4 +1,5 @@
 import { useProfilesStore } from '../../stores/profiles-store';
+import { ImportPreviewDialog } from './import-preview';
 import { ImportReportView } from './import-report';
 import { ProfileList } from './profile-list';
 
@@ -11,6 +12,7 @@ export function ProfilesPanel() {
       <ProfilesToolbar />
       <ProfileList />
       <ImportReportView />
+      <ImportPreviewDialog />
       {error && (
         <p className="error-box" role="alert" data-testid="profiles-error">
           <strong>{error.code}</strong> {error.message}

@@ -1,25 +1,29 @@
 import { useRef, useState } from 'react';
-import type { ImportFormat } from '../../../shared/contract';
+import { IMPORT_FORMAT_NAMES, type ImportFormatChoice } from '../../../shared/contract';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { downloadText } from './download';
 
-const FORMATS: { value: ImportFormat; label: string }[] = [
-  { value: 'workbench', label: 'Workbench JSON' },
-  { value: 'mqttx', label: 'MQTTX export' },
-  { value: 'mqtt-explorer', label: 'MQTT Explorer settings' },
+const FORMATS: { value: ImportFormatChoice; label: string }[] = [
+  { value: 'auto', label: 'Auto-detect' },
+  { value: 'workbench', label: IMPORT_FORMAT_NAMES.workbench },
+  { value: 'mqttx', label: IMPORT_FORMAT_NAMES.mqttx },
+  { value: 'mqtt-explorer', label: IMPORT_FORMAT_NAMES['mqtt-explorer'] },
 ];
 
-/** Import (file -> text -> profiles.import) and export (profiles.export -> a .json download). */
+/**
+ * Import (file -> text -> profiles.previewImport -> the preview dialog -> profiles.import) and export
+ * (profiles.export -> a .json download). The host checks the file's content against the format chosen.
+ */
 export function ProfilesToolbar() {
-  const [format, setFormat] = useState<ImportFormat>('mqttx');
+  const [format, setFormat] = useState<ImportFormatChoice>('auto');
   const picker = useRef<HTMLInputElement>(null);
-  const importFile = useProfilesStore((s) => s.importFile);
+  const previewFile = useProfilesStore((s) => s.previewFile);
   const exportJson = useProfilesStore((s) => s.exportJson);
   const count = useProfilesStore((s) => s.profiles.length);
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
-    await importFile(format, await file.text());
+    await previewFile(format, await file.text());
     if (picker.current) picker.current.value = '';
   };
 
@@ -30,14 +34,14 @@ export function ProfilesToolbar() {
 
   return (
     <div className="toolbar profiles-toolbar">
-      <select data-testid="profiles-import-format" value={format} title="Format of the file to import" aria-label="Import format" onChange={(e) => setFormat(e.target.value as ImportFormat)}>
+      <select data-testid="profiles-import-format" value={format} title="Format of the file to import" aria-label="Import format" onChange={(e) => setFormat(e.target.value as ImportFormatChoice)}>
         {FORMATS.map((f) => (
           <option key={f.value} value={f.value}>
             {f.label}
           </option>
         ))}
       </select>
-      <button type="button" data-testid="profiles-import" title="Import profiles from a file" onClick={() => picker.current?.click()}>
+      <button type="button" data-testid="profiles-import" title="Import profiles from a file (what it holds is shown before anything is saved)" onClick={() => picker.current?.click()}>
         Import
       </button>
       <input ref={picker} hidden type="file" accept=".json,application/json" data-testid="profiles-import-file" onChange={(e) => void onFile(e.target.files?.[0])} />

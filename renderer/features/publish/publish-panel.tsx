@@ -1,5 +1,5 @@
 import { type KeyboardEvent, Suspense, lazy, useCallback, useRef, useState } from 'react';
-import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload, isJsonEdited } from '../../../shared/codecs/payload-format';
+import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload, isEmptyPayloadText, isJsonEdited } from '../../../shared/codecs/payload-format';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { getApi } from '../../stores/api';
 import { useActiveConnection } from '../../stores/connections-store';
@@ -221,6 +221,12 @@ export function PublishPanel() {
         {outcome?.kind === 'sent' && (
           <p className="muted" data-testid="publish-result">
             {outcome.message}
+          </p>
+        )}
+        {isEmptyPayloadText(payload, mode) && (mode !== 'text' || retain) && (
+          <p className="hint" data-testid="publish-empty-hint">
+            {mode === 'text' ? 'Empty editor: an empty payload (0 bytes) is published.' : `Empty editor: in ${MODE_LABELS[mode]} mode that means an empty payload (0 bytes), not an error.`}
+            {retain ? ' With Retain, it clears the retained message of the topic.' : ' With Retain, it would clear the retained message of the topic.'}
           </p>
         )}
         {!isConnected && <p className="hint">Connect to a broker to publish. Ctrl/Cmd+Enter publishes.</p>}

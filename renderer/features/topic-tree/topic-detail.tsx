@@ -89,10 +89,14 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
           className="small"
           data-testid="topic-delete-retained"
           disabled={retained === 0 || busy}
-          title={retained === 0 ? 'No retained message known here' : 'Publish an empty retained message to each of them (Delete)'}
+          title={
+            retained === 0
+              ? 'No retained message seen here on this connection (received with the retain flag, or published with Retain)'
+              : 'Publish an empty retained message to each of them (Delete)'
+          }
           onClick={() => onDeleteRequest(topic)}
         >
-          Delete retained{retained > 0 ? ` (${formatCount(retained)})` : ''}
+          Clear retained{retained > 0 ? ` (${formatCount(retained)})` : ''}
         </button>
       </header>
       <p className="muted topic-detail-stats" data-testid="topic-detail-stats">
@@ -102,14 +106,14 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
         {node.retained ? ' · retained' : ''}
       </p>
       {deleting && retained > 0 && (
-        <div className="topic-confirm" role="alertdialog" aria-label="Delete retained messages" data-testid="topic-delete-confirm" ref={(element) => element?.scrollIntoView({ block: 'nearest' })}>
+        <div className="topic-confirm" role="alertdialog" aria-label="Clear retained messages" data-testid="topic-delete-confirm" ref={(element) => element?.scrollIntoView({ block: 'nearest' })}>
           <p>
-            Delete {plural(retained, 'retained message')} {node.children ? 'at and below' : 'of'} <code>{topic}</code>? An empty retained message is
-            published to {retained === 1 ? 'it' : 'each topic'}; the broker then forgets {retained === 1 ? 'it' : 'them'}.
+            Clear {plural(retained, 'retained message')} {node.children ? 'at and below' : 'of'} <code>{topic}</code>? An empty retained message is
+            published to {retained === 1 ? 'it' : 'each topic'} (QoS 1, so the broker confirms each); the broker then forgets {retained === 1 ? 'it' : 'them'}.
           </p>
           <div className="row-actions">
             <button type="button" className="danger" data-testid="topic-delete-confirm-button" disabled={busy} onClick={() => void confirm()}>
-              {busy ? 'Deleting…' : `Delete ${plural(retained, 'message')}`}
+              {busy ? 'Clearing…' : `Clear ${plural(retained, 'message')}`}
             </button>
             <button type="button" data-testid="topic-delete-cancel" disabled={busy} onClick={onDeleteDone}>
               Cancel
@@ -119,7 +123,7 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
       )}
       {result && (
         <p className={result.failed ? 'field-problem' : 'muted'} data-testid="topic-delete-result">
-          {result.failed ? `Deleted ${result.deleted}, ${result.failed} failed: ${result.error ?? 'unknown error'}` : `Deleted ${plural(result.deleted, 'retained message')}.`}
+          {result.failed ? `Cleared ${result.deleted}, ${result.failed} failed: ${result.error ?? 'unknown error'}` : `Cleared ${plural(result.deleted, 'retained message')}.`}
         </p>
       )}
       {node.hasValue &&

@@ -1,0 +1,161 @@
+import { useEffect, useRef } from 'react';
+import { IMPORT_FORMAT_NAMES, type ImportCandidate, type ProtocolVersionChoice } from '../../../shared/contract';
+import { useProfilesStore } from '../../stores/profiles-store';
+import { formatCountOf } from '../../ui/numbers';
+import './import-preview.css';
+
+const VERSION_NAMES: Record<string, string> = { '3': '3.1', '4': '3.1.1', '5': '5.0', auto: 'Auto' };
+const versionName = (version: ProtocolVersionChoice) => VERSION_NAMES[String(version)] ?? String(version);
+
+function CandidateRow({ candidate, action }: { candidate: ImportCandidate; action: 'update' | 'keep' | undefined }) {
+  const decide = useProfilesStore((s) => s.decideSameName);
+  return (
+    <tr data-testid="import-preview-row" data-name={candidate.name} data-existing={candidate.existing ? 'yes' : 'no'}>
+      <td className="import-preview-name" title={candidate.folder ? `${candidate.folder}/${candidate.name}` : candidate.name}>
+        {candidate.name}
+      </td>
+      <td className="import-preview-endpoint" data-testid="import-preview-endpoint" title={candidate.endpoint}>
+        {candidate.endpoint}
+      </td>
+      <td data-testid="import-preview-version">MQTT {versionName(candidate.protocolVersion)}</td>
+      <td data-testid="import-preview-subscriptions">{formatCountOf(candidate.subscriptions, 'subscription')}</td>
+      <td>
+        {candidate.existing ? (
+          <select
+            data-testid="import-preview-action"
+            aria-label={`A profile named ${candidate.name} exists (${candidate.existing.endpoint})`}
+            title={`A profile with this name exists: ${candidate.existing.endpoint}`}
+            value={action ?? 'keep'}
+            onChange={(e) => decide(candidate.index, e.target.value as 'update' | 'keep')}
+          >
+            <option value="keep">Keep existing</option>
+            <option value="update">Update</option>
+          </select>
+        ) : (
+          <span className="muted">New</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * What a file will import, before anything is written: each profile's name, endpoint, MQTT version
+ * and subscriptions, what is skipped and why, and for a name already taken whether that profile is
+ * updated or kept (per profile or for all). Esc or Cancel writes nothing.
+ */
+export function ImportPreviewDialog() {
+  const pending = useProfilesStore((s) => s.pendingImport);
+  const confirm = useProfilesStore((s) => s.confirmImport);
+  const cancel = useProfilesStore((s) => s.cancelImport);
+  const decide = useProfilesStore((s) => s.decideSameName);
+  const dialog = useRef<HTMLElement>(null);
+  const isOpen = pending !== null;
+
+  useEffect(() => {
+    if (!isOpen) return;
+    // Focus moves into the dialog (and back when it closes); Esc cancels wherever focus is, since
+    // the Import button may be disabled (nothing to write) and so never hold it.
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    dialog.current?.focus();
+    const onKeyDown = (event: KeyboardEvent) => {
+      const state = useProfilesStore.getState();
+      if (event.key === 'Escape' && state.pendingImport && !state.pendingImport.busy) {
+        event.preventDefault();
+        state.cancelImport();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      previous?.focus();
+    };
+  }, [isOpen]);
+
+  if (!pending) return null;
+  const { preview, decisions, busy } = pending;
+  const taken = preview.candidates.filter((c) => c.existing);
+  const updates = taken.filter((c) => decisions[c.index] === 'update').length;
+  const created = preview.candidates.length - taken.length;
+  const writes = created + updates;
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && cancel()}>
+      <section
+        className="dialog import-preview"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Import profiles"
+        data-testid="import-preview"
+        ref={dialog}
+        tabIndex={-1}
+      >
+        <header className="dialog-header">
+          <h2>Import profiles</h2>
+          <button type="button" className="icon-button" title="Cancel (Esc): nothing is imported" aria-label="Cancel" disabled={busy} onClick={cancel}>
+            ×
+          </button>
+        </header>
+        <p data-testid="import-preview-summary">
+          This file is an <strong data-testid="import-preview-format">{IMPORT_FORMAT_NAMES[preview.format]}</strong> with {formatCountOf(preview.candidates.length, 'profile')}
+          {preview.skipped.length > 0 ? ` (and ${preview.skipped.length} that cannot be imported)` : ''}. Nothing is saved until you import.
+        </p>
+        {taken.length > 0 && (
+          <div className="import-preview-same-name" data-testid="import-preview-same-name">
+            <span>
+              {taken.length === 1 ? 'A profile with the same name exists' : `${taken.length} profiles with the same name exist`}: each is updated from the file or kept as it is, never duplicated.
+            </span>
+            <span className="row-actions">
+              <button type="button" className="small" data-testid="import-preview-update-all" onClick={() => decide(null, 'update')}>
+                Update all
+              </button>
+              <button type="button" className="small" data-testid="import-preview-keep-all" onClick={() => decide(null, 'keep')}>
+                Keep all
+              </button>
+            </span>
+          </div>
+        )}
+        <div className="dialog-body import-preview-body">
+          <table className="import-preview-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Endpoint</th>
+                <th>Version</th>
+                <th>Subscriptions</th>
+                <th>On import</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.candidates.map((candidate) => (
+                <CandidateRow key={candidate.index} candidate={candidate} action={decisions[candidate.index]} />
+              ))}
+            </tbody>
+          </table>
+          {preview.skipped.length > 0 && (
+            <>
+              <h3>Not imported</h3>
+              <ul className="report-lines" data-testid="import-preview-skipped">
+                {preview.skipped.map((s, i) => (
+                  <li key={i}>
+                    <strong>{s.name}</strong>: {s.reason}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+        <footer className="dialog-footer">
+          <span className="muted">
+            {formatCountOf(created, 'new profile')}, {updates} updated, {taken.length - updates} kept
+          </span>
+          <button type="button" data-testid="import-preview-cancel" disabled={busy} onClick={cancel}>
+            Cancel
+          </button>
+          <button type="button" className="primary" data-testid="import-preview-confirm" disabled={busy || writes === 0} onClick={() => void confirm()}>
+            {busy ? 'Importing…' : writes === 0 ? 'Nothing to import' : `Import ${formatCountOf(writes, 'profile')}`}
+          </button>
+        </footer>
+      </section>
+    </div>
+  );
+}
