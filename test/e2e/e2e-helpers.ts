@@ -9,6 +9,9 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { type HostProcess, startHostProcess } from '../support/host-process';
 import { type Mosquitto, type MosquittoOptions, startMosquitto } from '../support/mosquitto';
+import WebSocket from 'ws';
+import type { Result } from '../../shared/contract';
+import { type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 // Generous: these machines are shared, and a loaded one takes seconds to parse Monaco.
@@ -30,8 +33,15 @@ export function useWorkbenchSession() {
     host: undefined as unknown as HostProcess,
     browser: undefined as unknown as Browser,
     opened,
-    /** Opens the workbench (the host's URL unless another is given), recording its problems. */
-    open: (url?: string, options: { acceptDownloads?: boolean } = {}) => openWorkbench(session.browser, url ?? session.host.url, opened, options),
+    /**
+     * Opens the workbench (the host's URL unless another is given), recording its problems. A page
+     * of the session's host starts from the default UI state, as a new user's would: the state
+     * lives in the host's data folder, so one test's pane sizes would otherwise be the next one's.
+     */
+    open: async (url?: string, options: { acceptDownloads?: boolean } = {}) => {
+      if (url === undefined || url === session.host.url) await resetUiState(session.host);
+      return openWorkbench(session.browser, url ?? session.host.url, opened, options);
+    },
   };
   beforeAll(async () => {
     [session.host, session.browser] = await Promise.all([startHostProcess(), launchChromium()]);
@@ -46,6 +56,33 @@ export function useWorkbenchSession() {
     await session.host?.stop();
   });
   return session;
+}
+
+/** Empties the host's remembered UI state (app.setUiState with every key removed), over its real socket. */
+export async function resetUiState(host: HostProcess): Promise<void> {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${WIRE_PATH}?${TOKEN_PARAM}=${encodeURIComponent(host.token)}`, { headers: { Origin: `http://127.0.0.1:${host.port}` } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let nextId = 1;
+  const call = (channel: string, input: unknown) =>
+    new Promise<Result<unknown>>((resolve) => {
+      const id = nextId++;
+      const onMessage = (data: Buffer, isBinary: boolean) => {
+        if (isBinary) return;
+        const frame = decodeFrame(data.toString()) as ServerFrame;
+        if (frame.type !== 'response' || frame.id !== id) return;
+        ws.off('message', onMessage);
+        resolve(frame.result);
+      };
+      ws.on('message', onMessage);
+      ws.send(encodeFrame({ type: 'request', id, channel, input }));
+    });
+  try {
+    const state = await call('app.uiState', {});
+    const keys = state.ok ? Object.keys((state.value as { entries: Record<string, string> }).entries) : [];
+    if (keys.length > 0) await call('app.setUiState', { entries: Object.fromEntries(keys.map((key) => [key, null])) });
+  } finally {
+    ws.close();
+  }
 }
 
 /** A private mosquitto for the file: started before its tests, stopped after them. */
