@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
+import type { Downloads } from '../downloads/downloads';
 import type { ConnectionIdentity } from '../engine/connection-identity';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
@@ -52,7 +53,7 @@ function timestampForFile(date: Date): string {
 }
 
 /** Wires the message history into the core: every message stored, the history.* channels served. */
-export function createHistoryFeature(dataDir: string | undefined, events: EventHub): HistoryFeature {
+export function createHistoryFeature(dataDir: string | undefined, events: EventHub, downloads?: Downloads): HistoryFeature {
   const path = dataDir ? join(dataDir, 'history.db') : undefined;
   let service: HistoryService | null = null;
   let openError: string | undefined;
@@ -66,6 +67,8 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
    */
   const keysById = new Map<string, string>();
   let nextExportId = 1;
+  /** Finished exports made for a download, not yet handed to history.download. */
+  const readyDownloads = new Map<string, { path: string; bytes: number }>();
 
   const ready: Promise<HistoryService | null> = path
     ? createHistory({ path }).then(
@@ -186,7 +189,8 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
       await (await require()).setRetention(policy).catch(toFailure);
       return {};
     },
-    'history.export': async ({ format, payloadEncoding, query, fileName }) => {
+    'history.export': async ({ format, payloadEncoding, query, fileName, delivery }) => {
+      if (delivery === 'download' && !downloads) throw new WorkbenchFailure('INVALID_REQUEST', 'Downloads are not available here');
       const opened = await require();
       const folder = join(dataDir!, 'exports');
       mkdirSync(folder, { recursive: true });
@@ -204,7 +208,10 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
       });
       exports.set(exportId, handle);
       handle.done.then(
-        (result) => events.emit('history.exportProgress', { exportId, written: result.count, total: result.count, bytes: result.bytes, state: 'done', path: target }),
+        (result) => {
+          if (delivery === 'download') readyDownloads.set(exportId, { path: target, bytes: result.bytes });
+          events.emit('history.exportProgress', { exportId, written: result.count, total: result.count, bytes: result.bytes, state: 'done', path: target });
+        },
         (error: unknown) => {
           const cancelled = error instanceof HistoryError && error.code === 'HISTORY_EXPORT_CANCELLED';
           events.emit('history.exportProgress', {
@@ -251,6 +258,14 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
         return toFailure(error);
       }
     },
+    'history.download': ({ exportId }) => {
+      const ready = readyDownloads.get(exportId);
+      if (!ready || !downloads) throw new WorkbenchFailure('NOT_FOUND', `No finished export ${exportId} waiting to be downloaded`);
+      readyDownloads.delete(exportId);
+      const fileName = basename(ready.path);
+      const downloadId = downloads.mintFile(ready.path, { fileName, bytes: ready.bytes }, { removeAfter: true });
+      return { downloadId, fileName, bytes: ready.bytes };
+    },
     'history.cancelExport': ({ exportId }) => {
       const handle = exports.get(exportId);
       if (!handle) throw new WorkbenchFailure('NOT_FOUND', `No running export with id ${exportId}`);
@@ -293,6 +308,14 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
     handlers,
     async close() {
       for (const handle of exports.values()) handle.cancel();
+      for (const { path: file } of readyDownloads.values()) {
+        try {
+          unlinkSync(file);
+        } catch {
+          // Gone already.
+        }
+      }
+      readyDownloads.clear();
       const opened = await ready;
       await opened?.close();
     },
