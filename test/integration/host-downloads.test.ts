@@ -199,4 +199,36 @@ describe('host downloads', () => {
       await expect(call('history.export', { format: 'csv', delivery: 'download', fileName })).rejects.toThrow(/INVALID_REQUEST/);
     }
   });
+
+  it('hands over the whole of a big live payload (the UI only got a preview) once, byte for byte', async () => {
+    const { tcpPort } = await call<{ tcpPort: number }>('broker.start', { port: 0 });
+    const { connectionId } = await call<{ connectionId: string }>('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: tcpPort, protocolVersion: 5 });
+    await call('messages.subscribe', { connectionId, filter: 'blob/#', qos: 1 });
+    const big = Uint8Array.from({ length: 900_000 }, (_, i) => (i * 7) % 256);
+    const live = new Promise<{ id: number; payloadSize?: number }>((resolve) => {
+      const off = core.events.subscribe((channel, payload) => {
+        if (channel !== 'messages.batch') return;
+        const found = (payload as { messages: { id: number; topic: string; direction: string; payloadSize?: number }[] }).messages.find(
+          (m) => m.topic === 'blob/one' && m.direction === 'in',
+        );
+        if (found) {
+          off();
+          resolve(found);
+        }
+      });
+    });
+    await call('messages.publish', { connectionId, topic: 'blob/one', payload: big, qos: 1 });
+    const message = await live;
+    expect(message.payloadSize).toBe(big.byteLength);
+    const ticket = await call<{ downloadId: string; fileName: string; bytes: number }>('messages.downloadPayload', { connectionId, id: message.id, fileName: 'blob_one.bin' });
+    expect(ticket).toMatchObject({ fileName: 'blob_one.bin', bytes: big.byteLength });
+    expect((await get(url(ticket.downloadId, 'wrong'))).status).toBe(401);
+    const got = await get(url(ticket.downloadId));
+    expect(got.status).toBe(200);
+    expect(got.sha256).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(got.headers['content-disposition']).toContain('filename="blob_one.bin"');
+    expect((await get(url(ticket.downloadId))).status).toBe(404);
+    await call('connections.disconnect', { connectionId });
+    await call('broker.stop', {});
+  });
 });
