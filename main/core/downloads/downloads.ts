@@ -5,6 +5,8 @@ import { Readable } from 'node:stream';
 
 /** Unused download ids expire after this (their file is removed then). */
 export const DOWNLOAD_TTL_MS = 10 * 60_000;
+/** Unused ids kept at most; a new one beyond this drops the oldest (payload bytes are held in memory). */
+export const MAX_PENDING_DOWNLOADS = 64;
 /** 32 random bytes, base64url: 43 characters. */
 export const DOWNLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -54,10 +56,16 @@ interface Entry extends DownloadSource {
  * download is removed from the host when its download has been served (or failed), when its id
  * expires unused, or when the workbench closes: the user's copy is the downloaded or saved one.
  */
-export function createDownloads({ ttlMs = DOWNLOAD_TTL_MS }: { ttlMs?: number } = {}): Downloads {
+export function createDownloads({ ttlMs = DOWNLOAD_TTL_MS, maxPending = MAX_PENDING_DOWNLOADS }: { ttlMs?: number; maxPending?: number } = {}): Downloads {
   const entries = new Map<string, Entry>();
 
   const add = (entry: Omit<Entry, 'timer'>): string => {
+    while (entries.size >= maxPending) {
+      const [oldestId, oldest] = entries.entries().next().value as [string, Entry];
+      entries.delete(oldestId);
+      clearTimeout(oldest.timer);
+      void oldest.remove();
+    }
     const id = randomBytes(32).toString('base64url');
     const timer = setTimeout(() => {
       if (entries.get(id)?.timer !== timer) return;
