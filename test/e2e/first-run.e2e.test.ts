@@ -49,11 +49,18 @@ describe('first run in Chromium', () => {
     await page.getByTestId('first-run').waitFor({ timeout: UI_TIMEOUT });
   });
 
-  it('"Import from MQTTX" opens the profiles import file picker, and imports what is chosen', async () => {
+  it('"Import from MQTTX" / "from MQTT Explorer" open the profiles import file picker set to that format, and import what is chosen', async () => {
+    const explorer = page.waitForEvent('filechooser', { timeout: UI_TIMEOUT });
+    await page.getByTestId('first-run-import-mqtt-explorer').click();
+    expect(await (await explorer).element().getAttribute('data-testid')).toBe('profiles-import-file');
+    expect(await page.getByTestId('profiles-import-format').inputValue()).toBe('mqtt-explorer');
+
     const file = join(files, 'mqttx-export.json');
     writeFileSync(file, JSON.stringify([{ id: 'x1', name: 'From MQTTX', clientId: 'mqttx_1', host: 'broker.example.com', port: 1883, protocol: 'mqtt', mqttVersion: '5.0' }]));
     const chooser = page.waitForEvent('filechooser', { timeout: UI_TIMEOUT });
     await page.getByTestId('first-run-import-mqttx').click();
+    expect(await (await chooser).element().getAttribute('data-testid')).toBe('profiles-import-file');
+    expect(await page.getByTestId('profiles-import-format').inputValue()).toBe('mqttx');
     await (await chooser).setFiles(file);
     await page.locator('[data-testid="profile-row"][data-name="From MQTTX"]').waitFor({ timeout: UI_TIMEOUT });
     await page.getByTestId('import-report').waitFor({ timeout: UI_TIMEOUT });

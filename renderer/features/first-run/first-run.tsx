@@ -1,9 +1,9 @@
-import { useRef, useState } from 'react';
-import type { ImportFormat } from '../../../shared/contract';
+import { useState } from 'react';
 import { useBrokerStore } from '../../stores/broker-store';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
+import { openProfilesImport } from '../profiles/profiles-toolbar';
 import './first-run.css';
 
 /** True for an empty workbench: profiles loaded and none saved, and no connection open. */
@@ -17,14 +17,11 @@ export function useIsFirstRun(): boolean {
 /**
  * What an empty workbench shows where the traffic would be: the three ways in. Start the embedded
  * broker (on a free port, broker.start) and connect to it in one click; create a connection (the
- * connection dialog); import from MQTTX or MQTT Explorer (the profiles import's file picker).
+ * connection dialog); import from MQTTX or MQTT Explorer (the profiles import's own file picker, set to that format).
  */
 export function FirstRun() {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const [format, setFormat] = useState<ImportFormat>('mqttx');
-  const picker = useRef<HTMLInputElement>(null);
-  const importFile = useProfilesStore((s) => s.importFile);
   const importError = useProfilesStore((s) => s.error);
 
   const startEmbedded = async () => {
@@ -49,17 +46,6 @@ export function FirstRun() {
     }
   };
 
-  const pick = (next: ImportFormat) => {
-    setFormat(next);
-    picker.current?.click();
-  };
-
-  const onFile = async (file: File | undefined) => {
-    if (!file) return;
-    await importFile(format, await file.text());
-    if (picker.current) picker.current.value = '';
-  };
-
   return (
     <section className="first-run" data-testid="first-run" aria-labelledby="first-run-title">
       <h2 id="first-run-title">Nothing here yet: three ways in</h2>
@@ -82,14 +68,13 @@ export function FirstRun() {
           <h3>Bring your connections</h3>
           <p>Imports the connections of MQTTX (its export) or MQTT Explorer (its settings file).</p>
           <div className="first-run-buttons">
-            <button type="button" data-testid="first-run-import-mqttx" onClick={() => pick('mqttx')}>
+            <button type="button" data-testid="first-run-import-mqttx" onClick={() => openProfilesImport('mqttx')}>
               Import from MQTTX
             </button>
-            <button type="button" data-testid="first-run-import-mqtt-explorer" onClick={() => pick('mqtt-explorer')}>
+            <button type="button" data-testid="first-run-import-mqtt-explorer" onClick={() => openProfilesImport('mqtt-explorer')}>
               Import from MQTT Explorer
             </button>
           </div>
-          <input ref={picker} hidden type="file" accept=".json,application/json" data-testid="first-run-import-file" onChange={(e) => void onFile(e.target.files?.[0])} />
         </div>
       </div>
       {(problem ?? importError) && (
