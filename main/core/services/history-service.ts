@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
 import type { Downloads } from '../downloads/downloads';
@@ -67,8 +67,11 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
    */
   const keysById = new Map<string, string>();
   let nextExportId = 1;
-  /** Finished exports made for a download, not yet handed to history.download. */
-  const readyDownloads = new Map<string, { path: string; bytes: number }>();
+  /**
+   * Finished exports made for a download, their id minted when they finished (so an export nobody
+   * asks for expires with its id, file and all), not yet handed out by history.download.
+   */
+  const readyDownloads = new Map<string, { downloadId: string; fileName: string; bytes: number }>();
 
   const ready: Promise<HistoryService | null> = path
     ? createHistory({ path }).then(
@@ -209,7 +212,10 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
       exports.set(exportId, handle);
       handle.done.then(
         (result) => {
-          if (delivery === 'download') readyDownloads.set(exportId, { path: target, bytes: result.bytes });
+          if (delivery === 'download' && downloads) {
+            const source = { fileName: basename(target), bytes: result.bytes };
+            readyDownloads.set(exportId, { ...source, downloadId: downloads.mintFile(target, source, { removeAfter: true }) });
+          }
           events.emit('history.exportProgress', { exportId, written: result.count, total: result.count, bytes: result.bytes, state: 'done', path: target });
         },
         (error: unknown) => {
@@ -260,11 +266,10 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
     },
     'history.download': ({ exportId }) => {
       const ready = readyDownloads.get(exportId);
-      if (!ready || !downloads) throw new WorkbenchFailure('NOT_FOUND', `No finished export ${exportId} waiting to be downloaded`);
+      // Once per export; an id that expired meanwhile is refused by the host (404), as a spent one.
+      if (!ready) throw new WorkbenchFailure('NOT_FOUND', `No finished export ${exportId} waiting to be downloaded`);
       readyDownloads.delete(exportId);
-      const fileName = basename(ready.path);
-      const downloadId = downloads.mintFile(ready.path, { fileName, bytes: ready.bytes }, { removeAfter: true });
-      return { downloadId, fileName, bytes: ready.bytes };
+      return ready;
     },
     'history.cancelExport': ({ exportId }) => {
       const handle = exports.get(exportId);
@@ -308,13 +313,7 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
     handlers,
     async close() {
       for (const handle of exports.values()) handle.cancel();
-      for (const { path: file } of readyDownloads.values()) {
-        try {
-          unlinkSync(file);
-        } catch {
-          // Gone already.
-        }
-      }
+      // Their files go with the core's downloads (Downloads.close).
       readyDownloads.clear();
       const opened = await ready;
       await opened?.close();
