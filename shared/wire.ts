@@ -90,3 +90,6 @@ export function fromWire(value: unknown, codec: Base64Codec): unknown {
 export function decodeFrame(text: string, codec: Base64Codec = defaultBase64): unknown {
   return fromWire(JSON.parse(text), codec);
 }
+
+/** Where the host serves a single-use download: GET /download/<id>?token=… (main/host/download-route.ts). */
+export const DOWNLOAD_PATH = '/download/';

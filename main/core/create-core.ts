@@ -7,6 +7,7 @@ import { createConnectionManager } from './engine/connection-manager';
 import { createLivePayloadSearch } from './engine/live-payload-search';
 import { createLivePayloads } from './engine/live-payloads';
 import { inspectPacket } from './engine/packet-inspector';
+import { type Downloads, createDownloads } from './downloads/downloads';
 import { createHistoryFeature } from './services/history-service';
 import { createBrokerService } from './services/broker-service';
 import { createReplayService } from './services/replay-service';
@@ -39,6 +40,8 @@ export interface CoreOptions {
 export interface WorkbenchCore {
   dispatcher: Dispatcher;
   events: EventHub;
+  /** Single-use download ids minted by history.download and messages.downloadPayload; the host and the desktop shell take them. */
+  downloads: Downloads;
   close(): Promise<void>;
 }
 
@@ -63,7 +66,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     const { reason, movedTo, restoredFrom } = profiles.recovered;
     console.warn(`The profiles database was damaged (${reason}); it was moved to ${movedTo}${restoredFrom ? ` and ${restoredFrom} restored` : ' (no backup to restore)'}`);
   }
-  const history = createHistoryFeature(options.dataDir, events);
+  const downloads = createDownloads();
+  const history = createHistoryFeature(options.dataDir, events, downloads);
   const embeddedBroker = createBrokerService(events);
   const livePayloads = createLivePayloads();
   const livePayloadSearch = createLivePayloadSearch(livePayloads);
@@ -183,6 +187,10 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     },
     'messages.stopRepeat': ({ repeatId }) => repeats.stop(repeatId),
     'messages.payload': ({ connectionId, id }) => ({ payload: livePayloads.fullPayload(connectionId, id) }),
+    'messages.downloadPayload': ({ connectionId, id, fileName }) => {
+      const payload = livePayloads.fullPayload(connectionId, id);
+      return { downloadId: downloads.mintBytes(payload, fileName), fileName, bytes: payload.byteLength };
+    },
     'messages.searchPayloads': (input) => livePayloadSearch.search(input),
     'inspector.setEnabled': ({ connectionId, enabled }) => {
       const summary = connections.list().find((c) => c.connectionId === connectionId);
@@ -224,11 +232,12 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   return {
     dispatcher,
     events,
+    downloads,
     async close() {
       repeats.stopAll();
       replays.stopAll();
       await connections.closeAll();
-      await Promise.all([history.close(), embeddedBroker.close()]);
+      await Promise.all([history.close(), embeddedBroker.close(), downloads.close()]);
       messages.flush();
       packets.flush();
       messages.dispose();

@@ -12,6 +12,7 @@ import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
 import { recoverFromCrashes } from './crash-recovery';
 import { attachIpcTransport } from './ipc-transport';
 import { createMenuTemplate } from './menu';
+import { attachSaveDialog } from './save-dialog';
 import { registerAppScheme, serveAppProtocol } from './protocol';
 import { createSafeStorageCipher, describeKeyFileFallback } from './safe-storage-cipher';
 import { WINDOW_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
@@ -75,6 +76,15 @@ function start(): void {
     const window = createMainWindow({ preload: PRELOAD_PATH, devTools: !app.isPackaged, placement });
     trackWindowState(window, statePath);
     const transport = attachIpcTransport({ ipcMain, webContents: window.webContents, core: workbench });
+    const saving = attachSaveDialog({
+      ipcMain,
+      webContents: window.webContents,
+      window,
+      dialog,
+      shell,
+      downloads: workbench.downloads,
+      defaultFolder: app.getPath('downloads'),
+    });
     recoverFromCrashes(window.webContents, {
       onRecovered: (details) => workbench.events.emit('app.recovered', details),
       onGiveUp: (details) => {
@@ -87,6 +97,7 @@ function start(): void {
     mainWindow = window;
     window.on('closed', () => {
       transport.dispose();
+      saving.dispose();
       if (mainWindow === window) mainWindow = null;
     });
     return window;

@@ -14,7 +14,7 @@ import {
   isEventChannel,
   isRequestChannel,
 } from '../../shared/contract';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './ipc-channels';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_SAVE_DOWNLOAD_CHANNEL, IPC_SHOW_IN_FOLDER_CHANNEL } from './ipc-channels';
 
 async function invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
   if (!isRequestChannel(channel)) return fail('UNKNOWN_CHANNEL', `Unknown request channel: ${String(channel).slice(0, 100)}`);
@@ -40,3 +40,10 @@ function on(channel: EventChannel, listener: (payload: unknown) => void): () => 
 }
 
 contextBridge.exposeInMainWorld('workbench', createWorkbenchApi({ invoke, on }));
+
+// The desktop's save dialog and "Show in folder" for minted downloads (main/electron/save-dialog.ts):
+// ids in, never paths.
+contextBridge.exposeInMainWorld('workbenchDesktop', {
+  saveDownload: (downloadId: string): Promise<unknown> => ipcRenderer.invoke(IPC_SAVE_DOWNLOAD_CHANNEL, String(downloadId).slice(0, 100)),
+  showInFolder: (savedId: string): Promise<unknown> => ipcRenderer.invoke(IPC_SHOW_IN_FOLDER_CHANNEL, String(savedId).slice(0, 100)),
+});

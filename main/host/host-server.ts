@@ -1,6 +1,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { TOKEN_CHECK_PATH, WIRE_PATH } from '../../shared/wire';
+import { DOWNLOAD_PATH, TOKEN_CHECK_PATH, WIRE_PATH } from '../../shared/wire';
+import { createDownloadRoute } from './download-route';
 import type { WorkbenchCore } from '../core/create-core';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits';
 import { createStaticFileHandler } from './static-files';
@@ -133,6 +134,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const serveStatic = createStaticFileHandler(options.rendererDir);
   const guard = createConnectionGuard(limits);
   const checkToken = createTokenCheck(token, limits);
+  const serveDownload = createDownloadRoute(options.core.downloads, token);
   let port = 0;
   const ownOrigin = () => `http://${hostname}:${port}`;
   const server = createServer(
@@ -146,7 +148,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     (request, response) => {
       guard.requestStarted(request.socket);
       response.once('close', () => guard.requestEnded(request.socket));
-      if ((request.url ?? '').split('?')[0] === TOKEN_CHECK_PATH) return checkToken(request, response, ownOrigin());
+      const path = (request.url ?? '').split('?')[0] ?? '';
+      if (path === TOKEN_CHECK_PATH) return checkToken(request, response, ownOrigin());
+      if (path.startsWith(DOWNLOAD_PATH)) return serveDownload(request, response, ownOrigin());
       serveStatic(request, response).catch(() => response.destroy());
     },
   );

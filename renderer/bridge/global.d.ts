@@ -4,6 +4,13 @@ declare global {
   interface Window {
     /** Exposed by the Electron preload (contextBridge); absent in browser mode. */
     workbench?: WorkbenchApi;
+    /** The desktop's save dialog and "Show in folder" (main/electron/save-dialog.ts); absent in browser mode. */
+    workbenchDesktop?: {
+      saveDownload(downloadId: string): Promise<
+        { saved: true; savedId: string; fileName: string } | { saved: false; reason: 'cancelled' | 'gone' | 'failed'; message?: string }
+      >;
+      showInFolder(savedId: string): Promise<boolean>;
+    };
   }
 }
 

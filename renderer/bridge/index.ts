@@ -1,6 +1,7 @@
 import { type WorkbenchApi, createWorkbenchApi } from '../../shared/contract';
 import { TOKEN_CHECK_PATH, TOKEN_HEADER, TOKEN_PARAM, WIRE_PATH } from '../../shared/wire';
 import type { HostLink, HostLinkListener, TokenVerdict } from './host-link';
+import { tokenFromHash } from './token';
 import { createWebSocketClient } from './websocket-client';
 
 export type { HostLink } from './host-link';
@@ -15,10 +16,6 @@ export interface Bridge {
 /** A token check that gets no answer within this is taken as "host not reachable". */
 const TOKEN_CHECK_TIMEOUT_MS = 5000;
 
-/** Reads the host's token from the URL fragment (never sent over HTTP). */
-function tokenFromHash(hash: string): string | null {
-  return new URLSearchParams(hash.replace(/^#/, '')).get(TOKEN_PARAM) || null;
-}
 
 /** GET /api/token-check (main/host/token-check.ts): 200 right, 401 wrong, no answer: no host here. */
 async function checkToken(token: string): Promise<TokenVerdict> {

@@ -13,6 +13,7 @@ import {
   type payloadEncoding,
 } from '../../shared/contract';
 import { topicFilterProblem } from '../../shared/mqtt/topic';
+import { type Delivered, deliverDownload } from '../features/downloads/deliver';
 import { getApi } from './api';
 import { createEarlyProgress } from './early-progress';
 
@@ -91,6 +92,8 @@ interface HistoryState {
   exportEncoding: PayloadEncoding;
   exporting: ExportState | null;
   exportError: WorkbenchError | null;
+  /** How the last finished export reached the user (a browser download, or the desktop's save dialog). */
+  delivered: Delivered | null;
   /** Backups in the data folder's backups/, newest first, and what the last backup or restore did. */
   backups: HistoryBackup[];
   backupBusy: boolean;
@@ -113,6 +116,8 @@ interface HistoryState {
   actionQuery(): HistoryQueryInput | null;
   startExport(): Promise<void>;
   cancelExport(): Promise<void>;
+  /** Desktop, after a cancelled save dialog: asks again where to save the same export. */
+  saveAgain(): Promise<void>;
   /** From `history.exportProgress`. */
   applyExportProgress(progress: ExportProgressEvent): void;
   loadBackups(): Promise<void>;
@@ -150,6 +155,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   exportEncoding: 'utf8',
   exporting: null,
   exportError: null,
+  delivered: null,
 
   setForm(change) {
     set((state) => ({ form: { ...state.form, ...change }, formProblem: null }));
@@ -266,12 +272,12 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     const { applied, exportFormat: format, exportEncoding, exporting } = get();
     if (exporting?.state === 'running' || exportRequested) return;
     // The previous export's outcome goes now: a "Done" left on screen would read as this one's.
-    set({ exportError: null, exporting: null });
+    set({ exportError: null, exporting: null, delivered: null });
     const query = get().actionQuery();
     if (!query) return;
     exportRequested = true;
     const result = await getApi()
-      .history.export({ format, payloadEncoding: exportEncoding, query })
+      .history.export({ format, payloadEncoding: exportEncoding, query, delivery: 'download' })
       .finally(() => (exportRequested = false));
     if (!result.ok) {
       set({ exportError: result.error });
@@ -281,6 +287,13 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     // A fast export may have reported progress (even "done") before this response named its id.
     const early = earlyProgress.take(exportId);
     set({ exporting: early ? { ...early, format } : { exportId, path, format, state: 'running', written: 0, total: 0, bytes: 0 } });
+    if (early?.state === 'done') await deliverExport(exportId);
+  },
+
+  async saveAgain() {
+    const delivered = get().delivered;
+    if (delivered?.kind !== 'cancelled') return;
+    set({ delivered: await deliverDownload(delivered.ticket) });
   },
 
   async cancelExport() {
@@ -300,5 +313,18 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     }
     if (current.state !== 'running') return;
     set({ exporting: { ...progress, format: current.format } });
+    if (progress.state === 'done') void deliverExport(progress.exportId);
   },
 }));
+
+/** A finished export goes to the user at once: a browser download, or the desktop's save dialog. */
+async function deliverExport(exportId: string): Promise<void> {
+  const ticket = await getApi().history.download({ exportId });
+  if (useHistoryStore.getState().exporting?.exportId !== exportId) return;
+  if (!ticket.ok) {
+    useHistoryStore.setState({ exportError: ticket.error });
+    return;
+  }
+  const delivered = await deliverDownload(ticket.value);
+  if (useHistoryStore.getState().exporting?.exportId === exportId) useHistoryStore.setState({ delivered });
+}

@@ -29,3 +29,8 @@ export const topicFilter = z.string().superRefine((filter, ctx) => {
 export const empty = z.object({}).strict();
 
 export const errorShape = z.object({ code: z.string(), message: z.string() });
+
+/** What a download id hands over (see history.download and messages.downloadPayload). */
+export const downloadTicket = z.object({ downloadId: z.string(), fileName: z.string(), bytes: z.number() });
+export type DownloadTicket = z.infer<typeof downloadTicket>;
+

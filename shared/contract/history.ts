@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bytes, connectionId, empty, qos, topicFilter } from './common';
+import { bytes, connectionId, downloadTicket, empty, qos, topicFilter } from './common';
 import { CONNECTION_NAME_MAX } from './limits';
 
 
@@ -231,11 +231,26 @@ export const historyContract = {
           fileName: z
             .string()
             .max(200)
-            .regex(/^[\w.() -]+$/, 'File name may use letters, digits, spaces, . _ - ( ) only')
+            .regex(/^(?!\.)[\w.() -]+$/, 'File name may use letters, digits, spaces, . _ - ( ) only, and does not start with a dot')
             .optional(),
+          /**
+           * 'file' keeps the export in the exports folder. 'download' makes it for the user to take
+           * away: once done, history.download mints a single-use download id for it, and the host's
+           * file is removed once that download was served (or its id expired, or the app closed).
+           */
+          delivery: z.enum(['file', 'download']).default('file'),
         })
         .strict(),
       output: z.object({ exportId: z.string(), path: z.string() }),
+    },
+    /**
+     * A short-lived, single-use download id for a finished export made with delivery 'download':
+     * browser mode fetches GET /download/<id>?token=… from the host (streamed, a browser download);
+     * the desktop shell saves it where its save dialog says. Once per export.
+     */
+    download: {
+      input: z.object({ exportId: z.string().min(1).max(64) }).strict(),
+      output: downloadTicket,
     },
     cancelExport: { input: z.object({ exportId: z.string().min(1).max(64) }).strict(), output: empty },
     /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { topicNameProblem } from '../mqtt/topic';
-import { MAX_MQTT_PAYLOAD_BYTES, bytes, connectionId, empty, qos, topicFilter, topicName } from './common';
+import { MAX_MQTT_PAYLOAD_BYTES, bytes, connectionId, downloadTicket, empty, qos, topicFilter, topicName } from './common';
 import { publishProperties, receivedProperties, userProperties } from './mqtt5';
 
 export const mqttMessage = z.object({
@@ -161,6 +161,24 @@ export const messagesContract = {
     payload: {
       input: z.object({ connectionId, id: z.number().int().nonnegative() }).strict(),
       output: z.object({ payload: bytes }),
+    },
+    /**
+     * A single-use download id for the whole payload of a live message (held on the host, never
+     * sent whole to the page): browser mode downloads it from the host, the desktop saves it
+     * through its save dialog. Fails as messages.payload does for an evicted payload.
+     */
+    downloadPayload: {
+      input: z
+        .object({
+          connectionId,
+          id: z.number().int().nonnegative(),
+          fileName: z
+            .string()
+            .max(200)
+            .regex(/^(?!\.)[\w.() -]+$/, 'File name may use letters, digits, spaces, . _ - ( ) only, and does not start with a dot'),
+        })
+        .strict(),
+      output: downloadTicket,
     },
     /**
      * Which of these previewed live messages contain `text` in their whole payload (case-insensitive,

@@ -53,14 +53,25 @@ async function searchUntil(page: Page, expected: number): Promise<void> {
   });
 }
 
-async function exportAs(page: Page, format: 'csv' | 'ndjson'): Promise<string> {
+/** Exports the search; the file arrives as a real browser download, streamed by the host. Returns its bytes. */
+async function exportAs(page: Page, format: 'csv' | 'ndjson'): Promise<{ text: string; fileName: string }> {
   await page.getByTestId(`history-export-format-${format}`).click();
+  const downloaded = page.waitForEvent('download', { timeout: UI_TIMEOUT });
   await page.getByTestId('history-export-start').click();
+  const download = await downloaded;
+  const fileName = download.suggestedFilename();
+  expect(fileName).toMatch(new RegExp(`^history-[\\d-]+\\.${format}$`));
+  // The host's URL: single-use, with the token (the page's own), never the file's path.
+  expect(download.url()).toMatch(/\/download\/[A-Za-z0-9_-]{43}\?token=/);
+  const path = await download.path();
+  expect(await download.failure()).toBeNull();
   await page.locator('[data-testid="history-export-progress"][data-state="done"]').waitFor({ timeout: UI_TIMEOUT });
-  const path = ((await page.getByTestId('history-export-path').textContent()) ?? '').trim();
-  expect(path).toMatch(new RegExp(`\\.${format}$`));
   expect(await page.getByTestId('history-export-state').textContent()).toMatch(/^Done: 2 messages/);
-  return path;
+  await page.locator('[data-testid="history-export-delivery"][data-kind="downloaded"]').waitFor({ timeout: UI_TIMEOUT });
+  expect(await page.getByTestId('history-export-file').textContent()).toBe(fileName);
+  // Single use: the same URL again is refused.
+  expect((await page.request.get(download.url())).status()).toBe(404);
+  return { text: readFileSync(path, 'utf8'), fileName };
 }
 
 /** Publishes one message to the test's mosquitto, as another client would. */
@@ -73,7 +84,7 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
   let page: Page;
 
   it('stores what a connection receives and shows it in the History view', async () => {
-    ({ page } = await session.open());
+    ({ page } = await session.open(undefined, { acceptDownloads: true }));
     await connected(page, { port: mosquitto.port, version: '5' });
     await subscribe(page, 'e2e/#', 1);
     for (const [topic, payload] of MESSAGES) {
@@ -122,18 +133,17 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await screenshots(page, 'history-view');
   });
 
-  it('exports the search to CSV and NDJSON and shows where the files are', async () => {
-    const csvPath = await exportAs(page, 'csv');
-    const csv = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
+  it('exports the search to CSV and NDJSON as browser downloads with the stored rows', async () => {
+    const csvFile = await exportAs(page, 'csv');
+    const csv = csvFile.text.trim().split(/\r?\n/);
     expect(csv).toHaveLength(3);
     expect(csv[0]).toMatch(/^id,timestamp,time,connection_key,connection_label,direction,topic,/);
     expect(csv.slice(1).some((line) => line.includes('e2e/sensors/kitchen/temp') && line.includes('alpha 21.5'))).toBe(true);
     expect(csv.slice(1).some((line) => line.includes('e2e/sensors/kitchen/humidity') && line.includes('ALPHA 40%'))).toBe(true);
 
     await page.getByTestId('history-export-encoding').selectOption('base64');
-    const ndjsonPath = await exportAs(page, 'ndjson');
-    expect(ndjsonPath).not.toBe(csvPath);
-    const records = readFileSync(ndjsonPath, 'utf8')
+    const ndjsonFile = await exportAs(page, 'ndjson');
+    const records = ndjsonFile.text
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { topic: string; payload: string });
@@ -237,7 +247,7 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
       await host.stop();
 
       host = await startHostProcess({ dataDir });
-      ({ page: run } = await openWorkbench(session.browser, host.url, session.opened));
+      ({ page: run } = await openWorkbench(session.browser, host.url, session.opened, { acceptDownloads: true }));
       await run.locator(plantRow).getByTestId('profile-connect').click();
       await statusIs(run, 'connected');
       // Before anything arrives today, the tree shows what this profile received yesterday.
@@ -266,7 +276,7 @@ describe('History view in Chromium', { timeout: TEST_TIMEOUT }, () => {
       await screenshots(run, 'history-connection-filter');
 
       // The export carries the connection's key and name in every row.
-      const csv = readFileSync(await exportAs(run, 'csv'), 'utf8').trim().split(/\r?\n/);
+      const csv = (await exportAs(run, 'csv')).text.trim().split(/\r?\n/);
       expect(csv[0]).toMatch(/^id,timestamp,time,connection_key,connection_label,direction,topic,/);
       expect(csv.slice(1).map((line) => line.split(',').slice(3, 5))).toEqual([
         [expect.stringMatching(/^profile:[0-9a-f]+$/) as string, 'E2E Plant'],

@@ -317,6 +317,14 @@ describe('Messages, message detail and plots in Chromium', { timeout: 120_000 },
     await cut.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await detailShows((s) => s.startsWith('START'));
     await screenshots(page, 'message-detail-large');
+
+    // Saving it streams the bytes from the host as a browser download (never a Blob of the page).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('message-detail-save').click()]);
+    expect(download.url()).toMatch(/\/download\/[A-Za-z0-9_-]{43}\?token=/);
+    expect(download.suggestedFilename()).toMatch(/^devices_big\.\w+$/);
+    expect(readFileSync(await download.path()).equals(big)).toBe(true);
+    await waitUntil(async () => (await text(page.getByTestId('message-detail-status'))).startsWith('Downloading devices_big.'));
+    await screenshots(page, 'payload-download');
   });
 
   it('finds text past the first 4 KB of big payloads, and says when one too big to keep could not be searched', async () => {

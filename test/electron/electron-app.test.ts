@@ -187,6 +187,35 @@ describe('MQTT Workbench desktop app', () => {
     await runMosquittoPub(['-h', broker!.host, '-p', String(broker!.port), '-t', `${base}/retained`, '-r', '-n']);
   });
 
+  it('saves a payload through the native save dialog, then shows it in its folder', async () => {
+    // The dialog and the file manager are stubbed in main (a test machine has no one to click);
+    // the IPC, the preload's window.workbenchDesktop and the file write are the real ones.
+    const target = join(userData!, 'saved-payload.txt');
+    await app!.evaluate(({ dialog, shell }, path) => {
+      const seen: unknown[] = [];
+      (globalThis as unknown as { saveDialogSeen: unknown[] }).saveDialogSeen = seen;
+      dialog.showSaveDialog = (async (...args: unknown[]) => {
+        seen.push(['dialog', (args.at(-1) as { defaultPath: string }).defaultPath]);
+        return { canceled: false, filePath: path };
+      }) as typeof dialog.showSaveDialog;
+      shell.showItemInFolder = (shown: string) => void seen.push(['shown', shown]);
+    }, target);
+    const base = `wb/electron/${process.pid}`;
+    await page
+      .getByTestId('message-row')
+      .filter({ has: page.getByTestId('message-topic').getByText(`${base}/live`, { exact: true }) })
+      .first()
+      .click();
+    await page.getByTestId('message-detail-save').click();
+    await page.getByTestId('message-detail-show-in-folder').click();
+    expect(readFileSync(target, 'utf8')).toBe('hello from mosquitto_pub');
+    const seen = await app!.evaluate(() => (globalThis as unknown as { saveDialogSeen: unknown[] }).saveDialogSeen);
+    expect(seen).toEqual([
+      ['dialog', expect.stringMatching(/wb_electron_\d+_live\.txt$/) as unknown],
+      ['shown', target],
+    ]);
+  });
+
   it('logged no console error, page error or CSP violation', () => {
     expect(problems).toEqual([]);
   });

@@ -146,8 +146,11 @@ function createFakeElectron(userDataParent: string) {
       getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
       getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
     },
-    dialog: { showErrorBox: (title: string, content: string) => errorBoxes.push(`${title}: ${content}`) },
-    shell: { openExternal: vi.fn(async (_url: string) => {}) },
+    dialog: {
+      showErrorBox: (title: string, content: string) => errorBoxes.push(`${title}: ${content}`),
+      showSaveDialog: vi.fn(async (_window: unknown, _options: { defaultPath: string }) => ({ canceled: true })),
+    },
+    shell: { openExternal: vi.fn(async (_url: string) => {}), showItemInFolder: vi.fn((_path: string) => {}) },
   };
   return { electron, calls, windows, ipcHandlers, protocolHandlers, session, app, menu, errorBoxes, ready: resolveReady };
 }
@@ -331,6 +334,20 @@ describe('after ready', () => {
     await expect(handler({ sender: new FakeWebContents(), senderFrame: frame }, 'app.info', {})).rejects.toThrow(/Refused/);
   });
 
+  it('wires the save dialog and "Show in folder" for the window (the flow itself: electron-save-dialog.test.ts)', async () => {
+    // History needs its worker file, which this in-memory build does not emit: the wiring is what is checked here.
+    const save = fake.ipcHandlers.get('workbench:save-download')!;
+    const reveal = fake.ipcHandlers.get('workbench:show-in-folder')!;
+    const window = fake.windows[0]!;
+    const event = { sender: window.webContents, senderFrame: { url: 'app://workbench/index.html', parent: null } };
+    expect(await save(event, 'not-a-download')).toEqual({ saved: false, reason: 'gone' });
+    expect(await reveal(event, 'not-saved')).toBe(false);
+    expect(fake.electron.dialog.showSaveDialog).not.toHaveBeenCalled();
+    expect(fake.electron.shell.showItemInFolder).not.toHaveBeenCalled();
+    await expect(save({ ...event, senderFrame: { url: 'https://evil.example/', parent: null } }, 'x')).rejects.toThrow(/Refused/);
+    await expect(reveal({ sender: new FakeWebContents(), senderFrame: event.senderFrame }, 'x')).rejects.toThrow(/Refused/);
+  });
+
   it('focuses the window when a second instance starts', () => {
     fake.app.emit('second-instance');
     expect(fake.windows[0]!.focused).toBe(true);
@@ -370,9 +387,11 @@ describe('after ready', () => {
     expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showHistory' }]);
   });
 
-  it('drops the IPC handler when the window closes', () => {
+  it('drops the IPC handlers when the window closes', () => {
     fake.windows[0]!.emit('closed');
     expect(fake.ipcHandlers.has('workbench:invoke')).toBe(false);
+    expect(fake.ipcHandlers.has('workbench:save-download')).toBe(false);
+    expect(fake.ipcHandlers.has('workbench:show-in-folder')).toBe(false);
   });
 
   it('opens a window for a menu command chosen with no window open (macOS), and delivers it once loaded', () => {

@@ -86,15 +86,32 @@ describe('preload bundle', () => {
 });
 
 describe('preload behaviour', () => {
-  it('exposes one object, window.workbench, with exactly the contract channels', () => {
+  it('exposes window.workbench, with exactly the contract channels, and window.workbenchDesktop with the save dialog', () => {
     const fake = fakeElectron(async () => ({ ok: true, value: null }));
     runPreload(fake);
-    expect([...fake.exposed.keys()]).toEqual(['workbench']);
+    expect([...fake.exposed.keys()]).toEqual(['workbench', 'workbenchDesktop']);
+    expect(Object.keys(fake.exposed.get('workbenchDesktop') as object).sort()).toEqual(['saveDownload', 'showInFolder']);
     const api = fake.exposed.get('workbench') as Record<string, unknown>;
     const methods = Object.entries(api).flatMap(([domain, value]) =>
       typeof value === 'function' ? [domain] : Object.keys(value as object).map((name) => `${domain}.${name}`),
     );
     expect(methods.sort()).toEqual([...REQUEST_CHANNELS, 'on'].sort());
+  });
+
+  it('workbenchDesktop passes ids (strings, bounded) to its two channels', async () => {
+    const calls: unknown[][] = [];
+    const fake = fakeElectron(async (...args) => {
+      calls.push(args);
+      return { saved: false, reason: 'cancelled' };
+    });
+    runPreload(fake);
+    const desktop = fake.exposed.get('workbenchDesktop') as { saveDownload(id: unknown): Promise<unknown>; showInFolder(id: unknown): Promise<unknown> };
+    await desktop.saveDownload('abc');
+    await desktop.showInFolder({ path: '/etc/passwd' });
+    expect(calls).toEqual([
+      ['workbench:save-download', 'abc'],
+      ['workbench:show-in-folder', '[object Object]'],
+    ]);
   });
 
   it('invokes over the one IPC channel with the contract channel name and the input', async () => {

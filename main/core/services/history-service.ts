@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
+import type { Downloads } from '../downloads/downloads';
 import type { ConnectionIdentity } from '../engine/connection-identity';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
@@ -52,7 +53,7 @@ function timestampForFile(date: Date): string {
 }
 
 /** Wires the message history into the core: every message stored, the history.* channels served. */
-export function createHistoryFeature(dataDir: string | undefined, events: EventHub): HistoryFeature {
+export function createHistoryFeature(dataDir: string | undefined, events: EventHub, downloads?: Downloads): HistoryFeature {
   const path = dataDir ? join(dataDir, 'history.db') : undefined;
   let service: HistoryService | null = null;
   let openError: string | undefined;
@@ -66,6 +67,11 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
    */
   const keysById = new Map<string, string>();
   let nextExportId = 1;
+  /**
+   * Finished exports made for a download, their id minted when they finished (so an export nobody
+   * asks for expires with its id, file and all), not yet handed out by history.download.
+   */
+  const readyDownloads = new Map<string, { downloadId: string; fileName: string; bytes: number }>();
 
   const ready: Promise<HistoryService | null> = path
     ? createHistory({ path }).then(
@@ -186,7 +192,8 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
       await (await require()).setRetention(policy).catch(toFailure);
       return {};
     },
-    'history.export': async ({ format, payloadEncoding, query, fileName }) => {
+    'history.export': async ({ format, payloadEncoding, query, fileName, delivery }) => {
+      if (delivery === 'download' && !downloads) throw new WorkbenchFailure('INVALID_REQUEST', 'Downloads are not available here');
       const opened = await require();
       const folder = join(dataDir!, 'exports');
       mkdirSync(folder, { recursive: true });
@@ -204,7 +211,13 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
       });
       exports.set(exportId, handle);
       handle.done.then(
-        (result) => events.emit('history.exportProgress', { exportId, written: result.count, total: result.count, bytes: result.bytes, state: 'done', path: target }),
+        (result) => {
+          if (delivery === 'download' && downloads) {
+            const source = { fileName: basename(target), bytes: result.bytes };
+            readyDownloads.set(exportId, { ...source, downloadId: downloads.mintFile(target, source, { removeAfter: true }) });
+          }
+          events.emit('history.exportProgress', { exportId, written: result.count, total: result.count, bytes: result.bytes, state: 'done', path: target });
+        },
         (error: unknown) => {
           const cancelled = error instanceof HistoryError && error.code === 'HISTORY_EXPORT_CANCELLED';
           events.emit('history.exportProgress', {
@@ -251,6 +264,13 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
         return toFailure(error);
       }
     },
+    'history.download': ({ exportId }) => {
+      const ready = readyDownloads.get(exportId);
+      // Once per export; an id that expired meanwhile is refused by the host (404), as a spent one.
+      if (!ready) throw new WorkbenchFailure('NOT_FOUND', `No finished export ${exportId} waiting to be downloaded`);
+      readyDownloads.delete(exportId);
+      return ready;
+    },
     'history.cancelExport': ({ exportId }) => {
       const handle = exports.get(exportId);
       if (!handle) throw new WorkbenchFailure('NOT_FOUND', `No running export with id ${exportId}`);
@@ -293,6 +313,8 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
     handlers,
     async close() {
       for (const handle of exports.values()) handle.cancel();
+      // Their files go with the core's downloads (Downloads.close).
+      readyDownloads.clear();
       const opened = await ready;
       await opened?.close();
     },

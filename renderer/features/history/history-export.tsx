@@ -1,5 +1,6 @@
 import { formatCount } from '../../ui/numbers';
 import { type ExportFormat, type PayloadEncoding, useHistoryStore } from '../../stores/history-store';
+import { savesWithDialog, showInFolder } from '../downloads/deliver';
 import { formatSize } from './history-status';
 
 const FORMATS: { key: ExportFormat; label: string }[] = [
@@ -9,7 +10,10 @@ const FORMATS: { key: ExportFormat; label: string }[] = [
 ];
 const ENCODINGS: PayloadEncoding[] = ['utf8', 'base64', 'hex'];
 
-/** Streams the searched messages to a file in the exports folder, with progress and cancel. */
+/**
+ * Exports the searched messages, with progress and cancel, then hands the file to the user: a
+ * browser download in browser mode, the save dialog (then "Show in folder") on the desktop.
+ */
 export function HistoryExport() {
   const format = useHistoryStore((s) => s.exportFormat);
   const encoding = useHistoryStore((s) => s.exportEncoding);
@@ -19,6 +23,8 @@ export function HistoryExport() {
   const startExport = useHistoryStore((s) => s.startExport);
   const cancelExport = useHistoryStore((s) => s.cancelExport);
   const enabled = useHistoryStore((s) => s.status?.enabled ?? true);
+  const delivered = useHistoryStore((s) => s.delivered);
+  const saveAgain = useHistoryStore((s) => s.saveAgain);
   const running = exporting?.state === 'running';
   const percent = exporting && exporting.total > 0 ? Math.min(100, Math.round((exporting.written / exporting.total) * 100)) : 0;
 
@@ -61,10 +67,36 @@ export function HistoryExport() {
             {exporting.state === 'cancelled' && 'Cancelled.'}
             {exporting.state === 'failed' && `Failed: ${exporting.error ?? 'unknown error'}`}
           </span>
-          {exporting.state === 'done' && (
-            <code className="history-export-path" data-testid="history-export-path" title="Written by the workbench host">
-              {exporting.path}
-            </code>
+          {exporting.state === 'done' && !delivered && (
+            <span className="muted" data-testid="history-export-delivery" data-kind="pending">
+              {savesWithDialog() ? 'Choose where to save it…' : 'Starting the download…'}
+            </span>
+          )}
+          {exporting.state === 'done' && delivered && (
+            <span className="history-export-delivery" data-testid="history-export-delivery" data-kind={delivered.kind}>
+              {delivered.kind === 'downloaded' && (
+                <>
+                  Downloaded as <code data-testid="history-export-file">{delivered.fileName}</code> (see your browser's downloads)
+                </>
+              )}
+              {delivered.kind === 'saved' && (
+                <>
+                  Saved as <code data-testid="history-export-file">{delivered.fileName}</code>{' '}
+                  <button type="button" data-testid="history-export-show" onClick={() => showInFolder(delivered.savedId)}>
+                    Show in folder
+                  </button>
+                </>
+              )}
+              {delivered.kind === 'cancelled' && (
+                <>
+                  Not saved.{' '}
+                  <button type="button" data-testid="history-export-save-again" onClick={() => void saveAgain()}>
+                    Save…
+                  </button>
+                </>
+              )}
+              {delivered.kind === 'failed' && <span className="field-problem">{delivered.message}</span>}
+            </span>
           )}
         </div>
       )}

@@ -15,7 +15,9 @@ import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayloa
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
-import { saveBytes } from './save-payload';
+import { payloadFileName, saveBytes } from './save-payload';
+import { deliverDownload, savesWithDialog, showInFolder } from '../downloads/deliver';
+import { getApi } from '../../stores/api';
 import { useFullPayload } from './full-payload';
 
 const PayloadMonaco = lazy(() => import('./payload-monaco'));
@@ -195,7 +197,7 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   const setTopicMode = useMessageViewStore((s) => s.setTopicMode);
   const [showAll, setShowAll] = useState(false);
   const [diff, setDiff] = useState(false);
-  const [status, setStatus] = useState<{ text: string; problem?: boolean } | null>(null);
+  const [status, setStatus] = useState<{ text: string; problem?: boolean; savedId?: string } | null>(null);
   // Another message: what was set for the previous one does not carry over.
   const [shownKey, setShownKey] = useState(key);
   if (shownKey !== key) {
@@ -225,7 +227,8 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
   );
 
   useEffect(() => {
-    if (!status) return;
+    // A saved file's "Show in folder" stays until another message is opened.
+    if (!status || status.savedId) return;
     const timer = setTimeout(() => setStatus(null), 2500);
     return () => clearTimeout(timer);
   }, [status]);
@@ -240,7 +243,19 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
     setStatus(ok ? { text: 'Copied' } : { text: 'Copy failed: the clipboard is not available here', problem: true });
   };
 
-  const onSave = () => {
+  const onSave = async () => {
+    const fileName = payloadFileName(message.topic, rendered.format);
+    // A big payload (the list got a preview) or any payload on the desktop goes from the host to the
+    // file: a browser download streamed by the host, or the desktop's save dialog.
+    if (message.id !== undefined && (message.payloadSize !== undefined || savesWithDialog())) {
+      const ticket = await getApi().messages.downloadPayload({ connectionId: message.connectionId, id: message.id, fileName });
+      if (!ticket.ok) return setStatus({ text: `Not saved: ${ticket.error.message}`, problem: true });
+      const delivered = await deliverDownload(ticket.value);
+      if (delivered.kind === 'saved') return setStatus({ text: `Saved as ${delivered.fileName}`, savedId: delivered.savedId });
+      if (delivered.kind === 'downloaded') return setStatus({ text: `Downloading ${delivered.fileName}` });
+      if (delivered.kind === 'cancelled') return setStatus({ text: 'Not saved' });
+      return setStatus({ text: delivered.message, problem: true });
+    }
     saveBytes(message.topic, payload, rendered.format);
     setStatus({ text: 'Saved' });
   };
@@ -257,6 +272,11 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
         {status && (
           <span className={status.problem ? 'field-problem' : 'detail-status'} data-testid="message-detail-status" role="status">
             {status.text}
+            {status.savedId && (
+              <button type="button" className="small" data-testid="message-detail-show-in-folder" onClick={() => showInFolder(status.savedId!)}>
+                Show in folder
+              </button>
+            )}
           </span>
         )}
         <select data-testid="message-detail-format" value={mode} title="Show the payload as" onChange={(e) => onMode(e.target.value as ViewMode)}>
@@ -276,7 +296,7 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
         <button type="button" className="small" data-testid="message-detail-copy" disabled={full.state !== 'full'} title="Copy the whole payload as shown (hex as spaced bytes)" onClick={() => void onCopy()}>
           Copy
         </button>
-        <button type="button" className="small" data-testid="message-detail-save" disabled={full.state !== 'full'} title="Save the payload's bytes to a file" onClick={onSave}>
+        <button type="button" className="small" data-testid="message-detail-save" disabled={full.state !== 'full'} title="Save the payload's bytes to a file" onClick={() => void onSave()}>
           Save
         </button>
         <PlacementToggle />

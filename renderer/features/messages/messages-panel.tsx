@@ -10,6 +10,7 @@ import { SplitGroup, SplitHandle, SplitPane } from '../../ui/split';
 import { VirtualList } from '../../ui/virtual-list';
 import { MessageDetail } from './message-detail';
 import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from './message-filter';
+import { FirstRun, useIsFirstRun } from '../first-run/first-run';
 import { MessageHeader, MessageRow } from './message-row';
 import './messages.css';
 
@@ -218,6 +219,7 @@ function useVisibleRows(activeId: string | null, search: PayloadSearch | null) {
 export function MessagesPanel() {
   const activeId = useConnectionsStore((s) => s.activeId);
   const { total } = useMessageCounts(activeId);
+  const firstRun = useIsFirstRun();
   const selectedSeq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
   const placement = useUiStore((s) => s.detailPlacement);
@@ -237,7 +239,9 @@ export function MessagesPanel() {
   );
 
   let body;
-  if (total === 0) {
+  if (total === 0 && firstRun) {
+    body = <FirstRun />;
+  } else if (total === 0) {
     body = (
       <p className="empty" data-testid="messages-empty">
         No messages yet. Subscribe to a topic filter (e.g. <code>#</code>) to see traffic here.

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { IMPORT_FORMAT_NAMES, type ImportFormatChoice } from '../../../shared/contract';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { downloadText } from './download';
@@ -10,20 +10,46 @@ const FORMATS: { value: ImportFormatChoice; label: string }[] = [
   { value: 'mqtt-explorer', label: IMPORT_FORMAT_NAMES['mqtt-explorer'] },
 ];
 
+/** The mounted toolbar's way to open its import picker for a format (the first run uses it). */
+let openImport: ((format: ImportFormatChoice) => void) | null = null;
+
+/**
+ * Opens the profiles import's file picker, set to `format`: the same import as the toolbar's
+ * Import button. Call it from a click (a browser opens a file picker only on a user's gesture).
+ */
+export function openProfilesImport(format: ImportFormatChoice): void {
+  openImport?.(format);
+}
+
 /**
  * Import (file -> text -> profiles.previewImport -> the preview dialog -> profiles.import) and export
  * (profiles.export -> a .json download). The host checks the file's content against the format chosen.
  */
 export function ProfilesToolbar() {
-  const [format, setFormat] = useState<ImportFormatChoice>('auto');
+  const [format, setFormatState] = useState<ImportFormatChoice>('auto');
+  // The picker's change handler reads the format chosen just before it was opened.
+  const formatRef = useRef<ImportFormatChoice>(format);
+  const setFormat = (next: ImportFormatChoice) => {
+    formatRef.current = next;
+    setFormatState(next);
+  };
   const picker = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    openImport = (next) => {
+      setFormat(next);
+      picker.current?.click();
+    };
+    return () => {
+      openImport = null;
+    };
+  }, []);
   const previewFile = useProfilesStore((s) => s.previewFile);
   const exportJson = useProfilesStore((s) => s.exportJson);
   const count = useProfilesStore((s) => s.profiles.length);
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
-    await previewFile(format, await file.text());
+    await previewFile(formatRef.current, await file.text());
     if (picker.current) picker.current.value = '';
   };
 

@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import { useBrokerStore } from '../../stores/broker-store';
+import { useConnectionsStore } from '../../stores/connections-store';
+import { useProfilesStore } from '../../stores/profiles-store';
+import { useUiStore } from '../../stores/ui-store';
+import { openProfilesImport } from '../profiles/profiles-toolbar';
+import './first-run.css';
+
+/** True for an empty workbench: profiles loaded and none saved, and no connection open. */
+export function useIsFirstRun(): boolean {
+  const loaded = useProfilesStore((s) => s.loaded);
+  const profiles = useProfilesStore((s) => s.profiles.length);
+  const connections = useConnectionsStore((s) => s.order.length);
+  return loaded && profiles === 0 && connections === 0;
+}
+
+/**
+ * What an empty workbench shows where the traffic would be: the three ways in. Start the embedded
+ * broker (on a free port, broker.start) and connect to it in one click; create a connection (the
+ * connection dialog); import from MQTTX or MQTT Explorer (the profiles import's own file picker, set to that format).
+ */
+export function FirstRun() {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const importError = useProfilesStore((s) => s.error);
+
+  const startEmbedded = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const broker = useBrokerStore.getState();
+      // One already running (started from the Broker view) is used as it is.
+      if (!broker.status.running && !(await broker.start({ port: 0 }))) {
+        setProblem(useBrokerStore.getState().error?.message ?? 'The embedded broker did not start');
+        return;
+      }
+      const port = useBrokerStore.getState().status.tcpPort;
+      if (port === undefined) {
+        setProblem('The embedded broker runs without a TCP listener');
+        return;
+      }
+      const error = await useConnectionsStore.getState().connect({ protocol: 'mqtt', host: '127.0.0.1', port, name: 'Embedded broker' });
+      if (error) setProblem(error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="first-run" data-testid="first-run" aria-labelledby="first-run-title">
+      <h2 id="first-run-title">Nothing here yet: three ways in</h2>
+      <div className="first-run-choices">
+        <div className="first-run-choice">
+          <h3>Try it right here</h3>
+          <p>Starts the built-in MQTT broker on a free port of this machine and connects to it.</p>
+          <button type="button" className="primary" data-testid="first-run-embedded" disabled={busy} onClick={() => void startEmbedded()}>
+            {busy ? 'Starting…' : 'Start the embedded broker'}
+          </button>
+        </div>
+        <div className="first-run-choice">
+          <h3>Connect to your broker</h3>
+          <p>Host, port, credentials and TLS; save it as a profile to come back to it.</p>
+          <button type="button" data-testid="first-run-connect" onClick={() => useUiStore.getState().openEditor({ mode: 'new' })}>
+            Create a connection
+          </button>
+        </div>
+        <div className="first-run-choice">
+          <h3>Bring your connections</h3>
+          <p>Imports the connections of MQTTX (its export) or MQTT Explorer (its settings file).</p>
+          <div className="first-run-buttons">
+            <button type="button" data-testid="first-run-import-mqttx" onClick={() => openProfilesImport('mqttx')}>
+              Import from MQTTX
+            </button>
+            <button type="button" data-testid="first-run-import-mqtt-explorer" onClick={() => openProfilesImport('mqtt-explorer')}>
+              Import from MQTT Explorer
+            </button>
+          </div>
+        </div>
+      </div>
+      {(problem ?? importError) && (
+        <p className="field-problem" role="alert" data-testid="first-run-problem">
+          {problem ?? importError?.message}
+        </p>
+      )}
+    </section>
+  );
+}
