@@ -10,6 +10,8 @@ import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
 import { xAxis, yAxes } from './chart-axes';
 import { hoverReadout } from './hover-readout';
 import { formatReading } from '../../ui/numbers';
+import { useConnectionsStore } from '../../stores/connections-store';
+import { seriesOwners } from './series-owner';
 import './plots.css';
 
 const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
@@ -82,6 +84,7 @@ function PlotsToggle() {
  */
 function PlotChart() {
   const series = usePlotsStore((s) => s.series);
+  const summaries = useConnectionsStore((s) => s.summaries);
   const version = usePlotsStore((s) => s.version);
   const window = usePlotsStore((s) => s.window);
   const axes = usePlotsStore((s) => s.axes);
@@ -147,6 +150,7 @@ function PlotChart() {
   }, [window]);
 
   const total = counts.reduce((a, b) => a + b, 0);
+  const owners = seriesOwners(series, summaries);
   return (
     <div className="plots">
       <ul className="plot-legend" data-testid="plot-legend">
@@ -165,7 +169,8 @@ function PlotChart() {
               <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} aria-label={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
                 ×
               </button>
-              <span className="plot-topic" title={s.topic}>
+              <span className="plot-topic" data-testid="plot-topic" title={owners[i] ? `${owners[i]} · ${s.topic}` : s.topic}>
+                {owners[i] && <span className="plot-owner">{owners[i]} · </span>}
                 {s.topic}
               </span>
             </li>
