@@ -24,7 +24,8 @@ import { type DescribedError, closedBeforeConnack, describeConnectError, describ
 import { deliveredAgainstDollarRule } from './dollar-topics';
 import { type DurableAcks, holdAcksUntilCommitted } from './durable-acks';
 import { type OutgoingTracker, type SentPacket, createOutgoingTracker } from './outgoing-tracker';
-import { fallbackNote, isVersionRefusal, versionLabel, versionsToTry } from './version-fallback';
+import { versionLabel } from '../../../shared/mqtt/versions';
+import { fallbackNote, isVersionRefusal, versionsToTry } from './version-fallback';
 import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
 import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';

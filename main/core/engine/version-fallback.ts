@@ -1,4 +1,5 @@
 import type { ConnectionOptions, ErrorCode, MqttVersion } from '../../../shared/contract';
+import { versionLabel } from '../../../shared/mqtt/versions';
 
 /**
  * MQTT version negotiation. MQTT has none: a client sends CONNECT in one version and a broker that
@@ -6,10 +7,6 @@ import type { ConnectionOptions, ErrorCode, MqttVersion } from '../../../shared/
  * 0x84) or, as RabbitMQ before 3.13 does with an MQTT 5 CONNECT, closes the socket without a
  * CONNACK. 'auto' therefore tries 5.0, then 3.1.1, then 3.1, moving on only for those two answers.
  */
-
-export function versionLabel(version: MqttVersion): string {
-  return version === 5 ? '5.0' : version === 4 ? '3.1.1' : '3.1';
-}
 
 /** The versions to try, newest first. SCRAM exists in MQTT 5 only, so it pins 'auto' to 5. */
 export function versionsToTry(options: Pick<ConnectionOptions, 'protocolVersion' | 'enhancedAuth'>): MqttVersion[] {

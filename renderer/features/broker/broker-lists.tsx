@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { useBrokerStore } from '../../stores/broker-store';
 import { formatMoment } from '../../ui/clock';
+import { versionLabel } from '../../../shared/mqtt/versions';
 
 /** Rows each list puts in the DOM; the rest are counted and reachable through the filter. */
 export const BROKER_DOM_ROWS = 200;
@@ -83,7 +84,7 @@ export function BrokerLists() {
             <li key={c.clientId} data-testid="broker-client" data-client-id={c.clientId}>
               <span className="broker-item-main">{c.clientId || <em>(empty id)</em>}</span>
               <span className="muted">
-                {c.remoteAddress} · v{c.protocolVersion === 5 ? '5' : c.protocolVersion === 4 ? '3.1.1' : '3.1'}
+                {c.remoteAddress} · v{versionLabel(c.protocolVersion)}
                 {c.username ? ` · ${c.username}` : ''} · {time(c.connectedAt)}
               </span>
             </li>

@@ -5,6 +5,7 @@ import { useUiStore } from '../../stores/ui-store';
 import { StatusBadge } from '../connection/status-badge';
 import { ConnackDetails } from './connack-info';
 import { ConnectionProblems, VersionNote } from './connection-notes';
+import { versionLabel } from '../../../shared/mqtt/versions';
 
 /** Seconds until the next reconnect attempt, ticking while one is due. */
 function useCountdown(at: number | undefined): number | null {
@@ -56,7 +57,7 @@ function ConnectionInfoBody() {
           </span>
         )}
         <span className="connection-detail" data-testid="connection-detail">
-          {active.url} · {active.clientId || '(no client id yet)'} · MQTT {active.protocolVersion === 5 ? '5.0' : active.protocolVersion === 4 ? '3.1.1' : '3.1'}
+          {active.url} · {active.clientId || '(no client id yet)'} · MQTT {versionLabel(active.protocolVersion)}
           {active.requestedVersion === 'auto' ? ' (auto)' : ''}
         </span>
         {active.connack && (

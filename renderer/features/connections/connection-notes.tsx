@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import type { ConnectionSummary } from '../../../shared/contract';
+import { versionLabel } from '../../../shared/mqtt/versions';
 import { formatClock } from '../../ui/clock';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
-
-const VERSION_LABEL = { 3: '3.1', 4: '3.1.1', 5: '5.0' } as const;
 
 /**
  * After Auto fell back: which version the broker speaks, and (for a saved profile) a button that
@@ -28,11 +27,11 @@ export function VersionNote({ connection }: { connection: ConnectionSummary }) {
           data-testid="save-version"
           onClick={() => {
             void save({ id: profile.id, name: profile.name, folder: profile.folder, color: profile.color, options: { ...profile.options, protocolVersion: version } }).then(
-              (result) => setSaved(result.ok ? `Saved MQTT ${VERSION_LABEL[version]} in “${profile.name}”.` : result.error.message),
+              (result) => setSaved(result.ok ? `Saved MQTT ${versionLabel(version)} in “${profile.name}”.` : result.error.message),
             );
           }}
         >
-          Save MQTT {VERSION_LABEL[version]} in the profile
+          Save MQTT {versionLabel(version)} in the profile
         </button>
       )}
       {saved && <span className="muted"> {saved}</span>}

@@ -3,9 +3,8 @@ import { IMPORT_FORMAT_NAMES, type ImportCandidate, type ProtocolVersionChoice }
 import { useProfilesStore } from '../../stores/profiles-store';
 import { formatCountOf } from '../../ui/numbers';
 import './import-preview.css';
+import { versionLabel } from '../../../shared/mqtt/versions';
 
-const VERSION_NAMES: Record<string, string> = { '3': '3.1', '4': '3.1.1', '5': '5.0', auto: 'Auto' };
-const versionName = (version: ProtocolVersionChoice) => VERSION_NAMES[String(version)] ?? String(version);
 
 function CandidateRow({ candidate, action }: { candidate: ImportCandidate; action: 'update' | 'keep' | undefined }) {
   const decide = useProfilesStore((s) => s.decideSameName);
@@ -17,7 +16,7 @@ function CandidateRow({ candidate, action }: { candidate: ImportCandidate; actio
       <td className="import-preview-endpoint" data-testid="import-preview-endpoint" title={candidate.endpoint}>
         {candidate.endpoint}
       </td>
-      <td data-testid="import-preview-version">MQTT {versionName(candidate.protocolVersion)}</td>
+      <td data-testid="import-preview-version">MQTT {versionLabel(candidate.protocolVersion)}</td>
       <td data-testid="import-preview-subscriptions">{formatCountOf(candidate.subscriptions, 'subscription')}</td>
       <td>
         {candidate.existing ? (
