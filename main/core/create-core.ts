@@ -139,16 +139,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   async function connectProfile(id: string) {
     const profile = profiles.get(id);
     const opened = await openConnection(profiles.optionsForConnect(id), profileIdentity(id, profile.name));
-    const subscribeFailures: { filter: string; error: { code: string; message: string } }[] = [];
-    for (const { enabled, ...subscription } of profile.subscriptions) {
-      if (!enabled) continue;
-      try {
-        await connections.subscribe({ connectionId: opened.connectionId, ...subscription });
-      } catch (error) {
-        const failure = error instanceof WorkbenchFailure ? error : new WorkbenchFailure('SUBSCRIBE_FAILED', String(error));
-        subscribeFailures.push({ filter: subscription.filter, error: { code: failure.code, message: failure.message } });
-      }
-    }
+    // Sent together (in order: each SUBSCRIBE goes out as it is called), answered as the broker goes.
+    const enabled = profile.subscriptions.filter((s) => s.enabled).map(({ enabled: _on, ...subscription }) => subscription);
+    const results = await Promise.allSettled(enabled.map((subscription) => connections.subscribe({ connectionId: opened.connectionId, ...subscription })));
+    const subscribeFailures = results.flatMap((result, index) => {
+      if (result.status === 'fulfilled') return [];
+      const failure = result.reason instanceof WorkbenchFailure ? result.reason : new WorkbenchFailure('SUBSCRIBE_FAILED', String(result.reason));
+      return [{ filter: enabled[index]!.filter, error: { code: failure.code, message: failure.message } }];
+    });
     return { connectionId: opened.connectionId, clientId: opened.clientId, sessionPresent: opened.sessionPresent, subscribeFailures };
   }
 

@@ -745,7 +745,8 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           if (input.subscriptionIdentifier !== undefined) active.subscriptionIdentifier = input.subscriptionIdentifier;
           if (input.userProperties?.length) active.userProperties = input.userProperties;
           connection.subscriptions.set(filter, { mqtt: options, granted: active });
-          emitStatus(connection);
+          // Coalesced: a profile's 500 saved subscriptions make one status event, not 500 that each list them all.
+          emitStatusSoon(connection);
           resolve({ filter, grantedQos, requestedQos: input.qos, reasonCode: grant.qos });
         });
       });
@@ -757,7 +758,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         connection.client.unsubscribe(filter, (error) => {
           if (error) return reject(new WorkbenchFailure('UNSUBSCRIBE_FAILED', `Unsubscribe from ${filter} failed: ${error.message}`));
           connection.subscriptions.delete(filter);
-          emitStatus(connection);
+          emitStatusSoon(connection);
           resolve();
         });
       });

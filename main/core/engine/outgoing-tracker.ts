@@ -47,7 +47,8 @@ export function createOutgoingTracker(now: () => number = Date.now): OutgoingTra
   const inFlight = new Map<number, SentPacket>();
   const subscribes = new Map<number, SentPacket>();
   const strikes = new Map<number, number>();
-  let newestQos0: SentPacket | undefined;
+  /** The newest QoS 0 PUBLISH, overwritten in place: a firehose of them allocates nothing here. */
+  const newestQos0: SentPacket = { cmd: 'publish', messageId: 0, qos: 0, topic: '', sentAt: -Infinity };
   let lastReceivedAt = 0;
 
   function topicOf(packet: AnyPacket): string {
@@ -63,9 +64,12 @@ export function createOutgoingTracker(now: () => number = Date.now): OutgoingTra
     sent(packet) {
       const p = packet as AnyPacket;
       if (p.cmd === 'publish') {
-        const entry: SentPacket = { cmd: 'publish', messageId: p.messageId ?? 0, qos: (p.qos ?? 0) as 0 | 1 | 2, topic: topicOf(p), sentAt: now() };
-        if (entry.qos === 0) newestQos0 = entry;
-        else inFlight.set(entry.messageId, entry);
+        if (!p.qos) {
+          newestQos0.topic = topicOf(p);
+          newestQos0.sentAt = now();
+          return;
+        }
+        inFlight.set(p.messageId ?? 0, { cmd: 'publish', messageId: p.messageId ?? 0, qos: p.qos as 1 | 2, topic: topicOf(p), sentAt: now() });
       } else if (p.cmd === 'subscribe' || p.cmd === 'unsubscribe') {
         const topics = p.cmd === 'subscribe' ? (p.subscriptions ?? []).map((s) => s.topic) : (p.unsubscriptions ?? []);
         const maxQos = p.cmd === 'subscribe' ? Math.max(0, ...(p.subscriptions ?? []).map((s) => (s as { qos?: number }).qos ?? 0)) : 0;
@@ -135,7 +139,7 @@ export function createOutgoingTracker(now: () => number = Date.now): OutgoingTra
       for (const entry of inFlight.values()) if (!entry.released && entry.sentAt >= since) found.push(entry);
       for (const entry of subscribes.values()) if (entry.sentAt >= since) found.push(entry);
       // A QoS 0 PUBLISH is never answered: suspect only when nothing came back after it.
-      if (newestQos0 && newestQos0.sentAt >= since && newestQos0.sentAt >= lastReceivedAt) found.push(newestQos0);
+      if (newestQos0.sentAt >= since && newestQos0.sentAt >= lastReceivedAt) found.push({ ...newestQos0 });
       return found.sort((a, b) => a.sentAt - b.sentAt);
     },
 
@@ -147,7 +151,7 @@ export function createOutgoingTracker(now: () => number = Date.now): OutgoingTra
 
     newNetworkConnection() {
       subscribes.clear();
-      newestQos0 = undefined;
+      newestQos0.sentAt = -Infinity;
       for (const entry of inFlight.values()) entry.sentAt = -Infinity; // until resent
     },
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { IMPORT_FORMAT_NAMES, type ImportCandidate, type ProtocolVersionChoice } from '../../../shared/contract';
+import { IMPORT_FORMAT_NAMES, type ImportCandidate } from '../../../shared/contract';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { formatCountOf } from '../../ui/numbers';
 import './import-preview.css';
