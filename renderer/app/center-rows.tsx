@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
 import { PlotsDock } from '../features/plots/plots-panel';
 import { PublishPanel, PublishToggle } from '../features/publish/publish-panel';
@@ -36,6 +36,37 @@ function useCollapsible(open: boolean, setOpen: (open: boolean) => void) {
   return { pane, onResize };
 }
 
+/** A pane of fixed pixel height (kept when the window resizes) that folds to its header; its size is remembered. */
+function CollapsiblePane({
+  id,
+  control,
+  defaultSize,
+  minSize,
+  children,
+}: {
+  id: string;
+  control: ReturnType<typeof useCollapsible>;
+  defaultSize: string;
+  minSize: string;
+  children: ReactNode;
+}) {
+  return (
+    <SplitPane
+      id={id}
+      className="split-pane"
+      panelRef={control.pane}
+      defaultSize={rememberedSize(id, defaultSize)}
+      minSize={minSize}
+      collapsible
+      collapsedSize={COLLAPSED}
+      groupResizeBehavior="preserve-pixel-size"
+      onResize={control.onResize}
+    >
+      {children}
+    </SplitPane>
+  );
+}
+
 /**
  * The workbench's centre below the connection tabs: the traffic (topic tree beside the messages)
  * on top, then Plots while anything is plotted, then Publish, each pane resizable and remembered.
@@ -71,36 +102,16 @@ export function CenterRows() {
       </SplitPane>
       {plotsShown && <SplitHandle id="plots" label="Resize the Plots panel" />}
       {plotsShown && (
-        <SplitPane
-          id="plots"
-          className="split-pane"
-          panelRef={plots.pane}
-          defaultSize={rememberedSize('plots', '220px')}
-          minSize="120px"
-          collapsible
-          collapsedSize={COLLAPSED}
-          groupResizeBehavior="preserve-pixel-size"
-          onResize={plots.onResize}
-        >
+        <CollapsiblePane id="plots" control={plots} defaultSize="220px" minSize="120px">
           <PlotsDock />
-        </SplitPane>
+        </CollapsiblePane>
       )}
       <SplitHandle id="publish" label="Resize the Publish panel" />
-      <SplitPane
-        id="publish"
-        className="split-pane"
-        panelRef={publish.pane}
-        defaultSize={rememberedSize('publish', '230px')}
-        minSize="170px"
-        collapsible
-        collapsedSize={COLLAPSED}
-        groupResizeBehavior="preserve-pixel-size"
-        onResize={publish.onResize}
-      >
+      <CollapsiblePane id="publish" control={publish} defaultSize="230px" minSize="170px">
         <Panel name="publish" title="Publish" className="grow publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
           <PublishPanel />
         </Panel>
-      </SplitPane>
+      </CollapsiblePane>
     </SplitGroup>
   );
 }
