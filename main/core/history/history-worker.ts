@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { HistoryError, serializeError } from './errors';
 import { exportMessages, importMessages } from './export';
 import { FtsIndexer, ftsPathFor, openFtsDatabase } from './fts-indexer';
-import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from './history-store';
+import { DEFAULT_FULL_TEXT_MAX_BYTES, SqliteHistoryStore } from './sqlite-history-store';
 import { moveAside, openHistoryDatabase, openHistoryReader } from './open-database';
 import { HistorySalvage, isDamageError } from './salvage';
 import { backupTo, validateHistoryFile } from './backup';
@@ -124,12 +124,12 @@ function start(): void {
     runChecker();
     return;
   }
-  let store: HistoryStore;
+  let store: SqliteHistoryStore;
   let salvage: { job: HistorySalvage; movedTo: string; started: number } | null = null;
   try {
     if (data.role === 'writer') {
       const opened = openHistoryDatabase(data.path, data.quickCheck !== undefined ? { quickCheck: data.quickCheck } : {});
-      store = new HistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+      store = new SqliteHistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
       // What the last run accepted but never committed (it was killed): a gap, before anything new.
       // (A file set aside as damaged cannot say what it committed: nothing is claimed then.)
       const lost = opened.recovered ? [] : lostInCrash(opened.db, data.path);
@@ -150,7 +150,7 @@ function start(): void {
         },
       });
     } else {
-      store = new HistoryStore(openHistoryReader(data.path), {
+      store = new SqliteHistoryStore(openHistoryReader(data.path), {
         writable: false,
         ...(data.useFullTextIndex ? { ftsPath: ftsPathFor(data.path) } : {}),
         ...(data.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: data.fullTextMaxBytes } : {}),
@@ -217,7 +217,7 @@ function start(): void {
       const runCounts = store.runCounts;
       if (request.kind === 'restore') validateHistoryFile(request.from);
       const reopen = (): void => {
-        store = new HistoryStore(openHistoryDatabase(data.path).db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+        store = new SqliteHistoryStore(openHistoryDatabase(data.path).db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
         store.adoptPackedKeys(keys);
         if (runCounts) store.trackRun(runCounts);
       };
@@ -330,9 +330,9 @@ function start(): void {
           backup: ([target]) => backupTo(store.db, target as string),
         }
       : {
-          page: ([request]) => store.page(request as Parameters<HistoryStore['page']>[0]),
-          count: ([query]) => store.count(query as Parameters<HistoryStore['count']>[0]),
-          countUpTo: ([query, upTo]) => store.countUpTo(query as Parameters<HistoryStore['count']>[0], upTo as number),
+          page: ([request]) => store.page(request as Parameters<SqliteHistoryStore['page']>[0]),
+          count: ([query]) => store.count(query as Parameters<SqliteHistoryStore['count']>[0]),
+          countUpTo: ([query, upTo]) => store.countUpTo(query as Parameters<SqliteHistoryStore['count']>[0], upTo as number),
           lastValues: ([connectionKey, topic, count]) => store.lastValues(connectionKey as string, topic as string, count as number),
           topicSummaries: ([connectionKey, limit, previewBytes]) => store.topicSummaries(connectionKey as string, limit as number, previewBytes as number),
           gaps: ([connectionKey]) => store.gaps(connectionKey as string | undefined),
