@@ -17,7 +17,8 @@ import type {
 } from './types';
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
 import type { SalvageCounts } from './salvage';
-import type { FromWorker, HistoryWorkerData, OpenReport, SalvageOutcome, SwapRequest, ToWorker } from './worker-protocol';
+import { type Started, WorkerChannel, spawnWorker } from './worker-channel';
+import type { FromWorker, HistoryWorkerData, MethodArgs, MethodName, MethodResult, OpenReport, ReaderMethods, SalvageOutcome, SwapRequest, ToWorker, WriterMethods } from './worker-protocol';
 
 export interface HistoryOptions {
   /** The database file, e.g. `<userData>/history.db`. */
@@ -163,150 +164,6 @@ const DEFAULTS = {
 /** Per-message bookkeeping counted against maxPendingBytes besides the payload. */
 const MESSAGE_OVERHEAD_BYTES = 100;
 
-interface Call {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-  onProgress?: (progress: never) => void;
-}
-
-function cancelCall(channel: WorkerChannel, id: number): void {
-  try {
-    channel.post({ type: 'cancel', id });
-  } catch {
-    // Already failed or closed: nothing left to cancel.
-  }
-}
-
-/** One worker thread speaking the protocol of worker-protocol.ts. */
-class WorkerChannel {
-  private nextId = 1;
-  private readonly calls = new Map<number, Call>();
-  private failure: Error | null = null;
-  private closing = false;
-  private closed = false;
-  readonly worker: Worker;
-  readonly exited: Promise<void>;
-
-  constructor(
-    started: Started,
-    private readonly onMessage: (message: FromWorker) => void,
-    private readonly onFailure: (error: Error) => void,
-  ) {
-    const worker = (this.worker = started.worker);
-    const handle = (message: FromWorker): void => {
-      if (message.type === 'result') {
-        const call = this.calls.get(message.id);
-        this.calls.delete(message.id);
-        if (message.ok) call?.resolve(message.value);
-        else call?.reject(deserializeError(message.error));
-      } else if (message.type === 'progress') {
-        this.calls.get(message.id)?.onProgress?.(message.progress as never);
-      } else this.onMessage(message);
-    };
-    worker.on('message', handle);
-    // What the worker posted between 'ready' and now (the salvage may have finished already).
-    for (const message of started.takeEarly()) handle(message);
-    worker.on('error', (error) => this.fail(new HistoryError('HISTORY_WORKER_FAILED', `History worker failed: ${error.message}`)));
-    this.exited = new Promise((resolve) =>
-      worker.once('exit', (code) => {
-        if (!this.closing) this.fail(new HistoryError('HISTORY_WORKER_FAILED', `History worker exited unexpectedly (code ${code})`));
-        resolve();
-      }),
-    );
-  }
-
-  private fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
-    for (const call of this.calls.values()) call.reject(error);
-    this.calls.clear();
-    this.onFailure(error);
-  }
-
-  private unusable(): Error | null {
-    return this.failure ?? (this.closing ? new HistoryError('HISTORY_CLOSED', 'History is closed') : null);
-  }
-
-  post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    const error = this.unusable();
-    if (error) throw error;
-    this.worker.postMessage(message, transfer);
-  }
-
-  call<T>(method: string, args: unknown[], onProgress?: (progress: never) => void): { id: number; promise: Promise<T> } {
-    const id = this.nextId++;
-    const promise = new Promise<T>((resolve, reject) => {
-      const error = this.unusable();
-      if (error) return reject(error);
-      this.calls.set(id, { resolve: resolve as (value: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
-      this.worker.postMessage({ type: 'call', id, method, args } satisfies ToWorker);
-    });
-    return { id, promise };
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (!this.failure) this.worker.postMessage({ type: 'close' } satisfies ToWorker);
-    this.closing = true;
-    const timeout = setTimeout(() => void this.worker.terminate(), 10_000);
-    await this.exited;
-    clearTimeout(timeout);
-    const error = new HistoryError('HISTORY_CLOSED', 'History is closed');
-    for (const call of this.calls.values()) call.reject(error);
-    this.calls.clear();
-  }
-}
-
-interface Started {
-  worker: Worker;
-  report: OpenReport;
-  /** Messages posted after 'ready' and before a WorkerChannel listened (then stops buffering). */
-  takeEarly(): FromWorker[];
-}
-
-function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<Started> {
-  const worker = new Worker(entry.file, { workerData: entry.tsEntry ? { ...data, tsEntry: entry.tsEntry } : data });
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: FromWorker): void => {
-      if (message.type === 'ready') {
-        cleanup();
-        const early: FromWorker[] = [];
-        const buffer = (later: FromWorker): number => early.push(later);
-        worker.on('message', buffer);
-        resolve({
-          worker,
-          report: message.report,
-          takeEarly: () => {
-            worker.off('message', buffer);
-            return early.splice(0);
-          },
-        });
-      } else if (message.type === 'fatal') {
-        cleanup();
-        void worker.terminate();
-        reject(deserializeError(message.error));
-      }
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(new HistoryError('HISTORY_WORKER_FAILED', `History worker failed to start: ${error.message}`));
-    };
-    const onExit = (code: number): void => {
-      cleanup();
-      reject(new HistoryError('HISTORY_WORKER_FAILED', `History worker exited during start (code ${code})`));
-    };
-    function cleanup(): void {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    }
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-  });
-}
-
 /**
  * Message history on a SQLite file, run by three worker threads (writer, full-text indexer,
  * reader; see README.md). This side, on the thread that serves MQTT and the UI, does O(1) work per
@@ -322,7 +179,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     ...(options.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: options.fullTextMaxBytes } : {}),
   };
   const runId = randomBytes(8).toString('hex');
-  const writerStart = await spawn(entry, {
+  const writerStart = await spawnWorker(entry, {
     role: 'writer',
     ...common,
     runId,
@@ -338,12 +195,12 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     let indexerStarted: Started | null = null;
     let indexerFailure: Error | null = null;
     try {
-      indexerStarted = await spawn(entry, { role: 'indexer', ...common });
+      indexerStarted = await spawnWorker(entry, { role: 'indexer', ...common });
     } catch (error) {
       indexerFailure = error as Error;
     }
     try {
-      const readerStarted = await spawn(entry, { role: 'reader', ...common, useFullTextIndex: indexerStarted !== null });
+      const readerStarted = await spawnWorker(entry, { role: 'reader', ...common, useFullTextIndex: indexerStarted !== null });
       return { indexer: indexerStarted, indexerError: indexerFailure, reader: readerStarted };
     } catch (error) {
       await indexerStarted?.worker.terminate();
@@ -431,7 +288,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     return { count, bytes };
   }
 
-  const writer = new WorkerChannel(
+  const writer = new WorkerChannel<WriterMethods>(
     writerStart,
     (message) => {
       if (message.type === 'flushed') {
@@ -464,8 +321,9 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       settleWaiters();
     },
   );
-  let reader!: WorkerChannel;
-  let indexer: WorkerChannel | null = null;
+  let reader!: WorkerChannel<ReaderMethods>;
+  /** The indexer answers no calls: only 'close'. */
+  let indexer: WorkerChannel<Record<never, never>> | null = null;
   function takeReaders(started: Awaited<ReturnType<typeof spawnReaders>>): void {
     reader = new WorkerChannel(started.reader, () => undefined, (error) => emit({ type: 'error', error }));
     // Its failure only slows text search down (unindexed messages are tested directly): reported, not fatal.
@@ -478,7 +336,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
    * the reader and the indexer close first, since they hold the old file open, and start again on
    * the new one. Queries wait for them.
    */
-  function swapFile<T>(request: SwapRequest, onSwapped: (result: T) => void = () => undefined): Promise<T> {
+  function swapFile(request: SwapRequest, onSwapped: (result: { movedTo: string }) => void = () => undefined): Promise<{ movedTo: string }> {
     const previous = swapping;
     const run = (async () => {
       await previous;
@@ -486,7 +344,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       await reader.close();
       await indexer?.close();
       try {
-        const result = await writer.call<T>('swap', [request]).promise;
+        const result = await writer.call('swap', [request]).promise;
         // Before the readers restart: the salvage may report its end meanwhile.
         onSwapped(result);
         return result;
@@ -518,7 +376,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     const foundAt = Date.now();
     damage = { reason, movedTo: '', foundBy, foundAt, state: 'recovering', recovered: null };
     try {
-      await swapFile<{ movedTo: string }>({ kind: 'repair', reason }, ({ movedTo }) => {
+      await swapFile({ kind: 'repair', reason }, ({ movedTo }) => {
         damage = { ...damage!, movedTo };
         emit({ type: 'damage', report: { ...damage } });
       });
@@ -531,12 +389,12 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   const isDamaged = (error: unknown): boolean => error instanceof HistoryError && error.code === 'HISTORY_DAMAGED';
 
   /** A reader call that waits out a swap, and on damage repairs and asks the new reader once more. */
-  async function query<T>(method: string, args: unknown[]): Promise<T> {
+  async function query<K extends MethodName<ReaderMethods>>(method: K, args: MethodArgs<ReaderMethods, K>): Promise<MethodResult<ReaderMethods, K>> {
     for (let attempt = 0; ; attempt++) {
       if (swapping) await swapping;
       const channel = reader;
       try {
-        return await channel.call<T>(method, args).promise;
+        return await channel.call(method, args).promise;
       } catch (error) {
         if (attempt >= 1) throw error;
         if (isDamaged(error)) await repair((error as Error).message, 'query');
@@ -546,9 +404,9 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   }
 
   /** A writer call; damage it runs into is repaired (the call is not repeated: it may have done part). */
-  async function command<T>(method: string, args: unknown[]): Promise<T> {
+  async function command<K extends MethodName<WriterMethods>>(method: K, args: MethodArgs<WriterMethods, K>): Promise<MethodResult<WriterMethods, K>> {
     try {
-      return await writer.call<T>(method, args).promise;
+      return await writer.call(method, args).promise;
     } catch (error) {
       if (isDamaged(error)) void repair((error as Error).message, 'query');
       throw error;
@@ -653,33 +511,33 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       return new Promise((resolve) => flushWaiters.push({ seq, resolve }));
     },
 
-    page: (request = {}) => query<HistoryPage>('page', [request]),
-    count: (filter = {}) => query<number>('count', [filter]),
-    countUpTo: (filter, upTo) => query<{ count: number; capped: boolean }>('countUpTo', [filter, upTo]),
-    lastValues: (connectionKey, topic, count) => query<StoredMessage[]>('lastValues', [connectionKey, topic, count]),
-    topicSummaries: (connectionKey, limit, previewBytes) => query<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionKey, limit, previewBytes]),
-    gaps: (connectionKey) => query<HistoryGap[]>('gaps', [connectionKey]),
-    connections: () => query<HistoryConnection[]>('connections', []),
+    page: (request = {}) => query('page', [request]),
+    count: (filter = {}) => query('count', [filter]),
+    countUpTo: (filter, upTo) => query('countUpTo', [filter, upTo]),
+    lastValues: (connectionKey, topic, count) => query('lastValues', [connectionKey, topic, count]),
+    topicSummaries: (connectionKey, limit, previewBytes) => query('topicSummaries', [connectionKey, limit, previewBytes]),
+    gaps: (connectionKey) => query('gaps', [connectionKey]),
+    connections: () => query('connections', []),
     async describeConnection(connectionKey, label) {
       send();
       await command('describeConnection', [connectionKey, label]);
     },
     async clear(connectionKey, topicFilter) {
       send();
-      return command<number>('clear', [connectionKey, topicFilter]);
+      return command('clear', [connectionKey, topicFilter]);
     },
     async setRetention(limits) {
       await command('setRetention', [limits]);
     },
-    totals: () => command<{ messages: number; bytes: number }>('totals', []),
+    totals: () => command('totals', []),
 
     exportTo(exportOptions, onProgress) {
-      let started: { channel: WorkerChannel; id: number } | null = null;
+      let started: { channel: WorkerChannel<ReaderMethods>; id: number } | null = null;
       let cancelled = false;
       const done = (async () => {
         if (swapping) await swapping;
         if (cancelled) throw new HistoryError('HISTORY_EXPORT_CANCELLED', 'The export was cancelled');
-        const call = reader.call<ExportResult>('export', [exportOptions], onProgress as ((progress: never) => void) | undefined);
+        const call = reader.call('export', [exportOptions], onProgress);
         started = { channel: reader, id: call.id };
         return call.promise;
       })();
@@ -687,22 +545,22 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
         done,
         cancel: () => {
           cancelled = true;
-          if (started) cancelCall(started.channel, started.id);
+          if (started) started.channel.cancel(started.id);
         },
       };
     },
     importFrom(importOptions, onProgress) {
       send();
-      const { id, promise } = writer.call<ImportResult>('import', [importOptions], onProgress as ((progress: never) => void) | undefined);
-      return { done: promise, cancel: () => cancelCall(writer, id) };
+      const { id, promise } = writer.call('import', [importOptions], onProgress);
+      return { done: promise, cancel: () => writer.cancel(id) };
     },
 
     damage: () => (damage && damage.movedTo ? { ...damage } : null),
     async backup(target) {
       send();
-      return command<{ path: string; bytes: number }>('backup', [target]);
+      return command('backup', [target]);
     },
-    restore: (from) => swapFile<{ movedTo: string }>({ kind: 'restore', from }),
+    restore: (from) => swapFile({ kind: 'restore', from }),
 
     stats() {
       return {

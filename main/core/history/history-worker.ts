@@ -9,7 +9,7 @@ import { moveAside, openHistoryDatabase, openHistoryReader } from './open-databa
 import { HistorySalvage, isDamageError } from './salvage';
 import { backupTo, validateHistoryFile } from './backup';
 import { lostInCrash, removeLedger } from './crash-ledger';
-import type { FromWorker, HistoryWorkerData, SwapRequest, ToWorker } from './worker-protocol';
+import type { FromWorker, HistoryWorkerData, MethodHandlers, MethodProgress, ReaderMethods, SwapRequest, ToWorker, WriterMethods } from './worker-protocol';
 import type { PackedBatch } from './packed-batch';
 import type { HistoryGap } from './types';
 
@@ -62,7 +62,13 @@ function runChecker(): void {
   port.close();
 }
 
-type Handler = (args: unknown[], context: { signal: AbortSignal; progress: (value: unknown) => void }) => unknown;
+/** A handler as the dispatcher sees it: the wire does not know which method a message names. */
+type Handler = (args: unknown[], context: { signal: AbortSignal; progress: (value: MethodProgress[keyof MethodProgress]) => void }) => unknown;
+
+/** The dispatch boundary: typed handlers (worker-protocol.ts) looked up by the name a message carries. */
+function byName<M>(handlers: MethodHandlers<M>): Record<string, Handler | undefined> {
+  return handlers as unknown as Record<string, Handler | undefined>;
+}
 
 /** Indexes new messages as they are committed: right away while behind, polling when caught up. */
 function startIndexer(): void {
@@ -310,35 +316,34 @@ function start(): void {
     scheduleRetention();
   }
 
-  const handlers: Record<string, Handler> =
-    data.role === 'writer'
-      ? {
-          totals: () => store.totals(),
-          clear: ([connectionKey, topicFilter]) => store.clear(connectionKey as string, topicFilter as string | undefined),
-          describeConnection: ([connectionKey, label]) => {
-            store.setConnectionLabel(connectionKey as string, label as string);
-            return null;
-          },
-          setRetention: ([limits]) => {
-            retention = (limits as typeof retention) ?? undefined;
-            scheduleRetention();
-            return null;
-          },
-          enforceRetention: ([limits, budget]) => store.enforceRetention(limits as NonNullable<typeof retention>, budget as number | undefined),
-          import: ([options], { signal, progress }) => importMessages(store, options as Parameters<typeof importMessages>[1], { signal, onProgress: progress }),
-          swap: ([request]) => swap(request as SwapRequest),
-          backup: ([target]) => backupTo(store.db, target as string),
-        }
-      : {
-          page: ([request]) => store.page(request as Parameters<SqliteHistoryStore['page']>[0]),
-          count: ([query]) => store.count(query as Parameters<SqliteHistoryStore['count']>[0]),
-          countUpTo: ([query, upTo]) => store.countUpTo(query as Parameters<SqliteHistoryStore['count']>[0], upTo as number),
-          lastValues: ([connectionKey, topic, count]) => store.lastValues(connectionKey as string, topic as string, count as number),
-          topicSummaries: ([connectionKey, limit, previewBytes]) => store.topicSummaries(connectionKey as string, limit as number, previewBytes as number),
-          gaps: ([connectionKey]) => store.gaps(connectionKey as string | undefined),
-          connections: () => store.connections(),
-          export: ([options], { signal, progress }) => exportMessages(store, options as Parameters<typeof exportMessages>[1], { signal, onProgress: progress }),
-        };
+  const writerHandlers: MethodHandlers<WriterMethods> = {
+    totals: () => store.totals(),
+    clear: ([connectionKey, topicFilter]) => store.clear(connectionKey, topicFilter),
+    describeConnection: ([connectionKey, label]) => {
+      store.setConnectionLabel(connectionKey, label);
+      return null;
+    },
+    setRetention: ([limits]) => {
+      retention = limits ?? undefined;
+      scheduleRetention();
+      return null;
+    },
+    enforceRetention: ([limits, budget]) => store.enforceRetention(limits, budget),
+    import: ([options], { signal, progress }) => importMessages(store, options, { signal, onProgress: progress }),
+    swap: ([request]) => swap(request),
+    backup: ([target]) => backupTo(store.db, target),
+  };
+  const readerHandlers: MethodHandlers<ReaderMethods> = {
+    page: ([request]) => store.page(request),
+    count: ([query]) => store.count(query),
+    countUpTo: ([query, upTo]) => store.countUpTo(query, upTo),
+    lastValues: ([connectionKey, topic, count]) => store.lastValues(connectionKey, topic, count),
+    topicSummaries: ([connectionKey, limit, previewBytes]) => store.topicSummaries(connectionKey, limit, previewBytes),
+    gaps: ([connectionKey]) => store.gaps(connectionKey),
+    connections: () => store.connections(),
+    export: ([options], { signal, progress }) => exportMessages(store, options, { signal, onProgress: progress }),
+  };
+  const handlers = data.role === 'writer' ? byName(writerHandlers) : byName(readerHandlers);
   const running = new Map<number, AbortController>();
 
   async function call(id: number, method: string, args: unknown[]): Promise<void> {
