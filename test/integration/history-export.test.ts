@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { type History, createHistory } from '../../main/core/history/create-history';
 import { type ExportProgress, exportMessages, importMessages } from '../../main/core/history/export';
 import { SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
 import { openHistoryDatabase } from '../../main/core/history/open-database';
@@ -243,7 +243,7 @@ describe('history import', () => {
 });
 
 describe('history export and import through the service (worker threads)', () => {
-  let history: HistoryService | null = null;
+  let history: History | null = null;
   afterEach(async () => {
     await history?.close();
     history = null;

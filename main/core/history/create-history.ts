@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { AcceptedLedger, ledgerPathFor } from './crash-ledger';
 import { HistoryError, deserializeError } from './errors';
-import { BatchBuilder } from './packed-batch';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
 import type {
   HistoryConnection,
@@ -18,24 +17,13 @@ import type {
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
 import type { SalvageCounts } from './salvage';
 import { type Started, WorkerChannel, spawnWorker } from './worker-channel';
+import { type WriteQueueEvent, type WriteQueueLimits, type WriteQueueStats, WriteQueue } from './write-queue';
 import type { FromWorker, HistoryWorkerData, MethodArgs, MethodName, MethodResult, OpenReport, ReaderMethods, SalvageOutcome, SwapRequest, ToWorker, WriterMethods } from './worker-protocol';
 
-export interface HistoryOptions {
+/** The write queue's bounds (write-queue.ts) and where and how the database is kept. */
+export interface HistoryOptions extends Partial<WriteQueueLimits> {
   /** The database file, e.g. `<userData>/history.db`. */
   path: string;
-  /**
-   * Backpressure bound: messages accepted but not yet committed (queued here + in the writer).
-   * Beyond it new messages are dropped, counted per connection, reported as an event and recorded
-   * in the database as a gap. 100k messages is ~1 s of a 100k msg/s firehose, and bounds what a
-   * crash can lose when the writer has fallen behind.
-   */
-  maxPendingMessages?: number;
-  /** The same bound in payload bytes (a single message larger than this is still taken when nothing is pending). */
-  maxPendingBytes?: number;
-  /** Pending messages are handed to the writer at least this often (the issue asks for <= 100 ms). */
-  flushIntervalMs?: number;
-  /** ...or as soon as this many are pending. */
-  maxBatchMessages?: number;
   retention?: RetentionPolicy;
   fullTextMaxBytes?: number;
   /** See OpenHistoryDatabaseOptions.quickCheck; 'after-crash' by default. */
@@ -70,29 +58,10 @@ export interface DamageReport {
   error?: string;
 }
 
-export interface HistoryStats {
-  /** Messages taken into the queue. */
-  accepted: number;
-  /** Messages committed to the database. */
-  written: number;
-  /** Accepted but not yet committed. */
-  pending: number;
-  pendingBytes: number;
-  /** Refused because the queue was full (backpressure), in total and per connection key. */
-  dropped: number;
-  droppedByConnection: Record<string, number>;
-  /** Messages lost because their transaction failed (disk full, I/O error); see the 'error' event. */
-  failed: number;
-  /** True while messages are being dropped. */
-  isDropping: boolean;
-  lastFlush: { count: number; ms: number } | null;
-}
+export type HistoryStats = WriteQueueStats;
 
 export type HistoryEvent =
-  | { type: 'flushed'; written: number; count: number; ms: number }
-  | { type: 'backpressure'; dropping: true; connectionKey: string }
-  | { type: 'backpressure'; dropping: false; dropped: number; gaps: HistoryGap[] }
-  | { type: 'error'; error: Error }
+  | WriteQueueEvent
   /** The background integrity check finished (ok false: the damage is being repaired, see 'damage'). */
   | { type: 'checked'; ok: boolean; detail: string; ms: number }
   /** A damaged file was found (state recovering) and when its recovery ended (done or failed). */
@@ -108,7 +77,8 @@ export interface ImportHandle {
   cancel(): void;
 }
 
-export interface HistoryService {
+/** Message history as the core uses it (the history service, durable capture, replay). */
+export interface History {
   /** What opening did; `fullText` reports the text index (an error there only means slower text search). */
   readonly report: OpenReport & { fullText: OpenReport | { error: { code: string; message: string } } };
   /**
@@ -155,15 +125,6 @@ export interface HistoryService {
   close(): Promise<void>;
 }
 
-const DEFAULTS = {
-  maxPendingMessages: 100_000,
-  maxPendingBytes: 128 * 1024 * 1024,
-  flushIntervalMs: 50,
-  maxBatchMessages: 5_000,
-};
-/** Per-message bookkeeping counted against maxPendingBytes besides the payload. */
-const MESSAGE_OVERHEAD_BYTES = 100;
-
 /**
  * Message history on a SQLite file, run by three worker threads (writer, full-text indexer,
  * reader; see README.md). This side, on the thread that serves MQTT and the UI, does O(1) work per
@@ -171,8 +132,7 @@ const MESSAGE_OVERHEAD_BYTES = 100;
  * `flushIntervalMs`. Opening (migrations, corrupt-file recovery) happens before the promise
  * resolves; `report` says what it did.
  */
-export async function createHistory(options: HistoryOptions): Promise<HistoryService> {
-  const settings = { ...DEFAULTS, ...options };
+export async function createHistory(options: HistoryOptions): Promise<History> {
   const entry = options.workerEntry ?? resolveWorkerEntry();
   const common = {
     path: options.path,
@@ -222,25 +182,24 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     for (const listener of listeners) listener(event);
   };
 
-  const queue = new BatchBuilder();
   const ledger = new AcceptedLedger(ledgerPathFor(options.path), runId);
-  let queueGaps: HistoryGap[] = [];
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let seq = 0;
-  let ackedSeq = 0;
-  /** Sent batches not yet acknowledged: seq -> count and bytes, released on the ack. */
-  const inFlight = new Map<number, { count: number; bytes: number }>();
-  let queuedBytes = 0;
-  let pending = 0;
-  let pendingBytes = 0;
-  const stats = { accepted: 0, written: 0, dropped: 0, failed: 0, droppedByConnection: {} as Record<string, number> };
-  let lastFlush: HistoryStats['lastFlush'] = null;
-  const openGaps = new Map<string, HistoryGap>();
-  let droppedThisEpisode = 0;
-  const flushWaiters: { seq: number; resolve: () => void }[] = [];
-  /** Waiting for the queue to drain (whenRoom), and whether it is crowded (between the two marks). */
-  let roomWaiters: (() => void)[] = [];
-  let crowded = false;
+  const { maxPendingMessages, maxPendingBytes, flushIntervalMs, maxBatchMessages } = options;
+  const queue = new WriteQueue(
+    {
+      accepted: (connectionKey, message) => ledger.note(connectionKey, message.timestamp),
+      send: ({ seq, batch, gaps, transfer }) => {
+        // Before the writer can commit any of it: a kill from now on finds these counted (crash-ledger.ts).
+        ledger.persist();
+        try {
+          writer.post({ type: 'write', seq, batch, gaps }, transfer);
+        } catch {
+          // The writer is gone; the failure was already reported and counted (queue.writerFailed).
+        }
+      },
+      event: emit,
+    },
+    { maxPendingMessages, maxPendingBytes, flushIntervalMs, maxBatchMessages },
+  );
   let closed = false;
   let failure: Error | null = null;
   let damage: DamageReport | null =
@@ -258,67 +217,17 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     emit({ type: 'damage', report: { ...damage } });
   }
 
-  function settleWaiters(): void {
-    if (crowded && (failure || closed || (pending <= settings.maxPendingMessages / 4 && pendingBytes <= settings.maxPendingBytes / 4))) {
-      crowded = false;
-      const waiting = roomWaiters;
-      roomWaiters = [];
-      for (const resolve of waiting) resolve();
-    }
-    for (let i = flushWaiters.length - 1; i >= 0; i--) {
-      if (flushWaiters[i]!.seq <= ackedSeq || failure) {
-        flushWaiters[i]!.resolve();
-        flushWaiters.splice(i, 1);
-      }
-    }
-  }
-
-  function acknowledge(ackSeq: number): { count: number; bytes: number } {
-    let count = 0;
-    let bytes = 0;
-    for (const [batchSeq, batch] of inFlight) {
-      if (batchSeq > ackSeq) break;
-      count += batch.count;
-      bytes += batch.bytes;
-      inFlight.delete(batchSeq);
-    }
-    pending -= count;
-    pendingBytes -= bytes;
-    ackedSeq = Math.max(ackedSeq, ackSeq);
-    return { count, bytes };
-  }
-
   const writer = new WorkerChannel<WriterMethods>(
     writerStart,
     (message) => {
-      if (message.type === 'flushed') {
-        const { count } = acknowledge(message.seq);
-        stats.written += count;
-        lastFlush = { count, ms: message.ms };
-        emit({ type: 'flushed', written: stats.written, count, ms: message.ms });
-        settleWaiters();
-      } else if (message.type === 'write-failed') {
-        const { count } = acknowledge(message.seq);
-        stats.failed += count;
-        emit({ type: 'error', error: deserializeError(message.error) });
-        settleWaiters();
-      } else if (message.type === 'damaged') {
-        void repair(message.reason, 'write');
-      } else if (message.type === 'salvaged') {
-        salvaged(message.outcome);
-      }
+      if (message.type === 'flushed') queue.acknowledged(message.seq, message.ms);
+      else if (message.type === 'write-failed') queue.failed(message.seq, deserializeError(message.error));
+      else if (message.type === 'damaged') void repair(message.reason, 'write');
+      else if (message.type === 'salvaged') salvaged(message.outcome);
     },
     (error) => {
       failure = error;
-      // Whatever was waiting for the writer is lost with it: counted, never silently.
-      stats.failed += pending;
-      pending = 0;
-      pendingBytes = 0;
-      queuedBytes = 0;
-      inFlight.clear();
-      queue.take();
-      emit({ type: 'error', error });
-      settleWaiters();
+      queue.writerFailed(error);
     },
   );
   let reader!: WorkerChannel<ReaderMethods>;
@@ -340,7 +249,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     const previous = swapping;
     const run = (async () => {
       await previous;
-      send();
+      queue.send();
       await reader.close();
       await indexer?.close();
       try {
@@ -424,92 +333,15 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     checker.once('exit', () => (checker = null));
   }
 
-  function send(): void {
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
-    if ((queue.size === 0 && queueGaps.length === 0) || failure) return;
-    seq++;
-    inFlight.set(seq, { count: queue.size, bytes: queuedBytes });
-    const { batch, transfer } = queue.take();
-    const message: ToWorker = { type: 'write', seq, batch, gaps: queueGaps };
-    queueGaps = [];
-    queuedBytes = 0;
-    // Before the writer can commit any of it: a kill from now on finds these counted (crash-ledger.ts).
-    ledger.persist();
-    try {
-      writer.post(message, transfer);
-    } catch {
-      // The writer is gone; the failure was already reported and counted below.
-    }
-  }
-
-  function drop(connectionKey: string, message: HistoryMessage, reason: string): void {
-    stats.dropped++;
-    stats.droppedByConnection[connectionKey] = (stats.droppedByConnection[connectionKey] ?? 0) + 1;
-    droppedThisEpisode++;
-    const gap = openGaps.get(connectionKey);
-    if (gap) {
-      gap.dropped++;
-      gap.fromTs = Math.min(gap.fromTs, message.timestamp);
-      gap.toTs = Math.max(gap.toTs, message.timestamp);
-    } else {
-      openGaps.set(connectionKey, { connectionKey, fromTs: message.timestamp, toTs: message.timestamp, dropped: 1, reason });
-      emit({ type: 'backpressure', dropping: true, connectionKey });
-    }
-  }
-
-  function closeGaps(): void {
-    const gaps = [...openGaps.values()];
-    openGaps.clear();
-    queueGaps.push(...gaps);
-    emit({ type: 'backpressure', dropping: false, dropped: droppedThisEpisode, gaps });
-    droppedThisEpisode = 0;
-  }
-
-  const service: HistoryService = {
+  const history: History = {
     report: {
       ...writerStart.report,
       fullText: indexerStart ? indexerStart.report : { error: { code: (indexerError as { code?: string }).code ?? 'INTERNAL', message: indexerError!.message } },
     },
 
-    whenRoom() {
-      if (!crowded) {
-        if (closed || failure || (pending < settings.maxPendingMessages / 2 && pendingBytes < settings.maxPendingBytes / 2)) return null;
-        crowded = true;
-      }
-      return new Promise((resolve) => roomWaiters.push(resolve));
-    },
-
-    append(connectionKey, message) {
-      if (closed || failure) {
-        drop(connectionKey, message, closed ? 'history closed' : 'history writer failed');
-        return false;
-      }
-      const bytes = message.payload.byteLength + message.topic.length + MESSAGE_OVERHEAD_BYTES;
-      // Drop the newest: what is stored stays a contiguous run, with one recorded gap per episode.
-      if (pending >= settings.maxPendingMessages || (pending > 0 && pendingBytes + bytes > settings.maxPendingBytes)) {
-        drop(connectionKey, message, 'backpressure: the history writer could not keep up');
-        return false;
-      }
-      if (openGaps.size > 0) closeGaps();
-      queue.add(connectionKey, message);
-      ledger.note(connectionKey, message.timestamp);
-      queuedBytes += bytes;
-      pending++;
-      pendingBytes += bytes;
-      stats.accepted++;
-      if (queue.size >= settings.maxBatchMessages) send();
-      else if (!timer) timer = setTimeout(send, settings.flushIntervalMs);
-      return true;
-    },
-
-    flush() {
-      send();
-      if (ackedSeq >= seq || failure) return Promise.resolve();
-      return new Promise((resolve) => flushWaiters.push({ seq, resolve }));
-    },
+    whenRoom: () => queue.whenRoom(),
+    append: (connectionKey, message) => queue.append(connectionKey, message),
+    flush: () => queue.flush(),
 
     page: (request = {}) => query('page', [request]),
     count: (filter = {}) => query('count', [filter]),
@@ -519,11 +351,11 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     gaps: (connectionKey) => query('gaps', [connectionKey]),
     connections: () => query('connections', []),
     async describeConnection(connectionKey, label) {
-      send();
+      queue.send();
       await command('describeConnection', [connectionKey, label]);
     },
     async clear(connectionKey, topicFilter) {
-      send();
+      queue.send();
       return command('clear', [connectionKey, topicFilter]);
     },
     async setRetention(limits) {
@@ -550,28 +382,19 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       };
     },
     importFrom(importOptions, onProgress) {
-      send();
+      queue.send();
       const { id, promise } = writer.call('import', [importOptions], onProgress);
       return { done: promise, cancel: () => writer.cancel(id) };
     },
 
     damage: () => (damage && damage.movedTo ? { ...damage } : null),
     async backup(target) {
-      send();
+      queue.send();
       return command('backup', [target]);
     },
     restore: (from) => swapFile({ kind: 'restore', from }),
 
-    stats() {
-      return {
-        ...stats,
-        droppedByConnection: { ...stats.droppedByConnection },
-        pending,
-        pendingBytes,
-        isDropping: openGaps.size > 0,
-        lastFlush,
-      };
-    },
+    stats: () => queue.stats(),
 
     onEvent(listener) {
       listeners.add(listener);
@@ -580,12 +403,11 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
 
     async close() {
       if (closed) return;
-      // A gap still open at close is recorded too: nothing is dropped silently.
-      if (openGaps.size > 0) closeGaps();
       closed = true;
+      queue.close();
       await checker?.terminate();
       while (swapping) await swapping;
-      send();
+      queue.send();
       // Reader first: the last connection to close checkpoints and removes the WAL, and only the
       // writer can; a WAL left behind would make the next open think the app had crashed.
       await reader.close();
@@ -594,8 +416,8 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       // Everything accepted is committed (or counted failed and reported): no loss to report next time.
       if (!failure) ledger.remove();
       else ledger.close();
-      settleWaiters();
+      queue.writerClosed();
     },
   };
-  return service;
+  return history;
 }
