@@ -18,4 +18,5 @@ export type {
   RetentionPolicy,
   StoredMessage,
 } from './types';
+export type { HistoryStore } from './history-store';
 export type { OpenReport } from './worker-protocol';
