@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { MqttMessage } from '../../shared/contract';
-import { MessageRing, type StoredMessage } from './message-ring';
+import { MessageRing, type StoredMessage } from '../model/message-ring';
 
 /** How many messages the UI keeps per connection; older ones drop off (the count of all received is kept). */
 export const MESSAGE_CAPACITY = 20_000;

@@ -2,7 +2,7 @@ import { type ReactNode, useEffect, useLayoutEffect } from 'react';
 import type { StoredMessage } from '../../../shared/contract';
 import { useHistoryStore } from '../../stores/history-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
-import { formatTime } from '../messages/format';
+import { formatTime } from '../../payload/format';
 import { MessageCells } from '../messages/message-cells';
 
 /** Matches --row-height in app.css. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { getApi } from '../../stores/api';
-import type { StoredMessage } from '../../stores/message-ring';
+import type { StoredMessage } from '../../model/message-ring';
 
 /** Whole payloads fetched for the detail, newest last; a few, so flipping between messages is instant. */
 const CACHE_ENTRIES = 6;

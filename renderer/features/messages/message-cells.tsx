@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { MqttMessage } from '../../../shared/contract';
 import { MiddleCut } from '../../ui/middle-cut';
-import { formatBytes, payloadPreview } from './format';
+import { formatBytes, payloadPreview } from '../../payload/format';
 
 export interface MessageCellsProps {
   direction: MqttMessage['direction'];

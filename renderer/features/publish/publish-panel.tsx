@@ -13,7 +13,7 @@ import { PropertiesFields } from './properties-fields';
 import { INITIAL_PROPERTIES, type PublishPropertiesForm, checkProperties } from './publish-properties';
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
-import { useDarkMode } from '../../app/theme';
+import { useDarkMode } from '../../ui/theme';
 import { useUiStore } from '../../stores/ui-store';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));

@@ -4,7 +4,7 @@ import { decodeHex } from '../../../shared/codecs/hex';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { getApi } from '../../stores/api';
 import { Field } from '../../ui/field';
-import { payloadPreview } from '../messages/format';
+import { payloadPreview } from '../../payload/format';
 import type { PreparedMessage } from './prepared-message';
 
 type Outcome = RequestOutput<'messages.request'>;

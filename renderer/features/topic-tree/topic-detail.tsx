@@ -4,7 +4,7 @@ import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
 import { getApi } from '../../stores/api';
 import { type DeleteRetainedResult, lastMessageOf, peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
 import { useMessagesStore } from '../../stores/messages-store';
-import type { TopicNode } from '../../stores/topic-tree';
+import type { TopicNode } from '../../model/topic-tree';
 
 /** What the detail decodes of a payload fetched from history: enough to read, bounded. */
 const HISTORY_TEXT_BYTES = 64 * 1024;
