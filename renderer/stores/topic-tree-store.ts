@@ -271,3 +271,8 @@ export function watchTopicTrees(): () => void {
     if (state.order !== previous.order) update(state.order);
   });
 }
+
+/** A topic's last message from history, for a node whose message has left the live list. */
+export function fetchLastValue(connectionId: string, topic: string) {
+  return getApi().history.lastValues({ connectionId, topic, count: 1 });
+}

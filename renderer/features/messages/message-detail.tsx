@@ -16,8 +16,7 @@ import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
 import { payloadFileName, saveBytes } from './save-payload';
-import { deliverDownload, savesWithDialog, showInFolder } from '../../bridge/deliver-download';
-import { getApi } from '../../stores/api';
+import { downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { useFullPayload } from './full-payload';
 
 const PayloadMonaco = lazy(() => import('./payload-monaco'));
@@ -248,9 +247,7 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
     // A big payload (the list got a preview) or any payload on the desktop goes from the host to the
     // file: a browser download streamed by the host, or the desktop's save dialog.
     if (message.id !== undefined && (message.payloadSize !== undefined || savesWithDialog())) {
-      const ticket = await getApi().messages.downloadPayload({ connectionId: message.connectionId, id: message.id, fileName });
-      if (!ticket.ok) return setStatus({ text: `Not saved: ${ticket.error.message}`, problem: true });
-      const delivered = await deliverDownload(ticket.value);
+      const delivered = await downloadPayload(message.connectionId, message.id, fileName);
       if (delivered.kind === 'saved') return setStatus({ text: `Saved as ${delivered.fileName}`, savedId: delivered.savedId });
       if (delivered.kind === 'downloaded') return setStatus({ text: `Downloading ${delivered.fileName}` });
       if (delivered.kind === 'cancelled') return setStatus({ text: 'Not saved' });

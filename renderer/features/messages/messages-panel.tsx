@@ -10,7 +10,7 @@ import { SplitGroup, SplitHandle, SplitPane } from '../../ui/split';
 import { VirtualList } from '../../ui/virtual-list';
 import { MessageDetail } from './message-detail';
 import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from '../../payload/message-filter';
-import { FirstRun, useIsFirstRun } from '../first-run/first-run';
+import { FirstRun, useIsFirstRun } from '../first-run';
 import { MessageHeader, MessageRow } from './message-row';
 import './messages.css';
 

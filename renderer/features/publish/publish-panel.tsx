@@ -1,7 +1,7 @@
 import { type KeyboardEvent, Suspense, lazy, useCallback, useRef, useState } from 'react';
 import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload, isEmptyPayloadText, isJsonEdited } from '../../../shared/codecs/payload-format';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
-import { getApi } from '../../stores/api';
+import { publishMessage } from '../../stores/publish-actions';
 import { useActiveConnection } from '../../stores/connections-store';
 import { useTopicSuggestions } from '../../stores/topic-tree-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
@@ -100,7 +100,7 @@ export function PublishPanel() {
     const { message } = prepared;
     inFlight.current = true;
     setSending(true);
-    const result = await getApi().messages.publish(message);
+    const result = await publishMessage(message);
     inFlight.current = false;
     setSending(false);
     if (result.ok) usePublishHistory.getState().record({ topic: message.topic, qos, retain, mode, payload: latestPayload.current, properties: propertiesForm });
