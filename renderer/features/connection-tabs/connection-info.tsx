@@ -6,6 +6,7 @@ import { StatusBadge } from './status-badge';
 import { ConnackDetails } from './connack-info';
 import { ConnectionProblems, VersionNote } from './connection-notes';
 import { versionLabel } from '../../../shared/mqtt/versions';
+import './connection-tabs.css';
 
 /** Seconds until the next reconnect attempt, ticking while one is due. */
 function useCountdown(at: number | undefined): number | null {

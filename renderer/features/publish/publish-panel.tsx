@@ -15,6 +15,7 @@ import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
 import { useDarkMode } from '../../ui/theme';
 import { useUiStore } from '../../stores/ui-store';
+import './publish.css';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));
 
