@@ -14,10 +14,6 @@ import { hexDump } from './hex-dump';
 export type ViewMode = 'auto' | ViewFormat;
 export const VIEW_MODES: readonly ViewMode[] = ['auto', ...VIEW_FORMATS];
 
-export function isViewMode(value: unknown): value is ViewMode {
-  return typeof value === 'string' && (VIEW_MODES as readonly string[]).includes(value);
-}
-
 /**
  * What the editor is given at first, and at most with "Show all". Measured in Chromium: Monaco
  * takes a 256 KB model in a few tens of ms; a hex dump is ~5 characters per byte, so it is cut

@@ -63,12 +63,3 @@ export function startTheme(): () => void {
 export function useDarkMode(): boolean {
   return useThemeStore((s) => s.theme === 'dark');
 }
-
-/** The same, outside React (e.g. a chart drawing its axes). */
-export function isDarkTheme(): boolean {
-  return useThemeStore.getState().theme === 'dark';
-}
-
-export function useTheme(): Theme {
-  return useThemeStore((s) => s.theme);
-}
