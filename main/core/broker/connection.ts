@@ -63,12 +63,12 @@ function watch(connection: Connection): void {
   clock.watched.add(connection);
   if (clock.timer) return;
   const period = Math.min(250, Math.max(10, connection.ctx.options.connectTimeoutMs >> 2));
-  clock.timer = setInterval(() => tick(clock.watched, clock), period);
+  const read = connection.ctx.options.now;
+  clock.timer = setInterval(() => tick(clock.watched, clock, read()), period);
   clock.timer.unref?.();
 }
 
-function tick(watched: Set<Connection>, clock: { timer: NodeJS.Timeout | null }): void {
-  const now = Date.now();
+function tick(watched: Set<Connection>, clock: { timer: NodeJS.Timeout | null }, now: number): void {
   for (const connection of watched) {
     if (connection.state === 'connected') {
       // [MQTT-3.1.2-22] closed as on a network failure (the Will goes out), DISCONNECT 0x8D first;
@@ -147,7 +147,7 @@ export class Connection {
     remoteAddress?: string,
   ) {
     this.address = remoteAddress;
-    this.connectedAt = this.lastActivity = Date.now();
+    this.connectedAt = this.lastActivity = ctx.options.now();
     (stream as Carrier)[kConnection] = this;
     stream.on('data', onStreamData);
     stream.on('error', onStreamGone);
@@ -225,7 +225,7 @@ export class Connection {
   /** Reading goes on, on a later turn of the event loop (never inside another client's handler). */
   resumeReading(): void {
     this.flowPaused = false;
-    this.lastActivity = Date.now(); // the time it was not read does not count against its keep alive
+    this.lastActivity = this.ctx.options.now(); // the time it was not read does not count against its keep alive
     if (this.resumeScheduled || this.state === 'closed') return;
     this.resumeScheduled = true;
     setImmediate(() => {
@@ -253,7 +253,7 @@ export class Connection {
   receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.ctx.counters.bytesIn += chunk.length;
-    this.lastActivity = Date.now();
+    this.lastActivity = this.ctx.options.now();
     if (this.chunks.length === 0 && !this.paused && !this.flowPaused) {
       this.parse(chunk);
       return;

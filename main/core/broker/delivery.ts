@@ -169,7 +169,7 @@ function block(ctx: BrokerContext, session: Session, publisher: Connection): voi
   let blocking = session.blocking;
   if (!blocking) {
     blocking = session.blocking = new Set();
-    session.blockedSince = Date.now();
+    session.blockedSince = ctx.options.now();
     ctx.flow.blocking.add(session);
     if (!ctx.flow.timer) {
       const period = Math.max(10, ctx.options.slowConsumerTimeoutMs >> 2);
@@ -221,7 +221,7 @@ export function releasePublisher(publisher: Connection): void {
 }
 
 function checkSlowConsumers(ctx: BrokerContext): void {
-  const now = Date.now();
+  const now = ctx.options.now();
   for (const session of ctx.flow.blocking) {
     if (now - session.blockedSince < ctx.options.slowConsumerTimeoutMs) continue;
     session.slow = true;
@@ -391,7 +391,7 @@ export function pump(ctx: BrokerContext, session: Session): void {
   }
   // A subscriber that reads, however slowly (the workbench writing 500 KB payloads to disk), is
   // not stuck: its clock restarts. Only one that stops reading is declared slow.
-  if (session.blocking && session.queue.length < queued) session.blockedSince = Date.now();
+  if (session.blocking && session.queue.length < queued) session.blockedSince = ctx.options.now();
   if (session.blocking || session.slow) drained(ctx, session);
 }
 

@@ -159,8 +159,8 @@ export class Journal {
         journal.write({ t: 'in2', id: clientId, pid, on: true });
       }
       // offline since the restart: its expiry counts from now
-      session.disconnectedAt = Date.now();
-      if (state.e !== NEVER_EXPIRES) session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), state.e * 1000);
+      session.disconnectedAt = now;
+      if (state.e !== NEVER_EXPIRES) session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), state.e * 1000, ctx.options.now);
     }
     renameSync(fresh, file);
     return journal;

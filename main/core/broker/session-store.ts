@@ -19,7 +19,7 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
   if (!session || session.connection !== connection) return;
   emit(ctx, { type: 'client.disconnected', clientId: session.clientId, by: connection.closedBy, reasonCode: connection.closeReasonCode });
   session.connection = null;
-  session.disconnectedAt = Date.now();
+  session.disconnectedAt = ctx.options.now();
   // offline it holds nobody: its queue limit applies, drops counted as queue full
   releaseSession(ctx, session);
   session.slow = false;
@@ -42,7 +42,7 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
     return;
   }
   if (session.expiryInterval !== NEVER_EXPIRES) {
-    session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000);
+    session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000, ctx.options.now);
   }
 }
 

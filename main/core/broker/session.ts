@@ -99,7 +99,7 @@ export class Session {
   ended = false;
   /** Publishers paused because this session's queue passed the high-water mark (null when none). */
   blocking: Set<Connection> | null = null;
-  /** When this session began holding publishers paused (Date.now()). */
+  /** When this session began holding publishers paused (the broker clock, options.now). */
   blockedSince = 0;
   /** Declared a slow consumer: it no longer pauses publishers, and overflow is dropped for it. */
   slow = false;
