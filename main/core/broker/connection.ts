@@ -8,7 +8,8 @@ import { dispatch } from './dispatcher';
 import type { Session } from './session';
 import { safely } from './safely';
 import { connectionLost } from './session-store';
-import { pump, releasePublisher } from './delivery';
+import { releasePublisher } from './delivery/flow-control';
+import { pump } from './delivery/send';
 
 export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
 
@@ -137,7 +138,7 @@ export class Connection {
   private buffered = 0;
   private needed = 0;
   private paused = false;
-  /** Paused by flow control (see delivery.ts), independently of `paused` (authentication). */
+  /** Paused by flow control (delivery/flow-control.ts), independently of `paused` (authentication). */
   private flowPaused = false;
   private resumeScheduled = false;
 

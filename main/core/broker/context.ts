@@ -34,7 +34,7 @@ export interface BrokerCounters {
   payloadTooLarge: number;
 }
 
-/** Flow control towards publishers (delivery.ts): the sessions currently holding publishers paused. */
+/** Flow control towards publishers (delivery/flow-control.ts): the sessions currently holding publishers paused. */
 export interface FlowState {
   readonly blocking: Set<Session>;
   timer: NodeJS.Timeout | null;

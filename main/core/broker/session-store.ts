@@ -4,7 +4,8 @@ import { emit } from './events';
 import { longTimeout } from './long-timer';
 import { NEVER_EXPIRES } from './options';
 import { safely } from './safely';
-import { redistributeShared, releaseSession } from './delivery';
+import { releaseSession } from './delivery/flow-control';
+import { redistributeShared } from './delivery/routing';
 import type { Pending, Session } from './session';
 import { cancelWillTimer, publishWill, scheduleWill } from './wills';
 

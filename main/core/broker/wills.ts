@@ -1,5 +1,6 @@
 import type { BrokerContext } from './context';
-import { publishMessage, storeRetained } from './delivery';
+import { storeRetained } from './delivery/retained';
+import { publishMessage } from './delivery/routing';
 import { longTimeout } from './long-timer';
 import { Message } from './message';
 import { safely } from './safely';

@@ -6,7 +6,7 @@ import type { ConnectPacket } from '../codec/packets';
 import type { Properties } from '../codec/properties';
 import { MqttViolation, RC, RC311 } from '../codec/reason-codes';
 import type { Connection } from '../connection';
-import { resumeDelivery } from '../delivery';
+import { resumeDelivery } from '../delivery/send';
 import { emit } from '../events';
 import { NEVER_EXPIRES } from '../options';
 import { Session } from '../session';

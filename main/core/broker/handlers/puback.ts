@@ -1,6 +1,6 @@
 import type { AckPacket } from '../codec/packets';
 import type { Connection } from '../connection';
-import { pump, releaseSlot } from '../delivery';
+import { pump, releaseSlot } from '../delivery/send';
 
 /**
  * PUBACK ends an outgoing QoS 1 flow ([MQTT-4.3.2-3]), whatever its reason code ([MQTT-4.4.0-2]).

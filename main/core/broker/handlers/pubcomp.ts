@@ -1,6 +1,6 @@
 import type { AckPacket } from '../codec/packets';
 import type { Connection } from '../connection';
-import { pump, releaseSlot } from '../delivery';
+import { pump, releaseSlot } from '../delivery/send';
 
 /** PUBCOMP ends an outgoing QoS 2 flow; the slot returns to the window. Unknown ids are ignored. */
 export function handlePubcomp(connection: Connection, packet: AckPacket): void {

@@ -3,7 +3,8 @@ import { encodeAck } from '../codec/encode';
 import { PacketType, type PublishPacket } from '../codec/packets';
 import { MqttViolation, protocolError, RC } from '../codec/reason-codes';
 import type { Connection } from '../connection';
-import { publishMessage, storeRetained } from '../delivery';
+import { storeRetained } from '../delivery/retained';
+import { publishMessage } from '../delivery/routing';
 import { Message } from '../message';
 import { topicProblem } from '../topic-rules';
 
@@ -73,6 +74,8 @@ export function handlePublish(connection: Connection, packet: PublishPacket): vo
 
   const message = new Message({
     topic,
+    // the bytes as received, unless the topic came from an alias
+    topicBytes: topic === packet.topic ? packet.topicBytes : undefined,
     payload: packet.payload,
     qos,
     retain: packet.retain,

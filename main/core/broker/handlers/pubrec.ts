@@ -2,7 +2,7 @@ import { encodeAck } from '../codec/encode';
 import { type AckPacket, PacketType } from '../codec/packets';
 import { RC } from '../codec/reason-codes';
 import type { Connection } from '../connection';
-import { pump, releaseSlot } from '../delivery';
+import { pump, releaseSlot } from '../delivery/send';
 
 /** PUBREC for an outgoing QoS 2 message: answer PUBREL ([MQTT-4.3.3-4]), or end it on a failure code. */
 export function handlePubrec(connection: Connection, packet: AckPacket): void {

@@ -2,7 +2,7 @@ import { encodeSuback } from '../codec/encode';
 import type { QoS, SubscribePacket } from '../codec/packets';
 import { malformed, MqttViolation, protocolError, RC } from '../codec/reason-codes';
 import type { Connection } from '../connection';
-import { deliver } from '../delivery';
+import { deliver } from '../delivery/send';
 import { emit } from '../events';
 import type { Message } from '../message';
 import type { Subscription } from '../session';
@@ -117,7 +117,7 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     for (const message of messages) {
       const qos = (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS;
       // retained messages sent because of a subscription have RETAIN 1 ([3.1.1 MQTT-3.3.1-8])
-      deliver(ctx, session, message, qos, true, ids, now);
+      deliver(ctx, session, { msg: message, qos, retain: true, subscriptionIds: ids, group: undefined }, now);
     }
   }
 }
