@@ -1,7 +1,6 @@
-import type { Connection } from '../connection';
 import type { BrokerContext } from '../context';
 import { safely } from '../safely';
-import type { Session } from '../session';
+import type { Client, Session } from '../session';
 
 /**
  * Flow control towards publishers (issue #5: QoS 1/2 fan-in without loss). When an online
@@ -21,7 +20,7 @@ function lowWater(ctx: BrokerContext): number {
 }
 
 /** `session`'s queue passed the high-water mark while `publisher` fed it: pause the publisher. */
-export function block(ctx: BrokerContext, session: Session, publisher: Connection): void {
+export function block(ctx: BrokerContext, session: Session, publisher: Client): void {
   // A client that waits for its own acknowledgements to be read (it has messages in flight to it,
   // or it is the subscriber) is never paused: that could only deadlock.
   const own = publisher.session;
@@ -39,8 +38,8 @@ export function block(ctx: BrokerContext, session: Session, publisher: Connectio
   }
   if (blocking.has(publisher)) return;
   blocking.add(publisher);
-  (publisher.blockedBy ??= new Set()).add(session);
-  if (publisher.blockedBy.size === 1) {
+  (publisher.flow.pausedBy ??= new Set()).add(session);
+  if (publisher.flow.pausedBy.size === 1) {
     ctx.counters.flowPauses++;
     publisher.pauseReading();
   }
@@ -53,28 +52,28 @@ export function releaseSession(ctx: BrokerContext, session: Session): void {
   session.blocking = null;
   ctx.flow.blocking.delete(session);
   for (const publisher of blocking) {
-    const by = publisher.blockedBy;
+    const by = publisher.flow.pausedBy;
     if (!by) continue;
     by.delete(session);
     if (by.size === 0) {
-      publisher.blockedBy = null;
+      publisher.flow.pausedBy = null;
       publisher.resumeReading();
     }
   }
 }
 
 /** A paused publisher is let go by every session holding it (it closed, or it must read acks). */
-export function releasePublisher(publisher: Connection): void {
-  const by = publisher.blockedBy;
+export function releasePublisher(ctx: BrokerContext, publisher: Client): void {
+  const by = publisher.flow.pausedBy;
   if (!by) return;
-  publisher.blockedBy = null;
+  publisher.flow.pausedBy = null;
   for (const session of by) {
     const blocking = session.blocking;
     if (!blocking) continue;
     blocking.delete(publisher);
     if (blocking.size === 0) {
       session.blocking = null;
-      publisher.ctx.flow.blocking.delete(session);
+      ctx.flow.blocking.delete(session);
     }
   }
   if (publisher.state !== 'closed') publisher.resumeReading();

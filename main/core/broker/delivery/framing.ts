@@ -1,6 +1,5 @@
 import type { PublishVariant } from '../codec/encode';
-import type { Connection } from '../connection';
-import type { Pending } from '../session';
+import type { Client, Pending } from '../session';
 
 function frameSize(frames: Buffer[]): number {
   let size = 0;
@@ -9,18 +8,18 @@ function frameSize(frames: Buffer[]): number {
 }
 
 /**
- * Frames one PUBLISH of `pending` for one connection, or null when it exceeds the client's Maximum
+ * Frames one PUBLISH of `pending` for one client, or null when it exceeds the client's Maximum
  * Packet Size ([MQTT-3.1.2-25]). Towards a v5 client that allows topic aliases, a topic gets an alias
  * the first time it is sent (while aliases remain, 1..its maximum: [MQTT-3.3.2-11] [MQTT-3.1.2-26])
  * and later copies carry the alias and an empty topic. The mapping is committed only if the frame
  * fits, so the client always learned it.
  */
-export function framesFor(connection: Connection, pending: Pending, packetId: number, dup: boolean, now: number): Buffer[] | null {
+export function framesFor(client: Client, pending: Pending, packetId: number, dup: boolean, now: number): Buffer[] | null {
   const { msg } = pending;
-  const v5 = connection.version === 5;
-  const limit = connection.maxPacketSizeOut;
+  const v5 = client.version === 5;
+  const limit = client.limits.maxPacketSize;
   // [MQTT-2.2.1-2] [MQTT-4.3.1-1] QoS 0: no packet id, DUP 0; the same frames for every such subscriber
-  if (pending.qos === 0 && !pending.subscriptionIds && (!v5 || connection.topicAliasMaximumOut === 0)) {
+  if (pending.qos === 0 && !pending.subscriptionIds && (!v5 || client.limits.topicAliasMaximum === 0)) {
     const frames = msg.qos0Frame(v5, pending.retain, now);
     return frameSize(frames) > limit ? null : frames;
   }
@@ -34,8 +33,8 @@ export function framesFor(connection: Connection, pending: Pending, packetId: nu
     topicAlias: 0,
     omitTopic: false,
   };
-  if (v5 && connection.topicAliasMaximumOut > 0) {
-    const aliases = (connection.outboundAliases ??= new Map());
+  if (v5 && client.limits.topicAliasMaximum > 0) {
+    const aliases = (client.flow.aliases ??= new Map());
     const known = aliases.get(msg.topic);
     if (known !== undefined) {
       variant.topicAlias = known;
@@ -43,7 +42,7 @@ export function framesFor(connection: Connection, pending: Pending, packetId: nu
       const frames = msg.encode(v5, variant);
       return frameSize(frames) > limit ? null : frames;
     }
-    if (aliases.size < connection.topicAliasMaximumOut) {
+    if (aliases.size < client.limits.topicAliasMaximum) {
       variant.topicAlias = aliases.size + 1;
       const frames = msg.encode(v5, variant);
       if (frameSize(frames) <= limit) {

@@ -1,18 +1,17 @@
 import type { QoS } from '../codec/packets';
-import type { Connection } from '../connection';
 import type { BrokerContext } from '../context';
 import type { Message } from '../message';
-import type { Pending } from '../session';
+import type { Client, Pending } from '../session';
 import type { SharedGroup } from '../subscription-trie';
 import { collectMatches, matchOf } from './matches';
 import { deliver } from './send';
 
 /**
  * Routing: one incoming message → the sessions whose subscriptions match it → each one's delivery
- * (send.ts). Returns how many sessions it was given to. `publisher` (the connection it came from,
+ * (send.ts). Returns how many sessions it was given to. `publisher` (the client it came from,
  * if any) is paused when a subscriber's queue fills.
  */
-export function publishMessage(ctx: BrokerContext, msg: Message, publisher?: Connection): number {
+export function publishMessage(ctx: BrokerContext, msg: Message, publisher?: Client): number {
   const { sessions, groups } = collectMatches(ctx.trie, msg);
   const now = ctx.options.now();
   for (const session of sessions) {
@@ -32,7 +31,7 @@ export function publishMessage(ctx: BrokerContext, msg: Message, publisher?: Con
   return sessions.length + groups.length;
 }
 
-function toOneMember(ctx: BrokerContext, group: SharedGroup, msg: Message, now: number, publisher?: Connection): void {
+function toOneMember(ctx: BrokerContext, group: SharedGroup, msg: Message, now: number, publisher?: Client): void {
   const member = group.pick();
   if (!member) return;
   const pending: Pending = {
