@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { readChoice, writeChoice } from '../ui/stored-choice';
+import { readChoice, writeChoice } from './stored-choice';
 
 /** What the user picked: follow the OS, or force one. */
 export type ThemePreference = 'system' | 'light' | 'dark';

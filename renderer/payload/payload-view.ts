@@ -1,9 +1,9 @@
-import { formatCount } from '../../ui/numbers';
-import { encodeBase64 } from '../../../shared/codecs/base64';
-import { encodeHex } from '../../../shared/codecs/hex';
-import { VIEW_FORMATS, type ViewFormat, decodeStructured, isStructuredBinary } from '../../../shared/codecs/payload-format';
-import { decodeSparkplugB, isSparkplugTopic } from '../../../shared/codecs/sparkplug-b';
-import { decodeUtf8Lenient, decodeUtf8Strict } from '../../../shared/codecs/utf8';
+import { formatCount } from '../ui/numbers';
+import { encodeBase64 } from '../../shared/codecs/base64';
+import { encodeHex } from '../../shared/codecs/hex';
+import { VIEW_FORMATS, type ViewFormat, decodeStructured, isStructuredBinary } from '../../shared/codecs/payload-format';
+import { decodeSparkplugB, isSparkplugTopic } from '../../shared/codecs/sparkplug-b';
+import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
 import { formatBytes } from './format';
 import { hexDump } from './hex-dump';
 
