@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import type { HistoryDamage, RequestOutput } from '../../shared/contract';
 import { getApi } from '../stores/api';
+import { formatDateTime } from '../ui/clock';
 import { formatCount } from '../ui/numbers';
 
 export type ProfilesRecovery = NonNullable<RequestOutput<'profiles.recovery'>['report']>;
@@ -40,7 +41,7 @@ export const useDataSafetyStore = create<DataSafetyState>()((set) => ({
   dismiss: (message) => set((state) => ({ dismissed: [...state.dismissed, message] })),
 }));
 
-const time = (ms: number) => new Date(ms).toLocaleString();
+const time = (ms: number) => formatDateTime(ms);
 
 export function historyDamageMessage(damage: HistoryDamage): string {
   const where = `The damaged file is kept at ${damage.movedTo}.`;

@@ -1,3 +1,4 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { hexCode } from '../../../shared/mqtt/reason-codes';
 import type { StoredPacket } from '../../stores/inspector-store';
 import { formatTime } from '../messages/format';
@@ -8,6 +9,7 @@ export function reasonText(packet: StoredPacket): string {
 }
 
 export function PacketRow({ packet, selected, onSelect }: { packet: StoredPacket; selected: boolean; onSelect(seq: number): void }) {
+  useTimeFormat();
   return (
     <div
       className={`data-row data-grid packet-grid dir-${packet.direction}${selected ? ' selected' : ''}`}

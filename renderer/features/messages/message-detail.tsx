@@ -5,7 +5,7 @@ import type { StoredMessage } from '../../stores/message-ring';
 import { useMessageViewStore } from '../../stores/message-view-store';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/messages-store';
 import { usePlotsStore } from '../../stores/plots-store';
-import { useUiStore } from '../../stores/ui-store';
+import { useTimeFormat, useUiStore } from '../../stores/ui-store';
 import { useDarkMode } from '../../app/theme';
 import { displayPath, formatPath, numericLeaves } from './json-paths';
 import { numberAt, parsePayload } from '../plots/numeric-value';
@@ -189,6 +189,7 @@ function PlacementToggle() {
 }
 
 function MessageDetailView({ message, onClose }: { message: StoredMessage; onClose(): void }) {
+  useTimeFormat();
   const dark = useDarkMode();
   const key = `${message.connectionId}:${message.seq}`;
   const messageMode = useMessageViewStore((s) => s.messageModes[key]);

@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../../stores/message-ring';
-import { useUiStore } from '../../stores/ui-store';
+import { useUiStore, useTimeFormat } from '../../stores/ui-store';
 import { ColumnResizer } from '../../ui/column-resizer';
 import { formatTime } from './format';
 import { MessageCells } from './message-cells';
@@ -7,6 +7,7 @@ import { MessageCells } from './message-cells';
 const LIVE_TEST_IDS = { time: 'message-time', topic: 'message-topic', payload: 'message-payload' };
 
 export function MessageRow({ message, selected, onSelect }: { message: StoredMessage; selected: boolean; onSelect(seq: number): void }) {
+  useTimeFormat();
   return (
     <div
       className={`data-row data-grid message-grid dir-${message.direction}${selected ? ' selected' : ''}`}
