@@ -16,7 +16,8 @@ const initialTimeFormat = readChoice<TimeFormat>(TIME_FORMAT_KEY, TIME_FORMATS, 
 /** Formats every time from now on in `format`; the page's time columns take its width (see messages.css). */
 function applyTimeFormat(format: TimeFormat): void {
   setTimeFormat(format);
-  const root = (globalThis as { document?: Document }).document?.documentElement;
+  // Typed by shape: unit tests compile this without the DOM's types.
+  const root = (globalThis as { document?: { documentElement: { dataset: Record<string, string | undefined> } } }).document?.documentElement;
   if (root) root.dataset.timeFormat = format;
 }
 applyTimeFormat(initialTimeFormat);

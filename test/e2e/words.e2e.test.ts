@@ -3,9 +3,10 @@
  * setting, remembered), plots that read well, buttons that say what they do, and the small texts
  * a user reads (plurals, reason codes, dialogs that stay usable).
  */
-import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port';
+import { runMosquittoPub } from '../support/mosquitto';
 import { ARTIFACTS, connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
@@ -27,13 +28,13 @@ async function screenshotsAtSizes(page: Page, name: string): Promise<void> {
   if (before) await page.setViewportSize(before);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** Publishes each line as one message on `topic` (one mosquitto_pub for all of them). */
+async function pub(topic: string, lines: string[], extra: string[] = []): Promise<void> {
+  const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.broker.port), '-V', '5', '-t', topic, ...extra, '-l'], Buffer.from(lines.join('\n') + '\n'));
+  expect(result.code, result.stderr).toBe(0);
 }
+
+const POWER_TOPIC = 'words/site-berlin/building-7/floor-3/shellies/shelly-plug-s-a1b2c3d4e5f6/relay/0/power';
 
 async function publish(page: Page, topic: string, payload: string): Promise<void> {
   await page.getByTestId('publish-topic').fill(topic);
@@ -41,6 +42,16 @@ async function publish(page: Page, topic: string, payload: string): Promise<void
   await setPayload(page, payload);
   await page.getByTestId('publish-button').click();
   await page.getByTestId('publish-result').getByText(`to ${topic}`).waitFor({ timeout: UI_TIMEOUT });
+}
+
+/** The host keeps connections open across pages: each test leaves none behind for the next. */
+async function closeConnections(page: Page): Promise<void> {
+  const close = page.getByTestId('connection-tab-close');
+  while ((await close.count()) > 0) {
+    const before = await close.count();
+    await close.first().click();
+    await waitUntil(async () => (await close.count()) < before);
+  }
 }
 
 const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
@@ -88,6 +99,62 @@ describe('Words and details in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await page.getByTestId('time-format-select').selectOption('24h');
     await waitUntil(async () => (await row.count()) === 0 || /^\d\d:\d\d:\d\d\.\d{3}$/.test(await rowTime()));
     await page.screenshot({ path: `${ARTIFACTS}time-format-24h.png` });
+    await closeConnections(page);
+    await page.close();
+  });
+
+  it('plots readable values with their units, names cut in the middle, and a bounded, searchable Numbers list', async () => {
+    const { page } = await session.open(undefined, { viewport: SIZES[0] });
+    await connected(page, { port: mosquitto.broker.port, version: '5' });
+    await subscribe(page, 'words/#');
+
+    // The topic's last level names the quantity of a bare number; a key suffix; a unit field beside the value.
+    await pub(POWER_TOPIC, ['1457.7963686566266', '1460.0412']);
+    await pub('words/motor', [JSON.stringify({ speed: 1500.123456, winding_temp_c: 81.23456789 })]);
+    await pub('words/line', [JSON.stringify({ value: 230.41, unit: 'V' })]);
+    async function plot(topic: string, path: string) {
+      await messageRow(page, topic).last().click();
+      const field = page.locator(`[data-testid="numeric-field"][data-path="${path}"]`);
+      await field.waitFor({ timeout: UI_TIMEOUT });
+      await field.getByTestId('plot-field').click();
+    }
+    await waitUntil(async () => (await messageRow(page, POWER_TOPIC).count()) === 2);
+    await plot(POWER_TOPIC, '$');
+    await plot('words/motor', 'winding_temp_c');
+    await plot('words/motor', 'speed');
+    await plot('words/line', 'value');
+    const legend = page.getByTestId('plot-series');
+    await waitUntil(async () => (await legend.count()) === 4);
+    const last = async (i: number) => ((await legend.nth(i).getByTestId('plot-last').textContent()) ?? '').trim();
+    await waitUntil(async () => (await last(0)) === '1460.04 W');
+    expect(await last(1)).toBe('81.2346 °C');
+    // No unit stated or implied: none made up.
+    expect(await last(2)).toBe('1500.12');
+    expect(await last(3)).toBe('230.41 V');
+
+    // The long topic keeps its last level in view; the whole topic is its title.
+    const topic = legend.nth(0).getByTestId('plot-topic');
+    expect(await topic.locator('.middle-cut').getAttribute('title')).toBe(POWER_TOPIC);
+    const tail = await topic.locator('.middle-cut-tail').evaluate((e) => {
+      const element = e as unknown as { scrollWidth: number; clientWidth: number; textContent: string };
+      return { text: element.textContent, cut: element.scrollWidth > element.clientWidth + 1 };
+    });
+    expect(tail).toEqual({ text: '/power', cut: false });
+    await page.mouse.move(0, 0);
+    await screenshotsAtSizes(page, 'words-plots');
+    await page.getByTestId('plots-clear').click();
+
+    // 300 frames of two numbers each: 40 listed, "40 of 600", and a search finds the others.
+    await pub('words/frames', [JSON.stringify({ frames: Array.from({ length: 300 }, (_, i) => ({ i, v: i / 7 })) })]);
+    await messageRow(page, 'words/frames').click();
+    const fields = page.getByTestId('numeric-field');
+    await waitUntil(async () => (await fields.count()) === 40);
+    expect(await text(page, 'numeric-fields-count')).toBe('40 of 600');
+    await page.getByTestId('numeric-fields-search').fill('frames[25');
+    await waitUntil(async () => (await fields.count()) === 22);
+    expect(await text(page, 'numeric-fields-count')).toBe('22 of 600');
+    await screenshotsAtSizes(page, 'words-numbers-search');
+    await closeConnections(page);
     await page.close();
   });
 });

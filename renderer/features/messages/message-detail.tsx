@@ -71,7 +71,10 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
   return (
     <aside className="detail-fields" data-testid="message-numeric-fields">
       <h3>
-        Numbers <span className="muted">{leaves.length >= NUMERIC_FIELDS ? `first ${formatCount(NUMERIC_FIELDS)}` : formatCount(leaves.length)}</span>
+        Numbers{' '}
+        <span className="muted" data-testid="numeric-fields-count" title={leaves.length >= NUMERIC_FIELDS ? `Only the first ${formatCount(NUMERIC_FIELDS)} numbers of this payload are listed` : undefined}>
+          {shown.length === leaves.length ? formatCount(leaves.length) : `${formatCount(shown.length)} of ${leaves.length >= NUMERIC_FIELDS ? `first ${formatCount(NUMERIC_FIELDS)}` : formatCount(leaves.length)}`}
+        </span>
       </h3>
       {leaves.length >= NUMERIC_SEARCH_FROM && (
         <input
