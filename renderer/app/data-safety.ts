@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import type { HistoryDamage, RequestOutput } from '../../shared/contract';
 import { getApi } from '../stores/api';
 import { formatDateTime } from '../ui/clock';
-import { formatCount } from '../ui/numbers';
+import { formatCount, formatCountOf } from '../ui/numbers';
 
 export type ProfilesRecovery = NonNullable<RequestOutput<'profiles.recovery'>['report']>;
 
@@ -52,13 +52,13 @@ export function historyDamageMessage(damage: HistoryDamage): string {
     return `The history file was found damaged and recovering it failed (${damage.error ?? 'unknown error'}); recording goes on in a fresh file. ${where}`;
   }
   const { messages, lostAtMost } = damage.recovered;
-  const lost = lostAtMost > 0 ? `; at most ${formatCount(lostAtMost)} were on damaged pages and are lost` : '';
-  return `The history file was found damaged: ${formatCount(messages)} messages were recovered into a fresh file${lost}. ${where}`;
+  const lost = lostAtMost > 0 ? `; at most ${formatCount(lostAtMost)} ${lostAtMost === 1 ? 'was' : 'were'} on damaged pages and ${lostAtMost === 1 ? 'is' : 'are'} lost` : '';
+  return `The history file was found damaged: ${formatCountOf(messages, 'message')} ${messages === 1 ? 'was' : 'were'} recovered into a fresh file${lost}. ${where}`;
 }
 
 export function profilesRecoveryMessage(report: ProfilesRecovery): string {
   if (report.restoredFrom && report.backupTakenAt !== null) {
-    return `Profiles were restored from the backup of ${time(report.backupTakenAt)} (${formatCount(report.profiles)} profiles); the damaged file is at ${report.movedTo}.`;
+    return `Profiles were restored from the backup of ${time(report.backupTakenAt)} (${formatCountOf(report.profiles, 'profile')}); the damaged file is at ${report.movedTo}.`;
   }
   return `The profiles file was damaged and no backup could be restored, so the list starts empty; the damaged file is at ${report.movedTo}.`;
 }

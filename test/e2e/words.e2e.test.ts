@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
 import { runMosquittoPub } from '../support/mosquitto';
-import { ARTIFACTS, connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { ARTIFACTS, connected, fillConnection, statusIs, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 const mosquitto = useMosquitto();
@@ -53,6 +53,18 @@ async function closeConnections(page: Page): Promise<void> {
     await waitUntil(async () => (await close.count()) < before);
   }
 }
+
+/**
+ * Buttons whose visible text is a glyph or a lone character (×, ⚙, ⊞, ▸, ?) that lack a name for
+ * screen readers (aria-label), a tooltip (title), or a place in the tab order. A string: the tests
+ * compile without DOM types.
+ */
+const UNEXPLAINED_ICON_BUTTONS = `[...document.querySelectorAll('button, [role="button"]')]
+  .filter((b) => b.getClientRects().length > 0 && !/[A-Za-z]{2,}/.test(b.textContent || ''))
+  .filter((b) => !b.getAttribute('aria-label') || !b.getAttribute('title') || b.tabIndex < 0)
+  .map((b) => (b.dataset.testid || b.className || b.tagName) + ' "' + (b.textContent || '').trim() + '"' +
+    (b.getAttribute('aria-label') ? '' : ' no aria-label') + (b.getAttribute('title') ? '' : ' no title') + (b.tabIndex < 0 ? ' not focusable' : ''))`;
+const unexplainedIconButtons = (page: Page) => page.evaluate<string[]>(UNEXPLAINED_ICON_BUTTONS);
 
 const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
 
@@ -154,6 +166,103 @@ describe('Words and details in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await waitUntil(async () => (await fields.count()) === 22);
     expect(await text(page, 'numeric-fields-count')).toBe('22 of 600');
     await screenshotsAtSizes(page, 'words-numbers-search');
+    await closeConnections(page);
+    await page.close();
+  });
+
+  it('explains every icon button (a label, a tooltip, a place in the tab order) in each view', async () => {
+    const { page } = await session.open(undefined, { viewport: SIZES[0] });
+    const found = new Set<string>();
+    const collect = async (where: string) => {
+      for (const problem of await unexplainedIconButtons(page)) found.add(`${where}: ${problem}`);
+    };
+    await collect('empty workbench');
+    await connected(page, { port: mosquitto.broker.port, version: '5' });
+    await page.getByTestId('subscribe-options-toggle').click().catch(() => undefined);
+    await subscribe(page, 'words/#');
+    await pub('words/icons', [JSON.stringify({ temp_c: 20.5 })]);
+    await messageRow(page, 'words/icons').click();
+    await page.locator('[data-testid="numeric-field"][data-path="temp_c"]').getByTestId('plot-field').click();
+    await page.getByTestId('topic-tree-expand-all').click();
+    await page.getByTestId('inspector-toggle').click();
+    await collect('connected, message open, plotted, inspector');
+    await page.getByTestId('inspector-toggle').click();
+    for (const tab of ['properties', 'repeat', 'request', 'history']) {
+      await page.getByTestId(`publish-tab-${tab}`).click();
+      await collect(`publish ${tab}`);
+    }
+    await page.getByTestId('new-connection').click();
+    await page.getByTestId('connection-dialog').waitFor({ timeout: UI_TIMEOUT });
+    await collect('connection dialog');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('view-history').click();
+    await collect('history view');
+    await page.getByTestId('view-broker').click();
+    await collect('broker view');
+    await page.getByTestId('view-workbench').click();
+    expect([...found]).toEqual([]);
+    await closeConnections(page);
+    await page.close();
+  });
+
+  it('says it in words: plurals, reason code names beside the hex, what R and r mean', async () => {
+    const { page } = await session.open(undefined, { viewport: SIZES[1] });
+    // Retained before the subscription: it arrives with its retain flag.
+    await pub('plain/room/temp', ['21.5'], ['-r']);
+    await connected(page, { port: mosquitto.broker.port, version: '5' });
+    await subscribe(page, 'plain/#', 1);
+    // SUBACK 0x01 is "Granted QoS 1": the row says so, with the code beside it.
+    const qos = page.locator('[data-testid="subscription-row"][data-filter="plain/#"]').getByTestId('subscription-qos');
+    expect(((await qos.textContent()) ?? '').replace(/\s+/g, ' ').trim()).toBe('Granted QoS 1 0x01');
+    expect(await qos.getAttribute('title')).toBe('SUBACK 0x01 Granted QoS 1');
+
+    const node = page.locator('[data-testid="topic-node"][data-topic="plain"]');
+    await node.waitFor({ timeout: UI_TIMEOUT });
+    // One message, one topic: singular.
+    await waitUntil(async () => (await node.locator('.topic-counts').getAttribute('title')) === '1 message, 1 topic below');
+    expect(await node.getByTestId('topic-subtopics').textContent()).toBe('1 topic');
+    expect(await node.getByTestId('topic-retained').textContent()).toBe('r');
+    expect(await node.getByTestId('topic-retained').getAttribute('title')).toBe('r: nothing retained here; 1 topic below has a retained message (marked R)');
+    await page.getByTestId('topic-tree-expand-all').click();
+    const leaf = page.locator('[data-testid="topic-node"][data-topic="plain/room/temp"]');
+    await leaf.waitFor({ timeout: UI_TIMEOUT });
+    expect(await leaf.getByTestId('topic-retained').textContent()).toBe('R');
+    expect(await leaf.getByTestId('topic-retained').getAttribute('title')).toBe('R: the broker holds a retained message for this topic');
+    await screenshotsAtSizes(page, 'words-marks');
+    await pub('plain/room/temp', [''], ['-r']);
+    await closeConnections(page);
+    await page.close();
+  });
+
+  it('keeps a confirmation whole in view: deleting a profile with a long name at 1280x720', async () => {
+    const { page } = await session.open(undefined, { viewport: SIZES[1] });
+    await fillConnection(page, { port: mosquitto.broker.port });
+    const name = 'Plant Berlin building 7 floor 3 line broker (staging)';
+    await page.getByTestId('profile-name').fill(name);
+    await page.getByTestId('profile-save-connect').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await statusIs(page, 'connected');
+    const row = page.locator(`[data-testid="profile-row"][data-name="${name}"]`);
+    await row.getByTestId('profile-delete').click();
+    const confirm = row.getByTestId('profile-delete-confirm');
+    await confirm.waitFor({ timeout: UI_TIMEOUT });
+    const panel = (await page.getByTestId('panel-profiles').boundingBox())!;
+    // The name stays readable beside the question: which profile goes is not cut to "Pla…".
+    const profileName = row.locator('.profile-name');
+    expect(await profileName.evaluate((e) => (e as unknown as { scrollWidth: number; clientWidth: number }).clientWidth)).toBeGreaterThan(120);
+    for (const target of [confirm, row.getByTestId('profile-delete-yes'), row.getByTestId('profile-delete-no')]) {
+      const box = (await target.boundingBox())!;
+      expect(box.x >= panel.x - 1 && box.x + box.width <= panel.x + panel.width + 1, 'inside the Profiles panel').toBe(true);
+      // Not covered or cut by an ancestor: the point at its centre is the element itself or inside it.
+      expect(await target.evaluate((e) => {
+        const element = e as unknown as { getBoundingClientRect(): { x: number; y: number; width: number; height: number }; contains(other: unknown): boolean; ownerDocument: { elementFromPoint(x: number, y: number): unknown } };
+        const r = element.getBoundingClientRect();
+        return element.contains(element.ownerDocument.elementFromPoint(r.x + r.width - 2, r.y + r.height / 2));
+      })).toBe(true);
+    }
+    await screenshotsAtSizes(page, 'words-profile-delete-confirm');
+    await row.getByTestId('profile-delete-yes').click();
+    await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await closeConnections(page);
     await page.close();
   });

@@ -40,7 +40,7 @@ export function MessageHeader() {
         <ColumnResizer label="Resize the topic column" testId="message-topic-resize" onResize={setTopicColumn} />
       </span>
       <span className="message-qos" title="QoS">Q</span>
-      <span title="Retained">R</span>
+      <span title="R: sent with the retain flag (the broker's kept value of the topic, given to each new subscriber)">R</span>
       <span className="message-size">Size</span>
       <span>Payload</span>
     </div>

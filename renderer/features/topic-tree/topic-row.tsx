@@ -88,7 +88,13 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
           {formatCount(node.totalMessages)}
         </span>
       </span>
-      <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={node.retained ? 'Retained message held by the broker' : node.retainedTopics > 0 ? `${formatCountOf(node.retainedTopics, 'retained topic')} below` : undefined}>
+      <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={
+          node.retained
+            ? `R: the broker holds a retained message for this topic${node.retainedTopics > 1 ? ` (and ${formatCountOf(node.retainedTopics - 1, 'topic')} below)` : ''}`
+            : node.retainedTopics > 0
+              ? `r: nothing retained here; ${formatCountOf(node.retainedTopics, 'topic')} below ${node.retainedTopics === 1 ? 'has' : 'have'} a retained message (marked R)`
+              : undefined
+        }>
         {node.retained ? 'R' : node.retainedTopics > 0 ? 'r' : ''}
       </span>
       <span className="topic-time" title={time ? fullTime(time) : undefined}>
