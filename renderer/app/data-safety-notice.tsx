@@ -1,5 +1,5 @@
 import { useTimeFormat } from '../stores/ui-store';
-import { historyDamageMessage, profilesRecoveryMessage, useDataSafetyStore } from './data-safety';
+import { historyDamageMessage, profilesRecoveryMessage, useDataSafetyStore } from '../stores/data-safety-store';
 
 function Notice({ testId, message }: { testId: string; message: string }) {
   const dismiss = useDataSafetyStore((s) => s.dismiss);

@@ -1,6 +1,6 @@
 import { useUiStore } from '../stores/ui-store';
 import { TIME_FORMATS, type TimeFormat } from '../ui/clock';
-import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from './theme';
+import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/theme';
 
 const TIME_LABELS: Record<TimeFormat, string> = { '24h': 'Time: 24-hour', locale: 'Time: as the OS' };
 

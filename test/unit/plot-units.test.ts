@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unitOf, unitOfName, withUnit } from '../../renderer/features/plots/units';
+import { unitOf, unitOfName, withUnit } from '../../renderer/payload/units';
 
 describe('plot units: shown only when the message states or clearly implies them (issue 14)', () => {
   it('takes a unit field beside the value, for that value only', () => {

@@ -4,7 +4,7 @@ import type { StoredMessage } from '../../../shared/contract';
 import { useHistoryStore } from '../../stores/history-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
 import { formatDateTime } from '../../ui/clock';
-import { MessageCells } from '../messages/message-cells';
+import { MessageCells } from '../messages';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;

@@ -1,7 +1,7 @@
-import type { StoredMessage } from '../../stores/message-ring';
-import { useUiStore, useTimeFormat } from '../../stores/ui-store';
+import type { StoredMessage } from '../../model/message-ring';
+import { useTimeFormat, useUiStore } from '../../stores/ui-store';
 import { ColumnResizer } from '../../ui/column-resizer';
-import { formatTime } from './format';
+import { formatTime } from '../../payload/format';
 import { MessageCells } from './message-cells';
 
 const LIVE_TEST_IDS = { time: 'message-time', topic: 'message-topic', payload: 'message-payload' };

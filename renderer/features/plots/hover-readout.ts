@@ -1,8 +1,8 @@
 import type uPlot from 'uplot';
 import { type PlotSeries, seriesUnit } from '../../stores/plots-store';
-import { withUnit } from './units';
-import { formatTime } from '../messages/format';
-import { displayPath } from '../messages/json-paths';
+import { withUnit } from '../../payload/units';
+import { formatTime } from '../../payload/format';
+import { displayPath } from '../../payload/json-paths';
 import { formatReading } from '../../ui/numbers';
 
 /** Distance from the pointer to the readout, in CSS pixels. */

@@ -1,7 +1,7 @@
 import { useTimeFormat } from '../../stores/ui-store';
 import { formatCount, formatCountOf } from '../../ui/numbers';
 import { memo } from 'react';
-import { RECENT_CHANGE_MS, type TopicNode } from '../../stores/topic-tree';
+import { RECENT_CHANGE_MS, type TopicNode } from '../../model/topic-tree';
 import { formatClock, formatDateTime, timeFormat } from '../../ui/clock';
 
 /** The full local date and time, for a row's title: one string per second seen (in the format chosen). */

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import type { HistoryDamage, RequestOutput } from '../../shared/contract';
-import { getApi } from '../stores/api';
+import { getApi } from './api';
 import { formatDateTime } from '../ui/clock';
 import { formatCount, formatCountOf } from '../ui/numbers';
 

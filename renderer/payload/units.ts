@@ -1,4 +1,4 @@
-import type { JsonPath } from '../messages/json-paths';
+import type { JsonPath } from './json-paths';
 
 /**
  * The unit of a plotted number, when the message says it. A small rule, first match wins:
