@@ -182,20 +182,52 @@ export interface SubProcessResult {
 
 /**
  * Runs mosquitto_sub until it has received `count` messages (-C), returning raw stdout bytes.
- * Resolves `ready` once the subscription is in place (mosquitto_sub has no ready signal, so we
- * wait until its SUBSCRIBE has been acknowledged by polling with a probe publish).
+ * With `signalSubscribed`, `subscribed` resolves once the broker has acknowledged its SUBSCRIBE:
+ * it then runs with -d, whose debug lines go to stdout and are taken out of `done`'s stdout
+ * (so not with -N, which would glue them to a payload). Without it, `subscribed` never resolves.
  */
-export function runMosquittoSub(args: string[]): { done: Promise<SubProcessResult>; kill(): void } {
+export function runMosquittoSub(args: string[], { signalSubscribed = false } = {}): { done: Promise<SubProcessResult>; subscribed: Promise<void>; kill(): void } {
   const binary = requireProgram('mosquitto_sub', 'mosquitto-clients');
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // through a pipe its stdout is block-buffered: line-buffered (stdbuf), the SUBACK line comes at once
+  const child = signalSubscribed
+    ? spawn(requireProgram('stdbuf', 'coreutils'), ['-oL', binary, '-d', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  let onSubscribed: () => void = () => undefined;
+  let failSubscribed: (error: Error) => void = () => undefined;
+  const subscribed = new Promise<void>((resolve, reject) => {
+    onSubscribed = resolve;
+    failSubscribed = reject;
+  });
+  subscribed.catch(() => undefined); // only a caller that awaits it hears that it failed
+  child.stdout.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    if (signalSubscribed && /received SUBACK/.test(Buffer.concat(chunks).toString('latin1'))) onSubscribed();
+  });
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const done = new Promise<SubProcessResult>((resolve) =>
-    child.once('close', (code) => resolve({ stdout: Buffer.concat(chunks), stderr, code })),
+    child.once('close', (code) => {
+      failSubscribed(new Error(`mosquitto_sub ended before its SUBACK (code ${code}): ${stderr}`));
+      const stdout = Buffer.concat(chunks);
+      resolve({ stdout: signalSubscribed ? withoutDebugLines(stdout) : stdout, stderr, code });
+    }),
   );
-  return { done, kill: () => child.kill('SIGKILL') };
+  return { done, subscribed, kill: () => child.kill('SIGKILL') };
+}
+
+/** stdout of `mosquitto_sub -d` without its debug lines (byte-exact otherwise). */
+function withoutDebugLines(stdout: Buffer): Buffer {
+  const lines: Buffer[] = [];
+  let at = 0;
+  while (at < stdout.length) {
+    const end = stdout.indexOf(0x0a, at);
+    const line = stdout.subarray(at, end === -1 ? stdout.length : end + 1);
+    const text = line.toString('latin1');
+    if (!text.startsWith('Client ') && !/^Subscribed \(mid: \d+\)/.test(text)) lines.push(line);
+    at += line.length;
+  }
+  return Buffer.concat(lines);
 }
 
 export function runMosquittoPub(args: string[], input?: Buffer): Promise<SubProcessResult> {
