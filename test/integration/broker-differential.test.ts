@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
 import { RawClient, type ReceivedPacket, startTestBroker, type TestBroker } from '../support/raw-mqtt-client';
+import { useMosquitto } from '../support/fixtures';
+
+const mosquitto = useMosquitto();
 
 // The same raw-byte scenarios against our broker and against mosquitto, in the same test: wherever
 // both follow the spec, what the clients observe must be identical. Only fields a broker chooses
 // freely (packet ids of its own PUBLISH, CONNACK properties, assigned ids) are left out.
 
 let ours: TestBroker;
-let mosquitto: Mosquitto;
 beforeAll(async () => {
   ours = await startTestBroker();
-  mosquitto = await startMosquitto();
 });
 afterAll(async () => {
   await ours?.stop();
-  await mosquitto?.stop();
 });
 
 type Observed = Record<string, unknown>;

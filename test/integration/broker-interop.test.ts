@@ -4,8 +4,11 @@ import WebSocket from 'ws';
 import { createBroker, type Broker } from '../../main/core/broker/create-broker';
 import { listenTcp, type TcpListener } from '../../main/core/broker/listeners/tcp';
 import { listenWs, type WsListener } from '../../main/core/broker/listeners/ws';
-import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
 import { connectV5, frame, sleep, str } from '../support/raw-mqtt-client';
+import { useMosquitto } from '../support/fixtures';
+
+const mosquitto = useMosquitto();
 
 // Interop: real clients (mqtt.js, mosquitto_pub/mosquitto_sub) against our broker, and the same
 // scenario against mosquitto, comparing what each client observes. Plus WebSocket framing (section 6).
@@ -13,7 +16,6 @@ import { connectV5, frame, sleep, str } from '../support/raw-mqtt-client';
 let broker: Broker;
 let tcp: TcpListener;
 let ws: WsListener;
-let mosquitto: Mosquitto;
 let n = 0;
 const id = (prefix = 'io') => `${prefix}-${++n}-${process.pid}`;
 
@@ -21,13 +23,11 @@ beforeAll(async () => {
   broker = createBroker();
   tcp = await listenTcp(broker, { port: 0 });
   ws = await listenWs(broker, { port: 0 });
-  mosquitto = await startMosquitto();
 });
 afterAll(async () => {
   await broker?.close();
   await tcp?.close();
   await ws?.close();
-  await mosquitto?.stop();
 });
 
 interface Observation {

@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
-import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
+import { waitFor } from '../support/core-harness';
+import { runMosquittoPub, startMosquitto } from '../support/mosquitto';
 import { type TcpProxy, startTcpProxy } from '../support/tcp-proxy';
+import { useMosquitto, useCoreHarness } from '../support/fixtures';
 
-let broker: Mosquitto;
-let harness: CoreHarness;
-
-beforeAll(async () => {
-  broker = await startMosquitto();
-  harness = createCoreHarness();
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await broker?.stop();
-});
+const broker = useMosquitto();
+const harness = useCoreHarness();
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
 const bytesOf = (value: string) => new Uint8Array(Buffer.from(value));

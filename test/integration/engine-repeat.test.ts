@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RepeatStatus } from '../../shared/contract';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { waitFor } from '../support/core-harness';
+import { useMosquitto, useCoreHarness } from '../support/fixtures';
 
-let broker: Mosquitto;
-let harness: CoreHarness;
+const broker = useMosquitto();
+const harness = useCoreHarness();
+
 const repeatStatuses: RepeatStatus[] = [];
 
 beforeAll(async () => {
-  broker = await startMosquitto();
-  harness = createCoreHarness();
   harness.core.events.subscribe((channel, payload) => {
     if (channel === 'messages.repeatStatus') repeatStatuses.push(payload as RepeatStatus);
   });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await broker?.stop();
 });
 
 async function open(): Promise<string> {
