@@ -1,6 +1,6 @@
 import { formatCount } from '../../ui/numbers';
 import { type ExportFormat, type PayloadEncoding, useHistoryStore } from '../../stores/history-store';
-import { savesWithDialog, showInFolder } from '../downloads/deliver';
+import { savesWithDialog, showInFolder } from '../../stores/downloads';
 import { formatSize } from './history-status';
 
 const FORMATS: { key: ExportFormat; label: string }[] = [
