@@ -130,6 +130,8 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
       'persistence false',
       'log_dest stderr',
       'log_type error',
+      // for its 'running' line, printed once every listener is bound (no per-client lines)
+      'log_type information',
       ...(options.extraConfig ?? []),
       `listener ${port} 127.0.0.1`,
       'protocol mqtt',
@@ -141,24 +143,37 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
   );
   const child: ChildProcess = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  let saidRunning: () => void = () => undefined;
+  const running = new Promise<void>((resolve) => (saidRunning = resolve));
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+    if (/mosquitto version \S+ running/.test(stderr)) saidRunning();
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const exitedAtStart = () => (/address already in use/i.test(stderr) ? new PortTakenError(`mosquitto could not bind a port: ${stderr}`) : new Error(`mosquitto exited at start: ${stderr}`));
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      Promise.all((options.config ? [port] : [port, wsPort, ...Object.values(tlsPorts ?? {})]).map((p) => waitForPort(p, 5000))),
+      // our configuration: mosquitto says it is running once it holds every port (one taken: it
+      // says so and exits). A caller's file may not log that: its port answering will do.
+      options.config ? waitForPort(port, 5000) : running,
       exited.then(() => {
         throw exitedAtStart();
       }),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`mosquitto did not start within 5 s: ${stderr}`)), 5000))),
     ]);
-    // A port answering may be another process's that took it: mosquitto, failing to bind it,
-    // exits within moments. Still running a little later means it holds every port.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    if (child.exitCode !== null || child.signalCode !== null) throw exitedAtStart();
+    if (options.config) {
+      // A port answering may be another process's that took it: mosquitto, failing to bind it,
+      // exits within moments. Still running a little later means it holds the port.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (child.exitCode !== null || child.signalCode !== null) throw exitedAtStart();
+    }
   } catch (error) {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
   return {
     host: '127.0.0.1',
