@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { type ReplayProgressEvent, type RequestParsed, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
+import { type HistoryCursor, type HistoryQuery, type ReplayProgressEvent, type RequestParsed, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
 import type { Service } from './service';
 
 type ReplayInput = RequestParsed<'history.replay'>;
 type PublishInput = RequestParsed<'messages.publish'>;
 type PublishProperties = NonNullable<PublishInput['properties']>;
-type HistoryQuery = ReplayInput['query'];
-type Cursor = { timestamp: number; id: number };
 
 export interface ReplayDeps {
   /** One page of stored messages, oldest first (history.query with order 'asc'). */
-  readPage(query: HistoryQuery, cursor: Cursor | null, limit: number): Promise<{ messages: StoredMessage[]; nextCursor: Cursor | null }>;
+  readPage(query: HistoryQuery, cursor: HistoryCursor | null, limit: number): Promise<{ messages: StoredMessage[]; nextCursor: HistoryCursor | null }>;
   count(query: HistoryQuery): Promise<number>;
   publish(input: PublishInput): Promise<void>;
   isOpen(connectionId: string): boolean;
@@ -92,7 +90,7 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
     let previousTimestamp: number | null = null;
     // Where on the replay's own clock the next message falls (ms after the start, unscaled).
     let elapsed = 0;
-    let cursor: Cursor | null = null;
+    let cursor: HistoryCursor | null = null;
     do {
       const page = await deps.readPage(input.query, cursor, PAGE_SIZE);
       for (const message of page.messages) {
