@@ -1,4 +1,4 @@
-import { historyDamageMessage, profilesRecoveryMessage, useDataSafetyStore } from './data-safety';
+import { historyDamageMessage, profilesRecoveryMessage, useDataSafetyStore } from '../stores/data-safety-store';
 
 function Notice({ testId, message }: { testId: string; message: string }) {
   const dismiss = useDataSafetyStore((s) => s.dismiss);

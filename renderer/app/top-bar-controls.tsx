@@ -1,5 +1,5 @@
 import { useUiStore } from '../stores/ui-store';
-import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from './theme';
+import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/theme';
 
 const THEME_LABELS: Record<ThemePreference, string> = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' };
 

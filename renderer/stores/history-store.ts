@@ -12,7 +12,7 @@ import {
   type PayloadEncoding,
 } from '../../shared/contract';
 import { topicFilterProblem } from '../../shared/mqtt/topic';
-import { type Delivered, deliverDownload } from '../features/downloads/deliver';
+import { type Delivered, deliverDownload } from '../bridge/deliver-download';
 import { getApi } from './api';
 import { createEarlyProgress } from './early-progress';
 

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 import type { MqttMessage } from '../../shared/contract';
-import { type JsonPath, displayPath } from '../features/messages/json-paths';
-import { numberAt, parsePayload } from '../features/plots/numeric-value';
-import { SeriesBuffer } from '../features/plots/series-buffer';
+import { type JsonPath, displayPath } from '../payload/json-paths';
+import { numberAt, parsePayload } from '../payload/numeric-value';
+import { SeriesBuffer } from '../model/series-buffer';
 import { ringOf } from './messages-store';
 import { readChoice, writeChoice } from '../ui/stored-choice';
 

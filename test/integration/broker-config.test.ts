@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, startBrokerFromArgs } from '../../main/core/broker/cli';
 import { parsePasswordFile, passwordMatches } from '../../main/core/broker/config/password-file';
-import { limitsFromForm } from '../../renderer/features/broker/broker-limits';
+import { limitsFromForm } from '../../renderer/model/broker-limits';
 import { createCoreHarness } from '../support/core-harness';
 import { type Mosquitto, requireProgram, startMosquitto } from '../support/mosquitto';
 import { RawClient } from '../support/raw-mqtt-client';

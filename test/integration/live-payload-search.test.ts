@@ -4,7 +4,7 @@
  * them. The list holds 4 KiB previews; a match further into a payload is found by the host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FilteredIndex, NO_FILTER, createMatcher } from '../../renderer/features/messages/message-filter';
+import { FilteredIndex, NO_FILTER, createMatcher } from '../../renderer/payload/message-filter';
 import { setApi } from '../../renderer/stores/api';
 import { messageBySeq, ringOf, useMessagesStore } from '../../renderer/stores/messages-store';
 import { payloadSearchFor, usePayloadSearchStore } from '../../renderer/stores/payload-search-store';

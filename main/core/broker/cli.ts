@@ -174,25 +174,3 @@ export async function startBrokerFromArgs(argv: string[]): Promise<RunningBroker
     },
   };
 }
-
-/** The headless entry: prints one line, stops cleanly on SIGINT/SIGTERM. */
-export async function runBrokerCli(argv: string[]): Promise<void> {
-  let running: RunningBroker;
-  try {
-    running = await startBrokerFromArgs(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  for (const warning of running.warnings) process.stderr.write(`Warning: ${warning}\n`);
-  process.stdout.write(`${running.line}\n`);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void running.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}

@@ -3,7 +3,7 @@ import { formatMoment } from '../../ui/clock';
 import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
 import type { BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
 import { type BrokerForm, useBrokerStore } from '../../stores/broker-store';
-import { LIMIT_FIELDS, limitsFromForm } from './broker-limits';
+import { LIMIT_FIELDS, limitsFromForm } from '../../model/broker-limits';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
 import { Check, Field } from '../../ui/field';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { VIEW_FORMATS } from '../../../shared/codecs/payload-format';
 import { useHistoryStore } from '../../stores/history-store';
-import { type DetailFormat, formatBytes, payloadDetail } from '../messages/format';
+import { type DetailFormat, formatBytes, payloadDetail } from '../../payload/format';
 import { formatDateTime } from './history-list';
 
 const FORMATS: readonly DetailFormat[] = ['auto', ...VIEW_FORMATS];

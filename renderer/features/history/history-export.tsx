@@ -1,7 +1,7 @@
 import { formatCount } from '../../ui/numbers';
 import type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
 import { useHistoryStore } from '../../stores/history-store';
-import { savesWithDialog, showInFolder } from '../downloads/deliver';
+import { savesWithDialog, showInFolder } from '../../stores/downloads';
 import { formatSize } from './history-status';
 
 const FORMATS: { key: ExportFormat; label: string }[] = [

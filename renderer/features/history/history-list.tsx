@@ -2,8 +2,8 @@ import { type ReactNode, useEffect, useLayoutEffect } from 'react';
 import type { StoredMessage } from '../../../shared/contract';
 import { useHistoryStore } from '../../stores/history-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
-import { formatTime } from '../messages/format';
-import { MessageCells } from '../messages/message-cells';
+import { formatTime } from '../../payload/format';
+import { MessageCells } from '../messages';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;

@@ -1,6 +1,6 @@
 import { describeReason } from '../../../shared/mqtt/reason-codes';
 import { type StoredPacket, useInspectorStore } from '../../stores/inspector-store';
-import { formatTime } from '../messages/format';
+import { formatTime } from '../../payload/format';
 
 /** Fields beyond this many characters are cut: a detail pane, not a dump. */
 const MAX_JSON_CHARS = 20_000;

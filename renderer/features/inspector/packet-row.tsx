@@ -1,6 +1,6 @@
 import { hexCode } from '../../../shared/mqtt/reason-codes';
 import type { StoredPacket } from '../../stores/inspector-store';
-import { formatTime } from '../messages/format';
+import { formatTime } from '../../payload/format';
 
 export function reasonText(packet: StoredPacket): string {
   if (packet.reasonCodes?.length) return packet.reasonCodes.map(hexCode).join(' ');

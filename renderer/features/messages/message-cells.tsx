@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import type { MqttMessage } from '../../../shared/contract';
 import { MiddleCut } from '../../ui/middle-cut';
-import { formatBytes, payloadPreview } from './format';
+import { formatBytes, payloadPreview } from '../../payload/format';
+import './message-cells.css';
 
 export interface MessageCellsProps {
   direction: MqttMessage['direction'];

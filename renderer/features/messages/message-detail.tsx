@@ -1,23 +1,22 @@
 import { Suspense, lazy, memo, useEffect, useMemo, useState } from 'react';
 import { encodeHex } from '../../../shared/codecs/hex';
 import { useConnectionsStore } from '../../stores/connections-store';
-import type { RingMessage } from '../../stores/message-ring';
+import type { RingMessage } from '../../model/message-ring';
 import { useMessageViewStore } from '../../stores/message-view-store';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/messages-store';
 import { usePlotsStore } from '../../stores/plots-store';
 import { useUiStore } from '../../stores/ui-store';
-import { useDarkMode } from '../../app/theme';
-import { displayPath, formatPath, numericLeaves } from './json-paths';
-import { numberAt, parsePayload } from '../plots/numeric-value';
+import { useDarkMode } from '../../ui/theme';
+import { displayPath, formatPath, numericLeaves } from '../../payload/json-paths';
+import { numberAt, parsePayload } from '../../payload/numeric-value';
 import type { NumberPicker } from './number-picker';
-import { formatBytes, formatTime } from './format';
-import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from './payload-view';
+import { formatBytes, formatTime } from '../../payload/format';
+import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from '../../payload/payload-view';
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
 import { payloadFileName, saveBytes } from './save-payload';
-import { deliverDownload, savesWithDialog, showInFolder } from '../downloads/deliver';
-import { getApi } from '../../stores/api';
+import { downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { useFullPayload } from './full-payload';
 
 const PayloadMonaco = lazy(() => import('./payload-monaco'));
@@ -248,9 +247,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
     // A big payload (the list got a preview) or any payload on the desktop goes from the host to the
     // file: a browser download streamed by the host, or the desktop's save dialog.
     if (message.id !== undefined && (message.payloadSize !== undefined || savesWithDialog())) {
-      const ticket = await getApi().messages.downloadPayload({ connectionId: message.connectionId, id: message.id, fileName });
-      if (!ticket.ok) return setStatus({ text: `Not saved: ${ticket.error.message}`, problem: true });
-      const delivered = await deliverDownload(ticket.value);
+      const delivered = await downloadPayload(message.connectionId, message.id, fileName);
       if (delivered.kind === 'saved') return setStatus({ text: `Saved as ${delivered.fileName}`, savedId: delivered.savedId });
       if (delivered.kind === 'downloaded') return setStatus({ text: `Downloading ${delivered.fileName}` });
       if (delivered.kind === 'cancelled') return setStatus({ text: 'Not saved' });

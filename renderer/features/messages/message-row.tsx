@@ -1,7 +1,7 @@
-import type { RingMessage } from '../../stores/message-ring';
+import type { RingMessage } from '../../model/message-ring';
 import { useUiStore } from '../../stores/ui-store';
 import { ColumnResizer } from '../../ui/column-resizer';
-import { formatTime } from './format';
+import { formatTime } from '../../payload/format';
 import { MessageCells } from './message-cells';
 
 const LIVE_TEST_IDS = { time: 'message-time', topic: 'message-topic', payload: 'message-payload' };

@@ -9,8 +9,8 @@ import { useUiStore } from '../../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane } from '../../ui/split';
 import { VirtualList } from '../../ui/virtual-list';
 import { MessageDetail } from './message-detail';
-import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from './message-filter';
-import { FirstRun, useIsFirstRun } from '../first-run/first-run';
+import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from '../../payload/message-filter';
+import { FirstRun, useIsFirstRun } from '../first-run';
 import { MessageHeader, MessageRow } from './message-row';
 import './messages.css';
 

@@ -1,7 +1,7 @@
 import type uPlot from 'uplot';
 import type { PlotSeries } from '../../stores/plots-store';
-import { formatTime } from '../messages/format';
-import { displayPath } from '../messages/json-paths';
+import { formatTime } from '../../payload/format';
+import { displayPath } from '../../payload/json-paths';
 import { formatReading } from '../../ui/numbers';
 
 /** Distance from the pointer to the readout, in CSS pixels. */

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { Panel } from '../../app/panel';
-import { displayPath } from '../messages/json-paths';
+import { Panel } from '../../ui/panel';
+import { displayPath } from '../../payload/json-paths';
 import { PLOT_WINDOWS, type PlotAxes, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
-import { useDarkMode } from '../../app/theme';
+import { useDarkMode } from '../../ui/theme';
 import { useUiStore } from '../../stores/ui-store';
-import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
+import { type AlignedData, SeriesBuffer, alignSeries } from '../../model/series-buffer';
 import { xAxis, yAxes } from './chart-axes';
 import { hoverReadout } from './hover-readout';
 import { formatReading } from '../../ui/numbers';

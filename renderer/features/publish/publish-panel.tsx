@@ -1,7 +1,7 @@
 import { type KeyboardEvent, Suspense, lazy, useCallback, useRef, useState } from 'react';
 import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload, isEmptyPayloadText, isJsonEdited } from '../../../shared/codecs/payload-format';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
-import { getApi } from '../../stores/api';
+import { publishMessage } from '../../stores/publish-actions';
 import { useActiveConnection } from '../../stores/connections-store';
 import { useTopicSuggestions } from '../../stores/topic-tree-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
@@ -13,8 +13,9 @@ import { PropertiesFields } from './properties-fields';
 import { INITIAL_PROPERTIES, type PublishPropertiesForm, checkProperties } from './publish-properties';
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
-import { useDarkMode } from '../../app/theme';
+import { useDarkMode } from '../../ui/theme';
 import { useUiStore } from '../../stores/ui-store';
+import './publish.css';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));
 
@@ -100,7 +101,7 @@ export function PublishPanel() {
     const { message } = prepared;
     inFlight.current = true;
     setSending(true);
-    const result = await getApi().messages.publish(message);
+    const result = await publishMessage(message);
     inFlight.current = false;
     setSending(false);
     if (result.ok) usePublishHistory.getState().record({ topic: message.topic, qos, retain, mode, payload: latestPayload.current, properties: propertiesForm });

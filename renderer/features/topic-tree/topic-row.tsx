@@ -1,6 +1,6 @@
 import { formatCount, formatCountOf } from '../../ui/numbers';
 import { memo } from 'react';
-import { RECENT_CHANGE_MS, type TopicNode } from '../../stores/topic-tree';
+import { RECENT_CHANGE_MS, type TopicNode } from '../../model/topic-tree';
 import { formatClock } from '../../ui/clock';
 
 /** The full local date and time, for a row's title: one formatter, and one string per second seen. */

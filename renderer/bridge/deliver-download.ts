@@ -1,6 +1,6 @@
-import type { DownloadTicket } from '../../../shared/contract';
-import { DOWNLOAD_PATH, TOKEN_PARAM } from '../../../shared/wire';
-import { tokenFromHash } from '../../bridge/token';
+import type { DownloadTicket } from '../../shared/contract';
+import { DOWNLOAD_PATH, TOKEN_PARAM } from '../../shared/wire';
+import { tokenFromHash } from './token';
 
 /** How a minted download reached the user. */
 export type Delivered =

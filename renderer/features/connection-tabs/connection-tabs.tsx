@@ -1,5 +1,6 @@
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
+import './connection-tabs.css';
 
 /**
  * One tab per open connection, with its status; the selected one is what every panel acts on. The

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import type { HistoryDamage, RequestOutput } from '../../shared/contract';
-import { getApi } from '../stores/api';
+import { getApi } from './api';
 import { formatCount } from '../ui/numbers';
 
 export type ProfilesRecovery = NonNullable<RequestOutput<'profiles.recovery'>['report']>;

@@ -1,43 +1,24 @@
 /**
- * The bench's load generator: MQTT 3.1.1 over plain sockets with hand-built packets and a minimal
- * frame parser. mqtt.js costs far more CPU per message than a broker on this 2-core machine (it
- * would measure itself), so every broker is driven by this same lean client instead.
+ * A lean MQTT 3.1.1 client over a plain socket: hand-built packets and a minimal frame parser, for
+ * load (the broker bench drives every broker with it, and the flow-control test floods with it).
+ * mqtt.js, or raw-mqtt-client.ts's mqtt-packet parser, costs far more CPU per message than a broker
+ * on this 2-core machine (it would measure itself).
  */
 import { connect as netConnect, type Socket } from 'node:net';
+import { frame, str } from './raw-mqtt-client';
 
-function remainingLength(n: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return bytes;
-}
-
-function mqttString(text: string): Buffer {
-  const body = Buffer.from(text, 'utf8');
-  const out = Buffer.alloc(2 + body.length);
-  out.writeUInt16BE(body.length, 0);
-  body.copy(out, 2);
-  return out;
-}
-
-function packet(firstByte: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([firstByte, ...remainingLength(body.length)]), body]);
-}
+const mqttString = (text: string): Buffer => Buffer.from(str(text));
 
 /** CONNECT, protocol 3.1.1, clean session, keep alive 0 (idle connections need no PINGREQ). */
 export function encodeConnect(clientId: string): Buffer {
   const header = Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02, 0, 0]);
-  return packet(0x10, Buffer.concat([header, mqttString(clientId)]));
+  return frame(0x10, Buffer.concat([header, mqttString(clientId)]));
 }
 
 export function encodeSubscribe(packetId: number, filter: string, qos: 0 | 1): Buffer {
   const id = Buffer.alloc(2);
   id.writeUInt16BE(packetId, 0);
-  return packet(0x82, Buffer.concat([id, mqttString(filter), Buffer.from([qos])]));
+  return frame(0x82, Buffer.concat([id, mqttString(filter), Buffer.from([qos])]));
 }
 
 /** A PUBLISH; for QoS 1 `idOffset` is where the packet id sits, to patch copies of the template. */
@@ -45,34 +26,34 @@ export function encodePublish(topic: string, payload: Buffer, qos: 0 | 1): { byt
   const topicBytes = mqttString(topic);
   const id = qos > 0 ? Buffer.alloc(2) : Buffer.alloc(0);
   const body = Buffer.concat([topicBytes, id, payload]);
-  const bytes = packet(0x30 | (qos << 1), body);
+  const bytes = frame(0x30 | (qos << 1), body);
   return { bytes, idOffset: bytes.length - body.length + topicBytes.length };
 }
 
 export const DISCONNECT = Buffer.from([0xe0, 0x00]);
 
-export interface RawClientHandlers {
+export interface LeanClientHandlers {
   /** A PUBLISH arrived; the payload is `frame[payloadStart..end)`. */
   onPublish?(frame: Buffer, payloadStart: number, end: number, qos: number): void;
   onPuback?(packetId: number): void;
 }
 
 /** One connection with a frame parser; QoS 1 deliveries are acknowledged in one write per chunk. */
-export class RawClient {
+export class LeanClient {
   private pending: Buffer | null = null;
   private waiter: { type: number; resolve: (frame: Buffer) => void } | null = null;
 
   constructor(
     readonly socket: Socket,
-    private readonly handlers: RawClientHandlers = {},
+    private readonly handlers: LeanClientHandlers = {},
   ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
   }
 
   /** Connects, sends CONNECT and waits for a successful CONNACK. */
-  static async open(port: number, clientId: string, handlers: RawClientHandlers = {}, timeoutMs = 10_000): Promise<RawClient> {
+  static async open(port: number, clientId: string, handlers: LeanClientHandlers = {}, timeoutMs = 10_000): Promise<LeanClient> {
     const socket = netConnect({ port, host: '127.0.0.1', noDelay: true });
-    const client = new RawClient(socket, handlers);
+    const client = new LeanClient(socket, handlers);
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no CONNACK within ${timeoutMs} ms`)), timeoutMs);

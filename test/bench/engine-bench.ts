@@ -6,10 +6,10 @@
  * the engine's memory over a sustained run (target: flat).
  */
 import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import type { MqttMessage } from '../../../../shared/contract';
-import { createWorkbenchCore } from '../../create-core';
-import { PUBLISHERS, fmt, newCounter, publish, rate, startMosquitto, startMosquittoSub, tick } from './bench-peers';
+import type { MqttMessage } from '../../shared/contract';
+import { createWorkbenchCore } from '../../main/core/create-core';
+import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { PUBLISHERS, fmt, newCounter, publish, rate, startMosquittoSub, tick } from './bench-peers';
 
 function arg(args: string[], name: string, fallback: number): number {
   const index = args.indexOf(`--${name}`);
@@ -77,12 +77,14 @@ export async function runEngineBench(args: string[]): Promise<void> {
   const stopAll = () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   };
+  let mosquitto: Mosquitto | undefined;
   process.once('SIGINT', () => {
     stopAll();
-    process.exit(130);
+    void (mosquitto?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
   // Queues large enough that neither subscriber is cut off by mosquitto's per-client limits.
-  const { port, dir } = await startMosquitto(children, ['max_queued_messages 1000000', 'max_inflight_messages 1000']);
+  mosquitto = await startMosquitto({ extraConfig: ['max_queued_messages 1000000', 'max_inflight_messages 1000'] });
+  const { port } = mosquitto;
   try {
     console.log(`ingest: ${PUBLISHERS} publisher processes at full rate -> mosquitto 2 -> the engine and mosquitto_sub, same run`);
     const scale = quick ? 0.25 : 1;
@@ -94,6 +96,6 @@ export async function runEngineBench(args: string[]): Promise<void> {
     await soak(port, soakSeconds, children);
   } finally {
     stopAll();
-    rmSync(dir, { recursive: true, force: true });
+    await mosquitto?.stop();
   }
 }

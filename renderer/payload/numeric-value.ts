@@ -1,6 +1,6 @@
-import { decodeSparkplugB, isSparkplugTopic } from '../../../shared/codecs/sparkplug-b';
-import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
-import { type JsonPath, valueAt } from '../messages/json-paths';
+import { decodeSparkplugB, isSparkplugTopic } from '../../shared/codecs/sparkplug-b';
+import { decodeUtf8Strict } from '../../shared/codecs/utf8';
+import { type JsonPath, valueAt } from './json-paths';
 
 /** Payloads larger than this are not parsed for plotting: a plot point is not worth a stalled frame. */
 export const PLOT_PARSE_LIMIT = 1024 * 1024;

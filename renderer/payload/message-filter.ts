@@ -1,7 +1,7 @@
-import type { MqttMessage } from '../../../shared/contract';
-import type { RingMessage } from '../../stores/message-ring';
-import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
-import { topicFilterProblem, topicMatches } from '../../../shared/mqtt/topic';
+import type { MqttMessage } from '../../shared/contract';
+import type { RingMessage } from '../model/message-ring';
+import { decodeUtf8Lenient } from '../../shared/codecs/utf8';
+import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
 
 /** Which messages the list shows: all, only received ('in') or only sent ('out'). */
 export type DirectionView = 'all' | 'in' | 'out';

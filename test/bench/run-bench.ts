@@ -9,9 +9,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { runBrokerBench } from '../core/broker/bench/broker-bench';
-import { runEngineBench } from '../core/engine/bench/engine-bench';
-import { runHistoryBench } from '../core/history/bench/history-bench';
+import { runBrokerBench } from './broker-bench';
+import { runEngineBench } from './engine-bench';
+import { runHistoryBench } from './history-bench';
 
 const SUITES: Record<string, (args: string[]) => Promise<void>> = {
   history: runHistoryBench,

@@ -3,20 +3,24 @@
  *
  * Our broker (the built headless entry, out/main/broker.js), mosquitto and aedes, each in its own
  * process on 127.0.0.1 and restarted for every scenario, driven by the same load generator
- * (raw-client.ts: plain sockets, MQTT 3.1.1, hand-built packets) from this process. Figures are
- * printed, not asserted: one line per scenario with our ratio to each peer, then a summary of
+ * (test/support/lean-mqtt-client.ts: plain sockets, MQTT 3.1.1, hand-built packets) from this
+ * process. mosquitto is spawned here rather than by test/support's startMosquitto because every
+ * peer is tracked alike (PID for RSS and CPU, a crash noticed mid-scenario). Figures are printed,
+ * not asserted: one line per scenario with our ratio to each peer, then a summary of
  * the targets of the broker issue (QoS 0 fan-in >= 0.8x mosquitto and ahead of aedes; QoS 1
  * fan-in ahead of both with nothing lost).
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { encodeConnect, encodePublish, RawClient } from './raw-client';
+import { encodeConnect, encodePublish, LeanClient } from '../support/lean-mqtt-client';
+import { freePort } from '../support/free-port';
+import { requireProgram, waitForPort } from '../support/mosquitto';
 
-const ROOT = resolve(__dirname, '../../../..');
+const ROOT = resolve(__dirname, '../..');
 const BROKER_JS = join(ROOT, 'out', 'main', 'broker.js');
 const AEDES_PEER = join(__dirname, 'aedes-peer.cjs');
 
@@ -97,45 +101,6 @@ interface Peer {
   exited: Promise<string>;
   stderrTail(): string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolveWait, reject) => {
-    const attempt = () => {
-      const socket = netConnect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolveWait();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listened on ${port} within ${timeoutMs} ms`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
-
-function findMosquitto(): string {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin'])) {
-    const candidate = join(dir, 'mosquitto');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error('mosquitto not found (apt-get install mosquitto)');
 }
 
 function track(name: PeerName, child: ChildProcess): Omit<Peer, 'port'> & { stdoutLines: (match: RegExp) => Promise<RegExpMatchArray> } {
@@ -222,7 +187,7 @@ async function startPeer(name: PeerName): Promise<Peer> {
       '',
     ].join('\n'),
   );
-  const child = spawn(findMosquitto(), ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(requireProgram('mosquitto', 'mosquitto'), ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   const peer = track(name, child);
   await Promise.race([
     waitForPort(port, 5000),
@@ -311,7 +276,7 @@ async function publishQos0(socket: Socket, bytes: Buffer, count: number, deadlin
 async function fanIn(port: number, qos: 0 | 1, perPublisher: number, capMs: number, tag: string): Promise<Outcome> {
   let received = 0;
   let lastReceived = 0;
-  const subscriber = await RawClient.open(port, `${tag}-sub`, {
+  const subscriber = await LeanClient.open(port, `${tag}-sub`, {
     onPublish() {
       received++;
       lastReceived = performance.now();
@@ -322,7 +287,7 @@ async function fanIn(port: number, qos: 0 | 1, perPublisher: number, capMs: numb
   const wakers: Array<(() => void) | null> = new Array(PUBLISHERS).fill(null);
   const publishers = await Promise.all(
     Array.from({ length: PUBLISHERS }, (_, i) =>
-      RawClient.open(port, `${tag}-pub-${i}`, {
+      LeanClient.open(port, `${tag}-pub-${i}`, {
         onPuback() {
           acked[i]!++;
           const wake = wakers[i];
@@ -386,15 +351,15 @@ async function fanOut(port: number, messages: number, capMs: number, tag: string
     received++;
     lastReceived = performance.now();
   };
-  const subscribers: RawClient[] = [];
+  const subscribers: LeanClient[] = [];
   for (let i = 0; i < FAN_OUT_SUBSCRIBERS; i += 20) {
     const group = await Promise.all(
-      Array.from({ length: Math.min(20, FAN_OUT_SUBSCRIBERS - i) }, (_, k) => RawClient.open(port, `${tag}-sub-${i + k}`, { onPublish })),
+      Array.from({ length: Math.min(20, FAN_OUT_SUBSCRIBERS - i) }, (_, k) => LeanClient.open(port, `${tag}-sub-${i + k}`, { onPublish })),
     );
     await Promise.all(group.map((client) => client.subscribe('bench/out', 0)));
     subscribers.push(...group);
   }
-  const publisher = await RawClient.open(port, `${tag}-pub`);
+  const publisher = await LeanClient.open(port, `${tag}-pub`);
   const started = performance.now();
   const deadline = started + capMs;
   const sent = await publishQos0(publisher.socket, encodePublish('bench/out', payload(), 0).bytes, messages, deadline);
@@ -423,7 +388,7 @@ async function openMany(port: number, count: number, concurrency: number, tag: s
     while (next < count && performance.now() < deadline) {
       const id = next++;
       try {
-        const client = await RawClient.open(port, `${tag}-${id}`, {}, 10_000);
+        const client = await LeanClient.open(port, `${tag}-${id}`, {}, 10_000);
         sockets.push(client.socket);
       } catch (error) {
         failed++;
@@ -503,13 +468,13 @@ function mb(bytes: number): string {
 
 async function latency(port: number, seconds: number, capMs: number, tag: string): Promise<Outcome> {
   const samples: number[] = [];
-  const subscriber = await RawClient.open(port, `${tag}-sub`, {
+  const subscriber = await LeanClient.open(port, `${tag}-sub`, {
     onPublish(frame, start) {
       samples.push(performance.now() - frame.readDoubleLE(start));
     },
   });
   await subscriber.subscribe('bench/lat', 0);
-  const publisher = await RawClient.open(port, `${tag}-pub`);
+  const publisher = await LeanClient.open(port, `${tag}-pub`);
   const { bytes } = encodePublish('bench/lat', payload(), 0);
   const payloadOffset = bytes.length - PAYLOAD_BYTES;
   const total = LATENCY_RATE * seconds;
@@ -670,7 +635,7 @@ export async function runBrokerBench(args: string[]): Promise<void> {
   const idleConnections = Math.min(sizes.idleConnections, limit - 500);
   const version = (() => {
     try {
-      const out = spawnSync(findMosquitto(), ['-h'], { encoding: 'utf8' });
+      const out = spawnSync(requireProgram('mosquitto', 'mosquitto'), ['-h'], { encoding: 'utf8' });
       return (out.stdout + out.stderr).match(/mosquitto version (\S+)/)?.[1] ?? '?';
     } catch {
       return 'missing';

@@ -1,4 +1,4 @@
-import type { BrokerLimits } from '../../../shared/contract';
+import type { BrokerLimits } from '../../shared/contract';
 
 // The Broker view's mosquitto.conf limits: names, and the form's text turned into broker.start limits
 // (no DOM here, so the integration tests use the same function as the form).

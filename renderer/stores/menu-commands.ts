@@ -4,7 +4,7 @@
  * (the event feed calls it).
  */
 import type { MenuCommand } from '../../shared/contract/app';
-import { useUiStore } from '../stores/ui-store';
+import { useUiStore } from './ui-store';
 
 export function runMenuCommand(command: MenuCommand): void {
   const ui = useUiStore.getState();

@@ -15,6 +15,7 @@ import { SubscriptionsSection } from './form/subscriptions-section';
 import type { Update } from './form/section-props';
 import { TlsSection } from './form/tls-section';
 import { WillSection } from './form/will-section';
+import './connection-dialog.css';
 
 type Section = 'general' | 'auth' | 'tls' | 'mqtt5' | 'will' | 'subscriptions' | 'advanced';
 const SECTION_LABELS: Record<Section, string> = {

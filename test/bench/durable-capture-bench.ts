@@ -9,9 +9,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MqttMessage } from '../../../../shared/contract';
-import { createWorkbenchCore } from '../../create-core';
-import { PUBLISHERS, fmt, newCounter, publish, rate, startMosquitto, startMosquittoSub, tick } from '../../engine/bench/bench-peers';
+import type { MqttMessage } from '../../shared/contract';
+import { createWorkbenchCore } from '../../main/core/create-core';
+import { startMosquitto } from '../support/mosquitto';
+import { PUBLISHERS, fmt, newCounter, publish, rate, startMosquittoSub, tick } from './bench-peers';
 
 const TOTAL = 40_000;
 
@@ -59,7 +60,8 @@ async function ingest(port: number, durable: boolean, total: number, children: C
 export async function runDurableCaptureBench(children: ChildProcess[], total = TOTAL): Promise<void> {
   console.log(`durable capture: ${fmt(total)} QoS 1 messages of 64 B from ${PUBLISHERS} publishers -> mosquitto -> the workbench (History on disk) and mosquitto_sub, same run`);
   for (const window of [20, 1000]) {
-    const { port, dir } = await startMosquitto(children, ['max_queued_messages 1000000', `max_inflight_messages ${window}`]);
+    const mosquitto = await startMosquitto({ extraConfig: ['max_queued_messages 1000000', `max_inflight_messages ${window}`] });
+    const { port } = mosquitto;
     try {
       const off = await ingest(port, false, total, children);
       const on = await ingest(port, true, total, children);
@@ -68,7 +70,7 @@ export async function runDurableCaptureBench(children: ChildProcess[], total = T
       console.log(`  max_inflight_messages ${String(window).padStart(4)}: ${line('off', off)}`);
       console.log(`  max_inflight_messages ${String(window).padStart(4)}: ${line('on ', on)} | durable/off ${(on.ours / (off.ours || 1)).toFixed(2)}x`);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await mosquitto.stop();
     }
   }
 }

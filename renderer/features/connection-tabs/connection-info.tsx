@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import type { WorkbenchError } from '../../../shared/contract';
 import { useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
-import { StatusBadge } from '../connection/status-badge';
+import { StatusBadge } from './status-badge';
 import { ConnackDetails } from './connack-info';
 import { ConnectionProblems, VersionNote } from './connection-notes';
 import { versionLabel } from '../../../shared/mqtt/versions';
+import './connection-tabs.css';
 
 /** Seconds until the next reconnect attempt, ticking while one is due. */
 function useCountdown(at: number | undefined): number | null {

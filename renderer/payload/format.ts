@@ -1,9 +1,9 @@
-import { formatClock } from '../../ui/clock';
-import { formatCount } from '../../ui/numbers';
-import { encodeHex } from '../../../shared/codecs/hex';
-import { type ViewFormat, decodePayload, isStructuredBinary } from '../../../shared/codecs/payload-format';
-import { isSparkplugTopic } from '../../../shared/codecs/sparkplug-b';
-import { decodeUtf8Lenient, decodeUtf8Strict } from '../../../shared/codecs/utf8';
+import { formatClock } from '../ui/clock';
+import { formatCount } from '../ui/numbers';
+import { encodeHex } from '../../shared/codecs/hex';
+import { type ViewFormat, decodePayload, isStructuredBinary } from '../../shared/codecs/payload-format';
+import { isSparkplugTopic } from '../../shared/codecs/sparkplug-b';
+import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
 
 /** Characters shown in a row's preview; the detail pane shows more. */
 export const PREVIEW_CHARS = 200;

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { readChoice, writeChoice } from '../ui/stored-choice';
+import { readChoice, writeChoice } from './stored-choice';
 
 /** What the user picked: follow the OS, or force one. */
 export type ThemePreference = 'system' | 'light' | 'dark';
@@ -62,13 +62,4 @@ export function startTheme(): () => void {
 /** True when the dark palette is in use: for what CSS cannot reach (Monaco's theme, canvas charts). */
 export function useDarkMode(): boolean {
   return useThemeStore((s) => s.theme === 'dark');
-}
-
-/** The same, outside React (e.g. a chart drawing its axes). */
-export function isDarkTheme(): boolean {
-  return useThemeStore.getState().theme === 'dark';
-}
-
-export function useTheme(): Theme {
-  return useThemeStore((s) => s.theme);
 }

@@ -1,9 +1,9 @@
-import { formatCount } from '../../ui/numbers';
-import { encodeBase64 } from '../../../shared/codecs/base64';
-import { encodeHex } from '../../../shared/codecs/hex';
-import { VIEW_FORMATS, type ViewFormat, decodeStructured, isStructuredBinary } from '../../../shared/codecs/payload-format';
-import { decodeSparkplugB, isSparkplugTopic } from '../../../shared/codecs/sparkplug-b';
-import { decodeUtf8Lenient, decodeUtf8Strict } from '../../../shared/codecs/utf8';
+import { formatCount } from '../ui/numbers';
+import { encodeBase64 } from '../../shared/codecs/base64';
+import { encodeHex } from '../../shared/codecs/hex';
+import { VIEW_FORMATS, type ViewFormat, decodeStructured, isStructuredBinary } from '../../shared/codecs/payload-format';
+import { decodeSparkplugB, isSparkplugTopic } from '../../shared/codecs/sparkplug-b';
+import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
 import { formatBytes } from './format';
 import { hexDump } from './hex-dump';
 
@@ -13,10 +13,6 @@ import { hexDump } from './hex-dump';
  */
 export type ViewMode = 'auto' | ViewFormat;
 export const VIEW_MODES: readonly ViewMode[] = ['auto', ...VIEW_FORMATS];
-
-export function isViewMode(value: unknown): value is ViewMode {
-  return typeof value === 'string' && (VIEW_MODES as readonly string[]).includes(value);
-}
 
 /**
  * What the editor is given at first, and at most with "Show all". Measured in Chromium: Monaco

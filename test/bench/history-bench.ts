@@ -13,12 +13,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createHistory } from '../create-history';
-import { exportMessages } from '../export';
-import { FtsIndexer, ftsPathFor, openFtsDatabase } from '../fts-indexer';
-import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from '../history-store';
-import { openHistoryDatabase } from '../open-database';
-import type { HistoryMessageInput, PageRequest } from '../types';
+import { createHistory } from '../../main/core/history/create-history';
+import { exportMessages } from '../../main/core/history/export';
+import { FtsIndexer, ftsPathFor, openFtsDatabase } from '../../main/core/history/fts-indexer';
+import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from '../../main/core/history/history-store';
+import { openHistoryDatabase } from '../../main/core/history/open-database';
+import type { HistoryMessageInput, PageRequest } from '../../main/core/history/types';
 import { runDurableCaptureBench } from './durable-capture-bench';
 
 let argv: string[] = [];
