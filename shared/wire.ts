@@ -1,8 +1,8 @@
 /**
  * The browser-mode WebSocket wire format. JSON text frames; bytes travel in the app's byte envelope
  * `{ "$bytes": base64 }` (shared/codecs/byte-envelope.ts) so a payload is never turned into a lossy
- * string. One exception, for speed: the host sends `messages.batch` events as binary frames
- * (shared/message-batch-frame.ts).
+ * string. One exception, for speed: the contract's binary events (`messages.batch`, shared/contract
+ * BINARY_EVENTS) go as binary frames.
  */
 import { type Base64Codec, defaultBase64, fromByteJson, toByteJson } from './codecs/byte-envelope';
 import type { Result } from './contract/errors';

@@ -2,8 +2,8 @@ import type { HistoryCursor, HistoryQuery, StoredMessage } from '../../../shared
 
 /**
  * A stored message, a query (every field optional, the ones given combined with AND), a page's
- * cursor, a connection (key and last label), a gap and a topic's summary are the contract's types: one
- * source for what History returns and what the UI reads.
+ * cursor, a connection (key and last label), a gap and a topic's summary are the contract's
+ * types: one source for what History returns and what the UI reads.
  */
 export type { HistoryConnection, HistoryCursor, HistoryGap, HistoryQuery, StoredMessage, TopicSummary } from '../../../shared/contract';
 
