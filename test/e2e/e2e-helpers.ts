@@ -37,7 +37,7 @@ export function useWorkbenchSession() {
      * of the session's host starts from the default UI state, as a new user's would: the state
      * lives in the host's data folder, so one test's pane sizes would otherwise be the next one's.
      */
-    open: async (url?: string, options: { acceptDownloads?: boolean } = {}) => {
+    open: async (url?: string, options: PageOptions = {}) => {
       if (url === undefined || url === session.host.url) await resetUiState(session.host);
       return openWorkbench(session.browser, url ?? session.host.url, opened, options);
     },
@@ -87,7 +87,14 @@ export async function resetUiState(host: HostProcess): Promise<void> {
 /** A private mosquitto for the file (moved to test/support/fixtures.ts, shared with the integration tests). */
 export { useMosquitto } from '../support/fixtures';
 
-export async function openWorkbench(browser: Browser, url: string, opened: Workbench[], options: { acceptDownloads?: boolean } = {}): Promise<Workbench> {
+/** What a test may set on its page: downloads, the browser's (the OS's) locale, another window size. */
+export interface PageOptions {
+  acceptDownloads?: boolean;
+  locale?: string;
+  viewport?: { width: number; height: number };
+}
+
+export async function openWorkbench(browser: Browser, url: string, opened: Workbench[], options: PageOptions = {}): Promise<Workbench> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, ...options });
   const problems: string[] = [];
   page.on('console', (message) => {
