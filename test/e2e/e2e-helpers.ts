@@ -8,7 +8,6 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { type HostProcess, startHostProcess } from '../support/host-process';
-import { type Mosquitto, type MosquittoOptions, startMosquitto } from '../support/mosquitto';
 import WebSocket from 'ws';
 import type { Result } from '../../shared/contract';
 import { type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
@@ -85,17 +84,8 @@ export async function resetUiState(host: HostProcess): Promise<void> {
   }
 }
 
-/** A private mosquitto for the file: started before its tests, stopped after them. */
-export function useMosquitto(options: MosquittoOptions = {}): { readonly broker: Mosquitto } {
-  const holder = { broker: undefined as unknown as Mosquitto };
-  beforeAll(async () => {
-    holder.broker = await startMosquitto(options);
-  });
-  afterAll(async () => {
-    await holder.broker?.stop();
-  });
-  return holder;
-}
+/** A private mosquitto for the file (moved to test/support/fixtures.ts, shared with the integration tests). */
+export { useMosquitto } from '../support/fixtures';
 
 /** What a test may set on its page: downloads, the browser's (the OS's) locale, another window size. */
 export interface PageOptions {

@@ -1,18 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { type History, createHistory } from '../../main/core/history/create-history';
 import { type ExportProgress, exportMessages, importMessages } from '../../main/core/history/export';
-import { HistoryStore } from '../../main/core/history/history-store';
+import { SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 import type { StoredMessage } from '../../main/core/history/types';
 import { historyTempDir, message } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
-let store: HistoryStore;
-const stores: HistoryStore[] = [];
+let store: SqliteHistoryStore;
+const stores: SqliteHistoryStore[] = [];
 
-function openStore(name: string): HistoryStore {
-  const opened = new HistoryStore(openHistoryDatabase(temp.file(name)).db, { writable: true });
+function openStore(name: string): SqliteHistoryStore {
+  const opened = new SqliteHistoryStore(openHistoryDatabase(temp.file(name)).db, { writable: true });
   stores.push(opened);
   return opened;
 }
@@ -37,7 +37,7 @@ afterEach(() => {
   temp.cleanup();
 });
 
-function all(s: HistoryStore): StoredMessage[] {
+function all(s: SqliteHistoryStore): StoredMessage[] {
   return s.page({ order: 'asc', limit: 5000 }).messages;
 }
 
@@ -84,7 +84,7 @@ describe('history export', () => {
     expect(records[4]).toMatchObject({ topic: 'empty', connectionKey: 'c2', connectionLabel: 'c2' });
     // Not UTF-8: written as base64 even though utf8 was asked for, and the record says so.
     expect(records[2]).toMatchObject({ topic: 'binary', payloadEncoding: 'base64', payload: Buffer.from(BINARY).toString('base64'), retain: true });
-    expect(records[3]).toMatchObject({ properties: { contentType: 'application/json', correlationData: { $base64: 'CQg=' } }, dup: true, qos: 2 });
+    expect(records[3]).toMatchObject({ properties: { contentType: 'application/json', correlationData: { $bytes: 'CQg=' } }, dup: true, qos: 2 });
     expect(result.bytes).toBe(readFileSync(path).byteLength);
   });
 
@@ -120,7 +120,7 @@ describe('history export', () => {
     ]);
     expect(rows[3]!.slice(12, 14)).toEqual(['base64', Buffer.from(BINARY).toString('base64')]);
     expect(rows[5]!.slice(3, 5)).toEqual(['c2', 'c2']);
-    expect(JSON.parse(rows[4]![14]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: { $base64: 'CQg=' } });
+    expect(JSON.parse(rows[4]![14]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: { $bytes: 'CQg=' } });
     expect(text).toContain('"csv,needs ""quoting"""');
   });
 
@@ -209,6 +209,15 @@ describe('history import', () => {
     expect(all(target)).toMatchObject([{ connectionKey: 'c1', connectionLabel: 'c1', topic: 'old/t' }]);
   });
 
+  it('reads the bytes of an export from before the one byte envelope ({ "$base64": ... }) as bytes', async () => {
+    const path = temp.file('old-bytes.ndjson');
+    const old = { id: 1, timestamp: 1, connectionKey: 'c1', direction: 'in', topic: 'old/t', qos: 1, retain: false, dup: false, packetId: 1, payloadSize: 2, payloadEncoding: 'utf8', payload: 'hi', properties: { correlationData: { $base64: 'CQg=' } } };
+    writeFileSync(path, `${JSON.stringify(old)}\n`);
+    const target = openStore('old-bytes.db');
+    expect(await importMessages(target, { path })).toEqual({ imported: 1, cancelled: false });
+    expect(all(target)[0]!.properties).toEqual({ correlationData: Uint8Array.from([9, 8]) });
+  });
+
   it('imports a JSON array that is not laid out one record per line', async () => {
     const path = temp.file('compact.json');
     await exportMessages(store, { path: temp.file('pretty.json'), format: 'json' });
@@ -243,7 +252,7 @@ describe('history import', () => {
 });
 
 describe('history export and import through the service (worker threads)', () => {
-  let history: HistoryService | null = null;
+  let history: History | null = null;
   afterEach(async () => {
     await history?.close();
     history = null;
