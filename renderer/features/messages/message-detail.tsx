@@ -15,6 +15,7 @@ import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayloa
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
+import { unitOf, withUnit } from '../../payload/units';
 import { payloadFileName, saveBytes } from './save-payload';
 import { downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { useFullPayload } from './full-payload';
@@ -97,7 +98,7 @@ function NumericFields({ message, parsed }: { message: RingMessage; parsed: unkn
                 {shown}
               </span>
               <span className="detail-field-value" title={String(leaf.value)}>
-                {formatReading(leaf.value)}
+                {withUnit(formatReading(leaf.value), unitOf(parsed, leaf.path, message.topic, message.properties?.contentType))}
               </span>
               <button type="button" className="small" data-testid="plot-field" title={`Plot ${shown} of ${message.topic} over time`} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
                 Plot
