@@ -37,7 +37,7 @@ const TO_CLI = dir('main/cli', 'main/core does not import the command-line entri
 /**
  * Inside the renderer, layers in one direction (architecture.md, "Renderer, inside"): each folder
  * may import only the ones named beside it. bridge/ is the transport: stores reach the core through
- * it (and the app's startup wires it), features only through stores.
+ * it (and the app's startup wires it); components, in features/ or app/, only through store actions.
  */
 const RENDERER_LAYERS = {
   ui: [],
@@ -49,7 +49,7 @@ const RENDERER_LAYERS = {
   app: ['ui', 'model', 'payload', 'stores', 'bridge', 'features'],
 };
 const LAYER_ORDER = 'The renderer\'s layers run ui < model < payload < stores < features < app (bridge/ below stores).';
-const TO_API = dir('renderer/stores/api', 'Features talk to the core through store actions, not getApi().');
+const TO_API = dir('renderer/stores/api', 'Components talk to the core through store actions, not getApi().');
 const PURE = {
   names: ['react', 'react-dom', '@monaco-editor/react', 'monaco-editor', 'zustand'],
   message: 'model/ and payload/ are pure logic: no React, no Monaco, no stores.',
@@ -212,7 +212,7 @@ export default [
         ...Object.keys(RENDERER_LAYERS)
           .filter((other) => other !== layer && !may.includes(other))
           .map((other) => dir(`renderer/${other}`, `${LAYER_ORDER} ${layer}/ may not import ${other}/.`)),
-        ...(layer === 'features' ? [TO_API] : []),
+        ...(layer === 'features' || layer === 'app' ? [TO_API] : []),
       ],
       ...(layer === 'features' ? { siblings: FEATURES } : {}),
     }),

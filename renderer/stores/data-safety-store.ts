@@ -7,7 +7,8 @@
 import { create } from 'zustand';
 import type { HistoryDamage, RequestOutput } from '../../shared/contract';
 import { getApi } from './api';
-import { formatCount } from '../ui/numbers';
+import { formatDateTime } from '../ui/clock';
+import { formatCount, formatCountOf } from '../ui/numbers';
 
 export type ProfilesRecovery = NonNullable<RequestOutput<'profiles.recovery'>['report']>;
 
@@ -40,7 +41,7 @@ export const useDataSafetyStore = create<DataSafetyState>()((set) => ({
   dismiss: (message) => set((state) => ({ dismissed: [...state.dismissed, message] })),
 }));
 
-const time = (ms: number) => new Date(ms).toLocaleString();
+const time = (ms: number) => formatDateTime(ms);
 
 export function historyDamageMessage(damage: HistoryDamage): string {
   const where = `The damaged file is kept at ${damage.movedTo}.`;
@@ -51,13 +52,13 @@ export function historyDamageMessage(damage: HistoryDamage): string {
     return `The history file was found damaged and recovering it failed (${damage.error ?? 'unknown error'}); recording goes on in a fresh file. ${where}`;
   }
   const { messages, lostAtMost } = damage.recovered;
-  const lost = lostAtMost > 0 ? `; at most ${formatCount(lostAtMost)} were on damaged pages and are lost` : '';
-  return `The history file was found damaged: ${formatCount(messages)} messages were recovered into a fresh file${lost}. ${where}`;
+  const lost = lostAtMost > 0 ? `; at most ${formatCount(lostAtMost)} ${lostAtMost === 1 ? 'was' : 'were'} on damaged pages and ${lostAtMost === 1 ? 'is' : 'are'} lost` : '';
+  return `The history file was found damaged: ${formatCountOf(messages, 'message')} ${messages === 1 ? 'was' : 'were'} recovered into a fresh file${lost}. ${where}`;
 }
 
 export function profilesRecoveryMessage(report: ProfilesRecovery): string {
   if (report.restoredFrom && report.backupTakenAt !== null) {
-    return `Profiles were restored from the backup of ${time(report.backupTakenAt)} (${formatCount(report.profiles)} profiles); the damaged file is at ${report.movedTo}.`;
+    return `Profiles were restored from the backup of ${time(report.backupTakenAt)} (${formatCountOf(report.profiles, 'profile')}); the damaged file is at ${report.movedTo}.`;
   }
   return `The profiles file was damaged and no backup could be restored, so the list starts empty; the damaged file is at ${report.movedTo}.`;
 }

@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import './panel.css';
 
 interface BoundaryState {
   error: Error | null;

@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { createHistory } from '../../main/core/history/create-history';
 import { exportMessages } from '../../main/core/history/export';
 import { FtsIndexer, ftsPathFor, openFtsDatabase } from '../../main/core/history/fts-indexer';
-import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from '../../main/core/history/history-store';
+import { DEFAULT_FULL_TEXT_MAX_BYTES, SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 import type { HistoryMessageInput, PageRequest } from '../../main/core/history/types';
 import { runDurableCaptureBench } from './durable-capture-bench';
@@ -82,7 +82,7 @@ async function ingest(): Promise<void> {
   // The store alone (schema and indexes), same thread, 5k per transaction; then the full-text
   // indexer over the same rows (in the app it runs in parallel, in its own worker and file).
   const opened = openHistoryDatabase(join(dir, 'store.db'));
-  const store = new HistoryStore(opened.db, { writable: true });
+  const store = new SqliteHistoryStore(opened.db, { writable: true });
   started = performance.now();
   for (let i = 0; i < messages.length; i += 5000) store.insert(messages.slice(i, i + 5000));
   const storeMs = performance.now() - started;
@@ -131,7 +131,7 @@ async function queries(): Promise<Database.Database> {
   const keepIndex = argv.indexOf('--keep');
   const path = keepIndex >= 0 ? argv[keepIndex + 1]! : join(dir, 'big.db');
   const opened = openHistoryDatabase(path);
-  const store = new HistoryStore(opened.db, { writable: true });
+  const store = new SqliteHistoryStore(opened.db, { writable: true });
   const started = performance.now();
   for (let i = store.count(); i < ROWS; i += 20_000) {
     const batch: HistoryMessageInput[] = [];
@@ -154,7 +154,7 @@ async function queries(): Promise<Database.Database> {
     ['wildcard + full text + time', (i) => ({ query: { topicFilter: 'site/+/dev/+/temp', text: 'warning', since: T0 + ((i * 7919) % span) }, limit: 200 })],
     ['unfiltered, page 50 deep (keyset)', () => ({ limit: 200 })],
   ];
-  const reader = new HistoryStore(new Database(path, { readonly: true }), { writable: false, ftsPath: ftsPathFor(path) });
+  const reader = new SqliteHistoryStore(new Database(path, { readonly: true }), { writable: false, ftsPath: ftsPathFor(path) });
   console.log(`queries at ${ROWS.toLocaleString('en-US')} rows, 200-row pages (ms)`);
   for (const [name, request] of cases) {
     const times: number[] = [];
@@ -186,7 +186,7 @@ async function queries(): Promise<Database.Database> {
 }
 
 async function benchExports(readerDb: Database.Database): Promise<void> {
-  const reader = new HistoryStore(readerDb, { writable: false }); // exports need no text index
+  const reader = new SqliteHistoryStore(readerDb, { writable: false }); // exports need no text index
   console.log(`export of ${ROWS.toLocaleString('en-US')} rows`);
   for (const format of ['ndjson', 'csv'] as const) {
     const path = join(dir, `export.${format}`);

@@ -5,19 +5,22 @@
  * broker (our broker vs mosquitto and aedes: fan-in, fan-out, connect rate, memory, latency);
  * engine (client ingest vs mosquitto_sub, and memory over a sustained run);
  * ui (the built workbench in Chromium under a firehose: test/bench/ui-bench.ts, run by Vitest for
- * its TypeScript and ESM; UI_BENCH_SCALE=0.5 halves the rates).
+ * its TypeScript and ESM; UI_BENCH_SCALE=0.5 halves the rates);
+ * ipc (a message batch over Electron IPC as a structured clone vs the binary frame, in Node).
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { runBrokerBench } from './broker-bench';
 import { runEngineBench } from './engine-bench';
 import { runHistoryBench } from './history-bench';
+import { runIpcBench } from './ipc-bench';
 
 const SUITES: Record<string, (args: string[]) => Promise<void>> = {
   history: runHistoryBench,
   broker: runBrokerBench,
   engine: runEngineBench,
   ui: runUiBench,
+  ipc: runIpcBench,
 };
 
 async function runUiBench(): Promise<void> {

@@ -155,6 +155,7 @@ describe('(f) inside the renderer, layers run one way: ui < model < payload < st
     ['renderer/features/x/view.tsx', "import { Inner } from '../y/inner';"],
     ['renderer/features/x/deep/view.tsx', "import { Inner } from '../../y/deep/inner';"],
     ['renderer/features/x/view.tsx', "import { getApi } from '../../stores/api';"],
+    ['renderer/app/x.tsx', "import { getApi } from '../stores/api';"],
     ['renderer/features/x/view.tsx', "import { createBridge } from '../../bridge';"],
     // model/ and payload/ are pure.
     ['renderer/payload/x.ts', "import { useState } from 'react';"],
@@ -167,7 +168,8 @@ describe('(f) inside the renderer, layers run one way: ui < model < payload < st
       'renderer/features/x/view.tsx',
       "import { a } from './inner';\nimport { b } from '../y';\nimport { c } from '../y/index';\nimport { d } from '../../stores/messages-store';\nimport { e } from '../../payload/format';\nimport { f } from '../../model/ring';\nimport { g } from '../../ui/panel';",
     ],
-    ['renderer/app/app.tsx', "import { View } from '../features/x/view';\nimport { createBridge } from '../bridge';\nimport { getApi } from '../stores/api';"],
+    ['renderer/app/app.tsx', "import { View } from '../features/x/view';\nimport { createBridge } from '../bridge';\nimport { useUiStore } from '../stores/ui-store';"],
+    ['renderer/main.tsx', "import { setApi } from './stores/api';"],
     ['renderer/stores/x.ts', "import { a } from '../payload/format';\nimport { b } from '../model/ring';\nimport type { Bridge } from '../bridge';\nimport { getApi } from './api';\nimport { create } from 'zustand';"],
     ['renderer/payload/x.ts', "import type { StoredMessage } from '../model/message-ring';\nimport { formatCount } from '../ui/numbers';"],
     ['renderer/main.tsx', "import { App } from './app/app';\nimport { startEventFeed } from './stores/event-feed';"],

@@ -1,3 +1,4 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { useState } from 'react';
 import type { ConnectionSummary } from '../../../shared/contract';
 import { versionLabel } from '../../../shared/mqtt/versions';
@@ -45,6 +46,7 @@ export function VersionNote({ connection }: { connection: ConnectionSummary }) {
  * the header, the list on demand, newest first.
  */
 export function ConnectionProblems({ connection }: { connection: ConnectionSummary }) {
+  useTimeFormat();
   const [open, setOpen] = useState(false);
   const { problems, problemCount, hiddenDollarMessages } = connection;
   return (

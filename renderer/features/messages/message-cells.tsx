@@ -36,7 +36,7 @@ export function MessageCells({ direction, time, topic, qos, retain, size, payloa
       {afterTime}
       <MiddleCut className="message-topic" testId={testIds.topic} text={topic} />
       <span className="message-qos">{qos}</span>
-      <span className="message-retain" title={retain ? 'Retained' : undefined}>
+      <span className="message-retain" title={retain ? "Retained: the broker's kept value of this topic" : undefined}>
         {retain ? 'R' : ''}
       </span>
       <span className="message-size">{formatBytes(size)}</span>

@@ -5,7 +5,7 @@ import type { StoredMessage } from '../../model/message-ring';
 import { useMessageViewStore } from '../../stores/message-view-store';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/messages-store';
 import { usePlotsStore } from '../../stores/plots-store';
-import { useUiStore } from '../../stores/ui-store';
+import { useTimeFormat, useUiStore } from '../../stores/ui-store';
 import { useDarkMode } from '../../ui/theme';
 import { displayPath, formatPath, numericLeaves } from '../../payload/json-paths';
 import { numberAt, parsePayload } from '../../payload/numeric-value';
@@ -70,7 +70,10 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
   return (
     <aside className="detail-fields" data-testid="message-numeric-fields">
       <h3>
-        Numbers <span className="muted">{leaves.length >= NUMERIC_FIELDS ? `first ${formatCount(NUMERIC_FIELDS)}` : formatCount(leaves.length)}</span>
+        Numbers{' '}
+        <span className="muted" data-testid="numeric-fields-count" title={leaves.length >= NUMERIC_FIELDS ? `Only the first ${formatCount(NUMERIC_FIELDS)} numbers of this payload are listed` : undefined}>
+          {shown.length === leaves.length ? formatCount(leaves.length) : `${formatCount(shown.length)} of ${leaves.length >= NUMERIC_FIELDS ? `first ${formatCount(NUMERIC_FIELDS)}` : formatCount(leaves.length)}`}
+        </span>
       </h3>
       {leaves.length >= NUMERIC_SEARCH_FROM && (
         <input
@@ -188,6 +191,7 @@ function PlacementToggle() {
 }
 
 function MessageDetailView({ message, onClose }: { message: StoredMessage; onClose(): void }) {
+  useTimeFormat();
   const dark = useDarkMode();
   const key = `${message.connectionId}:${message.seq}`;
   const messageMode = useMessageViewStore((s) => s.messageModes[key]);

@@ -58,8 +58,8 @@ export function MessagesToolbar() {
       )}
       {dropped > 0 && (
         <span className="messages-waiting" data-testid="messages-dropped" data-count={dropped} role="status">
-          {n(dropped)} messages were not shown; they are in History
-          <button type="button" className="icon-button" title="Dismiss" data-testid="messages-dropped-dismiss" onClick={dismissDropped}>
+          {formatCountOf(dropped, 'message')} {dropped === 1 ? 'was' : 'were'} not shown; {dropped === 1 ? 'it is' : 'they are'} in History
+          <button type="button" className="icon-button" title="Dismiss" aria-label="Dismiss" data-testid="messages-dropped-dismiss" onClick={dismissDropped}>
             ×
           </button>
         </span>

@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
-import type { PlotSeries } from '../../stores/plots-store';
+import { type PlotSeries, seriesUnit } from '../../stores/plots-store';
+import { withUnit } from '../../payload/units';
 import { formatTime } from '../../payload/format';
 import { displayPath } from '../../payload/json-paths';
 import { formatReading } from '../../ui/numbers';
@@ -62,7 +63,7 @@ export function hoverReadout(series: readonly PlotSeries[]): uPlot.Plugin {
     values.forEach((value, i) => {
       const at = idxs?.[i + 1];
       const y = at == null ? null : u.data[i + 1]![at];
-      value.textContent = y == null ? '–' : formatReading(y);
+      value.textContent = y == null ? '–' : withUnit(formatReading(y), seriesUnit(series[i]!.id));
     });
     box.hidden = false;
     place(u, left, top);

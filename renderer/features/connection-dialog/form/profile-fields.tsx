@@ -2,6 +2,18 @@ import { Field } from '../../../ui/field';
 import { PROFILE_COLORS } from './form-model';
 import type { SectionProps } from './section-props';
 
+/** What each swatch is called, for its label and tooltip (a hex code says nothing). */
+const COLOR_NAMES: Record<string, string> = {
+  '#0969da': 'Blue',
+  '#1a7f37': 'Green',
+  '#9a6700': 'Amber',
+  '#cf222e': 'Red',
+  '#8250df': 'Purple',
+  '#bf3989': 'Pink',
+  '#0a7a8a': 'Teal',
+  '#6e7781': 'Grey',
+};
+
 /** Name, folder and colour: how the profile is found in the sidebar. */
 export function ProfileFields({ form, update, problems }: SectionProps) {
   return (
@@ -20,7 +32,8 @@ export function ProfileFields({ form, update, problems }: SectionProps) {
               type="button"
               role="radio"
               aria-checked={form.color === color}
-              aria-label={color}
+              aria-label={COLOR_NAMES[color] ?? color}
+              title={COLOR_NAMES[color] ?? color}
               data-testid={`profile-color-${color.slice(1)}`}
               className="color-swatch"
               style={{ background: color }}
