@@ -10,7 +10,7 @@ import { resumeDelivery } from '../delivery/send';
 import { emit } from '../events';
 import { NEVER_EXPIRES } from '../options';
 import { type Client, type ClientLimits, NO_LIMITS, Session } from '../session';
-import { endSession, resumeSession } from '../session-store';
+import { attachSession, endSession, resumeSession } from '../session-store';
 import { topicProblem } from '../topic-rules';
 import { cancelWillTimer } from '../wills';
 import { startExchange } from './auth';
@@ -236,7 +236,6 @@ function accept(ctx: BrokerContext, client: Client, packet: ConnectPacket, admis
   let sessionPresent = false;
   if (session) {
     resumeSession(session); // [MQTT-3.1.2-5] [3.1.1 MQTT-3.1.2-4]
-    session.version = packet.version;
     sessionPresent = true; // [MQTT-3.2.2-3]
   } else {
     if (ctx.sessions.size >= options.maxSessions) {
@@ -245,11 +244,8 @@ function accept(ctx: BrokerContext, client: Client, packet: ConnectPacket, admis
     session = new Session(clientId, packet.version); // [MQTT-3.1.2-6]
     ctx.sessions.set(clientId, session);
   }
-  session.expiryInterval = granted;
-  session.will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
-  session.connection = client;
-  session.username = username;
-  ctx.journal?.session(session);
+  const will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
+  attachSession(ctx, session, client, { version: packet.version, expiryInterval: granted, will, username });
 
   if (sessionPresent) {
     // [3.1.1 MQTT-3.2.2-1] 3.1 has no Session Present (byte 1 reserved)
