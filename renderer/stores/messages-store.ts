@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { MqttMessage } from '../../shared/contract';
-import { MessageRing, type StoredMessage } from '../model/message-ring';
+import { MessageRing, type RingMessage } from '../model/message-ring';
 import { getApi } from './api';
 
 /** How many messages the UI keeps per connection; older ones drop off (the count of all received is kept). */
@@ -89,7 +89,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
         current = { id: message.connectionId, ring, total: counts[message.connectionId]?.total ?? 0 };
       }
       // Numbered in place, not copied: a copy per message was a large share of a firehose's garbage.
-      const stored = message as StoredMessage;
+      const stored = message as RingMessage;
       stored.seq = current.total++;
       current.ring.push(stored);
     }
@@ -131,12 +131,12 @@ export function useMessageCounts(connectionId: string | null): MessageCounts {
 }
 
 /** Reads a kept message by position (0 = oldest). Call during render, after selecting `version`. */
-export function messageAt(connectionId: string, index: number): StoredMessage | undefined {
+export function messageAt(connectionId: string, index: number): RingMessage | undefined {
   return rings.get(connectionId)?.at(index);
 }
 
 /** Finds a kept message by seq: seqs in a ring are consecutive, so this is O(1). */
-export function messageBySeq(connectionId: string, seq: number): StoredMessage | undefined {
+export function messageBySeq(connectionId: string, seq: number): RingMessage | undefined {
   const ring = rings.get(connectionId);
   const oldest = ring?.at(0);
   if (!ring || !oldest) return undefined;
@@ -154,11 +154,11 @@ export function ringOf(connectionId: string): { ring: MessageRing; epoch: number
  * The kept messages of `topic` before `seq`, newest first, at most `limit` (for diffs). Walks back
  * from `seq`'s position only, so it costs what it finds, up to the ring's size.
  */
-export function earlierOnTopic(connectionId: string, seq: number, topic: string, limit: number): StoredMessage[] {
+export function earlierOnTopic(connectionId: string, seq: number, topic: string, limit: number): RingMessage[] {
   const ring = rings.get(connectionId);
   const oldest = ring?.at(0);
   if (!ring || !oldest) return [];
-  const found: StoredMessage[] = [];
+  const found: RingMessage[] = [];
   for (let index = Math.min(seq - oldest.seq, ring.size) - 1; index >= 0 && found.length < limit; index--) {
     const message = ring.at(index);
     if (message?.topic === topic) found.push(message);
