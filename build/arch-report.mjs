@@ -2,7 +2,8 @@
 // `npm run arch [-- --json]`: the import graph of main/, renderer/ and shared/, for a before/after
 // of a restructuring. Prints, per area: import cycles (count and members; all imports, and the
 // runtime ones alone, since `import type` costs nothing at run time), back-edges against the layer
-// order below, and imports between sibling domains or features; then the 15 largest files.
+// order below, and imports between sibling domains or features (and how many go past the target's
+// index.ts); then the 15 largest files.
 //
 // Built on the TypeScript compiler API (a dev dependency already): each file is parsed alone
 // (no type check, about a second for the tree), so the report needs no new package and reads
@@ -40,15 +41,15 @@ const LAYERS = [
   ['main/host', 5],
   ['main/electron', 5],
   ['main/cli', 5],
-  // renderer: ui < model/payload (and the bridge) < stores < features < app < the entry.
+  // renderer (README, Layout): ui < model < payload < stores (and the bridge they call) < features < app < the entry.
   ['renderer/ui', 1],
   ['renderer/model', 2],
-  ['renderer/payload', 2],
-  ['renderer/bridge', 2],
-  ['renderer/stores', 3],
-  ['renderer/features', 4],
-  ['renderer/app', 5],
-  ['renderer/main.tsx', 6],
+  ['renderer/payload', 3],
+  ['renderer/bridge', 3],
+  ['renderer/stores', 4],
+  ['renderer/features', 5],
+  ['renderer/app', 6],
+  ['renderer/main.tsx', 7],
 ];
 /** Folders whose children are sibling domains: an import from one child into another is listed. */
 const SIBLING_PARENTS = ['main/core', 'renderer/features', 'renderer/stores'];
@@ -254,10 +255,15 @@ function print({ areas, largest }) {
     const pairs = new Map();
     for (const edge of report.siblingEdges) {
       const key = `${edge.fromSibling} -> ${edge.toSibling}`;
-      pairs.set(key, (pairs.get(key) ?? 0) + 1);
+      const pair = pairs.get(key) ?? { count: 0, insides: 0 };
+      pair.count++;
+      // A feature is meant to be reached through its index.ts; anything else is its insides.
+      if (!/\/index\.tsx?$/.test(edge.to)) pair.insides++;
+      pairs.set(key, pair);
     }
-    out.push(`  imports between sibling folders (domains, features, stores): ${report.siblingEdges.length}`);
-    for (const [key, count] of [...pairs.entries()].sort()) out.push(`    ${key}: ${count}`);
+    const insides = [...pairs.values()].reduce((sum, pair) => sum + pair.insides, 0);
+    out.push(`  imports between sibling folders (domains, features, stores): ${report.siblingEdges.length}, ${insides} of them past the target's index.ts`);
+    for (const [key, { count, insides: past }] of [...pairs.entries()].sort()) out.push(`    ${key}: ${count}${past < count ? ` (${past} past index.ts)` : ''}`);
     if (report.unlayered.length > 0) out.push(`  files in no layer (add them to LAYERS in build/arch-report.mjs): ${report.unlayered.join(', ')}`);
   }
   out.push('== the 15 largest files (lines)');
