@@ -1,4 +1,5 @@
-import { type Base64Codec, fromByteJson, toByteJson } from '../../../shared/codecs/byte-envelope';
+import { fromByteJson, toByteJson } from '../../../shared/codecs/byte-envelope';
+import { nodeBase64 } from '../files/node-base64';
 
 /**
  * MQTT 5 properties are stored as JSON. Byte values (correlation data) are written in the app's
@@ -7,18 +8,9 @@ import { type Base64Codec, fromByteJson, toByteJson } from '../../../shared/code
  * export files from before the one envelope hold `{ "$base64": ... }`: still read.
  */
 
-/** Node's Base64; lenient when reading, as the stored rows were always read. */
-const NODE_BASE64: Base64Codec = {
-  encode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-  decode: (text) => {
-    const bytes = Buffer.from(text, 'base64');
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  },
-};
-
 /** JSON-safe copy: bytes become byte envelopes, undefined members are left out. */
 export function toJsonSafe(value: unknown): unknown {
-  return toByteJson(value, NODE_BASE64);
+  return toByteJson(value, nodeBase64);
 }
 
 export function encodeProperties(properties: Record<string, unknown> | null | undefined): string | null {
@@ -27,5 +19,5 @@ export function encodeProperties(properties: Record<string, unknown> | null | un
 }
 
 export function decodeProperties(json: string): Record<string, unknown> {
-  return fromByteJson(JSON.parse(json), NODE_BASE64, true) as Record<string, unknown>;
+  return fromByteJson(JSON.parse(json), nodeBase64, true) as Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { decodeBase64 } from '../../../shared/codecs/base64';
-import { type Base64Codec, fromByteJson, toByteJson } from '../../../shared/codecs/byte-envelope';
+import { fromByteJson, toByteJson } from '../../../shared/codecs/byte-envelope';
+import { nodeBase64 } from '../files/node-base64';
 
 /**
  * How profiles are written to disk: a profile's public options in the `options` column of
@@ -10,18 +11,9 @@ import { type Base64Codec, fromByteJson, toByteJson } from '../../../shared/code
  * way, so they read as they are: no migration, and an older app still reads what this one writes.
  */
 
-/** Node's Base64, lenient when reading: one damaged value must not make every profile unreadable. */
-const NODE_BASE64: Base64Codec = {
-  encode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-  decode: (text) => {
-    const bytes = Buffer.from(text, 'base64');
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  },
-};
-
 /** The stored JSON of a value holding bytes; `indent` for files a person may read. */
 export function encodeStored(value: unknown, indent?: number): string {
-  return JSON.stringify(toByteJson(value, NODE_BASE64), null, indent);
+  return JSON.stringify(toByteJson(value, nodeBase64), null, indent);
 }
 
 /**
@@ -29,5 +21,5 @@ export function encodeStored(value: unknown, indent?: number): string {
  * file chosen for import, not one we wrote) on invalid Base64.
  */
 export function decodeStored(json: string, { strict = false } = {}): unknown {
-  return fromByteJson(JSON.parse(json), strict ? { encode: NODE_BASE64.encode, decode: decodeBase64 } : NODE_BASE64);
+  return fromByteJson(JSON.parse(json), strict ? { encode: nodeBase64.encode, decode: decodeBase64 } : nodeBase64);
 }
