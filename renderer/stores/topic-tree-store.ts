@@ -3,7 +3,7 @@ import type { LiveMessage, MqttMessage } from '../../shared/contract';
 import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
 import type { RingMessage } from '../model/message-ring';
-import { messageBySeq, useMessagesStore } from './messages-store';
+import { messageBySeq } from './messages-store';
 import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort } from '../model/topic-tree';
 
 /** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
