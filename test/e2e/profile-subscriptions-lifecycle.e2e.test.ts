@@ -118,4 +118,70 @@ describe('a profile and its saved subscriptions, across restarts, imports and ed
     await closeConnections(page);
     await page.close();
   });
+
+  it('imports an MQTTX export through the UI with its subscriptions, and the imported profile subscribes them on connect', async () => {
+    // As MQTTX 1.9 writes "Export data" (JSON): one connection with its subscriptions, one switched off.
+    const file = join(dataDir, 'mqttx-export.json');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        [
+          {
+            id: '7c4d5b1e-2f0a-4c6e-9a3b-1d2e3f4a5b6c',
+            name: 'MQTTX line',
+            clientId: 'mqttx_5e8a1f2b',
+            host: '127.0.0.1',
+            port: mosquitto.port,
+            path: '/mqtt',
+            protocol: 'mqtt',
+            ssl: false,
+            certType: '',
+            rejectUnauthorized: true,
+            mqttVersion: '5.0',
+            clean: true,
+            keepalive: 60,
+            connectTimeout: 10,
+            reconnect: false,
+            reconnectPeriod: 4000,
+            username: '',
+            password: '',
+            properties: { sessionExpiryInterval: 0, receiveMaximum: 100 },
+            will: { lastWillTopic: '', lastWillPayload: '', lastWillQos: 0, lastWillRetain: false, properties: {} },
+            subscriptions: [
+              { id: 's1', topic: 'mqttx/line/#', qos: 1, disabled: false, alias: '', color: '#34C388', createAt: '2026-12-01 09:00:00', nl: false, rap: false, rh: 0 },
+              { id: 's2', topic: 'mqttx/muted/#', qos: 0, disabled: true, alias: '', color: '#E1567E', createAt: '2026-12-01 09:01:00' },
+            ],
+            messages: [],
+            createAt: '2026-12-01 09:00:00',
+            updateAt: '2026-12-01 09:05:00',
+            orderId: 1,
+          },
+        ],
+        null,
+        2,
+      ),
+    );
+    const page = await open();
+    await page.getByTestId('profiles-import-format').selectOption('auto');
+    await page.getByTestId('profiles-import-file').setInputFiles(file);
+    const preview = page.getByTestId('import-preview');
+    await preview.waitFor({ timeout: UI_TIMEOUT });
+    expect(await preview.getByTestId('import-preview-format').textContent()).toBe('MQTTX export');
+    const row = preview.locator('[data-testid="import-preview-row"][data-name="MQTTX line"]');
+    expect(await row.getByTestId('import-preview-subscriptions').textContent()).toBe('2 subscriptions');
+    await preview.getByTestId('import-preview-confirm').click();
+    await page.getByTestId('import-report').waitFor({ timeout: UI_TIMEOUT });
+    await profileRow(page, 'MQTTX line').waitFor({ timeout: UI_TIMEOUT });
+
+    await profileRow(page, 'MQTTX line').getByTestId('profile-connect').click();
+    await statusIs(page, 'connected');
+    await activeRow(page, 'mqttx/line/#').waitFor({ timeout: UI_TIMEOUT });
+    expect(await activeRow(page, 'mqttx/line/#').getByTestId('subscription-qos').getAttribute('data-reason-code')).toBe('1');
+    expect(await subscriptionRow(page, 'mqttx/muted/#').count()).toBe(0);
+    await pub('mqttx/line/status', 'running');
+    await messageRow(page, 'mqttx/line/status').waitFor({ timeout: UI_TIMEOUT });
+    await screenshots(page, 'profile-subscriptions-mqttx-imported');
+    await closeConnections(page);
+    await page.close();
+  });
 });
