@@ -184,4 +184,40 @@ describe('a profile and its saved subscriptions, across restarts, imports and ed
     await closeConnections(page);
     await page.close();
   });
+
+  it('connects a profile marked "connect on launch" when the host starts, without a click, with its saved subscriptions', async () => {
+    let page = await open();
+    await profileRow(page, PROFILE).getByTestId('profile-edit').click();
+    await page.getByTestId('connection-dialog').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('connection-tab-subscriptions').click();
+    await page.getByTestId('profile-connect-on-launch').check();
+    await page.getByTestId('profile-save').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('connection-tab').count()).toBe(0);
+
+    await restartHost(page);
+    page = await open();
+    // Nothing clicked: the host connected it as it started, and the page shows it as its tab.
+    await statusIs(page, 'connected');
+    const tab = page.getByTestId('connection-tab');
+    expect(await tab.count()).toBe(1);
+    expect(await tab.textContent()).toContain(PROFILE);
+    await activeRow(page, 'plant/a/#').waitFor({ timeout: UI_TIMEOUT });
+    await activeRow(page, 'plant/b/#').waitFor({ timeout: UI_TIMEOUT });
+    expect(await subscriptionRow(page, 'plant/off/#').count()).toBe(0);
+    // The tab knows its profile: the saved ones are starred.
+    expect(await activeRow(page, 'plant/a/#').getByTestId('save-subscription').getAttribute('aria-pressed')).toBe('true');
+    await pub('plant/a/launch', 'on');
+    await messageRow(page, 'plant/a/launch').waitFor({ timeout: UI_TIMEOUT });
+    await screenshots(page, 'profile-connect-on-launch');
+
+    // It can be disconnected and opened again from its tab, as one connected by a click.
+    await page.getByTestId('disconnect-button').click();
+    await statusIs(page, 'disconnected');
+    await page.getByTestId('reconnect-button').click();
+    await statusIs(page, 'connected');
+    await activeRow(page, 'plant/a/#').waitFor({ timeout: UI_TIMEOUT });
+    await closeConnections(page);
+    await page.close();
+  });
 });
