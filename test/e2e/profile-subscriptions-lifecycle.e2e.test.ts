@@ -180,6 +180,13 @@ describe('a profile and its saved subscriptions, across restarts, imports and ed
     expect(await subscriptionRow(page, 'mqttx/muted/#').count()).toBe(0);
     await pub('mqttx/line/status', 'running');
     await messageRow(page, 'mqttx/line/status').waitFor({ timeout: UI_TIMEOUT });
+    // The one MQTTX had switched off is kept in the profile, off.
+    await profileRow(page, 'MQTTX line').getByTestId('profile-edit').click();
+    await page.getByTestId('connection-tab-subscriptions').click();
+    expect(await page.getByLabel('Subscribe to mqttx/muted/# on connect').isChecked()).toBe(false);
+    expect(await page.getByLabel('Subscribe to mqttx/line/# on connect').isChecked()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await screenshots(page, 'profile-subscriptions-mqttx-imported');
     await closeConnections(page);
     await page.close();
@@ -217,6 +224,38 @@ describe('a profile and its saved subscriptions, across restarts, imports and ed
     await page.getByTestId('reconnect-button').click();
     await statusIs(page, 'connected');
     await activeRow(page, 'plant/a/#').waitFor({ timeout: UI_TIMEOUT });
+    await closeConnections(page);
+    await page.close();
+  });
+
+  it('uses the saved subscriptions as edited while disconnected: a QoS changed, one removed', async () => {
+    const page = await open();
+    expect(await page.getByTestId('connection-tab').count()).toBe(0);
+    await profileRow(page, PROFILE).getByTestId('profile-edit').click();
+    await page.getByTestId('connection-dialog').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('connection-tab-subscriptions').click();
+    await page.getByLabel('QoS of plant/a/#').selectOption('0');
+    await page.getByRole('button', { name: 'Remove plant/b/#' }).click();
+    await savedRow(page, 'plant/b/#').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await screenshots(page, 'profile-subscriptions-edited');
+    await page.getByTestId('profile-save').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+    await profileRow(page, PROFILE).getByTestId('profile-connect').click();
+    await statusIs(page, 'connected');
+    await activeRow(page, 'plant/a/#').waitFor({ timeout: UI_TIMEOUT });
+    // Asked (and granted) at QoS 0 now, not 1.
+    expect(await activeRow(page, 'plant/a/#').getByTestId('subscription-qos').getAttribute('data-reason-code')).toBe('0');
+    expect(await subscriptionRow(page, 'plant/b/#').count()).toBe(0);
+    expect(await subscriptionRow(page, 'plant/off/#').count()).toBe(0);
+    // As in the first test: a message on the removed filter would be in the list before the later one.
+    await pub('plant/b/removed', 'gone');
+    await pub('plant/a/edited', 'kept');
+    const kept = messageRow(page, 'plant/a/edited');
+    await kept.waitFor({ timeout: UI_TIMEOUT });
+    // mosquitto delivers at most the subscription's QoS: 0, though published at 1.
+    expect(await kept.first().locator('.message-qos').textContent()).toBe('0');
+    expect(await messageRow(page, 'plant/b/removed').count()).toBe(0);
     await closeConnections(page);
     await page.close();
   });
