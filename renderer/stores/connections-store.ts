@@ -73,6 +73,16 @@ export function mergeSubscriptions(local: Subscription[] = [], host: ActiveSubsc
   return merged;
 }
 
+/**
+ * Origins for connections this page did not open (a reload, "connect on launch"): the host says
+ * which profile each came from. One this page opened keeps what it knows (its colour).
+ */
+function withHostOrigins(origins: Record<string, ConnectionOrigin>, summaries: ConnectionSummary[]): Record<string, ConnectionOrigin> {
+  const missing = summaries.filter((s) => s.profileId !== undefined && origins[s.connectionId] === undefined);
+  if (missing.length === 0) return origins;
+  return { ...origins, ...Object.fromEntries(missing.map((s) => [s.connectionId, { profileId: s.profileId }])) };
+}
+
 function withSubscription(list: Subscription[] = [], next: Subscription): Subscription[] {
   const index = list.findIndex((s) => s.filter === next.filter);
   if (index < 0) return [...list, next];
@@ -117,6 +127,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
       // Tabs come only from this window's connects and the host's list (resync).
       set((state) => ({
         summaries: { ...state.summaries, [summary.connectionId]: summary },
+        origins: withHostOrigins(state.origins, [summary]),
         // A closed connection keeps its last list on screen; an open one follows the host.
         subscriptions:
           summary.status === 'disconnected'
@@ -136,7 +147,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
         const order = [...state.order, ...list.map((s) => s.connectionId).filter((id) => !state.order.includes(id))];
         const subscriptions = { ...state.subscriptions };
         for (const summary of list) subscriptions[summary.connectionId] = mergeSubscriptions(state.subscriptions[summary.connectionId], summary.subscriptions);
-        return { summaries, order, subscriptions, activeId: state.activeId ?? order[0] ?? null };
+        return { summaries, order, subscriptions, origins: withHostOrigins(state.origins, list), activeId: state.activeId ?? order[0] ?? null };
       });
     },
 

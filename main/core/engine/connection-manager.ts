@@ -26,7 +26,7 @@ import { type DurableAcks, holdAcksUntilCommitted } from './durable-acks';
 import { type OutgoingTracker, type SentPacket, createOutgoingTracker } from './outgoing-tracker';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import { fallbackNote, isVersionRefusal, versionsToTry } from './version-fallback';
-import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
+import { type ConnectionIdentity, endpointIdentity, profileIdOf } from './connection-identity';
 import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';
 import { type ScramClient, createScramClient } from './scram';
@@ -211,6 +211,8 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     if (connection.nextReconnectAt !== undefined) summary.nextReconnectAt = connection.nextReconnectAt;
     if (connection.connack) summary.connack = connection.connack;
     if (connection.lastError) summary.lastError = connection.lastError;
+    const profileId = profileIdOf(connection.identity);
+    if (profileId !== undefined) summary.profileId = profileId;
     return summary;
   }
 
