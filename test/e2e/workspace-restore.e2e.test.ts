@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startHostProcess } from '../support/host-process';
-import { UI_TIMEOUT, connected, statusIs, subscribe, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
+import { UI_TIMEOUT, connected, setPayload, statusIs, subscribe, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
 
 /**
  * The host is the truth about open connections: a reloaded page rebuilds its subscription list
@@ -74,6 +74,106 @@ describe('the UI state lives in the data folder, not in one browser origin', () 
       }
     } finally {
       rmSync(first.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The publish form as the user sees it. */
+async function draftShown(page: Page) {
+  const lines = page.getByTestId('publish-editor').locator('.monaco-editor .view-lines');
+  await lines.waitFor({ timeout: UI_TIMEOUT });
+  let mode = '';
+  for (const format of ['text', 'json', 'hex', 'base64', 'cbor', 'msgpack']) {
+    if ((await page.getByTestId(`publish-mode-${format}`).getAttribute('aria-pressed')) === 'true') mode = format;
+  }
+  return {
+    topic: await page.getByTestId('publish-topic').inputValue(),
+    qos: await page.getByTestId('publish-qos').inputValue(),
+    retain: await page.getByTestId('publish-retain').isChecked(),
+    mode,
+    payload: (await lines.innerText()).replace(/\u00a0/g, ' '),
+    expiry: await page.getByTestId('publish-expiry').inputValue(),
+    contentType: await page.getByTestId('publish-content-type').inputValue(),
+  };
+}
+
+const tab = (page: Page, clientId: string) => page.locator(`[data-testid="connection-tab"][data-client-id="${clientId}"]`);
+
+/** Shows the tab of `clientId` and waits until the form shows that connection's draft topic. */
+async function showTab(page: Page, clientId: string, topic: string): Promise<void> {
+  await tab(page, clientId).click();
+  await waitUntil(async () => (await page.getByTestId('publish-topic').inputValue()) === topic);
+}
+
+const FIRST = { topic: 'draft/one', qos: '1', retain: true, mode: 'json', payload: '{"level": 3}', expiry: '60', contentType: 'application/json' };
+const SECOND = { topic: 'draft/two', qos: '0', retain: false, mode: 'text', payload: 'hello two', expiry: '', contentType: '' };
+
+async function typeDraft(page: Page, draft: typeof FIRST): Promise<void> {
+  await page.getByTestId('publish-topic').fill(draft.topic);
+  await page.getByTestId('publish-qos').selectOption(draft.qos);
+  await page.getByTestId('publish-retain').setChecked(draft.retain);
+  await page.getByTestId(`publish-mode-${draft.mode}`).click();
+  await setPayload(page, draft.payload);
+  await page.getByTestId('publish-expiry').fill(draft.expiry);
+  await page.getByTestId('publish-content-type').fill(draft.contentType);
+}
+
+describe('publish drafts', { timeout: 120_000 }, () => {
+  it('each connection tab keeps its own draft, and both come back after a reload and after a host restart', async () => {
+    const host = await startHostProcess();
+    try {
+      const { page } = await session.open(host.url);
+      await connected(page, { port: mosquittoFixture.broker.port, clientId: 'draft-a' });
+      await typeDraft(page, FIRST);
+      await connected(page, { port: mosquittoFixture.broker.port, clientId: 'draft-b' });
+      // A new connection starts from an empty form, not from the other tab's draft.
+      expect((await draftShown(page)).topic).toBe('');
+      await typeDraft(page, SECOND);
+      await showTab(page, 'draft-a', FIRST.topic);
+      expect(await draftShown(page)).toEqual(FIRST);
+      await showTab(page, 'draft-b', SECOND.topic);
+      expect(await draftShown(page)).toEqual(SECOND);
+
+      await page.reload();
+      await statusIs(page, 'connected');
+      await showTab(page, 'draft-a', FIRST.topic);
+      expect(await draftShown(page)).toEqual(FIRST);
+      await showTab(page, 'draft-b', SECOND.topic);
+      expect(await draftShown(page)).toEqual(SECOND);
+
+      // A payload over the cap is kept while the page is open, said so, and left out of what is stored.
+      const long = 'x'.repeat(17 * 1024);
+      await setPayload(page, long);
+      await page.getByTestId('publish-draft-too-long').waitFor({ timeout: UI_TIMEOUT });
+      await showTab(page, 'draft-a', FIRST.topic);
+      await showTab(page, 'draft-b', SECOND.topic);
+      await page.getByTestId('publish-draft-too-long').waitFor({ timeout: UI_TIMEOUT });
+      const stateFile = join(host.dataDir, 'ui-state.json');
+      await waitUntil(async () => {
+        if (!existsSync(stateFile)) return false;
+        const drafts = JSON.parse((JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, string>)['workbench.publishDrafts'] ?? '{}') as Record<string, { topic: string; payload: string }>;
+        const second = Object.values(drafts).find((d) => d.topic === SECOND.topic);
+        return second?.payload === '';
+      });
+      await page.close();
+      await host.halt();
+
+      // Another launch on the same data folder: connecting to the same endpoint brings its draft back.
+      const again = await startHostProcess({ dataDir: host.dataDir });
+      try {
+        const { page: fresh } = await session.open(again.url);
+        await connected(fresh, { port: mosquittoFixture.broker.port, clientId: 'draft-a' });
+        await waitUntil(async () => (await fresh.getByTestId('publish-topic').inputValue()) === FIRST.topic);
+        expect(await draftShown(fresh)).toEqual(FIRST);
+        await connected(fresh, { port: mosquittoFixture.broker.port, clientId: 'draft-b' });
+        await waitUntil(async () => (await fresh.getByTestId('publish-topic').inputValue()) === SECOND.topic);
+        expect(await draftShown(fresh)).toEqual({ ...SECOND, payload: '' });
+        await fresh.close();
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(host.dataDir, { recursive: true, force: true });
     }
   });
 });
