@@ -9,14 +9,16 @@ setApi(bridge.api);
 
 // The stores read the remembered choices when they are created: bring the data folder's first.
 void startUiStateSync(bridge).then(async () => {
-  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }] = await Promise.all([
+  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }, { startOpenTabs }] = await Promise.all([
     import('react'),
     import('react-dom/client'),
     import('./app/app'),
     import('./app/theme'),
     import('./stores/event-feed'),
+    import('./app/open-tabs'),
   ]);
   startTheme();
+  startOpenTabs();
   startEventFeed(bridge);
   createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App)));
 });

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ConnectionOptions, type InspectedPacket, type LiveMessage, WorkbenchFailure, connectionOptionsProblems } from '../../shared/contract';
+import { type ConnectionOptions, type InspectedPacket, type LiveMessage, UI_STATE_KEYS, WorkbenchFailure, connectionOptionsProblems } from '../../shared/contract';
 import { createBatcher } from './engine/batcher';
 import { type ConnectionIdentity, endpointIdentity, profileIdentity } from './engine/connection-identity';
 import { createConnectionManager } from './engine/connection-manager';
@@ -32,7 +32,10 @@ export interface CoreOptions {
   secretsProtection?: string;
   /** Rolling backups of profiles.db (tests shorten the delay). */
   profileBackups?: { delayMs?: number; keep?: number };
-  /** Connects the profiles marked "connect on launch" (the apps do; tests choose). */
+  /**
+   * Connects the profiles marked "connect on launch", and those connected when the last run ended
+   * unless the user switched that off (the apps do; tests choose).
+   */
   connectOnLaunch?: boolean;
 }
 
@@ -78,6 +81,23 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   /** Connections whose packets are being streamed to the inspector, with their protocol version. */
   const inspected = new Map<string, number>();
 
+  const uiState = createUiStateService(options.dataDir);
+  /** Set once shutdown starts: the connections it closes were open when the run ended. */
+  let closing = false;
+  /**
+   * Which saved profiles are connected (or reconnecting) now, kept in the data folder as the run
+   * goes, so a crash or a kill leaves it right too; the next launch reconnects them. A connection
+   * typed in is not kept: its secrets are stored nowhere.
+   */
+  const rememberOpenProfiles = () => {
+    if (closing) return;
+    const ids = connections
+      .list()
+      .filter((summary) => summary.status !== 'disconnected' && summary.connectionKey.startsWith('profile:'))
+      .map((summary) => summary.connectionKey.slice('profile:'.length));
+    uiState.set(UI_STATE_KEYS.openProfiles, ids.length > 0 ? JSON.stringify([...new Set(ids)]) : null);
+  };
+
   const connections = createConnectionManager({
     onStatus: (summary) => {
       // Deliver buffered messages before a status change, so a UI never sees them after "disconnected".
@@ -91,6 +111,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
         livePayloads.forget(summary.connectionId);
       }
       events.emit('connections.status', summary);
+      rememberOpenProfiles();
     },
     onMessage: (message, identity) => {
       const stored = history.append(message, identity);
@@ -151,12 +172,15 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   }
 
   if (options.connectOnLaunch) {
-    for (const profile of profiles.list().filter((p) => p.connectOnLaunch)) {
+    const saved = profiles.list();
+    const reconnect = uiState.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off';
+    const wereOpen = reconnect ? parseIds(uiState.get(UI_STATE_KEYS.openProfiles)) : [];
+    // The ones open at the end of the last run first, in their order (the UI's tabs follow it).
+    const launching = [...wereOpen.flatMap((id) => saved.filter((p) => p.id === id)), ...saved.filter((p) => p.connectOnLaunch && !wereOpen.includes(p.id))];
+    for (const profile of launching) {
       connectProfile(profile.id).catch((error: unknown) => console.warn(`Connect on launch of "${profile.name}" failed: ${(error as Error).message}`));
     }
   }
-
-  const uiState = createUiStateService(options.dataDir);
 
   const dispatcher = createDispatcher({
     'app.info': () => ({ version: options.version, shell: options.shell, secretsProtection }),
@@ -232,6 +256,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     events,
     downloads,
     async close() {
+      closing = true;
       repeats.stopAll();
       replays.stopAll();
       await connections.closeAll();
@@ -244,4 +269,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       profiles.close();
     },
   };
+}
+
+/** A JSON array of strings, or nothing (a missing or edited entry). */
+function parseIds(text: string | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(text ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
 }

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { createWorkbenchCore } from '../../main/core/create-core';
 import { startHostProcess } from '../support/host-process';
 import { UI_TIMEOUT, connected, setPayload, statusIs, subscribe, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
 
@@ -174,6 +176,81 @@ describe('publish drafts', { timeout: 120_000 }, () => {
       }
     } finally {
       rmSync(host.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('after a restart, the tabs that were open', { timeout: 180_000 }, () => {
+  const tabNames = async (page: Page) => {
+    const tabs = page.getByTestId('connection-tab');
+    const out: string[] = [];
+    for (let i = 0; i < (await tabs.count()); i++) out.push(`${await tabs.nth(i).getAttribute('data-name')} ${await tabs.nth(i).getAttribute('data-status')}`);
+    return out;
+  };
+  const tabNamed = (page: Page, name: string) => page.locator(`[data-testid="connection-tab"][data-name="${name}"]`);
+  const stateOf = (dataDir: string): Record<string, string> => {
+    const file = join(dataDir, 'ui-state.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  };
+
+  it('come back, the connected ones reconnected (unless the user switched that off), the others ready to reconnect', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wb-e2e-restart-tabs-'));
+    try {
+      const core = createWorkbenchCore({ version: 'test', shell: 'browser', dataDir });
+      const options = { protocol: 'mqtt', host: '127.0.0.1', port: mosquittoFixture.broker.port, protocolVersion: 5 } as const;
+      const first = await core.dispatcher.handle('profiles.save', { name: 'Tab A', folder: '', options });
+      const second = await core.dispatcher.handle('profiles.save', { name: 'Tab B', folder: '', options });
+      expect(first.ok && second.ok).toBe(true);
+      const idA = first.ok ? (first.value as { id: string }).id : '';
+      await core.close();
+
+      let host = await startHostProcess({ dataDir });
+      const { page } = await session.open(host.url);
+      for (const name of ['Tab A', 'Tab B']) {
+        await page.locator(`[data-testid="profile-row"][data-name="${name}"]`).getByTestId('profile-connect').click();
+        await tabNamed(page, name).and(page.locator('[data-status="connected"]')).waitFor({ timeout: UI_TIMEOUT });
+      }
+      // B is disconnected but its tab stays open; A is the tab shown.
+      await tabNamed(page, 'Tab B').click();
+      await page.getByTestId('disconnect-button').click();
+      await statusIs(page, 'disconnected');
+      await tabNamed(page, 'Tab A').click();
+      await statusIs(page, 'connected');
+      // The core keeps which profiles are connected; the page which tabs are open.
+      await waitUntil(async () => {
+        const state = stateOf(dataDir);
+        return state['workbench.session.openProfiles'] === JSON.stringify([idA]) && /Tab B/.test(state['workbench.openTabs'] ?? '') && (state['workbench.openTabs'] ?? '').includes(`"active":"profile:${idA}"`);
+      });
+      await page.close();
+      await host.halt();
+
+      host = await startHostProcess({ dataDir });
+      const { page: fresh } = await session.open(host.url);
+      await statusIs(fresh, 'connected');
+      expect(await tabNames(fresh)).toEqual(['Tab A connected', 'Tab B disconnected']);
+      expect(await tabNamed(fresh, 'Tab A').getAttribute('aria-selected')).toBe('true');
+      await tabNamed(fresh, 'Tab B').click();
+      await statusIs(fresh, 'disconnected');
+      await fresh.getByTestId('reconnect-button').click();
+      await statusIs(fresh, 'connected');
+      expect(await tabNames(fresh)).toEqual(['Tab A connected', 'Tab B connected']);
+
+      // Switched off: the tabs still come back, closed.
+      await fresh.getByTestId('reconnect-on-launch').setChecked(false);
+      await waitUntil(async () => stateOf(dataDir)['workbench.reconnectOnLaunch'] === 'off');
+      await fresh.close();
+      await host.halt();
+      host = await startHostProcess({ dataDir });
+      const { page: third } = await session.open(host.url);
+      await statusIs(third, 'disconnected');
+      expect(await tabNames(third)).toEqual(['Tab A disconnected', 'Tab B disconnected']);
+      expect(await third.getByTestId('reconnect-on-launch').isChecked()).toBe(false);
+      await third.getByTestId('reconnect-button').click();
+      await statusIs(third, 'connected');
+      await third.close();
+      await host.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
