@@ -46,6 +46,12 @@ interface MessagesState {
   ingest(messages: readonly MqttMessage[]): void;
   /** Shows what ingest took since the last publish (one store update, so one render). */
   publish(): void;
+  /**
+   * Puts messages from before this page (History's, oldest first) ahead of those kept: they take
+   * the seqs below the oldest kept one, so what points at a kept message (the tree, a selection)
+   * still does.
+   */
+  refill(connectionId: string, older: readonly MqttMessage[]): void;
   clear(connectionId: string): void;
   /** Drops a closed connection's messages. */
   forget(connectionId: string): void;
@@ -99,6 +105,28 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
     const counts = pendingCounts;
     pendingCounts = null;
     set((state) => ({ version: state.version + 1, counts }));
+  },
+  refill(connectionId, older) {
+    if (older.length === 0 || forgotten.has(connectionId)) return;
+    let ring = rings.get(connectionId);
+    if (!ring) rings.set(connectionId, (ring = new MessageRing(MESSAGE_CAPACITY)));
+    const kept: StoredMessage[] = [];
+    for (let i = 0; i < ring.size; i++) kept.push(ring.at(i)!);
+    const counts = (pendingCounts ??= { ...get().counts });
+    const total = counts[connectionId]?.total ?? 0;
+    const first = kept[0]?.seq ?? total;
+    const room = Math.max(0, MESSAGE_CAPACITY - kept.length);
+    const taken = older.slice(Math.max(0, older.length - room));
+    ring.clear();
+    taken.forEach((message, index) => {
+      const stored = message as StoredMessage;
+      stored.seq = first - taken.length + index;
+      ring.push(stored);
+    });
+    for (const message of kept) ring.push(message);
+    counts[connectionId] = { size: ring.size, total };
+    epochs.set(connectionId, (epochs.get(connectionId) ?? 0) + 1);
+    get().publish();
   },
   clear(connectionId) {
     rings.get(connectionId)?.clear();

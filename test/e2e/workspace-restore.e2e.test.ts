@@ -5,7 +5,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createWorkbenchCore } from '../../main/core/create-core';
 import { startHostProcess } from '../support/host-process';
-import { UI_TIMEOUT, connected, setPayload, statusIs, subscribe, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
+import { runMosquittoPub } from '../support/mosquitto';
+import { UI_TIMEOUT, connected, detailPayloadText, messageRow, setPayload, statusIs, subscribe, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
 
 /**
  * The host is the truth about open connections: a reloaded page rebuilds its subscription list
@@ -252,5 +253,48 @@ describe('after a restart, the tabs that were open', { timeout: 180_000 }, () =>
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('after a page reload, the live view', { timeout: 120_000 }, () => {
+  it('is refilled from History, with its filter, plot, selected message and payload format', async () => {
+    const { page } = await session.open();
+    await connected(page, { port: mosquittoFixture.broker.port, clientId: 'reload-live' });
+    await subscribe(page, 'reload/#', 1);
+    const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ t: 20 + i }));
+    const sent = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquittoFixture.broker.port), '-q', '1', '-t', 'reload/temp', '-l'], Buffer.from(`${lines.join('\n')}\n`));
+    expect(sent.code).toBe(0);
+    await waitUntil(async () => (await page.getByTestId('messages-count').textContent()) === '30 messages');
+
+    await page.getByTestId('messages-topic-filter').fill('reload/+');
+    const row = messageRow(page, 'reload/temp').filter({ hasText: '{"t":30}' });
+    await row.click();
+    const detail = page.getByTestId('message-detail');
+    await page.locator('[data-testid="numeric-field"][data-path="t"]').getByTestId('plot-field').click();
+    await page.locator('[data-testid="plot-series"][data-points="30"]').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('message-detail-format').selectOption('hex');
+    await page.getByTestId('message-detail-remember').check();
+    await waitUntil(async () => (await detailPayloadText(page)).includes('7b 22 74 22'));
+    const shown = await detailPayloadText(page);
+    // What is kept for the reload is in the data folder once its batch went out.
+    await waitUntil(async () => {
+      const file = join(session.host.dataDir, 'ui-state.json');
+      const state = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      return ['workbench.selection', 'workbench.plots.series', 'workbench.messageFilter', 'workbench.topicModes'].every((key) => state.includes(key)) && state.includes('reload/+');
+    });
+
+    await page.reload();
+    await statusIs(page, 'connected');
+    await waitUntil(async () => (await page.getByTestId('messages-count').textContent()) === '30 messages');
+    expect(await page.getByTestId('messages-topic-filter').inputValue()).toBe('reload/+');
+    await page.locator('[data-testid="plot-series"][data-points="30"]').waitFor({ timeout: UI_TIMEOUT });
+    await detail.waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('message-detail-format').inputValue()).toBe('hex');
+    await waitUntil(async () => (await detailPayloadText(page)) === shown);
+
+    // Live messages keep coming after the refilled ones.
+    await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquittoFixture.broker.port), '-q', '1', '-t', 'reload/temp', '-m', '{"t":99}']);
+    await waitUntil(async () => (await page.getByTestId('messages-count').textContent()) === '31 messages');
+    await page.locator('[data-testid="plot-series"][data-points="31"]').waitFor({ timeout: UI_TIMEOUT });
   });
 });
