@@ -5,7 +5,8 @@
 // - `workbench/layers`, a small local rule that resolves each relative import against the file
 //   that makes it and checks which folder it lands in (so `../../main/x` is caught at any depth
 //   and a folder that merely happens to be called `main` is not), and that also checks dynamic
-//   `import()` and `require()` for the same package names.
+//   `import()` and `require()` for the same package names. Inside the renderer the same rule keeps
+//   the layers in one direction (RENDERER_LAYERS) and each feature out of another's insides.
 import { builtinModules } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,27 @@ const TO_RENDERER = dir('renderer', 'Nothing outside the renderer imports render
 const TO_ELECTRON = dir('main/electron', 'Only the Electron entry imports main/electron.');
 const TO_HOST = dir('main/host', 'main/core is shell-independent: it does not import a shell (main/host).');
 const TO_CLI = dir('main/cli', 'main/core does not import the command-line entries.');
+/**
+ * Inside the renderer, layers in one direction (architecture.md, "Renderer, inside"): each folder
+ * may import only the ones named beside it. bridge/ is the transport: stores reach the core through
+ * it (and the app's startup wires it); components, in features/ or app/, only through store actions.
+ */
+const RENDERER_LAYERS = {
+  ui: [],
+  bridge: [],
+  model: ['ui'],
+  payload: ['ui', 'model'],
+  stores: ['ui', 'model', 'payload', 'bridge'],
+  features: ['ui', 'model', 'payload', 'stores'],
+  app: ['ui', 'model', 'payload', 'stores', 'bridge', 'features'],
+};
+const LAYER_ORDER = 'The renderer\'s layers run ui < model < payload < stores < features < app (bridge/ below stores).';
+const TO_API = dir('renderer/stores/api', 'Components talk to the core through store actions, not getApi().');
+const PURE = {
+  names: ['react', 'react-dom', '@monaco-editor/react', 'monaco-editor', 'zustand'],
+  message: 'model/ and payload/ are pure logic: no React, no Monaco, no stores.',
+};
+const FEATURES = { dir: 'renderer/features', message: "A feature does not import another feature's insides: only what its index.ts exposes." };
 const SANDBOXED = 'The preload runs sandboxed and is bundled alone: it may import only electron, shared/ and ipc-channels.';
 
 /** True when `source` is the package `name` or a subpath of it; `node:` matches the whole scheme. */
@@ -58,6 +80,12 @@ const layersRule = {
               additionalProperties: false,
             },
           },
+          siblings: {
+            type: 'object',
+            properties: { dir: { type: 'string' }, message: { type: 'string' } },
+            required: ['dir', 'message'],
+            additionalProperties: false,
+          },
           modules: {
             type: 'array',
             items: {
@@ -74,11 +102,15 @@ const layersRule = {
     messages: {
       dir: "'{{source}}' imports from {{dir}}. {{message}}",
       module: "'{{source}}' is not allowed here. {{message}}",
+      sibling: "'{{source}}' reaches inside {{dir}}. {{message}}",
     },
   },
   create(context) {
-    const { dirs = [], modules = [] } = context.options[0] ?? {};
+    const { dirs = [], modules = [], siblings } = context.options[0] ?? {};
     const fromDir = dirname(context.filename);
+    // The sibling folder (features/<area>) this file is in, if any.
+    const [, ownSibling] = siblings ? relative(ROOT, fromDir).split(sep).join('/').split(`${siblings.dir}/`) : [];
+    const ownArea = ownSibling?.split('/')[0];
     const check = (node, source, dynamic) => {
       if (typeof source !== 'string') return;
       if (source.startsWith('.') || source.startsWith('/')) {
@@ -86,6 +118,13 @@ const layersRule = {
         for (const rule of dirs) {
           if (target === rule.dir || target.startsWith(`${rule.dir}/`)) {
             context.report({ node, messageId: 'dir', data: { source, dir: rule.dir, message: rule.message } });
+          }
+        }
+        if (ownArea && target.startsWith(`${siblings.dir}/`)) {
+          const [area, ...inside] = target.slice(siblings.dir.length + 1).split('/');
+          const rest = inside.join('/');
+          if (area !== ownArea && rest !== '' && rest !== 'index') {
+            context.report({ node, messageId: 'sibling', data: { source, dir: `${siblings.dir}/${area}`, message: siblings.message } });
           }
         }
       } else if (dynamic) {
@@ -123,7 +162,7 @@ const layersRule = {
 };
 
 /** Both rules for one area: which packages and which of our folders its files may not import. */
-function boundary({ modules = [], dirs = [] }) {
+function boundary({ modules = [], dirs = [], siblings }) {
   const paths = [];
   const patterns = [];
   for (const group of modules) {
@@ -138,7 +177,7 @@ function boundary({ modules = [], dirs = [] }) {
   }
   return {
     'no-restricted-imports': modules.length > 0 ? ['error', { paths, patterns }] : 'off',
-    'workbench/layers': ['error', { dirs, modules }],
+    'workbench/layers': ['error', { dirs, modules, ...(siblings ? { siblings } : {}) }],
   };
 }
 
@@ -164,6 +203,20 @@ export default [
     files: ['renderer/**'],
     rules: boundary({ modules: [ELECTRON, NODE_BUILTINS], dirs: [TO_MAIN] }),
   },
+  ...Object.entries(RENDERER_LAYERS).map(([layer, may]) => ({
+    files: [`renderer/${layer}/**`],
+    rules: boundary({
+      modules: [ELECTRON, NODE_BUILTINS, ...(layer === 'model' || layer === 'payload' ? [PURE] : [])],
+      dirs: [
+        TO_MAIN,
+        ...Object.keys(RENDERER_LAYERS)
+          .filter((other) => other !== layer && !may.includes(other))
+          .map((other) => dir(`renderer/${other}`, `${LAYER_ORDER} ${layer}/ may not import ${other}/.`)),
+        ...(layer === 'features' || layer === 'app' ? [TO_API] : []),
+      ],
+      ...(layer === 'features' ? { siblings: FEATURES } : {}),
+    }),
+  })),
   {
     files: ['shared/**'],
     rules: boundary({ modules: [ELECTRON, NODE_BUILTINS, REACT], dirs: [TO_MAIN, TO_RENDERER] }),

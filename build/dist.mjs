@@ -8,6 +8,9 @@
  * site (ELECTRON_MIRROR is honoured). Where it cannot (the offline development machines), this
  * stops with a clear message before electron-builder starts, because its first step rebuilds
  * better-sqlite3 in node_modules for Electron and would leave it half rebuilt.
+ *
+ * WB_DIST_DRY_RUN=1 prints the steps it would run (one JSON line each) after the check, and runs
+ * nothing: the test of this script uses it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -51,6 +54,17 @@ async function isReachable(url) {
   }
 }
 
+/**
+ * The steps, in order: electron-vite builds out/, then electron-builder packages it with the
+ * options given to `npm run dist --`, never publishing.
+ */
+export function distSteps(builderArgs = process.argv.slice(2), root = ROOT, node = process.execPath) {
+  return [
+    [node, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']],
+    [node, [join(root, 'node_modules', 'electron-builder', 'cli.js'), '--publish', 'never', ...builderArgs]],
+  ];
+}
+
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
   if (result.error) throw result.error;
@@ -77,9 +91,11 @@ async function main() {
     );
     process.exit(1);
   }
-  const builder = join(ROOT, 'node_modules', 'electron-builder', 'cli.js');
-  run(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
-  run(process.execPath, [builder, '--publish', 'never', ...process.argv.slice(2)]);
+  if (process.env.WB_DIST_DRY_RUN === '1') {
+    for (const step of distSteps()) console.log(JSON.stringify(step));
+    return;
+  }
+  for (const [command, args] of distSteps()) run(command, args);
   console.log(
     [
       'Installers are in dist/.',

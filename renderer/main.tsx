@@ -13,7 +13,7 @@ void startUiStateSync(bridge).then(async () => {
     import('react'),
     import('react-dom/client'),
     import('./app/app'),
-    import('./app/theme'),
+    import('./ui/theme'),
     import('./stores/event-feed'),
     import('./app/open-tabs'),
     import('./app/live-restore'),

@@ -1,6 +1,7 @@
 /**
- * The browser-mode wire form of a `messages.batch` event: one binary WebSocket frame instead of
- * JSON text. Under a firehose the page spent most of its frame budget parsing JSON batches and
+ * The wire form of a `messages.batch` event on both transports (the contract's BINARY_EVENTS): one
+ * binary WebSocket frame instead of JSON text, one ArrayBuffer over Electron IPC instead of a
+ * structured clone of every message object. Under a firehose the page spent most of its frame budget parsing JSON batches and
  * walking them for `{ $bytes }` envelopes (the UI bench's trace: ~18 µs a message, 28 ms a batch);
  * here the strings travel as one small JSON header, the numbers as fixed records and the payloads
  * as raw bytes, so decoding is a JSON.parse of the strings plus one object per message.

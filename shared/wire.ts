@@ -1,7 +1,7 @@
 /**
  * The browser-mode WebSocket wire format. JSON text frames; bytes travel as `{ "$bytes": base64 }`
- * so a payload is never turned into a lossy string. One exception, for speed: the host sends
- * `messages.batch` events as binary frames (shared/message-batch-frame.ts).
+ * so a payload is never turned into a lossy string. One exception, for speed: the contract's
+ * binary events (`messages.batch`, shared/contract BINARY_EVENTS) go as binary frames.
  */
 import { decodeBase64, encodeBase64 } from './codecs/base64';
 import type { Result } from './contract/errors';

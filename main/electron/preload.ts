@@ -1,19 +1,14 @@
 /**
- * The preload: hands the page one `window.workbench` object generated from the contract, and
- * nothing else. Runs sandboxed, so it is bundled to one CommonJS file that requires only
- * 'electron' (check out/preload/index.js); it must import nothing that needs Node.
+ * The preload: hands the page one `window.workbench` transport (the contract's TransportClient:
+ * `invoke` and `on`, both checked against the contract's channels), and nothing else; the page
+ * builds its WorkbenchApi on it (renderer/bridge). Binary events (messages.batch) reach the page
+ * as the frame's bytes and are decoded there: decoding here would make contextBridge copy every
+ * message object into the page again. Runs sandboxed, so it is bundled to one CommonJS file that
+ * requires only 'electron' (check out/preload/index.js); it must import nothing that needs Node.
  */
 import '../../shared/zod-jitless';
 import { type IpcRendererEvent, contextBridge, ipcRenderer } from 'electron';
-import {
-  type EventChannel,
-  type RequestChannel,
-  type Result,
-  createWorkbenchApi,
-  fail,
-  isEventChannel,
-  isRequestChannel,
-} from '../../shared/contract';
+import { type EventChannel, type RequestChannel, type Result, type TransportClient, fail, isEventChannel, isRequestChannel } from '../../shared/contract';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_SAVE_DOWNLOAD_CHANNEL, IPC_SHOW_IN_FOLDER_CHANNEL } from './ipc-channels';
 
 async function invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
@@ -39,7 +34,7 @@ function on(channel: EventChannel, listener: (payload: unknown) => void): () => 
   };
 }
 
-contextBridge.exposeInMainWorld('workbench', createWorkbenchApi({ invoke, on }));
+contextBridge.exposeInMainWorld('workbench', { invoke, on } satisfies TransportClient);
 
 // The desktop's save dialog and "Show in folder" for minted downloads (main/electron/save-dialog.ts):
 // ids in, never paths.

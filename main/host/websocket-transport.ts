@@ -1,9 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { fail } from '../../shared/contract';
+import { encodeEventFrame, fail } from '../../shared/contract';
 import { decodeBase64 } from '../../shared/codecs/base64';
 import type { LiveMessage } from '../../shared/contract';
-import { encodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type Base64Codec, type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 import type { WorkbenchCore } from '../core/create-core';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits';
@@ -103,7 +102,7 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
         client.dropped += messages.length;
         continue;
       }
-      frame ??= encodeMessageBatchFrame(messages, HOST_BASE64);
+      frame ??= encodeEventFrame('messages.batch', { messages }, HOST_BASE64);
       ws.send(frame, { binary: true }, afterWrite(client));
       total += frame.byteLength;
     }
@@ -111,7 +110,7 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
 
   const unsubscribe = core.events.subscribe((channel, payload) => {
     if (clients.size === 0) return;
-    // Message batches go as binary frames: far cheaper for the page to decode.
+    // Message batches go as binary frames (the contract's binary events): far cheaper for the page to decode.
     if (channel === 'messages.batch') return sendBatch((payload as { messages: LiveMessage[] }).messages);
     const text = encodeFrame({ type: 'event', channel, payload } as ServerFrame, HOST_BASE64);
     for (const client of clients) sendControl(client, text);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { RequestOutput } from '../../shared/contract';
-import { getApi } from '../stores/api';
+import { fetchAppInfo } from '../stores/app-info';
 import { useUiStore } from '../stores/ui-store';
 
 type Info = RequestOutput<'app.info'>;
@@ -13,11 +13,9 @@ export function AppInfo() {
   useEffect(() => {
     if (!linkOpen || info) return;
     let cancelled = false;
-    void getApi()
-      .app.info({})
-      .then((result) => {
-        if (!cancelled && result.ok) setInfo(result.value);
-      });
+    void fetchAppInfo().then((result) => {
+      if (!cancelled && result.ok) setInfo(result.value);
+    });
     return () => {
       cancelled = true;
     };

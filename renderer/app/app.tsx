@@ -1,6 +1,6 @@
-import { ConnectionDialog } from '../features/connection/connection-dialog';
-import { ConnectionInfo } from '../features/connections/connection-info';
-import { ConnectionTabs } from '../features/connections/connection-tabs';
+import { ConnectionDialog } from '../features/connection-dialog/connection-dialog';
+import { ConnectionInfo } from '../features/connection-tabs/connection-info';
+import { ConnectionTabs } from '../features/connection-tabs/connection-tabs';
 import { InspectorPanel, InspectorToolbar } from '../features/inspector/inspector-panel';
 import { ProfilesPanel } from '../features/profiles/profiles-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
@@ -13,7 +13,7 @@ import { HelpOverlay } from './help-overlay';
 import { HostBanner } from './host-banner';
 import { RecoveredNotice } from './recovered-notice';
 import { DataSafetyNotice } from './data-safety-notice';
-import { Panel } from './panel';
+import { Panel } from '../ui/panel';
 import { useGlobalShortcuts } from './shortcuts';
 import { TopBarControls } from './top-bar-controls';
 import { SecondaryViews, ViewSwitcher } from './views';

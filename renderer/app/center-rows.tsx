@@ -7,7 +7,7 @@ import { usePlotsStore } from '../stores/plots-store';
 import { useTopicTreeStore } from '../stores/topic-tree-store';
 import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize, useSplitPaneRef } from '../ui/split';
-import { Panel } from './panel';
+import { Panel } from '../ui/panel';
 
 /** A collapsed pane is its panel header's height: the body stays mounted, hidden (the draft is kept). */
 const COLLAPSED = '32px';

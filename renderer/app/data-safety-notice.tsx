@@ -1,4 +1,5 @@
-import { historyDamageMessage, profilesRecoveryMessage, useDataSafetyStore } from './data-safety';
+import { useTimeFormat } from '../stores/ui-store';
+import { historyDamageMessage, profilesRecoveryMessage, useDataSafetyStore } from '../stores/data-safety-store';
 
 function Notice({ testId, message }: { testId: string; message: string }) {
   const dismiss = useDataSafetyStore((s) => s.dismiss);
@@ -14,6 +15,7 @@ function Notice({ testId, message }: { testId: string; message: string }) {
 
 /** Damaged data files found and what was done about them (see data-safety.ts), until dismissed. */
 export function DataSafetyNotice() {
+  useTimeFormat();
   const historyDamage = useDataSafetyStore((s) => s.historyDamage);
   const profilesRecovery = useDataSafetyStore((s) => s.profilesRecovery);
   const dismissed = useDataSafetyStore((s) => s.dismissed);

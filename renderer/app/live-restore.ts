@@ -1,6 +1,6 @@
 import type { ConnectionSummary, MqttMessage, ReceivedProperties } from '../../shared/contract';
-import { type MessageFilter, NO_FILTER } from '../features/messages/message-filter';
-import type { JsonPath } from '../features/messages/json-paths';
+import { type MessageFilter, NO_FILTER } from '../payload/message-filter';
+import type { JsonPath } from '../payload/json-paths';
 import { getApi } from '../stores/api';
 import { useConnectionsStore } from '../stores/connections-store';
 import { messageAt, messageBySeq, ringOf, useMessagesStore } from '../stores/messages-store';

@@ -1,4 +1,4 @@
-import { recoveryMessage, useRecoveryStore } from './recovery';
+import { recoveryMessage, useRecoveryStore } from '../stores/recovery-store';
 
 /** The notice itself, for the details of the page that went away. */
 export function RecoveryBanner({ details, onDismiss }: { details: { reason: string; exitCode: number }; onDismiss: () => void }) {

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { UI_STATE_KEYS } from '../../shared/contract';
 import { useUiStore } from '../stores/ui-store';
+import { TIME_FORMATS, type TimeFormat } from '../ui/clock';
 import { readChoice, writeChoice } from '../ui/stored-choice';
-import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from './theme';
-
-const THEME_LABELS: Record<ThemePreference, string> = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' };
+import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/theme';
 
 /**
  * Whether a launch reconnects the saved profiles that were connected when the workbench last
@@ -30,14 +29,34 @@ function ReconnectOnLaunch() {
   );
 }
 
-/** The launch setting, the theme picker and the shortcuts button, at the right of the top bar. */
+
+const TIME_LABELS: Record<TimeFormat, string> = { '24h': 'Time: 24-hour', locale: 'Time: as the OS' };
+
+const THEME_LABELS: Record<ThemePreference, string> = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' };
+
+/** The launch setting, the time format, the theme picker and the shortcuts button, at the right of the top bar. */
 export function TopBarControls() {
   const preference = useThemeStore((s) => s.preference);
   const setPreference = useThemeStore((s) => s.setPreference);
   const setHelpOpen = useUiStore((s) => s.setHelpOpen);
+  const timeFormat = useUiStore((s) => s.timeFormat);
+  const setTimeFormat = useUiStore((s) => s.setTimeFormat);
   return (
     <div className="topbar-controls">
       <ReconnectOnLaunch />
+      <select
+        aria-label="Time format"
+        data-testid="time-format-select"
+        value={timeFormat}
+        title="How every time reads: 24-hour (15:17:41, 2026-12-07) or as the OS's language and region write it"
+        onChange={(e) => setTimeFormat(e.target.value as TimeFormat)}
+      >
+        {TIME_FORMATS.map((f) => (
+          <option key={f} value={f}>
+            {TIME_LABELS[f]}
+          </option>
+        ))}
+      </select>
       <select aria-label="Theme" data-testid="theme-select" value={preference} title="Light or dark, or follow the OS" onChange={(e) => setPreference(e.target.value as ThemePreference)}>
         {THEME_PREFERENCES.map((p) => (
           <option key={p} value={p}>

@@ -1,7 +1,7 @@
 import { BrokerPanel } from '../features/broker/broker-panel';
 import { HistoryView } from '../features/history/history-view';
 import { type WorkbenchView, useUiStore } from '../stores/ui-store';
-import { Panel } from './panel';
+import { Panel } from '../ui/panel';
 import './views.css';
 
 const VIEWS: { key: WorkbenchView; label: string; title: string }[] = [

@@ -1,9 +1,9 @@
-import type { WorkbenchApi } from '../../shared/contract';
+import type { TransportClient } from '../../shared/contract';
 
 declare global {
   interface Window {
-    /** Exposed by the Electron preload (contextBridge); absent in browser mode. */
-    workbench?: WorkbenchApi;
+    /** The desktop transport, exposed by the Electron preload (contextBridge); absent in browser mode. */
+    workbench?: TransportClient;
     /** The desktop's save dialog and "Show in folder" (main/electron/save-dialog.ts); absent in browser mode. */
     workbenchDesktop?: {
       saveDownload(downloadId: string): Promise<

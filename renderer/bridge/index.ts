@@ -34,8 +34,9 @@ async function checkToken(token: string): Promise<TokenVerdict> {
 }
 
 /**
- * Hands the app one WorkbenchApi: the Electron preload's when present, else a WebSocket client
- * to the browser-mode host. The rest of the renderer never knows which.
+ * Hands the app one WorkbenchApi, built from the contract on a transport: the Electron preload's
+ * when present, else a WebSocket client to the browser-mode host. The rest of the renderer never
+ * knows which.
  */
 export function createBridge(): Bridge {
   const listeners = new Set<HostLinkListener>();
@@ -55,7 +56,7 @@ export function createBridge(): Bridge {
 
   if (window.workbench) {
     current = { state: 'open' };
-    return bridge(window.workbench);
+    return bridge(createWorkbenchApi(window.workbench));
   }
   const client = createWebSocketClient({
     token: tokenFromHash(location.hash),

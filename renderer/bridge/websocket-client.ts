@@ -1,5 +1,4 @@
-import type { EventChannel, RequestChannel, Result, TransportClient } from '../../shared/contract';
-import { decodeMessageBatchFrame } from '../../shared/message-batch-frame';
+import { type EventChannel, type RequestChannel, type Result, type TransportClient, binaryEventChannelOf } from '../../shared/contract';
 import { type ClientFrame, type ServerFrame, decodeFrame, encodeFrame } from '../../shared/wire';
 import type { HostLinkListener, TokenVerdict } from './host-link';
 
@@ -86,15 +85,14 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     for (const listener of listeners.get(frame.channel) ?? []) listener(frame.payload);
   }
 
-  /** The host's one binary frame: a messages.batch event (shared/message-batch-frame.ts). */
+  /**
+   * A binary frame is a binary event (the contract's BINARY_EVENTS: messages.batch), told by its
+   * magic bytes. Its listeners get the bytes: createWorkbenchApi decodes them, for either transport.
+   */
   function onBinaryFrame(data: ArrayBuffer): void {
-    let payload: unknown;
-    try {
-      payload = decodeMessageBatchFrame(new Uint8Array(data));
-    } catch {
-      return; // As for text frames: the host only sends frames it encoded.
-    }
-    for (const listener of listeners.get('messages.batch') ?? []) listener(payload);
+    const channel = binaryEventChannelOf(new Uint8Array(data));
+    if (!channel) return; // As for text frames: the host only sends frames it encoded.
+    for (const listener of listeners.get(channel) ?? []) listener(data);
   }
 
   const unreachable = () => (wasOpen ? 'the host stopped or is not reachable' : 'the host is not running, or not at this address');

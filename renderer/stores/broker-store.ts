@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { BrokerLimits, BrokerStatusView, BrokerTlsInput, RequestOutput, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
-import type { LimitKey } from '../features/broker/broker-limits';
+import type { LimitKey } from '../model/broker-limits';
 
 export type BrokerInspection = RequestOutput<'broker.inspect'>;
 

@@ -1,7 +1,7 @@
 import type { InspectedPacket, MqttMessage } from '../../shared/contract';
-import { runMenuCommand } from '../app/menu-commands';
-import { useDataSafetyStore } from '../app/data-safety';
-import { useRecoveryStore } from '../app/recovery';
+import { runMenuCommand } from './menu-commands';
+import { useDataSafetyStore } from './data-safety-store';
+import { useRecoveryStore } from './recovery-store';
 import type { Bridge } from '../bridge';
 import { useBrokerStore } from './broker-store';
 import { useConnectionsStore } from './connections-store';

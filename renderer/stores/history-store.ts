@@ -13,7 +13,7 @@ import {
   type payloadEncoding,
 } from '../../shared/contract';
 import { topicFilterProblem } from '../../shared/mqtt/topic';
-import { type Delivered, deliverDownload } from '../features/downloads/deliver';
+import { type Delivered, deliverDownload } from '../bridge/deliver-download';
 import { getApi } from './api';
 import { createEarlyProgress } from './early-progress';
 

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { InspectedPacket } from '../../shared/contract';
 import { getApi } from './api';
-import { Ring } from './ring';
+import { Ring } from '../model/ring';
 
 /** Packets kept per connection; the inspector is for reading recent traffic, history keeps the rest. */
 export const PACKET_CAPACITY = 5000;

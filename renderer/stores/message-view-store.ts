@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import { type MessageFilter, NO_FILTER } from '../features/messages/message-filter';
-import type { ViewMode } from '../features/messages/payload-view';
+import { type MessageFilter, NO_FILTER } from '../payload/message-filter';
+import type { ViewMode } from '../payload/payload-view';
 import { choiceStorage } from '../ui/stored-choice';
 
 /** How many per-message mode choices are kept (the oldest are forgotten first). */

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { MqttMessage } from '../../shared/contract';
-import { MessageRing, type StoredMessage } from './message-ring';
+import { MessageRing, type StoredMessage } from '../model/message-ring';
+import { getApi } from './api';
 
 /** How many messages the UI keeps per connection; older ones drop off (the count of all received is kept). */
 export const MESSAGE_CAPACITY = 20_000;
@@ -191,4 +192,9 @@ export function earlierOnTopic(connectionId: string, seq: number, topic: string,
     if (message?.topic === topic) found.push(message);
   }
   return found;
+}
+
+/** A live message's whole payload from the host (the list carries at most a preview of a big one). */
+export function fetchPayload(connectionId: string, id: number) {
+  return getApi().messages.payload({ connectionId, id });
 }

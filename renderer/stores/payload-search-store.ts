@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { PAYLOAD_SEARCH_MAX_IDS, PAYLOAD_SEARCH_MAX_TEXT } from '../../shared/contract';
 import { getApi } from './api';
-import type { StoredMessage } from './message-ring';
+import type { StoredMessage } from '../model/message-ring';
 import { MESSAGE_CAPACITY } from './messages-store';
 
 /** Previews that arrive close together are asked about in one request (they come in batches). */

@@ -1,8 +1,9 @@
 import { create } from 'zustand';
 import type { MqttMessage } from '../../shared/contract';
-import { type JsonPath, displayPath } from '../features/messages/json-paths';
-import { numberAt, parsePayload } from '../features/plots/numeric-value';
-import { SeriesBuffer } from '../features/plots/series-buffer';
+import { type JsonPath, displayPath } from '../payload/json-paths';
+import { numberAt, parsePayload } from '../payload/numeric-value';
+import { SeriesBuffer } from '../model/series-buffer';
+import { unitOf } from '../payload/units';
 import { ringOf } from './messages-store';
 import { readChoice, writeChoice } from '../ui/stored-choice';
 
@@ -31,6 +32,8 @@ export interface PlotSeries {
 
 /** The points of each series, by id: mutable rings outside React; `version` says when they changed. */
 const buffers = new Map<string, SeriesBuffer>();
+/** The unit each series' messages state or imply (features/plots/units.ts), by id, once known. */
+const units = new Map<string, string>();
 /** Series by `connectionId NUL topic`, so each message costs one map lookup. */
 let byTopic = new Map<string, PlotSeries[]>();
 
@@ -65,6 +68,10 @@ function feed(messages: Iterable<FedMessage>, only?: PlotSeries): { added: numbe
       const value = numberAt(parsed, s.path);
       if (value === undefined) continue;
       buffers.get(s.id)?.push(message.timestamp / 1000, value);
+      if (!units.has(s.id)) {
+        const unit = unitOf(parsed, s.path, s.topic, message.properties?.contentType);
+        if (unit) units.set(s.id, unit);
+      }
       added++;
     }
   }
@@ -139,12 +146,14 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
   },
   removeSeries(id) {
     buffers.delete(id);
+    units.delete(id);
     const next = get().series.filter((s) => s.id !== id);
     indexSeries(next);
     set((state) => ({ series: next, version: state.version + 1, notice: null }));
   },
   clear() {
     buffers.clear();
+    units.clear();
     indexSeries([]);
     set((state) => ({ series: [], version: state.version + 1, notice: null }));
   },
@@ -167,6 +176,11 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
     set((state) => ({ version: state.version + 1 }));
   },
 }));
+
+/** A series' unit, once a message stated or implied it; read during render after selecting `version`. */
+export function seriesUnit(id: string): string | undefined {
+  return units.get(id);
+}
 
 /** A series' points; read during render after selecting `version`. */
 export function seriesBuffer(id: string): SeriesBuffer | undefined {

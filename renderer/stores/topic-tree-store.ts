@@ -2,9 +2,9 @@ import { create } from 'zustand';
 import type { LiveMessage, MqttMessage } from '../../shared/contract';
 import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
-import type { StoredMessage } from './message-ring';
+import type { StoredMessage } from '../model/message-ring';
 import { messageBySeq, useMessagesStore } from './messages-store';
-import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort } from './topic-tree';
+import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort } from '../model/topic-tree';
 
 /** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
 const STRUCTURE_PERIOD_MS = 250;
@@ -270,4 +270,9 @@ export function watchTopicTrees(): () => void {
   return useConnectionsStore.subscribe((state, previous) => {
     if (state.order !== previous.order) update(state.order);
   });
+}
+
+/** A topic's last message from history, for a node whose message has left the live list. */
+export function fetchLastValue(connectionId: string, topic: string) {
+  return getApi().history.lastValues({ connectionId, topic, count: 1 });
 }

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { HostLink } from '../bridge/host-link';
+import { TIME_FORMATS, type TimeFormat, setTimeFormat } from '../ui/clock';
 import { choiceStorage, readChoice, writeChoice } from '../ui/stored-choice';
 
 /** Whether the Publish panel is open is remembered across launches. */
@@ -8,6 +9,18 @@ const PUBLISH_OPEN_KEY = 'workbench.publishPanel';
 const PLOTS_OPEN_KEY = 'workbench.plotsPanel';
 /** Where the message detail sits, remembered too. */
 const DETAIL_PLACEMENT_KEY = 'workbench.detailPlacement';
+
+/** How times read everywhere: 24-hour or the OS locale's clock (ui/clock.ts formats them all). */
+const TIME_FORMAT_KEY = 'workbench.timeFormat';
+const initialTimeFormat = readChoice<TimeFormat>(TIME_FORMAT_KEY, TIME_FORMATS, '24h');
+/** Formats every time from now on in `format`; the page's time columns take its width (see messages.css). */
+function applyTimeFormat(format: TimeFormat): void {
+  setTimeFormat(format);
+  // Typed by shape: unit tests compile this without the DOM's types.
+  const root = (globalThis as { document?: { documentElement: { dataset: Record<string, string | undefined> } } }).document?.documentElement;
+  if (root) root.dataset.timeFormat = format;
+}
+applyTimeFormat(initialTimeFormat);
 
 /** The live list's topic column width in pixels, when the user has set one (null: the default share). */
 const TOPIC_COLUMN_KEY = 'workbench.topicColumn';
@@ -42,6 +55,8 @@ interface UiState {
   plotsOpen: boolean;
   detailPlacement: DetailPlacement;
   topicColumn: number | null;
+  /** Read by every component that shows a time, so it draws again when the format changes. */
+  timeFormat: TimeFormat;
   view: WorkbenchView;
   /** The keyboard shortcuts overlay. */
   helpOpen: boolean;
@@ -54,6 +69,7 @@ interface UiState {
   setPlotsOpen(open: boolean): void;
   setDetailPlacement(placement: DetailPlacement): void;
   setTopicColumn(width: number | null): void;
+  setTimeFormat(format: TimeFormat): void;
   setView(view: WorkbenchView): void;
   setHelpOpen(open: boolean): void;
 }
@@ -68,6 +84,7 @@ export const useUiStore = create<UiState>()((set) => ({
   plotsOpen: readChoice(PLOTS_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
   detailPlacement: readChoice<DetailPlacement>(DETAIL_PLACEMENT_KEY, ['beside', 'below'], 'beside'),
   topicColumn: readTopicColumn(),
+  timeFormat: initialTimeFormat,
   view: 'workbench',
   helpOpen: false,
   setHostLink: (hostLink) => set((state) => ({ hostLink, hostSynced: hostLink.state === 'open' ? state.hostSynced : false })),
@@ -92,6 +109,16 @@ export const useUiStore = create<UiState>()((set) => ({
     writeChoice(TOPIC_COLUMN_KEY, topicColumn === null ? '' : String(topicColumn));
     set({ topicColumn });
   },
+  setTimeFormat(timeFormat) {
+    writeChoice(TIME_FORMAT_KEY, timeFormat);
+    applyTimeFormat(timeFormat);
+    set({ timeFormat });
+  },
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),
 }));
+
+/** For a component that shows a time: it draws again when the time format changes. */
+export function useTimeFormat(): TimeFormat {
+  return useUiStore((s) => s.timeFormat);
+}

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, type PointerEvent, useRef } from 'react';
+import './column-resizer.css';
 
 /**
  * A handle on the right edge of a column header: drag it (or focus it and use the arrow keys) to

@@ -1,4 +1,5 @@
 import { formatCount } from './numbers';
+import './file-input.css';
 export interface PickedFile {
   name: string;
   bytes: Uint8Array;

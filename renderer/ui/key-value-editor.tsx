@@ -1,3 +1,4 @@
+import './key-value-editor.css';
 export interface KeyValue {
   key: string;
   value: string;

@@ -1,3 +1,4 @@
+import './middle-cut.css';
 /**
  * A topic cut in the middle when it does not fit: its last level stays whole at the end, since that
  * is what tells `.../relay/0/power` from `.../relay/0/temperature`; the start gives way to an

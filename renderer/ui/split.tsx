@@ -1,6 +1,7 @@
 import { type ReactNode, useMemo } from 'react';
 import { Group, type LayoutChangedMeta, Panel, type PanelProps, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { choiceStorage } from './stored-choice';
+import './split.css';
 
 export { usePanelRef as useSplitPaneRef } from 'react-resizable-panels';
 

@@ -1,4 +1,5 @@
 import type { KeyboardEvent } from 'react';
+import './tabs.css';
 
 export interface TabDef<K extends string> {
   key: K;

@@ -1,6 +1,7 @@
 import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
 import { formatCount } from './numbers';
 import { useScrollWindow } from './use-scroll-window';
+import './virtual-list.css';
 
 export interface VirtualListProps {
   count: number;

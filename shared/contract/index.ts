@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame } from '../message-batch-frame';
+import { type Base64Codec, defaultBase64 } from '../wire';
 import { appContract } from './app';
 import { brokerContract } from './broker';
 import { connectionsContract } from './connections';
@@ -103,10 +105,81 @@ export type WorkbenchApi = {
   on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
 };
 
-/** The two primitives a transport must provide; everything else is generated from the contract. */
+/**
+ * Events that cross every transport as one binary frame (a binary WebSocket frame; an ArrayBuffer
+ * over Electron IPC) instead of JSON text or a structured clone of objects: the firehose. Decoding
+ * the frame cost the page about a seventh of parsing the same batch as JSON, and structured clone
+ * walks every message object the same way (`npm run bench -- ipc` measures both). The core side
+ * encodes with `encodeEventFrame`; `createWorkbenchApi`, in the page, decodes, so a transport only
+ * carries bytes and the fast path cannot exist on one side only.
+ */
+export type BinaryEventChannel = 'messages.batch';
+
+interface BinaryEventCodec<C extends BinaryEventChannel> {
+  encode(payload: EventPayload<C>, codec: Base64Codec): Uint8Array;
+  decode(frame: Uint8Array, codec: Base64Codec): EventPayload<C>;
+  /** True when a frame starts with this event's magic bytes. */
+  matches(frame: Uint8Array): boolean;
+}
+
+const BINARY_EVENTS: { [C in BinaryEventChannel]: BinaryEventCodec<C> } = {
+  'messages.batch': {
+    encode: (payload, codec) => encodeMessageBatchFrame(payload.messages, codec),
+    decode: (frame, codec) => decodeMessageBatchFrame(frame, codec),
+    matches: isMessageBatchFrame,
+  },
+};
+
+export function isBinaryEventChannel(channel: string): channel is BinaryEventChannel {
+  return Object.hasOwn(BINARY_EVENTS, channel);
+}
+
+/** The one frame a binary event's payload travels as. */
+export function encodeEventFrame<C extends BinaryEventChannel>(channel: C, payload: EventPayload<C>, codec: Base64Codec = defaultBase64): Uint8Array {
+  return BINARY_EVENTS[channel].encode(payload, codec);
+}
+
+/** The binary event channel a frame belongs to (by its magic bytes), if any. */
+export function binaryEventChannelOf(frame: Uint8Array): BinaryEventChannel | undefined {
+  return (Object.keys(BINARY_EVENTS) as BinaryEventChannel[]).find((channel) => BINARY_EVENTS[channel].matches(frame));
+}
+
+/** The payload a binary event's frame carries; throws on anything that is not a well-formed frame. */
+export function decodeEventFrame<C extends BinaryEventChannel>(channel: C, frame: ArrayBuffer | ArrayBufferView, codec: Base64Codec = defaultBase64): EventPayload<C> {
+  const bytes = frame instanceof ArrayBuffer ? new Uint8Array(frame) : ArrayBuffer.isView(frame) ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength) : undefined;
+  if (!bytes) throw new TypeError(`${channel} arrived as ${typeof frame}, not as a binary frame`);
+  return BINARY_EVENTS[channel].decode(bytes, codec);
+}
+
+/**
+ * The two primitives a transport must provide; everything else is generated from the contract.
+ * For a binary event channel (`isBinaryEventChannel`) a transport hands `on`'s listener the frame's
+ * bytes (`encodeEventFrame`), not the payload.
+ */
 export interface TransportClient {
   invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>>;
   on(channel: EventChannel, listener: (payload: unknown) => void): () => void;
+}
+
+/**
+ * Decodes binary events for the API's listeners: once per frame however many listen (a WeakMap
+ * keyed by the frame), and a frame that does not decode is dropped, as a broken JSON frame is,
+ * since the core only sends frames it encoded.
+ */
+function binaryEventListener(channel: BinaryEventChannel, listener: (payload: unknown) => void, decoded: WeakMap<object, unknown>) {
+  return (frame: unknown) => {
+    if (typeof frame !== 'object' || frame === null) return;
+    let payload = decoded.get(frame);
+    if (payload === undefined) {
+      try {
+        payload = decodeEventFrame(channel, frame as ArrayBuffer | ArrayBufferView);
+      } catch {
+        return;
+      }
+      decoded.set(frame, payload);
+    }
+    listener(payload);
+  };
 }
 
 /** Builds the typed WorkbenchApi from the contract, so no channel is written by hand. */
@@ -120,7 +193,9 @@ export function createWorkbenchApi(client: TransportClient): WorkbenchApi {
     }
     api[domain] = methods;
   }
-  api.on = (channel: EventChannel, listener: (payload: unknown) => void) => client.on(channel, listener);
+  const decoded = new WeakMap<object, unknown>();
+  api.on = (channel: EventChannel, listener: (payload: unknown) => void) =>
+    client.on(channel, isBinaryEventChannel(channel) ? binaryEventListener(channel, listener, decoded) : listener);
   return api as WorkbenchApi;
 }
 

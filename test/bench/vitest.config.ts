@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// `npm run bench -- ui` only (main/cli/bench.ts starts it): the UI under a firehose, in Chromium.
+// `npm run bench -- ui` only (test/bench/run-bench.ts starts it): the UI under a firehose, in Chromium.
 // Vitest is just the runner here (TypeScript, ESM, the test/support helpers); it asserts nothing
 // about speed. The figures go straight to stdout.
 export default defineConfig({

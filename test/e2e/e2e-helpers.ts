@@ -8,7 +8,6 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { type HostProcess, startHostProcess } from '../support/host-process';
-import { type Mosquitto, type MosquittoOptions, startMosquitto } from '../support/mosquitto';
 import WebSocket from 'ws';
 import type { Result } from '../../shared/contract';
 import { type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
@@ -38,7 +37,7 @@ export function useWorkbenchSession() {
      * of the session's host starts from the default UI state, as a new user's would: the state
      * lives in the host's data folder, so one test's pane sizes would otherwise be the next one's.
      */
-    open: async (url?: string, options: { acceptDownloads?: boolean } = {}) => {
+    open: async (url?: string, options: PageOptions = {}) => {
       if (url === undefined || url === session.host.url) await resetUiState(session.host);
       return openWorkbench(session.browser, url ?? session.host.url, opened, options);
     },
@@ -85,19 +84,17 @@ export async function resetUiState(host: HostProcess): Promise<void> {
   }
 }
 
-/** A private mosquitto for the file: started before its tests, stopped after them. */
-export function useMosquitto(options: MosquittoOptions = {}): { readonly broker: Mosquitto } {
-  const holder = { broker: undefined as unknown as Mosquitto };
-  beforeAll(async () => {
-    holder.broker = await startMosquitto(options);
-  });
-  afterAll(async () => {
-    await holder.broker?.stop();
-  });
-  return holder;
+/** A private mosquitto for the file (moved to test/support/fixtures.ts, shared with the integration tests). */
+export { useMosquitto } from '../support/fixtures';
+
+/** What a test may set on its page: downloads, the browser's (the OS's) locale, another window size. */
+export interface PageOptions {
+  acceptDownloads?: boolean;
+  locale?: string;
+  viewport?: { width: number; height: number };
 }
 
-export async function openWorkbench(browser: Browser, url: string, opened: Workbench[], options: { acceptDownloads?: boolean } = {}): Promise<Workbench> {
+export async function openWorkbench(browser: Browser, url: string, opened: Workbench[], options: PageOptions = {}): Promise<Workbench> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, ...options });
   const problems: string[] = [];
   page.on('console', (message) => {

@@ -9,24 +9,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+import { describe, expect, it } from 'vitest';
+import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
 import { type HostProcess, startHostProcess } from '../support/host-process';
-import { connected, fillConnection, messageRow, openWorkbench, screenshots, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { connected, fillConnection, messageRow, openWorkbench, screenshots, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
+
+const mosquitto = useMosquitto();
 
 const session = useWorkbenchSession();
 
 const TEST_TIMEOUT = 90_000;
-
-let mosquitto: Mosquitto;
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-
-afterAll(async () => {
-  await mosquitto?.stop();
-});
 
 const MESSAGES: [topic: string, payload: string][] = [
   ['e2e/sensors/kitchen/temp', 'alpha 21.5'],

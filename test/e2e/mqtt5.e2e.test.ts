@@ -3,23 +3,15 @@
  * properties, repeat publishing, request/response and the packet inspector.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
-import { connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { describe, expect, it } from 'vitest';
+import { runMosquittoPub } from '../support/mosquitto';
+import { connected, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
+
+const mosquitto = useMosquitto();
 
 const session = useWorkbenchSession();
 
 const TEST_TIMEOUT = 60_000;
-
-let mosquitto: Mosquitto;
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-
-afterAll(async () => {
-  await mosquitto?.stop();
-});
 
 const pub = (...args: string[]) => runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', ...args]);
 

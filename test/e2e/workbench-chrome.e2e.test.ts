@@ -4,22 +4,13 @@
  * history of published messages.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
-import { ARTIFACTS, colorScheme, connected, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, colorScheme, connected, setPayload, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
+
+const mosquitto = useMosquitto();
 
 const session = useWorkbenchSession();
 const TEST_TIMEOUT = 90_000;
-
-let mosquitto: Mosquitto;
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-
-afterAll(async () => {
-  await mosquitto?.stop();
-});
 
 // Strings, not functions: the tests compile without DOM types.
 const theme = (page: Page) => page.evaluate<string>('document.documentElement.dataset.theme');

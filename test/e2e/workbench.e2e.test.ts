@@ -3,29 +3,22 @@
  * Every test fails on a console error, an uncaught page error or a CSP violation.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
 import { startHostProcess } from '../support/host-process';
-import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+import { runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
 import { encodeCbor } from '../../shared/codecs/cbor';
 import { encodeMsgpack } from '../../shared/codecs/msgpack';
 import { encodeSparkplug } from '../support/sparkplug';
-import { connect, detailPayloadText, forgetLinkErrors, messageRow, screenshots, setPayload, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { connect, detailPayloadText, forgetLinkErrors, messageRow, screenshots, setPayload, statusIs, subscribe, UI_TIMEOUT, useWorkbenchSession, waitUntil, useMosquitto } from './e2e-helpers';
+
+const mosquitto = useMosquitto();
 
 const session = useWorkbenchSession();
 
 const TEST_TIMEOUT = 90_000;
 
-let mosquitto: Mosquitto;
 const openWorkbench = (url?: string) => session.open(url);
-
-beforeAll(async () => {
-  mosquitto = await startMosquitto();
-});
-
-afterAll(async () => {
-  await mosquitto?.stop();
-});
 
 describe('MQTT Workbench in Chromium (browser mode, TCP broker)', { timeout: TEST_TIMEOUT }, () => {
   let page: Page;

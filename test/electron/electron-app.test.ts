@@ -127,10 +127,10 @@ describe('MQTT Workbench desktop app', () => {
 
   // Electron exposes no getter for a window's webPreferences; their effect is what is checked here
   // (the values themselves are unit-tested in test/unit/electron-security.test.ts).
-  it('gives the page no Node, no ipcRenderer, and one API object generated from the contract', async () => {
+  it('gives the page no Node, no ipcRenderer, and one transport object for the contract (invoke, on)', async () => {
     const seen = await page.evaluate(async () => {
       const scope = globalThis as unknown as Record<string, unknown>;
-      const api = scope.workbench as { app: { info(input: object): Promise<unknown> } } & Record<string, unknown>;
+      const api = scope.workbench as { invoke(channel: string, input: object): Promise<unknown> } & Record<string, unknown>;
       return {
         require: typeof scope.require,
         process: typeof scope.process,
@@ -139,7 +139,7 @@ describe('MQTT Workbench desktop app', () => {
         ipcRenderer: typeof scope.ipcRenderer,
         electron: typeof scope.electron,
         keys: Object.keys(api).sort(),
-        info: await api.app.info({}),
+        info: await api.invoke('app.info', {}),
       };
     });
     expect(seen).toMatchObject({
@@ -150,7 +150,7 @@ describe('MQTT Workbench desktop app', () => {
       ipcRenderer: 'undefined',
       electron: 'undefined',
     });
-    expect(seen.keys).toEqual(expect.arrayContaining(['app', 'connections', 'messages', 'on']));
+    expect(seen.keys).toEqual(['invoke', 'on']);
     expect(seen.info).toMatchObject({ ok: true, value: { shell: 'electron' } });
   });
 

@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
-import { RawClient, type ReceivedPacket, sleep, startTestBroker, type TestBroker } from '../support/raw-mqtt-client';
+import { RawClient, type ReceivedPacket, startTestBroker, type TestBroker } from '../support/raw-mqtt-client';
+import { useMosquitto } from '../support/fixtures';
+
+const mosquitto = useMosquitto();
 
 // The same raw-byte scenarios against our broker and against mosquitto, in the same test: wherever
 // both follow the spec, what the clients observe must be identical. Only fields a broker chooses
 // freely (packet ids of its own PUBLISH, CONNACK properties, assigned ids) are left out.
 
 let ours: TestBroker;
-let mosquitto: Mosquitto;
 beforeAll(async () => {
   ours = await startTestBroker();
-  mosquitto = await startMosquitto();
 });
 afterAll(async () => {
   await ours?.stop();
-  await mosquitto?.stop();
 });
 
 type Observed = Record<string, unknown>;
@@ -69,7 +68,8 @@ const scenarios: Record<string, (c: Ctx, version: 4 | 5) => Promise<Observed[][]
     pub.publish(`${tag}/b/y/z`, 'by', 1, { messageId: 2 });
     pub.publish(`${tag}/c`, 'no', 0);
     const got = await sub.publishes(2);
-    await sleep(100);
+    await pub.ping();
+    await sub.ping();
     // order across different topics and QoS levels is not specified ([MQTT-4.6.0-6] is per topic)
     got.sort((x, y) => String(x.topic).localeCompare(String(y.topic)));
     return [[normalize(suback), ...got.map(normalize)]];
@@ -93,14 +93,14 @@ const scenarios: Record<string, (c: Ctx, version: 4 | 5) => Promise<Observed[][]
     if (version === 5) {
       const s2 = await RawClient.connected(port, { clientId: `${tag}s2` }, version);
       await s2.subscribe(`${tag}/#`, 1, { rh: 2 });
-      await sleep(150);
+      await s2.ping();
       observed.push(s2.packets.map(normalize));
     }
     pub.publish(`${tag}/r`, '', 0, { retain: true });
     observed.push((await s1.publishes(1)).map(normalize));
     const s3 = await RawClient.connected(port, { clientId: `${tag}s3` }, version);
     await s3.subscribe(`${tag}/#`, 1);
-    await sleep(150);
+    await s3.ping();
     observed.push(s3.packets.map(normalize));
     return observed;
   },
@@ -153,7 +153,7 @@ const scenarios: Record<string, (c: Ctx, version: 4 | 5) => Promise<Observed[][]
     c.publish(`${tag}/nl`, 'mine');
     c.publish(`${tag}/rap`, 'flag', 0, { retain: true });
     const got = await c.publishes(1);
-    await sleep(100);
+    await c.ping();
     c.publish(`${tag}/rap`, '', 0, { retain: true });
     return [[...got.map(normalize), ...c.packets.filter((p) => p.cmd === 'publish' && String(p.payload) !== '').map(normalize)]];
   },

@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient as LeanClient, encodePublish } from '../../main/core/broker/bench/raw-client';
+import { LeanClient, encodePublish } from '../support/lean-mqtt-client';
 import type { BrokerOptions } from '../../main/core/broker/options';
 import { RawClient, sleep, startTestBroker, type TestBroker } from '../support/raw-mqtt-client';
 

@@ -4,8 +4,11 @@ import WebSocket from 'ws';
 import { createBroker, type Broker } from '../../main/core/broker/create-broker';
 import { listenTcp, type TcpListener } from '../../main/core/broker/listeners/tcp';
 import { listenWs, type WsListener } from '../../main/core/broker/listeners/ws';
-import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
 import { connectV5, frame, sleep, str } from '../support/raw-mqtt-client';
+import { useMosquitto } from '../support/fixtures';
+
+const mosquitto = useMosquitto();
 
 // Interop: real clients (mqtt.js, mosquitto_pub/mosquitto_sub) against our broker, and the same
 // scenario against mosquitto, comparing what each client observes. Plus WebSocket framing (section 6).
@@ -13,7 +16,6 @@ import { connectV5, frame, sleep, str } from '../support/raw-mqtt-client';
 let broker: Broker;
 let tcp: TcpListener;
 let ws: WsListener;
-let mosquitto: Mosquitto;
 let n = 0;
 const id = (prefix = 'io') => `${prefix}-${++n}-${process.pid}`;
 
@@ -21,13 +23,11 @@ beforeAll(async () => {
   broker = createBroker();
   tcp = await listenTcp(broker, { port: 0 });
   ws = await listenWs(broker, { port: 0 });
-  mosquitto = await startMosquitto();
 });
 afterAll(async () => {
   await broker?.close();
   await tcp?.close();
   await ws?.close();
-  await mosquitto?.stop();
 });
 
 interface Observation {
@@ -45,7 +45,12 @@ async function mqttJsScenario(url: string, protocolVersion: 3 | 4 | 5, prefix: s
   const pub = await connect(url, { ...base, clientId: id('pub') });
   const sub = await connect(url, { ...base, clientId: id('sub') });
   const messages: Observation['messages'] = [];
+  // the last message is a barrier: both brokers deliver one publisher's messages in order
+  const endTopic = `${prefix}/end`;
+  let ended: () => void = () => undefined;
+  const end = new Promise<void>((resolve) => (ended = resolve));
   sub.on('message', (topic, payload, packet) => {
+    if (topic === endTopic) return ended();
     messages.push({
       topic: topic.slice(prefix.length),
       payload: payload.toString(),
@@ -60,9 +65,8 @@ async function mqttJsScenario(url: string, protocolVersion: 3 | 4 | 5, prefix: s
   await pub.publishAsync(`${prefix}/a`, 'zero', { qos: 0, ...(properties ? { properties } : {}) });
   await pub.publishAsync(`${prefix}/b`, 'one', { qos: 1 });
   await pub.publishAsync(`${prefix}/c`, 'two', { qos: 2 });
-  const deadline = Date.now() + 5000;
-  while (messages.length < 4 && Date.now() < deadline) await sleep(20);
-  await sleep(100);
+  await pub.publishAsync(endTopic, 'end', { qos: 2 });
+  await end;
   await sub.endAsync();
   await pub.publishAsync(`${prefix}/r`, '', { qos: 1, retain: true });
   await pub.endAsync();
@@ -84,11 +88,14 @@ describe('interop: mqtt.js against our broker and mosquitto', () => {
     const sub = await connect(url, { protocolVersion: 5, clientId: id('tas'), properties: { topicAliasMaximum: 3 } });
     const pub = await connect(url, { protocolVersion: 5, clientId: id('tap'), autoUseTopicAlias: true });
     const got: string[] = [];
-    sub.on('message', (topic, payload) => got.push(`${topic}=${payload}`));
+    let gotAll: () => void = () => undefined;
+    const all = new Promise<void>((resolve) => (gotAll = resolve));
+    sub.on('message', (topic, payload) => {
+      if (got.push(`${topic}=${payload}`) === 6) gotAll();
+    });
     await sub.subscribeAsync('alias/#', { qos: 1 });
     for (let i = 0; i < 3; i++) for (const t of ['alias/a', 'alias/b']) await pub.publishAsync(t, `${i}`, { qos: 1 });
-    const deadline = Date.now() + 3000;
-    while (got.length < 6 && Date.now() < deadline) await sleep(20);
+    await all;
     expect(got).toEqual(['alias/a=0', 'alias/b=0', 'alias/a=1', 'alias/b=1', 'alias/a=2', 'alias/b=2']);
     await Promise.all([sub.endAsync(), pub.endAsync()]);
   });
@@ -102,9 +109,9 @@ describe('interop: mqtt.js against our broker and mosquitto', () => {
 });
 
 /** mosquitto_sub waits for 3 messages sent by one mosquitto_pub (-l: one message per stdin line). */
-async function cliScenario(port: number, subVersion: string, pubVersion: string, qos: string, topic: string, ready: () => Promise<void>): Promise<string[]> {
-  const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(port), '-V', subVersion, '-t', `${topic}/#`, '-q', '2', '-C', '3', '-v', '-W', '10']);
-  await ready();
+async function cliScenario(port: number, subVersion: string, pubVersion: string, qos: string, topic: string): Promise<string[]> {
+  const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(port), '-V', subVersion, '-t', `${topic}/#`, '-q', '2', '-C', '3', '-v', '-W', '10'], { signalSubscribed: true });
+  await sub.subscribed;
   const lines = Buffer.from([0, 1, 2].map((i) => `hello ${i} ü`).join('\n') + '\n');
   const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(port), '-V', pubVersion, '-t', `${topic}/m`, '-l', '-q', qos], lines);
   expect(result.code, result.stderr).toBe(0);
@@ -123,12 +130,8 @@ describe('interop: mosquitto_pub / mosquitto_sub against our broker', () => {
   for (const [subVersion, pubVersion, qos] of pairs) {
     it(`mosquitto_sub -V ${subVersion} gets mosquitto_pub -V ${pubVersion} QoS ${qos} messages as it does from mosquitto`, async () => {
       const topic = `cli/${subVersion}/${pubVersion}`;
-      const before = broker.stats().subscriptions;
-      const ours = await cliScenario(tcp.port, subVersion, pubVersion, qos, topic, async () => {
-        const deadline = Date.now() + 5000;
-        while (broker.stats().subscriptions <= before && Date.now() < deadline) await sleep(10);
-      });
-      const theirs = await cliScenario(mosquitto.port, subVersion, pubVersion, qos, topic, () => sleep(300));
+      const ours = await cliScenario(tcp.port, subVersion, pubVersion, qos, topic);
+      const theirs = await cliScenario(mosquitto.port, subVersion, pubVersion, qos, topic);
       expect(ours).toEqual([0, 1, 2].map((i) => `${topic}/m hello ${i} ü`));
       expect(ours).toEqual(theirs);
     });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { usernamePasswordAuth } from '../../main/core/broker/auth';
 import { connect311, frame, RawClient, type ReceivedPacket, sleep, str } from '../support/raw-mqtt-client';
 import { useBrokerFixture } from '../support/broker-fixture';
+import { createTestClock } from '../support/test-clock';
 
 // Section 7 of the conformance checklist: what MQTT 3.1.1 and 3.1 clients get on the same port.
 
@@ -114,7 +115,7 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
     p.publish('cs4/a', 'q1', 1, { messageId: 1 });
     p.publish('cs4/a', 'q2', 2, { messageId: 2 });
     p.publish('cs4/a', 'q0', 0);
-    await sleep(50);
+    await p.ping();
     const { c, ack } = await connack({ clientId: sid, clean: false });
     expect(ack.sessionPresent).toBe(true);
     expect((await c.publishes(2)).map((x) => String(x.payload))).toEqual(['q1', 'q2']);
@@ -141,7 +142,7 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
     expect([got.topic, got.raw.length]).toEqual(['lw/drop', 2 + 2 + 7 + 1]);
     const b = await client({ will: { topic: 'lw/clean', payload: 'x' } });
     await b.disconnect();
-    await w.expectNothing(150);
+    await w.expectNothing();
   });
 
   it('[3.1.1 MQTT-3.1.2-24] the 1.5 x keep alive timeout applies (no Server Keep Alive)', async () => {
@@ -175,11 +176,11 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
     p.publish('lrs/a', 'live', 0);
     p.publish('lrs/b', 'x', 0, { retain: true });
     p.publish('lrs/b', '', 0, { retain: true });
-    await sleep(50);
+    await p.ping();
     const c = await client();
     await c.subscribe('lrs/+', 0);
     expect(String((await c.expect('publish')).payload)).toBe('two');
-    await c.expectNothing(150);
+    await c.expectNothing();
   });
 
   it('[3.1.1 MQTT-3.8.4-3] re-subscribing an identical filter replaces it and always resends the retained messages', async () => {
@@ -225,7 +226,7 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
     expect([...(await c.expect('pubrec')).raw]).toEqual([0x50, 0x02, 0x00, 0x09]);
     c.sendPacket({ cmd: 'pubrel', messageId: 9 });
     await c.expect('pubcomp');
-    await w.expectNothing(150);
+    await w.expectNothing();
   });
 
   it('[3.1.1 MQTT-4.8.0-1] [3.1.1 MQTT-4.8.0-2] [3.1.1 MQTT-1.5.3-1] [3.1.1 MQTT-1.5.3-2] violations, bad UTF-8, U+0000 → close with no error packet', async () => {
@@ -278,17 +279,20 @@ describe('7. MQTT 3.1.1 and 3.1', () => {
 
   it('(no ID) a v5 message to a 3.1.1 subscriber loses its properties but obeys Message Expiry; a 3.1.1 message reaches v5 with none', async () => {
     const sid = id('x4');
-    const a = await client({ clientId: sid, clean: false });
+    const clock = createTestClock();
+    const b = await brokerWith({ now: clock.now });
+    const a = await client({ clientId: sid, clean: false }, 4, b.port);
     await a.subscribe('lx/a', 1);
     await a.disconnect();
-    const p5 = await client({}, 5);
+    const p5 = await client({}, 5, b.port);
     p5.send(frame(0x32, [...str('lx/a'), 0x00, 0x01, 0x05, 0x02, 0, 0, 0, 1, 0x65]));
     p5.publish('lx/a', 'keep', 1, { messageId: 2 });
-    await sleep(1200);
-    const { c } = await connack({ clientId: sid, clean: false });
+    await p5.ping();
+    clock.advance(1200); // past the 1 s Message Expiry of the first
+    const { c } = await connack({ clientId: sid, clean: false }, 4, b.port);
     expect((await c.publishes(1)).map((x) => String(x.payload))).toEqual(['keep']);
-    await c.expectNothing(150);
-    const v5 = await client({}, 5);
+    await c.expectNothing();
+    const v5 = await client({}, 5, b.port);
     await v5.subscribe('lx/b', 0);
     c.publish('lx/b', 'plain');
     const got = await v5.expect('publish');

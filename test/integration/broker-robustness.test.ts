@@ -105,7 +105,7 @@ describe('robustness: what one client can make the broker hold is bounded', () =
       expect((await c4.expect('suback')).granted).toEqual([0, 0, 0, 0x80]);
       for (const t of ['r/1', 'r/2', 'r/3']) c.publish(t, 'x', 0, { retain: true });
       c.publish('r/1', 'replaced', 0, { retain: true });
-      await sleep(100);
+      await c.ping();
       expect(b.broker.retained().map((r) => r.topic).sort()).toEqual(['r/1', 'r/2']);
       expect(b.broker.stats().retainedRejected).toBe(1);
       await RawClient.connected(b.port, { clientId: 'third' });

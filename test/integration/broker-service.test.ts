@@ -1,11 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BrokerStatusView } from '../../shared/contract';
 import { createCoreHarness, waitFor } from '../support/core-harness';
+import { useCoreHarness } from '../support/fixtures';
 import { freePort } from '../support/free-port';
 import { runMosquittoPub } from '../support/mosquitto';
 
-const harness = createCoreHarness();
-afterAll(() => harness.close());
+const harness = useCoreHarness();
 
 describe('one-click embedded broker through the contract', () => {
   it('starts on loopback, takes a workbench connection and mosquitto clients, shows its inside, and stops', async () => {

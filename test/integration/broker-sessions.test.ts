@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RawClient, type ReceivedPacket, sleep, str, frame, varint } from '../support/raw-mqtt-client';
+import { RawClient, type ReceivedPacket, str, frame, varint } from '../support/raw-mqtt-client';
 import { useBrokerFixture } from '../support/broker-fixture';
+import { createTestClock } from '../support/test-clock';
 
 // Section 6 of the conformance checklist: session state, expiry, takeover, offline queues, resume.
 
@@ -31,10 +32,11 @@ describe.concurrent('6. Sessions', () => {
     const p = await client();
     p.publish('st/a', 'unacked', 1, { messageId: 1 });
     await c.expect('publish');
+    const lost = fx.tb.lost(sid);
     c.end();
-    await sleep(50);
+    await lost;
     p.publish('st/a', 'queued', 2, { messageId: 2 });
-    await sleep(50);
+    await p.ping();
     const info = fx.tb.broker.sessions().find((s) => s.clientId === sid)!;
     expect(info.connected).toBe(false);
     expect(info.expiryInterval).toBe(60);
@@ -55,11 +57,15 @@ describe.concurrent('6. Sessions', () => {
     const sid = id('life');
     const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 1 } });
     await a.disconnect();
-    await sleep(600);
     const { c: b, connack } = await reconnect(sid, { properties: { sessionExpiryInterval: 1 } });
     expect(connack.sessionPresent).toBe(true);
+    // the expiry timer is real: wait for the session's end and check when it came
+    const ended = fx.tb.sessionEnded(sid);
+    const closed = Date.now();
     await b.disconnect();
-    await sleep(1300);
+    await ended;
+    expect(Date.now() - closed).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - closed).toBeLessThan(1900);
     const { connack: gone } = await reconnect(sid, { properties: { sessionExpiryInterval: 1 } });
     expect(gone.sessionPresent).toBe(false);
   });
@@ -69,11 +75,12 @@ describe.concurrent('6. Sessions', () => {
     const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 0xfffffffe }, will: { topic: 'long/will', payload: 'w', properties: { willDelayInterval: 0xfffffff0 } } });
     const w = await client();
     await w.subscribe('long/will', 0);
+    const lost = fx.tb.lost(sid);
     a.end();
-    await sleep(300);
+    await lost;
     const { connack } = await reconnect(sid, { properties: { sessionExpiryInterval: 0xfffffffe } });
     expect(connack.sessionPresent).toBe(true);
-    await w.expectNothing(50);
+    await w.expectNothing();
   });
 
   it('[MQTT-3.1.4-3] takeover: the old v5 connection gets DISC 0x8E; Clean Start 0 continues (Session Present 1), Clean Start 1 discards', async () => {
@@ -89,27 +96,31 @@ describe.concurrent('6. Sessions', () => {
     const c = await RawClient.connected(fx.tb.port, { clientId: sid, clean: true, ...keep });
     await b.expectDisconnect(0x8e);
     p.publish('tk/a', 'y', 1, { messageId: 2 });
-    await c.expectNothing(150);
+    await p.ping();
+    await c.expectNothing();
   });
 
   it('[MQTT-4.5.0-1] [MQTT-3.3.2-5] offline QoS 1/2 messages are queued and delivered in order after CONNACK; expired ones never', async () => {
     const sid = id('q');
-    const a = await client({ clientId: sid, ...keep });
+    const clock = createTestClock();
+    const b = await brokerWith({ now: clock.now });
+    const a = await client({ clientId: sid, ...keep }, 5, b.port);
     await a.subscribe('oq/#', 2);
     await a.disconnect();
-    const p = await client();
+    const p = await client({}, 5, b.port);
     p.publish('oq/a', '1', 1, { messageId: 1 });
     p.send(frame(0x32, [...str('oq/a'), 0x00, 0x02, ...varint(5), 0x02, 0, 0, 0, 1, ...Buffer.from('exp')]));
     p.publish('oq/b', '2', 2, { messageId: 3 });
     p.publish('oq/a', '3', 1, { messageId: 4 });
     p.publish('oq/a', 'zero', 0);
-    await sleep(1200);
-    const { c } = await reconnect(sid);
+    await p.ping();
+    clock.advance(1200); // past the 1 s Message Expiry of 'exp'
+    const { c } = await reconnect(sid, {}, b.port);
     const got = await c.publishes(3);
     expect(got.map((x) => String(x.payload))).toEqual(['1', '2', '3']);
     if (c.packets.length === 0) await c.expect('pubrel').then((rel) => c.packets.unshift(rel));
     expect(c.packets.splice(0).map((x) => x.cmd)).toEqual(['pubrel']);
-    await c.expectNothing(150);
+    await c.expectNothing();
   });
 
   it('(MAY, no ID) QoS 0 for offline sessions: not queued by default; queued when configured, with the queue limit counted', async () => {
@@ -120,7 +131,7 @@ describe.concurrent('6. Sessions', () => {
     await a.disconnect();
     const p = await client({}, 5, b.port);
     for (let i = 1; i <= 5; i++) p.publish('q0/a', `${i}`);
-    await sleep(100);
+    await p.ping();
     expect(b.broker.stats().droppedQueueFull).toBe(2);
     expect(b.broker.sessions().find((s) => s.clientId === sid)!.dropped).toBe(2);
     const { c } = await reconnect(sid, {}, b.port);
@@ -132,9 +143,9 @@ describe.concurrent('6. Sessions', () => {
     await d.disconnect();
     const p2 = await client();
     p2.publish('q0d/a', 'lost');
-    await sleep(50);
+    await p2.ping();
     const { c: back } = await reconnect(sid2);
-    await back.expectNothing(150);
+    await back.expectNothing();
   });
 
   it('[MQTT-4.4.0-1] on resume we first resend unacked PUBLISH (DUP 1, same ids) and PUBREL, in original order', async () => {
@@ -171,7 +182,7 @@ describe.concurrent('6. Sessions', () => {
     expect((await c.expect('pubrec')).messageId).toBe(7);
     c.sendPacket({ cmd: 'pubrel', messageId: 7 });
     expect((await c.expect('pubcomp')).reasonCode ?? 0).toBe(0);
-    await w.expectNothing(150);
+    await w.expectNothing();
   });
 
   it('(no ID) resent and queued messages respect the new Receive Maximum and Maximum Packet Size', async () => {
@@ -182,11 +193,11 @@ describe.concurrent('6. Sessions', () => {
     const p = await client();
     p.publish('rl/a', Buffer.alloc(200, 0x61), 1, { messageId: 1 });
     for (let i = 2; i <= 5; i++) p.publish('rl/a', `${i}`, 1, { messageId: i });
-    await sleep(50);
+    await p.ping();
     const { c } = await reconnect(sid, { properties: { sessionExpiryInterval: 60, receiveMaximum: 2, maximumPacketSize: 100 } });
     const got = await c.publishes(2, { ack: false });
     expect(got.map((x) => String(x.payload))).toEqual(['2', '3']);
-    await c.expectNothing(150);
+    await c.expectNothing();
     c.ack(got[0]!);
     expect(String((await c.expect('publish')).payload)).toBe('4');
   });
@@ -213,8 +224,9 @@ describe.concurrent('6. Sessions', () => {
     await a.expect('suback');
     a.publish('sd/a', 'r', 0, { retain: true });
     await a.expect('publish');
+    const ended = fx.tb.sessionEnded(sid); // after its 1 s expiry (a real timer)
     await a.disconnect();
-    await sleep(1200);
+    await ended;
     expect(fx.tb.broker.sessions().some((s) => s.clientId === sid)).toBe(false);
     const b = await client({ clientId: sid });
     await b.subscribe('sd/a', 0);

@@ -71,8 +71,9 @@ describe('broker in-flight inspection', () => {
       ['infl/a', 1, 'awaiting-ack'],
       ['infl/b', 2, 'awaiting-pubcomp'],
     ]);
+    const lost = tb.lost('inflight-sub');
     sub.end();
-    await new Promise((r) => setTimeout(r, 100));
+    await lost;
     expect(tb.broker.inflight('inflight-sub').map((e) => e.stage)).toEqual(['to-resend', 'awaiting-pubcomp']);
     expect(tb.broker.inflight('nobody')).toEqual([]);
     pub.end();

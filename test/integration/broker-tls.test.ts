@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBroker } from '../../main/core/broker/create-broker';
 import { listenTls } from '../../main/core/broker/listeners/tls';
 import { generateCertificate, tlsPairProblem } from '../../main/core/broker/tls-certificate';
-import { createCoreHarness, waitFor } from '../support/core-harness';
+import { waitFor } from '../support/core-harness';
+import { useCoreHarness } from '../support/fixtures';
 import { freePort } from '../support/free-port';
 import { requireProgram, runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
 
@@ -16,9 +17,8 @@ import { requireProgram, runMosquittoPub, runMosquittoSub } from '../support/mos
 // certificate and key checked before anything listens.
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-broker-tls-'));
-const harness = createCoreHarness();
+const harness = useCoreHarness();
 afterAll(async () => {
-  await harness.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,21 +1,21 @@
 // Engine features that need our own broker as the peer (mosquitto lacks SCRAM and a small Maximum Packet Size setting).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scramSha256 } from '../../main/core/broker/auth-scram';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
+import { waitFor } from '../support/core-harness';
 import { type TestBroker, startTestBroker } from '../support/raw-mqtt-client';
+import { useCoreHarness } from '../support/fixtures';
 
 let broker: TestBroker;
-let harness: CoreHarness;
 
 beforeAll(async () => {
   // Our broker with SCRAM-SHA-256 as its only way in (mosquitto has no SCRAM).
   broker = await startTestBroker({ auth: { methods: { 'SCRAM-SHA-256': scramSha256({ alice: 'wonderland' }, 4096) } } });
-  harness = createCoreHarness();
 });
 afterAll(async () => {
-  await harness?.close();
   await broker?.stop();
 });
+
+const harness = useCoreHarness(); // declared after: closed before the broker stops
 
 const options = (password: string) => ({
   protocol: 'mqtt',

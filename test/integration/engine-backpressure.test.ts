@@ -16,7 +16,7 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-/** A gate standing in for history's queue: closed means crowded (the same contract as HistoryService.whenRoom). */
+/** A gate standing in for history's queue: closed means crowded (the same contract as History.whenRoom). */
 function createGate() {
   let open = true;
   let waiters: (() => void)[] = [];

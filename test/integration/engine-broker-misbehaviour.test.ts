@@ -1,30 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionSummary } from '../../shared/contract';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { waitFor } from '../support/core-harness';
 import { startScriptedBroker } from '../support/scripted-broker';
+import { useMosquitto, useCoreHarness } from '../support/fixtures';
+
+const mosquitto = useMosquitto();
+const harness = useCoreHarness();
 
 /**
  * What the engine does when a broker breaks the rules or closes on us after CONNACK: each error of
  * an established connection has its own code and words, is shown while connected, and is kept in
  * the connection's problems; nothing hangs or loops silently.
  */
-let harness: CoreHarness;
-let mosquitto: Mosquitto;
 const cleanups: (() => Promise<void>)[] = [];
 
-beforeAll(async () => {
-  harness = createCoreHarness();
-  mosquitto = await startMosquitto();
-});
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-afterAll(async () => {
-  await harness?.close();
-  await mosquitto?.stop();
-});
-
 const fastReconnect = { enabled: true, initialDelayMs: 100, maxDelayMs: 400, maxAttempts: 0 };
 const connack = (protocolVersion: number) => (protocolVersion === 5 ? { cmd: 'connack', reasonCode: 0, sessionPresent: false } : { cmd: 'connack', returnCode: 0, sessionPresent: false });
 const statusesOf = (connectionId: string): ConnectionSummary[] => harness.statuses.filter((s) => s.connectionId === connectionId);

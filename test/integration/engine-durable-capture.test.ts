@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { useMosquitto } from '../support/fixtures';
 
 /**
  * Durable capture, tested the way a crash happens: the workbench (a real core in its own process,
@@ -13,16 +13,14 @@ import { type Mosquitto, startMosquitto } from '../support/mosquitto';
  * capture nothing the broker was told is received is lost: every message is in History after a
  * restart, since only committed messages were acknowledged and the persistent session kept the rest.
  */
-let mosquitto: Mosquitto;
+// mosquitto queues at most 1,000 messages for an offline session by default and drops the rest.
+const mosquitto = useMosquitto({ extraConfig: ['max_queued_messages 100000'] });
 let dataDir: string;
 
 beforeAll(async () => {
-  // mosquitto queues at most 1,000 messages for an offline session by default and drops the rest.
-  mosquitto = await startMosquitto({ extraConfig: ['max_queued_messages 100000'] });
   dataDir = mkdtempSync(join(tmpdir(), 'wb-durable-'));
 });
 afterAll(async () => {
-  await mosquitto?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,20 +1,20 @@
 // Big payloads reach the live views as a preview with their size; the whole payload is one request away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_PAYLOAD_PREVIEW_BYTES } from '../../shared/contract';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
+import { waitFor } from '../support/core-harness';
 import { type TestBroker, startTestBroker } from '../support/raw-mqtt-client';
+import { useCoreHarness } from '../support/fixtures';
 
 let broker: TestBroker;
-let harness: CoreHarness;
 
 beforeAll(async () => {
   broker = await startTestBroker();
-  harness = createCoreHarness();
 });
 afterAll(async () => {
-  await harness?.close();
   await broker?.stop();
 });
+
+const harness = useCoreHarness(); // declared after: closed before the broker stops
 
 describe('live messages toward the UI', () => {
   it('carry a 4 KiB preview of a 500 KB payload with its size, and messages.payload returns every byte', async () => {

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
-import { type Mosquitto, runMosquittoPub, runMosquittoSub, startMosquitto } from '../support/mosquitto';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/core-harness';
+import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
+import { useMosquitto, useCoreHarness } from '../support/fixtures';
 
-let broker: Mosquitto;
-let harness: CoreHarness;
-
-beforeAll(async () => {
-  broker = await startMosquitto();
-  harness = createCoreHarness();
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await broker?.stop();
-});
+const broker = useMosquitto();
+const harness = useCoreHarness();
 
 const received = () => harness.received();
 

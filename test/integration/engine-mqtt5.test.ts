@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
-import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
+import { waitFor } from '../support/core-harness';
+import { runMosquittoPub, startMosquitto } from '../support/mosquitto';
 import { type TcpProxy, startTcpProxy } from '../support/tcp-proxy';
+import { useMosquitto, useCoreHarness } from '../support/fixtures';
 
-let broker: Mosquitto;
-let harness: CoreHarness;
-
-beforeAll(async () => {
-  broker = await startMosquitto();
-  harness = createCoreHarness();
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await broker?.stop();
-});
+const broker = useMosquitto();
+const harness = useCoreHarness();
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
 const bytesOf = (value: string) => new Uint8Array(Buffer.from(value));
@@ -190,7 +181,9 @@ describe('connection life: will, reconnect, inspector', () => {
   it('reconnects with visible attempts after a drop and resubscribes a clean session', async () => {
     const id = await open({ reconnect: { initialDelayMs: 200, maxDelayMs: 400 } }, proxy.port);
     await harness.call('messages.subscribe', { connectionId: id, filter: 'again/#', qos: 1 });
+    await harness.call('inspector.setEnabled', { connectionId: id, enabled: true }); // to see the SUBACK after the reconnect
     const before = harness.statuses.length;
+    const packetsBefore = harness.packets.length;
     proxy.cut();
     const reconnecting = await waitFor(
       () => harness.statuses.slice(before).find((s) => s.connectionId === id && s.status === 'reconnecting'),
@@ -201,7 +194,7 @@ describe('connection life: will, reconnect, inspector', () => {
     const back = await waitFor(() => harness.statuses.slice(before).find((s) => s.connectionId === id && s.status === 'connected'), 'connected again');
     expect(back.reconnectAttempts).toBe(0);
     // The session was clean, so mqtt.js must have subscribed again for this to arrive.
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => harness.packets.slice(packetsBefore).find((p) => p.connectionId === id && p.direction === 'in' && p.type === 'suback'), 'the SUBACK of the subscription made again');
     await runMosquittoPub(['-h', broker.host, '-p', String(broker.port), '-q', '1', '-t', 'again/x', '-m', 'back']);
     const message = await waitFor(() => harness.received().find((m) => m.topic === 'again/x' && m.connectionId === id), 'a message after reconnect');
     expect(text(message.payload)).toBe('back');

@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestPki, createTestPki } from '../support/certificates';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
-import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
+import { waitFor } from '../support/core-harness';
+import { useCoreHarness, useMosquitto } from '../support/fixtures';
+import { runMosquittoPub, startMosquitto } from '../support/mosquitto';
 
 let pki: TestPki;
-let broker: Mosquitto;
-let harness: CoreHarness;
 
-beforeAll(async () => {
+beforeAll(() => {
   pki = createTestPki();
-  broker = await startMosquitto({ tls: { caPath: pki.caPath, certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } });
-  harness = createCoreHarness();
 });
 
-afterAll(async () => {
-  await harness?.close();
-  await broker?.stop();
+afterAll(() => {
   pki?.remove();
 });
+
+// declared after the certificates (made first, removed last), the harness after the broker
+const broker = useMosquitto(() => ({ tls: { caPath: pki.caPath, certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } }));
+const harness = useCoreHarness();
 
 const base = () => ({ host: '127.0.0.1', protocolVersion: 5 as const, connectTimeoutMs: 5000 });
 

@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { type History, createHistory } from '../../main/core/history/create-history';
 import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
 import { historyTempDir } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
-const open: HistoryService[] = [];
+const open: History[] = [];
 beforeEach(() => {
   temp = historyTempDir();
 });
@@ -16,7 +16,7 @@ afterEach(async () => {
   temp.cleanup();
 });
 
-function fill(history: HistoryService, key: string, count: number): void {
+function fill(history: History, key: string, count: number): void {
   for (let i = 0; i < count; i++) {
     history.append(key, { direction: 'in', topic: `${key}/t`, payload: Buffer.from(`${key} ${i}`), qos: 0, retain: false, dup: false, timestamp: Date.now() });
   }

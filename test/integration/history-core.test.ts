@@ -5,17 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
 import type { ExportProgressEvent, RequestChannel, RequestOutput } from '../../shared/contract';
 import { waitFor } from '../support/core-harness';
-import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
+import { runMosquittoPub } from '../support/mosquitto';
+import { useMosquitto } from '../support/fixtures';
 
-let broker: Mosquitto;
+const broker = useMosquitto();
+
 let dataDir: string;
 
 beforeAll(async () => {
-  broker = await startMosquitto();
   dataDir = mkdtempSync(join(tmpdir(), 'wb-history-core-'));
 });
 afterAll(async () => {
-  await broker?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createHistory } from '../../main/core/history/create-history';
 import { CRASH_GAP_REASON, type RunCounts, ledgerPathFor } from '../../main/core/history/crash-ledger';
-import { HistoryStore } from '../../main/core/history/history-store';
+import { SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 import { historyTempDir } from '../support/history-fixtures';
 
@@ -61,7 +61,7 @@ it('survives kill -9 at full write rate: the database opens, passes integrity_ch
   expect(reopened.recovered).toBeNull();
   expect(reopened.integrityChecked).toBe(true);
   expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
-  const store = new HistoryStore(reopened.db, { writable: true });
+  const store = new SqliteHistoryStore(reopened.db, { writable: true });
   const stored = store.count();
   // The last reported count was read before the kill, so it is a lower bound of what is committed.
   expect(stored).toBeGreaterThanOrEqual(lastWritten);

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DamageReport, type HistoryEvent, type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { type DamageReport, type HistoryEvent, type History, createHistory } from '../../main/core/history/create-history';
 import { damageMiddle, damageRange, writeHistoryFile as writeRows } from '../support/damaged-files';
 import { historyTempDir } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
-const opened: HistoryService[] = [];
+const opened: History[] = [];
 beforeEach(() => {
   temp = historyTempDir();
 });
@@ -24,7 +24,7 @@ function live(i: number) {
   return { direction: 'in' as const, topic: 'live/temp', payload: Buffer.from(`live ${i}`), qos: 0 as const, retain: false, dup: false, timestamp: Date.now() };
 }
 
-function nextDamage(history: HistoryService, state: DamageReport['state'] | 'any'): Promise<DamageReport> {
+function nextDamage(history: History, state: DamageReport['state'] | 'any'): Promise<DamageReport> {
   return new Promise((resolve) => {
     const off = history.onEvent((event: HistoryEvent) => {
       if (event.type === 'damage' && (state === 'any' || event.report.state === state)) {
@@ -35,7 +35,7 @@ function nextDamage(history: HistoryService, state: DamageReport['state'] | 'any
   });
 }
 
-async function open(path: string, options: { backgroundCheck?: boolean } = {}): Promise<HistoryService> {
+async function open(path: string, options: { backgroundCheck?: boolean } = {}): Promise<History> {
   const history = await createHistory({ path, ...options });
   opened.push(history);
   return history;

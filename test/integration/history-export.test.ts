@@ -1,18 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { type History, createHistory } from '../../main/core/history/create-history';
 import { type ExportProgress, exportMessages, importMessages } from '../../main/core/history/export';
-import { HistoryStore } from '../../main/core/history/history-store';
+import { SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 import type { StoredMessage } from '../../main/core/history/types';
 import { historyTempDir, message } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
-let store: HistoryStore;
-const stores: HistoryStore[] = [];
+let store: SqliteHistoryStore;
+const stores: SqliteHistoryStore[] = [];
 
-function openStore(name: string): HistoryStore {
-  const opened = new HistoryStore(openHistoryDatabase(temp.file(name)).db, { writable: true });
+function openStore(name: string): SqliteHistoryStore {
+  const opened = new SqliteHistoryStore(openHistoryDatabase(temp.file(name)).db, { writable: true });
   stores.push(opened);
   return opened;
 }
@@ -37,7 +37,7 @@ afterEach(() => {
   temp.cleanup();
 });
 
-function all(s: HistoryStore): StoredMessage[] {
+function all(s: SqliteHistoryStore): StoredMessage[] {
   return s.page({ order: 'asc', limit: 5000 }).messages;
 }
 
@@ -243,7 +243,7 @@ describe('history import', () => {
 });
 
 describe('history export and import through the service (worker threads)', () => {
-  let history: HistoryService | null = null;
+  let history: History | null = null;
   afterEach(async () => {
     await history?.close();
     history = null;

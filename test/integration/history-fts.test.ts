@@ -2,19 +2,19 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FtsIndexer, ftsPathFor, openFtsDatabase } from '../../main/core/history/fts-indexer';
-import { HistoryStore } from '../../main/core/history/history-store';
+import { SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
 import { openHistoryDatabase, openHistoryReader } from '../../main/core/history/open-database';
 import { historyTempDir, message } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
 let path: string;
-let writer: HistoryStore;
+let writer: SqliteHistoryStore;
 const open: { close(): unknown }[] = [];
 
 beforeEach(() => {
   temp = historyTempDir();
   path = temp.file('history.db');
-  writer = new HistoryStore(openHistoryDatabase(path).db, { writable: true });
+  writer = new SqliteHistoryStore(openHistoryDatabase(path).db, { writable: true });
   open.push(writer.db);
 });
 afterEach(() => {
@@ -29,8 +29,8 @@ function indexer(fullTextMaxBytes = 1000): FtsIndexer {
   return new FtsIndexer(source, fts.db, fullTextMaxBytes);
 }
 
-function reader(): HistoryStore {
-  const store = new HistoryStore(openHistoryReader(path), { writable: false, ftsPath: ftsPathFor(path), fullTextMaxBytes: 1000 });
+function reader(): SqliteHistoryStore {
+  const store = new SqliteHistoryStore(openHistoryReader(path), { writable: false, ftsPath: ftsPathFor(path), fullTextMaxBytes: 1000 });
   open.push(store.db);
   return store;
 }
@@ -115,7 +115,7 @@ describe('history full-text index: belongs to one database', () => {
     // The history file is replaced (e.g. set aside as corrupt): a fresh one restarts ids at 1.
     for (const db of open.splice(0).reverse()) db.close();
     rmSync(path);
-    writer = new HistoryStore(openHistoryDatabase(path).db, { writable: true });
+    writer = new SqliteHistoryStore(openHistoryDatabase(path).db, { writable: true });
     open.push(writer.db);
     writer.insert([message({ text: 'new message' })]);
     const second = indexer();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../main/core/history/history-store';
+import { SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
 import { MIGRATIONS, type Migration } from '../../main/core/history/migrations';
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 import { historyTempDir, message } from '../support/history-fixtures';
@@ -16,7 +16,7 @@ afterEach(() => temp.cleanup());
 
 function seed(count = 3): void {
   const opened = openHistoryDatabase(path);
-  new HistoryStore(opened.db, { writable: true }).insert(Array.from({ length: count }, (_, i) => message({ text: `m${i}` })));
+  new SqliteHistoryStore(opened.db, { writable: true }).insert(Array.from({ length: count }, (_, i) => message({ text: `m${i}` })));
   opened.db.close();
 }
 
@@ -134,7 +134,7 @@ describe('history schema 2: connections by stable key', () => {
     expect(backup.prepare('SELECT connection_id FROM topics ORDER BY id').all()).toEqual([{ connection_id: 'c1' }, { connection_id: 'c1' }, { connection_id: 'c2' }]);
     backup.close();
 
-    const store = new HistoryStore(opened.db, { writable: true });
+    const store = new SqliteHistoryStore(opened.db, { writable: true });
     expect(store.count()).toBe(4);
     expect(store.connections()).toEqual([
       { key: 'c1', label: 'c1 (older history)' },
@@ -169,7 +169,7 @@ describe('history schema 2: connections by stable key', () => {
 
   it('relabels a connection’s whole history when it is described again (a renamed profile)', () => {
     const opened = openHistoryDatabase(path);
-    const store = new HistoryStore(opened.db, { writable: true });
+    const store = new SqliteHistoryStore(opened.db, { writable: true });
     store.setConnectionLabel('profile:p1', 'Line 1');
     store.insert([message({ connectionKey: 'profile:p1', text: 'a', timestamp: 1 }), message({ connectionKey: 'endpoint:e1', text: 'b', timestamp: 2 })]);
     expect(store.page({ order: 'asc' }).messages.map((m) => m.connectionLabel)).toEqual(['Line 1', 'endpoint:e1']);
@@ -194,7 +194,7 @@ describe('history database: damaged files', () => {
       movedTo: `${path}.corrupt-2026-01-02T03-04-05-678Z`,
     });
     expect(readFileSync(opened.recovered!.movedTo)).toEqual(garbage);
-    expect(new HistoryStore(opened.db, { writable: true }).count()).toBe(0);
+    expect(new SqliteHistoryStore(opened.db, { writable: true }).count()).toBe(0);
     opened.db.close();
   });
 
@@ -212,7 +212,7 @@ describe('history database: damaged files', () => {
 
   it('catches deeper damage with quickCheck and moves the file aside', () => {
     const opened = openHistoryDatabase(path);
-    const store = new HistoryStore(opened.db, { writable: true });
+    const store = new SqliteHistoryStore(opened.db, { writable: true });
     store.insert(Array.from({ length: 3000 }, (_, i) => message({ text: `payload number ${i} `.repeat(10) })));
     opened.db.pragma('wal_checkpoint(TRUNCATE)');
     opened.db.close();

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HistoryEvent, type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { type HistoryEvent, type History, createHistory } from '../../main/core/history/create-history';
 import { MIGRATIONS } from '../../main/core/history/migrations';
 import { historyTempDir, message } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
-let history: HistoryService | null = null;
+let history: History | null = null;
 beforeEach(() => {
   temp = historyTempDir();
 });

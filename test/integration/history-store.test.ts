@@ -1,17 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryError } from '../../main/core/history/errors';
 import { FtsIndexer, ftsPathFor, openFtsDatabase } from '../../main/core/history/fts-indexer';
-import { HistoryStore } from '../../main/core/history/history-store';
+import { SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
+import { StoreQueries } from '../../main/core/history/store-queries';
 import { openHistoryDatabase, openHistoryReader } from '../../main/core/history/open-database';
 import type { HistoryQuery, StoredMessage } from '../../main/core/history/types';
 import { historyTempDir, message } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
-let store: HistoryStore;
+let store: SqliteHistoryStore;
 
 beforeEach(() => {
   temp = historyTempDir();
-  store = new HistoryStore(openHistoryDatabase(temp.file('history.db')).db, { writable: true });
+  store = new SqliteHistoryStore(openHistoryDatabase(temp.file('history.db')).db, { writable: true });
 });
 afterEach(() => {
   store.db.close();
@@ -183,7 +184,9 @@ describe('history store: keyset paging', () => {
   });
 
   it('never uses OFFSET', () => {
-    const source = store.page.toString() + (store as unknown as { compilePage: () => void }).compilePage.toString();
+    const queries = StoreQueries.prototype as unknown as { page: () => void; compilePage: () => void };
+    const source = queries.page.toString() + queries.compilePage.toString();
+    expect(source).toMatch(/ORDER BY m\.ts/);
     expect(source).not.toMatch(/OFFSET/i);
   });
 });
@@ -191,7 +194,7 @@ describe('history store: keyset paging', () => {
 describe('history store: a reader connection sees the writer’s commits (WAL)', () => {
   it('reads while the writer holds the database open', () => {
     store.insert([message({ text: 'one' })]);
-    const reader = new HistoryStore(openHistoryReader(temp.file('history.db')), { writable: false });
+    const reader = new SqliteHistoryStore(openHistoryReader(temp.file('history.db')), { writable: false });
     expect(reader.count()).toBe(1);
     store.insert([message({ topic: 'new/topic', text: 'two' })]);
     expect(reader.count()).toBe(2);
@@ -311,17 +314,17 @@ describe('history store: text search plans agree', () => {
     rows.push(message({ topic: 'busy/1', payload: Uint8Array.from([0xff, ...new TextEncoder().encode('common')]) })); // not UTF-8
     rows.push(message({ topic: 'busy/1', text: 'COMMON but too big '.repeat(10) })); // over fullTextMaxBytes below
     const path = temp.file('plans.db');
-    const writer = new HistoryStore(openHistoryDatabase(path).db, { writable: true, fullTextMaxBytes: 100 });
+    const writer = new SqliteHistoryStore(openHistoryDatabase(path).db, { writable: true, fullTextMaxBytes: 100 });
     writer.insert(rows);
     // Index two thirds: the rest is the not-yet-indexed tail every plan must still cover.
     const fts = openFtsDatabase(path);
     const source = openHistoryReader(path);
     new FtsIndexer(source, fts.db, 100).step(270);
     const ftsPath = ftsPathFor(path);
-    const scanOnly = new HistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100 });
-    const plain = new HistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100, ftsPath });
-    const probing = new HistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100, ftsPath, ftsProbeLimit: 10, scanBudgetRows: 1_000_000 });
-    const fallingBack = new HistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100, ftsPath, ftsProbeLimit: 10, scanBudgetRows: 5 });
+    const scanOnly = new SqliteHistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100 });
+    const plain = new SqliteHistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100, ftsPath });
+    const probing = new SqliteHistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100, ftsPath, ftsProbeLimit: 10, scanBudgetRows: 1_000_000 });
+    const fallingBack = new SqliteHistoryStore(openHistoryReader(path), { writable: false, fullTextMaxBytes: 100, ftsPath, ftsProbeLimit: 10, scanBudgetRows: 5 });
     const queries: HistoryQuery[] = [
       { text: 'common' },
       { text: 'COMMON', topicFilter: 'rare/topic' },
@@ -330,11 +333,11 @@ describe('history store: text search plans agree', () => {
       { text: 'co' },
     ];
     for (const query of queries) {
-      const walk = (s: HistoryStore) => {
+      const walk = (s: SqliteHistoryStore) => {
         const ids: number[] = [];
         let cursor = null;
         do {
-          const page: ReturnType<HistoryStore['page']> = s.page({ query, limit: 9, cursor });
+          const page: ReturnType<SqliteHistoryStore['page']> = s.page({ query, limit: 9, cursor });
           ids.push(...page.messages.map((m) => m.id));
           cursor = page.nextCursor;
         } while (cursor);

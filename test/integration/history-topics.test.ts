@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HistoryService, createHistory } from '../../main/core/history/create-history';
+import { type History, createHistory } from '../../main/core/history/create-history';
 import { historyTempDir, message } from '../support/history-fixtures';
 
 let temp: ReturnType<typeof historyTempDir>;
-let history: HistoryService | null = null;
+let history: History | null = null;
 beforeEach(() => {
   temp = historyTempDir();
 });

@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionSummary } from '../../shared/contract';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
+import { waitFor } from '../support/core-harness';
 import { type ExternalBroker, startNats } from '../support/other-brokers';
+import { useCoreHarness } from '../support/fixtures';
 
 /**
  * The engine against NATS (nats-server 2.9, MQTT 3.1.1 only, JetStream on), as a new user meets it:
  * the default connection works, a refused publish does not loop, `$` topics do not flood `#`.
  */
 let nats: ExternalBroker;
-let harness: CoreHarness;
 
 beforeAll(async () => {
   nats = await startNats();
-  harness = createCoreHarness();
 }, 60_000);
 
 afterAll(async () => {
-  await harness?.close();
   await nats?.stop();
 });
+
+const harness = useCoreHarness(); // declared after: closed before the broker stops
 
 const bytesOf = (value: string) => new Uint8Array(Buffer.from(value));
 const fastReconnect = { enabled: true, initialDelayMs: 100, maxDelayMs: 400, maxAttempts: 0 };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionSummary } from '../../shared/contract';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
+import { waitFor } from '../support/core-harness';
 import { type ExternalBroker, startRabbitMq } from '../support/other-brokers';
+import { useCoreHarness } from '../support/fixtures';
 
 /**
  * The engine against RabbitMQ 3.10's MQTT plugin (3.1.1 only; it closes the socket on an MQTT 5
@@ -9,7 +10,6 @@ import { type ExternalBroker, startRabbitMq } from '../support/other-brokers';
  * permissions deny). Started once for the file: it takes several seconds.
  */
 let rabbit: ExternalBroker;
-let harness: CoreHarness;
 
 beforeAll(async () => {
   rabbit = await startRabbitMq([
@@ -17,13 +17,13 @@ beforeAll(async () => {
     // May publish only under allowed/ (routing keys: MQTT '/' is AMQP '.').
     { name: 'restricted', password: 'restricted-secret', topicWrite: '^allowed\\..*', topicRead: '.*' },
   ]);
-  harness = createCoreHarness();
 }, 120_000);
 
 afterAll(async () => {
-  await harness?.close();
   await rabbit?.stop();
 }, 30_000);
+
+const harness = useCoreHarness(); // declared after: closed before the broker stops
 
 const bytesOf = (value: string) => new Uint8Array(Buffer.from(value));
 const fastReconnect = { enabled: true, initialDelayMs: 100, maxDelayMs: 400, maxAttempts: 0 };

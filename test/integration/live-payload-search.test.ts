@@ -4,27 +4,27 @@
  * them. The list holds 4 KiB previews; a match further into a payload is found by the host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FilteredIndex, NO_FILTER, createMatcher } from '../../renderer/features/messages/message-filter';
+import { FilteredIndex, NO_FILTER, createMatcher } from '../../renderer/payload/message-filter';
 import { setApi } from '../../renderer/stores/api';
 import { messageBySeq, ringOf, useMessagesStore } from '../../renderer/stores/messages-store';
 import { payloadSearchFor, usePayloadSearchStore } from '../../renderer/stores/payload-search-store';
 import { LIVE_PAYLOAD_PREVIEW_BYTES, type RequestChannel, createWorkbenchApi } from '../../shared/contract';
-import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
+import { waitFor } from '../support/core-harness';
 import { type TestBroker, startTestBroker } from '../support/raw-mqtt-client';
+import { useCoreHarness } from '../support/fixtures';
 
 let broker: TestBroker;
-let harness: CoreHarness;
 
 beforeAll(async () => {
   broker = await startTestBroker();
-  harness = createCoreHarness();
   // The renderer's API over the core's dispatcher: every request is validated as from a window.
   setApi(createWorkbenchApi({ invoke: (channel: RequestChannel, input: unknown) => harness.core.dispatcher.handle(channel, input), on: () => () => undefined }));
 });
 afterAll(async () => {
-  await harness?.close();
   await broker?.stop();
 });
+
+const harness = useCoreHarness(); // declared after: closed before the broker stops
 
 /** `size` bytes of filler with `text` at `at`. */
 function payload(size: number, text = '', at = 0): Uint8Array {

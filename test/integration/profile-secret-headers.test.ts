@@ -10,7 +10,9 @@ import { createWorkbenchCore } from '../../main/core/create-core';
 import { type RunningHost, startHost } from '../../main/host/host-server';
 import { type Profile, type RequestChannel, type RequestOutput, isCredentialHeader } from '../../shared/contract';
 import { type ServerFrame, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { useMosquitto } from '../support/fixtures';
+
+const broker = useMosquitto();
 
 // Values unique enough that finding them anywhere means they leaked.
 const BEARER = 'Bearer eyJ-secret-header-value-5521';
@@ -18,7 +20,6 @@ const TENANT = 'tenant-marked-secret-8830';
 const COOKIE = 'sid=cookie-secret-value-1177';
 const VISIBLE = 'visible-header-value-4242';
 
-let broker: Mosquitto;
 let bridge: WebSocketServer;
 /** The upgrade headers of every WebSocket the bridge accepted, in order. */
 const upgrades: IncomingHttpHeaders[] = [];
@@ -30,7 +31,6 @@ const cleanups: (() => Promise<void>)[] = [];
  * headers, then carries the MQTT bytes both ways, so a connection really succeeds.
  */
 beforeAll(async () => {
-  broker = await startMosquitto();
   bridge = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   bridge.on('connection', (ws, request) => {
     upgrades.push(request.headers);
@@ -50,7 +50,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => bridge.close(resolve));
-  await broker?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(async () => {

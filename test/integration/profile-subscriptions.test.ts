@@ -1,25 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
 import type { ConnectionSummary, RequestChannel, RequestOutput, Result } from '../../shared/contract';
 import { waitFor } from '../support/core-harness';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { useMosquitto } from '../support/fixtures';
+
+const broker = useMosquitto();
 
 /**
  * Subscriptions belong to the profile: saved with every option, subscribed when it connects (the
  * ones switched on), exported with it, and connected again at the next launch when it says so.
  */
-let broker: Mosquitto;
 const dirs: string[] = [];
 const cores: WorkbenchCore[] = [];
 
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
 afterAll(async () => {
-  await broker?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(async () => {

@@ -1,22 +1,18 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
 import type { ImportReport, Profile, RequestChannel, RequestOutput } from '../../shared/contract';
-import { type Mosquitto, startMosquitto } from '../support/mosquitto';
+import { useMosquitto } from '../support/fixtures';
 
 const USER = 'operator';
 const PASSWORD = 'pa55-w0rd-unique-7731';
-let broker: Mosquitto;
+const broker = useMosquitto({ auth: { username: USER, password: PASSWORD } });
 const dirs: string[] = [];
 const cores: WorkbenchCore[] = [];
 
-beforeAll(async () => {
-  broker = await startMosquitto({ auth: { username: USER, password: PASSWORD } });
-});
 afterAll(async () => {
-  await broker?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
-import { HistoryStore } from '../../main/core/history/history-store';
+import { SqliteHistoryStore } from '../../main/core/history/sqlite-history-store';
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 
 const PAGE = 4096;
@@ -7,7 +7,7 @@ const PAGE = 4096;
 /** A cleanly closed history file of `rows` messages with 1 KiB payloads under connection key 'old' (~3 per page). */
 export function writeHistoryFile(path: string, rows: number): void {
   const { db } = openHistoryDatabase(path);
-  const store = new HistoryStore(db, { writable: true });
+  const store = new SqliteHistoryStore(db, { writable: true });
   const payload = Buffer.alloc(1024, 0x61);
   for (let start = 0; start < rows; start += 1000) {
     const batch = [];

@@ -130,6 +130,8 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
       'persistence false',
       'log_dest stderr',
       'log_type error',
+      // for its 'running' line, printed once every listener is bound (no per-client lines)
+      'log_type information',
       ...(options.extraConfig ?? []),
       `listener ${port} 127.0.0.1`,
       'protocol mqtt',
@@ -141,24 +143,37 @@ async function startMosquittoOnce(options: MosquittoOptions): Promise<Mosquitto>
   );
   const child: ChildProcess = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  let saidRunning: () => void = () => undefined;
+  const running = new Promise<void>((resolve) => (saidRunning = resolve));
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+    if (/mosquitto version \S+ running/.test(stderr)) saidRunning();
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const exitedAtStart = () => (/address already in use/i.test(stderr) ? new PortTakenError(`mosquitto could not bind a port: ${stderr}`) : new Error(`mosquitto exited at start: ${stderr}`));
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      Promise.all((options.config ? [port] : [port, wsPort, ...Object.values(tlsPorts ?? {})]).map((p) => waitForPort(p, 5000))),
+      // our configuration: mosquitto says it is running once it holds every port (one taken: it
+      // says so and exits). A caller's file may not log that: its port answering will do.
+      options.config ? waitForPort(port, 5000) : running,
       exited.then(() => {
         throw exitedAtStart();
       }),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`mosquitto did not start within 5 s: ${stderr}`)), 5000))),
     ]);
-    // A port answering may be another process's that took it: mosquitto, failing to bind it,
-    // exits within moments. Still running a little later means it holds every port.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    if (child.exitCode !== null || child.signalCode !== null) throw exitedAtStart();
+    if (options.config) {
+      // A port answering may be another process's that took it: mosquitto, failing to bind it,
+      // exits within moments. Still running a little later means it holds the port.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (child.exitCode !== null || child.signalCode !== null) throw exitedAtStart();
+    }
   } catch (error) {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
   return {
     host: '127.0.0.1',
@@ -182,20 +197,52 @@ export interface SubProcessResult {
 
 /**
  * Runs mosquitto_sub until it has received `count` messages (-C), returning raw stdout bytes.
- * Resolves `ready` once the subscription is in place (mosquitto_sub has no ready signal, so we
- * wait until its SUBSCRIBE has been acknowledged by polling with a probe publish).
+ * With `signalSubscribed`, `subscribed` resolves once the broker has acknowledged its SUBSCRIBE:
+ * it then runs with -d, whose debug lines go to stdout and are taken out of `done`'s stdout
+ * (so not with -N, which would glue them to a payload). Without it, `subscribed` never resolves.
  */
-export function runMosquittoSub(args: string[]): { done: Promise<SubProcessResult>; kill(): void } {
+export function runMosquittoSub(args: string[], { signalSubscribed = false } = {}): { done: Promise<SubProcessResult>; subscribed: Promise<void>; kill(): void } {
   const binary = requireProgram('mosquitto_sub', 'mosquitto-clients');
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // through a pipe its stdout is block-buffered: line-buffered (stdbuf), the SUBACK line comes at once
+  const child = signalSubscribed
+    ? spawn(requireProgram('stdbuf', 'coreutils'), ['-oL', binary, '-d', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  let onSubscribed: () => void = () => undefined;
+  let failSubscribed: (error: Error) => void = () => undefined;
+  const subscribed = new Promise<void>((resolve, reject) => {
+    onSubscribed = resolve;
+    failSubscribed = reject;
+  });
+  subscribed.catch(() => undefined); // only a caller that awaits it hears that it failed
+  child.stdout.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    if (signalSubscribed && /received SUBACK/.test(Buffer.concat(chunks).toString('latin1'))) onSubscribed();
+  });
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const done = new Promise<SubProcessResult>((resolve) =>
-    child.once('close', (code) => resolve({ stdout: Buffer.concat(chunks), stderr, code })),
+    child.once('close', (code) => {
+      failSubscribed(new Error(`mosquitto_sub ended before its SUBACK (code ${code}): ${stderr}`));
+      const stdout = Buffer.concat(chunks);
+      resolve({ stdout: signalSubscribed ? withoutDebugLines(stdout) : stdout, stderr, code });
+    }),
   );
-  return { done, kill: () => child.kill('SIGKILL') };
+  return { done, subscribed, kill: () => child.kill('SIGKILL') };
+}
+
+/** stdout of `mosquitto_sub -d` without its debug lines (byte-exact otherwise). */
+function withoutDebugLines(stdout: Buffer): Buffer {
+  const lines: Buffer[] = [];
+  let at = 0;
+  while (at < stdout.length) {
+    const end = stdout.indexOf(0x0a, at);
+    const line = stdout.subarray(at, end === -1 ? stdout.length : end + 1);
+    const text = line.toString('latin1');
+    if (!text.startsWith('Client ') && !/^Subscribed \(mid: \d+\)/.test(text)) lines.push(line);
+    at += line.length;
+  }
+  return Buffer.concat(lines);
 }
 
 export function runMosquittoPub(args: string[], input?: Buffer): Promise<SubProcessResult> {

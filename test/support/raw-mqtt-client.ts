@@ -15,6 +15,8 @@ export class RawClient {
   readonly packets: ReceivedPacket[] = [];
   readonly closed: Promise<void>;
   isClosed = false;
+  /** The client id it sent in CONNECT (set by `connected`). */
+  clientId = '';
   private buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
   private parseError: Error | null = null;
@@ -46,7 +48,8 @@ export class RawClient {
   /** Opens a connection and completes CONNECT/CONNACK (expects reason 0). */
   static async connected(port: number, connectPacket: Record<string, unknown> = {}, version: 3 | 4 | 5 = 5): Promise<RawClient> {
     const client = await RawClient.open(port, version);
-    client.sendPacket({ cmd: 'connect', clientId: `raw-${Math.random().toString(36).slice(2, 10)}`, ...connectPacket });
+    client.clientId = String(connectPacket.clientId ?? `raw-${Math.random().toString(36).slice(2, 10)}`);
+    client.sendPacket({ cmd: 'connect', ...connectPacket, clientId: client.clientId });
     const connack = await client.expect('connack');
     const code = (version === 5 ? connack.reasonCode : connack.returnCode) as number;
     if (code !== 0) throw new Error(`CONNACK refused: 0x${code.toString(16)}`);
@@ -159,9 +162,35 @@ export class RawClient {
     return last;
   }
 
-  /** Asserts nothing arrives for `ms` (and the connection stays open). */
-  async expectNothing(ms = 300): Promise<void> {
-    await sleep(ms);
+  /**
+   * A barrier: PINGREQ, then wait for its PINGRESP. The broker handles one connection's packets in
+   * order and writes what it sends in order, so whatever it sends this client because of anything
+   * it handled before the PINGREQ (on this connection, or on another one already acknowledged) has
+   * arrived by then. Packets received before the PINGRESP stay queued.
+   */
+  async ping(timeoutMs = 3000): Promise<void> {
+    this.sendPacket({ cmd: 'pingreq' });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at = this.packets.findIndex((p) => p.cmd === 'pingresp');
+      if (at >= 0) {
+        this.packets.splice(at, 1);
+        return;
+      }
+      if (this.isClosed) throw new Error(`connection closed before PINGRESP; got ${JSON.stringify(this.packets.map(summarize))}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no PINGRESP within ${timeoutMs} ms`);
+      await this.changed(left);
+    }
+  }
+
+  /**
+   * Asserts the broker has sent nothing (and the connection stays open), exactly: after a PINGREQ
+   * round trip (see ping) instead of a wait. When the action is on another connection with no
+   * acknowledgement (a QoS 0 PUBLISH), ping that connection first.
+   */
+  async expectNothing(): Promise<void> {
+    await this.ping();
     if (this.packets.length > 0) throw new Error(`expected nothing, got ${JSON.stringify(this.packets.map(summarize))}`);
   }
 
@@ -285,6 +314,13 @@ export function varint(value: number): number[] {
 export interface TestBroker {
   port: number;
   broker: import('../../main/core/broker/create-broker').Broker;
+  /**
+   * Resolves once the broker has handled the loss of this client's connection (and, in the same
+   * turn, published a Will without delay). Call it before closing the socket.
+   */
+  lost(clientId: string): Promise<void>;
+  /** Resolves once the broker has discarded this client's session. */
+  sessionEnded(clientId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -294,9 +330,20 @@ export async function startTestBroker(options: import('../../main/core/broker/op
   const { listenTcp } = await import('../../main/core/broker/listeners/tcp');
   const broker = createBroker(options);
   const listener = await listenTcp(broker, { port: 0 });
+  const next = (type: 'client.disconnected' | 'session.ended', clientId: string) =>
+    new Promise<void>((resolve) => {
+      const dispose = broker.onEvent((event) => {
+        if (event.type === type && event.clientId === clientId) {
+          dispose();
+          resolve();
+        }
+      });
+    });
   return {
     port: listener.port,
     broker,
+    lost: (clientId) => next('client.disconnected', clientId),
+    sessionEnded: (clientId) => next('session.ended', clientId),
     async stop() {
       await broker.close();
       await listener.close();

@@ -139,6 +139,43 @@ describe('(e) the renderer imports nothing from main/', () => {
   ])('%s: %s', (file, code) => expectForbidden(file, code));
 });
 
+describe('(f) inside the renderer, layers run one way: ui < model < payload < stores < features < app', () => {
+  it.each([
+    // Back-edges: a lower layer importing a higher one.
+    ['renderer/stores/x.ts', "import { NO_FILTER } from '../features/messages/message-filter';"],
+    ['renderer/stores/x.ts', "import { runMenuCommand } from '../app/menu-commands';"],
+    ['renderer/ui/x.tsx', "import { useUiStore } from '../stores/ui-store';"],
+    ['renderer/ui/x.tsx', "import { formatBytes } from '../payload/format';"],
+    ['renderer/model/x.ts', "import { formatBytes } from '../payload/format';"],
+    ['renderer/payload/x.ts', "import { ringOf } from '../stores/messages-store';"],
+    ['renderer/payload/x.ts', "export { App } from '../app/app';"],
+    ['renderer/features/x/view.tsx', "import { App } from '../../app/app';"],
+    ['renderer/model/x.ts', "const { createBridge } = await import('../bridge');"],
+    // Another feature's insides, the core's API and the transport, from a feature.
+    ['renderer/features/x/view.tsx', "import { Inner } from '../y/inner';"],
+    ['renderer/features/x/deep/view.tsx', "import { Inner } from '../../y/deep/inner';"],
+    ['renderer/features/x/view.tsx', "import { getApi } from '../../stores/api';"],
+    ['renderer/app/x.tsx', "import { getApi } from '../stores/api';"],
+    ['renderer/features/x/view.tsx', "import { createBridge } from '../../bridge';"],
+    // model/ and payload/ are pure.
+    ['renderer/payload/x.ts', "import { useState } from 'react';"],
+    ['renderer/model/x.ts', "import { create } from 'zustand';"],
+    ['renderer/model/x.ts', "const m = await import('monaco-editor/editor');"],
+  ])('%s: %s', (file, code) => expectForbidden(file, code));
+
+  it.each([
+    [
+      'renderer/features/x/view.tsx',
+      "import { a } from './inner';\nimport { b } from '../y';\nimport { c } from '../y/index';\nimport { d } from '../../stores/messages-store';\nimport { e } from '../../payload/format';\nimport { f } from '../../model/ring';\nimport { g } from '../../ui/panel';",
+    ],
+    ['renderer/app/app.tsx', "import { View } from '../features/x/view';\nimport { createBridge } from '../bridge';\nimport { useUiStore } from '../stores/ui-store';"],
+    ['renderer/main.tsx', "import { setApi } from './stores/api';"],
+    ['renderer/stores/x.ts', "import { a } from '../payload/format';\nimport { b } from '../model/ring';\nimport type { Bridge } from '../bridge';\nimport { getApi } from './api';\nimport { create } from 'zustand';"],
+    ['renderer/payload/x.ts', "import type { StoredMessage } from '../model/message-ring';\nimport { formatCount } from '../ui/numbers';"],
+    ['renderer/main.tsx', "import { App } from './app/app';\nimport { startEventFeed } from './stores/event-feed';"],
+  ])('allows %s: %s', (file, code) => expectAllowed(file, code));
+});
+
 describe('the sandboxed preload and the shell', () => {
   it.each([
     ['main/electron/preload.ts', "import { join } from 'node:path';"],

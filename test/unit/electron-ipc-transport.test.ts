@@ -2,6 +2,7 @@
 // (the transport takes them as parameters, so no Electron is needed).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
+import { createWorkbenchApi, decodeEventFrame } from '../../shared/contract';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../main/electron/ipc-channels';
 import {
   type FrameLike,
@@ -103,22 +104,31 @@ describe('Electron IPC transport', () => {
     expect(refused).toHaveLength(1);
   });
 
-  it('forwards core events to the window, bytes as a Uint8Array', () => {
+  it('forwards a message batch as one binary frame that the page decodes to the same batch, bytes exact', () => {
     const payload = new Uint8Array([0, 1, 2, 255]);
-    core.events.emit('messages.batch', {
-      messages: [
-        { connectionId: 'c1', direction: 'in', topic: 't', payload, qos: 0, retain: false, dup: false, timestamp: 1, id: 0 },
-      ],
-    });
+    const messages = [
+      { connectionId: 'c1', direction: 'in' as const, topic: 't', payload, qos: 0 as const, retain: false, dup: false, timestamp: 1, id: 0 },
+      { connectionId: 'c1', direction: 'out' as const, topic: 'u/v', payload: new Uint8Array(0), qos: 2 as const, retain: true, dup: false, timestamp: 2, id: 1, properties: { contentType: 'x' } },
+    ];
+    core.events.emit('messages.batch', { messages });
     expect(contents.sent).toHaveLength(1);
     const [ipcChannel, channel, sent] = contents.sent[0]!;
     expect(ipcChannel).toBe(IPC_EVENT_CHANNEL);
     expect(channel).toBe('messages.batch');
-    const bytes = (sent as { messages: { payload: unknown }[] }).messages[0]!.payload;
-    expect(bytes).toBeInstanceOf(Uint8Array);
-    expect([...(bytes as Uint8Array)]).toEqual([0, 1, 2, 255]);
-    // Structured clone (what Electron IPC uses) keeps the bytes as bytes.
-    expect(structuredClone(bytes)).toEqual(payload);
+    // One typed array, not an array of objects: structured clone (what Electron IPC uses) copies it as bytes.
+    expect(sent).toBeInstanceOf(Uint8Array);
+    const cloned = structuredClone(sent) as Uint8Array;
+    expect(decodeEventFrame('messages.batch', cloned).messages).toEqual(messages);
+    // What the page's API (createWorkbenchApi over the preload's transport) hands a listener.
+    const received: unknown[] = [];
+    const api = createWorkbenchApi({ invoke: async () => ({ ok: true, value: null }), on: (_channel, listener) => (listener(cloned.buffer), () => undefined) });
+    api.on('messages.batch', (batch) => received.push(batch));
+    expect(received).toEqual([{ messages }]);
+  });
+
+  it('forwards other events as they are (structured clone)', () => {
+    core.events.emit('messages.dropped', { count: 3 });
+    expect(contents.sent).toEqual([[IPC_EVENT_CHANNEL, 'messages.dropped', { count: 3 }]]);
   });
 
   it('sends nothing to a destroyed window', () => {

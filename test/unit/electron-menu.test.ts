@@ -1,10 +1,10 @@
 // The native application menu (main/electron/menu.ts) and what its commands do in the page
-// (renderer/app/menu-commands.ts). The menu is a template of plain objects, so it is checked
+// (renderer/stores/menu-commands.ts). The menu is a template of plain objects, so it is checked
 // here without Electron; main.ts handing it to Menu is covered in electron-main.test.ts.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type MenuItem, createMenuTemplate } from '../../main/electron/menu';
 import { MENU_COMMANDS, type MenuCommand, appContract } from '../../shared/contract/app';
-import { runMenuCommand } from '../../renderer/app/menu-commands';
+import { runMenuCommand } from '../../renderer/stores/menu-commands';
 import { useUiStore } from '../../renderer/stores/ui-store';
 
 type Item = MenuItem;

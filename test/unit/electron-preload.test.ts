@@ -1,12 +1,20 @@
 // The preload, built in memory with the project's own electron-vite config, then run against a
 // fake 'electron' module: proves it is one CommonJS file that requires nothing but 'electron',
-// and that the page gets the contract's API and nothing more.
+// and that the page gets the contract's transport and nothing more.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from 'electron-vite';
 import { type Rolldown, build } from 'vite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../../shared/contract';
+import {
+  EVENT_CHANNELS,
+  type EventChannel,
+  REQUEST_CHANNELS,
+  type RequestChannel,
+  type TransportClient,
+  createWorkbenchApi,
+  encodeEventFrame,
+} from '../../shared/contract';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -86,12 +94,18 @@ describe('preload bundle', () => {
 });
 
 describe('preload behaviour', () => {
-  it('exposes window.workbench, with exactly the contract channels, and window.workbenchDesktop with the save dialog', () => {
+  it('exposes window.workbench, the contract transport (invoke and on only), and window.workbenchDesktop with the save dialog', () => {
     const fake = fakeElectron(async () => ({ ok: true, value: null }));
     runPreload(fake);
     expect([...fake.exposed.keys()]).toEqual(['workbench', 'workbenchDesktop']);
     expect(Object.keys(fake.exposed.get('workbenchDesktop') as object).sort()).toEqual(['saveDownload', 'showInFolder']);
-    const api = fake.exposed.get('workbench') as Record<string, unknown>;
+    expect(Object.keys(fake.exposed.get('workbench') as object).sort()).toEqual(['invoke', 'on']);
+  });
+
+  it('gives the page an API with exactly the contract channels once it builds one on the transport', () => {
+    const fake = fakeElectron(async () => ({ ok: true, value: null }));
+    runPreload(fake);
+    const api = createWorkbenchApi(fake.exposed.get('workbench') as TransportClient) as unknown as Record<string, unknown>;
     const methods = Object.entries(api).flatMap(([domain, value]) =>
       typeof value === 'function' ? [domain] : Object.keys(value as object).map((name) => `${domain}.${name}`),
     );
@@ -121,7 +135,7 @@ describe('preload behaviour', () => {
       return { ok: true, value: { version: '1', shell: 'electron', secretsProtection: 'x' } };
     });
     runPreload(fake);
-    const api = fake.exposed.get('workbench') as { app: { info(input: unknown): Promise<unknown> } };
+    const api = createWorkbenchApi(fake.exposed.get('workbench') as TransportClient);
     expect(await api.app.info({})).toEqual({ ok: true, value: { version: '1', shell: 'electron', secretsProtection: 'x' } });
     expect(calls).toEqual([['workbench:invoke', 'app.info', {}]]);
   });
@@ -131,34 +145,53 @@ describe('preload behaviour', () => {
       throw new Error("Error invoking remote method 'workbench:invoke': Error: Refused");
     });
     runPreload(fake);
-    const api = fake.exposed.get('workbench') as { connections: { list(input: unknown): Promise<unknown> } };
+    const transport = fake.exposed.get('workbench') as TransportClient;
+    await expect(transport.invoke('connections.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    await expect(transport.invoke('no.such' as RequestChannel, {})).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    const api = createWorkbenchApi(transport);
     await expect(api.connections.list({})).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 
   it('delivers only its own event channel, only the payload, and stops on dispose', () => {
     const fake = fakeElectron(async () => null);
     runPreload(fake);
-    const api = fake.exposed.get('workbench') as {
-      on(channel: string, listener: (...args: unknown[]) => void): () => void;
-    };
-    expect(EVENT_CHANNELS).toContain('messages.batch');
+    const transport = fake.exposed.get('workbench') as TransportClient;
     const received: unknown[][] = [];
-    const dispose = api.on('messages.batch', (...args) => received.push(args));
-    const payload = { messages: [{ payload: new Uint8Array([1, 2]) }] };
-    fake.emit('workbench:event', 'connections.status', { status: 'connected' });
-    fake.emit('workbench:event', 'messages.batch', payload);
+    const dispose = transport.on('connections.status', (...args) => received.push(args));
+    const payload = { connectionId: 'c1', status: 'connected' };
+    fake.emit('workbench:event', 'messages.dropped', { count: 1 });
+    fake.emit('workbench:event', 'connections.status', payload);
     expect(received).toEqual([[payload]]);
     dispose();
-    fake.emit('workbench:event', 'messages.batch', payload);
+    fake.emit('workbench:event', 'connections.status', payload);
     expect(received).toHaveLength(1);
     expect(fake.listeners.get('workbench:event')?.size ?? 0).toBe(0);
+  });
+
+  it('passes a message batch through as the frame, which the page decodes (once for all its listeners)', () => {
+    const fake = fakeElectron(async () => null);
+    runPreload(fake);
+    const api = createWorkbenchApi(fake.exposed.get('workbench') as TransportClient);
+    expect(EVENT_CHANNELS).toContain('messages.batch');
+    const messages = [{ connectionId: 'c1', direction: 'in' as const, topic: 'a/b', payload: new Uint8Array([1, 2]), qos: 1 as const, retain: false, dup: false, timestamp: 5, id: 7 }];
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    api.on('messages.batch', (batch) => first.push(batch));
+    api.on('messages.batch', (batch) => second.push(batch));
+    fake.emit('workbench:event', 'messages.batch', encodeEventFrame('messages.batch', { messages }));
+    expect(first).toEqual([{ messages }]);
+    expect(second[0]).toBe(first[0]);
+    // A frame that does not decode is dropped, as a broken JSON frame is on the WebSocket.
+    fake.emit('workbench:event', 'messages.batch', new Uint8Array([1, 2, 3]));
+    fake.emit('workbench:event', 'messages.batch', { messages });
+    expect(first).toHaveLength(1);
   });
 
   it('refuses an event channel that is not in the contract', () => {
     const fake = fakeElectron(async () => null);
     runPreload(fake);
-    const api = fake.exposed.get('workbench') as { on(channel: string, listener: () => void): () => void };
-    expect(() => api.on('ipc:anything', () => {})).toThrow(/Unknown event channel/);
+    const transport = fake.exposed.get('workbench') as TransportClient;
+    expect(() => transport.on('ipc:anything' as EventChannel, () => {})).toThrow(/Unknown event channel/);
     expect(fake.listeners.get('workbench:event')?.size ?? 0).toBe(0);
   });
 });

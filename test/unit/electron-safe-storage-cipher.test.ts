@@ -7,7 +7,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SafeStorageLike, createSafeStorageCipher, describeKeyFileFallback, hasOsEncryption } from '../../main/electron/safe-storage-cipher';
 import { createWorkbenchCore } from '../../main/core/create-core';
-import { SecretsNoteText } from '../../renderer/features/connection/form/secrets-note';
+import { SecretsNoteText } from '../../renderer/features/connection-dialog/form/secrets-note';
 
 function fakeSafeStorage(options: { available?: boolean; backend?: string; brokenDecrypt?: boolean } = {}) {
   const calls = { encrypt: 0, decrypt: 0 };

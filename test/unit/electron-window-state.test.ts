@@ -11,7 +11,7 @@ import { type Rect, placeWindow, readWindowState, trackWindowState, writeWindowS
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { RecoveryBanner } from '../../renderer/app/recovered-notice';
-import { recoveryMessage, useRecoveryStore } from '../../renderer/app/recovery';
+import { recoveryMessage, useRecoveryStore } from '../../renderer/stores/recovery-store';
 
 const DEFAULTS = { width: 1280, height: 800, minWidth: 800, minHeight: 500 };
 const LAPTOP: Rect = { x: 0, y: 0, width: 1440, height: 875 };

@@ -3,8 +3,8 @@
  * uses to offer "Plot <path>" for the number the user clicks.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonNumberAt } from '../../renderer/features/messages/json-number-at';
-import { formatPath, numericLeaves, valueAt } from '../../renderer/features/messages/json-paths';
+import { jsonNumberAt } from '../../renderer/payload/json-number-at';
+import { formatPath, numericLeaves, valueAt } from '../../renderer/payload/json-paths';
 
 /** The path (formatted) of the number touched at the first `|` in `marked`, the `|` taken out. */
 function pathAtMark(marked: string): string | undefined {

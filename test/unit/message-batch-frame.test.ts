@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveMessage } from '../../shared/contract';
+import { type LiveMessage, binaryEventChannelOf, decodeEventFrame, encodeEventFrame, isBinaryEventChannel } from '../../shared/contract';
 import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame } from '../../shared/message-batch-frame';
 
 function message(overrides: Partial<LiveMessage> = {}): LiveMessage {
@@ -36,7 +36,7 @@ const BATCH: LiveMessage[] = [
   }),
 ];
 
-describe('message batch frames (the binary form of messages.batch in browser mode)', () => {
+describe('message batch frames (the binary form of messages.batch on both transports)', () => {
   it('round-trips every field, byte-exact payloads and MQTT 5 properties included', () => {
     const frame = encodeMessageBatchFrame(BATCH);
     expect(isMessageBatchFrame(frame)).toBe(true);
@@ -74,6 +74,30 @@ describe('message batch frames (the binary form of messages.batch in browser mod
     ['an unknown connection index', () => { const f = encodeMessageBatchFrame([message()]); return withByte(f, recordAt(f) + 24, 5); }, /names no connection/],
   ])('rejects a frame with %s', (_name, make, error) => {
     expect(() => decodeMessageBatchFrame(make())).toThrow(error);
+  });
+});
+
+describe('binary events in the contract (what both transports carry for messages.batch)', () => {
+  it('names messages.batch, and only it, a binary event', () => {
+    expect(isBinaryEventChannel('messages.batch')).toBe(true);
+    expect(isBinaryEventChannel('messages.dropped')).toBe(false);
+    expect(isBinaryEventChannel('toString')).toBe(false);
+  });
+
+  it('round-trips a batch as a Uint8Array, as its ArrayBuffer (what IPC and the WebSocket hand the page) and as a view at an offset', () => {
+    const frame = encodeEventFrame('messages.batch', { messages: BATCH });
+    expect(binaryEventChannelOf(frame)).toBe('messages.batch');
+    expect(decodeEventFrame('messages.batch', frame).messages).toEqual(BATCH);
+    const own = structuredClone(frame);
+    expect(decodeEventFrame('messages.batch', own.buffer as ArrayBuffer).messages).toEqual(BATCH);
+    const padded = new Uint8Array(frame.byteLength + 3);
+    padded.set(frame, 3);
+    expect(decodeEventFrame('messages.batch', padded.subarray(3)).messages).toEqual(BATCH);
+  });
+
+  it('refuses what is not a frame', () => {
+    expect(binaryEventChannelOf(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]))).toBeUndefined();
+    expect(() => decodeEventFrame('messages.batch', { messages: BATCH } as unknown as ArrayBuffer)).toThrow(/not as a binary frame/);
   });
 });
 

@@ -5,16 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatClock } from '../../renderer/ui/clock';
-import { formatTime } from '../../renderer/features/messages/format';
+import { formatTime } from '../../renderer/payload/format';
 import type { MqttMessage } from '../../shared/contract';
-import { FilteredIndex, type MessageFilter, NO_FILTER, createMatcher, subscriptionTopicFilter, topicFilterInputProblem } from '../../renderer/features/messages/message-filter';
-import { hexDump } from '../../renderer/features/messages/hex-dump';
-import { formatPath, numericLeaves, valueAt } from '../../renderer/features/messages/json-paths';
-import { SHOWN_LIMITS, autoFormat, fullText, renderPayload, shouldWrap } from '../../renderer/features/messages/payload-view';
-import { numberAt, parsePayload } from '../../renderer/features/plots/numeric-value';
-import { SeriesBuffer, alignSeries } from '../../renderer/features/plots/series-buffer';
+import { FilteredIndex, type MessageFilter, NO_FILTER, createMatcher, subscriptionTopicFilter, topicFilterInputProblem } from '../../renderer/payload/message-filter';
+import { hexDump } from '../../renderer/payload/hex-dump';
+import { formatPath, numericLeaves, valueAt } from '../../renderer/payload/json-paths';
+import { SHOWN_LIMITS, autoFormat, fullText, renderPayload, shouldWrap } from '../../renderer/payload/payload-view';
+import { numberAt, parsePayload } from '../../renderer/payload/numeric-value';
+import { SeriesBuffer, alignSeries } from '../../renderer/model/series-buffer';
 import { yAxes } from '../../renderer/features/plots/chart-axes';
-import { MessageRing, type StoredMessage } from '../../renderer/stores/message-ring';
+import { MessageRing, type StoredMessage } from '../../renderer/model/message-ring';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../renderer/stores/messages-store';
 import { usePlotsStore, seriesBuffer } from '../../renderer/stores/plots-store';
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { formatClock, formatMoment } from '../../renderer/ui/clock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatClock, formatDateTime, formatMoment, setTimeFormat } from '../../renderer/ui/clock';
 import { formatCountOf, formatReading } from '../../renderer/ui/numbers';
 
 describe('readable formats (issue 14)', () => {
@@ -30,5 +30,31 @@ describe('readable formats (issue 14)', () => {
     expect(formatMoment(afternoon, new Date(2026, 11, 7, 23, 0, 0).getTime())).toBe('15:17:41');
     expect(formatMoment(afternoon, new Date(2026, 11, 8, 0, 0, 1).getTime())).toBe('2026-12-07 15:17:41');
     expect(formatClock(new Date(2026, 0, 2, 3, 6, 57, 42).getTime(), 3)).toBe('03:06:57.042');
+  });
+
+  describe('one time format, chosen by the user', () => {
+    afterEach(() => setTimeFormat('24h'));
+    const early = new Date(2026, 11, 7, 3, 6, 57, 420).getTime();
+
+    it('reads 24-hour everywhere by default, dates as YYYY-MM-DD', () => {
+      expect(formatClock(early)).toBe('03:06:57');
+      expect(formatDateTime(early)).toBe('2026-12-07 03:06:57');
+      expect(formatDateTime(early, 3)).toBe('2026-12-07 03:06:57.420');
+    });
+
+    it("follows the locale's clock and date when asked (en-US: AM/PM; de-DE: 24-hour with its own date)", () => {
+      setTimeFormat('locale', 'en-US');
+      expect(formatClock(early)).toMatch(/^3:06:57\sAM$/);
+      expect(formatClock(early, 3)).toMatch(/^3:06:57\.420\sAM$/);
+      expect(formatDateTime(early)).toMatch(/^12\/7\/2026 3:06:57\sAM$/);
+      expect(formatMoment(early, new Date(2026, 11, 7, 23, 0, 0).getTime())).toMatch(/^3:06:57\sAM$/);
+      setTimeFormat('locale', 'de-DE');
+      expect(formatClock(early)).toBe('03:06:57');
+      expect(formatClock(early, 2)).toBe('03:06:57,42');
+      expect(formatDateTime(early)).toBe('7.12.2026 03:06:57');
+      // Back to 24-hour: the cached locale formatters are not used any more.
+      setTimeFormat('24h');
+      expect(formatClock(early, 1)).toBe('03:06:57.4');
+    });
   });
 });

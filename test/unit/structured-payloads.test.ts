@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodePayload, encodePayload } from '../../shared/codecs/payload-format';
-import { autoFormat, renderPayload } from '../../renderer/features/messages/payload-view';
+import { autoFormat, renderPayload } from '../../renderer/payload/payload-view';
 import protobuf from 'protobufjs';
 import { encodeSparkplug } from '../support/sparkplug';
-import { numberAt, parsePayload } from '../../renderer/features/plots/numeric-value';
+import { numberAt, parsePayload } from '../../renderer/payload/numeric-value';
 import { seriesBuffer, usePlotsStore } from '../../renderer/stores/plots-store';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));

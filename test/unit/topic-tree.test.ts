@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeSparkplug } from '../support/sparkplug';
-import { PREVIEW_CHARS, RECENT_CHANGE_MS, TopicTree, type TreeMessage, type TreeView, previewOf } from '../../renderer/stores/topic-tree';
+import { PREVIEW_CHARS, RECENT_CHANGE_MS, TopicTree, type TreeMessage, type TreeView, previewOf } from '../../renderer/model/topic-tree';
 
 const text = (s: string) => new TextEncoder().encode(s);
 let clock = 1_000;

@@ -12,7 +12,6 @@ export const SCRAM_SHA_1 = 'SCRAM-SHA-1';
 export const SCRAM_SHA_256 = 'SCRAM-SHA-256';
 export const SCRAM_SHA_512 = 'SCRAM-SHA-512';
 export type ScramMechanism = typeof SCRAM_SHA_1 | typeof SCRAM_SHA_256 | typeof SCRAM_SHA_512;
-export const SCRAM_MECHANISMS: readonly ScramMechanism[] = [SCRAM_SHA_1, SCRAM_SHA_256, SCRAM_SHA_512];
 
 const HASHES: Record<ScramMechanism, { name: string; bytes: number }> = {
   [SCRAM_SHA_1]: { name: 'sha1', bytes: 20 },

@@ -1,10 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from './config/config-error';
 import { applySetting, type BrokerSettings, brokerOptionsFrom, emptySettings, type ListenerSetting, readMosquittoConfig } from './config/mosquitto-config';
-import { createBroker, type Broker } from './create-broker';
-import { listenTcp } from './listeners/tcp';
-import { listenTls, type TlsListener } from './listeners/tls';
-import { listenWs } from './listeners/ws';
+import type { Broker } from './create-broker';
+import { ListenError, type ListenerSpec, type ServedBroker, serveBroker } from './serve';
 import { generateCertificate, tlsPairProblem } from './tls-certificate';
 
 export interface BrokerCliOptions {
@@ -144,55 +142,23 @@ export async function startBrokerFromArgs(argv: string[]): Promise<RunningBroker
           { port: options.port, host: options.host, protocol: 'mqtt' },
           ...(options.wsPort !== undefined ? [{ port: options.wsPort, host: options.host, protocol: 'websockets' as const }] : []),
         ];
-  const broker = createBroker(brokerOptions);
-  const open: Array<{ url: string; close(): Promise<void> }> = [];
+  const specs: ListenerSpec[] = wanted.map((listener) => ({
+    protocol: listener.protocol,
+    // a listener without an address binds every IPv4 interface, as mosquitto's does
+    host: listener.host ?? '0.0.0.0',
+    port: listener.port,
+  }));
+  if (tls && options.tlsPort !== undefined) specs.push({ protocol: 'mqtts', host: options.host, port: options.tlsPort, cert: tls.cert, key: tls.key });
+  let served: ServedBroker;
   try {
-    for (const listener of wanted) {
-      // a listener without an address binds every IPv4 interface, as mosquitto's does
-      const host = listener.host ?? '0.0.0.0';
-      const scheme = listener.protocol === 'websockets' ? 'ws' : 'mqtt';
-      const started = listener.protocol === 'websockets' ? await listenWs(broker, { host, port: listener.port }) : await listenTcp(broker, { host, port: listener.port });
-      open.push({ url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${started.port}`, close: () => started.close() });
-    }
-    if (tls && options.tlsPort !== undefined) {
-      const secure: TlsListener = await listenTls(broker, { host: options.host, port: options.tlsPort, cert: tls.cert, key: tls.key });
-      const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
-      open.push({ url: `mqtts://${shown}:${secure.port}${tls.note}`, close: () => secure.close() });
-    }
+    served = await serveBroker(brokerOptions, specs);
   } catch (error) {
-    await Promise.all(open.map((listener) => listener.close()));
-    await broker.close();
-    throw error;
+    throw error instanceof ListenError ? error.cause : error; // the listen error itself, as before
   }
   return {
-    broker,
-    line: `Broker listening: ${open.map((listener) => listener.url).join(' ')}`,
+    broker: served.broker,
+    line: `Broker listening: ${served.listeners.map((listener) => (listener.spec.protocol === 'mqtts' ? `${listener.url}${tls?.note ?? ''}` : listener.url)).join(' ')}`,
     warnings,
-    async stop() {
-      await broker.close();
-      await Promise.all(open.map((listener) => listener.close()));
-    },
+    stop: () => served.close(),
   };
-}
-
-/** The headless entry: prints one line, stops cleanly on SIGINT/SIGTERM. */
-export async function runBrokerCli(argv: string[]): Promise<void> {
-  let running: RunningBroker;
-  try {
-    running = await startBrokerFromArgs(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  for (const warning of running.warnings) process.stderr.write(`Warning: ${warning}\n`);
-  process.stdout.write(`${running.line}\n`);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void running.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }

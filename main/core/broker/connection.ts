@@ -3,19 +3,13 @@ import { decodePacket, SilentClose, UnsupportedProtocolVersion } from './codec/d
 import { encodeConnack, encodeDisconnect } from './codec/encode';
 import { PacketType, type ProtocolVersion } from './codec/packets';
 import { MqttViolation, protocolError, RC } from './codec/reason-codes';
-import type { BrokerContext } from './context';
-import { dispatch } from './dispatcher';
-import type { Session } from './session';
+import type { BrokerContext, Watched } from './context';
+import { releasePublisher } from './delivery/flow-control';
+import { pump } from './delivery/send';
+import { dispatch } from './handlers/index';
 import { safely } from './safely';
+import { type Client, type ClientAuth, type ClientFlow, type ClientLimits, type ConnectionState, NO_LIMITS, type Session } from './session';
 import { connectionLost } from './session-store';
-import { pump, releasePublisher } from './delivery';
-
-export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
-
-/** No limit from the client: the largest packet MQTT can express. */
-const UNLIMITED_PACKET_SIZE = 268_435_455 + 5;
-
-let nextConnectionId = 1;
 
 // Per-connection memory (issue #5: 6.7 KiB per idle connection): the stream's listeners are shared
 // functions that find their connection through one symbol-keyed property, not five closures each.
@@ -55,35 +49,24 @@ function uncorkAll(): void {
 }
 
 /**
- * One shared clock per broker instead of a timer per connection: connections waiting for CONNECT
- * and connections with a keep alive are checked a few times a second.
+ * One shared timer per broker instead of one per connection: connections waiting for CONNECT and
+ * connections with a keep alive are looked at a few times a second, on the broker's clock.
  */
-function watch(connection: Connection): void {
-  const clock = connection.ctx.clock;
-  clock.watched.add(connection);
-  if (clock.timer) return;
-  const period = Math.min(250, Math.max(10, connection.ctx.options.connectTimeoutMs >> 2));
-  clock.timer = setInterval(() => tick(clock.watched, clock), period);
-  clock.timer.unref?.();
+function watch(ctx: BrokerContext, connection: Connection): void {
+  const watchdog = ctx.watchdog;
+  watchdog.watched.add(connection);
+  if (watchdog.timer) return;
+  const period = Math.min(250, Math.max(10, ctx.options.connectTimeoutMs >> 2));
+  const now = ctx.options.now;
+  watchdog.timer = setInterval(() => tick(watchdog, now()), period);
+  watchdog.timer.unref?.();
 }
 
-function tick(watched: Set<Connection>, clock: { timer: NodeJS.Timeout | null }): void {
-  const now = Date.now();
-  for (const connection of watched) {
-    if (connection.state === 'connected') {
-      // [MQTT-3.1.2-22] closed as on a network failure (the Will goes out), DISCONNECT 0x8D first;
-      // not while flow control leaves its packets unread (its PINGREQs are in there)
-      if (connection.blockedBy === null && now - connection.lastActivity >= connection.keepAliveMs) safely('keep alive', () => connection.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout'));
-    } else if (connection.state === 'closed') {
-      watched.delete(connection);
-    } else if (now - connection.connectedAt >= connection.ctx.options.connectTimeoutMs) {
-      // [SHOULD, no ID] close a connection that never sends CONNECT
-      safely('connect timeout', () => connection.close());
-    }
-  }
-  if (watched.size === 0 && clock.timer) {
-    clearInterval(clock.timer);
-    clock.timer = null;
+function tick(watchdog: BrokerContext['watchdog'], now: number): void {
+  for (const watched of watchdog.watched) if (!watched.onTick(now)) watchdog.watched.delete(watched);
+  if (watchdog.watched.size === 0 && watchdog.timer) {
+    clearInterval(watchdog.timer);
+    watchdog.timer = null;
   }
 }
 
@@ -92,44 +75,33 @@ function tick(watched: Set<Connection>, clock: { timer: NodeJS.Timeout | null })
  * writes with cork/uncork so everything sent in one tick leaves in one syscall. The session it
  * carries lives in the session store and may outlive it.
  */
-export class Connection {
-  readonly id = nextConnectionId++;
+export class Connection implements Client, Watched {
+  // Identity and lifecycle: written only by this class (the CONNECT and DISCONNECT handlers call its methods)
   state: ConnectionState = 'awaiting-connect';
-  /** Protocol version from CONNECT; 0 until a CONNECT has been read that far. */
   version: ProtocolVersion = 4;
-  versionKnown = false;
+  /** A CONNECT has been read far enough to know `version` (what a refusal may say depends on it). */
+  private versionKnown = false;
   clientId = '';
   session: Session | null = null;
   readonly connectedAt: number;
   username: string | undefined;
-
-  // Limits the client announced in CONNECT (v5), with their defaults.
-  receiveMaximum = 65535;
-  /** Outgoing QoS>0 window: min(client Receive Maximum, broker maxInflight) ([MQTT-4.9.0-1]). */
-  sendLimit = 65535;
-  /** Outgoing QoS>0 PUBLISH sent on this connection and not yet acknowledged. */
-  unacked = 0;
-  maxPacketSizeOut = UNLIMITED_PACKET_SIZE;
-  topicAliasMaximumOut = 0;
-  requestProblemInformation = true;
-  /** Topic aliases set by the client ([MQTT-3.3.2-7] per connection); made on first use. */
-  inboundAliases: Map<number, string> | null = null;
-  /** Topic aliases we set towards the client, topic → alias; fresh on each connection, made on first use. */
-  outboundAliases: Map<string, number> | null = null;
-  /** Who ended the connection, and the reason code sent or received (for the live view). */
   closedBy: 'client' | 'broker' | 'network' = 'network';
   closeReasonCode: number | undefined;
-  /** Set by DISCONNECT 0x00: the Will is dropped ([MQTT-3.14.4-3]). */
   discardWill = false;
-  /** Sessions whose full queues keep this publisher paused (flow control; null when none). */
-  blockedBy: Set<Session> | null = null;
-  /** Enhanced authentication in progress or completed (method name). */
-  authMethod: string | undefined;
-  authState: unknown;
+  /** 1.5 x the keep alive in ms; 0 = none. Checked by the broker's shared timer. */
+  private keepAliveMs = 0;
+  private lastActivity: number;
 
-  /** 1.5 x the keep alive in ms; 0 = none. Checked by the broker's shared clock. */
-  keepAliveMs = 0;
-  lastActivity: number;
+  /** Fixed at CONNECT (fixLimits). */
+  limits = NO_LIMITS;
+  /** Owned by delivery/. */
+  readonly flow: ClientFlow = { unacked: 0, aliases: null, pausedBy: null };
+  /** Owned by handlers/auth.ts; made by beginAuthentication. */
+  auth: ClientAuth | null = null;
+  /** Owned by handlers/publish.ts (ownInboundAliases). */
+  inboundAliases: Map<number, string> | null = null;
+
+  // Input and output: this class only
   /** Written to in this tick, uncorked at its end (see uncorkAll). */
   corked = false;
   private address: string | undefined;
@@ -137,7 +109,7 @@ export class Connection {
   private buffered = 0;
   private needed = 0;
   private paused = false;
-  /** Paused by flow control (see delivery.ts), independently of `paused` (authentication). */
+  /** Paused by flow control (delivery/flow-control.ts), independently of `paused` (authentication). */
   private flowPaused = false;
   private resumeScheduled = false;
 
@@ -147,14 +119,41 @@ export class Connection {
     remoteAddress?: string,
   ) {
     this.address = remoteAddress;
-    this.connectedAt = this.lastActivity = Date.now();
+    this.connectedAt = this.lastActivity = ctx.options.now();
     (stream as Carrier)[kConnection] = this;
     stream.on('data', onStreamData);
     stream.on('error', onStreamGone);
     stream.on('end', onStreamGone);
     stream.on('close', onStreamGone);
     stream.on('drain', onStreamDrain);
-    watch(this);
+    watch(ctx, this);
+  }
+
+  /** The shared timer's look at this connection; false = no longer watched. */
+  onTick(now: number): boolean {
+    if (this.state === 'connected') {
+      // [MQTT-3.1.2-22] closed as on a network failure (the Will goes out), DISCONNECT 0x8D first;
+      // not while flow control leaves its packets unread (its PINGREQs are in there)
+      if (this.flow.pausedBy === null && now - this.lastActivity >= this.keepAliveMs) safely('keep alive', () => this.disconnect(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout'));
+      return true;
+    }
+    if (this.state === 'closed') return false;
+    // [SHOULD, no ID] close a connection that never sends CONNECT
+    if (now - this.connectedAt >= this.ctx.options.connectTimeoutMs) safely('connect timeout', () => this.close());
+    return true;
+  }
+
+  fixLimits(limits: ClientLimits): void {
+    this.limits = limits;
+  }
+
+  beginAuthentication(method: string): void {
+    this.auth = { method, exchange: undefined };
+    this.state = 'authenticating';
+  }
+
+  ownInboundAliases(): Map<number, string> {
+    return (this.inboundAliases ??= new Map());
   }
 
   /** "address:port" of the peer, asked of the socket only when someone wants it. */
@@ -190,13 +189,16 @@ export class Connection {
     for (const chunk of chunks) this.write(chunk);
   }
 
-  connected(keepAliveSeconds: number): void {
+  connected(session: Session, clientId: string, username: string | undefined, keepAliveSeconds: number): void {
+    this.session = session;
+    this.clientId = clientId;
+    this.username = username;
     this.state = 'connected';
     if (keepAliveSeconds > 0) {
       // [MQTT-3.1.2-22] [3.1.1 MQTT-3.1.2-24] one and a half times the keep alive
       this.keepAliveMs = keepAliveSeconds * 1500;
     } else {
-      this.ctx.clock.watched.delete(this); // nothing left to time
+      this.ctx.watchdog.watched.delete(this); // nothing left to time
     }
   }
 
@@ -225,7 +227,7 @@ export class Connection {
   /** Reading goes on, on a later turn of the event loop (never inside another client's handler). */
   resumeReading(): void {
     this.flowPaused = false;
-    this.lastActivity = Date.now(); // the time it was not read does not count against its keep alive
+    this.lastActivity = this.ctx.options.now(); // the time it was not read does not count against its keep alive
     if (this.resumeScheduled || this.state === 'closed') return;
     this.resumeScheduled = true;
     setImmediate(() => {
@@ -253,7 +255,7 @@ export class Connection {
   receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.ctx.counters.bytesIn += chunk.length;
-    this.lastActivity = Date.now();
+    this.lastActivity = this.ctx.options.now();
     if (this.chunks.length === 0 && !this.paused && !this.flowPaused) {
       this.parse(chunk);
       return;
@@ -332,7 +334,7 @@ export class Connection {
         if (type === PacketType.CONNECT) throw protocolError('second CONNECT on one connection'); // [MQTT-3.1.0-2]
         packet = decodePacket(header, buf, start, end, this.version);
       }
-      const result = dispatch(this, packet);
+      const result = dispatch(this.ctx, this, packet);
       if (result) this.suspendUntil(result);
     } catch (error) {
       this.fail(error);
@@ -344,7 +346,7 @@ export class Connection {
    * Information 0 ([MQTT-3.1.2-29]: then only on PUBLISH, CONNACK and DISCONNECT).
    */
   get explainsFailures(): boolean {
-    return this.version === 5 && this.requestProblemInformation;
+    return this.version === 5 && this.limits.requestProblemInformation;
   }
 
   /**
@@ -353,7 +355,7 @@ export class Connection {
    * [MQTT-3.9.2-1] [MQTT-3.11.2-1]).
    */
   writeWithReason(withReason: Buffer, bare: () => Buffer): void {
-    this.write(withReason.length > this.maxPacketSizeOut ? bare() : withReason);
+    this.write(withReason.length > this.limits.maxPacketSize ? bare() : withReason);
   }
 
   /** Ends the connection for a violation, with the packet each version and state calls for. */
@@ -384,12 +386,47 @@ export class Connection {
     if (this.state === 'connected') {
       let packet = encodeDisconnect(reasonCode, reasonString ? { reasonString } : undefined);
       // [MQTT-3.14.2-3] the Reason String goes rather than exceed the client's maximum
-      if (packet.length > this.maxPacketSizeOut) packet = encodeDisconnect(reasonCode);
+      if (packet.length > this.limits.maxPacketSize) packet = encodeDisconnect(reasonCode);
       return this.close(packet);
     }
     let packet = encodeConnack(5, false, reasonCode, reasonString ? { reasonString } : undefined);
-    if (packet.length > this.maxPacketSizeOut) packet = encodeConnack(5, false, reasonCode); // [MQTT-3.2.2-19]
+    if (packet.length > this.limits.maxPacketSize) packet = encodeConnack(5, false, reasonCode); // [MQTT-3.2.2-19]
     this.close(packet);
+  }
+
+  closeUnanswered(reasonCode: number): void {
+    if (this.state === 'closed') return;
+    this.closedBy = 'broker';
+    this.closeReasonCode = reasonCode;
+    this.close();
+  }
+
+  closedByClient(reasonCode: number, discardWill: boolean): void {
+    this.discardWill = discardWill;
+    this.closedBy = 'client';
+    this.closeReasonCode = reasonCode;
+    this.close();
+  }
+
+  /**
+   * Broker shutdown (MAY): v5 clients learn why with DISCONNECT 0x8B, 3.1.1/3.1 have no server
+   * DISCONNECT; no Will goes out. Resolves when the stream has closed, or after a second.
+   */
+  shutdown(): Promise<void> {
+    this.discardWill = true;
+    this.disconnect(RC.SERVER_SHUTTING_DOWN, 'server shutting down');
+    const stream = this.stream;
+    return new Promise<void>((resolve) => {
+      if (stream.destroyed) return resolve();
+      const timer = setTimeout(() => {
+        stream.destroy();
+        resolve();
+      }, 1000);
+      stream.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Closes the connection, optionally writing one last packet ([MQTT-4.13.2-1] [MQTT-3.14.4-2]). */
@@ -397,10 +434,10 @@ export class Connection {
     if (this.state === 'closed') return;
     if (lastPacket) this.write(lastPacket);
     this.state = 'closed';
-    this.ctx.clock.watched.delete(this);
+    this.ctx.watchdog.watched.delete(this);
     this.chunks = [];
     this.ctx.connections.delete(this);
-    if (this.blockedBy) releasePublisher(this);
+    if (this.flow.pausedBy) releasePublisher(this.ctx, this);
     const stream = this.stream;
     if (!stream.destroyed) {
       stream.end();
@@ -409,6 +446,10 @@ export class Connection {
       destroyTimer.unref?.();
       stream.once('close', () => clearTimeout(destroyTimer));
     }
-    connectionLost(this.ctx, this);
+    const session = this.session;
+    if (session && session.connection === this) {
+      this.session = null;
+      connectionLost(this.ctx, this, session);
+    }
   }
 }

@@ -1,9 +1,8 @@
-import type { Connection } from './connection';
-import type { Journal } from './persistence';
 import type { BrokerEventListener } from './events';
+import type { Journal } from './journal';
 import type { ResolvedOptions } from './options';
 import type { RetainedStore } from './retained-store';
-import type { Session } from './session';
+import type { Client, Session } from './session';
 import type { SubscriptionTrie } from './subscription-trie';
 
 /** Counters since the broker started; `dropped` counts every message a client did not get for a limit. */
@@ -34,24 +33,30 @@ export interface BrokerCounters {
   payloadTooLarge: number;
 }
 
-/** Flow control towards publishers (delivery.ts): the sessions currently holding publishers paused. */
+/** Flow control towards publishers (delivery/flow-control.ts): the sessions currently holding publishers paused. */
 export interface FlowState {
   readonly blocking: Set<Session>;
   timer: NodeJS.Timeout | null;
+}
+
+/** What the broker's one shared timer looks at a few times a second (a connection: connect timeout, keep alive). */
+export interface Watched {
+  /** Called on the broker's clock; false = stop watching it. */
+  onTick(now: number): boolean;
 }
 
 /** The broker's shared state, handed to every handler. */
 export interface BrokerContext {
   readonly options: ResolvedOptions;
   readonly sessions: Map<string, Session>;
-  readonly connections: Set<Connection>;
+  readonly connections: Set<Client>;
   readonly trie: SubscriptionTrie;
   readonly retained: RetainedStore;
   readonly counters: BrokerCounters;
   readonly listeners: Set<BrokerEventListener>;
   readonly flow: FlowState;
   /** The one timer behind connect timeouts and keep alive (connection.ts). */
-  readonly clock: { readonly watched: Set<Connection>; timer: NodeJS.Timeout | null };
+  readonly watchdog: { readonly watched: Set<Watched>; timer: NodeJS.Timeout | null };
   closing: boolean;
   /** options.auth.authorizeRead, read once: the routing path tests only this field (undefined = no ACL). */
   readonly authorizeRead: ((clientId: string, topic: string, username?: string) => boolean) | undefined;

@@ -3,7 +3,7 @@ import { Connection } from './connection';
 import { type BrokerContext, type BrokerCounters, newCounters } from './context';
 import { RC } from './codec/reason-codes';
 import { type BrokerOptions, resolveOptions } from './options';
-import { Journal } from './persistence';
+import { openJournal } from './persistence';
 import { RetainedStore } from './retained-store';
 import { SubscriptionTrie } from './subscription-trie';
 import { cancelWillTimer } from './wills';
@@ -77,12 +77,12 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     counters: newCounters(),
     listeners: new Set(),
     flow: { blocking: new Set(), timer: null },
-    clock: { watched: new Set(), timer: null },
+    watchdog: { watched: new Set(), timer: null },
     closing: false,
     journal: null,
   };
   // restored before any client: sessions, subscriptions, queues and retained messages of the last run
-  if (ctx.options.persistenceDir !== undefined) ctx.journal = Journal.open(ctx.options.persistenceDir, ctx);
+  if (ctx.options.persistenceDir !== undefined) ctx.journal = openJournal(ctx.options.persistenceDir, ctx);
 
   return {
     handle(stream, remoteAddress) {
@@ -98,14 +98,10 @@ export function createBroker(options: BrokerOptions = {}): Broker {
       ctx.closing = true;
       if (ctx.flow.timer) clearInterval(ctx.flow.timer);
       ctx.flow.timer = null;
-      if (ctx.clock.timer) clearInterval(ctx.clock.timer);
-      ctx.clock.timer = null;
-      const open = [...ctx.connections];
-      for (const connection of open) {
-        // (MAY) v5 clients learn why; 3.1.1/3.1 have no server DISCONNECT
-        connection.discardWill = true;
-        connection.disconnect(RC.SERVER_SHUTTING_DOWN, 'server shutting down');
-      }
+      if (ctx.watchdog.timer) clearInterval(ctx.watchdog.timer);
+      ctx.watchdog.timer = null;
+      // (MAY) v5 clients learn why; 3.1.1/3.1 have no server DISCONNECT; no Will goes out
+      const closed = [...ctx.connections].map((connection) => connection.shutdown());
       for (const session of ctx.sessions.values()) {
         session.expiryTimer?.cancel();
         cancelWillTimer(session);
@@ -116,22 +112,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
       // persisted state stays in the journal for the next start (nothing above wrote an end to it)
       ctx.journal?.close();
       ctx.journal = null;
-      await Promise.all(
-        open.map(
-          (connection) =>
-            new Promise<void>((resolve) => {
-              if (connection.stream.destroyed) return resolve();
-              const timer = setTimeout(() => {
-                connection.stream.destroy();
-                resolve();
-              }, 1000);
-              connection.stream.once('close', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-            }),
-        ),
-      );
+      await Promise.all(closed);
     },
 
     stats() {
@@ -142,7 +123,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
         queued += session.queue.length;
       }
       let pausedPublishers = 0;
-      for (const connection of ctx.connections) if (connection.blockedBy) pausedPublishers++;
+      for (const connection of ctx.connections) if (connection.flow.pausedBy) pausedPublishers++;
       return {
         ...ctx.counters,
         connections: ctx.connections.size,

@@ -1,5 +1,3 @@
-import type { BrokerContext } from './context';
-
 /**
  * What the workbench's live view needs to follow the broker's inside without polling: low-rate
  * lifecycle events only (never one per message; message rates come from `stats()` counters).
@@ -20,7 +18,8 @@ export type BrokerEvent =
 
 export type BrokerEventListener = (event: BrokerEvent) => void;
 
-export function emit(ctx: BrokerContext, event: BrokerEvent): void {
+/** Calls every listener of the broker (`ctx`, or anything holding its listeners). */
+export function emit(ctx: { readonly listeners: ReadonlySet<BrokerEventListener> }, event: BrokerEvent): void {
   if (ctx.listeners.size === 0) return;
   for (const listener of ctx.listeners) {
     try {

@@ -5,12 +5,15 @@ export interface LongTimer {
   cancel(): void;
 }
 
-/** A timeout of any length, re-armed in steps the runtime accepts. Does not keep the process alive. */
-export function longTimeout(fn: () => void, delayMs: number): LongTimer {
-  const due = Date.now() + delayMs;
+/**
+ * A timeout of any length, re-armed in steps the runtime accepts. Does not keep the process alive.
+ * The deadline is read on `now` (the broker's clock, options.now); the wait itself is a real timer.
+ */
+export function longTimeout(fn: () => void, delayMs: number, now: () => number = Date.now): LongTimer {
+  const due = now() + delayMs;
   let timer: NodeJS.Timeout;
   const arm = () => {
-    const left = due - Date.now();
+    const left = due - now();
     timer = left > MAX_DELAY ? setTimeout(arm, MAX_DELAY) : setTimeout(fn, Math.max(0, left));
     timer.unref?.();
   };

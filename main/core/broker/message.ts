@@ -1,6 +1,6 @@
 import { EMPTY } from './codec/properties';
 import type { QoS } from './codec/packets';
-import { encodePublish } from './codec/encode';
+import { encodePublish, type PublishVariant } from './codec/encode';
 
 /**
  * One application message as the broker holds it: routed to every subscriber, stored as retained,
@@ -23,6 +23,8 @@ export class Message {
 
   constructor(init: {
     topic: string;
+    /** `topic` already encoded (as received): copied instead of encoding the string again. */
+    topicBytes?: Buffer | undefined;
     payload: Buffer;
     qos: QoS;
     retain: boolean;
@@ -34,9 +36,10 @@ export class Message {
     this.topic = init.topic;
     // Topic bytes and an owned copy of the payload in one allocation: frames are slices of socket
     // chunks, which queued or retained messages must not pin.
-    const topicLength = Buffer.byteLength(init.topic, 'utf8');
+    const topicLength = init.topicBytes ? init.topicBytes.length : Buffer.byteLength(init.topic, 'utf8');
     const store = Buffer.allocUnsafe(topicLength + init.payload.length);
-    store.write(init.topic, 0, 'utf8');
+    if (init.topicBytes) init.topicBytes.copy(store, 0);
+    else store.write(init.topic, 0, 'utf8');
     init.payload.copy(store, topicLength);
     this.topicBytes = store.subarray(0, topicLength);
     this.payload = init.payload.length === 0 ? EMPTY : store.subarray(topicLength);
@@ -46,7 +49,6 @@ export class Message {
     this.expiresAt = init.expiryInterval !== undefined ? init.now + init.expiryInterval * 1000 : 0;
     this.origin = init.origin;
   }
-
 
   isExpired(now: number): boolean {
     return this.expiresAt !== 0 && now >= this.expiresAt;
@@ -60,40 +62,22 @@ export class Message {
 
   /** QoS 0 frames are the same for every subscriber of one protocol family: serialize once. */
   qos0Frame(v5: boolean, retain: boolean, now: number): Buffer[] {
-    if (this.expiresAt !== 0) return this.encode(v5, 0, 0, false, retain, undefined, now);
+    if (this.expiresAt !== 0) return this.encode(v5, qos0Variant(retain, this.remainingExpiry(now)));
     const index = (v5 ? 2 : 0) + (retain ? 1 : 0);
     let cached = this.qos0Cache[index];
     if (!cached) {
-      cached = this.encode(v5, 0, 0, false, retain, undefined, now);
+      cached = this.encode(v5, qos0Variant(retain, undefined));
       this.qos0Cache[index] = cached;
     }
     return cached;
   }
 
-  encode(
-    v5: boolean,
-    qos: QoS,
-    packetId: number,
-    dup: boolean,
-    retain: boolean,
-    subscriptionIds: readonly number[] | undefined,
-    now: number,
-    topicAlias = 0,
-    omitTopic = false,
-  ): Buffer[] {
-    return encodePublish(
-      v5 ? 5 : 4,
-      { topic: this.topicBytes, payload: this.payload, forward: this.forward },
-      {
-        qos,
-        packetId,
-        dup,
-        retain,
-        expiry: this.remainingExpiry(now),
-        subscriptionIds: subscriptionIds ?? null,
-        topicAlias,
-        omitTopic,
-      },
-    );
+  /** One PUBLISH of this message; `variant` is what this delivery sets (QoS, id, DUP, RETAIN, ids, alias). */
+  encode(v5: boolean, variant: PublishVariant): Buffer[] {
+    return encodePublish(v5 ? 5 : 4, { topic: this.topicBytes, payload: this.payload, forward: this.forward }, variant);
   }
+}
+
+function qos0Variant(retain: boolean, expiry: number | undefined): PublishVariant {
+  return { qos: 0, packetId: 0, dup: false, retain, expiry, subscriptionIds: null, topicAlias: 0, omitTopic: false };
 }

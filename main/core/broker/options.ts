@@ -71,7 +71,11 @@ export interface BrokerOptions {
   persistenceDir?: string;
   /** Authentication and authorization hooks. Default: everyone may connect, publish and subscribe. */
   auth?: AuthHooks;
-  /** Clock, for tests. */
+  /**
+   * The broker's one clock (epoch ms), for tests: message and session expiry, keep alive, the connect
+   * timeout, Will delay and slow consumers all read it. Timers still wait in real time; their deadlines
+   * are computed on this clock. Default Date.now.
+   */
   now?: () => number;
 }
 

@@ -1,11 +1,11 @@
-import type { Connection } from './connection';
 import type { BrokerContext } from './context';
 import { emit } from './events';
 import { longTimeout } from './long-timer';
 import { NEVER_EXPIRES } from './options';
 import { safely } from './safely';
-import { redistributeShared, releaseSession } from './delivery';
-import type { Pending, Session } from './session';
+import { releaseSession } from './delivery/flow-control';
+import { redistributeShared } from './delivery/routing';
+import type { Client, Pending, Session } from './session';
 import { cancelWillTimer, publishWill, scheduleWill } from './wills';
 
 /**
@@ -13,17 +13,14 @@ import { cancelWillTimer, publishWill, scheduleWill } from './wills';
  * ([MQTT-3.1.2-23]) and is then discarded with everything it holds ([MQTT-4.1.0-2]).
  */
 
-/** Called once when a connection closes, for whatever reason. */
-export function connectionLost(ctx: BrokerContext, connection: Connection): void {
-  const session = connection.session;
-  if (!session || session.connection !== connection) return;
+/** Called once when the connection `session` is attached to closes, for whatever reason. */
+export function connectionLost(ctx: BrokerContext, connection: Client, session: Session): void {
   emit(ctx, { type: 'client.disconnected', clientId: session.clientId, by: connection.closedBy, reasonCode: connection.closeReasonCode });
   session.connection = null;
-  session.disconnectedAt = Date.now();
+  session.disconnectedAt = ctx.options.now();
   // offline it holds nobody: its queue limit applies, drops counted as queue full
   releaseSession(ctx, session);
   session.slow = false;
-  connection.session = null;
   // In-flight messages are resent with DUP 1 on resume ([MQTT-4.4.0-1]); PUBREL needs no flag.
   for (const entry of session.inflight.values()) {
     if (entry.stage === 1 && entry.sent) {
@@ -42,7 +39,7 @@ export function connectionLost(ctx: BrokerContext, connection: Connection): void
     return;
   }
   if (session.expiryInterval !== NEVER_EXPIRES) {
-    session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000);
+    session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000, ctx.options.now);
   }
 }
 

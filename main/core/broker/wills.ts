@@ -1,5 +1,6 @@
 import type { BrokerContext } from './context';
-import { publishMessage, storeRetained } from './delivery';
+import { storeRetained } from './delivery/retained';
+import { publishMessage } from './delivery/routing';
 import { longTimeout } from './long-timer';
 import { Message } from './message';
 import { safely } from './safely';
@@ -32,7 +33,7 @@ export function scheduleWill(ctx: BrokerContext, session: Session): void {
   if (!will) return;
   if (will.delayInterval === 0) return publishWill(ctx, session);
   cancelWillTimer(session);
-  session.willTimer = longTimeout(() => safely('Will', () => publishWill(ctx, session)), will.delayInterval * 1000);
+  session.willTimer = longTimeout(() => safely('Will', () => publishWill(ctx, session)), will.delayInterval * 1000, ctx.options.now);
 }
 
 export function cancelWillTimer(session: Session): void {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { AcceptedLedger, ledgerPathFor } from './crash-ledger';
 import { HistoryError, deserializeError } from './errors';
-import { BatchBuilder } from './packed-batch';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
 import type {
   HistoryConnection,
@@ -17,24 +16,14 @@ import type {
 } from './types';
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
 import type { SalvageCounts } from './salvage';
-import type { FromWorker, HistoryWorkerData, OpenReport, SalvageOutcome, SwapRequest, ToWorker } from './worker-protocol';
+import { type Started, WorkerChannel, spawnWorker } from './worker-channel';
+import { type WriteQueueEvent, type WriteQueueLimits, type WriteQueueStats, WriteQueue } from './write-queue';
+import type { FromWorker, HistoryWorkerData, MethodArgs, MethodName, MethodResult, OpenReport, ReaderMethods, SalvageOutcome, SwapRequest, ToWorker, WriterMethods } from './worker-protocol';
 
-export interface HistoryOptions {
+/** The write queue's bounds (write-queue.ts) and where and how the database is kept. */
+export interface HistoryOptions extends Partial<WriteQueueLimits> {
   /** The database file, e.g. `<userData>/history.db`. */
   path: string;
-  /**
-   * Backpressure bound: messages accepted but not yet committed (queued here + in the writer).
-   * Beyond it new messages are dropped, counted per connection, reported as an event and recorded
-   * in the database as a gap. 100k messages is ~1 s of a 100k msg/s firehose, and bounds what a
-   * crash can lose when the writer has fallen behind.
-   */
-  maxPendingMessages?: number;
-  /** The same bound in payload bytes (a single message larger than this is still taken when nothing is pending). */
-  maxPendingBytes?: number;
-  /** Pending messages are handed to the writer at least this often (the issue asks for <= 100 ms). */
-  flushIntervalMs?: number;
-  /** ...or as soon as this many are pending. */
-  maxBatchMessages?: number;
   retention?: RetentionPolicy;
   fullTextMaxBytes?: number;
   /** See OpenHistoryDatabaseOptions.quickCheck; 'after-crash' by default. */
@@ -69,29 +58,10 @@ export interface DamageReport {
   error?: string;
 }
 
-export interface HistoryStats {
-  /** Messages taken into the queue. */
-  accepted: number;
-  /** Messages committed to the database. */
-  written: number;
-  /** Accepted but not yet committed. */
-  pending: number;
-  pendingBytes: number;
-  /** Refused because the queue was full (backpressure), in total and per connection key. */
-  dropped: number;
-  droppedByConnection: Record<string, number>;
-  /** Messages lost because their transaction failed (disk full, I/O error); see the 'error' event. */
-  failed: number;
-  /** True while messages are being dropped. */
-  isDropping: boolean;
-  lastFlush: { count: number; ms: number } | null;
-}
+export type HistoryStats = WriteQueueStats;
 
 export type HistoryEvent =
-  | { type: 'flushed'; written: number; count: number; ms: number }
-  | { type: 'backpressure'; dropping: true; connectionKey: string }
-  | { type: 'backpressure'; dropping: false; dropped: number; gaps: HistoryGap[] }
-  | { type: 'error'; error: Error }
+  | WriteQueueEvent
   /** The background integrity check finished (ok false: the damage is being repaired, see 'damage'). */
   | { type: 'checked'; ok: boolean; detail: string; ms: number }
   /** A damaged file was found (state recovering) and when its recovery ended (done or failed). */
@@ -107,7 +77,8 @@ export interface ImportHandle {
   cancel(): void;
 }
 
-export interface HistoryService {
+/** Message history as the core uses it (the history service, durable capture, replay). */
+export interface History {
   /** What opening did; `fullText` reports the text index (an error there only means slower text search). */
   readonly report: OpenReport & { fullText: OpenReport | { error: { code: string; message: string } } };
   /**
@@ -154,159 +125,6 @@ export interface HistoryService {
   close(): Promise<void>;
 }
 
-const DEFAULTS = {
-  maxPendingMessages: 100_000,
-  maxPendingBytes: 128 * 1024 * 1024,
-  flushIntervalMs: 50,
-  maxBatchMessages: 5_000,
-};
-/** Per-message bookkeeping counted against maxPendingBytes besides the payload. */
-const MESSAGE_OVERHEAD_BYTES = 100;
-
-interface Call {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-  onProgress?: (progress: never) => void;
-}
-
-function cancelCall(channel: WorkerChannel, id: number): void {
-  try {
-    channel.post({ type: 'cancel', id });
-  } catch {
-    // Already failed or closed: nothing left to cancel.
-  }
-}
-
-/** One worker thread speaking the protocol of worker-protocol.ts. */
-class WorkerChannel {
-  private nextId = 1;
-  private readonly calls = new Map<number, Call>();
-  private failure: Error | null = null;
-  private closing = false;
-  private closed = false;
-  readonly worker: Worker;
-  readonly exited: Promise<void>;
-
-  constructor(
-    started: Started,
-    private readonly onMessage: (message: FromWorker) => void,
-    private readonly onFailure: (error: Error) => void,
-  ) {
-    const worker = (this.worker = started.worker);
-    const handle = (message: FromWorker): void => {
-      if (message.type === 'result') {
-        const call = this.calls.get(message.id);
-        this.calls.delete(message.id);
-        if (message.ok) call?.resolve(message.value);
-        else call?.reject(deserializeError(message.error));
-      } else if (message.type === 'progress') {
-        this.calls.get(message.id)?.onProgress?.(message.progress as never);
-      } else this.onMessage(message);
-    };
-    worker.on('message', handle);
-    // What the worker posted between 'ready' and now (the salvage may have finished already).
-    for (const message of started.takeEarly()) handle(message);
-    worker.on('error', (error) => this.fail(new HistoryError('HISTORY_WORKER_FAILED', `History worker failed: ${error.message}`)));
-    this.exited = new Promise((resolve) =>
-      worker.once('exit', (code) => {
-        if (!this.closing) this.fail(new HistoryError('HISTORY_WORKER_FAILED', `History worker exited unexpectedly (code ${code})`));
-        resolve();
-      }),
-    );
-  }
-
-  private fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
-    for (const call of this.calls.values()) call.reject(error);
-    this.calls.clear();
-    this.onFailure(error);
-  }
-
-  private unusable(): Error | null {
-    return this.failure ?? (this.closing ? new HistoryError('HISTORY_CLOSED', 'History is closed') : null);
-  }
-
-  post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    const error = this.unusable();
-    if (error) throw error;
-    this.worker.postMessage(message, transfer);
-  }
-
-  call<T>(method: string, args: unknown[], onProgress?: (progress: never) => void): { id: number; promise: Promise<T> } {
-    const id = this.nextId++;
-    const promise = new Promise<T>((resolve, reject) => {
-      const error = this.unusable();
-      if (error) return reject(error);
-      this.calls.set(id, { resolve: resolve as (value: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
-      this.worker.postMessage({ type: 'call', id, method, args } satisfies ToWorker);
-    });
-    return { id, promise };
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (!this.failure) this.worker.postMessage({ type: 'close' } satisfies ToWorker);
-    this.closing = true;
-    const timeout = setTimeout(() => void this.worker.terminate(), 10_000);
-    await this.exited;
-    clearTimeout(timeout);
-    const error = new HistoryError('HISTORY_CLOSED', 'History is closed');
-    for (const call of this.calls.values()) call.reject(error);
-    this.calls.clear();
-  }
-}
-
-interface Started {
-  worker: Worker;
-  report: OpenReport;
-  /** Messages posted after 'ready' and before a WorkerChannel listened (then stops buffering). */
-  takeEarly(): FromWorker[];
-}
-
-function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<Started> {
-  const worker = new Worker(entry.file, { workerData: entry.tsEntry ? { ...data, tsEntry: entry.tsEntry } : data });
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: FromWorker): void => {
-      if (message.type === 'ready') {
-        cleanup();
-        const early: FromWorker[] = [];
-        const buffer = (later: FromWorker): number => early.push(later);
-        worker.on('message', buffer);
-        resolve({
-          worker,
-          report: message.report,
-          takeEarly: () => {
-            worker.off('message', buffer);
-            return early.splice(0);
-          },
-        });
-      } else if (message.type === 'fatal') {
-        cleanup();
-        void worker.terminate();
-        reject(deserializeError(message.error));
-      }
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(new HistoryError('HISTORY_WORKER_FAILED', `History worker failed to start: ${error.message}`));
-    };
-    const onExit = (code: number): void => {
-      cleanup();
-      reject(new HistoryError('HISTORY_WORKER_FAILED', `History worker exited during start (code ${code})`));
-    };
-    function cleanup(): void {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    }
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-  });
-}
-
 /**
  * Message history on a SQLite file, run by three worker threads (writer, full-text indexer,
  * reader; see README.md). This side, on the thread that serves MQTT and the UI, does O(1) work per
@@ -314,15 +132,14 @@ function spawn(entry: WorkerEntry, data: HistoryWorkerData): Promise<Started> {
  * `flushIntervalMs`. Opening (migrations, corrupt-file recovery) happens before the promise
  * resolves; `report` says what it did.
  */
-export async function createHistory(options: HistoryOptions): Promise<HistoryService> {
-  const settings = { ...DEFAULTS, ...options };
+export async function createHistory(options: HistoryOptions): Promise<History> {
   const entry = options.workerEntry ?? resolveWorkerEntry();
   const common = {
     path: options.path,
     ...(options.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: options.fullTextMaxBytes } : {}),
   };
   const runId = randomBytes(8).toString('hex');
-  const writerStart = await spawn(entry, {
+  const writerStart = await spawnWorker(entry, {
     role: 'writer',
     ...common,
     runId,
@@ -338,12 +155,12 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     let indexerStarted: Started | null = null;
     let indexerFailure: Error | null = null;
     try {
-      indexerStarted = await spawn(entry, { role: 'indexer', ...common });
+      indexerStarted = await spawnWorker(entry, { role: 'indexer', ...common });
     } catch (error) {
       indexerFailure = error as Error;
     }
     try {
-      const readerStarted = await spawn(entry, { role: 'reader', ...common, useFullTextIndex: indexerStarted !== null });
+      const readerStarted = await spawnWorker(entry, { role: 'reader', ...common, useFullTextIndex: indexerStarted !== null });
       return { indexer: indexerStarted, indexerError: indexerFailure, reader: readerStarted };
     } catch (error) {
       await indexerStarted?.worker.terminate();
@@ -365,25 +182,24 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     for (const listener of listeners) listener(event);
   };
 
-  const queue = new BatchBuilder();
   const ledger = new AcceptedLedger(ledgerPathFor(options.path), runId);
-  let queueGaps: HistoryGap[] = [];
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let seq = 0;
-  let ackedSeq = 0;
-  /** Sent batches not yet acknowledged: seq -> count and bytes, released on the ack. */
-  const inFlight = new Map<number, { count: number; bytes: number }>();
-  let queuedBytes = 0;
-  let pending = 0;
-  let pendingBytes = 0;
-  const stats = { accepted: 0, written: 0, dropped: 0, failed: 0, droppedByConnection: {} as Record<string, number> };
-  let lastFlush: HistoryStats['lastFlush'] = null;
-  const openGaps = new Map<string, HistoryGap>();
-  let droppedThisEpisode = 0;
-  const flushWaiters: { seq: number; resolve: () => void }[] = [];
-  /** Waiting for the queue to drain (whenRoom), and whether it is crowded (between the two marks). */
-  let roomWaiters: (() => void)[] = [];
-  let crowded = false;
+  const { maxPendingMessages, maxPendingBytes, flushIntervalMs, maxBatchMessages } = options;
+  const queue = new WriteQueue(
+    {
+      accepted: (connectionKey, message) => ledger.note(connectionKey, message.timestamp),
+      send: ({ seq, batch, gaps, transfer }) => {
+        // Before the writer can commit any of it: a kill from now on finds these counted (crash-ledger.ts).
+        ledger.persist();
+        try {
+          writer.post({ type: 'write', seq, batch, gaps }, transfer);
+        } catch {
+          // The writer is gone; the failure was already reported and counted (queue.writerFailed).
+        }
+      },
+      event: emit,
+    },
+    { maxPendingMessages, maxPendingBytes, flushIntervalMs, maxBatchMessages },
+  );
   let closed = false;
   let failure: Error | null = null;
   let damage: DamageReport | null =
@@ -401,71 +217,22 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     emit({ type: 'damage', report: { ...damage } });
   }
 
-  function settleWaiters(): void {
-    if (crowded && (failure || closed || (pending <= settings.maxPendingMessages / 4 && pendingBytes <= settings.maxPendingBytes / 4))) {
-      crowded = false;
-      const waiting = roomWaiters;
-      roomWaiters = [];
-      for (const resolve of waiting) resolve();
-    }
-    for (let i = flushWaiters.length - 1; i >= 0; i--) {
-      if (flushWaiters[i]!.seq <= ackedSeq || failure) {
-        flushWaiters[i]!.resolve();
-        flushWaiters.splice(i, 1);
-      }
-    }
-  }
-
-  function acknowledge(ackSeq: number): { count: number; bytes: number } {
-    let count = 0;
-    let bytes = 0;
-    for (const [batchSeq, batch] of inFlight) {
-      if (batchSeq > ackSeq) break;
-      count += batch.count;
-      bytes += batch.bytes;
-      inFlight.delete(batchSeq);
-    }
-    pending -= count;
-    pendingBytes -= bytes;
-    ackedSeq = Math.max(ackedSeq, ackSeq);
-    return { count, bytes };
-  }
-
-  const writer = new WorkerChannel(
+  const writer = new WorkerChannel<WriterMethods>(
     writerStart,
     (message) => {
-      if (message.type === 'flushed') {
-        const { count } = acknowledge(message.seq);
-        stats.written += count;
-        lastFlush = { count, ms: message.ms };
-        emit({ type: 'flushed', written: stats.written, count, ms: message.ms });
-        settleWaiters();
-      } else if (message.type === 'write-failed') {
-        const { count } = acknowledge(message.seq);
-        stats.failed += count;
-        emit({ type: 'error', error: deserializeError(message.error) });
-        settleWaiters();
-      } else if (message.type === 'damaged') {
-        void repair(message.reason, 'write');
-      } else if (message.type === 'salvaged') {
-        salvaged(message.outcome);
-      }
+      if (message.type === 'flushed') queue.acknowledged(message.seq, message.ms);
+      else if (message.type === 'write-failed') queue.failed(message.seq, deserializeError(message.error));
+      else if (message.type === 'damaged') void repair(message.reason, 'write');
+      else if (message.type === 'salvaged') salvaged(message.outcome);
     },
     (error) => {
       failure = error;
-      // Whatever was waiting for the writer is lost with it: counted, never silently.
-      stats.failed += pending;
-      pending = 0;
-      pendingBytes = 0;
-      queuedBytes = 0;
-      inFlight.clear();
-      queue.take();
-      emit({ type: 'error', error });
-      settleWaiters();
+      queue.writerFailed(error);
     },
   );
-  let reader!: WorkerChannel;
-  let indexer: WorkerChannel | null = null;
+  let reader!: WorkerChannel<ReaderMethods>;
+  /** The indexer answers no calls: only 'close'. */
+  let indexer: WorkerChannel<Record<never, never>> | null = null;
   function takeReaders(started: Awaited<ReturnType<typeof spawnReaders>>): void {
     reader = new WorkerChannel(started.reader, () => undefined, (error) => emit({ type: 'error', error }));
     // Its failure only slows text search down (unindexed messages are tested directly): reported, not fatal.
@@ -478,15 +245,15 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
    * the reader and the indexer close first, since they hold the old file open, and start again on
    * the new one. Queries wait for them.
    */
-  function swapFile<T>(request: SwapRequest, onSwapped: (result: T) => void = () => undefined): Promise<T> {
+  function swapFile(request: SwapRequest, onSwapped: (result: { movedTo: string }) => void = () => undefined): Promise<{ movedTo: string }> {
     const previous = swapping;
     const run = (async () => {
       await previous;
-      send();
+      queue.send();
       await reader.close();
       await indexer?.close();
       try {
-        const result = await writer.call<T>('swap', [request]).promise;
+        const result = await writer.call('swap', [request]).promise;
         // Before the readers restart: the salvage may report its end meanwhile.
         onSwapped(result);
         return result;
@@ -518,7 +285,7 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     const foundAt = Date.now();
     damage = { reason, movedTo: '', foundBy, foundAt, state: 'recovering', recovered: null };
     try {
-      await swapFile<{ movedTo: string }>({ kind: 'repair', reason }, ({ movedTo }) => {
+      await swapFile({ kind: 'repair', reason }, ({ movedTo }) => {
         damage = { ...damage!, movedTo };
         emit({ type: 'damage', report: { ...damage } });
       });
@@ -531,12 +298,12 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   const isDamaged = (error: unknown): boolean => error instanceof HistoryError && error.code === 'HISTORY_DAMAGED';
 
   /** A reader call that waits out a swap, and on damage repairs and asks the new reader once more. */
-  async function query<T>(method: string, args: unknown[]): Promise<T> {
+  async function query<K extends MethodName<ReaderMethods>>(method: K, args: MethodArgs<ReaderMethods, K>): Promise<MethodResult<ReaderMethods, K>> {
     for (let attempt = 0; ; attempt++) {
       if (swapping) await swapping;
       const channel = reader;
       try {
-        return await channel.call<T>(method, args).promise;
+        return await channel.call(method, args).promise;
       } catch (error) {
         if (attempt >= 1) throw error;
         if (isDamaged(error)) await repair((error as Error).message, 'query');
@@ -546,9 +313,9 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
   }
 
   /** A writer call; damage it runs into is repaired (the call is not repeated: it may have done part). */
-  async function command<T>(method: string, args: unknown[]): Promise<T> {
+  async function command<K extends MethodName<WriterMethods>>(method: K, args: MethodArgs<WriterMethods, K>): Promise<MethodResult<WriterMethods, K>> {
     try {
-      return await writer.call<T>(method, args).promise;
+      return await writer.call(method, args).promise;
     } catch (error) {
       if (isDamaged(error)) void repair((error as Error).message, 'query');
       throw error;
@@ -566,120 +333,43 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
     checker.once('exit', () => (checker = null));
   }
 
-  function send(): void {
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
-    if ((queue.size === 0 && queueGaps.length === 0) || failure) return;
-    seq++;
-    inFlight.set(seq, { count: queue.size, bytes: queuedBytes });
-    const { batch, transfer } = queue.take();
-    const message: ToWorker = { type: 'write', seq, batch, gaps: queueGaps };
-    queueGaps = [];
-    queuedBytes = 0;
-    // Before the writer can commit any of it: a kill from now on finds these counted (crash-ledger.ts).
-    ledger.persist();
-    try {
-      writer.post(message, transfer);
-    } catch {
-      // The writer is gone; the failure was already reported and counted below.
-    }
-  }
-
-  function drop(connectionKey: string, message: HistoryMessage, reason: string): void {
-    stats.dropped++;
-    stats.droppedByConnection[connectionKey] = (stats.droppedByConnection[connectionKey] ?? 0) + 1;
-    droppedThisEpisode++;
-    const gap = openGaps.get(connectionKey);
-    if (gap) {
-      gap.dropped++;
-      gap.fromTs = Math.min(gap.fromTs, message.timestamp);
-      gap.toTs = Math.max(gap.toTs, message.timestamp);
-    } else {
-      openGaps.set(connectionKey, { connectionKey, fromTs: message.timestamp, toTs: message.timestamp, dropped: 1, reason });
-      emit({ type: 'backpressure', dropping: true, connectionKey });
-    }
-  }
-
-  function closeGaps(): void {
-    const gaps = [...openGaps.values()];
-    openGaps.clear();
-    queueGaps.push(...gaps);
-    emit({ type: 'backpressure', dropping: false, dropped: droppedThisEpisode, gaps });
-    droppedThisEpisode = 0;
-  }
-
-  const service: HistoryService = {
+  const history: History = {
     report: {
       ...writerStart.report,
       fullText: indexerStart ? indexerStart.report : { error: { code: (indexerError as { code?: string }).code ?? 'INTERNAL', message: indexerError!.message } },
     },
 
-    whenRoom() {
-      if (!crowded) {
-        if (closed || failure || (pending < settings.maxPendingMessages / 2 && pendingBytes < settings.maxPendingBytes / 2)) return null;
-        crowded = true;
-      }
-      return new Promise((resolve) => roomWaiters.push(resolve));
-    },
+    whenRoom: () => queue.whenRoom(),
+    append: (connectionKey, message) => queue.append(connectionKey, message),
+    flush: () => queue.flush(),
 
-    append(connectionKey, message) {
-      if (closed || failure) {
-        drop(connectionKey, message, closed ? 'history closed' : 'history writer failed');
-        return false;
-      }
-      const bytes = message.payload.byteLength + message.topic.length + MESSAGE_OVERHEAD_BYTES;
-      // Drop the newest: what is stored stays a contiguous run, with one recorded gap per episode.
-      if (pending >= settings.maxPendingMessages || (pending > 0 && pendingBytes + bytes > settings.maxPendingBytes)) {
-        drop(connectionKey, message, 'backpressure: the history writer could not keep up');
-        return false;
-      }
-      if (openGaps.size > 0) closeGaps();
-      queue.add(connectionKey, message);
-      ledger.note(connectionKey, message.timestamp);
-      queuedBytes += bytes;
-      pending++;
-      pendingBytes += bytes;
-      stats.accepted++;
-      if (queue.size >= settings.maxBatchMessages) send();
-      else if (!timer) timer = setTimeout(send, settings.flushIntervalMs);
-      return true;
-    },
-
-    flush() {
-      send();
-      if (ackedSeq >= seq || failure) return Promise.resolve();
-      return new Promise((resolve) => flushWaiters.push({ seq, resolve }));
-    },
-
-    page: (request = {}) => query<HistoryPage>('page', [request]),
-    count: (filter = {}) => query<number>('count', [filter]),
-    countUpTo: (filter, upTo) => query<{ count: number; capped: boolean }>('countUpTo', [filter, upTo]),
-    lastValues: (connectionKey, topic, count) => query<StoredMessage[]>('lastValues', [connectionKey, topic, count]),
-    topicSummaries: (connectionKey, limit, previewBytes) => query<{ topics: TopicSummary[]; truncated: boolean }>('topicSummaries', [connectionKey, limit, previewBytes]),
-    gaps: (connectionKey) => query<HistoryGap[]>('gaps', [connectionKey]),
-    connections: () => query<HistoryConnection[]>('connections', []),
+    page: (request = {}) => query('page', [request]),
+    count: (filter = {}) => query('count', [filter]),
+    countUpTo: (filter, upTo) => query('countUpTo', [filter, upTo]),
+    lastValues: (connectionKey, topic, count) => query('lastValues', [connectionKey, topic, count]),
+    topicSummaries: (connectionKey, limit, previewBytes) => query('topicSummaries', [connectionKey, limit, previewBytes]),
+    gaps: (connectionKey) => query('gaps', [connectionKey]),
+    connections: () => query('connections', []),
     async describeConnection(connectionKey, label) {
-      send();
+      queue.send();
       await command('describeConnection', [connectionKey, label]);
     },
     async clear(connectionKey, topicFilter) {
-      send();
-      return command<number>('clear', [connectionKey, topicFilter]);
+      queue.send();
+      return command('clear', [connectionKey, topicFilter]);
     },
     async setRetention(limits) {
       await command('setRetention', [limits]);
     },
-    totals: () => command<{ messages: number; bytes: number }>('totals', []),
+    totals: () => command('totals', []),
 
     exportTo(exportOptions, onProgress) {
-      let started: { channel: WorkerChannel; id: number } | null = null;
+      let started: { channel: WorkerChannel<ReaderMethods>; id: number } | null = null;
       let cancelled = false;
       const done = (async () => {
         if (swapping) await swapping;
         if (cancelled) throw new HistoryError('HISTORY_EXPORT_CANCELLED', 'The export was cancelled');
-        const call = reader.call<ExportResult>('export', [exportOptions], onProgress as ((progress: never) => void) | undefined);
+        const call = reader.call('export', [exportOptions], onProgress);
         started = { channel: reader, id: call.id };
         return call.promise;
       })();
@@ -687,33 +377,24 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
         done,
         cancel: () => {
           cancelled = true;
-          if (started) cancelCall(started.channel, started.id);
+          if (started) started.channel.cancel(started.id);
         },
       };
     },
     importFrom(importOptions, onProgress) {
-      send();
-      const { id, promise } = writer.call<ImportResult>('import', [importOptions], onProgress as ((progress: never) => void) | undefined);
-      return { done: promise, cancel: () => cancelCall(writer, id) };
+      queue.send();
+      const { id, promise } = writer.call('import', [importOptions], onProgress);
+      return { done: promise, cancel: () => writer.cancel(id) };
     },
 
     damage: () => (damage && damage.movedTo ? { ...damage } : null),
     async backup(target) {
-      send();
-      return command<{ path: string; bytes: number }>('backup', [target]);
+      queue.send();
+      return command('backup', [target]);
     },
-    restore: (from) => swapFile<{ movedTo: string }>({ kind: 'restore', from }),
+    restore: (from) => swapFile({ kind: 'restore', from }),
 
-    stats() {
-      return {
-        ...stats,
-        droppedByConnection: { ...stats.droppedByConnection },
-        pending,
-        pendingBytes,
-        isDropping: openGaps.size > 0,
-        lastFlush,
-      };
-    },
+    stats: () => queue.stats(),
 
     onEvent(listener) {
       listeners.add(listener);
@@ -722,12 +403,11 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
 
     async close() {
       if (closed) return;
-      // A gap still open at close is recorded too: nothing is dropped silently.
-      if (openGaps.size > 0) closeGaps();
       closed = true;
+      queue.close();
       await checker?.terminate();
       while (swapping) await swapping;
-      send();
+      queue.send();
       // Reader first: the last connection to close checkpoints and removes the WAL, and only the
       // writer can; a WAL left behind would make the next open think the app had crashed.
       await reader.close();
@@ -736,8 +416,8 @@ export async function createHistory(options: HistoryOptions): Promise<HistorySer
       // Everything accepted is committed (or counted failed and reported): no loss to report next time.
       if (!failure) ledger.remove();
       else ledger.close();
-      settleWaiters();
+      queue.writerClosed();
     },
   };
-  return service;
+  return history;
 }

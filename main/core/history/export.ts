@@ -5,7 +5,7 @@ import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import { CONNECTION_NAME_MAX } from '../../../shared/contract/limits';
 import { HistoryError } from './errors';
 import { toJsonSafe } from './properties';
-import type { HistoryStore } from './history-store';
+import type { SqliteHistoryStore } from './sqlite-history-store';
 import type { HistoryCursor, HistoryMessageInput, HistoryQuery, StoredMessage } from './types';
 
 export type ExportFormat = 'ndjson' | 'json' | 'csv';
@@ -160,7 +160,7 @@ function cancelled(path: string): HistoryError {
  * memory stays bounded whatever the row count. It writes `<path>.partial` and renames it when done;
  * on an error or a cancel the partial file is removed, so a file at `path` is always complete.
  */
-export async function exportMessages(store: HistoryStore, options: ExportOptions, control: Control = {}): Promise<ExportResult> {
+export async function exportMessages(store: SqliteHistoryStore, options: ExportOptions, control: Control = {}): Promise<ExportResult> {
   const encoding = options.payloadEncoding ?? 'utf8';
   const query = options.query ?? {};
   const partial = `${options.path}.partial`;
@@ -327,7 +327,7 @@ async function* lineRecords(path: string, format: 'ndjson' | 'json'): AsyncGener
  * file imports nothing, then inserts in batches (one transaction each) that let live writes in.
  */
 export async function importMessages(
-  store: HistoryStore,
+  store: SqliteHistoryStore,
   options: ImportOptions,
   control: { signal?: AbortSignal; onProgress?: (progress: { imported: number; total: number }) => void } = {},
 ): Promise<ImportResult> {

@@ -4,12 +4,12 @@ import type Database from 'better-sqlite3';
 import { HistoryError, serializeError } from './errors';
 import { exportMessages, importMessages } from './export';
 import { FtsIndexer, ftsPathFor, openFtsDatabase } from './fts-indexer';
-import { DEFAULT_FULL_TEXT_MAX_BYTES, HistoryStore } from './history-store';
+import { DEFAULT_FULL_TEXT_MAX_BYTES, SqliteHistoryStore } from './sqlite-history-store';
 import { moveAside, openHistoryDatabase, openHistoryReader } from './open-database';
 import { HistorySalvage, isDamageError } from './salvage';
 import { backupTo, validateHistoryFile } from './backup';
 import { lostInCrash, removeLedger } from './crash-ledger';
-import type { FromWorker, HistoryWorkerData, SwapRequest, ToWorker } from './worker-protocol';
+import type { FromWorker, HistoryWorkerData, MethodHandlers, MethodProgress, ReaderMethods, SwapRequest, ToWorker, WriterMethods } from './worker-protocol';
 import type { PackedBatch } from './packed-batch';
 import type { HistoryGap } from './types';
 
@@ -62,7 +62,13 @@ function runChecker(): void {
   port.close();
 }
 
-type Handler = (args: unknown[], context: { signal: AbortSignal; progress: (value: unknown) => void }) => unknown;
+/** A handler as the dispatcher sees it: the wire does not know which method a message names. */
+type Handler = (args: unknown[], context: { signal: AbortSignal; progress: (value: MethodProgress[keyof MethodProgress]) => void }) => unknown;
+
+/** The dispatch boundary: typed handlers (worker-protocol.ts) looked up by the name a message carries. */
+function byName<M>(handlers: MethodHandlers<M>): Record<string, Handler | undefined> {
+  return handlers as unknown as Record<string, Handler | undefined>;
+}
 
 /** Indexes new messages as they are committed: right away while behind, polling when caught up. */
 function startIndexer(): void {
@@ -124,12 +130,12 @@ function start(): void {
     runChecker();
     return;
   }
-  let store: HistoryStore;
+  let store: SqliteHistoryStore;
   let salvage: { job: HistorySalvage; movedTo: string; started: number } | null = null;
   try {
     if (data.role === 'writer') {
       const opened = openHistoryDatabase(data.path, data.quickCheck !== undefined ? { quickCheck: data.quickCheck } : {});
-      store = new HistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+      store = new SqliteHistoryStore(opened.db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
       // What the last run accepted but never committed (it was killed): a gap, before anything new.
       // (A file set aside as damaged cannot say what it committed: nothing is claimed then.)
       const lost = opened.recovered ? [] : lostInCrash(opened.db, data.path);
@@ -150,7 +156,7 @@ function start(): void {
         },
       });
     } else {
-      store = new HistoryStore(openHistoryReader(data.path), {
+      store = new SqliteHistoryStore(openHistoryReader(data.path), {
         writable: false,
         ...(data.useFullTextIndex ? { ftsPath: ftsPathFor(data.path) } : {}),
         ...(data.fullTextMaxBytes !== undefined ? { fullTextMaxBytes: data.fullTextMaxBytes } : {}),
@@ -217,7 +223,7 @@ function start(): void {
       const runCounts = store.runCounts;
       if (request.kind === 'restore') validateHistoryFile(request.from);
       const reopen = (): void => {
-        store = new HistoryStore(openHistoryDatabase(data.path).db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
+        store = new SqliteHistoryStore(openHistoryDatabase(data.path).db, { writable: true, fullTextMaxBytes: data.fullTextMaxBytes });
         store.adoptPackedKeys(keys);
         if (runCounts) store.trackRun(runCounts);
       };
@@ -310,35 +316,34 @@ function start(): void {
     scheduleRetention();
   }
 
-  const handlers: Record<string, Handler> =
-    data.role === 'writer'
-      ? {
-          totals: () => store.totals(),
-          clear: ([connectionKey, topicFilter]) => store.clear(connectionKey as string, topicFilter as string | undefined),
-          describeConnection: ([connectionKey, label]) => {
-            store.setConnectionLabel(connectionKey as string, label as string);
-            return null;
-          },
-          setRetention: ([limits]) => {
-            retention = (limits as typeof retention) ?? undefined;
-            scheduleRetention();
-            return null;
-          },
-          enforceRetention: ([limits, budget]) => store.enforceRetention(limits as NonNullable<typeof retention>, budget as number | undefined),
-          import: ([options], { signal, progress }) => importMessages(store, options as Parameters<typeof importMessages>[1], { signal, onProgress: progress }),
-          swap: ([request]) => swap(request as SwapRequest),
-          backup: ([target]) => backupTo(store.db, target as string),
-        }
-      : {
-          page: ([request]) => store.page(request as Parameters<HistoryStore['page']>[0]),
-          count: ([query]) => store.count(query as Parameters<HistoryStore['count']>[0]),
-          countUpTo: ([query, upTo]) => store.countUpTo(query as Parameters<HistoryStore['count']>[0], upTo as number),
-          lastValues: ([connectionKey, topic, count]) => store.lastValues(connectionKey as string, topic as string, count as number),
-          topicSummaries: ([connectionKey, limit, previewBytes]) => store.topicSummaries(connectionKey as string, limit as number, previewBytes as number),
-          gaps: ([connectionKey]) => store.gaps(connectionKey as string | undefined),
-          connections: () => store.connections(),
-          export: ([options], { signal, progress }) => exportMessages(store, options as Parameters<typeof exportMessages>[1], { signal, onProgress: progress }),
-        };
+  const writerHandlers: MethodHandlers<WriterMethods> = {
+    totals: () => store.totals(),
+    clear: ([connectionKey, topicFilter]) => store.clear(connectionKey, topicFilter),
+    describeConnection: ([connectionKey, label]) => {
+      store.setConnectionLabel(connectionKey, label);
+      return null;
+    },
+    setRetention: ([limits]) => {
+      retention = limits ?? undefined;
+      scheduleRetention();
+      return null;
+    },
+    enforceRetention: ([limits, budget]) => store.enforceRetention(limits, budget),
+    import: ([options], { signal, progress }) => importMessages(store, options, { signal, onProgress: progress }),
+    swap: ([request]) => swap(request),
+    backup: ([target]) => backupTo(store.db, target),
+  };
+  const readerHandlers: MethodHandlers<ReaderMethods> = {
+    page: ([request]) => store.page(request),
+    count: ([query]) => store.count(query),
+    countUpTo: ([query, upTo]) => store.countUpTo(query, upTo),
+    lastValues: ([connectionKey, topic, count]) => store.lastValues(connectionKey, topic, count),
+    topicSummaries: ([connectionKey, limit, previewBytes]) => store.topicSummaries(connectionKey, limit, previewBytes),
+    gaps: ([connectionKey]) => store.gaps(connectionKey),
+    connections: () => store.connections(),
+    export: ([options], { signal, progress }) => exportMessages(store, options, { signal, onProgress: progress }),
+  };
+  const handlers = data.role === 'writer' ? byName(writerHandlers) : byName(readerHandlers);
   const running = new Map<number, AbortController>();
 
   async function call(id: number, method: string, args: unknown[]): Promise<void> {

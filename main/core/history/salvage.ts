@@ -1,6 +1,6 @@
 import { closeSync, copyFileSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { HistoryStore } from './history-store';
+import type { SqliteHistoryStore } from './sqlite-history-store';
 import { decodeProperties } from './properties';
 import type { HistoryGap, HistoryMessageInput } from './types';
 
@@ -230,7 +230,7 @@ export class HistorySalvage {
 
   constructor(
     damagedPath: string,
-    private readonly store: HistoryStore,
+    private readonly store: SqliteHistoryStore,
   ) {
     const opened = openForReading(damagedPath);
     if (opened) this.source = opened;

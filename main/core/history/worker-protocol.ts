@@ -1,8 +1,10 @@
 import type { SerializedHistoryError } from './errors';
+import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
+import type { Awaitable } from './history-store';
 import type { RecoveryReport } from './open-database';
 import type { PackedBatch } from './packed-batch';
 import type { SalvageCounts } from './salvage';
-import type { HistoryGap, RetentionPolicy } from './types';
+import type { HistoryConnection, HistoryGap, HistoryPage, HistoryQuery, PageRequest, RetentionPolicy, StoredMessage, TopicSummary } from './types';
 
 /** What the main thread hands each history worker at start. */
 export interface HistoryWorkerData {
@@ -44,9 +46,61 @@ export interface SalvageOutcome {
   error?: string;
 }
 
+/**
+ * What the writer worker answers: method name -> signature, as the contract types its requests. A
+ * call of a method a worker does not have, or with the wrong arguments, does not compile (see
+ * WorkerChannel.call and the handlers in history-worker.ts).
+ */
+export interface WriterMethods {
+  totals(): { messages: number; bytes: number };
+  clear(connectionKey: string, topicFilter: string | undefined): number;
+  describeConnection(connectionKey: string, label: string): null;
+  /** Null: no retention. */
+  setRetention(policy: RetentionPolicy | null): null;
+  enforceRetention(policy: RetentionPolicy, budget: number | undefined): number;
+  import(options: ImportOptions): ImportResult;
+  swap(request: SwapRequest): { movedTo: string };
+  backup(target: string): { path: string; bytes: number };
+}
+
+/** What the reader worker answers (queries and exports, on its own read-only connection). */
+export interface ReaderMethods {
+  page(request: PageRequest): HistoryPage;
+  count(query: HistoryQuery): number;
+  countUpTo(query: HistoryQuery, upTo: number): { count: number; capped: boolean };
+  lastValues(connectionKey: string, topic: string, count: number): StoredMessage[];
+  topicSummaries(connectionKey: string, limit: number, previewBytes: number): { topics: TopicSummary[]; truncated: boolean };
+  gaps(connectionKey: string | undefined): HistoryGap[];
+  connections(): HistoryConnection[];
+  export(options: ExportOptions): ExportResult;
+}
+
+/** What a long call reports while it runs ('progress' messages); the other methods report nothing. */
+export interface MethodProgress {
+  import: { imported: number; total: number };
+  export: ExportProgress;
+}
+
+export type MethodName<M> = keyof M & string;
+export type MethodArgs<M, K extends keyof M> = M[K] extends (...args: infer A) => unknown ? A : never;
+export type MethodResult<M, K extends keyof M> = M[K] extends (...args: never[]) => infer R ? R : never;
+export type ProgressOf<K> = K extends keyof MethodProgress ? MethodProgress[K] : never;
+
+/** A worker's implementation of its methods: the arguments as sent, a signal for 'cancel', and progress. */
+export type MethodHandlers<M> = {
+  [K in MethodName<M>]: (
+    args: MethodArgs<M, K>,
+    context: { signal: AbortSignal; progress: (value: ProgressOf<K>) => void },
+  ) => Awaitable<MethodResult<M, K>>;
+};
+
+/** A call as it crosses to the worker. */
+export type CallMessage<M> = { [K in MethodName<M>]: { type: 'call'; id: number; method: K; args: MethodArgs<M, K> } }[MethodName<M>];
+
 export type ToWorker =
   | { type: 'write'; seq: number; batch: PackedBatch; gaps: HistoryGap[] }
-  | { type: 'call'; id: number; method: string; args: unknown[] }
+  | CallMessage<WriterMethods>
+  | CallMessage<ReaderMethods>
   | { type: 'cancel'; id: number }
   | { type: 'close' };
 
@@ -61,5 +115,5 @@ export type FromWorker =
   | { type: 'checked'; ok: boolean; detail: string; ms: number }
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: SerializedHistoryError }
-  | { type: 'progress'; id: number; progress: unknown }
+  | { type: 'progress'; id: number; progress: MethodProgress[keyof MethodProgress] }
   | { type: 'closed' };

@@ -2,10 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { BROKER_LIST_LIMIT, type BrokerStatusView, type BrokerTlsInput, type BrokerTlsStatus, WorkbenchFailure } from '../../../shared/contract';
 import { userTableAuth } from '../broker/auth-scram';
 import { brokerOptionsFrom } from '../broker/config/mosquitto-config';
-import { type Broker, createBroker } from '../broker/create-broker';
-import { type TcpListener, listenTcp } from '../broker/listeners/tcp';
-import { type TlsListener, listenTls } from '../broker/listeners/tls';
-import { type WsListener, listenWs } from '../broker/listeners/ws';
+import type { Broker } from '../broker/create-broker';
+import { ListenError, type ListenerSpec, type ServedBroker, serveBroker } from '../broker/serve';
 import { type GeneratedCertificate, generateCertificate, tlsPairProblem } from '../broker/tls-certificate';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
@@ -18,9 +16,10 @@ const CHANGE_COALESCE_MS = 200;
 
 interface Running {
   broker: Broker;
-  tcp: TcpListener;
-  ws?: WsListener;
-  tls?: { listener: TlsListener; status: BrokerTlsStatus };
+  served: ServedBroker;
+  tcpPort: number;
+  wsPort?: number;
+  tls?: BrokerTlsStatus;
   host: string;
   startedAt: number;
   authRequired: boolean;
@@ -73,9 +72,9 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
     return {
       running: true,
       host: running.host,
-      tcpPort: running.tcp.port,
-      ...(running.ws ? { wsPort: running.ws.port } : {}),
-      ...(running.tls ? { tls: running.tls.status } : {}),
+      tcpPort: running.tcpPort,
+      ...(running.wsPort !== undefined ? { wsPort: running.wsPort } : {}),
+      ...(running.tls ? { tls: running.tls } : {}),
       startedAt: running.startedAt,
       authRequired: running.authRequired,
       stats: {
@@ -114,8 +113,7 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
     running = null;
     clearInterval(current.statsTimer);
     current.stopEvents();
-    await current.broker.close();
-    await Promise.all([current.tcp.close(), current.ws?.close(), current.tls?.listener.close()]);
+    await current.served.close();
     events.emit('broker.stats', { running: false });
   }
 
@@ -137,36 +135,26 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
       const auth = users && users.length > 0 ? userTableAuth(Object.fromEntries(users.map((u) => [u.username, u.password]))) : undefined;
       // the same mapping as `--config` / the headless flags (no listeners or files here: limits only)
       const limitOptions = limits ? brokerOptionsFrom({ listeners: [], ...limits }).options : {};
-      const broker = createBroker({ ...limitOptions, ...(auth ? { auth } : {}) });
-      let tcp: TcpListener;
-      let ws: WsListener | undefined;
+      const specs: ListenerSpec[] = [{ protocol: 'mqtt', host, port }];
+      if (wsPort !== undefined) specs.push({ protocol: 'websockets', host, port: wsPort });
+      if (tlsInput && material) specs.push({ protocol: 'mqtts', host, port: tlsInput.port, key: material.key, cert: material.cert });
+      let served: ServedBroker;
       try {
-        tcp = await listenTcp(broker, { host, port });
+        served = await serveBroker({ ...limitOptions, ...(auth ? { auth } : {}) }, specs);
       } catch (error) {
-        await broker.close();
-        throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen on ${host}:${port}: ${(error as Error).message}`);
+        if (!(error instanceof ListenError)) throw error;
+        const cause = error.cause as NodeJS.ErrnoException;
+        const at = `${host}:${error.spec.port}`;
+        if (error.spec.protocol === 'mqtt') throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen on ${at}: ${cause.message}`);
+        if (error.spec.protocol === 'websockets') throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for WebSocket on ${at}: ${cause.message}`);
+        // listen errors carry an errno code; anything else is the TLS context refusing the pair
+        if (cause.code && /^E[A-Z]+$/.test(cause.code)) throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for TLS on ${at}: ${cause.message}`);
+        throw new WorkbenchFailure('TLS_ERROR', `The certificate and key cannot serve TLS: ${cause.message}`);
       }
-      try {
-        if (wsPort !== undefined) ws = await listenWs(broker, { host, port: wsPort });
-      } catch (error) {
-        await tcp.close();
-        await broker.close();
-        throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for WebSocket on ${host}:${wsPort}: ${(error as Error).message}`);
-      }
-      let tls: Running['tls'];
-      if (tlsInput && material) {
-        try {
-          const listener = await listenTls(broker, { host, port: tlsInput.port, key: material.key, cert: material.cert });
-          tls = { listener, status: { port: listener.port, ...material.status } };
-        } catch (error) {
-          await Promise.all([tcp.close(), ws?.close()]);
-          await broker.close();
-          const code = (error as NodeJS.ErrnoException).code;
-          // listen errors carry an errno code; anything else is the TLS context refusing the pair
-          if (code && /^E[A-Z]+$/.test(code)) throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for TLS on ${host}:${tlsInput.port}: ${(error as Error).message}`);
-          throw new WorkbenchFailure('TLS_ERROR', `The certificate and key cannot serve TLS: ${(error as Error).message}`);
-        }
-      }
+      const broker = served.broker;
+      const ws = served.listeners.find((listener) => listener.spec.protocol === 'websockets');
+      const tlsListener = served.listeners.find((listener) => listener.spec.protocol === 'mqtts');
+      const tls: Running['tls'] = tlsListener && material ? { port: tlsListener.port, ...material.status } : undefined;
       const stopEvents = broker.onEvent((event) => {
         if (event.type.startsWith('client.')) changed('client');
         else if (event.type.startsWith('session.')) changed('session');
@@ -176,8 +164,9 @@ export function createBrokerService(events: EventHub): { handlers: BrokerHandler
       const now = Date.now();
       const current: Running = {
         broker,
-        tcp,
-        ...(ws ? { ws } : {}),
+        served,
+        tcpPort: served.listeners[0]!.port,
+        ...(ws ? { wsPort: ws.port } : {}),
         ...(tls ? { tls } : {}),
         host,
         startedAt: now,

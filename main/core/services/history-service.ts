@@ -5,7 +5,7 @@ import type { Downloads } from '../downloads/downloads';
 import type { ConnectionIdentity } from '../engine/connection-identity';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
-import { type ExportHandle, HistoryError, type HistoryService, createHistory } from '../history/index';
+import { type ExportHandle, HistoryError, type History, createHistory } from '../history/index';
 
 /** History's channels, but replays: those publish on connections, so the replay service serves them. */
 type HistoryHandlers = Omit<Pick<RequestHandlers, Extract<keyof RequestHandlers, `history.${string}`>>, 'history.replay' | 'history.stopReplay'>;
@@ -27,7 +27,7 @@ export interface HistoryFeature {
    * capture acknowledges QoS 1/2 messages to the broker only then (see engine/durable-acks.ts).
    */
   committed(): Promise<boolean>;
-  /** Null while history has room for more; else resolves when it has (see HistoryService.whenRoom). */
+  /** Null while history has room for more; else resolves when it has (see History.whenRoom). */
   whenRoom(): Promise<void> | null;
   /**
    * Before a connection opens: stores its label, so its messages are named even if the app dies
@@ -55,7 +55,7 @@ function timestampForFile(date: Date): string {
 /** Wires the message history into the core: every message stored, the history.* channels served. */
 export function createHistoryFeature(dataDir: string | undefined, events: EventHub, downloads?: Downloads): HistoryFeature {
   const path = dataDir ? join(dataDir, 'history.db') : undefined;
-  let service: HistoryService | null = null;
+  let service: History | null = null;
   let openError: string | undefined;
   let preOpen: [connectionKey: string, message: MqttMessage][] = [];
   let preOpenLabels = new Map<string, string>();
@@ -73,7 +73,7 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
    */
   const readyDownloads = new Map<string, { downloadId: string; fileName: string; bytes: number }>();
 
-  const ready: Promise<HistoryService | null> = path
+  const ready: Promise<History | null> = path
     ? createHistory({ path }).then(
         (opened) => {
           service = opened;
@@ -124,7 +124,7 @@ export function createHistoryFeature(dataDir: string | undefined, events: EventH
     console.error('History could not store a connection label:', (error as Error).message);
   }
 
-  async function require(): Promise<HistoryService> {
+  async function require(): Promise<History> {
     const opened = await ready;
     if (!opened) {
       throw new WorkbenchFailure('HISTORY_UNAVAILABLE', openError ? `History is unavailable: ${openError}` : 'History is off: the workbench runs without a data folder');

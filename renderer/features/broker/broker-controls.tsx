@@ -3,9 +3,9 @@ import { formatMoment } from '../../ui/clock';
 import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
 import type { BrokerTlsInput, BrokerTlsStatus, WorkbenchError } from '../../../shared/contract';
 import { type BrokerForm, useBrokerStore } from '../../stores/broker-store';
-import { LIMIT_FIELDS, limitsFromForm } from './broker-limits';
+import { LIMIT_FIELDS, limitsFromForm } from '../../model/broker-limits';
 import { useConnectionsStore } from '../../stores/connections-store';
-import { useUiStore } from '../../stores/ui-store';
+import { useUiStore, useTimeFormat } from '../../stores/ui-store';
 import { Check, Field } from '../../ui/field';
 
 /** A port typed into the form: '' is "none" when optional; otherwise 0-65535 (0 = any free port). */
@@ -142,6 +142,7 @@ function tlsFromForm(form: BrokerForm): { tls?: BrokerTlsInput; problems: { tlsP
 }
 
 export function BrokerControls() {
+  useTimeFormat();
   const form = useBrokerStore((s) => s.form);
   const setForm = useBrokerStore((s) => s.setForm);
   const status = useBrokerStore((s) => s.status);

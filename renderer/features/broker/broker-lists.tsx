@@ -1,3 +1,4 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { type ReactNode, useState } from 'react';
 import { useBrokerStore } from '../../stores/broker-store';
 import { formatMoment } from '../../ui/clock';
@@ -53,6 +54,7 @@ function CappedList<T>({
 
 /** The broker's inside from `broker.inspect`, refreshed (debounced) on `broker.changed`. */
 export function BrokerLists() {
+  useTimeFormat();
   const running = useBrokerStore((s) => s.status.running);
   const { clients, sessions, retained, truncated } = useBrokerStore((s) => s.inspection);
   const inspectError = useBrokerStore((s) => s.inspectError);

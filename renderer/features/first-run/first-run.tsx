@@ -3,7 +3,7 @@ import { useBrokerStore } from '../../stores/broker-store';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
-import { openProfilesImport } from '../profiles/profiles-toolbar';
+import { openProfilesImport } from '../profiles';
 import './first-run.css';
 
 /** True for an empty workbench: profiles loaded and none saved, and no connection open. */

@@ -1,9 +1,12 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { useEffect, useState } from 'react';
 import { useHistoryStore } from '../../stores/history-store';
+import { formatDateTime } from '../../ui/clock';
 import { formatSize } from './history-status';
 
 /** A consistent copy of the history now, and a restore from one (the replaced file is kept aside). */
 export function HistoryBackupPanel() {
+  useTimeFormat();
   const backups = useHistoryStore((s) => s.backups);
   const busy = useHistoryStore((s) => s.backupBusy);
   const note = useHistoryStore((s) => s.backupNote);
@@ -29,7 +32,7 @@ export function HistoryBackupPanel() {
           <select data-testid="history-backup-choice" value={selected} disabled={busy} onChange={(e) => setChosen(e.target.value)}>
             {backups.map((b) => (
               <option key={b.fileName} value={b.fileName}>
-                {new Date(b.modifiedAt).toLocaleString()} · {formatSize(b.bytes)}
+                {formatDateTime(b.modifiedAt)} · {formatSize(b.bytes)}
               </option>
             ))}
           </select>

@@ -1,13 +1,15 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { useState } from 'react';
 import { VIEW_FORMATS } from '../../../shared/codecs/payload-format';
 import { useHistoryStore } from '../../stores/history-store';
-import { type DetailFormat, formatBytes, payloadDetail } from '../messages/format';
-import { formatDateTime } from './history-list';
+import { type DetailFormat, formatBytes, payloadDetail } from '../../payload/format';
+import { formatStoredTime } from './history-list';
 
 const FORMATS: readonly DetailFormat[] = ['auto', ...VIEW_FORMATS];
 
 /** The selected stored message: the payload as JSON, text, hex, Base64, CBOR, MessagePack or Sparkplug B, and its properties. */
 export function HistoryDetail() {
+  useTimeFormat();
   const selectedId = useHistoryStore((s) => s.selectedId);
   const rows = useHistoryStore((s) => s.rows);
   const select = useHistoryStore((s) => s.select);
@@ -23,7 +25,7 @@ export function HistoryDetail() {
           {message.topic}
         </span>
         <span className="muted">
-          {message.direction === 'in' ? 'received' : 'published'} {formatDateTime(message.timestamp)} · <span data-testid="history-detail-connection">{message.connectionLabel}</span> · QoS {message.qos}
+          {message.direction === 'in' ? 'received' : 'published'} {formatStoredTime(message.timestamp)} · <span data-testid="history-detail-connection">{message.connectionLabel}</span> · QoS {message.qos}
           {message.retain ? ' · retained' : ''}
           {message.dup ? ' · dup' : ''}
           {message.packetId !== null ? ` · packet ${message.packetId}` : ''} · {formatBytes(message.payloadSize)}

@@ -1,6 +1,6 @@
-import { formatCount } from '../../ui/numbers';
+import { formatCount, formatCountOf } from '../../ui/numbers';
 import { type ExportFormat, type PayloadEncoding, useHistoryStore } from '../../stores/history-store';
-import { savesWithDialog, showInFolder } from '../downloads/deliver';
+import { savesWithDialog, showInFolder } from '../../stores/downloads';
 import { formatSize } from './history-status';
 
 const FORMATS: { key: ExportFormat; label: string }[] = [
@@ -63,7 +63,7 @@ export function HistoryExport() {
           {running && <progress max={100} value={percent} data-testid="history-export-bar" />}
           <span data-testid="history-export-state">
             {exporting.state === 'running' && `Exporting… ${formatCount(exporting.written)} of ${formatCount(exporting.total)}`}
-            {exporting.state === 'done' && `Done: ${formatCount(exporting.written)} messages, ${formatSize(exporting.bytes)}`}
+            {exporting.state === 'done' && `Done: ${formatCountOf(exporting.written, 'message')}, ${formatSize(exporting.bytes)}`}
             {exporting.state === 'cancelled' && 'Cancelled.'}
             {exporting.state === 'failed' && `Failed: ${exporting.error ?? 'unknown error'}`}
           </span>

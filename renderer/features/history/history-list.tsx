@@ -1,9 +1,10 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { type ReactNode, useEffect, useLayoutEffect } from 'react';
 import type { StoredMessage } from '../../../shared/contract';
 import { useHistoryStore } from '../../stores/history-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
-import { formatTime } from '../messages/format';
-import { MessageCells } from '../messages/message-cells';
+import { formatDateTime } from '../../ui/clock';
+import { MessageCells } from '../messages';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;
@@ -11,16 +12,15 @@ const OVERSCAN = 10;
 /** Ask for the next page when the view comes within this many rows of the last loaded one. */
 const PREFETCH_ROWS = 100;
 
-const pad = (n: number) => String(n).padStart(2, '0');
 /** Stored messages span days: the date, then the time to the millisecond. */
-export function formatDateTime(timestamp: number): string {
-  const d = new Date(timestamp);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(timestamp)}`;
+export function formatStoredTime(timestamp: number): string {
+  return formatDateTime(timestamp, 3);
 }
 
 const HISTORY_TEST_IDS = { topic: 'history-row-topic', payload: 'history-row-payload' };
 
 function HistoryRow({ message, selected, onSelect }: { message: StoredMessage; selected: boolean; onSelect(id: number): void }) {
+  useTimeFormat();
   return (
     <div
       className={`data-row data-grid history-grid dir-${message.direction}${selected ? ' selected' : ''}`}
@@ -33,7 +33,7 @@ function HistoryRow({ message, selected, onSelect }: { message: StoredMessage; s
     >
       <MessageCells
         direction={message.direction}
-        time={formatDateTime(message.timestamp)}
+        time={formatStoredTime(message.timestamp)}
         topic={message.topic}
         qos={message.qos}
         retain={message.retain}

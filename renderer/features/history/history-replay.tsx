@@ -2,13 +2,13 @@ import { useEffect, useRef } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useHistoryStore } from '../../stores/history-store';
 import { REPLAY_MAX_GAP_MS, REPLAY_SPEEDS, type ReplaySpeed, useReplayStore } from '../../stores/replay-store';
-import { formatCount } from '../../ui/numbers';
+import { formatCount, formatCountOf } from '../../ui/numbers';
 
-const SPEED_LABELS: Record<ReplaySpeed, { label: string; title: string }> = {
-  '1': { label: '×1', title: 'At the pace they were recorded' },
-  '2': { label: '×2', title: 'Twice as fast as recorded' },
-  '10': { label: '×10', title: 'Ten times as fast as recorded' },
-  max: { label: 'Max', title: 'As fast as the broker takes them' },
+const SPEED_LABELS: Record<ReplaySpeed, { label: string; name: string; title: string }> = {
+  '1': { label: '×1', name: 'Recorded pace', title: 'At the pace they were recorded' },
+  '2': { label: '×2', name: 'Twice as fast', title: 'Twice as fast as recorded' },
+  '10': { label: '×10', name: 'Ten times as fast', title: 'Ten times as fast as recorded' },
+  max: { label: 'Max', name: 'As fast as possible', title: 'As fast as the broker takes them' },
 };
 
 /**
@@ -58,7 +58,7 @@ export function HistoryReplay() {
           </label>
           <div className="segmented" role="group" aria-label="Replay speed">
             {REPLAY_SPEEDS.map((speed) => (
-              <button key={speed} type="button" data-testid={`history-replay-speed-${speed}`} aria-pressed={options.speed === speed} title={SPEED_LABELS[speed].title} disabled={running} onClick={() => setOptions({ speed })}>
+              <button key={speed} type="button" data-testid={`history-replay-speed-${speed}`} aria-pressed={options.speed === speed} aria-label={SPEED_LABELS[speed].name} title={SPEED_LABELS[speed].title} disabled={running} onClick={() => setOptions({ speed })}>
                 {SPEED_LABELS[speed].label}
               </button>
             ))}
@@ -104,7 +104,7 @@ export function HistoryReplay() {
           {running && <progress max={100} value={percent} />}
           <span data-testid="history-replay-state">
             {replay.state === 'running' && `Replaying… ${formatCount(replay.sent)} of ${formatCount(replay.total)}`}
-            {replay.state === 'done' && `Done: ${formatCount(replay.sent)} messages replayed`}
+            {replay.state === 'done' && `Done: ${formatCountOf(replay.sent, 'message')} replayed`}
             {replay.state === 'stopped' && `Stopped after ${formatCount(replay.sent)} of ${formatCount(replay.total)}`}
             {replay.state === 'failed' && `Failed after ${formatCount(replay.sent)}: ${replay.error ?? 'unknown error'}`}
           </span>

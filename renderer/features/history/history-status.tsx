@@ -1,4 +1,4 @@
-import { formatCount } from '../../ui/numbers';
+import { formatCount, formatCountOf } from '../../ui/numbers';
 import { useHistoryStore } from '../../stores/history-store';
 
 const number = formatCount;
@@ -56,7 +56,7 @@ export function HistoryStatusLine() {
         <span className="history-warn" data-testid="history-status-recovered" data-state={status.damage.state} data-recovered={status.damage.recovered?.messages}>
           · a damaged database was moved to <code>{status.damage.movedTo}</code>
           {status.damage.state === 'recovering' && ', recovering its messages…'}
-          {status.damage.recovered && `, ${number(status.damage.recovered.messages)} messages recovered`}
+          {status.damage.recovered && `, ${formatCountOf(status.damage.recovered.messages, 'message')} recovered`}
           {status.damage.state === 'failed' && `, recovery failed: ${status.damage.error ?? ''}`}
         </span>
       ) : (

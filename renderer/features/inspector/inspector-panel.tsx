@@ -5,6 +5,7 @@ import { PACKET_CAPACITY, type StoredPacket, packetRing, useInspectorStore } fro
 import { VirtualList } from '../../ui/virtual-list';
 import { PacketDetail } from './packet-detail';
 import { PacketHeader, PacketRow } from './packet-row';
+import './inspector.css';
 
 const ROW_HEIGHT = 22;
 export const PACKET_TYPES = ['connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth'];

@@ -1,6 +1,7 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { describeReason } from '../../../shared/mqtt/reason-codes';
 import { type StoredPacket, useInspectorStore } from '../../stores/inspector-store';
-import { formatTime } from '../messages/format';
+import { formatTime } from '../../payload/format';
 
 /** Fields beyond this many characters are cut: a detail pane, not a dump. */
 const MAX_JSON_CHARS = 20_000;
@@ -24,6 +25,7 @@ function header(packet: StoredPacket): [string, string][] {
 }
 
 export function PacketDetail({ packet }: { packet: StoredPacket }) {
+  useTimeFormat();
   const select = useInspectorStore((s) => s.select);
   const json = packet.fields ? JSON.stringify(packet.fields, null, 2) : '';
   return (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { getApi } from '../../stores/api';
-import type { StoredMessage } from '../../stores/message-ring';
+import { fetchPayload } from '../../stores/messages-store';
+import type { StoredMessage } from '../../model/message-ring';
 
 /** Whole payloads fetched for the detail, newest last; a few, so flipping between messages is instant. */
 const CACHE_ENTRIES = 6;
@@ -35,19 +35,17 @@ export function useFullPayload(message: StoredMessage | undefined): FullPayload 
   useEffect(() => {
     if (!needsFetch || !message || message.id === undefined) return;
     let isCurrent = true;
-    void getApi()
-      .messages.payload({ connectionId: message.connectionId, id: message.id })
-      .then((result) => {
-        if (!isCurrent) return;
-        if (result.ok) {
-          cache.delete(key);
-          cache.set(key, result.value.payload);
-          for (const old of [...cache.keys()].slice(0, Math.max(0, cache.size - CACHE_ENTRIES))) cache.delete(old);
-          setFetched({ key, result: { state: 'full', payload: result.value.payload } });
-        } else {
-          setFetched({ key, result: { state: 'unavailable', payload: message.payload, reason: result.error.message } });
-        }
-      });
+    void fetchPayload(message.connectionId, message.id).then((result) => {
+      if (!isCurrent) return;
+      if (result.ok) {
+        cache.delete(key);
+        cache.set(key, result.value.payload);
+        for (const old of [...cache.keys()].slice(0, Math.max(0, cache.size - CACHE_ENTRIES))) cache.delete(old);
+        setFetched({ key, result: { state: 'full', payload: result.value.payload } });
+      } else {
+        setFetched({ key, result: { state: 'unavailable', payload: message.payload, reason: result.error.message } });
+      }
+    });
     return () => {
       isCurrent = false;
     };

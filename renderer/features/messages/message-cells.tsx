@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import type { MqttMessage } from '../../../shared/contract';
 import { MiddleCut } from '../../ui/middle-cut';
-import { formatBytes, payloadPreview } from './format';
+import { formatBytes, payloadPreview } from '../../payload/format';
+import './message-cells.css';
 
 export interface MessageCellsProps {
   direction: MqttMessage['direction'];
@@ -35,7 +36,7 @@ export function MessageCells({ direction, time, topic, qos, retain, size, payloa
       {afterTime}
       <MiddleCut className="message-topic" testId={testIds.topic} text={topic} />
       <span className="message-qos">{qos}</span>
-      <span className="message-retain" title={retain ? 'Retained' : undefined}>
+      <span className="message-retain" title={retain ? "Retained: the broker's kept value of this topic" : undefined}>
         {retain ? 'R' : ''}
       </span>
       <span className="message-size">{formatBytes(size)}</span>

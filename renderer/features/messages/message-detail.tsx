@@ -1,23 +1,22 @@
 import { Suspense, lazy, memo, useEffect, useMemo, useState } from 'react';
 import { encodeHex } from '../../../shared/codecs/hex';
 import { useConnectionsStore } from '../../stores/connections-store';
-import type { StoredMessage } from '../../stores/message-ring';
+import type { StoredMessage } from '../../model/message-ring';
 import { useMessageViewStore } from '../../stores/message-view-store';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/messages-store';
 import { usePlotsStore } from '../../stores/plots-store';
-import { useUiStore } from '../../stores/ui-store';
-import { useDarkMode } from '../../app/theme';
-import { displayPath, formatPath, numericLeaves } from './json-paths';
-import { numberAt, parsePayload } from '../plots/numeric-value';
+import { useTimeFormat, useUiStore } from '../../stores/ui-store';
+import { useDarkMode } from '../../ui/theme';
+import { displayPath, formatPath, numericLeaves } from '../../payload/json-paths';
+import { numberAt, parsePayload } from '../../payload/numeric-value';
 import type { NumberPicker } from './number-picker';
-import { formatBytes, formatTime } from './format';
-import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from './payload-view';
+import { formatBytes, formatTime } from '../../payload/format';
+import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from '../../payload/payload-view';
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
 import { payloadFileName, saveBytes } from './save-payload';
-import { deliverDownload, savesWithDialog, showInFolder } from '../downloads/deliver';
-import { getApi } from '../../stores/api';
+import { downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { useFullPayload } from './full-payload';
 
 const PayloadMonaco = lazy(() => import('./payload-monaco'));
@@ -71,7 +70,10 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
   return (
     <aside className="detail-fields" data-testid="message-numeric-fields">
       <h3>
-        Numbers <span className="muted">{leaves.length >= NUMERIC_FIELDS ? `first ${formatCount(NUMERIC_FIELDS)}` : formatCount(leaves.length)}</span>
+        Numbers{' '}
+        <span className="muted" data-testid="numeric-fields-count" title={leaves.length >= NUMERIC_FIELDS ? `Only the first ${formatCount(NUMERIC_FIELDS)} numbers of this payload are listed` : undefined}>
+          {shown.length === leaves.length ? formatCount(leaves.length) : `${formatCount(shown.length)} of ${leaves.length >= NUMERIC_FIELDS ? `first ${formatCount(NUMERIC_FIELDS)}` : formatCount(leaves.length)}`}
+        </span>
       </h3>
       {leaves.length >= NUMERIC_SEARCH_FROM && (
         <input
@@ -189,6 +191,7 @@ function PlacementToggle() {
 }
 
 function MessageDetailView({ message, onClose }: { message: StoredMessage; onClose(): void }) {
+  useTimeFormat();
   const dark = useDarkMode();
   const key = `${message.connectionId}:${message.seq}`;
   const messageMode = useMessageViewStore((s) => s.messageModes[key]);
@@ -248,9 +251,7 @@ function MessageDetailView({ message, onClose }: { message: StoredMessage; onClo
     // A big payload (the list got a preview) or any payload on the desktop goes from the host to the
     // file: a browser download streamed by the host, or the desktop's save dialog.
     if (message.id !== undefined && (message.payloadSize !== undefined || savesWithDialog())) {
-      const ticket = await getApi().messages.downloadPayload({ connectionId: message.connectionId, id: message.id, fileName });
-      if (!ticket.ok) return setStatus({ text: `Not saved: ${ticket.error.message}`, problem: true });
-      const delivered = await deliverDownload(ticket.value);
+      const delivered = await downloadPayload(message.connectionId, message.id, fileName);
       if (delivered.kind === 'saved') return setStatus({ text: `Saved as ${delivered.fileName}`, savedId: delivered.savedId });
       if (delivered.kind === 'downloaded') return setStatus({ text: `Downloading ${delivered.fileName}` });
       if (delivered.kind === 'cancelled') return setStatus({ text: 'Not saved' });

@@ -1,12 +1,13 @@
-import type { StoredMessage } from '../../stores/message-ring';
-import { useUiStore } from '../../stores/ui-store';
+import type { StoredMessage } from '../../model/message-ring';
+import { useTimeFormat, useUiStore } from '../../stores/ui-store';
 import { ColumnResizer } from '../../ui/column-resizer';
-import { formatTime } from './format';
+import { formatTime } from '../../payload/format';
 import { MessageCells } from './message-cells';
 
 const LIVE_TEST_IDS = { time: 'message-time', topic: 'message-topic', payload: 'message-payload' };
 
 export function MessageRow({ message, selected, onSelect }: { message: StoredMessage; selected: boolean; onSelect(seq: number): void }) {
+  useTimeFormat();
   return (
     <div
       className={`data-row data-grid message-grid dir-${message.direction}${selected ? ' selected' : ''}`}
@@ -39,7 +40,7 @@ export function MessageHeader() {
         <ColumnResizer label="Resize the topic column" testId="message-topic-resize" onResize={setTopicColumn} />
       </span>
       <span className="message-qos" title="QoS">Q</span>
-      <span title="Retained">R</span>
+      <span title="R: sent with the retain flag (the broker's kept value of the topic, given to each new subscriber)">R</span>
       <span className="message-size">Size</span>
       <span>Payload</span>
     </div>

@@ -9,8 +9,8 @@ import { useUiStore } from '../../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane } from '../../ui/split';
 import { VirtualList } from '../../ui/virtual-list';
 import { MessageDetail } from './message-detail';
-import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from './message-filter';
-import { FirstRun, useIsFirstRun } from '../first-run/first-run';
+import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from '../../payload/message-filter';
+import { FirstRun, useIsFirstRun } from '../first-run';
 import { MessageHeader, MessageRow } from './message-row';
 import './messages.css';
 
@@ -59,8 +59,8 @@ export function MessagesToolbar() {
       )}
       {dropped > 0 && (
         <span className="messages-waiting" data-testid="messages-dropped" data-count={dropped} role="status">
-          {n(dropped)} messages were not shown; they are in History
-          <button type="button" className="icon-button" title="Dismiss" data-testid="messages-dropped-dismiss" onClick={dismissDropped}>
+          {formatCountOf(dropped, 'message')} {dropped === 1 ? 'was' : 'were'} not shown; {dropped === 1 ? 'it is' : 'they are'} in History
+          <button type="button" className="icon-button" title="Dismiss" aria-label="Dismiss" data-testid="messages-dropped-dismiss" onClick={dismissDropped}>
             ×
           </button>
         </span>

@@ -1,6 +1,6 @@
-import { monaco } from '../publish/monaco-setup';
-import { type JsonPath, formatPath } from './json-paths';
-import { type JsonNumberAt, jsonNumberAt } from './json-number-at';
+import { monaco } from '../../ui/monaco-setup';
+import { type JsonPath, formatPath } from '../../payload/json-paths';
+import { type JsonNumberAt, jsonNumberAt } from '../../payload/json-number-at';
 
 /** What the view does with a number the user picks. */
 export interface NumberPicker {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { monaco } from '../publish/monaco-setup';
+import { monaco } from '../../ui/monaco-setup';
 
 export interface PayloadDiffProps {
   original: string;

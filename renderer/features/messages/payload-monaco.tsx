@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { monaco } from '../publish/monaco-setup';
+import { monaco } from '../../ui/monaco-setup';
 import { type NumberPicker, attachNumberPicker } from './number-picker';
 
 const VIEW_OPTIONS = {

@@ -1,7 +1,8 @@
 import type uPlot from 'uplot';
-import type { PlotSeries } from '../../stores/plots-store';
-import { formatTime } from '../messages/format';
-import { displayPath } from '../messages/json-paths';
+import { type PlotSeries, seriesUnit } from '../../stores/plots-store';
+import { withUnit } from '../../payload/units';
+import { formatTime } from '../../payload/format';
+import { displayPath } from '../../payload/json-paths';
 import { formatReading } from '../../ui/numbers';
 
 /** Distance from the pointer to the readout, in CSS pixels. */
@@ -62,7 +63,7 @@ export function hoverReadout(series: readonly PlotSeries[]): uPlot.Plugin {
     values.forEach((value, i) => {
       const at = idxs?.[i + 1];
       const y = at == null ? null : u.data[i + 1]![at];
-      value.textContent = y == null ? '–' : formatReading(y);
+      value.textContent = y == null ? '–' : withUnit(formatReading(y), seriesUnit(series[i]!.id));
     });
     box.hidden = false;
     place(u, left, top);

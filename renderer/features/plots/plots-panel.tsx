@@ -1,17 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { Panel } from '../../app/panel';
-import { displayPath } from '../messages/json-paths';
-import { PLOT_WINDOWS, type PlotAxes, type PlotSeries, type PlotWindow, seriesBuffer, usePlotsStore } from '../../stores/plots-store';
-import { useDarkMode } from '../../app/theme';
-import { useUiStore } from '../../stores/ui-store';
-import { type AlignedData, SeriesBuffer, alignSeries } from './series-buffer';
+import { Panel } from '../../ui/panel';
+import { displayPath } from '../../payload/json-paths';
+import { PLOT_WINDOWS, type PlotAxes, type PlotSeries, type PlotWindow, seriesBuffer, seriesUnit, usePlotsStore } from '../../stores/plots-store';
+import { useDarkMode } from '../../ui/theme';
+import { useTimeFormat, useUiStore } from '../../stores/ui-store';
+import { type AlignedData, SeriesBuffer, alignSeries } from '../../model/series-buffer';
 import { xAxis, yAxes } from './chart-axes';
 import { hoverReadout } from './hover-readout';
 import { formatReading } from '../../ui/numbers';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { seriesOwners } from './series-owner';
+import { withUnit } from '../../payload/units';
+import { MiddleCut } from '../../ui/middle-cut';
 import './plots.css';
 
 const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
@@ -90,6 +92,8 @@ function PlotChart() {
   const axes = usePlotsStore((s) => s.axes);
   const removeSeries = usePlotsStore((s) => s.removeSeries);
   const dark = useDarkMode();
+  // The x axis' labels are times: a new format draws the chart again.
+  const timeFormat = useTimeFormat();
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [counts, setCounts] = useState<number[]>([]);
@@ -121,7 +125,7 @@ function PlotChart() {
       created.destroy();
       plot.current = null;
     };
-  }, [series, dark, axes]);
+  }, [series, dark, axes, timeFormat]);
 
   useEffect(() => {
     const created = plot.current;
@@ -157,21 +161,22 @@ function PlotChart() {
         {series.map((s, i) => {
           const buffer = seriesBuffer(s.id);
           const last = buffer && buffer.size > 0 ? buffer.y(buffer.size - 1) : undefined;
+          const unit = seriesUnit(s.id);
           return (
             <li key={s.id} data-testid="plot-series" data-label={s.label} data-points={counts[i] ?? 0}>
               <span className="plot-swatch" style={{ background: s.color }} />
               <span className="plot-label" title={s.label}>
                 {s.path.length === 0 ? 'value' : displayPath(s.path)}
               </span>
-              <span className="plot-last" data-testid="plot-last" title={last === undefined ? 'No value yet' : `Latest value: ${last}`}>
-                {last === undefined ? '–' : formatReading(last)}
+              <span className="plot-last" data-testid="plot-last" data-unit={unit} title={last === undefined ? 'No value yet' : `Latest value: ${withUnit(String(last), unit)}`}>
+                {last === undefined ? '–' : withUnit(formatReading(last), unit)}
               </span>
               <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} aria-label={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
                 ×
               </button>
               <span className="plot-topic" data-testid="plot-topic" title={owners[i] ? `${owners[i]} · ${s.topic}` : s.topic}>
                 {owners[i] && <span className="plot-owner">{owners[i]} · </span>}
-                {s.topic}
+                <MiddleCut text={s.topic} />
               </span>
             </li>
           );

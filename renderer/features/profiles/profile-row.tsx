@@ -4,6 +4,7 @@ import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
 import { CopyIcon, EditIcon, PlayIcon, TrashIcon } from '../../ui/icons';
+import './profile-row.css';
 
 export function ProfileRow({ profile, depth }: { profile: Profile; depth: number }) {
   const [confirming, setConfirming] = useState(false);
@@ -43,12 +44,12 @@ export function ProfileRow({ profile, depth }: { profile: Profile; depth: number
         </span>
       </div>
       {confirming ? (
-        <span className="profile-actions confirm" data-testid="profile-delete-confirm">
-          Delete?
+        <span className="profile-actions confirm" data-testid="profile-delete-confirm" role="alert">
+          Delete profile?
           <button type="button" className="danger small" data-testid="profile-delete-yes" onClick={() => void remove(profile.id)}>
             Delete
           </button>
-          <button type="button" className="small" onClick={() => setConfirming(false)}>
+          <button type="button" className="small" data-testid="profile-delete-no" onClick={() => setConfirming(false)}>
             Keep
           </button>
         </span>

@@ -4,6 +4,7 @@ import { ImportReportView } from './import-report';
 import { ProfileList } from './profile-list';
 
 import { ProfilesToolbar } from './profiles-toolbar';
+import './profiles.css';
 
 export function ProfilesPanel() {
   const error = useProfilesStore((s) => s.error);

@@ -1,6 +1,6 @@
 import Editor from '@monaco-editor/react';
 import { useEffect, useRef } from 'react';
-import { monaco } from './monaco-setup';
+import { monaco } from '../../ui/monaco-setup';
 
 export interface PayloadEditorProps {
   value: string;

@@ -1,3 +1,4 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { useDeferredValue, useState } from 'react';
 import { formatMoment } from '../../ui/clock';
 import { type PublishedEntry, searchPublished, usePublishHistory } from './publish-history';
@@ -7,6 +8,7 @@ const PREVIEW_CHARS = 120;
 
 /** The published-messages history: search it, and put an entry back into the publish panel. */
 export function PublishHistoryList({ onUse }: { onUse(entry: PublishedEntry): void }) {
+  useTimeFormat();
   const entries = usePublishHistory((s) => s.entries);
   const remove = usePublishHistory((s) => s.remove);
   const clear = usePublishHistory((s) => s.clear);

@@ -1,7 +1,7 @@
 import { type KeyboardEvent, Suspense, lazy, useCallback, useRef, useState } from 'react';
 import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload, isEmptyPayloadText, isJsonEdited } from '../../../shared/codecs/payload-format';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
-import { getApi } from '../../stores/api';
+import { publishMessage } from '../../stores/publish-actions';
 import { useActiveConnection } from '../../stores/connections-store';
 import { useTopicSuggestions } from '../../stores/topic-tree-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
@@ -14,8 +14,9 @@ import { type PublishPropertiesForm, checkProperties } from './publish-propertie
 import { EMPTY_DRAFT, DRAFT_PAYLOAD_LIMIT, type PublishDraft, payloadTooLongToKeep, usePublishDrafts } from './publish-drafts';
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
-import { useDarkMode } from '../../app/theme';
+import { useDarkMode } from '../../ui/theme';
 import { useUiStore } from '../../stores/ui-store';
+import './publish.css';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));
 
@@ -112,7 +113,7 @@ export function PublishPanel() {
     const { message } = prepared;
     inFlight.current = true;
     setSending(true);
-    const result = await getApi().messages.publish(message);
+    const result = await publishMessage(message);
     inFlight.current = false;
     setSending(false);
     if (result.ok) usePublishHistory.getState().record({ topic: message.topic, qos, retain, mode, payload: latestPayload.current.text, properties: propertiesForm });

@@ -1,6 +1,6 @@
 import { formatCount } from '../../ui/numbers';
 import { useState } from 'react';
-import { getApi } from '../../stores/api';
+import { startRepeat, stopRepeat } from '../../stores/publish-actions';
 import { useRepeatStore } from '../../stores/repeat-store';
 import { Field } from '../../ui/field';
 import type { PreparedMessage } from './prepared-message';
@@ -22,14 +22,14 @@ export function RepeatControls({ prepare, connected }: { prepare(): PreparedMess
     const times = count.trim() === '' ? 0 : Number(count);
     if (!Number.isInteger(intervalMs) || intervalMs < 1) return setError('Interval: a whole number of milliseconds, at least 1');
     if (!Number.isInteger(times) || times < 0) return setError('Count: a whole number (0 = until stopped)');
-    const result = await getApi().messages.startRepeat({ message: prepared.message, intervalMs, count: times });
+    const result = await startRepeat({ message: prepared.message, intervalMs, count: times });
     if (result.ok) setRepeatId(result.value.repeatId);
     else setError(`${result.error.code}: ${result.error.message}`);
   };
 
   const stop = async () => {
     if (!repeatId) return;
-    const result = await getApi().messages.stopRepeat({ repeatId });
+    const result = await stopRepeat(repeatId);
     if (result.ok) useRepeatStore.getState().apply(result.value);
     else setError(`${result.error.code}: ${result.error.message}`);
   };

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import type { RequestOutput } from '../../../shared/contract';
 import { decodeHex } from '../../../shared/codecs/hex';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
-import { getApi } from '../../stores/api';
+import { requestReply } from '../../stores/publish-actions';
 import { Field } from '../../ui/field';
-import { payloadPreview } from '../messages/format';
+import { payloadPreview } from '../../payload/format';
 import type { PreparedMessage } from './prepared-message';
 
 type Outcome = RequestOutput<'messages.request'>;
@@ -39,7 +39,7 @@ export function RequestControls({ prepare, connected, topicReady }: { prepare():
     delete rest.responseTopic;
     delete rest.correlationData;
     setWaiting(true);
-    const result = await getApi().messages.request({
+    const result = await requestReply({
       connectionId,
       topic,
       payload,

@@ -11,12 +11,15 @@ function optionsSummary({ options }: Subscription): string {
   return parts.join(' · ');
 }
 
-/** "QoS 1", or "QoS 1 (asked 2)" when the broker granted less than requested; a failure with the code's name. */
+/**
+ * "Granted QoS 1" (the name of SUBACK's 0x01), or "Granted QoS 1 (asked 2)" when the broker granted
+ * less than requested; a failure with the code's name. The hex code follows it, muted.
+ */
 function grantLabel({ state, grantedQos, options, reasonCode }: Subscription): string {
   if (state === 'pending') return '…';
   if (state === 'failed') return reasonCode === undefined ? 'failed' : `failed: ${reasonName(reasonCode, 'suback')}`;
   const requested = options.qos ?? 0;
-  return grantedQos !== undefined && grantedQos < requested ? `QoS ${grantedQos} (asked ${requested})` : `QoS ${grantedQos}`;
+  return grantedQos !== undefined && grantedQos < requested ? `Granted QoS ${grantedQos} (asked ${requested})` : `Granted QoS ${grantedQos}`;
 }
 
 export function SubscriptionRow({

@@ -6,6 +6,7 @@ import { useProfilesStore } from '../../stores/profiles-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
 import { INITIAL_SUBSCRIBE_OPTIONS, SubscribeOptionsFields, type SubscribeOptionsForm } from './subscribe-options';
 import { SubscriptionRow } from './subscription-row';
+import './subscriptions.css';
 
 const NO_SUBSCRIPTIONS: Subscription[] = [];
 /** Rows rendered at most; a connection with more says how many are hidden. */

@@ -1,10 +1,9 @@
 import { formatCount, formatCountOf } from '../../ui/numbers';
 import { useEffect, useState } from 'react';
 import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
-import { getApi } from '../../stores/api';
-import { type DeleteRetainedResult, lastMessageOf, peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
+import { type DeleteRetainedResult, fetchLastValue, lastMessageOf, peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
 import { useMessagesStore } from '../../stores/messages-store';
-import type { TopicNode } from '../../stores/topic-tree';
+import type { TopicNode } from '../../model/topic-tree';
 
 /** What the detail decodes of a payload fetched from history: enough to read, bounded. */
 const HISTORY_TEXT_BYTES = 64 * 1024;
@@ -22,13 +21,11 @@ function StoredValue({ connectionId, topic, preview }: { connectionId: string; t
   const [stored, setStored] = useState<{ text: string; cut: boolean } | 'none' | null>(null);
   useEffect(() => {
     let isCurrent = true;
-    void getApi()
-      .history.lastValues({ connectionId, topic, count: 1 })
-      .then((result) => {
-        if (!isCurrent) return;
-        const message = result.ok ? result.value.find((m) => m.direction === 'in') ?? result.value[0] : undefined;
-        setStored(message ? { text: decodeUtf8Lenient(message.payload.subarray(0, HISTORY_TEXT_BYTES)), cut: message.payload.byteLength > HISTORY_TEXT_BYTES } : 'none');
-      });
+    void fetchLastValue(connectionId, topic).then((result) => {
+      if (!isCurrent) return;
+      const message = result.ok ? result.value.find((m) => m.direction === 'in') ?? result.value[0] : undefined;
+      setStored(message ? { text: decodeUtf8Lenient(message.payload.subarray(0, HISTORY_TEXT_BYTES)), cut: message.payload.byteLength > HISTORY_TEXT_BYTES } : 'none');
+    });
     return () => {
       isCurrent = false;
     };

@@ -1,18 +1,23 @@
+import { useTimeFormat } from '../../stores/ui-store';
 import { formatCount, formatCountOf } from '../../ui/numbers';
 import { memo } from 'react';
-import { RECENT_CHANGE_MS, type TopicNode } from '../../stores/topic-tree';
-import { formatClock } from '../../ui/clock';
+import { RECENT_CHANGE_MS, type TopicNode } from '../../model/topic-tree';
+import { formatClock, formatDateTime, timeFormat } from '../../ui/clock';
 
-/** The full local date and time, for a row's title: one formatter, and one string per second seen. */
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+/** The full local date and time, for a row's title: one string per second seen (in the format chosen). */
 const dateTimes = new Map<number, string>();
+let dateTimesFormat = timeFormat();
 function fullTime(timestamp: number): string {
+  if (dateTimesFormat !== timeFormat()) {
+    dateTimes.clear();
+    dateTimesFormat = timeFormat();
+  }
   const second = Math.floor(timestamp / 1000);
   let text = dateTimes.get(second);
   if (text === undefined) {
     // Rows show recent times: a few hundred seconds cover them, so the cache stays small.
     if (dateTimes.size >= 512) dateTimes.clear();
-    dateTimes.set(second, (text = dateTime.format(timestamp)));
+    dateTimes.set(second, (text = formatDateTime(timestamp)));
   }
   return text;
 }
@@ -34,6 +39,7 @@ export interface TopicRowProps {
  * whose CSS animation is the flash: no timer per node, and its key restarts it on a new change.
  */
 export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect, onToggle }: TopicRowProps) {
+  useTimeFormat();
   const hasChildren = node.children !== null;
   const now = Date.now();
   const isRecent = now - node.changedAt < RECENT_CHANGE_MS;
@@ -82,7 +88,13 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
           {formatCount(node.totalMessages)}
         </span>
       </span>
-      <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={node.retained ? 'Retained message held by the broker' : node.retainedTopics > 0 ? `${formatCountOf(node.retainedTopics, 'retained topic')} below` : undefined}>
+      <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={
+          node.retained
+            ? `R: the broker holds a retained message for this topic${node.retainedTopics > 1 ? ` (and ${formatCountOf(node.retainedTopics - 1, 'topic')} below)` : ''}`
+            : node.retainedTopics > 0
+              ? `r: nothing retained here; ${formatCountOf(node.retainedTopics, 'topic')} below ${node.retainedTopics === 1 ? 'has' : 'have'} a retained message (marked R)`
+              : undefined
+        }>
         {node.retained ? 'R' : node.retainedTopics > 0 ? 'r' : ''}
       </span>
       <span className="topic-time" title={time ? fullTime(time) : undefined}>

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, type ReactNode, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
-import type { TopicTree, TreeRow } from '../../stores/topic-tree';
+import type { TopicTree, TreeRow } from '../../model/topic-tree';
 import { useTopicTreeStore } from '../../stores/topic-tree-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
 import { TopicRow } from './topic-row';

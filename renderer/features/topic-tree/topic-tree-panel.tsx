@@ -1,7 +1,7 @@
 import { formatCount, formatCountOf } from '../../ui/numbers';
 import { useCallback, useEffect, useState } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
-import type { TopicSort } from '../../stores/topic-tree';
+import type { TopicSort } from '../../model/topic-tree';
 import { lastMessageOf, peekTree, treeOf, useTopicTreeStore } from '../../stores/topic-tree-store';
 import { useUiStore } from '../../stores/ui-store';
 import { TopicDetail } from './topic-detail';

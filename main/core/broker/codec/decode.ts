@@ -123,7 +123,10 @@ function decodePublish(flags: number, buf: Buffer, start: number, end: number, v
   const dup = (flags & 0x08) !== 0;
   if (dup && qos === 0) throw malformed('PUBLISH QoS 0 with DUP 1'); // [MQTT-3.3.1-2]
   const reader = new Reader(buf, start, end);
+  const topicAt = reader.pos + 2;
   const topic = reader.utf8('PUBLISH topic'); // [MQTT-3.3.2-1] [MQTT-4.7.3-2]
+  // the validated bytes, so the message copies them instead of encoding the string again
+  const topicBytes = buf.subarray(topicAt, reader.pos);
   let packetId = 0;
   if (qos > 0) {
     packetId = reader.u16('PUBLISH packet identifier');
@@ -144,6 +147,7 @@ function decodePublish(flags: number, buf: Buffer, start: number, end: number, v
     qos: qos as QoS,
     retain: (flags & 0x01) !== 0,
     topic,
+    topicBytes,
     packetId,
     props,
     forward,

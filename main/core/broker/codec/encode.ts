@@ -136,12 +136,6 @@ export interface PublishVariant {
   omitTopic: boolean;
 }
 
-/** Size of the whole packet, fixed header included, for Maximum Packet Size checks ([MQTT-3.1.2-24]). */
-export function publishSize(version: ProtocolVersion, parts: PublishParts, v: PublishVariant): number {
-  const remaining = publishRemaining(version, parts, v);
-  return 1 + varintLength(remaining) + remaining;
-}
-
 function publishPropLength(parts: PublishParts, v: PublishVariant): number {
   let length = parts.forward.length;
   if (v.expiry !== undefined) length += 5;

@@ -50,6 +50,8 @@ export interface PublishPacket {
   qos: QoS;
   retain: boolean;
   topic: string;
+  /** The topic's UTF-8 bytes as received (a slice of the frame: copy to keep). */
+  topicBytes: Buffer;
   packetId: number;
   props: Properties;
   forward: Buffer;

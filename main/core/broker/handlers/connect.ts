@@ -5,15 +5,15 @@ import { encodeConnack } from '../codec/encode';
 import type { ConnectPacket } from '../codec/packets';
 import type { Properties } from '../codec/properties';
 import { MqttViolation, RC, RC311 } from '../codec/reason-codes';
-import type { Connection } from '../connection';
-import { resumeDelivery } from '../delivery';
+import type { BrokerContext } from '../context';
+import { resumeDelivery } from '../delivery/send';
 import { emit } from '../events';
 import { NEVER_EXPIRES } from '../options';
-import { Session } from '../session';
+import { type Client, type ClientLimits, NO_LIMITS, Session } from '../session';
 import { endSession, resumeSession } from '../session-store';
 import { topicProblem } from '../topic-rules';
 import { cancelWillTimer } from '../wills';
-import { continueExchange } from './auth';
+import { startExchange } from './auth';
 
 /** A refusal before CONNACK: v5 gets CONNACK with `code`, 3.1.1/3.1 with `legacyCode` (or a bare close when null). */
 class ConnectRefused extends MqttViolation {
@@ -26,11 +26,11 @@ class ConnectRefused extends MqttViolation {
   }
 }
 
-function refuse(connection: Connection, error: ConnectRefused): void {
-  if (connection.version === 5) return connection.disconnect(error.reasonCode, error.message);
+function refuse(client: Client, error: ConnectRefused): void {
+  if (client.version === 5) return client.disconnect(error.reasonCode, error.message);
   // [3.1.1 MQTT-3.2.2-4] [3.1.1 MQTT-3.2.2-5] a non-zero return code, Session Present 0, then close
-  if (error.legacyCode === null) return connection.close();
-  connection.close(encodeConnack(connection.version, false, error.legacyCode));
+  if (error.legacyCode === null) return client.close();
+  client.close(encodeConnack(client.version, false, error.legacyCode));
 }
 
 /** v5 CONNACK 0x00 that carries only option-derived properties, by Session Present, per broker. */
@@ -55,17 +55,22 @@ function assignClientId(sessions: Map<string, Session>): string {
   }
 }
 
-export function handleConnect(connection: Connection, packet: ConnectPacket): void | Promise<void> {
-  const { ctx } = connection;
+/** The client's limits for what we send it (v5; defaults otherwise). */
+function limitsOf(packet: ConnectPacket, maxInflight: number): ClientLimits {
+  const props = packet.props;
+  return {
+    sendLimit: Math.min(props.receiveMaximum ?? 65535, maxInflight),
+    maxPacketSize: props.maximumPacketSize ?? NO_LIMITS.maxPacketSize,
+    topicAliasMaximum: props.topicAliasMaximum ?? 0,
+    requestProblemInformation: props.requestProblemInformation !== 0,
+  };
+}
+
+export function handleConnect(ctx: BrokerContext, client: Client, packet: ConnectPacket): void | Promise<void> {
   const options = ctx.options;
   const props = packet.props;
-  // The client's limits for what we send it (v5; defaults otherwise), first: refusals obey them too
-  connection.receiveMaximum = props.receiveMaximum ?? 65535;
-  connection.sendLimit = Math.min(connection.receiveMaximum, options.maxInflight);
-  if (props.maximumPacketSize !== undefined) connection.maxPacketSizeOut = props.maximumPacketSize;
-  connection.topicAliasMaximumOut = props.topicAliasMaximum ?? 0;
-  connection.requestProblemInformation = props.requestProblemInformation !== 0;
-  connection.username = packet.username;
+  // first: refusals obey them too
+  client.fixLimits(limitsOf(packet, options.maxInflight));
   try {
     if (ctx.closing) throw new ConnectRefused(RC.SERVER_UNAVAILABLE, RC311.SERVER_UNAVAILABLE, 'broker is shutting down');
     if (ctx.connections.size > options.maxConnections) {
@@ -104,37 +109,36 @@ export function handleConnect(connection: Connection, packet: ConnectPacket): vo
       // [MQTT-4.12.0-1] a method we do not offer
       if (!method) throw new ConnectRefused(RC.BAD_AUTHENTICATION_METHOD, null, `authentication method ${props.authenticationMethod} is not supported`);
       const name = props.authenticationMethod;
-      connection.authMethod = name;
-      connection.state = 'authenticating';
-      return continueExchange(
-        connection,
+      return startExchange(
+        client,
+        name,
         {
           authenticator: method.create(),
           onSuccess: (step) => {
-            connection.username = step.username ?? connection.username;
             // [MQTT-4.12.0-5] the successful CONNACK carries the method
-            accept(connection, packet, clientId, assigned, { authenticationMethod: name, ...(step.data ? { authenticationData: step.data } : {}) });
+            const authProps = { authenticationMethod: name, ...(step.data ? { authenticationData: step.data } : {}) };
+            accept(ctx, client, packet, clientId, step.username ?? packet.username, assigned, authProps);
           },
           // [MQTT-4.12.0-4] refused at any step: CONNACK >= 0x80, close
-          onFailure: (code) => refuse(connection, new ConnectRefused(code, null, 'authentication failed')),
+          onFailure: (code) => refuse(client, new ConnectRefused(code, null, 'authentication failed')),
         },
         props.authenticationData,
       );
     }
 
     const authenticate = options.auth.authenticate;
-    if (!authenticate) return accept(connection, packet, clientId, assigned);
+    if (!authenticate) return accept(ctx, client, packet, clientId, packet.username, assigned);
     const result = authenticate({ clientId, username: packet.username, password: packet.password, version: packet.version });
-    if (result instanceof Promise) return result.then((r) => afterAuthentication(connection, packet, clientId, assigned, r));
-    afterAuthentication(connection, packet, clientId, assigned, result);
+    if (result instanceof Promise) return result.then((r) => afterAuthentication(ctx, client, packet, clientId, assigned, r));
+    afterAuthentication(ctx, client, packet, clientId, assigned, result);
   } catch (error) {
-    if (error instanceof ConnectRefused) return refuse(connection, error);
+    if (error instanceof ConnectRefused) return refuse(client, error);
     throw error;
   }
 }
 
-function afterAuthentication(connection: Connection, packet: ConnectPacket, clientId: string, assigned: boolean, result: AuthResult): void {
-  if (connection.state === 'closed') return;
+function afterAuthentication(ctx: BrokerContext, client: Client, packet: ConnectPacket, clientId: string, assigned: boolean, result: AuthResult): void {
+  if (client.state === 'closed') return;
   if (!result.ok) {
     // [MQTT-3.1.4-2] 0x86 / 0x87 (3.1.1: 0x04 / 0x05)
     const refusal =
@@ -143,9 +147,9 @@ function afterAuthentication(connection: Connection, packet: ConnectPacket, clie
         : result.reason === 'not-authorized'
           ? new ConnectRefused(RC.NOT_AUTHORIZED, RC311.NOT_AUTHORIZED, 'not authorized')
           : new ConnectRefused(RC.SERVER_UNAVAILABLE, RC311.SERVER_UNAVAILABLE, 'server unavailable');
-    return refuse(connection, refusal);
+    return refuse(client, refusal);
   }
-  accept(connection, packet, clientId, assigned);
+  accept(ctx, client, packet, clientId, packet.username, assigned);
 }
 
 /** The CONNACK with Session Present set: the flags byte follows the fixed header (sizes are equal). */
@@ -157,8 +161,7 @@ function withSessionPresent(connack: Buffer): Buffer {
   return copy;
 }
 
-function accept(connection: Connection, packet: ConnectPacket, clientId: string, assigned: boolean, authProps?: Properties): void {
-  const { ctx } = connection;
+function accept(ctx: BrokerContext, client: Client, packet: ConnectPacket, clientId: string, username: string | undefined, assigned: boolean, authProps?: Properties): void {
   const options = ctx.options;
   const v5 = packet.version === 5;
   const props = packet.props;
@@ -197,11 +200,7 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
     connack = plain ? plainConnack(options, false, connackProps) : encodeConnack(5, false, RC.SUCCESS, connackProps);
     // [MQTT-3.1.2-24] never a packet over the client's Maximum Packet Size: a CONNACK that cannot be
     // sent whole ends the connection before any session state changes (no Will: none was accepted)
-    if (connack.length > connection.maxPacketSizeOut) {
-      connection.closedBy = 'broker';
-      connection.closeReasonCode = RC.PACKET_TOO_LARGE;
-      return connection.close();
-    }
+    if (connack.length > client.limits.maxPacketSize) return client.closeUnanswered(RC.PACKET_TOO_LARGE);
   } else {
     connack = encodeConnack(packet.version, false, RC.SUCCESS);
   }
@@ -215,7 +214,7 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
   }
   // Takeover [MQTT-3.1.4-3]: v5 gets DISCONNECT 0x8E, 3.1.1/3.1 a bare close ([3.1.1 MQTT-3.1.4-2]).
   // Closing runs the old connection's Will and expiry logic before this session decision.
-  const previous = held?.connection as Connection | null | undefined;
+  const previous = held?.connection;
   if (previous) previous.disconnect(RC.SESSION_TAKEN_OVER, 'session taken over');
 
   let session = ctx.sessions.get(clientId);
@@ -230,18 +229,16 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
     sessionPresent = true; // [MQTT-3.2.2-3]
   } else {
     if (ctx.sessions.size >= options.maxSessions) {
-      return refuse(connection, new ConnectRefused(RC.QUOTA_EXCEEDED, RC311.SERVER_UNAVAILABLE, 'too many sessions'));
+      return refuse(client, new ConnectRefused(RC.QUOTA_EXCEEDED, RC311.SERVER_UNAVAILABLE, 'too many sessions'));
     }
     session = new Session(clientId, packet.version); // [MQTT-3.1.2-6]
     ctx.sessions.set(clientId, session);
   }
   session.expiryInterval = granted;
   session.will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
-  session.connection = connection;
-  session.username = connection.username;
+  session.connection = client;
+  session.username = username;
   ctx.journal?.session(session);
-  connection.session = session;
-  connection.clientId = clientId;
 
   if (sessionPresent) {
     // [3.1.1 MQTT-3.2.2-1] 3.1 has no Session Present (byte 1 reserved)
@@ -249,10 +246,10 @@ function accept(connection: Connection, packet: ConnectPacket, clientId: string,
     else if (packet.version !== 3) connack = withSessionPresent(connack);
   }
   // [MQTT-3.2.0-1] CONNACK is the first packet
-  connection.write(connack);
-  connection.connected(keepAlive);
+  client.write(connack);
+  client.connected(session, clientId, username, keepAlive);
   // no listener, no event object (and no peer address lookup) on the connect path
-  if (ctx.listeners.size > 0) emit(ctx, { type: 'client.connected', clientId, protocolVersion: packet.version, remoteAddress: connection.remoteAddress, sessionPresent });
+  if (ctx.listeners.size > 0) emit(ctx, { type: 'client.connected', clientId, protocolVersion: packet.version, remoteAddress: client.remoteAddress, sessionPresent });
   // [MQTT-4.4.0-1] resend in-flight, then the queue of the resumed session
   if (sessionPresent) resumeDelivery(ctx, session);
 }

@@ -1,8 +1,9 @@
 import { encodeSuback } from '../codec/encode';
 import type { QoS, SubscribePacket } from '../codec/packets';
 import { malformed, MqttViolation, protocolError, RC } from '../codec/reason-codes';
-import type { Connection } from '../connection';
-import { deliver } from '../delivery';
+import type { BrokerContext } from '../context';
+import type { Client, Session } from '../session';
+import { deliver } from '../delivery/send';
 import { emit } from '../events';
 import type { Message } from '../message';
 import type { Subscription } from '../session';
@@ -12,11 +13,9 @@ import { hasWildcard, type ParsedFilter, parseFilter } from '../topic-rules';
  * SUBSCRIBE: each filter is handled as its own subscription and answered in one SUBACK with one code
  * per filter, in order ([MQTT-3.8.4-5] [MQTT-3.8.4-6]); retained messages follow the SUBACK.
  */
-export function handleSubscribe(connection: Connection, packet: SubscribePacket): void {
-  const { ctx } = connection;
+export function handleSubscribe(ctx: BrokerContext, client: Client, session: Session, packet: SubscribePacket): void {
   const options = ctx.options;
-  const session = connection.session!;
-  const v5 = connection.version === 5;
+  const v5 = client.version === 5;
   const subscriptionId = packet.props.subscriptionIdentifier;
   if (subscriptionId !== undefined && !options.subscriptionIdentifierAvailable) {
     throw new MqttViolation(RC.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, 'Subscription Identifiers are not supported');
@@ -42,7 +41,7 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     if (parsed.group !== null) {
       if (!options.sharedSubscriptionAvailable) {
         // v5 was told in CONNACK; 3.1.1 gets its failure code ([3.1.1 MQTT-3.9.3-2]); 3.1 has none
-        if (connection.version === 4) {
+        if (client.version === 4) {
           codes.push(0x80);
           continue;
         }
@@ -53,20 +52,20 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     if (parsed.problem) {
       // a well-formed filter we do not accept (too many levels): v5 0x8F for this entry while the
       // others still apply; 3.1.1 0x80; 3.1 has no failure code
-      if (connection.version === 3) throw protocolError(parsed.problem);
+      if (client.version === 3) throw protocolError(parsed.problem);
       codes.push(v5 ? RC.TOPIC_FILTER_INVALID : 0x80);
       refusals.push(`"${request.filter}": ${parsed.problem}`);
       continue;
     }
     if (!options.wildcardSubscriptionAvailable && hasWildcard(parsed.topicFilter)) {
-      if (connection.version === 4) {
+      if (client.version === 4) {
         codes.push(0x80); // [3.1.1 MQTT-3.9.3-2]
         continue;
       }
       throw new MqttViolation(RC.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, 'wildcard subscriptions are not supported');
     }
     const authorize = options.auth.authorizeSubscribe;
-    if (authorize && !authorize(connection.clientId, request.filter, connection.username)) {
+    if (authorize && !authorize(client.clientId, request.filter, client.username)) {
       ctx.counters.deniedSubscribe++;
       codes.push(v5 ? RC.NOT_AUTHORIZED : 0x80);
       refusals.push(`"${request.filter}": not authorized to subscribe`);
@@ -97,7 +96,7 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     ctx.trie.add(subscription);
     if (session.persisted) ctx.journal!.subscribed(session, subscription);
     codes.push(granted);
-    emit(ctx, { type: 'subscription.added', clientId: connection.clientId, filter: request.filter, qos: granted });
+    emit(ctx, { type: 'subscription.added', clientId: client.clientId, filter: request.filter, qos: granted });
     // [MQTT-3.3.1-9] RH 0: always; [MQTT-3.3.1-10] RH 1: only when new; [MQTT-3.3.1-11] RH 2: never.
     // No retained messages for shared subscriptions.
     const sendRetained = parsed.group === null && (request.retainHandling === 0 || (request.retainHandling === 1 && !existing));
@@ -106,18 +105,18 @@ export function handleSubscribe(connection: Connection, packet: SubscribePacket)
     }
   }
   // [MQTT-3.8.4-1] [MQTT-3.8.4-2] same Packet Identifier; failures say why (one Reason String for all)
-  if (refusals.length > 0 && connection.explainsFailures) {
+  if (refusals.length > 0 && client.explainsFailures) {
     const reasonString = truncate(`refused ${refusals.join('; ')}`);
-    connection.writeWithReason(encodeSuback(5, packet.packetId, codes, { reasonString }), () => encodeSuback(5, packet.packetId, codes));
+    client.writeWithReason(encodeSuback(5, packet.packetId, codes, { reasonString }), () => encodeSuback(5, packet.packetId, codes));
   } else {
-    connection.write(encodeSuback(connection.version, packet.packetId, codes));
+    client.write(encodeSuback(client.version, packet.packetId, codes));
   }
   for (const { messages, subscription } of retainedToSend) {
     const ids = subscription.subscriptionId !== undefined ? [subscription.subscriptionId] : undefined;
     for (const message of messages) {
       const qos = (message.qos < subscription.qos ? message.qos : subscription.qos) as QoS;
       // retained messages sent because of a subscription have RETAIN 1 ([3.1.1 MQTT-3.3.1-8])
-      deliver(ctx, session, message, qos, true, ids, now);
+      deliver(ctx, session, { msg: message, qos, retain: true, subscriptionIds: ids, group: undefined }, now);
     }
   }
 }

@@ -1,7 +1,8 @@
 import { encodeUnsuback } from '../codec/encode';
 import type { UnsubscribePacket } from '../codec/packets';
 import { malformed, RC } from '../codec/reason-codes';
-import type { Connection } from '../connection';
+import type { BrokerContext } from '../context';
+import type { Client, Session } from '../session';
 import { emit } from '../events';
 import { parseFilter } from '../topic-rules';
 import { truncate } from './subscribe';
@@ -11,9 +12,7 @@ import { truncate } from './subscribe';
  * same id even when nothing was removed ([MQTT-3.10.4-4] .. [MQTT-3.10.4-6]). Deliveries already
  * started are completed ([MQTT-3.10.4-3]): in-flight entries are not touched.
  */
-export function handleUnsubscribe(connection: Connection, packet: UnsubscribePacket): void {
-  const { ctx } = connection;
-  const session = connection.session!;
+export function handleUnsubscribe(ctx: BrokerContext, client: Client, session: Session, packet: UnsubscribePacket): void {
   const codes: number[] = [];
   const refusals: string[] = [];
   const maxLevels = ctx.options.maxTopicLevels;
@@ -30,7 +29,7 @@ export function handleUnsubscribe(connection: Connection, packet: UnsubscribePac
       ctx.trie.remove(subscription);
       if (session.persisted) ctx.journal!.unsubscribed(session, filter);
       codes.push(RC.SUCCESS);
-      emit(ctx, { type: 'subscription.removed', clientId: connection.clientId, filter });
+      emit(ctx, { type: 'subscription.removed', clientId: client.clientId, filter });
     } else {
       const problem = parseFilter(filter, maxLevels).problem;
       if (!problem) {
@@ -41,10 +40,10 @@ export function handleUnsubscribe(connection: Connection, packet: UnsubscribePac
       refusals.push(`"${filter}": ${problem}`);
     }
   }
-  if (refusals.length > 0 && connection.explainsFailures) {
+  if (refusals.length > 0 && client.explainsFailures) {
     const reasonString = truncate(`refused ${refusals.join('; ')}`);
-    connection.writeWithReason(encodeUnsuback(5, packet.packetId, codes, { reasonString }), () => encodeUnsuback(5, packet.packetId, codes));
+    client.writeWithReason(encodeUnsuback(5, packet.packetId, codes, { reasonString }), () => encodeUnsuback(5, packet.packetId, codes));
     return;
   }
-  connection.write(encodeUnsuback(connection.version, packet.packetId, codes));
+  client.write(encodeUnsuback(client.version, packet.packetId, codes));
 }

@@ -1,0 +1,750 @@
+/**
+ * `npm run bench -- broker [--quick] [--only fan-in,fan-out,connect,memory,latency]`
+ *
+ * Our broker (the built headless entry, out/main/broker.js), mosquitto and aedes, each in its own
+ * process on 127.0.0.1 and restarted for every scenario, driven by the same load generator
+ * (test/support/lean-mqtt-client.ts: plain sockets, MQTT 3.1.1, hand-built packets) from this
+ * process. mosquitto is spawned here rather than by test/support's startMosquitto because every
+ * peer is tracked alike (PID for RSS and CPU, a crash noticed mid-scenario). Figures are printed,
+ * not asserted: one line per scenario with our ratio to each peer, then a summary of
+ * the targets of the broker issue (QoS 0 fan-in >= 0.8x mosquitto and ahead of aedes; QoS 1
+ * fan-in ahead of both with nothing lost).
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect as netConnect, type Socket } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { encodeConnect, encodePublish, LeanClient } from '../support/lean-mqtt-client';
+import { freePort } from '../support/free-port';
+import { requireProgram, waitForPort } from '../support/mosquitto';
+
+const ROOT = resolve(__dirname, '../..');
+const BROKER_JS = join(ROOT, 'out', 'main', 'broker.js');
+const AEDES_PEER = join(__dirname, 'aedes-peer.cjs');
+
+/** Limits written into mosquitto's config: the same as our broker's defaults (options.ts). */
+const MOSQUITTO_MAX_INFLIGHT = 1000;
+const MOSQUITTO_MAX_QUEUED = 1000;
+
+const PEERS = ['ours', 'mosquitto', 'aedes'] as const;
+type PeerName = (typeof PEERS)[number];
+const SCENARIOS = ['fan-in', 'fan-out', 'connect', 'memory', 'latency'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+interface Sizes {
+  fanInQos0PerPublisher: number;
+  fanInQos1PerPublisher: number;
+  fanOutMessages: number;
+  connectClients: number;
+  idleConnections: number;
+  latencySeconds: number;
+  capMs: number;
+}
+
+const FULL: Sizes = {
+  fanInQos0PerPublisher: 50_000,
+  fanInQos1PerPublisher: 20_000,
+  fanOutMessages: 5_000,
+  connectClients: 1_000,
+  idleConnections: 10_000,
+  latencySeconds: 3,
+  capMs: 20_000,
+};
+const QUICK: Sizes = {
+  fanInQos0PerPublisher: 10_000,
+  fanInQos1PerPublisher: 5_000,
+  fanOutMessages: 2_000,
+  connectClients: 300,
+  idleConnections: 2_000,
+  latencySeconds: 1,
+  capMs: 15_000,
+};
+
+const PUBLISHERS = 10;
+const FAN_OUT_SUBSCRIBERS = 100;
+const PAYLOAD_BYTES = 64;
+const QOS1_WINDOW = 100; // unacknowledged QoS 1 PUBLISHes per publisher
+const LATENCY_RATE = 2_000; // msg/s
+const CONNECT_CONCURRENCY = 50;
+const IDLE_CONCURRENCY = 200;
+const IDLE_QUIET_MS = 1_000; // a run ends when nothing arrived for this long after the last publish
+
+// ---------------------------------------------------------------------------------------------
+// Processes: every child is tracked by PID and stopped on the way out, whatever the way out is.
+
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+function killAll(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAll();
+  process.stderr.write(`\nbench stopped (${signal}); its broker processes were stopped\n`);
+  process.exit(130);
+}
+
+interface Peer {
+  name: PeerName;
+  pid: number;
+  port: number;
+  /** Set when the process ended on its own: how. */
+  crashed: string | undefined;
+  exited: Promise<string>;
+  stderrTail(): string;
+  stop(): Promise<void>;
+}
+
+function track(name: PeerName, child: ChildProcess): Omit<Peer, 'port'> & { stdoutLines: (match: RegExp) => Promise<RegExpMatchArray> } {
+  children.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  const peer = {
+    name,
+    pid: child.pid ?? -1,
+    crashed: undefined as string | undefined,
+    exited: new Promise<string>((resolveExit) =>
+      child.once('exit', (code, signal) => {
+        children.delete(child);
+        resolveExit(signal ? `signal ${signal}` : `exit code ${code}`);
+      }),
+    ),
+    stderrTail: () => stderr.trim().split('\n').slice(-3).join(' | '),
+    stoppedByUs: false,
+    async stop() {
+      peer.stoppedByUs = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const gone = await Promise.race([peer.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+      if (!gone) child.kill('SIGKILL');
+      children.delete(child);
+    },
+    stdoutLines(match: RegExp): Promise<RegExpMatchArray> {
+      return new Promise((resolveLine, reject) => {
+        let text = '';
+        const timer = setTimeout(() => reject(new Error(`${name} printed no ready line within 15 s: ${stderr.trim()}`)), 15_000);
+        child.stdout?.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          const found = text.match(match);
+          if (found) {
+            clearTimeout(timer);
+            resolveLine(found);
+          }
+        });
+        void peer.exited.then((how) => {
+          clearTimeout(timer);
+          reject(new Error(`${name} exited at start (${how}): ${stderr.trim()}`));
+        });
+      });
+    },
+  };
+  void peer.exited.then((how) => {
+    if (!peer.stoppedByUs) peer.crashed = how;
+  });
+  return peer;
+}
+
+async function startPeer(name: PeerName): Promise<Peer> {
+  if (name === 'ours') {
+    const child = spawn(process.execPath, [BROKER_JS, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const peer = track(name, child);
+    const found = await peer.stdoutLines(/Broker listening: mqtt:\/\/127\.0\.0\.1:(\d+)/);
+    return Object.assign(peer, { port: Number(found[1]) });
+  }
+  if (name === 'aedes') {
+    const child = spawn(process.execPath, [AEDES_PEER, '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const peer = track(name, child);
+    const found = await peer.stdoutLines(/aedes listening: (\d+)/);
+    return Object.assign(peer, { port: Number(found[1]) });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'wb-bench-mosquitto-'));
+  tempDirs.add(dir);
+  chmodSync(dir, 0o755); // started as root, mosquitto drops to its own user and must read its config
+  const port = await freePort();
+  const config = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    config,
+    [
+      'per_listener_settings false',
+      'allow_anonymous true',
+      'persistence false',
+      'log_dest stderr',
+      'log_type error',
+      `max_inflight_messages ${MOSQUITTO_MAX_INFLIGHT}`,
+      `max_queued_messages ${MOSQUITTO_MAX_QUEUED}`,
+      'max_connections -1',
+      `listener ${port} 127.0.0.1`,
+      'protocol mqtt',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(requireProgram('mosquitto', 'mosquitto'), ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const peer = track(name, child);
+  await Promise.race([
+    waitForPort(port, 5000),
+    peer.exited.then((how) => {
+      throw new Error(`mosquitto exited at start (${how}): ${peer.stderrTail()}`);
+    }),
+  ]);
+  const stop = peer.stop;
+  return Object.assign(peer, {
+    port,
+    async stop() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
+    },
+  });
+}
+
+function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = status.match(/VmRSS:\s+(\d+)\s+kB/);
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios. Each returns its figure; a broker that dies mid-run is caught by the caller.
+
+interface Outcome {
+  /** The figure compared across brokers (msg/s, connects/s, bytes, ms). */
+  value: number;
+  /** A second figure (p99 for latency, idle RSS for memory). */
+  value2?: number;
+  lost?: number;
+  /** Messages (or deliveries, connections) handled, for the broker's CPU time per message. */
+  handled?: number;
+  detail: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function payload(): Buffer {
+  return Buffer.alloc(PAYLOAD_BYTES, 0x61);
+}
+
+/** Waits until `count()` reaches `expected`, nothing new arrived for IDLE_QUIET_MS, or the cap. */
+async function settle(count: () => number, expected: number, deadline: number): Promise<'complete' | 'quiet' | 'cap'> {
+  let last = count();
+  let lastChange = performance.now();
+  for (;;) {
+    const now = count();
+    if (now >= expected) return 'complete';
+    if (now !== last) {
+      last = now;
+      lastChange = performance.now();
+    } else if (performance.now() - lastChange > IDLE_QUIET_MS) return 'quiet';
+    if (performance.now() > deadline) return 'cap';
+    await sleep(20);
+  }
+}
+
+async function publishQos0(socket: Socket, bytes: Buffer, count: number, deadline: number): Promise<number> {
+  const batch = 256;
+  const chunk = Buffer.concat(Array.from({ length: batch }, () => bytes));
+  let sent = 0;
+  while (sent < count && !socket.destroyed && performance.now() < deadline) {
+    const n = Math.min(batch, count - sent);
+    const ok = socket.write(n === batch ? chunk : chunk.subarray(0, n * bytes.length));
+    sent += n;
+    if (!ok) await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
+  }
+  return sent;
+}
+
+async function fanIn(port: number, qos: 0 | 1, perPublisher: number, capMs: number, tag: string): Promise<Outcome> {
+  let received = 0;
+  let lastReceived = 0;
+  const subscriber = await LeanClient.open(port, `${tag}-sub`, {
+    onPublish() {
+      received++;
+      lastReceived = performance.now();
+    },
+  });
+  await subscriber.subscribe('bench/in/+', qos);
+  const acked = new Array<number>(PUBLISHERS).fill(0);
+  const wakers: Array<(() => void) | null> = new Array(PUBLISHERS).fill(null);
+  const publishers = await Promise.all(
+    Array.from({ length: PUBLISHERS }, (_, i) =>
+      LeanClient.open(port, `${tag}-pub-${i}`, {
+        onPuback() {
+          acked[i]!++;
+          const wake = wakers[i];
+          wakers[i] = null;
+          wake?.();
+        },
+      }),
+    ),
+  );
+  const expected = PUBLISHERS * perPublisher;
+  const started = performance.now();
+  const deadline = started + capMs;
+  const sentBy = await Promise.all(
+    publishers.map(async (client, i) => {
+      const { bytes, idOffset } = encodePublish(`bench/in/${i}`, payload(), qos);
+      if (qos === 0) return publishQos0(client.socket, bytes, perPublisher, deadline);
+      let sent = 0;
+      let nextId = 1;
+      while (sent < perPublisher && !client.socket.destroyed && performance.now() < deadline) {
+        const room = Math.min(QOS1_WINDOW - (sent - acked[i]!), perPublisher - sent);
+        if (room <= 0) {
+          await new Promise<void>((wake) => {
+            wakers[i] = wake;
+            setTimeout(wake, 200); // never wait forever on an ack that will not come
+          });
+          continue;
+        }
+        const out = Buffer.allocUnsafe(room * bytes.length);
+        for (let k = 0; k < room; k++) {
+          bytes.copy(out, k * bytes.length);
+          out.writeUInt16BE(nextId, k * bytes.length + idOffset);
+          nextId = nextId === 65535 ? 1 : nextId + 1;
+        }
+        sent += room;
+        if (!client.socket.write(out)) await Promise.race([once(client.socket, 'drain'), once(client.socket, 'close')]);
+      }
+      return sent;
+    }),
+  );
+  const sent = sentBy.reduce((a, b) => a + b, 0);
+  const how = await settle(() => received, sent, deadline);
+  const ackedTotal = acked.reduce((a, b) => a + b, 0);
+  const elapsed = (lastReceived || performance.now()) - started;
+  for (const client of [subscriber, ...publishers]) client.close();
+  const lost = Math.max(0, sent - received);
+  return {
+    value: (received / elapsed) * 1000,
+    lost,
+    handled: received,
+    detail:
+      `sent ${fmt(sent)}${sent < expected ? ` of ${fmt(expected)} (time cap)` : ''}, delivered ${fmt(received)}, ` +
+      `${how === 'cap' ? `${fmt(lost)} not delivered by the ${capMs / 1000} s cap` : `lost ${fmt(lost)}`}` +
+      `${qos === 1 ? `, PUBACKs ${fmt(ackedTotal)}` : ''}`,
+  };
+}
+
+async function fanOut(port: number, messages: number, capMs: number, tag: string): Promise<Outcome> {
+  let received = 0;
+  let lastReceived = 0;
+  const onPublish = () => {
+    received++;
+    lastReceived = performance.now();
+  };
+  const subscribers: LeanClient[] = [];
+  for (let i = 0; i < FAN_OUT_SUBSCRIBERS; i += 20) {
+    const group = await Promise.all(
+      Array.from({ length: Math.min(20, FAN_OUT_SUBSCRIBERS - i) }, (_, k) => LeanClient.open(port, `${tag}-sub-${i + k}`, { onPublish })),
+    );
+    await Promise.all(group.map((client) => client.subscribe('bench/out', 0)));
+    subscribers.push(...group);
+  }
+  const publisher = await LeanClient.open(port, `${tag}-pub`);
+  const started = performance.now();
+  const deadline = started + capMs;
+  const sent = await publishQos0(publisher.socket, encodePublish('bench/out', payload(), 0).bytes, messages, deadline);
+  const expected = sent * FAN_OUT_SUBSCRIBERS;
+  const how = await settle(() => received, expected, deadline);
+  const elapsed = (lastReceived || performance.now()) - started;
+  for (const client of [publisher, ...subscribers]) client.close();
+  const lost = Math.max(0, expected - received);
+  return {
+    value: (received / elapsed) * 1000,
+    lost,
+    handled: received,
+    detail:
+      `${fmt(sent)} published x ${FAN_OUT_SUBSCRIBERS} subscribers, delivered ${fmt(received)} of ${fmt(expected)}, ` +
+      `${how === 'cap' ? `${fmt(lost)} not delivered by the ${capMs / 1000} s cap` : `lost ${fmt(lost)}`}`,
+  };
+}
+
+/** Opens `count` connections (CONNECT/CONNACK) with `concurrency` in flight; keeps them open. */
+async function openMany(port: number, count: number, concurrency: number, tag: string, deadline: number): Promise<{ sockets: Socket[]; failed: number; firstError: string }> {
+  const sockets: Socket[] = [];
+  let next = 0;
+  let failed = 0;
+  let firstError = '';
+  const worker = async () => {
+    while (next < count && performance.now() < deadline) {
+      const id = next++;
+      try {
+        const client = await LeanClient.open(port, `${tag}-${id}`, {}, 10_000);
+        sockets.push(client.socket);
+      } catch (error) {
+        failed++;
+        firstError ||= (error as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { sockets, failed, firstError };
+}
+
+async function connectRate(port: number, clients: number, capMs: number, tag: string): Promise<Outcome> {
+  const started = performance.now();
+  const { sockets, failed, firstError } = await openMany(port, clients, CONNECT_CONCURRENCY, tag, started + capMs);
+  const elapsed = performance.now() - started;
+  for (const socket of sockets) socket.destroy();
+  return {
+    value: (sockets.length / elapsed) * 1000,
+    handled: sockets.length,
+    detail: `${fmt(sockets.length)} of ${fmt(clients)} connected in ${fmt(elapsed)} ms (concurrency ${CONNECT_CONCURRENCY})${failed ? `, ${failed} failed: ${firstError}` : ''}`,
+  };
+}
+
+/** Idle connections: one CONNECT each on a bare socket, nothing else; the broker's RSS before and after. */
+async function memory(peer: Peer, connections: number, capMs: number, tag: string): Promise<Outcome> {
+  await sleep(500);
+  const idle = rssBytes(peer.pid);
+  const started = performance.now();
+  const sockets: Socket[] = [];
+  let next = 0;
+  let failed = 0;
+  let firstError = '';
+  const worker = async () => {
+    while (next < connections && performance.now() < started + capMs) {
+      const id = next++;
+      const socket = netConnect({ port: peer.port, host: '127.0.0.1' });
+      try {
+        await new Promise<void>((resolveConnack, reject) => {
+          const timer = setTimeout(() => reject(new Error('no CONNACK within 10 s')), 10_000);
+          socket.once('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+          });
+          socket.once('data', (chunk: Buffer) => {
+            clearTimeout(timer);
+            if (chunk[0] === 0x20 && chunk[3] === 0) resolveConnack();
+            else reject(new Error(`CONNACK return code ${chunk[3]}`));
+          });
+          socket.write(encodeConnect(`${tag}-${id}`));
+        });
+        socket.on('error', () => undefined);
+        sockets.push(socket);
+      } catch (error) {
+        socket.destroy();
+        failed++;
+        firstError ||= (error as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: IDLE_CONCURRENCY }, worker));
+  await sleep(1000);
+  const loaded = rssBytes(peer.pid);
+  const open = sockets.length;
+  for (const socket of sockets) socket.destroy();
+  return {
+    value: loaded,
+    value2: idle,
+    detail:
+      `idle ${mb(idle)}, ${fmt(open)} connections ${mb(loaded)} = ${((loaded - idle) / Math.max(1, open) / 1024).toFixed(1)} KiB per connection` +
+      `${failed ? `; ${fmt(failed)} failed: ${firstError}` : ''}`,
+  };
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+async function latency(port: number, seconds: number, capMs: number, tag: string): Promise<Outcome> {
+  const samples: number[] = [];
+  const subscriber = await LeanClient.open(port, `${tag}-sub`, {
+    onPublish(frame, start) {
+      samples.push(performance.now() - frame.readDoubleLE(start));
+    },
+  });
+  await subscriber.subscribe('bench/lat', 0);
+  const publisher = await LeanClient.open(port, `${tag}-pub`);
+  const { bytes } = encodePublish('bench/lat', payload(), 0);
+  const payloadOffset = bytes.length - PAYLOAD_BYTES;
+  const total = LATENCY_RATE * seconds;
+  const started = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * LATENCY_RATE));
+    for (; sent < due; sent++) {
+      const out = Buffer.from(bytes);
+      out.writeDoubleLE(performance.now(), payloadOffset);
+      publisher.socket.write(out);
+    }
+    await sleep(1);
+  }
+  await settle(() => samples.length, total, started + capMs);
+  for (const client of [subscriber, publisher]) client.close();
+  const sorted = samples.slice().sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+  return {
+    value: pct(50),
+    value2: pct(99),
+    lost: total - samples.length,
+    handled: samples.length,
+    detail: `${fmt(total)} at ${fmt(LATENCY_RATE)} msg/s, ${fmt(samples.length)} delivered, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(2)} ms`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running and printing
+
+type Result = { ok: true; outcome: Outcome; cpu: number } | { ok: false; error: string };
+
+interface Row {
+  label: string;
+  kind: 'rate' | 'memory' | 'latency';
+  unit: string;
+  results: Partial<Record<PeerName, Result>>;
+}
+
+async function measure(name: PeerName, run: (peer: Peer) => Promise<Outcome>, capMs: number): Promise<Result> {
+  let peer: Peer;
+  try {
+    peer = await startPeer(name);
+  } catch (error) {
+    return { ok: false, error: `did not start: ${(error as Error).message.split('\n')[0]}` };
+  }
+  const cpuBefore = cpuSeconds(peer.pid);
+  try {
+    const outcome = await Promise.race([
+      run(peer),
+      peer.exited.then((how): never => {
+        throw new Error(`crashed (${how})${peer.stderrTail() ? `: ${peer.stderrTail().slice(0, 200)}` : ''}`);
+      }),
+      sleep(capMs + 20_000).then((): never => {
+        throw new Error('hung: no result within the time cap');
+      }),
+    ]);
+    const cpu = cpuSeconds(peer.pid) - cpuBefore;
+    if (peer.crashed) return { ok: false, error: `crashed (${peer.crashed})` };
+    return { ok: true, outcome, cpu };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  } finally {
+    await peer.stop();
+  }
+}
+
+function figure(row: Row, result: Result | undefined): string {
+  if (!result) return 'not run';
+  if (!result.ok) return result.error.length > 80 ? `${result.error.slice(0, 80)}...` : result.error;
+  const { value, value2 } = result.outcome;
+  if (row.kind === 'memory') return mb(value);
+  if (row.kind === 'latency') return `${value.toFixed(2)}/${(value2 ?? NaN).toFixed(2)} ms`;
+  return `${fmt(value)} ${row.unit}`;
+}
+
+function ratio(row: Row, ours: Result | undefined, peer: Result | undefined): string {
+  if (!ours?.ok || !peer?.ok) return '';
+  if (row.kind === 'latency') {
+    return ` (${(ours.outcome.value / peer.outcome.value).toFixed(2)}x/${((ours.outcome.value2 ?? NaN) / (peer.outcome.value2 ?? NaN)).toFixed(2)}x)`;
+  }
+  return ` (${(ours.outcome.value / peer.outcome.value).toFixed(2)}x)`;
+}
+
+function line(row: Row): string {
+  const ours = row.results.ours;
+  const head = `${row.label.padEnd(22)} ours ${figure(row, ours)}`;
+  const peers = (['mosquitto', 'aedes'] as const).map((name) => `${name} ${figure(row, row.results[name])}${ratio(row, ours, row.results[name])}`);
+  return [head, ...peers].join(' | ');
+}
+
+function details(row: Row): string[] {
+  return PEERS.map((name) => {
+    const result = row.results[name];
+    if (!result) return `    ${name.padEnd(9)} not run`;
+    if (!result.ok) return `    ${name.padEnd(9)} ${result.error}`;
+    const { detail, handled } = result.outcome;
+    const per = handled ? ` (${((result.cpu / handled) * 1e6).toFixed(1)} us each)` : '';
+    return `    ${name.padEnd(9)} ${detail}; broker CPU ${result.cpu.toFixed(2)} s${per}`;
+  });
+}
+
+function parseArgs(args: string[]): { sizes: Sizes; only: Set<ScenarioName>; quick: boolean } {
+  const quick = args.includes('--quick');
+  let only = new Set<ScenarioName>(SCENARIOS);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--quick') continue;
+    const value = arg.startsWith('--only=') ? arg.slice(7) : arg === '--only' ? args[++i] : undefined;
+    if (value === undefined) throw new Error(`unknown option ${arg}. Usage: bench broker [--quick] [--only ${SCENARIOS.join(',')}]`);
+    const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const name of names) {
+      if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"; scenarios: ${SCENARIOS.join(', ')}`);
+    }
+    only = new Set(names as ScenarioName[]);
+  }
+  return { sizes: quick ? QUICK : FULL, only, quick };
+}
+
+function fdLimit(): number {
+  try {
+    return Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()) || 1024;
+  } catch {
+    return 1024;
+  }
+}
+
+function ensureBuilt(): void {
+  if (existsSync(BROKER_JS)) {
+    const built = statSync(BROKER_JS).mtimeMs;
+    const newer = ['main/core/broker/create-broker.ts', 'main/core/broker/delivery.ts', 'main/core/broker/connection.ts', 'main/cli/broker.ts']
+      .map((file) => join(ROOT, file))
+      .filter((file) => existsSync(file) && statSync(file).mtimeMs > built);
+    if (newer.length) console.log(`note: out/main/broker.js is older than the broker sources; run \`npm run build\` to measure the current code`);
+    return;
+  }
+  console.log('out/main/broker.js is missing: building it (npx electron-vite build)...');
+  const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0 || !existsSync(BROKER_JS)) throw new Error('the build failed: run `npm run build` first, then the bench');
+}
+
+export async function runBrokerBench(args: string[]): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(args);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  const { sizes, only, quick } = parsed;
+  ensureBuilt();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', killAll);
+
+  const limit = fdLimit();
+  const idleConnections = Math.min(sizes.idleConnections, limit - 500);
+  const version = (() => {
+    try {
+      const out = spawnSync(requireProgram('mosquitto', 'mosquitto'), ['-h'], { encoding: 'utf8' });
+      return (out.stdout + out.stderr).match(/mosquitto version (\S+)/)?.[1] ?? '?';
+    } catch {
+      return 'missing';
+    }
+  })();
+  console.log(
+    `brokers: ours (node out/main/broker.js), mosquitto ${version}, aedes ${aedesVersion()}; each in its own process on 127.0.0.1, restarted per scenario${quick ? '; --quick counts' : ''}`,
+  );
+  console.log(
+    'load generator: raw sockets in this process (MQTT 3.1.1, hand-built packets, a minimal frame parser), the same for every broker; ' +
+      'mqtt.js was not used because its per-message cost would be the bottleneck on 2 cores',
+  );
+  console.log(
+    `mosquitto config: max_inflight_messages ${MOSQUITTO_MAX_INFLIGHT}, max_queued_messages ${MOSQUITTO_MAX_QUEUED} (= our defaults maxInflight/maxQueuedMessages), ` +
+      'persistence false, otherwise defaults (Nagle on, as shipped); aedes: defaults, noDelay sockets',
+  );
+  console.log(
+    `ratios are ours/peer: above 1 is better for rates, below 1 is better for memory and latency; QoS 1 publishers keep ${QOS1_WINDOW} PUBLISHes unacknowledged each; ` +
+      '"lost" = published (and for QoS 1 acknowledged) but never delivered; broker CPU = user+system time of its process in the run',
+  );
+  console.log(`load average at start: ${loadAverage()} (${cpus().length} CPUs; other work on the machine shows up as noise)\n`);
+  const benchStarted = performance.now();
+
+  const rows: Row[] = [];
+  const runRow = async (row: Row, run: (peer: Peer, tag: string) => Promise<Outcome>) => {
+    rows.push(row);
+    for (const name of PEERS) row.results[name] = await measure(name, (peer) => run(peer, `wb-bench-${name}`), sizes.capMs);
+    console.log(line(row));
+    for (const detail of details(row)) console.log(detail);
+  };
+
+  try {
+    if (only.has('fan-in')) {
+      await runRow({ label: 'fan-in QoS 0', kind: 'rate', unit: 'msg/s', results: {} }, (peer, tag) =>
+        fanIn(peer.port, 0, sizes.fanInQos0PerPublisher, sizes.capMs, tag),
+      );
+      await runRow({ label: 'fan-in QoS 1', kind: 'rate', unit: 'msg/s', results: {} }, (peer, tag) =>
+        fanIn(peer.port, 1, sizes.fanInQos1PerPublisher, sizes.capMs, tag),
+      );
+    }
+    if (only.has('fan-out')) {
+      await runRow({ label: `fan-out QoS 0 (1->${FAN_OUT_SUBSCRIBERS})`, kind: 'rate', unit: 'deliveries/s', results: {} }, (peer, tag) =>
+        fanOut(peer.port, sizes.fanOutMessages, sizes.capMs, tag),
+      );
+    }
+    if (only.has('connect')) {
+      await runRow({ label: `connect (${fmt(sizes.connectClients)} clients)`, kind: 'rate', unit: 'connects/s', results: {} }, (peer, tag) =>
+        connectRate(peer.port, sizes.connectClients, sizes.capMs, tag),
+      );
+    }
+    if (only.has('memory')) {
+      if (idleConnections < sizes.idleConnections) {
+        console.log(`note: ulimit -n is ${limit}: memory uses ${fmt(idleConnections)} idle connections instead of ${fmt(sizes.idleConnections)}`);
+      }
+      await runRow({ label: `memory (${fmt(idleConnections)} idle)`, kind: 'memory', unit: 'MB', results: {} }, (peer, tag) =>
+        memory(peer, idleConnections, sizes.capMs * 2, tag),
+      );
+    }
+    if (only.has('latency')) {
+      await runRow({ label: `latency p50/p99 QoS 0`, kind: 'latency', unit: 'ms', results: {} }, (peer, tag) =>
+        latency(peer.port, sizes.latencySeconds, sizes.capMs, tag),
+      );
+    }
+  } finally {
+    killAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  summary(rows);
+  console.log(`\nload average at end: ${loadAverage()}; bench took ${Math.round((performance.now() - benchStarted) / 1000)} s`);
+}
+
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return '?';
+  }
+}
+
+function aedesVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'aedes', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'missing';
+  }
+}
+
+function summary(rows: Row[]): void {
+  const q0 = rows.find((row) => row.label === 'fan-in QoS 0');
+  const q1 = rows.find((row) => row.label === 'fan-in QoS 1');
+  if (!q0 && !q1) return;
+  console.log('\ntargets (broker issue):');
+  const check = (row: Row | undefined, peer: 'mosquitto' | 'aedes', min: number, text: string) => {
+    if (!row) return;
+    const ours = row.results.ours;
+    const other = row.results[peer];
+    if (!ours?.ok) return console.log(`  [not met] ${text}: our broker ${ours && !ours.ok ? ours.error : 'did not run'}`);
+    if (!other?.ok) return console.log(`  [no peer] ${text}: ${peer} ${other && !other.ok ? other.error : 'did not run'}, nothing to compare`);
+    const r = ours.outcome.value / other.outcome.value;
+    const met = min === 1 ? r > 1 : r >= min;
+    console.log(`  [${met ? 'met' : 'not met'}] ${text}: ${r.toFixed(2)}x (${fmt(ours.outcome.value)} vs ${fmt(other.outcome.value)} msg/s)`);
+  };
+  check(q0, 'mosquitto', 0.8, 'QoS 0 fan-in >= 0.8x mosquitto');
+  check(q0, 'aedes', 1, 'QoS 0 fan-in ahead of aedes');
+  check(q1, 'mosquitto', 1, 'QoS 1 fan-in ahead of mosquitto');
+  check(q1, 'aedes', 1, 'QoS 1 fan-in ahead of aedes');
+  if (q1) {
+    const ours = q1.results.ours;
+    if (ours?.ok) console.log(`  [${ours.outcome.lost === 0 ? 'met' : 'not met'}] QoS 1 fan-in with no loss: ${fmt(ours.outcome.lost ?? 0)} lost`);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * `npm run bench -- <suite> [options]`: prints figures side by side with a peer measured in the
+ * same run, as ratios. Runs from the TypeScript sources (see main/core/history/ts-worker-bootstrap.cjs).
+ * Suites: history (the batched SQLite writer vs a bare better-sqlite3 loop; queries at 1M rows; export);
+ * broker (our broker vs mosquitto and aedes: fan-in, fan-out, connect rate, memory, latency);
+ * engine (client ingest vs mosquitto_sub, and memory over a sustained run);
+ * ui (the built workbench in Chromium under a firehose: test/bench/ui-bench.ts, run by Vitest for
+ * its TypeScript and ESM; UI_BENCH_SCALE=0.5 halves the rates);
+ * ipc (a message batch over Electron IPC as a structured clone vs the binary frame, in Node).
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { runBrokerBench } from './broker-bench';
+import { runEngineBench } from './engine-bench';
+import { runHistoryBench } from './history-bench';
+import { runIpcBench } from './ipc-bench';
+
+const SUITES: Record<string, (args: string[]) => Promise<void>> = {
+  history: runHistoryBench,
+  broker: runBrokerBench,
+  engine: runEngineBench,
+  ui: runUiBench,
+  ipc: runIpcBench,
+};
+
+async function runUiBench(): Promise<void> {
+  const vitest = resolve(__dirname, '../../node_modules/vitest/vitest.mjs');
+  const result = spawnSync(process.execPath, [vitest, 'run', '--config', 'test/bench/vitest.config.ts'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`the UI bench failed (exit ${result.status})`);
+}
+
+async function main(): Promise<void> {
+  const [suite, ...args] = process.argv.slice(2);
+  const names = suite ? [suite] : Object.keys(SUITES);
+  for (const name of names) {
+    const run = SUITES[name];
+    if (!run) {
+      console.error(`Unknown bench suite "${name}". Suites: ${Object.keys(SUITES).join(', ')}`);
+      process.exit(2);
+    }
+    console.log(`\n== bench: ${name} ==`);
+    await run(args);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
