@@ -1,9 +1,8 @@
-import type { ConnectionSummary, MqttMessage, ReceivedProperties } from '../../shared/contract';
+import type { ConnectionSummary } from '../../shared/contract';
 import { type MessageFilter, NO_FILTER } from '../payload/message-filter';
 import type { JsonPath } from '../payload/json-paths';
-import { getApi } from '../stores/api';
 import { useConnectionsStore } from '../stores/connections-store';
-import { messageAt, messageBySeq, ringOf, useMessagesStore } from '../stores/messages-store';
+import { messageBySeq, ringOf, useMessagesStore } from '../stores/messages-store';
 import { useMessageViewStore } from '../stores/message-view-store';
 import { usePlotsStore } from '../stores/plots-store';
 import { useUiStore } from '../stores/ui-store';
@@ -58,21 +57,6 @@ function savedFilter(): MessageFilter {
     if (typeof saved[key] === 'string') (filter as Record<string, string>)[key] = saved[key];
   }
   return filter;
-}
-
-/** A stored message as the live list holds one, under this run's connection id. */
-function asLive(connectionId: string, stored: { direction: 'in' | 'out'; topic: string; payload: Uint8Array; qos: 0 | 1 | 2; retain: boolean; dup: boolean; timestamp: number; properties: Record<string, unknown> | null }): MqttMessage {
-  const { direction, topic, payload, qos, retain, dup, timestamp, properties } = stored;
-  return { connectionId, direction, topic, payload, qos, retain, dup, timestamp, ...(properties ? { properties: properties as ReceivedProperties } : {}) };
-}
-
-/** The connection's latest stored messages before what this page already got live, oldest first. */
-async function refill(summary: ConnectionSummary): Promise<void> {
-  const oldest = messageAt(summary.connectionId, 0);
-  const until = Math.min(oldest ? oldest.timestamp - 1 : Number.POSITIVE_INFINITY, Date.now());
-  const result = await getApi().history.query({ query: { connectionKeys: [summary.connectionKey], until }, limit: REFILL_COUNT, order: 'desc' });
-  if (!result.ok) return;
-  useMessagesStore.getState().refill(summary.connectionId, result.value.messages.reverse().map((message) => asLive(summary.connectionId, message)));
 }
 
 function restorePlots(open: ConnectionSummary[]): void {
@@ -143,7 +127,7 @@ export function startLiveRestore(): () => void {
       const summary = summaries[id];
       return summary && summary.status !== 'disconnected' ? [summary] : [];
     });
-    await Promise.all(open.map((summary) => refill(summary).catch(() => undefined)));
+    await Promise.all(open.map((s) => useMessagesStore.getState().refillFromHistory(s.connectionId, s.connectionKey, REFILL_COUNT).catch(() => undefined)));
     restorePlots(open);
     restoreSelection();
     restored = true;

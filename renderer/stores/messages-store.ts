@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { MqttMessage } from '../../shared/contract';
+import type { MqttMessage, ReceivedProperties } from '../../shared/contract';
 import { MessageRing, type StoredMessage } from '../model/message-ring';
 import { getApi } from './api';
 
@@ -53,6 +53,8 @@ interface MessagesState {
    * still does.
    */
   refill(connectionId: string, older: readonly MqttMessage[]): void;
+  /** Refills with the connection's latest `limit` messages in History from before what is kept (a reload). */
+  refillFromHistory(connectionId: string, connectionKey: string, limit: number): Promise<void>;
   clear(connectionId: string): void;
   /** Drops a closed connection's messages. */
   forget(connectionId: string): void;
@@ -128,6 +130,25 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
     counts[connectionId] = { size: ring.size, total };
     epochs.set(connectionId, (epochs.get(connectionId) ?? 0) + 1);
     get().publish();
+  },
+  async refillFromHistory(connectionId, connectionKey, limit) {
+    const oldest = rings.get(connectionId)?.at(0);
+    // Before what this page already got live, so nothing shows twice.
+    const until = Math.min(oldest ? oldest.timestamp - 1 : Number.POSITIVE_INFINITY, Date.now());
+    const result = await getApi().history.query({ query: { connectionKeys: [connectionKey], until }, limit, order: 'desc' });
+    if (!result.ok) return;
+    const older = result.value.messages.reverse().map(({ direction, topic, payload, qos, retain, dup, timestamp, properties }): MqttMessage => ({
+      connectionId,
+      direction,
+      topic,
+      payload,
+      qos,
+      retain,
+      dup,
+      timestamp,
+      ...(properties ? { properties: properties as ReceivedProperties } : {}),
+    }));
+    get().refill(connectionId, older);
   },
   clear(connectionId) {
     rings.get(connectionId)?.clear();
