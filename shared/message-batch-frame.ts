@@ -15,7 +15,7 @@
  *   .. the payloads, back to back, in message order
  */
 import type { LiveMessage } from './contract/messages';
-import { type Base64Codec, defaultBase64, fromWire, toWire } from './wire';
+import { type Base64Codec, defaultBase64, fromByteJson, toByteJson } from './codecs/byte-envelope';
 
 const MAGIC = [0x57, 0x42, 0x4d] as const; // "WBM"
 const VERSION = 1;
@@ -54,7 +54,7 @@ export function encodeMessageBatchFrame(messages: readonly LiveMessage[], codec:
     }
     header.topics[i] = message.topic;
     // Rare (MQTT 5 messages that carry properties): the generic wire form keeps their bytes exact.
-    if (message.properties) header.properties[i] = toWire(message.properties, codec);
+    if (message.properties) header.properties[i] = toByteJson(message.properties, codec);
     payloadBytes += message.payload.byteLength;
   });
   const headerBytes = encoder.encode(JSON.stringify(header));
@@ -139,7 +139,7 @@ export function decodeMessageBatchFrame(frame: Uint8Array, codec: Base64Codec = 
     };
     if (flags & FLAG_PAYLOAD_SIZE) message.payloadSize = view.getUint32(record + 20, true);
     const wireProperties = properties[i];
-    if (wireProperties !== undefined) message.properties = fromWire(wireProperties, codec) as LiveMessage['properties'];
+    if (wireProperties !== undefined) message.properties = fromByteJson(wireProperties, codec) as LiveMessage['properties'];
     messages[i] = message;
     payloadAt += length;
   }

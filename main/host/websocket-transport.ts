@@ -6,13 +6,11 @@ import type { LiveMessage } from '../../shared/contract';
 import { type Base64Codec, type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
 import type { WorkbenchCore } from '../core/create-core';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits';
+import { nodeBase64 } from '../core/files/node-base64';
 import { tokensEqual } from './token-check';
 
 /** Node's native Base64 for what the host sends (message batches); what it receives is decoded strictly. */
-const HOST_BASE64: Base64Codec = {
-  encode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-  decode: decodeBase64,
-};
+const HOST_BASE64: Base64Codec = { encode: nodeBase64.encode, decode: decodeBase64 };
 
 /** Frames above this are refused (close 1009); a payload of this size would freeze the UI anyway. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;

@@ -1,13 +1,12 @@
-import type { MqttMessage } from '../../shared/contract';
+import type { LiveMessage, MqttMessage } from '../../shared/contract';
 import { Ring } from './ring';
 
-/** A message as the UI keeps it: `seq` numbers every message of its connection, for stable row keys. */
-export interface StoredMessage extends MqttMessage {
-  seq: number;
-  /** The host's number for the message (live batches carry it): fetches a previewed payload whole. */
-  id?: number;
-  /** Set when `payload` is only a preview (LIVE_PAYLOAD_PREVIEW_BYTES): the whole payload's size. */
-  payloadSize?: number;
-}
+/**
+ * A live message as the UI keeps it (not History's StoredMessage): `seq` numbers every message of
+ * its connection, for stable row keys. `id` and `payloadSize` are the contract's LiveMessage fields
+ * (the host's number, to fetch a previewed payload whole; the whole payload's size when `payload`
+ * is a preview).
+ */
+export type RingMessage = MqttMessage & Partial<Pick<LiveMessage, 'id' | 'payloadSize'>> & { seq: number };
 
-export class MessageRing extends Ring<StoredMessage> {}
+export class MessageRing extends Ring<RingMessage> {}

@@ -1,5 +1,5 @@
 import type { MqttMessage } from '../../shared/contract';
-import type { StoredMessage } from '../model/message-ring';
+import type { RingMessage } from '../model/message-ring';
 import { decodeUtf8Lenient } from '../../shared/codecs/utf8';
 import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
 
@@ -46,10 +46,10 @@ export function isFilterActive(filter: MessageFilter): boolean {
  * False until the host has answered; the list adds a later match with FilteredIndex.include.
  */
 export interface WholePayloadSearch {
-  consult(message: StoredMessage): boolean;
+  consult(message: RingMessage): boolean;
 }
 
-const isPreview = (message: MqttMessage): message is StoredMessage => (message as StoredMessage).payloadSize !== undefined;
+const isPreview = (message: MqttMessage): message is RingMessage => (message as RingMessage).payloadSize !== undefined;
 
 /**
  * A predicate for the filter, or null when it lets everything through (the list then skips the

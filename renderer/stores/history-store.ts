@@ -1,25 +1,21 @@
 import { create } from 'zustand';
-import type { z } from 'zod';
 import {
   type ExportProgressEvent,
   type HistoryBackup,
   type HistoryConnection,
+  type HistoryCursor,
   type HistoryQueryInput,
   type HistoryStatus,
   type StoredMessage,
   type WorkbenchError,
-  type exportFormat,
-  historyCursor,
-  type payloadEncoding,
+  type ExportFormat,
+  type PayloadEncoding,
 } from '../../shared/contract';
 import { topicFilterProblem } from '../../shared/mqtt/topic';
 import { type Delivered, deliverDownload } from '../bridge/deliver-download';
 import { getApi } from './api';
 import { createEarlyProgress } from './early-progress';
 
-export type ExportFormat = z.infer<typeof exportFormat>;
-export type PayloadEncoding = z.infer<typeof payloadEncoding>;
-type Cursor = z.infer<typeof historyCursor>;
 
 /** Rows per `history.query` page. */
 export const HISTORY_PAGE_SIZE = 200;
@@ -79,7 +75,7 @@ interface HistoryState {
   /** The query the shown rows (and exports) are for; null before the first search. */
   applied: HistoryQueryInput | null;
   rows: StoredMessage[];
-  nextCursor: Cursor | null;
+  nextCursor: HistoryCursor | null;
   loading: boolean;
   error: WorkbenchError | null;
   count: { count: number; capped: boolean } | null;

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { MqttMessage, ReceivedProperties } from '../../shared/contract';
-import { MessageRing, type StoredMessage } from '../model/message-ring';
+import { MessageRing, type RingMessage } from '../model/message-ring';
 import { getApi } from './api';
 
 /** How many messages the UI keeps per connection; older ones drop off (the count of all received is kept). */
@@ -97,7 +97,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
         current = { id: message.connectionId, ring, total: counts[message.connectionId]?.total ?? 0 };
       }
       // Numbered in place, not copied: a copy per message was a large share of a firehose's garbage.
-      const stored = message as StoredMessage;
+      const stored = message as RingMessage;
       stored.seq = current.total++;
       current.ring.push(stored);
     }
@@ -113,7 +113,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
     if (older.length === 0 || forgotten.has(connectionId)) return;
     let ring = rings.get(connectionId);
     if (!ring) rings.set(connectionId, (ring = new MessageRing(MESSAGE_CAPACITY)));
-    const kept: StoredMessage[] = [];
+    const kept: RingMessage[] = [];
     for (let i = 0; i < ring.size; i++) kept.push(ring.at(i)!);
     const counts = (pendingCounts ??= { ...get().counts });
     const total = counts[connectionId]?.total ?? 0;
@@ -122,7 +122,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
     const taken = older.slice(Math.max(0, older.length - room));
     ring.clear();
     taken.forEach((message, index) => {
-      const stored = message as StoredMessage;
+      const stored = message as RingMessage;
       stored.seq = first - taken.length + index;
       ring.push(stored);
     });
@@ -180,12 +180,12 @@ export function useMessageCounts(connectionId: string | null): MessageCounts {
 }
 
 /** Reads a kept message by position (0 = oldest). Call during render, after selecting `version`. */
-export function messageAt(connectionId: string, index: number): StoredMessage | undefined {
+export function messageAt(connectionId: string, index: number): RingMessage | undefined {
   return rings.get(connectionId)?.at(index);
 }
 
 /** Finds a kept message by seq: seqs in a ring are consecutive, so this is O(1). */
-export function messageBySeq(connectionId: string, seq: number): StoredMessage | undefined {
+export function messageBySeq(connectionId: string, seq: number): RingMessage | undefined {
   const ring = rings.get(connectionId);
   const oldest = ring?.at(0);
   if (!ring || !oldest) return undefined;
@@ -203,11 +203,11 @@ export function ringOf(connectionId: string): { ring: MessageRing; epoch: number
  * The kept messages of `topic` before `seq`, newest first, at most `limit` (for diffs). Walks back
  * from `seq`'s position only, so it costs what it finds, up to the ring's size.
  */
-export function earlierOnTopic(connectionId: string, seq: number, topic: string, limit: number): StoredMessage[] {
+export function earlierOnTopic(connectionId: string, seq: number, topic: string, limit: number): RingMessage[] {
   const ring = rings.get(connectionId);
   const oldest = ring?.at(0);
   if (!ring || !oldest) return [];
-  const found: StoredMessage[] = [];
+  const found: RingMessage[] = [];
   for (let index = Math.min(seq - oldest.seq, ring.size) - 1; index >= 0 && found.length < limit; index--) {
     const message = ring.at(index);
     if (message?.topic === topic) found.push(message);

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { PAYLOAD_SEARCH_MAX_IDS, PAYLOAD_SEARCH_MAX_TEXT } from '../../shared/contract';
 import { getApi } from './api';
-import type { StoredMessage } from '../model/message-ring';
+import type { RingMessage } from '../model/message-ring';
 import { MESSAGE_CAPACITY } from './messages-store';
 
 /** Previews that arrive close together are asked about in one request (they come in batches). */
@@ -46,7 +46,7 @@ export class PayloadSearch {
   ) {}
 
   /** True when the message's whole payload is known to contain the text; otherwise false, and the host is asked. */
-  consult(message: StoredMessage): boolean {
+  consult(message: RingMessage): boolean {
     if (message.id === undefined) return false;
     const answer = this.answers.get(message.id);
     if (answer !== undefined) return answer === 'match';

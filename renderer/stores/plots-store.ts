@@ -32,7 +32,7 @@ export interface PlotSeries {
 
 /** The points of each series, by id: mutable rings outside React; `version` says when they changed. */
 const buffers = new Map<string, SeriesBuffer>();
-/** The unit each series' messages state or imply (features/plots/units.ts), by id, once known. */
+/** The unit each series' messages state or imply (payload/units.ts), by id, once known. */
 const units = new Map<string, string>();
 /** Series by `connectionId NUL topic`, so each message costs one map lookup. */
 let byTopic = new Map<string, PlotSeries[]>();

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { LiveMessage, MqttMessage } from '../../shared/contract';
 import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
-import type { StoredMessage } from '../model/message-ring';
+import type { RingMessage } from '../model/message-ring';
 import { messageBySeq, useMessagesStore } from './messages-store';
 import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort } from '../model/topic-tree';
 
@@ -39,7 +39,7 @@ export function peekTree(connectionId: string | null): TopicTree | undefined {
  * The node's last message if the connection's live list still holds it. Seqs restart when the list
  * is cleared, so the topic and time must match too.
  */
-export function lastMessageOf(connectionId: string, node: TopicNode): StoredMessage | undefined {
+export function lastMessageOf(connectionId: string, node: TopicNode): RingMessage | undefined {
   if (node.lastSeq === null) return undefined;
   const message = messageBySeq(connectionId, node.lastSeq);
   return message && message.topic === node.topic && message.timestamp === node.valueTimestamp ? message : undefined;
@@ -148,7 +148,7 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
         continue;
       }
       // The message store numbered the message when it took it into the list (after which it is its seq).
-      const seq = (message as Partial<StoredMessage>).seq ?? null;
+      const seq = (message as Partial<RingMessage>).seq ?? null;
       if (treeOf(message.connectionId).ingest(message, seq, now)) created = true;
     }
     return created;

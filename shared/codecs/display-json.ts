@@ -4,6 +4,7 @@
  * payload as JSON, so each such value is given a faithful JSON spelling here instead of being lost
  * (JSON.stringify would throw on a BigInt and drop undefined).
  */
+import { byteEnvelope } from './byte-envelope';
 
 /** A CBOR tag the decoder does not interpret: its number and the value it wraps. */
 export class TaggedValue {
@@ -13,7 +14,6 @@ export class TaggedValue {
   ) {}
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** The value with every non-JSON part spelled in JSON. Depth-bounded: decoded input is untrusted. */
 export function toDisplayJson(value: unknown, depth = 0): unknown {
@@ -23,7 +23,8 @@ export function toDisplayJson(value: unknown, depth = 0): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value); // NaN, Infinity
   // Exact digits: a 64-bit counter must not be rounded to the nearest double.
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Uint8Array) return { $bytes: hex(value) };
+  // The app's one byte envelope: what the detail shows can be pasted where bytes are read.
+  if (value instanceof Uint8Array) return byteEnvelope(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
   if (value instanceof TaggedValue) return { $tag: value.tag, value: toDisplayJson(value.value, depth + 1) };
   if (Array.isArray(value)) return value.map((item) => toDisplayJson(item, depth + 1));

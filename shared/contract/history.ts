@@ -31,9 +31,12 @@ export const historyQuery = z
     text: z.string().min(1).max(1000).optional(),
   })
   .strict();
+export type HistoryQuery = z.infer<typeof historyQuery>;
 export type HistoryQueryInput = z.input<typeof historyQuery>;
 
 export const historyCursor = z.object({ timestamp: z.number(), id: z.number().int() }).strict();
+/** Keyset cursor: the (timestamp, id) of the last row of the previous page. */
+export type HistoryCursor = z.infer<typeof historyCursor>;
 
 export const storedMessage = z.object({
   id: z.number(),
@@ -70,6 +73,7 @@ export const historyConnection = z.object({ key: z.string(), label: z.string() }
 export type HistoryConnection = z.infer<typeof historyConnection>;
 
 export const historyGap = z.object({ connectionKey: z.string(), fromTs: z.number(), toTs: z.number(), dropped: z.number(), reason: z.string() });
+export type HistoryGap = z.infer<typeof historyGap>;
 
 const retentionLimits = z
   .object({
@@ -114,7 +118,9 @@ export const historyBackup = z.object({ fileName: z.string(), path: z.string(), 
 export type HistoryBackup = z.infer<typeof historyBackup>;
 
 export const exportFormat = z.enum(['ndjson', 'json', 'csv']);
+export type ExportFormat = z.infer<typeof exportFormat>;
 export const payloadEncoding = z.enum(['utf8', 'base64', 'hex']);
+export type PayloadEncoding = z.infer<typeof payloadEncoding>;
 
 export const historyStatus = z.object({
   /** False when the workbench runs without a data folder, or the database could not be opened. */

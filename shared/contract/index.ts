@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame } from '../message-batch-frame';
-import { type Base64Codec, defaultBase64 } from '../wire';
+import { type Base64Codec, defaultBase64 } from '../codecs/byte-envelope';
 import { appContract } from './app';
 import { brokerContract } from './broker';
 import { connectionsContract } from './connections';

@@ -94,6 +94,13 @@ describe('Words and details in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await screenshotsAtSizes(page, 'time-format-locale');
     await page.getByTestId('inspector-toggle').click();
 
+    // History's rows carry the date too, in the locale's order.
+    await page.getByTestId('view-history').click();
+    const stored = page.getByTestId('history-row').first().locator('.message-time');
+    await stored.waitFor({ timeout: UI_TIMEOUT });
+    expect(((await stored.textContent()) ?? '').trim()).toMatch(/^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d\d:\d\d\.\d{3}\s[AP]M$/);
+    await screenshotsAtSizes(page, 'time-format-locale-history');
+
     // The broker view's "since" reads the same way.
     await page.getByTestId('view-broker').click();
     await page.getByTestId('broker-port').fill(String(await freePort()));
@@ -135,6 +142,8 @@ describe('Words and details in Chromium', { timeout: TEST_TIMEOUT }, () => {
     await plot('words/motor', 'winding_temp_c');
     await plot('words/motor', 'speed');
     await plot('words/line', 'value');
+    // The Numbers list reads the value with the unit stated beside it.
+    expect(await page.locator('[data-testid="numeric-field"][data-path="value"] .detail-field-value').textContent()).toBe('230.41 V');
     const legend = page.getByTestId('plot-series');
     await waitUntil(async () => (await legend.count()) === 4);
     const last = async (i: number) => ((await legend.nth(i).getByTestId('plot-last').textContent()) ?? '').trim();
@@ -143,6 +152,13 @@ describe('Words and details in Chromium', { timeout: TEST_TIMEOUT }, () => {
     // No unit stated or implied: none made up.
     expect(await last(2)).toBe('1500.12');
     expect(await last(3)).toBe('230.41 V');
+
+    // The readout under the pointer gives each value with its unit beside it.
+    const area = (await page.getByTestId('plot-chart').locator('.u-over').boundingBox())!;
+    await page.mouse.move(area.x + area.width - 2, area.y + area.height / 2);
+    await page.mouse.move(area.x + area.width - 1, area.y + area.height / 2);
+    await page.getByTestId('plot-hover').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('plot-hover-unit').allTextContents()).toEqual(['W', '°C', '', 'V']);
 
     // The long topic keeps its last level in view; the whole topic is its title.
     const topic = legend.nth(0).getByTestId('plot-topic');

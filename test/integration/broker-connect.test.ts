@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { usernamePasswordAuth } from '../../main/core/broker/auth';
 import { connect311, connectV5, frame, RawClient, type ReceivedPacket, sleep, str } from '../support/raw-mqtt-client';
+import type { BrokerOptions } from '../../main/core/broker/options';
 import { useBrokerFixture } from '../support/broker-fixture';
+import { createTestClock } from '../support/test-clock';
 
 // Section 2 of the conformance checklist: CONNECT / CONNACK, sessions at connect time, keep alive, Will.
 
@@ -196,36 +198,60 @@ describe.concurrent('2. CONNECT / CONNACK: Session Expiry Interval', () => {
   });
 });
 
+/**
+ * A broker on a clock the test moves, looking at it every 10 ms (its watchdog runs four times per
+ * CONNECT timeout). An idle connection with keep alive 1 s is a probe: its DISCONNECT 0x8D says
+ * the broker has looked at the time since the clock passed its connect + 1.5 s.
+ */
+async function clockedBroker(options: BrokerOptions = {}) {
+  const clock = createTestClock();
+  const b = await brokerWith({ now: clock.now, connectTimeoutMs: 40, ...options });
+  const probe = async () => (await connectWith({ keepalive: 1 }, 5, b.port)).client;
+  return { clock, port: b.port, probe };
+}
+
 describe.concurrent('2. CONNECT / CONNACK: keep alive', () => {
   it('[MQTT-3.1.2-22] nothing for 1.5 x keep alive → DISC 0x8D and close, Will sent; any packet resets the timer', async () => {
-    const w = await watcher('ka/will');
-    const { client } = await connectWith({ keepalive: 1, will: { topic: 'ka/will', payload: 'gone', qos: 0 } });
-    // pings keep it alive well past 1.5 s
+    const { clock, port, probe } = await clockedBroker();
+    const w = await watcher('ka/will', port);
+    const { client } = await connectWith({ keepalive: 1, will: { topic: 'ka/will', payload: 'gone', qos: 0 } }, 5, port);
+    const early = await probe(); // idle from 0
+    let late: RawClient | undefined;
+    // pings keep it alive well past 1.5 s (the clock moves 500 ms between them)
     for (let i = 0; i < 4; i++) {
-      await sleep(500);
-      client.sendPacket({ cmd: 'pingreq' });
-      await client.expect('pingresp');
+      clock.advance(500);
+      await client.ping();
+      if (i === 2) late = await probe(); // idle from 1.5 s
     }
-    const start = Date.now();
-    await sleep(1200);
-    expect(client.isClosed).toBe(false);
-    const last = await client.expectDisconnect(0x8d, 2000);
+    await early.expectDisconnect(0x8d); // the broker looked at the time after 1.5 s...
+    await client.ping(); // ...and left the client that pinged: still open at 2 s
+    // then nothing: still open 1.2 s later...
+    clock.advance(1200);
+    await late!.expectDisconnect(0x8d);
+    await client.ping();
+    // ...and closed once 1.5 s pass
+    clock.advance(1500);
+    const last = await client.expectDisconnect(0x8d);
     expect(last.reasonCode).toBe(0x8d);
-    expect(Date.now() - start).toBeLessThan(2500);
     expect(String((await w.expect('publish')).payload)).toBe('gone');
   });
 
   it('[MQTT-3.2.2-22] keep alive 0 means no timeout', async () => {
-    const { client } = await connectWith({ keepalive: 0 });
-    await sleep(1600);
+    const { clock, port, probe } = await clockedBroker();
+    const { client } = await connectWith({ keepalive: 0 }, 5, port);
+    const idle = await probe();
+    clock.advance(1600);
+    await idle.expectDisconnect(0x8d); // the broker looked at the time
+    await client.ping();
     expect(client.isClosed).toBe(false);
   });
 
   it('(no ID) a Server Keep Alive in CONNACK is enforced instead of the client value', async () => {
-    const b = await brokerWith({ serverKeepAlive: 1 });
-    const { client, connack } = await connectWith({ keepalive: 0 }, 5, b.port);
+    const { clock, port } = await clockedBroker({ serverKeepAlive: 1 });
+    const { client, connack } = await connectWith({ keepalive: 0 }, 5, port);
     expect((connack.properties as { serverKeepAlive?: number }).serverKeepAlive).toBe(1);
-    await client.expectDisconnect(0x8d, 2500);
+    clock.advance(1500);
+    await client.expectDisconnect(0x8d);
   });
 });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LeanClient, encodePublish } from '../support/lean-mqtt-client';
 import type { BrokerOptions } from '../../main/core/broker/options';
 import { RawClient, sleep, startTestBroker, type TestBroker } from '../support/raw-mqtt-client';
+import { createTestClock } from '../support/test-clock';
 
 // Flow control towards publishers (issue #5): QoS 1/2 fan-in loses nothing because the broker stops
 // reading publishers while a subscriber's queue is above its high-water mark; a subscriber that
@@ -206,15 +207,22 @@ describe('flow control: a subscriber that stops reading', () => {
   });
 
   it('[MQTT-3.1.2-22] a publisher paused by flow control is not timed out by its keep alive (its PINGREQs are what we do not read); it resumes when the subscriber goes', async () => {
-    const b = await broker({ maxQueuedMessages: 20, maxInflight: 5, slowConsumerTimeoutMs: 60_000 });
+    // on a clock the test moves, looked at every 10 ms (a quarter of the CONNECT timeout)
+    const clock = createTestClock();
+    const b = await broker({ maxQueuedMessages: 20, maxInflight: 5, slowConsumerTimeoutMs: 60_000, now: clock.now, connectTimeoutMs: 40 });
     const stalled = await RawClient.connected(b.port, { clientId: 'ka-stalled' });
     await stalled.subscribe('ka/#', 1);
     stalled.socket.pause();
     const pub = await RawClient.connected(b.port, { clientId: 'ka-pub', keepalive: 1 });
     closers.push(() => pub.end());
+    // idle with the same keep alive: its DISCONNECT says the broker has looked at the time
+    const probe = await RawClient.connected(b.port, { clientId: 'ka-probe', keepalive: 1 });
+    closers.push(() => probe.end());
     for (let i = 1; i <= 200; i++) pub.publish('ka/x', String(i), 1, { messageId: i });
     await waitFor(() => b.broker.stats().pausedPublishers === 1, 'the publisher to be paused', 5000);
-    await sleep(2500); // well past 1.5 x its keep alive of 1 s
+    clock.advance(2500); // well past 1.5 x its keep alive of 1 s
+    await probe.expectDisconnect(0x8d);
+    expect(b.broker.sessions().find((s) => s.clientId === 'ka-pub')?.connected).toBe(true);
     expect(pub.isClosed).toBe(false);
     stalled.end(); // the subscriber goes: nothing holds the publisher any more
     await waitFor(() => pub.packets.filter((p) => p.cmd === 'puback').length === 200, 'all 200 PUBACKs', 5000);

@@ -8,14 +8,10 @@ const harness = useCoreHarness();
 
 const received = () => harness.received();
 
-/** Starts mosquitto_sub and waits until its subscription is live (a probe message gets through). */
+/** Starts mosquitto_sub and waits until its subscription is live (its SUBACK). */
 async function subscribedMosquittoSub(topic: string, count: number, version: string) {
-  const probeTopic = `${topic}/probe`;
-  const sub = runMosquittoSub(['-h', broker.host, '-p', String(broker.port), '-V', version, '-t', topic, '-t', probeTopic, '-C', String(count + 1), '-N']);
-  // Probe until mosquitto_sub has subscribed; the first probe that arrives consumes one -C slot.
-  await new Promise((r) => setTimeout(r, 150));
-  await runMosquittoPub(['-h', broker.host, '-p', String(broker.port), '-t', probeTopic, '-m', '', '-r']);
-  await new Promise((r) => setTimeout(r, 150));
+  const sub = runMosquittoSub(['-h', broker.host, '-p', String(broker.port), '-V', version, '-t', topic, '-C', String(count), '-N'], { signalSubscribed: true });
+  await sub.subscribed;
   return sub;
 }
 
@@ -60,7 +56,7 @@ describe.each(transports)('engine against mosquitto over $name', ({ name, protoc
     const sub = await subscribedMosquittoSub(topic, 1, '5');
     await harness.call('messages.publish', { connectionId, topic, payload, qos: 1 });
     const result = await sub.done;
-    // -N prints payloads without a newline: the probe is empty, so stdout is exactly our bytes.
+    // -N prints payloads without a newline: stdout is exactly our bytes.
     expect([...result.stdout]).toEqual([...payload]);
     const sent = await waitFor(() => harness.batches.flat().find((m) => m.direction === 'out' && m.topic === topic), 'the sent message in a batch');
     expect([...sent.payload]).toEqual([...payload]);

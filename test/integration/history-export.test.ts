@@ -84,7 +84,7 @@ describe('history export', () => {
     expect(records[4]).toMatchObject({ topic: 'empty', connectionKey: 'c2', connectionLabel: 'c2' });
     // Not UTF-8: written as base64 even though utf8 was asked for, and the record says so.
     expect(records[2]).toMatchObject({ topic: 'binary', payloadEncoding: 'base64', payload: Buffer.from(BINARY).toString('base64'), retain: true });
-    expect(records[3]).toMatchObject({ properties: { contentType: 'application/json', correlationData: { $base64: 'CQg=' } }, dup: true, qos: 2 });
+    expect(records[3]).toMatchObject({ properties: { contentType: 'application/json', correlationData: { $bytes: 'CQg=' } }, dup: true, qos: 2 });
     expect(result.bytes).toBe(readFileSync(path).byteLength);
   });
 
@@ -120,7 +120,7 @@ describe('history export', () => {
     ]);
     expect(rows[3]!.slice(12, 14)).toEqual(['base64', Buffer.from(BINARY).toString('base64')]);
     expect(rows[5]!.slice(3, 5)).toEqual(['c2', 'c2']);
-    expect(JSON.parse(rows[4]![14]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: { $base64: 'CQg=' } });
+    expect(JSON.parse(rows[4]![14]!)).toEqual({ contentType: 'application/json', userProperties: [{ key: 'k', value: 'v' }], correlationData: { $bytes: 'CQg=' } });
     expect(text).toContain('"csv,needs ""quoting"""');
   });
 
@@ -207,6 +207,15 @@ describe('history import', () => {
     const target = openStore('old.db');
     expect(await importMessages(target, { path })).toEqual({ imported: 1, cancelled: false });
     expect(all(target)).toMatchObject([{ connectionKey: 'c1', connectionLabel: 'c1', topic: 'old/t' }]);
+  });
+
+  it('reads the bytes of an export from before the one byte envelope ({ "$base64": ... }) as bytes', async () => {
+    const path = temp.file('old-bytes.ndjson');
+    const old = { id: 1, timestamp: 1, connectionKey: 'c1', direction: 'in', topic: 'old/t', qos: 1, retain: false, dup: false, packetId: 1, payloadSize: 2, payloadEncoding: 'utf8', payload: 'hi', properties: { correlationData: { $base64: 'CQg=' } } };
+    writeFileSync(path, `${JSON.stringify(old)}\n`);
+    const target = openStore('old-bytes.db');
+    expect(await importMessages(target, { path })).toEqual({ imported: 1, cancelled: false });
+    expect(all(target)[0]!.properties).toEqual({ correlationData: Uint8Array.from([9, 8]) });
   });
 
   it('imports a JSON array that is not laid out one record per line', async () => {

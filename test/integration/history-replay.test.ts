@@ -63,7 +63,7 @@ describe('replaying History to a broker', () => {
     await pub(['-q', '1', '-t', 'line/b', '-m', 'second']);
     await sleep(400);
     await pub(['-q', '0', '-t', 'line/a', '-m', 'third']);
-    await waitFor(async () => (await stored('line/#')) === 3, 'three stored messages');
+    await waitFor(async () => (await stored('line/#')) === 3, 'three stored messages', 15_000); // a busy machine writes History late
 
     // mosquitto_sub prints each arrival with its time (%U: seconds.nanoseconds).
     const sub = runMosquittoSub(['-h', broker.host, '-p', String(broker.port), '-V', '5', '-t', 'replayed/#', '-q', '1', '-C', '3', '-F', '%U %t %p'], { signalSubscribed: true });
@@ -132,7 +132,7 @@ describe('replaying History to a broker', () => {
       await pub(['-q', '1', '-t', 'slow/x', '-m', `s${n}`]);
       await sleep(500);
     }
-    await waitFor(async () => (await stored('slow/#')) === 3, 'three stored messages');
+    await waitFor(async () => (await stored('slow/#')) === 3, 'three stored messages', 15_000); // a busy machine writes History late
 
     const player = await open();
     const first = await call('history.replay', { connectionId: player, query: { topicFilter: 'slow/#', direction: 'in' }, topicPrefix: 'stop/' });

@@ -199,7 +199,7 @@ export interface SubProcessResult {
  * Runs mosquitto_sub until it has received `count` messages (-C), returning raw stdout bytes.
  * With `signalSubscribed`, `subscribed` resolves once the broker has acknowledged its SUBSCRIBE:
  * it then runs with -d, whose debug lines go to stdout and are taken out of `done`'s stdout
- * (so not with -N, which would glue them to a payload). Without it, `subscribed` never resolves.
+ * (also where -N glued one to a payload). Without it, `subscribed` never resolves.
  */
 export function runMosquittoSub(args: string[], { signalSubscribed = false } = {}): { done: Promise<SubProcessResult>; subscribed: Promise<void>; kill(): void } {
   const binary = requireProgram('mosquitto_sub', 'mosquitto-clients');
@@ -231,18 +231,13 @@ export function runMosquittoSub(args: string[], { signalSubscribed = false } = {
   return { done, subscribed, kill: () => child.kill('SIGKILL') };
 }
 
-/** stdout of `mosquitto_sub -d` without its debug lines (byte-exact otherwise). */
+/**
+ * stdout of `mosquitto_sub -d` without its debug lines, byte-exact otherwise (latin1 maps each
+ * byte to one character and back). A line may follow a payload printed with -N on the same line.
+ */
 function withoutDebugLines(stdout: Buffer): Buffer {
-  const lines: Buffer[] = [];
-  let at = 0;
-  while (at < stdout.length) {
-    const end = stdout.indexOf(0x0a, at);
-    const line = stdout.subarray(at, end === -1 ? stdout.length : end + 1);
-    const text = line.toString('latin1');
-    if (!text.startsWith('Client ') && !/^Subscribed \(mid: \d+\)/.test(text)) lines.push(line);
-    at += line.length;
-  }
-  return Buffer.concat(lines);
+  const text = stdout.toString('latin1').replace(/Client \S+ (?:sending|received) [A-Z]+[^\n]*\n|Subscribed \(mid: \d+\):[^\n]*\n/g, '');
+  return Buffer.from(text, 'latin1');
 }
 
 export function runMosquittoPub(args: string[], input?: Buffer): Promise<SubProcessResult> {

@@ -45,7 +45,7 @@ describe('history packed batches', () => {
     builder.add('c1', message());
     builder.add('c1', message({ properties: { correlationData: Uint8Array.from([1, 2]), messageExpiryInterval: 60 } }));
     builder.add('c1', message({ properties: {} }));
-    expect(builder.take().batch.properties).toEqual([[1, '{"correlationData":{"$base64":"AQI="},"messageExpiryInterval":60}']]);
+    expect(builder.take().batch.properties).toEqual([[1, '{"correlationData":{"$bytes":"AQI="},"messageExpiryInterval":60}']]);
   });
 
   it('starts empty after take, and an empty take is a valid empty batch', () => {

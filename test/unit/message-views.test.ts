@@ -14,7 +14,7 @@ import { SHOWN_LIMITS, autoFormat, fullText, renderPayload, shouldWrap } from '.
 import { numberAt, parsePayload } from '../../renderer/payload/numeric-value';
 import { SeriesBuffer, alignSeries } from '../../renderer/model/series-buffer';
 import { yAxes } from '../../renderer/features/plots/chart-axes';
-import { MessageRing, type StoredMessage } from '../../renderer/model/message-ring';
+import { MessageRing, type RingMessage } from '../../renderer/model/message-ring';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../renderer/stores/messages-store';
 import { usePlotsStore, seriesBuffer } from '../../renderer/stores/plots-store';
 
@@ -74,9 +74,9 @@ describe('message list filters', () => {
 
   it('asks the whole-payload search only about previews whose preview lacks the text and that pass every other test', () => {
     const consulted: string[] = [];
-    const whole = { consult: (m: StoredMessage) => (consulted.push(m.topic), m.topic === 'a/far') };
+    const whole = { consult: (m: RingMessage) => (consulted.push(m.topic), m.topic === 'a/far') };
     const match = createMatcher(filter({ direction: 'in', text: 'needle' }), whole)!;
-    const preview = (topic: string, text: string, direction: 'in' | 'out' = 'in'): StoredMessage => ({ ...message(topic, text, direction), seq: 0, id: 1, payloadSize: 50_000 });
+    const preview = (topic: string, text: string, direction: 'in' | 'out' = 'in'): RingMessage => ({ ...message(topic, text, direction), seq: 0, id: 1, payloadSize: 50_000 });
     expect(match(preview('a/far', 'no match in the first 4 KB'))).toBe(true);
     expect(match(preview('a/none', 'nothing'))).toBe(false);
     expect(match(preview('a/near', 'the needle is in the preview'))).toBe(true);

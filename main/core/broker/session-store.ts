@@ -5,13 +5,29 @@ import { NEVER_EXPIRES } from './options';
 import { safely } from './safely';
 import { releaseSession } from './delivery/flow-control';
 import { redistributeShared } from './delivery/routing';
-import type { Client, Pending, Session } from './session';
+import type { ProtocolVersion } from './codec/packets';
+import type { Client, Pending, Session, StoredWill } from './session';
 import { cancelWillTimer, publishWill, scheduleWill } from './wills';
 
 /**
  * Session lifecycle: a session outlives its connection by its Session Expiry Interval
  * ([MQTT-3.1.2-23]) and is then discarded with everything it holds ([MQTT-4.1.0-2]).
  */
+
+/** A connection takes the session, new or resumed: its version, lifetime, Will and user are the new CONNECT's. */
+export function attachSession(
+  ctx: BrokerContext,
+  session: Session,
+  client: Client,
+  terms: { version: ProtocolVersion; expiryInterval: number; will: StoredWill | null; username: string | undefined },
+): void {
+  session.version = terms.version;
+  session.expiryInterval = terms.expiryInterval;
+  session.will = terms.will;
+  session.connection = client;
+  session.username = terms.username;
+  ctx.journal?.session(session);
+}
 
 /** Called once when the connection `session` is attached to closes, for whatever reason. */
 export function connectionLost(ctx: BrokerContext, connection: Client, session: Session): void {

@@ -1,5 +1,5 @@
 import type { ErrorCode, MqttVersion } from '../../../shared/contract';
-import { describeConnackCode } from '../../../shared/mqtt/reason-codes';
+import { RC, RC311, describeConnackCode } from '../../../shared/mqtt/reason-codes';
 import { explicitVersionHint } from './version-fallback';
 
 /** Socket error codes that mean "nothing answered at that address". */
@@ -43,7 +43,7 @@ export interface DescribedError {
 
 /** CONNACK 1 (3.1.1) and 0x84 (MQTT 5): the broker does not speak the version of our CONNECT. */
 export function isVersionRefusalCode(code: number): boolean {
-  return code === 1 || code === 0x84;
+  return code === RC311.UNACCEPTABLE_PROTOCOL_VERSION || code === RC.UNSUPPORTED_PROTOCOL_VERSION;
 }
 
 /** mqtt-packet's parse errors carry no code; their words are all it tells (parser.js). */

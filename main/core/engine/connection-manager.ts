@@ -17,7 +17,7 @@ import {
   type RequestParsed,
   WorkbenchFailure,
 } from '../../../shared/contract';
-import { describeReason } from '../../../shared/mqtt/reason-codes';
+import { RC, describeReason } from '../../../shared/mqtt/reason-codes';
 import { brokerUrl, toMqttJsOptions } from './client-options';
 import { holdWhileCrowded } from './ingest-backpressure';
 import { type DescribedError, closedBeforeConnack, describeConnectError, describeEstablishedError } from './connect-errors';
@@ -56,7 +56,18 @@ const STRIKES_BEFORE_REFUSED = 2;
 /** Status events for per-message changes (problems, hidden messages) come at most this often. */
 const COALESCED_STATUS_MS = 200;
 /** DISCONNECT reasons about the server or the session, not about the packet just sent. */
-const NOT_ABOUT_THE_PACKET = new Set([0x00, 0x04, 0x89, 0x8b, 0x8d, 0x8e, 0x98, 0x9c, 0x9d, 0xa0]);
+const NOT_ABOUT_THE_PACKET = new Set<number>([
+  RC.SUCCESS,
+  RC.DISCONNECT_WITH_WILL,
+  RC.SERVER_BUSY,
+  RC.SERVER_SHUTTING_DOWN,
+  RC.KEEP_ALIVE_TIMEOUT,
+  RC.SESSION_TAKEN_OVER,
+  RC.ADMINISTRATIVE_ACTION,
+  RC.USE_ANOTHER_SERVER,
+  RC.SERVER_MOVED,
+  RC.MAXIMUM_CONNECT_TIME,
+]);
 
 interface Connection {
   id: string;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AcceptedLedger, ledgerPathFor } from './crash-ledger';
 import { HistoryError, deserializeError } from './errors';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
@@ -16,9 +16,9 @@ import type {
 } from './types';
 import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
 import type { SalvageCounts } from './salvage';
-import { type Started, WorkerChannel, spawnWorker } from './worker-channel';
+import { type Started, WorkerChannel, spawnWorker, startChecker } from './worker-channel';
 import { type WriteQueueEvent, type WriteQueueLimits, type WriteQueueStats, WriteQueue } from './write-queue';
-import type { FromWorker, HistoryWorkerData, MethodArgs, MethodName, MethodResult, OpenReport, ReaderMethods, SalvageOutcome, SwapRequest, ToWorker, WriterMethods } from './worker-protocol';
+import type { MethodArgs, MethodName, MethodResult, OpenReport, ReaderMethods, SalvageOutcome, SwapRequest, WriterMethods } from './worker-protocol';
 
 /** The write queue's bounds (write-queue.ts) and where and how the database is kept. */
 export interface HistoryOptions extends Partial<WriteQueueLimits> {
@@ -323,13 +323,15 @@ export async function createHistory(options: HistoryOptions): Promise<History> {
   }
 
   if (options.backgroundCheck !== false && !writerStart.report.integrityChecked && !writerStart.report.recovered) {
-    checker = new Worker(entry.file, { workerData: { role: 'checker', ...common, ...(entry.tsEntry ? { tsEntry: entry.tsEntry } : {}) } satisfies HistoryWorkerData });
-    checker.on('message', (message: FromWorker) => {
-      if (message.type !== 'checked') return;
-      emit({ type: 'checked', ok: message.ok, detail: message.detail, ms: message.ms });
-      if (!message.ok) void repair(`quick_check: ${message.detail}`, 'check');
-    });
-    checker.on('error', (error) => emit({ type: 'error', error }));
+    checker = startChecker(
+      entry,
+      common,
+      ({ ok, detail, ms }) => {
+        emit({ type: 'checked', ok, detail, ms });
+        if (!ok) void repair(`quick_check: ${detail}`, 'check');
+      },
+      (error) => emit({ type: 'error', error }),
+    );
     checker.once('exit', () => (checker = null));
   }
 

@@ -2,14 +2,14 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rename, stat, unlink, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
+import type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
 import { CONNECTION_NAME_MAX } from '../../../shared/contract/limits';
 import { HistoryError } from './errors';
 import { toJsonSafe } from './properties';
 import type { SqliteHistoryStore } from './sqlite-history-store';
 import type { HistoryCursor, HistoryMessageInput, HistoryQuery, StoredMessage } from './types';
 
-export type ExportFormat = 'ndjson' | 'json' | 'csv';
-export type PayloadEncoding = 'utf8' | 'base64' | 'hex';
+export type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
 
 export interface ExportOptions {
   path: string;

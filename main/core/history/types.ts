@@ -1,3 +1,12 @@
+import type { HistoryCursor, HistoryQuery, StoredMessage } from '../../../shared/contract';
+
+/**
+ * A stored message, a query (every field optional, the ones given combined with AND), a page's
+ * cursor, a connection (key and last label), a gap and a topic's summary are the contract's
+ * types: one source for what History returns and what the UI reads.
+ */
+export type { HistoryConnection, HistoryCursor, HistoryGap, HistoryQuery, StoredMessage, TopicSummary } from '../../../shared/contract';
+
 /** What the history stores per message: the engine's MqttMessage plus the MQTT 5 extras. */
 export interface HistoryMessage {
   direction: 'in' | 'out';
@@ -20,54 +29,6 @@ export interface HistoryMessage {
  */
 export interface HistoryMessageInput extends HistoryMessage {
   connectionKey: string;
-}
-
-/** A connection history holds messages of: its key and the label it was last described with. */
-export interface HistoryConnection {
-  key: string;
-  label: string;
-}
-
-export interface StoredMessage {
-  id: number;
-  connectionKey: string;
-  /** The connection's label as last described (a renamed profile relabels its history). */
-  connectionLabel: string;
-  direction: 'in' | 'out';
-  topic: string;
-  payload: Uint8Array;
-  payloadSize: number;
-  qos: 0 | 1 | 2;
-  retain: boolean;
-  dup: boolean;
-  timestamp: number;
-  packetId: number | null;
-  properties: Record<string, unknown> | null;
-}
-
-/** Every field is optional; the ones given are combined with AND. */
-export interface HistoryQuery {
-  connectionKeys?: string[];
-  /** Every connection last described with one of these labels (across runs and keys). */
-  connectionLabels?: string[];
-  direction?: 'in' | 'out';
-  /** An MQTT topic filter; `+` and `#` are wildcards, as in a subscription. */
-  topicFilter?: string;
-  /** Inclusive bounds, milliseconds since the epoch. */
-  since?: number;
-  until?: number;
-  qos?: (0 | 1 | 2)[];
-  retain?: boolean;
-  minPayloadSize?: number;
-  maxPayloadSize?: number;
-  /** Case-insensitive substring over payloads that decode as UTF-8. */
-  text?: string;
-}
-
-/** Keyset cursor: the (timestamp, id) of the last row of the previous page. */
-export interface HistoryCursor {
-  timestamp: number;
-  id: number;
 }
 
 export interface PageRequest {
@@ -96,22 +57,3 @@ export interface RetentionPolicy extends RetentionLimits {
   connections?: Record<string, RetentionLimits>;
 }
 
-export interface HistoryGap {
-  connectionKey: string;
-  fromTs: number;
-  toTs: number;
-  dropped: number;
-  reason: string;
-}
-
-/** A topic of a connection as the topic tree loads it: counts and the head of its last payload. */
-export interface TopicSummary {
-  topic: string;
-  messages: number;
-  lastTimestamp: number;
-  /** The newest message that set or deleted a retained value set one. */
-  retained: boolean;
-  qos: 0 | 1 | 2;
-  payloadSize: number;
-  preview: Uint8Array;
-}

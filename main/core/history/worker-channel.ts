@@ -61,6 +61,24 @@ export function spawnWorker(entry: WorkerEntry, data: HistoryWorkerData): Promis
 }
 
 /**
+ * Starts the checker: it runs PRAGMA quick_check on its own read-only connection, reports once
+ * ('checked') and exits. Resolves nothing: `onChecked` and `onError` say what happened.
+ */
+export function startChecker(
+  entry: WorkerEntry,
+  data: Omit<HistoryWorkerData, 'role'>,
+  onChecked: (result: { ok: boolean; detail: string; ms: number }) => void,
+  onError: (error: Error) => void,
+): Worker {
+  const checker = new Worker(entry.file, { workerData: { ...data, role: 'checker', ...(entry.tsEntry ? { tsEntry: entry.tsEntry } : {}) } satisfies HistoryWorkerData });
+  checker.on('message', (message: FromWorker) => {
+    if (message.type === 'checked') onChecked({ ok: message.ok, detail: message.detail, ms: message.ms });
+  });
+  checker.on('error', onError);
+  return checker;
+}
+
+/**
  * One started worker thread speaking the protocol of worker-protocol.ts: calls of the methods `M`
  * (WriterMethods or ReaderMethods) matched to their results by id, progress routed to the caller,
  * and every call still open rejected when the worker fails or closes.

@@ -1,7 +1,7 @@
 import { type ConnectionOptionsInput, IMPORT_FORMAT_NAMES, type ImportFormat, type ImportFormatChoice, PROFILE_EXPORT_FORMAT, type UserProperties, WorkbenchFailure } from '../../../shared/contract';
 import { decodeBase64 } from '../../../shared/codecs/base64';
 import { encodeUtf8 } from '../../../shared/codecs/utf8';
-import { decodeFrame } from '../../../shared/wire';
+import { decodeStored } from './stored-options';
 
 /** One profile read from a file, not yet validated. */
 export interface ParsedCandidate {
@@ -44,7 +44,7 @@ function parseJson(content: string): unknown {
 
 /** Our own export (see profile-store exportJson). */
 function fromWorkbench(content: string): ParsedImport {
-  const file = decodeFrame(content) as Json;
+  const file = decodeStored(content, { strict: true }) as Json;
   if (!isObject(file) || file.format !== PROFILE_EXPORT_FORMAT || !Array.isArray(file.profiles)) {
     throw new Error(`Not an MQTT Workbench profiles file (expected "format": "${PROFILE_EXPORT_FORMAT}")`);
   }

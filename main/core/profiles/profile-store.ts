@@ -13,10 +13,10 @@ import {
   WorkbenchFailure,
   savedSubscription,
 } from '../../../shared/contract';
-import { decodeFrame, encodeFrame } from '../../../shared/wire';
 import { openHistoryDatabase } from '../history/open-database';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { PROFILE_MIGRATIONS } from './migrations';
+import { decodeStored, encodeStored } from './stored-options';
 import { type ProfileBackups, createProfileBackups, restoreNewestProfileBackup } from './profile-backups';
 import { HEADER_FIELD_PREFIX, type SecretHeaders, type SecretValues, mergeSecrets, splitSecrets } from './secret-fields';
 
@@ -59,9 +59,9 @@ function parseSubscriptions(json: string): SavedSubscription[] {
   }
 }
 
-// Options JSON reuses the wire envelope for bytes (e.g. a CA certificate) so nothing is lossy.
-const toJson = (options: PublicConnectionOptions) => encodeFrame(options as never);
-const fromJson = (json: string) => decodeFrame(json) as PublicConnectionOptions;
+// Options JSON in the profiles' own stored format (bytes such as a CA certificate kept whole).
+const toJson = (options: PublicConnectionOptions) => encodeStored(options);
+const fromJson = (json: string) => decodeStored(json) as PublicConnectionOptions;
 
 export interface ProfileStore {
   list(): Profile[];
@@ -309,7 +309,7 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
         note: 'Secrets (passwords, private keys, passphrases, credential header values) are never exported.',
         profiles: profiles.map(({ name, folder, color, options, subscriptions, connectOnLaunch }) => ({ name, folder, color, options, subscriptions, connectOnLaunch })),
       };
-      return JSON.stringify(JSON.parse(toJson(file as never)), null, 2);
+      return encodeStored(file, 2);
     },
 
     flushBackups: () => backups?.flush() ?? Promise.resolve(),

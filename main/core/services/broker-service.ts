@@ -7,8 +7,9 @@ import { ListenError, type ListenerSpec, type ServedBroker, serveBroker } from '
 import { type GeneratedCertificate, generateCertificate, tlsPairProblem } from '../broker/tls-certificate';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
+import type { ChannelsOf, Service } from './service';
 
-type BrokerHandlers = Pick<RequestHandlers, Extract<keyof RequestHandlers, `broker.${string}`>>;
+type BrokerHandlers = Pick<RequestHandlers, ChannelsOf<'broker'>>;
 
 const STATS_PERIOD_MS = 1000;
 /** Live-view change events are coalesced to at most one per kind per this period. */
@@ -60,7 +61,7 @@ function tlsMaterial(input: NonNullable<BrokerTlsInput>, cached: () => Generated
 }
 
 /** The one-click embedded broker behind the broker.* channels. */
-export function createBrokerService(events: EventHub): { handlers: BrokerHandlers; close(): Promise<void> } {
+export function createBrokerService(events: EventHub): Service<ChannelsOf<'broker'>> {
   let running: Running | null = null;
   /** One generated CA per host and app run, so a restarted broker keeps the certificate users trust. */
   const generated = new Map<string, GeneratedCertificate>();

@@ -6,16 +6,18 @@ import type { ConnectionIdentity } from '../engine/connection-identity';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
 import { type ExportHandle, HistoryError, type History, createHistory } from '../history/index';
+import type { ChannelsOf, Service } from './service';
 
 /** History's channels, but replays: those publish on connections, so the replay service serves them. */
-type HistoryHandlers = Omit<Pick<RequestHandlers, Extract<keyof RequestHandlers, `history.${string}`>>, 'history.replay' | 'history.stopReplay'>;
+type HistoryChannels = Exclude<ChannelsOf<'history'>, 'history.replay' | 'history.stopReplay'>;
+type HistoryHandlers = Pick<RequestHandlers, HistoryChannels>;
 
 /** Messages that arrive while the database opens are held here, bounded like the writer's queue. */
 const MAX_PRE_OPEN_MESSAGES = 100_000;
 /** Export progress events per export, at most this often. */
 const PROGRESS_PERIOD_MS = 250;
 
-export interface HistoryFeature {
+export interface HistoryService extends Service<HistoryChannels> {
   /**
    * Called for every message in and out, with its connection's identity: O(1), never blocks (see
    * createHistory). False when History refused it (failed, closed, or dropped under backpressure).
@@ -36,8 +38,6 @@ export interface HistoryFeature {
   describe(identity: ConnectionIdentity): void;
   /** Once the engine named the connection: what history.topics and history.lastValues look it up by. */
   bind(connectionId: string, identity: ConnectionIdentity): void;
-  handlers: HistoryHandlers;
-  close(): Promise<void>;
 }
 
 function toFailure(error: unknown): never {
@@ -53,7 +53,7 @@ function timestampForFile(date: Date): string {
 }
 
 /** Wires the message history into the core: every message stored, the history.* channels served. */
-export function createHistoryFeature(dataDir: string | undefined, events: EventHub, downloads?: Downloads): HistoryFeature {
+export function createHistoryService(dataDir: string | undefined, events: EventHub, downloads?: Downloads): HistoryService {
   const path = dataDir ? join(dataDir, 'history.db') : undefined;
   let service: History | null = null;
   let openError: string | undefined;

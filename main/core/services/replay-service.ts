@@ -1,24 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { type ReplayProgressEvent, type RequestParsed, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
+import { type HistoryCursor, type HistoryQuery, type ReplayProgressEvent, type RequestParsed, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
+import type { Service } from './service';
 
 type ReplayInput = RequestParsed<'history.replay'>;
 type PublishInput = RequestParsed<'messages.publish'>;
 type PublishProperties = NonNullable<PublishInput['properties']>;
-type HistoryQuery = ReplayInput['query'];
-type Cursor = { timestamp: number; id: number };
 
 export interface ReplayDeps {
   /** One page of stored messages, oldest first (history.query with order 'asc'). */
-  readPage(query: HistoryQuery, cursor: Cursor | null, limit: number): Promise<{ messages: StoredMessage[]; nextCursor: Cursor | null }>;
+  readPage(query: HistoryQuery, cursor: HistoryCursor | null, limit: number): Promise<{ messages: StoredMessage[]; nextCursor: HistoryCursor | null }>;
   count(query: HistoryQuery): Promise<number>;
   publish(input: PublishInput): Promise<void>;
   isOpen(connectionId: string): boolean;
   onProgress(progress: ReplayProgressEvent): void;
 }
 
-export interface ReplayService {
-  start(input: ReplayInput): Promise<{ replayId: string; total: number }>;
-  stop(replayId: string): ReplayProgressEvent;
+/**
+ * The history domain's replay channels: a replay publishes on a connection, so it is served apart
+ * from the store (history-service.ts), reading it through its handlers as any caller would.
+ */
+export interface ReplayService extends Service<'history.replay' | 'history.stopReplay'> {
   /** Stops the replays of a connection that went away. */
   stopForConnection(connectionId: string, reason: string): void;
   stopAll(): void;
@@ -89,7 +90,7 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
     let previousTimestamp: number | null = null;
     // Where on the replay's own clock the next message falls (ms after the start, unscaled).
     let elapsed = 0;
-    let cursor: Cursor | null = null;
+    let cursor: HistoryCursor | null = null;
     do {
       const page = await deps.readPage(input.query, cursor, PAGE_SIZE);
       for (const message of page.messages) {
@@ -120,8 +121,8 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
     } while (cursor && !replay.stopped);
   }
 
-  return {
-    async start(request) {
+  const service = {
+    async start(request: ReplayInput): Promise<{ replayId: string; total: number }> {
       if (!deps.isOpen(request.connectionId)) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${request.connectionId}`);
       // What is stored now, never what arrives during the replay: replaying to the same topics would
       // otherwise feed the replay its own messages, without end.
@@ -143,7 +144,7 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
       );
       return { replayId, total };
     },
-    stop(replayId) {
+    stop(replayId: string): ReplayProgressEvent {
       const replay = replays.get(replayId);
       if (!replay) throw new WorkbenchFailure('NOT_FOUND', `No running replay ${replayId}`);
       replay.stopped = true;
@@ -151,7 +152,7 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
       end(replay, 'stopped');
       return { ...replay.progress };
     },
-    stopForConnection(connectionId, reason) {
+    stopForConnection(connectionId: string, reason: string): void {
       for (const replay of [...replays.values()]) {
         if (replay.progress.connectionId !== connectionId) continue;
         replay.stopped = true;
@@ -159,12 +160,23 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
         end(replay, 'failed', reason);
       }
     },
-    stopAll() {
+    stopAll(): void {
       for (const replay of [...replays.values()]) {
         replay.stopped = true;
         replay.wake?.();
         end(replay, 'stopped');
       }
+    },
+  };
+  return {
+    stopForConnection: service.stopForConnection,
+    stopAll: service.stopAll,
+    handlers: {
+      'history.replay': (input) => service.start(input),
+      'history.stopReplay': ({ replayId }) => service.stop(replayId),
+    },
+    async close() {
+      service.stopAll();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { formatCount, formatCountOf } from '../../ui/numbers';
-import { type ExportFormat, type PayloadEncoding, useHistoryStore } from '../../stores/history-store';
+import type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
+import { useHistoryStore } from '../../stores/history-store';
 import { savesWithDialog, showInFolder } from '../../stores/downloads';
 import { formatSize } from './history-status';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { fetchPayload } from '../../stores/messages-store';
-import type { StoredMessage } from '../../model/message-ring';
+import type { RingMessage } from '../../model/message-ring';
 
 /** Whole payloads fetched for the detail, newest last; a few, so flipping between messages is instant. */
 const CACHE_ENTRIES = 6;
@@ -12,9 +12,9 @@ export type FullPayload =
   | { state: 'loading'; payload: Uint8Array }
   | { state: 'unavailable'; payload: Uint8Array; reason: string };
 
-const keyOf = (message: StoredMessage) => `${message.connectionId}:${message.id}`;
+const keyOf = (message: RingMessage) => `${message.connectionId}:${message.id}`;
 
-function initial(message: StoredMessage | undefined): FullPayload | undefined {
+function initial(message: RingMessage | undefined): FullPayload | undefined {
   if (!message) return undefined;
   if (message.payloadSize === undefined || message.id === undefined) return { state: 'full', payload: message.payload };
   const cached = cache.get(keyOf(message));
@@ -26,7 +26,7 @@ function initial(message: StoredMessage | undefined): FullPayload | undefined {
  * firehose sends the UI); a bigger one is fetched from the host on demand, and may have left its
  * memory budget, in which case History has it.
  */
-export function useFullPayload(message: StoredMessage | undefined): FullPayload | undefined {
+export function useFullPayload(message: RingMessage | undefined): FullPayload | undefined {
   const [fetched, setFetched] = useState<{ key: string; result: FullPayload } | null>(null);
   const start = initial(message);
   const key = message ? keyOf(message) : '';

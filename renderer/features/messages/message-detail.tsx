@@ -1,7 +1,7 @@
 import { Suspense, lazy, memo, useEffect, useMemo, useState } from 'react';
 import { encodeHex } from '../../../shared/codecs/hex';
 import { useConnectionsStore } from '../../stores/connections-store';
-import type { StoredMessage } from '../../model/message-ring';
+import type { RingMessage } from '../../model/message-ring';
 import { useMessageViewStore } from '../../stores/message-view-store';
 import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/messages-store';
 import { usePlotsStore } from '../../stores/plots-store';
@@ -15,6 +15,7 @@ import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayloa
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
+import { unitOf, withUnit } from '../../payload/units';
 import { payloadFileName, saveBytes } from './save-payload';
 import { downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { useFullPayload } from './full-payload';
@@ -31,7 +32,7 @@ const NUMERIC_ROWS = 40;
 const NUMERIC_SEARCH_FROM = 12;
 
 /** Every MQTT 5 property the message carried, one line each (user properties in their order). */
-function propertyLines(message: StoredMessage): [string, string][] {
+function propertyLines(message: RingMessage): [string, string][] {
   const p = message.properties;
   if (!p) return [];
   const lines: [string, string][] = [];
@@ -58,7 +59,7 @@ function modeLabel(mode: ViewMode, resolved: ViewMode): string {
 }
 
 /** Numbers in a JSON (or numeric) payload, each with a button that plots it over time. */
-function NumericFields({ message, parsed }: { message: StoredMessage; parsed: unknown }) {
+function NumericFields({ message, parsed }: { message: RingMessage; parsed: unknown }) {
   const addSeries = usePlotsStore((s) => s.addSeries);
   const [search, setSearch] = useState('');
   const leaves = useMemo(() => (parsed === undefined ? [] : numericLeaves(parsed, NUMERIC_FIELDS)), [parsed]);
@@ -97,7 +98,7 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
                 {shown}
               </span>
               <span className="detail-field-value" title={String(leaf.value)}>
-                {formatReading(leaf.value)}
+                {withUnit(formatReading(leaf.value), unitOf(parsed, leaf.path, message.topic, message.properties?.contentType))}
               </span>
               <button type="button" className="small" data-testid="plot-field" title={`Plot ${shown} of ${message.topic} over time`} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
                 Plot
@@ -116,7 +117,7 @@ function NumericFields({ message, parsed }: { message: StoredMessage; parsed: un
   );
 }
 
-function DiffPane({ message, format, dark }: { message: StoredMessage; format: RenderedPayload; dark: boolean }) {
+function DiffPane({ message, format, dark }: { message: RingMessage; format: RenderedPayload; dark: boolean }) {
   const candidates = useMemo(() => earlierOnTopic(message.connectionId, message.seq, message.topic, DIFF_CANDIDATES), [message]);
   const [againstSeq, setAgainstSeq] = useState<number | null>(null);
   const against = candidates.find((c) => c.seq === againstSeq) ?? candidates[0];
@@ -152,7 +153,7 @@ function DiffPane({ message, format, dark }: { message: StoredMessage; format: R
 }
 
 /** The message the detail shows, held while it may already have left the live list. */
-const heldMessage: { current: StoredMessage | undefined } = { current: undefined };
+const heldMessage: { current: RingMessage | undefined } = { current: undefined };
 
 /** The opened message's detail; its own store subscriptions, so a batch for the list does not re-render it. */
 export const MessageDetail = memo(function MessageDetail() {
@@ -190,7 +191,7 @@ function PlacementToggle() {
   );
 }
 
-function MessageDetailView({ message, onClose }: { message: StoredMessage; onClose(): void }) {
+function MessageDetailView({ message, onClose }: { message: RingMessage; onClose(): void }) {
   useTimeFormat();
   const dark = useDarkMode();
   const key = `${message.connectionId}:${message.seq}`;

@@ -1,4 +1,4 @@
-import type { StoredMessage } from '../../model/message-ring';
+import type { RingMessage } from '../../model/message-ring';
 import { useTimeFormat, useUiStore } from '../../stores/ui-store';
 import { ColumnResizer } from '../../ui/column-resizer';
 import { formatTime } from '../../payload/format';
@@ -6,7 +6,7 @@ import { MessageCells } from './message-cells';
 
 const LIVE_TEST_IDS = { time: 'message-time', topic: 'message-topic', payload: 'message-payload' };
 
-export function MessageRow({ message, selected, onSelect }: { message: StoredMessage; selected: boolean; onSelect(seq: number): void }) {
+export function MessageRow({ message, selected, onSelect }: { message: RingMessage; selected: boolean; onSelect(seq: number): void }) {
   useTimeFormat();
   return (
     <div

@@ -1,6 +1,5 @@
 import type uPlot from 'uplot';
 import { type PlotSeries, seriesUnit } from '../../stores/plots-store';
-import { withUnit } from '../../payload/units';
 import { formatTime } from '../../payload/format';
 import { displayPath } from '../../payload/json-paths';
 import { formatReading } from '../../ui/numbers';
@@ -37,9 +36,11 @@ export function hoverReadout(series: readonly PlotSeries[]): uPlot.Plugin {
     label.textContent = s.path.length === 0 ? s.topic : displayPath(s.path);
     label.title = s.label;
     const value = element('span', 'plot-hover-value', 'plot-hover-value');
-    row.append(swatch, label, value);
+    // The unit apart from the number, so the number reads (and copies) alone.
+    const unit = element('span', 'plot-hover-unit', 'plot-hover-unit');
+    row.append(swatch, label, value, unit);
     box.append(row);
-    return value;
+    return { value, unit, id: s.id };
   });
 
   const place = (u: uPlot, left: number, top: number) => {
@@ -60,10 +61,11 @@ export function hoverReadout(series: readonly PlotSeries[]): uPlot.Plugin {
       return;
     }
     time.textContent = formatTime(Math.round(u.data[0][idx]! * 1000));
-    values.forEach((value, i) => {
+    values.forEach(({ value, unit, id }, i) => {
       const at = idxs?.[i + 1];
       const y = at == null ? null : u.data[i + 1]![at];
-      value.textContent = y == null ? '–' : withUnit(formatReading(y), seriesUnit(series[i]!.id));
+      value.textContent = y == null ? '–' : formatReading(y);
+      unit.textContent = y == null ? '' : (seriesUnit(id) ?? '');
     });
     box.hidden = false;
     place(u, left, top);

@@ -10,7 +10,7 @@ import { resumeDelivery } from '../delivery/send';
 import { emit } from '../events';
 import { NEVER_EXPIRES } from '../options';
 import { type Client, type ClientLimits, NO_LIMITS, Session } from '../session';
-import { endSession, resumeSession } from '../session-store';
+import { attachSession, endSession, resumeSession } from '../session-store';
 import { topicProblem } from '../topic-rules';
 import { cancelWillTimer } from '../wills';
 import { startExchange } from './auth';
@@ -66,6 +66,16 @@ function limitsOf(packet: ConnectPacket, maxInflight: number): ClientLimits {
   };
 }
 
+/** Who the CONNECT turned out to be, once authenticated. */
+interface Admission {
+  clientId: string;
+  /** The ClientID was assigned by us ([MQTT-3.1.3-6]): CONNACK says which. */
+  assigned: boolean;
+  username: string | undefined;
+  /** Enhanced authentication's CONNACK properties (method, final data) ([MQTT-4.12.0-5]). */
+  authProps?: Properties;
+}
+
 export function handleConnect(ctx: BrokerContext, client: Client, packet: ConnectPacket): void | Promise<void> {
   const options = ctx.options;
   const props = packet.props;
@@ -117,7 +127,7 @@ export function handleConnect(ctx: BrokerContext, client: Client, packet: Connec
           onSuccess: (step) => {
             // [MQTT-4.12.0-5] the successful CONNACK carries the method
             const authProps = { authenticationMethod: name, ...(step.data ? { authenticationData: step.data } : {}) };
-            accept(ctx, client, packet, clientId, step.username ?? packet.username, assigned, authProps);
+            accept(ctx, client, packet, { clientId, assigned, username: step.username ?? packet.username, authProps });
           },
           // [MQTT-4.12.0-4] refused at any step: CONNACK >= 0x80, close
           onFailure: (code) => refuse(client, new ConnectRefused(code, null, 'authentication failed')),
@@ -127,17 +137,17 @@ export function handleConnect(ctx: BrokerContext, client: Client, packet: Connec
     }
 
     const authenticate = options.auth.authenticate;
-    if (!authenticate) return accept(ctx, client, packet, clientId, packet.username, assigned);
+    if (!authenticate) return accept(ctx, client, packet, { clientId, assigned, username: packet.username });
     const result = authenticate({ clientId, username: packet.username, password: packet.password, version: packet.version });
-    if (result instanceof Promise) return result.then((r) => afterAuthentication(ctx, client, packet, clientId, assigned, r));
-    afterAuthentication(ctx, client, packet, clientId, assigned, result);
+    if (result instanceof Promise) return result.then((r) => afterAuthentication(ctx, client, packet, { clientId, assigned, username: packet.username }, r));
+    afterAuthentication(ctx, client, packet, { clientId, assigned, username: packet.username }, result);
   } catch (error) {
     if (error instanceof ConnectRefused) return refuse(client, error);
     throw error;
   }
 }
 
-function afterAuthentication(ctx: BrokerContext, client: Client, packet: ConnectPacket, clientId: string, assigned: boolean, result: AuthResult): void {
+function afterAuthentication(ctx: BrokerContext, client: Client, packet: ConnectPacket, admission: Admission, result: AuthResult): void {
   if (client.state === 'closed') return;
   if (!result.ok) {
     // [MQTT-3.1.4-2] 0x86 / 0x87 (3.1.1: 0x04 / 0x05)
@@ -149,7 +159,7 @@ function afterAuthentication(ctx: BrokerContext, client: Client, packet: Connect
           : new ConnectRefused(RC.SERVER_UNAVAILABLE, RC311.SERVER_UNAVAILABLE, 'server unavailable');
     return refuse(client, refusal);
   }
-  accept(ctx, client, packet, clientId, packet.username, assigned);
+  accept(ctx, client, packet, admission);
 }
 
 /** The CONNACK with Session Present set: the flags byte follows the fixed header (sizes are equal). */
@@ -161,7 +171,8 @@ function withSessionPresent(connack: Buffer): Buffer {
   return copy;
 }
 
-function accept(ctx: BrokerContext, client: Client, packet: ConnectPacket, clientId: string, username: string | undefined, assigned: boolean, authProps?: Properties): void {
+function accept(ctx: BrokerContext, client: Client, packet: ConnectPacket, admission: Admission): void {
+  const { clientId, assigned, username, authProps } = admission;
   const options = ctx.options;
   const v5 = packet.version === 5;
   const props = packet.props;
@@ -225,7 +236,6 @@ function accept(ctx: BrokerContext, client: Client, packet: ConnectPacket, clien
   let sessionPresent = false;
   if (session) {
     resumeSession(session); // [MQTT-3.1.2-5] [3.1.1 MQTT-3.1.2-4]
-    session.version = packet.version;
     sessionPresent = true; // [MQTT-3.2.2-3]
   } else {
     if (ctx.sessions.size >= options.maxSessions) {
@@ -234,11 +244,8 @@ function accept(ctx: BrokerContext, client: Client, packet: ConnectPacket, clien
     session = new Session(clientId, packet.version); // [MQTT-3.1.2-6]
     ctx.sessions.set(clientId, session);
   }
-  session.expiryInterval = granted;
-  session.will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
-  session.connection = client;
-  session.username = username;
-  ctx.journal?.session(session);
+  const will = packet.will ? { ...packet.will, delayInterval: v5 ? (packet.will.props.willDelayInterval ?? 0) : 0 } : null;
+  attachSession(ctx, session, client, { version: packet.version, expiryInterval: granted, will, username });
 
   if (sessionPresent) {
     // [3.1.1 MQTT-3.2.2-1] 3.1 has no Session Present (byte 1 reserved)

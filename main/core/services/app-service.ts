@@ -1,18 +1,24 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UI_STATE_LIMITS, WorkbenchFailure } from '../../../shared/contract';
-import type { RequestHandlers } from '../rpc/dispatcher';
+import type { ChannelsOf, Service } from './service';
 
-type UiStateHandlers = Pick<RequestHandlers, 'app.uiState' | 'app.setUiState'>;
+export interface AppServiceOptions {
+  version: string;
+  shell: 'electron' | 'browser';
+  /** How secrets are protected, as the UI tells the user. */
+  secretsProtection: string;
+  /** Without one, the UI state lives in memory for this run. */
+  dataDir: string | undefined;
+}
 
 /**
- * The UI's remembered choices in `<dataDir>/ui-state.json` (0600): one JSON object of strings,
- * replaced whole through a temporary file so a crash never leaves half of it. A file that does not
+ * The app's own channels: what it is (app.info), and the UI's remembered choices in
+ * `<dataDir>/ui-state.json` (0600): one JSON object of strings, replaced whole through a temporary file so a crash never leaves half of it. A file that does not
  * parse is set aside as `ui-state.json.damaged` and the UI starts from its defaults. Without a data
  * folder the state lives in memory for this run.
  */
-export function createUiStateService(dataDir: string | undefined): {
-  handlers: UiStateHandlers;
+export function createAppService({ version, shell, secretsProtection, dataDir }: AppServiceOptions): Service<ChannelsOf<'app'>> & {
   /** An entry, for the core's own use (see UI_STATE_KEYS). */
   get(key: string): string | undefined;
   /** Sets (a string) or removes (null) an entry the core keeps; written only when it changes. */
@@ -62,6 +68,7 @@ export function createUiStateService(dataDir: string | undefined): {
       }
     },
     handlers: {
+      'app.info': () => ({ version, shell, secretsProtection }),
       'app.uiState': () => ({ entries: { ...entries } }),
       'app.setUiState': ({ entries: changes }) => {
         const next = { ...entries };
@@ -79,5 +86,7 @@ export function createUiStateService(dataDir: string | undefined): {
         return {};
       },
     },
+    // Every change is written at once: nothing is pending.
+    close: async () => {},
   };
 }

@@ -1,0 +1,71 @@
+import { type LiveMessage, type MqttMessage, WorkbenchFailure } from '../../../shared/contract';
+import type { Downloads } from '../downloads/downloads';
+import { createBatcher } from '../engine/batcher';
+import type { ConnectionManager } from '../engine/connection-manager';
+import { createLivePayloadSearch } from '../engine/live-payload-search';
+import { createLivePayloads } from '../engine/live-payloads';
+import { createRepeatPublisher } from '../engine/repeat-publisher';
+import type { EventHub } from '../rpc/event-hub';
+import type { ChannelsOf, Service } from './service';
+
+export interface MessagesService extends Service<ChannelsOf<'messages'>> {
+  /** A message in or out: kept for its full payload, sent to the UI in the next batch. */
+  push(message: MqttMessage): void;
+  /** Sends what is batched now (before a status change, so a UI never sees messages after "disconnected"). */
+  flush(): void;
+  /** A connection went away: its repeats stop and its payloads are dropped. */
+  forget(connectionId: string): void;
+  /** Stops every repeat, before the connections close (close() also does). */
+  stopRepeats(): void;
+}
+
+/** Subscribing and publishing on open connections, and the live messages they bring to the UI. */
+export function createMessagesService(events: EventHub, connections: ConnectionManager, downloads: Downloads): MessagesService {
+  const livePayloads = createLivePayloads();
+  const livePayloadSearch = createLivePayloadSearch(livePayloads);
+  const batches = createBatcher<LiveMessage>((batch) => events.emit('messages.batch', { messages: batch }));
+  const repeats = createRepeatPublisher(
+    (input) => connections.publish(input),
+    (status) => events.emit('messages.repeatStatus', status),
+  );
+
+  return {
+    push: (message) => batches.push(livePayloads.toLive(message)),
+    flush: () => batches.flush(),
+    forget(connectionId) {
+      repeats.stopForConnection(connectionId, 'The connection was closed');
+      livePayloads.forget(connectionId);
+    },
+    stopRepeats: () => repeats.stopAll(),
+    handlers: {
+      'messages.subscribe': (input) => connections.subscribe(input),
+      'messages.unsubscribe': async ({ connectionId, filter }) => {
+        await connections.unsubscribe(connectionId, filter);
+        return {};
+      },
+      'messages.publish': async (input) => {
+        await connections.publish(input);
+        return {};
+      },
+      'messages.request': (input) => connections.request(input),
+      'messages.startRepeat': (input) => {
+        if (!connections.has(input.message.connectionId)) {
+          throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${input.message.connectionId}`);
+        }
+        return repeats.start(input);
+      },
+      'messages.stopRepeat': ({ repeatId }) => repeats.stop(repeatId),
+      'messages.payload': ({ connectionId, id }) => ({ payload: livePayloads.fullPayload(connectionId, id) }),
+      'messages.downloadPayload': ({ connectionId, id, fileName }) => {
+        const payload = livePayloads.fullPayload(connectionId, id);
+        return { downloadId: downloads.mintBytes(payload, fileName), fileName, bytes: payload.byteLength };
+      },
+      'messages.searchPayloads': (input) => livePayloadSearch.search(input),
+    },
+    async close() {
+      repeats.stopAll();
+      batches.flush();
+      batches.dispose();
+    },
+  };
+}
