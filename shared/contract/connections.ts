@@ -151,6 +151,12 @@ export const MAX_LISTED_SUBSCRIPTIONS = 1000;
 export const connectionSummary = z.object({
   connectionId,
   name: z.string(),
+  /**
+   * Who the connection is across runs (`profile:<id>` or `endpoint:<hash>`, as in history), unlike
+   * connectionId (c1, c2... anew each launch): what a reloaded or restarted UI keys its drafts and
+   * tabs by.
+   */
+  connectionKey: z.string(),
   status: connectionStatus,
   /** Address shown to the user, e.g. mqtt://127.0.0.1:1883. Never contains secrets. */
   url: z.string(),

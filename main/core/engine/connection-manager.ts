@@ -196,6 +196,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     const summary: ConnectionSummary = {
       connectionId: connection.id,
       name: connection.options.name || `${connection.options.host}:${connection.options.port}`,
+      connectionKey: connection.identity.key,
       status: connection.status,
       url: connection.url,
       protocolVersion: connection.version,

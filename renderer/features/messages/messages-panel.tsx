@@ -38,7 +38,8 @@ export function MessagesToolbar() {
   return (
     <div className="toolbar">
       <span className="muted" data-testid="messages-count">
-        {size === total ? formatCountOf(total, 'message') : `last ${n(size)} of ${n(total)}`}
+        {/* More held than received live: messages from History came back after a reload. */}
+        {size >= total ? formatCountOf(size, 'message') : `last ${n(size)} of ${n(total)}`}
       </span>
       <button
         type="button"
