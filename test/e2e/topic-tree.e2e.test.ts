@@ -157,6 +157,12 @@ describe('topic tree', { timeout: 120_000 }, () => {
     const confirm = page.getByTestId('topic-delete-confirm');
     await confirm.waitFor({ timeout: UI_TIMEOUT });
     expect(await confirm.textContent()).toContain('Clear 3 retained messages at and below plant?');
+    // Esc dismisses it (the focus is in it, on Cancel) and clears nothing; the button asks again.
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    expect(await retainedAt('plant/#')).toHaveLength(3);
+    await button.click();
+    await confirm.waitFor({ timeout: UI_TIMEOUT });
     // Shown whole, buttons included: nothing of it is scrolled or cut out of its panel.
     const panel = (await page.getByTestId('panel-topics').boundingBox())!;
     for (const part of [confirm, page.getByTestId('topic-delete-confirm-button'), page.getByTestId('topic-delete-cancel')]) {
