@@ -4,13 +4,9 @@ import mqtt, { type IClientPublishOptions, type IClientSubscribeOptions, type IP
 import {
   type ConnackInfo,
   type ConnectionOptions,
-  type ConnectionProblem,
-  type ConnectionStatus,
   type ActiveSubscription,
   type ConnectionSummary,
   type ErrorCode,
-  MAX_CONNECTION_PROBLEMS,
-  MAX_LISTED_SUBSCRIPTIONS,
   type MqttMessage,
   type MqttVersion,
   type RequestOutput,
@@ -22,15 +18,16 @@ import { brokerUrl, toMqttJsOptions } from './client-options';
 import { holdWhileCrowded } from './ingest-backpressure';
 import { type DescribedError, closedBeforeConnack, describeConnectError, describeEstablishedError } from './connect-errors';
 import { deliveredAgainstDollarRule } from './dollar-topics';
-import { type DurableAcks, holdAcksUntilCommitted } from './durable-acks';
-import { type OutgoingTracker, type SentPacket, createOutgoingTracker } from './outgoing-tracker';
+import { holdAcksUntilCommitted } from './durable-acks';
+import { type SentPacket, createOutgoingTracker } from './outgoing-tracker';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import { fallbackNote, isVersionRefusal, versionsToTry } from './version-fallback';
-import { type ConnectionIdentity, endpointIdentity, profileIdOf } from './connection-identity';
+import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
+import { type Connection, createStatusReporter, summarize } from './connection-state';
 import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';
-import { type ScramClient, createScramClient } from './scram';
-import { type RequestTracker, createRequestTracker } from './request-tracker';
+import { createScramClient } from './scram';
+import { createRequestTracker } from './request-tracker';
 
 export interface ConnectionManagerEvents {
   onStatus(summary: ConnectionSummary): void;
@@ -53,8 +50,6 @@ const QUICK_CLOSES_BEFORE_STOP = 5;
 const REFUSAL_WINDOW_MS = 3000;
 /** A close after a QoS 1/2 PUBLISH this many times in a row: the broker refuses it; stop resending. */
 const STRIKES_BEFORE_REFUSED = 2;
-/** Status events for per-message changes (problems, hidden messages) come at most this often. */
-const COALESCED_STATUS_MS = 200;
 /** DISCONNECT reasons about the server or the session, not about the packet just sent. */
 const NOT_ABOUT_THE_PACKET = new Set<number>([
   RC.SUCCESS,
@@ -68,56 +63,6 @@ const NOT_ABOUT_THE_PACKET = new Set<number>([
   RC.SERVER_MOVED,
   RC.MAXIMUM_CONNECT_TIME,
 ]);
-
-interface Connection {
-  id: string;
-  identity: ConnectionIdentity;
-  options: ConnectionOptions;
-  client: MqttClient;
-  url: string;
-  clientId: string;
-  /** The MQTT version in use (the one tried, while connecting). */
-  version: MqttVersion;
-  /** Why 'auto' left a newer version, once it did. */
-  versionNote?: string;
-  status: ConnectionStatus;
-  reconnectAttempts: number;
-  reconnectTimer?: ReturnType<typeof setTimeout>;
-  nextReconnectAt?: number;
-  /** Set once the user asked to disconnect: no reconnect after that. */
-  closing: boolean;
-  /** A CONNACK arrived on the current network connection. */
-  acknowledged: boolean;
-  connectedAt?: number;
-  /** Connections closed within QUICK_CLOSE_MS of their CONNACK, in a row. */
-  quickCloses: number;
-  /** The error that is about to close the current network connection, so the close reports it. */
-  closeCause?: DescribedError;
-  /** The reason code of a DISCONNECT the broker sent on the current network connection. */
-  disconnectReason?: number;
-  connack?: ConnackInfo;
-  lastError?: { code: string; message: string };
-  problems: ConnectionProblem[];
-  problemCount: number;
-  hiddenDollarMessages: number;
-  /** A status event is due (see emitStatusSoon). */
-  statusTimer?: ReturnType<typeof setTimeout>;
-  requests: RequestTracker;
-  tracker: OutgoingTracker;
-  /** QoS 2 PUBLISHes the broker answered with PUBACK, until their publish() settles. */
-  handledAsQos1: Set<number>;
-  /** Topic Aliases this network connection has set (MQTT 5, 3.3.2.3.4): alias → topic. */
-  aliases: Map<number, string>;
-  /**
-   * Subscriptions by filter, replayed after a reconnect whose session the broker did not keep.
-   * Entered when the SUBSCRIBE is sent (a broker may deliver before its SUBACK); `granted` once it came.
-   */
-  subscriptions: Map<string, { granted?: ActiveSubscription; mqtt: IClientSubscribeOptions }>;
-  /** The SCRAM exchange of the current attempt, when enhanced authentication is on. */
-  scram?: ScramClient;
-  /** Durable capture's held acknowledgements, when it is on. */
-  durable?: DurableAcks;
-}
 
 type SubscribeInput = RequestParsed<'messages.subscribe'>;
 type PublishInput = RequestParsed<'messages.publish'>;
@@ -192,67 +137,10 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
   const connections = new Map<string, Connection>();
   let nextId = 1;
 
-  function summarize(connection: Connection): ConnectionSummary {
-    const summary: ConnectionSummary = {
-      connectionId: connection.id,
-      name: connection.options.name || `${connection.options.host}:${connection.options.port}`,
-      connectionKey: connection.identity.key,
-      status: connection.status,
-      url: connection.url,
-      protocolVersion: connection.version,
-      requestedVersion: connection.options.protocolVersion,
-      clientId: connection.clientId,
-      reconnectAttempts: connection.reconnectAttempts,
-      problems: connection.problems.slice(),
-      problemCount: connection.problemCount,
-      hiddenDollarMessages: connection.hiddenDollarMessages,
-      subscriptions: grantedSubscriptions(connection),
-    };
-    if (connection.versionNote) summary.versionNote = connection.versionNote;
-    if (connection.nextReconnectAt !== undefined) summary.nextReconnectAt = connection.nextReconnectAt;
-    if (connection.connack) summary.connack = connection.connack;
-    if (connection.lastError) summary.lastError = connection.lastError;
-    const profileId = profileIdOf(connection.identity);
-    if (profileId !== undefined) summary.profileId = profileId;
-    return summary;
-  }
-
-  function grantedSubscriptions(connection: Connection): ActiveSubscription[] {
-    const list: ActiveSubscription[] = [];
-    for (const { granted } of connection.subscriptions.values()) {
-      if (granted) list.push(granted);
-      if (list.length === MAX_LISTED_SUBSCRIPTIONS) break;
-    }
-    return list;
-  }
-
-  function emitStatus(connection: Connection): void {
-    events.onStatus(summarize(connection));
-  }
-
-  /** `error` becomes the last error; it stays while connected and is cleared by the next CONNACK. */
-  function setStatus(connection: Connection, status: ConnectionStatus, error?: { code: string; message: string }): void {
-    if (error) connection.lastError = error;
-    if (connection.status === status && !error) return;
-    connection.status = status;
-    emitStatus(connection);
-  }
-
-  /** For changes that may come per message (problems, hidden `$` messages): one status event per interval. */
-  function emitStatusSoon(connection: Connection): void {
-    connection.statusTimer ??= setTimeout(() => {
-      delete connection.statusTimer;
-      if (connections.has(connection.id)) emitStatus(connection);
-    }, COALESCED_STATUS_MS);
-  }
-
-  /** Kept in the connection's problems list (bounded); the next status event carries it. */
-  function recordProblem(connection: Connection, code: ErrorCode, message: string, emitSoon = true): void {
-    connection.problems.push({ code, message, timestamp: Date.now() });
-    if (connection.problems.length > MAX_CONNECTION_PROBLEMS) connection.problems.shift();
-    connection.problemCount++;
-    if (emitSoon) emitStatusSoon(connection);
-  }
+  const { emitStatus, setStatus, emitStatusSoon, recordProblem } = createStatusReporter({
+    onStatus: events.onStatus,
+    isOpen: (connectionId) => connections.has(connectionId),
+  });
 
   function find(connectionId: string): Connection {
     const connection = connections.get(connectionId);
@@ -313,7 +201,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
           connection.subscriptions.delete(filter);
           const why = error ? (error.message === 'Connection closed' ? 'the broker closed the connection before answering' : error.message) : `SUBACK ${describeReason(code, 'suback')}`;
           const message = `Resubscribing to ${filter} after reconnect failed: ${why}. It was removed from this connection's subscriptions.`;
-          recordProblem(connection, 'SUBSCRIBE_FAILED', message, false);
+          recordProblem(connection, { code: 'SUBSCRIBE_FAILED', message, emitSoon: false });
           setStatus(connection, connection.status, { code: 'SUBSCRIBE_FAILED', message });
         }
       });
@@ -421,13 +309,13 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     const refusal = explainClose(connection);
     const cause = refusal ?? connection.closeCause ?? { code: 'CONNECTION_LOST' as const, message: `The broker at ${connection.url} closed the connection` };
     // Errors were recorded when they happened; a close with no error before it is recorded here.
-    if (!connection.closeCause || refusal) recordProblem(connection, cause.code, cause.message, false);
+    if (!connection.closeCause || refusal) recordProblem(connection, { code: cause.code, message: cause.message, emitSoon: false });
     const livedMs = connection.connectedAt === undefined ? 0 : Date.now() - connection.connectedAt;
     connection.quickCloses = livedMs < QUICK_CLOSE_MS ? connection.quickCloses + 1 : 0;
     connection.lastError = cause;
     if (connection.quickCloses >= QUICK_CLOSES_BEFORE_STOP) {
       const message = `Reconnecting stopped: the broker closed the connection ${connection.quickCloses} times in a row within ${QUICK_CLOSE_MS / 1000} s of accepting it. The last time: ${cause.message} Check the broker's log (permissions, another client with the same client id), then connect again.`;
-      recordProblem(connection, 'RECONNECT_STOPPED', message, false);
+      recordProblem(connection, { code: 'RECONNECT_STOPPED', message, emitSoon: false });
       connection.closing = true;
       delete connection.nextReconnectAt;
       setStatus(connection, 'disconnected', { code: 'RECONNECT_STOPPED', message });
@@ -478,7 +366,10 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       const stored = events.onMessage(message, connection.identity);
       if (stored === false && connection.durable) {
         // Never acknowledge what History did not take: close, and the broker delivers it again.
-        recordProblem(connection, 'HISTORY_FAILED', `History did not take a QoS ${message.qos} message on '${topic}': durable capture closed the connection unacknowledged, so the broker delivers it again.`);
+        recordProblem(connection, {
+          code: 'HISTORY_FAILED',
+          message: `History did not take a QoS ${message.qos} message on '${topic}': durable capture closed the connection unacknowledged, so the broker delivers it again.`,
+        });
         client.stream?.destroy();
       }
     };
@@ -496,7 +387,10 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         done(0);
       };
       connection.durable = holdAcksUntilCommitted(client, events.committed, (messageId) => {
-        recordProblem(connection, 'HISTORY_FAILED', `History could not commit message ${messageId ?? ''}: it was not acknowledged, so the broker keeps it (durable capture).`);
+        recordProblem(connection, {
+          code: 'HISTORY_FAILED',
+          message: `History could not commit message ${messageId ?? ''}: it was not acknowledged, so the broker keeps it (durable capture).`,
+        });
       });
     } else delete connection.durable;
     client.on('packetsend', (packet) => {
@@ -510,7 +404,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         connection.connectedAt = Date.now();
       }
       const check = connection.tracker.received(packet);
-      if (check?.problem) recordProblem(connection, 'PROTOCOL_VIOLATION', check.problem);
+      if (check?.problem) recordProblem(connection, { code: 'PROTOCOL_VIOLATION', message: check.problem });
       if (check?.downgraded) connection.handledAsQos1.add(check.downgraded.messageId);
       events.onPacket?.(connection.id, 'in', packet, check?.problem);
     });
@@ -591,7 +485,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         }
         const described = describeEstablishedError(error, url, options.keepaliveSeconds);
         connection.closeCause = described;
-        recordProblem(connection, described.code, described.message, false);
+        recordProblem(connection, { code: described.code, message: described.message, emitSoon: false });
         setStatus(connection, connection.status, described);
         // A packet that cannot be read leaves the stream out of step: close it [MQTT-4.13.1-1].
         if (described.code === 'PROTOCOL_ERROR') client.stream?.destroy();
