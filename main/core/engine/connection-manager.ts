@@ -13,20 +13,21 @@ import {
   type RequestParsed,
   WorkbenchFailure,
 } from '../../../shared/contract';
-import { RC, describeReason } from '../../../shared/mqtt/reason-codes';
+import { describeReason } from '../../../shared/mqtt/reason-codes';
 import { brokerUrl, toMqttJsOptions } from './client-options';
 import { holdWhileCrowded } from './ingest-backpressure';
 import { type DescribedError, closedBeforeConnack, describeConnectError, describeEstablishedError } from './connect-errors';
 import { deliveredAgainstDollarRule } from './dollar-topics';
 import { holdAcksUntilCommitted } from './durable-acks';
-import { type SentPacket, createOutgoingTracker } from './outgoing-tracker';
+import { createOutgoingTracker } from './outgoing-tracker';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import { fallbackNote, isVersionRefusal, versionsToTry } from './version-fallback';
 import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
 import { type Connection, createStatusReporter, summarize } from './connection-state';
 import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';
-import { createScramClient } from './scram';
+import { explainClose } from './close-refusals';
+import { prepareEnhancedAuth, verifyEnhancedAuth } from './enhanced-auth';
 import { createRequestTracker } from './request-tracker';
 
 export interface ConnectionManagerEvents {
@@ -46,23 +47,6 @@ export interface ConnectionManagerEvents {
 const QUICK_CLOSE_MS = 10_000;
 /** New connections closed at once, in a row, before reconnecting stops with a visible error. */
 const QUICK_CLOSES_BEFORE_STOP = 5;
-/** A close this soon after an unanswered PUBLISH/SUBSCRIBE is taken as the broker's answer to it. */
-const REFUSAL_WINDOW_MS = 3000;
-/** A close after a QoS 1/2 PUBLISH this many times in a row: the broker refuses it; stop resending. */
-const STRIKES_BEFORE_REFUSED = 2;
-/** DISCONNECT reasons about the server or the session, not about the packet just sent. */
-const NOT_ABOUT_THE_PACKET = new Set<number>([
-  RC.SUCCESS,
-  RC.DISCONNECT_WITH_WILL,
-  RC.SERVER_BUSY,
-  RC.SERVER_SHUTTING_DOWN,
-  RC.KEEP_ALIVE_TIMEOUT,
-  RC.SESSION_TAKEN_OVER,
-  RC.ADMINISTRATIVE_ACTION,
-  RC.USE_ANOTHER_SERVER,
-  RC.SERVER_MOVED,
-  RC.MAXIMUM_CONNECT_TIME,
-]);
 
 type SubscribeInput = RequestParsed<'messages.subscribe'>;
 type PublishInput = RequestParsed<'messages.publish'>;
@@ -107,17 +91,6 @@ function connackInfo(packet: { sessionPresent?: boolean; reasonCode?: number; re
   return info;
 }
 
-function describeSuspect(suspect: SentPacket): string {
-  if (suspect.cmd === 'publish') return `the QoS ${suspect.qos} PUBLISH to '${suspect.topic}'`;
-  return `the ${suspect.cmd.toUpperCase()} of '${suspect.topic}'${suspect.cmd === 'subscribe' ? ` at QoS ${suspect.qos}` : ''}`;
-}
-
-/** What the broker may not allow, by packet: said in the refusal, since a close carries no reason. */
-function mayNotAllow(suspect: SentPacket): string {
-  if (suspect.cmd === 'publish') return `it may not allow ${suspect.qos === 2 ? 'QoS 2 (NATS does not support it), ' : ''}this topic, or publishing for this user`;
-  return `it may not allow this filter${suspect.qos === 2 ? ', QoS 2' : ''}, or subscribing for this user`;
-}
-
 function toPublishOptions(qos: 0 | 1 | 2, retain: boolean, properties: PublishInput['properties'], isV5: boolean): IClientPublishOptions {
   const options: IClientPublishOptions = { qos, retain };
   if (isV5 && properties) {
@@ -154,41 +127,6 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       throw new WorkbenchFailure('NOT_CONNECTED', `Connection ${summarize(connection).name} is ${connection.status}`);
     }
     return connection;
-  }
-
-  /** Starts a fresh SCRAM exchange (new nonce) for the next CONNECT, and answers the broker's AUTH. */
-  function prepareEnhancedAuth(connection: Connection): void {
-    const auth = connection.options.enhancedAuth;
-    if (!auth) return;
-    const scram = createScramClient(auth.method, connection.options.username ?? '', connection.options.password ?? '');
-    connection.scram = scram;
-    const properties = (connection.client.options.properties ??= {});
-    properties.authenticationMethod = auth.method;
-    properties.authenticationData = scram.clientFirst();
-    connection.client.handleAuth = (packet, callback) => {
-      try {
-        const serverFirst = packet.properties?.authenticationData ?? Buffer.alloc(0);
-        const clientFinal = connection.scram!.clientFinal(serverFirst);
-        callback(undefined, { cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: auth.method, authenticationData: clientFinal } });
-      } catch (error) {
-        callback(Object.assign(new Error((error as Error).message), { code: 'SCRAM' }));
-      }
-    };
-  }
-
-  /** The server's final SCRAM message proves it knew the password; without it we do not trust it. */
-  function verifyEnhancedAuth(connection: Connection, connack: { properties?: { authenticationData?: Buffer; authenticationMethod?: string } }): string | null {
-    if (!connection.scram) return null;
-    if (!connack.properties?.authenticationMethod) {
-      // The broker accepted CONNECT without taking part in SCRAM: it ignores enhanced authentication.
-      return `The broker accepted the connection without taking part in ${connection.options.enhancedAuth!.method} (its CONNACK names no Authentication Method): it does not support this enhanced authentication, so it could not prove it knows the password. Turn enhanced authentication off (General → Authentication) or enable SCRAM on the broker.`;
-    }
-    try {
-      connection.scram.verifyServerFinal(connack.properties?.authenticationData ?? Buffer.alloc(0));
-      return null;
-    } catch (error) {
-      return (error as Error).message;
-    }
   }
 
   /** The broker forgot the session (clean start or expired): subscribe again to what the user had. */
@@ -244,63 +182,6 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     connection.aliases.clear();
     connection.tracker.newNetworkConnection();
     connection.durable?.reset();
-  }
-
-  /**
-   * The broker closed an established connection. A PUBLISH or SUBSCRIBE it left unanswered just
-   * before is the likely reason (brokers without MQTT 5 reason codes refuse by closing): a SUBSCRIBE
-   * fails at once; a QoS 1/2 PUBLISH is sent once more (a broker restart must not lose it) and taken
-   * out of the store when the next connection closes after it too, or at once when a DISCONNECT
-   * reason says so; a QoS 0 PUBLISH cannot be recalled, but is named. Returns the refusal, if any.
-   */
-  function explainClose(connection: Connection): DescribedError | null {
-    if (connection.closeCause && connection.closeCause.code !== 'BROKER_DISCONNECTED') return null; // a socket error or timeout: not a refusal
-    const reason = connection.disconnectReason;
-    if (reason !== undefined && NOT_ABOUT_THE_PACKET.has(reason)) return null;
-    const suspects = connection.tracker.suspects(Date.now(), REFUSAL_WINDOW_MS);
-    if (suspects.length === 0) return null;
-    const refusedByReason = reason !== undefined && reason >= 0x80;
-    const because = refusedByReason ? ` with DISCONNECT ${describeReason(reason)}` : '';
-    let refusal: DescribedError | null = null;
-    let note: DescribedError | null = null;
-    for (const suspect of suspects) {
-      if (suspect.cmd === 'publish' && suspect.qos > 0) {
-        const strikes = connection.tracker.strike(suspect.messageId);
-        if (!refusedByReason && strikes < STRIKES_BEFORE_REFUSED) {
-          // Sent once more after the reconnect: a broker that restarted must not lose it.
-          note = {
-            code: 'CONNECTION_LOST',
-            message: `The broker closed the connection right after ${describeSuspect(suspect)}, which was not acknowledged: it will be sent once more, and taken out of the queue if the broker closes the connection again.`,
-          };
-          continue;
-        }
-        const message = `The broker closed the connection${because} right after ${describeSuspect(suspect)}${strikes > 1 ? `, ${strikes} times` : ''}: ${mayNotAllow(suspect)}. The message was taken out of the queue and will not be sent again.`;
-        takeOutOfQueue(connection, suspect.messageId, message);
-        refusal = { code: 'MESSAGE_REFUSED', message };
-      } else if (suspect.cmd === 'publish') {
-        refusal = {
-          code: 'MESSAGE_REFUSED',
-          message: `The broker closed the connection${because} right after ${describeSuspect(suspect)}: ${mayNotAllow(suspect)}. QoS 0 is never acknowledged, so the message was most likely lost.`,
-        };
-      } else {
-        refusal = { code: 'MESSAGE_REFUSED', message: `The broker closed the connection${because} right after ${describeSuspect(suspect)}: ${mayNotAllow(suspect)}.` };
-      }
-    }
-    return refusal ?? note;
-  }
-
-  /**
-   * Takes a refused QoS 1/2 PUBLISH out of mqtt.js's outgoing store, so no reconnect sends it again,
-   * and settles its publish() with the reason (mqtt.js would say only "Message removed").
-   */
-  function takeOutOfQueue(connection: Connection, messageId: number, reason: string): void {
-    connection.tracker.forget(messageId);
-    const entry = connection.client.outgoing[messageId];
-    if (entry) {
-      const settle = entry.cb;
-      entry.cb = () => settle(Object.assign(new Error(reason), { refusedByBroker: true }));
-    }
-    connection.client.removeOutgoingMessage(messageId);
   }
 
   /** An established network connection closed (not by the user): say why, then reconnect or stop. */
