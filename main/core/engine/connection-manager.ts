@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import mqttPacket from 'mqtt-packet';
-import mqtt, { type IClientPublishOptions, type IClientSubscribeOptions, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
+import mqtt, { type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
 import {
   type ConnackInfo,
   type ConnectionOptions,
-  type ActiveSubscription,
   type ConnectionSummary,
   type ErrorCode,
   type MqttMessage,
@@ -24,10 +22,12 @@ import { versionLabel } from '../../../shared/mqtt/versions';
 import { fallbackNote, isVersionRefusal, versionsToTry } from './version-fallback';
 import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
 import { type Connection, createStatusReporter, summarize } from './connection-state';
-import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
+import { asBytes, displayable, receivedPublishProperties } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';
 import { explainClose } from './close-refusals';
 import { prepareEnhancedAuth, verifyEnhancedAuth } from './enhanced-auth';
+import { publish, request } from './publishing';
+import { resubscribe, subscribe, unsubscribe } from './subscriptions';
 import { createRequestTracker } from './request-tracker';
 
 export interface ConnectionManagerEvents {
@@ -66,18 +66,6 @@ export interface ConnectionManager {
   closeAll(): Promise<void>;
 }
 
-/** Bytes on the wire of a PUBLISH: encoded once without its payload, then the payload's length added. */
-function publishPacketSize(topic: string, payloadBytes: number, qos: 0 | 1 | 2, properties: object | undefined): number {
-  const empty = mqttPacket.generate(
-    { cmd: 'publish', topic, payload: Buffer.alloc(0), qos, messageId: qos > 0 ? 1 : undefined, retain: false, dup: false, properties } as mqttPacket.IPublishPacket,
-    { protocolVersion: 5 },
-  );
-  const varintBytes = (n: number) => (n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4);
-  let headerless = 0;
-  for (let v = 1; v <= 4; v++) if (varintBytes(empty.length - 1 - v) === v) headerless = empty.length - 1 - v;
-  const remaining = headerless + payloadBytes;
-  return 1 + varintBytes(remaining) + remaining;
-}
 
 export function generateClientId(): string {
   return `mqtt-workbench-${randomBytes(4).toString('hex')}`;
@@ -91,29 +79,16 @@ function connackInfo(packet: { sessionPresent?: boolean; reasonCode?: number; re
   return info;
 }
 
-function toPublishOptions(qos: 0 | 1 | 2, retain: boolean, properties: PublishInput['properties'], isV5: boolean): IClientPublishOptions {
-  const options: IClientPublishOptions = { qos, retain };
-  if (isV5 && properties) {
-    const { userProperties, correlationData, ...rest } = properties;
-    options.properties = Object.fromEntries(
-      Object.entries({
-        ...rest,
-        correlationData: correlationData ? asBuffer(correlationData) : undefined,
-        userProperties: toMqttJsUserProperties(userProperties),
-      }).filter(([, v]) => v !== undefined),
-    );
-  }
-  return options;
-}
 
 export function createConnectionManager(events: ConnectionManagerEvents): ConnectionManager {
   const connections = new Map<string, Connection>();
   let nextId = 1;
 
-  const { emitStatus, setStatus, emitStatusSoon, recordProblem } = createStatusReporter({
+  const status = createStatusReporter({
     onStatus: events.onStatus,
     isOpen: (connectionId) => connections.has(connectionId),
   });
+  const { emitStatus, setStatus, emitStatusSoon, recordProblem } = status;
 
   function find(connectionId: string): Connection {
     const connection = connections.get(connectionId);
@@ -129,22 +104,6 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     return connection;
   }
 
-  /** The broker forgot the session (clean start or expired): subscribe again to what the user had. */
-  function resubscribe(connection: Connection): void {
-    for (const [filter, { mqtt: options }] of connection.subscriptions) {
-      connection.client.subscribe(filter, options, (error, granted) => {
-        const code = granted?.[0]?.qos ?? 0;
-        if (error || code >= 0x80) {
-          // A refused filter is not tried again at every reconnect: that would close each new connection.
-          connection.subscriptions.delete(filter);
-          const why = error ? (error.message === 'Connection closed' ? 'the broker closed the connection before answering' : error.message) : `SUBACK ${describeReason(code, 'suback')}`;
-          const message = `Resubscribing to ${filter} after reconnect failed: ${why}. It was removed from this connection's subscriptions.`;
-          recordProblem(connection, { code: 'SUBSCRIBE_FAILED', message, emitSoon: false });
-          setStatus(connection, connection.status, { code: 'SUBSCRIBE_FAILED', message });
-        }
-      });
-    }
-  }
 
   /** After an established connection drops: retry with backoff until the cap, visibly. */
   function scheduleReconnect(connection: Connection): void {
@@ -323,7 +282,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         }
         connection.connack = connackInfo(connack);
         const isReconnect = settled;
-        if (isReconnect && !connection.connack.sessionPresent) resubscribe(connection);
+        if (isReconnect && !connection.connack.sessionPresent) resubscribe({ connection, status });
         connection.reconnectAttempts = 0;
         delete connection.nextReconnectAt;
         delete connection.lastError; // the next success clears the last error
@@ -474,180 +433,19 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     },
 
     async subscribe(input) {
-      const connection = findConnected(input.connectionId);
-      const isV5 = connection.version === 5;
-      const { filter } = input;
-      if (!isV5 && filter.startsWith('$share/') && !input.literalSharedSubscription) {
-        return Promise.reject(
-          new WorkbenchFailure(
-            'SHARED_SUBSCRIPTION_UNSUPPORTED',
-            `'${filter}' is a shared subscription, which MQTT ${versionLabel(connection.version)} does not define: NATS, RabbitMQ and others take it as a literal topic filter that no message ever matches (mosquitto and EMQX do share it). Connect with MQTT 5, subscribe to the filter without '$share/group/', or subscribe anyway as a literal filter.`,
-          ),
-        );
-      }
-      const options: IClientSubscribeOptions = { qos: input.qos };
-      if (isV5) {
-        options.nl = input.noLocal;
-        options.rap = input.retainAsPublished;
-        options.rh = input.retainHandling;
-        const properties: IClientSubscribeOptions['properties'] = {};
-        if (input.subscriptionIdentifier !== undefined) properties.subscriptionIdentifier = input.subscriptionIdentifier;
-        const userProperties = toMqttJsUserProperties(input.userProperties);
-        if (userProperties) properties.userProperties = userProperties;
-        if (Object.keys(properties).length > 0) options.properties = properties;
-      }
-      // Known before the SUBACK: a broker may deliver (retained, `$` topics) before it answers.
-      const earlier = connection.subscriptions.get(filter);
-      connection.subscriptions.set(filter, { mqtt: options, granted: earlier?.granted });
-      const forget = () => {
-        if (earlier) connection.subscriptions.set(filter, earlier);
-        else connection.subscriptions.delete(filter);
-      };
-      return new Promise((resolve, reject) => {
-        connection.client.subscribe(filter, options, (error, granted) => {
-          const grant = granted?.[0];
-          if (error || !grant || grant.qos >= 0x80) forget();
-          // SUBACK codes >= 0x80 are failures in both 3.1.1 and 5.0 [MQTT-3.9.3-1].
-          if (grant && grant.qos >= 0x80) {
-            return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `The broker rejected the subscription to ${filter}: SUBACK ${describeReason(grant.qos, 'suback')}`));
-          }
-          if (error?.message === 'Connection closed') {
-            return reject(
-              new WorkbenchFailure(
-                'MESSAGE_REFUSED',
-                `The connection closed before the broker answered the SUBSCRIBE to ${filter} at QoS ${input.qos}: it may not allow this filter${input.qos === 2 ? ', QoS 2' : ''}, or subscribing for this user.`,
-              ),
-            );
-          }
-          if (error || !grant) {
-            return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `Subscribe to ${filter} failed: ${error?.message ?? 'no SUBACK'}`));
-          }
-          const grantedQos = grant.qos as 0 | 1 | 2;
-          const active: ActiveSubscription = {
-            filter,
-            qos: input.qos,
-            grantedQos,
-            noLocal: input.noLocal,
-            retainAsPublished: input.retainAsPublished,
-            retainHandling: input.retainHandling,
-          };
-          if (input.subscriptionIdentifier !== undefined) active.subscriptionIdentifier = input.subscriptionIdentifier;
-          if (input.userProperties?.length) active.userProperties = input.userProperties;
-          connection.subscriptions.set(filter, { mqtt: options, granted: active });
-          // Coalesced: a profile's 500 saved subscriptions make one status event, not 500 that each list them all.
-          emitStatusSoon(connection);
-          resolve({ filter, grantedQos, requestedQos: input.qos, reasonCode: grant.qos });
-        });
-      });
+      return subscribe({ connection: findConnected(input.connectionId), input, status });
     },
 
     async unsubscribe(connectionId, filter) {
-      const connection = findConnected(connectionId);
-      return new Promise((resolve, reject) => {
-        connection.client.unsubscribe(filter, (error) => {
-          if (error) return reject(new WorkbenchFailure('UNSUBSCRIBE_FAILED', `Unsubscribe from ${filter} failed: ${error.message}`));
-          connection.subscriptions.delete(filter);
-          emitStatusSoon(connection);
-          resolve();
-        });
-      });
+      return unsubscribe({ connection: findConnected(connectionId), filter, status });
     },
 
-    async publish({ connectionId, topic, payload, qos, retain, properties }) {
-      const connection = findConnected(connectionId);
-      const isV5 = connection.version === 5;
-      const alias = isV5 ? properties?.topicAlias : undefined;
-      if (topic === '' && alias === undefined) {
-        return Promise.reject(new WorkbenchFailure('PUBLISH_FAILED', 'Topic must not be empty (MQTT 5 can publish by Topic Alias alone)'));
-      }
-      if (alias !== undefined) {
-        const maximum = Number(connection.connack?.properties?.topicAliasMaximum ?? 0);
-        if (alias > maximum) {
-          return Promise.reject(
-            new WorkbenchFailure(
-              'PUBLISH_FAILED',
-              `Topic Alias ${alias} is above the broker's Topic Alias Maximum of ${maximum} (from its CONNACK${maximum === 0 ? ': it accepts no aliases' : ''}) [MQTT-3.3.2-9]`,
-            ),
-          );
-        }
-        if (topic === '' && !connection.aliases.has(alias)) {
-          return Promise.reject(
-            new WorkbenchFailure(
-              'PUBLISH_FAILED',
-              `Topic Alias ${alias} is not set on this connection: publish once with the topic and this alias first (an alias lasts for one network connection)`,
-            ),
-          );
-        }
-      }
-      const limit = connection.connack?.properties?.maximumPacketSize;
-      if (isV5 && typeof limit === 'number') {
-        // The broker would drop the connection for this [MQTT-3.1.2-24]: refuse it here, clearly.
-        const size = publishPacketSize(topic, payload.byteLength, qos, toPublishOptions(qos, retain, properties, true).properties);
-        if (size > limit) {
-          return Promise.reject(
-            new WorkbenchFailure('PAYLOAD_TOO_LARGE', `This PUBLISH is ${size} bytes; the broker accepts at most ${limit} (Maximum Packet Size in its CONNACK)`),
-          );
-        }
-      }
-      const shownTopic = topic === '' && alias !== undefined ? connection.aliases.get(alias)! : topic;
-      return new Promise((resolve, reject) => {
-        connection.client.publish(topic, asBuffer(payload), toPublishOptions(qos, retain, properties, isV5), (error, ack) => {
-          if (error) {
-            if ((error as { refusedByBroker?: boolean }).refusedByBroker) return reject(new WorkbenchFailure('MESSAGE_REFUSED', error.message));
-            const code = (error as { code?: unknown }).code;
-            const why = typeof code === 'number' ? describeReason(code) : error.message;
-            return reject(new WorkbenchFailure('PUBLISH_FAILED', `The PUBLISH to ${shownTopic} failed: ${why}`));
-          }
-          if (alias !== undefined && topic !== '') connection.aliases.set(alias, topic);
-          // mqtt.js calls back with the stored PUBLISH: its id tells whether a PUBACK answered QoS 2 (see packetreceive).
-          const messageId = (ack as { messageId?: number } | undefined)?.messageId;
-          const handledQos = messageId !== undefined && connection.handledAsQos1.delete(messageId) ? 1 : qos;
-          const message: MqttMessage = { connectionId, direction: 'out', topic: shownTopic, payload, qos: handledQos, retain, dup: false, timestamp: Date.now() };
-          if (isV5 && properties) {
-            const { topicAlias: _alias, ...shown } = properties;
-            if (Object.keys(shown).length > 0) message.properties = shown;
-          }
-          events.onMessage(message, connection.identity);
-          resolve();
-        });
-      });
+    async publish(input) {
+      return publish({ connection: findConnected(input.connectionId), input, onMessage: events.onMessage });
     },
 
     async request(input) {
-      const connection = findConnected(input.connectionId);
-      if (connection.version !== 5) {
-        throw new WorkbenchFailure('PUBLISH_FAILED', 'Request/response needs MQTT 5 (Response Topic and Correlation Data)');
-      }
-      const correlationData = input.correlationData ?? new Uint8Array(randomBytes(16));
-      const unsubscribeNeeded = await connection.requests.ensureSubscribed(input.responseTopic, (filter) =>
-        this.subscribe({
-          connectionId: input.connectionId,
-          filter,
-          qos: 1,
-          noLocal: false,
-          retainAsPublished: false,
-          retainHandling: 2,
-        }).then(() => {}),
-      );
-      try {
-        const waiting = connection.requests.waitFor(input.responseTopic, correlationData, input.timeoutMs);
-        const started = performance.now();
-        await this.publish({
-          connectionId: input.connectionId,
-          topic: input.topic,
-          payload: input.payload,
-          qos: input.qos,
-          retain: false,
-          properties: { ...(input.properties ?? {}), responseTopic: input.responseTopic, correlationData },
-        });
-        const response = await waiting;
-        const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-        return response ? { status: 'response' as const, latencyMs, response } : { status: 'timeout' as const, latencyMs };
-      } finally {
-        if (connection.requests.release(input.responseTopic) && unsubscribeNeeded && connection.client.connected) {
-          await this.unsubscribe(input.connectionId, input.responseTopic).catch(() => {});
-        }
-      }
+      return request({ connection: findConnected(input.connectionId), input, paths: this });
     },
 
     list() {
