@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import mqtt, { type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
+import mqtt, { type MqttClient, type Packet } from 'mqtt';
 import {
   type ConnackInfo,
   type ConnectionOptions,
@@ -13,19 +13,17 @@ import {
 } from '../../../shared/contract';
 import { describeReason } from '../../../shared/mqtt/reason-codes';
 import { brokerUrl, toMqttJsOptions } from './client-options';
-import { holdWhileCrowded } from './ingest-backpressure';
 import { type DescribedError, closedBeforeConnack, describeConnectError, describeEstablishedError } from './connect-errors';
-import { deliveredAgainstDollarRule } from './dollar-topics';
-import { holdAcksUntilCommitted } from './durable-acks';
 import { createOutgoingTracker } from './outgoing-tracker';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import { fallbackNote, isVersionRefusal, versionsToTry } from './version-fallback';
 import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
 import { type Connection, createStatusReporter, summarize } from './connection-state';
-import { asBytes, displayable, receivedPublishProperties } from './mqtt-properties';
+import { displayable } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';
 import { explainClose } from './close-refusals';
 import { prepareEnhancedAuth, verifyEnhancedAuth } from './enhanced-auth';
+import { receiveMessages } from './ingest';
 import { publish, request } from './publishing';
 import { resubscribe, subscribe, unsubscribe } from './subscriptions';
 import { createRequestTracker } from './request-tracker';
@@ -85,10 +83,10 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
   let nextId = 1;
 
   const status = createStatusReporter({
-    onStatus: events.onStatus,
+    onStatus: (summary) => events.onStatus(summary),
     isOpen: (connectionId) => connections.has(connectionId),
   });
-  const { emitStatus, setStatus, emitStatusSoon, recordProblem } = status;
+  const { emitStatus, setStatus, recordProblem } = status;
 
   function find(connectionId: string): Connection {
     const connection = connections.get(connectionId);
@@ -182,57 +180,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     connection.version = version;
     startNetworkConnection(connection);
 
-    /** QoS 2 messages durable capture delivered at their PUBLISH (see below), not again at PUBREL. */
-    const deliveredEarly = new WeakSet<object>();
-    const deliver = (topic: string, payload: Buffer, packet: IPublishPacket) => {
-      if (!options.keepDollarTopicsOnWildcards && deliveredAgainstDollarRule(topic, connection.subscriptions.keys())) {
-        connection.hiddenDollarMessages++;
-        emitStatusSoon(connection);
-        return;
-      }
-      const message: MqttMessage = {
-        connectionId: connection.id,
-        direction: 'in',
-        topic,
-        payload: asBytes(payload),
-        qos: packet.qos,
-        retain: packet.retain,
-        dup: packet.dup,
-        timestamp: Date.now(),
-      };
-      const properties = receivedPublishProperties(packet.properties);
-      if (properties) message.properties = properties;
-      connection.requests.offer(message);
-      const stored = events.onMessage(message, connection.identity);
-      if (stored === false && connection.durable) {
-        // Never acknowledge what History did not take: close, and the broker delivers it again.
-        recordProblem(connection, {
-          code: 'HISTORY_FAILED',
-          message: `History did not take a QoS ${message.qos} message on '${topic}': durable capture closed the connection unacknowledged, so the broker delivers it again.`,
-        });
-        client.stream?.destroy();
-      }
-    };
-    client.on('message', (topic, payload, packet) => {
-      if (!deliveredEarly.has(packet)) deliver(topic, payload, packet);
-    });
-    if (events.whenRoom) holdWhileCrowded(client, events.whenRoom, options.keepaliveSeconds);
-    if (options.durableCapture && events.committed) {
-      // A QoS 2 message reaches 'message' only at PUBREL, after the PUBREC: deliver it at its PUBLISH instead.
-      client.options.customHandleAcks = (topic, payload, packet, done) => {
-        if (packet.qos === 2) {
-          deliveredEarly.add(packet);
-          deliver(topic, payload as Buffer, packet);
-        }
-        done(0);
-      };
-      connection.durable = holdAcksUntilCommitted(client, events.committed, (messageId) => {
-        recordProblem(connection, {
-          code: 'HISTORY_FAILED',
-          message: `History could not commit message ${messageId ?? ''}: it was not acknowledged, so the broker keeps it (durable capture).`,
-        });
-      });
-    } else delete connection.durable;
+    receiveMessages({ connection, client, events, status });
     client.on('packetsend', (packet) => {
       connection.tracker.sent(packet);
       events.onPacket?.(connection.id, 'out', packet);
@@ -441,7 +389,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     },
 
     async publish(input) {
-      return publish({ connection: findConnected(input.connectionId), input, onMessage: events.onMessage });
+      return publish({ connection: findConnected(input.connectionId), input, onMessage: (message, identity) => events.onMessage(message, identity) });
     },
 
     async request(input) {
