@@ -20,8 +20,7 @@ import { fallbackNote, isVersionRefusal, versionsToTry } from './version-fallbac
 import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
 import { type Connection, createStatusReporter, summarize } from './connection-state';
 import { displayable } from './mqtt-properties';
-import { reconnectDelayMs } from './reconnect-policy';
-import { explainClose } from './close-refusals';
+import { onEstablishedClose, scheduleReconnect, startNetworkConnection } from './reconnect';
 import { prepareEnhancedAuth, verifyEnhancedAuth } from './enhanced-auth';
 import { receiveMessages } from './ingest';
 import { publish, request } from './publishing';
@@ -40,11 +39,6 @@ export interface ConnectionManagerEvents {
   /** Null while received messages can be taken; else resolves when they can (history's backpressure, see ingest-backpressure.ts). */
   whenRoom?(): Promise<void> | null;
 }
-
-/** A connection that lives this long after its CONNACK was not closed "at once". */
-const QUICK_CLOSE_MS = 10_000;
-/** New connections closed at once, in a row, before reconnecting stops with a visible error. */
-const QUICK_CLOSES_BEFORE_STOP = 5;
 
 type SubscribeInput = RequestParsed<'messages.subscribe'>;
 type PublishInput = RequestParsed<'messages.publish'>;
@@ -100,66 +94,6 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
       throw new WorkbenchFailure('NOT_CONNECTED', `Connection ${summarize(connection).name} is ${connection.status}`);
     }
     return connection;
-  }
-
-
-  /** After an established connection drops: retry with backoff until the cap, visibly. */
-  function scheduleReconnect(connection: Connection): void {
-    const policy = connection.options.reconnect;
-    if (connection.closing || connection.reconnectTimer) return;
-    if (!policy.enabled || (policy.maxAttempts > 0 && connection.reconnectAttempts >= policy.maxAttempts)) {
-      const last = connection.lastError ? ` The last attempt: ${connection.lastError.message}` : '';
-      const gaveUp = policy.enabled
-        ? { code: 'RECONNECT_STOPPED', message: `Gave up after ${connection.reconnectAttempts} reconnect attempts.${last}` }
-        : undefined;
-      delete connection.nextReconnectAt;
-      setStatus(connection, 'disconnected', gaveUp);
-      return;
-    }
-    connection.reconnectAttempts++;
-    const delay = reconnectDelayMs(connection.reconnectAttempts, policy.initialDelayMs, policy.maxDelayMs);
-    connection.nextReconnectAt = Date.now() + delay;
-    connection.status = 'reconnecting';
-    emitStatus(connection);
-    connection.reconnectTimer = setTimeout(() => {
-      delete connection.reconnectTimer;
-      if (connection.closing) return;
-      // Keep the in-flight QoS 1/2 stores so nothing queued is lost across the reconnect.
-      const client = connection.client as MqttClient & { incomingStore: never; outgoingStore: never };
-      startNetworkConnection(connection);
-      prepareEnhancedAuth(connection);
-      client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
-    }, delay);
-  }
-
-  function startNetworkConnection(connection: Connection): void {
-    connection.acknowledged = false;
-    delete connection.closeCause;
-    delete connection.disconnectReason;
-    connection.aliases.clear();
-    connection.tracker.newNetworkConnection();
-    connection.durable?.reset();
-  }
-
-  /** An established network connection closed (not by the user): say why, then reconnect or stop. */
-  function onEstablishedClose(connection: Connection): void {
-    connection.requests.failAll('CONNECTION_CLOSED');
-    const refusal = explainClose(connection);
-    const cause = refusal ?? connection.closeCause ?? { code: 'CONNECTION_LOST' as const, message: `The broker at ${connection.url} closed the connection` };
-    // Errors were recorded when they happened; a close with no error before it is recorded here.
-    if (!connection.closeCause || refusal) recordProblem(connection, { code: cause.code, message: cause.message, emitSoon: false });
-    const livedMs = connection.connectedAt === undefined ? 0 : Date.now() - connection.connectedAt;
-    connection.quickCloses = livedMs < QUICK_CLOSE_MS ? connection.quickCloses + 1 : 0;
-    connection.lastError = cause;
-    if (connection.quickCloses >= QUICK_CLOSES_BEFORE_STOP) {
-      const message = `Reconnecting stopped: the broker closed the connection ${connection.quickCloses} times in a row within ${QUICK_CLOSE_MS / 1000} s of accepting it. The last time: ${cause.message} Check the broker's log (permissions, another client with the same client id), then connect again.`;
-      recordProblem(connection, { code: 'RECONNECT_STOPPED', message, emitSoon: false });
-      connection.closing = true;
-      delete connection.nextReconnectAt;
-      setStatus(connection, 'disconnected', { code: 'RECONNECT_STOPPED', message });
-      return;
-    }
-    scheduleReconnect(connection);
   }
 
   /**
@@ -254,11 +188,11 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         if (!connection.acknowledged) {
           // A reconnect attempt that never got its CONNACK.
           connection.lastError = connection.closeCause ?? closedBeforeConnack(url, version);
-          scheduleReconnect(connection);
+          scheduleReconnect({ connection, status });
           return;
         }
         connection.acknowledged = false;
-        onEstablishedClose(connection);
+        onEstablishedClose({ connection, status });
       });
       client.on('error', (error) => {
         if (client !== connection.client) return;
