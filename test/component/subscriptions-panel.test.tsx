@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActiveSubscription, ConnectionSummary } from '../../shared/contract';
 import { SubscriptionRow } from '../../renderer/features/subscriptions/subscription-row';
