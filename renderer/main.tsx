@@ -9,14 +9,19 @@ setApi(bridge.api);
 
 // The stores read the remembered choices when they are created: bring the data folder's first.
 void startUiStateSync(bridge).then(async () => {
-  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }] = await Promise.all([
+  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }, { startOpenTabs }, { startLiveRestore }] = await Promise.all([
     import('react'),
     import('react-dom/client'),
     import('./app/app'),
     import('./ui/theme'),
     import('./stores/event-feed'),
+    import('./app/open-tabs'),
+    import('./app/live-restore'),
   ]);
   startTheme();
+  // Both wait for the host's list of connections: the tabs first, then what they show.
+  startOpenTabs();
+  startLiveRestore();
   startEventFeed(bridge);
   createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App)));
 });

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { UI_STATE_KEYS } from '../../shared/contract';
 import { type Downloads, createDownloads } from './downloads/downloads';
 import { type Dispatcher, createDispatcher } from './rpc/dispatcher';
 import { type EventHub, createEventHub } from './rpc/event-hub';
@@ -25,7 +26,10 @@ export interface CoreOptions {
   secretsProtection?: string;
   /** Rolling backups of profiles.db (tests shorten the delay). */
   profileBackups?: { delayMs?: number; keep?: number };
-  /** Connects the profiles marked "connect on launch" (the apps do; tests choose). */
+  /**
+   * Connects the profiles marked "connect on launch", and those connected when the last run ended
+   * unless the user switched that off (the apps do; tests choose).
+   */
   connectOnLaunch?: boolean;
 }
 
@@ -77,8 +81,24 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     onProgress: (progress) => events.emit('history.replayProgress', progress),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections);
-  if (options.connectOnLaunch) profiles.connectOnLaunch();
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
+  if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
+
+  /** Set once shutdown starts: the connections it closes were open when the run ended. */
+  let closing = false;
+  /**
+   * Which saved profiles are connected (or reconnecting) now, kept in the data folder as the run
+   * goes, so a crash or a kill leaves it right too; the next launch reconnects them. A connection
+   * typed in is not kept: its secrets are stored nowhere.
+   */
+  const stopRemembering = events.subscribe((channel) => {
+    if (channel !== 'connections.status' || closing) return;
+    const ids = connections.manager
+      .list()
+      .filter((summary) => summary.status !== 'disconnected' && summary.connectionKey.startsWith('profile:'))
+      .map((summary) => summary.connectionKey.slice('profile:'.length));
+    app.set(UI_STATE_KEYS.openProfiles, ids.length > 0 ? JSON.stringify([...new Set(ids)]) : null);
+  });
 
   const dispatcher = createDispatcher({
     ...app.handlers,
@@ -96,6 +116,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     events,
     downloads,
     async close() {
+      closing = true;
+      stopRemembering();
       // What publishes on connections stops first, then the connections, then what they fed.
       messages.stopRepeats();
       await replays.close();
@@ -105,4 +127,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       await profiles.close();
     },
   };
+}
+
+/** A JSON array of strings, or nothing (a missing or edited entry). */
+function parseIds(text: string | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(text ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
 }

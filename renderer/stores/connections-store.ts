@@ -40,6 +40,11 @@ interface ConnectionsState {
   applyStatus(summary: ConnectionSummary): void;
   /** Replaces the known connections with the host's list (after the host link comes back). */
   resync(list: ConnectionSummary[]): void;
+  /**
+   * Puts back the tabs a page had open (app/open-tabs.ts), in their order: a connection the host
+   * holds takes its place, one it does not comes back closed, ready to reconnect.
+   */
+  restoreTabs(tabs: RememberedTab[], activeKey?: string): void;
   select(id: string): void;
   /** Connects with options typed in; resolves with the failure, if any. */
   connect(options: ConnectionOptionsInput): Promise<WorkbenchError | null>;
@@ -52,6 +57,43 @@ interface ConnectionsState {
   close(id: string): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<void>;
   unsubscribe(filter: string): Promise<void>;
+}
+
+/** A saved profile's tab as a page remembers it, by the connection's key across runs. */
+export interface RememberedTab {
+  connectionKey: string;
+  name: string;
+  url: string;
+  protocolVersion: ConnectionSummary['protocolVersion'];
+  color?: string;
+}
+
+const PROFILE_KEY = 'profile:';
+
+/** What a connection's key says of where it came from: a saved profile's key names it. */
+/** Where a connection the page did not open itself came from: the host names its profile. */
+function originOf(summary: ConnectionSummary): ConnectionOrigin {
+  if (summary.profileId !== undefined) return { profileId: summary.profileId };
+  return summary.connectionKey.startsWith(PROFILE_KEY) ? { profileId: summary.connectionKey.slice(PROFILE_KEY.length) } : {};
+}
+
+/** A closed tab for a remembered profile connection the host does not hold (yet). */
+function closedTab(tab: RememberedTab): ConnectionSummary {
+  return {
+    connectionId: `restored:${tab.connectionKey}`,
+    name: tab.name,
+    connectionKey: tab.connectionKey,
+    status: 'disconnected',
+    url: tab.url,
+    protocolVersion: tab.protocolVersion,
+    requestedVersion: tab.protocolVersion,
+    clientId: '',
+    reconnectAttempts: 0,
+    problems: [],
+    problemCount: 0,
+    hiddenDollarMessages: 0,
+    subscriptions: [],
+  };
 }
 
 function fromHost(active: ActiveSubscription): Subscription {
@@ -71,6 +113,16 @@ export function mergeSubscriptions(local: Subscription[] = [], host: ActiveSubsc
     if (!known.has(subscription.filter) && subscription.state !== 'active') merged.push(subscription);
   }
   return merged;
+}
+
+/**
+ * Origins for connections this page did not open (a reload, "connect on launch"): the host says
+ * which profile each came from. One this page opened keeps what it knows (its colour).
+ */
+function withHostOrigins(origins: Record<string, ConnectionOrigin>, summaries: ConnectionSummary[]): Record<string, ConnectionOrigin> {
+  const missing = summaries.filter((s) => origins[s.connectionId] === undefined && originOf(s).profileId !== undefined);
+  if (missing.length === 0) return origins;
+  return { ...origins, ...Object.fromEntries(missing.map((s) => [s.connectionId, originOf(s)])) };
 }
 
 function withSubscription(list: Subscription[] = [], next: Subscription): Subscription[] {
@@ -117,6 +169,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
       // Tabs come only from this window's connects and the host's list (resync).
       set((state) => ({
         summaries: { ...state.summaries, [summary.connectionId]: summary },
+        origins: withHostOrigins(state.origins, [summary]),
         // A closed connection keeps its last list on screen; an open one follows the host.
         subscriptions:
           summary.status === 'disconnected'
@@ -126,6 +179,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
     },
 
     resync(list) {
+      const replaced: string[] = [];
       set((state) => {
         const summaries: Record<string, ConnectionSummary> = {};
         for (const summary of list) summaries[summary.connectionId] = summary;
@@ -133,10 +187,57 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
         for (const [id, old] of Object.entries(state.summaries)) {
           summaries[id] ??= { ...old, status: 'disconnected' };
         }
-        const order = [...state.order, ...list.map((s) => s.connectionId).filter((id) => !state.order.includes(id))];
+        const origins = { ...state.origins };
+        const order = [...state.order];
+        let activeId = state.activeId;
+        const held = new Set(list.map((s) => s.connectionId));
+        for (const summary of list) {
+          const id = summary.connectionId;
+          origins[id] ??= originOf(summary);
+          if (order.includes(id)) continue;
+          // The same profile or endpoint opened again by a restarted host takes its closed tab's place.
+          const stale = order.findIndex((other) => !held.has(other) && summaries[other]?.connectionKey === summary.connectionKey);
+          if (stale < 0) {
+            order.push(id);
+            continue;
+          }
+          const old = order[stale]!;
+          order[stale] = id;
+          origins[id] = { ...origins[old], ...origins[id] };
+          delete summaries[old];
+          if (activeId === old) activeId = id;
+          replaced.push(old);
+        }
         const subscriptions = { ...state.subscriptions };
         for (const summary of list) subscriptions[summary.connectionId] = mergeSubscriptions(state.subscriptions[summary.connectionId], summary.subscriptions);
-        return { summaries, order, subscriptions, activeId: state.activeId ?? order[0] ?? null };
+        return { summaries, order, origins, subscriptions, activeId: activeId ?? order[0] ?? null };
+      });
+      for (const old of replaced) {
+        useMessagesStore.getState().forget(old);
+        useInspectorStore.getState().forget(old);
+      }
+    },
+
+    restoreTabs(tabs, activeKey) {
+      set((state) => {
+        const summaries = { ...state.summaries };
+        const origins = { ...state.origins };
+        const byKey = new Map(state.order.map((id) => [summaries[id]?.connectionKey, id]));
+        const restored: string[] = [];
+        for (const tab of tabs) {
+          let id = byKey.get(tab.connectionKey);
+          if (id === undefined) {
+            const closed = closedTab(tab);
+            id = closed.connectionId;
+            summaries[id] = closed;
+          }
+          if (restored.includes(id)) continue;
+          origins[id] = { profileId: tab.connectionKey.slice(PROFILE_KEY.length), ...origins[id], ...(tab.color ? { color: tab.color } : {}) };
+          restored.push(id);
+        }
+        const order = [...restored, ...state.order.filter((id) => !restored.includes(id))];
+        const active = order.find((id) => summaries[id]?.connectionKey === activeKey);
+        return { summaries, origins, order, activeId: active ?? state.activeId ?? order[0] ?? null };
       });
     },
 

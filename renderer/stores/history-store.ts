@@ -265,7 +265,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   },
 
   async startExport() {
-    const { applied, exportFormat: format, exportEncoding, exporting } = get();
+    const { exportFormat: format, exportEncoding, exporting } = get();
     if (exporting?.state === 'running' || exportRequested) return;
     // The previous export's outcome goes now: a "Done" left on screen would read as this one's.
     set({ exportError: null, exporting: null, delivered: null });

@@ -1,15 +1,18 @@
 import { create } from 'zustand';
 import { type MessageFilter, NO_FILTER } from '../payload/message-filter';
 import type { ViewMode } from '../payload/payload-view';
+import { choiceStorage } from '../ui/stored-choice';
 
 /** How many per-message mode choices are kept (the oldest are forgotten first). */
 const MESSAGE_MODES_LIMIT = 500;
 const TOPIC_MODES_KEY = 'workbench.topicModes';
 const TOPIC_MODES_LIMIT = 1000;
+/** Characters of the stored entry at most (a topic is often ASCII: well under the 64 KB of a UI-state value). */
+const TOPIC_MODES_BYTES = 30_000;
 
 function loadTopicModes(): Record<string, ViewMode> {
   try {
-    const stored = JSON.parse(globalThis.localStorage?.getItem(TOPIC_MODES_KEY) ?? '{}') as unknown;
+    const stored = JSON.parse(choiceStorage.getItem(TOPIC_MODES_KEY) ?? '{}') as unknown;
     return stored && typeof stored === 'object' ? (stored as Record<string, ViewMode>) : {};
   } catch {
     return {};
@@ -17,11 +20,15 @@ function loadTopicModes(): Record<string, ViewMode> {
 }
 
 function saveTopicModes(modes: Record<string, ViewMode>): void {
-  try {
-    globalThis.localStorage?.setItem(TOPIC_MODES_KEY, JSON.stringify(modes));
-  } catch {
-    // Storage full or unavailable: the choice still holds for this session.
+  // In the data folder's UI state too, so a reload, another port or the desktop app find them.
+  // Within one UI-state entry (64 KB): the oldest choices go first.
+  const entries = Object.entries(modes);
+  let text = JSON.stringify(modes);
+  while (text.length > TOPIC_MODES_BYTES && entries.length > 0) {
+    entries.splice(0, Math.ceil(entries.length / 10));
+    text = JSON.stringify(Object.fromEntries(entries));
   }
+  choiceStorage.setItem(TOPIC_MODES_KEY, text);
 }
 
 interface MessageViewState {

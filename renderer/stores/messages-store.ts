@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { MqttMessage } from '../../shared/contract';
+import type { MqttMessage, ReceivedProperties } from '../../shared/contract';
 import { MessageRing, type RingMessage } from '../model/message-ring';
 import { getApi } from './api';
 
@@ -47,6 +47,14 @@ interface MessagesState {
   ingest(messages: readonly MqttMessage[]): void;
   /** Shows what ingest took since the last publish (one store update, so one render). */
   publish(): void;
+  /**
+   * Puts messages from before this page (History's, oldest first) ahead of those kept: they take
+   * the seqs below the oldest kept one, so what points at a kept message (the tree, a selection)
+   * still does.
+   */
+  refill(connectionId: string, older: readonly MqttMessage[]): void;
+  /** Refills with the connection's latest `limit` messages in History from before what is kept (a reload). */
+  refillFromHistory(connectionId: string, connectionKey: string, limit: number): Promise<void>;
   clear(connectionId: string): void;
   /** Drops a closed connection's messages. */
   forget(connectionId: string): void;
@@ -100,6 +108,47 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
     const counts = pendingCounts;
     pendingCounts = null;
     set((state) => ({ version: state.version + 1, counts }));
+  },
+  refill(connectionId, older) {
+    if (older.length === 0 || forgotten.has(connectionId)) return;
+    let ring = rings.get(connectionId);
+    if (!ring) rings.set(connectionId, (ring = new MessageRing(MESSAGE_CAPACITY)));
+    const kept: RingMessage[] = [];
+    for (let i = 0; i < ring.size; i++) kept.push(ring.at(i)!);
+    const counts = (pendingCounts ??= { ...get().counts });
+    const total = counts[connectionId]?.total ?? 0;
+    const first = kept[0]?.seq ?? total;
+    const room = Math.max(0, MESSAGE_CAPACITY - kept.length);
+    const taken = older.slice(Math.max(0, older.length - room));
+    ring.clear();
+    taken.forEach((message, index) => {
+      const stored = message as RingMessage;
+      stored.seq = first - taken.length + index;
+      ring.push(stored);
+    });
+    for (const message of kept) ring.push(message);
+    counts[connectionId] = { size: ring.size, total };
+    epochs.set(connectionId, (epochs.get(connectionId) ?? 0) + 1);
+    get().publish();
+  },
+  async refillFromHistory(connectionId, connectionKey, limit) {
+    const oldest = rings.get(connectionId)?.at(0);
+    // Before what this page already got live, so nothing shows twice.
+    const until = Math.min(oldest ? oldest.timestamp - 1 : Number.POSITIVE_INFINITY, Date.now());
+    const result = await getApi().history.query({ query: { connectionKeys: [connectionKey], until }, limit, order: 'desc' });
+    if (!result.ok) return;
+    const older = result.value.messages.reverse().map(({ direction, topic, payload, qos, retain, dup, timestamp, properties }): MqttMessage => ({
+      connectionId,
+      direction,
+      topic,
+      payload,
+      qos,
+      retain,
+      dup,
+      timestamp,
+      ...(properties ? { properties: properties as ReceivedProperties } : {}),
+    }));
+    get().refill(connectionId, older);
   },
   clear(connectionId) {
     rings.get(connectionId)?.clear();

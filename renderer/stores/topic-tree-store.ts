@@ -3,7 +3,8 @@ import type { LiveMessage, MqttMessage } from '../../shared/contract';
 import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
 import type { RingMessage } from '../model/message-ring';
-import { messageBySeq, useMessagesStore } from './messages-store';
+import { messageBySeq } from './messages-store';
+import { readChoice, writeChoice } from '../ui/stored-choice';
 import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort } from '../model/topic-tree';
 
 /** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
@@ -14,6 +15,9 @@ const RESORT_PERIOD_MS = 1000;
 const DELETE_CONCURRENCY = 50;
 /** History topics asked for when a connection's tree is first shown. */
 const HISTORY_TOPIC_LIMIT = 100_000;
+
+/** Whether the Topics panel shows is remembered across launches (and reloads). */
+const TOPICS_PANEL_KEY = 'workbench.topicsPanel';
 
 /** What the feed hands over: live messages (a big payload arrives as its head plus its size). */
 type FeedMessage = MqttMessage & Partial<Pick<LiveMessage, 'payloadSize'>>;
@@ -161,7 +165,7 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     payloadFilter: '',
     sort: 'name',
     selected: {},
-    panelOpen: true,
+    panelOpen: readChoice(TOPICS_PANEL_KEY, ['open', 'closed'], 'open') === 'open',
 
     ingestBatch(messages) {
       if (messages.length === 0) return;
@@ -206,7 +210,10 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
       set((s) => ({ structure: s.structure + 1 }));
     },
 
-    setPanelOpen: (panelOpen) => set({ panelOpen }),
+    setPanelOpen(panelOpen) {
+      writeChoice(TOPICS_PANEL_KEY, panelOpen ? 'open' : 'closed');
+      set({ panelOpen });
+    },
 
     async deleteRetained(connectionId, topics) {
       const api = getApi();

@@ -22,11 +22,28 @@ function applyTimeFormat(format: TimeFormat): void {
 }
 applyTimeFormat(initialTimeFormat);
 
-/** The live list's topic column width in pixels, when the user has set one (null: the default share). */
-const TOPIC_COLUMN_KEY = 'workbench.topicColumn';
-const readTopicColumn = (): number | null => {
-  const stored = Number(choiceStorage.getItem(TOPIC_COLUMN_KEY) ?? '');
-  return Number.isInteger(stored) && stored > 0 ? stored : null;
+/** The live list's columns whose width the user can set by dragging their header's edge. */
+export const MESSAGE_COLUMNS = ['time', 'topic', 'qos', 'retain', 'size'] as const;
+export type MessageColumn = (typeof MESSAGE_COLUMNS)[number];
+/** Where each width is remembered (the topic's key predates the others, so its choice is kept). */
+const COLUMN_KEYS: Record<MessageColumn, string> = {
+  time: 'workbench.timeColumn',
+  topic: 'workbench.topicColumn',
+  qos: 'workbench.qosColumn',
+  retain: 'workbench.retainColumn',
+  size: 'workbench.sizeColumn',
+};
+/** Narrower than this a column's header letter (or the topic's first level) no longer reads. */
+const COLUMN_MIN: Record<MessageColumn, number> = { time: 40, topic: 80, qos: 14, retain: 14, size: 32 };
+/** The widths the user has set, in pixels; a column not here takes its default (see messages.css). */
+export type ColumnWidths = Partial<Record<MessageColumn, number>>;
+const readColumnWidths = (): ColumnWidths => {
+  const widths: ColumnWidths = {};
+  for (const column of MESSAGE_COLUMNS) {
+    const stored = Number(choiceStorage.getItem(COLUMN_KEYS[column]) ?? '');
+    if (Number.isInteger(stored) && stored > 0) widths[column] = stored;
+  }
+  return widths;
 };
 
 /** The message detail beside the list (the default: the list keeps its height) or below it. */
@@ -54,7 +71,7 @@ interface UiState {
   /** The Plots panel shows its chart; closed, only its header (the series keep being fed). */
   plotsOpen: boolean;
   detailPlacement: DetailPlacement;
-  topicColumn: number | null;
+  columnWidths: ColumnWidths;
   /** Read by every component that shows a time, so it draws again when the format changes. */
   timeFormat: TimeFormat;
   view: WorkbenchView;
@@ -68,7 +85,8 @@ interface UiState {
   setPublishOpen(open: boolean): void;
   setPlotsOpen(open: boolean): void;
   setDetailPlacement(placement: DetailPlacement): void;
-  setTopicColumn(width: number | null): void;
+  /** `null` gives the column its default width back. */
+  setColumnWidth(column: MessageColumn, width: number | null): void;
   setTimeFormat(format: TimeFormat): void;
   setView(view: WorkbenchView): void;
   setHelpOpen(open: boolean): void;
@@ -83,7 +101,7 @@ export const useUiStore = create<UiState>()((set) => ({
   publishOpen: readChoice(PUBLISH_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
   plotsOpen: readChoice(PLOTS_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
   detailPlacement: readChoice<DetailPlacement>(DETAIL_PLACEMENT_KEY, ['beside', 'below'], 'beside'),
-  topicColumn: readTopicColumn(),
+  columnWidths: readColumnWidths(),
   timeFormat: initialTimeFormat,
   view: 'workbench',
   helpOpen: false,
@@ -104,10 +122,15 @@ export const useUiStore = create<UiState>()((set) => ({
     writeChoice(DETAIL_PLACEMENT_KEY, detailPlacement);
     set({ detailPlacement });
   },
-  setTopicColumn(width) {
-    const topicColumn = width === null ? null : Math.round(Math.min(Math.max(width, 80), 2000));
-    writeChoice(TOPIC_COLUMN_KEY, topicColumn === null ? '' : String(topicColumn));
-    set({ topicColumn });
+  setColumnWidth(column, width) {
+    const kept = width === null ? null : Math.round(Math.min(Math.max(width, COLUMN_MIN[column]), 2000));
+    writeChoice(COLUMN_KEYS[column], kept === null ? '' : String(kept));
+    set((state) => {
+      const columnWidths = { ...state.columnWidths };
+      if (kept === null) delete columnWidths[column];
+      else columnWidths[column] = kept;
+      return { columnWidths };
+    });
   },
   setTimeFormat(timeFormat) {
     writeChoice(TIME_FORMAT_KEY, timeFormat);

@@ -11,6 +11,13 @@ export type MenuCommand = z.infer<typeof menuCommandSchema>;
 
 /** Bounds of the UI state kept in the data folder (small choices: theme, pane sizes, time windows). */
 export const UI_STATE_LIMITS = { keys: 200, keyLength: 100, valueBytes: 64 * 1024, totalBytes: 1024 * 1024 } as const;
+/** UI-state entries the core reads as well as the UI. */
+export const UI_STATE_KEYS = {
+  /** 'on' (the default) or 'off': whether a launch reconnects the profiles that were connected when the last run ended. */
+  reconnectOnLaunch: 'workbench.reconnectOnLaunch',
+  /** Written by the core: the ids of the profiles connected (or reconnecting) now, as a JSON array. */
+  openProfiles: 'workbench.session.openProfiles',
+} as const;
 const uiStateKey = z.string().min(1).max(UI_STATE_LIMITS.keyLength);
 
 export const appContract = {

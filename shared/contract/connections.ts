@@ -151,6 +151,12 @@ export const MAX_LISTED_SUBSCRIPTIONS = 1000;
 export const connectionSummary = z.object({
   connectionId,
   name: z.string(),
+  /**
+   * Who the connection is across runs (`profile:<id>` or `endpoint:<hash>`, as in history), unlike
+   * connectionId (c1, c2... anew each launch): what a reloaded or restarted UI keys its drafts and
+   * tabs by.
+   */
+  connectionKey: z.string(),
   status: connectionStatus,
   /** Address shown to the user, e.g. mqtt://127.0.0.1:1883. Never contains secrets. */
   url: z.string(),
@@ -179,6 +185,11 @@ export const connectionSummary = z.object({
   hiddenDollarMessages: z.number().int().min(0),
   /** What the broker granted, in the order subscribed: the truth a reloaded UI rebuilds its list from. */
   subscriptions: z.array(activeSubscription).max(MAX_LISTED_SUBSCRIPTIONS),
+  /**
+   * The saved profile it was opened from: a page that did not open it (a reload, "connect on
+   * launch") still knows its profile, for the ☆ of its subscriptions and to reopen it from its tab.
+   */
+  profileId: z.string().optional(),
 });
 export type ConnectionSummary = z.infer<typeof connectionSummary>;
 

@@ -209,4 +209,4 @@ export * from './profiles';
 export * from './history';
 export * from './limits';
 export * from './broker';
-export { MENU_COMMANDS, type MenuCommand, UI_STATE_LIMITS } from './app';
+export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';

@@ -57,6 +57,24 @@ async function visibleRows(page: Page): Promise<number> {
   })()`);
 }
 
+/** Drags the element with test id `testId` from its centre by (dx, dy), in two moves. */
+async function dragBy(page: Page, testId: string, dx: number, dy: number): Promise<void> {
+  const box = (await page.getByTestId(testId).boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx / 2, y + dy / 2);
+  await page.mouse.move(x + dx, y + dy);
+  await page.mouse.up();
+}
+
+/** The rendered width of the first element with test id `testId` (or of its `.cls` descendant). */
+function widthOf(page: Page, testId: string, cls?: string): Promise<number> {
+  const target = cls ? page.getByTestId(testId).first().locator(cls) : page.getByTestId(testId).first();
+  return target.evaluate((e) => (e as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width);
+}
+
 /** A workbench connected to mosquitto with `layout/#` subscribed and 80 messages in its list. */
 async function withTraffic(size: { width: number; height: number }): Promise<Page> {
   const { page } = await session.open();
@@ -160,6 +178,68 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     expect((await publish.boundingBox())!.height).toBeLessThan(40);
     await page.getByTestId('publish-toggle').click();
     await page.getByTestId('publish-topic').waitFor({ timeout: UI_TIMEOUT });
+    await page.close();
+  });
+
+  it('remembers the sidebar, detail and plots sizes, the list columns, a hidden topic tree and the detail below after a reload', async () => {
+    const page = await withTraffic({ width: 1440, height: 900 });
+    const height = async (id: string) => (await page.getByTestId(id).boundingBox())!.height;
+    const sidebarWidth = async () => (await page.getByTestId('pane-sidebar').boundingBox())!.width;
+
+    const sidebarBefore = await sidebarWidth();
+    await dragBy(page, 'split-handle-sidebar', 60, 0);
+    await waitUntil(async () => (await sidebarWidth()) > sidebarBefore + 50);
+
+    // The list's time and size columns, with the list at full width (no detail beside it).
+    const timeBefore = await widthOf(page, 'message-time');
+    const sizeBefore = await widthOf(page, 'message-row', '.message-size');
+    await dragBy(page, 'message-time-resize', 30, 0);
+    await dragBy(page, 'message-size-resize', 40, 0);
+    await waitUntil(async () => Math.abs((await widthOf(page, 'message-time')) - (timeBefore + 30)) < 3);
+    await waitUntil(async () => Math.abs((await widthOf(page, 'message-row', '.message-size')) - (sizeBefore + 40)) < 3);
+
+    // The detail below the list, made taller by its handle.
+    await messageRow(page, 'layout/sensors/env').last().click();
+    await page.getByTestId('message-detail-placement').click();
+    await page.locator('[data-testid="message-detail-placement"][data-placement="below"]').waitFor({ timeout: UI_TIMEOUT });
+    const detailBefore = await height('pane-detail');
+    await dragBy(page, 'split-handle-detail', 0, -80);
+    await waitUntil(async () => (await height('pane-detail')) > detailBefore + 60);
+
+    // Plots, made taller by its handle.
+    const plotTemp = () => page.locator('[data-testid="numeric-field"][data-path="temp"]').getByTestId('plot-field').click();
+    await plotTemp();
+    await page.getByTestId('pane-plots').waitFor({ timeout: UI_TIMEOUT });
+    const plotsBefore = await height('pane-plots');
+    await dragBy(page, 'split-handle-plots', 0, -60);
+    await waitUntil(async () => (await height('pane-plots')) > plotsBefore + 40);
+
+    // The topic tree hidden.
+    await page.getByTestId('topics-toggle').click();
+    await page.getByTestId('pane-topics').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    const after = { sidebar: await sidebarWidth(), detail: await height('pane-detail'), plots: await height('pane-plots') };
+    await screenshots(page, 'layout-resized-1440x900');
+
+    await page.reload();
+    await page.getByTestId('pane-sidebar').waitFor({ timeout: UI_TIMEOUT });
+    expect(Math.abs((await sidebarWidth()) - after.sidebar)).toBeLessThan(3);
+    expect(await page.getByTestId('topics-toggle').getAttribute('aria-pressed')).toBe('false');
+    expect(await page.getByTestId('pane-topics').count()).toBe(0);
+    // The live list starts empty after a reload: one more message gives it a row to measure.
+    await pub('layout/sensors/env', JSON.stringify({ temp: 21, hum: 40, seq: 80 }));
+    await page.getByTestId('message-time').first().waitFor({ timeout: UI_TIMEOUT });
+    expect(Math.abs((await widthOf(page, 'message-time')) - (timeBefore + 30))).toBeLessThan(3);
+    expect(Math.abs((await widthOf(page, 'message-row', '.message-size')) - (sizeBefore + 40))).toBeLessThan(3);
+    await messageRow(page, 'layout/sensors/env').last().click();
+    await page.locator('[data-testid="message-detail-placement"][data-placement="below"]').waitFor({ timeout: UI_TIMEOUT });
+    // Plots come back at their size once something is plotted again; the detail keeps its share.
+    await plotTemp();
+    await page.getByTestId('pane-plots').waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => Math.abs((await height('pane-plots')) - after.plots) < 3);
+    await waitUntil(async () => Math.abs((await height('pane-detail')) - after.detail) < 3);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshots(page, 'layout-resized-1280x720');
+    await page.getByTestId('plots-clear').click();
     await page.close();
   });
 

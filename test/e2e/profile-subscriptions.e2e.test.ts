@@ -52,5 +52,12 @@ describe('subscriptions saved with a profile', () => {
     await statusIs(page, 'connected');
     await activeRow('extra/#').waitFor({ timeout: UI_TIMEOUT });
     await activeRow('plant/#').waitFor({ timeout: UI_TIMEOUT });
+    // The reloaded page did not open it, yet knows its profile (from the host): starred, and reopened from its tab.
+    expect(await activeRow('plant/#').getByTestId('save-subscription').getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('disconnect-button').click();
+    await statusIs(page, 'disconnected');
+    await page.getByTestId('reconnect-button').click();
+    await statusIs(page, 'connected');
+    await activeRow('plant/#').waitFor({ timeout: UI_TIMEOUT });
   });
 });

@@ -104,11 +104,22 @@ describe('Connection profiles', { timeout: TEST_TIMEOUT }, () => {
     expect(await error.textContent()).toMatch(/CONNECTION_REFUSED|AUTH/);
   });
 
-  it('duplicates and deletes a profile, deletion after a confirmation', async () => {
-    await profileRow(page, 'Line broker').getByTestId('profile-duplicate').click();
+  it('duplicates and deletes a profile, deletion after a confirmation that Esc dismisses; icon buttons work from the keyboard', async () => {
+    // An icon-only button, reached by the keyboard and pressed with Enter.
+    await profileRow(page, 'Line broker').getByTestId('profile-duplicate').focus();
+    await page.keyboard.press('Enter');
     await waitUntil(async () => (await page.getByTestId('profile-row').count()) === 2);
     const copy = page.locator('[data-testid="profile-row"]:not([data-name="Line broker"])');
     expect(await copy.getAttribute('data-name')).toContain('Line broker');
+    // Space on the Delete icon asks; Esc keeps the profile and gives the focus back to its row.
+    await copy.getByTestId('profile-delete').focus();
+    await page.keyboard.press('Space');
+    const confirm = copy.getByTestId('profile-delete-confirm');
+    await confirm.waitFor({ timeout: UI_TIMEOUT });
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('profile-row').count()).toBe(2);
+    expect(await copy.locator('.profile-main').evaluate((e) => e === (e as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
     await copy.getByTestId('profile-delete').click();
     await copy.getByTestId('profile-delete-yes').click();
     await waitUntil(async () => (await page.getByTestId('profile-row').count()) === 1);

@@ -157,6 +157,12 @@ describe('topic tree', { timeout: 120_000 }, () => {
     const confirm = page.getByTestId('topic-delete-confirm');
     await confirm.waitFor({ timeout: UI_TIMEOUT });
     expect(await confirm.textContent()).toContain('Clear 3 retained messages at and below plant?');
+    // Esc dismisses it (the focus is in it, on Cancel) and clears nothing; the button asks again.
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    expect(await retainedAt('plant/#')).toHaveLength(3);
+    await button.click();
+    await confirm.waitFor({ timeout: UI_TIMEOUT });
     // Shown whole, buttons included: nothing of it is scrolled or cut out of its panel.
     const panel = (await page.getByTestId('panel-topics').boundingBox())!;
     for (const part of [confirm, page.getByTestId('topic-delete-confirm-button'), page.getByTestId('topic-delete-cancel')]) {
@@ -182,7 +188,7 @@ describe('topic tree', { timeout: 120_000 }, () => {
     await pub('keep/me', '', true);
   });
 
-  it('clears a retained message this page just published (its echo carries no retain flag), and publishes an empty JSON payload', async () => {
+  it('clears a retained message this page just published (its echo carries no retain flag), and publishes an empty payload from JSON, hex, Base64, CBOR and MessagePack', async () => {
     await page.getByTestId('publish-topic').fill('fresh/lamp');
     await page.getByTestId('publish-retain').check();
     await setPayload(page, 'on');
@@ -219,6 +225,15 @@ describe('topic tree', { timeout: 120_000 }, () => {
     // A fresh subscriber gets no retained message there any more.
     expect(await retainedAt('fresh/#')).toEqual([]);
     expect(await node(page, 'fresh/lamp').locator('.topic-retained').textContent()).toBe('');
+    // Nothing is left to clear there, and the button says so rather than offering a no-op; the
+    // subtree's count (fresh) went down with it.
+    expect(await button.isDisabled()).toBe(true);
+    expect(await button.textContent()).toBe('Clear retained');
+    expect(await button.getAttribute('title')).toContain('No retained message seen here');
+    await node(page, 'fresh').click();
+    await waitUntil(async () => (await page.getByTestId('topic-detail').getAttribute('data-topic')) === 'fresh');
+    expect(await page.getByTestId('topic-delete-retained').textContent()).toBe('Clear retained');
+    expect(await page.getByTestId('topic-delete-retained').isDisabled()).toBe(true);
 
     // JSON mode: an empty editor is an empty payload (a hint says so), so it clears a retained message too.
     await pub('fresh/json', '{"on": true}', true);
@@ -235,6 +250,25 @@ describe('topic tree', { timeout: 120_000 }, () => {
     await waitUntil(async () => (await page.getByTestId('publish-result').textContent()) === 'Published 0 B to fresh/json');
     expect(await page.getByTestId('publish-error').count()).toBe(0);
     expect(await retainedAt('fresh/#')).toEqual([]);
+
+    // The same from every other format: an empty editor is 0 bytes, never a hex, Base64, CBOR or
+    // MessagePack error, and with Retain it clears the topic's retained message.
+    for (const [format, label] of [
+      ['hex', 'Hex'],
+      ['base64', 'Base64'],
+      ['cbor', 'CBOR'],
+      ['msgpack', 'MsgPack'],
+    ] as const) {
+      await pub('fresh/json', `kept for ${format}`, true);
+      expect(await retainedAt('fresh/#')).toEqual([`fresh/json kept for ${format}`]);
+      await page.getByTestId(`publish-mode-${format}`).click();
+      await setPayload(page, '');
+      await waitUntil(async () => (await hint.textContent())?.includes(`in ${label} mode that means an empty payload (0 bytes), not an error`) === true);
+      await page.getByTestId('publish-button').click();
+      await waitUntil(async () => (await retainedAt('fresh/#')).length === 0);
+      expect(await page.getByTestId('publish-error').count(), format).toBe(0);
+      expect(await page.getByTestId('publish-result').textContent()).toBe('Published 0 B to fresh/json');
+    }
   });
 
   // Long on a loaded 2-core machine: 100,000 messages through mosquitto, the host, history and the page.

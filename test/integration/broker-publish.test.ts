@@ -33,13 +33,6 @@ function rawPublish(topic: string, propBytes: number[], payload: string | Buffer
   return frame(0x30 | (qos << 1) | (retain ? 1 : 0), [...str(topic), ...idField, ...varint(propBytes.length), ...propBytes, ...body]);
 }
 
-async function drainPubrels(c: RawClient, packets: ReceivedPacket[]): Promise<void> {
-  for (const p of packets) if (p.qos === 2) {
-    const rel = await c.expect('pubrel');
-    c.sendPacket({ cmd: 'pubcomp', messageId: rel.messageId });
-  }
-}
-
 describe('3. Incoming PUBLISH validation', () => {
   it('[MQTT-3.3.2-1] [MQTT-4.7.3-2] the Topic Name must be UTF-8 without U+0000 → DISC 0x81', async () => {
     for (const topic of [[0x61, 0x00], [0xc0, 0xaf]]) {

@@ -19,7 +19,6 @@ afterEach(() => {
   temp.cleanup();
 });
 
-const enc = (text: string) => new TextEncoder().encode(text);
 const topicsOf = (messages: StoredMessage[]) => messages.map((m) => m.topic);
 
 describe('history store: what is kept', () => {

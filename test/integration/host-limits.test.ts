@@ -190,6 +190,7 @@ describe('host limits: responses and events', () => {
     const summary: ConnectionSummary = {
       connectionId: 'c1',
       name: 'x'.repeat(100_000),
+      connectionKey: 'endpoint:x',
       status: 'connected',
       url: 'mqtt://127.0.0.1:1',
       protocolVersion: 5,

@@ -110,6 +110,8 @@ describe('saved subscriptions', () => {
       'the launch connection with its subscription',
     );
     expect(up.name).toBe('always');
+    // A page that did not open it still learns its profile from the host.
+    expect(up.profileId).toBe((await second.call('profiles.list', {})).profiles.find((p) => p.name === 'always')!.id);
     const list = await second.call('connections.list', {});
     expect(list.map((c) => c.name)).toEqual(['always']);
   });

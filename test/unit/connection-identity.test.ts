@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ConnectionOptionsInput, connectionOptions } from '../../shared/contract';
-import { endpointIdentity, profileIdentity } from '../../main/core/engine/connection-identity';
+import { endpointIdentity, profileIdOf, profileIdentity } from '../../main/core/engine/connection-identity';
 
 /** Options as the contract hands them to the engine: defaults filled in. */
 const options = (input: Partial<ConnectionOptionsInput> = {}) => connectionOptions.parse({ protocol: 'mqtt', host: 'broker.local', port: 1883, ...input });
@@ -9,6 +9,11 @@ const keyOf = (input: Partial<ConnectionOptionsInput> = {}) => endpointIdentity(
 describe('connection identity: what history keys a connection by across runs', () => {
   it('names a saved profile by its id and labels it with its name', () => {
     expect(profileIdentity('9f2c4e1a7b3d5e60', 'Plant A')).toEqual({ key: 'profile:9f2c4e1a7b3d5e60', label: 'Plant A' });
+  });
+
+  it('reads the profile back from an identity, and none from an endpoint', () => {
+    expect(profileIdOf(profileIdentity('9f2c4e1a7b3d5e60', 'Plant A'))).toBe('9f2c4e1a7b3d5e60');
+    expect(profileIdOf(endpointIdentity(options()))).toBeUndefined();
   });
 
   it('gives the same endpoint the same key in every run, labelled host:port or by its name', () => {

@@ -2,7 +2,7 @@
 // recovery from a crashed page (main/electron/crash-recovery.ts), with real files and plain
 // event emitters standing in for BrowserWindow and WebContents.
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,7 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { Connection } from './connection';
 import { type BrokerContext, type BrokerCounters, newCounters } from './context';
-import { RC } from './codec/reason-codes';
 import { type BrokerOptions, resolveOptions } from './options';
 import { openJournal } from './persistence';
 import { RetainedStore } from './retained-store';

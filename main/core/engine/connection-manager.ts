@@ -26,7 +26,7 @@ import { type DurableAcks, holdAcksUntilCommitted } from './durable-acks';
 import { type OutgoingTracker, type SentPacket, createOutgoingTracker } from './outgoing-tracker';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import { fallbackNote, isVersionRefusal, versionsToTry } from './version-fallback';
-import { type ConnectionIdentity, endpointIdentity } from './connection-identity';
+import { type ConnectionIdentity, endpointIdentity, profileIdOf } from './connection-identity';
 import { asBuffer, asBytes, displayable, receivedPublishProperties, toMqttJsUserProperties } from './mqtt-properties';
 import { reconnectDelayMs } from './reconnect-policy';
 import { type ScramClient, createScramClient } from './scram';
@@ -196,6 +196,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     const summary: ConnectionSummary = {
       connectionId: connection.id,
       name: connection.options.name || `${connection.options.host}:${connection.options.port}`,
+      connectionKey: connection.identity.key,
       status: connection.status,
       url: connection.url,
       protocolVersion: connection.version,
@@ -211,6 +212,8 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     if (connection.nextReconnectAt !== undefined) summary.nextReconnectAt = connection.nextReconnectAt;
     if (connection.connack) summary.connack = connection.connack;
     if (connection.lastError) summary.lastError = connection.lastError;
+    const profileId = profileIdOf(connection.identity);
+    if (profileId !== undefined) summary.profileId = profileId;
     return summary;
   }
 

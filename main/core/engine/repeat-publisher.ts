@@ -78,7 +78,11 @@ export function createRepeatPublisher(
               repeat.status.failed++;
               const reason = error instanceof Error ? error.message : String(error);
               // A connection that is gone will not come back for this repeat: stop, and say why.
-              if (error instanceof WorkbenchFailure && (error.code === 'CONNECTION_NOT_FOUND' || error.code === 'NOT_CONNECTED')) {
+              // A publish can fail on the vanished connection before the service's own stop arrives:
+              // the user reads the same reason either way.
+              if (error instanceof WorkbenchFailure && error.code === 'CONNECTION_NOT_FOUND') {
+                finish(repeat, 'The connection was closed');
+              } else if (error instanceof WorkbenchFailure && error.code === 'NOT_CONNECTED') {
                 finish(repeat, reason);
               } else {
                 repeat.status.lastError = reason;

@@ -18,7 +18,12 @@ export interface AppServiceOptions {
  * parse is set aside as `ui-state.json.damaged` and the UI starts from its defaults. Without a data
  * folder the state lives in memory for this run.
  */
-export function createAppService({ version, shell, secretsProtection, dataDir }: AppServiceOptions): Service<ChannelsOf<'app'>> {
+export function createAppService({ version, shell, secretsProtection, dataDir }: AppServiceOptions): Service<ChannelsOf<'app'>> & {
+  /** An entry, for the core's own use (see UI_STATE_KEYS). */
+  get(key: string): string | undefined;
+  /** Sets (a string) or removes (null) an entry the core keeps; written only when it changes. */
+  set(key: string, value: string | null): void;
+} {
   const path = dataDir ? join(dataDir, 'ui-state.json') : undefined;
   let entries: Record<string, string> = {};
   if (path) {
@@ -49,6 +54,19 @@ export function createAppService({ version, shell, secretsProtection, dataDir }:
   }
 
   return {
+    get: (key) => entries[key],
+    set(key, value) {
+      if ((entries[key] ?? null) === value) return;
+      const next = { ...entries };
+      if (value === null) delete next[key];
+      else next[key] = value;
+      entries = next;
+      try {
+        save();
+      } catch (error) {
+        console.warn(`The UI state could not be saved (${(error as Error).message})`);
+      }
+    },
     handlers: {
       'app.info': () => ({ version, shell, secretsProtection }),
       'app.uiState': () => ({ entries: { ...entries } }),

@@ -21,7 +21,7 @@ export interface ProfilesServiceOptions {
 export function createProfilesService(
   { dataDir, cipher, secretsProtection, backups }: ProfilesServiceOptions,
   connections: Pick<ConnectionsService, 'open' | 'manager'>,
-): Service<ChannelsOf<'profiles'>> & { connectOnLaunch(): void } {
+): Service<ChannelsOf<'profiles'>> & { connectOnLaunch(wereOpen?: readonly string[]): void } {
   const profiles = createProfileStore(
     dataDir ? join(dataDir, 'profiles.db') : ':memory:',
     cipher,
@@ -58,9 +58,14 @@ export function createProfilesService(
   }
 
   return {
-    /** Connects the profiles marked "connect on launch". */
-    connectOnLaunch() {
-      for (const profile of profiles.list().filter((p) => p.connectOnLaunch)) {
+    /**
+     * Connects the profiles marked "connect on launch", after those of `wereOpen` (the ones
+     * connected when the last run ended, in their order: the UI's tabs follow it) that still exist.
+     */
+    connectOnLaunch(wereOpen = []) {
+      const saved = profiles.list();
+      const launching = [...wereOpen.flatMap((id) => saved.filter((p) => p.id === id)), ...saved.filter((p) => p.connectOnLaunch && !wereOpen.includes(p.id))];
+      for (const profile of launching) {
         connectProfile(profile.id).catch((error: unknown) => console.warn(`Connect on launch of "${profile.name}" failed: ${(error as Error).message}`));
       }
     },

@@ -1,4 +1,5 @@
 import { useConnectionsStore } from '../../stores/connections-store';
+import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
 import './connection-tabs.css';
 
@@ -12,6 +13,7 @@ export function ConnectionTabs() {
   const summaries = useConnectionsStore((s) => s.summaries);
   const origins = useConnectionsStore((s) => s.origins);
   const activeId = useConnectionsStore((s) => s.activeId);
+  const profiles = useProfilesStore((s) => s.profiles);
   const select = useConnectionsStore((s) => s.select);
   const close = useConnectionsStore((s) => s.close);
   const openEditor = useUiStore((s) => s.openEditor);
@@ -23,7 +25,9 @@ export function ConnectionTabs() {
       {order.map((id) => {
         const summary = summaries[id];
         if (!summary) return null;
-        const color = origins[id]?.color;
+        // A tab this page did not open knows only its profile: its colour is the profile's.
+        const origin = origins[id];
+        const color = origin?.color ?? profiles.find((p) => p.id === origin?.profileId)?.color;
         const status = known ? summary.status : 'unknown';
         return (
           <div

@@ -3,7 +3,7 @@ import { encodeHex } from '../../../shared/codecs/hex';
 import { useConnectionsStore } from '../../stores/connections-store';
 import type { RingMessage } from '../../model/message-ring';
 import { useMessageViewStore } from '../../stores/message-view-store';
-import { earlierOnTopic, messageBySeq, useMessagesStore } from '../../stores/messages-store';
+import { earlierOnTopic, messageBySeq } from '../../stores/messages-store';
 import { usePlotsStore } from '../../stores/plots-store';
 import { useTimeFormat, useUiStore } from '../../stores/ui-store';
 import { useDarkMode } from '../../ui/theme';

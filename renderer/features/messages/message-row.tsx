@@ -1,5 +1,6 @@
+import type { CSSProperties, ReactNode } from 'react';
 import type { RingMessage } from '../../model/message-ring';
-import { useTimeFormat, useUiStore } from '../../stores/ui-store';
+import { type ColumnWidths, MESSAGE_COLUMNS, type MessageColumn, useTimeFormat, useUiStore } from '../../stores/ui-store';
 import { ColumnResizer } from '../../ui/column-resizer';
 import { formatTime } from '../../payload/format';
 import { MessageCells } from './message-cells';
@@ -29,20 +30,47 @@ export function MessageRow({ message, selected, onSelect }: { message: RingMessa
   );
 }
 
+/** A header cell with a handle on its right edge that sets the column's width (remembered). */
+function ResizableHeader({ column, name, className, title, children }: { column: MessageColumn; name: string; className?: string; title?: string; children: ReactNode }) {
+  const setColumnWidth = useUiStore((s) => s.setColumnWidth);
+  return (
+    <span className={`message-resizable${className ? ` ${className}` : ''}`} title={title}>
+      {children}
+      <ColumnResizer label={`Resize the ${name} column`} testId={`message-${column}-resize`} onResize={(width) => setColumnWidth(column, width)} />
+    </span>
+  );
+}
+
 export function MessageHeader() {
-  const setTopicColumn = useUiStore((s) => s.setTopicColumn);
   return (
     <div className="data-grid message-grid message-header" role="row">
       <span />
-      <span>Time</span>
-      <span className="message-topic-header">
+      <ResizableHeader column="time" name="time">
+        Time
+      </ResizableHeader>
+      <ResizableHeader column="topic" name="topic" className="message-topic-header">
         Topic
-        <ColumnResizer label="Resize the topic column" testId="message-topic-resize" onResize={setTopicColumn} />
-      </span>
-      <span className="message-qos" title="QoS">Q</span>
-      <span title="R: sent with the retain flag (the broker's kept value of the topic, given to each new subscriber)">R</span>
-      <span className="message-size">Size</span>
+      </ResizableHeader>
+      <ResizableHeader column="qos" name="QoS" className="message-qos" title="QoS">
+        Q
+      </ResizableHeader>
+      <ResizableHeader column="retain" name="retain flag" title="R: sent with the retain flag (the broker's kept value of the topic, given to each new subscriber)">
+        R
+      </ResizableHeader>
+      <ResizableHeader column="size" name="size" className="message-size">
+        Size
+      </ResizableHeader>
       <span>Payload</span>
     </div>
   );
+}
+
+/** The CSS variables messages.css sizes the live list's columns by, for the widths the user set. */
+export function columnWidthStyle(widths: ColumnWidths): CSSProperties | undefined {
+  const style: Record<string, string> = {};
+  for (const column of MESSAGE_COLUMNS) {
+    const width = widths[column];
+    if (width !== undefined) style[`--${column}-column`] = `${width}px`;
+  }
+  return Object.keys(style).length === 0 ? undefined : (style as CSSProperties);
 }

@@ -1,5 +1,5 @@
 import { formatCount, formatCountOf } from '../../ui/numbers';
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { PAYLOAD_SEARCH_MAX_TEXT } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useMessageViewStore } from '../../stores/message-view-store';
@@ -11,7 +11,7 @@ import { VirtualList } from '../../ui/virtual-list';
 import { MessageDetail } from './message-detail';
 import { type DirectionView, FilteredIndex, createMatcher, isFilterActive, topicFilterInputProblem } from '../../payload/message-filter';
 import { FirstRun, useIsFirstRun } from '../first-run';
-import { MessageHeader, MessageRow } from './message-row';
+import { MessageHeader, MessageRow, columnWidthStyle } from './message-row';
 import './messages.css';
 
 /** Matches --row-height in app.css. */
@@ -38,7 +38,8 @@ export function MessagesToolbar() {
   return (
     <div className="toolbar">
       <span className="muted" data-testid="messages-count">
-        {size === total ? formatCountOf(total, 'message') : `last ${n(size)} of ${n(total)}`}
+        {/* More held than received live: messages from History came back after a reload. */}
+        {size >= total ? formatCountOf(size, 'message') : `last ${n(size)} of ${n(total)}`}
       </span>
       <button
         type="button"
@@ -223,7 +224,7 @@ export function MessagesPanel() {
   const selectedSeq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
   const placement = useUiStore((s) => s.detailPlacement);
-  const topicColumn = useUiStore((s) => s.topicColumn);
+  const columnWidths = useUiStore((s) => s.columnWidths);
   const filter = useMessageViewStore((s) => s.filter);
   // Changes no store, so it may run during render; the same search while connection and text stay.
   const search = payloadSearchFor(activeId, filter.text);
@@ -271,7 +272,7 @@ export function MessagesPanel() {
 
   const detailShown = selectedSeq !== null;
   return (
-    <div className="messages" style={topicColumn === null ? undefined : ({ '--topic-column': `${topicColumn}px` } as CSSProperties)}>
+    <div className="messages" style={columnWidthStyle(columnWidths)}>
       <MessagesFilterBar matched={matched} search={search} />
       <SplitGroup
         key={placement}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Profile } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
@@ -15,6 +15,12 @@ export function ProfileRow({ profile, depth }: { profile: Profile; depth: number
   const remove = useProfilesStore((s) => s.remove);
   const openEditor = useUiStore((s) => s.openEditor);
   const { options } = profile;
+  const main = useRef<HTMLDivElement>(null);
+  const keep = useRef<HTMLButtonElement>(null);
+  // The confirmation takes the focus (on Keep, the harmless answer), so Esc reaches it at once.
+  useEffect(() => {
+    if (confirming) keep.current?.focus();
+  }, [confirming]);
 
   const connect = async () => {
     setBusy(true);
@@ -28,6 +34,7 @@ export function ProfileRow({ profile, depth }: { profile: Profile; depth: number
     <li className="profile-row" data-testid="profile-row" data-name={profile.name} style={{ paddingLeft: 6 + depth * 12 }}>
       <div
         className="profile-main"
+        ref={main}
         tabIndex={0}
         title={`${options.protocol}://${options.host}:${options.port} — Enter or double-click to connect`}
         onDoubleClick={() => void connect()}
@@ -44,12 +51,24 @@ export function ProfileRow({ profile, depth }: { profile: Profile; depth: number
         </span>
       </div>
       {confirming ? (
-        <span className="profile-actions confirm" data-testid="profile-delete-confirm" role="alert">
+        <span
+          className="profile-actions confirm"
+          data-testid="profile-delete-confirm"
+          role="alert"
+          title="Esc keeps the profile"
+          onKeyDown={(e) => {
+            if (e.key !== 'Escape') return;
+            e.preventDefault();
+            e.stopPropagation();
+            setConfirming(false);
+            main.current?.focus();
+          }}
+        >
           Delete profile?
           <button type="button" className="danger small" data-testid="profile-delete-yes" onClick={() => void remove(profile.id)}>
             Delete
           </button>
-          <button type="button" className="small" data-testid="profile-delete-no" onClick={() => setConfirming(false)}>
+          <button type="button" className="small" data-testid="profile-delete-no" ref={keep} onClick={() => setConfirming(false)}>
             Keep
           </button>
         </span>

@@ -10,7 +10,8 @@ import type { PreparedMessage } from './prepared-message';
 import { type PublishedEntry, usePublishHistory } from './publish-history';
 import { PublishHistoryList } from './publish-history-list';
 import { PropertiesFields } from './properties-fields';
-import { INITIAL_PROPERTIES, type PublishPropertiesForm, checkProperties } from './publish-properties';
+import { type PublishPropertiesForm, checkProperties } from './publish-properties';
+import { EMPTY_DRAFT, DRAFT_PAYLOAD_LIMIT, type PublishDraft, payloadTooLongToKeep, usePublishDrafts } from './publish-drafts';
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
 import { useDarkMode } from '../../ui/theme';
@@ -50,26 +51,37 @@ export function PublishToggle() {
 }
 
 export function PublishPanel() {
-  const [topic, setTopic] = useState('');
-  const [qos, setQos] = useState<Qos>(0);
-  const [retain, setRetain] = useState(false);
+  const active = useActiveConnection();
+  // Each connection has its own draft, kept by who it is across runs (not by this run's id).
+  const draftKey = active?.connectionKey ?? '';
+  const draft = usePublishDrafts((s) => s.drafts[draftKey]) ?? EMPTY_DRAFT;
+  const { topic, qos, retain, mode, payload, properties: propertiesForm } = draft;
+  const updateDraft = usePublishDrafts((s) => s.update);
+  const change = useCallback((next: Partial<PublishDraft>) => updateDraft(draftKey, next), [updateDraft, draftKey]);
+  const setTopic = (value: string) => change({ topic: value });
+  const setQos = (value: Qos) => change({ qos: value });
+  const setRetain = (value: boolean) => change({ retain: value });
   // The mode says how to read the editor's text; switching keeps the text as typed.
-  const [mode, setMode] = useState<PayloadFormat>('text');
-  const [payload, setPayload] = useState('');
+  const setMode = (value: PayloadFormat) => change({ mode: value });
+  const setPropertiesForm = (value: PublishPropertiesForm) => change({ properties: value });
   // Ctrl/Cmd+Enter can follow an edit before React re-renders: publish what the editor holds now.
-  const latestPayload = useRef('');
-  const onPayloadChange = useCallback((text: string) => {
-    latestPayload.current = text;
-    setPayload(text);
-  }, []);
+  const latestPayload = useRef({ key: draftKey, text: payload });
+  if (latestPayload.current.key !== draftKey) latestPayload.current = { key: draftKey, text: payload };
+  const onPayloadChange = useCallback(
+    (text: string) => {
+      latestPayload.current = { key: draftKey, text };
+      change({ payload: text });
+    },
+    [change, draftKey],
+  );
   const [sending, setSending] = useState(false);
   // State updates land after the render; the ref stops a double Ctrl+Enter sending twice.
   const inFlight = useRef(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  // Said under the draft it came from: another tab's draft does not show it.
+  const [said, setOutcome] = useState<{ key: string; outcome: Outcome }>({ key: '', outcome: null });
+  const outcome = said.key === draftKey ? said.outcome : null;
   const [side, setSide] = useState<Side>('properties');
-  const [propertiesForm, setPropertiesForm] = useState<PublishPropertiesForm>(INITIAL_PROPERTIES);
   const dark = useDarkMode();
-  const active = useActiveConnection();
   const isConnected = active?.status === 'connected';
   const v5 = active?.protocolVersion === 5;
   const topicProblem = topic === '' ? null : topicNameProblem(topic);
@@ -83,7 +95,7 @@ export function PublishPanel() {
     // With a topic alias already set up, the topic may be empty [MQTT-3.3.2-?]; otherwise it is required.
     const problem = alias && topic === '' ? null : topicNameProblem(topic);
     if (problem) return { ok: false, error: `Topic: ${problem}` };
-    const encoded = encodePayload(latestPayload.current, mode);
+    const encoded = encodePayload(latestPayload.current.text, mode);
     if (!encoded.ok) {
       const { line, column, message } = encoded.problem;
       const where = line !== undefined ? ` at line ${line}, column ${column}` : '';
@@ -97,32 +109,32 @@ export function PublishPanel() {
   const publish = useCallback(async () => {
     if (!isConnected || inFlight.current) return;
     const prepared = prepare();
-    if (!prepared.ok) return setOutcome({ kind: 'error', message: prepared.error });
+    if (!prepared.ok) return setOutcome({ key: draftKey, outcome: { kind: 'error', message: prepared.error } });
     const { message } = prepared;
     inFlight.current = true;
     setSending(true);
     const result = await publishMessage(message);
     inFlight.current = false;
     setSending(false);
-    if (result.ok) usePublishHistory.getState().record({ topic: message.topic, qos, retain, mode, payload: latestPayload.current, properties: propertiesForm });
-    setOutcome(
-      result.ok
+    if (result.ok) usePublishHistory.getState().record({ topic: message.topic, qos, retain, mode, payload: latestPayload.current.text, properties: propertiesForm });
+    setOutcome({
+      key: draftKey,
+      outcome: result.ok
         ? { kind: 'sent', message: `Published ${message.payload.byteLength} B to ${message.topic}` }
         : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
-    );
-  }, [isConnected, prepare, qos, retain, mode, propertiesForm]);
+    });
+  }, [isConnected, prepare, qos, retain, mode, propertiesForm, draftKey]);
 
   /** Puts a remembered message back in the panel, exactly as it was written. */
-  const restoreEntry = useCallback((entry: PublishedEntry) => {
-    setTopic(entry.topic);
-    setQos(entry.qos);
-    setRetain(entry.retain);
-    setMode(entry.mode);
-    latestPayload.current = entry.payload;
-    setPayload(entry.payload);
-    setPropertiesForm(entry.properties);
-    setOutcome(null);
-  }, []);
+  const restoreEntry = useCallback(
+    (entry: PublishedEntry) => {
+      const { topic: t, qos: q, retain: r, mode: m, payload: p, properties } = entry;
+      latestPayload.current = { key: draftKey, text: p };
+      change({ topic: t, qos: q, retain: r, mode: m, payload: p, properties });
+      setOutcome({ key: draftKey, outcome: null });
+    },
+    [change, draftKey],
+  );
 
   const onKeyDown = (event: KeyboardEvent) => {
     // Monaco handles its own Ctrl/Cmd+Enter (and marks the event handled); this covers the inputs.
@@ -228,6 +240,11 @@ export function PublishPanel() {
           <p className="hint" data-testid="publish-empty-hint">
             {mode === 'text' ? 'Empty editor: an empty payload (0 bytes) is published.' : `Empty editor: in ${MODE_LABELS[mode]} mode that means an empty payload (0 bytes), not an error.`}
             {retain ? ' With Retain, it clears the retained message of the topic.' : ' With Retain, it would clear the retained message of the topic.'}
+          </p>
+        )}
+        {payloadTooLongToKeep(payload) && (
+          <p className="hint" data-testid="publish-draft-too-long">
+            The payload is over {DRAFT_PAYLOAD_LIMIT / 1024} KB: it is kept while this page is open, but a reload or restart brings back the draft without it.
           </p>
         )}
         {!isConnected && <p className="hint">Connect to a broker to publish. Ctrl/Cmd+Enter publishes.</p>}

@@ -1,5 +1,5 @@
 import { formatCount, formatCountOf } from '../../ui/numbers';
-import { useEffect, useState } from 'react';
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
 import { type DeleteRetainedResult, fetchLastValue, lastMessageOf, peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
 import { useMessagesStore } from '../../stores/messages-store';
@@ -64,6 +64,13 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
   const tree = peekTree(connectionId);
   const node = tree?.find(topic);
   const isShown = useTopicMessageShown(connectionId, node);
+  const clearButton = useRef<HTMLButtonElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const confirming = deleting && (node?.retainedTopics ?? 0) > 0;
+  // The confirmation takes the focus (on its harmless button), so Esc and Tab work in it at once.
+  useEffect(() => {
+    if (confirming) cancelButton.current?.focus();
+  }, [confirming]);
   if (!tree || !node) return null;
   const retained = node.retainedTopics;
 
@@ -73,6 +80,13 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
     setBusy(false);
     setResult(outcome);
     onDeleteDone();
+  };
+  const onConfirmKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || busy) return;
+    event.preventDefault();
+    event.stopPropagation();
+    onDeleteDone();
+    clearButton.current?.focus();
   };
 
   return (
@@ -85,6 +99,7 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
           type="button"
           className="small"
           data-testid="topic-delete-retained"
+          ref={clearButton}
           disabled={retained === 0 || busy}
           title={
             retained === 0
@@ -102,8 +117,15 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
         {node.hasValue ? ` · last ${formatCount(node.payloadSize)} B, QoS ${node.qos}` : ''}
         {node.retained ? ' · retained' : ''}
       </p>
-      {deleting && retained > 0 && (
-        <div className="topic-confirm" role="alertdialog" aria-label="Clear retained messages" data-testid="topic-delete-confirm" ref={(element) => element?.scrollIntoView({ block: 'nearest' })}>
+      {confirming && (
+        <div
+          className="topic-confirm"
+          role="alertdialog"
+          aria-label="Clear retained messages (Esc cancels)"
+          data-testid="topic-delete-confirm"
+          ref={(element) => element?.scrollIntoView({ block: 'nearest' })}
+          onKeyDown={onConfirmKeyDown}
+        >
           <p>
             Clear {plural(retained, 'retained message')} {node.children ? 'at and below' : 'of'} <code>{topic}</code>? An empty retained message is
             published to {retained === 1 ? 'it' : 'each topic'} (QoS 1, so the broker confirms each); the broker then forgets {retained === 1 ? 'it' : 'them'}.
@@ -112,7 +134,7 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
             <button type="button" className="danger" data-testid="topic-delete-confirm-button" disabled={busy} onClick={() => void confirm()}>
               {busy ? 'Clearing…' : `Clear ${plural(retained, 'message')}`}
             </button>
-            <button type="button" data-testid="topic-delete-cancel" disabled={busy} onClick={onDeleteDone}>
+            <button type="button" data-testid="topic-delete-cancel" ref={cancelButton} disabled={busy} onClick={onDeleteDone}>
               Cancel
             </button>
           </div>

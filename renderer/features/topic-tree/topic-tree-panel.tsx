@@ -1,4 +1,4 @@
-import { formatCount, formatCountOf } from '../../ui/numbers';
+import { formatCountOf } from '../../ui/numbers';
 import { useCallback, useEffect, useState } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import type { TopicSort } from '../../model/topic-tree';
