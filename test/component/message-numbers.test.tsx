@@ -20,6 +20,7 @@ afterEach(() => {
 const summary: ConnectionSummary = {
   connectionId: 'c1',
   name: 'plant',
+  connectionKey: 'profile:plant',
   status: 'connected',
   url: 'mqtt://127.0.0.1:1883',
   protocolVersion: 5,

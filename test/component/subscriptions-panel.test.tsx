@@ -20,6 +20,7 @@ function summary(status: ConnectionSummary['status'], protocolVersion: 3 | 4 | 5
   return {
     connectionId: 'c1',
     name: 'plant',
+    connectionKey: 'profile:plant',
     status,
     url: 'mqtt://127.0.0.1:1883',
     protocolVersion,
