@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    // test/component/: React views in a DOM (happy-dom, chosen per file by a docblock so the rest keeps Node).
+    include: ['test/unit/**/*.test.ts', 'test/component/**/*.test.tsx', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     // Real brokers and a real browser: generous but bounded.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -72,6 +72,13 @@ export async function startUiStateSync(bridge: Bridge, timeoutMs = 1500): Promis
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // A tab closed right after a click (a closed connection tab, a moved pane): send now, not in 300 ms.
+  globalThis.addEventListener?.('pagehide', () => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    void send();
+  });
   onChoiceWritten((key, value) => {
     writeUnsent({ ...readUnsent(), [key]: value });
     timer ??= setTimeout(() => {

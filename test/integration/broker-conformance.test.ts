@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { BrokerEvent } from '../../main/core/broker/events';
 import { connect311, connectV5, frame, RawClient, type ReceivedPacket, str } from '../support/raw-mqtt-client';
 import { useBrokerFixture } from '../support/broker-fixture';
+import { createTestClock } from '../support/test-clock';
 
 // The conformance gaps of issue 13, each as raw bytes: CONNACK over the client's Maximum Packet Size,
 // a delayed Will and a Clean Start 1 reconnect, malformed topic filters, PUBREC >= 0x80, MQTT 3.1 flags.
 
 const fx = useBrokerFixture({}, { idPrefix: 'k' });
 const { id, brokerWith, client } = fx;
-
-/** Resolves on the first broker event that `match` accepts. */
-function brokerEvent(match: (event: BrokerEvent) => boolean): Promise<BrokerEvent> {
-  return new Promise((resolve) => {
-    const stop = fx.tb.broker.onEvent((event) => {
-      if (!match(event)) return;
-      stop();
-      resolve(event);
-    });
-  });
-}
 
 /** A v5 Maximum Packet Size property (0x27). */
 const maxPacketSize = (n: number) => [0x27, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
@@ -52,10 +41,13 @@ describe('issue 13: CONNACK and the client Maximum Packet Size', () => {
 
 describe('issue 13: Will Delay and a reconnect with Clean Start 1', () => {
   it('[MQTT-3.1.2-8] a new connection before the Will Delay elapsed, even with Clean Start 1: the Will is not sent', async () => {
-    const w = await client();
+    // the broker's timers run on a clock the test moves: the Will Delay passes without waiting
+    const clock = createTestClock();
+    const tb = await brokerWith({ ...clock.options });
+    const w = await client({}, 5, tb.port);
     await w.subscribe('k13/will', 1);
     const clientId = id('wd');
-    const first = await RawClient.connected(fx.tb.port, {
+    const first = await RawClient.connected(tb.port, {
       clientId,
       will: { topic: 'k13/will', payload: 'must not go', qos: 1, properties: { willDelayInterval: 1 } },
       properties: { sessionExpiryInterval: 60 },
@@ -63,22 +55,23 @@ describe('issue 13: Will Delay and a reconnect with Clean Start 1', () => {
     // a control with the same Will Delay, lost after the first and never resumed: once its Will
     // has arrived, the first one's delay has passed too
     const controlId = id('wd');
-    const control = await RawClient.connected(fx.tb.port, {
+    const control = await RawClient.connected(tb.port, {
       clientId: controlId,
       will: { topic: 'k13/will', payload: 'control', qos: 1, properties: { willDelayInterval: 1 } },
       properties: { sessionExpiryInterval: 60 },
     });
-    const gone = brokerEvent((e) => e.type === 'client.disconnected' && e.clientId === clientId);
+    const gone = tb.lost(clientId);
     first.end();
     await gone; // the session is offline, its Will waiting on its delay
-    const controlGone = fx.tb.lost(controlId);
+    const controlGone = tb.lost(controlId);
     control.end();
     await controlGone;
-    const again = await RawClient.open(fx.tb.port, 5);
+    const again = await RawClient.open(tb.port, 5);
     again.send(connectV5(clientId, { flags: 0x02 }));
     const connack = await again.expect('connack');
     expect(connack.sessionPresent).toBe(false); // Clean Start 1 still discards the session
-    expect(String((await w.publishes(1, { timeoutMs: 3000 }))[0]!.payload)).toBe('control');
+    clock.advance(1000);
+    expect(String((await w.publishes(1))[0]!.payload)).toBe('control');
     await w.expectNothing(); // past the delay: the first Will never went
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { usernamePasswordAuth } from '../../main/core/broker/auth';
-import { connect311, connectV5, frame, RawClient, type ReceivedPacket, sleep, str } from '../support/raw-mqtt-client';
+import { connect311, connectV5, frame, RawClient, type ReceivedPacket, str, type TestBroker } from '../support/raw-mqtt-client';
 import type { BrokerOptions } from '../../main/core/broker/options';
 import { useBrokerFixture } from '../support/broker-fixture';
 import { createTestClock } from '../support/test-clock';
@@ -26,6 +26,14 @@ async function refused(packet: Record<string, unknown>, code: number, version: 3
   await client.expectClose();
   return connack;
 }
+
+/** A broker whose timers run on a clock the test moves: a Will Delay or Session Expiry passes without waiting. */
+async function timedBroker() {
+  const clock = createTestClock();
+  return { clock, b: await brokerWith({ ...clock.options }) };
+}
+
+const hasSession = (b: TestBroker, clientId: string) => b.broker.sessions().some((s) => s.clientId === clientId);
 
 async function watcher(filter: string, port = fx.tb.port): Promise<RawClient> {
   const w = await RawClient.connected(port, { clientId: id('w') });
@@ -172,27 +180,33 @@ describe.concurrent('2. CONNECT / CONNACK: Session Expiry Interval', () => {
   });
 
   it('[MQTT-4.1.0-2] after the interval the session is gone: Session Present 0, no subscriptions', async () => {
+    const { clock, b: tb } = await timedBroker();
     const clientId = id('x');
-    const a = await connectWith({ clientId, properties: { sessionExpiryInterval: 1 } });
+    const a = await connectWith({ clientId, properties: { sessionExpiryInterval: 1 } }, 5, tb.port);
     await a.client.subscribe('gone/a', 1);
-    const ended = fx.tb.sessionEnded(clientId);
-    const closed = Date.now();
+    const lost = tb.lost(clientId);
     await a.client.disconnect();
-    await ended; // the expiry timer is real: wait for it, not for a guess of it
-    expect(Date.now() - closed).toBeGreaterThanOrEqual(950);
-    const b = await connectWith({ clientId, clean: false, properties: { sessionExpiryInterval: 1 } });
+    await lost;
+    clock.advance(999);
+    expect(hasSession(tb, clientId)).toBe(true); // not before the interval
+    const ended = tb.sessionEnded(clientId);
+    clock.advance(1);
+    await ended;
+    const b = await connectWith({ clientId, clean: false, properties: { sessionExpiryInterval: 1 } }, 5, tb.port);
     expect(b.connack.sessionPresent).toBe(false);
-    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
+    const pub = await RawClient.connected(tb.port, { clientId: id() });
     pub.publish('gone/a', 'x', 1);
     await pub.ping();
     await b.client.expectNothing();
   });
 
   it('[MQTT-4.1.0-1] a session is never discarded while its connection is open', async () => {
-    const a = await connectWith({ properties: { sessionExpiryInterval: 1 } });
+    const { clock, b: tb } = await timedBroker();
+    const a = await connectWith({ properties: { sessionExpiryInterval: 1 } }, 5, tb.port);
     await a.client.subscribe('open/a', 1);
-    await sleep(1300);
-    const pub = await RawClient.connected(fx.tb.port, { clientId: id() });
+    clock.advance(1300); // past its interval, on the broker's clock
+    expect(hasSession(tb, a.client.clientId)).toBe(true);
+    const pub = await RawClient.connected(tb.port, { clientId: id() });
     pub.publish('open/a', 'still', 1);
     expect(String((await a.client.publishes(1))[0]!.payload)).toBe('still');
   });
@@ -257,28 +271,33 @@ describe.concurrent('2. CONNECT / CONNACK: keep alive', () => {
 
 describe.concurrent('2. CONNECT / CONNACK: Will', () => {
   it('[MQTT-3.1.2-7] [MQTT-3.1.2-8] [MQTT-3.1.2-10] the Will is published once after the delay, then removed', async () => {
-    const w = await watcher('wd/a');
+    const { clock, b } = await timedBroker();
+    const w = await watcher('wd/a', b.port);
     const clientId = id('wd');
-    const { client } = await connectWith({ clientId, will: { topic: 'wd/a', payload: 'late', properties: { willDelayInterval: 1 } }, properties: { sessionExpiryInterval: 10 } });
-    const lost = fx.tb.lost(clientId);
-    const closed = Date.now();
+    const { client } = await connectWith({ clientId, will: { topic: 'wd/a', payload: 'late', properties: { willDelayInterval: 1 } }, properties: { sessionExpiryInterval: 10 } }, 5, b.port);
+    const lost = b.lost(clientId);
     client.end();
     await lost;
     await w.expectNothing(); // not at the close
-    expect(String((await w.expect('publish', 2500)).payload)).toBe('late');
-    expect(Date.now() - closed).toBeGreaterThanOrEqual(950); // but after its delay
+    clock.advance(999);
+    await w.expectNothing(); // nor before its delay
+    clock.advance(1);
+    expect(String((await w.expect('publish')).payload)).toBe('late'); // but after it
+    clock.advance(10_000); // to the session's end: the Will was removed, it does not go again
     await w.expectNothing();
   });
 
   it('(no ID) the Will is published after a close without DISCONNECT, a keep-alive timeout, a protocol error', async () => {
-    const w = await watcher('wc/+');
-    const a = await connectWith({ will: { topic: 'wc/close', payload: '1' } });
+    const { clock, b: tb } = await timedBroker();
+    const w = await watcher('wc/+', tb.port);
+    const a = await connectWith({ will: { topic: 'wc/close', payload: '1' } }, 5, tb.port);
     a.client.end();
     expect((await w.expect('publish')).topic).toBe('wc/close');
-    const b = await connectWith({ keepalive: 1, will: { topic: 'wc/keepalive', payload: '2' } });
-    expect((await w.expect('publish', 2500)).topic).toBe('wc/keepalive');
+    const b = await connectWith({ keepalive: 1, will: { topic: 'wc/keepalive', payload: '2' } }, 5, tb.port);
+    clock.advance(1500); // 1.5 x its keep alive with nothing from it
+    expect((await w.expect('publish')).topic).toBe('wc/keepalive');
     await b.client.expectClose();
-    const c = await connectWith({ will: { topic: 'wc/error', payload: '3' } });
+    const c = await connectWith({ will: { topic: 'wc/error', payload: '3' } }, 5, tb.port);
     c.client.send([0xd0, 0x00]);
     await c.client.expectDisconnect(0x82);
     expect((await w.expect('publish')).topic).toBe('wc/error');
@@ -292,45 +311,52 @@ describe.concurrent('2. CONNECT / CONNACK: Will', () => {
   });
 
   it('(no ID) after DISCONNECT 0x04 the Will is published, after its delay', async () => {
-    const w = await watcher('w4/a');
-    const { client } = await connectWith({ will: { topic: 'w4/a', payload: 'yes', properties: { willDelayInterval: 1 } }, properties: { sessionExpiryInterval: 10 } });
-    const closed = Date.now();
+    const { clock, b } = await timedBroker();
+    const w = await watcher('w4/a', b.port);
+    const { client } = await connectWith({ will: { topic: 'w4/a', payload: 'yes', properties: { willDelayInterval: 1 } }, properties: { sessionExpiryInterval: 10 } }, 5, b.port);
+    const lost = b.lost(client.clientId);
     client.sendPacket({ cmd: 'disconnect', reasonCode: 0x04 });
     await client.expectClose();
+    await lost;
     await w.expectNothing(); // not at the close
-    expect(String((await w.expect('publish', 2500)).payload)).toBe('yes');
-    expect(Date.now() - closed).toBeGreaterThanOrEqual(950); // but after its delay
+    clock.advance(999);
+    await w.expectNothing(); // nor before its delay
+    clock.advance(1);
+    expect(String((await w.expect('publish')).payload)).toBe('yes'); // but after it
   });
 
   it('[MQTT-3.1.3-9] a reconnect before the Will Delay runs out cancels the Will', async () => {
-    const w = await watcher('wr/a');
+    const { clock, b } = await timedBroker();
+    const w = await watcher('wr/a', b.port);
     const clientId = id('wr');
-    const { client } = await connectWith({ clientId, will: { topic: 'wr/a', payload: 'no', properties: { willDelayInterval: 1 } }, properties: { sessionExpiryInterval: 10 } });
-    // a control with the same delay, lost after it and not resumed: its Will is due later, so
-    // once it has arrived the first one would have too
+    const { client } = await connectWith({ clientId, will: { topic: 'wr/a', payload: 'no', properties: { willDelayInterval: 1 } }, properties: { sessionExpiryInterval: 10 } }, 5, b.port);
+    // a control with the same delay, lost with it and not resumed: its Will going shows the delay passed
     const controlId = id('wr');
-    const control = await connectWith({ clientId: controlId, will: { topic: 'wr/a', payload: 'control', properties: { willDelayInterval: 1 } }, properties: { sessionExpiryInterval: 10 } });
-    const lost = fx.tb.lost(clientId);
+    const control = await connectWith({ clientId: controlId, will: { topic: 'wr/a', payload: 'control', properties: { willDelayInterval: 1 } }, properties: { sessionExpiryInterval: 10 } }, 5, b.port);
+    const lost = b.lost(clientId);
     client.end();
     await lost;
-    const controlLost = fx.tb.lost(controlId);
+    const controlLost = b.lost(controlId);
     control.client.end();
     await controlLost;
-    await connectWith({ clientId, clean: false, properties: { sessionExpiryInterval: 10 } });
-    expect(String((await w.expect('publish', 2500)).payload)).toBe('control');
+    await connectWith({ clientId, clean: false, properties: { sessionExpiryInterval: 10 } }, 5, b.port);
+    clock.advance(1000);
+    expect(String((await w.expect('publish')).payload)).toBe('control');
     await w.expectNothing();
   });
 
   it('(no ID) a Will Delay longer than the Session Expiry: the Will goes when the session expires', async () => {
-    const w = await watcher('we/a');
-    const { client } = await connectWith({ will: { topic: 'we/a', payload: 'exp', properties: { willDelayInterval: 60 } }, properties: { sessionExpiryInterval: 1 } });
-    const lost = fx.tb.lost(client.clientId);
-    const closed = Date.now();
+    const { clock, b } = await timedBroker();
+    const w = await watcher('we/a', b.port);
+    const { client } = await connectWith({ will: { topic: 'we/a', payload: 'exp', properties: { willDelayInterval: 60 } }, properties: { sessionExpiryInterval: 1 } }, 5, b.port);
+    const lost = b.lost(client.clientId);
     client.end();
     await lost;
     await w.expectNothing(); // not at the close
-    expect(String((await w.expect('publish', 2500)).payload)).toBe('exp');
-    expect(Date.now() - closed).toBeGreaterThanOrEqual(950); // at the session's end, long before the Will Delay
+    clock.advance(999);
+    await w.expectNothing(); // nor before the session's end
+    clock.advance(1);
+    expect(String((await w.expect('publish')).payload)).toBe('exp'); // at the session's end, long before the Will Delay
   });
 
   it('[MQTT-3.1.2-14] [MQTT-3.1.2-15] Will Retain 0 publishes a normal message; Will Retain 1 a retained one, stored', async () => {

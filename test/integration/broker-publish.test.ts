@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frame, RawClient, type ReceivedPacket, sleep, str, varint } from '../support/raw-mqtt-client';
+import { frame, RawClient, type ReceivedPacket, str, varint } from '../support/raw-mqtt-client';
 import { createTestClock } from '../support/test-clock';
 import { useBrokerFixture } from '../support/broker-fixture';
 
@@ -9,10 +9,10 @@ import { useBrokerFixture } from '../support/broker-fixture';
 const fx = useBrokerFixture({ auth: { authorizePublish: (_c, topic) => !topic.startsWith('deny/') } }, { idPrefix: 'p' });
 const { id, brokerWith, client } = fx;
 
-/** A broker of its own whose clock the test moves: expiries pass without waiting for them. */
+/** A broker of its own whose clock (time and timers) the test moves: expiries pass without waiting for them. */
 async function clockedBroker() {
   const clock = createTestClock();
-  const broker = await brokerWith({ now: clock.now });
+  const broker = await brokerWith({ ...clock.options });
   return { clock, port: broker.port, client: (packet: Record<string, unknown> = {}) => client(packet, 5, broker.port) };
 }
 
@@ -393,12 +393,14 @@ describe.concurrent('3. Outgoing delivery', () => {
   });
 
   it('[MQTT-3.3.1-1] [MQTT-4.4.0-1] no timer-based resend on a live v5 connection; resends on resume use DUP 1 and the same ids', async () => {
-    const w = await subscriber('nr/a', 1);
-    const c = await client();
+    const b = await clockedBroker();
+    const w = await b.client();
+    await w.subscribe('nr/a', 1);
+    const c = await b.client();
     c.publish('nr/a', 'x', 1);
     await w.expect('publish');
-    // a resend timer would fire in real time, so this one negative waits (the broker has none)
-    await sleep(1200);
+    // every broker timer runs on options.timers: a minute of the broker's clock passes, unacknowledged, and nothing is resent
+    b.clock.advance(60_000);
     await w.expectNothing();
   });
 

@@ -21,6 +21,12 @@ function props(p: ReceivedPacket): Record<string, unknown> {
 
 const keep = { properties: { sessionExpiryInterval: 60 } };
 
+/** A broker whose timers run on a clock the test moves: a Session Expiry passes without waiting. */
+async function timedBroker() {
+  const clock = createTestClock();
+  return { clock, b: await brokerWith({ ...clock.options }) };
+}
+
 describe.concurrent('6. Sessions', () => {
   it('(no ID) the session holds: existence, subscriptions with options and ids, unacked and queued QoS 1/2, incoming QoS 2, the Will, the expiry', async () => {
     const sid = id('state');
@@ -54,19 +60,23 @@ describe.concurrent('6. Sessions', () => {
   });
 
   it('[MQTT-3.1.2-23] [MQTT-4.1.0-2] a disconnected session lives exactly its Session Expiry Interval, counted from the close', async () => {
+    const { clock, b: tb } = await timedBroker();
     const sid = id('life');
-    const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 1 } });
+    const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 1 } }, 5, tb.port);
     await a.disconnect();
-    const { c: b, connack } = await reconnect(sid, { properties: { sessionExpiryInterval: 1 } });
+    clock.advance(999); // within the interval: resumed
+    const { c: b, connack } = await reconnect(sid, { properties: { sessionExpiryInterval: 1 } }, tb.port);
     expect(connack.sessionPresent).toBe(true);
-    // the expiry timer is real: wait for the session's end and check when it came
-    const ended = fx.tb.sessionEnded(sid);
-    const closed = Date.now();
+    const lost = tb.lost(sid);
     await b.disconnect();
+    await lost;
+    // counted from this close, not the first: still there 999 ms on, gone at 1000 ms
+    clock.advance(999);
+    expect(tb.broker.sessions().some((s) => s.clientId === sid)).toBe(true);
+    const ended = tb.sessionEnded(sid);
+    clock.advance(1);
     await ended;
-    expect(Date.now() - closed).toBeGreaterThanOrEqual(950);
-    expect(Date.now() - closed).toBeLessThan(1900);
-    const { connack: gone } = await reconnect(sid, { properties: { sessionExpiryInterval: 1 } });
+    const { connack: gone } = await reconnect(sid, { properties: { sessionExpiryInterval: 1 } }, tb.port);
     expect(gone.sessionPresent).toBe(false);
   });
 
@@ -203,32 +213,40 @@ describe.concurrent('6. Sessions', () => {
   });
 
   it('(no ID) when a session ends (expiry or Clean Start 1 on takeover) its Will is published if not already', async () => {
-    const w = await client();
+    const { clock, b: tb } = await timedBroker();
+    const w = await client({}, 5, tb.port);
     await w.subscribe('se/+', 0);
-    const a = await client({ properties: { sessionExpiryInterval: 1 }, will: { topic: 'se/exp', payload: 'e', properties: { willDelayInterval: 100 } } });
+    const a = await client({ properties: { sessionExpiryInterval: 1 }, will: { topic: 'se/exp', payload: 'e', properties: { willDelayInterval: 100 } } }, 5, tb.port);
+    const lost = tb.lost(a.clientId);
     a.end();
-    expect((await w.expect('publish', 2500)).topic).toBe('se/exp');
+    await lost;
+    clock.advance(1000); // the session's end, long before the Will Delay
+    expect((await w.expect('publish')).topic).toBe('se/exp');
     const sid = id('se');
     // takeover: the old connection is still open when Clean Start 1 ends its session (an offline
     // session reconnected within the Will Delay is another case: [MQTT-3.1.2-8], no Will)
-    const b = await client({ clientId: sid, ...keep, will: { topic: 'se/clean', payload: 'c', properties: { willDelayInterval: 100 } } });
-    await RawClient.connected(fx.tb.port, { clientId: sid, clean: true });
+    const b = await client({ clientId: sid, ...keep, will: { topic: 'se/clean', payload: 'c', properties: { willDelayInterval: 100 } } }, 5, tb.port);
+    await RawClient.connected(tb.port, { clientId: sid, clean: true });
     expect((await w.expect('publish')).topic).toBe('se/clean');
     await b.expectDisconnect(0x8e);
   });
 
   it('(no ID) Subscription Identifiers disappear with the session; retained messages stay', async () => {
+    const { clock, b: tb } = await timedBroker();
     const sid = id('sd');
-    const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 1 } });
+    const a = await client({ clientId: sid, properties: { sessionExpiryInterval: 1 } }, 5, tb.port);
     a.sendPacket({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'sd/a', qos: 0 }], properties: { subscriptionIdentifier: 4 } });
     await a.expect('suback');
     a.publish('sd/a', 'r', 0, { retain: true });
     await a.expect('publish');
-    const ended = fx.tb.sessionEnded(sid); // after its 1 s expiry (a real timer)
+    const lost = tb.lost(sid);
     await a.disconnect();
+    await lost;
+    const ended = tb.sessionEnded(sid);
+    clock.advance(1000); // its 1 s expiry
     await ended;
-    expect(fx.tb.broker.sessions().some((s) => s.clientId === sid)).toBe(false);
-    const b = await client({ clientId: sid });
+    expect(tb.broker.sessions().some((s) => s.clientId === sid)).toBe(false);
+    const b = await client({ clientId: sid }, 5, tb.port);
     await b.subscribe('sd/a', 0);
     const got = await b.expect('publish');
     expect([String(got.payload), props(got).subscriptionIdentifier]).toEqual(['r', undefined]);

@@ -58,14 +58,13 @@ function watch(ctx: BrokerContext, connection: Connection): void {
   if (watchdog.timer) return;
   const period = Math.min(250, Math.max(10, ctx.options.connectTimeoutMs >> 2));
   const now = ctx.options.now;
-  watchdog.timer = setInterval(() => tick(watchdog, now()), period);
-  watchdog.timer.unref?.();
+  watchdog.timer = ctx.options.timers.setInterval(() => tick(watchdog, now()), period);
 }
 
 function tick(watchdog: BrokerContext['watchdog'], now: number): void {
   for (const watched of watchdog.watched) if (!watched.onTick(now)) watchdog.watched.delete(watched);
   if (watchdog.watched.size === 0 && watchdog.timer) {
-    clearInterval(watchdog.timer);
+    watchdog.timer.cancel();
     watchdog.timer = null;
   }
 }
@@ -418,6 +417,7 @@ export class Connection implements Client, Watched {
     const stream = this.stream;
     return new Promise<void>((resolve) => {
       if (stream.destroyed) return resolve();
+      // Real time, not options.timers: it waits on a real socket, and close() must not hang on a test clock.
       const timer = setTimeout(() => {
         stream.destroy();
         resolve();
@@ -441,7 +441,7 @@ export class Connection implements Client, Watched {
     const stream = this.stream;
     if (!stream.destroyed) {
       stream.end();
-      // A peer that never reads must not hold the socket open forever.
+      // A peer that never reads must not hold the socket open forever (real time, as in shutdown()).
       const destroyTimer = setTimeout(() => stream.destroy(), 2000);
       destroyTimer.unref?.();
       stream.once('close', () => clearTimeout(destroyTimer));

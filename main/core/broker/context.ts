@@ -1,5 +1,6 @@
 import type { BrokerEventListener } from './events';
 import type { Journal } from './journal';
+import type { LongTimer } from './long-timer';
 import type { ResolvedOptions } from './options';
 import type { RetainedStore } from './retained-store';
 import type { Client, Session } from './session';
@@ -36,7 +37,7 @@ export interface BrokerCounters {
 /** Flow control towards publishers (delivery/flow-control.ts): the sessions currently holding publishers paused. */
 export interface FlowState {
   readonly blocking: Set<Session>;
-  timer: NodeJS.Timeout | null;
+  timer: LongTimer | null;
 }
 
 /** What the broker's one shared timer looks at a few times a second (a connection: connect timeout, keep alive). */
@@ -56,7 +57,7 @@ export interface BrokerContext {
   readonly listeners: Set<BrokerEventListener>;
   readonly flow: FlowState;
   /** The one timer behind connect timeouts and keep alive (connection.ts). */
-  readonly watchdog: { readonly watched: Set<Watched>; timer: NodeJS.Timeout | null };
+  readonly watchdog: { readonly watched: Set<Watched>; timer: LongTimer | null };
   closing: boolean;
   /** options.auth.authorizeRead, read once: the routing path tests only this field (undefined = no ACL). */
   readonly authorizeRead: ((clientId: string, topic: string, username?: string) => boolean) | undefined;

@@ -95,9 +95,9 @@ export function createBroker(options: BrokerOptions = {}): Broker {
 
     async close() {
       ctx.closing = true;
-      if (ctx.flow.timer) clearInterval(ctx.flow.timer);
+      ctx.flow.timer?.cancel();
       ctx.flow.timer = null;
-      if (ctx.watchdog.timer) clearInterval(ctx.watchdog.timer);
+      ctx.watchdog.timer?.cancel();
       ctx.watchdog.timer = null;
       // (MAY) v5 clients learn why; 3.1.1/3.1 have no server DISCONNECT; no Will goes out
       const closed = [...ctx.connections].map((connection) => connection.shutdown());

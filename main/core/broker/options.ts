@@ -1,5 +1,6 @@
 import type { QoS } from './codec/packets';
 import type { AuthHooks } from './auth';
+import { type BrokerTimers, realTimers } from './long-timer';
 
 /** Settings of one broker; every limit has a default so `createBroker()` works as is. */
 export interface BrokerOptions {
@@ -73,10 +74,15 @@ export interface BrokerOptions {
   auth?: AuthHooks;
   /**
    * The broker's one clock (epoch ms), for tests: message and session expiry, keep alive, the connect
-   * timeout, Will delay and slow consumers all read it. Timers still wait in real time; their deadlines
-   * are computed on this clock. Default Date.now.
+   * timeout, Will delay and slow consumers all read it. Timer deadlines are computed on this clock; the
+   * timers themselves come from `timers`. Default Date.now.
    */
   now?: () => number;
+  /**
+   * Where the broker's timers come from (Will Delay, Session Expiry, keep alive, connect timeout, slow
+   * consumers), for tests: a test clock that fires them when advanced, together with `now`. Default: real timers.
+   */
+  timers?: BrokerTimers;
 }
 
 export type ResolvedOptions = Required<Omit<BrokerOptions, 'serverKeepAlive' | 'auth' | 'responseInformation' | 'persistenceDir'>> & {
@@ -120,5 +126,6 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     responseInformation: options.responseInformation === undefined ? (clientId) => `response/${clientId}/` : options.responseInformation,
     auth: options.auth ?? {},
     now: options.now ?? Date.now,
+    timers: options.timers ?? realTimers,
   };
 }

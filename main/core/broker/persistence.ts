@@ -101,7 +101,7 @@ export function openJournal(dir: string, ctx: BrokerContext): Journal {
     }
     // offline since the restart: its expiry counts from now
     session.disconnectedAt = now;
-    if (state.e !== NEVER_EXPIRES) session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), state.e * 1000, ctx.options.now);
+    if (state.e !== NEVER_EXPIRES) session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), state.e * 1000, ctx.options.now, ctx.options.timers);
   }
   renameSync(fresh, file);
   return journal;

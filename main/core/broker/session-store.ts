@@ -55,7 +55,7 @@ export function connectionLost(ctx: BrokerContext, connection: Client, session: 
     return;
   }
   if (session.expiryInterval !== NEVER_EXPIRES) {
-    session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000, ctx.options.now);
+    session.expiryTimer = longTimeout(() => safely('session expiry', () => endSession(ctx, session)), session.expiryInterval * 1000, ctx.options.now, ctx.options.timers);
   }
 }
 

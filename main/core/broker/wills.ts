@@ -33,7 +33,7 @@ export function scheduleWill(ctx: BrokerContext, session: Session): void {
   if (!will) return;
   if (will.delayInterval === 0) return publishWill(ctx, session);
   cancelWillTimer(session);
-  session.willTimer = longTimeout(() => safely('Will', () => publishWill(ctx, session)), will.delayInterval * 1000, ctx.options.now);
+  session.willTimer = longTimeout(() => safely('Will', () => publishWill(ctx, session)), will.delayInterval * 1000, ctx.options.now, ctx.options.timers);
 }
 
 export function cancelWillTimer(session: Session): void {

@@ -32,8 +32,7 @@ export function block(ctx: BrokerContext, session: Session, publisher: Client): 
     ctx.flow.blocking.add(session);
     if (!ctx.flow.timer) {
       const period = Math.max(10, ctx.options.slowConsumerTimeoutMs >> 2);
-      ctx.flow.timer = setInterval(() => safely('slow consumers', () => checkSlowConsumers(ctx)), period);
-      ctx.flow.timer.unref?.();
+      ctx.flow.timer = ctx.options.timers.setInterval(() => safely('slow consumers', () => checkSlowConsumers(ctx)), period);
     }
   }
   if (blocking.has(publisher)) return;
@@ -88,7 +87,7 @@ function checkSlowConsumers(ctx: BrokerContext): void {
     releaseSession(ctx, session);
   }
   if (ctx.flow.blocking.size === 0 && ctx.flow.timer) {
-    clearInterval(ctx.flow.timer);
+    ctx.flow.timer.cancel();
     ctx.flow.timer = null;
   }
 }
