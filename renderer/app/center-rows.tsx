@@ -83,7 +83,9 @@ export function CenterRows() {
 
   return (
     <SplitGroup id="rows" orientation="vertical" panes={plotsShown ? ['traffic', 'plots', 'publish'] : ['traffic', 'publish']} remember={['plots', 'publish']} className="center-rows">
-      <SplitPane id="traffic" className="split-pane" minSize="140px">
+      {/* A share, not pixels: Plots and Publish keep their pixel heights when the window shrinks, and
+          a layout made on a big screen must not leave the traffic one row high on a small one. */}
+      <SplitPane id="traffic" className="split-pane" minSize="35%">
         <SplitGroup id="traffic" orientation="horizontal" panes={topicsOpen ? ['topics', 'messages'] : ['messages']} remember={['topics']}>
           {topicsOpen && (
             <SplitPane id="topics" className="split-pane topics-column" defaultSize={rememberedSize('topics', '250px')} minSize="180px" maxSize="70%" groupResizeBehavior="preserve-pixel-size">

@@ -237,7 +237,14 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('pane-plots').waitFor({ timeout: UI_TIMEOUT });
     await waitUntil(async () => Math.abs((await height('pane-plots')) - after.plots) < 3);
     await waitUntil(async () => Math.abs((await height('pane-detail')) - after.detail) < 3);
+    // This layout (a taller Plots pane, the detail below the list) seen at 1280x720: the traffic keeps
+    // its share of the height (Plots and Publish give way), not one row.
+    await pub('layout/sensors/env', ...Array.from({ length: 30 }, (_, i) => JSON.stringify({ temp: 22, hum: 41, seq: 81 + i })));
     await page.setViewportSize({ width: 1280, height: 720 });
+    const trafficShare = async () => (await height('pane-traffic')) / (await page.locator('.center-rows').boundingBox())!.height;
+    await page.waitForFunction(`document.querySelector('[data-testid="pane-traffic"]').getBoundingClientRect().height < 600`);
+    console.log(`at 1280x720 after a taller Plots pane: the traffic has ${Math.round((await trafficShare()) * 100)}% of the height`);
+    expect(await trafficShare()).toBeGreaterThan(0.34);
     await screenshots(page, 'layout-resized-1280x720');
     await page.getByTestId('plots-clear').click();
     await page.close();
