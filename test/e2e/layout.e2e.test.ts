@@ -131,16 +131,7 @@ describe('Workbench layout in Chromium', { timeout: 120_000 }, () => {
     const publish = page.getByTestId('pane-publish');
     const before = { topics: (await topics.boundingBox())!.width, publish: (await publish.boundingBox())!.height };
 
-    async function drag(handle: string, dx: number, dy: number) {
-      const box = (await page.getByTestId(`split-handle-${handle}`).boundingBox())!;
-      const x = box.x + box.width / 2;
-      const y = box.y + box.height / 2;
-      await page.mouse.move(x, y);
-      await page.mouse.down();
-      await page.mouse.move(x + dx / 2, y + dy / 2);
-      await page.mouse.move(x + dx, y + dy);
-      await page.mouse.up();
-    }
+    const drag = (handle: string, dx: number, dy: number) => dragBy(page, `split-handle-${handle}`, dx, dy);
     await drag('topics', 120, 0);
     await drag('publish', 0, -80);
 

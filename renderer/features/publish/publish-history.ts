@@ -1,21 +1,13 @@
 import { create } from 'zustand';
-import type { PayloadFormat } from '../../../shared/codecs/payload-format';
-import type { Qos } from '../../stores/qos';
-import type { PublishPropertiesForm } from './publish-properties';
+import type { PublishDraft } from './publish-drafts';
 
-/** One published message as the user wrote it (the editor's text and mode, not the encoded bytes). */
-export interface PublishedEntry {
+/** One published message as the user wrote it (the editor's text and mode, not the encoded bytes): a draft that went out. */
+export interface PublishedEntry extends PublishDraft {
   id: string;
   /** When it was last published (ms since the epoch). */
   at: number;
   /** How many times this same message was published in a row. */
   count: number;
-  topic: string;
-  qos: Qos;
-  retain: boolean;
-  mode: PayloadFormat;
-  payload: string;
-  properties: PublishPropertiesForm;
 }
 
 /** Bounded, so localStorage (a few MB) never fills: the newest entries win. */
