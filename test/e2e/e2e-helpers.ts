@@ -183,6 +183,16 @@ export function messageRow(page: Page, topic: string, direction: 'in' | 'out' = 
 }
 
 /** Polls a condition the page exposes only as text (playwright-core has no auto-retrying expect). */
+/** Closes every connection tab (the host keeps connections open across pages): a test leaves none behind for the next. */
+export async function closeConnections(page: Page): Promise<void> {
+  const close = page.getByTestId('connection-tab-close');
+  while ((await close.count()) > 0) {
+    const before = await close.count();
+    await close.first().click();
+    await waitUntil(async () => (await close.count()) < before);
+  }
+}
+
 export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = UI_TIMEOUT): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { type HostProcess, startHostProcess } from '../support/host-process';
 import { type Mosquitto, runMosquittoPub, startMosquitto } from '../support/mosquitto';
-import { UI_TIMEOUT, type Workbench, forgetLinkErrors, messageRow, openWorkbench, screenshots, statusIs, waitUntil } from './e2e-helpers';
+import { UI_TIMEOUT, type Workbench, closeConnections, forgetLinkErrors, messageRow, openWorkbench, screenshots, statusIs } from './e2e-helpers';
 
 const VIEWPORT = { width: 1440, height: 900 };
 const PROFILE = 'Plant restart';
@@ -53,16 +53,6 @@ const savedRow = (page: Page, filter: string) => page.locator(`[data-testid="sav
 async function pub(topic: string, payload: string): Promise<void> {
   const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-q', '1', '-t', topic, '-m', payload]);
   expect(result.code, result.stderr).toBe(0);
-}
-
-/** The host keeps connections open across pages: each test leaves none behind for the next. */
-async function closeConnections(page: Page): Promise<void> {
-  const close = page.getByTestId('connection-tab-close');
-  while ((await close.count()) > 0) {
-    const before = await close.count();
-    await close.first().click();
-    await waitUntil(async () => (await close.count()) < before);
-  }
 }
 
 /** Restarts the host on the same port and data folder, the page closed first (its socket would only log refusals). */

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
 import { runMosquittoPub } from '../support/mosquitto';
-import { ARTIFACTS, connected, fillConnection, statusIs, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { ARTIFACTS, closeConnections, connected, fillConnection, statusIs, messageRow, screenshots, setPayload, subscribe, UI_TIMEOUT, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 const mosquitto = useMosquitto();
@@ -42,16 +42,6 @@ async function publish(page: Page, topic: string, payload: string): Promise<void
   await setPayload(page, payload);
   await page.getByTestId('publish-button').click();
   await page.getByTestId('publish-result').getByText(`to ${topic}`).waitFor({ timeout: UI_TIMEOUT });
-}
-
-/** The host keeps connections open across pages: each test leaves none behind for the next. */
-async function closeConnections(page: Page): Promise<void> {
-  const close = page.getByTestId('connection-tab-close');
-  while ((await close.count()) > 0) {
-    const before = await close.count();
-    await close.first().click();
-    await waitUntil(async () => (await close.count()) < before);
-  }
 }
 
 /**
