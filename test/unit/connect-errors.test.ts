@@ -16,6 +16,8 @@ describe('every connect failure gets its own stable code and a sentence naming t
     ['a host name mismatch', error('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"), 'TLS_HOSTNAME_MISMATCH'],
     ['a wrong PEM passphrase', error('ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt'), 'TLS_BAD_PASSPHRASE'],
     ['a wrong PKCS#12 passphrase', new Error('mac verify failure'), 'TLS_BAD_PASSPHRASE'],
+    // One wrong passphrase in about 500 decrypts a PEM key to undecodable bytes instead (seen in CI).
+    ['a wrong PEM passphrase that decrypts to garbage', error('ERR_OSSL_UNSUPPORTED', 'error:1E08010C:DECODER routines::unsupported'), 'TLS_BAD_PASSPHRASE'],
     ['a CONNACK refusal (bad user name or password, 0x86)', error(0x86, 'Connection refused: Bad User Name or Password'), 'CONNECTION_REFUSED'],
     ['a CONNACK refusal in 3.1.1 (not authorized, 5)', error(5), 'CONNECTION_REFUSED'],
     ['no CONNACK in time', new Error('connack timeout'), 'CONNECT_TIMEOUT'],
@@ -23,6 +25,11 @@ describe('every connect failure gets its own stable code and a sentence naming t
     const described = describeConnectError(cause, url);
     expect(described.code).toBe(code);
     expect(described.message).toContain(url);
+  });
+
+  it('says a key that decrypted to garbage may be a wrong passphrase', () => {
+    const described = describeConnectError(error('ERR_OSSL_UNSUPPORTED', 'error:1E08010C:DECODER routines::unsupported'), url);
+    expect(described.message).toMatch(/could not be decrypted.*wrong passphrase/);
   });
 
   it('names the CONNACK reason in words, with its hex code', () => {

@@ -23,6 +23,10 @@ export function connackReasonText(code: number): string {
   return describeConnackCode(code);
 }
 
+function isUndecodableKey(code: string, message: string): boolean {
+  return code === 'ERR_OSSL_UNSUPPORTED' && /DECODER routines/i.test(message);
+}
+
 /** Certificate verification and TLS handshake failures, as Node's tls module reports them. */
 function tlsErrorCode(err: { code?: unknown; message?: string; library?: unknown } | undefined): ErrorCode | null {
   const code = typeof err?.code === 'string' ? err.code : '';
@@ -30,8 +34,10 @@ function tlsErrorCode(err: { code?: unknown; message?: string; library?: unknown
   if (UNTRUSTED_CODES.has(code)) return 'TLS_UNTRUSTED_CERTIFICATE';
   if (EXPIRED_CODES.has(code)) return 'TLS_CERTIFICATE_EXPIRED';
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'TLS_HOSTNAME_MISMATCH';
-  // A wrong passphrase: "bad decrypt" for a PEM key, "mac verify failure" for PKCS#12.
-  if (/bad decrypt|mac verify failure|bad password/i.test(message)) return 'TLS_BAD_PASSPHRASE';
+  // A wrong passphrase: "bad decrypt" for a PEM key, "mac verify failure" for PKCS#12. About one
+  // wrong passphrase in 500 decrypts a PEM key to garbage whose padding happens to check out, and
+  // OpenSSL then fails to decode the result instead ("DECODER routines::unsupported").
+  if (/bad decrypt|mac verify failure|bad password/i.test(message) || isUndecodableKey(code, message)) return 'TLS_BAD_PASSPHRASE';
   if (/CERT|ERR_SSL|ERR_TLS|ERR_OSSL/.test(code) || err?.library !== undefined || /certificate|ssl|tls/i.test(message)) return 'TLS_ERROR';
   return null;
 }
@@ -73,7 +79,10 @@ export function describeConnectError(error: unknown, url: string, version?: Mqtt
   }
   if (err?.code === 'SCRAM') return { code: 'AUTH_FAILED', message: `SCRAM authentication with ${url} failed: ${message}` };
   const tls = tlsErrorCode(err);
-  if (tls) return { code: tls, message: `TLS with ${url} failed: ${message}${err?.code ? ` (${String(err.code)})` : ''}` };
+  if (tls) {
+    const why = typeof err?.code === 'string' && isUndecodableKey(err.code, message) ? 'the key could not be decrypted and read (a wrong passphrase, or a key format that cannot be read): ' : '';
+    return { code: tls, message: `TLS with ${url} failed: ${why}${message}${err?.code ? ` (${String(err.code)})` : ''}` };
+  }
   if (typeof err?.code === 'string' && DNS_CODES.has(err.code)) {
     return { code: 'DNS_FAILURE', message: `The host name of ${url} does not resolve: ${err.code}` };
   }
