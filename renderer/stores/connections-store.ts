@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ActiveSubscription, ConnectionOptionsInput, ConnectionSummary, RequestInput, WorkbenchError } from '../../shared/contract';
+import { type ActiveSubscription, type ConnectionOptionsInput, type ConnectionSummary, type RequestInput, type WorkbenchError, profileIdOfKey } from '../../shared/contract';
 import { getApi } from './api';
 import { useInspectorStore } from './inspector-store';
 import { useMessagesStore } from './messages-store';
@@ -68,13 +68,10 @@ export interface RememberedTab {
   color?: string;
 }
 
-const PROFILE_KEY = 'profile:';
-
-/** What a connection's key says of where it came from: a saved profile's key names it. */
-/** Where a connection the page did not open itself came from: the host names its profile. */
-function originOf(summary: ConnectionSummary): ConnectionOrigin {
-  if (summary.profileId !== undefined) return { profileId: summary.profileId };
-  return summary.connectionKey.startsWith(PROFILE_KEY) ? { profileId: summary.connectionKey.slice(PROFILE_KEY.length) } : {};
+/** Where a connection the page did not open itself came from: its key names its saved profile. */
+function originOf(summary: { connectionKey: string }): ConnectionOrigin {
+  const profileId = profileIdOfKey(summary.connectionKey);
+  return profileId === undefined ? {} : { profileId };
 }
 
 /** A closed tab for a remembered profile connection the host does not hold (yet). */
@@ -232,7 +229,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
             summaries[id] = closed;
           }
           if (restored.includes(id)) continue;
-          origins[id] = { profileId: tab.connectionKey.slice(PROFILE_KEY.length), ...origins[id], ...(tab.color ? { color: tab.color } : {}) };
+          origins[id] = { ...originOf(tab), ...origins[id], ...(tab.color ? { color: tab.color } : {}) };
           restored.push(id);
         }
         const order = [...restored, ...state.order.filter((id) => !restored.includes(id))];

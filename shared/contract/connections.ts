@@ -185,13 +185,17 @@ export const connectionSummary = z.object({
   hiddenDollarMessages: z.number().int().min(0),
   /** What the broker granted, in the order subscribed: the truth a reloaded UI rebuilds its list from. */
   subscriptions: z.array(activeSubscription).max(MAX_LISTED_SUBSCRIPTIONS),
-  /**
-   * The saved profile it was opened from: a page that did not open it (a reload, "connect on
-   * launch") still knows its profile, for the ☆ of its subscriptions and to reopen it from its tab.
-   */
-  profileId: z.string().optional(),
 });
 export type ConnectionSummary = z.infer<typeof connectionSummary>;
+
+/**
+ * The saved profile a connection was opened from, read from its connectionKey (`profile:<id>`);
+ * undefined for one typed in. A page that did not open it (a reload, "connect on launch") still
+ * knows its profile this way, for the ☆ of its subscriptions and to reopen it from its tab.
+ */
+export function profileIdOfKey(connectionKey: string): string | undefined {
+  return connectionKey.startsWith('profile:') ? connectionKey.slice('profile:'.length) : undefined;
+}
 
 export const connectionsContract = {
   requests: {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
-import type { ConnectionSummary, RequestChannel, RequestOutput, Result } from '../../shared/contract';
+import { type ConnectionSummary, type RequestChannel, type RequestOutput, type Result, profileIdOfKey } from '../../shared/contract';
 import { waitFor } from '../support/core-harness';
 import { useMosquitto } from '../support/fixtures';
 
@@ -111,7 +111,7 @@ describe('saved subscriptions', () => {
     );
     expect(up.name).toBe('always');
     // A page that did not open it still learns its profile from the host.
-    expect(up.profileId).toBe((await second.call('profiles.list', {})).profiles.find((p) => p.name === 'always')!.id);
+    expect(profileIdOfKey(up.connectionKey)).toBe((await second.call('profiles.list', {})).profiles.find((p) => p.name === 'always')!.id);
     const list = await second.call('connections.list', {});
     expect(list.map((c) => c.name)).toEqual(['always']);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ConnectionOptionsInput, connectionOptions } from '../../shared/contract';
-import { endpointIdentity, profileIdOf, profileIdentity } from '../../main/core/engine/connection-identity';
+import { profileIdOfKey } from '../../shared/contract/connections';
+import { endpointIdentity, profileIdentity } from '../../main/core/engine/connection-identity';
 
 /** Options as the contract hands them to the engine: defaults filled in. */
 const options = (input: Partial<ConnectionOptionsInput> = {}) => connectionOptions.parse({ protocol: 'mqtt', host: 'broker.local', port: 1883, ...input });
@@ -12,8 +13,8 @@ describe('connection identity: what history keys a connection by across runs', (
   });
 
   it('reads the profile back from an identity, and none from an endpoint', () => {
-    expect(profileIdOf(profileIdentity('9f2c4e1a7b3d5e60', 'Plant A'))).toBe('9f2c4e1a7b3d5e60');
-    expect(profileIdOf(endpointIdentity(options()))).toBeUndefined();
+    expect(profileIdOfKey(profileIdentity('9f2c4e1a7b3d5e60', 'Plant A').key)).toBe('9f2c4e1a7b3d5e60');
+    expect(profileIdOfKey(endpointIdentity(options()).key)).toBeUndefined();
   });
 
   it('gives the same endpoint the same key in every run, labelled host:port or by its name', () => {

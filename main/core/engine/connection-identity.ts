@@ -21,11 +21,6 @@ export function profileIdentity(profileId: string, name: string): ConnectionIden
   return { key: `profile:${profileId}`, label: name };
 }
 
-/** The profile a connection was opened from, read back from its identity; undefined for one typed in. */
-export function profileIdOf(identity: ConnectionIdentity): string | undefined {
-  return identity.key.startsWith('profile:') ? identity.key.slice('profile:'.length) : undefined;
-}
-
 /**
  * A connection typed in (no profile) is known by what identifies the endpoint and the session on it:
  * - protocol, host (case-insensitive, as DNS is) and port: the listener;

@@ -12,7 +12,7 @@ import {
   type MqttVersion,
 } from '../../../shared/contract';
 import type { DescribedError } from './connect-errors';
-import { type ConnectionIdentity, profileIdOf } from './connection-identity';
+import type { ConnectionIdentity } from './connection-identity';
 import type { DurableAcks } from './durable-acks';
 import type { OutgoingTracker } from './outgoing-tracker';
 import type { RequestTracker } from './request-tracker';
@@ -92,8 +92,6 @@ export function summarize(connection: Connection): ConnectionSummary {
   if (connection.nextReconnectAt !== undefined) summary.nextReconnectAt = connection.nextReconnectAt;
   if (connection.connack) summary.connack = connection.connack;
   if (connection.lastError) summary.lastError = connection.lastError;
-  const profileId = profileIdOf(connection.identity);
-  if (profileId !== undefined) summary.profileId = profileId;
   return summary;
 }
 
