@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type CodecRule, type CodecSettings, MAX_DECOMPRESSED_BYTES, codecRule, codecSettings } from '../../shared/contract/codec-rules';
 import { codecSettingsProblems, compileCodecRules } from '../../main/core/codecs/compile-rules';
 import { baseContentType, contentTypeParameters, createRuleMatcher } from '../../main/core/codecs/rule-matcher';
+import { createLiveDecoder } from '../../main/core/codecs/live-decoder';
 
 const rule = (input: Partial<CodecRule> & { id: string; filter: string; format?: CodecRule['format'] }): CodecRule => codecRule.parse({ format: { kind: 'json' }, ...input });
 const settings = (rules: CodecRule[], schemas: CodecSettings['schemas'] = []): CodecSettings => codecSettings.parse({ rules, schemas });
@@ -180,5 +181,60 @@ describe('codec rules: what may be saved', () => {
   it('lets a profile rule name a global schema', () => {
     const global = settings([], [{ id: 'g', kind: 'avro', name: 'G', files: [{ name: 'g.avsc', text: '{"type":"int"}' }] }]);
     expect(codecSettingsProblems(settings([rule({ id: 'a', filter: '#', format: { kind: 'avro', schemaId: 'g', wire: 'datum' } })]), { fallback: global })).toEqual([]);
+  });
+});
+
+describe('codec rules: live decoding within a time budget', () => {
+  const engine = compileCodecRules({ global: settings([rule({ id: 'gz', name: 'GZ', filter: 'a/#', encoding: 'gzip' })]) });
+  const message = (payload: Uint8Array, topic = 'a/1') => ({ connectionId: 'c1', direction: 'in' as const, topic, payload, qos: 0 as const, retain: false, dup: false, timestamp: 0 });
+
+  function setup() {
+    // Each read of the budget clock moves it 4 ms: a decode (timed by two reads) costs 4 ms.
+    let monotonic = 0;
+    let wall = 0;
+    const reports: { failures: number; skipped: number }[] = [];
+    const live = createLiveDecoder({
+      engineFor: (connectionId) => (connectionId === 'c1' ? engine : undefined),
+      profileOf: () => undefined,
+      emit: (problem) => reports.push(problem),
+      now: () => wall,
+      elapsed: () => (monotonic += 4),
+    });
+    return { live, reports, moveWindow: () => (monotonic += 50), moveWall: (ms: number) => (wall += ms) };
+  }
+
+  it('decodes until ~10 ms of a 50 ms window are spent, then counts the rest as skipped for on-demand decoding', () => {
+    const { live, reports, moveWindow } = setup();
+    const good = gzipSync('{"x":1}');
+    const decoded = Array.from({ length: 5 }, () => live.decode(message(good)));
+    expect(decoded.map((d) => d?.text)).toEqual(['{"x":1}', '{"x":1}', '{"x":1}', undefined, undefined]);
+    moveWindow();
+    expect(live.decode(message(good))?.text).toBe('{"x":1}');
+    // Unmatched topics and unknown connections cost nothing and count nothing.
+    expect(live.decode(message(good, 'b/1'))).toBeUndefined();
+    expect(live.decode({ ...message(good), connectionId: 'gone' })).toBeUndefined();
+    live.report();
+    expect(reports).toEqual([{ ruleId: 'gz', ruleName: 'GZ', failures: 0, skipped: 2, lastProblem: { message: 'Decoding fell behind the incoming messages: 2 were left to decode when shown' } }]);
+  });
+
+  it('reports failures once, then at most once a second, and only when they changed', () => {
+    const { live, reports, moveWindow, moveWall } = setup();
+    for (let i = 0; i < 3; i++) {
+      moveWindow();
+      expect(live.decode(message(utf8('not gzip')))?.problem?.message).toMatch(/^Not gzip data/);
+    }
+    live.report();
+    live.report();
+    expect(reports.map((r) => r.failures)).toEqual([3]);
+    moveWindow();
+    live.decode(message(utf8('still not')));
+    moveWall(999);
+    live.report();
+    expect(reports).toHaveLength(1);
+    moveWall(1);
+    live.report();
+    moveWall(5000);
+    live.report();
+    expect(reports.map((r) => r.failures)).toEqual([3, 4]);
   });
 });

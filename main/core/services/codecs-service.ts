@@ -4,6 +4,8 @@ import { problemOf } from '../../../shared/codecs/codec-error';
 import { CODEC_MODULES, type CodecModules, type CompiledProtobuf } from '../codecs/codec-modules';
 import { loadCodecSettingsFile, saveCodecSettingsFile } from '../codecs/codec-settings-file';
 import { type CodecEngine, codecSettingsProblems, compileCodecRules, compileSchema } from '../codecs/compile-rules';
+import { type LiveDecoder, type LiveDecoderOptions, createLiveDecoder } from '../codecs/live-decoder';
+import type { EventHub } from '../rpc/event-hub';
 import type { ChannelsOf, Service } from './service';
 
 /** Characters of decoded text one codecs.decode answers with (the detail view): a 16 MB payload's JSON is not sent whole. */
@@ -23,6 +25,10 @@ export interface CodecsServiceOptions {
   /** The same, failing with NOT_FOUND or PAYLOAD_EVICTED when it is not held. */
   fullLivePayload(connectionId: string, id: number): Uint8Array;
   modules?: CodecModules;
+  /** Where codecs.ruleProblem goes. */
+  events: EventHub;
+  /** The live decoder's clocks and budget (tests move the clocks instead of waiting). */
+  live?: Pick<LiveDecoderOptions, 'now' | 'elapsed' | 'budgetMs' | 'windowMs'>;
 }
 
 export interface CodecsService extends Service<ChannelsOf<'codecs'>> {
@@ -36,6 +42,8 @@ export interface CodecsService extends Service<ChannelsOf<'codecs'>> {
   profileCodecsProblems(settings: CodecSettings): string[];
   /** A profile's codec settings changed (saved, imported, deleted): its rules are compiled again when next used. */
   profileChanged(profileId: string): void;
+  /** Live messages decoded with their connection's rules, within a time budget (messages-service). */
+  live: LiveDecoder;
 }
 
 function refuse(problems: string[]): never {
@@ -95,7 +103,22 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
 
   const profileCodecsProblems = (settings: CodecSettings) => codecSettingsProblems(settings, { modules, fallback: global });
 
+  const live = createLiveDecoder({
+    ...options.live,
+    engineFor(connectionId) {
+      try {
+        return entryFor(profileOf(connectionId)).engine;
+      } catch {
+        // A message of a connection already gone: nothing to decode it with.
+        return undefined;
+      }
+    },
+    profileOf: (connectionId) => profileOfConnection.get(connectionId),
+    emit: (problem) => options.events.emit('codecs.ruleProblem', problem),
+  });
+
   return {
+    live,
     engineFor: (profileId) => entryFor(profileId).engine,
     engineForConnection: (connectionId) => entryFor(profileOf(connectionId)).engine,
     profileCodecsProblems,
