@@ -39,7 +39,8 @@ export function decodeForDisplay(plan: TypePlan, bytes: Uint8Array, depth: numbe
 
 /** The shortest decimal that reads back as the same float32 (`23.4`, not `23.399999618530273`), as protobuf's JSON printers write floats. */
 export function shortestFloat(value: number): number {
-  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
+  // Integers up to 2^24 are exact in a float32 and already print shortest.
+  if (!Number.isFinite(value) || (Number.isInteger(value) && Math.abs(value) <= 0x100_0000)) return value;
   for (let precision = 6; precision < 9; precision++) {
     const candidate = Number(value.toPrecision(precision));
     if (Math.fround(candidate) === value) return candidate;
@@ -67,7 +68,8 @@ function scalarToDisplay(field: FieldPlan, value: unknown): unknown {
       return shortestFloat(value as number);
     case 'bytes':
       // A copy: protobufjs returns a view into the payload (and a Node Buffer's view into an 8 KB slab).
-      return Uint8Array.prototype.slice.call(value as Uint8Array);
+      // An unsent proto3 bytes field reads protobufjs' default, an empty array.
+      return value instanceof Uint8Array ? Uint8Array.prototype.slice.call(value) : Uint8Array.from(value as ArrayLike<number>);
     default:
       return value;
   }

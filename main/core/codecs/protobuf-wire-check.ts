@@ -11,8 +11,10 @@ import { type FieldPlan, MAX_NESTING, type TypePlan, WIRE, subPlan } from './pro
 const WIRE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit', 'wire type 6', 'wire type 7'];
 
 export class WireProblem extends Error {
-  /** Field names from the outermost message to the one that failed. */
+  /** The fields, from the outermost message, that hold the message where it failed. */
   readonly path: string[] = [];
+  /** The nesting depth of the message that failed (its own field is named in the message, not the path). */
+  level: number | undefined;
   constructor(
     message: string,
     readonly offset: number,
@@ -206,12 +208,20 @@ export function checkMessage(plan: TypePlan, buf: Uint8Array, pos: number, end: 
       if (field.required) (seen ??= new Set()).add(number);
     }
   } catch (error) {
-    if (error instanceof WireProblem && current) error.path.unshift(current.name);
+    if (error instanceof WireProblem) {
+      if (error.level === undefined) error.level = depth;
+      else if (error.level > depth && current) error.path.unshift(current.name);
+    }
     throw error;
   }
-  if (groupField >= 0) throw new WireProblem(`group ${groupField} of ${plan.fullName} is never closed`, at);
+  if (groupField >= 0) throw atLevel(new WireProblem(`group ${groupField} of ${plan.fullName} is never closed`, at), depth);
   for (const field of plan.required) {
-    if (!seen?.has(field.id)) throw new WireProblem(`required ${describe(field)} of ${plan.fullName} is missing`, at);
+    if (!seen?.has(field.id)) throw atLevel(new WireProblem(`required ${describe(field)} of ${plan.fullName} is missing`, at), depth);
   }
   return at;
+}
+
+function atLevel(problem: WireProblem, depth: number): WireProblem {
+  problem.level = depth;
+  return problem;
 }
