@@ -16,7 +16,8 @@
  *   (big-endian) or `le` (little-endian), e.g. `u32le`. No suffix means big-endian (network
  *   order), unless an `endian le` line came before. u64 and i64 decode to BigInt (exact), the
  *   others to numbers.
- * - Floats: f32 f64 (IEEE 754), with `be`/`le` the same way.
+ * - Floats: f32 f64 (IEEE 754), with `be`/`le` the same way; an f32 reads as the shortest decimal
+ *   that is the same float (0.1, not 0.10000000149011612).
  * - bool: one byte, true when not 0.
  * - Fixed-length text: `char[16] name` (one byte per character, Latin-1) or `utf8[16] name`
  *   (UTF-8); trailing NUL bytes are trimmed. `bytes[16] name` reads 16 bytes as a hex string.
@@ -49,6 +50,7 @@
  * A layout is at most 1 MiB of payload and 2^20 values.
  */
 import { CodecError } from './codec-error';
+import { shortestFloat32 } from './typed-view';
 import { decodeHex, encodeHex, HexError } from './hex';
 import { decodeUtf8Lenient, encodeUtf8 } from './utf8';
 
@@ -175,8 +177,9 @@ type Kind =
 
 type Node = Kind & {
   name: string;
-  /** Canonical type for `fields` and messages. */
+  /** Canonical type for `fields`, and of one element (no `[N]`) for messages about one value. */
   type: string;
+  elementType: string;
   /** null: a single value; N: an array of N. */
   count: number | null;
   /** Bits per element when a bit field, else null. */
@@ -303,7 +306,7 @@ class Parser {
         const length = this.integer(`a byte count after '${token.text}'`, 1, MAX_LAYOUT_BYTES);
         if (parens) this.expectPunct(')', `after the byte count`);
         position = roundUp(position);
-        node = { kind: 'pad', name: '', type: `pad(${length})`, count: null, bits: null, bitOffset: position, elementBits: length * 8, line: token.line };
+        node = { kind: 'pad', name: '', type: `pad(${length})`, elementType: `pad(${length})`, count: null, bits: null, bitOffset: position, elementBits: length * 8, line: token.line };
       } else if (token.text === 'struct') {
         this.next();
         if (depth + 1 > MAX_LAYOUT_DEPTH) fail(`Structs nest at most ${MAX_LAYOUT_DEPTH} deep`, token);
@@ -318,7 +321,7 @@ class Parser {
         if (size === 0) fail(`Struct '${nameToken.text}' has no fields`, nameToken);
         position = roundUp(position);
         node = {
-          kind: 'struct', members, name: nameToken.text, type: count === null ? 'struct' : `struct[${count}]`,
+          kind: 'struct', members, name: nameToken.text, type: count === null ? 'struct' : `struct[${count}]`, elementType: 'struct',
           count, bits: null, bitOffset: position, elementBits: size, line: nameToken.line,
         };
         values += (count ?? 1) * countValues(members);
@@ -411,10 +414,10 @@ class Parser {
 
     const elementBits = bits ?? sizeOf(kind) * 8;
     const bitOffset = bits === null ? roundUp(position) : position;
-    let type = spec.kind === 'text' ? `${spec.encoding}[${(kind as { length: number }).length}]` : canonical(kind);
-    if (count !== null) type += `[${count}]`;
-    if (bits !== null) type += `:bits(${bits})`;
-    return { ...kind, name: nameToken.text, type, count, bits, bitOffset, elementBits, line: nameToken.line };
+    const base = spec.kind === 'text' ? `${spec.encoding}[${(kind as { length: number }).length}]` : canonical(kind);
+    const suffix = bits === null ? '' : `:bits(${bits})`;
+    const type = `${base}${count === null ? '' : `[${count}]`}${suffix}`;
+    return { ...kind, name: nameToken.text, type, elementType: base + suffix, count, bits, bitOffset, elementBits, line: nameToken.line };
   }
 }
 
@@ -594,8 +597,9 @@ function decodeOne(node: Node, bytes: Uint8Array, view: DataView, bitPosition: n
       return node.scale ? scaled(Number(raw), node.scale) : raw;
     }
     case 'float': {
-      const raw = node.width === 4 ? view.getFloat32(offset, node.le) : view.getFloat64(offset, node.le);
-      return node.scale ? scaled(raw, node.scale) : raw;
+      if (node.width === 8) return node.scale ? scaled(view.getFloat64(offset, node.le), node.scale) : view.getFloat64(offset, node.le);
+      const raw = view.getFloat32(offset, node.le);
+      return node.scale ? scaled(raw, node.scale) : shortestFloat32(raw);
     }
     case 'bool':
       return (node.bits !== null ? readBits(bytes, bitPosition, node.bits) : bytes[offset]!) !== 0;
@@ -626,7 +630,7 @@ function decodeStruct(nodes: readonly Node[], bytes: Uint8Array, view: DataView,
       if (fit < count) {
         const missing = start + fit * node.elementBits;
         const [first, last] = [missing >> 3, Math.ceil((missing + node.elementBits) / 8) - 1];
-        const what = node.kind === 'pad' ? `${node.type}${path ? ` in '${path}'` : ''} on line ${node.line}` : `'${at(fieldPath, node.count, fit)}' (${node.type})`;
+        const what = node.kind === 'pad' ? `${node.type}${path ? ` in '${path}'` : ''} on line ${node.line}` : `'${at(fieldPath, node.count, fit)}' (${node.elementType})`;
         const span = first === last ? `byte ${first}` : `bytes ${first} to ${last}`;
         throw new CodecError(`The payload is ${bytes.length} bytes, too short: ${what} needs ${span}`, { offset: first });
       }
@@ -703,17 +707,17 @@ function encodeOne(node: Node, value: unknown, out: Uint8Array, view: DataView, 
     case 'int': {
       let integer: bigint;
       if (node.scale) {
-        const raw = Math.round(unscaled(value, node.scale, path, node.type));
-        if (!Number.isFinite(raw)) encodeError(`'${path}' (${node.type}) cannot hold ${show(value)}`);
+        const raw = Math.round(unscaled(value, node.scale, path, node.elementType));
+        if (!Number.isFinite(raw)) encodeError(`'${path}' (${node.elementType}) cannot hold ${show(value)}`);
         integer = BigInt(raw);
       } else {
-        integer = toInteger(value, path, node.type);
+        integer = toInteger(value, path, node.elementType);
       }
       const bits = node.bits ?? node.width * 8;
       const min = node.signed ? -(1n << BigInt(bits - 1)) : 0n;
       const max = node.signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
       if (integer < min || integer > max) {
-        encodeError(`'${path}' (${node.type}) is out of range: ${show(value)}${node.scale ? ` is ${integer} raw` : ''}, the range is ${min} to ${max}`);
+        encodeError(`'${path}' (${node.elementType}) is out of range: ${show(value)}${node.scale ? ` is ${integer} raw` : ''}, the range is ${min} to ${max}`);
       }
       if (node.bits !== null) {
         writeBitsBig(out, bitPosition, node.bits, BigInt.asUintN(node.bits, integer));
@@ -742,7 +746,7 @@ function encodeOne(node: Node, value: unknown, out: Uint8Array, view: DataView, 
       return;
     }
     case 'float': {
-      const raw = node.scale ? unscaled(value, node.scale, path, node.type) : toNumber(value, path, node.type);
+      const raw = node.scale ? unscaled(value, node.scale, path, node.elementType) : toNumber(value, path, node.elementType);
       if (node.width === 4) view.setFloat32(offset, raw, node.le);
       else view.setFloat64(offset, raw, node.le);
       return;
@@ -755,13 +759,13 @@ function encodeOne(node: Node, value: unknown, out: Uint8Array, view: DataView, 
       return;
     }
     case 'text': {
-      if (typeof value !== 'string') encodeError(`'${path}' (${node.type}) needs a string, not ${show(value)}`);
+      if (typeof value !== 'string') encodeError(`'${path}' (${node.elementType}) needs a string, not ${show(value)}`);
       let bytes: Uint8Array;
       if (node.encoding === 'bytes') {
         try {
           bytes = decodeHex(value);
         } catch (error) {
-          encodeError(`'${path}' (${node.type}) needs hex: ${error instanceof HexError ? error.message : String(error)}`);
+          encodeError(`'${path}' (${node.elementType}) needs hex: ${error instanceof HexError ? error.message : String(error)}`);
         }
       } else if (node.encoding === 'utf8') {
         bytes = encodeUtf8(value);
@@ -769,11 +773,11 @@ function encodeOne(node: Node, value: unknown, out: Uint8Array, view: DataView, 
         bytes = new Uint8Array(value.length);
         for (let i = 0; i < value.length; i++) {
           const code = value.charCodeAt(i);
-          if (code > 0xff) encodeError(`'${path}' (${node.type}) holds one byte per character: '${value[i]}' is not Latin-1`);
+          if (code > 0xff) encodeError(`'${path}' (${node.elementType}) holds one byte per character: '${value[i]}' is not Latin-1`);
           bytes[i] = code;
         }
       }
-      if (bytes.length > node.length) encodeError(`'${path}' (${node.type}) holds at most ${node.length} bytes, the value has ${bytes.length}`);
+      if (bytes.length > node.length) encodeError(`'${path}' (${node.elementType}) holds at most ${node.length} bytes, the value has ${bytes.length}`);
       out.set(bytes, offset); // the rest stays NUL
       return;
     }
