@@ -2,7 +2,7 @@
  * Binary layouts: packed structs described in a few lines, decoded to JSON (and plotted) and
  * encoded back from JSON for publishing.
  *
- *     # A sensor frame, 16 bytes
+ *     # A sensor frame, 21 bytes
  *     u16be temperature /10 -40     # raw 0..65535 shown as raw / 10 - 40
  *     i32le pressure
  *     f32 accel[3]                  # three big-endian floats
@@ -53,6 +53,16 @@ import { CodecError } from './codec-error';
 import { shortestFloat32 } from './typed-view';
 import { decodeHex, encodeHex, HexError } from './hex';
 import { decodeUtf8Lenient, encodeUtf8 } from './utf8';
+
+/** The grammar in a few lines, for the layout editor's tooltip (the comment above is the full reference). */
+export const LAYOUT_HELP = [
+  'One field per line or separated by ";". # or // starts a comment.',
+  'Field: type name [N] :bits(N) *factor or /divisor, +offset (all optional but type and name)',
+  'Types: u8 i8 u16 i16 u24 i24 u32 i32 u64 i64 f32 f64, with be or le (default be: network order); bool; char[N] utf8[N] bytes[N]',
+  'Example: u16be temperature /10 -40; i32le pressure; f32 accel[3]; u8 flags:bits(4)',
+  'Also: struct gps { f64 lat; f64 lon }, struct samples[8] { ... }, pad(2), endian le',
+  'Bit fields are read most significant bit first; consecutive ones share bytes. Bytes after the layout show as _rest.',
+].join('\n');
 
 export const MAX_LAYOUT_BYTES = 1024 * 1024;
 export const MAX_LAYOUT_ARRAY = 65536;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileLayout, MAX_LAYOUT_BYTES, MAX_REST_BYTES } from '../../shared/codecs/binary-layout';
+import { compileLayout, LAYOUT_HELP, MAX_LAYOUT_BYTES, MAX_REST_BYTES } from '../../shared/codecs/binary-layout';
 import { CodecError } from '../../shared/codecs/codec-error';
 
 /** The CodecError a call throws, as its message and position. */
@@ -80,6 +80,19 @@ describe('binary layouts: decoding what a device packed', () => {
     const floats = compileLayout('f32 a; f64le b; f32 c; f32 d');
     expect(floats.decode(bytes)).toEqual({ a: 0.1, b: 0.1, c: NaN, d: -Infinity });
     expect(hex(floats.encode({ a: 0.1, b: '0.1', c: 'NaN', d: '-Infinity' }))).toBe(bytes.toString('hex'));
+  });
+
+  it('compiles the examples its help shows', () => {
+    const example = /^Example: (.*)$/m.exec(LAYOUT_HELP)![1]!;
+    expect(compileLayout(example).fields.map((field) => field.name)).toEqual(['temperature', 'pressure', 'accel', 'flags']);
+    const reference = `
+      # A sensor frame, 21 bytes
+      u16be temperature /10 -40     # raw 0..65535 shown as raw / 10 - 40
+      i32le pressure
+      f32 accel[3]                  # three big-endian floats
+      u8 version:bits(4); u8 mode:bits(4)
+      pad(2)`;
+    expect(compileLayout(reference).size).toBe(21);
   });
 
   it('accepts the array length after the type too, and comments with # or //, statements on lines or after ;', () => {
@@ -320,5 +333,91 @@ describe('binary layouts: mistakes in the layout text, with line and column', ()
     const deep = (depth: number) => `${'struct s { '.repeat(depth)}u8 a${' }'.repeat(depth)}`;
     expect(compileLayout(deep(16)).size).toBe(1);
     expect(codecError(() => compileLayout(deep(17)))).toMatchObject({ line: 1, column: 177, message: 'Structs nest at most 16 deep' });
+  });
+});
+
+describe('binary layouts: properties over many generated layouts', () => {
+  // A fixed-seed generator (mulberry32), so a failure reproduces.
+  function generator(seed: number) {
+    let state = seed;
+    const random = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const below = (n: number) => Math.floor(random() * n);
+    const pick = <T,>(items: readonly T[]) => items[below(items.length)]!;
+    return { random, below, pick };
+  }
+
+  /** Statements whose every bit is a value, so any payload decodes and encodes back unchanged. */
+  function losslessLayout(g: ReturnType<typeof generator>, depth = 0): string {
+    const types = ['u8', 'i8', 'u16', 'u16le', 'i16be', 'u24', 'i24le', 'u32le', 'i32', 'u64', 'i64le'];
+    const lines: string[] = [];
+    const count = 1 + g.below(5);
+    for (let i = 0; i < count; i++) {
+      const name = `f${depth}_${i}`;
+      switch (g.below(5)) {
+        case 0:
+          lines.push(`${g.pick(types)} ${name}`);
+          break;
+        case 1:
+          lines.push(`${g.pick(types)} ${name}[${1 + g.below(4)}]`);
+          break;
+        case 2:
+          lines.push(`bytes[${1 + g.below(6)}] ${name}`);
+          break;
+        case 3: {
+          // A run of bit fields that fills whole bytes: 8 or 16 bits split at random.
+          let left = g.pick([8, 16]);
+          let part = 0;
+          while (left > 0) {
+            const bits = 1 + g.below(Math.min(left, 8));
+            lines.push(`${g.pick(['u8', 'i8', 'u16', 'i16'])} ${name}_${part++}:bits(${bits})`);
+            left -= bits;
+          }
+          break;
+        }
+        default:
+          if (depth < 2) lines.push(`struct ${name}${g.below(2) ? `[${1 + g.below(3)}]` : ''} {\n${losslessLayout(g, depth + 1)}\n}`);
+          else lines.push(`u8 ${name}`);
+      }
+    }
+    return lines.join(g.pick(['\n', '; ']));
+  }
+
+  /** What the app does with decoded values: JSON with 64-bit integers as digits (display-json's rule). */
+  const asJson = (value: unknown) =>
+    JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? (Number.isSafeInteger(Number(item)) ? Number(item) : item.toString()) : item))) as unknown;
+
+  it('encodes the JSON of any decoded payload back to the same bytes', () => {
+    const g = generator(42);
+    for (let round = 0; round < 300; round++) {
+      const text = losslessLayout(g);
+      const layout = compileLayout(text);
+      const bytes = Uint8Array.from({ length: layout.size + g.below(3) }, () => g.below(256));
+      const decoded = layout.decode(bytes);
+      expect(hex(layout.encode(asJson(decoded))), text).toBe(hex(bytes));
+    }
+  });
+
+  it('answers any text with a layout or a CodecError inside the text, never another error', () => {
+    const g = generator(7);
+    const pieces = ['u8', 'i16le', 'f32', 'char', 'bool', 'struct', 'pad', 'skip', 'endian', 'le', 'x', 'y', 'bits', '[', ']', '(', ')', '{', '}', ':', ';', '\n', '*', '/', '+', '-', '0', '3', '8', '0.5', '70000', '#', '//', '@', '1e400'];
+    for (let round = 0; round < 3000; round++) {
+      const text = Array.from({ length: 1 + g.below(12) }, () => g.pick(pieces)).join(g.pick([' ', '']));
+      try {
+        compileLayout(text);
+      } catch (error) {
+        expect(error, text).toBeInstanceOf(CodecError);
+        const { line = 0, column = 0 } = (error as CodecError).where;
+        const lines = text.split('\n');
+        expect(line, text).toBeGreaterThanOrEqual(1);
+        expect(line, text).toBeLessThanOrEqual(lines.length);
+        expect(column, text).toBeGreaterThanOrEqual(1);
+        expect(column, text).toBeLessThanOrEqual(lines[line - 1]!.length + 1);
+      }
+    }
   });
 });
