@@ -677,10 +677,12 @@ function show(value: unknown): string {
   return String(value);
 }
 
-function toInteger(value: unknown, path: string, type: string): bigint {
+function toInteger(value: unknown, path: string, type: string, wide: boolean): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) encodeError(`'${path}' (${type}) needs a whole number, not ${show(value)}`);
+    // JSON.parse has already rounded such a number: refuse it rather than send other digits.
+    if (wide && !Number.isSafeInteger(value)) encodeError(`'${path}' (${type}): ${show(value)} is beyond 2^53, where JSON numbers lose digits; write it as a string, e.g. "18446744073709551615"`);
     return BigInt(value);
   }
   if (typeof value === 'string' && /^\s*[+-]?(\d+|0[xX][0-9A-Fa-f]+)\s*$/.test(value)) {
@@ -721,7 +723,7 @@ function encodeOne(node: Node, value: unknown, out: Uint8Array, view: DataView, 
         if (!Number.isFinite(raw)) encodeError(`'${path}' (${node.elementType}) cannot hold ${show(value)}`);
         integer = BigInt(raw);
       } else {
-        integer = toInteger(value, path, node.elementType);
+        integer = toInteger(value, path, node.elementType, node.width === 8);
       }
       const bits = node.bits ?? node.width * 8;
       const min = node.signed ? -(1n << BigInt(bits - 1)) : 0n;

@@ -59,6 +59,8 @@ describe('binary layouts: decoding what a device packed', () => {
     expect(wide.decode(bytes)).toEqual({ max: 0xffff_ffff_ffff_ffffn, min: -(2n ** 63n), odd: 9007199254740993n });
     expect(hex(wide.encode({ max: '18446744073709551615', min: -(2n ** 63n), odd: '9007199254740993' }))).toBe(bytes.toString('hex'));
     expect(hex(wide.encode({ max: 1, min: -1, odd: '0x10' }))).toBe('0100000000000000' + 'ffffffffffffffff' + '0000000000000010');
+    // JSON.parse('18446744073709551615') is 18446744073709552000: refused, not sent with other digits.
+    expect(codecError(() => wide.encode(JSON.parse('{"max": 18446744073709551615, "min": 0, "odd": 0}'))).message).toMatch(/^'max' \(u64le\): 18446744073709552000 is beyond 2\^53, where JSON numbers lose digits; write it as a string/);
   });
 
   it('reads 24-bit integers, signed and unsigned, in both byte orders', () => {
