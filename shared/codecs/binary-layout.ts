@@ -440,7 +440,9 @@ class Parser {
 
     const elementBits = bits ?? sizeOf(kind) * 8;
     const bitOffset = bits === null ? roundUp(position) : position;
-    const base = spec.kind === 'text' ? `${spec.encoding}[${(kind as { length: number }).length}]` : canonical(kind);
+    // A bit field has no byte order, so its type names none (`u16:bits(12)`).
+    const base =
+      kind.kind === 'text' ? `${kind.encoding}[${kind.length}]` : kind.kind === 'int' && bits !== null ? `${kind.signed ? 'i' : 'u'}${kind.width * 8}` : canonical(kind);
     const suffix = bits === null ? '' : `:bits(${bits})`;
     const type = `${base}${count === null ? '' : `[${count}]`}${suffix}`;
     return { ...kind, name: nameToken.text, type, elementType: base + suffix, count, bits, lsb: bits !== null && orders.lsb, bitOffset, elementBits, line: nameToken.line };
@@ -696,7 +698,9 @@ function decodeStruct(nodes: readonly Node[], bytes: Uint8Array, view: DataView,
       out[node.name] = decodeOne(node, bytes, view, start, fieldPath);
     } else {
       const values = new Array<unknown>(count);
-      for (let i = 0; i < count; i++) values[i] = decodeOne(node, bytes, view, start + i * node.elementBits, `${fieldPath}[${i}]`);
+      // Only a struct's members need the element's path (for their messages).
+      const struct = node.kind === 'struct';
+      for (let i = 0; i < count; i++) values[i] = decodeOne(node, bytes, view, start + i * node.elementBits, struct ? `${fieldPath}[${i}]` : fieldPath);
       out[node.name] = values;
     }
   }

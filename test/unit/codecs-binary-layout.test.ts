@@ -122,6 +122,7 @@ describe('binary layouts: bit fields, MSB-first', () => {
     const layout = compileLayout('u16 a:bits(4); u16 b:bits(12)');
     expect(layout.decode(Uint8Array.from([0xab, 0xcd]))).toEqual({ a: 0xa, b: 0xbcd });
     expect(hex(layout.encode({ a: 0xa, b: 0xbcd }))).toBe('abcd');
+    expect(compileLayout('endian le; u16 a:bits(4); i16 b:bits(12)').fields.map((field) => field.type)).toEqual(['u16:bits(4)', 'i16:bits(12)']);
   });
 
   it('reads signed bit fields as two\'s complement over their bits, and bool bits as flags', () => {
