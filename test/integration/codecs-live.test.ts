@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { type CodecSettings, LIVE_DECODED_MAX_CHARS, type LiveMessage } from '../../shared/contract';
 import { waitFor } from '../support/core-harness';
@@ -15,9 +16,30 @@ let wallClock = 1_000_000;
 const broker = useMosquitto();
 const harness = useCoreHarness({ codecClock: { now: () => wallClock, elapsed: () => 0 } });
 
+const UNITS = 'syntax = "proto3";\npackage common;\nmessage Quantity { double value = 1; string unit = 2; }\n';
+const PLANT = 'syntax = "proto3";\npackage plant;\nimport "common/units.proto";\nmessage Reading { string machine = 1; common.Quantity temperature = 2; int64 cycles = 3; }\n';
+// The device's encoder: protobufjs on its own, from the same files.
+const reference = new protobuf.Root();
+protobuf.parse(UNITS, reference, { keepCase: true });
+protobuf.parse(PLANT, reference, { keepCase: true });
+const Reading = reference.resolveAll().lookupType('plant.Reading');
+
 const PROFILE_CODECS: CodecSettings = {
-  rules: [{ id: 'telemetry', name: 'Factory telemetry', enabled: true, filter: 'factory/+/telemetry', encoding: 'gzip', format: { kind: 'json' } }],
-  schemas: [],
+  rules: [
+    { id: 'telemetry', name: 'Factory telemetry', enabled: true, filter: 'factory/+/telemetry', encoding: 'gzip', format: { kind: 'json' } },
+    { id: 'readings', name: 'Plant readings', enabled: true, filter: 'plant/+/reading', encoding: 'none', format: { kind: 'protobuf', schemaId: 'plant', messageType: 'plant.Reading' } },
+  ],
+  schemas: [
+    {
+      id: 'plant',
+      kind: 'protobuf',
+      name: 'Plant',
+      files: [
+        { name: 'common/units.proto', text: UNITS },
+        { name: 'plant/reading.proto', text: PLANT },
+      ],
+    },
+  ],
 };
 const GLOBAL_CODECS: CodecSettings = {
   rules: [
@@ -39,7 +61,7 @@ describe('codec rules on live messages', () => {
     const profile = await harness.call('profiles.save', {
       name: 'Factory',
       options: { protocol: 'mqtt', host: broker.host, port: broker.port, protocolVersion: 5 },
-      subscriptions: [{ filter: 'factory/#' }, { filter: 'broken/#' }, { filter: 'typed/#' }],
+      subscriptions: [{ filter: 'factory/#' }, { filter: 'broken/#' }, { filter: 'typed/#' }, { filter: 'plant/#' }],
       codecs: PROFILE_CODECS,
     });
     profileId = profile.id;
@@ -51,6 +73,17 @@ describe('codec rules on live messages', () => {
     await pub(['-t', 'factory/7/status', '-m', 'online']);
     const [status] = await waitFor(() => inbound('factory/7/status').length === 1 && inbound('factory/7/status'), 'the status message');
     expect(status!.decoded).toBeUndefined();
+  });
+
+  it('decodes Protobuf with the profile .proto files (an import between them, 64-bit exact)', async () => {
+    const bytes = Reading.encode(Reading.fromObject({ machine: 'press-4', temperature: { value: 81.25, unit: 'C' }, cycles: '9007199254740993' })).finish();
+    await pub(['-t', 'plant/4/reading', '-s'], Buffer.from(bytes));
+    const [message] = await waitFor(() => inbound('plant/4/reading').length === 1 && inbound('plant/4/reading'), 'the reading');
+    expect(message!.decoded).toMatchObject({ ruleId: 'readings', format: 'protobuf', json: true });
+    expect(JSON.parse(message!.decoded!.text)).toEqual({ machine: 'press-4', temperature: { value: 81.25, unit: 'C' }, cycles: '9007199254740993' });
+    // The detail's request: the same rule, indented.
+    const { decoded } = await harness.call('codecs.decode', { connectionId, messageId: message!.id, topic: message!.topic, payload: message!.payload });
+    expect(decoded!.text).toContain('\n  "machine": "press-4"');
   });
 
   it('selects a rule by the MQTT 5 Content Type', async () => {
@@ -82,10 +115,10 @@ describe('codec rules on live messages', () => {
     const lines = Array.from({ length: 25 }, (_, i) => `{"n": ${i}}`).join('\n');
     await pub(['-t', 'broken/a', '-l'], Buffer.from(`${lines}\n`));
     const failed = await waitFor(() => inbound('broken/a').length === 25 && inbound('broken/a'), 'the 25 broken messages');
-    for (const message of failed) expect(message.decoded?.problem?.message).toMatch(/^Not gzip data/);
+    for (const message of failed) expect(message.decoded?.problem?.message).toMatch(/^Not valid gzip data/);
     expect(harness.ruleProblems).toHaveLength(1);
     const [first] = harness.ruleProblems;
-    expect(first).toMatchObject({ ruleId: 'broken', ruleName: 'Said to be gzip', skipped: 0, lastProblem: { message: expect.stringMatching(/^Not gzip data/) } });
+    expect(first).toMatchObject({ ruleId: 'broken', ruleName: 'Said to be gzip', skipped: 0, lastProblem: { message: expect.stringMatching(/^Not valid gzip data/) } });
     expect(first!.profileId).toBeUndefined();
     expect(first!.failures).toBeGreaterThanOrEqual(1);
     // Within the second: counted, not reported.
@@ -109,6 +142,17 @@ describe('codec rules on live messages', () => {
     // What the workbench itself sent is shown decoded too.
     const sent = await waitFor(() => harness.batches.flat().find((m: LiveMessage) => m.direction === 'out' && m.topic === 'factory/9/telemetry'), 'the sent message');
     expect(sent.decoded).toMatchObject({ ruleId: 'telemetry', text: '{"temperature":23.25}' });
+  });
+
+  it('publishes JSON as Protobuf that mosquitto_sub receives byte-exact and the reference decoder reads', async () => {
+    const encoded = await harness.call('codecs.encode', { connectionId, ruleId: 'readings', text: '{"machine": "lathe-2", "temperature": {"value": 40.5, "unit": "C"}, "cycles": "-9007199254740993"}' });
+    if (!encoded.ok) throw new Error(encoded.problem.message);
+    const sub = runMosquittoSub(['-h', broker.host, '-p', String(broker.port), '-t', 'plant/2/reading', '-C', '1', '-N'], { signalSubscribed: true });
+    await sub.subscribed;
+    await harness.call('messages.publish', { connectionId, topic: 'plant/2/reading', payload: encoded.payload, qos: 1 });
+    const received = (await sub.done).stdout;
+    expect([...received]).toEqual([...encoded.payload]);
+    expect(Reading.toObject(Reading.decode(received), { longs: String })).toEqual({ machine: 'lathe-2', temperature: { value: 40.5, unit: 'C' }, cycles: '-9007199254740993' });
   });
 
   it('applies changed rules from the next message on', async () => {
