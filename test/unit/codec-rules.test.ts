@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type CodecRule, type CodecSettings, MAX_DECOMPRESSED_BYTES, codecRule, codecSettings } from '../../shared/contract/codec-rules';
 import { codecSettingsProblems, compileCodecRules } from '../../main/core/codecs/compile-rules';
 import { baseContentType, contentTypeParameters, createRuleMatcher } from '../../main/core/codecs/rule-matcher';
-import { createLiveDecoder } from '../../main/core/codecs/live-decoder';
+import { LIVE_DECODE_MAX_PAYLOAD_BYTES, createLiveDecoder } from '../../main/core/codecs/live-decoder';
 
 const rule = (input: Partial<CodecRule> & { id: string; filter: string; format?: CodecRule['format'] }): CodecRule => codecRule.parse({ format: { kind: 'json' }, ...input });
 const settings = (rules: CodecRule[], schemas: CodecSettings['schemas'] = []): CodecSettings => codecSettings.parse({ rules, schemas });
@@ -211,11 +211,13 @@ describe('codec rules: live decoding within a time budget', () => {
     expect(decoded.map((d) => d?.text)).toEqual(['{"x":1}', '{"x":1}', '{"x":1}', undefined, undefined]);
     moveWindow();
     expect(live.decode(message(good))?.text).toBe('{"x":1}');
+    // A payload too big to decode within a batch is left for on-demand decoding too.
+    expect(live.decode(message(new Uint8Array(LIVE_DECODE_MAX_PAYLOAD_BYTES + 1)))).toBeUndefined();
     // Unmatched topics and unknown connections cost nothing and count nothing.
     expect(live.decode(message(good, 'b/1'))).toBeUndefined();
     expect(live.decode({ ...message(good), connectionId: 'gone' })).toBeUndefined();
     live.report();
-    expect(reports).toEqual([{ ruleId: 'gz', ruleName: 'GZ', failures: 0, skipped: 2, lastProblem: { message: 'Decoding fell behind the incoming messages: 2 were left to decode when shown' } }]);
+    expect(reports).toEqual([{ ruleId: 'gz', ruleName: 'GZ', failures: 0, skipped: 3, lastProblem: { message: '3 messages were not decoded live (decoding fell behind, or the payload was over 1 MB); they are decoded when shown' } }]);
   });
 
   it('reports failures once, then at most once a second, and only when they changed', () => {

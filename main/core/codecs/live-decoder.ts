@@ -5,6 +5,11 @@ import type { CodecEngine, CompiledRule } from './compile-rules';
 /** Decoding time allowed per window: ~10 ms of each 50 ms batch, so ingest never waits on a slow rule. */
 export const LIVE_DECODE_BUDGET_MS = 10;
 export const LIVE_DECODE_WINDOW_MS = 50;
+/**
+ * Larger payloads are not decoded live (one synchronous decode of megabytes would stall a batch on
+ * its own): they are counted as skipped and decoded when shown, as codecs.decode does.
+ */
+export const LIVE_DECODE_MAX_PAYLOAD_BYTES = 1024 * 1024;
 /** A failing rule's counts are reported at most this often after the first report. */
 export const RULE_PROBLEM_INTERVAL_MS = 1000;
 
@@ -77,7 +82,7 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
         windowStart = start;
         spent = 0;
       }
-      if (spent >= budgetMs) {
+      if (spent >= budgetMs || message.payload.byteLength > LIVE_DECODE_MAX_PAYLOAD_BYTES) {
         const entry = countsOf(rule, message.connectionId);
         entry.skipped++;
         entry.changed = true;
@@ -107,7 +112,7 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
           ...(entry.profileId !== undefined ? { profileId: entry.profileId } : {}),
           failures: entry.failures,
           skipped: entry.skipped,
-          lastProblem: entry.lastProblem ?? { message: `Decoding fell behind the incoming messages: ${entry.skipped} were left to decode when shown` },
+          lastProblem: entry.lastProblem ?? { message: `${entry.skipped} messages were not decoded live (decoding fell behind, or the payload was over 1 MB); they are decoded when shown` },
         });
       }
       // Rules replaced by a change of settings leave their counts behind: drop those already reported.
