@@ -57,7 +57,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const secretsProtection = options.secretsProtection ?? cipher.description;
   const downloads = createDownloads();
 
-  const history = createHistoryService(dataDir, events, downloads);
+  // Text searches read the topics a codec rule covers in their decoded text.
+  const history = createHistoryService(dataDir, events, downloads, () => codecs.scopes());
   const broker = createBrokerService(events);
   // The connections feed the services created after them; their hooks only run once a connection opens.
   const connections = createConnectionsService(events, history, {
@@ -79,6 +80,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     events,
     ...(options.codecClock ? { live: options.codecClock } : {}),
     profileCodecs: (profileId) => profiles.codecsOf(profileId),
+    allProfileCodecs: () => profiles.allCodecs(),
     connectionKeyOf: (connectionId) => connections.manager.list().find((summary) => summary.connectionId === connectionId)?.connectionKey,
     livePayload: (connectionId, id) => messages.payloads.held(connectionId, id),
     fullLivePayload: (connectionId, id) => messages.payloads.fullPayload(connectionId, id),
