@@ -99,16 +99,52 @@ export function setKey(target: Record<string, unknown>, key: string, value: unkn
 }
 
 class Cursor {
-  readonly view: DataView;
   pos = 0;
   depth = 0;
   emptyItems = 0;
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  private dataView: DataView | undefined;
+  private buffer: Buffer | undefined;
+  constructor(
+    readonly bytes: Uint8Array,
+    buffer?: Buffer,
+  ) {
+    this.buffer = buffer;
+  }
+
+  /** For floats and doubles; made on first use (most payloads have no float, and it costs as much as a small record). */
+  get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
+  }
+
+  /** The payload as a Buffer (no copy), for its fast UTF-8 reading. */
+  get asBuffer(): Buffer {
+    return (this.buffer ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 }
 
 type Read = (c: Cursor) => unknown;
+
+// Avro floats are little-endian, as is nearly every host: copying the bytes into a scratch array
+// and reading it as a Float32Array/Float64Array is cheaper than a DataView per payload.
+const scratch = new ArrayBuffer(8);
+const scratchBytes = new Uint8Array(scratch);
+const scratchFloat32 = new Float32Array(scratch);
+const scratchFloat64 = new Float64Array(scratch);
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * A float as a short decimal that gives back the same 32 bits (6 significant digits when they
+ * do, else 7, 8 or 9, as float printers such as Java's do): a sensor's 0.1 shows as 0.1, not
+ * 0.10000000149011612, and publishing the shown value writes the same bytes.
+ */
+export function shortestFloat32(value: number): number {
+  if (value === 0 || !Number.isFinite(value)) return value;
+  for (let digits = 6; digits < 9; digits++) {
+    const short = Number(value.toPrecision(digits));
+    if (Math.fround(short) === value) return short;
+  }
+  return Number(value.toPrecision(9));
+}
 
 function fail(offset: number, message: string): never {
   throw new CodecError(message, { offset });
@@ -185,23 +221,16 @@ function readLength(c: Cursor, what: string): number {
 }
 
 const utf8 = new TextDecoder('utf-8');
+// Node's Buffer reads short UTF-8 about twice as fast as TextDecoder (measured: 0.19 µs vs 0.35 µs
+// for 17 characters); utf8Slice is long-standing but undocumented, so it is used only when there.
+const utf8Slice = (Buffer.prototype as { utf8Slice?: (start: number, end: number) => string }).utf8Slice;
 
 function readString(c: Cursor): string {
   const length = readLength(c, 'a string');
-  const bytes = c.bytes;
   const start = c.pos;
   c.pos += length;
-  // Short ASCII (most field values) is faster by hand than through TextDecoder.
-  if (length <= 32) {
-    let text = '';
-    for (let i = start; i < start + length; i++) {
-      const b = bytes[i]!;
-      if (b >= 0x80) return utf8.decode(bytes.subarray(start, start + length));
-      text += String.fromCharCode(b);
-    }
-    return text;
-  }
-  return utf8.decode(bytes.subarray(start, start + length));
+  if (utf8Slice) return utf8Slice.call(c.asBuffer, start, start + length);
+  return utf8.decode(c.bytes.subarray(start, start + length));
 }
 
 /** Smallest number of bytes a value of the type takes: how many items the bytes left can hold. */
@@ -279,15 +308,26 @@ export function createAvroReader(root: Type): (bytes: Uint8Array) => unknown {
         return readLong;
       case 'float':
         return (c) => {
-          if (c.pos + 4 > c.bytes.length) truncated(c, c.pos, 'a float');
+          const at = c.pos;
+          if (at + 4 > c.bytes.length) truncated(c, at, 'a float');
           c.pos += 4;
-          return c.view.getFloat32(c.pos - 4, true);
+          if (!LITTLE_ENDIAN_HOST) return shortestFloat32(c.view.getFloat32(at, true));
+          const b = c.bytes;
+          scratchBytes[0] = b[at]!;
+          scratchBytes[1] = b[at + 1]!;
+          scratchBytes[2] = b[at + 2]!;
+          scratchBytes[3] = b[at + 3]!;
+          return shortestFloat32(scratchFloat32[0]!);
         };
       case 'double':
         return (c) => {
-          if (c.pos + 8 > c.bytes.length) truncated(c, c.pos, 'a double');
+          const at = c.pos;
+          if (at + 8 > c.bytes.length) truncated(c, at, 'a double');
           c.pos += 8;
-          return c.view.getFloat64(c.pos - 8, true);
+          if (!LITTLE_ENDIAN_HOST) return c.view.getFloat64(at, true);
+          const b = c.bytes;
+          for (let i = 0; i < 8; i++) scratchBytes[i] = b[at + i]!;
+          return scratchFloat64[0];
         };
       case 'string':
         return readString;
@@ -379,8 +419,11 @@ export function createAvroReader(root: Type): (bytes: Uint8Array) => unknown {
   };
 
   const read = compile(node(root));
-  return (bytes) => {
-    const c = new Cursor(bytes);
+  return (payload) => {
+    // A Buffer's slice() is a view; on a plain Uint8Array it copies, as bytes and fixed values must.
+    const isBuffer = Buffer.isBuffer(payload);
+    const bytes = isBuffer ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) : payload;
+    const c = new Cursor(bytes, isBuffer ? payload : undefined);
     let value: unknown;
     try {
       value = read(c);
