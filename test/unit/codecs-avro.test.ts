@@ -128,7 +128,7 @@ describe('Avro datums decode into the values the views show', () => {
     expect(Buffer.from(schema.encode(shown)).equals(payload)).toBe(true);
   });
 
-  it('reads a payload avsc wrote from a schema-less JSON value (defaults filled on encode)', () => {
+  it('publishes a minimal JSON value: missing fields take their defaults, and avsc reads the bytes back', () => {
     const minimal = { device: 'd', seq: 1, state: 'IDLE', mac: { $bytes: 'AAAAAAAA' }, readings: [], tags: {}, last: null, raw: '', ok: false, count: 0 };
     const encoded = schema.encode(minimal);
     expect(reference(telemetrySchema).fromBuffer(Buffer.from(encoded))).toMatchObject({ temp: null, device: 'd', seq: 1 });
@@ -484,7 +484,8 @@ describe('Avro schema files that do not compile say where', () => {
 
   it('explains an unknown type, a duplicate symbol and a default of the wrong type', () => {
     expect(codecError(() => compile({ type: 'recrd', name: 'R' })).message).toBe('Avro schema schema.avsc is not valid: unknown type: "recrd"');
-    expect(codecError(() => compile({ type: 'enum', name: 'E', symbols: ['A', 'A'] })).message).toMatch(/duplicate "E" symbol: "A"/);
+    const duplicate = codecError(() => compileAvroSchema({ name: 'dup.avsc', text: '{"type": "enum", "name": "E",\n "symbols": ["A", "B", "A"]}' }));
+    expect([duplicate.message, duplicate.where]).toEqual(['Avro schema dup.avsc is not valid: duplicate "E" symbol: "A"', { file: 'dup.avsc', line: 2, column: 24 }]);
     expect(codecError(() => compile({ type: 'record', name: 'R', fields: [{ name: 'x', type: 'int', default: 'zero' }] })).message).toMatch(/incompatible field default "zero"/);
   });
 

@@ -73,7 +73,9 @@ export function compileAvroSchema(file: SchemaFile): AvroSchema {
 function whereInSchema(file: SchemaFile, message: string): { line?: number; column?: number } {
   const subject = /: "?([^"]*)"?$/.exec(message)?.[1];
   if (!subject) return {};
-  return locateString(file.text, subject) ?? locateString(file.text, subject.slice(subject.lastIndexOf('.') + 1)) ?? {};
+  // A duplicate is wrong where it appears the second time.
+  const nth = message.startsWith('duplicate') ? 2 : 1;
+  return locateString(file.text, subject, nth) ?? locateString(file.text, subject.slice(subject.lastIndexOf('.') + 1), nth) ?? {};
 }
 
 const CONFLUENT_MAGIC = 0;

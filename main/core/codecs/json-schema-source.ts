@@ -44,11 +44,16 @@ export function locatePointer(text: string, pointer: string): TextPosition | und
   return found === undefined ? undefined : positionAt(clean, found);
 }
 
-/** Where a string value (as JSON spells it, quotes included) first appears in a file's text. */
-export function locateString(text: string, value: string): TextPosition | undefined {
+/** Where a string value (as JSON spells it, quotes included) appears in a file's text: the first time, or the `nth`. */
+export function locateString(text: string, value: string, nth = 1): TextPosition | undefined {
   const clean = stripBom(text);
-  const index = clean.indexOf(JSON.stringify(value));
-  return index < 0 ? undefined : positionAt(clean, index);
+  const needle = JSON.stringify(value);
+  let index = -1;
+  for (let i = 0; i < nth; i++) {
+    index = clean.indexOf(needle, index + 1);
+    if (index < 0) return undefined;
+  }
+  return positionAt(clean, index);
 }
 
 function stripBom(text: string): string {
