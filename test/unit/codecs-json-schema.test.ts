@@ -184,6 +184,21 @@ describe('JSON Schema files that do not compile say where', () => {
     expect(codecError(() => compileJsonSchema(file('re.json', { type: 'string', pattern: '(' }))).message).toMatch(/does not compile: Invalid regular expression/);
   });
 
+  it('refuses a $ref loop that would recurse forever, at compile time, as a CodecError', () => {
+    expect(codecError(() => compileJsonSchema(file('loop.json', { $ref: '#' }))).message).toMatch(/^JSON Schema loop\.json cannot check anything: Maximum call stack size exceeded/);
+    expect(codecError(() => compileJsonSchema(file('loop2.json', { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' }))).message).toMatch(
+      /^JSON Schema loop2\.json does not compile: Maximum call stack size exceeded/,
+    );
+  });
+
+  it('checks recursive schemas (a tree of nodes) and reports a value too deep to check as a CodecError', () => {
+    const tree = compileJsonSchema(file('tree.json', { type: 'object', properties: { v: { type: 'integer' }, children: { type: 'array', items: { $ref: '#' } } } }));
+    expect(tree({ v: 1, children: [{ v: 2, children: [{ v: 'x' }] }] })).toEqual([{ path: '/children/0/children/0/v', keyword: 'type', message: 'must be integer' }]);
+    let deep: { v: number; children: unknown[] } = { v: 0, children: [] };
+    for (let i = 0; i < 100_000; i++) deep = { v: i, children: [deep] };
+    expect(codecError(() => tree(deep)).message).toMatch(/^JSON Schema tree\.json could not check this value: Maximum call stack size exceeded/);
+  });
+
   it('refuses draft-04 with the change to make, and an unknown $schema', () => {
     const old = codecError(() => compileJsonSchema(file('old.json', { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' })));
     expect(old.message).toMatch(/is draft-04, which is not supported: change \$schema to draft-07/);

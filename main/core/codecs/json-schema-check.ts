@@ -47,9 +47,21 @@ export function compileJsonSchema(file: SchemaFile): (value: unknown) => SchemaV
   } catch (error) {
     throw compileError(file, error);
   }
+  // A $ref loop ({"$ref": "#"}) compiles, then recurses without end on any value: found now, once.
+  try {
+    validate(null);
+  } catch (error) {
+    throw new CodecError(`JSON Schema ${file.name} cannot check anything: ${messageOf(error)} (does a $ref lead back to itself without a keyword between?)`, { file: file.name }, { cause: error });
+  }
   return (value) => {
-    if (validate(forCheck(value, 0))) return [];
-    return violationsOf(validate.errors ?? []);
+    let valid: boolean;
+    try {
+      valid = validate(forCheck(value, 0)) as boolean;
+    } catch (error) {
+      // A value nested deeper than the stack allows, or a recursion only some values reach.
+      throw new CodecError(`JSON Schema ${file.name} could not check this value: ${messageOf(error)}`, {}, { cause: error });
+    }
+    return valid ? [] : violationsOf(validate.errors ?? []);
   };
 }
 
