@@ -220,6 +220,19 @@ describe('JSON Schema files that do not compile say where', () => {
     ]);
   });
 
+  it.each([
+    ['http://json-schema.org/draft-07/schema#', '07'],
+    ['https://json-schema.org/draft-07/schema', '07'],
+    ['http://json-schema.org/draft/2020-12/schema', '2020-12'],
+    ['https://json-schema.org/draft/2020-12/schema#', '2020-12'],
+    ['https://json-schema.org/schema', '2020-12'],
+    ['https://json-schema.org/draft/2019-09/schema', '2019-09'],
+  ])('reads $schema %s (http or https, with or without #) as draft %s', (uri, draft) => {
+    // prefixItems is 2020-12's: the older drafts ignore it as an unknown keyword.
+    const check = compileJsonSchema(file('t.json', { $schema: uri, type: 'array', prefixItems: [{ type: 'number' }] }));
+    expect(check(['x']).map((v) => v.keyword)).toEqual(draft === '2020-12' ? ['type'] : []);
+  });
+
   it('lets two schemas share an $id', () => {
     const a = compileJsonSchema(file('a.json', { $id: 'https://example.com/t', type: 'string' }));
     const b = compileJsonSchema(file('b.json', { $id: 'https://example.com/t', type: 'number' }));

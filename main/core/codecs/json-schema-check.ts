@@ -27,13 +27,22 @@ const OPTIONS: Options = { allErrors: true, strict: false, logger: false, valida
 
 type Draft = '2020-12' | '2019-09' | '07' | '06';
 
+const META_SCHEMA_URI: Record<Draft, string> = {
+  '2020-12': 'https://json-schema.org/draft/2020-12/schema',
+  '2019-09': 'https://json-schema.org/draft/2019-09/schema',
+  '07': 'http://json-schema.org/draft-07/schema#',
+  '06': 'http://json-schema.org/draft-06/schema#',
+};
+
 /** Compiles a JSON Schema once; the checker returns [] for a valid value, else at most 20 violations. */
 export function compileJsonSchema(file: SchemaFile): (value: unknown) => SchemaViolation[] {
-  const schema = parseSchemaJson(file, 'JSON Schema');
+  let schema = parseSchemaJson(file, 'JSON Schema');
   if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) {
     throw new CodecError(`JSON Schema ${file.name} must be an object or a boolean`, { file: file.name, line: 1, column: 1 });
   }
   const draft = draftOf(file, schema);
+  // Ajv knows each meta-schema by one exact URI; people write http or https, with or without '#'.
+  if (typeof schema === 'object' && (schema as { $schema?: unknown }).$schema !== undefined) schema = { ...schema, $schema: META_SCHEMA_URI[draft] };
   let ajv: Ajv;
   let validate: ValidateFunction;
   try {
@@ -70,7 +79,8 @@ function draftOf(file: SchemaFile, schema: unknown): Draft {
   if (uri === undefined) return '2020-12';
   const where = () => locatePointer(file.text, '/$schema') ?? {};
   if (typeof uri !== 'string') throw new CodecError(`JSON Schema ${file.name}: $schema must be a URI string`, { file: file.name, ...where() });
-  if (/json-schema\.org\/draft\/2020-12\//.test(uri)) return '2020-12';
+  // The undated URI names the latest draft.
+  if (/json-schema\.org\/draft\/2020-12\/|json-schema\.org\/schema#?$/.test(uri)) return '2020-12';
   if (/json-schema\.org\/draft\/2019-09\//.test(uri)) return '2019-09';
   if (/json-schema\.org\/draft-07\//.test(uri)) return '07';
   if (/json-schema\.org\/draft-06\//.test(uri)) return '06';
