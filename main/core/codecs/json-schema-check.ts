@@ -10,7 +10,7 @@
  *   draft-07 leaves checking optional; ajv-formats is not added (see the commit).
  * - Each schema gets its own ajv instance, so two schemas with the same `$id` do not collide.
  */
-import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import Ajv, { type AnySchema, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json';
@@ -52,7 +52,7 @@ export function compileJsonSchema(file: SchemaFile): (value: unknown) => SchemaV
   }
   checkAgainstMetaSchema(ajv, file, schema);
   try {
-    validate = ajv.compile(schema);
+    validate = ajv.compile(schema as AnySchema);
   } catch (error) {
     throw compileError(file, error);
   }
