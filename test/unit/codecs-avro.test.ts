@@ -91,6 +91,7 @@ describe('Avro datums decode into the values the views show', () => {
     expect(schema.name).toBe('com.acme.factory.Telemetry');
     expect(compile({ type: 'array', items: 'int' }).name).toBe('array');
     expect(compile('string').name).toBe('string');
+    expect(compile(['null', 'int']).name).toBe('union');
   });
 
   it('reads records, enums, fixed, arrays, maps, unions, bytes and nested named types', () => {
@@ -457,6 +458,42 @@ describe('Avro payloads that do not match say where decoding stopped', () => {
     const list = compile({ type: 'record', name: 'Node', fields: [{ name: 'next', type: ['null', 'Node'] }] });
     const deep = new Uint8Array(MAX_AVRO_DEPTH + 10).fill(0x02);
     expect(codecError(() => list.decode(deep)).message).toMatch(new RegExp(`^Node at byte ${MAX_AVRO_DEPTH} is nested more than ${MAX_AVRO_DEPTH} deep`));
+  });
+
+  it('answers any corrupted payload with a value or a CodecError, never another error or a hang', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const logical = compile({
+      type: 'record',
+      name: 'L',
+      fields: [
+        { name: 'at', type: { type: 'long', logicalType: 'timestamp-micros' } },
+        { name: 'd', type: { type: 'bytes', logicalType: 'decimal', precision: 30, scale: 3 } },
+        { name: 'u', type: { type: 'fixed', name: 'U', size: 16, logicalType: 'uuid' } },
+        { name: 'rest', type: { type: 'array', items: telemetrySchema } },
+      ],
+    });
+    const samples: Uint8Array[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const mutated = Uint8Array.from(payload);
+      const flips = 1 + Math.floor(random() * 4);
+      for (let f = 0; f < flips; f++) mutated[Math.floor(random() * mutated.length)] = Math.floor(random() * 256);
+      samples.push(mutated.subarray(0, Math.floor(random() * (mutated.length + 1))));
+      samples.push(Uint8Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
+    }
+    let decoded = 0;
+    for (const sample of samples) {
+      for (const target of [schema, logical]) {
+        try {
+          target.decode(sample);
+          decoded++;
+        } catch (error) {
+          expect(error).toBeInstanceOf(CodecError);
+          expect((error as CodecError).where.offset).toBeGreaterThanOrEqual(0);
+        }
+      }
+    }
+    expect(decoded).toBeGreaterThan(0);
   });
 
   it('keeps a "__proto__" map key from a payload as a plain key, polluting nothing', () => {
