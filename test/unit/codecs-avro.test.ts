@@ -307,6 +307,9 @@ describe('Avro logical types are shown as people read them', () => {
     expect(compile({ type: 'string', logicalType: 'timestamp-millis' }).decode(reference('string').toBuffer('noon'))).toBe('noon');
     expect(compile({ type: 'bytes', logicalType: 'decimal' }).decode(bytes(0x02, 0x07))).toEqual(bytes(0x07));
     expect(compile({ type: 'long', logicalType: 'decimal', precision: 4 }).decode(bytes(0x04))).toBe(2n);
+    // avsc builds a record under a misplaced logical type twice; the timestamp inside still shows as text.
+    const misplaced = compile({ type: 'record', name: 'R', logicalType: 'decimal', precision: 3, fields: [{ name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } }] });
+    expect(misplaced.decode(bytes(0x00))).toEqual({ at: '1970-01-01T00:00:00.000Z' });
   });
 });
 

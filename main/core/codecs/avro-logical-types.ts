@@ -10,6 +10,11 @@
  */
 import { Type, types, type Schema } from 'avsc';
 
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
+
 /** avsc's long as an exact bigint (its default is a JS number, inexact beyond 2^53). */
 export const BIGINT_LONG: Type = types.LongType.__with({
   fromBuffer: (buffer: Buffer) => buffer.readBigInt64LE(0),
@@ -25,10 +30,7 @@ export const BIGINT_LONG: Type = types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
 });
 
-export const INT64_MIN = -(2n ** 63n);
-export const INT64_MAX = 2n ** 63n - 1n;
-export const INT32_MIN = -(2 ** 31);
-export const INT32_MAX = 2 ** 31 - 1;
+type LogicalTypeClass = new (schema: Schema, opts?: unknown) => types.LogicalType;
 
 /** What kind of JSON value a logical type shows as: unions decide from it whether branches can be told apart. */
 export type DisplayBucket = 'string' | 'object' | 'number';
@@ -49,10 +51,9 @@ export function isDisplayLogicalType(type: unknown): type is DisplayLogicalType 
   return typeof (type as Partial<DisplayLogicalType> | null)?.display === 'function' && typeof (type as Partial<DisplayLogicalType>).parse === 'function';
 }
 
-// A long-based logical type's schema reaches the typeHook twice: first to build the logical type
-// (the hook stays out of the way), then, from its constructor, to build the underlying long, which
-// must be the bigint long although the schema still names the logical type.
-const awaitingUnderlyingLong = new WeakSet<object>();
+// While a long-based logical type builds its underlying type, the typeHook must hand it the bigint
+// long although the schema still names the logical type (avsc passes the same schema object).
+let buildingLongLogicalType = 0;
 
 /** The typeHook every schema is compiled with: every long is the bigint long. */
 export function bigintLongHook(schema: unknown): Type | undefined {
@@ -60,12 +61,23 @@ export function bigintLongHook(schema: unknown): Type | undefined {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return undefined;
   const { type, logicalType } = schema as { type?: unknown; logicalType?: unknown };
   if (type !== 'long') return undefined;
-  if (typeof logicalType === 'string' && LONG_LOGICAL_TYPES.has(logicalType) && !awaitingUnderlyingLong.has(schema)) {
-    awaitingUnderlyingLong.add(schema);
-    return undefined;
-  }
-  awaitingUnderlyingLong.delete(schema);
+  // A long-based logical type of ours is built by avsc first (and comes back here for its long).
+  if (buildingLongLogicalType === 0 && typeof logicalType === 'string' && LONG_LOGICAL_TYPES.has(logicalType)) return undefined;
   return BIGINT_LONG;
+}
+
+/** A logical type class whose construction is marked, for bigintLongHook. */
+function longBased(Class: LogicalTypeClass): LogicalTypeClass {
+  // A constructor that returns an object: `new` (as avsc calls it) gives that object.
+  function LongBased(schema: Schema, opts?: unknown): types.LogicalType {
+    buildingLongLogicalType++;
+    try {
+      return new Class(schema, opts);
+    } finally {
+      buildingLongLogicalType--;
+    }
+  }
+  return LongBased as unknown as LogicalTypeClass;
 }
 
 abstract class DisplayType extends types.LogicalType implements DisplayLogicalType {
@@ -439,20 +451,12 @@ const LONG_LOGICAL_TYPES = new Set([
   'time-micros',
 ]);
 
-type LogicalTypeClass = new (schema: Schema, opts?: unknown) => types.LogicalType;
-
 /** The logical types avsc builds for every schema (forSchema's logicalTypes). */
 export const LOGICAL_TYPES: Record<string, LogicalTypeClass> = {
-  'timestamp-millis': TimestampType,
-  'timestamp-micros': TimestampType,
-  'timestamp-nanos': TimestampType,
-  'local-timestamp-millis': TimestampType,
-  'local-timestamp-micros': TimestampType,
-  'local-timestamp-nanos': TimestampType,
   date: DateType,
   'time-millis': TimeType,
-  'time-micros': TimeType,
   decimal: DecimalType,
   uuid: UuidType,
   duration: DurationType,
 };
+for (const name of LONG_LOGICAL_TYPES) LOGICAL_TYPES[name] = longBased(name === 'time-micros' ? TimeType : TimestampType);
