@@ -511,7 +511,7 @@ describe('Avro payloads that do not match say where decoding stopped', () => {
 describe('Avro schema files that do not compile say where', () => {
   it('gives line and column of a JSON syntax error', () => {
     const error = codecError(() => compileAvroSchema({ name: 'bad.avsc', text: '{\n  "type": "record",\n  "name": "R"\n  "fields": []\n}' }));
-    expect(error.where).toEqual({ file: 'bad.avsc', line: 4, column: 3 });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'bad.avsc', line: 4, column: 3 });
     expect(error.message).toBe("Avro schema bad.avsc is not valid JSON: expected ',' or '}', found '\"' at line 4, column 3");
   });
 
@@ -519,13 +519,13 @@ describe('Avro schema files that do not compile say where', () => {
     const text = '{\n  "type": "record",\n  "name": "R",\n  "fields": [\n    { "name": "a", "type": "Missing" }\n  ]\n}';
     const error = codecError(() => compileAvroSchema({ name: 'ref.avsc', text }));
     expect(error.message).toBe('Avro schema ref.avsc is not valid: undefined type name: Missing');
-    expect(error.where).toEqual({ file: 'ref.avsc', line: 5, column: 28 });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'ref.avsc', line: 5, column: 28 });
   });
 
   it('explains an unknown type, a duplicate symbol and a default of the wrong type', () => {
     expect(codecError(() => compile({ type: 'recrd', name: 'R' })).message).toBe('Avro schema schema.avsc is not valid: unknown type: "recrd"');
     const duplicate = codecError(() => compileAvroSchema({ name: 'dup.avsc', text: '{"type": "enum", "name": "E",\n "symbols": ["A", "B", "A"]}' }));
-    expect([duplicate.message, duplicate.where]).toEqual(['Avro schema dup.avsc is not valid: duplicate "E" symbol: "A"', { file: 'dup.avsc', line: 2, column: 24 }]);
+    expect([duplicate.message, duplicate.where]).toEqual(['Avro schema dup.avsc is not valid: duplicate "E" symbol: "A"', { code: 'CODEC_SCHEMA_INVALID', file: 'dup.avsc', line: 2, column: 24 }]);
     expect(codecError(() => compile({ type: 'record', name: 'R', fields: [{ name: 'x', type: 'int', default: 'zero' }] })).message).toMatch(/incompatible field default "zero"/);
   });
 

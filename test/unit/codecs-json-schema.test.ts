@@ -162,7 +162,7 @@ describe('JSON Schema checks values other codecs decode', () => {
 describe('JSON Schema files that do not compile say where', () => {
   it('gives line and column of a JSON syntax error', () => {
     const error = codecError(() => compileJsonSchema(file('bad.json', '{\n  "type": "object",\n  "properties": {\n    "a": ,\n  }\n}')));
-    expect(error.where).toEqual({ file: 'bad.json', line: 4, column: 10 });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'bad.json', line: 4, column: 10 });
     expect(error.message).toBe("JSON Schema bad.json is not valid JSON: expected a value, found ',' at line 4, column 10");
   });
 
@@ -170,14 +170,14 @@ describe('JSON Schema files that do not compile say where', () => {
     const text = '{\n  "type": "object",\n  "properties": {\n    "t": { "type": "nmber" }\n  }\n}';
     const error = codecError(() => compileJsonSchema(file('typo.json', text)));
     expect(error.message).toMatch(/^JSON Schema typo\.json is not a valid schema: at \/properties\/t\/type: must be equal to one of the allowed values/);
-    expect(error.where).toEqual({ file: 'typo.json', line: 4, column: 20 });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'typo.json', line: 4, column: 20 });
   });
 
   it('points at an unresolved $ref', () => {
     const text = '{\n  "type": "object",\n  "properties": { "a": { "$ref": "#/$defs/missing" } }\n}';
     const error = codecError(() => compileJsonSchema(file('ref.json', text)));
     expect(error.message).toMatch(/^JSON Schema ref\.json does not compile: can't resolve reference #\/\$defs\/missing/);
-    expect(error.where).toEqual({ file: 'ref.json', line: 3, column: 34 });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'ref.json', line: 3, column: 34 });
   });
 
   it('refuses a pattern that is not a regular expression with a CodecError, not a SyntaxError', () => {
@@ -202,7 +202,7 @@ describe('JSON Schema files that do not compile say where', () => {
   it('refuses draft-04 with the change to make, and an unknown $schema', () => {
     const old = codecError(() => compileJsonSchema(file('old.json', { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' })));
     expect(old.message).toMatch(/is draft-04, which is not supported: change \$schema to draft-07/);
-    expect(old.where).toEqual({ file: 'old.json', line: 2, column: 14 });
+    expect(old.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'old.json', line: 2, column: 14 });
     expect(codecError(() => compileJsonSchema(file('x.json', { $schema: 'https://example.com/my-meta' }))).message).toMatch(/unknown \$schema/);
   });
 
@@ -257,18 +257,18 @@ describe('schema JSON positions', () => {
     ['', 1, 1, 'expected a value, found the end of the text'],
   ])('finds the first error in %j at line %i, column %i', (text, line, column, message) => {
     const error = codecError(() => parseSchemaJson({ name: 's.json', text }, 'Schema'));
-    expect(error.where).toEqual({ file: 's.json', line, column });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 's.json', line, column });
     expect(error.message).toContain(message);
   });
 
   it('does not count a byte-order mark as a column, and parses past it', () => {
     expect(parseSchemaJson({ name: 'b.json', text: '\uFEFF{"a": 1}' }, 'Schema')).toEqual({ a: 1 });
-    expect(codecError(() => parseSchemaJson({ name: 'b.json', text: '\uFEFF{"a" 1}' }, 'Schema')).where).toEqual({ file: 'b.json', line: 1, column: 6 });
+    expect(codecError(() => parseSchemaJson({ name: 'b.json', text: '\uFEFF{"a" 1}' }, 'Schema')).where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'b.json', line: 1, column: 6 });
   });
 
   it('survives hostile nesting without overflowing the stack', () => {
     const deep = '['.repeat(200_000) + ']'.repeat(199_999);
-    expect(codecError(() => parseSchemaJson({ name: 'deep.json', text: deep }, 'Schema')).where).toEqual({ file: 'deep.json', line: 1, column: 400_000 });
+    expect(codecError(() => parseSchemaJson({ name: 'deep.json', text: deep }, 'Schema')).where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'deep.json', line: 1, column: 400_000 });
   });
 
   it('locates a JSON pointer, escapes included', () => {

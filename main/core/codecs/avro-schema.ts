@@ -13,7 +13,7 @@ import type { SchemaFile } from '../../../shared/contract/codec-rules';
 import { avroValueFromJson, pointer } from './avro-json';
 import { LOGICAL_TYPES, bigintLongHook } from './avro-logical-types';
 import { createAvroReader, node } from './avro-reader';
-import { locateString, parseSchemaJson } from './json-schema-source';
+import { SCHEMA_INVALID, locateString, parseSchemaJson } from './json-schema-source';
 
 export interface AvroSchema {
   /** The top-level type's full name (`com.acme.Telemetry`), or its type for an unnamed one (`array`). */
@@ -34,13 +34,13 @@ export function compileAvroSchema(file: SchemaFile): AvroSchema {
     type = Type.forSchema(json as never, { wrapUnions: true, logicalTypes: LOGICAL_TYPES as never, typeHook: bigintLongHook as never, registry: {} });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new CodecError(`Avro schema ${file.name} is not valid: ${message}`, { file: file.name, ...whereInSchema(file, message) }, { cause: error });
+    throw new CodecError(`Avro schema ${file.name} is not valid: ${message}`, { code: SCHEMA_INVALID, file: file.name, ...whereInSchema(file, message) }, { cause: error });
   }
   let read: (bytes: Uint8Array) => unknown;
   try {
     read = createAvroReader(type);
   } catch (error) {
-    throw new CodecError(`Avro schema ${file.name} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { file: file.name }, { cause: error });
+    throw new CodecError(`Avro schema ${file.name} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { code: SCHEMA_INVALID, file: file.name }, { cause: error });
   }
   const root = node(type);
   return {

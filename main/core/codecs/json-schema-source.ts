@@ -7,6 +7,9 @@
 import { CodecError } from '../../../shared/codecs/codec-error';
 import type { SchemaFile } from '../../../shared/contract/codec-rules';
 
+/** The contract's code for a schema that does not compile: the rule engine shows such errors as they are. */
+export const SCHEMA_INVALID = 'CODEC_SCHEMA_INVALID';
+
 export interface TextPosition {
   line: number;
   column: number;
@@ -20,7 +23,7 @@ export function parseSchemaJson(file: SchemaFile, what: string): unknown {
   } catch (error) {
     const problem = scanJson(text).error ?? { offset: text.length, message: 'not valid JSON' };
     const { line, column } = positionAt(text, problem.offset);
-    throw new CodecError(`${what} ${file.name} is not valid JSON: ${problem.message} at line ${line}, column ${column}`, { file: file.name, line, column }, { cause: error });
+    throw new CodecError(`${what} ${file.name} is not valid JSON: ${problem.message} at line ${line}, column ${column}`, { code: SCHEMA_INVALID, file: file.name, line, column }, { cause: error });
   }
 }
 
