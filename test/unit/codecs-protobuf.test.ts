@@ -562,6 +562,14 @@ describe('protobuf: a schema that does not compile says file, line and column', 
     expect(JSON.parse(prettyDisplayJson(own.decode('factory.Telemetry', refEncode(RefTelemetry, fullTelemetry))))).toEqual(fullShown);
   });
 
+  it('a file of the user\'s that happens to be called any.proto does not stand in for google/protobuf/any.proto', () => {
+    const own = compileProtobufSchema([
+      { name: 'acme/any.proto', text: 'syntax = "proto3";\npackage acme;\nmessage Anything { string what = 1; }\n' },
+      { name: 'box.proto', text: 'syntax = "proto3";\nimport "acme/any.proto";\nimport "google/protobuf/any.proto";\nmessage Box { acme.Anything a = 1; google.protobuf.Any b = 2; }\n' },
+    ]);
+    expect(own.messageTypes).toEqual(['Box', 'acme.Anything']);
+  });
+
   it('reads a schema with custom options on google/protobuf/descriptor.proto (as nanopb and validators use)', () => {
     const text = `syntax = "proto3";
 import "google/protobuf/descriptor.proto";

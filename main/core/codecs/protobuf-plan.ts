@@ -71,6 +71,8 @@ export interface TypePlan {
   readonly fullName: string;
   readonly fields: readonly FieldPlan[];
   readonly byId: ReadonlyMap<number, FieldPlan>;
+  /** The same by index, for field numbers up to 2048 (nearly all): the wire walk looks one up per field. */
+  readonly byNumber: ReadonlyArray<FieldPlan | undefined>;
   /** Field by its .proto name and by its JSON name. */
   readonly byKey: ReadonlyMap<string, FieldPlan>;
   readonly required: readonly FieldPlan[];
@@ -125,6 +127,21 @@ function planField(field: protobuf.Field): FieldPlan {
   };
 }
 
+const MAX_INDEXED_FIELD = 2048;
+
+function numbered(fields: FieldPlan[]): Array<FieldPlan | undefined> {
+  const out: Array<FieldPlan | undefined> = [];
+  for (const field of fields) if (field.id <= MAX_INDEXED_FIELD) out[field.id] = field;
+  // Dense from 0, so reads stay on the fast path.
+  for (let i = 0; i < out.length; i++) out[i] ??= undefined;
+  return out;
+}
+
+/** A field by number. */
+export function fieldByNumber(plan: TypePlan, id: number): FieldPlan | undefined {
+  return id <= MAX_INDEXED_FIELD ? plan.byNumber[id] : plan.byId.get(id);
+}
+
 /** The plan of a type, made on first use. */
 export function planOf(type: protobuf.Type): TypePlan {
   let plan = plans.get(type);
@@ -141,6 +158,7 @@ export function planOf(type: protobuf.Type): TypePlan {
     fullName,
     fields,
     byId: new Map(fields.map((field) => [field.id, field])),
+    byNumber: numbered(fields),
     byKey,
     required: fields.filter((field) => field.required),
     wellKnown: WELL_KNOWN.has(simple) ? (simple as WellKnown) : undefined,

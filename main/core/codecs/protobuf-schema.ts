@@ -193,9 +193,18 @@ class CompiledSchema implements ProtobufSchema {
     this.messageTypes = listed.sort();
   }
 
+  /** By the name as callers spell it: a rule names its type once and decodes with it many times. */
+  private readonly plans = new Map<string, TypePlan>();
+
   private plan(messageType: string): TypePlan {
+    const known = this.plans.get(messageType);
+    if (known) return known;
     const type = this.types.get(messageType.trim().replace(/^\./, ''));
-    if (type) return planOf(type);
+    if (type) {
+      const plan = planOf(type);
+      if (this.plans.size < 10_000) this.plans.set(messageType, plan);
+      return plan;
+    }
     throw new CodecError(`No message type '${messageType}' in this schema${this.suggest(messageType)}`);
   }
 
@@ -270,6 +279,8 @@ export function compileProtobufSchema(files: SchemaFile[]): ProtobufSchema {
   const findFile = (wanted: string): string | undefined => {
     const name = normalizeName(wanted);
     if (byName.has(name)) return name;
+    // A well-known file is the built-in one unless the user added it under its own name: their acme/any.proto is not google/protobuf/any.proto.
+    if (BUNDLED[name]) return undefined;
     const base = name.slice(name.lastIndexOf('/') + 1);
     const matches = [...byName.keys()].filter((candidate) => candidate === base || candidate.endsWith(`/${base}`) || name.endsWith(`/${candidate}`));
     const exactTail = matches.filter((candidate) => candidate.endsWith(`/${name}`) || name.endsWith(`/${candidate}`) || candidate === base);
