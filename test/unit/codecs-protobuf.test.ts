@@ -441,10 +441,13 @@ describe('protobuf: publishing JSON as a message', () => {
     expect(codecError(() => schema.encode('factory.Telemetry', { total_count: '9223372036854775808' })).message).toContain('out of range for int64');
   });
 
-  it('refuses to write nesting deeper than 100 levels', () => {
+  it('refuses to write nesting deeper than 100 levels (messages, or JSON in a Struct) with a CodecError', () => {
     let deep: Record<string, unknown> = { value: 1 };
     for (let i = 0; i < 150; i++) deep = { child: deep };
     expect(codecError(() => schema.encode('factory.Node', deep)).message).toMatch(/nested deeper than 100 levels/);
+    let json: unknown = 1;
+    for (let i = 0; i < 80; i++) json = { a: json };
+    expect(codecError(() => schema.encode('factory.Telemetry', { labels: json })).message).toMatch(/^Cannot encode as factory\.Telemetry: labels(\.a)+: nested deeper than 100 levels$/);
   });
 });
 
@@ -548,6 +551,10 @@ describe('protobuf: a schema that does not compile says file, line and column', 
     const duplicateId = compileError([{ name: 'e.proto', text: 'syntax = "proto3";\nmessage A {\n  int32 x = 1;\n  int32 y = 1;\n}\n' }]);
     expect(duplicateId.where).toEqual({ file: 'e.proto', line: 4, column: 13 });
     expect(duplicateId.message).toContain('field number 1 is used twice in A');
+  });
+
+  it('reads a file saved with a byte order mark', () => {
+    expect(compileProtobufSchema([{ name: 'bom.proto', text: '\uFEFFsyntax = "proto3";\nmessage A { int32 x = 1; }\n' }]).messageTypes).toEqual(['A']);
   });
 
   it('a missing import: names the missing file and the importing file with its line', () => {

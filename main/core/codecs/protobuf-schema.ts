@@ -238,7 +238,8 @@ class CompiledSchema implements ProtobufSchema {
         throw new CodecError(`Not a ${plan.fullName}: ${where}${error.message} at byte ${error.offset}`, { offset: error.offset }, { cause: error });
       }
       if (stackOverflow(error)) throw new CodecError(`Not a ${plan.fullName}: nested too deeply to decode`, {}, { cause: error });
-      throw error;
+      // Anything else still means "show the raw bytes", never a failed view.
+      throw new CodecError(`Not a ${plan.fullName}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
     }
   }
 
@@ -251,7 +252,7 @@ class CompiledSchema implements ProtobufSchema {
         throw new CodecError(`Cannot encode as ${plan.fullName}: ${error.path ? `${error.path}: ` : ''}${error.message}`, {}, { cause: error });
       }
       if (stackOverflow(error)) throw new CodecError(`Cannot encode as ${plan.fullName}: nested too deeply`, {}, { cause: error });
-      throw error;
+      throw new CodecError(`Cannot encode as ${plan.fullName}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
     }
   }
 }
@@ -263,7 +264,8 @@ export function compileProtobufSchema(files: SchemaFile[]): ProtobufSchema {
   for (const file of files) {
     const name = normalizeName(file.name);
     if (byName.has(name)) throw new CodecError(`Two files are named ${name}`, { file: file.name });
-    byName.set(name, { name: file.name, text: file.text });
+    // A byte order mark (editors on Windows add one) is not a token protobufjs knows.
+    byName.set(name, { name: file.name, text: file.text.replace(/^\uFEFF/, '') });
   }
   const root = new protobuf.Root();
   const bundledAdded = new Set<string>();
