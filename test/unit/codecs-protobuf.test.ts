@@ -535,6 +535,22 @@ describe('protobuf: a schema that does not compile says file, line and column', 
     expect(unclosed.message).toContain("'{' at line 2 is never closed");
   });
 
+  it('other mistakes point at their token: a stray brace, a missing semicolon, an unclosed option list, comment or string, proto2 words in proto3, an unknown rpc type', () => {
+    const cases: Array<[string, { line: number; column: number }, string]> = [
+      ['syntax = "proto3";\nmessage A { int32 x = 1; }}\n', { line: 2, column: 26 }, "unexpected '}'"],
+      ['syntax = "proto3"\nmessage A { int32 x = 1; }\n', { line: 2, column: 1 }, "expected ';' but found 'message'"],
+      ['syntax = "proto3";\nmessage A { int32 x = 1 [deprecated = true; }\n', { line: 2, column: 43 }, "expected ']' but found ';'"],
+      ['syntax = "proto3";\nmessage A { string s = 1; } /* open\n', { line: 2, column: 29 }, 'a /* comment */ is never closed'],
+      ['syntax = "proto3";\nmessage A { string s = 1 [json_name = "open]; }\n', { line: 2, column: 39 }, 'a string is not closed on its line'],
+      ['syntax = "proto3";\nmessage A {\n  required int32 x = 1;\n}\n', { line: 3, column: 3 }, "'required' is not allowed here"],
+      ['syntax = "proto3";\nmessage Res {}\nservice S {\n  rpc Go(Req) returns (Res);\n}\n', { line: 4, column: 10 }, "unknown type 'Req' (rpc Go of S)"],
+    ];
+    for (const [text, at, message] of cases) {
+      const error = compileError([{ name: 'x.proto', text }]);
+      expect({ where: error.where, message: error.message }).toEqual({ where: { file: 'x.proto', ...at }, message: expect.stringContaining(message) });
+    }
+  });
+
   it('an unknown type: the field that names it, in the file that declares it', () => {
     const files: SchemaFile[] = [
       { name: 'a.proto', text: 'syntax = "proto3";\npackage p;\nimport "b.proto";\nmessage A { int32 x = 1; }\n' },

@@ -65,6 +65,16 @@ function schemaError(message: string, file: string, at: Position | undefined, ca
   return new CodecError(`${file}${at ? `:${at.line}:${at.column}` : ''}: ${message}`, { file, ...(at ?? {}) }, { cause });
 }
 
+/** The last `opening` (e.g. a comment's start) up to the end of 1-based `line`. */
+function lastOpening(text: string, line: number, opening: string): Position | undefined {
+  const lines = text.split(/\r?\n/);
+  for (let at = Math.min(line, lines.length); at >= 1; at--) {
+    const column = lines[at - 1]!.lastIndexOf(opening);
+    if (column >= 0) return { line: at, column: column + 1 };
+  }
+  return undefined;
+}
+
 /** A protobufjs syntax error ("illegal token 'x' (file, line 4)") as a readable message with its position. */
 function syntaxError(error: Error, file: SchemaFile): CodecError {
   const text = error.message;
@@ -80,7 +90,8 @@ function syntaxError(error: Error, file: SchemaFile): CodecError {
     let at = locateToken(file.text, line, token);
     switch (kind) {
       case 'token':
-        message = expected ? `expected '${expected}' but found '${token}'` : `unexpected '${token}'`;
+        if (!expected && token === 'required') message = "'required' is not allowed here (proto3 and editions have no required fields)";
+        else message = expected ? `expected '${expected}' but found '${token}'` : `unexpected '${token}'`;
         break;
       case 'string':
         message = 'a string is not closed on its line';
@@ -88,7 +99,7 @@ function syntaxError(error: Error, file: SchemaFile): CodecError {
         break;
       case 'comment':
         message = 'a /* comment */ is never closed';
-        at = findPattern(file.text.split(/\r?\n/).slice(0, line).join('\n'), /\/\*(?![\s\S]*\/\*)/) ?? at;
+        at = lastOpening(file.text, line, '/*') ?? at;
         break;
       case 'id':
         message = `expected a field number, found '${token}'`;
@@ -133,6 +144,14 @@ function markFile(namespace: protobuf.NamespaceBase, file: string): void {
   }
 }
 
+function allServices(namespace: protobuf.NamespaceBase, out: protobuf.Service[] = []): protobuf.Service[] {
+  for (const object of namespace.nestedArray) {
+    if (object instanceof protobuf.Service) out.push(object);
+    else if (object instanceof protobuf.Namespace || object instanceof protobuf.Type) allServices(object, out);
+  }
+  return out;
+}
+
 function allTypes(namespace: protobuf.NamespaceBase, out: protobuf.Type[] = []): protobuf.Type[] {
   for (const object of namespace.nestedArray) {
     if (object instanceof protobuf.Type) out.push(object);
@@ -156,6 +175,20 @@ function resolveError(error: Error, root: protobuf.Root, texts: Map<string, stri
           ? `unknown type '${typeName}' (field '${field.name}' of ${type.fullName.slice(1)}): is it declared, and its file imported?`
           : `field '${field.name}' of ${type.fullName.slice(1)}: ${fieldError instanceof Error ? fieldError.message : String(fieldError)}`;
         return schemaError(message, file, at, fieldError);
+      }
+    }
+  }
+  for (const service of allServices(root)) {
+    for (const method of service.methodsArray) {
+      try {
+        method.resolve();
+      } catch (methodError) {
+        const file = method.filename ?? service.filename ?? '';
+        const text = texts.get(file) ?? '';
+        const unknown = method.resolvedRequestType ? method.responseType : method.requestType;
+        const at = findPattern(text, new RegExp(`\\brpc\\s+${method.name}\\s*\\(`));
+        const located = at ? locateToken(text, at.line, unknown.replace(/^\./, '')) : undefined;
+        return schemaError(`unknown type '${unknown}' (rpc ${method.name} of ${service.fullName.slice(1)}): is it declared, and its file imported?`, file, located, methodError);
       }
     }
   }

@@ -63,7 +63,10 @@ function varint(buf: Uint8Array, pos: number, end: number, next: { pos: number }
 }
 
 function need(pos: number, size: number, end: number, subject: Subject, prefix = ''): void {
-  if (pos + size > end) throw new WireProblem(`${words(prefix, subject)} needs ${size} bytes but only ${end - pos} are left`, pos);
+  if (pos + size > end) {
+    const left = end - pos;
+    throw new WireProblem(`${words(prefix, subject)} needs ${size} bytes but only ${left} ${left === 1 ? 'is' : 'are'} left`, pos);
+  }
 }
 
 /** Skips a field the schema does not know (protobuf keeps such fields for compatibility). */
