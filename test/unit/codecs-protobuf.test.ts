@@ -481,6 +481,16 @@ message Config {
     expect(Buffer.from(encoded).toString('hex')).toBe(Buffer.from(bytes).toString('hex'));
   });
 
+  it('proto2 extensions are shown as protobuf\'s JSON names them, [package.name], and read back from them', () => {
+    const text = 'syntax = "proto2";\npackage p;\nmessage Foo { optional int32 a = 1; extensions 100 to 200; }\nextend Foo { optional int32 bar = 100; }\nmessage Holder { extend Foo { optional string baz = 101; } }\n';
+    const files = [{ name: 'ext.proto', text }];
+    const ref = referenceRoot(files).lookupType('p.Foo');
+    const bytes = ref.encode({ a: 1, '.p.bar': 5, '.p.Holder.baz': 'x' }).finish();
+    const own = compileProtobufSchema(files);
+    expect(own.decode('p.Foo', bytes)).toEqual({ a: 1, '[p.bar]': 5, '[p.Holder.baz]': 'x' });
+    expect(Buffer.from(own.encode('p.Foo', { a: 1, '[p.bar]': 5, '[p.Holder.baz]': 'x' })).equals(Buffer.from(bytes))).toBe(true);
+  });
+
   it('proto2: a payload without a required field, and JSON without it, are refused', () => {
     const own = compileProtobufSchema([{ name: 'legacy.proto', text: PROTO2 }]);
     const error = codecError(() => own.decode('legacy.Config', Uint8Array.from([0x10, 0x05])));

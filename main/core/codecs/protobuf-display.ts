@@ -140,8 +140,8 @@ export function messageToDisplay(plan: TypePlan, message: Record<string, unknown
     } else {
       shown = valueToDisplay(field, value, depth, resolve);
     }
-    if (field.unsafeName) setProperty(out, field.name, shown);
-    else out[field.name] = shown;
+    if (field.unsafeName) setProperty(out, field.displayName, shown);
+    else out[field.displayName] = shown;
   }
   return out;
 }

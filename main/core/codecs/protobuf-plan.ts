@@ -36,7 +36,10 @@ const WELL_KNOWN = new Set<string>([
 export type FieldKind = 'scalar' | 'enum' | 'message';
 
 export interface FieldPlan {
+  /** The property protobufjs reads and writes (an extension's is its full name, `.pkg.ext`). */
   readonly name: string;
+  /** The key shown: the .proto name; an extension as protobuf's JSON mapping writes it, `[pkg.ext]`. */
+  readonly displayName: string;
   /** lowerCamelCase, as protobuf's JSON mapping names fields; encode accepts it beside `name`. */
   readonly jsonName: string;
   readonly id: number;
@@ -106,6 +109,7 @@ function planField(field: protobuf.Field): FieldPlan {
   else wireType = SCALAR_WIRE[field.type] ?? WIRE.len;
   return {
     name: field.name,
+    displayName: field.name.startsWith('.') ? `[${field.name.slice(1)}]` : field.name,
     jsonName: field.options?.json_name ? String(field.options.json_name) : lowerCamel(field.name),
     id: field.id,
     kind,
@@ -150,7 +154,10 @@ export function planOf(type: protobuf.Type): TypePlan {
   const byKey = new Map<string, FieldPlan>();
   for (const field of fields) byKey.set(field.jsonName, field);
   // The .proto name wins over another field's JSON name.
-  for (const field of fields) byKey.set(field.name, field);
+  for (const field of fields) {
+    byKey.set(field.name, field);
+    byKey.set(field.displayName, field);
+  }
   const fullName = type.fullName.replace(/^\./, '');
   const simple = fullName.startsWith('google.protobuf.') ? fullName.slice('google.protobuf.'.length) : '';
   plan = {
