@@ -310,6 +310,8 @@ describe('protobuf: a payload that does not match its message type says where de
 
   it('field number 0 and invalid wire types (what random bytes usually are)', () => {
     expect(codecError(() => schema.decode('factory.Telemetry', Uint8Array.from([0x0a, 0x01, 0x41, 0x00]))).where.offset).toBe(3);
+    // A key past 32 bits (field 2^32 + 1, varint): protobufjs alone would read it as field 1.
+    expect(codecError(() => schema.decode('factory.Telemetry', Uint8Array.from([0x88, 0x80, 0x80, 0x80, 0x80, 0x01, 0x05]))).message).toBe('Not a factory.Telemetry: field number 4294967297 is not valid at byte 0');
     expect(codecError(() => schema.decode('factory.Telemetry', Uint8Array.from([0x9f, 0x06]))).message).toBe('Not a factory.Telemetry: wire type 7 is not a valid wire type (field 99) at byte 2');
   });
 

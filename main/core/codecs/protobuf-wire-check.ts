@@ -8,6 +8,9 @@ import { type FieldPlan, MAX_NESTING, type TypePlan, WIRE, fieldByNumber, subPla
  * allocation), so it costs a fraction of the decode, and once it passes protobufjs cannot fail.
  */
 
+/** Field numbers run from 1 to 2^29 - 1. */
+const MAX_FIELD_NUMBER = 0x1fff_ffff;
+
 const WIRE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit', 'wire type 6', 'wire type 7'];
 
 export class WireProblem extends Error {
@@ -101,7 +104,7 @@ function skipUnknown(buf: Uint8Array, pos: number, end: number, wireType: number
           if (number !== fieldNo) throw new WireProblem(`group ${words('', what)} is closed as field ${number}`, tagAt);
           return at;
         }
-        if (number === 0) throw new WireProblem('field number 0 is not valid', tagAt);
+        if (number === 0 || number > MAX_FIELD_NUMBER) throw new WireProblem(`field number ${number} is not valid`, tagAt);
         at = skipUnknown(buf, at, end, type, number, depth + 1, cursor);
       }
     }
@@ -165,7 +168,7 @@ function checkMapEntry(field: FieldPlan, buf: Uint8Array, start: number, stop: n
     const wireType = tag % 8;
     const number = Math.floor(tag / 8);
     const expected = number === 1 ? mapKeyWire[field.keyType] : number === 2 ? valueWire(field) : undefined;
-    if (number === 0) throw new WireProblem(`field number 0 is not valid (in an entry of ${describe(field)})`, tagAt);
+    if (number === 0 || number > MAX_FIELD_NUMBER) throw new WireProblem(`field number ${number} is not valid (in an entry of ${describe(field)})`, tagAt);
     if (expected === undefined) {
       at = skipUnknown(buf, at, stop, wireType, number, depth, cursor);
     } else if (wireType !== expected) {
@@ -217,7 +220,8 @@ export function checkMessage(plan: TypePlan, buf: Uint8Array, pos: number, end: 
         }
         throw new WireProblem(`an end of group ${number} that was never opened`, tagAt);
       }
-      if (number === 0) throw new WireProblem('field number 0 is not valid', tagAt);
+      // Keys are 32-bit: protobufjs would read a longer one cut to its low bits, as some other field.
+      if (number === 0 || number > MAX_FIELD_NUMBER) throw new WireProblem(`field number ${number} is not valid`, tagAt);
       const field = fieldByNumber(plan, number);
       if (!field) {
         at = skipUnknown(buf, at, end, wireType, number, depth, cursor);
