@@ -275,8 +275,9 @@ describe('protobuf with the user\'s .proto files: decoding what devices send', (
     expect((shown('factory.Telemetry', bytes) as { status: unknown }).status).toBe(7);
   });
 
-  it('accepts a message type with a leading dot', () => {
+  it('accepts a message type with a leading dot, or as a type URL', () => {
     expect(schema.decode('.factory.Alarm', refEncode(RefAlarm, { code: 'E1', level: 1 }))).toEqual({ code: 'E1', level: 1 });
+    expect(schema.decode('type.googleapis.com/factory.Alarm', refEncode(RefAlarm, { code: 'E1', level: 1 }))).toEqual({ code: 'E1', level: 1 });
   });
 });
 

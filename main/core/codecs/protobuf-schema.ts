@@ -232,7 +232,8 @@ class CompiledSchema implements ProtobufSchema {
   private plan(messageType: string): TypePlan {
     const known = this.plans.get(messageType);
     if (known) return known;
-    const type = this.types.get(messageType.trim().replace(/^\./, ''));
+    // A type URL (`type.googleapis.com/factory.Telemetry`, as Any and some Content Types name it) names its last part.
+    const type = this.types.get(messageType.trim().replace(/^.*\//, '').replace(/^\./, ''));
     if (type) {
       const plan = planOf(type);
       if (this.plans.size < 10_000) this.plans.set(messageType, plan);
