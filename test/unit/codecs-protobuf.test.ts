@@ -270,6 +270,13 @@ describe('protobuf with the user\'s .proto files: decoding what devices send', (
     expect(readings).toEqual([23.4, 0.1, 1e-7, 3.4028235e38]);
   });
 
+  it('shows only the last member of a oneof when a payload sets two (the last one wins, as in protobuf)', () => {
+    const bytes = Uint8Array.from([0x42, 0x01, 0x61, 0x48, 0x07]); // line = "a", then cell = 7
+    const decoded = schema.decode('factory.Telemetry', bytes) as Record<string, unknown>;
+    expect(decoded.cell).toBe(7);
+    expect('line' in decoded).toBe(false);
+  });
+
   it('shows an enum number the schema does not name as the number (proto3 enums are open)', () => {
     const bytes = Uint8Array.from([0x10, 0x07]); // status = 7
     expect((shown('factory.Telemetry', bytes) as { status: unknown }).status).toBe(7);

@@ -143,7 +143,22 @@ export function messageToDisplay(plan: TypePlan, message: Record<string, unknown
     if (field.unsafeName) setProperty(out, field.displayName, shown);
     else out[field.displayName] = shown;
   }
+  for (const members of plan.oneofs) keepLastOneofMember(members, message, out);
   return out;
+}
+
+/**
+ * A payload may set several members of one oneof; the last one on the wire wins (protobuf's rule),
+ * but protobufjs keeps them all. Its message holds them in the order they first came, so the last of
+ * those is kept: exact unless a member comes back after another (a, b, a), which no encoder writes.
+ */
+function keepLastOneofMember(members: readonly FieldPlan[], message: Record<string, unknown>, out: Record<string, unknown>): void {
+  let present = 0;
+  for (const field of members) if (hasOwn.call(message, field.name) && message[field.name] != null) present++;
+  if (present < 2) return;
+  const names = new Set(members.map((field) => field.name));
+  const last = Object.keys(message).filter((key) => names.has(key) && message[key] != null).at(-1);
+  for (const field of members) if (field.name !== last) delete out[field.displayName];
 }
 
 const NOT_SPECIAL = Symbol('not special');

@@ -79,6 +79,8 @@ export interface TypePlan {
   /** Field by its .proto name and by its JSON name. */
   readonly byKey: ReadonlyMap<string, FieldPlan>;
   readonly required: readonly FieldPlan[];
+  /** Members of each real oneof that has more than one, for the rare payload that sets several. */
+  readonly oneofs: ReadonlyArray<readonly FieldPlan[]>;
   readonly wellKnown: WellKnown | undefined;
 }
 
@@ -146,6 +148,12 @@ export function fieldByNumber(plan: TypePlan, id: number): FieldPlan | undefined
   return id <= MAX_INDEXED_FIELD ? plan.byNumber[id] : plan.byId.get(id);
 }
 
+function oneofGroups(fields: FieldPlan[]): FieldPlan[][] {
+  const groups = new Map<string, FieldPlan[]>();
+  for (const field of fields) if (field.oneof) groups.set(field.oneof, [...(groups.get(field.oneof) ?? []), field]);
+  return [...groups.values()].filter((members) => members.length > 1);
+}
+
 /** The plan of a type, made on first use. */
 export function planOf(type: protobuf.Type): TypePlan {
   let plan = plans.get(type);
@@ -168,6 +176,7 @@ export function planOf(type: protobuf.Type): TypePlan {
     byNumber: numbered(fields),
     byKey,
     required: fields.filter((field) => field.required),
+    oneofs: oneofGroups(fields),
     wellKnown: WELL_KNOWN.has(simple) ? (simple as WellKnown) : undefined,
   };
   plans.set(type, plan);
