@@ -112,6 +112,10 @@ describe('codec rules on live messages', () => {
     expect(decoded).toMatchObject({ ruleId: 'telemetry', format: 'gzip+json' });
     expect(decoded!.truncated).toBeUndefined();
     expect(JSON.parse(decoded!.text)).toEqual(JSON.parse(big));
+    // The list's text filter finds what is past the live text in the decoded whole, not in the gzip bytes.
+    const tail = big.slice(-24, -2);
+    expect(message!.decoded!.text).not.toContain(tail);
+    expect(await harness.call('messages.searchPayloads', { connectionId, ids: [message!.id], text: tail.toUpperCase() })).toEqual({ matched: [message!.id], unknown: [] });
   });
 
   it('reports a rule that fails for every message once with its count, then at most once a second', async () => {
