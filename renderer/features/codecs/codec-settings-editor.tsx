@@ -13,7 +13,7 @@ import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import type { RuleSeed } from '../../stores/codecs-store';
 import { FORMAT_KINDS, FORMAT_NAMES, LAYOUT_HINT, describeFormat, formatOfKind, newId, ruleProblem } from './rule-model';
 import { type SchemaChecks, SchemaList, useSchemaChecks } from './schema-list';
-import './codecs.css';
+
 
 const ENCODING_NAMES: Record<ContentEncoding, string> = { none: 'None', gzip: 'gzip', deflate: 'deflate', brotli: 'Brotli' };
 
