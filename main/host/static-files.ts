@@ -9,7 +9,7 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "font-src 'self' data:",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:", // blob: shows image payloads made from their bytes in the page (never a remote URL)
   "worker-src 'self'",
   "connect-src 'self' ws://127.0.0.1:*",
   "object-src 'none'",
