@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { useMemo } from 'react';
 import { create } from 'zustand';
 import type { Profile, Result, WorkbenchError } from '../../shared/contract';
 import type { CodecProblem, CodecRule, CodecSchema, CodecSettings, DecodedPayload } from '../../shared/contract/codec-rules';
@@ -69,8 +70,12 @@ export const useCodecsStore = create<CodecsState>()((set, get) => ({
   notices: [],
   dismissed: {},
   async loadGlobal() {
-    const result = await codecsApi().getGlobal({});
-    if (result.ok) set({ global: result.value, globalLoaded: true });
+    try {
+      const result = await codecsApi().getGlobal({});
+      if (result.ok) set({ global: result.value, globalLoaded: true });
+    } catch {
+      // A host without the codecs domain: no global rules.
+    }
   },
   async saveGlobal(settings) {
     const result = await codecsApi().setGlobal(settings);
@@ -131,6 +136,13 @@ export async function decodeBytes(scope: { connectionId?: string; profileId?: st
 /** JSON in, the bytes a rule makes of it out (for publishing). */
 export async function encodeWithRule(scope: { connectionId?: string; profileId?: string }, ruleId: string, text: string): Promise<Result<EncodeResult>> {
   return codecsApi().encode({ ...scope, ruleId, text });
+}
+
+/** The rules a connection decodes with, in order: its profile's, then the global ones. */
+export function useConnectionRules(profileId: string | undefined): CodecRule[] {
+  const profileRules = useProfilesStore((s) => (profileId ? profileCodecs(s.profiles.find((p) => p.id === profileId)).rules : NO_CODECS.rules));
+  const globalRules = useCodecsStore((s) => s.global.rules);
+  return useMemo(() => [...profileRules, ...globalRules], [profileRules, globalRules]);
 }
 
 /** Formats that encode on publish (images, raw, text, typed views and Sparkplug do not). */
