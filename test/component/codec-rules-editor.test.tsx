@@ -53,7 +53,7 @@ describe('Codec rules editor', () => {
 
     // A layout shows its grammar; a typed view its type and byte order.
     await user.selectOptions(within(form).getByTestId('codec-rule-format'), 'layout');
-    expect(screen.getByText(/One field per `;`/)).toBeTruthy();
+    expect(screen.getByTestId('codec-layout-help').textContent).toContain('Example: u16be temperature /10 -40');
     expect(screen.getByTestId('codec-rule-problem').textContent).toBe('Write the layout');
     await user.type(within(form).getByTestId('codec-rule-layout'), 'u16be temperature; f32le accel[[3]');
     expect(latest.current.rules[0]!.format).toEqual({ kind: 'layout', layout: 'u16be temperature; f32le accel[3]' });

@@ -146,7 +146,7 @@ function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormPr
         <label className="codec-wide">
           Layout
           <textarea data-testid="codec-rule-layout" rows={3} spellCheck={false} value={format.layout} placeholder="u16be temperature; i32le pressure; f32le accel[3]; u8 flags:bits(4)" onChange={(e) => set({ format: { ...format, layout: e.target.value } })} />
-          <span className="field-hint">{LAYOUT_HINT}</span>
+          <span className="field-hint codec-layout-help" data-testid="codec-layout-help">{LAYOUT_HINT}</span>
         </label>
       )}
       {format.kind === 'typed' && (

@@ -19,9 +19,8 @@ export const FORMAT_KINDS = Object.keys(FORMAT_NAMES) as CodecFormatKind[];
 
 export const SCHEMA_KIND_NAMES: Record<SchemaKind, string> = { protobuf: 'Protobuf (.proto)', avro: 'Avro (.avsc)', 'json-schema': 'JSON Schema' };
 
-/** The layout language in one line, shown under its field (shared/codecs/binary-layout.ts has the whole of it). */
-export const LAYOUT_HINT =
-  'One field per `;`: type name[count]. Types u8 i8 u16 i16 u32 i32 u64 i64 f32 f64 with be/le (u16be, f32le), bits as u8 flags:bits(4), e.g. `u16be temperature; i32le pressure; f32 accel[3]; u8 flags:bits(4)`';
+/** The layout language in a few lines, shown under its field (shared/codecs/binary-layout.ts has the whole of it). */
+export { LAYOUT_HELP as LAYOUT_HINT } from '../../../shared/codecs/binary-layout';
 
 /** A fresh id from a name: ids are letters, digits, _ . and - (codecId), unique among `taken`. */
 export function newId(base: string, taken: readonly string[]): string {
