@@ -160,6 +160,7 @@ export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListPro
                   </button>
                 </div>
                 <span className="muted codec-schema-files">{schema.files.map((f) => f.name).join(', ')}</span>
+                {schema.kind === 'avro' && <RegistryIds schema={schema} onChange={(next) => onChange(schemas.map((s) => (s.id === schema.id ? next : s)))} />}
                 {check && check.problems.length > 0 && (
                   <ul className="codec-problems" data-testid="codec-schema-problems">
                     {check.problems.map((p, i) => (
@@ -175,5 +176,33 @@ export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListPro
         </ul>
       )}
     </section>
+  );
+}
+
+/** The schema registry ids that stand for an Avro schema in the Confluent wire format (magic byte 0, a 4-byte id). */
+function RegistryIds({ schema, onChange }: { schema: CodecSchema; onChange(schema: CodecSchema): void }) {
+  const [text, setText] = useState((schema.registryIds ?? []).join(', '));
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  const ids = parts.map(Number);
+  const problem = ids.some((id) => !Number.isInteger(id) || id < 0 || id > 0xffffffff) ? 'Registry ids are whole numbers from 0 to 4294967295' : null;
+  return (
+    <label className="codec-registry-ids">
+      Confluent registry ids
+      <input
+        value={text}
+        placeholder="e.g. 1, 7"
+        data-testid="codec-schema-registry-ids"
+        aria-invalid={problem !== null}
+        onChange={(e) => {
+          setText(e.target.value);
+          const next = e.target.value.split(/[\s,]+/).filter(Boolean).map(Number);
+          if (next.every((id) => Number.isInteger(id) && id >= 0 && id <= 0xffffffff)) {
+            const { registryIds: _omit, ...rest } = schema;
+            onChange(next.length ? { ...rest, registryIds: next } : rest);
+          }
+        }}
+      />
+      {problem && <span className="field-problem">{problem}</span>}
+    </label>
   );
 }
