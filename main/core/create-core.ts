@@ -8,6 +8,7 @@ import { createEphemeralCipher, createKeyFileCipher } from './secrets/key-file-c
 import type { SecretCipher } from './secrets/secret-cipher';
 import { createAppService } from './services/app-service';
 import { createBrokerService } from './services/broker-service';
+import { createCodecsService } from './services/codecs-service';
 import { createConnectionsService } from './services/connections-service';
 import { createHistoryService } from './services/history-service';
 import { createInspectorService } from './services/inspector-service';
@@ -80,7 +81,15 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     isOpen: (connectionId) => connections.manager.has(connectionId),
     onProgress: (progress) => events.emit('history.replayProgress', progress),
   });
-  const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections);
+  // Codec rules read the profiles' settings and the live payloads through these hooks, once those services exist.
+  const codecs = createCodecsService({
+    dataDir,
+    profileCodecs: (profileId) => profiles.codecsOf(profileId),
+    connectionKeyOf: (connectionId) => connections.manager.list().find((summary) => summary.connectionId === connectionId)?.connectionKey,
+    livePayload: (connectionId, id) => messages.payloads.held(connectionId, id),
+    fullLivePayload: (connectionId, id) => messages.payloads.fullPayload(connectionId, id),
+  });
+  const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 
@@ -109,6 +118,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...history.handlers,
     ...replays.handlers,
     ...broker.handlers,
+    ...codecs.handlers,
   });
 
   return {
@@ -123,7 +133,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       await replays.close();
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
-      await Promise.all([messages.close(), inspector.close(), app.close()]);
+      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close()]);
       await profiles.close();
     },
   };

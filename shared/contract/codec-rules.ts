@@ -110,6 +110,12 @@ export type CodecSettings = z.output<typeof codecSettings>;
 /** A problem in a schema or a payload, with where it is when known. */
 export const codecProblem = z.object({
   message: z.string(),
+  /**
+   * Set when the problem is not in the bytes themselves: CODEC_FORMAT_UNAVAILABLE (this build has
+   * no codec for the format yet), CODEC_SCHEMA_UNKNOWN (the rule names a schema that is not there),
+   * CODEC_SCHEMA_INVALID (its schema does not compile).
+   */
+  code: z.enum(['CODEC_FORMAT_UNAVAILABLE', 'CODEC_SCHEMA_UNKNOWN', 'CODEC_SCHEMA_INVALID']).optional(),
   /** Schema problems: the file, 1-based line and column. */
   file: z.string().optional(),
   line: z.number().int().optional(),

@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'SHARED_SUBSCRIPTION_UNSUPPORTED', // $share/... on MQTT 3.1/3.1.1, where many brokers take it literally
   'INTERNAL', // a bug: reported, never thrown across the contract
   'IMPORT_WRONG_FORMAT', // an import file whose content is another known format than the one chosen (the message names it)
+  'CODEC_SCHEMA_INVALID', // a codec rule names a schema that is missing, of the wrong kind, or does not compile (the message says where)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

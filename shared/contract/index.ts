@@ -3,6 +3,7 @@ import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame }
 import { type Base64Codec, defaultBase64 } from '../codecs/byte-envelope';
 import { appContract } from './app';
 import { brokerContract } from './broker';
+import { codecsContract } from './codecs';
 import { connectionsContract } from './connections';
 import type { Result } from './errors';
 import { historyContract } from './history';
@@ -23,6 +24,7 @@ export const contract = {
   profiles: profilesContract,
   history: historyContract,
   broker: brokerContract,
+  codecs: codecsContract,
 } as const;
 
 type Contract = typeof contract;
@@ -209,4 +211,6 @@ export * from './profiles';
 export * from './history';
 export * from './limits';
 export * from './broker';
+export * from './codec-rules';
+export * from './codecs';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { empty, errorShape } from './common';
 import { subscriptionFields } from './messages';
+import { codecSettings } from './codec-rules';
 import { connectionOptionsObject, protocolVersionChoice, tlsOptions } from './connections';
 
 /** Option fields that are secrets: encrypted at rest, never sent back to the renderer. */
@@ -65,6 +66,8 @@ export const profile = z.object({
   subscriptions: z.array(savedSubscription),
   /** Connected when the workbench starts. */
   connectOnLaunch: z.boolean(),
+  /** Codec rules and schemas of this profile, before the global ones (the core always sends them; optional for older callers). */
+  codecs: codecSettings.optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
@@ -165,6 +168,8 @@ export const profilesContract = {
           subscriptions: savedSubscriptions.optional(),
           /** Omitted keeps the stored choice (off for a new profile). */
           connectOnLaunch: z.boolean().optional(),
+          /** Replaces the profile's codec rules and schemas; omitted keeps them. Refused with CODEC_SCHEMA_INVALID when a rule's schema is missing or does not compile. */
+          codecs: codecSettings.optional(),
         })
         .strict(),
       output: profile,

@@ -1,4 +1,5 @@
 import {
+  type CodecSettings,
   type ConnectionOptions,
   type ImportCandidate,
   type ImportFormatChoice,
@@ -8,6 +9,7 @@ import {
   type Profile,
   type SameNameAction,
   type SavedSubscription,
+  codecSettings,
   connectionOptions,
   savedSubscription,
 } from '../../../shared/contract';
@@ -24,6 +26,8 @@ interface ReadyProfile {
   options: ConnectionOptions;
   subscriptions: SavedSubscription[];
   connectOnLaunch: boolean;
+  /** Undefined when the file has none (an update then keeps the existing rules). */
+  codecs: CodecSettings | undefined;
   notes: string[];
   /** The existing profile of the same name. */
   existing: Profile | null;
@@ -34,8 +38,23 @@ function endpointOf(options: { protocol: string; host: string; port: number; pat
   return `${options.protocol}://${options.host}:${options.port}${path}`;
 }
 
+/** Why a profile's codec settings cannot be saved (codecs-service); none: they can. */
+export type CodecsProblems = (settings: CodecSettings) => string[];
+
+/** The file's codec rules when they can be saved; else none, with a note saying why. */
+function readyCodecs(raw: unknown, notes: string[], codecsProblems: CodecsProblems | undefined): CodecSettings | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = codecSettings.safeParse(raw);
+  const problems = parsed.success
+    ? (codecsProblems?.(parsed.data) ?? [])
+    : parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || 'codecs'}: ${issue.message}`);
+  if (problems.length === 0 && parsed.success) return parsed.data;
+  notes.push(`Codec rules were not imported: ${problems.join('; ')}`);
+  return undefined;
+}
+
 /** Reads and validates a file against the chosen (or detected) format; writes nothing. */
-function prepareImport(store: ProfileStore, choice: ImportFormatChoice, content: string) {
+function prepareImport(store: ProfileStore, choice: ImportFormatChoice, content: string, codecsProblems?: CodecsProblems) {
   const { format, parsed } = readProfileImport(choice, content);
   // Names compare trimmed and case-insensitively: "Plant" and "plant " are the same profile to a user.
   const byName = new Map<string, Profile>();
@@ -66,6 +85,7 @@ function prepareImport(store: ProfileStore, choice: ImportFormatChoice, content:
       notes.push(`Only the first ${MAX_SAVED_SUBSCRIPTIONS} of ${candidate.subscriptions!.length} subscriptions were imported`);
     }
     const name = candidate.name.slice(0, 200);
+    const codecs = readyCodecs(candidate.codecs, notes, codecsProblems);
     ready.push({
       index: ready.length,
       name,
@@ -74,6 +94,7 @@ function prepareImport(store: ProfileStore, choice: ImportFormatChoice, content:
       options: options.data,
       subscriptions,
       connectOnLaunch: candidate.connectOnLaunch ?? false,
+      codecs,
       notes,
       existing: byName.get(name.trim().toLowerCase()) ?? null,
     });
@@ -82,8 +103,8 @@ function prepareImport(store: ProfileStore, choice: ImportFormatChoice, content:
 }
 
 /** What importing the file would do: its format, each profile (new or of a taken name) and what is skipped. */
-export function previewImport(store: ProfileStore, choice: ImportFormatChoice, content: string): ImportPreview {
-  const { format, ready, skipped } = prepareImport(store, choice, content);
+export function previewImport(store: ProfileStore, choice: ImportFormatChoice, content: string, codecsProblems?: CodecsProblems): ImportPreview {
+  const { format, ready, skipped } = prepareImport(store, choice, content, codecsProblems);
   const candidates: ImportCandidate[] = ready.map((r) => ({
     index: r.index,
     name: r.name,
@@ -101,6 +122,7 @@ export interface ImportChoices {
   /** For every profile whose name is taken, unless `choices` says otherwise for it. */
   onSameName: SameNameAction;
   choices?: { index: number; action: SameNameAction }[];
+  codecsProblems?: CodecsProblems;
 }
 
 /**
@@ -108,8 +130,8 @@ export interface ImportChoices {
  * it stores are kept unless the file has them; folder and colour kept unless the file has them) or
  * keeps it untouched, as chosen. Nothing is ever duplicated under the same name.
  */
-export function importProfiles(store: ProfileStore, choice: ImportFormatChoice, content: string, { onSameName, choices = [] }: ImportChoices): ImportReport {
-  const { format, ready, skipped } = prepareImport(store, choice, content);
+export function importProfiles(store: ProfileStore, choice: ImportFormatChoice, content: string, { onSameName, choices = [], codecsProblems }: ImportChoices): ImportReport {
+  const { format, ready, skipped } = prepareImport(store, choice, content, codecsProblems);
   const actions = new Map(choices.map((c) => [c.index, c.action]));
   const report: ImportReport = { format, imported: [], updated: [], kept: [], skipped, notes: [] };
   // Two entries of one file with the same name: the second finds the profile the first created.
@@ -129,11 +151,12 @@ export function importProfiles(store: ProfileStore, choice: ImportFormatChoice, 
         color: r.color ?? existing.color,
         options: r.options,
         subscriptions: r.subscriptions,
+        ...(r.codecs ? { codecs: r.codecs } : {}),
       });
       report.updated.push(saved);
       taken.set(key, saved);
     } else {
-      const saved = store.save({ name: r.name, folder: r.folder, color: r.color, options: r.options, subscriptions: r.subscriptions, connectOnLaunch: r.connectOnLaunch });
+      const saved = store.save({ name: r.name, folder: r.folder, color: r.color, options: r.options, subscriptions: r.subscriptions, connectOnLaunch: r.connectOnLaunch, ...(r.codecs ? { codecs: r.codecs } : {}) });
       report.imported.push(saved);
       taken.set(key, saved);
     }

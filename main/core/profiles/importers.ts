@@ -12,6 +12,8 @@ export interface ParsedCandidate {
   /** Saved subscriptions as the file has them, mapped to ours; validated on import. */
   subscriptions?: unknown[];
   connectOnLaunch?: boolean;
+  /** Codec rules and schemas (our own format only); validated on import. */
+  codecs?: unknown;
   notes: string[];
 }
 
@@ -63,6 +65,7 @@ function fromWorkbench(content: string): ParsedImport {
       options: entry.options as ConnectionOptionsInput,
       subscriptions: Array.isArray(entry.subscriptions) ? entry.subscriptions : [],
       connectOnLaunch: bool(entry.connectOnLaunch) ?? false,
+      ...(entry.codecs !== undefined ? { codecs: entry.codecs } : {}),
       notes: [],
     });
   }

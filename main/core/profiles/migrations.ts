@@ -32,4 +32,11 @@ export const PROFILE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE profiles ADD COLUMN connect_on_launch INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 3,
+    name: 'codec rules and schemas per profile',
+    sql: `
+      ALTER TABLE profiles ADD COLUMN codecs TEXT NOT NULL DEFAULT '{}'; -- JSON of CodecSettings (rules, schemas as their files' text)
+    `,
+  },
 ];

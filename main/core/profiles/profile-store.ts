@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
+  type CodecSettings,
   type ConnectionOptions,
   PROFILE_EXPORT_FORMAT,
   PROFILE_EXPORT_VERSION,
@@ -11,6 +12,7 @@ import {
   type SavedSubscription,
   type SecretField,
   WorkbenchFailure,
+  codecSettings,
   savedSubscription,
 } from '../../../shared/contract';
 import { openHistoryDatabase } from '../history/open-database';
@@ -34,6 +36,8 @@ export interface SaveProfileInput {
   /** Replaces the saved subscriptions; omitted keeps them. */
   subscriptions?: SavedSubscription[];
   connectOnLaunch?: boolean;
+  /** Replaces the codec rules and schemas; omitted keeps them. */
+  codecs?: CodecSettings;
 }
 
 interface ProfileRow {
@@ -45,6 +49,8 @@ interface ProfileRow {
   /** JSON array of SavedSubscription. */
   subscriptions: string;
   connect_on_launch: number;
+  /** JSON of CodecSettings. */
+  codecs: string;
   created_at: number;
   updated_at: number;
 }
@@ -56,6 +62,18 @@ function parseSubscriptions(json: string): SavedSubscription[] {
     return parsed.success ? parsed.data : [];
   } catch {
     return [];
+  }
+}
+
+const NO_CODECS: CodecSettings = { rules: [], schemas: [] };
+
+/** Codec settings as stored; a row that does not parse (hand-edited) reads as none rather than failing the list. */
+function parseCodecs(json: string): CodecSettings {
+  try {
+    const parsed = codecSettings.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : NO_CODECS;
+  } catch {
+    return NO_CODECS;
   }
 }
 
@@ -71,6 +89,8 @@ export interface ProfileStore {
   delete(id: string): void;
   /** Options with secrets decrypted, for the engine only. */
   optionsForConnect(id: string): ConnectionOptions;
+  /** A profile's codec settings alone (cheaper than get), or undefined when there is no such profile. */
+  codecsOf(id: string): CodecSettings | undefined;
   exportJson(ids?: string[]): string;
   /** Set when a damaged database was moved aside at open, with the backup restored in its place (if any). */
   recovered: ProfilesRecovery | null;
@@ -138,10 +158,12 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
     all: db.prepare('SELECT * FROM profiles ORDER BY folder, name COLLATE NOCASE, id'),
     one: db.prepare('SELECT * FROM profiles WHERE id = ?'),
     insert: db.prepare(
-      'INSERT INTO profiles (id, name, folder, color, options, subscriptions, connect_on_launch, created_at, updated_at) VALUES (@id, @name, @folder, @color, @options, @subscriptions, @connect_on_launch, @created_at, @updated_at)',
+      'INSERT INTO profiles (id, name, folder, color, options, subscriptions, connect_on_launch, codecs, created_at, updated_at) VALUES (@id, @name, @folder, @color, @options, @subscriptions, @connect_on_launch, @codecs, @created_at, @updated_at)',
     ),
     setSubscriptions: db.prepare('UPDATE profiles SET subscriptions = ? WHERE id = ?'),
     setConnectOnLaunch: db.prepare('UPDATE profiles SET connect_on_launch = ? WHERE id = ?'),
+    setCodecs: db.prepare('UPDATE profiles SET codecs = ? WHERE id = ?'),
+    codecsOf: db.prepare('SELECT codecs FROM profiles WHERE id = ?'),
     update: db.prepare('UPDATE profiles SET name = @name, folder = @folder, color = @color, options = @options, updated_at = @updated_at WHERE id = @id'),
     remove: db.prepare('DELETE FROM profiles WHERE id = ?'),
     secretsOf: db.prepare('SELECT field, ciphertext FROM profile_secrets WHERE profile_id = ?'),
@@ -165,6 +187,7 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
       storedHeaders: storedHeaders.sort(),
       subscriptions: parseSubscriptions(row.subscriptions),
       connectOnLaunch: row.connect_on_launch === 1,
+      codecs: parseCodecs(row.codecs),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -258,11 +281,13 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
           statements.update.run(values);
           if (input.subscriptions) statements.setSubscriptions.run(JSON.stringify(input.subscriptions), id);
           if (input.connectOnLaunch !== undefined) statements.setConnectOnLaunch.run(input.connectOnLaunch ? 1 : 0, id);
+          if (input.codecs) statements.setCodecs.run(JSON.stringify(input.codecs), id);
         } else {
           statements.insert.run({
             ...values,
             subscriptions: JSON.stringify(input.subscriptions ?? []),
             connect_on_launch: input.connectOnLaunch ? 1 : 0,
+            codecs: JSON.stringify(input.codecs ?? NO_CODECS),
             created_at: now,
           });
         }
@@ -294,6 +319,11 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
       backups?.changed();
     },
 
+    codecsOf(id) {
+      const found = statements.codecsOf.get(id) as { codecs: string } | undefined;
+      return found ? parseCodecs(found.codecs) : undefined;
+    },
+
     optionsForConnect(id) {
       const profile = store.get(id);
       const { secrets, headers } = readSecrets(id);
@@ -307,7 +337,7 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
         version: PROFILE_EXPORT_VERSION,
         exportedAt: new Date().toISOString(),
         note: 'Secrets (passwords, private keys, passphrases, credential header values) are never exported.',
-        profiles: profiles.map(({ name, folder, color, options, subscriptions, connectOnLaunch }) => ({ name, folder, color, options, subscriptions, connectOnLaunch })),
+        profiles: profiles.map(({ name, folder, color, options, subscriptions, connectOnLaunch, codecs }) => ({ name, folder, color, options, subscriptions, connectOnLaunch, codecs })),
       };
       return encodeStored(file, 2);
     },

@@ -3,7 +3,7 @@ import type { Downloads } from '../downloads/downloads';
 import { createBatcher } from '../engine/batcher';
 import type { ConnectionManager } from '../engine/connection-manager';
 import { createLivePayloadSearch } from '../engine/live-payload-search';
-import { createLivePayloads } from '../engine/live-payloads';
+import { type LivePayloads, createLivePayloads } from '../engine/live-payloads';
 import { createRepeatPublisher } from '../engine/repeat-publisher';
 import type { EventHub } from '../rpc/event-hub';
 import type { ChannelsOf, Service } from './service';
@@ -17,6 +17,8 @@ export interface MessagesService extends Service<ChannelsOf<'messages'>> {
   forget(connectionId: string): void;
   /** Stops every repeat, before the connections close (close() also does). */
   stopRepeats(): void;
+  /** The whole payloads of recent live messages (codecs.decode reads them by message id). */
+  payloads: Pick<LivePayloads, 'held' | 'fullPayload'>;
 }
 
 /** Subscribing and publishing on open connections, and the live messages they bring to the UI. */
@@ -30,6 +32,7 @@ export function createMessagesService(events: EventHub, connections: ConnectionM
   );
 
   return {
+    payloads: livePayloads,
     push: (message) => batches.push(livePayloads.toLive(message)),
     flush: () => batches.flush(),
     forget(connectionId) {

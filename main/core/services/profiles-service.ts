@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { WorkbenchFailure, connectionOptionsProblems } from '../../../shared/contract';
+import { type CodecSettings, WorkbenchFailure, connectionOptionsProblems } from '../../../shared/contract';
 import { profileIdentity } from '../engine/connection-identity';
 import { importProfiles, previewImport } from '../profiles/import-profiles';
 import { createProfileStore } from '../profiles/profile-store';
 import type { SecretCipher } from '../secrets/secret-cipher';
+import type { CodecsService } from './codecs-service';
 import type { ConnectionsService } from './connections-service';
 import type { ChannelsOf, Service } from './service';
 
@@ -21,7 +22,12 @@ export interface ProfilesServiceOptions {
 export function createProfilesService(
   { dataDir, cipher, secretsProtection, backups }: ProfilesServiceOptions,
   connections: Pick<ConnectionsService, 'open' | 'manager'>,
-): Service<ChannelsOf<'profiles'>> & { connectOnLaunch(wereOpen?: readonly string[]): void } {
+  codecs: Pick<CodecsService, 'checkProfileCodecs' | 'profileCodecsProblems' | 'profileChanged'>,
+): Service<ChannelsOf<'profiles'>> & {
+  connectOnLaunch(wereOpen?: readonly string[]): void;
+  /** A profile's codec settings, or undefined when there is no such profile. */
+  codecsOf(id: string): CodecSettings | undefined;
+} {
   const profiles = createProfileStore(
     dataDir ? join(dataDir, 'profiles.db') : ':memory:',
     cipher,
@@ -58,6 +64,7 @@ export function createProfilesService(
   }
 
   return {
+    codecsOf: (id) => profiles.codecsOf(id),
     /**
      * Connects the profiles marked "connect on launch", after those of `wereOpen` (the ones
      * connected when the last run ended, in their order: the UI's tabs follow it) that still exist.
@@ -77,17 +84,25 @@ export function createProfilesService(
         if (problems.length > 0) {
           throw new WorkbenchFailure('INVALID_REQUEST', `Invalid profiles.save request: ${problems.map((p) => `options.${p.path}: ${p.message}`).join('; ')}`);
         }
-        return profiles.save(input);
+        if (input.codecs) codecs.checkProfileCodecs(input.codecs);
+        const saved = profiles.save(input);
+        codecs.profileChanged(saved.id);
+        return saved;
       },
       'profiles.duplicate': ({ id }) => profiles.duplicate(id),
       'profiles.delete': ({ id }) => {
         profiles.delete(id);
+        codecs.profileChanged(id);
         return {};
       },
       'profiles.connect': ({ id }) => connectProfile(id),
       'profiles.export': ({ ids }) => ({ json: profiles.exportJson(ids) }),
-      'profiles.previewImport': ({ format, content }) => previewImport(profiles, format, content),
-      'profiles.import': ({ format, content, onSameName, choices }) => importProfiles(profiles, format, content, { onSameName, choices }),
+      'profiles.previewImport': ({ format, content }) => previewImport(profiles, format, content, codecs.profileCodecsProblems),
+      'profiles.import': ({ format, content, onSameName, choices }) => {
+        const report = importProfiles(profiles, format, content, { onSameName, choices, codecsProblems: codecs.profileCodecsProblems });
+        for (const saved of report.updated) codecs.profileChanged(saved.id);
+        return report;
+      },
       'profiles.recovery': () => ({ report: profiles.recovered }),
     },
     async close() {

@@ -1,0 +1,51 @@
+import type { ContentEncoding, SchemaFile, SchemaViolation, TypedViewType } from '../../../shared/contract/codec-rules';
+import { compressBounded, decompressBounded } from './content-encoding';
+
+/**
+ * The pure codecs the rules are built from, each behind one function (all throw CodecError). A
+ * format whose module is absent is refused with CODEC_FORMAT_UNAVAILABLE by the rules that name
+ * it, never decoded by a stand-in. Injected, so a test can hand in exactly the modules it means.
+ */
+export interface CompiledProtobuf {
+  messageTypes: string[];
+  decode(messageType: string, bytes: Uint8Array): unknown;
+  encode(messageType: string, value: unknown): Uint8Array;
+}
+
+export interface CompiledAvro {
+  name: string;
+  decode(bytes: Uint8Array): unknown;
+  encode(value: unknown): Uint8Array;
+}
+
+export interface CompiledLayout {
+  decode(bytes: Uint8Array): Record<string, unknown>;
+  encode(value: unknown): Uint8Array;
+}
+
+export interface ImageInfo {
+  mime: string;
+  width: number;
+  height: number;
+}
+
+export interface CodecModules {
+  decompress(bytes: Uint8Array, encoding: ContentEncoding, maxBytes?: number): Uint8Array;
+  compress(bytes: Uint8Array, encoding: ContentEncoding): Uint8Array;
+  protobuf?: (files: SchemaFile[]) => CompiledProtobuf;
+  avro?: {
+    compile(file: SchemaFile): CompiledAvro;
+    readConfluentFrame(bytes: Uint8Array): { schemaId: number; body: Uint8Array };
+    writeConfluentFrame(schemaId: number, body: Uint8Array): Uint8Array;
+  };
+  jsonSchema?: (file: SchemaFile) => (value: unknown) => SchemaViolation[];
+  layout?: (text: string) => CompiledLayout;
+  typedView?: (bytes: Uint8Array, type: TypedViewType, littleEndian: boolean) => (number | bigint)[];
+  imageInfo?: (bytes: Uint8Array) => ImageInfo | null;
+}
+
+/** What the workbench has today; the schema codecs join as they land. */
+export const CODEC_MODULES: CodecModules = {
+  decompress: decompressBounded,
+  compress: compressBounded,
+};

@@ -1,0 +1,184 @@
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { encode as cborEncode } from 'cborg';
+import { describe, expect, it } from 'vitest';
+import { type CodecRule, type CodecSettings, MAX_DECOMPRESSED_BYTES, codecRule, codecSettings } from '../../shared/contract/codec-rules';
+import { codecSettingsProblems, compileCodecRules } from '../../main/core/codecs/compile-rules';
+import { baseContentType, contentTypeParameters, createRuleMatcher } from '../../main/core/codecs/rule-matcher';
+
+const rule = (input: Partial<CodecRule> & { id: string; filter: string; format?: CodecRule['format'] }): CodecRule => codecRule.parse({ format: { kind: 'json' }, ...input });
+const settings = (rules: CodecRule[], schemas: CodecSettings['schemas'] = []): CodecSettings => codecSettings.parse({ rules, schemas });
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+describe('codec rules: matching', () => {
+  it('takes the first enabled rule whose filter matches, the profile rules before the global ones', () => {
+    const engine = compileCodecRules({
+      profile: settings([rule({ id: 'off', filter: '#', enabled: false }), rule({ id: 'line', filter: 'factory/+/telemetry', format: { kind: 'cbor' } })]),
+      global: settings([rule({ id: 'all-factory', filter: 'factory/#', format: { kind: 'text' } })]),
+    });
+    expect(engine.match('factory/a/telemetry')?.rule.id).toBe('line');
+    expect(engine.match('factory/a/telemetry')?.scope).toBe('profile');
+    expect(engine.match('factory/a/status')?.rule.id).toBe('all-factory');
+    expect(engine.match('factory/a/status')?.scope).toBe('global');
+    expect(engine.match('office/a')).toBeUndefined();
+    expect(engine.idle).toBe(false);
+    expect(compileCodecRules({ global: settings([rule({ id: 'x', filter: '#', enabled: false })]) }).idle).toBe(true);
+  });
+
+  it('keeps $ topics away from a leading wildcard [MQTT-4.7.2-1]', () => {
+    const engine = compileCodecRules({ global: settings([rule({ id: 'all', filter: '#' })]) });
+    expect(engine.match('$SYS/broker/uptime')).toBeUndefined();
+    expect(engine.match('plain')?.rule.id).toBe('all');
+  });
+
+  it('requires a rule content type to be the message one, before its parameters and in any case', () => {
+    const engine = compileCodecRules({
+      global: settings([
+        rule({ id: 'proto', filter: 'dev/#', contentType: 'application/x-protobuf', format: { kind: 'raw' } }),
+        rule({ id: 'fallback', filter: 'dev/#' }),
+      ]),
+    });
+    expect(engine.match('dev/1', 'Application/X-Protobuf; messageType=a.B')?.rule.id).toBe('proto');
+    expect(engine.match('dev/1', 'application/json')?.rule.id).toBe('fallback');
+    expect(engine.match('dev/1')?.rule.id).toBe('fallback');
+    // The cached answer for one content type is not the answer for another.
+    expect(engine.match('dev/1', 'application/x-protobuf')?.rule.id).toBe('proto');
+    expect(baseContentType(' Text/Plain ; charset=utf-8')).toBe('text/plain');
+    expect(contentTypeParameters('application/x-protobuf; messageType="a.B"; x=1')).toEqual(new Map([['messagetype', 'a.B'], ['x', '1']]));
+  });
+
+  it('bounds its per-topic cache and still answers right after eviction', () => {
+    const matcher = createRuleMatcher([{ rule: rule({ id: 'a', filter: 't/+' }) }], 8);
+    for (let i = 0; i < 100; i++) expect(matcher.match(`t/${i}`)?.rule.id).toBe('a');
+    expect(matcher.match('u/1')).toBeUndefined();
+    expect(matcher.match('t/0')?.rule.id).toBe('a');
+  });
+});
+
+describe('codec rules: decoding', () => {
+  const engine = compileCodecRules({
+    global: settings([
+      rule({ id: 'gz', name: 'Gzipped telemetry', filter: 'factory/+/telemetry', encoding: 'gzip' }),
+      rule({ id: 'deflate', filter: 'deflate/#', encoding: 'deflate' }),
+      rule({ id: 'brotli', filter: 'brotli/#', encoding: 'brotli', format: { kind: 'text' } }),
+      rule({ id: 'cbor', filter: 'cbor/#', format: { kind: 'cbor' } }),
+      rule({ id: 'auto', filter: 'auto/#', encoding: 'gzip', format: { kind: 'auto' } }),
+      rule({ id: 'raw', filter: 'raw/#', format: { kind: 'raw' } }),
+      rule({ id: 'proto', filter: 'proto/#', format: { kind: 'protobuf', schemaId: 'missing', messageType: 'a.B' } }),
+    ]),
+  });
+  const decode = (topic: string, bytes: Uint8Array, options = {}) => engine.decode(engine.match(topic)!, bytes, options);
+
+  it('undoes gzip, then reads JSON, compact for the live views and indented for the detail', () => {
+    const value = { temperature: 21.5, line: 'A', ok: true };
+    const bytes = gzipSync(JSON.stringify(value));
+    expect(decode('factory/7/telemetry', bytes)).toEqual({ ruleId: 'gz', ruleName: 'Gzipped telemetry', format: 'gzip+json', text: JSON.stringify(value), json: true });
+    expect(decode('factory/7/telemetry', bytes, { pretty: true }).text).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('takes deflate as a zlib stream or raw, and brotli', () => {
+    expect(decode('deflate/1', deflateSync('[1,2]')).text).toBe('[1,2]');
+    expect(decode('deflate/1', deflateRawSync('[3]')).text).toBe('[3]');
+    expect(decode('brotli/1', brotliCompressSync('héllo'))).toMatchObject({ format: 'brotli+text', text: 'héllo', json: false });
+  });
+
+  it('reads CBOR with 64-bit integers exact and byte strings as the byte envelope', () => {
+    const bytes = cborEncode({ counter: 2n ** 63n + 5n, raw: new Uint8Array([1, 2, 3]), n: 7 });
+    const decoded = decode('cbor/x', bytes);
+    expect(decoded.format).toBe('cbor');
+    expect(JSON.parse(decoded.text)).toEqual({ counter: '9223372036854775813', raw: { $bytes: 'AQID' }, n: 7 });
+  });
+
+  it('guesses JSON, text or hex under an auto rule after its encoding', () => {
+    expect(decode('auto/1', gzipSync('{"a":1}'))).toMatchObject({ format: 'gzip+json', json: true, text: '{"a":1}' });
+    expect(decode('auto/1', gzipSync('plain words'))).toMatchObject({ format: 'gzip+text', json: false, text: 'plain words' });
+    expect(decode('auto/1', gzipSync(Buffer.from([0xff, 0x00])))).toMatchObject({ format: 'gzip+raw', text: 'ff 00' });
+  });
+
+  it('turns a payload that does not decode into a problem with a short hex preview', () => {
+    const notGzip = utf8('{"a":1}');
+    const decoded = decode('factory/1/telemetry', notGzip);
+    expect(decoded).toMatchObject({ format: 'gzip+json', json: false, text: '7b 22 61 22 3a 31 7d' });
+    expect(decoded.problem?.message).toMatch(/^Not gzip data/);
+    const badJson = decode('factory/1/telemetry', gzipSync('{"a":\n  nope}'));
+    expect(badJson.problem).toMatchObject({ line: 2 });
+    expect(badJson.problem?.message).toMatch(/^Not JSON/);
+    const long = decode('factory/1/telemetry', new Uint8Array(200));
+    expect(long.text.endsWith(' …')).toBe(true);
+    expect(long.text.split(' ').length).toBe(65);
+  });
+
+  it('refuses a zip bomb instead of inflating it', () => {
+    const bomb = gzipSync(new Uint8Array(MAX_DECOMPRESSED_BYTES + 1));
+    expect(bomb.byteLength).toBeLessThan(64 * 1024);
+    const decoded = decode('factory/1/telemetry', bomb);
+    expect(decoded.problem?.message).toMatch(/more than 16777216 bytes: refused as a likely zip bomb/);
+  });
+
+  it('cuts long text to maxChars and says so', () => {
+    const decoded = decode('factory/1/telemetry', gzipSync(JSON.stringify({ s: 'x'.repeat(100) })), { maxChars: 20 });
+    expect(decoded).toMatchObject({ text: '{"s":"xxxxxxxxxxxxxx', truncated: true, json: true });
+    expect(decode('raw/1', new Uint8Array(100), { maxChars: 30 }).text).toHaveLength(29);
+  });
+
+  it('names a missing schema or a format this build lacks instead of guessing', () => {
+    expect(decode('proto/1', new Uint8Array([8, 1])).problem).toMatchObject({ code: 'CODEC_SCHEMA_UNKNOWN' });
+    const imageRule = compileCodecRules({ global: settings([rule({ id: 'img', filter: '#', format: { kind: 'image' } })]), modules: { decompress: (b) => b, compress: (b) => b } });
+    expect(imageRule.decode(imageRule.rules[0]!, new Uint8Array([0x89, 0x50])).problem).toMatchObject({ code: 'CODEC_FORMAT_UNAVAILABLE' });
+  });
+});
+
+describe('codec rules: encoding', () => {
+  const engine = compileCodecRules({
+    global: settings([
+      rule({ id: 'gz', filter: 'a', encoding: 'gzip' }),
+      rule({ id: 'cbor', filter: 'b', encoding: 'deflate', format: { kind: 'cbor' } }),
+      rule({ id: 'typed', filter: 'c', format: { kind: 'typed', type: 'uint64', littleEndian: true } }),
+      rule({ id: 'raw', filter: 'd', format: { kind: 'raw' } }),
+    ]),
+  });
+  const byId = (id: string) => engine.rule(id)!;
+
+  it('writes JSON through the format and then the encoding, and reads back the same', () => {
+    const written = engine.encode(byId('gz'), '{"temperature": 21.5}');
+    if (!written.ok) throw new Error(written.problem.message);
+    expect(Buffer.from(written.payload.subarray(0, 2))).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(engine.decode(byId('gz'), written.payload).text).toBe('{"temperature":21.5}');
+    const cbor = engine.encode(byId('cbor'), '{"n": [1, 2, "three"]}');
+    if (!cbor.ok) throw new Error(cbor.problem.message);
+    expect(engine.decode(byId('cbor'), cbor.payload)).toMatchObject({ format: 'deflate+cbor', text: '{"n":[1,2,"three"]}' });
+  });
+
+  it('packs typed arrays with 64-bit values given as strings, and hex for raw', () => {
+    const typed = engine.encode(byId('typed'), '["18446744073709551615", 1]');
+    expect(typed).toEqual({ ok: true, payload: new Uint8Array([255, 255, 255, 255, 255, 255, 255, 255, 1, 0, 0, 0, 0, 0, 0, 0]) });
+    expect(engine.encode(byId('raw'), '0a ff')).toEqual({ ok: true, payload: new Uint8Array([0x0a, 0xff]) });
+  });
+
+  it('says where the JSON is wrong', () => {
+    const written = engine.encode(byId('cbor'), '{\n  "a": }');
+    expect(written.ok).toBe(false);
+    if (!written.ok) expect(written.problem).toMatchObject({ line: 2, column: expect.any(Number) });
+  });
+});
+
+describe('codec rules: what may be saved', () => {
+  it('accepts sound settings and names every problem of unsound ones', () => {
+    expect(codecSettingsProblems(settings([rule({ id: 'a', filter: '#' })]))).toEqual([]);
+    const problems = codecSettingsProblems(
+      settings(
+        [
+          rule({ id: 'a', filter: 'x' }),
+          rule({ id: 'a', filter: 'y', format: { kind: 'avro', schemaId: 'nope', wire: 'datum' } }),
+          rule({ id: 'b', filter: 'z', jsonSchemaId: 'p' }),
+        ],
+        [{ id: 'p', kind: 'protobuf', name: 'Telemetry', files: [{ name: 't.proto', text: 'syntax = "proto3";' }] }],
+      ),
+    );
+    expect(problems).toEqual(['Two rules have the id "a"', 'Rule "a" names schema "nope", which is not there', 'Rule "b" needs a JSON Schema schema; "Telemetry" is Protobuf']);
+  });
+
+  it('lets a profile rule name a global schema', () => {
+    const global = settings([], [{ id: 'g', kind: 'avro', name: 'G', files: [{ name: 'g.avsc', text: '{"type":"int"}' }] }]);
+    expect(codecSettingsProblems(settings([rule({ id: 'a', filter: '#', format: { kind: 'avro', schemaId: 'g', wire: 'datum' } })]), { fallback: global })).toEqual([]);
+  });
+});
