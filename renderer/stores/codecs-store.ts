@@ -1,29 +1,21 @@
-import type { z } from 'zod';
 import { useMemo } from 'react';
 import { create } from 'zustand';
-import type { Profile, Result, WorkbenchError } from '../../shared/contract';
+import type { EventPayload, Profile, RequestOutput, Result, WorkbenchError } from '../../shared/contract';
 import type { CodecProblem, CodecRule, CodecSchema, CodecSettings, DecodedPayload } from '../../shared/contract/codec-rules';
-import type { codecsContract } from '../../shared/contract/codecs';
 import { getApi } from './api';
 import { useProfilesStore } from './profiles-store';
 
-type Requests = typeof codecsContract.requests;
-/** The `codecs` domain as the WorkbenchApi has it (typed from its contract file). */
-type CodecsApi = { [K in keyof Requests]: (input: z.input<Requests[K]['input']>) => Promise<Result<z.output<Requests[K]['output']>>> };
-export type RuleProblemEvent = z.output<(typeof codecsContract)['events']['ruleProblem']['payload']>;
-export type CheckedSchema = z.output<Requests['checkSchema']['output']>;
-export type EncodeResult = z.output<Requests['encode']['output']>;
+export type RuleProblemEvent = EventPayload<'codecs.ruleProblem'>;
+export type CheckedSchema = RequestOutput<'codecs.checkSchema'>;
+export type EncodeResult = RequestOutput<'codecs.encode'>;
 
-/** The api's codecs domain: typed from shared/contract/codecs.ts, registered by the core. */
-export function codecsApi(): CodecsApi {
-  return (getApi() as unknown as { codecs: CodecsApi }).codecs;
-}
+const codecsApi = () => getApi().codecs;
 
 export const NO_CODECS: CodecSettings = { rules: [], schemas: [] };
 
 /** A profile's codec settings (absent on profiles saved before codec rules). */
 export function profileCodecs(profile: Profile | undefined): CodecSettings {
-  return (profile as (Profile & { codecs?: CodecSettings }) | undefined)?.codecs ?? NO_CODECS;
+  return profile?.codecs ?? NO_CODECS;
 }
 
 /** Whose rules the rules dialog edits. */
@@ -94,7 +86,7 @@ export const useCodecsStore = create<CodecsState>()((set, get) => ({
       // The public options: stored secrets are kept when not sent again.
       options: profile.options,
       codecs: settings,
-    } as Parameters<ReturnType<typeof useProfilesStore.getState>['save']>[0]);
+    });
     return result.ok ? null : result.error;
   },
   openDialog: (dialog) => set({ dialog }),

@@ -4,7 +4,7 @@ import { useDataSafetyStore } from './data-safety-store';
 import { useRecoveryStore } from './recovery-store';
 import type { Bridge } from '../bridge';
 import { useBrokerStore } from './broker-store';
-import { type RuleProblemEvent, useCodecsStore } from './codecs-store';
+import { useCodecsStore } from './codecs-store';
 import { useConnectionsStore } from './connections-store';
 import { useHistoryStore } from './history-store';
 import { useReplayStore } from './replay-store';
@@ -150,8 +150,7 @@ export function startEventFeed(bridge: Bridge): () => void {
       void useHistoryStore.getState().loadStatus();
     }),
     bridge.api.on('history.exportProgress', (progress) => useHistoryStore.getState().applyExportProgress(progress)),
-    // Registered by the core with the codecs domain (issue 16); typed from its contract file until then.
-    (bridge.api.on as (channel: string, listener: (payload: RuleProblemEvent) => void) => () => void)('codecs.ruleProblem', (event) => useCodecsStore.getState().noteRuleProblem(event)),
+    bridge.api.on('codecs.ruleProblem', (event) => useCodecsStore.getState().noteRuleProblem(event)),
     bridge.api.on('history.replayProgress', (progress) => useReplayStore.getState().apply(progress)),
     bridge.api.on('connections.status', (summary) => {
       // The host sends messages before a status change; keep that order in the UI.

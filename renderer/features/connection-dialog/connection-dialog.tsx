@@ -1,7 +1,7 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { WorkbenchError } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
-import { type SaveProfileInput, useProfilesStore } from '../../stores/profiles-store';
+import { useProfilesStore } from '../../stores/profiles-store';
 import { type EditorTarget, useUiStore } from '../../stores/ui-store';
 import { Tabs } from '../../ui/tabs';
 import { settingsProblems } from '../codecs';
@@ -125,7 +125,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
       connectOnLaunch: form.connectOnLaunch,
       // Sent only when edited here: omitted keeps the saved rules.
       ...(form.codecsChanged ? { codecs: form.codecs } : {}),
-    } as SaveProfileInput);
+    });
     if (!result.ok) {
       fail(result.error);
       return null;

@@ -257,6 +257,6 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     subscriptions: profile.subscriptions,
     connectOnLaunch: profile.connectOnLaunch,
     // Profiles saved before codec rules have none.
-    codecs: (profile as Profile & { codecs?: CodecSettings }).codecs ?? INITIAL_FORM.codecs,
+    codecs: profile.codecs ?? INITIAL_FORM.codecs,
   };
 }
