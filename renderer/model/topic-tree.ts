@@ -166,14 +166,8 @@ class TreeNode implements TopicNode {
   }
 
   setPayload(payload: Uint8Array, size: number, decoded?: DecodedPayload): void {
-    // A rule's decoded text is the value shown; the bytes are not needed for the row then.
+    // A rule's decoded text is the value shown (made into a line when a row reads it, as the raw preview is).
     this.decoded = decoded && !decoded.problem ? decoded : undefined;
-    if (this.decoded) {
-      this.pending = null;
-      this.previewText = this.decoded.image ? `${this.decoded.image.mime} ${this.decoded.image.width}×${this.decoded.image.height}` : this.decoded.text.slice(0, PREVIEW_CHARS).replace(/[\r\n\t]+/g, ' ');
-      this.previewIsBinary = false;
-      return;
-    }
     // A small payload is kept as is (reading `.buffer` to check its size would move an on-heap
     // typed array off the heap, a cost per message); a big one only by a copy of its head.
     // A Sparkplug B payload is previewed decoded, which needs all of it (live ones are at most 4 KiB).
@@ -184,6 +178,12 @@ class TreeNode implements TopicNode {
 
   private decodePending(): void {
     if (!this.pending) return;
+    if (this.decoded) {
+      this.pending = null;
+      this.previewText = this.decoded.image ? `${this.decoded.image.mime} ${this.decoded.image.width}×${this.decoded.image.height}` : this.decoded.text.slice(0, PREVIEW_CHARS).replace(/[\r\n\t]+/g, ' ');
+      this.previewIsBinary = false;
+      return;
+    }
     const { text, isBinary } = (this.sparkplug && sparkplugPreview(this.pending, this.pendingSize)) || previewOf(this.pending, this.pendingSize);
     this.pending = null;
     this.previewText = text;
