@@ -115,9 +115,12 @@ export async function checkSchema(schema: CodecSchema): Promise<CheckedSchema> {
   return { messageTypes: [], problems: [{ message: result.error.message }] };
 }
 
-/** A live message decoded whole (pretty), by its id in the host. */
-export async function decodeLive(connectionId: string, messageId: number, topic: string, contentType?: string): Promise<Result<{ decoded: DecodedPayload | null }>> {
-  return codecsApi().decode({ connectionId, messageId, topic, ...(contentType ? { contentType } : {}) });
+/**
+ * A live message decoded whole (pretty), by its id in the host. `payload` is the page's copy when it
+ * is whole (under the preview size the host need not keep it); a bigger one the host holds.
+ */
+export async function decodeLive(connectionId: string, messageId: number, topic: string, payload: Uint8Array | undefined, contentType?: string): Promise<Result<{ decoded: DecodedPayload | null }>> {
+  return codecsApi().decode({ connectionId, messageId, topic, ...(payload ? { payload } : {}), ...(contentType ? { contentType } : {}) });
 }
 
 /** A payload (History's) decoded with the rules of a connection or profile. */

@@ -224,7 +224,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
   const messageId = message.id;
   const decodedState = useDecodedPayload(
     key,
-    liveDecoded && messageId !== undefined ? () => decodeLive(message.connectionId, messageId, message.topic, message.properties?.contentType) : null,
+    liveDecoded && messageId !== undefined ? () => decodeLive(message.connectionId, messageId, message.topic, message.payloadSize === undefined ? message.payload : undefined, message.properties?.contentType) : null,
     liveDecoded,
   );
   const decoded = decodedState.state === 'none' ? undefined : (decodedState.decoded ?? undefined);
