@@ -6,7 +6,7 @@
  * encoded by a rule and received byte-exact by mosquitto_sub. Payloads are made here with the
  * reference encoders (protobufjs, zlib).
  */
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateSync, gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,26 @@ async function pubBytes(topic: string, payload: Buffer): Promise<void> {
   // -s: the payload is stdin, byte for byte.
   const result = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquittoFixture.broker.port), '-V', '5', '-t', topic, '-s'], payload);
   expect(result.code, result.stderr).toBe(0);
+}
+
+/** An RGB PNG (ISO/IEC 15948: signature, IHDR, IDAT, IEND with CRC-32s), pixels a gradient. */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bits per sample
+  header[9] = 2; // RGB
+  const rows = Buffer.alloc(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) for (let x = 0; x < width * 3; x++) rows[y * (1 + width * 3) + 1 + x] = (x * 4 + y * 6) & 0xff;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 const dialog = (page: Page) => page.getByTestId('codec-dialog');
@@ -190,6 +210,28 @@ describe('codec rules', { timeout: 180_000 }, () => {
     expect(await page.getByTestId('message-detail-decoded-invalid').textContent()).toContain('/celsius: type:');
     await screenshots(page, 'codecs-only-invalid');
     await page.getByTestId('messages-only-invalid').uncheck();
+    await page.getByTestId('message-detail-close').click();
+  });
+
+  it('shows an image payload as a picture made from its own bytes (a blob: URL the page CSP allows), with its size and dimensions', async () => {
+    await openGlobalRules(page);
+    const form = await addRule(page, 'Snapshots', 'cam/+/snapshot');
+    await form.getByTestId('codec-rule-format').selectOption('image');
+    await saveRules(page);
+
+    const picture = png(48, 32);
+    await pubBytes('cam/1/snapshot', picture);
+    const cell = payloadCell(page, 'cam/1/snapshot');
+    await cell.waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => (await cell.getAttribute('data-decoded')) === 'image');
+    await messageRow(page, 'cam/1/snapshot').click();
+    const image = page.getByTestId('message-detail-image').locator('img');
+    await image.waitFor({ timeout: UI_TIMEOUT });
+    expect(await image.getAttribute('src')).toMatch(/^blob:/);
+    // Loaded, not blocked: the picture has its real size.
+    await waitUntil(async () => (await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 48);
+    expect(await page.getByTestId('message-detail-image-caption').textContent()).toBe(`image/png · 48×32 px · ${picture.byteLength} B`);
+    await screenshots(page, 'codecs-image');
     await page.getByTestId('message-detail-close').click();
   });
 
