@@ -171,6 +171,30 @@ describe('codec rules', { timeout: 180_000 }, () => {
     await page.getByTestId('message-detail-decoded-raw').click();
     await waitUntil(async () => (await detail.getAttribute('data-decoded')) === null);
     expect(await detail.getAttribute('data-format')).toBe('hex');
+    await page.getByTestId('message-detail-close').click();
+  });
+
+  it('reports a rule that cannot decode its messages once, with its count, and shows those payloads raw', async () => {
+    // Field 1, length-delimited, 255 bytes long, in a 3-byte payload: protobuf runs out of bytes.
+    await pubBytes('factory/line2/telemetry', Buffer.from([0x0a, 0xff, 0x01]));
+    const notice = page.locator('[data-testid="codec-notice"]').filter({ hasText: 'Line telemetry' });
+    await notice.waitFor({ timeout: UI_TIMEOUT });
+    expect(await notice.getByTestId('codec-notice-failures').textContent()).toBe('could not decode 1 message');
+    const cell = payloadCell(page, 'factory/line2/telemetry');
+    expect(await cell.getAttribute('data-decoded')).toBeNull();
+    expect(await cell.getAttribute('title')).toContain('Rule Line telemetry could not decode this');
+
+    // Another failure is counted on the same notice, never a notice per message.
+    await pubBytes('factory/line2/telemetry', Buffer.from([0x0a, 0xff, 0x02]));
+    await waitUntil(async () => (await messageRow(page, 'factory/line2/telemetry').count()) === 2);
+    expect(await page.getByTestId('codec-notice').count()).toBe(1);
+    await messageRow(page, 'factory/line2/telemetry').last().click();
+    await page.getByTestId('message-detail-decoded-problem').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('message-detail').getAttribute('data-format')).toBe('hex');
+    await screenshots(page, 'codecs-rule-problem');
+    await page.getByTestId('message-detail-close').click();
+    await notice.getByTestId('codec-notice-dismiss').click();
+    await notice.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });
 
   it('reads gzip+JSON with a JSON Schema: a failing payload is marked with its path and keyword and "Only invalid" finds it', async () => {
@@ -259,5 +283,46 @@ describe('codec rules', { timeout: 180_000 }, () => {
     // JSON the message type cannot take is refused with why, and nothing is published.
     await setPayload(page, '{"temperature": "hot"');
     await page.getByTestId('publish-encode-error').waitFor({ timeout: UI_TIMEOUT });
+  });
+
+  it("keeps a profile's own rules (a binary layout, from the connection dialog's Decoding tab) and decodes its connection's packed structs", async () => {
+    await page.getByTestId('new-connection').click();
+    await page.getByTestId('connection-dialog').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('profile-name').fill('Packed line');
+    await page.getByTestId('connect-host').fill('127.0.0.1');
+    await page.getByTestId('connect-port').fill(String(mosquittoFixture.broker.port));
+    await page.getByTestId('connect-version').selectOption('5');
+    await page.getByTestId('connection-tab-decoding').click();
+    const section = page.getByTestId('decoding-section');
+    await section.getByTestId('codec-rule-add').click();
+    const form = section.getByTestId('codec-rule-form');
+    await form.getByTestId('codec-rule-name').fill('Packed sensor');
+    await form.getByTestId('codec-rule-filter').fill('pack/+/frame');
+    await form.getByTestId('codec-rule-format').selectOption('layout');
+    await form.getByTestId('codec-rule-layout').fill('u16be temperature /10 -40; i32le pressure; f32le accel[3]; u8 flags:bits(4)');
+    expect(await page.getByTestId('connection-tab-decoding').textContent()).toBe('Decoding (1)');
+    await screenshots(page, 'codecs-profile-decoding-tab');
+    await page.getByTestId('profile-save-connect').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await page.locator('[data-testid="connection-info"] [data-testid="connection-status"][data-status="connected"]').waitFor({ timeout: UI_TIMEOUT });
+    await subscribe(page, 'pack/#');
+
+    // A packed struct as firmware writes it: (21.5 + 40) * 10, a little-endian int, three floats, a nibble.
+    const frame = Buffer.alloc(2 + 4 + 12 + 1);
+    frame.writeUInt16BE(615, 0);
+    frame.writeInt32LE(-1200, 2);
+    [0.5, -1, 9.75].forEach((value, i) => frame.writeFloatLE(value, 6 + 4 * i));
+    frame.writeUInt8(0xa0, 18);
+    await pubBytes('pack/7/frame', frame);
+    const cell = payloadCell(page, 'pack/7/frame');
+    await cell.waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => (await cell.getAttribute('data-decoded')) === 'layout');
+    expect(JSON.parse((await cell.textContent())!)).toEqual({ temperature: 21.5, pressure: -1200, accel: [0.5, -1, 9.75], flags: 10 });
+
+    // Saved with the profile: editing it again finds the rule.
+    await page.locator('[data-testid="profile-row"][data-name="Packed line"]').getByTestId('profile-edit').click();
+    await page.getByTestId('connection-tab-decoding').click();
+    expect(await page.getByTestId('codec-rule').getAttribute('data-filter')).toBe('pack/+/frame');
+    await page.getByTestId('connection-dialog-close').click();
   });
 });

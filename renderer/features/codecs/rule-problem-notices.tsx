@@ -1,5 +1,4 @@
-import { useCodecsStore } from '../../stores/codecs-store';
-import { describeProblem } from '../../stores/codecs-store';
+import { describeProblem, useCodecsStore } from '../../stores/codecs-store';
 import { formatCount } from '../../ui/numbers';
 
 /**
@@ -19,8 +18,7 @@ export function RuleProblemNotices() {
           {n.failures > 0 && <span data-testid="codec-notice-failures">could not decode {formatCount(n.failures)} {n.failures === 1 ? 'message' : 'messages'}</span>}
           {n.failures > 0 && n.skipped > 0 && '; '}
           {n.skipped > 0 && <span data-testid="codec-notice-skipped">{formatCount(n.skipped)} not decoded live (too slow; opened ones are decoded on demand)</span>}
-          {': '}
-          <span className="muted">{describeProblem(n.lastProblem)}</span>
+          : <span className="muted">{describeProblem(n.lastProblem)}</span>
           <button type="button" className="link-button" onClick={() => openDialog({ scope: n.profileId ? { kind: 'profile', profileId: n.profileId } : { kind: 'global' } })}>
             Edit rules
           </button>
