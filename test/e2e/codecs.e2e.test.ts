@@ -325,4 +325,22 @@ describe('codec rules', { timeout: 180_000 }, () => {
     expect(await page.getByTestId('codec-rule').getAttribute('data-filter')).toBe('pack/+/frame');
     await page.getByTestId('connection-dialog-close').click();
   });
+
+  it("decodes History's messages with the rules too: found by their decoded text, shown decoded in the detail", async () => {
+    await page.getByTestId('view-history').click();
+    await page.getByTestId('history-text').fill('press-7');
+    await page.getByTestId('history-search').click();
+    const rows = page.locator('[data-testid="history-row"][data-topic="factory/line1/telemetry"]');
+    await waitUntil(async () => (await rows.count()) === 3);
+    expect(await page.getByTestId('history-row').count()).toBe(3);
+    await rows.first().click();
+    await page.getByTestId('history-detail-decoded-rule').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('history-detail-decoded-rule').textContent()).toBe('Decoded by rule Line telemetry (protobuf)');
+    const shown = await page.getByTestId('history-detail-payload').textContent();
+    expect(shown).toContain('"device": "press-7"');
+    await screenshots(page, 'codecs-history-detail');
+    await page.getByTestId('history-detail-decoded-raw').click();
+    await waitUntil(async () => (await page.getByTestId('history-detail-payload').getAttribute('data-decoded')) === null);
+    await page.getByTestId('view-workbench').click();
+  });
 });
