@@ -8,17 +8,21 @@
  *
  * Layout (little endian):
  *   0  'W' 'B' 'M' VERSION      magic
- *   4  u32 header length H      UTF-8 JSON: { connections: string[], topics: string[], properties: { [index]: wire value } }
+ *   4  u32 header length H      UTF-8 JSON: { connections: string[], topics: string[], properties: { [index]: wire value },
+ *                               decoded: { [index]: DecodedPayload } }  (both sparse: only the messages that have one)
  *   8  header, zero-padded to a multiple of 8
  *   .. one RECORD_BYTES record per message: f64 id, f64 timestamp, u32 payload length,
  *      u32 payloadSize (when flagged), u32 connection index, u8 flags, 3 bytes zero
  *   .. the payloads, back to back, in message order
  */
+import type { DecodedPayload } from './contract/codec-rules';
 import type { LiveMessage } from './contract/messages';
 import { type Base64Codec, defaultBase64, fromByteJson, toByteJson } from './codecs/byte-envelope';
 
 const MAGIC = [0x57, 0x42, 0x4d] as const; // "WBM"
-const VERSION = 1;
+/** 2: the header carries `decoded` (codec rules, issue 16). Version 1 frames (without it) are still read. */
+const VERSION = 2;
+const OLDEST_READ_VERSION = 1;
 const RECORD_BYTES = 32;
 
 const FLAG_OUT = 1;
@@ -34,6 +38,7 @@ interface Header {
   connections: string[];
   topics: string[];
   properties: Record<string, unknown>;
+  decoded?: Record<string, unknown>;
 }
 
 /** True when `frame` starts like a message batch frame (any version). */
@@ -45,7 +50,7 @@ const pad8 = (n: number) => (n + 7) & ~7;
 
 export function encodeMessageBatchFrame(messages: readonly LiveMessage[], codec: Base64Codec = defaultBase64): Uint8Array {
   const connectionIndex = new Map<string, number>();
-  const header: Header = { connections: [], topics: new Array<string>(messages.length), properties: {} };
+  const header: Header = { connections: [], topics: new Array<string>(messages.length), properties: {}, decoded: {} };
   let payloadBytes = 0;
   messages.forEach((message, i) => {
     if (!connectionIndex.has(message.connectionId)) {
@@ -55,6 +60,8 @@ export function encodeMessageBatchFrame(messages: readonly LiveMessage[], codec:
     header.topics[i] = message.topic;
     // Rare (MQTT 5 messages that carry properties): the generic wire form keeps their bytes exact.
     if (message.properties) header.properties[i] = toByteJson(message.properties, codec);
+    // Plain JSON already (text, numbers, no bytes): carried as it is.
+    if (message.decoded) header.decoded![i] = message.decoded;
     payloadBytes += message.payload.byteLength;
   });
   const headerBytes = encoder.encode(JSON.stringify(header));
@@ -90,6 +97,13 @@ export function encodeMessageBatchFrame(messages: readonly LiveMessage[], codec:
   return frame;
 }
 
+/** The fields every view reads without checking again; the rest is optional. */
+function isDecodedPayload(value: unknown): value is DecodedPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const { ruleId, ruleName, format, text, json } = value as Record<string, unknown>;
+  return typeof ruleId === 'string' && typeof ruleName === 'string' && typeof format === 'string' && typeof text === 'string' && typeof json === 'boolean';
+}
+
 function malformed(reason: string): never {
   throw new Error(`Malformed message batch frame: ${reason}`);
 }
@@ -100,7 +114,8 @@ function malformed(reason: string): never {
  */
 export function decodeMessageBatchFrame(frame: Uint8Array, codec: Base64Codec = defaultBase64): { messages: LiveMessage[] } {
   if (!isMessageBatchFrame(frame)) malformed('no magic');
-  if (frame[3] !== VERSION) malformed(`version ${frame[3]} (this page reads ${VERSION})`);
+  const version = frame[3]!;
+  if (version < OLDEST_READ_VERSION || version > VERSION) malformed(`version ${version} (this page reads ${OLDEST_READ_VERSION} to ${VERSION})`);
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const headerLength = view.getUint32(4, true);
   if (8 + headerLength > frame.byteLength) malformed('header past the end');
@@ -111,7 +126,9 @@ export function decodeMessageBatchFrame(frame: Uint8Array, codec: Base64Codec = 
     malformed(`header: ${(error as Error).message}`);
   }
   const { connections, topics, properties } = header;
+  const decodedByIndex = header.decoded ?? {};
   if (!Array.isArray(connections) || !Array.isArray(topics) || typeof properties !== 'object' || properties === null) malformed('header fields');
+  if (typeof decodedByIndex !== 'object' || decodedByIndex === null) malformed('header fields');
   const count = topics.length;
   const recordsAt = 8 + pad8(headerLength);
   let payloadAt = recordsAt + count * RECORD_BYTES;
@@ -140,6 +157,11 @@ export function decodeMessageBatchFrame(frame: Uint8Array, codec: Base64Codec = 
     if (flags & FLAG_PAYLOAD_SIZE) message.payloadSize = view.getUint32(record + 20, true);
     const wireProperties = properties[i];
     if (wireProperties !== undefined) message.properties = fromByteJson(wireProperties, codec) as LiveMessage['properties'];
+    const decoded = decodedByIndex[i];
+    if (decoded !== undefined) {
+      if (!isDecodedPayload(decoded)) malformed(`message ${i} has a malformed decoded payload`);
+      message.decoded = decoded;
+    }
     messages[i] = message;
     payloadAt += length;
   }

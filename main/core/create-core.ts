@@ -32,6 +32,8 @@ export interface CoreOptions {
    * unless the user switched that off (the apps do; tests choose).
    */
   connectOnLaunch?: boolean;
+  /** The live codec decoder's clocks (tests move them instead of waiting). */
+  codecClock?: { now?: () => number; elapsed?: () => number };
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -55,7 +57,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const secretsProtection = options.secretsProtection ?? cipher.description;
   const downloads = createDownloads();
 
-  const history = createHistoryService(dataDir, events, downloads);
+  // Text searches read the topics a codec rule covers in their decoded text.
+  const history = createHistoryService(dataDir, events, downloads, () => codecs.scopes());
   const broker = createBrokerService(events);
   // The connections feed the services created after them; their hooks only run once a connection opens.
   const connections = createConnectionsService(events, history, {
@@ -71,7 +74,18 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     onMessage: (message) => messages.push(message),
     onPacket: (connectionId, direction, packet, problem) => inspector.record(connectionId, direction, packet, problem),
   });
-  const messages = createMessagesService(events, connections.manager, downloads);
+  // Codec rules read the profiles' settings and the live payloads through these hooks, once those services exist.
+  const codecs = createCodecsService({
+    dataDir,
+    events,
+    ...(options.codecClock ? { live: options.codecClock } : {}),
+    profileCodecs: (profileId) => profiles.codecsOf(profileId),
+    allProfileCodecs: () => profiles.allCodecs(),
+    connectionKeyOf: (connectionId) => connections.manager.list().find((summary) => summary.connectionId === connectionId)?.connectionKey,
+    livePayload: (connectionId, id) => messages.payloads.held(connectionId, id),
+    fullLivePayload: (connectionId, id) => messages.payloads.fullPayload(connectionId, id),
+  });
+  const messages = createMessagesService(events, connections.manager, downloads, codecs.live);
   const inspector = createInspectorService(events, connections.manager);
   // Replays read History through its own handlers, as any other caller of the contract would.
   const replays = createReplayService({
@@ -80,14 +94,6 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     publish: (input) => connections.manager.publish(input),
     isOpen: (connectionId) => connections.manager.has(connectionId),
     onProgress: (progress) => events.emit('history.replayProgress', progress),
-  });
-  // Codec rules read the profiles' settings and the live payloads through these hooks, once those services exist.
-  const codecs = createCodecsService({
-    dataDir,
-    profileCodecs: (profileId) => profiles.codecsOf(profileId),
-    connectionKeyOf: (connectionId) => connections.manager.list().find((summary) => summary.connectionId === connectionId)?.connectionKey,
-    livePayload: (connectionId, id) => messages.payloads.held(connectionId, id),
-    fullLivePayload: (connectionId, id) => messages.payloads.fullPayload(connectionId, id),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });

@@ -30,7 +30,11 @@
  *   end of a struct or layout ends the run: its unused low bits are skipped on decode and written
  *   as 0 on encode. So `u8 version:4; u8 ihl:4` reads 0x45 as version 4, ihl 5, and
  *   `u16 a:bits(3); u16 b:bits(13)` fills two bytes. N is at most the type's width (u16: 16); byte
- *   order suffixes do not apply (`le` is refused).
+ *   order suffixes do not apply (`le` is refused). After a `bitorder lsb` line the run is read
+ *   least significant bit first instead, as C compilers lay out bit fields on little-endian CPUs
+ *   (GCC, Clang and MSVC on x86 and ARM): the first field takes a byte's lowest bits, and a field
+ *   crossing bytes reads them as a little-endian number. `struct { uint8_t a:1, b:3, c:4; }` is
+ *   `bitorder lsb; u8 a:1; u8 b:3; u8 c:4`.
  * - Scale (integers and floats): `*0.1` or `/10`, then optionally `+ offset` or `- offset`; the
  *   field decodes to raw * factor + offset (or raw / divisor + offset) as a number rounded to 15
  *   significant digits (so 235 /10 reads 23.5), and encoding does the reverse, rounded to the
@@ -42,6 +46,8 @@
  * - `pad(N)`, `pad N`, `skip N` or `skip(N)`: N bytes that are skipped (written as 0 on encode).
  * - `endian le` or `endian be` (also `little`/`big`): the byte order of the fields after it with
  *   no suffix, to the end of the struct or layout (nested structs inherit it).
+ * - `bitorder lsb` or `bitorder msb` (the default): the bit order of the bit fields after it, in
+ *   the same scope.
  *
  * Names are letters, digits and `_` (not starting with a digit), unique within their struct;
  * `_rest` is reserved: bytes after the layout's end decode into `_rest` as a hex string (a debugger
@@ -61,7 +67,8 @@ export const LAYOUT_HELP = [
   'Types: u8 i8 u16 i16 u24 i24 u32 i32 u64 i64 f32 f64, with be or le (default be: network order); bool; char[N] utf8[N] bytes[N]',
   'Example: u16be temperature /10 -40; i32le pressure; f32 accel[3]; u8 flags:bits(4)',
   'Also: struct gps { f64 lat; f64 lon }, struct samples[8] { ... }, pad(2), endian le',
-  'Bit fields are read most significant bit first; consecutive ones share bytes. Bytes after the layout show as _rest.',
+  'Bit fields are read most significant bit first (bitorder lsb: least first, as C compilers on x86/ARM); consecutive ones share bytes.',
+  'Bytes after the layout show as _rest.',
 ].join('\n');
 
 export const MAX_LAYOUT_BYTES = 1024 * 1024;
@@ -83,6 +90,7 @@ export interface LayoutField {
   /** Bit fields: the first bit, counted MSB-first from the start of the enclosing struct, and the bits per element. */
   bitOffset?: number;
   bits?: number;
+  bitOrder?: 'msb' | 'lsb';
   /** Scaled fields: value = raw * factor + offset. */
   scale?: { factor: number; offset: number };
   /** Struct members. */
@@ -194,6 +202,8 @@ type Node = Kind & {
   count: number | null;
   /** Bits per element when a bit field, else null. */
   bits: number | null;
+  /** Bit fields: least significant bit first (`bitorder lsb`) instead of most. */
+  lsb: boolean;
   /** Position in bits from the start of the enclosing struct. */
   bitOffset: number;
   /** Size of one element in bits. */
@@ -276,17 +286,17 @@ class Parser {
   }
 
   parseLayout(): Node[] {
-    const nodes = this.block(0, false, null);
+    const nodes = this.block(0, { littleEndian: false, lsb: false }, null);
     const token = this.peek();
     if (token.kind !== 'eof') fail(`Unexpected ${describe(token)}`, token);
     return nodes;
   }
 
   /** Statements up to `}` (not consumed) or the end; offsets relative to the block's start. */
-  private block(depth: number, startLittleEndian: boolean, opener: { name: string; token: Token } | null): Node[] {
+  private block(depth: number, inherited: Orders, opener: { name: string; token: Token } | null): Node[] {
     const nodes: Node[] = [];
     const names = new Map<string, number>();
-    let littleEndian = startLittleEndian;
+    const orders = { ...inherited };
     let position = 0; // bits
     let values = 0;
     for (;;) {
@@ -307,7 +317,13 @@ class Parser {
         this.next();
         const order = this.peek();
         if (order.kind !== 'word' || !['le', 'be', 'little', 'big'].includes(order.text)) fail(`Expected 'le' or 'be' after 'endian', found ${describe(order)}`, order);
-        littleEndian = order.text === 'le' || order.text === 'little';
+        orders.littleEndian = order.text === 'le' || order.text === 'little';
+        this.next();
+      } else if (token.text === 'bitorder') {
+        this.next();
+        const order = this.peek();
+        if (order.kind !== 'word' || !['msb', 'lsb'].includes(order.text)) fail(`Expected 'msb' or 'lsb' after 'bitorder', found ${describe(order)}`, order);
+        orders.lsb = order.text === 'lsb';
         this.next();
       } else if (token.text === 'pad' || token.text === 'skip') {
         this.next();
@@ -316,7 +332,7 @@ class Parser {
         const length = this.integer(`a byte count after '${token.text}'`, 1, MAX_LAYOUT_BYTES);
         if (parens) this.expectPunct(')', `after the byte count`);
         position = roundUp(position);
-        node = { kind: 'pad', name: '', type: `pad(${length})`, elementType: `pad(${length})`, count: null, bits: null, bitOffset: position, elementBits: length * 8, line: token.line };
+        node = { kind: 'pad', name: '', type: `pad(${length})`, elementType: `pad(${length})`, count: null, bits: null, lsb: false, bitOffset: position, elementBits: length * 8, line: token.line };
       } else if (token.text === 'struct') {
         this.next();
         if (depth + 1 > MAX_LAYOUT_DEPTH) fail(`Structs nest at most ${MAX_LAYOUT_DEPTH} deep`, token);
@@ -324,7 +340,7 @@ class Parser {
         const count = this.arrayLength('an array length');
         while (this.peek().kind === 'newline') this.next();
         this.expectPunct('{', `to open struct '${nameToken.text}'`);
-        const members = this.block(depth + 1, littleEndian, { name: nameToken.text, token: nameToken });
+        const members = this.block(depth + 1, orders, { name: nameToken.text, token: nameToken });
         this.expectPunct('}', `to close struct '${nameToken.text}'`);
         const last = members[members.length - 1];
         const size = last ? roundUp(last.bitOffset + last.elementBits * (last.count ?? 1)) : 0;
@@ -332,11 +348,11 @@ class Parser {
         position = roundUp(position);
         node = {
           kind: 'struct', members, name: nameToken.text, type: count === null ? 'struct' : `struct[${count}]`, elementType: 'struct',
-          count, bits: null, bitOffset: position, elementBits: size, line: nameToken.line,
+          count, bits: null, lsb: false, bitOffset: position, elementBits: size, line: nameToken.line,
         };
         values += (count ?? 1) * countValues(members);
       } else {
-        node = this.field(names, depth === 0, littleEndian, position);
+        node = this.field(names, depth === 0, orders, position);
         position = node.bitOffset;
         values += (node.count ?? 1);
       }
@@ -365,7 +381,7 @@ class Parser {
     return this.next();
   }
 
-  private field(names: Map<string, number>, topLevel: boolean, littleEndian: boolean, position: number): Node {
+  private field(names: Map<string, number>, topLevel: boolean, orders: Orders, position: number): Node {
     const typeToken = this.next();
     const spec = parseType(typeToken.text);
     if (!spec) {
@@ -387,14 +403,14 @@ class Parser {
     } else {
       if (typeLength !== null && nameLength !== null) fail(`Give the array length once, after the type or after the name`, bracket);
       count = typeLength ?? nameLength;
-      kind = spec.kind === 'bool' ? { kind: 'bool' } : { ...spec, le: spec.le ?? littleEndian, scale: null };
+      kind = spec.kind === 'bool' ? { kind: 'bool' } : { ...spec, le: spec.le ?? orders.littleEndian, scale: null };
     }
 
     let bits: number | null = null;
     if (this.isPunct(':')) {
       const colon = this.next();
       if (kind.kind !== 'int' && kind.kind !== 'bool') fail(`Only integers and bool can be bit fields, not '${typeToken.text}'`, colon);
-      if (kind.kind === 'int' && spec.kind === 'int' && spec.le === true) fail(`Bit fields are read most significant bit first: drop the 'le' of '${typeToken.text}'`, typeToken);
+      if (kind.kind === 'int' && spec.kind === 'int' && spec.le === true) fail(`A bit field's order is set by 'bitorder msb' (the default) or 'bitorder lsb', not a suffix: drop the 'le' of '${typeToken.text}'`, typeToken);
       const width = kind.kind === 'int' ? kind.width * 8 : 8;
       const word = this.peek();
       const parens = word.kind === 'word' && word.text === 'bits';
@@ -424,11 +440,19 @@ class Parser {
 
     const elementBits = bits ?? sizeOf(kind) * 8;
     const bitOffset = bits === null ? roundUp(position) : position;
-    const base = spec.kind === 'text' ? `${spec.encoding}[${(kind as { length: number }).length}]` : canonical(kind);
+    // A bit field has no byte order, so its type names none (`u16:bits(12)`).
+    const base =
+      kind.kind === 'text' ? `${kind.encoding}[${kind.length}]` : kind.kind === 'int' && bits !== null ? `${kind.signed ? 'i' : 'u'}${kind.width * 8}` : canonical(kind);
     const suffix = bits === null ? '' : `:bits(${bits})`;
     const type = `${base}${count === null ? '' : `[${count}]`}${suffix}`;
-    return { ...kind, name: nameToken.text, type, elementType: base + suffix, count, bits, bitOffset, elementBits, line: nameToken.line };
+    return { ...kind, name: nameToken.text, type, elementType: base + suffix, count, bits, lsb: bits !== null && orders.lsb, bitOffset, elementBits, line: nameToken.line };
   }
+}
+
+/** What `endian` and `bitorder` lines set for the statements after them. */
+interface Orders {
+  littleEndian: boolean;
+  lsb: boolean;
 }
 
 type Spec =
@@ -495,6 +519,7 @@ function describeFields(nodes: readonly Node[]): LayoutField[] {
     if (node.bits !== null) {
       field.bitOffset = node.bitOffset;
       field.bits = node.bits;
+      field.bitOrder = node.lsb ? 'lsb' : 'msb';
     }
     if ((node.kind === 'int' || node.kind === 'float') && node.scale) {
       field.scale = { factor: node.scale.divide ? 1 / node.scale.factor : node.scale.factor, offset: node.scale.offset };
@@ -506,49 +531,72 @@ function describeFields(nodes: readonly Node[]): LayoutField[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bits (MSB-first within each byte, bytes in order)
+// Bits. MSB-first: a byte's bits from the most significant down, bytes in order, the first bit
+// read the most significant of the value. LSB-first: from the least significant up, the first bit
+// read the least significant of the value (a little-endian number's bits, from the bottom).
 
-function readBits(bytes: Uint8Array, bitPosition: number, bits: number): number {
+function readBits(bytes: Uint8Array, bitPosition: number, bits: number, lsb: boolean): number {
   let value = 0;
+  let weight = 1;
   let position = bitPosition;
   let left = bits;
   while (left > 0) {
     const used = position & 7;
     const take = Math.min(8 - used, left);
-    const chunk = (bytes[position >> 3]! >> (8 - used - take)) & ((1 << take) - 1);
-    value = value * (1 << take) + chunk;
+    const byte = bytes[position >> 3]!;
+    const mask = (1 << take) - 1;
+    if (lsb) {
+      value += ((byte >> used) & mask) * weight;
+      weight *= 2 ** take;
+    } else {
+      value = value * 2 ** take + ((byte >> (8 - used - take)) & mask);
+    }
     position += take;
     left -= take;
   }
   return value;
 }
 
-function readBitsBig(bytes: Uint8Array, bitPosition: number, bits: number): bigint {
-  if (bits <= 32) return BigInt(readBits(bytes, bitPosition, bits));
-  const high = readBits(bytes, bitPosition, bits - 32);
-  const low = readBits(bytes, bitPosition + bits - 32, 32);
-  return (BigInt(high) << 32n) | BigInt(low);
+function readBitsBig(bytes: Uint8Array, bitPosition: number, bits: number, lsb: boolean): bigint {
+  if (bits <= 32) return BigInt(readBits(bytes, bitPosition, bits, lsb));
+  const first = readBits(bytes, bitPosition, lsb ? 32 : bits - 32, lsb);
+  const second = readBits(bytes, bitPosition + (lsb ? 32 : bits - 32), lsb ? bits - 32 : 32, lsb);
+  return lsb ? (BigInt(second) << 32n) | BigInt(first) : (BigInt(first) << 32n) | BigInt(second);
 }
 
 /** `value`: unsigned, below 2^bits (bits <= 32). */
-function writeBits(out: Uint8Array, bitPosition: number, bits: number, value: number): void {
+function writeBits(out: Uint8Array, bitPosition: number, bits: number, value: number, lsb: boolean): void {
   let position = bitPosition;
   let left = bits;
+  let rest = value;
   while (left > 0) {
     const used = position & 7;
     const take = Math.min(8 - used, left);
-    const chunk = Math.floor(value / 2 ** (left - take)) % (1 << take);
-    const shift = 8 - used - take;
-    out[position >> 3] = (out[position >> 3]! & ~(((1 << take) - 1) << shift)) | (chunk << shift);
+    const mask = (1 << take) - 1;
+    const shift = lsb ? used : 8 - used - take;
+    let chunk: number;
+    if (lsb) {
+      chunk = rest % 2 ** take;
+      rest = Math.floor(rest / 2 ** take);
+    } else {
+      chunk = Math.floor(rest / 2 ** (left - take)) % 2 ** take;
+    }
+    out[position >> 3] = (out[position >> 3]! & ~(mask << shift)) | (chunk << shift);
     position += take;
     left -= take;
   }
 }
 
-function writeBitsBig(out: Uint8Array, bitPosition: number, bits: number, value: bigint): void {
-  if (bits <= 32) return writeBits(out, bitPosition, bits, Number(value));
-  writeBits(out, bitPosition, bits - 32, Number(value >> 32n));
-  writeBits(out, bitPosition + bits - 32, 32, Number(value & 0xffff_ffffn));
+function writeBitsBig(out: Uint8Array, bitPosition: number, bits: number, value: bigint, lsb: boolean): void {
+  if (bits <= 32) return writeBits(out, bitPosition, bits, Number(value), lsb);
+  const [high, low] = [Number(value >> 32n), Number(value & 0xffff_ffffn)];
+  if (lsb) {
+    writeBits(out, bitPosition, 32, low, true);
+    writeBits(out, bitPosition + 32, bits - 32, high, true);
+  } else {
+    writeBits(out, bitPosition, bits - 32, high, false);
+    writeBits(out, bitPosition + bits - 32, 32, low, false);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -576,10 +624,10 @@ function decodeOne(node: Node, bytes: Uint8Array, view: DataView, bitPosition: n
       let raw: number | bigint;
       if (node.bits !== null) {
         if (node.width === 8) {
-          const value = readBitsBig(bytes, bitPosition, node.bits);
+          const value = readBitsBig(bytes, bitPosition, node.bits, node.lsb);
           raw = node.signed ? BigInt.asIntN(node.bits, value) : value;
         } else {
-          const value = readBits(bytes, bitPosition, node.bits);
+          const value = readBits(bytes, bitPosition, node.bits, node.lsb);
           raw = node.signed && value >= 2 ** (node.bits - 1) ? value - 2 ** node.bits : value;
         }
       } else {
@@ -612,7 +660,7 @@ function decodeOne(node: Node, bytes: Uint8Array, view: DataView, bitPosition: n
       return node.scale ? scaled(raw, node.scale) : shortestFloat32(raw);
     }
     case 'bool':
-      return (node.bits !== null ? readBits(bytes, bitPosition, node.bits) : bytes[offset]!) !== 0;
+      return (node.bits !== null ? readBits(bytes, bitPosition, node.bits, node.lsb) : bytes[offset]!) !== 0;
     case 'text': {
       const slice = bytes.subarray(offset, offset + node.length);
       if (node.encoding === 'bytes') return encodeHex(slice);
@@ -650,7 +698,9 @@ function decodeStruct(nodes: readonly Node[], bytes: Uint8Array, view: DataView,
       out[node.name] = decodeOne(node, bytes, view, start, fieldPath);
     } else {
       const values = new Array<unknown>(count);
-      for (let i = 0; i < count; i++) values[i] = decodeOne(node, bytes, view, start + i * node.elementBits, `${fieldPath}[${i}]`);
+      // Only a struct's members need the element's path (for their messages).
+      const struct = node.kind === 'struct';
+      for (let i = 0; i < count; i++) values[i] = decodeOne(node, bytes, view, start + i * node.elementBits, struct ? `${fieldPath}[${i}]` : fieldPath);
       out[node.name] = values;
     }
   }
@@ -732,7 +782,7 @@ function encodeOne(node: Node, value: unknown, out: Uint8Array, view: DataView, 
         encodeError(`'${path}' (${node.elementType}) is out of range: ${show(value)}${node.scale ? ` is ${integer} raw` : ''}, the range is ${min} to ${max}`);
       }
       if (node.bits !== null) {
-        writeBitsBig(out, bitPosition, node.bits, BigInt.asUintN(node.bits, integer));
+        writeBitsBig(out, bitPosition, node.bits, BigInt.asUintN(node.bits, integer), node.lsb);
         return;
       }
       switch (node.width) {
@@ -766,7 +816,7 @@ function encodeOne(node: Node, value: unknown, out: Uint8Array, view: DataView, 
     case 'bool': {
       if (typeof value !== 'boolean' && value !== 0 && value !== 1) encodeError(`'${path}' (bool) needs true or false, not ${show(value)}`);
       const bit = value === true || value === 1 ? 1 : 0;
-      if (node.bits !== null) writeBits(out, bitPosition, node.bits, bit);
+      if (node.bits !== null) writeBits(out, bitPosition, node.bits, bit, node.lsb);
       else out[offset] = bit;
       return;
     }

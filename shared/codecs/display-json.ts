@@ -15,6 +15,14 @@ export class TaggedValue {
 }
 
 
+/**
+ * A key from decoded data is the device's, not ours: `out[key] = v` with the key "__proto__" would
+ * set the object's prototype and the entry would vanish from the JSON. An own property keeps it.
+ */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** The value with every non-JSON part spelled in JSON. Depth-bounded: decoded input is untrusted. */
 export function toDisplayJson(value: unknown, depth = 0): unknown {
   if (depth > 200) return '(nested too deeply to show)';
@@ -30,12 +38,12 @@ export function toDisplayJson(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => toDisplayJson(item, depth + 1));
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of value) out[typeof key === 'string' ? key : JSON.stringify(toDisplayJson(key, depth + 1))] = toDisplayJson(item, depth + 1);
+    for (const [key, item] of value) setOwn(out, typeof key === 'string' ? key : JSON.stringify(toDisplayJson(key, depth + 1)), toDisplayJson(item, depth + 1));
     return out;
   }
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = toDisplayJson(item, depth + 1);
+    for (const [key, item] of Object.entries(value)) setOwn(out, key, toDisplayJson(item, depth + 1));
     return out;
   }
   return String(value);

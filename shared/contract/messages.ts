@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { topicNameProblem } from '../mqtt/topic';
 import { MAX_MQTT_PAYLOAD_BYTES, bytes, connectionId, downloadTicket, empty, qos, topicFilter, topicName } from './common';
 import { publishProperties, receivedProperties, userProperties } from './mqtt5';
+import { decodedPayload } from './codec-rules';
 
 export const mqttMessage = z.object({
   connectionId,
@@ -31,6 +32,12 @@ export const liveMessage = mqttMessage.extend({
   id: z.number().int().nonnegative(),
   /** Set only when `payload` is a preview: the size of the whole payload in bytes. */
   payloadSize: z.number().int().nonnegative().optional(),
+  /**
+   * The payload as the first codec rule matching its topic read it (issue 16): compact JSON or
+   * text, at most LIVE_DECODED_MAX_CHARS of it. Absent when no rule matches, and when decoding fell
+   * behind the firehose (the rule's ruleProblem counts it as skipped; codecs.decode reads it on demand).
+   */
+  decoded: decodedPayload.optional(),
 });
 export type LiveMessage = z.infer<typeof liveMessage>;
 

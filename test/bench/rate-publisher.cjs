@@ -2,16 +2,19 @@
 // UI bench load generator: `node rate-publisher.cjs '<json options>'`. Publishes MQTT 3.1.1 QoS 1
 // messages at a fixed rate over many topics, with a bounded window of unacknowledged messages (so a
 // broker that pushes back slows it down instead of losing messages), and prints one JSON line:
-// { sent, acked, seconds }. Options: port, topics, rate (msg/s), seconds, size (payload bytes).
+// { sent, acked, seconds }. Options: port, topics, rate (msg/s), seconds, size (payload bytes),
+// prefix (topic prefix, default "bench"), payload ("json", default, or "protobuf": a
+// bench.Telemetry message { uint64 seq = 1; double value = 2; string pad = 3; } of about `size`
+// bytes, for the codec rule phase).
 const net = require('node:net');
 const mqttPacket = require('mqtt-packet');
 
-const { port, topics, rate, seconds, size } = JSON.parse(process.argv[2]);
+const { port, topics, rate, seconds, size, prefix = 'bench', payload = 'json' } = JSON.parse(process.argv[2]);
 // Unacknowledged messages in flight: 2,000, or 64 MB worth of big ones.
 const window = Math.max(16, Math.min(2000, Math.floor((64 * 1024 * 1024) / Math.max(1, size))));
 const TICK_MS = 5;
 const total = Math.round(rate * seconds);
-const topicNames = Array.from({ length: topics }, (_, k) => `bench/site-${Math.floor(k / 100)}/device-${k % 100}`);
+const topicNames = Array.from({ length: topics }, (_, k) => `${prefix}/site-${Math.floor(k / 100)}/device-${k % 100}`);
 // The payload is JSON: a per-message head, a shared padding buffer (never copied), and a tail.
 const TAIL = Buffer.from('"}');
 const PAD = Buffer.alloc(Math.max(0, size - 48), 0x78);
@@ -28,15 +31,26 @@ function varint(n) {
   return bytes;
 }
 
+const PROTOBUF_PAD = Buffer.alloc(Math.max(0, Math.min(100, size - 24)), 0x78);
+
+/** bench.Telemetry written by hand (field 1 varint, field 2 fixed64 double, field 3 length-delimited). */
+function protobufParts(seq) {
+  const value = Buffer.alloc(8);
+  value.writeDoubleLE(Math.sin(seq / 50) * 100);
+  const head = Buffer.from([0x08, ...varint(seq), 0x11, ...value, 0x1a, ...varint(PROTOBUF_PAD.length)]);
+  return [head, PROTOBUF_PAD, Buffer.alloc(0)];
+}
+
 /** A QoS 1 PUBLISH as buffers to write in order: built by hand so the padding is shared, not copied. */
 function publishPacket(seq) {
   const topic = Buffer.from(topicNames[seq % topics]);
   // Numeric JSON, so plots and the tree's preview have something real to show.
-  const head = Buffer.from(`{"seq":${seq},"value":${(Math.sin(seq / 50) * 100).toFixed(3)},"pad":"`);
-  const remaining = 2 + topic.length + 2 + head.length + PAD.length + TAIL.length;
+  const [head, pad, tail] =
+    payload === 'protobuf' ? protobufParts(seq) : [Buffer.from(`{"seq":${seq},"value":${(Math.sin(seq / 50) * 100).toFixed(3)},"pad":"`), PAD, TAIL];
+  const remaining = 2 + topic.length + 2 + head.length + pad.length + tail.length;
   const id = (seq % 65535) + 1;
   const header = Buffer.from([0x32, ...varint(remaining), topic.length >> 8, topic.length & 0xff, ...topic, id >> 8, id & 0xff]);
-  return [Buffer.concat([header, head]), PAD, TAIL];
+  return [Buffer.concat([header, head]), pad, tail];
 }
 
 const socket = net.connect(port, '127.0.0.1');

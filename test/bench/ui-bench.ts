@@ -2,7 +2,8 @@
  * `npm run bench -- ui`: the workbench UI under a firehose, measured in Chromium.
  * The built host (history on) connected to our broker; the page on the live messages with the
  * topic tree visible; a publisher sends 20,000 msg/s over 2,000 topics for 20 s, then 1,000 msg/s
- * of 500 KB payloads for 10 s (QoS 1, so nothing may be lost). Printed: received vs published,
+ * of 500 KB payloads for 10 s, then 20,000 msg/s of Protobuf payloads that a codec rule decodes in
+ * the host (issue 16: `bench/pb/#` bound to bench.Telemetry) for 20 s (QoS 1, so nothing may be lost). Printed: received vs published,
  * every message in history, the longest main-thread task and the p95 frame time in the page, the
  * click-to-detail time during the firehose, and the page's JS heap before and after.
  * Environment: UI_BENCH_SCALE=F multiplies the rates (e.g. 0.25 on a loaded machine);
@@ -11,7 +12,8 @@
  * 5 s of the first phase and prints where the page's main thread spent it (layout, paint, script...).
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -72,7 +74,21 @@ function topSelfTime(profile: CpuProfile, count = 12): string[] {
 const ALL_PHASES = [
   { name: 'small', topics: 2000, rate: 20_000 * scale, seconds: 20, size: 64 },
   { name: '500 KB', topics: 2000, rate: 1_000 * scale, seconds: 10, size: 500_000 },
+  { name: 'protobuf', topics: 2000, rate: 20_000 * scale, seconds: 20, size: 64, prefix: 'bench/pb', payload: 'protobuf' },
 ];
+
+/** The user's saved global rule for the protobuf phase: every bench/pb/# payload is a bench.Telemetry. */
+const CODEC_SETTINGS = {
+  schemas: [
+    {
+      id: 'bench-proto',
+      kind: 'protobuf',
+      name: 'bench.proto',
+      files: [{ name: 'bench.proto', text: 'syntax = "proto3";\npackage bench;\nmessage Telemetry { uint64 seq = 1; double value = 2; string pad = 3; }\n' }],
+    },
+  ],
+  rules: [{ id: 'bench-telemetry', name: 'Bench telemetry', enabled: true, filter: 'bench/pb/#', encoding: 'none', format: { kind: 'protobuf', schemaId: 'bench-proto', messageType: 'bench.Telemetry' } }],
+};
 // UI_BENCH_PHASES=small runs only the named phases (comma-separated), for quicker profiling runs.
 const only = process.env.UI_BENCH_PHASES?.split(',').map((name) => name.trim());
 const PHASES = only ? ALL_PHASES.filter((phase) => only.includes(phase.name)) : ALL_PHASES;
@@ -121,17 +137,21 @@ const INSTRUMENT = `
 let broker: TestBroker;
 let host: HostProcess;
 let browser: Browser;
+let dataDir = '';
 
 beforeAll(async () => {
   buildIfNeeded();
   broker = await startTestBroker();
-  [host, browser] = await Promise.all([startHostProcess(), launchChromium()]);
+  dataDir = mkdtempSync(join(tmpdir(), 'wb-ui-bench-'));
+  writeFileSync(join(dataDir, 'codecs.json'), JSON.stringify(CODEC_SETTINGS));
+  [host, browser] = await Promise.all([startHostProcess({ dataDir }), launchChromium()]);
 });
 
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
   await broker?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 function publish(phase: (typeof PHASES)[number]): Promise<{ sent: number; acked: number; seconds: number }> {
@@ -248,6 +268,14 @@ it('the workbench UI under a firehose', async () => {
         ` | frame p50 ${f(percentile(perf.frames, 50), 1)} ms, p95 ${f(percentile(perf.frames, 95), 1)} ms (target p95 < 33 ms)` +
         ` | click-to-detail (${via}) median ${f(percentile(clicks, 50))} ms, max ${f(Math.max(0, ...clicks))} ms over ${clicks.length} clicks (target < 100 ms)`,
     );
+    if (phase.payload === 'protobuf') {
+      // The rows on screen show the rule's decoding (bench.Telemetry as JSON), not the raw bytes.
+      const rows = await page.evaluate<{ shown: number; decoded: number }>(`(() => {
+        const rows = [...document.querySelectorAll('[data-testid="message-row"]')].filter((row) => row.textContent.includes('bench/pb/'));
+        return { shown: rows.length, decoded: rows.filter((row) => row.textContent.includes('"seq"')).length };
+      })()`);
+      console.log(`        rows on screen from the Protobuf rule's topics: ${rows.decoded} of ${rows.shown} show the decoded message (target all)`);
+    }
   }
   // History is written in batches: give it a moment to land everything.
   const deadline = Date.now() + 30_000;

@@ -74,6 +74,18 @@ describe('codecs: the global rules', () => {
     expect(await core.call('codecs.getGlobal', {})).toEqual(GLOBAL);
   });
 
+  it('check a schema without saving it: its message types, or where it is wrong', async () => {
+    const core = openCore();
+    const good = { id: 'p', kind: 'protobuf' as const, name: 'P', files: [{ name: 'p.proto', text: 'syntax = "proto3";\npackage p;\nmessage A { int32 x = 1; }\nmessage B { A a = 1; }\n' }] };
+    expect(await core.call('codecs.checkSchema', { schema: good })).toEqual({ messageTypes: ['p.A', 'p.B'], problems: [] });
+    const bad = { ...good, files: [{ name: 'p.proto', text: 'syntax = "proto3";\nmessage A {\n  int32 = 1;\n}\n' }] };
+    const checked = await core.call('codecs.checkSchema', { schema: bad });
+    expect(checked.messageTypes).toEqual([]);
+    expect(checked.problems).toEqual([expect.objectContaining({ file: 'p.proto', line: 3 })]);
+    const refused = await core.attempt('codecs.setGlobal', { rules: [], schemas: [bad] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CODEC_SCHEMA_INVALID', message: expect.stringMatching(/^Schema "P" does not compile: p\.proto:3:\d+: /) } });
+  });
+
   it('decode and encode a payload of a topic they cover, and answer null for one they do not', async () => {
     const core = openCore();
     await core.call('codecs.setGlobal', GLOBAL);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { CoreOptions } from '../../main/core/create-core';
 import { type CoreHarness, createCoreHarness } from './core-harness';
 import { type Mosquitto, type MosquittoOptions, startMosquitto } from './mosquitto';
 
@@ -21,10 +22,10 @@ export function useMosquitto(options: MosquittoOptions | (() => MosquittoOptions
 }
 
 /** A real workbench core for the file, with a record of its events (see createCoreHarness). */
-export function useCoreHarness(): CoreHarness {
+export function useCoreHarness(options: Partial<CoreOptions> = {}): CoreHarness {
   let harness: CoreHarness | undefined;
   beforeAll(() => {
-    harness = createCoreHarness();
+    harness = createCoreHarness(options);
   });
   afterAll(async () => {
     await harness?.close();

@@ -1,9 +1,11 @@
-import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, crc32, deflateRawSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
 import { encode as cborEncode } from 'cborg';
 import { describe, expect, it } from 'vitest';
 import { type CodecRule, type CodecSettings, MAX_DECOMPRESSED_BYTES, codecRule, codecSettings } from '../../shared/contract/codec-rules';
 import { codecSettingsProblems, compileCodecRules } from '../../main/core/codecs/compile-rules';
 import { baseContentType, contentTypeParameters, createRuleMatcher } from '../../main/core/codecs/rule-matcher';
+import { LIVE_DECODE_MAX_PAYLOAD_BYTES, createLiveDecoder } from '../../main/core/codecs/live-decoder';
 
 const rule = (input: Partial<CodecRule> & { id: string; filter: string; format?: CodecRule['format'] }): CodecRule => codecRule.parse({ format: { kind: 'json' }, ...input });
 const settings = (rules: CodecRule[], schemas: CodecSettings['schemas'] = []): CodecSettings => codecSettings.parse({ rules, schemas });
@@ -98,7 +100,7 @@ describe('codec rules: decoding', () => {
     const notGzip = utf8('{"a":1}');
     const decoded = decode('factory/1/telemetry', notGzip);
     expect(decoded).toMatchObject({ format: 'gzip+json', json: false, text: '7b 22 61 22 3a 31 7d' });
-    expect(decoded.problem?.message).toMatch(/^Not gzip data/);
+    expect(decoded.problem?.message).toMatch(/^Not valid gzip data/);
     const badJson = decode('factory/1/telemetry', gzipSync('{"a":\n  nope}'));
     expect(badJson.problem).toMatchObject({ line: 2 });
     expect(badJson.problem?.message).toMatch(/^Not JSON/);
@@ -111,7 +113,7 @@ describe('codec rules: decoding', () => {
     const bomb = gzipSync(new Uint8Array(MAX_DECOMPRESSED_BYTES + 1));
     expect(bomb.byteLength).toBeLessThan(64 * 1024);
     const decoded = decode('factory/1/telemetry', bomb);
-    expect(decoded.problem?.message).toMatch(/more than 16777216 bytes: refused as a likely zip bomb/);
+    expect(decoded.problem?.message).toMatch(/larger than 16 MB when decompressed: refused as a possible zip bomb/);
   });
 
   it('cuts long text to maxChars and says so', () => {
@@ -180,5 +182,166 @@ describe('codec rules: what may be saved', () => {
   it('lets a profile rule name a global schema', () => {
     const global = settings([], [{ id: 'g', kind: 'avro', name: 'G', files: [{ name: 'g.avsc', text: '{"type":"int"}' }] }]);
     expect(codecSettingsProblems(settings([rule({ id: 'a', filter: '#', format: { kind: 'avro', schemaId: 'g', wire: 'datum' } })]), { fallback: global })).toEqual([]);
+  });
+});
+
+describe('codec rules: live decoding within a time budget', () => {
+  const engine = compileCodecRules({ global: settings([rule({ id: 'gz', name: 'GZ', filter: 'a/#', encoding: 'gzip' })]) });
+  const message = (payload: Uint8Array, topic = 'a/1') => ({ connectionId: 'c1', direction: 'in' as const, topic, payload, qos: 0 as const, retain: false, dup: false, timestamp: 0 });
+
+  function setup() {
+    // Each read of the budget clock moves it 4 ms: a decode (timed by two reads) costs 4 ms.
+    let monotonic = 0;
+    let wall = 0;
+    const reports: { failures: number; skipped: number }[] = [];
+    const live = createLiveDecoder({
+      engineFor: (connectionId) => (connectionId === 'c1' ? engine : undefined),
+      profileOf: () => undefined,
+      emit: (problem) => reports.push(problem),
+      now: () => wall,
+      elapsed: () => (monotonic += 4),
+    });
+    return { live, reports, moveWindow: () => (monotonic += 50), moveWall: (ms: number) => (wall += ms) };
+  }
+
+  it('decodes until ~10 ms of a 50 ms window are spent, then counts the rest as skipped for on-demand decoding', () => {
+    const { live, reports, moveWindow } = setup();
+    const good = gzipSync('{"x":1}');
+    const decoded = Array.from({ length: 5 }, () => live.decode(message(good)));
+    expect(decoded.map((d) => d?.text)).toEqual(['{"x":1}', '{"x":1}', '{"x":1}', undefined, undefined]);
+    moveWindow();
+    expect(live.decode(message(good))?.text).toBe('{"x":1}');
+    // A payload too big to decode within a batch is left for on-demand decoding too.
+    expect(live.decode(message(new Uint8Array(LIVE_DECODE_MAX_PAYLOAD_BYTES + 1)))).toBeUndefined();
+    // Unmatched topics and unknown connections cost nothing and count nothing.
+    expect(live.decode(message(good, 'b/1'))).toBeUndefined();
+    expect(live.decode({ ...message(good), connectionId: 'gone' })).toBeUndefined();
+    live.report();
+    expect(reports).toEqual([{ ruleId: 'gz', ruleName: 'GZ', failures: 0, skipped: 3, lastProblem: { message: '3 messages were not decoded live (decoding fell behind, or the payload was over 1 MB); they are decoded when shown' } }]);
+  });
+
+  it('reports failures once, then at most once a second, and only when they changed', () => {
+    const { live, reports, moveWindow, moveWall } = setup();
+    for (let i = 0; i < 3; i++) {
+      moveWindow();
+      expect(live.decode(message(utf8('not gzip')))?.problem?.message).toMatch(/^Not valid gzip data/);
+    }
+    live.report();
+    live.report();
+    expect(reports.map((r) => r.failures)).toEqual([3]);
+    moveWindow();
+    live.decode(message(utf8('still not')));
+    moveWall(999);
+    live.report();
+    expect(reports).toHaveLength(1);
+    moveWall(1);
+    live.report();
+    moveWall(5000);
+    live.report();
+    expect(reports.map((r) => r.failures)).toEqual([3, 4]);
+  });
+});
+
+describe('codec rules: schemas and the other formats, with reference encoders', () => {
+  const UNITS = 'syntax = "proto3";\npackage common;\nenum Unit { UNIT_UNSPECIFIED = 0; CELSIUS = 1; }\nmessage Quantity { double value = 1; Unit unit = 2; }\n';
+  const TELEMETRY =
+    'syntax = "proto3";\npackage factory;\nimport "common/units.proto";\nmessage Telemetry { string line = 1; common.Quantity temperature = 2; uint64 counter = 3; }\nmessage Status { bool online = 1; }\n';
+  const files = [
+    { name: 'common/units.proto', text: UNITS },
+    { name: 'factory/telemetry.proto', text: TELEMETRY },
+  ];
+  // protobufjs on its own, as the device's encoder would be.
+  const reference = new protobuf.Root();
+  protobuf.parse(UNITS, reference, { keepCase: true });
+  protobuf.parse(TELEMETRY, reference, { keepCase: true });
+  reference.resolveAll();
+  const Telemetry = reference.lookupType('factory.Telemetry');
+  const Status = reference.lookupType('factory.Status');
+
+  const schemas: CodecSettings['schemas'] = [
+    { id: 'factory', kind: 'protobuf', name: 'Factory', files },
+    {
+      id: 'limits',
+      kind: 'json-schema',
+      name: 'Limits',
+      files: [{ name: 'limits.json', text: JSON.stringify({ type: 'object', properties: { t: { type: 'number', maximum: 50 } }, required: ['t'] }) }],
+    },
+  ];
+  const engine = compileCodecRules({
+    global: settings(
+      [
+        rule({ id: 'pb', filter: 'pb/#', encoding: 'gzip', format: { kind: 'protobuf', schemaId: 'factory', messageType: 'factory.Telemetry' } }),
+        rule({ id: 'checked', filter: 'checked/#', jsonSchemaId: 'limits' }),
+        rule({ id: 'layout', filter: 'layout/#', format: { kind: 'layout', layout: 'u16be temperature; i32le pressure; u8 flags' } }),
+        rule({ id: 'typed', filter: 'typed/#', format: { kind: 'typed', type: 'int16', littleEndian: true } }),
+        rule({ id: 'image', filter: 'camera/#', format: { kind: 'image' } }),
+      ],
+      schemas,
+    ),
+  });
+  const decode = (topic: string, bytes: Uint8Array, options = {}) => engine.decode(engine.match(topic)!, bytes, options);
+
+  it('reads Protobuf through .proto files that import each other, 64-bit integers exact, after gzip', () => {
+    const bytes = Telemetry.encode(Telemetry.fromObject({ line: 'A', temperature: { value: 21.5, unit: 1 }, counter: '18446744073709551615' })).finish();
+    const decoded = decode('pb/1', gzipSync(bytes));
+    expect(decoded).toMatchObject({ ruleId: 'pb', format: 'gzip+protobuf', json: true });
+    expect(JSON.parse(decoded.text)).toMatchObject({ line: 'A', temperature: { value: 21.5, unit: 'CELSIUS' }, counter: '18446744073709551615' });
+  });
+
+  it('takes the message type an MQTT 5 Content Type names', () => {
+    const bytes = gzipSync(Status.encode(Status.fromObject({ online: true })).finish());
+    expect(JSON.parse(decode('pb/1', bytes, { contentType: 'application/x-protobuf; messageType=factory.Status' }).text)).toEqual({ online: true });
+  });
+
+  it('writes JSON as Protobuf that the reference decoder reads back', () => {
+    const written = engine.encode(engine.rule('pb')!, '{"line": "B", "temperature": {"value": 3.5, "unit": "CELSIUS"}, "counter": "9007199254740993"}');
+    if (!written.ok) throw new Error(written.problem.message);
+    const back = Telemetry.toObject(Telemetry.decode(gunzipSync(written.payload)), { longs: String, enums: String });
+    expect(back).toEqual({ line: 'B', temperature: { value: 3.5, unit: 'CELSIUS' }, counter: '9007199254740993' });
+  });
+
+  it('marks values that fail the rule JSON Schema with the path and keyword', () => {
+    expect(decode('checked/1', utf8('{"t": 20}')).invalid).toBeUndefined();
+    const decoded = decode('checked/1', utf8('{"t": 80}'));
+    expect(decoded.json).toBe(true);
+    expect(decoded.invalid).toEqual([expect.objectContaining({ path: '/t', keyword: 'maximum' })]);
+  });
+
+  it('reads and writes a packed struct written with a Buffer, and typed arrays', () => {
+    const packed = Buffer.alloc(7);
+    packed.writeUInt16BE(215, 0);
+    packed.writeInt32LE(-101_325, 2);
+    packed.writeUInt8(5, 6);
+    expect(JSON.parse(decode('layout/1', packed).text)).toEqual({ temperature: 215, pressure: -101_325, flags: 5 });
+    expect(engine.encode(engine.rule('layout')!, '{"temperature": 215, "pressure": -101325, "flags": 5}')).toEqual({ ok: true, payload: new Uint8Array(packed) });
+    const typed = Buffer.alloc(4);
+    typed.writeInt16LE(-2, 0);
+    typed.writeInt16LE(300, 2);
+    expect(decode('typed/1', typed).text).toBe('[-2,300]');
+  });
+
+  it('describes an image by its magic bytes and refuses what is not one', () => {
+    const chunk = (type: string, data: Buffer) => {
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      out.write(type, 4, 'latin1');
+      data.copy(out, 8);
+      out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+      return out;
+    };
+    const ihdr = Buffer.from([0, 0, 2, 128, 0, 0, 1, 224, 8, 2, 0, 0, 0]);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+    expect(decode('camera/1', png)).toMatchObject({ format: 'image', json: false, text: `PNG 640×480, ${png.length} B`, image: { mime: 'image/png', width: 640, height: 480 } });
+    expect(decode('camera/1', utf8('not a picture')).problem?.message).toBe('Not a PNG, JPEG, GIF or WebP image');
+  });
+
+  it('refuses settings whose schema does not compile (file, line, column) or lacks the message type', () => {
+    const broken = settings(
+      [rule({ id: 'pb', filter: '#', format: { kind: 'protobuf', schemaId: 'factory', messageType: 'factory.Nope' } })],
+      [{ id: 'factory', kind: 'protobuf', name: 'Factory', files }],
+    );
+    expect(codecSettingsProblems(broken)).toEqual([expect.stringMatching(/^Rule "pb": schema "Factory" has no message type factory.Nope \(it has /)]);
+    const unparsable = settings([], [{ id: 'bad', kind: 'protobuf', name: 'Bad', files: [{ name: 'bad.proto', text: 'syntax = "proto3";\nmessage A {\n  string = 1;\n}\n' }] }]);
+    expect(codecSettingsProblems(unparsable)).toEqual([expect.stringMatching(/^Schema "Bad" does not compile: bad\.proto:3:\d+: /)]);
   });
 });

@@ -122,6 +122,7 @@ describe('binary layouts: bit fields, MSB-first', () => {
     const layout = compileLayout('u16 a:bits(4); u16 b:bits(12)');
     expect(layout.decode(Uint8Array.from([0xab, 0xcd]))).toEqual({ a: 0xa, b: 0xbcd });
     expect(hex(layout.encode({ a: 0xa, b: 0xbcd }))).toBe('abcd');
+    expect(compileLayout('endian le; u16 a:bits(4); i16 b:bits(12)').fields.map((field) => field.type)).toEqual(['u16:bits(4)', 'i16:bits(12)']);
   });
 
   it('reads signed bit fields as two\'s complement over their bits, and bool bits as flags', () => {
@@ -151,6 +152,33 @@ describe('binary layouts: bit fields, MSB-first', () => {
     expect(hex(layout.encode({ stamp: '4886718345', delta: -2 }))).toBe('0123456789fffffe');
   });
 
+  it('reads bit fields as a C compiler on x86/ARM lays them out after bitorder lsb: the first field in the lowest bits', () => {
+    // struct { uint8_t a:1, b:3, c:4; } with a = 1, b = 3, c = 10 is the byte c<<4 | b<<1 | a.
+    const layout = compileLayout('bitorder lsb; u8 a:1; u8 b:3; u8 c:4');
+    expect(layout.decode(Uint8Array.from([(10 << 4) | (3 << 1) | 1]))).toEqual({ a: 1, b: 3, c: 10 });
+    expect(hex(layout.encode({ a: 1, b: 3, c: 10 }))).toBe('a7');
+    expect(layout.fields[0]).toMatchObject({ bitOrder: 'lsb' });
+  });
+
+  it('reads an LSB-first field that crosses bytes as the bits of a little-endian number', () => {
+    const bytes = Buffer.alloc(2);
+    bytes.writeUInt16LE((0xabc << 4) | 0xd);
+    const layout = compileLayout('bitorder lsb\nu16 low:bits(4); u16 high:bits(12)');
+    expect(layout.decode(bytes)).toEqual({ low: 0xd, high: 0xabc });
+    expect(hex(layout.encode({ low: 0xd, high: 0xabc }))).toBe(bytes.toString('hex'));
+
+    const wide = Buffer.alloc(8);
+    wide.writeBigUInt64LE((BigInt.asUintN(24, -3n) << 40n) | 0x12_3456_789an);
+    const stamp = compileLayout('bitorder lsb; u64 stamp:bits(40); i64 delta:bits(24)');
+    expect(stamp.decode(wide)).toEqual({ stamp: 0x12_3456_789an, delta: -3n });
+    expect(hex(stamp.encode({ stamp: 0x12_3456_789an, delta: -3 }))).toBe(wide.toString('hex'));
+  });
+
+  it('keeps a bit order to the end of its struct, like endian', () => {
+    const layout = compileLayout('struct s { bitorder lsb; u8 a:4; u8 b:4 }; u8 c:4; u8 d:4');
+    expect(layout.decode(Uint8Array.from([0x12, 0x12]))).toEqual({ s: { a: 2, b: 1 }, c: 1, d: 2 });
+  });
+
   it('refuses a value that does not fit the bits, naming the field', () => {
     expect(codecError(() => compileLayout('u8 a:bits(3); u8 b:bits(5)').encode({ a: 8, b: 0 })).message).toMatch(/'a' \(u8:bits\(3\)\) is out of range: 8, the range is 0 to 7/);
     expect(codecError(() => compileLayout('i8 a:bits(3)').encode({ a: -5 })).message).toMatch(/the range is -4 to 3/);
@@ -160,8 +188,8 @@ describe('binary layouts: bit fields, MSB-first', () => {
     const layout = compileLayout('u16le id; u8 a:bits(3); u8 b:bits(7); f32 v /10');
     expect(layout.fields).toEqual([
       { name: 'id', type: 'u16le', offset: 0, size: 2 },
-      { name: 'a', type: 'u8:bits(3)', offset: 2, size: 1, bitOffset: 16, bits: 3 },
-      { name: 'b', type: 'u8:bits(7)', offset: 2, size: 2, bitOffset: 19, bits: 7 },
+      { name: 'a', type: 'u8:bits(3)', offset: 2, size: 1, bitOffset: 16, bits: 3, bitOrder: 'msb' },
+      { name: 'b', type: 'u8:bits(7)', offset: 2, size: 2, bitOffset: 19, bits: 7, bitOrder: 'msb' },
       { name: 'v', type: 'f32be', offset: 4, size: 4, scale: { factor: 0.1, offset: 0 } },
     ]);
     expect(layout.size).toBe(8);
@@ -301,7 +329,8 @@ describe('binary layouts: mistakes in the layout text, with line and column', ()
     ['a fractional array length', 'u8 a[1.5]', { line: 1, column: 6, message: 'An array length must be a whole number from 1 to 65536, not 1.5' }],
     ['an array over the limit', 'u8 a[65537]', { line: 1, column: 6, message: 'An array length 65537 is over the limit of 65536' }],
     ['too many bits for the type', 'u8 a:bits(9)', { line: 1, column: 11, message: "'u8' holds at most 8 bits, not 9" }],
-    ['a little-endian bit field', 'u16le a:bits(3)', { line: 1, column: 1, message: "Bit fields are read most significant bit first: drop the 'le' of 'u16le'" }],
+    ['a little-endian bit field', 'u16le a:bits(3)', { line: 1, column: 1, message: "A bit field's order is set by 'bitorder msb' (the default) or 'bitorder lsb', not a suffix: drop the 'le' of 'u16le'" }],
+    ['a bad bit order', 'bitorder le', { line: 1, column: 10, message: "Expected 'msb' or 'lsb' after 'bitorder', found 'le'" }],
     ['a bit field of a float', 'f32 a:bits(3)', { line: 1, column: 6, message: "Only integers and bool can be bit fields, not 'f32'" }],
     ['a scale on text', 'char[4] a *2', { line: 1, column: 11, message: "Only numbers can be scaled, not 'char'" }],
     ['a scale of zero', 'u8 a *0', { line: 1, column: 7, message: 'A scale factor of 0 loses the value' }],
@@ -371,7 +400,8 @@ describe('binary layouts: properties over many generated layouts', () => {
           lines.push(`bytes[${1 + g.below(6)}] ${name}`);
           break;
         case 3: {
-          // A run of bit fields that fills whole bytes: 8 or 16 bits split at random.
+          // A run of bit fields that fills whole bytes: 8 or 16 bits split at random, either bit order.
+          lines.push(g.pick(['bitorder lsb', 'bitorder msb']));
           let left = g.pick([8, 16]);
           let part = 0;
           while (left > 0) {
@@ -404,9 +434,37 @@ describe('binary layouts: properties over many generated layouts', () => {
     }
   });
 
+  it('reads every bit-field run as one big number would: MSB-first from the top of the big-endian bytes, LSB-first from the bottom of the little-endian ones', () => {
+    const g = generator(99);
+    for (let round = 0; round < 300; round++) {
+      const lsb = g.below(2) === 1;
+      const widths: number[] = [];
+      let total = 0;
+      while (total < 8 || g.below(3) > 0) {
+        const bits = 1 + g.below(Math.min(64, 200 - total));
+        widths.push(bits);
+        total += bits;
+        if (total > 150) break;
+      }
+      const text = `${lsb ? 'bitorder lsb\n' : ''}${widths.map((bits, i) => `u64 f${i}:bits(${bits})`).join('\n')}`;
+      const bytes = Uint8Array.from({ length: Math.ceil(total / 8) }, () => g.below(256));
+      // The reference: the run as one integer, fields cut from it with BigInt arithmetic.
+      let whole = 0n;
+      for (const byte of lsb ? [...bytes].reverse() : bytes) whole = (whole << 8n) | BigInt(byte);
+      const expected: Record<string, bigint> = {};
+      let at = 0;
+      widths.forEach((bits, i) => {
+        const shift = lsb ? at : bytes.length * 8 - at - bits;
+        expected[`f${i}`] = (whole >> BigInt(shift)) & ((1n << BigInt(bits)) - 1n);
+        at += bits;
+      });
+      expect(compileLayout(text).decode(bytes), text).toEqual(expected);
+    }
+  });
+
   it('answers any text with a layout or a CodecError inside the text, never another error', () => {
     const g = generator(7);
-    const pieces = ['u8', 'i16le', 'f32', 'char', 'bool', 'struct', 'pad', 'skip', 'endian', 'le', 'x', 'y', 'bits', '[', ']', '(', ')', '{', '}', ':', ';', '\n', '*', '/', '+', '-', '0', '3', '8', '0.5', '70000', '#', '//', '@', '1e400'];
+    const pieces = ['u8', 'i16le', 'f32', 'char', 'bool', 'struct', 'pad', 'skip', 'endian', 'bitorder', 'lsb', 'le', 'x', 'y', 'bits', '[', ']', '(', ')', '{', '}', ':', ';', '\n', '*', '/', '+', '-', '0', '3', '8', '0.5', '70000', '#', '//', '@', '1e400'];
     for (let round = 0; round < 3000; round++) {
       const text = Array.from({ length: 1 + g.below(12) }, () => g.pick(pieces)).join(g.pick([' ', '']));
       try {

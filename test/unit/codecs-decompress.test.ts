@@ -137,6 +137,26 @@ describe('decompress explains corrupt input', () => {
     expect(codecError(() => decompress(new TextEncoder().encode('hello world'), 'brotli')).message).toMatch(/^Not valid brotli data: Decompression failed \(\w+/);
   });
 
+  it('answers random and corrupted bytes with output or a CodecError, for every encoding', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const packed = { gzip: zlib.gzipSync(telemetry), deflate: zlib.deflateSync(telemetry), brotli: zlib.brotliCompressSync(telemetry) };
+    for (const encoding of ['gzip', 'deflate', 'brotli'] as const) {
+      for (let i = 0; i < 300; i++) {
+        const sample = i % 2 ? Uint8Array.from(packed[encoding]) : Uint8Array.from({ length: Math.floor(random() * 200) }, () => Math.floor(random() * 256));
+        if (i % 2) {
+          const at = Math.floor(random() * sample.length);
+          sample[at] = sample[at]! ^ (1 + Math.floor(random() * 255));
+        }
+        try {
+          decompress(sample, encoding);
+        } catch (error) {
+          expect(error).toBeInstanceOf(CodecError);
+        }
+      }
+    }
+  });
+
   it('reports a corrupt zlib-wrapped deflate stream with the zlib message', () => {
     const packed = zlib.deflateSync(telemetry);
     const corrupt = Uint8Array.from(packed);

@@ -162,7 +162,7 @@ describe('JSON Schema checks values other codecs decode', () => {
 describe('JSON Schema files that do not compile say where', () => {
   it('gives line and column of a JSON syntax error', () => {
     const error = codecError(() => compileJsonSchema(file('bad.json', '{\n  "type": "object",\n  "properties": {\n    "a": ,\n  }\n}')));
-    expect(error.where).toEqual({ file: 'bad.json', line: 4, column: 10 });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'bad.json', line: 4, column: 10 });
     expect(error.message).toBe("JSON Schema bad.json is not valid JSON: expected a value, found ',' at line 4, column 10");
   });
 
@@ -170,24 +170,39 @@ describe('JSON Schema files that do not compile say where', () => {
     const text = '{\n  "type": "object",\n  "properties": {\n    "t": { "type": "nmber" }\n  }\n}';
     const error = codecError(() => compileJsonSchema(file('typo.json', text)));
     expect(error.message).toMatch(/^JSON Schema typo\.json is not a valid schema: at \/properties\/t\/type: must be equal to one of the allowed values/);
-    expect(error.where).toEqual({ file: 'typo.json', line: 4, column: 20 });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'typo.json', line: 4, column: 20 });
   });
 
   it('points at an unresolved $ref', () => {
     const text = '{\n  "type": "object",\n  "properties": { "a": { "$ref": "#/$defs/missing" } }\n}';
     const error = codecError(() => compileJsonSchema(file('ref.json', text)));
     expect(error.message).toMatch(/^JSON Schema ref\.json does not compile: can't resolve reference #\/\$defs\/missing/);
-    expect(error.where).toEqual({ file: 'ref.json', line: 3, column: 34 });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'ref.json', line: 3, column: 34 });
   });
 
   it('refuses a pattern that is not a regular expression with a CodecError, not a SyntaxError', () => {
     expect(codecError(() => compileJsonSchema(file('re.json', { type: 'string', pattern: '(' }))).message).toMatch(/does not compile: Invalid regular expression/);
   });
 
+  it('refuses a $ref loop that would recurse forever, at compile time, as a CodecError', () => {
+    expect(codecError(() => compileJsonSchema(file('loop.json', { $ref: '#' }))).message).toMatch(/^JSON Schema loop\.json cannot check anything: Maximum call stack size exceeded/);
+    expect(codecError(() => compileJsonSchema(file('loop2.json', { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' }))).message).toMatch(
+      /^JSON Schema loop2\.json does not compile: Maximum call stack size exceeded/,
+    );
+  });
+
+  it('checks recursive schemas (a tree of nodes) and reports a value too deep to check as a CodecError', () => {
+    const tree = compileJsonSchema(file('tree.json', { type: 'object', properties: { v: { type: 'integer' }, children: { type: 'array', items: { $ref: '#' } } } }));
+    expect(tree({ v: 1, children: [{ v: 2, children: [{ v: 'x' }] }] })).toEqual([{ path: '/children/0/children/0/v', keyword: 'type', message: 'must be integer' }]);
+    let deep: { v: number; children: unknown[] } = { v: 0, children: [] };
+    for (let i = 0; i < 100_000; i++) deep = { v: i, children: [deep] };
+    expect(codecError(() => tree(deep)).message).toMatch(/^JSON Schema tree\.json could not check this value: Maximum call stack size exceeded/);
+  });
+
   it('refuses draft-04 with the change to make, and an unknown $schema', () => {
     const old = codecError(() => compileJsonSchema(file('old.json', { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' })));
     expect(old.message).toMatch(/is draft-04, which is not supported: change \$schema to draft-07/);
-    expect(old.where).toEqual({ file: 'old.json', line: 2, column: 14 });
+    expect(old.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'old.json', line: 2, column: 14 });
     expect(codecError(() => compileJsonSchema(file('x.json', { $schema: 'https://example.com/my-meta' }))).message).toMatch(/unknown \$schema/);
   });
 
@@ -203,6 +218,19 @@ describe('JSON Schema files that do not compile say where', () => {
     expect(compileJsonSchema(file('d6.json', { $schema: 'http://json-schema.org/draft-06/schema#', exclusiveMaximum: 5 }))(5)).toEqual([
       { path: '', keyword: 'exclusiveMaximum', message: 'must be < 5' },
     ]);
+  });
+
+  it.each([
+    ['http://json-schema.org/draft-07/schema#', '07'],
+    ['https://json-schema.org/draft-07/schema', '07'],
+    ['http://json-schema.org/draft/2020-12/schema', '2020-12'],
+    ['https://json-schema.org/draft/2020-12/schema#', '2020-12'],
+    ['https://json-schema.org/schema', '2020-12'],
+    ['https://json-schema.org/draft/2019-09/schema', '2019-09'],
+  ])('reads $schema %s (http or https, with or without #) as draft %s', (uri, draft) => {
+    // prefixItems is 2020-12's: the older drafts ignore it as an unknown keyword.
+    const check = compileJsonSchema(file('t.json', { $schema: uri, type: 'array', prefixItems: [{ type: 'number' }] }));
+    expect(check(['x']).map((v) => v.keyword)).toEqual(draft === '2020-12' ? ['type'] : []);
   });
 
   it('lets two schemas share an $id', () => {
@@ -229,18 +257,18 @@ describe('schema JSON positions', () => {
     ['', 1, 1, 'expected a value, found the end of the text'],
   ])('finds the first error in %j at line %i, column %i', (text, line, column, message) => {
     const error = codecError(() => parseSchemaJson({ name: 's.json', text }, 'Schema'));
-    expect(error.where).toEqual({ file: 's.json', line, column });
+    expect(error.where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 's.json', line, column });
     expect(error.message).toContain(message);
   });
 
   it('does not count a byte-order mark as a column, and parses past it', () => {
     expect(parseSchemaJson({ name: 'b.json', text: '\uFEFF{"a": 1}' }, 'Schema')).toEqual({ a: 1 });
-    expect(codecError(() => parseSchemaJson({ name: 'b.json', text: '\uFEFF{"a" 1}' }, 'Schema')).where).toEqual({ file: 'b.json', line: 1, column: 6 });
+    expect(codecError(() => parseSchemaJson({ name: 'b.json', text: '\uFEFF{"a" 1}' }, 'Schema')).where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'b.json', line: 1, column: 6 });
   });
 
   it('survives hostile nesting without overflowing the stack', () => {
     const deep = '['.repeat(200_000) + ']'.repeat(199_999);
-    expect(codecError(() => parseSchemaJson({ name: 'deep.json', text: deep }, 'Schema')).where).toEqual({ file: 'deep.json', line: 1, column: 400_000 });
+    expect(codecError(() => parseSchemaJson({ name: 'deep.json', text: deep }, 'Schema')).where).toEqual({ code: 'CODEC_SCHEMA_INVALID', file: 'deep.json', line: 1, column: 400_000 });
   });
 
   it('locates a JSON pointer, escapes included', () => {

@@ -270,13 +270,21 @@ describe('protobuf with the user\'s .proto files: decoding what devices send', (
     expect(readings).toEqual([23.4, 0.1, 1e-7, 3.4028235e38]);
   });
 
+  it('shows only the last member of a oneof when a payload sets two (the last one wins, as in protobuf)', () => {
+    const bytes = Uint8Array.from([0x42, 0x01, 0x61, 0x48, 0x07]); // line = "a", then cell = 7
+    const decoded = schema.decode('factory.Telemetry', bytes) as Record<string, unknown>;
+    expect(decoded.cell).toBe(7);
+    expect('line' in decoded).toBe(false);
+  });
+
   it('shows an enum number the schema does not name as the number (proto3 enums are open)', () => {
     const bytes = Uint8Array.from([0x10, 0x07]); // status = 7
     expect((shown('factory.Telemetry', bytes) as { status: unknown }).status).toBe(7);
   });
 
-  it('accepts a message type with a leading dot', () => {
+  it('accepts a message type with a leading dot, or as a type URL', () => {
     expect(schema.decode('.factory.Alarm', refEncode(RefAlarm, { code: 'E1', level: 1 }))).toEqual({ code: 'E1', level: 1 });
+    expect(schema.decode('type.googleapis.com/factory.Alarm', refEncode(RefAlarm, { code: 'E1', level: 1 }))).toEqual({ code: 'E1', level: 1 });
   });
 });
 
@@ -310,6 +318,8 @@ describe('protobuf: a payload that does not match its message type says where de
 
   it('field number 0 and invalid wire types (what random bytes usually are)', () => {
     expect(codecError(() => schema.decode('factory.Telemetry', Uint8Array.from([0x0a, 0x01, 0x41, 0x00]))).where.offset).toBe(3);
+    // A key past 32 bits (field 2^32 + 1, varint): protobufjs alone would read it as field 1.
+    expect(codecError(() => schema.decode('factory.Telemetry', Uint8Array.from([0x88, 0x80, 0x80, 0x80, 0x80, 0x01, 0x05]))).message).toBe('Not a factory.Telemetry: field number 4294967297 is not valid at byte 0');
     expect(codecError(() => schema.decode('factory.Telemetry', Uint8Array.from([0x9f, 0x06]))).message).toBe('Not a factory.Telemetry: wire type 7 is not a valid wire type (field 99) at byte 2');
   });
 
@@ -441,10 +451,13 @@ describe('protobuf: publishing JSON as a message', () => {
     expect(codecError(() => schema.encode('factory.Telemetry', { total_count: '9223372036854775808' })).message).toContain('out of range for int64');
   });
 
-  it('refuses to write nesting deeper than 100 levels', () => {
+  it('refuses to write nesting deeper than 100 levels (messages, or JSON in a Struct) with a CodecError', () => {
     let deep: Record<string, unknown> = { value: 1 };
     for (let i = 0; i < 150; i++) deep = { child: deep };
     expect(codecError(() => schema.encode('factory.Node', deep)).message).toMatch(/nested deeper than 100 levels/);
+    let json: unknown = 1;
+    for (let i = 0; i < 80; i++) json = { a: json };
+    expect(codecError(() => schema.encode('factory.Telemetry', { labels: json })).message).toMatch(/^Cannot encode as factory\.Telemetry: labels(\.a)+: nested deeper than 100 levels$/);
   });
 });
 
@@ -476,6 +489,16 @@ message Config {
     // And written back the same way.
     const encoded = own.encode('legacy.Config', { name: 'pump', ports: [80, 443], limits: { low: 1, high: 9 } });
     expect(Buffer.from(encoded).toString('hex')).toBe(Buffer.from(bytes).toString('hex'));
+  });
+
+  it('proto2 extensions are shown as protobuf\'s JSON names them, [package.name], and read back from them', () => {
+    const text = 'syntax = "proto2";\npackage p;\nmessage Foo { optional int32 a = 1; extensions 100 to 200; }\nextend Foo { optional int32 bar = 100; }\nmessage Holder { extend Foo { optional string baz = 101; } }\n';
+    const files = [{ name: 'ext.proto', text }];
+    const ref = referenceRoot(files).lookupType('p.Foo');
+    const bytes = ref.encode({ a: 1, '.p.bar': 5, '.p.Holder.baz': 'x' }).finish();
+    const own = compileProtobufSchema(files);
+    expect(own.decode('p.Foo', bytes)).toEqual({ a: 1, '[p.bar]': 5, '[p.Holder.baz]': 'x' });
+    expect(Buffer.from(own.encode('p.Foo', { a: 1, '[p.bar]': 5, '[p.Holder.baz]': 'x' })).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it('proto2: a payload without a required field, and JSON without it, are refused', () => {
@@ -532,6 +555,22 @@ describe('protobuf: a schema that does not compile says file, line and column', 
     expect(unclosed.message).toContain("'{' at line 2 is never closed");
   });
 
+  it('other mistakes point at their token: a stray brace, a missing semicolon, an unclosed option list, comment or string, proto2 words in proto3, an unknown rpc type', () => {
+    const cases: Array<[string, { line: number; column: number }, string]> = [
+      ['syntax = "proto3";\nmessage A { int32 x = 1; }}\n', { line: 2, column: 26 }, "unexpected '}'"],
+      ['syntax = "proto3"\nmessage A { int32 x = 1; }\n', { line: 2, column: 1 }, "expected ';' but found 'message'"],
+      ['syntax = "proto3";\nmessage A { int32 x = 1 [deprecated = true; }\n', { line: 2, column: 43 }, "expected ']' but found ';'"],
+      ['syntax = "proto3";\nmessage A { string s = 1; } /* open\n', { line: 2, column: 29 }, 'a /* comment */ is never closed'],
+      ['syntax = "proto3";\nmessage A { string s = 1 [json_name = "open]; }\n', { line: 2, column: 39 }, 'a string is not closed on its line'],
+      ['syntax = "proto3";\nmessage A {\n  required int32 x = 1;\n}\n', { line: 3, column: 3 }, "'required' is not allowed here"],
+      ['syntax = "proto3";\nmessage Res {}\nservice S {\n  rpc Go(Req) returns (Res);\n}\n', { line: 4, column: 10 }, "unknown type 'Req' (rpc Go of S)"],
+    ];
+    for (const [text, at, message] of cases) {
+      const error = compileError([{ name: 'x.proto', text }]);
+      expect({ where: error.where, message: error.message }).toEqual({ where: { file: 'x.proto', ...at }, message: expect.stringContaining(message) });
+    }
+  });
+
   it('an unknown type: the field that names it, in the file that declares it', () => {
     const files: SchemaFile[] = [
       { name: 'a.proto', text: 'syntax = "proto3";\npackage p;\nimport "b.proto";\nmessage A { int32 x = 1; }\n' },
@@ -550,6 +589,10 @@ describe('protobuf: a schema that does not compile says file, line and column', 
     expect(duplicateId.message).toContain('field number 1 is used twice in A');
   });
 
+  it('reads a file saved with a byte order mark', () => {
+    expect(compileProtobufSchema([{ name: 'bom.proto', text: '\uFEFFsyntax = "proto3";\nmessage A { int32 x = 1; }\n' }]).messageTypes).toEqual(['A']);
+  });
+
   it('a missing import: names the missing file and the importing file with its line', () => {
     const error = compileError([{ name: 'factory/telemetry.proto', text: TELEMETRY }]);
     expect(error.where).toEqual({ file: 'factory/telemetry.proto', line: 4, column: 8 });
@@ -560,6 +603,14 @@ describe('protobuf: a schema that does not compile says file, line and column', 
     const own = compileProtobufSchema([{ name: 'telemetry.proto', text: TELEMETRY }, { name: 'units.proto', text: UNITS }]);
     expect(own.messageTypes).toContain('common.Quantity');
     expect(JSON.parse(prettyDisplayJson(own.decode('factory.Telemetry', refEncode(RefTelemetry, fullTelemetry))))).toEqual(fullShown);
+  });
+
+  it('a file of the user\'s that happens to be called any.proto does not stand in for google/protobuf/any.proto', () => {
+    const own = compileProtobufSchema([
+      { name: 'acme/any.proto', text: 'syntax = "proto3";\npackage acme;\nmessage Anything { string what = 1; }\n' },
+      { name: 'box.proto', text: 'syntax = "proto3";\nimport "acme/any.proto";\nimport "google/protobuf/any.proto";\nmessage Box { acme.Anything a = 1; google.protobuf.Any b = 2; }\n' },
+    ]);
+    expect(own.messageTypes).toEqual(['Box', 'acme.Anything']);
   });
 
   it('reads a schema with custom options on google/protobuf/descriptor.proto (as nanopb and validators use)', () => {

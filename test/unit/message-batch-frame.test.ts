@@ -34,6 +34,11 @@ const BATCH: LiveMessage[] = [
       responseTopic: 'reply/here',
     },
   }),
+  // Decoded by a codec rule (issue 16): compact JSON, a failure with its position, an image, a cut text.
+  message({ decoded: { ruleId: 'gz', ruleName: 'Telemetry', format: 'gzip+json', text: '{"t":21.5,"n":"9223372036854775813"}', json: true, invalid: [{ path: '/t', keyword: 'maximum', message: 'must be <= 20' }] } }),
+  message({ decoded: { ruleId: 'p', ruleName: '', format: 'protobuf', text: '08 96 01', json: false, problem: { message: 'index out of range', offset: 3 } } }),
+  message({ decoded: { ruleId: 'img', ruleName: 'Camera', format: 'image', text: 'PNG 640×480, 12.3 KB', json: false, image: { mime: 'image/png', width: 640, height: 480 } } }),
+  message({ decoded: { ruleId: 't', ruleName: 'Log', format: 'text', text: 'grüße 🌡 "x"', json: false, truncated: true } }),
 ];
 
 describe('message batch frames (the binary form of messages.batch on both transports)', () => {
@@ -46,6 +51,20 @@ describe('message batch frames (the binary form of messages.batch on both transp
     // Absent optional fields stay absent (not undefined keys), as with JSON.
     expect(Object.keys(messages[0]!)).not.toContain('payloadSize');
     expect(Object.keys(messages[0]!)).not.toContain('properties');
+    expect(Object.keys(messages[0]!)).not.toContain('decoded');
+  });
+
+  it('still reads a version 1 frame (before decoded payloads)', () => {
+    const plain = BATCH.slice(0, 5);
+    expect(decodeMessageBatchFrame(withByte(encodeMessageBatchFrame(plain), 3, 1)).messages).toEqual(plain);
+  });
+
+  it('rejects a decoded payload that lacks the fields the views read', () => {
+    const frame = encodeMessageBatchFrame([message({ decoded: { ruleId: 'r', ruleName: '', format: 'json', text: '1', json: true } })]);
+    // Same length, so the header length still holds.
+    const at = Buffer.from(frame).indexOf('"json":true');
+    frame.set(new TextEncoder().encode('"json":"y" '), at);
+    expect(() => decodeMessageBatchFrame(frame)).toThrow(/message 0 has a malformed decoded payload/);
   });
 
   it('gives each message its own copy of its payload, so a kept message never pins the frame', () => {
@@ -69,7 +88,7 @@ describe('message batch frames (the binary form of messages.batch on both transp
     ['another version', () => withByte(encodeMessageBatchFrame(BATCH), 3, 9), /version 9/],
     ['a header past the end', () => encodeMessageBatchFrame(BATCH).subarray(0, 20), /header past the end/],
     ['records past the end', () => cutAfterHeader(encodeMessageBatchFrame(BATCH)), /records past the end/],
-    ['a payload past the end', () => { const f = encodeMessageBatchFrame(BATCH); return f.subarray(0, f.byteLength - 1); }, /payload 4 past the end/],
+    ['a payload past the end', () => { const f = encodeMessageBatchFrame(BATCH); return f.subarray(0, f.byteLength - 1); }, /payload 8 past the end/],
     ['QoS 3', () => { const f = encodeMessageBatchFrame([message()]); return withByte(f, recordAt(f) + 28, 3 << 1); }, /QoS 3/],
     ['an unknown connection index', () => { const f = encodeMessageBatchFrame([message()]); return withByte(f, recordAt(f) + 24, 5); }, /names no connection/],
   ])('rejects a frame with %s', (_name, make, error) => {

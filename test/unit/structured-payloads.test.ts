@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodePayload, encodePayload } from '../../shared/codecs/payload-format';
+import { prettyDisplayJson } from '../../shared/codecs/display-json';
 import { autoFormat, renderPayload } from '../../renderer/payload/payload-view';
 import protobuf from 'protobufjs';
 import { encodeSparkplug } from '../support/sparkplug';
@@ -49,6 +50,14 @@ describe('CBOR payloads (RFC 8949): written as JSON, shown as JSON', () => {
     expect(rendered.format).toBe('hex');
     expect(rendered.problem).toMatch(/^Not CBOR: .*Its raw bytes:$/);
     expect(rendered.text).toContain('a2 61 61');
+  });
+});
+
+describe('Decoded values shown as JSON', () => {
+  it('keeps a key named "__proto__" from a device as an ordinary key (a protobuf map, a CBOR map)', () => {
+    // Plain assignment would set the object's prototype and the entry would vanish from the view.
+    expect(prettyDisplayJson(new Map<unknown, unknown>([['__proto__', 1], ['a', 2]])).replace(/\s+/g, '')).toBe('{"__proto__":1,"a":2}');
+    expect(shown(hex('a2 69 5f 5f 70 72 6f 74 6f 5f 5f 01 61 61 02'), 'cbor')).toEqual(JSON.parse('{"__proto__": 1, "a": 2}'));
   });
 });
 

@@ -1,5 +1,10 @@
 import type { ContentEncoding, SchemaFile, SchemaViolation, TypedViewType } from '../../../shared/contract/codec-rules';
-import { compressBounded, decompressBounded } from './content-encoding';
+import { compileLayout } from '../../../shared/codecs/binary-layout';
+import { imageInfo } from '../../../shared/codecs/image-info';
+import { typedView } from '../../../shared/codecs/typed-view';
+import { compress, decompress } from './decompress';
+import { compileJsonSchema } from './json-schema-check';
+import { compileProtobufSchema } from './protobuf-schema';
 
 /**
  * The pure codecs the rules are built from, each behind one function (all throw CodecError). A
@@ -44,8 +49,13 @@ export interface CodecModules {
   imageInfo?: (bytes: Uint8Array) => ImageInfo | null;
 }
 
-/** What the workbench has today; the schema codecs join as they land. */
+/** What the workbench has today; Avro joins when it lands. */
 export const CODEC_MODULES: CodecModules = {
-  decompress: decompressBounded,
-  compress: compressBounded,
+  decompress,
+  compress,
+  protobuf: compileProtobufSchema,
+  jsonSchema: compileJsonSchema,
+  layout: compileLayout,
+  typedView,
+  imageInfo,
 };

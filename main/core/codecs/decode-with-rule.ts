@@ -111,7 +111,8 @@ function decodeFormat(resources: RuleResources, entry: CompiledRule, bytes: Uint
       if (!modules.imageInfo) throw new CodecError('Images are not available in this build yet', { code: 'CODEC_FORMAT_UNAVAILABLE' });
       const image = modules.imageInfo(bytes);
       if (!image) throw new CodecError('Not a PNG, JPEG, GIF or WebP image', { offset: 0 });
-      return { json: false, text: `${IMAGE_NAMES[image.mime] ?? image.mime} ${image.width}×${image.height}, ${formatByteSize(bytes.byteLength)}`, image };
+      const { mime, width, height } = image;
+      return { json: false, text: `${IMAGE_NAMES[mime] ?? mime} ${width}×${height}, ${formatByteSize(bytes.byteLength)}`, image: { mime, width, height } };
     }
     case 'raw':
       return { json: false, text: encodeHex(bytes.subarray(0, Math.ceil(options.maxChars / 3)), ' ') };

@@ -10,7 +10,7 @@
  *   draft-07 leaves checking optional; ajv-formats is not added (see the commit).
  * - Each schema gets its own ajv instance, so two schemas with the same `$id` do not collide.
  */
-import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import Ajv, { type AnySchema, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json';
@@ -18,7 +18,7 @@ import { byteEnvelope } from '../../../shared/codecs/byte-envelope';
 import { CodecError } from '../../../shared/codecs/codec-error';
 import { toDisplayJson } from '../../../shared/codecs/display-json';
 import type { SchemaFile, SchemaViolation } from '../../../shared/contract/codec-rules';
-import { locatePointer, locateString, parseSchemaJson } from './json-schema-source';
+import { SCHEMA_INVALID, locatePointer, locateString, parseSchemaJson } from './json-schema-source';
 
 /** Violations kept per value: the first few say what is wrong; hundreds only slow the views. */
 export const MAX_SCHEMA_VIOLATIONS = 20;
@@ -27,29 +27,50 @@ const OPTIONS: Options = { allErrors: true, strict: false, logger: false, valida
 
 type Draft = '2020-12' | '2019-09' | '07' | '06';
 
+const META_SCHEMA_URI: Record<Draft, string> = {
+  '2020-12': 'https://json-schema.org/draft/2020-12/schema',
+  '2019-09': 'https://json-schema.org/draft/2019-09/schema',
+  '07': 'http://json-schema.org/draft-07/schema#',
+  '06': 'http://json-schema.org/draft-06/schema#',
+};
+
 /** Compiles a JSON Schema once; the checker returns [] for a valid value, else at most 20 violations. */
 export function compileJsonSchema(file: SchemaFile): (value: unknown) => SchemaViolation[] {
-  const schema = parseSchemaJson(file, 'JSON Schema');
+  let schema = parseSchemaJson(file, 'JSON Schema');
   if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) {
-    throw new CodecError(`JSON Schema ${file.name} must be an object or a boolean`, { file: file.name, line: 1, column: 1 });
+    throw new CodecError(`JSON Schema ${file.name} must be an object or a boolean`, { code: SCHEMA_INVALID, file: file.name, line: 1, column: 1 });
   }
   const draft = draftOf(file, schema);
+  // Ajv knows each meta-schema by one exact URI; people write http or https, with or without '#'.
+  if (typeof schema === 'object' && (schema as { $schema?: unknown }).$schema !== undefined) schema = { ...schema, $schema: META_SCHEMA_URI[draft] };
   let ajv: Ajv;
   let validate: ValidateFunction;
   try {
     ajv = createAjv(draft);
   } catch (error) {
-    throw new CodecError(`JSON Schema ${file.name} could not be set up: ${messageOf(error)}`, { file: file.name }, { cause: error });
+    throw new CodecError(`JSON Schema ${file.name} could not be set up: ${messageOf(error)}`, { code: SCHEMA_INVALID, file: file.name }, { cause: error });
   }
   checkAgainstMetaSchema(ajv, file, schema);
   try {
-    validate = ajv.compile(schema);
+    validate = ajv.compile(schema as AnySchema);
   } catch (error) {
     throw compileError(file, error);
   }
+  // A $ref loop ({"$ref": "#"}) compiles, then recurses without end on any value: found now, once.
+  try {
+    validate(null);
+  } catch (error) {
+    throw new CodecError(`JSON Schema ${file.name} cannot check anything: ${messageOf(error)} (does a $ref lead back to itself without a keyword between?)`, { code: SCHEMA_INVALID, file: file.name }, { cause: error });
+  }
   return (value) => {
-    if (validate(forCheck(value, 0))) return [];
-    return violationsOf(validate.errors ?? []);
+    let valid: boolean;
+    try {
+      valid = validate(forCheck(value, 0)) as boolean;
+    } catch (error) {
+      // A value nested deeper than the stack allows, or a recursion only some values reach.
+      throw new CodecError(`JSON Schema ${file.name} could not check this value: ${messageOf(error)}`, {}, { cause: error });
+    }
+    return valid ? [] : violationsOf(validate.errors ?? []);
   };
 }
 
@@ -57,8 +78,9 @@ function draftOf(file: SchemaFile, schema: unknown): Draft {
   const uri = typeof schema === 'object' && schema !== null ? (schema as { $schema?: unknown }).$schema : undefined;
   if (uri === undefined) return '2020-12';
   const where = () => locatePointer(file.text, '/$schema') ?? {};
-  if (typeof uri !== 'string') throw new CodecError(`JSON Schema ${file.name}: $schema must be a URI string`, { file: file.name, ...where() });
-  if (/json-schema\.org\/draft\/2020-12\//.test(uri)) return '2020-12';
+  if (typeof uri !== 'string') throw new CodecError(`JSON Schema ${file.name}: $schema must be a URI string`, { code: SCHEMA_INVALID, file: file.name, ...where() });
+  // The undated URI names the latest draft.
+  if (/json-schema\.org\/draft\/2020-12\/|json-schema\.org\/schema#?$/.test(uri)) return '2020-12';
   if (/json-schema\.org\/draft\/2019-09\//.test(uri)) return '2019-09';
   if (/json-schema\.org\/draft-07\//.test(uri)) return '07';
   if (/json-schema\.org\/draft-06\//.test(uri)) return '06';
@@ -67,7 +89,7 @@ function draftOf(file: SchemaFile, schema: unknown): Draft {
     old
       ? `JSON Schema ${file.name} is draft-0${/draft-0(\d)/.exec(uri)?.[1] ?? '4'}, which is not supported: change $schema to draft-07 (https://json-schema.org/draft-07/schema) or 2020-12 and check exclusiveMinimum/exclusiveMaximum (numbers since draft-06) and id ($id)`
       : `JSON Schema ${file.name} names an unknown $schema '${uri}': use draft 2020-12 (https://json-schema.org/draft/2020-12/schema) or draft-07`,
-    { file: file.name, ...where() },
+    { code: SCHEMA_INVALID, file: file.name, ...where() },
   );
 }
 
@@ -101,7 +123,7 @@ function checkAgainstMetaSchema(ajv: Ajv, file: SchemaFile, schema: unknown): vo
   const at = first?.instancePath ?? '';
   const said = errors.filter((e) => e.instancePath === at && e.keyword !== 'anyOf' && e.keyword !== 'oneOf').map(describe);
   const message = `JSON Schema ${file.name} is not a valid schema: at ${at || 'the root'}: ${[...new Set(said.length ? said : errors.slice(0, 1).map(describe))].join('; ')}`;
-  throw new CodecError(message, { file: file.name, ...(locatePointer(file.text, at) ?? {}) });
+  throw new CodecError(message, { code: SCHEMA_INVALID, file: file.name, ...(locatePointer(file.text, at) ?? {}) });
 }
 
 function compileError(file: SchemaFile, error: unknown): CodecError {
@@ -109,7 +131,7 @@ function compileError(file: SchemaFile, error: unknown): CodecError {
   // An unresolved $ref: point at the first place the file names it.
   const ref = (error as { missingRef?: unknown }).missingRef;
   const where = typeof ref === 'string' ? (locateString(file.text, ref) ?? {}) : {};
-  return new CodecError(`JSON Schema ${file.name} does not compile: ${message}`, { file: file.name, ...where }, { cause: error });
+  return new CodecError(`JSON Schema ${file.name} does not compile: ${message}`, { code: SCHEMA_INVALID, file: file.name, ...where }, { cause: error });
 }
 
 function messageOf(error: unknown): string {

@@ -7,6 +7,9 @@
 import { CodecError } from '../../../shared/codecs/codec-error';
 import type { SchemaFile } from '../../../shared/contract/codec-rules';
 
+/** The contract's code for a schema that does not compile: the rule engine shows such errors as they are. */
+export const SCHEMA_INVALID = 'CODEC_SCHEMA_INVALID';
+
 export interface TextPosition {
   line: number;
   column: number;
@@ -20,7 +23,7 @@ export function parseSchemaJson(file: SchemaFile, what: string): unknown {
   } catch (error) {
     const problem = scanJson(text).error ?? { offset: text.length, message: 'not valid JSON' };
     const { line, column } = positionAt(text, problem.offset);
-    throw new CodecError(`${what} ${file.name} is not valid JSON: ${problem.message} at line ${line}, column ${column}`, { file: file.name, line, column }, { cause: error });
+    throw new CodecError(`${what} ${file.name} is not valid JSON: ${problem.message} at line ${line}, column ${column}`, { code: SCHEMA_INVALID, file: file.name, line, column }, { cause: error });
   }
 }
 
@@ -44,11 +47,16 @@ export function locatePointer(text: string, pointer: string): TextPosition | und
   return found === undefined ? undefined : positionAt(clean, found);
 }
 
-/** Where a string value (as JSON spells it, quotes included) first appears in a file's text. */
-export function locateString(text: string, value: string): TextPosition | undefined {
+/** Where a string value (as JSON spells it, quotes included) appears in a file's text: the first time, or the `nth`. */
+export function locateString(text: string, value: string, nth = 1): TextPosition | undefined {
   const clean = stripBom(text);
-  const index = clean.indexOf(JSON.stringify(value));
-  return index < 0 ? undefined : positionAt(clean, index);
+  const needle = JSON.stringify(value);
+  let index = -1;
+  for (let i = 0; i < nth; i++) {
+    index = clean.indexOf(needle, index + 1);
+    if (index < 0) return undefined;
+  }
+  return positionAt(clean, index);
 }
 
 function stripBom(text: string): string {

@@ -37,11 +37,26 @@ export function decodeForDisplay(plan: TypePlan, bytes: Uint8Array, depth: numbe
   return messageToDisplay(plan, message as unknown as Record<string, unknown>, depth, resolve);
 }
 
-/** The shortest decimal that reads back as the same float32 (`23.4`, not `23.399999618530273`), as protobuf's JSON printers write floats. */
+/**
+ * The shortest decimal that reads back as the same float32 (`23.4`, not `23.399999618530273`), as
+ * protobuf's JSON printers write floats. Tried with 0, 1, 2... decimals by arithmetic (an integer
+ * divided by a power of ten is correctly rounded, so it is the double the decimal text would parse
+ * to); toPrecision, several times slower, only for magnitudes where that does not work.
+ */
 export function shortestFloat(value: number): number {
   // Integers up to 2^24 are exact in a float32 and already print shortest.
   if (!Number.isFinite(value) || (Number.isInteger(value) && Math.abs(value) <= 0x100_0000)) return value;
-  for (let precision = 6; precision < 9; precision++) {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-6 && magnitude < 1e15) {
+    let scale = 1;
+    for (let decimals = 0; decimals <= 16; decimals++, scale *= 10) {
+      const scaled = Math.round(magnitude * scale);
+      if (scaled > Number.MAX_SAFE_INTEGER) break;
+      const candidate = (value < 0 ? -scaled : scaled) / scale;
+      if (Math.fround(candidate) === value) return candidate;
+    }
+  }
+  for (let precision = 1; precision < 9; precision++) {
     const candidate = Number(value.toPrecision(precision));
     if (Math.fround(candidate) === value) return candidate;
   }
@@ -125,10 +140,25 @@ export function messageToDisplay(plan: TypePlan, message: Record<string, unknown
     } else {
       shown = valueToDisplay(field, value, depth, resolve);
     }
-    if (field.unsafeName) setProperty(out, field.name, shown);
-    else out[field.name] = shown;
+    if (field.unsafeName) setProperty(out, field.displayName, shown);
+    else out[field.displayName] = shown;
   }
+  for (const members of plan.oneofs) keepLastOneofMember(members, message, out);
   return out;
+}
+
+/**
+ * A payload may set several members of one oneof; the last one on the wire wins (protobuf's rule),
+ * but protobufjs keeps them all. Its message holds them in the order they first came, so the last of
+ * those is kept: exact unless a member comes back after another (a, b, a), which no encoder writes.
+ */
+function keepLastOneofMember(members: readonly FieldPlan[], message: Record<string, unknown>, out: Record<string, unknown>): void {
+  let present = 0;
+  for (const field of members) if (hasOwn.call(message, field.name) && message[field.name] != null) present++;
+  if (present < 2) return;
+  const names = new Set(members.map((field) => field.name));
+  const last = Object.keys(message).filter((key) => names.has(key) && message[key] != null).at(-1);
+  for (const field of members) if (field.name !== last) delete out[field.displayName];
 }
 
 const NOT_SPECIAL = Symbol('not special');
@@ -149,9 +179,17 @@ function fraction(nanos: number): string {
   return `.${String(nanos).padStart(9, '0')}`;
 }
 
+// Messages of one moment share their second: its text is kept (a Date and toISOString cost more than the rest of a small message).
+let lastSeconds = NaN;
+let lastSecondText = '';
+
 export function formatTimestamp(seconds: number, nanos: number): string | undefined {
   if (!(seconds >= MIN_TIMESTAMP_SECONDS && seconds <= MAX_TIMESTAMP_SECONDS && nanos >= 0 && nanos <= 999_999_999)) return undefined;
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}${fraction(nanos)}Z`;
+  if (seconds !== lastSeconds) {
+    lastSecondText = new Date(seconds * 1000).toISOString().slice(0, 19);
+    lastSeconds = seconds;
+  }
+  return `${lastSecondText}${fraction(nanos)}Z`;
 }
 
 export function formatDuration(seconds: number, nanos: number): string | undefined {

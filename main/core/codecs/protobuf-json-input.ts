@@ -213,8 +213,10 @@ export function messageFromJson(plan: TypePlan, value: unknown, path: string, de
     const field = plan.byKey.get(key);
     const fieldPath = childPath(path, key);
     if (!field) {
-      const guess = closest(key, plan.fields.map((f) => f.name));
-      throw new InputProblem(`no field '${key}' in ${plan.fullName}${guess ? ` (did you mean '${guess}'?)` : ''}; its fields: ${plan.fields.map((f) => f.name).join(', ') || 'none'}`, fieldPath);
+      const names = plan.fields.map((f) => f.displayName);
+      const guess = closest(key, names);
+      const listed = names.length > 20 ? `${names.slice(0, 20).join(', ')} and ${names.length - 20} more` : names.join(', ') || 'none';
+      throw new InputProblem(`no field '${key}' in ${plan.fullName}${guess ? ` (did you mean '${guess}'?)` : ''}; its fields: ${listed}`, fieldPath);
     }
     const previous = setBy.get(field);
     if (previous !== undefined) throw new InputProblem(`'${previous}' and '${key}' both name field '${field.name}'`, fieldPath);

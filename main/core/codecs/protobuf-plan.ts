@@ -36,7 +36,10 @@ const WELL_KNOWN = new Set<string>([
 export type FieldKind = 'scalar' | 'enum' | 'message';
 
 export interface FieldPlan {
+  /** The property protobufjs reads and writes (an extension's is its full name, `.pkg.ext`). */
   readonly name: string;
+  /** The key shown: the .proto name; an extension as protobuf's JSON mapping writes it, `[pkg.ext]`. */
+  readonly displayName: string;
   /** lowerCamelCase, as protobuf's JSON mapping names fields; encode accepts it beside `name`. */
   readonly jsonName: string;
   readonly id: number;
@@ -71,9 +74,13 @@ export interface TypePlan {
   readonly fullName: string;
   readonly fields: readonly FieldPlan[];
   readonly byId: ReadonlyMap<number, FieldPlan>;
+  /** The same by index, for field numbers up to 2048 (nearly all): the wire walk looks one up per field. */
+  readonly byNumber: ReadonlyArray<FieldPlan | undefined>;
   /** Field by its .proto name and by its JSON name. */
   readonly byKey: ReadonlyMap<string, FieldPlan>;
   readonly required: readonly FieldPlan[];
+  /** Members of each real oneof that has more than one, for the rare payload that sets several. */
+  readonly oneofs: ReadonlyArray<readonly FieldPlan[]>;
   readonly wellKnown: WellKnown | undefined;
 }
 
@@ -104,6 +111,7 @@ function planField(field: protobuf.Field): FieldPlan {
   else wireType = SCALAR_WIRE[field.type] ?? WIRE.len;
   return {
     name: field.name,
+    displayName: field.name.startsWith('.') ? `[${field.name.slice(1)}]` : field.name,
     jsonName: field.options?.json_name ? String(field.options.json_name) : lowerCamel(field.name),
     id: field.id,
     kind,
@@ -125,6 +133,27 @@ function planField(field: protobuf.Field): FieldPlan {
   };
 }
 
+const MAX_INDEXED_FIELD = 2048;
+
+function numbered(fields: FieldPlan[]): Array<FieldPlan | undefined> {
+  const out: Array<FieldPlan | undefined> = [];
+  for (const field of fields) if (field.id <= MAX_INDEXED_FIELD) out[field.id] = field;
+  // Dense from 0, so reads stay on the fast path.
+  for (let i = 0; i < out.length; i++) out[i] ??= undefined;
+  return out;
+}
+
+/** A field by number. */
+export function fieldByNumber(plan: TypePlan, id: number): FieldPlan | undefined {
+  return id <= MAX_INDEXED_FIELD ? plan.byNumber[id] : plan.byId.get(id);
+}
+
+function oneofGroups(fields: FieldPlan[]): FieldPlan[][] {
+  const groups = new Map<string, FieldPlan[]>();
+  for (const field of fields) if (field.oneof) groups.set(field.oneof, [...(groups.get(field.oneof) ?? []), field]);
+  return [...groups.values()].filter((members) => members.length > 1);
+}
+
 /** The plan of a type, made on first use. */
 export function planOf(type: protobuf.Type): TypePlan {
   let plan = plans.get(type);
@@ -133,7 +162,10 @@ export function planOf(type: protobuf.Type): TypePlan {
   const byKey = new Map<string, FieldPlan>();
   for (const field of fields) byKey.set(field.jsonName, field);
   // The .proto name wins over another field's JSON name.
-  for (const field of fields) byKey.set(field.name, field);
+  for (const field of fields) {
+    byKey.set(field.name, field);
+    byKey.set(field.displayName, field);
+  }
   const fullName = type.fullName.replace(/^\./, '');
   const simple = fullName.startsWith('google.protobuf.') ? fullName.slice('google.protobuf.'.length) : '';
   plan = {
@@ -141,8 +173,10 @@ export function planOf(type: protobuf.Type): TypePlan {
     fullName,
     fields,
     byId: new Map(fields.map((field) => [field.id, field])),
+    byNumber: numbered(fields),
     byKey,
     required: fields.filter((field) => field.required),
+    oneofs: oneofGroups(fields),
     wellKnown: WELL_KNOWN.has(simple) ? (simple as WellKnown) : undefined,
   };
   plans.set(type, plan);

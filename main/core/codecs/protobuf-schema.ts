@@ -65,6 +65,16 @@ function schemaError(message: string, file: string, at: Position | undefined, ca
   return new CodecError(`${file}${at ? `:${at.line}:${at.column}` : ''}: ${message}`, { file, ...(at ?? {}) }, { cause });
 }
 
+/** The last `opening` (e.g. a comment's start) up to the end of 1-based `line`. */
+function lastOpening(text: string, line: number, opening: string): Position | undefined {
+  const lines = text.split(/\r?\n/);
+  for (let at = Math.min(line, lines.length); at >= 1; at--) {
+    const column = lines[at - 1]!.lastIndexOf(opening);
+    if (column >= 0) return { line: at, column: column + 1 };
+  }
+  return undefined;
+}
+
 /** A protobufjs syntax error ("illegal token 'x' (file, line 4)") as a readable message with its position. */
 function syntaxError(error: Error, file: SchemaFile): CodecError {
   const text = error.message;
@@ -80,7 +90,8 @@ function syntaxError(error: Error, file: SchemaFile): CodecError {
     let at = locateToken(file.text, line, token);
     switch (kind) {
       case 'token':
-        message = expected ? `expected '${expected}' but found '${token}'` : `unexpected '${token}'`;
+        if (!expected && token === 'required') message = "'required' is not allowed here (proto3 and editions have no required fields)";
+        else message = expected ? `expected '${expected}' but found '${token}'` : `unexpected '${token}'`;
         break;
       case 'string':
         message = 'a string is not closed on its line';
@@ -88,7 +99,7 @@ function syntaxError(error: Error, file: SchemaFile): CodecError {
         break;
       case 'comment':
         message = 'a /* comment */ is never closed';
-        at = findPattern(file.text.split(/\r?\n/).slice(0, line).join('\n'), /\/\*(?![\s\S]*\/\*)/) ?? at;
+        at = lastOpening(file.text, line, '/*') ?? at;
         break;
       case 'id':
         message = `expected a field number, found '${token}'`;
@@ -133,6 +144,14 @@ function markFile(namespace: protobuf.NamespaceBase, file: string): void {
   }
 }
 
+function allServices(namespace: protobuf.NamespaceBase, out: protobuf.Service[] = []): protobuf.Service[] {
+  for (const object of namespace.nestedArray) {
+    if (object instanceof protobuf.Service) out.push(object);
+    else if (object instanceof protobuf.Namespace || object instanceof protobuf.Type) allServices(object, out);
+  }
+  return out;
+}
+
 function allTypes(namespace: protobuf.NamespaceBase, out: protobuf.Type[] = []): protobuf.Type[] {
   for (const object of namespace.nestedArray) {
     if (object instanceof protobuf.Type) out.push(object);
@@ -156,6 +175,20 @@ function resolveError(error: Error, root: protobuf.Root, texts: Map<string, stri
           ? `unknown type '${typeName}' (field '${field.name}' of ${type.fullName.slice(1)}): is it declared, and its file imported?`
           : `field '${field.name}' of ${type.fullName.slice(1)}: ${fieldError instanceof Error ? fieldError.message : String(fieldError)}`;
         return schemaError(message, file, at, fieldError);
+      }
+    }
+  }
+  for (const service of allServices(root)) {
+    for (const method of service.methodsArray) {
+      try {
+        method.resolve();
+      } catch (methodError) {
+        const file = method.filename ?? service.filename ?? '';
+        const text = texts.get(file) ?? '';
+        const unknown = method.resolvedRequestType ? method.responseType : method.requestType;
+        const at = findPattern(text, new RegExp(`\\brpc\\s+${method.name}\\s*\\(`));
+        const located = at ? locateToken(text, at.line, unknown.replace(/^\./, '')) : undefined;
+        return schemaError(`unknown type '${unknown}' (rpc ${method.name} of ${service.fullName.slice(1)}): is it declared, and its file imported?`, file, located, methodError);
       }
     }
   }
@@ -193,9 +226,19 @@ class CompiledSchema implements ProtobufSchema {
     this.messageTypes = listed.sort();
   }
 
+  /** By the name as callers spell it: a rule names its type once and decodes with it many times. */
+  private readonly plans = new Map<string, TypePlan>();
+
   private plan(messageType: string): TypePlan {
-    const type = this.types.get(messageType.trim().replace(/^\./, ''));
-    if (type) return planOf(type);
+    const known = this.plans.get(messageType);
+    if (known) return known;
+    // A type URL (`type.googleapis.com/factory.Telemetry`, as Any and some Content Types name it) names its last part.
+    const type = this.types.get(messageType.trim().replace(/^.*\//, '').replace(/^\./, ''));
+    if (type) {
+      const plan = planOf(type);
+      if (this.plans.size < 10_000) this.plans.set(messageType, plan);
+      return plan;
+    }
     throw new CodecError(`No message type '${messageType}' in this schema${this.suggest(messageType)}`);
   }
 
@@ -229,7 +272,8 @@ class CompiledSchema implements ProtobufSchema {
         throw new CodecError(`Not a ${plan.fullName}: ${where}${error.message} at byte ${error.offset}`, { offset: error.offset }, { cause: error });
       }
       if (stackOverflow(error)) throw new CodecError(`Not a ${plan.fullName}: nested too deeply to decode`, {}, { cause: error });
-      throw error;
+      // Anything else still means "show the raw bytes", never a failed view.
+      throw new CodecError(`Not a ${plan.fullName}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
     }
   }
 
@@ -242,7 +286,7 @@ class CompiledSchema implements ProtobufSchema {
         throw new CodecError(`Cannot encode as ${plan.fullName}: ${error.path ? `${error.path}: ` : ''}${error.message}`, {}, { cause: error });
       }
       if (stackOverflow(error)) throw new CodecError(`Cannot encode as ${plan.fullName}: nested too deeply`, {}, { cause: error });
-      throw error;
+      throw new CodecError(`Cannot encode as ${plan.fullName}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
     }
   }
 }
@@ -254,7 +298,8 @@ export function compileProtobufSchema(files: SchemaFile[]): ProtobufSchema {
   for (const file of files) {
     const name = normalizeName(file.name);
     if (byName.has(name)) throw new CodecError(`Two files are named ${name}`, { file: file.name });
-    byName.set(name, { name: file.name, text: file.text });
+    // A byte order mark (editors on Windows add one) is not a token protobufjs knows.
+    byName.set(name, { name: file.name, text: file.text.replace(/^\uFEFF/, '') });
   }
   const root = new protobuf.Root();
   const bundledAdded = new Set<string>();
@@ -270,6 +315,8 @@ export function compileProtobufSchema(files: SchemaFile[]): ProtobufSchema {
   const findFile = (wanted: string): string | undefined => {
     const name = normalizeName(wanted);
     if (byName.has(name)) return name;
+    // A well-known file is the built-in one unless the user added it under its own name: their acme/any.proto is not google/protobuf/any.proto.
+    if (BUNDLED[name]) return undefined;
     const base = name.slice(name.lastIndexOf('/') + 1);
     const matches = [...byName.keys()].filter((candidate) => candidate === base || candidate.endsWith(`/${base}`) || name.endsWith(`/${candidate}`));
     const exactTail = matches.filter((candidate) => candidate.endsWith(`/${name}`) || name.endsWith(`/${candidate}`) || candidate === base);

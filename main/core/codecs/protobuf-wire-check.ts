@@ -1,4 +1,4 @@
-import { type FieldPlan, MAX_NESTING, type TypePlan, WIRE, subPlan } from './protobuf-plan';
+import { type FieldPlan, MAX_NESTING, type TypePlan, WIRE, fieldByNumber, subPlan } from './protobuf-plan';
 
 /**
  * Checks a payload against a message type before protobufjs decodes it, and says where it stops
@@ -7,6 +7,9 @@ import { type FieldPlan, MAX_NESTING, type TypePlan, WIRE, subPlan } from './pro
  * and its own errors rarely say where. This walk reads only tags, varints and lengths (no values, no
  * allocation), so it costs a fraction of the decode, and once it passes protobufjs cannot fail.
  */
+
+/** Field numbers run from 1 to 2^29 - 1. */
+const MAX_FIELD_NUMBER = 0x1fff_ffff;
 
 const WIRE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit', 'wire type 6', 'wire type 7'];
 
@@ -29,8 +32,24 @@ function describe(field: FieldPlan): string {
   return `field ${field.id} '${field.name}' (${field.repeated ? 'repeated ' : ''}${type})`;
 }
 
+/**
+ * What a read is of, for its error message: a known field, an unknown field's number, or a phrase.
+ * Passed as is and worded only when a read fails: building the words for every read would cost more
+ * than the walk.
+ */
+type Subject = FieldPlan | number | string;
+
+function words(prefix: string, subject: Subject): string {
+  if (typeof subject === 'string') return `${prefix}${subject}`;
+  return `${prefix}${typeof subject === 'number' ? `unknown field ${subject}` : describe(subject)}`;
+}
+
 /** Reads a varint at `pos`; returns its value (exact up to 2^53) and sets `next.pos`. Throws past `end` or beyond 10 bytes. */
-function varint(buf: Uint8Array, pos: number, end: number, next: { pos: number }, what: string): number {
+function varint(buf: Uint8Array, pos: number, end: number, next: { pos: number }, subject: Subject, prefix = ''): number {
+  if (pos < end && buf[pos]! < 0x80) {
+    next.pos = pos + 1;
+    return buf[pos]!;
+  }
   let value = 0;
   let scale = 1;
   for (let i = pos; i < end && i < pos + 10; i++) {
@@ -42,17 +61,20 @@ function varint(buf: Uint8Array, pos: number, end: number, next: { pos: number }
     }
     scale *= 128;
   }
-  if (end - pos >= 10) throw new WireProblem(`${what} is not a valid varint (more than 10 bytes)`, pos);
-  throw new WireProblem(`the payload ends inside ${what}`, pos);
+  if (end - pos >= 10) throw new WireProblem(`${words(prefix, subject)} is not a valid varint (more than 10 bytes)`, pos);
+  throw new WireProblem(`the payload ends inside ${words(prefix, subject)}`, pos);
 }
 
-function need(pos: number, size: number, end: number, what: string): void {
-  if (pos + size > end) throw new WireProblem(`${what} needs ${size} bytes but only ${end - pos} are left`, pos);
+function need(pos: number, size: number, end: number, subject: Subject, prefix = ''): void {
+  if (pos + size > end) {
+    const left = end - pos;
+    throw new WireProblem(`${words(prefix, subject)} needs ${size} bytes but only ${left} ${left === 1 ? 'is' : 'are'} left`, pos);
+  }
 }
 
 /** Skips a field the schema does not know (protobuf keeps such fields for compatibility). */
 function skipUnknown(buf: Uint8Array, pos: number, end: number, wireType: number, fieldNo: number, depth: number, cursor: { pos: number }): number {
-  const what = `unknown field ${fieldNo}`;
+  const what = fieldNo;
   switch (wireType) {
     case WIRE.varint:
       varint(buf, pos, end, cursor, what);
@@ -64,7 +86,7 @@ function skipUnknown(buf: Uint8Array, pos: number, end: number, wireType: number
       need(pos, 4, end, what);
       return pos + 4;
     case WIRE.len: {
-      const length = varint(buf, pos, end, cursor, `the length of ${what}`);
+      const length = varint(buf, pos, end, cursor, what, 'the length of ');
       need(cursor.pos, length, end, what);
       return cursor.pos + length;
     }
@@ -72,17 +94,17 @@ function skipUnknown(buf: Uint8Array, pos: number, end: number, wireType: number
       if (depth >= MAX_NESTING) throw new WireProblem(`groups are nested deeper than ${MAX_NESTING} levels`, pos);
       let at = pos;
       for (;;) {
-        if (at >= end) throw new WireProblem(`group ${what} is never closed`, pos);
+        if (at >= end) throw new WireProblem(`group ${words('', what)} is never closed`, pos);
         const tagAt = at;
         const tag = varint(buf, at, end, cursor, 'a field key');
         at = cursor.pos;
         const type = tag % 8;
         const number = Math.floor(tag / 8);
         if (type === WIRE.groupEnd) {
-          if (number !== fieldNo) throw new WireProblem(`group ${what} is closed as field ${number}`, tagAt);
+          if (number !== fieldNo) throw new WireProblem(`group ${words('', what)} is closed as field ${number}`, tagAt);
           return at;
         }
-        if (number === 0) throw new WireProblem('field number 0 is not valid', tagAt);
+        if (number === 0 || number > MAX_FIELD_NUMBER) throw new WireProblem(`field number ${number} is not valid`, tagAt);
         at = skipUnknown(buf, at, end, type, number, depth + 1, cursor);
       }
     }
@@ -95,20 +117,20 @@ function skipUnknown(buf: Uint8Array, pos: number, end: number, wireType: number
 function checkValue(buf: Uint8Array, field: FieldPlan, wireType: number, pos: number, end: number, depth: number, cursor: { pos: number }): number {
   switch (wireType) {
     case WIRE.varint:
-      varint(buf, pos, end, cursor, describe(field));
+      varint(buf, pos, end, cursor, field);
       return cursor.pos;
     case WIRE.i64:
-      need(pos, 8, end, describe(field));
+      need(pos, 8, end, field);
       return pos + 8;
     case WIRE.i32:
-      need(pos, 4, end, describe(field));
+      need(pos, 4, end, field);
       return pos + 4;
     case WIRE.groupStart:
       return checkMessage(subPlan(field), buf, pos, end, depth + 1, field.id, cursor);
     default: {
-      const length = varint(buf, pos, end, cursor, `the length of ${describe(field)}`);
+      const length = varint(buf, pos, end, cursor, field, 'the length of ');
       const start = cursor.pos;
-      need(start, length, end, describe(field));
+      need(start, length, end, field);
       const stop = start + length;
       if (field.map) checkMapEntry(field, buf, start, stop, depth + 1, cursor);
       else if (field.kind === 'message') {
@@ -122,7 +144,7 @@ function checkValue(buf: Uint8Array, field: FieldPlan, wireType: number, pos: nu
 
 function checkPacked(buf: Uint8Array, field: FieldPlan, start: number, stop: number, cursor: { pos: number }): void {
   if (field.wireType === WIRE.varint) {
-    for (let at = start; at < stop; at = cursor.pos) varint(buf, at, stop, cursor, `a packed value of ${describe(field)}`);
+    for (let at = start; at < stop; at = cursor.pos) varint(buf, at, stop, cursor, field, 'a packed value of ');
     return;
   }
   const size = field.wireType === WIRE.i64 ? 8 : 4;
@@ -141,19 +163,19 @@ function checkMapEntry(field: FieldPlan, buf: Uint8Array, start: number, stop: n
   let at = start;
   while (at < stop) {
     const tagAt = at;
-    const tag = varint(buf, at, stop, cursor, `a key in an entry of ${describe(field)}`);
+    const tag = varint(buf, at, stop, cursor, field, 'a key in an entry of ');
     at = cursor.pos;
     const wireType = tag % 8;
     const number = Math.floor(tag / 8);
     const expected = number === 1 ? mapKeyWire[field.keyType] : number === 2 ? valueWire(field) : undefined;
-    if (number === 0) throw new WireProblem(`field number 0 is not valid (in an entry of ${describe(field)})`, tagAt);
+    if (number === 0 || number > MAX_FIELD_NUMBER) throw new WireProblem(`field number ${number} is not valid (in an entry of ${describe(field)})`, tagAt);
     if (expected === undefined) {
       at = skipUnknown(buf, at, stop, wireType, number, depth, cursor);
     } else if (wireType !== expected) {
       throw new WireProblem(`the ${number === 1 ? 'key' : 'value'} of an entry of ${describe(field)} came as ${WIRE_NAMES[wireType]}, not ${WIRE_NAMES[expected]}`, tagAt);
     } else if (number === 2 && field.kind === 'message') {
-      const length = varint(buf, at, stop, cursor, `the length of a value of ${describe(field)}`);
-      need(cursor.pos, length, stop, `a value of ${describe(field)}`);
+      const length = varint(buf, at, stop, cursor, field, 'the length of a value of ');
+      need(cursor.pos, length, stop, field, 'a value of ');
       at = checkMessage(subPlan(field), buf, cursor.pos, cursor.pos + length, depth + 1, -1, cursor);
     } else {
       at = skipUnknown(buf, at, stop, wireType, number, depth, cursor);
@@ -182,8 +204,13 @@ export function checkMessage(plan: TypePlan, buf: Uint8Array, pos: number, end: 
     while (at < end) {
       const tagAt = at;
       current = undefined;
-      const tag = varint(buf, at, end, cursor, 'a field key');
-      at = cursor.pos;
+      let tag = buf[at]!;
+      // One-byte keys (fields 1 to 15) are the common case: no call.
+      if (tag < 0x80) at++;
+      else {
+        tag = varint(buf, at, end, cursor, 'a field key');
+        at = cursor.pos;
+      }
       const wireType = tag % 8;
       const number = Math.floor(tag / 8);
       if (wireType === WIRE.groupEnd) {
@@ -193,8 +220,9 @@ export function checkMessage(plan: TypePlan, buf: Uint8Array, pos: number, end: 
         }
         throw new WireProblem(`an end of group ${number} that was never opened`, tagAt);
       }
-      if (number === 0) throw new WireProblem('field number 0 is not valid', tagAt);
-      const field = plan.byId.get(number);
+      // Keys are 32-bit: protobufjs would read a longer one cut to its low bits, as some other field.
+      if (number === 0 || number > MAX_FIELD_NUMBER) throw new WireProblem(`field number ${number} is not valid`, tagAt);
+      const field = fieldByNumber(plan, number);
       if (!field) {
         at = skipUnknown(buf, at, end, wireType, number, depth, cursor);
         continue;

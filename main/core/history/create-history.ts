@@ -18,6 +18,7 @@ import { type WorkerEntry, resolveWorkerEntry } from './worker-entry';
 import type { SalvageCounts } from './salvage';
 import { type Started, WorkerChannel, spawnWorker, startChecker } from './worker-channel';
 import { type WriteQueueEvent, type WriteQueueLimits, type WriteQueueStats, WriteQueue } from './write-queue';
+import type { CodecScopes } from '../codecs/codec-scopes';
 import type { MethodArgs, MethodName, MethodResult, OpenReport, ReaderMethods, SalvageOutcome, SwapRequest, WriterMethods } from './worker-protocol';
 
 /** The write queue's bounds (write-queue.ts) and where and how the database is kept. */
@@ -99,9 +100,9 @@ export interface History {
    */
   whenRoom(): Promise<void> | null;
   page(request?: PageRequest): Promise<HistoryPage>;
-  count(query?: HistoryQuery): Promise<number>;
-  /** Counts up to `upTo` and says whether there are more (fast "100,000+" for a UI). */
-  countUpTo(query: HistoryQuery, upTo: number): Promise<{ count: number; capped: boolean }>;
+  count(query?: HistoryQuery, codecs?: CodecScopes): Promise<number>;
+  /** Counts up to `upTo` and says whether there are more (fast "100,000+" for a UI). `codecs`: see PageRequest.codecs. */
+  countUpTo(query: HistoryQuery, upTo: number, codecs?: CodecScopes): Promise<{ count: number; capped: boolean }>;
   lastValues(connectionKey: string, topic: string, count: number): Promise<StoredMessage[]>;
   /** Every topic received on a connection with its count and the head of its last payload (see HistoryStore.topicSummaries). */
   topicSummaries(connectionKey: string, limit: number, previewBytes: number): Promise<{ topics: TopicSummary[]; truncated: boolean }>;
@@ -346,8 +347,8 @@ export async function createHistory(options: HistoryOptions): Promise<History> {
     flush: () => queue.flush(),
 
     page: (request = {}) => query('page', [request]),
-    count: (filter = {}) => query('count', [filter]),
-    countUpTo: (filter, upTo) => query('countUpTo', [filter, upTo]),
+    count: (filter = {}, codecs) => query('count', codecs ? [filter, codecs] : [filter]),
+    countUpTo: (filter, upTo, codecs) => query('countUpTo', codecs ? [filter, upTo, codecs] : [filter, upTo]),
     lastValues: (connectionKey, topic, count) => query('lastValues', [connectionKey, topic, count]),
     topicSummaries: (connectionKey, limit, previewBytes) => query('topicSummaries', [connectionKey, limit, previewBytes]),
     gaps: (connectionKey) => query('gaps', [connectionKey]),

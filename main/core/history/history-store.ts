@@ -1,3 +1,4 @@
+import type { CodecScopes } from '../codecs/codec-scopes';
 import type { PackedBatch } from './packed-batch';
 import type {
   HistoryConnection,
@@ -30,9 +31,10 @@ export interface HistoryWrites {
 export interface HistoryQueries {
   /** One page, newest first unless asked otherwise; keyset paging. */
   page(request?: PageRequest): Awaitable<HistoryPage>;
-  count(query?: HistoryQuery): Awaitable<number>;
+  /** `codecs`: the rules a text search reads covered topics with (see PageRequest.codecs). */
+  count(query?: HistoryQuery, codecs?: CodecScopes): Awaitable<number>;
   /** Counts up to `upTo` and says whether there are more. */
-  countUpTo(query?: HistoryQuery, upTo?: number): Awaitable<{ count: number; capped: boolean }>;
+  countUpTo(query?: HistoryQuery, upTo?: number, codecs?: CodecScopes): Awaitable<{ count: number; capped: boolean }>;
   lastValues(connectionKey: string, topic: string, count: number): Awaitable<StoredMessage[]>;
   topicSummaries(connectionKey: string, limit: number, previewBytes: number): Awaitable<{ topics: TopicSummary[]; truncated: boolean }>;
   gaps(connectionKey?: string): Awaitable<HistoryGap[]>;

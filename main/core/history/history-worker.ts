@@ -335,8 +335,8 @@ function start(): void {
   };
   const readerHandlers: MethodHandlers<ReaderMethods> = {
     page: ([request]) => store.page(request),
-    count: ([query]) => store.count(query),
-    countUpTo: ([query, upTo]) => store.countUpTo(query, upTo),
+    count: ([query, codecs]) => store.count(query, codecs),
+    countUpTo: ([query, upTo, codecs]) => store.countUpTo(query, upTo, codecs),
     lastValues: ([connectionKey, topic, count]) => store.lastValues(connectionKey, topic, count),
     topicSummaries: ([connectionKey, limit, previewBytes]) => store.topicSummaries(connectionKey, limit, previewBytes),
     gaps: ([connectionKey]) => store.gaps(connectionKey),

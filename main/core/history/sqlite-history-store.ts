@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { CodecScopes } from '../codecs/codec-scopes';
 import type { RunCounts } from './crash-ledger';
 import type { HistoryStore } from './history-store';
 import type { PackedBatch } from './packed-batch';
@@ -87,11 +88,11 @@ export class SqliteHistoryStore implements HistoryStore {
   page(request: PageRequest = {}): HistoryPage {
     return this.queries.page(request);
   }
-  count(query: HistoryQuery = {}): number {
-    return this.queries.count(query);
+  count(query: HistoryQuery = {}, codecs?: CodecScopes): number {
+    return this.queries.count(query, codecs);
   }
-  countUpTo(query: HistoryQuery = {}, upTo?: number): { count: number; capped: boolean } {
-    return this.queries.countUpTo(query, upTo);
+  countUpTo(query: HistoryQuery = {}, upTo?: number, codecs?: CodecScopes): { count: number; capped: boolean } {
+    return this.queries.countUpTo(query, upTo, codecs);
   }
   lastValues(connectionKey: string, topic: string, count: number): StoredMessage[] {
     return this.queries.lastValues(connectionKey, topic, count);

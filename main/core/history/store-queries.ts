@@ -1,4 +1,6 @@
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
+import { type CodecScopes, createScopedEngines } from '../codecs/codec-scopes';
+import type { CodecEngine, CompiledRule } from '../codecs/compile-rules';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import { HistoryError } from './errors';
 import { decodeProperties } from './properties';
@@ -19,6 +21,8 @@ const FTS_PROBE_LIMIT = 10_000;
 /** Rows a text scan may test (~1 µs each) before the index plan takes over. */
 const SCAN_BUDGET_ROWS = 50_000;
 const BUDGET_EXCEEDED = Symbol('scan budget exceeded');
+/** Decoded text a text search reads of one payload (a decoded 16 MB JSON is not searched past this). */
+export const DECODED_SEARCH_MAX_CHARS = 1024 * 1024;
 
 /** How a text condition is evaluated: by the predicate alone, or narrowed by the index (plus the not-yet-indexed tail). */
 type TextPlan = { kind: 'scan' } | { kind: 'index'; tailIds: number[] };
@@ -68,6 +72,11 @@ export class StoreQueries {
   private readonly ftsProbeLimit: number;
   private readonly scanBudgetRows: number;
   private readonly hasFts: boolean = false;
+  /** Codec rules: a topic a rule covers is searched in its decoded text (issue 16). */
+  private readonly engines = createScopedEngines();
+  /** Per topic id: the rule that decodes it, or null; valid for the engines' stamp. */
+  private readonly topicRules = new Map<number, { engine: CodecEngine; rule: CompiledRule } | null>();
+  private topicRulesStamp: number | undefined;
 
   constructor(
     private readonly context: StoreContext,
@@ -81,11 +90,48 @@ export class StoreQueries {
     this.fullTextMaxBytes = options.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES;
     this.ftsProbeLimit = options.ftsProbeLimit ?? FTS_PROBE_LIMIT;
     this.scanBudgetRows = options.scanBudgetRows ?? SCAN_BUDGET_ROWS;
-    db.function('history_text_match', { deterministic: true }, (payload: unknown, needle: unknown) => {
+    // Not deterministic any more: a topic's rule (and so its decoded text) changes with the settings.
+    db.function('history_text_match', { varargs: true }, (payload: unknown, needle: unknown, topicId?: unknown) => {
       if (--this.scanBudget < 0) throw BUDGET_EXCEEDED;
-      const text = decodeUtf8Strict(payload as Uint8Array);
+      const bytes = payload as Uint8Array;
+      const covered = typeof topicId === 'number' || typeof topicId === 'bigint' ? this.ruleOfTopic(Number(topicId)) : null;
+      if (covered) {
+        const decoded = covered.engine.decode(covered.rule, bytes, { maxChars: DECODED_SEARCH_MAX_CHARS });
+        // A payload its rule cannot read is searched as it is, as without a rule.
+        if (!decoded.problem) return decoded.text.toLowerCase().includes(needle as string) ? 1 : 0;
+      }
+      const text = decodeUtf8Strict(bytes);
       return text !== null && text.toLowerCase().includes(needle as string) ? 1 : 0;
     });
+  }
+
+  /** The codec rules the next queries read covered topics with (undefined: none). */
+  useCodecs(scopes: CodecScopes | undefined): void {
+    this.engines.use(scopes);
+    if (this.engines.stamp !== this.topicRulesStamp) {
+      this.topicRules.clear();
+      this.topicRulesStamp = this.engines.stamp;
+    }
+  }
+
+  private ruleOfTopic(topicId: number): { engine: CodecEngine; rule: CompiledRule } | null {
+    if (this.engines.stamp === undefined) return null;
+    let found = this.topicRules.get(topicId);
+    if (found === undefined) {
+      const entry = this.context.topics.get(topicId);
+      const engine = this.engines.forKey(entry.connectionKey);
+      const rule = engine?.match(entry.name);
+      found = engine && rule ? { engine, rule } : null;
+      this.topicRules.set(topicId, found);
+    }
+    return found;
+  }
+
+  /** The topics (of `topicIds`, or all) whose payloads a rule decodes: searched by their decoded text, which the full-text index does not hold. */
+  private decodedTopicIds(topicIds: number[] | null): number[] {
+    if (this.engines.stamp === undefined) return [];
+    const ids = topicIds ?? [...this.context.topics.entries()].map(([id]) => id);
+    return ids.filter((id) => this.ruleOfTopic(id) !== null);
   }
 
   gaps(connectionKey?: string): HistoryGap[] {
@@ -146,7 +192,7 @@ export class StoreQueries {
   }
 
   /** WHERE terms for everything but the topic set; null when the query can match nothing. */
-  private conditions(query: HistoryQuery, textPlan: TextPlan = SCAN): { terms: string[]; params: Record<string, unknown> } {
+  private conditions(query: HistoryQuery, textPlan: TextPlan = SCAN, topicIds: number[] | null = null): { terms: string[]; params: Record<string, unknown> } {
     const terms: string[] = [];
     const params: Record<string, unknown> = {};
     if (query.direction !== undefined) {
@@ -179,13 +225,18 @@ export class StoreQueries {
     }
     if (query.text !== undefined && query.text.length > 0) {
       // The predicate defines the match (case-insensitive substring of a payload that is UTF-8 and
-      // within the full-text size limit); the index, when used, only narrows the rows it runs on.
+      // within the full-text size limit, or of its decoded text when a codec rule covers its topic);
+      // the index, when used, only narrows the rows it runs on.
+      const decoded = this.decodedTopicIds(topicIds);
+      const decodedTerm = decoded.length > 0 ? ' OR m.topic_id IN (SELECT value FROM json_each(@decodedTopics))' : '';
+      if (decoded.length > 0) params.decodedTopics = JSON.stringify(decoded);
       if (textPlan.kind === 'index') {
-        terms.push('m.id IN (SELECT rowid FROM fts.messages_fts WHERE messages_fts MATCH @fts UNION ALL SELECT value FROM json_each(@tailIds))');
+        // The index holds raw text: rows of covered topics are all tested by the predicate.
+        terms.push(`(m.id IN (SELECT rowid FROM fts.messages_fts WHERE messages_fts MATCH @fts UNION ALL SELECT value FROM json_each(@tailIds))${decodedTerm})`);
         params.fts = ftsPhrase(query.text);
         params.tailIds = JSON.stringify(textPlan.tailIds);
       }
-      terms.push('(m.payload_size BETWEEN 1 AND @textMax AND history_text_match(m.payload, @needle))');
+      terms.push(`((m.payload_size BETWEEN 1 AND @textMax${decodedTerm}) AND history_text_match(m.payload, @needle, m.topic_id))`);
       params.textMax = this.fullTextMaxBytes;
       params.needle = query.text.toLowerCase();
     }
@@ -215,7 +266,7 @@ export class StoreQueries {
     const query = request.query ?? {};
     const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
     const desc = (request.order ?? 'desc') === 'desc';
-    const { terms, params } = this.conditions(query, textPlan);
+    const { terms, params } = this.conditions(query, textPlan, topicIds);
     params.limit = limit;
     if (request.cursor) {
       const cursor: HistoryCursor = request.cursor;
@@ -290,6 +341,7 @@ export class StoreQueries {
 
   /** One page of a query, newest first unless asked otherwise; keyset paging, never OFFSET. */
   page(request: PageRequest = {}): HistoryPage {
+    this.useCodecs(request.codecs);
     const query = request.query ?? {};
     const topicIds = this.topicIds(query);
     if (topicIds !== null && topicIds.length === 0) return { messages: [], nextCursor: null };
@@ -312,7 +364,8 @@ export class StoreQueries {
    * real number is larger: a UI shows "100,000+" at once instead of waiting for an exact count of
    * millions of rows.
    */
-  countUpTo(query: HistoryQuery = {}, upTo?: number): { count: number; capped: boolean } {
+  countUpTo(query: HistoryQuery = {}, upTo?: number, codecs?: CodecScopes): { count: number; capped: boolean } {
+    this.useCodecs(codecs);
     const isEverything =
       query.text === undefined &&
       query.topicFilter === undefined &&
@@ -325,7 +378,7 @@ export class StoreQueries {
     }
     const topicIds = this.topicIds(query);
     if (topicIds !== null && topicIds.length === 0) return { count: 0, capped: false };
-    const { terms, params } = this.conditions(query, query.text ? this.indexPlan(query.text) : SCAN);
+    const { terms, params } = this.conditions(query, query.text ? this.indexPlan(query.text) : SCAN, topicIds);
     if (topicIds !== null) {
       terms.unshift('m.topic_id IN (SELECT value FROM json_each(@topicIds))');
       params.topicIds = JSON.stringify(topicIds);
@@ -352,8 +405,8 @@ export class StoreQueries {
   }
 
   /** Exact number of messages matching the query. */
-  count(query: HistoryQuery = {}): number {
-    return this.countUpTo(query).count;
+  count(query: HistoryQuery = {}, codecs?: CodecScopes): number {
+    return this.countUpTo(query, undefined, codecs).count;
   }
 
   /** The last `count` messages of one topic on one connection, newest first (for diffs and plots). */

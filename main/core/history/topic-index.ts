@@ -95,6 +95,12 @@ export class TopicIndex {
     return this.byKey.get(key);
   }
 
+  /** Every topic id with its connection key and name (after picking up new ones). */
+  entries(): IterableIterator<[number, TopicEntry]> {
+    this.refresh();
+    return this.byId.entries();
+  }
+
   /** Topic ids matching both filters, or null when neither restricts anything. */
   match(connectionKeys: readonly string[] | undefined, filter: string | undefined): number[] | null {
     if (!connectionKeys && filter === undefined) return null;

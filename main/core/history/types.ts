@@ -1,4 +1,5 @@
 import type { HistoryCursor, HistoryQuery, StoredMessage } from '../../../shared/contract';
+import type { CodecScopes } from '../codecs/codec-scopes';
 
 /**
  * A stored message, a query (every field optional, the ones given combined with AND), a page's
@@ -33,6 +34,8 @@ export interface HistoryMessageInput extends HistoryMessage {
 
 export interface PageRequest {
   query?: HistoryQuery;
+  /** The codec rules a text search reads covered topics' payloads with (decoded text, not raw bytes). */
+  codecs?: CodecScopes | undefined;
   limit?: number;
   cursor?: HistoryCursor | null;
   /** 'desc' (newest first, the default) or 'asc'. */

@@ -1,3 +1,4 @@
+import type { CodecScopes } from '../codecs/codec-scopes';
 import type { SerializedHistoryError } from './errors';
 import type { ExportOptions, ExportProgress, ExportResult, ImportOptions, ImportResult } from './export';
 import type { Awaitable } from './history-store';
@@ -66,8 +67,8 @@ export interface WriterMethods {
 /** What the reader worker answers (queries and exports, on its own read-only connection). */
 export interface ReaderMethods {
   page(request: PageRequest): HistoryPage;
-  count(query: HistoryQuery): number;
-  countUpTo(query: HistoryQuery, upTo: number): { count: number; capped: boolean };
+  count(query: HistoryQuery, codecs?: CodecScopes): number;
+  countUpTo(query: HistoryQuery, upTo: number, codecs?: CodecScopes): { count: number; capped: boolean };
   lastValues(connectionKey: string, topic: string, count: number): StoredMessage[];
   topicSummaries(connectionKey: string, limit: number, previewBytes: number): { topics: TopicSummary[]; truncated: boolean };
   gaps(connectionKey: string | undefined): HistoryGap[];

@@ -2,8 +2,11 @@ import { join } from 'node:path';
 import { type CodecSettings, type DecodedPayload, WorkbenchFailure, profileIdOfKey } from '../../../shared/contract';
 import { problemOf } from '../../../shared/codecs/codec-error';
 import { CODEC_MODULES, type CodecModules, type CompiledProtobuf } from '../codecs/codec-modules';
+import type { CodecScopes } from '../codecs/codec-scopes';
 import { loadCodecSettingsFile, saveCodecSettingsFile } from '../codecs/codec-settings-file';
 import { type CodecEngine, codecSettingsProblems, compileCodecRules, compileSchema } from '../codecs/compile-rules';
+import { type LiveDecoder, type LiveDecoderOptions, createLiveDecoder } from '../codecs/live-decoder';
+import type { EventHub } from '../rpc/event-hub';
 import type { ChannelsOf, Service } from './service';
 
 /** Characters of decoded text one codecs.decode answers with (the detail view): a 16 MB payload's JSON is not sent whole. */
@@ -16,6 +19,8 @@ export interface CodecsServiceOptions {
   dataDir: string | undefined;
   /** A saved profile's codec settings; undefined when there is no such profile. */
   profileCodecs(profileId: string): CodecSettings | undefined;
+  /** Every saved profile's codec settings, by profile id (History's text search reads them all). */
+  allProfileCodecs(): Record<string, CodecSettings>;
   /** An open connection's key (`profile:<id>` for a saved profile); undefined when there is none. */
   connectionKeyOf(connectionId: string): string | undefined;
   /** A live message's whole payload, when the host holds it (messages.payload's store). */
@@ -23,6 +28,10 @@ export interface CodecsServiceOptions {
   /** The same, failing with NOT_FOUND or PAYLOAD_EVICTED when it is not held. */
   fullLivePayload(connectionId: string, id: number): Uint8Array;
   modules?: CodecModules;
+  /** Where codecs.ruleProblem goes. */
+  events: EventHub;
+  /** The live decoder's clocks and budget (tests move the clocks instead of waiting). */
+  live?: Pick<LiveDecoderOptions, 'now' | 'elapsed' | 'budgetMs' | 'windowMs'>;
 }
 
 export interface CodecsService extends Service<ChannelsOf<'codecs'>> {
@@ -36,6 +45,10 @@ export interface CodecsService extends Service<ChannelsOf<'codecs'>> {
   profileCodecsProblems(settings: CodecSettings): string[];
   /** A profile's codec settings changed (saved, imported, deleted): its rules are compiled again when next used. */
   profileChanged(profileId: string): void;
+  /** Live messages decoded with their connection's rules, within a time budget (messages-service). */
+  live: LiveDecoder;
+  /** Every rule set as plain data for History's reader (undefined: there are no rules at all). */
+  scopes(): CodecScopes | undefined;
 }
 
 function refuse(problems: string[]): never {
@@ -58,6 +71,9 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
   /** Connection ids are never reused within a run: a closed connection's messages still find their profile's rules. */
   const profileOfConnection = new Map<string, string | undefined>();
   const decodedCache = new Map<string, DecodedPayload>();
+  /** Bumped by every change of any rule set: History's reader compiles again only then. */
+  let settingsStamp = 1;
+  let scopes: { stamp: number; value: CodecScopes | undefined } | undefined;
 
   function entryFor(profileId: string | undefined) {
     const key = profileId ?? '';
@@ -95,7 +111,22 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
 
   const profileCodecsProblems = (settings: CodecSettings) => codecSettingsProblems(settings, { modules, fallback: global });
 
+  const live = createLiveDecoder({
+    ...options.live,
+    engineFor(connectionId) {
+      try {
+        return entryFor(profileOf(connectionId)).engine;
+      } catch {
+        // A message of a connection already gone: nothing to decode it with.
+        return undefined;
+      }
+    },
+    profileOf: (connectionId) => profileOfConnection.get(connectionId),
+    emit: (problem) => options.events.emit('codecs.ruleProblem', problem),
+  });
+
   return {
+    live,
     engineFor: (profileId) => entryFor(profileId).engine,
     engineForConnection: (connectionId) => entryFor(profileOf(connectionId)).engine,
     profileCodecsProblems,
@@ -105,6 +136,15 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
     },
     profileChanged(profileId) {
       engines.delete(profileId);
+      settingsStamp++;
+    },
+    scopes() {
+      if (scopes?.stamp !== settingsStamp) {
+        const profiles = Object.fromEntries(Object.entries(options.allProfileCodecs()).filter(([, settings]) => settings.rules.length > 0));
+        const hasRules = global.rules.length > 0 || Object.keys(profiles).length > 0;
+        scopes = { stamp: settingsStamp, value: hasRules ? { stamp: settingsStamp, global, profiles } : undefined };
+      }
+      return scopes.value;
     },
     handlers: {
       'codecs.getGlobal': () => global,
@@ -116,6 +156,7 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
         // Every profile's engine holds the global rules too.
         engines.clear();
         decodedCache.clear();
+        settingsStamp++;
         return global;
       },
       'codecs.checkSchema': ({ schema }) => {

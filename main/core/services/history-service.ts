@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
+import type { CodecScopes } from '../codecs/codec-scopes';
 import type { Downloads } from '../downloads/downloads';
 import type { ConnectionIdentity } from '../engine/connection-identity';
 import type { RequestHandlers } from '../rpc/dispatcher';
@@ -53,7 +54,9 @@ function timestampForFile(date: Date): string {
 }
 
 /** Wires the message history into the core: every message stored, the history.* channels served. */
-export function createHistoryService(dataDir: string | undefined, events: EventHub, downloads?: Downloads): HistoryService {
+export function createHistoryService(dataDir: string | undefined, events: EventHub, downloads?: Downloads, codecScopes: () => CodecScopes | undefined = () => undefined): HistoryService {
+  /** The rules a query needs: only a text search (or a decoded export column) reads payloads. */
+  const codecsFor = (query: { text?: string | undefined } | undefined) => (query?.text ? codecScopes() : undefined);
   const path = dataDir ? join(dataDir, 'history.db') : undefined;
   let service: History | null = null;
   let openError: string | undefined;
@@ -169,10 +172,11 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       };
     },
     'history.query': async ({ query, limit, cursor, order }) => {
-      const page = await (await require()).page({ query, limit, cursor: cursor ?? null, order }).catch(toFailure);
+      const codecs = codecsFor(query);
+      const page = await (await require()).page({ query, limit, cursor: cursor ?? null, order, ...(codecs ? { codecs } : {}) }).catch(toFailure);
       return { messages: page.messages as StoredMessage[], nextCursor: page.nextCursor };
     },
-    'history.count': async ({ query, upTo }) => (await require()).countUpTo(query, upTo).catch(toFailure),
+    'history.count': async ({ query, upTo }) => (await require()).countUpTo(query, upTo, codecsFor(query)).catch(toFailure),
     'history.connections': async () => ({ connections: await (await require()).connections().catch(toFailure) }),
     // An engine id (c1...) stands for its connection's key. One this run never opened has no
     // history: never look it up as a key, since rows from before keys use run ids as their keys.

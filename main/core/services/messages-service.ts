@@ -1,4 +1,5 @@
 import { type LiveMessage, type MqttMessage, WorkbenchFailure } from '../../../shared/contract';
+import type { LiveDecoder } from '../codecs/live-decoder';
 import type { Downloads } from '../downloads/downloads';
 import { createBatcher } from '../engine/batcher';
 import type { ConnectionManager } from '../engine/connection-manager';
@@ -22,10 +23,14 @@ export interface MessagesService extends Service<ChannelsOf<'messages'>> {
 }
 
 /** Subscribing and publishing on open connections, and the live messages they bring to the UI. */
-export function createMessagesService(events: EventHub, connections: ConnectionManager, downloads: Downloads): MessagesService {
+export function createMessagesService(events: EventHub, connections: ConnectionManager, downloads: Downloads, codecs?: LiveDecoder): MessagesService {
   const livePayloads = createLivePayloads();
   const livePayloadSearch = createLivePayloadSearch(livePayloads);
-  const batches = createBatcher<LiveMessage>((batch) => events.emit('messages.batch', { messages: batch }));
+  const batches = createBatcher<LiveMessage>((batch) => {
+    events.emit('messages.batch', { messages: batch });
+    // After the batch, so a UI has the messages a rule's report counts.
+    codecs?.report();
+  });
   const repeats = createRepeatPublisher(
     (input) => connections.publish(input),
     (status) => events.emit('messages.repeatStatus', status),
@@ -33,7 +38,13 @@ export function createMessagesService(events: EventHub, connections: ConnectionM
 
   return {
     payloads: livePayloads,
-    push: (message) => batches.push(livePayloads.toLive(message)),
+    push(message) {
+      // The whole payload is decoded, before the live message keeps only a preview of it.
+      const decoded = codecs?.decode(message);
+      const live = livePayloads.toLive(message);
+      if (decoded) live.decoded = decoded;
+      batches.push(live);
+    },
     flush: () => batches.flush(),
     forget(connectionId) {
       repeats.stopForConnection(connectionId, 'The connection was closed');

@@ -27,6 +27,8 @@ export function createProfilesService(
   connectOnLaunch(wereOpen?: readonly string[]): void;
   /** A profile's codec settings, or undefined when there is no such profile. */
   codecsOf(id: string): CodecSettings | undefined;
+  /** Every profile's codec settings, by id. */
+  allCodecs(): Record<string, CodecSettings>;
 } {
   const profiles = createProfileStore(
     dataDir ? join(dataDir, 'profiles.db') : ':memory:',
@@ -65,6 +67,7 @@ export function createProfilesService(
 
   return {
     codecsOf: (id) => profiles.codecsOf(id),
+    allCodecs: () => Object.fromEntries(profiles.list().map((profile) => [profile.id, profile.codecs ?? { rules: [], schemas: [] }])),
     /**
      * Connects the profiles marked "connect on launch", after those of `wereOpen` (the ones
      * connected when the last run ended, in their order: the UI's tabs follow it) that still exist.
@@ -89,7 +92,11 @@ export function createProfilesService(
         codecs.profileChanged(saved.id);
         return saved;
       },
-      'profiles.duplicate': ({ id }) => profiles.duplicate(id),
+      'profiles.duplicate': ({ id }) => {
+        const copy = profiles.duplicate(id);
+        codecs.profileChanged(copy.id);
+        return copy;
+      },
       'profiles.delete': ({ id }) => {
         profiles.delete(id);
         codecs.profileChanged(id);
@@ -100,7 +107,7 @@ export function createProfilesService(
       'profiles.previewImport': ({ format, content }) => previewImport(profiles, format, content, codecs.profileCodecsProblems),
       'profiles.import': ({ format, content, onSameName, choices }) => {
         const report = importProfiles(profiles, format, content, { onSameName, choices, codecsProblems: codecs.profileCodecsProblems });
-        for (const saved of report.updated) codecs.profileChanged(saved.id);
+        for (const saved of [...report.imported, ...report.updated]) codecs.profileChanged(saved.id);
         return report;
       },
       'profiles.recovery': () => ({ report: profiles.recovered }),
