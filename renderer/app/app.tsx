@@ -1,3 +1,4 @@
+import { CodecRulesDialog, DecodingButton, RuleProblemNotices } from '../features/codecs';
 import { ConnectionDialog } from '../features/connection-dialog/connection-dialog';
 import { ConnectionInfo } from '../features/connection-tabs/connection-info';
 import { ConnectionTabs } from '../features/connection-tabs/connection-tabs';
@@ -38,11 +39,13 @@ export function App() {
         <h1>MQTT Workbench</h1>
         <ViewSwitcher />
         <AppInfo />
+        <DecodingButton />
         <TopBarControls />
       </header>
       <HostBanner />
       <RecoveredNotice />
       <DataSafetyNotice />
+      <RuleProblemNotices />
       <div className="workspace" hidden={view !== 'workbench'}>
         <SplitGroup id="columns" orientation="horizontal" panes={inspectorOpen ? ['sidebar', 'center', 'inspector'] : ['sidebar', 'center']} remember={['sidebar', 'inspector']}>
           <SplitPane id="sidebar" className="split-pane sidebar" defaultSize={rememberedSize('sidebar', '20%')} minSize="200px" maxSize="45%" groupResizeBehavior="preserve-pixel-size">
@@ -75,6 +78,7 @@ export function App() {
       </div>
       <SecondaryViews />
       <ConnectionDialog />
+      <CodecRulesDialog />
       <HelpOverlay />
     </div>
   );

@@ -54,7 +54,7 @@ function savedFilter(): MessageFilter {
   if (!saved || typeof saved !== 'object') return NO_FILTER;
   const filter = { ...NO_FILTER };
   for (const key of Object.keys(NO_FILTER) as (keyof MessageFilter)[]) {
-    if (typeof saved[key] === 'string') (filter as Record<string, string>)[key] = saved[key];
+    if (typeof saved[key] === typeof NO_FILTER[key]) (filter as Record<string, unknown>)[key] = saved[key];
   }
   return filter;
 }

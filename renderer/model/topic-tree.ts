@@ -2,6 +2,7 @@ import { encodeHex } from '../../shared/codecs/hex';
 import { decodeSparkplugB, isSparkplugTopic } from '../../shared/codecs/sparkplug-b';
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
 import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
+import type { DecodedPayload } from '../../shared/contract/codec-rules';
 
 /**
  * The topic tree of one connection, as a plain mutable model (no React, no DOM): the store feeds it
@@ -44,6 +45,8 @@ export interface TreeMessage {
   timestamp: number;
   /** The whole payload's size when `payload` is only its first bytes (live messages of big payloads). */
   payloadSize?: number;
+  /** The payload as its topic's codec rule decoded it (issue 16): the value shown when set. */
+  decoded?: DecodedPayload;
 }
 
 /** A topic already stored in history: counted and previewed, without a live message behind it. */
@@ -96,8 +99,10 @@ export interface TopicNode {
   /** When the current run of changes here or below began (see RECENT_CHANGE_MS). */
   burstStartedAt: number;
   expanded: boolean;
+  /** The codec rule's reading of the last value, when a rule decoded it (its format marks the row). */
+  decoded: DecodedPayload | undefined;
   /** The last value: its first bytes (or all of them) and the whole payload's size. */
-  setPayload(payload: Uint8Array, size: number): void;
+  setPayload(payload: Uint8Array, size: number, decoded?: DecodedPayload): void;
 }
 
 export interface TreeView {
@@ -132,6 +137,7 @@ class TreeNode implements TopicNode {
   changedAt = 0;
   burstStartedAt = 0;
   expanded = false;
+  decoded: DecodedPayload | undefined = undefined;
   /** The last payload's head, not decoded yet (null once it is). */
   private pending: Uint8Array | null = null;
   private pendingSize = 0;
@@ -159,7 +165,9 @@ class TreeNode implements TopicNode {
     return this.previewIsBinary;
   }
 
-  setPayload(payload: Uint8Array, size: number): void {
+  setPayload(payload: Uint8Array, size: number, decoded?: DecodedPayload): void {
+    // A rule's decoded text is the value shown (made into a line when a row reads it, as the raw preview is).
+    this.decoded = decoded && !decoded.problem ? decoded : undefined;
     // A small payload is kept as is (reading `.buffer` to check its size would move an on-heap
     // typed array off the heap, a cost per message); a big one only by a copy of its head.
     // A Sparkplug B payload is previewed decoded, which needs all of it (live ones are at most 4 KiB).
@@ -170,6 +178,12 @@ class TreeNode implements TopicNode {
 
   private decodePending(): void {
     if (!this.pending) return;
+    if (this.decoded) {
+      this.pending = null;
+      this.previewText = this.decoded.image ? `${this.decoded.image.mime} ${this.decoded.image.width}×${this.decoded.image.height}` : this.decoded.text.slice(0, PREVIEW_CHARS).replace(/[\r\n\t]+/g, ' ');
+      this.previewIsBinary = false;
+      return;
+    }
     const { text, isBinary } = (this.sparkplug && sparkplugPreview(this.pending, this.pendingSize)) || previewOf(this.pending, this.pendingSize);
     this.pending = null;
     this.previewText = text;
@@ -332,7 +346,7 @@ export class TopicTree {
     const before = this.created;
     const node = this.ensure(message.topic);
     const size = message.payloadSize ?? message.payload.byteLength;
-    node.setPayload(message.payload, size);
+    node.setPayload(message.payload, size, message.decoded);
     node.payloadSize = size;
     node.qos = message.qos;
     node.lastSeq = seq;

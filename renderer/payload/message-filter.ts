@@ -1,5 +1,6 @@
 import type { MqttMessage } from '../../shared/contract';
 import type { RingMessage } from '../model/message-ring';
+import type { MaybeDecoded } from './decoded';
 import { decodeUtf8Lenient } from '../../shared/codecs/utf8';
 import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
 
@@ -12,11 +13,13 @@ export interface MessageFilter {
   subscription: string;
   /** An MQTT topic filter typed by the user (wildcards + and #), or '' for any. */
   topic: string;
-  /** Case-insensitive text looked for in the topic and the payload, or '' for any. */
+  /** Case-insensitive text looked for in the topic and the payload (its decoded text too), or '' for any. */
   text: string;
+  /** Only messages a codec rule's JSON Schema refused (issue 16). */
+  onlyInvalid?: boolean;
 }
 
-export const NO_FILTER: MessageFilter = { direction: 'all', subscription: '', topic: '', text: '' };
+export const NO_FILTER: MessageFilter = { direction: 'all', subscription: '', topic: '', text: '', onlyInvalid: false };
 
 /**
  * Text search reads at most this much of each payload: a firehose of multi-MB payloads must not
@@ -37,7 +40,7 @@ export function topicFilterInputProblem(topic: string): string | null {
 }
 
 export function isFilterActive(filter: MessageFilter): boolean {
-  return filter.direction !== 'all' || filter.subscription !== '' || filter.topic !== '' || filter.text !== '';
+  return filter.direction !== 'all' || filter.subscription !== '' || filter.topic !== '' || filter.text !== '' || filter.onlyInvalid === true;
 }
 
 /**
@@ -65,11 +68,14 @@ export function createMatcher(filter: MessageFilter, whole: WholePayloadSearch |
     tests.push((m) => m.direction === 'in' && topicMatches(f, m.topic));
   }
   if (filter.topic !== '' && topicFilterProblem(filter.topic) === null) tests.push((m) => topicMatches(filter.topic, m.topic));
+  if (filter.onlyInvalid) tests.push((m) => ((m as MaybeDecoded).decoded?.invalid?.length ?? 0) > 0);
   const needle = filter.text.toLowerCase();
   if (needle !== '') {
     tests.push(
       (m) =>
         m.topic.toLowerCase().includes(needle) ||
+        // The decoded text as the views show it (a rule's JSON of a Protobuf payload, say).
+        ((m as MaybeDecoded).decoded?.text.toLowerCase().includes(needle) ?? false) ||
         decodeUtf8Lenient(m.payload.subarray(0, TEXT_SEARCH_BYTES)).toLowerCase().includes(needle) ||
         (whole !== null && isPreview(m) && whole.consult(m)),
     );

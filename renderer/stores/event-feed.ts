@@ -4,6 +4,7 @@ import { useDataSafetyStore } from './data-safety-store';
 import { useRecoveryStore } from './recovery-store';
 import type { Bridge } from '../bridge';
 import { useBrokerStore } from './broker-store';
+import { useCodecsStore } from './codecs-store';
 import { useConnectionsStore } from './connections-store';
 import { useHistoryStore } from './history-store';
 import { useReplayStore } from './replay-store';
@@ -149,6 +150,7 @@ export function startEventFeed(bridge: Bridge): () => void {
       void useHistoryStore.getState().loadStatus();
     }),
     bridge.api.on('history.exportProgress', (progress) => useHistoryStore.getState().applyExportProgress(progress)),
+    bridge.api.on('codecs.ruleProblem', (event) => useCodecsStore.getState().noteRuleProblem(event)),
     bridge.api.on('history.replayProgress', (progress) => useReplayStore.getState().apply(progress)),
     bridge.api.on('connections.status', (summary) => {
       // The host sends messages before a status change; keep that order in the UI.

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { MqttMessage } from '../../shared/contract';
 import { type JsonPath, displayPath } from '../payload/json-paths';
 import { numberAt, parsePayload } from '../payload/numeric-value';
+import { type MaybeDecoded, parseDecoded, usableDecoded } from '../payload/decoded';
 import { SeriesBuffer } from '../model/series-buffer';
 import { unitOf } from '../payload/units';
 import { ringOf } from './messages-store';
@@ -48,7 +49,7 @@ function indexSeries(series: readonly PlotSeries[]): void {
 }
 
 /** A live message whose payload is only a preview (the host sends the first 4 KB of bigger ones). */
-type FedMessage = MqttMessage & { payloadSize?: number };
+type FedMessage = MqttMessage & { payloadSize?: number } & MaybeDecoded;
 
 /** Pushes the values of `messages` into the buffers of matching series; counts points and previews skipped. */
 function feed(messages: Iterable<FedMessage>, only?: PlotSeries): { added: number; previews: number } {
@@ -57,12 +58,14 @@ function feed(messages: Iterable<FedMessage>, only?: PlotSeries): { added: numbe
   for (const message of messages) {
     const series = only ? (only.connectionId === message.connectionId && only.topic === message.topic ? [only] : undefined) : byTopic.get(topicKey(message.connectionId, message.topic));
     if (!series) continue;
+    // A rule's decoded JSON plots like a JSON payload (issue 16).
+    const decoded = usableDecoded(message);
     // A cut payload is not the value: a preview never yields a point.
-    if (message.payloadSize !== undefined) {
+    if (!decoded && message.payloadSize !== undefined) {
       previews++;
       continue;
     }
-    const parsed = parsePayload(message.payload, message.topic);
+    const parsed = decoded ? parseDecoded(decoded) : parsePayload(message.payload, message.topic);
     if (parsed === undefined) continue;
     for (const s of series) {
       const value = numberAt(parsed, s.path);

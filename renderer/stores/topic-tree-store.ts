@@ -5,7 +5,7 @@ import { useConnectionsStore } from './connections-store';
 import type { RingMessage } from '../model/message-ring';
 import { messageBySeq } from './messages-store';
 import { readChoice, writeChoice } from '../ui/stored-choice';
-import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort } from '../model/topic-tree';
+import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort, type TreeMessage } from '../model/topic-tree';
 
 /** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
 const STRUCTURE_PERIOD_MS = 250;
@@ -20,7 +20,7 @@ const HISTORY_TOPIC_LIMIT = 100_000;
 const TOPICS_PANEL_KEY = 'workbench.topicsPanel';
 
 /** What the feed hands over: live messages (a big payload arrives as its head plus its size). */
-type FeedMessage = MqttMessage & Partial<Pick<LiveMessage, 'payloadSize'>>;
+type FeedMessage = MqttMessage & Partial<Pick<LiveMessage, 'payloadSize'>> & Pick<TreeMessage, 'decoded'>;
 
 /** One tree per open connection; mutable, so components select `version`/`structure` to re-render. */
 const trees = new Map<string, TopicTree>();

@@ -4,10 +4,12 @@ import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { type EditorTarget, useUiStore } from '../../stores/ui-store';
 import { Tabs } from '../../ui/tabs';
+import { settingsProblems } from '../codecs';
 import { AdvancedSection } from './form/advanced-section';
 import { AuthSection } from './form/auth-section';
 import { type Problems, checkForm } from './form/form-check';
 import { type ConnectionForm, INITIAL_FORM, formFromProfile } from './form/form-model';
+import { DecodingSection } from './form/decoding-section';
 import { GeneralSection } from './form/general-section';
 import { Mqtt5Section } from './form/mqtt5-section';
 import { ProfileFields } from './form/profile-fields';
@@ -17,7 +19,7 @@ import { TlsSection } from './form/tls-section';
 import { WillSection } from './form/will-section';
 import './connection-dialog.css';
 
-type Section = 'general' | 'auth' | 'tls' | 'mqtt5' | 'will' | 'subscriptions' | 'advanced';
+type Section = 'general' | 'auth' | 'tls' | 'mqtt5' | 'will' | 'subscriptions' | 'decoding' | 'advanced';
 const SECTION_LABELS: Record<Section, string> = {
   general: 'General',
   auth: 'Authentication',
@@ -25,6 +27,7 @@ const SECTION_LABELS: Record<Section, string> = {
   mqtt5: 'MQTT 5',
   will: 'Will',
   subscriptions: 'Subscriptions',
+  decoding: 'Decoding',
   advanced: 'Advanced',
 };
 
@@ -34,6 +37,7 @@ function sectionOf(key: string): Section {
   if (key.startsWith('properties')) return 'mqtt5';
   if (key.startsWith('will')) return 'will';
   if (key.startsWith('subscriptions')) return 'subscriptions';
+  if (key.startsWith('codecs')) return 'decoding';
   if (key.startsWith('reconnect') || key === 'wsHeaders') return 'advanced';
   if (key === 'username' || key === 'password' || key === 'enhancedAuth') return 'auth';
   return 'general';
@@ -43,7 +47,7 @@ function sectionOf(key: string): Section {
 function problemsFromError(error: WorkbenchError): Problems {
   const problems: Problems = {};
   for (const { path, message } of error.details ?? []) {
-    const key = path.replace(/^options\./, '').replace(/\.\d+(\..*)?$/, '');
+    const key = path.startsWith('codecs') ? 'codecs' : path.replace(/^options\./, '').replace(/\.\d+(\..*)?$/, '');
     problems[key] ??= message;
   }
   return problems;
@@ -65,7 +69,8 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
   const dialog = useRef<HTMLFormElement>(null);
   const editing = target.mode === 'edit';
   const check = checkForm(form, { forProfile: editing });
-  const problems: Problems = showProblems ? { ...hostProblems, ...check.problems } : {};
+  const codecProblems = form.codecsChanged ? settingsProblems(form.codecs) : [];
+  const problems: Problems = showProblems ? { ...hostProblems, ...check.problems, ...(codecProblems.length ? { codecs: codecProblems.join('; ') } : {}) } : {};
 
   useEffect(() => {
     dialog.current?.querySelector<HTMLElement>('input, select')?.focus();
@@ -97,7 +102,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
   /** Saves the profile; resolves with its id, or null (problems shown). */
   const save = async (): Promise<string | null> => {
     setShowProblems(true);
-    if (!check.ok) return null;
+    if (!check.ok || codecProblems.length > 0) return null;
     if (!form.name.trim()) {
       setError({ code: 'INVALID_REQUEST', message: 'Give the profile a name to save it' });
       return null;
@@ -118,6 +123,8 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
       ...(form.clearHeaders.length ? { clearHeaders: form.clearHeaders } : {}),
       subscriptions: form.subscriptions,
       connectOnLaunch: form.connectOnLaunch,
+      // Sent only when edited here: omitted keeps the saved rules.
+      ...(form.codecsChanged ? { codecs: form.codecs } : {}),
     });
     if (!result.ok) {
       fail(result.error);
@@ -185,6 +192,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
             { key: 'mqtt5', label: SECTION_LABELS.mqtt5, flagged: flagged.has('mqtt5') },
             { key: 'will', label: SECTION_LABELS.will, flagged: flagged.has('will') },
             { key: 'subscriptions', label: `${SECTION_LABELS.subscriptions}${form.subscriptions.length ? ` (${form.subscriptions.length})` : ''}`, flagged: flagged.has('subscriptions') },
+            { key: 'decoding', label: `${SECTION_LABELS.decoding}${form.codecs.rules.length ? ` (${form.codecs.rules.length})` : ''}`, flagged: flagged.has('decoding') },
             { key: 'advanced', label: SECTION_LABELS.advanced, flagged: flagged.has('advanced') },
           ]}
         />
@@ -195,6 +203,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
           {section === 'mqtt5' && <Mqtt5Section {...props} />}
           {section === 'will' && <WillSection {...props} />}
           {section === 'subscriptions' && <SubscriptionsSection {...props} />}
+          {section === 'decoding' && <DecodingSection {...props} editing={editing} />}
           {section === 'advanced' && <AdvancedSection {...props} />}
         </fieldset>
         {showProblems && Object.keys(problems).length > 0 && !error && (

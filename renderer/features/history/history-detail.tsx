@@ -4,6 +4,9 @@ import { VIEW_FORMATS } from '../../../shared/codecs/payload-format';
 import { useHistoryStore } from '../../stores/history-store';
 import { type DetailFormat, formatBytes, payloadDetail } from '../../payload/format';
 import { formatStoredTime } from './history-list';
+import { profileIdOfKey } from '../../../shared/contract';
+import { decodeBytes } from '../../stores/codecs-store';
+import { DecodedBanner, PayloadImage, useDecodedPayload } from '../codecs';
 
 const FORMATS: readonly DetailFormat[] = ['auto', ...VIEW_FORMATS];
 
@@ -14,8 +17,22 @@ export function HistoryDetail() {
   const rows = useHistoryStore((s) => s.rows);
   const select = useHistoryStore((s) => s.select);
   const [format, setFormat] = useState<DetailFormat>('auto');
+  const [raw, setRaw] = useState(false);
   const message = selectedId === null ? undefined : rows.find((row) => row.id === selectedId);
+  // The rules of the message's profile (then the global ones) decode it, whenever it was received.
+  const decodedState = useDecodedPayload(
+    `history:${message?.id ?? ''}`,
+    message
+      ? () => {
+          const profileId = profileIdOfKey(message.connectionKey);
+          const contentType = (message.properties as { contentType?: string } | undefined)?.contentType;
+          return decodeBytes(profileId ? { profileId } : {}, message.topic, message.payload, typeof contentType === 'string' ? contentType : undefined);
+        }
+      : null,
+  );
   if (!message) return null;
+  const decoded = decodedState.state === 'done' || decodedState.state === 'loading' ? (decodedState.decoded ?? undefined) : undefined;
+  const showDecoded = decoded !== undefined && !decoded.problem && !raw;
   const detail = payloadDetail(message.payload, format, message.topic);
   const properties = Object.entries(message.properties ?? {});
   return (
@@ -51,7 +68,14 @@ export function HistoryDetail() {
           ))}
         </dl>
       )}
-      {detail.problem ? (
+      {decoded && <DecodedBanner decoded={decoded} loading={false} raw={raw} onRaw={setRaw} testId="history-detail-decoded" />}
+      {showDecoded && decoded.image ? (
+        <PayloadImage bytes={message.payload} mime={decoded.image.mime} width={decoded.image.width} height={decoded.image.height} testId="history-detail-image" />
+      ) : showDecoded ? (
+        <pre data-testid="history-detail-payload" data-decoded={decoded.format}>
+          {decoded.text}
+        </pre>
+      ) : detail.problem ? (
         <p className="field-problem message-detail-problem">{detail.problem}</p>
       ) : (
         <pre data-testid="history-detail-payload">{detail.text}</pre>

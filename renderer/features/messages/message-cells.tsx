@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import type { MqttMessage } from '../../../shared/contract';
+import type { DecodedPayload } from '../../../shared/contract/codec-rules';
+import { decodedPreview, describeViolations } from '../../payload/decoded';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatBytes, payloadPreview } from '../../payload/format';
 import './message-cells.css';
@@ -14,6 +16,8 @@ export interface MessageCellsProps {
   /** The whole payload's size (a live message may carry only a preview of it). */
   size: number;
   payload: Uint8Array;
+  /** The payload as a codec rule decoded it (live messages whose topic has a rule). */
+  decoded?: DecodedPayload;
   /** Cells between the time and the topic (History's connection). */
   afterTime?: ReactNode;
   testIds: { time?: string; topic: string; payload: string };
@@ -23,8 +27,7 @@ export interface MessageCellsProps {
  * The cells a message row shows, in the column order of `message-grid`/`history-grid`: the live
  * list and History render a message the same way and differ only in what wraps the cells.
  */
-export function MessageCells({ direction, time, topic, qos, retain, size, payload, afterTime, testIds }: MessageCellsProps) {
-  const preview = payloadPreview(payload);
+export function MessageCells({ direction, time, topic, qos, retain, size, payload, decoded, afterTime, testIds }: MessageCellsProps) {
   return (
     <>
       <span className="message-dir" title={direction === 'in' ? 'Received' : 'Published'}>
@@ -40,9 +43,40 @@ export function MessageCells({ direction, time, topic, qos, retain, size, payloa
         {retain ? 'R' : ''}
       </span>
       <span className="message-size">{formatBytes(size)}</span>
-      <span className={`message-payload${preview.isBinary ? ' binary' : ''}`} data-testid={testIds.payload}>
+      <PayloadCell payload={payload} decoded={decoded} testId={testIds.payload} />
+    </>
+  );
+}
+
+/**
+ * The preview: decoded by its rule when one matched, else the raw guess. The rule's format (and a
+ * JSON Schema failure) is marked by CSS from data attributes, so the cell's text stays the payload.
+ */
+function PayloadCell({ payload, decoded, testId }: { payload: Uint8Array; decoded: DecodedPayload | undefined; testId: string }) {
+  if (!decoded || decoded.problem) {
+    const preview = payloadPreview(payload);
+    return (
+      <span
+        className={`message-payload${preview.isBinary ? ' binary' : ''}${decoded ? ' decode-failed' : ''}`}
+        data-testid={testId}
+        title={decoded?.problem ? `Rule ${decoded.ruleName || decoded.ruleId} could not decode this (${decoded.problem.message}); shown raw` : undefined}
+      >
         {preview.text}
       </span>
-    </>
+    );
+  }
+  const invalid = decoded.invalid && decoded.invalid.length > 0 ? decoded.invalid : undefined;
+  const rule = `Decoded by rule ${decoded.ruleName || decoded.ruleId} (${decoded.format})`;
+  return (
+    <span
+      className={`message-payload decoded${invalid ? ' invalid' : ''}`}
+      data-testid={testId}
+      data-decoded={decoded.format}
+      data-mark={invalid ? `${decoded.format} ✗ ${invalid[0]!.path || '/'} ${invalid[0]!.keyword}` : decoded.format}
+      data-invalid={invalid ? 'true' : undefined}
+      title={invalid ? `${rule}. Fails its JSON Schema:\n${describeViolations(invalid)}` : rule}
+    >
+      {decodedPreview(decoded)}
+    </span>
   );
 }

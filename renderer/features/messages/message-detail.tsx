@@ -19,6 +19,9 @@ import { unitOf, withUnit } from '../../payload/units';
 import { payloadFileName, saveBytes } from './save-payload';
 import { downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { useFullPayload } from './full-payload';
+import { DecodedBanner, PayloadImage, useDecodedPayload } from '../codecs';
+import { decodeLive, useCodecsStore } from '../../stores/codecs-store';
+import { filtersForTopic, parseDecoded } from '../../payload/decoded';
 
 const PayloadMonaco = lazy(() => import('./payload-monaco'));
 const PayloadDiff = lazy(() => import('./payload-diff'));
@@ -201,6 +204,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
   const setTopicMode = useMessageViewStore((s) => s.setTopicMode);
   const [showAll, setShowAll] = useState(false);
   const [diff, setDiff] = useState(false);
+  const [raw, setRaw] = useState(false);
   const [status, setStatus] = useState<{ text: string; problem?: boolean; savedId?: string } | null>(null);
   // Another message: what was set for the previous one does not carry over.
   const [shownKey, setShownKey] = useState(key);
@@ -209,18 +213,51 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
     setShowAll(false);
     setDiff(false);
     setStatus(null);
+    setRaw(false);
   }
   const mode: ViewMode = messageMode ?? topicMode ?? 'auto';
   const full = useFullPayload(message)!;
   const payload = full.payload;
   const size = message.payloadSize ?? payload.byteLength;
-  const rendered = useMemo(() => renderPayload(payload, mode, showAll, message.topic), [payload, mode, showAll, message.topic]);
+  // A codec rule decoded it live: the whole decoded text comes from the host (issue 16).
+  const liveDecoded = message.decoded;
+  const messageId = message.id;
+  const decodedState = useDecodedPayload(
+    key,
+    liveDecoded && messageId !== undefined ? () => decodeLive(message.connectionId, messageId, message.topic, message.payloadSize === undefined ? message.payload : undefined, message.properties?.contentType) : null,
+    liveDecoded,
+  );
+  const decoded = decodedState.state === 'none' ? undefined : (decodedState.decoded ?? undefined);
+  const showDecoded = decoded !== undefined && !decoded.problem && !raw;
+  const decodedRendered = useMemo<RenderedPayload | null>(() => {
+    if (!showDecoded || decoded.image) return null;
+    const text = decoded.text.length > 256 * 1024 ? decoded.text.slice(0, 256 * 1024) : decoded.text;
+    return {
+      format: decoded.json ? 'json' : 'text',
+      text,
+      language: decoded.json ? 'json' : 'plaintext',
+      ...(decoded.truncated || text.length < decoded.text.length ? { cut: 'Showing the start of the decoded text' } : {}),
+      canShowAll: false,
+    };
+  }, [showDecoded, decoded]);
+  const payloadRendered = useMemo(() => renderPayload(payload, mode, showAll, message.topic), [payload, mode, showAll, message.topic]);
+  const rendered = decodedRendered ?? payloadRendered;
+  const openCodecs = useCodecsStore((s) => s.openDialog);
+  const origin = useConnectionsStore((s) => s.origins[message.connectionId]);
+  const onDecodeLike = () => {
+    const choices = filtersForTopic(message.topic);
+    openCodecs({ scope: origin?.profileId ? { kind: 'profile', profileId: origin.profileId } : { kind: 'global' }, seed: { filter: message.topic, choices } });
+  };
   const wrap = useMemo(() => shouldWrap(rendered), [rendered]);
   const properties = propertyLines(message);
   // Numbers belong to text and JSON; in a hex dump or Base64 digits are not values.
   // Sparkplug B metrics are plotted by name (see parsePayload).
   const plottable = full.state === 'full' && (rendered.format === 'json' || rendered.format === 'text' || rendered.format === 'sparkplug');
-  const parsed = useMemo(() => (plottable ? parsePayload(payload, message.topic) : undefined), [plottable, payload, message.topic]);
+  // Decoded JSON plots like a JSON payload.
+  const parsed = useMemo(
+    () => (decodedRendered ? parseDecoded(decoded) : plottable ? parsePayload(payload, message.topic) : undefined),
+    [decodedRendered, decoded, plottable, payload, message.topic],
+  );
   const addSeries = usePlotsStore((s) => s.addSeries);
   const numberPicker = useMemo<NumberPicker | undefined>(
     () =>
@@ -243,7 +280,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
   };
 
   const onCopy = async () => {
-    const ok = await copyText(fullText(payload, rendered.format));
+    const ok = await copyText(decodedRendered && decoded ? decoded.text : fullText(payload, rendered.format));
     setStatus(ok ? { text: 'Copied' } : { text: 'Copy failed: the clipboard is not available here', problem: true });
   };
 
@@ -263,7 +300,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
   };
 
   return (
-    <section className="message-detail live-detail" data-testid="message-detail" data-format={rendered.format}>
+    <section className="message-detail live-detail" data-testid="message-detail" data-format={rendered.format} data-decoded={showDecoded ? decoded.format : undefined}>
       <header>
         <MiddleCut className="message-detail-topic" text={message.topic} />
         <span className="muted">
@@ -281,7 +318,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
             )}
           </span>
         )}
-        <select data-testid="message-detail-format" value={mode} title="Show the payload as" onChange={(e) => onMode(e.target.value as ViewMode)}>
+        <select data-testid="message-detail-format" value={mode} title={showDecoded ? 'Shown as its codec rule decodes it: Show raw picks a format' : 'Show the payload as'} disabled={showDecoded} onChange={(e) => onMode(e.target.value as ViewMode)}>
           {VIEW_MODES.map((m) => (
             <option key={m} value={m}>
               {modeLabel(m, rendered.format)}
@@ -292,6 +329,9 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
           <input type="checkbox" data-testid="message-detail-remember" checked={topicMode !== undefined} onChange={(e) => setTopicMode(message.topic, e.target.checked ? mode : null)} />
           all of this topic
         </label>
+        <button type="button" className="small" data-testid="message-detail-decode-like" title="Make a codec rule for this topic (Protobuf, Avro, gzip, a binary layout…)" onClick={onDecodeLike}>
+          Decode like this…
+        </button>
         <button type="button" className="small" data-testid="message-detail-diff" aria-pressed={diff} title="Compare with an earlier message of this topic" onClick={() => setDiff(!diff)}>
           Diff
         </button>
@@ -316,6 +356,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
           ))}
         </dl>
       )}
+      {decoded && <DecodedBanner decoded={decoded} loading={decodedState.state === 'loading'} raw={raw} onRaw={setRaw} testId="message-detail-decoded" />}
       {rendered.problem && full.state !== 'loading' && (
         <p className="detail-notice problem" data-testid="message-detail-problem" role="alert">
           {rendered.problem}
@@ -351,7 +392,13 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
       <div className="detail-body">
         <div className="detail-editor">
           {diff ? (
-            <DiffPane message={message} format={rendered} dark={dark} />
+            <DiffPane message={message} format={payloadRendered} dark={dark} />
+          ) : showDecoded && decoded.image ? (
+            full.state === 'full' ? (
+              <PayloadImage bytes={payload} mime={decoded.image.mime} width={decoded.image.width} height={decoded.image.height} testId="message-detail-image" />
+            ) : (
+              <p className="detail-notice">Loading the picture…</p>
+            )
           ) : (
             <Suspense fallback={<EditorLoading />}>
               <PayloadMonaco text={rendered.text} language={rendered.language} dark={dark} wrap={wrap} lineNumbers={rendered.format !== 'hex'} numberPicker={numberPicker} />

@@ -24,6 +24,7 @@ export function MessageRow({ message, selected, onSelect }: { message: RingMessa
         retain={message.retain}
         size={message.payloadSize ?? message.payload.byteLength}
         payload={message.payload}
+        decoded={message.decoded}
         testIds={LIVE_TEST_IDS}
       />
     </div>

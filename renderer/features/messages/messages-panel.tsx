@@ -167,6 +167,10 @@ function MessagesFilterBar({ matched, search }: { matched: number | null; search
         spellCheck={false}
         onChange={(e) => setText(e.target.value)}
       />
+      <label className="checkbox messages-only-invalid" title="Only messages that fail the JSON Schema of their codec rule">
+        <input type="checkbox" data-testid="messages-only-invalid" checked={filter.onlyInvalid === true} onChange={(e) => setFilter({ onlyInvalid: e.target.checked })} />
+        Only invalid
+      </label>
       {matched !== null && (
         <span className="muted messages-matched" data-testid="messages-matched">
           {n(matched)} shown

@@ -15,6 +15,8 @@ import { EMPTY_DRAFT, DRAFT_PAYLOAD_LIMIT, type PublishDraft, payloadTooLongToKe
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
 import { useDarkMode } from '../../ui/theme';
+import { EncodeRulePicker, RuleEncodingStatus, encodeText, useRuleEncoding } from './rule-encoding';
+import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
 import './publish.css';
 
@@ -87,15 +89,26 @@ export function PublishPanel() {
   const topicProblem = topic === '' ? null : topicNameProblem(topic);
   const [topicFocused, setTopicFocused] = useState(false);
   const propertiesCheck = checkProperties(propertiesForm);
+  // "Encode with rule…" (issue 16): the JSON typed in becomes the rule's bytes; per connection, this page only.
+  const [encodeRules, setEncodeRules] = useState<Record<string, string>>({});
+  const encodeRuleId = encodeRules[draftKey] || null;
+  const profileId = useConnectionsStore((s) => (active ? s.origins[active.connectionId]?.profileId : undefined));
+  const encoding = useRuleEncoding(active?.connectionId, encodeRuleId, payload);
 
   /** The message as it would be sent now (topic, payload bytes, QoS, retain, MQTT 5 properties). */
-  const prepare = useCallback((): PreparedMessage => {
+  const prepare = useCallback((encodedNow?: Uint8Array): PreparedMessage => {
     if (!active) return { ok: false, error: 'No connection selected' };
     const alias = v5 && propertiesCheck.ok && propertiesCheck.properties?.topicAlias !== undefined;
     // With a topic alias already set up, the topic may be empty [MQTT-3.3.2-?]; otherwise it is required.
     const problem = alias && topic === '' ? null : topicNameProblem(topic);
     if (problem) return { ok: false, error: `Topic: ${problem}` };
-    const encoded = encodePayload(latestPayload.current.text, mode);
+    const text = latestPayload.current.text;
+    if (encodeRuleId && !encodedNow) {
+      // Repeat and request/response take the bytes the rule made of this very text.
+      if (encoding.state === 'error' && encoding.text === text) return { ok: false, error: `Cannot encode: ${encoding.message}` };
+      if (encoding.state !== 'ok' || encoding.text !== text) return { ok: false, error: 'Still encoding the payload with the rule; try again in a moment' };
+    }
+    const encoded = encodedNow ? { ok: true as const, bytes: encodedNow } : encodeRuleId && encoding.state === 'ok' ? { ok: true as const, bytes: encoding.bytes } : encodePayload(text, mode);
     if (!encoded.ok) {
       const { line, column, message } = encoded.problem;
       const where = line !== undefined ? ` at line ${line}, column ${column}` : '';
@@ -104,11 +117,16 @@ export function PublishPanel() {
     if (v5 && !propertiesCheck.ok) return { ok: false, error: `Properties: ${Object.values(propertiesCheck.problems).join('; ')}` };
     const properties = v5 && propertiesCheck.ok ? propertiesCheck.properties : undefined;
     return { ok: true, message: { connectionId: active.connectionId, topic, payload: encoded.bytes, qos, retain, ...(properties ? { properties } : {}) } };
-  }, [active, v5, propertiesCheck, topic, mode, qos, retain]);
+  }, [active, v5, propertiesCheck, topic, mode, qos, retain, encodeRuleId, encoding]);
 
   const publish = useCallback(async () => {
     if (!isConnected || inFlight.current) return;
-    const prepared = prepare();
+    let prepared = prepare();
+    if (encodeRuleId && active && !(encoding.state === 'ok' && encoding.text === latestPayload.current.text)) {
+      // Published before the typed text was encoded: encode it now.
+      const fresh = await encodeText(active.connectionId, encodeRuleId, latestPayload.current.text);
+      prepared = fresh.state === 'ok' ? prepare(fresh.bytes) : { ok: false, error: fresh.state === 'error' ? `Cannot encode: ${fresh.message}` : 'Could not encode the payload' };
+    }
     if (!prepared.ok) return setOutcome({ key: draftKey, outcome: { kind: 'error', message: prepared.error } });
     const { message } = prepared;
     inFlight.current = true;
@@ -123,7 +141,7 @@ export function PublishPanel() {
         ? { kind: 'sent', message: `Published ${message.payload.byteLength} B to ${message.topic}` }
         : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
     });
-  }, [isConnected, prepare, qos, retain, mode, propertiesForm, draftKey]);
+  }, [isConnected, prepare, qos, retain, mode, propertiesForm, draftKey, encodeRuleId, active, encoding]);
 
   /** Puts a remembered message back in the panel, exactly as it was written. */
   const restoreEntry = useCallback(
@@ -179,6 +197,7 @@ export function PublishPanel() {
             </button>
           ))}
         </div>
+        <EncodeRulePicker profileId={profileId} ruleId={encodeRuleId} onChange={(ruleId) => setEncodeRules((rules) => ({ ...rules, [draftKey]: ruleId ?? '' }))} />
         <button
           type="button"
           className="primary"
@@ -197,7 +216,7 @@ export function PublishPanel() {
       )}
       <div className="publish-main">
         <Suspense fallback={<div className="payload-editor loading">Loading editor…</div>}>
-          <PayloadEditor value={payload} language={isJsonEdited(mode) ? 'json' : 'plaintext'} dark={dark} onChange={onPayloadChange} onSubmit={() => void publish()} />
+          <PayloadEditor value={payload} language={isJsonEdited(mode) || encodeRuleId ? 'json' : 'plaintext'} dark={dark} onChange={onPayloadChange} onSubmit={() => void publish()} />
         </Suspense>
         <div className="publish-side">
           <Tabs<Side>
@@ -226,6 +245,7 @@ export function PublishPanel() {
         </div>
       </div>
       <div className="publish-status">
+        <RuleEncodingStatus encoding={encoding} />
         {outcome?.kind === 'error' && (
           <p className="error-box" role="alert" data-testid="publish-error">
             {outcome.message}

@@ -3,6 +3,7 @@ import { formatCount, formatCountOf } from '../../ui/numbers';
 import { memo } from 'react';
 import { RECENT_CHANGE_MS, type TopicNode } from '../../model/topic-tree';
 import { formatClock, formatDateTime, timeFormat } from '../../ui/clock';
+import { describeViolations } from '../../payload/decoded';
 
 /** The full local date and time, for a row's title: one string per second seen (in the format chosen). */
 const dateTimes = new Map<number, string>();
@@ -75,7 +76,19 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
       <span className={`topic-name${node.name === '' ? ' empty-level' : ''}`} title={node.topic}>
         {node.name === '' ? '(empty)' : node.name}
       </span>
-      <span className={`topic-value${node.isBinary ? ' binary' : ''}`} data-testid="topic-value" title={node.hasValue ? node.preview : undefined}>
+      <span
+        className={`topic-value${node.isBinary ? ' binary' : ''}${node.decoded ? ' decoded' : ''}${node.decoded?.invalid?.length ? ' invalid' : ''}`}
+        data-testid="topic-value"
+        data-decoded={node.decoded?.format}
+        data-mark={node.decoded ? (node.decoded.invalid?.length ? `${node.decoded.format} ✗` : node.decoded.format) : undefined}
+        title={
+          node.hasValue
+            ? node.decoded
+              ? `${node.preview}\nDecoded by rule ${node.decoded.ruleName || node.decoded.ruleId} (${node.decoded.format})${node.decoded.invalid?.length ? `\nFails its JSON Schema:\n${describeViolations(node.decoded.invalid)}` : ''}`
+              : node.preview
+            : undefined
+        }
+      >
         {node.hasValue ? (node.payloadSize === 0 ? '(empty)' : node.preview) : ''}
       </span>
       <span className="topic-counts" title={`${formatCountOf(node.totalMessages, 'message')}${hasChildren ? `, ${formatCountOf(node.subTopics, 'topic')} below` : ''}`}>

@@ -1,3 +1,4 @@
+import type { CodecSettings } from '../../../../shared/contract/codec-rules';
 import type { Profile, ProtocolVersionChoice, SavedSubscription, SecretField } from '../../../../shared/contract';
 import { type PayloadFormat, decodePayload } from '../../../../shared/codecs/payload-format';
 
@@ -94,6 +95,9 @@ export interface ConnectionForm {
   subscriptions: SavedSubscription[];
   /** The profile connects when the workbench starts. */
   connectOnLaunch: boolean;
+  /** The profile's codec rules and schemas (issue 16); sent on save only when changed here. */
+  codecs: CodecSettings;
+  codecsChanged: boolean;
 }
 
 /** Ports brokers conventionally use (IANA for 1883/8883; 8083/8084 are common WebSocket choices). */
@@ -105,6 +109,8 @@ export const isWebSocket = (protocol: Protocol) => protocol === 'ws' || protocol
 export const PROFILE_COLORS = ['#0969da', '#1a7f37', '#9a6700', '#cf222e', '#8250df', '#bf3989', '#0a7a8a', '#6e7781'];
 
 export const INITIAL_FORM: ConnectionForm = {
+  codecs: { rules: [], schemas: [] },
+  codecsChanged: false,
   name: '',
   folder: '',
   color: PROFILE_COLORS[0]!,
@@ -250,5 +256,7 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     clearHeaders: [],
     subscriptions: profile.subscriptions,
     connectOnLaunch: profile.connectOnLaunch,
+    // Profiles saved before codec rules have none.
+    codecs: profile.codecs ?? INITIAL_FORM.codecs,
   };
 }

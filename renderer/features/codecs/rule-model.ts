@@ -1,0 +1,97 @@
+import type { CodecFormat, CodecFormatKind, CodecRule, CodecSchema, SchemaKind } from '../../../shared/contract/codec-rules';
+
+/** The formats a rule may pick, in the order the picker lists them. */
+export const FORMAT_NAMES: Record<CodecFormatKind, string> = {
+  auto: 'Auto (JSON, text or hex)',
+  json: 'JSON',
+  text: 'Text',
+  cbor: 'CBOR',
+  msgpack: 'MessagePack',
+  sparkplug: 'Sparkplug B',
+  protobuf: 'Protobuf',
+  avro: 'Avro',
+  layout: 'Binary layout',
+  typed: 'Typed numbers',
+  image: 'Image',
+  raw: 'Raw (hex)',
+};
+export const FORMAT_KINDS = Object.keys(FORMAT_NAMES) as CodecFormatKind[];
+
+export const SCHEMA_KIND_NAMES: Record<SchemaKind, string> = { protobuf: 'Protobuf (.proto)', avro: 'Avro (.avsc)', 'json-schema': 'JSON Schema' };
+
+/** The layout language in a few lines, shown under its field (shared/codecs/binary-layout.ts has the whole of it). */
+export { LAYOUT_HELP as LAYOUT_HINT } from '../../../shared/codecs/binary-layout';
+
+/** A fresh id from a name: ids are letters, digits, _ . and - (codecId), unique among `taken`. */
+export function newId(base: string, taken: readonly string[]): string {
+  const stem = base.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'rule';
+  let id = stem;
+  for (let n = 2; taken.includes(id); n++) id = `${stem}-${n}`;
+  return id;
+}
+
+/** The format a rule gets when the user picks a kind, keeping what still applies of the old one. */
+export function formatOfKind(kind: CodecFormatKind, schemas: readonly CodecSchema[], previous?: CodecFormat): CodecFormat {
+  const firstOf = (schemaKind: SchemaKind) => schemas.find((s) => s.kind === schemaKind)?.id ?? '';
+  switch (kind) {
+    case 'protobuf':
+      return previous?.kind === 'protobuf' ? previous : { kind, schemaId: firstOf('protobuf'), messageType: '' };
+    case 'avro':
+      return previous?.kind === 'avro' ? previous : { kind, schemaId: firstOf('avro'), wire: 'datum' };
+    case 'layout':
+      return previous?.kind === 'layout' ? previous : { kind, layout: '' };
+    case 'typed':
+      return previous?.kind === 'typed' ? previous : { kind, type: 'float', littleEndian: false };
+    default:
+      return { kind };
+  }
+}
+
+/** One line about a rule's format, for its row in the list. */
+export function describeFormat(rule: CodecRule, schemas: readonly CodecSchema[]): string {
+  const format = rule.format;
+  const schemaName = (id: string) => schemas.find((s) => s.id === id)?.name ?? `missing schema ${id}`;
+  let text: string;
+  switch (format.kind) {
+    case 'protobuf':
+      text = `Protobuf ${format.messageType || '(no type)'} · ${schemaName(format.schemaId)}`;
+      break;
+    case 'avro':
+      text = `Avro${format.wire === 'confluent' ? ' (Confluent)' : ''} · ${schemaName(format.schemaId)}`;
+      break;
+    case 'layout':
+      text = `Layout ${format.layout.length > 40 ? `${format.layout.slice(0, 40)}…` : format.layout}`;
+      break;
+    case 'typed':
+      text = `${format.type}[] ${format.littleEndian ? 'little' : 'big'} endian`;
+      break;
+    default:
+      text = FORMAT_NAMES[format.kind];
+  }
+  if (rule.encoding !== 'none') text = `${rule.encoding} + ${text}`;
+  if (rule.jsonSchemaId) text += ` · checked by ${schemaName(rule.jsonSchemaId)}`;
+  return text;
+}
+
+/** What is missing before a rule can be saved (the host checks the rest), or null. */
+export function ruleProblem(rule: CodecRule, schemas: readonly CodecSchema[]): string | null {
+  if (rule.filter.trim() === '') return 'A topic filter is required';
+  const format = rule.format;
+  if (format.kind === 'protobuf') {
+    if (!schemas.some((s) => s.id === format.schemaId && s.kind === 'protobuf')) return 'Pick a Protobuf schema (add one below)';
+    if (!format.messageType) return 'Pick the message type';
+  }
+  if (format.kind === 'avro' && !schemas.some((s) => s.id === format.schemaId && s.kind === 'avro')) return 'Pick an Avro schema (add one below)';
+  if (format.kind === 'layout' && format.layout.trim() === '') return 'Write the layout';
+  return null;
+}
+
+/** The schema kind a file's name suggests. */
+export function schemaKindOfFile(name: string, text: string): SchemaKind {
+  if (/\.proto$/i.test(name)) return 'protobuf';
+  if (/\.avsc$/i.test(name)) return 'avro';
+  // A .json file: JSON Schema says so with $schema or has properties/type without Avro's fields.
+  if (/"\$schema"\s*:/.test(text)) return 'json-schema';
+  if (/"type"\s*:\s*"record"/.test(text)) return 'avro';
+  return /syntax\s*=|message\s+\w+\s*\{/.test(text) ? 'protobuf' : 'json-schema';
+}
