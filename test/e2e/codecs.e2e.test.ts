@@ -167,6 +167,23 @@ describe('codec rules', { timeout: 180_000 }, () => {
     expect(await series.getByTestId('plot-last').textContent()).toContain('23.5');
     await screenshots(page, 'codecs-protobuf-live');
 
+    // A diff with the previous message compares the decoded texts (pretty, from the host).
+    await messageRow(page, 'factory/line1/telemetry').last().click();
+    await waitUntil(async () => (await detailPayloadText(page)).includes('"temperature": 23.5'));
+    const viewport = page.viewportSize()!;
+    // Tall enough for the diff to render every line of both texts.
+    await page.setViewportSize({ width: viewport.width, height: 1600 });
+    await page.getByTestId('message-detail-diff').click();
+    const diff = page.getByTestId('message-diff');
+    const diffText = async (side: string) => (await diff.locator(`.editor.${side} .view-lines`).first().innerText()).replace(/\u00a0/g, ' ');
+    await diff.locator('.editor.original .view-lines').first().waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => (await diffText('original')).includes('"temperature": 22.25'));
+    expect(await diffText('modified')).toContain('"temperature": 23.5');
+    // Two changed lines of the pretty JSON: temperature and sequence.
+    await waitUntil(async () => (await diff.getAttribute('data-changes')) === '2');
+    await page.getByTestId('message-detail-diff').click();
+    await page.setViewportSize(viewport);
+
     // The raw bytes are one click away.
     await page.getByTestId('message-detail-decoded-raw').click();
     await waitUntil(async () => (await detail.getAttribute('data-decoded')) === null);
