@@ -7,7 +7,9 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      externalizeDeps: true,
+      // cborg ships ESM only (its "exports" has no require entry), which this CommonJS bundle cannot
+      // require: bundled instead. The core decodes CBOR for codec rules (issue 16).
+      externalizeDeps: { exclude: ['cborg'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'main/electron/main.ts'),

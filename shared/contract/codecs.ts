@@ -36,7 +36,11 @@ export const codecsContract = {
           ...ruleScope,
           topic: z.string(),
           payload: bytes.optional(),
-          /** A live message's id on `connectionId` (its full payload is kept in the host). */
+          /**
+           * A live message's id on `connectionId`: the host decodes the whole payload it holds for
+           * it (payloads over the preview size), else `payload`, which the page sends when its copy is
+           * whole; neither: NOT_FOUND or PAYLOAD_EVICTED. Answers are cached per (connection, id, rule).
+           */
           messageId: z.number().int().nonnegative().optional(),
           contentType: z.string().max(1000).optional(),
           ruleId: codecId.optional(),

@@ -234,6 +234,13 @@ export const historyContract = {
           format: exportFormat,
           payloadEncoding: payloadEncoding.default('utf8'),
           query: historyQuery.optional(),
+          /**
+           * Adds what the codec rules make of each payload beside the raw bytes (issue 16): JSON and
+           * NDJSON records get `decodedRule`, `decodedFormat`, `decoded` (the text, JSON for the
+           * structured formats) and `decodedProblem`; CSV the columns decoded_rule, decoded_format,
+           * decoded and decoded_problem. Empty (null) for a message no rule covers.
+           */
+          decodedColumn: z.boolean().optional(),
           fileName: z
             .string()
             .max(200)

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
-import { describe, expect, it } from 'vitest';
-import { type CodecSettings, LIVE_DECODED_MAX_CHARS, type LiveMessage } from '../../shared/contract';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CodecSettings, type EventPayload, LIVE_DECODED_MAX_CHARS, type LiveMessage } from '../../shared/contract';
 import { waitFor } from '../support/core-harness';
 import { useCoreHarness, useMosquitto } from '../support/fixtures';
 import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
@@ -109,6 +112,10 @@ describe('codec rules on live messages', () => {
     expect(decoded).toMatchObject({ ruleId: 'telemetry', format: 'gzip+json' });
     expect(decoded!.truncated).toBeUndefined();
     expect(JSON.parse(decoded!.text)).toEqual(JSON.parse(big));
+    // The list's text filter finds what is past the live text in the decoded whole, not in the gzip bytes.
+    const tail = big.slice(-24, -2);
+    expect(message!.decoded!.text).not.toContain(tail);
+    expect(await harness.call('messages.searchPayloads', { connectionId, ids: [message!.id], text: tail.toUpperCase() })).toEqual({ matched: [message!.id], unknown: [] });
   });
 
   it('reports a rule that fails for every message once with its count, then at most once a second', async () => {
@@ -179,3 +186,41 @@ describe('codec rules on live messages', () => {
     expect(messages.find((m) => m.topic === 'broken/b')!.decoded).toMatchObject({ ruleId: 'broken', text: '{"t":2}' });
   });
 });
+
+describe('codec rules in History (through the core, with a data folder)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-codecs-history-'));
+  // A second core for this file, with a data folder (History needs one).
+  const stored = useCoreHarness({ dataDir: dir });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('searches a profile rule topics by their decoded text and exports the decoded column', async () => {
+    const profile = await stored.call('profiles.save', {
+      name: 'Stored factory',
+      options: { protocol: 'mqtt', host: broker.host, port: broker.port, protocolVersion: 5 },
+      subscriptions: [{ filter: 'stored/#' }],
+      codecs: { rules: [{ id: 'gz', name: 'Stored telemetry', filter: 'stored/+/telemetry', encoding: 'gzip', format: { kind: 'json' } }], schemas: [] },
+    });
+    await stored.call('profiles.connect', { id: profile.id });
+    await pub(['-t', 'stored/1/telemetry', '-s'], gzipSync('{"alarm": "Overheat"}'));
+    await pub(['-t', 'stored/1/status', '-m', 'quiet']);
+    const found = await waitFor(async () => {
+      const { messages } = await stored.call('history.query', { query: { text: 'overheat' } });
+      return messages.length === 1 && messages;
+    }, 'the decoded match in History');
+    expect(found[0]!.topic).toBe('stored/1/telemetry');
+    await waitFor(async () => (await stored.call('history.count', { query: { topicFilter: 'stored/#' } })).count === 2, 'both messages stored');
+
+    const progress: EventPayload<'history.exportProgress'>[] = [];
+    stored.core.events.subscribe((channel, payload) => {
+      if (channel === 'history.exportProgress') progress.push(payload as EventPayload<'history.exportProgress'>);
+    });
+    const { exportId, path } = await stored.call('history.export', { format: 'ndjson', query: { topicFilter: 'stored/#' }, decodedColumn: true });
+    await waitFor(() => progress.some((p) => p.exportId === exportId && p.state === 'done'), 'the export');
+    const records = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((r) => [r.topic, r.decodedRule, r.decoded])).toEqual([
+      ['stored/1/telemetry', 'Stored telemetry', '{"alarm":"Overheat"}'],
+      ['stored/1/status', null, null],
+    ]);
+  });
+});
+

@@ -19,6 +19,8 @@ beforeAll(async () => {
     configFile: false,
     logLevel: 'warn',
     root,
+    // As electron.vite.config.ts: cborg is ESM only, so the CommonJS bundle carries it.
+    ssr: { noExternal: ['cborg'] },
     build: {
       ssr: true,
       outDir,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CodecScopes } from '../../main/core/codecs/codec-scopes';
@@ -48,5 +49,33 @@ describe('history text search with codec rules', () => {
     expect(filtered.messages.map((m) => m.timestamp)).toEqual([1003, 1000]);
     // Rules gone (a new stamp): back to raw text.
     expect(await search(scopes(3, {}))).toEqual({ timestamps: [1002], count: 1 });
+  });
+
+  it('exports a decoded column beside the raw bytes (NDJSON and CSV), empty where no rule applies', async () => {
+    history = await createHistory({ path: temp.file('history.db') });
+    history.append('profile:p1', message({ topic: 'factory/1/telemetry', payload: new Uint8Array(gzipSync('{"t": 21.5}')), timestamp: 1000 }));
+    history.append('profile:p1', message({ topic: 'factory/1/telemetry', text: 'not gzip', timestamp: 1001 }));
+    history.append('profile:p1', message({ topic: 'factory/1/log', text: 'plain', timestamp: 1002 }));
+    await history.flush();
+    const codecs = scopes(1, { p1: codecSettings.parse({ rules: [{ id: 'gz', name: 'Telemetry', filter: 'factory/+/telemetry', encoding: 'gzip', format: { kind: 'json' } }] }) });
+
+    const ndjson = temp.file('out.ndjson');
+    await history.exportTo({ path: ndjson, format: 'ndjson', payloadEncoding: 'base64', codecs, decodedColumn: true }).done;
+    const records = readFileSync(ndjson, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map(({ decodedRule, decodedFormat, decoded }) => ({ decodedRule, decodedFormat, decoded }))).toEqual([
+      { decodedRule: 'Telemetry', decodedFormat: 'gzip+json', decoded: '{"t":21.5}' },
+      { decodedRule: 'Telemetry', decodedFormat: 'gzip+json', decoded: '' },
+      { decodedRule: null, decodedFormat: null, decoded: null },
+    ]);
+    expect(records[1]!.decodedProblem).toMatch(/^Not valid gzip data/);
+    // The raw bytes are there as always.
+    expect(Buffer.from(records[0]!.payload as string, 'base64')).toEqual(gzipSync('{"t": 21.5}'));
+
+    const csv = temp.file('out.csv');
+    await history.exportTo({ path: csv, format: 'csv', codecs, decodedColumn: true }).done;
+    const lines = readFileSync(csv, 'utf8').trim().split('\r\n');
+    expect(lines[0]!.endsWith(',properties,decoded_rule,decoded_format,decoded,decoded_problem')).toBe(true);
+    expect(lines[1]!.endsWith(',Telemetry,gzip+json,"{""t"":21.5}",')).toBe(true);
+    expect(lines[3]!.endsWith(',,,,')).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { brotliCompressSync, crc32, deflateRawSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
+import avro from 'avsc';
 import protobuf from 'protobufjs';
 import { encode as cborEncode } from 'cborg';
 import { describe, expect, it } from 'vitest';
@@ -343,5 +344,66 @@ describe('codec rules: schemas and the other formats, with reference encoders', 
     expect(codecSettingsProblems(broken)).toEqual([expect.stringMatching(/^Rule "pb": schema "Factory" has no message type factory.Nope \(it has /)]);
     const unparsable = settings([], [{ id: 'bad', kind: 'protobuf', name: 'Bad', files: [{ name: 'bad.proto', text: 'syntax = "proto3";\nmessage A {\n  string = 1;\n}\n' }] }]);
     expect(codecSettingsProblems(unparsable)).toEqual([expect.stringMatching(/^Schema "Bad" does not compile: bad\.proto:3:\d+: /)]);
+  });
+});
+
+describe('codec rules: Avro, single datum and the Confluent wire format (avsc as the reference writer)', () => {
+  const reading = {
+    type: 'record',
+    name: 'Reading',
+    namespace: 'plant',
+    fields: [
+      { name: 'machine', type: 'string' },
+      { name: 'temperature', type: ['null', 'double'], default: null },
+      { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    ],
+  };
+  const alarm = { type: 'record', name: 'Alarm', namespace: 'plant', fields: [{ name: 'code', type: 'int' }] };
+  const avsc = (schema: unknown) => avro.Type.forSchema(schema as avro.Schema);
+  const file = (name: string, schema: unknown) => ({ name, text: JSON.stringify(schema) });
+  // Confluent framing written by hand: magic byte 0, the registry id big-endian, the datum.
+  const frame = (id: number, body: Buffer) => {
+    const header = Buffer.alloc(5);
+    header.writeUInt32BE(id, 1);
+    return Buffer.concat([header, body]);
+  };
+  const engine = compileCodecRules({
+    global: settings(
+      [
+        rule({ id: 'datum', filter: 'avro/datum', format: { kind: 'avro', schemaId: 'reading', wire: 'datum' } }),
+        rule({ id: 'registry', filter: 'avro/registry', format: { kind: 'avro', schemaId: 'reading', wire: 'confluent' } }),
+      ],
+      [
+        { id: 'reading', kind: 'avro', name: 'Reading', files: [file('reading.avsc', reading)], registryIds: [7] },
+        { id: 'alarm', kind: 'avro', name: 'Alarm', files: [file('alarm.avsc', alarm)], registryIds: [8] },
+      ],
+    ),
+  });
+  const at = Date.UTC(2026, 11, 7, 16, 30);
+
+  it('reads a datum with a union and a logical type', () => {
+    const bytes = avsc(reading).toBuffer({ machine: 'press-4', temperature: 81.5, at });
+    const decoded = engine.decode(engine.match('avro/datum')!, bytes);
+    expect(decoded.format).toBe('avro');
+    expect(JSON.parse(decoded.text)).toMatchObject({ machine: 'press-4', at: new Date(at).toISOString() });
+    expect(decoded.text).toContain('81.5');
+  });
+
+  it('picks the schema a Confluent frame names by its registry id, and refuses an id nobody mapped', () => {
+    const rule = engine.match('avro/registry')!;
+    const asReading = engine.decode(rule, frame(7, avsc(reading).toBuffer({ machine: 'm', temperature: null, at })));
+    expect(JSON.parse(asReading.text)).toMatchObject({ machine: 'm', temperature: null });
+    expect(JSON.parse(engine.decode(rule, frame(8, avsc(alarm).toBuffer({ code: 3 }))).text)).toEqual({ code: 3 });
+    expect(engine.decode(rule, frame(9, Buffer.from([6]))).problem).toMatchObject({ message: 'No Avro schema is mapped to registry id 9', code: 'CODEC_SCHEMA_UNKNOWN' });
+    // A datum cut short: the offset is the payload's, past the 5-byte header.
+    const cut = engine.decode(rule, frame(7, avsc(reading).toBuffer({ machine: 'press-4', temperature: 1, at }).subarray(0, 4)));
+    expect(cut.problem?.offset).toBeGreaterThanOrEqual(5);
+  });
+
+  it('writes JSON as a framed datum with the schema first registry id, which avsc reads back', () => {
+    const written = engine.encode(engine.rule('registry')!, JSON.stringify({ machine: 'lathe', temperature: { double: 20.25 }, at }));
+    if (!written.ok) throw new Error(written.problem.message);
+    expect([...written.payload.subarray(0, 5)]).toEqual([0, 0, 0, 0, 7]);
+    expect(avsc(reading).fromBuffer(Buffer.from(written.payload.subarray(5)))).toMatchObject({ machine: 'lathe', temperature: 20.25 });
   });
 });

@@ -2,6 +2,7 @@ import type { ContentEncoding, SchemaFile, SchemaViolation, TypedViewType } from
 import { compileLayout } from '../../../shared/codecs/binary-layout';
 import { imageInfo } from '../../../shared/codecs/image-info';
 import { typedView } from '../../../shared/codecs/typed-view';
+import { compileAvroSchema, readConfluentFrame, writeConfluentFrame } from './avro-schema';
 import { compress, decompress } from './decompress';
 import { compileJsonSchema } from './json-schema-check';
 import { compileProtobufSchema } from './protobuf-schema';
@@ -49,11 +50,12 @@ export interface CodecModules {
   imageInfo?: (bytes: Uint8Array) => ImageInfo | null;
 }
 
-/** What the workbench has today; Avro joins when it lands. */
+/** Every codec the workbench has. */
 export const CODEC_MODULES: CodecModules = {
   decompress,
   compress,
   protobuf: compileProtobufSchema,
+  avro: { compile: compileAvroSchema, readConfluentFrame, writeConfluentFrame },
   jsonSchema: compileJsonSchema,
   layout: compileLayout,
   typedView,

@@ -97,10 +97,16 @@ function decodeFormat(resources: RuleResources, entry: CompiledRule, bytes: Uint
       if (!modules.avro) throw new CodecError('Avro is not available in this build yet', { code: 'CODEC_FORMAT_UNAVAILABLE' });
       const { schemaId, body } = modules.avro.readConfluentFrame(bytes);
       // The registry id picks the schema the user mapped to it; a rule whose schema maps no id reads every frame with it.
-      const mapped = resources.avroByRegistryId(entry, schemaId);
-      if (mapped) return { json: true, value: mapped.compiled.decode(body) };
-      if (resources.registryIds(entry, format.schemaId).length === 0) return { json: true, value: resources.avro(entry, format.schemaId).decode(body) };
-      throw new CodecError(`No Avro schema is mapped to registry id ${schemaId}`, { offset: 1, code: 'CODEC_SCHEMA_UNKNOWN' });
+      const mapped = resources.avroByRegistryId(entry, schemaId)?.compiled;
+      const schema = mapped ?? (resources.registryIds(entry, format.schemaId).length === 0 ? resources.avro(entry, format.schemaId) : undefined);
+      if (!schema) throw new CodecError(`No Avro schema is mapped to registry id ${schemaId}`, { offset: 1, code: 'CODEC_SCHEMA_UNKNOWN' });
+      try {
+        return { json: true, value: schema.decode(body) };
+      } catch (error) {
+        // Offsets in the datum are offsets in the payload after the 5-byte header.
+        if (error instanceof CodecError && error.where.offset !== undefined) throw new CodecError(error.message, { ...error.where, offset: error.where.offset + 5 }, { cause: error });
+        throw error;
+      }
     }
     case 'layout':
       return { json: true, value: resources.layout(entry).decode(bytes) };

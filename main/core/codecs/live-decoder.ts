@@ -34,7 +34,12 @@ export interface LiveDecoder {
   decode(message: MqttMessage): DecodedPayload | undefined;
   /** After each batch: reports the rules whose counts changed, the first time at once, then at most once a second. */
   report(): void;
+  /** A live payload's whole decoded text (for the list's text filter), or undefined when no rule reads it or it does not decode. */
+  text(connectionId: string, topic: string, payload: Uint8Array, contentType: string | undefined): string | undefined;
 }
+
+/** Decoded text the live text search reads of one payload. */
+export const LIVE_SEARCH_MAX_CHARS = 4 * 1024 * 1024;
 
 interface RuleCounts {
   rule: CompiledRule;
@@ -97,6 +102,13 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
         entry.changed = true;
       }
       return decoded;
+    },
+    text(connectionId, topic, payload, contentType) {
+      const engine = options.engineFor(connectionId);
+      const rule = engine?.match(topic, contentType);
+      if (!engine || !rule) return undefined;
+      const decoded = engine.decode(rule, payload, { contentType, maxChars: LIVE_SEARCH_MAX_CHARS });
+      return decoded.problem ? undefined : decoded.text;
     },
     report() {
       const at = now();

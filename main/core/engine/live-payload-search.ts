@@ -1,6 +1,9 @@
 import { WorkbenchFailure } from '../../../shared/contract';
 import type { LivePayloads } from './live-payloads';
 
+/** A held message's text as its codec rule decodes it, or undefined when no rule reads it (then its raw text is searched). */
+export type DecodedText = (connectionId: string, topic: string, payload: Uint8Array, contentType: string | undefined) => string | undefined;
+
 /**
  * A payload is decoded and searched this many bytes at a time: one multi-megabyte payload is then
  * never one long block of work on the thread that serves MQTT.
@@ -33,7 +36,7 @@ export interface LivePayloadSearch {
  * same connection supersedes a running one (SEARCH_SUPERSEDED), so a user typing does not queue
  * one pass over the 64 MB budget per keystroke.
  */
-export function createLivePayloadSearch(payloads: LivePayloads): LivePayloadSearch {
+export function createLivePayloadSearch(payloads: LivePayloads, decodedText?: DecodedText): LivePayloadSearch {
   const latestText = new Map<string, string>();
 
   return {
@@ -52,9 +55,17 @@ export function createLivePayloadSearch(payloads: LivePayloads): LivePayloadSear
         }
       };
       for (const id of new Set(ids)) {
-        const payload = payloads.held(connectionId, id);
-        if (!payload) unknown.push(id);
-        else if (await contains(payload, needle, pause)) matched.push(id);
+        const held = payloads.heldMessage(connectionId, id);
+        if (!held) {
+          unknown.push(id);
+          continue;
+        }
+        // A topic a codec rule covers is searched in its decoded text, as the list shows it (issue 16).
+        const decoded = decodedText?.(connectionId, held.topic, held.payload, held.contentType);
+        if (decoded !== undefined) {
+          if (decoded.toLowerCase().includes(needle)) matched.push(id);
+          await pause();
+        } else if (await contains(held.payload, needle, pause)) matched.push(id);
       }
       return { matched, unknown };
     },

@@ -3,6 +3,12 @@ import { LIVE_PAYLOAD_PREVIEW_BYTES, type LiveMessage, type MqttMessage, Workben
 /** Whole payloads of recent previewed messages are kept up to this many bytes, newest first. */
 export const LIVE_PAYLOAD_BUDGET_BYTES = 64 * 1024 * 1024;
 
+export interface HeldMessage {
+  payload: Uint8Array;
+  topic: string;
+  contentType: string | undefined;
+}
+
 export interface LivePayloads {
   /** Numbers the message and cuts its payload to a preview when it is big (keeping the whole). */
   toLive(message: MqttMessage): LiveMessage;
@@ -10,6 +16,8 @@ export interface LivePayloads {
   fullPayload(connectionId: string, id: number): Uint8Array;
   /** The whole payload while it is held, else undefined (evicted, never a preview, another connection's). */
   held(connectionId: string, id: number): Uint8Array | undefined;
+  /** The same with the message's topic and Content Type (what a codec rule is chosen by). */
+  heldMessage(connectionId: string, id: number): HeldMessage | undefined;
   /** Drops what a closed connection held. */
   forget(connectionId: string): void;
 }
@@ -22,7 +30,7 @@ export interface LivePayloads {
 export function createLivePayloads({ previewBytes = LIVE_PAYLOAD_PREVIEW_BYTES, budgetBytes = LIVE_PAYLOAD_BUDGET_BYTES } = {}): LivePayloads {
   let nextId = 0;
   /** Insertion order is age order: eviction takes from the front. Keyed by message id. */
-  const kept = new Map<number, { connectionId: string; payload: Uint8Array }>();
+  const kept = new Map<number, { connectionId: string } & HeldMessage>();
   let keptBytes = 0;
 
   function evictTo(limit: number): void {
@@ -33,10 +41,11 @@ export function createLivePayloads({ previewBytes = LIVE_PAYLOAD_PREVIEW_BYTES, 
     }
   }
 
-  function held(connectionId: string, id: number): Uint8Array | undefined {
+  function heldMessage(connectionId: string, id: number): HeldMessage | undefined {
     const entry = kept.get(id);
-    return entry && entry.connectionId === connectionId ? entry.payload : undefined;
+    return entry && entry.connectionId === connectionId ? entry : undefined;
   }
+  const held = (connectionId: string, id: number) => heldMessage(connectionId, id)?.payload;
 
   return {
     toLive(message) {
@@ -46,7 +55,7 @@ export function createLivePayloads({ previewBytes = LIVE_PAYLOAD_PREVIEW_BYTES, 
       // A payload over the whole budget is not kept at all (History has it).
       if (size <= budgetBytes) {
         evictTo(budgetBytes - size);
-        kept.set(id, { connectionId: message.connectionId, payload: message.payload });
+        kept.set(id, { connectionId: message.connectionId, payload: message.payload, topic: message.topic, contentType: message.properties?.contentType });
         keptBytes += size;
       }
       return { ...message, id, payload: message.payload.subarray(0, previewBytes), payloadSize: size };
@@ -60,6 +69,7 @@ export function createLivePayloads({ previewBytes = LIVE_PAYLOAD_PREVIEW_BYTES, 
       return payload;
     },
     held,
+    heldMessage,
     forget(connectionId) {
       for (const [id, entry] of kept) {
         if (entry.connectionId !== connectionId) continue;

@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline';
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
 import { CONNECTION_NAME_MAX } from '../../../shared/contract/limits';
+import { type CodecScopes, createScopedEngines } from '../codecs/codec-scopes';
+import { describeProblem } from '../codecs/compile-rules';
 import { HistoryError } from './errors';
 import { toJsonSafe } from './properties';
 import type { SqliteHistoryStore } from './sqlite-history-store';
@@ -22,6 +24,34 @@ export interface ExportOptions {
   payloadEncoding?: PayloadEncoding;
   /** The query whose result to export; everything when absent. */
   query?: HistoryQuery;
+  /** The codec rules: what a text query reads covered topics with, and what the decoded column shows. */
+  codecs?: CodecScopes | undefined;
+  /** Adds the decoded columns (see the contract's history.export). */
+  decodedColumn?: boolean;
+}
+
+/** Decoded text an export writes per message, at most. */
+export const EXPORT_DECODED_MAX_CHARS = 4 * 1024 * 1024;
+
+interface DecodedColumns {
+  rule: string;
+  format: string;
+  text: string;
+  problem: string | null;
+}
+
+/** What the rules make of each exported message (null: no rule covers it). */
+function createExportDecoder(codecs: CodecScopes | undefined): (message: StoredMessage) => DecodedColumns | null {
+  const engines = createScopedEngines();
+  engines.use(codecs);
+  return (message) => {
+    const engine = engines.forKey(message.connectionKey);
+    const contentType = typeof message.properties?.contentType === 'string' ? message.properties.contentType : undefined;
+    const rule = engine?.match(message.topic, contentType);
+    if (!engine || !rule) return null;
+    const decoded = engine.decode(rule, message.payload, { contentType, maxChars: EXPORT_DECODED_MAX_CHARS });
+    return { rule: decoded.ruleName || decoded.ruleId, format: decoded.format, text: decoded.problem ? '' : decoded.text, problem: decoded.problem ? describeProblem(decoded.problem) : null };
+  };
 }
 
 export interface ExportProgress {
@@ -80,6 +110,7 @@ const CSV_COLUMNS = [
   'payload',
   'properties',
 ];
+const CSV_DECODED_COLUMNS = ['decoded_rule', 'decoded_format', 'decoded', 'decoded_problem'];
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -94,9 +125,9 @@ export function encodePayload(payload: Uint8Array, encoding: PayloadEncoding): {
   return { encoding, text: asBuffer(payload).toString(encoding) };
 }
 
-function toRecord(message: StoredMessage, encoding: PayloadEncoding): Record<string, unknown> {
+function toRecord(message: StoredMessage, encoding: PayloadEncoding, decoded?: DecodedColumns | null): Record<string, unknown> {
   const payload = encodePayload(message.payload, encoding);
-  return {
+  const record: Record<string, unknown> = {
     id: message.id,
     timestamp: message.timestamp,
     time: new Date(message.timestamp).toISOString(),
@@ -113,6 +144,13 @@ function toRecord(message: StoredMessage, encoding: PayloadEncoding): Record<str
     payload: payload.text,
     properties: message.properties === null ? null : toJsonSafe(message.properties),
   };
+  if (decoded !== undefined) {
+    record.decodedRule = decoded?.rule ?? null;
+    record.decodedFormat = decoded?.format ?? null;
+    record.decoded = decoded ? decoded.text : null;
+    record.decodedProblem = decoded?.problem ?? null;
+  }
+  return record;
 }
 
 /** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
@@ -120,7 +158,7 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-function csvRow(message: StoredMessage, encoding: PayloadEncoding): string {
+function csvRow(message: StoredMessage, encoding: PayloadEncoding, decoded?: DecodedColumns | null): string {
   const payload = encodePayload(message.payload, encoding);
   const fields = [
     String(message.id),
@@ -139,6 +177,7 @@ function csvRow(message: StoredMessage, encoding: PayloadEncoding): string {
     payload.text,
     message.properties === null ? '' : JSON.stringify(toJsonSafe(message.properties)),
   ];
+  if (decoded !== undefined) fields.push(decoded?.rule ?? '', decoded?.format ?? '', decoded?.text ?? '', decoded?.problem ?? '');
   return `${fields.map(csvField).join(',')}\r\n`;
 }
 
@@ -164,7 +203,8 @@ export async function exportMessages(store: SqliteHistoryStore, options: ExportO
   const encoding = options.payloadEncoding ?? 'utf8';
   const query = options.query ?? {};
   const partial = `${options.path}.partial`;
-  const total = store.count(query);
+  const total = store.count(query, options.codecs);
+  const decode = options.decodedColumn ? createExportDecoder(options.codecs) : undefined;
   let handle: FileHandle | null = null;
   let bytes = 0;
   let written = 0;
@@ -186,16 +226,17 @@ export async function exportMessages(store: SqliteHistoryStore, options: ExportO
       if (buffered >= WRITE_CHUNK_BYTES) await flush();
     };
 
-    if (options.format === 'csv') await push(`${CSV_COLUMNS.join(',')}\r\n`);
+    if (options.format === 'csv') await push(`${[...CSV_COLUMNS, ...(decode ? CSV_DECODED_COLUMNS : [])].join(',')}\r\n`);
     if (options.format === 'json') await push('[\n');
     let cursor: HistoryCursor | null = null;
     for (;;) {
       if (control.signal?.aborted) throw cancelled(options.path);
-      const page = store.page({ query, cursor, limit: EXPORT_PAGE_ROWS, order: 'asc' });
+      const page = store.page({ query, cursor, limit: EXPORT_PAGE_ROWS, order: 'asc', codecs: options.codecs });
       for (const message of page.messages) {
-        if (options.format === 'csv') await push(csvRow(message, encoding));
+        const decoded = decode?.(message);
+        if (options.format === 'csv') await push(csvRow(message, encoding, decoded));
         else {
-          const line = JSON.stringify(toRecord(message, encoding));
+          const line = JSON.stringify(toRecord(message, encoding, decoded));
           await push(options.format === 'json' ? `${written > 0 ? ',\n' : ''}${line}` : `${line}\n`);
         }
         written++;

@@ -196,7 +196,7 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       await (await require()).setRetention(policy).catch(toFailure);
       return {};
     },
-    'history.export': async ({ format, payloadEncoding, query, fileName, delivery }) => {
+    'history.export': async ({ format, payloadEncoding, query, fileName, delivery, decodedColumn }) => {
       if (delivery === 'download' && !downloads) throw new WorkbenchFailure('INVALID_REQUEST', 'Downloads are not available here');
       const opened = await require();
       const folder = join(dataDir!, 'exports');
@@ -207,7 +207,8 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       for (let n = 2; existsSync(target); n++) target = join(folder, base.replace(/(\.[^.]*)?$/, ` (${n})$1`));
       const exportId = `e${nextExportId++}`;
       let lastProgressAt = 0;
-      const handle = opened.exportTo({ path: target, format, payloadEncoding, ...(query ? { query } : {}) }, (progress) => {
+      const codecs = decodedColumn ? codecScopes() : codecsFor(query);
+      const handle = opened.exportTo({ path: target, format, payloadEncoding, ...(query ? { query } : {}), ...(codecs ? { codecs } : {}), ...(decodedColumn ? { decodedColumn } : {}) }, (progress) => {
         const now = Date.now();
         if (now - lastProgressAt < PROGRESS_PERIOD_MS) return;
         lastProgressAt = now;

@@ -25,7 +25,7 @@ export interface MessagesService extends Service<ChannelsOf<'messages'>> {
 /** Subscribing and publishing on open connections, and the live messages they bring to the UI. */
 export function createMessagesService(events: EventHub, connections: ConnectionManager, downloads: Downloads, codecs?: LiveDecoder): MessagesService {
   const livePayloads = createLivePayloads();
-  const livePayloadSearch = createLivePayloadSearch(livePayloads);
+  const livePayloadSearch = createLivePayloadSearch(livePayloads, codecs ? (...args) => codecs.text(...args) : undefined);
   const batches = createBatcher<LiveMessage>((batch) => {
     events.emit('messages.batch', { messages: batch });
     // After the batch, so a UI has the messages a rule's report counts.
