@@ -336,10 +336,24 @@ describe('codec rules', { timeout: 180_000 }, () => {
     await waitUntil(async () => (await cell.getAttribute('data-decoded')) === 'layout');
     expect(JSON.parse((await cell.textContent())!)).toEqual({ temperature: 21.5, pressure: -1200, accel: [0.5, -1, 9.75], flags: 10 });
 
-    // Saved with the profile: editing it again finds the rule.
+    // "Decode like this…" from a message of this connection adds a rule to its profile, for the topic or a wildcarded parent.
+    await messageRow(page, 'pack/7/frame').click();
+    await page.getByTestId('message-detail-decode-like').click();
+    await dialog(page).getByTestId('codec-rule-form').waitFor({ timeout: UI_TIMEOUT });
+    expect(await dialog(page).getAttribute('data-scope')).toBe('profile');
+    const seeded = dialog(page).getByTestId('codec-rule-form');
+    expect(await seeded.getByTestId('codec-rule-filter').inputValue()).toBe('pack/7/frame');
+    expect(await seeded.getByTestId('codec-filter-choice').allTextContents()).toEqual(['pack/7/frame', 'pack/+/frame', '+/7/frame', 'pack/7/#', 'pack/#']);
+    await seeded.getByTestId('codec-filter-choice').filter({ hasText: /^pack\/#$/ }).click();
+    await seeded.getByTestId('codec-rule-format').selectOption('raw');
+    await screenshots(page, 'codecs-decode-like-this');
+    await saveRules(page);
+    await page.getByTestId('message-detail-close').click();
+
+    // Saved with the profile: editing it again finds both rules, the one made from the message first (it wins).
     await page.locator('[data-testid="profile-row"][data-name="Packed line"]').getByTestId('profile-edit').click();
     await page.getByTestId('connection-tab-decoding').click();
-    expect(await page.getByTestId('codec-rule').getAttribute('data-filter')).toBe('pack/+/frame');
+    expect(await page.getByTestId('codec-rule').evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: { filter: string } }).dataset.filter))).toEqual(['pack/#', 'pack/+/frame']);
     await page.getByTestId('connection-dialog-close').click();
   });
 
