@@ -86,6 +86,8 @@ interface HistoryState {
   connections: HistoryConnection[];
   exportFormat: ExportFormat;
   exportEncoding: PayloadEncoding;
+  /** Adds the codec rules' decoded text beside each raw payload (issue 16). */
+  exportDecoded: boolean;
   exporting: ExportState | null;
   exportError: WorkbenchError | null;
   /** How the last finished export reached the user (a browser download, or the desktop's save dialog). */
@@ -104,7 +106,7 @@ interface HistoryState {
   select(id: number | null): void;
   loadStatus(): Promise<void>;
   loadConnections(): Promise<void>;
-  setExportOptions(options: { format?: ExportFormat; encoding?: PayloadEncoding }): void;
+  setExportOptions(options: { format?: ExportFormat; encoding?: PayloadEncoding; decoded?: boolean }): void;
   /**
    * The query an action (export, replay) works on: what the list shows, or before any search the
    * form as it stands; null (and the form's problem shown) when the form is invalid.
@@ -149,6 +151,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   connections: [],
   exportFormat: 'csv',
   exportEncoding: 'utf8',
+  exportDecoded: false,
   exporting: null,
   exportError: null,
   delivered: null,
@@ -249,8 +252,8 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     if (result.ok) set({ connections: result.value.connections });
   },
 
-  setExportOptions({ format, encoding }) {
-    set((state) => ({ exportFormat: format ?? state.exportFormat, exportEncoding: encoding ?? state.exportEncoding }));
+  setExportOptions({ format, encoding, decoded }) {
+    set((state) => ({ exportFormat: format ?? state.exportFormat, exportEncoding: encoding ?? state.exportEncoding, exportDecoded: decoded ?? state.exportDecoded }));
   },
 
   actionQuery() {
@@ -265,7 +268,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   },
 
   async startExport() {
-    const { exportFormat: format, exportEncoding, exporting } = get();
+    const { exportFormat: format, exportEncoding, exportDecoded, exporting } = get();
     if (exporting?.state === 'running' || exportRequested) return;
     // The previous export's outcome goes now: a "Done" left on screen would read as this one's.
     set({ exportError: null, exporting: null, delivered: null });
@@ -273,7 +276,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     if (!query) return;
     exportRequested = true;
     const result = await getApi()
-      .history.export({ format, payloadEncoding: exportEncoding, query, delivery: 'download' })
+      .history.export({ format, payloadEncoding: exportEncoding, ...(exportDecoded ? { decodedColumn: true } : {}), query, delivery: 'download' })
       .finally(() => (exportRequested = false));
     if (!result.ok) {
       set({ exportError: result.error });

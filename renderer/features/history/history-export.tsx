@@ -18,6 +18,7 @@ const ENCODINGS: PayloadEncoding[] = ['utf8', 'base64', 'hex'];
 export function HistoryExport() {
   const format = useHistoryStore((s) => s.exportFormat);
   const encoding = useHistoryStore((s) => s.exportEncoding);
+  const decoded = useHistoryStore((s) => s.exportDecoded);
   const setOptions = useHistoryStore((s) => s.setExportOptions);
   const exporting = useHistoryStore((s) => s.exporting);
   const exportError = useHistoryStore((s) => s.exportError);
@@ -48,6 +49,10 @@ export function HistoryExport() {
             </option>
           ))}
         </select>
+      </label>
+      <label className="history-export-decoded" title="Beside each raw payload: the text the decoding rules make of it, the rule and the format (or why it did not decode)">
+        <input type="checkbox" data-testid="history-export-decoded" checked={decoded} disabled={running} onChange={(e) => setOptions({ decoded: e.target.checked })} />
+        Decoded column
       </label>
       <div className="history-export-actions">
         <button type="button" className="primary" data-testid="history-export-start" disabled={running || !enabled} onClick={() => void startExport()}>
