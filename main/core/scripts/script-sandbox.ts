@@ -13,7 +13,8 @@
  *
  * Shape: a script is compiled once into its own runtime and context (top-level code runs then) and
  * its `decode`/`encode` functions are called many times in that context. A small decode script
- * (a DataView over 10 bytes into an object) costs about 30 µs per call here (31 µs measured on this 2-core machine), measured by
+ * (a DataView over 5 bytes into an object) costs about 30 µs per call (31 µs measured on this
+ * 2-core machine when idle, 57-79 µs while it was loaded by other work), measured by
  * test/unit/script-sandbox.test.ts. A call that breaks a limit (time, memory, stack) throws the
  * context away (the next call starts a fresh one); after `maxConsecutiveFailures` such breaks in a
  * row the script is stopped and every call answers with that failure, so a script that hangs for
@@ -25,6 +26,8 @@
  * cut short: the prelude replaces String repeat/padStart/padEnd (which stall for seconds at the
  * memory limit) with versions written in script code. A hard stop for any native stall needs the
  * sandbox in a worker thread (terminate on a watchdog), which makes calls asynchronous: a follow-up.
+ * The scripts share one WebAssembly memory per thread: the first time it grows (a script filling
+ * its memory limit) can take a moment on a loaded machine, inside one native call.
  */
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import { PRELUDE_FILE, SCRIPT_PRELUDE } from './script-prelude';
