@@ -19,6 +19,14 @@ const DECODER = [
   '  log("frame of", payload.length, "bytes");',
   '  return { device: message.topic.split("/")[1], temperature: view.getInt16(0) / 10, humidity: view.getUint8(2), battery: view.getUint16(3, true) };',
   '}',
+  'function encode(value, message) {',
+  '  if (!message.topic.startsWith("devices/")) throw new Error("not a device topic: " + message.topic);',
+  '  const view = new DataView(new ArrayBuffer(5));',
+  '  view.setInt16(0, Math.round(value.temperature * 10));',
+  '  view.setUint8(2, value.humidity);',
+  '  view.setUint16(3, value.battery, true);',
+  '  return view.buffer;',
+  '}',
 ].join('\n');
 const FAILING = 'function decode(payload) {\n  return JSON.parse(utf8Decode(payload)).reading.value;\n}';
 
@@ -61,6 +69,19 @@ describe('script rules on live messages', () => {
     // The detail view's decode runs the same script.
     const { decoded } = await harness.call('codecs.decode', { connectionId, messageId: message!.id, topic: message!.topic, payload: message!.payload });
     expect(JSON.parse(decoded!.text)).toEqual({ device: '7', temperature: 21.5, humidity: 40, battery: 3300 });
+  });
+
+  it('encodes typed JSON with the script for the topic published to, and the frame arrives byte-exact', async () => {
+    const encoded = await harness.call('codecs.encode', { ruleId: 'raw', text: '{"temperature": -4.5, "humidity": 88, "battery": 2950}', topic: 'devices/9/raw' });
+    expect(encoded).toEqual({ ok: true, payload: new Uint8Array(frame(-4.5, 88, 2950)) });
+    const refused = await harness.call('codecs.encode', { ruleId: 'raw', text: '{"temperature": 1}', topic: 'elsewhere' });
+    expect(refused).toMatchObject({ ok: false, problem: { message: 'Error: not a device topic: elsewhere', file: 'sensor.js', line: 7 } });
+    if (!encoded.ok) return;
+    const connectionId = harness.received()[0]!.connectionId;
+    await harness.call('messages.publish', { connectionId, topic: 'devices/9/raw', payload: encoded.payload, qos: 1 });
+    const [message] = await waitFor(() => inbound('devices/9/raw').length === 1 && inbound('devices/9/raw'), 'the published frame');
+    expect([...message!.payload]).toEqual([...frame(-4.5, 88, 2950)]);
+    expect(JSON.parse(message!.decoded!.text)).toEqual({ device: '9', temperature: -4.5, humidity: 88, battery: 2950 });
   });
 
   it('reports a script that fails for every message once, with its count and where it failed', async () => {

@@ -47,6 +47,13 @@ describe('codec rules: scripts', () => {
     expect(decoded).toEqual({ ruleId: 'raw', ruleName: 'Sensor frames', format: 'script', text: '{"device":"7","temperature":21.5,"humidity":40,"battery":3300}', json: true });
   });
 
+  it('tells the script the QoS, retain flag and MQTT 5 properties as JSON (bytes in the byte envelope)', () => {
+    const engine = compileCodecRules({ global: settings([rule({ id: 'echo', filter: 'echo/#' })], [{ id: 'sensor', text: 'function decode(payload, message) { return message; }' }]) });
+    const properties = { contentType: 'application/octet-stream', correlationData: Uint8Array.of(1, 2, 3), userProperties: { site: 'berlin' } };
+    const decoded = engine.decode(engine.match('echo/1')!, Uint8Array.of(), { message: { topic: 'echo/1', qos: 2, retain: true, properties } });
+    expect(JSON.parse(decoded.text)).toEqual({ topic: 'echo/1', qos: 2, retain: true, properties: { contentType: 'application/octet-stream', correlationData: { $bytes: 'AQID' }, userProperties: { site: 'berlin' } } });
+  });
+
   it('undoes the content encoding first, and returns text as text', () => {
     const engine = compileCodecRules({
       global: settings([rule({ id: 'zipped', filter: 'zipped/#', encoding: 'gzip' }), rule({ id: 'words', filter: 'words/#', format: { kind: 'script', schemaId: 'upper' } })], [

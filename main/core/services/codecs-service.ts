@@ -205,7 +205,7 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
       },
       'codecs.encode': (input) => {
         const { engine } = scopeEntry(input);
-        return engine.encode(ruleOf(engine, input.ruleId), input.text);
+        return engine.encode(ruleOf(engine, input.ruleId), input.text, input.topic !== undefined ? { topic: input.topic } : undefined);
       },
     },
     // Every change is written at once: nothing is pending.
