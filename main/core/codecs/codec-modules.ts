@@ -43,6 +43,8 @@ export interface CompiledScript {
   functions: string[];
   decode(bytes: Uint8Array, message: ScriptMessageSource | undefined): { json: true; value: unknown } | { json: false; text: string };
   encode(value: unknown, message: ScriptMessageSource | undefined): Uint8Array;
+  /** Frees the script's sandbox now (a check compiles and drops it); otherwise garbage collection does. */
+  dispose(): void;
 }
 
 export interface ImageInfo {

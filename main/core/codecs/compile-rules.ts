@@ -151,6 +151,11 @@ export function compileCodecRules({ profile, global, modules = CODEC_MODULES }: 
   };
 }
 
+/** Frees what a compiled schema holds outside the JavaScript heap (a script's sandbox), for checks that compile and drop. */
+export function releaseCompiled(schema: CodecSchema, compiled: unknown): void {
+  if (schema.kind === 'javascript') (compiled as CompiledScript).dispose();
+}
+
 /** A problem as one line a person can act on: `telemetry.proto:12:5: ...`. */
 export function describeProblem(problem: CodecProblem): string {
   const where = problem.file ? `${problem.file}${problem.line !== undefined ? `:${problem.line}${problem.column !== undefined ? `:${problem.column}` : ''}` : ''}: ` : '';
@@ -217,5 +222,6 @@ export function codecSettingsProblems(settings: CodecSettings, { modules = CODEC
       }
     }
   }
+  for (const schema of settings.schemas) if (compiled.has(schema.id)) releaseCompiled(schema, compiled.get(schema.id));
   return problems;
 }

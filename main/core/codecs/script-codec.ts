@@ -67,5 +67,6 @@ export function compileCodecScript(file: SchemaFile, limits?: Partial<ScriptLimi
       if (isByteArray(output.value)) return Uint8Array.from(output.value);
       throw new CodecError('encode() must return bytes (a Uint8Array, an ArrayBuffer or an array of numbers 0-255) or a string', { file: file.name });
     },
+    dispose: () => user.dispose(),
   };
 }

@@ -4,7 +4,7 @@ import { problemOf } from '../../../shared/codecs/codec-error';
 import { CODEC_MODULES, type CodecModules, type CompiledProtobuf } from '../codecs/codec-modules';
 import type { CodecScopes } from '../codecs/codec-scopes';
 import { loadCodecSettingsFile, saveCodecSettingsFile } from '../codecs/codec-settings-file';
-import { type CodecEngine, codecSettingsProblems, compileCodecRules, compileSchema } from '../codecs/compile-rules';
+import { type CodecEngine, codecSettingsProblems, compileCodecRules, compileSchema, releaseCompiled } from '../codecs/compile-rules';
 import { type LiveDecoder, type LiveDecoderOptions, createLiveDecoder } from '../codecs/live-decoder';
 import type { EventHub } from '../rpc/event-hub';
 import { loadQuickJs } from '../scripts/quickjs-loader';
@@ -173,6 +173,7 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
         await scriptsReady({ schemas: [schema] });
         try {
           const compiled = compileSchema(schema, modules);
+          releaseCompiled(schema, compiled);
           return { messageTypes: schema.kind === 'protobuf' ? (compiled as CompiledProtobuf).messageTypes : [], problems: [] };
         } catch (error) {
           return { messageTypes: [], problems: [problemOf(error)] };
