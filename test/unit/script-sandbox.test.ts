@@ -150,6 +150,14 @@ describe('script sandbox: limits', () => {
     script.dispose();
   });
 
+  it('refuses a payload too large for the memory limit without running the script or stopping it', () => {
+    const script = compile('function decode(p) { return p.length; }', { limits: { memoryBytes: 4 * 1024 * 1024, maxConsecutiveFailures: 1 } });
+    expect(script.call('decode', { bytes: new Uint8Array(2 * 1024 * 1024) }, message)).toMatchObject({ ok: false, failure: { kind: 'input', message: expect.stringMatching(/too large for the script's memory limit of 4 MB/) as string } });
+    expect(script.stopped).toBeUndefined();
+    expect(script.call('decode', { bytes: new Uint8Array(1000) }, message)).toMatchObject({ ok: true, output: { kind: 'json', value: 1000 } });
+    script.dispose();
+  });
+
   it('stops deep recursion at the stack limit', () => {
     const script = compile('function depth(n) { return n === 0 ? 0 : 1 + depth(n - 1); }\nfunction decode(p) { return depth(p[0] === 1 ? 100 : 1e7); }');
     expect(script.call('decode', { bytes: Uint8Array.of(0) }, message)).toMatchObject({ ok: false, failure: { kind: 'stack', message: 'The script recursed too deeply in decode() (stack overflow)', line: 1 } });

@@ -73,9 +73,9 @@ export type ScriptValue = { kind: 'json'; value: unknown } | { kind: 'text'; tex
  * Why a script did not answer: `syntax` (it does not compile), `thrown` (it threw), `timeout`,
  * `memory`, `stack` (a limit stopped it), `output` (it returned something that is not data),
  * `missing` (no such function), `stopped` (too many limit breaks in a row), `unavailable` (the
- * sandbox could not run at all).
+ * sandbox could not run at all), `input` (the payload or value is too large to hand in).
  */
-export type ScriptFailureKind = 'syntax' | 'thrown' | 'timeout' | 'memory' | 'stack' | 'output' | 'missing' | 'stopped' | 'unavailable';
+export type ScriptFailureKind = 'syntax' | 'thrown' | 'timeout' | 'memory' | 'stack' | 'output' | 'missing' | 'stopped' | 'unavailable' | 'input';
 
 export interface ScriptFailure {
   kind: ScriptFailureKind;
@@ -133,10 +133,14 @@ interface State {
 
 function disposeInstance(instance: Instance): void {
   // Every handle before its context, the context before its runtime: QuickJS aborts on a leak.
-  for (const handle of instance.functions.values()) handle.dispose();
-  instance.invoke.dispose();
-  instance.context.dispose();
-  instance.runtime.dispose();
+  try {
+    for (const handle of instance.functions.values()) handle.dispose();
+    instance.invoke.dispose();
+    instance.context.dispose();
+    instance.runtime.dispose();
+  } catch {
+    // A runtime QuickJS cannot free is left to the WebAssembly memory: freeing must never throw into a decode.
+  }
 }
 
 const finalizer = new FinalizationRegistry<State>((state) => {
@@ -264,12 +268,19 @@ export function compileUserScript(source: string, options: CompileScriptOptions)
     const fn = functions.get(name);
     if (!fn) throw new ScriptError({ kind: 'missing', message: `The script defines no function ${name}()` });
     const isBytes = 'bytes' in input;
+    const json = isBytes ? '' : (JSON.stringify(input.value) ?? 'null');
+    const messageJson = JSON.stringify(message);
+    // What is handed in is copied into the script's heap: past a quarter of its limit it would not fit beside the script's own work.
+    const size = (isBytes ? input.bytes.byteLength : json.length * 2) + messageJson.length * 2;
+    if (size > limits.memoryBytes / 4) {
+      throw new ScriptError({ kind: 'input', message: `The ${isBytes ? 'payload' : 'value'} (${size} bytes with the message) is too large for the script's memory limit of ${Math.round(limits.memoryBytes / (1024 * 1024))} MB` });
+    }
     const args = [
       fn,
       context.newString(name),
-      isBytes ? context.newArrayBuffer(input.bytes.slice().buffer) : context.newString(JSON.stringify(input.value) ?? 'null'),
+      isBytes ? context.newArrayBuffer(input.bytes.slice().buffer) : context.newString(json),
       isBytes ? context.true : context.false,
-      context.newString(JSON.stringify(message)),
+      context.newString(messageJson),
     ];
     deadline = now() + limits.timeLimitMs;
     const result = context.callFunction(invoke, context.undefined, ...args);
