@@ -2,7 +2,7 @@ import type { SchemaFile } from '../../../shared/contract/codec-rules';
 import { CodecError } from '../../../shared/codecs/codec-error';
 import { toDisplayJson } from '../../../shared/codecs/display-json';
 import { encodeUtf8 } from '../../../shared/codecs/utf8';
-import { loadedQuickJs } from '../scripts/quickjs-loader';
+import { loadedQuickJs, quickJsLoadError } from '../scripts/quickjs-loader';
 import { type ScriptCallResult, ScriptError, type ScriptFailure, type ScriptLimits, type ScriptMessage, compileUserScript } from '../scripts/script-sandbox';
 import type { CompiledScript, ScriptMessageSource } from './codec-modules';
 
@@ -39,7 +39,10 @@ function isByteArray(value: unknown): value is number[] {
  */
 export function compileCodecScript(file: SchemaFile, limits?: Partial<ScriptLimits>): CompiledScript {
   const quickjs = loadedQuickJs();
-  if (!quickjs) throw new CodecError('The script sandbox is still starting; scripts run in a moment', { code: 'CODEC_FORMAT_UNAVAILABLE' });
+  if (!quickjs) {
+    const failed = quickJsLoadError();
+    throw new CodecError(failed ? `The script sandbox could not start: ${failed.message}` : 'The script sandbox is still starting; scripts run in a moment', { code: 'CODEC_FORMAT_UNAVAILABLE' });
+  }
   let script;
   try {
     script = compileUserScript(file.text, { quickjs, ...(limits ? { limits } : {}) });
