@@ -150,6 +150,47 @@ describe('script sandbox: limits', () => {
     script.dispose();
   });
 
+  it('counts typed arrays and buffers against the memory limit too, however they are made', () => {
+    // QuickJS's own limit does not see the bytes behind buffers: each of these would grow the host's WebAssembly memory by a gigabyte.
+    const script = compile(
+      [
+        'function decode(p) {',
+        '  const big = 1 << 30;',
+        '  switch (p[0]) {',
+        '    case 0: { const hoard = []; for (;;) { hoard.push(new Uint8Array(1 << 20)); log(hoard.length); } }',
+        '    case 1: return new (new Uint8Array(1).constructor)(big);',
+        '    case 2: return new (new Float64Array(1).buffer.constructor)(big);',
+        '    case 3: return new ArrayBuffer(1, { maxByteLength: big });',
+        '    case 4: return Uint8Array.from({ length: big });',
+        '    case 5: { const one = new Uint8Array(1 << 20); const copies = []; for (;;) copies.push(one.slice(), one.buffer.slice(0)); }',
+        '    case 6: { let n = 0; return new Uint8Array({ get length() { return n++ === 0 ? 1 : big; } }).length; }',
+        '    case 7: return new Int32Array(big / 4).length;',
+        '    case 8: { class Mine extends Uint8Array {} return new Mine(big).length; }',
+        '  }',
+        '}',
+      ].join('\n'),
+      { limits: { memoryBytes: 8 * 1024 * 1024, maxConsecutiveFailures: 100 } },
+    );
+    const first = script.call('decode', { bytes: Uint8Array.of(0) }, message);
+    expect(first).toMatchObject({ ok: false, failure: { kind: 'memory' } });
+    expect(first.logs.length).toBeLessThanOrEqual(8);
+    for (const kind of [1, 2, 3, 4, 5, 7, 8]) {
+      expect({ kind, result: script.call('decode', { bytes: Uint8Array.of(kind) }, message) }).toMatchObject({ kind, result: { ok: false, failure: { kind: 'memory' } } });
+    }
+    // A length read twice would differ: it is read once.
+    expect(script.call('decode', { bytes: Uint8Array.of(6) }, message)).toMatchObject({ ok: true, output: { kind: 'json', value: 1 } });
+    script.dispose();
+  });
+
+  it('starts a fresh context when a script keeps buffers from call to call, without failing a call', () => {
+    const script = compile('const kept = [];\nfunction decode() { kept.push(new Uint8Array(1 << 20)); return kept.length; }', { limits: { memoryBytes: 4 * 1024 * 1024 } });
+    const counts = Array.from({ length: 12 }, () => script.call('decode', { bytes: new Uint8Array() }, message));
+    expect(counts.every((result) => result.ok)).toBe(true);
+    // More than twice the limit kept (9 x 1 MB), then a fresh context answers the 10th call.
+    expect(counts.map((result) => (result.ok && result.output.kind === 'json' ? result.output.value : null))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3]);
+    script.dispose();
+  });
+
   it('refuses a payload too large for the memory limit without running the script or stopping it', () => {
     const script = compile('function decode(p) { return p.length; }', { limits: { memoryBytes: 4 * 1024 * 1024, maxConsecutiveFailures: 1 } });
     expect(script.call('decode', { bytes: new Uint8Array(2 * 1024 * 1024) }, message)).toMatchObject({ ok: false, failure: { kind: 'input', message: expect.stringMatching(/too large for the script's memory limit of 4 MB/) as string } });

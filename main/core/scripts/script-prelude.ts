@@ -4,12 +4,104 @@
  * Written in plain ES2020 because it runs inside QuickJS, not in Node. The invoker is returned to
  * the host (kept as a handle) so a script that overwrites globals only breaks its own helpers.
  *
- * The invoker's answer: a string starting with `T` (text) or `J` (JSON), or an ArrayBuffer (bytes).
+ * The invoker's answer: a string starting with `T` (text) or `J` (JSON), an ArrayBuffer (bytes), or
+ * `R`: the context has made more buffers than it may keep, start a fresh one and call again.
  */
 export const PRELUDE_FILE = 'workbench-prelude.js';
 
-export const SCRIPT_PRELUDE = String.raw`(function (hostLog) {
+export const SCRIPT_PRELUDE = String.raw`(function (hostLog, memoryLimit) {
   'use strict';
+  var g = globalThis;
+  // QuickJS's memory limit does not count the bytes behind ArrayBuffers and typed arrays (they come
+  // from the shared WebAssembly memory, which grows for them and never shrinks): without this, a
+  // script could grow the host by gigabytes. Every way to make one goes through a charge: the
+  // constructors (and so species for slice/map/filter, from/of), ArrayBuffer slice/resize/transfer.
+  // A call may allocate up to the memory limit; past twice that in a context's life the host starts
+  // a fresh context before the next call (what the old one held is freed with it).
+  var spent = { call: 0, life: 0 };
+  function charge(bytes) {
+    if (!(bytes > 0)) return;
+    if (spent.call + bytes > memoryLimit) throw new InternalError('out of memory');
+    spent.call += bytes;
+    spent.life += bytes;
+  }
+  var OriginalArrayBuffer = ArrayBuffer;
+  var TypedArray = Object.getPrototypeOf(Uint8Array);
+  var typedLength = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'length').get;
+  var bufferLength = Object.getOwnPropertyDescriptor(OriginalArrayBuffer.prototype, 'byteLength').get;
+  function isTyped(value) {
+    try {
+      typedLength.call(value);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+  function isBuffer(value) {
+    try {
+      bufferLength.call(value);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+  function guard(name, prepare) {
+    var Original = g[name];
+    if (typeof Original !== 'function') return;
+    var guarded = new Proxy(Original, {
+      construct: function (target, args, newTarget) {
+        return Reflect.construct(target, prepare(args), newTarget === guarded ? target : newTarget);
+      },
+    });
+    Object.defineProperty(Original.prototype, 'constructor', { value: guarded, writable: false, enumerable: false, configurable: false });
+    Object.defineProperty(g, name, { value: guarded, writable: true, enumerable: false, configurable: true });
+  }
+  function prepareBuffer(args) {
+    var length = Number(args[0]) || 0;
+    var options = args[1];
+    // Read once and handed on as plain values: a getter cannot answer differently the second time.
+    var max = options !== null && typeof options === 'object' && options.maxByteLength !== undefined ? Number(options.maxByteLength) : undefined;
+    charge(max === undefined ? length : Math.max(length, max));
+    return max === undefined ? [length] : [length, { maxByteLength: max }];
+  }
+  function prepareTyped(bytesPerElement) {
+    return function (args) {
+      var first = args[0];
+      if (first === null || typeof first !== 'object') {
+        var length = first === undefined ? 0 : Number(first);
+        charge(length * bytesPerElement);
+        return [length];
+      }
+      if (isBuffer(first)) return args; // a view of memory already charged
+      if (isTyped(first)) {
+        charge(typedLength.call(first) * bytesPerElement);
+        return [first];
+      }
+      // An array-like or iterable is read once into an array (on the counted heap), so its length cannot change after the charge.
+      var items = Array.from(first);
+      charge(items.length * bytesPerElement);
+      return [items];
+    };
+  }
+  guard('ArrayBuffer', prepareBuffer);
+  guard('SharedArrayBuffer', prepareBuffer);
+  ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'].forEach(function (name) {
+    if (typeof g[name] === 'function') guard(name, prepareTyped(g[name].BYTES_PER_ELEMENT));
+  });
+  ['resize', 'transfer', 'transferToFixedLength'].forEach(function (method) {
+    var original = OriginalArrayBuffer.prototype[method];
+    if (typeof original !== 'function') return;
+    Object.defineProperty(OriginalArrayBuffer.prototype, method, {
+      value: function (length) {
+        var wanted = length === undefined ? bufferLength.call(this) : Number(length) || 0;
+        charge(method === 'resize' ? wanted - bufferLength.call(this) : wanted);
+        return original.call(this, wanted);
+      },
+      writable: false,
+      enumerable: false,
+      configurable: false,
+    });
+  });
   function show(value) {
     if (typeof value === 'string') return value;
     if (value instanceof Uint8Array) return 'Uint8Array[' + bytesToHex(value) + ']';
@@ -106,7 +198,6 @@ export const SCRIPT_PRELUDE = String.raw`(function (hostLog) {
   }
   var methods = { repeat: repeat, padStart: pad(true), padEnd: pad(false) };
   for (var key in methods) Object.defineProperty(String.prototype, key, { value: methods[key], writable: true, configurable: true });
-  var g = globalThis;
   g.log = log;
   g.console = { log: log, info: log, warn: log, error: log, debug: log };
   g.bytesToHex = bytesToHex;
@@ -116,6 +207,8 @@ export const SCRIPT_PRELUDE = String.raw`(function (hostLog) {
   var parse = JSON.parse;
   var stringify = JSON.stringify;
   return function invoke(fn, name, input, isBytes, messageJson) {
+    if (spent.life > memoryLimit * 2) return 'R';
+    spent.call = 0;
     var out = fn(isBytes ? new Uint8Array(input) : parse(input), parse(messageJson));
     if (typeof out === 'string') return 'T' + out;
     if (out instanceof ArrayBuffer) return out.slice(0);

@@ -26,8 +26,10 @@
  * cut short: the prelude replaces String repeat/padStart/padEnd (which stall for seconds at the
  * memory limit) with versions written in script code. A hard stop for any native stall needs the
  * sandbox in a worker thread (terminate on a watchdog), which makes calls asynchronous: a follow-up.
- * The scripts share one WebAssembly memory per thread: the first time it grows (a script filling
- * its memory limit) can take a moment on a loaded machine, inside one native call.
+ * QuickJS's memory limit does not count the bytes behind ArrayBuffers and typed arrays (they come
+ * from the WebAssembly memory all scripts of a thread share, which never shrinks), so the prelude
+ * charges every way of making one against the same limit per call, and a context that has made
+ * more than twice the limit is replaced by a fresh one between calls.
  */
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import { PRELUDE_FILE, SCRIPT_PRELUDE } from './script-prelude';
@@ -214,9 +216,11 @@ export function compileUserScript(source: string, options: CompileScriptOptions)
         hostLog.dispose();
         throw new ScriptError({ ...failure, kind: 'unavailable' });
       }
-      const made = context.callFunction(prelude.value, context.undefined, hostLog);
+      const limit = context.newNumber(limits.memoryBytes);
+      const made = context.callFunction(prelude.value, context.undefined, hostLog, limit);
       prelude.value.dispose();
       hostLog.dispose();
+      limit.dispose();
       invoke = context.unwrapResult(made);
       deadline = now() + limits.timeLimitMs;
       const result = context.evalCode(source, SCRIPT_FILE);
@@ -249,9 +253,10 @@ export function compileUserScript(source: string, options: CompileScriptOptions)
     }
   }
 
-  function read(context: QuickJSContext, handle: QuickJSHandle): ScriptValue {
+  function read(context: QuickJSContext, handle: QuickJSHandle): ScriptValue | 'restart' {
     if (context.typeof(handle) === 'string') {
       const text = context.getString(handle);
+      if (text === 'R') return 'restart';
       return text.startsWith('T') ? { kind: 'text', text: text.slice(1) } : { kind: 'json', value: JSON.parse(text.slice(1)) as unknown };
     }
     const bytes = context.getArrayBuffer(handle);
@@ -263,6 +268,17 @@ export function compileUserScript(source: string, options: CompileScriptOptions)
   }
 
   function run(name: ScriptFunctionName, input: { bytes: Uint8Array } | { value: unknown }, message: ScriptMessage): ScriptValue {
+    const answer = runOnce(name, input, message);
+    if (answer !== 'restart') return answer;
+    // The context made more buffers than it may keep: a fresh one frees them, and answers this call.
+    if (state.instance) disposeInstance(state.instance);
+    state.instance = undefined;
+    const again = runOnce(name, input, message);
+    if (again === 'restart') throw new ScriptError({ kind: 'memory', message: 'The script keeps more buffers than its memory limit allows' });
+    return again;
+  }
+
+  function runOnce(name: ScriptFunctionName, input: { bytes: Uint8Array } | { value: unknown }, message: ScriptMessage): ScriptValue | 'restart' {
     state.instance ??= start();
     const { context, invoke, functions } = state.instance;
     const fn = functions.get(name);
