@@ -166,6 +166,7 @@ describe('script sandbox: limits', () => {
         '    case 6: { let n = 0; return new Uint8Array({ get length() { return n++ === 0 ? 1 : big; } }).length; }',
         '    case 7: return new Int32Array(big / 4).length;',
         '    case 8: { class Mine extends Uint8Array {} return new Mine(big).length; }',
+        '    case 9: { const one = new Uint8Array(1 << 20); const copies = []; for (;;) copies.push(one.toReversed(), one.with(0, 1)); }',
         '  }',
         '}',
       ].join('\n'),
@@ -174,7 +175,7 @@ describe('script sandbox: limits', () => {
     const first = script.call('decode', { bytes: Uint8Array.of(0) }, message);
     expect(first).toMatchObject({ ok: false, failure: { kind: 'memory' } });
     expect(first.logs.length).toBeLessThanOrEqual(8);
-    for (const kind of [1, 2, 3, 4, 5, 7, 8]) {
+    for (const kind of [1, 2, 3, 4, 5, 7, 8, 9]) {
       expect({ kind, result: script.call('decode', { bytes: Uint8Array.of(kind) }, message) }).toMatchObject({ kind, result: { ok: false, failure: { kind: 'memory' } } });
     }
     // A length read twice would differ: it is read once.

@@ -88,6 +88,20 @@ export const SCRIPT_PRELUDE = String.raw`(function (hostLog, memoryLimit) {
   ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'].forEach(function (name) {
     if (typeof g[name] === 'function') guard(name, prepareTyped(g[name].BYTES_PER_ELEMENT));
   });
+  // These make a copy of the same type without asking the constructor (no species): charged here.
+  ['toReversed', 'toSorted', 'with'].forEach(function (method) {
+    var original = TypedArray.prototype[method];
+    if (typeof original !== 'function') return;
+    Object.defineProperty(TypedArray.prototype, method, {
+      value: function () {
+        charge(typedLength.call(this) * this.BYTES_PER_ELEMENT);
+        return original.apply(this, arguments);
+      },
+      writable: false,
+      enumerable: false,
+      configurable: false,
+    });
+  });
   ['resize', 'transfer', 'transferToFixedLength'].forEach(function (method) {
     var original = OriginalArrayBuffer.prototype[method];
     if (typeof original !== 'function') return;
