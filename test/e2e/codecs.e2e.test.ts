@@ -366,7 +366,7 @@ describe('codec rules', { timeout: 180_000 }, () => {
     expect(await page.getByTestId('history-row').count()).toBe(3);
     // The rows read decoded as the live list does (History applies the rules as it reads).
     const previews = rows.getByTestId('history-row-payload');
-    expect(await previews.evaluateAll((cells) => cells.map((cell) => (cell as HTMLElement).dataset.decoded))).toEqual(['protobuf', 'protobuf', 'protobuf']);
+    expect(await previews.evaluateAll((cells: { getAttribute(name: string): string | null }[]) => cells.map((cell) => cell.getAttribute('data-decoded')))).toEqual(['protobuf', 'protobuf', 'protobuf']);
     expect(await previews.first().textContent()).toContain('"device":"press-7"');
     await rows.first().click();
     await page.getByTestId('history-detail-decoded-rule').waitFor({ timeout: UI_TIMEOUT });
