@@ -69,6 +69,8 @@ export const topicSummary = z.object({
   payloadSize: z.number(),
   /** The first bytes of the last payload. */
   preview: bytes,
+  /** The last payload as its codec rule reads it: only when `preview` is the whole payload. */
+  decoded: decodedPayload.optional(),
 });
 export type TopicSummary = z.infer<typeof topicSummary>;
 

@@ -223,7 +223,7 @@ describe('codec rules in History (through the core, with a data folder)', () => 
     ]);
   });
 
-  it('gives History\'s rows (a page, a topic\'s last values) decoded by the rules as they are now, a rule added after the capture included', async () => {
+  it('gives History\'s rows (a page, a topic\'s last values, the tree\'s summaries) decoded by the rules as they are now, a rule added after the capture included', async () => {
     const profile = await stored.call('profiles.save', {
       name: 'Later rule',
       options: { protocol: 'mqtt', host: broker.host, port: broker.port, protocolVersion: 5 },
@@ -249,6 +249,9 @@ describe('codec rules in History (through the core, with a data folder)', () => 
     expect(row!.decoded).toMatchObject({ ruleId: 'packed', ruleName: 'Packed', format: 'gzip+json', text: '{"t":19.5}', json: true });
     const [last] = await stored.call('history.lastValues', { connectionId, topic: 'later/1/packed', count: 1 });
     expect(last!.decoded).toMatchObject({ ruleId: 'packed', text: '{"t":19.5}' });
+    // The topic tree's summary from History: its head is the whole payload, so it reads decoded too.
+    const { topics } = await stored.call('history.topics', { connectionId });
+    expect(topics.find((t) => t.topic === 'later/1/packed')!.decoded).toMatchObject({ ruleId: 'packed', text: '{"t":19.5}' });
   });
 });
 
