@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { type ConnectionOptions, type ConnectionOptionsInput, type MqttMessage, type MqttVersion, WorkbenchFailure, connectionOptions } from '../../shared/contract';
+import { type ConnectionOptions, type ConnectionOptionsInput, type MqttMessage, type MqttVersion, type UserProperties, WorkbenchFailure, connectionOptions } from '../../shared/contract';
 import type { CodecEngine } from '../core/codecs/compile-rules';
 import { compileCodecRules } from '../core/codecs/compile-rules';
 import { loadCodecSettingsFile } from '../core/codecs/codec-settings-file';
@@ -209,4 +209,14 @@ export async function openSession(options: ConnectionOptions, onMessage: (messag
 /** Collects a repeated flag (`-t a -t b`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** `k=v` pairs as an ordered list (order matters [MQTT-3.3.2-18]). */
+export function parseUserProperties(pairs: string[] | undefined): UserProperties | undefined {
+  if (!pairs || pairs.length === 0) return undefined;
+  return pairs.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new CliFailure(`--user-property expects key=value (got ${pair})`, EXIT.usage);
+    return { key: pair.slice(0, at), value: pair.slice(at + 1) };
+  });
 }

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
-import { type UserProperties, WorkbenchFailure } from '../../../shared/contract';
+import { WorkbenchFailure } from '../../../shared/contract';
 import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload } from '../../../shared/codecs/payload-format';
 import { encodeUtf8 } from '../../../shared/codecs/utf8';
-import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, collect, integerFlag, openSession, resolveConnection, type ConnectionFlags } from '../cli-connection';
+import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, collect, integerFlag, openSession, parseUserProperties, resolveConnection, type ConnectionFlags } from '../cli-connection';
 
 interface PubFlags extends ConnectionFlags {
   topic: string;
@@ -25,16 +25,6 @@ interface PubFlags extends ConnectionFlags {
   payloadFormatIndicator?: boolean;
   repeat: string;
   interval: string;
-}
-
-/** `k=v` pairs as an ordered list (order matters [MQTT-3.3.2-18]). */
-export function parseUserProperties(pairs: string[] | undefined): UserProperties | undefined {
-  if (!pairs || pairs.length === 0) return undefined;
-  return pairs.map((pair) => {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new CliFailure(`--user-property expects key=value (got ${pair})`, EXIT.usage);
-    return { key: pair.slice(0, at), value: pair.slice(at + 1) };
-  });
 }
 
 function encode(text: string, format: PayloadFormat): Uint8Array {
