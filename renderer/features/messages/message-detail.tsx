@@ -120,11 +120,21 @@ function NumericFields({ message, parsed }: { message: RingMessage; parsed: unkn
   );
 }
 
-function DiffPane({ message, format, dark }: { message: RingMessage; format: RenderedPayload; dark: boolean }) {
+/** `decoded`: this message as its rule decoded it (shown so): the earlier one is then compared decoded too. */
+function DiffPane({ message, format, decoded, dark }: { message: RingMessage; format: RenderedPayload; decoded: RenderedPayload | null; dark: boolean }) {
   const candidates = useMemo(() => earlierOnTopic(message.connectionId, message.seq, message.topic, DIFF_CANDIDATES), [message]);
   const [againstSeq, setAgainstSeq] = useState<number | null>(null);
   const against = candidates.find((c) => c.seq === againstSeq) ?? candidates[0];
   const againstPayload = useFullPayload(against);
+  const againstId = against?.id;
+  const againstDecoded = useDecodedPayload(
+    `diff:${message.connectionId}:${against?.seq ?? ''}`,
+    decoded && against?.decoded && againstId !== undefined
+      ? () => decodeLive(against.connectionId, againstId, against.topic, against.payloadSize === undefined ? against.payload : undefined, against.properties?.contentType)
+      : null,
+    decoded ? against?.decoded : undefined,
+  );
+  const leftDecoded = againstDecoded.state === 'none' ? undefined : (againstDecoded.decoded ?? undefined);
   if (!against || !againstPayload) {
     return (
       <p className="detail-notice" data-testid="message-diff-none">
@@ -132,7 +142,10 @@ function DiffPane({ message, format, dark }: { message: RingMessage; format: Ren
       </p>
     );
   }
-  const left = renderPayload(againstPayload.payload, format.format);
+  // Decoded against decoded when both were (the host's pretty text, 64-bit digits kept), else raw against raw.
+  const useDecoded = decoded !== null && leftDecoded !== undefined && !leftDecoded.problem && !leftDecoded.image;
+  const right = useDecoded ? decoded : format;
+  const left: Pick<RenderedPayload, 'text' | 'language'> = useDecoded ? { text: leftDecoded.text, language: leftDecoded.json ? 'json' : 'plaintext' } : renderPayload(againstPayload.payload, format.format);
   return (
     <div className="detail-diff">
       <div className="detail-diff-bar">
@@ -149,7 +162,7 @@ function DiffPane({ message, format, dark }: { message: RingMessage; format: Ren
         <span className="muted">left: earlier · right: this message</span>
       </div>
       <Suspense fallback={<EditorLoading />}>
-        <PayloadDiff original={left.text} modified={format.text} language={left.language === format.language ? format.language : 'plaintext'} dark={dark} />
+        <PayloadDiff original={left.text} modified={right.text} language={left.language === right.language ? right.language : 'plaintext'} dark={dark} />
       </Suspense>
     </div>
   );
@@ -392,7 +405,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
       <div className="detail-body">
         <div className="detail-editor">
           {diff ? (
-            <DiffPane message={message} format={payloadRendered} dark={dark} />
+            <DiffPane message={message} format={payloadRendered} decoded={decodedRendered} dark={dark} />
           ) : showDecoded && decoded.image ? (
             full.state === 'full' ? (
               <PayloadImage bytes={payload} mime={decoded.image.mime} width={decoded.image.width} height={decoded.image.height} testId="message-detail-image" />

@@ -192,7 +192,15 @@ export function PublishPanel() {
         </label>
         <div className="segmented" role="group" aria-label="Payload mode">
           {PAYLOAD_FORMATS.map((format) => (
-            <button key={format} type="button" data-testid={`publish-mode-${format}`} aria-pressed={mode === format} onClick={() => setMode(format)}>
+            <button
+              key={format}
+              type="button"
+              data-testid={`publish-mode-${format}`}
+              aria-pressed={mode === format && !encodeRuleId}
+              disabled={encodeRuleId !== null}
+              title={encodeRuleId ? 'The rule chosen in "Encode with rule…" makes the bytes from the JSON typed in' : undefined}
+              onClick={() => setMode(format)}
+            >
               {MODE_LABELS[format]}
             </button>
           ))}

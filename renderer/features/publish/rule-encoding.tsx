@@ -56,6 +56,7 @@ export function EncodeRulePicker({ profileId, ruleId, onChange }: { profileId: s
   return (
     <select
       data-testid="publish-encode-rule"
+      className={`publish-encode-rule${chosen ? ' active' : ''}`}
       aria-label="Encode with rule"
       value={chosen ?? ''}
       title="Encode the JSON typed in with a codec rule (Protobuf, Avro, CBOR, a binary layout…) and publish the bytes"
