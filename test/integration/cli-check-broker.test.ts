@@ -12,7 +12,7 @@ const limited = useMosquitto({
 const ours = useBuiltBroker(['--max-packet-size', '5000', '--retain-available', 'false']);
 
 async function checkJson(port: number): Promise<BrokerReport> {
-  const result = await runCli(['check', 'broker', '-p', String(port), '--json', '--wait', '1000', '--max-packet-probe', '65536']);
+  const result = await runCli(['check', 'broker', '-p', String(port), '--json', '--wait', '3000', '--max-packet-probe', '65536']);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as BrokerReport;
 }
@@ -34,7 +34,7 @@ describe('mqtt-workbench check broker', () => {
   });
 
   it('plain mosquitto: every probe passes, $SYS is present, and the readable report lists them', async () => {
-    const result = await runCli(['check', 'broker', '-p', String(plain.port), '--wait', '1000', '--max-packet-probe', '65536']);
+    const result = await runCli(['check', 'broker', '-p', String(plain.port), '--wait', '3000', '--max-packet-probe', '65536']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Protocol versions: MQTT 5\.0 yes, MQTT 3\.1\.1 yes, MQTT 3\.1 yes$/m);
     expect(result.stdout).toMatch(/^ {2}Maximum QoS {15}2 \(not sent: the default\)$/m);

@@ -8,7 +8,7 @@ import { createKeyFileCipher } from '../../main/core/secrets/key-file-cipher';
 import { decodeMsgpack } from '../../shared/codecs/msgpack';
 import { runCli, startCli } from '../support/cli-process';
 import { useMosquitto } from '../support/fixtures';
-import { runMosquittoSub } from '../support/mosquitto';
+import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
 import { useBuiltBroker } from '../support/built-broker';
 
 const mosquitto = useMosquitto();
@@ -94,8 +94,9 @@ describe('mqtt-workbench pub and sub', () => {
     const empty = await runCli(['sub', '-p', port(), '-t', 'quiet/#', '-W', '1']);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/Timed out after 1 s with 0 of a message/);
-    const sub = await subscribed(['-p', port(), '-t', 'some/#', '-W', '1']);
-    expect((await runCli(['pub', '-p', port(), '-t', 'some/x', '-m', 'm'])).code).toBe(0);
+    // Long enough for the publisher's start on a busy machine: the command still waits it out.
+    const sub = await subscribed(['-p', port(), '-t', 'some/#', '-W', '4']);
+    expect((await runMosquittoPub(['-h', '127.0.0.1', '-p', port(), '-t', 'some/x', '-m', 'm'])).code).toBe(0);
     await sub.waitForLine(/^m$/);
     expect((await sub.done).code).toBe(0);
     const short = await subscribed(['-p', port(), '-t', 'few/#', '-W', '1', '-C', '2']);
