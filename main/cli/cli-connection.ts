@@ -171,6 +171,8 @@ export interface CliSession {
   connack: Awaited<ReturnType<ConnectionManager['connect']>>;
   /** Set when the broker or the network closed the connection. */
   lost: Promise<string>;
+  /** The reason codes of the last SUBACK received (the engine reports a refusal as an error, without its code). */
+  lastSubackCodes(): number[] | undefined;
   close(): Promise<void>;
 }
 
@@ -186,7 +188,11 @@ export async function openSession(options: ConnectionOptions, onMessage: (messag
     onMessage(message) {
       if (message.direction === 'in') onMessage(message);
     },
+    onPacket(_connectionId, direction, packet) {
+      if (direction === 'in' && packet.cmd === 'suback') lastSuback = [...packet.granted].map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos));
+    },
   });
+  let lastSuback: number[] | undefined;
   let connack: CliSession['connack'];
   try {
     connack = await manager.connect(options);
@@ -200,6 +206,7 @@ export async function openSession(options: ConnectionOptions, onMessage: (messag
     connectionId,
     connack,
     lost,
+    lastSubackCodes: () => lastSuback,
     async close() {
       if (manager.has(connectionId)) await manager.disconnect(connectionId).catch(() => {});
     },

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { MqttMessage } from '../../shared/contract';
 import { PAYLOAD_FORMATS, encodePayload } from '../../shared/codecs/payload-format';
 import { decodeUtf8Strict } from '../../shared/codecs/utf8';
+import { describeReason } from '../../shared/mqtt/reason-codes';
 import { topicMatches } from '../../shared/mqtt/topic';
 import { type CliSession, type ConnectionFlags, openSession, parseUserProperties, resolveConnection } from './cli-connection';
 
@@ -29,7 +30,20 @@ const connectStep = z
 
 const stepSchema = z.union([
   z.object({ connect: connectStep }).strict(),
-  z.object({ subscribe: z.object({ topic: z.string().min(1), qos: qos.default(0) }).strict() }).strict(),
+  z
+    .object({
+      subscribe: z
+        .object({
+          topic: z.string().min(1),
+          qos: qos.default(0),
+          /** The SUBACK must grant this QoS. */
+          grantedQos: qos.optional(),
+          /** The SUBACK's reason code must be this one (e.g. 135, Not authorized): a refusal then passes. */
+          reasonCode: z.number().int().min(0).max(255).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
   z
     .object({
       publish: z
@@ -208,8 +222,20 @@ export async function runChecks(file: string, check: CheckFile, defaults: Connec
     }
     if ('subscribe' in step) {
       const s = need();
-      const granted = await s.manager.subscribe({ connectionId: s.connectionId, filter: step.subscribe.topic, qos: step.subscribe.qos, noLocal: false, retainAsPublished: false, retainHandling: 0 });
-      if (granted.reasonCode >= 0x80) throw failure(`the broker refused the subscription (reason code 0x${granted.reasonCode.toString(16)})`);
+      const { reasonCode, grantedQos } = step.subscribe;
+      let granted: { reasonCode: number; grantedQos: number };
+      try {
+        granted = await s.manager.subscribe({ connectionId: s.connectionId, filter: step.subscribe.topic, qos: step.subscribe.qos, noLocal: false, retainAsPublished: false, retainHandling: 0 });
+      } catch (error) {
+        // A refusal: its code is the last SUBACK's (steps run one at a time).
+        const code = s.lastSubackCodes()?.[0];
+        if (reasonCode === undefined || code === undefined || code < 0x80) throw error;
+        granted = { reasonCode: code, grantedQos: code };
+      }
+      if (reasonCode !== undefined) {
+        if (granted.reasonCode !== reasonCode) throw failure(`SUBACK reason code ${describeReason(granted.reasonCode, 'suback')}, expected ${describeReason(reasonCode, 'suback')}`);
+      } else if (granted.reasonCode >= 0x80) throw failure(`the broker refused the subscription (${describeReason(granted.reasonCode, 'suback')})`);
+      if (grantedQos !== undefined && granted.grantedQos !== grantedQos) throw failure(`granted QoS ${granted.grantedQos}, expected ${grantedQos}`);
       return;
     }
     if ('publish' in step) {

@@ -6,10 +6,14 @@ import { useBuiltBroker } from '../support/built-broker';
 import { runCli } from '../support/cli-process';
 import { useMosquitto } from '../support/fixtures';
 
-const mosquitto = useMosquitto();
-const ours = useBuiltBroker();
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-command-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const mosquitto = useMosquitto();
+const ours = useBuiltBroker();
+// Anonymous clients may use allowed/# only (mosquitto's ACL format, which our broker reads).
+const aclFile = join(dir, 'acl');
+writeFileSync(aclFile, 'topic readwrite allowed/#\n');
+const guarded = useBuiltBroker(['--acl-file', aclFile]);
 
 /** The file names no port: the command line's -p points it at each broker, as a CI job would. */
 const passing = join(dir, 'passing.yaml');
@@ -93,6 +97,25 @@ describe('mqtt-workbench test FILE', () => {
       'not ok 4 - Switch answers on > 4. expect switch/1 within 300 ms',
     ]);
     expect(result.stdout).toMatch(/^ok 5 - .* # SKIP an earlier step failed$/m);
+  });
+
+  it('subscribe steps check the SUBACK: a granted QoS, and a refusal by its reason code (135, Not authorized)', async () => {
+    const acl = join(dir, 'acl.yaml');
+    writeFileSync(
+      acl,
+      `name: ACL holds
+steps:
+  - connect: {}
+  - subscribe: { topic: 'allowed/#', qos: 2, grantedQos: 2 }
+  - subscribe: { topic: 'secret/#', reasonCode: 135 }
+  - subscribe: { topic: 'secret/x', qos: 1 }
+`,
+    );
+    const result = await runCli(['test', acl, '-p', String(guarded.port)]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^ {2}ok {4}2\. subscribe allowed\/# \(QoS 2\)/m);
+    expect(result.stdout).toMatch(/^ {2}ok {4}3\. subscribe secret\/# \(QoS 0\)/m);
+    expect(result.stdout).toMatch(/^ {2}FAIL {2}4\. subscribe secret\/x \(QoS 1\).*\n.*Not authorized/m);
   });
 
   it('a connect step that cannot connect fails the check; a malformed file is a usage error (2)', async () => {
