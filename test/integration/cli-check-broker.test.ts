@@ -42,6 +42,8 @@ describe('mqtt-workbench check broker', () => {
     expect(result.stdout).toMatch(/^ {2}Retained round trip {7}yes/m);
     expect(result.stdout).toMatch(/^ {2}\$SYS topics {15}yes: first message: \$SYS\//m);
     expect(result.stdout).toMatch(/^ {2}Maximum packet size {7}a 65536-byte PUBLISH went through/m);
+    expect(result.stdout).toMatch(/^ {2}Client id length {10}yes: up to 65535 bytes accepted/m);
+    expect(result.stdout).toMatch(/^ {2}Topic length {14}yes: up to 65535 bytes accepted/m);
   });
 
   it('our broker with --max-packet-size 5000 and --retain-available false: exact limit found, retain refused', async () => {
@@ -51,6 +53,9 @@ describe('mqtt-workbench check broker', () => {
     expect(report.probes.retained!.ok).toBe(false);
     expect(report.probes.qos2).toMatchObject({ ok: true, grantedQos: 2, deliveredQos: 2 });
     expect(report.probes.maximumPacketSize).toMatchObject({ largestAccepted: 5000, smallestRefused: 5001 });
+    // A 65,535-byte client id fits in 5,000 bytes' CONNECT no more than such a topic in a PUBLISH.
+    expect(report.probes.clientIdLength).toMatchObject({ largestAccepted: 1024, smallestRefused: 65535 });
+    expect(report.probes.topicLength).toMatchObject({ largestAccepted: 1024, smallestRefused: 65535 });
   });
 
   it('exit 3 when nothing listens, 2 on a bad flag', async () => {

@@ -39,6 +39,9 @@ export interface BrokerReport {
     shared?: Probe;
     sys?: Probe & { present: boolean };
     maximumPacketSize?: Probe & { largestAccepted: number | null; smallestRefused: number | null; bound: number };
+    /** Lengths tried (bytes), the largest accepted and the first refused. */
+    clientIdLength?: Probe & { largestAccepted: number | null; smallestRefused: number | null };
+    topicLength?: Probe & { largestAccepted: number | null; smallestRefused: number | null };
   };
 }
 
@@ -129,6 +132,19 @@ async function subscribeProbe(session: CliSession, filter: string, qos: 0 | 1 | 
   } catch (error) {
     return { ok: false, reasonCode: -1, error: (error as Error).message };
   }
+}
+
+/** Lengths tried for client ids and topics: the spec's 23-byte minimum [MQTT-3.1.3-5] up to the 65,535 a string can hold. */
+const LENGTHS = [23, 256, 1024, 65535];
+
+/** Tries each length in order; stops at the first refused (longer ones would be refused too). */
+async function lengthProbe(lengths: number[], accepted: (length: number) => Promise<boolean>): Promise<Probe & { largestAccepted: number | null; smallestRefused: number | null }> {
+  let largest: number | null = null;
+  for (const length of lengths) {
+    if (!(await accepted(length))) return { ok: largest !== null, largestAccepted: largest, smallestRefused: length, detail: `${largest ?? 'no'} bytes accepted, ${length} refused` };
+    largest = length;
+  }
+  return { ok: true, largestAccepted: largest, smallestRefused: null, detail: `up to ${largest} bytes accepted (the longest tried)` };
 }
 
 /** Publishes `bytes` at QoS 1 to a topic the session listens to: accepted when it comes back. */
@@ -235,17 +251,35 @@ export async function checkBroker(options: ConnectionOptions, { bound, waitMs }:
     await session.close();
   }
 
+  // Client id and topic lengths: each on a new connection (a broker closes on one it will not take).
+  const lengthVersion = best.version;
+  probes.clientIdLength = await lengthProbe(LENGTHS, async (length) => {
+    try {
+      const attempt = await openSession({ ...options, protocolVersion: lengthVersion, clientId: `c${randomBytes(Math.ceil(length / 2)).toString('hex')}`.slice(0, length) });
+      await attempt.close();
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  probes.topicLength = await lengthProbe(
+    LENGTHS.filter((length) => length > prefix.length + 8),
+    (length) => sizeAccepted(options, lengthVersion, `${prefix}/t/${'x'.repeat(length - prefix.length - 3)}`, 1, waitMs),
+  );
+
   // Maximum packet size, by trying: each attempt on a new connection (a broker closes on a packet too large).
   if (bound > 0) {
     // MQTT 3.1.1 when it works: an MQTT 5 client already refuses what CONNACK's limit forbids.
     const sizeVersion = versions['3.1.1'].supported ? 4 : versions['3.1'].supported ? 3 : 5;
     const topic = `${prefix}/size`;
-    const overhead = publishPacketSize(topic, 0);
+    // The largest payload whose whole PUBLISH is at most the bound (the Remaining Length grows with it).
+    let atBound = bound - publishPacketSize(topic, 0);
+    while (publishPacketSize(topic, atBound) > bound) atBound--;
     let good = 0;
     let bad: number | null = null;
-    if (await sizeAccepted(options, sizeVersion, topic, bound - overhead, waitMs)) good = bound - overhead;
+    if (await sizeAccepted(options, sizeVersion, topic, atBound, waitMs)) good = atBound;
     else {
-      bad = bound - overhead;
+      bad = atBound;
       while (bad - good > 1) {
         const middle = Math.floor((good + bad) / 2);
         if (await sizeAccepted(options, sizeVersion, topic, middle, waitMs)) good = middle;
@@ -283,6 +317,8 @@ function printReport(report: BrokerReport): void {
   probe('Wildcard subscribe', report.probes.wildcard);
   probe('Shared subscribe', report.probes.shared);
   if (report.probes.sys) lines.push(`  ${'$SYS topics'.padEnd(26)}${report.probes.sys.present ? 'yes' : 'no'}: ${report.probes.sys.detail}`);
+  probe('Client id length', report.probes.clientIdLength);
+  probe('Topic length', report.probes.topicLength);
   if (report.probes.maximumPacketSize) lines.push(`  ${'Maximum packet size'.padEnd(26)}${report.probes.maximumPacketSize.detail}`);
   console.log(lines.join('\n'));
 }
@@ -300,7 +336,8 @@ export function createCheckCommand(): Command {
 Tries MQTT 5.0, 3.1.1 and 3.1; reads the MQTT 5 CONNACK (maximum QoS, retain, wildcard, shared and
 subscription identifiers available, topic alias maximum, maximum packet size, receive maximum,
 server keep alive, session expiry, assigned client id); then tries a QoS 2 round trip, a retained
-round trip, a wildcard and a shared subscription, $SYS, and finds the largest PUBLISH the broker
+round trip, a wildcard and a shared subscription, $SYS, client ids and topics of 23 to 65,535
+bytes, and finds the largest PUBLISH the broker
 takes by bisection up to --max-packet-probe (one short connection per attempt). Topics used are
 under mqtt-workbench-check/<random>/; the retained probe message is cleared.
 
