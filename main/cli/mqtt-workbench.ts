@@ -40,6 +40,9 @@ ${EXIT_CODES_HELP}`,
   return configure(program);
 }
 
+// A reader that went away (`sub ... | head -1`) ends the command quietly, as SIGPIPE ends mosquitto_sub.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? Number(process.exitCode ?? 0) : EXIT.failed));
+
 async function main(): Promise<void> {
   try {
     await createProgram().parseAsync(process.argv);

@@ -104,6 +104,18 @@ describe('mqtt-workbench pub and sub', () => {
     expect((await short.done).code).toBe(1);
   });
 
+  it('a reader that goes away (| head -1) ends sub quietly with exit 0', async () => {
+    const sub = await subscribed(['-p', port(), '-t', 'pipe/#']);
+    expect((await runCli(['pub', '-p', port(), '-t', 'pipe/a', '-m', 'first'])).code).toBe(0);
+    await sub.waitForLine(/^first$/);
+    sub.child.stdout.destroy();
+    // Several, so one write surely meets the closed pipe.
+    expect((await runCli(['pub', '-p', port(), '-t', 'pipe/b', '-m', 'second', '--repeat', '3'])).code).toBe(0);
+    const result = await sub.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/EPIPE/);
+  });
+
   it('exit 3 when nothing listens or the credentials are wrong; exit 2 on a usage error', async () => {
     const refused = await runCli(['pub', '-p', '1', '-t', 'x', '-m', 'y']);
     expect(refused.code).toBe(3);
