@@ -173,6 +173,8 @@ export interface CliSession {
   lost: Promise<string>;
   /** The reason codes of the last SUBACK received (the engine reports a refusal as an error, without its code). */
   lastSubackCodes(): number[] | undefined;
+  /** The reason code of the last PUBACK or PUBREC received (MQTT 5; 0 when absent). */
+  lastPublishAck(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -189,10 +191,13 @@ export async function openSession(options: ConnectionOptions, onMessage: (messag
       if (message.direction === 'in') onMessage(message);
     },
     onPacket(_connectionId, direction, packet) {
-      if (direction === 'in' && packet.cmd === 'suback') lastSuback = [...packet.granted].map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos));
+      if (direction !== 'in') return;
+      if (packet.cmd === 'suback') lastSuback = [...packet.granted].map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos));
+      if (packet.cmd === 'puback' || packet.cmd === 'pubrec') lastAck = packet.reasonCode ?? 0;
     },
   });
   let lastSuback: number[] | undefined;
+  let lastAck: number | undefined;
   let connack: CliSession['connack'];
   try {
     connack = await manager.connect(options);
@@ -207,6 +212,7 @@ export async function openSession(options: ConnectionOptions, onMessage: (messag
     connack,
     lost,
     lastSubackCodes: () => lastSuback,
+    lastPublishAck: () => lastAck,
     async close() {
       if (manager.has(connectionId)) await manager.disconnect(connectionId).catch(() => {});
     },

@@ -57,6 +57,8 @@ const stepSchema = z.union([
           contentType: z.string().optional(),
           responseTopic: z.string().optional(),
           userProperties: z.record(z.string(), z.string()).optional(),
+          /** QoS 1/2: the PUBACK/PUBREC must carry this reason code (e.g. 135, Not authorized): a refusal then passes. */
+          reasonCode: z.number().int().min(0).max(255).optional(),
         })
         .strict(),
     })
@@ -250,7 +252,21 @@ export async function runChecks(file: string, check: CheckFile, defaults: Connec
         ...(p.responseTopic !== undefined ? { responseTopic: p.responseTopic } : {}),
         ...(userProperties ? { userProperties } : {}),
       };
-      await s.manager.publish({ connectionId: s.connectionId, topic: p.topic, payload: encoded.bytes, qos: p.qos, retain: p.retain, ...(Object.keys(properties).length > 0 ? { properties } : {}) });
+      let refusal: unknown;
+      try {
+        await s.manager.publish({ connectionId: s.connectionId, topic: p.topic, payload: encoded.bytes, qos: p.qos, retain: p.retain, ...(Object.keys(properties).length > 0 ? { properties } : {}) });
+      } catch (error) {
+        refusal = error;
+      }
+      if (p.reasonCode === undefined) {
+        if (refusal) throw refusal;
+        return;
+      }
+      if (p.qos === 0) throw failure('a reason code needs QoS 1 or 2 (a QoS 0 PUBLISH is not acknowledged)');
+      // The engine reports a refusal as an error; its code is the last acknowledgement's (steps run one at a time).
+      const code = s.lastPublishAck();
+      if (code === undefined) throw refusal ?? failure('no acknowledgement came');
+      if (code !== p.reasonCode) throw failure(`${p.qos === 1 ? 'PUBACK' : 'PUBREC'} reason code ${describeReason(code)}, expected ${describeReason(p.reasonCode)}`);
       return;
     }
     if ('expect' in step) {

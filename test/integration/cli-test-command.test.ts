@@ -118,6 +118,26 @@ steps:
     expect(result.stdout).toMatch(/^ {2}FAIL {2}4\. subscribe secret\/x \(QoS 1\).*\n.*Not authorized/m);
   });
 
+  it('publish steps check the acknowledgement\'s reason code: PUBACK and PUBREC 135 for a denied topic', async () => {
+    const acl = join(dir, 'acl-publish.yaml');
+    writeFileSync(
+      acl,
+      `name: ACL holds for publishes
+steps:
+  - connect: { protocolVersion: 5 }
+  - subscribe: { topic: 'allowed/#' }
+  - publish: { topic: allowed/x, payload: ok, qos: 1, reasonCode: 0 }
+  - publish: { topic: secret/x, payload: no, qos: 1, reasonCode: 135 }
+  - publish: { topic: secret/y, payload: no, qos: 2, reasonCode: 135 }
+  - publish: { topic: secret/z, payload: no, qos: 1 }
+`,
+    );
+    const result = await runCli(['test', acl, '-p', String(guarded.port)]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.match(/^ {2}ok {4}/gm)).toHaveLength(5);
+    expect(result.stdout).toMatch(/^ {2}FAIL {2}6\. publish secret\/z .*\n.*0x87 Not authorized/m);
+  });
+
   it('a connect step that cannot connect fails the check; a malformed file is a usage error (2)', async () => {
     const unreachable = await runCli(['test', failing, '-p', '1']);
     expect(unreachable.code).toBe(1);

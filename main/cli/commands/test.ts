@@ -48,7 +48,7 @@ A check file is a name and steps, each a one-key map:
   steps:
     - connect: { host: 127.0.0.1, port: 1883 }      # or { profile: "Plant broker" }; protocolVersion 5|311|31, username, password, clientId
     - subscribe: { topic: 'therm/+/ack', qos: 1 }   # grantedQos: 1; reasonCode: 135 expects a refusal (Not authorized)
-    - publish: { topic: therm/1/set, payload: { setpoint: 21 }, qos: 1 }   # format: text|json|hex|base64|cbor|msgpack
+    - publish: { topic: therm/1/set, payload: { setpoint: 21 }, qos: 1 }   # format: text|json|hex|base64|cbor|msgpack; reasonCode: 135 expects a refused PUBACK
     - expect: { topic: therm/1/ack, json: { setpoint: 21 }, within: 2000 } # payload, contains, qos, retain, contentType, userProperties
     - expectNone: { topic: therm/1/error, within: 500 }
     - wait: 100
