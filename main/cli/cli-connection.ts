@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { type ConnectionOptions, type ConnectionOptionsInput, type MqttMessage, type MqttVersion, type UserProperties, WorkbenchFailure, connectionOptions } from '../../shared/contract';
+import { type ConnectionOptions, type ConnectionOptionsInput, type MqttMessage, type MqttVersion, type SavedSubscription, type UserProperties, WorkbenchFailure, connectionOptions } from '../../shared/contract';
 import type { CodecEngine } from '../core/codecs/compile-rules';
 import { compileCodecRules } from '../core/codecs/compile-rules';
 import { loadCodecSettingsFile } from '../core/codecs/codec-settings-file';
@@ -94,7 +94,7 @@ export function dataDirOf(flags: { dataDir?: string }): string {
 }
 
 /** A saved profile's options (secrets decrypted with the data folder's key file) and codec settings. */
-function loadProfile(name: string, dataDir: string): { options: ConnectionOptions; codecs: CodecEngine } {
+function loadProfile(name: string, dataDir: string): { options: ConnectionOptions; codecs: CodecEngine; subscriptions: SavedSubscription[] } {
   if (!existsSync(join(dataDir, 'profiles.db'))) throw new CliFailure(`No saved profiles in ${dataDir} (--data-dir or WORKBENCH_DATA_DIR names another folder)`, EXIT.usage);
   const store = createProfileStore(join(dataDir, 'profiles.db'), createKeyFileCipher(join(dataDir, 'secrets.key')));
   try {
@@ -111,7 +111,7 @@ function loadProfile(name: string, dataDir: string): { options: ConnectionOption
       throw new CliFailure(`The secrets of "${profile.name}" could not be read here (${(error as Error).message})`, EXIT.usage);
     }
     const codecs = compileCodecRules({ profile: store.codecsOf(profile.id), global: loadCodecSettingsFile(join(dataDir, 'codecs.json')) });
-    return { options, codecs };
+    return { options, codecs, subscriptions: profile.subscriptions };
   } finally {
     store.close();
   }
@@ -121,6 +121,8 @@ export interface ResolvedConnection {
   options: ConnectionOptions;
   /** The codec rules that read received payloads: the profile's and the global ones. */
   codecs: CodecEngine;
+  /** The profile's saved subscriptions (none without a profile). */
+  subscriptions: SavedSubscription[];
 }
 
 /** The connection options from a profile (if named) with the flags given on top. */
@@ -162,7 +164,7 @@ export function resolveConnection(flags: ConnectionFlags, overrides: Partial<Con
   if (!parsed.success) {
     throw new CliFailure(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; '), EXIT.usage);
   }
-  return { options: parsed.data, codecs };
+  return { options: parsed.data, codecs, subscriptions: base?.subscriptions ?? [] };
 }
 
 export interface CliSession {

@@ -139,15 +139,21 @@ describe('mqtt-workbench pub and sub', () => {
       folder: '',
       options: connectionOptions.parse({ protocol: 'mqtt', host: '127.0.0.1', port: secured.port, username: 'cli-user', password: 'cli-secret', protocolVersion: 5 }),
       codecs: { rules: [{ id: 'mp', name: 'Packed telemetry', enabled: true, filter: 'packed/#', encoding: 'none', format: { kind: 'msgpack' } }], schemas: [] },
+      subscriptions: [
+        { filter: 'packed/#', qos: 1, noLocal: false, retainAsPublished: false, retainHandling: 0, enabled: true },
+        { filter: 'switched/off/#', qos: 0, noLocal: false, retainAsPublished: false, retainHandling: 0, enabled: false },
+      ],
     });
     store.close();
     const profile = ['--profile', 'Secured bench', '--data-dir', dataDir];
-    const sub = await subscribed([...profile, '-t', 'packed/#', '--output', 'ndjson', '-C', '1']);
+    // No -t: the profile's saved subscriptions that are switched on.
+    const sub = startCli(['sub', ...profile, '--output', 'ndjson', '-C', '1']);
+    expect(await sub.waitForLine(/^Subscribed to /, 'stderr')).toBe('Subscribed to packed/#');
     const pub = await runCli(['pub', ...profile, '-t', 'packed/m1', '-m', '{"temp":20}', '--format', 'msgpack']);
     expect(pub.code, pub.stderr).toBe(0);
     const result = await sub.done;
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ topic: 'packed/m1', decoded: { rule: 'Packed telemetry', format: 'msgpack', value: { temp: 20 } } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ topic: 'packed/m1', qos: 0, decoded: { rule: 'Packed telemetry', format: 'msgpack', value: { temp: 20 } } });
     const unknown = await runCli(['pub', '--profile', 'Nope', '--data-dir', dataDir, '-t', 'x', '-m', 'y']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No profile named "Nope".*Secured bench/);

@@ -8,7 +8,7 @@ import type { CodecEngine } from '../../core/codecs/compile-rules';
 import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, collect, integerFlag, openSession, resolveConnection, type ConnectionFlags } from '../cli-connection';
 
 interface SubFlags extends ConnectionFlags {
-  topic: string[];
+  topic?: string[];
   qos: string;
   output: 'text' | 'json' | 'ndjson';
   verbose?: boolean;
@@ -46,7 +46,7 @@ function decodeWithRules(message: MqttMessage, codecs: CodecEngine): Record<stri
 export function createSubCommand(): Command {
   const command = new Command('sub').description('Subscribe and print each message (one per line)');
   addConnectionFlags(command)
-    .requiredOption('-t, --topic <filter>', 'topic filter (repeat for more)', collect)
+    .option('-t, --topic <filter>', 'topic filter (repeat for more); default: the --profile\'s saved subscriptions that are switched on', collect)
     .addOption(new Option('-q, --qos <qos>', 'QoS of the subscriptions').choices(['0', '1', '2']).default('0'))
     .addOption(new Option('--output <format>', 'text: the payload (decoded by a codec rule when one applies); json/ndjson: one JSON object per line').choices(['text', 'json', 'ndjson']).default('text'))
     .option('-v, --verbose', 'text output: print the topic before the payload')
@@ -70,7 +70,12 @@ ${EXIT_CODES_HELP}`,
       const qos = Number(flags.qos) as 0 | 1 | 2;
       const count = integerFlag(flags.count, '--count', 1, Number.MAX_SAFE_INTEGER);
       const timeout = integerFlag(flags.timeout, '--timeout', 1, 86_400 * 365);
-      const { options, codecs } = resolveConnection(flags);
+      const { options, codecs, subscriptions } = resolveConnection(flags);
+      // -t at the -q given; else the profile's own, each with its saved options.
+      const wanted = flags.topic
+        ? flags.topic.map((filter) => ({ filter, qos, noLocal: false, retainAsPublished: false, retainHandling: 0 as const }))
+        : subscriptions.filter((s) => s.enabled).map(({ enabled: _on, ...subscription }) => subscription);
+      if (wanted.length === 0) throw new CliFailure(flags.profile ? `Give -t: the profile "${flags.profile}" has no subscription switched on` : 'Give -t (or --profile with saved subscriptions)', EXIT.usage);
       const out = flags.file ? createWriteStream(flags.file) : process.stdout;
       let received = 0;
       let finish: (code: number) => void = () => {};
@@ -93,12 +98,15 @@ ${EXIT_CODES_HELP}`,
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        for (const filter of flags.topic) {
-          const granted = await session.manager.subscribe({ connectionId: session.connectionId, filter, qos, noLocal: false, retainAsPublished: false, retainHandling: 0 });
-          if (granted.reasonCode >= 0x80) throw new CliFailure(`The broker refused the subscription to ${filter} (reason code 0x${granted.reasonCode.toString(16)})`, EXIT.failed);
+        for (const subscription of wanted) {
+          try {
+            await session.manager.subscribe({ connectionId: session.connectionId, ...subscription });
+          } catch (error) {
+            throw new CliFailure((error as Error).message, EXIT.failed);
+          }
         }
         // Readiness on stderr, so a script (or a test) knows the SUBSCRIBE was acknowledged; stdout stays the messages'.
-        process.stderr.write(`Subscribed to ${flags.topic.join(', ')}\n`);
+        process.stderr.write(`Subscribed to ${wanted.map((s) => s.filter).join(', ')}\n`);
         const code = await Promise.race([finished, session.lost.then((reason) => Promise.reject(new CliFailure(`The connection closed: ${reason}`, EXIT.failed)))]);
         if (code !== EXIT.ok) {
           const wanted = count !== undefined ? `${count} message(s)` : 'a message';
