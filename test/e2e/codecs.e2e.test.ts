@@ -364,6 +364,10 @@ describe('codec rules', { timeout: 180_000 }, () => {
     const rows = page.locator('[data-testid="history-row"][data-topic="factory/line1/telemetry"]');
     await waitUntil(async () => (await rows.count()) === 3);
     expect(await page.getByTestId('history-row').count()).toBe(3);
+    // The rows read decoded as the live list does (History applies the rules as it reads).
+    const previews = rows.getByTestId('history-row-payload');
+    expect(await previews.evaluateAll((cells: { getAttribute(name: string): string | null }[]) => cells.map((cell) => cell.getAttribute('data-decoded')))).toEqual(['protobuf', 'protobuf', 'protobuf']);
+    expect(await previews.first().textContent()).toContain('"device":"press-7"');
     await rows.first().click();
     await page.getByTestId('history-detail-decoded-rule').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('history-detail-decoded-rule').textContent()).toBe('Decoded by rule Line telemetry (protobuf)');

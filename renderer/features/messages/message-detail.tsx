@@ -12,6 +12,7 @@ import { numberAt, parsePayload } from '../../payload/numeric-value';
 import type { NumberPicker } from './number-picker';
 import { formatBytes, formatTime } from '../../payload/format';
 import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from '../../payload/payload-view';
+import { TYPED_MODES, isTypedMode, typedModeLabel } from '../../payload/typed-modes';
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
@@ -58,6 +59,7 @@ const MODE_NAMES: Partial<Record<ViewMode, string>> = { json: 'JSON', base64: 'B
 
 function modeLabel(mode: ViewMode, resolved: ViewMode): string {
   if (mode === 'auto') return `auto (${MODE_NAMES[resolved] ?? resolved})`;
+  if (isTypedMode(mode)) return typedModeLabel(mode);
   return MODE_NAMES[mode] ?? mode;
 }
 
@@ -332,11 +334,18 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
           </span>
         )}
         <select data-testid="message-detail-format" value={mode} title={showDecoded ? 'Shown as its codec rule decodes it: Show raw picks a format' : 'Show the payload as'} disabled={showDecoded} onChange={(e) => onMode(e.target.value as ViewMode)}>
-          {VIEW_MODES.map((m) => (
+          {VIEW_MODES.filter((m) => !isTypedMode(m)).map((m) => (
             <option key={m} value={m}>
               {modeLabel(m, rendered.format)}
             </option>
           ))}
+          <optgroup label="Numbers (typed array)">
+            {TYPED_MODES.map((m) => (
+              <option key={m} value={m}>
+                {typedModeLabel(m)}
+              </option>
+            ))}
+          </optgroup>
         </select>
         <label className="detail-remember" title="Show every message of this topic in this format">
           <input type="checkbox" data-testid="message-detail-remember" checked={topicMode !== undefined} onChange={(e) => setTopicMode(message.topic, e.target.checked ? mode : null)} />
