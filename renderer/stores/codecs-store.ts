@@ -141,7 +141,7 @@ export function useConnectionRules(profileId: string | undefined): CodecRule[] {
 }
 
 /** Formats that encode on publish (images, raw, text, typed views and Sparkplug do not). */
-const ENCODABLE = new Set<CodecRule['format']['kind']>(['protobuf', 'avro', 'cbor', 'msgpack', 'json', 'layout']);
+const ENCODABLE = new Set<CodecRule['format']['kind']>(['protobuf', 'avro', 'cbor', 'msgpack', 'json', 'layout', 'script']);
 export function canEncode(rule: CodecRule): boolean {
   return ENCODABLE.has(rule.format.kind);
 }

@@ -99,4 +99,26 @@ describe('Codec rules dialog (real core)', () => {
     expect(refusal.textContent).toContain('CODEC_SCHEMA_INVALID');
     expect(screen.getByTestId('codec-dialog')).toBeTruthy();
   });
+
+  it('takes a .js decode script as a schema, binds it to a topic as the Script format, and the host decodes with it', async () => {
+    const user = await openDialog();
+    const script = 'function decode(payload) {\n  const view = new DataView(payload.buffer);\n  return { celsius: view.getInt16(0) / 10 };\n}\n';
+    await user.upload(screen.getByTestId('codec-schema-files'), [new File([script], 'frame.js')]);
+    const schema = await screen.findByTestId('codec-schema');
+    await waitFor(() => expect(within(schema).getByTestId('codec-schema-state').dataset.state).toBe('ok'));
+
+    await user.click(screen.getByTestId('codec-rule-add'));
+    const form = screen.getByTestId('codec-rule-form');
+    await user.type(within(form).getByTestId('codec-rule-filter'), 'devices/+/raw');
+    await user.selectOptions(within(form).getByTestId('codec-rule-format'), 'script');
+    const picker = within(form).getByTestId<HTMLSelectElement>('codec-rule-schema');
+    const offered = [...picker.querySelectorAll('option')].filter((o) => o.value).map((o) => o.textContent);
+    expect(offered).toEqual(['frame.js']);
+    await user.selectOptions(picker, [...picker.querySelectorAll('option')].find((o) => o.value)!.value);
+    await user.click(screen.getByTestId('codec-dialog-save'));
+    await waitFor(() => expect(screen.queryByTestId('codec-dialog')).toBeNull());
+
+    const decoded = (await core.dispatcher.handle('codecs.decode', { topic: 'devices/7/raw', payload: Uint8Array.from([0x00, 0xd7]) })) as Result<{ decoded: { text: string; format: string } | null }>;
+    expect(decoded.ok && decoded.value.decoded).toMatchObject({ format: 'script', text: expect.stringContaining('"celsius": 21.5') });
+  });
 });

@@ -105,12 +105,12 @@ function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormPr
           ))}
         </select>
       </label>
-      {(format.kind === 'protobuf' || format.kind === 'avro') && (
+      {(format.kind === 'protobuf' || format.kind === 'avro' || format.kind === 'script') && (
         <label>
-          Schema
+          {format.kind === 'script' ? 'Script' : 'Schema'}
           <select data-testid="codec-rule-schema" value={format.schemaId} onChange={(e) => set({ format: format.kind === 'protobuf' ? { ...format, schemaId: e.target.value, messageType: '' } : { ...format, schemaId: e.target.value } })}>
-            <option value="">Pick a schema…</option>
-            {schemasOf(format.kind).map((s) => (
+            <option value="">{format.kind === 'script' ? 'Pick a script (a .js file below)…' : 'Pick a schema…'}</option>
+            {schemasOf(format.kind === 'script' ? 'javascript' : format.kind).map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
               </option>
@@ -213,7 +213,7 @@ export function CodecSettingsEditor({ value, onChange, initialRuleId, filterChoi
   const usedIds = useMemo(() => {
     const used = new Set<string>();
     for (const rule of value.rules) {
-      if (rule.format.kind === 'protobuf' || rule.format.kind === 'avro') used.add(rule.format.schemaId);
+      if (rule.format.kind === 'protobuf' || rule.format.kind === 'avro' || rule.format.kind === 'script') used.add(rule.format.schemaId);
       if (rule.jsonSchemaId) used.add(rule.jsonSchemaId);
     }
     return used;

@@ -113,7 +113,7 @@ export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListPro
         </select>
         <label className="button small codec-file-button" title="Pick .proto files (several at once when they import each other), an .avsc or a JSON Schema">
           Add files…
-          <input ref={fileInput} type="file" multiple accept=".proto,.avsc,.json,.txt" data-testid="codec-schema-files" aria-label="Schema files" onChange={(e) => void onFiles(e.target.files)} />
+          <input ref={fileInput} type="file" multiple accept=".proto,.avsc,.json,.js,.mjs,.cjs,.txt" data-testid="codec-schema-files" aria-label="Schema files" onChange={(e) => void onFiles(e.target.files)} />
         </label>
         <button type="button" className="small" data-testid="codec-schema-paste" aria-pressed={pasting} onClick={() => setPasting(!pasting)}>
           Paste…
