@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { PostgresHistoryStore, openPostgresHistoryStore } from '../../main/core/history/postgres';
+import { PostgresQueries } from '../../main/core/history/postgres/postgres-queries';
+import { POSTGRES_MIGRATIONS } from '../../main/core/history/postgres/postgres-migrations';
+import { usePostgres } from '../support/fixtures';
+import { message } from '../support/history-fixtures';
+import { describeHistoryStore } from './history-store-behaviour';
+
+// One throwaway cluster for the file (test/support/postgres.ts), a fresh database per store.
+const cluster = usePostgres();
+
+async function freshStore(options: { fullTextMaxBytes?: number } = {}): Promise<{ store: PostgresHistoryStore; url: string; close(): Promise<void> }> {
+  const database = await cluster.createDatabase();
+  const store = await openPostgresHistoryStore({ connectionString: database.url, ...options });
+  return {
+    store,
+    url: database.url,
+    close: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
+
+describeHistoryStore('PostgreSQL', async (options) => {
+  const { store, close } = await freshStore(options);
+  return {
+    store,
+    rawPayloadType: async () => (await store.pool.query<{ t: string }>('SELECT pg_typeof(payload)::text AS t FROM messages LIMIT 1')).rows[0]!.t,
+    expectedPayloadType: 'bytea',
+    close,
+  };
+});
+
+describe('PostgreSQL history store: what only it has', () => {
+  it('never uses OFFSET', () => {
+    const queries = PostgresQueries.prototype as unknown as { page: () => void; compilePage: () => void };
+    const source = queries.page.toString() + queries.compilePage.toString();
+    expect(source).toMatch(/ORDER BY m\.ts/);
+    expect(source).not.toMatch(/OFFSET/i);
+  });
+
+  it('two stores on one database (a recorder and a workbench) see each other’s writes', async () => {
+    const first = await freshStore();
+    const second = await openPostgresHistoryStore({ connectionString: first.url });
+    try {
+      await first.store.insert([message({ text: 'one' })]);
+      expect(await second.count()).toBe(1);
+      await second.insert([message({ topic: 'new/topic', text: 'two', timestamp: 1_700_000_000_001 })]);
+      expect((await first.store.page()).messages.map((m) => m.topic)).toEqual(['new/topic', 'sensors/kitchen/temp']);
+      expect(await first.store.totals()).toEqual({ messages: 2, bytes: 6 });
+      expect(await first.store.count({ topicFilter: 'new/#' })).toBe(1);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  it('lays messages out in day partitions, created as writes need them, and text-indexes them with pg_trgm', async () => {
+    const { store, close } = await freshStore();
+    try {
+      await store.insert([message({ timestamp: Date.UTC(2023, 10, 14, 23, 59) }), message({ timestamp: Date.UTC(2023, 10, 15, 0, 1) })]);
+      const { rows } = await store.pool.query<{ name: string }>(
+        "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'messages'::regclass ORDER BY 1",
+      );
+      const names = rows.map((r) => r.name);
+      expect(names).toEqual(expect.arrayContaining(['messages_d20231114', 'messages_d20231115']));
+      const index = await store.pool.query("SELECT 1 FROM pg_indexes WHERE indexname = 'messages_text_trgm'");
+      expect(index.rowCount).toBe(1); // pg_trgm ships with Debian's postgresql package
+    } finally {
+      await close();
+    }
+  });
+
+  it('refuses a database whose applied migration was edited, or that a newer version migrated', async () => {
+    const { url, close } = await freshStore();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ checksum: string }>('SELECT checksum FROM schema_migrations WHERE version = 1');
+      await client.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = $1", [POSTGRES_MIGRATIONS[0]!.version]);
+      await expect(openPostgresHistoryStore({ connectionString: url })).rejects.toMatchObject({ code: 'HISTORY_MIGRATION_EDITED' });
+      await client.query('UPDATE schema_migrations SET checksum = $1 WHERE version = 1', [rows[0]!.checksum]);
+      await client.query("INSERT INTO schema_migrations VALUES (999, 'from the future', 'x', 0)");
+      await expect(openPostgresHistoryStore({ connectionString: url })).rejects.toMatchObject({ code: 'HISTORY_SCHEMA_TOO_NEW' });
+    } finally {
+      await client.end();
+      await close();
+    }
+  });
+});
