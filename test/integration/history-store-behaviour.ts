@@ -1,7 +1,10 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CodecScopes } from '../../main/core/codecs/codec-scopes';
 import type { Awaitable, HistoryStore } from '../../main/core/history/history-store';
 import { BatchBuilder } from '../../main/core/history/packed-batch';
 import type { HistoryQuery, StoredMessage } from '../../main/core/history/types';
+import { type CodecSettings, codecSettings } from '../../shared/contract';
 import { message } from '../support/history-fixtures';
 
 /** A store under test, opened fresh (an empty file, an empty database) for each test. */
@@ -14,6 +17,10 @@ export interface StoreUnderTest {
 }
 
 export type OpenStore = (options: { fullTextMaxBytes?: number }) => Promise<StoreUnderTest>;
+
+const gzipRule: CodecSettings = codecSettings.parse({ rules: [{ id: 'gz', filter: 'factory/+/telemetry', encoding: 'gzip', format: { kind: 'json' } }] });
+const scopes = (stamp: number, profiles: Record<string, CodecSettings>, global: CodecSettings = { rules: [], schemas: [] }): CodecScopes => ({ stamp, global, profiles });
+const gz = (body: string) => new Uint8Array(gzipSync(body));
 
 const topicsOf = (messages: StoredMessage[]) => messages.map((m) => m.topic);
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -382,6 +389,51 @@ export function describeHistoryStore(name: string, open: OpenStore): void {
       await store.writePacked([builder.take().batch], []);
       expect((await store.page()).messages.map((m) => m.topic)).toEqual(['will/roll/back']);
       expect(await store.totals()).toEqual({ messages: 1, bytes: 5 });
+    });
+  });
+
+  describe(`${name} history store: text search with codec rules`, () => {
+    it('finds a covered topic by its decoded text, leaves other connections and raw rows as they were', async () => {
+      await store.insert([
+        message({ connectionKey: 'profile:p1', topic: 'factory/1/telemetry', payload: gz('{"alarm":"Overheat","t":91}'), timestamp: 1000 }),
+        message({ connectionKey: 'profile:p1', topic: 'factory/1/telemetry', payload: gz('{"alarm":"none","t":20}'), timestamp: 1001 }),
+        message({ connectionKey: 'profile:p1', topic: 'factory/1/log', text: 'overheat seen at line 1', timestamp: 1002 }),
+        // Another connection: the profile's rule is not its rule, so its gzip stays unsearchable.
+        message({ connectionKey: 'endpoint:other', topic: 'factory/1/telemetry', payload: gz('{"alarm":"overheat"}'), timestamp: 1003 }),
+      ]);
+      const search = async (codecs?: CodecScopes) => {
+        const page = await store.page({ query: { text: 'OVERHEAT' }, ...(codecs ? { codecs } : {}) });
+        const counted = await store.countUpTo({ text: 'overheat' }, 100, codecs);
+        return { timestamps: page.messages.map((m) => m.timestamp), count: counted.count };
+      };
+      expect(await search()).toEqual({ timestamps: [1002], count: 1 });
+      expect(await search(scopes(1, { p1: gzipRule }))).toEqual({ timestamps: [1002, 1000], count: 2 });
+      // A global rule reaches every connection; with a topic filter too.
+      expect(await search(scopes(2, {}, gzipRule))).toEqual({ timestamps: [1003, 1002, 1000], count: 3 });
+      const filtered = await store.page({ query: { text: 'overheat', topicFilter: 'factory/+/telemetry' }, codecs: scopes(2, {}, gzipRule) });
+      expect(filtered.messages.map((m) => m.timestamp)).toEqual([1003, 1000]);
+      // Rules gone (a new stamp): back to raw text.
+      expect(await search(scopes(3, {}))).toEqual({ timestamps: [1002], count: 1 });
+    });
+
+    it('pages through many covered rows where few match, each match once, and counts up to a cap', async () => {
+      const rows = Array.from({ length: 300 }, (_, i) =>
+        message({ connectionKey: 'profile:p1', topic: `factory/${i % 3}/telemetry`, payload: gz(i % 25 === 0 ? `{"alarm":"hot ${i}"}` : `{"t":${i}}`), timestamp: 5000 + i }),
+      );
+      rows.push(message({ connectionKey: 'profile:p1', topic: 'factory/x/log', text: 'HOT raw', timestamp: 5100 }));
+      await store.insert(rows);
+      const codecs = scopes(4, { p1: gzipRule });
+      const seen: number[] = [];
+      let cursor = null;
+      do {
+        const page: Awaited<ReturnType<typeof store.page>> = await store.page({ query: { text: 'hot' }, codecs, limit: 4, cursor, order: 'asc' });
+        seen.push(...page.messages.map((m) => m.timestamp));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const expected = [...Array.from({ length: 12 }, (_, k) => 5000 + k * 25), 5100].sort((a, b) => a - b);
+      expect(seen).toEqual(expected);
+      expect(await store.count({ text: 'hot' }, codecs)).toBe(13);
+      expect(await store.countUpTo({ text: 'hot' }, 5, codecs)).toEqual({ count: 5, capped: true });
     });
   });
 

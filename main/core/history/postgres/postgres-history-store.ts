@@ -20,7 +20,7 @@ import { migratePostgres } from './postgres-migrations';
 import { PostgresQueries } from './postgres-queries';
 import { PostgresRetention } from './postgres-retention';
 import { PostgresTopicIndex } from './postgres-topic-index';
-import { PostgresWriter } from './postgres-writer';
+import { type IngestMethod, PostgresWriter } from './postgres-writer';
 
 export interface PostgresHistoryOptions {
   /** postgres://user@host:port/database (a password, TLS: pg's connection options in `pool`). */
@@ -29,7 +29,12 @@ export interface PostgresHistoryOptions {
   pool?: pg.PoolConfig;
   /** Text payloads up to this size are text-searched (as SQLite's store); the trigram index holds those up to 256 KiB. */
   fullTextMaxBytes?: number;
+  /** How batches go in (the bench compares them); see DEFAULT_INGEST. */
+  ingest?: IngestMethod;
 }
+
+/** Binary COPY: measured in `npm run bench -- history` against unnest (see the README's figures). */
+export const DEFAULT_INGEST: IngestMethod = 'copy';
 
 const INT8_OID = 20;
 
@@ -61,10 +66,11 @@ export class PostgresHistoryStore implements HistoryStore {
   private constructor(
     readonly pool: pg.Pool,
     fullTextMaxBytes: number,
+    ingest: IngestMethod,
   ) {
     this.topics = new PostgresTopicIndex(pool);
     this.partitions = new DayPartitions(pool);
-    this.writer = new PostgresWriter(pool, this.topics, this.partitions, fullTextMaxBytes);
+    this.writer = new PostgresWriter(pool, this.topics, this.partitions, fullTextMaxBytes, ingest);
     this.queries = new PostgresQueries(pool, this.topics, fullTextMaxBytes);
     this.retention = new PostgresRetention(pool, this.topics, this.partitions);
   }
@@ -91,7 +97,7 @@ export class PostgresHistoryStore implements HistoryStore {
       } finally {
         client.release();
       }
-      const store = new PostgresHistoryStore(pool, options.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES);
+      const store = new PostgresHistoryStore(pool, options.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES, options.ingest ?? DEFAULT_INGEST);
       await store.topics.refresh();
       return store;
     } catch (error) {

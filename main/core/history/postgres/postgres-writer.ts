@@ -3,9 +3,13 @@ import { FLAG_DUP, FLAG_OUT, FLAG_RETAIN, type PackedBatch } from '../packed-bat
 import { encodeProperties } from '../properties';
 import type { HistoryGap, HistoryMessageInput } from '../types';
 import type { DayPartitions } from './day-partitions';
-import { MessageColumns } from './message-columns';
+import { COPY_COLUMNS, MessageColumns } from './message-columns';
+import { copyIn } from './copy-in';
 import type { PostgresTopicIndex } from './postgres-topic-index';
 import { inTransaction } from './transaction';
+
+/** How a batch goes in: binary COPY, or one INSERT ... SELECT FROM unnest(arrays); both one round trip. */
+export type IngestMethod = 'copy' | 'unnest';
 
 /**
  * The writing side of the PostgreSQL store: a flush of packed batches (or an import's plain
@@ -22,6 +26,7 @@ export class PostgresWriter {
     private readonly topics: PostgresTopicIndex,
     private readonly partitions: DayPartitions,
     private readonly textMaxBytes: number,
+    private readonly ingest: IngestMethod,
   ) {}
 
   /** The topic ids of a packed batch's keys; unknown keys fail before anything is written. */
@@ -45,7 +50,10 @@ export class PostgresWriter {
   private async writeColumns(columns: MessageColumns, gaps: readonly HistoryGap[]): Promise<void> {
     await this.partitions.ensure(columns.ts);
     await inTransaction(this.pool, async (client) => {
-      if (columns.length > 0) await client.query(columns.insertStatement());
+      if (columns.length > 0) {
+        if (this.ingest === 'copy') await copyIn(client, `COPY messages (${COPY_COLUMNS}) FROM STDIN (FORMAT binary)`, columns.copyData());
+        else await client.query(columns.insertStatement());
+      }
       if (gaps.length > 0) await this.insertGaps(client, gaps);
     });
   }
