@@ -5,7 +5,8 @@ import { PostgresQueries } from '../../main/core/history/postgres/postgres-queri
 import { POSTGRES_MIGRATIONS } from '../../main/core/history/postgres/postgres-migrations';
 import { usePostgres } from '../support/fixtures';
 import { message } from '../support/history-fixtures';
-import { describeHistoryStore } from './history-store-behaviour';
+import { describeHistoryExport } from './history-export-behaviour';
+import { type OpenStore, describeHistoryStore } from './history-store-behaviour';
 
 // One throwaway cluster for the file (test/support/postgres.ts), a fresh database per store.
 const cluster = usePostgres();
@@ -23,7 +24,7 @@ async function freshStore(options: { fullTextMaxBytes?: number } = {}): Promise<
   };
 }
 
-describeHistoryStore('PostgreSQL', async (options) => {
+const openStore: OpenStore = async (options) => {
   const { store, close } = await freshStore(options);
   return {
     store,
@@ -31,7 +32,10 @@ describeHistoryStore('PostgreSQL', async (options) => {
     expectedPayloadType: 'bytea',
     close,
   };
-});
+};
+
+describeHistoryStore('PostgreSQL', openStore);
+describeHistoryExport('PostgreSQL', openStore);
 
 describe('PostgreSQL history store: what only it has', () => {
   it('never uses OFFSET', () => {
