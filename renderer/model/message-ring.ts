@@ -1,5 +1,4 @@
 import type { LiveMessage, MqttMessage } from '../../shared/contract';
-import type { DecodedPayload } from '../../shared/contract/codec-rules';
 import { Ring } from './ring';
 
 /**
@@ -8,6 +7,6 @@ import { Ring } from './ring';
  * (the host's number, to fetch a previewed payload whole; the whole payload's size when `payload`
  * is a preview). `decoded`: the payload as the codec rule that matched its topic read it (issue 16).
  */
-export type RingMessage = MqttMessage & Partial<Pick<LiveMessage, 'id' | 'payloadSize'>> & { seq: number; decoded?: DecodedPayload };
+export type RingMessage = MqttMessage & Partial<Pick<LiveMessage, 'id' | 'payloadSize' | 'decoded'>> & { seq: number };
 
 export class MessageRing extends Ring<RingMessage> {}

@@ -59,6 +59,8 @@ export interface TreeTopicSummary {
   payloadSize: number;
   /** The first bytes of the last payload (the store never asks for more). */
   preview: Uint8Array;
+  /** The last payload as its codec rule reads it, when History could decode it (a whole small payload). */
+  decoded?: DecodedPayload;
 }
 
 export interface TopicNode {
@@ -389,7 +391,7 @@ export class TopicTree {
       if (extra > 0) this.setValue(node, extra, node.valueTimestamp, now);
       return created;
     }
-    node.setPayload(summary.preview, summary.payloadSize);
+    node.setPayload(summary.preview, summary.payloadSize, summary.decoded);
     node.payloadSize = summary.payloadSize;
     node.qos = summary.qos;
     node.lastSeq = null;

@@ -32,11 +32,6 @@ export function describeViolations(violations: readonly SchemaViolation[]): stri
   return violations.map((v) => `${v.path || '/'}: ${v.keyword}: ${v.message}`).join('\n');
 }
 
-/** A rule's mark in a row: its name (or format) and format. */
-export function decodedMark(decoded: DecodedPayload): string {
-  return decoded.format;
-}
-
 /** Parsed decoded JSON for plots and number pickers, when whole (a cut text is not the value). */
 export function parseDecoded(decoded: DecodedPayload | undefined): unknown {
   if (!decoded || !decoded.json || decoded.truncated || decoded.problem) return undefined;

@@ -6,13 +6,16 @@ import { decodeSparkplugB, isSparkplugTopic } from '../../shared/codecs/sparkplu
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
 import { formatBytes } from './format';
 import { hexDump } from './hex-dump';
+import { type TypedMode, TYPED_MODES, isTypedMode, renderTyped } from './typed-modes';
 
 /**
  * How the detail shows a payload: a format, or `auto` (Sparkplug B under `spBv1.0/`, else JSON,
  * text or hex, whichever fits).
  */
-export type ViewMode = 'auto' | ViewFormat;
-export const VIEW_MODES: readonly ViewMode[] = ['auto', ...VIEW_FORMATS];
+export type ViewMode = 'auto' | ViewFormat | TypedMode;
+export const VIEW_MODES: readonly ViewMode[] = ['auto', ...VIEW_FORMATS, ...TYPED_MODES];
+/** What a payload is shown as: a format, or a typed array. */
+export type ShownFormat = ViewFormat | TypedMode;
 
 /**
  * What the editor is given at first, and at most with "Show all". Measured in Chromium: Monaco
@@ -30,7 +33,7 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export interface RenderedPayload {
   /** The format actually shown (what `auto` resolved to). */
-  format: ViewFormat;
+  format: ShownFormat;
   /** The editor's text, within the limits. When `problem` is set, the hex dump of the raw bytes. */
   text: string;
   language: 'json' | 'plaintext';
@@ -135,6 +138,10 @@ export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false
     const view = structured('sparkplug');
     if (!(view instanceof Error)) return view;
   }
+  if (isTypedMode(mode)) {
+    const typed = renderTyped(bytes, mode);
+    return { format: mode, text: typed.text, language: 'json', ...(typed.cut ? { cut: typed.cut } : {}), canShowAll: false };
+  }
   const format = mode === 'auto' ? autoFormat(bytes) : mode;
   switch (format) {
     case 'cbor':
@@ -209,7 +216,8 @@ export function shouldWrap(rendered: RenderedPayload): boolean {
  * The whole payload in a format, for copying: text, JSON (pretty), spaced hex (pastes into
  * Publish), Base64, or a binary format decoded to JSON (its hex when it does not decode).
  */
-export function fullText(bytes: Uint8Array, format: ViewFormat): string {
+export function fullText(bytes: Uint8Array, format: ShownFormat): string {
+  if (isTypedMode(format)) return renderTyped(bytes, format).text;
   if (isStructuredBinary(format)) {
     try {
       return decodeStructured(bytes, format);

@@ -1,7 +1,10 @@
 import { create } from 'zustand';
-import type { MqttMessage, ReceivedProperties } from '../../shared/contract';
+import type { LiveMessage, MqttMessage, ReceivedProperties } from '../../shared/contract';
 import { MessageRing, type RingMessage } from '../model/message-ring';
 import { getApi } from './api';
+
+/** A message put back into the live list (from History after a reload), with its decoded payload when a rule covers it. */
+type RefillMessage = MqttMessage & Partial<Pick<LiveMessage, 'decoded'>>;
 
 /** How many messages the UI keeps per connection; older ones drop off (the count of all received is kept). */
 export const MESSAGE_CAPACITY = 20_000;
@@ -52,7 +55,7 @@ interface MessagesState {
    * the seqs below the oldest kept one, so what points at a kept message (the tree, a selection)
    * still does.
    */
-  refill(connectionId: string, older: readonly MqttMessage[]): void;
+  refill(connectionId: string, older: readonly RefillMessage[]): void;
   /** Refills with the connection's latest `limit` messages in History from before what is kept (a reload). */
   refillFromHistory(connectionId: string, connectionKey: string, limit: number): Promise<void>;
   clear(connectionId: string): void;
@@ -137,7 +140,8 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
     const until = Math.min(oldest ? oldest.timestamp - 1 : Number.POSITIVE_INFINITY, Date.now());
     const result = await getApi().history.query({ query: { connectionKeys: [connectionKey], until }, limit, order: 'desc' });
     if (!result.ok) return;
-    const older = result.value.messages.reverse().map(({ direction, topic, payload, qos, retain, dup, timestamp, properties }): MqttMessage => ({
+    // `decoded`: what the codec rules make of it (History applies them as it reads), as live rows have.
+    const older = result.value.messages.reverse().map(({ direction, topic, payload, qos, retain, dup, timestamp, properties, decoded }): RefillMessage => ({
       connectionId,
       direction,
       topic,
@@ -147,6 +151,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => ({
       dup,
       timestamp,
       ...(properties ? { properties: properties as ReceivedProperties } : {}),
+      ...(decoded ? { decoded } : {}),
     }));
     get().refill(connectionId, older);
   },

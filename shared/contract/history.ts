@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bytes, connectionId, downloadTicket, empty, qos, topicFilter } from './common';
 import { CONNECTION_NAME_MAX } from './limits';
+import { decodedPayload } from './codec-rules';
 
 
 /**
@@ -53,6 +54,8 @@ export const storedMessage = z.object({
   timestamp: z.number(),
   packetId: z.number().nullable(),
   properties: z.record(z.string(), z.unknown()).nullable(),
+  /** As the codec rule covering its topic decodes it (as a live message's `decoded`), when one does. */
+  decoded: decodedPayload.optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessage>;
 
@@ -66,6 +69,8 @@ export const topicSummary = z.object({
   payloadSize: z.number(),
   /** The first bytes of the last payload. */
   preview: bytes,
+  /** The last payload as its codec rule reads it: only when `preview` is the whole payload. */
+  decoded: decodedPayload.optional(),
 });
 export type TopicSummary = z.infer<typeof topicSummary>;
 

@@ -130,7 +130,7 @@ describe('A decoded message in the list', () => {
     expect(cell.textContent).toBe('{"temperature":"hot"}');
     expect(cell.dataset.decoded).toBe('gzip+json');
     expect(cell.dataset.invalid).toBe('true');
-    expect(cell.dataset.mark).toBe('gzip+json ✗ /temperature type');
+    expect(cell.dataset.mark).toBe('✗ /temperature type');
     expect(cell.title).toBe('Decoded by rule Line telemetry (gzip+json). Fails its JSON Schema:\n/temperature: type: must be number');
   });
 });

@@ -167,6 +167,23 @@ describe('codec rules', { timeout: 180_000 }, () => {
     expect(await series.getByTestId('plot-last').textContent()).toContain('23.5');
     await screenshots(page, 'codecs-protobuf-live');
 
+    // A diff with the previous message compares the decoded texts (pretty, from the host).
+    await messageRow(page, 'factory/line1/telemetry').last().click();
+    await waitUntil(async () => (await detailPayloadText(page)).includes('"temperature": 23.5'));
+    const viewport = page.viewportSize()!;
+    // Tall enough for the diff to render every line of both texts.
+    await page.setViewportSize({ width: viewport.width, height: 1600 });
+    await page.getByTestId('message-detail-diff').click();
+    const diff = page.getByTestId('message-diff');
+    const diffText = async (side: string) => (await diff.locator(`.editor.${side} .view-lines`).first().innerText()).replace(/\u00a0/g, ' ');
+    await diff.locator('.editor.original .view-lines').first().waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => (await diffText('original')).includes('"temperature": 22.25'));
+    expect(await diffText('modified')).toContain('"temperature": 23.5');
+    // Two changed lines of the pretty JSON: temperature and sequence.
+    await waitUntil(async () => (await diff.getAttribute('data-changes')) === '2');
+    await page.getByTestId('message-detail-diff').click();
+    await page.setViewportSize(viewport);
+
     // The raw bytes are one click away.
     await page.getByTestId('message-detail-decoded-raw').click();
     await waitUntil(async () => (await detail.getAttribute('data-decoded')) === null);
@@ -224,7 +241,7 @@ describe('codec rules', { timeout: 180_000 }, () => {
     expect(await valid.getAttribute('data-invalid')).toBeNull();
     expect(await invalid.textContent()).toBe('{"celsius":"warm"}');
     expect(await invalid.getAttribute('data-invalid')).toBe('true');
-    expect(await invalid.getAttribute('data-mark')).toBe('gzip+json ✗ /celsius type');
+    expect(await invalid.getAttribute('data-mark')).toBe('✗ /celsius type');
 
     await page.getByTestId('messages-only-invalid').check();
     await waitUntil(async () => (await page.getByTestId('messages-matched').textContent()) === '1 shown');
@@ -319,10 +336,24 @@ describe('codec rules', { timeout: 180_000 }, () => {
     await waitUntil(async () => (await cell.getAttribute('data-decoded')) === 'layout');
     expect(JSON.parse((await cell.textContent())!)).toEqual({ temperature: 21.5, pressure: -1200, accel: [0.5, -1, 9.75], flags: 10 });
 
-    // Saved with the profile: editing it again finds the rule.
+    // "Decode like this…" from a message of this connection adds a rule to its profile, for the topic or a wildcarded parent.
+    await messageRow(page, 'pack/7/frame').click();
+    await page.getByTestId('message-detail-decode-like').click();
+    await dialog(page).getByTestId('codec-rule-form').waitFor({ timeout: UI_TIMEOUT });
+    expect(await dialog(page).getAttribute('data-scope')).toBe('profile');
+    const seeded = dialog(page).getByTestId('codec-rule-form');
+    expect(await seeded.getByTestId('codec-rule-filter').inputValue()).toBe('pack/7/frame');
+    expect(await seeded.getByTestId('codec-filter-choice').allTextContents()).toEqual(['pack/7/frame', 'pack/+/frame', '+/7/frame', 'pack/7/#', 'pack/#']);
+    await seeded.getByTestId('codec-filter-choice').filter({ hasText: /^pack\/#$/ }).click();
+    await seeded.getByTestId('codec-rule-format').selectOption('raw');
+    await screenshots(page, 'codecs-decode-like-this');
+    await saveRules(page);
+    await page.getByTestId('message-detail-close').click();
+
+    // Saved with the profile: editing it again finds both rules, the one made from the message first (it wins).
     await page.locator('[data-testid="profile-row"][data-name="Packed line"]').getByTestId('profile-edit').click();
     await page.getByTestId('connection-tab-decoding').click();
-    expect(await page.getByTestId('codec-rule').getAttribute('data-filter')).toBe('pack/+/frame');
+    expect(await page.getByTestId('codec-rule').evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: { filter: string } }).dataset.filter))).toEqual(['pack/#', 'pack/+/frame']);
     await page.getByTestId('connection-dialog-close').click();
   });
 
@@ -333,6 +364,10 @@ describe('codec rules', { timeout: 180_000 }, () => {
     const rows = page.locator('[data-testid="history-row"][data-topic="factory/line1/telemetry"]');
     await waitUntil(async () => (await rows.count()) === 3);
     expect(await page.getByTestId('history-row').count()).toBe(3);
+    // The rows read decoded as the live list does (History applies the rules as it reads).
+    const previews = rows.getByTestId('history-row-payload');
+    expect(await previews.evaluateAll((cells: { getAttribute(name: string): string | null }[]) => cells.map((cell) => cell.getAttribute('data-decoded')))).toEqual(['protobuf', 'protobuf', 'protobuf']);
+    expect(await previews.first().textContent()).toContain('"device":"press-7"');
     await rows.first().click();
     await page.getByTestId('history-detail-decoded-rule').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('history-detail-decoded-rule').textContent()).toBe('Decoded by rule Line telemetry (protobuf)');

@@ -222,5 +222,36 @@ describe('codec rules in History (through the core, with a data folder)', () => 
       ['stored/1/status', null, null],
     ]);
   });
+
+  it('gives History\'s rows (a page, a topic\'s last values, the tree\'s summaries) decoded by the rules as they are now, a rule added after the capture included', async () => {
+    const profile = await stored.call('profiles.save', {
+      name: 'Later rule',
+      options: { protocol: 'mqtt', host: broker.host, port: broker.port, protocolVersion: 5 },
+      subscriptions: [{ filter: 'later/#' }],
+    });
+    const { connectionId } = await stored.call('profiles.connect', { id: profile.id });
+    await pub(['-t', 'later/1/packed', '-s'], gzipSync('{"t": 19.5}'));
+    const query = { query: { topicFilter: 'later/#' } };
+    const captured = await waitFor(async () => {
+      const { messages } = await stored.call('history.query', query);
+      return messages.length === 1 && messages[0]!;
+    }, 'the message in History');
+    expect(captured.decoded).toBeUndefined();
+
+    // The user adds the rule today: last week's capture reads decoded, in History and in the list refilled from it.
+    await stored.call('profiles.save', {
+      id: profile.id,
+      name: 'Later rule',
+      options: { protocol: 'mqtt', host: broker.host, port: broker.port, protocolVersion: 5 },
+      codecs: { rules: [{ id: 'packed', name: 'Packed', filter: 'later/+/packed', encoding: 'gzip', format: { kind: 'json' } }], schemas: [] },
+    });
+    const [row] = (await stored.call('history.query', query)).messages;
+    expect(row!.decoded).toMatchObject({ ruleId: 'packed', ruleName: 'Packed', format: 'gzip+json', text: '{"t":19.5}', json: true });
+    const [last] = await stored.call('history.lastValues', { connectionId, topic: 'later/1/packed', count: 1 });
+    expect(last!.decoded).toMatchObject({ ruleId: 'packed', text: '{"t":19.5}' });
+    // The topic tree's summary from History: its head is the whole payload, so it reads decoded too.
+    const { topics } = await stored.call('history.topics', { connectionId });
+    expect(topics.find((t) => t.topic === 'later/1/packed')!.decoded).toMatchObject({ ruleId: 'packed', text: '{"t":19.5}' });
+  });
 });
 

@@ -2,6 +2,7 @@ import { brotliCompressSync, crc32, deflateRawSync, deflateSync, gunzipSync, gzi
 import avro from 'avsc';
 import protobuf from 'protobufjs';
 import { encode as cborEncode } from 'cborg';
+import { createTestClock } from '../support/test-clock';
 import { describe, expect, it } from 'vitest';
 import { type CodecRule, type CodecSettings, MAX_DECOMPRESSED_BYTES, codecRule, codecSettings } from '../../shared/contract/codec-rules';
 import { codecSettingsProblems, compileCodecRules } from '../../main/core/codecs/compile-rules';
@@ -240,6 +241,35 @@ describe('codec rules: live decoding within a time budget', () => {
     moveWall(5000);
     live.report();
     expect(reports.map((r) => r.failures)).toEqual([3, 4]);
+  });
+
+  it('sends the counts held back by the once-a-second rule when the second is up, even if no batch follows', () => {
+    const clock = createTestClock(0);
+    let monotonic = 0;
+    const reports: { failures: number }[] = [];
+    const live = createLiveDecoder({
+      engineFor: () => engine,
+      profileOf: () => undefined,
+      emit: (problem) => reports.push(problem),
+      now: clock.now,
+      elapsed: () => (monotonic += 60), // every decode in a window of its own
+      setTimer: (fn, ms) => clock.setTimeout(fn, ms),
+    });
+    live.decode(message(utf8('not gzip')));
+    live.report();
+    live.decode(message(utf8('not gzip either')));
+    live.report(); // held back: reported 0 ms ago
+    expect(reports.map((r) => r.failures)).toEqual([1]);
+    clock.advance(999);
+    expect(reports).toHaveLength(1);
+    clock.advance(1); // the second is up: the last count goes out without another batch
+    expect(reports.map((r) => r.failures)).toEqual([1, 2]);
+    clock.advance(10_000);
+    expect(reports).toHaveLength(2); // nothing changed since: nothing more
+    live.decode(message(utf8('a third')));
+    live.report();
+    live.dispose();
+    expect(reports.map((r) => r.failures)).toEqual([1, 2, 3]);
   });
 });
 

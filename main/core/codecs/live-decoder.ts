@@ -27,7 +27,18 @@ export interface LiveDecoderOptions {
   elapsed?: () => number;
   budgetMs?: number;
   windowMs?: number;
+  /**
+   * Arms the report of counts held back by the once-a-second rule, so they go out even when no
+   * further batch comes (a rule that failed twice in a second, then quiet). Real, unref'd timers by default.
+   */
+  setTimer?: (fn: () => void, ms: number) => { cancel(): void };
 }
+
+const realTimer = (fn: () => void, ms: number) => {
+  const timer = setTimeout(fn, ms);
+  timer.unref?.();
+  return { cancel: () => clearTimeout(timer) };
+};
 
 export interface LiveDecoder {
   /** The message as its rule reads it, or undefined: no rule, or the budget of this window is spent (counted as skipped). */
@@ -36,6 +47,8 @@ export interface LiveDecoder {
   report(): void;
   /** A live payload's whole decoded text (for the list's text filter), or undefined when no rule reads it or it does not decode. */
   text(connectionId: string, topic: string, payload: Uint8Array, contentType: string | undefined): string | undefined;
+  /** Cancels a held-back report (the core closes). */
+  dispose(): void;
 }
 
 /** Decoded text the live text search reads of one payload. */
@@ -65,6 +78,9 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
   let windowStart = -Infinity;
   let spent = 0;
   const counts = new Map<CompiledRule, RuleCounts>();
+  const setTimer = options.setTimer ?? realTimer;
+  /** The report armed for counts held back by the interval; one at a time. */
+  let heldBack: { cancel(): void } | undefined;
 
   function countsOf(rule: CompiledRule, connectionId: string): RuleCounts {
     let entry = counts.get(rule);
@@ -75,7 +91,7 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
     return entry;
   }
 
-  return {
+  const decoder: LiveDecoder = {
     decode(message) {
       const engine = options.engineFor(message.connectionId);
       if (!engine || engine.idle) return undefined;
@@ -112,9 +128,14 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
     },
     report() {
       const at = now();
+      let nextDueIn: number | undefined;
       for (const entry of counts.values()) {
         if (!entry.changed) continue;
-        if (entry.reportedAt !== undefined && at - entry.reportedAt < RULE_PROBLEM_INTERVAL_MS) continue;
+        if (entry.reportedAt !== undefined && at - entry.reportedAt < RULE_PROBLEM_INTERVAL_MS) {
+          const dueIn = entry.reportedAt + RULE_PROBLEM_INTERVAL_MS - at;
+          nextDueIn = nextDueIn === undefined ? dueIn : Math.min(nextDueIn, dueIn);
+          continue;
+        }
         entry.changed = false;
         entry.reportedAt = at;
         const { rule } = entry.rule;
@@ -129,6 +150,17 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
       }
       // Rules replaced by a change of settings leave their counts behind: drop those already reported.
       if (counts.size > 1000) for (const [rule, entry] of counts) if (!entry.changed) counts.delete(rule);
+      if (nextDueIn !== undefined && !heldBack) {
+        heldBack = setTimer(() => {
+          heldBack = undefined;
+          decoder.report();
+        }, nextDueIn);
+      }
+    },
+    dispose() {
+      heldBack?.cancel();
+      heldBack = undefined;
     },
   };
+  return decoder;
 }

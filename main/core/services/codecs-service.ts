@@ -197,6 +197,6 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
       },
     },
     // Every change is written at once: nothing is pending.
-    close: async () => {},
+    close: async () => live.dispose(),
   };
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
 import type { CodecScopes } from '../codecs/codec-scopes';
+import { createStoredDecoder } from '../codecs/stored-decoder';
 import type { Downloads } from '../downloads/downloads';
 import type { ConnectionIdentity } from '../engine/connection-identity';
 import type { RequestHandlers } from '../rpc/dispatcher';
@@ -57,6 +58,7 @@ function timestampForFile(date: Date): string {
 export function createHistoryService(dataDir: string | undefined, events: EventHub, downloads?: Downloads, codecScopes: () => CodecScopes | undefined = () => undefined): HistoryService {
   /** The rules a query needs: only a text search (or a decoded export column) reads payloads. */
   const codecsFor = (query: { text?: string | undefined } | undefined) => (query?.text ? codecScopes() : undefined);
+  const decodeStored = createStoredDecoder(codecScopes);
   const path = dataDir ? join(dataDir, 'history.db') : undefined;
   let service: History | null = null;
   let openError: string | undefined;
@@ -174,7 +176,7 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
     'history.query': async ({ query, limit, cursor, order }) => {
       const codecs = codecsFor(query);
       const page = await (await require()).page({ query, limit, cursor: cursor ?? null, order, ...(codecs ? { codecs } : {}) }).catch(toFailure);
-      return { messages: page.messages as StoredMessage[], nextCursor: page.nextCursor };
+      return { messages: decodeStored.messages(page.messages as StoredMessage[]), nextCursor: page.nextCursor };
     },
     'history.count': async ({ query, upTo }) => (await require()).countUpTo(query, upTo, codecsFor(query)).catch(toFailure),
     'history.connections': async () => ({ connections: await (await require()).connections().catch(toFailure) }),
@@ -183,12 +185,14 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
     'history.lastValues': async ({ connectionId, topic, count }) => {
       const opened = await require();
       const key = keysById.get(connectionId);
-      return key === undefined ? [] : ((await opened.lastValues(key, topic, count).catch(toFailure)) as StoredMessage[]);
+      return key === undefined ? [] : decodeStored.messages((await opened.lastValues(key, topic, count).catch(toFailure)) as StoredMessage[]);
     },
     'history.topics': async ({ connectionId, limit, previewBytes }) => {
       const opened = await require();
       const key = keysById.get(connectionId);
-      return key === undefined ? { topics: [], truncated: false } : opened.topicSummaries(key, limit, previewBytes).catch(toFailure);
+      if (key === undefined) return { topics: [], truncated: false };
+      const { topics, truncated } = await opened.topicSummaries(key, limit, previewBytes).catch(toFailure);
+      return { topics: decodeStored.summaries(key, topics), truncated };
     },
     'history.gaps': async ({ connectionKey }) => (await require()).gaps(connectionKey).catch(toFailure),
     'history.clear': async ({ connectionKey, topicFilter }) => ({ deleted: await (await require()).clear(connectionKey, topicFilter).catch(toFailure) }),

@@ -323,10 +323,13 @@ export function CodecSettingsEditor({ value, onChange, initialRuleId, filterChoi
   );
 }
 
-/** The settings with a rule made from a message added at the end, and that rule's id. */
+/**
+ * The settings with a rule made from a message, and that rule's id. It goes first: the first
+ * matching rule wins, and a rule made from a message is meant to decode that message.
+ */
 export function withSeededRule(settings: CodecSettings, seed: RuleSeed): { settings: CodecSettings; ruleId: string } {
   const rule = newRule(settings, seed);
-  return { settings: { ...settings, rules: [...settings.rules, rule] }, ruleId: rule.id };
+  return { settings: { ...settings, rules: [rule, ...settings.rules] }, ruleId: rule.id };
 }
 
 /** Rules that cannot be saved as they are, by rule, for the dialog's Save. */

@@ -39,6 +39,7 @@ function HistoryRow({ message, selected, onSelect }: { message: StoredMessage; s
         retain={message.retain}
         size={message.payloadSize}
         payload={message.payload}
+        {...(message.decoded ? { decoded: message.decoded } : {})}
         testIds={HISTORY_TEST_IDS}
         afterTime={
           <span className="history-connection" data-testid="history-row-connection" title={message.connectionLabel}>

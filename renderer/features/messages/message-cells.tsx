@@ -72,7 +72,7 @@ function PayloadCell({ payload, decoded, testId }: { payload: Uint8Array; decode
       className={`message-payload decoded${invalid ? ' invalid' : ''}`}
       data-testid={testId}
       data-decoded={decoded.format}
-      data-mark={invalid ? `${decoded.format} ✗ ${invalid[0]!.path || '/'} ${invalid[0]!.keyword}` : decoded.format}
+      data-mark={invalid ? `✗ ${invalid[0]!.path || '/'} ${invalid[0]!.keyword}` : decoded.format}
       data-invalid={invalid ? 'true' : undefined}
       title={invalid ? `${rule}. Fails its JSON Schema:\n${describeViolations(invalid)}` : rule}
     >

@@ -12,6 +12,7 @@ import { numberAt, parsePayload } from '../../payload/numeric-value';
 import type { NumberPicker } from './number-picker';
 import { formatBytes, formatTime } from '../../payload/format';
 import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayload, shouldWrap } from '../../payload/payload-view';
+import { TYPED_MODES, isTypedMode, typedModeLabel } from '../../payload/typed-modes';
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
@@ -58,6 +59,7 @@ const MODE_NAMES: Partial<Record<ViewMode, string>> = { json: 'JSON', base64: 'B
 
 function modeLabel(mode: ViewMode, resolved: ViewMode): string {
   if (mode === 'auto') return `auto (${MODE_NAMES[resolved] ?? resolved})`;
+  if (isTypedMode(mode)) return typedModeLabel(mode);
   return MODE_NAMES[mode] ?? mode;
 }
 
@@ -120,11 +122,21 @@ function NumericFields({ message, parsed }: { message: RingMessage; parsed: unkn
   );
 }
 
-function DiffPane({ message, format, dark }: { message: RingMessage; format: RenderedPayload; dark: boolean }) {
+/** `decoded`: this message as its rule decoded it (shown so): the earlier one is then compared decoded too. */
+function DiffPane({ message, format, decoded, dark }: { message: RingMessage; format: RenderedPayload; decoded: RenderedPayload | null; dark: boolean }) {
   const candidates = useMemo(() => earlierOnTopic(message.connectionId, message.seq, message.topic, DIFF_CANDIDATES), [message]);
   const [againstSeq, setAgainstSeq] = useState<number | null>(null);
   const against = candidates.find((c) => c.seq === againstSeq) ?? candidates[0];
   const againstPayload = useFullPayload(against);
+  const againstId = against?.id;
+  const againstDecoded = useDecodedPayload(
+    `diff:${message.connectionId}:${against?.seq ?? ''}`,
+    decoded && against?.decoded && againstId !== undefined
+      ? () => decodeLive(against.connectionId, againstId, against.topic, against.payloadSize === undefined ? against.payload : undefined, against.properties?.contentType)
+      : null,
+    decoded ? against?.decoded : undefined,
+  );
+  const leftDecoded = againstDecoded.state === 'none' ? undefined : (againstDecoded.decoded ?? undefined);
   if (!against || !againstPayload) {
     return (
       <p className="detail-notice" data-testid="message-diff-none">
@@ -132,7 +144,10 @@ function DiffPane({ message, format, dark }: { message: RingMessage; format: Ren
       </p>
     );
   }
-  const left = renderPayload(againstPayload.payload, format.format);
+  // Decoded against decoded when both were (the host's pretty text, 64-bit digits kept), else raw against raw.
+  const useDecoded = decoded !== null && leftDecoded !== undefined && !leftDecoded.problem && !leftDecoded.image;
+  const right = useDecoded ? decoded : format;
+  const left: Pick<RenderedPayload, 'text' | 'language'> = useDecoded ? { text: leftDecoded.text, language: leftDecoded.json ? 'json' : 'plaintext' } : renderPayload(againstPayload.payload, format.format);
   return (
     <div className="detail-diff">
       <div className="detail-diff-bar">
@@ -149,7 +164,7 @@ function DiffPane({ message, format, dark }: { message: RingMessage; format: Ren
         <span className="muted">left: earlier · right: this message</span>
       </div>
       <Suspense fallback={<EditorLoading />}>
-        <PayloadDiff original={left.text} modified={format.text} language={left.language === format.language ? format.language : 'plaintext'} dark={dark} />
+        <PayloadDiff original={left.text} modified={right.text} language={left.language === right.language ? right.language : 'plaintext'} dark={dark} />
       </Suspense>
     </div>
   );
@@ -319,11 +334,18 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
           </span>
         )}
         <select data-testid="message-detail-format" value={mode} title={showDecoded ? 'Shown as its codec rule decodes it: Show raw picks a format' : 'Show the payload as'} disabled={showDecoded} onChange={(e) => onMode(e.target.value as ViewMode)}>
-          {VIEW_MODES.map((m) => (
+          {VIEW_MODES.filter((m) => !isTypedMode(m)).map((m) => (
             <option key={m} value={m}>
               {modeLabel(m, rendered.format)}
             </option>
           ))}
+          <optgroup label="Numbers (typed array)">
+            {TYPED_MODES.map((m) => (
+              <option key={m} value={m}>
+                {typedModeLabel(m)}
+              </option>
+            ))}
+          </optgroup>
         </select>
         <label className="detail-remember" title="Show every message of this topic in this format">
           <input type="checkbox" data-testid="message-detail-remember" checked={topicMode !== undefined} onChange={(e) => setTopicMode(message.topic, e.target.checked ? mode : null)} />
@@ -392,7 +414,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
       <div className="detail-body">
         <div className="detail-editor">
           {diff ? (
-            <DiffPane message={message} format={payloadRendered} dark={dark} />
+            <DiffPane message={message} format={payloadRendered} decoded={decodedRendered} dark={dark} />
           ) : showDecoded && decoded.image ? (
             full.state === 'full' ? (
               <PayloadImage bytes={payload} mime={decoded.image.mime} width={decoded.image.width} height={decoded.image.height} testId="message-detail-image" />

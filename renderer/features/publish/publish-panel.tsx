@@ -15,7 +15,7 @@ import { EMPTY_DRAFT, DRAFT_PAYLOAD_LIMIT, type PublishDraft, payloadTooLongToKe
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
 import { useDarkMode } from '../../ui/theme';
-import { EncodeRulePicker, RuleEncodingStatus, encodeText, useRuleEncoding } from './rule-encoding';
+import { EncodeRulePicker, RuleEncodingStatus, cannotEncode, encodeText, useRuleEncoding } from './rule-encoding';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
 import './publish.css';
@@ -105,7 +105,7 @@ export function PublishPanel() {
     const text = latestPayload.current.text;
     if (encodeRuleId && !encodedNow) {
       // Repeat and request/response take the bytes the rule made of this very text.
-      if (encoding.state === 'error' && encoding.text === text) return { ok: false, error: `Cannot encode: ${encoding.message}` };
+      if (encoding.state === 'error' && encoding.text === text) return { ok: false, error: cannotEncode(encoding.message) };
       if (encoding.state !== 'ok' || encoding.text !== text) return { ok: false, error: 'Still encoding the payload with the rule; try again in a moment' };
     }
     const encoded = encodedNow ? { ok: true as const, bytes: encodedNow } : encodeRuleId && encoding.state === 'ok' ? { ok: true as const, bytes: encoding.bytes } : encodePayload(text, mode);
@@ -125,7 +125,7 @@ export function PublishPanel() {
     if (encodeRuleId && active && !(encoding.state === 'ok' && encoding.text === latestPayload.current.text)) {
       // Published before the typed text was encoded: encode it now.
       const fresh = await encodeText(active.connectionId, encodeRuleId, latestPayload.current.text);
-      prepared = fresh.state === 'ok' ? prepare(fresh.bytes) : { ok: false, error: fresh.state === 'error' ? `Cannot encode: ${fresh.message}` : 'Could not encode the payload' };
+      prepared = fresh.state === 'ok' ? prepare(fresh.bytes) : { ok: false, error: fresh.state === 'error' ? cannotEncode(fresh.message) : 'Could not encode the payload' };
     }
     if (!prepared.ok) return setOutcome({ key: draftKey, outcome: { kind: 'error', message: prepared.error } });
     const { message } = prepared;
@@ -192,7 +192,15 @@ export function PublishPanel() {
         </label>
         <div className="segmented" role="group" aria-label="Payload mode">
           {PAYLOAD_FORMATS.map((format) => (
-            <button key={format} type="button" data-testid={`publish-mode-${format}`} aria-pressed={mode === format} onClick={() => setMode(format)}>
+            <button
+              key={format}
+              type="button"
+              data-testid={`publish-mode-${format}`}
+              aria-pressed={mode === format && !encodeRuleId}
+              disabled={encodeRuleId !== null}
+              title={encodeRuleId ? 'The rule chosen in "Encode with rule…" makes the bytes from the JSON typed in' : undefined}
+              onClick={() => setMode(format)}
+            >
               {MODE_LABELS[format]}
             </button>
           ))}

@@ -56,6 +56,7 @@ export function EncodeRulePicker({ profileId, ruleId, onChange }: { profileId: s
   return (
     <select
       data-testid="publish-encode-rule"
+      className={`publish-encode-rule${chosen ? ' active' : ''}`}
       aria-label="Encode with rule"
       value={chosen ?? ''}
       title="Encode the JSON typed in with a codec rule (Protobuf, Avro, CBOR, a binary layout…) and publish the bytes"
@@ -78,7 +79,7 @@ export function RuleEncodingStatus({ encoding }: { encoding: RuleEncoding }) {
   if (encoding.state === 'error')
     return (
       <p className="error-box" role="alert" data-testid="publish-encode-error">
-        Cannot encode: {encoding.message}
+        {cannotEncode(encoding.message)}
       </p>
     );
   return (
@@ -86,4 +87,9 @@ export function RuleEncodingStatus({ encoding }: { encoding: RuleEncoding }) {
       Encoded by the rule: {formatBytes(encoding.bytes.byteLength)} will be published.
     </p>
   );
+}
+
+/** "Cannot encode: …", unless the codec's own message already says so ("Cannot encode as pkg.Type: …"). */
+export function cannotEncode(message: string): string {
+  return /^cannot encode\b/i.test(message) ? message : `Cannot encode: ${message}`;
 }

@@ -80,7 +80,7 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
         className={`topic-value${node.isBinary ? ' binary' : ''}${node.decoded ? ' decoded' : ''}${node.decoded?.invalid?.length ? ' invalid' : ''}`}
         data-testid="topic-value"
         data-decoded={node.decoded?.format}
-        data-mark={node.decoded ? (node.decoded.invalid?.length ? `${node.decoded.format} ✗` : node.decoded.format) : undefined}
+        data-invalid={node.decoded?.invalid?.length ? 'true' : undefined}
         title={
           node.hasValue
             ? node.decoded
