@@ -4,6 +4,7 @@ import { PostgresHistoryStore, openPostgresHistoryStore } from '../../main/core/
 import { PostgresQueries } from '../../main/core/history/postgres/postgres-queries';
 import { POSTGRES_MIGRATIONS } from '../../main/core/history/postgres/postgres-migrations';
 import { usePostgres } from '../support/fixtures';
+import { freePort } from '../support/free-port';
 import { message } from '../support/history-fixtures';
 import { describeHistoryExport } from './history-export-behaviour';
 import { type OpenStore, describeHistoryStore } from './history-store-behaviour';
@@ -55,6 +56,13 @@ describe('PostgreSQL history store: what only it has', () => {
       expect((await first.store.page()).messages.map((m) => m.topic)).toEqual(['new/topic', 'sensors/kitchen/temp']);
       expect(await first.store.totals()).toEqual({ messages: 2, bytes: 6 });
       expect(await first.store.count({ topicFilter: 'new/#' })).toBe(1);
+      // Both write to a day neither has a partition for, at once: one creates it, neither fails.
+      const day = Date.UTC(2020, 0, 1);
+      await Promise.all([
+        first.store.insert(Array.from({ length: 5 }, (_, i) => message({ topic: 'race/a', timestamp: day + i }))),
+        second.insert(Array.from({ length: 5 }, (_, i) => message({ topic: 'race/b', timestamp: day + i }))),
+      ]);
+      expect(await second.count({ topicFilter: 'race/+' })).toBe(10);
     } finally {
       await second.close();
       await first.close();
@@ -91,6 +99,26 @@ describe('PostgreSQL history store: what only it has', () => {
     } finally {
       await client.end();
       await close();
+    }
+  });
+
+  it('fails to open with HISTORY_OPEN_FAILED, saying why, when the server cannot be reached or the database is not UTF-8', async () => {
+    const closedPort = await freePort();
+    await expect(openPostgresHistoryStore({ connectionString: `postgres://postgres@127.0.0.1:${closedPort}/none` })).rejects.toMatchObject({
+      code: 'HISTORY_OPEN_FAILED',
+      message: expect.stringContaining('Cannot connect to the PostgreSQL history database') as string,
+    });
+    const admin = new pg.Client({ connectionString: cluster.url() });
+    await admin.connect();
+    try {
+      await admin.query("CREATE DATABASE wb_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+      await expect(openPostgresHistoryStore({ connectionString: cluster.url('wb_latin1') })).rejects.toMatchObject({
+        code: 'HISTORY_OPEN_FAILED',
+        message: expect.stringContaining('UTF8') as string,
+      });
+    } finally {
+      await admin.query('DROP DATABASE IF EXISTS wb_latin1');
+      await admin.end();
     }
   });
 });

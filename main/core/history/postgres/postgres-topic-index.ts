@@ -1,6 +1,10 @@
 import type { Pool } from 'pg';
 import { topicMatches } from '../../../../shared/mqtt/topic';
 
+/** How long an id skipped over is looked for again (see refresh). */
+const HOLE_TTL_MS = 60_000;
+const MAX_HOLES = 100_000;
+
 interface TopicEntry {
   connectionKey: string;
   name: string;
@@ -17,6 +21,8 @@ export class PostgresTopicIndex {
   private readonly byId = new Map<number, TopicEntry>();
   private readonly byKey = new Map<string, number>();
   private maxId = 0;
+  /** Ids below maxId not seen yet, with when first missed (see refresh). */
+  private readonly holes = new Map<number, number>();
 
   constructor(private readonly pool: Pool) {}
 
@@ -24,19 +30,33 @@ export class PostgresTopicIndex {
     return `${connectionKey}\u0000${name}`;
   }
 
-  private add(id: number, connectionKey: string, name: string): void {
+  /** Only refresh() moves maxId: it alone looks at every id below, for holes. */
+  private add(id: number, connectionKey: string, name: string, isRefresh = false): void {
     this.byId.set(id, { connectionKey, name });
     this.byKey.set(PostgresTopicIndex.key(connectionKey, name), id);
-    if (id > this.maxId) this.maxId = id;
+    if (isRefresh && id > this.maxId) this.maxId = id;
   }
 
-  /** Picks up topics written since the last call (by this store or another). */
+  /**
+   * Picks up topics written since the last call (by this store or another). Two writers' ids need
+   * not commit in id order: one may commit id 8 while id 7 is still in flight, so an id skipped over
+   * is looked for again on later refreshes, until HOLE_TTL_MS has passed (a topic insert is one
+   * short statement; ids burned by ON CONFLICT or a rollback never appear, and are let go then).
+   */
   async refresh(): Promise<void> {
+    const holeIds = [...this.holes.keys()];
     const { rows } = await this.pool.query<{ id: number; connection_key: string; name: string }>(
-      'SELECT id, connection_key, name FROM topics WHERE id > $1 ORDER BY id',
-      [this.maxId],
+      'SELECT id, connection_key, name FROM topics WHERE id > $1 OR id = ANY($2::integer[]) ORDER BY id',
+      [this.maxId, holeIds],
     );
-    for (const row of rows) this.add(row.id, row.connection_key, row.name);
+    const before = this.maxId;
+    for (const row of rows) {
+      this.add(row.id, row.connection_key, row.name, true);
+      this.holes.delete(row.id);
+    }
+    const now = Date.now();
+    for (let id = before + 1; id < this.maxId && this.holes.size < MAX_HOLES; id++) if (!this.byId.has(id)) this.holes.set(id, now);
+    for (const [id, since] of this.holes) if (now - since > HOLE_TTL_MS) this.holes.delete(id);
   }
 
   /** The ids of these (connection key, topic) pairs, creating the missing ones (and their connections rows) in one round trip each way. */
