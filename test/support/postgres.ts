@@ -50,9 +50,13 @@ export async function startPostgres(): Promise<Postgres> {
     }
   };
   if (isRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dir, uid, gid);
+    let ids: [number, number];
+    try {
+      ids = [Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim())];
+    } catch {
+      throw new Error('As root, the test cluster runs as the "postgres" user (initdb refuses root), which does not exist. Install it: apt-get install postgresql');
+    }
+    chownSync(dir, ids[0], ids[1]);
   }
   chmodSync(dir, 0o700);
   const data = join(dir, 'data');

@@ -90,11 +90,7 @@ export class PostgresRetention {
 
   private async enforceLimits(client: PoolClient, limits: RetentionLimits, budget: number, now: number, topicIds: number[] | null): Promise<number> {
     let deleted = 0;
-    if (limits.maxAgeMs !== undefined) {
-      const cutoff = now - limits.maxAgeMs;
-      if (topicIds === null) deleted += await this.dropPartitionsBefore(client, cutoff);
-      deleted += await this.deleteOldest(client, budget - deleted, cutoff, topicIds);
-    }
+    if (limits.maxAgeMs !== undefined) deleted += await this.deleteOldest(client, budget - deleted, now - limits.maxAgeMs, topicIds);
     if (limits.maxMessages !== undefined) {
       const excess = (await this.totals(client, topicIds)).messages - limits.maxMessages;
       if (excess > 0) deleted += await this.deleteOldest(client, Math.min(excess, budget - deleted), null, topicIds);
@@ -113,8 +109,12 @@ export class PostgresRetention {
   async enforceRetention(policy: RetentionPolicy, budget = 5000, now = Date.now()): Promise<number> {
     const perConnection = policy.perConnection !== undefined || policy.connections !== undefined;
     try {
+      // Dropping a partition locks the whole messages table (ACCESS EXCLUSIVE on the parent): in its
+      // own short transaction, not held through the row deletes that follow.
+      const maxAgeMs = policy.maxAgeMs;
+      const dropped = maxAgeMs === undefined ? 0 : await inTransaction(this.pool, (client) => this.dropPartitionsBefore(client, now - maxAgeMs));
       return await inTransaction(this.pool, async (client) => {
-        let deleted = await this.enforceLimits(client, policy, budget, now, null);
+        let deleted = dropped + (await this.enforceLimits(client, policy, Math.max(0, budget - dropped), now, null));
         if (!perConnection) return deleted;
         const { rows } = await client.query<{ key: string }>('SELECT DISTINCT t.connection_key AS key FROM topics t WHERE EXISTS (SELECT 1 FROM messages m WHERE m.topic_id = t.id)');
         for (const { key } of rows) {
