@@ -80,6 +80,18 @@ describe('PostgreSQL history store: what only it has', () => {
       expect(names).toEqual(expect.arrayContaining(['messages_d20231114', 'messages_d20231115']));
       const index = await store.pool.query("SELECT 1 FROM pg_indexes WHERE indexname = 'messages_text_trgm'");
       expect(index.rowCount).toBe(1); // pg_trgm ships with Debian's postgresql package
+      // The search's condition matches the index's expression and predicate: usable (seq scans off
+      // only so a two-row table does not make the planner prefer one).
+      const client = await store.pool.connect();
+      try {
+        await client.query('SET enable_seqscan = off');
+        const plan = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN SELECT id FROM messages m WHERE m.is_text AND m.payload_size BETWEEN 1 AND ${256 * 1024} AND history_text(m.payload) LIKE '%temp%'`,
+        );
+        expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Bitmap Index Scan on messages_d\d+_history_text_idx/);
+      } finally {
+        client.release();
+      }
     } finally {
       await close();
     }
