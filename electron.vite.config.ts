@@ -15,6 +15,7 @@ export default defineConfig({
           index: resolve(__dirname, 'main/electron/main.ts'),
           host: resolve(__dirname, 'main/cli/host.ts'),
           broker: resolve(__dirname, 'main/cli/broker.ts'),
+          'mqtt-workbench': resolve(__dirname, 'main/cli/mqtt-workbench.ts'),
           // Found at runtime next to the entry (main/core/history/worker-entry.ts).
           'history-worker': resolve(__dirname, 'main/core/history/history-worker.ts'),
         },

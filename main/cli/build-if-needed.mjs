@@ -11,7 +11,7 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const stampFile = join(root, 'out', '.build-stamp');
 const SOURCE_DIRS = ['main', 'renderer', 'shared'];
 const SOURCE_FILES = ['package.json', 'electron.vite.config.ts'];
-const OUTPUTS = ['out/main/host.js', 'out/main/broker.js', 'out/main/history-worker.js', 'out/renderer/index.html'];
+const OUTPUTS = ['out/main/host.js', 'out/main/broker.js', 'out/main/mqtt-workbench.js', 'out/main/history-worker.js', 'out/renderer/index.html'];
 
 function newestSourceTime() {
   let newest = 0;

@@ -35,7 +35,8 @@ export const schemaFile = z
   .strict();
 export type SchemaFile = z.infer<typeof schemaFile>;
 
-export const SCHEMA_KINDS = ['protobuf', 'avro', 'json-schema'] as const;
+/** `javascript`: a user script defining `decode(payload, message)` and/or `encode(value, message)`, run in the sandbox (issue 17). */
+export const SCHEMA_KINDS = ['protobuf', 'avro', 'json-schema', 'javascript'] as const;
 export type SchemaKind = (typeof SCHEMA_KINDS)[number];
 
 export const codecSchema = z
@@ -43,7 +44,7 @@ export const codecSchema = z
     id: codecId,
     kind: z.enum(SCHEMA_KINDS),
     name: z.string().min(1).max(200),
-    /** Protobuf: every .proto file, imports resolved between them by name. Avro and JSON Schema: one file. */
+    /** Protobuf: every .proto file, imports resolved between them by name. Avro, JSON Schema and JavaScript: one file. */
     files: z.array(schemaFile).min(1).max(100),
     /** Avro in the Confluent wire format: the schema registry ids that stand for this schema. */
     registryIds: z.array(z.number().int().nonnegative().max(0xffffffff)).max(1000).optional(),
@@ -74,6 +75,12 @@ export const codecFormat = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('image') }).strict(),
   /** Bytes shown as they are (hex), never guessed. */
   z.object({ kind: z.literal('raw') }).strict(),
+  /**
+   * A script (schema kind javascript) run in the sandbox: its `decode(payload, message)` returns
+   * JSON or a string (text); its `encode(value, message)` gets the JSON typed for a publish and
+   * returns bytes (Uint8Array, ArrayBuffer, an array of numbers) or a string (sent as UTF-8).
+   */
+  z.object({ kind: z.literal('script'), schemaId: codecId }).strict(),
 ]);
 export type CodecFormat = z.infer<typeof codecFormat>;
 export type CodecFormatKind = CodecFormat['kind'];

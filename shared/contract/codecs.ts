@@ -50,7 +50,15 @@ export const codecsContract = {
     },
     /** JSON (or text) in, the bytes a rule's format makes of it out (Protobuf, Avro, CBOR, a layout, compressed): for publishing. */
     encode: {
-      input: z.object({ ...ruleScope, ruleId: codecId, text: z.string().max(16 * 1024 * 1024) }).strict(),
+      input: z
+        .object({
+          ...ruleScope,
+          ruleId: codecId,
+          text: z.string().max(16 * 1024 * 1024),
+          /** The topic the payload is for: a script rule's encode(value, message) sees it as message.topic. */
+          topic: z.string().max(65535).optional(),
+        })
+        .strict(),
       output: z.union([z.object({ ok: z.literal(true), payload: bytes }), z.object({ ok: z.literal(false), problem: codecProblem })]),
     },
   },

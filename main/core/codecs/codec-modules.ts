@@ -6,6 +6,7 @@ import { compileAvroSchema, readConfluentFrame, writeConfluentFrame } from './av
 import { compress, decompress } from './decompress';
 import { compileJsonSchema } from './json-schema-check';
 import { compileProtobufSchema } from './protobuf-schema';
+import { compileCodecScript } from './script-codec';
 
 /**
  * The pure codecs the rules are built from, each behind one function (all throw CodecError). A
@@ -29,6 +30,23 @@ export interface CompiledLayout {
   encode(value: unknown): Uint8Array;
 }
 
+/** What a script is told of the message it decodes or encodes (the sandbox gets a JSON copy). */
+export interface ScriptMessageSource {
+  topic: string;
+  qos?: number | undefined;
+  retain?: boolean | undefined;
+  properties?: unknown;
+}
+
+export interface CompiledScript {
+  /** Which of decode and encode the script defines. */
+  functions: string[];
+  decode(bytes: Uint8Array, message: ScriptMessageSource | undefined): { json: true; value: unknown } | { json: false; text: string };
+  encode(value: unknown, message: ScriptMessageSource | undefined): Uint8Array;
+  /** Frees the script's sandbox now (a check compiles and drops it); otherwise garbage collection does. */
+  dispose(): void;
+}
+
 export interface ImageInfo {
   mime: string;
   width: number;
@@ -48,6 +66,8 @@ export interface CodecModules {
   layout?: (text: string) => CompiledLayout;
   typedView?: (bytes: Uint8Array, type: TypedViewType, littleEndian: boolean) => (number | bigint)[];
   imageInfo?: (bytes: Uint8Array) => ImageInfo | null;
+  /** A user script (schema kind javascript) in the sandbox. */
+  script?: (file: SchemaFile) => CompiledScript;
 }
 
 /** Every codec the workbench has. */
@@ -60,4 +80,5 @@ export const CODEC_MODULES: CodecModules = {
   layout: compileLayout,
   typedView,
   imageInfo,
+  script: (file) => compileCodecScript(file),
 };

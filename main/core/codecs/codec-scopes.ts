@@ -1,5 +1,6 @@
 import type { CodecSettings } from '../../../shared/contract/codec-rules';
 import { profileIdOfKey } from '../../../shared/contract/connections';
+import { loadQuickJs } from '../scripts/quickjs-loader';
 import { type CodecEngine, compileCodecRules } from './compile-rules';
 
 /**
@@ -34,6 +35,8 @@ export function createScopedEngines(): ScopedEngines {
       if (next?.stamp === scopes?.stamp) return;
       scopes = next;
       engines.clear();
+      // A script rule needs the sandbox, which loads asynchronously: start it now, before the first query.
+      if (next && [next.global, ...Object.values(next.profiles)].some((settings) => settings.schemas.some((schema) => schema.kind === 'javascript'))) void loadQuickJs().catch(() => undefined);
     },
     forKey(connectionKey) {
       if (!scopes) return undefined;

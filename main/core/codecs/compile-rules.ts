@@ -1,6 +1,6 @@
 import type { CodecProblem, CodecRule, CodecSchema, CodecSettings, DecodedPayload, SchemaViolation } from '../../../shared/contract/codec-rules';
 import { CodecError, problemOf } from '../../../shared/codecs/codec-error';
-import { CODEC_MODULES, type CodecModules, type CompiledAvro, type CompiledLayout, type CompiledProtobuf } from './codec-modules';
+import { CODEC_MODULES, type CodecModules, type CompiledAvro, type CompiledLayout, type CompiledProtobuf, type CompiledScript, type ScriptMessageSource } from './codec-modules';
 import { type DecodeOptions, type EncodeOutcome, decodeWithRule, encodeWithRule } from './decode-with-rule';
 import { createRuleMatcher } from './rule-matcher';
 
@@ -25,6 +25,7 @@ export interface RuleResources {
   registryIds(rule: CompiledRule, schemaId: string): number[];
   jsonSchema(rule: CompiledRule, schemaId: string): (value: unknown) => SchemaViolation[];
   layout(rule: CompiledRule): CompiledLayout;
+  script(rule: CompiledRule, schemaId: string): CompiledScript;
 }
 
 export interface CodecEngine {
@@ -36,7 +37,8 @@ export interface CodecEngine {
   /** A rule by id (the profile's first). */
   rule(id: string): CompiledRule | undefined;
   decode(rule: CompiledRule, bytes: Uint8Array, options?: DecodeOptions): DecodedPayload;
-  encode(rule: CompiledRule, text: string): EncodeOutcome;
+  /** `message`: what a script rule's encode(value, message) is told (the topic published to). */
+  encode(rule: CompiledRule, text: string, message?: ScriptMessageSource): EncodeOutcome;
 }
 
 export interface EngineSettings {
@@ -46,14 +48,14 @@ export interface EngineSettings {
   modules?: CodecModules;
 }
 
-const KIND_NAMES = { protobuf: 'Protobuf', avro: 'Avro', 'json-schema': 'JSON Schema' } as const;
+const KIND_NAMES = { protobuf: 'Protobuf', avro: 'Avro', 'json-schema': 'JSON Schema', javascript: 'JavaScript' } as const;
 
 function unavailable(what: string): CodecError {
   return new CodecError(`${what} is not available in this build yet`, { code: 'CODEC_FORMAT_UNAVAILABLE' });
 }
 
 /** Compiles one schema with the modules given; throws a CodecError (file/line/column when the codec knows them). */
-export function compileSchema(schema: CodecSchema, modules: CodecModules): CompiledProtobuf | CompiledAvro | ((value: unknown) => SchemaViolation[]) {
+export function compileSchema(schema: CodecSchema, modules: CodecModules): CompiledProtobuf | CompiledAvro | ((value: unknown) => SchemaViolation[]) | CompiledScript {
   const first = schema.files[0]!;
   switch (schema.kind) {
     case 'protobuf':
@@ -65,6 +67,9 @@ export function compileSchema(schema: CodecSchema, modules: CodecModules): Compi
     case 'json-schema':
       if (!modules.jsonSchema) throw unavailable('JSON Schema checking');
       return modules.jsonSchema(first);
+    case 'javascript':
+      if (!modules.script) throw unavailable('Scripts');
+      return modules.script(first);
   }
 }
 
@@ -98,6 +103,8 @@ export function compileCodecRules({ profile, global, modules = CODEC_MODULES }: 
       } catch (error) {
         const problem = problemOf(error);
         entry = { ok: false, error: error instanceof CodecError && error.where.code ? error : new CodecError(`Schema "${schema.name}" does not compile: ${problem.message}`, { ...problem, code: 'CODEC_SCHEMA_INVALID' }) };
+        // A codec that is not there yet (the script sandbox still loading) is asked again next time.
+        if (problem.code === 'CODEC_FORMAT_UNAVAILABLE') throw entry.error;
       }
       compiled.set(schema, entry);
     }
@@ -116,6 +123,7 @@ export function compileCodecRules({ profile, global, modules = CODEC_MODULES }: 
     },
     registryIds: (rule, id) => schemaOf(rule, id, 'avro').registryIds ?? [],
     jsonSchema: (rule, id) => compiledSchema<(value: unknown) => SchemaViolation[]>(schemaOf(rule, id, 'json-schema')),
+    script: (rule, id) => compiledSchema<CompiledScript>(schemaOf(rule, id, 'javascript')),
     layout(rule) {
       let entry = layouts.get(rule);
       if (!entry) {
@@ -139,8 +147,13 @@ export function compileCodecRules({ profile, global, modules = CODEC_MODULES }: 
     match: (topic, contentType) => matcher.match(topic, contentType),
     rule: (id) => rules.find((entry) => entry.rule.id === id),
     decode: (rule, bytes, options = {}) => decodeWithRule(resources, rule, bytes, options),
-    encode: (rule, text) => encodeWithRule(resources, rule, text),
+    encode: (rule, text, message) => encodeWithRule(resources, rule, text, message),
   };
+}
+
+/** Frees what a compiled schema holds outside the JavaScript heap (a script's sandbox), for checks that compile and drop. */
+export function releaseCompiled(schema: CodecSchema, compiled: unknown): void {
+  if (schema.kind === 'javascript') (compiled as CompiledScript).dispose();
 }
 
 /** A problem as one line a person can act on: `telemetry.proto:12:5: ...`. */
@@ -177,6 +190,7 @@ export function codecSettingsProblems(settings: CodecSettings, { modules = CODEC
     const format = rule.format;
     const wanted: { id: string; kind: CodecSchema['kind'] }[] = [];
     if (format.kind === 'protobuf' || format.kind === 'avro') wanted.push({ id: format.schemaId, kind: format.kind });
+    if (format.kind === 'script') wanted.push({ id: format.schemaId, kind: 'javascript' });
     if (rule.jsonSchemaId !== undefined) wanted.push({ id: rule.jsonSchemaId, kind: 'json-schema' });
     for (const { id, kind } of wanted) {
       const schema = find(id);
@@ -208,5 +222,6 @@ export function codecSettingsProblems(settings: CodecSettings, { modules = CODEC
       }
     }
   }
+  for (const schema of settings.schemas) if (compiled.has(schema.id)) releaseCompiled(schema, compiled.get(schema.id));
   return problems;
 }

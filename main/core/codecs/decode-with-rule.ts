@@ -7,6 +7,7 @@ import { jsonProblem } from '../../../shared/codecs/json';
 import { decodeMsgpack, encodeMsgpack } from '../../../shared/codecs/msgpack';
 import { decodeSparkplugB } from '../../../shared/codecs/sparkplug-b';
 import { decodeUtf8Strict, encodeUtf8 } from '../../../shared/codecs/utf8';
+import type { ScriptMessageSource } from './codec-modules';
 import type { CompiledRule, RuleResources } from './compile-rules';
 import { contentTypeParameters } from './rule-matcher';
 
@@ -17,6 +18,8 @@ export interface DecodeOptions {
   maxChars?: number;
   /** Indented JSON (the detail view) instead of compact (the list, tree and plots). */
   pretty?: boolean;
+  /** The message a script rule's decode(payload, message) is told about (topic, QoS, retain, properties). */
+  message?: ScriptMessageSource | undefined;
 }
 
 export type EncodeOutcome = { ok: true; payload: Uint8Array } | { ok: false; problem: CodecProblem };
@@ -122,6 +125,8 @@ function decodeFormat(resources: RuleResources, entry: CompiledRule, bytes: Uint
     }
     case 'raw':
       return { json: false, text: encodeHex(bytes.subarray(0, Math.ceil(options.maxChars / 3)), ' ') };
+    case 'script':
+      return resources.script(entry, format.schemaId).decode(bytes, options.message);
   }
 }
 
@@ -211,7 +216,7 @@ function encodeTyped(value: unknown, type: TypedViewType, littleEndian: boolean)
   return out;
 }
 
-function encodeFormat(resources: RuleResources, entry: CompiledRule, text: string): Uint8Array {
+function encodeFormat(resources: RuleResources, entry: CompiledRule, text: string, message: ScriptMessageSource | undefined): Uint8Array {
   const format = entry.rule.format;
   const { modules } = resources;
   switch (format.kind) {
@@ -249,13 +254,15 @@ function encodeFormat(resources: RuleResources, entry: CompiledRule, text: strin
         if (error instanceof HexError) throw new CodecError(error.message, { column: error.position + 1 });
         throw error;
       }
+    case 'script':
+      return resources.script(entry, format.schemaId).encode(parseJsonText(text), message);
   }
 }
 
 /** Text (JSON for the structured formats) in, the bytes the rule's format makes of it, compressed as the rule says. Never throws. */
-export function encodeWithRule(resources: RuleResources, entry: CompiledRule, text: string): EncodeOutcome {
+export function encodeWithRule(resources: RuleResources, entry: CompiledRule, text: string, message?: ScriptMessageSource): EncodeOutcome {
   try {
-    return { ok: true, payload: resources.modules.compress(encodeFormat(resources, entry, text), entry.rule.encoding) };
+    return { ok: true, payload: resources.modules.compress(encodeFormat(resources, entry, text, message), entry.rule.encoding) };
   } catch (error) {
     return { ok: false, problem: problemOf(error) };
   }

@@ -109,7 +109,7 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
         entry.changed = true;
         return undefined;
       }
-      const decoded = engine.decode(rule, message.payload, { contentType, maxChars: LIVE_DECODED_MAX_CHARS });
+      const decoded = engine.decode(rule, message.payload, { contentType, maxChars: LIVE_DECODED_MAX_CHARS, message });
       spent += elapsed() - start;
       if (decoded.problem) {
         const entry = countsOf(rule, message.connectionId);
@@ -123,7 +123,7 @@ export function createLiveDecoder(options: LiveDecoderOptions): LiveDecoder {
       const engine = options.engineFor(connectionId);
       const rule = engine?.match(topic, contentType);
       if (!engine || !rule) return undefined;
-      const decoded = engine.decode(rule, payload, { contentType, maxChars: LIVE_SEARCH_MAX_CHARS });
+      const decoded = engine.decode(rule, payload, { contentType, maxChars: LIVE_SEARCH_MAX_CHARS, message: { topic } });
       return decoded.problem ? undefined : decoded.text;
     },
     report() {

@@ -49,7 +49,7 @@ function createExportDecoder(codecs: CodecScopes | undefined): (message: StoredM
     const contentType = typeof message.properties?.contentType === 'string' ? message.properties.contentType : undefined;
     const rule = engine?.match(message.topic, contentType);
     if (!engine || !rule) return null;
-    const decoded = engine.decode(rule, message.payload, { contentType, maxChars: EXPORT_DECODED_MAX_CHARS });
+    const decoded = engine.decode(rule, message.payload, { contentType, maxChars: EXPORT_DECODED_MAX_CHARS, message });
     return { rule: decoded.ruleName || decoded.ruleId, format: decoded.format, text: decoded.problem ? '' : decoded.text, problem: decoded.problem ? describeProblem(decoded.problem) : null };
   };
 }

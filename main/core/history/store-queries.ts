@@ -75,7 +75,7 @@ export class StoreQueries {
   /** Codec rules: a topic a rule covers is searched in its decoded text (issue 16). */
   private readonly engines = createScopedEngines();
   /** Per topic id: the rule that decodes it, or null; valid for the engines' stamp. */
-  private readonly topicRules = new Map<number, { engine: CodecEngine; rule: CompiledRule } | null>();
+  private readonly topicRules = new Map<number, { engine: CodecEngine; rule: CompiledRule; topic: string } | null>();
   private topicRulesStamp: number | undefined;
 
   constructor(
@@ -96,7 +96,7 @@ export class StoreQueries {
       const bytes = payload as Uint8Array;
       const covered = typeof topicId === 'number' || typeof topicId === 'bigint' ? this.ruleOfTopic(Number(topicId)) : null;
       if (covered) {
-        const decoded = covered.engine.decode(covered.rule, bytes, { maxChars: DECODED_SEARCH_MAX_CHARS });
+        const decoded = covered.engine.decode(covered.rule, bytes, { maxChars: DECODED_SEARCH_MAX_CHARS, message: { topic: covered.topic } });
         // A payload its rule cannot read is searched as it is, as without a rule.
         if (!decoded.problem) return decoded.text.toLowerCase().includes(needle as string) ? 1 : 0;
       }
@@ -114,14 +114,14 @@ export class StoreQueries {
     }
   }
 
-  private ruleOfTopic(topicId: number): { engine: CodecEngine; rule: CompiledRule } | null {
+  private ruleOfTopic(topicId: number): { engine: CodecEngine; rule: CompiledRule; topic: string } | null {
     if (this.engines.stamp === undefined) return null;
     let found = this.topicRules.get(topicId);
     if (found === undefined) {
       const entry = this.context.topics.get(topicId);
       const engine = this.engines.forKey(entry.connectionKey);
       const rule = engine?.match(entry.name);
-      found = engine && rule ? { engine, rule } : null;
+      found = engine && rule ? { engine, rule, topic: entry.name } : null;
       this.topicRules.set(topicId, found);
     }
     return found;

@@ -4,9 +4,10 @@ import { problemOf } from '../../../shared/codecs/codec-error';
 import { CODEC_MODULES, type CodecModules, type CompiledProtobuf } from '../codecs/codec-modules';
 import type { CodecScopes } from '../codecs/codec-scopes';
 import { loadCodecSettingsFile, saveCodecSettingsFile } from '../codecs/codec-settings-file';
-import { type CodecEngine, codecSettingsProblems, compileCodecRules, compileSchema } from '../codecs/compile-rules';
+import { type CodecEngine, codecSettingsProblems, compileCodecRules, compileSchema, releaseCompiled } from '../codecs/compile-rules';
 import { type LiveDecoder, type LiveDecoderOptions, createLiveDecoder } from '../codecs/live-decoder';
 import type { EventHub } from '../rpc/event-hub';
+import { loadQuickJs } from '../scripts/quickjs-loader';
 import type { ChannelsOf, Service } from './service';
 
 /** Characters of decoded text one codecs.decode answers with (the detail view): a 16 MB payload's JSON is not sent whole. */
@@ -49,6 +50,11 @@ export interface CodecsService extends Service<ChannelsOf<'codecs'>> {
   live: LiveDecoder;
   /** Every rule set as plain data for History's reader (undefined: there are no rules at all). */
   scopes(): CodecScopes | undefined;
+}
+
+/** Settings with a script schema need the script sandbox loaded before they are checked. */
+async function scriptsReady(settings: { schemas: { kind: string }[] }): Promise<void> {
+  if (settings.schemas.some((schema) => schema.kind === 'javascript')) await loadQuickJs();
 }
 
 function refuse(problems: string[]): never {
@@ -111,6 +117,9 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
 
   const profileCodecsProblems = (settings: CodecSettings) => codecSettingsProblems(settings, { modules, fallback: global });
 
+  // The script sandbox loads (once, asynchronously) while the app starts, before any message needs it.
+  void loadQuickJs().catch(() => undefined);
+
   const live = createLiveDecoder({
     ...options.live,
     engineFor(connectionId) {
@@ -148,7 +157,8 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
     },
     handlers: {
       'codecs.getGlobal': () => global,
-      'codecs.setGlobal': (settings) => {
+      'codecs.setGlobal': async (settings) => {
+        await scriptsReady(settings);
         const problems = codecSettingsProblems(settings, { modules });
         if (problems.length > 0) refuse(problems);
         if (path) saveCodecSettingsFile(path, settings);
@@ -159,9 +169,11 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
         settingsStamp++;
         return global;
       },
-      'codecs.checkSchema': ({ schema }) => {
+      'codecs.checkSchema': async ({ schema }) => {
+        await scriptsReady({ schemas: [schema] });
         try {
           const compiled = compileSchema(schema, modules);
+          releaseCompiled(schema, compiled);
           return { messageTypes: schema.kind === 'protobuf' ? (compiled as CompiledProtobuf).messageTypes : [], problems: [] };
         } catch (error) {
           return { messageTypes: [], problems: [problemOf(error)] };
@@ -173,7 +185,8 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
         const { engine, generation: engineGeneration } = scopeEntry(input);
         const rule = input.ruleId !== undefined ? ruleOf(engine, input.ruleId) : engine.match(input.topic, input.contentType);
         if (!rule) return { decoded: null };
-        const decode = (bytes: Uint8Array) => engine.decode(rule, bytes, { contentType: input.contentType, pretty: true, maxChars: DETAIL_DECODED_MAX_CHARS });
+        const message = { topic: input.topic, ...(input.contentType !== undefined ? { properties: { contentType: input.contentType } } : {}) };
+        const decode = (bytes: Uint8Array) => engine.decode(rule, bytes, { contentType: input.contentType, pretty: true, maxChars: DETAIL_DECODED_MAX_CHARS, message });
         if (input.messageId === undefined) return { decoded: decode(input.payload!) };
         const key = `${engineGeneration}\u0000${input.connectionId}\u0000${input.messageId}\u0000${rule.scope}:${rule.rule.id}\u0000${input.contentType ?? ''}`;
         const cached = decodedCache.get(key);
@@ -193,7 +206,7 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
       },
       'codecs.encode': (input) => {
         const { engine } = scopeEntry(input);
-        return engine.encode(ruleOf(engine, input.ruleId), input.text);
+        return engine.encode(ruleOf(engine, input.ruleId), input.text, input.topic !== undefined ? { topic: input.topic } : undefined);
       },
     },
     // Every change is written at once: nothing is pending.

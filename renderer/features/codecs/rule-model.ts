@@ -14,10 +14,11 @@ export const FORMAT_NAMES: Record<CodecFormatKind, string> = {
   typed: 'Typed numbers',
   image: 'Image',
   raw: 'Raw (hex)',
+  script: 'Script (JavaScript)',
 };
 export const FORMAT_KINDS = Object.keys(FORMAT_NAMES) as CodecFormatKind[];
 
-export const SCHEMA_KIND_NAMES: Record<SchemaKind, string> = { protobuf: 'Protobuf (.proto)', avro: 'Avro (.avsc)', 'json-schema': 'JSON Schema' };
+export const SCHEMA_KIND_NAMES: Record<SchemaKind, string> = { protobuf: 'Protobuf (.proto)', avro: 'Avro (.avsc)', 'json-schema': 'JSON Schema', javascript: 'Script (.js)' };
 
 /** The layout language in a few lines, shown under its field (shared/codecs/binary-layout.ts has the whole of it). */
 export { LAYOUT_HELP as LAYOUT_HINT } from '../../../shared/codecs/binary-layout';
@@ -42,6 +43,8 @@ export function formatOfKind(kind: CodecFormatKind, schemas: readonly CodecSchem
       return previous?.kind === 'layout' ? previous : { kind, layout: '' };
     case 'typed':
       return previous?.kind === 'typed' ? previous : { kind, type: 'float', littleEndian: false };
+    case 'script':
+      return previous?.kind === 'script' ? previous : { kind, schemaId: firstOf('javascript') };
     default:
       return { kind };
   }
@@ -83,6 +86,7 @@ export function ruleProblem(rule: CodecRule, schemas: readonly CodecSchema[]): s
   }
   if (format.kind === 'avro' && !schemas.some((s) => s.id === format.schemaId && s.kind === 'avro')) return 'Pick an Avro schema (add one below)';
   if (format.kind === 'layout' && format.layout.trim() === '') return 'Write the layout';
+  if (format.kind === 'script' && !schemas.some((s) => s.id === format.schemaId && s.kind === 'javascript')) return 'Pick a script (add one below)';
   return null;
 }
 
@@ -90,6 +94,7 @@ export function ruleProblem(rule: CodecRule, schemas: readonly CodecSchema[]): s
 export function schemaKindOfFile(name: string, text: string): SchemaKind {
   if (/\.proto$/i.test(name)) return 'protobuf';
   if (/\.avsc$/i.test(name)) return 'avro';
+  if (/\.[cm]?js$/i.test(name)) return 'javascript';
   // A .json file: JSON Schema says so with $schema or has properties/type without Avro's fields.
   if (/"\$schema"\s*:/.test(text)) return 'json-schema';
   if (/"type"\s*:\s*"record"/.test(text)) return 'avro';

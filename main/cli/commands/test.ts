@@ -1,0 +1,74 @@
+/** `mqtt-workbench test FILE...`: run scripted checks; exit 1 when one fails (for CI). */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { load as loadYaml } from 'js-yaml';
+import { junitReport, readableReport, tapReport } from '../check-reports';
+import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, type ConnectionFlags } from '../cli-connection';
+import { type CheckFile, type CheckResult, checkFileSchema, runChecks } from '../scripted-checks';
+
+interface TestFlags extends ConnectionFlags {
+  junit?: string;
+  tap?: boolean;
+  json?: boolean;
+}
+
+/** Reads a check file: YAML for .yaml/.yml (JSON is YAML too), JSON otherwise; a bad file is a usage error. */
+export function loadCheckFile(path: string): CheckFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliFailure(`${path}: ${(error as Error).message}`, EXIT.usage);
+  }
+  let value: unknown;
+  try {
+    value = /\.ya?ml$/i.test(path) ? loadYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new CliFailure(`${path} could not be read: ${(error as Error).message}`, EXIT.usage);
+  }
+  const parsed = checkFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    throw new CliFailure(`${path} is not a check file: ${issues.join('; ')}`, EXIT.usage);
+  }
+  return parsed.data;
+}
+
+export function createTestCommand(): Command {
+  const command = new Command('test').description('Run scripted checks (YAML or JSON files); exit 1 when one fails').argument('<file...>', 'check files');
+  addConnectionFlags(command)
+    .option('--junit <path>', 'also write the results as JUnit XML')
+    .option('--tap', 'print TAP 13 instead of the readable list')
+    .option('--json', 'print the results as JSON instead of the readable list')
+    .addHelpText(
+      'after',
+      `
+A check file is a name and steps, each a one-key map:
+  name: Thermostat answers
+  steps:
+    - connect: { host: 127.0.0.1, port: 1883 }      # or { profile: "Plant broker" }; protocolVersion 5|311|31, username, password, clientId
+    - subscribe: { topic: 'therm/+/ack', qos: 1 }   # grantedQos: 1; reasonCode: 135 expects a refusal (Not authorized)
+    - publish: { topic: therm/1/set, payload: { setpoint: 21 }, qos: 1 }   # format: text|json|hex|base64|cbor|msgpack; reasonCode: 135 expects a refused PUBACK
+    - expect: { topic: therm/1/ack, json: { setpoint: 21 }, within: 2000 } # payload, contains, qos, retain, contentType, userProperties
+    - expectNone: { topic: therm/1/error, within: 500 }
+    - wait: 100
+Connection flags given on the command line (e.g. -p) take precedence over a connect step's fields.
+The first failed step fails its check (a connect step that cannot connect too: exit 1); the steps after it are skipped.
+
+Examples:
+  mqtt-workbench test checks.yaml
+  mqtt-workbench test checks/*.yaml -p 1883 --junit test-results/mqtt.xml
+  mqtt-workbench test smoke.json --tap
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (files: string[], flags: TestFlags) => {
+      const checks = files.map((file) => ({ file, check: loadCheckFile(file) }));
+      const { junit, tap, json, ...connection } = flags;
+      const results: CheckResult[] = [];
+      for (const { file, check } of checks) results.push(await runChecks(file, check, connection));
+      if (junit) writeFileSync(junit, junitReport(results));
+      process.stdout.write(tap ? tapReport(results) : json ? `${JSON.stringify(results, null, 2)}\n` : readableReport(results));
+      if (results.some((r) => !r.passed)) process.exitCode = EXIT.failed;
+    });
+  return command;
+}
