@@ -52,7 +52,7 @@ function likePattern(needle: string): string {
  */
 export class PostgresQueries {
   private readonly engines = createScopedEngines();
-  private readonly topicRules = new Map<number, { engine: CodecEngine; rule: CompiledRule } | null>();
+  private readonly topicRules = new Map<number, { engine: CodecEngine; rule: CompiledRule; topic: string } | null>();
   private topicRulesStamp: number | undefined;
 
   constructor(
@@ -69,7 +69,7 @@ export class PostgresQueries {
     }
   }
 
-  private ruleOfTopic(topicId: number): { engine: CodecEngine; rule: CompiledRule } | null {
+  private ruleOfTopic(topicId: number): { engine: CodecEngine; rule: CompiledRule; topic: string } | null {
     if (this.engines.stamp === undefined) return null;
     let found = this.topicRules.get(topicId);
     if (found === undefined) {
@@ -77,7 +77,7 @@ export class PostgresQueries {
       if (!entry) return null;
       const engine = this.engines.forKey(entry.connectionKey);
       const rule = engine?.match(entry.name);
-      found = engine && rule ? { engine, rule } : null;
+      found = engine && rule ? { engine, rule, topic: entry.name } : null;
       this.topicRules.set(topicId, found);
     }
     return found;
@@ -94,7 +94,7 @@ export class PostgresQueries {
   private matchesDecoded(row: { topic_id: number; payload: Buffer }, needle: string): boolean {
     const covered = this.ruleOfTopic(row.topic_id);
     if (covered) {
-      const decoded = covered.engine.decode(covered.rule, row.payload, { maxChars: DECODED_SEARCH_MAX_CHARS });
+      const decoded = covered.engine.decode(covered.rule, row.payload, { maxChars: DECODED_SEARCH_MAX_CHARS, message: { topic: covered.topic } });
       if (!decoded.problem) return decoded.text.toLowerCase().includes(needle);
     }
     const text = decodeUtf8Strict(row.payload);
