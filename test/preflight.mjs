@@ -4,7 +4,7 @@
  * installed with apt; elsewhere it stops and names exactly what to install.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const REQUIREMENTS = [
@@ -15,11 +15,22 @@ const REQUIREMENTS = [
   { program: 'chromium', aptPackage: 'chromium', brew: 'chromium (or set CHROMIUM_PATH)', env: 'CHROMIUM_PATH' },
   { program: 'nats-server', aptPackage: 'nats-server', brew: 'nats-server' },
   { program: 'rabbitmq-server', aptPackage: 'rabbitmq-server', brew: 'rabbitmq' },
+  // Debian keeps initdb/pg_ctl in a versioned folder, off PATH (test/support/postgres.ts looks there too).
+  { program: 'initdb', aptPackage: 'postgresql', brew: 'postgresql', extraDirs: postgresBinDirs },
+  { program: 'pg_ctl', aptPackage: 'postgresql', brew: 'postgresql', extraDirs: postgresBinDirs },
 ];
+
+function postgresBinDirs() {
+  try {
+    return readdirSync('/usr/lib/postgresql').map((version) => join('/usr/lib/postgresql', version, 'bin'));
+  } catch {
+    return [];
+  }
+}
 
 function find(requirement) {
   if (requirement.env && process.env[requirement.env]) return existsSync(process.env[requirement.env]);
-  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin']);
+  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin'], requirement.extraDirs?.() ?? []);
   return dirs.some((dir) => {
     try {
       accessSync(join(dir, requirement.program), constants.X_OK);
@@ -32,7 +43,7 @@ function find(requirement) {
 
 const missing = REQUIREMENTS.filter((r) => !find(r));
 if (missing.length === 0) {
-  console.log('preflight: mosquitto, mosquitto-clients, openssl, chromium, nats-server and rabbitmq-server found');
+  console.log('preflight: mosquitto, mosquitto-clients, openssl, chromium, nats-server, rabbitmq-server and postgresql found');
   process.exit(0);
 }
 

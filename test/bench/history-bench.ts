@@ -6,7 +6,8 @@
  * 2. queries at --rows stored messages: p50/p99 of a 200-row page for a wildcard topic filter,
  *    a time range and full text, plus last-N values of a topic;
  * 3. export of all rows to NDJSON and CSV: MB/s and peak resident memory growth;
- * 4. durable capture's cost, off and on, beside mosquitto_sub (durable-capture-bench.ts; --skip-durable).
+ * 4. the PostgreSQL store beside a bare binary COPY of the same rows, and its queries (postgres-history-bench.ts; --skip-postgres);
+ * 5. durable capture's cost, off and on, beside mosquitto_sub (durable-capture-bench.ts; --skip-durable).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { DEFAULT_FULL_TEXT_MAX_BYTES, SqliteHistoryStore } from '../../main/core
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 import type { HistoryMessageInput, PageRequest } from '../../main/core/history/types';
 import { runDurableCaptureBench } from './durable-capture-bench';
+import { runPostgresHistoryBench } from './postgres-history-bench';
 
 let argv: string[] = [];
 
@@ -111,6 +113,7 @@ async function ingest(): Promise<void> {
   console.log(`  full-text indexer (own thread)  : ${rate(INGEST, indexMs)}`);
   console.log(`  service append -> worker commit : ${rate(stats.written, serviceMs)}  (${(bareMs / serviceMs).toFixed(2)}x bare), dropped ${stats.dropped}`);
   console.log(`  main-thread cost of append      : ${((appendMs / INGEST) * 1000).toFixed(2)} µs/message (the rest runs in the worker)`);
+  if (!argv.includes('--skip-postgres')) await runPostgresHistoryBench(messages, storeMs, queryCases(INGEST));
 }
 
 /** Runs the full-text indexer to the end; returns the time it took. */
@@ -124,6 +127,20 @@ function indexAll(path: string): number {
   source.close();
   fts.db.close();
   return ms;
+}
+
+/** The page queries both stores are timed on, over `rows` messages made by makeMessage. */
+function queryCases(rows: number): [string, (i: number) => PageRequest][] {
+  const span = Math.floor(rows / 10);
+  return [
+    ['wildcard site/+/dev/7/temp', () => ({ query: { topicFilter: 'site/+/dev/7/temp' }, limit: 200 })],
+    ['wildcard site/3/#', () => ({ query: { topicFilter: 'site/3/#' }, limit: 200 })],
+    ['time range (random 10 s window)', (i) => ({ query: { since: T0 + ((i * 7919) % span), until: T0 + ((i * 7919) % span) + 10_000 }, limit: 200 })],
+    ['full text "alarm" (1 in 1000)', () => ({ query: { text: 'alarm' }, limit: 200 })],
+    ['full text "meltdown" (1 in 100k)', () => ({ query: { text: 'meltdown' }, limit: 200 })],
+    ['wildcard + full text + time', (i) => ({ query: { topicFilter: 'site/+/dev/+/temp', text: 'warning', since: T0 + ((i * 7919) % span) }, limit: 200 })],
+    ['unfiltered, page 50 deep (keyset)', () => ({ limit: 200 })],
+  ];
 }
 
 async function queries(): Promise<Database.Database> {
@@ -144,16 +161,7 @@ async function queries(): Promise<Database.Database> {
   console.log(`\n${ROWS.toLocaleString('en-US')} rows (built in ${(builtMs / 1000).toFixed(1)} s), file ${(statSync(path).size / 1e6).toFixed(0)} MB`);
   opened.db.pragma('wal_checkpoint(TRUNCATE)');
 
-  const span = Math.floor(ROWS / 10);
-  const cases: [string, (i: number) => PageRequest][] = [
-    ['wildcard site/+/dev/7/temp', () => ({ query: { topicFilter: 'site/+/dev/7/temp' }, limit: 200 })],
-    ['wildcard site/3/#', () => ({ query: { topicFilter: 'site/3/#' }, limit: 200 })],
-    ['time range (random 10 s window)', (i) => ({ query: { since: T0 + ((i * 7919) % span), until: T0 + ((i * 7919) % span) + 10_000 }, limit: 200 })],
-    ['full text "alarm" (1 in 1000)', () => ({ query: { text: 'alarm' }, limit: 200 })],
-    ['full text "meltdown" (1 in 100k)', () => ({ query: { text: 'meltdown' }, limit: 200 })],
-    ['wildcard + full text + time', (i) => ({ query: { topicFilter: 'site/+/dev/+/temp', text: 'warning', since: T0 + ((i * 7919) % span) }, limit: 200 })],
-    ['unfiltered, page 50 deep (keyset)', () => ({ limit: 200 })],
-  ];
+  const cases = queryCases(ROWS);
   const reader = new SqliteHistoryStore(new Database(path, { readonly: true }), { writable: false, ftsPath: ftsPathFor(path) });
   console.log(`queries at ${ROWS.toLocaleString('en-US')} rows, 200-row pages (ms)`);
   for (const [name, request] of cases) {

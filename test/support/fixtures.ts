@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { CoreOptions } from '../../main/core/create-core';
 import { type CoreHarness, createCoreHarness } from './core-harness';
 import { type Mosquitto, type MosquittoOptions, startMosquitto } from './mosquitto';
+import { type Postgres, startPostgres } from './postgres';
 
 /**
  * File-wide fixtures, started in beforeAll and stopped in afterAll (after hooks run in reverse:
@@ -19,6 +20,18 @@ export function useMosquitto(options: MosquittoOptions | (() => MosquittoOptions
     await broker?.stop();
   });
   return standIn(() => broker, 'mosquitto', 'broker');
+}
+
+/** A throwaway PostgreSQL cluster for the file; each test makes its own database (`createDatabase()`). */
+export function usePostgres(): Postgres & { readonly cluster: Postgres } {
+  let cluster: Postgres | undefined;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return standIn(() => cluster, 'postgres', 'cluster');
 }
 
 /** A real workbench core for the file, with a record of its events (see createCoreHarness). */

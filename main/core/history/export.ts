@@ -8,7 +8,7 @@ import { type CodecScopes, createScopedEngines } from '../codecs/codec-scopes';
 import { describeProblem } from '../codecs/compile-rules';
 import { HistoryError } from './errors';
 import { toJsonSafe } from './properties';
-import type { SqliteHistoryStore } from './sqlite-history-store';
+import type { HistoryQueries, HistoryWrites } from './history-store';
 import type { HistoryCursor, HistoryMessageInput, HistoryQuery, StoredMessage } from './types';
 
 export type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
@@ -195,15 +195,16 @@ function cancelled(path: string): HistoryError {
 }
 
 /**
- * Streams a query's result to a file: keyset pages from SQLite, formatted and written in chunks, so
- * memory stays bounded whatever the row count. It writes `<path>.partial` and renames it when done;
- * on an error or a cancel the partial file is removed, so a file at `path` is always complete.
+ * Streams a query's result to a file: keyset pages from the store (SQLite or PostgreSQL), formatted
+ * and written in chunks, so memory stays bounded whatever the row count. It writes `<path>.partial`
+ * and renames it when done; on an error or a cancel the partial file is removed, so a file at `path`
+ * is always complete.
  */
-export async function exportMessages(store: SqliteHistoryStore, options: ExportOptions, control: Control = {}): Promise<ExportResult> {
+export async function exportMessages(store: Pick<HistoryQueries, 'count' | 'page'>, options: ExportOptions, control: Control = {}): Promise<ExportResult> {
   const encoding = options.payloadEncoding ?? 'utf8';
   const query = options.query ?? {};
   const partial = `${options.path}.partial`;
-  const total = store.count(query, options.codecs);
+  const total = await store.count(query, options.codecs);
   const decode = options.decodedColumn ? createExportDecoder(options.codecs) : undefined;
   let handle: FileHandle | null = null;
   let bytes = 0;
@@ -231,7 +232,7 @@ export async function exportMessages(store: SqliteHistoryStore, options: ExportO
     let cursor: HistoryCursor | null = null;
     for (;;) {
       if (control.signal?.aborted) throw cancelled(options.path);
-      const page = store.page({ query, cursor, limit: EXPORT_PAGE_ROWS, order: 'asc', codecs: options.codecs });
+      const page = await store.page({ query, cursor, limit: EXPORT_PAGE_ROWS, order: 'asc', codecs: options.codecs });
       for (const message of page.messages) {
         const decoded = decode?.(message);
         if (options.format === 'csv') await push(csvRow(message, encoding, decoded));
@@ -368,7 +369,7 @@ async function* lineRecords(path: string, format: 'ndjson' | 'json'): AsyncGener
  * file imports nothing, then inserts in batches (one transaction each) that let live writes in.
  */
 export async function importMessages(
-  store: SqliteHistoryStore,
+  store: Pick<HistoryWrites, 'insert' | 'setConnectionLabel'>,
   options: ImportOptions,
   control: { signal?: AbortSignal; onProgress?: (progress: { imported: number; total: number }) => void } = {},
 ): Promise<ImportResult> {
@@ -418,10 +419,10 @@ export async function importMessages(
   let imported = 0;
   let batch: ImportedMessage[] = [];
   const commit = async (): Promise<void> => {
-    store.insert(batch);
+    await store.insert(batch);
     // A connection this history already names keeps its name: the file's label may be older.
     const labels = new Map(batch.flatMap((m) => (m.connectionLabel === undefined ? [] : [[m.connectionKey, m.connectionLabel] as const])));
-    for (const [key, label] of labels) store.setConnectionLabel(key, label, { ifUnnamed: true });
+    for (const [key, label] of labels) await store.setConnectionLabel(key, label, { ifUnnamed: true });
     imported += batch.length;
     batch = [];
     control.onProgress?.({ imported, total });

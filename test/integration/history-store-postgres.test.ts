@@ -1,0 +1,136 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { PostgresHistoryStore, openPostgresHistoryStore } from '../../main/core/history/postgres';
+import { PostgresQueries } from '../../main/core/history/postgres/postgres-queries';
+import { POSTGRES_MIGRATIONS } from '../../main/core/history/postgres/postgres-migrations';
+import { usePostgres } from '../support/fixtures';
+import { freePort } from '../support/free-port';
+import { message } from '../support/history-fixtures';
+import { describeHistoryExport } from './history-export-behaviour';
+import { type OpenStore, describeHistoryStore } from './history-store-behaviour';
+
+// One throwaway cluster for the file (test/support/postgres.ts), a fresh database per store.
+const cluster = usePostgres();
+
+async function freshStore(options: { fullTextMaxBytes?: number } = {}): Promise<{ store: PostgresHistoryStore; url: string; close(): Promise<void> }> {
+  const database = await cluster.createDatabase();
+  const store = await openPostgresHistoryStore({ connectionString: database.url, ...options });
+  return {
+    store,
+    url: database.url,
+    close: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
+
+const openStore: OpenStore = async (options) => {
+  const { store, close } = await freshStore(options);
+  return {
+    store,
+    rawPayloadType: async () => (await store.pool.query<{ t: string }>('SELECT pg_typeof(payload)::text AS t FROM messages LIMIT 1')).rows[0]!.t,
+    expectedPayloadType: 'bytea',
+    close,
+  };
+};
+
+describeHistoryStore('PostgreSQL', openStore);
+describeHistoryExport('PostgreSQL', openStore);
+
+describe('PostgreSQL history store: what only it has', () => {
+  it('never uses OFFSET', () => {
+    const queries = PostgresQueries.prototype as unknown as { page: () => void; compilePage: () => void };
+    const source = queries.page.toString() + queries.compilePage.toString();
+    expect(source).toMatch(/ORDER BY m\.ts/);
+    expect(source).not.toMatch(/OFFSET/i);
+  });
+
+  it('two stores on one database (a recorder and a workbench) see each other’s writes', async () => {
+    const first = await freshStore();
+    const second = await openPostgresHistoryStore({ connectionString: first.url });
+    try {
+      await first.store.insert([message({ text: 'one' })]);
+      expect(await second.count()).toBe(1);
+      await second.insert([message({ topic: 'new/topic', text: 'two', timestamp: 1_700_000_000_001 })]);
+      expect((await first.store.page()).messages.map((m) => m.topic)).toEqual(['new/topic', 'sensors/kitchen/temp']);
+      expect(await first.store.totals()).toEqual({ messages: 2, bytes: 6 });
+      expect(await first.store.count({ topicFilter: 'new/#' })).toBe(1);
+      // Both write to a day neither has a partition for, at once: one creates it, neither fails.
+      const day = Date.UTC(2020, 0, 1);
+      await Promise.all([
+        first.store.insert(Array.from({ length: 5 }, (_, i) => message({ topic: 'race/a', timestamp: day + i }))),
+        second.insert(Array.from({ length: 5 }, (_, i) => message({ topic: 'race/b', timestamp: day + i }))),
+      ]);
+      expect(await second.count({ topicFilter: 'race/+' })).toBe(10);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  it('lays messages out in day partitions, created as writes need them, and text-indexes them with pg_trgm', async () => {
+    const { store, close } = await freshStore();
+    try {
+      await store.insert([message({ timestamp: Date.UTC(2023, 10, 14, 23, 59) }), message({ timestamp: Date.UTC(2023, 10, 15, 0, 1) })]);
+      const { rows } = await store.pool.query<{ name: string }>(
+        "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'messages'::regclass ORDER BY 1",
+      );
+      const names = rows.map((r) => r.name);
+      expect(names).toEqual(expect.arrayContaining(['messages_d20231114', 'messages_d20231115']));
+      const index = await store.pool.query("SELECT 1 FROM pg_indexes WHERE indexname = 'messages_text_trgm'");
+      expect(index.rowCount).toBe(1); // pg_trgm ships with Debian's postgresql package
+      // The search's condition matches the index's expression and predicate: usable (seq scans off
+      // only so a two-row table does not make the planner prefer one).
+      const client = await store.pool.connect();
+      try {
+        await client.query('SET enable_seqscan = off');
+        const plan = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN SELECT id FROM messages m WHERE m.is_text AND m.payload_size BETWEEN 1 AND ${256 * 1024} AND history_text(m.payload) LIKE '%temp%'`,
+        );
+        expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Bitmap Index Scan on messages_d\d+_history_text_idx/);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  it('refuses a database whose applied migration was edited, or that a newer version migrated', async () => {
+    const { url, close } = await freshStore();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ checksum: string }>('SELECT checksum FROM schema_migrations WHERE version = 1');
+      await client.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = $1", [POSTGRES_MIGRATIONS[0]!.version]);
+      await expect(openPostgresHistoryStore({ connectionString: url })).rejects.toMatchObject({ code: 'HISTORY_MIGRATION_EDITED' });
+      await client.query('UPDATE schema_migrations SET checksum = $1 WHERE version = 1', [rows[0]!.checksum]);
+      await client.query("INSERT INTO schema_migrations VALUES (999, 'from the future', 'x', 0)");
+      await expect(openPostgresHistoryStore({ connectionString: url })).rejects.toMatchObject({ code: 'HISTORY_SCHEMA_TOO_NEW' });
+    } finally {
+      await client.end();
+      await close();
+    }
+  });
+
+  it('fails to open with HISTORY_OPEN_FAILED, saying why, when the server cannot be reached or the database is not UTF-8', async () => {
+    const closedPort = await freePort();
+    await expect(openPostgresHistoryStore({ connectionString: `postgres://postgres@127.0.0.1:${closedPort}/none` })).rejects.toMatchObject({
+      code: 'HISTORY_OPEN_FAILED',
+      message: expect.stringContaining('Cannot connect to the PostgreSQL history database') as string,
+    });
+    const admin = new pg.Client({ connectionString: cluster.url() });
+    await admin.connect();
+    try {
+      await admin.query("CREATE DATABASE wb_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+      await expect(openPostgresHistoryStore({ connectionString: cluster.url('wb_latin1') })).rejects.toMatchObject({
+        code: 'HISTORY_OPEN_FAILED',
+        message: expect.stringContaining('UTF8') as string,
+      });
+    } finally {
+      await admin.query('DROP DATABASE IF EXISTS wb_latin1');
+      await admin.end();
+    }
+  });
+});
