@@ -9,7 +9,9 @@
  * Layout (little endian):
  *   0  'W' 'B' 'M' VERSION      magic
  *   4  u32 header length H      UTF-8 JSON: { connections: string[], topics: string[], properties: { [index]: wire value },
- *                               decoded: { [index]: DecodedPayload } }  (both sparse: only the messages that have one)
+ *                               rules: [ruleId, ruleName, format, json][], decoded: { [index]: [rule, text] | DecodedPayload } }
+ *                               (properties and decoded sparse: only the messages that have one; a plain decoded
+ *                               payload names its rule by index in `rules`, one with more fields travels whole)
  *   8  header, zero-padded to a multiple of 8
  *   .. one RECORD_BYTES record per message: f64 id, f64 timestamp, u32 payload length,
  *      u32 payloadSize (when flagged), u32 connection index, u8 flags, 3 bytes zero
@@ -20,8 +22,12 @@ import type { LiveMessage } from './contract/messages';
 import { type Base64Codec, defaultBase64, fromByteJson, toByteJson } from './codecs/byte-envelope';
 
 const MAGIC = [0x57, 0x42, 0x4d] as const; // "WBM"
-/** 2: the header carries `decoded` (codec rules, issue 16). Version 1 frames (without it) are still read. */
-const VERSION = 2;
+/**
+ * 2: the header carries `decoded` (codec rules, issue 16). 3: a plain decoded payload is
+ * `[rule index, text]`: under a firehose every message of a rule repeats its id, name and format,
+ * which doubled the header the page parses per batch. Versions 1 and 2 are still read.
+ */
+const VERSION = 3;
 const OLDEST_READ_VERSION = 1;
 const RECORD_BYTES = 32;
 
@@ -38,7 +44,16 @@ interface Header {
   connections: string[];
   topics: string[];
   properties: Record<string, unknown>;
+  rules?: unknown[];
   decoded?: Record<string, unknown>;
+}
+
+/** A rule as `rules` carries it: [ruleId, ruleName, format, json]. */
+type WireRule = [string, string, string, boolean];
+
+/** True when the payload has only the fields every decoded payload has, so it can travel as [rule, text]. */
+function isPlain(decoded: DecodedPayload): boolean {
+  return decoded.problem === undefined && decoded.invalid === undefined && decoded.image === undefined && decoded.truncated === undefined;
 }
 
 /** True when `frame` starts like a message batch frame (any version). */
@@ -50,7 +65,8 @@ const pad8 = (n: number) => (n + 7) & ~7;
 
 export function encodeMessageBatchFrame(messages: readonly LiveMessage[], codec: Base64Codec = defaultBase64): Uint8Array {
   const connectionIndex = new Map<string, number>();
-  const header: Header = { connections: [], topics: new Array<string>(messages.length), properties: {}, decoded: {} };
+  const header: Header = { connections: [], topics: new Array<string>(messages.length), properties: {}, rules: [], decoded: {} };
+  const ruleIndex = new Map<string, number>();
   let payloadBytes = 0;
   messages.forEach((message, i) => {
     if (!connectionIndex.has(message.connectionId)) {
@@ -61,7 +77,17 @@ export function encodeMessageBatchFrame(messages: readonly LiveMessage[], codec:
     // Rare (MQTT 5 messages that carry properties): the generic wire form keeps their bytes exact.
     if (message.properties) header.properties[i] = toByteJson(message.properties, codec);
     // Plain JSON already (text, numbers, no bytes): carried as it is.
-    if (message.decoded) header.decoded![i] = message.decoded;
+    const decoded = message.decoded;
+    if (decoded && isPlain(decoded)) {
+      const key = `${decoded.ruleId}\u0000${decoded.ruleName}\u0000${decoded.format}\u0000${decoded.json}`;
+      let index = ruleIndex.get(key);
+      if (index === undefined) {
+        index = header.rules!.length;
+        ruleIndex.set(key, index);
+        header.rules!.push([decoded.ruleId, decoded.ruleName, decoded.format, decoded.json] satisfies WireRule);
+      }
+      header.decoded![i] = [index, decoded.text];
+    } else if (decoded) header.decoded![i] = decoded;
     payloadBytes += message.payload.byteLength;
   });
   const headerBytes = encoder.encode(JSON.stringify(header));
@@ -97,6 +123,10 @@ export function encodeMessageBatchFrame(messages: readonly LiveMessage[], codec:
   return frame;
 }
 
+function isWireRule(value: unknown): value is WireRule {
+  return Array.isArray(value) && value.length === 4 && typeof value[0] === 'string' && typeof value[1] === 'string' && typeof value[2] === 'string' && typeof value[3] === 'boolean';
+}
+
 /** The fields every view reads without checking again; the rest is optional. */
 function isDecodedPayload(value: unknown): value is DecodedPayload {
   if (typeof value !== 'object' || value === null) return false;
@@ -127,6 +157,8 @@ export function decodeMessageBatchFrame(frame: Uint8Array, codec: Base64Codec = 
   }
   const { connections, topics, properties } = header;
   const decodedByIndex = header.decoded ?? {};
+  const rules = header.rules ?? [];
+  if (!Array.isArray(rules) || !rules.every(isWireRule)) malformed('header rules');
   if (!Array.isArray(connections) || !Array.isArray(topics) || typeof properties !== 'object' || properties === null) malformed('header fields');
   if (typeof decodedByIndex !== 'object' || decodedByIndex === null) malformed('header fields');
   const count = topics.length;
@@ -158,7 +190,12 @@ export function decodeMessageBatchFrame(frame: Uint8Array, codec: Base64Codec = 
     const wireProperties = properties[i];
     if (wireProperties !== undefined) message.properties = fromByteJson(wireProperties, codec) as LiveMessage['properties'];
     const decoded = decodedByIndex[i];
-    if (decoded !== undefined) {
+    if (Array.isArray(decoded)) {
+      const [index, text] = decoded as unknown[];
+      const rule = typeof index === 'number' ? (rules[index] as WireRule | undefined) : undefined;
+      if (!rule || typeof text !== 'string') malformed(`message ${i} has a malformed decoded payload`);
+      message.decoded = { ruleId: rule[0], ruleName: rule[1], format: rule[2], text, json: rule[3] };
+    } else if (decoded !== undefined) {
       if (!isDecodedPayload(decoded)) malformed(`message ${i} has a malformed decoded payload`);
       message.decoded = decoded;
     }

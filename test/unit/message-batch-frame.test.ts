@@ -39,6 +39,10 @@ const BATCH: LiveMessage[] = [
   message({ decoded: { ruleId: 'p', ruleName: '', format: 'protobuf', text: '08 96 01', json: false, problem: { message: 'index out of range', offset: 3 } } }),
   message({ decoded: { ruleId: 'img', ruleName: 'Camera', format: 'image', text: 'PNG 640×480, 12.3 KB', json: false, image: { mime: 'image/png', width: 640, height: 480 } } }),
   message({ decoded: { ruleId: 't', ruleName: 'Log', format: 'text', text: 'grüße 🌡 "x"', json: false, truncated: true } }),
+  // The firehose case: many messages of one rule, each only its text.
+  message({ decoded: { ruleId: 'pb', ruleName: 'Line telemetry', format: 'protobuf', text: '{"seq":"1","value":21.5}', json: true } }),
+  message({ decoded: { ruleId: 'pb', ruleName: 'Line telemetry', format: 'protobuf', text: '{"seq":"2","value":21.75}', json: true } }),
+  message({ decoded: { ruleId: 'txt', ruleName: 'Line telemetry', format: 'protobuf', text: 'plain', json: false } }),
 ];
 
 describe('message batch frames (the binary form of messages.batch on both transports)', () => {
@@ -54,17 +58,39 @@ describe('message batch frames (the binary form of messages.batch on both transp
     expect(Object.keys(messages[0]!)).not.toContain('decoded');
   });
 
+  it("names a rule once per frame, not once per message it decoded", () => {
+    const many = Array.from({ length: 50 }, (_, i) => message({ decoded: { ruleId: 'pb', ruleName: 'Line telemetry', format: 'protobuf', text: `{"seq":"${i}"}`, json: true } }));
+    const frame = encodeMessageBatchFrame(many);
+    expect(Buffer.from(frame).toString('latin1').split('Line telemetry')).toHaveLength(2);
+    expect(decodeMessageBatchFrame(frame).messages).toEqual(many);
+  });
+
+  it('still reads a version 2 frame (decoded payloads whole)', () => {
+    const decoded = { ruleId: 'pb', ruleName: 'Line telemetry', format: 'protobuf', text: '{"seq":"1"}', json: true };
+    const header = JSON.stringify({ connections: ['c1'], topics: ['a/b'], properties: {}, decoded: { 0: decoded } });
+    const frame = new Uint8Array(8 + ((header.length + 7) & ~7) + 32);
+    frame.set([0x57, 0x42, 0x4d, 2]);
+    new DataView(frame.buffer).setUint32(4, header.length, true);
+    frame.set(new TextEncoder().encode(header), 8);
+    expect(decodeMessageBatchFrame(frame).messages[0]!.decoded).toEqual(decoded);
+  });
+
   it('still reads a version 1 frame (before decoded payloads)', () => {
     const plain = BATCH.slice(0, 5);
     expect(decodeMessageBatchFrame(withByte(encodeMessageBatchFrame(plain), 3, 1)).messages).toEqual(plain);
   });
 
   it('rejects a decoded payload that lacks the fields the views read', () => {
-    const frame = encodeMessageBatchFrame([message({ decoded: { ruleId: 'r', ruleName: '', format: 'json', text: '1', json: true } })]);
+    const frame = encodeMessageBatchFrame([message({ decoded: { ruleId: 'r', ruleName: '', format: 'json', text: '1', json: true, truncated: true } })]);
     // Same length, so the header length still holds.
     const at = Buffer.from(frame).indexOf('"json":true');
     frame.set(new TextEncoder().encode('"json":"y" '), at);
     expect(() => decodeMessageBatchFrame(frame)).toThrow(/message 0 has a malformed decoded payload/);
+    // A compact one naming a rule the frame does not have.
+    const compact = encodeMessageBatchFrame([message({ decoded: { ruleId: 'r', ruleName: '', format: 'json', text: '1', json: true } })]);
+    const ref = Buffer.from(compact).indexOf('[0,"1"]');
+    compact.set(new TextEncoder().encode('[7,"1"]'), ref);
+    expect(() => decodeMessageBatchFrame(compact)).toThrow(/message 0 has a malformed decoded payload/);
   });
 
   it('gives each message its own copy of its payload, so a kept message never pins the frame', () => {
@@ -88,7 +114,7 @@ describe('message batch frames (the binary form of messages.batch on both transp
     ['another version', () => withByte(encodeMessageBatchFrame(BATCH), 3, 9), /version 9/],
     ['a header past the end', () => encodeMessageBatchFrame(BATCH).subarray(0, 20), /header past the end/],
     ['records past the end', () => cutAfterHeader(encodeMessageBatchFrame(BATCH)), /records past the end/],
-    ['a payload past the end', () => { const f = encodeMessageBatchFrame(BATCH); return f.subarray(0, f.byteLength - 1); }, /payload 8 past the end/],
+    ['a payload past the end', () => { const f = encodeMessageBatchFrame(BATCH); return f.subarray(0, f.byteLength - 1); }, /payload 11 past the end/],
     ['QoS 3', () => { const f = encodeMessageBatchFrame([message()]); return withByte(f, recordAt(f) + 28, 3 << 1); }, /QoS 3/],
     ['an unknown connection index', () => { const f = encodeMessageBatchFrame([message()]); return withByte(f, recordAt(f) + 24, 5); }, /names no connection/],
   ])('rejects a frame with %s', (_name, make, error) => {
