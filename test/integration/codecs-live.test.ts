@@ -206,7 +206,9 @@ describe('codec rules in History (through the core, with a data folder)', () => 
     const found = await waitFor(async () => {
       const { messages } = await stored.call('history.query', { query: { text: 'overheat' } });
       return messages.length === 1 && messages;
-    }, 'the decoded match in History');
+      // The first query starts History's reader worker, which loads the codec modules: seconds on a
+      // loaded CI machine (5 s was too short there once), about one second alone.
+    }, 'the decoded match in History', 30_000);
     expect(found[0]!.topic).toBe('stored/1/telemetry');
     await waitFor(async () => (await stored.call('history.count', { query: { topicFilter: 'stored/#' } })).count === 2, 'both messages stored');
 
