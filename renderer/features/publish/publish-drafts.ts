@@ -12,9 +12,13 @@ export interface PublishDraft {
   mode: PayloadFormat;
   payload: string;
   properties: PublishPropertiesForm;
+  /** "Variables": the topic and payload are expanded ({{now}}, {{seq}}, {{site}}…) for each publish. */
+  variablesOn: boolean;
+  /** The user's variables, one `name=value` a line. */
+  variables: string;
 }
 
-export const EMPTY_DRAFT: PublishDraft = { topic: '', qos: 0, retain: false, mode: 'text', payload: '', properties: INITIAL_PROPERTIES };
+export const EMPTY_DRAFT: PublishDraft = { topic: '', qos: 0, retain: false, mode: 'text', payload: '', properties: INITIAL_PROPERTIES, variablesOn: false, variables: '' };
 
 /**
  * A longer payload stays in its draft while the page is open but is not remembered across a reload
@@ -51,6 +55,8 @@ function parseDraft(value: unknown): Stored | null {
     mode: PAYLOAD_FORMATS.find((f) => f === v.mode) ?? 'text',
     payload: typeof v.payload === 'string' ? v.payload : '',
     properties,
+    variablesOn: v.variablesOn === true,
+    variables: typeof v.variables === 'string' ? v.variables : '',
     at: typeof v.at === 'number' ? v.at : 0,
   };
 }

@@ -2,7 +2,9 @@ import { create } from 'zustand';
 import type { PublishDraft } from './publish-drafts';
 
 /** One published message as the user wrote it (the editor's text and mode, not the encoded bytes): a draft that went out. */
-export interface PublishedEntry extends PublishDraft {
+export interface PublishedEntry extends Omit<PublishDraft, 'variablesOn' | 'variables'> {
+  /** Written with Variables on: the topic and payload are the templates, expanded when sent. */
+  variablesOn?: boolean;
   id: string;
   /** When it was last published (ms since the epoch). */
   at: number;
@@ -35,7 +37,7 @@ function save(entries: PublishedEntry[]): void {
 }
 
 const sameMessage = (a: Omit<PublishedEntry, 'id' | 'at' | 'count'>, b: PublishedEntry) =>
-  a.topic === b.topic && a.payload === b.payload && a.mode === b.mode && a.qos === b.qos && a.retain === b.retain && JSON.stringify(a.properties) === JSON.stringify(b.properties);
+  a.topic === b.topic && a.payload === b.payload && a.mode === b.mode && a.qos === b.qos && a.retain === b.retain && (a.variablesOn ?? false) === (b.variablesOn ?? false) && JSON.stringify(a.properties) === JSON.stringify(b.properties);
 
 interface PublishHistoryState {
   entries: PublishedEntry[];

@@ -1,6 +1,7 @@
-import { type KeyboardEvent, Suspense, lazy, useCallback, useRef, useState } from 'react';
+import { type KeyboardEvent, Suspense, lazy, useCallback, useMemo, useRef, useState } from 'react';
 import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload, isEmptyPayloadText, isJsonEdited } from '../../../shared/codecs/payload-format';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
+import { type VariableProblem, expandVariables, parseUserVariables } from '../../../shared/templates/message-variables';
 import { publishMessage } from '../../stores/publish-actions';
 import { useActiveConnection } from '../../stores/connections-store';
 import { useTopicSuggestions } from '../../stores/topic-tree-store';
@@ -14,6 +15,7 @@ import { type PublishPropertiesForm, checkProperties } from './publish-propertie
 import { EMPTY_DRAFT, DRAFT_PAYLOAD_LIMIT, type PublishDraft, payloadTooLongToKeep, usePublishDrafts } from './publish-drafts';
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
+import { VariablesFields } from './variables-fields';
 import { useDarkMode } from '../../ui/theme';
 import { EncodeRulePicker, RuleEncodingStatus, cannotEncode, encodeText, useRuleEncoding } from './rule-encoding';
 import { useConnectionsStore } from '../../stores/connections-store';
@@ -27,7 +29,28 @@ const TOPIC_SUGGESTIONS = 20;
 
 const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64', cbor: 'CBOR', msgpack: 'MsgPack' };
 type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
-type Side = 'properties' | 'repeat' | 'request' | 'history';
+type Side = 'properties' | 'variables' | 'repeat' | 'request' | 'history';
+/** How much of the expanded payload the preview shows. */
+const PREVIEW_CHARS = 200;
+
+type Expanded = { ok: true; topic: string; text: string } | { ok: false; error: string };
+
+function where(part: 'topic' | 'payload', problem: VariableProblem): string {
+  const at = part === 'topic' ? `column ${problem.column}` : `line ${problem.line}, column ${problem.column}`;
+  return `Variables in the ${part} at ${at}: ${problem.message}`;
+}
+
+/** The topic and payload with their variables expanded for message number `seq`. */
+function expandMessage(topic: string, text: string, variablesText: string, seq: number): Expanded {
+  const user = parseUserVariables(variablesText);
+  if (!user.ok) return { ok: false, error: `Variables: ${user.problem}` };
+  const context = { seq, variables: user.variables };
+  const t = expandVariables(topic, context);
+  if (!t.ok) return { ok: false, error: where('topic', t.problem) };
+  const p = expandVariables(text, context);
+  if (!p.ok) return { ok: false, error: where('payload', p.problem) };
+  return { ok: true, topic: t.text, text: p.text };
+}
 
 /** Topics seen on the connection (the topic tree) that continue what is typed; live while the field has focus. */
 function TopicSuggestions({ connectionId, prefix }: { connectionId: string; prefix: string }) {
@@ -57,7 +80,7 @@ export function PublishPanel() {
   // Each connection has its own draft, kept by who it is across runs (not by this run's id).
   const draftKey = active?.connectionKey ?? '';
   const draft = usePublishDrafts((s) => s.drafts[draftKey]) ?? EMPTY_DRAFT;
-  const { topic, qos, retain, mode, payload, properties: propertiesForm } = draft;
+  const { topic, qos, retain, mode, payload, properties: propertiesForm, variablesOn, variables: variablesText } = draft;
   const updateDraft = usePublishDrafts((s) => s.update);
   const change = useCallback((next: Partial<PublishDraft>) => updateDraft(draftKey, next), [updateDraft, draftKey]);
   const setTopic = (value: string) => change({ topic: value });
@@ -66,6 +89,12 @@ export function PublishPanel() {
   // The mode says how to read the editor's text; switching keeps the text as typed.
   const setMode = (value: PayloadFormat) => change({ mode: value });
   const setPropertiesForm = (value: PublishPropertiesForm) => change({ properties: value });
+  const setVariablesOn = (value: boolean) => change({ variablesOn: value });
+  const setVariablesText = (value: string) => change({ variables: value });
+  // {{seq}}: per connection, one more for each message this page sends with variables (Publish, or Start of a repeat).
+  const sequence = useRef<Record<string, number>>({});
+  // Bumped as a message takes its number, so the preview shows the next one.
+  const [sent, setSent] = useState(0);
   // Ctrl/Cmd+Enter can follow an edit before React re-renders: publish what the editor holds now.
   const latestPayload = useRef({ key: draftKey, text: payload });
   if (latestPayload.current.key !== draftKey) latestPayload.current = { key: draftKey, text: payload };
@@ -93,16 +122,41 @@ export function PublishPanel() {
   const [encodeRules, setEncodeRules] = useState<Record<string, string>>({});
   const encodeRuleId = encodeRules[draftKey] || null;
   const profileId = useConnectionsStore((s) => (active ? s.origins[active.connectionId]?.profileId : undefined));
-  const encoding = useRuleEncoding(active?.connectionId, encodeRuleId, payload);
+  // With variables the rule encodes the expanded text, at Publish (the template itself is rarely valid input).
+  const encoding = useRuleEncoding(active?.connectionId, variablesOn ? null : encodeRuleId, payload);
+  // What the next message would be, as typed: a new draw of random values and uuids on each edit.
+  const preview = useMemo(
+    () => (variablesOn ? expandMessage(topic, payload, variablesText, (sequence.current[draftKey] ?? 0) + 1) : null),
+    [variablesOn, topic, payload, variablesText, draftKey, sent],
+  );
+
+  /** Expands the variables for the next message and counts it; the plain topic and text when Variables is off. */
+  const expandNext = useCallback((): Expanded => {
+    const text = latestPayload.current.text;
+    if (!variablesOn) return { ok: true, topic, text };
+    const seq = (sequence.current[draftKey] ?? 0) + 1;
+    const expanded = expandMessage(topic, text, variablesText, seq);
+    if (expanded.ok) {
+      sequence.current[draftKey] = seq;
+      setSent((n) => n + 1);
+    }
+    return expanded;
+  }, [variablesOn, topic, variablesText, draftKey]);
 
   /** The message as it would be sent now (topic, payload bytes, QoS, retain, MQTT 5 properties). */
-  const prepare = useCallback((encodedNow?: Uint8Array): PreparedMessage => {
+  const prepare = useCallback((encodedNow?: Uint8Array, expandedNow?: Expanded): PreparedMessage => {
     if (!active) return { ok: false, error: 'No connection selected' };
+    if (variablesOn && encodeRuleId && !encodedNow) {
+      return { ok: false, error: 'With Variables on, "Encode with rule…" works with the Publish button only' };
+    }
+    const expanded = expandedNow ?? expandNext();
+    if (!expanded.ok) return { ok: false, error: expanded.error };
+    const { topic } = expanded;
     const alias = v5 && propertiesCheck.ok && propertiesCheck.properties?.topicAlias !== undefined;
     // With a topic alias already set up, the topic may be empty [MQTT-3.3.2-?]; otherwise it is required.
     const problem = alias && topic === '' ? null : topicNameProblem(topic);
     if (problem) return { ok: false, error: `Topic: ${problem}` };
-    const text = latestPayload.current.text;
+    const { text } = expanded;
     if (encodeRuleId && !encodedNow) {
       // Repeat and request/response take the bytes the rule made of this very text.
       if (encoding.state === 'error' && encoding.text === text) return { ok: false, error: cannotEncode(encoding.message) };
@@ -117,12 +171,21 @@ export function PublishPanel() {
     if (v5 && !propertiesCheck.ok) return { ok: false, error: `Properties: ${Object.values(propertiesCheck.problems).join('; ')}` };
     const properties = v5 && propertiesCheck.ok ? propertiesCheck.properties : undefined;
     return { ok: true, message: { connectionId: active.connectionId, topic, payload: encoded.bytes, qos, retain, ...(properties ? { properties } : {}) } };
-  }, [active, v5, propertiesCheck, topic, mode, qos, retain, encodeRuleId, encoding]);
+  }, [active, v5, propertiesCheck, mode, qos, retain, encodeRuleId, encoding, variablesOn, expandNext]);
 
   const publish = useCallback(async () => {
     if (!isConnected || inFlight.current) return;
-    let prepared = prepare();
-    if (encodeRuleId && active && !(encoding.state === 'ok' && encoding.text === latestPayload.current.text)) {
+    let prepared: PreparedMessage;
+    if (variablesOn && encodeRuleId && active) {
+      const expanded = expandNext();
+      const fresh = expanded.ok ? await encodeText(active.connectionId, encodeRuleId, expanded.text) : null;
+      prepared = !expanded.ok
+        ? { ok: false, error: expanded.error }
+        : fresh?.state === 'ok'
+          ? prepare(fresh.bytes, expanded)
+          : { ok: false, error: fresh?.state === 'error' ? cannotEncode(fresh.message) : 'Could not encode the payload' };
+    } else prepared = prepare();
+    if (!variablesOn && encodeRuleId && active && !(encoding.state === 'ok' && encoding.text === latestPayload.current.text)) {
       // Published before the typed text was encoded: encode it now.
       const fresh = await encodeText(active.connectionId, encodeRuleId, latestPayload.current.text);
       prepared = fresh.state === 'ok' ? prepare(fresh.bytes) : { ok: false, error: fresh.state === 'error' ? cannotEncode(fresh.message) : 'Could not encode the payload' };
@@ -134,21 +197,22 @@ export function PublishPanel() {
     const result = await publishMessage(message);
     inFlight.current = false;
     setSending(false);
-    if (result.ok) usePublishHistory.getState().record({ topic: message.topic, qos, retain, mode, payload: latestPayload.current.text, properties: propertiesForm });
+    // With variables, the history keeps the templates (sent again, they expand anew).
+    if (result.ok) usePublishHistory.getState().record({ topic: variablesOn ? topic : message.topic, qos, retain, mode, payload: latestPayload.current.text, properties: propertiesForm, variablesOn });
     setOutcome({
       key: draftKey,
       outcome: result.ok
         ? { kind: 'sent', message: `Published ${message.payload.byteLength} B to ${message.topic}` }
         : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
     });
-  }, [isConnected, prepare, qos, retain, mode, propertiesForm, draftKey, encodeRuleId, active, encoding]);
+  }, [isConnected, prepare, qos, retain, mode, propertiesForm, draftKey, encodeRuleId, active, encoding, variablesOn, expandNext, topic]);
 
   /** Puts a remembered message back in the panel, exactly as it was written. */
   const restoreEntry = useCallback(
     (entry: PublishedEntry) => {
-      const { topic: t, qos: q, retain: r, mode: m, payload: p, properties } = entry;
+      const { topic: t, qos: q, retain: r, mode: m, payload: p, properties, variablesOn: v } = entry;
       latestPayload.current = { key: draftKey, text: p };
-      change({ topic: t, qos: q, retain: r, mode: m, payload: p, properties });
+      change({ topic: t, qos: q, retain: r, mode: m, payload: p, properties, variablesOn: v ?? false });
       setOutcome({ key: draftKey, outcome: null });
     },
     [change, draftKey],
@@ -205,13 +269,17 @@ export function PublishPanel() {
             </button>
           ))}
         </div>
+        <label className="checkbox" title="Expand {{now}}, {{uuid}}, {{seq}}, {{random 1 100}}, {{site}}… in the topic and payload for each publish (\{{ for a literal {{)">
+          <input data-testid="publish-variables" type="checkbox" checked={variablesOn} onChange={(e) => setVariablesOn(e.target.checked)} />
+          Variables
+        </label>
         <EncodeRulePicker profileId={profileId} ruleId={encodeRuleId} onChange={(ruleId) => setEncodeRules((rules) => ({ ...rules, [draftKey]: ruleId ?? '' }))} />
         <button
           type="button"
           className="primary"
           data-testid="publish-button"
           title="Publish (Ctrl/Cmd+Enter)"
-          disabled={!isConnected || sending || (topic === '' && propertiesForm.topicAlias === '') || topicProblem !== null}
+          disabled={!isConnected || sending || (topic === '' && propertiesForm.topicAlias === '') || topicProblem !== null || preview?.ok === false}
           onClick={() => void publish()}
         >
           Publish
@@ -233,6 +301,7 @@ export function PublishPanel() {
             onSelect={setSide}
             tabs={[
               { key: 'properties', label: 'MQTT 5 properties', flagged: !propertiesCheck.ok },
+              { key: 'variables', label: 'Variables', flagged: preview?.ok === false },
               { key: 'repeat', label: 'Repeat' },
               { key: 'request', label: 'Request/response' },
               { key: 'history', label: 'History' },
@@ -245,14 +314,29 @@ export function PublishPanel() {
               ) : (
                 <p className="hint">PUBLISH properties need an MQTT 5 connection.</p>
               ))}
-            {side === 'repeat' && <RepeatControls prepare={prepare} connected={isConnected} />}
+            {side === 'variables' && <VariablesFields value={variablesText} onChange={setVariablesText} on={variablesOn} />}
+            {side === 'repeat' && <RepeatControls prepare={() => prepare()} connected={isConnected} variablesOn={variablesOn} />}
             {side === 'request' &&
-              (v5 ? <RequestControls prepare={prepare} connected={isConnected} topicReady={topic !== '' && topicProblem === null} /> : <p className="hint">Request/response needs an MQTT 5 connection.</p>)}
+              (v5 ? <RequestControls prepare={() => prepare()} connected={isConnected} topicReady={topic !== '' && topicProblem === null} /> : <p className="hint">Request/response needs an MQTT 5 connection.</p>)}
             {side === 'history' && <PublishHistoryList onUse={restoreEntry} />}
           </div>
         </div>
       </div>
       <div className="publish-status">
+        {preview?.ok === false && (
+          <p className="error-box" role="alert" data-testid="publish-variables-error">
+            {preview.error}
+          </p>
+        )}
+        {preview?.ok && (
+          <p className="hint publish-variables-preview" data-testid="publish-variables-preview" title="The next message with its variables expanded (random values are drawn again when sent)">
+            <span data-testid="publish-variables-preview-topic">{preview.topic}</span>
+            {' · '}
+            <span data-testid="publish-variables-preview-payload">
+              {preview.text.length > PREVIEW_CHARS ? `${preview.text.slice(0, PREVIEW_CHARS)}…` : preview.text}
+            </span>
+          </p>
+        )}
         <RuleEncodingStatus encoding={encoding} />
         {outcome?.kind === 'error' && (
           <p className="error-box" role="alert" data-testid="publish-error">

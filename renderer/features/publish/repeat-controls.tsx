@@ -6,7 +6,7 @@ import { Field } from '../../ui/field';
 import type { PreparedMessage } from './prepared-message';
 
 /** Publishes the same message every N ms, `count` times or until stopped; progress from repeatStatus events. */
-export function RepeatControls({ prepare, connected }: { prepare(): PreparedMessage; connected: boolean }) {
+export function RepeatControls({ prepare, connected, variablesOn }: { prepare(): PreparedMessage; connected: boolean; variablesOn: boolean }) {
   const [interval, setIntervalText] = useState('1000');
   const [count, setCount] = useState('10');
   const [repeatId, setRepeatId] = useState<string | null>(null);
@@ -60,6 +60,11 @@ export function RepeatControls({ prepare, connected }: { prepare(): PreparedMess
           </span>
         )}
       </div>
+      {variablesOn && (
+        <p className="span-4 hint" data-testid="repeat-variables-hint">
+          Variables are expanded once, when you press Start: the host repeats that one message, so {'{{seq}}'}, {'{{uuid}}'} and the random values stay the same in every repeat.
+        </p>
+      )}
       {error && (
         <p className="span-4 field-problem" data-testid="repeat-error">
           {error}
