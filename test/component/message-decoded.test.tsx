@@ -2,7 +2,6 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectionSummary } from '../../shared/contract';
 import type { DecodedPayload } from '../../shared/contract/codec-rules';
 import { MessageDetail } from '../../renderer/features/messages/message-detail';
 import { MessageRow } from '../../renderer/features/messages/message-row';
@@ -10,6 +9,7 @@ import { useCodecsStore } from '../../renderer/stores/codecs-store';
 import { useConnectionsStore } from '../../renderer/stores/connections-store';
 import { messageBySeq, useMessagesStore } from '../../renderer/stores/messages-store';
 import { useUiStore } from '../../renderer/stores/ui-store';
+import { connectedSummary } from '../support/connection-summaries';
 
 // A live message as the host sends it when a codec rule matched its topic: the bytes as they came
 // and `decoded` beside them. No message id, so the detail shows the decoded text it carries and
@@ -19,21 +19,7 @@ afterEach(() => {
   act(() => useCodecsStore.setState(useCodecsStore.getInitialState(), true));
 });
 
-const summary: ConnectionSummary = {
-  connectionId: 'c1',
-  name: 'plant',
-  connectionKey: 'quick:plant',
-  status: 'connected',
-  url: 'mqtt://127.0.0.1:1883',
-  protocolVersion: 5,
-  requestedVersion: 5,
-  clientId: 'workbench-1',
-  reconnectAttempts: 0,
-  problems: [],
-  problemCount: 0,
-  hiddenDollarMessages: 0,
-  subscriptions: [],
-};
+const summary = connectedSummary();
 
 // A 1x1 PNG (8-byte signature, IHDR); the picture is shown from these bytes through a blob: URL.
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);

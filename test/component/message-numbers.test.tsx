@@ -2,12 +2,12 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectionSummary } from '../../shared/contract';
 import { MessageDetail } from '../../renderer/features/messages/message-detail';
 import { useConnectionsStore } from '../../renderer/stores/connections-store';
 import { useMessagesStore } from '../../renderer/stores/messages-store';
 import { seriesBuffer, usePlotsStore } from '../../renderer/stores/plots-store';
 import { useUiStore } from '../../renderer/stores/ui-store';
+import { connectedSummary } from '../support/connection-summaries';
 
 // The payload viewer (Monaco) is lazy: it stays in its "Loading viewer…" fallback for these short
 // tests (it loads in happy-dom too, without errors, after ~15 s of transforming); the Numbers list
@@ -17,21 +17,7 @@ afterEach(() => {
   act(() => usePlotsStore.getState().clear());
 });
 
-const summary: ConnectionSummary = {
-  connectionId: 'c1',
-  name: 'plant',
-  connectionKey: 'profile:plant',
-  status: 'connected',
-  url: 'mqtt://127.0.0.1:1883',
-  protocolVersion: 5,
-  requestedVersion: 5,
-  clientId: 'workbench-1',
-  reconnectAttempts: 0,
-  problems: [],
-  problemCount: 0,
-  hiddenDollarMessages: 0,
-  subscriptions: [],
-};
+const summary = connectedSummary({ connectionKey: 'profile:plant' });
 
 /** A JSON message arriving on the connection and opened in the detail. */
 function open(payload: unknown) {

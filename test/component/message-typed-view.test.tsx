@@ -2,30 +2,16 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectionSummary } from '../../shared/contract';
 import { MessageDetail } from '../../renderer/features/messages/message-detail';
 import { payloadFileName } from '../../renderer/features/messages/save-payload';
 import { useConnectionsStore } from '../../renderer/stores/connections-store';
 import { useMessagesStore } from '../../renderer/stores/messages-store';
 import { useUiStore } from '../../renderer/stores/ui-store';
+import { connectedSummary } from '../support/connection-summaries';
 
 afterEach(cleanup);
 
-const summary: ConnectionSummary = {
-  connectionId: 'c1',
-  name: 'plant',
-  connectionKey: 'quick:plant',
-  status: 'connected',
-  url: 'mqtt://127.0.0.1:1883',
-  protocolVersion: 5,
-  requestedVersion: 5,
-  clientId: 'workbench-1',
-  reconnectAttempts: 0,
-  problems: [],
-  problemCount: 0,
-  hiddenDollarMessages: 0,
-  subscriptions: [],
-};
+const summary = connectedSummary();
 
 describe('The detail\'s typed views', () => {
   it('lists the number types in their own group and shows the payload as one of them', async () => {

@@ -130,19 +130,19 @@ export interface MigrationPlan {
   pending: Migration[];
 }
 
-/** Checks what is applied against what ships; throws on an edited or unknown migration. */
-export function planMigrations(db: Database.Database, migrations: readonly Migration[]): MigrationPlan {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    checksum TEXT NOT NULL,
-    applied_at INTEGER NOT NULL
-  )`);
-  const applied = db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as {
-    version: number;
-    name: string;
-    checksum: string;
-  }[];
+/** One row of `schema_migrations`, in either store. */
+export interface AppliedMigration {
+  version: number;
+  name: string;
+  checksum: string;
+}
+
+/**
+ * What is left to apply, given what a database says it has: refuses a database written by a newer
+ * release (a migration this one does not know) and one whose applied migration was edited since.
+ * Shared by the SQLite and PostgreSQL stores, so both refuse the same things in the same words.
+ */
+export function pendingMigrations(applied: readonly AppliedMigration[], migrations: readonly Migration[]): MigrationPlan {
   const known = new Map(migrations.map((m) => [m.version, m]));
   let current = 0;
   for (const row of applied) {
@@ -165,6 +165,18 @@ export function planMigrations(db: Database.Database, migrations: readonly Migra
   }
   const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
   return { current, pending };
+}
+
+/** Checks what is applied against what ships; throws on an edited or unknown migration. */
+export function planMigrations(db: Database.Database, migrations: readonly Migration[]): MigrationPlan {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const applied = db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as AppliedMigration[];
+  return pendingMigrations(applied, migrations);
 }
 
 /** Applies every pending migration in one transaction: all of them, or none. */

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { HistoryError } from '../errors';
-import { type Migration, migrationChecksum } from '../migrations';
+import { type Migration, migrationChecksum, pendingMigrations } from '../migrations';
 
 /** Text payloads up to this size are in the trigram index (as DEFAULT_FULL_TEXT_MAX_BYTES for SQLite); a constant, so the planner can match the partial index. */
 export const TEXT_INDEX_MAX_BYTES = 256 * 1024;
@@ -108,27 +108,7 @@ export async function migratePostgres(client: PoolClient, migrations: readonly M
       applied_at bigint NOT NULL
     )`);
     const applied = (await client.query<{ version: number; name: string; checksum: string }>('SELECT version, name, checksum FROM schema_migrations ORDER BY version')).rows;
-    const known = new Map(migrations.map((m) => [m.version, m]));
-    let current = 0;
-    for (const row of applied) {
-      const shipped = known.get(row.version);
-      if (!shipped) {
-        throw new HistoryError(
-          'HISTORY_SCHEMA_TOO_NEW',
-          `History database has schema migration ${row.version} ("${row.name}"), which this version of the app does not know. It was written by a newer version; it is left untouched.`,
-          { version: row.version },
-        );
-      }
-      if (migrationChecksum(shipped) !== row.checksum) {
-        throw new HistoryError(
-          'HISTORY_MIGRATION_EDITED',
-          `Schema migration ${row.version} ("${row.name}") differs from the one applied to this database (checksum mismatch). Released migrations must never be edited.`,
-          { version: row.version },
-        );
-      }
-      current = Math.max(current, row.version);
-    }
-    const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+    const { pending } = pendingMigrations(applied, migrations);
     for (const migration of pending) {
       try {
         await client.query(migration.sql);
