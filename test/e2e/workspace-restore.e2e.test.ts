@@ -270,6 +270,10 @@ describe('after a page reload, the live view', { timeout: 120_000 }, () => {
     const row = messageRow(page, 'reload/temp').filter({ hasText: '{"t":30}' });
     await row.click();
     const detail = page.getByTestId('message-detail');
+    // The topic filter was just typed: under load the list can re-render between finding the row
+    // and the click, which then selects nothing (seen twice in full CI runs, never alone). Click
+    // again until the detail opens.
+    await waitUntil(async () => (await detail.count()) > 0 || (await row.click(), false));
     await page.locator('[data-testid="numeric-field"][data-path="t"]').getByTestId('plot-field').click();
     await page.locator('[data-testid="plot-series"][data-points="30"]').waitFor({ timeout: UI_TIMEOUT });
     await page.getByTestId('message-detail-format').selectOption('hex');
