@@ -1,6 +1,6 @@
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
-import { type CodecScopes, createScopedEngines } from '../codecs/codec-scopes';
-import type { CodecEngine, CompiledRule } from '../codecs/compile-rules';
+import type { CodecScopes } from '../codecs/codec-scopes';
+import { type TopicRule, createTopicRules } from '../codecs/topic-rules';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import { HistoryError } from './errors';
 import { decodeProperties } from './properties';
@@ -73,10 +73,7 @@ export class StoreQueries {
   private readonly scanBudgetRows: number;
   private readonly hasFts: boolean = false;
   /** Codec rules: a topic a rule covers is searched in its decoded text (issue 16). */
-  private readonly engines = createScopedEngines();
-  /** Per topic id: the rule that decodes it, or null; valid for the engines' stamp. */
-  private readonly topicRules = new Map<number, { engine: CodecEngine; rule: CompiledRule; topic: string } | null>();
-  private topicRulesStamp: number | undefined;
+  private readonly topicRules = createTopicRules((topicId) => this.context.topics.get(topicId));
 
   constructor(
     private readonly context: StoreContext,
@@ -107,29 +104,16 @@ export class StoreQueries {
 
   /** The codec rules the next queries read covered topics with (undefined: none). */
   useCodecs(scopes: CodecScopes | undefined): void {
-    this.engines.use(scopes);
-    if (this.engines.stamp !== this.topicRulesStamp) {
-      this.topicRules.clear();
-      this.topicRulesStamp = this.engines.stamp;
-    }
+    this.topicRules.use(scopes);
   }
 
-  private ruleOfTopic(topicId: number): { engine: CodecEngine; rule: CompiledRule; topic: string } | null {
-    if (this.engines.stamp === undefined) return null;
-    let found = this.topicRules.get(topicId);
-    if (found === undefined) {
-      const entry = this.context.topics.get(topicId);
-      const engine = this.engines.forKey(entry.connectionKey);
-      const rule = engine?.match(entry.name);
-      found = engine && rule ? { engine, rule, topic: entry.name } : null;
-      this.topicRules.set(topicId, found);
-    }
-    return found;
+  private ruleOfTopic(topicId: number): TopicRule | null {
+    return this.topicRules.of(topicId);
   }
 
   /** The topics (of `topicIds`, or all) whose payloads a rule decodes: searched by their decoded text, which the full-text index does not hold. */
   private decodedTopicIds(topicIds: number[] | null): number[] {
-    if (this.engines.stamp === undefined) return [];
+    if (!this.topicRules.active) return [];
     const ids = topicIds ?? [...this.context.topics.entries()].map(([id]) => id);
     return ids.filter((id) => this.ruleOfTopic(id) !== null);
   }

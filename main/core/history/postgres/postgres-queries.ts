@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import { decodeUtf8Strict } from '../../../../shared/codecs/utf8';
 import { topicFilterProblem } from '../../../../shared/mqtt/topic';
-import { type CodecScopes, createScopedEngines } from '../../codecs/codec-scopes';
-import type { CodecEngine, CompiledRule } from '../../codecs/compile-rules';
+import type { CodecScopes } from '../../codecs/codec-scopes';
+import { type TopicRule, createTopicRules } from '../../codecs/topic-rules';
 import { HistoryError } from '../errors';
 import { decodeProperties } from '../properties';
 import { DECODED_SEARCH_MAX_CHARS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../store-queries';
@@ -51,9 +51,8 @@ function likePattern(needle: string): string {
  * (rules are JavaScript), the rest in SQL.
  */
 export class PostgresQueries {
-  private readonly engines = createScopedEngines();
-  private readonly topicRules = new Map<number, { engine: CodecEngine; rule: CompiledRule; topic: string } | null>();
-  private topicRulesStamp: number | undefined;
+  /** Codec rules: a topic a rule covers is searched in its decoded text (issue 16). */
+  private readonly topicRules = createTopicRules((topicId) => this.topics.known(topicId));
 
   constructor(
     private readonly pool: Pool,
@@ -62,30 +61,16 @@ export class PostgresQueries {
   ) {}
 
   private useCodecs(scopes: CodecScopes | undefined): void {
-    this.engines.use(scopes);
-    if (this.engines.stamp !== this.topicRulesStamp) {
-      this.topicRules.clear();
-      this.topicRulesStamp = this.engines.stamp;
-    }
+    this.topicRules.use(scopes);
   }
 
-  private ruleOfTopic(topicId: number): { engine: CodecEngine; rule: CompiledRule; topic: string } | null {
-    if (this.engines.stamp === undefined) return null;
-    let found = this.topicRules.get(topicId);
-    if (found === undefined) {
-      const entry = this.topics.known(topicId);
-      if (!entry) return null;
-      const engine = this.engines.forKey(entry.connectionKey);
-      const rule = engine?.match(entry.name);
-      found = engine && rule ? { engine, rule, topic: entry.name } : null;
-      this.topicRules.set(topicId, found);
-    }
-    return found;
+  private ruleOfTopic(topicId: number): TopicRule | null {
+    return this.topicRules.of(topicId);
   }
 
   /** The topics (of `topicIds`, or all) whose payloads a rule decodes: searched by their decoded text. */
   private async decodedTopicIds(topicIds: number[] | null): Promise<number[]> {
-    if (this.engines.stamp === undefined) return [];
+    if (!this.topicRules.active) return [];
     const ids = topicIds ?? (await this.topics.ids());
     return ids.filter((id) => this.ruleOfTopic(id) !== null);
   }
