@@ -43,6 +43,8 @@ export default function ScriptEditor({ value, onChange, onRun, testId, height = 
           fontSize: 12,
           tabSize: 2,
           renderLineHighlight: 'none',
+          // Text typed or dropped in arrives as written: no closing bracket added after a `{`.
+          autoClosingBrackets: 'never',
           fixedOverflowWidgets: true,
         }}
       />
