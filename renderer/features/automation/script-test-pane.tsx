@@ -45,6 +45,7 @@ export function ScriptTestPane({ source, functions, testId }: ScriptTestPaneProp
 
   async function run(): Promise<void> {
     setRunning(true);
+    setResult(null);
     const open = useOpen ? openMessage() : undefined;
     if (useOpen && !open) {
       setResult({ error: 'No message is open in the workbench: open one in the message list, or run on the sample' });
