@@ -104,4 +104,31 @@ describe('responders against mosquitto', () => {
       await harness.close();
     }
   });
+
+  it('a looping responder is stopped and reported once, and never stalls ingest: every message still arrives', async () => {
+    const harness = createCoreHarness();
+    const problems: EventPayload<'automation.responderProblem'>[] = [];
+    harness.core.events.subscribe((channel, payload) => {
+      if (channel === 'automation.responderProblem') problems.push(payload as EventPayload<'automation.responderProblem'>);
+    });
+    try {
+      const device = await connectDevice(harness);
+      const saved = await harness.call('automation.saveResponder', { name: 'Spinner', connectionKey: device.connectionKey, filter: 'flood/#', script: 'function respond(message) {\n  for (;;) {}\n}' });
+      const lines = Array.from({ length: 300 }, (_, i) => `message ${i}`).join('\n') + '\n';
+      const sent = await runMosquittoPub(['-h', broker.host, '-p', String(broker.port), '-t', 'flood/in', '-l'], Buffer.from(lines));
+      expect(sent.code, sent.stderr).toBe(0);
+      await waitFor(() => harness.received().filter((m) => m.topic === 'flood/in').length === 300, 'all 300 messages in messages.batch', 15_000);
+      await waitFor(async () => {
+        const { counters } = await statusOf(harness, saved.responder.id);
+        return counters.handled + counters.dropped === 300;
+      }, 'every message handled or dropped', 15_000);
+      const { counters, lastProblem } = await statusOf(harness, saved.responder.id);
+      expect(counters.failed).toBe(counters.handled);
+      expect(counters.replied).toBe(0);
+      expect(lastProblem?.kind).toBe('stopped');
+      expect(problems).toEqual([expect.objectContaining({ name: 'Spinner', failures: 1, problem: expect.objectContaining({ kind: 'timeout' }) })]);
+    } finally {
+      await harness.close();
+    }
+  });
 });

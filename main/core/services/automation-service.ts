@@ -128,7 +128,11 @@ export function createAutomationService(options: AutomationServiceOptions): Auto
     if (summary.status === 'connected') connected.add(summary.connectionId);
     else connected.delete(summary.connectionId);
     if (summary.status === 'connected' && !wasConnected) void syncSubscriptions(summary.connectionId);
-    if (summary.status === 'disconnected') ours.delete(summary.connectionId);
+    if (summary.status === 'disconnected') {
+      // Connection ids are not reused: a reconnect of this one reports its key again.
+      ours.delete(summary.connectionId);
+      keys.delete(summary.connectionId);
+    }
     if (wasConnected !== connected.has(summary.connectionId)) countersChanged();
   }
   const stopListening = events.subscribe((channel, payload) => {
