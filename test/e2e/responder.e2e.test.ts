@@ -69,7 +69,8 @@ describe('Responders in the Automation view', { timeout: 90_000 }, () => {
     await screenshots(page, 'automation-responders');
 
     // Off: the responder stops (and unsubscribes what it subscribed).
-    await row.getByTestId('responder-enabled').uncheck();
+    // A click, not uncheck(): the box follows the host's answer, a moment after the click.
+    await row.getByTestId('responder-enabled').click();
     await row.getByTestId('responder-state').getByText('off', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
     await row.getByTestId('responder-delete').click();
     await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
