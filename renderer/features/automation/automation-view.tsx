@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { ChecksSection } from './checks/checks-section';
 import { RespondersSection } from './responders-section';
 import { ScriptTestSection } from './script-test-section';
 
@@ -9,6 +10,7 @@ import { ScriptTestSection } from './script-test-section';
 const SECTIONS: { key: string; title: string; Component: ComponentType }[] = [
   { key: 'responders', title: 'Responders', Component: RespondersSection },
   { key: 'script-test', title: 'Script test', Component: ScriptTestSection },
+  { key: 'checks', title: 'Checks', Component: ChecksSection },
 ];
 
 export function AutomationView() {
