@@ -175,10 +175,12 @@ function createPublisher(bench: BenchSocket, index: number, quota: number, conte
   const window = Math.min(context.inflight, bench.receiveMaximum ?? 65_535);
   // Acknowledgements refill the window a batch at a time, not one write per PUBACK.
   const refill = Math.max(1, Math.min(maxBatch, Math.floor(window / 4)));
-  // Per packet id: in use, and when it was sent (fixed arrays: no per-message allocation).
-  const inUse = qos > 0 ? new Uint8Array(65_536) : undefined;
-  const sentAt = qos > 0 ? new Float64Array(65_536) : undefined;
-  let nextId = 1;
+  // Packet ids 1..window from a free stack, with each one's send time: the window bounds both, so a
+  // client holds a few kilobytes whatever the run's length (never a record per message).
+  const inUse = qos > 0 ? new Uint8Array(window + 1) : undefined;
+  const sentAt = qos > 0 ? new Float64Array(window + 1) : undefined;
+  const free = qos > 0 ? Uint16Array.from({ length: window }, (_, k) => window - k) : undefined;
+  let freeCount = qos > 0 ? window : 0;
   let remaining = quota;
   let sequence = 0;
   let waitingDrain = false;
@@ -233,12 +235,6 @@ function createPublisher(bench: BenchSocket, index: number, quota: number, conte
     } else confirmIfDone(nowMs());
   }
 
-  function freeId(): number {
-    while (inUse![nextId]) nextId = nextId === 65_535 ? 1 : nextId + 1;
-    const id = nextId;
-    nextId = nextId === 65_535 ? 1 : nextId + 1;
-    return id;
-  }
 
   function pump() {
     scheduled = false;
@@ -264,7 +260,7 @@ function createPublisher(bench: BenchSocket, index: number, quota: number, conte
       for (let k = 0, at = 0; k < batch; k++, at += length) {
         template.bytes.copy(buffer, at);
         if (qos > 0) {
-          const id = freeId();
+          const id = free![--freeCount]!;
           inUse![id] = 1;
           sentAt![id] = now;
           buffer.writeUInt16BE(id, at + template.packetIdAt);
@@ -290,8 +286,9 @@ function createPublisher(bench: BenchSocket, index: number, quota: number, conte
   let replies: Buffer[] = [];
   let chunkNow = 0;
   const acknowledge = (packetId: number, reason: number) => {
-    if (!inUse![packetId]) return;
+    if (packetId > window || !inUse![packetId]) return;
     inUse![packetId] = 0;
+    free![freeCount++] = packetId;
     self.inflight--;
     if (reason >= 0x80) self.refused++;
     else {

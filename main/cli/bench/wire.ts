@@ -90,10 +90,21 @@ export const nowMs = (): number => performance.timeOrigin + performance.now();
  * valid only during the call.
  */
 export function createFrameReader(onPacket: (buffer: Buffer, type: number, flags: number, bodyAt: number, end: number, start: number) => void): (chunk: Buffer) => void {
-  let pending: Buffer | undefined;
+  // The unread tail of earlier chunks, and how many bytes its packet needs: a large packet arriving in
+  // many chunks is joined once, not once per chunk.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let needed = 0;
   return (chunk) => {
-    const buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
-    pending = undefined;
+    if (pending.length > 0) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < needed) return;
+    }
+    const buffer = pending.length > 0 ? Buffer.concat(pending, pendingBytes) : chunk;
+    pending = [];
+    pendingBytes = 0;
+    needed = 0;
     let at = 0;
     while (at < buffer.length) {
       let length = 0;
@@ -109,11 +120,17 @@ export function createFrameReader(onPacket: (buffer: Buffer, type: number, flags
           break;
         }
       }
-      if (!complete || cursor + length > buffer.length) break;
+      if (!complete || cursor + length > buffer.length) {
+        needed = complete ? cursor + length - at : 0;
+        break;
+      }
       onPacket(buffer, buffer[at]! >> 4, buffer[at]! & 0x0f, cursor, cursor + length, at);
       at = cursor + length;
     }
-    if (at < buffer.length) pending = buffer.subarray(at);
+    if (at < buffer.length) {
+      pending = [buffer.subarray(at)];
+      pendingBytes = buffer.length - at;
+    }
   };
 }
 

@@ -142,7 +142,7 @@ ${BENCH_EXIT_CODES}`,
           connectConcurrency: concurrency,
           drainTimeoutMs: ackTimeout,
           signal: stop.signal,
-          onProgress: (p) => progress.line(`${(p.elapsedMs / 1000).toFixed(0)} s  sent ${fmt(p.sent)}${flags.qos === '0' ? '' : `  acknowledged ${fmt(p.acknowledged)}`}  ${fmt(p.recentRate)} msg/s`),
+          onProgress: (p) => progress.line(`${(p.elapsedMs / 1000).toFixed(0)} s  ${count !== undefined ? `${Math.floor((p.sent * 100) / count)} %  ` : ''}sent ${fmt(p.sent)}${flags.qos === '0' ? '' : `  acknowledged ${fmt(p.acknowledged)}`}  ${fmt(p.recentRate)} msg/s`),
         });
         progress.done();
         if (result.clients.connected === 0) noConnection(result.clients.failed, result.clients.firstError);
@@ -209,7 +209,7 @@ ${BENCH_EXIT_CODES}`,
           connectConcurrency: concurrency,
           signal: stop.signal,
           onReady: (n) => process.stderr.write(`Subscribed ${n} client${n === 1 ? '' : 's'} to ${flags.topic}\n`),
-          onProgress: (p) => progress.line(`${(p.elapsedMs / 1000).toFixed(0)} s  received ${fmt(p.received)}  ${fmt(p.recentRate)} msg/s`),
+          onProgress: (p) => progress.line(`${(p.elapsedMs / 1000).toFixed(0)} s  received ${fmt(p.received)}${count !== undefined ? ` of ${fmt(count * clients)}` : ''}  ${fmt(p.recentRate)} msg/s`),
         });
         progress.done();
         if (result.clients.connected === 0) noConnection(result.clients.failed, result.clients.firstError);
@@ -251,7 +251,7 @@ ${BENCH_EXIT_CODES}`,
           concurrency,
           clientIdPrefix,
           signal: stop.signal,
-          onProgress: (p) => progress.line(`${(p.elapsedMs / 1000).toFixed(0)} s  connected ${fmt(p.connected)}`),
+          onProgress: (p) => progress.line(`${(p.elapsedMs / 1000).toFixed(0)} s  connected ${fmt(p.connected)} of ${fmt(clients)}`),
         });
         progress.done();
         if (result.connected === 0) noConnection(result.failed, result.firstError);
