@@ -64,6 +64,12 @@ describe.each(brokers)('mqtt-workbench bench against $name', ({ port }) => {
     expectOrderedPercentiles(result.latency);
   });
 
+  it('bench pub --subscribe reports sent vs acknowledged vs received from one command', async () => {
+    const result = await benchJson<PubBenchResult & { subscriber: SubBenchResult }>(['pub', '-p', port(), '-c', '3', '-t', 'both/%i/data', '-n', '1500', '-q', '1', '--subscribe']);
+    expect(result).toMatchObject({ sent: 1500, acknowledged: 1500, subscriber: { topic: 'both/+/data', qos: 1, received: 1500, stamped: 1500, lost: 0, clients: { subscribed: 1 } } });
+    expectOrderedPercentiles(result.subscriber.latency);
+  });
+
   it('bench conn opens N connections and times each CONNACK', async () => {
     const result = await benchJson<ConnBenchResult>(['conn', '-p', port(), '-c', '60', '--concurrency', '7']);
     expect(result).toMatchObject({ kind: 'conn', requested: 60, concurrency: 7, connected: 60, failed: 0, failures: {} });

@@ -25,6 +25,8 @@ export interface SubBenchOptions {
   connectConcurrency: number;
   onReady?: (subscribed: number) => void;
   onProgress?: (progress: SubProgress) => void;
+  /** How often onProgress is called (default 1000 ms). */
+  progressMs?: number;
   signal?: AbortSignal;
 }
 
@@ -232,7 +234,7 @@ export async function runSubBench(options: SubBenchOptions): Promise<SubBenchRes
           options.onProgress!({ elapsedMs: now - started, received, recentRate: ((received - lastReceived) * 1000) / (now - lastAt || 1) });
           lastReceived = received;
           lastAt = now;
-        }, 1000),
+        }, options.progressMs ?? 1000),
       );
     }
     ready = true;

@@ -9,7 +9,7 @@ import { type BenchTarget, benchTarget } from '../bench/bench-connection';
 import { createProgressPrinter, fmt, formatConn, formatPub, formatSub } from '../bench/report';
 import { runConnBench } from '../bench/run-conn';
 import { runPubBench } from '../bench/run-pub';
-import { runSubBench } from '../bench/run-sub';
+import { type SubBenchResult, runSubBench } from '../bench/run-sub';
 import { CliFailure, EXIT, addConnectionFlags, integerFlag, resolveConnection, type ConnectionFlags } from '../cli-connection';
 
 const BENCH_EXIT_CODES = `
@@ -83,6 +83,15 @@ interface PubFlags extends CommonFlags {
   retain?: boolean;
   inflight: string;
   ackTimeout: string;
+  subscribe?: boolean;
+}
+
+/** The filter one subscriber needs for a topic template: each level naming %i or %c becomes +. */
+export function filterOf(template: string): string {
+  return template
+    .split('/')
+    .map((level) => (level.includes('%i') || level.includes('%c') ? '+' : level))
+    .join('/');
 }
 
 function createBenchPub(): Command {
@@ -97,7 +106,8 @@ function createBenchPub(): Command {
     .option('-t, --topic <template>', 'topic; %i is the client\'s index, %c its client id', 'mqtt-workbench/bench/%i')
     .option('-r, --retain', 'publish retained')
     .option('--inflight <n>', 'unacknowledged QoS 1/2 messages per client (never above the broker\'s Receive Maximum)', '1000')
-    .option('--ack-timeout <ms>', 'after the last publish, how long to wait for the outstanding acknowledgements', '10000');
+    .option('--ack-timeout <ms>', 'after the last publish, how long to wait for the outstanding acknowledgements', '10000')
+    .option('--subscribe', 'also subscribe (one client, same QoS) and report what was received and the end-to-end latency: sent vs acknowledged vs received');
   return commonOptions(command)
     .addHelpText(
       'after',
@@ -107,9 +117,11 @@ Examples:
   mqtt-workbench bench pub -q 1 -d 30 -s 256 --json           # 30 s of QoS 1, JSON result
   mqtt-workbench bench pub -c 100 -R 5000 -t 'fleet/%i/telemetry' -d 60
   mqtt-workbench bench pub --profile "Plant broker" -V 311 -q 2 -n 100000
+  mqtt-workbench bench pub -q 1 -n 200000 --subscribe         # sent vs acknowledged vs received
 The rate printed is the broker's: QoS 0 until it answered a PINGREQ sent after the last PUBLISH (so it
 had read them all), QoS 1/2 until the last PUBACK/PUBCOMP. "bench CPU" is this process's own CPU time
-per message (process.cpuUsage), so a load generator at its limit shows.
+per message (process.cpuUsage), so a load generator at its limit shows (with --subscribe it includes
+the subscriber's).
 ${BENCH_EXIT_CODES}`,
     )
     .action(async (flags: PubFlags) => {
@@ -124,15 +136,41 @@ ${BENCH_EXIT_CODES}`,
       const ackTimeout = integerFlag(flags.ackTimeout, '--ack-timeout', 0, 3_600_000)!;
       const concurrency = integerFlag(flags.concurrency, '--concurrency', 1, 10_000)!;
       const { target: resolved, clientIdPrefix } = target(flags);
+      const qos = Number(flags.qos) as 0 | 1 | 2;
       const progress = createProgressPrinter(!flags.quiet);
       const stop = stopOnSignal();
+      // --subscribe: one subscriber in place before the first PUBLISH, stopped once it has caught up.
+      const subscriberStop = new AbortController();
+      let received = 0;
+      let receivedChangedAt = 0;
+      let subscriber: Promise<SubBenchResult> | undefined;
+      if (flags.subscribe) {
+        let ready: () => void = () => {};
+        const subscribed = new Promise<void>((resolve) => (ready = resolve));
+        subscriber = runSubBench({
+          target: resolved,
+          clients: 1,
+          clientIdPrefix: `${clientIdPrefix}-sub`,
+          topic: filterOf(flags.topic),
+          qos,
+          connectConcurrency: 1,
+          signal: subscriberStop.signal,
+          progressMs: 100,
+          onReady: ready,
+          onProgress: (p) => {
+            if (p.received !== received) receivedChangedAt = Date.now();
+            received = p.received;
+          },
+        });
+        await Promise.race([subscribed, subscriber]);
+      }
       try {
         const result = await runPubBench({
           target: resolved,
           clients,
           clientIdPrefix,
           topic: flags.topic,
-          qos: Number(flags.qos) as 0 | 1 | 2,
+          qos,
           retain: Boolean(flags.retain),
           payloadBytes: size,
           ...(count !== undefined ? { count } : {}),
@@ -142,14 +180,26 @@ ${BENCH_EXIT_CODES}`,
           connectConcurrency: concurrency,
           drainTimeoutMs: ackTimeout,
           signal: stop.signal,
-          onProgress: (p) => progress.line(`${(p.elapsedMs / 1000).toFixed(0)} s  ${count !== undefined ? `${Math.floor((p.sent * 100) / count)} %  ` : ''}sent ${fmt(p.sent)}${flags.qos === '0' ? '' : `  acknowledged ${fmt(p.acknowledged)}`}  ${fmt(p.recentRate)} msg/s`),
+          onProgress: (p) => progress.line(`${(p.elapsedMs / 1000).toFixed(0)} s  ${count !== undefined ? `${Math.floor((p.sent * 100) / count)} %  ` : ''}sent ${fmt(p.sent)}${flags.qos === '0' ? '' : `  acknowledged ${fmt(p.acknowledged)}`}${flags.subscribe ? `  received ${fmt(received)}` : ''}  ${fmt(p.recentRate)} msg/s`),
         });
+        let subResult: SubBenchResult | undefined;
+        if (subscriber) {
+          // Caught up: everything sent arrived, or nothing new for a second, or the ack timeout passed.
+          const ended = Date.now();
+          receivedChangedAt = Math.max(receivedChangedAt, ended);
+          while (received < result.sent && Date.now() - receivedChangedAt < 1000 && Date.now() - ended < ackTimeout) await new Promise((resolve) => setTimeout(resolve, 50));
+          subscriberStop.abort();
+          subResult = await subscriber;
+        }
         progress.done();
         if (result.clients.connected === 0) noConnection(result.clients.failed, result.clients.firstError);
-        print(flags.json, result, formatPub(result));
+        print(flags.json, subResult ? { ...result, subscriber: subResult } : result, formatPub(result) + (subResult ? `\nreceived by one subscriber (--subscribe):\n${formatSub(subResult)}` : ''));
         const complete = result.unacknowledged === 0 && result.refused === 0 && result.clients.failed === 0 && result.clients.lost === 0 && (count === undefined || result.sent === count || stop.signal.aborted);
-        if (!complete) process.exitCode = EXIT.failed;
+        // At QoS 1/2 the subscriber must have every acknowledged message; QoS 0 losses are reported only.
+        const delivered = !subResult || (subResult.clients.subscribed === 1 && (qos === 0 || subResult.received >= result.acknowledged));
+        if (!complete || !delivered) process.exitCode = EXIT.failed;
       } finally {
+        subscriberStop.abort();
         stop.release();
       }
     });
