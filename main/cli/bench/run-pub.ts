@@ -235,7 +235,6 @@ function createPublisher(bench: BenchSocket, index: number, quota: number, conte
     } else confirmIfDone(nowMs());
   }
 
-
   function pump() {
     scheduled = false;
     if (waitingDrain || sendingDone || finished) return;
