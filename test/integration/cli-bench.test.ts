@@ -94,6 +94,11 @@ describe('mqtt-workbench bench: output, limits and exit codes', () => {
     expect(result.stderr).toMatch(/^1 s {2}sent [\d,]+ {2}acknowledged [\d,]+ {2}[\d,]+ msg\/s$/m);
   });
 
+  it('large payloads (many TCP chunks per packet) arrive whole, stamped, at QoS 2', async () => {
+    const result = await benchJson<PubBenchResult & { subscriber: SubBenchResult }>(['pub', '-p', port(), '-c', '2', '-n', '20', '-s', '300000', '-q', '2', '--subscribe']);
+    expect(result).toMatchObject({ payloadBytes: 300000, sent: 20, acknowledged: 20, subscriber: { received: 20, stamped: 20, lost: 0 } });
+  });
+
   it('exit 3 with a clear message when nothing can be reached or the credentials are wrong', async () => {
     for (const command of ['pub', 'sub', 'conn']) {
       const refused = await runCli(['bench', command, '-p', '1', '-c', '2', '--quiet']);
