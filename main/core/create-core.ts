@@ -15,6 +15,7 @@ import { createInspectorService } from './services/inspector-service';
 import { createMessagesService } from './services/messages-service';
 import { createProfilesService } from './services/profiles-service';
 import { createReplayService } from './services/replay-service';
+import { createScenariosService } from './services/scenarios-service';
 
 export interface CoreOptions {
   version: string;
@@ -96,6 +97,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     onProgress: (progress) => events.emit('history.replayProgress', progress),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
+  const scenarios = createScenariosService({
+    events,
+    profileOptions: (profileId) => profiles.optionsForConnect(profileId),
+    async embeddedBroker() {
+      const status = await broker.handlers['broker.status']({});
+      return status.running && status.host !== undefined && status.tcpPort !== undefined ? { host: status.host, port: status.tcpPort, authRequired: Boolean(status.authRequired) } : undefined;
+    },
+  });
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 
@@ -125,6 +134,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...replays.handlers,
     ...broker.handlers,
     ...codecs.handlers,
+    ...scenarios.handlers,
   });
 
   return {
@@ -136,7 +146,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       stopRemembering();
       // What publishes on connections stops first, then the connections, then what they fed.
       messages.stopRepeats();
-      await replays.close();
+      await Promise.all([replays.close(), scenarios.close()]);
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
       await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close()]);

@@ -10,6 +10,7 @@ import { historyContract } from './history';
 import { inspectorContract } from './inspector';
 import { messagesContract } from './messages';
 import { profilesContract } from './profiles';
+import { scenariosContract } from './scenarios';
 
 /**
  * The one contract both transports serve (Electron IPC and the browser-mode WebSocket).
@@ -25,6 +26,7 @@ export const contract = {
   history: historyContract,
   broker: brokerContract,
   codecs: codecsContract,
+  scenarios: scenariosContract,
 } as const;
 
 type Contract = typeof contract;
@@ -213,4 +215,5 @@ export * from './limits';
 export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
+export * from './scenarios';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';

@@ -57,7 +57,8 @@ export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = {
   maxLogChars: 2000,
 };
 
-export const SCRIPT_FUNCTIONS = ['decode', 'encode'] as const;
+/** `tick` makes a simulated device's next payload (scenarios: main/core/automation/scenarios/). */
+export const SCRIPT_FUNCTIONS = ['decode', 'encode', 'tick'] as const;
 export type ScriptFunctionName = (typeof SCRIPT_FUNCTIONS)[number];
 
 /** What a script is told about the message beside its payload (JSON only: it crosses by copy). */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type CodecSettings, WorkbenchFailure, connectionOptionsProblems } from '../../../shared/contract';
+import { type CodecSettings, type ConnectionOptions, WorkbenchFailure, connectionOptionsProblems } from '../../../shared/contract';
 import { profileIdentity } from '../engine/connection-identity';
 import { importProfiles, previewImport } from '../profiles/import-profiles';
 import { createProfileStore } from '../profiles/profile-store';
@@ -29,6 +29,8 @@ export function createProfilesService(
   codecsOf(id: string): CodecSettings | undefined;
   /** Every profile's codec settings, by id. */
   allCodecs(): Record<string, CodecSettings>;
+  /** A profile's connection options with its secrets (scenarios connect their own clients with them). */
+  optionsForConnect(id: string): ConnectionOptions;
 } {
   const profiles = createProfileStore(
     dataDir ? join(dataDir, 'profiles.db') : ':memory:',
@@ -67,6 +69,7 @@ export function createProfilesService(
 
   return {
     codecsOf: (id) => profiles.codecsOf(id),
+    optionsForConnect: (id) => profiles.optionsForConnect(id),
     allCodecs: () => Object.fromEntries(profiles.list().map((profile) => [profile.id, profile.codecs ?? { rules: [], schemas: [] }])),
     /**
      * Connects the profiles marked "connect on launch", after those of `wereOpen` (the ones
