@@ -9,6 +9,7 @@ import { version } from '../../package.json';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
+import { createSimulateCommand } from './commands/simulate';
 import { createSubCommand } from './commands/sub';
 import { createTestCommand } from './commands/test';
 
@@ -27,6 +28,7 @@ export function createProgram(): Command {
     .addCommand(createSubCommand())
     .addCommand(createCheckCommand())
     .addCommand(createTestCommand())
+    .addCommand(createSimulateCommand())
     .addHelpText(
       'after',
       `
