@@ -53,7 +53,7 @@ export type DetailPlacement = 'beside' | 'below';
 export type EditorTarget = { mode: 'new' } | { mode: 'edit'; profileId: string };
 
 /** The top-level views: the live workbench, the stored message history, the embedded broker. */
-export type WorkbenchView = 'workbench' | 'history' | 'broker';
+export type WorkbenchView = 'workbench' | 'history' | 'broker' | 'automation';
 
 interface UiState {
   hostLink: HostLink;
