@@ -152,6 +152,42 @@ script: |
     await run.stop();
   });
 
+  it('runs 10,000 devices (the hard limit) on one shared connection at their stated rate, and stops while still starting', async () => {
+    const { clock, run, sent, links } = await started('name: big\ndevices: 10000\nconnection: shared\nclientId: "big-{{device}}"\npublish: [{ topic: "big/{{device}}", payload: "{{seq}}", intervalMs: 5000, jitterMs: 1000 }]\n');
+    expect([...links.keys()]).toEqual(['big-shared']);
+    expect(run.counters()).toMatchObject({ connection: 'shared', devicesConnected: 10_000, plannedPerSecond: 2000 });
+    clock.advance(20_000);
+    // 2,000 msg/s for 20 s, give or take the slots jitter moves across either end.
+    expect(sent.length).toBeGreaterThan(39_000);
+    expect(sent.length).toBeLessThanOrEqual(41_000);
+    expect(new Set(sent.map((m) => m.topic)).size).toBe(10_000);
+    await run.stop();
+    expect(links.get('big-shared')!.closed).toBe(true);
+
+    // Stop during the connects: the devices not yet connected never are, the others disconnect.
+    const clock2 = createTestClock(0);
+    const slow = recordingTransport(clock2.now);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const connect = slow.transport.connect.bind(slow.transport);
+    slow.transport.connect = async (clientId, will) => {
+      if (clientId !== 'p-1') await gate;
+      return connect(clientId, will);
+    };
+    const prepared = await prepareScenarioRun({ runId: 'r3', scenario: scenarioOf('name: p\ndevices: 500\nclientId: "p-{{device}}"\npublish: [{ topic: a, payload: x }]\n'), transport: slow.transport, clock: clock2 });
+    if (!prepared.ok) throw new Error('invalid');
+    const starting = prepared.run.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(prepared.run.counters()).toMatchObject({ state: 'starting', devicesConnected: 1 });
+    const stopping = prepared.run.stop();
+    release();
+    await Promise.all([starting, stopping]);
+    expect(prepared.run.counters()).toMatchObject({ state: 'stopped', devicesConnected: 0 });
+    // Only the first 100 (those already connecting) opened, and each was closed again.
+    expect(slow.links.size).toBeLessThanOrEqual(101);
+    expect([...slow.links.values()].every((l) => l.closed)).toBe(true);
+  });
+
   it('fails at once when the first device cannot connect, and refuses a script that does not compile', async () => {
     const { run } = await started('name: refused\ndevices: 3\nclientId: "refused-{{device}}"\npublish: [{ topic: a, payload: x }]\n');
     expect(run.counters()).toMatchObject({ state: 'failed', devicesConnected: 0, errors: 1, lastError: 'Could not connect to mqtt://memory:1883: Not authorized' });

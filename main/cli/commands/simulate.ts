@@ -62,7 +62,8 @@ export function createSimulateCommand(): Command {
 Each device is its own MQTT client (connection: per-device), or all devices share one connection
 (connection: shared in the file, for large fleets). Hard limits: ${SCENARIO_LIMITS.devices.toLocaleString('en')} devices and
 ${SCENARIO_LIMITS.messagesPerSecond.toLocaleString('en')} messages/s per run. On a terminal the counters line is rewritten in place;
-piped, one line per interval and a last line with the totals.
+piped, one line per interval and a last line with the totals. Client ids come from the scenario's
+clientId template (-i is not used).
 
 Examples:
   mqtt-workbench simulate sensor-fleet -p 1883 --duration 30s

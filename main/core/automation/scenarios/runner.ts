@@ -18,6 +18,8 @@ import type { DeviceLink, IncomingCommand, ScenarioTransport } from './transport
 const MAX_BACKLOG_PER_LINK = 1000;
 const MAX_BACKLOG_SHARED = 20_000;
 const RATE_WINDOW_MS = 1000;
+/** Tags whose value changes from one message to the next (the message variables' built-ins). */
+const DYNAMIC_TAG = /\{\{\s*(now|uuid|seq|random|randomFloat|pick)\b/;
 
 export interface ScenarioRunOptions {
   runId: string;
@@ -59,7 +61,10 @@ interface EdgeNode {
 
 interface Device {
   index: number;
+  /** The device's variables, `clientId` included once it is known. */
   variables: Record<string, string>;
+  /** Templates of fixed variables only, expanded. */
+  fixed: Map<string, string>;
   clientId: string;
   link?: DeviceLink;
   /** Per publish entry. */
@@ -103,8 +108,16 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
   }
 
   function expand(text: string, device: Device, seq: number, extra?: Record<string, string>): string {
-    const result = expandVariables(text, { seq, now: wallNow, random, variables: { ...device.variables, clientId: device.clientId, ...extra } });
+    if (!text.includes('{{')) return text;
+    // A template of the device's own variables only (a topic, most often) is expanded once per device.
+    const fixed = !extra && !DYNAMIC_TAG.test(text);
+    if (fixed) {
+      const cached = device.fixed.get(text);
+      if (cached !== undefined) return cached;
+    }
+    const result = expandVariables(text, { seq, now: wallNow, random, variables: extra ? { ...device.variables, ...extra } : device.variables });
     if (!result.ok) throw new Error(`${result.problem.message} in "${text}"`);
+    if (fixed) device.fixed.set(text, result.text);
     return result.text;
   }
 
@@ -245,8 +258,10 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
 
   function makeDevice(index: number): Device {
     const variables = deviceVariables(scenario, index);
-    const device: Device = { index, variables, clientId: '', seqs: scenario.publish.map(() => 0), responders: [], removers: [] };
+    const device: Device = { index, variables, fixed: new Map(), clientId: '', seqs: scenario.publish.map(() => 0), responders: [], removers: [] };
     device.clientId = expand(scenario.clientId, device, 0);
+    device.variables = { ...variables, clientId: device.clientId };
+    device.fixed.clear();
     device.responders = scenario.respond.map((r) => expand(r.filter, device, 0));
     if (sp) device.node = { groupId: expand(sp.groupId, device, 0), nodeId: expand(sp.edgeNode, device, 0), bdSeq: 0, seq: 0 };
     return device;
@@ -291,7 +306,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
 
   async function connectShared(): Promise<void> {
     const first = devices[0]!;
-    const clientId = expand(scenario.clientId, { ...first, variables: { ...first.variables, device: 'shared' } }, 0);
+    const clientId = expand(scenario.clientId, { ...first, fixed: new Map(), variables: { ...first.variables, device: 'shared' } }, 0);
     const link = await transport.connect(clientId);
     sharedLink = link;
     counters.devicesConnected = devices.length;
