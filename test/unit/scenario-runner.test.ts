@@ -18,6 +18,7 @@ interface Sent {
   payload: Uint8Array | string;
   qos: number;
   at: number;
+  correlationData?: Uint8Array;
 }
 
 function recordingTransport(now: () => number) {
@@ -33,8 +34,8 @@ function recordingTransport(now: () => number) {
       const state = { deliver: (command: IncomingCommand) => listeners.forEach((l) => l(command)), subscriptions: [] as string[], closed: false };
       links.set(clientId, state);
       const link: DeviceLink = {
-        async publish(topic, payload, { qos }) {
-          sent.push({ clientId, topic, payload, qos, at: now() });
+        async publish(topic, payload, { qos, correlationData }) {
+          sent.push({ clientId, topic, payload, qos, at: now(), ...(correlationData ? { correlationData } : {}) });
         },
         async subscribe(filters) {
           state.subscriptions.push(...filters);
@@ -129,6 +130,18 @@ respond:
     const last = await run.ended;
     expect(last.state).toBe('stopped');
     expect(sent.filter((m) => m.topic.endsWith('/up')).length).toBe(6);
+  });
+
+  it('answers on the request\'s MQTT 5 Response Topic with its Correlation Data when the responder names no topic', async () => {
+    const { run, sent, links } = await started('name: rr\ndevices: 1\nclientId: rr\npublish: [{ topic: up, payload: x, intervalMs: 60000 }]\nrespond: [{ filter: "rr/get", payload: \'{"temp":21}\', qos: 1 }]\n');
+    const correlation = new TextEncoder().encode('req-7');
+    links.get('rr')!.deliver({ topic: 'rr/get', payload: new Uint8Array(), responseTopic: 'client/replies', correlationData: correlation });
+    links.get('rr')!.deliver({ topic: 'rr/get', payload: new Uint8Array() });
+    await new Promise((resolve) => setImmediate(resolve));
+    const replies = sent.filter((m) => m.topic === 'client/replies');
+    expect(replies.map((m) => [text(m.payload), m.qos, text(m.correlationData!)])).toEqual([['{"temp":21}', 1, 'req-7']]);
+    expect(run.counters()).toMatchObject({ commandsReceived: 2, repliesSent: 1, errors: 1, lastError: 'A command on rr/get has no Response Topic and the responder names no topic' });
+    await run.stop();
   });
 
   it('makes payloads with the script\'s tick() in the sandbox', async () => {
