@@ -5,9 +5,10 @@
  * run (armed for the earliest due stream, kept in a heap), not one per device: 10,000 devices cost
  * one timer. The clock is injected, so unit tests move time instead of waiting.
  *
- * A run that falls behind (the event loop stalled, the machine is busy) does not burst to catch
- * up: slots more than one interval late are skipped and reported, which keeps a run within its
- * stated rate.
+ * A run that falls behind (the event loop stalled, the machine is busy) catches up on slots at
+ * most `catchUpMs` (a second) late, so a short stall (a GC, a burst of socket writes) costs no
+ * message; slots later than that are skipped and reported, so a run never bursts more than a
+ * second's worth above its stated rate.
  */
 
 export interface PacerTimer {
@@ -61,12 +62,15 @@ export interface PacerOptions {
   onSkipped?: (count: number) => void;
   /** Most publishes in one timer turn before yielding to the event loop (incoming packets, stop). */
   maxPerTurn?: number;
+  /** How late a slot may be and still be published (later ones are skipped); 1000 ms by default. */
+  catchUpMs?: number;
 }
 
 export function createPacer(options: PacerOptions = {}): Pacer {
   const clock = options.clock ?? realPacerClock;
   const random = options.random ?? Math.random;
   const maxPerTurn = options.maxPerTurn ?? 2000;
+  const catchUpMs = options.catchUpMs ?? 1000;
   const heap: Entry[] = [];
   let order = 0;
   let live = 0;
@@ -138,7 +142,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       if (next.removed || stopped) continue;
       next.slot += stream.intervalMs;
       const late = now - next.slot;
-      if (late > stream.intervalMs) {
+      if (late > Math.max(stream.intervalMs, catchUpMs)) {
         // Every slot up to now is missed: the next one is the first after now.
         const missed = Math.floor(late / stream.intervalMs) + 1;
         next.slot += missed * stream.intervalMs;
