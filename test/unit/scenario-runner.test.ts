@@ -201,6 +201,18 @@ script: |
     expect([...slow.links.values()].every((l) => l.closed)).toBe(true);
   });
 
+  it('ends the run, reported once, when the sandbox stops a script that keeps breaking its time limit', async () => {
+    const { clock, run, sent } = await started('name: loop\ndevices: 2\npublish: [{ topic: "l/{{device}}", intervalMs: 100 }]\nscript: |\n  function tick(input) {\n    if (input.seq > 0) for (;;) {}\n    return { ok: true };\n  }\n');
+    // seq 0 answers; then every call runs into the 50 ms limit, and after 3 in a row the script is stopped.
+    for (let i = 0; i < 10 && run.counters().state === 'running'; i++) clock.advance(100);
+    const last = await run.ended;
+    expect(last.state).toBe('failed');
+    expect(last.lastError).toMatch(/^tick\(\): Stopped after 3 failures in a row: The script ran longer than 50 ms/);
+    expect(last.errors).toBe(3);
+    expect(sent.map((m) => text(m.payload))).toEqual(['{"ok":true}', '{"ok":true}']);
+    expect(last.devicesConnected).toBe(0);
+  });
+
   it('fails at once when the first device cannot connect, and refuses a script that does not compile', async () => {
     const { run } = await started('name: refused\ndevices: 3\nclientId: "refused-{{device}}"\npublish: [{ topic: a, payload: x }]\n');
     expect(run.counters()).toMatchObject({ state: 'failed', devicesConnected: 0, errors: 1, lastError: 'Could not connect to mqtt://memory:1883: Not authorized' });

@@ -139,7 +139,13 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
     if (!script) throw new Error('No script to make the payload');
     const entry = scenario.publish[entryIndex]!;
     const result = script.call('tick', { value: { device: device.index + 1, index: device.index, seq, now: wallNow(), entry: entry.name ?? entryIndex, clientId: device.clientId, variables: device.variables } }, { topic, qos: entry.qos, retain: entry.retain });
-    if (!result.ok) throw new Error(`tick(): ${result.failure.message}${result.failure.line ? ` (line ${result.failure.line})` : ''}`);
+    if (!result.ok) {
+      const failure = script.stopped ?? result.failure;
+      const message = `tick(): ${failure.message}${failure.line ? ` (line ${failure.line})` : ''}`;
+      // A script the sandbox stopped (it kept breaking its limits) answers nothing again: the run ends, reported once.
+      if (script.stopped && state === 'running') void failRun();
+      throw new Error(message);
+    }
     const { output } = result;
     return output.kind === 'bytes' ? output.bytes : output.kind === 'text' ? output.text : JSON.stringify(output.value);
   }
@@ -379,6 +385,13 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
     finish(final);
   }
 
+  let failing: Promise<void> | undefined;
+  function failRun(): Promise<void> {
+    state = 'failed';
+    failing ??= stopAll('failed');
+    return failing;
+  }
+
   const run: ScenarioRun = {
     runId,
     ended,
@@ -415,7 +428,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
       if (options.durationMs !== undefined) durationTimer = clock.setTimeout(() => void run.stop(), options.durationMs);
     },
     stop() {
-      if (state === 'stopped' || state === 'failed') return stopping ?? Promise.resolve();
+      if (state === 'stopped' || state === 'failed') return stopping ?? failing ?? Promise.resolve();
       stopping ??= stopAll('stopped');
       return stopping;
     },
