@@ -300,6 +300,8 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
       counters.devicesConnected--;
       for (const remove of device.removers.splice(0)) remove();
       error(`${device.clientId} lost its connection: ${reason}`);
+      // Devices stay down once lost (a fleet reconnecting at once is a storm): with none left the run has ended.
+      if (counters.devicesConnected === 0 && state === 'running') void failRun();
     });
     link.onMessage((command) => (node && command.topic.startsWith('spBv1.0/') ? sparkplugCommand(device, command) : respond(device, command)));
     if (node) {
@@ -319,8 +321,8 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
     link.onLost((reason) => {
       sharedLink = undefined;
       counters.devicesConnected = 0;
-      pacer.stop();
       error(`The shared connection was lost: ${reason}`);
+      if (state === 'running' || state === 'starting') void failRun();
     });
     link.onMessage((command) => {
       for (const device of devices) if (device.responders.some((filter) => topicMatches(filter, command.topic))) respond(device, command);
