@@ -132,6 +132,28 @@ respond:
     expect(sent.filter((m) => m.topic.endsWith('/up')).length).toBe(6);
   });
 
+  it('reads the clock once per payload (now and now.iso agree) and keeps an escaped \\{{ literal', async () => {
+    const { clock, run, sent } = await started(`
+name: t
+devices: 1
+clientId: "t-{{device}}"
+variables: { site: oslo }
+publish:
+  - topic: "{{site}}/{{clientId}}"
+    payload: '{{now}} {{now.iso}} {{site}}-{{device}}'
+  - topic: "raw"
+    payload: '\\{{site}} {{seq}}'
+`);
+    clock.advance(1500);
+    expect(sent.map((m) => [m.topic, text(m.payload)])).toEqual([
+      ['oslo/t-1', '1700000000000 2023-11-14T22:13:20.000Z oslo-1'],
+      ['raw', '{{site}} 0'],
+      ['oslo/t-1', '1700000001000 2023-11-14T22:13:21.000Z oslo-1'],
+      ['raw', '{{site}} 1'],
+    ]);
+    await run.stop();
+  });
+
   it('answers on the request\'s MQTT 5 Response Topic with its Correlation Data when the responder names no topic', async () => {
     const { run, sent, links } = await started('name: rr\ndevices: 1\nclientId: rr\npublish: [{ topic: up, payload: x, intervalMs: 60000 }]\nrespond: [{ filter: "rr/get", payload: \'{"temp":21}\', qos: 1 }]\n');
     const correlation = new TextEncoder().encode('req-7');

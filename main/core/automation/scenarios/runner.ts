@@ -19,7 +19,26 @@ const MAX_BACKLOG_PER_LINK = 1000;
 const MAX_BACKLOG_SHARED = 20_000;
 const RATE_WINDOW_MS = 1000;
 /** Tags whose value changes from one message to the next (the message variables' built-ins). */
-const DYNAMIC_TAG = /\{\{\s*(now|uuid|seq|random|randomFloat|pick)\b/;
+const DYNAMIC_TAG = /^\{\{\s*(now|uuid|seq|random|randomFloat|pick)\b/;
+
+type TemplatePart = string | { tag: string; fixed: boolean };
+
+/** Literal text and `{{…}}` tags; a text with an escaped `\\{{` stays one tag, expanded whole each time. */
+function splitTemplate(text: string): TemplatePart[] {
+  if (text.includes('\\{{')) return [{ tag: text, fixed: false }];
+  const parts: TemplatePart[] = [];
+  let at = 0;
+  for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', at)) {
+    const close = text.indexOf('}}', open + 2);
+    if (close < 0) break;
+    if (open > at) parts.push(text.slice(at, open));
+    const tag = text.slice(open, close + 2);
+    parts.push({ tag, fixed: !DYNAMIC_TAG.test(tag) });
+    at = close + 2;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  return parts;
+}
 
 export interface ScenarioRunOptions {
   runId: string;
@@ -63,7 +82,7 @@ interface Device {
   index: number;
   /** The device's variables, `clientId` included once it is known. */
   variables: Record<string, string>;
-  /** Templates of fixed variables only, expanded. */
+  /** Tags of the device's fixed variables (not now, seq, random...), expanded. */
   fixed: Map<string, string>;
   clientId: string;
   link?: DeviceLink;
@@ -96,6 +115,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
   let rate = 0;
   const pacer: Pacer = createPacer({ clock, random, onSkipped: (n) => (counters.skipped += n) });
   const devices: Device[] = [];
+  const templates = new Map<string, TemplatePart[]>();
   let sharedLink: DeviceLink | undefined;
   let durationTimer: { cancel(): void } | undefined;
   let stopping: Promise<void> | undefined;
@@ -109,15 +129,30 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
 
   function expand(text: string, device: Device, seq: number, extra?: Record<string, string>): string {
     if (!text.includes('{{')) return text;
-    // A template of the device's own variables only (a topic, most often) is expanded once per device.
-    const fixed = !extra && !DYNAMIC_TAG.test(text);
-    if (fixed) {
-      const cached = device.fixed.get(text);
-      if (cached !== undefined) return cached;
+    if (extra) return expandWhole(text, { ...device.variables, ...extra }, seq, wallNow);
+    // Split once into literal text and tags; a tag of the device's fixed variables is expanded once per device.
+    let parts = templates.get(text);
+    if (!parts) templates.set(text, (parts = splitTemplate(text)));
+    const now = wallNow();
+    const clock = () => now;
+    let out = '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      if (part.fixed) {
+        let value = device.fixed.get(part.tag);
+        if (value === undefined) device.fixed.set(part.tag, (value = expandWhole(part.tag, device.variables, seq, clock)));
+        out += value;
+      } else out += expandWhole(part.tag, device.variables, seq, clock);
     }
-    const result = expandVariables(text, { seq, now: wallNow, random, variables: extra ? { ...device.variables, ...extra } : device.variables });
+    return out;
+  }
+
+  function expandWhole(text: string, variables: Record<string, string>, seq: number, now: () => number): string {
+    const result = expandVariables(text, { seq, now, random, variables });
     if (!result.ok) throw new Error(`${result.problem.message} in "${text}"`);
-    if (fixed) device.fixed.set(text, result.text);
     return result.text;
   }
 
