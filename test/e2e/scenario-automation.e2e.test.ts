@@ -8,8 +8,9 @@ import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
-import { UI_TIMEOUT, screenshots, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { UI_TIMEOUT, fillConnection, screenshots, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
+const secured = useMosquitto({ auth: { username: 'plant', password: 'plant-secret' } });
 const session = useWorkbenchSession();
 
 const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
@@ -83,6 +84,41 @@ describe('Scenarios in Chromium', { timeout: 90_000 }, () => {
     await page.getByTestId('view-automation').click();
     expect(await count(page, 'scenario-counter-sent')).toBe(sent);
     expect(received).toBe(sent);
+    await observer.endAsync();
+  });
+
+  it('runs the Sparkplug B edge node against a saved profile (with its stored password) and stops it: NDEATH for each node', async () => {
+    const { page } = await session.open();
+    await fillConnection(page, { port: secured.port, username: 'plant', password: 'plant-secret' });
+    await page.getByTestId('profile-name').fill('Plant mosquitto');
+    await page.getByTestId('profile-save').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    const observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${secured.port}`, { clientId: 'e2e-sparkplug-observer', username: 'plant', password: 'plant-secret' });
+    const topics: string[] = [];
+    observer.on('message', (topic) => topics.push(topic));
+    await observer.subscribeAsync('spBv1.0/#', { qos: 1 });
+
+    await page.getByTestId('view-automation').click();
+    await page.getByTestId('scenarios-section').waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => (await page.getByTestId('scenario-built-in').locator('option').count()) >= 4);
+    await page.getByTestId('scenario-built-in').selectOption('sparkplug-edge-node');
+    expect(await text(page, 'scenario-summary')).toContain('Sparkplug B (NDEATH as Will)');
+    const profile = page.getByTestId('scenario-target').locator('option', { hasText: 'Profile: Plant mosquitto' });
+    await page.getByTestId('scenario-target').selectOption((await profile.getAttribute('value'))!);
+    await page.getByTestId('scenario-devices').fill('2');
+    await page.getByTestId('scenario-start').click();
+    const run = page.locator('[data-testid="scenario-run"]', { hasText: 'sparkplug-edge-node' });
+    await waitUntil(async () => (await run.getAttribute('data-state')) === 'running');
+    expect(await run.textContent()).toContain(`mqtt://127.0.0.1:${secured.port}`);
+    await waitUntil(async () => (await run.getByTestId('scenario-counter-connected').textContent()) === '2 / 2');
+    await waitUntil(async () => topics.filter((t) => t.includes('/DDATA/')).length >= 4);
+    expect(topics.filter((t) => t.includes('BIRTH/')).sort()).toEqual(['spBv1.0/Plant1/DBIRTH/edge-1/capper', 'spBv1.0/Plant1/DBIRTH/edge-1/filler', 'spBv1.0/Plant1/DBIRTH/edge-2/capper', 'spBv1.0/Plant1/DBIRTH/edge-2/filler', 'spBv1.0/Plant1/NBIRTH/edge-1', 'spBv1.0/Plant1/NBIRTH/edge-2']);
+
+    await run.getByTestId('scenario-stop').click();
+    await waitUntil(async () => (await run.getAttribute('data-state')) === 'stopped');
+    await waitUntil(async () => topics.filter((t) => t.includes('/NDEATH/')).length === 2);
+    expect(topics.filter((t) => t.includes('/NDEATH/')).sort()).toEqual(['spBv1.0/Plant1/NDEATH/edge-1', 'spBv1.0/Plant1/NDEATH/edge-2']);
+    expect(await run.getByTestId('scenario-counter-errors').textContent()).toBe('0');
     await observer.endAsync();
   });
 });
