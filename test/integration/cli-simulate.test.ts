@@ -43,9 +43,9 @@ describe('mqtt-workbench simulate', () => {
     expect(lines.length).toBeGreaterThanOrEqual(3);
     const last = lines.at(-1)!;
     expect(last).toMatchObject({ name: 'meters', state: 'stopped', devices: 4, devicesConnected: 0, plannedPerSecond: 40, errors: 0 });
-    // 40 msg/s for 1.5 s: 60 slots, give or take the ones in flight at the edges.
+    // 40 msg/s for 1.5 s: 60 slots, give or take the edges (each device starts publishing as it connects, the duration once all have).
     expect(last.messagesSent).toBeGreaterThanOrEqual(50);
-    expect(last.messagesSent).toBeLessThanOrEqual(64);
+    expect(last.messagesSent).toBeLessThanOrEqual(80);
     expect(lines.some((line) => line.state === 'running' && line.messagesPerSecond > 20)).toBe(true);
     await waitFor(() => received.length === last.messagesSent, `all ${last.messagesSent} messages at the subscriber (got ${received.length})`);
     expect(new Set(received.map((m) => m.topic))).toEqual(new Set(['meters/1', 'meters/2', 'meters/3', 'meters/4']));
