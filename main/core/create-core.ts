@@ -10,6 +10,7 @@ import { createAppService } from './services/app-service';
 import { createBrokerService } from './services/broker-service';
 import { createCodecsService } from './services/codecs-service';
 import { createConnectionsService } from './services/connections-service';
+import { createChecksService } from './services/checks-service';
 import { createHistoryService } from './services/history-service';
 import { createInspectorService } from './services/inspector-service';
 import { createMessagesService } from './services/messages-service';
@@ -99,12 +100,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
   const scenarios = createScenariosService({
     events,
-    profileOptions: (profileId) => profiles.optionsForConnect(profileId),
+    profileOptions: (profileId) => profiles.connectOptionsOf(profileId),
     async embeddedBroker() {
       const status = await broker.handlers['broker.status']({});
       return status.running && status.host !== undefined && status.tcpPort !== undefined ? { host: status.host, port: status.tcpPort, authRequired: Boolean(status.authRequired) } : undefined;
     },
   });
+  // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
+  const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 
@@ -135,6 +138,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...broker.handlers,
     ...codecs.handlers,
     ...scenarios.handlers,
+    ...checks.handlers,
   });
 
   return {
@@ -149,7 +153,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       await Promise.all([replays.close(), scenarios.close()]);
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
-      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close()]);
+      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close()]);
       await profiles.close();
     },
   };

@@ -29,8 +29,11 @@ export function createProfilesService(
   codecsOf(id: string): CodecSettings | undefined;
   /** Every profile's codec settings, by id. */
   allCodecs(): Record<string, CodecSettings>;
-  /** A profile's connection options with its secrets (scenarios connect their own clients with them). */
-  optionsForConnect(id: string): ConnectionOptions;
+  /**
+   * What a saved profile connects with, its stored secrets included, found by id or by name (as
+   * `--profile` does on the command line); for the core's own use (checks), never sent to the UI.
+   */
+  connectOptionsOf(idOrName: string): ConnectionOptions;
 } {
   const profiles = createProfileStore(
     dataDir ? join(dataDir, 'profiles.db') : ':memory:',
@@ -68,8 +71,13 @@ export function createProfilesService(
   }
 
   return {
+    connectOptionsOf(idOrName) {
+      const all = profiles.list();
+      const profile = all.find((p) => p.id === idOrName) ?? all.find((p) => p.name === idOrName) ?? all.find((p) => p.name.toLowerCase() === idOrName.toLowerCase());
+      if (!profile) throw new WorkbenchFailure('NOT_FOUND', `No saved profile is named "${idOrName}"`);
+      return profiles.optionsForConnect(profile.id);
+    },
     codecsOf: (id) => profiles.codecsOf(id),
-    optionsForConnect: (id) => profiles.optionsForConnect(id),
     allCodecs: () => Object.fromEntries(profiles.list().map((profile) => [profile.id, profile.codecs ?? { rules: [], schemas: [] }])),
     /**
      * Connects the profiles marked "connect on launch", after those of `wereOpen` (the ones
