@@ -10,6 +10,7 @@ import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
 import { createBenchCommand } from './commands/bench';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
+import { createSimulateCommand } from './commands/simulate';
 import { createSubCommand } from './commands/sub';
 import { createTestCommand } from './commands/test';
 
@@ -29,6 +30,7 @@ export function createProgram(): Command {
     .addCommand(createCheckCommand())
     .addCommand(createTestCommand())
     .addCommand(createBenchCommand())
+    .addCommand(createSimulateCommand())
     .addHelpText(
       'after',
       `

@@ -17,6 +17,7 @@ import { createInspectorService } from './services/inspector-service';
 import { createMessagesService } from './services/messages-service';
 import { createProfilesService } from './services/profiles-service';
 import { createReplayService } from './services/replay-service';
+import { createScenariosService } from './services/scenarios-service';
 
 export interface CoreOptions {
   version: string;
@@ -102,6 +103,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     onProgress: (progress) => events.emit('history.replayProgress', progress),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
+  const scenarios = createScenariosService({
+    events,
+    profileOptions: (profileId) => profiles.connectOptionsOf(profileId),
+    async embeddedBroker() {
+      const status = await broker.handlers['broker.status']({});
+      return status.running && status.host !== undefined && status.tcpPort !== undefined ? { host: status.host, port: status.tcpPort, authRequired: Boolean(status.authRequired) } : undefined;
+    },
+  });
   // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
   const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
@@ -133,6 +142,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...replays.handlers,
     ...broker.handlers,
     ...codecs.handlers,
+    ...scenarios.handlers,
     ...checks.handlers,
     ...automation.handlers,
   });
@@ -147,7 +157,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       // What publishes on connections stops first, then the connections, then what they fed.
       messages.stopRepeats();
       await automation.close();
-      await replays.close();
+      await Promise.all([replays.close(), scenarios.close()]);
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
       await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close()]);

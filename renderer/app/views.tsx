@@ -9,7 +9,7 @@ const VIEWS: { key: WorkbenchView; label: string; title: string }[] = [
   { key: 'workbench', label: 'Workbench', title: 'Connections, live messages and publishing' },
   { key: 'history', label: 'History', title: 'Search and export stored messages' },
   { key: 'broker', label: 'Broker', title: 'The embedded MQTT broker' },
-  { key: 'automation', label: 'Automation', title: 'Responders and scenarios: scripts that answer and simulate devices' },
+  { key: 'automation', label: 'Automation', title: 'Responders, scenarios and checks: scripts that answer, simulated devices, broker and scripted checks' },
 ];
 
 /** The top-level views, as tabs in the top bar. */

@@ -12,6 +12,7 @@ import { historyContract } from './history';
 import { inspectorContract } from './inspector';
 import { messagesContract } from './messages';
 import { profilesContract } from './profiles';
+import { scenariosContract } from './scenarios';
 
 /**
  * The one contract both transports serve (Electron IPC and the browser-mode WebSocket).
@@ -27,6 +28,7 @@ export const contract = {
   history: historyContract,
   broker: brokerContract,
   codecs: codecsContract,
+  scenarios: scenariosContract,
   checks: checksContract,
   automation: automationContract,
 } as const;
@@ -217,6 +219,7 @@ export * from './limits';
 export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
+export * from './scenarios';
 export * from './checks';
 export * from './automation';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';

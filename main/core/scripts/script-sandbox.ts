@@ -60,9 +60,10 @@ export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = {
 /**
  * decode(payload, message) and encode(value, message) for codec rules; respond(message) for
  * responders (main/core/automation/responders/), called with the message and its payload in one
- * object and answering with its replies (see the prelude's `replies`).
+ * object and answering with its replies (see the prelude's `replies`); tick makes a simulated
+ * device's next payload (scenarios: main/core/automation/scenarios/).
  */
-export const SCRIPT_FUNCTIONS = ['decode', 'encode', 'respond'] as const;
+export const SCRIPT_FUNCTIONS = ['decode', 'encode', 'respond', 'tick'] as const;
 export type ScriptFunctionName = (typeof SCRIPT_FUNCTIONS)[number];
 
 /** What a script is told about the message beside its payload (JSON only: it crosses by copy). */

@@ -1,14 +1,13 @@
 import type { ComponentType } from 'react';
 import { ChecksSection } from './checks/checks-section';
 import { RespondersSection } from './responders-section';
+import { ScenariosSection } from './scenarios';
 import { ScriptTestSection } from './script-test-section';
 
-/**
- * The Automation view: a page of sections, each a title and a component. A section is one entry
- * here (Scenarios adds its own from renderer/features/automation/scenarios/).
- */
+/** The Automation view: a page of sections, each a title and a component; a section is one entry here. */
 const SECTIONS: { key: string; title: string; Component: ComponentType }[] = [
   { key: 'responders', title: 'Responders', Component: RespondersSection },
+  { key: 'scenarios', title: 'Scenarios', Component: ScenariosSection },
   { key: 'script-test', title: 'Script test', Component: ScriptTestSection },
   { key: 'checks', title: 'Checks', Component: ChecksSection },
 ];

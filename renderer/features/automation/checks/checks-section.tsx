@@ -85,6 +85,7 @@ function BrokerCheck() {
   const { checkingProfile, report, reportError, checkBroker } = useChecksStore();
   const [profileId, setProfileId] = useState('');
   const [probeSize, setProbeSize] = useState(true);
+  useEffect(() => void useProfilesStore.getState().load(), []);
   useEffect(() => {
     if (!profileId && profiles[0]) setProfileId(profiles[0].id);
   }, [profiles, profileId]);
