@@ -9,6 +9,7 @@ import { version } from '../../package.json';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
+import { createRecordCommand } from './commands/record';
 import { createSubCommand } from './commands/sub';
 import { createTestCommand } from './commands/test';
 
@@ -21,12 +22,13 @@ function configure(command: Command): Command {
 
 export function createProgram(): Command {
   const program = new Command('mqtt-workbench')
-    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks')
+    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record into history')
     .version(version, '--version')
     .addCommand(createPubCommand())
     .addCommand(createSubCommand())
     .addCommand(createCheckCommand())
     .addCommand(createTestCommand())
+    .addCommand(createRecordCommand())
     .addHelpText(
       'after',
       `
@@ -35,6 +37,7 @@ Examples:
   mqtt-workbench sub -t '#' --output ndjson -C 10
   mqtt-workbench check broker -h broker.example --json
   mqtt-workbench test checks.yaml --junit results.xml
+  mqtt-workbench record --url mqtt://broker:1883 -t 'plant/#' --store postgres://recorder@db/mqtt_history
 ${EXIT_CODES_HELP}`,
     );
   return configure(program);
