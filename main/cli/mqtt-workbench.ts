@@ -9,7 +9,9 @@ import { version } from '../../package.json';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
+import { createExportCommand } from './commands/export';
 import { createRecordCommand } from './commands/record';
+import { createReplayCommand } from './commands/replay';
 import { createSubCommand } from './commands/sub';
 import { createTestCommand } from './commands/test';
 
@@ -22,13 +24,15 @@ function configure(command: Command): Command {
 
 export function createProgram(): Command {
   const program = new Command('mqtt-workbench')
-    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record into history')
+    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record, export and replay history')
     .version(version, '--version')
     .addCommand(createPubCommand())
     .addCommand(createSubCommand())
     .addCommand(createCheckCommand())
     .addCommand(createTestCommand())
     .addCommand(createRecordCommand())
+    .addCommand(createExportCommand())
+    .addCommand(createReplayCommand())
     .addHelpText(
       'after',
       `
