@@ -150,6 +150,26 @@ describe('createPostgresHistory: the History surface on a team database', () => 
     expect(await owner.history.count()).toBe(1);
   });
 
+  it('a batch the database refuses inside its COPY is counted failed and reported, and the next one goes in', async () => {
+    const { history, url, events } = await open();
+    history.append('c1', message({ text: 'small' }));
+    await history.flush();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('ALTER TABLE messages ADD CONSTRAINT test_small CHECK (payload_size < 100)');
+    } finally {
+      await admin.end();
+    }
+    history.append('c1', message({ payload: new Uint8Array(200) }));
+    await history.flush();
+    expect(history.stats()).toMatchObject({ written: 1, failed: 1 });
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ error: { code: '23514' } });
+    history.append('c1', message({ text: 'small again' }));
+    await history.flush();
+    expect(await history.count()).toBe(2);
+  });
+
   it('a database that goes away mid-capture: the write in flight becomes a recorded gap, it reconnects and resumes', async () => {
     const { history, events } = await open(undefined, { reconnect: { initialMs: 50, maxMs: 400 } });
     let next = 0;

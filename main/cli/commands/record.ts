@@ -37,6 +37,9 @@ interface RecordFlags extends StoreFlags {
 /** The topic of heartbeat rows: `$` keeps them out of `#` queries [MQTT-4.7.2-1], so they never mix with traffic. */
 export const HEARTBEAT_TOPIC = '$workbench/heartbeat';
 
+/** With --clean false and no --session-expiry: the broker keeps the session a day. */
+const DEFAULT_SESSION_EXPIRY = 86_400;
+
 const RECONNECT = { enabled: true, initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 0 };
 
 /** A log line: `<ISO time> <event> <text>`, or one JSON object per line with --json. */
@@ -105,6 +108,9 @@ function targets(flags: RecordFlags): Target[] {
     };
     if (flags.clientId !== undefined) input.clientId = sources.length > 1 ? `${flags.clientId}-${index + 1}` : flags.clientId;
     if (sessionExpiry !== undefined) input.properties = { ...(input.properties ?? {}), sessionExpiryInterval: sessionExpiry };
+    // MQTT 5 ends a session with Session Expiry 0 when the connection closes [MQTT-3.1.2-23]:
+    // --clean false alone would keep nothing across a restart.
+    else if (!clean && input.properties?.sessionExpiryInterval === undefined) input.properties = { ...(input.properties ?? {}), sessionExpiryInterval: DEFAULT_SESSION_EXPIRY };
     if (flags.cafile || flags.insecure) {
       input.tls = {
         ...(input.tls ?? {}),
@@ -156,7 +162,7 @@ export function createRecordCommand(): Command {
     .addOption(new Option('-q, --qos <qos>', 'QoS of the subscriptions').choices(['0', '1', '2']).default('1'))
     .option('-i, --client-id <id>', 'client id (with several brokers, -1, -2... are appended); needed for a persistent session')
     .addOption(new Option('--clean <bool>', 'false: a persistent session (the broker keeps what arrives while the recorder is away)').choices(['true', 'false']).default('true'))
-    .option('--session-expiry <seconds>', 'MQTT 5 Session Expiry Interval (with --clean false, e.g. 86400)')
+    .option('--session-expiry <seconds>', 'MQTT 5 Session Expiry Interval (with --clean false; default 86400)')
     .option('--durable', 'acknowledge QoS 1/2 messages only after they are committed (with a persistent session nothing acknowledged is lost)')
     .option('--heartbeat <seconds>', `a heartbeat row per connection on ${HEARTBEAT_TOPIC} this often (0: none)`, '60')
     .addOption(new Option('-V, --protocol-version <version>', 'MQTT version (default: the profile\'s, or 5)').choices(['5', '311', '31', 'auto']))
