@@ -7,6 +7,8 @@ import { afterAll, expect, it } from 'vitest';
 import { createHistory } from '../../main/core/history';
 import { startCli } from '../support/cli-process';
 import { useMosquitto } from '../support/fixtures';
+import { startMosquitto } from '../support/mosquitto';
+import { freePort } from '../support/free-port';
 import { waitFor } from '../support/wait-for';
 
 // `mqtt-workbench record --store PATH.db`: the same recorder into the app's own SQLite history file.
@@ -59,3 +61,44 @@ it('records into a SQLite history file, with a label, heartbeat rows and a clean
     await history.close();
   }
 }, 60_000);
+
+it('a broker that goes away: logged as reconnecting, heartbeat rows say so, and recording resumes when it is back', async () => {
+  const port = await freePort();
+  let broker = await startMosquitto({ port });
+  const path = join(scratch, 'outage.db');
+  const recorder = startCli(['record', '--url', `mqtt://127.0.0.1:${port}`, '-t', 'lite/#', '--heartbeat', '1', '--store', path]);
+  try {
+    await recorder.waitForLine(/ recording 1 connection/, 'stdout', 30_000);
+    await broker.stop();
+    await recorder.waitForLine(/ reconnecting /, 'stdout', 30_000);
+    // A heartbeat written while the broker is away says so.
+    await waitFor(() => {
+      const db = new Database(path, { readonly: true });
+      try {
+        const rows = db.prepare("SELECT CAST(m.payload AS TEXT) AS p FROM messages m JOIN topics t ON t.id = m.topic_id WHERE t.name = '$workbench/heartbeat'").all() as { p: string }[];
+        return rows.some((row) => (JSON.parse(row.p) as { status: string }).status === 'reconnecting');
+      } finally {
+        db.close();
+      }
+    }, 'a heartbeat row with status reconnecting', 20_000);
+    broker = await startMosquitto({ port });
+    const connectedAgain = () => recorder.stdout.split('\n').filter((line) => / connected /.test(line)).length >= 2;
+    await waitFor(connectedAgain, 'the recorder connected again', 60_000);
+    const publisher = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'lite-after' });
+    await publisher.publishAsync('lite/after', 'back', { qos: 1 });
+    await publisher.endAsync();
+    await waitFor(() => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM topics WHERE name = 'lite/after'").get() as { n: number }).n > 0 && storedCount(path) === 1;
+      } finally {
+        db.close();
+      }
+    }, 'the message published after the broker came back', 20_000);
+    recorder.child.kill('SIGTERM');
+    expect((await recorder.done).code).toBe(0);
+  } finally {
+    if (recorder.child.exitCode === null) recorder.child.kill('SIGKILL');
+    await broker.stop();
+  }
+}, 120_000);
