@@ -123,6 +123,20 @@ describe('createPostgresHistory: the History surface on a team database', () => 
     expect((await reader.history.page()).messages).toHaveLength(3);
   });
 
+  it('a History that only reads gets its live tail back after the database was away', async () => {
+    const writer = await open();
+    const reader = await open(writer.url, { reconnect: { initialMs: 50, maxMs: 200 } });
+    await cluster.pause();
+    await cluster.resume();
+    // Notifications sent until the reader listens again: its tail resumed without any write of its own.
+    await waitFor(async () => {
+      writer.history.append('recorder', message({ timestamp: 7000 }));
+      await writer.history.flush();
+      return reader.events.some((e) => e.type === 'tail' && e.fromTs === 7000);
+    }, 'a tail event after the outage', 20_000);
+    expect(reader.events.some((e) => e.type === 'store')).toBe(false);
+  }, 60_000);
+
   it('a read-only role browses but gets HISTORY_READ_ONLY (42501) on clear and on writes', async () => {
     const owner = await open();
     owner.history.append('c1', message({ text: 'kept' }));

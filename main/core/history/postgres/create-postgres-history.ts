@@ -316,24 +316,25 @@ export async function createPostgresHistory(options: PostgresHistorySourceOption
         // Not ours: something else notifies on the channel.
       }
     });
-    client.on('end', () => {
-      // The connection dropped: the writer's reconnect (or the next failed write) restarts it.
-      if (listener === client && !closed) {
-        listener = null;
-        if (!down) {
-          const retry = setTimeout(() => {
-            if (!listener && !closed && !down) startListener();
-          }, backoff.maxMs);
-          retry.unref();
-        }
-      }
-    });
+    /**
+     * The connection dropped or could not be made: tried again after the longest backoff, whether
+     * or not the writer noticed (a History that only reads never writes, yet its tail must come
+     * back). The writer's reconnect starts a fresh one sooner; whichever is first wins.
+     */
+    const retry = () => {
+      if (listener !== client || closed) return;
+      listener = null;
+      void client.end().catch(() => undefined);
+      const timer = setTimeout(() => {
+        if (!listener && !closed) startListener();
+      }, backoff.maxMs);
+      timer.unref();
+    };
+    client.on('end', retry);
     client
       .connect()
       .then(() => client.query(`LISTEN ${TAIL_CHANNEL}`))
-      .catch(() => {
-        if (listener === client) void client.end().catch(() => undefined);
-      });
+      .catch(retry);
   }
   startListener();
 
