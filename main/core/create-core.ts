@@ -7,9 +7,11 @@ import { type EventHub, createEventHub } from './rpc/event-hub';
 import { createEphemeralCipher, createKeyFileCipher } from './secrets/key-file-cipher';
 import type { SecretCipher } from './secrets/secret-cipher';
 import { createAppService } from './services/app-service';
+import { createAutomationService } from './services/automation-service';
 import { createBrokerService } from './services/broker-service';
 import { createCodecsService } from './services/codecs-service';
 import { createConnectionsService } from './services/connections-service';
+import { createChecksService } from './services/checks-service';
 import { createHistoryService } from './services/history-service';
 import { createInspectorService } from './services/inspector-service';
 import { createMessagesService } from './services/messages-service';
@@ -71,7 +73,10 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       replays.stopForConnection(connectionId, 'The connection was closed');
       inspector.forget(connectionId);
     },
-    onMessage: (message) => messages.push(message),
+    onMessage: (message) => {
+      messages.push(message);
+      automation.offer(message);
+    },
     onPacket: (connectionId, direction, packet, problem) => inspector.record(connectionId, direction, packet, problem),
   });
   // Codec rules read the profiles' settings and the live payloads through these hooks, once those services exist.
@@ -87,6 +92,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   });
   const messages = createMessagesService(events, connections.manager, downloads, codecs.live);
   const inspector = createInspectorService(events, connections.manager);
+  const automation = createAutomationService({ dataDir, events, manager: connections.manager });
   // Replays read History through its own handlers, as any other caller of the contract would.
   const replays = createReplayService({
     readPage: async (query, cursor, limit) => history.handlers['history.query']({ query, cursor, limit, order: 'asc' }),
@@ -96,6 +102,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     onProgress: (progress) => events.emit('history.replayProgress', progress),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
+  // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
+  const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 
@@ -125,6 +133,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...replays.handlers,
     ...broker.handlers,
     ...codecs.handlers,
+    ...checks.handlers,
+    ...automation.handlers,
   });
 
   return {
@@ -136,10 +146,11 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       stopRemembering();
       // What publishes on connections stops first, then the connections, then what they fed.
       messages.stopRepeats();
+      await automation.close();
       await replays.close();
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
-      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close()]);
+      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close()]);
       await profiles.close();
     },
   };

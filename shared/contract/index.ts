@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame } from '../message-batch-frame';
 import { type Base64Codec, defaultBase64 } from '../codecs/byte-envelope';
 import { appContract } from './app';
+import { automationContract } from './automation';
 import { brokerContract } from './broker';
+import { checksContract } from './checks';
 import { codecsContract } from './codecs';
 import { connectionsContract } from './connections';
 import type { Result } from './errors';
@@ -25,6 +27,8 @@ export const contract = {
   history: historyContract,
   broker: brokerContract,
   codecs: codecsContract,
+  checks: checksContract,
+  automation: automationContract,
 } as const;
 
 type Contract = typeof contract;
@@ -213,4 +217,6 @@ export * from './limits';
 export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
+export * from './checks';
+export * from './automation';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';
