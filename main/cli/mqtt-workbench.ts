@@ -11,6 +11,9 @@ import { createBenchCommand } from './commands/bench';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
 import { createSimulateCommand } from './commands/simulate';
+import { createExportCommand } from './commands/export';
+import { createRecordCommand } from './commands/record';
+import { createReplayCommand } from './commands/replay';
 import { createSubCommand } from './commands/sub';
 import { createTestCommand } from './commands/test';
 
@@ -23,7 +26,7 @@ function configure(command: Command): Command {
 
 export function createProgram(): Command {
   const program = new Command('mqtt-workbench')
-    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks')
+    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record, export and replay history')
     .version(version, '--version')
     .addCommand(createPubCommand())
     .addCommand(createSubCommand())
@@ -31,6 +34,9 @@ export function createProgram(): Command {
     .addCommand(createTestCommand())
     .addCommand(createBenchCommand())
     .addCommand(createSimulateCommand())
+    .addCommand(createRecordCommand())
+    .addCommand(createExportCommand())
+    .addCommand(createReplayCommand())
     .addHelpText(
       'after',
       `
@@ -39,6 +45,7 @@ Examples:
   mqtt-workbench sub -t '#' --output ndjson -C 10
   mqtt-workbench check broker -h broker.example --json
   mqtt-workbench test checks.yaml --junit results.xml
+  mqtt-workbench record --url mqtt://broker:1883 -t 'plant/#' --store postgres://recorder@db/mqtt_history
 ${EXIT_CODES_HELP}`,
     );
   return configure(program);

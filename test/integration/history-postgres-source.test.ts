@@ -123,6 +123,20 @@ describe('createPostgresHistory: the History surface on a team database', () => 
     expect((await reader.history.page()).messages).toHaveLength(3);
   });
 
+  it('a History that only reads gets its live tail back after the database was away', async () => {
+    const writer = await open();
+    const reader = await open(writer.url, { reconnect: { initialMs: 50, maxMs: 200 } });
+    await cluster.pause();
+    await cluster.resume();
+    // Notifications sent until the reader listens again: its tail resumed without any write of its own.
+    await waitFor(async () => {
+      writer.history.append('recorder', message({ timestamp: 7000 }));
+      await writer.history.flush();
+      return reader.events.some((e) => e.type === 'tail' && e.fromTs === 7000);
+    }, 'a tail event after the outage', 20_000);
+    expect(reader.events.some((e) => e.type === 'store')).toBe(false);
+  }, 60_000);
+
   it('a read-only role browses but gets HISTORY_READ_ONLY (42501) on clear and on writes', async () => {
     const owner = await open();
     owner.history.append('c1', message({ text: 'kept' }));
@@ -148,6 +162,26 @@ describe('createPostgresHistory: the History surface on a team database', () => 
     expect(reader.history.stats()).toMatchObject({ written: 0, failed: 1 });
     expect(reader.events.find((e) => e.type === 'error')).toMatchObject({ error: { code: 'HISTORY_READ_ONLY' } });
     expect(await owner.history.count()).toBe(1);
+  });
+
+  it('a batch the database refuses inside its COPY is counted failed and reported, and the next one goes in', async () => {
+    const { history, url, events } = await open();
+    history.append('c1', message({ text: 'small' }));
+    await history.flush();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('ALTER TABLE messages ADD CONSTRAINT test_small CHECK (payload_size < 100)');
+    } finally {
+      await admin.end();
+    }
+    history.append('c1', message({ payload: new Uint8Array(200) }));
+    await history.flush();
+    expect(history.stats()).toMatchObject({ written: 1, failed: 1 });
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ error: { code: '23514' } });
+    history.append('c1', message({ text: 'small again' }));
+    await history.flush();
+    expect(await history.count()).toBe(2);
   });
 
   it('a database that goes away mid-capture: the write in flight becomes a recorded gap, it reconnects and resumes', async () => {

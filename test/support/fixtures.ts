@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { CoreOptions } from '../../main/core/create-core';
 import { type CoreHarness, createCoreHarness } from './core-harness';
 import { type Mosquitto, type MosquittoOptions, startMosquitto } from './mosquitto';
-import { type Postgres, startPostgres } from './postgres';
+import { type Postgres, type PostgresOptions, startPostgres } from './postgres';
 
 /**
  * File-wide fixtures, started in beforeAll and stopped in afterAll (after hooks run in reverse:
@@ -23,10 +23,10 @@ export function useMosquitto(options: MosquittoOptions | (() => MosquittoOptions
 }
 
 /** A throwaway PostgreSQL cluster for the file; each test makes its own database (`createDatabase()`). */
-export function usePostgres(): Postgres & { readonly cluster: Postgres } {
+export function usePostgres(options: PostgresOptions | (() => PostgresOptions) = {}): Postgres & { readonly cluster: Postgres } {
   let cluster: Postgres | undefined;
   beforeAll(async () => {
-    cluster = await startPostgres();
+    cluster = await startPostgres(typeof options === 'function' ? options() : options);
   }, 120_000);
   afterAll(async () => {
     await cluster?.stop();

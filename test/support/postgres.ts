@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -42,7 +42,15 @@ let databases = 0;
  * initdb refuses to run as root: as root the cluster belongs to the `postgres` user (Debian's
  * package creates it) and its programs run through runuser; otherwise as the current user.
  */
-export async function startPostgres(): Promise<Postgres> {
+export interface PostgresOptions {
+  /**
+   * TLS only: the server presents this certificate (PEM) and its pg_hba.conf takes loopback TCP
+   * connections over TLS alone (`hostssl`), so a client that connects at all used TLS.
+   */
+  tls?: { cert: Buffer | string; key: Buffer | string };
+}
+
+export async function startPostgres({ tls }: PostgresOptions = {}): Promise<Postgres> {
   const initdb = requirePostgresProgram('initdb');
   const pgCtl = requirePostgresProgram('pg_ctl');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -70,6 +78,21 @@ export async function startPostgres(): Promise<Postgres> {
   const data = join(dir, 'data');
   const user = 'postgres';
   run(initdb, ['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  const tlsOptions: string[] = [];
+  if (tls) {
+    // The server reads its key only when the key file is its own and private (0600).
+    const owner = isRoot ? [Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim())] : null;
+    const files: [string, Buffer | string][] = [
+      [join(data, 'server.crt'), tls.cert],
+      [join(data, 'server.key'), tls.key],
+      [join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n'],
+    ];
+    for (const [file, content] of files) {
+      writeFileSync(file, content, { mode: 0o600 });
+      if (owner) chownSync(file, owner[0]!, owner[1]!);
+    }
+    tlsOptions.push('-c ssl=on', `-c ssl_cert_file=${join(data, 'server.crt')}`, `-c ssl_key_file=${join(data, 'server.key')}`);
+  }
   const port = await freePort();
   // A test cluster: durability off (nothing here outlives the file), loopback and a private socket folder only.
   const options = [
@@ -80,13 +103,15 @@ export async function startPostgres(): Promise<Postgres> {
     '-c synchronous_commit=off',
     '-c full_page_writes=off',
     '-c max_connections=50',
+    ...tlsOptions,
   ].join(' ');
   const start = () => run(pgCtl, ['start', '-w', '-t', '60', '-D', data, '-l', join(dir, 'server.log'), '-o', options]);
   start();
   const host = '127.0.0.1';
   const url = (database = 'postgres') => `postgres://${user}@${host}:${port}/${database}`;
   const admin = async <T>(sql: string): Promise<T> => {
-    const client = new pg.Client({ connectionString: url() });
+    // A TLS-only cluster is administered over TLS too (its certificate is not what is tested here).
+    const client = new pg.Client({ connectionString: url(), ...(tls ? { ssl: { rejectUnauthorized: false } } : {}) });
     await client.connect();
     try {
       return (await client.query(sql)) as T;

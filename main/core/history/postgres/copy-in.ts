@@ -16,7 +16,7 @@ const CHUNK_BYTES = 1024 * 1024;
  * buffer built beforehand (a flush of the write queue), so no stream or back-pressure is needed.
  */
 class CopyIn implements Submittable {
-  private error: Error | undefined;
+  private settled = false;
   private rowCount = 0;
 
   constructor(
@@ -42,12 +42,23 @@ class CopyIn implements Submittable {
     if (match) this.rowCount = Number(match[1]);
   }
 
+  /**
+   * Settles at once, as pg's own Query does: pg hands an ErrorResponse to the active query and then
+   * forgets it (the ReadyForQuery that follows never reaches us), and a connection that ends mid-COPY
+   * sends nothing more at all. Waiting for ReadyForQuery here would hang the write forever.
+   */
   handleError(error: Error): void {
-    this.error = error;
+    this.finish(error);
   }
 
   handleReadyForQuery(): void {
-    this.settle(this.error, this.rowCount);
+    this.finish(undefined);
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.settle(error, this.rowCount);
   }
 
   // Messages a COPY FROM does not produce, answered so an unexpected one cannot hang the client.

@@ -28,6 +28,7 @@ const DEFAULT_RECONNECT = { initialMs: 250, maxMs: 10_000 };
 /** As the SQLite writer: a backlog is committed in transactions of at most this many rows. */
 const MAX_TRANSACTION_MESSAGES = 20_000;
 const RETENTION_BUDGET = 5000;
+const RETENTION_PERIOD_MS = 10_000;
 /** A NOTIFY payload must stay under 8000 bytes: a tail event lists at most this many keys. */
 const TAIL_MAX_KEYS = 50;
 
@@ -228,11 +229,16 @@ export async function createPostgresHistory(options: PostgresHistorySourceOption
     if (closed || !down) return;
     try {
       await store.pool.query('SELECT 1');
-      const gaps = lostGaps;
-      if (gaps.length > 0) await store.recordGaps(gaps);
+      let gaps = lostGaps;
+      // Refused (a read-only role) rather than cut: said once, not retried forever.
+      const refused = (error: unknown) => {
+        if (isConnectionError(error)) throw error;
+        emit({ type: 'error', error: toHistoryError(error) });
+      };
+      if (gaps.length > 0) await store.recordGaps(gaps).catch((error: unknown) => ((gaps = []), refused(error)));
       lostGaps = [];
       for (const [key, label] of [...pendingLabels]) {
-        await store.setConnectionLabel(key, label);
+        await store.setConnectionLabel(key, label).catch(refused);
         pendingLabels.delete(key);
       }
       const downMs = Date.now() - down.since;
@@ -246,9 +252,15 @@ export async function createPostgresHistory(options: PostgresHistorySourceOption
     }
   }
 
-  /** Retention after each commit and every minute, in bounded steps, as SQLite's writer. */
-  async function enforceRetention(): Promise<void> {
+  /**
+   * Retention in bounded steps, as SQLite's writer: after commits at most every RETENTION_PERIOD_MS
+   * (its limits count rows, which a shared database does not cache) and every minute for age.
+   */
+  let retentionAt = 0;
+  async function enforceRetention(force = false): Promise<void> {
     if (!retention || retentionRunning || down || closed) return;
+    if (!force && Date.now() - retentionAt < RETENTION_PERIOD_MS) return;
+    retentionAt = Date.now();
     retentionRunning = true;
     try {
       while (retention && !down && !closed && (await store.enforceRetention(retention, RETENTION_BUDGET)) >= RETENTION_BUDGET);
@@ -258,7 +270,7 @@ export async function createPostgresHistory(options: PostgresHistorySourceOption
       retentionRunning = false;
     }
   }
-  const ageTimer = setInterval(() => void enforceRetention(), 60_000);
+  const ageTimer = setInterval(() => void enforceRetention(true), 60_000);
   ageTimer.unref();
 
   /** After a commit: tells the other workbenches on this database (LISTEN) that rows arrived. */
@@ -304,24 +316,25 @@ export async function createPostgresHistory(options: PostgresHistorySourceOption
         // Not ours: something else notifies on the channel.
       }
     });
-    client.on('end', () => {
-      // The connection dropped: the writer's reconnect (or the next failed write) restarts it.
-      if (listener === client && !closed) {
-        listener = null;
-        if (!down) {
-          const retry = setTimeout(() => {
-            if (!listener && !closed && !down) startListener();
-          }, backoff.maxMs);
-          retry.unref();
-        }
-      }
-    });
+    /**
+     * The connection dropped or could not be made: tried again after the longest backoff, whether
+     * or not the writer noticed (a History that only reads never writes, yet its tail must come
+     * back). The writer's reconnect starts a fresh one sooner; whichever is first wins.
+     */
+    const retry = () => {
+      if (listener !== client || closed) return;
+      listener = null;
+      void client.end().catch(() => undefined);
+      const timer = setTimeout(() => {
+        if (!listener && !closed) startListener();
+      }, backoff.maxMs);
+      timer.unref();
+    };
+    client.on('end', retry);
     client
       .connect()
       .then(() => client.query(`LISTEN ${TAIL_CHANNEL}`))
-      .catch(() => {
-        if (listener === client) void client.end().catch(() => undefined);
-      });
+      .catch(retry);
   }
   startListener();
 
@@ -369,7 +382,7 @@ export async function createPostgresHistory(options: PostgresHistorySourceOption
     },
     async setRetention(policy) {
       retention = policy;
-      void enforceRetention();
+      void enforceRetention(true);
       return Promise.resolve();
     },
 

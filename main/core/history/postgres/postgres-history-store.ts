@@ -83,6 +83,9 @@ export class PostgresHistoryStore implements HistoryStore {
     });
     // An idle pooled connection that the server drops is not an unhandled error; the next query reconnects.
     pool.on('error', () => undefined);
+    // ...nor is one that drops while checked out between two queries (a transaction's): pg emits
+    // 'error' on the client then, which would end the process; the next query on it fails instead.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       const client = await pool.connect().catch((error: unknown) => {
         throw new HistoryError('HISTORY_OPEN_FAILED', `Cannot connect to the PostgreSQL history database: ${(error as Error).message}`);
