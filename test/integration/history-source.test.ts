@@ -1,0 +1,156 @@
+/**
+ * History's source (issue 18): this computer or a team PostgreSQL database, switched at runtime
+ * through the contract. A real core on a real data folder, a real mosquitto feeding it, and a
+ * throwaway PostgreSQL cluster read back with its own client.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../shared/contract';
+import { type CoreHarness, createCoreHarness, waitFor } from '../support/core-harness';
+import { useMosquitto, usePostgres } from '../support/fixtures';
+import { runMosquittoPub } from '../support/mosquitto';
+
+const broker = useMosquitto();
+const cluster = usePostgres();
+
+let dataDir: string;
+let harness: CoreHarness;
+const sourceEvents: EventPayload<'history.sourceChanged'>[] = [];
+const PASSWORD = 'a-team-secret-8e1f';
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'wb-history-source-'));
+  harness = createCoreHarness({ dataDir });
+  harness.core.events.subscribe((channel, payload) => {
+    if (channel === 'history.sourceChanged') sourceEvents.push(payload as EventPayload<'history.sourceChanged'>);
+  });
+});
+afterAll(async () => {
+  await harness?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const pub = async (topic: string, message: string) => {
+  const result = await runMosquittoPub(['-h', broker.host, '-p', String(broker.port), '-q', '1', '-t', topic, '-m', message]);
+  expect(result.code, result.stderr).toBe(0);
+};
+const stored = async (topicFilter: string) => (await harness.call('history.count', { query: { topicFilter, direction: 'in' } })).count;
+
+async function rowsIn(url: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('History source: this computer or a team PostgreSQL database', () => {
+  it('starts on this computer; a switch to a team database stores and queries there, keeps the password encrypted, and switches back', async () => {
+    expect(await harness.call('history.getSource', {})).toEqual({ kind: 'local' });
+    const database = await cluster.createDatabase();
+    const connectionId = (await harness.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port })).connectionId;
+    await harness.call('messages.subscribe', { connectionId, filter: 'team/#', qos: 1 });
+    await pub('team/local', 'kept on this computer');
+    await waitFor(async () => (await stored('team/#')) === 1, 'the local message stored', 15_000);
+
+    const test = await harness.call('history.testSource', { kind: 'postgres', url: database.url, password: PASSWORD, tls: { mode: 'disable' } });
+    expect(test).toMatchObject({ ok: true, canWrite: true, timescaleDb: expect.stringMatching(/^(installed|available|absent)$/) });
+    expect(test.serverVersion).toMatch(/^\d+/);
+
+    const view = await harness.call('history.setSource', { kind: 'postgres', url: database.url, password: PASSWORD, tls: { mode: 'disable' } });
+    expect(view).toMatchObject({ kind: 'postgres', url: database.url, tls: { mode: 'disable', hasCa: false }, hasPassword: true, state: 'connected' });
+    expect(sourceEvents.at(-1)).toMatchObject({ kind: 'postgres', state: 'connected' });
+    // The password is never sent back, and never written in clear.
+    const got = await harness.call('history.getSource', {});
+    expect(JSON.stringify(got)).not.toContain(PASSWORD);
+    const file = join(dataDir, 'history-source.json');
+    expect(readFileSync(file, 'utf8')).not.toContain(PASSWORD);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ source: { kind: 'postgres', url: database.url, passwordCiphertext: expect.any(String) } });
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    // The role may write here: once the probe ran, the view says so.
+    await waitFor(async () => ((await harness.call('history.getSource', {})) as { readOnly?: boolean }).readOnly === false, 'the role probed', 10_000);
+
+    // Every history.* channel now serves from the team database: the local message is not there.
+    expect(await stored('team/#')).toBe(0);
+    await pub('team/shared', 'in the team database');
+    await waitFor(async () => (await stored('team/#')) === 1, 'the message stored in PostgreSQL', 15_000);
+    const page = await harness.call('history.query', { query: { topicFilter: 'team/#' } });
+    expect(page.messages.map((m) => [m.topic, new TextDecoder().decode(m.payload)])).toEqual([['team/shared', 'in the team database']]);
+    // Read back with PostgreSQL's own client: the row is in the database, under the connection's label.
+    expect(await rowsIn(database.url, `SELECT convert_from(payload, 'UTF8') AS text FROM messages`)).toEqual([{ text: 'in the team database' }]);
+    expect((await harness.call('history.connections', {})).connections.map((c) => c.label)).toEqual([`127.0.0.1:${broker.port}`]);
+    // What only this computer's history file has is refused clearly.
+    const backup = await harness.attempt('history.backup', {});
+    expect(backup.ok ? null : backup.error.code).toBe('HISTORY_UNSUPPORTED');
+    expect((await harness.attempt('history.backups', {})).ok).toBe(false);
+    const status = await harness.call('history.status', {});
+    expect(status).toMatchObject({ enabled: true, totalMessages: 1 });
+    expect(status.path).toBeUndefined();
+
+    // Back to this computer: the local history is where it was.
+    expect(await harness.call('history.setSource', { kind: 'local' })).toEqual({ kind: 'local' });
+    expect(await stored('team/#')).toBe(1);
+    expect((await harness.call('history.query', { query: { topicFilter: 'team/#' } })).messages[0]!.topic).toBe('team/local');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, source: { kind: 'local' } });
+    await harness.call('connections.disconnect', { connectionId });
+    await database.drop();
+  });
+
+  it('refuses a URL with a password inside, telling the user to put it in the password field', async () => {
+    for (const url of ['postgres://alice:secret@127.0.0.1:5432/db', 'postgresql://127.0.0.1/db?user=alice&password=secret']) {
+      const result = await harness.attempt('history.setSource', { kind: 'postgres', url, tls: { mode: 'disable' } });
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('INVALID_REQUEST');
+        expect(result.error.details?.[0]?.message).toMatch(/password field/);
+      }
+    }
+    const notPostgres = await harness.attempt('history.setSource', { kind: 'postgres', url: 'mysql://db/x', tls: { mode: 'disable' } });
+    expect(notPostgres.ok ? null : notPostgres.error.details?.[0]?.message).toMatch(/postgres:\/\//);
+    expect(await harness.call('history.getSource', {})).toEqual({ kind: 'local' });
+  });
+
+  it('a team database that cannot be reached is refused and History stays where it was', async () => {
+    const url = `postgres://postgres@127.0.0.1:${cluster.port}/no_such_database_here`;
+    const result = await harness.attempt('history.setSource', { kind: 'postgres', url, tls: { mode: 'disable' } });
+    expect(result.ok ? null : result.error).toMatchObject({ code: 'HISTORY_UNAVAILABLE', message: expect.stringContaining('History stays where it was') });
+    expect(await harness.call('history.getSource', {})).toEqual({ kind: 'local' });
+    expect(await harness.call('history.testSource', { kind: 'postgres', url, tls: { mode: 'disable' } })).toMatchObject({ ok: false, error: expect.stringContaining('no_such_database_here') });
+  });
+
+  it('a read-only role browses the team capture; a delete answers a clear read-only failure', async () => {
+    const database = await cluster.createDatabase();
+    // A writer creates the schema and stores a message, as a recorder would.
+    await harness.call('history.setSource', { kind: 'postgres', url: database.url, tls: { mode: 'disable' } });
+    const connectionId = (await harness.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port })).connectionId;
+    await harness.call('messages.subscribe', { connectionId, filter: 'ro/#', qos: 1 });
+    await pub('ro/a', 'captured');
+    await waitFor(async () => (await stored('ro/#')) === 1, 'the message stored in PostgreSQL', 15_000);
+    await harness.call('connections.disconnect', { connectionId });
+    const role = `reader_${process.pid}`;
+    await rowsIn(
+      database.url,
+      `DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN; GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}; GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
+    );
+    const readerUrl = database.url.replace('postgres@', `${role}@`);
+    expect(await harness.call('history.testSource', { kind: 'postgres', url: readerUrl, tls: { mode: 'disable' } })).toMatchObject({ ok: true, canWrite: false });
+
+    await harness.call('history.setSource', { kind: 'postgres', url: readerUrl, tls: { mode: 'disable' } });
+    await waitFor(() => (sourceEvents.at(-1) as { readOnly?: boolean } | undefined)?.readOnly === true, 'the read-only role reported', 10_000);
+    expect(await harness.call('history.getSource', {})).toMatchObject({ kind: 'postgres', readOnly: true, state: 'connected' });
+    expect(await stored('ro/#')).toBe(1);
+    const key = (await harness.call('history.connections', {})).connections[0]!.key;
+    const cleared = await harness.attempt('history.clear', { connectionKey: key });
+    expect(cleared.ok ? null : cleared.error).toEqual({ code: 'HISTORY_READ_ONLY', message: expect.stringContaining('Read-only role: you can browse, not delete') });
+    expect(await stored('ro/#')).toBe(1);
+
+    await harness.call('history.setSource', { kind: 'local' });
+    await rowsIn(database.url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    await database.drop();
+  });
+});
