@@ -3,7 +3,7 @@
  * through the contract. A real core on a real data folder, a real mosquitto feeding it, and a
  * throwaway PostgreSQL cluster read back with its own client.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -152,5 +152,70 @@ describe('History source: this computer or a team PostgreSQL database', () => {
     await harness.call('history.setSource', { kind: 'local' });
     await rowsIn(database.url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
     await database.drop();
+  });
+
+  it('a restart opens the saved team database again, its password decrypted from the data folder', async () => {
+    const database = await cluster.createDatabase();
+    const folder = mkdtempSync(join(tmpdir(), 'wb-history-source-restart-'));
+    try {
+      const first = createCoreHarness({ dataDir: folder });
+      await first.call('history.setSource', { kind: 'postgres', url: database.url, password: PASSWORD, tls: { mode: 'disable' } });
+      const connectionId = (await first.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port })).connectionId;
+      await first.call('messages.subscribe', { connectionId, filter: 'restart/#', qos: 1 });
+      await pub('restart/a', 'before the restart');
+      await waitFor(async () => (await first.call('history.count', { query: { topicFilter: 'restart/#' } })).count === 1, 'stored before the restart', 15_000);
+      await first.close();
+
+      const again = createCoreHarness({ dataDir: folder });
+      const changes: EventPayload<'history.sourceChanged'>[] = [];
+      again.core.events.subscribe((channel, payload) => {
+        if (channel === 'history.sourceChanged') changes.push(payload as EventPayload<'history.sourceChanged'>);
+      });
+      try {
+        // While the store opens, History says it is connecting; queries wait for it.
+        expect(await again.call('history.getSource', {})).toMatchObject({ kind: 'postgres', url: database.url, hasPassword: true, state: 'connecting' });
+        expect((await again.call('history.count', { query: { topicFilter: 'restart/#' } })).count).toBe(1);
+        expect(await again.call('history.getSource', {})).toMatchObject({ kind: 'postgres', state: 'connected' });
+        expect(changes[0]).toMatchObject({ kind: 'postgres', state: 'connected' });
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await database.drop();
+    }
+  });
+
+  it('a saved team database that is down at start: History says why, and "this computer" still works', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'wb-history-source-down-'));
+    const url = `postgres://postgres@127.0.0.1:${cluster.port}/gone_${process.pid}`;
+    writeFileSync(join(folder, 'history-source.json'), JSON.stringify({ version: 1, source: { kind: 'postgres', url, tls: { mode: 'disable' } } }), { mode: 0o600 });
+    const core = createCoreHarness({ dataDir: folder });
+    try {
+      const status = await core.call('history.status', {});
+      expect(status).toMatchObject({ enabled: false, error: expect.stringContaining(`gone_${process.pid}`) });
+      expect(await core.call('history.getSource', {})).toMatchObject({ kind: 'postgres', url, state: 'failed', error: expect.stringContaining(`gone_${process.pid}`) });
+      const query = await core.attempt('history.query', {});
+      expect(query.ok ? null : query.error).toMatchObject({ code: 'HISTORY_UNAVAILABLE', message: expect.stringContaining(url) });
+      expect(await core.call('history.setSource', { kind: 'local' })).toEqual({ kind: 'local' });
+      expect(await core.call('history.status', {})).toMatchObject({ enabled: true, path: join(folder, 'history.db') });
+    } finally {
+      await core.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a damaged history-source.json is set aside and History stays on this computer', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'wb-history-source-damaged-'));
+    writeFileSync(join(folder, 'history-source.json'), '{"version":1,"source":{"kind":"postgres","url":"postgres://a:b@h/db"', { mode: 0o600 });
+    const core = createCoreHarness({ dataDir: folder });
+    try {
+      expect(await core.call('history.getSource', {})).toEqual({ kind: 'local' });
+      expect(existsSync(join(folder, 'history-source.json.damaged'))).toBe(true);
+      expect((await core.call('history.status', {})).enabled).toBe(true);
+    } finally {
+      await core.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
