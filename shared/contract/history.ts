@@ -407,6 +407,11 @@ export const historyContract = {
     exportProgress: { payload: exportProgress },
     /** History switched source, or a team database's state changed (connected, failed, read-only found). */
     sourceChanged: { payload: historySourceView },
+    /**
+     * Another writer (a recorder, a colleague's workbench) stored rows in the team database
+     * (PostgreSQL LISTEN/NOTIFY, no polling): how many, of which connections (at most 50 listed), when.
+     */
+    tail: { payload: z.object({ count: z.number(), connectionKeys: z.array(z.string()), fromTs: z.number(), toTs: z.number() }) },
     /** A damaged history file was found (state recovering) and its recovery ended (done or failed). */
     damage: { payload: historyDamage },
     /** At most a few per second per replay, and always its last state. */

@@ -4,6 +4,7 @@ import { useHistoryStore } from '../../stores/history-store';
 import { HistoryBackupPanel } from './history-backup';
 import { HistoryClearPanel } from './history-clear';
 import { HistorySourceControl } from './history-source';
+import { HistoryTailNotice } from './history-tail';
 import { useHistorySourceStore } from '../../stores/history-source-store';
 import { HistoryDetail } from './history-detail';
 import { HistoryExport } from './history-export';
@@ -64,6 +65,7 @@ export function HistoryView() {
       <section className="history-results">
         <div className="history-bar">
           <HistoryCount />
+          <HistoryTailNotice />
           <HistoryStatusLine />
         </div>
         {error && (
