@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { HistorySourceTest } from '../../../shared/contract/history';
-import type { TeamDatabase } from './history-source';
+import { type TeamDatabase, connectionStringWithPassword } from './history-source';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -14,8 +14,7 @@ export function sslOptionsFor(tls: TeamDatabase['tls']): pg.ClientConfig['ssl'] 
 /** One client of its own, never the store's pool: a probe must not disturb what History does. */
 async function withClient<T>(database: TeamDatabase, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({
-    connectionString: database.url,
-    ...(database.password !== undefined ? { password: database.password } : {}),
+    connectionString: connectionStringWithPassword(database.url, database.password),
     ssl: sslOptionsFor(database.tls),
     connectionTimeoutMillis: PROBE_TIMEOUT_MS,
     query_timeout: PROBE_TIMEOUT_MS,
