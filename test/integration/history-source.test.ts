@@ -231,4 +231,46 @@ describe('History source: this computer or a team PostgreSQL database', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it('live: rows another workbench stores arrive as history.tail; the database going away and coming back shows as connecting, then connected', async () => {
+    const database = await cluster.createDatabase();
+    const folder = mkdtempSync(join(tmpdir(), 'wb-history-source-colleague-'));
+    const colleague = createCoreHarness({ dataDir: folder });
+    const tails: EventPayload<'history.tail'>[] = [];
+    const stopTail = harness.core.events.subscribe((channel, payload) => {
+      if (channel === 'history.tail') tails.push(payload as EventPayload<'history.tail'>);
+    });
+    try {
+      await harness.call('history.setSource', { kind: 'postgres', url: database.url, tls: { mode: 'disable' } });
+      await colleague.call('history.setSource', { kind: 'postgres', url: database.url, tls: { mode: 'disable' } });
+      const theirs = (await colleague.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port })).connectionId;
+      await colleague.call('messages.subscribe', { connectionId: theirs, filter: 'tail/#', qos: 1 });
+      await pub('tail/a', 'stored by a colleague');
+      const tail = await waitFor(() => tails.find((t) => t.count > 0), 'a tail event from the colleague', 15_000);
+      expect(tail.connectionKeys).toHaveLength(1);
+      expect(await stored('tail/#')).toBe(1);
+      await colleague.call('connections.disconnect', { connectionId: theirs });
+
+      const mine = (await harness.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port })).connectionId;
+      await harness.call('messages.subscribe', { connectionId: mine, filter: 'outage/#', qos: 1 });
+      const seen = sourceEvents.length;
+      await cluster.pause();
+      try {
+        await pub('outage/a', 'while the database is away');
+        await waitFor(() => sourceEvents.slice(seen).find((e) => e.kind === 'postgres' && e.state === 'connecting'), 'the outage reported', 20_000);
+        expect(await harness.call('history.getSource', {})).toMatchObject({ state: 'connecting', error: expect.stringMatching(/^Reconnecting: /) });
+      } finally {
+        await cluster.resume();
+      }
+      await waitFor(() => sourceEvents.slice(seen).find((e) => e.kind === 'postgres' && e.state === 'connected'), 'the database back', 30_000);
+      expect(await harness.call('history.getSource', {})).not.toHaveProperty('error');
+      await harness.call('connections.disconnect', { connectionId: mine });
+    } finally {
+      stopTail();
+      await colleague.close();
+      await harness.call('history.setSource', { kind: 'local' });
+      rmSync(folder, { recursive: true, force: true });
+      await database.drop();
+    }
+  }, 90_000);
 });

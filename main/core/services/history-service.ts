@@ -9,7 +9,7 @@ import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
 import { type ExportHandle, HistoryError, type History, createHistory } from '../history/index';
 import { type HistorySourceView } from '../../../shared/contract/history';
-import { LOCAL_SOURCE, type StoredHistorySource, type TeamDatabase, loadHistorySource, sameSource, saveHistorySource, storedSourceFrom, teamDatabaseOf } from '../history/history-source';
+import { LOCAL_SOURCE, type StoredHistorySource, type TeamDatabase, connectionStringWithPassword, loadHistorySource, sameSource, saveHistorySource, storedSourceFrom, teamDatabaseOf } from '../history/history-source';
 import { probeTeamDatabase, teamDatabaseIsReadOnly } from '../history/history-source-probe';
 import { createPostgresHistory } from '../history/postgres/create-postgres-history';
 import { createEphemeralCipher } from '../secrets/key-file-cipher';
@@ -54,9 +54,10 @@ export const READ_ONLY_MESSAGE = 'Read-only role: you can browse, not delete. Th
 function toFailure(error: unknown): never {
   if (error instanceof WorkbenchFailure) throw error;
   if (error instanceof HistoryError) {
-    const code: string = error.code;
+    const { code } = error;
     if (code === 'HISTORY_READ_ONLY') throw new WorkbenchFailure('HISTORY_READ_ONLY', READ_ONLY_MESSAGE);
     if (code === 'HISTORY_UNSUPPORTED') throw new WorkbenchFailure('HISTORY_UNSUPPORTED', error.message);
+    if (code === 'HISTORY_STORE_UNAVAILABLE') throw new WorkbenchFailure('HISTORY_UNAVAILABLE', error.message);
     throw new WorkbenchFailure(error.code === 'HISTORY_INVALID_QUERY' ? 'INVALID_REQUEST' : 'HISTORY_FAILED', error.message);
   }
   throw new WorkbenchFailure('HISTORY_FAILED', (error as Error).message ?? String(error));
@@ -134,7 +135,12 @@ export function createHistoryService(
   /** Opens a source's store; a team database's with the password decrypted here, never kept in clear. */
   function openStore(stored: StoredHistorySource): Promise<History> {
     if (stored.kind === 'local') return createHistory({ path: path! });
-    return (async () => createPostgresHistory({ source: teamDatabaseOf(stored, cipher) }))();
+    return (async () => {
+      const { url, password, tls } = teamDatabaseOf(stored, cipher);
+      // The password rides inside the connection string, in memory only: node-postgres drops one given
+      // beside a connectionString (see connectionStringWithPassword).
+      return createPostgresHistory({ source: { url: connectionStringWithPassword(url, password), ...(tls ? { tls } : {}) } });
+    })();
   }
 
   /** A team database's role may be read-only: found out once connected, told to the UI. */
@@ -158,7 +164,7 @@ export function createHistoryService(
 
   /** Records read-only when PostgreSQL refused a write or a delete for the role. */
   function noteReadOnly(error: unknown): void {
-    if (error instanceof HistoryError && (error.code as string) === 'HISTORY_READ_ONLY' && source.stored.kind === 'postgres' && source.readOnly !== true) {
+    if (error instanceof HistoryError && error.code === 'HISTORY_READ_ONLY' && source.stored.kind === 'postgres' && source.readOnly !== true) {
       source.readOnly = true;
       announce();
     }
@@ -179,6 +185,18 @@ export function createHistoryService(
       } else if (event.type === 'error') {
         noteReadOnly(event.error);
         console.error('History write failed:', event.error.message);
+      } else if (event.type === 'store' && source.stored.kind === 'postgres') {
+        // The team database went away (it reconnects by itself, holding what arrives) or came back.
+        if (event.state === 'down') {
+          console.warn(`The team history database ${source.stored.url} cannot be reached; reconnecting (${event.error.message})`);
+          source = { ...source, state: 'connecting', error: `Reconnecting: ${event.error.message}` };
+        } else {
+          const { error: _gone, ...rest } = source;
+          source = { ...rest, state: 'connected' };
+        }
+        announce();
+      } else if (event.type === 'tail') {
+        events.emit('history.tail', { count: event.count, connectionKeys: event.connectionKeys, fromTs: event.fromTs, toTs: event.toTs });
       }
     });
   }
