@@ -2,9 +2,11 @@
  * Team history (issue 18), end to end: two built hosts with different data folders, each in its own
  * Chromium page, point History at the same PostgreSQL database through the Source dialog. One
  * captures a real mosquitto's traffic (a connection subscribing); both History views show the same
- * search results; the other replays that search to the broker, received by mosquitto_sub. Fails on
- * any console error, page error or CSP violation.
+ * search results, and what is captured later appears in the other's list by itself (live tail); the
+ * other replays that search to the broker, received by mosquitto_sub; on a read-only role it
+ * browses with a badge and no Delete. Fails on any console error, page error or CSP violation.
  */
+import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { usePostgres } from '../support/fixtures';
@@ -25,6 +27,17 @@ const MESSAGES: [topic: string, payload: string][] = [
 ];
 
 let second: HostProcess | undefined;
+
+/** One statement batch on the team database, as its administrator. */
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 let screenshotTaken = false;
 afterAll(async () => {
   await second?.stop();
@@ -68,7 +81,7 @@ async function searchUntil(page: Page, topicFilter: string, expected: number): P
 }
 
 describe('Team history on PostgreSQL in Chromium: two workbenches, one database', { timeout: TEST_TIMEOUT }, () => {
-  it('one captures, both search the same messages, the other replays the search to the broker', async () => {
+  it('one captures, both search the same messages (new ones appear live), the other replays the search to the broker, a read-only role browses without Delete', async () => {
     const database = await cluster.createDatabase();
     second = await startHostProcess();
     const { page: capturing } = await session.open();
@@ -92,6 +105,11 @@ describe('Team history on PostgreSQL in Chromium: two workbenches, one database'
     expect(seenByBrowsing).toEqual(['team/line2/temp', 'team/line1/temp']);
     // The second workbench never connected to that broker: the rows name the capturing connection.
     expect(new Set(await browsing.getByTestId('history-row-connection').allTextContents())).toEqual(new Set([`127.0.0.1:${mosquitto.port}`]));
+    // Live tail: a message the other workbench captures now appears in this list without a search.
+    const publish = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', 'team/line3/temp', '-m', 'fourth 18.2', '-q', '1', '-V', '5']);
+    expect(publish.code, publish.stderr).toBe(0);
+    await browsing.locator('[data-testid="history-row"][data-topic="team/line3/temp"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await browsing.getByTestId('history-row-topic').allTextContents()).toEqual(['team/line3/temp', 'team/line2/temp', 'team/line1/temp']);
     // Backups are this computer's: the team database's panel says where its backups come from.
     await browsing.getByTestId('history-backup-team').waitFor({ timeout: UI_TIMEOUT });
     await screenshots(browsing, 'history-team');
@@ -100,7 +118,7 @@ describe('Team history on PostgreSQL in Chromium: two workbenches, one database'
     await browsing.getByTestId('view-workbench').click();
     await connected(browsing, { port: mosquitto.port, version: '5' });
     await browsing.getByTestId('view-history').click();
-    const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', 'replayed/#', '-C', '2', '-F', '%t %p'], { signalSubscribed: true });
+    const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(mosquitto.port), '-V', '5', '-t', 'replayed/#', '-C', '3', '-F', '%t %p'], { signalSubscribed: true });
     try {
       await sub.subscribed;
       const replay = browsing.getByTestId('history-replay');
@@ -108,13 +126,30 @@ describe('Team history on PostgreSQL in Chromium: two workbenches, one database'
       await replay.getByTestId('history-replay-prefix').fill('replayed/');
       await replay.getByTestId('history-replay-start').click();
       await browsing.locator('[data-testid="history-replay-progress"][data-state="done"]').waitFor({ timeout: UI_TIMEOUT });
-      expect(await browsing.getByTestId('history-replay-state').textContent()).toBe('Done: 2 messages replayed');
+      expect(await browsing.getByTestId('history-replay-state').textContent()).toBe('Done: 3 messages replayed');
       const received = await sub.done;
       expect(received.code, received.stderr).toBe(0);
-      expect(received.stdout.toString().trim().split('\n')).toEqual(['replayed/team/line1/temp first 21.5', 'replayed/team/line2/temp second 19.0']);
+      expect(received.stdout.toString().trim().split('\n')).toEqual(['replayed/team/line1/temp first 21.5', 'replayed/team/line2/temp second 19.0', 'replayed/team/line3/temp fourth 18.2']);
     } finally {
       sub.kill();
     }
+
+    // A read-only role: the same capture, a read-only badge, and no Delete.
+    const role = `e2e_reader_${process.pid}`;
+    await admin(database.url, `CREATE ROLE ${role} LOGIN; GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    const readerUrl = database.url.replace('postgres@', `${role}@`);
+    await browsing.getByTestId('history-source-team').click();
+    const dialog = browsing.getByTestId('history-source-dialog');
+    await dialog.getByTestId('history-source-url').fill(readerUrl);
+    await dialog.getByTestId('history-source-test').click();
+    await dialog.locator('[data-testid="history-source-test-result"][data-ok="true"][data-can-write="false"]').waitFor({ timeout: UI_TIMEOUT });
+    await dialog.getByTestId('history-source-save').click();
+    await browsing.locator('[data-testid="history-source"][data-kind="postgres"][data-read-only="true"]').waitFor({ timeout: UI_TIMEOUT });
+    await browsing.getByTestId('history-source-read-only').waitFor({ timeout: UI_TIMEOUT });
+    expect(await searchUntil(browsing, 'team/+/temp', 3)).toHaveLength(3);
+    expect(await browsing.getByTestId('history-clear-button').isDisabled()).toBe(true);
+    expect(await browsing.getByTestId('history-clear-read-only').textContent()).toBe('Read-only role: you can browse, not delete.');
+    await screenshots(browsing, 'history-team-read-only');
 
     // Back to this computer: its own (empty of this capture) history again.
     await browsing.getByTestId('history-source-local').click();
@@ -124,6 +159,8 @@ describe('Team history on PostgreSQL in Chromium: two workbenches, one database'
       await page.getByTestId('view-workbench').click();
       await closeConnections(page);
     }
+    await admin(database.url, `DROP OWNED BY ${role}`);
     await database.drop();
+    await admin(cluster.url(), `DROP ROLE ${role}`);
   });
 });
