@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { type HistorySourceTest, type PostgresTlsMode, type WorkbenchError, postgresUrlProblem } from '../../../shared/contract';
 import { Field } from '../../ui/field';
 import { type PickedFile, FileInput } from '../../ui/file-input';
+import { MiddleCut } from '../../ui/middle-cut';
 import { useHistorySourceStore } from '../../stores/history-source-store';
 
 const TLS_MODES: { value: PostgresTlsMode; label: string }[] = [
@@ -181,17 +182,21 @@ export function HistorySourceControl() {
         </button>
       </div>
       {team && (
-        <p className="history-source-current" data-testid="history-source-current">
-          <span className={`status-dot status-${team.state === 'failed' ? 'disconnected' : team.state}`} aria-hidden="true" />
-          <code title={team.url}>{team.url}</code>
-          <span className="muted"> · {team.state}</span>
-          {team.tls.mode !== 'disable' && <span className="muted"> · TLS</span>}
-          {team.readOnly && (
-            <span className="history-badge" data-testid="history-source-read-only" title="This role may read, not write or delete">
-              read-only
-            </span>
-          )}
-        </p>
+        <div className="history-source-current" data-testid="history-source-current">
+          <span className="history-source-line">
+            <span className={`status-dot status-${team.state === 'failed' ? 'disconnected' : team.state}`} aria-hidden="true" />
+            <MiddleCut className="history-source-url" text={team.url} testId="history-source-url-shown" />
+          </span>
+          <span className="history-source-line muted">
+            {team.state}
+            {team.tls.mode !== 'disable' && ' · TLS'}
+            {team.readOnly && (
+              <span className="history-badge" data-testid="history-source-read-only" title="This role may read, not write or delete">
+                read-only
+              </span>
+            )}
+          </span>
+        </div>
       )}
       {team?.error && <p className="field-problem">{team.error}</p>}
       {(error ?? loadError) && (
