@@ -10,6 +10,7 @@ import { createAppService } from './services/app-service';
 import { createBrokerService } from './services/broker-service';
 import { createCodecsService } from './services/codecs-service';
 import { createConnectionsService } from './services/connections-service';
+import { createChecksService } from './services/checks-service';
 import { createHistoryService } from './services/history-service';
 import { createInspectorService } from './services/inspector-service';
 import { createMessagesService } from './services/messages-service';
@@ -96,6 +97,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     onProgress: (progress) => events.emit('history.replayProgress', progress),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
+  // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
+  const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 
@@ -125,6 +128,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...replays.handlers,
     ...broker.handlers,
     ...codecs.handlers,
+    ...checks.handlers,
   });
 
   return {
@@ -139,7 +143,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       await replays.close();
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
-      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close()]);
+      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close()]);
       await profiles.close();
     },
   };

@@ -3,6 +3,7 @@ import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame }
 import { type Base64Codec, defaultBase64 } from '../codecs/byte-envelope';
 import { appContract } from './app';
 import { brokerContract } from './broker';
+import { checksContract } from './checks';
 import { codecsContract } from './codecs';
 import { connectionsContract } from './connections';
 import type { Result } from './errors';
@@ -25,6 +26,7 @@ export const contract = {
   history: historyContract,
   broker: brokerContract,
   codecs: codecsContract,
+  checks: checksContract,
 } as const;
 
 type Contract = typeof contract;
@@ -213,4 +215,5 @@ export * from './limits';
 export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
+export * from './checks';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';
