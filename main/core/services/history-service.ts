@@ -504,7 +504,8 @@ export function createHistoryService(
     },
     async committed() {
       const opened = await ready;
-      if (!opened) return false;
+      // A read-only role stores nothing (append refuses): durable capture must not acknowledge.
+      if (!opened || source.readOnly) return false;
       // A batch SQLite refused while we waited may hold these messages: then they are not stored.
       const failedBefore = opened.stats().failed;
       await opened.flush();
