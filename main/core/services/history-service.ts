@@ -75,18 +75,23 @@ interface SourceState {
   readOnly?: boolean;
 }
 
+export interface HistoryServiceOptions {
+  /** Without one History is off (and no source can be chosen). */
+  dataDir: string | undefined;
+  events: EventHub;
+  downloads?: Downloads;
+  /** The codec rules a text search and a decoded export read payloads with. */
+  codecScopes?: () => CodecScopes | undefined;
+  /** Encrypts a team database's password at rest, as profile secrets (an in-memory key without one). */
+  cipher?: SecretCipher;
+}
+
 /**
  * Wires the message history into the core: every message stored, the history.* channels served.
  * History has a source (history-source.json in the data folder): this computer (SQLite) or a team
  * PostgreSQL database; history.setSource switches it at runtime.
  */
-export function createHistoryService(
-  dataDir: string | undefined,
-  events: EventHub,
-  downloads?: Downloads,
-  codecScopes: () => CodecScopes | undefined = () => undefined,
-  cipher: SecretCipher = createEphemeralCipher(),
-): HistoryService {
+export function createHistoryService({ dataDir, events, downloads, codecScopes = () => undefined, cipher = createEphemeralCipher() }: HistoryServiceOptions): HistoryService {
   /** The rules a query needs: only a text search (or a decoded export column) reads payloads. */
   const codecsFor = (query: { text?: string | undefined } | undefined) => (query?.text ? codecScopes() : undefined);
   const decodeStored = createStoredDecoder(codecScopes);
