@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
+import { createBenchCommand } from './commands/bench';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
 import { createSubCommand } from './commands/sub';
@@ -27,6 +28,7 @@ export function createProgram(): Command {
     .addCommand(createSubCommand())
     .addCommand(createCheckCommand())
     .addCommand(createTestCommand())
+    .addCommand(createBenchCommand())
     .addHelpText(
       'after',
       `

@@ -7,6 +7,7 @@ import { type EventHub, createEventHub } from './rpc/event-hub';
 import { createEphemeralCipher, createKeyFileCipher } from './secrets/key-file-cipher';
 import type { SecretCipher } from './secrets/secret-cipher';
 import { createAppService } from './services/app-service';
+import { createAutomationService } from './services/automation-service';
 import { createBrokerService } from './services/broker-service';
 import { createCodecsService } from './services/codecs-service';
 import { createConnectionsService } from './services/connections-service';
@@ -72,7 +73,10 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       replays.stopForConnection(connectionId, 'The connection was closed');
       inspector.forget(connectionId);
     },
-    onMessage: (message) => messages.push(message),
+    onMessage: (message) => {
+      messages.push(message);
+      automation.offer(message);
+    },
     onPacket: (connectionId, direction, packet, problem) => inspector.record(connectionId, direction, packet, problem),
   });
   // Codec rules read the profiles' settings and the live payloads through these hooks, once those services exist.
@@ -88,6 +92,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   });
   const messages = createMessagesService(events, connections.manager, downloads, codecs.live);
   const inspector = createInspectorService(events, connections.manager);
+  const automation = createAutomationService({ dataDir, events, manager: connections.manager });
   // Replays read History through its own handlers, as any other caller of the contract would.
   const replays = createReplayService({
     readPage: async (query, cursor, limit) => history.handlers['history.query']({ query, cursor, limit, order: 'asc' }),
@@ -129,6 +134,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...broker.handlers,
     ...codecs.handlers,
     ...checks.handlers,
+    ...automation.handlers,
   });
 
   return {
@@ -140,6 +146,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       stopRemembering();
       // What publishes on connections stops first, then the connections, then what they fed.
       messages.stopRepeats();
+      await automation.close();
       await replays.close();
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame } from '../message-batch-frame';
 import { type Base64Codec, defaultBase64 } from '../codecs/byte-envelope';
 import { appContract } from './app';
+import { automationContract } from './automation';
 import { brokerContract } from './broker';
 import { checksContract } from './checks';
 import { codecsContract } from './codecs';
@@ -27,6 +28,7 @@ export const contract = {
   broker: brokerContract,
   codecs: codecsContract,
   checks: checksContract,
+  automation: automationContract,
 } as const;
 
 type Contract = typeof contract;
@@ -216,4 +218,5 @@ export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
 export * from './checks';
+export * from './automation';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';
