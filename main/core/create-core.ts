@@ -61,7 +61,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const downloads = createDownloads();
 
   // Text searches read the topics a codec rule covers in their decoded text.
-  const history = createHistoryService(dataDir, events, downloads, () => codecs.scopes());
+  const history = createHistoryService({ dataDir, events, downloads, codecScopes: () => codecs.scopes(), cipher });
   const broker = createBrokerService(events);
   // The connections feed the services created after them; their hooks only run once a connection opens.
   const connections = createConnectionsService(events, history, {

@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'INTERNAL', // a bug: reported, never thrown across the contract
   'IMPORT_WRONG_FORMAT', // an import file whose content is another known format than the one chosen (the message names it)
   'CODEC_SCHEMA_INVALID', // a codec rule names a schema that is missing, of the wrong kind, or does not compile (the message says where)
+  'HISTORY_UNSUPPORTED', // a History action only this computer's history has (backup, restore), asked of a team database
+  'HISTORY_READ_ONLY', // the team database's role may read, not write or delete
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -172,6 +172,92 @@ export const replayProgress = z.object({
 });
 export type ReplayProgressEvent = z.infer<typeof replayProgress>;
 
+/**
+ * Where History keeps messages: this computer (SQLite in the data folder, the default) or a team's
+ * PostgreSQL database that a recorder and other workbenches share (issue 18).
+ */
+export const POSTGRES_URL_PATTERN = /^postgres(ql)?:\/\//i;
+
+/** Why a team database URL is refused, or undefined: postgres:// or postgresql://, never with a password inside. */
+export function postgresUrlProblem(url: string): string | undefined {
+  if (!POSTGRES_URL_PATTERN.test(url)) return 'A team database URL starts with postgres:// or postgresql:// (postgres://user@host:5432/database)';
+  // Read by hand: the shared code has no URL class, and URL would not know the scheme anyway.
+  const rest = url.replace(POSTGRES_URL_PATTERN, '');
+  const authority = rest.split(/[/?#]/, 1)[0] ?? '';
+  const at = authority.lastIndexOf('@');
+  const userInfo = at >= 0 ? authority.slice(0, at) : '';
+  if (userInfo.includes(':') || /[?&]password=/i.test(rest)) {
+    return 'The URL holds a password: remove it from the URL and type it in the password field (it is kept encrypted, never in the URL)';
+  }
+  if (!authority.slice(at + 1) && !/[?&]host=/i.test(rest)) return 'The URL names no host: postgres://user@host:5432/database';
+  return undefined;
+}
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .min(1, 'The team database URL is required')
+  .max(2000)
+  .superRefine((url, context) => {
+    const problem = postgresUrlProblem(url);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+
+export const postgresTlsMode = z.enum(['disable', 'require', 'verify-full']);
+export type PostgresTlsMode = z.infer<typeof postgresTlsMode>;
+/** A PEM CA certificate (or several) for verify-full. */
+const pemText = z.string().max(256 * 1024);
+
+export const historySourceView = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }),
+  z.object({
+    kind: z.literal('postgres'),
+    url: z.string(),
+    tls: z.object({ mode: postgresTlsMode, hasCa: z.boolean() }),
+    /** Whether a password is stored (it is never sent back). */
+    hasPassword: z.boolean(),
+    /** The role may read but not write or delete (known once connected, or once refused). */
+    readOnly: z.boolean().optional(),
+    state: z.enum(['connected', 'connecting', 'failed']),
+    error: z.string().optional(),
+  }),
+]);
+export type HistorySourceView = z.infer<typeof historySourceView>;
+
+export const historySourceInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }).strict(),
+  z
+    .object({
+      kind: z.literal('postgres'),
+      url: postgresUrl,
+      /** Write-only: omitted keeps the stored one, '' removes it. */
+      password: z.string().max(1000).optional(),
+      tls: z
+        .object({
+          mode: postgresTlsMode,
+          /** PEM text; omitted keeps the stored one, null removes it. */
+          ca: pemText.nullable().optional(),
+        })
+        .strict()
+        .default({ mode: 'disable' }),
+    })
+    .strict(),
+]);
+export type HistorySourceInput = z.input<typeof historySourceInput>;
+export type HistorySourceParsed = z.infer<typeof historySourceInput>;
+
+export const historySourceTest = z.object({
+  ok: z.boolean(),
+  /** PostgreSQL's server_version. */
+  serverVersion: z.string().optional(),
+  /** The role may add and delete messages (false: a read-only role, History can browse only). */
+  canWrite: z.boolean().optional(),
+  /** installed: in this database; available: the server has it, not yet created here. */
+  timescaleDb: z.enum(['installed', 'available', 'absent']).optional(),
+  error: z.string().optional(),
+});
+export type HistorySourceTest = z.infer<typeof historySourceTest>;
+
 /** The fastest a replay may be scaled: beyond this, `asFastAsPossible` says it better. */
 export const REPLAY_MAX_SPEED = 1000;
 
@@ -306,9 +392,26 @@ export const historyContract = {
      * a readable, undamaged history database; the current file is kept aside (`movedTo`).
      */
     restore: { input: z.object({ fileName: backupFileName }).strict(), output: z.object({ restoredFrom: z.string(), movedTo: z.string() }) },
+    /** Where History keeps messages now and, for a team database, its state (never its password). */
+    getSource: { input: empty, output: historySourceView },
+    /**
+     * Switches History to this computer or a team database (kept in the data folder, the password
+     * encrypted): the current store is closed and every history.* channel serves from the new one.
+     * Refused (and the current source kept) when the team database cannot be opened.
+     */
+    setSource: { input: historySourceInput, output: historySourceView },
+    /** Connects once to a team database without switching to it: its version, whether the role may write, TimescaleDB. */
+    testSource: { input: historySourceInput, output: historySourceTest },
   },
   events: {
     exportProgress: { payload: exportProgress },
+    /** History switched source, or a team database's state changed (connected, failed, read-only found). */
+    sourceChanged: { payload: historySourceView },
+    /**
+     * Another writer (a recorder, a colleague's workbench) stored rows in the team database
+     * (PostgreSQL LISTEN/NOTIFY, no polling): how many, of which connections (at most 50 listed), when.
+     */
+    tail: { payload: z.object({ count: z.number(), connectionKeys: z.array(z.string()), fromTs: z.number(), toTs: z.number() }) },
     /** A damaged history file was found (state recovering) and its recovery ended (done or failed). */
     damage: { payload: historyDamage },
     /** At most a few per second per replay, and always its last state. */

@@ -8,6 +8,12 @@ import type { ConnectionIdentity } from '../engine/connection-identity';
 import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
 import { type ExportHandle, HistoryError, type History, createHistory } from '../history/index';
+import { type HistorySourceView } from '../../../shared/contract/history';
+import { LOCAL_SOURCE, type StoredHistorySource, type TeamDatabase, connectionStringWithPassword, loadHistorySource, sameSource, saveHistorySource, storedSourceFrom, teamDatabaseOf } from '../history/history-source';
+import { probeTeamDatabase, teamDatabaseIsReadOnly } from '../history/history-source-probe';
+import { createPostgresHistory } from '../history/postgres/create-postgres-history';
+import { createEphemeralCipher } from '../secrets/key-file-cipher';
+import type { SecretCipher } from '../secrets/secret-cipher';
 import type { ChannelsOf, Service } from './service';
 
 /** History's channels, but replays: those publish on connections, so the replay service serves them. */
@@ -42,9 +48,16 @@ export interface HistoryService extends Service<HistoryChannels> {
   bind(connectionId: string, identity: ConnectionIdentity): void;
 }
 
+/** What a read-only role is told instead of PostgreSQL's "permission denied". */
+export const READ_ONLY_MESSAGE = 'Read-only role: you can browse, not delete. The team database lets this role read only (ask its administrator for write access).';
+
 function toFailure(error: unknown): never {
   if (error instanceof WorkbenchFailure) throw error;
   if (error instanceof HistoryError) {
+    const { code } = error;
+    if (code === 'HISTORY_READ_ONLY') throw new WorkbenchFailure('HISTORY_READ_ONLY', READ_ONLY_MESSAGE);
+    if (code === 'HISTORY_UNSUPPORTED') throw new WorkbenchFailure('HISTORY_UNSUPPORTED', error.message);
+    if (code === 'HISTORY_STORE_UNAVAILABLE') throw new WorkbenchFailure('HISTORY_UNAVAILABLE', error.message);
     throw new WorkbenchFailure(error.code === 'HISTORY_INVALID_QUERY' ? 'INVALID_REQUEST' : 'HISTORY_FAILED', error.message);
   }
   throw new WorkbenchFailure('HISTORY_FAILED', (error as Error).message ?? String(error));
@@ -54,17 +67,45 @@ function timestampForFile(date: Date): string {
   return date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 }
 
-/** Wires the message history into the core: every message stored, the history.* channels served. */
-export function createHistoryService(dataDir: string | undefined, events: EventHub, downloads?: Downloads, codecScopes: () => CodecScopes | undefined = () => undefined): HistoryService {
+/** Where History keeps messages now, and how that is going. */
+interface SourceState {
+  stored: StoredHistorySource;
+  state: 'connected' | 'connecting' | 'failed';
+  error?: string;
+  readOnly?: boolean;
+}
+
+export interface HistoryServiceOptions {
+  /** Without one History is off (and no source can be chosen). */
+  dataDir: string | undefined;
+  events: EventHub;
+  downloads?: Downloads;
+  /** The codec rules a text search and a decoded export read payloads with. */
+  codecScopes?: () => CodecScopes | undefined;
+  /** Encrypts a team database's password at rest, as profile secrets (an in-memory key without one). */
+  cipher?: SecretCipher;
+}
+
+/**
+ * Wires the message history into the core: every message stored, the history.* channels served.
+ * History has a source (history-source.json in the data folder): this computer (SQLite) or a team
+ * PostgreSQL database; history.setSource switches it at runtime.
+ */
+export function createHistoryService({ dataDir, events, downloads, codecScopes = () => undefined, cipher = createEphemeralCipher() }: HistoryServiceOptions): HistoryService {
   /** The rules a query needs: only a text search (or a decoded export column) reads payloads. */
   const codecsFor = (query: { text?: string | undefined } | undefined) => (query?.text ? codecScopes() : undefined);
   const decodeStored = createStoredDecoder(codecScopes);
   const path = dataDir ? join(dataDir, 'history.db') : undefined;
+  const sourcePath = dataDir ? join(dataDir, 'history-source.json') : undefined;
+  let source: SourceState = { stored: sourcePath ? loadHistorySource(sourcePath) : LOCAL_SOURCE, state: 'connecting' };
   let service: History | null = null;
+  let stopListening: () => void = () => undefined;
   let openError: string | undefined;
   let preOpen: [connectionKey: string, message: MqttMessage][] = [];
   let preOpenLabels = new Map<string, string>();
   let preOpenDropped = 0;
+  /** Every label described this run: a switch of source names the open connections in the new store too. */
+  const labels = new Map<string, string>();
   const exports = new Map<string, ExportHandle>();
   /**
    * The engine's ids of this run -> their connections' keys. Kept after a disconnect (a closed tab
@@ -78,45 +119,177 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
    */
   const readyDownloads = new Map<string, { downloadId: string; fileName: string; bytes: number }>();
 
-  const ready: Promise<History | null> = path
-    ? createHistory({ path }).then(
+  function viewOf(state: SourceState): HistorySourceView {
+    const { stored } = state;
+    if (stored.kind === 'local') return { kind: 'local' };
+    return {
+      kind: 'postgres',
+      url: stored.url,
+      tls: { mode: stored.tls.mode, hasCa: stored.tls.ca !== undefined },
+      hasPassword: stored.passwordCiphertext !== undefined,
+      ...(state.readOnly !== undefined ? { readOnly: state.readOnly } : {}),
+      state: state.state,
+      ...(state.error ? { error: state.error } : {}),
+    };
+  }
+
+  function announce(): void {
+    events.emit('history.sourceChanged', viewOf(source));
+  }
+
+  /** Opens a source's store; a team database's with the password decrypted here, never kept in clear. */
+  function openStore(stored: StoredHistorySource): Promise<History> {
+    if (stored.kind === 'local') return createHistory({ path: path! });
+    return (async () => {
+      const { url, password, tls } = teamDatabaseOf(stored, cipher);
+      // The password rides inside the connection string, in memory only: node-postgres drops one given
+      // beside a connectionString (see connectionStringWithPassword).
+      return createPostgresHistory({ source: { url: connectionStringWithPassword(url, password), ...(tls ? { tls } : {}) } });
+    })();
+  }
+
+  /** A team database's role may be read-only: found out once connected, told to the UI. */
+  function checkReadOnly(state: SourceState): void {
+    if (state.stored.kind !== 'postgres') return;
+    let database: TeamDatabase;
+    try {
+      database = teamDatabaseOf(state.stored, cipher);
+    } catch {
+      return;
+    }
+    teamDatabaseIsReadOnly(database).then(
+      (readOnly) => {
+        if (source !== state || state.readOnly === readOnly) return;
+        state.readOnly = readOnly;
+        announce();
+      },
+      () => undefined, // a probe that cannot connect says nothing the store's own state does not
+    );
+  }
+
+  /** Records read-only when PostgreSQL refused a write or a delete for the role. */
+  function noteReadOnly(error: unknown): void {
+    if (error instanceof HistoryError && error.code === 'HISTORY_READ_ONLY' && source.stored.kind === 'postgres' && source.readOnly !== true) {
+      source.readOnly = true;
+      announce();
+    }
+  }
+
+  function listen(opened: History): () => void {
+    return opened.onEvent((event) => {
+      if (event.type === 'damage') {
+        const { report } = event;
+        console.warn(
+          report.state === 'recovering'
+            ? `The history database is damaged (${report.reason}); it was moved to ${report.movedTo} and recording goes on in a fresh file`
+            : `History recovery ${report.state}: ${report.recovered?.messages ?? 0} messages recovered from ${report.movedTo}${report.error ? ` (${report.error})` : ''}`,
+        );
+        events.emit('history.damage', report);
+      } else if (event.type === 'backpressure') {
+        events.emit('history.backpressure', event.dropping ? { dropping: true, connectionKey: event.connectionKey } : { dropping: false, dropped: event.dropped });
+      } else if (event.type === 'error') {
+        noteReadOnly(event.error);
+        console.error('History write failed:', event.error.message);
+      } else if (event.type === 'store' && source.stored.kind === 'postgres') {
+        // The team database went away (it reconnects by itself, holding what arrives) or came back.
+        if (event.state === 'down') {
+          console.warn(`The team history database ${source.stored.url} cannot be reached; reconnecting (${event.error.message})`);
+          source = { ...source, state: 'connecting', error: `Reconnecting: ${event.error.message}` };
+        } else {
+          const { error: _gone, ...rest } = source;
+          source = { ...rest, state: 'connected' };
+        }
+        announce();
+      } else if (event.type === 'tail') {
+        events.emit('history.tail', { count: event.count, connectionKeys: event.connectionKeys, fromTs: event.fromTs, toTs: event.toTs });
+      }
+    });
+  }
+
+  function describeSource(stored: StoredHistorySource): string {
+    return stored.kind === 'local' ? (path ?? 'this computer') : stored.url;
+  }
+
+  let ready: Promise<History | null> = path
+    ? openStore(source.stored).then(
         (opened) => {
           service = opened;
+          source = { ...source, state: 'connected' };
           if (opened.report.recovered) {
             console.warn(`The history database was damaged (${opened.report.recovered.reason}); it was moved to ${opened.report.recovered.movedTo}`);
           }
           const startDamage = opened.damage();
           if (startDamage) events.emit('history.damage', startDamage);
-          opened.onEvent((event) => {
-            if (event.type === 'damage') {
-              const { report } = event;
-              console.warn(
-                report.state === 'recovering'
-                  ? `The history database is damaged (${report.reason}); it was moved to ${report.movedTo} and recording goes on in a fresh file`
-                  : `History recovery ${report.state}: ${report.recovered?.messages ?? 0} messages recovered from ${report.movedTo}${report.error ? ` (${report.error})` : ''}`,
-              );
-              events.emit('history.damage', report);
-            } else if (event.type === 'backpressure') {
-              events.emit('history.backpressure', event.dropping ? { dropping: true, connectionKey: event.connectionKey } : { dropping: false, dropped: event.dropped });
-            } else if (event.type === 'error') {
-              console.error('History write failed:', event.error.message);
-            }
-          });
+          stopListening = listen(opened);
           for (const [key, label] of preOpenLabels) void opened.describeConnection(key, label).catch(logLabelFailure);
           for (const [key, message] of preOpen) opened.append(key, message);
           preOpen = [];
           preOpenLabels = new Map();
+          checkReadOnly(source);
+          announce();
           return opened;
         },
         (error: unknown) => {
           openError = (error as Error).message;
-          console.error(`History is unavailable: ${openError}`);
+          source = { ...source, state: 'failed', error: openError };
+          console.error(`History (${describeSource(source.stored)}) is unavailable: ${openError}`);
           preOpen = [];
           preOpenLabels = new Map();
+          announce();
           return null;
         },
       )
     : Promise.resolve(null);
+
+  /** One switch at a time, in the order asked. */
+  let switching: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Opens the new source before letting go of the current one: a team database that cannot be
+   * reached is refused and History goes on where it was. Then appends go to the new store, the
+   * current one is flushed and closed (its running exports cancelled), and the choice is saved.
+   */
+  async function switchTo(next: StoredHistorySource): Promise<HistorySourceView> {
+    const current = await ready;
+    if (current && source.state === 'connected' && sameSource(next, source.stored)) return viewOf(source);
+    let opened: History;
+    try {
+      opened = await openStore(next);
+    } catch (error) {
+      const target = next.kind === 'local' ? 'the history on this computer' : `the team database ${next.url}`;
+      throw new WorkbenchFailure('HISTORY_UNAVAILABLE', `Cannot open ${target}: ${(error as Error).message}. History stays where it was.`);
+    }
+    try {
+      saveHistorySource(sourcePath!, next);
+    } catch (error) {
+      await opened.close().catch(() => undefined);
+      throw new WorkbenchFailure('HISTORY_FAILED', `The history source could not be saved in ${sourcePath}: ${(error as Error).message}`);
+    }
+    stopListening();
+    for (const handle of exports.values()) handle.cancel();
+    service = opened;
+    openError = undefined;
+    ready = Promise.resolve(opened);
+    stopListening = listen(opened);
+    for (const [key, label] of labels) void opened.describeConnection(key, label).catch(logLabelFailure);
+    source = { stored: next, state: 'connected' };
+    checkReadOnly(source);
+    announce();
+    if (current) {
+      await current.close().catch((error: unknown) => console.error(`History (${describeSource(next)}) did not close cleanly:`, (error as Error).message));
+    }
+    return viewOf(source);
+  }
+
+  /** The team database channels refuse what only this computer's history file can do. */
+  function requireLocal(what: string): void {
+    if (source.stored.kind === 'postgres') {
+      throw new WorkbenchFailure(
+        'HISTORY_UNSUPPORTED',
+        `${what} are of the history on this computer: a team database is backed up by its administrators with PostgreSQL's own tools (pg_dump, replicas)`,
+      );
+    }
+  }
 
   /** Backups (history and profiles) live in one folder of the data folder. */
   function backupsFolder(): string {
@@ -132,6 +305,7 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
   async function require(): Promise<History> {
     const opened = await ready;
     if (!opened) {
+      if (openError && source.stored.kind === 'postgres') throw new WorkbenchFailure('HISTORY_UNAVAILABLE', `The team database ${source.stored.url} is unavailable: ${openError}`);
       throw new WorkbenchFailure('HISTORY_UNAVAILABLE', openError ? `History is unavailable: ${openError}` : 'History is off: the workbench runs without a data folder');
     }
     return opened;
@@ -159,7 +333,7 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       const damage = opened.damage();
       return {
         enabled: true,
-        path: path!,
+        ...(source.stored.kind === 'local' ? { path: path! } : {}),
         ...(opened.report.recovered ? { recoveredTo: opened.report.recovered.movedTo } : {}),
         ...(damage ? { recoveredTo: damage.movedTo, damage } : {}),
         ...(opened.report.lostInCrash ? { lostInCrash: opened.report.lostInCrash } : {}),
@@ -195,7 +369,15 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       return { topics: decodeStored.summaries(key, topics), truncated };
     },
     'history.gaps': async ({ connectionKey }) => (await require()).gaps(connectionKey).catch(toFailure),
-    'history.clear': async ({ connectionKey, topicFilter }) => ({ deleted: await (await require()).clear(connectionKey, topicFilter).catch(toFailure) }),
+    'history.clear': async ({ connectionKey, topicFilter }) => {
+      const opened = await require();
+      if (source.readOnly) throw new WorkbenchFailure('HISTORY_READ_ONLY', READ_ONLY_MESSAGE);
+      const deleted = await opened.clear(connectionKey, topicFilter).catch((error: unknown) => {
+        noteReadOnly(error);
+        return toFailure(error);
+      });
+      return { deleted };
+    },
     'history.setRetention': async ({ policy }) => {
       await (await require()).setRetention(policy).catch(toFailure);
       return {};
@@ -243,6 +425,7 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       return { exportId, path: target };
     },
     'history.backup': async ({ fileName }) => {
+      requireLocal('Backups');
       const opened = await require();
       const folder = backupsFolder();
       const target = join(folder, fileName ?? `history-${timestampForFile(new Date())}.db`);
@@ -251,6 +434,7 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       return { fileName: target.slice(folder.length + 1), path: written, bytes, modifiedAt: statSync(written).mtimeMs };
     },
     'history.backups': async () => {
+      requireLocal('Backups');
       await require();
       const folder = backupsFolder();
       const backups = readdirSync(folder)
@@ -262,6 +446,7 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       return { backups: backups.sort((a, b) => b.modifiedAt - a.modifiedAt) };
     },
     'history.restore': async ({ fileName }) => {
+      requireLocal('Restores');
       const opened = await require();
       const from = join(backupsFolder(), fileName);
       if (!existsSync(from)) throw new WorkbenchFailure('NOT_FOUND', `No backup named ${fileName} in ${backupsFolder()}`);
@@ -271,6 +456,23 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       } catch (error) {
         if (error instanceof HistoryError && error.code === 'HISTORY_RESTORE_INVALID') throw new WorkbenchFailure('INVALID_REQUEST', error.message);
         return toFailure(error);
+      }
+    },
+    'history.getSource': () => viewOf(source),
+    'history.setSource': (input) => {
+      if (!sourcePath) throw new WorkbenchFailure('HISTORY_UNAVAILABLE', 'History is off: the workbench runs without a data folder');
+      const run = switching.then(() => switchTo(storedSourceFrom(input, source.stored, cipher)));
+      switching = run.catch(() => undefined);
+      return run;
+    },
+    'history.testSource': async (input) => {
+      if (input.kind === 'local') return { ok: true };
+      try {
+        const stored = storedSourceFrom(input, source.stored, cipher);
+        if (stored.kind !== 'postgres') return { ok: true };
+        return await probeTeamDatabase(teamDatabaseOf(stored, cipher));
+      } catch (error) {
+        return { ok: false, error: (error as Error).message };
       }
     },
     'history.download': ({ exportId }) => {
@@ -294,7 +496,8 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
     },
 
     append(message, identity) {
-      if (service) return service.append(identity.key, message);
+      // A read-only role's store refuses every batch: not sent at all, not logged as a failure each time.
+      if (service) return source.readOnly ? false : service.append(identity.key, message);
       if (path && !openError) {
         if (preOpen.length < MAX_PRE_OPEN_MESSAGES) {
           preOpen.push([identity.key, message]);
@@ -306,13 +509,15 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
     },
     async committed() {
       const opened = await ready;
-      if (!opened) return false;
+      // A read-only role stores nothing (append refuses): durable capture must not acknowledge.
+      if (!opened || source.readOnly) return false;
       // A batch SQLite refused while we waited may hold these messages: then they are not stored.
       const failedBefore = opened.stats().failed;
       await opened.flush();
       return opened.stats().failed === failedBefore;
     },
     describe({ key, label }) {
+      labels.set(key, label);
       if (service) void service.describeConnection(key, label).catch(logLabelFailure);
       else if (path && !openError) preOpenLabels.set(key, label);
     },
@@ -324,6 +529,8 @@ export function createHistoryService(dataDir: string | undefined, events: EventH
       for (const handle of exports.values()) handle.cancel();
       // Their files go with the core's downloads (Downloads.close).
       readyDownloads.clear();
+      await switching;
+      stopListening();
       const opened = await ready;
       await opened?.close();
     },

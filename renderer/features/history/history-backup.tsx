@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useHistoryStore } from '../../stores/history-store';
 import { formatDateTime } from '../../ui/clock';
 import { formatSize } from './history-status';
+import { useTeamSource } from '../../stores/history-source-store';
 
 /** A consistent copy of the history now, and a restore from one (the replaced file is kept aside). */
 export function HistoryBackupPanel() {
@@ -14,12 +15,23 @@ export function HistoryBackupPanel() {
   const loadBackups = useHistoryStore((s) => s.loadBackups);
   const makeBackup = useHistoryStore((s) => s.makeBackup);
   const restoreBackup = useHistoryStore((s) => s.restoreBackup);
+  const team = useTeamSource();
   const [chosen, setChosen] = useState('');
   const [confirming, setConfirming] = useState(false);
   useEffect(() => {
-    if (enabled) void loadBackups();
-  }, [enabled, loadBackups]);
+    if (enabled && !team) void loadBackups();
+  }, [enabled, team, loadBackups]);
   const selected = chosen || backups[0]?.fileName || '';
+  if (team) {
+    return (
+      <section className="history-export" data-testid="history-backup">
+        <h3>Backup</h3>
+        <p className="muted" data-testid="history-backup-team">
+          A team database is backed up by its administrators with PostgreSQL&apos;s own tools (pg_dump, replicas); backups here are of this computer&apos;s history.
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section className="history-export" data-testid="history-backup">

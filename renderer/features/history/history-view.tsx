@@ -2,6 +2,10 @@ import { formatCount } from '../../ui/numbers';
 import { useEffect } from 'react';
 import { useHistoryStore } from '../../stores/history-store';
 import { HistoryBackupPanel } from './history-backup';
+import { HistoryClearPanel } from './history-clear';
+import { HistorySourceControl } from './history-source';
+import { HistoryTailNotice } from './history-tail';
+import { useHistorySourceStore } from '../../stores/history-source-store';
 import { HistoryDetail } from './history-detail';
 import { HistoryExport } from './history-export';
 import { HistoryReplay } from './history-replay';
@@ -41,6 +45,8 @@ export function HistoryView() {
     void loadStatus();
     void loadConnections();
   }, [loadStatus, loadConnections]);
+  // The source can change from another window (browser mode) or its state from the host: follow it.
+  useEffect(() => useHistorySourceStore.getState().follow(), []);
   // First visit: show the newest messages without asking.
   useEffect(() => {
     if (enabled && useHistoryStore.getState().applied === null) void search();
@@ -49,14 +55,17 @@ export function HistoryView() {
   return (
     <div className="history-view" data-testid="history-view">
       <aside className="history-side">
+        <HistorySourceControl />
         <HistoryQueryForm />
         <HistoryExport />
         <HistoryReplay />
         <HistoryBackupPanel />
+        <HistoryClearPanel />
       </aside>
       <section className="history-results">
         <div className="history-bar">
           <HistoryCount />
+          <HistoryTailNotice />
           <HistoryStatusLine />
         </div>
         {error && (

@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import { topicFilterProblem } from '../../../shared/mqtt/topic';
+import { useHistoryStore } from '../../stores/history-store';
+import { useHistorySourceStore, useReadOnlySource } from '../../stores/history-source-store';
+import { formatCountOf } from '../../ui/numbers';
+
+/** Deletes a connection's stored messages (or its topics under a filter); a read-only team role is told it cannot. */
+export function HistoryClearPanel() {
+  const connections = useHistoryStore((s) => s.connections);
+  const enabled = useHistoryStore((s) => s.status?.enabled ?? false);
+  const readOnly = useReadOnlySource();
+  const [key, setKey] = useState('');
+  const [filter, setFilter] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  if (connections.length === 0) return null;
+  const chosen = connections.find((c) => c.key === key) ?? connections[0]!;
+  const problem = filter.trim() ? topicFilterProblem(filter.trim()) : undefined;
+
+  const run = async () => {
+    setConfirming(false);
+    setBusy(true);
+    const result = await useHistorySourceStore.getState().clearStored(chosen.key, filter.trim() || undefined);
+    setBusy(false);
+    if ('code' in result) return setNote({ ok: false, text: result.message });
+    setNote({ ok: true, text: `${formatCountOf(result.deleted, 'message')} deleted` });
+  };
+
+  return (
+    <section className="history-export" data-testid="history-clear">
+      <h3>Delete</h3>
+      {readOnly && (
+        <p className="muted" data-testid="history-clear-read-only">
+          Read-only role: you can browse, not delete.
+        </p>
+      )}
+      <select data-testid="history-clear-connection" value={chosen.key} disabled={readOnly || busy} onChange={(e) => setKey(e.target.value)}>
+        {connections.map((c) => (
+          <option key={c.key} value={c.key}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+      <input data-testid="history-clear-filter" placeholder="Topic filter (empty: every topic)" value={filter} disabled={readOnly || busy} onChange={(e) => setFilter(e.target.value)} />
+      {problem && <span className="field-problem">{problem}</span>}
+      {confirming ? (
+        <p className="history-warn" data-testid="history-clear-confirm">
+          Delete the stored messages of {chosen.label}
+          {filter.trim() ? ` under ${filter.trim()}` : ''}? This cannot be undone.{' '}
+          <button type="button" className="danger" data-testid="history-clear-confirm-button" onClick={() => void run()}>
+            Delete
+          </button>{' '}
+          <button type="button" className="link-button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </p>
+      ) : (
+        <button type="button" data-testid="history-clear-button" disabled={!enabled || readOnly || busy || !!problem} onClick={() => setConfirming(true)}>
+          Delete stored messages…
+        </button>
+      )}
+      {note && (
+        <p className={note.ok ? 'muted' : 'field-problem'} data-testid="history-clear-note">
+          {note.text}
+        </p>
+      )}
+    </section>
+  );
+}

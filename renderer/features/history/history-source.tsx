@@ -1,0 +1,210 @@
+import { useEffect, useState } from 'react';
+import { type HistorySourceTest, type PostgresTlsMode, type WorkbenchError, postgresUrlProblem } from '../../../shared/contract';
+import { Field } from '../../ui/field';
+import { type PickedFile, FileInput } from '../../ui/file-input';
+import { MiddleCut } from '../../ui/middle-cut';
+import { useHistorySourceStore } from '../../stores/history-source-store';
+
+const TLS_MODES: { value: PostgresTlsMode; label: string }[] = [
+  { value: 'disable', label: 'Off (a trusted network only)' },
+  { value: 'require', label: 'Encrypted, server not checked' },
+  { value: 'verify-full', label: 'Encrypted, server certificate and name checked' },
+];
+
+function isError(value: HistorySourceTest | WorkbenchError): value is WorkbenchError {
+  return 'code' in value;
+}
+
+/** What a Test said: the server, whether the role may write, TimescaleDB. */
+function TestOutcome({ outcome }: { outcome: HistorySourceTest | WorkbenchError }) {
+  if (isError(outcome) || !outcome.ok) {
+    return (
+      <p className="field-problem" data-testid="history-source-test-result" data-ok="false">
+        {isError(outcome) ? outcome.message : outcome.error}
+      </p>
+    );
+  }
+  return (
+    <p className="muted" data-testid="history-source-test-result" data-ok="true" data-can-write={outcome.canWrite}>
+      Connected: PostgreSQL {outcome.serverVersion} ·{' '}
+      {outcome.canWrite ? 'this role may store and delete messages' : 'read-only role: you can browse, not delete'} · TimescaleDB{' '}
+      {outcome.timescaleDb === 'installed' ? 'installed' : outcome.timescaleDb === 'available' ? 'available, not installed here' : 'absent (plain PostgreSQL)'}
+    </p>
+  );
+}
+
+/** A team database: its URL (no password inside), the password (write-only), TLS and a CA. */
+function TeamDatabaseDialog() {
+  const view = useHistorySourceStore((s) => s.view);
+  const openDialog = useHistorySourceStore((s) => s.openDialog);
+  const choose = useHistorySourceStore((s) => s.choose);
+  const test = useHistorySourceStore((s) => s.test);
+  const current = view?.kind === 'postgres' ? view : null;
+  const [url, setUrl] = useState(current?.url ?? '');
+  const [password, setPassword] = useState('');
+  const [mode, setMode] = useState<PostgresTlsMode>(current?.tls.mode ?? 'disable');
+  const [ca, setCa] = useState<string | null>(null);
+  const [caFiles, setCaFiles] = useState<PickedFile[]>([]);
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState<'test' | 'save' | null>(null);
+  const [outcome, setOutcome] = useState<HistorySourceTest | WorkbenchError | null>(null);
+  const [error, setError] = useState<WorkbenchError | null>(null);
+  const close = () => openDialog(false);
+
+  useEffect(() => {
+    const onEscape = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) close();
+    };
+    window.addEventListener('keydown', onEscape);
+    return () => window.removeEventListener('keydown', onEscape);
+  });
+
+  const urlProblem = url.trim() ? postgresUrlProblem(url.trim()) : 'The team database URL is required';
+  // An empty password field keeps the stored one (of the same URL): it is never shown.
+  const input = () => ({
+    kind: 'postgres' as const,
+    url: url.trim(),
+    ...(password ? { password } : {}),
+    tls: { mode, ...(ca !== null ? { ca } : {}) },
+  });
+  const run = async (what: 'test' | 'save') => {
+    setTried(true);
+    if (urlProblem) return;
+    setBusy(what);
+    setError(null);
+    if (what === 'test') setOutcome(await test(input()));
+    else {
+      const failure = await choose(input());
+      if (failure) setError(failure);
+      else close();
+    }
+    setBusy(null);
+  };
+
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="dialog history-source-dialog" role="dialog" aria-modal="true" aria-label="Team database" data-testid="history-source-dialog">
+        <header className="dialog-header">
+          <h2>History · team database</h2>
+          <button type="button" className="icon-button" title="Close (Esc)" aria-label="Close" onClick={close}>
+            ×
+          </button>
+        </header>
+        <div className="dialog-body history-source-fields">
+          <p className="muted">
+            A PostgreSQL database the team shares: a recorder captures brokers into it, and every workbench pointed at it searches, exports and replays the same
+            messages. What this workbench receives is stored there too.
+          </p>
+          <Field label="URL" problem={tried ? urlProblem : undefined} testId="history-source-url" hint="postgres://user@host:5432/database: the password goes in its own field">
+            <input data-testid="history-source-url" value={url} spellCheck={false} placeholder="postgres://user@db.example.com:5432/mqtt" onChange={(e) => setUrl(e.target.value)} />
+          </Field>
+          <Field label="Password" hint={current?.hasPassword ? 'A password is stored (encrypted); leave empty to keep it' : 'Kept encrypted like profile passwords'}>
+            <input data-testid="history-source-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          </Field>
+          <Field label="TLS to the database">
+            <select data-testid="history-source-tls" value={mode} onChange={(e) => setMode(e.target.value as PostgresTlsMode)}>
+              {TLS_MODES.map((m) => (
+                <option key={m.value} value={m.value}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {mode === 'verify-full' && (
+            <Field label="CA certificate (PEM)" hint={current?.tls.hasCa && ca === null ? 'A CA is stored; paste or pick another to replace it' : 'Empty: the system’s trusted CAs'}>
+              <textarea data-testid="history-source-ca" rows={4} spellCheck={false} value={ca ?? ''} placeholder="-----BEGIN CERTIFICATE-----" onChange={(e) => setCa(e.target.value)} />
+              <FileInput
+                testId="history-source-ca-file"
+                accept=".pem,.crt,.cer"
+                files={caFiles}
+                onChange={(files) => {
+                  setCaFiles(files);
+                  if (files[0]) setCa(new TextDecoder().decode(files[0].bytes));
+                }}
+              />
+            </Field>
+          )}
+          {outcome && <TestOutcome outcome={outcome} />}
+        </div>
+        {error && (
+          <div className="error-box" role="alert" data-testid="history-source-error">
+            <strong>{error.code}</strong> {error.details?.[0]?.message ?? error.message}
+          </div>
+        )}
+        <footer className="dialog-footer">
+          <span className="muted">Esc closes without switching</span>
+          <button type="button" data-testid="history-source-test" disabled={busy !== null} onClick={() => void run('test')}>
+            {busy === 'test' ? 'Testing…' : 'Test'}
+          </button>
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="button" className="primary" data-testid="history-source-save" disabled={busy !== null} onClick={() => void run('save')}>
+            {busy === 'save' ? 'Connecting…' : 'Use this database'}
+          </button>
+        </footer>
+      </div>
+    </div>
+  );
+}
+
+/** Where History keeps messages: this computer or a team database, its state, and a way to switch. */
+export function HistorySourceControl() {
+  const view = useHistorySourceStore((s) => s.view);
+  const loadError = useHistorySourceStore((s) => s.loadError);
+  const dialogOpen = useHistorySourceStore((s) => s.dialogOpen);
+  const openDialog = useHistorySourceStore((s) => s.openDialog);
+  const choose = useHistorySourceStore((s) => s.choose);
+  const [error, setError] = useState<WorkbenchError | null>(null);
+  const team = view?.kind === 'postgres' ? view : null;
+
+  return (
+    <section className="history-export history-source" data-testid="history-source" data-kind={view?.kind} data-state={team?.state} data-read-only={team?.readOnly === true}>
+      <h3>Source</h3>
+      <div className="history-source-choice" role="radiogroup" aria-label="History source">
+        <button
+          type="button"
+          role="radio"
+          aria-checked={view?.kind === 'local'}
+          className={view?.kind === 'local' ? 'primary' : ''}
+          data-testid="history-source-local"
+          disabled={!view}
+          onClick={() => {
+            if (view?.kind === 'local') return;
+            setError(null);
+            void choose({ kind: 'local' }).then(setError);
+          }}
+        >
+          This computer
+        </button>
+        <button type="button" role="radio" aria-checked={!!team} className={team ? 'primary' : ''} data-testid="history-source-team" disabled={!view} onClick={() => openDialog(true)}>
+          Team database…
+        </button>
+      </div>
+      {team && (
+        <div className="history-source-current" data-testid="history-source-current">
+          <span className="history-source-line">
+            <span className={`status-dot status-${team.state === 'failed' ? 'disconnected' : team.state}`} aria-hidden="true" />
+            <MiddleCut className="history-source-url" text={team.url} testId="history-source-url-shown" />
+          </span>
+          <span className="history-source-line muted">
+            {team.state}
+            {team.tls.mode !== 'disable' && ' · TLS'}
+            {team.readOnly && (
+              <span className="history-badge" data-testid="history-source-read-only" title="This role may read, not write or delete">
+                read-only
+              </span>
+            )}
+          </span>
+        </div>
+      )}
+      {team?.error && <p className="field-problem">{team.error}</p>}
+      {(error ?? loadError) && (
+        <p className="field-problem" role="alert">
+          {(error ?? loadError)!.message}
+        </p>
+      )}
+      {dialogOpen && <TeamDatabaseDialog />}
+    </section>
+  );
+}
