@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { HistorySourceTest } from '../../../shared/contract/history';
-import { type TeamDatabase, connectionStringWithPassword } from './history-source';
+import type { TeamDatabase } from './history-source';
+import { connectionStringWithPassword } from './postgres/connection-string';
 
 const PROBE_TIMEOUT_MS = 10_000;
 

@@ -9,7 +9,7 @@ import type { RequestHandlers } from '../rpc/dispatcher';
 import type { EventHub } from '../rpc/event-hub';
 import { type ExportHandle, HistoryError, type History, createHistory } from '../history/index';
 import { type HistorySourceView } from '../../../shared/contract/history';
-import { LOCAL_SOURCE, type StoredHistorySource, type TeamDatabase, connectionStringWithPassword, loadHistorySource, sameSource, saveHistorySource, storedSourceFrom, teamDatabaseOf } from '../history/history-source';
+import { LOCAL_SOURCE, type StoredHistorySource, type TeamDatabase, loadHistorySource, sameSource, saveHistorySource, storedSourceFrom, teamDatabaseOf } from '../history/history-source';
 import { probeTeamDatabase, teamDatabaseIsReadOnly } from '../history/history-source-probe';
 import { createPostgresHistory } from '../history/postgres/create-postgres-history';
 import { createEphemeralCipher } from '../secrets/key-file-cipher';
@@ -142,9 +142,7 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
     if (stored.kind === 'local') return createHistory({ path: path! });
     return (async () => {
       const { url, password, tls } = teamDatabaseOf(stored, cipher);
-      // The password rides inside the connection string, in memory only: node-postgres drops one given
-      // beside a connectionString (see connectionStringWithPassword).
-      return createPostgresHistory({ source: { url: connectionStringWithPassword(url, password), ...(tls ? { tls } : {}) } });
+      return createPostgresHistory({ source: { url, ...(password !== undefined ? { password } : {}), ...(tls ? { tls } : {}) } });
     })();
   }
 

@@ -6,6 +6,7 @@ import { exportMessages, importMessages } from '../export';
 import type { PackedBatch } from '../packed-batch';
 import type { HistoryGap, HistoryMessageInput, RetentionPolicy } from '../types';
 import { type OutgoingBatch, type WriteQueueLimits, WriteQueue } from '../write-queue';
+import { connectionStringWithPassword } from './connection-string';
 import { type PostgresHistoryStore, openPostgresHistoryStore } from './postgres-history-store';
 
 export interface PostgresSource {
@@ -41,7 +42,8 @@ export function poolConfigFor(source: PostgresSource): pg.PoolConfig {
       : // 'require' encrypts without checking who answers (libpq's sslmode=require); verify-full checks the certificate and the host name.
         { rejectUnauthorized: tls.mode === 'verify-full', ...(tls.ca ? { ca: tls.ca } : {}) };
   return {
-    ...(source.password !== undefined ? { password: source.password } : {}),
+    // In the URL, not beside it: pg lets the URL's fields win, and one without a password reads as ''.
+    connectionString: connectionStringWithPassword(source.url, source.password),
     ssl,
     // An unreachable host fails a connect in 10 s instead of hanging the writer.
     connectionTimeoutMillis: 10_000,
@@ -113,7 +115,7 @@ function gapsFor(batches: readonly PackedBatch[], keyNames: Map<number, string>,
 export async function createPostgresHistory(options: PostgresHistorySourceOptions): Promise<History> {
   const backoff = options.reconnect ?? DEFAULT_RECONNECT;
   const config = poolConfigFor(options.source);
-  const store: PostgresHistoryStore = await openPostgresHistoryStore({ connectionString: options.source.url, pool: config }).catch((error: unknown) => {
+  const store: PostgresHistoryStore = await openPostgresHistoryStore({ pool: config }).catch((error: unknown) => {
     throw toHistoryError(error);
   });
   const { rows } = await store.pool.query<{ v: number }>('SELECT max(version)::int AS v FROM schema_migrations');
@@ -303,7 +305,7 @@ export async function createPostgresHistory(options: PostgresHistorySourceOption
     const previous = listener;
     listener = null;
     void previous?.end().catch(() => undefined);
-    const client = new pg.Client({ connectionString: options.source.url, ...config });
+    const client = new pg.Client(config);
     listener = client;
     client.on('error', () => undefined);
     client.on('notification', (notification) => {
