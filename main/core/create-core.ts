@@ -9,6 +9,8 @@ import type { SecretCipher } from './secrets/secret-cipher';
 import { createAppService } from './services/app-service';
 import { createBrokerService } from './services/broker-service';
 import { createCodecsService } from './services/codecs-service';
+import { createCollectionsService } from './services/collections-service';
+import type { SequenceTimer } from './collections/sequence-runner';
 import { createConnectionsService } from './services/connections-service';
 import { createHistoryService } from './services/history-service';
 import { createInspectorService } from './services/inspector-service';
@@ -34,6 +36,8 @@ export interface CoreOptions {
   connectOnLaunch?: boolean;
   /** The live codec decoder's clocks (tests move them instead of waiting). */
   codecClock?: { now?: () => number; elapsed?: () => number };
+  /** The clock of saved-message sequences' delays and their {{now}} (tests move it by hand). */
+  collectionsTimer?: SequenceTimer;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -70,6 +74,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       messages.forget(connectionId);
       replays.stopForConnection(connectionId, 'The connection was closed');
       inspector.forget(connectionId);
+      collections.forget(connectionId);
     },
     onMessage: (message) => messages.push(message),
     onPacket: (connectionId, direction, packet, problem) => inspector.record(connectionId, direction, packet, problem),
@@ -94,6 +99,13 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     publish: (input) => connections.manager.publish(input),
     isOpen: (connectionId) => connections.manager.has(connectionId),
     onProgress: (progress) => events.emit('history.replayProgress', progress),
+  });
+  const collections = createCollectionsService({
+    dataDir,
+    events,
+    publish: (input) => connections.manager.publish(input),
+    connectionKeyOf: (connectionId) => connections.manager.list().find((summary) => summary.connectionId === connectionId)?.connectionKey,
+    ...(options.collectionsTimer ? { timer: options.collectionsTimer } : {}),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
@@ -125,6 +137,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...replays.handlers,
     ...broker.handlers,
     ...codecs.handlers,
+    ...collections.handlers,
   });
 
   return {
@@ -136,6 +149,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       stopRemembering();
       // What publishes on connections stops first, then the connections, then what they fed.
       messages.stopRepeats();
+      await collections.close();
       await replays.close();
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);

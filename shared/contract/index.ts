@@ -4,6 +4,7 @@ import { type Base64Codec, defaultBase64 } from '../codecs/byte-envelope';
 import { appContract } from './app';
 import { brokerContract } from './broker';
 import { codecsContract } from './codecs';
+import { collectionsContract } from './collections';
 import { connectionsContract } from './connections';
 import type { Result } from './errors';
 import { historyContract } from './history';
@@ -25,6 +26,7 @@ export const contract = {
   history: historyContract,
   broker: brokerContract,
   codecs: codecsContract,
+  collections: collectionsContract,
 } as const;
 
 type Contract = typeof contract;
@@ -213,4 +215,5 @@ export * from './limits';
 export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
+export * from './collections';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';
