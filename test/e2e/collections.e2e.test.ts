@@ -1,0 +1,105 @@
+/**
+ * Saved messages (issue 17) in Chromium against the built host and a real mosquitto: a message
+ * typed in the publish panel is saved to a new collection, found by search, and sent from the
+ * Collections panel with the user's variables expanded, as mosquitto_sub receives it; the
+ * collection is exported as a file, deleted, and imported back from that file.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runMosquittoSub } from '../support/mosquitto';
+import { UI_TIMEOUT, connected, setPayload, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
+
+const session = useWorkbenchSession();
+const mosquittoFixture = useMosquitto();
+
+describe('collections', () => {
+  it('saves from the publish panel, finds by search, sends to mosquitto_sub, and exports then imports', async () => {
+    const { page } = await session.open();
+    const port = mosquittoFixture.broker.port;
+    await connected(page, { port });
+    const panel = page.getByTestId('collections-panel');
+    const menu = async (item: string) => {
+      await panel.getByTestId('collections-menu').click();
+      await panel.getByTestId(item).click();
+      await panel.getByTestId('collections-menu').click();
+    };
+
+    // Two messages saved as typed, the first with variables on.
+    await page.getByTestId('publish-variables').check();
+    await page.getByTestId('publish-topic').fill('col/{{site}}/status');
+    await page.getByTestId('publish-mode-json').click();
+    await setPayload(page, '{"n": {{seq}}, "site": "{{site}}"}');
+    await page.getByTestId('publish-save-to-collection').click();
+    const dialog = page.getByTestId('collections-save-dialog');
+    await dialog.waitFor({ timeout: UI_TIMEOUT });
+    await dialog.getByTestId('collections-save-name').fill('Line status');
+    expect(await dialog.getByTestId('collections-save-collection').inputValue()).toBe('__new__');
+    await dialog.getByTestId('collections-save-new-name').fill('Daily');
+    await dialog.getByTestId('collections-save-confirm').click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+    await page.getByTestId('publish-variables').uncheck();
+    await page.getByTestId('publish-topic').fill('col/other');
+    await page.getByTestId('publish-mode-text').click();
+    await setPayload(page, 'unrelated');
+    await page.getByTestId('publish-save-to-collection').click();
+    await dialog.waitFor({ timeout: UI_TIMEOUT });
+    await dialog.getByTestId('collections-save-name').fill('Other');
+    await dialog.getByTestId('collections-save-confirm').click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    const rows = panel.getByTestId('collections-message');
+    await waitUntil(async () => (await rows.count()) === 2);
+
+    // The user's own variables, for every connection.
+    await menu('collections-variables-toggle');
+    await panel.getByTestId('collections-user-variables').fill('site=berlin');
+    await panel.getByTestId('collections-user-variables-save').click();
+
+    // Search by name, by topic and by payload.
+    const search = panel.getByTestId('collections-search');
+    const shown = async () => (await rows.getByTestId('collections-message-name').allTextContents()).join(',');
+    await search.fill('status');
+    await waitUntil(async () => (await shown()) === 'Line status');
+    await search.fill('col/other');
+    await waitUntil(async () => (await shown()) === 'Other');
+    await search.fill('{{seq}}');
+    await waitUntil(async () => (await shown()) === 'Line status');
+
+    // The preview shows it expanded; Send delivers it expanded.
+    const row = rows.first();
+    await row.locator('.collections-message-main').click();
+    await waitUntil(async () => (await panel.getByTestId('collections-preview-topic').count()) > 0 && (await panel.getByTestId('collections-preview-topic').textContent()) === 'col/berlin/status');
+    const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(port), '-V', '5', '-t', 'col/#', '-C', '1', '-v'], { signalSubscribed: true });
+    await sub.subscribed;
+    await row.getByTestId('collections-message-send').click();
+    const result = await sub.done;
+    expect(result.code, result.stderr).toBe(0);
+    const line = result.stdout.toString('utf8').trim();
+    expect(line.slice(0, line.indexOf(' '))).toBe('col/berlin/status');
+    expect(JSON.parse(line.slice(line.indexOf(' ') + 1))).toEqual({ n: 1, site: 'berlin' });
+    expect(await panel.getByTestId('collections-result').textContent()).toBe('Sent 1 message');
+
+    // Export, delete, import the file back: both messages return, as saved.
+    await search.fill('');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: UI_TIMEOUT }), menu('collections-export')]);
+    expect(download.suggestedFilename()).toBe('Daily.collection.json');
+    const file = await download.path();
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as { kind: string; collection: { messages: { name: string; topic: string; format: string; variables: boolean }[] } };
+    expect(exported.kind).toBe('mqtt-workbench.collection');
+    expect(exported.collection.messages.map((m) => [m.name, m.topic, m.format, m.variables])).toEqual([
+      ['Line status', 'col/{{site}}/status', 'json', true],
+      ['Other', 'col/other', 'text', false],
+    ]);
+    await menu('collections-delete');
+    await waitUntil(async () => (await rows.count()) === 0);
+    await panel.getByTestId('collections-import-file').setInputFiles(file);
+    await waitUntil(async () => (await shown()) === 'Line status,Other');
+    expect(await panel.getByTestId('collections-select').locator('option:checked').textContent()).toBe('Daily');
+
+    // A broken file is refused with its problem named; the collection stays.
+    await panel.getByTestId('collections-import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"kind": "mqtt-workbench.collection", "version": 1}') });
+    await panel.getByTestId('collections-error').waitFor({ timeout: UI_TIMEOUT });
+    expect(await panel.getByTestId('collections-error').textContent()).toMatch(/^broken\.json: Not a collection file this version reads: collection: /);
+    expect(await shown()).toBe('Line status,Other');
+  });
+});
