@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runMosquittoSub } from '../support/mosquitto';
-import { UI_TIMEOUT, connected, setPayload, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { UI_TIMEOUT, connected, screenshots, setPayload, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 const mosquittoFixture = useMosquitto();
@@ -78,6 +78,7 @@ describe('collections', () => {
     expect(line.slice(0, line.indexOf(' '))).toBe('col/berlin/status');
     expect(JSON.parse(line.slice(line.indexOf(' ') + 1))).toEqual({ n: 1, site: 'berlin' });
     expect(await panel.getByTestId('collections-result').textContent()).toBe('Sent 1 message');
+    await screenshots(page, 'collections-panel');
 
     // Export, delete, import the file back: both messages return, as saved.
     await search.fill('');
@@ -101,5 +102,63 @@ describe('collections', () => {
     await panel.getByTestId('collections-error').waitFor({ timeout: UI_TIMEOUT });
     expect(await panel.getByTestId('collections-error').textContent()).toMatch(/^broken\.json: Not a collection file this version reads: collection: /);
     expect(await shown()).toBe('Line status,Other');
+  });
+  it('saves entries of the publish history and sends a selection as a sequence, in order', async () => {
+    const { page } = await session.open();
+    const port = mosquittoFixture.broker.port;
+    await connected(page, { port });
+    const panel = page.getByTestId('collections-panel');
+
+    // Variables expand in the MQTT 5 properties too, and the preview shows them.
+    await page.getByTestId('publish-variables').check();
+    await page.getByTestId('publish-tab-variables').click();
+    await page.getByTestId('publish-variables-list').fill('site=paris');
+    await page.getByTestId('publish-tab-properties').click();
+    await page.getByTestId('publish-response-topic').fill('seq/{{site}}/reply');
+    await page.getByTestId('publish-content-type').fill('text/{{site}}');
+    await page.getByTestId('publish-topic').fill('seq/a');
+    await setPayload(page, 'A');
+    const previewProperties = page.getByTestId('publish-variables-preview-properties');
+    await waitUntil(async () => (await previewProperties.count()) > 0 && (await previewProperties.textContent()) === ' · content type text/paris · response topic seq/paris/reply');
+    await page.getByTestId('publish-button').click();
+    await page.getByTestId('publish-result').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('publish-topic').fill('seq/b');
+    await setPayload(page, 'B');
+    await page.getByTestId('publish-button').click();
+    await waitUntil(async () => (await page.getByTestId('publish-result').textContent()) === 'Published 1 B to seq/b');
+
+    // Newest first in the history: save seq/a, then seq/b, into a new collection.
+    await page.getByTestId('publish-tab-history').click();
+    const entries = page.getByTestId('publish-history-entry');
+    const dialog = page.getByTestId('collections-save-dialog');
+    await entries.nth(1).getByTestId('publish-history-save').click();
+    await dialog.getByTestId('collections-save-collection').selectOption('__new__');
+    await dialog.getByTestId('collections-save-new-name').fill('Sequence');
+    await dialog.getByTestId('collections-save-name').fill('A');
+    await dialog.getByTestId('collections-save-confirm').click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await entries.nth(0).getByTestId('publish-history-save').click();
+    expect(await dialog.getByTestId('collections-save-collection').locator('option:checked').textContent()).toBe('Sequence');
+    await dialog.getByTestId('collections-save-name').fill('B');
+    await dialog.getByTestId('collections-save-confirm').click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+    await panel.getByTestId('collections-select').selectOption({ label: 'Sequence' });
+    const rows = panel.getByTestId('collections-message');
+    await waitUntil(async () => (await rows.getByTestId('collections-message-name').allTextContents()).join(',') === 'A,B');
+    for (const box of await rows.getByTestId('collections-message-select').all()) await box.check();
+    await panel.getByTestId('collections-sequence-toggle').click();
+    const delays = panel.getByTestId('collections-sequence-delay');
+    expect(await delays.nth(0).inputValue()).toBe('0');
+    await delays.nth(1).fill('300');
+
+    const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(port), '-V', '5', '-t', 'seq/+', '-C', '2', '-F', '%t %p %R %C'], { signalSubscribed: true });
+    await sub.subscribed;
+    await panel.getByTestId('collections-sequence-start').click();
+    const result = await sub.done;
+    expect(result.code, result.stderr).toBe(0);
+    // Saved as written with their properties: each arrives in order, expanded again when sent.
+    expect(result.stdout.toString('utf8').trim().split('\n')).toEqual(['seq/a A seq/paris/reply text/paris', 'seq/b B seq/paris/reply text/paris']);
+    await waitUntil(async () => (await panel.getByTestId('collections-sequence-status').textContent()) === '2/2 sent · done');
   });
 });

@@ -4,7 +4,7 @@ import { decodePayload } from '../../../shared/codecs/payload-format';
 import { startCollections, useCollectionsStore } from '../../stores/collections-store';
 import { useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
-import { loadTemplateIntoPublish } from '../publish';
+import { loadTemplateIntoPublish, useDraftVariables } from '../publish';
 import { SaveDialog } from './save-dialog';
 import { SequenceControls } from './sequence-controls';
 import { downloadText, searchMessages, visibleCollections } from './search';
@@ -130,36 +130,36 @@ function MessageRow({
         <button type="button" className="small primary" data-testid="collections-message-send" title={connected ? 'Send it now on this connection' : 'Connect to send'} disabled={!connected} onClick={onSend}>
           Send
         </button>
-        {focused && (
-          <>
-            <button type="button" className="icon-button" title="Move up" aria-label="Move up" disabled={index === 0} onClick={() => move(index - 1)}>
-              ↑
-            </button>
-            <button type="button" className="icon-button" title="Move down" aria-label="Move down" disabled={index === collection.messages.length - 1} onClick={() => move(index + 1)}>
-              ↓
-            </button>
-            {collection.folders.length > 0 && (
-              <select className="small" aria-label="Folder" data-testid="collections-message-folder" value={message.folderId ?? ''} onChange={(e) => move(index, e.target.value || null)}>
-                <option value="">(top level)</option>
-                {collection.folders.map((f) => (
-                  <option key={f.id} value={f.id}>
-                    {f.name}
-                  </option>
-                ))}
-              </select>
-            )}
-            <button type="button" className="icon-button" data-testid="collections-message-rename" title="Rename" aria-label="Rename" onClick={() => setEditing({ kind: 'message', id: message.id, value: message.name })}>
-              ✎
-            </button>
-            <button type="button" className="icon-button" data-testid="collections-message-duplicate" title="Duplicate" aria-label="Duplicate" onClick={() => void run('collections.duplicateMessage', { collectionId: collection.id, messageId: message.id })}>
-              ⧉
-            </button>
-            <button type="button" className="icon-button" data-testid="collections-message-delete" title="Delete" aria-label="Delete" onClick={() => void run('collections.deleteMessages', { collectionId: collection.id, messageIds: [message.id] })}>
-              ×
-            </button>
-          </>
-        )}
       </span>
+      {focused && (
+        <div className="collections-message-tools">
+          <button type="button" className="small" title="Move up" disabled={index === 0} onClick={() => move(index - 1)}>
+            ↑ Up
+          </button>
+          <button type="button" className="small" title="Move down" disabled={index === collection.messages.length - 1} onClick={() => move(index + 1)}>
+            ↓ Down
+          </button>
+          {collection.folders.length > 0 && (
+            <select aria-label="Folder" data-testid="collections-message-folder" value={message.folderId ?? ''} onChange={(e) => move(index, e.target.value || null)}>
+              <option value="">(top level)</option>
+              {collection.folders.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name}
+                </option>
+              ))}
+            </select>
+          )}
+          <button type="button" className="small" data-testid="collections-message-rename" onClick={() => setEditing({ kind: 'message', id: message.id, value: message.name })}>
+            Rename
+          </button>
+          <button type="button" className="small" data-testid="collections-message-duplicate" onClick={() => void run('collections.duplicateMessage', { collectionId: collection.id, messageId: message.id })}>
+            Duplicate
+          </button>
+          <button type="button" className="small" data-testid="collections-message-delete" onClick={() => void run('collections.deleteMessages', { collectionId: collection.id, messageIds: [message.id] })}>
+            Delete
+          </button>
+        </div>
+      )}
     </li>
   );
 }
@@ -177,6 +177,9 @@ export function CollectionsPanel() {
   const run = useCollectionsStore((s) => s.run);
   const previewOf = useCollectionsStore((s) => s.preview);
   const { active, connected, profileId, profileName } = useScope();
+  // The publish panel's own list for this connection wins over the environment, as when publishing there.
+  const draftVariables = useDraftVariables();
+  const extra = Object.keys(draftVariables).length > 0 ? { variables: draftVariables } : {};
   const collections = useMemo(() => visibleCollections(state?.collections ?? [], profileId), [state, profileId]);
   const [chosenId, setChosenId] = useState('');
   const collection = collections.find((c) => c.id === chosenId) ?? collections[0];
@@ -198,17 +201,18 @@ export function CollectionsPanel() {
   useEffect(() => {
     if (!collection || !focused) return setPreview(null);
     let current = true;
-    void previewOf({ collectionId: collection.id, messageId: focused.id, ...(connected && active ? { connectionId: active.connectionId } : profileId ? { profileId } : {}) }).then((result) => {
+    const variables = Object.keys(draftVariables).length > 0 ? { variables: draftVariables } : {};
+    void previewOf({ collectionId: collection.id, messageId: focused.id, ...variables, ...(connected && active ? { connectionId: active.connectionId } : profileId ? { profileId } : {}) }).then((result) => {
       if (current) setPreview(result);
     });
     return () => {
       current = false;
     };
-  }, [collection, focused, state, connected, active, profileId, previewOf]);
+  }, [collection, focused, state, connected, active, profileId, previewOf, draftVariables]);
 
   const send = async (ids: string[]) => {
     if (!collection || !active) return;
-    const result = await run('collections.send', { connectionId: active.connectionId, collectionId: collection.id, messageIds: ids });
+    const result = await run('collections.send', { connectionId: active.connectionId, collectionId: collection.id, messageIds: ids, ...extra });
     if (!result.ok) return setSaid({ kind: 'error', text: result.error });
     const { sent, failed } = result.value as { sent: number; failed: { error: string }[] };
     setSaid(failed.length ? { kind: 'error', text: `Sent ${sent}; ${failed.map((f) => f.error).join('; ')}` } : { kind: 'sent', text: sent === 1 ? 'Sent 1 message' : `Sent ${sent} messages` });
@@ -360,6 +364,7 @@ export function CollectionsPanel() {
           collectionId={collection.id}
           messages={selectedInOrder}
           connectionId={connected ? active?.connectionId : undefined}
+          variables={draftVariables}
           onSendAll={() => void send(selectedInOrder.map((m) => m.id))}
           onDeleteAll={() => {
             void run('collections.deleteMessages', { collectionId: collection.id, messageIds: selectedInOrder.map((m) => m.id) });

@@ -10,6 +10,7 @@ export function SequenceControls({
   collectionId,
   messages,
   connectionId,
+  variables,
   onSendAll,
   onDeleteAll,
   onClear,
@@ -17,6 +18,8 @@ export function SequenceControls({
   collectionId: string;
   messages: SavedMessage[];
   connectionId: string | undefined;
+  /** The publish panel's own variables for this connection (they win over the environment). */
+  variables: Record<string, string>;
   onSendAll(): void;
   onDeleteAll(): void;
   onClear(): void;
@@ -37,7 +40,7 @@ export function SequenceControls({
 
   const start = async () => {
     if (!connectionId || problem) return;
-    const result = await run('collections.startSequence', { connectionId, collectionId, steps: messages.map((m, i) => ({ messageId: m.id, delayMs: Number(delayOf(m.id, i)) })) });
+    const result = await run('collections.startSequence', { connectionId, collectionId, steps: messages.map((m, i) => ({ messageId: m.id, delayMs: Number(delayOf(m.id, i)) })), ...(Object.keys(variables).length > 0 ? { variables } : {}) });
     if (result.ok) setSequenceId((result.value as { sequenceId: string }).sequenceId);
   };
 

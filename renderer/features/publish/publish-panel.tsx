@@ -325,7 +325,7 @@ export function PublishPanel() {
             </button>
           ))}
         </div>
-        <label className="checkbox" title="Expand {{now}}, {{uuid}}, {{seq}}, {{random 1 100}}, {{site}}… in the topic and payload for each publish (\{{ for a literal {{)">
+        <label className="checkbox" title="Expand {{now}}, {{uuid}}, {{seq}}, {{random 1 100}}, {{site}}… in the topic, payload and MQTT 5 text properties for each publish (\{{ for a literal {{)">
           <input data-testid="publish-variables" type="checkbox" checked={variablesOn} onChange={(e) => setVariablesOn(e.target.checked)} />
           Variables
         </label>
