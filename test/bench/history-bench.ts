@@ -21,6 +21,7 @@ import { DEFAULT_FULL_TEXT_MAX_BYTES, SqliteHistoryStore } from '../../main/core
 import { openHistoryDatabase } from '../../main/core/history/open-database';
 import type { HistoryMessageInput, PageRequest } from '../../main/core/history/types';
 import { runDurableCaptureBench } from './durable-capture-bench';
+import { timePage } from './page-timing';
 import { runPostgresHistoryBench } from './postgres-history-bench';
 
 let argv: string[] = [];
@@ -129,6 +130,14 @@ function indexAll(path: string): number {
   return ms;
 }
 
+let firstPageP50 = 0;
+/** After the deep page: its p50 as a multiple of the first page's (target at most 1.5x). */
+function depthRatio(name: string, sorted: number[]): string {
+  const p50 = percentile(sorted, 50);
+  if (name.includes('first page')) firstPageP50 = p50;
+  return name.includes('deep') && firstPageP50 > 0 ? `  (${(p50 / firstPageP50).toFixed(2)}x the first page)` : '';
+}
+
 /** The page queries both stores are timed on, over `rows` messages made by makeMessage. */
 function queryCases(rows: number): [string, (i: number) => PageRequest][] {
   const span = Math.floor(rows / 10);
@@ -139,6 +148,7 @@ function queryCases(rows: number): [string, (i: number) => PageRequest][] {
     ['full text "alarm" (1 in 1000)', () => ({ query: { text: 'alarm' }, limit: 200 })],
     ['full text "meltdown" (1 in 100k)', () => ({ query: { text: 'meltdown' }, limit: 200 })],
     ['wildcard + full text + time', (i) => ({ query: { topicFilter: 'site/+/dev/+/temp', text: 'warning', since: T0 + ((i * 7919) % span) }, limit: 200 })],
+    ['unfiltered, first page', () => ({ limit: 200 })],
     ['unfiltered, page 50 deep (keyset)', () => ({ limit: 200 })],
   ];
 }
@@ -166,14 +176,9 @@ async function queries(): Promise<Database.Database> {
   console.log(`queries at ${ROWS.toLocaleString('en-US')} rows, 200-row pages (ms)`);
   for (const [name, request] of cases) {
     const times: number[] = [];
-    for (let i = 0; i < 60; i++) {
-      const t = performance.now();
-      let page = reader.page(request(i));
-      if (name.includes('deep')) for (let k = 0; k < 49 && page.nextCursor; k++) page = reader.page({ ...request(i), cursor: page.nextCursor });
-      times.push(performance.now() - t);
-    }
+    for (let i = 0; i < 60; i++) times.push(await timePage((r) => reader.page(r), name, request(i)));
     times.sort((a, b) => a - b);
-    console.log(`  ${name.padEnd(36)} p50 ${percentile(times, 50).toFixed(1).padStart(7)}  p99 ${percentile(times, 99).toFixed(1).padStart(7)}`);
+    console.log(`  ${name.padEnd(36)} p50 ${percentile(times, 50).toFixed(1).padStart(7)}  p99 ${percentile(times, 99).toFixed(1).padStart(7)}${depthRatio(name, times)}`);
   }
   const lastTimes: number[] = [];
   for (let i = 0; i < 60; i++) {

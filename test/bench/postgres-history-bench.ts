@@ -10,6 +10,7 @@ import { COPY_COLUMNS, MessageColumns } from '../../main/core/history/postgres/m
 import type { PostgresHistoryStore } from '../../main/core/history/postgres/postgres-history-store';
 import type { HistoryMessageInput, PageRequest } from '../../main/core/history/types';
 import { startPostgres } from '../support/postgres';
+import { timePage } from './page-timing';
 
 const BATCH = 5000;
 
@@ -80,12 +81,7 @@ export async function runPostgresHistoryBench(messages: HistoryMessageInput[], s
     console.log(`queries at ${n.toLocaleString('en-US')} rows (after VACUUM ANALYZE, ${((performance.now() - started) / 1000).toFixed(1)} s), 200-row pages (ms)`);
     for (const [name, request] of cases) {
       const times: number[] = [];
-      for (let i = 0; i < 30; i++) {
-        const t = performance.now();
-        let page = await copy.store.page(request(i));
-        if (name.includes('deep')) for (let k = 0; k < 49 && page.nextCursor; k++) page = await copy.store.page({ ...request(i), cursor: page.nextCursor });
-        times.push(performance.now() - t);
-      }
+      for (let i = 0; i < 30; i++) times.push(await timePage((r) => copy.store.page(r), name, request(i)));
       times.sort((a, b) => a - b);
       console.log(`  ${name.padEnd(36)} p50 ${percentile(times, 50).toFixed(1).padStart(7)}  p99 ${percentile(times, 99).toFixed(1).padStart(7)}`);
     }

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadCodecEngines } from '../../main/core/codecs/codec-engines-loader';
 import type { CodecScopes } from '../../main/core/codecs/codec-scopes';
 import type { Awaitable, HistoryStore } from '../../main/core/history/history-store';
 import { BatchBuilder } from '../../main/core/history/packed-batch';
@@ -393,6 +394,8 @@ export function describeHistoryStore(name: string, open: OpenStore): void {
   });
 
   describe(`${name} history store: text search with codec rules`, () => {
+    // As the History reader worker does before a query with rules: the engines load on first need.
+    beforeAll(() => loadCodecEngines());
     it('finds a covered topic by its decoded text, leaves other connections and raw rows as they were', async () => {
       await store.insert([
         message({ connectionKey: 'profile:p1', topic: 'factory/1/telemetry', payload: gz('{"alarm":"Overheat","t":91}'), timestamp: 1000 }),

@@ -14,6 +14,14 @@ export interface Postgres {
   url(database?: string): string;
   /** A fresh empty database; `drop` removes it (closing what is still connected). */
   createDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }>;
+  /**
+   * Stops the server (`pg_ctl stop -m fast`: every connection is cut, as when a database server goes
+   * away), keeping its data. Not `-m immediate`: this cluster runs with synchronous_commit off, so a
+   * crash would lose commits the client was told about.
+   */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data (after `pause`). */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,7 +81,8 @@ export async function startPostgres(): Promise<Postgres> {
     '-c full_page_writes=off',
     '-c max_connections=50',
   ].join(' ');
-  run(pgCtl, ['start', '-w', '-t', '60', '-D', data, '-l', join(dir, 'server.log'), '-o', options]);
+  const start = () => run(pgCtl, ['start', '-w', '-t', '60', '-D', data, '-l', join(dir, 'server.log'), '-o', options]);
+  start();
   const host = '127.0.0.1';
   const url = (database = 'postgres') => `postgres://${user}@${host}:${port}/${database}`;
   const admin = async <T>(sql: string): Promise<T> => {
@@ -86,6 +95,7 @@ export async function startPostgres(): Promise<Postgres> {
     }
   };
   let stopped = false;
+  let running = true;
   return {
     host,
     port,
@@ -102,11 +112,21 @@ export async function startPostgres(): Promise<Postgres> {
         },
       };
     },
+    pause() {
+      run(pgCtl, ['stop', '-w', '-m', 'fast', '-D', data]);
+      running = false;
+      return Promise.resolve();
+    },
+    resume() {
+      start();
+      running = true;
+      return Promise.resolve();
+    },
     stop() {
       if (stopped) return Promise.resolve();
       stopped = true;
       try {
-        run(pgCtl, ['stop', '-w', '-m', 'immediate', '-D', data]);
+        if (running) run(pgCtl, ['stop', '-w', '-m', 'immediate', '-D', data]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,4 +1,5 @@
-import { type CodecScopes, createScopedEngines } from './codec-scopes';
+import { loadedCodecEngines } from './codec-engines-loader';
+import type { CodecScopes, ScopedEngines } from './codec-scopes';
 import type { CodecEngine, CompiledRule } from './compile-rules';
 
 export interface TopicRule {
@@ -19,13 +20,19 @@ export interface TopicRules {
   of(topicId: number): TopicRule | null;
 }
 
-/** Which codec rule covers each stored topic: one cache for the SQLite and the PostgreSQL queries. */
+/**
+ * Which codec rule covers each stored topic: one cache for the SQLite and the PostgreSQL queries.
+ * The engines are created with the first rules given, from the lazily loaded codec modules: a
+ * caller that passes rules awaits `loadCodecEngines()` first (codec-engines-loader.ts).
+ */
 export function createTopicRules(lookup: TopicLookup): TopicRules {
-  const engines = createScopedEngines();
+  let engines: ScopedEngines | undefined;
   const cache = new Map<number, TopicRule | null>();
   let stamp: number | undefined;
   return {
     use(scopes) {
+      if (!engines && !scopes) return;
+      engines ??= loadedCodecEngines().createScopedEngines();
       engines.use(scopes);
       if (engines.stamp !== stamp) {
         cache.clear();
@@ -33,10 +40,10 @@ export function createTopicRules(lookup: TopicLookup): TopicRules {
       }
     },
     get active() {
-      return engines.stamp !== undefined;
+      return engines?.stamp !== undefined;
     },
     of(topicId) {
-      if (engines.stamp === undefined) return null;
+      if (engines?.stamp === undefined) return null;
       let found = cache.get(topicId);
       if (found === undefined) {
         const entry = lookup(topicId);

@@ -66,7 +66,20 @@ export type HistoryEvent =
   /** The background integrity check finished (ok false: the damage is being repaired, see 'damage'). */
   | { type: 'checked'; ok: boolean; detail: string; ms: number }
   /** A damaged file was found (state recovering) and when its recovery ended (done or failed). */
-  | { type: 'damage'; report: DamageReport };
+  | { type: 'damage'; report: DamageReport }
+  /**
+   * A team database (PostgreSQL) could not be reached: the write in flight is counted as a gap,
+   * later batches wait (backpressure as usual) while it reconnects with backoff.
+   */
+  | { type: 'store'; state: 'down'; since: number; error: Error }
+  /** ...and it is back: `gaps` are the rows recorded for what the outage cost (possibly none). */
+  | { type: 'store'; state: 'up'; downMs: number; gaps: HistoryGap[] }
+  /**
+   * Another writer (a recorder, a colleague's workbench) committed rows to the shared database
+   * (PostgreSQL LISTEN/NOTIFY): `count` rows, of these connection keys (at most 50 listed),
+   * timestamps from `fromTs` to `toTs`. Fetch them with a page query (`order: 'asc'` from a cursor).
+   */
+  | { type: 'tail'; writer: string; count: number; connectionKeys: string[]; fromTs: number; toTs: number };
 
 export interface ExportHandle {
   done: Promise<ExportResult>;

@@ -16,7 +16,10 @@ export type HistoryErrorCode =
   | 'HISTORY_IMPORT_INVALID' // an import file that is not one of our export formats
   | 'HISTORY_DAMAGED' // SQLite found a damaged page: the file is set aside and what can be read is recovered
   | 'HISTORY_BACKUP_FAILED' // a backup copy could not be written
-  | 'HISTORY_RESTORE_INVALID'; // a file offered for restore is not a readable history database
+  | 'HISTORY_RESTORE_INVALID' // a file offered for restore is not a readable history database
+  | 'HISTORY_UNSUPPORTED' // not something this store does (a team database is backed up by PostgreSQL, not by the workbench)
+  | 'HISTORY_READ_ONLY' // the database role may read history but not change it (PostgreSQL 42501)
+  | 'HISTORY_STORE_UNAVAILABLE'; // the history database cannot be reached now (it reconnects by itself)
 
 export class HistoryError extends Error {
   override readonly name = 'HistoryError';

@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline';
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
 import { CONNECTION_NAME_MAX } from '../../../shared/contract/limits';
-import { type CodecScopes, createScopedEngines } from '../codecs/codec-scopes';
-import { describeProblem } from '../codecs/compile-rules';
+import { type CodecEngineModules, loadCodecEngines } from '../codecs/codec-engines-loader';
+import type { CodecScopes } from '../codecs/codec-scopes';
 import { HistoryError } from './errors';
 import { toJsonSafe } from './properties';
 import type { HistoryQueries, HistoryWrites } from './history-store';
@@ -41,7 +41,7 @@ interface DecodedColumns {
 }
 
 /** What the rules make of each exported message (null: no rule covers it). */
-function createExportDecoder(codecs: CodecScopes | undefined): (message: StoredMessage) => DecodedColumns | null {
+function createExportDecoder(codecs: CodecScopes | undefined, { createScopedEngines, describeProblem }: CodecEngineModules): (message: StoredMessage) => DecodedColumns | null {
   const engines = createScopedEngines();
   engines.use(codecs);
   return (message) => {
@@ -204,8 +204,10 @@ export async function exportMessages(store: Pick<HistoryQueries, 'count' | 'page
   const encoding = options.payloadEncoding ?? 'utf8';
   const query = options.query ?? {};
   const partial = `${options.path}.partial`;
+  // Rules read text searches and the decoded column; the engines load only for those (codec-engines-loader.ts).
+  const engineModules = options.codecs || options.decodedColumn ? await loadCodecEngines() : undefined;
   const total = await store.count(query, options.codecs);
-  const decode = options.decodedColumn ? createExportDecoder(options.codecs) : undefined;
+  const decode = engineModules && options.decodedColumn ? createExportDecoder(options.codecs, engineModules) : undefined;
   let handle: FileHandle | null = null;
   let bytes = 0;
   let written = 0;

@@ -9,6 +9,8 @@ import { moveAside, openHistoryDatabase, openHistoryReader } from './open-databa
 import { HistorySalvage, isDamageError } from './salvage';
 import { backupTo, validateHistoryFile } from './backup';
 import { lostInCrash, removeLedger } from './crash-ledger';
+import { loadCodecEngines } from '../codecs/codec-engines-loader';
+import type { CodecScopes } from '../codecs/codec-scopes';
 import type { FromWorker, HistoryWorkerData, MethodHandlers, MethodProgress, ReaderMethods, SwapRequest, ToWorker, WriterMethods } from './worker-protocol';
 import type { PackedBatch } from './packed-batch';
 import type { HistoryGap } from './types';
@@ -333,10 +335,15 @@ function start(): void {
     swap: ([request]) => swap(request),
     backup: ([target]) => backupTo(store.db, target),
   };
+  /** Queries with codec rules load the codec engines first; a reader that never gets one never loads them. */
+  const withCodecs = async <T>(codecs: CodecScopes | undefined, query: () => T): Promise<T> => {
+    if (codecs) await loadCodecEngines();
+    return query();
+  };
   const readerHandlers: MethodHandlers<ReaderMethods> = {
-    page: ([request]) => store.page(request),
-    count: ([query, codecs]) => store.count(query, codecs),
-    countUpTo: ([query, upTo, codecs]) => store.countUpTo(query, upTo, codecs),
+    page: ([request]) => withCodecs(request?.codecs, () => store.page(request)),
+    count: ([query, codecs]) => withCodecs(codecs, () => store.count(query, codecs)),
+    countUpTo: ([query, upTo, codecs]) => withCodecs(codecs, () => store.countUpTo(query, upTo, codecs)),
     lastValues: ([connectionKey, topic, count]) => store.lastValues(connectionKey, topic, count),
     topicSummaries: ([connectionKey, limit, previewBytes]) => store.topicSummaries(connectionKey, limit, previewBytes),
     gaps: ([connectionKey]) => store.gaps(connectionKey),

@@ -101,7 +101,10 @@ export async function migratePostgres(client: PoolClient, migrations: readonly M
   try {
     // One lock id for this schema's migrations (any constant; released at COMMIT/ROLLBACK).
     await client.query('SELECT pg_advisory_xact_lock(7365109842)');
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    // Only when missing: CREATE ... IF NOT EXISTS still needs the CREATE right on the schema,
+    // which a read-only role (a colleague's workbench) does not have.
+    const exists = (await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t")).rows[0]?.t;
+    if (!exists) await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,
       checksum text NOT NULL,

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { decodeUtf8Strict } from '../../../../shared/codecs/utf8';
 import { topicFilterProblem } from '../../../../shared/mqtt/topic';
 import type { CodecScopes } from '../../codecs/codec-scopes';
+import { loadCodecEngines } from '../../codecs/codec-engines-loader';
 import { type TopicRule, createTopicRules } from '../../codecs/topic-rules';
 import { HistoryError } from '../errors';
 import { decodeProperties } from '../properties';
@@ -60,7 +61,9 @@ export class PostgresQueries {
     private readonly textMaxBytes: number,
   ) {}
 
-  private useCodecs(scopes: CodecScopes | undefined): void {
+  /** The codec engines load with the first query that carries rules (codec-engines-loader.ts). */
+  private async useCodecs(scopes: CodecScopes | undefined): Promise<void> {
+    if (scopes) await loadCodecEngines();
     this.topicRules.use(scopes);
   }
 
@@ -224,7 +227,7 @@ export class PostgresQueries {
 
   /** One page of a query, newest first unless asked otherwise; keyset paging, never OFFSET. */
   async page(request: PageRequest = {}): Promise<HistoryPage> {
-    this.useCodecs(request.codecs);
+    await this.useCodecs(request.codecs);
     const query = request.query ?? {};
     const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
     const topicIds = await this.topicIds(query);
@@ -257,7 +260,7 @@ export class PostgresQueries {
 
   /** Number of messages matching the query; with `upTo`, counting stops there and `capped` says there are more. */
   async countUpTo(query: HistoryQuery = {}, upTo?: number, codecs?: CodecScopes): Promise<{ count: number; capped: boolean }> {
-    this.useCodecs(codecs);
+    await this.useCodecs(codecs);
     const topicIds = await this.topicIds(query);
     if (topicIds !== null && topicIds.length === 0) return { count: 0, capped: false };
     const covered = query.text ? await this.decodedTopicIds(topicIds) : [];
