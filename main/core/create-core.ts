@@ -133,6 +133,12 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...messages.handlers,
     ...inspector.handlers,
     ...profiles.handlers,
+    // A deleted profile's saved messages stay, as shared collections.
+    'profiles.delete': async (input) => {
+      const result = await profiles.handlers['profiles.delete'](input);
+      collections.profileDeleted(input.id);
+      return result;
+    },
     ...history.handlers,
     ...replays.handlers,
     ...broker.handlers,

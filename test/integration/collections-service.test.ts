@@ -22,6 +22,7 @@ const harness = useCoreHarness({ collectionsTimer: clock, dataDir });
 const statuses: SequenceStatus[] = [];
 let publisher: string;
 let collectionId: string;
+let profileId: string;
 const ids: Record<string, string> = {};
 
 const inbound = (prefix: string): LiveMessage[] => harness.received().filter((m) => m.topic.startsWith(prefix));
@@ -34,6 +35,7 @@ beforeAll(async () => {
   const { connectionId: subscriber } = await harness.call('connections.connect', { protocol: 'mqtt', host: '127.0.0.1', port: broker.port, protocolVersion: 5 });
   await harness.call('messages.subscribe', { connectionId: subscriber, filter: 'plant/#', qos: 2 });
   const profile = await harness.call('profiles.save', { name: 'Berlin line', options: { protocol: 'mqtt', host: '127.0.0.1', port: broker.port, protocolVersion: 5 }, subscriptions: [] });
+  profileId = profile.id;
   const { state, environmentId } = await harness.call('collections.saveEnvironment', { name: 'Berlin', variables: { site: 'berlin' } });
   expect(state.environments).toHaveLength(1);
   await harness.call('collections.chooseEnvironment', { profileId: profile.id, environmentId });
@@ -160,5 +162,14 @@ describe('collections: the file and export/import through the contract', () => {
     const broken = await harness.attempt('collections.import', { text: JSON.stringify(file) });
     expect(broken).toMatchObject({ ok: false, error: { code: 'IMPORT_INVALID', message: expect.stringContaining('collection.messages.3.qos') } });
     expect((await harness.call('collections.list', {})).collections).toHaveLength(2);
+  });
+
+  it('keeps the collections of a deleted profile, as shared ones, and forgets its environment choice', async () => {
+    await harness.call('connections.disconnect', { connectionId: publisher });
+    await harness.call('profiles.delete', { id: profileId });
+    const state = await harness.call('collections.list', {});
+    expect(state.collections.filter((c) => c.name === 'Daily').map((c) => c.profileId)).toEqual([undefined, undefined]);
+    expect(state.profileEnvironments).toEqual({});
+    expect(state.environments.map((e) => e.name)).toEqual(['Berlin']);
   });
 });

@@ -42,6 +42,8 @@ export interface CollectionsStore {
   deleteEnvironment(environmentId: string): void;
   chooseEnvironment(profileId: string, environmentId: string | null): void;
   setVariables(variables: VariableSet): void;
+  /** A saved profile was deleted: its collections become shared (never lost, never hidden) and its environment choice goes. */
+  profileDeleted(profileId: string): void;
   /** The variables a profile's connections use: the user's own, then its environment's (which win). */
   variablesFor(profileId: string | undefined): { user: VariableSet; environment: VariableSet | undefined };
 }
@@ -248,6 +250,13 @@ export function createCollectionsStore(path: string | undefined): CollectionsSto
       checkVariableNames(variables);
       change((draft) => {
         draft.variables = variables;
+      });
+    },
+    profileDeleted(profileId) {
+      if (!current.collections.some((c) => c.profileId === profileId) && current.profileEnvironments[profileId] === undefined) return;
+      change((draft) => {
+        for (const c of draft.collections) if (c.profileId === profileId) delete c.profileId;
+        delete draft.profileEnvironments[profileId];
       });
     },
     variablesFor(profileId) {

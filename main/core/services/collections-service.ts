@@ -21,6 +21,8 @@ export interface CollectionsServiceOptions {
 export interface CollectionsService extends Service<ChannelsOf<'collections'>> {
   /** A connection went away: its sequences stop. */
   forget(connectionId: string): void;
+  /** A saved profile was deleted: its collections become shared. */
+  profileDeleted(profileId: string): void;
   store: CollectionsStore;
 }
 
@@ -67,6 +69,10 @@ export function createCollectionsService(options: CollectionsServiceOptions): Co
 
   return {
     store,
+    profileDeleted(profileId) {
+      store.profileDeleted(profileId);
+      changed();
+    },
     forget(connectionId) {
       runner.stopForConnection(connectionId);
       sequenceNumbers.delete(connectionId);
