@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAYLOAD_FORMATS } from '../codecs/payload-format';
+import type { PayloadFormat } from '../codecs/payload-format';
 import { bytes, connectionId, qos } from './common';
 import { publishProperties, userProperties } from './mqtt5';
 
@@ -8,6 +8,16 @@ import { publishProperties, userProperties } from './mqtt5';
  * templates with `{{variables}}`, the payload as text in its publish format), expanded and encoded
  * only when sent or previewed. A collection is shared (no profileId) or belongs to one saved profile.
  */
+
+/**
+ * The publish formats, written out here: importing payload-format would bring its CBOR and
+ * MessagePack libraries into everything that loads the contract (the sandboxed preload too).
+ */
+const SAVED_FORMATS = ['text', 'json', 'hex', 'base64', 'cbor', 'msgpack'] as const satisfies readonly PayloadFormat[];
+/** Fails to compile when payload-format gains a format this list lacks. */
+export type SavedFormatsComplete = [Exclude<PayloadFormat, (typeof SAVED_FORMATS)[number]>] extends [never] ? true : never;
+const formatsComplete: SavedFormatsComplete = true;
+void formatsComplete;
 
 /** Ids the core makes (UUIDs) or an import brings; kept short and plain. */
 const itemId = z
@@ -47,7 +57,7 @@ export const messageTemplate = z
   .object({
     topic: templateText,
     payload: z.string().max(SAVED_PAYLOAD_MAX_CHARS, `A saved payload is at most ${SAVED_PAYLOAD_MAX_CHARS} characters`),
-    format: z.enum(PAYLOAD_FORMATS).default('text'),
+    format: z.enum(SAVED_FORMATS).default('text'),
     qos: qos.default(0),
     retain: z.boolean().default(false),
     properties: savedProperties.optional(),
