@@ -30,7 +30,6 @@ export function SaveDialog({ profileId, profileName }: { profileId: string | und
     setNewName('Saved messages');
     setFolderId('');
     setError(null);
-    dialog.current?.focus();
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key === 'Escape') close();
     };

@@ -73,6 +73,9 @@ export function VariablesEditor({ profileId, profileName }: { profileId: string 
         </button>
       </form>
       <p className="collections-subhead">Your variables (every connection)</p>
+      <p className="hint">
+        <code>{'{{name}}'}</code> takes its value from the publish panel&apos;s own list for the connection first, then the profile&apos;s environment, then these.
+      </p>
       <VariableList testId="collections-user-variables" label="Your variables" value={state.variables} onSave={(variables) => void run('collections.setVariables', { variables })} />
     </div>
   );
