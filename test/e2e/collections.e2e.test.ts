@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runMosquittoSub } from '../support/mosquitto';
-import { UI_TIMEOUT, connected, screenshots, setPayload, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { UI_TIMEOUT, connected, fillConnection, screenshots, setPayload, statusIs, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 const mosquittoFixture = useMosquitto();
@@ -160,5 +160,54 @@ describe('collections', () => {
     // Saved as written with their properties: each arrives in order, expanded again when sent.
     expect(result.stdout.toString('utf8').trim().split('\n')).toEqual(['seq/a A seq/paris/reply text/paris', 'seq/b B seq/paris/reply text/paris']);
     await waitUntil(async () => (await panel.getByTestId('collections-sequence-status').textContent()) === '2/2 sent · done');
+  });
+  it("expands a profile's environment in the publish panel and in the profile's own collection", async () => {
+    const { page } = await session.open();
+    const port = mosquittoFixture.broker.port;
+    await fillConnection(page, { port });
+    await page.getByTestId('profile-name').fill('Berlin line');
+    await page.getByTestId('profile-save-connect').click();
+    await page.getByTestId('connection-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await statusIs(page, 'connected');
+    const panel = page.getByTestId('collections-panel');
+
+    // An environment, chosen for this profile.
+    await panel.getByTestId('collections-menu').click();
+    await panel.getByTestId('collections-variables-toggle').click();
+    await panel.getByTestId('collections-menu').click();
+    await panel.getByTestId('collections-env-new-name').fill('Spandau');
+    await panel.getByTestId('collections-env-add').click();
+    const env = panel.getByTestId('collections-env');
+    await env.locator('summary').click();
+    await env.getByTestId('collections-env-variables').fill('plant=spandau');
+    await env.getByTestId('collections-env-variables-save').click();
+    await panel.getByTestId('collections-environment').selectOption({ label: 'Spandau' });
+
+    // The publish panel's preview uses it.
+    await page.getByTestId('publish-variables').check();
+    await page.getByTestId('publish-topic').fill('env/{{plant}}');
+    await setPayload(page, 'from {{plant}}');
+    const previewTopic = page.getByTestId('publish-variables-preview-topic');
+    await waitUntil(async () => (await previewTopic.count()) > 0 && (await previewTopic.textContent()) === 'env/spandau');
+
+    // A collection of this profile only, and the message saved into it.
+    await panel.getByTestId('collections-new-profile').click();
+    await panel.getByTestId('collections-name-input').fill('Line only');
+    await panel.getByTestId('collections-name-input').press('Enter');
+    await waitUntil(async () => (await panel.getByTestId('collections-select').locator('option:checked').textContent()) === 'Line only (Berlin line)');
+    await page.getByTestId('publish-save-to-collection').click();
+    const dialog = page.getByTestId('collections-save-dialog');
+    await dialog.getByTestId('collections-save-collection').selectOption({ label: 'Line only (this profile)' });
+    await dialog.getByTestId('collections-save-name').fill('Env');
+    await dialog.getByTestId('collections-save-confirm').click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+    const row = panel.locator('[data-testid="collections-message"][data-name="Env"]');
+    const sub = runMosquittoSub(['-h', '127.0.0.1', '-p', String(port), '-V', '5', '-t', 'env/#', '-C', '1', '-v'], { signalSubscribed: true });
+    await sub.subscribed;
+    await row.getByTestId('collections-message-send').click();
+    const result = await sub.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.toString('utf8').trim()).toBe('env/spandau from spandau');
   });
 });
