@@ -91,4 +91,22 @@ describe('sequence runner', () => {
       ['stays', 1, undefined],
     ]);
   });
+  it('counts a step that was in flight when stopped, and sends nothing after it', async () => {
+    const { clock, statuses, runner, settle } = setup();
+    let release: () => void = () => {};
+    const inFlight = { delayMs: 0, send: () => new Promise<void>((resolve) => (release = resolve)) };
+    let later = 0;
+    const id = runner.start({ connectionId: 'c', collectionId: 'k', steps: [inFlight, { delayMs: 0, send: async () => void later++ }] });
+    clock.advance(0);
+    expect(runner.stop(id)).toMatchObject({ sent: 0, done: true, stopped: true });
+    release();
+    await settle();
+    clock.advance(100);
+    await settle();
+    expect(later).toBe(0);
+    expect(statuses.map((s) => [s.sent, s.done, s.stopped])).toEqual([
+      [0, true, true],
+      [1, true, true],
+    ]);
+  });
 });

@@ -24,7 +24,7 @@ export interface SequenceStep {
 
 export interface SequenceRunner {
   start(input: { connectionId: string; collectionId: string; steps: SequenceStep[] }): string;
-  /** Stops a running sequence (the step in flight, if any, still completes); a finished one reports as it ended. */
+  /** Stops a running sequence; a step in flight still completes (and one more status counts it); a finished one reports as it ended. */
   stop(sequenceId: string): SequenceStatus;
   /** Stops every sequence on this connection (it went away). */
   stopForConnection(connectionId: string): void;
@@ -66,13 +66,16 @@ export function createSequenceRunner({ timer = REAL_TIMER, onStatus }: { timer?:
       if (run.status.done) return;
       step.send().then(
         () => {
-          if (run.status.done) return;
           run.status.sent++;
           run.status.sentAt.push(timer.now());
+          // Stopped while this step was in flight: it still went out, and the count says so.
+          if (run.status.done) return report(run);
           if (index + 1 < steps.length) report(run);
           runFrom(run, steps, index + 1);
         },
-        (error: unknown) => finish(run, { error: `Step ${index + 1}: ${(error as Error).message}` }),
+        (error: unknown) => {
+          if (!run.status.done) finish(run, { error: `Step ${index + 1}: ${(error as Error).message}` });
+        },
       );
     }, step.delayMs);
   }

@@ -1,3 +1,4 @@
+/** Pure renderer logic of saved messages, type-checked with the renderer (tsconfig.web.json), no DOM needed. */
 import { describe, expect, it } from 'vitest';
 import { type MessageTemplate, messageTemplate } from '../../shared/contract';
 import { expandTemplate } from '../../shared/templates/message-template';
