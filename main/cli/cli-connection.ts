@@ -6,11 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { type ConnectionOptions, type ConnectionOptionsInput, type MqttMessage, type MqttVersion, type SavedSubscription, type UserProperties, WorkbenchFailure, connectionOptions } from '../../shared/contract';
+import { type ConnectionOptions, type ConnectionOptionsInput, type MqttMessage, type MqttVersion, type SavedSubscription, type UserProperties, connectionOptions } from '../../shared/contract';
 import type { CodecEngine } from '../core/codecs/compile-rules';
 import { compileCodecRules } from '../core/codecs/compile-rules';
 import { loadCodecSettingsFile } from '../core/codecs/codec-settings-file';
-import { type ConnectionManager, createConnectionManager } from '../core/engine/connection-manager';
+import { CheckConnectError, type CheckSession, openCheckSession } from '../core/checks/check-session';
 import { createProfileStore } from '../core/profiles/profile-store';
 import { createKeyFileCipher } from '../core/secrets/key-file-cipher';
 import { defaultDataDir } from './data-dir';
@@ -167,58 +167,16 @@ export function resolveConnection(flags: ConnectionFlags, overrides: Partial<Con
   return { options: parsed.data, codecs, subscriptions: base?.subscriptions ?? [] };
 }
 
-export interface CliSession {
-  manager: ConnectionManager;
-  connectionId: string;
-  connack: Awaited<ReturnType<ConnectionManager['connect']>>;
-  /** Set when the broker or the network closed the connection. */
-  lost: Promise<string>;
-  /** The reason codes of the last SUBACK received (the engine reports a refusal as an error, without its code). */
-  lastSubackCodes(): number[] | undefined;
-  /** The reason code of the last PUBACK or PUBREC received (MQTT 5; 0 when absent). */
-  lastPublishAck(): number | undefined;
-  close(): Promise<void>;
-}
+export type CliSession = CheckSession;
 
-/** Connects with the engine; a failure is exit code 3. `onMessage` receives every PUBLISH that arrives. */
-export async function openSession(options: ConnectionOptions, onMessage: (message: MqttMessage) => void = () => {}): Promise<CliSession> {
-  let reportLost: (reason: string) => void = () => {};
-  const lost = new Promise<string>((resolve) => (reportLost = resolve));
-  let connectionId = '';
-  const manager = createConnectionManager({
-    onStatus(summary) {
-      if (summary.connectionId === connectionId && summary.status === 'disconnected') reportLost(summary.lastError?.message ?? 'The connection closed');
-    },
-    onMessage(message) {
-      if (message.direction === 'in') onMessage(message);
-    },
-    onPacket(_connectionId, direction, packet) {
-      if (direction !== 'in') return;
-      if (packet.cmd === 'suback') lastSuback = [...packet.granted].map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos));
-      if (packet.cmd === 'puback' || packet.cmd === 'pubrec') lastAck = packet.reasonCode ?? 0;
-    },
-  });
-  let lastSuback: number[] | undefined;
-  let lastAck: number | undefined;
-  let connack: CliSession['connack'];
+/** Connects with the engine (core/checks/check-session.ts); a failure is exit code 3. */
+export async function openSession(options: ConnectionOptions, onMessage?: (message: MqttMessage) => void): Promise<CliSession> {
   try {
-    connack = await manager.connect(options);
+    return await openCheckSession(options, onMessage);
   } catch (error) {
-    const message = error instanceof WorkbenchFailure ? `${error.message} [${error.code}]` : String(error);
-    throw new CliFailure(`Could not connect: ${message}`, EXIT.noConnection);
+    if (error instanceof CheckConnectError) throw new CliFailure(error.message, EXIT.noConnection);
+    throw error;
   }
-  connectionId = connack.connectionId;
-  return {
-    manager,
-    connectionId,
-    connack,
-    lost,
-    lastSubackCodes: () => lastSuback,
-    lastPublishAck: () => lastAck,
-    async close() {
-      if (manager.has(connectionId)) await manager.disconnect(connectionId).catch(() => {});
-    },
-  };
 }
 
 /** Collects a repeated flag (`-t a -t b`). */

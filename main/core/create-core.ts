@@ -12,6 +12,7 @@ import { createCodecsService } from './services/codecs-service';
 import { createCollectionsService } from './services/collections-service';
 import type { SequenceTimer } from './collections/sequence-runner';
 import { createConnectionsService } from './services/connections-service';
+import { createChecksService } from './services/checks-service';
 import { createHistoryService } from './services/history-service';
 import { createInspectorService } from './services/inspector-service';
 import { createMessagesService } from './services/messages-service';
@@ -108,6 +109,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...(options.collectionsTimer ? { timer: options.collectionsTimer } : {}),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
+  // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
+  const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 
@@ -144,6 +147,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...broker.handlers,
     ...codecs.handlers,
     ...collections.handlers,
+    ...checks.handlers,
   });
 
   return {
@@ -159,7 +163,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       await replays.close();
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
-      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close()]);
+      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close()]);
       await profiles.close();
     },
   };

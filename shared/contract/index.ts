@@ -3,6 +3,7 @@ import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame }
 import { type Base64Codec, defaultBase64 } from '../codecs/byte-envelope';
 import { appContract } from './app';
 import { brokerContract } from './broker';
+import { checksContract } from './checks';
 import { codecsContract } from './codecs';
 import { collectionsContract } from './collections';
 import { connectionsContract } from './connections';
@@ -27,6 +28,7 @@ export const contract = {
   broker: brokerContract,
   codecs: codecsContract,
   collections: collectionsContract,
+  checks: checksContract,
 } as const;
 
 type Contract = typeof contract;
@@ -216,4 +218,5 @@ export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
 export * from './collections';
+export * from './checks';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';

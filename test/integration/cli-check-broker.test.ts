@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BrokerReport } from '../../main/cli/commands/check-broker';
+import type { BrokerReport } from '../../shared/contract';
 import { useBuiltBroker } from '../support/built-broker';
 import { runCli } from '../support/cli-process';
 import { useMosquitto } from '../support/fixtures';

@@ -1,8 +1,8 @@
 import mqttPacket from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { junitReport, tapReport } from '../../main/cli/check-reports';
-import { publishPacketSize } from '../../main/cli/commands/check-broker';
-import { readJsonPath } from '../../main/cli/scripted-checks';
+import { junitReport, tapReport } from '../../main/core/checks/check-reports';
+import { publishPacketSize } from '../../main/core/checks/broker-check';
+import { readJsonPath } from '../../main/core/checks/scripted-checks';
 
 describe('CLI helpers', () => {
   it('publishPacketSize matches mqtt-packet\'s encoding at each Remaining Length boundary', () => {

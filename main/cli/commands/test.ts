@@ -1,10 +1,9 @@
 /** `mqtt-workbench test FILE...`: run scripted checks; exit 1 when one fails (for CI). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { load as loadYaml } from 'js-yaml';
-import { junitReport, readableReport, tapReport } from '../check-reports';
-import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, type ConnectionFlags } from '../cli-connection';
-import { type CheckFile, type CheckResult, checkFileSchema, runChecks } from '../scripted-checks';
+import { junitReport, readableReport, tapReport } from '../../core/checks/check-reports';
+import { type CheckFile, CheckFileError, type CheckResult, type ConnectStep, parseCheckFile, runChecks } from '../../core/checks/scripted-checks';
+import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, resolveConnection, type ConnectionFlags } from '../cli-connection';
 
 interface TestFlags extends ConnectionFlags {
   junit?: string;
@@ -12,7 +11,7 @@ interface TestFlags extends ConnectionFlags {
   json?: boolean;
 }
 
-/** Reads a check file: YAML for .yaml/.yml (JSON is YAML too), JSON otherwise; a bad file is a usage error. */
+/** Reads a check file (YAML, or JSON for .json); a bad file is a usage error. */
 export function loadCheckFile(path: string): CheckFile {
   let text: string;
   try {
@@ -20,18 +19,29 @@ export function loadCheckFile(path: string): CheckFile {
   } catch (error) {
     throw new CliFailure(`${path}: ${(error as Error).message}`, EXIT.usage);
   }
-  let value: unknown;
   try {
-    value = /\.ya?ml$/i.test(path) ? loadYaml(text) : JSON.parse(text);
+    return parseCheckFile(text, path);
   } catch (error) {
-    throw new CliFailure(`${path} could not be read: ${(error as Error).message}`, EXIT.usage);
+    if (error instanceof CheckFileError) throw new CliFailure(error.message, EXIT.usage);
+    throw error;
   }
-  const parsed = checkFileSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
-    throw new CliFailure(`${path} is not a check file: ${issues.join('; ')}`, EXIT.usage);
-  }
-  return parsed.data;
+}
+
+/** A connect step as connection flags, with the command line's own flags taking precedence. */
+function connectStepOptions(step: ConnectStep, commandLine: ConnectionFlags) {
+  const fromFile: ConnectionFlags = {
+    ...(step.profile !== undefined ? { profile: step.profile } : {}),
+    ...(step.host !== undefined ? { host: step.host } : {}),
+    ...(step.port !== undefined ? { port: String(step.port) } : {}),
+    ...(step.protocol !== undefined ? { protocol: step.protocol } : {}),
+    ...(step.protocolVersion !== undefined ? { protocolVersion: String(step.protocolVersion) } : {}),
+    ...(step.username !== undefined ? { username: step.username } : {}),
+    ...(step.password !== undefined ? { password: step.password } : {}),
+    ...(step.clientId !== undefined ? { clientId: step.clientId } : {}),
+    ...(step.keepalive !== undefined ? { keepalive: String(step.keepalive) } : {}),
+  };
+  const given = Object.fromEntries(Object.entries(commandLine).filter(([, v]) => v !== undefined)) as ConnectionFlags;
+  return resolveConnection({ ...fromFile, ...given }).options;
 }
 
 export function createTestCommand(): Command {
@@ -65,7 +75,7 @@ ${EXIT_CODES_HELP}`,
       const checks = files.map((file) => ({ file, check: loadCheckFile(file) }));
       const { junit, tap, json, ...connection } = flags;
       const results: CheckResult[] = [];
-      for (const { file, check } of checks) results.push(await runChecks(file, check, connection));
+      for (const { file, check } of checks) results.push(await runChecks(file, check, (step) => connectStepOptions(step, connection)));
       if (junit) writeFileSync(junit, junitReport(results));
       process.stdout.write(tap ? tapReport(results) : json ? `${JSON.stringify(results, null, 2)}\n` : readableReport(results));
       if (results.some((r) => !r.passed)) process.exitCode = EXIT.failed;

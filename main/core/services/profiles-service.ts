@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type CodecSettings, WorkbenchFailure, connectionOptionsProblems } from '../../../shared/contract';
+import { type CodecSettings, type ConnectionOptions, WorkbenchFailure, connectionOptionsProblems } from '../../../shared/contract';
 import { profileIdentity } from '../engine/connection-identity';
 import { importProfiles, previewImport } from '../profiles/import-profiles';
 import { createProfileStore } from '../profiles/profile-store';
@@ -29,6 +29,11 @@ export function createProfilesService(
   codecsOf(id: string): CodecSettings | undefined;
   /** Every profile's codec settings, by id. */
   allCodecs(): Record<string, CodecSettings>;
+  /**
+   * What a saved profile connects with, its stored secrets included, found by id or by name (as
+   * `--profile` does on the command line); for the core's own use (checks), never sent to the UI.
+   */
+  connectOptionsOf(idOrName: string): ConnectionOptions;
 } {
   const profiles = createProfileStore(
     dataDir ? join(dataDir, 'profiles.db') : ':memory:',
@@ -66,6 +71,12 @@ export function createProfilesService(
   }
 
   return {
+    connectOptionsOf(idOrName) {
+      const all = profiles.list();
+      const profile = all.find((p) => p.id === idOrName) ?? all.find((p) => p.name === idOrName) ?? all.find((p) => p.name.toLowerCase() === idOrName.toLowerCase());
+      if (!profile) throw new WorkbenchFailure('NOT_FOUND', `No saved profile is named "${idOrName}"`);
+      return profiles.optionsForConnect(profile.id);
+    },
     codecsOf: (id) => profiles.codecsOf(id),
     allCodecs: () => Object.fromEntries(profiles.list().map((profile) => [profile.id, profile.codecs ?? { rules: [], schemas: [] }])),
     /**

@@ -4,12 +4,13 @@
  * step fails the check; the rest are skipped.
  */
 import { z } from 'zod';
-import type { MqttMessage } from '../../shared/contract';
-import { PAYLOAD_FORMATS, encodePayload } from '../../shared/codecs/payload-format';
-import { decodeUtf8Strict } from '../../shared/codecs/utf8';
-import { describeReason } from '../../shared/mqtt/reason-codes';
-import { topicMatches } from '../../shared/mqtt/topic';
-import { type CliSession, type ConnectionFlags, openSession, parseUserProperties, resolveConnection } from './cli-connection';
+import { load as loadYaml } from 'js-yaml';
+import type { ConnectionOptions, MqttMessage } from '../../../shared/contract';
+import { PAYLOAD_FORMATS, encodePayload } from '../../../shared/codecs/payload-format';
+import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
+import { describeReason } from '../../../shared/mqtt/reason-codes';
+import { topicMatches } from '../../../shared/mqtt/topic';
+import { type CheckSession, openCheckSession } from './check-session';
 
 const qos = z.union([z.literal(0), z.literal(1), z.literal(2)]);
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -91,6 +92,30 @@ const stepSchema = z.union([
 export const checkFileSchema = z.object({ name: z.string().min(1), steps: z.array(stepSchema).min(1) }).strict();
 export type CheckFile = z.output<typeof checkFileSchema>;
 type Step = CheckFile['steps'][number];
+/** A connect step's fields: a profile by name, or a host and port with options. */
+export type ConnectStep = Extract<Step, { connect: unknown }>['connect'];
+
+/** A check file that cannot be read: not YAML/JSON, or not a name and steps. */
+export class CheckFileError extends Error {}
+
+/**
+ * Reads a check file's text: YAML when `fileName` ends in .yaml/.yml or has no JSON extension
+ * (JSON is YAML too), JSON for .json; the first problems with their paths when it is not a check file.
+ */
+export function parseCheckFile(text: string, fileName: string): CheckFile {
+  let value: unknown;
+  try {
+    value = /\.json$/i.test(fileName) ? JSON.parse(text) : loadYaml(text);
+  } catch (error) {
+    throw new CheckFileError(`${fileName} could not be read: ${(error as Error).message}`);
+  }
+  const parsed = checkFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    throw new CheckFileError(`${fileName} is not a check file: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
 type ExpectStep = Extract<Step, { expect: unknown }>['expect'];
 
 export interface StepResult {
@@ -165,16 +190,17 @@ function failure(message: string): Error {
 }
 
 /**
- * Runs one check file. `defaults` are the command line's connection flags: a connect step's own
- * fields fill what the command line did not give (so CI can point a file at another port).
+ * Runs one check file. `connectOptions` turns a connect step into what to connect with: the
+ * command line lets its flags take precedence (so CI can point a file at another port), the app
+ * looks a profile up by name with its stored secrets.
  */
-export async function runChecks(file: string, check: CheckFile, defaults: ConnectionFlags): Promise<CheckResult> {
+export async function runChecks(file: string, check: CheckFile, connectOptions: (step: ConnectStep) => ConnectionOptions | Promise<ConnectionOptions>): Promise<CheckResult> {
   const started = Date.now();
   const results: StepResult[] = [];
   /** Messages received and not yet matched by an expect step, oldest first. */
   const inbox: MqttMessage[] = [];
   const listeners = new Set<() => boolean>();
-  let session: CliSession | undefined;
+  let session: CheckSession | undefined;
   let failed = false;
 
   const waitForMatch = (test: (m: MqttMessage) => boolean, ms: number): Promise<MqttMessage | undefined> =>
@@ -194,29 +220,16 @@ export async function runChecks(file: string, check: CheckFile, defaults: Connec
       if (!look()) listeners.add(look);
     });
 
-  const need = (): CliSession => {
+  const need = (): CheckSession => {
     if (!session) throw failure('no connection: add a connect step first');
     return session;
   };
 
   async function run(step: Step): Promise<void> {
     if ('connect' in step) {
-      const c = step.connect;
-      const fromFile: ConnectionFlags = {
-        ...(c.profile !== undefined ? { profile: c.profile } : {}),
-        ...(c.host !== undefined ? { host: c.host } : {}),
-        ...(c.port !== undefined ? { port: String(c.port) } : {}),
-        ...(c.protocol !== undefined ? { protocol: c.protocol } : {}),
-        ...(c.protocolVersion !== undefined ? { protocolVersion: String(c.protocolVersion) } : {}),
-        ...(c.username !== undefined ? { username: c.username } : {}),
-        ...(c.password !== undefined ? { password: c.password } : {}),
-        ...(c.clientId !== undefined ? { clientId: c.clientId } : {}),
-        ...(c.keepalive !== undefined ? { keepalive: String(c.keepalive) } : {}),
-      };
-      const definedDefaults = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)) as ConnectionFlags;
-      const { options } = resolveConnection({ ...fromFile, ...definedDefaults });
+      const options = await connectOptions(step.connect);
       await session?.close();
-      session = await openSession(options, (message) => {
+      session = await openCheckSession(options, (message) => {
         inbox.push(message);
         for (const listener of listeners) if (listener()) break;
       });
@@ -246,7 +259,7 @@ export async function runChecks(file: string, check: CheckFile, defaults: Connec
       const text = typeof p.payload === 'string' ? p.payload : JSON.stringify(p.payload);
       const encoded = encodePayload(text, p.format);
       if (!encoded.ok) throw failure(`the payload is not valid ${p.format}: ${encoded.problem.message}`);
-      const userProperties = parseUserProperties(Object.entries(p.userProperties ?? {}).map(([k, v]) => `${k}=${v}`));
+      const userProperties = p.userProperties && Object.keys(p.userProperties).length > 0 ? Object.entries(p.userProperties).map(([key, value]) => ({ key, value: String(value) })) : undefined;
       const properties = {
         ...(p.contentType !== undefined ? { contentType: p.contentType } : {}),
         ...(p.responseTopic !== undefined ? { responseTopic: p.responseTopic } : {}),
