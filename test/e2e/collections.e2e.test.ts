@@ -102,6 +102,15 @@ describe('collections', () => {
     await panel.getByTestId('collections-error').waitFor({ timeout: UI_TIMEOUT });
     expect(await panel.getByTestId('collections-error').textContent()).toMatch(/^broken\.json: Not a collection file this version reads: collection: /);
     expect(await shown()).toBe('Line status,Other');
+
+    // Load puts a saved message back in the publish panel as written; Publish sends what was loaded,
+    // with the user's variables from Collections.
+    await panel.locator('[data-testid="collections-message"][data-name="Line status"]').getByTestId('collections-message-load').click();
+    expect(await page.getByTestId('publish-topic').inputValue()).toBe('col/{{site}}/status');
+    expect(await page.getByTestId('publish-variables').isChecked()).toBe(true);
+    expect(await page.getByTestId('publish-mode-json').getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('publish-button').click();
+    await waitUntil(async () => (await page.getByTestId('publish-result').count()) > 0 && (await page.getByTestId('publish-result').textContent()) === 'Published 26 B to col/berlin/status');
   });
   it('saves entries of the publish history and sends a selection as a sequence, in order', async () => {
     const { page } = await session.open();
@@ -110,6 +119,7 @@ describe('collections', () => {
     const panel = page.getByTestId('collections-panel');
 
     // Variables expand in the MQTT 5 properties too, and the preview shows them.
+    await page.getByTestId('publish-mode-text').click();
     await page.getByTestId('publish-variables').check();
     await page.getByTestId('publish-tab-variables').click();
     await page.getByTestId('publish-variables-list').fill('site=paris');
