@@ -7,8 +7,10 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
+import { createBenchCommand } from './commands/bench';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
+import { createSimulateCommand } from './commands/simulate';
 import { createSubCommand } from './commands/sub';
 import { createTestCommand } from './commands/test';
 
@@ -27,6 +29,8 @@ export function createProgram(): Command {
     .addCommand(createSubCommand())
     .addCommand(createCheckCommand())
     .addCommand(createTestCommand())
+    .addCommand(createBenchCommand())
+    .addCommand(createSimulateCommand())
     .addHelpText(
       'after',
       `

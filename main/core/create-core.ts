@@ -7,6 +7,7 @@ import { type EventHub, createEventHub } from './rpc/event-hub';
 import { createEphemeralCipher, createKeyFileCipher } from './secrets/key-file-cipher';
 import type { SecretCipher } from './secrets/secret-cipher';
 import { createAppService } from './services/app-service';
+import { createAutomationService } from './services/automation-service';
 import { createBrokerService } from './services/broker-service';
 import { createCodecsService } from './services/codecs-service';
 import { createCollectionsService } from './services/collections-service';
@@ -18,6 +19,7 @@ import { createInspectorService } from './services/inspector-service';
 import { createMessagesService } from './services/messages-service';
 import { createProfilesService } from './services/profiles-service';
 import { createReplayService } from './services/replay-service';
+import { createScenariosService } from './services/scenarios-service';
 
 export interface CoreOptions {
   version: string;
@@ -77,7 +79,10 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       inspector.forget(connectionId);
       collections.forget(connectionId);
     },
-    onMessage: (message) => messages.push(message),
+    onMessage: (message) => {
+      messages.push(message);
+      automation.offer(message);
+    },
     onPacket: (connectionId, direction, packet, problem) => inspector.record(connectionId, direction, packet, problem),
   });
   // Codec rules read the profiles' settings and the live payloads through these hooks, once those services exist.
@@ -93,6 +98,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   });
   const messages = createMessagesService(events, connections.manager, downloads, codecs.live);
   const inspector = createInspectorService(events, connections.manager);
+  const automation = createAutomationService({ dataDir, events, manager: connections.manager });
   // Replays read History through its own handlers, as any other caller of the contract would.
   const replays = createReplayService({
     readPage: async (query, cursor, limit) => history.handlers['history.query']({ query, cursor, limit, order: 'asc' }),
@@ -109,6 +115,14 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...(options.collectionsTimer ? { timer: options.collectionsTimer } : {}),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
+  const scenarios = createScenariosService({
+    events,
+    profileOptions: (profileId) => profiles.connectOptionsOf(profileId),
+    async embeddedBroker() {
+      const status = await broker.handlers['broker.status']({});
+      return status.running && status.host !== undefined && status.tcpPort !== undefined ? { host: status.host, port: status.tcpPort, authRequired: Boolean(status.authRequired) } : undefined;
+    },
+  });
   // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
   const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
@@ -147,7 +161,9 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...broker.handlers,
     ...codecs.handlers,
     ...collections.handlers,
+    ...scenarios.handlers,
     ...checks.handlers,
+    ...automation.handlers,
   });
 
   return {
@@ -159,8 +175,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       stopRemembering();
       // What publishes on connections stops first, then the connections, then what they fed.
       messages.stopRepeats();
-      await collections.close();
-      await replays.close();
+      await automation.close();
+      await Promise.all([replays.close(), scenarios.close(), collections.close()]);
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
       await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close()]);

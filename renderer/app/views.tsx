@@ -1,3 +1,4 @@
+import { AutomationView } from '../features/automation';
 import { BrokerPanel } from '../features/broker/broker-panel';
 import { HistoryView } from '../features/history/history-view';
 import { type WorkbenchView, useUiStore } from '../stores/ui-store';
@@ -8,6 +9,7 @@ const VIEWS: { key: WorkbenchView; label: string; title: string }[] = [
   { key: 'workbench', label: 'Workbench', title: 'Connections, live messages and publishing' },
   { key: 'history', label: 'History', title: 'Search and export stored messages' },
   { key: 'broker', label: 'Broker', title: 'The embedded MQTT broker' },
+  { key: 'automation', label: 'Automation', title: 'Responders, scenarios and checks: scripts that answer, simulated devices, broker and scripted checks' },
 ];
 
 /** The top-level views, as tabs in the top bar. */
@@ -25,7 +27,7 @@ export function ViewSwitcher() {
   );
 }
 
-/** History and Broker fill the space of the workbench (which stays mounted, hidden, underneath). */
+/** History, Broker and Automation fill the space of the workbench (which stays mounted, hidden, underneath). */
 export function SecondaryViews() {
   const view = useUiStore((s) => s.view);
   if (view === 'workbench') return null;
@@ -34,6 +36,10 @@ export function SecondaryViews() {
       {view === 'history' ? (
         <Panel name="history" title="History" className="grow">
           <HistoryView />
+        </Panel>
+      ) : view === 'automation' ? (
+        <Panel name="automation" title="Automation" className="grow">
+          <AutomationView />
         </Panel>
       ) : (
         <Panel name="broker" title="Embedded broker" className="grow">

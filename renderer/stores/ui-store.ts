@@ -52,8 +52,8 @@ export type DetailPlacement = 'beside' | 'below';
 /** What the connection dialog edits: a new connection, or a saved profile. */
 export type EditorTarget = { mode: 'new' } | { mode: 'edit'; profileId: string };
 
-/** The top-level views: the live workbench, the stored message history, the embedded broker. */
-export type WorkbenchView = 'workbench' | 'history' | 'broker';
+/** The top-level views: the live workbench, the stored message history, the embedded broker, automation (responders, scenarios, checks). */
+export type WorkbenchView = 'workbench' | 'history' | 'broker' | 'automation';
 
 interface UiState {
   hostLink: HostLink;

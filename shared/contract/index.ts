@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { decodeMessageBatchFrame, encodeMessageBatchFrame, isMessageBatchFrame } from '../message-batch-frame';
 import { type Base64Codec, defaultBase64 } from '../codecs/byte-envelope';
 import { appContract } from './app';
+import { automationContract } from './automation';
 import { brokerContract } from './broker';
 import { checksContract } from './checks';
 import { codecsContract } from './codecs';
@@ -12,6 +13,7 @@ import { historyContract } from './history';
 import { inspectorContract } from './inspector';
 import { messagesContract } from './messages';
 import { profilesContract } from './profiles';
+import { scenariosContract } from './scenarios';
 
 /**
  * The one contract both transports serve (Electron IPC and the browser-mode WebSocket).
@@ -28,7 +30,9 @@ export const contract = {
   broker: brokerContract,
   codecs: codecsContract,
   collections: collectionsContract,
+  scenarios: scenariosContract,
   checks: checksContract,
+  automation: automationContract,
 } as const;
 
 type Contract = typeof contract;
@@ -218,5 +222,7 @@ export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
 export * from './collections';
+export * from './scenarios';
 export * from './checks';
+export * from './automation';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';

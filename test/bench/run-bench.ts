@@ -6,11 +6,13 @@
  * engine (client ingest vs mosquitto_sub, and memory over a sustained run);
  * ui (the built workbench in Chromium under a firehose: test/bench/ui-bench.ts, run by Vitest for
  * its TypeScript and ESM; UI_BENCH_SCALE=0.5 halves the rates);
- * ipc (a message batch over Electron IPC as a structured clone vs the binary frame, in Node).
+ * ipc (a message batch over Electron IPC as a structured clone vs the binary frame, in Node);
+ * cli (the command line's bench pub vs a plain mqtt.js publish loop, against mosquitto).
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { runBrokerBench } from './broker-bench';
+import { runCliBench } from './cli-bench';
 import { runEngineBench } from './engine-bench';
 import { runHistoryBench } from './history-bench';
 import { runIpcBench } from './ipc-bench';
@@ -21,6 +23,7 @@ const SUITES: Record<string, (args: string[]) => Promise<void>> = {
   engine: runEngineBench,
   ui: runUiBench,
   ipc: runIpcBench,
+  cli: runCliBench,
 };
 
 async function runUiBench(): Promise<void> {

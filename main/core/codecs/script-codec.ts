@@ -50,13 +50,14 @@ export function compileCodecScript(file: SchemaFile, limits?: Partial<ScriptLimi
     if (error instanceof ScriptError) throw codecErrorOf(file, error.failure);
     throw error;
   }
-  if (script.functions.size === 0) {
+  // A responder's respond() alone does not make a codec.
+  if (!script.functions.has('decode') && !script.functions.has('encode')) {
     script.dispose();
     throw new CodecError('The script defines neither decode(payload, message) nor encode(value, message)', { file: file.name });
   }
   const user = script;
   return {
-    functions: [...user.functions],
+    functions: [...user.functions].filter((name) => name !== 'respond'),
     decode(bytes, message) {
       const output = outputOf(file, user.call('decode', { bytes }, scriptMessage(message)));
       if (output.kind === 'text') return { json: false, text: output.text };

@@ -220,9 +220,46 @@ export const SCRIPT_PRELUDE = String.raw`(function (hostLog, memoryLimit) {
   g.utf8Decode = utf8Decode;
   var parse = JSON.parse;
   var stringify = JSON.stringify;
+  // respond(message): the message with its payload as bytes, as text and (when it is JSON) parsed.
+  function requestOf(bytes, message) {
+    message.payload = bytes;
+    message.text = utf8Decode(bytes);
+    try {
+      message.json = parse(message.text);
+    } catch (error) {
+      message.json = undefined;
+    }
+    return message;
+  }
+  // Its answer: nothing, one reply or an array of them, each payload made a string or bytes here
+  // (objects as JSON text, bytes as hex) so the replies cross to the host as one JSON text.
+  function replies(out) {
+    if (out === undefined || out === null) return '[]';
+    if (out !== null && typeof out === 'object' && typeof out.then === 'function') throw new TypeError('respond() returned a Promise: scripts run synchronously');
+    var list = Array.isArray(out) ? out : [out];
+    var shaped = [];
+    for (var i = 0; i < list.length; i++) {
+      var reply = list[i];
+      if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) throw new TypeError('respond() must return replies as objects ({topic, payload, qos, retain}), not ' + (Array.isArray(reply) ? 'an array' : typeof reply));
+      var copy = {};
+      for (var key in reply) if (key !== 'payload') copy[key] = reply[key];
+      var payload = reply.payload;
+      if (payload === undefined || payload === null) copy.payload = { text: '' };
+      else if (typeof payload === 'string') copy.payload = { text: payload };
+      else if (payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)) copy.payload = { hex: bytesToHex(payload) };
+      else copy.payload = { json: stringify(payload, function (_key, v) { return typeof v === 'bigint' ? v.toString() : v; }) };
+      if (copy.properties && copy.properties.correlationData !== undefined) {
+        var data = copy.properties.correlationData;
+        copy.properties.correlationData = typeof data === 'string' ? { text: data } : data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? { hex: bytesToHex(data) } : { json: data };
+      }
+      shaped.push(copy);
+    }
+    return stringify(shaped);
+  }
   return function invoke(fn, name, input, isBytes, messageJson) {
     if (spent.life > memoryLimit * 2) return 'R';
     spent.call = 0;
+    if (name === 'respond') return 'J' + replies(fn(requestOf(new Uint8Array(input), parse(messageJson))));
     var out = fn(isBytes ? new Uint8Array(input) : parse(input), parse(messageJson));
     if (typeof out === 'string') return 'T' + out;
     if (out instanceof ArrayBuffer) return out.slice(0);

@@ -57,7 +57,13 @@ export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = {
   maxLogChars: 2000,
 };
 
-export const SCRIPT_FUNCTIONS = ['decode', 'encode'] as const;
+/**
+ * decode(payload, message) and encode(value, message) for codec rules; respond(message) for
+ * responders (main/core/automation/responders/), called with the message and its payload in one
+ * object and answering with its replies (see the prelude's `replies`); tick makes a simulated
+ * device's next payload (scenarios: main/core/automation/scenarios/).
+ */
+export const SCRIPT_FUNCTIONS = ['decode', 'encode', 'respond', 'tick'] as const;
 export type ScriptFunctionName = (typeof SCRIPT_FUNCTIONS)[number];
 
 /** What a script is told about the message beside its payload (JSON only: it crosses by copy). */
@@ -100,11 +106,11 @@ export class ScriptError extends Error {
 }
 
 export interface UserScript {
-  /** The functions the script defines (of decode and encode). */
+  /** The functions the script defines (of decode, encode and respond). */
   readonly functions: ReadonlySet<ScriptFunctionName>;
   /** Set once the script was stopped after too many limit breaks in a row. */
   readonly stopped: ScriptFailure | undefined;
-  /** Calls `decode(bytes, message)` or `encode(value, message)`; never throws. */
+  /** Calls `decode(bytes, message)`, `encode(value, message)` or `respond({...message, payload: bytes})`; never throws. */
   call(name: ScriptFunctionName, input: { bytes: Uint8Array } | { value: unknown }, message: ScriptMessage): ScriptCallResult;
   /** Frees the runtime now (otherwise it is freed when the script is garbage collected). */
   dispose(): void;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { IMPORT_FORMAT_NAMES, type ImportFormatChoice } from '../../../shared/contract';
 import { useProfilesStore } from '../../stores/profiles-store';
-import { downloadText } from './download';
+import { downloadText } from '../../ui/download-text';
 
 const FORMATS: { value: ImportFormatChoice; label: string }[] = [
   { value: 'auto', label: 'Auto-detect' },

@@ -1,0 +1,1 @@
+export { ScenariosSection } from './scenarios-section';
