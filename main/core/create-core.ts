@@ -10,6 +10,8 @@ import { createAppService } from './services/app-service';
 import { createAutomationService } from './services/automation-service';
 import { createBrokerService } from './services/broker-service';
 import { createCodecsService } from './services/codecs-service';
+import { createCollectionsService } from './services/collections-service';
+import type { SequenceTimer } from './collections/sequence-runner';
 import { createConnectionsService } from './services/connections-service';
 import { createChecksService } from './services/checks-service';
 import { createHistoryService } from './services/history-service';
@@ -37,6 +39,8 @@ export interface CoreOptions {
   connectOnLaunch?: boolean;
   /** The live codec decoder's clocks (tests move them instead of waiting). */
   codecClock?: { now?: () => number; elapsed?: () => number };
+  /** The clock of saved-message sequences' delays and their {{now}} (tests move it by hand). */
+  collectionsTimer?: SequenceTimer;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -73,6 +77,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       messages.forget(connectionId);
       replays.stopForConnection(connectionId, 'The connection was closed');
       inspector.forget(connectionId);
+      collections.forget(connectionId);
     },
     onMessage: (message) => {
       messages.push(message);
@@ -101,6 +106,13 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     publish: (input) => connections.manager.publish(input),
     isOpen: (connectionId) => connections.manager.has(connectionId),
     onProgress: (progress) => events.emit('history.replayProgress', progress),
+  });
+  const collections = createCollectionsService({
+    dataDir,
+    events,
+    publish: (input) => connections.manager.publish(input),
+    connectionKeyOf: (connectionId) => connections.manager.list().find((summary) => summary.connectionId === connectionId)?.connectionKey,
+    ...(options.collectionsTimer ? { timer: options.collectionsTimer } : {}),
   });
   const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
   const scenarios = createScenariosService({
@@ -138,10 +150,17 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...messages.handlers,
     ...inspector.handlers,
     ...profiles.handlers,
+    // A deleted profile's saved messages stay, as shared collections.
+    'profiles.delete': async (input) => {
+      const result = await profiles.handlers['profiles.delete'](input);
+      collections.profileDeleted(input.id);
+      return result;
+    },
     ...history.handlers,
     ...replays.handlers,
     ...broker.handlers,
     ...codecs.handlers,
+    ...collections.handlers,
     ...scenarios.handlers,
     ...checks.handlers,
     ...automation.handlers,
@@ -157,7 +176,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       // What publishes on connections stops first, then the connections, then what they fed.
       messages.stopRepeats();
       await automation.close();
-      await Promise.all([replays.close(), scenarios.close()]);
+      await Promise.all([replays.close(), scenarios.close(), collections.close()]);
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
       await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close()]);

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef } from 'react';
+import { CollectionsPanel } from '../features/collections';
 import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
 import { PlotsDock } from '../features/plots/plots-panel';
 import { PublishPanel, PublishToggle } from '../features/publish/publish-panel';
@@ -110,9 +111,20 @@ export function CenterRows() {
       )}
       <SplitHandle id="publish" label="Resize the Publish panel" />
       <CollapsiblePane id="publish" control={publish} defaultSize="230px" minSize="170px">
-        <Panel name="publish" title="Publish" className="grow publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
-          <PublishPanel />
-        </Panel>
+        {/* Collections beside Publish: saved messages load into it and it saves into them. */}
+        <SplitGroup id="publish-row" orientation="horizontal" panes={['publish-form', 'collections']} remember={['collections']}>
+          <SplitPane id="publish-form" className="split-pane" minSize="360px">
+            <Panel name="publish" title="Publish" className="grow publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
+              <PublishPanel />
+            </Panel>
+          </SplitPane>
+          <SplitHandle id="collections" label="Resize the Collections panel" />
+          <SplitPane id="collections" className="split-pane" defaultSize={rememberedSize('collections', '360px')} minSize="240px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
+            <Panel name="collections" title="Collections" className="grow" collapsed={!publishOpen}>
+              <CollectionsPanel />
+            </Panel>
+          </SplitPane>
+        </SplitGroup>
       </CollapsiblePane>
     </SplitGroup>
   );

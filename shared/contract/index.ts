@@ -6,6 +6,7 @@ import { automationContract } from './automation';
 import { brokerContract } from './broker';
 import { checksContract } from './checks';
 import { codecsContract } from './codecs';
+import { collectionsContract } from './collections';
 import { connectionsContract } from './connections';
 import type { Result } from './errors';
 import { historyContract } from './history';
@@ -28,6 +29,7 @@ export const contract = {
   history: historyContract,
   broker: brokerContract,
   codecs: codecsContract,
+  collections: collectionsContract,
   scenarios: scenariosContract,
   checks: checksContract,
   automation: automationContract,
@@ -219,6 +221,7 @@ export * from './limits';
 export * from './broker';
 export * from './codec-rules';
 export * from './codecs';
+export * from './collections';
 export * from './scenarios';
 export * from './checks';
 export * from './automation';

@@ -25,8 +25,20 @@ export function PropertiesFields({ value, onChange, problems }: { value: Publish
       <Field label="Response topic" className="span-2" problem={problems.responseTopic} testId="publish-response-topic">
         <input data-testid="publish-response-topic" value={value.responseTopic} spellCheck={false} onChange={(e) => set('responseTopic', e.target.value)} />
       </Field>
-      <Field label="Correlation data (hex)" className="span-4" problem={problems.correlationData} testId="publish-correlation">
-        <input data-testid="publish-correlation" value={value.correlationHex} placeholder="e.g. 01 02 0a ff" spellCheck={false} onChange={(e) => set('correlationHex', e.target.value)} />
+      <Field label={value.correlationFormat === 'text' ? 'Correlation data (text)' : 'Correlation data (hex)'} className="span-3" problem={problems.correlationData} testId="publish-correlation">
+        <input
+          data-testid="publish-correlation"
+          value={value.correlationHex}
+          placeholder={value.correlationFormat === 'text' ? 'e.g. req-{{uuid}}' : 'e.g. 01 02 0a ff'}
+          spellCheck={false}
+          onChange={(e) => set('correlationHex', e.target.value)}
+        />
+      </Field>
+      <Field label="Written as" className="span-1">
+        <select data-testid="publish-correlation-format" value={value.correlationFormat ?? 'hex'} onChange={(e) => set('correlationFormat', e.target.value as 'hex' | 'text')}>
+          <option value="hex">hex</option>
+          <option value="text">text</option>
+        </select>
       </Field>
       <Field label="User properties" className="span-4" problem={problems.userProperties}>
         <KeyValueEditor testId="publish-user-properties" pairs={value.userProperties} onChange={(pairs) => set('userProperties', pairs)} />

@@ -7,7 +7,7 @@ import { type PublishedEntry, searchPublished, usePublishHistory } from './publi
 const PREVIEW_CHARS = 120;
 
 /** The published-messages history: search it, and put an entry back into the publish panel. */
-export function PublishHistoryList({ onUse }: { onUse(entry: PublishedEntry): void }) {
+export function PublishHistoryList({ onUse, onSave }: { onUse(entry: PublishedEntry): void; onSave(entry: PublishedEntry): void }) {
   useTimeFormat();
   const entries = usePublishHistory((s) => s.entries);
   const remove = usePublishHistory((s) => s.remove);
@@ -37,6 +37,9 @@ export function PublishHistoryList({ onUse }: { onUse(entry: PublishedEntry): vo
                   {entry.count > 1 ? ` · ×${entry.count}` : ''} · <span data-testid="publish-history-time">{formatMoment(entry.at)}</span>
                 </span>
                 <code className="publish-history-payload">{entry.payload.length > PREVIEW_CHARS ? `${entry.payload.slice(0, PREVIEW_CHARS)}…` : entry.payload || '(empty)'}</code>
+              </button>
+              <button type="button" className="small" data-testid="publish-history-save" title="Save this message in a collection" onClick={() => onSave(entry)}>
+                Save…
               </button>
               <button type="button" className="icon-button" title="Forget this message" aria-label="Forget this message" onClick={() => remove(entry.id)}>
                 ×

@@ -1,7 +1,10 @@
-import { type KeyboardEvent, Suspense, lazy, useCallback, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload, isEmptyPayloadText, isJsonEdited } from '../../../shared/codecs/payload-format';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { type VariableProblem, expandVariables, parseUserVariables } from '../../../shared/templates/message-variables';
+import { mergeVariables } from '../../../shared/templates/message-template';
+import type { VariableSet } from '../../../shared/contract';
+import { startCollections, useCollectionsStore, variablesForProfile } from '../../stores/collections-store';
 import { publishMessage } from '../../stores/publish-actions';
 import { useActiveConnection } from '../../stores/connections-store';
 import { useTopicSuggestions } from '../../stores/topic-tree-store';
@@ -11,7 +14,8 @@ import type { PreparedMessage } from './prepared-message';
 import { type PublishedEntry, usePublishHistory } from './publish-history';
 import { PublishHistoryList } from './publish-history-list';
 import { PropertiesFields } from './properties-fields';
-import { type PublishPropertiesForm, checkProperties } from './publish-properties';
+import { type PublishPropertiesForm, checkProperties, expandPropertiesForm } from './publish-properties';
+import { toTemplate } from './saved-template';
 import { EMPTY_DRAFT, DRAFT_PAYLOAD_LIMIT, type PublishDraft, payloadTooLongToKeep, usePublishDrafts } from './publish-drafts';
 import { RepeatControls } from './repeat-controls';
 import { RequestControls } from './request-controls';
@@ -33,23 +37,48 @@ type Side = 'properties' | 'variables' | 'repeat' | 'request' | 'history';
 /** How much of the expanded payload the preview shows. */
 const PREVIEW_CHARS = 200;
 
-type Expanded = { ok: true; topic: string; text: string } | { ok: false; error: string };
+type Expanded = { ok: true; topic: string; text: string; properties?: PublishPropertiesForm } | { ok: false; error: string };
 
-function where(part: 'topic' | 'payload', problem: VariableProblem): string {
-  const at = part === 'topic' ? `column ${problem.column}` : `line ${problem.line}, column ${problem.column}`;
+function where(part: string, problem: VariableProblem): string {
+  const at = part === 'payload' ? `line ${problem.line}, column ${problem.column}` : `column ${problem.column}`;
   return `Variables in the ${part} at ${at}: ${problem.message}`;
 }
 
-/** The topic and payload with their variables expanded for message number `seq`. */
-function expandMessage(topic: string, text: string, variablesText: string, seq: number): Expanded {
+class ExpandFailure extends Error {}
+
+/**
+ * The topic, payload and MQTT 5 properties with their variables expanded for message number `seq`:
+ * the user's and the profile's environment variables (from Collections) under this draft's own list.
+ */
+function expandMessage(topic: string, text: string, properties: PublishPropertiesForm, variablesText: string, seq: number, inherited: VariableSet[]): Expanded {
   const user = parseUserVariables(variablesText);
   if (!user.ok) return { ok: false, error: `Variables: ${user.problem}` };
-  const context = { seq, variables: user.variables };
-  const t = expandVariables(topic, context);
-  if (!t.ok) return { ok: false, error: where('topic', t.problem) };
-  const p = expandVariables(text, context);
-  if (!p.ok) return { ok: false, error: where('payload', p.problem) };
-  return { ok: true, topic: t.text, text: p.text };
+  // One clock reading for the whole message, so {{now}} agrees across its parts.
+  const now = Date.now();
+  const context = { seq, now: () => now, variables: mergeVariables(...inherited, user.variables) };
+  const expand = (value: string, part: string) => {
+    const result = expandVariables(value, context);
+    if (!result.ok) throw new ExpandFailure(where(part, result.problem));
+    return result.text;
+  };
+  try {
+    return { ok: true, topic: expand(topic, 'topic'), text: expand(text, 'payload'), properties: expandPropertiesForm(properties, expand) };
+  } catch (error) {
+    if (error instanceof ExpandFailure) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+/** The expanded MQTT 5 text properties in the preview, those that are set. */
+function PreviewProperties({ form }: { form: PublishPropertiesForm }) {
+  const parts = [
+    form.contentType && `content type ${form.contentType}`,
+    form.responseTopic && `response topic ${form.responseTopic}`,
+    form.correlationHex && `correlation ${form.correlationHex}`,
+    ...form.userProperties.filter((p) => p.key !== '' || p.value !== '').map((p) => `${p.key}=${p.value}`),
+  ].filter(Boolean);
+  if (parts.length === 0) return null;
+  return <span data-testid="publish-variables-preview-properties">{` · ${parts.join(' · ')}`}</span>;
 }
 
 /** Topics seen on the connection (the topic tree) that continue what is typed; live while the field has focus. */
@@ -98,6 +127,12 @@ export function PublishPanel() {
   // Ctrl/Cmd+Enter can follow an edit before React re-renders: publish what the editor holds now.
   const latestPayload = useRef({ key: draftKey, text: payload });
   if (latestPayload.current.key !== draftKey) latestPayload.current = { key: draftKey, text: payload };
+  // A draft changed from outside the editor (a saved message loaded from Collections) is what Publish sends.
+  const draftPayload = useRef(payload);
+  if (draftPayload.current !== payload) {
+    draftPayload.current = payload;
+    latestPayload.current = { key: draftKey, text: payload };
+  }
   const onPayloadChange = useCallback(
     (text: string) => {
       latestPayload.current = { key: draftKey, text };
@@ -117,31 +152,40 @@ export function PublishPanel() {
   const v5 = active?.protocolVersion === 5;
   const topicProblem = topic === '' ? null : topicNameProblem(topic);
   const [topicFocused, setTopicFocused] = useState(false);
-  const propertiesCheck = checkProperties(propertiesForm);
   // "Encode with rule…" (issue 16): the JSON typed in becomes the rule's bytes; per connection, this page only.
   const [encodeRules, setEncodeRules] = useState<Record<string, string>>({});
   const encodeRuleId = encodeRules[draftKey] || null;
   const profileId = useConnectionsStore((s) => (active ? s.origins[active.connectionId]?.profileId : undefined));
+  // The user's variables and the profile's environment (Collections) expand here too, under the draft's own list.
+  const collectionsState = useCollectionsStore((s) => s.state);
+  const openSave = useCollectionsStore((s) => s.openSave);
+  useEffect(startCollections, []);
+  const inherited = useMemo(() => {
+    const { user, environment } = variablesForProfile(collectionsState, profileId);
+    return environment ? [user, environment] : [user];
+  }, [collectionsState, profileId]);
   // With variables the rule encodes the expanded text, at Publish (the template itself is rarely valid input).
   const encoding = useRuleEncoding(active?.connectionId, variablesOn ? null : encodeRuleId, payload);
   // What the next message would be, as typed: a new draw of random values and uuids on each edit.
   const preview = useMemo(
-    () => (variablesOn ? expandMessage(topic, payload, variablesText, (sequence.current[draftKey] ?? 0) + 1) : null),
-    [variablesOn, topic, payload, variablesText, draftKey, sent],
+    () => (variablesOn ? expandMessage(topic, payload, propertiesForm, variablesText, (sequence.current[draftKey] ?? 0) + 1, inherited) : null),
+    [variablesOn, topic, payload, propertiesForm, variablesText, draftKey, sent, inherited],
   );
+  // With variables, the properties are checked as they will be sent (a {{uuid}} is not a problem of the form).
+  const propertiesCheck = checkProperties(preview?.ok && preview.properties ? preview.properties : propertiesForm);
 
   /** Expands the variables for the next message and counts it; the plain topic and text when Variables is off. */
   const expandNext = useCallback((): Expanded => {
     const text = latestPayload.current.text;
     if (!variablesOn) return { ok: true, topic, text };
     const seq = (sequence.current[draftKey] ?? 0) + 1;
-    const expanded = expandMessage(topic, text, variablesText, seq);
+    const expanded = expandMessage(topic, text, propertiesForm, variablesText, seq, inherited);
     if (expanded.ok) {
       sequence.current[draftKey] = seq;
       setSent((n) => n + 1);
     }
     return expanded;
-  }, [variablesOn, topic, variablesText, draftKey]);
+  }, [variablesOn, topic, propertiesForm, variablesText, draftKey, inherited]);
 
   /** The message as it would be sent now (topic, payload bytes, QoS, retain, MQTT 5 properties). */
   const prepare = useCallback((encodedNow?: Uint8Array, expandedNow?: Expanded): PreparedMessage => {
@@ -168,8 +212,10 @@ export function PublishPanel() {
       const where = line !== undefined ? ` at line ${line}, column ${column}` : '';
       return { ok: false, error: `Invalid ${MODE_LABELS[mode]}${where}: ${message}` };
     }
-    if (v5 && !propertiesCheck.ok) return { ok: false, error: `Properties: ${Object.values(propertiesCheck.problems).join('; ')}` };
-    const properties = v5 && propertiesCheck.ok ? propertiesCheck.properties : undefined;
+    // The properties as expanded for this very message (each has its own {{seq}} and {{uuid}}).
+    const check = expanded.properties ? checkProperties(expanded.properties) : propertiesCheck;
+    if (v5 && !check.ok) return { ok: false, error: `Properties: ${Object.values(check.problems).join('; ')}` };
+    const properties = v5 && check.ok ? check.properties : undefined;
     return { ok: true, message: { connectionId: active.connectionId, topic, payload: encoded.bytes, qos, retain, ...(properties ? { properties } : {}) } };
   }, [active, v5, propertiesCheck, mode, qos, retain, encodeRuleId, encoding, variablesOn, expandNext]);
 
@@ -216,6 +262,16 @@ export function PublishPanel() {
       setOutcome({ key: draftKey, outcome: null });
     },
     [change, draftKey],
+  );
+
+  /** Offers the message as typed to Collections' save dialog. */
+  const saveToCollection = useCallback(
+    (written: Parameters<typeof toTemplate>[0], name: string) => {
+      const made = toTemplate(written);
+      if (!made.ok) return setOutcome({ key: draftKey, outcome: { kind: 'error', message: made.error } });
+      openSave({ template: made.template, name: name || 'Message' });
+    },
+    [draftKey, openSave],
   );
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -269,11 +325,19 @@ export function PublishPanel() {
             </button>
           ))}
         </div>
-        <label className="checkbox" title="Expand {{now}}, {{uuid}}, {{seq}}, {{random 1 100}}, {{site}}… in the topic and payload for each publish (\{{ for a literal {{)">
+        <label className="checkbox" title="Expand {{now}}, {{uuid}}, {{seq}}, {{random 1 100}}, {{site}}… in the topic, payload and MQTT 5 text properties for each publish (\{{ for a literal {{)">
           <input data-testid="publish-variables" type="checkbox" checked={variablesOn} onChange={(e) => setVariablesOn(e.target.checked)} />
           Variables
         </label>
         <EncodeRulePicker profileId={profileId} ruleId={encodeRuleId} onChange={(ruleId) => setEncodeRules((rules) => ({ ...rules, [draftKey]: ruleId ?? '' }))} />
+        <button
+          type="button"
+          data-testid="publish-save-to-collection"
+          title="Save this message (topic, payload, format, QoS, retain, properties) in a collection"
+          onClick={() => saveToCollection({ topic, qos, retain, mode, payload: latestPayload.current.text, properties: propertiesForm, variablesOn }, topic)}
+        >
+          Save to collection…
+        </button>
         <button
           type="button"
           className="primary"
@@ -318,7 +382,7 @@ export function PublishPanel() {
             {side === 'repeat' && <RepeatControls prepare={() => prepare()} connected={isConnected} variablesOn={variablesOn} />}
             {side === 'request' &&
               (v5 ? <RequestControls prepare={() => prepare()} connected={isConnected} topicReady={topic !== '' && topicProblem === null} /> : <p className="hint">Request/response needs an MQTT 5 connection.</p>)}
-            {side === 'history' && <PublishHistoryList onUse={restoreEntry} />}
+            {side === 'history' && <PublishHistoryList onUse={restoreEntry} onSave={(entry) => saveToCollection(entry, entry.topic)} />}
           </div>
         </div>
       </div>
@@ -335,6 +399,7 @@ export function PublishPanel() {
             <span data-testid="publish-variables-preview-payload">
               {preview.text.length > PREVIEW_CHARS ? `${preview.text.slice(0, PREVIEW_CHARS)}…` : preview.text}
             </span>
+            {v5 && preview.properties && <PreviewProperties form={preview.properties} />}
           </p>
         )}
         <RuleEncodingStatus encoding={encoding} />

@@ -1,5 +1,6 @@
 import { type ReceivedProperties, publishProperties } from '../../../shared/contract';
 import { decodeHex } from '../../../shared/codecs/hex';
+import { encodeUtf8 } from '../../../shared/codecs/utf8';
 import type { KeyValue } from '../../ui/key-value-editor';
 
 export interface PublishPropertiesForm {
@@ -7,7 +8,9 @@ export interface PublishPropertiesForm {
   messageExpiry: string;
   contentType: string;
   responseTopic: string;
+  /** Correlation data as written: hex digits (the default), or UTF-8 text when correlationFormat is 'text'. */
   correlationHex: string;
+  correlationFormat?: 'hex' | 'text';
   userProperties: KeyValue[];
   topicAlias: string;
 }
@@ -31,7 +34,9 @@ const optionalNumber = (text: string) => (text.trim() === '' ? undefined : Numbe
 export function checkProperties(form: PublishPropertiesForm): PropertiesCheck {
   const problems: Record<string, string> = {};
   let correlationData: Uint8Array | undefined;
-  if (form.correlationHex.trim()) {
+  if (form.correlationFormat === 'text') {
+    if (form.correlationHex !== '') correlationData = encodeUtf8(form.correlationHex);
+  } else if (form.correlationHex.trim()) {
     try {
       correlationData = decodeHex(form.correlationHex);
     } catch (error) {
@@ -58,4 +63,15 @@ export function checkProperties(form: PublishPropertiesForm): PropertiesCheck {
   }
   if (Object.keys(problems).length) return { ok: false, problems };
   return { ok: true, properties: Object.keys(candidate).length ? (candidate as PublishProperties) : undefined };
+}
+
+/** The form with variables expanded in its text fields (content type, response topic, correlation data, user properties). */
+export function expandPropertiesForm(form: PublishPropertiesForm, expand: (text: string, part: string) => string): PublishPropertiesForm {
+  return {
+    ...form,
+    contentType: expand(form.contentType, 'content type'),
+    responseTopic: expand(form.responseTopic, 'response topic'),
+    correlationHex: expand(form.correlationHex, 'correlation data'),
+    userProperties: form.userProperties.map((p, i) => ({ key: expand(p.key, `user property ${i + 1} name`), value: expand(p.value, `user property ${i + 1} value`) })),
+  };
 }

@@ -24,10 +24,11 @@ export function VariablesFields({ value, onChange, on }: { value: string; onChan
         </p>
       )}
       <p className="hint">
-        {on ? 'Variables are on: ' : 'Turn on "Variables" to expand, in the topic and payload: '}
+        {on ? 'Variables are on: ' : 'Turn on "Variables" to expand, in the topic, payload and MQTT 5 text properties: '}
         <code>{'{{site}}'}</code>, <code>{'{{now}}'}</code> (ms), <code>{'{{now.iso}}'}</code>, <code>{'{{now.unix}}'}</code> (s), <code>{'{{uuid}}'}</code>,{' '}
         <code>{'{{seq}}'}</code> (1, 2, 3… per message sent), <code>{'{{random 1 100}}'}</code>, <code>{'{{randomFloat 20 25 2}}'}</code>,{' '}
-        <code>{'{{pick "a" "b"}}'}</code>. Write <code>{'\\{{'}</code> for a literal <code>{'{{'}</code>.
+        <code>{'{{pick "a" "b"}}'}</code>. Write <code>{'\\{{'}</code> for a literal <code>{'{{'}</code>. This list wins over the profile&apos;s environment and
+        your variables for every connection (Collections, ⋯ → Variables…).
       </p>
     </div>
   );

@@ -1,0 +1,1 @@
+export { CollectionsPanel } from './collections-panel';
