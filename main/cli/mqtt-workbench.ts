@@ -28,7 +28,7 @@ function configure(command: Command): Command {
 
 export function createProgram(): Command {
   const program = new Command('mqtt-workbench')
-    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, simulate devices, load a broker, record, export and replay history, run the embedded broker')
+    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record, export and replay history, simulate devices, load a broker, run the broker')
     .version(version, '--version')
     .addCommand(createPubCommand())
     .addCommand(createSubCommand())

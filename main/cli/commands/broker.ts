@@ -1,56 +1,58 @@
+/**
+ * `mqtt-workbench broker` (and `npm run broker`): the embedded broker headless. Its options are
+ * mosquitto.conf's keys as flags (core/broker/cli.ts), parsed there, so both entries take the same.
+ */
 import { Command } from 'commander';
 import { startBrokerFromArgs } from '../../core/broker/cli';
-import { CliFailure, EXIT } from '../cli-connection';
+import { CliFailure, EXIT, EXIT_CODES_HELP } from '../cli-connection';
 
-/**
- * `mqtt-workbench broker`: the headless embedded broker, the same as `npm run broker` (its flags are
- * parsed by core/broker/cli.ts, so both stay one command). Runs until SIGINT/SIGTERM.
- */
+/** Starts the broker, prints its one line, and stops cleanly on SIGINT/SIGTERM. A bad option throws with the usage. */
+export async function runHeadlessBroker(argv: string[]): Promise<void> {
+  const running = await startBrokerFromArgs(argv);
+  // One misbehaving client must not take the broker down for everyone else.
+  process.on('uncaughtException', (error) => console.error('Uncaught exception (broker keeps running):', error));
+  process.on('unhandledRejection', (error) => console.error('Unhandled rejection (broker keeps running):', error));
+  for (const warning of running.warnings) console.error(`Warning: ${warning}`);
+  console.log(running.line);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      // Stop within 3 s even if a client holds the close up.
+      void Promise.race([running.stop(), new Promise((r) => setTimeout(r, 3000))]).then(() => resolve());
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 export function createBrokerCommand(): Command {
-  return (
-    new Command('broker')
-      .description('Run the embedded MQTT 5 broker without the UI (TCP, WebSocket, TLS listeners) until stopped')
-      // The flags are the broker's own (mosquitto.conf keys as flags), passed on as they are.
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .addHelpText(
-        'after',
-        `
-Flags: --config mosquitto.conf, --port N (1883; 0 picks a free port), --ws-port N, --host ADDRESS (127.0.0.1),
---tls-port N with --tls-cert FILE --tls-key FILE, or a generated certificate (--tls-ca-out FILE writes its CA),
-and these mosquitto.conf keys as flags: --allow-anonymous, --password-file, --acl-file, --max-keepalive,
+  return new Command('broker')
+    .description('Run the embedded MQTT 5 broker headless (mosquitto.conf keys as flags)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText(
+      'after',
+      `
+Options (mosquitto.conf's names): --config mosquitto.conf, --port 1883 (0: a free port), --ws-port 8083,
+--tls-port 8883 with --tls-cert FILE --tls-key FILE (or --tls-ca-out FILE for a generated pair),
+--host 127.0.0.1, --allow-anonymous, --password-file, --acl-file, --max-keepalive,
 --max-inflight-messages, --max-queued-messages, --max-packet-size, --message-size-limit,
 --retain-available, --persistence, --persistence-location.
-Prints one line, "Broker listening: mqtt://HOST:PORT [ws://...] [mqtts://...]", when it listens.
+Prints one line, "Broker listening: mqtt://HOST:PORT ...", and stops cleanly on Ctrl+C or SIGTERM.
 
 Examples:
-  mqtt-workbench broker --port 1883 --ws-port 8083
-  mqtt-workbench broker --port 0 --tls-port 8883 --tls-ca-out ca.pem
-  mqtt-workbench broker --config mosquitto.conf
-
-Exit codes:
-  0  stopped by SIGINT/SIGTERM
-  2  could not start: a bad flag or configuration, or a port already in use
-`,
-      )
-      .action(async (_flags: unknown, command: Command) => {
-        let running: Awaited<ReturnType<typeof startBrokerFromArgs>>;
-        try {
-          running = await startBrokerFromArgs(command.args);
-        } catch (error) {
-          throw new CliFailure(`Broker failed to start: ${(error as Error).message}`, EXIT.usage);
-        }
-        // One misbehaving client must not take the broker down for everyone else.
-        process.on('uncaughtException', (error) => console.error('Uncaught exception (broker keeps running):', error));
-        process.on('unhandledRejection', (error) => console.error('Unhandled rejection (broker keeps running):', error));
-        for (const warning of running.warnings) console.error(`Warning: ${warning}`);
-        console.log(running.line);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
-        // A client that does not let go does not hold the exit for more than 3 s.
-        await Promise.race([running.stop(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
-      })
-  );
+  mqtt-workbench broker --port 1883
+  mqtt-workbench broker --port 0 --ws-port 8083 --max-packet-size 65536
+  mqtt-workbench broker --config /etc/mosquitto/mosquitto.conf
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (_options: unknown, command: Command) => {
+      try {
+        await runHeadlessBroker(command.args);
+      } catch (error) {
+        throw new CliFailure(`Broker failed to start: ${(error as Error).message}`, EXIT.usage);
+      }
+    });
 }
