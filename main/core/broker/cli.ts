@@ -24,6 +24,8 @@ export interface BrokerCliOptions {
   listenerFlags: boolean;
   /** --stats-ipc: answer memory statistics on the IPC channel (headless-process.ts; the broker bench). */
   statsIpc: boolean;
+  /** --max-connections N: the broker's maxConnections (default 10,000; mosquitto's max_connections is not a config key here). */
+  maxConnections: number | undefined;
 }
 
 /** mosquitto options that are also flags: `--max-keepalive` for `max_keepalive`, and so on. */
@@ -60,6 +62,7 @@ export function parseBrokerArgs(argv: string[]): BrokerCliOptions {
     settings: [],
     listenerFlags: false,
     statsIpc: false,
+    maxConnections: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -85,6 +88,11 @@ export function parseBrokerArgs(argv: string[]): BrokerCliOptions {
     else if (flag === '--tls-ca-out') options.tlsCaOut = value();
     else if (flag === '--host') options.host = value();
     else if (flag === '--stats-ipc') options.statsIpc = true;
+    else if (flag === '--max-connections') {
+      const v = Number(value());
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} must be a whole number of at least 1`);
+      options.maxConnections = v;
+    }
     else throw new Error(`unknown option ${arg}. ${USAGE}`);
     if (flag === '--port' || flag === '--ws-port' || flag === '--host') options.listenerFlags = true;
   }
@@ -138,7 +146,8 @@ export async function startBrokerFromArgs(argv: string[]): Promise<RunningBroker
   const options = parseBrokerArgs(argv);
   // Files are read and checked before anything listens: a bad key or setting must not leave ports open.
   const settings = settingsFrom(options);
-  const { options: brokerOptions, warnings } = brokerOptionsFrom(settings);
+  const { options: fromSettings, warnings } = brokerOptionsFrom(settings);
+  const brokerOptions = options.maxConnections !== undefined ? { ...fromSettings, maxConnections: options.maxConnections } : fromSettings;
   const tls = options.tlsPort !== undefined ? tlsPair(options) : undefined;
   const wanted: ListenerSetting[] =
     settings.listeners.length > 0
