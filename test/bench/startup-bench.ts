@@ -82,6 +82,16 @@ afterAll(async () => {
 
 /** One cold start: a fresh host on a fresh data folder and a fresh browser context (empty cache). */
 async function coldStart(): Promise<Run> {
+  // The browser is open before the app starts, as a user's is.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const assets = new Set<string>();
+  // Context-wide, so the workers' own script requests count too.
+  context.on('request', (request) => {
+    const match = /\/assets\/([^?#]+)$/.exec(request.url());
+    if (match) assets.add(decodeURIComponent(match[1]!));
+  });
+  const page = await context.newPage();
+  await page.addInitScript(INSTRUMENT);
   const dataDir = mkdtempSync(join(tmpdir(), 'wb-startup-bench-'));
   const t0 = Date.now();
   const child = spawn(process.execPath, [join(ROOT, 'main/cli/start.mjs'), '--browser', '--no-open', '--port', '0', '--data-dir', dataDir], {
@@ -102,15 +112,6 @@ async function coldStart(): Promise<Run> {
       void exited.then(() => reject(new Error(`npm start exited before it was ready:\n${output}`)));
     });
     const hostReady = Date.now() - t0;
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const assets = new Set<string>();
-    // Context-wide, so the workers' own script requests count too.
-    context.on('request', (request) => {
-      const match = /\/assets\/([^?#]+)$/.exec(request.url());
-      if (match) assets.add(decodeURIComponent(match[1]!));
-    });
-    const page = await context.newPage();
-    await page.addInitScript(INSTRUMENT);
     await page.goto(url);
     const readyAt = await page.evaluate<number>('window.__wbReadyAt');
     await page.waitForLoadState('networkidle');
@@ -119,7 +120,6 @@ async function coldStart(): Promise<Run> {
       paints: Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, e.startTime])),
       longest: window.__wbLongest,
     })`);
-    await context.close();
     const fromSpawn = (ms: number) => timing.origin + ms - t0;
     const fp = timing.paints['first-paint'] ?? NaN;
     const fcp = timing.paints['first-contentful-paint'] ?? NaN;
@@ -134,6 +134,7 @@ async function coldStart(): Promise<Run> {
       assets: [...assets],
     };
   } finally {
+    await context.close();
     child.kill('SIGTERM');
     await exited;
     rmSync(dataDir, { recursive: true, force: true });
