@@ -8,7 +8,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     include: ['test/bench/ui-bench.ts', 'test/bench/startup-bench.ts'],
-    testTimeout: 600_000,
+    testTimeout: 1_200_000, // the default ui run (three phases, then the four-step ramp) on a loaded machine
     hookTimeout: 120_000,
     maxWorkers: 1,
     disableConsoleIntercept: true,
