@@ -6,7 +6,9 @@
  * same topics in the same run. Printed: messages/s each took in and the ratio (target >= 0.8x), then
  * the engine's memory over a sustained run with History on, fed at the QoS 0 ingest rate just
  * measured (target: heap within 10 MB of its 1-minute value). --soak-only measures that rate at a
- * quarter scale and runs only the soak.
+ * quarter scale and runs only the soak. The heap is read after a full GC: heapUsed read without one
+ * swings by 100 MB with garbage not yet swept (the old soak's "+40 MB" was that), while the snapshots
+ * at 1 min and at the end (--heap-snapshots) show no constructor growing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
