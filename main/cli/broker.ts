@@ -7,7 +7,7 @@
  * `Broker listening: mqtt://HOST:PORT [ws://HOST:WSPORT] [mqtts://HOST:TLSPORT (CA: FILE)]`, and stops cleanly on
  * SIGINT/SIGTERM. Port 0 picks a free port (the line shows it).
  */
-import { runHeadlessBroker } from './commands/broker';
+import { runHeadlessBroker } from './headless-broker';
 
 async function main(): Promise<void> {
   try {

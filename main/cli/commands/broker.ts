@@ -3,29 +3,8 @@
  * mosquitto.conf's keys as flags (core/broker/cli.ts), parsed there, so both entries take the same.
  */
 import { Command } from 'commander';
-import { startBrokerFromArgs } from '../../core/broker/cli';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from '../cli-connection';
-
-/** Starts the broker, prints its one line, and stops cleanly on SIGINT/SIGTERM. A bad option throws with the usage. */
-export async function runHeadlessBroker(argv: string[]): Promise<void> {
-  const running = await startBrokerFromArgs(argv);
-  // One misbehaving client must not take the broker down for everyone else.
-  process.on('uncaughtException', (error) => console.error('Uncaught exception (broker keeps running):', error));
-  process.on('unhandledRejection', (error) => console.error('Unhandled rejection (broker keeps running):', error));
-  for (const warning of running.warnings) console.error(`Warning: ${warning}`);
-  console.log(running.line);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      // Stop within 3 s even if a client holds the close up.
-      void Promise.race([running.stop(), new Promise((r) => setTimeout(r, 3000))]).then(() => resolve());
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
+import { runHeadlessBroker } from '../headless-broker';
 
 export function createBrokerCommand(): Command {
   return new Command('broker')
