@@ -7,6 +7,8 @@
  *    a time range and full text, plus last-N values of a topic;
  * 3. export of all rows to NDJSON and CSV: MB/s and peak resident memory growth;
  * 4. the PostgreSQL store beside a bare binary COPY of the same rows, and its queries (postgres-history-bench.ts; --skip-postgres);
+ *    --pg-rows N builds N rows in PostgreSQL for its query, size and export figures (default 0: the
+ *    ingest's rows are queried), e.g. `--pg-rows 10000000 --rows 0 --skip-durable` for 10 million;
  * 5. durable capture's cost, off and on, beside mosquitto_sub (durable-capture-bench.ts; --skip-durable).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -114,7 +116,7 @@ async function ingest(): Promise<void> {
   console.log(`  full-text indexer (own thread)  : ${rate(INGEST, indexMs)}`);
   console.log(`  service append -> worker commit : ${rate(stats.written, serviceMs)}  (${(bareMs / serviceMs).toFixed(2)}x bare), dropped ${stats.dropped}`);
   console.log(`  main-thread cost of append      : ${((appendMs / INGEST) * 1000).toFixed(2)} µs/message (the rest runs in the worker)`);
-  if (!argv.includes('--skip-postgres')) await runPostgresHistoryBench(messages, storeMs, queryCases(INGEST));
+  if (!argv.includes('--skip-postgres')) await runPostgresHistoryBench(messages, storeMs, { pgRows: arg('pg-rows', 0), make: makeMessage, casesFor: queryCases });
 }
 
 /** Runs the full-text indexer to the end; returns the time it took. */
@@ -228,6 +230,7 @@ export async function runHistoryBench(args: string[]): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'history-bench-'));
   try {
     if (INGEST > 0) await ingest();
+    else if (arg('pg-rows', 0) > 0 && !argv.includes('--skip-postgres')) await runPostgresHistoryBench([], 0, { pgRows: arg('pg-rows', 0), make: makeMessage, casesFor: queryCases });
     if (ROWS > 0) {
       const reader = await queries();
       if (argv.includes('--skip-export')) reader.close();

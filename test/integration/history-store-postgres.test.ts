@@ -97,6 +97,44 @@ describe('PostgreSQL history store: what only it has', () => {
     }
   });
 
+  it('keeps the trigram merge off the COPY: new rows wait in the pending list, are found by text search there, and the cleaner merges them', async () => {
+    const { store, close } = await freshStore();
+    try {
+      await store.textIndex.stop(); // no background merge in this test: it merges by hand below
+      await store.insert([message({ text: 'needle-in-pending', timestamp: Date.UTC(2023, 10, 14) }), message({ text: 'hay', timestamp: Date.UTC(2023, 10, 14, 0, 1) })]);
+      const pendingPages = async (): Promise<number> =>
+        (
+          await store.pool.query<{ n: number }>(
+            `SELECT coalesce(sum((gin_metapage_info(get_raw_page(c.relname, 0))).n_pending_tuples), 0)::int AS n
+             FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = 'messages_text_trgm'::regclass`,
+          )
+        ).rows[0]!.n;
+      await store.pool.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+      expect(await pendingPages()).toBe(2);
+      // Not yet merged into the index, and found.
+      expect((await store.page({ query: { text: 'NEEDLE-in' } })).messages.map((m) => Buffer.from(m.payload).toString())).toEqual(['needle-in-pending']);
+      await store.textIndex.clean();
+      expect(await pendingPages()).toBe(0);
+      expect(store.textIndex.merged).toBeGreaterThan(0);
+      expect((await store.page({ query: { text: 'needle' } })).messages).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('detects TimescaleDB at open and, without it (Debian ships none), keeps plain day partitions', async () => {
+    const { store, close } = await freshStore();
+    try {
+      expect(store.timescale).toEqual({ installed: null, available: null });
+      const { rows } = await store.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'messages'::regclass");
+      await store.insert([message({ timestamp: Date.UTC(2023, 10, 14) })]);
+      const after = await store.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'messages'::regclass");
+      expect(after.rows[0]!.n).toBeGreaterThan(rows[0]!.n);
+    } finally {
+      await close();
+    }
+  });
+
   it('refuses a database whose applied migration was edited, or that a newer version migrated', async () => {
     const { url, close } = await freshStore();
     const client = new pg.Client({ connectionString: url });

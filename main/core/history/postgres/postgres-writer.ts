@@ -6,6 +6,7 @@ import type { DayPartitions } from './day-partitions';
 import { COPY_COLUMNS, MessageColumns } from './message-columns';
 import { copyIn } from './copy-in';
 import type { PostgresTopicIndex } from './postgres-topic-index';
+import { TEXT_PENDING_LIST_KB, type TextIndexCleaner } from './text-index-cleaner';
 import { inTransaction } from './transaction';
 
 /** How a batch goes in: binary COPY, or one INSERT ... SELECT FROM unnest(arrays); both one round trip. */
@@ -27,6 +28,7 @@ export class PostgresWriter {
     private readonly partitions: DayPartitions,
     private readonly textMaxBytes: number,
     private readonly ingest: IngestMethod,
+    private readonly cleaner: TextIndexCleaner,
   ) {}
 
   /** The topic ids of a packed batch's keys; unknown keys fail before anything is written. */
@@ -51,11 +53,14 @@ export class PostgresWriter {
     await this.partitions.ensure(columns.ts);
     await inTransaction(this.pool, async (client) => {
       if (columns.length > 0) {
+        // The trigram index's merge is the cleaner's job, not this COPY's (text-index-cleaner.ts).
+        await client.query(`SET LOCAL gin_pending_list_limit = ${TEXT_PENDING_LIST_KB}`);
         if (this.ingest === 'copy') await copyIn(client, `COPY messages (${COPY_COLUMNS}) FROM STDIN (FORMAT binary)`, columns.copyData());
         else await client.query(columns.insertStatement());
       }
       if (gaps.length > 0) await this.insertGaps(client, gaps);
     });
+    if (columns.length > 0) this.cleaner.noteWrite();
   }
 
   /** One flush of the write queue: packed batches and the gaps recorded with them, in one transaction. */
