@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
 import { createBenchCommand } from './commands/bench';
+import { createBrokerCommand } from './commands/broker';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
 import { createSimulateCommand } from './commands/simulate';
@@ -26,7 +27,7 @@ function configure(command: Command): Command {
 
 export function createProgram(): Command {
   const program = new Command('mqtt-workbench')
-    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record, export and replay history')
+    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record, export and replay history, simulate devices, load a broker, run the broker')
     .version(version, '--version')
     .addCommand(createPubCommand())
     .addCommand(createSubCommand())
@@ -37,6 +38,7 @@ export function createProgram(): Command {
     .addCommand(createRecordCommand())
     .addCommand(createExportCommand())
     .addCommand(createReplayCommand())
+    .addCommand(createBrokerCommand())
     .addHelpText(
       'after',
       `
