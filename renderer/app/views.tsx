@@ -1,5 +1,6 @@
 import { AutomationView } from '../features/automation';
 import { BrokerPanel } from '../features/broker/broker-panel';
+import { BrokerStatsPanel } from '../features/broker-stats/broker-stats-panel';
 import { HistoryView } from '../features/history/history-view';
 import { type WorkbenchView, useUiStore } from '../stores/ui-store';
 import { Panel } from '../ui/panel';
@@ -9,6 +10,7 @@ const VIEWS: { key: WorkbenchView; label: string; title: string }[] = [
   { key: 'workbench', label: 'Workbench', title: 'Connections, live messages and publishing' },
   { key: 'history', label: 'History', title: 'Search and export stored messages' },
   { key: 'broker', label: 'Broker', title: 'The embedded MQTT broker' },
+  { key: 'stats', label: 'Statistics', title: "The selected connection's broker statistics ($SYS) and what is flooding it" },
   { key: 'automation', label: 'Automation', title: 'Responders, scenarios and checks: scripts that answer, simulated devices, broker and scripted checks' },
 ];
 
@@ -36,6 +38,10 @@ export function SecondaryViews() {
       {view === 'history' ? (
         <Panel name="history" title="History" className="grow">
           <HistoryView />
+        </Panel>
+      ) : view === 'stats' ? (
+        <Panel name="broker-stats" title="Broker statistics" className="grow">
+          <BrokerStatsPanel />
         </Panel>
       ) : view === 'automation' ? (
         <Panel name="automation" title="Automation" className="grow">

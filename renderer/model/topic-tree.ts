@@ -1,3 +1,4 @@
+import { RateWindow } from './rate-window';
 import { encodeHex } from '../../shared/codecs/hex';
 import { decodeSparkplugB, isSparkplugTopic } from '../../shared/codecs/sparkplug-b';
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
@@ -34,7 +35,14 @@ const COLLATOR_LIMIT = 5000;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export type TopicSort = 'name' | 'messages' | 'recent';
+export type TopicSort = 'name' | 'messages' | 'recent' | 'msgRate' | 'byteRate';
+
+/** One topic's traffic over the last minute ("what is flooding the broker"). */
+export interface TopicRate {
+  topic: string;
+  messagesPerSecond: number;
+  bytesPerSecond: number;
+}
 
 /** What the tree needs of a message (a live MqttMessage or a history summary fit). */
 export interface TreeMessage {
@@ -103,6 +111,8 @@ export interface TopicNode {
   expanded: boolean;
   /** The codec rule's reading of the last value, when a rule decoded it (its format marks the row). */
   decoded: DecodedPayload | undefined;
+  /** Messages and bytes here and below over the last minute; null until a live message came. */
+  rate: RateWindow | null;
   /** The last value: its first bytes (or all of them) and the whole payload's size. */
   setPayload(payload: Uint8Array, size: number, decoded?: DecodedPayload): void;
 }
@@ -113,6 +123,8 @@ export interface TreeView {
   /** Case-insensitive substring of the last value's preview. */
   payloadFilter: string;
   sort: TopicSort;
+  /** The clock the rate orders read (default Date.now, the clock messages are ingested on). */
+  now?: number;
 }
 
 export interface TreeRow {
@@ -140,6 +152,7 @@ class TreeNode implements TopicNode {
   burstStartedAt = 0;
   expanded = false;
   decoded: DecodedPayload | undefined = undefined;
+  rate: RateWindow | null = null;
   /** The last payload's head, not decoded yet (null once it is). */
   private pending: Uint8Array | null = null;
   private pendingSize = 0;
@@ -353,6 +366,8 @@ export class TopicTree {
     node.qos = message.qos;
     node.lastSeq = seq;
     this.setValue(node, 1, message.timestamp, now);
+    // on the receiving clock (`now`), so a broker's skewed timestamps do not bend the rates
+    for (let n: TopicNode | null = node; n && n !== this.root; n = n.parent) (n.rate ??= new RateWindow(now)).add(now, 1, size);
     if (size === 0) this.setRetained(node, false);
     else if (message.retain) this.setRetained(node, true);
     return this.created !== before;
@@ -422,7 +437,7 @@ export class TopicTree {
   }
 
   /** Children in the given order; the name order is cached per node until a child is added. */
-  ordered(node: TopicNode, sort: TopicSort): TopicNode[] {
+  ordered(node: TopicNode, sort: TopicSort, now = Date.now()): TopicNode[] {
     if (!node.children) return [];
     if (sort === 'name') {
       if (!node.sortedChildren) {
@@ -431,7 +446,33 @@ export class TopicTree {
       }
       return node.sortedChildren;
     }
+    if (sort === 'msgRate' || sort === 'byteRate') {
+      const key = sort === 'msgRate' ? 'messagesPerSecond' : 'bytesPerSecond';
+      const rated = [...node.children.values()].map((child) => ({ child, rate: child.rate ? child.rate.rates(now)[key] : 0 }));
+      return rated.sort((a, b) => b.rate - a.rate || byCodeUnit(a.child, b.child)).map((r) => r.child);
+    }
     return [...node.children.values()].sort(sort === 'messages' ? byMessages : byRecent);
+  }
+
+  /**
+   * The `limit` topics (with a value of their own) with the most messages or bytes per second over the
+   * last minute: "what is flooding the broker". One pass over the topics, kept to the best `limit`.
+   */
+  topRates(now: number, limit: number, by: 'messages' | 'bytes' = 'messages'): TopicRate[] {
+    const best: TopicRate[] = [];
+    const key = by === 'messages' ? 'messagesPerSecond' : 'bytesPerSecond';
+    for (const node of this.byTopic.values()) {
+      if (!node.hasValue || !node.rate) continue;
+      const rates = node.rate.rates(now);
+      if (rates.messagesPerSecond === 0) continue;
+      if (best.length === limit && rates[key] <= best[limit - 1]![key]) continue;
+      const entry = { topic: node.topic, ...rates };
+      let at = best.length;
+      while (at > 0 && best[at - 1]![key] < entry[key]) at--;
+      best.splice(at, 0, entry);
+      if (best.length > limit) best.pop();
+    }
+    return best;
   }
 
   setExpanded(node: TopicNode, expanded: boolean): void {
@@ -460,7 +501,7 @@ export class TopicTree {
     const payloadQuery = view.payloadFilter.trim().toLowerCase();
     if (!topicQuery && !payloadQuery) {
       const visit = (node: TopicNode): void => {
-        for (const child of this.ordered(node, view.sort)) {
+        for (const child of this.ordered(node, view.sort, view.now)) {
           rows.push({ node: child, forcedOpen: false });
           if (child.expanded && child.children) visit(child);
         }
@@ -488,7 +529,7 @@ export class TopicTree {
     };
     mark(this.root);
     const visit = (node: TopicNode, insideMatch: boolean): void => {
-      for (const child of this.ordered(node, view.sort)) {
+      for (const child of this.ordered(node, view.sort, view.now)) {
         const self = hasMatch.get(child);
         if (self === undefined && !insideMatch) continue;
         const inside = insideMatch || self === true;

@@ -53,7 +53,7 @@ export type DetailPlacement = 'beside' | 'below';
 export type EditorTarget = { mode: 'new' } | { mode: 'edit'; profileId: string };
 
 /** The top-level views: the live workbench, the stored message history, the embedded broker, automation (responders, scenarios, checks). */
-export type WorkbenchView = 'workbench' | 'history' | 'broker' | 'automation';
+export type WorkbenchView = 'workbench' | 'history' | 'broker' | 'stats' | 'automation';
 
 interface UiState {
   hostLink: HostLink;

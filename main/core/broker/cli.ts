@@ -41,6 +41,7 @@ const SETTING_FLAGS = [
   'retain_available',
   'persistence',
   'persistence_location',
+  'sys_interval',
 ];
 const FLAG_TO_KEY = new Map(SETTING_FLAGS.map((key) => [`--${key.replace(/_/g, '-')}`, key]));
 

@@ -5,6 +5,7 @@ import { type BrokerOptions, resolveOptions } from './options';
 import { openJournal } from './persistence';
 import { RetainedStore } from './retained-store';
 import { SubscriptionTrie } from './subscription-trie';
+import { startSysTopics } from './sys-topics';
 import { cancelWillTimer } from './wills';
 import type { BrokerEventListener } from './events';
 export type { BrokerEvent, BrokerEventListener } from './events';
@@ -82,6 +83,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
   };
   // restored before any client: sessions, subscriptions, queues and retained messages of the last run
   if (ctx.options.persistenceDir !== undefined) ctx.journal = openJournal(ctx.options.persistenceDir, ctx);
+  const sysTimer = startSysTopics(ctx);
 
   return {
     handle(stream, remoteAddress) {
@@ -95,6 +97,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
 
     async close() {
       ctx.closing = true;
+      sysTimer?.cancel();
       ctx.flow.timer?.cancel();
       ctx.flow.timer = null;
       ctx.watchdog.timer?.cancel();

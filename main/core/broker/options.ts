@@ -70,6 +70,11 @@ export interface BrokerOptions {
    * Default: in memory only.
    */
   persistenceDir?: string;
+  /**
+   * Seconds between publications of the `$SYS/broker/...` tree (mosquitto's sys_interval, sys-topics.ts),
+   * retained. Default 10; 0 = no $SYS tree.
+   */
+  sysInterval?: number;
   /** Authentication and authorization hooks. Default: everyone may connect, publish and subscribe. */
   auth?: AuthHooks;
   /**
@@ -124,6 +129,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     maxOutgoingBufferBytes: options.maxOutgoingBufferBytes ?? 1024 * 1024,
     reportNoMatchingSubscribers: options.reportNoMatchingSubscribers ?? true,
     responseInformation: options.responseInformation === undefined ? (clientId) => `response/${clientId}/` : options.responseInformation,
+    sysInterval: options.sysInterval ?? 10,
     auth: options.auth ?? {},
     now: options.now ?? Date.now,
     timers: options.timers ?? realTimers,

@@ -15,6 +15,8 @@ const SORTS: { key: TopicSort; label: string }[] = [
   { key: 'name', label: 'Name' },
   { key: 'messages', label: 'Messages' },
   { key: 'recent', label: 'Recent' },
+  { key: 'msgRate', label: 'Msg/s (1 min)' },
+  { key: 'byteRate', label: 'Bytes/s (1 min)' },
 ];
 
 /** Topic and message counts, sort, expand/collapse all: in the panel header. */

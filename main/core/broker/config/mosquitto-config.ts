@@ -34,6 +34,7 @@ export interface BrokerSettings {
   retainAvailable?: boolean;
   persistence?: boolean;
   persistenceLocation?: string;
+  sysInterval?: number;
 }
 
 /** Where a setting came from, for errors; relative paths are resolved against `baseDir`. */
@@ -93,6 +94,7 @@ const SETTERS: Record<string, (settings: BrokerSettings, value: string, at: Sett
   retain_available: (s, v, at) => void (s.retainAvailable = boolean('retain_available', v, at)),
   persistence: (s, v, at) => void (s.persistence = boolean('persistence', v, at)),
   persistence_location: (s, v, at) => void (s.persistenceLocation = path('persistence_location', v, at)),
+  sys_interval: (s, v, at) => void (s.sysInterval = integer('sys_interval', v, at, 0, 65535, ' (0 = no $SYS tree)')),
 };
 
 export const SETTING_KEYS = Object.keys(SETTERS);
@@ -156,6 +158,7 @@ export function brokerOptionsFrom(settings: BrokerSettings): ResolvedSettings {
   const options: BrokerOptions = {};
   const warnings: string[] = [];
   if (settings.maxKeepalive !== undefined) options.maxKeepAlive = settings.maxKeepalive;
+  if (settings.sysInterval !== undefined) options.sysInterval = settings.sysInterval;
   if (settings.maxInflightMessages !== undefined) {
     // mosquitto: outgoing QoS 1/2 in flight per client, and for v5 clients the Receive Maximum it announces
     const n = settings.maxInflightMessages || 65535;
