@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `mqtt-workbench` command line (issue 17): `pub`, `sub`, `check broker`, `test FILE`, on the
+ * The `mqtt-workbench` command line (issue 17): `pub`, `sub`, `check broker`, `test FILE`, `bench`,
+ * `simulate`, `record`, `export`, `replay` and `broker`, on the
  * app's own engine, profiles, secrets and codecs. Built to out/main/mqtt-workbench.js; `npm run cli
  * -- ...` in the repository. `-h` is the host (as mosquitto_pub's), so help is `--help` only.
  */
@@ -8,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
 import { createBenchCommand } from './commands/bench';
+import { createBrokerCommand } from './commands/broker';
 import { createCheckCommand } from './commands/check-broker';
 import { createPubCommand } from './commands/pub';
 import { createSimulateCommand } from './commands/simulate';
@@ -26,7 +28,7 @@ function configure(command: Command): Command {
 
 export function createProgram(): Command {
   const program = new Command('mqtt-workbench')
-    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record, export and replay history')
+    .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record, export and replay history, simulate devices, load a broker, run the broker')
     .version(version, '--version')
     .addCommand(createPubCommand())
     .addCommand(createSubCommand())
@@ -37,6 +39,7 @@ export function createProgram(): Command {
     .addCommand(createRecordCommand())
     .addCommand(createExportCommand())
     .addCommand(createReplayCommand())
+    .addCommand(createBrokerCommand())
     .addHelpText(
       'after',
       `
@@ -45,7 +48,13 @@ Examples:
   mqtt-workbench sub -t '#' --output ndjson -C 10
   mqtt-workbench check broker -h broker.example --json
   mqtt-workbench test checks.yaml --junit results.xml
+  mqtt-workbench simulate sensor-fleet -p 1883 --duration 30s
+  mqtt-workbench bench pub -c 10 -n 1000000
   mqtt-workbench record --url mqtt://broker:1883 -t 'plant/#' --store postgres://recorder@db/mqtt_history
+  mqtt-workbench export --store capture.db -t 'plant/#' --since 1h -o last-hour.ndjson
+  mqtt-workbench replay --store capture.db -p 1883 --fast
+  mqtt-workbench broker --port 1883 --ws-port 8083
+Each command's --help has its own examples and exit codes.
 ${EXIT_CODES_HELP}`,
     );
   return configure(program);

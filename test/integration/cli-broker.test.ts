@@ -5,11 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { runMosquittoPub, runMosquittoSub } from '../support/mosquitto';
 
 const BROKER_ENTRY = fileURLToPath(new URL('../../out/main/broker.js', import.meta.url));
+const CLI_ENTRY = fileURLToPath(new URL('../../out/main/mqtt-workbench.js', import.meta.url));
 
-describe('headless broker command (npm run broker)', () => {
-  it('prints one line with the ports it chose, serves mosquitto clients, and stops cleanly on SIGTERM', async () => {
-    if (!existsSync(BROKER_ENTRY)) throw new Error(`${BROKER_ENTRY} is missing: run npm run build first`);
-    const child = spawn(process.execPath, [BROKER_ENTRY, '--port', '0', '--ws-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+describe('headless broker command (npm run broker, mqtt-workbench broker)', () => {
+  it.each([
+    ['npm run broker', [BROKER_ENTRY]],
+    ['mqtt-workbench broker', [CLI_ENTRY, 'broker']],
+  ])('%s prints one line with the ports it chose, serves mosquitto clients, and stops cleanly on SIGTERM', async (_name, entry) => {
+    if (!existsSync(entry[0]!)) throw new Error(`${entry[0]} is missing: run npm run build first`);
+    const child = spawn(process.execPath, [...entry, '--port', '0', '--ws-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

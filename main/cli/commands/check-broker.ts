@@ -38,7 +38,14 @@ function printReport(report: BrokerReport): void {
 }
 
 export function createCheckCommand(): Command {
-  const check = new Command('check').description('Check a broker (more checks to come)');
+  const check = new Command('check').description('Check a broker (more checks to come)').addHelpText(
+    'after',
+    `
+Examples:
+  mqtt-workbench check broker -h 127.0.0.1 -p 1883
+  mqtt-workbench check broker --profile "Plant broker" --json > broker.json
+${EXIT_CODES_HELP}`,
+  );
   const broker = new Command('broker').description('Report what a broker supports and its limits: from its CONNACK and by trying');
   addConnectionFlags(broker)
     .option('--json', 'print the report as JSON')

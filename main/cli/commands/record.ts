@@ -188,6 +188,11 @@ Examples:
   PGPASSWORD=... mqtt-workbench record --url mqtt://broker:1883 -t 'plant/#' --store postgres://recorder@db:5432/mqtt_history
   mqtt-workbench record --profile "Plant broker" --client-id plant-recorder --clean false --session-expiry 86400 --durable --store postgres://recorder@db/mqtt_history
   mqtt-workbench record --url mqtt://127.0.0.1 --store ./capture.db
+
+Exit codes (it runs until stopped; an unreachable broker or PostgreSQL is retried, never an exit):
+  0  stopped by SIGINT/SIGTERM after committing what was pending
+  1  failure: the SQLite file cannot be opened, or an unexpected error
+  2  usage error (unknown flag, bad value, no --url or --profile)
 `,
     )
     .action(async (flags: RecordFlags) => {

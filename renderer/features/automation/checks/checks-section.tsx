@@ -58,8 +58,9 @@ function BrokerReportView({ report }: { report: BrokerReport }) {
               return (
                 <tr key={key} data-testid={`report-connack-${key}`}>
                   <th scope="row">{label}</th>
-                  <td>{limit.value === null ? 'not set' : String(limit.value)}</td>
-                  <td className="muted">{limit.from === 'default' && limit.value !== null ? 'not sent: the default' : 'from CONNACK'}</td>
+                  <td>{limit.value === null ? 'not set' : typeof limit.value === 'boolean' ? (limit.value ? 'yes' : 'no') : String(limit.value)}</td>
+                  {/* An absent property with no default (maximum packet size, server keep alive...) was not in the CONNACK either. */}
+                  <td className="muted">{limit.from === 'connack' ? 'from CONNACK' : limit.value === null ? 'not sent' : 'not sent: the default'}</td>
                 </tr>
               );
             })}
@@ -87,7 +88,8 @@ function BrokerCheck() {
   const [probeSize, setProbeSize] = useState(true);
   useEffect(() => void useProfilesStore.getState().load(), []);
   useEffect(() => {
-    if (!profileId && profiles[0]) setProfileId(profiles[0].id);
+    // The first profile, also when the one chosen was deleted meanwhile.
+    if (!profiles.some((profile) => profile.id === profileId)) setProfileId(profiles[0]?.id ?? '');
   }, [profiles, profileId]);
   return (
     <div className="check-block">

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process';
+
+// Issue 17: "--help for every command with examples" and "exit codes documented".
+const COMMANDS = [[], ['pub'], ['sub'], ['record'], ['export'], ['replay'], ['simulate'], ['check'], ['check', 'broker'], ['test'], ['bench'], ['bench', 'pub'], ['bench', 'sub'], ['bench', 'conn'], ['broker']];
+
+describe('mqtt-workbench --help', () => {
+  it.each(COMMANDS.map((command) => [command.join(' ') || '(no command)', command] as const))('%s: examples and exit codes, exit 0', async (_name, command) => {
+    const help = await runCli([...command, '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(new RegExp(`Examples:\\n {2}(\\S+=\\S+ )?mqtt-workbench ${command[0] ?? ''}`));
+    expect(help.stdout).toMatch(/Exit codes[^\n]*:\n {2}0 {2}/);
+  });
+});
