@@ -1,7 +1,6 @@
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, Suspense, lazy, useEffect, useRef } from 'react';
 import { CollectionsPanel } from '../features/collections';
 import { MessagesPanel, MessagesToolbar } from '../features/messages/messages-panel';
-import { PlotsDock } from '../features/plots/plots-panel';
 import { PublishPanel, PublishToggle } from '../features/publish/publish-panel';
 import { TopicTreePanel, TopicTreeToolbar } from '../features/topic-tree/topic-tree-panel';
 import { usePlotsStore } from '../stores/plots-store';
@@ -9,6 +8,9 @@ import { useTopicTreeStore } from '../stores/topic-tree-store';
 import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize, useSplitPaneRef } from '../ui/split';
 import { Panel } from '../ui/panel';
+
+// uPlot and the Plots panel load with the first plotted series, not at start (issue 19: start-up).
+const PlotsDock = lazy(() => import('../features/plots/plots-panel').then((module) => ({ default: module.PlotsDock })));
 
 /** A collapsed pane is its panel header's height: the body stays mounted, hidden (the draft is kept). */
 const COLLAPSED = '32px';
@@ -106,7 +108,9 @@ export function CenterRows() {
       {plotsShown && <SplitHandle id="plots" label="Resize the Plots panel" />}
       {plotsShown && (
         <CollapsiblePane id="plots" control={plots} defaultSize="220px" minSize="120px">
-          <PlotsDock />
+          <Suspense fallback={null}>
+            <PlotsDock />
+          </Suspense>
         </CollapsiblePane>
       )}
       <SplitHandle id="publish" label="Resize the Publish panel" />

@@ -2,14 +2,16 @@
 // UI bench load generator: `node rate-publisher.cjs '<json options>'`. Publishes MQTT 3.1.1 QoS 1
 // messages at a fixed rate over many topics, with a bounded window of unacknowledged messages (so a
 // broker that pushes back slows it down instead of losing messages), and prints one JSON line:
-// { sent, acked, seconds }. Options: port, topics, rate (msg/s), seconds, size (payload bytes),
+// { sent, acked, seconds, cpuMs }. With qos 0 there is no ack: a message counts once written, and
+// writing waits while 1 MB sits unsent in the socket (a broker that reads slowly slows it down).
+// Options: port, topics, rate (msg/s), seconds, size (payload bytes), qos (0 or 1, default 1),
 // prefix (topic prefix, default "bench"), payload ("json", default, or "protobuf": a
 // bench.Telemetry message { uint64 seq = 1; double value = 2; string pad = 3; } of about `size`
 // bytes, for the codec rule phase).
 const net = require('node:net');
 const mqttPacket = require('mqtt-packet');
 
-const { port, topics, rate, seconds, size, prefix = 'bench', payload = 'json' } = JSON.parse(process.argv[2]);
+const { port, topics, rate, seconds, size, prefix = 'bench', payload = 'json', qos = 1 } = JSON.parse(process.argv[2]);
 // Unacknowledged messages in flight: 2,000, or 64 MB worth of big ones.
 const window = Math.max(16, Math.min(2000, Math.floor((64 * 1024 * 1024) / Math.max(1, size))));
 const TICK_MS = 5;
@@ -41,15 +43,15 @@ function protobufParts(seq) {
   return [head, PROTOBUF_PAD, Buffer.alloc(0)];
 }
 
-/** A QoS 1 PUBLISH as buffers to write in order: built by hand so the padding is shared, not copied. */
+/** A QoS 1 (or 0) PUBLISH as buffers to write in order: built by hand so the padding is shared, not copied. */
 function publishPacket(seq) {
   const topic = Buffer.from(topicNames[seq % topics]);
   // Numeric JSON, so plots and the tree's preview have something real to show.
   const [head, pad, tail] =
     payload === 'protobuf' ? protobufParts(seq) : [Buffer.from(`{"seq":${seq},"value":${(Math.sin(seq / 50) * 100).toFixed(3)},"pad":"`), PAD, TAIL];
-  const remaining = 2 + topic.length + 2 + head.length + pad.length + tail.length;
-  const id = (seq % 65535) + 1;
-  const header = Buffer.from([0x32, ...varint(remaining), topic.length >> 8, topic.length & 0xff, ...topic, id >> 8, id & 0xff]);
+  const idBytes = qos === 0 ? [] : [((seq % 65535) + 1) >> 8, ((seq % 65535) + 1) & 0xff];
+  const remaining = 2 + topic.length + idBytes.length + head.length + pad.length + tail.length;
+  const header = Buffer.from([qos === 0 ? 0x30 : 0x32, ...varint(remaining), topic.length >> 8, topic.length & 0xff, ...topic, ...idBytes]);
   return [Buffer.concat([header, head]), pad, tail];
 }
 
@@ -79,15 +81,25 @@ socket.on('error', (error) => {
 function tick() {
   const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate));
   socket.cork();
-  while (sent < due && sent - acked < window) {
-    for (const part of publishPacket(sent++)) socket.write(part);
+  if (qos === 0) {
+    while (sent < due && socket.writableLength < 1024 * 1024) {
+      for (const part of publishPacket(sent++)) socket.write(part);
+    }
+    acked = sent;
+  } else {
+    while (sent < due && sent - acked < window) {
+      for (const part of publishPacket(sent++)) socket.write(part);
+    }
   }
   socket.uncork();
   if (sent < total) setTimeout(tick, TICK_MS);
+  // QoS 0: done once the last message has left the socket.
+  else if (qos === 0) socket.write(Buffer.alloc(0), finish);
 }
 
 function finish() {
-  const result = { sent, acked, seconds: (Date.now() - started) / 1000 };
+  const cpu = process.cpuUsage();
+  const result = { sent, acked, seconds: (Date.now() - started) / 1000, cpuMs: (cpu.user + cpu.system) / 1000 };
   socket.end(mqttPacket.generate({ cmd: 'disconnect' }), () => {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);

@@ -5,7 +5,8 @@
  * broker (our broker vs mosquitto and aedes: fan-in, fan-out, connect rate, memory, latency);
  * engine (client ingest vs mosquitto_sub, and memory over a sustained run);
  * ui (the built workbench in Chromium under a firehose: test/bench/ui-bench.ts, run by Vitest for
- * its TypeScript and ESM; UI_BENCH_SCALE=0.5 halves the rates);
+ * its TypeScript and ESM; UI_BENCH_SCALE=0.5 halves the rates; `ui --ramp` runs only the QoS 0 ramp);
+ * startup (npm start to first paint and ready for input, and the JS the page loads: test/bench/startup-bench.ts);
  * ipc (a message batch over Electron IPC as a structured clone vs the binary frame, in Node);
  * cli (the command line's bench pub vs a plain mqtt.js publish loop, against mosquitto).
  */
@@ -22,14 +23,20 @@ const SUITES: Record<string, (args: string[]) => Promise<void>> = {
   broker: runBrokerBench,
   engine: runEngineBench,
   ui: runUiBench,
+  startup: () => runInVitest('test/bench/startup-bench.ts'),
   ipc: runIpcBench,
   cli: runCliBench,
 };
 
-async function runUiBench(): Promise<void> {
+/** The Chromium benches run under Vitest (TypeScript, ESM, the test/support helpers). */
+async function runInVitest(file: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   const vitest = resolve(__dirname, '../../node_modules/vitest/vitest.mjs');
-  const result = spawnSync(process.execPath, [vitest, 'run', '--config', 'test/bench/vitest.config.ts'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`the UI bench failed (exit ${result.status})`);
+  const result = spawnSync(process.execPath, [vitest, 'run', '--config', 'test/bench/vitest.config.ts', file], { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) throw new Error(`${file} failed (exit ${result.status})`);
+}
+
+async function runUiBench(args: string[]): Promise<void> {
+  await runInVitest('test/bench/ui-bench.ts', args.includes('--ramp') ? { UI_BENCH_PHASES: 'ramp' } : {});
 }
 
 async function main(): Promise<void> {

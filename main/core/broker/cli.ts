@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from './config/config-error';
 import { applySetting, type BrokerSettings, brokerOptionsFrom, emptySettings, type ListenerSetting, readMosquittoConfig } from './config/mosquitto-config';
 import type { Broker } from './create-broker';
+import { answerStatsOverIpc, tuneHeadlessHeap } from './headless-process';
 import { ListenError, type ListenerSpec, type ServedBroker, serveBroker } from './serve';
 import { generateCertificate, tlsPairProblem } from './tls-certificate';
 
@@ -21,6 +22,10 @@ export interface BrokerCliOptions {
   settings: Array<{ flag: string; key: string; value: string }>;
   /** --port, --ws-port or --host was given (not allowed beside listeners from the file). */
   listenerFlags: boolean;
+  /** --stats-ipc: answer memory statistics on the IPC channel (headless-process.ts; the broker bench). */
+  statsIpc: boolean;
+  /** --max-connections N: the broker's maxConnections (default 10,000; mosquitto's max_connections is not a config key here). */
+  maxConnections: number | undefined;
 }
 
 /** mosquitto options that are also flags: `--max-keepalive` for `max_keepalive`, and so on. */
@@ -56,6 +61,8 @@ export function parseBrokerArgs(argv: string[]): BrokerCliOptions {
     config: undefined,
     settings: [],
     listenerFlags: false,
+    statsIpc: false,
+    maxConnections: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -80,6 +87,12 @@ export function parseBrokerArgs(argv: string[]): BrokerCliOptions {
     else if (flag === '--tls-key') options.tlsKey = value();
     else if (flag === '--tls-ca-out') options.tlsCaOut = value();
     else if (flag === '--host') options.host = value();
+    else if (flag === '--stats-ipc') options.statsIpc = true;
+    else if (flag === '--max-connections') {
+      const v = Number(value());
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} must be a whole number of at least 1`);
+      options.maxConnections = v;
+    }
     else throw new Error(`unknown option ${arg}. ${USAGE}`);
     if (flag === '--port' || flag === '--ws-port' || flag === '--host') options.listenerFlags = true;
   }
@@ -133,7 +146,8 @@ export async function startBrokerFromArgs(argv: string[]): Promise<RunningBroker
   const options = parseBrokerArgs(argv);
   // Files are read and checked before anything listens: a bad key or setting must not leave ports open.
   const settings = settingsFrom(options);
-  const { options: brokerOptions, warnings } = brokerOptionsFrom(settings);
+  const { options: fromSettings, warnings } = brokerOptionsFrom(settings);
+  const brokerOptions = options.maxConnections !== undefined ? { ...fromSettings, maxConnections: options.maxConnections } : fromSettings;
   const tls = options.tlsPort !== undefined ? tlsPair(options) : undefined;
   const wanted: ListenerSetting[] =
     settings.listeners.length > 0
@@ -149,12 +163,14 @@ export async function startBrokerFromArgs(argv: string[]): Promise<RunningBroker
     port: listener.port,
   }));
   if (tls && options.tlsPort !== undefined) specs.push({ protocol: 'mqtts', host: options.host, port: options.tlsPort, cert: tls.cert, key: tls.key });
+  tuneHeadlessHeap();
   let served: ServedBroker;
   try {
     served = await serveBroker(brokerOptions, specs);
   } catch (error) {
     throw error instanceof ListenError ? error.cause : error; // the listen error itself, as before
   }
+  if (options.statsIpc) answerStatsOverIpc(served.broker);
   return {
     broker: served.broker,
     line: `Broker listening: ${served.listeners.map((listener) => (listener.spec.protocol === 'mqtts' ? `${listener.url}${tls?.note ?? ''}` : listener.url)).join(' ')}`,

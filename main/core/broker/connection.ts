@@ -104,7 +104,8 @@ export class Connection implements Client, Watched {
   /** Written to in this tick, uncorked at its end (see uncorkAll). */
   corked = false;
   private address: string | undefined;
-  private chunks: Buffer[] = [];
+  /** Unparsed input; null while there is none (most of the time: no array per idle connection). */
+  private chunks: Buffer[] | null = null;
   private buffered = 0;
   private needed = 0;
   private paused = false;
@@ -242,9 +243,9 @@ export class Connection implements Client, Watched {
   private resumeInput(): void {
     if (this.paused || this.flowPaused || this.state === 'closed') return;
     this.stream.resume();
-    if (this.chunks.length > 0) {
+    if (this.chunks !== null) {
       const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-      this.chunks = [];
+      this.chunks = null;
       this.buffered = 0;
       this.parse(data);
     }
@@ -255,15 +256,15 @@ export class Connection implements Client, Watched {
     if (this.state === 'closed') return;
     this.ctx.counters.bytesIn += chunk.length;
     this.lastActivity = this.ctx.options.now();
-    if (this.chunks.length === 0 && !this.paused && !this.flowPaused) {
+    if (this.chunks === null && !this.paused && !this.flowPaused) {
       this.parse(chunk);
       return;
     }
-    this.chunks.push(chunk);
+    (this.chunks ??= []).push(chunk);
     this.buffered += chunk.length;
     if (this.paused || this.flowPaused || this.buffered < this.needed) return;
     const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [];
+    this.chunks = null;
     this.buffered = 0;
     this.parse(data);
   }
@@ -308,7 +309,7 @@ export class Connection implements Client, Watched {
     }
     if (offset < length && this.state !== 'closed') {
       const rest = data.subarray(offset);
-      this.chunks.push(rest);
+      (this.chunks ??= []).push(rest);
       this.buffered += rest.length;
     }
   }
@@ -435,7 +436,7 @@ export class Connection implements Client, Watched {
     if (lastPacket) this.write(lastPacket);
     this.state = 'closed';
     this.ctx.watchdog.watched.delete(this);
-    this.chunks = [];
+    this.chunks = null;
     this.ctx.connections.delete(this);
     if (this.flow.pausedBy) releasePublisher(this.ctx, this);
     const stream = this.stream;

@@ -1,6 +1,9 @@
+/** Shared by every empty Deque that never held anything (most idle sessions: issue 19, memory per connection). */
+const NONE: never[] = [];
+
 /** A FIFO with O(1) push and shift (offline queues can hold many thousands of entries). */
 export class Deque<T> {
-  private items: Array<T | undefined> = [];
+  private items: Array<T | undefined> = NONE;
   private head = 0;
 
   get length(): number {
@@ -8,6 +11,7 @@ export class Deque<T> {
   }
 
   push(item: T): void {
+    if (this.items === NONE) this.items = [];
     this.items.push(item);
   }
 
@@ -27,7 +31,7 @@ export class Deque<T> {
   }
 
   clear(): void {
-    this.items = [];
+    this.items = NONE;
     this.head = 0;
   }
 

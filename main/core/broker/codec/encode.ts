@@ -44,10 +44,15 @@ function toMqttPacketProps(props: Properties | undefined): Record<string, unknow
   return out;
 }
 
+const LEGACY_CONNACK_OK = [Buffer.from([0x20, 0x02, 0, 0]), Buffer.from([0x20, 0x02, 1, 0])];
+
 export function encodeConnack(version: ProtocolVersion, sessionPresent: boolean, code: number, props?: Properties): Buffer {
   if (version !== 5) {
     // 3.1 has no Session Present: byte 1 is reserved and 0
-    return Buffer.from([0x20, 0x02, version === 4 && sessionPresent ? 1 : 0, code]);
+    const flags = version === 4 && sessionPresent ? 1 : 0;
+    // the accepted ones, made once: a socket write keeps no claim on the buffer and nobody changes it
+    if (code === 0) return LEGACY_CONNACK_OK[flags]!;
+    return Buffer.from([0x20, 0x02, flags, code]);
   }
   return generate(
     { cmd: 'connack', sessionPresent, reasonCode: code, properties: toMqttPacketProps(props) ?? {} },

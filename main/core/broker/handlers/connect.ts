@@ -55,9 +55,17 @@ function assignClientId(sessions: Map<string, Session>): string {
   }
 }
 
+const defaultLimits = new Map<number, ClientLimits>();
+
 /** The client's limits for what we send it (v5; defaults otherwise). */
 function limitsOf(packet: ConnectPacket, maxInflight: number): ClientLimits {
   const props = packet.props;
+  // no limits asked for (every 3.1.1 client): one shared object per broker, not one per connection (issue 19)
+  if (props.receiveMaximum === undefined && props.maximumPacketSize === undefined && props.topicAliasMaximum === undefined && props.requestProblemInformation === undefined) {
+    let shared = defaultLimits.get(maxInflight);
+    if (!shared) defaultLimits.set(maxInflight, (shared = Object.freeze({ ...NO_LIMITS, sendLimit: Math.min(65535, maxInflight) })));
+    return shared;
+  }
   return {
     sendLimit: Math.min(props.receiveMaximum ?? 65535, maxInflight),
     maxPacketSize: props.maximumPacketSize ?? NO_LIMITS.maxPacketSize,

@@ -1,0 +1,175 @@
+/**
+ * `npm run bench -- startup`: from `npm start` on a built tree to a page the user can use.
+ * Starts the host as `npm start --browser` does (main/cli/start.mjs: build check, then out/main/host.js),
+ * opens the printed URL in an already running Chromium and prints, as the median of STARTUP_BENCH_RUNS
+ * (default 3) cold starts:
+ * - host ready: spawn to the "Workbench ready" line;
+ * - first paint / first contentful paint: spawn to the page's paint entries (wall clock, so the host's
+ *   start counts), and the same from navigation start;
+ * - ready for input: the connection list's "New connection" button is in the page and enabled, and a
+ *   frame has been painted after it (the app is interactive: the button opens the connection form);
+ * - the JavaScript and CSS the page requested until the network is idle after "ready", raw and gzip
+ *   (gzip of the built file, as a server or the Electron app's ASAR would store it), and whether Monaco
+ *   (the editor, its workers, its languages) or the chart library (uPlot) were among them.
+ * Targets (issue 19): first paint under 1 s; the page's JS+CSS under 2 MB gzip without Monaco's
+ * language workers; Monaco and the chart library loaded only when first needed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, it } from 'vitest';
+import { buildIfNeeded } from '../../main/cli/build-if-needed.mjs';
+import { launchChromium } from '../support/chromium';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ASSETS = join(ROOT, 'out', 'renderer', 'assets');
+const RUNS = Number(process.env.STARTUP_BENCH_RUNS ?? '3');
+const READY_LINE = /Workbench ready: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/;
+
+/** Runs in the page before its scripts: the time "New connection" is present, enabled and painted. */
+const INSTRUMENT = `
+  window.__wbReadyAt = new Promise((resolve) => {
+    const check = () => {
+      const button = document.querySelector('[data-testid="new-connection"]');
+      if (!button || button.disabled) return false;
+      observer.disconnect();
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+      return true;
+    };
+    const observer = new MutationObserver(check);
+    const start = () => { if (!check()) observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true }); };
+    if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
+  });
+  window.__wbLongest = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__wbLongest = Math.max(window.__wbLongest, entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+`;
+
+/** What a built asset is, for the "loaded at start?" column. */
+function kindOf(file: string, text: string): string {
+  if (/\.worker-/.test(file)) return 'monaco worker';
+  if (/^(editor\.api|monaco-setup|editor|jsonMode|javascript|payload-monaco|payload-editor|payload-diff|script-editor)-/.test(file)) return 'monaco';
+  if (/u-cursor-x/.test(text)) return 'chart (uPlot)';
+  return 'app';
+}
+
+interface Run {
+  hostReady: number;
+  firstPaint: number;
+  firstContentfulPaint: number;
+  ready: number;
+  navToPaint: number;
+  navToReady: number;
+  longestTask: number;
+  assets: string[];
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  buildIfNeeded();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** One cold start: a fresh host on a fresh data folder and a fresh browser context (empty cache). */
+async function coldStart(): Promise<Run> {
+  // The browser is open before the app starts, as a user's is.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const assets = new Set<string>();
+  // Context-wide, so the workers' own script requests count too.
+  context.on('request', (request) => {
+    const match = /\/assets\/([^?#]+)$/.exec(request.url());
+    if (match) assets.add(decodeURIComponent(match[1]!));
+  });
+  const page = await context.newPage();
+  await page.addInitScript(INSTRUMENT);
+  const dataDir = mkdtempSync(join(tmpdir(), 'wb-startup-bench-'));
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [join(ROOT, 'main/cli/start.mjs'), '--browser', '--no-open', '--port', '0', '--data-dir', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  try {
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = READY_LINE.exec(output);
+        if (match) resolve(match[1]!);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      void exited.then(() => reject(new Error(`npm start exited before it was ready:\n${output}`)));
+    });
+    const hostReady = Date.now() - t0;
+    await page.goto(url);
+    const readyAt = await page.evaluate<number>('window.__wbReadyAt');
+    await page.waitForLoadState('networkidle');
+    const timing = await page.evaluate<{ origin: number; paints: Record<string, number>; longest: number }>(`({
+      origin: performance.timeOrigin,
+      paints: Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, e.startTime])),
+      longest: window.__wbLongest,
+    })`);
+    const fromSpawn = (ms: number) => timing.origin + ms - t0;
+    const fp = timing.paints['first-paint'] ?? NaN;
+    const fcp = timing.paints['first-contentful-paint'] ?? NaN;
+    return {
+      hostReady,
+      firstPaint: fromSpawn(fp),
+      firstContentfulPaint: fromSpawn(fcp),
+      ready: fromSpawn(readyAt),
+      navToPaint: fp,
+      navToReady: readyAt,
+      longestTask: timing.longest,
+      assets: [...assets],
+    };
+  } finally {
+    await context.close();
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const f = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const kb = (bytes: number) => `${f(bytes / 1024, 1)} KB`;
+
+it('start-up: npm start to first paint and ready for input', async () => {
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await coldStart());
+  const m = (key: keyof Omit<Run, 'assets'>) => f(median(runs.map((run) => run[key])));
+  console.log(`\nStart-up bench: npm start --browser on the built tree + Chromium (already running), median of ${RUNS} cold starts`);
+  console.log(`host ready ${m('hostReady')} ms | first paint ${m('firstPaint')} ms (target < 1,000) | first contentful paint ${m('firstContentfulPaint')} ms | ready for input ${m('ready')} ms (from spawn)`);
+  console.log(`from navigation: first paint ${m('navToPaint')} ms, ready for input ${m('navToReady')} ms | longest task before idle ${m('longestTask')} ms`);
+
+  // The assets of the last run (every run loads the same ones).
+  const rows = runs.at(-1)!.assets.map((file) => {
+    const bytes = readFileSync(join(ASSETS, file));
+    return { file, raw: bytes.length, gzip: /\.(js|css)$/.test(file) ? gzipSync(bytes).length : bytes.length, kind: kindOf(file, bytes.toString('latin1')) };
+  });
+  rows.sort((a, b) => b.raw - a.raw);
+  const sum = (list: typeof rows, key: 'raw' | 'gzip') => list.reduce((total, row) => total + row[key], 0);
+  const code = rows.filter((row) => /\.(js|css)$/.test(row.file));
+  const js = code.filter((row) => row.file.endsWith('.js'));
+  const notWorkers = code.filter((row) => row.kind !== 'monaco worker');
+  console.log(`loaded at start: ${rows.length} assets; JS ${kb(sum(js, 'raw'))} raw, ${kb(sum(js, 'gzip'))} gzip; JS+CSS ${kb(sum(code, 'raw'))} raw, ${kb(sum(code, 'gzip'))} gzip`);
+  console.log(`JS+CSS without Monaco's workers: ${kb(sum(notWorkers, 'gzip'))} gzip (target < 2,048 KB)`);
+  for (const row of rows) console.log(`  ${kb(row.raw).padStart(11)} raw ${kb(row.gzip).padStart(10)} gzip  ${row.kind.padEnd(14)} ${row.file}`);
+  const monaco = rows.filter((row) => row.kind.startsWith('monaco'));
+  const chart = rows.filter((row) => row.kind === 'chart (uPlot)');
+  console.log(
+    `Monaco at start: ${monaco.length ? `yes, ${kb(sum(monaco, 'gzip'))} gzip (${monaco.map((row) => row.file).join(', ')})` : 'no'} | ` +
+      `chart library at start: ${chart.length ? `yes, inside ${chart.map((row) => row.file).join(', ')}` : 'no'} (target no for both)`,
+  );
+});
