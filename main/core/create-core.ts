@@ -13,6 +13,7 @@ import { createCodecsService } from './services/codecs-service';
 import { createCollectionsService } from './services/collections-service';
 import type { SequenceTimer } from './collections/sequence-runner';
 import { createConnectionsService } from './services/connections-service';
+import type { SystemProxyResolver } from './engine/proxy-tunnel';
 import { createChecksService } from './services/checks-service';
 import { createHistoryService } from './services/history-service';
 import { createInspectorService } from './services/inspector-service';
@@ -41,6 +42,8 @@ export interface CoreOptions {
   codecClock?: { now?: () => number; elapsed?: () => number };
   /** The clock of saved-message sequences' delays and their {{now}} (tests move it by hand). */
   collectionsTimer?: SequenceTimer;
+  /** The system's proxy for profiles set to 'system' (the desktop shell's); HTTPS_PROXY / ALL_PROXY without it. */
+  systemProxy?: SystemProxyResolver;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -69,6 +72,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const broker = createBrokerService(events);
   // The connections feed the services created after them; their hooks only run once a connection opens.
   const connections = createConnectionsService(events, history, {
+    systemProxy: options.systemProxy,
     beforeStatus() {
       messages.flush();
       inspector.flush();

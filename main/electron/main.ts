@@ -9,6 +9,7 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, scree
 import { version } from '../../package.json';
 import type { MenuCommand } from '../../shared/contract/app';
 import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
+import { type SystemProxyResolver, parsePacProxyList } from '../core/engine/proxy-tunnel';
 import { recoverFromCrashes } from './crash-recovery';
 import { attachIpcTransport } from './ipc-transport';
 import { createMenuTemplate } from './menu';
@@ -47,6 +48,15 @@ process.on('unhandledRejection', (error) => console.error('Unhandled rejection (
  * wraps. Where the OS offers no real encryption (Linux without a keyring), the core's own key
  * file cipher is used, and app.info says so.
  */
+/**
+ * Profiles set to 'system' use Chromium's proxy settings (the OS's, PAC included). MQTT is
+ * tunnelled, so the broker's host and port are asked for as an https:// URL.
+ */
+const systemProxy: SystemProxyResolver = async (brokerUrl) => {
+  const { hostname, port } = new URL(brokerUrl);
+  return parsePacProxyList(await session.defaultSession.resolveProxy(`https://${hostname}:${port}/`));
+};
+
 function createCore(): WorkbenchCore {
   const dataDir = join(app.getPath('userData'), 'data');
   const secretCipher = createSafeStorageCipher({
@@ -55,10 +65,10 @@ function createCore(): WorkbenchCore {
     onKeyReplaced: (movedTo, error) =>
       console.warn(`The OS could not unwrap the secrets key (moved to ${movedTo}); saved secrets must be entered again:`, error),
   });
-  if (secretCipher) return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher, connectOnLaunch: true });
+  if (secretCipher) return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher, connectOnLaunch: true, systemProxy });
   // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
   const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;
-  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretsProtection, connectOnLaunch: true });
+  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretsProtection, connectOnLaunch: true, systemProxy });
 }
 
 function start(): void {

@@ -21,6 +21,27 @@ export const tlsOptions = z
   })
   .strict();
 
+/**
+ * How the connection reaches the broker: directly ('none'), through the system's proxy settings
+ * ('system': the desktop app's, or HTTPS_PROXY / ALL_PROXY in a plain Node process), or through an
+ * HTTP CONNECT or SOCKS5 proxy, for every protocol. The password is a secret like the profile's.
+ */
+export const proxyOptions = z
+  .object({
+    kind: z.enum(['none', 'system', 'http', 'socks5']).default('none'),
+    host: z
+      .string()
+      .max(253)
+      .regex(/^[^\s/?#@]*$/, 'Proxy host must be a host name or address, without scheme or path')
+      .optional(),
+    port: z.number().int().min(1, 'Proxy port must be 1-65535').max(65535, 'Proxy port must be 1-65535').optional(),
+    /** SOCKS5's user name/password authentication (RFC 1929) or HTTP Basic Proxy-Authorization. */
+    username: z.string().max(255).optional(),
+    password: z.string().max(255).optional(),
+  })
+  .strict();
+export type ProxyOptions = z.output<typeof proxyOptions>;
+
 export const reconnectOptions = z
   .object({
     enabled: z.boolean().default(true),
@@ -71,6 +92,13 @@ export const connectionOptionsObject = z
     properties: connectProperties.optional(),
     will: willMessage.optional(),
     tls: tlsOptions.optional(),
+    proxy: proxyOptions.optional(),
+    /**
+     * Appends this connection's TLS session keys to this file in the NSS key log format (Node's
+     * `keylog` event), so Wireshark can decrypt a capture. Off when absent; only for mqtts and wss.
+     * Anyone with the file can read the traffic.
+     */
+    tlsKeyLog: z.string().min(1).max(4096).optional(),
     /** MQTT 5 enhanced authentication (4.12) with the user name and password; they are then not sent in CONNECT. */
     enhancedAuth: z.object({ method: z.enum(['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-512']) }).strict().optional(),
     /**
@@ -98,6 +126,15 @@ export function connectionOptionsProblems(
   }
   if (options.enhancedAuth && (options.username === undefined || (options.password === undefined && !passwordStored))) {
     problems.push({ path: 'enhancedAuth', message: 'SCRAM needs a user name and a password' });
+  }
+  const proxy = options.proxy;
+  if (proxy && (proxy.kind === 'http' || proxy.kind === 'socks5')) {
+    if (!proxy.host) problems.push({ path: 'proxy.host', message: 'Proxy host is required' });
+    if (proxy.port === undefined) problems.push({ path: 'proxy.port', message: 'Proxy port is required' });
+    if (proxy.password !== undefined && proxy.username === undefined) problems.push({ path: 'proxy.username', message: 'A proxy password needs a user name' });
+  }
+  if (options.tlsKeyLog !== undefined && options.protocol !== 'mqtts' && options.protocol !== 'wss') {
+    problems.push({ path: 'tlsKeyLog', message: 'A TLS key log needs mqtts or wss' });
   }
   return problems;
 }

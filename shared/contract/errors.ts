@@ -47,6 +47,9 @@ export const ERROR_CODES = [
   'CODEC_SCHEMA_INVALID', // a codec rule names a schema that is missing, of the wrong kind, or does not compile (the message says where)
   'HISTORY_UNSUPPORTED', // a History action only this computer's history has (backup, restore), asked of a team database
   'HISTORY_READ_ONLY', // the team database's role may read, not write or delete
+  'PROXY_UNREACHABLE', // the profile's proxy (HTTP CONNECT or SOCKS5) cannot be reached
+  'PROXY_REFUSED', // the proxy refused to open a tunnel to the broker
+  'PROXY_AUTH_FAILED', // the proxy refused the proxy user name or password
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { empty, errorShape } from './common';
 import { subscriptionFields } from './messages';
 import { codecSettings } from './codec-rules';
-import { connectionOptionsObject, protocolVersionChoice, tlsOptions } from './connections';
+import { connectionOptionsObject, protocolVersionChoice, proxyOptions, tlsOptions } from './connections';
 
 /** Option fields that are secrets: encrypted at rest, never sent back to the renderer. */
-export const SECRET_FIELDS = ['password', 'tlsKey', 'tlsPassphrase', 'tlsPfx'] as const;
+export const SECRET_FIELDS = ['password', 'tlsKey', 'tlsPassphrase', 'tlsPfx', 'proxyPassword'] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
 
 /**
@@ -33,6 +33,7 @@ const color = z
 /** Connection options as stored and shown: everything but the secrets. */
 export const publicConnectionOptions = connectionOptionsObject.omit({ password: true }).extend({
   tls: tlsOptions.omit({ key: true, passphrase: true, pfx: true }).optional(),
+  proxy: proxyOptions.omit({ password: true }).optional(),
 });
 export type PublicConnectionOptions = z.output<typeof publicConnectionOptions>;
 

@@ -104,3 +104,29 @@ describe('Connection dialog: checks before connecting', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 });
+
+describe('Connection dialog: proxy and TLS key log', () => {
+  it('shows proxy host, port and credentials only for HTTP CONNECT and SOCKS5', async () => {
+    const user = userEvent.setup();
+    render(<ConnectionDialog />);
+    await user.click(screen.getByRole('tab', { name: 'Proxy' }));
+    const kind = screen.getByTestId('connect-proxy-kind') as HTMLSelectElement;
+    expect(kind.value).toBe('none');
+    expect(screen.queryByTestId('connect-proxy-host')).toBeNull();
+    await user.selectOptions(kind, 'socks5');
+    expect(screen.getByTestId('connect-proxy-host')).toBeTruthy();
+    expect((screen.getByTestId('connect-proxy-password') as HTMLInputElement).type).toBe('password');
+    await user.selectOptions(kind, 'system');
+    expect(screen.queryByTestId('connect-proxy-host')).toBeNull();
+  });
+
+  it('warns that anyone with the key log file can read the traffic, only once a file is named', async () => {
+    const user = userEvent.setup();
+    render(<ConnectionDialog />);
+    await user.selectOptions(screen.getByTestId('connect-protocol'), 'mqtts');
+    await user.click(screen.getByRole('tab', { name: 'TLS' }));
+    expect(screen.queryByTestId('connect-tls-keylog-warning')).toBeNull();
+    await user.type(screen.getByTestId('connect-tls-keylog'), '/tmp/keys.log');
+    expect(screen.getByTestId('connect-tls-keylog-warning').textContent).toMatch(/Anyone with this file can decrypt/);
+  });
+});

@@ -77,6 +77,9 @@ export function describeConnectError(error: unknown, url: string, version?: Mqtt
   if (typeof err?.code !== 'string' && PARSE_ERROR.test(message)) {
     return { code: 'PROTOCOL_ERROR', message: `The broker at ${url} answered CONNECT with a packet that cannot be read: ${message}` };
   }
+  if (err?.code === 'PROXY_UNREACHABLE' || err?.code === 'PROXY_REFUSED' || err?.code === 'PROXY_AUTH_FAILED') {
+    return { code: err.code, message: `Cannot connect to ${url}: ${message}` };
+  }
   if (err?.code === 'SCRAM') return { code: 'AUTH_FAILED', message: `SCRAM authentication with ${url} failed: ${message}` };
   const tls = tlsErrorCode(err);
   if (tls) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import mqtt, { type MqttClient, type Packet } from 'mqtt';
+import type { MqttClient, Packet } from 'mqtt';
 import {
   type ConnackInfo,
   type ConnectionOptions,
@@ -13,6 +13,8 @@ import {
 } from '../../../shared/contract';
 import { describeReason } from '../../../shared/mqtt/reason-codes';
 import { brokerUrl, toMqttJsOptions } from './client-options';
+import { createMqttClient } from './client-transport';
+import { type SystemProxyResolver, envSystemProxy } from './proxy-tunnel';
 import { type DescribedError, closedBeforeConnack, describeConnectError, describeEstablishedError } from './connect-errors';
 import { createOutgoingTracker } from './outgoing-tracker';
 import { versionLabel } from '../../../shared/mqtt/versions';
@@ -38,6 +40,8 @@ export interface ConnectionManagerEvents {
   onPacket?(connectionId: string, direction: 'in' | 'out', packet: Packet, problem?: string): void;
   /** Null while received messages can be taken; else resolves when they can (history's backpressure, see ingest-backpressure.ts). */
   whenRoom?(): Promise<void> | null;
+  /** The system proxy settings for a profile's 'system' proxy; HTTPS_PROXY / ALL_PROXY when absent (see proxy-tunnel.ts). */
+  systemProxy?: SystemProxyResolver;
 }
 
 type SubscribeInput = RequestParsed<'messages.subscribe'>;
@@ -73,6 +77,7 @@ function connackInfo(packet: { sessionPresent?: boolean; reasonCode?: number; re
 
 
 export function createConnectionManager(events: ConnectionManagerEvents): ConnectionManager {
+  const systemProxy = events.systemProxy ?? envSystemProxy();
   const connections = new Map<string, Connection>();
   let nextId = 1;
 
@@ -104,7 +109,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     const { options, url } = connection;
     let client: MqttClient;
     try {
-      client = mqtt.connect(url, toMqttJsOptions(options, connection.clientId, version));
+      client = createMqttClient(url, toMqttJsOptions(options, connection.clientId, version), options, systemProxy);
     } catch (error) {
       // mqtt.js builds the TLS context synchronously: a wrong passphrase or a broken key throws here.
       const described = describeConnectError(error, url, version);

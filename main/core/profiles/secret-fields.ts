@@ -16,9 +16,15 @@ export function splitSecrets(
   options: ConnectionOptions,
   markedSecret: readonly string[] = [],
 ): { publicOptions: PublicConnectionOptions; secrets: SecretValues; headers: SecretHeaders } {
-  const { password, tls, wsHeaders, ...rest } = options;
+  const { password, tls, wsHeaders, proxy, ...rest } = options;
   const secrets: SecretValues = {};
   if (password !== undefined) secrets.password = encodeUtf8(password);
+  let publicProxy: PublicConnectionOptions['proxy'];
+  if (proxy) {
+    const { password: proxyPassword, ...proxyRest } = proxy;
+    if (proxyPassword !== undefined) secrets.proxyPassword = encodeUtf8(proxyPassword);
+    publicProxy = proxyRest;
+  }
   let publicTls: PublicConnectionOptions['tls'];
   if (tls) {
     const { key, passphrase, pfx, ...tlsRest } = tls;
@@ -36,14 +42,22 @@ export function splitSecrets(
   }
   const publicOptions: PublicConnectionOptions = { ...rest };
   if (publicTls) publicOptions.tls = publicTls;
+  if (publicProxy) publicOptions.proxy = publicProxy;
   if (publicHeaders) publicOptions.wsHeaders = publicHeaders;
   return { publicOptions, secrets, headers };
 }
 
 /** Puts stored secrets back into options, just before connecting, inside the main process. */
 export function mergeSecrets(publicOptions: PublicConnectionOptions, secrets: SecretValues, headers: SecretHeaders = {}): ConnectionOptions {
-  const options: ConnectionOptions = { ...publicOptions, tls: publicOptions.tls ? { ...publicOptions.tls } : undefined };
+  const options: ConnectionOptions = {
+    ...publicOptions,
+    tls: publicOptions.tls ? { ...publicOptions.tls } : undefined,
+    proxy: publicOptions.proxy ? { ...publicOptions.proxy } : undefined,
+  };
   if (!options.tls) delete options.tls;
+  if (!options.proxy) delete options.proxy;
+  // A stored proxy password is used only while the profile still names a proxy that takes one.
+  if (secrets.proxyPassword && options.proxy) options.proxy.password = decodeUtf8Strict(secrets.proxyPassword) ?? '';
   if (secrets.password) options.password = decodeUtf8Strict(secrets.password) ?? '';
   if (secrets.tlsKey || secrets.tlsPassphrase || secrets.tlsPfx) {
     options.tls = { rejectUnauthorized: true, ...options.tls };

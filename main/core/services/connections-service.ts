@@ -1,4 +1,5 @@
 import type { Packet } from 'mqtt';
+import type { SystemProxyResolver } from '../engine/proxy-tunnel';
 import type { ConnectionOptions, MqttMessage, RequestOutput } from '../../../shared/contract';
 import { type ConnectionIdentity, endpointIdentity } from '../engine/connection-identity';
 import { type ConnectionManager, createConnectionManager } from '../engine/connection-manager';
@@ -16,6 +17,8 @@ export interface ConnectionHooks {
   onMessage(message: MqttMessage): void;
   /** Every packet in and out, for the packet inspector. */
   onPacket(connectionId: string, direction: 'in' | 'out', packet: Packet, problem?: string): void;
+  /** For profiles whose proxy is 'system' (see proxy-tunnel.ts). */
+  systemProxy?: SystemProxyResolver;
 }
 
 export interface ConnectionsService extends Service<ChannelsOf<'connections'>> {
@@ -30,6 +33,7 @@ type HistoryIntake = Pick<HistoryService, 'append' | 'committed' | 'whenRoom' | 
 /** The connections to brokers: every message goes to History first, then to the hooks. */
 export function createConnectionsService(events: EventHub, history: HistoryIntake, hooks: ConnectionHooks): ConnectionsService {
   const manager: ConnectionManager = createConnectionManager({
+    systemProxy: hooks.systemProxy,
     onStatus: (summary) => {
       hooks.beforeStatus();
       if (summary.status === 'disconnected' && !manager.has(summary.connectionId)) hooks.onGone(summary.connectionId);

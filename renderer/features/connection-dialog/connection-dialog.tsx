@@ -16,14 +16,16 @@ import { ProfileFields } from './form/profile-fields';
 import { SubscriptionsSection } from './form/subscriptions-section';
 import type { Update } from './form/section-props';
 import { TlsSection } from './form/tls-section';
+import { ProxySection } from './form/proxy-section';
 import { WillSection } from './form/will-section';
 import './connection-dialog.css';
 
-type Section = 'general' | 'auth' | 'tls' | 'mqtt5' | 'will' | 'subscriptions' | 'decoding' | 'advanced';
+type Section = 'general' | 'auth' | 'tls' | 'proxy' | 'mqtt5' | 'will' | 'subscriptions' | 'decoding' | 'advanced';
 const SECTION_LABELS: Record<Section, string> = {
   general: 'General',
   auth: 'Authentication',
   tls: 'TLS',
+  proxy: 'Proxy',
   mqtt5: 'MQTT 5',
   will: 'Will',
   subscriptions: 'Subscriptions',
@@ -34,6 +36,7 @@ const SECTION_LABELS: Record<Section, string> = {
 /** Which tab a problem key belongs to, so a tab can show that something inside needs attention. */
 function sectionOf(key: string): Section {
   if (key.startsWith('tls')) return 'tls';
+  if (key.startsWith('proxy')) return 'proxy';
   if (key.startsWith('properties')) return 'mqtt5';
   if (key.startsWith('will')) return 'will';
   if (key.startsWith('subscriptions')) return 'subscriptions';
@@ -189,6 +192,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
             { key: 'general', label: SECTION_LABELS.general, flagged: flagged.has('general') },
             { key: 'auth', label: SECTION_LABELS.auth, flagged: flagged.has('auth') },
             { key: 'tls', label: SECTION_LABELS.tls, flagged: flagged.has('tls') },
+            { key: 'proxy', label: SECTION_LABELS.proxy, flagged: flagged.has('proxy') },
             { key: 'mqtt5', label: SECTION_LABELS.mqtt5, flagged: flagged.has('mqtt5') },
             { key: 'will', label: SECTION_LABELS.will, flagged: flagged.has('will') },
             { key: 'subscriptions', label: `${SECTION_LABELS.subscriptions}${form.subscriptions.length ? ` (${form.subscriptions.length})` : ''}`, flagged: flagged.has('subscriptions') },
@@ -200,6 +204,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
           {section === 'general' && <GeneralSection {...props} setForm={setForm} />}
           {section === 'auth' && <AuthSection {...props} editing={editing} />}
           {section === 'tls' && <TlsSection {...props} editing={editing} />}
+          {section === 'proxy' && <ProxySection {...props} editing={editing} />}
           {section === 'mqtt5' && <Mqtt5Section {...props} />}
           {section === 'will' && <WillSection {...props} />}
           {section === 'subscriptions' && <SubscriptionsSection {...props} />}

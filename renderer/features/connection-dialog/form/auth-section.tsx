@@ -8,7 +8,7 @@ import type { SectionProps } from './section-props';
  * "set / not set" for a secret the host holds; the value itself never reaches the page. Typing a new
  * value replaces it on save; "clear" removes it.
  */
-const SECRET_LABELS: Record<SecretField, string> = { password: 'password', tlsKey: 'client key', tlsPassphrase: 'passphrase', tlsPfx: 'PKCS#12 bundle' };
+const SECRET_LABELS: Record<SecretField, string> = { password: 'password', tlsKey: 'client key', tlsPassphrase: 'passphrase', tlsPfx: 'PKCS#12 bundle', proxyPassword: 'proxy password' };
 
 export function SecretState({ field, form, update, testId }: Pick<SectionProps, 'form' | 'update'> & { field: SecretField; testId: string }) {
   const stored = form.storedSecrets[field] === true;

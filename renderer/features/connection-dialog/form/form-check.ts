@@ -95,6 +95,18 @@ export function checkForm(form: ConnectionForm, { forProfile = false } = {}): Fo
       })
     : undefined;
 
+  const proxied = form.proxyKind === 'http' || form.proxyKind === 'socks5';
+  const proxy =
+    form.proxyKind === 'none'
+      ? undefined
+      : {
+          kind: form.proxyKind,
+          ...(proxied && form.proxyHost.trim() ? { host: form.proxyHost.trim() } : {}),
+          ...(proxied && form.proxyPort.trim() ? { port: number(form.proxyPort) } : {}),
+          ...(proxied && form.proxyUsername ? { username: form.proxyUsername } : {}),
+          ...(proxied && form.proxyPassword ? { password: form.proxyPassword } : {}),
+        };
+
   const headers = isWebSocket(form.protocol) ? pairs(form.wsHeaders) : [];
   const options: ConnectionOptionsInput = {
     ...(form.name.trim() ? { name: form.name.trim() } : {}),
@@ -119,6 +131,8 @@ export function checkForm(form: ConnectionForm, { forProfile = false } = {}): Fo
     ...(form.password ? { password: form.password } : {}),
     ...(v5 && form.enhancedAuth ? { enhancedAuth: { method: form.enhancedAuth } } : {}),
     ...(tls ? { tls } : {}),
+    ...(tls && form.tlsKeyLog.trim() ? { tlsKeyLog: form.tlsKeyLog.trim() } : {}),
+    ...(proxy ? { proxy } : {}),
     ...(properties ? { properties } : {}),
     ...(headers.length ? { wsHeaders: Object.fromEntries(headers.map((h) => [h.key, h.value])) } : {}),
     ...(form.willEnabled

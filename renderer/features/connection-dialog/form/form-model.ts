@@ -53,6 +53,15 @@ export interface ConnectionForm {
   verifyCertificate: boolean;
   alpn: string;
   servername: string;
+  /** A file the TLS session keys are appended to (NSS key log); empty: off. */
+  tlsKeyLog: string;
+  // proxy
+  proxyKind: 'none' | 'system' | 'http' | 'socks5';
+  proxyHost: string;
+  proxyPort: string;
+  proxyUsername: string;
+  /** Typed now; empty with a stored proxy password keeps the stored one. */
+  proxyPassword: string;
   // MQTT 5
   sessionExpiry: string;
   receiveMaximum: string;
@@ -134,6 +143,12 @@ export const INITIAL_FORM: ConnectionForm = {
   verifyCertificate: true,
   alpn: '',
   servername: '',
+  tlsKeyLog: '',
+  proxyKind: 'none',
+  proxyHost: '',
+  proxyPort: '',
+  proxyUsername: '',
+  proxyPassword: '',
   sessionExpiry: '',
   receiveMaximum: '',
   maximumPacketSize: '',
@@ -183,7 +198,7 @@ export function withProtocol(form: ConnectionForm, protocol: Protocol): Connecti
 
 /** True when the secret will be used on connect: typed now, or stored and not marked for clearing. */
 export function hasSecret(form: ConnectionForm, field: SecretField): boolean {
-  const typed = { password: form.password !== '', tlsKey: form.key !== null, tlsPassphrase: form.passphrase !== '', tlsPfx: form.pfx !== null }[field];
+  const typed = { password: form.password !== '', tlsKey: form.key !== null, tlsPassphrase: form.passphrase !== '', tlsPfx: form.pfx !== null, proxyPassword: form.proxyPassword !== '' }[field];
   return typed || (form.storedSecrets[field] === true && !form.clearSecrets.includes(field));
 }
 
@@ -224,6 +239,11 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     verifyCertificate: o.tls?.rejectUnauthorized ?? true,
     alpn: (o.tls?.alpnProtocols ?? []).join(', '),
     servername: o.tls?.servername ?? '',
+    tlsKeyLog: o.tlsKeyLog ?? '',
+    proxyKind: o.proxy?.kind ?? 'none',
+    proxyHost: o.proxy?.host ?? '',
+    proxyPort: text(o.proxy?.port),
+    proxyUsername: o.proxy?.username ?? '',
     sessionExpiry: text(p.sessionExpiryInterval),
     receiveMaximum: text(p.receiveMaximum),
     maximumPacketSize: text(p.maximumPacketSize),

@@ -32,6 +32,20 @@ export function TlsSection({ form, update, problems, editing }: SectionProps & {
       <Field label="SNI server name" className="span-2" problem={problems['tls.servername']}>
         <input data-testid="connect-servername" value={form.servername} placeholder="the host, when it is a name" spellCheck={false} onChange={(e) => update('servername', e.target.value)} />
       </Field>
+      <Field
+        label="TLS key log file (NSS format, for Wireshark)"
+        className="span-4"
+        problem={problems.tlsKeyLog}
+        hint={
+          form.tlsKeyLog.trim() && (
+            <span className="field-warning" data-testid="connect-tls-keylog-warning">
+              Anyone with this file can decrypt this connection's traffic. Use it only for debugging and delete it afterwards.
+            </span>
+          )
+        }
+      >
+        <input data-testid="connect-tls-keylog" value={form.tlsKeyLog} placeholder="off; e.g. /tmp/mqtt-keys.log" spellCheck={false} onChange={(e) => update('tlsKeyLog', e.target.value)} />
+      </Field>
       <SecretsNote warningOnly />
       <Check className="span-4" label="Verify the broker's certificate and host name (turn off only for testing)" testId="connect-verify-certificate" checked={form.verifyCertificate} onChange={(v) => update('verifyCertificate', v)} />
     </div>
