@@ -1,7 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type HistorySourceParsed, type PostgresTlsMode, postgresTlsMode, postgresUrlProblem } from '../../../shared/contract/history';
-import { restrictToOwner } from '../files/private-files';
+import { loadJsonDataFile, saveJsonDataFile } from '../files/json-data-file';
 import type { SecretCipher } from '../secrets/secret-cipher';
 
 /** A team database as History opens it (createPostgresHistory's `source`): the password apart from the URL. */
@@ -40,36 +39,12 @@ export const LOCAL_SOURCE: StoredHistorySource = { kind: 'local' };
  * a database).
  */
 export function loadHistorySource(path: string): StoredHistorySource {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`The history source in ${path} could not be read (${(error as Error).message}); History uses this computer`);
-    return LOCAL_SOURCE;
-  }
-  let reason: string;
-  try {
-    const parsed = storedSource.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data.source as StoredHistorySource;
-    reason = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-  } catch (error) {
-    reason = (error as Error).message;
-  }
-  console.warn(`The history source in ${path} is damaged (${reason}); it was set aside as ${path}.damaged and History uses this computer`);
-  try {
-    renameSync(path, `${path}.damaged`);
-  } catch {
-    // Left in place: the next save replaces it.
-  }
-  return LOCAL_SOURCE;
+  return loadJsonDataFile(path, storedSource, { what: 'history source', fallbackMeans: 'History uses this computer', fallback: () => LOCAL_SOURCE }, (stored) => stored.source as StoredHistorySource);
 }
 
 /** Replaced whole through a temporary file (0600), so a crash never leaves half of it. */
 export function saveHistorySource(path: string, source: StoredHistorySource): void {
-  const temporary = `${path}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ version: 1, source }), { mode: 0o600 });
-  restrictToOwner(temporary);
-  renameSync(temporary, path);
+  saveJsonDataFile(path, { version: 1, source });
 }
 
 /**

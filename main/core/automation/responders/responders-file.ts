@@ -1,6 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type AutomationSettings, automationSettings } from '../../../../shared/contract/automation';
-import { restrictToOwner } from '../../files/private-files';
+import { loadJsonDataFile, saveJsonDataFile } from '../../files/json-data-file';
 
 const EMPTY: AutomationSettings = { responders: [] };
 
@@ -10,37 +9,9 @@ const EMPTY: AutomationSettings = { responders: [] };
  * settings is set aside as `automation.json.damaged` (the user's scripts are in it) and none run.
  */
 export function loadAutomationFile(path: string): AutomationSettings {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
-    console.warn(`The responders in ${path} could not be read (${(error as Error).message}); none run`);
-    return EMPTY;
-  }
-  let reason: string;
-  try {
-    const parsed = automationSettings.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-    reason = parsed.error.issues
-      .slice(0, 3)
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-  } catch (error) {
-    reason = (error as Error).message;
-  }
-  console.warn(`The responders in ${path} are damaged (${reason}); the file was set aside as ${path}.damaged and none run`);
-  try {
-    renameSync(path, `${path}.damaged`);
-  } catch {
-    // Left where it is: the next save replaces it.
-  }
-  return EMPTY;
+  return loadJsonDataFile(path, automationSettings, { what: 'responders', fallbackMeans: 'none run', fallback: () => EMPTY }, (settings) => settings);
 }
 
 export function saveAutomationFile(path: string, settings: AutomationSettings): void {
-  const temporary = `${path}.tmp`;
-  writeFileSync(temporary, JSON.stringify(settings), { mode: 0o600 });
-  restrictToOwner(temporary);
-  renameSync(temporary, path);
+  saveJsonDataFile(path, settings);
 }
