@@ -7,7 +7,8 @@ import { useProfilesStore } from '../../stores/profiles-store';
 import { loadTemplateIntoPublish, useDraftVariables } from '../publish';
 import { SaveDialog } from './save-dialog';
 import { SequenceControls } from './sequence-controls';
-import { downloadText, searchMessages, visibleCollections } from './search';
+import { downloadText } from '../../ui/download-text';
+import { searchMessages, visibleCollections } from './search';
 import { VariablesEditor } from './variables-editor';
 import './collections.css';
 
