@@ -335,7 +335,8 @@ export class TopicTree {
     for (let n: TopicNode | null = node; n; n = n.parent) n.retainedTopics += delta;
   }
 
-  private setValue(node: TopicNode, count: number, timestamp: number, now: number): void {
+  /** `liveBytes`: a message received now, counted in each level's rate window (history refills are not). */
+  private setValue(node: TopicNode, count: number, timestamp: number, now: number, liveBytes?: number): void {
     if (!node.hasValue) {
       node.hasValue = true;
       for (let n = node.parent; n; n = n.parent) n.subTopics++;
@@ -347,6 +348,8 @@ export class TopicTree {
       if (timestamp > n.lastTimestamp) n.lastTimestamp = timestamp;
       if (now - n.changedAt >= RECENT_CHANGE_MS) n.burstStartedAt = now;
       n.changedAt = now;
+      // On the receiving clock (`now`), so a broker's skewed timestamps do not bend the rates; the root has none.
+      if (liveBytes !== undefined && n !== this.root) (n.rate ??= new RateWindow(now)).add(now, count, liveBytes);
     }
   }
 
@@ -365,9 +368,7 @@ export class TopicTree {
     node.payloadSize = size;
     node.qos = message.qos;
     node.lastSeq = seq;
-    this.setValue(node, 1, message.timestamp, now);
-    // on the receiving clock (`now`), so a broker's skewed timestamps do not bend the rates
-    for (let n: TopicNode | null = node; n && n !== this.root; n = n.parent) (n.rate ??= new RateWindow(now)).add(now, 1, size);
+    this.setValue(node, 1, message.timestamp, now, size);
     if (size === 0) this.setRetained(node, false);
     else if (message.retain) this.setRetained(node, true);
     return this.created !== before;
