@@ -6,6 +6,8 @@ import { InspectorPanel, InspectorToolbar } from '../features/inspector/inspecto
 import { ProfilesPanel } from '../features/profiles/profiles-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
 import { TopicsToggle } from '../features/topic-tree/topics-column';
+import type { WindowTarget } from '../../shared/contract/app';
+import { useConnectionsStore } from '../stores/connections-store';
 import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { AppInfo } from './app-info';
@@ -18,6 +20,7 @@ import { Panel } from '../ui/panel';
 import { useGlobalShortcuts } from './shortcuts';
 import { TopBarControls } from './top-bar-controls';
 import { SecondaryViews, ViewSwitcher } from './views';
+import { OpenInWindowButton, WindowView } from './window-view';
 
 function InspectorToggle() {
   const open = useUiStore((s) => s.inspectorOpen);
@@ -29,8 +32,41 @@ function InspectorToggle() {
   );
 }
 
-export function App() {
+function OpenConnectionWindow() {
+  const activeId = useConnectionsStore((s) => s.activeId);
+  if (!activeId) return null;
+  return <OpenInWindowButton target={{ kind: 'connection', connectionId: activeId }} what="this connection" />;
+}
+
+/**
+ * The page: the whole workbench, or (in a window opened for one view, see shared/window-url.ts)
+ * that view alone, full size. Every window is served by the same core, so both show the same.
+ */
+export function App({ target = { kind: 'main' } }: { target?: WindowTarget }) {
   useGlobalShortcuts();
+  if (target.kind !== 'main') {
+    return (
+      <div className="app" data-window-kind={target.kind}>
+        <header className="topbar">
+          <h1>MQTT Workbench</h1>
+          <AppInfo />
+          <TopBarControls />
+        </header>
+        <HostBanner />
+        <RecoveredNotice />
+        <DataSafetyNotice />
+        <RuleProblemNotices />
+        <WindowView target={target} />
+        <ConnectionDialog />
+        <CodecRulesDialog />
+        <HelpOverlay />
+      </div>
+    );
+  }
+  return <MainWindow />;
+}
+
+function MainWindow() {
   const inspectorOpen = useUiStore((s) => s.inspectorOpen);
   const view = useUiStore((s) => s.view);
   return (
@@ -62,6 +98,7 @@ export function App() {
               <ConnectionTabs />
               <TopicsToggle />
               <InspectorToggle />
+              <OpenConnectionWindow />
             </div>
             <ConnectionInfo />
             <CenterRows />
