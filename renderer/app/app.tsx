@@ -43,7 +43,8 @@ function OpenConnectionWindow() {
  * that view alone, full size. Every window is served by the same core, so both show the same.
  */
 export function App({ target = { kind: 'main' } }: { target?: WindowTarget }) {
-  useGlobalShortcuts();
+  // Alt+1…9 switch the main window's tabs; a window for one view (its own connection) has none.
+  useGlobalShortcuts({ switchConnections: target.kind === 'main' });
   if (target.kind !== 'main') {
     return (
       <div className="app" data-window-kind={target.kind}>

@@ -12,14 +12,14 @@ function isEditable(target: EventTarget | null): boolean {
  * Keys that work anywhere: Ctrl/Cmd+K new connection, Alt+1..9 select an open connection,
  * Alt+P show or hide the packet inspector, ? or F1 the shortcuts overlay.
  */
-export function useGlobalShortcuts(): void {
+export function useGlobalShortcuts({ switchConnections = true }: { switchConnections?: boolean } = {}): void {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       const ui = useUiStore.getState();
       if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === 'k') {
         event.preventDefault();
         ui.openEditor({ mode: 'new' });
-      } else if (event.altKey && /^[1-9]$/.test(event.key)) {
+      } else if (switchConnections && event.altKey && /^[1-9]$/.test(event.key)) {
         const id = useConnectionsStore.getState().order[Number(event.key) - 1];
         if (id) {
           event.preventDefault();
@@ -38,5 +38,5 @@ export function useGlobalShortcuts(): void {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
+  }, [switchConnections]);
 }
