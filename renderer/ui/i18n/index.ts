@@ -25,6 +25,8 @@ export type LanguageChoice = (typeof LANGUAGE_CHOICES)[number];
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'zh-CN': '简体中文' };
 
 const LANGUAGE_KEY = 'ui.language';
+/** The page's globals, absent when the catalogs are checked under Node (unit tests). */
+const page = globalThis as { navigator?: { languages?: readonly string[] }; document?: { documentElement: { lang: string } } };
 const NAMESPACES = Object.keys(en) as (keyof typeof en)[];
 
 export const resources = { en, 'zh-CN': zhCN } as const;
@@ -37,7 +39,7 @@ declare module 'i18next' {
 }
 
 /** The OS's language as one we have: any Chinese locale reads Simplified Chinese, anything else English. */
-export function systemLanguage(preferred: readonly string[] = globalThis.navigator?.languages ?? []): Language {
+export function systemLanguage(preferred: readonly string[] = page.navigator?.languages ?? []): Language {
   for (const tag of preferred) {
     const lower = tag.toLowerCase();
     if (lower.startsWith('zh')) return 'zh-CN';
@@ -71,7 +73,7 @@ void i18n.use(initReactI18next).init({
 });
 
 function applyToDocument(language: Language): void {
-  if (globalThis.document) globalThis.document.documentElement.lang = language;
+  if (page.document) page.document.documentElement.lang = language;
 }
 applyToDocument(i18n.language as Language);
 i18n.on('languageChanged', (language) => {
