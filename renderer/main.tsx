@@ -10,7 +10,7 @@ setApi(bridge.api);
 
 // The stores read the remembered choices when they are created: bring the data folder's first.
 void startUiStateSync(bridge).then(async () => {
-  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }, { startOpenTabs }, { startLiveRestore }] = await Promise.all([
+  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }, { startOpenTabs }, { startLiveRestore }, { startI18n }] = await Promise.all([
     import('react'),
     import('react-dom/client'),
     import('./app/app'),
@@ -18,10 +18,12 @@ void startUiStateSync(bridge).then(async () => {
     import('./stores/event-feed'),
     import('./app/open-tabs'),
     import('./app/live-restore'),
+    import('./ui/i18n'),
   ]);
   // A window opened for one view (#window=history, ...) shows only that view; the main window's
   // tabs and restored selection are its own, so only the main window keeps and restores them.
   const target = windowTargetFromHash(location.hash);
+  startI18n();
   startTheme();
   if (target.kind === 'main') {
     // Both wait for the host's list of connections: the tabs first, then what they show.
