@@ -15,4 +15,18 @@ export default {
     shortcuts: 'Keyboard shortcuts',
     shortcutsTitle: 'Keyboard shortcuts (? or F1)',
   },
+  windows: {
+    openHistory: 'Open History in a new window',
+    openBroker: 'Open the Broker view in a new window',
+    openConnection: 'Open this connection in a new window',
+    titleHistory: 'History — MQTT Workbench',
+    titleBroker: 'Broker — MQTT Workbench',
+    titleConnection: '{{name}} — MQTT Workbench',
+    history: 'History',
+    broker: 'Embedded broker',
+    subscriptions: 'Subscriptions',
+    resizeSidebar: 'Resize the sidebar',
+    connectionGone: 'This connection is no longer open: it was closed in the main window.',
+    loading: 'Loading…',
+  },
 } as const;

@@ -18,5 +18,19 @@ const zhCN: Catalog<typeof en> = {
     shortcuts: '键盘快捷键',
     shortcutsTitle: '键盘快捷键（? 或 F1）',
   },
+  windows: {
+    openHistory: '在新窗口中打开历史记录',
+    openBroker: '在新窗口中打开代理视图',
+    openConnection: '在新窗口中打开此连接',
+    titleHistory: '历史记录 — MQTT 工作台',
+    titleBroker: '代理 — MQTT 工作台',
+    titleConnection: '{{name}} — MQTT 工作台',
+    history: '历史记录',
+    broker: '内置代理',
+    subscriptions: '订阅',
+    resizeSidebar: '调整侧边栏大小',
+    connectionGone: '此连接已不再打开：它已在主窗口中关闭。',
+    loading: '加载中…',
+  },
 };
 export default zhCN;
