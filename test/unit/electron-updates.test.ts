@@ -12,7 +12,6 @@ import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-
 import { UPDATES_DESKTOP_ONLY } from '../../main/core/services/updates-service';
 import {
   CHECK_INTERVAL_MS,
-  type DownloadProgress,
   FIRST_CHECK_DELAY_MS,
   type ReleaseInfo,
   type Updater,
@@ -21,68 +20,14 @@ import {
   electronUpdaterModule,
   releaseNotesText,
 } from '../../main/electron/updates';
+import { RecordingUpdater, settle } from '../support/recording-updater';
 import { type TestClock, createTestClock } from '../support/test-clock';
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  return { promise, resolve, reject };
-}
-
-type CheckResult = { isUpdateAvailable: boolean; updateInfo: ReleaseInfo } | null;
-
-/** Records what is asked of electron-updater; each check and download waits for the test's answer. */
-class RecordingUpdater implements Updater {
-  autoDownload = true;
-  autoInstallOnAppQuit = false;
-  active = true;
-  calls: string[] = [];
-  checks: Deferred<CheckResult>[] = [];
-  downloads: Deferred<unknown>[] = [];
-  private progressListeners: ((progress: DownloadProgress) => void)[] = [];
-  isUpdaterActive() {
-    return this.active;
-  }
-  checkForUpdates() {
-    this.calls.push('checkForUpdates');
-    const answer = deferred<CheckResult>();
-    this.checks.push(answer);
-    return answer.promise;
-  }
-  downloadUpdate() {
-    this.calls.push('downloadUpdate');
-    const answer = deferred<unknown>();
-    this.downloads.push(answer);
-    return answer.promise;
-  }
-  quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean) {
-    this.calls.push(`quitAndInstall ${isSilent} ${isForceRunAfter}`);
-  }
-  on(_event: 'download-progress', listener: (progress: DownloadProgress) => void) {
-    this.progressListeners.push(listener);
-    return this;
-  }
-  progress(progress: DownloadProgress) {
-    for (const listener of this.progressListeners) listener(progress);
-  }
-}
 
 const release: ReleaseInfo = {
   version: '0.2.0',
   releaseName: 'MQTT Workbench 0.2.0',
   releaseNotes: '<h2>New</h2><ul><li>Updates from GitHub releases</li><li>ARM builds &amp; more</li></ul>',
   releaseDate: '2026-12-08T10:00:00.000Z',
-};
-
-/** Lets the updates module's awaited steps run (the fake's answers are promises). */
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
 let dir: string;
