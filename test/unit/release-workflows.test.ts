@@ -28,6 +28,8 @@ describe('CI workflows stay consistent with .ci/run', () => {
     const script = packaging.steps.map((s) => s.run ?? '').join('\n');
     expect(script).toContain('npm test');
     expect(matrix().filter((entry) => entry.tests === 'full').map((entry) => entry.name)).toEqual(['linux-x64']);
+    // Chromium (the end-to-end tests) only where the whole suite runs: Chrome for Testing has no Linux arm64 build.
+    expect(packageSteps().find((s) => s.uses?.startsWith('browser-actions/setup-chrome'))?.if).toBe("matrix.tests == 'full'");
     // The installers come from the same command a developer runs: npm run dist.
     expect(script).toMatch(/^\s*npm run dist -- /m);
     expect(script).toContain('--config test/electron/vitest.config.ts');
