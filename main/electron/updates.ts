@@ -220,7 +220,7 @@ export function createUpdates(options: UpdatesOptions): UpdatesService {
     return state;
   };
 
-  const check = async (automatic: boolean, onMetered: boolean): Promise<UpdateState> => {
+  const check = async (onMetered: boolean): Promise<UpdateState> => {
     const active = await getUpdater();
     if (!active || closed) return state;
     if (state.status === 'checking' || state.status === 'downloading' || state.status === 'downloaded') return state;
@@ -241,8 +241,9 @@ export function createUpdates(options: UpdatesOptions): UpdatesService {
         releaseNotes: releaseNotesText(info.releaseNotes),
         releaseDate: info.releaseDate,
       });
-      // Automatic updates download in the background; a manual check waits for "Download".
-      if (settings.autoCheck === 'on') return await download(automatic ? false : onMetered);
+      // Automatic updates download in the background; a manual check waits for "Download". A yes
+      // to checking on a metered connection is not one to downloading there: that is asked again.
+      if (settings.autoCheck === 'on') return await download(false);
       return state;
     } catch (error) {
       return set({ status: 'error', lastCheckedAt: clock.now(), message: errorText(error) });
@@ -258,7 +259,7 @@ export function createUpdates(options: UpdatesOptions): UpdatesService {
     if (closed || settings.autoCheck !== 'on' || !options.loadUpdater) return;
     timer = clock.setTimeout(() => {
       timer = undefined;
-      void check(true, false).finally(() => schedule(interval));
+      void check(false).finally(() => schedule(interval));
     }, delay);
   };
   schedule(firstDelay);
@@ -284,7 +285,7 @@ export function createUpdates(options: UpdatesOptions): UpdatesService {
         }
         return {};
       },
-      'updates.check': (input) => check(false, input.onMetered),
+      'updates.check': (input) => check(input.onMetered),
       'updates.download': (input) => download(input.onMetered),
       'updates.restartToUpdate': async () => {
         const active = await getUpdater();

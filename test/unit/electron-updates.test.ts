@@ -231,6 +231,19 @@ describe('metered connections', () => {
     await updates.close();
   });
 
+  it('with automatic updates on, a "Check anyway" on a metered connection does not download: that is asked again', async () => {
+    writeFileSync(settingsPath(), JSON.stringify({ autoCheck: 'on', allowMetered: false }));
+    const updates = start();
+    await updates.handlers['updates.reportNetwork']({ metered: true });
+    const checking = updates.handlers['updates.check']({ onMetered: true });
+    await settle();
+    updater.checks[0]!.resolve({ isUpdateAvailable: true, updateInfo: release });
+    expect(await checking).toMatchObject({ status: 'available', heldBack: 'metered' });
+    expect(updater.calls).toEqual(['checkForUpdates']);
+    expect(await updates.handlers['updates.download']({ onMetered: true })).toMatchObject({ status: 'downloading' });
+    await updates.close();
+  });
+
   it('takes a connection the page cannot judge (null) as not metered', async () => {
     writeFileSync(settingsPath(), JSON.stringify({ autoCheck: 'on', allowMetered: false }));
     const updates = start();
