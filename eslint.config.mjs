@@ -200,13 +200,11 @@ const UNTRANSLATED_WORDS = [
  */
 const NOT_YET_TRANSLATED = [
   'renderer/app/**',
-  'renderer/ui/**',
   'renderer/features/automation/**',
   'renderer/features/broker/**',
   'renderer/features/broker-stats/**',
   'renderer/features/codecs/**',
   'renderer/features/collections/**',
-  'renderer/features/connection-dialog/**',
   'renderer/features/connection-tabs/**',
   'renderer/features/first-run/**',
   'renderer/features/history/**',
