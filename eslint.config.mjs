@@ -212,7 +212,6 @@ const NOT_YET_TRANSLATED = [
   'renderer/features/messages/**',
   'renderer/features/plots/**',
   'renderer/features/profiles/**',
-  'renderer/features/publish/**',
   'renderer/features/subscriptions/**',
   'renderer/features/topic-tree/**',
 ];
