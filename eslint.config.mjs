@@ -212,7 +212,6 @@ const NOT_YET_TRANSLATED = [
   'renderer/features/messages/**',
   'renderer/features/plots/**',
   'renderer/features/profiles/**',
-  'renderer/features/subscriptions/**',
   'renderer/features/topic-tree/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
