@@ -205,8 +205,6 @@ const NOT_YET_TRANSLATED = [
   'renderer/features/broker-stats/**',
   'renderer/features/codecs/**',
   'renderer/features/collections/**',
-  'renderer/features/connection-tabs/**',
-  'renderer/features/first-run/**',
   'renderer/features/history/**',
   'renderer/features/inspector/**',
   'renderer/features/messages/**',
