@@ -209,7 +209,6 @@ const NOT_YET_TRANSLATED = [
   'renderer/features/inspector/**',
   'renderer/features/messages/**',
   'renderer/features/plots/**',
-  'renderer/features/profiles/**',
   'renderer/features/topic-tree/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
