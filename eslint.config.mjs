@@ -204,7 +204,6 @@ const NOT_YET_TRANSLATED = [
   'renderer/features/broker/**',
   'renderer/features/broker-stats/**',
   'renderer/features/codecs/**',
-  'renderer/features/collections/**',
   'renderer/features/history/**',
   'renderer/features/inspector/**',
   'renderer/features/messages/**',
