@@ -25,6 +25,7 @@ export default {
     auto: ' (auto)',
     disconnect: 'Disconnect',
     connectAgain: 'Connect again',
+    reopenOnlyProfile: 'Only a connection opened from a saved profile can be reopened',
   },
   connack: {
     sessionPresent: 'session present',

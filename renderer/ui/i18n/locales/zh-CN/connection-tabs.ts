@@ -28,6 +28,7 @@ const zhCN: Catalog<typeof en> = {
     auto: '（自动）',
     disconnect: '断开连接',
     connectAgain: '重新连接',
+    reopenOnlyProfile: '只有从已保存配置打开的连接才能重新打开',
   },
   connack: {
     sessionPresent: '会话存在',
