@@ -17,6 +17,7 @@ import { createMenuTemplate } from './menu';
 import { attachSaveDialog } from './save-dialog';
 import { registerAppScheme, serveAppProtocol } from './protocol';
 import { createSafeStorageCipher, describeKeyFileFallback } from './safe-storage-cipher';
+import { desktopUpdates, electronUpdaterModule } from './updates';
 import { WINDOW_KIND_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
 import { cascade, placeWindow, readWindowState, trackWindowState } from './window-state';
 import { bringForward, createWindowSet, menuCommandTarget, shellCommandWindow } from './windows';
@@ -67,7 +68,14 @@ function createCore(openWindow: (target: WindowTarget) => void): WorkbenchCore {
     onKeyReplaced: (movedTo, error) =>
       console.warn(`The OS could not unwrap the secrets key (moved to ${movedTo}); saved secrets must be entered again:`, error),
   });
-  const shared = { version, shell: 'electron', dataDir, connectOnLaunch: true, systemProxy, openWindow } as const;
+  // electron-updater is loaded at the first check (it is not needed before, and only when packaged).
+  const updates = desktopUpdates({
+    isPackaged: app.isPackaged,
+    version,
+    settingsPath: join(dataDir, 'updates.json'),
+    loadUpdater: async () => (await electronUpdaterModule()).autoUpdater,
+  });
+  const shared = { version, shell: 'electron', dataDir, connectOnLaunch: true, systemProxy, updates, openWindow } as const;
   if (secretCipher) return createWorkbenchCore({ ...shared, secretCipher });
   // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
   const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;

@@ -8,6 +8,7 @@ import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-pane
 import { TopicsToggle } from '../features/topic-tree/topics-column';
 import type { WindowTarget } from '../../shared/contract/app';
 import { useConnectionsStore } from '../stores/connections-store';
+import { UpdatesButton, UpdatesPanel, UpdatesPrompt } from '../features/updates';
 import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { AppInfo } from './app-info';
@@ -76,11 +77,13 @@ function MainWindow() {
         <h1>MQTT Workbench</h1>
         <ViewSwitcher />
         <AppInfo />
+        <UpdatesButton />
         <DecodingButton />
         <TopBarControls />
       </header>
       <HostBanner />
       <RecoveredNotice />
+      <UpdatesPrompt />
       <DataSafetyNotice />
       <RuleProblemNotices />
       <div className="workspace" hidden={view !== 'workbench'}>
@@ -118,6 +121,7 @@ function MainWindow() {
       <ConnectionDialog />
       <CodecRulesDialog />
       <HelpOverlay />
+      <UpdatesPanel />
     </div>
   );
 }

@@ -64,11 +64,11 @@ function ConnectionWindow({ connectionId }: { connectionId: string }) {
     <div className="workspace">
       <SplitGroup id="window-columns" orientation="horizontal" panes={['sidebar', 'center']} remember={['sidebar']}>
         <SplitPane id="sidebar" className="split-pane sidebar" defaultSize={rememberedSize('sidebar', '20%')} minSize="200px" maxSize="45%" groupResizeBehavior="preserve-pixel-size">
-          <Panel name="subscriptions" title={t('windows.subscriptions')} className="grow">
+          <Panel name="subscriptions" title={t('panels.subscriptions')} className="grow">
             <SubscriptionsPanel />
           </Panel>
         </SplitPane>
-        <SplitHandle id="sidebar" label={t('windows.resizeSidebar')} />
+        <SplitHandle id="sidebar" label={t('resize.sidebar')} />
         <SplitPane id="center" className="split-pane center" minSize="420px">
           <div className="connection-bar">
             <strong className="window-connection-name" data-testid="window-connection-name">
@@ -94,11 +94,11 @@ export function WindowView({ target }: { target: Exclude<WindowTarget, { kind: '
   return (
     <div className="view-page" data-testid={`window-view-${target.kind}`}>
       {target.kind === 'history' ? (
-        <Panel name="history" title={t('windows.history')} className="grow">
+        <Panel name="history" title={t('panels.history')} className="grow">
           <HistoryView />
         </Panel>
       ) : (
-        <Panel name="broker" title={t('windows.broker')} className="grow">
+        <Panel name="broker" title={t('panels.broker')} className="grow">
           <BrokerPanel />
         </Panel>
       )}
