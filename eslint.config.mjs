@@ -208,12 +208,10 @@ const NOT_YET_TRANSLATED = [
   'renderer/features/connection-dialog/**',
   'renderer/features/connection-tabs/**',
   'renderer/features/first-run/**',
-  'renderer/features/history/**',
   'renderer/features/messages/**',
   'renderer/features/profiles/**',
   'renderer/features/publish/**',
   'renderer/features/subscriptions/**',
-  'renderer/features/topic-tree/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
 
