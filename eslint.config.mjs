@@ -202,7 +202,6 @@ const NOT_YET_TRANSLATED = [
   'renderer/app/**',
   'renderer/ui/**',
   'renderer/features/automation/**',
-  'renderer/features/codecs/**',
   'renderer/features/collections/**',
   'renderer/features/connection-dialog/**',
   'renderer/features/connection-tabs/**',
