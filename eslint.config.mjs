@@ -206,7 +206,6 @@ const NOT_YET_TRANSLATED = [
   'renderer/features/connection-dialog/**',
   'renderer/features/connection-tabs/**',
   'renderer/features/first-run/**',
-  'renderer/features/messages/**',
   'renderer/features/profiles/**',
   'renderer/features/publish/**',
   'renderer/features/subscriptions/**',
