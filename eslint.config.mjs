@@ -200,22 +200,14 @@ const UNTRANSLATED_WORDS = [
  */
 const NOT_YET_TRANSLATED = [
   'renderer/app/**',
-  'renderer/ui/**',
   'renderer/features/automation/**',
   'renderer/features/broker/**',
   'renderer/features/broker-stats/**',
   'renderer/features/codecs/**',
-  'renderer/features/collections/**',
-  'renderer/features/connection-dialog/**',
-  'renderer/features/connection-tabs/**',
-  'renderer/features/first-run/**',
   'renderer/features/history/**',
   'renderer/features/inspector/**',
   'renderer/features/messages/**',
   'renderer/features/plots/**',
-  'renderer/features/profiles/**',
-  'renderer/features/publish/**',
-  'renderer/features/subscriptions/**',
   'renderer/features/topic-tree/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
