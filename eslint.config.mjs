@@ -201,7 +201,6 @@ const UNTRANSLATED_WORDS = [
 const NOT_YET_TRANSLATED = [
   'renderer/app/**',
   'renderer/features/automation/**',
-  'renderer/features/updates/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
 
