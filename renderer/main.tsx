@@ -20,10 +20,10 @@ void startUiStateSync(bridge).then(async () => {
     import('./app/live-restore'),
     import('./ui/i18n'),
   ]);
+  startI18n();
   // A window opened for one view (#window=history, ...) shows only that view; the main window's
   // tabs and restored selection are its own, so only the main window keeps and restores them.
   const target = windowTargetFromHash(location.hash);
-  startI18n();
   startTheme();
   if (target.kind === 'main') {
     // Both wait for the host's list of connections: the tabs first, then what they show.

@@ -45,10 +45,10 @@ export interface CoreOptions {
   collectionsTimer?: SequenceTimer;
   /** The system's proxy for profiles set to 'system' (the desktop shell's); HTTPS_PROXY / ALL_PROXY without it. */
   systemProxy?: SystemProxyResolver;
-  /** The desktop shell's windows (app.openWindow); without it the page opens a browser tab itself. */
-  openWindow?: (target: WindowTarget) => void;
   /** The desktop shell's updater; without it (browser mode) the updates domain answers DESKTOP_ONLY. */
   updates?: UpdatesProvider;
+  /** The desktop shell's windows (app.openWindow); without it the page opens a browser tab itself. */
+  openWindow?: (target: WindowTarget) => void;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */

@@ -75,7 +75,7 @@ function createCore(openWindow: (target: WindowTarget) => void): WorkbenchCore {
     settingsPath: join(dataDir, 'updates.json'),
     loadUpdater: async () => (await electronUpdaterModule()).autoUpdater,
   });
-  const shared = { version, shell: 'electron', dataDir, connectOnLaunch: true, systemProxy, updates, openWindow } as const;
+  const shared = { version, shell: 'electron', dataDir, connectOnLaunch: true, systemProxy, openWindow, updates } as const;
   if (secretCipher) return createWorkbenchCore({ ...shared, secretCipher });
   // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
   const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;

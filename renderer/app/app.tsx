@@ -6,9 +6,9 @@ import { InspectorPanel, InspectorToolbar } from '../features/inspector/inspecto
 import { ProfilesPanel } from '../features/profiles/profiles-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
 import { TopicsToggle } from '../features/topic-tree/topics-column';
+import { UpdatesButton, UpdatesPanel, UpdatesPrompt } from '../features/updates';
 import type { WindowTarget } from '../../shared/contract/app';
 import { useConnectionsStore } from '../stores/connections-store';
-import { UpdatesButton, UpdatesPanel, UpdatesPrompt } from '../features/updates';
 import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { AppInfo } from './app-info';
@@ -36,7 +36,7 @@ function InspectorToggle() {
 function OpenConnectionWindow() {
   const activeId = useConnectionsStore((s) => s.activeId);
   if (!activeId) return null;
-  return <OpenInWindowButton target={{ kind: 'connection', connectionId: activeId }} />;
+  return <OpenInWindowButton target={{ kind: 'connection', connectionId: activeId }} what="this connection" />;
 }
 
 /**
