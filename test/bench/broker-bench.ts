@@ -22,14 +22,19 @@ import { requireProgram, waitForPort } from '../support/mosquitto';
 import type { ProcessStats } from '../../main/core/broker/headless-process';
 
 const ROOT = resolve(__dirname, '../..');
-const BROKER_JS = join(ROOT, 'out', 'main', 'broker.js');
+let BROKER_JS = join(ROOT, 'out', 'main', 'broker.js');
+let oldBuild = false;
 const AEDES_PEER = join(__dirname, 'aedes-peer.cjs');
+const FLOOR_PEER = join(__dirname, 'net-floor-peer.cjs');
 
 /** Limits written into mosquitto's config: the same as our broker's defaults (options.ts). */
 const MOSQUITTO_MAX_INFLIGHT = 1000;
 const MOSQUITTO_MAX_QUEUED = 1000;
 
-const PEERS = ['ours', 'mosquitto', 'aedes'] as const;
+/** floor: a bare Node `net` server answering CONNECT with CONNACK (net-floor-peer.cjs), run in connect and memory only. */
+const PEERS = ['ours', 'mosquitto', 'aedes', 'floor'] as const;
+/** The scenarios the floor peer can take part in (it understands nothing after CONNECT). */
+const FLOOR_SCENARIOS = new Set(['connect', 'memory']);
 type PeerName = (typeof PEERS)[number];
 const SCENARIOS = ['fan-in', 'fan-out', 'connect', 'memory', 'latency'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
@@ -70,7 +75,8 @@ const QOS1_WINDOW = 100; // unacknowledged QoS 1 PUBLISHes per publisher
 const LATENCY_RATE = 2_000; // msg/s
 const CONNECT_CONCURRENCY = 50;
 const IDLE_CONCURRENCY = 200;
-const IDLE_QUIET_MS = 1_000; // a run ends when nothing arrived for this long after the last publish
+const IDLE_QUIET_MS = 1_000;
+const IDLE_SETTLE_MS = 15_000; // the memory scenario's second reading, once the connections have idled this long // a run ends when nothing arrived for this long after the last publish
 
 // ---------------------------------------------------------------------------------------------
 // Processes: every child is tracked by PID and stopped on the way out, whatever the way out is.
@@ -156,27 +162,39 @@ function track(name: PeerName, child: ChildProcess): Omit<Peer, 'port'> & { stdo
   return peer;
 }
 
+/** Memory statistics of a Node peer (ours, floor), asked over its IPC channel (--stats-ipc, headless-process.ts). */
+function statsOverIpc(child: ChildProcess): () => Promise<ProcessStats> {
+  let nextId = 0;
+  return () =>
+    new Promise<ProcessStats>((resolveStats, reject) => {
+      const id = ++nextId;
+      const timer = setTimeout(() => reject(new Error('no stats answer within 10 s')), 10_000);
+      const onMessage = (message: { type?: string; id?: number; stats?: ProcessStats }) => {
+        if (message.type !== 'broker-stats' || message.id !== id) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolveStats(message.stats!);
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'broker-stats', id });
+    });
+}
+
 async function startPeer(name: PeerName): Promise<Peer> {
   if (name === 'ours') {
     // --stats-ipc only adds an answer on the IPC channel; --max-connections as mosquitto's max_connections -1 below
-    const child = spawn(process.execPath, [BROKER_JS, '--port', '0', '--stats-ipc', '--max-connections', '1000000'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    // an older build (--broker-js) may not know the two flags that came with issue 19
+    const flags = oldBuild ? [] : ['--stats-ipc', '--max-connections', '1000000'];
+    const child = spawn(process.execPath, [BROKER_JS, '--port', '0', ...flags], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     const peer = track(name, child);
     const found = await peer.stdoutLines(/Broker listening: mqtt:\/\/127\.0\.0\.1:(\d+)/);
-    let nextId = 0;
-    const stats = () =>
-      new Promise<ProcessStats>((resolveStats, reject) => {
-        const id = ++nextId;
-        const timer = setTimeout(() => reject(new Error('no stats answer within 10 s')), 10_000);
-        const onMessage = (message: { type?: string; id?: number; stats?: ProcessStats }) => {
-          if (message.type !== 'broker-stats' || message.id !== id) return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          resolveStats(message.stats!);
-        };
-        child.on('message', onMessage);
-        child.send({ type: 'broker-stats', id });
-      });
-    return Object.assign(peer, { port: Number(found[1]), stats });
+    return Object.assign(peer, { port: Number(found[1]), ...(oldBuild ? {} : { stats: statsOverIpc(child) }) });
+  }
+  if (name === 'floor') {
+    const child = spawn(process.execPath, [FLOOR_PEER], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const peer = track(name, child);
+    const found = await peer.stdoutLines(/floor listening: (\d+)/);
+    return Object.assign(peer, { port: Number(found[1]), stats: statsOverIpc(child) });
   }
   if (name === 'aedes') {
     const child = spawn(process.execPath, [AEDES_PEER, '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -476,14 +494,26 @@ async function memory(peer: Peer, connections: number, capMs: number, tag: strin
   const loaded = rssBytes(peer.pid);
   const statsAfter = await peer.stats?.();
   const open = sockets.length;
+  const perConnection = (rss: number) => (rss - idle) / Math.max(1, open);
+  // A garbage-collected broker keeps the connect storm's promoted garbage until a full collection:
+  // the same connections read again after IDLE_SETTLE_MS of idling (V8's memory reducer runs a few
+  // seconds after allocation stops); mosquitto, without a collector, reads the same both times.
+  await sleep(IDLE_SETTLE_MS - 1000);
+  const settled = rssBytes(peer.pid);
+  const statsSettled = await peer.stats?.();
   for (const socket of sockets) socket.destroy();
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
   return {
-    value: loaded,
-    value2: idle,
+    value: perConnection(loaded),
+    value2: perConnection(settled),
     detail:
-      `idle ${mb(idle)}, ${fmt(open)} connections ${mb(loaded)} = ${((loaded - idle) / Math.max(1, open) / 1024).toFixed(2)} KiB per connection` +
+      `idle ${mb(idle)}, ${fmt(open)} connections ${mb(loaded)} after 1 s = ${kib(perConnection(loaded))} per connection, ` +
+      `${mb(settled)} after ${IDLE_SETTLE_MS / 1000} s idle = ${kib(perConnection(settled))}` +
       `${failed ? `; ${fmt(failed)} failed: ${firstError}` : ''}`,
-    more: statsBefore && statsAfter ? breakdown(statsBefore, statsAfter, open) : undefined,
+    more:
+      statsBefore && statsAfter && statsSettled
+        ? `${breakdown(statsBefore, statsAfter, open, 'after 1 s')}\n${breakdown(statsBefore, statsSettled, open, `after ${IDLE_SETTLE_MS / 1000} s idle`)}`
+        : undefined,
   };
 }
 
@@ -494,7 +524,7 @@ async function memory(peer: Peer, connections: number, capMs: number, tag: strin
  * what grew outside the V8 heap (libuv handles, Node's native socket wraps, malloc).
  * Which objects make up the live part: see perConnectionObjects below.
  */
-function breakdown(before: ProcessStats, after: ProcessStats, connections: number): string {
+function breakdown(before: ProcessStats, after: ProcessStats, connections: number, when: string): string {
   const n = Math.max(1, connections);
   const kib = (bytes: number) => `${(bytes / n / 1024).toFixed(2)} KiB`;
   const space = (name: string) => ({
@@ -507,7 +537,7 @@ function breakdown(before: ProcessStats, after: ProcessStats, connections: numbe
   const other = heapTotal - young.size - old.size;
   const rss = after.rss - before.rss;
   const lines = [
-    `per connection (broker process, ${fmt(after.connections)} open): RSS ${kib(rss)} =`,
+    `per connection ${when} (broker process, ${fmt(after.connections)} open): RSS ${kib(rss)} =`,
     `V8 young generation ${kib(young.size)} committed (grows with a connect storm, not with connections)`,
     `V8 old space ${kib(old.size)} committed, ${kib(old.used)} live (the connection's objects: ${perConnectionObjects})`,
     `other V8 spaces ${kib(other)} (code, maps, large objects)`,
@@ -567,13 +597,16 @@ async function latency(port: number, seconds: number, capMs: number, tag: string
 // ---------------------------------------------------------------------------------------------
 // Running and printing
 
-type Result = { ok: true; outcome: Outcome; cpu: number } | { ok: false; error: string };
+/** cpu: the broker process's CPU seconds in the run; clientCpu: this process's (the load generator's). */
+type Result = { ok: true; outcome: Outcome; cpu: number; clientCpu: number } | { ok: false; error: string };
 
 interface Row {
   label: string;
   kind: 'rate' | 'memory' | 'latency';
   unit: string;
   results: Partial<Record<PeerName, Result>>;
+  /** Load average when the row's runs ended (the machine is shared). */
+  load?: string;
 }
 
 async function measure(name: PeerName, run: (peer: Peer) => Promise<Outcome>, capMs: number): Promise<Result> {
@@ -584,22 +617,26 @@ async function measure(name: PeerName, run: (peer: Peer) => Promise<Outcome>, ca
     return { ok: false, error: `did not start: ${(error as Error).message.split('\n')[0]}` };
   }
   const cpuBefore = cpuSeconds(peer.pid);
+  const clientBefore = process.cpuUsage();
+  let hang: NodeJS.Timeout | undefined;
   try {
     const outcome = await Promise.race([
       run(peer),
       peer.exited.then((how): never => {
         throw new Error(`crashed (${how})${peer.stderrTail() ? `: ${peer.stderrTail().slice(0, 200)}` : ''}`);
       }),
-      sleep(capMs + 20_000).then((): never => {
-        throw new Error('hung: no result within the time cap');
+      new Promise<never>((_, reject) => {
+        hang = setTimeout(() => reject(new Error('hung: no result within the time cap')), capMs + 20_000);
       }),
     ]);
     const cpu = cpuSeconds(peer.pid) - cpuBefore;
+    const client = process.cpuUsage(clientBefore);
     if (peer.crashed) return { ok: false, error: `crashed (${peer.crashed})` };
-    return { ok: true, outcome, cpu };
+    return { ok: true, outcome, cpu, clientCpu: (client.user + client.system) / 1e6 };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   } finally {
+    clearTimeout(hang); // a pending timer would hold the bench open for capMs + 20 s after its last row
     await peer.stop();
   }
 }
@@ -608,14 +645,14 @@ function figure(row: Row, result: Result | undefined): string {
   if (!result) return 'not run';
   if (!result.ok) return result.error.length > 80 ? `${result.error.slice(0, 80)}...` : result.error;
   const { value, value2 } = result.outcome;
-  if (row.kind === 'memory') return mb(value);
+  if (row.kind === 'memory') return `${(value / 1024).toFixed(2)}/${((value2 ?? NaN) / 1024).toFixed(2)} KiB`;
   if (row.kind === 'latency') return `${value.toFixed(2)}/${(value2 ?? NaN).toFixed(2)} ms`;
   return `${fmt(value)} ${row.unit}`;
 }
 
 function ratio(row: Row, ours: Result | undefined, peer: Result | undefined): string {
   if (!ours?.ok || !peer?.ok) return '';
-  if (row.kind === 'latency') {
+  if (row.kind === 'latency' || row.kind === 'memory') {
     return ` (${(ours.outcome.value / peer.outcome.value).toFixed(2)}x/${((ours.outcome.value2 ?? NaN) / (peer.outcome.value2 ?? NaN)).toFixed(2)}x)`;
   }
   return ` (${(ours.outcome.value / peer.outcome.value).toFixed(2)}x)`;
@@ -624,18 +661,21 @@ function ratio(row: Row, ours: Result | undefined, peer: Result | undefined): st
 function line(row: Row): string {
   const ours = row.results.ours;
   const head = `${row.label.padEnd(22)} ours ${figure(row, ours)}`;
-  const peers = (['mosquitto', 'aedes'] as const).map((name) => `${name} ${figure(row, row.results[name])}${ratio(row, ours, row.results[name])}`);
-  return [head, ...peers].join(' | ');
+  const others = (['mosquitto', 'aedes', 'floor'] as const).filter((name) => row.results[name]);
+  const peers = others.map((name) => `${name} ${figure(row, row.results[name])}${ratio(row, ours, row.results[name])}`);
+  return [head, ...peers].join(' | ') + (row.load ? ` [load ${row.load}]` : '');
 }
 
 function details(row: Row): string[] {
-  return PEERS.map((name) => {
+  return PEERS.filter((name) => name !== 'floor' || row.results.floor).map((name) => {
     const result = row.results[name];
     if (!result) return `    ${name.padEnd(9)} not run`;
     if (!result.ok) return `    ${name.padEnd(9)} ${result.error}`;
     const { detail, handled, more } = result.outcome;
-    const per = handled ? ` (${((result.cpu / handled) * 1e6).toFixed(1)} us each)` : '';
-    return `    ${name.padEnd(9)} ${detail}; broker CPU ${result.cpu.toFixed(2)} s${per}${more ? `\n${more}` : ''}`;
+    const per = (seconds: number) => (handled ? ` (${((seconds / handled) * 1e6).toFixed(1)} us each)` : '');
+    // the load generator's CPU in the same run: when it is near the elapsed time, the bench is the limit
+    const client = row.kind === 'rate' ? `; bench client CPU ${result.clientCpu.toFixed(2)} s${per(result.clientCpu)}` : '';
+    return `    ${name.padEnd(9)} ${detail}; broker CPU ${result.cpu.toFixed(2)} s${per(result.cpu)}${client}${more ? `\n${more}` : ''}`;
   });
 }
 
@@ -644,15 +684,17 @@ interface Parsed {
   only: Set<ScenarioName>;
   peers: PeerName[];
   quick: boolean;
+  brokerJs: string | undefined;
 }
 
-const USAGE = `Usage: bench broker [--quick] [--only ${SCENARIOS.join(',')}] [--peers ${PEERS.join(',')}] [--idle N]`;
+const USAGE = `Usage: bench broker [--quick] [--only ${SCENARIOS.join(',')}] [--peers ${PEERS.join(',')}] [--idle N] [--connect N] [--broker-js out/main/broker.js]`;
 
 function parseArgs(args: string[]): Parsed {
   const quick = args.includes('--quick');
   const sizes = { ...(quick ? QUICK : FULL) };
   let only = new Set<ScenarioName>(SCENARIOS);
   let peers: PeerName[] = [...PEERS];
+  let brokerJs: string | undefined;
   const list = <T extends string>(value: string, known: readonly T[], what: string): T[] => {
     const names = value.split(',').map((name) => name.trim()).filter(Boolean);
     for (const name of names) if (!(known as readonly string[]).includes(name)) throw new Error(`unknown ${what} "${name}"; ${what}s: ${known.join(', ')}`);
@@ -667,9 +709,11 @@ function parseArgs(args: string[]): Parsed {
     if (flag === '--only') only = new Set(list(value, SCENARIOS, 'scenario'));
     else if (flag === '--peers') peers = list(value, PEERS, 'peer');
     else if (flag === '--idle' && Number.isInteger(Number(value)) && Number(value) > 0) sizes.idleConnections = Number(value);
+    else if (flag === '--connect' && Number.isInteger(Number(value)) && Number(value) > 0) sizes.connectClients = Number(value);
+    else if (flag === '--broker-js') brokerJs = resolve(value); // an older build of ours, to find a regression
     else throw new Error(`unknown option ${arg}. ${USAGE}`);
   }
-  return { sizes, only, peers, quick };
+  return { sizes, only, peers, quick, brokerJs };
 }
 
 /**
@@ -717,8 +761,12 @@ export async function runBrokerBench(args: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { sizes, only, peers, quick } = parsed;
-  ensureBuilt();
+  const { sizes, only, peers, quick, brokerJs } = parsed;
+  if (brokerJs) {
+    BROKER_JS = brokerJs;
+    oldBuild = true;
+  }
+  else ensureBuilt();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   process.once('exit', killAll);
@@ -735,7 +783,7 @@ export async function runBrokerBench(args: string[]): Promise<void> {
     }
   })();
   console.log(
-    `brokers: ours (node out/main/broker.js), mosquitto ${version}, aedes ${aedesVersion()}; each in its own process on 127.0.0.1, restarted per scenario${quick ? '; --quick counts' : ''}`,
+    `brokers: ours (node ${BROKER_JS.startsWith(ROOT) ? BROKER_JS.slice(ROOT.length + 1) : BROKER_JS}), mosquitto ${version}, aedes ${aedesVersion()}, floor (a bare Node net server answering CONNECT with a fixed CONNACK: Node's own per-socket cost, connect and memory only); each in its own process on 127.0.0.1, restarted per scenario${quick ? '; --quick counts' : ''}`,
   );
   console.log(
     'load generator: raw sockets in this process (MQTT 3.1.1, hand-built packets, a minimal frame parser), the same for every broker; ' +
@@ -753,29 +801,33 @@ export async function runBrokerBench(args: string[]): Promise<void> {
   const benchStarted = performance.now();
 
   const rows: Row[] = [];
-  const runRow = async (row: Row, run: (peer: Peer, tag: string) => Promise<Outcome>, capMs = sizes.capMs) => {
+  const runRow = async (row: Row, scenario: ScenarioName, run: (peer: Peer, tag: string) => Promise<Outcome>, capMs = sizes.capMs) => {
     rows.push(row);
-    for (const name of peers) row.results[name] = await measure(name, (peer) => run(peer, `wb-bench-${name}`), capMs);
+    for (const name of peers) {
+      if (name === 'floor' && !FLOOR_SCENARIOS.has(scenario)) continue;
+      row.results[name] = await measure(name, (peer) => run(peer, `wb-bench-${name}`), capMs);
+    }
+    row.load = loadAverage();
     console.log(line(row));
     for (const detail of details(row)) console.log(detail);
   };
 
   try {
     if (only.has('fan-in')) {
-      await runRow({ label: 'fan-in QoS 0', kind: 'rate', unit: 'msg/s', results: {} }, (peer, tag) =>
+      await runRow({ label: 'fan-in QoS 0', kind: 'rate', unit: 'msg/s', results: {} }, 'fan-in', (peer, tag) =>
         fanIn(peer.port, 0, sizes.fanInQos0PerPublisher, sizes.capMs, tag),
       );
-      await runRow({ label: 'fan-in QoS 1', kind: 'rate', unit: 'msg/s', results: {} }, (peer, tag) =>
+      await runRow({ label: 'fan-in QoS 1', kind: 'rate', unit: 'msg/s', results: {} }, 'fan-in', (peer, tag) =>
         fanIn(peer.port, 1, sizes.fanInQos1PerPublisher, sizes.capMs, tag),
       );
     }
     if (only.has('fan-out')) {
-      await runRow({ label: `fan-out QoS 0 (1->${FAN_OUT_SUBSCRIBERS})`, kind: 'rate', unit: 'deliveries/s', results: {} }, (peer, tag) =>
+      await runRow({ label: `fan-out QoS 0 (1->${FAN_OUT_SUBSCRIBERS})`, kind: 'rate', unit: 'deliveries/s', results: {} }, 'fan-out', (peer, tag) =>
         fanOut(peer.port, sizes.fanOutMessages, sizes.capMs, tag),
       );
     }
     if (only.has('connect')) {
-      await runRow({ label: `connect (${fmt(sizes.connectClients)} clients)`, kind: 'rate', unit: 'connects/s', results: {} }, (peer, tag) =>
+      await runRow({ label: `connect (${fmt(sizes.connectClients)} clients)`, kind: 'rate', unit: 'connects/s', results: {} }, 'connect', (peer, tag) =>
         connectRate(peer.port, sizes.connectClients, sizes.capMs, tag),
       );
     }
@@ -785,10 +837,10 @@ export async function runBrokerBench(args: string[]): Promise<void> {
       }
       // connecting takes longer with more connections: the cap grows with them, and the hang timeout with it
       const memoryCapMs = sizes.capMs * 2 * Math.max(1, idleConnections / 10_000);
-      await runRow({ label: `memory (${fmt(idleConnections)} idle)`, kind: 'memory', unit: 'MB', results: {} }, (peer, tag) => memory(peer, idleConnections, memoryCapMs, tag), memoryCapMs + 5_000);
+      await runRow({ label: `memory (${fmt(idleConnections)} idle) per conn. 1 s/${IDLE_SETTLE_MS / 1000} s`, kind: 'memory', unit: 'KiB', results: {} }, 'memory', (peer, tag) => memory(peer, idleConnections, memoryCapMs, tag), memoryCapMs + IDLE_SETTLE_MS + 5_000);
     }
     if (only.has('latency')) {
-      await runRow({ label: `latency p50/p99 QoS 0`, kind: 'latency', unit: 'ms', results: {} }, (peer, tag) =>
+      await runRow({ label: `latency p50/p99 QoS 0`, kind: 'latency', unit: 'ms', results: {} }, 'latency', (peer, tag) =>
         latency(peer.port, sizes.latencySeconds, sizes.capMs, tag),
       );
     }
