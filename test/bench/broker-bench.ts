@@ -104,7 +104,7 @@ interface Peer {
   pid: number;
   port: number;
   /** Our broker only: its memory statistics, asked over the IPC channel (--stats-ipc, headless-process.ts). */
-  stats?: () => Promise<ProcessStats>;
+  stats?: (collect?: boolean) => Promise<ProcessStats>;
   /** Set when the process ended on its own: how. */
   crashed: string | undefined;
   exited: Promise<string>;
@@ -163,9 +163,9 @@ function track(name: PeerName, child: ChildProcess): Omit<Peer, 'port'> & { stdo
 }
 
 /** Memory statistics of a Node peer (ours, floor), asked over its IPC channel (--stats-ipc, headless-process.ts). */
-function statsOverIpc(child: ChildProcess): () => Promise<ProcessStats> {
+function statsOverIpc(child: ChildProcess): (collect?: boolean) => Promise<ProcessStats> {
   let nextId = 0;
-  return () =>
+  return (collect = false) =>
     new Promise<ProcessStats>((resolveStats, reject) => {
       const id = ++nextId;
       const timer = setTimeout(() => reject(new Error('no stats answer within 10 s')), 10_000);
@@ -176,7 +176,7 @@ function statsOverIpc(child: ChildProcess): () => Promise<ProcessStats> {
         resolveStats(message.stats!);
       };
       child.on('message', onMessage);
-      child.send({ type: 'broker-stats', id });
+      child.send({ type: 'broker-stats', id, collect });
     });
 }
 
@@ -453,8 +453,9 @@ async function connectRate(port: number, clients: number, capMs: number, tag: st
 /** Idle connections: one CONNECT each on a bare socket, nothing else; the broker's RSS before and after. */
 async function memory(peer: Peer, connections: number, capMs: number, tag: string): Promise<Outcome> {
   await sleep(500);
+  // the Node peers collect first (asked over IPC): start-up garbage is not the connections' cost
+  const statsBefore = await peer.stats?.(true);
   const idle = rssBytes(peer.pid);
-  const statsBefore = await peer.stats?.();
   const started = performance.now();
   const sockets: Socket[] = [];
   let next = 0;

@@ -3,12 +3,17 @@
 // `net` server that answers every CONNECT with a fixed CONNACK and keeps nothing of its own per
 // connection (no parser, session, timer or map entry): what Node's own socket costs. Same heap
 // setting as the headless broker (headless-process.ts: --semi-space-growth-factor=1) and the same
-// `--stats-ipc` answer, so the bench prints its memory breakdown beside ours. Prints
+// `--stats-ipc` answer, so the bench prints its memory breakdown beside ours. It does not collect
+// after a connect storm as the headless broker does (its 15 s figure is V8's own doing). Prints
 // `floor listening: PORT`.
 const net = require('node:net');
 const v8 = require('node:v8');
+const vm = require('node:vm');
 
 v8.setFlagsFromString('--semi-space-growth-factor=1');
+// as headless-process.ts: a full collection for the bench's idle reading ({ collect: true })
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc');
 const CONNACK = Buffer.from([0x20, 0x02, 0x00, 0x00]);
 
 function onData(chunk) {
@@ -28,6 +33,10 @@ if (process.send && process.channel) {
   process.channel.unref();
   process.on('message', (message) => {
     if (!message || message.type !== 'broker-stats') return;
+    if (message.collect === true) {
+      collect();
+      collect(); // the second compacts what the first left fragmented
+    }
     const memory = process.memoryUsage();
     const spaces = {};
     for (const space of v8.getHeapSpaceStatistics()) spaces[space.space_name] = { size: space.space_size, used: space.space_used_size };
