@@ -25,7 +25,7 @@ const server = net.createServer({ noDelay: true }, (socket) => {
   socket.on('data', onData);
   socket.on('error', ignore);
 });
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.argv[process.argv.indexOf('--port') + 1]) || 0, '127.0.0.1', () => {
   process.stdout.write(`floor listening: ${server.address().port}\n`);
 });
 
