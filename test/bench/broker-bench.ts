@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,7 @@ import type { ProcessStats } from '../../main/core/broker/headless-process';
 
 const ROOT = resolve(__dirname, '../..');
 let BROKER_JS = join(ROOT, 'out', 'main', 'broker.js');
+/** --broker-js named a build from before --stats-ipc/--max-connections: started without them. */
 let oldBuild = false;
 const AEDES_PEER = join(__dirname, 'aedes-peer.cjs');
 const FLOOR_PEER = join(__dirname, 'net-floor-peer.cjs');
@@ -438,15 +439,35 @@ async function openMany(port: number, count: number, concurrency: number, tag: s
   return { sockets, failed, firstError };
 }
 
-async function connectRate(port: number, clients: number, capMs: number, tag: string): Promise<Outcome> {
-  const started = performance.now();
-  const { sockets, failed, firstError } = await openMany(port, clients, CONNECT_CONCURRENCY, tag, started + capMs);
-  const elapsed = performance.now() - started;
-  for (const socket of sockets) socket.destroy();
+/**
+ * Connects `clients` (CONNECT/CONNACK, then a close) into a broker just started (cold: a JIT broker
+ * still compiles its connect path), then as many again into the same process (warm), each with the
+ * broker's and this load generator's CPU per connect. The first figure is the compared one.
+ */
+async function connectRate(peer: Peer, clients: number, capMs: number, tag: string): Promise<Outcome> {
+  const phase = async (label: string) => {
+    const cpuBefore = cpuSeconds(peer.pid);
+    const clientBefore = process.cpuUsage();
+    const started = performance.now();
+    const { sockets, failed, firstError } = await openMany(peer.port, clients, CONNECT_CONCURRENCY, `${tag}-${label}`, started + capMs);
+    const elapsed = performance.now() - started;
+    const client = process.cpuUsage(clientBefore);
+    const us = (seconds: number) => `${((seconds / Math.max(1, sockets.length)) * 1e6).toFixed(0)} us`;
+    for (const socket of sockets) socket.destroy();
+    const text =
+      `${label}: ${fmt(sockets.length)} of ${fmt(clients)} in ${fmt(elapsed)} ms = ${fmt((sockets.length / elapsed) * 1000)}/s, ` +
+      `CPU per connect broker ${us(cpuSeconds(peer.pid) - cpuBefore)}, bench client ${us((client.user + client.system) / 1e6)}` +
+      `${failed ? `, ${failed} failed: ${firstError}` : ''}`;
+    return { rate: (sockets.length / elapsed) * 1000, connected: sockets.length, text };
+  };
+  const cold = await phase('cold');
+  await sleep(200);
+  const warm = await phase('warm');
   return {
-    value: (sockets.length / elapsed) * 1000,
-    handled: sockets.length,
-    detail: `${fmt(sockets.length)} of ${fmt(clients)} connected in ${fmt(elapsed)} ms (concurrency ${CONNECT_CONCURRENCY})${failed ? `, ${failed} failed: ${firstError}` : ''}`,
+    value: cold.rate,
+    value2: warm.rate,
+    handled: cold.connected + warm.connected,
+    detail: `${cold.text}; ${warm.text} (concurrency ${CONNECT_CONCURRENCY})`,
   };
 }
 
@@ -513,7 +534,7 @@ async function memory(peer: Peer, connections: number, capMs: number, tag: strin
       `${failed ? `; ${fmt(failed)} failed: ${firstError}` : ''}`,
     more:
       statsBefore && statsAfter && statsSettled
-        ? `${breakdown(statsBefore, statsAfter, open, 'after 1 s')}\n${breakdown(statsBefore, statsSettled, open, `after ${IDLE_SETTLE_MS / 1000} s idle`)}`
+        ? `${breakdown(peer.name, statsBefore, statsAfter, open, 'after 1 s')}\n${breakdown(peer.name, statsBefore, statsSettled, open, `after ${IDLE_SETTLE_MS / 1000} s idle`)}`
         : undefined,
   };
 }
@@ -523,9 +544,8 @@ async function memory(peer: Peer, connections: number, capMs: number, tag: strin
  * process.memoryUsage before and after, over --stats-ipc): committed V8 spaces (young generation =
  * the connect storm's fixed cost; old space = the connections' objects, of which `used` is live), and
  * what grew outside the V8 heap (libuv handles, Node's native socket wraps, malloc).
- * Which objects make up the live part: see perConnectionObjects below.
  */
-function breakdown(before: ProcessStats, after: ProcessStats, connections: number, when: string): string {
+function breakdown(name: PeerName, before: ProcessStats, after: ProcessStats, connections: number, when: string): string {
   const n = Math.max(1, connections);
   const kib = (bytes: number) => `${(bytes / n / 1024).toFixed(2)} KiB`;
   const space = (name: string) => ({
@@ -540,7 +560,7 @@ function breakdown(before: ProcessStats, after: ProcessStats, connections: numbe
   const lines = [
     `per connection ${when} (broker process, ${fmt(after.connections)} open): RSS ${kib(rss)} =`,
     `V8 young generation ${kib(young.size)} committed (grows with a connect storm, not with connections)`,
-    `V8 old space ${kib(old.size)} committed, ${kib(old.used)} live (the connection's objects: ${perConnectionObjects})`,
+    `V8 old space ${kib(old.size)} committed, ${kib(old.used)} live (the connection's objects: ${perConnectionObjects(name)})`,
     `other V8 spaces ${kib(other)} (code, maps, large objects)`,
     `outside the V8 heap ${kib(rss - heapTotal)} (libuv/Node native socket handles, malloc, page tables; ArrayBuffers ${kib(after.arrayBuffers - before.arrayBuffers)})`,
   ];
@@ -548,12 +568,15 @@ function breakdown(before: ProcessStats, after: ProcessStats, connections: numbe
 }
 
 /**
- * The live objects of one idle connection, from a heap snapshot of the broker with 10,000 idle
- * connections (shallow sizes; re-take one after changing connection.ts, session.ts or the listeners):
- * the table in main/core/broker/README.md, "Memory per connection".
+ * What the live part is made of. The floor peer's live figure is Node's own socket (net.Socket, its
+ * stream states and listener arrays, the TCP handle); ours adds the difference (Connection, Session,
+ * ClientID, entries in the broker's maps: the table in main/core/broker/README.md, "Memory per
+ * connection", from a heap snapshot).
  */
-const perConnectionObjects =
-  "~1.8 KiB in a heap snapshot: Node's net.Socket with its stream states, listener arrays and TCP handle ~0.85, Connection + Session + Deque + ClientID ~0.55, collection entries ~0.15; no per-connection timer or parser buffer";
+const perConnectionObjects = (name: PeerName) =>
+  name === 'floor'
+    ? "Node's net.Socket, stream states, listener arrays, TCP handle: nothing else"
+    : "Node's socket as in the floor's line, plus Connection, Session, ClientID and map entries; no per-connection timer or parser buffer";
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -648,12 +671,13 @@ function figure(row: Row, result: Result | undefined): string {
   const { value, value2 } = result.outcome;
   if (row.kind === 'memory') return `${(value / 1024).toFixed(2)}/${((value2 ?? NaN) / 1024).toFixed(2)} KiB`;
   if (row.kind === 'latency') return `${value.toFixed(2)}/${(value2 ?? NaN).toFixed(2)} ms`;
+  if (value2 !== undefined) return `${fmt(value)}/${fmt(value2)} ${row.unit}`;
   return `${fmt(value)} ${row.unit}`;
 }
 
 function ratio(row: Row, ours: Result | undefined, peer: Result | undefined): string {
   if (!ours?.ok || !peer?.ok) return '';
-  if (row.kind === 'latency' || row.kind === 'memory') {
+  if (row.kind === 'latency' || row.kind === 'memory' || (ours.outcome.value2 !== undefined && peer.outcome.value2 !== undefined)) {
     return ` (${(ours.outcome.value / peer.outcome.value).toFixed(2)}x/${((ours.outcome.value2 ?? NaN) / (peer.outcome.value2 ?? NaN)).toFixed(2)}x)`;
   }
   return ` (${(ours.outcome.value / peer.outcome.value).toFixed(2)}x)`;
@@ -765,7 +789,7 @@ export async function runBrokerBench(args: string[]): Promise<void> {
   const { sizes, only, peers, quick, brokerJs } = parsed;
   if (brokerJs) {
     BROKER_JS = brokerJs;
-    oldBuild = true;
+    oldBuild = !builtWithStatsIpc(brokerJs);
   }
   else ensureBuilt();
   process.once('SIGINT', onSignal);
@@ -828,8 +852,8 @@ export async function runBrokerBench(args: string[]): Promise<void> {
       );
     }
     if (only.has('connect')) {
-      await runRow({ label: `connect (${fmt(sizes.connectClients)} clients)`, kind: 'rate', unit: 'connects/s', results: {} }, 'connect', (peer, tag) =>
-        connectRate(peer.port, sizes.connectClients, sizes.capMs, tag),
+      await runRow({ label: `connect (${fmt(sizes.connectClients)}) cold/warm`, kind: 'rate', unit: 'connects/s', results: {} }, 'connect', (peer, tag) =>
+        connectRate(peer, sizes.connectClients, sizes.capMs, tag),
       );
     }
     if (only.has('memory')) {
@@ -852,6 +876,16 @@ export async function runBrokerBench(args: string[]): Promise<void> {
   }
   summary(rows);
   console.log(`\nload average at end: ${loadAverage()}; bench took ${Math.round((performance.now() - benchStarted) / 1000)} s`);
+}
+
+/** Whether a build of ours knows --stats-ipc and --max-connections (issue 19; older ones refuse both). */
+function builtWithStatsIpc(brokerJs: string): boolean {
+  const dir = join(brokerJs, '..', 'chunks');
+  try {
+    return [brokerJs, ...readdirSync(dir).map((file) => join(dir, file))].some((file) => readFileSync(file, 'utf8').includes('stats-ipc'));
+  } catch {
+    return false;
+  }
 }
 
 function loadAverage(): string {
