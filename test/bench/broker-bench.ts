@@ -9,6 +9,42 @@
  * not asserted: one line per scenario with our ratio to each peer, then a summary of
  * the targets of the broker issue (QoS 0 fan-in >= 0.8x mosquitto and ahead of aedes; QoS 1
  * fan-in ahead of both with nothing lost).
+ *
+ * Flags: --peers ours,mosquitto,aedes,floor; --idle N (memory; capped by the open-file limit, which
+ * this process raises for its children when allowed); --connect N; --broker-js PATH (an older build
+ * of ours, e.g. `git archive COMMIT | tar -x` then `npx electron-vite build` there, to tell a broker
+ * regression from a bench one). The floor peer (net-floor-peer.cjs) is a bare Node `net` server
+ * answering CONNECT with a fixed CONNACK: what Node's socket alone costs, in connect and memory.
+ *
+ * Issue 19, measured 2026-12-07 on the shared 2-core machine (load average printed on each row; it
+ * was 24-26 for every figure below, so elapsed-time rates are noisy and CPU per connect is the steadier
+ * figure). "before" = b2bf890 run with --broker-js, "after" = this branch, minutes apart:
+ *
+ *   memory (10,000 idle) per conn. 1 s/15 s, before: ours 3.71/3.83 KiB | mosquitto 0.72/0.72 KiB (5.18x/5.34x) [load 25.03]
+ *       old space 2.82 KiB committed (2.72 live), other V8 0.22, outside the V8 heap 0.79
+ *   memory (10,000 idle) per conn. 1 s/15 s, after:  ours 3.40/2.66 KiB | mosquitto 0.72/0.72 KiB (4.75x/3.71x)
+ *                                                    | floor 2.41/1.89 KiB (1.41x/1.41x) [load 24.14]
+ *       ours after 15 s: old space 1.59 KiB committed (1.55 live), other V8 0.14, outside the V8 heap 0.93
+ *       floor after 15 s: old space 0.82 committed (0.83 live), outside the V8 heap 1.17
+ *       (young generation 0 in both; timers 0 and parser 0 per idle connection, see the README table)
+ *   memory (--idle 50000: the hard open-file limit is 20,000 per process and prlimit is refused, so
+ *       19,500 were asked; the 40 s cap at load 19-24 let 15,500-18,300 connect), after:
+ *       ours 3.19/2.26 KiB (18,319 open) | mosquitto 0.73/0.73 KiB (15,539) | floor 1.81/1.81 KiB (16,323)
+ *   connect (1,000) cold/warm, before: ours 499/220 connects/s | mosquitto 2,393/720 (0.21x/0.30x)
+ *       | floor 640/1,061 (0.78x/0.21x) [load 26.56]; CPU per connect cold/warm: ours 170/260 us,
+ *       mosquitto 70/60 us, floor 130/160 us; bench client 256/274, 166/161, 155/104 us
+ *   connect (1,000) cold/warm, after:  ours 499/426 connects/s | mosquitto 2,459/4,280 (0.20x/0.10x)
+ *       | floor 536/699 (0.93x/0.61x) [load 26.54]; CPU per connect cold/warm: ours 180/230 us,
+ *       mosquitto 60/70 us, floor 150/180 us; bench client 285/241, 167/129, 175/127 us
+ *   warm, 5,000 connects after 1,000 (a plain-socket driver, load 20-25): ours 134 -> 110-118 us of
+ *       broker CPU per connect, floor 98-130 us, mosquitto 62-70 us
+ *
+ * Targets: memory <= 2 KiB per idle connection is not reachable with net.Socket (the floor, with
+ * nothing of MQTT, is 1.81-1.89 KiB); the headless broker now collects after a connect storm (3.8 ->
+ * 2.3-2.7 KiB once idle). Connect rate >= 1.0x mosquitto is not reachable on Node here: the floor
+ * takes 2-2.5x mosquitto's CPU per connect and reached 0.21-0.93x its rate in the same runs. No
+ * regression: 5a7d548's build (Nov 25) and today's cost the same 200-250 us per connect at load 10;
+ * the earlier 0.57x and 0.22x were the same broker at different machine loads.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
