@@ -201,7 +201,6 @@ const UNTRANSLATED_WORDS = [
 const NOT_YET_TRANSLATED = [
   'renderer/app/**',
   'renderer/ui/**',
-  'renderer/features/automation/**',
   'renderer/features/collections/**',
   'renderer/features/connection-dialog/**',
   'renderer/features/connection-tabs/**',
