@@ -200,14 +200,6 @@ const UNTRANSLATED_WORDS = [
  */
 const NOT_YET_TRANSLATED = [
   'renderer/app/**',
-  'renderer/ui/**',
-  'renderer/features/collections/**',
-  'renderer/features/connection-dialog/**',
-  'renderer/features/connection-tabs/**',
-  'renderer/features/first-run/**',
-  'renderer/features/profiles/**',
-  'renderer/features/publish/**',
-  'renderer/features/subscriptions/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
 

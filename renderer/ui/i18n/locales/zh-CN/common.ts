@@ -15,5 +15,27 @@ const zhCN: Catalog<typeof en> = {
   language: '语言',
   languageSystem: '语言：跟随系统',
   languageTitle: '工作台的语言：英语、简体中文，或跟随系统语言',
+  keyValue: {
+    key: '键',
+    value: '值',
+    nth: '{{label}} {{n}}',
+    moveUp: '上移',
+    remove: '移除',
+    add: '+ 添加',
+  },
+  fileInput: {
+    size: '（{{bytes}} B）',
+    forget: '移除 {{name}}',
+  },
+  panel: {
+    crashed: '{{name}} 面板出错：',
+    retry: '重试',
+  },
+  virtualList: {
+    followTitle: '重新跟随最新的行',
+    jumpNew_one: '↓ {{n}} 条新内容，跳到最新',
+    jumpNew_other: '↓ {{n}} 条新内容，跳到最新',
+    newest: '↓ 最新',
+  },
 };
 export default zhCN;
