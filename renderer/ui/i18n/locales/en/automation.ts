@@ -165,5 +165,6 @@ export default {
     summaryOwn: 'one MQTT connection each',
     summarySparkplug: ', Sparkplug B (NDEATH as Will)',
     textLabel: 'Scenario (YAML or JSON)',
+    empty: 'The scenario is empty',
   },
 } as const;

@@ -167,6 +167,7 @@ const zhCN: Catalog<typeof en> = {
     summaryOwn: '每个设备一个 MQTT 连接',
     summarySparkplug: '，Sparkplug B（NDEATH 作为遗嘱）',
     textLabel: '场景（YAML 或 JSON）',
+    empty: '场景为空',
   },
 };
 export default zhCN;
