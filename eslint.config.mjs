@@ -200,7 +200,6 @@ const UNTRANSLATED_WORDS = [
  */
 const NOT_YET_TRANSLATED = [
   'renderer/app/**',
-  'renderer/features/automation/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
 

@@ -1,5 +1,5 @@
 import { formatClock } from '../ui/clock';
-import { formatCount } from '../ui/numbers';
+import { formatNumber, translate } from '../ui/i18n';
 import { encodeHex } from '../../shared/codecs/hex';
 import { type ViewFormat, decodePayload, isStructuredBinary } from '../../shared/codecs/payload-format';
 import { isSparkplugTopic } from '../../shared/codecs/sparkplug-b';
@@ -20,7 +20,7 @@ export function formatTime(timestamp: number): string {
 }
 
 export function formatBytes(size: number): string {
-  return `${formatCount(size)} B`;
+  return `${formatNumber(size)} B`;
 }
 
 function hexPreview(bytes: Uint8Array, max: number): string {
@@ -77,13 +77,13 @@ export type DetailFormat = 'auto' | ViewFormat;
  */
 export function payloadDetail(bytes: Uint8Array, format: DetailFormat, topic = ''): { text: string; format: ViewFormat; problem?: string } {
   const head = bytes.subarray(0, DETAIL_MAX_BYTES);
-  const truncated = bytes.length > head.length ? `\n… (first ${formatBytes(head.length)} of ${formatBytes(bytes.length)})` : '';
+  const truncated = bytes.length > head.length ? `\n${translate('payload:firstOf', { shown: formatBytes(head.length), total: formatBytes(bytes.length) })}` : '';
   const textual: ViewFormat[] = ['json', 'text', 'hex'];
   const candidates: ViewFormat[] = format !== 'auto' ? [format] : isSparkplugTopic(topic) ? ['sparkplug', ...textual] : textual;
   let problem: string | undefined;
   for (const candidate of candidates) {
     if (isStructuredBinary(candidate) && truncated) {
-      problem ??= `Too large to decode as ${candidate} here (${formatBytes(bytes.length)}); export it or view it as hex`;
+      problem ??= translate('payload:tooLargeAs', { format: candidate, size: formatBytes(bytes.length) });
       continue;
     }
     const decoded = decodePayload(head, candidate);

@@ -1,4 +1,4 @@
-import { formatCount } from '../ui/numbers';
+import { formatNumber, translate } from '../ui/i18n';
 import { encodeBase64 } from '../../shared/codecs/base64';
 import { encodeHex } from '../../shared/codecs/hex';
 import { VIEW_FORMATS, type ViewFormat, decodeStructured, isStructuredBinary } from '../../shared/codecs/payload-format';
@@ -97,9 +97,9 @@ export function autoFormat(bytes: Uint8Array, topic = ''): ViewFormat {
   return head === null || CONTROL_CHARS.test(head) ? 'hex' : 'text';
 }
 
-function cutText(text: string, limit: number, unit: string): { text: string; cut?: string } {
+function cutText(text: string, limit: number): { text: string; cut?: string } {
   if (text.length <= limit) return { text };
-  return { text: text.slice(0, limit), cut: `Showing the first ${formatCount(limit)} of ${formatCount(text.length)} ${unit}` };
+  return { text: text.slice(0, limit), cut: translate('payload:showingChars', { shown: formatNumber(limit), total: formatNumber(text.length) }) };
 }
 
 function hexView(bytes: Uint8Array, limits: typeof SHOWN_LIMITS, problem?: string): RenderedPayload {
@@ -109,7 +109,7 @@ function hexView(bytes: Uint8Array, limits: typeof SHOWN_LIMITS, problem?: strin
     text: hexDump(bytes, shown),
     language: 'plaintext',
     ...(problem ? { problem } : {}),
-    ...(shown < bytes.length ? { cut: `Showing the first ${formatBytes(shown)} of ${formatBytes(bytes.length)}` } : {}),
+    ...(shown < bytes.length ? { cut: translate('payload:showingBytes', { shown: formatBytes(shown), total: formatBytes(bytes.length) }) } : {}),
     canShowAll: shown < bytes.length && limits.hexBytes < ALL_LIMITS.hexBytes,
   };
 }
@@ -122,14 +122,14 @@ export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false
   const limits = showAll ? ALL_LIMITS : SHOWN_LIMITS;
   const more = (shown: boolean) => shown && limits.chars < ALL_LIMITS.chars;
   const structured = (format: 'cbor' | 'msgpack' | 'sparkplug' | 'protobuf'): RenderedPayload | Error => {
-    if (bytes.length > JSON_FORMAT_LIMIT) return new Error(`Too large to decode (${formatBytes(bytes.length)})`);
+    if (bytes.length > JSON_FORMAT_LIMIT) return new Error(translate('payload:tooLarge', { size: formatBytes(bytes.length) }));
     let decoded: string;
     try {
       decoded = decodeStructured(bytes, format);
     } catch (error) {
       return error as Error;
     }
-    const shown = cutText(decoded, limits.chars, 'characters');
+    const shown = cutText(decoded, limits.chars);
     return { format, text: shown.text, language: 'json', ...(shown.cut ? { cut: shown.cut } : {}), canShowAll: more(shown.cut !== undefined) };
   };
   // `auto` on a Sparkplug topic decodes once: the view itself, or, when the bytes are not
@@ -149,7 +149,7 @@ export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false
     case 'sparkplug':
     case 'protobuf': {
       const view = structured(format);
-      return view instanceof Error ? hexView(bytes, limits, `${view.message}. Its raw bytes:`) : view;
+      return view instanceof Error ? hexView(bytes, limits, translate('payload:rawBytes', { problem: view.message })) : view;
     }
     case 'hex':
       return hexView(bytes, limits);
@@ -161,36 +161,36 @@ export function renderPayload(bytes: Uint8Array, mode: ViewMode, showAll = false
         format,
         text,
         language: 'plaintext',
-        ...(cut ? { cut: `Showing the first ${formatBytes(headBytes)} of ${formatBytes(bytes.length)}` } : {}),
+        ...(cut ? { cut: translate('payload:showingBytes', { shown: formatBytes(headBytes), total: formatBytes(bytes.length) }) } : {}),
         canShowAll: more(cut),
       };
     }
     case 'text': {
       const text = decodeHead(bytes, limits.chars);
-      if (text === null) return hexView(bytes, limits, 'The payload is not valid UTF-8 text. Its raw bytes:');
+      if (text === null) return hexView(bytes, limits, translate('payload:notUtf8'));
       const cut = bytes.length > limits.chars;
       return {
         format,
         text,
         language: 'plaintext',
-        ...(cut ? { cut: `Showing the first ${formatBytes(limits.chars)} of ${formatBytes(bytes.length)}` } : {}),
+        ...(cut ? { cut: translate('payload:showingBytes', { shown: formatBytes(limits.chars), total: formatBytes(bytes.length) }) } : {}),
         canShowAll: more(cut),
       };
     }
     case 'json': {
       if (bytes.length > JSON_FORMAT_LIMIT) {
         const text = decodeUtf8Lenient(bytes.subarray(0, limits.chars));
-        return { format, text, language: 'plaintext', cut: `Too large to format as JSON (${formatBytes(bytes.length)}); showing the start as text`, canShowAll: false };
+        return { format, text, language: 'plaintext', cut: translate('payload:tooLargeJson', { size: formatBytes(bytes.length) }), canShowAll: false };
       }
       const text = decodeUtf8Strict(bytes);
-      if (text === null) return hexView(bytes, limits, 'Not JSON: the payload is not valid UTF-8 text. Its raw bytes:');
+      if (text === null) return hexView(bytes, limits, translate('payload:notJsonUtf8'));
       let pretty: string;
       try {
         pretty = JSON.stringify(JSON.parse(text), null, 2);
       } catch (error) {
-        return hexView(bytes, limits, `Not JSON: ${(error as Error).message}. Its raw bytes:`);
+        return hexView(bytes, limits, translate('payload:notJson', { problem: (error as Error).message }));
       }
-      const shown = cutText(pretty, limits.chars, 'characters');
+      const shown = cutText(pretty, limits.chars);
       return { format, text: shown.text, language: 'json', ...(shown.cut ? { cut: shown.cut } : {}), canShowAll: more(shown.cut !== undefined) };
     }
   }

@@ -1,6 +1,6 @@
 import { TYPED_VIEW_TYPES, type TypedViewType } from '../../shared/contract/codec-rules';
 import { typedView, typedViewShape } from '../../shared/codecs/typed-view';
-import { formatCount } from '../ui/numbers';
+import { formatNumber, translate } from '../ui/i18n';
 
 /**
  * MQTT Explorer's quick typed views (issue 16): a binary payload read as an array of one number
@@ -25,8 +25,8 @@ function parseTypedMode(mode: TypedMode): { type: TypedViewType; littleEndian: b
 /** "uint16, little endian"; one-byte types have no byte order. */
 export function typedModeLabel(mode: TypedMode): string {
   const { type, littleEndian } = parseTypedMode(mode);
-  if (type === 'int8' || type === 'uint8') return `${type} array`;
-  return `${type} array, ${littleEndian ? 'little' : 'big'} endian`;
+  if (type === 'int8' || type === 'uint8') return translate('payload:typed.array', { type });
+  return translate(littleEndian ? 'payload:typed.little' : 'payload:typed.big', { type });
 }
 
 /** Elements shown at most: an array of millions would stall the editor (saving keeps every byte). */
@@ -39,7 +39,7 @@ export function renderTyped(bytes: Uint8Array, mode: TypedMode): { text: string;
   const values = typedView(bytes, type, littleEndian, TYPED_MAX_ELEMENTS);
   const text = `[${values.map((value) => (typeof value === 'bigint' ? value.toString() : Number.isFinite(value) ? String(value) : `"${value}"`)).join(', ')}]`;
   const notes: string[] = [];
-  if (values.length < count) notes.push(`Showing the first ${formatCount(values.length)} of ${formatCount(count)} values`);
-  if (leftover > 0) notes.push(`${formatCount(leftover)} trailing ${leftover === 1 ? 'byte does' : 'bytes do'} not make a whole ${type}`);
+  if (values.length < count) notes.push(translate('payload:typed.showingValues', { shown: formatNumber(values.length), total: formatNumber(count) }));
+  if (leftover > 0) notes.push(translate('payload:typed.leftover', { count: leftover, type }));
   return notes.length > 0 ? { text, cut: notes.join('; ') } : { text };
 }

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { RequestOutput, ScenarioCounters, ScenarioProblemView, ScenarioSummary, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
+import { translate } from '../ui/i18n';
 
 export type BuiltInScenario = RequestOutput<'scenarios.builtIns'>['scenarios'][number];
 
@@ -70,7 +71,7 @@ export const useScenariosStore = create<ScenariosState>()((set, get) => ({
     validateTimer = setTimeout(() => {
       const text = get().form.text;
       if (text.trim() === '') {
-        set({ problems: [{ path: '', message: 'The scenario is empty' }], summary: undefined });
+        set({ problems: [{ path: '', message: translate('automation:scenarios.empty') }], summary: undefined });
         return;
       }
       void getApi()

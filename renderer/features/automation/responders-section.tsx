@@ -5,6 +5,10 @@ import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { Check, Field } from '../../ui/field';
 import { ScriptTestPane } from './script-test-pane';
+import { translate, useTranslation } from '../../ui/i18n';
+
+/** The reply topic's example: a template, the same in every language. */
+const REPLY_TOPIC_EXAMPLE = '{{topic}}/reply';
 
 const ScriptEditor = lazy(() => import('./script-editor'));
 
@@ -31,7 +35,7 @@ function useConnectionChoices(): ConnectionChoice[] {
     const choices = new Map<string, string>();
     for (const summary of Object.values(summaries)) {
       if (summary.connectionId.startsWith('restored:')) continue;
-      choices.set(summary.connectionKey, `${summary.name} (open)`);
+      choices.set(summary.connectionKey, translate('automation:responders.open', { name: summary.name }));
     }
     for (const profile of profiles) if (!choices.has(`profile:${profile.id}`)) choices.set(`profile:${profile.id}`, profile.name);
     return [...choices].map(([key, label]) => ({ key, label }));
@@ -40,6 +44,7 @@ function useConnectionChoices(): ConnectionChoice[] {
 
 /** The responders: list with live counters and problems, and the editor for one. */
 export function RespondersSection() {
+  const { t } = useTranslation('automation');
   const responders = useAutomationStore((s) => s.responders);
   const loaded = useAutomationStore((s) => s.loaded);
   const loadError = useAutomationStore((s) => s.loadError);
@@ -62,24 +67,24 @@ export function RespondersSection() {
     <div className="responders" data-testid="responders">
       <div className="automation-toolbar">
         <button type="button" data-testid="responder-add" onClick={startNew} disabled={editing !== null}>
-          Add responder
+          {t('responders.add')}
         </button>
-        <span className="field-hint">Scripts that answer messages on a connection (fake a device's request/response or command/ack). They run in a sandbox and start whenever their connection is open.</span>
+        <span className="field-hint">{t('responders.intro')}</span>
       </div>
       {loadError && <p className="field-problem">{loadError}</p>}
-      {loaded && responders.length === 0 && !editing && <p className="empty">No responders yet.</p>}
+      {loaded && responders.length === 0 && !editing && <p className="empty">{t('responders.none')}</p>}
       {responders.length > 0 && (
         <table className="responder-list" data-testid="responder-list">
           <thead>
             <tr>
-              <th>On</th>
-              <th>Name</th>
-              <th>Connection</th>
-              <th>Filter</th>
-              <th title="Messages handled">Handled</th>
-              <th title="Replies published">Replied</th>
-              <th title="Calls failed and replies not sent">Failed</th>
-              <th title="Not handled: the queue was full">Dropped</th>
+              <th>{t('responders.on')}</th>
+              <th>{t('responders.name')}</th>
+              <th>{t('responders.connection')}</th>
+              <th>{t('responders.filter')}</th>
+              <th title={t('responders.handledTitle')}>{t('responders.handled')}</th>
+              <th title={t('responders.repliedTitle')}>{t('responders.replied')}</th>
+              <th title={t('responders.failedTitle')}>{t('responders.failed')}</th>
+              <th title={t('responders.droppedTitle')}>{t('responders.dropped')}</th>
               <th />
             </tr>
           </thead>
@@ -96,6 +101,7 @@ export function RespondersSection() {
 }
 
 function ResponderRow({ status, connectionLabel, problem, onEdit }: { status: ResponderStatus; connectionLabel: string; problem: ResponderStatus['lastProblem']; onEdit(): void }) {
+  const { t } = useTranslation('automation');
   const setEnabled = useAutomationStore((s) => s.setEnabled);
   const reset = useAutomationStore((s) => s.reset);
   const remove = useAutomationStore((s) => s.remove);
@@ -104,12 +110,12 @@ function ResponderRow({ status, connectionLabel, problem, onEdit }: { status: Re
     <>
       <tr data-testid="responder-row" data-name={responder.name}>
         <td>
-          <input type="checkbox" aria-label={`Enable ${responder.name}`} data-testid="responder-enabled" checked={responder.enabled} onChange={(e) => void setEnabled(responder.id, e.target.checked)} />
+          <input type="checkbox" aria-label={t('responders.enable', { name: responder.name })} data-testid="responder-enabled" checked={responder.enabled} onChange={(e) => void setEnabled(responder.id, e.target.checked)} />
         </td>
         <td>
           {responder.name}
           <span className={`responder-state ${activeOn.length > 0 ? 'running' : ''}`} data-testid="responder-state">
-            {activeOn.length > 0 ? 'running' : responder.enabled ? 'waiting for its connection' : 'off'}
+            {activeOn.length > 0 ? t('responders.running') : responder.enabled ? t('responders.waiting') : t('responders.off')}
           </span>
         </td>
         <td>{connectionLabel}</td>
@@ -122,13 +128,13 @@ function ResponderRow({ status, connectionLabel, problem, onEdit }: { status: Re
         <td data-testid="responder-dropped">{counters.dropped}</td>
         <td className="responder-actions">
           <button type="button" data-testid="responder-edit" onClick={onEdit}>
-            Edit
+            {t('responders.edit')}
           </button>
-          <button type="button" data-testid="responder-reset" onClick={() => void reset(responder.id)} title="Counters back to zero, the script started afresh">
-            Reset
+          <button type="button" data-testid="responder-reset" onClick={() => void reset(responder.id)} title={t('responders.resetTitle')}>
+            {t('responders.reset')}
           </button>
           <button type="button" data-testid="responder-delete" onClick={() => void remove(responder.id)}>
-            Delete
+            {t('responders.delete')}
           </button>
         </td>
       </tr>
@@ -136,7 +142,7 @@ function ResponderRow({ status, connectionLabel, problem, onEdit }: { status: Re
         <tr className="responder-problem-row">
           <td colSpan={9}>
             <p className="field-problem" data-testid="responder-problem">
-              {problem.line !== undefined && <strong>line {problem.line}: </strong>}
+              {problem.line !== undefined && <strong>{t('responders.line', { line: String(problem.line) })}</strong>}
               {problem.message}
             </p>
           </td>
@@ -147,6 +153,7 @@ function ResponderRow({ status, connectionLabel, problem, onEdit }: { status: Re
 }
 
 function ResponderEditor({ initial, choices, onDone }: { initial: ResponderDraft; choices: ConnectionChoice[]; onDone(): void }) {
+  const { t } = useTranslation('automation');
   const save = useAutomationStore((s) => s.save);
   const [draft, setDraft] = useState<ResponderDraft>(initial);
   const [error, setError] = useState<string | null>(null);
@@ -166,12 +173,12 @@ function ResponderEditor({ initial, choices, onDone }: { initial: ResponderDraft
   return (
     <div className="responder-editor" data-testid="responder-editor">
       <div className="responder-fields">
-        <Field label="Name">
+        <Field label={t('responders.name')}>
           <input data-testid="responder-name" value={draft.name} onChange={(e) => change({ name: e.target.value })} />
         </Field>
-        <Field label="Connection">
+        <Field label={t('responders.connection')}>
           <select data-testid="responder-connection" value={draft.connectionKey} onChange={(e) => change({ connectionKey: e.target.value })}>
-            {!known && <option value={draft.connectionKey}>{draft.connectionKey || '(choose)'}</option>}
+            {!known && <option value={draft.connectionKey}>{draft.connectionKey || t('responders.choose')}</option>}
             {choices.map((choice) => (
               <option key={choice.key} value={choice.key}>
                 {choice.label}
@@ -179,15 +186,15 @@ function ResponderEditor({ initial, choices, onDone }: { initial: ResponderDraft
             ))}
           </select>
         </Field>
-        <Field label="Topic filter">
+        <Field label={t('responders.topicFilter')}>
           <input data-testid="responder-filter" value={draft.filter} onChange={(e) => change({ filter: e.target.value })} spellCheck={false} />
         </Field>
-        <Field label="Reply topic (no Response Topic)" hint="{{topic}} is the request's topic">
-          <input data-testid="responder-reply-topic" value={draft.replyTopic ?? ''} placeholder="{{topic}}/reply" onChange={(e) => change({ replyTopic: e.target.value })} spellCheck={false} />
+        <Field label={t('responders.replyTopic')} hint={t('responders.replyTopicHint', { topic: '{{topic}}' })}>
+          <input data-testid="responder-reply-topic" value={draft.replyTopic ?? ''} placeholder={REPLY_TOPIC_EXAMPLE} onChange={(e) => change({ replyTopic: e.target.value })} spellCheck={false} />
         </Field>
-        <Check label="Enabled" checked={draft.enabled ?? true} onChange={(enabled) => change({ enabled })} testId="responder-editor-enabled" />
+        <Check label={t('responders.enabled')} checked={draft.enabled ?? true} onChange={(enabled) => change({ enabled })} testId="responder-editor-enabled" />
       </div>
-      <Suspense fallback={<p className="empty">Loading the editor…</p>}>
+      <Suspense fallback={<p className="empty">{t('loadingEditor')}</p>}>
         <ScriptEditor value={draft.script} onChange={(script) => change({ script })} testId="responder-script" />
       </Suspense>
       <ScriptTestPane source={draft.script} functions={['respond']} testId="responder-test" />
@@ -198,10 +205,10 @@ function ResponderEditor({ initial, choices, onDone }: { initial: ResponderDraft
       )}
       <div className="dialog-actions">
         <button type="button" data-testid="responder-save" onClick={() => void submit()} disabled={saving}>
-          Save
+          {t('responders.save')}
         </button>
         <button type="button" data-testid="responder-cancel" onClick={onDone}>
-          Cancel
+          {t('responders.cancel')}
         </button>
       </div>
     </div>

@@ -2,15 +2,11 @@ import { useState } from 'react';
 import type { ScriptRunOutput } from '../../../shared/contract';
 import { useAutomationStore } from '../../stores/automation-store';
 import { Check, Field } from '../../ui/field';
+import { translate, useTranslation } from '../../ui/i18n';
 
 export type ScriptFunction = 'decode' | 'encode' | 'respond';
 type SampleKind = 'text' | 'json' | 'hex';
 
-const FUNCTION_HINTS: Record<ScriptFunction, string> = {
-  decode: 'decode(payload, message): payload bytes in, JSON or text out',
-  encode: 'encode(value, message): a value in, the bytes to publish out',
-  respond: 'respond(message): the replies a responder would publish (nothing is sent)',
-};
 
 export interface ScriptTestPaneProps {
   /** The script as it is in its editor now (saved or not). */
@@ -22,7 +18,9 @@ export interface ScriptTestPaneProps {
 
 function describeLocation(failure: { line?: number | undefined; column?: number | undefined }): string {
   if (failure.line === undefined) return '';
-  return failure.column !== undefined ? `line ${failure.line}, column ${failure.column}` : `line ${failure.line}`;
+  return failure.column !== undefined
+    ? translate('automation:test.lineColumn', { line: String(failure.line), column: String(failure.column) })
+    : translate('automation:test.line', { line: String(failure.line) });
 }
 
 /**
@@ -31,6 +29,7 @@ function describeLocation(failure: { line?: number | undefined; column?: number 
  * error with its line.
  */
 export function ScriptTestPane({ source, functions, testId }: ScriptTestPaneProps) {
+  const { t } = useTranslation('automation');
   const runScript = useAutomationStore((s) => s.runScript);
   const openMessage = useAutomationStore((s) => s.openMessage);
   const [fn, setFn] = useState<ScriptFunction>(functions[0] ?? 'decode');
@@ -48,7 +47,7 @@ export function ScriptTestPane({ source, functions, testId }: ScriptTestPaneProp
     setResult(null);
     const open = useOpen ? openMessage() : undefined;
     if (useOpen && !open) {
-      setResult({ error: 'No message is open in the workbench: open one in the message list, or run on the sample' });
+      setResult({ error: t('test.noOpen') });
       setRunning(false);
       return;
     }
@@ -63,7 +62,7 @@ export function ScriptTestPane({ source, functions, testId }: ScriptTestPaneProp
   return (
     <div className="script-test-pane" data-testid={testId}>
       <div className="script-test-controls">
-        <Field label="Function">
+        <Field label={t('test.function')}>
           <select data-testid={`${testId}-function`} value={chosen} onChange={(e) => setFn(e.target.value as ScriptFunction)}>
             {functions.map((name) => (
               <option key={name} value={name}>
@@ -72,29 +71,29 @@ export function ScriptTestPane({ source, functions, testId }: ScriptTestPaneProp
             ))}
           </select>
         </Field>
-        <Field label="Sample as">
+        <Field label={t('test.sampleAs')}>
           <select data-testid={`${testId}-kind`} value={kind} onChange={(e) => setKind(e.target.value as SampleKind)} disabled={useOpen}>
-            <option value="text">Text</option>
+            <option value="text">{t('test.text')}</option>
             <option value="json">JSON</option>
-            <option value="hex">Hex</option>
+            <option value="hex">{t('test.hex')}</option>
           </select>
         </Field>
-        <Field label="Topic">
+        <Field label={t('test.topic')}>
           <input data-testid={`${testId}-topic`} value={topic} onChange={(e) => setTopic(e.target.value)} disabled={useOpen} spellCheck={false} />
         </Field>
         {chosen === 'respond' && (
-          <Field label="Response topic">
+          <Field label={t('test.responseTopic')}>
             <input data-testid={`${testId}-response-topic`} value={responseTopic} onChange={(e) => setResponseTopic(e.target.value)} disabled={useOpen} spellCheck={false} />
           </Field>
         )}
-        <Check label="Use the open message" checked={useOpen} onChange={setUseOpen} testId={`${testId}-use-open`} />
+        <Check label={t('test.useOpen')} checked={useOpen} onChange={setUseOpen} testId={`${testId}-use-open`} />
         <button type="button" data-testid={`${testId}-run`} onClick={() => void run()} disabled={running}>
-          {running ? 'Running…' : 'Run'}
+          {running ? t('test.running') : t('test.run')}
         </button>
       </div>
-      <p className="field-hint">{FUNCTION_HINTS[chosen]}</p>
+      <p className="field-hint">{t(`test.hint.${chosen}`)}</p>
       {!useOpen && (
-        <textarea className="script-test-sample" data-testid={`${testId}-sample`} value={sample} onChange={(e) => setSample(e.target.value)} spellCheck={false} rows={3} aria-label="Sample input" />
+        <textarea className="script-test-sample" data-testid={`${testId}-sample`} value={sample} onChange={(e) => setSample(e.target.value)} spellCheck={false} rows={3} aria-label={t('test.sample')} />
       )}
       {result && <ScriptResult result={result} testId={testId} />}
     </div>
@@ -102,6 +101,7 @@ export function ScriptTestPane({ source, functions, testId }: ScriptTestPaneProp
 }
 
 function ScriptResult({ result, testId }: { result: ScriptRunOutput | { error: string }; testId: string }) {
+  const { t } = useTranslation('automation');
   if ('error' in result) {
     return (
       <p className="field-problem" data-testid={`${testId}-error`}>
@@ -123,7 +123,7 @@ function ScriptResult({ result, testId }: { result: ScriptRunOutput | { error: s
       )}
       <div className="script-logs">
         <span className="field-hint">
-          Logs ({result.logs.length}) · {result.elapsedMs} ms
+          {t('test.logs', { count: result.logs.length, ms: String(result.elapsedMs) })}
         </span>
         {result.logs.length > 0 && <pre data-testid={`${testId}-logs`}>{result.logs.join('\n')}</pre>}
       </div>
@@ -140,9 +140,9 @@ function outputText(output: Extract<ScriptRunOutput, { ok: true }>['output']): s
     case 'bytes':
       return output.text !== undefined ? `${output.hex}\n\n${output.text}` : output.hex;
     case 'replies':
-      if (output.replies.length === 0) return '(no replies)';
+      if (output.replies.length === 0) return translate('automation:test.noReplies');
       return output.replies
-        .map((reply) => `→ ${reply.topic} (QoS ${reply.qos}${reply.retain ? ', retained' : ''})\n${reply.payloadText ?? reply.payloadHex ?? ''}${reply.properties ? `\n${JSON.stringify(reply.properties)}` : ''}`)
+        .map((reply) => `→ ${reply.topic} (QoS ${reply.qos}${reply.retain ? translate('automation:test.retained') : ''})\n${reply.payloadText ?? reply.payloadHex ?? ''}${reply.properties ? `\n${JSON.stringify(reply.properties)}` : ''}`)
         .join('\n\n');
   }
 }

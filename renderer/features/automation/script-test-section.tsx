@@ -1,5 +1,6 @@
 import { Suspense, lazy, useState } from 'react';
 import { ScriptTestPane } from './script-test-pane';
+import { useTranslation } from '../../ui/i18n';
 
 const ScriptEditor = lazy(() => import('./script-editor'));
 
@@ -15,10 +16,11 @@ const SAMPLE_SCRIPT = [
 
 /** Any script, tried out without saving it anywhere: the same sandbox and limits as live use. */
 export function ScriptTestSection() {
+  const { t } = useTranslation('automation');
   const [source, setSource] = useState(SAMPLE_SCRIPT);
   return (
     <div className="script-test-section">
-      <Suspense fallback={<p className="empty">Loading the editor…</p>}>
+      <Suspense fallback={<p className="empty">{t('loadingEditor')}</p>}>
         <ScriptEditor value={source} onChange={setSource} testId="script-test-editor" height={200} />
       </Suspense>
       <ScriptTestPane source={source} functions={['decode', 'encode', 'respond']} testId="script-test" />

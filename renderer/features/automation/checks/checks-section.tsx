@@ -3,33 +3,25 @@ import type { BrokerReport } from '../../../../shared/contract';
 import { type CheckRun, useChecksStore } from '../../../stores/checks-store';
 import { useProfilesStore } from '../../../stores/profiles-store';
 import { downloadText } from '../../../ui/download-text';
+import { Trans, useTranslation } from '../../../ui/i18n';
 import './checks.css';
 
 /** CONNACK properties in the order and words the command line prints them. */
-const CONNACK_LABELS: [key: string, label: string][] = [
-  ['maximumQoS', 'Maximum QoS'],
-  ['retainAvailable', 'Retain available'],
-  ['wildcardSubscriptionAvailable', 'Wildcard subscriptions'],
-  ['sharedSubscriptionAvailable', 'Shared subscriptions'],
-  ['subscriptionIdentifiersAvailable', 'Subscription identifiers'],
-  ['topicAliasMaximum', 'Topic alias maximum'],
-  ['maximumPacketSize', 'Maximum packet size'],
-  ['receiveMaximum', 'Receive maximum'],
-  ['serverKeepAlive', 'Server keep alive'],
-  ['sessionExpiryInterval', 'Session expiry'],
-  ['assignedClientIdentifier', 'Assigned client id'],
-];
+const CONNACK_KEYS = [
+  'maximumQoS',
+  'retainAvailable',
+  'wildcardSubscriptionAvailable',
+  'sharedSubscriptionAvailable',
+  'subscriptionIdentifiersAvailable',
+  'topicAliasMaximum',
+  'maximumPacketSize',
+  'receiveMaximum',
+  'serverKeepAlive',
+  'sessionExpiryInterval',
+  'assignedClientIdentifier',
+] as const;
 
-const PROBE_LABELS: [key: keyof BrokerReport['probes'], label: string][] = [
-  ['qos2', 'QoS 2 round trip'],
-  ['retained', 'Retained round trip'],
-  ['wildcard', 'Wildcard subscribe'],
-  ['shared', 'Shared subscribe'],
-  ['sys', '$SYS topics'],
-  ['clientIdLength', 'Client id length'],
-  ['topicLength', 'Topic length'],
-  ['maximumPacketSize', 'Maximum packet size'],
-];
+const PROBE_KEYS = ['qos2', 'retained', 'wildcard', 'shared', 'sys', 'clientIdLength', 'topicLength', 'maximumPacketSize'] as const satisfies readonly (keyof BrokerReport['probes'])[];
 
 const SAMPLE_CHECK = `name: Thermostat answers
 steps:
@@ -41,36 +33,37 @@ steps:
 `;
 
 function BrokerReportView({ report }: { report: BrokerReport }) {
+  const { t } = useTranslation('automation');
   const probes = report.probes;
   return (
     <div className="broker-report" data-testid="broker-report">
       <p>
         <strong>{report.broker}</strong>:{' '}
         {Object.entries(report.versions)
-          .map(([version, support]) => `MQTT ${version} ${support.supported ? 'yes' : 'no'}`)
+          .map(([version, support]) => t('checks.version', { version, support: support.supported ? t('yes') : t('no') }))
           .join(', ')}
       </p>
       <table className="report-table">
         <tbody>
           {report.connack &&
-            CONNACK_LABELS.filter(([key]) => report.connack![key]).map(([key, label]) => {
+            CONNACK_KEYS.filter((key) => report.connack![key]).map((key) => {
               const limit = report.connack![key]!;
               return (
                 <tr key={key} data-testid={`report-connack-${key}`}>
-                  <th scope="row">{label}</th>
-                  <td>{limit.value === null ? 'not set' : typeof limit.value === 'boolean' ? (limit.value ? 'yes' : 'no') : String(limit.value)}</td>
+                  <th scope="row">{t(`checks.connack.${key}`)}</th>
+                  <td>{limit.value === null ? t('checks.notSet') : typeof limit.value === 'boolean' ? (limit.value ? t('yes') : t('no')) : String(limit.value)}</td>
                   {/* An absent property with no default (maximum packet size, server keep alive...) was not in the CONNACK either. */}
-                  <td className="muted">{limit.from === 'connack' ? 'from CONNACK' : limit.value === null ? 'not sent' : 'not sent: the default'}</td>
+                  <td className="muted">{limit.from === 'connack' ? t('checks.fromConnack') : limit.value === null ? t('checks.notSent') : t('checks.notSentDefault')}</td>
                 </tr>
               );
             })}
-          {PROBE_LABELS.filter(([key]) => probes[key] && typeof probes[key] === 'object').map(([key, label]) => {
+          {PROBE_KEYS.filter((key) => probes[key] && typeof probes[key] === 'object').map((key) => {
             const probe = probes[key] as { ok: boolean; detail: string; present?: boolean };
             const ok = key === 'sys' ? probe.present : probe.ok;
             return (
               <tr key={key} data-testid={`report-probe-${key}`}>
-                <th scope="row">{label}</th>
-                <td className={ok ? 'pass' : 'fail'}>{ok ? 'yes' : 'no'}</td>
+                <th scope="row">{t(`checks.probe.${key}`)}</th>
+                <td className={ok ? 'pass' : 'fail'}>{ok ? t('yes') : t('no')}</td>
                 <td>{probe.detail}</td>
               </tr>
             );
@@ -82,6 +75,7 @@ function BrokerReportView({ report }: { report: BrokerReport }) {
 }
 
 function BrokerCheck() {
+  const { t } = useTranslation('automation');
   const profiles = useProfilesStore((s) => s.profiles);
   const { checkingProfile, report, reportError, checkBroker } = useChecksStore();
   const [profileId, setProfileId] = useState('');
@@ -93,13 +87,13 @@ function BrokerCheck() {
   }, [profiles, profileId]);
   return (
     <div className="check-block">
-      <h3>Broker check</h3>
-      <p className="muted">What a broker supports and its limits: from its CONNACK, then by trying (QoS 2, retained, wildcards, shared, $SYS, lengths, packet size).</p>
+      <h3>{t('checks.brokerTitle')}</h3>
+      <p className="muted">{t('checks.brokerIntro')}</p>
       <div className="automation-toolbar">
         <label>
-          Profile{' '}
+          {t('checks.profile')}{' '}
           <select data-testid="broker-check-profile" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
-            {profiles.length === 0 && <option value="">Save a connection profile first</option>}
+            {profiles.length === 0 && <option value="">{t('checks.saveProfileFirst')}</option>}
             {profiles.map((profile) => (
               <option key={profile.id} value={profile.id}>
                 {profile.name}
@@ -107,15 +101,15 @@ function BrokerCheck() {
             ))}
           </select>
         </label>
-        <label title="Finds the largest PUBLISH the broker takes, up to 256 KiB, one short connection per try">
-          <input type="checkbox" checked={probeSize} onChange={(e) => setProbeSize(e.target.checked)} /> Find the maximum packet size
+        <label title={t('checks.probeSizeTitle')}>
+          <input type="checkbox" checked={probeSize} onChange={(e) => setProbeSize(e.target.checked)} /> {t('checks.probeSize')}
         </label>
         <button type="button" data-testid="broker-check-run" disabled={!profileId || checkingProfile !== null} onClick={() => void checkBroker(profileId, probeSize ? 262_144 : 0)}>
-          {checkingProfile ? 'Checking…' : 'Check broker'}
+          {checkingProfile ? t('checks.checking') : t('checks.checkBroker')}
         </button>
         {report && (
           <button type="button" onClick={() => downloadText('broker-report.json', JSON.stringify(report, null, 2))}>
-            Save as JSON
+            {t('checks.saveJson')}
           </button>
         )}
       </div>
@@ -132,30 +126,31 @@ function BrokerCheck() {
 const MARKS = { passed: '✓', failed: '✗', skipped: '–' } as const;
 
 function RunResult({ run }: { run: CheckRun }) {
+  const { t } = useTranslation('automation');
   const { result } = run;
   return (
     <div className="check-run" data-testid="check-run-result">
       <p className={result.passed ? 'pass' : 'fail'} data-testid="check-run-verdict">
-        {result.passed ? 'PASS' : 'FAIL'} {result.name} ({result.durationMs} ms)
+        {t('checks.verdict', { verdict: result.passed ? t('checks.pass') : t('checks.fail'), name: result.name, ms: String(result.durationMs) })}
       </p>
       <ol className="check-steps">
         {result.steps.map((step) => (
           <li key={step.index} className={step.status} data-testid={`check-step-${step.index}`}>
-            <span className="mark" aria-label={step.status}>
+            <span className="mark" aria-label={t(`checks.stepStatus.${step.status}`)}>
               {MARKS[step.status]}
             </span>{' '}
             {step.title}
-            {step.status !== 'skipped' && <span className="muted"> ({step.durationMs} ms)</span>}
+            {step.status !== 'skipped' && <span className="muted">{t('checks.stepTime', { ms: String(step.durationMs) })}</span>}
             {step.message && <div className="step-message">{step.message}</div>}
           </li>
         ))}
       </ol>
       <div className="automation-toolbar">
         <button type="button" data-testid="check-run-junit" onClick={() => downloadText(`${result.name.replace(/[^\w.-]+/g, '-')}.junit.xml`, run.junit, 'application/xml')}>
-          Save JUnit XML
+          {t('checks.saveJunit')}
         </button>
         <button type="button" onClick={() => downloadText(`${result.name.replace(/[^\w.-]+/g, '-')}.tap`, run.tap, 'text/plain')}>
-          Save TAP
+          {t('checks.saveTap')}
         </button>
       </div>
     </div>
@@ -163,18 +158,19 @@ function RunResult({ run }: { run: CheckRun }) {
 }
 
 function ScriptedChecks() {
+  const { t } = useTranslation('automation');
   const { running, run, runError, runFile } = useChecksStore();
   const [text, setText] = useState(SAMPLE_CHECK);
   const [fileName, setFileName] = useState('checks.yaml');
   return (
     <div className="check-block">
-      <h3>Scripted checks</h3>
+      <h3>{t('checks.scriptedTitle')}</h3>
       <p className="muted">
-        The same files as <code>mqtt-workbench test</code> (YAML or JSON): connect, subscribe, publish, expect, expectNone, wait. A connect step may name a saved profile.
+        <Trans t={t} i18nKey="checks.scriptedIntro" components={{ code: <code /> }} />
       </p>
       <div className="automation-toolbar">
         <label>
-          Open a file{' '}
+          {t('checks.openFile')}{' '}
           <input
             type="file"
             accept=".yaml,.yml,.json"
@@ -189,10 +185,10 @@ function ScriptedChecks() {
           {fileName}
         </span>
         <button type="button" data-testid="check-run" disabled={running || text.trim() === ''} onClick={() => void runFile(text, fileName)}>
-          {running ? 'Running…' : 'Run checks'}
+          {running ? t('checks.running') : t('checks.run')}
         </button>
       </div>
-      <textarea className="check-text" data-testid="check-text" spellCheck={false} rows={10} value={text} onChange={(e) => setText(e.target.value)} aria-label="Check file" />
+      <textarea className="check-text" data-testid="check-text" spellCheck={false} rows={10} value={text} onChange={(e) => setText(e.target.value)} aria-label={t('checks.fileLabel')} />
       {runError && (
         <p className="error" role="alert" data-testid="check-run-error">
           {runError.message}

@@ -4,43 +4,46 @@ import { useBrokerStore } from '../../../stores/broker-store';
 import { useProfilesStore } from '../../../stores/profiles-store';
 import { useScenariosStore } from '../../../stores/scenarios-store';
 import { Field } from '../../../ui/field';
+import { Trans, formatNumber, useTranslation } from '../../../ui/i18n';
 import './scenarios.css';
 
-const number = (n: number) => n.toLocaleString('en-US');
+const number = (n: number) => formatNumber(n);
 
-const COUNTERS: { key: string; label: string; title?: string; value(c: ScenarioCounters): string; warn?(c: ScenarioCounters): boolean }[] = [
-  { key: 'connected', label: 'Devices connected', value: (c) => `${number(c.devicesConnected)} / ${number(c.devices)}` },
-  { key: 'sent', label: 'Messages sent', value: (c) => number(c.messagesSent) },
-  { key: 'rate', label: 'Rate / s', title: 'Messages per second over the last second (planned in brackets)', value: (c) => `${number(c.messagesPerSecond)} (${number(c.plannedPerSecond)})` },
-  { key: 'commands', label: 'Commands / replies', value: (c) => `${number(c.commandsReceived)} / ${number(c.repliesSent)}` },
-  { key: 'skipped', label: 'Skipped', title: 'Publishes left out because the connection had not caught up', value: (c) => number(c.skipped), warn: (c) => c.skipped > 0 },
-  { key: 'errors', label: 'Errors', value: (c) => number(c.errors), warn: (c) => c.errors > 0 },
+/** Each counter's label is automation:scenarios.counter.<key>, its explanation (if any) <key>Title. */
+const COUNTERS: { key: 'connected' | 'sent' | 'rate' | 'commands' | 'skipped' | 'errors'; title?: 'rateTitle' | 'skippedTitle'; value(c: ScenarioCounters): string; warn?(c: ScenarioCounters): boolean }[] = [
+  { key: 'connected', value: (c) => `${number(c.devicesConnected)} / ${number(c.devices)}` },
+  { key: 'sent', value: (c) => number(c.messagesSent) },
+  { key: 'rate', title: 'rateTitle', value: (c) => `${number(c.messagesPerSecond)} (${number(c.plannedPerSecond)})` },
+  { key: 'commands', value: (c) => `${number(c.commandsReceived)} / ${number(c.repliesSent)}` },
+  { key: 'skipped', title: 'skippedTitle', value: (c) => number(c.skipped), warn: (c) => c.skipped > 0 },
+  { key: 'errors', value: (c) => number(c.errors), warn: (c) => c.errors > 0 },
 ];
 
 const live = (c: ScenarioCounters) => c.state === 'starting' || c.state === 'running';
 
 function RunCard({ run }: { run: ScenarioCounters }) {
+  const { t } = useTranslation('automation');
   const stop = useScenariosStore((s) => s.stop);
   return (
     <li className={`scenario-run ${run.state}`} data-testid="scenario-run" data-state={run.state}>
       <div className="scenario-run-head">
         <strong>{run.name}</strong>
         <span className="scenario-run-state" data-testid="scenario-run-state">
-          {run.state}
+          {t(`scenarios.state.${run.state}`)}
         </span>
         <span className="muted">
-          {run.target} · {run.connection === 'shared' ? 'all devices on one shared connection' : 'one MQTT connection per device'}
+          {run.target} · {run.connection === 'shared' ? t('scenarios.sharedConnection') : t('scenarios.ownConnections')}
         </span>
         {live(run) && (
           <button type="button" data-testid="scenario-stop" onClick={() => void stop(run.runId)}>
-            Stop
+            {t('scenarios.stop')}
           </button>
         )}
       </div>
       <dl className="scenario-counters">
         {COUNTERS.map((counter) => (
-          <div key={counter.key} className={counter.warn?.(run) ? 'warn' : undefined} title={counter.title}>
-            <dt>{counter.label}</dt>
+          <div key={counter.key} className={counter.warn?.(run) ? 'warn' : undefined} title={counter.title ? t(`scenarios.counter.${counter.title}`) : undefined}>
+            <dt>{t(`scenarios.counter.${counter.key}`)}</dt>
             <dd data-testid={`scenario-counter-${counter.key}`}>{counter.value(run)}</dd>
           </div>
         ))}
@@ -59,6 +62,7 @@ function RunCard({ run }: { run: ScenarioCounters }) {
  * embedded broker or a saved profile), start, and watch its live counters until Stop.
  */
 export function ScenariosSection() {
+  const { t } = useTranslation('automation');
   const { builtIns, form, problems, summary, runs, busy, error } = useScenariosStore();
   const { load, setForm, chooseBuiltIn, start, watch } = useScenariosStore.getState();
   const profiles = useProfilesStore((s) => s.profiles);
@@ -74,13 +78,18 @@ export function ScenariosSection() {
   return (
     <div className="scenarios-section" data-testid="scenarios-section">
       <p className="muted">
-        Virtual devices that connect, publish on a schedule and answer commands. Each device is its own MQTT client unless the scenario says <code>connection: shared</code> (one
-        connection for a large fleet). Hard limits per run: {number(SCENARIO_LIMITS.devices)} devices and {number(SCENARIO_LIMITS.messagesPerSecond)} messages/s.
+        <Trans
+          t={t}
+          i18nKey="scenarios.intro"
+          // Trans types `values` as every placeholder of the namespace at once; these are the two this sentence has.
+          values={{ devices: number(SCENARIO_LIMITS.devices), rate: number(SCENARIO_LIMITS.messagesPerSecond) } as never}
+          components={{ code: <code /> }}
+        />
       </p>
       <div className="scenario-form">
-        <Field label="Scenario">
+        <Field label={t('scenarios.scenario')}>
           <select data-testid="scenario-built-in" value={form.builtIn} onChange={(e) => chooseBuiltIn(e.target.value)}>
-            {form.builtIn === '' && <option value="">(edited)</option>}
+            {form.builtIn === '' && <option value="">{t('scenarios.edited')}</option>}
             {builtIns.map((b) => (
               <option key={b.name} value={b.name}>
                 {b.name}
@@ -88,33 +97,38 @@ export function ScenariosSection() {
             ))}
           </select>
         </Field>
-        <Field label="Connect to" problem={form.target === 'broker' && !brokerRunning ? 'The embedded broker is not running (Broker view)' : undefined} testId="scenario-target">
+        <Field label={t('scenarios.connectTo')} problem={form.target === 'broker' && !brokerRunning ? t('scenarios.brokerNotRunning') : undefined} testId="scenario-target">
           <select data-testid="scenario-target" value={form.target} onChange={(e) => setForm({ target: e.target.value })}>
-            <option value="broker">Embedded broker</option>
+            <option value="broker">{t('scenarios.embeddedBroker')}</option>
             {profiles.map((p) => (
               <option key={p.id} value={p.id}>
-                Profile: {p.name}
+                {t('scenarios.profile', { name: p.name })}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Devices" hint={summary ? `scenario: ${number(summary.devices)}` : undefined}>
-          <input data-testid="scenario-devices" inputMode="numeric" value={form.devices} placeholder="as written" onChange={(e) => setForm({ devices: e.target.value })} />
+        <Field label={t('scenarios.devices')} hint={summary ? t('scenarios.inScenario', { n: number(summary.devices) }) : undefined}>
+          <input data-testid="scenario-devices" inputMode="numeric" value={form.devices} placeholder={t('scenarios.asWritten')} onChange={(e) => setForm({ devices: e.target.value })} />
         </Field>
-        <Field label="Messages / s (all devices)" hint={summary ? `scenario: ${number(summary.plannedPerSecond)}` : undefined}>
-          <input data-testid="scenario-rate" inputMode="decimal" value={form.rate} placeholder="as written" onChange={(e) => setForm({ rate: e.target.value })} />
+        <Field label={t('scenarios.rate')} hint={summary ? t('scenarios.inScenario', { n: number(summary.plannedPerSecond) }) : undefined}>
+          <input data-testid="scenario-rate" inputMode="decimal" value={form.rate} placeholder={t('scenarios.asWritten')} onChange={(e) => setForm({ rate: e.target.value })} />
         </Field>
-        <Field label="Duration (s)">
-          <input data-testid="scenario-duration" inputMode="decimal" value={form.durationSeconds} placeholder="until stopped" onChange={(e) => setForm({ durationSeconds: e.target.value })} />
+        <Field label={t('scenarios.duration')}>
+          <input data-testid="scenario-duration" inputMode="decimal" value={form.durationSeconds} placeholder={t('scenarios.untilStopped')} onChange={(e) => setForm({ durationSeconds: e.target.value })} />
         </Field>
         <button type="button" className="primary" data-testid="scenario-start" disabled={!canStart} onClick={() => void start()}>
-          {busy ? 'Starting…' : 'Start'}
+          {busy ? t('scenarios.starting') : t('scenarios.start')}
         </button>
       </div>
       {summary && (
         <p className="muted" data-testid="scenario-summary">
-          {summary.description} {number(summary.devices)} devices, {summary.connection === 'shared' ? 'all on one shared connection' : 'one MQTT connection each'}
-          {summary.sparkplug ? ', Sparkplug B (NDEATH as Will)' : ''}, {number(summary.plannedPerSecond)} messages/s planned.
+          {t('scenarios.summary', {
+            description: summary.description,
+            devices: number(summary.devices),
+            connection: summary.connection === 'shared' ? t('scenarios.summaryShared') : t('scenarios.summaryOwn'),
+            sparkplug: summary.sparkplug ? t('scenarios.summarySparkplug') : '',
+            rate: number(summary.plannedPerSecond),
+          })}
         </p>
       )}
       <textarea
@@ -122,7 +136,7 @@ export function ScenariosSection() {
         data-testid="scenario-text"
         spellCheck={false}
         value={form.text}
-        aria-label="Scenario (YAML or JSON)"
+        aria-label={t('scenarios.textLabel')}
         onChange={(e) => setForm({ text: e.target.value, builtIn: '' })}
       />
       {problems.length > 0 && (

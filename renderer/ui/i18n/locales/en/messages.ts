@@ -82,6 +82,7 @@ export default {
     savedAs: 'Saved as {{file}}',
     downloading: 'Downloading {{file}}',
     notSaved: 'Not saved',
+    notSavedError: 'Not saved: {{error}}',
     saved: 'Saved',
     received: 'received',
     published: 'published',

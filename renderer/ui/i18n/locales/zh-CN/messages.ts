@@ -84,6 +84,7 @@ const zhCN: Catalog<typeof en> = {
     savedAs: '已保存为 {{file}}',
     downloading: '正在下载 {{file}}',
     notSaved: '未保存',
+    notSavedError: '未保存：{{error}}',
     saved: '已保存',
     received: '接收于',
     published: '发布于',
