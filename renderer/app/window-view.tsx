@@ -10,9 +10,13 @@ import { openInNewWindow } from '../stores/menu-commands';
 import { useMessagesStore } from '../stores/messages-store';
 import { useUiStore } from '../stores/ui-store';
 import { Panel } from '../ui/panel';
+import { translate, useTranslation } from '../ui/i18n';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { CenterRows } from './center-rows';
 import { REFILL_COUNT } from './live-restore';
+
+/** A window's title: its view, then the product's name (a name, the same in every language). */
+const titled = (view: string) => `${view} — MQTT Workbench`;
 
 /** The view's name, for the window title and its header. */
 export function windowTitle(target: WindowTarget, connectionName?: string): string {
@@ -20,26 +24,30 @@ export function windowTitle(target: WindowTarget, connectionName?: string): stri
     case 'main':
       return 'MQTT Workbench';
     case 'history':
-      return 'History — MQTT Workbench';
+      return titled(translate('app:window.history'));
     case 'broker':
-      return 'Broker — MQTT Workbench';
+      return titled(translate('app:window.broker'));
     case 'connection':
-      return `${connectionName ?? 'Connection'} — MQTT Workbench`;
+      return titled(connectionName ?? translate('app:window.connection'));
   }
 }
 
+/** The new-window glyph (its label says what it opens). */
+const NEW_WINDOW = '⧉';
+
 /** The small header button that shows a view in a window (a tab, in browser mode) of its own. */
 export function OpenInWindowButton({ target, what }: { target: WindowTarget; what: string }) {
+  const { t } = useTranslation('app');
   return (
     <button
       type="button"
       className="small"
       data-testid={`open-window-${target.kind}`}
-      title={`Open ${what} in a new window`}
-      aria-label={`Open ${what} in a new window`}
+      title={t('window.open', { what })}
+      aria-label={t('window.open', { what })}
       onClick={() => void openInNewWindow(target)}
     >
-      ⧉
+      {NEW_WINDOW}
     </button>
   );
 }
@@ -66,13 +74,14 @@ function ConnectionWindow({ connectionId }: { connectionId: string }) {
   const synced = useUiStore((s) => s.hostSynced);
   const summary = useConnectionsStore((s) => s.summaries[connectionId]);
   const selected = useConnectionsStore((s) => s.activeId === connectionId);
+  const { t } = useTranslation('app');
   useEffect(() => {
     document.title = windowTitle({ kind: 'connection', connectionId }, summary?.name);
   }, [connectionId, summary?.name]);
   if (!summary) {
     return (
       <div className="view-page window-missing" data-testid="window-connection-missing">
-        {synced ? 'This connection is no longer open: it was closed in the main window.' : 'Loading…'}
+        {synced ? t('window.closed') : t('window.loading')}
       </div>
     );
   }
@@ -81,11 +90,11 @@ function ConnectionWindow({ connectionId }: { connectionId: string }) {
     <div className="workspace">
       <SplitGroup id="window-columns" orientation="horizontal" panes={['sidebar', 'center']} remember={['sidebar']}>
         <SplitPane id="sidebar" className="split-pane sidebar" defaultSize={rememberedSize('sidebar', '20%')} minSize="200px" maxSize="45%" groupResizeBehavior="preserve-pixel-size">
-          <Panel name="subscriptions" title="Subscriptions" className="grow">
+          <Panel name="subscriptions" title={t('panels.subscriptions')} className="grow">
             <SubscriptionsPanel />
           </Panel>
         </SplitPane>
-        <SplitHandle id="sidebar" label="Resize the sidebar" />
+        <SplitHandle id="sidebar" label={t('resize.sidebar')} />
         <SplitPane id="center" className="split-pane center" minSize="420px">
           <div className="connection-bar">
             <strong className="window-connection-name" data-testid="window-connection-name">
@@ -103,6 +112,7 @@ function ConnectionWindow({ connectionId }: { connectionId: string }) {
 
 /** A window showing one view on its own, full size: History, the Broker view or one connection. */
 export function WindowView({ target }: { target: Exclude<WindowTarget, { kind: 'main' }> }) {
+  const { t } = useTranslation('app');
   useEffect(() => {
     if (target.kind !== 'connection') document.title = windowTitle(target);
   }, [target]);
@@ -110,11 +120,11 @@ export function WindowView({ target }: { target: Exclude<WindowTarget, { kind: '
   return (
     <div className="view-page" data-testid={`window-view-${target.kind}`}>
       {target.kind === 'history' ? (
-        <Panel name="history" title="History" className="grow">
+        <Panel name="history" title={t('panels.history')} className="grow">
           <HistoryView />
         </Panel>
       ) : (
-        <Panel name="broker" title="Embedded broker" className="grow">
+        <Panel name="broker" title={t('panels.broker')} className="grow">
           <BrokerPanel />
         </Panel>
       )}
