@@ -189,7 +189,7 @@ function boundary({ modules = [], dirs = [], siblings }) {
  * allowed as they are.
  */
 const UNTRANSLATED_WORDS = [
-  '[0-9!-/:-@[-`{-~\\s·×→←↑↓…✓✕▸▾▴⋯]+', // digits, punctuation and symbols only
+  '[0-9!-/:-@[-`{-~\\s·×→←↑↓…✓✕▸▾▴⋯⧉⚙★⟳✎]+', // digits, punctuation and symbols only
   '[A-Z0-9_-]+', // upper-case codes (QOS, TLS, UTF-8)
   'MQTT.*', 'QoS.*', 'TLS', 'JSON', 'CBOR', 'MessagePack', 'Base64', 'hex', 'Hex', 'ms', 'B', 'KiB', 'MiB', 'GiB', 'kB', 'MB', 'msg/s', 'x', 'px',
   '\\$SYS.*', 'Sparkplug B', 'Protobuf', 'Avro', 'PostgreSQL', 'SQLite', 'WebSocket', 'TCP', 'mqtt(s)?://.*', 'wss?://.*', 'https?://.*', 'postgres(ql)?://.*',
@@ -199,7 +199,6 @@ const UNTRANSLATED_WORDS = [
  * translated; the list ends empty.
  */
 const NOT_YET_TRANSLATED = [
-  'renderer/app/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
 

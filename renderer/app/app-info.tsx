@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import type { RequestOutput } from '../../shared/contract';
 import { fetchAppInfo } from '../stores/app-info';
 import { useUiStore } from '../stores/ui-store';
+import { useTranslation } from '../ui/i18n';
 
 type Info = RequestOutput<'app.info'>;
 
 /** Version and shell, and how secrets are kept, said plainly (browser mode does not encrypt them). */
 export function AppInfo() {
+  const { t } = useTranslation('app');
   const linkOpen = useUiStore((s) => s.hostLink.state === 'open');
   const [info, setInfo] = useState<Info | null>(null);
 
@@ -24,7 +26,7 @@ export function AppInfo() {
   if (!info) return null;
   return (
     <span className="app-info muted" data-testid="app-info" title={info.secretsProtection}>
-      v{info.version} · {info.shell === 'browser' ? 'browser mode' : 'desktop'} · {info.secretsProtection}
+      {t('appInfo.line', { version: info.version, shell: info.shell === 'browser' ? t('appInfo.browser') : t('appInfo.desktop'), secrets: info.secretsProtection })}
     </span>
   );
 }

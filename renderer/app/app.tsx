@@ -20,15 +20,17 @@ import { DataSafetyNotice } from './data-safety-notice';
 import { Panel } from '../ui/panel';
 import { useGlobalShortcuts } from './shortcuts';
 import { TopBarControls } from './top-bar-controls';
+import { useTranslation } from '../ui/i18n';
 import { SecondaryViews, ViewSwitcher } from './views';
 import { OpenInWindowButton, WindowView } from './window-view';
 
 function InspectorToggle() {
+  const { t } = useTranslation('app');
   const open = useUiStore((s) => s.inspectorOpen);
   const setOpen = useUiStore((s) => s.setInspectorOpen);
   return (
-    <button type="button" className="small" data-testid="inspector-toggle" aria-pressed={open} title="Packet inspector (Alt+P)" onClick={() => setOpen(!open)}>
-      {open ? 'Hide packets' : 'Packets'}
+    <button type="button" className="small" data-testid="inspector-toggle" aria-pressed={open} title={t('inspectorToggle.title')} onClick={() => setOpen(!open)}>
+      {open ? t('inspectorToggle.hide') : t('inspectorToggle.show')}
     </button>
   );
 }
@@ -69,6 +71,7 @@ export function App({ target = { kind: 'main' } }: { target?: WindowTarget }) {
 }
 
 function MainWindow() {
+  const { t } = useTranslation('app');
   const inspectorOpen = useUiStore((s) => s.inspectorOpen);
   const view = useUiStore((s) => s.view);
   return (
@@ -89,14 +92,14 @@ function MainWindow() {
       <div className="workspace" hidden={view !== 'workbench'}>
         <SplitGroup id="columns" orientation="horizontal" panes={inspectorOpen ? ['sidebar', 'center', 'inspector'] : ['sidebar', 'center']} remember={['sidebar', 'inspector']}>
           <SplitPane id="sidebar" className="split-pane sidebar" defaultSize={rememberedSize('sidebar', '20%')} minSize="200px" maxSize="45%" groupResizeBehavior="preserve-pixel-size">
-            <Panel name="profiles" title="Profiles" className="grow">
+            <Panel name="profiles" title={t('panels.profiles')} className="grow">
               <ProfilesPanel />
             </Panel>
-            <Panel name="subscriptions" title="Subscriptions" className="grow">
+            <Panel name="subscriptions" title={t('panels.subscriptions')} className="grow">
               <SubscriptionsPanel />
             </Panel>
           </SplitPane>
-          <SplitHandle id="sidebar" label="Resize the sidebar" />
+          <SplitHandle id="sidebar" label={t('resize.sidebar')} />
           <SplitPane id="center" className="split-pane center" minSize="420px">
             <div className="connection-bar">
               <ConnectionTabs />
@@ -107,10 +110,10 @@ function MainWindow() {
             <ConnectionInfo />
             <CenterRows />
           </SplitPane>
-          {inspectorOpen && <SplitHandle id="inspector" label="Resize the packet inspector" />}
+          {inspectorOpen && <SplitHandle id="inspector" label={t('resize.inspector')} />}
           {inspectorOpen && (
             <SplitPane id="inspector" className="split-pane inspector-column" defaultSize={rememberedSize('inspector', '28%')} minSize="300px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
-              <Panel name="inspector" title="Packet inspector" className="grow" actions={<InspectorToolbar />}>
+              <Panel name="inspector" title={t('panels.inspector')} className="grow" actions={<InspectorToolbar />}>
                 <InspectorPanel />
               </Panel>
             </SplitPane>

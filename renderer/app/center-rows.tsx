@@ -8,6 +8,7 @@ import { useTopicTreeStore } from '../stores/topic-tree-store';
 import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize, useSplitPaneRef } from '../ui/split';
 import { Panel } from '../ui/panel';
+import { useTranslation } from '../ui/i18n';
 
 // uPlot and the Plots panel load with the first plotted series, not at start (issue 19: start-up).
 const PlotsDock = lazy(() => import('../features/plots/plots-panel').then((module) => ({ default: module.PlotsDock })));
@@ -77,6 +78,7 @@ function CollapsiblePane({
  * rows or more are in view; at 1280x720, 10 or more).
  */
 export function CenterRows() {
+  const { t } = useTranslation('app');
   const topicsOpen = useTopicTreeStore((s) => s.panelOpen);
   const plotsShown = usePlotsStore((s) => s.series.length > 0);
   const publishOpen = useUiStore((s) => s.publishOpen);
@@ -92,20 +94,20 @@ export function CenterRows() {
         <SplitGroup id="traffic" orientation="horizontal" panes={topicsOpen ? ['topics', 'messages'] : ['messages']} remember={['topics']}>
           {topicsOpen && (
             <SplitPane id="topics" className="split-pane topics-column" defaultSize={rememberedSize('topics', '250px')} minSize="180px" maxSize="70%" groupResizeBehavior="preserve-pixel-size">
-              <Panel name="topics" title="Topics" className="grow" actions={<TopicTreeToolbar />}>
+              <Panel name="topics" title={t('panels.topics')} className="grow" actions={<TopicTreeToolbar />}>
                 <TopicTreePanel />
               </Panel>
             </SplitPane>
           )}
-          {topicsOpen && <SplitHandle id="topics" label="Resize the Topics panel" />}
+          {topicsOpen && <SplitHandle id="topics" label={t('resize.topics')} />}
           <SplitPane id="messages" className="split-pane" minSize="320px">
-            <Panel name="messages" title="Messages" className="grow" actions={<MessagesToolbar />}>
+            <Panel name="messages" title={t('panels.messages')} className="grow" actions={<MessagesToolbar />}>
               <MessagesPanel />
             </Panel>
           </SplitPane>
         </SplitGroup>
       </SplitPane>
-      {plotsShown && <SplitHandle id="plots" label="Resize the Plots panel" />}
+      {plotsShown && <SplitHandle id="plots" label={t('resize.plots')} />}
       {plotsShown && (
         <CollapsiblePane id="plots" control={plots} defaultSize="220px" minSize="120px">
           <Suspense fallback={null}>
@@ -113,18 +115,18 @@ export function CenterRows() {
           </Suspense>
         </CollapsiblePane>
       )}
-      <SplitHandle id="publish" label="Resize the Publish panel" />
+      <SplitHandle id="publish" label={t('resize.publish')} />
       <CollapsiblePane id="publish" control={publish} defaultSize="230px" minSize="170px">
         {/* Collections beside Publish: saved messages load into it and it saves into them. */}
         <SplitGroup id="publish-row" orientation="horizontal" panes={['publish-form', 'collections']} remember={['collections']}>
           <SplitPane id="publish-form" className="split-pane" minSize="360px">
-            <Panel name="publish" title="Publish" className="grow publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
+            <Panel name="publish" title={t('panels.publish')} className="grow publish-panel" collapsed={!publishOpen} actions={<PublishToggle />}>
               <PublishPanel />
             </Panel>
           </SplitPane>
-          <SplitHandle id="collections" label="Resize the Collections panel" />
+          <SplitHandle id="collections" label={t('resize.collections')} />
           <SplitPane id="collections" className="split-pane" defaultSize={rememberedSize('collections', '360px')} minSize="240px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
-            <Panel name="collections" title="Collections" className="grow" collapsed={!publishOpen}>
+            <Panel name="collections" title={t('panels.collections')} className="grow" collapsed={!publishOpen}>
               <CollectionsPanel />
             </Panel>
           </SplitPane>

@@ -1,13 +1,15 @@
 import { useTimeFormat } from '../stores/ui-store';
+import { useTranslation } from '../ui/i18n';
 import { historyDamageMessage, profilesRecoveryMessage, useDataSafetyStore } from '../stores/data-safety-store';
 
 function Notice({ testId, message }: { testId: string; message: string }) {
+  const { t } = useTranslation('app');
   const dismiss = useDataSafetyStore((s) => s.dismiss);
   return (
     <div className="host-banner" role="status" data-testid={testId} style={{ background: 'var(--panel-header)', color: 'inherit', borderColor: 'var(--border)' }}>
       {message}{' '}
       <button type="button" className="link-button" data-testid={`${testId}-dismiss`} onClick={() => dismiss(message)}>
-        Dismiss
+        {t('notices.dismiss')}
       </button>
     </div>
   );

@@ -1,42 +1,33 @@
 import type { ReactNode } from 'react';
 import type { HostLink } from '../bridge/host-link';
 import { useUiStore } from '../stores/ui-store';
+import { Trans, translate } from '../ui/i18n';
 
 /** The line the workbench prints at start, with this page's port. */
 function PrintedLine() {
-  return <code>Workbench ready: http://127.0.0.1:{location.port}/#token=…</code>;
+  return <code>{`${PRINTED} http://127.0.0.1:${location.port}/#token=…`}</code>;
 }
+
+/** What the workbench prints (its terminal output is English in every language). */
+const PRINTED = 'Workbench ready:';
+/** The printed line, where a catalog text says <printed/>. */
+const WITH_PRINTED = { printed: <PrintedLine /> };
 
 function describe(link: Exclude<HostLink, { state: 'open' }>): ReactNode {
   switch (link.state) {
     case 'connecting':
-      return 'Connecting to the workbench host…';
+      return translate('app:host.connecting');
     case 'no-token':
-      return (
-        <>
-          This address has no token. Open the exact address the workbench printed when it started (<PrintedLine />).
-        </>
-      );
+      return <Trans ns="app" i18nKey="host.noToken" components={WITH_PRINTED} />;
     case 'wrong-token':
-      return (
-        <>
-          This page&apos;s address is from another launch of the workbench. Open the address the workbench printed (<PrintedLine />), or
-          paste it into this tab, or start the workbench again with the same data folder.
-        </>
-      );
+      return <Trans ns="app" i18nKey="host.wrongToken" components={WITH_PRINTED} />;
     case 'closed':
       if (link.refused) {
-        return (
-          <>
-            The workbench host refused this page because of its address. Open the address exactly as the workbench printed it (
-            <PrintedLine />
-            ), with 127.0.0.1.
-          </>
-        );
+        return <Trans ns="app" i18nKey="host.refused" components={WITH_PRINTED} />;
       }
       return link.wasOpen
-        ? `Disconnected from host: ${link.reason}. This page reconnects by itself when the workbench is running again (attempt ${link.attempt}).`
-        : `Cannot reach the workbench host: ${link.reason}. Start it (npm start), and this page connects by itself (attempt ${link.attempt}).`;
+        ? translate('app:host.disconnected', { reason: link.reason, attempt: String(link.attempt) })
+        : translate('app:host.unreachable', { reason: link.reason, attempt: String(link.attempt) });
   }
 }
 

@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import type { HistoryDamage, RequestOutput } from '../../shared/contract';
 import { getApi } from './api';
 import { formatDateTime } from '../ui/clock';
-import { formatCount, formatCountOf } from '../ui/numbers';
+import { formatNumber, translate } from '../ui/i18n';
 
 export type ProfilesRecovery = NonNullable<RequestOutput<'profiles.recovery'>['report']>;
 
@@ -44,21 +44,19 @@ export const useDataSafetyStore = create<DataSafetyState>()((set) => ({
 const time = (ms: number) => formatDateTime(ms);
 
 export function historyDamageMessage(damage: HistoryDamage): string {
-  const where = `The damaged file is kept at ${damage.movedTo}.`;
-  if (damage.state === 'recovering') {
-    return `The history file was found damaged; recording goes on in a fresh file while the readable messages are recovered into it. ${where}`;
-  }
+  const where = translate('app:notices.damagedAt', { path: damage.movedTo });
+  if (damage.state === 'recovering') return translate('app:notices.historyRecovering', { where });
   if (damage.state === 'failed' || !damage.recovered) {
-    return `The history file was found damaged and recovering it failed (${damage.error ?? 'unknown error'}); recording goes on in a fresh file. ${where}`;
+    return translate('app:notices.historyFailed', { error: damage.error ?? translate('app:notices.unknownError'), where });
   }
   const { messages, lostAtMost } = damage.recovered;
-  const lost = lostAtMost > 0 ? `; at most ${formatCount(lostAtMost)} ${lostAtMost === 1 ? 'was' : 'were'} on damaged pages and ${lostAtMost === 1 ? 'is' : 'are'} lost` : '';
-  return `The history file was found damaged: ${formatCountOf(messages, 'message')} ${messages === 1 ? 'was' : 'were'} recovered into a fresh file${lost}. ${where}`;
+  const lost = lostAtMost > 0 ? translate('app:notices.lost', { count: lostAtMost, n: formatNumber(lostAtMost) }) : '';
+  return translate('app:notices.historyRecovered', { count: messages, n: formatNumber(messages), lost, where });
 }
 
 export function profilesRecoveryMessage(report: ProfilesRecovery): string {
   if (report.restoredFrom && report.backupTakenAt !== null) {
-    return `Profiles were restored from the backup of ${time(report.backupTakenAt)} (${formatCountOf(report.profiles, 'profile')}); the damaged file is at ${report.movedTo}.`;
+    return translate('app:notices.profilesRestored', { count: report.profiles, n: formatNumber(report.profiles), time: time(report.backupTakenAt), path: report.movedTo });
   }
-  return `The profiles file was damaged and no backup could be restored, so the list starts empty; the damaged file is at ${report.movedTo}.`;
+  return translate('app:notices.profilesEmpty', { path: report.movedTo });
 }

@@ -4,6 +4,7 @@
  * the user had is lost, only what was on screen (open dialogs, unsent editor text).
  */
 import { create } from 'zustand';
+import { translate } from '../ui/i18n';
 
 interface RecoveryState {
   /** Why the previous page went away, while the notice is shown. */
@@ -20,6 +21,7 @@ export const useRecoveryStore = create<RecoveryState>()((set) => ({
 
 /** What the notice says, in words a user can act on. */
 export function recoveryMessage(details: { reason: string; exitCode: number }): string {
-  const cause = details.reason === 'oom' ? 'ran out of memory' : details.reason === 'killed' ? 'was killed' : `stopped (${details.reason})`;
-  return `The window ${cause} and was reloaded. Your connections, profiles and message history are intact; anything not yet saved on screen (an open dialog, an unsent payload) has to be entered again.`;
+  const cause =
+    details.reason === 'oom' ? translate('app:notices.oom') : details.reason === 'killed' ? translate('app:notices.killed') : translate('app:notices.stopped', { reason: details.reason });
+  return translate('app:notices.recovered', { cause });
 }

@@ -48,6 +48,8 @@ describe('languages in Chromium', () => {
     expect(await page.getByTestId('subscribe-filter').getAttribute('placeholder')).toBe('主题/过滤器/#');
     expect(await page.locator('[data-testid="subscription-row"][data-filter="lang/#"]').getByTestId('subscription-qos').textContent()).toContain('已授予 QoS 1');
 
+    expect(await page.getByTestId('panel-subscriptions').locator('h2').textContent()).toBe('订阅');
+    expect(await page.getByTestId('panel-publish').locator('h2').textContent()).toBe('发布');
     expect(await text(page, 'publish-button')).toBe('发布');
     expect(await page.getByTestId('publish-topic').getAttribute('placeholder')).toBe('主题/名称');
     expect(await text(page, 'publish-tab-properties')).toBe('MQTT 5 属性');

@@ -4,7 +4,7 @@ import { decodeHex } from '../../../shared/codecs/hex';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { requestReply } from '../../stores/publish-actions';
 import { Field } from '../../ui/field';
-import { formatNumber, useTranslation } from '../../ui/i18n';
+import { useTranslation } from '../../ui/i18n';
 import { payloadPreview } from '../../payload/format';
 import type { PreparedMessage } from './prepared-message';
 
@@ -80,12 +80,13 @@ export function RequestControls({ prepare, connected, topicReady }: { prepare():
         </button>
         {outcome?.status === 'response' && (
           <span className="request-result ok" data-testid="request-result" data-status="response">
-            {t('request.response', { ms: formatNumber(Math.round(outcome.latencyMs)) })} <code>{payloadPreview(outcome.response.payload).text}</code>
+            {/* Latency as a plain count of milliseconds, as the tools and the tests read it. */}
+            {t('request.response', { ms: String(Math.round(outcome.latencyMs)) })} <code>{payloadPreview(outcome.response.payload).text}</code>
           </span>
         )}
         {outcome?.status === 'timeout' && (
           <span className="request-result timeout" data-testid="request-result" data-status="timeout">
-            {t('request.timedOut', { ms: formatNumber(Math.round(outcome.latencyMs)) })}
+            {t('request.timedOut', { ms: String(Math.round(outcome.latencyMs)) })}
           </span>
         )}
       </div>
