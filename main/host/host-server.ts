@@ -10,7 +10,11 @@ import { createTokenCheck } from './token-check';
 import { attachWebSocketTransport } from './websocket-transport';
 
 export interface HostOptions {
-  core: WorkbenchCore;
+  /**
+   * The core, or the promise of one still being created: the page and its static files are served
+   * at once, and requests over the WebSocket (and downloads) wait for the core.
+   */
+  core: WorkbenchCore | Promise<WorkbenchCore>;
   /** Folder of the built renderer (out/renderer). */
   rendererDir: string;
   /** Preferred port; 0 picks a free one. */
@@ -134,7 +138,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const serveStatic = createStaticFileHandler(options.rendererDir);
   const guard = createConnectionGuard(limits);
   const checkToken = createTokenCheck(token, limits);
-  const serveDownload = createDownloadRoute(options.core.downloads, token);
+  const downloads = Promise.resolve(options.core).then((core) => core.downloads);
+  downloads.catch(() => {}); // a core that failed to start is its creator's to report
+  const serveDownload = createDownloadRoute(downloads, token);
   let port = 0;
   const ownOrigin = () => `http://${hostname}:${port}`;
   const server = createServer(
