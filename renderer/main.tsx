@@ -3,13 +3,14 @@ import './app/app.css';
 import { startUiStateSync } from './app/ui-state-sync';
 import { createBridge } from './bridge';
 import { setApi } from './stores/api';
+import { windowTargetFromHash } from '../shared/window-url';
 
 const bridge = createBridge();
 setApi(bridge.api);
 
 // The stores read the remembered choices when they are created: bring the data folder's first.
 void startUiStateSync(bridge).then(async () => {
-  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }, { startOpenTabs }, { startLiveRestore }] = await Promise.all([
+  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }, { startOpenTabs }, { startLiveRestore }, { startI18n }] = await Promise.all([
     import('react'),
     import('react-dom/client'),
     import('./app/app'),
@@ -17,11 +18,18 @@ void startUiStateSync(bridge).then(async () => {
     import('./stores/event-feed'),
     import('./app/open-tabs'),
     import('./app/live-restore'),
+    import('./ui/i18n'),
   ]);
+  startI18n();
+  // A window opened for one view (#window=history, ...) shows only that view; the main window's
+  // tabs and restored selection are its own, so only the main window keeps and restores them.
+  const target = windowTargetFromHash(location.hash);
   startTheme();
-  // Both wait for the host's list of connections: the tabs first, then what they show.
-  startOpenTabs();
-  startLiveRestore();
+  if (target.kind === 'main') {
+    // Both wait for the host's list of connections: the tabs first, then what they show.
+    startOpenTabs();
+    startLiveRestore();
+  }
   startEventFeed(bridge);
-  createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App)));
+  createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App, { target })));
 });

@@ -1,6 +1,7 @@
 import Editor from '@monaco-editor/react';
 import { useEffect, useRef } from 'react';
 import { monaco } from '../../ui/monaco-setup';
+import { translate } from '../../ui/i18n';
 
 import type { PayloadEditorProps } from './payload-editor';
 
@@ -33,7 +34,7 @@ export default function MonacoPayloadEditor({ value, language, dark, onChange, o
           }
           editor.addAction({
             id: 'workbench.publish',
-            label: 'Publish',
+            label: translate('publish:bar.publish'),
             keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
             run: () => submit.current(),
           });
