@@ -5,6 +5,7 @@
  * `--new-token` replaces it, and every earlier URL stops working.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { version } from '../../package.json';
 import type { CoreOptions, WorkbenchCore } from '../core/create-core';
@@ -52,18 +53,20 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * The largest of the core's modules, in the order it requires them (the rest come with create-core).
  * Only the time they load at changes: a name missing here still loads with the core.
  */
-const CORE_STEPS: Array<() => Promise<unknown>> = [
-  () => import('zod'),
+// require, not import(): Node's import() of a CommonJS package also scans its source for named exports.
+const load = createRequire(__filename);
+const CORE_STEPS: Array<() => unknown> = [
+  () => load('zod'),
   () => import('../../shared/contract'),
-  () => import('mqtt-packet'),
-  () => import('mqtt'),
-  () => import('pg'),
-  () => import('better-sqlite3'),
-  () => import('quickjs-emscripten'),
-  () => import('avsc'),
-  () => import('ajv'),
-  () => import('protobufjs'),
-  () => import('socks'),
+  () => load('mqtt-packet'),
+  () => load('mqtt'),
+  () => load('pg'),
+  () => load('better-sqlite3'),
+  () => load('quickjs-emscripten'),
+  () => load('avsc'),
+  () => load('ajv'),
+  () => load('protobufjs'),
+  () => load('socks'),
 ];
 
 /**
@@ -88,11 +91,20 @@ async function main(): Promise<void> {
   const dataDir = argument(args, '--data-dir') ?? process.env.WORKBENCH_DATA_DIR ?? defaultDataDir();
   const rotate = args.includes('--new-token');
   const token = loadHostToken(dataDir, { rotate });
-  // The page is served as soon as the server listens; the core is created meanwhile, and what the
-  // page asks of it before then waits for it.
-  const core = createCoreInSteps({ version, shell: 'browser', dataDir, connectOnLaunch: true });
+  // The page is served as soon as the server listens; the core is made once its first files are
+  // out (startHost decides when), and what the page asks of it before then waits for it.
+  let made: Promise<WorkbenchCore> | undefined;
+  const makeCore = () => {
+    if (made) return made;
+    made = createCoreInSteps({ version, shell: 'browser', dataDir, connectOnLaunch: true });
+    made.catch((error: unknown) => {
+      console.error(`Workbench failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+    return made;
+  };
   const host = await startHost({
-    core,
+    core: makeCore,
     token,
     rendererDir: join(__dirname, '../renderer'),
     port,
@@ -106,16 +118,12 @@ async function main(): Promise<void> {
   );
   if (!args.includes('--no-open') && !process.env.CI) openBrowser(host.url);
 
-  core.catch((error: unknown) => {
-    console.error(`Workbench failed to start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    const closeCore = core.then((ready) => ready.close(), () => {});
+    // A core not made yet has nothing to close.
+    const closeCore = made?.then((ready) => ready.close(), () => {});
     await Promise.race([Promise.all([closeCore, host.close()]), new Promise((r) => setTimeout(r, 3000))]);
     process.exit(0);
   };

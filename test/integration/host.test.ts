@@ -194,3 +194,20 @@ describe('a host whose core is still being created (issue 19: the page is served
     }
   });
 });
+
+describe('a host given a function that makes its core', () => {
+  it('makes the core once, when the page needs it, and answers the page from it', async () => {
+    let made = 0;
+    const lazy = await startHost({ core: async () => (made++, core), rendererDir, port: 0 });
+    try {
+      expect((await httpGet('/', lazy.port)).status).toBe(200);
+      const ws = await openSocket(lazy.token, { Origin: `http://127.0.0.1:${lazy.port}` }, lazy.port);
+      ws.send(encodeFrame({ type: 'request', id: 4, channel: 'connections.list', input: {} }));
+      expect(await nextResponse(ws)).toEqual({ type: 'response', id: 4, result: { ok: true, value: [] } });
+      expect(made).toBe(1);
+      ws.close();
+    } finally {
+      await lazy.close();
+    }
+  });
+});
