@@ -49,6 +49,8 @@ export interface CoreOptions {
   updates?: UpdatesProvider;
   /** The desktop shell's windows (app.openWindow); without it the page opens a browser tab itself. */
   openWindow?: (target: WindowTarget) => void;
+  /** Told the UI state at start and after each change the page makes (the desktop shell's menu language). */
+  onUiStateChanged?: (entries: Readonly<Record<string, string>>) => void;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -134,7 +136,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   });
   // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
   const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
-  const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir, openWindow: options.openWindow });
+  const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir, openWindow: options.openWindow, onUiStateChanged: options.onUiStateChanged });
   const updates = createUpdatesService(options.updates, (state) => events.emit('updates.state', state));
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 

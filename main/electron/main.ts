@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
 import { version } from '../../package.json';
-import type { MenuCommand, WindowTarget } from '../../shared/contract/app';
+import { type MenuCommand, UI_STATE_KEYS, type WindowTarget } from '../../shared/contract/app';
+import { type Language, resolveLanguage } from '../../shared/languages';
 import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
 import { type SystemProxyResolver, parsePacProxyList } from '../core/engine/proxy-tunnel';
 import { recoverFromCrashes } from './crash-recovery';
@@ -60,7 +61,7 @@ const systemProxy: SystemProxyResolver = async (brokerUrl) => {
   return parsePacProxyList(await session.defaultSession.resolveProxy(`https://${hostname}:${port}/`));
 };
 
-function createCore(openWindow: (target: WindowTarget) => void): WorkbenchCore {
+function createCore(openWindow: (target: WindowTarget) => void, onUiStateChanged: (entries: Readonly<Record<string, string>>) => void): WorkbenchCore {
   const dataDir = join(app.getPath('userData'), 'data');
   const secretCipher = createSafeStorageCipher({
     safeStorage,
@@ -75,7 +76,7 @@ function createCore(openWindow: (target: WindowTarget) => void): WorkbenchCore {
     settingsPath: join(dataDir, 'updates.json'),
     loadUpdater: async () => (await electronUpdaterModule()).autoUpdater,
   });
-  const shared = { version, shell: 'electron', dataDir, connectOnLaunch: true, systemProxy, openWindow, updates } as const;
+  const shared = { version, shell: 'electron', dataDir, connectOnLaunch: true, systemProxy, openWindow, onUiStateChanged, updates } as const;
   if (secretCipher) return createWorkbenchCore({ ...shared, secretCipher });
   // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
   const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;
@@ -171,14 +172,25 @@ function start(): void {
     .whenReady()
     .then(() => {
       hardenSession(session.defaultSession);
-      Menu.setApplicationMenu(
-        Menu.buildFromTemplate(
-          createMenuTemplate({ platform: process.platform, appName: app.name, devTools: !app.isPackaged, onCommand: sendMenuCommand }),
-        ),
-      );
       serveAppProtocol(protocol, RENDERER_DIR);
       // One core for every window: app.openWindow (a view's "open in new window") opens them here.
-      const workbench = createCore((target) => windows.open(target));
+      // The native menu speaks the language chosen in the page (kept in the UI state), else the OS's;
+      // the core tells it at creation and on every change.
+      let menuLanguage: Language | undefined;
+      const showMenu = (choice: string | undefined): void => {
+        const language = resolveLanguage(choice, app.getPreferredSystemLanguages());
+        if (language === menuLanguage) return;
+        menuLanguage = language;
+        Menu.setApplicationMenu(
+          Menu.buildFromTemplate(
+            createMenuTemplate({ platform: process.platform, appName: app.name, devTools: !app.isPackaged, onCommand: sendMenuCommand, language }),
+          ),
+        );
+      };
+      const workbench = createCore(
+        (target) => windows.open(target),
+        (entries) => showMenu(entries[UI_STATE_KEYS.language]),
+      );
       core = workbench;
       transports = createIpcTransports({ ipcMain, core: workbench });
       attachSaveDialog({

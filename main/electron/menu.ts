@@ -5,8 +5,10 @@
  * 'electron': the template is built and tested without the binary; main.ts hands it to Menu.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import { TOP_MENUS, type TopMenu, appCommand } from '../../shared/app-commands';
+import { menuLabels } from '../../shared/app-command-labels';
+import { type TopMenu, appCommand } from '../../shared/app-commands';
 import type { MenuCommand } from '../../shared/contract/app';
+import type { Language } from '../../shared/languages';
 
 export interface MenuOptions {
   platform: NodeJS.Platform;
@@ -14,6 +16,8 @@ export interface MenuOptions {
   /** Reload and developer tools are offered only where devTools are enabled (not in packaged builds). */
   devTools: boolean;
   onCommand: (command: MenuCommand) => void;
+  /** The UI language the user chose in the page (or the OS's); English when not given. */
+  language?: Language;
 }
 
 /** The template's item type, for code that may not import 'electron' (tests). */
@@ -25,9 +29,11 @@ export type MenuItem = MenuItemConstructorOptions;
  */
 export function createMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
   const { platform, appName, devTools, onCommand } = options;
+  const labels = menuLabels(options.language ?? 'en');
   const isMac = platform === 'darwin';
   const command = (name: MenuCommand): MenuItemConstructorOptions => {
-    const { label, accelerator, pageKey } = appCommand(name);
+    const { accelerator, pageKey } = appCommand(name);
+    const label = labels.commands[name];
     // A key the page handles is shown but not registered with the OS on Windows and Linux, so one
     // press never runs the command twice (on macOS a key the page handled never reaches the menu).
     return { label, id: name, ...(accelerator ? { accelerator, registerAccelerator: !pageKey } : {}), click: () => onCommand(name) };
@@ -35,7 +41,7 @@ export function createMenuTemplate(options: MenuOptions): MenuItemConstructorOpt
   const separator: MenuItemConstructorOptions = { type: 'separator' };
   const developer: MenuItemConstructorOptions[] = devTools ? [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, separator] : [];
   const about: MenuItemConstructorOptions[] = isMac ? [] : [separator, { role: 'about' }];
-  const label = (id: TopMenu) => TOP_MENUS.find((menu) => menu.id === id)!.label;
+  const label = (id: TopMenu) => labels.menus[id];
 
   const appMenu: MenuItemConstructorOptions[] = isMac
     ? [

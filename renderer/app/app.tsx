@@ -36,7 +36,7 @@ function InspectorToggle() {
 function OpenConnectionWindow() {
   const activeId = useConnectionsStore((s) => s.activeId);
   if (!activeId) return null;
-  return <OpenInWindowButton target={{ kind: 'connection', connectionId: activeId }} what="this connection" />;
+  return <OpenInWindowButton target={{ kind: 'connection', connectionId: activeId }} />;
 }
 
 /**

@@ -37,7 +37,7 @@ export function SecondaryViews() {
   return (
     <div className="view-page">
       {view === 'history' ? (
-        <Panel name="history" title="History" className="grow" actions={<OpenInWindowButton target={{ kind: 'history' }} what="History" />}>
+        <Panel name="history" title="History" className="grow" actions={<OpenInWindowButton target={{ kind: 'history' }} />}>
           <HistoryView />
         </Panel>
       ) : view === 'stats' ? (
@@ -49,7 +49,7 @@ export function SecondaryViews() {
           <AutomationView />
         </Panel>
       ) : (
-        <Panel name="broker" title="Embedded broker" className="grow" actions={<OpenInWindowButton target={{ kind: 'broker' }} what="the Broker view" />}>
+        <Panel name="broker" title="Embedded broker" className="grow" actions={<OpenInWindowButton target={{ kind: 'broker' }} />}>
           <BrokerPanel />
         </Panel>
       )}

@@ -9,36 +9,18 @@ import { useConnectionsStore } from '../stores/connections-store';
 import { openInNewWindow } from '../stores/menu-commands';
 import { useMessagesStore } from '../stores/messages-store';
 import { useUiStore } from '../stores/ui-store';
+import { useTranslation } from '../ui/i18n';
 import { Panel } from '../ui/panel';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { CenterRows } from './center-rows';
 import { REFILL_COUNT } from './live-restore';
 
-/** The view's name, for the window title and its header. */
-export function windowTitle(target: WindowTarget, connectionName?: string): string {
-  switch (target.kind) {
-    case 'main':
-      return 'MQTT Workbench';
-    case 'history':
-      return 'History — MQTT Workbench';
-    case 'broker':
-      return 'Broker — MQTT Workbench';
-    case 'connection':
-      return `${connectionName ?? 'Connection'} — MQTT Workbench`;
-  }
-}
-
 /** The small header button that shows a view in a window (a tab, in browser mode) of its own. */
-export function OpenInWindowButton({ target, what }: { target: WindowTarget; what: string }) {
+export function OpenInWindowButton({ target }: { target: Exclude<WindowTarget, { kind: 'main' }> }) {
+  const { t } = useTranslation('app');
+  const label = target.kind === 'history' ? t('windows.openHistory') : target.kind === 'broker' ? t('windows.openBroker') : t('windows.openConnection');
   return (
-    <button
-      type="button"
-      className="small"
-      data-testid={`open-window-${target.kind}`}
-      title={`Open ${what} in a new window`}
-      aria-label={`Open ${what} in a new window`}
-      onClick={() => void openInNewWindow(target)}
-    >
+    <button type="button" className="small" data-testid={`open-window-${target.kind}`} title={label} aria-label={label} onClick={() => void openInNewWindow(target)}>
       ⧉
     </button>
   );
@@ -62,17 +44,18 @@ function useWindowConnection(connectionId: string): void {
 }
 
 function ConnectionWindow({ connectionId }: { connectionId: string }) {
+  const { t } = useTranslation('app');
   useWindowConnection(connectionId);
   const synced = useUiStore((s) => s.hostSynced);
   const summary = useConnectionsStore((s) => s.summaries[connectionId]);
   const selected = useConnectionsStore((s) => s.activeId === connectionId);
   useEffect(() => {
-    document.title = windowTitle({ kind: 'connection', connectionId }, summary?.name);
-  }, [connectionId, summary?.name]);
+    document.title = t('windows.titleConnection', { name: summary?.name ?? connectionId });
+  }, [t, connectionId, summary?.name]);
   if (!summary) {
     return (
       <div className="view-page window-missing" data-testid="window-connection-missing">
-        {synced ? 'This connection is no longer open: it was closed in the main window.' : 'Loading…'}
+        {synced ? t('windows.connectionGone') : t('windows.loading')}
       </div>
     );
   }
@@ -81,11 +64,11 @@ function ConnectionWindow({ connectionId }: { connectionId: string }) {
     <div className="workspace">
       <SplitGroup id="window-columns" orientation="horizontal" panes={['sidebar', 'center']} remember={['sidebar']}>
         <SplitPane id="sidebar" className="split-pane sidebar" defaultSize={rememberedSize('sidebar', '20%')} minSize="200px" maxSize="45%" groupResizeBehavior="preserve-pixel-size">
-          <Panel name="subscriptions" title="Subscriptions" className="grow">
+          <Panel name="subscriptions" title={t('panels.subscriptions')} className="grow">
             <SubscriptionsPanel />
           </Panel>
         </SplitPane>
-        <SplitHandle id="sidebar" label="Resize the sidebar" />
+        <SplitHandle id="sidebar" label={t('resize.sidebar')} />
         <SplitPane id="center" className="split-pane center" minSize="420px">
           <div className="connection-bar">
             <strong className="window-connection-name" data-testid="window-connection-name">
@@ -103,18 +86,19 @@ function ConnectionWindow({ connectionId }: { connectionId: string }) {
 
 /** A window showing one view on its own, full size: History, the Broker view or one connection. */
 export function WindowView({ target }: { target: Exclude<WindowTarget, { kind: 'main' }> }) {
+  const { t } = useTranslation('app');
   useEffect(() => {
-    if (target.kind !== 'connection') document.title = windowTitle(target);
-  }, [target]);
+    if (target.kind !== 'connection') document.title = target.kind === 'history' ? t('windows.titleHistory') : t('windows.titleBroker');
+  }, [t, target]);
   if (target.kind === 'connection') return <ConnectionWindow connectionId={target.connectionId} />;
   return (
     <div className="view-page" data-testid={`window-view-${target.kind}`}>
       {target.kind === 'history' ? (
-        <Panel name="history" title="History" className="grow">
+        <Panel name="history" title={t('panels.history')} className="grow">
           <HistoryView />
         </Panel>
       ) : (
-        <Panel name="broker" title="Embedded broker" className="grow">
+        <Panel name="broker" title={t('panels.broker')} className="grow">
           <BrokerPanel />
         </Panel>
       )}

@@ -52,6 +52,8 @@ export const UI_STATE_KEYS = {
   reconnectOnLaunch: 'workbench.reconnectOnLaunch',
   /** Written by the core: the ids of the profiles connected (or reconnecting) now, as a JSON array. */
   openProfiles: 'workbench.session.openProfiles',
+  /** 'system' (the default), 'en' or 'zh-CN': the UI language, which the desktop app's native menu follows too. */
+  language: 'ui.language',
 } as const;
 const uiStateKey = z.string().min(1).max(UI_STATE_LIMITS.keyLength);
 

@@ -61,6 +61,9 @@ function createFakeElectron(userDataParent: string) {
   const app = Object.assign(appEvents, {
     name: 'MQTT Workbench',
     isPackaged: false,
+    /** The OS's languages, most preferred first (a test sets a Chinese OS). */
+    osLanguages: ['en-US'],
+    getPreferredSystemLanguages: () => app.osLanguages,
     setName: (name: string) => calls.push(`app.setName ${name}`),
     setPath: (name: string, path: string) => {
       paths.set(name, path);
@@ -176,12 +179,12 @@ let fake: ReturnType<typeof createFakeElectron>;
 /** Where the app keeps its data: the fake's appData folder, under the product name. */
 const userData = () => join(base, 'appData', 'MQTT Workbench');
 
-function menuItem(id: string): { click: () => void } {
+function menuItem(id: string): { click: () => void; label?: string } {
   const items = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
     list.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? items(item.submenu) : [])]);
   const item = items(fake.menu.template ?? []).find((candidate) => candidate.id === id);
   if (!item) throw new Error(`no menu item ${id}`);
-  return item as { click: () => void };
+  return item as { click: () => void; label?: string };
 }
 let processListeners: Map<string, Listener[]>;
 let base: string;
@@ -405,6 +408,28 @@ describe('after ready', () => {
     const window = fake.windows[0]!;
     menuItem('showHistory').click();
     expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showHistory' }]);
+  });
+
+  it('the native menu speaks the language chosen in the page, and the OS language when the choice is "system"', async () => {
+    const handler = fake.ipcHandlers.get('workbench:invoke')!;
+    const window = fake.windows[0]!;
+    const from = { sender: window.webContents, senderFrame: { url: window.loadedUrl!, parent: null } };
+    const topLevel = () => (fake.menu.template ?? []).map((item) => item.label);
+    expect(topLevel()).toContain('&File');
+    await handler(from, 'app.setUiState', { entries: { 'ui.language': 'zh-CN' } });
+    expect(topLevel()).toEqual(expect.arrayContaining(['文件(&F)', '编辑(&E)', '视图(&V)', '连接(&C)', '窗口(&W)', '帮助(&H)']));
+    expect(menuItem('openHistoryWindow').label).toBe('在新窗口中打开历史记录');
+    // Still the same commands: a click reaches the page as before.
+    menuItem('showHistory').click();
+    expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showHistory' }]);
+    fake.app.osLanguages = ['zh-Hans-CN', 'en-US'];
+    await handler(from, 'app.setUiState', { entries: { 'ui.language': 'en' } });
+    expect(topLevel()).toContain('&File');
+    await handler(from, 'app.setUiState', { entries: { 'ui.language': 'system' } });
+    expect(topLevel()).toContain('文件(&F)');
+    fake.app.osLanguages = ['en-US'];
+    await handler(from, 'app.setUiState', { entries: { 'ui.language': null } });
+    expect(topLevel()).toContain('&File');
   });
 
   const fromPage = (window: InstanceType<typeof fake.electron.BrowserWindow>) => ({ sender: window.webContents, senderFrame: { url: window.loadedUrl!, parent: null } });

@@ -167,3 +167,12 @@ describe('menu commands in the page', () => {
     expect(useUiStore.getState().helpOpen).toBe(true);
   });
 });
+
+describe('the native menu in Simplified Chinese (issue 20, "Languages")', () => {
+  it('names every menu and command in Chinese, with the same commands, ids and keys as in English', () => {
+    const english = flatten(createMenuTemplate({ platform: 'linux', appName: 'MQTT Workbench', devTools: false, onCommand: () => {} }));
+    const chinese = flatten(createMenuTemplate({ platform: 'linux', appName: 'MQTT Workbench', devTools: false, onCommand: () => {}, language: 'zh-CN' }));
+    expect(chinese.map((item) => [item.id, item.role, item.accelerator])).toEqual(english.map((item) => [item.id, item.role, item.accelerator]));
+    for (const item of chinese.filter((candidate) => candidate.label)) expect(item.label, String(item.id ?? item.label)).toMatch(/[\u4e00-\u9fff]/);
+  });
+});

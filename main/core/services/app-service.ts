@@ -12,6 +12,11 @@ export interface AppServiceOptions {
   dataDir: string | undefined;
   /** The desktop shell opens (or brings forward) a window for a view; browser mode has none: the page opens a tab. */
   openWindow?: (target: WindowTarget) => void;
+  /**
+   * Told the UI state once at start and after every change the page makes (the desktop shell's
+   * native menu follows the language chosen in the page).
+   */
+  onUiStateChanged?: (entries: Readonly<Record<string, string>>) => void;
 }
 
 /**
@@ -20,7 +25,7 @@ export interface AppServiceOptions {
  * parse is set aside as `ui-state.json.damaged` and the UI starts from its defaults. Without a data
  * folder the state lives in memory for this run.
  */
-export function createAppService({ version, shell, secretsProtection, dataDir, openWindow }: AppServiceOptions): Service<ChannelsOf<'app'>> & {
+export function createAppService({ version, shell, secretsProtection, dataDir, openWindow, onUiStateChanged }: AppServiceOptions): Service<ChannelsOf<'app'>> & {
   /** An entry, for the core's own use (see UI_STATE_KEYS). */
   get(key: string): string | undefined;
   /** Sets (a string) or removes (null) an entry the core keeps; written only when it changes. */
@@ -46,6 +51,8 @@ export function createAppService({ version, shell, secretsProtection, dataDir, o
       }
     }
   }
+
+  onUiStateChanged?.(entries);
 
   function save(): void {
     if (!path) return;
@@ -90,6 +97,7 @@ export function createAppService({ version, shell, secretsProtection, dataDir, o
         }
         entries = next;
         save();
+        onUiStateChanged?.(entries);
         return {};
       },
     },

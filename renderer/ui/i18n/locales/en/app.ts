@@ -140,4 +140,14 @@ export default {
       clearRetained: 'Clear the retained messages at and below the topic (asks first)',
     },
   },
+  windows: {
+    openHistory: 'Open History in a new window',
+    openBroker: 'Open the Broker view in a new window',
+    openConnection: 'Open this connection in a new window',
+    titleHistory: 'History — MQTT Workbench',
+    titleBroker: 'Broker — MQTT Workbench',
+    titleConnection: '{{name}} — MQTT Workbench',
+    connectionGone: 'This connection is no longer open: it was closed in the main window.',
+    loading: 'Loading…',
+  },
 } as const;

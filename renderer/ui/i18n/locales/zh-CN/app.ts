@@ -142,5 +142,15 @@ const zhCN: Catalog<typeof en> = {
       clearRetained: '清除该主题及其下级的保留消息（会先询问）',
     },
   },
+  windows: {
+    openHistory: '在新窗口中打开历史记录',
+    openBroker: '在新窗口中打开代理视图',
+    openConnection: '在新窗口中打开此连接',
+    titleHistory: '历史记录 — MQTT 工作台',
+    titleBroker: '代理 — MQTT 工作台',
+    titleConnection: '{{name}} — MQTT 工作台',
+    connectionGone: '此连接已不再打开：它已在主窗口中关闭。',
+    loading: '加载中…',
+  },
 };
 export default zhCN;
