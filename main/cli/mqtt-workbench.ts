@@ -5,19 +5,43 @@
  * app's own engine, profiles, secrets and codecs. Built to out/main/mqtt-workbench.js; `npm run cli
  * -- ...` in the repository. `-h` is the host (as mosquitto_pub's), so help is `--help` only.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { version } from '../../package.json';
-import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-connection';
-import { createBenchCommand } from './commands/bench';
-import { createBrokerCommand } from './commands/broker';
-import { createCheckCommand } from './commands/check-broker';
-import { createPubCommand } from './commands/pub';
-import { createSimulateCommand } from './commands/simulate';
-import { createExportCommand } from './commands/export';
-import { createRecordCommand } from './commands/record';
-import { createReplayCommand } from './commands/replay';
-import { createSubCommand } from './commands/sub';
-import { createTestCommand } from './commands/test';
+import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-flags';
+
+/**
+ * Every command, each module imported only when it is needed (issue 19): the command that runs, or
+ * all of them for the top-level help. A command whose definition itself loads the engine or History
+ * (its flags' help names built-in scenarios or store options) is listed there by `summary` instead.
+ */
+const COMMANDS: Array<{ name: string; load: () => Promise<Command>; summary?: { term: string; description: string } }> = [
+  { name: 'pub', load: async () => (await import('./commands/pub')).createPubCommand() },
+  { name: 'sub', load: async () => (await import('./commands/sub')).createSubCommand() },
+  { name: 'check', load: async () => (await import('./commands/check-broker')).createCheckCommand() },
+  { name: 'test', load: async () => (await import('./commands/test')).createTestCommand() },
+  { name: 'bench', load: async () => (await import('./commands/bench')).createBenchCommand() },
+  {
+    name: 'simulate',
+    load: async () => (await import('./commands/simulate')).createSimulateCommand(),
+    summary: { term: 'simulate [options] <scenario>', description: 'Run a scenario of virtual devices: a built-in name or a YAML/JSON file' },
+  },
+  {
+    name: 'record',
+    load: async () => (await import('./commands/record')).createRecordCommand(),
+    summary: { term: 'record [options]', description: 'Record brokers into history (a team PostgreSQL database or a SQLite file) until stopped' },
+  },
+  {
+    name: 'export',
+    load: async () => (await import('./commands/export')).createExportCommand(),
+    summary: { term: 'export [options]', description: 'Export a history search to a file (NDJSON, JSON or CSV)' },
+  },
+  {
+    name: 'replay',
+    load: async () => (await import('./commands/replay')).createReplayCommand(),
+    summary: { term: 'replay [options]', description: 'Publish a history search again to a broker, oldest first' },
+  },
+  { name: 'broker', load: async () => (await import('./commands/broker')).createBrokerCommand() },
+];
 
 /** Every command the same way: --help only, usage errors thrown (exit 2), not printed and exited by commander. */
 function configure(command: Command): Command {
@@ -26,20 +50,24 @@ function configure(command: Command): Command {
   return command;
 }
 
-export function createProgram(): Command {
+/** The program for these arguments: the named command in full, the others only as far as the top-level help needs them. */
+export async function createProgram(argv: string[] = process.argv): Promise<Command> {
+  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const running = COMMANDS.find((entry) => entry.name === named);
+  const terms = new Map<string, string>();
+  const commands = await Promise.all(
+    COMMANDS.map(async (entry) => {
+      if (entry === running || (!running && !entry.summary)) return entry.load();
+      if (entry.summary) terms.set(entry.name, entry.summary.term);
+      return new Command(entry.name).description(entry.summary?.description ?? '');
+    }),
+  );
   const program = new Command('mqtt-workbench')
     .description('MQTT Workbench on the command line: publish, subscribe, check a broker, run scripted checks, record, export and replay history, simulate devices, load a broker, run the broker')
     .version(version, '--version')
-    .addCommand(createPubCommand())
-    .addCommand(createSubCommand())
-    .addCommand(createCheckCommand())
-    .addCommand(createTestCommand())
-    .addCommand(createBenchCommand())
-    .addCommand(createSimulateCommand())
-    .addCommand(createRecordCommand())
-    .addCommand(createExportCommand())
-    .addCommand(createReplayCommand())
-    .addCommand(createBrokerCommand())
+    .configureHelp({ subcommandTerm: (command) => terms.get(command.name()) ?? new Help().subcommandTerm(command) });
+  for (const command of commands) program.addCommand(command);
+  program
     .addHelpText(
       'after',
       `
@@ -65,7 +93,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.
 
 async function main(): Promise<void> {
   try {
-    await createProgram().parseAsync(process.argv);
+    await (await createProgram()).parseAsync(process.argv);
     process.exitCode = process.exitCode ?? EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {

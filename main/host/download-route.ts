@@ -18,7 +18,7 @@ export function contentDisposition(fileName: string): string {
  * one cannot spend it; the id (32 random bytes) is spent by the first authenticated request, and a
  * second one gets 404. The bytes stream from the file with backpressure: host memory stays bounded.
  */
-export function createDownloadRoute(downloads: Downloads, token: string) {
+export function createDownloadRoute(downloads: Downloads | Promise<Downloads>, token: string) {
   return (request: IncomingMessage, response: ServerResponse, allowedOrigin: string): void => {
     const refuse = (status: number, text: string, headers: Record<string, string> = {}) => {
       response
@@ -42,19 +42,25 @@ export function createDownloadRoute(downloads: Downloads, token: string) {
     const given = url.searchParams.get(TOKEN_PARAM) ?? (Array.isArray(header) ? header[0] : header);
     if (!tokensEqual(given, token)) return refuse(401, 'This download needs the workbench token');
     const id = url.pathname.slice(DOWNLOAD_PATH.length);
-    const download = downloads.take(id);
-    if (!download) return refuse(404, 'This download does not exist, has expired, or was taken already');
+    // The core (which mints the ids) may still be starting: no id can be valid before it is.
+    Promise.resolve(downloads).then(
+      (ready) => send(ready.take(id)),
+      () => refuse(503, 'The workbench failed to start'),
+    );
 
-    response.writeHead(200, {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': String(download.bytes),
-      'Content-Disposition': contentDisposition(download.fileName),
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
-    pipeline(download.open(), response)
-      .catch(() => response.destroy())
-      .finally(() => void download.release());
+    function send(download: ReturnType<Downloads['take']>): void {
+      if (!download) return refuse(404, 'This download does not exist, has expired, or was taken already');
+      response.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(download.bytes),
+        'Content-Disposition': contentDisposition(download.fileName),
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+      });
+      pipeline(download.open(), response)
+        .catch(() => response.destroy())
+        .finally(() => void download.release());
+    }
   };
 }

@@ -10,7 +10,11 @@ import { createTokenCheck } from './token-check';
 import { attachWebSocketTransport } from './websocket-transport';
 
 export interface HostOptions {
-  core: WorkbenchCore;
+  /**
+   * The core, or the promise of one still being created: the page and its static files are served
+   * at once, and requests over the WebSocket (and downloads) wait for the core.
+   */
+  core: WorkbenchCore | Promise<WorkbenchCore> | (() => Promise<WorkbenchCore>);
   /** Folder of the built renderer (out/renderer). */
   rendererDir: string;
   /** Preferred port; 0 picks a free one. */
@@ -126,6 +130,51 @@ function createConnectionGuard(limits: HostLimits) {
   };
 }
 
+/** How long the host waits for the page's next file before it starts making a deferred core. */
+const QUIET_MS = 40;
+/** When no page has asked for anything yet (a browser still opening), the core is made meanwhile. */
+const NO_PAGE_YET_MS = 300;
+
+/**
+ * A core given as a function is made once the page's first files are served: making it loads
+ * modules synchronously, which would hold those files back (they paint the first screen). It
+ * starts when the page's socket connects, when no file was asked for in QUIET_MS, or NO_PAGE_YET_MS
+ * after listening when no page came; whichever is first.
+ */
+function scheduleCore(given: HostOptions['core']) {
+  const none = () => {};
+  if (typeof given !== 'function') return { core: Promise.resolve(given), requestStarted: none, requestEnded: none, listening: none, socketOpened: none, cancel: none };
+  let go!: () => void;
+  const core = new Promise<void>((resolve) => (go = resolve)).then(given);
+  let started = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight = 0;
+  const startIn = (ms: number) => {
+    if (started) return;
+    clearTimeout(timer);
+    const start = () => {
+      started = true;
+      go();
+    };
+    if (ms === 0) start();
+    else timer = setTimeout(start, ms);
+  };
+  return {
+    core,
+    requestStarted() {
+      inFlight++;
+      clearTimeout(timer);
+    },
+    requestEnded() {
+      inFlight = Math.max(0, inFlight - 1);
+      if (inFlight === 0) startIn(QUIET_MS);
+    },
+    listening: () => startIn(NO_PAGE_YET_MS),
+    socketOpened: () => startIn(0),
+    cancel: () => clearTimeout(timer),
+  };
+}
+
 /** Starts the browser-mode host: the built UI plus the contract WebSocket, on 127.0.0.1. */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = options.hostname ?? '127.0.0.1';
@@ -134,7 +183,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const serveStatic = createStaticFileHandler(options.rendererDir);
   const guard = createConnectionGuard(limits);
   const checkToken = createTokenCheck(token, limits);
-  const serveDownload = createDownloadRoute(options.core.downloads, token);
+  const { core, requestStarted, requestEnded, listening, socketOpened, cancel } = scheduleCore(options.core);
+  const downloads = core.then((ready) => ready.downloads);
+  downloads.catch(() => {}); // a core that failed to start is its creator's to report
+  const serveDownload = createDownloadRoute(downloads, token);
   let port = 0;
   const ownOrigin = () => `http://${hostname}:${port}`;
   const server = createServer(
@@ -147,7 +199,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     },
     (request, response) => {
       guard.requestStarted(request.socket);
-      response.once('close', () => guard.requestEnded(request.socket));
+      requestStarted();
+      response.once('close', () => {
+        guard.requestEnded(request.socket);
+        requestEnded();
+      });
       const path = (request.url ?? '').split('?')[0] ?? '';
       if (path === TOKEN_CHECK_PATH) return checkToken(request, response, ownOrigin());
       if (path.startsWith(DOWNLOAD_PATH)) return serveDownload(request, response, ownOrigin());
@@ -155,9 +211,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     },
   );
   server.on('connection', (socket: Socket) => guard.accept(socket));
+  // The page's socket: it asks the core for its first state now.
+  server.prependListener('upgrade', () => socketOpened());
   const transport = attachWebSocketTransport({
     server,
-    core: options.core,
+    core,
     token,
     allowedOrigins: () => [ownOrigin()],
     maxFrameBytes: options.maxFrameBytes,
@@ -170,12 +228,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!(options.fallbackToFreePort && (error as NodeJS.ErrnoException).code === 'EADDRINUSE')) throw error;
     port = await listen(server, 0, hostname);
   }
+  listening();
   return {
     port,
     token,
     url: `http://${hostname}:${port}/#token=${token}`,
     server,
     async close() {
+      cancel();
       guard.close();
       await transport.close();
       server.closeAllConnections();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { encodeEventFrame, fail } from '../../shared/contract';
+// Only errors.ts, not the contract's index: this module loads before the core (see startHost).
+import { fail } from '../../shared/contract/errors';
 import { decodeBase64 } from '../../shared/codecs/base64';
 import type { LiveMessage } from '../../shared/contract';
 import { type Base64Codec, type ServerFrame, TOKEN_PARAM, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
@@ -12,12 +13,15 @@ import { tokensEqual } from './token-check';
 /** Node's native Base64 for what the host sends (message batches); what it receives is decoded strictly. */
 const HOST_BASE64: Base64Codec = { encode: nodeBase64.encode, decode: decodeBase64 };
 
+type EncodeEventFrame = typeof import('../../shared/contract').encodeEventFrame;
+
 /** Frames above this are refused (close 1009); a payload of this size would freeze the UI anyway. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 export interface WebSocketTransportOptions {
   server: Server;
-  core: WorkbenchCore;
+  /** A core still being created is awaited: requests that arrive meanwhile are answered once it is ready. */
+  core: WorkbenchCore | Promise<WorkbenchCore>;
   token: string;
   /** Origins allowed to open the socket, e.g. http://127.0.0.1:18830. */
   allowedOrigins: () => string[];
@@ -39,7 +43,7 @@ interface Client {
  * parsed defensively and every request validated by the dispatcher.
  */
 export function attachWebSocketTransport(options: WebSocketTransportOptions): { close(): Promise<void> } {
-  const { server, core, token } = options;
+  const { server, token } = options;
   const limits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
   const clients = new Set<Client>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
@@ -88,7 +92,7 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
    * per-socket cap, or over `behindBytes` while all queues together are over the total) gets no
    * batches until it catches up, and is then told how many messages it missed.
    */
-  const sendBatch = (messages: LiveMessage[]) => {
+  const sendBatch = (encodeEventFrame: EncodeEventFrame, messages: LiveMessage[]) => {
     let frame: Uint8Array | undefined;
     let total = 0;
     for (const client of clients) total += client.ws.bufferedAmount;
@@ -106,13 +110,23 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
     }
   };
 
-  const unsubscribe = core.events.subscribe((channel, payload) => {
-    if (clients.size === 0) return;
-    // Message batches go as binary frames (the contract's binary events): far cheaper for the page to decode.
-    if (channel === 'messages.batch') return sendBatch((payload as { messages: LiveMessage[] }).messages);
-    const text = encodeFrame({ type: 'event', channel, payload } as ServerFrame, HOST_BASE64);
-    for (const client of clients) sendControl(client, text);
+  let closed = false;
+  let unsubscribe = () => {};
+  // The contract's index (zod and every schema) comes with the core, after the page is served.
+  const ready = Promise.resolve(options.core).then(async (core) => {
+    const { encodeEventFrame } = await import('../../shared/contract');
+    if (closed) return core;
+    unsubscribe = core.events.subscribe((channel, payload) => {
+      if (clients.size === 0) return;
+      // Message batches go as binary frames (the contract's binary events): far cheaper for the page to decode.
+      if (channel === 'messages.batch') return sendBatch(encodeEventFrame, (payload as { messages: LiveMessage[] }).messages);
+      const text = encodeFrame({ type: 'event', channel, payload } as ServerFrame, HOST_BASE64);
+      for (const client of clients) sendControl(client, text);
+    });
+    return core;
   });
+  // The host's owner reports a core that failed to start; this keeps it from being unhandled here too.
+  ready.catch(() => {});
 
   wss.on('connection', (ws: WebSocket) => {
     const client: Client = { ws, dropped: 0 };
@@ -139,6 +153,14 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
         send({ type: 'response', id, result: fail('BAD_FRAME', 'Expected { type: "request", id, channel, input }') });
         return;
       }
+      // In arrival order: every request waits on the same promise while the core is being created.
+      let core: WorkbenchCore;
+      try {
+        core = await ready;
+      } catch (error) {
+        send({ type: 'response', id, result: fail('INTERNAL', `The workbench core failed to start: ${(error as Error).message}`) });
+        return;
+      }
       send({ type: 'response', id, result: await core.dispatcher.handle(request.channel, request.input) });
     });
   });
@@ -146,6 +168,7 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
   return {
     close: () =>
       new Promise((resolve) => {
+        closed = true;
         unsubscribe();
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());

@@ -12,3 +12,15 @@ describe('mqtt-workbench --help', () => {
     expect(help.stdout).toMatch(/Exit codes[^\n]*:\n {2}0 {2}/);
   });
 });
+
+// Issue 19: the top-level help lists these commands without loading them (their definitions load
+// History or the scenarios); what it lists must be what each command says of itself.
+describe('mqtt-workbench --help without loading every command', () => {
+  it.each(['simulate', 'record', 'export', 'replay'])('lists %s as its own help shows it', async (name) => {
+    const [top, own] = await Promise.all([runCli(['--help']), runCli([name, '--help'])]);
+    const usage = /^Usage: mqtt-workbench (.+)\n\n([\s\S]+?)\n\n/.exec(own.stdout);
+    expect(usage, own.stdout).not.toBeNull();
+    const squash = (text: string) => text.replace(/\s+/g, ' ');
+    expect(squash(top.stdout)).toContain(` ${squash(usage![1]!)} ${squash(usage![2]!)} `);
+  });
+});

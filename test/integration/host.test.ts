@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createWorkbenchCore } from '../../main/core/create-core';
+import { type WorkbenchCore, createWorkbenchCore } from '../../main/core/create-core';
 import { type RunningHost, startHost } from '../../main/host/host-server';
 import { decodeMessageBatchFrame } from '../../shared/message-batch-frame';
 import { type ServerFrame, WIRE_PATH, decodeFrame, encodeFrame } from '../../shared/wire';
@@ -31,9 +31,9 @@ function origin(): string {
 }
 
 /** Opens the contract socket; resolves with the socket, or rejects with the HTTP status. */
-function openSocket(token: string | null, headers: Record<string, string> = { Origin: origin() }): Promise<WebSocket> {
+function openSocket(token: string | null, headers: Record<string, string> = { Origin: origin() }, port = host.port): Promise<WebSocket> {
   const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${WIRE_PATH}${query}`, { headers });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${WIRE_PATH}${query}`, { headers });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -55,9 +55,9 @@ function nextResponse(ws: WebSocket): Promise<Extract<ServerFrame, { type: 'resp
   });
 }
 
-function httpGet(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function httpGet(path: string, port = host.port): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, method: 'GET' }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -158,5 +158,56 @@ describe('browser-mode host', () => {
     other.send(encodeFrame({ type: 'request', id: 3, channel: 'connections.list', input: {} }));
     expect((await nextResponse(other)).result.ok).toBe(true);
     other.close();
+  });
+});
+
+describe('a host whose core is still being created (issue 19: the page is served first)', () => {
+  it('serves the page at once, keeps refusing a wrong token or Origin, and answers requests sent meanwhile in order once the core is ready', async () => {
+    let provide!: (ready: WorkbenchCore) => void;
+    const early = await startHost({ core: new Promise<WorkbenchCore>((resolve) => (provide = resolve)), rendererDir, port: 0 });
+    const own = { Origin: `http://127.0.0.1:${early.port}` };
+    try {
+      expect((await httpGet('/', early.port)).body).toContain('<title>wb</title>');
+      await expect(openSocket('x'.repeat(early.token.length), own, early.port)).rejects.toThrow('HTTP 401');
+      await expect(openSocket(early.token, { Origin: 'http://evil.example' }, early.port)).rejects.toThrow('HTTP 403');
+
+      const ws = await openSocket(early.token, own, early.port);
+      const answered: Array<Extract<ServerFrame, { type: 'response' }>> = [];
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) answered.push(decodeFrame(data.toString()) as Extract<ServerFrame, { type: 'response' }>);
+      });
+      ws.send(encodeFrame({ type: 'request', id: 1, channel: 'app.info', input: {} }));
+      ws.send(encodeFrame({ type: 'request', id: 2, channel: 'connections.list', input: {} }));
+      // Served while the requests wait: nothing can answer them before the core exists.
+      expect((await httpGet('/', early.port)).status).toBe(200);
+      expect(answered).toEqual([]);
+
+      provide(core);
+      await vi.waitFor(() => expect(answered).toHaveLength(2));
+      expect(answered).toEqual([
+        { type: 'response', id: 1, result: { ok: true, value: { version: 'test', shell: 'browser', secretsProtection: 'test' } } },
+        { type: 'response', id: 2, result: { ok: true, value: [] } },
+      ]);
+      ws.close();
+    } finally {
+      await early.close();
+    }
+  });
+});
+
+describe('a host given a function that makes its core', () => {
+  it('makes the core once, when the page needs it, and answers the page from it', async () => {
+    let made = 0;
+    const lazy = await startHost({ core: async () => (made++, core), rendererDir, port: 0 });
+    try {
+      expect((await httpGet('/', lazy.port)).status).toBe(200);
+      const ws = await openSocket(lazy.token, { Origin: `http://127.0.0.1:${lazy.port}` }, lazy.port);
+      ws.send(encodeFrame({ type: 'request', id: 4, channel: 'connections.list', input: {} }));
+      expect(await nextResponse(ws)).toEqual({ type: 'response', id: 4, result: { ok: true, value: [] } });
+      expect(made).toBe(1);
+      ws.close();
+    } finally {
+      await lazy.close();
+    }
   });
 });

@@ -5,12 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { type BenchTarget, benchTarget } from '../bench/bench-connection';
+import type { BenchTarget } from '../bench/bench-connection';
 import { createProgressPrinter, fmt, formatConn, formatPub, formatSub } from '../bench/report';
-import { runConnBench } from '../bench/run-conn';
-import { runPubBench } from '../bench/run-pub';
-import { type SubBenchResult, runSubBench } from '../bench/run-sub';
-import { CliFailure, EXIT, addConnectionFlags, integerFlag, resolveConnection, type ConnectionFlags } from '../cli-connection';
+import type { SubBenchResult } from '../bench/run-sub';
+import { CliFailure, EXIT, addConnectionFlags, integerFlag, type ConnectionFlags } from '../cli-flags';
 
 const BENCH_EXIT_CODES = `
 Exit codes:
@@ -33,7 +31,9 @@ function secondsFlag(value: string | undefined, name: string): number | undefine
   return seconds;
 }
 
-function target(flags: ConnectionFlags): { target: BenchTarget; clientIdPrefix: string } {
+/** The broker to load. The connection code and the load generators are loaded when a run starts, not for --help (issue 19). */
+async function target(flags: ConnectionFlags): Promise<{ target: BenchTarget; clientIdPrefix: string }> {
+  const [{ resolveConnection }, { benchTarget }] = await Promise.all([import('../cli-connection'), import('../bench/bench-connection')]);
   const { options } = resolveConnection(flags);
   const resolved = benchTarget(options);
   if (typeof resolved === 'string') throw new CliFailure(resolved, EXIT.usage);
@@ -135,7 +135,7 @@ ${BENCH_EXIT_CODES}`,
       const inflight = integerFlag(flags.inflight, '--inflight', 1, 65_535)!;
       const ackTimeout = integerFlag(flags.ackTimeout, '--ack-timeout', 0, 3_600_000)!;
       const concurrency = integerFlag(flags.concurrency, '--concurrency', 1, 10_000)!;
-      const { target: resolved, clientIdPrefix } = target(flags);
+      const { target: resolved, clientIdPrefix } = await target(flags);
       const qos = Number(flags.qos) as 0 | 1 | 2;
       const progress = createProgressPrinter(!flags.quiet);
       const stop = stopOnSignal();
@@ -147,6 +147,7 @@ ${BENCH_EXIT_CODES}`,
       if (flags.subscribe) {
         let ready: () => void = () => {};
         const subscribed = new Promise<void>((resolve) => (ready = resolve));
+        const { runSubBench } = await import('../bench/run-sub');
         subscriber = runSubBench({
           target: resolved,
           clients: 1,
@@ -165,6 +166,7 @@ ${BENCH_EXIT_CODES}`,
         await Promise.race([subscribed, subscriber]);
       }
       try {
+        const { runPubBench } = await import('../bench/run-pub');
         const result = await runPubBench({
           target: resolved,
           clients,
@@ -243,10 +245,11 @@ ${BENCH_EXIT_CODES}`,
       const duration = secondsFlag(flags.duration, '--duration');
       const idle = secondsFlag(flags.idle, '--idle');
       const concurrency = integerFlag(flags.concurrency, '--concurrency', 1, 10_000)!;
-      const { target: resolved, clientIdPrefix } = target(flags);
+      const { target: resolved, clientIdPrefix } = await target(flags);
       const progress = createProgressPrinter(!flags.quiet);
       const stop = stopOnSignal();
       try {
+        const { runSubBench } = await import('../bench/run-sub');
         const result = await runSubBench({
           target: resolved,
           clients,
@@ -291,10 +294,11 @@ ${BENCH_EXIT_CODES}`,
     .action(async (flags: ConnFlags) => {
       const clients = integerFlag(flags.clients, '--clients', 1, 1_000_000)!;
       const concurrency = integerFlag(flags.concurrency, '--concurrency', 1, 10_000)!;
-      const { target: resolved, clientIdPrefix } = target(flags);
+      const { target: resolved, clientIdPrefix } = await target(flags);
       const progress = createProgressPrinter(!flags.quiet);
       const stop = stopOnSignal();
       try {
+        const { runConnBench } = await import('../bench/run-conn');
         const result = await runConnBench({
           target: resolved,
           count: clients,

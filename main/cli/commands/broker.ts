@@ -3,8 +3,7 @@
  * mosquitto.conf's keys as flags (core/broker/cli.ts), parsed there, so both entries take the same.
  */
 import { Command } from 'commander';
-import { CliFailure, EXIT, EXIT_CODES_HELP } from '../cli-connection';
-import { runHeadlessBroker } from '../headless-broker';
+import { CliFailure, EXIT, EXIT_CODES_HELP } from '../cli-flags';
 
 export function createBrokerCommand(): Command {
   return new Command('broker')
@@ -29,6 +28,8 @@ ${EXIT_CODES_HELP}`,
     )
     .action(async (_options: unknown, command: Command) => {
       try {
+        // The broker is loaded when it runs, not for --help or another command (issue 19).
+        const { runHeadlessBroker } = await import('../headless-broker');
         await runHeadlessBroker(command.args);
       } catch (error) {
         throw new CliFailure(`Broker failed to start: ${(error as Error).message}`, EXIT.usage);

@@ -3,9 +3,8 @@
  * line, as a readable report or JSON.
  */
 import { Command } from 'commander';
-import { type BrokerReport, CONNACK_LIMITS, type Probe, checkBroker } from '../../core/checks/broker-check';
-import { CheckConnectError } from '../../core/checks/check-session';
-import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, integerFlag, resolveConnection, type ConnectionFlags } from '../cli-connection';
+import type { BrokerReport, CONNACK_LIMITS, Probe } from '../../core/checks/broker-check';
+import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, integerFlag, type ConnectionFlags } from '../cli-flags';
 
 interface CheckFlags extends ConnectionFlags {
   json?: boolean;
@@ -13,12 +12,12 @@ interface CheckFlags extends ConnectionFlags {
   wait: string;
 }
 
-function printReport(report: BrokerReport): void {
+function printReport(report: BrokerReport, limits: typeof CONNACK_LIMITS): void {
   const lines = [`Broker ${report.broker}`, `Protocol versions: ${Object.entries(report.versions).map(([v, r]) => `MQTT ${v} ${r.supported ? 'yes' : 'no'}`).join(', ')}`];
   for (const [v, r] of Object.entries(report.versions)) if (!r.supported) lines.push(`  MQTT ${v}: ${r.error}`);
   if (report.connack) {
     lines.push('CONNACK (MQTT 5.0):');
-    for (const [key, label] of CONNACK_LIMITS) {
+    for (const [key, label] of limits) {
       const limit = report.connack[key]!;
       const value = limit.value === null ? 'not set' : String(limit.value);
       lines.push(`  ${label.padEnd(26)}${value}${limit.from === 'default' && limit.value !== null ? ' (not sent: the default)' : ''}`);
@@ -72,6 +71,12 @@ ${EXIT_CODES_HELP}`,
       const bound = integerFlag(flags.maxPacketProbe, '--max-packet-probe', 0, 268_435_455)!;
       if (bound > 0 && bound < 1024) throw new CliFailure('--max-packet-probe must be 0 or at least 1024', EXIT.usage);
       const waitMs = integerFlag(flags.wait, '--wait', 10, 600_000)!;
+      // Loaded when the command runs, not for --help or another command (issue 19).
+      const [{ resolveConnection }, { CONNACK_LIMITS, checkBroker }, { CheckConnectError }] = await Promise.all([
+        import('../cli-connection'),
+        import('../../core/checks/broker-check'),
+        import('../../core/checks/check-session'),
+      ]);
       const { options } = resolveConnection(flags);
       let report: BrokerReport;
       try {
@@ -81,7 +86,7 @@ ${EXIT_CODES_HELP}`,
         throw error;
       }
       if (flags.json) console.log(JSON.stringify(report, null, 2));
-      else printReport(report);
+      else printReport(report, CONNACK_LIMITS);
     });
   check.addCommand(broker);
   return check;

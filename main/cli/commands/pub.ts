@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
-import { WorkbenchFailure } from '../../../shared/contract';
+import { WorkbenchFailure } from '../../../shared/contract/errors';
 import { PAYLOAD_FORMATS, type PayloadFormat, encodePayload } from '../../../shared/codecs/payload-format';
 import { encodeUtf8 } from '../../../shared/codecs/utf8';
-import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, collect, integerFlag, openSession, parseUserProperties, resolveConnection, type ConnectionFlags } from '../cli-connection';
+import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, collect, integerFlag, parseUserProperties, type ConnectionFlags } from '../cli-flags';
 
 interface PubFlags extends ConnectionFlags {
   topic: string;
@@ -88,6 +88,8 @@ ${EXIT_CODES_HELP}`,
         ...(expiry !== undefined ? { messageExpiryInterval: expiry } : {}),
         ...(flags.payloadFormatIndicator ? { payloadFormatIndicator: true } : {}),
       };
+      // Loaded when the command runs, not for --help or another command (issue 19).
+      const { openSession, resolveConnection } = await import('../cli-connection');
       const { options } = resolveConnection(flags);
       // A payload read whole is encoded before connecting: a typo is a usage error, not a half-done publish.
       let whole: Uint8Array | undefined;

@@ -5,7 +5,7 @@ import type { MqttMessage } from '../../../shared/contract';
 import { byteEnvelope, toByteJson } from '../../../shared/codecs/byte-envelope';
 import { decodeUtf8Strict } from '../../../shared/codecs/utf8';
 import type { CodecEngine } from '../../core/codecs/compile-rules';
-import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, collect, integerFlag, openSession, resolveConnection, type ConnectionFlags } from '../cli-connection';
+import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, collect, integerFlag, type ConnectionFlags } from '../cli-flags';
 
 interface SubFlags extends ConnectionFlags {
   topic?: string[];
@@ -70,6 +70,8 @@ ${EXIT_CODES_HELP}`,
       const qos = Number(flags.qos) as 0 | 1 | 2;
       const count = integerFlag(flags.count, '--count', 1, Number.MAX_SAFE_INTEGER);
       const timeout = integerFlag(flags.timeout, '--timeout', 1, 86_400 * 365);
+      // Loaded when the command runs, not for --help or another command (issue 19).
+      const { openSession, resolveConnection } = await import('../cli-connection');
       const { options, codecs, subscriptions } = resolveConnection(flags);
       // -t at the -q given; else the profile's own, each with its saved options.
       const wanted = flags.topic

@@ -1,9 +1,11 @@
 /** `mqtt-workbench test FILE...`: run scripted checks; exit 1 when one fails (for CI). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { junitReport, readableReport, tapReport } from '../../core/checks/check-reports';
-import { type CheckFile, CheckFileError, type CheckResult, type ConnectStep, parseCheckFile, runChecks } from '../../core/checks/scripted-checks';
-import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, resolveConnection, type ConnectionFlags } from '../cli-connection';
+import type { CheckFile, CheckResult, ConnectStep } from '../../core/checks/scripted-checks';
+import { CliFailure, EXIT, EXIT_CODES_HELP, addConnectionFlags, type ConnectionFlags } from '../cli-flags';
+
+type ScriptedChecks = typeof import('../../core/checks/scripted-checks');
+type ResolveConnection = (typeof import('../cli-connection'))['resolveConnection'];
 
 interface TestFlags extends ConnectionFlags {
   junit?: string;
@@ -12,7 +14,7 @@ interface TestFlags extends ConnectionFlags {
 }
 
 /** Reads a check file (YAML, or JSON for .json); a bad file is a usage error. */
-export function loadCheckFile(path: string): CheckFile {
+export function loadCheckFile(path: string, { parseCheckFile, CheckFileError }: ScriptedChecks): CheckFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -28,7 +30,7 @@ export function loadCheckFile(path: string): CheckFile {
 }
 
 /** A connect step as connection flags, with the command line's own flags taking precedence. */
-function connectStepOptions(step: ConnectStep, commandLine: ConnectionFlags) {
+function connectStepOptions(step: ConnectStep, commandLine: ConnectionFlags, resolveConnection: ResolveConnection) {
   const fromFile: ConnectionFlags = {
     ...(step.profile !== undefined ? { profile: step.profile } : {}),
     ...(step.host !== undefined ? { host: step.host } : {}),
@@ -72,10 +74,16 @@ Examples:
 ${EXIT_CODES_HELP}`,
     )
     .action(async (files: string[], flags: TestFlags) => {
-      const checks = files.map((file) => ({ file, check: loadCheckFile(file) }));
+      // Loaded when the command runs, not for --help or another command (issue 19).
+      const [scripted, { junitReport, readableReport, tapReport }, { resolveConnection }] = await Promise.all([
+        import('../../core/checks/scripted-checks'),
+        import('../../core/checks/check-reports'),
+        import('../cli-connection'),
+      ]);
+      const checks = files.map((file) => ({ file, check: loadCheckFile(file, scripted) }));
       const { junit, tap, json, ...connection } = flags;
       const results: CheckResult[] = [];
-      for (const { file, check } of checks) results.push(await runChecks(file, check, (step) => connectStepOptions(step, connection)));
+      for (const { file, check } of checks) results.push(await scripted.runChecks(file, check, (step) => connectStepOptions(step, connection, resolveConnection)));
       if (junit) writeFileSync(junit, junitReport(results));
       process.stdout.write(tap ? tapReport(results) : json ? `${JSON.stringify(results, null, 2)}\n` : readableReport(results));
       if (results.some((r) => !r.passed)) process.exitCode = EXIT.failed;

@@ -1,7 +1,5 @@
-import Editor from '@monaco-editor/react';
-import { useEffect, useRef } from 'react';
-import { monaco } from '../../ui/monaco-setup';
-import { translate } from '../../ui/i18n';
+import { type ComponentType, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import type { MonacoPayloadEditorProps } from './payload-monaco-editor';
 
 export interface PayloadEditorProps {
   value: string;
@@ -12,43 +10,74 @@ export interface PayloadEditorProps {
   onSubmit(): void;
 }
 
-/** The payload editor; loaded lazily so the rest of the UI paints before Monaco's ~1 MB arrives. */
-export default function PayloadEditor({ value, language, dark, onChange, onSubmit }: PayloadEditorProps) {
-  // The editor keeps the first callback it is given; route it through a ref to see fresh state.
-  const submit = useRef(onSubmit);
+/** Monaco's editor (~1 MB gzip), imported once for the page. */
+let monacoEditor: Promise<ComponentType<MonacoPayloadEditorProps>> | undefined;
+const loadMonacoEditor = () => (monacoEditor ??= import('./payload-monaco-editor').then((module) => module.default));
+
+/** Runs `load` once the page is idle after its first paint (a timeout where requestIdleCallback is missing: Safari). */
+function whenIdle(load: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(load, { timeout: 3000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(load, 500);
+  return () => clearTimeout(id);
+}
+
+/**
+ * The payload editor. Monaco is not part of the first screen (issue 19): a plain text area with
+ * the same value and callbacks stands in until Monaco has loaded in the background, or at once
+ * when the user focuses it; Monaco then replaces it with the same text, selection and focus.
+ */
+export default function PayloadEditor(props: PayloadEditorProps) {
+  const [Monaco, setMonaco] = useState<ComponentType<MonacoPayloadEditorProps> | null>(null);
+  const plain = useRef<HTMLTextAreaElement>(null);
+  const handOver = useRef<MonacoPayloadEditorProps['handOver']>(undefined);
+  const load = useRef(() => {});
+
   useEffect(() => {
-    submit.current = onSubmit;
-  }, [onSubmit]);
+    let mounted = true;
+    load.current = () => {
+      loadMonacoEditor().then(
+        (component) => {
+          if (!mounted) return;
+          const area = plain.current;
+          if (area) handOver.current = { start: area.selectionStart, end: area.selectionEnd, focused: document.activeElement === area };
+          setMonaco(() => component);
+        },
+        () => {}, // the plain editor stays: the payload can still be written and sent
+      );
+    };
+    const cancel = whenIdle(() => load.current());
+    return () => {
+      mounted = false;
+      cancel();
+    };
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      props.onSubmit();
+    }
+  };
 
   return (
     <div className="payload-editor" data-testid="publish-editor">
-      <Editor
-        value={value}
-        language={language}
-        theme={dark ? 'vs-dark' : 'vs'}
-        onChange={(text) => onChange(text ?? '')}
-        onMount={(editor) => {
-          editor.addAction({
-            id: 'workbench.publish',
-            label: translate('publish:bar.publish'),
-            keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
-            run: () => submit.current(),
-          });
-        }}
-        options={{
-          minimap: { enabled: false },
-          lineNumbers: 'on',
-          lineNumbersMinChars: 3,
-          folding: true,
-          scrollBeyondLastLine: false,
-          automaticLayout: true,
-          fontSize: 12,
-          tabSize: 2,
-          wordWrap: 'on',
-          renderLineHighlight: 'none',
-          fixedOverflowWidgets: true,
-        }}
-      />
+      {Monaco ? (
+        <Monaco {...props} handOver={handOver.current} />
+      ) : (
+        <textarea
+          ref={plain}
+          className="payload-editor-plain"
+          data-testid="publish-editor-plain"
+          value={props.value}
+          spellCheck={false}
+          onChange={(event) => props.onChange(event.target.value)}
+          onKeyDown={onKeyDown}
+          onFocus={() => load.current()}
+        />
+      )}
     </div>
   );
 }
