@@ -71,7 +71,7 @@ export function MessagesToolbar() {
           // Seqs restart at 0: the open message must not turn into a new one with its old number.
           selectMessage(null);
         }}
-        disabled={total === 0}
+        disabled={size === 0}
       >
         {t('clear')}
       </button>
@@ -223,7 +223,9 @@ function useVisibleRows(activeId: string | null, search: PayloadSearch | null) {
 export function MessagesPanel() {
   const { t } = useTranslation('messages');
   const activeId = useConnectionsStore((s) => s.activeId);
-  const { total } = useMessageCounts(activeId);
+  // What the list holds, not how many arrived live: messages refilled from History after a reload
+  // (or in a window of their own) show before any new one arrives.
+  const { size: held } = useMessageCounts(activeId);
   const firstRun = useIsFirstRun();
   const selectedSeq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
@@ -244,9 +246,9 @@ export function MessagesPanel() {
   );
 
   let body;
-  if (total === 0 && firstRun) {
+  if (held === 0 && firstRun) {
     body = <FirstRun />;
-  } else if (total === 0) {
+  } else if (held === 0) {
     body = (
       <p className="empty" data-testid="messages-empty">
         <Trans t={t} i18nKey="empty" components={{ code: <code /> }} />
