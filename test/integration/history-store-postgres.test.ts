@@ -7,6 +7,7 @@ import { DAY_MS, dayStart, partitionName } from '../../main/core/history/postgre
 import { usePostgres } from '../support/fixtures';
 import { freePort } from '../support/free-port';
 import { message } from '../support/history-fixtures';
+import type { HistoryPage, PageRequest } from '../../main/core/history/types';
 import { describeHistoryExport } from './history-export-behaviour';
 import { type OpenStore, describeHistoryStore } from './history-store-behaviour';
 
@@ -183,6 +184,47 @@ describe('PostgreSQL history store: what only it has', () => {
     } finally {
       await store.close();
       await database.drop();
+    }
+  });
+
+  it('text pages walk the time order for common words and use the trigram index for rare ones: every page keyset-correct either way', async () => {
+    const { store, close } = await freshStore();
+    try {
+      // 7000 rows, several per millisecond (ties broken by id); words of every density: a page is
+      // filled by the first probe (common), by a longer walk (mid), only by the index after the walk
+      // gives up (rare), or found only in the oldest rows (old).
+      const t0 = Date.UTC(2023, 10, 14);
+      const word = (i: number): string => (i % 3 === 0 ? 'common' : i % 150 === 7 ? 'mid' : i % 1000 === 11 ? 'rare' : i < 40 && i % 4 === 1 ? 'old' : 'hay');
+      const rows = Array.from({ length: 7000 }, (_, i) => message({ topic: `t/${i % 5}`, text: `${word(i)} #${i}`, timestamp: t0 + Math.floor(i / 3) }));
+      for (let i = 0; i < rows.length; i += 2000) await store.insert(rows.slice(i, i + 2000));
+      await store.textIndex.buildIndexes(Date.now(), { quiet: false });
+      const expected = (needle: string, keep: (i: number) => boolean, order: 'asc' | 'desc'): string[] => {
+        const hits = rows.map((_, i) => i).filter((i) => word(i) === needle && keep(i));
+        return (order === 'desc' ? hits.reverse() : hits).map((i) => `${needle} #${i}`);
+      };
+      const pages = async (request: PageRequest): Promise<string[]> => {
+        const all: string[] = [];
+        let cursor = null;
+        do {
+          const page: HistoryPage = await store.page({ ...request, cursor, limit: 50 });
+          all.push(...page.messages.map((m) => Buffer.from(m.payload).toString()));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return all;
+      };
+      for (const needle of ['common', 'mid', 'rare', 'old']) {
+        for (const order of ['desc', 'asc'] as const) {
+          expect(await pages({ query: { text: needle.toUpperCase() }, order })).toEqual(expected(needle, () => true, order));
+          // Two topics (one index range each) and a time range.
+          const since = t0 + 100;
+          expect(await pages({ query: { text: needle, topicFilter: 't/+', connectionKeys: ['c1'], since }, order })).toEqual(
+            expected(needle, (i) => t0 + Math.floor(i / 3) >= since, order),
+          );
+          expect(await pages({ query: { text: needle, topicFilter: 't/2', since }, order })).toEqual(expected(needle, (i) => i % 5 === 2 && t0 + Math.floor(i / 3) >= since, order));
+        }
+      }
+    } finally {
+      await close();
     }
   });
 

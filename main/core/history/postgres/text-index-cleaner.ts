@@ -125,7 +125,16 @@ export class TextIndexCleaner {
    * `quiet: false` (a bench, a test) does not wait for this store's writes to a day to pause.
    * Resolves with the number built.
    */
-  async buildIndexes(now = Date.now(), { quiet = true } = {}): Promise<number> {
+  buildIndexes(now = Date.now(), { quiet = true } = {}): Promise<number> {
+    // One pass at a time: a caller waits for the background pass, then finds what it left.
+    const pass = this.building.then(() => this.buildPass(now, quiet));
+    this.building = pass.catch(() => 0);
+    return pass;
+  }
+
+  private building: Promise<number> = Promise.resolve(0);
+
+  private async buildPass(now: number, quiet: boolean): Promise<number> {
     if (this.disabled || !(await this.available())) return 0;
     const { rows } = await this.pool.query<{ name: string; valid: boolean | null }>(
       `SELECT c.relname AS name, (SELECT i.indisvalid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
