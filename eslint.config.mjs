@@ -10,6 +10,7 @@
 import { builtinModules } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import i18next from 'eslint-plugin-i18next';
 import tseslint from 'typescript-eslint';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
@@ -181,6 +182,36 @@ function boundary({ modules = [], dirs = [], siblings }) {
   };
 }
 
+/**
+ * Languages (issue 20): a user-facing string written in JSX (text, or a title/placeholder/label
+ * attribute, or a string expression inside markup) must come from the i18n layer
+ * (renderer/ui/i18n). Words that read the same in every language (protocol names, units) are
+ * allowed as they are.
+ */
+const UNTRANSLATED_WORDS = [
+  '[0-9!-/:-@[-`{-~\\s·×→←↑↓…✓✕▸▾▴⋯]+', // digits, punctuation and symbols only
+  '[A-Z0-9_-]+', // upper-case codes (QOS, TLS, UTF-8)
+  'MQTT.*', 'QoS.*', 'TLS', 'JSON', 'CBOR', 'MessagePack', 'Base64', 'hex', 'Hex', 'ms', 'B', 'KiB', 'MiB', 'GiB', 'kB', 'MB', 'msg/s', 'x', 'px',
+  '\\$SYS.*', 'Sparkplug B', 'Protobuf', 'Avro', 'PostgreSQL', 'SQLite', 'WebSocket', 'TCP', 'mqtt(s)?://.*', 'wss?://.*', 'https?://.*', 'postgres(ql)?://.*',
+];
+/**
+ * Folders whose strings are not yet in the layer. Each is removed from this list as it is
+ * translated; the list ends empty.
+ */
+const NOT_YET_TRANSLATED = [
+  'renderer/app/**',
+  'renderer/features/automation/**',
+  'renderer/features/broker/**',
+  'renderer/features/broker-stats/**',
+  'renderer/features/codecs/**',
+  'renderer/features/history/**',
+  'renderer/features/inspector/**',
+  'renderer/features/messages/**',
+  'renderer/features/plots/**',
+  'renderer/features/topic-tree/**',
+];
+const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
+
 export default [
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/artifacts/**', '.vite/**', 'coverage/**'] },
   {
@@ -244,5 +275,21 @@ export default [
         ...['security', 'protocol', 'window', 'ipc-transport', 'main'].map((name) => dir(`main/electron/${name}`, SANDBOXED)),
       ],
     }),
+  },
+  {
+    files: ['renderer/**/*.tsx'],
+    ignores: NOT_YET_TRANSLATED,
+    plugins: { i18next },
+    rules: {
+      'i18next/no-literal-string': [
+        'error',
+        {
+          mode: 'jsx-only',
+          'jsx-attributes': { include: USER_FACING_ATTRIBUTES },
+          words: { exclude: UNTRANSLATED_WORDS },
+          message: 'A user-facing string goes through the i18n layer: t(...) from renderer/ui/i18n, with the key in every language',
+        },
+      ],
+    },
   },
 ];

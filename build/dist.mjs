@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * `npm run dist [-- electron-builder options]`: builds the app and the installers for this
- * platform (electron-builder.yml: AppImage and deb, dmg and zip, or the NSIS installer) into dist/.
+ * platform (electron-builder.yml: AppImage, deb and rpm, dmg and zip, or the NSIS installer) into
+ * dist/, for this machine's arch or those named (`--x64`, `--arm64`; the release workflow passes
+ * its runner's).
  *
  * electron-builder downloads Electron (and Electron's headers, to rebuild better-sqlite3). It is
- * checked first that Electron can be had: from Electron's download cache or from its release
+ * checked first that Electron can be had, for each arch packaged: from Electron's download cache or from its release
  * site (ELECTRON_MIRROR is honoured). Where it cannot (the offline development machines), this
  * stops with a clear message before electron-builder starts, because its first step rebuilds
  * better-sqlite3 in node_modules for Electron and would leave it half rebuilt.
@@ -54,6 +56,20 @@ async function isReachable(url) {
   }
 }
 
+/** The arches `npm run dist -- ...` packages (--x64, --arm64...); this machine's without any. */
+export function targetArchs(builderArgs = process.argv.slice(2), arch = process.arch) {
+  const named = ['x64', 'arm64', 'ia32', 'armv7l'].filter((name) => builderArgs.includes(`--${name}`));
+  return named.length > 0 ? named : [arch];
+}
+
+/** The Electron platform name electron-builder downloads for `--mac`, `--win`, `--linux` (else this machine's). */
+export function targetPlatform(builderArgs = process.argv.slice(2), platform = process.platform) {
+  if (builderArgs.includes('--mac') || builderArgs.includes('-m')) return 'darwin';
+  if (builderArgs.includes('--win') || builderArgs.includes('-w')) return 'win32';
+  if (builderArgs.includes('--linux') || builderArgs.includes('-l')) return 'linux';
+  return platform;
+}
+
 /**
  * The steps, in order: electron-vite builds out/, then electron-builder packages it with the
  * options given to `npm run dist --`, never publishing.
@@ -74,8 +90,24 @@ function run(command, args) {
 async function main() {
   // Read as a file: requiring anything of 'electron' may start its binary download.
   const version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
-  const zipName = electronZipName(version);
   const cacheDir = electronCacheDir();
+  // One Electron per arch packaged (the release workflow cross-builds Windows arm64 on x64).
+  const platform = targetPlatform();
+  for (const arch of targetArchs()) await checkElectron(version, electronZipName(version, platform, arch), cacheDir);
+  if (process.env.WB_DIST_DRY_RUN === '1') {
+    for (const step of distSteps()) console.log(JSON.stringify(step));
+    return;
+  }
+  for (const [command, args] of distSteps()) run(command, args);
+  console.log(
+    [
+      'Installers are in dist/.',
+      "Packaging rebuilt better-sqlite3 for Electron's ABI: run `npm rebuild better-sqlite3` before running the Node tests again.",
+    ].join('\n'),
+  );
+}
+
+async function checkElectron(version, zipName, cacheDir) {
   const url = electronZipUrl(version, zipName);
   if (!isCached(cacheDir, zipName) && !(await isReachable(url))) {
     console.error(
@@ -91,17 +123,6 @@ async function main() {
     );
     process.exit(1);
   }
-  if (process.env.WB_DIST_DRY_RUN === '1') {
-    for (const step of distSteps()) console.log(JSON.stringify(step));
-    return;
-  }
-  for (const [command, args] of distSteps()) run(command, args);
-  console.log(
-    [
-      'Installers are in dist/.',
-      "Packaging rebuilt better-sqlite3 for Electron's ABI: run `npm rebuild better-sqlite3` before running the Node tests again.",
-    ].join('\n'),
-  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -9,7 +9,7 @@ setApi(bridge.api);
 
 // The stores read the remembered choices when they are created: bring the data folder's first.
 void startUiStateSync(bridge).then(async () => {
-  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }, { startOpenTabs }, { startLiveRestore }] = await Promise.all([
+  const [{ StrictMode, createElement }, { createRoot }, { App }, { startTheme }, { startEventFeed }, { startOpenTabs }, { startLiveRestore }, { startI18n }] = await Promise.all([
     import('react'),
     import('react-dom/client'),
     import('./app/app'),
@@ -17,7 +17,9 @@ void startUiStateSync(bridge).then(async () => {
     import('./stores/event-feed'),
     import('./app/open-tabs'),
     import('./app/live-restore'),
+    import('./ui/i18n'),
   ]);
+  startI18n();
   startTheme();
   // Both wait for the host's list of connections: the tabs first, then what they show.
   startOpenTabs();

@@ -21,6 +21,7 @@ import { createMessagesService } from './services/messages-service';
 import { createProfilesService } from './services/profiles-service';
 import { createReplayService } from './services/replay-service';
 import { createScenariosService } from './services/scenarios-service';
+import { type UpdatesProvider, createUpdatesService } from './services/updates-service';
 
 export interface CoreOptions {
   version: string;
@@ -44,6 +45,8 @@ export interface CoreOptions {
   collectionsTimer?: SequenceTimer;
   /** The system's proxy for profiles set to 'system' (the desktop shell's); HTTPS_PROXY / ALL_PROXY without it. */
   systemProxy?: SystemProxyResolver;
+  /** The desktop shell's updater; without it (browser mode) the updates domain answers DESKTOP_ONLY. */
+  updates?: UpdatesProvider;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -130,6 +133,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
   const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
   const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
+  const updates = createUpdatesService(options.updates, (state) => events.emit('updates.state', state));
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 
   /** Set once shutdown starts: the connections it closes were open when the run ended. */
@@ -168,6 +172,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     ...scenarios.handlers,
     ...checks.handlers,
     ...automation.handlers,
+    ...updates.handlers,
   });
 
   return {
@@ -183,7 +188,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
       await Promise.all([replays.close(), scenarios.close(), collections.close()]);
       await connections.close();
       await Promise.all([history.close(), broker.close(), downloads.close()]);
-      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close()]);
+      await Promise.all([messages.close(), inspector.close(), app.close(), codecs.close(), checks.close(), updates.close()]);
       await profiles.close();
     },
   };

@@ -16,6 +16,7 @@ import { createMenuTemplate } from './menu';
 import { attachSaveDialog } from './save-dialog';
 import { registerAppScheme, serveAppProtocol } from './protocol';
 import { createSafeStorageCipher, describeKeyFileFallback } from './safe-storage-cipher';
+import { desktopUpdates, electronUpdaterModule } from './updates';
 import { WINDOW_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
 import { placeWindow, readWindowState, trackWindowState } from './window-state';
 
@@ -65,10 +66,17 @@ function createCore(): WorkbenchCore {
     onKeyReplaced: (movedTo, error) =>
       console.warn(`The OS could not unwrap the secrets key (moved to ${movedTo}); saved secrets must be entered again:`, error),
   });
-  if (secretCipher) return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher, connectOnLaunch: true, systemProxy });
+  // electron-updater is loaded at the first check (it is not needed before, and only when packaged).
+  const updates = desktopUpdates({
+    isPackaged: app.isPackaged,
+    version,
+    settingsPath: join(dataDir, 'updates.json'),
+    loadUpdater: async () => (await electronUpdaterModule()).autoUpdater,
+  });
+  if (secretCipher) return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher, connectOnLaunch: true, systemProxy, updates });
   // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
   const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;
-  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretsProtection, connectOnLaunch: true, systemProxy });
+  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretsProtection, connectOnLaunch: true, systemProxy, updates });
 }
 
 function start(): void {

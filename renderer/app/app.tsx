@@ -6,6 +6,7 @@ import { InspectorPanel, InspectorToolbar } from '../features/inspector/inspecto
 import { ProfilesPanel } from '../features/profiles/profiles-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
 import { TopicsToggle } from '../features/topic-tree/topics-column';
+import { UpdatesButton, UpdatesPanel, UpdatesPrompt } from '../features/updates';
 import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { AppInfo } from './app-info';
@@ -39,11 +40,13 @@ export function App() {
         <h1>MQTT Workbench</h1>
         <ViewSwitcher />
         <AppInfo />
+        <UpdatesButton />
         <DecodingButton />
         <TopBarControls />
       </header>
       <HostBanner />
       <RecoveredNotice />
+      <UpdatesPrompt />
       <DataSafetyNotice />
       <RuleProblemNotices />
       <div className="workspace" hidden={view !== 'workbench'}>
@@ -80,6 +83,7 @@ export function App() {
       <ConnectionDialog />
       <CodecRulesDialog />
       <HelpOverlay />
+      <UpdatesPanel />
     </div>
   );
 }

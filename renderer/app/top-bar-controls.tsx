@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { UI_STATE_KEYS } from '../../shared/contract';
 import { useUiStore } from '../stores/ui-store';
 import { TIME_FORMATS, type TimeFormat } from '../ui/clock';
+import { LANGUAGE_CHOICES, LANGUAGE_NAMES, type LanguageChoice, languageChoice, setLanguageChoice, useTranslation } from '../ui/i18n';
 import { readChoice, writeChoice } from '../ui/stored-choice';
 import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/theme';
 
@@ -12,9 +13,10 @@ import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/th
  * before; "connect on launch" in a profile is for those wanted always.
  */
 function ReconnectOnLaunch() {
+  const { t } = useTranslation('app');
   const [on, setOn] = useState(() => readChoice(UI_STATE_KEYS.reconnectOnLaunch, ['on', 'off'], 'on') === 'on');
   return (
-    <label className="checkbox" title="When the workbench starts again, reconnect the saved connections that were connected when it stopped (their tabs come back either way)">
+    <label className="checkbox" title={t('topBar.reconnectOnLaunchTitle')}>
       <input
         type="checkbox"
         data-testid="reconnect-on-launch"
@@ -24,18 +26,44 @@ function ReconnectOnLaunch() {
           writeChoice(UI_STATE_KEYS.reconnectOnLaunch, e.target.checked ? 'on' : 'off');
         }}
       />
-      Reconnect on launch
+      {t('topBar.reconnectOnLaunch')}
     </label>
   );
 }
 
 
-const TIME_LABELS: Record<TimeFormat, string> = { '24h': 'Time: 24-hour', locale: 'Time: as the OS' };
+const TIME_LABELS = { '24h': 'topBar.time24h', locale: 'topBar.timeLocale' } as const satisfies Record<TimeFormat, string>;
 
-const THEME_LABELS: Record<ThemePreference, string> = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' };
+const THEME_LABELS = { system: 'topBar.themeSystem', light: 'topBar.themeLight', dark: 'topBar.themeDark' } as const satisfies Record<ThemePreference, string>;
+
+/** The UI language: the OS's, or one chosen here (each name written in its own language). */
+function LanguageSelect() {
+  const { t } = useTranslation('common');
+  const [choice, setChoice] = useState<LanguageChoice>(languageChoice);
+  return (
+    <select
+      aria-label={t('language')}
+      data-testid="language-select"
+      value={choice}
+      title={t('languageTitle')}
+      onChange={(e) => {
+        const next = e.target.value as LanguageChoice;
+        setChoice(next);
+        setLanguageChoice(next);
+      }}
+    >
+      {LANGUAGE_CHOICES.map((c) => (
+        <option key={c} value={c}>
+          {c === 'system' ? t('languageSystem') : LANGUAGE_NAMES[c]}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** The launch setting, the time format, the theme picker and the shortcuts button, at the right of the top bar. */
 export function TopBarControls() {
+  const { t } = useTranslation('app');
   const preference = useThemeStore((s) => s.preference);
   const setPreference = useThemeStore((s) => s.setPreference);
   const setHelpOpen = useUiStore((s) => s.setHelpOpen);
@@ -45,26 +73,27 @@ export function TopBarControls() {
     <div className="topbar-controls">
       <ReconnectOnLaunch />
       <select
-        aria-label="Time format"
+        aria-label={t('topBar.timeFormat')}
         data-testid="time-format-select"
         value={timeFormat}
-        title="How every time reads: 24-hour (15:17:41, 2026-12-07) or as the OS's language and region write it"
+        title={t('topBar.timeFormatTitle')}
         onChange={(e) => setTimeFormat(e.target.value as TimeFormat)}
       >
         {TIME_FORMATS.map((f) => (
           <option key={f} value={f}>
-            {TIME_LABELS[f]}
+            {t(TIME_LABELS[f])}
           </option>
         ))}
       </select>
-      <select aria-label="Theme" data-testid="theme-select" value={preference} title="Light or dark, or follow the OS" onChange={(e) => setPreference(e.target.value as ThemePreference)}>
+      <LanguageSelect />
+      <select aria-label={t('topBar.theme')} data-testid="theme-select" value={preference} title={t('topBar.themeTitle')} onChange={(e) => setPreference(e.target.value as ThemePreference)}>
         {THEME_PREFERENCES.map((p) => (
           <option key={p} value={p}>
-            {THEME_LABELS[p]}
+            {t(THEME_LABELS[p])}
           </option>
         ))}
       </select>
-      <button type="button" className="icon-button" data-testid="help-button" title="Keyboard shortcuts (? or F1)" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
+      <button type="button" className="icon-button" data-testid="help-button" title={t('topBar.shortcutsTitle')} aria-label={t('topBar.shortcuts')} onClick={() => setHelpOpen(true)}>
         ?
       </button>
     </div>

@@ -5,6 +5,7 @@ import { useInspectorStore } from './inspector-store';
 import { useMessagesStore } from './messages-store';
 import type { Qos } from './qos';
 import { useUiStore } from './ui-store';
+import { translate } from '../ui/i18n';
 
 export type SubscribeOptions = Omit<RequestInput<'messages.subscribe'>, 'connectionId'>;
 
@@ -275,7 +276,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
 
     async reconnect(id) {
       const origin = get().origins[id];
-      if (!origin?.profileId) return { code: 'NOT_FOUND', message: 'Only a connection opened from a saved profile can be reopened' };
+      if (!origin?.profileId) return { code: 'NOT_FOUND', message: translate('connectionTabs:info.reopenOnlyProfile') };
       const result = await getApi().profiles.connect({ id: origin.profileId });
       if (!result.ok) return result.error;
       const next = result.value.connectionId;

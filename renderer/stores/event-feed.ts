@@ -15,6 +15,7 @@ import { useProfilesStore } from './profiles-store';
 import { useRepeatStore } from './repeat-store';
 import { useTopicTreeStore, watchTopicTrees } from './topic-tree-store';
 import { useUiStore } from './ui-store';
+import { useUpdatesStore } from './updates-store';
 
 /** Flush at least this often even when no animation frame comes (hidden tabs pause rAF). */
 const MAX_FLUSH_DELAY_MS = 250;
@@ -145,6 +146,7 @@ export function startEventFeed(bridge: Bridge): () => void {
     bridge.api.on('broker.changed', () => useBrokerStore.getState().changed()),
     bridge.api.on('app.menuCommand', ({ command }) => runMenuCommand(command)),
     bridge.api.on('app.recovered', (details) => useRecoveryStore.getState().setRecovered(details)),
+    bridge.api.on('updates.state', (state) => useUpdatesStore.getState().setState(state)),
     bridge.api.on('history.damage', (damage) => {
       useDataSafetyStore.getState().setHistoryDamage(damage);
       void useHistoryStore.getState().loadStatus();

@@ -1,4 +1,4 @@
-import { formatCount } from './numbers';
+import { formatNumber, useTranslation } from './i18n';
 import './file-input.css';
 export interface PickedFile {
   name: string;
@@ -12,6 +12,7 @@ export async function readFiles(list: FileList | null): Promise<PickedFile[]> {
 
 /** A file picker showing the chosen file(s) and a way to forget them. */
 export function FileInput({ files, onChange, accept, multiple = false, testId }: { files: PickedFile[]; onChange(files: PickedFile[]): void; accept: string; multiple?: boolean; testId: string }) {
+  const { t } = useTranslation('common');
   return (
     <span className="file-input">
       <input
@@ -24,8 +25,8 @@ export function FileInput({ files, onChange, accept, multiple = false, testId }:
       />
       {files.map((file, index) => (
         <span key={index} className="file-chip" data-testid={`${testId}-chosen`}>
-          {file.name} <span className="muted">({formatCount(file.bytes.byteLength)} B)</span>
-          <button type="button" className="icon-button" title={`Forget ${file.name}`} aria-label={`Forget ${file.name}`} onClick={() => onChange(files.filter((_, i) => i !== index))}>
+          {file.name} <span className="muted">{t('fileInput.size', { bytes: formatNumber(file.bytes.byteLength) })}</span>
+          <button type="button" className="icon-button" title={t('fileInput.forget', { name: file.name })} aria-label={t('fileInput.forget', { name: file.name })} onClick={() => onChange(files.filter((_, i) => i !== index))}>
             ×
           </button>
         </span>

@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { translate } from './i18n';
 import './panel.css';
 
 interface BoundaryState {
@@ -19,13 +20,16 @@ class PanelErrorBoundary extends Component<{ name: string; children: ReactNode }
 
   override render() {
     if (!this.state.error) return this.props.children;
+    // A class component has no hook: the layer's translate, read at each render.
+    const crashed = translate('common:panel.crashed', { name: this.props.name });
+    const retry = translate('common:panel.retry');
     return (
       <div className="panel-crash" role="alert" data-testid="panel-crash">
         <p>
-          The {this.props.name} panel hit an error: <code>{this.state.error.message}</code>
+          {crashed} <code>{this.state.error.message}</code>
         </p>
         <button type="button" onClick={() => this.setState({ error: null })}>
-          Retry
+          {retry}
         </button>
       </div>
     );

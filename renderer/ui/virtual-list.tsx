@@ -1,5 +1,5 @@
 import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
-import { formatCount } from './numbers';
+import { formatNumber, useTranslation } from './i18n';
 import { useScrollWindow } from './use-scroll-window';
 import './virtual-list.css';
 
@@ -42,6 +42,7 @@ const FOLLOW_OVERSCAN = 2;
  * position): an element found and then scrolled to still shows the row it was found for.
  */
 export function VirtualList({ count, rowHeight, offset, renderRow, header, overscan = 8, testId, jumpTestId = 'messages-jump-newest', holdOn = null }: VirtualListProps) {
+  const { t } = useTranslation('common');
   const [follow, setFollow] = useState(true);
   // Where the newest row was (absolute position) when following stopped: what arrived since is "new".
   const [heldAt, setHeldAt] = useState(offset + count);
@@ -123,8 +124,8 @@ export function VirtualList({ count, rowHeight, offset, renderRow, header, overs
         </div>
       </div>
       {!follow && count > 0 && (
-        <button type="button" className="jump-newest" data-testid={jumpTestId} data-new={fresh} title="Follow the newest rows again" onClick={() => setFollow(true)}>
-          {fresh > 0 ? `↓ ${formatCount(fresh)} new, jump to newest` : '↓ Newest'}
+        <button type="button" className="jump-newest" data-testid={jumpTestId} data-new={fresh} title={t('virtualList.followTitle')} onClick={() => setFollow(true)}>
+          {fresh > 0 ? t('virtualList.jumpNew', { count: fresh, n: formatNumber(fresh) }) : t('virtualList.newest')}
         </button>
       )}
     </div>

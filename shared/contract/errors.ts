@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   'PROXY_UNREACHABLE', // the profile's proxy (HTTP CONNECT or SOCKS5) cannot be reached
   'PROXY_REFUSED', // the proxy refused to open a tunnel to the broker
   'PROXY_AUTH_FAILED', // the proxy refused the proxy user name or password
+  'DESKTOP_ONLY', // a desktop-app feature (updates) asked of browser mode, which does not have it
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

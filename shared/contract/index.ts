@@ -14,6 +14,7 @@ import { inspectorContract } from './inspector';
 import { messagesContract } from './messages';
 import { profilesContract } from './profiles';
 import { scenariosContract } from './scenarios';
+import { updatesContract } from './updates';
 
 /**
  * The one contract both transports serve (Electron IPC and the browser-mode WebSocket).
@@ -33,6 +34,7 @@ export const contract = {
   scenarios: scenariosContract,
   checks: checksContract,
   automation: automationContract,
+  updates: updatesContract,
 } as const;
 
 type Contract = typeof contract;
@@ -225,4 +227,5 @@ export * from './collections';
 export * from './scenarios';
 export * from './checks';
 export * from './automation';
+export * from './updates';
 export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS } from './app';

@@ -275,6 +275,20 @@ describe('MQTT Workbench desktop app', () => {
     expect(saved).toMatchObject({ bounds: { width: 1000, height: 700 }, maximized: false });
   });
 
+  it('asks before checking for updates, and checks nothing on its own (a development build does not update)', async () => {
+    if (process.env.ELECTRON_PACKAGED === '1') {
+      await page.getByTestId('updates-ask').waitFor({ timeout: UI_TIMEOUT });
+      // electron-builder wrote where the updater looks: the project's GitHub releases.
+      const updateConfig = await app!.evaluate(() => process.getBuiltinModule('node:fs').readFileSync(`${process.resourcesPath}/app-update.yml`, 'utf8'));
+      expect(updateConfig).toMatch(/^provider: github$/m);
+    }
+    await page.getByTestId('updates-button').click();
+    const status = await page.getByTestId('updates-status').textContent();
+    expect(status).toBe(process.env.ELECTRON_PACKAGED === '1' ? 'Not checked yet.' : 'This is a development build; updates come with the installed app.');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('updates-panel').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  });
+
   // Last: the page is replaced. Read through the main process, which outlives the renderer.
   it('reloads a crashed page, which says it recovered, with the connection still up', async () => {
     await app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.forcefullyCrashRenderer());

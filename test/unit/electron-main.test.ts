@@ -334,6 +334,14 @@ describe('after ready', () => {
     await expect(handler({ sender: new FakeWebContents(), senderFrame: frame }, 'app.info', {})).rejects.toThrow(/Refused/);
   });
 
+  it('serves the updates domain (main/electron/updates.ts): not packaged, it says a development build does not update, and loads no updater', async () => {
+    const handler = fake.ipcHandlers.get('workbench:invoke')!;
+    const event = { sender: fake.windows[0]!.webContents, senderFrame: { url: 'app://workbench/index.html', parent: null } };
+    expect(await handler(event, 'updates.state', {})).toMatchObject({ ok: true, value: { status: 'unsupported', message: expect.stringContaining('development build') } });
+    expect(await handler(event, 'updates.setSettings', { autoCheck: 'on' })).toEqual({ ok: true, value: { autoCheck: 'on', allowMetered: false } });
+    expect(JSON.parse(readFileSync(join(userData(), 'data', 'updates.json'), 'utf8'))).toEqual({ autoCheck: 'on', allowMetered: false });
+  });
+
   it('wires the save dialog and "Show in folder" for the window (the flow itself: electron-save-dialog.test.ts)', async () => {
     // History needs its worker file, which this in-memory build does not emit: the wiring is what is checked here.
     const save = fake.ipcHandlers.get('workbench:save-download')!;

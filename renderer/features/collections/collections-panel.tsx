@@ -8,9 +8,13 @@ import { loadTemplateIntoPublish, useDraftVariables } from '../publish';
 import { SaveDialog } from './save-dialog';
 import { SequenceControls } from './sequence-controls';
 import { downloadText } from '../../ui/download-text';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 import { searchMessages, visibleCollections } from './search';
 import { VariablesEditor } from './variables-editor';
 import './collections.css';
+
+/** The rename button's glyph (its label says what it does). */
+const PENCIL = '✎';
 
 type Editing = { kind: 'collection' | 'folder' | 'message' | 'new-collection' | 'new-folder'; id: string; value: string } | null;
 type Said = { kind: 'error' | 'sent'; text: string } | null;
@@ -51,6 +55,7 @@ function NameInput({ editing, onDone, testId }: { editing: NonNullable<Editing>;
 
 /** The expanded message (collections.preview): what would be sent now. */
 function Preview({ preview }: { preview: { ok: true; value: ExpandedMessage } | { ok: false; error: string } }) {
+  const { t } = useTranslation('collections');
   if (!preview.ok)
     return (
       <p className="error-box" data-testid="collections-preview-error">
@@ -61,18 +66,23 @@ function Preview({ preview }: { preview: { ok: true; value: ExpandedMessage } | 
   const text = decodePayload(payload, 'text');
   const props = properties
     ? [
-        properties.contentType && `content type ${properties.contentType}`,
-        properties.responseTopic && `response topic ${properties.responseTopic}`,
-        properties.correlationData && `correlation ${decodePayload(properties.correlationData, 'text').ok ? new TextDecoder().decode(properties.correlationData) : `${properties.correlationData.byteLength} B`}`,
+        properties.contentType && t('preview.contentType', { value: properties.contentType }),
+        properties.responseTopic && t('preview.responseTopic', { value: properties.responseTopic }),
+        properties.correlationData &&
+          t('preview.correlation', {
+            value: decodePayload(properties.correlationData, 'text').ok
+              ? new TextDecoder().decode(properties.correlationData)
+              : t('preview.bytes', { n: formatNumber(properties.correlationData.byteLength) }),
+          }),
         ...(properties.userProperties ?? []).map((p) => `${p.key}=${p.value}`),
       ].filter(Boolean)
     : [];
   return (
     <div className="collections-preview" data-testid="collections-preview">
       <div>
-        <span data-testid="collections-preview-topic">{topic}</span> <span className="muted">· QoS {qos}{retain ? ' · retained' : ''} · {payload.byteLength} B</span>
+        <span data-testid="collections-preview-topic">{topic}</span> <span className="muted">{t('preview.meta', { qos: String(qos), retained: retain ? t('preview.retained') : '', bytes: formatNumber(payload.byteLength) })}</span>
       </div>
-      <code data-testid="collections-preview-payload">{text.ok ? text.text.slice(0, 400) : `(${payload.byteLength} bytes, not text)`}</code>
+      <code data-testid="collections-preview-payload">{text.ok ? text.text.slice(0, 400) : t('preview.notText', { n: formatNumber(payload.byteLength) })}</code>
       {props.length > 0 && <div className="muted" data-testid="collections-preview-properties">{props.join(' · ')}</div>}
     </div>
   );
@@ -99,6 +109,7 @@ function MessageRow({
   setEditing(editing: Editing): void;
   onSend(): void;
 }) {
+  const { t } = useTranslation('collections');
   const run = useCollectionsStore((s) => s.run);
   const { connected } = useScope();
   const index = collection.messages.indexOf(message);
@@ -106,7 +117,7 @@ function MessageRow({
   const renaming = editing?.kind === 'message' && editing.id === message.id;
   return (
     <li className={focused ? 'collections-message focused' : 'collections-message'} data-testid="collections-message" data-name={message.name}>
-      <input type="checkbox" data-testid="collections-message-select" aria-label={`Select ${message.name}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} />
+      <input type="checkbox" data-testid="collections-message-select" aria-label={t('message.select', { name: message.name })} checked={selected} onChange={(e) => onSelect(e.target.checked)} />
       {renaming ? (
         <NameInput
           testId="collections-message-name-input"
@@ -117,32 +128,32 @@ function MessageRow({
           }}
         />
       ) : (
-        <button type="button" className="collections-message-main" title="Show what would be sent (variables expanded)" onClick={onFocus} onDoubleClick={() => setEditing({ kind: 'message', id: message.id, value: message.name })}>
+        <button type="button" className="collections-message-main" title={t('message.showTitle')} onClick={onFocus} onDoubleClick={() => setEditing({ kind: 'message', id: message.id, value: message.name })}>
           <span className="collections-message-name" data-testid="collections-message-name">
             {message.name}
           </span>
-          <span className="muted collections-message-topic">{message.topic || '(topic alias)'}</span>
+          <span className="muted collections-message-topic">{message.topic || t('message.topicAlias')}</span>
         </button>
       )}
       <span className="collections-row-actions">
-        <button type="button" className="small" data-testid="collections-message-load" title="Put this message in the publish panel" onClick={() => loadTemplateIntoPublish(message)}>
-          Load
+        <button type="button" className="small" data-testid="collections-message-load" title={t('message.loadTitle')} onClick={() => loadTemplateIntoPublish(message)}>
+          {t('message.load')}
         </button>
-        <button type="button" className="small primary" data-testid="collections-message-send" title={connected ? 'Send it now on this connection' : 'Connect to send'} disabled={!connected} onClick={onSend}>
-          Send
+        <button type="button" className="small primary" data-testid="collections-message-send" title={connected ? t('message.sendTitle') : t('message.connectToSend')} disabled={!connected} onClick={onSend}>
+          {t('message.send')}
         </button>
       </span>
       {focused && (
         <div className="collections-message-tools">
-          <button type="button" className="small" title="Move up" disabled={index === 0} onClick={() => move(index - 1)}>
-            ↑ Up
+          <button type="button" className="small" title={t('message.moveUp')} disabled={index === 0} onClick={() => move(index - 1)}>
+            {t('message.up')}
           </button>
-          <button type="button" className="small" title="Move down" disabled={index === collection.messages.length - 1} onClick={() => move(index + 1)}>
-            ↓ Down
+          <button type="button" className="small" title={t('message.moveDown')} disabled={index === collection.messages.length - 1} onClick={() => move(index + 1)}>
+            {t('message.down')}
           </button>
           {collection.folders.length > 0 && (
-            <select aria-label="Folder" data-testid="collections-message-folder" value={message.folderId ?? ''} onChange={(e) => move(index, e.target.value || null)}>
-              <option value="">(top level)</option>
+            <select aria-label={t('message.folder')} data-testid="collections-message-folder" value={message.folderId ?? ''} onChange={(e) => move(index, e.target.value || null)}>
+              <option value="">{t('message.topLevel')}</option>
               {collection.folders.map((f) => (
                 <option key={f.id} value={f.id}>
                   {f.name}
@@ -151,13 +162,13 @@ function MessageRow({
             </select>
           )}
           <button type="button" className="small" data-testid="collections-message-rename" onClick={() => setEditing({ kind: 'message', id: message.id, value: message.name })}>
-            Rename
+            {t('message.rename')}
           </button>
           <button type="button" className="small" data-testid="collections-message-duplicate" onClick={() => void run('collections.duplicateMessage', { collectionId: collection.id, messageId: message.id })}>
-            Duplicate
+            {t('message.duplicate')}
           </button>
           <button type="button" className="small" data-testid="collections-message-delete" onClick={() => void run('collections.deleteMessages', { collectionId: collection.id, messageIds: [message.id] })}>
-            Delete
+            {t('message.delete')}
           </button>
         </div>
       )}
@@ -172,6 +183,7 @@ function MessageRow({
  * command line would send.
  */
 export function CollectionsPanel() {
+  const { t } = useTranslation('collections');
   useEffect(startCollections, []);
   const state = useCollectionsStore((s) => s.state);
   const storeError = useCollectionsStore((s) => s.error);
@@ -216,7 +228,11 @@ export function CollectionsPanel() {
     const result = await run('collections.send', { connectionId: active.connectionId, collectionId: collection.id, messageIds: ids, ...extra });
     if (!result.ok) return setSaid({ kind: 'error', text: result.error });
     const { sent, failed } = result.value as { sent: number; failed: { error: string }[] };
-    setSaid(failed.length ? { kind: 'error', text: `Sent ${sent}; ${failed.map((f) => f.error).join('; ')}` } : { kind: 'sent', text: sent === 1 ? 'Sent 1 message' : `Sent ${sent} messages` });
+    setSaid(
+      failed.length
+        ? { kind: 'error', text: t('panel.sentWithFailures', { n: formatNumber(sent), errors: failed.map((f) => f.error).join('; ') }) }
+        : { kind: 'sent', text: t('panel.sent', { count: sent, n: formatNumber(sent) }) },
+    );
   };
 
   const importFile = async (file: File | undefined) => {
@@ -225,8 +241,8 @@ export function CollectionsPanel() {
     if (picker.current) picker.current.value = '';
     if (result.ok) {
       setChosenId((result.value as { collectionId: string }).collectionId);
-      setSaid({ kind: 'sent', text: `Imported ${file.name}` });
-    } else setSaid({ kind: 'error', text: `${file.name}: ${result.error}` });
+      setSaid({ kind: 'sent', text: t('panel.imported', { name: file.name }) });
+    } else setSaid({ kind: 'error', text: t('panel.importFailed', { name: file.name, error: result.error }) });
   };
 
   const exportCollection = async () => {
@@ -280,22 +296,24 @@ export function CollectionsPanel() {
         {editingCollection ? (
           <NameInput testId="collections-name-input" editing={editing} onDone={(value) => void finishEditing(value)} />
         ) : (
-          <select data-testid="collections-select" aria-label="Collection" value={collection?.id ?? ''} onChange={(e) => setChosenId(e.target.value)} disabled={collections.length === 0}>
-            {collections.length === 0 && <option value="">No collection yet</option>}
+          <select data-testid="collections-select" aria-label={t('panel.collection')} value={collection?.id ?? ''} onChange={(e) => setChosenId(e.target.value)} disabled={collections.length === 0}>
+            {collections.length === 0 && <option value="">{t('panel.noCollection')}</option>}
             {collections.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
-                {c.profileId ? ` (${profileName ?? 'this profile'})` : ''}
+                {c.profileId ? t('panel.ofProfile', { profile: profileName ?? t('panel.thisProfile') }) : ''}
               </option>
             ))}
           </select>
         )}
-        <button type="button" className="small" data-testid="collections-new" title="A new collection for every connection" onClick={() => setEditing({ kind: 'new-collection', id: 'shared', value: 'New collection' })}>
-          New
+        <button type="button" className="small" data-testid="collections-new" title={t('panel.newTitle')} onClick={() => setEditing({ kind: 'new-collection', id: 'shared', value: t('panel.newName') })}>
+          {t('panel.new')}
         </button>
         {profileId && (
-          <button type="button" className="small" data-testid="collections-new-profile" title={`A new collection for ${profileName ?? 'this profile'} only`} onClick={() => setEditing({ kind: 'new-collection', id: 'profile', value: `${profileName ?? 'Profile'} messages` })}>
-            New for profile
+          <button type="button" className="small" data-testid="collections-new-profile" title={t('panel.newForProfileTitle', { profile: profileName ?? t('panel.thisProfile') })}
+            onClick={() => setEditing({ kind: 'new-collection', id: 'profile', value: t('panel.profileMessages', { profile: profileName ?? t('panel.profileFallback') }) })}
+          >
+            {t('panel.newForProfile')}
           </button>
         )}
         <details className="collections-menu">
@@ -304,22 +322,22 @@ export function CollectionsPanel() {
           </summary>
           <div className="collections-menu-items">
             <button type="button" className="small" disabled={!collection} data-testid="collections-rename" onClick={() => collection && setEditing({ kind: 'collection', id: collection.id, value: collection.name })}>
-              Rename
+              {t('panel.rename')}
             </button>
-            <button type="button" className="small" disabled={!collection} data-testid="collections-new-folder" onClick={() => setEditing({ kind: 'new-folder', id: '', value: 'New folder' })}>
-              New folder
+            <button type="button" className="small" disabled={!collection} data-testid="collections-new-folder" onClick={() => setEditing({ kind: 'new-folder', id: '', value: t('panel.newFolderName') })}>
+              {t('panel.newFolder')}
             </button>
-            <button type="button" className="small" data-testid="collections-import" title="Import a collection file (added as a new collection)" onClick={() => picker.current?.click()}>
-              Import…
+            <button type="button" className="small" data-testid="collections-import" title={t('panel.importTitle')} onClick={() => picker.current?.click()}>
+              {t('panel.import')}
             </button>
-            <button type="button" className="small" disabled={!collection} data-testid="collections-export" title="Save this collection as a JSON file" onClick={() => void exportCollection()}>
-              Export
+            <button type="button" className="small" disabled={!collection} data-testid="collections-export" title={t('panel.exportTitle')} onClick={() => void exportCollection()}>
+              {t('panel.export')}
             </button>
             <button type="button" className="small" disabled={!collection} data-testid="collections-delete" onClick={() => collection && void run('collections.deleteCollection', { collectionId: collection.id })}>
-              Delete collection
+              {t('panel.delete')}
             </button>
             <button type="button" className="small" data-testid="collections-variables-toggle" aria-pressed={showVariables} onClick={() => setShowVariables(!showVariables)}>
-              Variables…
+              {t('panel.variables')}
             </button>
           </div>
         </details>
@@ -328,13 +346,13 @@ export function CollectionsPanel() {
       {showVariables && <VariablesEditor profileId={profileId} profileName={profileName} />}
       {editing && (editing.kind === 'new-folder' || editing.kind === 'folder') && <NameInput testId="collections-folder-name-input" editing={editing} onDone={(value) => void finishEditing(value)} />}
       {collection && (
-        <input type="search" className="collections-search" placeholder="Search name, topic or payload" aria-label="Search saved messages" data-testid="collections-search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input type="search" className="collections-search" placeholder={t('panel.searchPlaceholder')} aria-label={t('panel.searchLabel')} data-testid="collections-search" value={query} onChange={(e) => setQuery(e.target.value)} />
       )}
       <div className="collections-body">
         {!collection ? (
-          <p className="hint">Save messages from the publish panel ("Save to collection…") or import a collection file.</p>
+          <p className="hint">{t('panel.emptyHint')}</p>
         ) : messages.length === 0 ? (
-          <p className="hint">{collection.messages.length === 0 ? 'No saved message in this collection yet.' : 'No saved message matches.'}</p>
+          <p className="hint">{collection.messages.length === 0 ? t('panel.emptyCollection') : t('panel.noMatch')}</p>
         ) : (
           <ul className="collections-list">
             {topLevel.map(row)}
@@ -344,11 +362,11 @@ export function CollectionsPanel() {
               return (
                 <li key={folder.id} className="collections-folder" data-testid="collections-folder">
                   <div className="collections-folder-head">
-                    <span onDoubleClick={() => setEditing({ kind: 'folder', id: folder.id, value: folder.name })}>📁 {folder.name}</span>
-                    <button type="button" className="icon-button" title="Rename the folder" aria-label="Rename the folder" onClick={() => setEditing({ kind: 'folder', id: folder.id, value: folder.name })}>
-                      ✎
+                    <span onDoubleClick={() => setEditing({ kind: 'folder', id: folder.id, value: folder.name })}>{`📁 ${folder.name}`}</span>
+                    <button type="button" className="icon-button" title={t('panel.renameFolder')} aria-label={t('panel.renameFolder')} onClick={() => setEditing({ kind: 'folder', id: folder.id, value: folder.name })}>
+                      {PENCIL}
                     </button>
-                    <button type="button" className="icon-button" title="Delete the folder (its messages move to the top level)" aria-label="Delete the folder" onClick={() => void run('collections.deleteFolder', { collectionId: collection.id, folderId: folder.id })}>
+                    <button type="button" className="icon-button" title={t('panel.deleteFolderTitle')} aria-label={t('panel.deleteFolder')} onClick={() => void run('collections.deleteFolder', { collectionId: collection.id, folderId: folder.id })}>
                       ×
                     </button>
                   </div>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useCollectionsStore } from '../../stores/collections-store';
+import { useTranslation } from '../../ui/i18n';
 import { visibleCollections } from './search';
 
 const NEW = '__new__';
@@ -9,6 +10,7 @@ const NEW = '__new__';
  * folder. Opened from the publish panel and its history through the collections store.
  */
 export function SaveDialog({ profileId, profileName }: { profileId: string | undefined; profileName: string | undefined }) {
+  const { t } = useTranslation('collections');
   const request = useCollectionsStore((s) => s.saveRequest);
   const state = useCollectionsStore((s) => s.state);
   const close = useCollectionsStore((s) => s.closeSave);
@@ -27,7 +29,7 @@ export function SaveDialog({ profileId, profileName }: { profileId: string | und
     if (!request) return;
     setName(request.name.slice(0, 200));
     setCollectionId((current) => (collections.some((c) => c.id === current) ? current : (collections[0]?.id ?? NEW)));
-    setNewName('Saved messages');
+    setNewName(t('save.defaultNewName'));
     setFolderId('');
     setError(null);
     const onKeyDown = (event: KeyboardEvent) => {
@@ -61,10 +63,10 @@ export function SaveDialog({ profileId, profileName }: { profileId: string | und
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && close()}>
-      <section className="dialog collections-save-dialog" role="dialog" aria-modal="true" aria-label="Save to collection" data-testid="collections-save-dialog" ref={dialog} tabIndex={-1}>
+      <section className="dialog collections-save-dialog" role="dialog" aria-modal="true" aria-label={t('save.title')} data-testid="collections-save-dialog" ref={dialog} tabIndex={-1}>
         <header className="dialog-header">
-          <h2>Save to collection</h2>
-          <button type="button" className="icon-button" title="Cancel (Esc)" aria-label="Cancel" onClick={close}>
+          <h2>{t('save.title')}</h2>
+          <button type="button" className="icon-button" title={t('save.cancelTitle')} aria-label={t('save.cancel')} onClick={close}>
             ×
           </button>
         </header>
@@ -76,40 +78,40 @@ export function SaveDialog({ profileId, profileName }: { profileId: string | und
           }}
         >
           <label className="span-4">
-            Name
+            {t('save.name')}
             <input data-testid="collections-save-name" value={name} maxLength={200} autoFocus onChange={(e) => setName(e.target.value)} />
           </label>
           <label className="span-2">
-            Collection
+            {t('save.collection')}
             <select data-testid="collections-save-collection" value={collectionId} onChange={(e) => setCollectionId(e.target.value)}>
               {collections.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
-                  {c.profileId ? ' (this profile)' : ''}
+                  {c.profileId ? t('save.thisProfile') : ''}
                 </option>
               ))}
-              <option value={NEW}>New collection…</option>
+              <option value={NEW}>{t('save.newCollectionOption')}</option>
             </select>
           </label>
           {collectionId === NEW ? (
             <>
               <label className="span-1">
-                New collection
+                {t('save.newCollection')}
                 <input data-testid="collections-save-new-name" value={newName} maxLength={200} onChange={(e) => setNewName(e.target.value)} />
               </label>
               <label className="span-1">
-                For
+                {t('save.for')}
                 <select data-testid="collections-save-scope" value={scope} onChange={(e) => setScope(e.target.value as 'shared' | 'profile')}>
-                  <option value="shared">every connection</option>
-                  {profileId && <option value="profile">{profileName ?? 'this profile'} only</option>}
+                  <option value="shared">{t('save.everyConnection')}</option>
+                  {profileId && <option value="profile">{t('save.profileOnly', { profile: profileName ?? t('save.thisProfileName') })}</option>}
                 </select>
               </label>
             </>
           ) : (
             <label className="span-2">
-              Folder
+              {t('save.folder')}
               <select data-testid="collections-save-folder" value={folderId} onChange={(e) => setFolderId(e.target.value)}>
-                <option value="">(top level)</option>
+                <option value="">{t('save.topLevel')}</option>
                 {chosen?.folders.map((f) => (
                   <option key={f.id} value={f.id}>
                     {f.name}
@@ -119,10 +121,12 @@ export function SaveDialog({ profileId, profileName }: { profileId: string | und
             </label>
           )}
           <p className="hint span-4">
-            Saved as written: topic <code>{request.template.topic || '(topic alias)'}</code>, {request.template.format}, QoS {request.template.qos}
-            {request.template.retain ? ', retained' : ''}
-            {request.template.variables ? ', variables expanded when sent' : ''}
-            {request.template.properties ? ', with MQTT 5 properties' : ''}.
+            {t('save.savedAs')} <code>{request.template.topic || t('save.topicAlias')}</code>
+            {t('save.summary', { format: request.template.format, qos: String(request.template.qos) })}
+            {request.template.retain ? t('save.retained') : ''}
+            {request.template.variables ? t('save.variables') : ''}
+            {request.template.properties ? t('save.properties') : ''}
+            {t('save.end')}
           </p>
           {error && (
             <p className="error-box span-4" role="alert" data-testid="collections-save-error">
@@ -132,10 +136,10 @@ export function SaveDialog({ profileId, profileName }: { profileId: string | und
           <div className="dialog-footer span-4">
             <span className="muted" />
             <button type="button" onClick={close} disabled={busy}>
-              Cancel
+              {t('save.cancel')}
             </button>
             <button type="submit" className="primary" data-testid="collections-save-confirm" disabled={busy || name.trim() === ''}>
-              Save
+              {t('save.save')}
             </button>
           </div>
         </form>

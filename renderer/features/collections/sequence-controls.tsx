@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { SEQUENCE_MAX_DELAY_MS, type SavedMessage } from '../../../shared/contract';
 import { useCollectionsStore } from '../../stores/collections-store';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 
 /**
  * What to do with the selected messages: send them all now, delete them, or send them as a
@@ -24,6 +25,7 @@ export function SequenceControls({
   onDeleteAll(): void;
   onClear(): void;
 }) {
+  const { t } = useTranslation('collections');
   const run = useCollectionsStore((s) => s.run);
   const [delays, setDelays] = useState<Record<string, string>>({});
   const [sequenceId, setSequenceId] = useState<string | null>(null);
@@ -34,7 +36,7 @@ export function SequenceControls({
   const problems = messages.map((m, i) => {
     const text = delayOf(m.id, i).trim();
     const ms = Number(text);
-    return text === '' || !Number.isInteger(ms) || ms < 0 || ms > SEQUENCE_MAX_DELAY_MS ? `Step ${i + 1}: a delay is whole milliseconds, 0 to ${SEQUENCE_MAX_DELAY_MS}` : null;
+    return text === '' || !Number.isInteger(ms) || ms < 0 || ms > SEQUENCE_MAX_DELAY_MS ? t('sequence.stepProblem', { step: String(i + 1), max: formatNumber(SEQUENCE_MAX_DELAY_MS) }) : null;
   });
   const problem = problems.find(Boolean);
 
@@ -47,18 +49,18 @@ export function SequenceControls({
   return (
     <div className="collections-selection" data-testid="collections-selection">
       <div className="collections-selection-bar">
-        <span className="muted">{messages.length} selected</span>
-        <button type="button" className="small primary" data-testid="collections-send-selected" disabled={!connectionId} title={connectionId ? 'Send them now, in the collection order' : 'Connect to send'} onClick={onSendAll}>
-          Send all
+        <span className="muted">{t('sequence.selected', { n: formatNumber(messages.length) })}</span>
+        <button type="button" className="small primary" data-testid="collections-send-selected" disabled={!connectionId} title={connectionId ? t('sequence.sendAllTitle') : t('sequence.connectToSend')} onClick={onSendAll}>
+          {t('sequence.sendAll')}
         </button>
         <button type="button" className="small" data-testid="collections-sequence-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-          Sequence…
+          {t('sequence.sequence')}
         </button>
         <button type="button" className="small" data-testid="collections-delete-selected" onClick={onDeleteAll}>
-          Delete
+          {t('sequence.delete')}
         </button>
         <button type="button" className="small" onClick={onClear}>
-          Clear
+          {t('sequence.clear')}
         </button>
       </div>
       {open && (
@@ -68,13 +70,13 @@ export function SequenceControls({
               <li key={m.id}>
                 <span className="collections-sequence-name">{m.name}</span>
                 <label>
-                  after
+                  {t('sequence.after')}
                   <input
                     data-testid="collections-sequence-delay"
                     inputMode="numeric"
                     value={delayOf(m.id, i)}
                     aria-invalid={problems[i] !== null}
-                    aria-label={`Delay before ${m.name} (ms)`}
+                    aria-label={t('sequence.delayLabel', { name: m.name })}
                     onChange={(e) => setDelays((d) => ({ ...d, [m.id]: e.target.value }))}
                   />
                   ms
@@ -85,14 +87,15 @@ export function SequenceControls({
           {problem && <p className="field-problem">{problem}</p>}
           <div className="collections-selection-bar">
             <button type="button" className="small primary" data-testid="collections-sequence-start" disabled={!connectionId || running || problem !== undefined} onClick={() => void start()}>
-              Start
+              {t('sequence.start')}
             </button>
             <button type="button" className="small" data-testid="collections-sequence-stop" disabled={!running} onClick={() => sequenceId && void run('collections.stopSequence', { sequenceId })}>
-              Stop
+              {t('sequence.stop')}
             </button>
             {status && (
               <span className="muted" data-testid="collections-sequence-status">
-                {status.sent}/{status.total} sent{status.done ? (status.error ? ` · ${status.error}` : status.stopped ? ' · stopped' : ' · done') : ''}
+                {t('sequence.status', { sent: formatNumber(status.sent), total: formatNumber(status.total) })}
+                {status.done ? (status.error ? ` · ${status.error}` : status.stopped ? t('sequence.stopped') : t('sequence.done')) : ''}
               </span>
             )}
           </div>

@@ -1,20 +1,26 @@
 import { useEffect, useState } from 'react';
 import { parseUserVariables } from '../../../shared/templates/message-variables';
 import { useCollectionsStore } from '../../stores/collections-store';
+import { useTranslation } from '../../ui/i18n';
 import { variablesText } from './search';
+
+/** Code written the same in every language. */
+const LIST_PLACEHOLDER = 'site=berlin\nline=3';
+const NAME_VARIABLE = '{{name}}';
 
 /** A `name=value` list with its own Save, checked as typed. */
 function VariableList({ testId, value, onSave, label }: { testId: string; value: Record<string, string>; onSave(variables: Record<string, string>): void; label: string }) {
+  const { t } = useTranslation('collections');
   const saved = variablesText(value);
   const [text, setText] = useState(saved);
   useEffect(() => setText(saved), [saved]);
   const parsed = parseUserVariables(text);
   return (
     <div className="collections-variable-list">
-      <textarea data-testid={testId} aria-label={label} value={text} rows={3} spellCheck={false} placeholder={'site=berlin\nline=3'} aria-invalid={!parsed.ok} onChange={(e) => setText(e.target.value)} />
+      <textarea data-testid={testId} aria-label={label} value={text} rows={3} spellCheck={false} placeholder={LIST_PLACEHOLDER} aria-invalid={!parsed.ok} onChange={(e) => setText(e.target.value)} />
       {!parsed.ok && <p className="field-problem">{parsed.problem}</p>}
       <button type="button" className="small" data-testid={`${testId}-save`} disabled={!parsed.ok || text === saved} onClick={() => parsed.ok && onSave(parsed.variables)}>
-        Save
+        {t('variables.save')}
       </button>
     </div>
   );
@@ -26,6 +32,7 @@ function VariableList({ testId, value, onSave, label }: { testId: string; value:
  * panel; the publish panel's own list wins over the environment, which wins over the user's own.
  */
 export function VariablesEditor({ profileId, profileName }: { profileId: string | undefined; profileName: string | undefined }) {
+  const { t } = useTranslation('collections');
   const state = useCollectionsStore((s) => s.state);
   const run = useCollectionsStore((s) => s.run);
   const [newName, setNewName] = useState('');
@@ -34,14 +41,14 @@ export function VariablesEditor({ profileId, profileName }: { profileId: string 
   return (
     <div className="collections-variables" data-testid="collections-variables">
       <label className="collections-env-choice">
-        Environment {profileName ? `of ${profileName}` : '(a saved profile chooses one)'}
+        {profileName ? t('variables.environment', { profile: profileName }) : t('variables.environmentNone')}
         <select
           data-testid="collections-environment"
           value={chosen}
           disabled={!profileId}
           onChange={(e) => profileId && void run('collections.chooseEnvironment', { profileId, environmentId: e.target.value || null })}
         >
-          <option value="">none</option>
+          <option value="">{t('variables.none')}</option>
           {state.environments.map((env) => (
             <option key={env.id} value={env.id}>
               {env.name}
@@ -52,12 +59,12 @@ export function VariablesEditor({ profileId, profileName }: { profileId: string 
       {state.environments.map((env) => (
         <details key={env.id} className="collections-env" data-testid="collections-env">
           <summary>
-            {env.name} <span className="muted">({Object.keys(env.variables).length})</span>
-            <button type="button" className="icon-button" title={`Delete the environment ${env.name}`} aria-label={`Delete ${env.name}`} onClick={() => void run('collections.deleteEnvironment', { environmentId: env.id })}>
+            {env.name} <span className="muted">{`(${Object.keys(env.variables).length})`}</span>
+            <button type="button" className="icon-button" title={t('variables.deleteTitle', { name: env.name })} aria-label={t('variables.delete', { name: env.name })} onClick={() => void run('collections.deleteEnvironment', { environmentId: env.id })}>
               ×
             </button>
           </summary>
-          <VariableList testId="collections-env-variables" label={`Variables of ${env.name}`} value={env.variables} onSave={(variables) => void run('collections.saveEnvironment', { id: env.id, name: env.name, variables })} />
+          <VariableList testId="collections-env-variables" label={t('variables.listLabel', { name: env.name })} value={env.variables} onSave={(variables) => void run('collections.saveEnvironment', { id: env.id, name: env.name, variables })} />
         </details>
       ))}
       <form
@@ -67,16 +74,16 @@ export function VariablesEditor({ profileId, profileName }: { profileId: string 
           if (newName.trim()) void run('collections.saveEnvironment', { name: newName.trim(), variables: {} }).then(() => setNewName(''));
         }}
       >
-        <input data-testid="collections-env-new-name" value={newName} placeholder="New environment (e.g. Berlin)" maxLength={200} onChange={(e) => setNewName(e.target.value)} />
+        <input data-testid="collections-env-new-name" value={newName} placeholder={t('variables.newPlaceholder')} maxLength={200} onChange={(e) => setNewName(e.target.value)} />
         <button type="submit" className="small" data-testid="collections-env-add" disabled={newName.trim() === ''}>
-          Add
+          {t('variables.add')}
         </button>
       </form>
-      <p className="collections-subhead">Your variables (every connection)</p>
+      <p className="collections-subhead">{t('variables.yours')}</p>
       <p className="hint">
-        <code>{'{{name}}'}</code> takes its value from the publish panel&apos;s own list for the connection first, then the profile&apos;s environment, then these.
+        <code>{NAME_VARIABLE}</code> {t('variables.hint')}
       </p>
-      <VariableList testId="collections-user-variables" label="Your variables" value={state.variables} onSave={(variables) => void run('collections.setVariables', { variables })} />
+      <VariableList testId="collections-user-variables" label={t('variables.yoursLabel')} value={state.variables} onSave={(variables) => void run('collections.setVariables', { variables })} />
     </div>
   );
 }

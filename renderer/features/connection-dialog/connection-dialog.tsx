@@ -3,6 +3,7 @@ import type { WorkbenchError } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { type EditorTarget, useUiStore } from '../../stores/ui-store';
+import { useTranslation } from '../../ui/i18n';
 import { Tabs } from '../../ui/tabs';
 import { settingsProblems } from '../codecs';
 import { AdvancedSection } from './form/advanced-section';
@@ -21,17 +22,6 @@ import { WillSection } from './form/will-section';
 import './connection-dialog.css';
 
 type Section = 'general' | 'auth' | 'tls' | 'proxy' | 'mqtt5' | 'will' | 'subscriptions' | 'decoding' | 'advanced';
-const SECTION_LABELS: Record<Section, string> = {
-  general: 'General',
-  auth: 'Authentication',
-  tls: 'TLS',
-  proxy: 'Proxy',
-  mqtt5: 'MQTT 5',
-  will: 'Will',
-  subscriptions: 'Subscriptions',
-  decoding: 'Decoding',
-  advanced: 'Advanced',
-};
 
 /** Which tab a problem key belongs to, so a tab can show that something inside needs attention. */
 function sectionOf(key: string): Section {
@@ -57,6 +47,9 @@ function problemsFromError(error: WorkbenchError): Problems {
 }
 
 function ConnectionDialogBody({ target }: { target: EditorTarget }) {
+  const { t } = useTranslation('connectionDialog');
+  const sectionLabel = (key: Section) => t(`sections.${key}`);
+  const counted = (key: Section, count: number) => (count ? t('dialog.counted', { label: sectionLabel(key), count }) : sectionLabel(key));
   const profile = useProfilesStore((s) => (target.mode === 'edit' ? s.profiles.find((p) => p.id === target.profileId) : undefined));
   const saveProfile = useProfilesStore((s) => s.save);
   const connect = useConnectionsStore((s) => s.connect);
@@ -107,7 +100,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
     setShowProblems(true);
     if (!check.ok || codecProblems.length > 0) return null;
     if (!form.name.trim()) {
-      setError({ code: 'INVALID_REQUEST', message: 'Give the profile a name to save it' });
+      setError({ code: 'INVALID_REQUEST', message: t('dialog.needName') });
       return null;
     }
     setBusy('save');
@@ -176,10 +169,10 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
   const props = { form, update, problems };
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <form ref={dialog} className="dialog connection-dialog" role="dialog" aria-modal="true" aria-label="Connection" data-testid="connection-dialog" tabIndex={-1} onSubmit={(e) => void onConnect(e)} onKeyDown={onKeyDown} noValidate>
+      <form ref={dialog} className="dialog connection-dialog" role="dialog" aria-modal="true" aria-label={t('dialog.label')} data-testid="connection-dialog" tabIndex={-1} onSubmit={(e) => void onConnect(e)} onKeyDown={onKeyDown} noValidate>
         <header className="dialog-header">
-          <h2>{editing ? `Edit ${profile?.name ?? 'profile'}` : 'New connection'}</h2>
-          <button type="button" className="icon-button" title="Close (Esc)" aria-label="Close" data-testid="connection-dialog-close" onClick={close}>
+          <h2>{editing ? t('dialog.titleEdit', { name: profile?.name ?? t('dialog.profileFallback') }) : t('dialog.titleNew')}</h2>
+          <button type="button" className="icon-button" title={t('dialog.closeTitle')} aria-label={t('dialog.close')} data-testid="connection-dialog-close" onClick={close}>
             ×
           </button>
         </header>
@@ -189,15 +182,15 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
           active={section}
           onSelect={setSection}
           tabs={[
-            { key: 'general', label: SECTION_LABELS.general, flagged: flagged.has('general') },
-            { key: 'auth', label: SECTION_LABELS.auth, flagged: flagged.has('auth') },
-            { key: 'tls', label: SECTION_LABELS.tls, flagged: flagged.has('tls') },
-            { key: 'proxy', label: SECTION_LABELS.proxy, flagged: flagged.has('proxy') },
-            { key: 'mqtt5', label: SECTION_LABELS.mqtt5, flagged: flagged.has('mqtt5') },
-            { key: 'will', label: SECTION_LABELS.will, flagged: flagged.has('will') },
-            { key: 'subscriptions', label: `${SECTION_LABELS.subscriptions}${form.subscriptions.length ? ` (${form.subscriptions.length})` : ''}`, flagged: flagged.has('subscriptions') },
-            { key: 'decoding', label: `${SECTION_LABELS.decoding}${form.codecs.rules.length ? ` (${form.codecs.rules.length})` : ''}`, flagged: flagged.has('decoding') },
-            { key: 'advanced', label: SECTION_LABELS.advanced, flagged: flagged.has('advanced') },
+            { key: 'general', label: sectionLabel('general'), flagged: flagged.has('general') },
+            { key: 'auth', label: sectionLabel('auth'), flagged: flagged.has('auth') },
+            { key: 'tls', label: sectionLabel('tls'), flagged: flagged.has('tls') },
+            { key: 'proxy', label: sectionLabel('proxy'), flagged: flagged.has('proxy') },
+            { key: 'mqtt5', label: sectionLabel('mqtt5'), flagged: flagged.has('mqtt5') },
+            { key: 'will', label: sectionLabel('will'), flagged: flagged.has('will') },
+            { key: 'subscriptions', label: counted('subscriptions', form.subscriptions.length), flagged: flagged.has('subscriptions') },
+            { key: 'decoding', label: counted('decoding', form.codecs.rules.length), flagged: flagged.has('decoding') },
+            { key: 'advanced', label: sectionLabel('advanced'), flagged: flagged.has('advanced') },
           ]}
         />
         <fieldset className="dialog-body" disabled={busy !== null}>
@@ -213,7 +206,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
         </fieldset>
         {showProblems && Object.keys(problems).length > 0 && !error && (
           <p className="field-problem dialog-problems" data-testid="connection-problems">
-            Fix {Object.keys(problems).length === 1 ? 'the marked field' : `the ${Object.keys(problems).length} marked fields`} (in {[...flagged].map((key) => SECTION_LABELS[key]).join(', ')}).
+            {t('dialog.problems', { count: Object.keys(problems).length, sections: [...flagged].map(sectionLabel).join(t('dialog.listSeparator')) })}
           </p>
         )}
         {error && (
@@ -222,17 +215,17 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
           </p>
         )}
         <footer className="dialog-footer">
-          <span className="muted">Ctrl/Cmd+Enter connects · Esc closes</span>
+          <span className="muted">{t('dialog.keys')}</span>
           <button type="button" data-testid="profile-save" disabled={busy !== null} onClick={() => void onSave()}>
-            {editing ? 'Save' : 'Save profile'}
+            {editing ? t('dialog.save') : t('dialog.saveProfile')}
           </button>
           {!editing && (
             <button type="button" data-testid="profile-save-connect" disabled={busy !== null} onClick={() => void onSaveAndConnect()}>
-              Save &amp; connect
+              {t('dialog.saveAndConnect')}
             </button>
           )}
           <button type="submit" className="primary" data-testid="connect-button" disabled={busy !== null}>
-            {busy === 'connect' ? 'Connecting…' : editing ? 'Save & connect' : 'Connect'}
+            {busy === 'connect' ? t('dialog.connecting') : editing ? t('dialog.saveAndConnect') : t('dialog.connect')}
           </button>
         </footer>
       </form>

@@ -1,5 +1,6 @@
 import type { ConnackInfo } from '../../../shared/contract';
 import { describeReason } from '../../../shared/mqtt/reason-codes';
+import { useTranslation } from '../../ui/i18n';
 
 /** Readable CONNACK property values: booleans and numbers as the broker sent them, objects as JSON. */
 function show(value: unknown): string {
@@ -9,16 +10,18 @@ function show(value: unknown): string {
 
 /** What the broker granted: session present, reason code and every CONNACK property. */
 export function ConnackDetails({ connack }: { connack: ConnackInfo }) {
+  const { t } = useTranslation('connectionTabs');
+  const reason = describeReason(connack.reasonCode, 'connack');
   const properties = Object.entries(connack.properties ?? {});
   return (
     <dl className="connack" data-testid="connack">
       <div>
-        <dt>session present</dt>
-        <dd data-testid="connack-session-present">{connack.sessionPresent ? 'yes' : 'no'}</dd>
+        <dt>{t('connack.sessionPresent')}</dt>
+        <dd data-testid="connack-session-present">{connack.sessionPresent ? t('connack.yes') : t('connack.no')}</dd>
       </div>
       <div>
-        <dt>reason</dt>
-        <dd>{describeReason(connack.reasonCode, 'connack')}</dd>
+        <dt>{t('connack.reason')}</dt>
+        <dd>{reason}</dd>
       </div>
       {properties.map(([name, value]) => (
         <div key={name}>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { WorkbenchError } from '../../../shared/contract';
 import { useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 import { StatusBadge } from './status-badge';
 import { ConnackDetails } from './connack-info';
 import { ConnectionProblems, VersionNote } from './connection-notes';
@@ -27,6 +28,7 @@ export function ConnectionInfo() {
 }
 
 function ConnectionInfoBody() {
+  const { t } = useTranslation('connectionTabs');
   const active = useActiveConnection();
   const storeError = useConnectionsStore((s) => s.error);
   const disconnect = useConnectionsStore((s) => s.disconnect);
@@ -40,7 +42,7 @@ function ConnectionInfoBody() {
   if (!active) {
     return (
       <div className="connection-info empty-info" data-testid="connection-info">
-        <span className="muted">No connection open. Pick a profile on the left or start a new connection.</span>
+        <span className="muted">{t('info.none')}</span>
       </div>
     );
   }
@@ -53,13 +55,13 @@ function ConnectionInfoBody() {
         <StatusBadge status={active.status} unknown={unknown} />
         {active.status === 'reconnecting' && !unknown && (
           <span className="muted" data-testid="reconnect-state">
-            attempt {active.reconnectAttempts}
-            {countdown !== null ? ` · next in ${countdown} s` : ''}
+            {t('info.attempt', { n: formatNumber(active.reconnectAttempts) })}
+            {countdown !== null ? t('info.nextIn', { seconds: formatNumber(countdown) }) : ''}
           </span>
         )}
         <span className="connection-detail" data-testid="connection-detail">
-          {active.url} · {active.clientId || '(no client id yet)'} · MQTT {versionLabel(active.protocolVersion)}
-          {active.requestedVersion === 'auto' ? ' (auto)' : ''}
+          {`${active.url} · ${active.clientId || t('info.noClientId')} · MQTT ${versionLabel(active.protocolVersion)}`}
+          {active.requestedVersion === 'auto' ? t('info.auto') : ''}
         </span>
         {active.connack && (
           <button type="button" className="link-button" data-testid="connack-toggle" aria-expanded={showConnack} onClick={() => setShowConnack(!showConnack)}>
@@ -68,7 +70,7 @@ function ConnectionInfoBody() {
         )}
         {open && !unknown && (
           <button type="button" className="danger small" data-testid="disconnect-button" onClick={() => void disconnect(active.connectionId)}>
-            Disconnect
+            {t('info.disconnect')}
           </button>
         )}
         {!open && fromProfile && !unknown && (
@@ -81,7 +83,7 @@ function ConnectionInfoBody() {
               void reconnect(active.connectionId).then(setReopenError);
             }}
           >
-            Connect again
+            {t('info.connectAgain')}
           </button>
         )}
       </div>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { ConnectionSummary } from '../../../shared/contract';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import { formatClock } from '../../ui/clock';
+import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 
@@ -15,6 +16,7 @@ export function VersionNote({ connection }: { connection: ConnectionSummary }) {
   const profile = useProfilesStore((s) => s.profiles.find((p) => p.id === profileId));
   const save = useProfilesStore((s) => s.save);
   const [saved, setSaved] = useState<string | null>(null);
+  const { t } = useTranslation('connectionTabs');
   if (!connection.versionNote) return null;
   const version = connection.protocolVersion;
   const canSave = profile !== undefined && profile.options.protocolVersion !== version;
@@ -28,11 +30,11 @@ export function VersionNote({ connection }: { connection: ConnectionSummary }) {
           data-testid="save-version"
           onClick={() => {
             void save({ id: profile.id, name: profile.name, folder: profile.folder, color: profile.color, options: { ...profile.options, protocolVersion: version } }).then(
-              (result) => setSaved(result.ok ? `Saved MQTT ${versionLabel(version)} in “${profile.name}”.` : result.error.message),
+              (result) => setSaved(result.ok ? t('notes.savedVersion', { version: versionLabel(version), profile: profile.name }) : result.error.message),
             );
           }}
         >
-          Save MQTT {versionLabel(version)} in the profile
+          {t('notes.saveVersion', { version: versionLabel(version) })}
         </button>
       )}
       {saved && <span className="muted"> {saved}</span>}
@@ -45,23 +47,25 @@ export function VersionNote({ connection }: { connection: ConnectionSummary }) {
  * errors it reconnected from) and `$` messages hidden under a wildcard [MQTT-4.7.2-1]: a count in
  * the header, the list on demand, newest first.
  */
+/** The list toggle's arrows (the button's text says what it opens). */
+const ARROWS = { open: '▴', closed: '▾' };
+
 export function ConnectionProblems({ connection }: { connection: ConnectionSummary }) {
   useTimeFormat();
+  const { t } = useTranslation('connectionTabs');
   const [open, setOpen] = useState(false);
   const { problems, problemCount, hiddenDollarMessages } = connection;
   return (
     <>
       {hiddenDollarMessages > 0 && (
         <p className="hint" data-testid="hidden-dollar-note">
-          {hiddenDollarMessages} {hiddenDollarMessages === 1 ? 'message' : 'messages'} on <code>$</code> topics hidden: the broker delivered them for
-          a filter that begins with a wildcard, which must not match <code>$</code> topics [MQTT-4.7.2-1]. Subscribe to them by name (e.g.{' '}
-          <code>$SYS/#</code>), or turn on “Keep $ topics for wildcard filters” in the connection’s Advanced settings.
+          <Trans t={t} i18nKey="notes.hiddenDollar" count={hiddenDollarMessages} values={{ n: formatNumber(hiddenDollarMessages) }} components={{ code: <code /> }} />
         </p>
       )}
       {problemCount > 0 && (
         <div className="connection-problems">
           <button type="button" className="link-button warning-text" data-testid="problems-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-            ⚠ {problemCount} {problemCount === 1 ? 'problem' : 'problems'} on this connection {open ? '▴' : '▾'}
+            {t('notes.problems', { count: problemCount, n: formatNumber(problemCount) })} {open ? ARROWS.open : ARROWS.closed}
           </button>
           {open && (
             <ol className="problem-list" data-testid="problem-list">
@@ -73,7 +77,7 @@ export function ConnectionProblems({ connection }: { connection: ConnectionSumma
                     <span className="muted">{formatClock(problem.timestamp)}</span> <strong>{problem.code}</strong> {problem.message}
                   </li>
                 ))}
-              {problemCount > problems.length && <li className="muted">…and {problemCount - problems.length} older</li>}
+              {problemCount > problems.length && <li className="muted">{t('notes.older', { n: formatNumber(problemCount - problems.length) })}</li>}
             </ol>
           )}
         </div>

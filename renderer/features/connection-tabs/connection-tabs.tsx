@@ -1,6 +1,7 @@
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
+import { useTranslation } from '../../ui/i18n';
 import './connection-tabs.css';
 
 /**
@@ -8,7 +9,11 @@ import './connection-tabs.css';
  * tabs scroll when they overflow; "+ New connection" sits after them, outside the scroller, so it
  * is always in view.
  */
+/** A tab's status while the host's list is not read again (a CSS class and data value, not text). */
+const UNKNOWN = 'unknown';
+
 export function ConnectionTabs() {
+  const { t } = useTranslation('connectionTabs');
   const order = useConnectionsStore((s) => s.order);
   const summaries = useConnectionsStore((s) => s.summaries);
   const origins = useConnectionsStore((s) => s.origins);
@@ -21,14 +26,14 @@ export function ConnectionTabs() {
   const known = useUiStore((s) => s.hostSynced);
   return (
     <>
-    <nav className="connection-tabs" role="tablist" aria-label="Open connections" data-testid="connection-tabs">
+    <nav className="connection-tabs" role="tablist" aria-label={t('tabs.label')} data-testid="connection-tabs">
       {order.map((id) => {
         const summary = summaries[id];
         if (!summary) return null;
         // A tab this page did not open knows only its profile: its colour is the profile's.
         const origin = origins[id];
         const color = origin?.color ?? profiles.find((p) => p.id === origin?.profileId)?.color;
-        const status = known ? summary.status : 'unknown';
+        const status = known ? summary.status : UNKNOWN;
         return (
           <div
             key={id}
@@ -46,15 +51,15 @@ export function ConnectionTabs() {
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && select(id)}
             title={`${summary.url} · ${summary.clientId}`}
           >
-            <span className={`status-dot status-${status}`} aria-label={known ? status : `unknown (host unreachable; last known ${summary.status})`} />
+            <span className={`status-dot status-${status}`} aria-label={known ? t(`status.${summary.status}`) : t('status.unknown', { status: t(`status.${summary.status}`) })} />
             <span className="connection-tab-name">{summary.name}</span>
             {summary.clientId && <span className="connection-tab-client muted">{summary.clientId}</span>}
             {known && summary.status === 'reconnecting' && <span className="muted">#{summary.reconnectAttempts}</span>}
             <button
               type="button"
               className="icon-button"
-              title="Disconnect and close"
-              aria-label={`Disconnect and close ${summary.name}`}
+              title={t('tabs.close')}
+              aria-label={t('tabs.closeNamed', { name: summary.name })}
               data-testid="connection-tab-close"
               onClick={(e) => {
                 e.stopPropagation();
@@ -67,8 +72,8 @@ export function ConnectionTabs() {
         );
       })}
     </nav>
-    <button type="button" className="new-connection" data-testid="new-connection" title="New connection (Ctrl/Cmd+K)" onClick={() => openEditor({ mode: 'new' })}>
-      + New connection
+    <button type="button" className="new-connection" data-testid="new-connection" title={t('tabs.newTitle')} onClick={() => openEditor({ mode: 'new' })}>
+      {t('tabs.new')}
     </button>
     </>
   );

@@ -3,6 +3,7 @@ import { useBrokerStore } from '../../stores/broker-store';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
+import { useTranslation } from '../../ui/i18n';
 import { openProfilesImport } from '../profiles';
 import './first-run.css';
 
@@ -20,6 +21,7 @@ export function useIsFirstRun(): boolean {
  * connection dialog); import from MQTTX or MQTT Explorer (the profiles import's own file picker, set to that format).
  */
 export function FirstRun() {
+  const { t } = useTranslation('firstRun');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const importError = useProfilesStore((s) => s.error);
@@ -31,15 +33,15 @@ export function FirstRun() {
       const broker = useBrokerStore.getState();
       // One already running (started from the Broker view) is used as it is.
       if (!broker.status.running && !(await broker.start({ port: 0 }))) {
-        setProblem(useBrokerStore.getState().error?.message ?? 'The embedded broker did not start');
+        setProblem(useBrokerStore.getState().error?.message ?? t('embedded.didNotStart'));
         return;
       }
       const port = useBrokerStore.getState().status.tcpPort;
       if (port === undefined) {
-        setProblem('The embedded broker runs without a TCP listener');
+        setProblem(t('embedded.noTcp'));
         return;
       }
-      const error = await useConnectionsStore.getState().connect({ protocol: 'mqtt', host: '127.0.0.1', port, name: 'Embedded broker' });
+      const error = await useConnectionsStore.getState().connect({ protocol: 'mqtt', host: '127.0.0.1', port, name: t('embedded.connectionName') });
       if (error) setProblem(error.message);
     } finally {
       setBusy(false);
@@ -48,31 +50,31 @@ export function FirstRun() {
 
   return (
     <section className="first-run" data-testid="first-run" aria-labelledby="first-run-title">
-      <h2 id="first-run-title">Nothing here yet: three ways in</h2>
+      <h2 id="first-run-title">{t('title')}</h2>
       <div className="first-run-choices">
         <div className="first-run-choice">
-          <h3>Try it right here</h3>
-          <p>Starts the built-in MQTT broker on a free port of this machine and connects to it.</p>
+          <h3>{t('embedded.title')}</h3>
+          <p>{t('embedded.text')}</p>
           <button type="button" className="primary" data-testid="first-run-embedded" disabled={busy} onClick={() => void startEmbedded()}>
-            {busy ? 'Starting…' : 'Start the embedded broker'}
+            {busy ? t('embedded.starting') : t('embedded.start')}
           </button>
         </div>
         <div className="first-run-choice">
-          <h3>Connect to your broker</h3>
-          <p>Host, port, credentials and TLS; save it as a profile to come back to it.</p>
+          <h3>{t('connect.title')}</h3>
+          <p>{t('connect.text')}</p>
           <button type="button" data-testid="first-run-connect" onClick={() => useUiStore.getState().openEditor({ mode: 'new' })}>
-            Create a connection
+            {t('connect.create')}
           </button>
         </div>
         <div className="first-run-choice">
-          <h3>Bring your connections</h3>
-          <p>Imports the connections of MQTTX (its export) or MQTT Explorer (its settings file).</p>
+          <h3>{t('import.title')}</h3>
+          <p>{t('import.text')}</p>
           <div className="first-run-buttons">
             <button type="button" data-testid="first-run-import-mqttx" onClick={() => openProfilesImport('mqttx')}>
-              Import from MQTTX
+              {t('import.mqttx')}
             </button>
             <button type="button" data-testid="first-run-import-mqtt-explorer" onClick={() => openProfilesImport('mqtt-explorer')}>
-              Import from MQTT Explorer
+              {t('import.mqttExplorer')}
             </button>
           </div>
         </div>

@@ -1,12 +1,13 @@
 import { useEffect, useRef } from 'react';
 import { IMPORT_FORMAT_NAMES, type ImportCandidate } from '../../../shared/contract';
 import { useProfilesStore } from '../../stores/profiles-store';
-import { formatCountOf } from '../../ui/numbers';
+import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 import './import-preview.css';
 import { versionLabel } from '../../../shared/mqtt/versions';
 
 
 function CandidateRow({ candidate, action }: { candidate: ImportCandidate; action: 'update' | 'keep' | undefined }) {
+  const { t } = useTranslation('profiles');
   const decide = useProfilesStore((s) => s.decideSameName);
   return (
     <tr data-testid="import-preview-row" data-name={candidate.name} data-existing={candidate.existing ? 'yes' : 'no'}>
@@ -16,22 +17,22 @@ function CandidateRow({ candidate, action }: { candidate: ImportCandidate; actio
       <td className="import-preview-endpoint" data-testid="import-preview-endpoint" title={candidate.endpoint}>
         {candidate.endpoint}
       </td>
-      <td data-testid="import-preview-version">MQTT {versionLabel(candidate.protocolVersion)}</td>
-      <td data-testid="import-preview-subscriptions">{formatCountOf(candidate.subscriptions, 'subscription')}</td>
+      <td data-testid="import-preview-version">{`MQTT ${versionLabel(candidate.protocolVersion)}`}</td>
+      <td data-testid="import-preview-subscriptions">{t('preview.subscriptionCount', { count: candidate.subscriptions, n: formatNumber(candidate.subscriptions) })}</td>
       <td>
         {candidate.existing ? (
           <select
             data-testid="import-preview-action"
-            aria-label={`A profile named ${candidate.name} exists (${candidate.existing.endpoint})`}
-            title={`A profile with this name exists: ${candidate.existing.endpoint}`}
+            aria-label={t('preview.existsLabel', { name: candidate.name, endpoint: candidate.existing.endpoint })}
+            title={t('preview.existsTitle', { endpoint: candidate.existing.endpoint })}
             value={action ?? 'keep'}
             onChange={(e) => decide(candidate.index, e.target.value as 'update' | 'keep')}
           >
-            <option value="keep">Keep existing</option>
-            <option value="update">Update</option>
+            <option value="keep">{t('preview.keepExisting')}</option>
+            <option value="update">{t('preview.update')}</option>
           </select>
         ) : (
-          <span className="muted">New</span>
+          <span className="muted">{t('preview.new')}</span>
         )}
       </td>
     </tr>
@@ -44,6 +45,7 @@ function CandidateRow({ candidate, action }: { candidate: ImportCandidate; actio
  * updated or kept (per profile or for all). Esc or Cancel writes nothing.
  */
 export function ImportPreviewDialog() {
+  const { t } = useTranslation('profiles');
   const pending = useProfilesStore((s) => s.pendingImport);
   const confirm = useProfilesStore((s) => s.confirmImport);
   const cancel = useProfilesStore((s) => s.cancelImport);
@@ -83,32 +85,41 @@ export function ImportPreviewDialog() {
         className="dialog import-preview"
         role="dialog"
         aria-modal="true"
-        aria-label="Import profiles"
+        aria-label={t('preview.title')}
         data-testid="import-preview"
         ref={dialog}
         tabIndex={-1}
       >
         <header className="dialog-header">
-          <h2>Import profiles</h2>
-          <button type="button" className="icon-button" title="Cancel (Esc): nothing is imported" aria-label="Cancel" disabled={busy} onClick={cancel}>
+          <h2>{t('preview.title')}</h2>
+          <button type="button" className="icon-button" title={t('preview.cancelTitle')} aria-label={t('preview.cancel')} disabled={busy} onClick={cancel}>
             ×
           </button>
         </header>
         <p data-testid="import-preview-summary">
-          This file is an <strong data-testid="import-preview-format">{IMPORT_FORMAT_NAMES[preview.format]}</strong> with {formatCountOf(preview.candidates.length, 'profile')}
-          {preview.skipped.length > 0 ? ` (and ${preview.skipped.length} that cannot be imported)` : ''}. Nothing is saved until you import.
+          <Trans
+            t={t}
+            i18nKey="preview.summary"
+            count={preview.candidates.length}
+            values={{
+              format: IMPORT_FORMAT_NAMES[preview.format],
+              n: formatNumber(preview.candidates.length),
+              skipped: preview.skipped.length > 0 ? t('preview.skipped', { n: formatNumber(preview.skipped.length) }) : '',
+            }}
+            components={{ format: <strong data-testid="import-preview-format" /> }}
+          />
         </p>
         {taken.length > 0 && (
           <div className="import-preview-same-name" data-testid="import-preview-same-name">
             <span>
-              {taken.length === 1 ? 'A profile with the same name exists' : `${taken.length} profiles with the same name exist`}: each is updated from the file or kept as it is, never duplicated.
+              {t('preview.sameName', { count: taken.length, n: formatNumber(taken.length) })}
             </span>
             <span className="row-actions">
               <button type="button" className="small" data-testid="import-preview-update-all" onClick={() => decide(null, 'update')}>
-                Update all
+                {t('preview.updateAll')}
               </button>
               <button type="button" className="small" data-testid="import-preview-keep-all" onClick={() => decide(null, 'keep')}>
-                Keep all
+                {t('preview.keepAll')}
               </button>
             </span>
           </div>
@@ -117,11 +128,11 @@ export function ImportPreviewDialog() {
           <table className="import-preview-table">
             <thead>
               <tr>
-                <th>Name</th>
-                <th>Endpoint</th>
-                <th>Version</th>
-                <th>Subscriptions</th>
-                <th>On import</th>
+                <th>{t('preview.name')}</th>
+                <th>{t('preview.endpoint')}</th>
+                <th>{t('preview.version')}</th>
+                <th>{t('preview.subscriptions')}</th>
+                <th>{t('preview.onImport')}</th>
               </tr>
             </thead>
             <tbody>
@@ -132,7 +143,7 @@ export function ImportPreviewDialog() {
           </table>
           {preview.skipped.length > 0 && (
             <>
-              <h3>Not imported</h3>
+              <h3>{t('preview.notImported')}</h3>
               <ul className="report-lines" data-testid="import-preview-skipped">
                 {preview.skipped.map((s, i) => (
                   <li key={i}>
@@ -145,13 +156,13 @@ export function ImportPreviewDialog() {
         </div>
         <footer className="dialog-footer">
           <span className="muted">
-            {formatCountOf(created, 'new profile')}, {updates} updated, {taken.length - updates} kept
+            {t('preview.totals', { count: created, n: formatNumber(created), updated: formatNumber(updates), kept: formatNumber(taken.length - updates) })}
           </span>
           <button type="button" data-testid="import-preview-cancel" disabled={busy} onClick={cancel}>
-            Cancel
+            {t('preview.cancel')}
           </button>
           <button type="button" className="primary" data-testid="import-preview-confirm" disabled={busy || writes === 0} onClick={() => void confirm()}>
-            {busy ? 'Importing…' : writes === 0 ? 'Nothing to import' : `Import ${formatCountOf(writes, 'profile')}`}
+            {busy ? t('preview.importing') : writes === 0 ? t('preview.nothing') : t('preview.confirm', { count: writes, n: formatNumber(writes) })}
           </button>
         </footer>
       </section>

@@ -1,5 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { useProfilesStore } from '../../stores/profiles-store';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 import { type FolderNode, groupProfiles, matchesFilter } from './group-profiles';
 import { ProfileRow } from './profile-row';
 
@@ -15,7 +16,7 @@ function Folder({ node, depth, collapsed, toggle, budget }: { node: FolderNode; 
     rows.push(
       <li key={`f:${folder.path}`} className="profile-folder" data-testid="profile-folder" data-path={folder.path} style={{ paddingLeft: 4 + depth * 12 }}>
         <button type="button" className="folder-toggle" aria-expanded={!closed} onClick={() => toggle(folder.path)}>
-          {closed ? '▸' : '▾'} {folder.name}
+          {`${closed ? '▸' : '▾'} ${folder.name}`}
         </button>
       </li>,
     );
@@ -30,6 +31,7 @@ function Folder({ node, depth, collapsed, toggle, budget }: { node: FolderNode; 
 }
 
 export function ProfileList() {
+  const { t } = useTranslation('profiles');
   const profiles = useProfilesStore((s) => s.profiles);
   const loaded = useProfilesStore((s) => s.loaded);
   const [filter, setFilter] = useState('');
@@ -44,12 +46,12 @@ export function ProfileList() {
   const budget = { left: MAX_ROWS };
   return (
     <div className="profile-list">
-      {profiles.length > 5 && <input className="profile-filter" data-testid="profile-filter" value={filter} placeholder="Filter profiles" onChange={(e) => setFilter(e.target.value)} />}
-      {loaded && profiles.length === 0 && <p className="hint">No saved profiles. Create one with “+ New connection”, or import MQTTX / MQTT Explorer settings.</p>}
+      {profiles.length > 5 && <input className="profile-filter" data-testid="profile-filter" value={filter} placeholder={t('list.filter')} onChange={(e) => setFilter(e.target.value)} />}
+      {loaded && profiles.length === 0 && <p className="hint">{t('list.empty')}</p>}
       <ul data-testid="profile-list">
         <Folder node={groupProfiles(shown)} depth={0} collapsed={collapsed} toggle={toggle} budget={budget} />
       </ul>
-      {budget.left <= 0 && <p className="hint">Showing the first {MAX_ROWS}; filter to find the rest.</p>}
+      {budget.left <= 0 && <p className="hint">{t('list.capped', { n: formatNumber(MAX_ROWS) })}</p>}
     </div>
   );
 }

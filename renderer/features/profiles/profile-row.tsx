@@ -3,10 +3,12 @@ import type { Profile } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
+import { useTranslation } from '../../ui/i18n';
 import { CopyIcon, EditIcon, PlayIcon, TrashIcon } from '../../ui/icons';
 import './profile-row.css';
 
 export function ProfileRow({ profile, depth }: { profile: Profile; depth: number }) {
+  const { t } = useTranslation('profiles');
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +38,7 @@ export function ProfileRow({ profile, depth }: { profile: Profile; depth: number
         className="profile-main"
         ref={main}
         tabIndex={0}
-        title={`${options.protocol}://${options.host}:${options.port} — Enter or double-click to connect`}
+        title={t('row.title', { url: `${options.protocol}://${options.host}:${options.port}` })}
         onDoubleClick={() => void connect()}
         onKeyDown={(e) => {
           if (e.key === 'Enter') void connect();
@@ -55,7 +57,7 @@ export function ProfileRow({ profile, depth }: { profile: Profile; depth: number
           className="profile-actions confirm"
           data-testid="profile-delete-confirm"
           role="alert"
-          title="Esc keeps the profile"
+          title={t('row.escKeeps')}
           onKeyDown={(e) => {
             if (e.key !== 'Escape') return;
             e.preventDefault();
@@ -64,26 +66,26 @@ export function ProfileRow({ profile, depth }: { profile: Profile; depth: number
             main.current?.focus();
           }}
         >
-          Delete profile?
+          {t('row.confirmDelete')}
           <button type="button" className="danger small" data-testid="profile-delete-yes" onClick={() => void remove(profile.id)}>
-            Delete
+            {t('row.delete')}
           </button>
           <button type="button" className="small" data-testid="profile-delete-no" ref={keep} onClick={() => setConfirming(false)}>
-            Keep
+            {t('row.keep')}
           </button>
         </span>
       ) : (
         <span className="profile-actions">
-          <button type="button" className="icon-button" data-testid="profile-connect" title="Connect" aria-label="Connect" disabled={busy} onClick={() => void connect()}>
+          <button type="button" className="icon-button" data-testid="profile-connect" title={t('row.connect')} aria-label={t('row.connect')} disabled={busy} onClick={() => void connect()}>
             <PlayIcon />
           </button>
-          <button type="button" className="icon-button" data-testid="profile-edit" title="Edit (F2)" aria-label="Edit" onClick={() => openEditor({ mode: 'edit', profileId: profile.id })}>
+          <button type="button" className="icon-button" data-testid="profile-edit" title={t('row.editTitle')} aria-label={t('row.edit')} onClick={() => openEditor({ mode: 'edit', profileId: profile.id })}>
             <EditIcon />
           </button>
-          <button type="button" className="icon-button" data-testid="profile-duplicate" title="Duplicate" aria-label="Duplicate" onClick={() => void duplicate(profile.id)}>
+          <button type="button" className="icon-button" data-testid="profile-duplicate" title={t('row.duplicate')} aria-label={t('row.duplicate')} onClick={() => void duplicate(profile.id)}>
             <CopyIcon />
           </button>
-          <button type="button" className="icon-button" data-testid="profile-delete" title="Delete (Del)" aria-label="Delete" onClick={() => setConfirming(true)}>
+          <button type="button" className="icon-button" data-testid="profile-delete" title={t('row.deleteTitle')} aria-label={t('row.delete')} onClick={() => setConfirming(true)}>
             <TrashIcon />
           </button>
         </span>

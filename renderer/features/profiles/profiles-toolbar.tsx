@@ -2,13 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { IMPORT_FORMAT_NAMES, type ImportFormatChoice } from '../../../shared/contract';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { downloadText } from '../../ui/download-text';
+import { useTranslation } from '../../ui/i18n';
 
-const FORMATS: { value: ImportFormatChoice; label: string }[] = [
-  { value: 'auto', label: 'Auto-detect' },
-  { value: 'workbench', label: IMPORT_FORMAT_NAMES.workbench },
-  { value: 'mqttx', label: IMPORT_FORMAT_NAMES.mqttx },
-  { value: 'mqtt-explorer', label: IMPORT_FORMAT_NAMES['mqtt-explorer'] },
-];
+const FORMATS = ['auto', 'workbench', 'mqttx', 'mqtt-explorer'] as const satisfies readonly ImportFormatChoice[];
 
 /** The mounted toolbar's way to open its import picker for a format (the first run uses it). */
 let openImport: ((format: ImportFormatChoice) => void) | null = null;
@@ -26,6 +22,7 @@ export function openProfilesImport(format: ImportFormatChoice): void {
  * (profiles.export -> a .json download). The host checks the file's content against the format chosen.
  */
 export function ProfilesToolbar() {
+  const { t } = useTranslation('profiles');
   const [format, setFormatState] = useState<ImportFormatChoice>('auto');
   // The picker's change handler reads the format chosen just before it was opened.
   const formatRef = useRef<ImportFormatChoice>(format);
@@ -60,19 +57,19 @@ export function ProfilesToolbar() {
 
   return (
     <div className="toolbar profiles-toolbar">
-      <select data-testid="profiles-import-format" value={format} title="Format of the file to import" aria-label="Import format" onChange={(e) => setFormat(e.target.value as ImportFormatChoice)}>
+      <select data-testid="profiles-import-format" value={format} title={t('toolbar.formatTitle')} aria-label={t('toolbar.formatLabel')} onChange={(e) => setFormat(e.target.value as ImportFormatChoice)}>
         {FORMATS.map((f) => (
-          <option key={f.value} value={f.value}>
-            {f.label}
+          <option key={f} value={f}>
+            {f === 'auto' ? t('toolbar.autoDetect') : IMPORT_FORMAT_NAMES[f]}
           </option>
         ))}
       </select>
-      <button type="button" data-testid="profiles-import" title="Import profiles from a file (what it holds is shown before anything is saved)" onClick={() => picker.current?.click()}>
-        Import
+      <button type="button" data-testid="profiles-import" title={t('toolbar.importTitle')} onClick={() => picker.current?.click()}>
+        {t('toolbar.import')}
       </button>
       <input ref={picker} hidden type="file" accept=".json,application/json" data-testid="profiles-import-file" onChange={(e) => void onFile(e.target.files?.[0])} />
-      <button type="button" data-testid="profiles-export" title="Export every profile (without secrets) as JSON" disabled={count === 0} onClick={() => void onExport()}>
-        Export
+      <button type="button" data-testid="profiles-export" title={t('toolbar.exportTitle')} disabled={count === 0} onClick={() => void onExport()}>
+        {t('toolbar.export')}
       </button>
     </div>
   );

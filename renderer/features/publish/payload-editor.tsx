@@ -1,6 +1,7 @@
 import Editor from '@monaco-editor/react';
 import { useEffect, useRef } from 'react';
 import { monaco } from '../../ui/monaco-setup';
+import { translate } from '../../ui/i18n';
 
 export interface PayloadEditorProps {
   value: string;
@@ -29,7 +30,7 @@ export default function PayloadEditor({ value, language, dark, onChange, onSubmi
         onMount={(editor) => {
           editor.addAction({
             id: 'workbench.publish',
-            label: 'Publish',
+            label: translate('publish:bar.publish'),
             keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
             run: () => submit.current(),
           });

@@ -9,6 +9,7 @@ import { publishMessage } from '../../stores/publish-actions';
 import { useActiveConnection } from '../../stores/connections-store';
 import { useTopicSuggestions } from '../../stores/topic-tree-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
+import { formatNumber, translate, useTranslation } from '../../ui/i18n';
 import { Tabs } from '../../ui/tabs';
 import type { PreparedMessage } from './prepared-message';
 import { type PublishedEntry, usePublishHistory } from './publish-history';
@@ -31,7 +32,11 @@ const PayloadEditor = lazy(() => import('./payload-editor'));
 /** How many seen topics the topic field suggests. */
 const TOPIC_SUGGESTIONS = 20;
 
-const MODE_LABELS: Record<PayloadFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64', cbor: 'CBOR', msgpack: 'MsgPack' };
+const MODE_LABELS: Record<Exclude<PayloadFormat, 'text'>, string> = { json: 'JSON', hex: 'Hex', base64: 'Base64', cbor: 'CBOR', msgpack: 'MsgPack' };
+/** A payload mode's name: the formats are named alike in every language, "Text" is translated. */
+const modeLabel = (format: PayloadFormat) => (format === 'text' ? translate('publish:modeText') : MODE_LABELS[format]);
+/** The variables the Variables tooltip shows: written the same in every language. */
+const VARIABLE_EXAMPLES = { examples: '{{now}}, {{uuid}}, {{seq}}, {{random 1 100}}, {{site}}…', escape: '\\{{', open: '{{' };
 type Outcome = { kind: 'error'; message: string } | { kind: 'sent'; message: string } | null;
 type Side = 'properties' | 'variables' | 'repeat' | 'request' | 'history';
 /** How much of the expanded payload the preview shows. */
@@ -40,8 +45,8 @@ const PREVIEW_CHARS = 200;
 type Expanded = { ok: true; topic: string; text: string; properties?: PublishPropertiesForm } | { ok: false; error: string };
 
 function where(part: string, problem: VariableProblem): string {
-  const at = part === 'payload' ? `line ${problem.line}, column ${problem.column}` : `column ${problem.column}`;
-  return `Variables in the ${part} at ${at}: ${problem.message}`;
+  const at = part === translate('publish:parts.payload') ? translate('publish:errors.atLineColumn', { line: String(problem.line), column: String(problem.column) }) : translate('publish:errors.atColumn', { column: String(problem.column) });
+  return translate('publish:errors.variablesAt', { part, at, problem: problem.message });
 }
 
 class ExpandFailure extends Error {}
@@ -52,7 +57,7 @@ class ExpandFailure extends Error {}
  */
 function expandMessage(topic: string, text: string, properties: PublishPropertiesForm, variablesText: string, seq: number, inherited: VariableSet[]): Expanded {
   const user = parseUserVariables(variablesText);
-  if (!user.ok) return { ok: false, error: `Variables: ${user.problem}` };
+  if (!user.ok) return { ok: false, error: translate('publish:errors.variables', { problem: user.problem }) };
   // One clock reading for the whole message, so {{now}} agrees across its parts.
   const now = Date.now();
   const context = { seq, now: () => now, variables: mergeVariables(...inherited, user.variables) };
@@ -62,7 +67,7 @@ function expandMessage(topic: string, text: string, properties: PublishPropertie
     return result.text;
   };
   try {
-    return { ok: true, topic: expand(topic, 'topic'), text: expand(text, 'payload'), properties: expandPropertiesForm(properties, expand) };
+    return { ok: true, topic: expand(topic, translate('publish:parts.topic')), text: expand(text, translate('publish:parts.payload')), properties: expandPropertiesForm(properties, expand) };
   } catch (error) {
     if (error instanceof ExpandFailure) return { ok: false, error: error.message };
     throw error;
@@ -71,10 +76,11 @@ function expandMessage(topic: string, text: string, properties: PublishPropertie
 
 /** The expanded MQTT 5 text properties in the preview, those that are set. */
 function PreviewProperties({ form }: { form: PublishPropertiesForm }) {
+  const { t } = useTranslation('publish');
   const parts = [
-    form.contentType && `content type ${form.contentType}`,
-    form.responseTopic && `response topic ${form.responseTopic}`,
-    form.correlationHex && `correlation ${form.correlationHex}`,
+    form.contentType && t('preview.contentType', { value: form.contentType }),
+    form.responseTopic && t('preview.responseTopic', { value: form.responseTopic }),
+    form.correlationHex && t('preview.correlation', { value: form.correlationHex }),
     ...form.userProperties.filter((p) => p.key !== '' || p.value !== '').map((p) => `${p.key}=${p.value}`),
   ].filter(Boolean);
   if (parts.length === 0) return null;
@@ -95,16 +101,18 @@ function TopicSuggestions({ connectionId, prefix }: { connectionId: string; pref
 
 /** Hides the publish form to give the messages and plots its height; the draft is kept. */
 export function PublishToggle() {
+  const { t } = useTranslation('publish');
   const open = useUiStore((s) => s.publishOpen);
   const setOpen = useUiStore((s) => s.setPublishOpen);
   return (
-    <button type="button" className="small" data-testid="publish-toggle" aria-expanded={open} title={open ? 'Hide the publish form (what is typed is kept)' : 'Show the publish form'} onClick={() => setOpen(!open)}>
-      {open ? 'Hide' : 'Show'}
+    <button type="button" className="small" data-testid="publish-toggle" aria-expanded={open} title={open ? t('toggle.hideTitle') : t('toggle.showTitle')} onClick={() => setOpen(!open)}>
+      {open ? t('toggle.hide') : t('toggle.show')}
     </button>
   );
 }
 
 export function PublishPanel() {
+  const { t } = useTranslation('publish');
   const active = useActiveConnection();
   // Each connection has its own draft, kept by who it is across runs (not by this run's id).
   const draftKey = active?.connectionKey ?? '';
@@ -189,9 +197,9 @@ export function PublishPanel() {
 
   /** The message as it would be sent now (topic, payload bytes, QoS, retain, MQTT 5 properties). */
   const prepare = useCallback((encodedNow?: Uint8Array, expandedNow?: Expanded): PreparedMessage => {
-    if (!active) return { ok: false, error: 'No connection selected' };
+    if (!active) return { ok: false, error: t('errors.noConnection') };
     if (variablesOn && encodeRuleId && !encodedNow) {
-      return { ok: false, error: 'With Variables on, "Encode with rule…" works with the Publish button only' };
+      return { ok: false, error: t('errors.variablesWithRule') };
     }
     const expanded = expandedNow ?? expandNext();
     if (!expanded.ok) return { ok: false, error: expanded.error };
@@ -199,25 +207,28 @@ export function PublishPanel() {
     const alias = v5 && propertiesCheck.ok && propertiesCheck.properties?.topicAlias !== undefined;
     // With a topic alias already set up, the topic may be empty [MQTT-3.3.2-?]; otherwise it is required.
     const problem = alias && topic === '' ? null : topicNameProblem(topic);
-    if (problem) return { ok: false, error: `Topic: ${problem}` };
+    if (problem) return { ok: false, error: t('errors.topic', { problem }) };
     const { text } = expanded;
     if (encodeRuleId && !encodedNow) {
       // Repeat and request/response take the bytes the rule made of this very text.
       if (encoding.state === 'error' && encoding.text === text) return { ok: false, error: cannotEncode(encoding.message) };
-      if (encoding.state !== 'ok' || encoding.text !== text) return { ok: false, error: 'Still encoding the payload with the rule; try again in a moment' };
+      if (encoding.state !== 'ok' || encoding.text !== text) return { ok: false, error: t('errors.stillEncoding') };
     }
     const encoded = encodedNow ? { ok: true as const, bytes: encodedNow } : encodeRuleId && encoding.state === 'ok' ? { ok: true as const, bytes: encoding.bytes } : encodePayload(text, mode);
     if (!encoded.ok) {
       const { line, column, message } = encoded.problem;
-      const where = line !== undefined ? ` at line ${line}, column ${column}` : '';
-      return { ok: false, error: `Invalid ${MODE_LABELS[mode]}${where}: ${message}` };
+      const error =
+        line !== undefined
+          ? t('errors.invalidAt', { mode: modeLabel(mode), line: String(line), column: String(column), message })
+          : t('errors.invalid', { mode: modeLabel(mode), message });
+      return { ok: false, error };
     }
     // The properties as expanded for this very message (each has its own {{seq}} and {{uuid}}).
     const check = expanded.properties ? checkProperties(expanded.properties) : propertiesCheck;
-    if (v5 && !check.ok) return { ok: false, error: `Properties: ${Object.values(check.problems).join('; ')}` };
+    if (v5 && !check.ok) return { ok: false, error: t('errors.properties', { problems: Object.values(check.problems).join('; ') }) };
     const properties = v5 && check.ok ? check.properties : undefined;
     return { ok: true, message: { connectionId: active.connectionId, topic, payload: encoded.bytes, qos, retain, ...(properties ? { properties } : {}) } };
-  }, [active, v5, propertiesCheck, mode, qos, retain, encodeRuleId, encoding, variablesOn, expandNext]);
+  }, [active, v5, propertiesCheck, mode, qos, retain, encodeRuleId, encoding, variablesOn, expandNext, t]);
 
   const publish = useCallback(async () => {
     if (!isConnected || inFlight.current) return;
@@ -229,12 +240,12 @@ export function PublishPanel() {
         ? { ok: false, error: expanded.error }
         : fresh?.state === 'ok'
           ? prepare(fresh.bytes, expanded)
-          : { ok: false, error: fresh?.state === 'error' ? cannotEncode(fresh.message) : 'Could not encode the payload' };
+          : { ok: false, error: fresh?.state === 'error' ? cannotEncode(fresh.message) : t('errors.couldNotEncode') };
     } else prepared = prepare();
     if (!variablesOn && encodeRuleId && active && !(encoding.state === 'ok' && encoding.text === latestPayload.current.text)) {
       // Published before the typed text was encoded: encode it now.
       const fresh = await encodeText(active.connectionId, encodeRuleId, latestPayload.current.text);
-      prepared = fresh.state === 'ok' ? prepare(fresh.bytes) : { ok: false, error: fresh.state === 'error' ? cannotEncode(fresh.message) : 'Could not encode the payload' };
+      prepared = fresh.state === 'ok' ? prepare(fresh.bytes) : { ok: false, error: fresh.state === 'error' ? cannotEncode(fresh.message) : t('errors.couldNotEncode') };
     }
     if (!prepared.ok) return setOutcome({ key: draftKey, outcome: { kind: 'error', message: prepared.error } });
     const { message } = prepared;
@@ -248,10 +259,10 @@ export function PublishPanel() {
     setOutcome({
       key: draftKey,
       outcome: result.ok
-        ? { kind: 'sent', message: `Published ${message.payload.byteLength} B to ${message.topic}` }
+        ? { kind: 'sent', message: t('published', { bytes: formatNumber(message.payload.byteLength), topic: message.topic }) }
         : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
     });
-  }, [isConnected, prepare, qos, retain, mode, propertiesForm, draftKey, encodeRuleId, active, encoding, variablesOn, expandNext, topic]);
+  }, [isConnected, prepare, qos, retain, mode, propertiesForm, draftKey, encodeRuleId, active, encoding, variablesOn, expandNext, topic, t]);
 
   /** Puts a remembered message back in the panel, exactly as it was written. */
   const restoreEntry = useCallback(
@@ -269,9 +280,9 @@ export function PublishPanel() {
     (written: Parameters<typeof toTemplate>[0], name: string) => {
       const made = toTemplate(written);
       if (!made.ok) return setOutcome({ key: draftKey, outcome: { kind: 'error', message: made.error } });
-      openSave({ template: made.template, name: name || 'Message' });
+      openSave({ template: made.template, name: name || t('bar.messageName') });
     },
-    [draftKey, openSave],
+    [draftKey, openSave, t],
   );
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -289,7 +300,7 @@ export function PublishPanel() {
           className="publish-topic"
           data-testid="publish-topic"
           value={topic}
-          placeholder="topic/name"
+          placeholder={t('bar.topicPlaceholder')}
           spellCheck={false}
           aria-invalid={topicProblem !== null}
           list="publish-topic-suggestions"
@@ -308,9 +319,9 @@ export function PublishPanel() {
         </select>
         <label className="checkbox">
           <input data-testid="publish-retain" type="checkbox" checked={retain} onChange={(e) => setRetain(e.target.checked)} />
-          Retain
+          {t('bar.retain')}
         </label>
-        <div className="segmented" role="group" aria-label="Payload mode">
+        <div className="segmented" role="group" aria-label={t('bar.payloadMode')}>
           {PAYLOAD_FORMATS.map((format) => (
             <button
               key={format}
@@ -318,35 +329,35 @@ export function PublishPanel() {
               data-testid={`publish-mode-${format}`}
               aria-pressed={mode === format && !encodeRuleId}
               disabled={encodeRuleId !== null}
-              title={encodeRuleId ? 'The rule chosen in "Encode with rule…" makes the bytes from the JSON typed in' : undefined}
+              title={encodeRuleId ? t('bar.ruleModeTitle') : undefined}
               onClick={() => setMode(format)}
             >
-              {MODE_LABELS[format]}
+              {modeLabel(format)}
             </button>
           ))}
         </div>
-        <label className="checkbox" title="Expand {{now}}, {{uuid}}, {{seq}}, {{random 1 100}}, {{site}}… in the topic, payload and MQTT 5 text properties for each publish (\{{ for a literal {{)">
+        <label className="checkbox" title={t('bar.variablesTitle', VARIABLE_EXAMPLES)}>
           <input data-testid="publish-variables" type="checkbox" checked={variablesOn} onChange={(e) => setVariablesOn(e.target.checked)} />
-          Variables
+          {t('bar.variables')}
         </label>
         <EncodeRulePicker profileId={profileId} ruleId={encodeRuleId} onChange={(ruleId) => setEncodeRules((rules) => ({ ...rules, [draftKey]: ruleId ?? '' }))} />
         <button
           type="button"
           data-testid="publish-save-to-collection"
-          title="Save this message (topic, payload, format, QoS, retain, properties) in a collection"
+          title={t('bar.saveTitle')}
           onClick={() => saveToCollection({ topic, qos, retain, mode, payload: latestPayload.current.text, properties: propertiesForm, variablesOn }, topic)}
         >
-          Save to collection…
+          {t('bar.save')}
         </button>
         <button
           type="button"
           className="primary"
           data-testid="publish-button"
-          title="Publish (Ctrl/Cmd+Enter)"
+          title={t('bar.publishTitle')}
           disabled={!isConnected || sending || (topic === '' && propertiesForm.topicAlias === '') || topicProblem !== null || preview?.ok === false}
           onClick={() => void publish()}
         >
-          Publish
+          {t('bar.publish')}
         </button>
       </div>
       {topicProblem && (
@@ -355,7 +366,7 @@ export function PublishPanel() {
         </p>
       )}
       <div className="publish-main">
-        <Suspense fallback={<div className="payload-editor loading">Loading editor…</div>}>
+        <Suspense fallback={<div className="payload-editor loading">{t('loadingEditor')}</div>}>
           <PayloadEditor value={payload} language={isJsonEdited(mode) || encodeRuleId ? 'json' : 'plaintext'} dark={dark} onChange={onPayloadChange} onSubmit={() => void publish()} />
         </Suspense>
         <div className="publish-side">
@@ -364,11 +375,11 @@ export function PublishPanel() {
             active={side}
             onSelect={setSide}
             tabs={[
-              { key: 'properties', label: 'MQTT 5 properties', flagged: !propertiesCheck.ok },
-              { key: 'variables', label: 'Variables', flagged: preview?.ok === false },
-              { key: 'repeat', label: 'Repeat' },
-              { key: 'request', label: 'Request/response' },
-              { key: 'history', label: 'History' },
+              { key: 'properties', label: t('tabs.properties'), flagged: !propertiesCheck.ok },
+              { key: 'variables', label: t('tabs.variables'), flagged: preview?.ok === false },
+              { key: 'repeat', label: t('tabs.repeat') },
+              { key: 'request', label: t('tabs.request') },
+              { key: 'history', label: t('tabs.history') },
             ]}
           />
           <div className="publish-side-body">
@@ -376,12 +387,12 @@ export function PublishPanel() {
               (v5 || !active ? (
                 <PropertiesFields value={propertiesForm} onChange={setPropertiesForm} problems={propertiesCheck.ok ? {} : propertiesCheck.problems} />
               ) : (
-                <p className="hint">PUBLISH properties need an MQTT 5 connection.</p>
+                <p className="hint">{t('needV5Properties')}</p>
               ))}
             {side === 'variables' && <VariablesFields value={variablesText} onChange={setVariablesText} on={variablesOn} />}
             {side === 'repeat' && <RepeatControls prepare={() => prepare()} connected={isConnected} variablesOn={variablesOn} />}
             {side === 'request' &&
-              (v5 ? <RequestControls prepare={() => prepare()} connected={isConnected} topicReady={topic !== '' && topicProblem === null} /> : <p className="hint">Request/response needs an MQTT 5 connection.</p>)}
+              (v5 ? <RequestControls prepare={() => prepare()} connected={isConnected} topicReady={topic !== '' && topicProblem === null} /> : <p className="hint">{t('needV5Request')}</p>)}
             {side === 'history' && <PublishHistoryList onUse={restoreEntry} onSave={(entry) => saveToCollection(entry, entry.topic)} />}
           </div>
         </div>
@@ -393,7 +404,7 @@ export function PublishPanel() {
           </p>
         )}
         {preview?.ok && (
-          <p className="hint publish-variables-preview" data-testid="publish-variables-preview" title="The next message with its variables expanded (random values are drawn again when sent)">
+          <p className="hint publish-variables-preview" data-testid="publish-variables-preview" title={t('preview.title')}>
             <span data-testid="publish-variables-preview-topic">{preview.topic}</span>
             {' · '}
             <span data-testid="publish-variables-preview-payload">
@@ -415,16 +426,16 @@ export function PublishPanel() {
         )}
         {isEmptyPayloadText(payload, mode) && (mode !== 'text' || retain) && (
           <p className="hint" data-testid="publish-empty-hint">
-            {mode === 'text' ? 'Empty editor: an empty payload (0 bytes) is published.' : `Empty editor: in ${MODE_LABELS[mode]} mode that means an empty payload (0 bytes), not an error.`}
-            {retain ? ' With Retain, it clears the retained message of the topic.' : ' With Retain, it would clear the retained message of the topic.'}
+            {mode === 'text' ? t('empty.text') : t('empty.mode', { mode: modeLabel(mode) })}
+            {retain ? t('empty.retainClears') : t('empty.retainWouldClear')}
           </p>
         )}
         {payloadTooLongToKeep(payload) && (
           <p className="hint" data-testid="publish-draft-too-long">
-            The payload is over {DRAFT_PAYLOAD_LIMIT / 1024} KB: it is kept while this page is open, but a reload or restart brings back the draft without it.
+            {t('tooLong', { size: formatNumber(DRAFT_PAYLOAD_LIMIT / 1024) })}
           </p>
         )}
-        {!isConnected && <p className="hint">Connect to a broker to publish. Ctrl/Cmd+Enter publishes.</p>}
+        {!isConnected && <p className="hint">{t('connectHint')}</p>}
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import { type ReceivedProperties, publishProperties } from '../../../shared/cont
 import { decodeHex } from '../../../shared/codecs/hex';
 import { encodeUtf8 } from '../../../shared/codecs/utf8';
 import type { KeyValue } from '../../ui/key-value-editor';
+import { translate } from '../../ui/i18n';
 
 export interface PublishPropertiesForm {
   payloadFormatIndicator: '' | 'on' | 'off';
@@ -58,7 +59,7 @@ export function checkProperties(form: PublishPropertiesForm): PropertiesCheck {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? 'properties');
-      problems[key] ??= issue.message.startsWith('Invalid input: expected number') ? 'Enter a number' : issue.message;
+      problems[key] ??= issue.message.startsWith('Invalid input: expected number') ? translate('publish:errors.enterNumber') : issue.message;
     }
   }
   if (Object.keys(problems).length) return { ok: false, problems };
@@ -69,9 +70,12 @@ export function checkProperties(form: PublishPropertiesForm): PropertiesCheck {
 export function expandPropertiesForm(form: PublishPropertiesForm, expand: (text: string, part: string) => string): PublishPropertiesForm {
   return {
     ...form,
-    contentType: expand(form.contentType, 'content type'),
-    responseTopic: expand(form.responseTopic, 'response topic'),
-    correlationHex: expand(form.correlationHex, 'correlation data'),
-    userProperties: form.userProperties.map((p, i) => ({ key: expand(p.key, `user property ${i + 1} name`), value: expand(p.value, `user property ${i + 1} value`) })),
+    contentType: expand(form.contentType, translate('publish:parts.contentType')),
+    responseTopic: expand(form.responseTopic, translate('publish:parts.responseTopic')),
+    correlationHex: expand(form.correlationHex, translate('publish:parts.correlation')),
+    userProperties: form.userProperties.map((p, i) => ({
+      key: expand(p.key, translate('publish:parts.userPropertyName', { n: String(i + 1) })),
+      value: expand(p.value, translate('publish:parts.userPropertyValue', { n: String(i + 1) })),
+    })),
   };
 }

@@ -4,6 +4,7 @@ import { decodeHex } from '../../../shared/codecs/hex';
 import { topicNameProblem } from '../../../shared/mqtt/topic';
 import { requestReply } from '../../stores/publish-actions';
 import { Field } from '../../ui/field';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 import { payloadPreview } from '../../payload/format';
 import type { PreparedMessage } from './prepared-message';
 
@@ -11,6 +12,7 @@ type Outcome = RequestOutput<'messages.request'>;
 
 /** Request/response (MQTT 5, 4.10): publish with a response topic and correlation data, wait for the answer. */
 export function RequestControls({ prepare, connected, topicReady }: { prepare(): PreparedMessage; connected: boolean; topicReady: boolean }) {
+  const { t } = useTranslation('publish');
   const [responseTopic, setResponseTopic] = useState('');
   const [correlation, setCorrelation] = useState('');
   const [timeout, setTimeoutText] = useState('5000');
@@ -25,15 +27,15 @@ export function RequestControls({ prepare, connected, topicReady }: { prepare():
     const prepared = prepare();
     if (!prepared.ok) return setError(prepared.error);
     const topicProblem = topicNameProblem(responseTopic);
-    if (topicProblem) return setError(`Response topic: ${topicProblem}`);
+    if (topicProblem) return setError(t('request.responseTopicProblem', { problem: topicProblem }));
     let correlationData: Uint8Array | undefined;
     try {
       correlationData = correlation.trim() ? decodeHex(correlation) : undefined;
     } catch (e) {
-      return setError(`Correlation data: ${(e as Error).message}`);
+      return setError(t('request.correlationProblem', { problem: (e as Error).message }));
     }
     const timeoutMs = Number(timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) return setError('Timeout: a whole number of milliseconds');
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) return setError(t('request.timeoutProblem'));
     const { connectionId, topic, payload, qos, properties } = prepared.message;
     const rest = { ...properties };
     delete rest.responseTopic;
@@ -56,13 +58,13 @@ export function RequestControls({ prepare, connected, topicReady }: { prepare():
 
   return (
     <div className="request-controls form-grid">
-      <Field label="Response topic" className="span-4">
-        <input data-testid="request-response-topic" value={responseTopic} placeholder="replies/my-client" spellCheck={false} aria-invalid={responseProblem !== null} onChange={(e) => setResponseTopic(e.target.value)} />
+      <Field label={t('request.responseTopic')} className="span-4">
+        <input data-testid="request-response-topic" value={responseTopic} placeholder={t('request.responseTopicPlaceholder')} spellCheck={false} aria-invalid={responseProblem !== null} onChange={(e) => setResponseTopic(e.target.value)} />
       </Field>
-      <Field label="Correlation data (hex, generated if empty)" className="span-3">
+      <Field label={t('request.correlation')} className="span-3">
         <input data-testid="request-correlation" value={correlation} spellCheck={false} onChange={(e) => setCorrelation(e.target.value)} />
       </Field>
-      <Field label="Timeout (ms)" className="span-1">
+      <Field label={t('request.timeout')} className="span-1">
         <input data-testid="request-timeout" value={timeout} inputMode="numeric" onChange={(e) => setTimeoutText(e.target.value)} />
       </Field>
       <div className="span-4 row-actions">
@@ -71,19 +73,19 @@ export function RequestControls({ prepare, connected, topicReady }: { prepare():
           className="primary"
           data-testid="request-send"
           disabled={!connected || waiting || !topicReady || responseTopic === '' || responseProblem !== null}
-          title={!topicReady ? 'Give the message a valid topic first' : responseProblem ? `Response topic: ${responseProblem}` : 'Publish with this response topic and wait for the answer'}
+          title={!topicReady ? t('request.needTopic') : responseProblem ? t('request.responseTopicProblem', { problem: responseProblem }) : t('request.sendTitle')}
           onClick={() => void send()}
         >
-          {waiting ? 'Waiting…' : 'Send request'}
+          {waiting ? t('request.waiting') : t('request.send')}
         </button>
         {outcome?.status === 'response' && (
           <span className="request-result ok" data-testid="request-result" data-status="response">
-            response in {Math.round(outcome.latencyMs)} ms: <code>{payloadPreview(outcome.response.payload).text}</code>
+            {t('request.response', { ms: formatNumber(Math.round(outcome.latencyMs)) })} <code>{payloadPreview(outcome.response.payload).text}</code>
           </span>
         )}
         {outcome?.status === 'timeout' && (
           <span className="request-result timeout" data-testid="request-result" data-status="timeout">
-            timed out after {Math.round(outcome.latencyMs)} ms, no response
+            {t('request.timedOut', { ms: formatNumber(Math.round(outcome.latencyMs)) })}
           </span>
         )}
       </div>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CodecRule } from '../../../shared/contract/codec-rules';
 import { canEncode, describeProblem, encodeWithRule, useCodecsStore, useConnectionRules } from '../../stores/codecs-store';
 import { formatBytes } from '../../payload/format';
+import { translate, useTranslation } from '../../ui/i18n';
 import { describeFormat } from '../codecs';
 
 /** Encoding typed JSON waits this long after the last keystroke. */
@@ -46,6 +47,7 @@ export async function encodeText(connectionId: string, ruleId: string, text: str
 
 /** Picks a rule whose format encodes (Protobuf, Avro, CBOR, MessagePack, JSON, a layout; compressed as it says). */
 export function EncodeRulePicker({ profileId, ruleId, onChange }: { profileId: string | undefined; ruleId: string | null; onChange(ruleId: string | null): void }) {
+  const { t } = useTranslation('publish');
   const rules = useConnectionRules(profileId).filter(canEncode);
   const loaded = useCodecsStore((s) => s.globalLoaded);
   useEffect(() => {
@@ -57,12 +59,12 @@ export function EncodeRulePicker({ profileId, ruleId, onChange }: { profileId: s
     <select
       data-testid="publish-encode-rule"
       className={`publish-encode-rule${chosen ? ' active' : ''}`}
-      aria-label="Encode with rule"
+      aria-label={t('rule.label')}
       value={chosen ?? ''}
-      title="Encode the JSON typed in with a codec rule (Protobuf, Avro, CBOR, a binary layout…) and publish the bytes"
+      title={t('rule.title')}
       onChange={(e) => onChange(e.target.value || null)}
     >
-      <option value="">Encode with rule…</option>
+      <option value="">{t('rule.choose')}</option>
       {rules.map((rule: CodecRule) => (
         <option key={rule.id} value={rule.id}>
           {rule.name || rule.filter} · {describeFormat(rule, [])}
@@ -74,8 +76,9 @@ export function EncodeRulePicker({ profileId, ruleId, onChange }: { profileId: s
 
 /** What the rule made of the text: its size, or where the text is wrong. */
 export function RuleEncodingStatus({ encoding }: { encoding: RuleEncoding }) {
+  const { t } = useTranslation('publish');
   if (encoding.state === 'none') return null;
-  if (encoding.state === 'encoding') return <p className="hint" data-testid="publish-encoded">Encoding…</p>;
+  if (encoding.state === 'encoding') return <p className="hint" data-testid="publish-encoded">{t('rule.encoding')}</p>;
   if (encoding.state === 'error')
     return (
       <p className="error-box" role="alert" data-testid="publish-encode-error">
@@ -84,12 +87,12 @@ export function RuleEncodingStatus({ encoding }: { encoding: RuleEncoding }) {
     );
   return (
     <p className="hint" data-testid="publish-encoded" data-bytes={encoding.bytes.byteLength}>
-      Encoded by the rule: {formatBytes(encoding.bytes.byteLength)} will be published.
+      {t('rule.encoded', { size: formatBytes(encoding.bytes.byteLength) })}
     </p>
   );
 }
 
 /** "Cannot encode: …", unless the codec's own message already says so ("Cannot encode as pkg.Type: …"). */
 export function cannotEncode(message: string): string {
-  return /^cannot encode\b/i.test(message) ? message : `Cannot encode: ${message}`;
+  return /^cannot encode\b/i.test(message) ? message : translate('publish:errors.cannotEncode', { message });
 }

@@ -1,13 +1,17 @@
 import { describeReason, hexCode, reasonName } from '../../../shared/mqtt/reason-codes';
 import type { Subscription } from '../../stores/connections-store';
+import { translate, useTranslation } from '../../ui/i18n';
+
+/** The save toggle's glyphs (its label says what it does). */
+const STAR = { saved: '★', unsaved: '☆' };
 
 function optionsSummary({ options }: Subscription): string {
   const parts: string[] = [];
-  if (options.noLocal) parts.push('no local');
+  if (options.noLocal) parts.push(translate('subscriptions:row.noLocal'));
   if (options.retainAsPublished) parts.push('RAP');
   if (options.retainHandling) parts.push(`RH ${options.retainHandling}`);
-  if (options.subscriptionIdentifier !== undefined) parts.push(`id ${options.subscriptionIdentifier}`);
-  if (options.userProperties?.length) parts.push(`${options.userProperties.length} user prop.`);
+  if (options.subscriptionIdentifier !== undefined) parts.push(translate('subscriptions:row.identifier', { value: String(options.subscriptionIdentifier) }));
+  if (options.userProperties?.length) parts.push(translate('subscriptions:row.userProperties', { count: options.userProperties.length }));
   return parts.join(' · ');
 }
 
@@ -17,9 +21,11 @@ function optionsSummary({ options }: Subscription): string {
  */
 function grantLabel({ state, grantedQos, options, reasonCode }: Subscription): string {
   if (state === 'pending') return '…';
-  if (state === 'failed') return reasonCode === undefined ? 'failed' : `failed: ${reasonName(reasonCode, 'suback')}`;
+  if (state === 'failed') return reasonCode === undefined ? translate('subscriptions:row.failed') : translate('subscriptions:row.failedWith', { reason: reasonName(reasonCode, 'suback') });
   const requested = options.qos ?? 0;
-  return grantedQos !== undefined && grantedQos < requested ? `Granted QoS ${grantedQos} (asked ${requested})` : `Granted QoS ${grantedQos}`;
+  return grantedQos !== undefined && grantedQos < requested
+    ? translate('subscriptions:row.grantedLess', { qos: String(grantedQos), requested: String(requested) })
+    : translate('subscriptions:row.granted', { qos: String(grantedQos) });
 }
 
 export function SubscriptionRow({
@@ -37,23 +43,21 @@ export function SubscriptionRow({
   saved: boolean | null;
   onToggleSaved(): void;
 }) {
+  const { t } = useTranslation('subscriptions');
   const { filter, state, reasonCode, error } = subscription;
   const summary = optionsSummary(subscription);
   const downgraded = state === 'active' && subscription.grantedQos !== undefined && subscription.grantedQos < (subscription.options.qos ?? 0);
+  const subackTitle = reasonCode === undefined ? t('row.waiting') : `SUBACK ${describeReason(reasonCode, 'suback')}${downgraded ? t('row.downgraded') : ''}`;
   return (
     <li className={`subscription subscription-${state}`} data-testid="subscription-row" data-filter={filter} data-state={state}>
-      <span className="subscription-filter" title={`${filter} — requested QoS ${subscription.options.qos ?? 0}`}>
+      <span className="subscription-filter" title={t('row.filterTitle', { filter, qos: String(subscription.options.qos ?? 0) })}>
         {filter}
       </span>
       <span
         className={`subscription-qos${downgraded ? ' warning-text' : ''}`}
         data-testid="subscription-qos"
         data-reason-code={reasonCode}
-        title={
-          reasonCode === undefined
-            ? 'Waiting for SUBACK'
-            : `SUBACK ${describeReason(reasonCode, 'suback')}${downgraded ? ': the broker granted less than the QoS asked for, and delivers at most that' : ''}`
-        }
+        title={subackTitle}
       >
         {grantLabel(subscription)}
         {reasonCode !== undefined && <span className="reason-code"> {hexCode(reasonCode)}</span>}
@@ -64,14 +68,14 @@ export function SubscriptionRow({
           className={`icon-button save-subscription${saved ? ' saved' : ''}`}
           data-testid="save-subscription"
           aria-pressed={saved}
-          aria-label={saved ? `Remove ${filter} from the profile` : `Save ${filter} with the profile`}
-          title={saved ? 'Saved with the profile: subscribed on every connect (click to remove it from the profile)' : 'Save with the profile: subscribe on every connect'}
+          aria-label={saved ? t('row.unsave', { filter }) : t('row.save', { filter })}
+          title={saved ? t('row.savedTitle') : t('row.saveTitle')}
           onClick={onToggleSaved}
         >
-          {saved ? '★' : '☆'}
+          {saved ? STAR.saved : STAR.unsaved}
         </button>
       )}
-      <button type="button" className="icon-button" data-testid="unsubscribe-button" title={`Unsubscribe from ${filter}`} aria-label={`Unsubscribe from ${filter}`} onClick={onRemove} disabled={state === 'pending'}>
+      <button type="button" className="icon-button" data-testid="unsubscribe-button" title={t('row.unsubscribe', { filter })} aria-label={t('row.unsubscribe', { filter })} onClick={onRemove} disabled={state === 'pending'}>
         ×
       </button>
       {summary && <span className="subscription-options muted">{summary}</span>}
@@ -80,7 +84,7 @@ export function SubscriptionRow({
           {error.message}
           {error.code === 'SHARED_SUBSCRIPTION_UNSUPPORTED' && (
             <button type="button" className="link-button" data-testid="subscribe-literally" onClick={onSubscribeLiterally}>
-              Subscribe anyway, as a literal filter
+              {t('row.literally')}
             </button>
           )}
         </span>

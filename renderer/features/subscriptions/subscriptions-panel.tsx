@@ -4,10 +4,13 @@ import type { SavedSubscription } from '../../../shared/contract';
 import { type Subscription, useActiveConnection, useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
+import { formatNumber, translate, useTranslation } from '../../ui/i18n';
 import { INITIAL_SUBSCRIBE_OPTIONS, SubscribeOptionsFields, type SubscribeOptionsForm } from './subscribe-options';
 import { SubscriptionRow } from './subscription-row';
 import './subscriptions.css';
 
+/** The options toggle's glyph (its label says what it does). */
+const GEAR = '⚙';
 const NO_SUBSCRIPTIONS: Subscription[] = [];
 /** Rows rendered at most; a connection with more says how many are hidden. */
 const MAX_ROWS = 500;
@@ -15,10 +18,11 @@ const MAX_ROWS = 500;
 function identifierProblem(text: string): string | undefined {
   if (text.trim() === '') return undefined;
   const n = Number(text);
-  return Number.isInteger(n) && n >= 1 && n <= 268_435_455 ? undefined : 'A whole number from 1 to 268,435,455';
+  return Number.isInteger(n) && n >= 1 && n <= 268_435_455 ? undefined : translate('subscriptions:panel.identifierProblem', { min: formatNumber(1), max: formatNumber(268_435_455) });
 }
 
 export function SubscriptionsPanel() {
+  const { t } = useTranslation('subscriptions');
   const [filter, setFilter] = useState('');
   const [qos, setQos] = useState<Qos>(0);
   const [showOptions, setShowOptions] = useState(false);
@@ -76,19 +80,19 @@ export function SubscriptionsPanel() {
   return (
     <div className="subscriptions">
       <form className="subscribe-form" onSubmit={onSubmit}>
-        <input data-testid="subscribe-filter" value={filter} placeholder="topic/filter/#" spellCheck={false} aria-invalid={problem !== null} onChange={(e) => setFilter(e.target.value)} />
-        <select data-testid="subscribe-qos" value={qos} title="Requested QoS" onChange={(e) => setQos(Number(e.target.value) as Qos)}>
+        <input data-testid="subscribe-filter" value={filter} placeholder={t('panel.filterPlaceholder')} spellCheck={false} aria-invalid={problem !== null} onChange={(e) => setFilter(e.target.value)} />
+        <select data-testid="subscribe-qos" value={qos} title={t('panel.requestedQos')} onChange={(e) => setQos(Number(e.target.value) as Qos)}>
           {QOS_LEVELS.map((level) => (
             <option key={level} value={level}>
               QoS {level}
             </option>
           ))}
         </select>
-        <button type="button" className="icon-button options-toggle" data-testid="subscribe-options-toggle" aria-expanded={showOptions} title="MQTT 5 subscription options" aria-label="MQTT 5 subscription options" onClick={() => setShowOptions(!showOptions)}>
-          ⚙
+        <button type="button" className="icon-button options-toggle" data-testid="subscribe-options-toggle" aria-expanded={showOptions} title={t('panel.optionsTitle')} aria-label={t('panel.optionsTitle')} onClick={() => setShowOptions(!showOptions)}>
+          {GEAR}
         </button>
         <button type="submit" data-testid="subscribe-button" className="primary" disabled={!isConnected || filter === '' || problem !== null || idProblem !== undefined}>
-          Subscribe
+          {t('panel.subscribe')}
         </button>
       </form>
       {problem && (
@@ -98,11 +102,11 @@ export function SubscriptionsPanel() {
       )}
       {!problem && active && !v5 && filter.startsWith('$share/') && (
         <p className="hint warning-text" data-testid="shared-subscription-warning">
-          Shared subscriptions are MQTT 5: on MQTT 3.1.1 many brokers (NATS, RabbitMQ) take “{filter}” as a literal filter that nothing matches.
+          {t('panel.sharedWarning', { filter })}
         </p>
       )}
-      {showOptions && (v5 || !active ? <SubscribeOptionsFields value={options} onChange={setOptions} problem={idProblem} /> : <p className="hint">Subscription options need MQTT 5.</p>)}
-      {!isConnected && <p className="hint">Connect to a broker to subscribe.</p>}
+      {showOptions && (v5 || !active ? <SubscribeOptionsFields value={options} onChange={setOptions} problem={idProblem} /> : <p className="hint">{t('panel.optionsNeedV5')}</p>)}
+      {!isConnected && <p className="hint">{t('panel.connectHint')}</p>}
       <ul className="subscription-list" data-testid="subscription-list">
         {subscriptions.slice(0, MAX_ROWS).map((subscription) => (
           <SubscriptionRow
@@ -115,7 +119,7 @@ export function SubscriptionsPanel() {
           />
         ))}
       </ul>
-      {subscriptions.length > MAX_ROWS && <p className="hint">…and {subscriptions.length - MAX_ROWS} more subscriptions</p>}
+      {subscriptions.length > MAX_ROWS && <p className="hint">{t('panel.more', { count: subscriptions.length - MAX_ROWS, n: formatNumber(subscriptions.length - MAX_ROWS) })}</p>}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { type ConnectionOptionsInput, connectionOptions } from '../../../../shared/contract';
 import { decodeHex } from '../../../../shared/codecs/hex';
 import { encodePayload } from '../../../../shared/codecs/payload-format';
+import { translate } from '../../../ui/i18n';
 import { type ConnectionForm, type KeyValue, type TriState, hasSecret, isTls, isWebSocket, mayUseV5 } from './form-model';
 
 export type FormCheck = { ok: true; options: ConnectionOptionsInput; problems: Problems } | { ok: false; problems: Problems };
@@ -31,7 +32,7 @@ function innerMessage(issue: { message: string; path: readonly PropertyKey[]; is
 }
 
 function readable(message: string): string {
-  return message.startsWith('Invalid input: expected number') ? 'Enter a number' : message;
+  return message.startsWith('Invalid input: expected number') ? translate('connectionDialog:check.enterNumber') : message;
 }
 
 /**
@@ -150,7 +151,7 @@ export function checkForm(form: ConnectionForm, { forProfile = false } = {}): Fo
     }
   }
   if (form.reconnectEnabled && number(form.reconnectMax) < number(form.reconnectInitial)) {
-    problems['reconnect.maxDelayMs'] ??= 'The longest delay must not be shorter than the first';
+    problems['reconnect.maxDelayMs'] ??= translate('connectionDialog:check.longestDelay');
   }
   return Object.keys(problems).length === 0 ? { ok: true, options, problems } : { ok: false, problems };
 }

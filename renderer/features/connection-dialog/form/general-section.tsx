@@ -1,11 +1,16 @@
 import { Check, Field } from '../../../ui/field';
+import { useTranslation } from '../../../ui/i18n';
 import { type Protocol, type Version, generateClientId, isWebSocket, mayUseV5, withProtocol } from './form-model';
 import type { SectionProps } from './section-props';
 
+/** The regenerate glyph: a symbol, the same in every language (its title says what it does). */
+const REGENERATE = '⟳';
+
 export function GeneralSection({ form, update, problems, setForm }: SectionProps & { setForm(change: (form: SectionProps['form']) => SectionProps['form']): void }) {
+  const { t } = useTranslation('connectionDialog');
   return (
     <div className="form-grid">
-      <Field label="Protocol" className="span-1">
+      <Field label={t('general.protocol')} className="span-1">
         <select data-testid="connect-protocol" value={form.protocol} onChange={(e) => setForm((f) => withProtocol(f, e.target.value as Protocol))}>
           <option value="mqtt">mqtt://</option>
           <option value="mqtts">mqtts://</option>
@@ -13,50 +18,48 @@ export function GeneralSection({ form, update, problems, setForm }: SectionProps
           <option value="wss">wss://</option>
         </select>
       </Field>
-      <Field label="Host" className="span-2" problem={problems.host} testId="connect-host">
+      <Field label={t('general.host')} className="span-2" problem={problems.host} testId="connect-host">
         <input data-testid="connect-host" value={form.host} onChange={(e) => update('host', e.target.value)} spellCheck={false} aria-invalid={!!problems.host} />
       </Field>
-      <Field label="Port" className="span-1" problem={problems.port} testId="connect-port">
+      <Field label={t('general.port')} className="span-1" problem={problems.port} testId="connect-port">
         <input data-testid="connect-port" value={form.port} inputMode="numeric" onChange={(e) => update('port', e.target.value)} aria-invalid={!!problems.port} />
       </Field>
       {isWebSocket(form.protocol) && (
-        <Field label="WebSocket path" className="span-4" problem={problems.path} testId="connect-path">
+        <Field label={t('general.wsPath')} className="span-4" problem={problems.path} testId="connect-path">
           <input data-testid="connect-path" value={form.path} onChange={(e) => update('path', e.target.value)} spellCheck={false} />
         </Field>
       )}
-      <Field label="Client ID" className="span-3" problem={problems.clientId}>
+      <Field label={t('general.clientId')} className="span-3" problem={problems.clientId}>
         <span className="input-with-button">
-          <input data-testid="connect-client-id" value={form.clientId} placeholder="assigned by the broker if empty" onChange={(e) => update('clientId', e.target.value)} spellCheck={false} />
-          <button type="button" data-testid="connect-generate-client-id" title="Generate a client id" aria-label="Generate a client id" onClick={() => update('clientId', generateClientId())}>
-            ⟳
+          <input data-testid="connect-client-id" value={form.clientId} placeholder={t('general.clientIdPlaceholder')} onChange={(e) => update('clientId', e.target.value)} spellCheck={false} />
+          <button type="button" data-testid="connect-generate-client-id" title={t('general.generateClientId')} aria-label={t('general.generateClientId')} onClick={() => update('clientId', generateClientId())}>
+            {REGENERATE}
           </button>
         </span>
       </Field>
-      <Field label="MQTT version" className="span-1">
+      <Field label={t('general.version')} className="span-1">
         <select
           data-testid="connect-version"
           value={form.protocolVersion}
-          title="Auto tries MQTT 5.0, then 3.1.1, then 3.1, and says which one the broker speaks"
+          title={t('general.versionTitle')}
           onChange={(e) => update('protocolVersion', e.target.value === 'auto' ? 'auto' : (Number(e.target.value) as Version))}
         >
-          <option value="auto">Auto (5.0, then 3.1.1)</option>
+          <option value="auto">{t('general.versionAuto')}</option>
           <option value={5}>5.0</option>
           <option value={4}>3.1.1</option>
           <option value={3}>3.1</option>
         </select>
       </Field>
-      <Field label="Keep alive (s)" className="span-1" problem={problems.keepaliveSeconds} testId="connect-keepalive">
+      <Field label={t('general.keepalive')} className="span-1" problem={problems.keepaliveSeconds} testId="connect-keepalive">
         <input data-testid="connect-keepalive" value={form.keepalive} inputMode="numeric" onChange={(e) => update('keepalive', e.target.value)} />
       </Field>
-      <Field label="Connect timeout (ms)" className="span-1" problem={problems.connectTimeoutMs} testId="connect-timeout">
+      <Field label={t('general.connectTimeout')} className="span-1" problem={problems.connectTimeoutMs} testId="connect-timeout">
         <input data-testid="connect-timeout" value={form.connectTimeout} inputMode="numeric" onChange={(e) => update('connectTimeout', e.target.value)} />
       </Field>
-      <Check className="span-2" label={form.protocolVersion === 5 ? 'Clean start' : 'Clean session'} testId="connect-clean" checked={form.clean} onChange={(v) => update('clean', v)} />
+      <Check className="span-2" label={form.protocolVersion === 5 ? t('general.cleanStart') : t('general.cleanSession')} testId="connect-clean" checked={form.clean} onChange={(v) => update('clean', v)} />
       {!form.clean && mayUseV5(form.protocolVersion) && !(Number(form.sessionExpiry) > 0) && (
         <p className="hint span-2" data-testid="session-expiry-hint">
-          With MQTT 5 the broker keeps a session only for its Session Expiry Interval, which is 0 here: the session and its queued
-          messages end when the connection closes. Set it on the MQTT 5 tab (e.g. 3600 s) to receive what was published while you
-          were away.
+          {t('general.sessionExpiryHint')}
         </p>
       )}
     </div>

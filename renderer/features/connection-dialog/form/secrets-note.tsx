@@ -1,4 +1,5 @@
 import { useProfilesStore } from '../../../stores/profiles-store';
+import { useTranslation } from '../../../ui/i18n';
 
 export interface SecretsProtection {
   /** How saved secrets are protected, as the host says it (profiles.list). */
@@ -13,11 +14,12 @@ export interface SecretsProtection {
  * as a line of its own, and nothing when the OS does protect them.
  */
 export function SecretsNoteText({ protection, osProtected, warningOnly = false }: SecretsProtection & { warningOnly?: boolean }) {
-  const how = `Saved secrets: ${protection || 'unknown protection'}. They are never sent back to this window.`;
+  const { t } = useTranslation('connectionDialog');
+  const how = t('secret.how', { protection: protection || t('secret.unknownProtection') });
   if (osProtected) return warningOnly ? null : <span className="muted">{how}</span>;
   const warning = (
     <span role="note" data-testid="secrets-warning" style={{ color: 'var(--warn)' }}>
-      <strong>Saved secrets are not protected by the operating system.</strong> {how}
+      <strong>{t('secret.notProtected')}</strong> {how}
     </span>
   );
   // On its own (the TLS tab), the warning is a full-width line of the form grid.

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { MAX_SAVED_SUBSCRIPTIONS, type SavedSubscription } from '../../../../shared/contract';
 import { topicFilterProblem } from '../../../../shared/mqtt/topic';
 import { Check } from '../../../ui/field';
+import { translate, useTranslation } from '../../../ui/i18n';
 import type { SectionProps } from './section-props';
 
 const QOS_LEVELS = [0, 1, 2] as const;
@@ -9,11 +10,11 @@ const QOS_LEVELS = [0, 1, 2] as const;
 /** What the MQTT 5 options of a saved subscription are, in a few words (set where it was subscribed). */
 function optionsSummary(s: SavedSubscription): string {
   const parts: string[] = [];
-  if (s.noLocal) parts.push('no local');
-  if (s.retainAsPublished) parts.push('retain as published');
-  if (s.retainHandling) parts.push(`retain handling ${s.retainHandling}`);
-  if (s.subscriptionIdentifier !== undefined) parts.push(`id ${s.subscriptionIdentifier}`);
-  if (s.userProperties?.length) parts.push(`${s.userProperties.length} user propert${s.userProperties.length === 1 ? 'y' : 'ies'}`);
+  if (s.noLocal) parts.push(translate('connectionDialog:subscriptions.noLocal'));
+  if (s.retainAsPublished) parts.push(translate('connectionDialog:subscriptions.retainAsPublished'));
+  if (s.retainHandling) parts.push(translate('connectionDialog:subscriptions.retainHandling', { value: String(s.retainHandling) }));
+  if (s.subscriptionIdentifier !== undefined) parts.push(translate('connectionDialog:subscriptions.id', { value: String(s.subscriptionIdentifier) }));
+  if (s.userProperties?.length) parts.push(translate('connectionDialog:subscriptions.userProperties', { count: s.userProperties.length }));
   return parts.join(' · ');
 }
 
@@ -22,10 +23,11 @@ function optionsSummary(s: SavedSubscription): string {
  * connects unless switched off. The Subscriptions panel's ☆ saves one with every MQTT 5 option.
  */
 export function SubscriptionsSection({ form, update, problems }: SectionProps) {
+  const { t } = useTranslation('connectionDialog');
   const [draft, setDraft] = useState('');
   const [qos, setQos] = useState<0 | 1 | 2>(0);
   const list = form.subscriptions;
-  const draftProblem = draft === '' ? null : (topicFilterProblem(draft) ?? (list.some((s) => s.filter === draft) ? 'Already in the list' : null));
+  const draftProblem = draft === '' ? null : (topicFilterProblem(draft) ?? (list.some((s) => s.filter === draft) ? t('subscriptions.already') : null));
   const change = (index: number, patch: Partial<SavedSubscription>) => update('subscriptions', list.map((s, i) => (i === index ? { ...s, ...patch } : s)));
   const add = () => {
     if (draft === '' || draftProblem || list.length >= MAX_SAVED_SUBSCRIPTIONS) return;
@@ -35,17 +37,17 @@ export function SubscriptionsSection({ form, update, problems }: SectionProps) {
   return (
     <div className="form-grid saved-subscriptions">
       <p className="span-4 hint">
-        Subscribed when this connection opens, in this order (switched-off ones are kept for later). MQTT Explorer subscribes to <code>#</code> and{' '}
-        <code>$SYS/#</code>; add them here for the same start.
+        {t('subscriptions.hintBefore')} <code>#</code> {t('subscriptions.hintAnd')} <code>$SYS/#</code>
+        {t('subscriptions.hintAfter')}
       </p>
       <ul className="span-4 saved-subscription-list" data-testid="saved-subscriptions">
         {list.map((s, index) => (
           <li key={s.filter} className="saved-subscription" data-testid="saved-subscription" data-filter={s.filter}>
-            <input type="checkbox" aria-label={`Subscribe to ${s.filter} on connect`} title="Subscribe on connect" checked={s.enabled} onChange={(e) => change(index, { enabled: e.target.checked })} />
+            <input type="checkbox" aria-label={t('subscriptions.subscribeFilterOnConnect', { filter: s.filter })} title={t('subscriptions.subscribeOnConnect')} checked={s.enabled} onChange={(e) => change(index, { enabled: e.target.checked })} />
             <code className="saved-subscription-filter" title={s.filter}>
               {s.filter}
             </code>
-            <select aria-label={`QoS of ${s.filter}`} value={s.qos} onChange={(e) => change(index, { qos: Number(e.target.value) as 0 | 1 | 2 })}>
+            <select aria-label={t('subscriptions.qosOf', { filter: s.filter })} value={s.qos} onChange={(e) => change(index, { qos: Number(e.target.value) as 0 | 1 | 2 })}>
               {QOS_LEVELS.map((level) => (
                 <option key={level} value={level}>
                   QoS {level}
@@ -53,19 +55,19 @@ export function SubscriptionsSection({ form, update, problems }: SectionProps) {
               ))}
             </select>
             <span className="muted saved-subscription-options">{optionsSummary(s)}</span>
-            <button type="button" className="icon-button" aria-label={`Remove ${s.filter}`} title={`Remove ${s.filter}`} onClick={() => update('subscriptions', list.filter((_, i) => i !== index))}>
+            <button type="button" className="icon-button" aria-label={t('subscriptions.remove', { filter: s.filter })} title={t('subscriptions.remove', { filter: s.filter })} onClick={() => update('subscriptions', list.filter((_, i) => i !== index))}>
               ×
             </button>
           </li>
         ))}
-        {list.length === 0 && <li className="muted">No saved subscriptions.</li>}
+        {list.length === 0 && <li className="muted">{t('subscriptions.empty')}</li>}
       </ul>
       <div className="span-4 saved-subscription-add">
         <input
           data-testid="saved-subscription-filter"
-          aria-label="Topic filter to add"
+          aria-label={t('subscriptions.filterToAdd')}
           value={draft}
-          placeholder="topic/filter/#"
+          placeholder={t('subscriptions.filterPlaceholder')}
           spellCheck={false}
           aria-invalid={draftProblem !== null}
           onChange={(e) => setDraft(e.target.value)}
@@ -76,7 +78,7 @@ export function SubscriptionsSection({ form, update, problems }: SectionProps) {
             }
           }}
         />
-        <select aria-label="QoS of the filter to add" data-testid="saved-subscription-qos" value={qos} onChange={(e) => setQos(Number(e.target.value) as 0 | 1 | 2)}>
+        <select aria-label={t('subscriptions.qosToAdd')} data-testid="saved-subscription-qos" value={qos} onChange={(e) => setQos(Number(e.target.value) as 0 | 1 | 2)}>
           {QOS_LEVELS.map((level) => (
             <option key={level} value={level}>
               QoS {level}
@@ -84,11 +86,11 @@ export function SubscriptionsSection({ form, update, problems }: SectionProps) {
           ))}
         </select>
         <button type="button" data-testid="saved-subscription-add" disabled={draft === '' || draftProblem !== null} onClick={add}>
-          Add
+          {t('subscriptions.add')}
         </button>
       </div>
       {(draftProblem ?? problems.subscriptions) && <p className="span-4 field-problem">{draftProblem ?? problems.subscriptions}</p>}
-      <Check className="span-4" label="Connect this profile when the workbench starts" testId="profile-connect-on-launch" checked={form.connectOnLaunch} onChange={(v) => update('connectOnLaunch', v)} />
+      <Check className="span-4" label={t('subscriptions.connectOnLaunch')} testId="profile-connect-on-launch" checked={form.connectOnLaunch} onChange={(v) => update('connectOnLaunch', v)} />
     </div>
   );
 }

@@ -1,0 +1,1 @@
+export { UpdatesButton, UpdatesPanel, UpdatesPrompt } from './updates-section';

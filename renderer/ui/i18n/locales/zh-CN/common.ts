@@ -1,0 +1,41 @@
+import type en from '../en/common';
+import type { Catalog } from '../../catalog';
+
+/** Simplified Chinese strings of the 'common' namespace: the same keys as English (the type says so). */
+const zhCN: Catalog<typeof en> = {
+  cancel: '取消',
+  close: '关闭',
+  save: '保存',
+  delete: '删除',
+  apply: '应用',
+  copy: '复制',
+  clear: '清除',
+  loading: '加载中…',
+  none: '无',
+  language: '语言',
+  languageSystem: '语言：跟随系统',
+  languageTitle: '工作台的语言：英语、简体中文，或跟随系统语言',
+  keyValue: {
+    key: '键',
+    value: '值',
+    nth: '{{label}} {{n}}',
+    moveUp: '上移',
+    remove: '移除',
+    add: '+ 添加',
+  },
+  fileInput: {
+    size: '（{{bytes}} B）',
+    forget: '移除 {{name}}',
+  },
+  panel: {
+    crashed: '{{name}} 面板出错：',
+    retry: '重试',
+  },
+  virtualList: {
+    followTitle: '重新跟随最新的行',
+    jumpNew_one: '↓ {{n}} 条新内容，跳到最新',
+    jumpNew_other: '↓ {{n}} 条新内容，跳到最新',
+    newest: '↓ 最新',
+  },
+};
+export default zhCN;

