@@ -154,6 +154,8 @@ export class TextIndexCleaner {
       const name = textIndexName(partition.name);
       const client = await this.pool.connect();
       try {
+        this.builder = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+        if (this.stopped) break;
         // CONCURRENTLY: writes to the day go on meanwhile. A build cut short leaves an invalid index: dropped, built again.
         if (missing.get(partition.name) === false) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
         await client.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${partition.name} ${TEXT_INDEX_DEFINITION}`);
@@ -164,6 +166,7 @@ export class TextIndexCleaner {
         // partition, a lost connection): the next pass tries again.
         if (this.denied(error)) break;
       } finally {
+        this.builder = undefined;
         client.release();
       }
     }
@@ -177,10 +180,16 @@ export class TextIndexCleaner {
     return code === '42501';
   }
 
+  /** The server process building an index now, so that stop() can cancel it. */
+  private builder: number | undefined;
+
+  /** Stops the upkeep; a build under way (minutes for a big day) is cancelled, not waited for: the next start builds it again. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.builder !== undefined) await this.pool.query('SELECT pg_cancel_backend($1)', [this.builder]).catch(() => undefined);
     await this.running;
+    await this.building;
   }
 }
