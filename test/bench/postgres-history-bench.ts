@@ -4,11 +4,36 @@
  * INSERT ... SELECT FROM unnest (the store's two methods), then page queries on what was ingested.
  * Part of `npm run bench -- history` (skip with --skip-postgres).
  *
- * Measured 2026-12-07 on the shared 2-core machine (load 5-23), `--pg-rows 10000000`: 287 MB per
- * million messages; p99 topic 22-26 ms, time 22 ms, rare full text 24 ms, but "alarm" (1 in 1000)
- * p99 2.1 s and wildcard + common word + time 7 s at 3M (the planner underestimates LIKE
- * '%common%' and picks the trigram bitmap + sort): both over target, open. Ingest with the trigram
- * index stayed far under 100k msg/s (bare COPY itself ran at 29-66k here).
+ * Measured 2026-12-07 23:06-23:22 UTC, `npm run bench -- history --pg-rows 10000000 --rows 0
+ * --skip-durable`, on the shared 2-core machine loaded by other jobs (load average 12-18 during the
+ * run, so every figure is a lower bound; the throwaway cluster runs with fsync and synchronous_commit
+ * off, so these are not durable-server figures):
+ *   ingest of 300,000 messages of today, 5000 per transaction
+ *     bare binary COPY, plain table           : 162,191 msg/s
+ *     store, COPY, today text-indexed (default): 31,067 msg/s  (0.19x bare COPY)
+ *     store, unnest, today text-indexed        : 26,372 msg/s  (0.16x bare COPY)
+ *     store, COPY, hotTextIndex: false         : 59,599 msg/s  (0.37x bare COPY)
+ *     store, unnest, hotTextIndex: false       : 44,577 msg/s  (0.27x bare COPY)
+ *   10,000,000 rows: built in 391.1 s (25,571 msg/s, a past day written unindexed), trigram index
+ *   built 350.4 s after, VACUUM ANALYZE 2.3 s; 2786 MB = 279 MB per million messages (rows 1413 MB,
+ *   indexes 1365 MB of which trigram 325 MB)
+ *   queries at 10,000,000 rows, 200-row pages (ms)
+ *     wildcard site/+/dev/7/temp           p50    12.0  p99    52.9
+ *     wildcard site/3/#                    p50    10.9  p99    30.3
+ *     time range (random 10 s window)      p50     3.7  p99    13.6
+ *     full text "alarm" (1 in 1000)        p50   104.5  p99   164.1
+ *     full text "meltdown" (1 in 100k)     p50    17.3  p99    62.6
+ *     wildcard + full text + time          p50    13.2  p99    39.2
+ *     unfiltered, first page               p50     2.8  p99    11.4
+ *     unfiltered, page 50 deep (keyset)    p50     1.6  p99     9.6
+ *   export of site/3/# (1,000,000 of 10,000,000 rows) to NDJSON: 405 MB in 33.0 s = 12.2 MB/s
+ *     memory: RSS 376 MB before, peak 380 MB (+4 MB), 380 MB after; JS heap 141 MB before, peak 149 MB (+8 MB)
+ * The same bench before the text-page walk (same day, load 15-23): "alarm" p99 2.2 s (the planner
+ * walked the time index for the trigram fallback), the rest alike. On a quiet moment (load ~1,
+ * 300k rows, an exploratory run): bare COPY 377k msg/s, into the partitioned table with its two
+ * btree indexes 229k (0.61x), plus the trigram index 76k (0.20x): the GIN extraction is most of the
+ * cost, the two btrees the rest. 100k msg/s was not reached with the store under load: 0.37x of
+ * bare COPY with hotTextIndex off.
  */
 import { openPostgresHistoryStore } from '../../main/core/history/postgres';
 import { copyIn } from '../../main/core/history/postgres/copy-in';
