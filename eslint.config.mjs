@@ -201,14 +201,6 @@ const UNTRANSLATED_WORDS = [
 const NOT_YET_TRANSLATED = [
   'renderer/app/**',
   'renderer/features/automation/**',
-  'renderer/features/broker/**',
-  'renderer/features/broker-stats/**',
-  'renderer/features/codecs/**',
-  'renderer/features/history/**',
-  'renderer/features/inspector/**',
-  'renderer/features/messages/**',
-  'renderer/features/plots/**',
-  'renderer/features/topic-tree/**',
 ];
 const USER_FACING_ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'label', 'heading', 'hint', 'description', 'emptyText', 'confirmText', 'message'];
 

@@ -3,6 +3,7 @@ import './app/app.css';
 import { startUiStateSync } from './app/ui-state-sync';
 import { createBridge } from './bridge';
 import { setApi } from './stores/api';
+import { windowTargetFromHash } from '../shared/window-url';
 
 const bridge = createBridge();
 setApi(bridge.api);
@@ -20,10 +21,15 @@ void startUiStateSync(bridge).then(async () => {
     import('./ui/i18n'),
   ]);
   startI18n();
+  // A window opened for one view (#window=history, ...) shows only that view; the main window's
+  // tabs and restored selection are its own, so only the main window keeps and restores them.
+  const target = windowTargetFromHash(location.hash);
   startTheme();
-  // Both wait for the host's list of connections: the tabs first, then what they show.
-  startOpenTabs();
-  startLiveRestore();
+  if (target.kind === 'main') {
+    // Both wait for the host's list of connections: the tabs first, then what they show.
+    startOpenTabs();
+    startLiveRestore();
+  }
   startEventFeed(bridge);
-  createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App)));
+  createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App, { target })));
 });

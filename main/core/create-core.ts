@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UI_STATE_KEYS } from '../../shared/contract';
+import { UI_STATE_KEYS, type WindowTarget } from '../../shared/contract';
 import { type Downloads, createDownloads } from './downloads/downloads';
 import { type Dispatcher, createDispatcher } from './rpc/dispatcher';
 import { type EventHub, createEventHub } from './rpc/event-hub';
@@ -47,6 +47,10 @@ export interface CoreOptions {
   systemProxy?: SystemProxyResolver;
   /** The desktop shell's updater; without it (browser mode) the updates domain answers DESKTOP_ONLY. */
   updates?: UpdatesProvider;
+  /** The desktop shell's windows (app.openWindow); without it the page opens a browser tab itself. */
+  openWindow?: (target: WindowTarget) => void;
+  /** Told the UI state at start and after each change the page makes (the desktop shell's menu language). */
+  onUiStateChanged?: (entries: Readonly<Record<string, string>>) => void;
 }
 
 /** The workbench core: every service behind the contract, independent of any shell. */
@@ -132,7 +136,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   });
   // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
   const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
-  const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir });
+  const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir, openWindow: options.openWindow, onUiStateChanged: options.onUiStateChanged });
   const updates = createUpdatesService(options.updates, (state) => events.emit('updates.state', state));
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 

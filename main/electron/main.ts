@@ -1,5 +1,6 @@
 /**
- * The Electron entry (out/main/index.js): one instance, one window, the core behind IPC.
+ * The Electron entry (out/main/index.js): one instance, one core behind IPC, and its windows (the
+ * main one, and any opened for one view: History, the Broker view, a connection).
  * Everything security-relevant lives in the modules it wires together; this file only orders
  * them (some calls must happen before `ready`, some after).
  */
@@ -7,18 +8,20 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
 import { version } from '../../package.json';
-import type { MenuCommand } from '../../shared/contract/app';
+import { type MenuCommand, UI_STATE_KEYS, type WindowTarget } from '../../shared/contract/app';
+import { type Language, resolveLanguage } from '../../shared/languages';
 import { type WorkbenchCore, createWorkbenchCore } from '../core/create-core';
 import { type SystemProxyResolver, parsePacProxyList } from '../core/engine/proxy-tunnel';
 import { recoverFromCrashes } from './crash-recovery';
-import { attachIpcTransport } from './ipc-transport';
+import { type AttachedWindow, type IpcTransports, createIpcTransports } from './ipc-transport';
 import { createMenuTemplate } from './menu';
 import { attachSaveDialog } from './save-dialog';
 import { registerAppScheme, serveAppProtocol } from './protocol';
 import { createSafeStorageCipher, describeKeyFileFallback } from './safe-storage-cipher';
 import { desktopUpdates, electronUpdaterModule } from './updates';
-import { WINDOW_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
-import { placeWindow, readWindowState, trackWindowState } from './window-state';
+import { WINDOW_KIND_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
+import { cascade, placeWindow, readWindowState, trackWindowState } from './window-state';
+import { bringForward, createWindowSet, menuCommandTarget, shellCommandWindow } from './windows';
 
 /** Upper bound on a graceful shutdown: closing every broker connection must not hang the quit. */
 const CLOSE_TIMEOUT_MS = 3000;
@@ -58,7 +61,7 @@ const systemProxy: SystemProxyResolver = async (brokerUrl) => {
   return parsePacProxyList(await session.defaultSession.resolveProxy(`https://${hostname}:${port}/`));
 };
 
-function createCore(): WorkbenchCore {
+function createCore(openWindow: (target: WindowTarget) => void, onUiStateChanged: (entries: Readonly<Record<string, string>>) => void): WorkbenchCore {
   const dataDir = join(app.getPath('userData'), 'data');
   const secretCipher = createSafeStorageCipher({
     safeStorage,
@@ -73,38 +76,38 @@ function createCore(): WorkbenchCore {
     settingsPath: join(dataDir, 'updates.json'),
     loadUpdater: async () => (await electronUpdaterModule()).autoUpdater,
   });
-  if (secretCipher) return createWorkbenchCore({ version, shell: 'electron', dataDir, secretCipher, connectOnLaunch: true, systemProxy, updates });
+  const shared = { version, shell: 'electron', dataDir, connectOnLaunch: true, systemProxy, openWindow, onUiStateChanged, updates } as const;
+  if (secretCipher) return createWorkbenchCore({ ...shared, secretCipher });
   // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
   const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;
-  return createWorkbenchCore({ version, shell: 'electron', dataDir, secretsProtection, connectOnLaunch: true, systemProxy, updates });
+  return createWorkbenchCore({ ...shared, secretsProtection });
 }
 
 function start(): void {
   let core: WorkbenchCore | undefined;
-  let mainWindow: BrowserWindow | null = null;
+  let transports: IpcTransports | undefined;
+  /** Each open window's own event line (a menu command or "your page was reloaded" is for one window only). */
+  const attached = new Map<BrowserWindow, AttachedWindow>();
   let closed = false;
+  const statePath = () => join(app.getPath('userData'), 'window-state.json');
 
-  const openWindow = (workbench: WorkbenchCore): BrowserWindow => {
-    const statePath = join(app.getPath('userData'), 'window-state.json');
-    const placement = placeWindow(
-      readWindowState(statePath),
-      { workAreas: screen.getAllDisplays().map((display) => display.workArea), primaryWorkArea: screen.getPrimaryDisplay().workArea },
-      WINDOW_DEFAULTS,
+  /**
+   * A workbench window: the main one or one view's, with the same hardened options and guards, on
+   * the same core and transport. Placed where its kind was last (on a display still connected).
+   */
+  const createWindow = (target: WindowTarget): BrowserWindow => {
+    const workAreas = screen.getAllDisplays().map((display) => display.workArea);
+    const placement = cascade(
+      placeWindow(readWindowState(statePath(), target.kind), { workAreas, primaryWorkArea: screen.getPrimaryDisplay().workArea }, WINDOW_KIND_DEFAULTS[target.kind]),
+      windows.all().map((window) => window.getNormalBounds()),
+      workAreas,
     );
-    const window = createMainWindow({ preload: PRELOAD_PATH, devTools: !app.isPackaged, placement });
-    trackWindowState(window, statePath);
-    const transport = attachIpcTransport({ ipcMain, webContents: window.webContents, core: workbench });
-    const saving = attachSaveDialog({
-      ipcMain,
-      webContents: window.webContents,
-      window,
-      dialog,
-      shell,
-      downloads: workbench.downloads,
-      defaultFolder: app.getPath('downloads'),
-    });
+    const window = createMainWindow({ preload: PRELOAD_PATH, devTools: !app.isPackaged, placement, target });
+    trackWindowState(window, statePath(), { kind: target.kind });
+    const line = transports!.attach(window.webContents);
+    attached.set(window, line);
     recoverFromCrashes(window.webContents, {
-      onRecovered: (details) => workbench.events.emit('app.recovered', details),
+      onRecovered: (details) => line.send('app.recovered', details),
       onGiveUp: (details) => {
         dialog.showErrorBox(
           PRODUCT_NAME,
@@ -112,31 +115,36 @@ function start(): void {
         );
       },
     });
-    mainWindow = window;
     window.on('closed', () => {
-      transport.dispose();
-      saving.dispose();
-      if (mainWindow === window) mainWindow = null;
+      line.dispose();
+      attached.delete(window);
     });
     return window;
   };
+  const windows = createWindowSet(createWindow);
 
-  /** A menu command goes to the page; on macOS, with every window closed, a new window gets it once loaded. */
+  /**
+   * A menu command goes to the window it is for (windows.ts): the focused one, or the main one
+   * brought to the front; on macOS, with every window closed, a new main window gets it once loaded.
+   * Opening History or the Broker view in a window of its own needs no page.
+   */
   const sendMenuCommand = (command: MenuCommand): void => {
     if (!core) return;
-    const workbench = core;
-    if (mainWindow) return workbench.events.emit('app.menuCommand', { command });
-    openWindow(workbench).webContents.once('did-finish-load', () => workbench.events.emit('app.menuCommand', { command }));
+    const shellTarget = shellCommandWindow(command);
+    if (shellTarget) return void windows.open(shellTarget);
+    const focused = BrowserWindow.getFocusedWindow();
+    const window = menuCommandTarget(command) === 'focused' && focused && windows.targetOf(focused) ? focused : windows.main();
+    if (window) {
+      if (window !== focused) bringForward(window);
+      return attached.get(window)?.send('app.menuCommand', { command });
+    }
+    const opened = windows.open({ kind: 'main' });
+    opened.webContents.once('did-finish-load', () => attached.get(opened)?.send('app.menuCommand', { command }));
   };
 
-  // A second launch shows this instance's window, opening one if all were closed (macOS).
+  // A second launch brings this instance's main window to the front (restored if minimised), opening one if all were closed (macOS).
   app.on('second-instance', () => {
-    if (!mainWindow) {
-      if (core) openWindow(core);
-      return;
-    }
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+    if (core) windows.open({ kind: 'main' });
   });
 
   // Every webContents, whoever creates it, gets the navigation, window-open and webview guards.
@@ -164,17 +172,38 @@ function start(): void {
     .whenReady()
     .then(() => {
       hardenSession(session.defaultSession);
-      Menu.setApplicationMenu(
-        Menu.buildFromTemplate(
-          createMenuTemplate({ platform: process.platform, appName: app.name, devTools: !app.isPackaged, onCommand: sendMenuCommand }),
-        ),
-      );
       serveAppProtocol(protocol, RENDERER_DIR);
-      const workbench = createCore();
+      // One core for every window: app.openWindow (a view's "open in new window") opens them here.
+      // The native menu speaks the language chosen in the page (kept in the UI state), else the OS's;
+      // the core tells it at creation and on every change.
+      let menuLanguage: Language | undefined;
+      const showMenu = (choice: string | undefined): void => {
+        const language = resolveLanguage(choice, app.getPreferredSystemLanguages());
+        if (language === menuLanguage) return;
+        menuLanguage = language;
+        Menu.setApplicationMenu(
+          Menu.buildFromTemplate(
+            createMenuTemplate({ platform: process.platform, appName: app.name, devTools: !app.isPackaged, onCommand: sendMenuCommand, language }),
+          ),
+        );
+      };
+      const workbench = createCore(
+        (target) => windows.open(target),
+        (entries) => showMenu(entries[UI_STATE_KEYS.language]),
+      );
       core = workbench;
-      openWindow(workbench);
+      transports = createIpcTransports({ ipcMain, core: workbench });
+      attachSaveDialog({
+        ipcMain,
+        windowOf: (sender) => windows.all().find((window) => !window.isDestroyed() && window.webContents === sender),
+        dialog,
+        shell,
+        downloads: workbench.downloads,
+        defaultFolder: app.getPath('downloads'),
+      });
+      windows.open({ kind: 'main' });
       app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) openWindow(workbench);
+        if (BrowserWindow.getAllWindows().length === 0) windows.open({ kind: 'main' });
       });
     })
     .catch((error: unknown) => {

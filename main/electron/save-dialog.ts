@@ -27,10 +27,11 @@ export interface ShellLike {
 
 export interface SaveDialogOptions {
   ipcMain: IpcMainLike;
-  /** The one window allowed to ask (the same check as the contract's IPC). */
-  webContents: unknown;
-  /** The dialog's parent window. */
-  window: unknown;
+  /**
+   * The workbench window a sender (a webContents) belongs to, the dialog's parent; undefined for
+   * any other sender (or null), which is refused (the same check as the contract's IPC).
+   */
+  windowOf: (sender: unknown) => unknown;
   dialog: SaveDialogLike;
   shell: ShellLike;
   downloads: Downloads;
@@ -45,19 +46,22 @@ export function attachSaveDialog(options: SaveDialogOptions): { dispose(): void 
   /** Files this shell saved in this run: the only ones it shows in their folder. */
   const saved = new Map<string, string>();
 
-  const check = (event: InvokeEventLike, channel: string) => {
+  /** The sender's window, when the request comes from a workbench window's own page. */
+  const check = (event: InvokeEventLike, channel: string): unknown => {
     const frame = event.senderFrame;
-    if (event.sender !== options.webContents || !frame || frame.parent !== null || !isAllowedSender({ url: frame.url, isMainFrame: true })) {
+    const window = options.windowOf(event.sender);
+    if (window === undefined || window === null || !frame || frame.parent !== null || !isAllowedSender({ url: frame.url, isMainFrame: true })) {
       onRefused(`${channel} from a sender that is not the workbench window`);
       throw new Error('Refused: this frame may not use the workbench API');
     }
+    return window;
   };
 
   ipcMain.handle(IPC_SAVE_DOWNLOAD_CHANNEL, async (event, downloadId): Promise<SaveOutcome> => {
-    check(event, IPC_SAVE_DOWNLOAD_CHANNEL);
+    const window = check(event, IPC_SAVE_DOWNLOAD_CHANNEL);
     const described = typeof downloadId === 'string' ? downloads.describe(downloadId) : null;
     if (!described) return { saved: false, reason: 'gone' };
-    const choice = await dialog.showSaveDialog(options.window, { title: 'Save as', defaultPath: join(options.defaultFolder, described.fileName) });
+    const choice = await dialog.showSaveDialog(window, { title: 'Save as', defaultPath: join(options.defaultFolder, described.fileName) });
     // Spent only once a place is chosen: a cancelled dialog leaves the download to try again.
     if (choice.canceled || !choice.filePath) return { saved: false, reason: 'cancelled' };
     const download = downloads.take(downloadId as string);

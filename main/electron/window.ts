@@ -3,11 +3,26 @@
  * no new windows, no webviews, no permissions, no remote requests.
  */
 import { BrowserWindow, type Session, type WebContents } from 'electron';
+import type { WindowKind, WindowTarget } from '../../shared/contract/app';
+import { windowHash } from '../../shared/window-url';
 import { APP_ENTRY_URL, createWebPreferences, isAppUrl, safeExternalUrl } from './security';
 import type { PlacementDefaults, WindowPlacement } from './window-state';
 
 /** The first launch's size, and the smallest the layout still works at. */
 export const WINDOW_DEFAULTS: PlacementDefaults = { width: 1280, height: 800, minWidth: 800, minHeight: 500 };
+
+/** Each kind's first size: a window for one view starts a little smaller than the whole workbench. */
+export const WINDOW_KIND_DEFAULTS: Record<WindowKind, PlacementDefaults> = {
+  main: WINDOW_DEFAULTS,
+  connection: { width: 1100, height: 760, minWidth: 700, minHeight: 450 },
+  history: { width: 1100, height: 720, minWidth: 600, minHeight: 400 },
+  broker: { width: 1000, height: 700, minWidth: 600, minHeight: 400 },
+};
+
+/** The page's address for a window: the one entry, with the view it shows in the fragment (shared/window-url.ts). */
+export function windowUrl(target: WindowTarget): string {
+  return `${APP_ENTRY_URL}${windowHash(target)}`;
+}
 
 export interface WindowOptions {
   /** Absolute path of the built preload (out/preload/index.js). */
@@ -16,16 +31,21 @@ export interface WindowOptions {
   devTools: boolean;
   /** Remembered size and position (window-state.ts); no x/y opens it centred. */
   placement?: WindowPlacement;
+  /** What the window shows: the whole workbench (the default) or one view. Same options, same guards. */
+  target?: WindowTarget;
 }
 
 export function createMainWindow(options: WindowOptions): BrowserWindow {
-  const placement = options.placement ?? { width: WINDOW_DEFAULTS.width, height: WINDOW_DEFAULTS.height, maximized: false };
+  const target = options.target ?? { kind: 'main' };
+  const defaults = WINDOW_KIND_DEFAULTS[target.kind];
+  const placement = options.placement ?? { width: defaults.width, height: defaults.height, maximized: false };
+  const url = windowUrl(target);
   const window = new BrowserWindow({
     ...(placement.x !== undefined && placement.y !== undefined ? { x: placement.x, y: placement.y } : { center: true }),
     width: placement.width,
     height: placement.height,
-    minWidth: WINDOW_DEFAULTS.minWidth,
-    minHeight: WINDOW_DEFAULTS.minHeight,
+    minWidth: defaults.minWidth,
+    minHeight: defaults.minHeight,
     title: 'MQTT Workbench',
     backgroundColor: '#1e1e1e',
     show: false,
@@ -36,8 +56,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     if (placement.maximized) window.maximize();
     window.show();
   });
-  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
-    console.error(`Failed to load ${APP_ENTRY_URL}:`, error);
+  window.loadURL(url).catch((error: unknown) => {
+    console.error(`Failed to load ${url}:`, error);
   });
   return window;
 }

@@ -7,6 +7,8 @@ import { ProfilesPanel } from '../features/profiles/profiles-panel';
 import { SubscriptionsPanel } from '../features/subscriptions/subscriptions-panel';
 import { TopicsToggle } from '../features/topic-tree/topics-column';
 import { UpdatesButton, UpdatesPanel, UpdatesPrompt } from '../features/updates';
+import type { WindowTarget } from '../../shared/contract/app';
+import { useConnectionsStore } from '../stores/connections-store';
 import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { AppInfo } from './app-info';
@@ -19,6 +21,7 @@ import { Panel } from '../ui/panel';
 import { useGlobalShortcuts } from './shortcuts';
 import { TopBarControls } from './top-bar-controls';
 import { SecondaryViews, ViewSwitcher } from './views';
+import { OpenInWindowButton, WindowView } from './window-view';
 
 function InspectorToggle() {
   const open = useUiStore((s) => s.inspectorOpen);
@@ -30,8 +33,42 @@ function InspectorToggle() {
   );
 }
 
-export function App() {
-  useGlobalShortcuts();
+function OpenConnectionWindow() {
+  const activeId = useConnectionsStore((s) => s.activeId);
+  if (!activeId) return null;
+  return <OpenInWindowButton target={{ kind: 'connection', connectionId: activeId }} />;
+}
+
+/**
+ * The page: the whole workbench, or (in a window opened for one view, see shared/window-url.ts)
+ * that view alone, full size. Every window is served by the same core, so both show the same.
+ */
+export function App({ target = { kind: 'main' } }: { target?: WindowTarget }) {
+  // Alt+1…9 switch the main window's tabs; a window for one view (its own connection) has none.
+  useGlobalShortcuts({ switchConnections: target.kind === 'main' });
+  if (target.kind !== 'main') {
+    return (
+      <div className="app" data-window-kind={target.kind}>
+        <header className="topbar">
+          <h1>MQTT Workbench</h1>
+          <AppInfo />
+          <TopBarControls />
+        </header>
+        <HostBanner />
+        <RecoveredNotice />
+        <DataSafetyNotice />
+        <RuleProblemNotices />
+        <WindowView target={target} />
+        <ConnectionDialog />
+        <CodecRulesDialog />
+        <HelpOverlay />
+      </div>
+    );
+  }
+  return <MainWindow />;
+}
+
+function MainWindow() {
   const inspectorOpen = useUiStore((s) => s.inspectorOpen);
   const view = useUiStore((s) => s.view);
   return (
@@ -65,6 +102,7 @@ export function App() {
               <ConnectionTabs />
               <TopicsToggle />
               <InspectorToggle />
+              <OpenConnectionWindow />
             </div>
             <ConnectionInfo />
             <CenterRows />

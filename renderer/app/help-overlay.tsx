@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useUiStore } from '../stores/ui-store';
-import { SHORTCUT_GROUPS } from './shortcuts';
+import { SHORTCUT_GROUPS } from './shortcut-list';
 
 /** The keyboard shortcuts, listed from the same table the handlers document (? or F1 opens it). */
 export function HelpOverlay() {

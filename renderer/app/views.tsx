@@ -4,6 +4,7 @@ import { BrokerStatsPanel } from '../features/broker-stats/broker-stats-panel';
 import { HistoryView } from '../features/history/history-view';
 import { type WorkbenchView, useUiStore } from '../stores/ui-store';
 import { Panel } from '../ui/panel';
+import { OpenInWindowButton } from './window-view';
 import './views.css';
 
 const VIEWS: { key: WorkbenchView; label: string; title: string }[] = [
@@ -36,7 +37,7 @@ export function SecondaryViews() {
   return (
     <div className="view-page">
       {view === 'history' ? (
-        <Panel name="history" title="History" className="grow">
+        <Panel name="history" title="History" className="grow" actions={<OpenInWindowButton target={{ kind: 'history' }} />}>
           <HistoryView />
         </Panel>
       ) : view === 'stats' ? (
@@ -48,7 +49,7 @@ export function SecondaryViews() {
           <AutomationView />
         </Panel>
       ) : (
-        <Panel name="broker" title="Embedded broker" className="grow">
+        <Panel name="broker" title="Embedded broker" className="grow" actions={<OpenInWindowButton target={{ kind: 'broker' }} />}>
           <BrokerPanel />
         </Panel>
       )}

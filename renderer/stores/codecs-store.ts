@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { EventPayload, Profile, RequestOutput, Result, WorkbenchError } from '../../shared/contract';
 import type { CodecProblem, CodecRule, CodecSchema, CodecSettings, DecodedPayload } from '../../shared/contract/codec-rules';
 import { getApi } from './api';
+import { translate } from '../ui/i18n';
 import { useProfilesStore } from './profiles-store';
 
 export type RuleProblemEvent = EventPayload<'codecs.ruleProblem'>;
@@ -77,7 +78,7 @@ export const useCodecsStore = create<CodecsState>()((set, get) => ({
   },
   async saveProfile(profileId, settings) {
     const profile = useProfilesStore.getState().profiles.find((p) => p.id === profileId);
-    if (!profile) return { code: 'NOT_FOUND', message: 'The profile is no longer saved' } as WorkbenchError;
+    if (!profile) return { code: 'NOT_FOUND', message: translate('codecs:problem.profileGone') } as WorkbenchError;
     const result = await useProfilesStore.getState().save({
       id: profile.id,
       name: profile.name,
@@ -152,7 +153,10 @@ export function describeProblem(problem: CodecProblem): string {
     const where = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(':');
     return `${where}: ${problem.message}`;
   }
-  if (problem.offset !== undefined) return `at byte ${problem.offset}: ${problem.message}`;
-  if (problem.line !== undefined) return `line ${problem.line}${problem.column !== undefined ? `, column ${problem.column}` : ''}: ${problem.message}`;
+  if (problem.offset !== undefined) return translate('codecs:problem.atByte', { offset: String(problem.offset), message: problem.message });
+  if (problem.line !== undefined) {
+    const at = { line: String(problem.line), message: problem.message };
+    return problem.column !== undefined ? translate('codecs:problem.atLineColumn', { ...at, column: String(problem.column) }) : translate('codecs:problem.atLine', at);
+  }
   return problem.message;
 }

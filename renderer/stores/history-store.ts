@@ -14,6 +14,7 @@ import {
 import { topicFilterProblem } from '../../shared/mqtt/topic';
 import { type Delivered, deliverDownload } from '../bridge/deliver-download';
 import { getApi } from './api';
+import { translate } from '../ui/i18n';
 import { createEarlyProgress } from './early-progress';
 
 
@@ -53,10 +54,10 @@ export function toHistoryQuery(form: HistoryForm): { query: HistoryQueryInput } 
   for (const field of ['since', 'until'] as const) {
     if (!form[field]) continue;
     const time = new Date(form[field]).getTime();
-    if (Number.isNaN(time)) return { problem: 'Not a valid date and time', field };
+    if (Number.isNaN(time)) return { problem: translate('history:form.invalidTime'), field };
     query[field] = time;
   }
-  if (query.since !== undefined && query.until !== undefined && query.since > query.until) return { problem: '"From" is after "to"', field: 'until' };
+  if (query.since !== undefined && query.until !== undefined && query.since > query.until) return { problem: translate('history:form.fromAfterTo'), field: 'until' };
   const qos = ([0, 1, 2] as const).filter((level) => form.qos[level]);
   if (qos.length > 0 && qos.length < 3) query.qos = qos;
   if (form.retain) query.retain = form.retain === 'yes';
@@ -221,7 +222,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     if (get().backupBusy) return;
     set({ backupBusy: true, backupNote: null });
     const result = await getApi().history.backup({});
-    set({ backupBusy: false, backupNote: result.ok ? { ok: true, text: `Backed up to ${result.value.path}` } : { ok: false, text: result.error.message } });
+    set({ backupBusy: false, backupNote: result.ok ? { ok: true, text: translate('history:backup.backedUp', { path: result.value.path }) } : { ok: false, text: result.error.message } });
     await get().loadBackups();
   },
 
@@ -231,7 +232,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     const result = await getApi().history.restore({ fileName });
     set({
       backupBusy: false,
-      backupNote: result.ok ? { ok: true, text: `Restored ${fileName}; the replaced file is kept at ${result.value.movedTo}` } : { ok: false, text: result.error.message },
+      backupNote: result.ok ? { ok: true, text: translate('history:backup.restored', { file: fileName, movedTo: result.value.movedTo }) } : { ok: false, text: result.error.message },
     });
     if (result.ok) {
       void get().loadStatus();

@@ -7,6 +7,7 @@ import { SeriesBuffer } from '../model/series-buffer';
 import { unitOf } from '../payload/units';
 import { ringOf } from './messages-store';
 import { readChoice, writeChoice } from '../ui/stored-choice';
+import { translate } from '../ui/i18n';
 
 /** Series on the chart at once: more lines than this are unreadable anyway. */
 export const MAX_SERIES = 8;
@@ -126,11 +127,11 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
     const { series } = get();
     const label = path.length === 0 ? topic : `${topic} › ${displayPath(path)}`;
     if (series.some((s) => s.connectionId === connectionId && s.topic === topic && JSON.stringify(s.path) === JSON.stringify(path))) {
-      set({ notice: `${label} is already plotted` });
+      set({ notice: translate('plots:notice.alreadyPlotted', { label }) });
       return;
     }
     if (series.length >= MAX_SERIES) {
-      set({ notice: `A chart holds at most ${MAX_SERIES} series: remove one first` });
+      set({ notice: translate('plots:notice.tooMany', { max: String(MAX_SERIES) }) });
       return;
     }
     const used = new Set(series.map((s) => s.color));
@@ -143,7 +144,7 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
     indexSeries(next);
     const notice =
       backfill.added === 0 && backfill.previews > 0
-        ? `${topic}: payloads over 4 KB reach the live view as previews and cannot be plotted; smaller ones will draw`
+        ? translate('plots:notice.previews', { topic })
         : null;
     set((state) => ({ series: next, version: state.version + 1, notice }));
   },

@@ -1,13 +1,48 @@
 import { z } from 'zod';
-import { empty } from './common';
+import { connectionId, empty } from './common';
 
 /**
  * What the desktop app's native menu asks of the page. Only the desktop shell emits these;
- * browser mode has no native menu (the same actions are on screen and on the keyboard).
+ * browser mode has no native menu (the same actions are on screen and on the keyboard). Their
+ * labels, menus and keys: shared/app-commands.ts.
  */
-export const MENU_COMMANDS = ['newConnection', 'showWorkbench', 'showHistory', 'showBroker', 'toggleInspector', 'showShortcuts'] as const;
+export const MENU_COMMANDS = [
+  'newConnection',
+  'showWorkbench',
+  'showHistory',
+  'showBroker',
+  'toggleTopics',
+  'toggleInspector',
+  'openConnectionWindow',
+  'openHistoryWindow',
+  'openBrokerWindow',
+  'selectConnection1',
+  'selectConnection2',
+  'selectConnection3',
+  'selectConnection4',
+  'selectConnection5',
+  'selectConnection6',
+  'selectConnection7',
+  'selectConnection8',
+  'selectConnection9',
+  'showShortcuts',
+] as const;
 export const menuCommandSchema = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof menuCommandSchema>;
+
+/**
+ * What a window (Electron) or tab (browser mode) shows: the whole workbench, or one view on its
+ * own, full size. Every window is served by the same core: the same connections, history and events.
+ */
+export const windowTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('main') }).strict(),
+  z.object({ kind: z.literal('connection'), connectionId }).strict(),
+  z.object({ kind: z.literal('broker') }).strict(),
+  z.object({ kind: z.literal('history') }).strict(),
+]);
+export type WindowTarget = z.infer<typeof windowTargetSchema>;
+export type WindowKind = WindowTarget['kind'];
+export const WINDOW_KINDS = ['main', 'connection', 'broker', 'history'] as const satisfies readonly WindowKind[];
 
 /** Bounds of the UI state kept in the data folder (small choices: theme, pane sizes, time windows). */
 export const UI_STATE_LIMITS = { keys: 200, keyLength: 100, valueBytes: 64 * 1024, totalBytes: 1024 * 1024 } as const;
@@ -17,6 +52,8 @@ export const UI_STATE_KEYS = {
   reconnectOnLaunch: 'workbench.reconnectOnLaunch',
   /** Written by the core: the ids of the profiles connected (or reconnecting) now, as a JSON array. */
   openProfiles: 'workbench.session.openProfiles',
+  /** 'system' (the default), 'en' or 'zh-CN': the UI language, which the desktop app's native menu follows too. */
+  language: 'ui.language',
 } as const;
 const uiStateKey = z.string().min(1).max(UI_STATE_LIMITS.keyLength);
 
@@ -45,6 +82,12 @@ export const appContract = {
         .refine((input) => Object.keys(input.entries).length <= UI_STATE_LIMITS.keys, `At most ${UI_STATE_LIMITS.keys} entries at once`),
       output: empty,
     },
+    /**
+     * Opens a view in a window of its own (or brings forward the one already showing it). The
+     * desktop app opens it and answers `opened: true`; browser mode answers `opened: false`: the
+     * page opens a tab itself (only a page can, and only on a click).
+     */
+    openWindow: { input: windowTargetSchema, output: z.object({ opened: z.boolean() }) },
   },
   events: {
     /** A native menu item was chosen (desktop app only). */

@@ -12,6 +12,7 @@ import { UpdatesButton, UpdatesPanel, UpdatesPrompt } from '../../renderer/featu
 import { setApi } from '../../renderer/stores/api';
 import { useUiStore } from '../../renderer/stores/ui-store';
 import { useUpdatesStore } from '../../renderer/stores/updates-store';
+import { i18n } from '../../renderer/ui/i18n';
 import { RecordingUpdater, settle } from '../support/recording-updater';
 import { createTestClock } from '../support/test-clock';
 
@@ -139,6 +140,24 @@ describe('Updates section, desktop app', () => {
     // The setting, for automatic checks and downloads.
     await user.click(screen.getByTestId('updates-metered-allowed'));
     await waitFor(() => expect(JSON.parse(readFileSync(join(dir, 'updates.json'), 'utf8'))).toMatchObject({ allowMetered: true }));
+  });
+});
+
+describe('Updates section, in the chosen language', () => {
+  it('reads Simplified Chinese from the app catalog', async () => {
+    connect('electron');
+    await act(async () => {
+      await i18n.changeLanguage('zh-CN');
+    });
+    try {
+      renderSection();
+      expect((await screen.findByTestId('updates-button')).textContent).toBe('更新');
+      expect(screen.getByTestId('updates-ask-yes').textContent).toBe('是');
+    } finally {
+      await act(async () => {
+        await i18n.changeLanguage('en');
+      });
+    }
   });
 });
 

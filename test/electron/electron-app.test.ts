@@ -258,6 +258,42 @@ describe('MQTT Workbench desktop app', () => {
     await page.locator('[data-testid="view-workbench"][aria-selected="true"]').waitFor({ timeout: UI_TIMEOUT });
   });
 
+  it('opens History in a window of its own from the menu, on the same core, and brings it forward when asked again', async () => {
+    const openHistory = () =>
+      app!.evaluate(({ Menu }) => {
+        const item = Menu.getApplicationMenu()?.getMenuItemById('openHistoryWindow');
+        item?.click();
+        return item !== undefined && item !== null;
+      });
+    const opened = app!.waitForEvent('window', { timeout: UI_TIMEOUT });
+    expect(await openHistory()).toBe(true);
+    const history = await opened;
+    history.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error (History window): ${message.text()}`);
+    });
+    history.on('pageerror', (error) => problems.push(`page error (History window): ${error.message}`));
+    await history.getByTestId('window-view-history').waitFor({ timeout: UI_TIMEOUT });
+    expect(history.url()).toBe('app://workbench/index.html#window=history');
+    expect(await history.getByTestId('view-switcher').count()).toBe(0);
+    // The same core and database: the message the main window's connection received is stored once and found here.
+    const topic = `wb/electron/${process.pid}/live`;
+    const deadline = Date.now() + UI_TIMEOUT;
+    let topics: string[] = [];
+    while (Date.now() < deadline && !topics.includes(topic)) {
+      await history.getByTestId('history-search').click();
+      await history.getByTestId('history-count').waitFor({ timeout: UI_TIMEOUT });
+      topics = await history.getByTestId('history-row-topic').allTextContents();
+      if (!topics.includes(topic)) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(topics).toContain(topic);
+
+    expect(await openHistory()).toBe(true);
+    expect(await app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(2);
+    await history.close();
+    expect(await app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
   it('remembers the window size in the data folder', async () => {
     await app!.evaluate(({ BrowserWindow }) => {
       const window = BrowserWindow.getAllWindows()[0]!;
@@ -266,13 +302,14 @@ describe('MQTT Workbench desktop app', () => {
     });
     const statePath = join(userData!, 'window-state.json');
     const deadline = Date.now() + UI_TIMEOUT;
-    let saved: { bounds?: { width: number; height: number }; maximized?: boolean } = {};
+    // Each kind of window has its entry; this is the main window's.
+    let saved: { main?: { bounds?: { width: number; height: number }; maximized?: boolean } } = {};
     while (Date.now() < deadline) {
       if (existsSync(statePath)) saved = JSON.parse(readFileSync(statePath, 'utf8')) as typeof saved;
-      if (saved.bounds?.width === 1000 && saved.bounds.height === 700) break;
+      if (saved.main?.bounds?.width === 1000 && saved.main.bounds.height === 700) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(saved).toMatchObject({ bounds: { width: 1000, height: 700 }, maximized: false });
+    expect(saved).toMatchObject({ main: { bounds: { width: 1000, height: 700 }, maximized: false } });
   });
 
   it('asks before checking for updates, and checks nothing on its own (a development build does not update)', async () => {

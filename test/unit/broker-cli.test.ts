@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
@@ -7,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { generateCertificate } from '../../main/core/broker/tls-certificate';
 import WebSocket from 'ws';
 import { parseBrokerArgs, startBrokerFromArgs } from '../../main/core/broker/cli';
+import { encodeConnect } from '../support/lean-mqtt-client';
 
 describe('broker headless entry', () => {
   it('parses --port, --ws-port, --host and refuses anything else', () => {
@@ -62,4 +64,35 @@ describe('broker headless entry', () => {
     writeFileSync(join(dir, 'key.pem'), two.keyPem);
     await expect(startBrokerFromArgs(['--port', '0', '--tls-port', '0', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')])).rejects.toThrow(/TLS certificate and key/);
   });
+
+  it('collects once when a connect storm of 1,000 has ended (issue 19: the storm\'s promoted garbage is not kept while connections idle)', async () => {
+    const running = await startBrokerFromArgs(['--port', '0']);
+    const port = Number(/:(\d+)$/.exec(running.line)![1]);
+    // a forced full collection: only gc() makes one (this test process exposes none of its own)
+    const collected = new Promise<void>((resolve) => {
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          const detail = (entry as unknown as { detail?: { kind: number; flags: number } }).detail;
+          if (detail && detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR && detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) {
+            observer.disconnect();
+            resolve();
+          }
+        }
+      });
+      observer.observe({ entryTypes: ['gc'] });
+    });
+    const sockets: Socket[] = [];
+    const open = (id: number) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        sockets.push(socket);
+        socket.once('error', reject);
+        socket.once('data', () => resolve()); // CONNACK
+        socket.write(encodeConnect(`storm-${id}`));
+      });
+    for (let i = 0; i < 1000; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => open(i + k)));
+    await collected; // within the test timeout: the broker sees a quiet second and collects
+    for (const socket of sockets) socket.destroy();
+    await running.stop();
+  }, 20_000);
 });

@@ -10,6 +10,7 @@ import {
   type IpcMainLike,
   type IpcTransport,
   attachIpcTransport,
+  createIpcTransports,
 } from '../../main/electron/ipc-transport';
 
 type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
@@ -147,5 +148,43 @@ describe('Electron IPC transport', () => {
     const next = fakeWebContents();
     transport = attachIpcTransport({ ipcMain: ipc.ipcMain, webContents: next, core });
     expect(ipc.handlers.has(IPC_INVOKE_CHANNEL)).toBe(true);
+  });
+});
+
+describe('Electron IPC transport with several windows', () => {
+  it('serves every attached window from one core, sends a window its own events, and refuses a detached one', async () => {
+    const core = createWorkbenchCore({ version: '9.9.9', shell: 'electron', secretsProtection: 'test' });
+    const ipc = fakeIpcMain();
+    const refused: string[] = [];
+    const transports = createIpcTransports({ ipcMain: ipc.ipcMain, core, onRefused: (reason) => refused.push(reason) });
+    const [main, history] = [fakeWebContents(), fakeWebContents()];
+    const mainLine = transports.attach(main);
+    const historyLine = transports.attach(history);
+    try {
+      for (const contents of [main, history]) {
+        expect(await ipc.invoke({ sender: contents, senderFrame: mainFrame('app://workbench/index.html#window=history') }, 'app.info', {})).toMatchObject({ ok: true });
+      }
+      // The core's events reach every window; a window's own event only that window.
+      core.events.emit('app.recovered', { reason: 'crashed', exitCode: 1 });
+      expect(main.sent).toHaveLength(1);
+      expect(history.sent).toHaveLength(1);
+      historyLine.send('app.menuCommand', { command: 'showShortcuts' });
+      expect(history.sent[1]).toEqual([IPC_EVENT_CHANNEL, 'app.menuCommand', { command: 'showShortcuts' }]);
+      expect(main.sent).toHaveLength(1);
+
+      historyLine.dispose();
+      await expect(ipc.invoke({ sender: history, senderFrame: mainFrame() }, 'app.info', {})).rejects.toThrow(/Refused/);
+      expect(refused).toEqual([expect.stringContaining('another webContents')]);
+      core.events.emit('app.recovered', { reason: 'crashed', exitCode: 1 });
+      historyLine.send('app.menuCommand', { command: 'showShortcuts' });
+      expect(history.sent).toHaveLength(2);
+      expect(main.sent).toHaveLength(2);
+      expect(await ipc.invoke({ sender: main, senderFrame: mainFrame() }, 'app.info', {})).toMatchObject({ ok: true });
+    } finally {
+      mainLine.dispose();
+      transports.dispose();
+      await core.close();
+    }
+    expect(ipc.handlers.has(IPC_INVOKE_CHANNEL)).toBe(false);
   });
 });

@@ -61,6 +61,9 @@ function createFakeElectron(userDataParent: string) {
   const app = Object.assign(appEvents, {
     name: 'MQTT Workbench',
     isPackaged: false,
+    /** The OS's languages, most preferred first (a test sets a Chinese OS). */
+    osLanguages: ['en-US'],
+    getPreferredSystemLanguages: () => app.osLanguages,
     setName: (name: string) => calls.push(`app.setName ${name}`),
     setPath: (name: string, path: string) => {
       paths.set(name, path);
@@ -75,12 +78,15 @@ function createFakeElectron(userDataParent: string) {
   });
 
   class FakeWindow extends EventEmitter {
-    static getAllWindows = () => windows;
+    static getAllWindows = () => windows.filter((window) => !window.destroyed);
+    static getFocusedWindow = () => windows.find((window) => window.focused && !window.destroyed) ?? null;
     webContents = new FakeWebContents();
     loadedUrl: string | undefined;
     focused = false;
     shown = false;
     maximized = false;
+    minimized = false;
+    destroyed = false;
     constructor(readonly options: { webPreferences: Record<string, unknown> } & Record<string, unknown>) {
       super();
       windows.push(this);
@@ -102,15 +108,29 @@ function createFakeElectron(userDataParent: string) {
     isFullScreen() {
       return false;
     }
+    /** Where the user has put it: where it opened, until a test moves it. */
+    bounds = { x: 40, y: 30, width: 900, height: 600 };
     getNormalBounds() {
-      return { x: 40, y: 30, width: 900, height: 600 };
+      return this.bounds;
     }
     isMinimized() {
-      return false;
+      return this.minimized;
     }
-    restore() {}
+    isDestroyed() {
+      return this.destroyed;
+    }
+    restore() {
+      this.minimized = false;
+    }
     focus() {
+      for (const other of windows) other.focused = false;
       this.focused = true;
+    }
+    /** What closing it does: 'close' (state saved), then gone, then 'closed'. */
+    close() {
+      this.emit('close');
+      this.destroyed = true;
+      this.emit('closed');
     }
   }
 
@@ -159,12 +179,12 @@ let fake: ReturnType<typeof createFakeElectron>;
 /** Where the app keeps its data: the fake's appData folder, under the product name. */
 const userData = () => join(base, 'appData', 'MQTT Workbench');
 
-function menuItem(id: string): { click: () => void } {
+function menuItem(id: string): { click: () => void; label?: string } {
   const items = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
     list.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? items(item.submenu) : [])]);
   const item = items(fake.menu.template ?? []).find((candidate) => candidate.id === id);
   if (!item) throw new Error(`no menu item ${id}`);
-  return item as { click: () => void };
+  return item as { click: () => void; label?: string };
 }
 let processListeners: Map<string, Listener[]>;
 let base: string;
@@ -356,9 +376,12 @@ describe('after ready', () => {
     await expect(reveal({ sender: new FakeWebContents(), senderFrame: event.senderFrame }, 'x')).rejects.toThrow(/Refused/);
   });
 
-  it('focuses the window when a second instance starts', () => {
+  it('brings the main window to the front when a second instance starts, restored if minimised', () => {
+    const window = fake.windows[0]!;
+    window.minimized = true;
     fake.app.emit('second-instance');
-    expect(fake.windows[0]!.focused).toBe(true);
+    expect(window).toMatchObject({ minimized: false, focused: true, shown: true });
+    expect(fake.windows).toHaveLength(1);
   });
 
   it('opens the window where it was last time, maximised once it has painted', () => {
@@ -381,43 +404,136 @@ describe('after ready', () => {
     expect(fake.errorBoxes).toEqual([]);
   });
 
-  it('saves the window state when the window closes', () => {
-    fake.windows[0]!.emit('close');
-    expect(JSON.parse(readFileSync(join(userData(), 'window-state.json'), 'utf8'))).toEqual({
-      bounds: { x: 40, y: 30, width: 900, height: 600 },
-      maximized: true,
-    });
-  });
-
   it('sets the native menu, whose commands reach the page as app.menuCommand events', () => {
     const window = fake.windows[0]!;
     menuItem('showHistory').click();
     expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showHistory' }]);
   });
 
-  it('drops the IPC handlers when the window closes', () => {
-    fake.windows[0]!.emit('closed');
-    expect(fake.ipcHandlers.has('workbench:invoke')).toBe(false);
-    expect(fake.ipcHandlers.has('workbench:save-download')).toBe(false);
-    expect(fake.ipcHandlers.has('workbench:show-in-folder')).toBe(false);
+  it('the native menu speaks the language chosen in the page, and the OS language when the choice is "system"', async () => {
+    const handler = fake.ipcHandlers.get('workbench:invoke')!;
+    const window = fake.windows[0]!;
+    const from = { sender: window.webContents, senderFrame: { url: window.loadedUrl!, parent: null } };
+    const topLevel = () => (fake.menu.template ?? []).map((item) => item.label);
+    expect(topLevel()).toContain('&File');
+    await handler(from, 'app.setUiState', { entries: { 'ui.language': 'zh-CN' } });
+    expect(topLevel()).toEqual(expect.arrayContaining(['文件(&F)', '编辑(&E)', '视图(&V)', '连接(&C)', '窗口(&W)', '帮助(&H)']));
+    expect(menuItem('openHistoryWindow').label).toBe('在新窗口中打开历史记录');
+    // Still the same commands: a click reaches the page as before.
+    menuItem('showHistory').click();
+    expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showHistory' }]);
+    fake.app.osLanguages = ['zh-Hans-CN', 'en-US'];
+    await handler(from, 'app.setUiState', { entries: { 'ui.language': 'en' } });
+    expect(topLevel()).toContain('&File');
+    await handler(from, 'app.setUiState', { entries: { 'ui.language': 'system' } });
+    expect(topLevel()).toContain('文件(&F)');
+    fake.app.osLanguages = ['en-US'];
+    await handler(from, 'app.setUiState', { entries: { 'ui.language': null } });
+    expect(topLevel()).toContain('&File');
+  });
+
+  const fromPage = (window: InstanceType<typeof fake.electron.BrowserWindow>) => ({ sender: window.webContents, senderFrame: { url: window.loadedUrl!, parent: null } });
+
+  it('opens History in a window of its own on app.openWindow: the same hardened options, the same core', async () => {
+    const handler = fake.ipcHandlers.get('workbench:invoke')!;
+    const main = fake.windows[0]!;
+    expect(await handler(fromPage(main), 'app.openWindow', { kind: 'history' })).toEqual({ ok: true, value: { opened: true } });
+    expect(fake.windows).toHaveLength(2);
+    const history = fake.windows[1]!;
+    expect(history.loadedUrl).toBe('app://workbench/index.html#window=history');
+    expect(history.options.webPreferences).toEqual(main.options.webPreferences);
+    // Not on top of the main window: a kind with no saved place opens centred, at its own size.
+    expect(history.options).toMatchObject({ center: true, width: 1100, height: 720 });
+    // One core: what one window's page sets, the other's reads.
+    expect(await handler(fromPage(history), 'app.setUiState', { entries: { 'test.shared': 'yes' } })).toEqual({ ok: true, value: {} });
+    expect(await handler(fromPage(main), 'app.uiState', {})).toMatchObject({ ok: true, value: { entries: { 'test.shared': 'yes' } } });
+    // A contract request the zod schema refuses never opens anything.
+    expect(await handler(fromPage(main), 'app.openWindow', { kind: 'settings' })).toMatchObject({ ok: false });
+    expect(fake.windows).toHaveLength(2);
+  });
+
+  it('brings a view\'s window forward when it is asked for again, instead of opening a second one', async () => {
+    const handler = fake.ipcHandlers.get('workbench:invoke')!;
+    const [main, history] = [fake.windows[0]!, fake.windows[1]!];
+    main.focus();
+    history.minimized = true;
+    await handler(fromPage(main), 'app.openWindow', { kind: 'history' });
+    menuItem('openHistoryWindow').click();
+    expect(fake.windows).toHaveLength(2);
+    expect(history).toMatchObject({ minimized: false, focused: true });
+  });
+
+  it('sends a menu command to the window it is for: the focused one for its own list, the main one for views', () => {
+    const [main, history] = [fake.windows[0]!, fake.windows[1]!];
+    history.focus();
+    menuItem('showShortcuts').click();
+    expect(history.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showShortcuts' }]);
+    expect(main.webContents.sent).not.toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showShortcuts' }]);
+    menuItem('showBroker').click();
+    expect(main.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showBroker' }]);
+    expect(history.webContents.sent).not.toContainEqual(['workbench:event', 'app.menuCommand', { command: 'showBroker' }]);
+    expect(main.focused).toBe(true);
+  });
+
+  it('opens the Broker view and a connection in windows of their own, from the menu and from the page', async () => {
+    const handler = fake.ipcHandlers.get('workbench:invoke')!;
+    menuItem('openBrokerWindow').click();
+    expect(fake.windows).toHaveLength(3);
+    expect(fake.windows[2]!.loadedUrl).toBe('app://workbench/index.html#window=broker');
+    await handler(fromPage(fake.windows[0]!), 'app.openWindow', { kind: 'connection', connectionId: 'c7' });
+    expect(fake.windows[3]!.loadedUrl).toBe('app://workbench/index.html#window=connection&connection=c7');
+    for (const window of fake.windows.slice(2)) window.close();
+  });
+
+  it('remembers each kind of window where it was, and refuses a closed window\'s page', async () => {
+    const handler = fake.ipcHandlers.get('workbench:invoke')!;
+    const history = fake.windows[1]!;
+    history.bounds = { x: 300, y: 200, width: 800, height: 500 };
+    history.close();
+    const saved = JSON.parse(readFileSync(join(userData(), 'window-state.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved.history).toEqual({ bounds: { x: 300, y: 200, width: 800, height: 500 }, maximized: false });
+    await expect(handler(fromPage(history), 'app.info', {})).rejects.toThrow(/Refused/);
+
+    menuItem('openHistoryWindow').click();
+    const reopened = fake.windows[fake.windows.length - 1]!;
+    expect(reopened.options).toMatchObject({ x: 300, y: 200, width: 800, height: 500 });
+    reopened.close();
+  });
+
+  it('saves the main window state when the window closes, beside the other kinds', () => {
+    const main = fake.windows[0]!;
+    main.bounds = { x: 40, y: 30, width: 900, height: 600 };
+    main.emit('close');
+    expect(JSON.parse(readFileSync(join(userData(), 'window-state.json'), 'utf8'))).toMatchObject({
+      main: { bounds: { x: 40, y: 30, width: 900, height: 600 }, maximized: true },
+    });
+  });
+
+  it('keeps the IPC handlers for the other windows when one closes, and refuses the closed one', async () => {
+    const main = fake.windows[0]!;
+    main.close();
+    expect(fake.ipcHandlers.has('workbench:invoke')).toBe(true);
+    await expect(fake.ipcHandlers.get('workbench:invoke')!(fromPage(main), 'app.info', {})).rejects.toThrow(/Refused/);
+    await expect(fake.ipcHandlers.get('workbench:save-download')!(fromPage(main), 'x')).rejects.toThrow(/Refused/);
   });
 
   it('opens a window for a menu command chosen with no window open (macOS), and delivers it once loaded', () => {
+    const before = fake.windows.length;
     menuItem('newConnection').click();
-    expect(fake.windows).toHaveLength(2);
-    const window = fake.windows[1]!;
+    expect(fake.windows).toHaveLength(before + 1);
+    const window = fake.windows[before]!;
     expect(window.webContents.sent).toEqual([]);
     window.webContents.emit('did-finish-load');
     expect(window.webContents.sent).toContainEqual(['workbench:event', 'app.menuCommand', { command: 'newConnection' }]);
-    window.emit('closed');
+    window.close();
   });
 
   it('opens a window when a second instance starts while every window is closed (macOS)', () => {
-    expect(fake.windows).toHaveLength(2);
+    const before = fake.windows.length;
     fake.app.emit('second-instance');
-    expect(fake.windows).toHaveLength(3);
-    expect(fake.windows[2]!.loadedUrl).toBe('app://workbench/index.html');
-    fake.windows[2]!.emit('closed');
+    expect(fake.windows).toHaveLength(before + 1);
+    expect(fake.windows[before]!.loadedUrl).toBe('app://workbench/index.html');
+    fake.windows[before]!.close();
   });
 
   it('closes the core before quitting, once', async () => {

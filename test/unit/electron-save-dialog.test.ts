@@ -55,8 +55,7 @@ describe('Electron save dialog', () => {
     refused = [];
     ({ dispose } = attachSaveDialog({
       ipcMain: fake.ipcMain,
-      webContents,
-      window,
+      windowOf: (sender) => (sender === webContents ? window : undefined),
       dialog: fake.dialog,
       shell: fake.shell,
       downloads: core.downloads,

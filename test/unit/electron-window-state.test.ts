@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type GoneDetails, recoverFromCrashes } from '../../main/electron/crash-recovery';
-import { type Rect, placeWindow, readWindowState, trackWindowState, writeWindowState } from '../../main/electron/window-state';
+import { type Rect, cascade, placeWindow, readWindowState, readWindowStates, trackWindowState, writeWindowState } from '../../main/electron/window-state';
+import { bringForward, createWindowSet, menuCommandTarget } from '../../main/electron/windows';
+import { MENU_COMMANDS, type WindowTarget } from '../../shared/contract/app';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { RecoveryBanner } from '../../renderer/app/recovered-notice';
@@ -38,6 +40,112 @@ describe('window state file', () => {
       expect(readWindowState(path), content).toBeNull();
     }
     expect(placeWindow(null, { workAreas: [LAPTOP], primaryWorkArea: LAPTOP }, DEFAULTS)).toEqual({ width: 1280, height: 800, maximized: false });
+  });
+});
+
+describe('each kind of window', () => {
+  it('remembers each kind on its own: moving History does not move the main window', () => {
+    const path = join(dir, 'window-state.json');
+    writeWindowState(path, { bounds: { x: 10, y: 20, width: 1000, height: 700 }, maximized: true });
+    writeWindowState(path, { bounds: { x: 300, y: 200, width: 800, height: 500 }, maximized: false }, 'history');
+    writeWindowState(path, { bounds: { x: 60, y: 70, width: 900, height: 600 }, maximized: false }, 'connection');
+    expect(readWindowState(path)).toEqual({ bounds: { x: 10, y: 20, width: 1000, height: 700 }, maximized: true });
+    expect(readWindowState(path, 'history')).toEqual({ bounds: { x: 300, y: 200, width: 800, height: 500 }, maximized: false });
+    expect(readWindowState(path, 'broker')).toBeNull();
+    expect(Object.keys(readWindowStates(path)).sort()).toEqual(['connection', 'history', 'main']);
+  });
+
+  it('reads a file from before kinds as the main window\'s, and skips a damaged kind only', () => {
+    const path = join(dir, 'window-state.json');
+    writeFileSync(path, JSON.stringify({ bounds: { x: 1, y: 2, width: 900, height: 600 }, maximized: false }));
+    expect(readWindowStates(path)).toEqual({ main: { bounds: { x: 1, y: 2, width: 900, height: 600 }, maximized: false } });
+    writeFileSync(path, JSON.stringify({ main: { bounds: { x: 1 } }, broker: { bounds: { x: 5, y: 5, width: 700, height: 500 }, maximized: false } }));
+    expect(readWindowStates(path)).toEqual({ broker: { bounds: { x: 5, y: 5, width: 700, height: 500 }, maximized: false } });
+  });
+
+  it('tracks a kind into its own entry', () => {
+    const path = join(dir, 'window-state.json');
+    writeWindowState(path, { bounds: { x: 10, y: 20, width: 1000, height: 700 }, maximized: false });
+    const window = new FakeWindow();
+    trackWindowState(window, path, { kind: 'broker' });
+    window.emit('close');
+    expect(readWindowState(path, 'broker')).toEqual({ bounds: window.bounds, maximized: false });
+    expect(readWindowState(path)).toEqual({ bounds: { x: 10, y: 20, width: 1000, height: 700 }, maximized: false });
+  });
+
+  it('opens a second window of a kind a step down and right of the first, never off the display', () => {
+    const at = { x: 100, y: 100, width: 800, height: 600, maximized: false };
+    expect(cascade(at, [], [LAPTOP])).toEqual(at);
+    expect(cascade(at, [{ x: 100, y: 100, width: 800, height: 600 }], [LAPTOP])).toMatchObject({ x: 124, y: 124 });
+    expect(cascade(at, [{ x: 100, y: 100, width: 1, height: 1 }, { x: 124, y: 124, width: 1, height: 1 }], [LAPTOP])).toMatchObject({ x: 148, y: 148 });
+    // Centred (no x/y): the OS places it.
+    expect(cascade({ width: 800, height: 600, maximized: false }, [{ x: 0, y: 0, width: 1, height: 1 }], [LAPTOP])).toEqual({ width: 800, height: 600, maximized: false });
+  });
+});
+
+describe('the set of windows', () => {
+  class ShellWindow extends EventEmitter {
+    minimized = false;
+    focused = 0;
+    destroyed = false;
+    constructor(readonly target: WindowTarget) {
+      super();
+    }
+    isDestroyed = () => this.destroyed;
+    isMinimized = () => this.minimized;
+    restore = () => (this.minimized = false);
+    show = () => undefined;
+    focus = () => (this.focused += 1);
+  }
+
+  it('opens one window per view, brings it forward when asked again, and forgets it once closed', () => {
+    const created: ShellWindow[] = [];
+    const windows = createWindowSet((target) => {
+      const window = new ShellWindow(target);
+      created.push(window);
+      return window;
+    });
+    const main = windows.open({ kind: 'main' });
+    const history = windows.open({ kind: 'history' });
+    history.minimized = true;
+    expect(windows.open({ kind: 'history' })).toBe(history);
+    expect(history).toMatchObject({ minimized: false, focused: 1 });
+    const c1 = windows.open({ kind: 'connection', connectionId: 'c1' });
+    expect(windows.open({ kind: 'connection', connectionId: 'c2' })).not.toBe(c1);
+    expect(created).toHaveLength(4);
+    expect(windows.main()).toBe(main);
+    expect(windows.targetOf(c1)).toEqual({ kind: 'connection', connectionId: 'c1' });
+    expect(windows.targetOf({})).toBeUndefined();
+
+    main.destroyed = true;
+    main.emit('closed');
+    expect(windows.main()).toBeUndefined();
+    expect(windows.all()).toHaveLength(3);
+    expect(windows.open({ kind: 'main' })).not.toBe(main);
+  });
+
+  it('brings forward a minimised window restored, and leaves a destroyed one alone', () => {
+    const window = new ShellWindow({ kind: 'main' });
+    window.minimized = true;
+    bringForward(window);
+    expect(window).toMatchObject({ minimized: false, focused: 1 });
+    window.destroyed = true;
+    bringForward(window);
+    expect(window.focused).toBe(1);
+  });
+
+  it('routes every menu command: the shell opens History and Broker windows, views go to the main window', () => {
+    const routes = Object.fromEntries(MENU_COMMANDS.map((command) => [command, menuCommandTarget(command)]));
+    expect(routes).toMatchObject({
+      openHistoryWindow: 'shell',
+      openBrokerWindow: 'shell',
+      openConnectionWindow: 'focused',
+      newConnection: 'focused',
+      showShortcuts: 'focused',
+      showHistory: 'main',
+      toggleInspector: 'main',
+      selectConnection4: 'main',
+    });
   });
 });
 

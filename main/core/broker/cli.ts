@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from './config/config-error';
 import { applySetting, type BrokerSettings, brokerOptionsFrom, emptySettings, type ListenerSetting, readMosquittoConfig } from './config/mosquitto-config';
 import type { Broker } from './create-broker';
-import { answerStatsOverIpc, tuneHeadlessHeap } from './headless-process';
+import { answerStatsOverIpc, collectAfterConnectStorms, tuneHeadlessHeap } from './headless-process';
 import { ListenError, type ListenerSpec, type ServedBroker, serveBroker } from './serve';
 import { generateCertificate, tlsPairProblem } from './tls-certificate';
 
@@ -171,6 +171,7 @@ export async function startBrokerFromArgs(argv: string[]): Promise<RunningBroker
   } catch (error) {
     throw error instanceof ListenError ? error.cause : error; // the listen error itself, as before
   }
+  collectAfterConnectStorms(served.broker);
   if (options.statsIpc) answerStatsOverIpc(served.broker);
   return {
     broker: served.broker,

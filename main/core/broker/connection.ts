@@ -112,6 +112,8 @@ export class Connection implements Client, Watched {
   /** Paused by flow control (delivery/flow-control.ts), independently of `paused` (authentication). */
   private flowPaused = false;
   private resumeScheduled = false;
+  /** The stream's 'drain' listener is on (added at the first write it could not take). */
+  private drainListened = false;
 
   constructor(
     readonly ctx: BrokerContext,
@@ -125,7 +127,8 @@ export class Connection implements Client, Watched {
     stream.on('error', onStreamGone);
     stream.on('end', onStreamGone);
     stream.on('close', onStreamGone);
-    stream.on('drain', onStreamDrain);
+    // 'drain' is listened to from the first write the stream could not take (write()): most
+    // connections never get there, and each listener costs every connection memory and setup time
     watch(ctx, this);
   }
 
@@ -182,7 +185,11 @@ export class Connection implements Client, Watched {
       if (corkedConnections.push(this) === 1) process.nextTick(uncorkAll);
     }
     this.ctx.counters.bytesOut += data.length;
-    this.stream.write(data);
+    // 'drain' only follows a write that returned false, so listening from then on misses none
+    if (!this.stream.write(data) && !this.drainListened) {
+      this.drainListened = true;
+      this.stream.on('drain', onStreamDrain);
+    }
   }
 
   writeAll(chunks: Buffer[]): void {
@@ -440,7 +447,11 @@ export class Connection implements Client, Watched {
     this.ctx.connections.delete(this);
     if (this.flow.pausedBy) releasePublisher(this.ctx, this);
     const stream = this.stream;
-    if (!stream.destroyed) {
+    if (!lastPacket && stream.readableEnded && stream.writableLength === 0 && !stream.destroyed) {
+      // the peer closed its side and nothing of ours waits to go out: no end to wait for (and no
+      // timer and listener per closing connection)
+      stream.destroy();
+    } else if (!stream.destroyed) {
       stream.end();
       // A peer that never reads must not hold the socket open forever (real time, as in shutdown()).
       const destroyTimer = setTimeout(() => stream.destroy(), 2000);

@@ -56,6 +56,8 @@ export interface Broker {
   /** Stops: v5 clients get DISCONNECT 0x8B, others a close; sessions and retained messages are dropped. */
   close(): Promise<void>;
   stats(): BrokerStats;
+  /** Connections accepted since start (stats().connectionsAccepted without stats()'s walk over every session). */
+  connectionsAccepted(): number;
   clients(): ClientInfo[];
   sessions(): SessionInfo[];
   retained(): Array<{ topic: string; qos: number; payloadBytes: number }>;
@@ -116,6 +118,8 @@ export function createBroker(options: BrokerOptions = {}): Broker {
       ctx.journal = null;
       await Promise.all(closed);
     },
+
+    connectionsAccepted: () => ctx.counters.connectionsAccepted,
 
     stats() {
       let inflight = 0;

@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UI_STATE_LIMITS, WorkbenchFailure } from '../../../shared/contract';
+import { UI_STATE_LIMITS, type WindowTarget, WorkbenchFailure } from '../../../shared/contract';
 import type { ChannelsOf, Service } from './service';
 
 export interface AppServiceOptions {
@@ -10,6 +10,13 @@ export interface AppServiceOptions {
   secretsProtection: string;
   /** Without one, the UI state lives in memory for this run. */
   dataDir: string | undefined;
+  /** The desktop shell opens (or brings forward) a window for a view; browser mode has none: the page opens a tab. */
+  openWindow?: (target: WindowTarget) => void;
+  /**
+   * Told the UI state once at start and after every change the page makes (the desktop shell's
+   * native menu follows the language chosen in the page).
+   */
+  onUiStateChanged?: (entries: Readonly<Record<string, string>>) => void;
 }
 
 /**
@@ -18,7 +25,7 @@ export interface AppServiceOptions {
  * parse is set aside as `ui-state.json.damaged` and the UI starts from its defaults. Without a data
  * folder the state lives in memory for this run.
  */
-export function createAppService({ version, shell, secretsProtection, dataDir }: AppServiceOptions): Service<ChannelsOf<'app'>> & {
+export function createAppService({ version, shell, secretsProtection, dataDir, openWindow, onUiStateChanged }: AppServiceOptions): Service<ChannelsOf<'app'>> & {
   /** An entry, for the core's own use (see UI_STATE_KEYS). */
   get(key: string): string | undefined;
   /** Sets (a string) or removes (null) an entry the core keeps; written only when it changes. */
@@ -45,6 +52,8 @@ export function createAppService({ version, shell, secretsProtection, dataDir }:
     }
   }
 
+  onUiStateChanged?.(entries);
+
   function save(): void {
     if (!path) return;
     const temporary = `${path}.tmp`;
@@ -70,6 +79,11 @@ export function createAppService({ version, shell, secretsProtection, dataDir }:
     handlers: {
       'app.info': () => ({ version, shell, secretsProtection }),
       'app.uiState': () => ({ entries: { ...entries } }),
+      'app.openWindow': (target) => {
+        if (!openWindow) return { opened: false };
+        openWindow(target);
+        return { opened: true };
+      },
       'app.setUiState': ({ entries: changes }) => {
         const next = { ...entries };
         for (const [key, value] of Object.entries(changes)) {
@@ -83,6 +97,7 @@ export function createAppService({ version, shell, secretsProtection, dataDir }:
         }
         entries = next;
         save();
+        onUiStateChanged?.(entries);
         return {};
       },
     },

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
 import { useConnectionsStore } from '../../stores/connections-store';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 import { CounterHistory, sysStats } from './sys-stats';
 import './broker-stats.css';
 
@@ -18,14 +19,16 @@ function historyOf(connectionId: string): CounterHistory {
   return history;
 }
 
-const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+/** Rates with one decimal, in the UI language's way. */
+const rate = (value: number) => formatNumber(value, { maximumFractionDigits: 1 });
 
 function Sparkline({ rates }: { rates: number[] }) {
+  const { t } = useTranslation('brokerStats');
   if (rates.length < 2) return <span className="stats-spark-empty">…</span>;
   const max = Math.max(...rates, 1e-9);
   const points = rates.map((r, i) => `${(i / (rates.length - 1)) * 100},${20 - (r / max) * 18}`).join(' ');
   return (
-    <svg className="stats-spark" viewBox="0 0 100 20" preserveAspectRatio="none" aria-label={`rate, last ${number.format(rates.at(-1)!)}/s`}>
+    <svg className="stats-spark" viewBox="0 0 100 20" preserveAspectRatio="none" aria-label={t('sparkline', { rate: rate(rates.at(-1)!) })}>
       <polyline points={points} />
     </svg>
   );
@@ -37,6 +40,7 @@ function Sparkline({ rates }: { rates: number[] }) {
  * "what is flooding the broker": the topics with the most messages or bytes per second over the last minute.
  */
 export function BrokerStatsPanel() {
+  const { t } = useTranslation('brokerStats');
   const connectionId = useConnectionsStore((s) => s.activeId);
   const subscription = useConnectionsStore((s) => (s.activeId ? s.subscriptions[s.activeId]?.find((x) => x.filter === SYS_FILTER) : undefined));
   const version = useTopicTreeStore((s) => s.version);
@@ -56,19 +60,19 @@ export function BrokerStatsPanel() {
   }, [history, tree, stats]);
   const flooding = useMemo(() => tree?.topRates(Date.now(), TOP_N, by) ?? [], [tree, by, tick, version]);
 
-  if (!connectionId) return <p className="muted">Select a connection to see its broker's statistics.</p>;
+  if (!connectionId) return <p className="muted">{t('selectConnection')}</p>;
   const subscribed = subscription?.state === 'active';
   return (
     <div className="broker-stats" data-testid="broker-stats">
       <div className="broker-stats-bar">
         <button type="button" data-testid="stats-subscribe-sys" disabled={subscription !== undefined && subscription.state !== 'failed'} onClick={() => void useConnectionsStore.getState().subscribe({ filter: SYS_FILTER, qos: 0 })}>
-          {subscribed ? `Subscribed to ${SYS_FILTER}` : subscription?.state === 'pending' ? 'Subscribing…' : `Subscribe to ${SYS_FILTER}`}
+          {subscribed ? t('subscribed', { filter: SYS_FILTER }) : subscription?.state === 'pending' ? t('subscribing') : t('subscribe', { filter: SYS_FILTER })}
         </button>
-        <span className="muted">{stats.length === 0 ? 'No $SYS values yet (brokers publish them every few seconds)' : `${stats.length} values`}</span>
+        <span className="muted">{stats.length === 0 ? t('noValues') : t('values', { count: stats.length })}</span>
       </div>
       <div className="broker-stats-columns">
         <section className="broker-stats-section">
-          <h3>Broker reports</h3>
+          <h3>{t('reports')}</h3>
           <table className="stats-table" data-testid="stats-table">
             <tbody>
               {stats.map((stat) => (
@@ -85,18 +89,18 @@ export function BrokerStatsPanel() {
         </section>
         <section className="broker-stats-section">
           <h3>
-            What is flooding the broker (last minute){' '}
+            {t('flooding')}{' '}
             <select data-testid="stats-flood-by" value={by} onChange={(e) => setBy(e.target.value as 'messages' | 'bytes')}>
-              <option value="messages">msg/s</option>
-              <option value="bytes">bytes/s</option>
+              <option value="messages">{t('messagesPerSecond')}</option>
+              <option value="bytes">{t('bytesPerSecond')}</option>
             </select>
           </h3>
           <ol className="stats-flood" data-testid="stats-flood">
             {flooding.map((r) => (
               <li key={r.topic} data-testid="stats-flood-row" data-topic={r.topic}>
                 <span className="stats-name">{r.topic}</span>
-                <span className="stats-value">{number.format(r.messagesPerSecond)} msg/s</span>
-                <span className="stats-value">{number.format(r.bytesPerSecond)} B/s</span>
+                <span className="stats-value">{t('messageRate', { rate: rate(r.messagesPerSecond) })}</span>
+                <span className="stats-value">{t('byteRate', { rate: rate(r.bytesPerSecond) })}</span>
               </li>
             ))}
           </ol>

@@ -7,38 +7,46 @@ import { LIMIT_FIELDS, limitsFromForm } from '../../model/broker-limits';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore, useTimeFormat } from '../../stores/ui-store';
 import { Check, Field } from '../../ui/field';
+import { Trans, translate, useTranslation } from '../../ui/i18n';
+
+/** PEM first lines: the same in every language. */
+const CERT_PLACEHOLDER = '-----BEGIN CERTIFICATE-----';
+const KEY_PLACEHOLDER = '-----BEGIN PRIVATE KEY-----';
+/** The mosquitto.conf name, as the other limits are labelled. */
+const RETAIN_AVAILABLE = 'retain_available';
 
 /** A port typed into the form: '' is "none" when optional; otherwise 0-65535 (0 = any free port). */
 function parsePort(text: string, optional: boolean): { port?: number; problem?: string } {
   const trimmed = text.trim();
-  if (trimmed === '') return optional ? {} : { problem: 'Port is required (0 = any free port)' };
-  if (!/^\d+$/.test(trimmed)) return { problem: 'Port must be a number 0-65535' };
+  if (trimmed === '') return optional ? {} : { problem: translate('broker:port.required') };
+  if (!/^\d+$/.test(trimmed)) return { problem: translate('broker:port.number') };
   const port = Number(trimmed);
-  if (port > 65535) return { problem: 'Port must be 0-65535' };
+  if (port > 65535) return { problem: translate('broker:port.range') };
   return { port };
 }
 
 function LimitsEditor({ problem }: { problem: string | undefined }) {
+  const { t } = useTranslation('broker');
   const form = useBrokerStore((s) => s.form);
   const setForm = useBrokerStore((s) => s.setForm);
   const running = useBrokerStore((s) => s.status.running);
   return (
     <fieldset className="broker-limits" disabled={running} data-testid="broker-limits">
       <legend>
-        Limits <span className="muted">(mosquitto.conf names; empty = default)</span>
+        {t('limits.legend')} <span className="muted">{t('limits.legendNote')}</span>
       </legend>
-      {LIMIT_FIELDS.map(({ key, name, hint }) => (
-        <Field key={key} label={name} testId={`broker-limit-${name}`} hint={hint}>
+      {LIMIT_FIELDS.map(({ key, name }) => (
+        <Field key={key} label={name} testId={`broker-limit-${name}`} hint={t(`limits.hint.${key}`)}>
           <input
             data-testid={`broker-limit-${name}`}
             inputMode="numeric"
-            placeholder="default"
+            placeholder={t('limits.default')}
             value={form.limits[key]}
             onChange={(e) => setForm({ limits: { ...form.limits, [key]: e.target.value } })}
           />
         </Field>
       ))}
-      <Check label="retain_available" checked={form.retainAvailable} onChange={(retainAvailable) => setForm({ retainAvailable })} testId="broker-limit-retain_available" />
+      <Check label={RETAIN_AVAILABLE} checked={form.retainAvailable} onChange={(retainAvailable) => setForm({ retainAvailable })} testId="broker-limit-retain_available" />
       {problem && (
         <p className="field-problem" data-testid="broker-limits-problem">
           {problem}
@@ -49,6 +57,7 @@ function LimitsEditor({ problem }: { problem: string | undefined }) {
 }
 
 function UsersEditor() {
+  const { t } = useTranslation('broker');
   const users = useBrokerStore((s) => s.form.users);
   const setForm = useBrokerStore((s) => s.setForm);
   const running = useBrokerStore((s) => s.status.running);
@@ -56,18 +65,20 @@ function UsersEditor() {
     setForm({ users: users.map((user, i) => (i === index ? { ...user, [field]: value } : user)) });
   return (
     <fieldset className="broker-users" disabled={running} data-testid="broker-users">
-      <legend>Users {users.length === 0 && <span className="muted">(none: anyone may connect)</span>}</legend>
+      <legend>
+        {t('users.legend')} {users.length === 0 && <span className="muted">{t('users.none')}</span>}
+      </legend>
       {users.map((user, index) => (
         <div className="broker-user" key={index} data-testid="broker-user">
-          <input data-testid="broker-user-name" placeholder="user name" aria-label="User name" value={user.username} onChange={(e) => change(index, 'username', e.target.value)} />
-          <input data-testid="broker-user-password" type="password" placeholder="password" aria-label="Password" value={user.password} onChange={(e) => change(index, 'password', e.target.value)} />
-          <button type="button" className="icon-button" data-testid="broker-user-remove" title="Remove this user" aria-label="Remove this user" onClick={() => setForm({ users: users.filter((_, i) => i !== index) })}>
+          <input data-testid="broker-user-name" placeholder={t('users.name')} aria-label={t('users.nameLabel')} value={user.username} onChange={(e) => change(index, 'username', e.target.value)} />
+          <input data-testid="broker-user-password" type="password" placeholder={t('users.password')} aria-label={t('users.passwordLabel')} value={user.password} onChange={(e) => change(index, 'password', e.target.value)} />
+          <button type="button" className="icon-button" data-testid="broker-user-remove" title={t('users.remove')} aria-label={t('users.remove')} onClick={() => setForm({ users: users.filter((_, i) => i !== index) })}>
             ×
           </button>
         </div>
       ))}
       <button type="button" className="small" data-testid="broker-user-add" onClick={() => setForm({ users: [...users, { username: '', password: '' }] })}>
-        + Add user
+        {t('users.add')}
       </button>
     </fieldset>
   );
@@ -81,33 +92,34 @@ function loadPem(event: ChangeEvent<HTMLInputElement>, apply: (text: string) => 
 }
 
 function TlsEditor({ problems }: { problems: { tlsPort?: string | undefined; tls?: string | undefined } }) {
+  const { t } = useTranslation('broker');
   const form = useBrokerStore((s) => s.form);
   const setForm = useBrokerStore((s) => s.setForm);
   const running = useBrokerStore((s) => s.status.running);
   return (
     <fieldset className="broker-tls" disabled={running} data-testid="broker-tls">
       <legend>
-        <Check label="TLS listener (mqtts://)" checked={form.tlsEnabled} onChange={(tlsEnabled) => setForm({ tlsEnabled })} testId="broker-tls-enabled" />
+        <Check label={t('tls.listener')} checked={form.tlsEnabled} onChange={(tlsEnabled) => setForm({ tlsEnabled })} testId="broker-tls-enabled" />
       </legend>
       {form.tlsEnabled && (
         <>
-          <Field label="TLS port" problem={problems.tlsPort} testId="broker-tls-port" hint="0 = any free port">
+          <Field label={t('tls.port')} problem={problems.tlsPort} testId="broker-tls-port" hint={t('port.anyFree')}>
             <input data-testid="broker-tls-port" inputMode="numeric" value={form.tlsPort} aria-invalid={Boolean(problems.tlsPort)} onChange={(e) => setForm({ tlsPort: e.target.value })} />
           </Field>
-          <div className="broker-tls-mode" role="radiogroup" aria-label="Certificate">
+          <div className="broker-tls-mode" role="radiogroup" aria-label={t('tls.certificate')}>
             <label className="checkbox">
               <input type="radio" name="broker-tls-mode" data-testid="broker-tls-generated" checked={form.tlsMode === 'generated'} onChange={() => setForm({ tlsMode: 'generated' })} />
-              Generate a certificate for localhost, 127.0.0.1 and ::1
+              {t('tls.generate')}
             </label>
             <label className="checkbox">
               <input type="radio" name="broker-tls-mode" data-testid="broker-tls-own" checked={form.tlsMode === 'pem'} onChange={() => setForm({ tlsMode: 'pem' })} />
-              Use my certificate and key (PEM)
+              {t('tls.own')}
             </label>
           </div>
           {form.tlsMode === 'pem' && (
             <div className="broker-tls-pem">
-              <PemInput label="Certificate (PEM, chain allowed)" testId="broker-tls-cert" value={form.tlsCert} placeholder="-----BEGIN CERTIFICATE-----" onChange={(tlsCert) => setForm({ tlsCert })} />
-              <PemInput label="Private key (PEM, unencrypted)" testId="broker-tls-key" value={form.tlsKey} placeholder="-----BEGIN PRIVATE KEY-----" onChange={(tlsKey) => setForm({ tlsKey })} />
+              <PemInput label={t('tls.cert')} testId="broker-tls-cert" value={form.tlsCert} placeholder={CERT_PLACEHOLDER} onChange={(tlsCert) => setForm({ tlsCert })} />
+              <PemInput label={t('tls.key')} testId="broker-tls-key" value={form.tlsKey} placeholder={KEY_PLACEHOLDER} onChange={(tlsKey) => setForm({ tlsKey })} />
             </div>
           )}
           {problems.tls && (
@@ -122,11 +134,12 @@ function TlsEditor({ problems }: { problems: { tlsPort?: string | undefined; tls
 }
 
 function PemInput({ label, testId, value, placeholder, onChange }: { label: string; testId: string; value: string; placeholder: string; onChange(text: string): void }) {
+  const { t } = useTranslation('broker');
   return (
     <label>
       {label}
       <textarea data-testid={testId} rows={3} spellCheck={false} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />
-      <input type="file" data-testid={`${testId}-file`} accept=".pem,.crt,.cer,.key,text/plain" aria-label={`Load ${label} from a file`} onChange={(e) => loadPem(e, onChange)} />
+      <input type="file" data-testid={`${testId}-file`} accept=".pem,.crt,.cer,.key,text/plain" aria-label={t('tls.loadFile', { what: label })} onChange={(e) => loadPem(e, onChange)} />
     </label>
   );
 }
@@ -135,14 +148,15 @@ function PemInput({ label, testId, value, placeholder, onChange }: { label: stri
 function tlsFromForm(form: BrokerForm): { tls?: BrokerTlsInput; problems: { tlsPort?: string; tls?: string } } {
   if (!form.tlsEnabled) return { problems: {} };
   const port = parsePort(form.tlsPort, false);
-  if (port.problem || port.port === undefined) return { problems: { tlsPort: port.problem ?? 'Port is required' } };
+  if (port.problem || port.port === undefined) return { problems: { tlsPort: port.problem ?? translate('broker:port.requiredShort') } };
   if (form.tlsMode === 'generated') return { tls: { port: port.port, certificate: { kind: 'generated' } }, problems: {} };
-  if (form.tlsCert.trim() === '' || form.tlsKey.trim() === '') return { problems: { tls: 'Give both the certificate and its private key (paste them or load the files)' } };
+  if (form.tlsCert.trim() === '' || form.tlsKey.trim() === '') return { problems: { tls: translate('broker:tls.needBoth') } };
   return { tls: { port: port.port, certificate: { kind: 'pem', cert: form.tlsCert, key: form.tlsKey } }, problems: {} };
 }
 
 export function BrokerControls() {
   useTimeFormat();
+  const { t } = useTranslation('broker');
   const form = useBrokerStore((s) => s.form);
   const setForm = useBrokerStore((s) => s.setForm);
   const status = useBrokerStore((s) => s.status);
@@ -156,7 +170,7 @@ export function BrokerControls() {
     const port = parsePort(portText, false);
     const wsPort = parsePort(form.wsPort, true);
     const users = form.users.filter((u) => u.username !== '' || u.password !== '');
-    const usersProblem = users.some((u) => u.username === '') ? 'Every user needs a name' : undefined;
+    const usersProblem = users.some((u) => u.username === '') ? t('users.needName') : undefined;
     const tls = tlsFromForm({ ...form, tlsPort: tlsPortText });
     const limits = limitsFromForm(form);
     const next = {
@@ -183,14 +197,14 @@ export function BrokerControls() {
   return (
     <form className="broker-controls" onSubmit={onSubmit} data-testid="broker-form">
       <div className="broker-ports">
-        <Field label="TCP port" problem={problems.port} testId="broker-port" hint="0 = any free port">
+        <Field label={t('tcpPort')} problem={problems.port} testId="broker-port" hint={t('port.anyFree')}>
           <input data-testid="broker-port" inputMode="numeric" value={form.port} disabled={status.running} aria-invalid={Boolean(problems.port)} onChange={(e) => setForm({ port: e.target.value })} />
         </Field>
-        <Field label="WebSocket port" problem={problems.wsPort} testId="broker-ws-port" hint="empty = no WebSocket">
-          <input data-testid="broker-ws-port" inputMode="numeric" placeholder="none" value={form.wsPort} disabled={status.running} aria-invalid={Boolean(problems.wsPort)} onChange={(e) => setForm({ wsPort: e.target.value })} />
+        <Field label={t('wsPort')} problem={problems.wsPort} testId="broker-ws-port" hint={t('wsPortHint')}>
+          <input data-testid="broker-ws-port" inputMode="numeric" placeholder={t('wsPortNone')} value={form.wsPort} disabled={status.running} aria-invalid={Boolean(problems.wsPort)} onChange={(e) => setForm({ wsPort: e.target.value })} />
         </Field>
         <button type="submit" className={status.running ? 'danger broker-toggle' : 'primary broker-toggle'} data-testid="broker-toggle" disabled={busy !== null}>
-          {busy === 'starting' ? 'Starting…' : busy === 'stopping' ? 'Stopping…' : status.running ? 'Stop broker' : 'Start broker'}
+          {busy === 'starting' ? t('starting') : busy === 'stopping' ? t('stopping') : status.running ? t('stop') : t('start')}
         </button>
       </div>
       <UsersEditor />
@@ -207,19 +221,16 @@ export function BrokerControls() {
 }
 
 function BrokerError({ error, onPickAny }: { error: WorkbenchError; onPickAny(): void }) {
+  const { t } = useTranslation('broker');
   return (
     <div className="error-box" role="alert" data-testid="broker-error" data-code={error.code}>
       <strong>
-        {error.code === 'BROKER_START_FAILED' ? 'The broker could not start' : error.code === 'TLS_ERROR' ? 'The TLS certificate or key cannot be used' : 'Broker request failed'}
+        {error.code === 'BROKER_START_FAILED' ? t('error.startFailed') : error.code === 'TLS_ERROR' ? t('error.tls') : t('error.failed')}
       </strong>
       <span data-testid="broker-error-message">{error.message}</span>
       {error.code === 'BROKER_START_FAILED' && (
         <span>
-          Pick another port above, or{' '}
-          <button type="button" className="link-button" data-testid="broker-use-any-port" onClick={onPickAny}>
-            start on any free port (0)
-          </button>
-          .
+          <Trans t={t} i18nKey="error.pickAnother" components={{ any: <button type="button" className="link-button" data-testid="broker-use-any-port" onClick={onPickAny} /> }} />
         </span>
       )}
     </div>
@@ -228,6 +239,7 @@ function BrokerError({ error, onPickAny }: { error: WorkbenchError; onPickAny():
 
 /** Where the broker listens, and a one-click client connection to it. */
 export function BrokerStatusLine() {
+  const { t } = useTranslation('broker');
   const status = useBrokerStore((s) => s.status);
   const users = useBrokerStore((s) => s.form.users);
   const connect = useConnectionsStore((s) => s.connect);
@@ -238,7 +250,7 @@ export function BrokerStatusLine() {
   if (!status.running || status.tcpPort === undefined) {
     return (
       <p className="broker-status muted" data-testid="broker-status" data-running="false">
-        Stopped. Start it to get an MQTT broker on this machine for testing (bound to 127.0.0.1).
+        {t('status.stopped')}
       </p>
     );
   }
@@ -252,13 +264,13 @@ export function BrokerStatusLine() {
     const error = await connect({
       ...(overTls && tls
         ? {
-            name: `Embedded broker :${tls.port} (TLS)`,
+            name: t('status.connectionNameTls', { port: String(tls.port) }),
             protocol: 'mqtts' as const,
             port: tls.port,
             // trusts exactly the certificate the broker showed, with full verification
             tls: { ca: [new TextEncoder().encode(tls.caPem)], rejectUnauthorized: true },
           }
-        : { name: `Embedded broker :${tcpPort}`, protocol: 'mqtt' as const, port: tcpPort }),
+        : { name: t('status.connectionName', { port: String(tcpPort) }), protocol: 'mqtt' as const, port: tcpPort }),
       host: '127.0.0.1',
       protocolVersion: 5,
       ...(user ? { username: user.username, password: user.password } : {}),
@@ -270,7 +282,7 @@ export function BrokerStatusLine() {
   return (
     <div className="broker-status" data-testid="broker-status" data-running="true" data-port={tcpPort}>
       <span className="status-dot status-connected" aria-hidden="true" />
-      <span>Listening on</span>
+      <span>{t('status.listening')}</span>
       <code data-testid="broker-address-tcp">
         mqtt://{host}:{tcpPort}
       </code>
@@ -284,14 +296,16 @@ export function BrokerStatusLine() {
           mqtts://{host}:{tls.port}
         </code>
       )}
-      {status.authRequired && <span className="muted">· login required</span>}
-      {status.startedAt !== undefined && <span className="muted" data-testid="broker-since">· since {formatMoment(status.startedAt)}</span>}
+      {status.authRequired && <span className="muted">{t('status.loginRequired')}</span>}
+      {status.startedAt !== undefined && <span className="muted" data-testid="broker-since">
+          {t('status.since', { time: formatMoment(status.startedAt) })}
+        </span>}
       <button type="button" className="primary small" data-testid="broker-connect" disabled={connecting} onClick={() => void onConnect(false)}>
-        {connecting ? 'Connecting…' : 'Connect to it'}
+        {connecting ? t('status.connecting') : t('status.connect')}
       </button>
       {tls && (
         <button type="button" className="small" data-testid="broker-connect-tls" disabled={connecting} onClick={() => void onConnect(true)}>
-          Connect over TLS
+          {t('status.connectTls')}
         </button>
       )}
       {connectError && (
@@ -306,37 +320,36 @@ export function BrokerStatusLine() {
 
 /** What clients must trust to reach the TLS listener: copy it, download it, or read it. */
 function TlsCertificate({ tls }: { tls: BrokerTlsStatus }) {
+  const { t } = useTranslation('broker');
   const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
   const url = useMemo(() => URL.createObjectURL(new Blob([tls.caPem], { type: 'application/x-pem-file' })), [tls.caPem]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
   const copy = () => {
     void copyText(tls.caPem).then((ok) => setCopied(ok ? 'copied' : 'failed'));
   };
-  const what = tls.generated ? 'CA certificate' : 'Certificate';
   return (
     <div className="broker-tls-certificate" data-testid="broker-tls-certificate" data-generated={tls.generated}>
       <span>
-        {tls.generated ? 'Clients trust this generated local CA' : 'Clients trust your certificate'} (server certificate for {tls.hosts.join(', ') || tls.subject}, valid until{' '}
-        {tls.validTo}):
+        {t(tls.generated ? 'tls.trustGenerated' : 'tls.trustOwn', { hosts: tls.hosts.join(', ') || tls.subject, validTo: tls.validTo })}
       </span>
-      <code className="broker-tls-fingerprint" data-testid="broker-tls-fingerprint" title="SHA-256 fingerprint of the server certificate">
+      <code className="broker-tls-fingerprint" data-testid="broker-tls-fingerprint" title={t('tls.fingerprint')}>
         {tls.fingerprint}
       </code>
       <span className="broker-tls-actions">
         <button type="button" className="small" data-testid="broker-tls-copy" onClick={copy}>
-          Copy {what}
+          {tls.generated ? t('tls.copyCa') : t('tls.copyCert')}
         </button>
         <a className="link-button" data-testid="broker-tls-download" href={url} download={tls.generated ? 'mqtt-workbench-ca.pem' : 'broker-certificate.pem'}>
-          Download {what}
+          {tls.generated ? t('tls.downloadCa') : t('tls.downloadCert')}
         </a>
         {copied && (
           <span className="muted" data-testid="broker-tls-copied">
-            {copied === 'copied' ? 'Copied' : 'Copying was refused: select the text below'}
+            {copied === 'copied' ? t('tls.copied') : t('tls.copyRefused')}
           </span>
         )}
       </span>
       <details>
-        <summary>Show the PEM</summary>
+        <summary>{t('tls.showPem')}</summary>
         <pre data-testid="broker-tls-ca">{tls.caPem}</pre>
       </details>
     </div>

@@ -3,6 +3,7 @@ import { type ReactNode, useState } from 'react';
 import { useBrokerStore } from '../../stores/broker-store';
 import { formatMoment } from '../../ui/clock';
 import { versionLabel } from '../../../shared/mqtt/versions';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 
 /** Rows each list puts in the DOM; the rest are counted and reachable through the filter. */
 export const BROKER_DOM_ROWS = 200;
@@ -27,6 +28,7 @@ function CappedList<T>({
   render(item: T): ReactNode;
   empty: string;
 }) {
+  const { t } = useTranslation('broker');
   const [filter, setFilter] = useState('');
   const needle = filter.trim().toLowerCase();
   const shown = needle ? items.filter((item) => matches(item, needle)) : items;
@@ -35,17 +37,17 @@ function CappedList<T>({
     <section className="broker-list" data-testid={`broker-${name}`}>
       <header>
         <h3>
-          {title} <span className="muted" data-testid={`broker-${name}-count`}>{items.length.toLocaleString('en-US')}</span>
+          {title} <span className="muted" data-testid={`broker-${name}-count`}>{formatNumber(items.length)}</span>
         </h3>
-        <input type="search" placeholder="Filter" aria-label={`Filter ${title.toLowerCase()}`} data-testid={`broker-${name}-filter`} value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input type="search" placeholder={t('lists.filter')} aria-label={t('lists.filterLabel', { what: title.toLowerCase() })} data-testid={`broker-${name}-filter`} value={filter} onChange={(e) => setFilter(e.target.value)} />
       </header>
       <ul>
         {capped.map(render)}
-        {capped.length === 0 && <li className="muted broker-list-empty">{needle ? 'Nothing matches the filter.' : empty}</li>}
+        {capped.length === 0 && <li className="muted broker-list-empty">{needle ? t('lists.noMatch') : empty}</li>}
       </ul>
       {shown.length > capped.length && (
         <p className="muted broker-list-more" data-testid={`broker-${name}-more`}>
-          Showing {capped.length.toLocaleString('en-US')} of {shown.length.toLocaleString('en-US')}: filter to find the others.
+          {t('lists.showing', { shown: formatNumber(capped.length), total: formatNumber(shown.length) })}
         </p>
       )}
     </section>
@@ -55,6 +57,7 @@ function CappedList<T>({
 /** The broker's inside from `broker.inspect`, refreshed (debounced) on `broker.changed`. */
 export function BrokerLists() {
   useTimeFormat();
+  const { t } = useTranslation('broker');
   const running = useBrokerStore((s) => s.status.running);
   const { clients, sessions, retained, truncated } = useBrokerStore((s) => s.inspection);
   const inspectError = useBrokerStore((s) => s.inspectError);
@@ -64,27 +67,27 @@ export function BrokerLists() {
     <>
       {truncated && (
         <p className="muted" data-testid="broker-truncated">
-          The broker holds more than the live view lists; counts above are complete.
+          {t('lists.truncated')}
         </p>
       )}
       {inspectError && (
         <p className="field-problem" data-testid="broker-inspect-error">
           {inspectError.message}{' '}
           <button type="button" className="link-button" data-testid="broker-inspect-retry" onClick={() => void inspect()}>
-            Retry
+            {t('lists.retry')}
           </button>
         </p>
       )}
       <div className="broker-lists">
         <CappedList
           name="clients"
-          title="Clients"
+          title={t('lists.clients')}
           items={clients}
-          empty="No client is connected."
+          empty={t('lists.noClient')}
           matches={(c, f) => c.clientId.toLowerCase().includes(f) || c.remoteAddress.includes(f) || (c.username?.toLowerCase().includes(f) ?? false)}
           render={(c) => (
             <li key={c.clientId} data-testid="broker-client" data-client-id={c.clientId}>
-              <span className="broker-item-main">{c.clientId || <em>(empty id)</em>}</span>
+              <span className="broker-item-main">{c.clientId || <em>{t('lists.emptyId')}</em>}</span>
               <span className="muted">
                 {c.remoteAddress} · v{versionLabel(c.protocolVersion)}
                 {c.username ? ` · ${c.username}` : ''} · {time(c.connectedAt)}
@@ -94,28 +97,32 @@ export function BrokerLists() {
         />
         <CappedList
           name="sessions"
-          title="Sessions"
+          title={t('lists.sessions')}
           items={sessions}
-          empty="No session."
+          empty={t('lists.noSession')}
           matches={(s, f) => s.clientId.toLowerCase().includes(f) || s.subscriptions.some((sub) => sub.filter.toLowerCase().includes(f))}
           render={(s) => (
             <li key={s.clientId} data-testid="broker-session" data-client-id={s.clientId} data-connected={s.connected}>
               <span className="broker-item-main">
-                <span className={`status-dot ${s.connected ? 'status-connected' : ''}`} aria-label={s.connected ? 'connected' : 'offline'} /> {s.clientId || <em>(empty id)</em>}
+                <span className={`status-dot ${s.connected ? 'status-connected' : ''}`} aria-label={s.connected ? t('lists.connected') : t('lists.offline')} /> {s.clientId || <em>{t('lists.emptyId')}</em>}
               </span>
               <span className="muted">
-                expiry {s.expiryInterval === 0xffffffff ? 'never' : `${s.expiryInterval} s`} · in flight {s.inflight} · queued {s.queued}
-                {s.dropped > 0 ? ` · dropped ${s.dropped}` : ''}
-                {s.slowConsumer ? ' · slow consumer' : ''}
+                {t('lists.expiry', {
+                  expiry: s.expiryInterval === 0xffffffff ? t('lists.never') : t('lists.seconds', { n: formatNumber(s.expiryInterval) }),
+                  inflight: formatNumber(s.inflight),
+                  queued: formatNumber(s.queued),
+                })}
+                {s.dropped > 0 ? t('lists.dropped', { n: formatNumber(s.dropped) }) : ''}
+                {s.slowConsumer ? t('lists.slowConsumer') : ''}
               </span>
               {s.subscriptions.length > 0 && (
                 <span className="broker-subscriptions">
                   {s.subscriptions.slice(0, SUBSCRIPTIONS_SHOWN).map((sub) => (
-                    <code key={sub.filter} data-testid="broker-session-subscription" title={`QoS ${sub.qos}${sub.subscriptionId ? ` · id ${sub.subscriptionId}` : ''}`}>
+                    <code key={sub.filter} data-testid="broker-session-subscription" title={`QoS ${sub.qos}${sub.subscriptionId ? t('lists.subscriptionId', { id: String(sub.subscriptionId) }) : ''}`}>
                       {sub.filter} <span className="muted">q{sub.qos}</span>
                     </code>
                   ))}
-                  {s.subscriptions.length > SUBSCRIPTIONS_SHOWN && <span className="muted">+{s.subscriptions.length - SUBSCRIPTIONS_SHOWN} more</span>}
+                  {s.subscriptions.length > SUBSCRIPTIONS_SHOWN && <span className="muted">{t('lists.more', { n: formatNumber(s.subscriptions.length - SUBSCRIPTIONS_SHOWN) })}</span>}
                 </span>
               )}
             </li>
@@ -123,15 +130,15 @@ export function BrokerLists() {
         />
         <CappedList
           name="retained"
-          title="Retained topics"
+          title={t('lists.retained')}
           items={retained}
-          empty="No retained message."
+          empty={t('lists.noRetained')}
           matches={(r, f) => r.topic.toLowerCase().includes(f)}
           render={(r) => (
             <li key={r.topic} data-testid="broker-retained-topic" data-topic={r.topic}>
               <span className="broker-item-main">{r.topic}</span>
               <span className="muted">
-                QoS {r.qos} · {r.payloadBytes.toLocaleString('en-US')} B
+                {t('lists.retainedLine', { qos: String(r.qos), size: formatNumber(r.payloadBytes) })}
               </span>
             </li>
           )}

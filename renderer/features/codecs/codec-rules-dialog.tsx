@@ -4,6 +4,7 @@ import type { WorkbenchError } from '../../../shared/contract';
 import { type RulesDialogState, profileCodecs, useCodecsStore } from '../../stores/codecs-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { CodecSettingsEditor, settingsProblems, withSeededRule } from './codec-settings-editor';
+import { useTranslation } from '../../ui/i18n';
 
 /** The host's refusal, with each detail (a schema's file:line:column, a rule's field) on a line. */
 export function CodecSaveError({ error }: { error: WorkbenchError }) {
@@ -24,6 +25,7 @@ export function CodecSaveError({ error }: { error: WorkbenchError }) {
 }
 
 function DialogBody({ state }: { state: RulesDialogState }) {
+  const { t } = useTranslation('codecs');
   const close = () => useCodecsStore.getState().openDialog(null);
   const { scope, seed } = state;
   const profile = useProfilesStore((s) => (scope.kind === 'profile' ? s.profiles.find((p) => p.id === scope.profileId) : undefined));
@@ -67,19 +69,19 @@ function DialogBody({ state }: { state: RulesDialogState }) {
     close();
   };
 
-  const title = scope.kind === 'profile' ? `Decoding · ${profile?.name ?? 'profile'}` : 'Decoding · all connections';
+  const title = scope.kind === 'profile' ? t('dialog.titleProfile', { name: profile?.name ?? t('dialog.profile') }) : t('dialog.titleGlobal');
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div className="dialog codec-dialog" role="dialog" aria-modal="true" aria-label={title} data-testid="codec-dialog" data-scope={scope.kind}>
         <header className="dialog-header">
           <h2>{title}</h2>
-          <button type="button" className="icon-button" title="Close (Esc)" aria-label="Close" data-testid="codec-dialog-close" onClick={close}>
+          <button type="button" className="icon-button" title={t('dialog.closeTitle')} aria-label={t('dialog.close')} data-testid="codec-dialog-close" onClick={close}>
             ×
           </button>
         </header>
         <div className="dialog-body">
           {!draft ? (
-            <p className="muted">{scope.kind === 'profile' ? 'This profile is no longer saved.' : 'Loading the rules…'}</p>
+            <p className="muted">{scope.kind === 'profile' ? t('dialog.profileGone') : t('dialog.loading')}</p>
           ) : (
             <CodecSettingsEditor
               value={draft.settings}
@@ -89,11 +91,7 @@ function DialogBody({ state }: { state: RulesDialogState }) {
               }}
               {...(draft.ruleId ? { initialRuleId: draft.ruleId } : {})}
               {...(seed ? { filterChoices: seed.choices } : {})}
-              scopeNote={
-                scope.kind === 'profile'
-                  ? "This profile's rules come first, then those for all connections."
-                  : "Apply to every connection, after a profile's own rules."
-              }
+              scopeNote={scope.kind === 'profile' ? t('dialog.scopeProfile') : t('dialog.scopeGlobal')}
             />
           )}
         </div>
@@ -106,12 +104,12 @@ function DialogBody({ state }: { state: RulesDialogState }) {
         )}
         {error && <CodecSaveError error={error} />}
         <footer className="dialog-footer">
-          <span className="muted">Esc closes without saving</span>
+          <span className="muted">{t('dialog.escCloses')}</span>
           <button type="button" onClick={close}>
-            Cancel
+            {t('dialog.cancel')}
           </button>
           <button type="button" className="primary" data-testid="codec-dialog-save" disabled={!draft || busy} onClick={() => void onSave()}>
-            {busy ? 'Saving…' : 'Save'}
+            {busy ? t('dialog.saving') : t('dialog.save')}
           </button>
         </footer>
       </div>
@@ -129,10 +127,11 @@ export function CodecRulesDialog() {
 
 /** The top bar's way in: the rules for all connections. */
 export function DecodingButton() {
+  const { t } = useTranslation('codecs');
   const openDialog = useCodecsStore((s) => s.openDialog);
   return (
-    <button type="button" className="small" data-testid="decoding-button" title="Codec rules for all connections: Protobuf, Avro, compression, binary layouts, JSON Schema checks" onClick={() => openDialog({ scope: { kind: 'global' } })}>
-      Decoding
+    <button type="button" className="small" data-testid="decoding-button" title={t('dialog.buttonTitle')} onClick={() => openDialog({ scope: { kind: 'global' } })}>
+      {t('dialog.button')}
     </button>
   );
 }

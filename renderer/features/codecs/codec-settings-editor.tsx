@@ -11,11 +11,17 @@ import {
 } from '../../../shared/contract/codec-rules';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import type { RuleSeed } from '../../stores/codecs-store';
-import { FORMAT_KINDS, FORMAT_NAMES, LAYOUT_HINT, describeFormat, formatOfKind, newId, ruleProblem } from './rule-model';
+import { FORMAT_KINDS, LAYOUT_HINT, describeFormat, formatName, formatOfKind, newId, ruleProblem } from './rule-model';
+import { translate, useTranslation } from '../../ui/i18n';
 import { type SchemaChecks, SchemaList, useSchemaChecks } from './schema-list';
 
-
-const ENCODING_NAMES: Record<ContentEncoding, string> = { none: 'None', gzip: 'gzip', deflate: 'deflate', brotli: 'Brotli' };
+/** Encoding names: the algorithms' own; only "none" is a word to translate. */
+const ENCODING_NAMES: Record<Exclude<ContentEncoding, 'none'>, string> = { gzip: 'gzip', deflate: 'deflate', brotli: 'Brotli' };
+const encodingName = (encoding: ContentEncoding) => (encoding === 'none' ? translate('codecs:encodingNone') : ENCODING_NAMES[encoding]);
+/** The kind of schema each schema-using format picks from. */
+const SCHEMA_KIND_OF: Record<'protobuf' | 'avro' | 'script', CodecSchema['kind']> = { protobuf: 'protobuf', avro: 'avro', script: 'javascript' };
+/** A binary layout's example: the layout language reads the same in every language. */
+const LAYOUT_PLACEHOLDER = 'u16be temperature; i32le pressure; f32le accel[3]; u8 flags:bits(4)';
 
 /** A new rule for a filter (the seed's when made from a message). */
 function newRule(settings: CodecSettings, seed?: RuleSeed): CodecRule {
@@ -42,20 +48,22 @@ interface RuleFormProps {
 
 /** One rule's fields: what it matches, how the payload is wrapped, and what it is. */
 function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormProps) {
+  const { t } = useTranslation('codecs');
   const set = (change: Partial<CodecRule>) => onChange({ ...rule, ...change });
   const format = rule.format;
-  const filterProblem = rule.filter === '' ? 'A topic filter is required' : topicFilterProblem(rule.filter);
+  const filterProblem = rule.filter === '' ? t('problem.filterRequired') : topicFilterProblem(rule.filter);
   const schemasOf = (kind: CodecSchema['kind']) => schemas.filter((s) => s.kind === kind);
+  const jsonSchemas = schemasOf('json-schema');
   const messageTypes = format.kind === 'protobuf' ? (checks[format.schemaId]?.result?.messageTypes ?? []) : [];
   return (
     <div className="codec-rule-form" data-testid="codec-rule-form" data-rule-id={rule.id}>
       <label>
-        Name
-        <input data-testid="codec-rule-name" value={rule.name} placeholder="e.g. Line telemetry" maxLength={200} onChange={(e) => set({ name: e.target.value })} />
+        {t('rule.name')}
+        <input data-testid="codec-rule-name" value={rule.name} placeholder={t('rule.namePlaceholder')} maxLength={200} onChange={(e) => set({ name: e.target.value })} />
       </label>
       <label>
-        Topic filter
-        <input data-testid="codec-rule-filter" value={rule.filter} placeholder="e.g. factory/+/telemetry" spellCheck={false} aria-invalid={filterProblem !== null} onChange={(e) => set({ filter: e.target.value })} />
+        {t('rule.filter')}
+        <input data-testid="codec-rule-filter" value={rule.filter} placeholder={t('rule.filterPlaceholder')} spellCheck={false} aria-invalid={filterProblem !== null} onChange={(e) => set({ filter: e.target.value })} />
         {filterProblem && (
           <span className="field-problem" data-testid="codec-rule-filter-problem">
             {filterProblem}
@@ -64,7 +72,7 @@ function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormPr
       </label>
       {filterChoices && filterChoices.length > 1 && (
         <div className="codec-filter-choices" data-testid="codec-filter-choices">
-          <span className="muted">Messages like this:</span>
+          <span className="muted">{t('rule.likeThis')}</span>
           {filterChoices.map((choice) => (
             <button key={choice} type="button" className="small" aria-pressed={rule.filter === choice} data-testid="codec-filter-choice" onClick={() => set({ filter: choice })}>
               {choice}
@@ -73,11 +81,11 @@ function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormPr
         </div>
       )}
       <label>
-        Content type (optional)
+        {t('rule.contentType')}
         <input
           data-testid="codec-rule-content-type"
           value={rule.contentType ?? ''}
-          placeholder="MQTT 5 Content Type it must carry, e.g. application/x-protobuf"
+          placeholder={t('rule.contentTypePlaceholder')}
           spellCheck={false}
           onChange={(e) => {
             const { contentType: _omit, ...rest } = rule;
@@ -86,31 +94,31 @@ function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormPr
         />
       </label>
       <label>
-        Content encoding
+        {t('rule.encoding')}
         <select data-testid="codec-rule-encoding" value={rule.encoding} onChange={(e) => set({ encoding: e.target.value as ContentEncoding })}>
           {CONTENT_ENCODINGS.map((encoding) => (
             <option key={encoding} value={encoding}>
-              {ENCODING_NAMES[encoding]}
+              {encodingName(encoding)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Format
+        {t('rule.format')}
         <select data-testid="codec-rule-format" value={format.kind} onChange={(e) => set({ format: formatOfKind(e.target.value as CodecFormatKind, schemas, format) })}>
           {FORMAT_KINDS.map((kind) => (
             <option key={kind} value={kind}>
-              {FORMAT_NAMES[kind]}
+              {formatName(kind)}
             </option>
           ))}
         </select>
       </label>
       {(format.kind === 'protobuf' || format.kind === 'avro' || format.kind === 'script') && (
         <label>
-          {format.kind === 'script' ? 'Script' : 'Schema'}
+          {format.kind === 'script' ? t('rule.script') : t('rule.schema')}
           <select data-testid="codec-rule-schema" value={format.schemaId} onChange={(e) => set({ format: format.kind === 'protobuf' ? { ...format, schemaId: e.target.value, messageType: '' } : { ...format, schemaId: e.target.value } })}>
-            <option value="">{format.kind === 'script' ? 'Pick a script (a .js file below)…' : 'Pick a schema…'}</option>
-            {schemasOf(format.kind === 'script' ? 'javascript' : format.kind).map((s) => (
+            <option value="">{format.kind === 'script' ? t('rule.pickScript') : t('rule.pickSchema')}</option>
+            {schemasOf(SCHEMA_KIND_OF[format.kind]).map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
               </option>
@@ -120,11 +128,11 @@ function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormPr
       )}
       {format.kind === 'protobuf' && (
         <label>
-          Message type
+          {t('rule.messageType')}
           <select data-testid="codec-rule-message-type" value={format.messageType} onChange={(e) => set({ format: { ...format, messageType: e.target.value } })}>
-            <option value="">{format.schemaId && !checks[format.schemaId]?.result ? 'Reading the schema…' : 'Pick a message type…'}</option>
+            <option value="">{format.schemaId && !checks[format.schemaId]?.result ? t('rule.readingSchema') : t('rule.pickMessageType')}</option>
             {/* A saved type the schema no longer lists stays visible, so it is not silently lost. */}
-            {format.messageType && !messageTypes.includes(format.messageType) && <option value={format.messageType}>{format.messageType} (not in the schema)</option>}
+            {format.messageType && !messageTypes.includes(format.messageType) && <option value={format.messageType}>{t('rule.notInSchema', { type: format.messageType })}</option>}
             {messageTypes.map((type) => (
               <option key={type} value={type}>
                 {type}
@@ -135,43 +143,43 @@ function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormPr
       )}
       {format.kind === 'avro' && (
         <label>
-          Wire format
+          {t('rule.wire')}
           <select data-testid="codec-rule-avro-wire" value={format.wire} onChange={(e) => set({ format: { ...format, wire: e.target.value as 'datum' | 'confluent' } })}>
-            <option value="datum">Single datum (bare binary)</option>
-            <option value="confluent">Confluent (magic byte + schema id)</option>
+            <option value="datum">{t('rule.wireDatum')}</option>
+            <option value="confluent">{t('rule.wireConfluent')}</option>
           </select>
         </label>
       )}
       {format.kind === 'layout' && (
         <label className="codec-wide">
-          Layout
-          <textarea data-testid="codec-rule-layout" rows={3} spellCheck={false} value={format.layout} placeholder="u16be temperature; i32le pressure; f32le accel[3]; u8 flags:bits(4)" onChange={(e) => set({ format: { ...format, layout: e.target.value } })} />
+          {t('rule.layout')}
+          <textarea data-testid="codec-rule-layout" rows={3} spellCheck={false} value={format.layout} placeholder={LAYOUT_PLACEHOLDER} onChange={(e) => set({ format: { ...format, layout: e.target.value } })} />
           <span className="field-hint codec-layout-help" data-testid="codec-layout-help">{LAYOUT_HINT}</span>
         </label>
       )}
       {format.kind === 'typed' && (
         <>
           <label>
-            Number type
+            {t('rule.numberType')}
             <select data-testid="codec-rule-typed-type" value={format.type} onChange={(e) => set({ format: { ...format, type: e.target.value as TypedViewType } })}>
-              {TYPED_VIEW_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t}
+              {TYPED_VIEW_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {type}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Byte order
+            {t('rule.byteOrder')}
             <select data-testid="codec-rule-typed-endian" value={format.littleEndian ? 'le' : 'be'} onChange={(e) => set({ format: { ...format, littleEndian: e.target.value === 'le' } })}>
-              <option value="be">Big endian</option>
-              <option value="le">Little endian</option>
+              <option value="be">{t('rule.bigEndian')}</option>
+              <option value="le">{t('rule.littleEndian')}</option>
             </select>
           </label>
         </>
       )}
       <label>
-        JSON Schema check (optional)
+        {t('rule.jsonSchema')}
         <select
           data-testid="codec-rule-json-schema"
           value={rule.jsonSchemaId ?? ''}
@@ -180,8 +188,8 @@ function RuleForm({ rule, schemas, checks, filterChoices, onChange }: RuleFormPr
             onChange(e.target.value ? { ...rest, jsonSchemaId: e.target.value } : rest);
           }}
         >
-          <option value="">None</option>
-          {schemasOf('json-schema').map((s) => (
+          <option value="">{t('rule.none')}</option>
+          {jsonSchemas.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name}
             </option>
@@ -208,6 +216,7 @@ interface CodecSettingsEditorProps {
  * message decodes it, so order matters: up and down move a rule.
  */
 export function CodecSettingsEditor({ value, onChange, initialRuleId, filterChoices, scopeNote }: CodecSettingsEditorProps) {
+  const { t } = useTranslation('codecs');
   const [selectedId, setSelectedId] = useState<string | null>(initialRuleId ?? null);
   const checks = useSchemaChecks(value.schemas);
   const usedIds = useMemo(() => {
@@ -238,21 +247,21 @@ export function CodecSettingsEditor({ value, onChange, initialRuleId, filterChoi
     <div className="codec-editor" data-testid="codec-editor">
       <section className="codec-rules">
         <header className="codec-section-header">
-          <h3>Rules</h3>
-          <span className="muted">{scopeNote ?? 'The first enabled rule whose filter matches decodes a message.'}</span>
+          <h3>{t('editor.rules')}</h3>
+          <span className="muted">{scopeNote ?? t('editor.firstMatch')}</span>
           <button type="button" className="small" data-testid="codec-rule-add" onClick={add}>
-            Add rule
+            {t('editor.addRule')}
           </button>
         </header>
         {rules.length === 0 ? (
           <p className="muted" data-testid="codec-rules-empty">
-            No rules: payloads are shown as JSON, text or hex, whichever fits.
+            {t('editor.noRules')}
           </p>
         ) : (
           <ol className="codec-rule-list">
             {rules.map((rule, index) => {
               const problem = ruleProblem(rule, value.schemas);
-              const label = rule.name || rule.filter || '(new rule)';
+              const label = rule.name || rule.filter || t('editor.newRule');
               return (
                 <li
                   key={rule.id}
@@ -265,12 +274,12 @@ export function CodecSettingsEditor({ value, onChange, initialRuleId, filterChoi
                   <input
                     type="checkbox"
                     checked={rule.enabled}
-                    aria-label={`Use rule ${label}`}
+                    aria-label={t('editor.use', { label })}
                     data-testid="codec-rule-enabled"
                     onClick={(e) => e.stopPropagation()}
                     onChange={(e) => setRules(rules.map((r) => (r.id === rule.id ? { ...r, enabled: e.target.checked } : r)))}
                   />
-                  <span className="codec-rule-filter">{rule.filter || '(no filter)'}</span>
+                  <span className="codec-rule-filter">{rule.filter || t('editor.noFilter')}</span>
                   {rule.name && <span className="codec-rule-name">{rule.name}</span>}
                   <span className="muted codec-rule-format" data-testid="codec-rule-summary">
                     {describeFormat(rule, value.schemas)}
@@ -281,17 +290,17 @@ export function CodecSettingsEditor({ value, onChange, initialRuleId, filterChoi
                     </span>
                   )}
                   <span className="codec-rule-actions">
-                    <button type="button" className="icon-button" aria-label={`Move ${label} up`} title="Earlier (matched first)" data-testid="codec-rule-up" disabled={index === 0} onClick={(e) => (e.stopPropagation(), move(index, -1))}>
+                    <button type="button" className="icon-button" aria-label={t('editor.moveUp', { label })} title={t('editor.moveUpTitle')} data-testid="codec-rule-up" disabled={index === 0} onClick={(e) => (e.stopPropagation(), move(index, -1))}>
                       ↑
                     </button>
-                    <button type="button" className="icon-button" aria-label={`Move ${label} down`} title="Later" data-testid="codec-rule-down" disabled={index === rules.length - 1} onClick={(e) => (e.stopPropagation(), move(index, 1))}>
+                    <button type="button" className="icon-button" aria-label={t('editor.moveDown', { label })} title={t('editor.moveDownTitle')} data-testid="codec-rule-down" disabled={index === rules.length - 1} onClick={(e) => (e.stopPropagation(), move(index, 1))}>
                       ↓
                     </button>
                     <button
                       type="button"
                       className="icon-button"
-                      aria-label={`Delete rule ${label}`}
-                      title="Delete this rule"
+                      aria-label={t('editor.delete', { label })}
+                      title={t('editor.deleteTitle')}
                       data-testid="codec-rule-delete"
                       onClick={(e) => {
                         e.stopPropagation();
@@ -336,7 +345,7 @@ export function withSeededRule(settings: CodecSettings, seed: RuleSeed): { setti
 export function settingsProblems(settings: CodecSettings): string[] {
   const problems: string[] = [];
   for (const rule of settings.rules) {
-    const problem = rule.filter === '' ? 'A topic filter is required' : (topicFilterProblem(rule.filter) ?? ruleProblem(rule, settings.schemas));
+    const problem = rule.filter === '' ? translate('codecs:problem.filterRequired') : (topicFilterProblem(rule.filter) ?? ruleProblem(rule, settings.schemas));
     if (problem) problems.push(`${rule.name || rule.filter || rule.id}: ${problem}`);
   }
   return problems;

@@ -4,6 +4,7 @@ import type { DecodedPayload } from '../../../shared/contract/codec-rules';
 import { describeViolations } from '../../payload/decoded';
 import { formatBytes } from '../../payload/format';
 import { describeProblem } from '../../stores/codecs-store';
+import { Trans, useTranslation } from '../../ui/i18n';
 
 export type DecodedState =
   | { state: 'none' }
@@ -41,17 +42,18 @@ export function useDecodedPayload(key: string, load: (() => Promise<Result<{ dec
 
 /** "Decoded by rule X (format)", a switch to the raw bytes, and what went wrong when something did. */
 export function DecodedBanner({ decoded, loading, raw, onRaw, testId }: { decoded: DecodedPayload; loading: boolean; raw: boolean; onRaw(raw: boolean): void; testId: string }) {
+  const { t } = useTranslation('codecs');
   const rule = decoded.ruleName || decoded.ruleId;
   return (
     <div className="decoded-banner" data-testid={testId} data-format={decoded.format} data-raw={raw}>
       {decoded.problem ? (
         <p className="detail-notice problem" role="alert" data-testid={`${testId}-problem`}>
-          Rule <strong>{rule}</strong> ({decoded.format}) could not decode this payload: {describeProblem(decoded.problem)}. Its raw bytes are shown.
+          <Trans t={t} i18nKey="decoded.failed" values={{ format: decoded.format }} components={{ rule: <strong>{rule}</strong>, problem: <span>{describeProblem(decoded.problem)}</span> }} />
         </p>
       ) : (
         <p className="detail-notice decoded-line">
           <span data-testid={`${testId}-rule`}>
-            Decoded by rule <strong>{rule}</strong> ({decoded.format})
+            <Trans t={t} i18nKey="decoded.by" values={{ format: decoded.format }} components={{ rule: <strong>{rule}</strong> }} />
           </span>
           {decoded.image && (
             <span className="muted" data-testid={`${testId}-image`}>
@@ -59,15 +61,15 @@ export function DecodedBanner({ decoded, loading, raw, onRaw, testId }: { decode
               · {decoded.image.mime}, {decoded.image.width}×{decoded.image.height} px
             </span>
           )}
-          {loading && <span className="muted"> · loading the whole of it…</span>}
-          <button type="button" className="small" data-testid={`${testId}-raw`} aria-pressed={raw} title={raw ? 'Show the payload as its rule decodes it' : 'Show the raw bytes (JSON, text, hex…)'} onClick={() => onRaw(!raw)}>
-            {raw ? 'Show decoded' : 'Show raw'}
+          {loading && <span className="muted">{t('decoded.loadingWhole')}</span>}
+          <button type="button" className="small" data-testid={`${testId}-raw`} aria-pressed={raw} title={raw ? t('decoded.showDecodedTitle') : t('decoded.showRawTitle')} onClick={() => onRaw(!raw)}>
+            {raw ? t('decoded.showDecoded') : t('decoded.showRaw')}
           </button>
         </p>
       )}
       {!decoded.problem && decoded.invalid && decoded.invalid.length > 0 && (
         <div className="detail-notice problem decoded-invalid" role="alert" data-testid={`${testId}-invalid`}>
-          Fails its JSON Schema:
+          {t('decoded.failsSchema')}
           <pre>{describeViolations(decoded.invalid)}</pre>
         </div>
       )}
@@ -82,16 +84,17 @@ export function DecodedBanner({ decoded, loading, raw, onRaw, testId }: { decode
 export function PayloadImage({ bytes, mime, width, height, testId }: { bytes: Uint8Array; mime: string; width: number; height: number; testId: string }) {
   const url = useMemo(() => URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime })), [bytes, mime]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  const { t } = useTranslation('codecs');
   const [failed, setFailed] = useState(false);
   return (
     <figure className="payload-image" data-testid={testId}>
       {failed ? (
-        <p className="detail-notice problem">The picture could not be shown ({mime}).</p>
+        <p className="detail-notice problem">{t('decoded.pictureFailed', { mime })}</p>
       ) : (
-        <img src={url} alt={`${mime} payload, ${width}×${height} pixels`} width={width || undefined} height={height || undefined} onError={() => setFailed(true)} />
+        <img src={url} alt={t('decoded.pictureAlt', { mime, width: String(width), height: String(height) })} width={width || undefined} height={height || undefined} onError={() => setFailed(true)} />
       )}
       <figcaption className="muted" data-testid={`${testId}-caption`}>
-        {mime} · {width}×{height} px · {formatBytes(bytes.byteLength)}
+        {t('decoded.caption', { mime, width: String(width), height: String(height), size: formatBytes(bytes.byteLength) })}
       </figcaption>
     </figure>
   );

@@ -3,5 +3,5 @@ import './codecs.css';
 export { CodecRulesDialog, CodecSaveError, DecodingButton } from './codec-rules-dialog';
 export { CodecSettingsEditor, settingsProblems, withSeededRule } from './codec-settings-editor';
 export { RuleProblemNotices } from './rule-problem-notices';
-export { FORMAT_NAMES, describeFormat } from './rule-model';
+export { describeFormat, formatName } from './rule-model';
 export { DecodedBanner, type DecodedState, PayloadImage, useDecodedPayload } from './decoded-view';

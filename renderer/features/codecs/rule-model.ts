@@ -1,24 +1,18 @@
 import type { CodecFormat, CodecFormatKind, CodecRule, CodecSchema, SchemaKind } from '../../../shared/contract/codec-rules';
+import { translate } from '../../ui/i18n';
 
-/** The formats a rule may pick, in the order the picker lists them. */
-export const FORMAT_NAMES: Record<CodecFormatKind, string> = {
-  auto: 'Auto (JSON, text or hex)',
-  json: 'JSON',
-  text: 'Text',
-  cbor: 'CBOR',
-  msgpack: 'MessagePack',
-  sparkplug: 'Sparkplug B',
-  protobuf: 'Protobuf',
-  avro: 'Avro',
-  layout: 'Binary layout',
-  typed: 'Typed numbers',
-  image: 'Image',
-  raw: 'Raw (hex)',
-  script: 'Script (JavaScript)',
-};
-export const FORMAT_KINDS = Object.keys(FORMAT_NAMES) as CodecFormatKind[];
+/** The formats a rule may pick, in the order the picker lists them (names: codecs:format.<kind>). */
+export const FORMAT_KINDS: readonly CodecFormatKind[] = ['auto', 'json', 'text', 'cbor', 'msgpack', 'sparkplug', 'protobuf', 'avro', 'layout', 'typed', 'image', 'raw', 'script'];
 
-export const SCHEMA_KIND_NAMES: Record<SchemaKind, string> = { protobuf: 'Protobuf (.proto)', avro: 'Avro (.avsc)', 'json-schema': 'JSON Schema', javascript: 'Script (.js)' };
+/** A format's name in the UI language. */
+export function formatName(kind: CodecFormatKind): string {
+  return translate(`codecs:format.${kind}`);
+}
+
+/** A schema kind's name in the UI language. */
+export function schemaKindName(kind: SchemaKind): string {
+  return translate(`codecs:schemaKind.${kind}`);
+}
 
 /** The layout language in a few lines, shown under its field (shared/codecs/binary-layout.ts has the whole of it). */
 export { LAYOUT_HELP as LAYOUT_HINT } from '../../../shared/codecs/binary-layout';
@@ -53,40 +47,40 @@ export function formatOfKind(kind: CodecFormatKind, schemas: readonly CodecSchem
 /** One line about a rule's format, for its row in the list. */
 export function describeFormat(rule: CodecRule, schemas: readonly CodecSchema[]): string {
   const format = rule.format;
-  const schemaName = (id: string) => schemas.find((s) => s.id === id)?.name ?? `missing schema ${id}`;
+  const schemaName = (id: string) => schemas.find((s) => s.id === id)?.name ?? translate('codecs:describe.missingSchema', { id });
   let text: string;
   switch (format.kind) {
     case 'protobuf':
-      text = `Protobuf ${format.messageType || '(no type)'} · ${schemaName(format.schemaId)}`;
+      text = translate('codecs:describe.protobuf', { type: format.messageType || translate('codecs:describe.noType'), schema: schemaName(format.schemaId) });
       break;
     case 'avro':
-      text = `Avro${format.wire === 'confluent' ? ' (Confluent)' : ''} · ${schemaName(format.schemaId)}`;
+      text = translate(format.wire === 'confluent' ? 'codecs:describe.avroConfluent' : 'codecs:describe.avro', { schema: schemaName(format.schemaId) });
       break;
     case 'layout':
-      text = `Layout ${format.layout.length > 40 ? `${format.layout.slice(0, 40)}…` : format.layout}`;
+      text = translate('codecs:describe.layout', { layout: format.layout.length > 40 ? `${format.layout.slice(0, 40)}…` : format.layout });
       break;
     case 'typed':
-      text = `${format.type}[] ${format.littleEndian ? 'little' : 'big'} endian`;
+      text = translate(format.littleEndian ? 'codecs:describe.typedLittle' : 'codecs:describe.typedBig', { type: format.type });
       break;
     default:
-      text = FORMAT_NAMES[format.kind];
+      text = formatName(format.kind);
   }
   if (rule.encoding !== 'none') text = `${rule.encoding} + ${text}`;
-  if (rule.jsonSchemaId) text += ` · checked by ${schemaName(rule.jsonSchemaId)}`;
+  if (rule.jsonSchemaId) text += translate('codecs:describe.checkedBy', { schema: schemaName(rule.jsonSchemaId) });
   return text;
 }
 
 /** What is missing before a rule can be saved (the host checks the rest), or null. */
 export function ruleProblem(rule: CodecRule, schemas: readonly CodecSchema[]): string | null {
-  if (rule.filter.trim() === '') return 'A topic filter is required';
+  if (rule.filter.trim() === '') return translate('codecs:problem.filterRequired');
   const format = rule.format;
   if (format.kind === 'protobuf') {
-    if (!schemas.some((s) => s.id === format.schemaId && s.kind === 'protobuf')) return 'Pick a Protobuf schema (add one below)';
-    if (!format.messageType) return 'Pick the message type';
+    if (!schemas.some((s) => s.id === format.schemaId && s.kind === 'protobuf')) return translate('codecs:problem.pickProtobuf');
+    if (!format.messageType) return translate('codecs:problem.pickType');
   }
-  if (format.kind === 'avro' && !schemas.some((s) => s.id === format.schemaId && s.kind === 'avro')) return 'Pick an Avro schema (add one below)';
-  if (format.kind === 'layout' && format.layout.trim() === '') return 'Write the layout';
-  if (format.kind === 'script' && !schemas.some((s) => s.id === format.schemaId && s.kind === 'javascript')) return 'Pick a script (add one below)';
+  if (format.kind === 'avro' && !schemas.some((s) => s.id === format.schemaId && s.kind === 'avro')) return translate('codecs:problem.pickAvro');
+  if (format.kind === 'layout' && format.layout.trim() === '') return translate('codecs:problem.writeLayout');
+  if (format.kind === 'script' && !schemas.some((s) => s.id === format.schemaId && s.kind === 'javascript')) return translate('codecs:problem.pickScript');
   return null;
 }
 

@@ -1,11 +1,12 @@
 import { describeProblem, useCodecsStore } from '../../stores/codecs-store';
-import { formatCount } from '../../ui/numbers';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 
 /**
  * A rule that fails (or falls behind) is reported once per rule, its counts kept up to date, until
  * the user dismisses it: never a notice per message.
  */
 export function RuleProblemNotices() {
+  const { t } = useTranslation('codecs');
   const notices = useCodecsStore((s) => s.notices);
   const dismiss = useCodecsStore((s) => s.dismissNotice);
   const openDialog = useCodecsStore((s) => s.openDialog);
@@ -14,15 +15,15 @@ export function RuleProblemNotices() {
     <div className="codec-notices" data-testid="codec-notices">
       {notices.map((n) => (
         <p key={`${n.profileId ?? ''}:${n.ruleId}`} className="notice-box codec-notice" role="status" data-testid="codec-notice" data-rule-id={n.ruleId}>
-          <strong>Rule {n.ruleName || n.ruleId}</strong>{' '}
-          {n.failures > 0 && <span data-testid="codec-notice-failures">could not decode {formatCount(n.failures)} {n.failures === 1 ? 'message' : 'messages'}</span>}
+          <strong>{t('notice.rule', { rule: n.ruleName || n.ruleId })}</strong>{' '}
+          {n.failures > 0 && <span data-testid="codec-notice-failures">{t('notice.failures', { count: n.failures })}</span>}
           {n.failures > 0 && n.skipped > 0 && '; '}
-          {n.skipped > 0 && <span data-testid="codec-notice-skipped">{formatCount(n.skipped)} not decoded live (too slow; opened ones are decoded on demand)</span>}
+          {n.skipped > 0 && <span data-testid="codec-notice-skipped">{t('notice.skipped', { n: formatNumber(n.skipped) })}</span>}
           : <span className="muted">{describeProblem(n.lastProblem)}</span>
           <button type="button" className="link-button" onClick={() => openDialog({ scope: n.profileId ? { kind: 'profile', profileId: n.profileId } : { kind: 'global' } })}>
-            Edit rules
+            {t('notice.editRules')}
           </button>
-          <button type="button" className="icon-button" aria-label={`Dismiss the notice of rule ${n.ruleName || n.ruleId}`} title="Dismiss" data-testid="codec-notice-dismiss" onClick={() => dismiss(n.ruleId)}>
+          <button type="button" className="icon-button" aria-label={t('notice.dismiss', { rule: n.ruleName || n.ruleId })} title={t('notice.dismissTitle')} data-testid="codec-notice-dismiss" onClick={() => dismiss(n.ruleId)}>
             ×
           </button>
         </p>

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { type CodecSchema, MAX_SCHEMA_FILE_CHARS, SCHEMA_KINDS, type SchemaKind } from '../../../shared/contract/codec-rules';
 import { type CheckedSchema, checkSchema, describeProblem } from '../../stores/codecs-store';
-import { SCHEMA_KIND_NAMES, newId, schemaKindOfFile } from './rule-model';
+import { newId, schemaKindName, schemaKindOfFile } from './rule-model';
+import { translate, useTranslation } from '../../ui/i18n';
 
 /** A schema's check, with the files it was made of (a changed schema is checked again). */
 export type SchemaChecks = Record<string, { signature: string; result: CheckedSchema | null }>;
@@ -22,7 +23,7 @@ export function useSchemaChecks(schemas: readonly CodecSchema[]): SchemaChecks {
       asked.current.set(schema.id, signature);
       setChecks((c) => ({ ...c, [schema.id]: { signature, result: null } }));
       void checkSchema(schema)
-        .catch((error: unknown): CheckedSchema => ({ messageTypes: [], problems: [{ message: `Not checked: ${(error as Error).message}` }] }))
+        .catch((error: unknown): CheckedSchema => ({ messageTypes: [], problems: [{ message: translate('codecs:schemas.notChecked', { error: (error as Error).message }) }] }))
         .then((result) => {
           if (asked.current.get(schema.id) !== signature) return;
           setChecks((c) => ({ ...c, [schema.id]: { signature, result } }));
@@ -37,7 +38,7 @@ async function readFiles(list: FileList): Promise<{ name: string; text: string }
   const files: { name: string; text: string }[] = [];
   for (const file of Array.from(list)) {
     const text = await file.text();
-    if (text.length > MAX_SCHEMA_FILE_CHARS) return `${file.name} is larger than 1 MB`;
+    if (text.length > MAX_SCHEMA_FILE_CHARS) return translate('codecs:schemas.tooLarge', { name: file.name });
     files.push({ name: file.name, text });
   }
   return files;
@@ -56,6 +57,7 @@ interface SchemaListProps {
  * them by name), or paste one; each shows its problems with file:line:column, or what it offers.
  */
 export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListProps) {
+  const { t } = useTranslation('codecs');
   const [kind, setKind] = useState<SchemaKind | 'auto'>('auto');
   const [pasting, setPasting] = useState(false);
   const [pasteName, setPasteName] = useState('');
@@ -87,7 +89,7 @@ export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListPro
 
   const onPaste = () => {
     const name = pasteName.trim() || (kind === 'avro' ? 'schema.avsc' : kind === 'json-schema' ? 'schema.json' : 'schema.proto');
-    if (pasteText.trim() === '') return setProblem('Paste the schema text first');
+    if (pasteText.trim() === '') return setProblem(t('schemas.pasteFirst'));
     add([{ name, text: pasteText }]);
     setPasting(false);
     setPasteName('');
@@ -95,36 +97,36 @@ export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListPro
   };
 
   const remove = (id: string) => {
-    if (usedIds.has(id) && !window.confirm('Rules use this schema: they will not decode until you pick another. Remove it?')) return;
+    if (usedIds.has(id) && !window.confirm(t('schemas.confirmRemove'))) return;
     onChange(schemas.filter((s) => s.id !== id));
   };
 
   return (
     <section className="codec-schemas" data-testid="codec-schemas">
       <header className="codec-section-header">
-        <h3>Schemas</h3>
-        <select aria-label="Kind of the schema to add" data-testid="codec-schema-kind" value={kind} onChange={(e) => setKind(e.target.value as SchemaKind | 'auto')}>
-          <option value="auto">Kind from the file</option>
+        <h3>{t('schemas.title')}</h3>
+        <select aria-label={t('schemas.kindLabel')} data-testid="codec-schema-kind" value={kind} onChange={(e) => setKind(e.target.value as SchemaKind | 'auto')}>
+          <option value="auto">{t('schemas.kindAuto')}</option>
           {SCHEMA_KINDS.map((k) => (
             <option key={k} value={k}>
-              {SCHEMA_KIND_NAMES[k]}
+              {schemaKindName(k)}
             </option>
           ))}
         </select>
-        <label className="button small codec-file-button" title="Pick .proto files (several at once when they import each other), an .avsc or a JSON Schema">
-          Add files…
-          <input ref={fileInput} type="file" multiple accept=".proto,.avsc,.json,.js,.mjs,.cjs,.txt" data-testid="codec-schema-files" aria-label="Schema files" onChange={(e) => void onFiles(e.target.files)} />
+        <label className="button small codec-file-button" title={t('schemas.addFilesTitle')}>
+          {t('schemas.addFiles')}
+          <input ref={fileInput} type="file" multiple accept=".proto,.avsc,.json,.js,.mjs,.cjs,.txt" data-testid="codec-schema-files" aria-label={t('schemas.filesLabel')} onChange={(e) => void onFiles(e.target.files)} />
         </label>
         <button type="button" className="small" data-testid="codec-schema-paste" aria-pressed={pasting} onClick={() => setPasting(!pasting)}>
-          Paste…
+          {t('schemas.paste')}
         </button>
       </header>
       {pasting && (
         <div className="codec-paste" data-testid="codec-paste">
-          <input aria-label="File name of the pasted schema" placeholder="File name, e.g. telemetry.proto" value={pasteName} data-testid="codec-paste-name" onChange={(e) => setPasteName(e.target.value)} />
-          <textarea aria-label="Schema text" rows={8} spellCheck={false} value={pasteText} data-testid="codec-paste-text" onChange={(e) => setPasteText(e.target.value)} />
+          <input aria-label={t('schemas.pasteNameLabel')} placeholder={t('schemas.pasteNamePlaceholder')} value={pasteName} data-testid="codec-paste-name" onChange={(e) => setPasteName(e.target.value)} />
+          <textarea aria-label={t('schemas.pasteTextLabel')} rows={8} spellCheck={false} value={pasteText} data-testid="codec-paste-text" onChange={(e) => setPasteText(e.target.value)} />
           <button type="button" className="small" data-testid="codec-paste-add" onClick={onPaste}>
-            Add schema
+            {t('schemas.add')}
           </button>
         </div>
       )}
@@ -134,7 +136,7 @@ export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListPro
         </p>
       )}
       {schemas.length === 0 ? (
-        <p className="muted">No schemas. Protobuf and Avro rules need one; a JSON Schema checks decoded values.</p>
+        <p className="muted">{t('schemas.none')}</p>
       ) : (
         <ul className="codec-schema-list">
           {schemas.map((schema) => {
@@ -144,18 +146,18 @@ export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListPro
                 <div className="codec-schema-head">
                   <strong>{schema.name}</strong>
                   <span className="muted">
-                    {SCHEMA_KIND_NAMES[schema.kind]} · {schema.files.length === 1 ? '1 file' : `${schema.files.length} files`}
+                    {schemaKindName(schema.kind)} · {t('schemas.files', { count: schema.files.length })}
                   </span>
                   <span className="codec-schema-state" data-testid="codec-schema-state" data-state={!check ? 'checking' : check.problems.length ? 'problems' : 'ok'}>
                     {!check
-                      ? 'checking…'
+                      ? t('schemas.checking')
                       : check.problems.length
-                        ? `${check.problems.length} ${check.problems.length === 1 ? 'problem' : 'problems'}`
+                        ? t('schemas.problems', { count: check.problems.length })
                         : schema.kind === 'protobuf'
-                          ? `${check.messageTypes.length} message types`
-                          : 'OK'}
+                          ? t('schemas.messageTypes', { count: check.messageTypes.length })
+                          : t('schemas.ok')}
                   </span>
-                  <button type="button" className="icon-button" aria-label={`Remove schema ${schema.name}`} title="Remove this schema" data-testid="codec-schema-remove" onClick={() => remove(schema.id)}>
+                  <button type="button" className="icon-button" aria-label={t('schemas.remove', { name: schema.name })} title={t('schemas.removeTitle')} data-testid="codec-schema-remove" onClick={() => remove(schema.id)}>
                     ×
                   </button>
                 </div>
@@ -181,16 +183,17 @@ export function SchemaList({ schemas, checks, usedIds, onChange }: SchemaListPro
 
 /** The schema registry ids that stand for an Avro schema in the Confluent wire format (magic byte 0, a 4-byte id). */
 function RegistryIds({ schema, onChange }: { schema: CodecSchema; onChange(schema: CodecSchema): void }) {
+  const { t } = useTranslation('codecs');
   const [text, setText] = useState((schema.registryIds ?? []).join(', '));
   const parts = text.split(/[\s,]+/).filter(Boolean);
   const ids = parts.map(Number);
-  const problem = ids.some((id) => !Number.isInteger(id) || id < 0 || id > 0xffffffff) ? 'Registry ids are whole numbers from 0 to 4294967295' : null;
+  const problem = ids.some((id) => !Number.isInteger(id) || id < 0 || id > 0xffffffff) ? t('schemas.registryProblem') : null;
   return (
     <label className="codec-registry-ids">
-      Confluent registry ids
+      {t('schemas.registryIds')}
       <input
         value={text}
-        placeholder="e.g. 1, 7"
+        placeholder={t('schemas.registryPlaceholder')}
         data-testid="codec-schema-registry-ids"
         aria-invalid={problem !== null}
         onChange={(e) => {

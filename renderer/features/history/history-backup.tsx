@@ -4,10 +4,12 @@ import { useHistoryStore } from '../../stores/history-store';
 import { formatDateTime } from '../../ui/clock';
 import { formatSize } from './history-status';
 import { useTeamSource } from '../../stores/history-source-store';
+import { useTranslation } from '../../ui/i18n';
 
 /** A consistent copy of the history now, and a restore from one (the replaced file is kept aside). */
 export function HistoryBackupPanel() {
   useTimeFormat();
+  const { t } = useTranslation('history');
   const backups = useHistoryStore((s) => s.backups);
   const busy = useHistoryStore((s) => s.backupBusy);
   const note = useHistoryStore((s) => s.backupNote);
@@ -25,9 +27,9 @@ export function HistoryBackupPanel() {
   if (team) {
     return (
       <section className="history-export" data-testid="history-backup">
-        <h3>Backup</h3>
+        <h3>{t('backup.title')}</h3>
         <p className="muted" data-testid="history-backup-team">
-          A team database is backed up by its administrators with PostgreSQL&apos;s own tools (pg_dump, replicas); backups here are of this computer&apos;s history.
+          {t('backup.team')}
         </p>
       </section>
     );
@@ -35,9 +37,9 @@ export function HistoryBackupPanel() {
 
   return (
     <section className="history-export" data-testid="history-backup">
-      <h3>Backup</h3>
+      <h3>{t('backup.title')}</h3>
       <button type="button" data-testid="history-backup-now" disabled={!enabled || busy} onClick={() => void makeBackup()}>
-        Back up history now
+        {t('backup.now')}
       </button>
       {backups.length > 0 && (
         <>
@@ -50,7 +52,7 @@ export function HistoryBackupPanel() {
           </select>
           {confirming ? (
             <p className="history-warn" data-testid="history-backup-confirm">
-              Replace the history with this backup? The current file is kept aside, not deleted.{' '}
+              {t('backup.confirm')}{' '}
               <button
                 type="button"
                 className="danger"
@@ -61,15 +63,15 @@ export function HistoryBackupPanel() {
                   void restoreBackup(selected);
                 }}
               >
-                Restore
+                {t('backup.restore')}
               </button>{' '}
               <button type="button" className="link-button" onClick={() => setConfirming(false)}>
-                Cancel
+                {t('cancel')}
               </button>
             </p>
           ) : (
             <button type="button" data-testid="history-backup-restore" disabled={busy || !selected} onClick={() => setConfirming(true)}>
-              Restore this backup…
+              {t('backup.restoreThis')}
             </button>
           )}
         </>

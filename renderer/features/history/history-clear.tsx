@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import { useHistoryStore } from '../../stores/history-store';
 import { useHistorySourceStore, useReadOnlySource } from '../../stores/history-source-store';
-import { formatCountOf } from '../../ui/numbers';
+import { translate, useTranslation } from '../../ui/i18n';
 
 /** Deletes a connection's stored messages (or its topics under a filter); a read-only team role is told it cannot. */
 export function HistoryClearPanel() {
+  const { t } = useTranslation('history');
   const connections = useHistoryStore((s) => s.connections);
   const enabled = useHistoryStore((s) => s.status?.enabled ?? false);
   const readOnly = useReadOnlySource();
@@ -24,15 +25,15 @@ export function HistoryClearPanel() {
     const result = await useHistorySourceStore.getState().clearStored(chosen.key, filter.trim() || undefined);
     setBusy(false);
     if ('code' in result) return setNote({ ok: false, text: result.message });
-    setNote({ ok: true, text: `${formatCountOf(result.deleted, 'message')} deleted` });
+    setNote({ ok: true, text: translate('history:clear.deleted', { count: result.deleted }) });
   };
 
   return (
     <section className="history-export" data-testid="history-clear">
-      <h3>Delete</h3>
+      <h3>{t('clear.title')}</h3>
       {readOnly && (
         <p className="muted" data-testid="history-clear-read-only">
-          Read-only role: you can browse, not delete.
+          {t('clear.readOnly')}
         </p>
       )}
       <select data-testid="history-clear-connection" value={chosen.key} disabled={readOnly || busy} onChange={(e) => setKey(e.target.value)}>
@@ -42,22 +43,21 @@ export function HistoryClearPanel() {
           </option>
         ))}
       </select>
-      <input data-testid="history-clear-filter" placeholder="Topic filter (empty: every topic)" value={filter} disabled={readOnly || busy} onChange={(e) => setFilter(e.target.value)} />
+      <input data-testid="history-clear-filter" placeholder={t('clear.filter')} value={filter} disabled={readOnly || busy} onChange={(e) => setFilter(e.target.value)} />
       {problem && <span className="field-problem">{problem}</span>}
       {confirming ? (
         <p className="history-warn" data-testid="history-clear-confirm">
-          Delete the stored messages of {chosen.label}
-          {filter.trim() ? ` under ${filter.trim()}` : ''}? This cannot be undone.{' '}
+          {filter.trim() ? t('clear.confirmUnder', { connection: chosen.label, filter: filter.trim() }) : t('clear.confirm', { connection: chosen.label })}{' '}
           <button type="button" className="danger" data-testid="history-clear-confirm-button" onClick={() => void run()}>
-            Delete
+            {t('clear.delete')}
           </button>{' '}
           <button type="button" className="link-button" onClick={() => setConfirming(false)}>
-            Cancel
+            {t('cancel')}
           </button>
         </p>
       ) : (
         <button type="button" data-testid="history-clear-button" disabled={!enabled || readOnly || busy || !!problem} onClick={() => setConfirming(true)}>
-          Delete stored messages…
+          {t('clear.start')}
         </button>
       )}
       {note && (

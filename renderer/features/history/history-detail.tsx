@@ -7,12 +7,14 @@ import { formatStoredTime } from './history-list';
 import { profileIdOfKey } from '../../../shared/contract';
 import { decodeBytes } from '../../stores/codecs-store';
 import { DecodedBanner, PayloadImage, useDecodedPayload } from '../codecs';
+import { useTranslation } from '../../ui/i18n';
 
 const FORMATS: readonly DetailFormat[] = ['auto', ...VIEW_FORMATS];
 
 /** The selected stored message: the payload as JSON, text, hex, Base64, CBOR, MessagePack or Sparkplug B, and its properties. */
 export function HistoryDetail() {
   useTimeFormat();
+  const { t } = useTranslation('history');
   const selectedId = useHistoryStore((s) => s.selectedId);
   const rows = useHistoryStore((s) => s.rows);
   const select = useHistoryStore((s) => s.select);
@@ -42,19 +44,20 @@ export function HistoryDetail() {
           {message.topic}
         </span>
         <span className="muted">
-          {message.direction === 'in' ? 'received' : 'published'} {formatStoredTime(message.timestamp)} · <span data-testid="history-detail-connection">{message.connectionLabel}</span> · QoS {message.qos}
-          {message.retain ? ' · retained' : ''}
-          {message.dup ? ' · dup' : ''}
-          {message.packetId !== null ? ` · packet ${message.packetId}` : ''} · {formatBytes(message.payloadSize)}
+          {message.direction === 'in' ? t('detail.received') : t('detail.published')} {formatStoredTime(message.timestamp)} · <span data-testid="history-detail-connection">{message.connectionLabel}</span>
+          {t('detail.qos', { qos: String(message.qos) })}
+          {message.retain ? t('detail.retained') : ''}
+          {message.dup ? t('detail.dup') : ''}
+          {message.packetId !== null ? t('detail.packet', { id: String(message.packetId) }) : ''} · {formatBytes(message.payloadSize)}
         </span>
-        <select data-testid="history-detail-format" value={format} title="Show the payload as" onChange={(e) => setFormat(e.target.value as DetailFormat)}>
+        <select data-testid="history-detail-format" value={format} title={t('detail.showAs')} onChange={(e) => setFormat(e.target.value as DetailFormat)}>
           {FORMATS.map((f) => (
             <option key={f} value={f}>
-              {f === 'auto' ? `auto (${detail.format})` : f}
+              {f === 'auto' ? t('detail.auto', { format: detail.format }) : f}
             </option>
           ))}
         </select>
-        <button type="button" className="icon-button" data-testid="history-detail-close" title="Close" aria-label="Close" onClick={() => select(null)}>
+        <button type="button" className="icon-button" data-testid="history-detail-close" title={t('close')} aria-label={t('close')} onClick={() => select(null)}>
           ×
         </button>
       </header>

@@ -1,8 +1,8 @@
-import { formatCount, formatCountOf } from '../../ui/numbers';
 import type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
 import { useHistoryStore } from '../../stores/history-store';
 import { savesWithDialog, showInFolder } from '../../stores/downloads';
 import { formatSize } from './history-status';
+import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 
 const FORMATS: { key: ExportFormat; label: string }[] = [
   { key: 'ndjson', label: 'NDJSON' },
@@ -16,6 +16,7 @@ const ENCODINGS: PayloadEncoding[] = ['utf8', 'base64', 'hex'];
  * browser download in browser mode, the save dialog (then "Show in folder") on the desktop.
  */
 export function HistoryExport() {
+  const { t } = useTranslation('history');
   const format = useHistoryStore((s) => s.exportFormat);
   const encoding = useHistoryStore((s) => s.exportEncoding);
   const decoded = useHistoryStore((s) => s.exportDecoded);
@@ -32,8 +33,8 @@ export function HistoryExport() {
 
   return (
     <section className="history-export" data-testid="history-export">
-      <h3>Export the search</h3>
-      <div className="segmented" role="group" aria-label="Format">
+      <h3>{t('export.title')}</h3>
+      <div className="segmented" role="group" aria-label={t('export.format')}>
         {FORMATS.map((f) => (
           <button key={f.key} type="button" data-testid={`history-export-format-${f.key}`} aria-pressed={format === f.key} disabled={running} onClick={() => setOptions({ format: f.key })}>
             {f.label}
@@ -41,26 +42,26 @@ export function HistoryExport() {
         ))}
       </div>
       <label className="history-export-encoding">
-        Payload as
+        {t('export.payloadAs')}
         <select data-testid="history-export-encoding" value={encoding} disabled={running} onChange={(e) => setOptions({ encoding: e.target.value as PayloadEncoding })}>
           {ENCODINGS.map((e) => (
             <option key={e} value={e}>
-              {e === 'utf8' ? 'UTF-8 text' : e}
+              {e === 'utf8' ? t('export.utf8') : e}
             </option>
           ))}
         </select>
       </label>
-      <label className="history-export-decoded" title="Beside each raw payload: the text the decoding rules make of it, the rule and the format (or why it did not decode)">
+      <label className="history-export-decoded" title={t('export.decodedTitle')}>
         <input type="checkbox" data-testid="history-export-decoded" checked={decoded} disabled={running} onChange={(e) => setOptions({ decoded: e.target.checked })} />
-        Decoded column
+        {t('export.decoded')}
       </label>
       <div className="history-export-actions">
         <button type="button" className="primary" data-testid="history-export-start" disabled={running || !enabled} onClick={() => void startExport()}>
-          Export {FORMATS.find((f) => f.key === format)?.label}
+          {t('export.start', { format: FORMATS.find((f) => f.key === format)?.label ?? format })}
         </button>
         {running && (
           <button type="button" className="danger" data-testid="history-export-cancel" onClick={() => void cancelExport()}>
-            Cancel
+            {t('cancel')}
           </button>
         )}
       </div>
@@ -68,36 +69,34 @@ export function HistoryExport() {
         <div className="history-export-progress" data-testid="history-export-progress" data-state={exporting.state}>
           {running && <progress max={100} value={percent} data-testid="history-export-bar" />}
           <span data-testid="history-export-state">
-            {exporting.state === 'running' && `Exporting… ${formatCount(exporting.written)} of ${formatCount(exporting.total)}`}
-            {exporting.state === 'done' && `Done: ${formatCountOf(exporting.written, 'message')}, ${formatSize(exporting.bytes)}`}
-            {exporting.state === 'cancelled' && 'Cancelled.'}
-            {exporting.state === 'failed' && `Failed: ${exporting.error ?? 'unknown error'}`}
+            {exporting.state === 'running' && t('export.running', { written: formatNumber(exporting.written), total: formatNumber(exporting.total) })}
+            {exporting.state === 'done' && t('export.done', { count: exporting.written, size: formatSize(exporting.bytes) })}
+            {exporting.state === 'cancelled' && t('export.cancelled')}
+            {exporting.state === 'failed' && t('export.failed', { error: exporting.error ?? t('unknownError') })}
           </span>
           {exporting.state === 'done' && !delivered && (
             <span className="muted" data-testid="history-export-delivery" data-kind="pending">
-              {savesWithDialog() ? 'Choose where to save it…' : 'Starting the download…'}
+              {savesWithDialog() ? t('export.chooseWhere') : t('export.startingDownload')}
             </span>
           )}
           {exporting.state === 'done' && delivered && (
             <span className="history-export-delivery" data-testid="history-export-delivery" data-kind={delivered.kind}>
               {delivered.kind === 'downloaded' && (
-                <>
-                  Downloaded as <code data-testid="history-export-file">{delivered.fileName}</code> (see your browser's downloads)
-                </>
+                <Trans t={t} i18nKey="export.downloaded" components={{ file: <code data-testid="history-export-file">{delivered.fileName}</code> }} />
               )}
               {delivered.kind === 'saved' && (
                 <>
-                  Saved as <code data-testid="history-export-file">{delivered.fileName}</code>{' '}
+                  <Trans t={t} i18nKey="export.saved" components={{ file: <code data-testid="history-export-file">{delivered.fileName}</code> }} />{' '}
                   <button type="button" data-testid="history-export-show" onClick={() => showInFolder(delivered.savedId)}>
-                    Show in folder
+                    {t('export.showInFolder')}
                   </button>
                 </>
               )}
               {delivered.kind === 'cancelled' && (
                 <>
-                  Not saved.{' '}
+                  {t('export.notSaved')}{' '}
                   <button type="button" data-testid="history-export-save-again" onClick={() => void saveAgain()}>
-                    Save…
+                    {t('export.saveAgain')}
                   </button>
                 </>
               )}

@@ -1,9 +1,11 @@
 import { type FormEvent, useMemo } from 'react';
 import { type HistoryForm, useHistoryStore } from '../../stores/history-store';
 import { Check, Field } from '../../ui/field';
+import { useTranslation } from '../../ui/i18n';
 
 /** The query: which connection, direction, topic filter (+ and #), time range, QoS, retained, text. */
 export function HistoryQueryForm() {
+  const { t } = useTranslation('history');
   const form = useHistoryStore((s) => s.form);
   const problem = useHistoryStore((s) => s.formProblem);
   const setForm = useHistoryStore((s) => s.setForm);
@@ -28,15 +30,15 @@ export function HistoryQueryForm() {
 
   return (
     <form className="history-form" onSubmit={onSubmit} data-testid="history-form">
-      <Field label="Topic filter" problem={problemOf('topicFilter')} testId="history-topic" hint={<>+ one level, # the rest</>}>
-        <input data-testid="history-topic" placeholder="e.g. sensors/+/temp or #" value={form.topicFilter} aria-invalid={Boolean(problemOf('topicFilter'))} onChange={(e) => setForm({ topicFilter: e.target.value })} />
+      <Field label={t('form.topicFilter')} problem={problemOf('topicFilter')} testId="history-topic" hint={t('form.topicFilterHint')}>
+        <input data-testid="history-topic" placeholder={t('form.topicFilterPlaceholder')} value={form.topicFilter} aria-invalid={Boolean(problemOf('topicFilter'))} onChange={(e) => setForm({ topicFilter: e.target.value })} />
       </Field>
-      <Field label="Payload contains" testId="history-text" hint="case-insensitive, text payloads">
+      <Field label={t('form.text')} testId="history-text" hint={t('form.textHint')}>
         <input data-testid="history-text" type="search" maxLength={1000} value={form.text} onChange={(e) => setForm({ text: e.target.value })} />
       </Field>
-      <Field label="Connection">
+      <Field label={t('form.connection')}>
         <select data-testid="history-connection" value={form.connectionLabel} onChange={(e) => setForm({ connectionLabel: e.target.value })}>
-          <option value="">All connections</option>
+          <option value="">{t('form.allConnections')}</option>
           {labels.map((label) => (
             <option key={label} value={label}>
               {label}
@@ -46,25 +48,25 @@ export function HistoryQueryForm() {
         </select>
       </Field>
       <div className="history-form-row">
-        <Field label="Direction">
+        <Field label={t('form.direction')}>
           <select data-testid="history-direction" value={form.direction} onChange={(e) => setForm({ direction: e.target.value as HistoryForm['direction'] })}>
-            <option value="">In and out</option>
-            <option value="in">Received</option>
-            <option value="out">Published</option>
+            <option value="">{t('form.inAndOut')}</option>
+            <option value="in">{t('form.received')}</option>
+            <option value="out">{t('form.published')}</option>
           </select>
         </Field>
-        <Field label="Retained">
+        <Field label={t('form.retained')}>
           <select data-testid="history-retain" value={form.retain} onChange={(e) => setForm({ retain: e.target.value as HistoryForm['retain'] })}>
-            <option value="">Any</option>
-            <option value="yes">Retained only</option>
-            <option value="no">Not retained</option>
+            <option value="">{t('form.any')}</option>
+            <option value="yes">{t('form.retainedOnly')}</option>
+            <option value="no">{t('form.notRetained')}</option>
           </select>
         </Field>
       </div>
-      <Field label="From" problem={problemOf('since')} testId="history-since">
+      <Field label={t('form.from')} problem={problemOf('since')} testId="history-since">
         <input data-testid="history-since" type="datetime-local" step="1" value={form.since} onChange={(e) => setForm({ since: e.target.value })} />
       </Field>
-      <Field label="To" problem={problemOf('until')} testId="history-until">
+      <Field label={t('form.to')} problem={problemOf('until')} testId="history-until">
         <input data-testid="history-until" type="datetime-local" step="1" value={form.until} onChange={(e) => setForm({ until: e.target.value })} />
       </Field>
       <div className="history-qos" role="group" aria-label="QoS">
@@ -72,14 +74,14 @@ export function HistoryQueryForm() {
         {([0, 1, 2] as const).map((level) => (
           <Check key={level} label={String(level)} checked={form.qos[level]} onChange={(on) => setQos(level, on)} testId={`history-qos-${level}`} />
         ))}
-        <span className="muted">(none = any)</span>
+        <span className="muted">{t('form.qosNone')}</span>
       </div>
       <div className="history-form-actions">
         <button type="submit" className="primary" data-testid="history-search" disabled={loading}>
-          Search
+          {t('form.search')}
         </button>
         <button type="button" data-testid="history-reset" onClick={resetForm}>
-          Reset
+          {t('form.reset')}
         </button>
       </div>
     </form>

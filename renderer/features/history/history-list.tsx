@@ -5,6 +5,7 @@ import { useHistoryStore } from '../../stores/history-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
 import { formatDateTime } from '../../ui/clock';
 import { MessageCells } from '../messages';
+import { useTranslation } from '../../ui/i18n';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;
@@ -52,16 +53,17 @@ function HistoryRow({ message, selected, onSelect }: { message: StoredMessage; s
 }
 
 function HistoryHeader() {
+  const { t } = useTranslation('history');
   return (
     <div className="data-grid history-grid message-header" role="row">
       <span />
-      <span>Time</span>
-      <span>Connection</span>
-      <span>Topic</span>
-      <span title="QoS">Q</span>
-      <span title="Retained">R</span>
-      <span className="message-size">Size</span>
-      <span>Payload</span>
+      <span>{t('header.time')}</span>
+      <span>{t('header.connection')}</span>
+      <span>{t('header.topic')}</span>
+      <span title="QoS">{t('header.qos')}</span>
+      <span title={t('header.retained')}>{t('header.retainedMark')}</span>
+      <span className="message-size">{t('header.size')}</span>
+      <span>{t('header.payload')}</span>
     </div>
   );
 }
@@ -71,6 +73,7 @@ function HistoryHeader() {
  * end of what is loaded asks for the next keyset page, so a million stored rows scroll like a page.
  */
 export function HistoryList() {
+  const { t } = useTranslation('history');
   const rows = useHistoryStore((s) => s.rows);
   const nextCursor = useHistoryStore((s) => s.nextCursor);
   const loading = useHistoryStore((s) => s.loading);
@@ -114,7 +117,7 @@ export function HistoryList() {
         </div>
         {(loading || nextCursor) && rows.length > 0 && (
           <p className="muted history-more" data-testid="history-loading-more">
-            {loading ? 'Loading more…' : 'Scroll for more'}
+            {loading ? t('loadingMore') : t('scrollForMore')}
           </p>
         )}
       </div>

@@ -2,20 +2,17 @@ import { useEffect, useRef } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useHistoryStore } from '../../stores/history-store';
 import { REPLAY_MAX_GAP_MS, REPLAY_SPEEDS, type ReplaySpeed, useReplayStore } from '../../stores/replay-store';
-import { formatCount, formatCountOf } from '../../ui/numbers';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 
-const SPEED_LABELS: Record<ReplaySpeed, { label: string; name: string; title: string }> = {
-  '1': { label: '×1', name: 'Recorded pace', title: 'At the pace they were recorded' },
-  '2': { label: '×2', name: 'Twice as fast', title: 'Twice as fast as recorded' },
-  '10': { label: '×10', name: 'Ten times as fast', title: 'Ten times as fast as recorded' },
-  max: { label: 'Max', name: 'As fast as possible', title: 'As fast as the broker takes them' },
-};
+/** The speed buttons' faces: multipliers read the same in every language; "Max" is translated. */
+const SPEED_MARKS: Record<Exclude<ReplaySpeed, 'max'>, string> = { '1': '×1', '2': '×2', '10': '×10' };
 
 /**
  * Publishes the searched messages again, oldest first, on an open connection: recorded traffic
  * played back to a broker at its original pace, faster, or as fast as it goes.
  */
 export function HistoryReplay() {
+  const { t } = useTranslation('history');
   const options = useReplayStore((s) => s.options);
   const setOptions = useReplayStore((s) => s.setOptions);
   const replay = useReplayStore((s) => s.replay);
@@ -39,15 +36,15 @@ export function HistoryReplay() {
 
   return (
     <section className="history-export history-replay" data-testid="history-replay">
-      <h3>Replay the search</h3>
+      <h3>{t('replay.title')}</h3>
       {open.length === 0 ? (
         <p className="muted" data-testid="history-replay-no-connection">
-          Open a connection on the Workbench to replay these messages to its broker.
+          {t('replay.noConnection')}
         </p>
       ) : (
         <>
           <label className="history-export-encoding">
-            To
+            {t('replay.to')}
             <select data-testid="history-replay-connection" value={target?.connectionId ?? ''} disabled={running} onChange={(e) => setOptions({ connectionId: e.target.value })}>
               {open.map((summary) => (
                 <option key={summary!.connectionId} value={summary!.connectionId}>
@@ -56,27 +53,27 @@ export function HistoryReplay() {
               ))}
             </select>
           </label>
-          <div className="segmented" role="group" aria-label="Replay speed">
+          <div className="segmented" role="group" aria-label={t('replay.speed')}>
             {REPLAY_SPEEDS.map((speed) => (
-              <button key={speed} type="button" data-testid={`history-replay-speed-${speed}`} aria-pressed={options.speed === speed} aria-label={SPEED_LABELS[speed].name} title={SPEED_LABELS[speed].title} disabled={running} onClick={() => setOptions({ speed })}>
-                {SPEED_LABELS[speed].label}
+              <button key={speed} type="button" data-testid={`history-replay-speed-${speed}`} aria-pressed={options.speed === speed} aria-label={t(`replay.speeds.${speed}`)} title={t(`replay.speeds.${speed}Title`)} disabled={running} onClick={() => setOptions({ speed })}>
+                {speed === 'max' ? t('replay.speeds.maxLabel') : SPEED_MARKS[speed]}
               </button>
             ))}
           </div>
           <input
             data-testid="history-replay-prefix"
-            placeholder="Topic prefix, e.g. replay/ (optional)"
+            placeholder={t('replay.prefix')}
             value={options.topicPrefix}
             disabled={running}
             onChange={(e) => setOptions({ topicPrefix: e.target.value })}
           />
           <label className="checkbox">
             <input type="checkbox" data-testid="history-replay-skip-pauses" checked={options.skipPauses} disabled={running || options.speed === 'max'} onChange={(e) => setOptions({ skipPauses: e.target.checked })} />
-            Skip pauses over {REPLAY_MAX_GAP_MS / 1000} s
+            {t('replay.skipPauses', { seconds: formatNumber(REPLAY_MAX_GAP_MS / 1000) })}
           </label>
           <label className="checkbox">
             <input type="checkbox" data-testid="history-replay-keep-retain" checked={options.keepRetain} disabled={running} onChange={(e) => setOptions({ keepRetain: e.target.checked })} />
-            Keep retained flags
+            {t('replay.keepRetain')}
           </label>
           <div className="history-export-actions">
             <button
@@ -89,11 +86,11 @@ export function HistoryReplay() {
                 void start();
               }}
             >
-              Replay
+              {t('replay.start')}
             </button>
             {running && (
               <button type="button" className="danger" data-testid="history-replay-stop" onClick={() => void stop()}>
-                Stop
+                {t('replay.stop')}
               </button>
             )}
           </div>
@@ -103,10 +100,10 @@ export function HistoryReplay() {
         <div ref={progress} className="history-export-progress" data-testid="history-replay-progress" data-state={replay.state}>
           {running && <progress max={100} value={percent} />}
           <span data-testid="history-replay-state">
-            {replay.state === 'running' && `Replaying… ${formatCount(replay.sent)} of ${formatCount(replay.total)}`}
-            {replay.state === 'done' && `Done: ${formatCountOf(replay.sent, 'message')} replayed`}
-            {replay.state === 'stopped' && `Stopped after ${formatCount(replay.sent)} of ${formatCount(replay.total)}`}
-            {replay.state === 'failed' && `Failed after ${formatCount(replay.sent)}: ${replay.error ?? 'unknown error'}`}
+            {replay.state === 'running' && t('replay.running', { sent: formatNumber(replay.sent), total: formatNumber(replay.total) })}
+            {replay.state === 'done' && t('replay.done', { count: replay.sent })}
+            {replay.state === 'stopped' && t('replay.stopped', { sent: formatNumber(replay.sent), total: formatNumber(replay.total) })}
+            {replay.state === 'failed' && t('replay.failed', { sent: formatNumber(replay.sent), error: replay.error ?? t('unknownError') })}
           </span>
         </div>
       )}

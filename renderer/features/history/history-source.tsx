@@ -4,12 +4,11 @@ import { Field } from '../../ui/field';
 import { type PickedFile, FileInput } from '../../ui/file-input';
 import { MiddleCut } from '../../ui/middle-cut';
 import { useHistorySourceStore } from '../../stores/history-source-store';
+import { useTranslation } from '../../ui/i18n';
 
-const TLS_MODES: { value: PostgresTlsMode; label: string }[] = [
-  { value: 'disable', label: 'Off (a trusted network only)' },
-  { value: 'require', label: 'Encrypted, server not checked' },
-  { value: 'verify-full', label: 'Encrypted, server certificate and name checked' },
-];
+/** A PEM's first line: the same in every language. */
+const PEM_PLACEHOLDER = '-----BEGIN CERTIFICATE-----';
+const TLS_MODES: readonly PostgresTlsMode[] = ['disable', 'require', 'verify-full'];
 
 function isError(value: HistorySourceTest | WorkbenchError): value is WorkbenchError {
   return 'code' in value;
@@ -17,6 +16,7 @@ function isError(value: HistorySourceTest | WorkbenchError): value is WorkbenchE
 
 /** What a Test said: the server, whether the role may write, TimescaleDB. */
 function TestOutcome({ outcome }: { outcome: HistorySourceTest | WorkbenchError }) {
+  const { t } = useTranslation('history');
   if (isError(outcome) || !outcome.ok) {
     return (
       <p className="field-problem" data-testid="history-source-test-result" data-ok="false">
@@ -26,15 +26,17 @@ function TestOutcome({ outcome }: { outcome: HistorySourceTest | WorkbenchError 
   }
   return (
     <p className="muted" data-testid="history-source-test-result" data-ok="true" data-can-write={outcome.canWrite}>
-      Connected: PostgreSQL {outcome.serverVersion} ·{' '}
-      {outcome.canWrite ? 'this role may store and delete messages' : 'read-only role: you can browse, not delete'} · TimescaleDB{' '}
-      {outcome.timescaleDb === 'installed' ? 'installed' : outcome.timescaleDb === 'available' ? 'available, not installed here' : 'absent (plain PostgreSQL)'}
+      {t('source.connected', { version: outcome.serverVersion ?? '' })}
+      {outcome.canWrite ? t('source.mayWrite') : t('source.readOnlyRole')}
+      {t('source.timescale')}
+      {outcome.timescaleDb === 'installed' ? t('source.timescaleInstalled') : outcome.timescaleDb === 'available' ? t('source.timescaleAvailable') : t('source.timescaleAbsent')}
     </p>
   );
 }
 
 /** A team database: its URL (no password inside), the password (write-only), TLS and a CA. */
 function TeamDatabaseDialog() {
+  const { t } = useTranslation('history');
   const view = useHistorySourceStore((s) => s.view);
   const openDialog = useHistorySourceStore((s) => s.openDialog);
   const choose = useHistorySourceStore((s) => s.choose);
@@ -59,7 +61,7 @@ function TeamDatabaseDialog() {
     return () => window.removeEventListener('keydown', onEscape);
   });
 
-  const urlProblem = url.trim() ? postgresUrlProblem(url.trim()) : 'The team database URL is required';
+  const urlProblem = url.trim() ? postgresUrlProblem(url.trim()) : t('source.urlRequired');
   // An empty password field keeps the stored one (of the same URL): it is never shown.
   const input = () => ({
     kind: 'postgres' as const,
@@ -83,36 +85,35 @@ function TeamDatabaseDialog() {
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="dialog history-source-dialog" role="dialog" aria-modal="true" aria-label="Team database" data-testid="history-source-dialog">
+      <div className="dialog history-source-dialog" role="dialog" aria-modal="true" aria-label={t('source.dialogLabel')} data-testid="history-source-dialog">
         <header className="dialog-header">
-          <h2>History · team database</h2>
-          <button type="button" className="icon-button" title="Close (Esc)" aria-label="Close" onClick={close}>
+          <h2>{t('source.dialogTitle')}</h2>
+          <button type="button" className="icon-button" title={t('source.closeTitle')} aria-label={t('close')} onClick={close}>
             ×
           </button>
         </header>
         <div className="dialog-body history-source-fields">
           <p className="muted">
-            A PostgreSQL database the team shares: a recorder captures brokers into it, and every workbench pointed at it searches, exports and replays the same
-            messages. What this workbench receives is stored there too.
+            {t('source.intro')}
           </p>
-          <Field label="URL" problem={tried ? urlProblem : undefined} testId="history-source-url" hint="postgres://user@host:5432/database: the password goes in its own field">
+          <Field label={t('source.url')} problem={tried ? urlProblem : undefined} testId="history-source-url" hint={t('source.urlHint')}>
             <input data-testid="history-source-url" value={url} spellCheck={false} placeholder="postgres://user@db.example.com:5432/mqtt" onChange={(e) => setUrl(e.target.value)} />
           </Field>
-          <Field label="Password" hint={current?.hasPassword ? 'A password is stored (encrypted); leave empty to keep it' : 'Kept encrypted like profile passwords'}>
+          <Field label={t('source.password')} hint={current?.hasPassword ? t('source.passwordStored') : t('source.passwordKept')}>
             <input data-testid="history-source-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           </Field>
-          <Field label="TLS to the database">
+          <Field label={t('source.tlsLabel')}>
             <select data-testid="history-source-tls" value={mode} onChange={(e) => setMode(e.target.value as PostgresTlsMode)}>
               {TLS_MODES.map((m) => (
-                <option key={m.value} value={m.value}>
-                  {m.label}
+                <option key={m} value={m}>
+                  {t(`source.tls.${m}`)}
                 </option>
               ))}
             </select>
           </Field>
           {mode === 'verify-full' && (
-            <Field label="CA certificate (PEM)" hint={current?.tls.hasCa && ca === null ? 'A CA is stored; paste or pick another to replace it' : 'Empty: the system’s trusted CAs'}>
-              <textarea data-testid="history-source-ca" rows={4} spellCheck={false} value={ca ?? ''} placeholder="-----BEGIN CERTIFICATE-----" onChange={(e) => setCa(e.target.value)} />
+            <Field label={t('source.ca')} hint={current?.tls.hasCa && ca === null ? t('source.caStored') : t('source.caSystem')}>
+              <textarea data-testid="history-source-ca" rows={4} spellCheck={false} value={ca ?? ''} placeholder={PEM_PLACEHOLDER} onChange={(e) => setCa(e.target.value)} />
               <FileInput
                 testId="history-source-ca-file"
                 accept=".pem,.crt,.cer"
@@ -132,15 +133,15 @@ function TeamDatabaseDialog() {
           </div>
         )}
         <footer className="dialog-footer">
-          <span className="muted">Esc closes without switching</span>
+          <span className="muted">{t('source.escCloses')}</span>
           <button type="button" data-testid="history-source-test" disabled={busy !== null} onClick={() => void run('test')}>
-            {busy === 'test' ? 'Testing…' : 'Test'}
+            {busy === 'test' ? t('source.testing') : t('source.test')}
           </button>
           <button type="button" onClick={close}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="button" className="primary" data-testid="history-source-save" disabled={busy !== null} onClick={() => void run('save')}>
-            {busy === 'save' ? 'Connecting…' : 'Use this database'}
+            {busy === 'save' ? t('source.connecting') : t('source.use')}
           </button>
         </footer>
       </div>
@@ -150,6 +151,7 @@ function TeamDatabaseDialog() {
 
 /** Where History keeps messages: this computer or a team database, its state, and a way to switch. */
 export function HistorySourceControl() {
+  const { t } = useTranslation('history');
   const view = useHistorySourceStore((s) => s.view);
   const loadError = useHistorySourceStore((s) => s.loadError);
   const dialogOpen = useHistorySourceStore((s) => s.dialogOpen);
@@ -160,8 +162,8 @@ export function HistorySourceControl() {
 
   return (
     <section className="history-export history-source" data-testid="history-source" data-kind={view?.kind} data-state={team?.state} data-read-only={team?.readOnly === true}>
-      <h3>Source</h3>
-      <div className="history-source-choice" role="radiogroup" aria-label="History source">
+      <h3>{t('source.title')}</h3>
+      <div className="history-source-choice" role="radiogroup" aria-label={t('source.label')}>
         <button
           type="button"
           role="radio"
@@ -175,10 +177,10 @@ export function HistorySourceControl() {
             void choose({ kind: 'local' }).then(setError);
           }}
         >
-          This computer
+          {t('source.local')}
         </button>
         <button type="button" role="radio" aria-checked={!!team} className={team ? 'primary' : ''} data-testid="history-source-team" disabled={!view} onClick={() => openDialog(true)}>
-          Team database…
+          {t('source.team')}
         </button>
       </div>
       {team && (
@@ -188,11 +190,11 @@ export function HistorySourceControl() {
             <MiddleCut className="history-source-url" text={team.url} testId="history-source-url-shown" />
           </span>
           <span className="history-source-line muted">
-            {team.state}
-            {team.tls.mode !== 'disable' && ' · TLS'}
+            {t(`source.state.${team.state}`)}
+            {team.tls.mode !== 'disable' && t('source.tlsOn')}
             {team.readOnly && (
-              <span className="history-badge" data-testid="history-source-read-only" title="This role may read, not write or delete">
-                read-only
+              <span className="history-badge" data-testid="history-source-read-only" title={t('source.readOnlyTitle')}>
+                {t('source.readOnly')}
               </span>
             )}
           </span>

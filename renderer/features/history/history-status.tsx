@@ -1,7 +1,7 @@
-import { formatCount, formatCountOf } from '../../ui/numbers';
+import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 import { useHistoryStore } from '../../stores/history-store';
 
-const number = formatCount;
+const number = (n: number) => formatNumber(n);
 
 /** 655 B, 12.3 KB, 4.5 MB, 1.2 GB. */
 export function formatSize(n: number): string {
@@ -10,18 +10,20 @@ export function formatSize(n: number): string {
   let value = n / 1024;
   let unit = 0;
   for (; value >= 1024 && unit < units.length - 1; unit++) value /= 1024;
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  const digits = value < 10 ? 1 : 0;
+  return `${formatNumber(value, { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${units[unit]}`;
 }
 
 /** Whether history is on, how much it holds and what it lost (or where a damaged database went). */
 export function HistoryStatusLine() {
+  const { t } = useTranslation('history');
   const status = useHistoryStore((s) => s.status);
   const error = useHistoryStore((s) => s.statusError);
   const loadStatus = useHistoryStore((s) => s.loadStatus);
   if (error) {
     return (
       <p className="history-status field-problem" data-testid="history-status" data-enabled="unknown">
-        History status unavailable: {error.message}
+        {t('status.unavailable', { error: error.message })}
       </p>
     );
   }
@@ -29,46 +31,46 @@ export function HistoryStatusLine() {
   if (!status.enabled) {
     return (
       <p className="history-status" data-testid="history-status" data-enabled="false">
-        <strong>History off.</strong> {status.error ?? 'The workbench runs without a data folder, so messages are not stored.'}
+        <strong>{t('status.off')}</strong> {status.error ?? t('status.noDataFolder')}
       </p>
     );
   }
   return (
     <div className="history-status" data-testid="history-status" data-enabled="true">
       <span data-testid="history-status-stored">
-        <strong>{number(status.totalMessages)}</strong> messages stored
+        <Trans t={t} i18nKey="status.stored" count={status.totalMessages} values={{ n: number(status.totalMessages) }} components={{ strong: <strong /> }} />
       </span>
       <span className="muted">· {formatSize(status.totalBytes)}</span>
-      {status.pending > 0 && <span className="muted">· {number(status.pending)} being written</span>}
+      {status.pending > 0 && <span className="muted">{t('status.pending', { n: number(status.pending) })}</span>}
       {status.dropped > 0 && (
-        <span className="history-warn" data-testid="history-status-dropped" title="Dropped under backpressure; recorded as gaps">
-          · {number(status.dropped)} dropped
+        <span className="history-warn" data-testid="history-status-dropped" title={t('status.droppedTitle')}>
+          {t('status.dropped', { n: number(status.dropped) })}
         </span>
       )}
-      {status.failed > 0 && <span className="history-warn">· {number(status.failed)} failed to write</span>}
+      {status.failed > 0 && <span className="history-warn">{t('status.failed', { n: number(status.failed) })}</span>}
       {status.lostInCrash !== undefined && status.lostInCrash > 0 && (
-        <span className="history-warn" data-testid="history-status-lost-in-crash" title="Accepted but not yet written when the app was killed; recorded as gaps">
-          · {number(status.lostInCrash)} lost when the app was last killed
+        <span className="history-warn" data-testid="history-status-lost-in-crash" title={t('status.lostTitle')}>
+          {t('status.lost', { n: number(status.lostInCrash) })}
         </span>
       )}
-      {status.isDropping && <span className="history-warn">· dropping now (too fast to store)</span>}
+      {status.isDropping && <span className="history-warn">{t('status.dropping')}</span>}
       {status.damage ? (
         <span className="history-warn" data-testid="history-status-recovered" data-state={status.damage.state} data-recovered={status.damage.recovered?.messages}>
-          · a damaged database was moved to <code>{status.damage.movedTo}</code>
-          {status.damage.state === 'recovering' && ', recovering its messages…'}
-          {status.damage.recovered && `, ${formatCountOf(status.damage.recovered.messages, 'message')} recovered`}
-          {status.damage.state === 'failed' && `, recovery failed: ${status.damage.error ?? ''}`}
+          <Trans t={t} i18nKey="status.moved" components={{ code: <code>{status.damage.movedTo}</code> }} />
+          {status.damage.state === 'recovering' && t('status.recovering')}
+          {status.damage.recovered && t('status.recovered', { count: status.damage.recovered.messages })}
+          {status.damage.state === 'failed' && t('status.recoveryFailed', { error: status.damage.error ?? '' })}
         </span>
       ) : (
         status.recoveredTo && (
           <span className="history-warn" data-testid="history-status-recovered">
-            · a damaged database was moved to <code>{status.recoveredTo}</code>
+            <Trans t={t} i18nKey="status.moved" components={{ code: <code>{status.recoveredTo}</code> }} />
           </span>
         )
       )}
       {status.error && <span className="field-problem">{status.error}</span>}
-      <button type="button" className="link-button" data-testid="history-status-refresh" title="Refresh" onClick={() => void loadStatus()}>
-        refresh
+      <button type="button" className="link-button" data-testid="history-status-refresh" title={t('status.refreshTitle')} onClick={() => void loadStatus()}>
+        {t('status.refresh')}
       </button>
     </div>
   );

@@ -1,4 +1,4 @@
-import { formatCount } from '../../ui/numbers';
+import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 import { useEffect } from 'react';
 import { useHistoryStore } from '../../stores/history-store';
 import { HistoryBackupPanel } from './history-backup';
@@ -15,23 +15,30 @@ import { HistoryStatusLine } from './history-status';
 import './history.css';
 
 function HistoryCount() {
+  const { t } = useTranslation('history');
   const count = useHistoryStore((s) => s.count);
   const rows = useHistoryStore((s) => s.rows.length);
   const applied = useHistoryStore((s) => s.applied);
   const loading = useHistoryStore((s) => s.loading);
-  if (!applied) return <span className="muted">Search to see stored messages.</span>;
-  if (!count) return <span className="muted">{loading ? 'Searching…' : ''}</span>;
+  if (!applied) return <span className="muted">{t('searchFirst')}</span>;
+  if (!count) return <span className="muted">{loading ? t('searching') : ''}</span>;
   return (
     <span data-testid="history-count" data-count={count.count} data-capped={count.capped}>
-      <strong>{count.capped ? `${formatCount(count.count)}+` : formatCount(count.count)}</strong> matching
-      {count.count !== 1 || count.capped ? ' messages' : ' message'}
-      <span className="muted"> · {formatCount(rows)} loaded</span>
+      <Trans
+        t={t}
+        i18nKey="count"
+        count={count.capped ? Math.max(2, count.count) : count.count}
+        values={{ n: count.capped ? `${formatNumber(count.count)}+` : formatNumber(count.count) }}
+        components={{ strong: <strong /> }}
+      />
+      <span className="muted">{t('loaded', { n: formatNumber(rows) })}</span>
     </span>
   );
 }
 
 /** Stored messages: search, page through, read one, export, replay to a broker. */
 export function HistoryView() {
+  const { t } = useTranslation('history');
   const loadStatus = useHistoryStore((s) => s.loadStatus);
   const loadConnections = useHistoryStore((s) => s.loadConnections);
   const search = useHistoryStore((s) => s.search);
@@ -76,7 +83,7 @@ export function HistoryView() {
         )}
         {applied && rows === 0 && !loading && !error ? (
           <p className="empty" data-testid="history-empty">
-            No stored message matches.
+            {t('empty')}
           </p>
         ) : (
           <HistoryList />

@@ -1,7 +1,7 @@
-import { formatCount } from '../../ui/numbers';
 import { useCallback, useMemo } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { PACKET_CAPACITY, type StoredPacket, packetRing, useInspectorStore } from '../../stores/inspector-store';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 import { VirtualList } from '../../ui/virtual-list';
 import { PacketDetail } from './packet-detail';
 import { PacketHeader, PacketRow } from './packet-row';
@@ -11,14 +11,15 @@ const ROW_HEIGHT = 22;
 export const PACKET_TYPES = ['connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth'];
 
 export function InspectorToolbar() {
+  const { t } = useTranslation('inspector');
   const activeId = useConnectionsStore((s) => s.activeId);
   const enabled = useInspectorStore((s) => (activeId ? s.enabled[activeId] === true : false));
   const typeFilter = useInspectorStore((s) => s.typeFilter);
   const { setEnabled, setTypeFilter, clear } = useInspectorStore.getState();
   return (
     <div className="toolbar">
-      <select data-testid="inspector-type-filter" value={typeFilter} title="Show packets of this type" onChange={(e) => setTypeFilter(e.target.value)}>
-        <option value="">all types</option>
+      <select data-testid="inspector-type-filter" value={typeFilter} title={t('typeFilter')} onChange={(e) => setTypeFilter(e.target.value)}>
+        <option value="">{t('allTypes')}</option>
         {PACKET_TYPES.map((type) => (
           <option key={type} value={type}>
             {type.toUpperCase()}
@@ -26,11 +27,11 @@ export function InspectorToolbar() {
         ))}
       </select>
       <button type="button" data-testid="inspector-clear" disabled={!activeId} onClick={() => activeId && clear(activeId)}>
-        Clear
+        {t('clear')}
       </button>
-      <label className="checkbox" title="Stream this connection's packets (costs a little per packet)">
+      <label className="checkbox" title={t('captureTitle')}>
         <input type="checkbox" data-testid="inspector-enabled" disabled={!activeId} checked={enabled} onChange={(e) => activeId && void setEnabled(activeId, e.target.checked)} />
-        Capture
+        {t('capture')}
       </label>
     </div>
   );
@@ -38,6 +39,7 @@ export function InspectorToolbar() {
 
 /** Every packet in and out of the selected connection, virtualized, newest last; bounded per connection. */
 export function InspectorPanel() {
+  const { t } = useTranslation('inspector');
   const activeId = useConnectionsStore((s) => s.activeId);
   const version = useInspectorStore((s) => s.version);
   const total = useInspectorStore((s) => (activeId ? (s.totals[activeId] ?? 0) : 0));
@@ -75,19 +77,20 @@ export function InspectorPanel() {
   return (
     <div className="inspector" data-testid="inspector">
       {!activeId ? (
-        <p className="empty">Open a connection to inspect its packets.</p>
+        <p className="empty">{t('noConnection')}</p>
       ) : !enabled ? (
         <p className="empty">
-          Packet capture is off for this connection.{' '}
+          {t('captureOff')}{' '}
           <button type="button" className="link-button" data-testid="inspector-enable" onClick={() => void useInspectorStore.getState().setEnabled(activeId, true)}>
-            Turn it on
+            {t('turnOn')}
           </button>{' '}
-          (CONNECT, CONNACK and recent packets are replayed).
+          {t('replayed')}
         </p>
       ) : (
         <>
           <div className="inspector-count muted" data-testid="inspector-count">
-            {formatCount(count)} shown{total > size ? ` · last ${formatCount(size)} of ${formatCount(total)} kept (ring of ${PACKET_CAPACITY})` : ''}
+            {t('shown', { shown: formatNumber(count) })}
+            {total > size ? t('kept', { kept: formatNumber(size), total: formatNumber(total), capacity: formatNumber(PACKET_CAPACITY) }) : ''}
           </div>
           <VirtualList key={`${activeId}:${typeFilter}`} count={count} offset={matching ? 0 : total - size} rowHeight={ROW_HEIGHT} renderRow={renderRow} header={<PacketHeader />} holdOn={selectedSeq} testId="packet-list" jumpTestId="packets-jump-newest" />
           {selected && <PacketDetail packet={selected} />}

@@ -2,6 +2,7 @@ import { useTimeFormat } from '../../stores/ui-store';
 import { describeReason, hexCode } from '../../../shared/mqtt/reason-codes';
 import type { StoredPacket } from '../../stores/inspector-store';
 import { formatTime } from '../../payload/format';
+import { useTranslation } from '../../ui/i18n';
 
 export function reasonText(packet: StoredPacket): string {
   if (packet.reasonCodes?.length) return packet.reasonCodes.map(hexCode).join(' ');
@@ -16,6 +17,7 @@ function reasonNames(packet: StoredPacket): string | undefined {
 
 export function PacketRow({ packet, selected, onSelect }: { packet: StoredPacket; selected: boolean; onSelect(seq: number): void }) {
   useTimeFormat();
+  const { t } = useTranslation('inspector');
   return (
     <div
       className={`data-row data-grid packet-grid dir-${packet.direction}${selected ? ' selected' : ''}`}
@@ -25,7 +27,7 @@ export function PacketRow({ packet, selected, onSelect }: { packet: StoredPacket
       onClick={() => onSelect(packet.seq)}
     >
       <span className="message-time">{formatTime(packet.timestamp)}</span>
-      <span className="message-dir" title={packet.direction === 'in' ? 'From the broker' : 'To the broker'}>
+      <span className="message-dir" title={packet.direction === 'in' ? t('fromBroker') : t('toBroker')}>
         {packet.direction}
       </span>
       <span className="packet-type" data-testid="packet-type">
@@ -43,16 +45,19 @@ export function PacketRow({ packet, selected, onSelect }: { packet: StoredPacket
 }
 
 export function PacketHeader() {
+  const { t } = useTranslation('inspector');
   return (
     <div className="data-grid packet-grid message-header" role="row">
-      <span>Time</span>
+      <span>{t('header.time')}</span>
       <span />
-      <span>Type</span>
-      <span title="Packet identifier">Id</span>
-      <span title="QoS">Q</span>
-      <span className="message-size" title="Bytes on the wire">Size</span>
-      <span>Reason</span>
-      <span>Topic</span>
+      <span>{t('header.type')}</span>
+      <span title={t('header.idTitle')}>{t('header.id')}</span>
+      <span title="QoS">{t('header.qos')}</span>
+      <span className="message-size" title={t('header.sizeTitle')}>
+        {t('header.size')}
+      </span>
+      <span>{t('header.reason')}</span>
+      <span>{t('header.topic')}</span>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { DecodedPayload } from '../../../shared/contract/codec-rules';
 import { decodedPreview, describeViolations } from '../../payload/decoded';
 import { MiddleCut } from '../../ui/middle-cut';
 import { formatBytes, payloadPreview } from '../../payload/format';
+import { useTranslation } from '../../ui/i18n';
 import './message-cells.css';
 
 export interface MessageCellsProps {
@@ -28,9 +29,10 @@ export interface MessageCellsProps {
  * list and History render a message the same way and differ only in what wraps the cells.
  */
 export function MessageCells({ direction, time, topic, qos, retain, size, payload, decoded, afterTime, testIds }: MessageCellsProps) {
+  const { t } = useTranslation('messages');
   return (
     <>
-      <span className="message-dir" title={direction === 'in' ? 'Received' : 'Published'}>
+      <span className="message-dir" title={direction === 'in' ? t('cells.received') : t('cells.published')}>
         {direction}
       </span>
       <span className="message-time" data-testid={testIds.time}>
@@ -39,8 +41,8 @@ export function MessageCells({ direction, time, topic, qos, retain, size, payloa
       {afterTime}
       <MiddleCut className="message-topic" testId={testIds.topic} text={topic} />
       <span className="message-qos">{qos}</span>
-      <span className="message-retain" title={retain ? "Retained: the broker's kept value of this topic" : undefined}>
-        {retain ? 'R' : ''}
+      <span className="message-retain" title={retain ? t('cells.retainedTitle') : undefined}>
+        {retain ? t('cells.retainedMark') : ''}
       </span>
       <span className="message-size">{formatBytes(size)}</span>
       <PayloadCell payload={payload} decoded={decoded} testId={testIds.payload} />
@@ -53,20 +55,21 @@ export function MessageCells({ direction, time, topic, qos, retain, size, payloa
  * JSON Schema failure) is marked by CSS from data attributes, so the cell's text stays the payload.
  */
 function PayloadCell({ payload, decoded, testId }: { payload: Uint8Array; decoded: DecodedPayload | undefined; testId: string }) {
+  const { t } = useTranslation('messages');
   if (!decoded || decoded.problem) {
     const preview = payloadPreview(payload);
     return (
       <span
         className={`message-payload${preview.isBinary ? ' binary' : ''}${decoded ? ' decode-failed' : ''}`}
         data-testid={testId}
-        title={decoded?.problem ? `Rule ${decoded.ruleName || decoded.ruleId} could not decode this (${decoded.problem.message}); shown raw` : undefined}
+        title={decoded?.problem ? t('cells.decodeFailed', { rule: decoded.ruleName || decoded.ruleId, problem: decoded.problem.message }) : undefined}
       >
         {preview.text}
       </span>
     );
   }
   const invalid = decoded.invalid && decoded.invalid.length > 0 ? decoded.invalid : undefined;
-  const rule = `Decoded by rule ${decoded.ruleName || decoded.ruleId} (${decoded.format})`;
+  const rule = t('cells.decodedBy', { rule: decoded.ruleName || decoded.ruleId, format: decoded.format });
   return (
     <span
       className={`message-payload decoded${invalid ? ' invalid' : ''}`}
@@ -74,7 +77,7 @@ function PayloadCell({ payload, decoded, testId }: { payload: Uint8Array; decode
       data-decoded={decoded.format}
       data-mark={invalid ? `✗ ${invalid[0]!.path || '/'} ${invalid[0]!.keyword}` : decoded.format}
       data-invalid={invalid ? 'true' : undefined}
-      title={invalid ? `${rule}. Fails its JSON Schema:\n${describeViolations(invalid)}` : rule}
+      title={invalid ? `${t('cells.failsSchema', { rule })}\n${describeViolations(invalid)}` : rule}
     >
       {decodedPreview(decoded)}
     </span>

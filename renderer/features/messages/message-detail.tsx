@@ -15,7 +15,8 @@ import { type RenderedPayload, VIEW_MODES, type ViewMode, fullText, renderPayloa
 import { TYPED_MODES, isTypedMode, typedModeLabel } from '../../payload/typed-modes';
 import { copyText } from '../../ui/clipboard';
 import { MiddleCut } from '../../ui/middle-cut';
-import { formatCount, formatCountOf, formatReading } from '../../ui/numbers';
+import { formatReading } from '../../ui/numbers';
+import { formatNumber, translate, useTranslation } from '../../ui/i18n';
 import { unitOf, withUnit } from '../../payload/units';
 import { payloadFileName, saveBytes } from './save-payload';
 import { downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
@@ -40,31 +41,36 @@ function propertyLines(message: RingMessage): [string, string][] {
   const p = message.properties;
   if (!p) return [];
   const lines: [string, string][] = [];
-  if (p.contentType !== undefined) lines.push(['Content type', p.contentType]);
-  if (p.payloadFormatIndicator !== undefined) lines.push(['Payload format', p.payloadFormatIndicator ? 'UTF-8' : 'bytes']);
-  if (p.messageExpiryInterval !== undefined) lines.push(['Expiry', `${p.messageExpiryInterval} s`]);
-  if (p.responseTopic !== undefined) lines.push(['Response topic', p.responseTopic]);
-  if (p.correlationData !== undefined) lines.push(['Correlation data', encodeHex(p.correlationData, ' ')]);
-  if (p.subscriptionIdentifiers?.length) lines.push(['Subscription ids', p.subscriptionIdentifiers.join(', ')]);
-  if (p.topicAlias !== undefined) lines.push(['Topic alias', String(p.topicAlias)]);
+  const t = (key: 'contentType' | 'payloadFormat' | 'bytes' | 'expiry' | 'responseTopic' | 'correlationData' | 'subscriptionIds' | 'topicAlias') => translate(`messages:property.${key}`);
+  if (p.contentType !== undefined) lines.push([t('contentType'), p.contentType]);
+  if (p.payloadFormatIndicator !== undefined) lines.push([t('payloadFormat'), p.payloadFormatIndicator ? 'UTF-8' : t('bytes')]);
+  if (p.messageExpiryInterval !== undefined) lines.push([t('expiry'), translate('messages:property.seconds', { n: formatNumber(p.messageExpiryInterval) })]);
+  if (p.responseTopic !== undefined) lines.push([t('responseTopic'), p.responseTopic]);
+  if (p.correlationData !== undefined) lines.push([t('correlationData'), encodeHex(p.correlationData, ' ')]);
+  if (p.subscriptionIdentifiers?.length) lines.push([t('subscriptionIds'), p.subscriptionIdentifiers.join(', ')]);
+  if (p.topicAlias !== undefined) lines.push([t('topicAlias'), String(p.topicAlias)]);
   for (const { key, value } of p.userProperties ?? []) lines.push([key, value]);
   return lines;
 }
 
 function EditorLoading() {
-  return <div className="detail-monaco loading">Loading viewer…</div>;
+  const { t } = useTranslation('messages');
+  return <div className="detail-monaco loading">{t('detail.loadingViewer')}</div>;
 }
 
-const MODE_NAMES: Partial<Record<ViewMode, string>> = { json: 'JSON', base64: 'Base64', cbor: 'CBOR', msgpack: 'MessagePack', sparkplug: 'Sparkplug B', protobuf: 'Protobuf (raw)' };
+/** Format names that are proper names (the same in every language); "Protobuf (raw)" is translated. */
+const MODE_NAMES: Partial<Record<ViewMode, string>> = { json: 'JSON', base64: 'Base64', cbor: 'CBOR', msgpack: 'MessagePack', sparkplug: 'Sparkplug B' };
+const modeName = (mode: ViewMode) => (mode === 'protobuf' ? translate('messages:detail.protobufRaw') : (MODE_NAMES[mode] ?? mode));
 
 function modeLabel(mode: ViewMode, resolved: ViewMode): string {
-  if (mode === 'auto') return `auto (${MODE_NAMES[resolved] ?? resolved})`;
+  if (mode === 'auto') return translate('messages:detail.auto', { format: modeName(resolved) });
   if (isTypedMode(mode)) return typedModeLabel(mode);
-  return MODE_NAMES[mode] ?? mode;
+  return modeName(mode);
 }
 
 /** Numbers in a JSON (or numeric) payload, each with a button that plots it over time. */
 function NumericFields({ message, parsed }: { message: RingMessage; parsed: unknown }) {
+  const { t } = useTranslation('messages');
   const addSeries = usePlotsStore((s) => s.addSeries);
   const [search, setSearch] = useState('');
   const leaves = useMemo(() => (parsed === undefined ? [] : numericLeaves(parsed, NUMERIC_FIELDS)), [parsed]);
@@ -76,9 +82,11 @@ function NumericFields({ message, parsed }: { message: RingMessage; parsed: unkn
   return (
     <aside className="detail-fields" data-testid="message-numeric-fields">
       <h3>
-        Numbers{' '}
-        <span className="muted" data-testid="numeric-fields-count" title={leaves.length >= NUMERIC_FIELDS ? `Only the first ${formatCount(NUMERIC_FIELDS)} numbers of this payload are listed` : undefined}>
-          {shown.length === leaves.length ? formatCount(leaves.length) : `${formatCount(shown.length)} of ${leaves.length >= NUMERIC_FIELDS ? `first ${formatCount(NUMERIC_FIELDS)}` : formatCount(leaves.length)}`}
+        {t('numbers.title')}{' '}
+        <span className="muted" data-testid="numeric-fields-count" title={leaves.length >= NUMERIC_FIELDS ? t('numbers.onlyFirst', { n: formatNumber(NUMERIC_FIELDS) }) : undefined}>
+          {shown.length === leaves.length
+            ? formatNumber(leaves.length)
+            : t('numbers.of', { shown: formatNumber(shown.length), total: leaves.length >= NUMERIC_FIELDS ? t('numbers.firstN', { n: formatNumber(NUMERIC_FIELDS) }) : formatNumber(leaves.length) })}
         </span>
       </h3>
       {leaves.length >= NUMERIC_SEARCH_FROM && (
@@ -86,8 +94,8 @@ function NumericFields({ message, parsed }: { message: RingMessage; parsed: unkn
           type="search"
           className="detail-fields-search"
           data-testid="numeric-fields-search"
-          placeholder="Find a field, e.g. temp"
-          aria-label="Find a numeric field by its path"
+          placeholder={t('numbers.find')}
+          aria-label={t('numbers.findLabel')}
           value={search}
           spellCheck={false}
           onChange={(e) => setSearch(e.target.value)}
@@ -105,8 +113,8 @@ function NumericFields({ message, parsed }: { message: RingMessage; parsed: unkn
               <span className="detail-field-value" title={String(leaf.value)}>
                 {withUnit(formatReading(leaf.value), unitOf(parsed, leaf.path, message.topic, message.properties?.contentType))}
               </span>
-              <button type="button" className="small" data-testid="plot-field" title={`Plot ${shown} of ${message.topic} over time`} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
-                Plot
+              <button type="button" className="small" data-testid="plot-field" title={t('numbers.plotTitle', { path: shown, topic: message.topic })} onClick={() => addSeries(message.connectionId, message.topic, leaf.path)}>
+                {t('numbers.plot')}
               </button>
             </li>
           );
@@ -114,16 +122,17 @@ function NumericFields({ message, parsed }: { message: RingMessage; parsed: unkn
       </ul>
       {more > 0 && (
         <p className="muted detail-fields-more" data-testid="numeric-fields-more">
-          {formatCountOf(more, 'more number')}: search to find {more === 1 ? 'it' : 'them'}.
+          {t('numbers.more', { count: more })}
         </p>
       )}
-      {matching.length === 0 && <p className="muted detail-fields-more">No number's path contains that.</p>}
+      {matching.length === 0 && <p className="muted detail-fields-more">{t('numbers.noMatch')}</p>}
     </aside>
   );
 }
 
 /** `decoded`: this message as its rule decoded it (shown so): the earlier one is then compared decoded too. */
 function DiffPane({ message, format, decoded, dark }: { message: RingMessage; format: RenderedPayload; decoded: RenderedPayload | null; dark: boolean }) {
+  const { t } = useTranslation('messages');
   const candidates = useMemo(() => earlierOnTopic(message.connectionId, message.seq, message.topic, DIFF_CANDIDATES), [message]);
   const [againstSeq, setAgainstSeq] = useState<number | null>(null);
   const against = candidates.find((c) => c.seq === againstSeq) ?? candidates[0];
@@ -140,7 +149,7 @@ function DiffPane({ message, format, decoded, dark }: { message: RingMessage; fo
   if (!against || !againstPayload) {
     return (
       <p className="detail-notice" data-testid="message-diff-none">
-        No earlier message on this topic is kept, so there is nothing to compare with.
+        {t('diff.none')}
       </p>
     );
   }
@@ -152,16 +161,16 @@ function DiffPane({ message, format, decoded, dark }: { message: RingMessage; fo
     <div className="detail-diff">
       <div className="detail-diff-bar">
         <label>
-          Compare with{' '}
+          {t('diff.compareWith')}{' '}
           <select data-testid="message-diff-against" value={against.seq} onChange={(e) => setAgainstSeq(Number(e.target.value))}>
             {candidates.map((c, i) => (
               <option key={c.seq} value={c.seq}>
-                {i === 0 ? 'previous' : `${i + 1} back`} · {formatTime(c.timestamp)} · {formatBytes(c.payloadSize ?? c.payload.byteLength)}
+                {i === 0 ? t('diff.previous') : t('diff.back', { n: String(i + 1) })} · {formatTime(c.timestamp)} · {formatBytes(c.payloadSize ?? c.payload.byteLength)}
               </option>
             ))}
           </select>
         </label>
-        <span className="muted">left: earlier · right: this message</span>
+        <span className="muted">{t('diff.sides')}</span>
       </div>
       <Suspense fallback={<EditorLoading />}>
         <PayloadDiff original={left.text} modified={right.text} language={left.language === right.language ? right.language : 'plaintext'} dark={dark} />
@@ -175,6 +184,7 @@ const heldMessage: { current: RingMessage | undefined } = { current: undefined }
 
 /** The opened message's detail; its own store subscriptions, so a batch for the list does not re-render it. */
 export const MessageDetail = memo(function MessageDetail() {
+  const { t } = useTranslation('messages');
   const seq = useUiStore((s) => s.selectedSeq);
   const select = useUiStore((s) => s.selectMessage);
   const activeId = useConnectionsStore((s) => s.activeId);
@@ -188,7 +198,7 @@ export const MessageDetail = memo(function MessageDetail() {
   if (!message) {
     return (
       <p className="empty" data-testid="message-detail-gone">
-        This message is no longer kept in the live list; History has it.
+        {t('detail.gone')}
       </p>
     );
   }
@@ -197,20 +207,26 @@ export const MessageDetail = memo(function MessageDetail() {
   return <MessageDetailView message={message} onClose={() => select(null)} />;
 });
 
+/** The placement button's icons (its label says what it does). */
+const ICON_BELOW = '⬓';
+const ICON_BESIDE = '◨';
+
 /** Moves the detail beside the list or below it (remembered). */
 function PlacementToggle() {
   const placement = useUiStore((s) => s.detailPlacement);
   const setPlacement = useUiStore((s) => s.setDetailPlacement);
-  const label = placement === 'beside' ? 'Show the detail below the list' : 'Show the detail beside the list';
+  const { t } = useTranslation('messages');
+  const label = placement === 'beside' ? t('detail.placeBelow') : t('detail.placeBeside');
   return (
     <button type="button" className="icon-button" data-testid="message-detail-placement" data-placement={placement} aria-label={label} title={label} onClick={() => setPlacement(placement === 'beside' ? 'below' : 'beside')}>
-      {placement === 'beside' ? '⬓' : '◨'}
+      {placement === 'beside' ? ICON_BELOW : ICON_BESIDE}
     </button>
   );
 }
 
 function MessageDetailView({ message, onClose }: { message: RingMessage; onClose(): void }) {
   useTimeFormat();
+  const { t } = useTranslation('messages');
   const dark = useDarkMode();
   const key = `${message.connectionId}:${message.seq}`;
   const messageMode = useMessageViewStore((s) => s.messageModes[key]);
@@ -251,10 +267,10 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
       format: decoded.json ? 'json' : 'text',
       text,
       language: decoded.json ? 'json' : 'plaintext',
-      ...(decoded.truncated || text.length < decoded.text.length ? { cut: 'Showing the start of the decoded text' } : {}),
+      ...(decoded.truncated || text.length < decoded.text.length ? { cut: t('detail.decodedCut') } : {}),
       canShowAll: false,
     };
-  }, [showDecoded, decoded]);
+  }, [showDecoded, decoded, t]);
   const payloadRendered = useMemo(() => renderPayload(payload, mode, showAll, message.topic), [payload, mode, showAll, message.topic]);
   const rendered = decodedRendered ?? payloadRendered;
   const openCodecs = useCodecsStore((s) => s.openDialog);
@@ -296,7 +312,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
 
   const onCopy = async () => {
     const ok = await copyText(decodedRendered && decoded ? decoded.text : fullText(payload, rendered.format));
-    setStatus(ok ? { text: 'Copied' } : { text: 'Copy failed: the clipboard is not available here', problem: true });
+    setStatus(ok ? { text: t('detail.copied') } : { text: t('detail.copyFailed'), problem: true });
   };
 
   const onSave = async () => {
@@ -305,13 +321,13 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
     // file: a browser download streamed by the host, or the desktop's save dialog.
     if (message.id !== undefined && (message.payloadSize !== undefined || savesWithDialog())) {
       const delivered = await downloadPayload(message.connectionId, message.id, fileName);
-      if (delivered.kind === 'saved') return setStatus({ text: `Saved as ${delivered.fileName}`, savedId: delivered.savedId });
-      if (delivered.kind === 'downloaded') return setStatus({ text: `Downloading ${delivered.fileName}` });
-      if (delivered.kind === 'cancelled') return setStatus({ text: 'Not saved' });
+      if (delivered.kind === 'saved') return setStatus({ text: t('detail.savedAs', { file: delivered.fileName }), savedId: delivered.savedId });
+      if (delivered.kind === 'downloaded') return setStatus({ text: t('detail.downloading', { file: delivered.fileName }) });
+      if (delivered.kind === 'cancelled') return setStatus({ text: t('detail.notSaved') });
       return setStatus({ text: delivered.message, problem: true });
     }
     saveBytes(message.topic, payload, rendered.format);
-    setStatus({ text: 'Saved' });
+    setStatus({ text: t('detail.saved') });
   };
 
   return (
@@ -319,27 +335,28 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
       <header>
         <MiddleCut className="message-detail-topic" text={message.topic} />
         <span className="muted">
-          {message.direction === 'in' ? 'received' : 'published'} {formatTime(message.timestamp)} · QoS {message.qos}
-          {message.retain ? ' · retained' : ''}
-          {message.dup ? ' · dup' : ''} · {formatBytes(size)}
+          {message.direction === 'in' ? t('detail.received') : t('detail.published')} {formatTime(message.timestamp)}
+          {t('detail.qos', { qos: String(message.qos) })}
+          {message.retain ? t('detail.retained') : ''}
+          {message.dup ? t('detail.dup') : ''} · {formatBytes(size)}
         </span>
         {status && (
           <span className={status.problem ? 'field-problem' : 'detail-status'} data-testid="message-detail-status" role="status">
             {status.text}
             {status.savedId && (
               <button type="button" className="small" data-testid="message-detail-show-in-folder" onClick={() => showInFolder(status.savedId!)}>
-                Show in folder
+                {t('detail.showInFolder')}
               </button>
             )}
           </span>
         )}
-        <select data-testid="message-detail-format" value={mode} title={showDecoded ? 'Shown as its codec rule decodes it: Show raw picks a format' : 'Show the payload as'} disabled={showDecoded} onChange={(e) => onMode(e.target.value as ViewMode)}>
+        <select data-testid="message-detail-format" value={mode} title={showDecoded ? t('detail.formatDecodedTitle') : t('detail.formatTitle')} disabled={showDecoded} onChange={(e) => onMode(e.target.value as ViewMode)}>
           {VIEW_MODES.filter((m) => !isTypedMode(m)).map((m) => (
             <option key={m} value={m}>
               {modeLabel(m, rendered.format)}
             </option>
           ))}
-          <optgroup label="Numbers (typed array)">
+          <optgroup label={t('detail.typedGroup')}>
             {TYPED_MODES.map((m) => (
               <option key={m} value={m}>
                 {typedModeLabel(m)}
@@ -347,24 +364,24 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
             ))}
           </optgroup>
         </select>
-        <label className="detail-remember" title="Show every message of this topic in this format">
+        <label className="detail-remember" title={t('detail.rememberTitle')}>
           <input type="checkbox" data-testid="message-detail-remember" checked={topicMode !== undefined} onChange={(e) => setTopicMode(message.topic, e.target.checked ? mode : null)} />
-          all of this topic
+          {t('detail.remember')}
         </label>
-        <button type="button" className="small" data-testid="message-detail-decode-like" title="Make a codec rule for this topic (Protobuf, Avro, gzip, a binary layout…)" onClick={onDecodeLike}>
-          Decode like this…
+        <button type="button" className="small" data-testid="message-detail-decode-like" title={t('detail.decodeLikeTitle')} onClick={onDecodeLike}>
+          {t('detail.decodeLike')}
         </button>
-        <button type="button" className="small" data-testid="message-detail-diff" aria-pressed={diff} title="Compare with an earlier message of this topic" onClick={() => setDiff(!diff)}>
-          Diff
+        <button type="button" className="small" data-testid="message-detail-diff" aria-pressed={diff} title={t('detail.diffTitle')} onClick={() => setDiff(!diff)}>
+          {t('detail.diff')}
         </button>
-        <button type="button" className="small" data-testid="message-detail-copy" disabled={full.state !== 'full'} title="Copy the whole payload as shown (hex as spaced bytes)" onClick={() => void onCopy()}>
-          Copy
+        <button type="button" className="small" data-testid="message-detail-copy" disabled={full.state !== 'full'} title={t('detail.copyTitle')} onClick={() => void onCopy()}>
+          {t('detail.copy')}
         </button>
-        <button type="button" className="small" data-testid="message-detail-save" disabled={full.state !== 'full'} title="Save the payload's bytes to a file" onClick={() => void onSave()}>
-          Save
+        <button type="button" className="small" data-testid="message-detail-save" disabled={full.state !== 'full'} title={t('detail.saveTitle')} onClick={() => void onSave()}>
+          {t('detail.save')}
         </button>
         <PlacementToggle />
-        <button type="button" className="icon-button" data-testid="message-detail-close" aria-label="Close the message detail" title="Close the message detail" onClick={onClose}>
+        <button type="button" className="icon-button" data-testid="message-detail-close" aria-label={t('detail.close')} title={t('detail.close')} onClick={onClose}>
           ×
         </button>
       </header>
@@ -386,28 +403,28 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
       )}
       {full.state === 'loading' && (
         <p className="detail-notice" data-testid="message-detail-loading">
-          Loading the whole payload ({formatBytes(size)}); its first {formatBytes(payload.byteLength)} meanwhile.
+          {t('detail.loadingWhole', { size: formatBytes(size), first: formatBytes(payload.byteLength) })}
         </p>
       )}
       {full.state === 'unavailable' && (
         <p className="detail-notice problem" data-testid="message-detail-unavailable" role="alert">
-          Only the first {formatBytes(payload.byteLength)} of {formatBytes(size)} are shown: {full.reason}
+          {t('detail.unavailable', { first: formatBytes(payload.byteLength), size: formatBytes(size), reason: full.reason })}
         </p>
       )}
       {size === 0 && (
         <p className="detail-notice" data-testid="message-detail-empty">
-          The payload is empty (0 bytes).
+          {t('detail.empty')}
         </p>
       )}
       {rendered.cut && (
         <p className="detail-notice" data-testid="message-detail-cut">
-          {rendered.cut}.{' '}
+          {t('detail.cut', { cut: rendered.cut })}{' '}
           {rendered.canShowAll ? (
             <button type="button" className="link-button" data-testid="message-detail-show-all" onClick={() => setShowAll(true)}>
-              Show all
+              {t('detail.showAll')}
             </button>
           ) : (
-            'Save it to see all.'
+            t('detail.saveToSee')
           )}
         </p>
       )}
@@ -419,7 +436,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
             full.state === 'full' ? (
               <PayloadImage bytes={payload} mime={decoded.image.mime} width={decoded.image.width} height={decoded.image.height} testId="message-detail-image" />
             ) : (
-              <p className="detail-notice">Loading the picture…</p>
+              <p className="detail-notice">{t('detail.loadingPicture')}</p>
             )
           ) : (
             <Suspense fallback={<EditorLoading />}>

@@ -4,6 +4,7 @@ import { type ColumnWidths, MESSAGE_COLUMNS, type MessageColumn, useTimeFormat, 
 import { ColumnResizer } from '../../ui/column-resizer';
 import { formatTime } from '../../payload/format';
 import { MessageCells } from './message-cells';
+import { useTranslation } from '../../ui/i18n';
 
 const LIVE_TEST_IDS = { time: 'message-time', topic: 'message-topic', payload: 'message-payload' };
 
@@ -33,35 +34,37 @@ export function MessageRow({ message, selected, onSelect }: { message: RingMessa
 
 /** A header cell with a handle on its right edge that sets the column's width (remembered). */
 function ResizableHeader({ column, name, className, title, children }: { column: MessageColumn; name: string; className?: string; title?: string; children: ReactNode }) {
+  const { t } = useTranslation('messages');
   const setColumnWidth = useUiStore((s) => s.setColumnWidth);
   return (
     <span className={`message-resizable${className ? ` ${className}` : ''}`} title={title}>
       {children}
-      <ColumnResizer label={`Resize the ${name} column`} testId={`message-${column}-resize`} onResize={(width) => setColumnWidth(column, width)} />
+      <ColumnResizer label={t('header.resize', { name })} testId={`message-${column}-resize`} onResize={(width) => setColumnWidth(column, width)} />
     </span>
   );
 }
 
 export function MessageHeader() {
+  const { t } = useTranslation('messages');
   return (
     <div className="data-grid message-grid message-header" role="row">
       <span />
-      <ResizableHeader column="time" name="time">
-        Time
+      <ResizableHeader column="time" name={t('header.timeName')}>
+        {t('header.time')}
       </ResizableHeader>
-      <ResizableHeader column="topic" name="topic" className="message-topic-header">
-        Topic
+      <ResizableHeader column="topic" name={t('header.topicName')} className="message-topic-header">
+        {t('header.topic')}
       </ResizableHeader>
       <ResizableHeader column="qos" name="QoS" className="message-qos" title="QoS">
-        Q
+        {t('header.qos')}
       </ResizableHeader>
-      <ResizableHeader column="retain" name="retain flag" title="R: sent with the retain flag (the broker's kept value of the topic, given to each new subscriber)">
-        R
+      <ResizableHeader column="retain" name={t('header.retainName')} title={t('header.retainTitle')}>
+        {t('header.retain')}
       </ResizableHeader>
-      <ResizableHeader column="size" name="size" className="message-size">
-        Size
+      <ResizableHeader column="size" name={t('header.sizeName')} className="message-size">
+        {t('header.size')}
       </ResizableHeader>
-      <span>Payload</span>
+      <span>{t('header.payload')}</span>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { formatCount, formatCountOf } from '../../ui/numbers';
+import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { PAYLOAD_SEARCH_MAX_TEXT } from '../../../shared/contract';
 import { useConnectionsStore } from '../../stores/connections-store';
@@ -18,14 +18,11 @@ import './messages.css';
 const ROW_HEIGHT = 22;
 /** The text filter waits this long after the last keystroke: a rescan per key would stutter. */
 const TEXT_DEBOUNCE_MS = 200;
-const DIRECTIONS: { key: DirectionView; label: string }[] = [
-  { key: 'all', label: 'All' },
-  { key: 'in', label: 'Received' },
-  { key: 'out', label: 'Sent' },
-];
-const n = formatCount;
+const DIRECTIONS: readonly DirectionView[] = ['all', 'in', 'out'];
+const n = (value: number) => formatNumber(value);
 
 export function MessagesToolbar() {
+  const { t } = useTranslation('messages');
   const activeId = useConnectionsStore((s) => s.activeId);
   const { size, total } = useMessageCounts(activeId);
   const clear = useMessagesStore((s) => s.clear);
@@ -39,7 +36,7 @@ export function MessagesToolbar() {
     <div className="toolbar">
       <span className="muted" data-testid="messages-count">
         {/* More held than received live: messages from History came back after a reload. */}
-        {size >= total ? formatCountOf(size, 'message') : `last ${n(size)} of ${n(total)}`}
+        {size >= total ? t('count', { count: size }) : t('lastOf', { size: n(size), total: n(total) })}
       </span>
       <button
         type="button"
@@ -47,20 +44,20 @@ export function MessagesToolbar() {
         className={pausedAt === undefined ? '' : 'paused'}
         aria-pressed={pausedAt !== undefined}
         disabled={!activeId}
-        title={pausedAt === undefined ? 'Freeze the list; messages keep arriving and are kept' : 'Show the messages that arrived while paused'}
+        title={pausedAt === undefined ? t('pauseTitle') : t('resumeTitle')}
         onClick={() => activeId && setPaused(activeId, pausedAt === undefined)}
       >
-        {pausedAt === undefined ? 'Pause' : 'Resume'}
+        {pausedAt === undefined ? t('pause') : t('resume')}
       </button>
       {pausedAt !== undefined && (
         <span className="messages-waiting" data-testid="messages-new" data-count={waiting}>
-          {n(waiting)} new
+          {t('waiting', { n: n(waiting) })}
         </span>
       )}
       {dropped > 0 && (
         <span className="messages-waiting" data-testid="messages-dropped" data-count={dropped} role="status">
-          {formatCountOf(dropped, 'message')} {dropped === 1 ? 'was' : 'were'} not shown; {dropped === 1 ? 'it is' : 'they are'} in History
-          <button type="button" className="icon-button" title="Dismiss" aria-label="Dismiss" data-testid="messages-dropped-dismiss" onClick={dismissDropped}>
+          {t('dropped', { count: dropped })}
+          <button type="button" className="icon-button" title={t('dismiss')} aria-label={t('dismiss')} data-testid="messages-dropped-dismiss" onClick={dismissDropped}>
             ×
           </button>
         </span>
@@ -76,7 +73,7 @@ export function MessagesToolbar() {
         }}
         disabled={total === 0}
       >
-        Clear
+        {t('clear')}
       </button>
     </div>
   );
@@ -84,11 +81,12 @@ export function MessagesToolbar() {
 
 /** How far the text filter reached into big payloads: still asking the host, or some it no longer holds. */
 function WholePayloadSearchStatus({ search }: { search: PayloadSearch }) {
+  const { t } = useTranslation('messages');
   usePayloadSearchStore((s) => s.version);
   if (search.asking > 0) {
     return (
       <span className="muted messages-search-status" data-testid="messages-search-status" data-state="searching">
-        searching {n(search.asking)} big {search.asking === 1 ? 'payload' : 'payloads'} whole…
+        {t('searching', { count: search.asking })}
       </span>
     );
   }
@@ -98,15 +96,16 @@ function WholePayloadSearchStatus({ search }: { search: PayloadSearch }) {
       className="messages-search-status"
       data-testid="messages-search-status"
       data-state="incomplete"
-      title="Only their first 4 KB was searched: the host keeps the newest big payloads whole up to 64 MB, and these are no longer among them. History keeps every byte."
+      title={t('unsearchedTitle')}
     >
-      {n(search.unsearched)} big {search.unsearched === 1 ? 'payload' : 'payloads'} could not be searched whole
+      {t('unsearched', { count: search.unsearched })}
     </span>
   );
 }
 
 /** Direction, subscription, topic filter and text: what narrows the list. */
 function MessagesFilterBar({ matched, search }: { matched: number | null; search: PayloadSearch | null }) {
+  const { t } = useTranslation('messages');
   const filter = useMessageViewStore((s) => s.filter);
   const setFilter = useMessageViewStore((s) => s.setFilter);
   const activeId = useConnectionsStore((s) => s.activeId);
@@ -132,15 +131,15 @@ function MessagesFilterBar({ matched, search }: { matched: number | null; search
 
   return (
     <div className="messages-filters" data-testid="messages-filters">
-      <div className="segmented" role="group" aria-label="Direction">
+      <div className="segmented" role="group" aria-label={t('direction.label')}>
         {DIRECTIONS.map((d) => (
-          <button key={d.key} type="button" aria-pressed={filter.direction === d.key} data-testid={`messages-view-${d.key}`} onClick={() => setFilter({ direction: d.key })}>
-            {d.label}
+          <button key={d} type="button" aria-pressed={filter.direction === d} data-testid={`messages-view-${d}`} onClick={() => setFilter({ direction: d })}>
+            {t(`direction.${d}`)}
           </button>
         ))}
       </div>
-      <select data-testid="messages-subscription" value={filter.subscription} title="Only messages received through this subscription" onChange={(e) => setFilter({ subscription: e.target.value })}>
-        <option value="">Any subscription</option>
+      <select data-testid="messages-subscription" value={filter.subscription} title={t('subscriptionTitle')} onChange={(e) => setFilter({ subscription: e.target.value })}>
+        <option value="">{t('anySubscription')}</option>
         {filters.map((f) => (
           <option key={f} value={f}>
             {f}
@@ -150,30 +149,30 @@ function MessagesFilterBar({ matched, search }: { matched: number | null; search
       <input
         data-testid="messages-topic-filter"
         className={`messages-topic-filter${topicProblem ? ' invalid' : ''}`}
-        placeholder="Topic filter, e.g. sensors/+/temp"
+        placeholder={t('topicFilter')}
         value={topic}
         spellCheck={false}
         aria-invalid={topicProblem !== null}
-        title={topicProblem ?? 'MQTT topic filter: + matches one level, # the rest'}
+        title={topicProblem ?? t('topicFilterTitle')}
         onChange={(e) => onTopic(e.target.value)}
       />
       <input
         data-testid="messages-text-filter"
         className="messages-text-filter"
-        placeholder="Search text"
+        placeholder={t('searchText')}
         type="search"
         maxLength={PAYLOAD_SEARCH_MAX_TEXT}
         value={text}
         spellCheck={false}
         onChange={(e) => setText(e.target.value)}
       />
-      <label className="checkbox messages-only-invalid" title="Only messages that fail the JSON Schema of their codec rule">
+      <label className="checkbox messages-only-invalid" title={t('onlyInvalidTitle')}>
         <input type="checkbox" data-testid="messages-only-invalid" checked={filter.onlyInvalid === true} onChange={(e) => setFilter({ onlyInvalid: e.target.checked })} />
-        Only invalid
+        {t('onlyInvalid')}
       </label>
       {matched !== null && (
         <span className="muted messages-matched" data-testid="messages-matched">
-          {n(matched)} shown
+          {t('shown', { n: n(matched) })}
         </span>
       )}
       {search && <WholePayloadSearchStatus search={search} />}
@@ -222,6 +221,7 @@ function useVisibleRows(activeId: string | null, search: PayloadSearch | null) {
 }
 
 export function MessagesPanel() {
+  const { t } = useTranslation('messages');
   const activeId = useConnectionsStore((s) => s.activeId);
   const { total } = useMessageCounts(activeId);
   const firstRun = useIsFirstRun();
@@ -249,13 +249,13 @@ export function MessagesPanel() {
   } else if (total === 0) {
     body = (
       <p className="empty" data-testid="messages-empty">
-        No messages yet. Subscribe to a topic filter (e.g. <code>#</code>) to see traffic here.
+        <Trans t={t} i18nKey="empty" components={{ code: <code /> }} />
       </p>
     );
   } else if (count === 0 && isFilterActive(filter)) {
     body = (
       <p className="empty" data-testid="messages-none-match">
-        No message matches the filter.
+        {t('noneMatch')}
       </p>
     );
   } else {
@@ -288,7 +288,7 @@ export function MessagesPanel() {
         <SplitPane id="list" className="split-pane" minSize="120px">
           {body}
         </SplitPane>
-        {detailShown && <SplitHandle id="detail" label="Resize the message detail" />}
+        {detailShown && <SplitHandle id="detail" label={t('resizeDetail')} />}
         {detailShown && (
           <SplitPane id="detail" className="split-pane" defaultSize="42%" minSize="180px">
             <MessageDetail />

@@ -14,14 +14,14 @@ import { useConnectionsStore } from '../../stores/connections-store';
 import { seriesOwners } from './series-owner';
 import { withUnit } from '../../payload/units';
 import { MiddleCut } from '../../ui/middle-cut';
+import { useTranslation } from '../../ui/i18n';
 import './plots.css';
 
-const WINDOW_LABELS: Record<PlotWindow, string> = { '1m': '1 min', '5m': '5 min', '15m': '15 min', all: 'All' };
-const AXES_LABELS: Record<PlotAxes, { label: string; title: string }> = {
-  'per-series': { label: 'Axis per series', title: 'A y axis for each series, coloured like it: each readable whatever its magnitude' },
-  shared: { label: 'Shared axis', title: 'One y axis for every series: compare values of the same unit' },
-};
+const WINDOWS = Object.keys(PLOT_WINDOWS) as PlotWindow[];
+const AXES: readonly PlotAxes[] = ['per-series', 'shared'];
 const EMPTY = new SeriesBuffer(1);
+/** Shown for a series with no value yet. */
+const NO_VALUE = '–';
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -39,6 +39,7 @@ function chartData(series: readonly PlotSeries[], window: PlotWindow): { data: A
 }
 
 function PlotsToolbar() {
+  const { t } = useTranslation('plots');
   const window = usePlotsStore((s) => s.window);
   const setWindow = usePlotsStore((s) => s.setWindow);
   const axes = usePlotsStore((s) => s.axes);
@@ -46,22 +47,22 @@ function PlotsToolbar() {
   const clear = usePlotsStore((s) => s.clear);
   return (
     <div className="toolbar">
-      <div className="segmented" role="group" aria-label="Y axes">
-        {(Object.keys(AXES_LABELS) as PlotAxes[]).map((a) => (
-          <button key={a} type="button" aria-pressed={axes === a} data-testid={`plot-axes-${a}`} title={AXES_LABELS[a].title} onClick={() => setAxes(a)}>
-            {AXES_LABELS[a].label}
+      <div className="segmented" role="group" aria-label={t('yAxes')}>
+        {AXES.map((a) => (
+          <button key={a} type="button" aria-pressed={axes === a} data-testid={`plot-axes-${a}`} title={t(`axes.${a}Title`)} onClick={() => setAxes(a)}>
+            {t(`axes.${a}`)}
           </button>
         ))}
       </div>
-      <div className="segmented" role="group" aria-label="Time window">
-        {(Object.keys(WINDOW_LABELS) as PlotWindow[]).map((w) => (
+      <div className="segmented" role="group" aria-label={t('timeWindow')}>
+        {WINDOWS.map((w) => (
           <button key={w} type="button" aria-pressed={window === w} data-testid={`plot-window-${w}`} onClick={() => setWindow(w)}>
-            {WINDOW_LABELS[w]}
+            {t(`window.${w}`)}
           </button>
         ))}
       </div>
       <button type="button" data-testid="plots-clear" onClick={clear}>
-        Clear
+        {t('clear')}
       </button>
       <PlotsToggle />
     </div>
@@ -70,11 +71,12 @@ function PlotsToolbar() {
 
 /** Folds the Plots panel to its header (the series keep being fed) or shows the chart again. */
 function PlotsToggle() {
+  const { t } = useTranslation('plots');
   const open = useUiStore((s) => s.plotsOpen);
   const setOpen = useUiStore((s) => s.setPlotsOpen);
   return (
-    <button type="button" className="small" data-testid="plots-toggle" aria-expanded={open} title={open ? 'Fold the Plots panel to its header' : 'Show the chart'} onClick={() => setOpen(!open)}>
-      {open ? 'Hide' : 'Show'}
+    <button type="button" className="small" data-testid="plots-toggle" aria-expanded={open} title={open ? t('fold') : t('showChart')} onClick={() => setOpen(!open)}>
+      {open ? t('hide') : t('show')}
     </button>
   );
 }
@@ -85,6 +87,7 @@ function PlotsToggle() {
  * MAX_POINTS_PER_SERIES points, so a redraw is bounded whatever the message rate.
  */
 function PlotChart() {
+  const { t } = useTranslation('plots');
   const series = usePlotsStore((s) => s.series);
   const summaries = useConnectionsStore((s) => s.summaries);
   const version = usePlotsStore((s) => s.version);
@@ -166,12 +169,12 @@ function PlotChart() {
             <li key={s.id} data-testid="plot-series" data-label={s.label} data-points={counts[i] ?? 0}>
               <span className="plot-swatch" style={{ background: s.color }} />
               <span className="plot-label" title={s.label}>
-                {s.path.length === 0 ? 'value' : displayPath(s.path)}
+                {s.path.length === 0 ? t('value') : displayPath(s.path)}
               </span>
-              <span className="plot-last" data-testid="plot-last" data-unit={unit} title={last === undefined ? 'No value yet' : `Latest value: ${withUnit(String(last), unit)}`}>
-                {last === undefined ? '–' : withUnit(formatReading(last), unit)}
+              <span className="plot-last" data-testid="plot-last" data-unit={unit} title={last === undefined ? t('noValue') : t('latest', { value: withUnit(String(last), unit) })}>
+                {last === undefined ? NO_VALUE : withUnit(formatReading(last), unit)}
               </span>
-              <button type="button" className="icon-button" data-testid="plot-series-remove" title={`Remove ${s.label}`} aria-label={`Remove ${s.label}`} onClick={() => removeSeries(s.id)}>
+              <button type="button" className="icon-button" data-testid="plot-series-remove" title={t('remove', { label: s.label })} aria-label={t('remove', { label: s.label })} onClick={() => removeSeries(s.id)}>
                 ×
               </button>
               <span className="plot-topic" data-testid="plot-topic" title={owners[i] ? `${owners[i]} · ${s.topic}` : s.topic}>
@@ -186,7 +189,7 @@ function PlotChart() {
         <div className="plot-chart" ref={host} data-testid="plot-chart" data-points={total} data-y-axes={axes === 'shared' ? 1 : series.length} />
         {total === 0 && (
           <p className="plot-empty" data-testid="plot-empty">
-            {window === 'all' ? 'No numeric values yet: new messages on these topics will draw here.' : `No values in the last ${WINDOW_LABELS[window]}.`}
+            {window === 'all' ? t('emptyAll') : t('emptyWindow', { window: t(`window.${window}`) })}
           </p>
         )}
       </div>
@@ -196,6 +199,7 @@ function PlotChart() {
 
 /** The Plots panel, shown once a series is plotted (from the message detail's "Plot" buttons). */
 export function PlotsDock() {
+  const { t } = useTranslation('plots');
   const count = usePlotsStore((s) => s.series.length);
   const notice = usePlotsStore((s) => s.notice);
   const dismissNotice = usePlotsStore((s) => s.dismissNotice);
@@ -207,7 +211,7 @@ export function PlotsDock() {
   }, [notice, dismissNotice]);
   if (count === 0) return null;
   return (
-    <Panel name="plots" title="Plots" className="plots-panel" collapsed={!plotsOpen} actions={<PlotsToolbar />}>
+    <Panel name="plots" title={t('title')} className="plots-panel" collapsed={!plotsOpen} actions={<PlotsToolbar />}>
       {notice && (
         <p className="field-problem plot-notice" data-testid="plot-notice" role="status">
           {notice}

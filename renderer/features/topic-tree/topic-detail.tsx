@@ -1,4 +1,4 @@
-import { formatCount, formatCountOf } from '../../ui/numbers';
+import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { decodeUtf8Lenient } from '../../../shared/codecs/utf8';
 import { type DeleteRetainedResult, fetchLastValue, lastMessageOf, peekTree, useTopicTreeStore } from '../../stores/topic-tree-store';
@@ -8,8 +8,6 @@ import type { TopicNode } from '../../model/topic-tree';
 /** What the detail decodes of a payload fetched from history: enough to read, bounded. */
 const HISTORY_TEXT_BYTES = 64 * 1024;
 
-const plural = formatCountOf;
-
 /** Whether the node's last message is still in the live list (and so in the message detail). */
 function useTopicMessageShown(connectionId: string, node: TopicNode | undefined): boolean {
   useMessagesStore((s) => s.version);
@@ -18,6 +16,7 @@ function useTopicMessageShown(connectionId: string, node: TopicNode | undefined)
 
 /** The last message of a node whose message left the live list: fetched from history. */
 function StoredValue({ connectionId, topic, preview }: { connectionId: string; topic: string; preview: string }) {
+  const { t } = useTranslation('topicTree');
   const [stored, setStored] = useState<{ text: string; cut: boolean } | 'none' | null>(null);
   useEffect(() => {
     let isCurrent = true;
@@ -33,11 +32,7 @@ function StoredValue({ connectionId, topic, preview }: { connectionId: string; t
   return (
     <div className="topic-detail-value" data-testid="topic-detail-value">
       <p className="muted topic-detail-note" data-testid="topic-detail-note">
-        {stored === null
-          ? 'Its last message has left the live list; loading it from history…'
-          : stored === 'none'
-            ? 'Its last message has left the live list and history does not hold it: the preview below is what is known.'
-            : `Its last message has left the live list: shown from history${stored.cut ? ' (first 64 KB)' : ''}.`}
+        {stored === null ? t('detail.loading') : stored === 'none' ? t('detail.notStored') : stored.cut ? t('detail.fromHistoryCut') : t('detail.fromHistory')}
       </p>
       <pre>{stored && stored !== 'none' ? stored.text : preview}</pre>
     </div>
@@ -57,6 +52,7 @@ export interface TopicDetailProps {
  * retained messages at and below it (after a confirmation that names how many).
  */
 export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, onDeleteDone }: TopicDetailProps) {
+  const { t } = useTranslation('topicTree');
   useTopicTreeStore((s) => s.version);
   const deleteRetained = useTopicTreeStore((s) => s.deleteRetained);
   const [busy, setBusy] = useState(false);
@@ -93,7 +89,7 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
     <section className="topic-detail" data-testid="topic-detail" data-topic={topic}>
       <header>
         <span className="topic-detail-topic" title={topic}>
-          {topic === '' ? '(empty)' : topic}
+          {topic === '' ? t('empty') : topic}
         </span>
         <button
           type="button"
@@ -101,54 +97,51 @@ export function TopicDetail({ connectionId, topic, deleting, onDeleteRequest, on
           data-testid="topic-delete-retained"
           ref={clearButton}
           disabled={retained === 0 || busy}
-          title={
-            retained === 0
-              ? 'No retained message seen here on this connection (received with the retain flag, or published with Retain)'
-              : 'Publish an empty retained message to each of them (Delete)'
-          }
+          title={retained === 0 ? t('detail.noRetainedTitle') : t('detail.clearRetainedTitle')}
           onClick={() => onDeleteRequest(topic)}
         >
-          Clear retained{retained > 0 ? ` (${formatCount(retained)})` : ''}
+          {retained > 0 ? t('detail.clearRetainedCount', { n: formatNumber(retained) }) : t('detail.clearRetained')}
         </button>
       </header>
       <p className="muted topic-detail-stats" data-testid="topic-detail-stats">
-        {plural(node.totalMessages, 'message')}
-        {node.children ? ` · ${plural(node.subTopics, 'topic')} below` : ''}
-        {node.hasValue ? ` · last ${formatCount(node.payloadSize)} B, QoS ${node.qos}` : ''}
-        {node.retained ? ' · retained' : ''}
+        {t('detail.messages', { count: node.totalMessages })}
+        {node.children ? t('detail.topicsBelow', { count: node.subTopics }) : ''}
+        {node.hasValue ? t('detail.last', { size: formatNumber(node.payloadSize), qos: String(node.qos) }) : ''}
+        {node.retained ? t('detail.retained') : ''}
       </p>
       {confirming && (
         <div
           className="topic-confirm"
           role="alertdialog"
-          aria-label="Clear retained messages (Esc cancels)"
+          aria-label={t('detail.confirmLabel')}
           data-testid="topic-delete-confirm"
           ref={(element) => element?.scrollIntoView({ block: 'nearest' })}
           onKeyDown={onConfirmKeyDown}
         >
           <p>
-            Clear {plural(retained, 'retained message')} {node.children ? 'at and below' : 'of'} <code>{topic}</code>? An empty retained message is
-            published to {retained === 1 ? 'it' : 'each topic'} (QoS 1, so the broker confirms each); the broker then forgets {retained === 1 ? 'it' : 'them'}.
+            <Trans t={t} i18nKey={node.children ? 'detail.confirmBelow' : 'detail.confirmOf'} count={retained} components={{ code: <code>{topic}</code> }} />
           </p>
           <div className="row-actions">
             <button type="button" className="danger" data-testid="topic-delete-confirm-button" disabled={busy} onClick={() => void confirm()}>
-              {busy ? 'Clearing…' : `Clear ${plural(retained, 'message')}`}
+              {busy ? t('detail.clearing') : t('detail.clearN', { count: retained })}
             </button>
             <button type="button" data-testid="topic-delete-cancel" ref={cancelButton} disabled={busy} onClick={onDeleteDone}>
-              Cancel
+              {t('detail.cancel')}
             </button>
           </div>
         </div>
       )}
       {result && (
         <p className={result.failed ? 'field-problem' : 'muted'} data-testid="topic-delete-result">
-          {result.failed ? `Cleared ${result.deleted}, ${result.failed} failed: ${result.error ?? 'unknown error'}` : `Cleared ${plural(result.deleted, 'retained message')}.`}
+          {result.failed
+            ? t('detail.partial', { deleted: formatNumber(result.deleted), failed: formatNumber(result.failed), error: result.error ?? t('detail.unknownError') })
+            : t('detail.cleared', { count: result.deleted })}
         </p>
       )}
       {node.hasValue &&
         (isShown ? (
           <p className="muted topic-detail-note" data-testid="topic-detail-note">
-            Its last message is open in the message detail.
+            {t('detail.openInDetail')}
           </p>
         ) : (
           <StoredValue connectionId={connectionId} topic={topic} preview={node.preview} />

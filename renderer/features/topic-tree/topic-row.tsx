@@ -1,5 +1,5 @@
 import { useTimeFormat } from '../../stores/ui-store';
-import { formatCount, formatCountOf } from '../../ui/numbers';
+import { formatNumber, useTranslation } from '../../ui/i18n';
 import { memo } from 'react';
 import { RECENT_CHANGE_MS, type TopicNode } from '../../model/topic-tree';
 import { formatClock, formatDateTime, timeFormat } from '../../ui/clock';
@@ -23,6 +23,9 @@ function fullTime(timestamp: number): string {
   return text;
 }
 
+/** The mark of a node with retained messages below it (R marks one retained here; the title says which). */
+const RETAINED_BELOW = 'r';
+
 export interface TopicRowProps {
   node: TopicNode;
   /** Expanded, by the user or for the filter. */
@@ -41,6 +44,7 @@ export interface TopicRowProps {
  */
 export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect, onToggle }: TopicRowProps) {
   useTimeFormat();
+  const { t } = useTranslation('topicTree');
   const hasChildren = node.children !== null;
   const now = Date.now();
   const isRecent = now - node.changedAt < RECENT_CHANGE_MS;
@@ -74,7 +78,7 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
         {hasChildren ? (open ? '▾' : '▸') : ''}
       </span>
       <span className={`topic-name${node.name === '' ? ' empty-level' : ''}`} title={node.topic}>
-        {node.name === '' ? '(empty)' : node.name}
+        {node.name === '' ? t('empty') : node.name}
       </span>
       <span
         className={`topic-value${node.isBinary ? ' binary' : ''}${node.decoded ? ' decoded' : ''}${node.decoded?.invalid?.length ? ' invalid' : ''}`}
@@ -84,31 +88,31 @@ export const TopicRow = memo(function TopicRow({ node, open, selected, onSelect,
         title={
           node.hasValue
             ? node.decoded
-              ? `${node.preview}\nDecoded by rule ${node.decoded.ruleName || node.decoded.ruleId} (${node.decoded.format})${node.decoded.invalid?.length ? `\nFails its JSON Schema:\n${describeViolations(node.decoded.invalid)}` : ''}`
+              ? `${node.preview}\n${t('row.decodedBy', { rule: node.decoded.ruleName || node.decoded.ruleId, format: node.decoded.format })}${node.decoded.invalid?.length ? `\n${t('row.failsSchema')}\n${describeViolations(node.decoded.invalid)}` : ''}`
               : node.preview
             : undefined
         }
       >
-        {node.hasValue ? (node.payloadSize === 0 ? '(empty)' : node.preview) : ''}
+        {node.hasValue ? (node.payloadSize === 0 ? t('empty') : node.preview) : ''}
       </span>
-      <span className="topic-counts" title={`${formatCountOf(node.totalMessages, 'message')}${hasChildren ? `, ${formatCountOf(node.subTopics, 'topic')} below` : ''}`}>
+      <span className="topic-counts" title={`${t('row.messages', { count: node.totalMessages })}${hasChildren ? t('row.topicsBelow', { count: node.subTopics }) : ''}`}>
         {hasChildren && (
           <span className="topic-subtopics" data-testid="topic-subtopics">
-            {formatCount(node.subTopics)} {node.subTopics === 1 ? 'topic' : 'topics'}
+            {t('row.subtopics', { count: node.subTopics })}
           </span>
         )}
         <span className="topic-messages" data-testid="topic-messages">
-          {formatCount(node.totalMessages)}
+          {formatNumber(node.totalMessages)}
         </span>
       </span>
       <span className="topic-retained" data-testid={node.retainedTopics > 0 ? 'topic-retained' : undefined} title={
           node.retained
-            ? `R: the broker holds a retained message for this topic${node.retainedTopics > 1 ? ` (and ${formatCountOf(node.retainedTopics - 1, 'topic')} below)` : ''}`
+            ? `${t('row.retainedHere')}${node.retainedTopics > 1 ? t('row.retainedAlsoBelow', { count: node.retainedTopics - 1 }) : ''}`
             : node.retainedTopics > 0
-              ? `r: nothing retained here; ${formatCountOf(node.retainedTopics, 'topic')} below ${node.retainedTopics === 1 ? 'has' : 'have'} a retained message (marked R)`
+              ? t('row.retainedBelow', { count: node.retainedTopics })
               : undefined
         }>
-        {node.retained ? 'R' : node.retainedTopics > 0 ? 'r' : ''}
+        {node.retained ? 'R' : node.retainedTopics > 0 ? RETAINED_BELOW : ''}
       </span>
       <span className="topic-time" title={time ? fullTime(time) : undefined}>
         {time ? formatClock(time) : ''}

@@ -3,6 +3,7 @@ import type { TopicTree, TreeRow } from '../../model/topic-tree';
 import { useTopicTreeStore } from '../../stores/topic-tree-store';
 import { useScrollWindow } from '../../ui/use-scroll-window';
 import { TopicRow } from './topic-row';
+import { useTranslation } from '../../ui/i18n';
 
 /** Matches --row-height in app.css. */
 const ROW_HEIGHT = 22;
@@ -25,6 +26,7 @@ export interface TopicTreeListProps {
  * in view. Keyboard: arrows move and open/close, Home/End, Enter, Delete, * expands all.
  */
 export function TopicTreeList({ connectionId, tree, selectedTopic, onSelect, onActivate, onDeleteRequest }: TopicTreeListProps) {
+  const { t } = useTranslation('topicTree');
   const structure = useTopicTreeStore((s) => s.structure);
   const version = useTopicTreeStore((s) => s.version);
   const topicFilter = useTopicTreeStore((s) => s.topicFilter);
@@ -140,7 +142,7 @@ export function TopicTreeList({ connectionId, tree, selectedTopic, onSelect, onA
       className="topic-tree-scroller"
       ref={scroller}
       role="tree"
-      aria-label="Topics"
+      aria-label={t('treeLabel')}
       tabIndex={0}
       data-testid="topic-tree"
       data-rows={rows.length}
@@ -149,7 +151,7 @@ export function TopicTreeList({ connectionId, tree, selectedTopic, onSelect, onA
     >
       {rows.length === 0 && (topicFilter.trim() || payloadFilter.trim()) ? (
         <p className="empty" data-testid="topic-tree-no-match">
-          No topic matches the filter.
+          {t('noMatch')}
         </p>
       ) : (
         <div className="virtual-body" style={{ height: rows.length * ROW_HEIGHT }}>

@@ -1,4 +1,3 @@
-import { formatCountOf } from '../../ui/numbers';
 import { useCallback, useEffect, useState } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import type { TopicSort } from '../../model/topic-tree';
@@ -6,21 +5,21 @@ import { lastMessageOf, peekTree, treeOf, useTopicTreeStore } from '../../stores
 import { useUiStore } from '../../stores/ui-store';
 import { TopicDetail } from './topic-detail';
 import { TopicTreeList } from './topic-tree-list';
+import { Trans, useTranslation } from '../../ui/i18n';
 import './topic-tree.css';
 
 /** Filters apply this long after the last key press: each one walks every node. */
 const FILTER_DEBOUNCE_MS = 200;
 
-const SORTS: { key: TopicSort; label: string }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'messages', label: 'Messages' },
-  { key: 'recent', label: 'Recent' },
-  { key: 'msgRate', label: 'Msg/s (1 min)' },
-  { key: 'byteRate', label: 'Bytes/s (1 min)' },
-];
+/** Icons of the expand/collapse-all buttons (their names are in the title). */
+const EXPAND_ICON = '⊞';
+const COLLAPSE_ICON = '⊟';
+
+const SORTS: readonly TopicSort[] = ['name', 'messages', 'recent', 'msgRate', 'byteRate'];
 
 /** Topic and message counts, sort, expand/collapse all: in the panel header. */
 export function TopicTreeToolbar() {
+  const { t } = useTranslation('topicTree');
   const activeId = useConnectionsStore((s) => s.activeId);
   useTopicTreeStore((s) => s.version);
   const sort = useTopicTreeStore((s) => s.sort);
@@ -30,20 +29,20 @@ export function TopicTreeToolbar() {
   return (
     <div className="toolbar topic-tree-toolbar">
       <span className="muted" data-testid="topic-tree-count">
-        {formatCountOf(tree?.topicCount ?? 0, 'topic')}
+        {t('count', { count: tree?.topicCount ?? 0 })}
       </span>
-      <select data-testid="topic-tree-sort" value={sort} title="Sort by" onChange={(e) => setSort(e.target.value as TopicSort)}>
+      <select data-testid="topic-tree-sort" value={sort} title={t('sortBy')} onChange={(e) => setSort(e.target.value as TopicSort)}>
         {SORTS.map((s) => (
-          <option key={s.key} value={s.key}>
-            {s.label}
+          <option key={s} value={s}>
+            {t(`sort.${s}`)}
           </option>
         ))}
       </select>
-      <button type="button" className="icon-button" data-testid="topic-tree-expand-all" title="Expand all (*)" aria-label="Expand all" disabled={!tree} onClick={() => activeId && setAllExpanded(activeId, true)}>
-        ⊞
+      <button type="button" className="icon-button" data-testid="topic-tree-expand-all" title={t('expandAllTitle')} aria-label={t('expandAll')} disabled={!tree} onClick={() => activeId && setAllExpanded(activeId, true)}>
+        {EXPAND_ICON}
       </button>
-      <button type="button" className="icon-button" data-testid="topic-tree-collapse-all" title="Collapse all" aria-label="Collapse all" disabled={!tree} onClick={() => activeId && setAllExpanded(activeId, false)}>
-        ⊟
+      <button type="button" className="icon-button" data-testid="topic-tree-collapse-all" title={t('collapseAll')} aria-label={t('collapseAll')} disabled={!tree} onClick={() => activeId && setAllExpanded(activeId, false)}>
+        {COLLAPSE_ICON}
       </button>
     </div>
   );
@@ -75,6 +74,7 @@ function DebouncedFilter({ value, onChange, placeholder, title, testId }: { valu
 }
 
 export function TopicTreePanel() {
+  const { t } = useTranslation('topicTree');
   const activeId = useConnectionsStore((s) => s.activeId);
   const structure = useTopicTreeStore((s) => s.structure);
   const topicFilter = useTopicTreeStore((s) => s.topicFilter);
@@ -103,7 +103,7 @@ export function TopicTreePanel() {
   if (!activeId) {
     return (
       <p className="empty" data-testid="topic-tree-empty">
-        Connect to a broker to see its topics here.
+        {t('noConnection')}
       </p>
     );
   }
@@ -111,12 +111,12 @@ export function TopicTreePanel() {
   return (
     <div className="topic-tree">
       <div className="topic-tree-filters">
-        <DebouncedFilter key={`t-${activeId}`} value={topicFilter} onChange={setTopicFilter} placeholder="Filter topics" title="Part of a topic, any case; or an MQTT filter with + and #" testId="topic-tree-filter" />
-        <DebouncedFilter key={`p-${activeId}`} value={payloadFilter} onChange={setPayloadFilter} placeholder="Filter values" title="Part of the last value, any case" testId="topic-tree-payload-filter" />
+        <DebouncedFilter key={`t-${activeId}`} value={topicFilter} onChange={setTopicFilter} placeholder={t('filterTopics')} title={t('filterTopicsTitle')} testId="topic-tree-filter" />
+        <DebouncedFilter key={`p-${activeId}`} value={payloadFilter} onChange={setPayloadFilter} placeholder={t('filterValues')} title={t('filterValuesTitle')} testId="topic-tree-payload-filter" />
       </div>
       {isEmpty ? (
         <p className="empty" data-testid="topic-tree-empty">
-          No topics yet. Subscribe (e.g. to <code>#</code>) and the topics the broker sends build up here.
+          <Trans t={t} i18nKey="noTopics" components={{ code: <code /> }} />
         </p>
       ) : (
         <TopicTreeList

@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { useTopicTreeStore } from '../../stores/topic-tree-store';
+import { useTranslation } from '../../ui/i18n';
 
 /** Shows or hides the Topics panel (Alt+T). */
 export function TopicsToggle() {
+  const { t } = useTranslation('topicTree');
   const open = useTopicTreeStore((s) => s.panelOpen);
   const setOpen = useTopicTreeStore((s) => s.setPanelOpen);
   useEffect(() => {
@@ -17,8 +19,8 @@ export function TopicsToggle() {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
   return (
-    <button type="button" className="small" data-testid="topics-toggle" aria-pressed={open} title="Topic tree (Alt+T)" onClick={() => setOpen(!open)}>
-      {open ? 'Hide topics' : 'Topics'}
+    <button type="button" className="small" data-testid="topics-toggle" aria-pressed={open} title={t('toggleTitle')} onClick={() => setOpen(!open)}>
+      {open ? t('hideTopics') : t('showTopics')}
     </button>
   );
 }

@@ -3,6 +3,8 @@ import type { UpdateState } from '../../../shared/contract';
 import { useUiStore } from '../../stores/ui-store';
 import { useUpdatesStore } from '../../stores/updates-store';
 import { formatDateTime } from '../../ui/clock';
+import type { TFunction } from 'i18next';
+import { useTranslation } from '../../ui/i18n';
 import './updates.css';
 
 /** Asks once which updates exist here (none in browser mode), once the core answers. */
@@ -17,36 +19,39 @@ function useUpdatesLoaded(): boolean {
 }
 
 /** One line on where updating stands. */
-export function updateStatusText(state: UpdateState): string {
+export function updateStatusText(state: UpdateState, t: TFunction<'app'>): string {
+  const version = state.version ?? '';
   switch (state.status) {
     case 'idle':
-      return 'Not checked yet.';
+      return t('updates.statusIdle');
     case 'checking':
-      return 'Checking GitHub releases…';
+      return t('updates.statusChecking');
     case 'not-available':
-      return 'This is the latest version.';
+      return t('updates.statusNotAvailable');
     case 'available':
-      return `Version ${state.version} is available.`;
+      return t('updates.statusAvailable', { version });
     case 'downloading':
-      return `Downloading version ${state.version}… ${Math.floor(state.progress?.percent ?? 0)}%`;
+      return t('updates.statusDownloading', { version, percent: String(Math.floor(state.progress?.percent ?? 0)) });
     case 'downloaded':
-      return `Version ${state.version} is downloaded and installs when the app restarts.`;
+      return t('updates.statusDownloaded', { version });
     case 'error':
-      return `The update failed: ${state.message ?? 'unknown error'}`;
+      return t('updates.statusError', { message: state.message ?? t('updates.unknownError') });
     case 'unsupported':
-      return state.message ?? 'This installation cannot update itself.';
+      // Said by the desktop shell, which has no catalog.
+      return state.message ?? t('updates.statusUnsupported');
   }
 }
 
 /** The top bar's entry to the Updates section; desktop app only. */
 export function UpdatesButton() {
+  const { t } = useTranslation('app');
   const loaded = useUpdatesLoaded();
   const ready = useUpdatesStore((s) => s.state?.status === 'downloaded');
   const setPanelOpen = useUpdatesStore((s) => s.setPanelOpen);
   if (!loaded) return null;
   return (
-    <button type="button" className="small" data-testid="updates-button" title="Updates of MQTT Workbench" onClick={() => setPanelOpen(true)}>
-      {ready ? 'Update ready' : 'Updates'}
+    <button type="button" className="small" data-testid="updates-button" title={t('updates.buttonTitle')} onClick={() => setPanelOpen(true)}>
+      {ready ? t('updates.buttonReady') : t('updates.button')}
     </button>
   );
 }
@@ -56,6 +61,7 @@ export function UpdatesButton() {
  * Nothing contacts GitHub before the user answers yes (or checks by hand).
  */
 export function UpdatesPrompt() {
+  const { t } = useTranslation('app');
   const loaded = useUpdatesLoaded();
   const settings = useUpdatesStore((s) => s.settings);
   const state = useUpdatesStore((s) => s.state);
@@ -65,9 +71,9 @@ export function UpdatesPrompt() {
   if (state.status === 'downloaded') {
     return (
       <div className="host-banner updates-prompt" role="status" data-testid="updates-ready">
-        Version {state.version} is ready.
+        {t('updates.ready', { version: state.version ?? '' })}
         <button type="button" className="small" data-testid="updates-restart" onClick={() => void restartToUpdate()}>
-          Restart to update
+          {t('updates.restart')}
         </button>
       </div>
     );
@@ -75,12 +81,12 @@ export function UpdatesPrompt() {
   if (settings.autoCheck !== 'ask' || state.status === 'unsupported') return null;
   return (
     <div className="host-banner updates-prompt" role="status" data-testid="updates-ask">
-      Check for updates automatically? MQTT Workbench then asks GitHub for new releases every few hours; nothing else is sent.
+      {t('updates.ask')}
       <button type="button" className="small" data-testid="updates-ask-yes" onClick={() => void changeSettings({ autoCheck: 'on' })}>
-        Yes
+        {t('updates.yes')}
       </button>
       <button type="button" className="small" data-testid="updates-ask-no" onClick={() => void changeSettings({ autoCheck: 'off' })}>
-        No
+        {t('updates.no')}
       </button>
     </div>
   );
@@ -88,6 +94,7 @@ export function UpdatesPrompt() {
 
 /** The Updates section: what is new, check, download, restart, and the two settings. */
 export function UpdatesPanel() {
+  const { t } = useTranslation('app');
   const open = useUpdatesStore((s) => s.panelOpen);
   const setOpen = useUpdatesStore((s) => s.setPanelOpen);
   const state = useUpdatesStore((s) => s.state);
@@ -112,26 +119,26 @@ export function UpdatesPanel() {
         className="dialog updates-panel"
         role="dialog"
         aria-modal="true"
-        aria-label="Updates"
+        aria-label={t('updates.title')}
         data-testid="updates-panel"
         onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
       >
         <header className="dialog-header">
-          <h2>Updates</h2>
-          <button ref={closeButton} type="button" className="icon-button" title="Close (Esc)" aria-label="Close" onClick={() => setOpen(false)}>
+          <h2>{t('updates.title')}</h2>
+          <button ref={closeButton} type="button" className="icon-button" title={t('updates.closeTitle')} aria-label={t('updates.close')} onClick={() => setOpen(false)}>
             ×
           </button>
         </header>
         <div className="dialog-body">
           <div>
-            MQTT Workbench {state.currentVersion}.{' '}
-            <span data-testid="updates-status">{updateStatusText(state)}</span>
-            {state.lastCheckedAt !== undefined && <span className="muted"> Last checked {formatDateTime(state.lastCheckedAt)}.</span>}
+            {t('updates.current', { version: state.currentVersion })}{' '}
+            <span data-testid="updates-status">{updateStatusText(state, t)}</span>
+            {state.lastCheckedAt !== undefined && <span className="muted"> {t('updates.lastChecked', { time: formatDateTime(state.lastCheckedAt) })}</span>}
           </div>
           {state.status === 'downloading' && <progress data-testid="updates-progress" max={100} value={state.progress?.percent ?? 0} />}
           {state.releaseNotes && (state.status === 'available' || state.status === 'downloading' || state.status === 'downloaded') && (
             <>
-              <strong>{state.releaseName ?? `What is new in ${state.version}`}</strong>
+              <strong>{state.releaseName ?? t('updates.whatsNew', { version: state.version ?? '' })}</strong>
               <pre className="updates-notes" data-testid="updates-notes">
                 {state.releaseNotes}
               </pre>
@@ -139,7 +146,7 @@ export function UpdatesPanel() {
           )}
           {metered && (
             <div className="warning-text" data-testid="updates-metered">
-              This connection is metered, so nothing was {state.status === 'available' ? 'downloaded' : 'checked'}.
+              {state.status === 'available' ? t('updates.meteredNotDownloaded') : t('updates.meteredNotChecked')}
             </div>
           )}
           {problem && <div className="warning-text" data-testid="updates-problem">{problem}</div>}
@@ -147,15 +154,15 @@ export function UpdatesPanel() {
             <div className="updates-actions">
               {state.status === 'downloaded' ? (
                 <button type="button" data-testid="updates-restart-now" onClick={() => void restartToUpdate()}>
-                  Restart to update
+                  {t('updates.restart')}
                 </button>
               ) : state.status === 'available' ? (
                 <button type="button" data-testid="updates-download" onClick={() => void download(metered)}>
-                  {metered ? 'Download anyway' : 'Download'}
+                  {metered ? t('updates.downloadAnyway') : t('updates.download')}
                 </button>
               ) : (
                 <button type="button" data-testid="updates-check" disabled={busy} onClick={() => void check(metered)}>
-                  {metered ? 'Check anyway' : 'Check now'}
+                  {metered ? t('updates.checkAnyway') : t('updates.checkNow')}
                 </button>
               )}
             </div>
@@ -169,15 +176,15 @@ export function UpdatesPanel() {
                   checked={settings.autoCheck === 'on'}
                   onChange={(e) => void changeSettings({ autoCheck: e.target.checked ? 'on' : 'off' })}
                 />
-                Check for updates automatically (and download them in the background)
+                {t('updates.autoCheck')}
               </label>
               <label className="checkbox">
                 <input type="checkbox" data-testid="updates-metered-allowed" checked={settings.allowMetered} onChange={(e) => void changeSettings({ allowMetered: e.target.checked })} />
-                Also on metered connections
+                {t('updates.allowMetered')}
               </label>
             </>
           )}
-          <p className="muted">Updates come from the project's GitHub releases, only when allowed here or asked for. The app sends no telemetry.</p>
+          <p className="muted">{t('updates.privacy')}</p>
         </div>
       </section>
     </div>

@@ -11,20 +11,19 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { LANGUAGES, LANGUAGE_CHOICES, type Language, type LanguageChoice, resolveLanguage, systemLanguage as osLanguage } from '../../../shared/languages';
+import { UI_STATE_KEYS } from '../../../shared/contract/app';
 import { readChoice, writeChoice } from '../stored-choice';
 import { en } from './locales/en';
 import { zhCN } from './locales/zh-CN';
 
 export { Trans, useTranslation } from 'react-i18next';
 
-export const LANGUAGES = ['en', 'zh-CN'] as const;
-export type Language = (typeof LANGUAGES)[number];
-export const LANGUAGE_CHOICES = ['system', ...LANGUAGES] as const;
-export type LanguageChoice = (typeof LANGUAGE_CHOICES)[number];
+export { LANGUAGES, LANGUAGE_CHOICES, type Language, type LanguageChoice } from '../../../shared/languages';
 /** Each language's name as its readers write it (the language menu shows these untranslated). */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'zh-CN': '简体中文' };
 
-const LANGUAGE_KEY = 'ui.language';
+const LANGUAGE_KEY = UI_STATE_KEYS.language;
 /** The page's globals, absent when the catalogs are checked under Node (unit tests). */
 const page = globalThis as { navigator?: { languages?: readonly string[] }; document?: { documentElement: { lang: string } } };
 const NAMESPACES = Object.keys(en) as (keyof typeof en)[];
@@ -40,12 +39,7 @@ declare module 'i18next' {
 
 /** The OS's language as one we have: any Chinese locale reads Simplified Chinese, anything else English. */
 export function systemLanguage(preferred: readonly string[] = page.navigator?.languages ?? []): Language {
-  for (const tag of preferred) {
-    const lower = tag.toLowerCase();
-    if (lower.startsWith('zh')) return 'zh-CN';
-    if (lower.startsWith('en')) return 'en';
-  }
-  return 'en';
+  return osLanguage(preferred);
 }
 
 export function languageChoice(): LanguageChoice {
@@ -53,7 +47,7 @@ export function languageChoice(): LanguageChoice {
 }
 
 function resolve(choice: LanguageChoice): Language {
-  return choice === 'system' ? systemLanguage() : choice;
+  return resolveLanguage(choice, page.navigator?.languages ?? []);
 }
 
 export const i18n = i18next.createInstance();
