@@ -21,6 +21,8 @@ export interface PostgresHistorySourceOptions extends Partial<WriteQueueLimits> 
   retention?: RetentionPolicy;
   /** reconnect backoff; injectable for tests */
   reconnect?: { initialMs: number; maxMs: number };
+  /** false: today is recorded without its trigram index, built once the day is over (PostgresHistoryOptions.hotTextIndex). */
+  hotTextIndex?: boolean;
 }
 
 /** The channel every writer NOTIFYs after a commit; readers LISTEN on it for a live tail. */
@@ -115,7 +117,7 @@ function gapsFor(batches: readonly PackedBatch[], keyNames: Map<number, string>,
 export async function createPostgresHistory(options: PostgresHistorySourceOptions): Promise<History> {
   const backoff = options.reconnect ?? DEFAULT_RECONNECT;
   const config = poolConfigFor(options.source);
-  const store: PostgresHistoryStore = await openPostgresHistoryStore({ pool: config }).catch((error: unknown) => {
+  const store: PostgresHistoryStore = await openPostgresHistoryStore({ pool: config, ...(options.hotTextIndex !== undefined ? { hotTextIndex: options.hotTextIndex } : {}) }).catch((error: unknown) => {
     throw toHistoryError(error);
   });
   const { rows } = await store.pool.query<{ v: number }>('SELECT max(version)::int AS v FROM schema_migrations');

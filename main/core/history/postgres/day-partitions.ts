@@ -23,27 +23,38 @@ export function partitionName(start: number): string {
  */
 export class DayPartitions {
   private readonly known = new Set<number>();
+  /** Called after this store created a partition, on the same connection (the trigram index of a new day: text-index-cleaner.ts). */
+  onCreate: ((client: PoolClient, name: string, from: number) => Promise<void>) | undefined;
 
   constructor(private readonly pool: Pool) {}
 
-  /** Makes sure the partitions of these timestamps' days exist (and today's and tomorrow's). */
-  async ensure(timestamps: Iterable<number>, now = Date.now()): Promise<void> {
-    const days = new Set<number>([dayStart(now), dayStart(now) + DAY_MS]);
-    for (const ts of timestamps) days.add(dayStart(ts));
+  /** Makes sure the partitions of these timestamps' days exist (and today's and tomorrow's); returns the days the timestamps fall in. */
+  async ensure(timestamps: Iterable<number>, now = Date.now()): Promise<Set<number>> {
+    const written = new Set<number>();
+    let last = NaN;
+    for (const ts of timestamps) {
+      // A batch is mostly one day: skip the division for a run of the same millisecond range.
+      if (ts >= last && ts < last + DAY_MS) continue;
+      last = dayStart(ts);
+      written.add(last);
+    }
+    const days = new Set<number>([dayStart(now), dayStart(now) + DAY_MS, ...written]);
     const missing = [...days].filter((day) => !this.known.has(day));
-    if (missing.length === 0) return;
+    if (missing.length === 0) return written;
     const client = await this.pool.connect();
     try {
       for (const start of missing) await this.create(client, start);
     } finally {
       client.release();
     }
+    return written;
   }
 
   private async create(client: PoolClient, start: number): Promise<void> {
     const name = partitionName(start);
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF messages FOR VALUES FROM (${start}) TO (${start + DAY_MS})`);
+      await this.onCreate?.(client, name, start);
     } catch (error) {
       // 42P07 duplicate_table / 23505 unique_violation on the catalog: another store made it just now.
       const code = (error as { code?: string }).code;

@@ -32,6 +32,12 @@ export interface PostgresHistoryOptions {
   fullTextMaxBytes?: number;
   /** How batches go in (the bench compares them); see DEFAULT_INGEST. */
   ingest?: IngestMethod;
+  /**
+   * true (default): today's partition is text-indexed as it is written. false: a day is indexed once
+   * it is over, so recording pays no trigram extraction (a fast feed's choice; text search of today's
+   * rows then reads them). See text-index-cleaner.ts.
+   */
+  hotTextIndex?: boolean;
 }
 
 /** Binary COPY: measured in `npm run bench -- history` against unnest (see the README's figures). */
@@ -93,10 +99,12 @@ export class PostgresHistoryStore implements HistoryStore {
     ingest: IngestMethod,
     /** TimescaleDB as found at open (detectTimescale). */
     readonly timescale: TimescaleSupport,
+    hotTextIndex: boolean,
   ) {
     this.topics = new PostgresTopicIndex(pool);
     this.partitions = new DayPartitions(pool);
-    this.textIndex = new TextIndexCleaner(pool);
+    this.textIndex = new TextIndexCleaner(pool, this.partitions, hotTextIndex);
+    this.partitions.onCreate = (client, name, from) => this.textIndex.created(client, name, from);
     this.writer = new PostgresWriter(pool, this.topics, this.partitions, fullTextMaxBytes, ingest, this.textIndex);
     this.queries = new PostgresQueries(pool, this.topics, fullTextMaxBytes);
     this.retention = new PostgresRetention(pool, this.topics, this.partitions);
@@ -129,8 +137,10 @@ export class PostgresHistoryStore implements HistoryStore {
       } finally {
         client.release();
       }
-      const store = new PostgresHistoryStore(pool, options.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES, options.ingest ?? DEFAULT_INGEST, timescale);
+      const store = new PostgresHistoryStore(pool, options.fullTextMaxBytes ?? DEFAULT_FULL_TEXT_MAX_BYTES, options.ingest ?? DEFAULT_INGEST, timescale, options.hotTextIndex ?? true);
       await store.topics.refresh();
+      // Days without their trigram index (a database from before migration 3, a build cut short): built in the background.
+      store.textIndex.noteWrite();
       return store;
     } catch (error) {
       await pool.end();

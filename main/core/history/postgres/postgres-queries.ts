@@ -14,6 +14,17 @@ import type { PostgresTopicIndex } from './postgres-topic-index';
 const UNION_TOPIC_LIMIT = 64;
 /** Rows of codec-covered topics read per round trip while a page or count tests them in Node. */
 const DECODE_CHUNK_ROWS = 1000;
+/**
+ * A text page first reads this many rows in page order and tests them (a common word fills the page
+ * here); the matches found give the word's density, which decides what comes next.
+ */
+const TEXT_PROBE_ROWS = 2000;
+/**
+ * At most this many rows are read in page order for one text page (~100-200 ms on the shared 2-core
+ * machine); a word too rare to fill the page within them is looked up in the trigram index instead,
+ * whose cost grows with the word's matches, not with the table.
+ */
+const TEXT_WALK_MAX_ROWS = 100_000;
 
 interface MessageRow {
   id: number;
@@ -193,8 +204,64 @@ export class PostgresQueries {
     return connectionKeys === undefined ? labelled : labelled.filter((key) => connectionKeys.includes(key));
   }
 
+  /**
+   * The first `budget` rows of the page's order under every condition but the text (a walk along the
+   * time or topic index), each tested for the text: returns the matching ones (at most limit + 1),
+   * and, when the walk read all `budget` rows, the last row read (`n` = budget: the next walk's
+   * cursor). position() instead of LIKE: the same substring test, which the
+   * planner neither serves from the trigram index nor estimates as rare, so it keeps to the order.
+   */
+  private compileTextWalk(request: PageRequest, topicIds: number[] | null, budget: number, limit: number): { text: string; values: unknown[] } {
+    const query = request.query ?? {};
+    const base = this.compilePage({ ...request, query: { ...query, text: '' } }, topicIds, [], budget, ', m.is_text');
+    const params = new Params();
+    params.values.push(...base.values);
+    const dir = (request.order ?? 'desc') === 'desc' ? 'DESC' : 'ASC';
+    const needle = params.add(query.text!.toLowerCase());
+    const hit = `CASE WHEN b.is_text AND b.payload_size BETWEEN 1 AND ${Math.trunc(this.textMaxBytes)} THEN position(${needle} IN history_text(b.payload)) > 0 ELSE false END`;
+    return {
+      text: `SELECT * FROM (SELECT b.*, ${hit} AS hit, row_number() OVER (ORDER BY b.ts ${dir}, b.id ${dir}) AS n FROM (${base.text}) b) w
+             WHERE w.hit OR w.n = ${params.add(budget)} ORDER BY w.ts ${dir}, w.id ${dir} LIMIT ${params.add(limit + 1)}`,
+      values: params.values,
+    };
+  }
+
+  /**
+   * A text page without codec rules: a walk in page order (TEXT_PROBE_ROWS first, then as many rows as
+   * the density seen says the page needs, up to TEXT_WALK_MAX_ROWS), then, for a word too rare for
+   * that, the trigram index for the rest after where the walk stopped. The planner alone cannot choose:
+   * it takes `LIKE '%common%'` for rare and sorts every match the index gives (seconds at 10M rows).
+   * Keyset-correct: the walk returns every match of the rows it read, the rest come after them.
+   */
+  private async textPage(request: PageRequest, topicIds: number[] | null, limit: number): Promise<MessageRow[]> {
+    const rows: MessageRow[] = [];
+    let cursor = request.cursor ?? null;
+    let budget = TEXT_PROBE_ROWS;
+    let read = 0;
+    for (;;) {
+      const chunk = (await this.pool.query<MessageRow & { hit: boolean; n: number }>(this.compileTextWalk({ ...request, cursor }, topicIds, budget, limit))).rows;
+      let boundary: MessageRow | undefined;
+      for (const row of chunk) {
+        if (row.hit && rows.length < limit) rows.push(row);
+        if (row.n === budget) boundary = row;
+      }
+      if (rows.length >= limit || !boundary) return rows; // full, or every row of the range was read
+      read += budget;
+      cursor = { timestamp: boundary.ts, id: boundary.id };
+      const density = rows.length / read;
+      const need = density > 0 ? Math.ceil(((limit - rows.length) / density) * 1.25) + 500 : Infinity;
+      if (read + need > TEXT_WALK_MAX_ROWS) break;
+      budget = need;
+    }
+    // Rare: the trigram index (or, on a day without one, a scan of that day) after the walk's last row.
+    // Every match is sorted (sortAll): at 10M rows the planner otherwise walks the time index for a
+    // 1-in-1000 word, the very walk found too long above (1.4 s measured).
+    const rest = (await this.pool.query<MessageRow>(this.compilePage({ ...request, cursor }, topicIds, [], limit - rows.length, '', true))).rows;
+    return rows.concat(rest);
+  }
+
   /** A page's SQL: keyset after `cursor`, never OFFSET. `covered`: topics whose rows pass the text term unconditionally (tested in Node). */
-  private compilePage(request: PageRequest, topicIds: number[] | null, covered: number[], limit: number): { text: string; values: unknown[] } {
+  private compilePage(request: PageRequest, topicIds: number[] | null, covered: number[], limit: number, extraColumns = '', sortAll = false): { text: string; values: unknown[] } {
     const query = request.query ?? {};
     const desc = (request.order ?? 'desc') === 'desc';
     const params = new Params();
@@ -211,6 +278,9 @@ export class PostgresQueries {
     }
     const dir = desc ? 'DESC' : 'ASC';
     const order = `ORDER BY m.ts ${dir}, m.id ${dir}`;
+    // `ts + 0` is the same order, but no index gives it: the planner must find every match, and
+    // does so with the trigram index instead of walking the time index (textPage's rare words).
+    const rowOrder = sortAll ? `ORDER BY m.ts + 0 ${dir}, m.id ${dir}` : order;
     const limitParam = params.add(limit);
     const where = (extra: string[]): string => {
       const all = [...extra, ...terms];
@@ -218,11 +288,11 @@ export class PostgresQueries {
     };
     if (topicIds !== null && topicIds.length <= UNION_TOPIC_LIMIT) {
       // One (topic_id, ts, id) index range per topic, each in order and limited, then merged.
-      const arms = topicIds.map((id) => `(SELECT ${COLUMNS} FROM messages m ${where([`m.topic_id = ${Math.trunc(id)}`])} ${order} LIMIT ${limitParam})`);
+      const arms = topicIds.map((id) => `(SELECT ${COLUMNS}${extraColumns} FROM messages m ${where([`m.topic_id = ${Math.trunc(id)}`])} ${rowOrder} LIMIT ${limitParam})`);
       return { text: `SELECT * FROM (${arms.join(' UNION ALL ')}) m ${order} LIMIT ${limitParam}`, values: params.values };
     }
     const topicTerm = topicIds !== null ? [`m.topic_id = ANY(${params.add(topicIds)}::integer[])`] : [];
-    return { text: `SELECT ${COLUMNS} FROM messages m ${where(topicTerm)} ${order} LIMIT ${limitParam}`, values: params.values };
+    return { text: `SELECT ${COLUMNS}${extraColumns} FROM messages m ${where(topicTerm)} ${rowOrder} LIMIT ${limitParam}`, values: params.values };
   }
 
   /** One page of a query, newest first unless asked otherwise; keyset paging, never OFFSET. */
@@ -234,7 +304,9 @@ export class PostgresQueries {
     if (topicIds !== null && topicIds.length === 0) return { messages: [], nextCursor: null };
     const covered = query.text ? await this.decodedTopicIds(topicIds) : [];
     let rows: MessageRow[];
-    if (covered.length === 0) {
+    if (query.text && covered.length === 0) {
+      rows = await this.textPage(request, topicIds, limit);
+    } else if (covered.length === 0) {
       rows = (await this.pool.query<MessageRow>(this.compilePage(request, topicIds, [], limit))).rows;
     } else {
       // Covered topics' rows come back untested: read on in page order until the page is full.

@@ -50,17 +50,18 @@ export class PostgresWriter {
   }
 
   private async writeColumns(columns: MessageColumns, gaps: readonly HistoryGap[]): Promise<void> {
-    await this.partitions.ensure(columns.ts);
-    await inTransaction(this.pool, async (client) => {
+    const days = await this.partitions.ensure(columns.ts);
+    // The trigram index's merge is the cleaner's job, not this COPY's (text-index-cleaner.ts).
+    const settings = columns.length > 0 ? `SET LOCAL gin_pending_list_limit = ${TEXT_PENDING_LIST_KB}` : '';
+    const write = async (client: PoolClient): Promise<void> => {
       if (columns.length > 0) {
-        // The trigram index's merge is the cleaner's job, not this COPY's (text-index-cleaner.ts).
-        await client.query(`SET LOCAL gin_pending_list_limit = ${TEXT_PENDING_LIST_KB}`);
         if (this.ingest === 'copy') await copyIn(client, `COPY messages (${COPY_COLUMNS}) FROM STDIN (FORMAT binary)`, columns.copyData());
         else await client.query(columns.insertStatement());
       }
       if (gaps.length > 0) await this.insertGaps(client, gaps);
-    });
-    if (columns.length > 0) this.cleaner.noteWrite();
+    };
+    await inTransaction(this.pool, write, settings);
+    if (columns.length > 0) this.cleaner.noteWrite(days);
   }
 
   /** One flush of the write queue: packed batches and the gaps recorded with them, in one transaction. */
