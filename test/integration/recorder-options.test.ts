@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { urlOptions } from '../../main/cli/commands/record';
 import { parseTime, queryOf } from '../../main/cli/commands/query-flags';
-import { postgresSource, shownStore } from '../../main/cli/commands/store-option';
+import { postgresHistoryOptions, postgresSource, shownStore } from '../../main/cli/commands/store-option';
 import { runCli } from '../support/cli-process';
 
 // What the recorder, export and replay make of their flags; the usage errors through the built CLI.
@@ -20,6 +20,14 @@ describe('recorder flags', () => {
     expect(postgresSource({ store: 'postgres://rec@db/h', storePasswordFile: file }, { PGPASSWORD: 'from-env' }).password).toBe('from-file');
     expect(postgresSource({ store: 'postgres://rec@db/h', storeTls: 'require' }, {}).tls).toEqual({ mode: 'require' });
     expect(shownStore({ store: 'postgres://rec:secret@db/h' })).toBe('postgres://rec@db/h');
+  });
+
+  it('--defer-text-index records today without its text index (a PostgreSQL store only)', async () => {
+    expect(postgresHistoryOptions({ store: 'postgres://rec@db/h' }, {})).toEqual({ source: { url: 'postgres://rec@db/h' } });
+    expect(postgresHistoryOptions({ store: 'postgres://rec@db/h', deferTextIndex: true }, {})).toEqual({ source: { url: 'postgres://rec@db/h' }, hotTextIndex: false });
+    const onSqlite = await runCli(['record', '--url', 'mqtt://127.0.0.1:1', '--store', join(scratch, 'y.db'), '--defer-text-index']);
+    expect(onSqlite.code).toBe(2);
+    expect(onSqlite.stderr).toMatch(/--defer-text-index applies to a PostgreSQL store/);
   });
 
   it('reads broker URLs with their scheme, default port, credentials and WebSocket path', () => {

@@ -170,7 +170,8 @@ export function createRecordCommand(): Command {
     .option('--cafile <file>', 'trusted CA certificate (PEM) for mqtts/wss brokers')
     .option('--insecure', "do not verify brokers' certificates (testing only)")
     .option('--data-dir <path>', "the app's data folder for --profile (default: WORKBENCH_DATA_DIR or the OS data folder)")
-    .option('--json', 'log lines as JSON objects');
+    .option('--json', 'log lines as JSON objects')
+    .option('--defer-text-index', "PostgreSQL: index today's payload text once the day is over, not as it arrives (about 2x the ingest rate; a text search of today reads all of today's rows)");
   storeFlags(command, true);
   command
     .addHelpText(

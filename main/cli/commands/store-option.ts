@@ -15,6 +15,8 @@ export interface StoreFlags {
   storePasswordFile?: string;
   storeTls?: 'disable' | 'require' | 'verify-full';
   storeCa?: string;
+  /** record only: today's rows go in without their trigram index, built once the day is over. */
+  deferTextIndex?: boolean;
 }
 
 export function storeFlags(command: Command, required: boolean): Command {
@@ -61,6 +63,11 @@ export function postgresSource(flags: StoreFlags, env: NodeJS.ProcessEnv = proce
   };
 }
 
+/** What createPostgresHistory is given for these flags. */
+export function postgresHistoryOptions(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): { source: PostgresSource; hotTextIndex?: boolean } {
+  return { source: postgresSource(flags, env), ...(flags.deferTextIndex ? { hotTextIndex: false } : {}) };
+}
+
 /** The store's address as logged: no password. */
 export function shownStore(flags: StoreFlags): string {
   if (!flags.store || !isPostgresUrl(flags.store)) return resolve(flags.store ?? '');
@@ -76,17 +83,18 @@ export function shownStore(flags: StoreFlags): string {
 export async function openStore(flags: StoreFlags, log?: (event: string, text: string) => void): Promise<History> {
   if (!flags.store) throw new CliFailure('Give --store postgres://... or a SQLite file', EXIT.usage);
   if (!isPostgresUrl(flags.store)) {
+    if (flags.deferTextIndex) throw new CliFailure('--defer-text-index applies to a PostgreSQL store (--store postgres://...)', EXIT.usage);
     try {
       return await createHistory({ path: resolve(flags.store) });
     } catch (error) {
       throw new CliFailure(`Cannot open the history file ${resolve(flags.store)}: ${(error as Error).message}`, EXIT.failed);
     }
   }
-  const source = postgresSource(flags);
+  const options = postgresHistoryOptions(flags);
   let delay = 1000;
   for (;;) {
     try {
-      return await createPostgresHistory({ source });
+      return await createPostgresHistory(options);
     } catch (error) {
       const reachable = !(isConnectionError(error) || (error instanceof HistoryError && error.code === 'HISTORY_OPEN_FAILED' && /Cannot connect/.test(error.message)));
       if (!log || reachable) throw new CliFailure(`Cannot open the history database ${shownStore(flags)}: ${(error as Error).message}`, EXIT.failed);
