@@ -41,7 +41,17 @@ export default defineConfig({
       sourcemap: Boolean(process.env.WORKBENCH_DEBUG_BUILD),
       // Monaco is one large lazily loaded chunk by nature (~3 MB); the app's own chunk stays small.
       chunkSizeWarningLimit: 4000,
-      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'renderer/index.html') },
+        output: {
+          // zod and shared/zod-jitless in one chunk of their own: every chunk that builds a schema
+          // imports it, so `config({ jitless: true })` has run before any schema exists, however the
+          // bundler splits the rest. (Left to itself it once put the contract's schemas in a chunk
+          // the entry imported before its own jitless call: zod then compiled parsers with
+          // `new Function`, which the page's CSP refuses.)
+          manualChunks: (id: string) => (/[\\/]node_modules[\\/]zod[\\/]|[\\/]shared[\\/]zod-jitless\.ts$/.test(id) ? 'zod' : undefined),
+        },
+      },
     },
     worker: { format: 'es' },
   },

@@ -106,7 +106,7 @@ export async function openWorkbench(browser: Browser, url: string, opened: Workb
   await page.addInitScript(`
     document.addEventListener('securitypolicyviolation', (event) => {
       console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || '(inline)') +
-        ' at ' + event.sourceFile + ':' + event.lineNumber);
+        ' at ' + event.sourceFile + ':' + event.lineNumber + ':' + event.columnNumber);
     });
   `);
   await page.goto(url);
