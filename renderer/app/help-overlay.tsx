@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useFocusWhileOpen } from '../ui/use-focus-while-open';
 import { useUiStore } from '../stores/ui-store';
 import { useTranslation } from '../ui/i18n';
 import { SHORTCUT_GROUPS } from './shortcut-list';
@@ -11,15 +11,7 @@ export function HelpOverlay() {
   const { t } = useTranslation('app');
   const open = useUiStore((s) => s.helpOpen);
   const setOpen = useUiStore((s) => s.setHelpOpen);
-  const closeButton = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    // Focus moves into the dialog, and back where it was when it closes.
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeButton.current?.focus();
-    return () => previous?.focus();
-  }, [open]);
+  const closeButton = useFocusWhileOpen<HTMLButtonElement>(open);
 
   if (!open) return null;
   return (

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useFocusWhileOpen } from '../../ui/use-focus-while-open';
 import type { UpdateState } from '../../../shared/contract';
 import { useUiStore } from '../../stores/ui-store';
 import { useUpdatesStore } from '../../stores/updates-store';
@@ -101,14 +102,7 @@ export function UpdatesPanel() {
   const settings = useUpdatesStore((s) => s.settings);
   const problem = useUpdatesStore((s) => s.problem);
   const { changeSettings, check, download, restartToUpdate } = useUpdatesStore.getState();
-  const closeButton = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeButton.current?.focus();
-    return () => previous?.focus();
-  }, [open]);
+  const closeButton = useFocusWhileOpen<HTMLButtonElement>(open);
 
   if (!open || !state || !settings) return null;
   const busy = state.status === 'checking' || state.status === 'downloading';
