@@ -8,6 +8,7 @@
 import { Command, CommanderError, Help } from 'commander';
 import { version } from '../../package.json';
 import { CliFailure, EXIT, EXIT_CODES_HELP } from './cli-flags';
+import { COMMAND_SUMMARIES } from './command-summaries';
 
 /**
  * Every command, each module imported only when it is needed (issue 19): the command that runs, or
@@ -23,22 +24,22 @@ const COMMANDS: Array<{ name: string; load: () => Promise<Command>; summary?: { 
   {
     name: 'simulate',
     load: async () => (await import('./commands/simulate')).createSimulateCommand(),
-    summary: { term: 'simulate [options] <scenario>', description: 'Run a scenario of virtual devices: a built-in name or a YAML/JSON file' },
+    summary: COMMAND_SUMMARIES.simulate,
   },
   {
     name: 'record',
     load: async () => (await import('./commands/record')).createRecordCommand(),
-    summary: { term: 'record [options]', description: 'Record brokers into history (a team PostgreSQL database or a SQLite file) until stopped' },
+    summary: COMMAND_SUMMARIES.record,
   },
   {
     name: 'export',
     load: async () => (await import('./commands/export')).createExportCommand(),
-    summary: { term: 'export [options]', description: 'Export a history search to a file (NDJSON, JSON or CSV)' },
+    summary: COMMAND_SUMMARIES.export,
   },
   {
     name: 'replay',
     load: async () => (await import('./commands/replay')).createReplayCommand(),
-    summary: { term: 'replay [options]', description: 'Publish a history search again to a broker, oldest first' },
+    summary: COMMAND_SUMMARIES.replay,
   },
   { name: 'broker', load: async () => (await import('./commands/broker')).createBrokerCommand() },
 ];

@@ -1,4 +1,5 @@
 /** `mqtt-workbench export`: a history query to a file (NDJSON, JSON, CSV), from PostgreSQL or a SQLite history file. */
+import { COMMAND_SUMMARIES } from '../command-summaries';
 import { Command, Option } from 'commander';
 import { EXIT_CODES_HELP } from '../cli-connection';
 import { addQueryFlags, type QueryFlags, queryOf } from './query-flags';
@@ -11,7 +12,7 @@ interface ExportFlags extends StoreFlags, QueryFlags {
 }
 
 export function createExportCommand(): Command {
-  const command = new Command('export').description('Export a history search to a file (NDJSON, JSON or CSV)');
+  const command = new Command('export').description(COMMAND_SUMMARIES.export.description);
   storeFlags(command, true);
   addQueryFlags(command)
     .requiredOption('-o, --output <file>', 'the file to write (written as FILE.partial, renamed when complete)')

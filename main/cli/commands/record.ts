@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { COMMAND_SUMMARIES } from '../command-summaries';
 import { Command, Option } from 'commander';
 import type { ConnectionOptions, ConnectionOptionsInput, ConnectionSummary, MqttMessage } from '../../../shared/contract';
 import { connectionOptions } from '../../../shared/contract';
@@ -154,7 +155,7 @@ function logHistoryEvent(log: Log, event: HistoryEvent, labels: Map<string, stri
 }
 
 export function createRecordCommand(): Command {
-  const command = new Command('record').description('Record brokers into history (a team PostgreSQL database or a SQLite file) until stopped');
+  const command = new Command('record').description(COMMAND_SUMMARIES.record.description);
   command
     .option('--profile <name>', 'a saved profile to record (repeat for more); its subscriptions unless -t is given', collect)
     .option('--url <url>', 'a broker to record, mqtt://[user:password@]host[:port] (mqtts, ws, wss too; repeat for more)', collect)

@@ -1,4 +1,5 @@
 /** `mqtt-workbench replay`: a history search published again to a broker, at the recorded pace (scaled) or as fast as it goes. */
+import { COMMAND_SUMMARIES } from '../command-summaries';
 import { Command } from 'commander';
 import { type ReplayProgressEvent, historyContract } from '../../../shared/contract';
 import { createReplayService } from '../../core/services/replay-service';
@@ -15,7 +16,7 @@ interface ReplayFlags extends ConnectionFlags, StoreFlags, QueryFlags {
 }
 
 export function createReplayCommand(): Command {
-  const command = new Command('replay').description('Publish a history search again to a broker, oldest first');
+  const command = new Command('replay').description(COMMAND_SUMMARIES.replay.description);
   addConnectionFlags(command);
   storeFlags(command, true);
   addQueryFlags(command)

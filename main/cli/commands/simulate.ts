@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries';
 import { SCENARIO_LIMITS, type ScenarioCounters } from '../../../shared/contract/scenarios';
 import { applyOverrides, builtInNames, builtInScenario, createMqttTransport, describeProblems, parseScenario, prepareScenarioRun, type ParsedScenario } from '../../core/automation/scenarios';
 import { CliFailure, EXIT, EXIT_CODES_HELP, type ConnectionFlags, addConnectionFlags, integerFlag, resolveConnection } from '../cli-connection';
@@ -48,7 +49,7 @@ function line(c: ScenarioCounters, elapsedMs: number): string {
 
 export function createSimulateCommand(): Command {
   const command = new Command('simulate')
-    .description('Run a scenario of virtual devices: a built-in name or a YAML/JSON file')
+    .description(COMMAND_SUMMARIES.simulate.description)
     .argument('<scenario>', `a built-in (${builtInNames().join(', ')}) or a scenario file`);
   addConnectionFlags(command)
     .option('--devices <n>', `devices instead of the scenario's count (at most ${SCENARIO_LIMITS.devices})`)
