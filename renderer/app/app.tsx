@@ -13,6 +13,7 @@ import { useUiStore } from '../stores/ui-store';
 import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
 import { AppInfo } from './app-info';
 import { CenterRows } from './center-rows';
+import { SidebarPane } from './sidebar-pane';
 import { HelpOverlay } from './help-overlay';
 import { HostBanner } from './host-banner';
 import { RecoveredNotice } from './recovered-notice';
@@ -91,15 +92,14 @@ function MainWindow() {
       <RuleProblemNotices />
       <div className="workspace" hidden={view !== 'workbench'}>
         <SplitGroup id="columns" orientation="horizontal" panes={inspectorOpen ? ['sidebar', 'center', 'inspector'] : ['sidebar', 'center']} remember={['sidebar', 'inspector']}>
-          <SplitPane id="sidebar" className="split-pane sidebar" defaultSize={rememberedSize('sidebar', '20%')} minSize="200px" maxSize="45%" groupResizeBehavior="preserve-pixel-size">
+          <SidebarPane>
             <Panel name="profiles" title={t('panels.profiles')} className="grow">
               <ProfilesPanel />
             </Panel>
             <Panel name="subscriptions" title={t('panels.subscriptions')} className="grow">
               <SubscriptionsPanel />
             </Panel>
-          </SplitPane>
-          <SplitHandle id="sidebar" label={t('resize.sidebar')} />
+          </SidebarPane>
           <SplitPane id="center" className="split-pane center" minSize="420px">
             <div className="connection-bar">
               <ConnectionTabs />

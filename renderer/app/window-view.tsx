@@ -11,8 +11,9 @@ import { useMessagesStore } from '../stores/messages-store';
 import { useUiStore } from '../stores/ui-store';
 import { useTranslation } from '../ui/i18n';
 import { Panel } from '../ui/panel';
-import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
+import { SplitGroup, SplitPane } from '../ui/split';
 import { CenterRows } from './center-rows';
+import { SidebarPane } from './sidebar-pane';
 import { REFILL_COUNT } from './live-restore';
 
 /** The small header button that shows a view in a window (a tab, in browser mode) of its own. */
@@ -63,12 +64,11 @@ function ConnectionWindow({ connectionId }: { connectionId: string }) {
   return (
     <div className="workspace">
       <SplitGroup id="window-columns" orientation="horizontal" panes={['sidebar', 'center']} remember={['sidebar']}>
-        <SplitPane id="sidebar" className="split-pane sidebar" defaultSize={rememberedSize('sidebar', '20%')} minSize="200px" maxSize="45%" groupResizeBehavior="preserve-pixel-size">
+        <SidebarPane>
           <Panel name="subscriptions" title={t('panels.subscriptions')} className="grow">
             <SubscriptionsPanel />
           </Panel>
-        </SplitPane>
-        <SplitHandle id="sidebar" label={t('resize.sidebar')} />
+        </SidebarPane>
         <SplitPane id="center" className="split-pane center" minSize="420px">
           <div className="connection-bar">
             <strong className="window-connection-name" data-testid="window-connection-name">
