@@ -171,7 +171,7 @@ describe('(f) inside the renderer, layers run one way: ui < model < payload < st
     ['renderer/app/app.tsx', "import { View } from '../features/x/view';\nimport { createBridge } from '../bridge';\nimport { useUiStore } from '../stores/ui-store';"],
     ['renderer/main.tsx', "import { setApi } from './stores/api';"],
     ['renderer/stores/x.ts', "import { a } from '../payload/format';\nimport { b } from '../model/ring';\nimport type { Bridge } from '../bridge';\nimport { getApi } from './api';\nimport { create } from 'zustand';"],
-    ['renderer/payload/x.ts', "import type { RingMessage } from '../model/message-ring';\nimport { formatCount } from '../ui/numbers';"],
+    ['renderer/payload/x.ts', "import type { RingMessage } from '../model/message-ring';\nimport { formatReading } from '../ui/numbers';"],
     ['renderer/main.tsx', "import { App } from './app/app';\nimport { startEventFeed } from './stores/event-feed';"],
   ])('allows %s: %s', (file, code) => expectAllowed(file, code));
 });

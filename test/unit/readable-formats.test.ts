@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatClock, formatDateTime, formatMoment, setTimeFormat } from '../../renderer/ui/clock';
-import { formatCountOf, formatReading } from '../../renderer/ui/numbers';
+import { i18n } from '../../renderer/ui/i18n';
+import { formatReading } from '../../renderer/ui/numbers';
 
 describe('readable formats (issue 14)', () => {
   it.each([
@@ -18,11 +19,12 @@ describe('readable formats (issue 14)', () => {
     expect(formatReading(value)).toBe(shown);
   });
 
-  it('says a count with its noun, singular for one', () => {
-    expect(formatCountOf(1, 'message')).toBe('1 message');
-    expect(formatCountOf(0, 'topic')).toBe('0 topics');
-    expect(formatCountOf(20000, 'message')).toBe('20,000 messages');
-    expect(formatCountOf(2, 'retained topic')).toBe('2 retained topics');
+  it('says a count with its noun, singular for one (i18next plurals, the count through Intl)', async () => {
+    await i18n.changeLanguage('en');
+    expect(i18n.t('topicTree:row.messages', { count: 1 })).toBe('1 message');
+    expect(i18n.t('topicTree:row.subtopics', { count: 0 })).toBe('0 topics');
+    expect(i18n.t('topicTree:row.messages', { count: 20000 })).toBe('20,000 messages');
+    expect(i18n.t('topicTree:row.retainedAlsoBelow', { count: 2 })).toBe(' (and 2 topics below)');
   });
 
   it('shows a moment as HH:MM:SS today and with its date on another day, never AM/PM', () => {
