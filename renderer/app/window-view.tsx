@@ -14,6 +14,7 @@ import { Panel } from '../ui/panel';
 import { SplitGroup, SplitPane } from '../ui/split';
 import { CenterRows } from './center-rows';
 import { SidebarPane } from './sidebar-pane';
+import { NewWindowIcon } from '../ui/icons';
 import { REFILL_COUNT } from './live-restore';
 
 /** The small header button that shows a view in a window (a tab, in browser mode) of its own. */
@@ -22,7 +23,7 @@ export function OpenInWindowButton({ target }: { target: Exclude<WindowTarget, {
   const label = target.kind === 'history' ? t('windows.openHistory') : target.kind === 'broker' ? t('windows.openBroker') : t('windows.openConnection');
   return (
     <button type="button" className="small" data-testid={`open-window-${target.kind}`} title={label} aria-label={label} onClick={() => void openInNewWindow(target)}>
-      ⧉
+      <NewWindowIcon />
     </button>
   );
 }

@@ -10,7 +10,7 @@ export default {
   loading: 'Loading…',
   none: 'None',
   language: 'Language',
-  languageSystem: 'Language: as the OS',
+  languageSystem: 'System language',
   languageTitle: 'The language of the workbench: English, Simplified Chinese, or the OS language',
   keyValue: {
     key: 'key',

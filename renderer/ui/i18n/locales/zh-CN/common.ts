@@ -13,7 +13,7 @@ const zhCN: Catalog<typeof en> = {
   loading: '加载中…',
   none: '无',
   language: '语言',
-  languageSystem: '语言：跟随系统',
+  languageSystem: '跟随系统语言',
   languageTitle: '工作台的语言：英语、简体中文，或跟随系统语言',
   keyValue: {
     key: '键',
