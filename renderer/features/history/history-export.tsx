@@ -51,7 +51,7 @@ export function HistoryExport() {
           ))}
         </select>
       </label>
-      <label className="history-export-decoded" title={t('export.decodedTitle')}>
+      <label className="checkbox history-export-decoded" title={t('export.decodedTitle')}>
         <input type="checkbox" data-testid="history-export-decoded" checked={decoded} disabled={running} onChange={(e) => setOptions({ decoded: e.target.checked })} />
         {t('export.decoded')}
       </label>
