@@ -167,6 +167,9 @@ export default {
     textLabel: 'Scenario (YAML or JSON)',
     empty: 'The scenario is empty',
   },
+  editor: {
+    runScript: 'Run script',
+  },
   samples: {
     responder: {
       name: 'Responder',

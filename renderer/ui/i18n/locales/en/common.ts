@@ -28,6 +28,9 @@ export default {
     crashed: 'The {{name}} panel hit an error:',
     retry: 'Retry',
   },
+  columnResizer: {
+    title: '{{label}} (double-click: default width)',
+  },
   virtualList: {
     followTitle: 'Follow the newest rows again',
     jumpNew_one: '↓ {{n}} new, jump to newest',

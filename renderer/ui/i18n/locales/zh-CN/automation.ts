@@ -169,6 +169,9 @@ const zhCN: Catalog<typeof en> = {
     textLabel: '场景（YAML 或 JSON）',
     empty: '场景为空',
   },
+  editor: {
+    runScript: '运行脚本',
+  },
   samples: {
     responder: {
       name: '响应器',

@@ -31,6 +31,9 @@ const zhCN: Catalog<typeof en> = {
     crashed: '{{name}} 面板出错：',
     retry: '重试',
   },
+  columnResizer: {
+    title: '{{label}}（双击：恢复默认宽度）',
+  },
   virtualList: {
     followTitle: '重新跟随最新的行',
     jumpNew_one: '↓ {{n}} 条新内容，跳到最新',
