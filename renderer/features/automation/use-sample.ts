@@ -12,9 +12,11 @@ export function useSample(make: Make): [string, Dispatch<SetStateAction<string>>
   const [text, setText] = useState(() => make(t));
   const sample = useRef(text);
   useEffect(() => {
+    const previous = sample.current;
     const next = make(t);
-    if (next === sample.current) return;
-    setText((current) => (current === sample.current ? next : current));
+    if (next === previous) return;
+    // The updater runs later: it compares with the sample it replaces, not with the ref.
+    setText((current) => (current === previous ? next : current));
     sample.current = next;
   }, [make, t]);
   return [text, setText];
