@@ -29,6 +29,7 @@ describe('Automation samples in the UI language', { timeout: 90_000 }, () => {
     // The script test pane: a Chinese comment, and the decoder logs in Chinese.
     await page.getByTestId('script-test-editor').locator('.view-lines').waitFor({ timeout: UI_TIMEOUT });
     await waitUntil(async () => (await editorText(page, 'script-test-editor')).includes('// 粘贴一个编解码脚本'));
+    expect(await page.getByTestId('script-test-editor').locator('[aria-label]').first().getAttribute('aria-label')).toBe('脚本编辑器');
     await page.getByTestId('script-test-run').click();
     await page.getByTestId('script-test-output').waitFor({ timeout: UI_TIMEOUT });
     expect(JSON.parse((await page.getByTestId('script-test-output').textContent())!)).toEqual({ cmd: 'ping' });

@@ -36,6 +36,8 @@ export default function ScriptEditor({ value, onChange, onRun, testId, height = 
           editor.addAction({ id: 'workbench.runScript', label: translate('automation:editor.runScript'), keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => run.current?.() });
         }}
         options={{
+          // Monaco's own label is English; a screen reader hears what the editor holds in the UI language.
+          ariaLabel: translate('automation:editor.label'),
           minimap: { enabled: false },
           lineNumbers: 'on',
           lineNumbersMinChars: 3,

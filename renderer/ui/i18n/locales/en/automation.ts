@@ -169,6 +169,7 @@ export default {
   },
   editor: {
     runScript: 'Run script',
+    label: 'Script editor',
   },
   samples: {
     responder: {

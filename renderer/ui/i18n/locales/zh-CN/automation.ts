@@ -171,6 +171,7 @@ const zhCN: Catalog<typeof en> = {
   },
   editor: {
     runScript: '运行脚本',
+    label: '脚本编辑器',
   },
   samples: {
     responder: {
