@@ -3,6 +3,7 @@ import { UI_STATE_KEYS } from '../../shared/contract';
 import { useUiStore } from '../stores/ui-store';
 import { TIME_FORMATS, type TimeFormat } from '../ui/clock';
 import { LANGUAGE_CHOICES, LANGUAGE_NAMES, type LanguageChoice, languageChoice, setLanguageChoice, useTranslation } from '../ui/i18n';
+import { monacoLanguage } from '../ui/monaco-language';
 import { readChoice, writeChoice } from '../ui/stored-choice';
 import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/theme';
 
@@ -38,14 +39,17 @@ const THEME_LABELS = { system: 'topBar.themeSystem', light: 'topBar.themeLight',
 
 /** The UI language: the OS's, or one chosen here (each name written in its own language). */
 function LanguageSelect() {
-  const { t } = useTranslation('common');
+  const { t, i18n } = useTranslation('common');
   const [choice, setChoice] = useState<LanguageChoice>(languageChoice);
+  // Monaco takes its messages once, when it loads: after a switch its menus keep the old language.
+  const monaco = monacoLanguage();
+  const title = monaco && monaco !== i18n.language ? `${t('languageTitle')}\n${t('languageEditorsLater')}` : t('languageTitle');
   return (
     <select
       aria-label={t('language')}
       data-testid="language-select"
       value={choice}
-      title={t('languageTitle')}
+      title={title}
       onChange={(e) => {
         const next = e.target.value as LanguageChoice;
         setChoice(next);

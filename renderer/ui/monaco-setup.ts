@@ -2,6 +2,8 @@
  * Monaco, bundled and offline: the slim entry (core editor + JSON) instead of every language,
  * workers built by Vite and served from 'self' (the CSP allows nothing else), and the React
  * wrapper told to use this instance; left alone, @monaco-editor/react fetches Monaco from a CDN.
+ * Import modules that use it through `loadMonaco` (./monaco-language): it sets Monaco's messages in
+ * the UI language first.
  */
 import { loader } from '@monaco-editor/react';
 import * as monaco from 'monaco-editor/editor';

@@ -7,11 +7,12 @@ import { Check, Field } from '../../ui/field';
 import { responderSample } from './samples';
 import { ScriptTestPane } from './script-test-pane';
 import { translate, useTranslation } from '../../ui/i18n';
+import { loadMonaco } from '../../ui/monaco-language';
 
 /** The reply topic's example: a template, the same in every language. */
 const REPLY_TOPIC_EXAMPLE = '{{topic}}/reply';
 
-const ScriptEditor = lazy(() => import('./script-editor'));
+const ScriptEditor = lazy(() => loadMonaco(() => import('./script-editor')));
 
 interface ConnectionChoice {
   key: string;

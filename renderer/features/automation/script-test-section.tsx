@@ -3,8 +3,9 @@ import { scriptTestSample } from './samples';
 import { useSample } from './use-sample';
 import { ScriptTestPane } from './script-test-pane';
 import { useTranslation } from '../../ui/i18n';
+import { loadMonaco } from '../../ui/monaco-language';
 
-const ScriptEditor = lazy(() => import('./script-editor'));
+const ScriptEditor = lazy(() => loadMonaco(() => import('./script-editor')));
 
 /** Any script, tried out without saving it anywhere: the same sandbox and limits as live use. */
 export function ScriptTestSection() {

@@ -24,9 +24,10 @@ import { useFullPayload } from './full-payload';
 import { DecodedBanner, PayloadImage, useDecodedPayload } from '../codecs';
 import { decodeLive, useCodecsStore } from '../../stores/codecs-store';
 import { filtersForTopic, parseDecoded } from '../../payload/decoded';
+import { loadMonaco } from '../../ui/monaco-language';
 
-const PayloadMonaco = lazy(() => import('./payload-monaco'));
-const PayloadDiff = lazy(() => import('./payload-diff'));
+const PayloadMonaco = lazy(() => loadMonaco(() => import('./payload-monaco')));
+const PayloadDiff = lazy(() => loadMonaco(() => import('./payload-diff')));
 
 /** Earlier messages offered for a diff, newest first. */
 const DIFF_CANDIDATES = 100;

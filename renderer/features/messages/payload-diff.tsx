@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { monaco } from '../../ui/monaco-setup';
+import { useTranslation } from '../../ui/i18n';
 
 export interface PayloadDiffProps {
   original: string;
@@ -13,7 +14,11 @@ export interface PayloadDiffProps {
  * one (right). Its models are owned here and disposed after the editor lets go of them.
  */
 export default function PayloadDiff({ original, modified, language, dark }: PayloadDiffProps) {
+  const { t } = useTranslation('messages');
+  const earlierLabel = t('diff.earlierLabel');
+  const thisLabel = t('diff.thisLabel');
   const host = useRef<HTMLDivElement>(null);
+  const diffEditor = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
   const models = useRef<{ original: monaco.editor.ITextModel; modified: monaco.editor.ITextModel } | null>(null);
   const [changes, setChanges] = useState<number | null>(null);
 
@@ -36,9 +41,11 @@ export default function PayloadDiff({ original, modified, language, dark }: Payl
     });
     editor.setModel(pair);
     models.current = pair;
+    diffEditor.current = editor;
     const listener = editor.onDidUpdateDiff(() => setChanges(editor.getLineChanges()?.length ?? 0));
     return () => {
       models.current = null;
+      diffEditor.current = null;
       listener.dispose();
       editor.setModel(null);
       editor.dispose();
@@ -60,6 +67,11 @@ export default function PayloadDiff({ original, modified, language, dark }: Payl
   }, [original, modified, language]);
 
   useEffect(() => monaco.editor.setTheme(dark ? 'vs-dark' : 'vs'), [dark]);
+  // Monaco's own labels are English; a screen reader hears which side is which in the UI language.
+  useEffect(() => {
+    diffEditor.current?.getOriginalEditor().updateOptions({ ariaLabel: earlierLabel });
+    diffEditor.current?.getModifiedEditor().updateOptions({ ariaLabel: thisLabel });
+  }, [earlierLabel, thisLabel]);
 
   return <div className="detail-monaco" ref={host} data-testid="message-diff" data-changes={changes ?? undefined} />;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { monaco } from '../../ui/monaco-setup';
 import { type NumberPicker, attachNumberPicker } from './number-picker';
+import { useTranslation } from '../../ui/i18n';
 
 const VIEW_OPTIONS = {
   readOnly: true,
@@ -37,6 +38,8 @@ export interface PayloadMonacoProps {
  * its model is created and disposed exactly once, whatever React does with the component.
  */
 export default function PayloadMonaco({ text, language, dark, wrap, lineNumbers, numberPicker }: PayloadMonacoProps) {
+  const { t } = useTranslation('messages');
+  const label = t('detail.viewerLabel');
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   // Read by the picker at each event, so a new picker (another payload) needs no re-attaching.
@@ -67,6 +70,8 @@ export default function PayloadMonaco({ text, language, dark, wrap, lineNumbers,
 
   useEffect(() => editor.current?.updateOptions({ wordWrap: wrap ? 'on' : 'off', lineNumbers: lineNumbers ? 'on' : 'off' }), [wrap, lineNumbers]);
   useEffect(() => monaco.editor.setTheme(dark ? 'vs-dark' : 'vs'), [dark]);
+  // Monaco's own label is English; a screen reader hears what the view holds in the UI language.
+  useEffect(() => editor.current?.updateOptions({ ariaLabel: label }), [label]);
 
   return <div className="detail-monaco" ref={host} data-testid="message-detail-payload" data-language={language} />;
 }

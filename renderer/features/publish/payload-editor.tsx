@@ -1,5 +1,6 @@
 import { type ComponentType, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { MonacoPayloadEditorProps } from './payload-monaco-editor';
+import { loadMonaco } from '../../ui/monaco-language';
 
 export interface PayloadEditorProps {
   value: string;
@@ -12,7 +13,7 @@ export interface PayloadEditorProps {
 
 /** Monaco's editor (~1 MB gzip), imported once for the page. */
 let monacoEditor: Promise<ComponentType<MonacoPayloadEditorProps>> | undefined;
-const loadMonacoEditor = () => (monacoEditor ??= import('./payload-monaco-editor').then((module) => module.default));
+const loadMonacoEditor = () => (monacoEditor ??= loadMonaco(() => import('./payload-monaco-editor')).then((module) => module.default));
 
 /** Runs `load` once the page is idle after its first paint (a timeout where requestIdleCallback is missing: Safari). */
 function whenIdle(load: () => void): () => void {

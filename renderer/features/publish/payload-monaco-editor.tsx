@@ -1,7 +1,7 @@
 import Editor from '@monaco-editor/react';
 import { useEffect, useRef } from 'react';
 import { monaco } from '../../ui/monaco-setup';
-import { translate } from '../../ui/i18n';
+import { translate, useTranslation } from '../../ui/i18n';
 
 import type { PayloadEditorProps } from './payload-editor';
 
@@ -12,6 +12,7 @@ export interface MonacoPayloadEditorProps extends PayloadEditorProps {
 
 /** The payload editor in Monaco; payload-editor.tsx shows a plain one until this has loaded. */
 export default function MonacoPayloadEditor({ value, language, dark, onChange, onSubmit, handOver }: MonacoPayloadEditorProps) {
+  const { t } = useTranslation('publish');
   // The editor keeps the first callback it is given; route it through a ref to see fresh state.
   const submit = useRef(onSubmit);
   useEffect(() => {
@@ -40,6 +41,8 @@ export default function MonacoPayloadEditor({ value, language, dark, onChange, o
           });
         }}
         options={{
+          // Monaco's own label is English; a screen reader hears what the editor holds in the UI language.
+          ariaLabel: t('editorLabel'),
           minimap: { enabled: false },
           lineNumbers: 'on',
           lineNumbersMinChars: 3,

@@ -12,6 +12,7 @@ export default {
   language: 'Language',
   languageSystem: 'System language',
   languageTitle: 'The language of the workbench: English, Simplified Chinese, or the OS language',
+  languageEditorsLater: "The code editors' own menus (find, right-click) change language at the next start or page reload.",
   keyValue: {
     key: 'key',
     value: 'value',

@@ -71,6 +71,7 @@ export default {
   },
   detail: {
     loadingViewer: 'Loading viewer…',
+    viewerLabel: 'Message payload',
     auto: 'auto ({{format}})',
     protobufRaw: 'Protobuf (raw)',
     gone: 'This message is no longer kept in the live list; History has it.',
@@ -134,5 +135,7 @@ export default {
     previous: 'previous',
     back: '{{n}} back',
     sides: 'left: earlier · right: this message',
+    earlierLabel: 'Earlier payload',
+    thisLabel: "This message's payload",
   },
 } as const;

@@ -21,6 +21,7 @@ export default {
     messageName: 'Message',
   },
   loadingEditor: 'Loading editor…',
+  editorLabel: 'Payload editor',
   tabs: {
     properties: 'MQTT 5 properties',
     variables: 'Variables',

@@ -15,6 +15,7 @@ const zhCN: Catalog<typeof en> = {
   language: '语言',
   languageSystem: '跟随系统语言',
   languageTitle: '工作台的语言：英语、简体中文，或跟随系统语言',
+  languageEditorsLater: '代码编辑器自带的菜单（查找、右键菜单）将在下次启动或刷新页面后切换语言。',
   keyValue: {
     key: '键',
     value: '值',

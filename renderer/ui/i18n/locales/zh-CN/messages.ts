@@ -73,6 +73,7 @@ const zhCN: Catalog<typeof en> = {
   },
   detail: {
     loadingViewer: '正在加载查看器…',
+    viewerLabel: '消息载荷',
     auto: '自动（{{format}}）',
     protobufRaw: 'Protobuf（原始）',
     gone: '此消息已不在实时列表中；可在历史记录中查看。',
@@ -136,6 +137,8 @@ const zhCN: Catalog<typeof en> = {
     previous: '上一条',
     back: '往前第 {{n}} 条',
     sides: '左：较早 · 右：此消息',
+    earlierLabel: '较早的载荷',
+    thisLabel: '此消息的载荷',
   },
 };
 export default zhCN;

@@ -24,6 +24,7 @@ const zhCN: Catalog<typeof en> = {
     messageName: '消息',
   },
   loadingEditor: '正在加载编辑器…',
+  editorLabel: '载荷编辑器',
   tabs: {
     properties: 'MQTT 5 属性',
     variables: '变量',
