@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UI_STATE_KEYS, type WindowTarget } from '../../shared/contract';
+import { type SecretsProtectionInfo, UI_STATE_KEYS, type WindowTarget } from '../../shared/contract';
 import { type Downloads, createDownloads } from './downloads/downloads';
 import { type Dispatcher, createDispatcher } from './rpc/dispatcher';
 import { type EventHub, createEventHub } from './rpc/event-hub';
+import { describeSecretsProtection } from './secrets/describe-protection';
 import { createEphemeralCipher, createKeyFileCipher } from './secrets/key-file-cipher';
 import type { SecretCipher } from './secrets/secret-cipher';
 import { createAppService } from './services/app-service';
@@ -30,7 +31,9 @@ export interface CoreOptions {
   dataDir?: string;
   /** How secrets are encrypted: safeStorage in the desktop app; a key file in browser mode by default. */
   secretCipher?: SecretCipher;
-  /** Overrides the cipher's own description of the protection in force. */
+  /** Overrides the cipher's own account of the protection in force (the desktop shell's key-file fallback says why). */
+  secretsProtectionInfo?: SecretsProtectionInfo;
+  /** Overrides the English wording of it (tests; otherwise describeSecretsProtection of the above). */
   secretsProtection?: string;
   /** Rolling backups of profiles.db (tests shorten the delay). */
   profileBackups?: { delayMs?: number; keep?: number };
@@ -71,7 +74,8 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   const events = createEventHub();
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const cipher = options.secretCipher ?? (dataDir ? createKeyFileCipher(join(dataDir, 'secrets.key')) : createEphemeralCipher());
-  const secretsProtection = options.secretsProtection ?? cipher.description;
+  const secretsProtectionInfo = options.secretsProtectionInfo ?? cipher.protection;
+  const secretsProtection = options.secretsProtection ?? (options.secretsProtectionInfo ? describeSecretsProtection(options.secretsProtectionInfo) : cipher.description);
   const downloads = createDownloads();
 
   // Text searches read the topics a codec rule covers in their decoded text.
@@ -125,7 +129,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
     connectionKeyOf: (connectionId) => connections.manager.list().find((summary) => summary.connectionId === connectionId)?.connectionKey,
     ...(options.collectionsTimer ? { timer: options.collectionsTimer } : {}),
   });
-  const profiles = createProfilesService({ dataDir, cipher, secretsProtection, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
+  const profiles = createProfilesService({ dataDir, cipher, secretsProtection, secretsProtectionInfo, ...(options.profileBackups ? { backups: options.profileBackups } : {}) }, connections, codecs);
   const scenarios = createScenariosService({
     events,
     profileOptions: (profileId) => profiles.connectOptionsOf(profileId),
@@ -136,7 +140,7 @@ export function createWorkbenchCore(options: CoreOptions): WorkbenchCore {
   });
   // The broker check and scripted checks open connections of their own, with saved profiles' secrets.
   const checks = createChecksService({ connectOptionsOf: (idOrName) => profiles.connectOptionsOf(idOrName) });
-  const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, dataDir, openWindow: options.openWindow, onUiStateChanged: options.onUiStateChanged });
+  const app = createAppService({ version: options.version, shell: options.shell, secretsProtection, secretsProtectionInfo, dataDir, openWindow: options.openWindow, onUiStateChanged: options.onUiStateChanged });
   const updates = createUpdatesService(options.updates, (state) => events.emit('updates.state', state));
   if (options.connectOnLaunch) profiles.connectOnLaunch(app.get(UI_STATE_KEYS.reconnectOnLaunch) !== 'off' ? parseIds(app.get(UI_STATE_KEYS.openProfiles)) : []);
 

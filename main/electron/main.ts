@@ -17,7 +17,7 @@ import { type AttachedWindow, type IpcTransports, createIpcTransports } from './
 import { createMenuTemplate } from './menu';
 import { attachSaveDialog } from './save-dialog';
 import { registerAppScheme, serveAppProtocol } from './protocol';
-import { createSafeStorageCipher, describeKeyFileFallback } from './safe-storage-cipher';
+import { createSafeStorageCipher, keyFileFallback } from './safe-storage-cipher';
 import { desktopUpdates, electronUpdaterModule } from './updates';
 import { WINDOW_KIND_DEFAULTS, createMainWindow, hardenSession, hardenWebContents } from './window';
 import { cascade, placeWindow, readWindowState, trackWindowState } from './window-state';
@@ -78,9 +78,9 @@ function createCore(openWindow: (target: WindowTarget) => void, onUiStateChanged
   });
   const shared = { version, shell: 'electron', dataDir, connectOnLaunch: true, systemProxy, openWindow, onUiStateChanged, updates } as const;
   if (secretCipher) return createWorkbenchCore({ ...shared, secretCipher });
-  // The core's own key file (data/secrets.key) protects them; the dialog warns with this text.
-  const secretsProtection = describeKeyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;
-  return createWorkbenchCore({ ...shared, secretsProtection });
+  // The core's own key file (data/secrets.key) protects them; the dialog warns, with why.
+  const secretsProtectionInfo = keyFileFallback(safeStorage, join(dataDir, 'secrets.key')) ?? undefined;
+  return createWorkbenchCore({ ...shared, secretsProtectionInfo });
 }
 
 function start(): void {

@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SafeStorage } from 'electron';
+import type { SecretsProtectionInfo } from '../../shared/contract';
+import { describeSecretsProtection } from '../core/secrets/describe-protection';
 import { createAesGcmCipher } from '../core/secrets/key-file-cipher';
 import type { SecretCipher } from '../core/secrets/secret-cipher';
-import { describeOsProtection } from './security';
+import { osProtection } from './security';
 
 const KEY_BYTES = 32;
 
@@ -88,21 +90,22 @@ export function createSafeStorageCipher(options: SafeStorageCipherOptions): Secr
       key = readKey(safeStorage, keyPath);
     }
   }
-  const description = describeOsProtection({ platform, linuxBackend: linuxBackend(safeStorage, platform) });
-  return { ...createAesGcmCipher(key, description), osProtected: true };
+  return { ...createAesGcmCipher(key, osProtection({ platform, linuxBackend: linuxBackend(safeStorage, platform) })), osProtected: true };
 }
 
 /**
- * What the user is told when safeStorage offers no real encryption and the core's key-file cipher
- * (at `keyFilePath`) protects secrets instead; null when safeStorage does. The connection dialog
- * shows it as a warning beside the secret fields, before anything is saved.
+ * The protection when safeStorage offers no real encryption and the core's key-file cipher (at
+ * `keyFilePath`) protects secrets instead, with why; null when safeStorage does. The connection
+ * dialog words it as a warning beside the secret fields, before anything is saved.
  */
-export function describeKeyFileFallback(safeStorage: SafeStorageLike, keyFilePath: string, platform: string = process.platform): string | null {
+export function keyFileFallback(safeStorage: SafeStorageLike, keyFilePath: string, platform: string = process.platform): SecretsProtectionInfo | null {
   if (hasOsEncryption(safeStorage, platform)) return null;
-  const backend = linuxBackend(safeStorage, platform);
-  const why =
-    platform === 'linux'
-      ? `Electron safeStorage found no OS keyring (backend: ${safeStorage.isEncryptionAvailable() ? backend : 'none'}); start a Secret Service keyring such as GNOME Keyring or KWallet and restart to use it`
-      : 'Electron safeStorage reports that OS encryption is unavailable';
-  return `Secrets are encrypted with a local key file readable only by your user (${keyFilePath}), not by the OS keyring: ${why}`;
+  if (platform !== 'linux') return { kind: 'key-file', path: keyFilePath, fallback: 'os-unavailable' };
+  return { kind: 'key-file', path: keyFilePath, fallback: 'no-keyring', backend: (safeStorage.isEncryptionAvailable() && linuxBackend(safeStorage, platform)) || 'none' };
+}
+
+/** keyFileFallback in English (the command line's wording). */
+export function describeKeyFileFallback(safeStorage: SafeStorageLike, keyFilePath: string, platform: string = process.platform): string | null {
+  const fallback = keyFileFallback(safeStorage, keyFilePath, platform);
+  return fallback && describeSecretsProtection(fallback);
 }

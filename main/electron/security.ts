@@ -6,6 +6,8 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CustomScheme, WebPreferences } from 'electron';
 import { CONTENT_SECURITY_POLICY as HOST_CONTENT_SECURITY_POLICY } from '../host/static-files';
+import type { SecretsProtectionInfo } from '../../shared/contract';
+import { describeSecretsProtection } from '../core/secrets/describe-protection';
 
 /** The privileged scheme the renderer is served from, instead of file://. */
 export const APP_SCHEME = 'app';
@@ -192,12 +194,13 @@ export function contentTypeFor(filePath: string): string {
  * backend is a fixed key, not protection: createSafeStorageCipher refuses it and the core's key
  * file cipher, which says so plainly, is used instead.)
  */
+export function osProtection(options: { platform: string; linuxBackend?: string }): SecretsProtectionInfo {
+  if (options.platform === 'darwin') return { kind: 'os', store: 'macos-keychain' };
+  if (options.platform === 'win32') return { kind: 'os', store: 'windows-dpapi' };
+  return { kind: 'os', store: 'linux-keyring', ...(options.linuxBackend ? { backend: options.linuxBackend } : {}) };
+}
+
+/** osProtection in English (the command line's wording). */
 export function describeOsProtection(options: { platform: string; linuxBackend?: string }): string {
-  const store =
-    options.platform === 'darwin'
-      ? 'the macOS Keychain'
-      : options.platform === 'win32'
-        ? 'Windows DPAPI'
-        : `the OS keyring (${options.linuxBackend ?? 'secret service'})`;
-  return `Secrets are encrypted with a key protected by ${store} (Electron safeStorage)`;
+  return describeSecretsProtection(osProtection(options));
 }

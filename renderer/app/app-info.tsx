@@ -3,6 +3,7 @@ import type { RequestOutput } from '../../shared/contract';
 import { fetchAppInfo } from '../stores/app-info';
 import { useUiStore } from '../stores/ui-store';
 import { useTranslation } from '../ui/i18n';
+import { secretsProtectionText } from '../ui/secrets-protection';
 
 type Info = RequestOutput<'app.info'>;
 
@@ -24,9 +25,10 @@ export function AppInfo() {
   }, [linkOpen, info]);
 
   if (!info) return null;
+  const secrets = secretsProtectionText(info.secretsProtectionInfo);
   return (
-    <span className="app-info muted" data-testid="app-info" title={info.secretsProtection}>
-      {t('appInfo.line', { version: info.version, shell: info.shell === 'browser' ? t('appInfo.browser') : t('appInfo.desktop'), secrets: info.secretsProtection })}
+    <span className="app-info muted" data-testid="app-info" title={secrets}>
+      {t('appInfo.line', { version: info.version, shell: info.shell === 'browser' ? t('appInfo.browser') : t('appInfo.desktop'), secrets })}
     </span>
   );
 }

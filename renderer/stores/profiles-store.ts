@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ImportFormatChoice, ImportPreview, ImportReport, Profile, RequestInput, SameNameAction, WorkbenchError } from '../../shared/contract';
+import type { ImportFormatChoice, ImportPreview, ImportReport, Profile, RequestInput, SameNameAction, SecretsProtectionInfo, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
 
 export type SaveProfileInput = RequestInput<'profiles.save'>;
@@ -7,8 +7,10 @@ export type SaveProfileInput = RequestInput<'profiles.save'>;
 interface ProfilesState {
   profiles: Profile[];
   loaded: boolean;
-  /** Said plainly beside the password field: how secrets are protected at rest. */
+  /** In English, for the command line; the page words secretsProtectionInfo. */
   secretsProtection: string;
+  /** Said plainly beside the password field: how secrets are protected at rest (null until profiles.list answers). */
+  secretsProtectionInfo: SecretsProtectionInfo | null;
   osProtected: boolean;
   error: WorkbenchError | null;
   /** The last import's report, shown until dismissed. */
@@ -43,6 +45,7 @@ export const useProfilesStore = create<ProfilesState>()((set, get) => ({
   profiles: [],
   loaded: false,
   secretsProtection: '',
+  secretsProtectionInfo: null,
   osProtected: false,
   error: null,
   report: null,

@@ -57,6 +57,21 @@ export const UI_STATE_KEYS = {
 } as const;
 const uiStateKey = z.string().min(1).max(UI_STATE_LIMITS.keyLength);
 
+/**
+ * Which protection secrets get at rest, for the page to word in the UI language (the old
+ * `secretsProtection` string says the same in English, for the command line and older pages).
+ * - os: a key wrapped by the OS store through Electron safeStorage (`backend`: the Linux keyring's).
+ * - key-file: a key in a file only the user can read, at `path`: browser mode, or the desktop app
+ *   when the OS offers no encryption (`fallback` says why; on Linux `backend` is safeStorage's, or 'none').
+ * - memory: a key that lives in memory only (no data folder).
+ */
+export const secretsProtectionInfo = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('os'), store: z.enum(['macos-keychain', 'windows-dpapi', 'linux-keyring']), backend: z.string().optional() }),
+  z.object({ kind: z.literal('key-file'), path: z.string(), fallback: z.enum(['no-keyring', 'os-unavailable']).optional(), backend: z.string().optional() }),
+  z.object({ kind: z.literal('memory') }),
+]);
+export type SecretsProtectionInfo = z.infer<typeof secretsProtectionInfo>;
+
 export const appContract = {
   requests: {
     info: {
@@ -65,8 +80,10 @@ export const appContract = {
         version: z.string(),
         /** Which shell serves the contract: the desktop app or the browser-mode host. */
         shell: z.enum(['electron', 'browser']),
-        /** How secrets are protected at rest, said plainly to the user. */
+        /** How secrets are protected at rest, in English (the command line's wording). */
         secretsProtection: z.string(),
+        /** The same, for the page to word in the UI language. */
+        secretsProtectionInfo,
       }),
     },
     /**

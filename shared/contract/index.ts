@@ -228,4 +228,4 @@ export * from './scenarios';
 export * from './checks';
 export * from './automation';
 export * from './updates';
-export { MENU_COMMANDS, type MenuCommand, UI_STATE_KEYS, UI_STATE_LIMITS, WINDOW_KINDS, type WindowKind, type WindowTarget, windowTargetSchema } from './app';
+export { MENU_COMMANDS, type MenuCommand, type SecretsProtectionInfo, UI_STATE_KEYS, UI_STATE_LIMITS, WINDOW_KINDS, type WindowKind, type WindowTarget, windowTargetSchema, secretsProtectionInfo } from './app';

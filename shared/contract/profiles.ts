@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretsProtectionInfo } from './app';
 import { empty, errorShape } from './common';
 import { subscriptionFields } from './messages';
 import { codecSettings } from './codec-rules';
@@ -145,8 +146,10 @@ export const profilesContract = {
       input: empty,
       output: z.object({
         profiles: z.array(profile),
-        /** Said plainly in the UI: which protection secrets get. */
+        /** Which protection secrets get, in English (the command line's wording). */
         secretsProtection: z.string(),
+        /** The same, for the page to word in the UI language. */
+        secretsProtectionInfo,
         osProtected: z.boolean(),
       }),
     },

@@ -106,7 +106,7 @@ describe('browser-mode host', () => {
     const ws = await openSocket(host.token);
     ws.send(encodeFrame({ type: 'request', id: 1, channel: 'app.info', input: {} }));
     const response = await nextResponse(ws);
-    expect(response).toEqual({ type: 'response', id: 1, result: { ok: true, value: { version: 'test', shell: 'browser', secretsProtection: 'test' } } });
+    expect(response).toEqual({ type: 'response', id: 1, result: { ok: true, value: { version: 'test', shell: 'browser', secretsProtection: 'test', secretsProtectionInfo: { kind: 'memory' } } } });
     ws.close();
   });
 
@@ -185,7 +185,7 @@ describe('a host whose core is still being created (issue 19: the page is served
       provide(core);
       await vi.waitFor(() => expect(answered).toHaveLength(2));
       expect(answered).toEqual([
-        { type: 'response', id: 1, result: { ok: true, value: { version: 'test', shell: 'browser', secretsProtection: 'test' } } },
+        { type: 'response', id: 1, result: { ok: true, value: { version: 'test', shell: 'browser', secretsProtection: 'test', secretsProtectionInfo: { kind: 'memory' } } } },
         { type: 'response', id: 2, result: { ok: true, value: [] } },
       ]);
       ws.close();

@@ -81,6 +81,6 @@ describe('contract: every request schema rejects malformed input with INVALID_RE
 
   it('fills defaults so a minimal connect request is complete', async () => {
     const result = await core.dispatcher.handle('app.info', {});
-    expect(result).toEqual({ ok: true, value: { version: 'test', shell: 'browser', secretsProtection: 'test' } });
+    expect(result).toEqual({ ok: true, value: { version: 'test', shell: 'browser', secretsProtection: 'test', secretsProtectionInfo: { kind: 'memory' } } });
   });
 });

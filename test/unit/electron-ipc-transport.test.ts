@@ -76,7 +76,7 @@ describe('Electron IPC transport', () => {
 
   it('answers a contract request from our window through the dispatcher', async () => {
     const result = await ipc.invoke({ sender: contents, senderFrame: mainFrame() }, 'app.info', {});
-    expect(result).toEqual({ ok: true, value: { version: '9.9.9', shell: 'electron', secretsProtection: 'test' } });
+    expect(result).toEqual({ ok: true, value: { version: '9.9.9', shell: 'electron', secretsProtection: 'test', secretsProtectionInfo: { kind: 'memory' } } });
   });
 
   it('answers bad input and unknown channels with a failed Result, never a throw', async () => {

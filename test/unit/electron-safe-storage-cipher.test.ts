@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SafeStorageLike, createSafeStorageCipher, describeKeyFileFallback, hasOsEncryption } from '../../main/electron/safe-storage-cipher';
+import { type SafeStorageLike, createSafeStorageCipher, describeKeyFileFallback, hasOsEncryption, keyFileFallback } from '../../main/electron/safe-storage-cipher';
 import { createWorkbenchCore } from '../../main/core/create-core';
 import { SecretsNoteText } from '../../renderer/features/connection-dialog/form/secrets-note';
+import { i18n } from '../../renderer/ui/i18n';
 
 function fakeSafeStorage(options: { available?: boolean; backend?: string; brokenDecrypt?: boolean } = {}) {
   const calls = { encrypt: 0, decrypt: 0 };
@@ -123,14 +124,18 @@ describe('when the OS has no keyring (Linux basic_text), the user is told before
     );
   });
 
-  it('reaches the page as what profiles.list reports: not OS-protected, with that text', async () => {
+  it('reaches the page as what profiles.list and app.info report: not OS-protected, which protection and why (for the page to word), and the English text', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wb-basic-text-'));
     const dataDir = join(dir, 'data');
-    const secretsProtection = describeKeyFileFallback(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, join(dataDir, 'secrets.key'), 'linux')!;
-    const core = createWorkbenchCore({ version: 'test', shell: 'electron', dataDir, secretsProtection });
+    const keyPath = join(dataDir, 'secrets.key');
+    const secretsProtectionInfo = keyFileFallback(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, keyPath, 'linux')!;
+    expect(secretsProtectionInfo).toEqual({ kind: 'key-file', path: keyPath, fallback: 'no-keyring', backend: 'basic_text' });
+    const secretsProtection = describeKeyFileFallback(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, keyPath, 'linux')!;
+    const core = createWorkbenchCore({ version: 'test', shell: 'electron', dataDir, secretsProtectionInfo });
     try {
       const listed = await core.dispatcher.handle('profiles.list', {});
-      expect(listed).toMatchObject({ ok: true, value: { osProtected: false, secretsProtection } });
+      expect(listed).toMatchObject({ ok: true, value: { osProtected: false, secretsProtection, secretsProtectionInfo } });
+      expect(await core.dispatcher.handle('app.info', {})).toMatchObject({ ok: true, value: { secretsProtection, secretsProtectionInfo } });
       // The key file the text names is the one the core really uses.
       expect(existsSync(join(dataDir, 'secrets.key'))).toBe(true);
     } finally {
@@ -142,7 +147,10 @@ describe('when the OS has no keyring (Linux basic_text), the user is told before
 
 describe('the connection dialog beside the secret fields', () => {
   const render = (props: Parameters<typeof SecretsNoteText>[0]) => renderToStaticMarkup(createElement(SecretsNoteText, props));
-  const basicText = describeKeyFileFallback(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, '/home/u/.config/MQTT Workbench/data/secrets.key', 'linux')!;
+  const basicText = keyFileFallback(fakeSafeStorage({ backend: 'basic_text' }).safeStorage, '/home/u/.config/MQTT Workbench/data/secrets.key', 'linux')!;
+  afterEach(async () => {
+    await i18n.changeLanguage('en');
+  });
 
   it('warns, with the reason and the key file, when the OS does not protect saved secrets', () => {
     const html = render({ protection: basicText, osProtected: false });
@@ -154,9 +162,19 @@ describe('the connection dialog beside the secret fields', () => {
   });
 
   it('only states the protection when the OS keychain protects them', () => {
-    const html = render({ protection: 'Secrets are encrypted with a key protected by the macOS Keychain (Electron safeStorage)', osProtected: true });
+    const html = render({ protection: { kind: 'os', store: 'macos-keychain' }, osProtected: true });
     expect(html).not.toContain('secrets-warning');
     expect(html).toContain('Saved secrets: Secrets are encrypted with a key protected by the macOS Keychain');
-    expect(render({ protection: 'x', osProtected: true, warningOnly: true })).toBe('');
+    expect(render({ protection: { kind: 'os', store: 'macos-keychain' }, osProtected: true, warningOnly: true })).toBe('');
+  });
+
+  it('words the protection in the UI language: Simplified Chinese, with the key file and the backend the core named', async () => {
+    await i18n.changeLanguage('zh-CN');
+    const html = render({ protection: basicText, osProtected: false });
+    expect(html).toContain('已保存的密钥未受操作系统保护。');
+    expect(html).toContain('本地密钥文件（/home/u/.config/MQTT Workbench/data/secrets.key）');
+    expect(html).toContain('后端：basic_text');
+    expect(html).not.toMatch(/Secrets are/);
+    expect(render({ protection: { kind: 'os', store: 'windows-dpapi' }, osProtected: true })).toContain('受 Windows DPAPI 保护');
   });
 });

@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SecretsProtectionInfo } from '../../../shared/contract';
+import { describeSecretsProtection } from './describe-protection';
 import type { SecretCipher } from './secret-cipher';
 
 const FORMAT_VERSION = 1;
@@ -9,10 +11,11 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** AES-256-GCM with one key; the output is version | iv | tag | ciphertext. */
-export function createAesGcmCipher(key: Uint8Array, description: string): SecretCipher {
+export function createAesGcmCipher(key: Uint8Array, protection: SecretsProtectionInfo): SecretCipher {
   if (key.byteLength !== KEY_BYTES) throw new Error(`A secrets key must be ${KEY_BYTES} bytes`);
   return {
-    description,
+    protection,
+    description: describeSecretsProtection(protection),
     osProtected: false,
     encrypt(plaintext) {
       const iv = randomBytes(IV_BYTES);
@@ -49,13 +52,10 @@ export function createKeyFileCipher(keyPath: string): SecretCipher {
   if (process.platform !== 'win32' && (statSync(keyPath).mode & 0o077) !== 0) chmodSync(keyPath, 0o600);
   const key = readFileSync(keyPath);
   if (key.length !== KEY_BYTES) throw new Error(`The secrets key file ${keyPath} is damaged (expected ${KEY_BYTES} bytes)`);
-  return createAesGcmCipher(
-    key,
-    `Secrets are encrypted with a local key file readable only by your user (${keyPath}); not by the OS keychain`,
-  );
+  return createAesGcmCipher(key, { kind: 'key-file', path: keyPath });
 }
 
 /** For a core without a data folder (tests, throwaway sessions): a key that lives in memory only. */
 export function createEphemeralCipher(): SecretCipher {
-  return createAesGcmCipher(randomBytes(KEY_BYTES), 'Secrets are kept in memory only and forgotten when the workbench closes');
+  return createAesGcmCipher(randomBytes(KEY_BYTES), { kind: 'memory' });
 }

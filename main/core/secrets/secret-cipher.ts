@@ -1,9 +1,13 @@
+import type { SecretsProtectionInfo } from '../../../shared/contract';
+
 /**
  * Encrypts secrets (passwords, key passphrases, private keys) at rest. The desktop app plugs in
  * Electron's safeStorage (the OS keychain); browser mode uses a key file readable only by the user.
  */
 export interface SecretCipher {
-  /** Shown to the user as is, so they know which protection is in force. */
+  /** Which protection is in force, for the page to word (the user should know). */
+  readonly protection: SecretsProtectionInfo;
+  /** The same in English (describeSecretsProtection), for the command line. */
   readonly description: string;
   /** True when the OS keychain protects the key (safeStorage), false for a local key file. */
   readonly osProtected: boolean;

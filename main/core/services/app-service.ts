@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UI_STATE_LIMITS, type WindowTarget, WorkbenchFailure } from '../../../shared/contract';
+import { type SecretsProtectionInfo, UI_STATE_LIMITS, type WindowTarget, WorkbenchFailure } from '../../../shared/contract';
 import type { ChannelsOf, Service } from './service';
 
 export interface AppServiceOptions {
@@ -8,6 +8,7 @@ export interface AppServiceOptions {
   shell: 'electron' | 'browser';
   /** How secrets are protected, as the UI tells the user. */
   secretsProtection: string;
+  secretsProtectionInfo: SecretsProtectionInfo;
   /** Without one, the UI state lives in memory for this run. */
   dataDir: string | undefined;
   /** The desktop shell opens (or brings forward) a window for a view; browser mode has none: the page opens a tab. */
@@ -25,7 +26,7 @@ export interface AppServiceOptions {
  * parse is set aside as `ui-state.json.damaged` and the UI starts from its defaults. Without a data
  * folder the state lives in memory for this run.
  */
-export function createAppService({ version, shell, secretsProtection, dataDir, openWindow, onUiStateChanged }: AppServiceOptions): Service<ChannelsOf<'app'>> & {
+export function createAppService({ version, shell, secretsProtection, secretsProtectionInfo, dataDir, openWindow, onUiStateChanged }: AppServiceOptions): Service<ChannelsOf<'app'>> & {
   /** An entry, for the core's own use (see UI_STATE_KEYS). */
   get(key: string): string | undefined;
   /** Sets (a string) or removes (null) an entry the core keeps; written only when it changes. */
@@ -77,7 +78,7 @@ export function createAppService({ version, shell, secretsProtection, dataDir, o
       }
     },
     handlers: {
-      'app.info': () => ({ version, shell, secretsProtection }),
+      'app.info': () => ({ version, shell, secretsProtection, secretsProtectionInfo }),
       'app.uiState': () => ({ entries: { ...entries } }),
       'app.openWindow': (target) => {
         if (!openWindow) return { opened: false };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type CodecSettings, type ConnectionOptions, WorkbenchFailure, connectionOptionsProblems } from '../../../shared/contract';
+import { type CodecSettings, type ConnectionOptions, type SecretsProtectionInfo, WorkbenchFailure, connectionOptionsProblems } from '../../../shared/contract';
 import { profileIdentity } from '../engine/connection-identity';
 import { importProfiles, previewImport } from '../profiles/import-profiles';
 import { createProfileStore } from '../profiles/profile-store';
@@ -14,13 +14,14 @@ export interface ProfilesServiceOptions {
   cipher: SecretCipher;
   /** How secrets are protected, as the UI tells the user. */
   secretsProtection: string;
+  secretsProtectionInfo: SecretsProtectionInfo;
   /** Rolling backups of profiles.db (tests shorten the delay). */
   backups?: { delayMs?: number; keep?: number };
 }
 
 /** Saved connection profiles: stored with encrypted secrets, imported, exported, and connected. */
 export function createProfilesService(
-  { dataDir, cipher, secretsProtection, backups }: ProfilesServiceOptions,
+  { dataDir, cipher, secretsProtection, secretsProtectionInfo, backups }: ProfilesServiceOptions,
   connections: Pick<ConnectionsService, 'open' | 'manager'>,
   codecs: Pick<CodecsService, 'checkProfileCodecs' | 'profileCodecsProblems' | 'profileChanged'>,
 ): Service<ChannelsOf<'profiles'>> & {
@@ -91,7 +92,7 @@ export function createProfilesService(
       }
     },
     handlers: {
-      'profiles.list': () => ({ profiles: profiles.list(), secretsProtection, osProtected: cipher.osProtected }),
+      'profiles.list': () => ({ profiles: profiles.list(), secretsProtection, secretsProtectionInfo, osProtected: cipher.osProtected }),
       'profiles.save': (input) => {
         const passwordStored = Boolean(input.id && profiles.get(input.id).secrets.password && !input.clearSecrets?.includes('password'));
         const problems = connectionOptionsProblems(input.options, { passwordStored });

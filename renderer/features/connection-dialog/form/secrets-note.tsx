@@ -1,9 +1,11 @@
 import { useProfilesStore } from '../../../stores/profiles-store';
+import type { SecretsProtectionInfo } from '../../../../shared/contract';
 import { useTranslation } from '../../../ui/i18n';
+import { secretsProtectionText } from '../../../ui/secrets-protection';
 
 export interface SecretsProtection {
-  /** How saved secrets are protected, as the host says it (profiles.list). */
-  protection: string;
+  /** How saved secrets are protected, as the host reports it (profiles.list); null while unknown. */
+  protection: SecretsProtectionInfo | null;
   /** False when no OS keychain or keyring protects them (Linux with only safeStorage's basic_text, or browser mode). */
   osProtected: boolean;
 }
@@ -15,7 +17,7 @@ export interface SecretsProtection {
  */
 export function SecretsNoteText({ protection, osProtected, warningOnly = false }: SecretsProtection & { warningOnly?: boolean }) {
   const { t } = useTranslation('connectionDialog');
-  const how = t('secret.how', { protection: protection || t('secret.unknownProtection') });
+  const how = t('secret.how', { protection: protection ? secretsProtectionText(protection) : t('secret.unknownProtection') });
   if (osProtected) return warningOnly ? null : <span className="muted">{how}</span>;
   const warning = (
     <span role="note" data-testid="secrets-warning" style={{ color: 'var(--warn)' }}>
@@ -27,7 +29,7 @@ export function SecretsNoteText({ protection, osProtected, warningOnly = false }
 }
 
 export function SecretsNote({ warningOnly = false }: { warningOnly?: boolean }) {
-  const protection = useProfilesStore((s) => s.secretsProtection);
+  const protection = useProfilesStore((s) => s.secretsProtectionInfo);
   const osProtected = useProfilesStore((s) => s.osProtected);
   // Until profiles.list answers, nothing is known: say nothing alarming.
   const loaded = useProfilesStore((s) => s.loaded);

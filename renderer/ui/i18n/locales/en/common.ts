@@ -13,6 +13,18 @@ export default {
   languageSystem: 'System language',
   languageTitle: 'The language of the workbench: English, Simplified Chinese, or the OS language',
   languageEditorsLater: "The code editors' own menus (find, right-click) change language at the next start or page reload.",
+  /** How saved secrets are protected at rest (app.info / profiles.list secretsProtectionInfo). */
+  secrets: {
+    os: 'Secrets are encrypted with a key protected by {{store}} (Electron safeStorage)',
+    macosKeychain: 'the macOS Keychain',
+    windowsDpapi: 'Windows DPAPI',
+    linuxKeyring: 'the OS keyring ({{backend}})',
+    keyFile: 'Secrets are encrypted with a local key file readable only by your user ({{path}}); not by the OS keychain',
+    noKeyring:
+      'Secrets are encrypted with a local key file readable only by your user ({{path}}), not by the OS keyring: Electron safeStorage found no OS keyring (backend: {{backend}}); start a Secret Service keyring such as GNOME Keyring or KWallet and restart to use it',
+    osUnavailable: 'Secrets are encrypted with a local key file readable only by your user ({{path}}), not by the OS keyring: Electron safeStorage reports that OS encryption is unavailable',
+    memory: 'Secrets are kept in memory only and forgotten when the workbench closes',
+  },
   keyValue: {
     key: 'key',
     value: 'value',

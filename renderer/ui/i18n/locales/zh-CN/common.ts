@@ -16,6 +16,17 @@ const zhCN: Catalog<typeof en> = {
   languageSystem: '跟随系统语言',
   languageTitle: '工作台的语言：英语、简体中文，或跟随系统语言',
   languageEditorsLater: '代码编辑器自带的菜单（查找、右键菜单）将在下次启动或刷新页面后切换语言。',
+  secrets: {
+    os: '机密数据使用受{{store}}保护的密钥加密（Electron safeStorage）',
+    macosKeychain: ' macOS 钥匙串',
+    windowsDpapi: ' Windows DPAPI ',
+    linuxKeyring: '系统密钥环（{{backend}}）',
+    keyFile: '机密数据使用仅你的用户可读的本地密钥文件（{{path}}）加密，而非系统钥匙串',
+    noKeyring:
+      '机密数据使用仅你的用户可读的本地密钥文件（{{path}}）加密，而非系统密钥环：Electron safeStorage 未找到系统密钥环（后端：{{backend}}）；请启动 GNOME Keyring 或 KWallet 等 Secret Service 密钥环，然后重新启动以使用它',
+    osUnavailable: '机密数据使用仅你的用户可读的本地密钥文件（{{path}}）加密，而非系统密钥环：Electron safeStorage 报告系统加密不可用',
+    memory: '机密数据仅保存在内存中，工作台关闭后即被丢弃',
+  },
   keyValue: {
     key: '键',
     value: '值',
