@@ -1,5 +1,5 @@
 import { type ReceivedProperties, publishProperties } from '../../../shared/contract';
-import { decodeHex } from '../../../shared/codecs/hex';
+import { HexError, decodeHex } from '../../../shared/codecs/hex';
 import { encodeUtf8 } from '../../../shared/codecs/utf8';
 import type { KeyValue } from '../../ui/key-value-editor';
 import { translate } from '../../ui/i18n';
@@ -31,6 +31,60 @@ export type PropertiesCheck = { ok: true; properties: PublishProperties | undefi
 
 const optionalNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
 
+/** The form's label of each property the schemas name (publishProperties, savedProperties). */
+const PROPERTY_LABELS = {
+  payloadFormatIndicator: 'publish:properties.payloadFormat',
+  messageExpiryInterval: 'publish:properties.expiry',
+  contentType: 'publish:properties.contentType',
+  responseTopic: 'publish:properties.responseTopic',
+  correlationData: 'publish:properties.correlationHex',
+  correlationDataFormat: 'publish:properties.writtenAs',
+  userProperties: 'publish:properties.userProperties',
+  topicAlias: 'publish:properties.topicAlias',
+} as const;
+
+/** A property's name as the form labels it, in the UI language. */
+export function propertyLabel(key: PropertyKey | undefined): string {
+  const label = PROPERTY_LABELS[String(key) as keyof typeof PROPERTY_LABELS];
+  return label ? translate(label) : String(key ?? '');
+}
+
+/** What a schema issue reports (zod's issue, by shape). */
+interface SchemaIssue {
+  code: string;
+  message: string;
+  expected?: unknown;
+  origin?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+}
+
+/**
+ * A property's schema problem in the UI language. zod words its issues in English: the usual
+ * ones (not a number, out of range, too long) are worded from the catalog; a rule's own message
+ * (the contract's) is kept as it is.
+ */
+export function propertyProblem(issue: SchemaIssue): string {
+  const limit = (value: unknown) => (typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined);
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return translate('publish:errors.enterNumber');
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return translate('publish:errors.wholeNumber');
+  const min = limit(issue.minimum);
+  const max = limit(issue.maximum);
+  if (issue.code === 'too_small' && issue.origin === 'number' && min !== undefined) return translate('publish:errors.atLeast', { min });
+  if (issue.code === 'too_big' && issue.origin === 'number' && max !== undefined) return translate('publish:errors.atMost', { max });
+  if (issue.code === 'too_big' && issue.origin === 'string' && max !== undefined) return translate('publish:errors.tooLong', { max });
+  if (issue.code === 'too_big' && issue.origin === 'array' && max !== undefined) return translate('publish:errors.tooMany', { max });
+  return issue.message;
+}
+
+/** Why hex digits are not bytes, in the UI language (the codec's error is English; its position says which). */
+function hexProblem(error: unknown, text: string): string {
+  if (!(error instanceof HexError)) return (error as Error).message;
+  const char = text[error.position] ?? '';
+  const position = String(error.position);
+  return /[0-9a-f]/i.test(char) ? translate('publish:errors.hexOdd', { position }) : translate('publish:errors.hexInvalid', { char, position });
+}
+
 /** The form as MQTT 5 PUBLISH properties, checked by the contract's schema (undefined when none set). */
 export function checkProperties(form: PublishPropertiesForm): PropertiesCheck {
   const problems: Record<string, string> = {};
@@ -41,7 +95,7 @@ export function checkProperties(form: PublishPropertiesForm): PropertiesCheck {
     try {
       correlationData = decodeHex(form.correlationHex);
     } catch (error) {
-      problems.correlationData = (error as Error).message;
+      problems.correlationData = hexProblem(error, form.correlationHex);
     }
   }
   const userProperties = form.userProperties.filter((p) => p.key !== '' || p.value !== '');
@@ -59,7 +113,7 @@ export function checkProperties(form: PublishPropertiesForm): PropertiesCheck {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? 'properties');
-      problems[key] ??= issue.message.startsWith('Invalid input: expected number') ? translate('publish:errors.enterNumber') : issue.message;
+      problems[key] ??= propertyProblem(issue);
     }
   }
   if (Object.keys(problems).length) return { ok: false, problems };

@@ -1,7 +1,8 @@
 import { type MessageTemplate, type SavedProperties, savedProperties } from '../../../shared/contract';
 import type { PublishDraft } from './publish-drafts';
 import type { PublishedEntry } from './publish-history';
-import { INITIAL_PROPERTIES, type PublishPropertiesForm } from './publish-properties';
+import { translate } from '../../ui/i18n';
+import { INITIAL_PROPERTIES, type PublishPropertiesForm, propertyLabel, propertyProblem } from './publish-properties';
 
 /**
  * The publish form and a saved message, one into the other. A saved message keeps what was typed
@@ -29,7 +30,8 @@ export function formToSavedProperties(form: PublishPropertiesForm): { ok: true; 
   const parsed = savedProperties.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: `Properties: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}` };
+    const problems = issue ? translate('publish:errors.propertyProblem', { property: propertyLabel(issue.path[0]), problem: propertyProblem(issue) }) : translate('publish:errors.invalidProperties');
+    return { ok: false, error: translate('publish:errors.properties', { problems }) };
   }
   return { ok: true, properties: parsed.data };
 }
