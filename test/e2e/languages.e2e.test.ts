@@ -22,10 +22,14 @@ describe('languages in Chromium', () => {
     await page.getByTestId('language-select').waitFor({ timeout: UI_TIMEOUT });
     expect(await documentLanguage(page)).toBe('en');
     expect(await text(page, 'new-connection')).toBe('+ New connection');
+    // How secrets are kept: the host names the protection (its key file), the page words it.
+    await waitUntil(async () => (await text(page, 'app-info')).includes('Secrets are encrypted with a local key file'));
 
     await page.getByTestId('language-select').selectOption('zh-CN');
     await waitUntil(async () => (await documentLanguage(page)) === 'zh-CN');
     expect(await text(page, 'new-connection')).toBe('+ 新建连接');
+    expect(await text(page, 'app-info')).toMatch(/机密数据使用仅你的用户可读的本地密钥文件（.*secrets\.key）加密/);
+    expect(await page.getByTestId('app-info').getAttribute('title')).not.toMatch(/Secrets/);
 
     await fillConnection(page, { port: mosquittoFixture.broker.port, version: '5' });
     const dialog = page.getByTestId('connection-dialog');
