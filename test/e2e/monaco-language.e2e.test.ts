@@ -7,7 +7,8 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { UI_TIMEOUT, closeConnections, fillConnection, statusIs, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
+import { runMosquittoPub } from '../support/mosquitto';
+import { UI_TIMEOUT, closeConnections, fillConnection, messageRow, statusIs, subscribe, useMosquitto, useWorkbenchSession, waitUntil } from './e2e-helpers';
 
 const session = useWorkbenchSession();
 const mosquittoFixture = useMosquitto();
@@ -42,6 +43,23 @@ describe('Monaco in the UI language', { timeout: 90_000 }, () => {
     expect(await findWidgetLabel(page)).toBe('查找');
     // Monaco has not been switched, so the tooltip has nothing to add.
     expect(await page.getByTestId('language-select').getAttribute('title')).toBe('工作台的语言：英语、简体中文，或跟随系统语言');
+  });
+
+  it('labels the message payload view and the two sides of a diff in Chinese', async () => {
+    await subscribe(page, 'monaco/#');
+    const sent = await runMosquittoPub(['-h', '127.0.0.1', '-p', String(mosquittoFixture.broker.port), '-V', '5', '-t', 'monaco/a', '-l'], Buffer.from('{"n":1}\n{"n":2}\n'));
+    expect(sent.code, sent.stderr).toBe(0);
+    await waitUntil(async () => (await messageRow(page, 'monaco/a').count()) === 2);
+    await messageRow(page, 'monaco/a').last().click();
+    const view = page.getByTestId('message-detail-payload');
+    await view.locator('.monaco-editor').waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => (await view.locator('[aria-label]').first().getAttribute('aria-label')) === '消息载荷');
+    await page.getByTestId('message-detail-diff').click();
+    const diff = page.getByTestId('message-diff');
+    await diff.locator('.editor.original .view-lines').waitFor({ timeout: UI_TIMEOUT });
+    await waitUntil(async () => (await diff.locator('.editor.original [aria-label]').first().getAttribute('aria-label')) === '较早的载荷');
+    expect(await diff.locator('.editor.modified [aria-label]').first().getAttribute('aria-label')).toBe('此消息的载荷');
+    await page.getByTestId('message-detail-diff').click();
   });
 
   it('after a switch to English our label follows at once, Monaco\'s menus at the next start, as the tooltip says', async () => {
