@@ -55,11 +55,112 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Why an error of a code that covers several situations happened: picks the UI's sentence for that
+ * situation (renderer/ui/i18n/locales/\*\/errors.ts has one per reason, checked by type).
+ */
+export const ERROR_REASONS = [
+  'connackRefused',
+  'versionRefused',
+  'connackUnreadable',
+  'proxy',
+  'scram',
+  'tls',
+  'tlsKeyUnreadable',
+  'dns',
+  'nothingListens',
+  'cannotReach',
+  'connectTimeout',
+  'cannotConnect',
+  'closedWithoutConnack',
+  'keepalive',
+  'tlsOpen',
+  'connectionLost',
+  'brokeProtocol',
+  'malformedPacket',
+  'brokerClosed',
+  'brokerDisconnected',
+  'gaveUp',
+  'quickCloses',
+  'noConnection',
+  'notConnected',
+  'responseClosed',
+  'emptyTopic',
+  'aliasAboveMaximum',
+  'aliasNotSet',
+  'packetTooLarge',
+  'publishFailed',
+  'requestNeedsMqtt5',
+  'sharedSubscription',
+  'suback',
+  'subscribeClosed',
+  'subscribeFailed',
+  'unsubscribeFailed',
+  'listen',
+  'listenWebSocket',
+  'listenTls',
+  'brokerCertificate',
+  'brokerNotRunning',
+  'brokerNeedsLogin',
+  'historyOff',
+  'historyOpen',
+  'teamDatabase',
+  'sourceNotSaved',
+  'backupExists',
+  'noBackup',
+  'noExport',
+  'localHistoryOnly',
+  'downloadsUnavailable',
+  'noProfile',
+  'noProfileNamed',
+  'noRepeat',
+  'noReplay',
+  'noResponder',
+  'noCodecRule',
+  'noScenario',
+  'noScenarioRun',
+  'noLiveMessage',
+  'noUpdate',
+  'noDownloadedUpdate',
+  'invalidRequest',
+  'unknownChannel',
+  'internal',
+  'tooManyRuns',
+  'tooManyChecks',
+  'tooManyResponders',
+  'collectionFull',
+  'builtInVariable',
+  'uiStateTooLarge',
+  'scenarioInvalid',
+  'scriptLine',
+  'noRespondFunction',
+  'decodeNeedsPayload',
+  'decodeNeedsConnection',
+  'searchSuperseded',
+  'wrongFormat',
+  'notProfilesFile',
+  'notCollectionFile',
+  'secretUnreadable',
+] as const;
+
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+/**
+ * The values an error's English message was built from, so the UI can say the same in the user's
+ * language: host, port, url, topic, profile, path, limit... `reason` picks the sentence of a code
+ * used for several situations. `detail` is text from outside the app (an OS error such as
+ * ECONNREFUSED, a broker's reason string, SQLite's or a compiler's message): the UI shows it in its
+ * own words after the translated sentence.
+ */
+export type ErrorParams = { reason?: ErrorReason; detail?: string } & Record<string, string | number>;
+
 export interface WorkbenchError {
   code: ErrorCode;
   message: string;
   /** Field-level details, e.g. which input path failed validation. */
   details?: { path: string; message: string }[];
+  /** What the message was built from (see ErrorParams); absent on errors that have no values. */
+  params?: ErrorParams;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: WorkbenchError };
@@ -68,8 +169,11 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail(code: ErrorCode, message: string, details?: WorkbenchError['details']): Result<never> {
-  return details ? { ok: false, error: { code, message, details } } : { ok: false, error: { code, message } };
+export function fail(code: ErrorCode, message: string, details?: WorkbenchError['details'], params?: ErrorParams): Result<never> {
+  const error: WorkbenchError = { code, message };
+  if (details) error.details = details;
+  if (params) error.params = params;
+  return { ok: false, error };
 }
 
 /** An error a core service throws on purpose; the dispatcher turns it into a failed Result. */
@@ -77,6 +181,8 @@ export class WorkbenchFailure extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The values the message was built from, for the UI's translation (see ErrorParams). */
+    readonly params?: ErrorParams,
   ) {
     super(message);
     this.name = 'WorkbenchFailure';

@@ -7,6 +7,7 @@ import {
   type ConnectionStatus,
   type ConnectionSummary,
   type ErrorCode,
+  type ErrorParams,
   MAX_CONNECTION_PROBLEMS,
   MAX_LISTED_SUBSCRIPTIONS,
   type MqttVersion,
@@ -46,7 +47,7 @@ export interface Connection {
   /** The reason code of a DISCONNECT the broker sent on the current network connection. */
   disconnectReason?: number;
   connack?: ConnackInfo;
-  lastError?: { code: string; message: string };
+  lastError?: { code: string; message: string; params?: ErrorParams };
   problems: ConnectionProblem[];
   problemCount: number;
   hiddenDollarMessages: number;
@@ -108,7 +109,7 @@ function grantedSubscriptions(connection: Connection): ActiveSubscription[] {
 export interface StatusReporter {
   emitStatus(connection: Connection): void;
   /** `error` becomes the last error; it stays while connected and is cleared by the next CONNACK. */
-  setStatus(connection: Connection, status: ConnectionStatus, error?: { code: string; message: string }): void;
+  setStatus(connection: Connection, status: ConnectionStatus, error?: { code: string; message: string; params?: ErrorParams }): void;
   /** For changes that may come per message (problems, hidden `$` messages): one status event per interval. */
   emitStatusSoon(connection: Connection): void;
   /** Kept in the connection's problems list (bounded); the next status event carries it. */

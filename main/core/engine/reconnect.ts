@@ -16,7 +16,11 @@ export function scheduleReconnect({ connection, status }: { connection: Connecti
   if (!policy.enabled || (policy.maxAttempts > 0 && connection.reconnectAttempts >= policy.maxAttempts)) {
     const last = connection.lastError ? ` The last attempt: ${connection.lastError.message}` : '';
     const gaveUp = policy.enabled
-      ? { code: 'RECONNECT_STOPPED', message: `Gave up after ${connection.reconnectAttempts} reconnect attempts.${last}` }
+      ? {
+          code: 'RECONNECT_STOPPED',
+          message: `Gave up after ${connection.reconnectAttempts} reconnect attempts.${last}`,
+          params: { reason: 'gaveUp' as const, attempts: connection.reconnectAttempts },
+        }
       : undefined;
     delete connection.nextReconnectAt;
     status.setStatus(connection, 'disconnected', gaveUp);
@@ -52,7 +56,8 @@ export function startNetworkConnection(connection: Connection): void {
 export function onEstablishedClose({ connection, status }: { connection: Connection; status: StatusReporter }): void {
   connection.requests.failAll('CONNECTION_CLOSED');
   const refusal = explainClose(connection);
-  const cause = refusal ?? connection.closeCause ?? { code: 'CONNECTION_LOST' as const, message: `The broker at ${connection.url} closed the connection` };
+  const cause = refusal ??
+    connection.closeCause ?? { code: 'CONNECTION_LOST' as const, message: `The broker at ${connection.url} closed the connection`, params: { reason: 'brokerClosed' as const, url: connection.url } };
   // Errors were recorded when they happened; a close with no error before it is recorded here.
   if (!connection.closeCause || refusal) status.recordProblem(connection, { code: cause.code, message: cause.message, emitSoon: false });
   const livedMs = connection.connectedAt === undefined ? 0 : Date.now() - connection.connectedAt;
@@ -63,7 +68,7 @@ export function onEstablishedClose({ connection, status }: { connection: Connect
     status.recordProblem(connection, { code: 'RECONNECT_STOPPED', message, emitSoon: false });
     connection.closing = true;
     delete connection.nextReconnectAt;
-    status.setStatus(connection, 'disconnected', { code: 'RECONNECT_STOPPED', message });
+    status.setStatus(connection, 'disconnected', { code: 'RECONNECT_STOPPED', message, params: { reason: 'quickCloses', closes: connection.quickCloses, seconds: QUICK_CLOSE_MS / 1000 } });
     return;
   }
   scheduleReconnect({ connection, status });
