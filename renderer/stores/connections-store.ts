@@ -134,7 +134,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
     set((state) => ({ subscriptions: { ...state.subscriptions, [id]: change(state.subscriptions[id] ?? []) } }));
 
   /** Saved subscriptions the broker refused stay visible as failed rows (the granted ones come with the status). */
-  const showSubscribeFailures = (id: string, failures: { filter: string; error: { code: string; message: string } }[]) => {
+  const showSubscribeFailures = (id: string, failures: { filter: string; error: { code: string; message: string; params?: Record<string, string | number> } }[]) => {
     for (const { filter, error: failure } of failures) {
       const error = failure as WorkbenchError; // a code from the host's ERROR_CODES
       updateSubscriptions(id, (list) =>

@@ -1,6 +1,7 @@
 /**
  * An error of the core in the user's language (issue 20): the sentence of its code, or of its
- * situation (`params.reason`), filled with the values the core built its English message from.
+ * situation (`params.reason`), filled with the values the core built its English message from
+ * (in English, the core's own message).
  * Text from outside the app (an OS error such as ECONNREFUSED, the broker's reason string,
  * SQLite's or a schema compiler's message, validation details) follows in its own words: the
  * translation adds to what the core said, it never drops it. The code is not part of the sentence:
@@ -29,19 +30,23 @@ function codeSentence(code: string): string | undefined {
   return template(`code.${code}`) === undefined ? undefined : translate(`errors:code.${code}` as 'errors:code.INTERNAL');
 }
 
+/**
+ * The core writes its messages in English, with every value in them (the CLI and the logs print
+ * them as they are): in English that message is the sentence. The English catalog says the same
+ * for translators and is the source the other languages are checked against.
+ */
+const CORE_LANGUAGE = 'en';
+
 export function describeError(error: ShownError): string {
   const generic = codeSentence(error.code);
-  if (!error.params) {
-    // Nothing to fill a sentence with: in English the core's message says it best; in another
-    // language the code's sentence, with that message kept as the detail.
-    if (currentLanguage() === 'en' || generic === undefined) return error.message;
-    return translate('errors:withDetail', { sentence: generic, detail: error.message });
-  }
+  if (currentLanguage() === CORE_LANGUAGE || generic === undefined) return error.message;
+  // Nothing to fill a sentence with: the code's sentence, with the core's message as the detail.
+  if (!error.params) return translate('errors:withDetail', { sentence: generic, detail: error.message });
   const { reason, detail, ...values } = error.params;
-  let sentence = generic ?? error.message;
+  let sentence = generic;
   const situation = typeof reason === 'string' ? template(`reason.${reason}`) : undefined;
   if (situation !== undefined) {
-    const filled: Record<string, string | number> = { ...values, what: generic ?? error.message };
+    const filled: Record<string, string | number> = { ...values, what: generic };
     const needed = [...situation.matchAll(PLACEHOLDER)].map((m) => m[1]!);
     // A sentence with a value the error does not carry would show "{{url}}": use the code's.
     if (needed.every((name) => filled[name] !== undefined)) sentence = String(translate(`errors:reason.${reason}` as 'errors:reason.noProfile', filled as { id: string }));

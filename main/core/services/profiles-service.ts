@@ -65,7 +65,7 @@ export function createProfilesService(
     const subscribeFailures = results.flatMap((result, index) => {
       if (result.status === 'fulfilled') return [];
       const failure = result.reason instanceof WorkbenchFailure ? result.reason : new WorkbenchFailure('SUBSCRIBE_FAILED', String(result.reason));
-      return [{ filter: enabled[index]!.filter, error: { code: failure.code, message: failure.message } }];
+      return [{ filter: enabled[index]!.filter, error: { code: failure.code, message: failure.message, ...(failure.params ? { params: failure.params } : {}) } }];
     });
     return { connectionId: opened.connectionId, clientId: opened.clientId, sessionPresent: opened.sessionPresent, subscribeFailures };
   }

@@ -20,6 +20,7 @@ import { TlsSection } from './form/tls-section';
 import { ProxySection } from './form/proxy-section';
 import { WillSection } from './form/will-section';
 import './connection-dialog.css';
+import { describeError } from '../../ui/errors';
 
 type Section = 'general' | 'auth' | 'tls' | 'proxy' | 'mqtt5' | 'will' | 'subscriptions' | 'decoding' | 'advanced';
 
@@ -211,7 +212,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
         )}
         {error && (
           <p className="error-box" role="alert" data-testid="connection-error">
-            <strong>{error.code}</strong> {error.message}
+            <strong>{error.code}</strong> {describeError(error)}
           </p>
         )}
         <footer className="dialog-footer">

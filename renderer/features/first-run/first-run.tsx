@@ -6,6 +6,7 @@ import { useUiStore } from '../../stores/ui-store';
 import { useTranslation } from '../../ui/i18n';
 import { openProfilesImport } from '../profiles';
 import './first-run.css';
+import { describeError } from '../../ui/errors';
 
 /** True for an empty workbench: profiles loaded and none saved, and no connection open. */
 export function useIsFirstRun(): boolean {
@@ -33,7 +34,7 @@ export function FirstRun() {
       const broker = useBrokerStore.getState();
       // One already running (started from the Broker view) is used as it is.
       if (!broker.status.running && !(await broker.start({ port: 0 }))) {
-        setProblem(useBrokerStore.getState().error?.message ?? t('embedded.didNotStart'));
+        setProblem((useBrokerStore.getState().error ? describeError(useBrokerStore.getState().error!) : undefined) ?? t('embedded.didNotStart'));
         return;
       }
       const port = useBrokerStore.getState().status.tcpPort;
@@ -42,7 +43,7 @@ export function FirstRun() {
         return;
       }
       const error = await useConnectionsStore.getState().connect({ protocol: 'mqtt', host: '127.0.0.1', port, name: t('embedded.connectionName') });
-      if (error) setProblem(error.message);
+      if (error) setProblem(describeError(error));
     } finally {
       setBusy(false);
     }
@@ -81,7 +82,7 @@ export function FirstRun() {
       </div>
       {(problem ?? importError) && (
         <p className="field-problem" role="alert" data-testid="first-run-problem">
-          {problem ?? importError?.message}
+          {problem ?? (importError && describeError(importError))}
         </p>
       )}
     </section>

@@ -6,6 +6,7 @@ import { useScenariosStore } from '../../../stores/scenarios-store';
 import { Field } from '../../../ui/field';
 import { Trans, formatNumber, useTranslation } from '../../../ui/i18n';
 import './scenarios.css';
+import { describeError } from '../../../ui/errors';
 
 const number = (n: number) => formatNumber(n);
 
@@ -148,7 +149,7 @@ export function ScenariosSection() {
       )}
       {error && (
         <p className="scenario-error" data-testid="scenario-start-error">
-          {error.message}
+          {describeError(error)}
         </p>
       )}
       {runs.length > 0 && (
