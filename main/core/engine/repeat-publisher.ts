@@ -102,7 +102,7 @@ export function createRepeatPublisher(
 
     stop(repeatId) {
       const repeat = repeats.get(repeatId);
-      if (!repeat) throw new WorkbenchFailure('NOT_FOUND', `No running repeat with id ${repeatId}`);
+      if (!repeat) throw new WorkbenchFailure('NOT_FOUND', `No running repeat with id ${repeatId}`, { reason: 'noRepeat', id: repeatId });
       finish(repeat);
       return { ...repeat.status };
     },

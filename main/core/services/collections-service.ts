@@ -47,7 +47,7 @@ export function createCollectionsService(options: CollectionsServiceOptions): Co
 
   function profileOf(connectionId: string): string | undefined {
     const key = options.connectionKeyOf(connectionId);
-    if (key === undefined) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
+    if (key === undefined) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`, { reason: 'noConnection', id: connectionId });
     return profileIdOfKey(key);
   }
 

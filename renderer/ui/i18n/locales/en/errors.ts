@@ -109,7 +109,8 @@ const reason = {
   brokerNeedsLogin: 'The embedded broker requires a user name and password: save a profile with them and run the scenario against it',
   // History
   historyOff: 'History is off: the workbench runs without a data folder',
-  historyOpen: 'Cannot open {{path}}: History stays where it was',
+  historyOpen: 'Cannot open the team database {{url}}: History stays where it was',
+  historyOpenLocal: 'Cannot open the history on this computer: History stays where it was',
   teamDatabase: 'The team database {{url}} is unavailable',
   sourceNotSaved: 'The history source could not be saved in {{path}}',
   backupExists: 'A backup named {{file}} exists already',
@@ -117,6 +118,7 @@ const reason = {
   noExport: 'No export {{id}} is running or waiting to be downloaded',
   localHistoryOnly: "This is done by the history on this computer: a team database is backed up by its administrators with PostgreSQL's own tools",
   downloadsUnavailable: 'Downloads are not available here',
+  updatesDesktopOnly: 'Updates are not available in browser mode: the desktop app updates itself; in browser mode, update with git pull or a new download',
   // Not found
   noProfile: 'No profile with id {{id}}',
   noProfileNamed: 'No saved profile is named "{{name}}"',
