@@ -213,7 +213,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         }
         const described = describeEstablishedError(error, url, options.keepaliveSeconds);
         connection.closeCause = described;
-        recordProblem(connection, { code: described.code, message: described.message, emitSoon: false });
+        recordProblem(connection, { code: described.code, message: described.message, params: described.params, emitSoon: false });
         setStatus(connection, connection.status, described);
         // A packet that cannot be read leaves the stream out of step: close it [MQTT-4.13.1-1].
         if (described.code === 'PROTOCOL_ERROR') client.stream?.destroy();

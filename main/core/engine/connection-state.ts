@@ -113,7 +113,7 @@ export interface StatusReporter {
   /** For changes that may come per message (problems, hidden `$` messages): one status event per interval. */
   emitStatusSoon(connection: Connection): void;
   /** Kept in the connection's problems list (bounded); the next status event carries it. */
-  recordProblem(connection: Connection, problem: { code: ErrorCode; message: string; emitSoon?: boolean }): void;
+  recordProblem(connection: Connection, problem: { code: ErrorCode; message: string; params?: ErrorParams | undefined; emitSoon?: boolean }): void;
 }
 
 export function createStatusReporter(deps: {
@@ -137,8 +137,8 @@ export function createStatusReporter(deps: {
       connection.status = status;
       emitStatus(connection);
     },
-    recordProblem(connection, { code, message, emitSoon = true }) {
-      connection.problems.push({ code, message, timestamp: Date.now() });
+    recordProblem(connection, { code, message, params, emitSoon = true }) {
+      connection.problems.push({ code, message, ...(params ? { params } : {}), timestamp: Date.now() });
       if (connection.problems.length > MAX_CONNECTION_PROBLEMS) connection.problems.shift();
       connection.problemCount++;
       if (emitSoon) emitStatusSoon(connection);

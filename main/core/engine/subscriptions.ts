@@ -124,8 +124,9 @@ export function resubscribe({ connection, status }: { connection: Connection; st
         connection.subscriptions.delete(filter);
         const why = error ? (error.message === 'Connection closed' ? 'the broker closed the connection before answering' : error.message) : `SUBACK ${describeReason(code, 'suback')}`;
         const message = `Resubscribing to ${filter} after reconnect failed: ${why}. It was removed from this connection's subscriptions.`;
-        status.recordProblem(connection, { code: 'SUBSCRIBE_FAILED', message, emitSoon: false });
-        status.setStatus(connection, connection.status, { code: 'SUBSCRIBE_FAILED', message });
+        const params = { reason: 'resubscribeFailed' as const, filter, detail: why };
+        status.recordProblem(connection, { code: 'SUBSCRIBE_FAILED', message, params, emitSoon: false });
+        status.setStatus(connection, connection.status, { code: 'SUBSCRIBE_FAILED', message, params });
       }
     });
   }

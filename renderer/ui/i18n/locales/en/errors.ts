@@ -100,6 +100,9 @@ const reason = {
   subscribeClosed: 'The connection closed before the broker answered the SUBSCRIBE to {{filter}} at QoS {{qos}}: it may not allow this filter or this QoS for this user',
   subscribeFailed: 'Subscribing to {{filter}} failed',
   unsubscribeFailed: 'Unsubscribing from {{filter}} failed',
+  resubscribeFailed: "Resubscribing to {{filter}} after reconnect failed: it was removed from this connection's subscriptions",
+  durableNotTaken: "History did not take a QoS {{qos}} message on '{{topic}}': durable capture closed the connection unacknowledged, so the broker delivers it again",
+  durableNotCommitted: 'History could not commit message {{id}}: it was not acknowledged, so the broker keeps it (durable capture)',
   // The embedded broker
   listen: 'Cannot listen on {{at}}',
   listenWebSocket: 'Cannot listen for WebSocket on {{at}}',
