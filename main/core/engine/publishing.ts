@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mqttPacket from 'mqtt-packet';
 import type { IClientPublishOptions } from 'mqtt';
-import { type MqttMessage, type RequestOutput, type RequestParsed, WorkbenchFailure } from '../../../shared/contract';
+import { type ErrorParams, type MqttMessage, type RequestOutput, type RequestParsed, WorkbenchFailure } from '../../../shared/contract';
 import { describeReason, hexCode, reasonName } from '../../../shared/mqtt/reason-codes';
 import type { Connection } from './connection-state';
 import type { ConnectionIdentity } from './connection-identity';
@@ -93,7 +93,8 @@ export function publish({
   return new Promise((resolve, reject) => {
     connection.client.publish(topic, asBuffer(payload), toPublishOptions(qos, retain, properties, isV5), (error, ack) => {
       if (error) {
-        if ((error as { refusedByBroker?: boolean }).refusedByBroker) return reject(new WorkbenchFailure('MESSAGE_REFUSED', error.message));
+        const refused = error as { refusedByBroker?: boolean; params?: ErrorParams };
+        if (refused.refusedByBroker) return reject(new WorkbenchFailure('MESSAGE_REFUSED', error.message, refused.params));
         const code = (error as { code?: unknown }).code;
         const why = typeof code === 'number' ? describeReason(code) : error.message;
         const detail = typeof code === 'number' ? `${hexCode(code)} ${reasonName(code)}` : error.message;

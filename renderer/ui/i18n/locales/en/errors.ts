@@ -100,6 +100,14 @@ const reason = {
   subscribeClosed: 'The connection closed before the broker answered the SUBSCRIBE to {{filter}} at QoS {{qos}}: it may not allow this filter or this QoS for this user',
   subscribeFailed: 'Subscribing to {{filter}} failed',
   unsubscribeFailed: 'Unsubscribing from {{filter}} failed',
+  publishWillResend:
+    "The broker closed the connection right after the QoS {{qos}} PUBLISH to '{{topic}}', which was not acknowledged: it will be sent once more, and taken out of the queue if the broker closes the connection again",
+  publishRefused:
+    "The broker closed the connection right after the QoS {{qos}} PUBLISH to '{{topic}}' ({{times}} times): it may not allow this QoS, this topic, or publishing for this user. The message was taken out of the queue and will not be sent again",
+  publishRefusedQos0:
+    "The broker closed the connection right after the QoS {{qos}} PUBLISH to '{{topic}}': it may not allow this topic, or publishing for this user. QoS 0 is never acknowledged, so the message was most likely lost",
+  subscribeRefused: "The broker closed the connection right after the SUBSCRIBE of '{{filter}}' at QoS {{qos}}: it may not allow this filter or this QoS for this user",
+  unsubscribeRefused: "The broker closed the connection right after the UNSUBSCRIBE of '{{filter}}'",
   resubscribeFailed: "Resubscribing to {{filter}} after reconnect failed: it was removed from this connection's subscriptions",
   durableNotTaken: "History did not take a QoS {{qos}} message on '{{topic}}': durable capture closed the connection unacknowledged, so the broker delivers it again",
   durableNotCommitted: 'History could not commit message {{id}}: it was not acknowledged, so the broker keeps it (durable capture)',

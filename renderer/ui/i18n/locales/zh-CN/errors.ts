@@ -92,6 +92,13 @@ const zhCN: Catalog<typeof en> = {
     subscribeClosed: 'Broker 应答对 {{filter}} 的 QoS {{qos}} 订阅之前连接已关闭：它可能不允许此用户订阅该过滤器或使用该 QoS',
     subscribeFailed: '订阅 {{filter}} 失败',
     unsubscribeFailed: '取消订阅 {{filter}} 失败',
+    publishWillResend: "Broker 在收到发往 '{{topic}}' 的 QoS {{qos}} PUBLISH 后立即关闭了连接，该消息未被确认：它会再发送一次，如果 Broker 再次关闭连接，就将它移出队列",
+    publishRefused:
+      "Broker 在收到发往 '{{topic}}' 的 QoS {{qos}} PUBLISH 后立即关闭了连接（{{times}} 次）：它可能不允许此用户使用该 QoS、该主题或发布。该消息已移出队列，不会再发送",
+    publishRefusedQos0:
+      "Broker 在收到发往 '{{topic}}' 的 QoS {{qos}} PUBLISH 后立即关闭了连接：它可能不允许此用户使用该主题或发布。QoS 0 从不确认，因此该消息很可能已丢失",
+    subscribeRefused: "Broker 在收到对 '{{filter}}' 的 QoS {{qos}} SUBSCRIBE 后立即关闭了连接：它可能不允许此用户订阅该过滤器或使用该 QoS",
+    unsubscribeRefused: "Broker 在收到对 '{{filter}}' 的 UNSUBSCRIBE 后立即关闭了连接",
     resubscribeFailed: '重连后重新订阅 {{filter}} 失败：已将它从此连接的订阅中移除',
     durableNotTaken: "历史未能接收 '{{topic}}' 上的一条 QoS {{qos}} 消息：持久捕获在未确认的情况下关闭了连接，Broker 会再次投递它",
     durableNotCommitted: '历史未能提交消息 {{id}}：该消息未被确认，Broker 会保留它（持久捕获）',
