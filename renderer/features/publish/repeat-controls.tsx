@@ -61,7 +61,7 @@ export function RepeatControls({ prepare, connected, variablesOn }: { prepare():
           <span className="muted" data-testid="repeat-status" data-sent={status.sent} data-done={status.done}>
             {t('repeat.status', { state: status.done ? t('repeat.done') : t('repeat.running'), sent: formatNumber(status.sent) })}
             {status.failed ? t('repeat.failed', { failed: formatNumber(status.failed) }) : ''}
-            {status.lastError ? t('repeat.lastError', { error: status.lastError }) : ''}
+            {status.lastError ? t('repeat.lastError', { error: status.lastFailure ? describeError(status.lastFailure) : status.lastError }) : ''}
           </span>
         )}
       </div>
