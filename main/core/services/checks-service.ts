@@ -18,7 +18,7 @@ export interface ChecksServiceDeps {
 function connectFailure(error: unknown): never {
   if (error instanceof CheckConnectError) {
     const code = error.code && (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as ErrorCode) : 'CONNECTION_REFUSED';
-    throw new WorkbenchFailure(code, error.message);
+    throw new WorkbenchFailure(code, error.message, error.params);
   }
   throw error;
 }
