@@ -6,6 +6,7 @@ import { useMessagesStore } from './messages-store';
 import type { Qos } from './qos';
 import { useUiStore } from './ui-store';
 import { translate } from '../ui/i18n';
+import { pageError } from '../ui/errors';
 
 export type SubscribeOptions = Omit<RequestInput<'messages.subscribe'>, 'connectionId'>;
 
@@ -276,7 +277,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
 
     async reconnect(id) {
       const origin = get().origins[id];
-      if (!origin?.profileId) return { code: 'NOT_FOUND', message: translate('connectionTabs:info.reopenOnlyProfile') };
+      if (!origin?.profileId) return pageError('NOT_FOUND', translate('connectionTabs:info.reopenOnlyProfile'));
       const result = await getApi().profiles.connect({ id: origin.profileId });
       if (!result.ok) return result.error;
       const next = result.value.connectionId;

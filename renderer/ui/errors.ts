@@ -7,7 +7,7 @@
  * translation adds to what the core said, it never drops it. The code is not part of the sentence:
  * sites that show it (users search for it) keep showing it beside.
  */
-import type { ErrorParams, WorkbenchError } from '../../shared/contract/errors';
+import type { ErrorCode, ErrorParams, WorkbenchError } from '../../shared/contract/errors';
 import { currentLanguage, i18n, translate } from './i18n';
 
 /** A WorkbenchError, or the same as data (a connection's lastError carries its code as a string). */
@@ -16,6 +16,11 @@ export interface ShownError {
   message: string;
   details?: WorkbenchError['details'];
   params?: ErrorParams | Record<string, string | number>;
+}
+
+/** An error the page makes itself, its text already in the user's language: shown as it is. */
+export function pageError(code: ErrorCode, text: string): WorkbenchError {
+  return { code, message: text, params: { reason: 'pageText', text } };
 }
 
 const PLACEHOLDER = /\{\{\s*(\w+)[^}]*\}\}/g;

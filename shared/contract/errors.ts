@@ -150,6 +150,7 @@ export const ERROR_REASONS = [
   'wrongFormat',
   'notProfilesFile',
   'notCollectionFile',
+  'pageText',
   'secretUnreadable',
 ] as const;
 

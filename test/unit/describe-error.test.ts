@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeConnectError, closedBeforeConnack } from '../../main/core/engine/connect-errors';
 import { createDispatcher, type RequestHandlers } from '../../main/core/rpc/dispatcher';
-import { describeError } from '../../renderer/ui/errors';
+import { describeError, pageError } from '../../renderer/ui/errors';
 import { i18n } from '../../renderer/ui/i18n';
 import { WorkbenchFailure } from '../../shared/contract/errors';
 
@@ -76,6 +76,11 @@ describe('describeError: the sentence of the code or its situation, with its val
     const bare = { code: 'HISTORY_READ_ONLY', message: 'Your role may only read this team database' };
     await inLanguage('en', () => expect(describeError(bare)).toBe('Your role may only read this team database'));
     await inLanguage('zh-CN', () => expect(describeError(bare)).toBe('你的角色对团队数据库只有读取权限（Your role may only read this team database）'));
+  });
+
+  it("shows an error the page made in the user's language as it is, in every language", async () => {
+    await inLanguage('zh-CN', () => expect(describeError(pageError('INVALID_REQUEST', i18n.t('connectionDialog:dialog.needName')))).toBe('请为配置命名后再保存'));
+    await inLanguage('en', () => expect(describeError(pageError('INVALID_REQUEST', 'Name the profile to save it'))).toBe('Name the profile to save it'));
   });
 
   it('falls back to the code\'s sentence when a situation lacks a value, and to the message for a code it does not know', async () => {

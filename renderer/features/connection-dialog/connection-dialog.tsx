@@ -20,7 +20,7 @@ import { TlsSection } from './form/tls-section';
 import { ProxySection } from './form/proxy-section';
 import { WillSection } from './form/will-section';
 import './connection-dialog.css';
-import { describeError } from '../../ui/errors';
+import { describeError, pageError } from '../../ui/errors';
 
 type Section = 'general' | 'auth' | 'tls' | 'proxy' | 'mqtt5' | 'will' | 'subscriptions' | 'decoding' | 'advanced';
 
@@ -101,7 +101,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
     setShowProblems(true);
     if (!check.ok || codecProblems.length > 0) return null;
     if (!form.name.trim()) {
-      setError({ code: 'INVALID_REQUEST', message: t('dialog.needName') });
+      setError(pageError('INVALID_REQUEST', t('dialog.needName')));
       return null;
     }
     setBusy('save');

@@ -162,6 +162,8 @@ const reason = {
   wrongFormat: 'This file is an {{detected}}, not an {{chosen}}: choose "{{detected}}" (or Auto-detect) and import it again',
   notProfilesFile: 'Not a profiles file this app knows (workbench, MQTTX or MQTT Explorer)',
   notCollectionFile: 'Not a collection file this version reads',
+  /** An error the page made, already in the user's language (pageError). */
+  pageText: '{{text}}',
   secretUnreadable: 'The stored {{field}} of this profile cannot be decrypted (the secrets key changed?): enter it again and save',
 } satisfies Record<ErrorReason, string>;
 

@@ -148,6 +148,7 @@ const zhCN: Catalog<typeof en> = {
     wrongFormat: '此文件是 {{detected}}，而不是 {{chosen}}：请选择“{{detected}}”（或自动检测）后重新导入',
     notProfilesFile: '不是此应用认识的配置文件（工作台、MQTTX 或 MQTT Explorer）',
     notCollectionFile: '不是此版本能读取的集合文件',
+    pageText: '{{text}}',
     secretUnreadable: '无法解密此配置保存的 {{field}}（密钥已更换？）：请重新输入并保存',
   },
   withDetail: '{{sentence}}（{{detail}}）',
