@@ -130,7 +130,8 @@ function TeamDatabaseDialog() {
         </div>
         {error && (
           <div className="error-box" role="alert" data-testid="history-source-error">
-            <strong>{error.code}</strong> {describeError(error)}
+            {/* In English the field's own problem reads best, as before; other languages get the translated sentence with it. */}
+            <strong>{error.code}</strong> {describeError(error.details?.[0] ? { ...error, message: error.details[0].message } : error)}
           </div>
         )}
         <footer className="dialog-footer">
