@@ -51,7 +51,7 @@ function RunCard({ run }: { run: ScenarioCounters }) {
       </dl>
       {run.lastError && (
         <p className="scenario-error" data-testid="scenario-last-error">
-          {run.lastError}
+          {run.lastFailure ? describeError(run.lastFailure) : run.lastError}
         </p>
       )}
     </li>

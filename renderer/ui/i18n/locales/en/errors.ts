@@ -159,6 +159,13 @@ const reason = {
   decodeNeedsConnection: 'A live message id needs its connection',
   searchSuperseded: 'A newer search of this connection\'s live payloads replaced the one for "{{text}}"',
   // Files
+  // Scenarios
+  scenarioLimits: 'Refused: above the limits of {{devices}} devices and {{rate}} messages/s',
+  scenarioMessage: 'A message of the scenario could not be made',
+  commandUnreadable: 'A command on {{topic}} could not be read',
+  deviceLost: '{{client}} lost its connection',
+  sharedLost: 'The shared connection was lost',
+  deviceConnect: '{{client}} could not connect',
   wrongFormat: 'This file is an {{detected}}, not an {{chosen}}: choose "{{detected}}" (or Auto-detect) and import it again',
   notProfilesFile: 'Not a profiles file this app knows (workbench, MQTTX or MQTT Explorer)',
   notCollectionFile: 'Not a collection file this version reads',
