@@ -5,6 +5,7 @@ import { describeError } from '../ui/errors';
 
 // Features reach the shell's downloads through the stores layer (the lint keeps bridge/ out of features).
 export { type Delivered, savesWithDialog, showInFolder } from '../bridge/deliver-download';
+export { deliveryFailure } from './delivery-failure';
 
 /** Saves a live message's whole payload from the host to a file (a browser download or the desktop's save dialog). */
 export async function downloadPayload(connectionId: string, id: number, fileName: string): Promise<Delivered> {
@@ -12,3 +13,4 @@ export async function downloadPayload(connectionId: string, id: number, fileName
   if (!ticket.ok) return { kind: 'failed', message: translate('messages:detail.notSavedError', { error: describeError(ticket.error) }) };
   return deliverDownload(ticket.value);
 }
+
