@@ -141,6 +141,7 @@ export const ERROR_REASONS = [
   'collectionFull',
   'builtInVariable',
   'uiStateTooLarge',
+  'savedMessage',
   'scenarioInvalid',
   'scriptLine',
   'noRespondFunction',

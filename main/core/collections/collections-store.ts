@@ -203,7 +203,10 @@ export function createCollectionsStore(path: string | undefined): CollectionsSto
       const { collection } = parsed.data;
       const folderIds = new Set(collection.folders.map((f) => f.id));
       const orphan = collection.messages.find((m) => m.folderId !== undefined && !folderIds.has(m.folderId));
-      if (orphan) throw new WorkbenchFailure('IMPORT_INVALID', `Not a collection file this version reads: message "${orphan.name}" is in folder ${orphan.folderId}, which the file does not list`);
+      if (orphan) {
+        const detail = `message "${orphan.name}" is in folder ${orphan.folderId}, which the file does not list`;
+        throw new WorkbenchFailure('IMPORT_INVALID', `Not a collection file this version reads: ${detail}`, { reason: 'notCollectionFile', detail });
+      }
       // New ids throughout: importing the same file twice makes two collections, never one over the other.
       const folderMap = new Map(collection.folders.map((f) => [f.id, newId()]));
       const collectionId = newId();

@@ -56,7 +56,7 @@ function toFailure(error: unknown): never {
   if (error instanceof HistoryError) {
     const { code } = error;
     if (code === 'HISTORY_READ_ONLY') throw new WorkbenchFailure('HISTORY_READ_ONLY', READ_ONLY_MESSAGE, {});
-    if (code === 'HISTORY_UNSUPPORTED') throw new WorkbenchFailure('HISTORY_UNSUPPORTED', error.message);
+    if (code === 'HISTORY_UNSUPPORTED') throw new WorkbenchFailure('HISTORY_UNSUPPORTED', error.message, { detail: error.message });
     if (code === 'HISTORY_STORE_UNAVAILABLE') throw new WorkbenchFailure('HISTORY_UNAVAILABLE', error.message, { detail: error.message });
     throw new WorkbenchFailure(error.code === 'HISTORY_INVALID_QUERY' ? 'INVALID_REQUEST' : 'HISTORY_FAILED', error.message, { detail: error.message });
   }

@@ -64,7 +64,7 @@ export function createProfilesService(
     const results = await Promise.allSettled(enabled.map((subscription) => connections.manager.subscribe({ connectionId: opened.connectionId, ...subscription })));
     const subscribeFailures = results.flatMap((result, index) => {
       if (result.status === 'fulfilled') return [];
-      const failure = result.reason instanceof WorkbenchFailure ? result.reason : new WorkbenchFailure('SUBSCRIBE_FAILED', String(result.reason));
+      const failure = result.reason instanceof WorkbenchFailure ? result.reason : new WorkbenchFailure('SUBSCRIBE_FAILED', String(result.reason), { reason: 'subscribeFailed', filter: enabled[index]!.filter, detail: String(result.reason) });
       return [{ filter: enabled[index]!.filter, error: { code: failure.code, message: failure.message, ...(failure.params ? { params: failure.params } : {}) } }];
     });
     return { connectionId: opened.connectionId, clientId: opened.clientId, sessionPresent: opened.sessionPresent, subscribeFailures };

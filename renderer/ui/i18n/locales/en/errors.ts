@@ -152,6 +152,7 @@ const reason = {
   collectionFull: 'A collection holds at most {{limit}} messages',
   builtInVariable: '{{names}}: built-in variables, not names of your own',
   uiStateTooLarge: 'The UI state would hold {{keys}} entries in {{bytes}} bytes: at most {{maxKeys}} entries and {{maxBytes}} bytes',
+  savedMessage: 'The saved message "{{name}}" cannot be made',
   scenarioInvalid: 'The scenario is not valid',
   scriptLine: 'The script fails at line {{line}}',
   noRespondFunction: 'The script defines no function respond(message)',

@@ -139,6 +139,7 @@ const zhCN: Catalog<typeof en> = {
     collectionFull: '一个集合最多保存 {{limit}} 条消息',
     builtInVariable: '{{names}}：是内置变量，不能用作自己的变量名',
     uiStateTooLarge: '界面状态将有 {{keys}} 项、{{bytes}} 字节：最多 {{maxKeys}} 项、{{maxBytes}} 字节',
+    savedMessage: '无法生成已保存的消息“{{name}}”',
     scenarioInvalid: '场景无效',
     scriptLine: '脚本在第 {{line}} 行出错',
     noRespondFunction: '脚本没有定义函数 respond(message)',
