@@ -56,8 +56,9 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
- * Why an error of a code that covers several situations happened: picks the UI's sentence for that
- * situation (renderer/ui/i18n/locales/\*\/errors.ts has one per reason, checked by type).
+ * Which situation an error is, when its code covers several or its sentence names values: picks the
+ * UI's sentence (renderer/ui/i18n/locales/{en,zh-CN}/errors.ts has one per reason, checked by type
+ * and by test/unit/i18n-catalogs.test.ts). Add one here and in both catalogs together.
  */
 export const ERROR_REASONS = [
   'connackRefused',
@@ -168,7 +169,8 @@ export type ErrorReason = (typeof ERROR_REASONS)[number];
  * language: host, port, url, topic, profile, path, limit... `reason` picks the sentence of a code
  * used for several situations. `detail` is text from outside the app (an OS error such as
  * ECONNREFUSED, a broker's reason string, SQLite's or a compiler's message): the UI shows it in its
- * own words after the translated sentence.
+ * own words after the translated sentence. Empty params say the code's sentence is all there is to
+ * say; no params at all, that the UI should keep the message as the detail.
  */
 export type ErrorParams = { reason?: ErrorReason; detail?: string } & Record<string, string | number>;
 
