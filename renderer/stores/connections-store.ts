@@ -343,9 +343,9 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
   };
 });
 
-/** SUBSCRIBE_FAILED messages name the reason code as 0xNN; keep it for the row's badge. */
+/** A SUBACK refusal names its reason code (params, or 0xNN in the message of an older core); keep it for the row's badge. */
 function reasonFromError(error: WorkbenchError): { reasonCode?: number } {
-  const match = /0x([0-9a-f]{2})/i.exec(error.message);
+  const match = /0x([0-9a-f]{2})/i.exec(String(error.params?.reasonCode ?? error.message));
   return match ? { reasonCode: parseInt(match[1]!, 16) } : {};
 }
 
