@@ -5,8 +5,8 @@ import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
 import { useTranslation } from '../../ui/i18n';
 import { openProfilesImport } from '../profiles';
-import './first-run.css';
 import { describeError } from '../../ui/errors';
+import './first-run.css';
 
 /** True for an empty workbench: profiles loaded and none saved, and no connection open. */
 export function useIsFirstRun(): boolean {
@@ -34,7 +34,8 @@ export function FirstRun() {
       const broker = useBrokerStore.getState();
       // One already running (started from the Broker view) is used as it is.
       if (!broker.status.running && !(await broker.start({ port: 0 }))) {
-        setProblem((useBrokerStore.getState().error ? describeError(useBrokerStore.getState().error!) : undefined) ?? t('embedded.didNotStart'));
+        const startError = useBrokerStore.getState().error;
+        setProblem(startError ? describeError(startError) : t('embedded.didNotStart'));
         return;
       }
       const port = useBrokerStore.getState().status.tcpPort;
