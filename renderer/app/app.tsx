@@ -10,7 +10,7 @@ import { UpdatesButton, UpdatesPanel, UpdatesPrompt } from '../features/updates'
 import type { WindowTarget } from '../../shared/contract/app';
 import { useConnectionsStore } from '../stores/connections-store';
 import { useUiStore } from '../stores/ui-store';
-import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
+import { SplitGroup, SplitHandle, SplitPane } from '../ui/split';
 import { AppInfo } from './app-info';
 import { CenterRows } from './center-rows';
 import { SidebarPane } from './sidebar-pane';
@@ -112,7 +112,7 @@ function MainWindow() {
           </SplitPane>
           {inspectorOpen && <SplitHandle id="inspector" label={t('resize.inspector')} />}
           {inspectorOpen && (
-            <SplitPane id="inspector" className="split-pane inspector-column" defaultSize={rememberedSize('inspector', '28%')} minSize="300px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
+            <SplitPane id="inspector" className="split-pane inspector-column" rememberedDefault="28%" minSize="300px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
               <Panel name="inspector" title={t('panels.inspector')} className="grow" actions={<InspectorToolbar />}>
                 <InspectorPanel />
               </Panel>

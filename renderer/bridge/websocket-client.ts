@@ -44,7 +44,9 @@ function isServerFrame(value: unknown): value is ServerFrame {
  * page keeps trying with bounded backoff until its host is back (same port, same token: the token
  * is kept per data folder), so an open tab survives a restart. Each attempt first asks the host
  * about the token, because a refused upgrade is opaque to a page: that is how "wrong token" and
- * "host not running" are told apart. Requests made while it is down fail at once.
+ * "host not running" are told apart. Requests made while it is down fail at once, except while the
+ * page's first connection is being made (the page renders before it is open): those are sent, in
+ * order, once it opens, and fail only if it does not.
  */
 export function createWebSocketClient(options: WebSocketClientOptions): WebSocketClient {
   const minDelay = options.minDelayMs ?? 1000;
@@ -61,6 +63,22 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   let generation = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  /** Requests made before the page's first socket opened, in order. */
+  let early: Array<{ frame: ClientFrame; resolve: Pending }> = [];
+
+  /** The page's first connection is being made: a request waits for it instead of failing. */
+  const starting = () => !closed && !wasOpen && attempt === 0 && token !== null;
+
+  function failEarly(reason: string): void {
+    const waiting = early;
+    early = [];
+    for (const { resolve } of waiting) resolve(hostLost(reason));
+  }
+
+  function send(ws: WebSocket, frame: ClientFrame, resolve: Pending): void {
+    pending.set(frame.id, resolve);
+    ws.send(encodeFrame(frame));
+  }
 
   function failPending(reason: string): void {
     const waiting = [...pending.values()];
@@ -116,6 +134,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     if (current !== generation || closed) return;
     if (verdict === 'wrong' || verdict === 'unreachable') {
       attempt++;
+      failEarly(verdict === 'wrong' ? 'the host refused the token in this address' : unreachable());
       options.onLink(verdict === 'wrong' ? { state: 'wrong-token', attempt } : { state: 'closed', reason: unreachable(), attempt, wasOpen });
       retryLater();
       return;
@@ -134,6 +153,10 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       delay = minDelay;
       attempt = 0;
       wasOpen = true;
+      // Before the link is said open: what the page asked first goes first.
+      const waiting = early;
+      early = [];
+      for (const { frame, resolve } of waiting) send(ws, frame, resolve);
       options.onLink({ state: 'open' });
     };
     ws.onmessage = (event) => {
@@ -155,6 +178,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
             ? unreachable()
             : `closed (code ${event.code})`);
       failPending(reason);
+      failEarly(reason);
       if (closed || current !== generation) return;
       attempt++;
       options.onLink({ state: 'closed', reason, attempt, wasOpen, refused });
@@ -166,13 +190,13 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
 
   return {
     invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
-      if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.resolve(hostLost('not connected'));
-      const id = nextId++;
-      const frame: ClientFrame = { type: 'request', id, channel, input };
       const ws = socket;
+      const open = ws !== null && ws.readyState === WebSocket.OPEN;
+      if (!open && !starting()) return Promise.resolve(hostLost('not connected'));
+      const frame: ClientFrame = { type: 'request', id: nextId++, channel, input };
       return new Promise((resolve) => {
-        pending.set(id, resolve);
-        ws.send(encodeFrame(frame));
+        if (open) send(ws, frame, resolve);
+        else early.push({ frame, resolve });
       });
     },
     on(channel: EventChannel, listener: (payload: unknown) => void): () => void {
@@ -198,6 +222,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
         old.close();
         failPending('the page switched to another address');
       }
+      failEarly('the page switched to another address');
       void attemptOpen();
     },
     retryNow() {
@@ -213,6 +238,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       socket?.close();
       socket = null;
       failPending('closed by the page');
+      failEarly('closed by the page');
     },
   };
 }
