@@ -7,7 +7,10 @@ import { tokenFromHash } from './bridge/token';
 import { setApi } from './stores/api';
 import { windowTargetFromHash } from '../shared/window-url';
 
-const bridge = createBridge();
+// The link to the host opens once the first screen is drawn (App's onDrawn): that tells the host
+// the page's files are out, and it makes its core then (main/host/host-server.ts). What the page
+// asks before waits for the link, and the host answers it once its core is ready.
+const bridge = createBridge({ connectLater: true });
 setApi(bridge.api);
 
 // The page renders at once from its copy of this data folder's UI state (theme, language, layout),
@@ -38,5 +41,5 @@ void (async () => {
     startLiveRestore();
   }
   startEventFeed(bridge);
-  createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App, { target })));
+  createRoot(document.getElementById('root')!).render(createElement(StrictMode, null, createElement(App, { target, onDrawn: bridge.connect })));
 })();

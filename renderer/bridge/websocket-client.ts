@@ -13,9 +13,16 @@ export interface WebSocketClientOptions {
   /** Backoff bounds for reconnecting: the page tries again every 1 s at first, then every 5 s at most. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Open the socket only on connect(), not at once: the page opens it once its first screen is
+   * drawn, which tells the host its files are out and it may make its core (main/host/host-server.ts).
+   */
+  connectLater?: boolean;
 }
 
 export interface WebSocketClient extends TransportClient {
+  /** Opens the socket, when made with `connectLater` (requests made before wait for it); nothing after the first call. */
+  connect(): void;
   /**
    * The page's address changed (a new URL pasted into the same tab changes only the fragment, so the
    * page does not reload): use this token from now on, and try at once.
@@ -186,9 +193,15 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     };
   }
 
-  void attemptOpen();
+  let started = !options.connectLater;
+  if (started) void attemptOpen();
 
   return {
+    connect() {
+      if (started) return;
+      started = true;
+      void attemptOpen();
+    },
     invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
       const ws = socket;
       const open = ws !== null && ws.readyState === WebSocket.OPEN;
@@ -207,6 +220,10 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     },
     setToken(next) {
       if (closed) return;
+      if (!started) {
+        token = next;
+        return;
+      }
       const open = socket !== null && socket.readyState === WebSocket.OPEN;
       if (next === token && (open || socket?.readyState === WebSocket.CONNECTING)) return;
       const changed = next !== token;
@@ -226,7 +243,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       void attemptOpen();
     },
     retryNow() {
-      if (closed || socket !== null) return;
+      if (closed || !started || socket !== null) return;
       clearTimeout(retryTimer);
       delay = minDelay;
       void attemptOpen();
