@@ -131,11 +131,13 @@ function createConnectionGuard(limits: HostLimits) {
 }
 
 /**
- * How long the host waits for the page's next file before it starts making a deferred core, while
- * the page has not opened its socket: longer than the gap between the page's first files and those
- * its script then imports (the script runs in between), so the core does not hold the latter back.
+ * How long the host waits for a page's next file before it starts making a deferred core, while no
+ * page has opened its socket. A page opens it once its first screen is drawn (renderer/main.tsx),
+ * which starts the core; this is for a client that never does. Long: between a page's first files
+ * and those its script imports the script runs, for a quarter of a second on a loaded machine, and
+ * a core started then would hold the latter back.
  */
-const QUIET_MS = 100;
+const QUIET_MS = 1000;
 /** Once the page's socket is open (the page opens it when its first screen is drawn), the wait after its last file. */
 const SETTLED_MS = 10;
 /** When no page has asked for anything yet (a browser still opening), the core is made meanwhile. */

@@ -33,6 +33,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, it } from 'vitest';
 import { buildIfNeeded } from '../../main/cli/build-if-needed.mjs';
 import { launchChromium } from '../support/chromium';
+import { startMosquitto } from '../support/mosquitto';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ASSETS = join(ROOT, 'out', 'renderer', 'assets');
@@ -199,23 +200,42 @@ it('start-up: npm start to first paint and ready for input', async () => {
   );
 });
 
-/** The command line's start-up: `--help` and `--version` of the built CLI, median of 5 each. */
-it('start-up: mqtt-workbench --help and --version', () => {
+/**
+ * The command line's start-up: `--help` and `--version` of the built CLI, and one real publish
+ * (`pub -h 127.0.0.1 -p PORT -t … -m x`, QoS 1, to a private mosquitto) beside mosquitto_pub doing
+ * the same; median of 5 each.
+ */
+it('start-up: mqtt-workbench --help, --version and one pub', async () => {
   const cli = join(ROOT, 'out', 'main', 'mqtt-workbench.js');
-  const time = (args: string[]) => {
+  const timeCommand = (command: string, args: string[]) => {
     const samples: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
-      const result = spawnSync(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       samples.push(performance.now() - started);
-      if (result.status !== 0) throw new Error(`mqtt-workbench ${args.join(' ')} failed: ${result.stderr.toString()}`);
+      if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.toString()}`);
     }
     return median(samples);
   };
+  const time = (args: string[]) => timeCommand(process.execPath, [cli, ...args]);
   const bare = median([0, 1, 2, 3, 4].map(() => {
     const started = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
     return performance.now() - started;
   }));
   console.log(`\nCLI start-up (median of 5, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}): --help ${f(time(['--help']))} ms | --version ${f(time(['--version']))} ms | pub --help ${f(time(['pub', '--help']))} ms | node -e 0 ${f(bare)} ms`);
+  const broker = await startMosquitto();
+  try {
+    const message = ['-h', '127.0.0.1', '-p', String(broker.port), '-t', 'bench/startup', '-m', 'x', '-q', '1'];
+    const dataDir = mkdtempSync(join(tmpdir(), 'wb-startup-bench-cli-'));
+    try {
+      const ours = time(['pub', ...message, '--data-dir', dataDir]);
+      const peer = timeCommand('mosquitto_pub', message);
+      console.log(`one publish, spawn to exit (QoS 1, private mosquitto): mqtt-workbench pub ${f(ours)} ms | mosquitto_pub ${f(peer)} ms | node -e 0 ${f(bare)} ms`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  } finally {
+    await broker.stop();
+  }
 });
