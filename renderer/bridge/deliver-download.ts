@@ -10,7 +10,8 @@ export type Delivered =
   | { kind: 'saved'; fileName: string; savedId: string }
   /** Desktop: the dialog was cancelled; the same ticket can be saved again. */
   | { kind: 'cancelled'; ticket: DownloadTicket }
-  | { kind: 'failed'; message: string };
+  /** `reason` names a failure the page words itself (stores/downloads.ts deliveryFailure); `message` is the cause as given. */
+  | { kind: 'failed'; message: string; reason?: 'gone' | 'no-token' | 'not-saved' };
 
 /**
  * Hands a download (history.download, messages.downloadPayload) to the user: on the desktop
@@ -26,13 +27,13 @@ export async function deliverDownload(ticket: DownloadTicket): Promise<Delivered
       const outcome = await desktop.saveDownload(ticket.downloadId);
       if (outcome.saved) return { kind: 'saved', fileName: outcome.fileName, savedId: outcome.savedId };
       if (outcome.reason === 'cancelled') return { kind: 'cancelled', ticket };
-      return { kind: 'failed', message: outcome.reason === 'gone' ? 'This download has expired; export again.' : `Could not save: ${outcome.message ?? 'unknown error'}` };
+      return outcome.reason === 'gone' ? { kind: 'failed', reason: 'gone', message: '' } : { kind: 'failed', reason: 'not-saved', message: outcome.message ?? '' };
     } catch (error) {
       return { kind: 'failed', message: (error as Error).message };
     }
   }
   const token = tokenFromHash(location.hash);
-  if (!token) return { kind: 'failed', message: 'This page has no workbench token, so the host will not hand out downloads.' };
+  if (!token) return { kind: 'failed', reason: 'no-token', message: '' };
   const link = document.createElement('a');
   link.href = `${DOWNLOAD_PATH}${encodeURIComponent(ticket.downloadId)}?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
   link.download = ticket.fileName;

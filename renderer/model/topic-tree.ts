@@ -4,6 +4,7 @@ import { decodeSparkplugB, isSparkplugTopic } from '../../shared/codecs/sparkplu
 import { decodeUtf8Lenient, decodeUtf8Strict } from '../../shared/codecs/utf8';
 import { topicFilterProblem, topicMatches } from '../../shared/mqtt/topic';
 import type { DecodedPayload } from '../../shared/contract/codec-rules';
+import { translate } from '../ui/i18n';
 
 /**
  * The topic tree of one connection, as a plain mutable model (no React, no DOM): the store feeds it
@@ -224,11 +225,11 @@ export function sparkplugPreview(payload: Uint8Array, size = payload.byteLength)
   }
   const parts: string[] = [];
   for (const metric of metrics) {
-    const name = typeof metric.name === 'string' ? metric.name : `alias ${String(metric.alias)}`;
+    const name = typeof metric.name === 'string' ? metric.name : translate('payload:sparkplug.alias', { alias: String(metric.alias) });
     const value = metric.isNull === true ? 'null' : typeof metric.value === 'object' ? '…' : String(metric.value);
     parts.push(`${name}=${value}`);
   }
-  const line = parts.length > 0 ? parts.join(' · ') : '(no metrics)';
+  const line = parts.length > 0 ? parts.join(' · ') : translate('payload:sparkplug.noMetrics');
   return { text: line.length > PREVIEW_CHARS ? `${line.slice(0, PREVIEW_CHARS)}…` : line, isBinary: false };
 }
 

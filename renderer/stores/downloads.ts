@@ -4,6 +4,7 @@ import { translate } from '../ui/i18n';
 
 // Features reach the shell's downloads through the stores layer (the lint keeps bridge/ out of features).
 export { type Delivered, savesWithDialog, showInFolder } from '../bridge/deliver-download';
+export { deliveryFailure } from './delivery-failure';
 
 /** Saves a live message's whole payload from the host to a file (a browser download or the desktop's save dialog). */
 export async function downloadPayload(connectionId: string, id: number, fileName: string): Promise<Delivered> {
@@ -11,3 +12,4 @@ export async function downloadPayload(connectionId: string, id: number, fileName
   if (!ticket.ok) return { kind: 'failed', message: translate('messages:detail.notSavedError', { error: ticket.error.message }) };
   return deliverDownload(ticket.value);
 }
+

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, type PointerEvent, useRef } from 'react';
+import { useTranslation } from './i18n';
 import './column-resizer.css';
 
 /**
@@ -6,6 +7,7 @@ import './column-resizer.css';
  * set the column's width; a double click gives the column its default width back (`null`).
  */
 export function ColumnResizer({ label, testId, onResize }: { label: string; testId?: string; onResize(width: number | null): void }) {
+  const { t } = useTranslation('common');
   const drag = useRef<{ x: number; width: number } | null>(null);
   const cellWidth = (element: HTMLElement) => element.parentElement?.getBoundingClientRect().width ?? 0;
 
@@ -33,7 +35,7 @@ export function ColumnResizer({ label, testId, onResize }: { label: string; test
       role="separator"
       aria-orientation="vertical"
       aria-label={label}
-      title={`${label} (double-click: default width)`}
+      title={t('columnResizer.title', { label })}
       tabIndex={0}
       data-testid={testId}
       onPointerDown={onPointerDown}

@@ -53,3 +53,27 @@ export function topicMatches(filter: string, topic: string): boolean {
   }
   return f.length === t.length;
 }
+
+/**
+ * `topicMatches` for one filter checked against many topics (codec rules, per message): the filter
+ * is split once, and a topic is walked in place with no array or substring made per call. Same
+ * answers as `topicMatches`, including [MQTT-4.7.2-1] and '#' matching its parent level.
+ */
+export function compileTopicFilter(filter: string): (topic: string) => boolean {
+  if (!filter.includes('+') && !filter.includes('#')) return (topic) => topic === filter;
+  const levels = filter.split('/');
+  const leadingWildcard = filter.startsWith('+') || filter.startsWith('#');
+  return (topic) => {
+    if (leadingWildcard && topic.charCodeAt(0) === 0x24) return false; // '$' [MQTT-4.7.2-1]
+    let start = 0; // where the topic's next level starts; -1 once every level is used
+    for (const level of levels) {
+      if (level === '#') return true;
+      if (start < 0) return false;
+      const slash = topic.indexOf('/', start);
+      const end = slash === -1 ? topic.length : slash;
+      if (level !== '+' && (end - start !== level.length || !topic.startsWith(level, start))) return false;
+      start = slash === -1 ? -1 : slash + 1;
+    }
+    return start < 0;
+  };
+}

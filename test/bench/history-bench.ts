@@ -84,6 +84,12 @@ async function ingest(): Promise<void> {
   const bareMs = performance.now() - started;
   bare.close();
 
+  // The floor for this schema: the same bare loop (no service, no topic lookups, ids resolved
+  // beforehand) into the store's own tables and indexes, once as shipped and once without the
+  // topic index, so the bench shows what the indexes alone cost beside the unindexed loop.
+  const schemaFloorMs = bareSchemaLoop(messages, 'schema.db', true);
+  const noTopicIndexMs = bareSchemaLoop(messages, 'schema-no-topic-index.db', false);
+
   // The store alone (schema and indexes), same thread, 5k per transaction; then the full-text
   // indexer over the same rows (in the app it runs in parallel, in its own worker and file).
   const opened = openHistoryDatabase(join(dir, 'store.db'));
@@ -112,11 +118,45 @@ async function ingest(): Promise<void> {
 
   console.log(`ingest of ${INGEST.toLocaleString('en-US')} messages, 64-byte payloads`);
   console.log(`  bare better-sqlite3 insert loop : ${rate(INGEST, bareMs)}`);
+  console.log(`  bare loop, store's schema, no topic index : ${rate(INGEST, noTopicIndexMs)}  (${(bareMs / noTopicIndexMs).toFixed(2)}x bare)`);
+  console.log(`  bare loop, store's schema + indexes (floor): ${rate(INGEST, schemaFloorMs)}  (${(bareMs / schemaFloorMs).toFixed(2)}x bare)`);
   console.log(`  store.insert (schema + indexes) : ${rate(INGEST, storeMs)}  (${(bareMs / storeMs).toFixed(2)}x bare)`);
   console.log(`  full-text indexer (own thread)  : ${rate(INGEST, indexMs)}`);
-  console.log(`  service append -> worker commit : ${rate(stats.written, serviceMs)}  (${(bareMs / serviceMs).toFixed(2)}x bare), dropped ${stats.dropped}`);
+  console.log(`  service append -> worker commit : ${rate(stats.written, serviceMs)}  (${(bareMs / serviceMs).toFixed(2)}x bare, ${(schemaFloorMs / serviceMs).toFixed(2)}x the schema floor), dropped ${stats.dropped}`);
   console.log(`  main-thread cost of append      : ${((appendMs / INGEST) * 1000).toFixed(2)} µs/message (the rest runs in the worker)`);
   if (!argv.includes('--skip-postgres')) await runPostgresHistoryBench(messages, storeMs, { pgRows: arg('pg-rows', 0), make: makeMessage, casesFor: queryCases });
+}
+
+/**
+ * A bare better-sqlite3 loop into a fresh file with the store's migrations applied: topic rows made
+ * first, then one prepared INSERT per message, 10k per transaction like the bare loop. No service
+ * code runs, so this is the fastest any writer of this schema can go in one thread. With
+ * `topicIndex` false the (topic_id, ts) index is dropped first, to show what it costs alone.
+ */
+function bareSchemaLoop(messages: readonly HistoryMessageInput[], file: string, topicIndex: boolean): number {
+  const { db } = openHistoryDatabase(join(dir, file));
+  if (!topicIndex) db.exec('DROP INDEX messages_topic_ts');
+  const topicIds = new Map<string, number>();
+  const addTopic = db.prepare('INSERT INTO topics (connection_key, name) VALUES (?, ?)');
+  for (const m of messages) {
+    const key = `${m.connectionKey}\n${m.topic}`;
+    if (!topicIds.has(key)) topicIds.set(key, Number(addTopic.run(m.connectionKey, m.topic).lastInsertRowid));
+  }
+  const ids = messages.map((m) => topicIds.get(`${m.connectionKey}\n${m.topic}`)!);
+  const insert = db.prepare(
+    'INSERT INTO messages (topic_id, direction, ts, qos, retain, dup, packet_id, payload_size, properties, payload) VALUES (?, 0, ?, ?, 0, 0, NULL, ?, NULL, ?)',
+  );
+  const insertMany = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const m = messages[i]!;
+      insert.run(ids[i], m.timestamp, m.qos, m.payload.byteLength, m.payload);
+    }
+  });
+  const started = performance.now();
+  for (let i = 0; i < messages.length; i += 10_000) insertMany(i, Math.min(i + 10_000, messages.length));
+  const ms = performance.now() - started;
+  db.close();
+  return ms;
 }
 
 /** Runs the full-text indexer to the end; returns the time it took. */

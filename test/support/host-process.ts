@@ -97,7 +97,9 @@ async function launch({
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     removeBuild();
   };
-  const child: ChildProcess = spawn(process.execPath, [join(build, 'main', 'host.js'), '--port', String(port), '--no-open', '--data-dir', dataDir, ...args], {
+  // HOST_CPU_PROFILE=DIR: the host writes a V8 CPU profile there when it exits (for benches).
+  const profile = process.env.HOST_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.HOST_CPU_PROFILE] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, join(build, 'main', 'host.js'), '--port', String(port), '--no-open', '--data-dir', dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CI: '1' },
   });

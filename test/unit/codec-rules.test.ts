@@ -50,11 +50,32 @@ describe('codec rules: matching', () => {
     expect(contentTypeParameters('application/x-protobuf; messageType="a.B"; x=1')).toEqual(new Map([['messagetype', 'a.B'], ['x', '1']]));
   });
 
-  it('bounds its per-topic cache and still answers right after eviction', () => {
-    const matcher = createRuleMatcher([{ rule: rule({ id: 'a', filter: 't/+' }) }], 8);
-    for (let i = 0; i < 100; i++) expect(matcher.match(`t/${i}`)?.rule.id).toBe('a');
+  it('bounds its per-topic cache and still answers right after it fills and starts over', () => {
+    // Enough rules for the matcher to cache answers by topic (a few are matched without a cache).
+    const others = Array.from({ length: 12 }, (_, i) => ({ rule: rule({ id: `x${i}`, filter: `x/${i}/#` }) }));
+    const matcher = createRuleMatcher([...others, { rule: rule({ id: 'a', filter: 't/+' }) }], 8);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 100; i++) expect(matcher.match(`t/${i}`)?.rule.id).toBe('a');
+    }
     expect(matcher.match('u/1')).toBeUndefined();
+    expect(matcher.match('x/3/deep/er')?.rule.id).toBe('x3');
     expect(matcher.match('t/0')?.rule.id).toBe('a');
+  });
+
+  it('answers the same with few rules (no cache) as with many (cached), content types included', () => {
+    const rules = [
+      { rule: rule({ id: 'typed', filter: '#', contentType: 'application/cbor' }) },
+      { rule: rule({ id: 'plus', filter: 'a/+/c' }) },
+      { rule: rule({ id: 'hash', filter: 'a/#' }) },
+    ];
+    const few = createRuleMatcher(rules);
+    const many = createRuleMatcher([...Array.from({ length: 10 }, (_, i) => ({ rule: rule({ id: `z${i}`, filter: `z/${i}` }) })), ...rules]);
+    for (const [topic, type] of [['a/b/c', undefined], ['a/b/c', 'Application/CBOR; x=1'], ['a', undefined], ['a/b/c/d', undefined], ['$SYS/x', 'application/cbor'], ['b', 'text/plain']] as const) {
+      expect(many.match(topic, type)?.rule.id).toBe(few.match(topic, type)?.rule.id);
+    }
+    expect(few.match('a/b/c')?.rule.id).toBe('plus');
+    expect(few.match('a')?.rule.id).toBe('hash'); // '#' also matches the parent level [MQTT-4.7.1-2]
+    expect(few.match('$SYS/x', 'application/cbor')).toBeUndefined(); // [MQTT-4.7.2-1]
   });
 });
 

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { HistoryError, serializeError } from './errors';
 import { exportMessages, importMessages } from './export';
 import { FtsIndexer, ftsPathFor, openFtsDatabase } from './fts-indexer';
+import { lowerThisThreadPriority } from './thread-priority';
 import { DEFAULT_FULL_TEXT_MAX_BYTES, SqliteHistoryStore } from './sqlite-history-store';
 import { moveAside, openHistoryDatabase, openHistoryReader } from './open-database';
 import { HistorySalvage, isDamageError } from './salvage';
@@ -74,6 +75,7 @@ function byName<M>(handlers: MethodHandlers<M>): Record<string, Handler | undefi
 
 /** Indexes new messages as they are committed: right away while behind, polling when caught up. */
 function startIndexer(): void {
+  lowerThisThreadPriority();
   let indexer: FtsIndexer;
   let source: Database.Database;
   try {
@@ -129,6 +131,7 @@ function start(): void {
     return;
   }
   if (data.role === 'checker') {
+    lowerThisThreadPriority();
     runChecker();
     return;
   }

@@ -4,6 +4,7 @@ import { useAutomationStore } from '../../stores/automation-store';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
 import { Check, Field } from '../../ui/field';
+import { responderSample } from './samples';
 import { ScriptTestPane } from './script-test-pane';
 import { translate, useTranslation } from '../../ui/i18n';
 
@@ -11,16 +12,6 @@ import { translate, useTranslation } from '../../ui/i18n';
 const REPLY_TOPIC_EXAMPLE = '{{topic}}/reply';
 
 const ScriptEditor = lazy(() => import('./script-editor'));
-
-export const RESPONDER_TEMPLATE = [
-  '// Called for every message on the filter. Return a reply, an array of replies, or nothing.',
-  '// A reply without a topic goes to the request\'s Response Topic with its Correlation Data (MQTT 5).',
-  'function respond(message) {',
-  '  log("request on", message.topic, message.text);',
-  '  return { payload: { ok: true, received: message.json } };',
-  '}',
-  '',
-].join('\n');
 
 interface ConnectionChoice {
   key: string;
@@ -61,7 +52,8 @@ export function RespondersSection() {
   }, [load, watch]);
 
   const labelOf = (key: string) => choices.find((choice) => choice.key === key)?.label ?? key;
-  const startNew = () => setEditing({ name: 'Responder', connectionKey: choices[0]?.key ?? '', filter: 'devices/+/cmd', enabled: true, script: RESPONDER_TEMPLATE });
+  // The sample is written once, in the language of the moment: the saved script keeps it as it was.
+  const startNew = () => setEditing({ name: t('samples.responder.name'), connectionKey: choices[0]?.key ?? '', filter: 'devices/+/cmd', enabled: true, script: responderSample(t) });
 
   return (
     <div className="responders" data-testid="responders">

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { monaco } from '../../ui/monaco-setup';
 import 'monaco-editor/languages/definitions/javascript/register';
 import { useDarkMode } from '../../ui/theme';
+import { translate } from '../../ui/i18n';
 
 export interface ScriptEditorProps {
   value: string;
@@ -32,9 +33,11 @@ export default function ScriptEditor({ value, onChange, onRun, testId, height = 
         theme={dark ? 'vs-dark' : 'vs'}
         onChange={(text) => onChange(text ?? '')}
         onMount={(editor) => {
-          editor.addAction({ id: 'workbench.runScript', label: 'Run script', keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => run.current?.() });
+          editor.addAction({ id: 'workbench.runScript', label: translate('automation:editor.runScript'), keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => run.current?.() });
         }}
         options={{
+          // Monaco's own label is English; a screen reader hears what the editor holds in the UI language.
+          ariaLabel: translate('automation:editor.label'),
           minimap: { enabled: false },
           lineNumbers: 'on',
           lineNumbersMinChars: 3,

@@ -1,6 +1,6 @@
 import type { ExportFormat, PayloadEncoding } from '../../../shared/contract';
 import { useHistoryStore } from '../../stores/history-store';
-import { savesWithDialog, showInFolder } from '../../stores/downloads';
+import { deliveryFailure, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { formatSize } from './history-status';
 import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 
@@ -51,7 +51,7 @@ export function HistoryExport() {
           ))}
         </select>
       </label>
-      <label className="history-export-decoded" title={t('export.decodedTitle')}>
+      <label className="checkbox history-export-decoded" title={t('export.decodedTitle')}>
         <input type="checkbox" data-testid="history-export-decoded" checked={decoded} disabled={running} onChange={(e) => setOptions({ decoded: e.target.checked })} />
         {t('export.decoded')}
       </label>
@@ -100,7 +100,7 @@ export function HistoryExport() {
                   </button>
                 </>
               )}
-              {delivered.kind === 'failed' && <span className="field-problem">{delivered.message}</span>}
+              {delivered.kind === 'failed' && <span className="field-problem">{deliveryFailure(delivered)}</span>}
             </span>
           )}
         </div>

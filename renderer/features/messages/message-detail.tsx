@@ -19,7 +19,7 @@ import { formatReading } from '../../ui/numbers';
 import { formatNumber, translate, useTranslation } from '../../ui/i18n';
 import { unitOf, withUnit } from '../../payload/units';
 import { payloadFileName, saveBytes } from './save-payload';
-import { downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
+import { deliveryFailure, downloadPayload, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { useFullPayload } from './full-payload';
 import { DecodedBanner, PayloadImage, useDecodedPayload } from '../codecs';
 import { decodeLive, useCodecsStore } from '../../stores/codecs-store';
@@ -324,7 +324,7 @@ function MessageDetailView({ message, onClose }: { message: RingMessage; onClose
       if (delivered.kind === 'saved') return setStatus({ text: t('detail.savedAs', { file: delivered.fileName }), savedId: delivered.savedId });
       if (delivered.kind === 'downloaded') return setStatus({ text: t('detail.downloading', { file: delivered.fileName }) });
       if (delivered.kind === 'cancelled') return setStatus({ text: t('detail.notSaved') });
-      return setStatus({ text: delivered.message, problem: true });
+      return setStatus({ text: deliveryFailure(delivered), problem: true });
     }
     saveBytes(message.topic, payload, rendered.format);
     setStatus({ text: t('detail.saved') });

@@ -1,6 +1,7 @@
 import { monaco } from '../../ui/monaco-setup';
 import { type JsonPath, formatPath } from '../../payload/json-paths';
 import { type JsonNumberAt, jsonNumberAt } from '../../payload/json-number-at';
+import { translate } from '../../ui/i18n';
 
 /** What the view does with a number the user picks. */
 export interface NumberPicker {
@@ -13,7 +14,7 @@ const WIDGET_ID = 'workbench.plotNumber';
 const NUMBER_CHAR = /[\d.eE+-]/;
 
 function pickLabel(path: JsonPath): string {
-  return path.length === 0 ? 'Plot the value' : `Plot ${formatPath(path)}`;
+  return path.length === 0 ? translate('messages:numbers.plotValue') : translate('messages:numbers.plotPath', { path: formatPath(path) });
 }
 
 /**
@@ -58,7 +59,6 @@ export function attachNumberPicker(editor: monaco.editor.IStandaloneCodeEditor, 
   button.type = 'button';
   button.className = 'payload-plot-number small primary';
   button.dataset.testid = 'payload-plot-number';
-  button.title = 'Plot this number over time (Ctrl/Cmd+click a number plots it at once)';
   let offered: { found: JsonNumberAt; position: monaco.Position; preference: monaco.editor.ContentWidgetPositionPreference[] } | null = null;
   const widget: monaco.editor.IContentWidget = {
     getId: () => WIDGET_ID,
@@ -85,6 +85,7 @@ export function attachNumberPicker(editor: monaco.editor.IStandaloneCodeEditor, 
       : { found, position: start, preference: [monaco.editor.ContentWidgetPositionPreference.BELOW, monaco.editor.ContentWidgetPositionPreference.ABOVE] };
     button.classList.toggle('inline', inline);
     button.textContent = pickLabel(found.path);
+    button.title = translate('messages:numbers.plotOffer');
     button.dataset.path = formatPath(found.path);
     if (shown) editor.layoutContentWidget(widget);
     else editor.addContentWidget(widget);

@@ -4,6 +4,8 @@ import { type CheckRun, useChecksStore } from '../../../stores/checks-store';
 import { useProfilesStore } from '../../../stores/profiles-store';
 import { downloadText } from '../../../ui/download-text';
 import { Trans, useTranslation } from '../../../ui/i18n';
+import { checkSample } from '../samples';
+import { useSample } from '../use-sample';
 import './checks.css';
 
 /** CONNACK properties in the order and words the command line prints them. */
@@ -22,15 +24,6 @@ const CONNACK_KEYS = [
 ] as const;
 
 const PROBE_KEYS = ['qos2', 'retained', 'wildcard', 'shared', 'sys', 'clientIdLength', 'topicLength', 'maximumPacketSize'] as const satisfies readonly (keyof BrokerReport['probes'])[];
-
-const SAMPLE_CHECK = `name: Thermostat answers
-steps:
-  - connect: { host: 127.0.0.1, port: 1883 }   # or { profile: "My broker" }
-  - subscribe: { topic: 'therm/+/ack', qos: 1 }
-  - publish: { topic: therm/1/ack, payload: { setpoint: 21 }, qos: 1 }
-  - expect: { topic: therm/1/ack, json: { setpoint: 21 }, within: 2000 }
-  - expectNone: { topic: therm/1/error, within: 300 }
-`;
 
 function BrokerReportView({ report }: { report: BrokerReport }) {
   const { t } = useTranslation('automation');
@@ -160,7 +153,7 @@ function RunResult({ run }: { run: CheckRun }) {
 function ScriptedChecks() {
   const { t } = useTranslation('automation');
   const { running, run, runError, runFile } = useChecksStore();
-  const [text, setText] = useState(SAMPLE_CHECK);
+  const [text, setText] = useSample(checkSample);
   const [fileName, setFileName] = useState('checks.yaml');
   return (
     <div className="check-block">

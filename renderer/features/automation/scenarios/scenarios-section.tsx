@@ -5,6 +5,7 @@ import { useProfilesStore } from '../../../stores/profiles-store';
 import { useScenariosStore } from '../../../stores/scenarios-store';
 import { Field } from '../../../ui/field';
 import { Trans, formatNumber, useTranslation } from '../../../ui/i18n';
+import { builtInDescription, localizeBuiltIn } from '../samples';
 import './scenarios.css';
 
 const number = (n: number) => formatNumber(n);
@@ -73,6 +74,13 @@ export function ScenariosSection() {
     void useBrokerStore.getState().refresh();
     return watch();
   }, [load, watch]);
+  // The core serves the built-ins in English: an untouched one reads in the UI's language (and follows a change of it).
+  useEffect(() => {
+    const builtIn = builtIns.find((b) => b.name === form.builtIn);
+    if (!builtIn) return;
+    const localized = localizeBuiltIn(builtIn.name, builtIn.text, t);
+    if (localized !== form.text) setForm({ text: localized });
+  }, [builtIns, form.builtIn, form.text, setForm, t]);
 
   const canStart = !busy && problems.length === 0 && form.text.trim() !== '' && (form.target !== 'broker' || brokerRunning);
   return (
@@ -123,7 +131,7 @@ export function ScenariosSection() {
       {summary && (
         <p className="muted" data-testid="scenario-summary">
           {t('scenarios.summary', {
-            description: summary.description,
+            description: (form.builtIn && builtInDescription(form.builtIn, t)) || summary.description,
             devices: number(summary.devices),
             connection: summary.connection === 'shared' ? t('scenarios.summaryShared') : t('scenarios.summaryOwn'),
             sparkplug: summary.sparkplug ? t('scenarios.summarySparkplug') : '',

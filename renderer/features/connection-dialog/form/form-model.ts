@@ -1,6 +1,7 @@
 import type { CodecSettings } from '../../../../shared/contract/codec-rules';
 import type { Profile, ProtocolVersionChoice, SavedSubscription, SecretField } from '../../../../shared/contract';
 import { type PayloadFormat, decodePayload } from '../../../../shared/codecs/payload-format';
+import { translate } from '../../../ui/i18n';
 
 /** What the form edits: strings where the user types, so half-typed numbers are not lost. */
 export type Protocol = 'mqtt' | 'mqtts' | 'ws' | 'wss';
@@ -234,8 +235,8 @@ export function formFromProfile(profile: Profile): ConnectionForm {
     connectTimeout: String(o.connectTimeoutMs),
     username: o.username ?? '',
     enhancedAuth: o.enhancedAuth?.method ?? '',
-    ca: (o.tls?.ca ?? []).map((bytes, i) => ({ name: `stored CA ${i + 1}`, bytes })),
-    cert: o.tls?.cert ? { name: 'stored certificate', bytes: o.tls.cert } : null,
+    ca: (o.tls?.ca ?? []).map((bytes, i) => ({ name: translate('connectionDialog:tls.storedCa', { n: String(i + 1) }), bytes })),
+    cert: o.tls?.cert ? { name: translate('connectionDialog:tls.storedCert'), bytes: o.tls.cert } : null,
     verifyCertificate: o.tls?.rejectUnauthorized ?? true,
     alpn: (o.tls?.alpnProtocols ?? []).join(', '),
     servername: o.tls?.servername ?? '',

@@ -167,4 +167,45 @@ export default {
     textLabel: 'Scenario (YAML or JSON)',
     empty: 'The scenario is empty',
   },
+  editor: {
+    runScript: 'Run script',
+    label: 'Script editor',
+  },
+  samples: {
+    responder: {
+      name: 'Responder',
+      calledFor: 'Called for every message on the filter. Return a reply, an array of replies, or nothing.',
+      noTopic: "A reply without a topic goes to the request's Response Topic with its Correlation Data (MQTT 5).",
+      logRequest: 'request on',
+    },
+    scriptTest: {
+      paste: 'Paste a codec script (decode/encode) or a responder (respond) and run it on a sample or the open message.',
+      logDecoding: 'decoding',
+      logBytesOn: 'bytes on',
+    },
+    check: {
+      name: 'Thermostat answers',
+      or: 'or',
+      profile: 'My broker',
+    },
+    builtIns: {
+      sensorFleet: {
+        heading: 'Temperature and humidity sensors; each answers a command with an ack.',
+        description: 'Sensors report temperature every 2 s and humidity every 5 s; a command on .../cmd is acknowledged on .../ack.',
+      },
+      smartHome: {
+        heading: 'A few homes with lights, a thermostat and a door contact; set commands are answered with the new state.',
+        description: 'Homes publish light, thermostat and door states; home/N/<thing>/set is answered on home/N/<thing>/state.',
+      },
+      vehicleTelemetry: {
+        heading: 'Vehicles drive a random track: position, speed, heading and battery, made by a script in the sandbox.',
+        description: 'Each vehicle reports its GPS position, speed, heading and battery once a second (a QuickJS script keeps each track).',
+        script: 'One state per vehicle, kept between calls; tick() runs once per publish.',
+      },
+      sparkplugEdgeNode: {
+        heading: 'Sparkplug B edge nodes: NBIRTH/DBIRTH (bdSeq, seq), NDATA/DDATA, NDEATH as Will; an NCMD Node Control/Rebirth makes them rebirth.',
+        description: 'Edge nodes with two devices each publish Sparkplug B births, data every second and deaths; NDEATH is their Will.',
+      },
+    },
+  },
 } as const;

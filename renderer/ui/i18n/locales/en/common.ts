@@ -28,6 +28,15 @@ export default {
     crashed: 'The {{name}} panel hit an error:',
     retry: 'Retry',
   },
+  columnResizer: {
+    title: '{{label}} (double-click: default width)',
+  },
+  download: {
+    gone: 'This download has expired; export again.',
+    noToken: 'This page has no workbench token, so the host will not hand out downloads.',
+    notSaved: 'Could not save: {{error}}',
+    unknownError: 'unknown error',
+  },
   virtualList: {
     followTitle: 'Follow the newest rows again',
     jumpNew_one: '↓ {{n}} new, jump to newest',

@@ -109,6 +109,8 @@ export default {
     keyLogWarning: "Anyone with this file can decrypt this connection's traffic. Use it only for debugging and delete it afterwards.",
     keyLogPlaceholder: 'off; e.g. /tmp/mqtt-keys.log',
     verify: "Verify the broker's certificate and host name (turn off only for testing)",
+    storedCa: 'stored CA {{n}}',
+    storedCert: 'stored certificate',
   },
   proxy: {
     proxy: 'Proxy',

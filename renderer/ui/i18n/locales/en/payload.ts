@@ -18,4 +18,8 @@ export default {
     leftover_one: '{{count, number}} trailing byte does not make a whole {{type}}',
     leftover_other: '{{count, number}} trailing bytes do not make a whole {{type}}',
   },
+  sparkplug: {
+    noMetrics: '(no metrics)',
+    alias: 'alias {{alias}}',
+  },
 } as const;

@@ -26,6 +26,10 @@ export default {
   remove: 'Remove {{label}}',
   emptyAll: 'No numeric values yet: new messages on these topics will draw here.',
   emptyWindow: 'No values in the last {{window}}.',
+  owner: {
+    closed: 'closed connection',
+    disconnected: '{{name}} (disconnected)',
+  },
   notice: {
     alreadyPlotted: '{{label}} is already plotted',
     tooMany: 'A chart holds at most {{max}} series: remove one first',

@@ -169,5 +169,46 @@ const zhCN: Catalog<typeof en> = {
     textLabel: '场景（YAML 或 JSON）',
     empty: '场景为空',
   },
+  editor: {
+    runScript: '运行脚本',
+    label: '脚本编辑器',
+  },
+  samples: {
+    responder: {
+      name: '响应器',
+      calledFor: '过滤器上的每条消息都会调用它。返回一个回复、一组回复，或不返回。',
+      noTopic: '没有主题的回复发往请求的响应主题，并带上其对比数据（MQTT 5）。',
+      logRequest: '收到请求，主题',
+    },
+    scriptTest: {
+      paste: '粘贴一个编解码脚本（decode/encode）或响应器（respond），在示例或已打开的消息上运行它。',
+      logDecoding: '正在解码',
+      logBytesOn: '字节，主题',
+    },
+    check: {
+      name: '温控器应答',
+      or: '或',
+      profile: '我的服务器',
+    },
+    builtIns: {
+      sensorFleet: {
+        heading: '温度和湿度传感器；每个传感器收到命令后回复确认。',
+        description: '传感器每 2 秒上报温度、每 5 秒上报湿度；发往 .../cmd 的命令在 .../ack 上确认。',
+      },
+      smartHome: {
+        heading: '几个家庭，各有灯、温控器和门磁；set 命令以新状态应答。',
+        description: '家庭发布灯、温控器和门的状态；发往 home/N/<thing>/set 的命令在 home/N/<thing>/state 上应答。',
+      },
+      vehicleTelemetry: {
+        heading: '车辆沿随机轨迹行驶：位置、速度、航向和电量由沙箱中的脚本生成。',
+        description: '每辆车每秒上报其 GPS 位置、速度、航向和电量（由一个 QuickJS 脚本维护各自的轨迹）。',
+        script: '每辆车一个状态，在多次调用之间保留；每次发布调用一次 tick()。',
+      },
+      sparkplugEdgeNode: {
+        heading: 'Sparkplug B 边缘节点：NBIRTH/DBIRTH（bdSeq、seq）、NDATA/DDATA，NDEATH 作为遗嘱；收到 NCMD Node Control/Rebirth 后重新发送出生消息。',
+        description: '边缘节点各带两个设备，发布 Sparkplug B 出生消息、每秒一次数据和死亡消息；NDEATH 是它们的遗嘱。',
+      },
+    },
+  },
 };
 export default zhCN;

@@ -31,6 +31,15 @@ const zhCN: Catalog<typeof en> = {
     crashed: '{{name}} 面板出错：',
     retry: '重试',
   },
+  columnResizer: {
+    title: '{{label}}（双击：恢复默认宽度）',
+  },
+  download: {
+    gone: '此下载已过期，请重新导出。',
+    noToken: '此页面没有工作台令牌，主机不会提供下载。',
+    notSaved: '无法保存：{{error}}',
+    unknownError: '未知错误',
+  },
   virtualList: {
     followTitle: '重新跟随最新的行',
     jumpNew_one: '↓ {{n}} 条新内容，跳到最新',

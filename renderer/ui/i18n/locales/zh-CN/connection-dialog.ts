@@ -112,6 +112,8 @@ const zhCN: Catalog<typeof en> = {
     keyLogWarning: '任何拥有此文件的人都能解密此连接的流量。仅在调试时使用，用完后请删除。',
     keyLogPlaceholder: '关闭；例如 /tmp/mqtt-keys.log',
     verify: '验证 Broker 的证书和主机名（仅在测试时关闭）',
+    storedCa: '已保存的 CA {{n}}',
+    storedCert: '已保存的证书',
   },
   proxy: {
     proxy: '代理',

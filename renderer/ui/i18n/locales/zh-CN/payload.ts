@@ -21,5 +21,9 @@ const zhCN: Catalog<typeof en> = {
     leftover_one: '末尾 {{count, number}} 个字节不足一个完整的 {{type}}',
     leftover_other: '末尾 {{count, number}} 个字节不足一个完整的 {{type}}',
   },
+  sparkplug: {
+    noMetrics: '（无指标）',
+    alias: '别名 {{alias}}',
+  },
 };
 export default zhCN;

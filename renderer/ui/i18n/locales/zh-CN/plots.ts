@@ -29,6 +29,10 @@ const zhCN: Catalog<typeof en> = {
   remove: '移除 {{label}}',
   emptyAll: '尚无数值：这些主题上的新消息将绘制在此处。',
   emptyWindow: '最近 {{window}} 内没有数值。',
+  owner: {
+    closed: '已关闭的连接',
+    disconnected: '{{name}}（已断开）',
+  },
   notice: {
     alreadyPlotted: '{{label}} 已在图表中',
     tooMany: '一个图表最多容纳 {{max}} 个序列：请先移除一个',
