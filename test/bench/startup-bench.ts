@@ -22,6 +22,17 @@
  *   not in it (1,098 KB gzip loaded in the background after ready); CLI --help 329-724 ms,
  *   --version 302-534 ms (node -e 0: 192-352 ms).
  * On an idle machine (before, main b2bf890): host ready 608 ms, first paint 727 ms, ready 1,128 ms.
+ * Ready for input without the core (2026-12-08; the page draws at once from its copy of the UI state,
+ * opens its socket once drawn, and the host makes its core only then), median of 5, the same machine
+ * (never quiet: load average 4-11 all night), before = main a18f3ae, after = wt-startup, back to back:
+ * - load 4.7 / 4.3: before host ready 646 | first paint 1,124 | ready 2,071 ms (from navigation 1,493);
+ *   after host ready 327 | first paint 460 | ready 935 ms (from navigation 565).
+ * - load 4.1 / 11.1: before ready 1,577 ms (from navigation 1,035); after 1,915 ms (host ready 1,206),
+ *   from navigation 812. Load 6.5 / 6.6 (main's socket-first page, before the host waited): 1,799 / 1,915.
+ *   Ready minus first paint, the part this changed: before 900-1,200 ms in every run, after 330-550 ms.
+ * - one publish (`pub -h 127.0.0.1 -p PORT -t … -m x -q 1`, spawn to exit): before 420-505 ms, after
+ *   286-486 ms (noisy here; paired runs, A B A B: CPU 0.45 s -> 0.38 s, wall 0.92 s -> 0.72 s, the codec
+ *   libraries and the profile store no longer loaded); mosquitto_pub 4-15 ms, node -e 0 63-126 ms.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
