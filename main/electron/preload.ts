@@ -12,7 +12,7 @@ import { type EventChannel, type RequestChannel, type Result, type TransportClie
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_SAVE_DOWNLOAD_CHANNEL, IPC_SHOW_IN_FOLDER_CHANNEL } from './ipc-channels';
 
 async function invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
-  if (!isRequestChannel(channel)) return fail('UNKNOWN_CHANNEL', `Unknown request channel: ${String(channel).slice(0, 100)}`);
+  if (!isRequestChannel(channel)) return fail('UNKNOWN_CHANNEL', `Unknown request channel: ${String(channel).slice(0, 100)}`, undefined, { reason: 'unknownChannel', channel: String(channel).slice(0, 100) });
   try {
     return (await ipcRenderer.invoke(IPC_INVOKE_CHANNEL, channel, input)) as Result<unknown>;
   } catch (error) {

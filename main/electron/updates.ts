@@ -205,7 +205,7 @@ export function createUpdates(options: UpdatesOptions): UpdatesService {
   const download = async (onMetered: boolean): Promise<UpdateState> => {
     const active = await getUpdater();
     if (!active || state.status === 'downloading' || state.status === 'downloaded') return state;
-    if (state.status !== 'available') throw new WorkbenchFailure('NOT_FOUND', 'No update to download: check for updates first.');
+    if (state.status !== 'available') throw new WorkbenchFailure('NOT_FOUND', 'No update to download: check for updates first.', { reason: 'noUpdate' });
     if (heldBackForMetered(onMetered)) return state;
     set({ status: 'downloading', heldBack: undefined, message: undefined, progress: { percent: 0, transferred: 0, total: 0, bytesPerSecond: 0 } });
     // In the background: the request answers now, the page follows `updates.state`.
@@ -289,7 +289,7 @@ export function createUpdates(options: UpdatesOptions): UpdatesService {
       'updates.download': (input) => download(input.onMetered),
       'updates.restartToUpdate': async () => {
         const active = await getUpdater();
-        if (!active || state.status !== 'downloaded') throw new WorkbenchFailure('NOT_FOUND', 'No downloaded update to install.');
+        if (!active || state.status !== 'downloaded') throw new WorkbenchFailure('NOT_FOUND', 'No downloaded update to install.', { reason: 'noDownloadedUpdate' });
         // Silent: the installer takes the choices of the first install; then the new version starts.
         active.quitAndInstall(true, true);
         return {};

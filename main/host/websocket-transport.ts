@@ -144,7 +144,7 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): { 
       try {
         frame = decodeFrame(data.toString());
       } catch (error) {
-        send({ type: 'response', id: -1, result: fail('BAD_FRAME', `Frame is not valid JSON: ${(error as Error).message}`) });
+        send({ type: 'response', id: -1, result: fail('BAD_FRAME', `Frame is not valid JSON: ${(error as Error).message}`, undefined, { detail: (error as Error).message }) });
         return;
       }
       const request = frame as { type?: unknown; id?: unknown; channel?: unknown; input?: unknown };

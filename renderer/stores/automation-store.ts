@@ -4,6 +4,7 @@ import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
 import { messageBySeq } from './messages-store';
 import { useUiStore } from './ui-store';
+import { describeError } from '../ui/errors';
 
 export type ResponderProblemEvent = EventPayload<'automation.responderProblem'>;
 export type RunScriptInput = RequestInput<'automation.runScript'>;
@@ -50,7 +51,7 @@ export const useAutomationStore = create<AutomationState>()((set, get) => ({
   async load() {
     const result = await api().listResponders({});
     if (result.ok) set({ responders: result.value.responders, loaded: true, loadError: null });
-    else set({ loadError: result.error.message, loaded: true });
+    else set({ loadError: describeError(result.error), loaded: true });
   },
   async save(draft) {
     const result = await api().saveResponder(draft);

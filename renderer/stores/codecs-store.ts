@@ -5,6 +5,7 @@ import type { CodecProblem, CodecRule, CodecSchema, CodecSettings, DecodedPayloa
 import { getApi } from './api';
 import { translate } from '../ui/i18n';
 import { useProfilesStore } from './profiles-store';
+import { describeError, pageError } from '../ui/errors';
 
 export type RuleProblemEvent = EventPayload<'codecs.ruleProblem'>;
 export type CheckedSchema = RequestOutput<'codecs.checkSchema'>;
@@ -78,7 +79,7 @@ export const useCodecsStore = create<CodecsState>()((set, get) => ({
   },
   async saveProfile(profileId, settings) {
     const profile = useProfilesStore.getState().profiles.find((p) => p.id === profileId);
-    if (!profile) return { code: 'NOT_FOUND', message: translate('codecs:problem.profileGone') } as WorkbenchError;
+    if (!profile) return pageError('NOT_FOUND', translate('codecs:problem.profileGone'));
     const result = await useProfilesStore.getState().save({
       id: profile.id,
       name: profile.name,
@@ -113,7 +114,7 @@ export const useCodecsStore = create<CodecsState>()((set, get) => ({
 export async function checkSchema(schema: CodecSchema): Promise<CheckedSchema> {
   const result = await codecsApi().checkSchema({ schema });
   if (result.ok) return result.value;
-  return { messageTypes: [], problems: [{ message: result.error.message }] };
+  return { messageTypes: [], problems: [{ message: describeError(result.error) }] };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { CollectionsState, ExpandedMessage, MessageTemplate, RequestChannel, RequestInput, Result, SequenceStatus, VariableSet } from '../../shared/contract';
 import { getApi } from './api';
+import { describeError } from '../ui/errors';
 
 /** A message offered for saving ("Save to collection…" in the publish panel or its history). */
 export interface SaveRequest {
@@ -56,7 +57,7 @@ export const useCollectionsStore = create<CollectionsStoreState>()((set) => ({
     api.on('collections.sequenceStatus', (status) => set((s) => ({ sequences: { ...s.sequences, [status.sequenceId]: status } })));
     void api.collections.list({}).then((result) => {
       if (result.ok) set({ state: result.value });
-      else set({ error: result.error.message });
+      else set({ error: describeError(result.error) });
     });
   },
   openSave: (saveRequest) => set({ saveRequest }),
@@ -67,8 +68,8 @@ export const useCollectionsStore = create<CollectionsStoreState>()((set) => ({
     const call = getApi().collections[name] as (input: unknown) => Promise<Result<unknown>>;
     const result = await call(input);
     if (!result.ok) {
-      set({ error: result.error.message });
-      return { ok: false, error: result.error.message };
+      set({ error: describeError(result.error) });
+      return { ok: false, error: describeError(result.error) };
     }
     const value = result.value;
     const state = isState(value) ? value : isState((value as { state?: unknown })?.state) ? (value as { state: CollectionsState }).state : undefined;
@@ -77,7 +78,7 @@ export const useCollectionsStore = create<CollectionsStoreState>()((set) => ({
   },
   async preview(input) {
     const result = await getApi().collections.preview(input);
-    return result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error.message };
+    return result.ok ? { ok: true, value: result.value } : { ok: false, error: describeError(result.error) };
   },
 }));
 

@@ -6,6 +6,7 @@ import { useMessagesStore } from './messages-store';
 import type { Qos } from './qos';
 import { useUiStore } from './ui-store';
 import { translate } from '../ui/i18n';
+import { pageError } from '../ui/errors';
 
 export type SubscribeOptions = Omit<RequestInput<'messages.subscribe'>, 'connectionId'>;
 
@@ -134,7 +135,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
     set((state) => ({ subscriptions: { ...state.subscriptions, [id]: change(state.subscriptions[id] ?? []) } }));
 
   /** Saved subscriptions the broker refused stay visible as failed rows (the granted ones come with the status). */
-  const showSubscribeFailures = (id: string, failures: { filter: string; error: { code: string; message: string } }[]) => {
+  const showSubscribeFailures = (id: string, failures: { filter: string; error: { code: string; message: string; params?: Record<string, string | number> } }[]) => {
     for (const { filter, error: failure } of failures) {
       const error = failure as WorkbenchError; // a code from the host's ERROR_CODES
       updateSubscriptions(id, (list) =>
@@ -276,7 +277,7 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
 
     async reconnect(id) {
       const origin = get().origins[id];
-      if (!origin?.profileId) return { code: 'NOT_FOUND', message: translate('connectionTabs:info.reopenOnlyProfile') };
+      if (!origin?.profileId) return pageError('NOT_FOUND', translate('connectionTabs:info.reopenOnlyProfile'));
       const result = await getApi().profiles.connect({ id: origin.profileId });
       if (!result.ok) return result.error;
       const next = result.value.connectionId;
@@ -342,9 +343,9 @@ export const useConnectionsStore = create<ConnectionsState>()((set, get) => {
   };
 });
 
-/** SUBSCRIBE_FAILED messages name the reason code as 0xNN; keep it for the row's badge. */
+/** A SUBACK refusal names its reason code (params, or 0xNN in the message of an older core); keep it for the row's badge. */
 function reasonFromError(error: WorkbenchError): { reasonCode?: number } {
-  const match = /0x([0-9a-f]{2})/i.exec(error.message);
+  const match = /0x([0-9a-f]{2})/i.exec(String(error.params?.reasonCode ?? error.message));
   return match ? { reasonCode: parseInt(match[1]!, 16) } : {};
 }
 

@@ -16,6 +16,7 @@ import { type Delivered, deliverDownload } from '../bridge/deliver-download';
 import { getApi } from './api';
 import { translate } from '../ui/i18n';
 import { createEarlyProgress } from './early-progress';
+import { describeError } from '../ui/errors';
 
 
 /** Rows per `history.query` page. */
@@ -222,7 +223,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     if (get().backupBusy) return;
     set({ backupBusy: true, backupNote: null });
     const result = await getApi().history.backup({});
-    set({ backupBusy: false, backupNote: result.ok ? { ok: true, text: translate('history:backup.backedUp', { path: result.value.path }) } : { ok: false, text: result.error.message } });
+    set({ backupBusy: false, backupNote: result.ok ? { ok: true, text: translate('history:backup.backedUp', { path: result.value.path }) } : { ok: false, text: describeError(result.error) } });
     await get().loadBackups();
   },
 
@@ -232,7 +233,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     const result = await getApi().history.restore({ fileName });
     set({
       backupBusy: false,
-      backupNote: result.ok ? { ok: true, text: translate('history:backup.restored', { file: fileName, movedTo: result.value.movedTo }) } : { ok: false, text: result.error.message },
+      backupNote: result.ok ? { ok: true, text: translate('history:backup.restored', { file: fileName, movedTo: result.value.movedTo }) } : { ok: false, text: describeError(result.error) },
     });
     if (result.ok) {
       void get().loadStatus();

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { InspectedPacket } from '../../shared/contract';
 import { getApi } from './api';
 import { Ring } from '../model/ring';
+import { describeError } from '../ui/errors';
 
 /** Packets kept per connection; the inspector is for reading recent traffic, history keeps the rest. */
 export const PACKET_CAPACITY = 5000;
@@ -57,7 +58,7 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
     // Turning it on replays the packets logged so far: start from an empty list to avoid doubles.
     if (enabled) get().clear(connectionId);
     const result = await getApi().inspector.setEnabled({ connectionId, enabled });
-    if (!result.ok) set((state) => ({ enabled: { ...state.enabled, [connectionId]: false }, error: result.error.message }));
+    if (!result.ok) set((state) => ({ enabled: { ...state.enabled, [connectionId]: false }, error: describeError(result.error) }));
   },
   select: (selectedSeq) => set({ selectedSeq }),
   setTypeFilter: (typeFilter) => set({ typeFilter }),

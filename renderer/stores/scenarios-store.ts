@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { RequestOutput, ScenarioCounters, ScenarioProblemView, ScenarioSummary, WorkbenchError } from '../../shared/contract';
 import { getApi } from './api';
 import { translate } from '../ui/i18n';
+import { describeError } from '../ui/errors';
 
 export type BuiltInScenario = RequestOutput<'scenarios.builtIns'>['scenarios'][number];
 
@@ -79,7 +80,7 @@ export const useScenariosStore = create<ScenariosState>()((set, get) => ({
         .then((result) => {
           if (get().form.text !== text) return;
           if (result.ok) set({ problems: result.value.problems, summary: result.value.summary });
-          else set({ problems: [{ path: '', message: result.error.message }], summary: undefined });
+          else set({ problems: [{ path: '', message: describeError(result.error) }], summary: undefined });
         });
     }, VALIDATE_DEBOUNCE_MS);
   },

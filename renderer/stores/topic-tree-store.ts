@@ -6,6 +6,7 @@ import type { RingMessage } from '../model/message-ring';
 import { messageBySeq } from './messages-store';
 import { onChoicesChanged, readChoice, writeChoice } from '../ui/stored-choice';
 import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort, type TreeMessage } from '../model/topic-tree';
+import { describeError } from '../ui/errors';
 
 /** Row structure (new nodes) is republished at most this often: a flood of new topics costs a few re-flattens a second, not one a frame. */
 const STRUCTURE_PERIOD_MS = 250;
@@ -228,7 +229,7 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
           if (result.ok) done.push(chunk[j]!);
           else {
             failed++;
-            error ??= result.error.message;
+            error ??= describeError(result.error);
           }
         });
       }

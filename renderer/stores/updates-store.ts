@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import type { Result, UpdateSettings, UpdateState } from '../../shared/contract';
 import { getApi } from './api';
+import { describeError } from '../ui/errors';
 
 interface UpdatesStore {
   /** null until asked; false where there are no updates (browser mode). */
@@ -48,7 +49,7 @@ export const useUpdatesStore = create<UpdatesStore>()((set, get) => {
   /** Takes a request's answer: its state, or what went wrong. */
   const take = (result: Result<UpdateState>): void => {
     if (result.ok) set({ state: result.value, problem: null });
-    else set({ problem: result.error.message });
+    else set({ problem: describeError(result.error) });
   };
   return {
     available: null,
@@ -73,7 +74,7 @@ export const useUpdatesStore = create<UpdatesStore>()((set, get) => {
     async changeSettings(patch) {
       const result = await getApi().updates.setSettings(patch);
       if (result.ok) set({ settings: result.value, problem: null });
-      else set({ problem: result.error.message });
+      else set({ problem: describeError(result.error) });
     },
     async check(onMetered = false) {
       take(await getApi().updates.check({ onMetered }));
@@ -83,7 +84,7 @@ export const useUpdatesStore = create<UpdatesStore>()((set, get) => {
     },
     async restartToUpdate() {
       const result = await getApi().updates.restartToUpdate({});
-      if (!result.ok) set({ problem: result.error.message });
+      if (!result.ok) set({ problem: describeError(result.error) });
       else if (get().problem) set({ problem: null });
     },
   };

@@ -28,7 +28,10 @@ export const topicFilter = z.string().superRefine((filter, ctx) => {
 
 export const empty = z.object({}).strict();
 
-export const errorShape = z.object({ code: z.string(), message: z.string() });
+/** A WorkbenchError as data (connection status, subscribe failures): params are optional, so older readers still parse it. */
+/** WorkbenchError.params as data: the values of the message, for the UI's translation. */
+export const errorParamsShape = z.record(z.string(), z.union([z.string(), z.number()]));
+export const errorShape = z.object({ code: z.string(), message: z.string(), params: errorParamsShape.optional() });
 
 /** What a download id hands over (see history.download and messages.downloadPayload). */
 export const downloadTicket = z.object({ downloadId: z.string(), fileName: z.string(), bytes: z.number() });

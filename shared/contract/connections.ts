@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bytes, connectionId, empty, errorShape } from './common';
+import { bytes, connectionId, empty, errorParamsShape, errorShape } from './common';
 import { connectProperties, userProperties, willMessage } from './mqtt5';
 
 /** TLS material travels as bytes (PEM or DER), so the same request works from a file picker or a paste. */
@@ -163,6 +163,8 @@ export const connectionProblem = z.object({
   /** PROTOCOL_VIOLATION, MESSAGE_REFUSED, ... (see errors.ts). */
   code: z.string(),
   message: z.string(),
+  /** The values of the message, for the UI's translation (WorkbenchError.params). */
+  params: errorParamsShape.optional(),
   timestamp: z.number(),
 });
 export type ConnectionProblem = z.infer<typeof connectionProblem>;

@@ -55,11 +55,132 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Which situation an error is, when its code covers several or its sentence names values: picks the
+ * UI's sentence (renderer/ui/i18n/locales/{en,zh-CN}/errors.ts has one per reason, checked by type
+ * and by test/unit/i18n-catalogs.test.ts). Add one here and in both catalogs together.
+ */
+export const ERROR_REASONS = [
+  'connackRefused',
+  'versionRefused',
+  'connackUnreadable',
+  'proxy',
+  'scram',
+  'tls',
+  'tlsKeyUnreadable',
+  'dns',
+  'nothingListens',
+  'cannotReach',
+  'connectTimeout',
+  'cannotConnect',
+  'closedWithoutConnack',
+  'keepalive',
+  'tlsOpen',
+  'connectionLost',
+  'brokeProtocol',
+  'malformedPacket',
+  'brokerClosed',
+  'brokerDisconnected',
+  'gaveUp',
+  'quickCloses',
+  'noConnection',
+  'notConnected',
+  'responseClosed',
+  'emptyTopic',
+  'aliasAboveMaximum',
+  'aliasNotSet',
+  'packetTooLarge',
+  'publishFailed',
+  'requestNeedsMqtt5',
+  'sharedSubscription',
+  'suback',
+  'subscribeClosed',
+  'subscribeFailed',
+  'unsubscribeFailed',
+  'publishWillResend',
+  'publishRefused',
+  'publishRefusedQos0',
+  'subscribeRefused',
+  'unsubscribeRefused',
+  'resubscribeFailed',
+  'durableNotTaken',
+  'durableNotCommitted',
+  'listen',
+  'listenWebSocket',
+  'listenTls',
+  'brokerCertificate',
+  'brokerNotRunning',
+  'brokerNeedsLogin',
+  'historyOff',
+  'historyOpen',
+  'historyOpenLocal',
+  'teamDatabase',
+  'sourceNotSaved',
+  'backupExists',
+  'noBackup',
+  'noExport',
+  'localHistoryOnly',
+  'downloadsUnavailable',
+  'updatesDesktopOnly',
+  'noProfile',
+  'noProfileNamed',
+  'noRepeat',
+  'noReplay',
+  'noResponder',
+  'noCodecRule',
+  'noScenario',
+  'noScenarioRun',
+  'noLiveMessage',
+  'noUpdate',
+  'noDownloadedUpdate',
+  'invalidRequest',
+  'unknownChannel',
+  'internal',
+  'tooManyRuns',
+  'tooManyChecks',
+  'tooManyResponders',
+  'collectionFull',
+  'builtInVariable',
+  'uiStateTooLarge',
+  'savedMessage',
+  'scenarioInvalid',
+  'scriptLine',
+  'noRespondFunction',
+  'decodeNeedsPayload',
+  'decodeNeedsConnection',
+  'searchSuperseded',
+  'scenarioLimits',
+  'scenarioMessage',
+  'commandUnreadable',
+  'deviceLost',
+  'sharedLost',
+  'deviceConnect',
+  'wrongFormat',
+  'notProfilesFile',
+  'notCollectionFile',
+  'pageText',
+  'secretUnreadable',
+] as const;
+
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+/**
+ * The values an error's English message was built from, so the UI can say the same in the user's
+ * language: host, port, url, topic, profile, path, limit... `reason` picks the sentence of a code
+ * used for several situations. `detail` is text from outside the app (an OS error such as
+ * ECONNREFUSED, a broker's reason string, SQLite's or a compiler's message): the UI shows it in its
+ * own words after the translated sentence. Empty params say the code's sentence is all there is to
+ * say; no params at all, that the UI should keep the message as the detail.
+ */
+export type ErrorParams = { reason?: ErrorReason; detail?: string } & Record<string, string | number>;
+
 export interface WorkbenchError {
   code: ErrorCode;
   message: string;
   /** Field-level details, e.g. which input path failed validation. */
   details?: { path: string; message: string }[];
+  /** What the message was built from (see ErrorParams); absent on errors that have no values. */
+  params?: ErrorParams;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: WorkbenchError };
@@ -68,8 +189,11 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail(code: ErrorCode, message: string, details?: WorkbenchError['details']): Result<never> {
-  return details ? { ok: false, error: { code, message, details } } : { ok: false, error: { code, message } };
+export function fail(code: ErrorCode, message: string, details?: WorkbenchError['details'], params?: ErrorParams): Result<never> {
+  const error: WorkbenchError = { code, message };
+  if (details) error.details = details;
+  if (params) error.params = params;
+  return { ok: false, error };
 }
 
 /** An error a core service throws on purpose; the dispatcher turns it into a failed Result. */
@@ -77,6 +201,8 @@ export class WorkbenchFailure extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The values the message was built from, for the UI's translation (see ErrorParams). */
+    readonly params?: ErrorParams,
   ) {
     super(message);
     this.name = 'WorkbenchFailure';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { topicNameProblem } from '../mqtt/topic';
-import { MAX_MQTT_PAYLOAD_BYTES, bytes, connectionId, downloadTicket, empty, qos, topicFilter, topicName } from './common';
+import { MAX_MQTT_PAYLOAD_BYTES, bytes, connectionId, downloadTicket, empty, errorShape, qos, topicFilter, topicName } from './common';
 import { publishProperties, receivedProperties, userProperties } from './mqtt5';
 import { decodedPayload } from './codec-rules';
 
@@ -112,6 +112,8 @@ export const repeatStatus = z.object({
   /** True once the count was reached, the user stopped it, or the connection went away. */
   done: z.boolean(),
   lastError: z.string().optional(),
+  /** lastError as the error it was (code, message, params), for the page to say it in the user's language. */
+  lastFailure: errorShape.optional(),
 });
 export type RepeatStatus = z.infer<typeof repeatStatus>;
 

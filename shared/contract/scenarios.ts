@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { empty } from './common';
+import { empty, errorShape } from './common';
 
 /**
  * The runner's hard limits (issue 17, "Bounded"): a scenario above them is refused before anything
@@ -50,6 +50,8 @@ export const scenarioCounters = z.object({
   /** Publishes not made because the connection had not caught up with the ones before. */
   skipped: z.number(),
   lastError: z.string().optional(),
+  /** lastError as an error (code, message, params), for the page to say it in the user's language. */
+  lastFailure: errorShape.optional(),
   startedAt: z.number(),
   stoppedAt: z.number().optional(),
 });

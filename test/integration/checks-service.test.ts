@@ -65,6 +65,7 @@ describe('checks.brokerCheck', () => {
     if (!result.ok) {
       expect(result.error.code).toBe('HOST_UNREACHABLE');
       expect(result.error.message).toMatch(/Could not connect/);
+      expect(result.error.params).toEqual({ reason: 'nothingListens', url: `mqtt://127.0.0.1:${port}`, detail: 'ECONNREFUSED' });
     }
   });
 

@@ -64,6 +64,8 @@ describe('repeated publishing', () => {
     await harness.call('connections.disconnect', { connectionId: publisher });
     const final = await waitFor(() => repeatStatuses.find((s) => s.repeatId === repeatId && s.done), 'the orphaned repeat to stop');
     expect(final.lastError).toContain('closed');
+    // The same as an error, for the page to say it in the user's language (issue 20).
+    expect(final.lastFailure).toEqual({ code: 'CONNECTION_NOT_FOUND', message: final.lastError, params: {} });
   });
 
   it('refuses an interval below 1 ms and an unknown connection', async () => {

@@ -146,7 +146,7 @@ describe('History source: this computer or a team PostgreSQL database', () => {
     expect(await stored('ro/#')).toBe(1);
     const key = (await harness.call('history.connections', {})).connections[0]!.key;
     const cleared = await harness.attempt('history.clear', { connectionKey: key });
-    expect(cleared.ok ? null : cleared.error).toEqual({ code: 'HISTORY_READ_ONLY', message: expect.stringContaining('Read-only role: you can browse, not delete') });
+    expect(cleared.ok ? null : cleared.error).toEqual({ code: 'HISTORY_READ_ONLY', message: expect.stringContaining('Read-only role: you can browse, not delete'), params: {} });
     expect(await stored('ro/#')).toBe(1);
 
     await harness.call('history.setSource', { kind: 'local' });

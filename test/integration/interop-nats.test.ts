@@ -65,6 +65,8 @@ describe('NATS (MQTT 3.1.1 only)', () => {
     expect(result.error.code).toBe('MESSAGE_REFUSED');
     expect(result.error.message).toMatch(/right after the QoS 2 PUBLISH to 'interop\/qos2'/);
     expect(result.error.message).toMatch(/may not allow QoS 2/);
+    // The values of that sentence, for the page to say it in the user's language (issue 20).
+    expect(result.error.params).toEqual({ reason: 'publishRefused', topic: 'interop/qos2', qos: 2, times: 2 });
     // No loop: after the refusal it reconnects once, clean, and stays; subscribe and publish work again.
     const mine = () => harness.statuses.filter((s) => s.connectionId === connectionId);
     const refusedAt = mine().findIndex((s) => s.lastError?.code === 'MESSAGE_REFUSED');
@@ -91,6 +93,7 @@ describe('NATS (MQTT 3.1.1 only)', () => {
     );
     expect(refused.message).toMatch(/QoS 0 PUBLISH to 'interop\/with space'/);
     expect(refused.message).toMatch(/most likely lost/);
+    expect(refused.params).toEqual({ reason: 'publishRefusedQos0', topic: 'interop/with space', qos: 0 });
     await waitFor(() => latest(connectionId)?.status === 'connected', 'the connection back', 10_000);
     await harness.call('connections.disconnect', { connectionId });
   });

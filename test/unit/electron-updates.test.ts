@@ -354,7 +354,7 @@ describe('behind the contract', () => {
       ['updates.restartToUpdate', {}],
     ];
     for (const [channel, input] of requests) {
-      expect(await core.dispatcher.handle(channel, input), channel).toEqual({ ok: false, error: { code: 'DESKTOP_ONLY', message: UPDATES_DESKTOP_ONLY } });
+      expect(await core.dispatcher.handle(channel, input), channel).toEqual({ ok: false, error: { code: 'DESKTOP_ONLY', message: UPDATES_DESKTOP_ONLY, params: { reason: 'updatesDesktopOnly' } } });
     }
     expect(UPDATES_DESKTOP_ONLY).toMatch(/not available in browser mode/);
   });

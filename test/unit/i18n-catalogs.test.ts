@@ -1,6 +1,7 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { formatNumber, i18n, LANGUAGES, resources, systemLanguage } from '../../renderer/ui/i18n';
+import { ERROR_CODES, ERROR_REASONS } from '../../shared/contract/errors';
 
 /** Every leaf of a catalog as 'a.b.c' -> string. */
 function leaves(catalog: unknown, prefix = ''): Map<string, unknown> {
@@ -40,6 +41,18 @@ describe('Languages: every catalog is complete (issue 20, "a test fails when a k
         }
       });
     }
+  }
+});
+
+describe('Languages: every error the core reports has its sentence in every language', () => {
+  for (const language of LANGUAGES) {
+    it(`${language} has a sentence for every ERROR_CODE and every error reason`, () => {
+      const { code, reason } = resources[language].errors as { code: Record<string, string>; reason: Record<string, string> };
+      expect(ERROR_CODES.filter((c) => !code[c]?.trim()), 'codes without a sentence').toEqual([]);
+      expect(Object.keys(code).sort()).toEqual([...ERROR_CODES].sort());
+      expect(ERROR_REASONS.filter((r) => !reason[r]?.trim()), 'reasons without a sentence').toEqual([]);
+      expect(Object.keys(reason).sort()).toEqual([...ERROR_REASONS].sort());
+    });
   }
 });
 

@@ -238,6 +238,12 @@ script: |
   it('fails at once when the first device cannot connect, and refuses a script that does not compile', async () => {
     const { run } = await started('name: refused\ndevices: 3\nclientId: "refused-{{device}}"\npublish: [{ topic: a, payload: x }]\n');
     expect(run.counters()).toMatchObject({ state: 'failed', devicesConnected: 0, errors: 1, lastError: 'Could not connect to mqtt://memory:1883: Not authorized' });
+    // The same as an error with its values, for the page to say it in the user's language (issue 20).
+    expect(run.counters().lastFailure).toEqual({
+      code: 'HOST_UNREACHABLE',
+      message: 'Could not connect to mqtt://memory:1883: Not authorized',
+      params: { reason: 'cannotConnect', url: 'mqtt://memory:1883', detail: 'Not authorized' },
+    });
     const clock = createTestClock(0);
     const bad = await prepareScenarioRun({ runId: 'r2', scenario: scenarioOf('name: s\ndevices: 1\npublish: [{ topic: a }]\nscript: "function tick( {"\n'), transport: recordingTransport(clock.now).transport, clock });
     expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual(['script']);

@@ -1,4 +1,4 @@
-import { type ConnectionOptions, type MqttMessage, WorkbenchFailure } from '../../../shared/contract';
+import { type ConnectionOptions, type ErrorParams, type MqttMessage, WorkbenchFailure } from '../../../shared/contract';
 import { type ConnectionManager, createConnectionManager } from '../engine/connection-manager';
 
 /**
@@ -24,6 +24,8 @@ export class CheckConnectError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** The connect failure's params (WorkbenchError.params), for the page's translation. */
+    readonly params?: ErrorParams,
   ) {
     super(message);
   }
@@ -54,7 +56,7 @@ export async function openCheckSession(options: ConnectionOptions, onMessage: (m
     connack = await manager.connect(options);
   } catch (error) {
     const code = error instanceof WorkbenchFailure ? error.code : undefined;
-    throw new CheckConnectError(`Could not connect: ${error instanceof WorkbenchFailure ? `${error.message} [${error.code}]` : String(error)}`, code);
+    throw new CheckConnectError(`Could not connect: ${error instanceof WorkbenchFailure ? `${error.message} [${error.code}]` : String(error)}`, code, error instanceof WorkbenchFailure ? error.params : undefined);
   }
   connectionId = connack.connectionId;
   return {

@@ -51,12 +51,14 @@ export interface CollectionsStore {
 const newId = () => randomUUID();
 
 function notFound(what: string): never {
-  throw new WorkbenchFailure('NOT_FOUND', `No such ${what}`);
+  throw new WorkbenchFailure('NOT_FOUND', `No such ${what}`, {});
 }
 
 function checkVariableNames(variables: VariableSet): void {
   const builtIn = Object.keys(variables).filter((name) => (BUILT_IN_VARIABLES as readonly string[]).includes(name));
-  if (builtIn.length) throw new WorkbenchFailure('INVALID_REQUEST', `${builtIn.join(', ')}: built-in variable${builtIn.length > 1 ? 's' : ''}, not a name of your own`);
+  if (builtIn.length) {
+    throw new WorkbenchFailure('INVALID_REQUEST', `${builtIn.join(', ')}: built-in variable${builtIn.length > 1 ? 's' : ''}, not a name of your own`, { reason: 'builtInVariable', names: builtIn.join(', ') });
+  }
 }
 
 /** A name not yet used among `taken`: "Name", else "Name (2)", "Name (3)"… */
@@ -88,7 +90,7 @@ export function createCollectionsStore(path: string | undefined): CollectionsSto
     if (folderId && !c.folders.some((f) => f.id === folderId)) notFound('folder');
   };
   const roomFor = (c: Collection, count: number) => {
-    if (c.messages.length + count > SAVED_MESSAGES_MAX) throw new WorkbenchFailure('INVALID_REQUEST', `A collection holds at most ${SAVED_MESSAGES_MAX} messages`);
+    if (c.messages.length + count > SAVED_MESSAGES_MAX) throw new WorkbenchFailure('INVALID_REQUEST', `A collection holds at most ${SAVED_MESSAGES_MAX} messages`, { reason: 'collectionFull', limit: SAVED_MESSAGES_MAX });
   };
 
   return {
@@ -191,14 +193,20 @@ export function createCollectionsStore(path: string | undefined): CollectionsSto
       try {
         raw = JSON.parse(text);
       } catch (error) {
-        throw new WorkbenchFailure('IMPORT_INVALID', `Not a collection file: the JSON does not read (${(error as Error).message})`);
+        throw new WorkbenchFailure('IMPORT_INVALID', `Not a collection file: the JSON does not read (${(error as Error).message})`, { reason: 'notCollectionFile', detail: (error as Error).message });
       }
       const parsed = collectionFile.safeParse(raw);
-      if (!parsed.success) throw new WorkbenchFailure('IMPORT_INVALID', `Not a collection file this version reads: ${fileProblems(parsed.error)}`);
+      if (!parsed.success) {
+        const detail = fileProblems(parsed.error);
+        throw new WorkbenchFailure('IMPORT_INVALID', `Not a collection file this version reads: ${detail}`, { reason: 'notCollectionFile', detail });
+      }
       const { collection } = parsed.data;
       const folderIds = new Set(collection.folders.map((f) => f.id));
       const orphan = collection.messages.find((m) => m.folderId !== undefined && !folderIds.has(m.folderId));
-      if (orphan) throw new WorkbenchFailure('IMPORT_INVALID', `Not a collection file this version reads: message "${orphan.name}" is in folder ${orphan.folderId}, which the file does not list`);
+      if (orphan) {
+        const detail = `message "${orphan.name}" is in folder ${orphan.folderId}, which the file does not list`;
+        throw new WorkbenchFailure('IMPORT_INVALID', `Not a collection file this version reads: ${detail}`, { reason: 'notCollectionFile', detail });
+      }
       // New ids throughout: importing the same file twice makes two collections, never one over the other.
       const folderMap = new Map(collection.folders.map((f) => [f.id, newId()]));
       const collectionId = newId();

@@ -90,7 +90,7 @@ export function createSequenceRunner({ timer = REAL_TIMER, onStatus }: { timer?:
     },
     stop(sequenceId) {
       const run = sequences.get(sequenceId);
-      if (!run) throw new WorkbenchFailure('NOT_FOUND', 'No such sequence');
+      if (!run) throw new WorkbenchFailure('NOT_FOUND', 'No such sequence', {});
       finish(run, { stopped: true });
       return structuredClone(run.status);
     },

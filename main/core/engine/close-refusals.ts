@@ -1,4 +1,5 @@
 import { describeReason, RC } from '../../../shared/mqtt/reason-codes';
+import type { ErrorParams, ErrorReason } from '../../../shared/contract';
 import type { DescribedError } from './connect-errors';
 import type { Connection } from './connection-state';
 import type { SentPacket } from './outgoing-tracker';
@@ -32,6 +33,14 @@ function mayNotAllow(suspect: SentPacket): string {
   return `it may not allow this filter${suspect.qos === 2 ? ', QoS 2' : ''}, or subscribing for this user`;
 }
 
+/** The values of a refusal's message, for the UI's translation; the DISCONNECT reason, if any, as the detail. */
+function refusalParams(suspect: SentPacket, reason: ErrorReason, disconnect: string, extra: Record<string, number> = {}): ErrorParams {
+  const params: ErrorParams = { reason, qos: suspect.qos, ...extra };
+  params[suspect.cmd === 'publish' ? 'topic' : 'filter'] = suspect.topic;
+  if (disconnect) params.detail = disconnect;
+  return params;
+}
+
 
 /**
  * The broker closed an established connection. A PUBLISH or SUBSCRIBE it left unanswered just
@@ -47,7 +56,8 @@ export function explainClose(connection: Connection): DescribedError | null {
   const suspects = connection.tracker.suspects(Date.now(), REFUSAL_WINDOW_MS);
   if (suspects.length === 0) return null;
   const refusedByReason = reason !== undefined && reason >= 0x80;
-  const because = refusedByReason ? ` with DISCONNECT ${describeReason(reason)}` : '';
+  const disconnect = refusedByReason ? `DISCONNECT ${describeReason(reason)}` : '';
+  const because = refusedByReason ? ` with ${disconnect}` : '';
   let refusal: DescribedError | null = null;
   let note: DescribedError | null = null;
   for (const suspect of suspects) {
@@ -58,19 +68,26 @@ export function explainClose(connection: Connection): DescribedError | null {
         note = {
           code: 'CONNECTION_LOST',
           message: `The broker closed the connection right after ${describeSuspect(suspect)}, which was not acknowledged: it will be sent once more, and taken out of the queue if the broker closes the connection again.`,
+          params: refusalParams(suspect, 'publishWillResend', ''),
         };
         continue;
       }
       const message = `The broker closed the connection${because} right after ${describeSuspect(suspect)}${strikes > 1 ? `, ${strikes} times` : ''}: ${mayNotAllow(suspect)}. The message was taken out of the queue and will not be sent again.`;
-      takeOutOfQueue(connection, suspect.messageId, message);
-      refusal = { code: 'MESSAGE_REFUSED', message };
+      const params = refusalParams(suspect, 'publishRefused', disconnect, { times: strikes });
+      takeOutOfQueue(connection, suspect.messageId, message, params);
+      refusal = { code: 'MESSAGE_REFUSED', message, params };
     } else if (suspect.cmd === 'publish') {
       refusal = {
         code: 'MESSAGE_REFUSED',
         message: `The broker closed the connection${because} right after ${describeSuspect(suspect)}: ${mayNotAllow(suspect)}. QoS 0 is never acknowledged, so the message was most likely lost.`,
+        params: refusalParams(suspect, 'publishRefusedQos0', disconnect),
       };
     } else {
-      refusal = { code: 'MESSAGE_REFUSED', message: `The broker closed the connection${because} right after ${describeSuspect(suspect)}: ${mayNotAllow(suspect)}.` };
+      refusal = {
+        code: 'MESSAGE_REFUSED',
+        message: `The broker closed the connection${because} right after ${describeSuspect(suspect)}: ${mayNotAllow(suspect)}.`,
+        params: refusalParams(suspect, suspect.cmd === 'subscribe' ? 'subscribeRefused' : 'unsubscribeRefused', disconnect),
+      };
     }
   }
   return refusal ?? note;
@@ -80,12 +97,12 @@ export function explainClose(connection: Connection): DescribedError | null {
  * Takes a refused QoS 1/2 PUBLISH out of mqtt.js's outgoing store, so no reconnect sends it again,
  * and settles its publish() with the reason (mqtt.js would say only "Message removed").
  */
-function takeOutOfQueue(connection: Connection, messageId: number, reason: string): void {
+function takeOutOfQueue(connection: Connection, messageId: number, reason: string, params: ErrorParams): void {
   connection.tracker.forget(messageId);
   const entry = connection.client.outgoing[messageId];
   if (entry) {
     const settle = entry.cb;
-    entry.cb = () => settle(Object.assign(new Error(reason), { refusedByBroker: true }));
+    entry.cb = () => settle(Object.assign(new Error(reason), { refusedByBroker: true, params }));
   }
   connection.client.removeOutgoingMessage(messageId);
 }

@@ -1,5 +1,6 @@
-import type { ErrorCode, MqttVersion } from '../../../shared/contract';
-import { RC, RC311, describeConnackCode } from '../../../shared/mqtt/reason-codes';
+import type { ErrorCode, ErrorParams, MqttVersion } from '../../../shared/contract';
+import { RC, RC311, describeConnackCode, hexCode } from '../../../shared/mqtt/reason-codes';
+import { versionLabel } from '../../../shared/mqtt/versions';
 import { explicitVersionHint } from './version-fallback';
 
 /** Socket error codes that mean "nothing answered at that address". */
@@ -45,7 +46,17 @@ function tlsErrorCode(err: { code?: unknown; message?: string; library?: unknown
 export interface DescribedError {
   code: ErrorCode;
   message: string;
+  /** The values of the message, for the UI's translation (WorkbenchError.params). */
+  params?: ErrorParams;
 }
+
+/** A CONNACK code as params: the hex code in the sentence, its name (the spec's words) as the detail. */
+function connackParams(code: number): { reasonCode: string; detail: string } {
+  const hex = hexCode(code);
+  return { reasonCode: hex, detail: connackReasonText(code).slice(hex.length + 1) };
+}
+
+const PROXY_CODES = new Set<unknown>(['PROXY_UNREACHABLE', 'PROXY_REFUSED', 'PROXY_AUTH_FAILED']);
 
 /** CONNACK 1 (3.1.1) and 0x84 (MQTT 5): the broker does not speak the version of our CONNECT. */
 export function isVersionRefusalCode(code: number): boolean {
@@ -67,38 +78,42 @@ export function describeConnectError(error: unknown, url: string, version?: Mqtt
       return {
         code: 'UNSUPPORTED_PROTOCOL_VERSION',
         message: `The broker at ${url} refused the connection: ${connackReasonText(err.code)}.${version ? explicitVersionHint(version) : ''}`,
+        params: version ? { reason: 'versionRefused', url, version: versionLabel(version), ...connackParams(err.code) } : { reason: 'connackRefused', url, ...connackParams(err.code) },
       };
     }
     return {
       code: 'CONNECTION_REFUSED',
       message: `The broker at ${url} refused the connection: ${connackReasonText(err.code)}`,
+      params: { reason: 'connackRefused', url, ...connackParams(err.code) },
     };
   }
   if (typeof err?.code !== 'string' && PARSE_ERROR.test(message)) {
-    return { code: 'PROTOCOL_ERROR', message: `The broker at ${url} answered CONNECT with a packet that cannot be read: ${message}` };
+    return { code: 'PROTOCOL_ERROR', message: `The broker at ${url} answered CONNECT with a packet that cannot be read: ${message}`, params: { reason: 'connackUnreadable', url, detail: message } };
   }
-  if (err?.code === 'PROXY_UNREACHABLE' || err?.code === 'PROXY_REFUSED' || err?.code === 'PROXY_AUTH_FAILED') {
-    return { code: err.code, message: `Cannot connect to ${url}: ${message}` };
+  if (PROXY_CODES.has(err?.code)) {
+    return { code: err!.code as ErrorCode, message: `Cannot connect to ${url}: ${message}`, params: { reason: 'proxy', url, detail: message } };
   }
-  if (err?.code === 'SCRAM') return { code: 'AUTH_FAILED', message: `SCRAM authentication with ${url} failed: ${message}` };
+  if (err?.code === 'SCRAM') return { code: 'AUTH_FAILED', message: `SCRAM authentication with ${url} failed: ${message}`, params: { reason: 'scram', url, detail: message } };
   const tls = tlsErrorCode(err);
   if (tls) {
-    const why = typeof err?.code === 'string' && isUndecodableKey(err.code, message) ? 'the key could not be decrypted and read (a wrong passphrase, or a key format that cannot be read): ' : '';
-    return { code: tls, message: `TLS with ${url} failed: ${why}${message}${err?.code ? ` (${String(err.code)})` : ''}` };
+    const undecodable = typeof err?.code === 'string' && isUndecodableKey(err.code, message);
+    const why = undecodable ? 'the key could not be decrypted and read (a wrong passphrase, or a key format that cannot be read): ' : '';
+    const detail = `${message}${err?.code ? ` (${String(err.code)})` : ''}`;
+    return { code: tls, message: `TLS with ${url} failed: ${why}${detail}`, params: { reason: undecodable ? 'tlsKeyUnreadable' : 'tls', url, detail } };
   }
   if (typeof err?.code === 'string' && DNS_CODES.has(err.code)) {
-    return { code: 'DNS_FAILURE', message: `The host name of ${url} does not resolve: ${err.code}` };
+    return { code: 'DNS_FAILURE', message: `The host name of ${url} does not resolve: ${err.code}`, params: { reason: 'dns', url, detail: err.code } };
   }
   if (err?.code === 'ECONNREFUSED') {
-    return { code: 'HOST_UNREACHABLE', message: `Nothing listens at ${url}: the connection was refused (ECONNREFUSED)` };
+    return { code: 'HOST_UNREACHABLE', message: `Nothing listens at ${url}: the connection was refused (ECONNREFUSED)`, params: { reason: 'nothingListens', url, detail: 'ECONNREFUSED' } };
   }
   if (typeof err?.code === 'string' && UNREACHABLE_CODES.has(err.code)) {
-    return { code: 'HOST_UNREACHABLE', message: `Cannot reach ${url}: ${err.code} (${message})` };
+    return { code: 'HOST_UNREACHABLE', message: `Cannot reach ${url}: ${err.code} (${message})`, params: { reason: 'cannotReach', url, detail: `${err.code} (${message})` } };
   }
   if (message === 'connack timeout') {
-    return { code: 'CONNECT_TIMEOUT', message: `No answer from ${url} within the connect timeout` };
+    return { code: 'CONNECT_TIMEOUT', message: `No answer from ${url} within the connect timeout`, params: { reason: 'connectTimeout', url } };
   }
-  return { code: 'HOST_UNREACHABLE', message: `Cannot connect to ${url}: ${message}` };
+  return { code: 'HOST_UNREACHABLE', message: `Cannot connect to ${url}: ${message}`, params: { reason: 'cannotConnect', url, detail: message } };
 }
 
 /**
@@ -109,6 +124,7 @@ export function closedBeforeConnack(url: string, version: MqttVersion): Describe
   return {
     code: 'CLOSED_BEFORE_CONNACK',
     message: `${url} accepted the network connection, then closed it without answering CONNECT.${explicitVersionHint(version)} A broker may also close silently on a client id or credentials it refuses: its log says which.`,
+    params: { reason: 'closedWithoutConnack', url, version: versionLabel(version) },
   };
 }
 
@@ -125,18 +141,24 @@ export function describeEstablishedError(error: unknown, url: string, keepaliveS
     return {
       code: 'KEEPALIVE_TIMEOUT',
       message: `No answer from ${url} within 1.5 x the keep alive of ${keepaliveSeconds} s (${limit} s): the connection was taken as lost`,
+      params: { reason: 'keepalive', url, keepalive: keepaliveSeconds, limit },
     };
   }
   if (typeof err?.code === 'string') {
     const tls = tlsErrorCode(err);
-    if (tls) return { code: tls, message: `TLS with ${url} failed on the open connection: ${message}` };
-    return { code: 'CONNECTION_LOST', message: `The connection to ${url} was lost: ${err.code} (${message})` };
+    if (tls) return { code: tls, message: `TLS with ${url} failed on the open connection: ${message}`, params: { reason: 'tlsOpen', url, detail: message } };
+    return { code: 'CONNECTION_LOST', message: `The connection to ${url} was lost: ${err.code} (${message})`, params: { reason: 'connectionLost', url, detail: `${err.code} (${message})` } };
   }
   if (typeof err?.code === 'number') {
-    return { code: 'PROTOCOL_ERROR', message: `The broker at ${url} broke the protocol: ${message} (${connackReasonText(err.code)})` };
+    return {
+      code: 'PROTOCOL_ERROR',
+      message: `The broker at ${url} broke the protocol: ${message} (${connackReasonText(err.code)})`,
+      params: { reason: 'brokeProtocol', url, detail: `${message} (${connackReasonText(err.code)})` },
+    };
   }
   return {
     code: 'PROTOCOL_ERROR',
     message: `The broker at ${url} sent a packet that cannot be read (${message}); the connection was closed, as a client must on a malformed packet [MQTT-4.13.1-1]`,
+    params: { reason: 'malformedPacket', url, detail: message },
   };
 }

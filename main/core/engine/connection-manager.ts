@@ -11,7 +11,7 @@ import {
   type RequestParsed,
   WorkbenchFailure,
 } from '../../../shared/contract';
-import { describeReason } from '../../../shared/mqtt/reason-codes';
+import { describeReason, hexCode, reasonName } from '../../../shared/mqtt/reason-codes';
 import { brokerUrl, toMqttJsOptions } from './client-options';
 import { createMqttClient } from './client-transport';
 import { type SystemProxyResolver, envSystemProxy } from './proxy-tunnel';
@@ -89,14 +89,15 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
 
   function find(connectionId: string): Connection {
     const connection = connections.get(connectionId);
-    if (!connection) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
+    if (!connection) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`, { reason: 'noConnection', id: connectionId });
     return connection;
   }
 
   function findConnected(connectionId: string): Connection {
     const connection = find(connectionId);
     if (!connection.client.connected) {
-      throw new WorkbenchFailure('NOT_CONNECTED', `Connection ${summarize(connection).name} is ${connection.status}`);
+      const { name } = summarize(connection);
+      throw new WorkbenchFailure('NOT_CONNECTED', `Connection ${name} is ${connection.status}`, { reason: 'notConnected', name, status: connection.status });
     }
     return connection;
   }
@@ -113,7 +114,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     } catch (error) {
       // mqtt.js builds the TLS context synchronously: a wrong passphrase or a broken key throws here.
       const described = describeConnectError(error, url, version);
-      return Promise.reject(new WorkbenchFailure(described.code, described.message));
+      return Promise.reject(new WorkbenchFailure(described.code, described.message, described.params));
     }
     connection.client = client;
     connection.version = version;
@@ -139,7 +140,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
     return new Promise((resolve, reject) => {
       let settled = false;
       const timeout = setTimeout(() => {
-        failAttempt({ code: 'CONNECT_TIMEOUT', message: `No answer from ${url} within ${options.connectTimeoutMs} ms` });
+        failAttempt({ code: 'CONNECT_TIMEOUT', message: `No answer from ${url} within ${options.connectTimeoutMs} ms`, params: { reason: 'connectTimeout', url } });
       }, options.connectTimeoutMs);
 
       function failAttempt(error: DescribedError): void {
@@ -151,7 +152,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         } catch {
           // No stream was ever made (the TLS context failed): nothing to close.
         }
-        reject(new WorkbenchFailure(error.code, error.message));
+        reject(new WorkbenchFailure(error.code, error.message, error.params));
       }
 
       client.on('connect', (connack) => {
@@ -212,7 +213,7 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         }
         const described = describeEstablishedError(error, url, options.keepaliveSeconds);
         connection.closeCause = described;
-        recordProblem(connection, { code: described.code, message: described.message, emitSoon: false });
+        recordProblem(connection, { code: described.code, message: described.message, params: described.params, emitSoon: false });
         setStatus(connection, connection.status, described);
         // A packet that cannot be read leaves the stream out of step: close it [MQTT-4.13.1-1].
         if (described.code === 'PROTOCOL_ERROR') client.stream?.destroy();
@@ -222,7 +223,11 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
         const code = packet.reasonCode ?? 0;
         const reason = packet.properties?.reasonString ? `: ${packet.properties.reasonString}` : '';
         connection.disconnectReason = code;
-        connection.closeCause = { code: 'BROKER_DISCONNECTED', message: `The broker disconnected with ${describeReason(code)}${reason}` };
+        connection.closeCause = {
+          code: 'BROKER_DISCONNECTED',
+          message: `The broker disconnected with ${describeReason(code)}${reason}`,
+          params: { reason: 'brokerDisconnected', reasonCode: hexCode(code), detail: `${reasonName(code)}${reason}` },
+        };
       });
       prepareEnhancedAuth(connection);
       try {
@@ -286,10 +291,10 @@ export function createConnectionManager(events: ConnectionManagerEvents): Connec
             refusedVersions.length > 0
               ? ` (Auto tried MQTT ${[...refusedVersions.map((r) => versionLabel(r.version)), versionLabel(version)].join(', then ')}.)`
               : '';
-          const final = new WorkbenchFailure(failure.code, `${failure.message}${tried}`);
+          const final = new WorkbenchFailure(failure.code, `${failure.message}${tried}`, failure.params);
           connection.closing = true;
           connections.delete(id);
-          setStatus(connection, 'disconnected', { code: final.code, message: final.message });
+          setStatus(connection, 'disconnected', { code: final.code, message: final.message, ...(final.params ? { params: final.params } : {}) });
           throw final;
         }
       }

@@ -7,6 +7,7 @@ import {
   type ConnectionStatus,
   type ConnectionSummary,
   type ErrorCode,
+  type ErrorParams,
   MAX_CONNECTION_PROBLEMS,
   MAX_LISTED_SUBSCRIPTIONS,
   type MqttVersion,
@@ -46,7 +47,7 @@ export interface Connection {
   /** The reason code of a DISCONNECT the broker sent on the current network connection. */
   disconnectReason?: number;
   connack?: ConnackInfo;
-  lastError?: { code: string; message: string };
+  lastError?: { code: string; message: string; params?: ErrorParams };
   problems: ConnectionProblem[];
   problemCount: number;
   hiddenDollarMessages: number;
@@ -108,11 +109,11 @@ function grantedSubscriptions(connection: Connection): ActiveSubscription[] {
 export interface StatusReporter {
   emitStatus(connection: Connection): void;
   /** `error` becomes the last error; it stays while connected and is cleared by the next CONNACK. */
-  setStatus(connection: Connection, status: ConnectionStatus, error?: { code: string; message: string }): void;
+  setStatus(connection: Connection, status: ConnectionStatus, error?: { code: string; message: string; params?: ErrorParams }): void;
   /** For changes that may come per message (problems, hidden `$` messages): one status event per interval. */
   emitStatusSoon(connection: Connection): void;
   /** Kept in the connection's problems list (bounded); the next status event carries it. */
-  recordProblem(connection: Connection, problem: { code: ErrorCode; message: string; emitSoon?: boolean }): void;
+  recordProblem(connection: Connection, problem: { code: ErrorCode; message: string; params?: ErrorParams | undefined; emitSoon?: boolean }): void;
 }
 
 export function createStatusReporter(deps: {
@@ -136,8 +137,8 @@ export function createStatusReporter(deps: {
       connection.status = status;
       emitStatus(connection);
     },
-    recordProblem(connection, { code, message, emitSoon = true }) {
-      connection.problems.push({ code, message, timestamp: Date.now() });
+    recordProblem(connection, { code, message, params, emitSoon = true }) {
+      connection.problems.push({ code, message, ...(params ? { params } : {}), timestamp: Date.now() });
       if (connection.problems.length > MAX_CONNECTION_PROBLEMS) connection.problems.shift();
       connection.problemCount++;
       if (emitSoon) emitStatusSoon(connection);

@@ -58,6 +58,7 @@ export function receiveMessages({
       status.recordProblem(connection, {
         code: 'HISTORY_FAILED',
         message: `History did not take a QoS ${message.qos} message on '${topic}': durable capture closed the connection unacknowledged, so the broker delivers it again.`,
+        params: { reason: 'durableNotTaken', qos: message.qos, topic },
       });
       client.stream?.destroy();
     }
@@ -79,6 +80,7 @@ export function receiveMessages({
       status.recordProblem(connection, {
         code: 'HISTORY_FAILED',
         message: `History could not commit message ${messageId ?? ''}: it was not acknowledged, so the broker keeps it (durable capture).`,
+        params: { reason: 'durableNotCommitted', id: messageId ?? '' },
       });
     });
   } else delete connection.durable;

@@ -51,7 +51,7 @@ export function createLivePayloadSearch(payloads: LivePayloads, decodedText?: De
         await new Promise((resolve) => setImmediate(resolve));
         sliceStarted = performance.now();
         if (latestText.get(connectionId) !== text) {
-          throw new WorkbenchFailure('SEARCH_SUPERSEDED', `A newer search of this connection's live payloads replaced the one for "${text}"`);
+          throw new WorkbenchFailure('SEARCH_SUPERSEDED', `A newer search of this connection's live payloads replaced the one for "${text}"`, { reason: 'searchSuperseded', text });
         }
       };
       for (const id of new Set(ids)) {

@@ -63,8 +63,8 @@ export function createLivePayloads({ previewBytes = LIVE_PAYLOAD_PREVIEW_BYTES, 
     fullPayload(connectionId, id) {
       const payload = held(connectionId, id);
       if (!payload) {
-        if (id >= nextId) throw new WorkbenchFailure('NOT_FOUND', `No live message ${id}`);
-        throw new WorkbenchFailure('PAYLOAD_EVICTED', 'This payload is no longer held in memory (newer large messages replaced it); open it from History');
+        if (id >= nextId) throw new WorkbenchFailure('NOT_FOUND', `No live message ${id}`, { reason: 'noLiveMessage', id });
+        throw new WorkbenchFailure('PAYLOAD_EVICTED', 'This payload is no longer held in memory (newer large messages replaced it); open it from History', {});
       }
       return payload;
     },

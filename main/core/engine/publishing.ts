@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import mqttPacket from 'mqtt-packet';
 import type { IClientPublishOptions } from 'mqtt';
-import { type MqttMessage, type RequestOutput, type RequestParsed, WorkbenchFailure } from '../../../shared/contract';
-import { describeReason } from '../../../shared/mqtt/reason-codes';
+import { type ErrorParams, type MqttMessage, type RequestOutput, type RequestParsed, WorkbenchFailure } from '../../../shared/contract';
+import { describeReason, hexCode, reasonName } from '../../../shared/mqtt/reason-codes';
 import type { Connection } from './connection-state';
 import type { ConnectionIdentity } from './connection-identity';
 import { asBuffer, toMqttJsUserProperties } from './mqtt-properties';
@@ -52,7 +52,7 @@ export function publish({
   const isV5 = connection.version === 5;
   const alias = isV5 ? properties?.topicAlias : undefined;
   if (topic === '' && alias === undefined) {
-    return Promise.reject(new WorkbenchFailure('PUBLISH_FAILED', 'Topic must not be empty (MQTT 5 can publish by Topic Alias alone)'));
+    return Promise.reject(new WorkbenchFailure('PUBLISH_FAILED', 'Topic must not be empty (MQTT 5 can publish by Topic Alias alone)', { reason: 'emptyTopic' }));
   }
   if (alias !== undefined) {
     const maximum = Number(connection.connack?.properties?.topicAliasMaximum ?? 0);
@@ -61,6 +61,7 @@ export function publish({
         new WorkbenchFailure(
           'PUBLISH_FAILED',
           `Topic Alias ${alias} is above the broker's Topic Alias Maximum of ${maximum} (from its CONNACK${maximum === 0 ? ': it accepts no aliases' : ''}) [MQTT-3.3.2-9]`,
+          { reason: 'aliasAboveMaximum', alias, maximum },
         ),
       );
     }
@@ -69,6 +70,7 @@ export function publish({
         new WorkbenchFailure(
           'PUBLISH_FAILED',
           `Topic Alias ${alias} is not set on this connection: publish once with the topic and this alias first (an alias lasts for one network connection)`,
+          { reason: 'aliasNotSet', alias },
         ),
       );
     }
@@ -79,7 +81,11 @@ export function publish({
     const size = publishPacketSize(topic, payload.byteLength, qos, toPublishOptions(qos, retain, properties, true).properties);
     if (size > limit) {
       return Promise.reject(
-        new WorkbenchFailure('PAYLOAD_TOO_LARGE', `This PUBLISH is ${size} bytes; the broker accepts at most ${limit} (Maximum Packet Size in its CONNACK)`),
+        new WorkbenchFailure('PAYLOAD_TOO_LARGE', `This PUBLISH is ${size} bytes; the broker accepts at most ${limit} (Maximum Packet Size in its CONNACK)`, {
+          reason: 'packetTooLarge',
+          size,
+          limit,
+        }),
       );
     }
   }
@@ -87,10 +93,12 @@ export function publish({
   return new Promise((resolve, reject) => {
     connection.client.publish(topic, asBuffer(payload), toPublishOptions(qos, retain, properties, isV5), (error, ack) => {
       if (error) {
-        if ((error as { refusedByBroker?: boolean }).refusedByBroker) return reject(new WorkbenchFailure('MESSAGE_REFUSED', error.message));
+        const refused = error as { refusedByBroker?: boolean; params?: ErrorParams };
+        if (refused.refusedByBroker) return reject(new WorkbenchFailure('MESSAGE_REFUSED', error.message, refused.params));
         const code = (error as { code?: unknown }).code;
         const why = typeof code === 'number' ? describeReason(code) : error.message;
-        return reject(new WorkbenchFailure('PUBLISH_FAILED', `The PUBLISH to ${shownTopic} failed: ${why}`));
+        const detail = typeof code === 'number' ? `${hexCode(code)} ${reasonName(code)}` : error.message;
+        return reject(new WorkbenchFailure('PUBLISH_FAILED', `The PUBLISH to ${shownTopic} failed: ${why}`, { reason: 'publishFailed', topic: shownTopic, detail }));
       }
       if (alias !== undefined && topic !== '') connection.aliases.set(alias, topic);
       // mqtt.js calls back with the stored PUBLISH: its id tells whether a PUBACK answered QoS 2 (see packetreceive).
@@ -125,7 +133,7 @@ export async function request({
   paths: RequestPaths;
 }): Promise<RequestOutput<'messages.request'>> {
   if (connection.version !== 5) {
-    throw new WorkbenchFailure('PUBLISH_FAILED', 'Request/response needs MQTT 5 (Response Topic and Correlation Data)');
+    throw new WorkbenchFailure('PUBLISH_FAILED', 'Request/response needs MQTT 5 (Response Topic and Correlation Data)', { reason: 'requestNeedsMqtt5' });
   }
   const correlationData = input.correlationData ?? new Uint8Array(randomBytes(16));
   const unsubscribeNeeded = await connection.requests.ensureSubscribed(input.responseTopic, (filter) =>

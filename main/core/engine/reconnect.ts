@@ -16,7 +16,11 @@ export function scheduleReconnect({ connection, status }: { connection: Connecti
   if (!policy.enabled || (policy.maxAttempts > 0 && connection.reconnectAttempts >= policy.maxAttempts)) {
     const last = connection.lastError ? ` The last attempt: ${connection.lastError.message}` : '';
     const gaveUp = policy.enabled
-      ? { code: 'RECONNECT_STOPPED', message: `Gave up after ${connection.reconnectAttempts} reconnect attempts.${last}` }
+      ? {
+          code: 'RECONNECT_STOPPED',
+          message: `Gave up after ${connection.reconnectAttempts} reconnect attempts.${last}`,
+          params: { reason: 'gaveUp' as const, attempts: connection.reconnectAttempts },
+        }
       : undefined;
     delete connection.nextReconnectAt;
     status.setStatus(connection, 'disconnected', gaveUp);
@@ -52,18 +56,20 @@ export function startNetworkConnection(connection: Connection): void {
 export function onEstablishedClose({ connection, status }: { connection: Connection; status: StatusReporter }): void {
   connection.requests.failAll('CONNECTION_CLOSED');
   const refusal = explainClose(connection);
-  const cause = refusal ?? connection.closeCause ?? { code: 'CONNECTION_LOST' as const, message: `The broker at ${connection.url} closed the connection` };
+  const cause = refusal ??
+    connection.closeCause ?? { code: 'CONNECTION_LOST' as const, message: `The broker at ${connection.url} closed the connection`, params: { reason: 'brokerClosed' as const, url: connection.url } };
   // Errors were recorded when they happened; a close with no error before it is recorded here.
-  if (!connection.closeCause || refusal) status.recordProblem(connection, { code: cause.code, message: cause.message, emitSoon: false });
+  if (!connection.closeCause || refusal) status.recordProblem(connection, { code: cause.code, message: cause.message, params: cause.params, emitSoon: false });
   const livedMs = connection.connectedAt === undefined ? 0 : Date.now() - connection.connectedAt;
   connection.quickCloses = livedMs < QUICK_CLOSE_MS ? connection.quickCloses + 1 : 0;
   connection.lastError = cause;
   if (connection.quickCloses >= QUICK_CLOSES_BEFORE_STOP) {
     const message = `Reconnecting stopped: the broker closed the connection ${connection.quickCloses} times in a row within ${QUICK_CLOSE_MS / 1000} s of accepting it. The last time: ${cause.message} Check the broker's log (permissions, another client with the same client id), then connect again.`;
-    status.recordProblem(connection, { code: 'RECONNECT_STOPPED', message, emitSoon: false });
+    const params = { reason: 'quickCloses' as const, closes: connection.quickCloses, seconds: QUICK_CLOSE_MS / 1000 };
+    status.recordProblem(connection, { code: 'RECONNECT_STOPPED', message, params, emitSoon: false });
     connection.closing = true;
     delete connection.nextReconnectAt;
-    status.setStatus(connection, 'disconnected', { code: 'RECONNECT_STOPPED', message });
+    status.setStatus(connection, 'disconnected', { code: 'RECONNECT_STOPPED', message, params });
     return;
   }
   scheduleReconnect({ connection, status });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type RepeatStatus, type RequestParsed, WorkbenchFailure } from '../../../shared/contract';
+import { type RepeatStatus, type RequestParsed, type WorkbenchError, WorkbenchFailure } from '../../../shared/contract';
 
 type PublishInput = RequestParsed<'messages.publish'>;
 
@@ -40,13 +40,18 @@ export function createRepeatPublisher(
     onStatus({ ...repeat.status });
   }
 
-  function finish(repeat: Repeat, lastError?: string): void {
+  function finish(repeat: Repeat, lastError?: WorkbenchError): void {
     if (repeat.timer) clearTimeout(repeat.timer);
     repeat.timer = null;
     repeat.status.done = true;
-    if (lastError) repeat.status.lastError = lastError;
+    if (lastError) failed(repeat, lastError);
     repeats.delete(repeat.status.repeatId);
     report(repeat, true);
+  }
+
+  function failed(repeat: Repeat, error: WorkbenchError): void {
+    repeat.status.lastError = error.message;
+    repeat.status.lastFailure = error;
   }
 
   return {
@@ -77,15 +82,19 @@ export function createRepeatPublisher(
             (error: unknown) => {
               repeat.status.failed++;
               const reason = error instanceof Error ? error.message : String(error);
+              const failure: WorkbenchError =
+                error instanceof WorkbenchFailure
+                  ? { code: error.code, message: reason, ...(error.params ? { params: error.params } : {}) }
+                  : { code: 'PUBLISH_FAILED', message: reason, params: { reason: 'publishFailed', topic: message.topic, detail: reason } };
               // A connection that is gone will not come back for this repeat: stop, and say why.
               // A publish can fail on the vanished connection before the service's own stop arrives:
               // the user reads the same reason either way.
               if (error instanceof WorkbenchFailure && error.code === 'CONNECTION_NOT_FOUND') {
-                finish(repeat, 'The connection was closed');
+                finish(repeat, { code: 'CONNECTION_NOT_FOUND', message: 'The connection was closed', params: {} });
               } else if (error instanceof WorkbenchFailure && error.code === 'NOT_CONNECTED') {
-                finish(repeat, reason);
+                finish(repeat, failure);
               } else {
-                repeat.status.lastError = reason;
+                failed(repeat, failure);
                 if (count > 0 && repeat.status.sent + repeat.status.failed >= count) finish(repeat);
                 else report(repeat);
               }
@@ -102,13 +111,13 @@ export function createRepeatPublisher(
 
     stop(repeatId) {
       const repeat = repeats.get(repeatId);
-      if (!repeat) throw new WorkbenchFailure('NOT_FOUND', `No running repeat with id ${repeatId}`);
+      if (!repeat) throw new WorkbenchFailure('NOT_FOUND', `No running repeat with id ${repeatId}`, { reason: 'noRepeat', id: repeatId });
       finish(repeat);
       return { ...repeat.status };
     },
 
     stopForConnection(connectionId, reason) {
-      for (const repeat of [...repeats.values()]) if (repeat.status.connectionId === connectionId) finish(repeat, reason);
+      for (const repeat of [...repeats.values()]) if (repeat.status.connectionId === connectionId) finish(repeat, { code: 'CONNECTION_NOT_FOUND', message: reason, params: {} });
     },
 
     stopAll() {

@@ -82,7 +82,7 @@ export function createRequestTracker(): RequestTracker {
     failAll(code) {
       for (const entry of pending) {
         clearTimeout(entry.timer);
-        entry.reject(new WorkbenchFailure(code, 'The connection closed before the response arrived'));
+        entry.reject(new WorkbenchFailure(code, 'The connection closed before the response arrived', { reason: 'responseClosed' }));
       }
       pending.clear();
     },

@@ -1,6 +1,6 @@
 import type { IClientSubscribeOptions } from 'mqtt';
 import { type ActiveSubscription, type RequestOutput, type RequestParsed, WorkbenchFailure } from '../../../shared/contract';
-import { describeReason } from '../../../shared/mqtt/reason-codes';
+import { describeReason, hexCode, reasonName } from '../../../shared/mqtt/reason-codes';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import type { Connection, StatusReporter } from './connection-state';
 import { toMqttJsUserProperties } from './mqtt-properties';
@@ -27,6 +27,7 @@ export function subscribe({
       new WorkbenchFailure(
         'SHARED_SUBSCRIPTION_UNSUPPORTED',
         `'${filter}' is a shared subscription, which MQTT ${versionLabel(connection.version)} does not define: NATS, RabbitMQ and others take it as a literal topic filter that no message ever matches (mosquitto and EMQX do share it). Connect with MQTT 5, subscribe to the filter without '$share/group/', or subscribe anyway as a literal filter.`,
+        { reason: 'sharedSubscription', filter, version: versionLabel(connection.version) },
       ),
     );
   }
@@ -54,18 +55,26 @@ export function subscribe({
       if (error || !grant || grant.qos >= 0x80) forget();
       // SUBACK codes >= 0x80 are failures in both 3.1.1 and 5.0 [MQTT-3.9.3-1].
       if (grant && grant.qos >= 0x80) {
-        return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `The broker rejected the subscription to ${filter}: SUBACK ${describeReason(grant.qos, 'suback')}`));
+        return reject(
+          new WorkbenchFailure('SUBSCRIBE_FAILED', `The broker rejected the subscription to ${filter}: SUBACK ${describeReason(grant.qos, 'suback')}`, {
+            reason: 'suback',
+            filter,
+            reasonCode: hexCode(grant.qos),
+            detail: reasonName(grant.qos, 'suback'),
+          }),
+        );
       }
       if (error?.message === 'Connection closed') {
         return reject(
           new WorkbenchFailure(
             'MESSAGE_REFUSED',
             `The connection closed before the broker answered the SUBSCRIBE to ${filter} at QoS ${input.qos}: it may not allow this filter${input.qos === 2 ? ', QoS 2' : ''}, or subscribing for this user.`,
+            { reason: 'subscribeClosed', filter, qos: input.qos },
           ),
         );
       }
       if (error || !grant) {
-        return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `Subscribe to ${filter} failed: ${error?.message ?? 'no SUBACK'}`));
+        return reject(new WorkbenchFailure('SUBSCRIBE_FAILED', `Subscribe to ${filter} failed: ${error?.message ?? 'no SUBACK'}`, { reason: 'subscribeFailed', filter, detail: error?.message ?? 'no SUBACK' }));
       }
       const grantedQos = grant.qos as 0 | 1 | 2;
       const active: ActiveSubscription = {
@@ -97,7 +106,7 @@ export function unsubscribe({
 }): Promise<void> {
   return new Promise((resolve, reject) => {
     connection.client.unsubscribe(filter, (error) => {
-      if (error) return reject(new WorkbenchFailure('UNSUBSCRIBE_FAILED', `Unsubscribe from ${filter} failed: ${error.message}`));
+      if (error) return reject(new WorkbenchFailure('UNSUBSCRIBE_FAILED', `Unsubscribe from ${filter} failed: ${error.message}`, { reason: 'unsubscribeFailed', filter, detail: error.message }));
       connection.subscriptions.delete(filter);
       status.emitStatusSoon(connection);
       resolve();
@@ -115,8 +124,9 @@ export function resubscribe({ connection, status }: { connection: Connection; st
         connection.subscriptions.delete(filter);
         const why = error ? (error.message === 'Connection closed' ? 'the broker closed the connection before answering' : error.message) : `SUBACK ${describeReason(code, 'suback')}`;
         const message = `Resubscribing to ${filter} after reconnect failed: ${why}. It was removed from this connection's subscriptions.`;
-        status.recordProblem(connection, { code: 'SUBSCRIBE_FAILED', message, emitSoon: false });
-        status.setStatus(connection, connection.status, { code: 'SUBSCRIBE_FAILED', message });
+        const params = { reason: 'resubscribeFailed' as const, filter, detail: why };
+        status.recordProblem(connection, { code: 'SUBSCRIBE_FAILED', message, params, emitSoon: false });
+        status.setStatus(connection, connection.status, { code: 'SUBSCRIBE_FAILED', message, params });
       }
     });
   }

@@ -275,12 +275,13 @@ export function readProfileImport(choice: ImportFormatChoice, content: string): 
   try {
     detected = detectImportFormat(content);
   } catch (error) {
-    throw new WorkbenchFailure('IMPORT_INVALID', (error as Error).message);
+    throw new WorkbenchFailure('IMPORT_INVALID', (error as Error).message, { detail: (error as Error).message });
   }
   if (choice !== 'auto' && detected !== null && detected !== choice) {
     throw new WorkbenchFailure(
       'IMPORT_WRONG_FORMAT',
       `This file is an ${IMPORT_FORMAT_NAMES[detected]}, not an ${IMPORT_FORMAT_NAMES[choice]}: choose "${IMPORT_FORMAT_NAMES[detected]}" (or Auto-detect) and import it again.`,
+      { reason: 'wrongFormat', detected: IMPORT_FORMAT_NAMES[detected], chosen: IMPORT_FORMAT_NAMES[choice] },
     );
   }
   const format = choice === 'auto' ? detected : choice;
@@ -288,12 +289,13 @@ export function readProfileImport(choice: ImportFormatChoice, content: string): 
     throw new WorkbenchFailure(
       'IMPORT_INVALID',
       `Not a profiles file this app knows: expected an ${IMPORT_FORMAT_NAMES.workbench} ("format": "${PROFILE_EXPORT_FORMAT}"), an ${IMPORT_FORMAT_NAMES.mqttx} (a list of connections) or an ${IMPORT_FORMAT_NAMES['mqtt-explorer']} (ConnectionManager_connections)`,
+      { reason: 'notProfilesFile' },
     );
   }
   try {
     return { format, parsed: parseProfileImport(format, content) };
   } catch (error) {
-    throw new WorkbenchFailure('IMPORT_INVALID', (error as Error).message);
+    throw new WorkbenchFailure('IMPORT_INVALID', (error as Error).message, { detail: (error as Error).message });
   }
 }
 

@@ -197,7 +197,7 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
 
   function row(id: string): ProfileRow {
     const found = statements.one.get(id) as ProfileRow | undefined;
-    if (!found) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${id}`);
+    if (!found) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${id}`, { reason: 'noProfile', id });
     return found;
   }
 
@@ -223,6 +223,7 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
         throw new WorkbenchFailure(
           'SECRET_UNREADABLE',
           `The stored ${what} of this profile cannot be decrypted (the secrets key changed?). Enter it again and save.`,
+          { reason: 'secretUnreadable', field: what },
         );
       }
       if (field.startsWith(HEADER_FIELD_PREFIX)) headers[field.slice(HEADER_FIELD_PREFIX.length)] = value;
@@ -315,7 +316,7 @@ export function createProfileStore(path: string, cipher: SecretCipher, options: 
     },
 
     delete(id) {
-      if (statements.remove.run(id).changes === 0) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${id}`);
+      if (statements.remove.run(id).changes === 0) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${id}`, { reason: 'noProfile', id });
       backups?.changed();
     },
 

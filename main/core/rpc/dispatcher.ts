@@ -27,7 +27,7 @@ export function createDispatcher(handlers: RequestHandlers): Dispatcher {
     async handle(channel, input) {
       if (!isRequestChannel(channel)) {
         const name = typeof channel === 'string' ? channel.slice(0, 100) : typeof channel;
-        return fail('UNKNOWN_CHANNEL', `Unknown request channel: ${name}`);
+        return fail('UNKNOWN_CHANNEL', `Unknown request channel: ${name}`, undefined, { reason: 'unknownChannel', channel: name });
       }
       const parsed = requestSchema(channel).input.safeParse(input);
       if (!parsed.success) {
@@ -36,15 +36,16 @@ export function createDispatcher(handlers: RequestHandlers): Dispatcher {
           message: issue.message,
         }));
         const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
-        return fail('INVALID_REQUEST', `Invalid ${channel} request: ${summary}`, details);
+        return fail('INVALID_REQUEST', `Invalid ${channel} request: ${summary}`, details, { reason: 'invalidRequest', channel });
       }
       try {
         const handler = handlers[channel] as (input: unknown) => unknown;
         return ok(await handler(parsed.data));
       } catch (error) {
-        if (error instanceof WorkbenchFailure) return fail(error.code, error.message);
+        if (error instanceof WorkbenchFailure) return fail(error.code, error.message, undefined, error.params);
         console.error(`handler for ${channel} failed:`, error);
-        return fail('INTERNAL', `Internal error in ${channel}: ${error instanceof Error ? error.message : String(error)}`);
+        const why = error instanceof Error ? error.message : String(error);
+        return fail('INTERNAL', `Internal error in ${channel}: ${why}`, undefined, { reason: 'internal', channel, detail: why });
       }
     },
   };

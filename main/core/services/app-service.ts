@@ -93,7 +93,13 @@ export function createAppService({ version, shell, secretsProtection, dataDir, o
         const keys = Object.keys(next).length;
         const bytes = Buffer.byteLength(JSON.stringify(next));
         if (keys > UI_STATE_LIMITS.keys || bytes > UI_STATE_LIMITS.totalBytes) {
-          throw new WorkbenchFailure('INVALID_REQUEST', `The UI state would hold ${keys} entries in ${bytes} bytes: at most ${UI_STATE_LIMITS.keys} entries and ${UI_STATE_LIMITS.totalBytes} bytes`);
+          throw new WorkbenchFailure('INVALID_REQUEST', `The UI state would hold ${keys} entries in ${bytes} bytes: at most ${UI_STATE_LIMITS.keys} entries and ${UI_STATE_LIMITS.totalBytes} bytes`, {
+            reason: 'uiStateTooLarge',
+            keys,
+            bytes,
+            maxKeys: UI_STATE_LIMITS.keys,
+            maxBytes: UI_STATE_LIMITS.totalBytes,
+          });
         }
         entries = next;
         save();

@@ -90,7 +90,7 @@ export function createAutomationService(options: AutomationServiceOptions): Auto
 
   function find(id: string): Responder {
     const responder = settings.responders.find((item) => item.id === id);
-    if (!responder) throw new WorkbenchFailure('NOT_FOUND', `No responder with id ${id}`);
+    if (!responder) throw new WorkbenchFailure('NOT_FOUND', `No responder with id ${id}`, { reason: 'noResponder', id });
     return responder;
   }
 
@@ -154,11 +154,13 @@ export function createAutomationService(options: AutomationServiceOptions): Auto
     } catch (error) {
       if (!(error instanceof ScriptError)) throw error;
       const { line, column, message } = error.failure;
-      throw new WorkbenchFailure('INVALID_REQUEST', line !== undefined ? `script line ${line}${column !== undefined ? `:${column}` : ''}: ${message}` : message);
+      if (line === undefined) throw new WorkbenchFailure('INVALID_REQUEST', message, { detail: message });
+      const at = `${line}${column !== undefined ? `:${column}` : ''}`;
+      throw new WorkbenchFailure('INVALID_REQUEST', `script line ${at}: ${message}`, { reason: 'scriptLine', line: at, detail: message });
     }
     const defined = script.functions.has('respond');
     script.dispose();
-    if (!defined) throw new WorkbenchFailure('INVALID_REQUEST', 'The script defines no function respond(message)');
+    if (!defined) throw new WorkbenchFailure('INVALID_REQUEST', 'The script defines no function respond(message)', { reason: 'noRespondFunction' });
   }
 
   return {
@@ -172,7 +174,7 @@ export function createAutomationService(options: AutomationServiceOptions): Auto
         await checkScript(draft.script);
         const responder: Responder = { ...draft, id: draft.id ?? randomUUID() };
         const exists = settings.responders.some((item) => item.id === responder.id);
-        if (!exists && settings.responders.length >= MAX_RESPONDERS) throw new WorkbenchFailure('INVALID_REQUEST', `At most ${MAX_RESPONDERS} responders are kept`);
+        if (!exists && settings.responders.length >= MAX_RESPONDERS) throw new WorkbenchFailure('INVALID_REQUEST', `At most ${MAX_RESPONDERS} responders are kept`, { reason: 'tooManyResponders', limit: MAX_RESPONDERS });
         persist({ responders: exists ? settings.responders.map((item) => (item.id === responder.id ? responder : item)) : [...settings.responders, responder] });
         await syncAll();
         return statusOf(responder);

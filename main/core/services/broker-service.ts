@@ -47,7 +47,7 @@ function tlsMaterial(input: NonNullable<BrokerTlsInput>, cached: () => Generated
   }
   const { cert, key } = input.certificate;
   const problem = tlsPairProblem(cert, key);
-  if (problem) throw new WorkbenchFailure('TLS_ERROR', problem);
+  if (problem) throw new WorkbenchFailure('TLS_ERROR', problem, { reason: 'brokerCertificate', detail: problem });
   const parsed = new X509Certificate(cert);
   const hosts = (parsed.subjectAltName ?? '')
     .split(', ')
@@ -146,11 +146,12 @@ export function createBrokerService(events: EventHub): Service<ChannelsOf<'broke
         if (!(error instanceof ListenError)) throw error;
         const cause = error.cause as NodeJS.ErrnoException;
         const at = `${host}:${error.spec.port}`;
-        if (error.spec.protocol === 'mqtt') throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen on ${at}: ${cause.message}`);
-        if (error.spec.protocol === 'websockets') throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for WebSocket on ${at}: ${cause.message}`);
+        const detail = cause.message;
+        if (error.spec.protocol === 'mqtt') throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen on ${at}: ${detail}`, { reason: 'listen', at, detail });
+        if (error.spec.protocol === 'websockets') throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for WebSocket on ${at}: ${detail}`, { reason: 'listenWebSocket', at, detail });
         // listen errors carry an errno code; anything else is the TLS context refusing the pair
-        if (cause.code && /^E[A-Z]+$/.test(cause.code)) throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for TLS on ${at}: ${cause.message}`);
-        throw new WorkbenchFailure('TLS_ERROR', `The certificate and key cannot serve TLS: ${cause.message}`);
+        if (cause.code && /^E[A-Z]+$/.test(cause.code)) throw new WorkbenchFailure('BROKER_START_FAILED', `Cannot listen for TLS on ${at}: ${detail}`, { reason: 'listenTls', at, detail });
+        throw new WorkbenchFailure('TLS_ERROR', `The certificate and key cannot serve TLS: ${detail}`, { reason: 'brokerCertificate', detail });
       }
       const broker = served.broker;
       const ws = served.listeners.find((listener) => listener.spec.protocol === 'websockets');

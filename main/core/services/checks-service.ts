@@ -18,7 +18,7 @@ export interface ChecksServiceDeps {
 function connectFailure(error: unknown): never {
   if (error instanceof CheckConnectError) {
     const code = error.code && (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as ErrorCode) : 'CONNECTION_REFUSED';
-    throw new WorkbenchFailure(code, error.message);
+    throw new WorkbenchFailure(code, error.message, error.params);
   }
   throw error;
 }
@@ -30,7 +30,7 @@ function connectFailure(error: unknown): never {
 export function createChecksService(deps: ChecksServiceDeps): Service<ChannelsOf<'checks'>> {
   let running = 0;
   async function limited<T>(run: () => Promise<T>): Promise<T> {
-    if (running >= MAX_RUNNING_CHECKS) throw new WorkbenchFailure('INVALID_REQUEST', `${MAX_RUNNING_CHECKS} checks are running already: wait for one to finish`);
+    if (running >= MAX_RUNNING_CHECKS) throw new WorkbenchFailure('INVALID_REQUEST', `${MAX_RUNNING_CHECKS} checks are running already: wait for one to finish`, { reason: 'tooManyChecks', limit: MAX_RUNNING_CHECKS });
     running++;
     try {
       return await run();
@@ -71,7 +71,7 @@ export function createChecksService(deps: ChecksServiceDeps): Service<ChannelsOf
           try {
             check = parseCheckFile(text, fileName);
           } catch (error) {
-            if (error instanceof CheckFileError) throw new WorkbenchFailure('INVALID_REQUEST', error.message);
+            if (error instanceof CheckFileError) throw new WorkbenchFailure('INVALID_REQUEST', error.message, { detail: error.message });
             throw error;
           }
           const result = await runChecks(fileName, check, connectStepOptions);

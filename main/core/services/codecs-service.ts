@@ -58,7 +58,7 @@ async function scriptsReady(settings: { schemas: { kind: string }[] }): Promise<
 }
 
 function refuse(problems: string[]): never {
-  throw new WorkbenchFailure('CODEC_SCHEMA_INVALID', problems.join('; '));
+  throw new WorkbenchFailure('CODEC_SCHEMA_INVALID', problems.join('; '), { detail: problems.join('; ') });
 }
 
 /**
@@ -95,7 +95,7 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
   function profileOf(connectionId: string): string | undefined {
     if (profileOfConnection.has(connectionId)) return profileOfConnection.get(connectionId);
     const key = options.connectionKeyOf(connectionId);
-    if (key === undefined) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
+    if (key === undefined) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`, { reason: 'noConnection', id: connectionId });
     const profileId = profileIdOfKey(key);
     profileOfConnection.set(connectionId, profileId);
     return profileId;
@@ -103,7 +103,7 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
 
   function scopeEntry(scope: { connectionId?: string | undefined; profileId?: string | undefined }) {
     if (scope.profileId !== undefined) {
-      if (!options.profileCodecs(scope.profileId)) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${scope.profileId}`);
+      if (!options.profileCodecs(scope.profileId)) throw new WorkbenchFailure('NOT_FOUND', `No profile with id ${scope.profileId}`, { reason: 'noProfile', id: scope.profileId });
       return entryFor(scope.profileId);
     }
     return entryFor(scope.connectionId === undefined ? undefined : profileOf(scope.connectionId));
@@ -111,7 +111,7 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
 
   function ruleOf(engine: CodecEngine, ruleId: string) {
     const rule = engine.rule(ruleId);
-    if (!rule) throw new WorkbenchFailure('NOT_FOUND', `No codec rule with id ${ruleId}`);
+    if (!rule) throw new WorkbenchFailure('NOT_FOUND', `No codec rule with id ${ruleId}`, { reason: 'noCodecRule', id: ruleId });
     return rule;
   }
 
@@ -180,8 +180,8 @@ export function createCodecsService(options: CodecsServiceOptions): CodecsServic
         }
       },
       'codecs.decode': (input) => {
-        if (input.messageId === undefined && input.payload === undefined) throw new WorkbenchFailure('INVALID_REQUEST', 'codecs.decode needs a payload or a live message id');
-        if (input.messageId !== undefined && input.connectionId === undefined) throw new WorkbenchFailure('INVALID_REQUEST', 'A live message id needs its connectionId');
+        if (input.messageId === undefined && input.payload === undefined) throw new WorkbenchFailure('INVALID_REQUEST', 'codecs.decode needs a payload or a live message id', { reason: 'decodeNeedsPayload' });
+        if (input.messageId !== undefined && input.connectionId === undefined) throw new WorkbenchFailure('INVALID_REQUEST', 'A live message id needs its connectionId', { reason: 'decodeNeedsConnection' });
         const { engine, generation: engineGeneration } = scopeEntry(input);
         const rule = input.ruleId !== undefined ? ruleOf(engine, input.ruleId) : engine.match(input.topic, input.contentType);
         if (!rule) return { decoded: null };

@@ -47,7 +47,7 @@ export function createCollectionsService(options: CollectionsServiceOptions): Co
 
   function profileOf(connectionId: string): string | undefined {
     const key = options.connectionKeyOf(connectionId);
-    if (key === undefined) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
+    if (key === undefined) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`, { reason: 'noConnection', id: connectionId });
     return profileIdOfKey(key);
   }
 
@@ -56,7 +56,7 @@ export function createCollectionsService(options: CollectionsServiceOptions): Co
     const message = store.message(collectionId, messageId);
     const { user, environment } = store.variablesFor(profileId);
     const result = expandTemplate(message, { seq, now, variables: mergeVariables(user, environment, extra) });
-    if (!result.ok) throw new WorkbenchFailure('INVALID_REQUEST', `"${message.name}": ${result.error}`);
+    if (!result.ok) throw new WorkbenchFailure('INVALID_REQUEST', `"${message.name}": ${result.error}`, { reason: 'savedMessage', name: message.name, detail: result.error });
     return result.message;
   }
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
+import { type ErrorParams, type MqttMessage, type StoredMessage, WorkbenchFailure } from '../../../shared/contract';
 import type { CodecScopes } from '../codecs/codec-scopes';
 import { createStoredDecoder } from '../codecs/stored-decoder';
 import type { Downloads } from '../downloads/downloads';
@@ -55,12 +55,13 @@ function toFailure(error: unknown): never {
   if (error instanceof WorkbenchFailure) throw error;
   if (error instanceof HistoryError) {
     const { code } = error;
-    if (code === 'HISTORY_READ_ONLY') throw new WorkbenchFailure('HISTORY_READ_ONLY', READ_ONLY_MESSAGE);
-    if (code === 'HISTORY_UNSUPPORTED') throw new WorkbenchFailure('HISTORY_UNSUPPORTED', error.message);
-    if (code === 'HISTORY_STORE_UNAVAILABLE') throw new WorkbenchFailure('HISTORY_UNAVAILABLE', error.message);
-    throw new WorkbenchFailure(error.code === 'HISTORY_INVALID_QUERY' ? 'INVALID_REQUEST' : 'HISTORY_FAILED', error.message);
+    if (code === 'HISTORY_READ_ONLY') throw new WorkbenchFailure('HISTORY_READ_ONLY', READ_ONLY_MESSAGE, {});
+    if (code === 'HISTORY_UNSUPPORTED') throw new WorkbenchFailure('HISTORY_UNSUPPORTED', error.message, { detail: error.message });
+    if (code === 'HISTORY_STORE_UNAVAILABLE') throw new WorkbenchFailure('HISTORY_UNAVAILABLE', error.message, { detail: error.message });
+    throw new WorkbenchFailure(error.code === 'HISTORY_INVALID_QUERY' ? 'INVALID_REQUEST' : 'HISTORY_FAILED', error.message, { detail: error.message });
   }
-  throw new WorkbenchFailure('HISTORY_FAILED', (error as Error).message ?? String(error));
+  const why = (error as Error).message ?? String(error);
+  throw new WorkbenchFailure('HISTORY_FAILED', why, { detail: why });
 }
 
 function timestampForFile(date: Date): string {
@@ -255,13 +256,19 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
       opened = await openStore(next);
     } catch (error) {
       const target = next.kind === 'local' ? 'the history on this computer' : `the team database ${next.url}`;
-      throw new WorkbenchFailure('HISTORY_UNAVAILABLE', `Cannot open ${target}: ${(error as Error).message}. History stays where it was.`);
+      const why = (error as Error).message;
+      const params: ErrorParams = next.kind === 'local' ? { reason: 'historyOpenLocal', detail: why } : { reason: 'historyOpen', url: next.url, detail: why };
+      throw new WorkbenchFailure('HISTORY_UNAVAILABLE', `Cannot open ${target}: ${why}. History stays where it was.`, params);
     }
     try {
       saveHistorySource(sourcePath!, next);
     } catch (error) {
       await opened.close().catch(() => undefined);
-      throw new WorkbenchFailure('HISTORY_FAILED', `The history source could not be saved in ${sourcePath}: ${(error as Error).message}`);
+      throw new WorkbenchFailure('HISTORY_FAILED', `The history source could not be saved in ${sourcePath}: ${(error as Error).message}`, {
+        reason: 'sourceNotSaved',
+        path: sourcePath!,
+        detail: (error as Error).message,
+      });
     }
     stopListening();
     for (const handle of exports.values()) handle.cancel();
@@ -285,6 +292,7 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
       throw new WorkbenchFailure(
         'HISTORY_UNSUPPORTED',
         `${what} are of the history on this computer: a team database is backed up by its administrators with PostgreSQL's own tools (pg_dump, replicas)`,
+        { reason: 'localHistoryOnly' },
       );
     }
   }
@@ -303,8 +311,11 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
   async function require(): Promise<History> {
     const opened = await ready;
     if (!opened) {
-      if (openError && source.stored.kind === 'postgres') throw new WorkbenchFailure('HISTORY_UNAVAILABLE', `The team database ${source.stored.url} is unavailable: ${openError}`);
-      throw new WorkbenchFailure('HISTORY_UNAVAILABLE', openError ? `History is unavailable: ${openError}` : 'History is off: the workbench runs without a data folder');
+      if (openError && source.stored.kind === 'postgres') {
+        throw new WorkbenchFailure('HISTORY_UNAVAILABLE', `The team database ${source.stored.url} is unavailable: ${openError}`, { reason: 'teamDatabase', url: source.stored.url, detail: openError });
+      }
+      if (openError) throw new WorkbenchFailure('HISTORY_UNAVAILABLE', `History is unavailable: ${openError}`, { detail: openError });
+      throw new WorkbenchFailure('HISTORY_UNAVAILABLE', 'History is off: the workbench runs without a data folder', { reason: 'historyOff' });
     }
     return opened;
   }
@@ -369,7 +380,7 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
     'history.gaps': async ({ connectionKey }) => (await require()).gaps(connectionKey).catch(toFailure),
     'history.clear': async ({ connectionKey, topicFilter }) => {
       const opened = await require();
-      if (source.readOnly) throw new WorkbenchFailure('HISTORY_READ_ONLY', READ_ONLY_MESSAGE);
+      if (source.readOnly) throw new WorkbenchFailure('HISTORY_READ_ONLY', READ_ONLY_MESSAGE, {});
       const deleted = await opened.clear(connectionKey, topicFilter).catch((error: unknown) => {
         noteReadOnly(error);
         return toFailure(error);
@@ -381,7 +392,7 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
       return {};
     },
     'history.export': async ({ format, payloadEncoding, query, fileName, delivery, decodedColumn }) => {
-      if (delivery === 'download' && !downloads) throw new WorkbenchFailure('INVALID_REQUEST', 'Downloads are not available here');
+      if (delivery === 'download' && !downloads) throw new WorkbenchFailure('INVALID_REQUEST', 'Downloads are not available here', { reason: 'downloadsUnavailable' });
       const opened = await require();
       const folder = join(dataDir!, 'exports');
       mkdirSync(folder, { recursive: true });
@@ -427,7 +438,7 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
       const opened = await require();
       const folder = backupsFolder();
       const target = join(folder, fileName ?? `history-${timestampForFile(new Date())}.db`);
-      if (existsSync(target)) throw new WorkbenchFailure('INVALID_REQUEST', `A backup named ${fileName} exists already`);
+      if (existsSync(target)) throw new WorkbenchFailure('INVALID_REQUEST', `A backup named ${fileName} exists already`, { reason: 'backupExists', file: fileName ?? target });
       const { path: written, bytes } = await opened.backup(target).catch(toFailure);
       return { fileName: target.slice(folder.length + 1), path: written, bytes, modifiedAt: statSync(written).mtimeMs };
     },
@@ -447,18 +458,18 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
       requireLocal('Restores');
       const opened = await require();
       const from = join(backupsFolder(), fileName);
-      if (!existsSync(from)) throw new WorkbenchFailure('NOT_FOUND', `No backup named ${fileName} in ${backupsFolder()}`);
+      if (!existsSync(from)) throw new WorkbenchFailure('NOT_FOUND', `No backup named ${fileName} in ${backupsFolder()}`, { reason: 'noBackup', file: fileName, folder: backupsFolder() });
       try {
         const { movedTo } = await opened.restore(from);
         return { restoredFrom: from, movedTo };
       } catch (error) {
-        if (error instanceof HistoryError && error.code === 'HISTORY_RESTORE_INVALID') throw new WorkbenchFailure('INVALID_REQUEST', error.message);
+        if (error instanceof HistoryError && error.code === 'HISTORY_RESTORE_INVALID') throw new WorkbenchFailure('INVALID_REQUEST', error.message, { detail: error.message });
         return toFailure(error);
       }
     },
     'history.getSource': () => viewOf(source),
     'history.setSource': (input) => {
-      if (!sourcePath) throw new WorkbenchFailure('HISTORY_UNAVAILABLE', 'History is off: the workbench runs without a data folder');
+      if (!sourcePath) throw new WorkbenchFailure('HISTORY_UNAVAILABLE', 'History is off: the workbench runs without a data folder', { reason: 'historyOff' });
       const run = switching.then(() => switchTo(storedSourceFrom(input, source.stored, cipher)));
       switching = run.catch(() => undefined);
       return run;
@@ -476,13 +487,13 @@ export function createHistoryService({ dataDir, events, downloads, codecScopes =
     'history.download': ({ exportId }) => {
       const ready = readyDownloads.get(exportId);
       // Once per export; an id that expired meanwhile is refused by the host (404), as a spent one.
-      if (!ready) throw new WorkbenchFailure('NOT_FOUND', `No finished export ${exportId} waiting to be downloaded`);
+      if (!ready) throw new WorkbenchFailure('NOT_FOUND', `No finished export ${exportId} waiting to be downloaded`, { reason: 'noExport', id: exportId });
       readyDownloads.delete(exportId);
       return ready;
     },
     'history.cancelExport': ({ exportId }) => {
       const handle = exports.get(exportId);
-      if (!handle) throw new WorkbenchFailure('NOT_FOUND', `No running export with id ${exportId}`);
+      if (!handle) throw new WorkbenchFailure('NOT_FOUND', `No running export with id ${exportId}`, { reason: 'noExport', id: exportId });
       handle.cancel();
       return {};
     },

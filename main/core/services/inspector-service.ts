@@ -40,7 +40,7 @@ export function createInspectorService(events: EventHub, connections: Connection
     handlers: {
       'inspector.setEnabled': ({ connectionId, enabled }) => {
         const summary = connections.list().find((c) => c.connectionId === connectionId);
-        if (!summary) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`);
+        if (!summary) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${connectionId}`, { reason: 'noConnection', id: connectionId });
         if (enabled && !inspected.has(connectionId)) {
           inspected.set(connectionId, summary.protocolVersion);
           // Replay what was logged before the inspector opened (CONNECT, CONNACK, SUBSCRIBE...).

@@ -64,7 +64,7 @@ export function createMessagesService(events: EventHub, connections: ConnectionM
       'messages.request': (input) => connections.request(input),
       'messages.startRepeat': (input) => {
         if (!connections.has(input.message.connectionId)) {
-          throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${input.message.connectionId}`);
+          throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${input.message.connectionId}`, { reason: 'noConnection', id: input.message.connectionId });
         }
         return repeats.start(input);
       },

@@ -64,8 +64,8 @@ export function createProfilesService(
     const results = await Promise.allSettled(enabled.map((subscription) => connections.manager.subscribe({ connectionId: opened.connectionId, ...subscription })));
     const subscribeFailures = results.flatMap((result, index) => {
       if (result.status === 'fulfilled') return [];
-      const failure = result.reason instanceof WorkbenchFailure ? result.reason : new WorkbenchFailure('SUBSCRIBE_FAILED', String(result.reason));
-      return [{ filter: enabled[index]!.filter, error: { code: failure.code, message: failure.message } }];
+      const failure = result.reason instanceof WorkbenchFailure ? result.reason : new WorkbenchFailure('SUBSCRIBE_FAILED', String(result.reason), { reason: 'subscribeFailed', filter: enabled[index]!.filter, detail: String(result.reason) });
+      return [{ filter: enabled[index]!.filter, error: { code: failure.code, message: failure.message, ...(failure.params ? { params: failure.params } : {}) } }];
     });
     return { connectionId: opened.connectionId, clientId: opened.clientId, sessionPresent: opened.sessionPresent, subscribeFailures };
   }
@@ -74,7 +74,7 @@ export function createProfilesService(
     connectOptionsOf(idOrName) {
       const all = profiles.list();
       const profile = all.find((p) => p.id === idOrName) ?? all.find((p) => p.name === idOrName) ?? all.find((p) => p.name.toLowerCase() === idOrName.toLowerCase());
-      if (!profile) throw new WorkbenchFailure('NOT_FOUND', `No saved profile is named "${idOrName}"`);
+      if (!profile) throw new WorkbenchFailure('NOT_FOUND', `No saved profile is named "${idOrName}"`, { reason: 'noProfileNamed', name: idOrName });
       return profiles.optionsForConnect(profile.id);
     },
     codecsOf: (id) => profiles.codecsOf(id),
@@ -96,7 +96,8 @@ export function createProfilesService(
         const passwordStored = Boolean(input.id && profiles.get(input.id).secrets.password && !input.clearSecrets?.includes('password'));
         const problems = connectionOptionsProblems(input.options, { passwordStored });
         if (problems.length > 0) {
-          throw new WorkbenchFailure('INVALID_REQUEST', `Invalid profiles.save request: ${problems.map((p) => `options.${p.path}: ${p.message}`).join('; ')}`);
+          const detail = problems.map((p) => `options.${p.path}: ${p.message}`).join('; ');
+          throw new WorkbenchFailure('INVALID_REQUEST', `Invalid profiles.save request: ${detail}`, { reason: 'invalidRequest', channel: 'profiles.save', detail });
         }
         if (input.codecs) codecs.checkProfileCodecs(input.codecs);
         const saved = profiles.save(input);

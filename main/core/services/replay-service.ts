@@ -104,7 +104,7 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
           await waitUntil(replay, startedAt + elapsed / input.speed);
           if (replay.stopped) return;
         }
-        if (!deps.isOpen(input.connectionId)) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', 'The connection was closed');
+        if (!deps.isOpen(input.connectionId)) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', 'The connection was closed', {});
         const properties = republishedProperties(message.properties);
         await deps.publish({
           connectionId: input.connectionId,
@@ -123,7 +123,7 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
 
   const service = {
     async start(request: ReplayInput): Promise<{ replayId: string; total: number }> {
-      if (!deps.isOpen(request.connectionId)) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${request.connectionId}`);
+      if (!deps.isOpen(request.connectionId)) throw new WorkbenchFailure('CONNECTION_NOT_FOUND', `No connection with id ${request.connectionId}`, { reason: 'noConnection', id: request.connectionId });
       // What is stored now, never what arrives during the replay: replaying to the same topics would
       // otherwise feed the replay its own messages, without end.
       const until = Math.min(request.query.until ?? Number.POSITIVE_INFINITY, Date.now());
@@ -146,7 +146,7 @@ export function createReplayService(deps: ReplayDeps): ReplayService {
     },
     stop(replayId: string): ReplayProgressEvent {
       const replay = replays.get(replayId);
-      if (!replay) throw new WorkbenchFailure('NOT_FOUND', `No running replay ${replayId}`);
+      if (!replay) throw new WorkbenchFailure('NOT_FOUND', `No running replay ${replayId}`, { reason: 'noReplay', id: replayId });
       replay.stopped = true;
       replay.wake?.();
       end(replay, 'stopped');

@@ -56,14 +56,15 @@ export function createScenariosService(options: ScenariosServiceOptions): Servic
   async function targetOptions(target: { kind: 'profile'; profileId: string } | { kind: 'broker' }): Promise<ConnectionOptions> {
     if (target.kind === 'profile') return options.profileOptions(target.profileId);
     const broker = await options.embeddedBroker();
-    if (!broker) throw new WorkbenchFailure('NOT_CONNECTED', 'The embedded broker is not running: start it in the Broker view first');
-    if (broker.authRequired) throw new WorkbenchFailure('INVALID_REQUEST', 'The embedded broker requires a user name and password: save a profile with them and run the scenario against it');
+    if (!broker) throw new WorkbenchFailure('NOT_CONNECTED', 'The embedded broker is not running: start it in the Broker view first', { reason: 'brokerNotRunning' });
+    if (broker.authRequired) throw new WorkbenchFailure('INVALID_REQUEST', 'The embedded broker requires a user name and password: save a profile with them and run the scenario against it', { reason: 'brokerNeedsLogin' });
     const host = broker.host === '0.0.0.0' || broker.host === '::' ? '127.0.0.1' : broker.host;
     return connectionOptions.parse({ host, port: broker.port, protocol: 'mqtt', protocolVersion: 5 });
   }
 
   function refuse(parsed: Extract<ParsedScenario, { ok: false }>): never {
-    throw new WorkbenchFailure('INVALID_REQUEST', `The scenario is not valid:\n${describeProblems(parsed.problems)}`);
+    const problems = describeProblems(parsed.problems);
+    throw new WorkbenchFailure('INVALID_REQUEST', `The scenario is not valid:\n${problems}`, { reason: 'scenarioInvalid', detail: problems });
   }
 
   return {
@@ -80,11 +81,11 @@ export function createScenariosService(options: ScenariosServiceOptions): Servic
         return parsed.ok ? { problems: [], summary: scenarioSummaryOf(parsed.scenario, totalRate(parsed.scenario)) } : { problems: parsed.problems };
       },
       'scenarios.start': async ({ scenario: source, target, devices, ratePerSecond, durationMs }) => {
-        if (active.size >= SCENARIO_LIMITS.concurrentRuns) throw new WorkbenchFailure('INVALID_REQUEST', `At most ${SCENARIO_LIMITS.concurrentRuns} scenarios run at once: stop one first`);
+        if (active.size >= SCENARIO_LIMITS.concurrentRuns) throw new WorkbenchFailure('INVALID_REQUEST', `At most ${SCENARIO_LIMITS.concurrentRuns} scenarios run at once: stop one first`, { reason: 'tooManyRuns', limit: SCENARIO_LIMITS.concurrentRuns });
         let parsed: ParsedScenario;
         if ('builtIn' in source) {
           const found = builtInScenario(source.builtIn);
-          if (!found) throw new WorkbenchFailure('NOT_FOUND', `No built-in scenario named ${source.builtIn}`);
+          if (!found) throw new WorkbenchFailure('NOT_FOUND', `No built-in scenario named ${source.builtIn}`, { reason: 'noScenario', name: source.builtIn });
           parsed = { ok: true, scenario: found.scenario };
         } else parsed = parseScenario(source.text);
         if (!parsed.ok) refuse(parsed);
@@ -119,7 +120,7 @@ export function createScenariosService(options: ScenariosServiceOptions): Servic
         if (!run) {
           const last = ended.find((counters) => counters.runId === runId);
           if (last) return last;
-          throw new WorkbenchFailure('NOT_FOUND', `No scenario run ${runId}`);
+          throw new WorkbenchFailure('NOT_FOUND', `No scenario run ${runId}`, { reason: 'noScenarioRun', id: runId });
         }
         await run.stop();
         return run.counters();

@@ -15,7 +15,7 @@ export const UPDATES_DESKTOP_ONLY = 'Updates are not available in browser mode: 
 export function createUpdatesService(provider: UpdatesProvider | undefined, emit: (state: UpdateState) => void): UpdatesService {
   if (provider) return provider(emit);
   const refuse = (): never => {
-    throw new WorkbenchFailure('DESKTOP_ONLY', UPDATES_DESKTOP_ONLY);
+    throw new WorkbenchFailure('DESKTOP_ONLY', UPDATES_DESKTOP_ONLY, { reason: 'updatesDesktopOnly' });
   };
   return {
     handlers: {

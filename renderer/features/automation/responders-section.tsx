@@ -7,6 +7,7 @@ import { Check, Field } from '../../ui/field';
 import { responderSample } from './samples';
 import { ScriptTestPane } from './script-test-pane';
 import { translate, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 /** The reply topic's example: a template, the same in every language. */
 const REPLY_TOPIC_EXAMPLE = '{{topic}}/reply';
@@ -157,7 +158,7 @@ function ResponderEditor({ initial, choices, onDone }: { initial: ResponderDraft
     const { replyTopic, ...rest } = draft;
     const result = await save({ ...rest, ...(replyTopic ? { replyTopic } : {}) });
     setSaving(false);
-    if ('error' in result) setError(result.error.message);
+    if ('error' in result) setError(describeError(result.error));
     else onDone();
   }
 

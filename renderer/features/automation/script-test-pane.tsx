@@ -3,6 +3,7 @@ import type { ScriptRunOutput } from '../../../shared/contract';
 import { useAutomationStore } from '../../stores/automation-store';
 import { Check, Field } from '../../ui/field';
 import { translate, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 export type ScriptFunction = 'decode' | 'encode' | 'respond';
 type SampleKind = 'text' | 'json' | 'hex';
@@ -55,7 +56,7 @@ export function ScriptTestPane({ source, functions, testId }: ScriptTestPaneProp
       ? { topic: open.topic, qos: open.qos, retain: open.retain, ...(open.properties ? { properties: open.properties } : {}) }
       : { topic, ...(chosen === 'respond' && responseTopic ? { properties: { responseTopic, correlationData: new TextEncoder().encode('test-1') } } : {}) };
     const answer = await runScript({ source, function: chosen, input: { kind, text: sample }, message, ...(open ? { payload: open.payload } : {}) });
-    setResult('error' in answer ? { error: answer.error.message } : answer);
+    setResult('error' in answer ? { error: describeError(answer.error) } : answer);
     setRunning(false);
   }
 

@@ -8,6 +8,7 @@ import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore, useTimeFormat } from '../../stores/ui-store';
 import { Check, Field } from '../../ui/field';
 import { Trans, translate, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 /** PEM first lines: the same in every language. */
 const CERT_PLACEHOLDER = '-----BEGIN CERTIFICATE-----';
@@ -227,7 +228,7 @@ function BrokerError({ error, onPickAny }: { error: WorkbenchError; onPickAny():
       <strong>
         {error.code === 'BROKER_START_FAILED' ? t('error.startFailed') : error.code === 'TLS_ERROR' ? t('error.tls') : t('error.failed')}
       </strong>
-      <span data-testid="broker-error-message">{error.message}</span>
+      <span data-testid="broker-error-message">{describeError(error)}</span>
       {error.code === 'BROKER_START_FAILED' && (
         <span>
           <Trans t={t} i18nKey="error.pickAnother" components={{ any: <button type="button" className="link-button" data-testid="broker-use-any-port" onClick={onPickAny} /> }} />
@@ -310,7 +311,7 @@ export function BrokerStatusLine() {
       )}
       {connectError && (
         <span className="field-problem" data-testid="broker-connect-error">
-          {connectError.message}
+          {describeError(connectError)}
         </span>
       )}
       {tls && <TlsCertificate tls={tls} />}

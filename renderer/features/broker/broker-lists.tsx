@@ -4,6 +4,7 @@ import { useBrokerStore } from '../../stores/broker-store';
 import { formatMoment } from '../../ui/clock';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import { formatNumber, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 /** Rows each list puts in the DOM; the rest are counted and reachable through the filter. */
 export const BROKER_DOM_ROWS = 200;
@@ -72,7 +73,7 @@ export function BrokerLists() {
       )}
       {inspectError && (
         <p className="field-problem" data-testid="broker-inspect-error">
-          {inspectError.message}{' '}
+          {describeError(inspectError)}{' '}
           <button type="button" className="link-button" data-testid="broker-inspect-retry" onClick={() => void inspect()}>
             {t('lists.retry')}
           </button>

@@ -5,12 +5,13 @@ import { type RulesDialogState, profileCodecs, useCodecsStore } from '../../stor
 import { useProfilesStore } from '../../stores/profiles-store';
 import { CodecSettingsEditor, settingsProblems, withSeededRule } from './codec-settings-editor';
 import { useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 /** The host's refusal, with each detail (a schema's file:line:column, a rule's field) on a line. */
 export function CodecSaveError({ error }: { error: WorkbenchError }) {
   return (
     <div className="error-box" role="alert" data-testid="codec-save-error">
-      <strong>{error.code}</strong> {error.message}
+      <strong>{error.code}</strong> {describeError({ ...error, details: undefined })}
       {error.details && error.details.length > 0 && (
         <ul>
           {error.details.map((d, i) => (

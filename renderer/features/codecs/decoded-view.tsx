@@ -5,6 +5,7 @@ import { describeViolations } from '../../payload/decoded';
 import { formatBytes } from '../../payload/format';
 import { describeProblem } from '../../stores/codecs-store';
 import { Trans, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 export type DecodedState =
   | { state: 'none' }
@@ -27,7 +28,7 @@ export function useDecodedPayload(key: string, load: (() => Promise<Result<{ dec
       .then(load)
       .then((answer) => {
         if (!current) return;
-        setResult({ key, value: answer.ok ? { state: 'done', decoded: answer.value.decoded } : { state: 'failed', ...(fallback ? { decoded: fallback } : {}), reason: answer.error.message } });
+        setResult({ key, value: answer.ok ? { state: 'done', decoded: answer.value.decoded } : { state: 'failed', ...(fallback ? { decoded: fallback } : {}), reason: describeError(answer.error) } });
       })
       .catch((error: unknown) => current && setResult({ key, value: { state: 'failed', ...(fallback ? { decoded: fallback } : {}), reason: (error as Error).message } }));
     return () => {

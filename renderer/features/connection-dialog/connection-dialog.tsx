@@ -20,6 +20,7 @@ import { TlsSection } from './form/tls-section';
 import { ProxySection } from './form/proxy-section';
 import { WillSection } from './form/will-section';
 import './connection-dialog.css';
+import { describeError, pageError } from '../../ui/errors';
 
 type Section = 'general' | 'auth' | 'tls' | 'proxy' | 'mqtt5' | 'will' | 'subscriptions' | 'decoding' | 'advanced';
 
@@ -100,7 +101,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
     setShowProblems(true);
     if (!check.ok || codecProblems.length > 0) return null;
     if (!form.name.trim()) {
-      setError({ code: 'INVALID_REQUEST', message: t('dialog.needName') });
+      setError(pageError('INVALID_REQUEST', t('dialog.needName')));
       return null;
     }
     setBusy('save');
@@ -211,7 +212,7 @@ function ConnectionDialogBody({ target }: { target: EditorTarget }) {
         )}
         {error && (
           <p className="error-box" role="alert" data-testid="connection-error">
-            <strong>{error.code}</strong> {error.message}
+            <strong>{error.code}</strong> {describeError(error)}
           </p>
         )}
         <footer className="dialog-footer">

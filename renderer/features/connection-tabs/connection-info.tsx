@@ -8,6 +8,7 @@ import { ConnackDetails } from './connack-info';
 import { ConnectionProblems, VersionNote } from './connection-notes';
 import { versionLabel } from '../../../shared/mqtt/versions';
 import './connection-tabs.css';
+import { describeError } from '../../ui/errors';
 
 /** Seconds until the next reconnect attempt, ticking while one is due. */
 function useCountdown(at: number | undefined): number | null {
@@ -92,7 +93,7 @@ function ConnectionInfoBody() {
       <ConnectionProblems connection={active} />
       {error && (
         <p className="error-box" role="alert" data-testid="connection-error">
-          <strong>{error.code}</strong> {error.message}
+          <strong>{error.code}</strong> {describeError(error)}
         </p>
       )}
     </div>

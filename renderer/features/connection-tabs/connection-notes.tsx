@@ -6,6 +6,7 @@ import { formatClock } from '../../ui/clock';
 import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useProfilesStore } from '../../stores/profiles-store';
+import { describeError } from '../../ui/errors';
 
 /**
  * After Auto fell back: which version the broker speaks, and (for a saved profile) a button that
@@ -30,7 +31,7 @@ export function VersionNote({ connection }: { connection: ConnectionSummary }) {
           data-testid="save-version"
           onClick={() => {
             void save({ id: profile.id, name: profile.name, folder: profile.folder, color: profile.color, options: { ...profile.options, protocolVersion: version } }).then(
-              (result) => setSaved(result.ok ? t('notes.savedVersion', { version: versionLabel(version), profile: profile.name }) : result.error.message),
+              (result) => setSaved(result.ok ? t('notes.savedVersion', { version: versionLabel(version), profile: profile.name }) : describeError(result.error)),
             );
           }}
         >
@@ -74,7 +75,7 @@ export function ConnectionProblems({ connection }: { connection: ConnectionSumma
                 .reverse()
                 .map((problem, index) => (
                   <li key={`${problem.timestamp}-${index}`} data-testid="problem-row">
-                    <span className="muted">{formatClock(problem.timestamp)}</span> <strong>{problem.code}</strong> {problem.message}
+                    <span className="muted">{formatClock(problem.timestamp)}</span> <strong>{problem.code}</strong> {describeError(problem)}
                   </li>
                 ))}
               {problemCount > problems.length && <li className="muted">{t('notes.older', { n: formatNumber(problemCount - problems.length) })}</li>}

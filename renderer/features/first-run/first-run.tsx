@@ -5,6 +5,7 @@ import { useProfilesStore } from '../../stores/profiles-store';
 import { useUiStore } from '../../stores/ui-store';
 import { useTranslation } from '../../ui/i18n';
 import { openProfilesImport } from '../profiles';
+import { describeError } from '../../ui/errors';
 import './first-run.css';
 
 /** True for an empty workbench: profiles loaded and none saved, and no connection open. */
@@ -33,7 +34,8 @@ export function FirstRun() {
       const broker = useBrokerStore.getState();
       // One already running (started from the Broker view) is used as it is.
       if (!broker.status.running && !(await broker.start({ port: 0 }))) {
-        setProblem(useBrokerStore.getState().error?.message ?? t('embedded.didNotStart'));
+        const startError = useBrokerStore.getState().error;
+        setProblem(startError ? describeError(startError) : t('embedded.didNotStart'));
         return;
       }
       const port = useBrokerStore.getState().status.tcpPort;
@@ -42,7 +44,7 @@ export function FirstRun() {
         return;
       }
       const error = await useConnectionsStore.getState().connect({ protocol: 'mqtt', host: '127.0.0.1', port, name: t('embedded.connectionName') });
-      if (error) setProblem(error.message);
+      if (error) setProblem(describeError(error));
     } finally {
       setBusy(false);
     }
@@ -81,7 +83,7 @@ export function FirstRun() {
       </div>
       {(problem ?? importError) && (
         <p className="field-problem" role="alert" data-testid="first-run-problem">
-          {problem ?? importError?.message}
+          {problem ?? (importError && describeError(importError))}
         </p>
       )}
     </section>

@@ -3,6 +3,7 @@ import { topicFilterProblem } from '../../../shared/mqtt/topic';
 import { useHistoryStore } from '../../stores/history-store';
 import { useHistorySourceStore, useReadOnlySource } from '../../stores/history-source-store';
 import { translate, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 /** Deletes a connection's stored messages (or its topics under a filter); a read-only team role is told it cannot. */
 export function HistoryClearPanel() {
@@ -24,7 +25,7 @@ export function HistoryClearPanel() {
     setBusy(true);
     const result = await useHistorySourceStore.getState().clearStored(chosen.key, filter.trim() || undefined);
     setBusy(false);
-    if ('code' in result) return setNote({ ok: false, text: result.message });
+    if ('code' in result) return setNote({ ok: false, text: describeError(result) });
     setNote({ ok: true, text: translate('history:clear.deleted', { count: result.deleted }) });
   };
 

@@ -3,6 +3,7 @@ import { useHistoryStore } from '../../stores/history-store';
 import { deliveryFailure, savesWithDialog, showInFolder } from '../../stores/downloads';
 import { formatSize } from './history-status';
 import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 const FORMATS: { key: ExportFormat; label: string }[] = [
   { key: 'ndjson', label: 'NDJSON' },
@@ -107,7 +108,7 @@ export function HistoryExport() {
       )}
       {exportError && (
         <p className="field-problem" data-testid="history-export-error">
-          {exportError.message}
+          {describeError(exportError)}
         </p>
       )}
     </section>

@@ -3,6 +3,7 @@ import { useConnectionsStore } from '../../stores/connections-store';
 import { useHistoryStore } from '../../stores/history-store';
 import { REPLAY_MAX_GAP_MS, REPLAY_SPEEDS, type ReplaySpeed, useReplayStore } from '../../stores/replay-store';
 import { formatNumber, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 /** The speed buttons' faces: multipliers read the same in every language; "Max" is translated. */
 const SPEED_MARKS: Record<Exclude<ReplaySpeed, 'max'>, string> = { '1': '×1', '2': '×2', '10': '×10' };
@@ -109,7 +110,7 @@ export function HistoryReplay() {
       )}
       {error && (
         <p className="field-problem" data-testid="history-replay-error">
-          {error.message}
+          {describeError(error)}
         </p>
       )}
     </section>

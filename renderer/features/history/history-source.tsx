@@ -5,6 +5,7 @@ import { type PickedFile, FileInput } from '../../ui/file-input';
 import { MiddleCut } from '../../ui/middle-cut';
 import { useHistorySourceStore } from '../../stores/history-source-store';
 import { useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 /** A PEM's first line: the same in every language. */
 const PEM_PLACEHOLDER = '-----BEGIN CERTIFICATE-----';
@@ -129,7 +130,8 @@ function TeamDatabaseDialog() {
         </div>
         {error && (
           <div className="error-box" role="alert" data-testid="history-source-error">
-            <strong>{error.code}</strong> {error.details?.[0]?.message ?? error.message}
+            {/* In English the field's own problem reads best, as before; other languages get the translated sentence with it. */}
+            <strong>{error.code}</strong> {describeError(error.details?.[0] ? { ...error, message: error.details[0].message } : error)}
           </div>
         )}
         <footer className="dialog-footer">
@@ -203,7 +205,7 @@ export function HistorySourceControl() {
       {team?.error && <p className="field-problem">{team.error}</p>}
       {(error ?? loadError) && (
         <p className="field-problem" role="alert">
-          {(error ?? loadError)!.message}
+          {describeError((error ?? loadError)!)}
         </p>
       )}
       {dialogOpen && <TeamDatabaseDialog />}

@@ -1,5 +1,6 @@
 import { Trans, formatNumber, useTranslation } from '../../ui/i18n';
 import { useHistoryStore } from '../../stores/history-store';
+import { describeError } from '../../ui/errors';
 
 const number = (n: number) => formatNumber(n);
 
@@ -23,7 +24,7 @@ export function HistoryStatusLine() {
   if (error) {
     return (
       <p className="history-status field-problem" data-testid="history-status" data-enabled="unknown">
-        {t('status.unavailable', { error: error.message })}
+        {t('status.unavailable', { error: describeError(error) })}
       </p>
     );
   }

@@ -13,6 +13,7 @@ import { HistoryQueryForm } from './history-form';
 import { HistoryList } from './history-list';
 import { HistoryStatusLine } from './history-status';
 import './history.css';
+import { describeError } from '../../ui/errors';
 
 function HistoryCount() {
   const { t } = useTranslation('history');
@@ -78,7 +79,7 @@ export function HistoryView() {
         {error && (
           <p className="error-box" role="alert" data-testid="history-error">
             <strong>{error.code}</strong>
-            {error.message}
+            {describeError(error)}
           </p>
         )}
         {applied && rows === 0 && !loading && !error ? (

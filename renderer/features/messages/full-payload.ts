@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { fetchPayload } from '../../stores/messages-store';
 import type { RingMessage } from '../../model/message-ring';
+import { describeError } from '../../ui/errors';
 
 /** Whole payloads fetched for the detail, newest last; a few, so flipping between messages is instant. */
 const CACHE_ENTRIES = 6;
@@ -43,7 +44,7 @@ export function useFullPayload(message: RingMessage | undefined): FullPayload | 
         for (const old of [...cache.keys()].slice(0, Math.max(0, cache.size - CACHE_ENTRIES))) cache.delete(old);
         setFetched({ key, result: { state: 'full', payload: result.value.payload } });
       } else {
-        setFetched({ key, result: { state: 'unavailable', payload: message.payload, reason: result.error.message } });
+        setFetched({ key, result: { state: 'unavailable', payload: message.payload, reason: describeError(result.error) } });
       }
     });
     return () => {

@@ -5,6 +5,7 @@ import { ProfileList } from './profile-list';
 
 import { ProfilesToolbar } from './profiles-toolbar';
 import './profiles.css';
+import { describeError } from '../../ui/errors';
 
 export function ProfilesPanel() {
   const error = useProfilesStore((s) => s.error);
@@ -16,7 +17,7 @@ export function ProfilesPanel() {
       <ImportPreviewDialog />
       {error && (
         <p className="error-box" role="alert" data-testid="profiles-error">
-          <strong>{error.code}</strong> {error.message}
+          <strong>{error.code}</strong> {describeError(error)}
         </p>
       )}
     </div>

@@ -26,6 +26,7 @@ import { EncodeRulePicker, RuleEncodingStatus, cannotEncode, encodeText, useRule
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useUiStore } from '../../stores/ui-store';
 import './publish.css';
+import { describeError } from '../../ui/errors';
 
 const PayloadEditor = lazy(() => import('./payload-editor'));
 
@@ -260,7 +261,7 @@ export function PublishPanel() {
       key: draftKey,
       outcome: result.ok
         ? { kind: 'sent', message: t('published', { bytes: formatNumber(message.payload.byteLength), topic: message.topic }) }
-        : { kind: 'error', message: `${result.error.code}: ${result.error.message}` },
+        : { kind: 'error', message: `${result.error.code}: ${describeError(result.error)}` },
     });
   }, [isConnected, prepare, qos, retain, mode, propertiesForm, draftKey, encodeRuleId, active, encoding, variablesOn, expandNext, topic, t]);
 

@@ -4,6 +4,7 @@ import { useRepeatStore } from '../../stores/repeat-store';
 import { Field } from '../../ui/field';
 import { formatNumber, useTranslation } from '../../ui/i18n';
 import type { PreparedMessage } from './prepared-message';
+import { describeError } from '../../ui/errors';
 
 /** The variables the hint names, written the same in every language. */
 const REPEATED_VARIABLES = { seq: '{{seq}}', uuid: '{{uuid}}' };
@@ -28,14 +29,14 @@ export function RepeatControls({ prepare, connected, variablesOn }: { prepare():
     if (!Number.isInteger(times) || times < 0) return setError(t('repeat.countProblem'));
     const result = await startRepeat({ message: prepared.message, intervalMs, count: times });
     if (result.ok) setRepeatId(result.value.repeatId);
-    else setError(`${result.error.code}: ${result.error.message}`);
+    else setError(`${result.error.code}: ${describeError(result.error)}`);
   };
 
   const stop = async () => {
     if (!repeatId) return;
     const result = await stopRepeat(repeatId);
     if (result.ok) useRepeatStore.getState().apply(result.value);
-    else setError(`${result.error.code}: ${result.error.message}`);
+    else setError(`${result.error.code}: ${describeError(result.error)}`);
   };
 
   return (
@@ -60,7 +61,7 @@ export function RepeatControls({ prepare, connected, variablesOn }: { prepare():
           <span className="muted" data-testid="repeat-status" data-sent={status.sent} data-done={status.done}>
             {t('repeat.status', { state: status.done ? t('repeat.done') : t('repeat.running'), sent: formatNumber(status.sent) })}
             {status.failed ? t('repeat.failed', { failed: formatNumber(status.failed) }) : ''}
-            {status.lastError ? t('repeat.lastError', { error: status.lastError }) : ''}
+            {status.lastError ? t('repeat.lastError', { error: status.lastFailure ? describeError(status.lastFailure) : status.lastError }) : ''}
           </span>
         )}
       </div>

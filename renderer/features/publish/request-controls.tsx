@@ -7,6 +7,7 @@ import { Field } from '../../ui/field';
 import { useTranslation } from '../../ui/i18n';
 import { payloadPreview } from '../../payload/format';
 import type { PreparedMessage } from './prepared-message';
+import { describeError } from '../../ui/errors';
 
 type Outcome = RequestOutput<'messages.request'>;
 
@@ -53,7 +54,7 @@ export function RequestControls({ prepare, connected, topicReady }: { prepare():
     });
     setWaiting(false);
     if (result.ok) setOutcome(result.value);
-    else setError(`${result.error.code}: ${result.error.message}`);
+    else setError(`${result.error.code}: ${describeError(result.error)}`);
   };
 
   return (

@@ -4,6 +4,7 @@ import { canEncode, describeProblem, encodeWithRule, useCodecsStore, useConnecti
 import { formatBytes } from '../../payload/format';
 import { translate, useTranslation } from '../../ui/i18n';
 import { describeFormat } from '../codecs';
+import { describeError } from '../../ui/errors';
 
 /** Encoding typed JSON waits this long after the last keystroke. */
 const ENCODE_DEBOUNCE_MS = 250;
@@ -37,7 +38,7 @@ export function useRuleEncoding(connectionId: string | undefined, ruleId: string
 export async function encodeText(connectionId: string, ruleId: string, text: string): Promise<RuleEncoding> {
   try {
     const result = await encodeWithRule({ connectionId }, ruleId, text);
-    if (!result.ok) return { state: 'error', text, message: `${result.error.code}: ${result.error.message}` };
+    if (!result.ok) return { state: 'error', text, message: `${result.error.code}: ${describeError(result.error)}` };
     if (!result.value.ok) return { state: 'error', text, message: describeProblem(result.value.problem) };
     return { state: 'ok', text, bytes: result.value.payload };
   } catch (error) {

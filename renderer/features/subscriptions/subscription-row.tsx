@@ -1,6 +1,7 @@
 import { describeReason, hexCode, reasonName } from '../../../shared/mqtt/reason-codes';
 import type { Subscription } from '../../stores/connections-store';
 import { translate, useTranslation } from '../../ui/i18n';
+import { describeError } from '../../ui/errors';
 
 /** The save toggle's glyphs (its label says what it does). */
 const STAR = { saved: '★', unsaved: '☆' };
@@ -81,7 +82,7 @@ export function SubscriptionRow({
       {summary && <span className="subscription-options muted">{summary}</span>}
       {error && (
         <span className="subscription-error" data-testid="subscription-error">
-          {error.message}
+          {describeError(error)}
           {error.code === 'SHARED_SUBSCRIPTION_UNSUPPORTED' && (
             <button type="button" className="link-button" data-testid="subscribe-literally" onClick={onSubscribeLiterally}>
               {t('row.literally')}

@@ -6,6 +6,7 @@
  */
 import { decodeSparkplugB } from '../../../../shared/codecs/sparkplug-b';
 import { SCENARIO_LIMITS, type ScenarioCounters } from '../../../../shared/contract/scenarios';
+import type { ErrorCode, ErrorParams, WorkbenchError } from '../../../../shared/contract/errors';
 import { topicMatches } from '../../../../shared/mqtt/topic';
 import { expandVariables } from '../../../../shared/templates/message-variables';
 import type { UserScript } from '../../scripts/script-sandbox';
@@ -109,6 +110,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
   };
   let state: ScenarioCounters['state'] = 'starting';
   let lastError: string | undefined;
+  let lastFailure: WorkbenchError | undefined;
   const startedAt = wallNow();
   let stoppedAt: number | undefined;
   let sample = { at: clock.now(), sent: 0 };
@@ -122,9 +124,11 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
   let resolveEnded: (counters: ScenarioCounters) => void = () => {};
   const ended = new Promise<ScenarioCounters>((resolve) => (resolveEnded = resolve));
 
-  function error(message: string): void {
+  /** `code` and `params`: the same as an error, for the page's translation (ScenarioCounters.lastFailure). */
+  function error(message: string, code: ErrorCode, params: ErrorParams): void {
     counters.errors++;
     lastError = message;
+    lastFailure = { code, message, params };
   }
 
   function expand(text: string, device: Device, seq: number, extra?: Record<string, string>): string {
@@ -166,7 +170,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
         if (kind === 'reply') counters.repliesSent++;
         else counters.messagesSent++;
       },
-      (failure: unknown) => error(`Publish to ${topic} failed: ${(failure as Error).message}`),
+      (failure: unknown) => error(`Publish to ${topic} failed: ${(failure as Error).message}`, 'PUBLISH_FAILED', { reason: 'publishFailed', topic, detail: (failure as Error).message }),
     );
   }
 
@@ -199,7 +203,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
       const payload = entry.payload !== undefined ? expand(entry.payload, device, seq) : payloadFromScript(device, entryIndex, seq, topic);
       void send(link, topic, payload, entry.qos, entry.retain, 'message');
     } catch (failure) {
-      error((failure as Error).message);
+      error((failure as Error).message, 'INVALID_REQUEST', { reason: 'scenarioMessage', detail: (failure as Error).message });
     }
   }
 
@@ -251,7 +255,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
         for (const id of sp.devices) void send(link, spTopic(node, 'DDATA', id), encodeSparkplugPayload({ timestamp: now, seq: nextSeq(node), metrics: metricsOf(device, sp.deviceMetrics, now) }), 0, false, 'message');
       }
     } catch (failure) {
-      error((failure as Error).message);
+      error((failure as Error).message, 'INVALID_REQUEST', { reason: 'scenarioMessage', detail: (failure as Error).message });
     }
   }
   function sparkplugCommand(device: Device, command: IncomingCommand): void {
@@ -262,7 +266,11 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
       const rebirth = decoded.metrics?.some((m) => m.name === 'Node Control/Rebirth' && m.value === true);
       if (rebirth && command.topic === spTopic(device.node!, 'NCMD')) birth(device);
     } catch (failure) {
-      error(`A command on ${command.topic} could not be read: ${(failure as Error).message}`);
+      error(`A command on ${command.topic} could not be read: ${(failure as Error).message}`, 'INVALID_REQUEST', {
+        reason: 'commandUnreadable',
+        topic: command.topic,
+        detail: (failure as Error).message,
+      });
     }
   }
   async function sparkplugDeath(device: Device): Promise<void> {
@@ -290,7 +298,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
         if (!topic) throw new Error(`A command on ${command.topic} has no Response Topic and the responder names no topic`);
         void send(link, topic, expand(responder.payload, device, 0, request), responder.qos, responder.retain, 'reply', command.correlationData);
       } catch (failure) {
-        error((failure as Error).message);
+        error((failure as Error).message, 'INVALID_REQUEST', { reason: 'scenarioMessage', detail: (failure as Error).message });
       }
     });
   }
@@ -334,7 +342,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
       device.link = undefined;
       counters.devicesConnected--;
       for (const remove of device.removers.splice(0)) remove();
-      error(`${device.clientId} lost its connection: ${reason}`);
+      error(`${device.clientId} lost its connection: ${reason}`, 'CONNECTION_LOST', { reason: 'deviceLost', client: device.clientId, detail: reason });
       // Devices stay down once lost (a fleet reconnecting at once is a storm): with none left the run has ended.
       if (counters.devicesConnected === 0 && state === 'running') void failRun();
     });
@@ -356,7 +364,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
     link.onLost((reason) => {
       sharedLink = undefined;
       counters.devicesConnected = 0;
-      error(`The shared connection was lost: ${reason}`);
+      error(`The shared connection was lost: ${reason}`, 'CONNECTION_LOST', { reason: 'sharedLost', detail: reason });
       if (state === 'running' || state === 'starting') void failRun();
     });
     link.onMessage((command) => {
@@ -384,6 +392,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
       messagesPerSecond: state === 'running' || state === 'starting' ? Math.round(rate * 10) / 10 : 0,
       plannedPerSecond: Math.round(totalRate(scenario) * 10) / 10,
       ...(lastError !== undefined ? { lastError } : {}),
+      ...(lastFailure !== undefined ? { lastFailure } : {}),
       startedAt,
       ...(stoppedAt !== undefined ? { stoppedAt } : {}),
     };
@@ -436,6 +445,7 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
       if (scenario.devices > SCENARIO_LIMITS.devices || totalRate(scenario) > SCENARIO_LIMITS.messagesPerSecond) {
         // The schema refuses these already; a definition built in code is checked here too.
         lastError = `Refused: above the limits of ${SCENARIO_LIMITS.devices} devices and ${SCENARIO_LIMITS.messagesPerSecond} messages/s`;
+        lastFailure = { code: 'INVALID_REQUEST', message: lastError, params: { reason: 'scenarioLimits', devices: SCENARIO_LIMITS.devices, rate: SCENARIO_LIMITS.messagesPerSecond } };
         finish('failed');
         return;
       }
@@ -449,13 +459,15 @@ export function createScenarioRun(options: ScenarioRunOptions): ScenarioRun {
           const worker = async () => {
             while (next < devices.length && state === 'starting') {
               const device = devices[next++]!;
-              await connectDevice(device).catch((failure: unknown) => error(`${device.clientId} could not connect: ${(failure as Error).message}`));
+              await connectDevice(device).catch((failure: unknown) =>
+                error(`${device.clientId} could not connect: ${(failure as Error).message}`, 'HOST_UNREACHABLE', { reason: 'deviceConnect', client: device.clientId, detail: (failure as Error).message }),
+              );
             }
           };
           await Promise.all(Array.from({ length: Math.min(SCENARIO_LIMITS.concurrentConnects, devices.length - 1) }, worker));
         }
       } catch (failure) {
-        error(`Could not connect to ${transport.target}: ${(failure as Error).message}`);
+        error(`Could not connect to ${transport.target}: ${(failure as Error).message}`, 'HOST_UNREACHABLE', { reason: 'cannotConnect', url: transport.target, detail: (failure as Error).message });
         state = 'failed';
         await stopAll('failed');
         return;

@@ -7,6 +7,7 @@ import { Trans, useTranslation } from '../../../ui/i18n';
 import { checkSample } from '../samples';
 import { useSample } from '../use-sample';
 import './checks.css';
+import { describeError } from '../../../ui/errors';
 
 /** CONNACK properties in the order and words the command line prints them. */
 const CONNACK_KEYS = [
@@ -108,7 +109,7 @@ function BrokerCheck() {
       </div>
       {reportError && (
         <p className="error" role="alert" data-testid="broker-check-error">
-          {reportError.message}
+          {describeError(reportError)}
         </p>
       )}
       {report && <BrokerReportView report={report} />}
@@ -184,7 +185,7 @@ function ScriptedChecks() {
       <textarea className="check-text" data-testid="check-text" spellCheck={false} rows={10} value={text} onChange={(e) => setText(e.target.value)} aria-label={t('checks.fileLabel')} />
       {runError && (
         <p className="error" role="alert" data-testid="check-run-error">
-          {runError.message}
+          {describeError(runError)}
         </p>
       )}
       {run && <RunResult run={run} />}

@@ -7,6 +7,7 @@ import { Field } from '../../../ui/field';
 import { Trans, formatNumber, useTranslation } from '../../../ui/i18n';
 import { builtInDescription, localizeBuiltIn } from '../samples';
 import './scenarios.css';
+import { describeError } from '../../../ui/errors';
 
 const number = (n: number) => formatNumber(n);
 
@@ -51,7 +52,7 @@ function RunCard({ run }: { run: ScenarioCounters }) {
       </dl>
       {run.lastError && (
         <p className="scenario-error" data-testid="scenario-last-error">
-          {run.lastError}
+          {run.lastFailure ? describeError(run.lastFailure) : run.lastError}
         </p>
       )}
     </li>
@@ -156,7 +157,7 @@ export function ScenariosSection() {
       )}
       {error && (
         <p className="scenario-error" data-testid="scenario-start-error">
-          {error.message}
+          {describeError(error)}
         </p>
       )}
       {runs.length > 0 && (

@@ -18,5 +18,6 @@ import publish from './publish';
 import subscriptions from './subscriptions';
 import topicTree from './topic-tree';
 import payload from './payload';
+import errors from './errors';
 
-export const zhCN = { common, app, automation, broker, brokerStats, codecs, collections, connectionDialog, connectionTabs, firstRun, history, inspector, messages, plots, profiles, publish, subscriptions, topicTree, payload };
+export const zhCN = { common, app, automation, broker, brokerStats, codecs, collections, connectionDialog, connectionTabs, firstRun, history, inspector, messages, plots, profiles, publish, subscriptions, topicTree, payload, errors };
