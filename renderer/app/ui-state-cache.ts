@@ -18,6 +18,15 @@ const LOCAL_ONLY = new Set(['workbench.publishHistory']);
 /** Snapshots kept for other folders; the oldest goes first. */
 const MAX_SNAPSHOTS = 4;
 
+/** The page's localStorage, by shape (the unit tests compile this without the DOM's types). */
+export interface PageStorage {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
 /** True for a key of the UI state (not this copy's bookkeeping, not a browser-only key). */
 export function isUiStateKey(key: string): boolean {
   return !key.startsWith(META_PREFIX) && !LOCAL_ONLY.has(key);
@@ -41,7 +50,7 @@ export function folderIdOf(token: string): string {
 }
 
 /** The UI-state entries in `storage` now. */
-export function uiStateEntries(storage: Storage): Record<string, string> {
+export function uiStateEntries(storage: PageStorage): Record<string, string> {
   const entries: Record<string, string> = {};
   for (let i = 0; i < storage.length; i++) {
     const key = storage.key(i);
@@ -58,7 +67,7 @@ export function uiStateEntries(storage: Storage): Record<string, string> {
  * defaults) takes their place. A page of an older version left no mark: its keys are taken as this
  * folder's. Storage disabled or full: the page starts from what is there (or the defaults).
  */
-export function selectUiStateCopy(folder: string, storage: Storage | undefined = (globalThis as { localStorage?: Storage }).localStorage): void {
+export function selectUiStateCopy(folder: string, storage: PageStorage | undefined = (globalThis as { localStorage?: PageStorage }).localStorage): void {
   if (!storage) return;
   try {
     const current = storage.getItem(FOLDER_KEY);
@@ -82,7 +91,7 @@ export function selectUiStateCopy(folder: string, storage: Storage | undefined =
   }
 }
 
-function keepSnapshot(storage: Storage, folder: string, entries: Record<string, string>): void {
+function keepSnapshot(storage: PageStorage, folder: string, entries: Record<string, string>): void {
   const snapshots: string[] = [];
   for (let i = 0; i < storage.length; i++) {
     const key = storage.key(i);

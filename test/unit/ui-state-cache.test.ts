@@ -4,7 +4,10 @@
  * origin, so two folders' choices never mix, and the page can draw at once from its own.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { folderIdOf, selectUiStateCopy, uiStateEntries } from '../../renderer/app/ui-state-cache';
+import { type PageStorage, folderIdOf, selectUiStateCopy, uiStateEntries } from '../../renderer/app/ui-state-cache';
+
+/** happy-dom's localStorage (typed by shape: this file compiles without the DOM's types). */
+const localStorage = (globalThis as unknown as { localStorage: PageStorage & { clear(): void } }).localStorage;
 
 afterEach(() => localStorage.clear());
 
