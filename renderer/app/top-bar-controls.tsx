@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { UI_STATE_KEYS } from '../../shared/contract';
 import { useUiStore } from '../stores/ui-store';
 import { TIME_FORMATS, type TimeFormat } from '../ui/clock';
 import { LANGUAGE_CHOICES, LANGUAGE_NAMES, type LanguageChoice, languageChoice, setLanguageChoice, useTranslation } from '../ui/i18n';
-import { readChoice, writeChoice } from '../ui/stored-choice';
+import { onChoicesChanged, readChoice, writeChoice } from '../ui/stored-choice';
 import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/theme';
 
 /**
@@ -14,7 +14,10 @@ import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/th
  */
 function ReconnectOnLaunch() {
   const { t } = useTranslation('app');
-  const [on, setOn] = useState(() => readChoice(UI_STATE_KEYS.reconnectOnLaunch, ['on', 'off'], 'on') === 'on');
+  const read = () => readChoice(UI_STATE_KEYS.reconnectOnLaunch, ['on', 'off'], 'on') === 'on';
+  const [on, setOn] = useState(read);
+  // The host's UI state came in after the first render with another choice: show it.
+  useEffect(() => onChoicesChanged([UI_STATE_KEYS.reconnectOnLaunch], () => setOn(read())), []);
   return (
     <label className="checkbox" title={t('topBar.reconnectOnLaunchTitle')}>
       <input
@@ -40,6 +43,8 @@ const THEME_LABELS = { system: 'topBar.themeSystem', light: 'topBar.themeLight',
 function LanguageSelect() {
   const { t } = useTranslation('common');
   const [choice, setChoice] = useState<LanguageChoice>(languageChoice);
+  // The host's UI state came in after the first render with another choice: show it.
+  useEffect(() => onChoicesChanged([UI_STATE_KEYS.language], () => setChoice(languageChoice())), []);
   return (
     <select
       aria-label={t('language')}
