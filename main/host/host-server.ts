@@ -130,16 +130,25 @@ function createConnectionGuard(limits: HostLimits) {
   };
 }
 
-/** How long the host waits for the page's next file before it starts making a deferred core. */
-const QUIET_MS = 40;
+/**
+ * How long the host waits for a page's next file before it starts making a deferred core, while no
+ * page has opened its socket. A page opens it once its first screen is drawn (renderer/main.tsx),
+ * which starts the core; this is for a client that never does. Long: between a page's first files
+ * and those its script imports the script runs, for a quarter of a second on a loaded machine, and
+ * a core started then would hold the latter back.
+ */
+const QUIET_MS = 1000;
+/** Once the page's socket is open (the page opens it when its first screen is drawn), the wait after its last file. */
+const SETTLED_MS = 10;
 /** When no page has asked for anything yet (a browser still opening), the core is made meanwhile. */
 const NO_PAGE_YET_MS = 300;
 
 /**
  * A core given as a function is made once the page's first files are served: making it loads
- * modules synchronously, which would hold those files back (they paint the first screen). It
- * starts when the page's socket connects, when no file was asked for in QUIET_MS, or NO_PAGE_YET_MS
- * after listening when no page came; whichever is first.
+ * modules synchronously, which would hold those files back (they paint the first screen, which
+ * does not wait for the core). It starts once the page's socket is open and none of its files is
+ * being served (for SETTLED_MS), when no file was asked for in QUIET_MS, or NO_PAGE_YET_MS after
+ * listening when no page came; whichever is first.
  */
 function scheduleCore(given: HostOptions['core']) {
   const none = () => {};
@@ -149,6 +158,7 @@ function scheduleCore(given: HostOptions['core']) {
   let started = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight = 0;
+  let socketOpen = false;
   const startIn = (ms: number) => {
     if (started) return;
     clearTimeout(timer);
@@ -167,10 +177,14 @@ function scheduleCore(given: HostOptions['core']) {
     },
     requestEnded() {
       inFlight = Math.max(0, inFlight - 1);
-      if (inFlight === 0) startIn(QUIET_MS);
+      if (inFlight === 0) startIn(socketOpen ? SETTLED_MS : QUIET_MS);
     },
     listening: () => startIn(NO_PAGE_YET_MS),
-    socketOpened: () => startIn(0),
+    socketOpened() {
+      socketOpen = true;
+      // Files still going out: the last of them to end starts it.
+      if (inFlight === 0) startIn(SETTLED_MS);
+    },
     cancel: () => clearTimeout(timer),
   };
 }

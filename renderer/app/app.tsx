@@ -10,7 +10,7 @@ import { UpdatesButton, UpdatesPanel, UpdatesPrompt } from '../features/updates'
 import type { WindowTarget } from '../../shared/contract/app';
 import { useConnectionsStore } from '../stores/connections-store';
 import { useUiStore } from '../stores/ui-store';
-import { SplitGroup, SplitHandle, SplitPane, rememberedSize } from '../ui/split';
+import { SplitGroup, SplitHandle, SplitPane } from '../ui/split';
 import { AppInfo } from './app-info';
 import { CenterRows } from './center-rows';
 import { SidebarPane } from './sidebar-pane';
@@ -24,6 +24,7 @@ import { TopBarControls } from './top-bar-controls';
 import { useTranslation } from '../ui/i18n';
 import { SecondaryViews, ViewSwitcher } from './views';
 import { OpenInWindowButton, WindowView } from './window-view';
+import { useEffect } from 'react';
 
 function InspectorToggle() {
   const { t } = useTranslation('app');
@@ -46,9 +47,11 @@ function OpenConnectionWindow() {
  * The page: the whole workbench, or (in a window opened for one view, see shared/window-url.ts)
  * that view alone, full size. Every window is served by the same core, so both show the same.
  */
-export function App({ target = { kind: 'main' } }: { target?: WindowTarget }) {
+export function App({ target = { kind: 'main' }, onDrawn }: { target?: WindowTarget; onDrawn?: () => void }) {
   // Alt+1…9 switch the main window's tabs; a window for one view (its own connection) has none.
   useGlobalShortcuts({ switchConnections: target.kind === 'main' });
+  // After the first screen is committed and painted (a passive effect): main.tsx opens the host link then.
+  useEffect(() => onDrawn?.(), [onDrawn]);
   if (target.kind !== 'main') {
     return (
       <div className="app" data-window-kind={target.kind}>
@@ -112,7 +115,7 @@ function MainWindow() {
           </SplitPane>
           {inspectorOpen && <SplitHandle id="inspector" label={t('resize.inspector')} />}
           {inspectorOpen && (
-            <SplitPane id="inspector" className="split-pane inspector-column" defaultSize={rememberedSize('inspector', '28%')} minSize="300px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
+            <SplitPane id="inspector" className="split-pane inspector-column" rememberedDefault="28%" minSize="300px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
               <Panel name="inspector" title={t('panels.inspector')} className="grow" actions={<InspectorToolbar />}>
                 <InspectorPanel />
               </Panel>

@@ -6,7 +6,7 @@ import { TopicTreePanel, TopicTreeToolbar } from '../features/topic-tree/topic-t
 import { usePlotsStore } from '../stores/plots-store';
 import { useTopicTreeStore } from '../stores/topic-tree-store';
 import { useUiStore } from '../stores/ui-store';
-import { SplitGroup, SplitHandle, SplitPane, rememberedSize, useSplitPaneRef } from '../ui/split';
+import { SplitGroup, SplitHandle, SplitPane, useSplitPaneRef } from '../ui/split';
 import { Panel } from '../ui/panel';
 import { useTranslation } from '../ui/i18n';
 
@@ -59,7 +59,7 @@ function CollapsiblePane({
       id={id}
       className="split-pane"
       panelRef={control.pane}
-      defaultSize={rememberedSize(id, defaultSize)}
+      rememberedDefault={defaultSize}
       minSize={minSize}
       collapsible
       collapsedSize={COLLAPSED}
@@ -93,7 +93,7 @@ export function CenterRows() {
       <SplitPane id="traffic" className="split-pane" minSize="35%">
         <SplitGroup id="traffic" orientation="horizontal" panes={topicsOpen ? ['topics', 'messages'] : ['messages']} remember={['topics']}>
           {topicsOpen && (
-            <SplitPane id="topics" className="split-pane topics-column" defaultSize={rememberedSize('topics', '250px')} minSize="180px" maxSize="70%" groupResizeBehavior="preserve-pixel-size">
+            <SplitPane id="topics" className="split-pane topics-column" rememberedDefault="250px" minSize="180px" maxSize="70%" groupResizeBehavior="preserve-pixel-size">
               <Panel name="topics" title={t('panels.topics')} className="grow" actions={<TopicTreeToolbar />}>
                 <TopicTreePanel />
               </Panel>
@@ -125,7 +125,7 @@ export function CenterRows() {
             </Panel>
           </SplitPane>
           <SplitHandle id="collections" label={t('resize.collections')} />
-          <SplitPane id="collections" className="split-pane" defaultSize={rememberedSize('collections', '360px')} minSize="240px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
+          <SplitPane id="collections" className="split-pane" rememberedDefault="360px" minSize="240px" maxSize="60%" groupResizeBehavior="preserve-pixel-size">
             <Panel name="collections" title={t('panels.collections')} className="grow" collapsed={!publishOpen}>
               <CollectionsPanel />
             </Panel>

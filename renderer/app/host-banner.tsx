@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { HostLink } from '../bridge/host-link';
 import { useUiStore } from '../stores/ui-store';
 import { Trans, translate } from '../ui/i18n';
@@ -31,10 +31,23 @@ function describe(link: Exclude<HostLink, { state: 'open' }>): ReactNode {
   }
 }
 
+/** How long the first connection to the host may take before the banner says it is being made. */
+const CONNECTING_QUIET_MS = 1000;
+
 /** Says plainly when the page cannot reach the workbench host, and what to do (browser mode only). */
 export function HostBanner() {
   const link = useUiStore((s) => s.hostLink);
-  if (link.state === 'open') return null;
+  const connecting = link.state === 'connecting';
+  // The page renders before its socket is open; on this computer that takes a moment: a banner
+  // that came and went at once would only push the page down and back. Said once it takes longer.
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    setSlow(false);
+    if (!connecting) return;
+    const timer = setTimeout(() => setSlow(true), CONNECTING_QUIET_MS);
+    return () => clearTimeout(timer);
+  }, [connecting]);
+  if (link.state === 'open' || (connecting && !slow)) return null;
   return (
     <div className={`host-banner host-${link.state}`} role="status" data-testid="host-banner" data-state={link.state}>
       {describe(link)}

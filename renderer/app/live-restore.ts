@@ -6,7 +6,7 @@ import { messageBySeq, ringOf, useMessagesStore } from '../stores/messages-store
 import { useMessageViewStore } from '../stores/message-view-store';
 import { usePlotsStore } from '../stores/plots-store';
 import { useUiStore } from '../stores/ui-store';
-import { choiceStorage } from '../ui/stored-choice';
+import { choiceStorage, onChoicesChanged } from '../ui/stored-choice';
 
 /** How many of its latest stored messages each open connection's live list gets back on load. */
 export const REFILL_COUNT = 1000;
@@ -111,6 +111,9 @@ export function startLiveRestore(): () => void {
   useMessageViewStore.getState().setFilter(savedFilter());
   let restored = false;
   const stops = [
+    // The data folder's UI state came in after the first render with another filter (one typed
+    // here meanwhile is kept: app/ui-state-sync.ts leaves the user's own choices alone).
+    onChoicesChanged([FILTER_KEY], () => useMessageViewStore.getState().setFilter(savedFilter())),
     useMessageViewStore.subscribe((state, previous) => {
       if (state.filter !== previous.filter) writeJson(FILTER_KEY, state.filter);
     }),

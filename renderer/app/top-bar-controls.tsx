@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { UI_STATE_KEYS } from '../../shared/contract';
 import { useUiStore } from '../stores/ui-store';
 import { TIME_FORMATS, type TimeFormat } from '../ui/clock';
 import { LANGUAGE_CHOICES, LANGUAGE_NAMES, type LanguageChoice, languageChoice, setLanguageChoice, useTranslation } from '../ui/i18n';
 import { monacoLanguage } from '../ui/monaco-language';
-import { readChoice, writeChoice } from '../ui/stored-choice';
+import { onChoicesChanged, readChoice, writeChoice } from '../ui/stored-choice';
 import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/theme';
 
 /**
@@ -15,7 +15,10 @@ import { THEME_PREFERENCES, type ThemePreference, useThemeStore } from '../ui/th
  */
 function ReconnectOnLaunch() {
   const { t } = useTranslation('app');
-  const [on, setOn] = useState(() => readChoice(UI_STATE_KEYS.reconnectOnLaunch, ['on', 'off'], 'on') === 'on');
+  const read = () => readChoice(UI_STATE_KEYS.reconnectOnLaunch, ['on', 'off'], 'on') === 'on';
+  const [on, setOn] = useState(read);
+  // The host's UI state came in after the first render with another choice: show it.
+  useEffect(() => onChoicesChanged([UI_STATE_KEYS.reconnectOnLaunch], () => setOn(read())), []);
   return (
     <label className="checkbox" title={t('topBar.reconnectOnLaunchTitle')}>
       <input
@@ -44,6 +47,8 @@ function LanguageSelect() {
   // Monaco takes its messages once, when it loads: after a switch its menus keep the old language.
   const monaco = monacoLanguage();
   const title = monaco && monaco !== i18n.language ? `${t('languageTitle')}\n${t('languageEditorsLater')}` : t('languageTitle');
+  // The host's UI state came in after the first render with another choice: show it.
+  useEffect(() => onChoicesChanged([UI_STATE_KEYS.language], () => setChoice(languageChoice())), []);
   return (
     <select
       aria-label={t('language')}

@@ -11,6 +11,8 @@ export interface Bridge {
   /** Current link to the host, and a way to follow it; returns a disposer. */
   link(): HostLink;
   onLink(listener: HostLinkListener): () => void;
+  /** Opens the link to the host when the bridge was made with `connectLater` (nothing in the desktop app). */
+  connect(): void;
 }
 
 /** A token check that gets no answer within this is taken as "host not reachable". */
@@ -38,15 +40,16 @@ async function checkToken(token: string): Promise<TokenVerdict> {
  * when present, else a WebSocket client to the browser-mode host. The rest of the renderer never
  * knows which.
  */
-export function createBridge(): Bridge {
+export function createBridge({ connectLater = false }: { connectLater?: boolean } = {}): Bridge {
   const listeners = new Set<HostLinkListener>();
   let current: HostLink = { state: 'connecting' };
   const setLink = (link: HostLink) => {
     current = link;
     for (const listener of listeners) listener(link);
   };
-  const bridge = (api: WorkbenchApi): Bridge => ({
+  const bridge = (api: WorkbenchApi, connect = () => {}): Bridge => ({
     api,
+    connect,
     link: () => current,
     onLink(listener) {
       listeners.add(listener);
@@ -63,6 +66,7 @@ export function createBridge(): Bridge {
     socketUrl: (token) => `ws://${location.host}${WIRE_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
     checkToken,
     onLink: setLink,
+    connectLater,
   });
   // Pasting the address the workbench printed into this tab changes only the fragment: no reload.
   window.addEventListener('hashchange', () => client.setToken(tokenFromHash(location.hash)));
@@ -71,5 +75,5 @@ export function createBridge(): Bridge {
     if (document.visibilityState === 'visible') client.retryNow();
   });
   window.addEventListener('online', () => client.retryNow());
-  return bridge(createWorkbenchApi(client));
+  return bridge(createWorkbenchApi(client), () => client.connect());
 }

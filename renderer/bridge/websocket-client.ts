@@ -13,9 +13,16 @@ export interface WebSocketClientOptions {
   /** Backoff bounds for reconnecting: the page tries again every 1 s at first, then every 5 s at most. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Open the socket only on connect(), not at once: the page opens it once its first screen is
+   * drawn, which tells the host its files are out and it may make its core (main/host/host-server.ts).
+   */
+  connectLater?: boolean;
 }
 
 export interface WebSocketClient extends TransportClient {
+  /** Opens the socket, when made with `connectLater` (requests made before wait for it); nothing after the first call. */
+  connect(): void;
   /**
    * The page's address changed (a new URL pasted into the same tab changes only the fragment, so the
    * page does not reload): use this token from now on, and try at once.
@@ -44,7 +51,9 @@ function isServerFrame(value: unknown): value is ServerFrame {
  * page keeps trying with bounded backoff until its host is back (same port, same token: the token
  * is kept per data folder), so an open tab survives a restart. Each attempt first asks the host
  * about the token, because a refused upgrade is opaque to a page: that is how "wrong token" and
- * "host not running" are told apart. Requests made while it is down fail at once.
+ * "host not running" are told apart. Requests made while it is down fail at once, except while the
+ * page's first connection is being made (the page renders before it is open): those are sent, in
+ * order, once it opens, and fail only if it does not.
  */
 export function createWebSocketClient(options: WebSocketClientOptions): WebSocketClient {
   const minDelay = options.minDelayMs ?? 1000;
@@ -61,6 +70,22 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   let generation = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  /** Requests made before the page's first socket opened, in order. */
+  let early: Array<{ frame: ClientFrame; resolve: Pending }> = [];
+
+  /** The page's first connection is being made: a request waits for it instead of failing. */
+  const starting = () => !closed && !wasOpen && attempt === 0 && token !== null;
+
+  function failEarly(reason: string): void {
+    const waiting = early;
+    early = [];
+    for (const { resolve } of waiting) resolve(hostLost(reason));
+  }
+
+  function send(ws: WebSocket, frame: ClientFrame, resolve: Pending): void {
+    pending.set(frame.id, resolve);
+    ws.send(encodeFrame(frame));
+  }
 
   function failPending(reason: string): void {
     const waiting = [...pending.values()];
@@ -116,6 +141,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     if (current !== generation || closed) return;
     if (verdict === 'wrong' || verdict === 'unreachable') {
       attempt++;
+      failEarly(verdict === 'wrong' ? 'the host refused the token in this address' : unreachable());
       options.onLink(verdict === 'wrong' ? { state: 'wrong-token', attempt } : { state: 'closed', reason: unreachable(), attempt, wasOpen });
       retryLater();
       return;
@@ -134,6 +160,10 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       delay = minDelay;
       attempt = 0;
       wasOpen = true;
+      // Before the link is said open: what the page asked first goes first.
+      const waiting = early;
+      early = [];
+      for (const { frame, resolve } of waiting) send(ws, frame, resolve);
       options.onLink({ state: 'open' });
     };
     ws.onmessage = (event) => {
@@ -155,6 +185,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
             ? unreachable()
             : `closed (code ${event.code})`);
       failPending(reason);
+      failEarly(reason);
       if (closed || current !== generation) return;
       attempt++;
       options.onLink({ state: 'closed', reason, attempt, wasOpen, refused });
@@ -162,17 +193,23 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     };
   }
 
-  void attemptOpen();
+  let started = !options.connectLater;
+  if (started) void attemptOpen();
 
   return {
+    connect() {
+      if (started) return;
+      started = true;
+      void attemptOpen();
+    },
     invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
-      if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.resolve(hostLost('not connected'));
-      const id = nextId++;
-      const frame: ClientFrame = { type: 'request', id, channel, input };
       const ws = socket;
+      const open = ws !== null && ws.readyState === WebSocket.OPEN;
+      if (!open && !starting()) return Promise.resolve(hostLost('not connected'));
+      const frame: ClientFrame = { type: 'request', id: nextId++, channel, input };
       return new Promise((resolve) => {
-        pending.set(id, resolve);
-        ws.send(encodeFrame(frame));
+        if (open) send(ws, frame, resolve);
+        else early.push({ frame, resolve });
       });
     },
     on(channel: EventChannel, listener: (payload: unknown) => void): () => void {
@@ -183,6 +220,10 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     },
     setToken(next) {
       if (closed) return;
+      if (!started) {
+        token = next;
+        return;
+      }
       const open = socket !== null && socket.readyState === WebSocket.OPEN;
       if (next === token && (open || socket?.readyState === WebSocket.CONNECTING)) return;
       const changed = next !== token;
@@ -198,10 +239,11 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
         old.close();
         failPending('the page switched to another address');
       }
+      failEarly('the page switched to another address');
       void attemptOpen();
     },
     retryNow() {
-      if (closed || socket !== null) return;
+      if (closed || !started || socket !== null) return;
       clearTimeout(retryTimer);
       delay = minDelay;
       void attemptOpen();
@@ -213,6 +255,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       socket?.close();
       socket = null;
       failPending('closed by the page');
+      failEarly('closed by the page');
     },
   };
 }

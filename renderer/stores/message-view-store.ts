@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { type MessageFilter, NO_FILTER } from '../payload/message-filter';
 import type { ViewMode } from '../payload/payload-view';
-import { choiceStorage } from '../ui/stored-choice';
+import { choiceStorage, onChoicesChanged } from '../ui/stored-choice';
 
 /** How many per-message mode choices are kept (the oldest are forgotten first). */
 const MESSAGE_MODES_LIMIT = 500;
@@ -69,3 +69,6 @@ export const useMessageViewStore = create<MessageViewState>()((set) => ({
       return { topicModes: modes };
     }),
 }));
+
+// The host's UI state came in after the first render with other choices: follow them.
+onChoicesChanged([TOPIC_MODES_KEY], () => useMessageViewStore.setState({ topicModes: loadTopicModes() }));

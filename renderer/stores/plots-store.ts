@@ -6,7 +6,7 @@ import { type MaybeDecoded, parseDecoded, usableDecoded } from '../payload/decod
 import { SeriesBuffer } from '../model/series-buffer';
 import { unitOf } from '../payload/units';
 import { ringOf } from './messages-store';
-import { readChoice, writeChoice } from '../ui/stored-choice';
+import { onChoicesChanged, readChoice, writeChoice } from '../ui/stored-choice';
 import { translate } from '../ui/i18n';
 
 /** Series on the chart at once: more lines than this are unreadable anyway. */
@@ -117,11 +117,15 @@ let unpublished = false;
 
 let nextId = 1;
 
+const readPlotChoices = () => ({
+  window: readChoice(WINDOW_KEY, Object.keys(PLOT_WINDOWS) as PlotWindow[], '5m'),
+  axes: readChoice(AXES_KEY, PLOT_AXES, 'per-series'),
+});
+
 export const usePlotsStore = create<PlotsState>()((set, get) => ({
   series: [],
   version: 0,
-  window: readChoice(WINDOW_KEY, Object.keys(PLOT_WINDOWS) as PlotWindow[], '5m'),
-  axes: readChoice(AXES_KEY, PLOT_AXES, 'per-series'),
+  ...readPlotChoices(),
   notice: null,
   addSeries(connectionId, topic, path) {
     const { series } = get();
@@ -147,6 +151,9 @@ export const usePlotsStore = create<PlotsState>()((set, get) => ({
         ? translate('plots:notice.previews', { topic })
         : null;
     set((state) => ({ series: next, version: state.version + 1, notice }));
+
+// The host's UI state came in after the first render with other choices: follow them.
+onChoicesChanged([WINDOW_KEY, AXES_KEY], () => usePlotsStore.setState(readPlotChoices()));
   },
   removeSeries(id) {
     buffers.delete(id);

@@ -4,7 +4,7 @@ import { getApi } from './api';
 import { useConnectionsStore } from './connections-store';
 import type { RingMessage } from '../model/message-ring';
 import { messageBySeq } from './messages-store';
-import { readChoice, writeChoice } from '../ui/stored-choice';
+import { onChoicesChanged, readChoice, writeChoice } from '../ui/stored-choice';
 import { RECENT_CHANGE_MS, type TopicNode, TopicTree, type TopicSort, type TreeMessage } from '../model/topic-tree';
 import { describeError } from '../ui/errors';
 
@@ -19,6 +19,7 @@ const HISTORY_TOPIC_LIMIT = 100_000;
 
 /** Whether the Topics panel shows is remembered across launches (and reloads). */
 const TOPICS_PANEL_KEY = 'workbench.topicsPanel';
+const readPanelOpen = () => readChoice(TOPICS_PANEL_KEY, ['open', 'closed'], 'open') === 'open';
 
 /** What the feed hands over: live messages (a big payload arrives as its head plus its size). */
 type FeedMessage = MqttMessage & Partial<Pick<LiveMessage, 'payloadSize'>> & Pick<TreeMessage, 'decoded'>;
@@ -166,7 +167,7 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     payloadFilter: '',
     sort: 'name',
     selected: {},
-    panelOpen: readChoice(TOPICS_PANEL_KEY, ['open', 'closed'], 'open') === 'open',
+    panelOpen: readPanelOpen(),
 
     ingestBatch(messages) {
       if (messages.length === 0) return;
@@ -261,6 +262,9 @@ export const useTopicTreeStore = create<TopicTreeState>()((set, get) => {
     },
   };
 });
+
+// The host's UI state came in after the first render with another choice: follow it.
+onChoicesChanged([TOPICS_PANEL_KEY], () => useTopicTreeStore.setState({ panelOpen: readPanelOpen() }));
 
 /**
  * Follows the open connections: a new one gets its stored topics from history, a closed one's

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { HostLink } from '../bridge/host-link';
 import { TIME_FORMATS, type TimeFormat, setTimeFormat } from '../ui/clock';
-import { choiceStorage, readChoice, writeChoice } from '../ui/stored-choice';
+import { choiceStorage, onChoicesChanged, readChoice, writeChoice } from '../ui/stored-choice';
 
 /** Whether the Publish panel is open is remembered across launches. */
 const PUBLISH_OPEN_KEY = 'workbench.publishPanel';
@@ -92,16 +92,21 @@ interface UiState {
   setHelpOpen(open: boolean): void;
 }
 
+/** The choices of this store kept in the UI state (the time format is read apart: it is applied to the page). */
+const readRemembered = () => ({
+  publishOpen: readChoice(PUBLISH_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
+  plotsOpen: readChoice(PLOTS_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
+  detailPlacement: readChoice<DetailPlacement>(DETAIL_PLACEMENT_KEY, ['beside', 'below'], 'beside'),
+  columnWidths: readColumnWidths(),
+});
+
 export const useUiStore = create<UiState>()((set) => ({
   hostLink: { state: 'connecting' },
   hostSynced: false,
   selectedSeq: null,
   editor: null,
   inspectorOpen: false,
-  publishOpen: readChoice(PUBLISH_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
-  plotsOpen: readChoice(PLOTS_OPEN_KEY, ['open', 'closed'], 'open') === 'open',
-  detailPlacement: readChoice<DetailPlacement>(DETAIL_PLACEMENT_KEY, ['beside', 'below'], 'beside'),
-  columnWidths: readColumnWidths(),
+  ...readRemembered(),
   timeFormat: initialTimeFormat,
   view: 'workbench',
   helpOpen: false,
@@ -140,6 +145,13 @@ export const useUiStore = create<UiState>()((set) => ({
   setView: (view) => set({ view }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),
 }));
+
+// The host's UI state came in after the first render with other choices: follow them.
+onChoicesChanged([PUBLISH_OPEN_KEY, PLOTS_OPEN_KEY, DETAIL_PLACEMENT_KEY, TIME_FORMAT_KEY, ...Object.values(COLUMN_KEYS)], () => {
+  const timeFormat = readChoice<TimeFormat>(TIME_FORMAT_KEY, TIME_FORMATS, '24h');
+  applyTimeFormat(timeFormat);
+  useUiStore.setState({ ...readRemembered(), timeFormat });
+});
 
 /** For a component that shows a time: it draws again when the time format changes. */
 export function useTimeFormat(): TimeFormat {

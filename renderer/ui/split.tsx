@@ -1,6 +1,6 @@
-import { type ReactNode, useMemo } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Group, type LayoutChangedMeta, Panel, type PanelProps, Separator, useDefaultLayout } from 'react-resizable-panels';
-import { choiceStorage } from './stored-choice';
+import { choiceStorage, onChoicesChanged } from './stored-choice';
 import './split.css';
 
 export { usePanelRef as useSplitPaneRef } from 'react-resizable-panels';
@@ -25,21 +25,25 @@ export function rememberedSize(id: string, fallback: string): string {
  * with `rememberedSize` as their default size) and the others share the rest; without `remember`,
  * the shares are remembered, one layout per set of panes shown.
  */
-export function SplitGroup({
-  id,
-  orientation,
-  panes,
-  remember,
-  className,
-  children,
-}: {
+export function SplitGroup(props: SplitGroupProps) {
+  const [generation, setGeneration] = useState(0);
+  const watched = [`workbench.layout.${props.id}*`, ...(props.remember ?? []).map(paneKey)].join('\n');
+  // The host's UI state came in after the first render with other sizes: the panes are laid out
+  // again from them (a group's sizes are read when it mounts).
+  useEffect(() => onChoicesChanged(watched.split('\n'), () => setGeneration((n) => n + 1)), [watched]);
+  return <SplitGroupLayout key={generation} {...props} />;
+}
+
+interface SplitGroupProps {
   id: string;
   orientation: 'horizontal' | 'vertical';
   panes: string[];
   remember?: string[];
   className?: string;
   children: ReactNode;
-}) {
+}
+
+function SplitGroupLayout({ id, orientation, panes, remember, className, children }: SplitGroupProps) {
   const key = panes.join(',');
   // The same panes by value, not by the array's identity (a new array each render).
   const panelIds = useMemo(() => key.split(','), [key]);
@@ -69,7 +73,12 @@ export function SplitHandle({ id, label }: { id: string; label: string }) {
   return <Separator id={`split-handle-${id}`} className="split-handle" aria-label={label} title={label} />;
 }
 
-/** One pane of a SplitGroup; its test id is `pane-<id>` (bare ids like "inspector" are taken). */
-export function SplitPane({ id, ...props }: PanelProps & { id: string }) {
-  return <Panel id={id} data-testid={`pane-${id}`} {...props} />;
+/**
+ * One pane of a SplitGroup; its test id is `pane-<id>` (bare ids like "inspector" are taken).
+ * `rememberedDefault`: its size is one remembered in pixels (see `rememberedSize`), this until one is;
+ * read when the pane mounts, so a group laid out again reads it again.
+ */
+export function SplitPane({ id, rememberedDefault, ...props }: PanelProps & { id: string; rememberedDefault?: string }) {
+  const defaultSize = rememberedDefault === undefined ? props.defaultSize : rememberedSize(id, rememberedDefault);
+  return <Panel id={id} data-testid={`pane-${id}`} {...props} defaultSize={defaultSize} />;
 }

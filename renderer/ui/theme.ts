@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { readChoice, writeChoice } from './stored-choice';
+import { onChoicesChanged, readChoice, writeChoice } from './stored-choice';
 
 /** What the user picked: follow the OS, or force one. */
 export type ThemePreference = 'system' | 'light' | 'dark';
@@ -40,6 +40,12 @@ export const useThemeStore = create<ThemeState>()((set) => ({
     set({ preference, theme: resolve(preference) });
   },
 }));
+
+// The host's UI state came in after the first render with another choice: follow it.
+onChoicesChanged([STORAGE_KEY], () => {
+  const preference = readPreference();
+  useThemeStore.setState({ preference, theme: resolve(preference) });
+});
 
 /** Applies the theme now and whenever the preference or the OS scheme changes. Call once, before the first render. */
 export function startTheme(): () => void {

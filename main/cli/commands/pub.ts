@@ -88,9 +88,10 @@ ${EXIT_CODES_HELP}`,
         ...(expiry !== undefined ? { messageExpiryInterval: expiry } : {}),
         ...(flags.payloadFormatIndicator ? { payloadFormatIndicator: true } : {}),
       };
-      // Loaded when the command runs, not for --help or another command (issue 19).
-      const { openSession, resolveConnection } = await import('../cli-connection');
-      const { options } = resolveConnection(flags);
+      // Loaded when the command runs, not for --help or another command; the profile store only
+      // with --profile, the codec rules never: pub encodes with --format alone (issue 19).
+      const { openSession, resolveConnectionOptions } = await import('../cli-connection-options');
+      const { options } = await resolveConnectionOptions(flags);
       // A payload read whole is encoded before connecting: a typo is a usage error, not a half-done publish.
       let whole: Uint8Array | undefined;
       if (flags.message !== undefined) whole = encode(flags.message, flags.format);

@@ -14,7 +14,8 @@ import { connectionOptions } from '../../../shared/contract';
 import { type ConnectionIdentity, endpointIdentity } from '../../core/engine/connection-identity';
 import { createConnectionManager } from '../../core/engine/connection-manager';
 import type { History, HistoryEvent } from '../../core/history';
-import { CliFailure, EXIT, collect, integerFlag, resolveConnection } from '../cli-connection';
+import { connectionFromFlags } from '../cli-connection-options';
+import { CliFailure, EXIT, collect, dataDirOf, integerFlag } from '../cli-flags';
 import { openStore, storeFlags, type StoreFlags } from './store-option';
 
 interface RecordFlags extends StoreFlags {
@@ -86,22 +87,27 @@ interface Target {
   filters: { filter: string; qos: 0 | 1 | 2 }[];
 }
 
-/** Every connection asked for, with the recorder's settings on top (reconnect always on). */
-function targets(flags: RecordFlags): Target[] {
+type ProfileModule = typeof import('../cli-profile');
+
+/**
+ * Every connection asked for, with the recorder's settings on top (reconnect always on). `profiles`:
+ * the profile store's module, loaded by the caller only when a --profile was given (issue 19).
+ */
+function targets(flags: RecordFlags, profiles: ProfileModule | undefined): Target[] {
   const qos = Number(flags.qos) as 0 | 1 | 2;
   const clean = flags.clean !== 'false';
   const sessionExpiry = integerFlag(flags.sessionExpiry, '--session-expiry', 0, 0xffffffff);
   const sources = [...(flags.profile ?? []).map((name) => ({ profile: name })), ...(flags.url ?? []).map((url) => ({ url }))];
   if (sources.length === 0) throw new CliFailure('Give at least one --profile NAME or --url mqtt://host:port', EXIT.usage);
   return sources.map((source, index) => {
-    const base = resolveConnection({
+    const connection = {
       ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
-      ...('profile' in source ? { profile: source.profile } : {}),
       ...(flags.protocolVersion !== undefined ? { protocolVersion: flags.protocolVersion } : {}),
       ...(flags.keepalive !== undefined ? { keepalive: flags.keepalive } : {}),
-    });
+    };
+    const profile = 'profile' in source ? profiles!.loadProfile(source.profile, dataDirOf(connection)) : undefined;
     const input: ConnectionOptionsInput = {
-      ...base.options,
+      ...connectionFromFlags(connection, profile?.options),
       ...('url' in source ? urlOptions(source.url) : {}),
       reconnect: RECONNECT,
       durableCapture: Boolean(flags.durable),
@@ -129,8 +135,8 @@ function targets(flags: RecordFlags): Target[] {
     const identity = 'profile' in source ? { key: endpoint.key, label: options.name || source.profile } : endpoint;
     const filters = flags.topic
       ? flags.topic.map((filter) => ({ filter, qos }))
-      : 'profile' in source && base.subscriptions.some((s) => s.enabled)
-        ? base.subscriptions.filter((s) => s.enabled).map((s) => ({ filter: s.filter, qos: s.qos }))
+      : profile?.subscriptions.some((s) => s.enabled)
+        ? profile.subscriptions.filter((s) => s.enabled).map((s) => ({ filter: s.filter, qos: s.qos }))
         : [{ filter: '#', qos }];
     return { options, identity, filters };
   });
@@ -200,7 +206,7 @@ Exit codes (it runs until stopped; an unreachable broker or PostgreSQL is retrie
     .action(async (flags: RecordFlags) => {
       const log = createLog(Boolean(flags.json));
       const heartbeatSeconds = integerFlag(flags.heartbeat, '--heartbeat', 0, 86_400) ?? 60;
-      const wanted = targets(flags);
+      const wanted = targets(flags, flags.profile?.length ? await import('../cli-profile') : undefined);
       const history: History = await openStore(flags, log);
       const labels = new Map(wanted.map((t) => [t.identity.key, t.identity.label]));
       let storeDown = false;

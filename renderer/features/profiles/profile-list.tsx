@@ -47,7 +47,17 @@ export function ProfileList() {
   return (
     <div className="profile-list">
       {profiles.length > 5 && <input className="profile-filter" data-testid="profile-filter" value={filter} placeholder={t('list.filter')} onChange={(e) => setFilter(e.target.value)} />}
-      {loaded && profiles.length === 0 && <p className="hint">{t('list.empty')}</p>}
+      {/* Until the host's list is in (its core may still be starting), neither an empty list nor rows. */}
+      {!loaded && (
+        <p className="hint" role="status" data-testid="profiles-loading">
+          {t('list.loading')}
+        </p>
+      )}
+      {loaded && profiles.length === 0 && (
+        <p className="hint" data-testid="profiles-empty">
+          {t('list.empty')}
+        </p>
+      )}
       <ul data-testid="profile-list">
         <Folder node={groupProfiles(shown)} depth={0} collapsed={collapsed} toggle={toggle} budget={budget} />
       </ul>

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { PAYLOAD_FORMATS, type PayloadFormat } from '../../../shared/codecs/payload-format';
 import { QOS_LEVELS, type Qos } from '../../stores/qos';
-import { choiceStorage } from '../../ui/stored-choice';
+import { choiceStorage, onChoicesChanged } from '../../ui/stored-choice';
 import { INITIAL_PROPERTIES, type PublishPropertiesForm } from './publish-properties';
 
 /** What the publish form holds for one connection, as typed. */
@@ -117,6 +117,14 @@ export const usePublishDrafts = create<PublishDraftsState>()((set, get) => ({
     saveTimer ??= setTimeout(() => save(get().drafts), SAVE_DELAY_MS);
   },
 }));
+
+// The data folder's UI state came in after the page started from its copy (app/ui-state-sync.ts):
+// the newer of each connection's two drafts wins (one typed here meanwhile is newer).
+onChoicesChanged([STORAGE_KEY], () => {
+  const drafts = { ...usePublishDrafts.getState().drafts };
+  for (const [key, draft] of Object.entries(load())) if (!drafts[key] || drafts[key].at < draft.at) drafts[key] = draft;
+  usePublishDrafts.setState({ drafts });
+});
 
 // A reload right after typing: written now (ui-state-sync sends what the host has not confirmed on the next load).
 globalThis.addEventListener?.('pagehide', () => {

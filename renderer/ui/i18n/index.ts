@@ -13,7 +13,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, LANGUAGE_CHOICES, type Language, type LanguageChoice, resolveLanguage, systemLanguage as osLanguage } from '../../../shared/languages';
 import { UI_STATE_KEYS } from '../../../shared/contract/app';
-import { readChoice, writeChoice } from '../stored-choice';
+import { onChoicesChanged, readChoice, writeChoice } from '../stored-choice';
 import { en } from './locales/en';
 import { zhCN } from './locales/zh-CN';
 
@@ -75,9 +75,10 @@ i18n.on('languageChanged', (language) => {
   applyToDocument(language as Language);
 });
 
-/** Re-reads the remembered choice once the UI state is in (main.tsx), and follows it. */
+/** Reads the remembered choice, and follows it when the host's UI state brings another (main.tsx). */
 export function startI18n(): void {
   void i18n.changeLanguage(resolve(languageChoice()));
+  onChoicesChanged([LANGUAGE_KEY], () => void i18n.changeLanguage(resolve(languageChoice())));
 }
 
 export function setLanguageChoice(choice: LanguageChoice): void {

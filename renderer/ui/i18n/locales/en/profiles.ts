@@ -13,6 +13,7 @@ export default {
     filter: 'Filter profiles',
     empty: 'No saved profiles. Create one with “+ New connection”, or import MQTTX / MQTT Explorer settings.',
     capped: 'Showing the first {{n}}; filter to find the rest.',
+    loading: 'Loading saved profiles…',
   },
   row: {
     title: '{{url}} — Enter or double-click to connect',

@@ -16,6 +16,7 @@ const zhCN: Catalog<typeof en> = {
     filter: '筛选配置',
     empty: '没有已保存的配置。可通过“+ 新建连接”创建，或导入 MQTTX / MQTT Explorer 的设置。',
     capped: '仅显示前 {{n}} 个；请筛选以查找其余配置。',
+    loading: '正在加载已保存的配置…',
   },
   row: {
     title: '{{url}} — 按 Enter 或双击以连接',
