@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
-import type { HostLink } from '../bridge/host-link';
+import type { HostLink, HostLinkReason } from '../bridge/host-link';
 import { useUiStore } from '../stores/ui-store';
 import { Trans, translate } from '../ui/i18n';
 
@@ -13,6 +13,21 @@ const PRINTED = 'Workbench ready:';
 /** The printed line, where a catalog text says <printed/>. */
 const WITH_PRINTED = { printed: <PrintedLine /> };
 
+/** Why the link closed, in the UI language (the bridge reports the kind, not the words). */
+function reasonText(reason: HostLinkReason): string {
+  switch (reason.kind) {
+    case 'stopped':
+      return translate('app:host.reasons.stopped');
+    case 'not-running':
+      return translate('app:host.reasons.notRunning');
+    case 'refused':
+      return translate('app:host.reasons.refused');
+    case 'closed':
+      // The host's own text, if it sent one, follows in its words.
+      return reason.text ? translate('app:host.reasons.closedWith', { code: String(reason.code), text: reason.text }) : translate('app:host.reasons.closed', { code: String(reason.code) });
+  }
+}
+
 function describe(link: Exclude<HostLink, { state: 'open' }>): ReactNode {
   switch (link.state) {
     case 'connecting':
@@ -22,12 +37,12 @@ function describe(link: Exclude<HostLink, { state: 'open' }>): ReactNode {
     case 'wrong-token':
       return <Trans ns="app" i18nKey="host.wrongToken" components={WITH_PRINTED} />;
     case 'closed':
-      if (link.refused) {
+      if (link.reason.kind === 'refused') {
         return <Trans ns="app" i18nKey="host.refused" components={WITH_PRINTED} />;
       }
       return link.wasOpen
-        ? translate('app:host.disconnected', { reason: link.reason, attempt: String(link.attempt) })
-        : translate('app:host.unreachable', { reason: link.reason, attempt: String(link.attempt) });
+        ? translate('app:host.disconnected', { reason: reasonText(link.reason), attempt: String(link.attempt) })
+        : translate('app:host.unreachable', { reason: reasonText(link.reason), attempt: String(link.attempt) });
   }
 }
 

@@ -1,6 +1,6 @@
 import { type EventChannel, type RequestChannel, type Result, type TransportClient, binaryEventChannelOf } from '../../shared/contract';
 import { type ClientFrame, type ServerFrame, decodeFrame, encodeFrame } from '../../shared/wire';
-import type { HostLinkListener, TokenVerdict } from './host-link';
+import type { HostLinkListener, HostLinkReason, TokenVerdict } from './host-link';
 
 export interface WebSocketClientOptions {
   /** The token from the page's address; null when it has none. */
@@ -35,9 +35,35 @@ export interface WebSocketClient extends TransportClient {
 
 type Pending = (result: Result<unknown>) => void;
 
-function hostLost(reason: string): Result<never> {
+/** Why a request failed without an answer: the link's reason, or the page's own doing. */
+type LostReason = HostLinkReason | { kind: 'wrong-token' } | { kind: 'not-connected' } | { kind: 'switched-address' } | { kind: 'page-closed' };
+
+/** The reason in English, for the request error's message (logs, tests; the banner words the link's reason from the catalog). */
+function englishReason(reason: LostReason): string {
+  switch (reason.kind) {
+    case 'stopped':
+      return 'the host stopped or is not reachable';
+    case 'not-running':
+      return 'the host is not running, or not at this address';
+    case 'refused':
+      return 'the host refused this page: open the address exactly as the workbench printed it, with 127.0.0.1';
+    case 'closed':
+      return reason.text || `closed (code ${reason.code})`;
+    case 'wrong-token':
+      return 'the host refused the token in this address';
+    case 'not-connected':
+      return 'not connected';
+    case 'switched-address':
+      return 'the page switched to another address';
+    case 'page-closed':
+      return 'closed by the page';
+  }
+}
+
+function hostLost(reason: LostReason): Result<never> {
   // CONNECTION_CLOSED: "the connection closed while a request was in flight" (shared/contract/errors.ts).
-  return { ok: false, error: { code: 'CONNECTION_CLOSED', message: `Lost the connection to the workbench host: ${reason}` } };
+  // Empty params: in another language the code's sentence says it all; the banner says why.
+  return { ok: false, error: { code: 'CONNECTION_CLOSED', message: `Lost the connection to the workbench host: ${englishReason(reason)}`, params: {} } };
 }
 
 function isServerFrame(value: unknown): value is ServerFrame {
@@ -76,7 +102,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   /** The page's first connection is being made: a request waits for it instead of failing. */
   const starting = () => !closed && !wasOpen && attempt === 0 && token !== null;
 
-  function failEarly(reason: string): void {
+  function failEarly(reason: LostReason): void {
     const waiting = early;
     early = [];
     for (const { resolve } of waiting) resolve(hostLost(reason));
@@ -87,7 +113,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     ws.send(encodeFrame(frame));
   }
 
-  function failPending(reason: string): void {
+  function failPending(reason: LostReason): void {
     const waiting = [...pending.values()];
     pending.clear();
     for (const resolve of waiting) resolve(hostLost(reason));
@@ -120,7 +146,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     for (const listener of listeners.get(channel) ?? []) listener(data);
   }
 
-  const unreachable = () => (wasOpen ? 'the host stopped or is not reachable' : 'the host is not running, or not at this address');
+  const unreachable = (): HostLinkReason => ({ kind: wasOpen ? 'stopped' : 'not-running' });
 
   function retryLater(): void {
     clearTimeout(retryTimer);
@@ -141,7 +167,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     if (current !== generation || closed) return;
     if (verdict === 'wrong' || verdict === 'unreachable') {
       attempt++;
-      failEarly(verdict === 'wrong' ? 'the host refused the token in this address' : unreachable());
+      failEarly(verdict === 'wrong' ? { kind: 'wrong-token' } : unreachable());
       options.onLink(verdict === 'wrong' ? { state: 'wrong-token', attempt } : { state: 'closed', reason: unreachable(), attempt, wasOpen });
       retryLater();
       return;
@@ -177,18 +203,18 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       // token check tells them apart. Refused although the host took the token: the page's origin
       // is not the one the host serves (localhost instead of 127.0.0.1, another port).
       const refused = !opened && verdict === 'valid';
-      const reason =
-        event.reason ||
-        (refused
-          ? 'the host refused this page: open the address exactly as the workbench printed it, with 127.0.0.1'
+      const reason: HostLinkReason = event.reason
+        ? { kind: 'closed', code: event.code, text: event.reason }
+        : refused
+          ? { kind: 'refused' }
           : event.code === 1006
             ? unreachable()
-            : `closed (code ${event.code})`);
+            : { kind: 'closed', code: event.code };
       failPending(reason);
       failEarly(reason);
       if (closed || current !== generation) return;
       attempt++;
-      options.onLink({ state: 'closed', reason, attempt, wasOpen, refused });
+      options.onLink({ state: 'closed', reason, attempt, wasOpen });
       retryLater();
     };
   }
@@ -205,7 +231,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     invoke(channel: RequestChannel, input: unknown): Promise<Result<unknown>> {
       const ws = socket;
       const open = ws !== null && ws.readyState === WebSocket.OPEN;
-      if (!open && !starting()) return Promise.resolve(hostLost('not connected'));
+      if (!open && !starting()) return Promise.resolve(hostLost({ kind: 'not-connected' }));
       const frame: ClientFrame = { type: 'request', id: nextId++, channel, input };
       return new Promise((resolve) => {
         if (open) send(ws, frame, resolve);
@@ -237,9 +263,9 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       socket = null;
       if (old) {
         old.close();
-        failPending('the page switched to another address');
+        failPending({ kind: 'switched-address' });
       }
-      failEarly('the page switched to another address');
+      failEarly({ kind: 'switched-address' });
       void attemptOpen();
     },
     retryNow() {
@@ -254,8 +280,8 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       clearTimeout(retryTimer);
       socket?.close();
       socket = null;
-      failPending('closed by the page');
-      failEarly('closed by the page');
+      failPending({ kind: 'page-closed' });
+      failEarly({ kind: 'page-closed' });
     },
   };
 }

@@ -86,9 +86,11 @@ describe('the page link to its host', { timeout: 30_000 }, () => {
       await host!.close();
       await vi.waitFor(() => expect(recorder.links.filter(({ link }) => link.state === 'closed').length).toBeGreaterThanOrEqual(8), { timeout: 5000 });
       const failed = await client.invoke('connections.list', {});
-      expect(failed).toMatchObject({ ok: false, error: { code: 'CONNECTION_CLOSED' } });
+      // The page's own English for logs; empty params: another language says the code's sentence (the banner says why).
+      expect(failed).toEqual({ ok: false, error: { code: 'CONNECTION_CLOSED', message: 'Lost the connection to the workbench host: not connected', params: {} } });
       const closed = recorder.links.filter(({ link }) => link.state === 'closed');
-      expect(closed[0]!.link).toMatchObject({ state: 'closed', wasOpen: true, attempt: 1 });
+      // Why, as a kind the banner words in the UI language: it had been reached, so it stopped.
+      expect(closed[0]!.link).toEqual({ state: 'closed', reason: { kind: 'stopped' }, wasOpen: true, attempt: 1 });
       expect(closed.map(({ link }) => (link as { attempt: number }).attempt)).toEqual(closed.map((_, i) => i + 1));
       // Backing off from MIN_DELAY, never waiting longer than MAX_DELAY (timers are late, never early;
       // a loaded machine adds to each gap, but unbounded doubling would be at 5 s by the 8th).

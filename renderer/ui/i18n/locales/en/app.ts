@@ -119,6 +119,14 @@ export default {
     refused: 'The workbench host refused this page because of its address. Open the address exactly as the workbench printed it (<printed/>), with 127.0.0.1.',
     disconnected: 'Disconnected from host: {{reason}}. This page reconnects by itself when the workbench is running again (attempt {{attempt}}).',
     unreachable: 'Cannot reach the workbench host: {{reason}}. Start it (npm start), and this page connects by itself (attempt {{attempt}}).',
+    /** {{reason}} above: why the page's link to its host closed. */
+    reasons: {
+      stopped: 'the host stopped or is not reachable',
+      notRunning: 'the host is not running, or not at this address',
+      refused: 'the host refused this page: open the address exactly as the workbench printed it, with 127.0.0.1',
+      closed: 'closed (code {{code}})',
+      closedWith: 'closed (code {{code}}: {{text}})',
+    },
   },
   help: {
     title: 'Keyboard shortcuts',

@@ -121,6 +121,13 @@ const zhCN: Catalog<typeof en> = {
     refused: '工作台主机因地址问题拒绝了此页面。请完全按照工作台输出的地址打开（<printed/>），使用 127.0.0.1。',
     disconnected: '与主机的连接已断开：{{reason}}。工作台再次运行时，此页面会自动重连（第 {{attempt}} 次尝试）。',
     unreachable: '无法连接到工作台主机：{{reason}}。请启动它（npm start），此页面会自动连接（第 {{attempt}} 次尝试）。',
+    reasons: {
+      stopped: '主机已停止或无法访问',
+      notRunning: '主机未运行，或不在此地址',
+      refused: '主机拒绝了此页面：请完全按照工作台输出的地址打开，使用 127.0.0.1',
+      closed: '已关闭（代码 {{code}}）',
+      closedWith: '已关闭（代码 {{code}}：{{text}}）',
+    },
   },
   help: {
     title: '键盘快捷键',
