@@ -109,7 +109,9 @@ const CODEC_SETTINGS = {
  * Issue 19's ramp: QoS 0 64 B messages over 10,000 topics at 10k, 20k, 40k and 80k msg/s, 20 s each,
  * history on; per step what the UI and history got of what was published, and where the CPU went.
  */
-const RAMP = [10_000, 20_000, 40_000, 80_000].map((rate) => ({
+// UI_BENCH_RAMP=10000,40000 runs only those steps (msg/s), e.g. to compare two builds at one rate.
+const RAMP_RATES = process.env.UI_BENCH_RAMP?.split(',').map(Number) ?? [10_000, 20_000, 40_000, 80_000];
+const RAMP = RAMP_RATES.map((rate) => ({
   name: `ramp ${rate / 1000}k`,
   topics: 10_000,
   rate: rate * scale,
