@@ -8,7 +8,6 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, w
 import { dirname } from 'node:path';
 import type { SafeStorage } from 'electron';
 import type { SecretsProtectionInfo } from '../../shared/contract';
-import { describeSecretsProtection } from '../core/secrets/describe-protection';
 import { createAesGcmCipher } from '../core/secrets/key-file-cipher';
 import type { SecretCipher } from '../core/secrets/secret-cipher';
 import { osProtection } from './security';
@@ -102,10 +101,4 @@ export function keyFileFallback(safeStorage: SafeStorageLike, keyFilePath: strin
   if (hasOsEncryption(safeStorage, platform)) return null;
   if (platform !== 'linux') return { kind: 'key-file', path: keyFilePath, fallback: 'os-unavailable' };
   return { kind: 'key-file', path: keyFilePath, fallback: 'no-keyring', backend: (safeStorage.isEncryptionAvailable() && linuxBackend(safeStorage, platform)) || 'none' };
-}
-
-/** keyFileFallback in English (the command line's wording). */
-export function describeKeyFileFallback(safeStorage: SafeStorageLike, keyFilePath: string, platform: string = process.platform): string | null {
-  const fallback = keyFileFallback(safeStorage, keyFilePath, platform);
-  return fallback && describeSecretsProtection(fallback);
 }

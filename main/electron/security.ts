@@ -7,7 +7,6 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CustomScheme, WebPreferences } from 'electron';
 import { CONTENT_SECURITY_POLICY as HOST_CONTENT_SECURITY_POLICY } from '../host/static-files';
 import type { SecretsProtectionInfo } from '../../shared/contract';
-import { describeSecretsProtection } from '../core/secrets/describe-protection';
 
 /** The privileged scheme the renderer is served from, instead of file://. */
 export const APP_SCHEME = 'app';
@@ -198,9 +197,4 @@ export function osProtection(options: { platform: string; linuxBackend?: string 
   if (options.platform === 'darwin') return { kind: 'os', store: 'macos-keychain' };
   if (options.platform === 'win32') return { kind: 'os', store: 'windows-dpapi' };
   return { kind: 'os', store: 'linux-keyring', ...(options.linuxBackend ? { backend: options.linuxBackend } : {}) };
-}
-
-/** osProtection in English (the command line's wording). */
-export function describeOsProtection(options: { platform: string; linuxBackend?: string }): string {
-  return describeSecretsProtection(osProtection(options));
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SafeStorageLike, createSafeStorageCipher, describeKeyFileFallback, hasOsEncryption, keyFileFallback } from '../../main/electron/safe-storage-cipher';
+import { type SafeStorageLike, createSafeStorageCipher, hasOsEncryption, keyFileFallback } from '../../main/electron/safe-storage-cipher';
+import { describeSecretsProtection } from '../../main/core/secrets/describe-protection';
 import { createWorkbenchCore } from '../../main/core/create-core';
 import { SecretsNoteText } from '../../renderer/features/connection-dialog/form/secrets-note';
 import { i18n } from '../../renderer/ui/i18n';
@@ -106,6 +107,12 @@ describe('safeStorage secret cipher', () => {
     expect(replaced).toHaveLength(1);
   });
 });
+
+/** The fallback in the command line's English, as the core words it (null when the OS protects the key). */
+function describeKeyFileFallback(safeStorage: SafeStorageLike, keyFilePath: string, platform: string): string | null {
+  const fallback = keyFileFallback(safeStorage, keyFilePath, platform);
+  return fallback && describeSecretsProtection(fallback);
+}
 
 describe('when the OS has no keyring (Linux basic_text), the user is told before saving a secret', () => {
   it('says nothing extra when safeStorage is real OS encryption', () => {

@@ -12,13 +12,14 @@ import {
   SECURITY_HEADERS,
   contentTypeFor,
   createWebPreferences,
-  describeOsProtection,
   isAllowedSender,
   isAppUrl,
   isSafeExternalUrl,
+  osProtection,
   resolveAppPath,
   safeExternalUrl,
 } from '../../main/electron/security';
+import { describeSecretsProtection } from '../../main/core/secrets/describe-protection';
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(
@@ -285,8 +286,8 @@ describe('external links', () => {
 
 describe('secrets protection, said plainly', () => {
   it('names the OS store that protects the key', () => {
-    expect(describeOsProtection({ platform: 'darwin' })).toMatch(/macOS Keychain/);
-    expect(describeOsProtection({ platform: 'win32' })).toMatch(/DPAPI/);
-    expect(describeOsProtection({ platform: 'linux', linuxBackend: 'gnome_libsecret' })).toMatch(/keyring \(gnome_libsecret\)/);
+    expect(describeSecretsProtection(osProtection({ platform: 'darwin' }))).toMatch(/macOS Keychain/);
+    expect(describeSecretsProtection(osProtection({ platform: 'win32' }))).toMatch(/DPAPI/);
+    expect(describeSecretsProtection(osProtection({ platform: 'linux', linuxBackend: 'gnome_libsecret' }))).toMatch(/keyring \(gnome_libsecret\)/);
   });
 });
